@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const Language = z.enum(['fr', 'en']);
+export type Language = z.infer<typeof Language>;
+
+export const HostKind = z.enum(['electron', 'web', 'cli']);
+export type HostKind = z.infer<typeof HostKind>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: HostKind,
+  platform: z.string(),
+  /** The OS locale's language, so the UI can default to French on a French system. */
+  systemLanguage: Language,
+  hostname: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;

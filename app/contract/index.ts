@@ -1,0 +1,5 @@
+export * from './app.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './methods.js';
+export * from './scan.js';

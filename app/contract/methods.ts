@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AppInfo } from './app.js';
+import { ScanEvent, ScanRequest } from './scan.js';
+
+/**
+ * Every request the UI may send: its params and its response. A host accepts nothing that is not
+ * named here, and validates params before any handler runs. Each domain adds its methods here.
+ */
+export const methods = {
+  'app.info': { params: z.object({}).strict(), result: AppInfo },
+  'scan.start': {
+    params: ScanRequest.strict(),
+    result: z.object({ scanId: z.string() }),
+  },
+  'scan.cancel': {
+    params: z.object({ scanId: z.string().min(1).max(100) }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+} as const;
+
+/** Everything the app pushes to the UI without being asked. */
+export const events = {
+  'scan.event': ScanEvent,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;
+export type MethodResult<M extends MethodName> = z.infer<Methods[M]['result']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+export const Protocol = z.enum(['tcp', 'udp']);
+export type Protocol = z.infer<typeof Protocol>;
+
+/** nmap's port states; `filtered` covers both silence and ICMP prohibitions (see `reason`). */
+export const PortState = z.enum(['open', 'closed', 'filtered']);
+export type PortState = z.infer<typeof PortState>;
+
+/** Why a state was concluded, named as nmap names it so results can be compared. */
+export const PortReason = z.enum([
+  'syn-ack',
+  'conn-refused',
+  'no-response',
+  'admin-prohibited',
+  'host-unreachable',
+  'net-unreachable',
+]);
+export type PortReason = z.infer<typeof PortReason>;
+
+export const HostStatus = z.enum(['up', 'down']);
+export type HostStatus = z.infer<typeof HostStatus>;
+
+export const HostReason = z.enum([
+  'localhost',
+  'syn-ack',
+  'conn-refused',
+  'neighbour',
+  'no-response',
+  'user-set',
+  'host-unreachable',
+]);
+export type HostReason = z.infer<typeof HostReason>;
+
+/**
+ * What to scan. `targets` is the user's text (addresses, CIDR, ranges, host names, the named targets
+ * `this-pc` and `local-network`), `ports` an nmap-style spec or a named set (`top100`, `top1000`).
+ * Both are parsed by the app, never by the UI, so every host and the CLI give the same errors.
+ */
+export const ScanRequest = z.object({
+  targets: z.string().min(1).max(10_000),
+  ports: z.string().min(1).max(10_000),
+  /** Like nmap -Pn: treat every target as up and scan it. */
+  skipDiscovery: z.boolean().default(false),
+  /** Required for more than 65,536 addresses or any public address. */
+  confirmed: z.boolean().default(false),
+});
+export type ScanRequest = z.infer<typeof ScanRequest>;
+export type ScanRequestInput = z.input<typeof ScanRequest>;
+
+export const PortResult = z.object({
+  port: z.number().int().min(0).max(65535),
+  protocol: Protocol,
+  state: PortState,
+  reason: PortReason,
+  /** Round-trip time of the answer that decided the state, when there was one. */
+  rttMs: z.number().nonnegative().optional(),
+  /** First bytes a service sent on its own after connect, when it spoke first. */
+  banner: z.string().max(512).optional(),
+});
+export type PortResult = z.infer<typeof PortResult>;
+
+export const HostResult = z.object({
+  address: z.string(),
+  family: z.enum(['ipv4', 'ipv6']),
+  /** The name the user typed, or the reverse-resolved name, when there is one. */
+  hostname: z.string().optional(),
+  /** True when the address belongs to this PC (loopback or a local interface). */
+  isLocal: z.boolean(),
+  status: HostStatus,
+  reason: HostReason,
+  /** Every port whose state is worth listing: all open ports, plus the minority states. */
+  ports: z.array(PortResult),
+  /** Ports not listed, by state ("Not shown: 997 closed ports" in nmap). */
+  hidden: z.object({
+    open: z.number().int().nonnegative(),
+    closed: z.number().int().nonnegative(),
+    filtered: z.number().int().nonnegative(),
+  }),
+});
+export type HostResult = z.infer<typeof HostResult>;
+
+export const ScanResult = z.object({
+  scanId: z.string(),
+  request: ScanRequest,
+  /** Expanded targets, as the engine understood them (for the report and the CLI). */
+  addresses: z.number().int().nonnegative(),
+  portCount: z.number().int().nonnegative(),
+  notes: z.array(z.string()).default([]),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  cancelled: z.boolean(),
+  hosts: z.array(HostResult),
+});
+export type ScanResult = z.infer<typeof ScanResult>;
+
+/** Streamed while a scan runs; `scanId` ties each event to the `scan.start` that began it. */
+export const ScanEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('started'),
+    scanId: z.string(),
+    addresses: z.number().int().nonnegative(),
+    portCount: z.number().int().nonnegative(),
+    totalProbes: z.number().int().nonnegative(),
+    notes: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('host'),
+    scanId: z.string(),
+    address: z.string(),
+    isLocal: z.boolean(),
+    hostname: z.string().optional(),
+    status: HostStatus,
+    reason: HostReason,
+  }),
+  z.object({
+    type: z.literal('port'),
+    scanId: z.string(),
+    address: z.string(),
+    result: PortResult,
+  }),
+  z.object({
+    type: z.literal('progress'),
+    scanId: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    /** Estimated milliseconds left; absent until there is enough data to estimate. */
+    etaMs: z.number().nonnegative().optional(),
+    openFound: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('finished'), scanId: z.string(), result: ScanResult }),
+  z.object({ type: z.literal('failed'), scanId: z.string(), error: AppError }),
+]);
+export type ScanEvent = z.infer<typeof ScanEvent>;

@@ -1,0 +1,30 @@
+import type { AppError, LocalizedText } from './contract/errors.js';
+
+/**
+ * A failure the user should read. Thrown anywhere in app/, turned into an AppError at the contract
+ * boundary; anything else thrown becomes `internal` so no stack trace reaches the UI.
+ */
+export class AppFailure extends Error {
+  readonly appError: AppError;
+  constructor(code: string, message: LocalizedText, params?: AppError['params']) {
+    super(message.en);
+    this.name = 'AppFailure';
+    this.appError = { code, message, ...(params ? { params } : {}) };
+  }
+}
+
+export function fail(code: string, message: LocalizedText, params?: AppError['params']): never {
+  throw new AppFailure(code, message, params);
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppFailure) return error.appError;
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'internal',
+    message: {
+      fr: `Erreur interne inattendue : ${detail}`,
+      en: `Unexpected internal error: ${detail}`,
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  // Only the Electron host may load Electron: app/ must run under plain Node (CLI, tests, web host).
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'electron may only be imported in main/electron/.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The renderer sees the contract's types and nothing of Node or app/ at run time.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'No Node built-ins in the renderer.',
+            })),
+            { name: 'electron', message: 'The renderer talks to the app only through its client.' },
+          ],
+          patterns: [
+            {
+              group: ['**/app/*', '**/app/**', '!**/app/contract', '!**/app/contract/**'],
+              message: 'The renderer may only use app/contract.',
+            },
+            {
+              group: ['**/app/contract', '**/app/contract/**'],
+              allowTypeImports: true,
+              message: 'Import only types from app/contract (import type …).',
+            },
+            { group: ['**/main/**'], message: 'The renderer may not import a host.' },
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+);
