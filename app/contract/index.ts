@@ -3,3 +3,4 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './methods.js';
 export * from './scan.js';
+export * from './bridge.js';

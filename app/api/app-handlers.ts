@@ -1,0 +1,26 @@
+import os from 'node:os';
+import type { HostKind, Language } from '../contract/index.js';
+import type { Handlers } from './dispatcher.js';
+
+export const APP_NAME = 'Port Auditor';
+export const APP_VERSION = '0.1.0';
+
+/** French when the OS says so (LANG/LC_* on Unix, Intl everywhere), English otherwise. */
+export function systemLanguage(env: NodeJS.ProcessEnv = process.env): Language {
+  const fromEnv = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  const locale = fromEnv || Intl.DateTimeFormat().resolvedOptions().locale;
+  return locale.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+export function appHandlers(host: HostKind): Pick<Handlers, 'app.info'> {
+  return {
+    'app.info': async () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      host,
+      platform: process.platform,
+      systemLanguage: systemLanguage(),
+      hostname: os.hostname(),
+    }),
+  };
+}
