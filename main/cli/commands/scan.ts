@@ -1,0 +1,173 @@
+import { access, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import {
+  ScanRequest,
+  type ScanEvent,
+  type ScanRequestInput,
+  type ScanResult,
+} from '../../../app/contract/index.js';
+import { AppFailure } from '../../../app/errors.js';
+import { ScanManager } from '../../../app/scan/manager.js';
+import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { formatProgress, formatScanResult } from '../format.js';
+import { serviceName } from '../services.js';
+
+interface ScanOptions {
+  ports: string;
+  json?: string;
+  yes?: boolean;
+  skipDiscovery?: boolean;
+}
+
+/** Refuses an unwritable --json path before scanning rather than losing the results after. */
+async function checkJsonPath(file: string): Promise<string> {
+  const target = path.resolve(file);
+  try {
+    await access(path.dirname(target), constants.W_OK);
+  } catch {
+    throw new AppFailure(
+      'cli.json-path',
+      {
+        fr: `Impossible d’écrire le fichier JSON « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
+        en: `Cannot write the JSON file “${file}”: its folder does not exist or is not writable.`,
+      },
+      { file },
+    );
+  }
+  return target;
+}
+
+function toRequest(targets: string, options: ScanOptions): ScanRequest {
+  const input: ScanRequestInput = {
+    targets,
+    ports: options.ports,
+    skipDiscovery: options.skipDiscovery ?? false,
+    confirmed: options.yes ?? false,
+  };
+  const parsed = ScanRequest.safeParse(input);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') ?? 'targets';
+    throw new AppFailure(
+      'cli.invalid-scan',
+      {
+        fr: `Analyse refusée : « ${where} » est vide ou trop long.`,
+        en: `Scan refused: “${where}” is empty or too long.`,
+      },
+      { field: where },
+    );
+  }
+  return parsed.data;
+}
+
+/** Runs one scan to its end, showing progress on a terminal; Ctrl+C cancels and keeps what was found. */
+async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResult> {
+  const scans = new ScanManager();
+  const progress = ctx.stderr.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  const clearLine = () => {
+    if (drawn) ctx.stderr.write('\r\x1b[K');
+    drawn = false;
+  };
+  let settle!: { resolve(result: ScanResult): void; reject(error: unknown): void };
+  const finished = new Promise<ScanResult>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const onEvent = (event: ScanEvent) => {
+    if (event.type === 'progress' && progress) {
+      const now = Date.now();
+      if (now - lastDraw < 100 && event.done < event.total) return;
+      lastDraw = now;
+      ctx.stderr.write(`\r\x1b[K${formatProgress(event, ctx.language)}`);
+      drawn = true;
+    } else if (event.type === 'finished') {
+      settle.resolve(event.result);
+    } else if (event.type === 'failed') {
+      settle.reject(new AppFailure(event.error.code, event.error.message, event.error.params));
+    }
+  };
+  let interrupts = 0;
+  let scanId: string | undefined;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1 || !scanId) process.exit(EXIT.interrupted);
+    clearLine();
+    ctx.stderr.write(
+      `${ctx.say({
+        fr: 'Annulation… (Ctrl+C encore pour quitter tout de suite)',
+        en: 'Cancelling… (Ctrl+C again to quit at once)',
+      })}\n`,
+    );
+    scans.cancel(scanId);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    scanId = await scans.start(request, onEvent);
+    return await finished;
+  } finally {
+    process.off('SIGINT', onSigint);
+    clearLine();
+    scans.cancelAll();
+  }
+}
+
+const scan: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('scan')
+    .description(
+      ctx.say({
+        fr: 'analyse les ports TCP de cibles (adresses, réseaux CIDR, plages, noms, this-pc, local-network)',
+        en: 'scans the TCP ports of targets (addresses, CIDR networks, ranges, names, this-pc, local-network)',
+      }),
+    )
+    .argument(
+      '<targets>',
+      ctx.say({
+        fr: 'cibles séparées par des virgules ou des espaces, ex. 127.0.0.1 ou 192.168.1.0/24',
+        en: 'targets separated by commas or spaces, e.g. 127.0.0.1 or 192.168.1.0/24',
+      }),
+    )
+    .option(
+      '-p, --ports <spec>',
+      ctx.say({
+        fr: 'ports comme nmap (22,80,8000-8100) ou top100 / top1000',
+        en: 'ports as in nmap (22,80,8000-8100) or top100 / top1000',
+      }),
+      'top1000',
+    )
+    .option(
+      '--json <file>',
+      ctx.say({
+        fr: 'écrit aussi le résultat complet en JSON dans ce fichier',
+        en: 'also writes the full result as JSON to this file',
+      }),
+    )
+    .option(
+      '--yes',
+      ctx.say({
+        fr: 'confirme une grande analyse ou une analyse d’adresses publiques',
+        en: 'confirms a large scan or a scan of public addresses',
+      }),
+    )
+    .option(
+      '--skip-discovery',
+      ctx.say({
+        fr: 'considère chaque cible comme active (comme nmap -Pn)',
+        en: 'treats every target as up (like nmap -Pn)',
+      }),
+    )
+    .action(async (targets: string, options: ScanOptions) => {
+      const request = toRequest(targets, options);
+      const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;
+      const result = await runScan(request, ctx);
+      ctx.stdout.write(formatScanResult(result, ctx.language, serviceName));
+      if (jsonPath) {
+        await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+      }
+      if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
+    });
+};
+
+export default scan;

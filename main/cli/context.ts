@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { Language, LocalizedText } from '../../app/contract/index.js';
+
+/** What a command may use besides its options: the output streams and the user's language. */
+export interface CliContext {
+  language: Language;
+  say(text: LocalizedText): string;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** The exit code the process ends with when the command returns normally (default 0). */
+  setExitCode(code: number): void;
+}
+
+/**
+ * A CLI command: registers itself (name, options, action) on the program. Each lives in
+ * main/cli/commands/<name>.ts as its default export and is listed in main/cli/commands/index.ts.
+ * An action reports bad input by throwing an AppFailure (exit code 2, message in the user's language).
+ */
+export type CliCommand = (program: Command, ctx: CliContext) => void;
+
+export const EXIT = { ok: 0, internal: 1, usage: 2, interrupted: 130 } as const;

@@ -1,0 +1,76 @@
+import { Command, CommanderError } from 'commander';
+import { APP_NAME, APP_VERSION } from '../../app/api/app-handlers.js';
+import type { Language } from '../../app/contract/index.js';
+import { AppFailure, toAppError } from '../../app/errors.js';
+import { hostLanguage } from '../locale.js';
+import * as commands from './commands/index.js';
+import { EXIT, type CliContext } from './context.js';
+
+export interface CliIO {
+  stdout?: CliContext['stdout'];
+  stderr?: CliContext['stderr'];
+  language?: Language;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('port-auditor')
+    .description(
+      ctx.say({
+        fr: `${APP_NAME} : trouve les ports ouverts de ce PC et de son réseau.`,
+        en: `${APP_NAME}: finds the open ports of this PC and its network.`,
+      }),
+    )
+    .version(APP_VERSION, '-V, --version')
+    .helpOption('-h, --help', ctx.say({ fr: 'affiche l’aide', en: 'display help' }))
+    .helpCommand(false)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      // Usage errors are printed by runCli, in the user's language.
+      outputError: () => {},
+    });
+  for (const register of Object.values(commands)) register(program, ctx);
+  return program;
+}
+
+/** Commander's usage errors, in French when the user reads French. */
+function usageMessage(error: CommanderError, language: Language): string {
+  const detail = error.message.replace(/^error:\s*/i, '');
+  if (language === 'en') return `Invalid command line: ${detail}. See port-auditor --help.`;
+  return `Ligne de commande invalide : ${detail}. Voir port-auditor --help.`;
+}
+
+/** Runs the CLI and resolves with its exit code; never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
+  const language = io.language ?? hostLanguage;
+  let exitCode: number = EXIT.ok;
+  const ctx: CliContext = {
+    language,
+    say: (text) => text[language],
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(ctx);
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok; // --help, --version
+      ctx.stderr.write(`${usageMessage(error, language)}\n`);
+      return EXIT.usage;
+    }
+    const appError = toAppError(error);
+    ctx.stderr.write(`${appError.message[language]}\n`);
+    return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
+  }
+}

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { electronExecutable, tryFetchElectron } from './electron-runtime.js';
+import { say } from './locale.js';
+import { openBrowser } from './open-browser.js';
+import { startWebHost } from './web/server.js';
+
+/**
+ * `npm start`: the desktop window when Electron's runtime is installed, otherwise the same UI in
+ * browser mode on 127.0.0.1. PORT_AUDITOR_BROWSER=1 forces browser mode.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main
+const root = path.resolve(here, '..', '..');
+
+async function startBrowserMode(reason: 'forced' | 'missing'): Promise<void> {
+  if (reason === 'missing') {
+    process.stdout.write(
+      `${say({
+        fr: 'Le moteur Electron est absent : Port Auditor s’ouvre en mode navigateur.',
+        en: 'The Electron runtime is missing: Port Auditor opens in browser mode.',
+      })}\n`,
+    );
+  }
+  const host = await startWebHost({ rendererDir: path.join(here, '..', 'renderer') });
+  process.stdout.write(`PORT_AUDITOR_URL=${host.url}\n`);
+  const opened = openBrowser(host.url);
+  process.stdout.write(
+    `${say(
+      opened
+        ? {
+            fr: 'Ouverture du navigateur… Si rien ne s’ouvre, ouvrez l’adresse ci-dessus. Ctrl+C pour quitter.',
+            en: 'Opening the browser… If nothing opens, open the address above. Ctrl+C to quit.',
+          }
+        : {
+            fr: 'Ouvrez l’adresse ci-dessus dans un navigateur de ce PC. Ctrl+C pour quitter.',
+            en: 'Open the address above in a browser on this PC. Ctrl+C to quit.',
+          },
+    )}\n`,
+  );
+  const stop = () => {
+    void host.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function startElectron(executable: string): void {
+  const child = spawn(executable, [path.join(here, 'electron-main.mjs')], {
+    stdio: 'inherit',
+    windowsHide: false,
+  });
+  child.on('exit', (code) => process.exit(code ?? 0));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.env.PORT_AUDITOR_BROWSER === '1') return startBrowserMode('forced');
+  let executable = electronExecutable(root);
+  if (!executable) {
+    process.stdout.write(
+      `${say({
+        fr: 'Recherche du moteur Electron (15 s au plus)…',
+        en: 'Looking for the Electron runtime (15 s at most)…',
+      })}\n`,
+    );
+    executable = tryFetchElectron(root);
+  }
+  if (executable) return startElectron(executable);
+  return startBrowserMode('missing');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
