@@ -2,6 +2,7 @@ import type { HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
+import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
 
 export interface CoreOptions {
@@ -22,6 +23,7 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...scanHandlers(scans),
+    ...riskHandlers(),
   };
   return {
     dispatch: createDispatcher(handlers),

@@ -3,4 +3,5 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './methods.js';
 export * from './scan.js';
+export * from './risk.js';
 export * from './bridge.js';

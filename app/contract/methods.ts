@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfo } from './app.js';
+import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanEvent, ScanRequest } from './scan.js';
 
 /**
@@ -16,6 +17,8 @@ export const methods = {
     params: z.object({ scanId: z.string().min(1).max(100) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+  'risk.assess': { params: RiskAssessRequest, result: RiskAssessResult },
+  'system.listeners': { params: z.object({}).strict(), result: ListenersResult },
 } as const;
 
 /** Everything the app pushes to the UI without being asked. */

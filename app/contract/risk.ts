@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { LocalizedText } from './errors.js';
+import { HostResult, Protocol } from './scan.js';
+
+/** Ordered from worst to mildest; `SEVERITY_ORDER` gives the sort rank. */
+export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const SEVERITY_ORDER: Record<Severity, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  info: 4,
+};
+
+/** IANA's three port ranges: 0-1023, 1024-49151, 49152-65535. */
+export const PortRange = z.enum(['well-known', 'registered', 'dynamic']);
+export type PortRange = z.infer<typeof PortRange>;
+
+export const RiskCategory = z.enum([
+  'remote-admin',
+  'file-sharing',
+  'database',
+  'backdoor',
+  'iot',
+  'amplification',
+  'web',
+  'mail',
+  'printing',
+  'infrastructure',
+  'messaging',
+  'media',
+  'development',
+  'other',
+]);
+export type RiskCategory = z.infer<typeof RiskCategory>;
+
+export const Reference = z.object({
+  label: z.string().min(1),
+  url: z.url().optional(),
+});
+export type Reference = z.infer<typeof Reference>;
+
+/** A program that owns a socket on this PC. `path` is absent when the OS would not tell us. */
+export const ProgramInfo = z.object({
+  pid: z.number().int().nonnegative(),
+  name: z.string(),
+  path: z.string().optional(),
+  /** Windows service names hosted by this process (svchost hosts several). */
+  services: z.array(z.string()).optional(),
+});
+export type ProgramInfo = z.infer<typeof ProgramInfo>;
+
+/** One listening TCP socket or bound UDP socket of this PC. */
+export const Listener = z.object({
+  protocol: Protocol,
+  /** As the OS reports it: `0.0.0.0` / `::` mean every interface. */
+  address: z.string(),
+  port: z.number().int().min(0).max(65535),
+  program: ProgramInfo.optional(),
+});
+export type Listener = z.infer<typeof Listener>;
+
+export const ListenersResult = z.object({
+  platform: z.string(),
+  listeners: z.array(Listener),
+  /**
+   * False when some sockets could not be tied to a program (another user's process without
+   * administrator rights), so the UI can say why a program is missing.
+   */
+  complete: z.boolean(),
+});
+export type ListenersResult = z.infer<typeof ListenersResult>;
+
+/** How a port of this PC is reachable, decided from the listeners behind it. */
+export const Exposure = z.enum([
+  'all-interfaces',
+  'specific-interface',
+  'loopback-only',
+  'unknown',
+]);
+export type Exposure = z.infer<typeof Exposure>;
+
+/** One rule that contributed to a verdict, with the sentence that explains its part. */
+export const RiskReason = z.object({
+  ruleId: z.string(),
+  text: LocalizedText,
+});
+export type RiskReason = z.infer<typeof RiskReason>;
+
+export const PortAssessment = z.object({
+  port: z.number().int().min(0).max(65535),
+  protocol: Protocol,
+  severity: Severity,
+  /** Short service name (KB, banner, or IANA registry). */
+  service: z.string(),
+  /** Longer service description when one is known. */
+  description: LocalizedText.optional(),
+  category: RiskCategory,
+  range: PortRange,
+  /** Only for this PC. */
+  exposure: Exposure.optional(),
+  program: ProgramInfo.optional(),
+  banner: z.string().optional(),
+  reasons: z.array(RiskReason).min(1),
+  advice: LocalizedText,
+  references: z.array(Reference),
+});
+export type PortAssessment = z.infer<typeof PortAssessment>;
+
+export const HostAssessment = z.object({
+  address: z.string(),
+  hostname: z.string().optional(),
+  isLocal: z.boolean(),
+  /** Worst severity among its ports; null when no open port was found. */
+  worst: Severity.nullable(),
+  counts: z.record(Severity, z.number().int().nonnegative()),
+  ports: z.array(PortAssessment),
+});
+export type HostAssessment = z.infer<typeof HostAssessment>;
+
+export const RiskAssessRequest = z
+  .object({
+    hosts: z.array(HostResult).max(65_536),
+  })
+  .strict();
+export type RiskAssessRequest = z.infer<typeof RiskAssessRequest>;
+
+export const RiskAssessResult = z.object({
+  hosts: z.array(HostAssessment),
+  counts: z.record(Severity, z.number().int().nonnegative()),
+  /** False when some listeners of this PC could not be tied to their program. */
+  programsComplete: z.boolean(),
+});
+export type RiskAssessResult = z.infer<typeof RiskAssessResult>;

@@ -1,0 +1,164 @@
+import ipaddr from 'ipaddr.js';
+import type {
+  Exposure,
+  HostAssessment,
+  Listener,
+  PortAssessment,
+  ProgramInfo,
+  RiskAssessResult,
+  Severity,
+} from '../contract/risk.js';
+import type { HostResult, Protocol } from '../contract/scan.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import { assessPort } from './rules.js';
+import { compareSeverity } from './severity.js';
+
+type ParsedAddress = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** Parses an address, folding IPv4-mapped IPv6 (::ffff:a.b.c.d) into IPv4 and dropping a zone. */
+function parseAddress(text: string): ParsedAddress | null {
+  const bare = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!ipaddr.isValid(bare)) return null;
+  const addr = ipaddr.parse(bare);
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  return addr;
+}
+
+function isWildcard(addr: ParsedAddress): boolean {
+  return addr.range() === 'unspecified';
+}
+
+function isLoopback(addr: ParsedAddress): boolean {
+  return addr.range() === 'loopback';
+}
+
+export interface LocalPortInfo {
+  exposure: Exposure;
+  program?: ProgramInfo;
+}
+
+/**
+ * Ties a port seen open on one of this PC's addresses to the sockets behind it. Exposure looks at
+ * every socket on that port: one wildcard bind makes it reachable from the network even if the
+ * scan happened to hit it through 127.0.0.1.
+ */
+export function matchListener(
+  address: string,
+  port: number,
+  protocol: Protocol,
+  listeners: readonly Listener[],
+): LocalPortInfo {
+  const target = parseAddress(address);
+  const candidates = listeners
+    .filter((l) => l.port === port && l.protocol === protocol)
+    .map((l) => ({ listener: l, addr: parseAddress(l.address) }))
+    .filter((c): c is { listener: Listener; addr: ParsedAddress } => c.addr !== null);
+  if (candidates.length === 0) return { exposure: 'unknown' };
+
+  let exposure: Exposure;
+  if (candidates.some((c) => isWildcard(c.addr))) exposure = 'all-interfaces';
+  else if (candidates.every((c) => isLoopback(c.addr))) exposure = 'loopback-only';
+  else exposure = 'specific-interface';
+
+  const serves = (c: { addr: ParsedAddress }) => {
+    if (!target) return false;
+    if (isWildcard(c.addr)) {
+      // An IPv6 wildcard socket also accepts IPv4 unless it is v6-only, which we cannot see.
+      return c.addr.kind() === target.kind() || c.addr.kind() === 'ipv6';
+    }
+    return c.addr.kind() === target.kind() && c.addr.toString() === target.toString();
+  };
+  const owner =
+    candidates.find((c) => serves(c) && c.listener.program) ??
+    candidates.find((c) => c.listener.program);
+  return owner?.listener.program ? { exposure, program: owner.listener.program } : { exposure };
+}
+
+function emptyCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+function comparePorts(a: PortAssessment, b: PortAssessment): number {
+  return (
+    compareSeverity(a.severity, b.severity) ||
+    a.port - b.port ||
+    a.protocol.localeCompare(b.protocol)
+  );
+}
+
+function compareHosts(a: HostAssessment, b: HostAssessment): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  if (a.worst !== b.worst) {
+    if (a.worst === null) return 1;
+    if (b.worst === null) return -1;
+    return compareSeverity(a.worst, b.worst);
+  }
+  return compareAddresses(a.address, b.address);
+}
+
+function compareAddresses(a: string, b: string): number {
+  const pa = parseAddress(a);
+  const pb = parseAddress(b);
+  if (pa && pb) {
+    if (pa.kind() !== pb.kind()) return pa.kind() === 'ipv4' ? -1 : 1;
+    const ba = pa.toByteArray();
+    const bb = pb.toByteArray();
+    for (let i = 0; i < ba.length; i++) {
+      const d = (ba[i] ?? 0) - (bb[i] ?? 0);
+      if (d) return d;
+    }
+    return 0;
+  }
+  return a.localeCompare(b);
+}
+
+/**
+ * Turns scan results into verdicts: open ports only, worst first within a host, this PC's
+ * addresses first, then hosts by their worst port. `listeners` are this PC's sockets (may be
+ * empty when they could not be read); they only matter for hosts marked `isLocal`.
+ */
+export function assessHosts(
+  hosts: readonly HostResult[],
+  listeners: readonly Listener[],
+  kb: KnowledgeBase,
+  programsComplete = true,
+): RiskAssessResult {
+  const total = emptyCounts();
+  const assessed = hosts.map((host): HostAssessment => {
+    const counts = emptyCounts();
+    const ports = host.ports
+      .filter((p) => p.state === 'open')
+      .map((p) => {
+        const local = host.isLocal
+          ? matchListener(host.address, p.port, p.protocol, listeners)
+          : null;
+        return assessPort(
+          {
+            port: p.port,
+            protocol: p.protocol,
+            isLocal: host.isLocal,
+            ...(p.banner ? { banner: p.banner } : {}),
+            ...(local ? { exposure: local.exposure } : {}),
+            ...(local?.program ? { program: local.program } : {}),
+          },
+          kb,
+        );
+      })
+      .sort(comparePorts);
+    for (const p of ports) {
+      counts[p.severity] += 1;
+      total[p.severity] += 1;
+    }
+    return {
+      address: host.address,
+      ...(host.hostname ? { hostname: host.hostname } : {}),
+      isLocal: host.isLocal,
+      worst: ports[0]?.severity ?? null,
+      counts,
+      ports,
+    };
+  });
+  return { hosts: assessed.sort(compareHosts), counts: total, programsComplete };
+}

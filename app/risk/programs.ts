@@ -1,0 +1,77 @@
+import type { ProgramInfo } from '../contract/risk.js';
+
+export type ProgramKind = 'windows-system' | 'user-folder' | 'installed' | 'unknown';
+
+/** Processes of Windows itself, which report no path to a non-elevated caller. */
+const WINDOWS_CORE = new Set([
+  'system',
+  'idle',
+  'registry',
+  'smss.exe',
+  'csrss.exe',
+  'wininit.exe',
+  'services.exe',
+  'lsass.exe',
+  'svchost.exe',
+  'spoolsv.exe',
+  'winlogon.exe',
+]);
+
+const WINDOWS_DIR = /^[a-z]:\\windows\\(system32|syswow64|servicing|winsxs)\\/i;
+
+/**
+ * Folders a user can write to without elevation: software there was not installed by an
+ * administrator, which is where droppers and trojans put themselves.
+ */
+const USER_FOLDERS = [
+  /^[a-z]:\\users\\/i,
+  /\\appdata\\/i,
+  /\\temp\\/i,
+  /^[a-z]:\\windows\\temp\\/i,
+  /^[a-z]:\\programdata\\/i,
+  /^\/home\//,
+  /^\/tmp\//,
+  /^\/var\/tmp\//,
+  /^\/dev\/shm\//,
+  /^\/Users\//,
+  /^\/private\/tmp\//,
+];
+
+function baseName(name: string): string {
+  return name.toLowerCase().replace(/\.exe$/, '');
+}
+
+export function classifyProgram(program: ProgramInfo | undefined): ProgramKind {
+  if (!program) return 'unknown';
+  const path = program.path;
+  if (path) {
+    if (WINDOWS_DIR.test(path)) return 'windows-system';
+    if (USER_FOLDERS.some((re) => re.test(path))) return 'user-folder';
+    return 'installed';
+  }
+  // Without a path only Windows' own processes are recognisable: they hide their path from us.
+  if (
+    WINDOWS_CORE.has(program.name.toLowerCase()) ||
+    WINDOWS_CORE.has(`${baseName(program.name)}.exe`)
+  ) {
+    return 'windows-system';
+  }
+  return 'unknown';
+}
+
+/** Whether the program is one the knowledge base expects on that port (case-insensitive, .exe optional). */
+export function isExpectedProgram(
+  program: ProgramInfo,
+  expectedPrograms: readonly string[] | undefined,
+  expectedServices: readonly string[] | undefined,
+): boolean {
+  const name = baseName(program.name);
+  if (expectedPrograms?.some((p) => baseName(p) === name)) return true;
+  const services = (program.services ?? []).map((s) => s.toLowerCase());
+  return Boolean(expectedServices?.some((s) => services.includes(s.toLowerCase())));
+}
+
+export function describeProgram(program: ProgramInfo): string {
+  const services = program.services?.length ? ` — ${program.services.join(', ')}` : '';
+  return `${program.name} (PID ${program.pid})${services}`;
+}

@@ -1,0 +1,353 @@
+import type { LocalizedText } from '../contract/errors.js';
+import type {
+  Exposure,
+  PortAssessment,
+  ProgramInfo,
+  Reference,
+  RiskCategory,
+  RiskReason,
+  Severity,
+} from '../contract/risk.js';
+import type { Protocol } from '../contract/scan.js';
+import { identifyBanner } from './banners.js';
+import type { KbEntry } from './kb-schema.js';
+import { rangeOfPort } from './kb-schema.js';
+import { ianaService, type KnowledgeBase } from './knowledge-base.js';
+import { classifyProgram, describeProgram, isExpectedProgram } from './programs.js';
+import { milder, shift, worse } from './severity.js';
+
+/** Everything the rules may look at for one open port. */
+export interface PortContext {
+  port: number;
+  protocol: Protocol;
+  /** The port belongs to this PC (loopback or one of its interfaces). */
+  isLocal: boolean;
+  banner?: string;
+  /** This PC only: how the listener is bound; `unknown` when no listener was found. */
+  exposure?: Exposure;
+  /** This PC only: the program that owns the socket, when the OS told us. */
+  program?: ProgramInfo;
+}
+
+export const IANA_REFERENCE: Reference = {
+  label: 'IANA Service Name and Transport Protocol Port Number Registry',
+  url: 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml',
+};
+
+/** Rule ids, stable so the UI and tests can refer to them. */
+export const RULES = {
+  kbKnownPort: 'kb.known-port',
+  bannerConfirms: 'banner.confirms-service',
+  bannerOther: 'banner.identifies-other-service',
+  thisPc: 'context.this-pc',
+  otherDevice: 'context.other-device',
+  ianaRegistered: 'iana.registered-service',
+  ianaUnassigned: 'iana.unassigned-port',
+  dynamicLocal: 'dynamic.unknown-listener',
+  dynamicDevice: 'dynamic.unknown-device-port',
+  loopbackOnly: 'exposure.loopback-only',
+  loopbackBackdoor: 'exposure.loopback-backdoor',
+  allInterfaces: 'exposure.all-interfaces',
+  specificInterface: 'exposure.specific-interface',
+  programUnknown: 'program.unknown',
+  programExpected: 'program.expected',
+  programUnexpected: 'program.unexpected',
+  programSystemOnBackdoor: 'program.windows-system-on-backdoor-port',
+  programSystem: 'program.windows-system',
+  programUserFolder: 'program.user-folder',
+  programInstalled: 'program.installed',
+  programIdentified: 'program.identified',
+} as const;
+
+const T = (fr: string, en: string): LocalizedText => ({ fr, en });
+
+const SEV_FR: Record<Severity, string> = {
+  critical: 'critique',
+  high: 'élevé',
+  medium: 'moyen',
+  low: 'faible',
+  info: 'information',
+};
+
+interface Verdict {
+  severity: Severity;
+  advice: LocalizedText;
+}
+
+/**
+ * Rates one open port. Pure: the same context always gives the same verdict, and every rule that
+ * changed or explained the verdict is listed in `reasons`, in the order it applied.
+ */
+export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment {
+  const range = rangeOfPort(ctx.port);
+  const portEntry = kb.byPort(ctx.port, ctx.protocol);
+  const bannerService = identifyBanner(ctx.banner);
+  const bannerEntry = bannerService ? kb.byService(bannerService) : undefined;
+
+  const reasons: RiskReason[] = [];
+  const say = (ruleId: string, text: LocalizedText) => reasons.push({ ruleId, text });
+
+  let entry: KbEntry | undefined = portEntry;
+  if (bannerEntry && bannerEntry !== portEntry) {
+    // What the service says about itself beats what its port number suggests.
+    entry = bannerEntry;
+    say(
+      RULES.bannerOther,
+      T(
+        `La bannière du service l'identifie comme ${bannerEntry.service}, pas comme le service habituel de ce port : il est évalué comme tel.`,
+        `The service's banner identifies it as ${bannerEntry.service}, not the usual service of this port: it is rated as such.`,
+      ),
+    );
+  }
+
+  const verdict: Verdict = entry
+    ? fromKnowledgeBase(entry, ctx, say)
+    : fromRegistry(ctx, range, say);
+  if (bannerEntry && bannerEntry === portEntry) {
+    say(
+      RULES.bannerConfirms,
+      T(
+        `La bannière reçue confirme le service ${bannerEntry.service}.`,
+        `The banner received confirms the ${bannerEntry.service} service.`,
+      ),
+    );
+  }
+
+  const category: RiskCategory = entry?.category ?? 'other';
+  if (ctx.isLocal) applyLocalRules(ctx, entry, category, verdict, say);
+
+  const iana = ianaService(ctx.port, ctx.protocol);
+  const service = entry?.service ?? iana?.name ?? 'unknown';
+  const description = !entry && iana ? T(iana.description, iana.description) : undefined;
+  return {
+    port: ctx.port,
+    protocol: ctx.protocol,
+    severity: verdict.severity,
+    service,
+    ...(description ? { description } : {}),
+    category,
+    range,
+    ...(ctx.isLocal ? { exposure: ctx.exposure ?? 'unknown' } : {}),
+    ...(ctx.program ? { program: ctx.program } : {}),
+    ...(ctx.banner ? { banner: ctx.banner } : {}),
+    reasons,
+    advice: verdict.advice,
+    references: entry ? entry.references : [IANA_REFERENCE],
+  };
+}
+
+type Say = (ruleId: string, text: LocalizedText) => void;
+
+function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict {
+  say(RULES.kbKnownPort, entry.reason);
+  let severity = entry.severity;
+  if (ctx.isLocal && entry.localSeverity && entry.localSeverity !== severity) {
+    severity = entry.localSeverity;
+    say(
+      RULES.thisPc,
+      T(
+        `Sur ce PC, ce service est jugé « ${SEV_FR[severity]} » plutôt que « ${SEV_FR[entry.severity]} ».`,
+        `On this PC this service is rated "${severity}" rather than "${entry.severity}".`,
+      ),
+    );
+  }
+  if (!ctx.isLocal && entry.deviceSeverity && entry.deviceSeverity !== severity) {
+    severity = entry.deviceSeverity;
+    say(
+      RULES.otherDevice,
+      T(
+        `Sur un autre appareil du réseau (box, caméra, imprimante…), ce service est jugé « ${SEV_FR[severity]} ».`,
+        `On another device of the network (router, camera, printer…) this service is rated "${severity}".`,
+      ),
+    );
+  }
+  return { severity, advice: entry.advice };
+}
+
+function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, say: Say): Verdict {
+  const iana = ianaService(ctx.port, ctx.protocol);
+  const identify = T(
+    'Identifiez le programme ou l’appareil qui ouvre ce port ; s’il ne sert à rien, arrêtez-le ou bloquez le port dans le pare-feu.',
+    'Identify the program or device that opens this port; if it serves no purpose, stop it or block the port in the firewall.',
+  );
+  if (range === 'dynamic') {
+    if (ctx.isLocal) {
+      say(
+        RULES.dynamicLocal,
+        T(
+          'Port de la plage dynamique (49152-65535) qui n’appartient à aucun service connu : un programme inconnu écoute ici tant qu’on ne sait pas lequel.',
+          'Port in the dynamic range (49152-65535) that belongs to no known service: an unknown program listens here until we know which one.',
+        ),
+      );
+      return { severity: 'medium', advice: identify };
+    }
+    say(
+      RULES.dynamicDevice,
+      T(
+        'Port de la plage dynamique ouvert sur un autre appareil : service non identifié, souvent propre au fabricant.',
+        'Dynamic-range port open on another device: an unidentified service, often specific to the manufacturer.',
+      ),
+    );
+    return { severity: 'low', advice: identify };
+  }
+  if (iana) {
+    say(
+      RULES.ianaRegistered,
+      T(
+        `Port enregistré à l'IANA pour « ${iana.name} » (${iana.description}) ; ce service ne figure pas parmi les services à risque connus.`,
+        `Port registered at IANA for "${iana.name}" (${iana.description}); this service is not among the known risky services.`,
+      ),
+    );
+    return { severity: 'low', advice: identify };
+  }
+  say(
+    RULES.ianaUnassigned,
+    T(
+      'Aucun service n’est enregistré à l’IANA pour ce port : ce qui l’ouvre n’est pas un service standard.',
+      'No service is registered at IANA for this port: whatever opens it is not a standard service.',
+    ),
+  );
+  return { severity: ctx.isLocal ? 'medium' : 'low', advice: identify };
+}
+
+function applyLocalRules(
+  ctx: PortContext,
+  entry: KbEntry | undefined,
+  category: RiskCategory,
+  verdict: Verdict,
+  say: Say,
+): void {
+  const backdoor = category === 'backdoor';
+  const exposure = ctx.exposure ?? 'unknown';
+  const kind = classifyProgram(ctx.program);
+
+  // Program rules first: they judge *what* listens; exposure then judges *who can reach it*.
+  if (!ctx.program) {
+    say(
+      RULES.programUnknown,
+      T(
+        'Le programme qui écoute n’a pas pu être identifié (il appartient peut-être à un autre utilisateur : relancez en administrateur).',
+        'The listening program could not be identified (it may belong to another user: run again as administrator).',
+      ),
+    );
+  } else {
+    const who = describeProgram(ctx.program);
+    const expected =
+      entry?.expectedPrograms || entry?.expectedServices
+        ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)
+        : null;
+    if (expected === true) {
+      say(
+        RULES.programExpected,
+        T(
+          `Ouvert par ${who}, le programme qui fournit normalement ce service.`,
+          `Opened by ${who}, the program that normally provides this service.`,
+        ),
+      );
+    } else if (expected === false && !backdoor) {
+      const before = verdict.severity;
+      verdict.severity = worse(shift(verdict.severity, 1), 'medium');
+      say(
+        RULES.programUnexpected,
+        T(
+          `Ouvert par ${who}, qui n'est pas le programme habituel de ce service (risque relevé de « ${SEV_FR[before]} » à « ${SEV_FR[verdict.severity]} »).`,
+          `Opened by ${who}, which is not the usual program for this service (risk raised from "${before}" to "${verdict.severity}").`,
+        ),
+      );
+    }
+    if (kind === 'windows-system' && expected !== true) {
+      if (backdoor) {
+        verdict.severity = milder(verdict.severity, 'medium');
+        say(
+          RULES.programSystemOnBackdoor,
+          T(
+            `Le port est connu pour des portes dérobées, mais il est ouvert par un composant de Windows (${who}) : probablement un usage légitime.`,
+            `The port is known for backdoors, but a Windows component owns it (${who}): probably a legitimate use.`,
+          ),
+        );
+      } else {
+        if (!entry) verdict.severity = milder(verdict.severity, 'low');
+        say(
+          RULES.programSystem,
+          T(
+            `Ouvert par un composant de Windows (${who}).`,
+            `Opened by a Windows component (${who}).`,
+          ),
+        );
+      }
+    } else if (kind === 'user-folder') {
+      const before = verdict.severity;
+      verdict.severity = worse(shift(verdict.severity, 1), 'medium');
+      say(
+        RULES.programUserFolder,
+        T(
+          `Ouvert par ${who}, un exécutable situé dans un dossier utilisateur (${ctx.program.path ?? ''}) : c'est là que s'installent les logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
+          `Opened by ${who}, an executable in a user folder (${ctx.program.path ?? ''}): that is where malware installs itself (risk "${before}" → "${verdict.severity}").`,
+        ),
+      );
+    } else if (expected === null || (expected === false && backdoor)) {
+      // A named program resolves the "unknown listener" doubt of an unlisted dynamic port.
+      if (!entry && rangeOfPort(ctx.port) === 'dynamic') {
+        verdict.severity = milder(verdict.severity, 'low');
+      }
+      if (kind === 'installed') {
+        say(
+          RULES.programInstalled,
+          T(
+            `Ouvert par ${who}, installé dans ${ctx.program.path ?? ''}.`,
+            `Opened by ${who}, installed in ${ctx.program.path ?? ''}.`,
+          ),
+        );
+      } else {
+        say(
+          RULES.programIdentified,
+          T(
+            `Ouvert par ${who} (emplacement de l'exécutable inconnu).`,
+            `Opened by ${who} (executable location unknown).`,
+          ),
+        );
+      }
+    }
+  }
+
+  if (exposure === 'loopback-only') {
+    if (backdoor) {
+      say(
+        RULES.loopbackBackdoor,
+        T(
+          'Il n’écoute que sur l’adresse locale (127.0.0.1), mais un programme à l’écoute sur un port de porte dérobée est suspect en soi.',
+          'It listens on the local address (127.0.0.1) only, but a program listening on a backdoor port is suspicious in itself.',
+        ),
+      );
+    } else {
+      verdict.severity = milder(verdict.severity, 'low');
+      verdict.advice = T(
+        'Seuls les programmes de ce PC peuvent le joindre : rien à faire, sauf si vous ne reconnaissez pas le programme.',
+        'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',
+      );
+      say(
+        RULES.loopbackOnly,
+        T(
+          'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
+          'It listens on this PC’s local address only: no other device on the network can connect to it.',
+        ),
+      );
+    }
+  } else if (exposure === 'all-interfaces') {
+    say(
+      RULES.allInterfaces,
+      T(
+        'Il écoute sur toutes les interfaces réseau : les autres appareils du réseau peuvent s’y connecter si le pare-feu le permet.',
+        'It listens on every network interface: other devices on the network can connect to it if the firewall allows.',
+      ),
+    );
+  } else if (exposure === 'specific-interface') {
+    say(
+      RULES.specificInterface,
+      T(
+        'Il écoute sur une adresse réseau précise de ce PC : les appareils de ce réseau peuvent s’y connecter.',
+        'It listens on one specific network address of this PC: devices on that network can connect to it.',
+      ),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { ListenersResult } from '../contract/risk.js';
+import { fail } from '../errors.js';
+import { runCommand, type CommandSpec, type CommandOutput } from './command.js';
+import { readLinuxListeners } from './linux.js';
+import {
+  macosListenersCommand,
+  macosPathsCommand,
+  parseLsof,
+  parsePsPaths,
+  withPaths,
+} from './macos.js';
+import { parseWindowsListeners, windowsListenersCommand } from './windows.js';
+
+export type CommandRunner = (spec: CommandSpec) => Promise<CommandOutput>;
+
+function toolFailed(tool: string, detail: string): never {
+  fail(
+    'system.listeners-failed',
+    {
+      fr: `Impossible de lister les ports en écoute de ce PC (${tool} : ${detail}).`,
+      en: `Could not list this PC's listening ports (${tool}: ${detail}).`,
+    },
+    { tool },
+  );
+}
+
+async function run(runner: CommandRunner, spec: CommandSpec): Promise<CommandOutput> {
+  try {
+    return await runner(spec);
+  } catch (error) {
+    toolFailed(spec.file, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * This PC's listening sockets and the programs behind them, read the way each OS allows without
+ * parsing localized text: /proc on Linux, PowerShell JSON on Windows, `lsof -F` on macOS.
+ */
+export async function listListeners(
+  platform: NodeJS.Platform = process.platform,
+  runner: CommandRunner = runCommand,
+): Promise<ListenersResult> {
+  if (platform === 'linux') return readLinuxListeners();
+  if (platform === 'win32') {
+    const out = await run(runner, windowsListenersCommand());
+    if (out.exitCode !== 0)
+      toolFailed('powershell.exe', out.stderr.trim() || `exit ${out.exitCode}`);
+    try {
+      return parseWindowsListeners(out.stdout);
+    } catch (error) {
+      toolFailed('powershell.exe', error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (platform === 'darwin') {
+    const out = await run(runner, macosListenersCommand());
+    // lsof exits 1 when nothing matched, which is a valid, empty answer.
+    if (out.exitCode !== 0 && out.stdout.trim())
+      toolFailed('lsof', out.stderr.trim() || `exit ${out.exitCode}`);
+    const listeners = parseLsof(out.stdout);
+    const pids = [...new Set(listeners.flatMap((l) => (l.program ? [l.program.pid] : [])))];
+    if (pids.length === 0) return withPaths(listeners, new Map());
+    const ps = await run(runner, macosPathsCommand(pids));
+    return withPaths(listeners, parsePsPaths(ps.stdout));
+  }
+  fail(
+    'system.unsupported-platform',
+    {
+      fr: `Lister les ports en écoute n'est pas pris en charge sur ${platform}.`,
+      en: `Listing listening ports is not supported on ${platform}.`,
+    },
+    { platform },
+  );
+}

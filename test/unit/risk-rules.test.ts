@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import type { PortAssessment } from '../../app/contract/risk.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { assessPort, RULES, type PortContext } from '../../app/risk/rules.js';
+import { classifyProgram } from '../../app/risk/programs.js';
+import { identifyBanner } from '../../app/risk/banners.js';
+
+const kb = knowledgeBase();
+const rate = (ctx: Partial<PortContext> & { port: number }): PortAssessment =>
+  assessPort({ protocol: 'tcp', isLocal: false, ...ctx }, kb);
+const rules = (a: PortAssessment) => a.reasons.map((r) => r.ruleId);
+
+const svchost = (services: string[]) => ({
+  pid: 1044,
+  name: 'svchost.exe',
+  path: 'C:\\Windows\\System32\\svchost.exe',
+  services,
+});
+const userExe = {
+  pid: 6660,
+  name: 'update.exe',
+  path: 'C:\\Users\\Marie\\AppData\\Roaming\\upd\\update.exe',
+};
+const installed = { pid: 321, name: 'node', path: '/usr/bin/node' };
+
+describe('risk rules', () => {
+  it('rates a known port from the knowledge base and explains it in both languages', () => {
+    const a = rate({ port: 445 });
+    expect(a.severity).toBe('high');
+    expect(a.service).toBe('smb');
+    expect(rules(a)).toEqual([RULES.kbKnownPort]);
+    expect(a.reasons[0]?.text.fr).toMatch(/WannaCry/);
+    expect(a.reasons[0]?.text.en).toMatch(/WannaCry/);
+    expect(a.references.map((r) => r.label)).toContain('MS17-010');
+    expect(a.exposure).toBeUndefined();
+  });
+
+  it('rates the same port differently on this PC and on another device', () => {
+    expect(rate({ port: 53, protocol: 'udp' }).severity).toBe('info');
+    const local = rate({
+      port: 53,
+      protocol: 'udp',
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(local.severity).toBe('low');
+    expect(rules(local)).toContain(RULES.thisPc);
+
+    const dhcpDevice = rate({ port: 67, protocol: 'udp' });
+    expect(dhcpDevice.severity).toBe('info');
+    expect(rules(dhcpDevice)).toContain(RULES.otherDevice);
+    expect(
+      rate({
+        port: 67,
+        protocol: 'udp',
+        isLocal: true,
+        exposure: 'all-interfaces',
+        program: installed,
+      }).severity,
+    ).toBe('medium');
+  });
+
+  it('lowers a service that listens on loopback only, but not a backdoor port', () => {
+    const redisAll = rate({
+      port: 6379,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(redisAll.severity).toBe('critical');
+    expect(rules(redisAll)).toContain(RULES.allInterfaces);
+
+    const redisLo = rate({
+      port: 6379,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: installed,
+    });
+    expect(redisLo.severity).toBe('low');
+    expect(rules(redisLo)).toContain(RULES.loopbackOnly);
+    expect(redisLo.advice.en).toMatch(/Only programs on this PC/);
+
+    const backdoorLo = rate({
+      port: 4444,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: installed,
+    });
+    expect(backdoorLo.severity).toBe('critical');
+    expect(rules(backdoorLo)).toEqual([
+      RULES.kbKnownPort,
+      RULES.programInstalled,
+      RULES.loopbackBackdoor,
+    ]);
+  });
+
+  it('keeps a specific-interface bind at its knowledge-base rating and says so', () => {
+    const mysqld = { pid: 812, name: 'mysqld', path: '/usr/sbin/mysqld' };
+    const a = rate({ port: 3306, isLocal: true, exposure: 'specific-interface', program: mysqld });
+    expect(a.severity).toBe('high');
+    expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.programExpected, RULES.specificInterface]);
+  });
+
+  it('re-rates a port from its banner when the banner names another service', () => {
+    const ssh = rate({ port: 4444, banner: 'SSH-2.0-OpenSSH_9.6' });
+    expect(ssh.service).toBe('ssh');
+    expect(ssh.severity).toBe('medium');
+    expect(rules(ssh)).toEqual([RULES.bannerOther, RULES.kbKnownPort]);
+
+    const confirmed = rate({ port: 22, banner: 'SSH-2.0-OpenSSH_9.6' });
+    expect(confirmed.severity).toBe('medium');
+    expect(rules(confirmed)).toEqual([RULES.kbKnownPort, RULES.bannerConfirms]);
+
+    const vncOnHighPort = rate({ port: 40000, banner: 'RFB 003.008\n' });
+    expect(vncOnHighPort.service).toBe('vnc');
+    expect(vncOnHighPort.severity).toBe('high');
+  });
+
+  it('trusts the Windows component that normally owns a port, and distrusts any other owner', () => {
+    const rdp = rate({
+      port: 3389,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: svchost(['TermService']),
+    });
+    expect(rdp.severity).toBe('high');
+    expect(rules(rdp)).toContain(RULES.programExpected);
+    expect(rdp.reasons.find((r) => r.ruleId === RULES.programExpected)?.text.en).toMatch(
+      /svchost\.exe .*TermService/,
+    );
+
+    const fake = rate({
+      port: 3389,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: {
+        pid: 77,
+        name: 'rdpwrap.exe',
+        path: 'C:\\Program Files\\RDP Wrapper\\rdpwrap.exe',
+      },
+    });
+    expect(fake.severity).toBe('critical');
+    expect(rules(fake)).toContain(RULES.programUnexpected);
+  });
+
+  it('lowers a backdoor port owned by a Windows component, raises anything run from a user folder', () => {
+    const sys = rate({
+      port: 1337,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: svchost(['SomeSvc']),
+    });
+    expect(sys.severity).toBe('medium');
+    expect(rules(sys)).toContain(RULES.programSystemOnBackdoor);
+
+    const dropped = rate({
+      port: 8080,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: userExe,
+    });
+    expect(dropped.severity).toBe('medium');
+    expect(rules(dropped)).toContain(RULES.programUserFolder);
+    expect(dropped.reasons.find((r) => r.ruleId === RULES.programUserFolder)?.text.fr).toMatch(
+      /AppData/,
+    );
+
+    const ssh = rate({ port: 22, isLocal: true, exposure: 'all-interfaces', program: userExe });
+    expect(ssh.severity).toBe('high');
+  });
+
+  it('rates an unknown dynamic-range listener medium until its program is known', () => {
+    const unknown = rate({ port: 51234, isLocal: true, exposure: 'unknown' });
+    expect(unknown.severity).toBe('medium');
+    expect(rules(unknown)).toEqual([RULES.dynamicLocal, RULES.programUnknown]);
+    expect(unknown.range).toBe('dynamic');
+    expect(unknown.exposure).toBe('unknown');
+
+    const known = rate({
+      port: 51234,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(known.severity).toBe('low');
+    expect(rules(known)).toContain(RULES.programInstalled);
+
+    const system = rate({
+      port: 49668,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: { pid: 720, name: 'lsass.exe' },
+    });
+    expect(system.severity).toBe('low');
+    expect(rules(system)).toContain(RULES.programSystem);
+
+    const fromUserFolder = rate({
+      port: 51234,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: userExe,
+    });
+    expect(fromUserFolder.severity).toBe('high');
+
+    const device = rate({ port: 51234 });
+    expect(device.severity).toBe('low');
+    expect(rules(device)).toEqual([RULES.dynamicDevice]);
+  });
+
+  it('names an unlisted registered port from IANA and rates it low; unassigned ports a notch higher on this PC', () => {
+    const a = rate({ port: 6600 }); // mshvlm at IANA, not in the knowledge base
+    expect(kb.byPort(6600, 'tcp')).toBeUndefined();
+    expect(a.service).toBe('mshvlm');
+    expect(a.severity).toBe('low');
+    expect(rules(a)).toEqual([RULES.ianaRegistered]);
+    expect(a.references[0]?.url).toMatch(/iana\.org/);
+    expect(a.description?.en).toBeTruthy();
+
+    expect(rate({ port: 4, isLocal: true, exposure: 'all-interfaces' }).severity).toBe('medium');
+    expect(rate({ port: 4 }).severity).toBe('low');
+    expect(rules(rate({ port: 4 }))).toEqual([RULES.ianaUnassigned]);
+  });
+});
+
+describe('program classification', () => {
+  it('tells Windows components, user-folder executables and installed programs apart', () => {
+    expect(classifyProgram({ pid: 4, name: 'System' })).toBe('windows-system');
+    expect(classifyProgram({ pid: 900, name: 'svchost.exe' })).toBe('windows-system');
+    expect(classifyProgram(svchost([]))).toBe('windows-system');
+    expect(classifyProgram(userExe)).toBe('user-folder');
+    expect(classifyProgram({ pid: 5, name: 'x', path: '/tmp/x' })).toBe('user-folder');
+    expect(classifyProgram({ pid: 5, name: 'x', path: '/home/bob/bin/x' })).toBe('user-folder');
+    expect(classifyProgram({ pid: 5, name: 'sshd', path: '/usr/sbin/sshd' })).toBe('installed');
+    expect(classifyProgram({ pid: 5, name: 'a.exe', path: 'C:\\Program Files\\A\\a.exe' })).toBe(
+      'installed',
+    );
+    expect(classifyProgram({ pid: 5, name: 'mystery' })).toBe('unknown');
+    expect(classifyProgram(undefined)).toBe('unknown');
+  });
+
+  it('recognises services from their banners', () => {
+    expect(identifyBanner('SSH-2.0-dropbear')).toBe('ssh');
+    expect(identifyBanner('220 mail.example.org ESMTP Postfix')).toBe('smtp');
+    expect(identifyBanner('220 (vsFTPd 3.0.3)')).toBe('ftp');
+    expect(identifyBanner('\xff\xfd\x18\xff\xfd ')).toBe('telnet');
+    expect(identifyBanner('hello')).toBeNull();
+    expect(identifyBanner(undefined)).toBeNull();
+  });
+});
