@@ -29,7 +29,7 @@ function hiddenLine(host: HostResult, language: Language): string | null {
     .map((state) =>
       language === 'fr'
         ? `${plural(host.hidden[state], 'port', 'ports')} ${STATE[state].fr}${host.hidden[state] > 1 ? 's' : ''}`
-        : `${plural(host.hidden[state], 'port', 'ports')} ${state}`,
+        : `${host.hidden[state]} ${state} ${host.hidden[state] === 1 ? 'port' : 'ports'}`,
     );
   if (parts.length === 0) return null;
   return language === 'fr'

@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { APP_NAME, APP_VERSION, systemLanguage } from '../../app/api/app-handlers.js';
+import { createCore, type Core } from '../../app/api/core.js';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_REQUEST_CHANNEL,
+  MAX_MESSAGE_BYTES,
+  type Language,
+  type ResponseEnvelope,
+} from '../../app/contract/index.js';
+import { AppFailure } from '../../app/errors.js';
+import { mimeType } from '../web/security.js';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  electronContentSecurityPolicy,
+  isAllowedNavigation,
+  isTrustedSender,
+  menuTemplate,
+  resolveAppFile,
+} from './policy.js';
+
+// Bundled as dist/main/electron-main.mjs: the preload and the renderer sit beside it.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '..', 'renderer');
+const preloadPath = path.join(here, 'preload.cjs');
+
+// Must run before `ready`: a standard, secure scheme gets a real origin (app://port-auditor).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+let core: Core | null = null;
+
+function language(): Language {
+  const locale = app.getLocale() || '';
+  return locale ? (locale.toLowerCase().startsWith('fr') ? 'fr' : 'en') : systemLanguage();
+}
+
+function refused(id: number, failure: AppFailure): ResponseEnvelope {
+  return { kind: 'response', id, ok: false, error: failure.appError };
+}
+
+function messageId(message: unknown): number {
+  const id = (message as { id?: unknown } | null)?.id;
+  return typeof id === 'number' ? id : -1;
+}
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererDir, request.url);
+    const body = file ? await readFile(file).catch(() => null) : null;
+    if (!file || !body) return new Response('Not found', { status: 404 });
+    return new Response(new Uint8Array(body), {
+      headers: {
+        'Content-Type': mimeType(file),
+        'Content-Security-Policy': electronContentSecurityPolicy(),
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      },
+    });
+  });
+  // Belt and braces: every response in the app's session carries the CSP, whatever served it.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [electronContentSecurityPolicy()],
+      },
+    });
+  });
+  // The app needs no camera, notifications, geolocation…
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function serveContract(appCore: Core): void {
+  ipcMain.handle(IPC_REQUEST_CHANNEL, async (event, message: unknown) => {
+    const frame = event.senderFrame;
+    const isMainFrame = frame !== null && frame === event.sender.mainFrame;
+    if (!isTrustedSender(frame?.url, isMainFrame)) {
+      return refused(
+        messageId(message),
+        new AppFailure('contract.untrusted-sender', {
+          fr: 'Message refusé : il ne vient pas de la fenêtre de Port Auditor.',
+          en: 'Message refused: it does not come from the Port Auditor window.',
+        }),
+      );
+    }
+    let size: number;
+    try {
+      size = Buffer.byteLength(JSON.stringify(message) ?? '');
+    } catch {
+      size = Number.POSITIVE_INFINITY;
+    }
+    if (size > MAX_MESSAGE_BYTES) {
+      return refused(
+        messageId(message),
+        new AppFailure('contract.too-large', {
+          fr: 'Message refusé : il est trop volumineux.',
+          en: 'Message refused: it is too large.',
+        }),
+      );
+    }
+    const sender = event.sender;
+    return appCore.dispatch(message, {
+      emit(name, payload) {
+        if (!sender.isDestroyed()) {
+          sender.send(IPC_EVENT_CHANNEL, { kind: 'event', event: name, payload });
+        }
+      },
+    });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 560,
+    title: APP_NAME,
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    mainWindow = null;
+    // The page that started the scans is gone: stop them.
+    void core?.dispose();
+  });
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+function showAbout(): void {
+  const fr = language() === 'fr';
+  void dialog.showMessageBox({
+    type: 'info',
+    title: fr ? 'À propos' : 'About',
+    message: `${APP_NAME} ${APP_VERSION}`,
+    detail: fr
+      ? 'Audit des ports réseau ouverts de ce PC et de son réseau.'
+      : 'Audits the open network ports of this PC and its network.',
+    buttons: ['OK'],
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Port Auditor is running: it gets focus (second-instance below), this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    serveRenderer();
+    core = createCore({ host: 'electron' });
+    serveContract(core);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
+    mainWindow = createWindow();
+  });
+
+  app.on('before-quit', () => {
+    void core?.dispose();
+  });
+}

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { Language } from '../../app/contract/index.js';
+
+/**
+ * The Electron shell's security decisions, free of Electron itself so they are unit-tested here
+ * (the Electron runtime cannot run on the build machines). main.ts only applies them.
+ */
+
+/** The renderer is served from app://port-auditor/, a privileged standard scheme of our own. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'port-auditor';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+function parse(url: string | undefined | null): URL | null {
+  if (!url) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+export function isAppUrl(url: string | undefined | null): boolean {
+  const parsed = parse(url);
+  return parsed !== null && parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
+}
+
+/**
+ * Only our own page, in the window's main frame, may call the app: an iframe or a page the window
+ * was somehow navigated to must never reach the firewall API.
+ */
+export function isTrustedSender(
+  frameUrl: string | undefined | null,
+  isMainFrame: boolean,
+): boolean {
+  return isMainFrame && isAppUrl(frameUrl);
+}
+
+/** The app never navigates: it is one page. Anything else (a dropped file, a link) is refused. */
+export function isAllowedNavigation(_url: string): boolean {
+  return false;
+}
+
+export function electronContentSecurityPolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // MUI's emotion injects <style> elements at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    // The renderer talks to the app over IPC only.
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * The file under `rendererDir` an app:// request names, or null for another host, a path that
+ * escapes the directory, or an encoded trick (%2e%2e, backslashes, NUL).
+ */
+export function resolveAppFile(rendererDir: string, requestUrl: string): string | null {
+  const parsed = parse(requestUrl);
+  if (!parsed || parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(parsed.pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/').filter((s) => s.length > 0);
+  if (segments.some((s) => s === '..' || s === '.')) return null;
+  const relative = segments.length === 0 ? 'index.html' : segments.join('/');
+  const root = path.resolve(rendererDir);
+  const file = path.resolve(root, relative);
+  return file.startsWith(root + path.sep) ? file : null;
+}
+
+export interface MenuActions {
+  about(): void;
+}
+
+/** The application menu, in the user's language. Roles give the platform's standard behaviour. */
+export function menuTemplate(
+  language: Language,
+  actions: MenuActions,
+  platform: NodeJS.Platform = process.platform,
+): MenuItemConstructorOptions[] {
+  const fr = language === 'fr';
+  const about: MenuItemConstructorOptions = {
+    label: fr ? 'À propos de Port Auditor' : 'About Port Auditor',
+    click: () => actions.about(),
+  };
+  const quit: MenuItemConstructorOptions = {
+    role: 'quit',
+    label: fr ? 'Quitter Port Auditor' : 'Quit Port Auditor',
+  };
+  const template: MenuItemConstructorOptions[] = [];
+  if (platform === 'darwin') {
+    template.push({ label: 'Port Auditor', submenu: [about, { type: 'separator' }, quit] });
+  } else {
+    template.push({ label: fr ? '&Fichier' : '&File', submenu: [quit] });
+  }
+  template.push(
+    {
+      label: fr ? '&Édition' : '&Edit',
+      submenu: [
+        { role: 'undo', label: fr ? 'Annuler' : 'Undo' },
+        { role: 'redo', label: fr ? 'Rétablir' : 'Redo' },
+        { type: 'separator' },
+        { role: 'cut', label: fr ? 'Couper' : 'Cut' },
+        { role: 'copy', label: fr ? 'Copier' : 'Copy' },
+        { role: 'paste', label: fr ? 'Coller' : 'Paste' },
+        { role: 'selectAll', label: fr ? 'Tout sélectionner' : 'Select all' },
+      ],
+    },
+    {
+      label: fr ? '&Affichage' : '&View',
+      submenu: [
+        { role: 'resetZoom', label: fr ? 'Taille réelle' : 'Actual size' },
+        { role: 'zoomIn', label: fr ? 'Zoom avant' : 'Zoom in' },
+        { role: 'zoomOut', label: fr ? 'Zoom arrière' : 'Zoom out' },
+        { type: 'separator' },
+        { role: 'togglefullscreen', label: fr ? 'Plein écran' : 'Full screen' },
+      ],
+    },
+  );
+  if (platform !== 'darwin') {
+    template.push({ label: fr ? '&Aide' : '&Help', submenu: [about] });
+  }
+  return template;
+}
