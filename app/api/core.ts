@@ -4,9 +4,12 @@ import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
+import { firewallHandlers, lazyFirewallService } from './firewall-handlers.js';
 
 export interface CoreOptions {
   host: HostKind;
+  /** App data directory (SQLite journal, firewall backups); defaults to the platform's. */
+  dataDir?: string;
 }
 
 export interface Core {
@@ -20,15 +23,18 @@ export interface Core {
  */
 export function createCore(options: CoreOptions): Core {
   const scans = new ScanManager();
+  const firewall = lazyFirewallService(options.dataDir);
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...scanHandlers(scans),
     ...riskHandlers(),
+    ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
     async dispose() {
       scans.cancelAll();
+      firewall.close();
     },
   };
 }

@@ -4,4 +4,5 @@ export * from './errors.js';
 export * from './methods.js';
 export * from './scan.js';
 export * from './risk.js';
+export * from './firewall.js';
 export * from './bridge.js';

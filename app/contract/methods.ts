@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { AppInfo } from './app.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanEvent, ScanRequest } from './scan.js';
+import {
+  BlockRequestInput,
+  FirewallBlockOutcome,
+  FirewallPreview,
+  FirewallRemoveOutcome,
+  FirewallRuleList,
+  FirewallStatus,
+} from './firewall.js';
 
 /**
  * Every request the UI may send: its params and its response. A host accepts nothing that is not
@@ -19,6 +27,15 @@ export const methods = {
   },
   'risk.assess': { params: RiskAssessRequest, result: RiskAssessResult },
   'system.listeners': { params: z.object({}).strict(), result: ListenersResult },
+  'firewall.status': { params: z.object({}).strict(), result: FirewallStatus },
+  'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },
+  'firewall.block': { params: BlockRequestInput, result: FirewallBlockOutcome },
+  'firewall.list': { params: z.object({}).strict(), result: FirewallRuleList },
+  'firewall.remove': {
+    params: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(256) }).strict(),
+    result: FirewallRemoveOutcome,
+  },
+  'firewall.removeAll': { params: z.object({}).strict(), result: FirewallRemoveOutcome },
 } as const;
 
 /** Everything the app pushes to the UI without being asked. */

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { LocalizedText } from './errors.js';
+
+/**
+ * What the UI or the CLI asks to block, as typed. Fields are loose strings on purpose: the app
+ * validates them itself (app/firewall/request.ts) so every host gets the same precise fr/en error
+ * for `80; flush ruleset`, `all`, `1e3` or unicode digits instead of a generic contract message.
+ */
+export const BlockRequestInput = z
+  .object({
+    protocol: z.string().max(20),
+    port: z.union([z.number(), z.string().max(40)]),
+    direction: z.string().max(20).default('in'),
+    remote: z.string().max(400).optional(),
+  })
+  .strict();
+export type BlockRequestInput = z.input<typeof BlockRequestInput>;
+
+export const FirewallDirection = z.enum(['in', 'out']);
+export type FirewallDirection = z.infer<typeof FirewallDirection>;
+
+export const FirewallProtocol = z.enum(['tcp', 'udp']);
+export type FirewallProtocol = z.infer<typeof FirewallProtocol>;
+
+export const FirewallBackendKind = z.enum(['netsh', 'nftables', 'unsupported']);
+export type FirewallBackendKind = z.infer<typeof FirewallBackendKind>;
+
+/** A validated request: ports as numbers, the remote scope as canonical addresses. */
+export const BlockRequest = z.object({
+  protocol: FirewallProtocol,
+  portFrom: z.number().int().min(1).max(65535),
+  portTo: z.number().int().min(1).max(65535),
+  direction: FirewallDirection,
+  /** Canonical IP or CIDR strings; empty = any remote address. */
+  remote: z.array(z.string()).max(16),
+});
+export type BlockRequest = z.infer<typeof BlockRequest>;
+
+export const RuleState = z.enum(['pending-add', 'active', 'pending-remove', 'removed', 'failed']);
+export type RuleState = z.infer<typeof RuleState>;
+
+export const FirewallRule = BlockRequest.extend({
+  /** The uuid; the rule's name in the firewall is `PortAuditor-<id>`. */
+  id: z.string(),
+  name: z.string(),
+  backend: FirewallBackendKind,
+  state: RuleState,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Whether the last read of the firewall found it; null when the firewall could not be read. */
+  present: z.boolean().nullable(),
+});
+export type FirewallRule = z.infer<typeof FirewallRule>;
+
+export const FirewallProfile = z.object({
+  /** `domain` / `private` / `public` on Windows; `nftables` on Linux. */
+  name: z.string(),
+  enabled: z.boolean(),
+  /** The profile of a connected network right now (Windows); null when unknown. */
+  active: z.boolean().nullable(),
+  /** False when Group Policy says local rules are not applied (AllowLocalFirewallRules). */
+  localRulesApplied: z.boolean().nullable(),
+});
+export type FirewallProfile = z.infer<typeof FirewallProfile>;
+
+export const FirewallStatus = z.object({
+  backend: FirewallBackendKind,
+  platform: z.string(),
+  /** The firewall tool exists and answered. */
+  available: z.boolean(),
+  /** This process runs as administrator/root. */
+  elevated: z.boolean(),
+  /** A change can be made: elevated already, or an elevation prompt is available. */
+  canChange: z.boolean(),
+  /** The firewall could be read (nft needs root to list). */
+  canRead: z.boolean(),
+  profiles: z.array(FirewallProfile),
+  /** Other firewall managers (ufw, firewalld) or policy problems the user should know about. */
+  warnings: z.array(LocalizedText),
+  /** Where the policy backup taken before the app's first change lives, once taken. */
+  backupPath: z.string().nullable(),
+  /** Interrupted changes found in the journal and what was done about them. */
+  repairs: z.array(LocalizedText),
+});
+export type FirewallStatus = z.infer<typeof FirewallStatus>;
+
+export const FirewallCommand = z.object({
+  /** Program and arguments exactly as they are passed to execFile. */
+  argv: z.array(z.string()),
+  /** Data written on the program's standard input (nft JSON), when any. */
+  stdin: z.string().optional(),
+  /** One line a user can read or paste. */
+  display: z.string(),
+});
+export type FirewallCommand = z.infer<typeof FirewallCommand>;
+
+export const FirewallPreview = z.object({
+  request: BlockRequest,
+  name: z.string(),
+  backend: FirewallBackendKind,
+  commands: z.array(FirewallCommand),
+  /** How the change will be authorised: none (already elevated), pkexec, or UAC. */
+  elevation: z.enum(['none', 'pkexec', 'uac', 'unavailable']),
+  /** Plain-language notes, e.g. that loopback traffic is never filtered. */
+  notes: z.array(LocalizedText),
+});
+export type FirewallPreview = z.infer<typeof FirewallPreview>;
+
+export const FirewallVerification = z.object({
+  /** The rule was read back from the firewall; null when the firewall could not be read. */
+  readBack: z.boolean().nullable(),
+  /** The firewall filters on every active profile; null when unknown. */
+  firewallOn: z.boolean().nullable(),
+  /** Local rules are applied (not overridden by Group Policy); null when not applicable. */
+  localRulesApplied: z.boolean().nullable(),
+  /** `yes` only when every check passed; `no` when one failed; `unknown` when one could not run. */
+  effective: z.enum(['yes', 'no', 'unknown']),
+  problems: z.array(LocalizedText),
+});
+export type FirewallVerification = z.infer<typeof FirewallVerification>;
+
+/** A change either ran (and was verified) or the user declined the elevation prompt. */
+export const FirewallBlockOutcome = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('applied'),
+    rule: FirewallRule,
+    verification: FirewallVerification,
+    backupPath: z.string().nullable(),
+  }),
+  z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
+]);
+export type FirewallBlockOutcome = z.infer<typeof FirewallBlockOutcome>;
+
+export const FirewallRemoveOutcome = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('applied'),
+    removed: z.array(z.string()),
+    /** Rules still present after the change (read back), normally empty. */
+    stillPresent: z.array(z.string()),
+  }),
+  z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
+]);
+export type FirewallRemoveOutcome = z.infer<typeof FirewallRemoveOutcome>;
+
+export const FirewallRuleList = z.object({
+  rules: z.array(FirewallRule),
+  /** False when the firewall could not be read and the list comes from the journal alone. */
+  verified: z.boolean(),
+});
+export type FirewallRuleList = z.infer<typeof FirewallRuleList>;
+
+export const RuleId = z.string().regex(/^[0-9a-f-]{36}$/);

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import type {
+  FirewallBackendKind,
+  FirewallCommand,
+  FirewallProfile,
+  LocalizedText,
+} from '../contract/index.js';
+import type { PlannedRule } from './request.js';
+
+/** One rule of the app as found in the firewall itself. */
+export interface LiveRule {
+  name: string;
+  /** nft handle or the Windows rule's Name (a GUID for netsh-made rules). */
+  ref: string;
+  enabled: boolean;
+}
+
+export interface BackendStatus {
+  available: boolean;
+  elevated: boolean;
+  canRead: boolean;
+  profiles: FirewallProfile[];
+  warnings: LocalizedText[];
+}
+
+/**
+ * One face for every firewall. Writes (`block`, `remove`, `backup`) need administrator/root rights
+ * and are only called from the elevated helper; reads may run anywhere and say when they cannot.
+ */
+export interface FirewallBackend {
+  readonly kind: FirewallBackendKind;
+  status(): Promise<BackendStatus>;
+  /** The exact commands `block` runs for this rule, for the wizard and `--dry-run`. */
+  preview(rule: PlannedRule): FirewallCommand[];
+  block(rule: PlannedRule): Promise<{ ref: string }>;
+  /** Removes every rule with this generated name; succeeds when none is left. */
+  remove(name: string): Promise<void>;
+  /** The app's rules present now; null when the firewall cannot be read by this process. */
+  list(): Promise<LiveRule[] | null>;
+  /** Saves the whole firewall policy to a file before the app's first change. */
+  backup(path: string): Promise<void>;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type Runner = (
+  argv: string[],
+  options?: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+) => Promise<RunResult>;
+
+/** execFile with an argv array and optional stdin; a missing program is exit code 127, never a throw. */
+export const runCommand: Runner = (argv, options = {}) =>
+  new Promise((resolve) => {
+    const [file, ...args] = argv;
+    if (!file) {
+      resolve({ code: 127, stdout: '', stderr: 'empty command' });
+      return;
+    }
+    const child = spawn(file, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: options.env ?? process.env,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let settled = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ code: error.code === 'ENOENT' ? 127 : 126, stdout: '', stderr: error.message });
+    });
+    child.on('close', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+  });
+
+/** How a command looks to a user: arguments with spaces or quotes shown quoted. */
+export function displayArgv(argv: string[]): string {
+  return argv
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\])/g, '\\$1')}"`))
+    .join(' ');
+}

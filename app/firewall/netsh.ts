@@ -1,0 +1,349 @@
+import path from 'node:path';
+import type { FirewallCommand, FirewallProfile, LocalizedText } from '../contract/index.js';
+import { AppFailure } from '../errors.js';
+import {
+  displayArgv,
+  runCommand,
+  type BackendStatus,
+  type FirewallBackend,
+  type LiveRule,
+  type RunResult,
+  type Runner,
+} from './backend.js';
+import { isRuleName, portText, RULE_PREFIX, type PlannedRule } from './request.js';
+
+function system32(env: NodeJS.ProcessEnv = process.env): string {
+  return path.win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32');
+}
+
+export function netshPath(env?: NodeJS.ProcessEnv): string {
+  return path.win32.join(system32(env), 'netsh.exe');
+}
+
+export function powershellPath(env?: NodeJS.ProcessEnv): string {
+  return path.win32.join(system32(env), 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+}
+
+/**
+ * netsh keywords are English in every locale; the values are generated (name) or validated
+ * (protocol, ports, addresses), so no user text reaches netsh. Inbound blocks this PC's port
+ * (`localport`), outbound blocks a device's port (`remoteport`).
+ */
+export function addRuleArgs(rule: PlannedRule): string[] {
+  const args = [
+    'advfirewall',
+    'firewall',
+    'add',
+    'rule',
+    `name=${rule.name}`,
+    `dir=${rule.direction}`,
+    'action=block',
+    `protocol=${rule.protocol.toUpperCase()}`,
+    rule.direction === 'in' ? `localport=${portText(rule)}` : `remoteport=${portText(rule)}`,
+  ];
+  if (rule.remote.length > 0) args.push(`remoteip=${rule.remote.join(',')}`);
+  args.push(
+    'profile=any',
+    'enable=yes',
+    `description=Port Auditor: ${rule.direction === 'in' ? 'inbound' : 'outbound'} ${rule.protocol.toUpperCase()} ${portText(rule)}`,
+  );
+  return args;
+}
+
+export function deleteRuleArgs(name: string): string[] {
+  return ['advfirewall', 'firewall', 'delete', 'rule', `name=${name}`];
+}
+
+/** Exit 0 when a rule of that name exists, 1 when none does, in every locale. */
+export function showRuleArgs(name: string): string[] {
+  return ['advfirewall', 'firewall', 'show', 'rule', `name=${name}`];
+}
+
+export function exportArgs(file: string): string[] {
+  return ['advfirewall', 'export', file];
+}
+
+/** PowerShell run the way Windows PowerShell 5.1 behaves predictably: no profile, no prompts. */
+export function powershellArgs(script: string): string[] {
+  return [
+    '-NoProfile',
+    '-NonInteractive',
+    '-ExecutionPolicy',
+    'Bypass',
+    '-EncodedCommand',
+    Buffer.from(script, 'utf16le').toString('base64'),
+  ];
+}
+
+/**
+ * Reads our rules by display name (netsh's `name=` becomes DisplayName; Name is a GUID). Enums are
+ * cast to [string] and the list wrapped with -InputObject @() so one rule is still an array.
+ */
+export const LIST_SCRIPT = `$ErrorActionPreference = 'Stop'
+[Console]::OutputEncoding = [System.Text.Encoding]::UTF8
+$rules = @(Get-NetFirewallRule -DisplayName '${RULE_PREFIX}*' -ErrorAction SilentlyContinue)
+$out = @(foreach ($r in $rules) {
+  $pf = $r | Get-NetFirewallPortFilter
+  $af = $r | Get-NetFirewallAddressFilter
+  [pscustomobject]@{
+    Name = [string]$r.Name
+    DisplayName = [string]$r.DisplayName
+    Enabled = [string]$r.Enabled
+    Direction = [string]$r.Direction
+    Action = [string]$r.Action
+    Profile = [string]$r.Profile
+    Protocol = [string]$pf.Protocol
+    LocalPort = @($pf.LocalPort)
+    RemotePort = @($pf.RemotePort)
+    RemoteAddress = @($af.RemoteAddress)
+  }
+})
+ConvertTo-Json -InputObject $out -Depth 4 -Compress`;
+
+/** Per-profile state from the active store (what is enforced, Group Policy included). */
+export const STATUS_SCRIPT = `$ErrorActionPreference = 'Stop'
+[Console]::OutputEncoding = [System.Text.Encoding]::UTF8
+$principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
+$profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
+  [pscustomobject]@{
+    Name = [string]$_.Name
+    Enabled = [string]$_.Enabled
+    AllowLocalFirewallRules = [string]$_.AllowLocalFirewallRules
+  }
+})
+$active = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.NetworkCategory })
+ConvertTo-Json -InputObject ([pscustomobject]@{
+  Elevated = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+  Profiles = $profiles
+  ActiveCategories = $active
+}) -Depth 4 -Compress`;
+
+export interface WindowsRuleJson {
+  Name: string;
+  DisplayName: string;
+  Enabled: string;
+  Direction: string;
+  Action: string;
+  Protocol: string;
+  LocalPort: string[];
+  RemotePort: string[];
+  RemoteAddress: string[];
+}
+
+function asStringArray(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** PowerShell 5.1 may unwrap one-element arrays and print an empty list as nothing at all. */
+function parseJsonArray(text: string): unknown[] {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (!trimmed) return [];
+  const parsed: unknown = JSON.parse(trimmed);
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+export function parseRuleList(text: string): WindowsRuleJson[] {
+  return parseJsonArray(text).map((item) => {
+    const o = item as Record<string, unknown>;
+    return {
+      Name: String(o.Name ?? ''),
+      DisplayName: String(o.DisplayName ?? ''),
+      Enabled: String(o.Enabled ?? ''),
+      Direction: String(o.Direction ?? ''),
+      Action: String(o.Action ?? ''),
+      Protocol: String(o.Protocol ?? ''),
+      LocalPort: asStringArray(o.LocalPort),
+      RemotePort: asStringArray(o.RemotePort),
+      RemoteAddress: asStringArray(o.RemoteAddress),
+    };
+  });
+}
+
+export interface WindowsStatusJson {
+  elevated: boolean;
+  profiles: FirewallProfile[];
+}
+
+const CATEGORY_TO_PROFILE: Record<string, string> = {
+  Public: 'public',
+  Private: 'private',
+  DomainAuthenticated: 'domain',
+};
+
+/** The enums arrive as their names ("True", "NotConfigured"); numbers mean a caller forgot [string]. */
+function gpoBoolean(value: unknown): boolean | null {
+  const v = String(value);
+  if (v === 'True' || v === '1' || v === 'true') return true;
+  if (v === 'False' || v === '0' || v === 'false') return false;
+  return null;
+}
+
+export function parseStatus(text: string): WindowsStatusJson {
+  const o = JSON.parse(text.replace(/^\uFEFF/, '').trim()) as Record<string, unknown>;
+  const activeProfiles = new Set(
+    asStringArray(o.ActiveCategories).map((c) => CATEGORY_TO_PROFILE[c] ?? c.toLowerCase()),
+  );
+  const known = asStringArray(o.ActiveCategories).length > 0;
+  const profiles = parseJsonArray(JSON.stringify(o.Profiles ?? [])).map((p) => {
+    const profile = p as Record<string, unknown>;
+    const name = String(profile.Name ?? '').toLowerCase();
+    // NotConfigured in the active store means the local default, which applies local rules.
+    const merge = gpoBoolean(profile.AllowLocalFirewallRules);
+    return {
+      name,
+      enabled: gpoBoolean(profile.Enabled) === true,
+      active: known ? activeProfiles.has(name) : null,
+      localRulesApplied: merge === null ? true : merge,
+    };
+  });
+  return { elevated: o.Elevated === true || o.Elevated === 'True', profiles };
+}
+
+/** Windows' "access denied" as a number, wherever PowerShell or Win32 put it. */
+const ACCESS_DENIED = 5;
+
+/**
+ * Decides what a failed netsh write means from facts, not from its localized text: if this
+ * process is not elevated, the failure is the missing elevation.
+ */
+export function netshWriteFailure(
+  action: string,
+  result: RunResult,
+  elevated: boolean,
+): AppFailure {
+  if (!elevated || result.code === ACCESS_DENIED) {
+    return new AppFailure('firewall.not-elevated', {
+      fr: 'Modifier le pare-feu Windows demande les droits d’administrateur : l’opération a été refusée.',
+      en: 'Changing Windows Firewall requires administrator rights: the operation was refused.',
+    });
+  }
+  return new AppFailure(
+    'firewall.command-failed',
+    {
+      fr: `netsh a échoué (${action}, code ${result.code}).`,
+      en: `netsh failed (${action}, exit ${result.code}).`,
+    },
+    { action, code: result.code },
+  );
+}
+
+export class NetshBackend implements FirewallBackend {
+  readonly kind = 'netsh' as const;
+  private elevatedCache: boolean | null = null;
+  constructor(
+    private readonly run: Runner = runCommand,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  private netsh(args: string[]) {
+    return this.run([netshPath(this.env), ...args], { timeoutMs: 120_000 });
+  }
+
+  private async powershell(script: string): Promise<RunResult> {
+    // Get-NetFirewallRule takes tens of seconds on machines with a thousand rules.
+    return this.run([powershellPath(this.env), ...powershellArgs(script)], { timeoutMs: 180_000 });
+  }
+
+  private async readStatus(): Promise<WindowsStatusJson | null> {
+    const result = await this.powershell(STATUS_SCRIPT);
+    if (result.code !== 0) return null;
+    try {
+      const status = parseStatus(result.stdout);
+      this.elevatedCache = status.elevated;
+      return status;
+    } catch {
+      return null;
+    }
+  }
+
+  private async elevated(): Promise<boolean> {
+    if (this.elevatedCache === null) await this.readStatus();
+    return this.elevatedCache ?? false;
+  }
+
+  async status(): Promise<BackendStatus> {
+    const status = await this.readStatus();
+    const warnings: LocalizedText[] = [];
+    if (!status) {
+      warnings.push({
+        fr: 'L’état du Pare-feu Windows n’a pas pu être lu (PowerShell NetSecurity indisponible).',
+        en: 'Windows Firewall state could not be read (PowerShell NetSecurity unavailable).',
+      });
+      return { available: false, elevated: false, canRead: false, profiles: [], warnings };
+    }
+    for (const p of status.profiles) {
+      if (!p.enabled) {
+        warnings.push({
+          fr: `Le Pare-feu Windows est désactivé pour le profil ${p.name} : les règles n’y ont aucun effet (un autre pare-feu l’a peut-être désactivé).`,
+          en: `Windows Firewall is off for the ${p.name} profile: rules have no effect there (another firewall may have turned it off).`,
+        });
+      }
+      if (p.localRulesApplied === false) {
+        warnings.push({
+          fr: `Une stratégie de groupe ignore les règles locales pour le profil ${p.name} : les règles de Port Auditor y sont créées mais pas appliquées.`,
+          en: `Group Policy ignores local rules for the ${p.name} profile: Port Auditor’s rules are created there but not enforced.`,
+        });
+      }
+    }
+    return {
+      available: true,
+      elevated: status.elevated,
+      canRead: true,
+      profiles: status.profiles,
+      warnings,
+    };
+  }
+
+  preview(rule: PlannedRule): FirewallCommand[] {
+    const argv = [netshPath(this.env), ...addRuleArgs(rule)];
+    return [{ argv, display: displayArgv(['netsh', ...addRuleArgs(rule)]) }];
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    return (await this.netsh(showRuleArgs(name))).code === 0;
+  }
+
+  async block(rule: PlannedRule): Promise<{ ref: string }> {
+    const result = await this.netsh(addRuleArgs(rule));
+    if (result.code !== 0) throw netshWriteFailure('add rule', result, await this.elevated());
+    // Tools have reported success after a cancelled prompt: only a rule that reads back counts.
+    if (!(await this.exists(rule.name))) {
+      throw new AppFailure('firewall.not-applied', {
+        fr: 'netsh a répondu sans erreur mais la règle est introuvable : elle n’a pas été créée.',
+        en: 'netsh answered without error but the rule cannot be found: it was not created.',
+      });
+    }
+    return { ref: rule.name };
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!isRuleName(name)) throw new Error(`not a generated rule name: ${name}`);
+    if (!(await this.exists(name))) return;
+    const result = await this.netsh(deleteRuleArgs(name));
+    if (result.code !== 0) throw netshWriteFailure('delete rule', result, await this.elevated());
+    if (await this.exists(name)) {
+      throw new AppFailure('firewall.not-applied', {
+        fr: 'La règle est toujours présente après sa suppression.',
+        en: 'The rule is still present after deleting it.',
+      });
+    }
+  }
+
+  async list(): Promise<LiveRule[] | null> {
+    const result = await this.powershell(LIST_SCRIPT);
+    if (result.code !== 0) return null;
+    try {
+      return parseRuleList(result.stdout)
+        .filter((r) => isRuleName(r.DisplayName))
+        .map((r) => ({ name: r.DisplayName, ref: r.Name, enabled: r.Enabled === 'True' }));
+    } catch {
+      return null;
+    }
+  }
+
+  async backup(file: string): Promise<void> {
+    const result = await this.netsh(exportArgs(file));
+    if (result.code !== 0) throw netshWriteFailure('export', result, await this.elevated());
+  }
+}

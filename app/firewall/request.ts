@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import type { BlockRequest, BlockRequestInput, LocalizedText } from '../contract/index.js';
+import { AppFailure } from '../errors.js';
+
+export const RULE_PREFIX = 'PortAuditor-';
+export const MAX_REMOTES = 16;
+
+/** A rule the app is about to create: the validated request plus its generated, never user-typed, name. */
+export interface PlannedRule extends BlockRequest {
+  id: string;
+  name: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Only ASCII digits, at most five, one optional dash: refuses `1e3`, `-1`, `٨٠`, `80; …`. */
+const PORT_TEXT = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/;
+
+const messages = {
+  protocol: (value: string): LocalizedText => ({
+    fr: `Protocole refusé : « ${value} ». Choisissez TCP ou UDP.`,
+    en: `Protocol refused: “${value}”. Choose TCP or UDP.`,
+  }),
+  port: (value: string): LocalizedText => ({
+    fr: `Port refusé : « ${value} ». Indiquez un numéro de 1 à 65535 en chiffres (ou une plage comme 8000-8080).`,
+    en: `Port refused: “${value}”. Give a number from 1 to 65535 in digits (or a range such as 8000-8080).`,
+  }),
+  portOrder: (value: string): LocalizedText => ({
+    fr: `Plage de ports refusée : « ${value} ». Le premier port doit être inférieur ou égal au second.`,
+    en: `Port range refused: “${value}”. The first port must not be greater than the second.`,
+  }),
+  direction: (value: string): LocalizedText => ({
+    fr: `Sens refusé : « ${value} ». Choisissez « in » (entrant vers ce PC) ou « out » (sortant vers un appareil).`,
+    en: `Direction refused: “${value}”. Choose “in” (inbound to this PC) or “out” (outbound to a device).`,
+  }),
+  remote: (value: string): LocalizedText => ({
+    fr: `Adresse distante refusée : « ${value} ». Indiquez une adresse IP ou un réseau CIDR (ex. 192.168.1.20 ou 192.168.1.0/24), séparés par des virgules.`,
+    en: `Remote address refused: “${value}”. Give an IP address or a CIDR network (e.g. 192.168.1.20 or 192.168.1.0/24), separated by commas.`,
+  }),
+  remoteCount: (): LocalizedText => ({
+    fr: `Trop d’adresses distantes : ${MAX_REMOTES} au maximum.`,
+    en: `Too many remote addresses: ${MAX_REMOTES} at most.`,
+  }),
+};
+
+/** Shows the refused value without letting control characters or megabytes into a message. */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
+}
+
+function refuse(field: string, text: LocalizedText, value: unknown): never {
+  throw new AppFailure(`firewall.invalid-${field}`, text, { field, value: shown(value) });
+}
+
+/** Canonical text of one IP or CIDR, host bits cleared; null when it is not one. */
+export function canonicalAddress(raw: string): string | null {
+  if (!/^[0-9a-fA-F.:/]+$/.test(raw)) return null;
+  if (raw.includes('/')) {
+    if (!/\/[0-9]{1,3}$/.test(raw)) return null;
+    try {
+      const [addr, len] = ipaddr.parseCIDR(raw);
+      if (addr.kind() === 'ipv4') {
+        const net = ipaddr.IPv4.networkAddressFromCIDR(raw);
+        return len === 32 ? net.toString() : `${net.toString()}/${len}`;
+      }
+      const net = ipaddr.IPv6.networkAddressFromCIDR(raw);
+      return len === 128 ? net.toString() : `${net.toString()}/${len}`;
+    } catch {
+      return null;
+    }
+  }
+  if (!ipaddr.isValid(raw)) return null;
+  // ipaddr accepts the classful shorthands "10.1" or "0x7f.1"; a firewall rule needs the full form.
+  if (raw.includes('.') && !raw.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(raw))
+    return null;
+  return ipaddr.parse(raw).toString();
+}
+
+const Schema = z.object({
+  protocol: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['tcp', 'udp'], { error: 'protocol' })),
+  port: z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const text = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : 'x') : v;
+    const match = PORT_TEXT.exec(text);
+    const from = match ? Number(match[1]) : NaN;
+    const to = match?.[2] !== undefined ? Number(match[2]) : from;
+    if (!match || from < 1 || from > 65535 || to < 1 || to > 65535) {
+      ctx.addIssue({ code: 'custom', message: 'port' });
+      return z.NEVER;
+    }
+    if (from > to) {
+      ctx.addIssue({ code: 'custom', message: 'portOrder' });
+      return z.NEVER;
+    }
+    return { from, to };
+  }),
+  direction: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['in', 'out'], { error: 'direction' })),
+  remote: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parts = (v ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0);
+      if (parts.length > MAX_REMOTES) {
+        ctx.addIssue({ code: 'custom', message: 'remoteCount' });
+        return z.NEVER;
+      }
+      const out: string[] = [];
+      for (const part of parts) {
+        const canonical = canonicalAddress(part);
+        if (canonical === null) {
+          ctx.addIssue({ code: 'custom', message: 'remote', params: { part } });
+          return z.NEVER;
+        }
+        if (!out.includes(canonical)) out.push(canonical);
+      }
+      return out;
+    }),
+});
+
+/**
+ * The only way a request becomes a rule: every field checked against a closed set of shapes. Runs
+ * in the app and again in the elevated helper, which trusts nothing it reads from a file.
+ */
+export function validateBlockRequest(
+  input: BlockRequestInput | Record<string, unknown>,
+): BlockRequest {
+  const raw = input as Record<string, unknown>;
+  const parsed = Schema.safeParse({
+    protocol: typeof raw.protocol === 'string' ? raw.protocol : '',
+    port: typeof raw.port === 'number' || typeof raw.port === 'string' ? raw.port : '',
+    direction:
+      raw.direction === undefined ? 'in' : typeof raw.direction === 'string' ? raw.direction : '',
+    remote:
+      raw.remote === undefined || raw.remote === null
+        ? undefined
+        : typeof raw.remote === 'string'
+          ? raw.remote
+          : '\u0000',
+  });
+  if (parsed.success) {
+    const { protocol, port, direction, remote } = parsed.data;
+    return { protocol, portFrom: port.from, portTo: port.to, direction, remote };
+  }
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? 'port');
+  const key = issue?.message ?? 'port';
+  const value = raw[field];
+  switch (key) {
+    case 'protocol':
+      return refuse('protocol', messages.protocol(shown(value)), value);
+    case 'direction':
+      return refuse('direction', messages.direction(shown(value)), value);
+    case 'portOrder':
+      return refuse('port', messages.portOrder(shown(value)), value);
+    case 'remoteCount':
+      return refuse('remote', messages.remoteCount(), value);
+    case 'remote': {
+      const part = (issue as { params?: { part?: string } } | undefined)?.params?.part ?? value;
+      return refuse('remote', messages.remote(shown(part)), value);
+    }
+    default:
+      if (field === 'protocol') return refuse('protocol', messages.protocol(shown(value)), value);
+      if (field === 'direction')
+        return refuse('direction', messages.direction(shown(value)), value);
+      if (field === 'remote') return refuse('remote', messages.remote(shown(value)), value);
+      return refuse('port', messages.port(shown(value)), value);
+  }
+}
+
+/** Re-checks a complete rule (as read from a request file): request fields and the generated name. */
+export function validatePlannedRule(raw: unknown): PlannedRule {
+  const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const id = typeof obj.id === 'string' ? obj.id : '';
+  if (!UUID.test(id) || obj.name !== `${RULE_PREFIX}${id}`) {
+    throw new AppFailure('firewall.invalid-name', {
+      fr: 'Nom de règle refusé : seuls les noms générés par Port Auditor sont acceptés.',
+      en: 'Rule name refused: only names generated by Port Auditor are accepted.',
+    });
+  }
+  const port =
+    obj.portFrom === obj.portTo ? obj.portFrom : `${String(obj.portFrom)}-${String(obj.portTo)}`;
+  const request = validateBlockRequest({
+    protocol: obj.protocol,
+    port: typeof port === 'number' ? port : String(port),
+    direction: obj.direction,
+    remote: Array.isArray(obj.remote) ? obj.remote.map(String).join(',') : undefined,
+  });
+  return { ...request, id, name: `${RULE_PREFIX}${id}` };
+}
+
+export function isRuleName(name: string): boolean {
+  return name.startsWith(RULE_PREFIX) && UUID.test(name.slice(RULE_PREFIX.length));
+}
+
+export function planRule(request: BlockRequest, id: string = randomUUID()): PlannedRule {
+  return { ...request, id, name: `${RULE_PREFIX}${id}` };
+}
+
+export function portText(rule: Pick<BlockRequest, 'portFrom' | 'portTo'>): string {
+  return rule.portFrom === rule.portTo ? String(rule.portFrom) : `${rule.portFrom}-${rule.portTo}`;
+}

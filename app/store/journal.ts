@@ -1,0 +1,174 @@
+import type { FirewallBackendKind, FirewallRule, RuleState } from '../contract/index.js';
+import type { Db } from './database.js';
+
+interface RuleRow {
+  id: string;
+  name: string;
+  backend: string;
+  protocol: 'tcp' | 'udp';
+  port_from: number;
+  port_to: number;
+  direction: 'in' | 'out';
+  remote: string;
+  ref: string | null;
+  state: RuleState;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JournalRule extends Omit<FirewallRule, 'present'> {
+  ref: string | null;
+}
+
+export interface JournalEntry {
+  seq: number;
+  ruleId: string;
+  op: 'add' | 'remove';
+  phase: 'begin' | 'done' | 'failed' | 'cancelled' | 'repaired';
+  at: string;
+  detail: string | null;
+}
+
+function toRule(row: RuleRow): JournalRule {
+  return {
+    id: row.id,
+    name: row.name,
+    backend: row.backend as FirewallBackendKind,
+    protocol: row.protocol,
+    portFrom: row.port_from,
+    portTo: row.port_to,
+    direction: row.direction,
+    remote: JSON.parse(row.remote) as string[],
+    ref: row.ref,
+    state: row.state,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * The firewall journal: a row before every change (`begin`, rule state pending-*) and one after
+ * (`done`/`failed`/`cancelled`), each in its own transaction, so a crash between the two leaves a
+ * pending rule that the next start reconciles with what the firewall really holds.
+ */
+export class FirewallJournal {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  private log(
+    ruleId: string,
+    op: JournalEntry['op'],
+    phase: JournalEntry['phase'],
+    detail?: string,
+  ) {
+    this.db
+      .prepare(
+        'INSERT INTO firewall_journal (rule_id, op, phase, at, detail) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(ruleId, op, phase, this.now(), detail ?? null);
+  }
+
+  private setState(id: string, state: RuleState, ref?: string | null) {
+    if (ref === undefined) {
+      this.db
+        .prepare('UPDATE firewall_rules SET state = ?, updated_at = ? WHERE id = ?')
+        .run(state, this.now(), id);
+    } else {
+      this.db
+        .prepare('UPDATE firewall_rules SET state = ?, ref = ?, updated_at = ? WHERE id = ?')
+        .run(state, ref, this.now(), id);
+    }
+  }
+
+  beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref'>): void {
+    const at = this.now();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending-add', ?, ?)`,
+        )
+        .run(
+          rule.id,
+          rule.name,
+          rule.backend,
+          rule.protocol,
+          rule.portFrom,
+          rule.portTo,
+          rule.direction,
+          JSON.stringify(rule.remote),
+          at,
+          at,
+        );
+      this.log(rule.id, 'add', 'begin');
+    })();
+  }
+
+  beginRemove(id: string): void {
+    this.db.transaction(() => {
+      this.setState(id, 'pending-remove');
+      this.log(id, 'remove', 'begin');
+    })();
+  }
+
+  /** Closes a pending change with what the firewall now holds. */
+  finish(
+    id: string,
+    op: JournalEntry['op'],
+    phase: Exclude<JournalEntry['phase'], 'begin'>,
+    state: RuleState,
+    options: { ref?: string | null; detail?: string } = {},
+  ): void {
+    this.db.transaction(() => {
+      this.setState(id, state, options.ref);
+      this.log(id, op, phase, options.detail);
+    })();
+  }
+
+  get(id: string): JournalRule | null {
+    const row = this.db.prepare('SELECT * FROM firewall_rules WHERE id = ?').get(id) as
+      RuleRow | undefined;
+    return row ? toRule(row) : null;
+  }
+
+  /** Rules the app considers in the firewall or in flight, oldest first. */
+  current(): JournalRule[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove') ORDER BY created_at, id`,
+      )
+      .all() as RuleRow[];
+    return rows.map(toRule);
+  }
+
+  pending(): JournalRule[] {
+    return this.current().filter((r) => r.state !== 'active');
+  }
+
+  entries(ruleId?: string): JournalEntry[] {
+    const rows = (
+      ruleId
+        ? this.db
+            .prepare('SELECT * FROM firewall_journal WHERE rule_id = ? ORDER BY seq')
+            .all(ruleId)
+        : this.db.prepare('SELECT * FROM firewall_journal ORDER BY seq').all()
+    ) as {
+      seq: number;
+      rule_id: string;
+      op: string;
+      phase: string;
+      at: string;
+      detail: string | null;
+    }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      ruleId: r.rule_id,
+      op: r.op as JournalEntry['op'],
+      phase: r.phase as JournalEntry['phase'],
+      at: r.at,
+      detail: r.detail,
+    }));
+  }
+}

@@ -1,0 +1,364 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResult, Runner } from '../../app/firewall/backend.js';
+import { classifyExit, launchPlan, runHelper, UAC_SCRIPT } from '../../app/firewall/elevation.js';
+import {
+  addRuleArgs,
+  deleteRuleArgs,
+  exportArgs,
+  LIST_SCRIPT,
+  NetshBackend,
+  netshWriteFailure,
+  parseRuleList,
+  parseStatus,
+  powershellArgs,
+  showRuleArgs,
+  STATUS_SCRIPT,
+} from '../../app/firewall/netsh.js';
+import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
+import { AppFailure } from '../../app/errors.js';
+
+const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
+const fixture = (name: string) => readFileSync(path.join(FIX, name), 'latin1');
+const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
+const NAME = `PortAuditor-${ID}`;
+const env = { SystemRoot: 'C:\\Windows' };
+const NETSH = 'C:\\Windows\\System32\\netsh.exe';
+const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+
+const rule = (input: Record<string, unknown>) => planRule(validateBlockRequest(input), ID);
+
+function decodePs(argv: string[]): string {
+  expect(argv.slice(0, 5)).toEqual([
+    '-NoProfile',
+    '-NonInteractive',
+    '-ExecutionPolicy',
+    'Bypass',
+    '-EncodedCommand',
+  ]);
+  return Buffer.from(argv[5] as string, 'base64').toString('utf16le');
+}
+
+/** Plays Windows: answers each expected argv with a recorded result, and records the calls. */
+function scripted(answers: { match: (argv: string[]) => boolean; result: RunResult }[]) {
+  const calls: string[][] = [];
+  const run: Runner = async (argv) => {
+    calls.push(argv);
+    const answer = answers.find((a) => a.match(argv));
+    if (!answer) throw new Error(`unexpected command ${argv.join(' ')}`);
+    return answer.result;
+  };
+  return { run, calls };
+}
+const isNetsh = (verb: string) => (argv: string[]) => argv[0] === NETSH && argv[3] === verb;
+const isPs = (script: string) => (argv: string[]) =>
+  argv[0] === PS && Buffer.from(argv[6] ?? '', 'base64').toString('utf16le') === script;
+
+describe('netsh argv', () => {
+  it('inbound TCP port, any remote', () => {
+    expect(addRuleArgs(rule({ protocol: 'tcp', port: 3389 }))).toEqual([
+      'advfirewall',
+      'firewall',
+      'add',
+      'rule',
+      `name=${NAME}`,
+      'dir=in',
+      'action=block',
+      'protocol=TCP',
+      'localport=3389',
+      'profile=any',
+      'enable=yes',
+      'description=Port Auditor: inbound TCP 3389',
+    ]);
+  });
+
+  it('inbound UDP range scoped to a subnet', () => {
+    expect(
+      addRuleArgs(rule({ protocol: 'udp', port: '5000-5010', remote: '192.168.1.9/24' })),
+    ).toEqual([
+      'advfirewall',
+      'firewall',
+      'add',
+      'rule',
+      `name=${NAME}`,
+      'dir=in',
+      'action=block',
+      'protocol=UDP',
+      'localport=5000-5010',
+      'remoteip=192.168.1.0/24',
+      'profile=any',
+      'enable=yes',
+      'description=Port Auditor: inbound UDP 5000-5010',
+    ]);
+  });
+
+  it('outbound to devices blocks their port (remoteport) for the listed addresses', () => {
+    expect(
+      addRuleArgs(
+        rule({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.7,10.0.1.0/24' }),
+      ),
+    ).toEqual([
+      'advfirewall',
+      'firewall',
+      'add',
+      'rule',
+      `name=${NAME}`,
+      'dir=out',
+      'action=block',
+      'protocol=TCP',
+      'remoteport=23',
+      'remoteip=10.0.0.7,10.0.1.0/24',
+      'profile=any',
+      'enable=yes',
+      'description=Port Auditor: outbound TCP 23',
+    ]);
+  });
+
+  it('delete, show and export', () => {
+    expect(deleteRuleArgs(NAME)).toEqual([
+      'advfirewall',
+      'firewall',
+      'delete',
+      'rule',
+      `name=${NAME}`,
+    ]);
+    expect(showRuleArgs(NAME)).toEqual(['advfirewall', 'firewall', 'show', 'rule', `name=${NAME}`]);
+    expect(exportArgs('C:\\Users\\a b\\x.wfw')).toEqual([
+      'advfirewall',
+      'export',
+      'C:\\Users\\a b\\x.wfw',
+    ]);
+  });
+
+  it('powershell reads run without profile, prompts or policy, as UTF-16 encoded commands', () => {
+    const script = decodePs(powershellArgs(LIST_SCRIPT));
+    expect(script).toBe(LIST_SCRIPT);
+    expect(LIST_SCRIPT).toContain("Get-NetFirewallRule -DisplayName 'PortAuditor-*'");
+    expect(LIST_SCRIPT).toContain('ConvertTo-Json -InputObject $out');
+    expect(STATUS_SCRIPT).toContain('Get-NetFirewallProfile -PolicyStore ActiveStore');
+  });
+});
+
+describe('PowerShell 5.1 JSON parsers', () => {
+  it('list: one rule unwrapped, with BOM and CRLF', () => {
+    expect(
+      parseRuleList(fixture('list-one-unwrapped.stdout').replace(/^\xef\xbb\xbf/, '\uFEFF')),
+    ).toEqual([
+      {
+        Name: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}',
+        DisplayName: NAME,
+        Enabled: 'True',
+        Direction: 'Inbound',
+        Action: 'Block',
+        Protocol: 'TCP',
+        LocalPort: ['3389'],
+        RemotePort: ['Any'],
+        RemoteAddress: ['Any'],
+      },
+    ]);
+  });
+
+  it('list: several rules, masks in dotted form, empty and blank output', () => {
+    const rules = parseRuleList(fixture('list-many.stdout'));
+    expect(rules).toHaveLength(3);
+    expect(rules[1]?.RemoteAddress).toEqual(['192.168.1.0/255.255.255.0', '10.0.0.7']);
+    expect(rules[1]?.Enabled).toBe('False');
+    expect(parseRuleList(fixture('list-empty.stdout'))).toEqual([]);
+    expect(parseRuleList(fixture('list-nothing.stdout'))).toEqual([]);
+  });
+
+  it('status: per-profile state, active profiles, Group Policy ignoring local rules', () => {
+    expect(parseStatus(fixture('status-fr-public-gpo.stdout'))).toEqual({
+      elevated: false,
+      profiles: [
+        { name: 'domain', enabled: true, active: false, localRulesApplied: true },
+        { name: 'private', enabled: true, active: false, localRulesApplied: true },
+        { name: 'public', enabled: true, active: true, localRulesApplied: false },
+      ],
+    });
+    expect(parseStatus(fixture('status-elevated-private-off.stdout'))).toEqual({
+      elevated: true,
+      profiles: [
+        { name: 'domain', enabled: true, active: true, localRulesApplied: true },
+        { name: 'private', enabled: false, active: true, localRulesApplied: true },
+        { name: 'public', enabled: true, active: false, localRulesApplied: true },
+      ],
+    });
+  });
+});
+
+describe('NetshBackend decisions (exit codes and read-back, never localized text)', () => {
+  const statusOk = { code: 0, stdout: fixture('status-elevated-private-off.stdout'), stderr: '' };
+  const statusUser = { code: 0, stdout: fixture('status-fr-public-gpo.stdout'), stderr: '' };
+
+  it('add: success only when the rule reads back', async () => {
+    const { run, calls } = scripted([
+      {
+        match: isNetsh('add'),
+        result: { code: 0, stdout: fixture('netsh-add-ok.en.stdout'), stderr: '' },
+      },
+      { match: isNetsh('show'), result: { code: 0, stdout: 'Nom de la règle: …', stderr: '' } },
+    ]);
+    const backend = new NetshBackend(run, env);
+    await expect(backend.block(rule({ protocol: 'tcp', port: 3389 }))).resolves.toEqual({
+      ref: NAME,
+    });
+    expect(calls).toEqual([
+      [NETSH, ...addRuleArgs(rule({ protocol: 'tcp', port: 3389 }))],
+      [NETSH, ...showRuleArgs(NAME)],
+    ]);
+  });
+
+  it('add: exit 0 without a rule afterwards is a failure, not a success', async () => {
+    const { run } = scripted([
+      { match: isNetsh('add'), result: { code: 0, stdout: '', stderr: '' } },
+      {
+        match: isNetsh('show'),
+        result: { code: 1, stdout: fixture('netsh-show-none.fr-oem850.stdout'), stderr: '' },
+      },
+    ]);
+    await expect(
+      new NetshBackend(run, env).block(rule({ protocol: 'tcp', port: 80 })),
+    ).rejects.toMatchObject({
+      appError: { code: 'firewall.not-applied' },
+    });
+  });
+
+  it.each([['netsh-add-not-elevated.en.stdout'], ['netsh-add-not-elevated.fr-oem850.stdout']])(
+    'add without elevation (%s) is firewall.not-elevated whatever the language',
+    async (file) => {
+      const { run } = scripted([
+        { match: isNetsh('add'), result: { code: 1, stdout: fixture(file), stderr: '' } },
+        { match: isPs(STATUS_SCRIPT), result: statusUser },
+      ]);
+      const error = await new NetshBackend(run, env)
+        .block(rule({ protocol: 'tcp', port: 80 }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppFailure);
+      expect((error as AppFailure).appError.code).toBe('firewall.not-elevated');
+      expect((error as AppFailure).appError.message.fr).toContain('administrateur');
+    },
+  );
+
+  it('a failure while elevated is a command failure with its exit code', () => {
+    const failure = netshWriteFailure('add rule', { code: 87, stdout: '', stderr: '' }, true);
+    expect(failure.appError).toMatchObject({
+      code: 'firewall.command-failed',
+      params: { code: 87 },
+    });
+  });
+
+  it('delete: runs only when the rule exists, then checks it is gone', async () => {
+    let present = true;
+    const { run, calls } = scripted([
+      { match: isNetsh('show'), result: { code: 0, stdout: '', stderr: '' } },
+      { match: isNetsh('delete'), result: { code: 0, stdout: '', stderr: '' } },
+    ]);
+    const wrapped: Runner = async (argv, o) => {
+      if (argv[3] === 'show') return { code: present ? 0 : 1, stdout: '', stderr: '' };
+      if (argv[3] === 'delete') present = false;
+      return run(argv, o);
+    };
+    await new NetshBackend(wrapped, env).remove(NAME);
+    expect(calls).toEqual([[NETSH, ...deleteRuleArgs(NAME)]]);
+    expect(present).toBe(false);
+    await expect(new NetshBackend(run, env).remove('all')).rejects.toThrow();
+  });
+
+  it('list and status through PowerShell', async () => {
+    const { run } = scripted([
+      {
+        match: isPs(LIST_SCRIPT),
+        result: { code: 0, stdout: fixture('list-many.stdout'), stderr: '' },
+      },
+      { match: isPs(STATUS_SCRIPT), result: statusOk },
+    ]);
+    const backend = new NetshBackend(run, env);
+    expect(await backend.list()).toEqual([
+      { name: NAME, ref: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}', enabled: true },
+      {
+        name: 'PortAuditor-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+        ref: '{0B9C8D7E-6F50-4A3B-9C2D-1E0F2A3B4C5D}',
+        enabled: false,
+      },
+    ]);
+    const status = await backend.status();
+    expect(status.elevated).toBe(true);
+    expect(status.warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
+  });
+
+  it('list failure (PermissionDenied, exit 1) is unreadable, not empty', async () => {
+    const { run } = scripted([
+      { match: isPs(LIST_SCRIPT), result: { code: 1, stdout: '', stderr: 'PermissionDenied' } },
+    ]);
+    expect(await new NetshBackend(run, env).list()).toBeNull();
+  });
+});
+
+describe('elevation', () => {
+  const helper = {
+    exe: 'C:\\Program Files\\Port Auditor\\node.exe',
+    args: ['C:\\Program Files\\Port Auditor\\firewall-helper.mjs'],
+  };
+
+  it('UAC: Start-Process -Verb RunAs with program and args passed as data', () => {
+    const plan = launchPlan('uac', helper, 'C:\\d\\a.request.json', 'C:\\d\\a.result.json', env);
+    expect(plan.argv[0]).toBe(PS);
+    expect(decodePs(plan.argv.slice(1))).toBe(UAC_SCRIPT);
+    expect(UAC_SCRIPT).toContain('Start-Process -FilePath $env:PORT_AUDITOR_HELPER_EXE');
+    expect(UAC_SCRIPT).toContain('-Verb RunAs');
+    expect(plan.env?.PORT_AUDITOR_HELPER_EXE).toBe(helper.exe);
+    expect(JSON.parse(plan.env?.PORT_AUDITOR_HELPER_ARGS ?? '')).toEqual([
+      ...helper.args,
+      '--request',
+      'C:\\d\\a.request.json',
+      '--result',
+      'C:\\d\\a.result.json',
+    ]);
+  });
+
+  it('pkexec and direct launches', () => {
+    const h = { exe: '/usr/bin/node', args: ['/opt/pa/firewall-helper.mjs'] };
+    expect(launchPlan('pkexec', h, '/d/a.request.json', '/d/a.result.json').argv).toEqual([
+      'pkexec',
+      '/usr/bin/node',
+      '/opt/pa/firewall-helper.mjs',
+      '--request',
+      '/d/a.request.json',
+      '--result',
+      '/d/a.result.json',
+    ]);
+    expect(launchPlan('none', h, '/d/a.request.json', '/d/a.result.json').argv[0]).toBe(
+      '/usr/bin/node',
+    );
+  });
+
+  it('a declined prompt is a cancellation with its own message', async () => {
+    const uac = { exitCode: Number(fixture('uac-cancelled.exitcode')) };
+    expect(classifyExit('uac', uac.exitCode)).toBe('cancelled');
+    expect(classifyExit('pkexec', 126)).toBe('cancelled');
+    expect(classifyExit('pkexec', 127)).toBe('auth-failed');
+    expect(classifyExit('none', 1223)).toBe('ran');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const workDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-uac-'));
+    const outcome = await runHelper({
+      mode: 'uac',
+      request: { version: 1, ops: [{ op: 'remove', name: NAME }] },
+      workDir,
+      helper,
+      run: async () => ({ code: uac.exitCode, stdout: '', stderr: '' }),
+    });
+    expect(outcome.kind).toBe('cancelled');
+    if (outcome.kind === 'cancelled') expect(outcome.message.fr).toContain('UAC');
+    const failed = await runHelper({
+      mode: 'pkexec',
+      request: { version: 1, ops: [{ op: 'remove', name: NAME }] },
+      workDir,
+      helper,
+      run: async () => ({ code: 127, stdout: '', stderr: '' }),
+    }).catch((e: unknown) => e);
+    expect((failed as AppFailure).appError.code).toBe('firewall.elevation-failed');
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../../app/errors.js';
+import {
+  canonicalAddress,
+  planRule,
+  validateBlockRequest,
+  validatePlannedRule,
+} from '../../app/firewall/request.js';
+
+function refusal(input: Record<string, unknown>): AppFailure {
+  try {
+    validateBlockRequest(input);
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error(`accepted: ${JSON.stringify(input)}`);
+}
+
+describe('validateBlockRequest', () => {
+  it('accepts a port, a range, both directions and normalises the remote scope', () => {
+    expect(validateBlockRequest({ protocol: 'TCP', port: 3389 })).toEqual({
+      protocol: 'tcp',
+      portFrom: 3389,
+      portTo: 3389,
+      direction: 'in',
+      remote: [],
+    });
+    expect(
+      validateBlockRequest({
+        protocol: 'udp',
+        port: '5000-5010',
+        direction: 'out',
+        remote: '192.168.1.77/24, 10.77.0.5,fd00::1',
+      }),
+    ).toEqual({
+      protocol: 'udp',
+      portFrom: 5000,
+      portTo: 5010,
+      direction: 'out',
+      remote: ['192.168.1.0/24', '10.77.0.5', 'fd00::1'],
+    });
+  });
+
+  const badPorts: unknown[] = [
+    '80; flush ruleset',
+    'x" dir=out',
+    'all',
+    '-1',
+    -1,
+    0,
+    65536,
+    '65536',
+    '1e3',
+    '٨٠',
+    '８０',
+    '80.5',
+    80.5,
+    '',
+    ' ',
+    '80-',
+    '0x50',
+    '80,443',
+    '80\n',
+  ];
+  it.each(badPorts.map((p) => [p]))('refuses port %j with a bilingual message', (port) => {
+    const error = refusal({ protocol: 'tcp', port });
+    expect(error.appError.code).toBe('firewall.invalid-port');
+    expect(error.appError.message.fr).toMatch(/^Port refusé/);
+    expect(error.appError.message.en).toMatch(/^Port refused/);
+  });
+
+  it('refuses a reversed range', () => {
+    expect(refusal({ protocol: 'tcp', port: '90-80' }).appError.message.en).toMatch(/range/);
+  });
+
+  it.each([['all'], ['icmp'], ['tcp; flush ruleset'], ['tcp" dir=out'], ['']])(
+    'refuses protocol %j',
+    (protocol) => {
+      expect(refusal({ protocol, port: 80 }).appError.code).toBe('firewall.invalid-protocol');
+    },
+  );
+
+  it.each([['both'], ['in" dir=out'], ['inbound'], ['all']])(
+    'refuses direction %j',
+    (direction) => {
+      expect(refusal({ protocol: 'tcp', port: 80, direction }).appError.code).toBe(
+        'firewall.invalid-direction',
+      );
+    },
+  );
+
+  it.each([
+    ['any'],
+    ['all'],
+    ['10.0.0.1; flush ruleset'],
+    ['x" dir=out'],
+    ['10.0.0.256'],
+    ['10.1'],
+    ['10.0.0.0/33'],
+    ['example.com'],
+    ['10.0.0.1/'],
+    ['١٠.٠.٠.١'],
+  ])('refuses remote %j', (remote) => {
+    const error = refusal({ protocol: 'tcp', port: 80, remote });
+    expect(error.appError.code).toBe('firewall.invalid-remote');
+    expect(error.appError.message.fr).toContain('Adresse distante refusée');
+  });
+
+  it('keeps control characters out of the message', () => {
+    const error = refusal({ protocol: 'tcp', port: '80\u001b[2J' });
+    expect(error.appError.message.en).not.toContain('\u001b');
+  });
+
+  it('re-validates a planned rule read from a file, name included', () => {
+    const rule = planRule(validateBlockRequest({ protocol: 'tcp', port: '22' }));
+    expect(validatePlannedRule(JSON.parse(JSON.stringify(rule)))).toEqual(rule);
+    expect(() => validatePlannedRule({ ...rule, name: 'all' })).toThrow(AppFailure);
+    expect(() => validatePlannedRule({ ...rule, portFrom: '22; flush ruleset' })).toThrow(
+      AppFailure,
+    );
+    expect(() => validatePlannedRule({ ...rule, remote: ['x" dir=out'] })).toThrow(AppFailure);
+  });
+
+  it('canonicalises addresses', () => {
+    expect(canonicalAddress('10.77.3.9/16')).toBe('10.77.0.0/16');
+    expect(canonicalAddress('10.0.0.1/32')).toBe('10.0.0.1');
+    expect(canonicalAddress('FD00:0::1/64')).toBe('fd00::/64');
+    expect(canonicalAddress('010.0.0.1')).toBe(null);
+  });
+});
