@@ -1,0 +1,34 @@
+import type { AppError } from '../../app/contract/errors';
+
+/** A failed call, carrying the app's AppError so the UI can show it in either language. */
+export class ApiError extends Error {
+  readonly appError: AppError;
+  constructor(appError: AppError) {
+    super(appError.message.en);
+    this.name = 'ApiError';
+    this.appError = appError;
+  }
+}
+
+export function connectionLostError(): AppError {
+  return {
+    code: 'connection.lost',
+    message: {
+      fr: 'La connexion avec l’application a été perdue. Nouvelle tentative en cours…',
+      en: 'The connection to the application was lost. Reconnecting…',
+    },
+  };
+}
+
+/** Anything caught in the UI becomes an AppError, so every failure is shown the same way. */
+export function asAppError(error: unknown): AppError {
+  if (error instanceof ApiError) return error.appError;
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'renderer.unexpected',
+    message: {
+      fr: `Erreur inattendue dans l’interface : ${detail}`,
+      en: `Unexpected error in the interface: ${detail}`,
+    },
+  };
+}

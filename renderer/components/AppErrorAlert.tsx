@@ -1,0 +1,38 @@
+import Alert from '@mui/material/Alert';
+import { useTranslation } from 'react-i18next';
+import type { AppError } from '../../app/contract/errors';
+
+/**
+ * Shows an app failure in the UI language. The app already wrote the sentence in both languages,
+ * so switching language re-renders the same error in the other one.
+ */
+export function AppErrorAlert({
+  error,
+  onClose,
+  testId = 'app-error',
+}: {
+  error: AppError;
+  onClose?: () => void;
+  testId?: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const text = i18n.language === 'fr' ? error.message.fr : error.message.en;
+  return (
+    <Alert
+      severity="error"
+      role="alert"
+      data-testid={testId}
+      data-error-code={error.code}
+      {...(onClose
+        ? {
+            onClose,
+            slotProps: {
+              closeButton: { 'aria-label': t('error.dismiss'), title: t('error.dismiss') },
+            },
+          }
+        : {})}
+    >
+      {text}
+    </Alert>
+  );
+}

@@ -1,0 +1,149 @@
+import Box from '@mui/material/Box';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import ComputerIcon from '@mui/icons-material/Computer';
+import DevicesIcon from '@mui/icons-material/Devices';
+import { useTranslation } from 'react-i18next';
+import type { PortResult, PortState } from '../../../app/contract/scan';
+import type { HostView } from '../../stores/scan';
+import { MONO_FONT } from '../../theme';
+
+const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
+  open: 'error',
+  closed: 'default',
+  filtered: 'warning',
+};
+
+/** One IP address and the ports found on it. */
+export function HostCard({ host }: { host: HostView }) {
+  const { t } = useTranslation('scan');
+  const open = host.ports.filter((p) => p.state === 'open').length;
+  const titleId = `host-title-${host.address}`;
+  return (
+    <Card
+      component="section"
+      aria-labelledby={titleId}
+      data-testid={`host-card-${host.address}`}
+      sx={{ overflow: 'hidden' }}
+    >
+      <Box
+        sx={{
+          px: 2.5,
+          py: 1.5,
+          display: 'flex',
+          alignItems: 'center',
+          gap: 1.5,
+          flexWrap: 'wrap',
+          bgcolor: 'action.hover',
+          borderBottom: 1,
+          borderColor: 'divider',
+        }}
+      >
+        {host.isLocal ? (
+          <ComputerIcon color="primary" aria-hidden />
+        ) : (
+          <DevicesIcon color="primary" aria-hidden />
+        )}
+        <Box sx={{ flexGrow: 1, minWidth: 0 }}>
+          <Typography
+            variant="h3"
+            component="h3"
+            id={titleId}
+            sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}
+          >
+            {host.address}
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            {[host.hostname, t(`hostReasons.${host.reason}`)].filter(Boolean).join(' · ')}
+          </Typography>
+        </Box>
+        {host.isLocal && (
+          <Chip size="small" color="primary" variant="outlined" label={t('host.thisPc')} />
+        )}
+        <Chip
+          size="small"
+          color={open > 0 ? 'error' : 'success'}
+          label={t('host.openCount', { count: open })}
+          data-testid={`host-open-count-${host.address}`}
+        />
+      </Box>
+      {host.ports.length === 0 ? (
+        <CardContent>
+          <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
+        </CardContent>
+      ) : (
+        <PortTable host={host} />
+      )}
+      {host.hidden && (host.hidden.closed > 0 || host.hidden.filtered > 0) && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.hidden', { closed: host.hidden.closed, filtered: host.hidden.filtered })}
+        </Typography>
+      )}
+    </Card>
+  );
+}
+
+function PortTable({ host }: { host: HostView }) {
+  const { t } = useTranslation('scan');
+  return (
+    <Table size="small" aria-label={t('host.portsLabel', { address: host.address })}>
+      <TableHead>
+        <TableRow>
+          <TableCell>{t('host.columns.port')}</TableCell>
+          <TableCell>{t('host.columns.protocol')}</TableCell>
+          <TableCell>{t('host.columns.state')}</TableCell>
+          <TableCell>{t('host.columns.reason')}</TableCell>
+          <TableCell align="right">{t('host.columns.rtt')}</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {host.ports.map((port) => (
+          <PortRow key={`${port.protocol}-${port.port}`} address={host.address} port={port} />
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function PortRow({ address, port }: { address: string; port: PortResult }) {
+  const { t, i18n } = useTranslation('scan');
+  return (
+    <TableRow
+      data-testid={`port-row-${address}-${port.port}`}
+      data-state={port.state}
+      data-protocol={port.protocol}
+    >
+      <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>{port.port}</TableCell>
+      <TableCell>{port.protocol.toUpperCase()}</TableCell>
+      <TableCell>
+        <Stack direction="row">
+          <Chip
+            size="small"
+            variant={port.state === 'open' ? 'filled' : 'outlined'}
+            color={STATE_COLOR[port.state]}
+            label={t(`states.${port.state}`)}
+            data-testid="port-state"
+          />
+        </Stack>
+      </TableCell>
+      <TableCell>{t(`reasons.${port.reason}`)}</TableCell>
+      <TableCell align="right" sx={{ fontFamily: MONO_FONT }}>
+        {port.rttMs !== undefined
+          ? t('host.rttValue', {
+              ms: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(
+                port.rttMs,
+              ),
+            })
+          : '—'}
+      </TableCell>
+    </TableRow>
+  );
+}

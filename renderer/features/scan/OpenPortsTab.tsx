@@ -1,0 +1,141 @@
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import RadarIcon from '@mui/icons-material/Radar';
+import StopIcon from '@mui/icons-material/Stop';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { compareHosts, isBusy, useScan, type HostView } from '../../stores/scan';
+import { HostCard } from './HostCard';
+import { ScanProgressPanel } from './ScanProgressPanel';
+import { ScanSetup } from './ScanSetup';
+import { ScanSummary } from './ScanSummary';
+import { MONO_FONT } from '../../theme';
+
+/** Toolbox → Network scanner → Open ports: choose, scan, watch ports appear per address. */
+export function OpenPortsTab() {
+  const { t } = useTranslation('scan');
+  const phase = useScan((s) => s.phase);
+  const error = useScan((s) => s.error);
+  const result = useScan((s) => s.result);
+  const hostsById = useScan((s) => s.hosts);
+  const start = useScan((s) => s.start);
+  const cancel = useScan((s) => s.cancel);
+  const dismissError = useScan((s) => s.dismissError);
+  const busy = isBusy(phase);
+
+  const { shown, down } = useMemo(() => {
+    const all = Object.values(hostsById).sort(compareHosts);
+    return {
+      shown: all.filter((h) => h.status === 'up'),
+      down: all.filter((h) => h.status === 'down'),
+    };
+  }, [hostsById]);
+
+  return (
+    <Stack spacing={3}>
+      <Card>
+        <CardContent sx={{ p: { xs: 2, md: 3 } }}>
+          <Typography variant="h2" component="h2" sx={{ mb: 2 }}>
+            {t('form.title')}
+          </Typography>
+          <ScanSetup />
+          <Stack
+            direction="row"
+            spacing={2}
+            useFlexGap
+            sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap' }}
+          >
+            <Button
+              variant="contained"
+              color="error"
+              size="large"
+              startIcon={<RadarIcon />}
+              disabled={busy}
+              onClick={() => void start()}
+              sx={{ px: 4, py: 1.5, fontSize: '1.05rem', borderRadius: 6 }}
+            >
+              {t('actions.scanNow')}
+            </Button>
+            {busy && (
+              <Button
+                variant="outlined"
+                size="large"
+                startIcon={<StopIcon />}
+                disabled={phase === 'cancelling'}
+                onClick={() => void cancel()}
+              >
+                {phase === 'cancelling' ? t('actions.cancelling') : t('actions.cancel')}
+              </Button>
+            )}
+          </Stack>
+          {busy && (
+            <Box sx={{ mt: 3 }}>
+              <ScanProgressPanel />
+            </Box>
+          )}
+        </CardContent>
+      </Card>
+
+      {error && <AppErrorAlert error={error} onClose={dismissError} testId="scan-error" />}
+
+      {phase === 'finished' && result && <ScanSummary result={result} />}
+
+      {phase === 'idle' && !error && <EmptyState />}
+
+      {shown.length > 0 && (
+        <Stack spacing={2} data-testid="scan-results">
+          {shown.map((host) => (
+            <HostCard key={host.address} host={host} />
+          ))}
+        </Stack>
+      )}
+
+      {down.length > 0 && <DownHosts hosts={down} />}
+    </Stack>
+  );
+}
+
+function EmptyState() {
+  const { t } = useTranslation('scan');
+  return (
+    <Card data-testid="scan-empty" sx={{ bgcolor: 'transparent', borderStyle: 'dashed' }}>
+      <CardContent sx={{ p: { xs: 2, md: 3 } }}>
+        <Typography variant="h3" component="h2" gutterBottom>
+          {t('empty.title')}
+        </Typography>
+        <Typography color="text.secondary" sx={{ mb: 1.5 }}>
+          {t('empty.body')}
+        </Typography>
+        <Typography color="text.secondary">{t('empty.hint')}</Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+function DownHosts({ hosts }: { hosts: HostView[] }) {
+  const { t } = useTranslation('scan');
+  return (
+    <Accordion data-testid="down-hosts" disableGutters variant="outlined">
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+        <Typography>{t('down.summary', { count: hosts.length })}</Typography>
+      </AccordionSummary>
+      <AccordionDetails>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+          {t('down.explain')}
+        </Typography>
+        <Typography variant="body2" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-word' }}>
+          {hosts.map((h) => h.address).join(', ')}
+        </Typography>
+      </AccordionDetails>
+    </Accordion>
+  );
+}

@@ -1,0 +1,58 @@
+import Box from '@mui/material/Box';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useTranslation } from 'react-i18next';
+import { isBusy, useScan } from '../../stores/scan';
+import { etaText, formatNumber, percentOf } from './format';
+
+/** Shown while a scan runs: the bar, done/total, the time left in words, open ports so far. */
+export function ScanProgressPanel() {
+  const { t, i18n } = useTranslation('scan');
+  const phase = useScan((s) => s.phase);
+  const progress = useScan((s) => s.progress);
+  if (!isBusy(phase)) return null;
+  const lang = i18n.language;
+  const percent = progress ? percentOf(progress.done, progress.total) : 0;
+
+  return (
+    <Box data-testid="scan-progress" aria-live="polite">
+      {progress && progress.total > 0 ? (
+        <>
+          <LinearProgress
+            variant="determinate"
+            value={percent}
+            aria-label={t('progress.label')}
+            sx={{ height: 10, borderRadius: 5 }}
+          />
+          <Stack
+            direction={{ xs: 'column', sm: 'row' }}
+            sx={{ mt: 1, justifyContent: 'space-between' }}
+            spacing={1}
+          >
+            <Typography variant="body2" data-testid="scan-progress-count">
+              {t('progress.probes', {
+                done: formatNumber(progress.done, lang),
+                total: formatNumber(progress.total, lang),
+                percent,
+              })}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" data-testid="scan-eta">
+              {etaText(t, progress.etaMs)}
+            </Typography>
+            <Typography variant="body2" sx={{ fontWeight: 600 }}>
+              {t('progress.openFound', { count: progress.openFound })}
+            </Typography>
+          </Stack>
+        </>
+      ) : (
+        <>
+          <LinearProgress aria-label={t('progress.label')} sx={{ height: 10, borderRadius: 5 }} />
+          <Typography variant="body2" sx={{ mt: 1 }}>
+            {t('progress.preparing')}
+          </Typography>
+        </>
+      )}
+    </Box>
+  );
+}

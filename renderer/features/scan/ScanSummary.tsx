@@ -1,0 +1,73 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import { useTranslation } from 'react-i18next';
+import type { ScanResult } from '../../../app/contract/scan';
+import { durationText, formatNumber } from './format';
+
+function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <Box sx={{ minWidth: 120 }}>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography variant="h2" component="p" data-testid={testId}>
+        {value}
+      </Typography>
+    </Box>
+  );
+}
+
+/** The end of a scan at a glance: how long, how many addresses answered, how many open ports. */
+export function ScanSummary({ result }: { result: ScanResult }) {
+  const { t, i18n } = useTranslation('scan');
+  const lang = i18n.language;
+  const hostsUp = result.hosts.filter((h) => h.status === 'up').length;
+  const openPorts = result.hosts.reduce(
+    (n, h) => n + h.ports.filter((p) => p.state === 'open').length,
+    0,
+  );
+  const duration = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+
+  return (
+    <Alert
+      severity={result.cancelled ? 'warning' : openPorts > 0 ? 'info' : 'success'}
+      data-testid="scan-summary"
+      data-cancelled={result.cancelled}
+      role="status"
+      sx={{ '& .MuiAlert-message': { width: '100%' } }}
+    >
+      <AlertTitle data-testid="scan-summary-title">
+        {result.cancelled ? t('summary.cancelledTitle') : t('summary.title')}
+      </AlertTitle>
+      {result.cancelled && <Typography sx={{ mb: 1 }}>{t('summary.cancelledBody')}</Typography>}
+      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
+        <Figure
+          label={t('summary.duration')}
+          value={durationText(t, duration, lang)}
+          testId="summary-duration"
+        />
+        <Figure
+          label={t('summary.hostsUp')}
+          value={formatNumber(hostsUp, lang)}
+          testId="summary-hosts-up"
+        />
+        <Figure
+          label={t('summary.openPorts')}
+          value={formatNumber(openPorts, lang)}
+          testId="summary-open-ports"
+        />
+      </Box>
+      <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+        {t('summary.scanned', {
+          addresses: formatNumber(result.addresses, lang),
+          ports: formatNumber(result.portCount, lang),
+        })}
+      </Typography>
+      {openPorts === 0 && hostsUp > 0 && (
+        <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>
+      )}
+    </Alert>
+  );
+}

@@ -1,0 +1,37 @@
+import type { TFunction } from 'i18next';
+
+/** The time left in words, rounded the way a person would say it. */
+export function etaText(t: TFunction, etaMs: number | undefined): string {
+  if (etaMs === undefined) return t('scan:eta.estimating');
+  const seconds = Math.round(etaMs / 1000);
+  if (seconds < 5) return t('scan:eta.fewSeconds');
+  if (seconds < 60)
+    return t('scan:eta.seconds', { count: seconds < 20 ? seconds : Math.round(seconds / 5) * 5 });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('scan:eta.minutes', { count: minutes });
+  return t('scan:eta.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}
+
+export function durationText(t: TFunction, ms: number, language: string): string {
+  const totalSeconds = Math.max(0, ms) / 1000;
+  if (totalSeconds < 60) {
+    const seconds = new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(
+      totalSeconds,
+    );
+    return t('scan:summary.durationSeconds', { seconds });
+  }
+  const rounded = Math.round(totalSeconds);
+  return t('scan:summary.durationMinutes', {
+    minutes: Math.floor(rounded / 60),
+    seconds: rounded % 60,
+  });
+}
+
+export function formatNumber(value: number, language: string): string {
+  return new Intl.NumberFormat(language).format(value);
+}
+
+export function percentOf(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.floor((done / total) * 100));
+}

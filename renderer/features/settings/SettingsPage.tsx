@@ -1,0 +1,109 @@
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormLabel from '@mui/material/FormLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useTranslation } from 'react-i18next';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { browserLanguage } from '../../i18n';
+import { useApp } from '../../stores/app';
+import {
+  resolveLanguage,
+  useSettings,
+  type LanguageChoice,
+  type ThemeChoice,
+} from '../../stores/settings';
+
+const LANGUAGE_CHOICES: LanguageChoice[] = ['auto', 'fr', 'en'];
+const THEME_CHOICES: ThemeChoice[] = ['system', 'light', 'dark'];
+
+export function SettingsPage() {
+  const { t } = useTranslation('settings');
+  const { language, theme, setLanguage, setTheme } = useSettings();
+  const info = useApp((s) => s.info);
+  const infoError = useApp((s) => s.infoError);
+  const automatic = resolveLanguage('auto', browserLanguage(), info?.systemLanguage ?? null);
+
+  return (
+    <Stack spacing={3}>
+      <Typography variant="h1" component="h1">
+        {t('title')}
+      </Typography>
+      <Card>
+        <CardContent>
+          <FormControl>
+            <FormLabel id="settings-language" sx={{ mb: 1, fontWeight: 600 }}>
+              {t('language.title')}
+            </FormLabel>
+            <RadioGroup
+              aria-labelledby="settings-language"
+              value={language}
+              onChange={(event) => setLanguage(event.target.value as LanguageChoice)}
+            >
+              {LANGUAGE_CHOICES.map((choice) => (
+                <FormControlLabel
+                  key={choice}
+                  value={choice}
+                  control={<Radio />}
+                  label={
+                    choice === 'auto'
+                      ? t('language.auto', { language: t(`language.${automatic}`) })
+                      : t(`language.${choice}`)
+                  }
+                  lang={choice === 'auto' ? undefined : choice}
+                />
+              ))}
+            </RadioGroup>
+          </FormControl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardContent>
+          <FormControl>
+            <FormLabel id="settings-theme" sx={{ mb: 1, fontWeight: 600 }}>
+              {t('theme.title')}
+            </FormLabel>
+            <RadioGroup
+              aria-labelledby="settings-theme"
+              value={theme}
+              onChange={(event) => setTheme(event.target.value as ThemeChoice)}
+            >
+              {THEME_CHOICES.map((choice) => (
+                <FormControlLabel
+                  key={choice}
+                  value={choice}
+                  control={<Radio />}
+                  label={t(`theme.${choice}`)}
+                />
+              ))}
+            </RadioGroup>
+          </FormControl>
+        </CardContent>
+      </Card>
+      <Typography variant="body2" color="text.secondary">
+        {t('saved')}
+      </Typography>
+      <Card component="section" aria-labelledby="settings-about">
+        <CardContent>
+          <Typography variant="h3" id="settings-about" gutterBottom>
+            {t('about.title')}
+          </Typography>
+          {info && (
+            <Stack spacing={0.5}>
+              <Typography>{t('about.version', { version: info.version })}</Typography>
+              <Typography>{t('about.host', { host: t(`about.hosts.${info.host}`) })}</Typography>
+              <Typography>
+                {t('about.machine', { hostname: info.hostname, platform: info.platform })}
+              </Typography>
+            </Stack>
+          )}
+          {infoError && <AppErrorAlert error={infoError} />}
+        </CardContent>
+      </Card>
+    </Stack>
+  );
+}

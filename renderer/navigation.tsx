@@ -1,0 +1,36 @@
+import type { ComponentType, ReactElement } from 'react';
+import RadarIcon from '@mui/icons-material/Radar';
+import { OpenPortsTab } from './features/scan/OpenPortsTab';
+
+/** One tab of a Toolbox page. `label` and `description` are i18n keys (`namespace:key`). */
+export interface ToolTab {
+  id: string;
+  label: string;
+  Component: ComponentType;
+}
+
+/**
+ * One entry of the Toolbox menu, i.e. one page. A domain adds its page by adding one object here
+ * (or a tab to an existing page), with its strings in its own i18n namespace.
+ */
+export interface ToolEntry {
+  id: string;
+  label: string;
+  description: string;
+  icon: ReactElement;
+  tabs: ToolTab[];
+}
+
+export const toolbox: ToolEntry[] = [
+  {
+    id: 'network-scanner',
+    label: 'scan:tool.label',
+    description: 'scan:tool.description',
+    icon: <RadarIcon />,
+    tabs: [{ id: 'open-ports', label: 'scan:tabs.openPorts', Component: OpenPortsTab }],
+  },
+];
+
+export function findTool(id: string): ToolEntry | undefined {
+  return toolbox.find((entry) => entry.id === id);
+}

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Drawer from '@mui/material/Drawer';
+import IconButton from '@mui/material/IconButton';
+import Toolbar from '@mui/material/Toolbar';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { useTheme } from '@mui/material/styles';
+import MenuIcon from '@mui/icons-material/Menu';
+import SettingsIcon from '@mui/icons-material/Settings';
+import ShieldIcon from '@mui/icons-material/Shield';
+import { useTranslation } from 'react-i18next';
+import { Sidebar } from './Sidebar';
+import { ConnectionBanner } from './ConnectionBanner';
+import { Routes } from './Routes';
+import { useNavigation } from '../stores/navigation';
+
+const DRAWER_WIDTH = 248;
+
+/** App bar on top, the Toolbox menu on the left (a drawer that folds away on narrow windows). */
+export function AppShell() {
+  const { t } = useTranslation();
+  const theme = useTheme();
+  const wide = useMediaQuery(theme.breakpoints.up('md'));
+  const [mobileOpen, setMobileOpen] = useState(false);
+  const go = useNavigation((s) => s.go);
+
+  return (
+    <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+      <AppBar position="fixed" color="primary" sx={{ zIndex: (th) => th.zIndex.drawer + 1 }}>
+        <Toolbar>
+          {!wide && (
+            <IconButton
+              color="inherit"
+              edge="start"
+              aria-label={t('nav.openMenu')}
+              onClick={() => setMobileOpen(true)}
+              sx={{ mr: 1 }}
+            >
+              <MenuIcon />
+            </IconButton>
+          )}
+          <ShieldIcon sx={{ mr: 1.5 }} aria-hidden />
+          <Box sx={{ flexGrow: 1 }}>
+            <Typography variant="h6" component="p" sx={{ lineHeight: 1.2, fontWeight: 700 }}>
+              {t('appName')}
+            </Typography>
+            <Typography variant="caption" component="p" sx={{ opacity: 0.85 }}>
+              {t('tagline')}
+            </Typography>
+          </Box>
+          <Tooltip title={t('nav.settings')}>
+            <IconButton
+              color="inherit"
+              aria-label={t('nav.settings')}
+              onClick={() => go({ kind: 'settings' })}
+            >
+              <SettingsIcon />
+            </IconButton>
+          </Tooltip>
+        </Toolbar>
+      </AppBar>
+      {wide ? (
+        <Drawer
+          variant="permanent"
+          sx={{
+            width: DRAWER_WIDTH,
+            flexShrink: 0,
+            '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' },
+          }}
+        >
+          <Toolbar />
+          <Box sx={{ height: 8 }} />
+          <Sidebar />
+        </Drawer>
+      ) : (
+        <Drawer
+          variant="temporary"
+          open={mobileOpen}
+          onClose={() => setMobileOpen(false)}
+          ModalProps={{ keepMounted: true }}
+          sx={{ '& .MuiDrawer-paper': { width: DRAWER_WIDTH } }}
+        >
+          <Sidebar onNavigate={() => setMobileOpen(false)} />
+        </Drawer>
+      )}
+      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 4 } }}>
+        <Toolbar />
+        <Box sx={{ maxWidth: 1100, mx: 'auto' }}>
+          <ConnectionBanner />
+          <Routes />
+        </Box>
+      </Box>
+    </Box>
+  );
+}
