@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util/out/DebugLogger.js') as {
+  DebugLogger: new (enabled: boolean) => unknown;
+};
+
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  directories: { output: string; buildResources: string };
+  win: { icon: string; target: { target: string }[] };
+  nsis: { perMachine: boolean; allowElevation: boolean; oneClick: boolean };
+  linux: { icon: string; target: string[] };
+}
+
+const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
+
+function pngSize(file: string): [number, number] {
+  const png = readFileSync(file);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+describe('electron-builder.yml', () => {
+  it('is accepted by electron-builder’s own schema', async () => {
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('builds per-user Windows installers and Linux packages for "Port Auditor"', () => {
+    expect(config.productName).toBe('Port Auditor');
+    expect(config.appId).toMatch(/^[a-z]+(\.[a-z-]+)+$/);
+    expect(config.directories).toEqual({ output: 'release', buildResources: 'assets' });
+    expect(config.win.target.map((t) => t.target)).toEqual(['nsis', 'portable']);
+    expect(config.nsis).toMatchObject({ perMachine: false, allowElevation: false });
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('points at real icons: a 512×512 PNG set and a multi-size .ico', () => {
+    expect(pngSize(`${config.linux.icon}/512x512.png`)).toEqual([512, 512]);
+    expect(pngSize(`${config.linux.icon}/256x256.png`)).toEqual([256, 256]);
+    const ico = readFileSync(config.win.icon);
+    expect(ico.readUInt16LE(2)).toBe(1); // icon type
+    const count = ico.readUInt16LE(4);
+    const sizes = Array.from({ length: count }, (_, i) => ico.readUInt8(6 + 16 * i) || 256);
+    expect(sizes).toEqual(expect.arrayContaining([16, 32, 48, 256]));
+  });
+});
