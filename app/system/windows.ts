@@ -71,7 +71,8 @@ function parseLine(line: string | undefined): Row[] {
 
 /** Parses the four JSON lines the script prints (TCP, UDP, processes, services). */
 export function parseWindowsListeners(stdout: string): ListenersResult {
-  const lines = stdout.split(/\r?\n/).filter((l) => l.trim().length > 0);
+  // Positional: an empty line means that collection was empty or its command printed nothing.
+  const lines = stdout.replace(/^\uFEFF/, '').split(/\r?\n/);
   const [tcpLine, udpLine, procLine, svcLine] = lines;
   const services = new Map<number, string[]>();
   for (const row of parseLine(svcLine)) {

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Listener } from '../../app/contract/risk.js';
+import type { HostResult, PortResult } from '../../app/contract/scan.js';
+import { assessHosts, matchListener } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+
+const open = (port: number, protocol: 'tcp' | 'udp' = 'tcp'): PortResult => ({
+  port,
+  protocol,
+  state: 'open',
+  reason: 'syn-ack',
+});
+const host = (address: string, isLocal: boolean, ports: PortResult[]): HostResult => ({
+  address,
+  family: address.includes(':') ? 'ipv6' : 'ipv4',
+  isLocal,
+  status: 'up',
+  reason: isLocal ? 'localhost' : 'syn-ack',
+  ports,
+  hidden: { open: 0, closed: 0, filtered: 0 },
+});
+const node = { pid: 100, name: 'node', path: '/usr/bin/node' };
+
+describe('assessing hosts', () => {
+  it('puts this PC first, then hosts by worst severity; ports worst first; closed ports ignored', () => {
+    const result = assessHosts(
+      [
+        host('192.168.1.30', false, [open(80), open(443)]),
+        host('192.168.1.1', false, [open(23), open(80)]),
+        host('127.0.0.1', true, [
+          open(8080),
+          open(4444),
+          { ...open(9), state: 'closed', reason: 'conn-refused' },
+        ]),
+        host('192.168.1.9', false, []),
+      ],
+      [
+        { protocol: 'tcp', address: '127.0.0.1', port: 4444, program: node },
+        { protocol: 'tcp', address: '0.0.0.0', port: 8080, program: node },
+      ],
+      knowledgeBase(),
+    );
+    expect(result.hosts.map((h) => h.address)).toEqual([
+      '127.0.0.1',
+      '192.168.1.1',
+      '192.168.1.30',
+      '192.168.1.9',
+    ]);
+    const local = result.hosts[0]!;
+    expect(local.ports.map((p) => [p.port, p.severity])).toEqual([
+      [4444, 'critical'],
+      [8080, 'low'],
+    ]);
+    expect(local.worst).toBe('critical');
+    expect(local.ports[0]?.program).toEqual(node);
+    expect(local.ports[0]?.exposure).toBe('loopback-only');
+    expect(local.ports[1]?.exposure).toBe('all-interfaces');
+    expect(result.hosts[1]?.ports.map((p) => p.port)).toEqual([23, 80]);
+    expect(result.hosts[3]?.worst).toBeNull();
+    expect(result.counts).toEqual({ critical: 2, high: 0, medium: 0, low: 1, info: 3 });
+    expect(local.counts.critical).toBe(1);
+    expect(result.hosts[1]?.ports[0]?.program).toBeUndefined();
+    expect(result.programsComplete).toBe(true);
+  });
+
+  it('matches listeners by address, wildcard and family, and derives the exposure from all of them', () => {
+    const listeners: Listener[] = [
+      { protocol: 'tcp', address: '127.0.0.1', port: 5000, program: { pid: 1, name: 'a' } },
+      { protocol: 'tcp', address: '::1', port: 5000, program: { pid: 2, name: 'b' } },
+      { protocol: 'tcp', address: '10.77.250.1', port: 6000, program: { pid: 3, name: 'c' } },
+      { protocol: 'tcp', address: '::', port: 7000, program: { pid: 4, name: 'd' } },
+      { protocol: 'udp', address: '0.0.0.0', port: 7000, program: { pid: 5, name: 'e' } },
+    ];
+    expect(matchListener('127.0.0.1', 5000, 'tcp', listeners)).toEqual({
+      exposure: 'loopback-only',
+      program: { pid: 1, name: 'a' },
+    });
+    expect(matchListener('::1', 5000, 'tcp', listeners).program?.pid).toBe(2);
+    expect(matchListener('10.77.250.1', 6000, 'tcp', listeners).exposure).toBe(
+      'specific-interface',
+    );
+    expect(matchListener('10.77.250.1', 7000, 'tcp', listeners)).toEqual({
+      exposure: 'all-interfaces',
+      program: { pid: 4, name: 'd' },
+    });
+    expect(matchListener('::ffff:127.0.0.1', 7000, 'udp', listeners).program?.pid).toBe(5);
+    expect(matchListener('127.0.0.1', 7001, 'tcp', listeners)).toEqual({ exposure: 'unknown' });
+  });
+});
