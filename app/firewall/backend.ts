@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type {
   FirewallBackendKind,
   FirewallCommand,
@@ -52,16 +56,47 @@ export type Runner = (
   options?: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
 ) => Promise<RunResult>;
 
+/**
+ * Standard input as a file descriptor on a private temporary file: Node's 'pipe' is a Unix socket,
+ * which `nft -f -` cannot open through /dev/stdin (ENXIO). The data stays data on stdin either way.
+ */
+async function stdinFile(data: string): Promise<{ fd: number; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pa-fw-stdin-'));
+  const file = path.join(dir, 'stdin');
+  await writeFile(file, data, { mode: 0o600 });
+  const fd = openSync(file, 'r');
+  return {
+    fd,
+    async dispose() {
+      closeSync(fd);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** execFile with an argv array and optional stdin; a missing program is exit code 127, never a throw. */
-export const runCommand: Runner = (argv, options = {}) =>
-  new Promise((resolve) => {
+export const runCommand: Runner = async (argv, options = {}) => {
+  const input = options.stdin !== undefined ? await stdinFile(options.stdin) : null;
+  try {
+    return await spawnAndWait(argv, options, input?.fd ?? 'ignore');
+  } finally {
+    await input?.dispose();
+  }
+};
+
+function spawnAndWait(
+  argv: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  stdin: number | 'ignore',
+): Promise<RunResult> {
+  return new Promise((resolve) => {
     const [file, ...args] = argv;
     if (!file) {
       resolve({ code: 127, stdout: '', stderr: 'empty command' });
       return;
     }
     const child = spawn(file, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdin, 'pipe', 'pipe'],
       windowsHide: true,
       env: options.env ?? process.env,
     });
@@ -69,8 +104,8 @@ export const runCommand: Runner = (argv, options = {}) =>
     const err: Buffer[] = [];
     let settled = false;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
@@ -87,9 +122,8 @@ export const runCommand: Runner = (argv, options = {}) =>
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin ?? '');
   });
+}
 
 /** How a command looks to a user: arguments with spaces or quotes shown quoted. */
 export function displayArgv(argv: string[]): string {

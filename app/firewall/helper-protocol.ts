@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.js';
@@ -88,10 +88,22 @@ export async function executeBatch(
   if (request.backupName) {
     const file = path.join(backupDir, request.backupName);
     try {
+      await mkdir(backupDir, { recursive: true, mode: 0o700 });
       await backend.backup(file);
       backup = { ok: true, path: file };
     } catch (error) {
-      backup = { ok: false, error: toAppError(error) };
+      const detail = error instanceof AppFailure ? error.appError.message : null;
+      const text = error instanceof Error ? error.message : String(error);
+      backup = {
+        ok: false,
+        error: {
+          code: 'firewall.backup-failed',
+          message: {
+            fr: `La sauvegarde du pare-feu a échoué, donc rien n’a été modifié : ${detail?.fr ?? text}`,
+            en: `The firewall backup failed, so nothing was changed: ${detail?.en ?? text}`,
+          },
+        },
+      };
     }
   }
   const results: HelperResult['results'] = [];

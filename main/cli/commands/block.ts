@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import {
+  formatPreview,
+  formatVerification,
+  openFirewallService,
+} from '../../../app/firewall/format.js';
+import { EXIT, type CliCommand, type CliContext } from '../context.js';
+
+interface BlockOptions {
+  port: string;
+  proto: string;
+  dir: string;
+  remote?: string;
+  dryRun?: boolean;
+}
+
+/** Exit code when the user declined the elevation prompt: nothing changed, not an error. */
+export const EXIT_CANCELLED = 3;
+/** Exit code when the rule was written but a check says it does not take effect. */
+export const EXIT_NOT_EFFECTIVE = 4;
+
+const block: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('block')
+    .description(
+      ctx.say({
+        fr: 'bloque un port dans le pare-feu (règle nommée PortAuditor-<uuid>, annulable)',
+        en: 'blocks a port in the firewall (rule named PortAuditor-<uuid>, undoable)',
+      }),
+    )
+    .requiredOption(
+      '--port <port>',
+      ctx.say({ fr: 'port (1-65535) ou plage 8000-8080', en: 'port (1-65535) or range 8000-8080' }),
+    )
+    .requiredOption('--proto <protocol>', ctx.say({ fr: 'tcp ou udp', en: 'tcp or udp' }))
+    .option(
+      '--dir <direction>',
+      ctx.say({
+        fr: 'in (entrant vers ce PC) ou out (sortant vers un appareil)',
+        en: 'in (inbound to this PC) or out (outbound to a device)',
+      }),
+      'in',
+    )
+    .option(
+      '--remote <addresses>',
+      ctx.say({
+        fr: 'adresses IP ou réseaux CIDR visés, séparés par des virgules',
+        en: 'IP addresses or CIDR networks, comma-separated',
+      }),
+    )
+    .option(
+      '--dry-run',
+      ctx.say({
+        fr: 'affiche les commandes sans rien modifier',
+        en: 'shows the commands without changing anything',
+      }),
+    )
+    .action(async (options: BlockOptions) => {
+      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
+      try {
+        const input = {
+          protocol: options.proto,
+          port: options.port,
+          direction: options.dir,
+          ...(options.remote !== undefined ? { remote: options.remote } : {}),
+        };
+        if (options.dryRun) {
+          ctx.stdout.write(formatPreview(await service.preview(input), ctx.language));
+          return;
+        }
+        const outcome = await service.block(input);
+        if (outcome.outcome === 'cancelled') {
+          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+          ctx.setExitCode(EXIT_CANCELLED);
+          return;
+        }
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Règle créée', en: 'Rule created' })}: ${outcome.rule.id} (${outcome.rule.name})\n`,
+        );
+        ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
+        if (outcome.backupPath) {
+          ctx.stdout.write(
+            `${ctx.say({ fr: 'Sauvegarde du pare-feu', en: 'Firewall backup' })}: ${outcome.backupPath}\n`,
+          );
+        }
+        if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);
+        else ctx.setExitCode(EXIT.ok);
+      } finally {
+        service.close();
+      }
+    });
+};
+
+export default block;

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { formatStatus, openFirewallService } from '../../../app/firewall/format.js';
+import type { CliCommand, CliContext } from '../context.js';
+
+const firewallStatus: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('firewall-status')
+    .description(
+      ctx.say({
+        fr: 'état du pare-feu : actif par profil, droits, sauvegarde, avertissements',
+        en: 'firewall state: on per profile, rights, backup, warnings',
+      }),
+    )
+    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .action(async (options: { json?: boolean }) => {
+      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
+      try {
+        const status = await service.status();
+        ctx.stdout.write(
+          options.json
+            ? `${JSON.stringify(status, null, 2)}\n`
+            : formatStatus(status, ctx.language),
+        );
+      } finally {
+        service.close();
+      }
+    });
+};
+
+export default firewallStatus;

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { openFirewallService } from '../../../app/firewall/format.js';
+import { AppFailure } from '../../../app/errors.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+
+const unblock: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('unblock')
+    .description(
+      ctx.say({
+        fr: 'retire une règle de Port Auditor (par identifiant) ou toutes (--all)',
+        en: 'removes a Port Auditor rule (by id) or all of them (--all)',
+      }),
+    )
+    .argument('[id]', ctx.say({ fr: 'identifiant donné par « rules »', en: 'id shown by “rules”' }))
+    .option(
+      '--all',
+      ctx.say({
+        fr: 'retire toutes les règles de Port Auditor',
+        en: 'removes every Port Auditor rule',
+      }),
+    )
+    .action(async (id: string | undefined, options: { all?: boolean }) => {
+      if ((id === undefined) === !options.all) {
+        throw new AppFailure('cli.unblock-usage', {
+          fr: 'Indiquez soit un identifiant de règle, soit --all.',
+          en: 'Give either a rule id or --all.',
+        });
+      }
+      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
+      try {
+        const outcome = id !== undefined ? await service.remove([id]) : await service.removeAll();
+        if (outcome.outcome === 'cancelled') {
+          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+          ctx.setExitCode(EXIT_CANCELLED);
+          return;
+        }
+        for (const removed of outcome.removed) {
+          ctx.stdout.write(`${ctx.say({ fr: 'Règle retirée', en: 'Rule removed' })}: ${removed}\n`);
+        }
+        for (const left of outcome.stillPresent) {
+          ctx.stderr.write(
+            `${ctx.say({ fr: 'Règle toujours présente', en: 'Rule still present' })}: ${left}\n`,
+          );
+        }
+        if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {
+          ctx.stdout.write(
+            `${ctx.say({ fr: 'Aucune règle à retirer.', en: 'No rule to remove.' })}\n`,
+          );
+        }
+        if (outcome.stillPresent.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
+      } finally {
+        service.close();
+      }
+    });
+};
+
+export default unblock;

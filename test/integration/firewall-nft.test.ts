@@ -1,0 +1,228 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAddresses, createVeth, execIn, NetnsLab, uniqueName } from '../lab/netns.js';
+
+/**
+ * The real thing, as root, in namespaces of this test: a "PC" namespace running the CLI (and so the
+ * helper and nft) against its own ruleset, with a real listener, and a peer namespace connecting to
+ * it. The root namespace's firewall is never touched: every nft call runs under `ip netns exec`.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'main/cli/index.ts');
+const PC_ADDR = '10.77.61.1';
+const PEER_ADDR = '10.77.61.2';
+const lab = new NetnsLab();
+const pc = uniqueName('fw', 'pc');
+const peer = uniqueName('fw', 'peer');
+let dataDir = '';
+
+interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', pc, process.execPath, '--import', 'tsx', CLI, ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8', ...env },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const PROBE = `
+const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const s = net.connect({ host, port: Number(port) });
+const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
+s.setTimeout(1500, () => done('filtered'));
+s.on('connect', () => done('open'));
+s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : e.code === 'EPERM' || e.code === 'EACCES' ? 'filtered' : 'error:' + e.code));
+`;
+
+async function probe(from: string, host: string, port: number): Promise<string> {
+  const { stdout } = await execIn(from, process.execPath, ['-e', PROBE, host, String(port)]);
+  return stdout.trim();
+}
+
+async function ruleset(): Promise<string> {
+  return (await execIn(pc, 'nft', ['list', 'ruleset'])).stdout;
+}
+
+async function rulesJson(): Promise<{
+  verified: boolean;
+  rules: { id: string; state: string; present: boolean | null; portFrom: number }[];
+}> {
+  const run = await cli(['rules', '--json']);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+function listen(ns: string, port: number) {
+  const child = lab.spawn(ns, process.execPath, [
+    '-e',
+    `require('node:net').createServer((s) => s.end()).listen(${port}, '0.0.0.0', () => console.log('ready'))`,
+  ]);
+  return new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', () => resolve());
+    child.on('exit', (code) => reject(new Error(`listener exited ${code}`)));
+  });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-int-'));
+  lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  await lab.namespace(pc);
+  await lab.namespace(peer);
+  await createVeth({ ns: pc, ifName: 'eth0', peerNs: peer, peerIfName: 'eth0' });
+  await addAddresses(pc, 'eth0', [`${PC_ADDR}/24`]);
+  await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
+  await listen(pc, 8080);
+  await listen(peer, 9090);
+});
+
+afterAll(async () => {
+  await lab.teardown();
+});
+
+describe('nftables backend through the CLI and the helper, in namespaces', () => {
+  it('inbound: open → block → filtered from the peer (loopback still open) → undo → open', async () => {
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(blocked.stderr).toBe('');
+    expect(blocked.code).toBe(0);
+    expect(blocked.stdout).toContain('Read back from the firewall: yes');
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    // Like Windows, loopback is not filtered: this PC still reaches its own port.
+    expect(await probe(pc, '127.0.0.1', 8080)).toBe('open');
+    const backups = readdirSync(path.join(dataDir, 'backups'));
+    expect(backups).toHaveLength(1);
+
+    const list = await rulesJson();
+    expect(list.verified).toBe(true);
+    expect(list.rules).toHaveLength(1);
+    expect(list.rules[0]).toMatchObject({ state: 'active', present: true, portFrom: 8080 });
+
+    const undo = await cli(['unblock', list.rules[0]!.id]);
+    expect(undo.code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    expect((await rulesJson()).rules).toEqual([]);
+    // A second change does not take a second backup: the first one holds the original policy.
+    expect(readdirSync(path.join(dataDir, 'backups'))).toEqual(backups);
+  });
+
+  it('outbound to a device: open → blocked for that address only → undo', async () => {
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
+    const blocked = await cli([
+      'block',
+      '--port',
+      '9090',
+      '--proto',
+      'tcp',
+      '--dir',
+      'out',
+      '--remote',
+      PEER_ADDR,
+    ]);
+    expect(blocked.code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
+    const undo = await cli(['unblock', '--all']);
+    expect(undo.code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
+  });
+
+  const attacks: [string, string[]][] = [
+    ['port with a command', ['--port', '80; flush ruleset', '--proto', 'tcp']],
+    ['port with netsh syntax', ['--port', 'x" dir=out', '--proto', 'tcp']],
+    ['port all', ['--port', 'all', '--proto', 'tcp']],
+    ['negative port', ['--port=-1', '--proto', 'tcp']],
+    ['port 65536', ['--port', '65536', '--proto', 'tcp']],
+    ['port 1e3', ['--port', '1e3', '--proto', 'tcp']],
+    ['unicode digits', ['--port', '٨٠', '--proto', 'tcp']],
+    ['protocol all', ['--port', '80', '--proto', 'all']],
+    ['protocol with a command', ['--port', '80', '--proto', 'tcp; flush ruleset']],
+    ['direction with netsh syntax', ['--port', '80', '--proto', 'tcp', '--dir', 'in" dir=out']],
+    [
+      'remote with a command',
+      ['--port', '80', '--proto', 'tcp', '--remote', '10.0.0.1; flush ruleset'],
+    ],
+    ['remote all', ['--port', '80', '--proto', 'tcp', '--remote', 'all']],
+  ];
+
+  it('refuses every injection with a clear error and leaves the ruleset byte-for-byte unchanged', async () => {
+    // A rule in place first, so "unchanged" covers a non-empty ruleset too.
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const before = await ruleset();
+    expect(before).toContain('tcp dport 8080 drop');
+    for (const [label, args] of attacks) {
+      const run = await cli(['block', ...args]);
+      expect(run.code, label).toBe(2);
+      expect(run.stderr, label).toMatch(/refused/);
+      expect(await ruleset(), label).toBe(before);
+    }
+    const fr = await cli(['block', '--port', '80; flush ruleset', '--proto', 'tcp'], {
+      LANG: 'fr_FR.UTF-8',
+    });
+    expect(fr.stderr).toContain('Port refusé');
+    expect(await ruleset()).toBe(before);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('a crash after the journal but before the change is detected and repaired at the next start', async () => {
+    const before = await ruleset();
+    const crashed = await cli(['block', '--port', '8080', '--proto', 'tcp'], {
+      PORT_AUDITOR_FIREWALL_CRASH_AT: 'after-journal',
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(await ruleset()).toBe(before);
+    const next = await cli(['rules', '--json']);
+    expect(next.stderr).toContain(
+      'Interrupted block of TCP 8080 (inbound): the rule was not created',
+    );
+    expect(JSON.parse(next.stdout).rules).toEqual([]);
+    // Repaired once: the following start has nothing to report.
+    expect((await cli(['rules'])).stderr).toBe('');
+  });
+
+  it('a crash after the change but before the journal closes is repaired as an active rule', async () => {
+    const crashed = await cli(['block', '--port', '8080', '--proto', 'tcp'], {
+      PORT_AUDITOR_FIREWALL_CRASH_AT: 'after-apply',
+    });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    const next = await cli(['rules', '--json']);
+    expect(next.stderr).toContain('the rule is in the firewall; the journal was completed');
+    const rules = JSON.parse(next.stdout).rules as { id: string; state: string }[];
+    expect(rules.map((r) => r.state)).toEqual(['active']);
+    // And it can be undone like any other rule.
+    expect((await cli(['unblock', rules[0]!.id])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+  });
+
+  it('firewall-status reads the namespace firewall', async () => {
+    const run = await cli(['firewall-status', '--json']);
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout);
+    expect(status).toMatchObject({
+      backend: 'nftables',
+      available: true,
+      elevated: true,
+      canRead: true,
+    });
+    expect(status.backupPath).toMatch(/firewall-backup-\d{8}T\d{6}Z\.nft$/);
+  });
+});
