@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { buildMain } from '../../scripts/build-main.mjs';
+
+// The bundled host as `npm start` runs it: dist-style flat bundles, the scan worker loaded from
+// scan-worker.mjs next to web.mjs. Built into its own folder so other runs' dist/ is left alone.
+const outdir = path.resolve('dist', `test-web-entry-${process.pid}`, 'main');
+
+function readUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${err}`)), 20_000);
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const match = /^PORT_AUDITOR_URL=(\S+)$/m.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited ${code}: ${err}`)));
+  });
+}
+
+function exchangeToken(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        const cookie = res.headers['set-cookie']?.[0]?.split(';')[0];
+        if (res.statusCode === 302 && cookie) resolve(cookie);
+        else reject(new Error(`token refused: ${res.statusCode}`));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('dist/main/web.mjs', () => {
+  let child: ChildProcess | undefined;
+  let listener: net.Server;
+  let openPort: number;
+
+  beforeAll(async () => {
+    await buildMain({ only: ['web.mjs', 'scan-worker.mjs'], outdir });
+    listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    openPort = (listener.address() as net.AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await new Promise((resolve) => listener?.close(resolve));
+    rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+
+  it('prints its URL, accepts its session, and scans through the bundled worker', async () => {
+    child = spawn(process.execPath, [path.join(outdir, 'web.mjs'), '--port', '0', '--no-open'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DISPLAY: '' },
+    });
+    const url = await readUrl(child);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
+    const port = Number(new URL(url).port);
+    const cookie = await exchangeToken(url);
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
+      origin: `http://127.0.0.1:${port}`,
+      headers: { Cookie: cookie },
+    });
+    const messages: {
+      kind: string;
+      id?: number;
+      ok?: boolean;
+      result?: unknown;
+      payload?: {
+        type: string;
+        result?: { hosts: { address: string; ports: { port: number; state: string }[] }[] };
+      };
+    }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    try {
+      ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'app.info', params: {} }));
+      ws.send(
+        JSON.stringify({
+          kind: 'request',
+          id: 2,
+          method: 'scan.start',
+          params: { targets: '127.0.0.1', ports: String(openPort), skipDiscovery: true },
+        }),
+      );
+      const deadline = Date.now() + 30_000;
+      while (
+        !messages.some((m) => m.payload?.type === 'finished' || m.payload?.type === 'failed')
+      ) {
+        if (Date.now() > deadline) throw new Error(JSON.stringify(messages));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(messages.find((m) => m.id === 1)).toMatchObject({ ok: true, result: { host: 'web' } });
+      expect(messages.find((m) => m.id === 2)).toMatchObject({ ok: true });
+      const end = messages.find(
+        (m) => m.payload?.type === 'finished' || m.payload?.type === 'failed',
+      );
+      expect(end?.payload?.type, JSON.stringify(end)).toBe('finished');
+      const ports = end?.payload?.result?.hosts.find((h) => h.address === '127.0.0.1')?.ports ?? [];
+      expect(ports.find((p) => p.port === openPort)?.state).toBe('open');
+    } finally {
+      ws.close();
+    }
+  });
+});
