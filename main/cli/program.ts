@@ -35,11 +35,27 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+const FRENCH_USAGE: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/missing required argument '(.+?)'/, (m) => `argument obligatoire manquant : « ${m[1]} »`],
+  [/unknown option '(.+?)'/, (m) => `option inconnue : « ${m[1]} »`],
+  [/unknown command '(.+?)'/, (m) => `commande inconnue : « ${m[1]} »`],
+  [/option '(.+?)' argument missing/, (m) => `l’option « ${m[1]} » attend une valeur`],
+  [/too many arguments/, () => 'trop d’arguments'],
+];
+
 /** Commander's usage errors, in French when the user reads French. */
 function usageMessage(error: CommanderError, language: Language): string {
   const detail = error.message.replace(/^error:\s*/i, '');
   if (language === 'en') return `Invalid command line: ${detail}. See port-auditor --help.`;
-  return `Ligne de commande invalide : ${detail}. Voir port-auditor --help.`;
+  let french = detail;
+  for (const [pattern, translate] of FRENCH_USAGE) {
+    const match = pattern.exec(detail);
+    if (match) {
+      french = translate(match);
+      break;
+    }
+  }
+  return `Ligne de commande invalide : ${french}. Voir port-auditor --help.`;
 }
 
 /** Runs the CLI and resolves with its exit code; never calls process.exit itself. */

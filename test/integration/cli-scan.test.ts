@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanResult } from '../../app/contract/index.js';
+import { buildMain } from '../../scripts/build-main.mjs';
+
+// The CLI as installed (the bundled dist/main/cli.mjs with its scan worker), built into a folder of
+// this run, and as run from a checkout (`npm run cli`, tsx) for input errors.
+const outdir = path.resolve('dist', `test-cli-${process.pid}`, 'main');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+  };
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cli = (...args: string[]) => [path.join(outdir, 'cli.mjs'), ...args];
+const source = (...args: string[]) => ['--import', 'tsx', 'main/cli/index.ts', ...args];
+
+describe('port-auditor scan', () => {
+  let tmp: string;
+  let listener: net.Server;
+  let openPort: number;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-'));
+    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
+    listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    openPort = (listener.address() as net.AddressInfo).port;
+    // A port that was just free and is now closed: the kernel answers RST.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => listener?.close(resolve));
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+
+  it('prints a table with the open port and writes the JSON result', async () => {
+    const jsonFile = path.join(tmp, 'result.json');
+    const result = await run(
+      cli('scan', '127.0.0.1', '-p', `${openPort},${closedPort}`, '--json', jsonFile),
+    );
+    expect(result.stderr).toBe(''); // not a terminal: no progress line
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^127\.0\.0\.1\b.*\bup\b/m);
+    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE$/m);
+    expect(result.stdout).toMatch(new RegExp(`^\\s+${openPort}/tcp\\s+open\\s+syn-ack`, 'm'));
+    expect(result.stdout).not.toMatch(new RegExp(`^\\s+${closedPort}/tcp\\s+open`, 'm'));
+    expect(result.stdout).toMatch(/1 address scanned, 1 up, 1 open port in [\d.]+ s\./);
+
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown;
+    const parsed = ScanResult.parse(json);
+    expect(parsed.cancelled).toBe(false);
+    expect(parsed.request).toMatchObject({
+      targets: '127.0.0.1',
+      ports: `${openPort},${closedPort}`,
+    });
+    const host = parsed.hosts.find((h) => h.address === '127.0.0.1');
+    expect(host?.status).toBe('up');
+    expect(host?.ports).toContainEqual(
+      expect.objectContaining({
+        port: openPort,
+        protocol: 'tcp',
+        state: 'open',
+        reason: 'syn-ack',
+      }),
+    );
+    const closed = host?.ports.find((p) => p.port === closedPort);
+    if (closed) expect(closed).toMatchObject({ state: 'closed', reason: 'conn-refused' });
+    else expect(host?.hidden.closed).toBe(1);
+  });
+
+  it('speaks French on a French system', async () => {
+    const result = await run(cli('scan', '127.0.0.1', '-p', String(openPort)), 'fr');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE$/m);
+    expect(result.stdout).toMatch(new RegExp(`^\\s+${openPort}/tcp\\s+ouvert\\s+syn-ack`, 'm'));
+    expect(result.stdout).toContain('1 adresse analysée, 1 active, 1 port ouvert');
+  });
+
+  it('refuses bad ports with a clear message and a non-zero exit, before scanning', async () => {
+    const jsonFile = path.join(tmp, 'never.json');
+    const result = await run(cli('scan', '127.0.0.1', '-p', '70000', '--json', jsonFile));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('70000');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stdout).toBe('');
+    expect(existsSync(jsonFile)).toBe(false);
+  });
+
+  it('refuses a bad target in French for a French user', async () => {
+    const result = await run(cli('scan', 'cible!!', '-p', '80'), 'fr');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Cibles|cible/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses an unwritable --json path before scanning', async () => {
+    const result = await run(
+      cli(
+        'scan',
+        '127.0.0.1',
+        '-p',
+        String(openPort),
+        '--json',
+        path.join(tmp, 'missing', 'x.json'),
+      ),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Cannot write the JSON file');
+    expect(result.stdout).toBe('');
+  });
+
+  it('reports command-line mistakes from a checkout (tsx) in the user’s language', async () => {
+    const en = await run(source('scan'));
+    expect(en.code).toBe(2);
+    expect(en.stderr).toContain("Invalid command line: missing required argument 'targets'");
+    const fr = await run(source('scan', '127.0.0.1', '--bogus'), 'fr');
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toContain('Ligne de commande invalide : option inconnue : « --bogus »');
+    const ports = await run(source('scan', '127.0.0.1', '-p', '1-2-3'));
+    expect(ports.code).toBe(2);
+    expect(ports.stderr).toContain('1-2-3');
+  });
+
+  it('shows its version and help', async () => {
+    const version = await run(['bin/port-auditor.mjs', '--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe('0.1.0');
+    const help = await run(cli('scan', '--help'));
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--json <file>');
+    expect(help.stdout).toContain('--skip-discovery');
+  });
+});
