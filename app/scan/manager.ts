@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { ScanRequest, type ScanEvent } from '../contract/index.js';
+import type { ScanService } from '../api/scan-handlers.js';
+import { fail, toAppError } from '../errors.js';
+import { serializeIntervals } from './addresses.js';
+import type { ScanPlan, Tuning } from './engine.js';
+import { parsePorts } from './ports.js';
+import { parseTargets, requireConfirmation, type ParseTargetsOptions } from './targets.js';
+
+/** How long a cancelled worker may take to report before it is terminated. */
+const CANCEL_GRACE_MS = 2000;
+
+interface RunningScan {
+  worker: Worker;
+  cancelTimer?: NodeJS.Timeout;
+}
+
+export interface ScanManagerOptions {
+  /** Engine timing and concurrency overrides (tests, benchmarks). */
+  tuning?: Partial<Tuning>;
+  /** Interfaces and resolver overrides for target expansion (tests). */
+  targets?: ParseTargetsOptions;
+}
+
+/**
+ * Creates the scan worker: the bundled `scan-worker.mjs` next to us in a build, the TypeScript source
+ * under tsx otherwise (tests, `npm run cli`). Node 20 ignores `--import` in a worker's execArgv, so
+ * the source case starts from a tiny bootstrap that registers tsx's loader inside the worker first.
+ */
+function createWorker(plan: ScanPlan): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./scan-worker.mjs', import.meta.url), { workerData: plan });
+  }
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: plan });
+}
+
+/**
+ * Validates and expands scan requests, then runs each scan in its own worker thread and relays
+ * its events. Every scan ends with exactly one `finished` or `failed` event.
+ */
+export class ScanManager implements ScanService {
+  private readonly running = new Map<string, RunningScan>();
+
+  constructor(private readonly options: ScanManagerOptions = {}) {}
+
+  /** Parses and checks a request without scanning (the CLI and UI use it to show errors early). */
+  async plan(input: ScanRequest, scanId: string = randomUUID()): Promise<ScanPlan> {
+    const parsed = ScanRequest.safeParse(input);
+    if (!parsed.success) {
+      fail('scan.request.invalid', {
+        fr: "Demande d'analyse invalide : les cibles et les ports sont obligatoires.",
+        en: 'Invalid scan request: targets and ports are required.',
+      });
+    }
+    const request = parsed.data;
+    const ports = parsePorts(request.ports);
+    const targets = await parseTargets(request.targets, this.options.targets);
+    requireConfirmation(targets, request.confirmed);
+    return {
+      scanId,
+      request,
+      intervals: serializeIntervals(targets.intervals),
+      count: targets.count,
+      hostnames: targets.hostnames,
+      zones: targets.zones,
+      localAddresses: targets.localAddresses,
+      ports,
+      notes: targets.notes,
+      ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
+    };
+  }
+
+  async start(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<string> {
+    const plan = await this.plan(request);
+    const { scanId } = plan;
+    const worker = createWorker(plan);
+    const scan: RunningScan = { worker };
+    this.running.set(scanId, scan);
+    let ended = false;
+    const end = (event: ScanEvent): void => {
+      if (ended) return;
+      ended = true;
+      if (scan.cancelTimer) clearTimeout(scan.cancelTimer);
+      this.running.delete(scanId);
+      onEvent(event);
+      void worker.terminate();
+    };
+    worker.on('message', (event: ScanEvent) => {
+      if (ended) return;
+      if (event.type === 'finished' || event.type === 'failed') end(event);
+      else onEvent(event);
+    });
+    worker.on('error', (error) => end({ type: 'failed', scanId, error: toAppError(error) }));
+    worker.on('exit', (code) => {
+      end({
+        type: 'failed',
+        scanId,
+        error: {
+          code: 'scan.workerExited',
+          message: {
+            fr: `Le moteur d'analyse s'est arrêté de façon inattendue (code ${code}).`,
+            en: `The scan engine stopped unexpectedly (code ${code}).`,
+          },
+          params: { exitCode: code },
+        },
+      });
+    });
+    return scanId;
+  }
+
+  cancel(scanId: string): boolean {
+    const scan = this.running.get(scanId);
+    if (!scan) return false;
+    scan.worker.postMessage({ type: 'cancel' });
+    scan.cancelTimer ??= setTimeout(() => void scan.worker.terminate(), CANCEL_GRACE_MS);
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const scanId of [...this.running.keys()]) this.cancel(scanId);
+  }
+
+  /** Scans currently running. */
+  get activeScans(): string[] {
+    return [...this.running.keys()];
+  }
+}

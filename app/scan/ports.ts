@@ -1,0 +1,111 @@
+import ranked from '../../assets/data/ports-ranked.json' with { type: 'json' };
+import { fail } from '../errors.js';
+
+/** The ranked list behind `top100` / `top1000` (see assets/data/ports-ranked.json for its sources). */
+export const rankedPorts: readonly number[] = ranked.ports;
+
+const NAMED_SETS: Record<string, number> = { top100: 100, top1000: 1000 };
+
+function badToken(token: string, fr: string, en: string): never {
+  fail(
+    'scan.ports.invalid',
+    {
+      fr: `Ports : « ${token} » n'est pas valide — ${fr}`,
+      en: `Ports: "${token}" is not valid — ${en}`,
+    },
+    { token },
+  );
+}
+
+function parsePortNumber(text: string, token: string): number {
+  if (!/^\d+$/.test(text)) {
+    badToken(
+      token,
+      'attendu un numéro de port (1-65535), une plage (20-25), « - » ou top100/top1000.',
+      'expected a port number (1-65535), a range (20-25), "-" or top100/top1000.',
+    );
+  }
+  const value = Number(text);
+  if (value < 1 || value > 65535) {
+    badToken(
+      token,
+      `${text} est hors de la plage des ports (1-65535).`,
+      `${text} is outside the port range (1-65535).`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Parses an nmap-style port spec: `22,80,443`, `1-1024`, `-` (1-65535), `-100`, `60000-`, the named
+ * sets `top100` / `top1000`, and the `T:` prefix. Comma and space separated. Returns the sorted
+ * distinct ports; throws an AppFailure naming the offending token.
+ */
+export function parsePorts(spec: string): number[] {
+  const tokens = spec
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  if (tokens.length === 0) {
+    fail('scan.ports.empty', {
+      fr: 'Ports : la liste est vide. Exemple : 22,80,443 ou 1-1024 ou top1000.',
+      en: 'Ports: the list is empty. Example: 22,80,443 or 1-1024 or top1000.',
+    });
+  }
+  const selected = new Uint8Array(65536);
+  let protocol: 'tcp' | 'udp' = 'tcp';
+  for (const original of tokens) {
+    let token = original;
+    const prefix = /^([TtUu]):(.*)$/.exec(token);
+    if (prefix) {
+      protocol = prefix[1]!.toUpperCase() === 'U' ? 'udp' : 'tcp';
+      token = prefix[2]!;
+      if (token === '') continue;
+    }
+    if (protocol === 'udp') {
+      fail(
+        'scan.ports.udpUnsupported',
+        {
+          fr: `Ports : « ${original} » — l'analyse UDP n'est pas encore disponible ; seule l'analyse TCP l'est.`,
+          en: `Ports: "${original}" — UDP scanning is not available yet; only TCP scanning is.`,
+        },
+        { token: original },
+      );
+    }
+    const named = NAMED_SETS[token.toLowerCase()];
+    if (named !== undefined) {
+      for (const port of rankedPorts.slice(0, named)) selected[port] = 1;
+      continue;
+    }
+    let low: number;
+    let high: number;
+    if (token === '-') {
+      low = 1;
+      high = 65535;
+    } else if (token.includes('-')) {
+      const parts = token.split('-');
+      if (parts.length !== 2) {
+        badToken(
+          original,
+          "une plage s'écrit début-fin, par exemple 20-25.",
+          'a range is written start-end, for example 20-25.',
+        );
+      }
+      low = parts[0] === '' ? 1 : parsePortNumber(parts[0]!, original);
+      high = parts[1] === '' ? 65535 : parsePortNumber(parts[1]!, original);
+      if (low > high) {
+        badToken(
+          original,
+          `la plage est à l'envers (${low} > ${high}) ; écrivez ${high}-${low}.`,
+          `the range is reversed (${low} > ${high}); write ${high}-${low}.`,
+        );
+      }
+    } else {
+      low = high = parsePortNumber(token, original);
+    }
+    selected.fill(1, low, high + 1);
+  }
+  const ports: number[] = [];
+  for (let port = 1; port <= 65535; port++) if (selected[port] === 1) ports.push(port);
+  return ports;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../../app/errors.js';
+import { parsePorts, rankedPorts } from '../../app/scan/ports.js';
+
+function failureOf(spec: string): AppFailure {
+  try {
+    parsePorts(spec);
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error(`parsePorts(${JSON.stringify(spec)}) did not fail`);
+}
+
+describe('parsePorts', () => {
+  it('parses lists and ranges, sorted and distinct', () => {
+    expect(parsePorts('80,22, 443 22')).toEqual([22, 80, 443]);
+    expect(parsePorts('20-25')).toEqual([20, 21, 22, 23, 24, 25]);
+    expect(parsePorts('T:22,80')).toEqual([22, 80]);
+  });
+
+  it('understands open-ended ranges and "-"', () => {
+    expect(parsePorts('-')).toHaveLength(65535);
+    expect(parsePorts('-3')).toEqual([1, 2, 3]);
+    expect(parsePorts('65533-')).toEqual([65533, 65534, 65535]);
+  });
+
+  it('builds top100 and top1000 from the ranked list', () => {
+    const top100 = parsePorts('top100');
+    expect(top100).toHaveLength(100);
+    expect(top100).toContain(80);
+    expect(top100).toContain(443);
+    expect(top100).toContain(22);
+    expect(top100).toContain(3389);
+    expect(parsePorts('TOP1000')).toHaveLength(1000);
+    expect(new Set(rankedPorts).size).toBe(1000);
+    expect(parsePorts('top100,1-10')).toHaveLength(
+      new Set([...top100, ...Array.from({ length: 10 }, (_, i) => i + 1)]).size,
+    );
+  });
+
+  it('names the offending token in both languages', () => {
+    const reversed = failureOf('22,80-20');
+    expect(reversed.appError.code).toBe('scan.ports.invalid');
+    expect(reversed.appError.params).toEqual({ token: '80-20' });
+    expect(reversed.appError.message.en).toContain('"80-20"');
+    expect(reversed.appError.message.fr).toContain('« 80-20 »');
+    expect(reversed.appError.message.en).toMatch(/reversed/);
+
+    const tooBig = failureOf('70000');
+    expect(tooBig.appError.params).toEqual({ token: '70000' });
+    expect(tooBig.appError.message.en).toMatch(/outside the port range/);
+    expect(tooBig.appError.message.fr).toMatch(/hors de la plage/);
+
+    expect(failureOf('0').appError.params).toEqual({ token: '0' });
+    expect(failureOf('http').appError.params).toEqual({ token: 'http' });
+    expect(failureOf('1-2-3').appError.params).toEqual({ token: '1-2-3' });
+    expect(failureOf('top50').appError.params).toEqual({ token: 'top50' });
+  });
+
+  it('rejects an empty list and UDP ports with their own codes', () => {
+    expect(failureOf(' , ').appError.code).toBe('scan.ports.empty');
+    const udp = failureOf('U:53');
+    expect(udp.appError.code).toBe('scan.ports.udpUnsupported');
+    expect(udp.appError.params).toEqual({ token: 'U:53' });
+  });
+});

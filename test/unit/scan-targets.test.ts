@@ -1,0 +1,213 @@
+import type { NetworkInterfaceInfo } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../../app/errors.js';
+import { formatAddress, walkIntervals } from '../../app/scan/addresses.js';
+import { noteText } from '../../app/scan/notes.js';
+import {
+  parseTargets,
+  requireConfirmation,
+  type Interfaces,
+  type TargetSet,
+} from '../../app/scan/targets.js';
+
+function iface(
+  address: string,
+  netmask: string,
+  extra: Partial<NetworkInterfaceInfo> = {},
+): NetworkInterfaceInfo {
+  const family = address.includes(':') ? 'IPv6' : 'IPv4';
+  return {
+    address,
+    netmask,
+    family,
+    mac: '02:00:00:00:00:01',
+    internal: false,
+    cidr: null,
+    ...(family === 'IPv6' ? { scopeid: 0 } : {}),
+    ...extra,
+  } as NetworkInterfaceInfo;
+}
+
+const interfaces: Interfaces = {
+  lo: [
+    iface('127.0.0.1', '255.0.0.0', { internal: true }),
+    iface('::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', { internal: true }),
+  ],
+  eth0: [iface('192.168.1.23', '255.255.255.0'), iface('fe80::1234', 'ffff:ffff:ffff:ffff::')],
+  wlan0: [iface('10.20.30.40', '255.255.0.0')],
+};
+
+const hosts: Record<string, { address: string; family: number }[]> = {
+  'nas.example': [
+    { address: '10.0.0.5', family: 4 },
+    { address: 'fd00::5', family: 6 },
+  ],
+};
+
+const options = {
+  interfaces,
+  resolve: async (name: string) => hosts[name] ?? [],
+};
+
+function addresses(set: TargetSet): string[] {
+  return [...walkIntervals(set.intervals)].map((a) => a.address);
+}
+
+async function failureOf(text: string): Promise<AppFailure> {
+  try {
+    await parseTargets(text, options);
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error(`parseTargets(${JSON.stringify(text)}) did not fail`);
+}
+
+describe('parseTargets', () => {
+  it('parses IPv4 and IPv6 literals, comma and space lists', async () => {
+    const set = await parseTargets('10.0.0.1, 10.0.0.3 ::1,fd00::0:1', options);
+    expect(addresses(set)).toEqual(['10.0.0.1', '10.0.0.3', '::1', 'fd00::1']);
+    expect(set.count).toBe(4);
+  });
+
+  it('expands CIDR blocks and merges overlaps', async () => {
+    const set = await parseTargets('192.168.5.0/30 192.168.5.2 fd00::/126', options);
+    expect(addresses(set)).toEqual([
+      '192.168.5.0',
+      '192.168.5.1',
+      '192.168.5.2',
+      '192.168.5.3',
+      'fd00::',
+      'fd00::1',
+      'fd00::2',
+      'fd00::3',
+    ]);
+  });
+
+  it('expands nmap octet ranges and full ranges', async () => {
+    expect(addresses(await parseTargets('10.0.0.1-3', options))).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+    ]);
+    const octets = await parseTargets('10.0.0-3.1-254', options);
+    expect(octets.count).toBe(4 * 254);
+    const list = addresses(octets);
+    expect(list[0]).toBe('10.0.0.1');
+    expect(list).not.toContain('10.0.1.0');
+    expect(list).not.toContain('10.0.1.255');
+    expect(list.at(-1)).toBe('10.0.3.254');
+    expect((await parseTargets('10.1.*.7', options)).count).toBe(256);
+    expect(addresses(await parseTargets('10.0.0.254-10.0.1.1', options))).toEqual([
+      '10.0.0.254',
+      '10.0.0.255',
+      '10.0.1.0',
+      '10.0.1.1',
+    ]);
+  });
+
+  it('applies exclusions', async () => {
+    const set = await parseTargets('10.0.0.0/29 !10.0.0.2 !10.0.0.4-6', options);
+    expect(addresses(set)).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.3', '10.0.0.7']);
+  });
+
+  it('resolves host names and keeps every address with its name', async () => {
+    const set = await parseTargets('nas.example', options);
+    expect(addresses(set)).toEqual(['10.0.0.5', 'fd00::5']);
+    expect(set.hostnames).toEqual({ '10.0.0.5': 'nas.example', 'fd00::5': 'nas.example' });
+  });
+
+  it('expands this-pc to loopback and every interface address', async () => {
+    const set = await parseTargets('this-pc', options);
+    expect(addresses(set).sort()).toEqual(
+      ['10.20.30.40', '127.0.0.1', '192.168.1.23', '::1', 'fe80::1234'].sort(),
+    );
+    expect(set.zones).toEqual({ 'fe80::1234': 'eth0' });
+    expect(set.localAddresses).toContain('192.168.1.23');
+  });
+
+  it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
+    const set = await parseTargets('local-network', options);
+    expect(set.count).toBe(256 + 1024);
+    const list = addresses(set);
+    expect(list).toContain('192.168.1.0');
+    expect(list).toContain('192.168.1.255');
+    expect(list).toContain('10.20.28.0');
+    expect(list).toContain('10.20.31.255');
+    expect(list).not.toContain('10.20.32.0');
+    expect(set.notes).toHaveLength(1);
+    expect(noteText(set.notes[0]!, 'en')).toContain('wlan0');
+    expect(noteText(set.notes[0]!, 'en')).toContain('10.20.28.0/22');
+    expect(noteText(set.notes[0]!, 'fr')).toContain('Réseau local');
+  });
+
+  it('reports bad tokens precisely, in French and English', async () => {
+    for (const [text, token] of [
+      ['10.0.0.1 999.1.1.1', '999.1.1.1'],
+      ['10.0.0.0/33', '10.0.0.0/33'],
+      ['10.0.0.20-10', '10.0.0.20-10'],
+      ['10.0.0', '10.0.0'],
+      ['fd00::zz', 'fd00::zz'],
+      ['1234', '1234'],
+      ['bad_host!name', 'bad_host!name'],
+      ['!', '!'],
+    ] as const) {
+      const failure = await failureOf(text);
+      expect(failure.appError.code, text).toBe('scan.targets.invalid');
+      expect(failure.appError.params, text).toEqual({ token });
+      expect(failure.appError.message.en).toContain(`"${token}"`);
+      expect(failure.appError.message.fr).toContain(`« ${token} »`);
+    }
+    const prefix = await failureOf('10.0.0.0/33');
+    expect(prefix.appError.message.en).toMatch(/0 to 32/);
+  });
+
+  it('reports an empty list, an unknown name and a fully excluded set', async () => {
+    expect((await failureOf('  ')).appError.code).toBe('scan.targets.empty');
+    const unresolved = await failureOf('10.0.0.1 nowhere.invalid');
+    expect(unresolved.appError.code).toBe('scan.targets.unresolved');
+    expect(unresolved.appError.params).toEqual({ token: 'nowhere.invalid' });
+    expect(unresolved.appError.message.fr).toContain('nowhere.invalid');
+    expect((await failureOf('10.0.0.1 !10.0.0.0/24')).appError.code).toBe(
+      'scan.targets.allExcluded',
+    );
+    expect((await failureOf('0.0.0.0/0')).appError.code).toBe('scan.targets.tooMany');
+  });
+
+  it('requires confirmation for public addresses and for more than 65,536 addresses', async () => {
+    const privateSet = await parseTargets('192.168.0.0/17 10.0.0.1 fd00::1', options);
+    expect(() => requireConfirmation(privateSet, false)).not.toThrow();
+
+    const big = await parseTargets('10.0.0.0/15', options);
+    expect(big.count).toBe(131072);
+    expect(() => requireConfirmation(big, false)).toThrow(AppFailure);
+    expect(() => requireConfirmation(big, true)).not.toThrow();
+
+    const pub = await parseTargets('10.0.0.1 8.8.8.8', options);
+    expect(pub.publicAddress).toBe('8.8.8.8');
+    try {
+      requireConfirmation(pub, false);
+      throw new Error('should have failed');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppFailure);
+      const appError = (error as AppFailure).appError;
+      expect(appError.code).toBe('scan.confirmationRequired');
+      expect(appError.params).toEqual({ reason: 'public', address: '8.8.8.8' });
+    }
+    expect((await parseTargets('2001:4860::1', options)).publicAddress).toBe('2001:4860::1');
+  });
+
+  it('does not ask to confirm a scan of this PC, even when its address is public', async () => {
+    const set = await parseTargets('this-pc', {
+      ...options,
+      interfaces: { ...interfaces, ppp0: [iface('203.0.114.9', '255.255.255.255')] },
+    });
+    expect(addresses(set)).toContain('203.0.114.9');
+    expect(set.publicAddress).toBeUndefined();
+  });
+
+  it('formats addresses canonically', () => {
+    expect(formatAddress(4, 0x0a000001n)).toBe('10.0.0.1');
+    expect(formatAddress(6, 1n)).toBe('::1');
+  });
+});
