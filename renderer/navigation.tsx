@@ -1,6 +1,8 @@
 import type { ComponentType, ReactElement } from 'react';
 import RadarIcon from '@mui/icons-material/Radar';
 import { OpenPortsTab } from './features/scan/OpenPortsTab';
+import ShieldIcon from '@mui/icons-material/Shield';
+import { RulesTab } from './features/firewall/RulesTab';
 
 /** One tab of a Toolbox page. `label` and `description` are i18n keys (`namespace:key`). */
 export interface ToolTab {
@@ -28,6 +30,13 @@ export const toolbox: ToolEntry[] = [
     description: 'scan:tool.description',
     icon: <RadarIcon />,
     tabs: [{ id: 'open-ports', label: 'scan:tabs.openPorts', Component: OpenPortsTab }],
+  },
+  {
+    id: 'firewall-rules',
+    label: 'firewall:tool.label',
+    description: 'firewall:tool.description',
+    icon: <ShieldIcon />,
+    tabs: [{ id: 'rules', label: 'firewall:tabs.rules', Component: RulesTab }],
   },
 ];
 

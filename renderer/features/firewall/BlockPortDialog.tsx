@@ -1,0 +1,398 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormLabel from '@mui/material/FormLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import Step from '@mui/material/Step';
+import StepLabel from '@mui/material/StepLabel';
+import Stepper from '@mui/material/Stepper';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppError, LocalizedText } from '../../../app/contract/errors';
+import type { FirewallBlockOutcome, FirewallPreview } from '../../../app/contract/firewall';
+import type { PortState, Protocol } from '../../../app/contract/scan';
+import { api } from '../../api/client';
+import { asAppError } from '../../api/errors';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { useFirewall } from '../../stores/firewall';
+import { MONO_FONT } from '../../theme';
+import { rescanPort } from './rescan';
+
+export interface BlockTarget {
+  address: string;
+  port: number;
+  protocol: Protocol;
+  isLocal: boolean;
+  /** Why it is flagged (the risk verdict's first reason), when known. */
+  reasonText?: LocalizedText;
+  service?: string;
+}
+
+type Applied = Extract<FirewallBlockOutcome, { outcome: 'applied' }>;
+type Verdict = 'verified' | 'in-place' | 'not-effective' | 'unconfirmed';
+
+const STEPS = ['what', 'preview', 'apply', 'verify'] as const;
+
+/** What the last step concludes: success only when every check that can run has passed. */
+export function verdictOf(
+  applied: Applied,
+  direction: 'in' | 'out',
+  isLocal: boolean,
+  rescan: PortState | null | undefined,
+): Verdict {
+  const v = applied.verification;
+  if (v.effective === 'no') return 'not-effective';
+  if (direction === 'out' && !isLocal) {
+    if (rescan === 'filtered') return v.effective === 'yes' ? 'verified' : 'unconfirmed';
+    if (rescan === 'open') return 'not-effective';
+    return 'unconfirmed';
+  }
+  return v.effective === 'yes' ? 'in-place' : 'unconfirmed';
+}
+
+export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onClose: () => void }) {
+  const { t, i18n } = useTranslation('firewall');
+  const say = (text: LocalizedText) => (i18n.language === 'fr' ? text.fr : text.en);
+  const [step, setStep] = useState(0);
+  const [direction, setDirection] = useState<'in' | 'out'>(target.isLocal ? 'in' : 'out');
+  const [remote, setRemote] = useState(target.isLocal ? '' : target.address);
+  const [preview, setPreview] = useState<FirewallPreview | null>(null);
+  const [applied, setApplied] = useState<Applied | null>(null);
+  const [cancelled, setCancelled] = useState<LocalizedText | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [rescan, setRescan] = useState<PortState | null | undefined>(undefined);
+  const [rescanError, setRescanError] = useState<AppError | null>(null);
+  const reloadRules = useFirewall((s) => s.load);
+
+  const request = {
+    protocol: target.protocol,
+    port: target.port,
+    direction,
+    ...(remote.trim() ? { remote: remote.trim() } : {}),
+  };
+
+  async function toPreview() {
+    setBusy(true);
+    setError(null);
+    try {
+      setPreview(await api.call('firewall.preview', request));
+      setStep(1);
+    } catch (e) {
+      setError(asAppError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function runRescan() {
+    setRescan(undefined);
+    setRescanError(null);
+    try {
+      setRescan(await rescanPort(target.address, target.port));
+    } catch (e) {
+      setRescanError(asAppError(e));
+      setRescan(null);
+    }
+  }
+
+  async function apply() {
+    setBusy(true);
+    setError(null);
+    setCancelled(null);
+    try {
+      const outcome = await api.call('firewall.block', request);
+      if (outcome.outcome === 'cancelled') {
+        setCancelled(outcome.message);
+      } else {
+        setApplied(outcome);
+        setStep(3);
+        void reloadRules();
+        if (direction === 'out' && !target.isLocal && target.protocol === 'tcp') void runRescan();
+      }
+    } catch (e) {
+      setError(asAppError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const verdict = applied ? verdictOf(applied, direction, target.isLocal, rescan) : null;
+  const rescanPending =
+    applied !== null &&
+    direction === 'out' &&
+    !target.isLocal &&
+    target.protocol === 'tcp' &&
+    rescan === undefined;
+
+  return (
+    <Dialog
+      open
+      onClose={busy ? undefined : onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="block-dialog-title"
+      data-testid="block-dialog"
+    >
+      <DialogTitle id="block-dialog-title">
+        {t('wizard.title', {
+          port: target.port,
+          protocol: target.protocol.toUpperCase(),
+          address: target.address,
+        })}
+      </DialogTitle>
+      <DialogContent>
+        <Stepper activeStep={step} sx={{ mb: 3 }} alternativeLabel>
+          {STEPS.map((s) => (
+            <Step key={s}>
+              <StepLabel>{t(`wizard.steps.${s}`)}</StepLabel>
+            </Step>
+          ))}
+        </Stepper>
+
+        {step === 0 && (
+          <Stack spacing={2} data-testid="block-step-what">
+            <Typography>
+              {t('wizard.what', {
+                port: target.port,
+                protocol: target.protocol.toUpperCase(),
+                address: target.address,
+              })}
+            </Typography>
+            {(target.service || target.reasonText) && (
+              <Alert severity="warning" data-testid="block-why">
+                {[target.service, target.reasonText ? say(target.reasonText) : '']
+                  .filter(Boolean)
+                  .join(' — ')}
+              </Alert>
+            )}
+            <FormControl>
+              <FormLabel id="block-direction-label">{t('wizard.direction')}</FormLabel>
+              <RadioGroup
+                aria-labelledby="block-direction-label"
+                value={direction}
+                onChange={(e) => {
+                  const value = e.target.value === 'out' ? 'out' : 'in';
+                  setDirection(value);
+                  setRemote(value === 'out' && !target.isLocal ? target.address : '');
+                }}
+              >
+                <FormControlLabel value="in" control={<Radio />} label={t('wizard.directionIn')} />
+                <FormControlLabel
+                  value="out"
+                  control={<Radio />}
+                  label={t('wizard.directionOut')}
+                />
+              </RadioGroup>
+            </FormControl>
+            <TextField
+              label={t('wizard.remote')}
+              helperText={t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')}
+              value={remote}
+              onChange={(e) => setRemote(e.target.value)}
+              slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
+            />
+          </Stack>
+        )}
+
+        {step === 1 && preview && (
+          <Stack spacing={2} data-testid="block-step-preview">
+            <Typography>{t('wizard.previewIntro', { name: preview.name })}</Typography>
+            {preview.commands.map((c, i) => (
+              <Box
+                key={i}
+                component="pre"
+                data-testid="block-command"
+                sx={{
+                  fontFamily: MONO_FONT,
+                  fontSize: 13,
+                  p: 1.5,
+                  bgcolor: 'action.hover',
+                  borderRadius: 1,
+                  whiteSpace: 'pre-wrap',
+                  wordBreak: 'break-all',
+                  m: 0,
+                }}
+              >
+                {c.display}
+              </Box>
+            ))}
+            {preview.notes.map((n, i) => (
+              <Alert key={i} severity="info">
+                {say(n)}
+              </Alert>
+            ))}
+            <Typography variant="body2" color="text.secondary">
+              {t(`wizard.elevation.${preview.elevation}`)}
+            </Typography>
+          </Stack>
+        )}
+
+        {step === 2 && (
+          <Stack spacing={2} data-testid="block-step-apply">
+            <Typography>{t('wizard.applyIntro')}</Typography>
+            {busy && (
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} role="status">
+                <CircularProgress size={20} />
+                <Typography>{t('wizard.applying')}</Typography>
+              </Stack>
+            )}
+            {cancelled && (
+              <Alert severity="info" data-testid="block-cancelled">
+                {say(cancelled)}
+              </Alert>
+            )}
+          </Stack>
+        )}
+
+        {step === 3 && applied && (
+          <Stack spacing={2} data-testid="block-step-verify">
+            <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+              <Check
+                label={t('wizard.check.readBack')}
+                value={applied.verification.readBack}
+                testId="check-readback"
+              />
+              <Check
+                label={t('wizard.check.firewallOn')}
+                value={applied.verification.firewallOn}
+                testId="check-firewall-on"
+              />
+              {applied.verification.localRulesApplied !== null && (
+                <Check
+                  label={t('wizard.check.localRules')}
+                  value={applied.verification.localRulesApplied}
+                  testId="check-local-rules"
+                />
+              )}
+            </Box>
+            {applied.verification.problems.map((p, i) => (
+              <Alert key={i} severity="error">
+                {say(p)}
+              </Alert>
+            ))}
+            {direction === 'in' && (
+              <Alert severity="info" data-testid="block-loopback-note">
+                {t(target.isLocal ? 'wizard.inboundLocal' : 'wizard.inboundRemote')}
+              </Alert>
+            )}
+            {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
+              <Stack
+                direction="row"
+                spacing={1}
+                sx={{ alignItems: 'center' }}
+                data-testid="block-rescan"
+              >
+                {rescanPending ? (
+                  <>
+                    <CircularProgress size={18} />
+                    <Typography>{t('wizard.rescanning')}</Typography>
+                  </>
+                ) : (
+                  <Typography data-testid="block-rescan-result" data-state={rescan ?? 'none'}>
+                    {rescan
+                      ? t('wizard.rescanResult', {
+                          before: t('states.open'),
+                          after: t(`states.${rescan}`),
+                        })
+                      : t('wizard.rescanNone')}
+                  </Typography>
+                )}
+                {!rescanPending && (
+                  <Button size="small" onClick={() => void runRescan()}>
+                    {t('wizard.rescanAgain')}
+                  </Button>
+                )}
+              </Stack>
+            )}
+            {rescanError && <AppErrorAlert error={rescanError} testId="block-rescan-error" />}
+            {verdict && !rescanPending && (
+              <Alert
+                severity={
+                  verdict === 'verified' || verdict === 'in-place'
+                    ? 'success'
+                    : verdict === 'not-effective'
+                      ? 'error'
+                      : 'warning'
+                }
+                data-testid="block-verdict"
+                data-verdict={verdict}
+              >
+                {t(`wizard.verdict.${verdict}`)}
+              </Alert>
+            )}
+            {applied.backupPath && (
+              <Typography variant="body2" color="text.secondary">
+                {t('wizard.backup', { path: applied.backupPath })}
+              </Typography>
+            )}
+          </Stack>
+        )}
+
+        {error && (
+          <Box sx={{ mt: 2 }}>
+            <AppErrorAlert error={error} testId="block-error" />
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        {step < 3 && (
+          <Button onClick={onClose} disabled={busy}>
+            {t('wizard.cancel')}
+          </Button>
+        )}
+        {step > 0 && step < 3 && (
+          <Button onClick={() => setStep(step - 1)} disabled={busy}>
+            {t('wizard.back')}
+          </Button>
+        )}
+        {step === 0 && (
+          <Button variant="contained" onClick={() => void toPreview()} disabled={busy}>
+            {t('wizard.next')}
+          </Button>
+        )}
+        {step === 1 && (
+          <Button variant="contained" onClick={() => setStep(2)}>
+            {t('wizard.next')}
+          </Button>
+        )}
+        {step === 2 && (
+          <Button variant="contained" color="error" onClick={() => void apply()} disabled={busy}>
+            {cancelled ? t('wizard.retry') : t('wizard.apply')}
+          </Button>
+        )}
+        {step === 3 && (
+          <Button variant="contained" onClick={onClose}>
+            {t('wizard.close')}
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function Check({ label, value, testId }: { label: string; value: boolean | null; testId: string }) {
+  const { t } = useTranslation('firewall');
+  const text =
+    value === null
+      ? t('wizard.check.unknown')
+      : value
+        ? t('wizard.check.yes')
+        : t('wizard.check.no');
+  return (
+    <Typography component="li" data-testid={testId} data-value={String(value)}>
+      {label} : <strong>{text}</strong>
+    </Typography>
+  );
+}

@@ -1,0 +1,157 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import UndoIcon from '@mui/icons-material/Undo';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LocalizedText } from '../../../app/contract/errors';
+import type { FirewallRule } from '../../../app/contract/firewall';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { useFirewall } from '../../stores/firewall';
+import { MONO_FONT } from '../../theme';
+
+function portText(rule: FirewallRule): string {
+  return rule.portFrom === rule.portTo ? String(rule.portFrom) : `${rule.portFrom}-${rule.portTo}`;
+}
+
+/** The rules Port Auditor created, each with Undo, and "Undo all". */
+export function RulesTab() {
+  const { t, i18n } = useTranslation('firewall');
+  const say = (text: LocalizedText) => (i18n.language === 'fr' ? text.fr : text.en);
+  const { rules, verified, status, loading, busy, error, notice, load, undo, clearMessages } =
+    useFirewall();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const working = busy.length > 0;
+
+  return (
+    <Stack spacing={2} data-testid="firewall-rules">
+      {status && (
+        <Typography variant="body2" color="text.secondary" data-testid="firewall-backend">
+          {t('rules.backend', { backend: status.backend })}
+          {status.backupPath ? ` · ${t('rules.backup', { path: status.backupPath })}` : ''}
+        </Typography>
+      )}
+      {status?.repairs.map((r, i) => (
+        <Alert key={`r${i}`} severity="warning" data-testid="firewall-repair">
+          {say(r)}
+        </Alert>
+      ))}
+      {status?.warnings.map((w, i) => (
+        <Alert key={`w${i}`} severity="info">
+          {say(w)}
+        </Alert>
+      ))}
+      {!verified && !loading && rules.length > 0 && (
+        <Alert severity="warning">{t('rules.unverified')}</Alert>
+      )}
+      {error && <AppErrorAlert error={error} onClose={clearMessages} testId="firewall-error" />}
+      {notice && (
+        <Alert severity={notice.severity} onClose={clearMessages} data-testid="firewall-notice">
+          {say(notice.text)}
+        </Alert>
+      )}
+      <Stack
+        direction="row"
+        spacing={1}
+        sx={{ justifyContent: 'space-between', alignItems: 'center' }}
+      >
+        <Typography variant="h2" component="h2" sx={{ fontSize: 20 }}>
+          {t('rules.title', { count: rules.length })}
+        </Typography>
+        <Stack direction="row" spacing={1}>
+          <Button onClick={() => void load()} disabled={loading || working}>
+            {t('rules.refresh')}
+          </Button>
+          <Button
+            variant="outlined"
+            color="warning"
+            startIcon={<UndoIcon />}
+            disabled={rules.length === 0 || working}
+            onClick={() => void undo('all')}
+            data-testid="rules-undo-all"
+          >
+            {t('rules.undoAll')}
+          </Button>
+        </Stack>
+      </Stack>
+      <Card>
+        {rules.length === 0 ? (
+          <Typography sx={{ p: 2.5 }} color="text.secondary" data-testid="rules-empty">
+            {loading ? t('rules.loading') : t('rules.empty')}
+          </Typography>
+        ) : (
+          <Table size="small" aria-label={t('rules.tableLabel')}>
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('rules.columns.port')}</TableCell>
+                <TableCell>{t('rules.columns.direction')}</TableCell>
+                <TableCell>{t('rules.columns.remote')}</TableCell>
+                <TableCell>{t('rules.columns.state')}</TableCell>
+                <TableCell>{t('rules.columns.created')}</TableCell>
+                <TableCell align="right" />
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rules.map((rule) => (
+                <TableRow
+                  key={rule.id}
+                  data-testid={`rule-row-${rule.id}`}
+                  data-port={rule.portFrom}
+                >
+                  <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>
+                    {portText(rule)}/{rule.protocol.toUpperCase()}
+                  </TableCell>
+                  <TableCell>{t(`rules.dir.${rule.direction}`)}</TableCell>
+                  <TableCell sx={{ fontFamily: MONO_FONT }}>
+                    {rule.remote.length > 0 ? rule.remote.join(', ') : t('rules.anyRemote')}
+                  </TableCell>
+                  <TableCell>
+                    <Chip
+                      size="small"
+                      color={
+                        rule.present === false
+                          ? 'error'
+                          : rule.state === 'active'
+                            ? 'success'
+                            : 'warning'
+                      }
+                      label={
+                        rule.present === false ? t('rules.missing') : t(`rules.state.${rule.state}`)
+                      }
+                    />
+                  </TableCell>
+                  <TableCell>{new Date(rule.createdAt).toLocaleString(i18n.language)}</TableCell>
+                  <TableCell align="right">
+                    <Button
+                      size="small"
+                      startIcon={<UndoIcon />}
+                      disabled={working}
+                      onClick={() => void undo([rule.id])}
+                      aria-label={t('rules.undoLabel', {
+                        port: portText(rule),
+                        protocol: rule.protocol.toUpperCase(),
+                      })}
+                      data-testid={`rule-undo-${rule.id}`}
+                    >
+                      {busy.includes(rule.id) ? t('rules.undoing') : t('rules.undo')}
+                    </Button>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+    </Stack>
+  );
+}
