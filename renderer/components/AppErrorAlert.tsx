@@ -1,5 +1,6 @@
 import Alert from '@mui/material/Alert';
 import { useTranslation } from 'react-i18next';
+import type { ReactNode } from 'react';
 import type { AppError } from '../../app/contract/errors';
 
 /**
@@ -10,10 +11,13 @@ export function AppErrorAlert({
   error,
   onClose,
   testId = 'app-error',
+  action,
 }: {
   error: AppError;
   onClose?: () => void;
   testId?: string;
+  /** A way out offered next to the message, e.g. "confirm and scan". */
+  action?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const text = i18n.language === 'fr' ? error.message.fr : error.message.en;
@@ -33,6 +37,7 @@ export function AppErrorAlert({
         : {})}
     >
       {text}
+      {action}
     </Alert>
   );
 }

@@ -52,12 +52,14 @@ interface ScanState extends ScanForm {
   /** Which custom field is empty when the user asked to scan; the UI says so without a round trip. */
   missing: { targets: boolean; ports: boolean };
   setForm(patch: Partial<ScanForm>): void;
-  start(): Promise<void>;
+  /** `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). */
+  start(confirmed?: boolean): Promise<void>;
   cancel(): Promise<void>;
   dismissError(): void;
 }
 
 export const ALL_PORTS = '1-65535';
+export const CONFIRMATION_REQUIRED = 'scan.confirmationRequired';
 
 export function buildRequest(form: ScanForm): ScanRequestInput {
   return {
@@ -202,10 +204,10 @@ export const useScan = create<ScanState>()((set, get) => ({
     set({ ...patch, missing });
   },
 
-  async start() {
+  async start(confirmed = false) {
     const state = get();
     if (isBusy(state.phase)) return;
-    const request = buildRequest(state);
+    const request = { ...buildRequest(state), ...(confirmed ? { confirmed: true } : {}) };
     const missing = { targets: request.targets === '', ports: request.ports === '' };
     if (missing.targets || missing.ports) {
       set({ missing });

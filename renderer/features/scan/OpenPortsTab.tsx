@@ -13,7 +13,14 @@ import StopIcon from '@mui/icons-material/Stop';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
-import { compareHosts, isBusy, useScan, type HostView } from '../../stores/scan';
+import {
+  compareHosts,
+  CONFIRMATION_REQUIRED,
+  isBusy,
+  useScan,
+  type HostView,
+} from '../../stores/scan';
+import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
 import { ScanSetup } from './ScanSetup';
@@ -85,9 +92,26 @@ export function OpenPortsTab() {
         </CardContent>
       </Card>
 
-      {error && <AppErrorAlert error={error} onClose={dismissError} testId="scan-error" />}
+      {error && (
+        <AppErrorAlert
+          error={error}
+          onClose={dismissError}
+          testId="scan-error"
+          action={
+            error.code === CONFIRMATION_REQUIRED ? (
+              <Box sx={{ mt: 1.5 }}>
+                <Button variant="contained" color="error" onClick={() => void start(true)}>
+                  {t('actions.confirmAndScan')}
+                </Button>
+              </Box>
+            ) : undefined
+          }
+        />
+      )}
 
       {phase === 'finished' && result && <ScanSummary result={result} />}
+
+      <SuspiciousPortsBar />
 
       {phase === 'idle' && !error && <EmptyState />}
 
