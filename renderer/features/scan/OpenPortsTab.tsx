@@ -20,7 +20,6 @@ import {
   useScan,
   type HostView,
 } from '../../stores/scan';
-import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
 import { ScanSetup } from './ScanSetup';
@@ -110,8 +109,6 @@ export function OpenPortsTab() {
       )}
 
       {phase === 'finished' && result && <ScanSummary result={result} />}
-
-      <SuspiciousPortsBar />
 
       {phase === 'idle' && !error && <EmptyState />}
 
