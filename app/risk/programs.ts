@@ -59,6 +59,11 @@ export function classifyProgram(program: ProgramInfo | undefined): ProgramKind {
   return 'unknown';
 }
 
+/** Whether a program name is one of Windows' own processes (System, svchost.exe, lsass.exe…). */
+export function isWindowsCoreName(name: string): boolean {
+  return WINDOWS_CORE.has(name.toLowerCase()) || WINDOWS_CORE.has(`${baseName(name)}.exe`);
+}
+
 /** Whether the program is one the knowledge base expects on that port (case-insensitive, .exe optional). */
 export function isExpectedProgram(
   program: ProgramInfo,

@@ -13,7 +13,12 @@ import { identifyBanner } from './banners.js';
 import type { KbEntry } from './kb-schema.js';
 import { rangeOfPort } from './kb-schema.js';
 import { ianaService, type KnowledgeBase } from './knowledge-base.js';
-import { classifyProgram, describeProgram, isExpectedProgram } from './programs.js';
+import {
+  classifyProgram,
+  describeProgram,
+  isExpectedProgram,
+  isWindowsCoreName,
+} from './programs.js';
 import { milder, shift, worse } from './severity.js';
 
 /** Everything the rules may look at for one open port. */
@@ -236,6 +241,9 @@ function applyLocalRules(
       entry?.expectedPrograms || entry?.expectedServices
         ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)
         : null;
+    // Only a port Windows itself normally serves makes another owner suspicious (impersonation);
+    // a database or web port served by some other program is ordinary.
+    const windowsOwnedPort = Boolean(entry?.expectedPrograms?.some(isWindowsCoreName));
     if (expected === true) {
       say(
         RULES.programExpected,
@@ -244,7 +252,7 @@ function applyLocalRules(
           `Opened by ${who}, the program that normally provides this service.`,
         ),
       );
-    } else if (expected === false && !backdoor) {
+    } else if (expected === false && windowsOwnedPort && !backdoor) {
       const before = verdict.severity;
       verdict.severity = worse(shift(verdict.severity, 1), 'medium');
       say(
@@ -285,7 +293,7 @@ function applyLocalRules(
           `Opened by ${who}, an executable in a user folder (${ctx.program.path ?? ''}): that is where malware installs itself (risk "${before}" → "${verdict.severity}").`,
         ),
       );
-    } else if (expected === null || (expected === false && backdoor)) {
+    } else if (expected === null || (expected === false && !windowsOwnedPort)) {
       // A named program resolves the "unknown listener" doubt of an unlisted dynamic port.
       if (!entry && rangeOfPort(ctx.port) === 'dynamic') {
         verdict.severity = milder(verdict.severity, 'low');
@@ -294,8 +302,8 @@ function applyLocalRules(
         say(
           RULES.programInstalled,
           T(
-            `Ouvert par ${who}, installé dans ${ctx.program.path ?? ''}.`,
-            `Opened by ${who}, installed in ${ctx.program.path ?? ''}.`,
+            `Ouvert par ${who}, exécutable ${ctx.program.path ?? ''}.`,
+            `Opened by ${who}, executable ${ctx.program.path ?? ''}.`,
           ),
         );
       } else {

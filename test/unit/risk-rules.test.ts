@@ -144,6 +144,32 @@ describe('risk rules', () => {
     expect(rules(fake)).toContain(RULES.programUnexpected);
   });
 
+  it('does not distrust another program serving an ordinary port (database, web)', () => {
+    const mysqlByNode = rate({
+      port: 3306,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(mysqlByNode.severity).toBe('high');
+    expect(rules(mysqlByNode)).toEqual([
+      RULES.kbKnownPort,
+      RULES.programInstalled,
+      RULES.allInterfaces,
+    ]);
+    const https = rate({ port: 443, isLocal: true, exposure: 'loopback-only', program: installed });
+    expect(https.severity).toBe('info');
+    expect(rules(https)).toEqual([RULES.kbKnownPort, RULES.programInstalled, RULES.loopbackOnly]);
+    const smbByOther = rate({
+      port: 445,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(smbByOther.severity).toBe('critical');
+    expect(rules(smbByOther)).toContain(RULES.programUnexpected);
+  });
+
   it('lowers a backdoor port owned by a Windows component, raises anything run from a user folder', () => {
     const sys = rate({
       port: 1337,

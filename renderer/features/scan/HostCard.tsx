@@ -14,6 +14,7 @@ import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
+import { HostVerdicts } from '../risk/HostVerdicts';
 import { MONO_FONT } from '../../theme';
 
 const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
@@ -75,13 +76,15 @@ export function HostCard({ host }: { host: HostView }) {
           data-testid={`host-open-count-${host.address}`}
         />
       </Box>
-      {host.ports.length === 0 ? (
-        <CardContent>
-          <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
-        </CardContent>
-      ) : (
-        <PortTable host={host} />
-      )}
+      <HostVerdicts address={host.address}>
+        {host.ports.length === 0 ? (
+          <CardContent>
+            <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
+          </CardContent>
+        ) : (
+          <PortTable host={host} />
+        )}
+      </HostVerdicts>
       {host.hidden && (host.hidden.closed > 0 || host.hidden.filtered > 0) && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
           {t('host.hidden', { closed: host.hidden.closed, filtered: host.hidden.filtered })}

@@ -20,6 +20,7 @@ import {
   useScan,
   type HostView,
 } from '../../stores/scan';
+import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
 import { ScanSetup } from './ScanSetup';
@@ -109,6 +110,8 @@ export function OpenPortsTab() {
       )}
 
       {phase === 'finished' && result && <ScanSummary result={result} />}
+
+      <SuspiciousPortsBar />
 
       {phase === 'idle' && !error && <EmptyState />}
 

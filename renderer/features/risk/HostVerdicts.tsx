@@ -1,0 +1,63 @@
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
+import Box from '@mui/material/Box';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useRisk } from '../../stores/risk';
+import { SeverityChip } from './SeverityChip';
+import { PortVerdict } from './PortVerdict';
+
+/**
+ * The body of a host card once verdicts exist: its open ports worst first, `info` ones hidden
+ * unless asked. The raw scan table (`children`) stays available under "Scan details"; before any
+ * verdict arrives it is shown as is.
+ */
+export function HostVerdicts({ address, children }: { address: string; children: ReactNode }) {
+  const { t } = useTranslation('risk');
+  const assessment = useRisk((s) => s.byAddress[address]);
+  const showInfo = useRisk((s) => s.showInfo);
+  if (!assessment || assessment.ports.length === 0) return <>{children}</>;
+
+  const visible = showInfo
+    ? assessment.ports
+    : assessment.ports.filter((p) => p.severity !== 'info');
+  const hidden = assessment.ports.length - visible.length;
+  return (
+    <Box data-testid={`host-verdicts-${address}`}>
+      <Stack
+        direction="row"
+        spacing={1}
+        useFlexGap
+        sx={{ px: 2.5, py: 1, alignItems: 'center', flexWrap: 'wrap' }}
+      >
+        <Typography variant="body2" color="text.secondary">
+          {t('host.worst')}
+        </Typography>
+        {assessment.worst && <SeverityChip severity={assessment.worst} testId="host-worst" />}
+      </Stack>
+      {visible.map((port) => (
+        <PortVerdict key={`${port.protocol}-${port.port}`} address={address} port={port} />
+      ))}
+      {hidden > 0 && (
+        <Typography
+          variant="body2"
+          color="text.secondary"
+          sx={{ px: 2.5, py: 1, borderTop: 1, borderColor: 'divider' }}
+          data-testid={`host-hidden-info-${address}`}
+        >
+          {t('host.hiddenInfo', { count: hidden })}
+        </Typography>
+      )}
+      <Accordion disableGutters elevation={0} square sx={{ borderTop: 1, borderColor: 'divider' }}>
+        <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+          <Typography variant="body2">{t('host.scanDetails')}</Typography>
+        </AccordionSummary>
+        <AccordionDetails sx={{ p: 0 }}>{children}</AccordionDetails>
+      </Accordion>
+    </Box>
+  );
+}

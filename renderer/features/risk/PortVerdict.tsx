@@ -1,0 +1,156 @@
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
+import Box from '@mui/material/Box';
+import Link from '@mui/material/Link';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import { useTranslation } from 'react-i18next';
+import type { PortAssessment } from '../../../app/contract/risk';
+import { MONO_FONT } from '../../theme';
+import { SeverityChip } from './SeverityChip';
+import { pick } from './severity';
+
+/** One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside. */
+export function PortVerdict({ address, port }: { address: string; port: PortAssessment }) {
+  const { t, i18n } = useTranslation('risk');
+  const lang = i18n.language;
+  const id = `verdict-${address}-${port.protocol}-${port.port}`.replace(/[^a-zA-Z0-9-]/g, '_');
+  const headline = port.reasons[0] ? pick(port.reasons[0].text, lang) : '';
+  return (
+    <Accordion
+      disableGutters
+      elevation={0}
+      square
+      data-testid={`verdict-${address}-${port.port}`}
+      data-severity={port.severity}
+      data-port={port.port}
+      sx={{ borderTop: 1, borderColor: 'divider', '&::before': { display: 'none' } }}
+    >
+      <AccordionSummary
+        expandIcon={<ExpandMoreIcon />}
+        aria-controls={`${id}-details`}
+        id={`${id}-summary`}
+      >
+        <Box
+          sx={{
+            display: 'grid',
+            gridTemplateColumns: { xs: 'auto 1fr', md: '96px 110px 1fr 1.2fr' },
+            gap: { xs: 1, md: 2 },
+            alignItems: 'center',
+            width: '100%',
+          }}
+        >
+          <SeverityChip severity={port.severity} />
+          <Typography sx={{ fontFamily: MONO_FONT, fontWeight: 600 }} data-testid="verdict-port">
+            {port.port}/{port.protocol.toUpperCase()}
+          </Typography>
+          <Typography data-testid="verdict-service" sx={{ fontWeight: 500 }}>
+            {port.service === 'unknown' ? t('port.unknownService') : port.service}
+            {port.description && (
+              <Typography component="span" variant="body2" color="text.secondary">
+                {' — '}
+                {pick(port.description, lang)}
+              </Typography>
+            )}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" data-testid="verdict-program">
+            {port.program
+              ? t('port.program', { name: port.program.name, pid: port.program.pid })
+              : port.exposure
+                ? t('port.noProgram')
+                : ''}
+          </Typography>
+          <Typography
+            variant="body2"
+            sx={{ gridColumn: '1 / -1', color: 'text.secondary' }}
+            data-testid="verdict-headline"
+          >
+            {headline}
+          </Typography>
+        </Box>
+      </AccordionSummary>
+      <AccordionDetails id={`${id}-details`} data-testid="verdict-details">
+        <Stack spacing={2}>
+          <Box>
+            <Typography variant="subtitle2" component="h4">
+              {t('port.why')}
+            </Typography>
+            <Box component="ul" sx={{ pl: 2.5, my: 0.5 }} data-testid="verdict-reasons">
+              {port.reasons.map((reason) => (
+                <Typography
+                  component="li"
+                  variant="body2"
+                  key={reason.ruleId}
+                  data-rule={reason.ruleId}
+                >
+                  {pick(reason.text, lang)}
+                </Typography>
+              ))}
+            </Box>
+          </Box>
+          <Box>
+            <Typography variant="subtitle2" component="h4">
+              {t('port.advice')}
+            </Typography>
+            <Typography variant="body2" data-testid="verdict-advice">
+              {pick(port.advice, lang)}
+            </Typography>
+          </Box>
+          <Box
+            sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1 }}
+            data-testid="verdict-facts"
+          >
+            <Fact label={t('port.range')} value={t(`range.${port.range}`)} />
+            <Fact label={t('port.category')} value={t(`category.${port.category}`)} />
+            {port.exposure && (
+              <Fact label={t('port.exposure')} value={t(`exposure.${port.exposure}`)} />
+            )}
+            {port.program?.path && <Fact label={t('port.path')} value={port.program.path} mono />}
+            {port.program?.services?.length ? (
+              <Fact label={t('port.services')} value={port.program.services.join(', ')} mono />
+            ) : null}
+            {port.banner && <Fact label={t('port.banner')} value={port.banner} mono />}
+          </Box>
+          {port.references.length > 0 && (
+            <Box>
+              <Typography variant="subtitle2" component="h4">
+                {t('port.references')}
+              </Typography>
+              <Box component="ul" sx={{ pl: 2.5, my: 0.5 }} data-testid="verdict-references">
+                {port.references.map((ref) => (
+                  <Typography component="li" variant="body2" key={ref.label}>
+                    {ref.url ? (
+                      <Link href={ref.url} target="_blank" rel="noreferrer noopener">
+                        {ref.label}
+                      </Link>
+                    ) : (
+                      ref.label
+                    )}
+                  </Typography>
+                ))}
+              </Box>
+            </Box>
+          )}
+        </Stack>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
+function Fact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <Box>
+      <Typography variant="caption" color="text.secondary" component="p">
+        {label}
+      </Typography>
+      <Typography
+        variant="body2"
+        sx={mono ? { fontFamily: MONO_FONT, wordBreak: 'break-all' } : undefined}
+      >
+        {value}
+      </Typography>
+    </Box>
+  );
+}

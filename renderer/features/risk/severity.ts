@@ -1,0 +1,16 @@
+import type { Severity } from '../../../app/contract/risk';
+
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Colours readable in light and dark themes, from alarm red down to neutral grey. */
+export const SEVERITY_COLORS: Record<Severity, { bg: string; fg: string }> = {
+  critical: { bg: '#b71c1c', fg: '#ffffff' },
+  high: { bg: '#e65100', fg: '#ffffff' },
+  medium: { bg: '#f9a825', fg: '#1a1a1a' },
+  low: { bg: '#1565c0', fg: '#ffffff' },
+  info: { bg: '#757575', fg: '#ffffff' },
+};
+
+export function pick<T extends { fr: string; en: string }>(text: T, language: string): string {
+  return language.startsWith('fr') ? text.fr : text.en;
+}

@@ -1,0 +1,107 @@
+import { create } from 'zustand';
+import type { AppError } from '../../app/contract/errors';
+import type { HostAssessment, RiskAssessResult } from '../../app/contract/risk';
+import type { HostResult } from '../../app/contract/scan';
+import { api } from '../api/client';
+import { asAppError } from '../api/errors';
+import { useScan, type HostView } from './scan';
+
+export type RiskStatus = 'idle' | 'assessing' | 'ready' | 'failed';
+
+interface RiskState {
+  status: RiskStatus;
+  result: RiskAssessResult | null;
+  byAddress: Record<string, HostAssessment>;
+  error: AppError | null;
+  /** `info` ports are hidden unless the user asks to see them. */
+  showInfo: boolean;
+  setShowInfo(show: boolean): void;
+  assess(hosts: readonly HostView[]): Promise<void>;
+  reset(): void;
+}
+
+/** Only what the verdicts need: open ports of hosts that answered (keeps the request small). */
+export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
+  return hosts
+    .filter((h) => h.status === 'up')
+    .map((h) => ({
+      address: h.address,
+      family: h.family,
+      isLocal: h.isLocal,
+      status: h.status,
+      reason: h.reason,
+      ...(h.hostname ? { hostname: h.hostname } : {}),
+      ports: h.ports.filter((p) => p.state === 'open'),
+      hidden: h.hidden ?? { open: 0, closed: 0, filtered: 0 },
+    }));
+}
+
+/** A request number, so an older answer arriving late never replaces a newer one. */
+let sequence = 0;
+
+export const useRisk = create<RiskState>()((set) => ({
+  status: 'idle',
+  result: null,
+  byAddress: {},
+  error: null,
+  showInfo: false,
+  setShowInfo: (showInfo) => set({ showInfo }),
+  async assess(hosts) {
+    const request = toAssessRequest(hosts);
+    const mine = ++sequence;
+    set({ status: 'assessing', error: null });
+    try {
+      const result = await api.call('risk.assess', { hosts: request });
+      if (mine !== sequence) return;
+      const byAddress: Record<string, HostAssessment> = {};
+      for (const host of result.hosts) byAddress[host.address] = host;
+      set({ status: 'ready', result, byAddress });
+    } catch (error) {
+      if (mine !== sequence) return;
+      set({ status: 'failed', error: asAppError(error) });
+    }
+  },
+  reset() {
+    sequence++;
+    set({ status: 'idle', result: null, byAddress: {}, error: null });
+  },
+}));
+
+/** While a scan runs, verdicts follow the ports as they appear, at most a few times a second. */
+const PROGRESSIVE_DELAY_MS = 600;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function openPortKey(hosts: Record<string, HostView>): string {
+  return Object.values(hosts)
+    .flatMap((h) =>
+      h.ports.filter((p) => p.state === 'open').map((p) => `${h.address}/${p.protocol}/${p.port}`),
+    )
+    .sort()
+    .join(',');
+}
+
+useScan.subscribe((state, previous) => {
+  if (state.phase === 'starting' && previous.phase !== 'starting') {
+    clearTimeout(timer);
+    useRisk.getState().reset();
+    return;
+  }
+  if (state.phase === 'finished' && previous.phase !== 'finished') {
+    clearTimeout(timer);
+    void useRisk.getState().assess(Object.values(state.hosts));
+    return;
+  }
+  if (
+    (state.phase === 'running' || state.phase === 'cancelling') &&
+    state.hosts !== previous.hosts &&
+    openPortKey(state.hosts) !== openPortKey(previous.hosts)
+  ) {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const now = useScan.getState();
+      if (now.phase === 'running' || now.phase === 'cancelling') {
+        void useRisk.getState().assess(Object.values(now.hosts));
+      }
+    }, PROGRESSIVE_DELAY_MS);
+  }
+});

@@ -1,0 +1,89 @@
+import type { Locator } from 'playwright-core';
+import type { AppShell } from './app-shell.js';
+import { exact } from '../support/strings.js';
+
+/** The "Suspicious open ports" part of the Open ports tab: summary bar, filter, verdicts per IP. */
+export class SuspiciousPortsPage {
+  constructor(readonly shell: AppShell) {}
+
+  private get page() {
+    return this.shell.page;
+  }
+  private t(key: string) {
+    return this.shell.t(`risk:${key}`);
+  }
+
+  get section(): Locator {
+    return this.page.getByRole('region', { name: exact(this.t('title')) });
+  }
+
+  get heading(): Locator {
+    return this.page.getByRole('heading', { level: 2, name: exact(this.t('title')) });
+  }
+
+  count(severity: string): Locator {
+    return this.page.getByTestId(`risk-count-${severity}`);
+  }
+
+  get showInfoSwitch(): Locator {
+    return this.page.getByRole('switch', { name: exact(this.t('filter.showInfo')) });
+  }
+
+  get hiddenInfo(): Locator {
+    return this.page.getByTestId('risk-hidden-info');
+  }
+
+  /** Waits until the verdicts of one address are on screen (the assessment has answered). */
+  async waitForVerdicts(address: string, timeoutMs = 30_000): Promise<Locator> {
+    const verdicts = this.page.getByTestId(`host-verdicts-${address}`);
+    await verdicts.waitFor({ timeout: timeoutMs });
+    await this.page
+      .getByTestId('risk-assessing')
+      .waitFor({ state: 'detached', timeout: timeoutMs });
+    return verdicts;
+  }
+
+  verdicts(address: string): Locator {
+    return this.page
+      .getByTestId(`host-verdicts-${address}`)
+      .locator('[data-testid^="verdict-"][data-port]');
+  }
+
+  verdict(address: string, port: number): Locator {
+    return this.page.getByTestId(`verdict-${address}-${port}`);
+  }
+
+  /** Ports in the order the card lists them. */
+  async portOrder(address: string): Promise<number[]> {
+    const ports = await this.verdicts(address).evaluateAll((els) =>
+      els.map((el) => Number(el.getAttribute('data-port'))),
+    );
+    return ports;
+  }
+
+  async chip(address: string, port: number): Promise<{ severity: string | null; text: string }> {
+    const chip = this.verdict(address, port).getByTestId('severity-chip');
+    return {
+      severity: await chip.getAttribute('data-severity'),
+      text: (await chip.innerText()).trim(),
+    };
+  }
+
+  async program(address: string, port: number): Promise<string> {
+    return (await this.verdict(address, port).getByTestId('verdict-program').innerText()).trim();
+  }
+
+  /** Opens a verdict's details panel and returns its reasons, as the user reads them. */
+  async openDetails(address: string, port: number): Promise<{ reasons: string[]; advice: string }> {
+    const verdict = this.verdict(address, port);
+    const toggle = verdict.getByRole('button').first();
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    const details = verdict.getByTestId('verdict-details');
+    await details.waitFor();
+    // Let the panel finish unfolding, so screenshots show it whole.
+    await verdict.locator('.MuiCollapse-entered').waitFor();
+    const reasons = await details.getByTestId('verdict-reasons').locator('li').allInnerTexts();
+    const advice = (await details.getByTestId('verdict-advice').innerText()).trim();
+    return { reasons: reasons.map((r) => r.trim()), advice };
+  }
+}

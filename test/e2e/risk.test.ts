@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AppShell } from './pages/app-shell.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { SettingsPage } from './pages/settings.js';
+import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
+import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const ENGLISH_OS = { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+
+interface KbFile {
+  entries: Array<{ port: number; protocols: string[]; reason: { fr: string; en: string } }>;
+}
+const kb = JSON.parse(readFileSync(path.join(ROOT, 'assets/data/ports-kb.json'), 'utf8')) as KbFile;
+const kbReason = (port: number) =>
+  kb.entries.find((e) => e.port === port && e.protocols.includes('tcp'))!.reason;
+
+/**
+ * A separate node process owns the ports, so the app must find it among this PC's listeners:
+ * 4444 (Metasploit/Blaster backdoor port, critical), 443 (HTTPS, info) and a random free port.
+ */
+const CHILD = `
+const net = require('node:net');
+const listen = (port) => new Promise((resolve, reject) => {
+  const server = net.createServer((socket) => socket.end());
+  server.once('error', reject);
+  server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+});
+Promise.all([listen(4444), listen(443), listen(0)]).then((ports) => {
+  process.stdout.write(JSON.stringify(ports) + '\\n');
+}, (error) => { process.stderr.write(String(error)); process.exit(1); });
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+describe('Suspicious open ports: verdicts per IP, this PC first, in French and English', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let child: ChildProcess;
+  let randomPort: number;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    child = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const ports = JSON.parse(line.toString()) as number[];
+    expect(ports.slice(0, 2)).toEqual([4444, 443]);
+    randomPort = ports[2]!;
+    host = await startBuiltWebHost(ENGLISH_OS);
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    child?.stdin?.end();
+    child?.kill();
+  });
+
+  test('a critical backdoor port and a harmless one on 127.0.0.1: order, chips, program, reasons, filter', async () => {
+    const fr = new AppShell(browser.page, 'fr');
+    const scanner = await OpenPortsPage.open(fr);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: `443,4444,${randomPort}` });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+
+    const risk = new SuspiciousPortsPage(fr);
+    await risk.waitForVerdicts('127.0.0.1');
+    await expect(risk.heading.innerText()).resolves.toBe('Ports ouverts suspects');
+
+    // This PC first: the cards of this PC's addresses (loopback, lab interface) lead the list.
+    const cards = await browser.page
+      .locator('[data-testid^="host-card-"]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')));
+    expect(cards.slice(0, 2).sort()).toEqual(['host-card-10.77.250.1', 'host-card-127.0.0.1']);
+    await expect(
+      scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
+    ).resolves.toBe(true);
+
+    // Worst first; the info port (443) is hidden by default and counted.
+    expect(await risk.portOrder('127.0.0.1')).toEqual([4444, randomPort]);
+    await expect(risk.chip('127.0.0.1', 4444)).resolves.toEqual({
+      severity: 'critical',
+      text: 'Critique',
+    });
+    await expect(risk.chip('127.0.0.1', randomPort)).resolves.toEqual({
+      severity: 'low',
+      text: 'Faible',
+    });
+    expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('1');
+    expect(await risk.hiddenInfo.innerText()).toBe("1 port d'information masqué");
+    expect(await risk.count('critical').innerText()).toBe('Critique : 1');
+    expect(await risk.count('info').innerText()).toBe('Info : 1');
+
+    // The owning program is the node process this test started.
+    expect(await risk.program('127.0.0.1', 4444)).toBe(`node (PID ${child.pid})`);
+    expect(await risk.program('127.0.0.1', randomPort)).toBe(`node (PID ${child.pid})`);
+
+    const details = await risk.openDetails('127.0.0.1', 4444);
+    expect(details.reasons[0]).toBe(kbReason(4444).fr);
+    expect(details.reasons.join(' ')).toContain('port de porte dérobée est suspect en soi');
+    expect(details.advice).toMatch(/^Identifiez immédiatement le programme/);
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'risk-fr.png'), fullPage: true });
+
+    await risk.showInfoSwitch.check();
+    expect(await risk.portOrder('127.0.0.1')).toEqual([4444, randomPort, 443]);
+    await expect(risk.chip('127.0.0.1', 443)).resolves.toEqual({ severity: 'info', text: 'Info' });
+    expect(await risk.hiddenInfo.innerText()).toBe('Aucun port masqué');
+    const https = await risk.openDetails('127.0.0.1', 443);
+    expect(https.reasons[0]).toBe(kbReason(443).fr);
+    expect(https.reasons.join(' ')).toContain(
+      'aucun autre appareil du réseau ne peut s’y connecter',
+    );
+
+    // Same verdicts in English after switching the language.
+    const settings = await SettingsPage.open(fr);
+    await settings.chooseLanguage('en');
+    const en = fr.as('en');
+    const scannerEn = await OpenPortsPage.open(en);
+    await scannerEn.summary.waitFor();
+    const riskEn = new SuspiciousPortsPage(en);
+    await riskEn.waitForVerdicts('127.0.0.1');
+    await expect(riskEn.heading.innerText()).resolves.toBe('Suspicious open ports');
+    expect(await riskEn.portOrder('127.0.0.1')).toEqual([4444, randomPort, 443]);
+    await expect(riskEn.chip('127.0.0.1', 4444)).resolves.toEqual({
+      severity: 'critical',
+      text: 'Critical',
+    });
+    await expect(riskEn.chip('127.0.0.1', randomPort)).resolves.toEqual({
+      severity: 'low',
+      text: 'Low',
+    });
+    await riskEn.showInfoSwitch.uncheck();
+    expect(await riskEn.hiddenInfo.innerText()).toBe('1 information port hidden');
+    expect(await riskEn.program('127.0.0.1', 4444)).toBe(`node (PID ${child.pid})`);
+    const detailsEn = await riskEn.openDetails('127.0.0.1', 4444);
+    expect(detailsEn.reasons[0]).toBe(kbReason(4444).en);
+    expect(detailsEn.reasons.join(' ')).toContain(
+      'a program listening on a backdoor port is suspicious in itself',
+    );
+    expect(detailsEn.advice).toMatch(/^Identify the listening program right away/);
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'risk-en.png'), fullPage: true });
+
+    expect(browser.errors).toEqual([]);
+  });
+});
