@@ -2,6 +2,7 @@ import type { HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
+import { reportHandlers } from './report-handlers.js';
 import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
 import { firewallHandlers, lazyFirewallService } from './firewall-handlers.js';
@@ -28,6 +29,7 @@ export function createCore(options: CoreOptions): Core {
     ...appHandlers(options.host),
     ...scanHandlers(scans),
     ...riskHandlers(),
+    ...reportHandlers(),
     ...firewallHandlers(firewall),
   };
   return {

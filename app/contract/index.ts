@@ -5,4 +5,5 @@ export * from './methods.js';
 export * from './scan.js';
 export * from './risk.js';
 export * from './firewall.js';
+export * from './report.js';
 export * from './bridge.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppInfo } from './app.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanEvent, ScanRequest } from './scan.js';
+import { NmapImportRequest, NmapImportResult, ReportExportRequest, ReportFile } from './report.js';
 import {
   BlockRequestInput,
   FirewallBlockOutcome,
@@ -26,6 +27,8 @@ export const methods = {
     result: z.object({ cancelled: z.boolean() }),
   },
   'risk.assess': { params: RiskAssessRequest, result: RiskAssessResult },
+  'report.export': { params: ReportExportRequest, result: ReportFile },
+  'report.importNmapXml': { params: NmapImportRequest, result: NmapImportResult },
   'system.listeners': { params: z.object({}).strict(), result: ListenersResult },
   'firewall.status': { params: z.object({}).strict(), result: FirewallStatus },
   'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },

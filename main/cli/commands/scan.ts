@@ -13,12 +13,15 @@ import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
+import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
 
 interface ScanOptions {
   ports: string;
   json?: string;
   yes?: boolean;
   skipDiscovery?: boolean;
+  report?: string;
+  lang?: string;
 }
 
 /** Refuses an unwritable --json path before scanning rather than losing the results after. */
@@ -158,13 +161,29 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
         en: 'treats every target as up (like nmap -Pn)',
       }),
     )
+    .option(
+      '--report <file>',
+      ctx.say({
+        fr: 'écrit aussi un rapport (PDF, ou JSON/CSV/XML nmap selon l’extension)',
+        en: 'also writes a report (PDF, or JSON/CSV/nmap XML by extension)',
+      }),
+    )
+    .option(
+      '--lang <lang>',
+      ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
+    )
     .action(async (targets: string, options: ScanOptions) => {
       const request = toRequest(targets, options);
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;
+      const reportPath = options.report ? await checkReportPath(options.report) : undefined;
+      const reportLang = languageFor(options.lang, ctx);
       const result = await runScan(request, ctx);
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+      }
+      if (reportPath) {
+        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx);
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });

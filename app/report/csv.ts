@@ -1,0 +1,63 @@
+import type { Language } from '../contract/index.js';
+import type { ReportModel } from './model.js';
+
+export const CSV_COLUMNS = [
+  'address',
+  'hostname',
+  'this_pc',
+  'mac',
+  'mac_vendor',
+  'host_status',
+  'port',
+  'protocol',
+  'state',
+  'reason',
+  'service',
+  'program',
+  'severity',
+  'risk_reasons',
+  'advice',
+] as const;
+
+/**
+ * One RFC 4180 field. Host names and banners come from the network, so a value a spreadsheet would
+ * run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe (OWASP's CSV injection
+ * advice); numbers are written as they are.
+ */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'string') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** RFC 4180: a header row, CRLF line ends, one row per host×listed port (a host with none gets one row). */
+export function renderCsv(model: ReportModel, lang: Language): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const h of model.hosts) {
+    const host = [h.address, h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
+    if (h.ports.length === 0) {
+      lines.push([...host, '', '', '', '', '', '', '', '', ''].map(csvField).join(','));
+      continue;
+    }
+    for (const p of h.ports) {
+      lines.push(
+        [
+          ...host,
+          p.port,
+          p.protocol,
+          p.state,
+          p.reason,
+          p.service,
+          p.program,
+          p.severity,
+          p.reasons.map((r) => r[lang]).join(' '),
+          p.advice?.[lang],
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,56 @@
+import type { Language } from '../contract/index.js';
+import type { ReportFormat, ReportInput } from '../contract/report.js';
+import { renderCsv } from './csv.js';
+import { renderJson } from './json.js';
+import { buildReportModel } from './model.js';
+import { renderNmapXml } from './nmap-xml-export.js';
+import { renderPdf } from './pdf.js';
+
+export interface ExportedReport {
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+}
+
+const FORMATS: Record<ReportFormat, { extension: string; mimeType: string }> = {
+  pdf: { extension: 'pdf', mimeType: 'application/pdf' },
+  json: { extension: 'json', mimeType: 'application/json' },
+  csv: { extension: 'csv', mimeType: 'text/csv; charset=utf-8; header=present' },
+  'nmap-xml': { extension: 'xml', mimeType: 'application/xml' },
+};
+
+/** "port-auditor-rapport-2026-11-23-1958.pdf": sortable, no characters any OS refuses. */
+export function reportFileName(format: ReportFormat, lang: Language, startedAt: string): string {
+  const d = new Date(startedAt);
+  const valid = !Number.isNaN(d.getTime());
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = valid
+    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}`
+    : 'scan';
+  const word = format === 'nmap-xml' ? 'nmap' : lang === 'fr' ? 'rapport' : 'report';
+  return `port-auditor-${word}-${stamp}.${FORMATS[format].extension}`;
+}
+
+/** One entry point for every format: the same data, one serializer each. */
+export async function exportReport(
+  format: ReportFormat,
+  lang: Language,
+  input: ReportInput & { pcName: string },
+): Promise<ExportedReport> {
+  const { mimeType } = FORMATS[format];
+  const fileName = reportFileName(format, lang, input.scan.startedAt);
+  if (format === 'nmap-xml') {
+    return {
+      fileName,
+      mimeType,
+      data: Buffer.from(renderNmapXml(input.scan, input.macAddresses), 'utf8'),
+    };
+  }
+  const model = buildReportModel(input);
+  if (format === 'pdf') return { fileName, mimeType, data: await renderPdf(model, lang) };
+  if (format === 'json') {
+    return { fileName, mimeType, data: Buffer.from(renderJson(model, input, lang), 'utf8') };
+  }
+  // A BOM so Excel opens the UTF-8 accents correctly; other readers skip it.
+  return { fileName, mimeType, data: Buffer.from(`\uFEFF${renderCsv(model, lang)}`, 'utf8') };
+}

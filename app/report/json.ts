@@ -1,0 +1,62 @@
+import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import type { Language } from '../contract/index.js';
+import type { ReportInput } from '../contract/report.js';
+import type { ReportModel } from './model.js';
+
+/** Bumped on any change a reader could notice; documented in docs/report-json.md. */
+export const REPORT_JSON_VERSION = 1;
+export const REPORT_JSON_FORMAT = 'port-auditor-report';
+
+/**
+ * The JSON report: the inputs verbatim (so the file can be reopened and re-exported without loss)
+ * plus a flat `findings` list, one entry per host×listed port with the verdict already joined, for
+ * scripts that just want to read it.
+ */
+export function renderJson(
+  model: ReportModel,
+  input: ReportInput,
+  lang: Language,
+  now = new Date(),
+): string {
+  const doc = {
+    format: REPORT_JSON_FORMAT,
+    version: REPORT_JSON_VERSION,
+    generatedAt: now.toISOString(),
+    generator: { name: APP_NAME, version: APP_VERSION },
+    language: lang,
+    pcName: model.pcName,
+    summary: {
+      addresses: model.scan.addresses,
+      hostsUp: model.hostsUp,
+      openPorts: model.openPorts,
+      durationMs: model.durationMs,
+      cancelled: model.scan.cancelled,
+      assessed: model.assessed,
+      counts: model.assessed ? model.counts : null,
+    },
+    findings: model.hosts.flatMap((h) =>
+      h.ports.map((p) => ({
+        address: h.address,
+        hostname: h.hostname ?? null,
+        isThisPc: h.isLocal,
+        mac: h.mac ?? null,
+        macVendor: h.macVendor ?? null,
+        port: p.port,
+        protocol: p.protocol,
+        state: p.state,
+        reason: p.reason,
+        service: p.service || null,
+        program: p.program ?? null,
+        severity: p.severity ?? null,
+        reasons: p.reasons.map((r) => r[lang]),
+        advice: p.advice ? p.advice[lang] : null,
+        references: p.references,
+      })),
+    ),
+    scan: input.scan,
+    assessment: input.assessment ?? null,
+    firewallRules: input.firewallRules ?? null,
+    macAddresses: input.macAddresses ?? null,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

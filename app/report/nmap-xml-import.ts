@@ -1,0 +1,391 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import ipaddr from 'ipaddr.js';
+import {
+  ScanResult,
+  type HostReason,
+  type HostResult,
+  type PortReason,
+  type PortResult,
+  type PortState,
+} from '../contract/scan.js';
+import { fail } from '../errors.js';
+import { PA_SCRIPT_ID } from './nmap-xml-export.js';
+
+/** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
+export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
+const MAX_HOSTS = 65_536;
+
+/** Same shape as the contract's NmapImportResult. */
+export interface NmapImport {
+  scan: ScanResult;
+  /** MAC address per IP, when nmap saw one (same network segment). */
+  macAddresses: Record<string, string>;
+}
+
+type Node = Record<string, unknown>;
+
+function asArray(value: unknown): Node[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is Node => typeof v === 'object' && v !== null,
+  );
+}
+
+function str(node: Node | undefined, key: string): string | undefined {
+  const v = node?.[key];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+function num(node: Node | undefined, key: string): number | undefined {
+  const text = str(node, key);
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function refuseHostile(xml: string): void {
+  const bytes = Buffer.byteLength(xml, 'utf8');
+  if (bytes > MAX_NMAP_XML_BYTES) {
+    fail(
+      'report.nmap-too-large',
+      {
+        fr: `Fichier XML refusé : il fait ${Math.round(bytes / 1048576)} Mo, la limite est ${MAX_NMAP_XML_BYTES / 1048576} Mo.`,
+        en: `XML file refused: it is ${Math.round(bytes / 1048576)} MB, the limit is ${MAX_NMAP_XML_BYTES / 1048576} MB.`,
+      },
+      { bytes, limit: MAX_NMAP_XML_BYTES },
+    );
+  }
+  // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define entities
+  // (billion laughs, external files), which no nmap output needs.
+  if (/<!ENTITY/i.test(xml) || /<!DOCTYPE[^>[]*\[/i.test(xml)) {
+    fail('report.nmap-hostile', {
+      fr: 'Fichier XML refusé : il déclare des entités ou une DTD interne, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.',
+      en: 'XML file refused: it declares entities or an internal DTD, which nmap never writes. It may be a booby-trapped file.',
+    });
+  }
+}
+
+function notNmap(detail: string): never {
+  fail(
+    'report.nmap-not-nmap',
+    {
+      fr: `Ce fichier n’est pas un résultat XML de nmap (${detail}). Créez-le avec « nmap -oX fichier.xml ».`,
+      en: `This file is not an nmap XML result (${detail}). Create it with “nmap -oX file.xml”.`,
+    },
+    { detail },
+  );
+}
+
+const PORT_STATE: Record<string, PortState> = {
+  open: 'open',
+  closed: 'closed',
+  filtered: 'filtered',
+  unfiltered: 'closed',
+  'open|filtered': 'filtered',
+  'closed|filtered': 'filtered',
+};
+
+const PORT_REASON: Record<string, PortReason> = {
+  'syn-ack': 'syn-ack',
+  'conn-refused': 'conn-refused',
+  reset: 'conn-refused',
+  'port-unreach': 'conn-refused',
+  'no-response': 'no-response',
+  'admin-prohibited': 'admin-prohibited',
+  'host-prohibited': 'admin-prohibited',
+  'net-prohibited': 'admin-prohibited',
+  'host-unreach': 'host-unreachable',
+  'net-unreach': 'net-unreachable',
+};
+
+/** When nmap's reason has no equivalent of ours, fall back on what the state implies. */
+const DEFAULT_REASON: Record<PortState, PortReason> = {
+  open: 'syn-ack',
+  closed: 'conn-refused',
+  filtered: 'no-response',
+};
+
+const HOST_REASON: Record<string, HostReason> = {
+  'localhost-response': 'localhost',
+  localhost: 'localhost',
+  'syn-ack': 'syn-ack',
+  'conn-refused': 'conn-refused',
+  reset: 'conn-refused',
+  'arp-response': 'neighbour',
+  'nd-response': 'neighbour',
+  'no-response': 'no-response',
+  'user-set': 'user-set',
+  'host-unreach': 'host-unreachable',
+};
+
+function paElems(scripts: Node[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const script of scripts) {
+    if (str(script, 'id') !== PA_SCRIPT_ID) continue;
+    for (const elem of asArray(script.elem)) {
+      const key = str(elem, 'key');
+      const value = str(elem, '#text') ?? '';
+      if (key) out.set(key, value);
+    }
+  }
+  return out;
+}
+
+function paNotes(scripts: Node[]): string[] | undefined {
+  for (const script of scripts) {
+    if (str(script, 'id') !== PA_SCRIPT_ID) continue;
+    for (const table of asArray(script.table)) {
+      if (str(table, 'key') !== 'notes') continue;
+      return asArray(table.elem).map((e) => str(e, '#text') ?? '');
+    }
+    return [];
+  }
+  return undefined;
+}
+
+const VALUE_OPTIONS = new Set([
+  '-p',
+  '-iL',
+  '-e',
+  '-S',
+  '-D',
+  '-g',
+  '--exclude',
+  '--excludefile',
+  '--top-ports',
+  '--script',
+  '--script-args',
+  '--max-retries',
+  '--host-timeout',
+  '--source-port',
+  '--data-length',
+  '--ttl',
+  '--min-rate',
+  '--max-rate',
+  '--stylesheet',
+  '-oX',
+  '-oN',
+  '-oG',
+  '-oA',
+  '-oS',
+]);
+
+/** The targets of an nmap command line: what is left once options and their values are removed. */
+export function targetsFromArgs(args: string): string[] {
+  const tokens = args.split(/\s+/).filter(Boolean).slice(1);
+  const targets: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.startsWith('-')) {
+      if (VALUE_OPTIONS.has(token)) i++;
+      continue;
+    }
+    targets.push(token);
+  }
+  return targets;
+}
+
+function isLoopback(address: string): boolean {
+  try {
+    return ipaddr.parse(address).range() === 'loopback';
+  } catch {
+    return false;
+  }
+}
+
+function parsePort(node: Node): PortResult | 'unsupported' | null {
+  const protocol = str(node, 'protocol');
+  const port = num(node, 'portid');
+  if (protocol !== 'tcp' && protocol !== 'udp') return 'unsupported';
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  const stateNode = asArray(node.state)[0];
+  const state = PORT_STATE[str(stateNode, 'state') ?? ''];
+  if (!state) return null;
+  const reason = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  const result: PortResult = { port, protocol, state, reason };
+  const scripts = asArray(node.script);
+  const banner = scripts.find((s) => str(s, 'id') === 'banner');
+  const bannerText = str(banner, 'output');
+  if (bannerText !== undefined) result.banner = bannerText.slice(0, 512);
+  const rtt = Number(paElems(scripts).get('rttMs'));
+  if (paElems(scripts).has('rttMs') && Number.isFinite(rtt) && rtt >= 0) result.rttMs = rtt;
+  return result;
+}
+
+/**
+ * Reads what `nmap -oX` writes (and what our own nmap export writes) into a ScanResult, so a scan
+ * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
+ * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
+ */
+export function importNmapXml(
+  xml: string,
+  options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
+): NmapImport {
+  refuseHostile(xml);
+  const text = xml.replace(/^\uFEFF/, '');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const { line, msg } = valid.err;
+    fail(
+      'report.nmap-invalid-xml',
+      {
+        fr: `Fichier XML illisible, ligne ${line} : ${msg}`,
+        en: `Unreadable XML file, line ${line}: ${msg}`,
+      },
+      { line },
+    );
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    // Only XML's five predefined entities remain once refuseHostile has run.
+    processEntities: true,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    alwaysCreateTextNode: true,
+    isArray: (name, _jpath, _isLeaf, isAttribute) =>
+      !isAttribute &&
+      [
+        'host',
+        'port',
+        'address',
+        'hostname',
+        'hostnames',
+        'extraports',
+        'script',
+        'elem',
+        'table',
+        'scaninfo',
+        'ports',
+        'state',
+        'status',
+        'prescript',
+        'hostscript',
+      ].includes(name),
+  });
+  let doc: Node;
+  try {
+    doc = parser.parse(text) as Node;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    fail(
+      'report.nmap-invalid-xml',
+      { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
+      { detail },
+    );
+  }
+  const run = asArray(doc.nmaprun)[0];
+  if (!run) notNmap('no <nmaprun>');
+  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
+
+  const hostNodes = asArray(run.host);
+  if (hostNodes.length > MAX_HOSTS) {
+    fail(
+      'report.nmap-too-many-hosts',
+      {
+        fr: `Fichier refusé : ${hostNodes.length} hôtes, la limite est ${MAX_HOSTS}.`,
+        en: `File refused: ${hostNodes.length} hosts, the limit is ${MAX_HOSTS}.`,
+      },
+      { hosts: hostNodes.length, limit: MAX_HOSTS },
+    );
+  }
+  const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
+  const meta = paElems(preScripts);
+  const args = str(run, 'args') ?? '';
+  const scanInfos = asArray(run.scaninfo);
+  const finished = asArray(asArray(run.runstats)[0]?.finished)[0];
+  const totals = asArray(asArray(run.runstats)[0]?.hosts)[0];
+
+  const macAddresses: Record<string, string> = {};
+  const hosts: HostResult[] = [];
+  let skipped = 0;
+  for (const node of hostNodes) {
+    const addresses = asArray(node.address);
+    const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
+    const address = str(ip, 'addr');
+    if (!address) continue;
+    const family = str(ip, 'addrtype') === 'ipv6' ? 'ipv6' : 'ipv4';
+    const mac = str(
+      addresses.find((a) => str(a, 'addrtype') === 'mac'),
+      'addr',
+    );
+    if (mac) macAddresses[address] = mac;
+    const statusNode = asArray(node.status)[0];
+    const status = str(statusNode, 'state') === 'up' ? 'up' : 'down';
+    const reason =
+      HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
+    const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    const hidden = { open: 0, closed: 0, filtered: 0 };
+    const ports: PortResult[] = [];
+    for (const portsNode of asArray(node.ports)) {
+      for (const extra of asArray(portsNode.extraports)) {
+        const state = PORT_STATE[str(extra, 'state') ?? ''];
+        const count = num(extra, 'count') ?? 0;
+        if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
+      }
+      for (const portNode of asArray(portsNode.port)) {
+        const port = parsePort(portNode);
+        if (port === 'unsupported') skipped++;
+        else if (port) ports.push(port);
+      }
+    }
+    const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
+    const isLocal = hostMeta.has('isLocal')
+      ? hostMeta.get('isLocal') === 'true'
+      : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
+    const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    if (hostname) host.hostname = hostname;
+    hosts.push(host);
+  }
+
+  const startEpoch = num(run, 'start');
+  const endEpoch = num(finished, 'time');
+  const now = options.now ?? new Date();
+  const iso = (seconds: number | undefined) =>
+    seconds !== undefined ? new Date(seconds * 1000).toISOString() : now.toISOString();
+  const servicesSpec = scanInfos
+    .map((s) => {
+      const services = str(s, 'services') ?? '';
+      if (scanInfos.length === 1) return services;
+      return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
+    })
+    .join(',');
+  const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0);
+  const argTargets = targetsFromArgs(args).join(' ');
+  const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
+  const notes = paNotes(preScripts) ?? [];
+  if (skipped > 0 && !meta.has('scanId')) {
+    notes.push(`nmap : ${skipped} port(s) SCTP/IP ignoré(s) / ${skipped} SCTP/IP port(s) ignored`);
+  }
+  const bool = (key: string, fallback: boolean) =>
+    meta.has(key) ? meta.get(key) === 'true' : fallback;
+  const int = (key: string, fallback: number) => {
+    const n = Number(meta.get(key));
+    return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
+  };
+  const candidate = {
+    scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
+    request: {
+      targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
+      ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
+      skipDiscovery: bool('skipDiscovery', /(^|\s)-Pn(\s|$)/.test(args)),
+      confirmed: bool('confirmed', false),
+    },
+    addresses: int('addresses', num(totals, 'total') ?? hosts.length),
+    portCount: int('portCount', portCount),
+    notes,
+    startedAt: meta.get('startedAt') ?? iso(startEpoch),
+    finishedAt: meta.get('finishedAt') ?? iso(endEpoch ?? startEpoch),
+    cancelled: bool('cancelled', str(finished, 'exit') === 'error'),
+    hosts,
+  };
+  const parsed = ScanResult.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    notNmap(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+  }
+  return { scan: parsed.data, macAddresses };
+}

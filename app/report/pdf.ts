@@ -1,0 +1,689 @@
+import pdfmake from 'pdfmake';
+import type { Content, TableCell } from 'pdfmake';
+type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
+import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import type { Language, LocalizedText } from '../contract/index.js';
+import type { FirewallRule } from '../contract/firewall.js';
+import type { Severity } from '../contract/risk.js';
+import { loadFonts } from './fonts.js';
+import {
+  formatDateTime,
+  formatDuration,
+  PORT_REASON_LABEL,
+  SEVERITIES,
+  SEVERITY_COLOR,
+  SEVERITY_LABEL,
+  STATE_LABEL,
+} from './labels.js';
+import type { Finding, ReportHost, ReportModel, ReportPort } from './model.js';
+
+const FONT = 'DejaVuSans';
+const INK = '#1f2933';
+const MUTED = '#5f6b7a';
+const ACCENT = '#0d3b66';
+const RULE = '#d5dbe3';
+const PAGE_WIDTH = 515; // A4 minus 40 pt margins.
+
+interface VirtualFs {
+  writeFileSync(name: string, content: Buffer): void;
+  existsSync(name: string): boolean;
+}
+
+let fontsInstalled = false;
+
+/**
+ * pdfmake reads fonts by name from its in-memory file system; we put the shipped DejaVu fonts
+ * there and forbid every other file and URL, so nothing in a report (a hostile host name, a
+ * banner) can make pdfmake read the disk or the network.
+ */
+function installFonts(): void {
+  if (fontsInstalled) return;
+  const fonts = loadFonts();
+  const vfs = (pdfmake as unknown as { virtualfs: VirtualFs }).virtualfs;
+  for (const [style, data] of Object.entries(fonts)) vfs.writeFileSync(`pa-${style}.ttf`, data);
+  pdfmake.setFonts({
+    [FONT]: {
+      normal: 'pa-normal.ttf',
+      bold: 'pa-bold.ttf',
+      italics: 'pa-italics.ttf',
+      bolditalics: 'pa-bolditalics.ttf',
+    },
+  });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy(() => false);
+  fontsInstalled = true;
+}
+
+type Say = (text: LocalizedText) => string;
+
+function sayFor(lang: Language): Say {
+  return (text) => text[lang];
+}
+
+function severityLabel(severity: Severity | null | undefined, say: Say): string {
+  return severity ? say(SEVERITY_LABEL[severity]) : '—';
+}
+
+/** A coloured severity pill: vector shapes only, readable in greyscale thanks to the label. */
+function severityCell(severity: Severity | undefined, say: Say): TableCell {
+  if (!severity) return { text: '—', color: MUTED };
+  return {
+    text: say(SEVERITY_LABEL[severity]),
+    bold: true,
+    color: severity === 'medium' ? INK : '#ffffff',
+    fillColor: SEVERITY_COLOR[severity],
+    alignment: 'center',
+  };
+}
+
+function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
+  return {
+    stack: [
+      { text, style: 'h1' },
+      {
+        canvas: [
+          { type: 'line', x1: 0, y1: 2, x2: PAGE_WIDTH, y2: 2, lineWidth: 1.5, lineColor: ACCENT },
+        ],
+        margin: [0, 0, 0, 10],
+      },
+    ],
+    ...(options.pageBreak ? { pageBreak: 'before' as const } : {}),
+  };
+}
+
+function hostTitle(host: ReportHost): string {
+  return host.hostname ? `${host.address} — ${host.hostname}` : host.address;
+}
+
+function portLabel(p: Pick<ReportPort, 'port' | 'protocol'>): string {
+  return `${p.port}/${p.protocol}`;
+}
+
+const tableLayout = {
+  hLineWidth: (i: number) => (i === 1 ? 1 : 0.5),
+  vLineWidth: () => 0,
+  hLineColor: () => RULE,
+  paddingLeft: () => 4,
+  paddingRight: () => 4,
+  paddingTop: () => 3,
+  paddingBottom: () => 3,
+};
+
+function factsTable(rows: [string, string][]): Content {
+  return {
+    table: {
+      widths: [150, '*'],
+      body: rows.map(([label, value]) => [
+        { text: label, color: MUTED },
+        { text: value, bold: true },
+      ]),
+    },
+    layout: {
+      hLineWidth: () => 0.5,
+      vLineWidth: () => 0,
+      hLineColor: () => RULE,
+      paddingTop: () => 5,
+      paddingBottom: () => 5,
+    },
+  };
+}
+
+function tile(value: string, label: string, color: string): Content {
+  return {
+    table: {
+      widths: ['*'],
+      body: [
+        [{ text: value, fontSize: 22, bold: true, color: '#ffffff', margin: [8, 6, 8, 0] }],
+        [{ text: label, fontSize: 9, color: '#ffffff', margin: [8, 0, 8, 8] }],
+      ],
+    },
+    layout: {
+      hLineWidth: () => 0,
+      vLineWidth: () => 0,
+      fillColor: () => color,
+    },
+  };
+}
+
+function cover(model: ReportModel, lang: Language, say: Say): Content[] {
+  const { scan } = model;
+  const urgent = model.counts.critical + model.counts.high;
+  const t = (fr: string, en: string) => say({ fr, en });
+  const content: Content[] = [
+    {
+      table: {
+        widths: ['*'],
+        body: [
+          [
+            {
+              stack: [
+                {
+                  text: APP_NAME.toUpperCase(),
+                  fontSize: 10,
+                  color: '#a9c4e4',
+                  characterSpacing: 2,
+                },
+                {
+                  text: t('Rapport d’audit des ports réseau', 'Network port audit report'),
+                  fontSize: 26,
+                  bold: true,
+                  color: '#ffffff',
+                  margin: [0, 6, 0, 6],
+                },
+                { text: model.pcName, fontSize: 14, color: '#dbe7f5' },
+              ],
+              margin: [18, 22, 18, 22],
+            },
+          ],
+        ],
+      },
+      layout: { hLineWidth: () => 0, vLineWidth: () => 0, fillColor: () => ACCENT },
+      margin: [0, 0, 0, 24],
+    },
+    factsTable([
+      [t('Date et heure', 'Date and time'), formatDateTime(scan.startedAt, lang)],
+      [t('Nom de ce PC', 'This PC’s name'), model.pcName],
+      [t('Cibles analysées', 'Scanned targets'), scan.request.targets],
+      [t('Ports analysés', 'Scanned ports'), scan.request.ports],
+      [t('Durée de l’analyse', 'Scan duration'), formatDuration(model.durationMs, lang)],
+      [
+        t('Adresses', 'Addresses'),
+        t(
+          `${scan.addresses} analysée(s), ${model.hostsUp} active(s)`,
+          `${scan.addresses} scanned, ${model.hostsUp} up`,
+        ),
+      ],
+      [t('Langue du rapport', 'Report language'), lang === 'fr' ? 'Français' : 'English'],
+      [t('Produit par', 'Produced by'), `${APP_NAME} ${APP_VERSION}`],
+    ]),
+    {
+      columns: [
+        tile(String(model.hostsUp), t('appareils actifs', 'devices up'), ACCENT),
+        tile(String(model.openPorts), t('ports ouverts', 'open ports'), '#37597d'),
+        model.assessed
+          ? tile(
+              String(urgent),
+              t('ports critiques ou élevés', 'critical or high ports'),
+              urgent > 0 ? SEVERITY_COLOR.critical : SEVERITY_COLOR.low,
+            )
+          : tile('—', t('gravité non évaluée', 'severity not assessed'), SEVERITY_COLOR.info),
+      ],
+      columnGap: 10,
+      margin: [0, 28, 0, 0],
+    },
+  ];
+  if (scan.cancelled) {
+    content.push({
+      text: t(
+        'Analyse annulée avant la fin : ce rapport ne contient que les résultats partiels.',
+        'Scan cancelled before the end: this report holds partial results only.',
+      ),
+      color: SEVERITY_COLOR.critical,
+      bold: true,
+      margin: [0, 18, 0, 0],
+    });
+  }
+  for (const note of scan.notes)
+    content.push({ text: `• ${note}`, color: MUTED, margin: [0, 6, 0, 0] });
+  return content;
+}
+
+/** Horizontal bars, one per severity, drawn with pdfmake canvas rectangles. */
+function severityChart(model: ReportModel, say: Say): Content {
+  const max = Math.max(1, ...SEVERITIES.map((s) => model.counts[s]));
+  const barWidth = 300;
+  return {
+    table: {
+      widths: [80, barWidth, '*'],
+      body: SEVERITIES.map((s) => [
+        { text: say(SEVERITY_LABEL[s]), bold: true, color: INK },
+        {
+          canvas: [
+            { type: 'rect', x: 0, y: 1, w: barWidth, h: 12, r: 2, color: '#eef1f5' },
+            ...(model.counts[s] > 0
+              ? [
+                  {
+                    type: 'rect' as const,
+                    x: 0,
+                    y: 1,
+                    w: Math.max(3, (model.counts[s] / max) * barWidth),
+                    h: 12,
+                    r: 2,
+                    color: SEVERITY_COLOR[s],
+                  },
+                ]
+              : []),
+          ],
+        },
+        { text: String(model.counts[s]), bold: true },
+      ]),
+    },
+    layout: 'noBorders',
+    margin: [0, 0, 0, 14],
+  };
+}
+
+function findingSentence(f: Finding, say: Say): string {
+  const where = f.host.hostname ? `${f.host.address} (${f.host.hostname})` : f.host.address;
+  const service = f.port.service ? ` (${f.port.service})` : '';
+  const port = `${portLabel(f.port)}${service}`;
+  if (!f.port.severity) {
+    return say({
+      fr: `${where} : le port ${port} est ouvert ; sa gravité n’a pas été évaluée.`,
+      en: `${where}: port ${port} is open; its severity was not assessed.`,
+    });
+  }
+  const why = f.port.reasons[0] ? say(f.port.reasons[0]) : '';
+  const sev = say(SEVERITY_LABEL[f.port.severity]).toLowerCase();
+  return say({
+    fr: `${where} : port ${port}, gravité ${sev}${why ? ` — ${why}` : '.'}`,
+    en: `${where}: port ${port}, ${sev} severity${why ? ` — ${why}` : '.'}`,
+  });
+}
+
+function summary(model: ReportModel, say: Say): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const content: Content[] = [heading(t('Synthèse', 'Summary'), { pageBreak: true })];
+  if (model.assessed) {
+    content.push(
+      { text: t('Ports ouverts par gravité', 'Open ports by severity'), style: 'h2' },
+      severityChart(model, say),
+    );
+  } else {
+    content.push({
+      text: t(
+        'Ce rapport ne contient pas d’évaluation des risques : les ports ouverts sont listés sans gravité.',
+        'This report holds no risk assessment: open ports are listed without a severity.',
+      ),
+      color: MUTED,
+      margin: [0, 0, 0, 12],
+    });
+  }
+  const top = model.findings.slice(0, 5);
+  content.push({ text: t('Les constats les plus urgents', 'Most urgent findings'), style: 'h2' });
+  if (top.length === 0) {
+    content.push({
+      text: t('Aucun port ouvert n’a été trouvé.', 'No open port was found.'),
+      margin: [0, 0, 0, 12],
+    });
+  } else {
+    content.push({
+      ol: top.map((f) => ({
+        text: [
+          ...(f.port.severity
+            ? [
+                {
+                  text: `${severityLabel(f.port.severity, say)}  `,
+                  bold: true,
+                  color: SEVERITY_COLOR[f.port.severity],
+                },
+              ]
+            : []),
+          { text: findingSentence(f, say) },
+        ],
+        margin: [0, 0, 0, 5] as [number, number, number, number],
+      })),
+      margin: [0, 0, 0, 14],
+    });
+  }
+  content.push({ text: t('Appareils', 'Devices'), style: 'h2' });
+  if (model.hosts.length === 0) {
+    content.push({ text: t('Aucun appareil actif.', 'No device up.') });
+  } else {
+    content.push({
+      table: {
+        headerRows: 1,
+        widths: ['*', 60, 80],
+        body: [
+          [
+            { text: t('Adresse', 'Address'), style: 'th' },
+            { text: t('Ports ouverts', 'Open ports'), style: 'th' },
+            { text: t('Pire gravité', 'Worst severity'), style: 'th' },
+          ],
+          ...model.hosts.map((h): TableCell[] => [
+            {
+              text: [
+                { text: hostTitle(h) },
+                ...(h.isLocal
+                  ? [{ text: `  ${t('ce PC', 'this PC')}`, color: ACCENT, bold: true }]
+                  : []),
+              ],
+            },
+            { text: String(h.openCount), alignment: 'right' },
+            severityCell(h.worst ?? undefined, say),
+          ]),
+        ],
+      },
+      layout: tableLayout,
+      fontSize: 9,
+    });
+  }
+  return content;
+}
+
+function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const open = host.ports.filter((p) => p.state === 'open');
+  const others = host.ports.filter((p) => p.state !== 'open');
+  const meta: string[] = [];
+  if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
+  if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
+  meta.push(
+    host.status === 'up'
+      ? t(`actif (${host.hostReason})`, `up (${host.hostReason})`)
+      : t(`inactif (${host.hostReason})`, `down (${host.hostReason})`),
+  );
+  const hiddenParts = (['closed', 'filtered', 'open'] as const)
+    .filter((s) => host.hidden[s] > 0)
+    .map(
+      (s) =>
+        `${host.hidden[s]} ${say(STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
+    );
+  if (hiddenParts.length > 0)
+    meta.push(t(`non listés : ${hiddenParts.join(', ')}`, `not listed: ${hiddenParts.join(', ')}`));
+
+  const content: Content[] = [
+    {
+      columns: [
+        { text: hostTitle(host), style: 'h2', width: '*' },
+        host.worst
+          ? {
+              width: 90,
+              table: { widths: ['*'], body: [[severityCell(host.worst, say)]] },
+              layout: 'noBorders',
+              fontSize: 9,
+            }
+          : { width: 90, text: '' },
+      ],
+      margin: [0, 10, 0, 0],
+    },
+    { text: meta.join('  ·  '), color: MUTED, fontSize: 8.5, margin: [0, 0, 0, 6] },
+  ];
+  if (open.length === 0) {
+    content.push({ text: t('Aucun port ouvert.', 'No open port.'), margin: [0, 0, 0, 6] });
+  } else {
+    const withProgram = host.isLocal;
+    const head: TableCell[] = [
+      { text: 'Port', style: 'th' },
+      { text: t('Protocole', 'Protocol'), style: 'th' },
+      { text: 'Service', style: 'th' },
+      ...(withProgram ? [{ text: t('Programme', 'Program'), style: 'th' }] : []),
+      { text: t('Gravité', 'Severity'), style: 'th' },
+      { text: t('Raison', 'Reason'), style: 'th' },
+    ];
+    const rows = open.map((p): TableCell[] => [
+      { text: String(p.port), bold: true },
+      p.protocol.toUpperCase(),
+      p.service || '—',
+      ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
+      severityCell(p.severity, say),
+      {
+        text:
+          p.reasons.length > 0
+            ? p.reasons.map((r) => say(r)).join(' ')
+            : say(PORT_REASON_LABEL[p.reason]),
+        fontSize: 8,
+      },
+    ]);
+    content.push({
+      table: {
+        headerRows: 1,
+        widths: withProgram ? [32, 48, 58, 72, 52, '*'] : [32, 48, 70, 52, '*'],
+        body: [head, ...rows],
+      },
+      layout: tableLayout,
+      fontSize: 8.5,
+      margin: [0, 0, 0, 6],
+    });
+  }
+  if (others.length > 0) {
+    content.push({
+      text: `${t('Autres ports listés', 'Other listed ports')} : ${others
+        .map(
+          (p) =>
+            `${portLabel(p)} ${say(STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
+        )
+        .join(', ')}`,
+      fontSize: 8.5,
+      color: MUTED,
+      margin: [0, 0, 0, 6],
+    });
+  }
+  const advised = open.filter((p) => p.advice && p.severity && p.severity !== 'info');
+  if (advised.length > 0) {
+    content.push({ text: t('Que faire', 'What to do'), style: 'h3' });
+    for (const p of advised) {
+      content.push({
+        stack: [
+          {
+            text: [
+              { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
+              { text: say(p.advice!) },
+            ],
+          },
+          ...(p.references.length > 0
+            ? [
+                {
+                  text: [
+                    { text: `${t('Références', 'References')} : `, color: MUTED },
+                    ...p.references.flatMap((r, i) => [
+                      ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
+                      r.url
+                        ? { text: r.label, link: r.url, color: '#1565c0' }
+                        : { text: r.label, color: MUTED },
+                    ]),
+                  ],
+                  fontSize: 7.5,
+                  margin: [0, 1, 0, 0] as [number, number, number, number],
+                },
+              ]
+            : []),
+        ],
+        fontSize: 9,
+        margin: [0, 0, 0, 5],
+      });
+    }
+  }
+  return content;
+}
+
+function ruleVerified(rule: FirewallRule, say: Say): TableCell {
+  if (rule.present === true)
+    return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
+  if (rule.present === false)
+    return { text: say({ fr: 'non', en: 'no' }), color: SEVERITY_COLOR.critical, bold: true };
+  return { text: say({ fr: 'inconnu', en: 'unknown' }), color: MUTED };
+}
+
+const RULE_STATE: Record<FirewallRule['state'], LocalizedText> = {
+  'pending-add': { fr: 'en cours d’ajout', en: 'being added' },
+  active: { fr: 'active', en: 'active' },
+  'pending-remove': { fr: 'en cours de retrait', en: 'being removed' },
+  removed: { fr: 'retirée', en: 'removed' },
+  failed: { fr: 'échec', en: 'failed' },
+};
+
+function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const content: Content[] = [heading(t('Pare-feu', 'Firewall'), { pageBreak: true })];
+  const rules = model.firewallRules;
+  if (!rules) {
+    content.push({
+      text: t(
+        'La liste des règles de pare-feu n’a pas été jointe à ce rapport.',
+        'The list of firewall rules was not included in this report.',
+      ),
+      color: MUTED,
+    });
+    return content;
+  }
+  if (rules.length === 0) {
+    content.push({
+      text: t(
+        `${APP_NAME} n’a créé aucune règle de pare-feu sur ce PC.`,
+        `${APP_NAME} created no firewall rule on this PC.`,
+      ),
+    });
+    return content;
+  }
+  content.push({
+    text: t(
+      `Règles de blocage créées par ${APP_NAME} sur ce PC, et si elles ont été retrouvées dans le pare-feu à la dernière vérification.`,
+      `Blocking rules ${APP_NAME} created on this PC, and whether they were found in the firewall at the last check.`,
+    ),
+    margin: [0, 0, 0, 8],
+  });
+  content.push({
+    table: {
+      headerRows: 1,
+      widths: [60, 50, 55, '*', 110, 45],
+      body: [
+        [
+          { text: 'Port', style: 'th' },
+          { text: t('Sens', 'Direction'), style: 'th' },
+          { text: t('État', 'State'), style: 'th' },
+          { text: t('Portée', 'Scope'), style: 'th' },
+          { text: t('Date', 'Date'), style: 'th' },
+          { text: t('Vérifiée', 'Verified'), style: 'th' },
+        ],
+        ...rules.map((r): TableCell[] => [
+          {
+            text: `${r.portFrom === r.portTo ? r.portFrom : `${r.portFrom}-${r.portTo}`}/${r.protocol}`,
+            bold: true,
+          },
+          r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
+          say(RULE_STATE[r.state]),
+          r.remote.length > 0 ? r.remote.join(', ') : t('toute adresse', 'any address'),
+          formatDateTime(r.createdAt, lang),
+          ruleVerified(r, say),
+        ]),
+      ],
+    },
+    layout: tableLayout,
+    fontSize: 8.5,
+  });
+  return content;
+}
+
+function methodSection(model: ReportModel, say: Say): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
+  const content: Content[] = [
+    heading(t('Méthode', 'Method'), { pageBreak: true }),
+    p(
+      `Chaque port a été testé par une connexion TCP complète depuis ce PC (« TCP connect », comme nmap -sT), sans privilège particulier et sans envoyer de données au service. Un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse.`,
+      `Each port was tested with a full TCP connection from this PC (“TCP connect”, like nmap -sT), without special privileges and without sending data to the service. A port is open when the connection is accepted, closed when the device refuses it.`,
+    ),
+    p(
+      `Un port est dit filtré quand rien ne répond avant la fin du délai d’attente, ou quand un routeur ou un pare-feu renvoie un refus administratif : un pare-feu bloque alors l’accès, ce qui ne dit pas si un service écoute derrière. Le délai d’attente s’adapte au temps de réponse mesuré de chaque appareil, et un port sans réponse est réessayé avant d’être déclaré filtré.`,
+      `A port is called filtered when nothing answers before the timeout, or when a router or firewall sends back an administrative refusal: a firewall then blocks access, which says nothing about whether a service listens behind it. The timeout adapts to each device’s measured response time, and a silent port is retried before it is declared filtered.`,
+    ),
+    p(
+      model.scan.request.skipDiscovery
+        ? `La découverte des appareils a été désactivée : chaque adresse demandée a été analysée comme si elle était active.`
+        : `Avant l’analyse des ports, chaque adresse a été sondée pour savoir si un appareil y répond ; seules les adresses actives ont été analysées en détail.`,
+      model.scan.request.skipDiscovery
+        ? `Device discovery was turned off: every requested address was scanned as if it were up.`
+        : `Before the port scan, each address was probed to learn whether a device answers there; only addresses that were up were scanned in detail.`,
+    ),
+    p(
+      `Les résultats valent pour le moment de l’analyse et vus depuis ce PC : un port fermé ici peut être ouvert vu d’un autre réseau. Seuls les ports TCP ont été analysés.`,
+      `Results hold for the time of the scan and as seen from this PC: a port closed from here may be open from another network. Only TCP ports were scanned.`,
+    ),
+  ];
+  if (model.assessed) {
+    content.push(
+      p(
+        `La gravité de chaque port ouvert vient d’une base de connaissances des services à risque, ajustée selon le contexte : appareil (ce PC ou un autre), interface d’écoute, programme propriétaire du port et bannière renvoyée par le service. Chaque raison listée dans le tableau correspond à une règle appliquée.`,
+        `Each open port’s severity comes from a knowledge base of risky services, adjusted for context: device (this PC or another), listening interface, program owning the port and the banner the service sent. Each reason listed in the table is one rule that applied.`,
+      ),
+    );
+    if (!model.programsComplete) {
+      content.push(
+        p(
+          `Certains ports de ce PC n’ont pas pu être reliés à leur programme (droits d’administrateur nécessaires).`,
+          `Some ports of this PC could not be tied to their program (administrator rights needed).`,
+        ),
+      );
+    }
+  }
+  content.push({
+    table: {
+      headerRows: 1,
+      widths: [100, '*'],
+      body: [
+        [
+          { text: t('Raison', 'Reason'), style: 'th' },
+          { text: t('Signification', 'Meaning'), style: 'th' },
+        ],
+        ...Object.entries(PORT_REASON_LABEL).map(([code, text]): TableCell[] => [
+          { text: code, bold: true },
+          say(text),
+        ]),
+      ],
+    },
+    layout: tableLayout,
+    fontSize: 8.5,
+    margin: [0, 6, 0, 0],
+  });
+  return content;
+}
+
+/** The whole document definition; exported so tests can inspect it without rendering. */
+export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefinitions {
+  const say = sayFor(lang);
+  const t = (fr: string, en: string) => say({ fr, en });
+  const title = t('Rapport d’audit des ports réseau', 'Network port audit report');
+  const date = formatDateTime(model.scan.startedAt, lang);
+  const hosts: Content[] = [
+    heading(t('Détail par appareil', 'Details by device'), { pageBreak: true }),
+  ];
+  if (model.hosts.length === 0) hosts.push({ text: t('Aucun appareil actif.', 'No device up.') });
+  for (const host of model.hosts) hosts.push(...hostSection(host, lang, say));
+  return {
+    pageSize: 'A4',
+    pageMargins: [40, 48, 40, 52],
+    info: {
+      title: `${title} — ${model.pcName}`,
+      author: APP_NAME,
+      subject: `${model.scan.request.targets} · ${model.scan.request.ports}`,
+      creator: `${APP_NAME} ${APP_VERSION}`,
+      producer: `${APP_NAME} ${APP_VERSION}`,
+    },
+    language: lang === 'fr' ? 'fr-FR' : 'en-GB',
+    defaultStyle: { font: FONT, fontSize: 10, color: INK, lineHeight: 1.15 },
+    styles: {
+      h1: { fontSize: 18, bold: true, color: ACCENT },
+      h2: { fontSize: 12.5, bold: true, color: INK, margin: [0, 6, 0, 6] },
+      h3: { fontSize: 10, bold: true, color: ACCENT, margin: [0, 4, 0, 4] },
+      th: { bold: true, color: MUTED, fontSize: 8 },
+    },
+    footer: (currentPage: number, pageCount: number): Content => ({
+      columns: [
+        { text: `${APP_NAME} — ${title} — ${model.pcName} — ${date}`, width: '*' },
+        {
+          text: t(`Page ${currentPage} sur ${pageCount}`, `Page ${currentPage} of ${pageCount}`),
+          width: 90,
+          alignment: 'right',
+        },
+      ],
+      fontSize: 7.5,
+      color: MUTED,
+      margin: [40, 18, 40, 0],
+    }),
+    content: [
+      ...cover(model, lang, say),
+      ...summary(model, say),
+      ...hosts,
+      ...firewallSection(model, lang, say),
+      ...methodSection(model, say),
+    ],
+  };
+}
+
+export async function renderPdf(model: ReportModel, lang: Language): Promise<Buffer> {
+  installFonts();
+  const doc = pdfmake.createPdf(pdfDefinition(model, lang));
+  const out = (await doc.getBuffer()) as unknown as Buffer | Uint8Array;
+  return Buffer.isBuffer(out) ? out : Buffer.from(out);
+}

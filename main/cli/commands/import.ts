@@ -1,0 +1,84 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { riskHandlers } from '../../../app/api/risk-handlers.js';
+import { localAddresses } from '../../../app/api/report-handlers.js';
+import { fail } from '../../../app/errors.js';
+import { SEVERITY_LABEL } from '../../../app/report/labels.js';
+import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { formatScanResult } from '../format.js';
+import { serviceName } from '../services.js';
+
+const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('import')
+    .description(
+      ctx.say({
+        fr: 'lit un résultat XML de nmap (nmap -oX) et montre ses ports à risque',
+        en: 'reads an nmap XML result (nmap -oX) and shows its risky ports',
+      }),
+    )
+    .argument(
+      '<nmap-xml>',
+      ctx.say({ fr: 'fichier écrit par nmap -oX', en: 'file written by nmap -oX' }),
+    )
+    .option(
+      '--json <file>',
+      ctx.say({
+        fr: 'écrit le résultat au format JSON de Port Auditor (relu par « report »)',
+        en: 'writes the result as Port Auditor JSON (read back by “report”)',
+      }),
+    )
+    .action(async (file: string, options: { json?: string }) => {
+      let xml: string;
+      try {
+        xml = await readFile(file, 'utf8');
+      } catch (error) {
+        const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+        fail(
+          'cli.import-read',
+          {
+            fr: `Impossible de lire « ${file} » (${detail}).`,
+            en: `Cannot read “${file}” (${detail}).`,
+          },
+          { file, detail },
+        );
+      }
+      const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
+      ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName));
+      const assessment = await riskHandlers()['risk.assess'](
+        { hosts: scan.hosts },
+        { emit: () => {} },
+      );
+      const flagged = assessment.hosts.flatMap((h) =>
+        h.ports
+          .filter((p) => p.severity !== 'info')
+          .map(
+            (p) =>
+              `  ${SEVERITY_LABEL[p.severity][ctx.language].padEnd(9)} ${h.address} ${p.port}/${p.protocol} ${p.service} — ${p.reasons[0]?.text[ctx.language] ?? ''}`,
+          ),
+      );
+      if (flagged.length > 0) {
+        ctx.stdout.write(
+          `\n${ctx.say({ fr: 'Ports à risque :', en: 'Risky ports:' })}\n${flagged.join('\n')}\n`,
+        );
+      }
+      if (options.json) {
+        try {
+          await writeFile(options.json, `${JSON.stringify(scan, null, 2)}\n`, 'utf8');
+        } catch (error) {
+          const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+          fail(
+            'cli.json-path',
+            {
+              fr: `Impossible d’écrire le fichier JSON « ${options.json} » (${detail}).`,
+              en: `Cannot write the JSON file “${options.json}” (${detail}).`,
+            },
+            { file: options.json, detail },
+          );
+        }
+      }
+    });
+};
+
+export default importCommand;

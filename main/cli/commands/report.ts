@@ -1,0 +1,261 @@
+import { constants } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { riskHandlers } from '../../../app/api/risk-handlers.js';
+import { localAddresses } from '../../../app/api/report-handlers.js';
+import {
+  Language,
+  ReportFormat,
+  ReportInput,
+  ScanResult,
+  type RiskAssessResult,
+} from '../../../app/contract/index.js';
+import { AppFailure, fail } from '../../../app/errors.js';
+import { openFirewallService } from '../../../app/firewall/format.js';
+import { exportReport } from '../../../app/report/export.js';
+import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
+import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
+import type { CliCommand, CliContext } from '../context.js';
+
+const EXTENSION_FORMAT: Record<string, ReportFormat> = {
+  '.pdf': 'pdf',
+  '.json': 'json',
+  '.csv': 'csv',
+  '.xml': 'nmap-xml',
+};
+
+/**
+ * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
+ * inputs), or an nmap XML file.
+ */
+export async function readReportSource(file: string): Promise<ReportInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+    fail(
+      'cli.report-read',
+      {
+        fr: `Impossible de lire « ${file} » (${detail}).`,
+        en: `Cannot read “${file}” (${detail}).`,
+      },
+      { file, detail },
+    );
+  }
+  if (text.trimStart().startsWith('<')) {
+    const imported = importNmapXml(text, { localAddresses: localAddresses() });
+    return { scan: imported.scan, macAddresses: imported.macAddresses };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    fail(
+      'cli.report-not-json',
+      {
+        fr: `« ${file} » n’est ni du JSON ni du XML nmap. Donnez le fichier écrit par « port-auditor scan … --json FICHIER ».`,
+        en: `“${file}” is neither JSON nor nmap XML. Give the file written by “port-auditor scan … --json FILE”.`,
+      },
+      { file },
+    );
+  }
+  const wrapped =
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { format?: unknown }).format === REPORT_JSON_FORMAT;
+  const candidate = wrapped
+    ? Object.fromEntries(
+        Object.entries(data as Record<string, unknown>).filter(
+          ([key, value]) =>
+            ['scan', 'assessment', 'firewallRules', 'macAddresses', 'pcName'].includes(key) &&
+            value !== null,
+        ),
+      )
+    : { scan: data };
+  const parsed = ReportInput.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(racine)';
+    fail(
+      'cli.report-invalid-scan',
+      {
+        fr: `« ${file} » n’est pas un résultat d’analyse valide (${where} : ${issue?.message ?? ''}).`,
+        en: `“${file}” is not a valid scan result (${where}: ${issue?.message ?? ''}).`,
+      },
+      { file, path: where },
+    );
+  }
+  return parsed.data;
+}
+
+/** Adds what this PC can tell: verdicts (with its listeners) and the firewall rules it created. */
+export async function completeReportInput(
+  input: ReportInput,
+  ctx: CliContext,
+): Promise<ReportInput & { pcName: string }> {
+  let assessment: RiskAssessResult | undefined = input.assessment;
+  if (!assessment) {
+    assessment = await riskHandlers()['risk.assess'](
+      { hosts: input.scan.hosts },
+      { emit: () => {} },
+    );
+  }
+  let firewallRules = input.firewallRules;
+  if (!firewallRules) {
+    try {
+      const service = await openFirewallService(() => {});
+      try {
+        firewallRules = (await service.list()).rules;
+      } finally {
+        service.close();
+      }
+    } catch (error) {
+      const detail =
+        error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
+      ctx.stderr.write(
+        `${ctx.say({
+          fr: `Règles de pare-feu non jointes au rapport : ${detail}`,
+          en: `Firewall rules left out of the report: ${detail}`,
+        })}\n`,
+      );
+    }
+  }
+  return {
+    ...input,
+    assessment,
+    ...(firewallRules ? { firewallRules } : {}),
+    pcName: input.pcName ?? os.hostname(),
+  };
+}
+
+export function formatFor(output: string, explicit: string | undefined): ReportFormat {
+  if (explicit !== undefined) {
+    const parsed = ReportFormat.safeParse(explicit);
+    if (!parsed.success) {
+      fail(
+        'cli.report-format',
+        {
+          fr: `Format de rapport inconnu « ${explicit} » : choisissez pdf, json, csv ou nmap-xml.`,
+          en: `Unknown report format “${explicit}”: choose pdf, json, csv or nmap-xml.`,
+        },
+        { format: explicit },
+      );
+    }
+    return parsed.data;
+  }
+  return EXTENSION_FORMAT[path.extname(output).toLowerCase()] ?? 'pdf';
+}
+
+export function languageFor(explicit: string | undefined, ctx: CliContext): Language {
+  if (explicit === undefined) return ctx.language;
+  const parsed = Language.safeParse(explicit.toLowerCase());
+  if (!parsed.success) {
+    fail(
+      'cli.report-lang',
+      {
+        fr: `Langue inconnue « ${explicit} » : choisissez fr ou en.`,
+        en: `Unknown language “${explicit}”: choose fr or en.`,
+      },
+      { lang: explicit },
+    );
+  }
+  return parsed.data;
+}
+
+/** Refuses an unwritable report path before a scan runs rather than failing after it. */
+export async function checkReportPath(file: string): Promise<string> {
+  const target = path.resolve(file);
+  try {
+    await access(path.dirname(target), constants.W_OK);
+  } catch {
+    fail(
+      'cli.report-path',
+      {
+        fr: `Impossible d’écrire le rapport « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
+        en: `Cannot write the report “${file}”: its folder does not exist or is not writable.`,
+      },
+      { file },
+    );
+  }
+  return target;
+}
+
+/** Builds the report and writes it; used by `report` and by `scan --report`. */
+export async function writeReport(
+  scan: ScanResult,
+  output: string,
+  format: ReportFormat,
+  lang: Language,
+  ctx: CliContext,
+  extra: Omit<ReportInput, 'scan'> = {},
+): Promise<void> {
+  // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
+  const input =
+    format === 'nmap-xml'
+      ? { ...extra, scan, pcName: extra.pcName ?? os.hostname() }
+      : await completeReportInput({ ...extra, scan }, ctx);
+  const file = await exportReport(format, lang, input);
+  try {
+    await writeFile(output, file.data);
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+    fail(
+      'cli.report-write',
+      {
+        fr: `Impossible d’écrire le rapport « ${output} » (${detail}).`,
+        en: `Cannot write the report “${output}” (${detail}).`,
+      },
+      { file: output, detail },
+    );
+  }
+  ctx.stderr.write(
+    `${ctx.say({ fr: `Rapport écrit : ${output}`, en: `Report written: ${output}` })}\n`,
+  );
+}
+
+interface ReportOptions {
+  format?: string;
+  lang?: string;
+  output: string;
+}
+
+const report: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('report')
+    .description(
+      ctx.say({
+        fr: 'fait un rapport (PDF, JSON, CSV ou XML nmap) d’une analyse enregistrée',
+        en: 'makes a report (PDF, JSON, CSV or nmap XML) of a saved scan',
+      }),
+    )
+    .argument(
+      '<scan-file>',
+      ctx.say({
+        fr: 'fichier écrit par « scan --json », rapport JSON, ou XML de nmap',
+        en: 'file written by “scan --json”, a JSON report, or nmap XML',
+      }),
+    )
+    .requiredOption('-o, --output <file>', ctx.say({ fr: 'fichier à écrire', en: 'file to write' }))
+    .option(
+      '-f, --format <format>',
+      ctx.say({
+        fr: 'pdf, json, csv ou nmap-xml (par défaut : selon l’extension de -o)',
+        en: 'pdf, json, csv or nmap-xml (default: from the -o extension)',
+      }),
+    )
+    .option(
+      '--lang <lang>',
+      ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
+    )
+    .action(async (scanFile: string, options: ReportOptions) => {
+      const format = formatFor(options.output, options.format);
+      const lang = languageFor(options.lang, ctx);
+      const { scan, ...extra } = await readReportSource(scanFile);
+      await writeReport(scan, options.output, format, lang, ctx, extra);
+    });
+};
+
+export default report;
