@@ -11,6 +11,7 @@ import type { PortAssessment } from '../../../app/contract/risk';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
 import { pick } from './severity';
+import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
 
 /** One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside. */
 export function PortVerdict({ address, port }: { address: string; port: PortAssessment }) {
@@ -98,6 +99,7 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
               {pick(port.advice, lang)}
             </Typography>
           </Box>
+          <FlaggedPortBlock address={address} port={port} />
           <Box
             sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1 }}
             data-testid="verdict-facts"
