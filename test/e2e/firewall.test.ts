@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { AppShell } from './pages/app-shell.js';
+import { BlockWizard, RulesPage } from './pages/firewall.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+/**
+ * Block this port through the UI, for real: the web host runs in the e2e lab namespace (this "PC"),
+ * so its backend edits that namespace's nftables; a peer namespace made here plays a device on the
+ * network and a client of this PC. Outbound: scan → block → the wizard's rescan shows filtered →
+ * undo on the Rules page → open. Inbound on this PC: the wizard explains loopback and the peer sees
+ * the port filtered until "Tout annuler".
+ */
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const PC_ADDR = '10.77.251.1';
+const PEER_ADDR = '10.77.251.2';
+const DEVICE_PORT = 23;
+const PC_PORT = 3389;
+const exec = promisify(execFile);
+
+const PROBE = `
+const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const s = net.connect({ host, port: Number(port) });
+const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
+s.setTimeout(1500, () => done('filtered'));
+s.on('connect', () => done('open'));
+s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : e.code === 'EPERM' ? 'filtered' : 'error:' + e.code));
+`;
+
+async function probeFromHere(host: string, port: number): Promise<string> {
+  const { stdout } = await exec(process.execPath, ['-e', PROBE, host, String(port)]);
+  return stdout.trim();
+}
+
+describe('Block this port, through the UI, verified for real', () => {
+  const lab = new NetnsLab();
+  const peer = uniqueName('fw', 'e2e');
+  const hostLink = `pafw${process.pid % 100000}`;
+  let dataDir = '';
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let server: net.Server | undefined;
+
+  async function probeFromPeer(port: number): Promise<string> {
+    return (
+      await execIn(peer, process.execPath, ['-e', PROBE, PC_ADDR, String(port)])
+    ).stdout.trim();
+  }
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-'));
+    lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    await lab.namespace(peer);
+    lab.rootLink(hostLink);
+    await run('ip', [
+      'link',
+      'add',
+      hostLink,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      peer,
+    ]);
+    await ip(undefined, ['addr', 'add', `${PC_ADDR}/24`, 'dev', hostLink]);
+    await ip(undefined, ['link', 'set', hostLink, 'up']);
+    await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
+    await ip(peer, ['link', 'set', 'eth0', 'up']);
+    const device = lab.spawn(peer, process.execPath, [
+      '-e',
+      `require('node:net').createServer((s) => s.end()).listen(${DEVICE_PORT}, '0.0.0.0', () => console.log('ready'))`,
+    ]);
+    await new Promise<void>((resolve) => device.stdout?.once('data', () => resolve()));
+    server = net.createServer((s) => s.end());
+    await new Promise<void>((resolve) => server?.listen(PC_PORT, '0.0.0.0', resolve));
+
+    host = await startBuiltWebHost({
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await browser.page.screenshot({
+        path: path.join(ARTIFACTS, `failure-${name}.png`),
+        fullPage: true,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // The app's table lives in this lab namespace; leave it as the suite found it.
+    await run('nft', ['delete', 'table', 'inet', 'port_auditor']).catch(() => undefined);
+    await lab.teardown();
+  });
+
+  test('outbound block of a device port: rescan shows open → filtered, Undo reopens it', async () => {
+    expect(await probeFromHere(PEER_ADDR, DEVICE_PORT)).toBe('open');
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: PEER_ADDR });
+    await scanner.choosePorts({ custom: String(DEVICE_PORT) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+
+    const wizard = await BlockWizard.openFromVerdict(shell, PEER_ADDR, DEVICE_PORT);
+    await expect(wizard.direction('out').isChecked()).resolves.toBe(true);
+    await expect(wizard.remote.inputValue()).resolves.toBe(PEER_ADDR);
+    await wizard.next();
+    await wizard.commands.first().waitFor();
+    const command = await wizard.commands.first().innerText();
+    expect(command).toContain('nft -j -e -a -f -');
+    expect(command).toContain(`"right":${DEVICE_PORT}`);
+    expect(command).toContain(`"field":"daddr"}},"right":"${PEER_ADDR}"`);
+    await wizard.next();
+    await wizard.apply();
+    await wizard.verifyStep.waitFor({ timeout: 60_000 });
+    await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
+    await expect(wizard.check('firewall-on').getAttribute('data-value')).resolves.toBe('true');
+    await wizard.verdict.waitFor({ timeout: 60_000 });
+    await expect(wizard.rescanResult.getAttribute('data-state')).resolves.toBe('filtered');
+    expect(await wizard.rescanResult.innerText()).toContain('ouvert → maintenant filtré');
+    await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('verified');
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-verified.png') });
+    await wizard.close();
+    expect(await probeFromHere(PEER_ADDR, DEVICE_PORT)).toBe('filtered');
+
+    const rules = await RulesPage.open(shell);
+    await rules.rows.first().waitFor();
+    await expect(rules.rows.count()).resolves.toBe(1);
+    await expect(rules.rows.first().getAttribute('data-port')).resolves.toBe(String(DEVICE_PORT));
+    await rules.undoButtons().first().click();
+    await rules.empty.waitFor();
+    await expect(rules.notice.getAttribute('class')).resolves.toContain('Success');
+    expect(await probeFromHere(PEER_ADDR, DEVICE_PORT)).toBe('open');
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('inbound block on this PC: the wizard explains loopback, the peer sees it filtered, Undo all reopens', async () => {
+    expect(await probeFromPeer(PC_PORT)).toBe('open');
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: String(PC_PORT) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+
+    const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
+    await expect(wizard.direction('in').isChecked()).resolves.toBe(true);
+    await expect(wizard.remote.inputValue()).resolves.toBe('');
+    await wizard.next();
+    expect(await wizard.dialog.innerText()).toContain('loopback');
+    await wizard.next();
+    await wizard.apply();
+    await wizard.verifyStep.waitFor({ timeout: 60_000 });
+    await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
+    expect(await wizard.loopbackNote.innerText()).toContain('loopback');
+    await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('in-place');
+    await wizard.close();
+    // What the wizard cannot see from this PC, the peer can: the port is filtered from outside.
+    expect(await probeFromPeer(PC_PORT)).toBe('filtered');
+    expect(await probeFromHere('127.0.0.1', PC_PORT)).toBe('open');
+
+    const rules = await RulesPage.open(shell);
+    await rules.rows.first().waitFor();
+    await rules.undoAll();
+    await rules.empty.waitFor();
+    expect(await probeFromPeer(PC_PORT)).toBe('open');
+    expect(browser.errors).toEqual([]);
+  });
+});

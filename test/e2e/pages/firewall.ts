@@ -1,0 +1,125 @@
+import type { Locator, Page } from 'playwright-core';
+import type { AppShell } from './app-shell.js';
+import { exact } from '../support/strings.js';
+
+/** The "Bloquer ce port" stepper dialog. */
+export class BlockWizard {
+  constructor(readonly shell: AppShell) {}
+
+  private get page(): Page {
+    return this.shell.page;
+  }
+  private t(key: string) {
+    return this.shell.t(`firewall:${key}`);
+  }
+
+  /** Expands a port's verdict and clicks its "Bloquer ce port" button. */
+  static async openFromVerdict(
+    shell: AppShell,
+    address: string,
+    port: number,
+  ): Promise<BlockWizard> {
+    const verdict = shell.page.getByTestId(`verdict-${address}-${port}`);
+    await verdict.waitFor({ timeout: 90_000 });
+    await verdict.getByRole('button', { expanded: false }).first().click();
+    await shell.page.getByTestId(`block-port-${address}-${port}`).click();
+    const wizard = new BlockWizard(shell);
+    await wizard.dialog.waitFor();
+    return wizard;
+  }
+
+  get dialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
+  direction(value: 'in' | 'out'): Locator {
+    return this.dialog.getByRole('radio', {
+      name: this.t(value === 'in' ? 'wizard.directionIn' : 'wizard.directionOut'),
+    });
+  }
+
+  get remote(): Locator {
+    return this.dialog.getByTestId('block-remote');
+  }
+
+  async next(): Promise<void> {
+    await this.dialog.getByRole('button', { name: exact(this.t('wizard.next')) }).click();
+  }
+
+  get commands(): Locator {
+    return this.dialog.getByTestId('block-command');
+  }
+
+  async apply(): Promise<void> {
+    await this.dialog.getByRole('button', { name: exact(this.t('wizard.apply')) }).click();
+  }
+
+  get verifyStep(): Locator {
+    return this.dialog.getByTestId('block-step-verify');
+  }
+
+  get verdict(): Locator {
+    return this.dialog.getByTestId('block-verdict');
+  }
+
+  check(name: 'readback' | 'firewall-on'): Locator {
+    return this.dialog.getByTestId(`check-${name}`);
+  }
+
+  get rescanResult(): Locator {
+    return this.dialog.getByTestId('block-rescan-result');
+  }
+
+  get loopbackNote(): Locator {
+    return this.dialog.getByTestId('block-loopback-note');
+  }
+
+  get error(): Locator {
+    return this.dialog.getByTestId('block-error');
+  }
+
+  async close(): Promise<void> {
+    await this.dialog.getByRole('button', { name: exact(this.t('wizard.close')) }).click();
+    await this.dialog.waitFor({ state: 'detached' });
+  }
+}
+
+/** Toolbox → Firewall rules. */
+export class RulesPage {
+  constructor(readonly shell: AppShell) {}
+
+  static async open(shell: AppShell): Promise<RulesPage> {
+    await shell.openTool('firewall:tool.label');
+    const page = new RulesPage(shell);
+    await page.root.waitFor();
+    return page;
+  }
+
+  private t(key: string) {
+    return this.shell.t(`firewall:${key}`);
+  }
+
+  get root(): Locator {
+    return this.shell.page.getByTestId('firewall-rules');
+  }
+
+  get rows(): Locator {
+    return this.root.locator('[data-testid^="rule-row-"]');
+  }
+
+  get empty(): Locator {
+    return this.root.getByTestId('rules-empty');
+  }
+
+  get notice(): Locator {
+    return this.root.getByTestId('firewall-notice');
+  }
+
+  undoButtons(): Locator {
+    return this.root.getByRole('button', { name: new RegExp(`^${this.t('rules.undo')}`) });
+  }
+
+  async undoAll(): Promise<void> {
+    await this.root.getByRole('button', { name: exact(this.t('rules.undoAll')) }).click();
+  }
+}
