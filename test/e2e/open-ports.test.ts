@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { AppShell } from './pages/app-shell.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { rawCall } from './support/raw-api.js';
+import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+
+describe('Open ports, through the real browser-mode host and engine', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let listener: Listener | undefined;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    // The printed token works once; it leaves a session cookie that later page loads reuse.
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await browser.page.screenshot({
+        path: path.join(ARTIFACTS, `failure-${name}.png`),
+        fullPage: true,
+      });
+    }
+    await listener?.close();
+    listener = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  test('clicking "Analyser maintenant" shows the port this test opened, open, under 127.0.0.1', async () => {
+    listener = await listenOnLoopback();
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await expect(scanner.emptyState.isVisible()).resolves.toBe(true);
+    expect(await scanner.scanButton.innerText()).toContain('Analyser maintenant');
+
+    await scanner.chooseTargets('this-pc');
+    // Common ports plus ours, so the scan is a realistic one that must still find the random port.
+    await scanner.choosePorts({ custom: `21-25,80,443,3389,${listener.port}` });
+    await scanner.scanNow();
+
+    const summary = await scanner.waitForSummary();
+    expect(await summary.getAttribute('data-cancelled')).toBe('false');
+    const card = scanner.hostCard('127.0.0.1');
+    await card.waitFor();
+    // The row may sit in a folded detail once the risk verdicts are shown, so it need only exist…
+    const row = scanner.portRow('127.0.0.1', listener.port);
+    await row.waitFor({ state: 'attached' });
+    expect(await row.getAttribute('data-state')).toBe('open');
+    expect(await row.getAttribute('data-protocol')).toBe('tcp');
+    expect(await scanner.portState('127.0.0.1', listener.port)).toBe('ouvert');
+    // …while the port number itself is visible on the 127.0.0.1 card.
+    expect(await card.innerText()).toContain(String(listener.port));
+    // The other ports tested are all closed on every address: none of them is reported open.
+    expect(Number(await browser.page.getByTestId('summary-open-ports').innerText())).toBe(1);
+    // This PC's addresses come first.
+    const firstCard = browser.page.locator('[data-testid^="host-card-"]').first();
+    expect(await firstCard.getAttribute('data-testid')).toMatch(
+      /^host-card-(127\.0\.0\.1|::1|10\.77\.250\.1)$/,
+    );
+    await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
+    await expect(scanner.progress.count()).resolves.toBe(0);
+
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'results.png'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('a scan of all ports can be cancelled and the UI shows it stopped', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts('all');
+    await scanner.scanNow();
+
+    await scanner.progressBar.waitFor();
+    await expect(scanner.scanButton.isDisabled()).resolves.toBe(true);
+    await scanner.cancelButton.click();
+
+    const summary = await scanner.waitForSummary(30_000);
+    expect(await summary.getAttribute('data-cancelled')).toBe('true');
+    expect(await browser.page.getByTestId('scan-summary-title').innerText()).toBe(
+      'Analyse annulée',
+    );
+    await expect(scanner.progress.count()).resolves.toBe(0);
+    await expect(scanner.cancelButton.count()).resolves.toBe(0);
+    await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'cancelled.png'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('an invalid custom target shows the app’s own error, in the UI language', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    const target = '10.77.250.0/40';
+    await scanner.chooseTargets({ custom: target });
+    await scanner.choosePorts('top1000');
+    await scanner.scanNow();
+
+    await scanner.error.waitFor();
+    // What the app itself answers for this request, asked over the same authenticated WebSocket.
+    const expected = await rawCall(browser.page, 'scan.start', {
+      targets: target,
+      ports: 'top1000',
+    });
+    expect(expected.ok).toBe(false);
+    expect(expected.error?.code).toMatch(/^scan\.targets\./);
+    expect(await scanner.error.getAttribute('data-error-code')).toBe(expected.error?.code);
+    expect((await scanner.error.innerText()).trim()).toContain(expected.error?.message.fr);
+    await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'error.png'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+import type { Locator } from 'playwright-core';
+import type { AppShell } from './app-shell.js';
+import { exact } from '../support/strings.js';
+
+export type Targets = 'this-pc' | 'local-network' | { custom: string };
+export type Ports = 'top1000' | 'all' | { custom: string };
+
+/** Toolbox → Network scanner → Open ports. */
+export class OpenPortsPage {
+  constructor(readonly shell: AppShell) {}
+
+  /** Clicks through the Toolbox to the Open ports tab, as a user would. */
+  static async open(shell: AppShell): Promise<OpenPortsPage> {
+    await shell.openTool('scan:tool.label');
+    const page = new OpenPortsPage(shell);
+    await page.tab.click();
+    await page.scanButton.waitFor();
+    return page;
+  }
+
+  private get page() {
+    return this.shell.page;
+  }
+  private t(key: string) {
+    return this.shell.t(`scan:${key}`);
+  }
+
+  get tab(): Locator {
+    return this.page.getByRole('tab', { name: exact(this.t('tabs.openPorts')) });
+  }
+
+  get scanButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('actions.scanNow')) });
+  }
+
+  get cancelButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('actions.cancel')) });
+  }
+
+  get progress(): Locator {
+    return this.page.getByTestId('scan-progress');
+  }
+
+  get progressBar(): Locator {
+    return this.progress.getByRole('progressbar', { name: this.t('progress.label') });
+  }
+
+  get summary(): Locator {
+    return this.page.getByTestId('scan-summary');
+  }
+
+  get error(): Locator {
+    return this.page.getByTestId('scan-error');
+  }
+
+  get emptyState(): Locator {
+    return this.page.getByTestId('scan-empty');
+  }
+
+  hostCard(address: string): Locator {
+    return this.page.getByTestId(`host-card-${address}`);
+  }
+
+  portRow(address: string, port: number): Locator {
+    return this.page.getByTestId(`port-row-${address}-${port}`);
+  }
+
+  async chooseTargets(targets: Targets): Promise<void> {
+    const group = this.page.getByRole('radiogroup', { name: this.t('form.targets.legend') });
+    const label =
+      targets === 'this-pc'
+        ? 'form.targets.thisPc'
+        : targets === 'local-network'
+          ? 'form.targets.localNetwork'
+          : 'form.targets.custom';
+    await group.getByRole('radio', { name: new RegExp(`^${this.t(label)}`) }).check();
+    if (typeof targets === 'object') {
+      await this.page
+        .getByRole('textbox', { name: this.t('form.targets.customLabel') })
+        .fill(targets.custom);
+    }
+  }
+
+  async choosePorts(ports: Ports): Promise<void> {
+    const group = this.page.getByRole('radiogroup', { name: this.t('form.ports.legend') });
+    const label =
+      ports === 'top1000'
+        ? 'form.ports.top1000'
+        : ports === 'all'
+          ? 'form.ports.all'
+          : 'form.ports.custom';
+    await group.getByRole('radio', { name: new RegExp(`^${this.t(label)}`) }).check();
+    if (typeof ports === 'object') {
+      await this.page
+        .getByRole('textbox', { name: this.t('form.ports.customLabel') })
+        .fill(ports.custom);
+    }
+  }
+
+  async scanNow(): Promise<void> {
+    await this.scanButton.click();
+  }
+
+  /** Waits for the final summary of the scan (finished or cancelled). */
+  async waitForSummary(timeoutMs = 90_000): Promise<Locator> {
+    await this.summary.waitFor({ timeout: timeoutMs });
+    return this.summary;
+  }
+
+  /** The state shown on a port row, as the user reads it. */
+  async portState(address: string, port: number): Promise<string> {
+    const text = await this.portRow(address, port).getByTestId('port-state').textContent();
+    return (text ?? '').trim();
+  }
+}

@@ -1,0 +1,33 @@
+import type { Locator } from 'playwright-core';
+import type { AppShell } from './app-shell.js';
+import { exact } from '../support/strings.js';
+
+/** The Settings screen: language and theme. */
+export class SettingsPage {
+  constructor(readonly shell: AppShell) {}
+
+  static async open(shell: AppShell): Promise<SettingsPage> {
+    await shell.openSettings();
+    return new SettingsPage(shell);
+  }
+
+  get languageGroup(): Locator {
+    return this.shell.page.getByRole('radiogroup', {
+      name: this.shell.t('settings:language.title'),
+    });
+  }
+
+  /** Languages are named in their own language, so these names do not depend on the UI language. */
+  async chooseLanguage(lang: 'fr' | 'en'): Promise<void> {
+    await this.languageGroup
+      .getByRole('radio', { name: exact(this.shell.t(`settings:language.${lang}`)) })
+      .check();
+  }
+
+  async chooseTheme(theme: 'system' | 'light' | 'dark'): Promise<void> {
+    await this.shell.page
+      .getByRole('radiogroup', { name: this.shell.t('settings:theme.title') })
+      .getByRole('radio', { name: exact(this.shell.t(`settings:theme.${theme}`)) })
+      .check();
+  }
+}

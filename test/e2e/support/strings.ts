@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './web-host.js';
+
+export type Lang = 'fr' | 'en';
+
+/**
+ * The UI's own strings, read from the renderer's locale files, so page objects find elements by
+ * the accessible names the user sees in either language.
+ */
+export function strings(lang: Lang): (key: string) => string {
+  const cache = new Map<string, Record<string, unknown>>();
+  const load = (ns: string) => {
+    let table = cache.get(ns);
+    if (!table) {
+      const file = path.join(ROOT, 'renderer/i18n/locales', lang, `${ns}.json`);
+      table = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      cache.set(ns, table);
+    }
+    return table;
+  };
+  return (key) => {
+    const [ns, rest] = key.includes(':') ? key.split(':', 2) : ['common', key];
+    let value: unknown = load(ns ?? 'common');
+    for (const part of (rest ?? '').split('.')) {
+      value = (value as Record<string, unknown> | undefined)?.[part];
+    }
+    if (typeof value !== 'string') throw new Error(`no ${lang} string for ${key}`);
+    return value;
+  };
+}
+
+export function exact(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}

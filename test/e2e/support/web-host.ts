@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const WEB_ENTRY = path.join(ROOT, 'dist/main/web.mjs');
+const RENDERER_INDEX = path.join(ROOT, 'dist/renderer/index.html');
+
+export interface RunningHost {
+  /** The one-time token URL the host printed. */
+  url: string;
+  origin: string;
+  /** What the host wrote on stderr, for failure messages. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the BUILT browser-mode host exactly as a user would (`node dist/main/web.mjs --port 0
+ * --no-open`) and waits for its `PORT_AUDITOR_URL=` line. The tests exercise the shipped bundles,
+ * so a build must exist (`npm test` builds before the end-to-end layer).
+ */
+export async function startBuiltWebHost(
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<RunningHost> {
+  for (const file of [WEB_ENTRY, RENDERER_INDEX]) {
+    if (!existsSync(file)) {
+      throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first.`);
+    }
+  }
+  const child = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--no-open'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    errText += chunk;
+  });
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`web host printed no PORT_AUDITOR_URL within ${timeoutMs} ms\n${errText}`));
+    }, timeoutMs);
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = /^PORT_AUDITOR_URL=(\S+)$/.exec(line.trim());
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited early (code ${code}, signal ${signal})\n${errText}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  }).catch(async (error: unknown) => {
+    await stop(child);
+    throw error;
+  });
+
+  return {
+    url,
+    origin: new URL(url).origin,
+    stderr: () => errText,
+    close: () => stop(child),
+  };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
