@@ -1,53 +1,53 @@
-import { useState } from "react";
-import Box from "@mui/material/Box";
-import Button from "@mui/material/Button";
-import Card from "@mui/material/Card";
-import CardContent from "@mui/material/CardContent";
-import Chip from "@mui/material/Chip";
-import Stack from "@mui/material/Stack";
-import Table from "@mui/material/Table";
-import TableBody from "@mui/material/TableBody";
-import TableCell from "@mui/material/TableCell";
-import TableHead from "@mui/material/TableHead";
-import TableRow from "@mui/material/TableRow";
-import Typography from "@mui/material/Typography";
-import ComputerIcon from "@mui/icons-material/Computer";
-import DevicesIcon from "@mui/icons-material/Devices";
-import { useTranslation } from "react-i18next";
-import type { PortResult, PortState } from "../../../app/contract/scan";
-import type { HostView } from "../../stores/scan";
-import { HostVerdicts } from "../risk/HostVerdicts";
-import { MONO_FONT } from "../../theme";
+import { useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import ComputerIcon from '@mui/icons-material/Computer';
+import DevicesIcon from '@mui/icons-material/Devices';
+import { useTranslation } from 'react-i18next';
+import type { PortResult, PortState } from '../../../app/contract/scan';
+import type { HostView } from '../../stores/scan';
+import { HostVerdicts } from '../risk/HostVerdicts';
+import { MONO_FONT } from '../../theme';
 
-const STATE_COLOR: Record<PortState, "error" | "default" | "warning"> = {
-  open: "error",
-  closed: "default",
-  filtered: "warning",
+const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
+  open: 'error',
+  closed: 'default',
+  filtered: 'warning',
 };
 
 /** One IP address and the ports found on it. */
 export function HostCard({ host }: { host: HostView }) {
-  const { t } = useTranslation("scan");
-  const open = host.ports.filter((p) => p.state === "open").length;
+  const { t } = useTranslation('scan');
+  const open = host.ports.filter((p) => p.state === 'open').length;
   const titleId = `host-title-${host.address}`;
   return (
     <Card
       component="section"
       aria-labelledby={titleId}
       data-testid={`host-card-${host.address}`}
-      sx={{ overflow: "hidden" }}
+      sx={{ overflow: 'hidden' }}
     >
       <Box
         sx={{
           px: 2.5,
           py: 1.5,
-          display: "flex",
-          alignItems: "center",
+          display: 'flex',
+          alignItems: 'center',
           gap: 1.5,
-          flexWrap: "wrap",
-          bgcolor: "action.hover",
+          flexWrap: 'wrap',
+          bgcolor: 'action.hover',
           borderBottom: 1,
-          borderColor: "divider",
+          borderColor: 'divider',
         }}
       >
         {host.isLocal ? (
@@ -60,53 +60,36 @@ export function HostCard({ host }: { host: HostView }) {
             variant="h3"
             component="h3"
             id={titleId}
-            sx={{ fontFamily: MONO_FONT, wordBreak: "break-all" }}
+            sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}
           >
             {host.address}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            {[host.hostname, t(`hostReasons.${host.reason}`)]
-              .filter(Boolean)
-              .join(" · ")}
+            {[host.hostname, t(`hostReasons.${host.reason}`)].filter(Boolean).join(' · ')}
           </Typography>
         </Box>
         {host.isLocal && (
-          <Chip
-            size="small"
-            color="primary"
-            variant="outlined"
-            label={t("host.thisPc")}
-          />
+          <Chip size="small" color="primary" variant="outlined" label={t('host.thisPc')} />
         )}
         <Chip
           size="small"
-          color={open > 0 ? "error" : "success"}
-          label={t("host.openCount", { count: open })}
+          color={open > 0 ? 'error' : 'success'}
+          label={t('host.openCount', { count: open })}
           data-testid={`host-open-count-${host.address}`}
         />
       </Box>
       <HostVerdicts address={host.address}>
         {host.ports.length === 0 ? (
           <CardContent>
-            <Typography color="text.secondary">
-              {t("host.noOpenPort")}
-            </Typography>
+            <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
           </CardContent>
         ) : (
           <PortTable host={host} />
         )}
       </HostVerdicts>
       {host.hidden && (host.hidden.closed > 0 || host.hidden.filtered > 0) && (
-        <Typography
-          variant="caption"
-          color="text.secondary"
-          component="p"
-          sx={{ px: 2.5, py: 1 }}
-        >
-          {t("host.hidden", {
-            closed: host.hidden.closed,
-            filtered: host.hidden.filtered,
-          })}
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.hidden', { closed: host.hidden.closed, filtered: host.hidden.filtered })}
         </Typography>
       )}
     </Card>
@@ -114,54 +97,41 @@ export function HostCard({ host }: { host: HostView }) {
 }
 
 function PortTable({ host }: { host: HostView }) {
-  const { t } = useTranslation("scan");
+  const { t } = useTranslation('scan');
   const [showOthers, setShowOthers] = useState(false);
-  const open = host.ports.filter((p) => p.state === "open");
-  const others = host.ports.filter((p) => p.state !== "open");
+  const open = host.ports.filter((p) => p.state === 'open');
+  const others = host.ports.filter((p) => p.state !== 'open');
   // Closed or filtered ports are the engine's context, not news: listed on request only.
   const rows = showOthers ? [...open, ...others] : open;
   return (
     <>
       {open.length === 0 && (
         <CardContent sx={{ pb: others.length > 0 ? 0 : undefined }}>
-          <Typography color="text.secondary">{t("host.noOpenPort")}</Typography>
+          <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
         </CardContent>
       )}
       {rows.length > 0 && (
-        <Table
-          size="small"
-          aria-label={t("host.portsLabel", { address: host.address })}
-        >
+        <Table size="small" aria-label={t('host.portsLabel', { address: host.address })}>
           <TableHead>
             <TableRow>
-              <TableCell>{t("host.columns.port")}</TableCell>
-              <TableCell>{t("host.columns.protocol")}</TableCell>
-              <TableCell>{t("host.columns.state")}</TableCell>
-              <TableCell>{t("host.columns.reason")}</TableCell>
-              <TableCell align="right">{t("host.columns.rtt")}</TableCell>
+              <TableCell>{t('host.columns.port')}</TableCell>
+              <TableCell>{t('host.columns.protocol')}</TableCell>
+              <TableCell>{t('host.columns.state')}</TableCell>
+              <TableCell>{t('host.columns.reason')}</TableCell>
+              <TableCell align="right">{t('host.columns.rtt')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {rows.map((port) => (
-              <PortRow
-                key={`${port.protocol}-${port.port}`}
-                address={host.address}
-                port={port}
-              />
+              <PortRow key={`${port.protocol}-${port.port}`} address={host.address} port={port} />
             ))}
           </TableBody>
         </Table>
       )}
       {others.length > 0 && (
         <Box sx={{ px: 1.5, py: 0.5 }}>
-          <Button
-            size="small"
-            aria-expanded={showOthers}
-            onClick={() => setShowOthers((v) => !v)}
-          >
-            {showOthers
-              ? t("host.hideOthers")
-              : t("host.showOthers", { count: others.length })}
+          <Button size="small" aria-expanded={showOthers} onClick={() => setShowOthers((v) => !v)}>
+            {showOthers ? t('host.hideOthers') : t('host.showOthers', { count: others.length })}
           </Button>
         </Box>
       )}
@@ -170,22 +140,20 @@ function PortTable({ host }: { host: HostView }) {
 }
 
 function PortRow({ address, port }: { address: string; port: PortResult }) {
-  const { t, i18n } = useTranslation("scan");
+  const { t, i18n } = useTranslation('scan');
   return (
     <TableRow
       data-testid={`port-row-${address}-${port.port}`}
       data-state={port.state}
       data-protocol={port.protocol}
     >
-      <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>
-        {port.port}
-      </TableCell>
+      <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>{port.port}</TableCell>
       <TableCell>{port.protocol.toUpperCase()}</TableCell>
       <TableCell>
         <Stack direction="row">
           <Chip
             size="small"
-            variant={port.state === "open" ? "filled" : "outlined"}
+            variant={port.state === 'open' ? 'filled' : 'outlined'}
             color={STATE_COLOR[port.state]}
             label={t(`states.${port.state}`)}
             data-testid="port-state"
@@ -195,12 +163,12 @@ function PortRow({ address, port }: { address: string; port: PortResult }) {
       <TableCell>{t(`reasons.${port.reason}`)}</TableCell>
       <TableCell align="right" sx={{ fontFamily: MONO_FONT }}>
         {port.rttMs !== undefined
-          ? t("host.rttValue", {
-              ms: new Intl.NumberFormat(i18n.language, {
-                maximumFractionDigits: 1,
-              }).format(port.rttMs),
+          ? t('host.rttValue', {
+              ms: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(
+                port.rttMs,
+              ),
             })
-          : "—"}
+          : '—'}
       </TableCell>
     </TableRow>
   );
