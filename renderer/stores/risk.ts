@@ -5,6 +5,7 @@ import type { HostResult } from '../../app/contract/scan';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
 import { useScan, type HostView } from './scan';
+import { batchHosts, mergeResults } from '../features/risk/batches';
 
 export type RiskStatus = 'idle' | 'assessing' | 'ready' | 'failed';
 
@@ -51,8 +52,13 @@ export const useRisk = create<RiskState>()((set) => ({
     const mine = ++sequence;
     set({ status: 'assessing', error: null });
     try {
-      const result = await api.call('risk.assess', { hosts: request });
-      if (mine !== sequence) return;
+      const answers: RiskAssessResult[] = [];
+      // Sequential: each batch reads this PC's listeners; in parallel they would compete for it.
+      for (const batch of batchHosts(request)) {
+        answers.push(await api.call('risk.assess', { hosts: batch }));
+        if (mine !== sequence) return;
+      }
+      const result = mergeResults(answers);
       const byAddress: Record<string, HostAssessment> = {};
       for (const host of result.hosts) byAddress[host.address] = host;
       set({ status: 'ready', result, byAddress });
@@ -70,6 +76,7 @@ export const useRisk = create<RiskState>()((set) => ({
 /** While a scan runs, verdicts follow the ports as they appear, at most a few times a second. */
 const PROGRESSIVE_DELAY_MS = 600;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let assessedKey = '';
 
 function openPortKey(hosts: Record<string, HostView>): string {
   return Object.values(hosts)
@@ -83,25 +90,32 @@ function openPortKey(hosts: Record<string, HostView>): string {
 useScan.subscribe((state, previous) => {
   if (state.phase === 'starting' && previous.phase !== 'starting') {
     clearTimeout(timer);
+    timer = undefined;
+    assessedKey = '';
     useRisk.getState().reset();
     return;
   }
   if (state.phase === 'finished' && previous.phase !== 'finished') {
     clearTimeout(timer);
+    timer = undefined;
     void useRisk.getState().assess(Object.values(state.hosts));
     return;
   }
   if (
     (state.phase === 'running' || state.phase === 'cancelling') &&
-    state.hosts !== previous.hosts &&
-    openPortKey(state.hosts) !== openPortKey(previous.hosts)
+    state.hosts !== previous.hosts
   ) {
-    clearTimeout(timer);
+    // Throttled, not debounced: a steady stream of ports must not postpone verdicts forever.
+    if (timer !== undefined) return;
     timer = setTimeout(() => {
+      timer = undefined;
       const now = useScan.getState();
-      if (now.phase === 'running' || now.phase === 'cancelling') {
-        void useRisk.getState().assess(Object.values(now.hosts));
-      }
+      if (now.phase !== 'running' && now.phase !== 'cancelling') return;
+      // Host and progress events change `hosts` too; only new open ports are worth a request.
+      const key = openPortKey(now.hosts);
+      if (key === assessedKey) return;
+      assessedKey = key;
+      void useRisk.getState().assess(Object.values(now.hosts));
     }, PROGRESSIVE_DELAY_MS);
   }
 });

@@ -1,0 +1,50 @@
+// Type-only imports with .js so the unit tests (NodeNext resolution) can load this pure module too.
+import type { HostAssessment, RiskAssessResult, Severity } from '../../../app/contract/risk.js';
+import type { HostResult } from '../../../app/contract/scan.js';
+
+/** Below the hosts' 256 KiB message limit, with room for the envelope and non-ASCII names. */
+export const MAX_BATCH_CHARS = 160_000;
+
+/** Splits hosts into requests small enough for the transport; one host is never split. */
+export function batchHosts(
+  hosts: readonly HostResult[],
+  maxChars = MAX_BATCH_CHARS,
+): HostResult[][] {
+  const batches: HostResult[][] = [];
+  let current: HostResult[] = [];
+  let size = 0;
+  for (const host of hosts) {
+    const hostSize = JSON.stringify(host).length + 1;
+    if (current.length > 0 && size + hostSize > maxChars) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(host);
+    size += hostSize;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** The same order the app uses within one answer: this PC first, then worst severity, then address. */
+export function compareAssessedHosts(a: HostAssessment, b: HostAssessment): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  const ra = a.worst === null ? 5 : RANK[a.worst];
+  const rb = b.worst === null ? 5 : RANK[b.worst];
+  return ra - rb || a.address.localeCompare(b.address, 'en', { numeric: true });
+}
+
+export function mergeResults(results: readonly RiskAssessResult[]): RiskAssessResult {
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const r of results)
+    for (const s of Object.keys(counts) as Severity[]) counts[s] += r.counts[s];
+  if (results.length === 1 && results[0]) return results[0];
+  return {
+    hosts: results.flatMap((r) => r.hosts).sort(compareAssessedHosts),
+    counts,
+    programsComplete: results.every((r) => r.programsComplete),
+  };
+}
