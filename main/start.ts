@@ -46,7 +46,8 @@ async function startBrowserMode(reason: 'forced' | 'missing'): Promise<void> {
 }
 
 function startElectron(executable: string): void {
-  const child = spawn(executable, [path.join(here, 'electron-main.mjs')], {
+  // The checkout itself is the Electron app: package.json's `main` is dist/main/electron-main.mjs.
+  const child = spawn(executable, [root], {
     stdio: 'inherit',
     windowsHide: false,
   });

@@ -83,7 +83,8 @@ function serveRenderer(): void {
 function serveContract(appCore: Core): void {
   ipcMain.handle(IPC_REQUEST_CHANNEL, async (event, message: unknown) => {
     const frame = event.senderFrame;
-    const isMainFrame = frame !== null && frame === event.sender.mainFrame;
+    // A top-level frame has no parent; iframes (even of our own origin) are refused.
+    const isMainFrame = frame !== null && frame.parent === null;
     if (!isTrustedSender(frame?.url, isMainFrame)) {
       return refused(
         messageId(message),
