@@ -43,6 +43,18 @@ function num(node: Node | undefined, key: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML's predefined and numeric character references, decoded in a single pass (no double decoding). */
+export function decodeXmlText(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (whole, ref: string) => {
+    if (ref[0] !== '#') return NAMED[ref.toLowerCase()] ?? whole;
+    const code =
+      ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 function refuseHostile(xml: string): void {
   const bytes = Buffer.byteLength(xml, 'utf8');
   if (bytes > MAX_NMAP_XML_BYTES) {
@@ -240,9 +252,12 @@ export function importNmapXml(
     attributeNamePrefix: '',
     parseTagValue: false,
     parseAttributeValue: false,
-    // Only XML's five predefined entities remain once refuseHostile has run.
-    processEntities: true,
+    // Entities are decoded by decodeXmlText in one pass: the parser's own pass leaves numeric
+    // references (&#10;, which nmap writes in banners) undecoded.
+    processEntities: false,
     htmlEntities: false,
+    attributeValueProcessor: (_name, value) => decodeXmlText(value),
+    tagValueProcessor: (_name, value) => decodeXmlText(value),
     ignoreDeclaration: true,
     ignorePiTags: true,
     alwaysCreateTextNode: true,

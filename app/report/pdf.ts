@@ -361,7 +361,78 @@ function summary(model: ReportModel, say: Say): Content[] {
   return content;
 }
 
-function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
+/**
+ * Above this many open ports the report switches other devices to a compact layout (ports on one
+ * line, reasons and advice given once per service at the end) so a /23 full of devices stays readable and
+ * builds in seconds; this PC always keeps every detail.
+ */
+export const COMPACT_FROM_OPEN_PORTS = 400;
+
+/** Each distinct piece of advice once, worst first, with how many devices it concerns. */
+function adviceByService(model: ReportModel, say: Say): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const groups = new Map<string, { port: ReportPort; hosts: number }>();
+  for (const host of model.hosts) {
+    if (host.isLocal) continue;
+    for (const p of host.ports) {
+      if (p.state !== 'open' || !p.advice || !p.severity || p.severity === 'info') continue;
+      const key = `${p.port}/${p.protocol}|${p.service}|${say(p.advice)}`;
+      const group = groups.get(key);
+      if (group) group.hosts += 1;
+      else groups.set(key, { port: p, hosts: 1 });
+    }
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      SEVERITIES.indexOf(a.port.severity!) - SEVERITIES.indexOf(b.port.severity!) ||
+      b.hosts - a.hosts ||
+      a.port.port - b.port.port,
+  );
+  const content: Content[] = [
+    heading(t('Que faire, par service', 'What to do, by service'), { pageBreak: true }),
+    {
+      text: t(
+        'Pour les autres appareils, chaque conseil est donné une fois par service, avec le nombre d’appareils concernés.',
+        'For the other devices, each piece of advice is given once per service, with the number of devices it concerns.',
+      ),
+      color: MUTED,
+      margin: [0, 0, 0, 8],
+    },
+  ];
+  for (const { port: p, hosts } of sorted) {
+    content.push({
+      stack: [
+        {
+          text: [
+            {
+              text: `${severityLabel(p.severity, say)}  `,
+              bold: true,
+              color: SEVERITY_COLOR[p.severity!],
+            },
+            { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
+            { text: t(`${hosts} appareil(s). `, `${hosts} device(s). `), color: MUTED },
+            ...(p.reasons[0] ? [{ text: `${say(p.reasons[0])} ` }] : []),
+            { text: say(p.advice!), bold: true },
+          ],
+        },
+        ...(p.references.length > 0
+          ? [
+              {
+                text: `${t('Références : ', 'References: ')}${p.references.map((r) => (r.url ? `${r.label} <${r.url}>` : r.label)).join(' · ')}`,
+                fontSize: 7.5,
+                color: MUTED,
+              },
+            ]
+          : []),
+      ],
+      fontSize: 9,
+      margin: [0, 0, 0, 6],
+    });
+  }
+  return content;
+}
+
+function hostSection(host: ReportHost, lang: Language, say: Say, compact = false): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
   const open = host.ports.filter((p) => p.state === 'open');
   const others = host.ports.filter((p) => p.state !== 'open');
@@ -401,6 +472,20 @@ function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
   ];
   if (open.length === 0) {
     content.push({ text: t('Aucun port ouvert.', 'No open port.'), margin: [0, 0, 0, 6] });
+  } else if (compact) {
+    // One line of ports coloured by severity; the reasons and advice are in the by-service section.
+    content.push({
+      text: open.flatMap((p, i) => [
+        ...(i > 0 ? [{ text: '  ·  ', color: MUTED }] : []),
+        {
+          text: `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${p.severity ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})` : ''}`,
+          color: p.severity ? SEVERITY_COLOR[p.severity] : INK,
+          bold: p.severity === 'critical' || p.severity === 'high',
+        },
+      ]),
+      fontSize: 8.5,
+      margin: [0, 0, 0, 6],
+    });
   } else {
     const withProgram = host.isLocal;
     const head: TableCell[] = [
@@ -438,7 +523,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
   }
   if (others.length > 0) {
     content.push({
-      text: `${t('Autres ports listés', 'Other listed ports')} : ${others
+      text: `${t('Autres ports listés : ', 'Other listed ports: ')}${others
         .map(
           (p) =>
             `${portLabel(p)} ${say(STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
@@ -449,7 +534,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
       margin: [0, 0, 0, 6],
     });
   }
-  const advised = open.filter((p) => p.advice && p.severity && p.severity !== 'info');
+  const advised = compact
+    ? []
+    : open.filter((p) => p.advice && p.severity && p.severity !== 'info');
   if (advised.length > 0) {
     content.push({ text: t('Que faire', 'What to do'), style: 'h3' });
     for (const p of advised) {
@@ -465,7 +552,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say): Content[] {
             ? [
                 {
                   text: [
-                    { text: `${t('Références', 'References')} : `, color: MUTED },
+                    { text: t('Références : ', 'References: '), color: MUTED },
                     ...p.references.flatMap((r, i) => [
                       ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
                       r.url
@@ -639,7 +726,10 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
     heading(t('Détail par appareil', 'Details by device'), { pageBreak: true }),
   ];
   if (model.hosts.length === 0) hosts.push({ text: t('Aucun appareil actif.', 'No device up.') });
-  for (const host of model.hosts) hosts.push(...hostSection(host, lang, say));
+  const compact = model.findings.length >= COMPACT_FROM_OPEN_PORTS;
+  for (const host of model.hosts)
+    hosts.push(...hostSection(host, lang, say, compact && !host.isLocal));
+  if (compact && model.assessed) hosts.push(...adviceByService(model, say));
   return {
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 52],

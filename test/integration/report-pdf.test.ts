@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { riskHandlers } from '../../app/api/risk-handlers.js';
+import type { Language, RiskAssessResult, ScanResult } from '../../app/contract/index.js';
+import { exportReport } from '../../app/report/export.js';
+import { SEVERITY_LABEL } from '../../app/report/labels.js';
+import { scanLab, startReportLab, type ReportLab } from './report-lab.js';
+
+const run = promisify(execFile);
+const ARTIFACTS = path.resolve('test/artifacts');
+const PC_NAME = 'PC-de-Loïc-Ωμέγα-Дом';
+
+let lab: ReportLab;
+let scan: ScanResult;
+let assessment: RiskAssessResult;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pa-report-pdf-'));
+  await mkdir(ARTIFACTS, { recursive: true });
+  lab = await startReportLab();
+  scan = await scanLab(lab.address, lab.portSpec);
+  assessment = await riskHandlers()['risk.assess']({ hosts: scan.hosts }, { emit: () => {} });
+});
+
+afterAll(async () => {
+  await lab?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Count of pixels darker than near-white in a binary PGM (P5) image. */
+function inkedPixels(pgm: Buffer): { inked: number; total: number } {
+  const header = pgm.subarray(0, 64).toString('latin1');
+  const match = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(header);
+  if (!match) throw new Error('not a PGM image');
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  const pixels = pgm.subarray(match[0].length);
+  let inked = 0;
+  for (let i = 0; i < width * height; i++) if ((pixels[i] ?? 255) < 235) inked++;
+  return { inked, total: width * height };
+}
+
+describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lang) => {
+  let text: string;
+  let pdfPath: string;
+
+  beforeAll(async () => {
+    const file = await exportReport('pdf', lang, {
+      scan,
+      assessment,
+      firewallRules: [],
+      pcName: PC_NAME,
+    });
+    expect(file.mimeType).toBe('application/pdf');
+    expect(file.data.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    pdfPath = path.join(tmp, `report-${lang}.pdf`);
+    await writeFile(pdfPath, file.data);
+    await writeFile(path.join(ARTIFACTS, `report-${lang}.pdf`), file.data);
+    const { stdout } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-']);
+    text = stdout.replace(/\s+/g, ' ');
+  });
+
+  it('the scan found what the lab serves', () => {
+    const host = scan.hosts.find((h) => h.address === lab.address);
+    expect(host?.status).toBe('up');
+    const open = host!.ports.filter((p) => p.state === 'open').map((p) => p.port);
+    expect(open.sort((a, b) => a - b)).toEqual(
+      [lab.ports.telnet, lab.ports.smb, lab.ports.rdp, lab.ports.ssh].sort((a, b) => a - b),
+    );
+  });
+
+  it('names the address, every open port with its severity and reasons, in the right language', () => {
+    expect(text).toContain(lab.address);
+    expect(text).toContain(PC_NAME);
+    const assessed = assessment.hosts.find((h) => h.address === lab.address)!;
+    expect(assessed.ports.length).toBe(4);
+    for (const port of assessed.ports) {
+      expect(text).toMatch(new RegExp(`(^|\\s)${port.port} TCP`));
+      expect(text).toContain(SEVERITY_LABEL[port.severity][lang]);
+      const reason = port.reasons[0]!.text[lang].replace(/\s+/g, ' ').slice(0, 40);
+      expect(text).toContain(reason);
+      expect(text).toContain(port.advice[lang].replace(/\s+/g, ' ').slice(0, 40));
+    }
+    const worst = assessed.worst!;
+    expect(text).toContain(SEVERITY_LABEL[worst][lang]);
+  });
+
+  it('has the cover facts, the sections and a numbered footer on every page', async () => {
+    const { stdout: info } = await run('pdfinfo', [pdfPath]);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(5);
+    const t = (fr: string, en: string) => (lang === 'fr' ? fr : en);
+    for (const heading of [
+      t('Rapport d’audit des ports réseau', 'Network port audit report'),
+      t('Synthèse', 'Summary'),
+      t('Détail par appareil', 'Details by device'),
+      t('Pare-feu', 'Firewall'),
+      t('Méthode', 'Method'),
+      'TCP connect',
+      lab.portSpec,
+    ]) {
+      expect(text).toContain(heading);
+    }
+    for (let page = 1; page <= pages; page++) {
+      expect(text).toContain(t(`Page ${page} sur ${pages}`, `Page ${page} of ${pages}`));
+    }
+    expect(text).not.toContain(t('Page 1 of', 'Page 1 sur'));
+  });
+
+  it('renders a non-blank first page (kept in test/artifacts)', async () => {
+    const prefix = path.join(tmp, `page-${lang}`);
+    await run('pdftoppm', ['-gray', '-r', '40', '-f', '1', '-l', '1', pdfPath, prefix]);
+    const pgm = await readFile(`${prefix}-1.pgm`);
+    const { inked, total } = inkedPixels(pgm);
+    // The cover's banner and tiles alone cover well over 5 % of the page.
+    expect(inked / total).toBeGreaterThan(0.05);
+    expect(inked / total).toBeLessThan(0.6);
+    await run('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      pdfPath,
+      path.join(ARTIFACTS, `report-${lang}-page`),
+    ]);
+  });
+});

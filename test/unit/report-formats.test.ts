@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../../app/errors.js';
+import { csvField, renderCsv, CSV_COLUMNS } from '../../app/report/csv.js';
+import { reportFileName } from '../../app/report/export.js';
+import { renderJson, REPORT_JSON_VERSION } from '../../app/report/json.js';
+import { macVendor, normaliseMac } from '../../app/report/mac-vendor.js';
+import { buildReportModel } from '../../app/report/model.js';
+import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-export.js';
+import {
+  decodeXmlText,
+  importNmapXml,
+  MAX_NMAP_XML_BYTES,
+  targetsFromArgs,
+} from '../../app/report/nmap-xml-import.js';
+
+const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppFailure) return error.appError.code;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+function messageOf(fn: () => unknown): { fr: string; en: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppFailure) return error.appError.message;
+  }
+  throw new Error('no AppFailure');
+}
+
+describe('nmap XML import of real nmap -sT output', () => {
+  const { scan } = importNmapXml(fixture);
+
+  it('keeps hosts, listed ports, states, reasons and the hidden count', () => {
+    expect(scan.hosts).toHaveLength(1);
+    const host = scan.hosts[0]!;
+    expect(host).toMatchObject({
+      address: '127.77.141.97',
+      family: 'ipv4',
+      status: 'up',
+      reason: 'localhost',
+      isLocal: true,
+      hidden: { open: 0, closed: 1022, filtered: 0 },
+    });
+    expect(host.ports.map((p) => [p.port, p.state, p.reason])).toEqual([
+      [23, 'open', 'syn-ack'],
+      [445, 'open', 'syn-ack'],
+      [34547, 'open', 'syn-ack'],
+    ]);
+  });
+
+  it('recovers the request and times from nmaprun', () => {
+    expect(scan.request).toEqual({
+      targets: '127.77.141.97',
+      ports: '1-1024,34547',
+      skipDiscovery: false,
+      confirmed: false,
+    });
+    expect(scan.portCount).toBe(1025);
+    expect(scan.addresses).toBe(1);
+    expect(scan.startedAt).toBe(new Date(1795464333 * 1000).toISOString());
+    expect(scan.cancelled).toBe(false);
+  });
+
+  it('finds the targets in an nmap command line', () => {
+    expect(
+      targetsFromArgs('nmap -sT -p 22,80 -oX out.xml --top-ports 10 10.0.0.0/24 host.lan'),
+    ).toEqual(['10.0.0.0/24', 'host.lan']);
+  });
+});
+
+describe('nmap XML import refuses hostile or foreign input with fr/en errors', () => {
+  it('refuses entity declarations (billion laughs)', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE nmaprun [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><nmaprun scanner="nmap">&b;</nmaprun>`;
+    expect(codeOf(() => importNmapXml(bomb))).toBe('report.nmap-hostile');
+    const m = messageOf(() => importNmapXml(bomb));
+    expect(m.fr).toMatch(/entités/);
+    expect(m.en).toMatch(/entities/);
+  });
+
+  it('refuses an external entity (file read)', () => {
+    const xxe = `<?xml version="1.0"?><!DOCTYPE nmaprun SYSTEM "file:///etc/passwd" [ ]><nmaprun scanner="nmap"/>`;
+    expect(codeOf(() => importNmapXml(xxe))).toBe('report.nmap-hostile');
+  });
+
+  it('refuses huge input before parsing it', () => {
+    const huge = `<nmaprun scanner="nmap">${' '.repeat(MAX_NMAP_XML_BYTES)}</nmaprun>`;
+    expect(codeOf(() => importNmapXml(huge))).toBe('report.nmap-too-large');
+  });
+
+  it('reports malformed XML with its line', () => {
+    const m = messageOf(() => importNmapXml('<nmaprun scanner="nmap">\n<host>\n</nmaprun>'));
+    expect(m.en).toMatch(/line \d/);
+    expect(m.fr).toMatch(/ligne \d/);
+  });
+
+  it('refuses XML that is not an nmap result', () => {
+    expect(codeOf(() => importNmapXml('<html><body/></html>'))).toBe('report.nmap-not-nmap');
+    expect(codeOf(() => importNmapXml('<nmaprun scanner="masscan"/>'))).toBe(
+      'report.nmap-not-nmap',
+    );
+  });
+});
+
+describe('nmap XML export', () => {
+  const { scan } = importNmapXml(fixture);
+
+  it('writes the elements nmap writes and survives awkward text', () => {
+    const weird = structuredClone(scan);
+    weird.hosts[0]!.hostname = 'caméra "salon" <&> Дом';
+    weird.hosts[0]!.ports[0]!.banner = 'Hello\r\n\u0001<b>';
+    const xml = renderNmapXml(weird);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<!DOCTYPE nmaprun>/);
+    expect(xml).toContain(
+      '<scaninfo type="connect" protocol="tcp" numservices="1025" services="1-1024,34547"/>',
+    );
+    expect(xml).toContain('<extraports state="closed" count="1022">');
+    expect(xml).toContain('<service name="telnet" method="table" conf="3"/>');
+    const back = importNmapXml(xml).scan;
+    expect(back.hosts[0]!.hostname).toBe('caméra "salon" <&> Дом');
+    expect(back.hosts[0]!.ports[0]!.banner).toBe('Hello\r\n<b>');
+  });
+
+  it('decodes character references once', () => {
+    expect(decodeXmlText('a&amp;#10;b&#10;c&#x41;&lt;')).toBe('a&#10;b\ncA<');
+  });
+
+  it('compacts port lists the way nmap does', () => {
+    expect(compactPorts([1, 2, 3, 22, 80, 81])).toBe('1-3,22,80-81');
+    expect(xmlAttr('a"b<c>&\n')).toBe('a&quot;b&lt;c&gt;&amp;&#10;');
+  });
+});
+
+describe('CSV and JSON', () => {
+  const { scan } = importNmapXml(fixture);
+  const model = buildReportModel({
+    scan,
+    pcName: 'PC',
+    macAddresses: { '127.77.141.97': '00-1b-a9-01-02-03' },
+  });
+
+  it('escapes per RFC 4180 and defuses spreadsheet formulas', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField(42)).toBe('42');
+    expect(csvField(undefined)).toBe('');
+  });
+
+  it('writes one CRLF row per host×port under a header', () => {
+    const csv = renderCsv(model, 'en');
+    const rows = csv.split('\r\n');
+    expect(rows[0]).toBe(CSV_COLUMNS.join(','));
+    expect(rows).toHaveLength(1 + 3 + 1);
+    expect(rows[rows.length - 1]).toBe('');
+    expect(rows[1]).toMatch(
+      /^127\.77\.141\.97,,true,00:1B:A9:01:02:03,"Brother[^"]*",up,23,tcp,open,syn-ack,telnet,/,
+    );
+  });
+
+  it('writes a versioned JSON that carries its inputs', () => {
+    const doc = JSON.parse(renderJson(model, { scan, pcName: 'PC' }, 'fr'));
+    expect(doc.format).toBe('port-auditor-report');
+    expect(doc.version).toBe(REPORT_JSON_VERSION);
+    expect(doc.scan).toEqual(scan);
+    expect(doc.findings).toHaveLength(3);
+    expect(doc.findings[0]).toMatchObject({
+      address: '127.77.141.97',
+      port: 23,
+      state: 'open',
+      severity: null,
+    });
+    expect(doc.summary).toMatchObject({ hostsUp: 1, openPorts: 3, assessed: false, counts: null });
+  });
+
+  it('names MAC vendors from the IEEE registry, never for randomised addresses', () => {
+    expect(normaliseMac('001b.a901.0203')).toBe('00:1B:A9:01:02:03');
+    expect(macVendor('00:1b:a9:01:02:03')).toMatch(/Brother/i);
+    expect(macVendor('02:1b:a9:01:02:03')).toBeNull();
+    expect(normaliseMac('zz')).toBeNull();
+  });
+
+  it('names files by kind, language and scan time', () => {
+    expect(reportFileName('pdf', 'fr', '2026-01-02T03:04:00')).toBe(
+      'port-auditor-rapport-2026-01-02-0304.pdf',
+    );
+    expect(reportFileName('nmap-xml', 'en', 'x')).toBe('port-auditor-nmap-scan.xml');
+  });
+});
