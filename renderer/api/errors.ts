@@ -1,4 +1,4 @@
-import type { AppError } from '../../app/contract/errors';
+import type { AppError } from '../../app/contract/errors.js';
 
 /** A failed call, carrying the app's AppError so the UI can show it in either language. */
 export class ApiError extends Error {

@@ -7,7 +7,9 @@ import type {
 } from '../../app/contract/envelope';
 import { connectionLostError } from './errors';
 
-export type ConnectionState = 'connecting' | 'open' | 'lost';
+import type { ConnectionState } from './create-api';
+
+export type { ConnectionState };
 
 interface Pending {
   message: RequestEnvelope;

@@ -28,10 +28,7 @@ function collect(): { resources: Resources; namespaces: string[] } {
   return { resources, namespaces: [...namespaces] };
 }
 
-/** French when the browser says so; the app's own view of the OS language refines it later. */
-export function browserLanguage(language: string = navigator.language): Language {
-  return language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
+export { browserLanguage } from './language';
 
 export function initI18n(initial: Language) {
   const { resources, namespaces } = collect();

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { Language } from '../../app/contract/app';
+import type { LanguageChoice } from '../i18n/language';
 
-export type LanguageChoice = 'auto' | Language;
+export type { LanguageChoice };
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 interface SettingsState {
@@ -31,15 +31,4 @@ export const useSettings = create<SettingsState>()(
   ),
 );
 
-/**
- * `auto` follows the system: French when either the browser or the OS (as the app reports it) is
- * French, because a French user may run an English browser on a French Windows and vice versa.
- */
-export function resolveLanguage(
-  choice: LanguageChoice,
-  browser: Language,
-  system: Language | null,
-): Language {
-  if (choice !== 'auto') return choice;
-  return browser === 'fr' || system === 'fr' ? 'fr' : 'en';
-}
+export { resolveLanguage } from '../i18n/language';

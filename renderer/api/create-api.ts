@@ -1,0 +1,63 @@
+import type { Bridge } from '../../app/contract/bridge.js';
+import type {
+  EventName,
+  EventPayload,
+  MethodName,
+  MethodParams,
+  MethodResult,
+} from '../../app/contract/methods.js';
+import { ApiError, asAppError } from './errors.js';
+
+/** `lost` after the transport dropped; the client keeps trying to reconnect. */
+export type ConnectionState = 'connecting' | 'open' | 'lost';
+
+export interface Api {
+  /** Sends one request; resolves with its typed result or rejects with an ApiError. */
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>;
+  /** Listens to one pushed event; returns the function that stops listening. */
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+  /** The transport's state; the Electron bridge is always open. */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  readonly connection: ConnectionState;
+}
+
+/**
+ * The one way the UI talks to the app. It never knows the transport: the Electron preload's
+ * bridge when there is one, the browser-mode WebSocket otherwise. Payloads are trusted as typed:
+ * the host validated them against the contract before sending.
+ */
+export function createApi(makeBridge: (onState: (s: ConnectionState) => void) => Bridge): Api {
+  let connection: ConnectionState = 'connecting';
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  const bridge = makeBridge((state) => {
+    connection = state;
+    for (const listener of connectionListeners) listener(state);
+  });
+  let nextId = 1;
+
+  return {
+    async call(method, params) {
+      const id = nextId++;
+      let response;
+      try {
+        response = await bridge.request({ kind: 'request', id, method, params });
+      } catch (error) {
+        throw new ApiError(asAppError(error));
+      }
+      if (!response.ok) throw new ApiError(response.error);
+      return response.result as MethodResult<typeof method>;
+    },
+    on(event, handler) {
+      return bridge.onEvent((message) => {
+        if (message.event === event) handler(message.payload as EventPayload<typeof event>);
+      });
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    get connection() {
+      return connection;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import type { AppError } from '../../../app/contract/errors.js';
+import type {
+  HostReason,
+  HostResult,
+  HostStatus,
+  PortResult,
+  ScanEvent,
+  ScanRequestInput,
+  ScanResult,
+} from '../../../app/contract/scan.js';
+
+/** The scan screen's pure logic (no UI, no transport), so it can be tested on its own. */
+
+export type TargetMode = 'this-pc' | 'local-network' | 'custom';
+export type PortMode = 'top1000' | 'all' | 'custom';
+export type ScanPhase = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished' | 'failed';
+
+/** One IP address as the results show it, filled live from events and replaced by the final result. */
+export interface HostView {
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  isLocal: boolean;
+  hostname?: string;
+  status: HostStatus;
+  reason: HostReason;
+  ports: PortResult[];
+  hidden?: HostResult['hidden'];
+}
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  etaMs?: number;
+  openFound: number;
+}
+
+/** The part of the scan state that engine events change. */
+export interface ScanSnapshot {
+  phase: ScanPhase;
+  progress: ScanProgress | null;
+  hosts: Record<string, HostView>;
+  result: ScanResult | null;
+  error: AppError | null;
+}
+
+export interface ScanForm {
+  targetMode: TargetMode;
+  customTargets: string;
+  portMode: PortMode;
+  customPorts: string;
+}
+
+export const ALL_PORTS = '1-65535';
+export const CONFIRMATION_REQUIRED = 'scan.confirmationRequired';
+
+export function buildRequest(form: ScanForm): ScanRequestInput {
+  return {
+    targets: form.targetMode === 'custom' ? form.customTargets.trim() : form.targetMode,
+    ports:
+      form.portMode === 'custom'
+        ? form.customPorts.trim()
+        : form.portMode === 'all'
+          ? ALL_PORTS
+          : 'top1000',
+  };
+}
+
+export function isBusy(phase: ScanPhase): boolean {
+  return phase === 'starting' || phase === 'running' || phase === 'cancelling';
+}
+
+function familyOf(address: string): 'ipv4' | 'ipv6' {
+  return address.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+function ipv4Number(address: string): number {
+  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+/** This PC first, then IPv4 before IPv6, then numeric order. */
+export function compareHosts(a: HostView, b: HostView): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  if (a.family !== b.family) return a.family === 'ipv4' ? -1 : 1;
+  if (a.family === 'ipv4') return ipv4Number(a.address) - ipv4Number(b.address);
+  return a.address.localeCompare(b.address);
+}
+
+/** Open ports first, by number; the other listed states after. */
+export function comparePorts(a: PortResult, b: PortResult): number {
+  const rank = (p: PortResult) => (p.state === 'open' ? 0 : 1);
+  return rank(a) - rank(b) || a.port - b.port || a.protocol.localeCompare(b.protocol);
+}
+
+function upsertPort(host: HostView, result: PortResult): HostView {
+  const ports = host.ports.filter(
+    (p) => !(p.port === result.port && p.protocol === result.protocol),
+  );
+  ports.push(result);
+  ports.sort(comparePorts);
+  return { ...host, ports };
+}
+
+function emptyHost(address: string, isLocal = false): HostView {
+  return {
+    address,
+    family: familyOf(address),
+    isLocal,
+    status: 'up',
+    reason: 'syn-ack',
+    ports: [],
+  };
+}
+
+/** Pure reducer from one engine event to the next state, so it can be tested without a UI. */
+export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEvent): S {
+  switch (event.type) {
+    case 'started':
+      return {
+        ...state,
+        phase: state.phase === 'cancelling' ? 'cancelling' : 'running',
+        progress: { done: 0, total: event.totalProbes, openFound: 0 },
+      };
+    case 'host': {
+      const previous = state.hosts[event.address] ?? emptyHost(event.address, event.isLocal);
+      const host: HostView = {
+        ...previous,
+        isLocal: event.isLocal,
+        status: event.status,
+        reason: event.reason,
+        ...(event.hostname ? { hostname: event.hostname } : {}),
+      };
+      return { ...state, hosts: { ...state.hosts, [event.address]: host } };
+    }
+    case 'port': {
+      const previous = state.hosts[event.address] ?? emptyHost(event.address);
+      return {
+        ...state,
+        hosts: { ...state.hosts, [event.address]: upsertPort(previous, event.result) },
+      };
+    }
+    case 'progress':
+      return {
+        ...state,
+        progress: {
+          done: event.done,
+          total: event.total,
+          openFound: event.openFound,
+          ...(event.etaMs !== undefined ? { etaMs: event.etaMs } : {}),
+        },
+      };
+    case 'finished': {
+      const hosts: Record<string, HostView> = {};
+      for (const h of event.result.hosts) {
+        hosts[h.address] = {
+          address: h.address,
+          family: h.family,
+          isLocal: h.isLocal,
+          status: h.status,
+          reason: h.reason,
+          ports: [...h.ports].sort(comparePorts),
+          hidden: h.hidden,
+          ...(h.hostname ? { hostname: h.hostname } : {}),
+        };
+      }
+      return { ...state, phase: 'finished', progress: null, hosts, result: event.result };
+    }
+    case 'failed':
+      return { ...state, phase: 'failed', progress: null, error: event.error };
+  }
+}

@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next from 'i18next';
+import { describe, expect, test } from 'vitest';
+import { durationText, etaText } from '../../renderer/features/scan/format.js';
+import { browserLanguage, resolveLanguage } from '../../renderer/i18n/language.js';
+import { parseRoute, routeHash } from '../../renderer/shell/route.js';
+
+const LOCALES = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../renderer/i18n/locales',
+);
+
+function load(lang: string): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const file of readdirSync(path.join(LOCALES, lang))) {
+    if (file.endsWith('.json')) {
+      out[file.replace(/\.json$/, '')] = JSON.parse(
+        readFileSync(path.join(LOCALES, lang, file), 'utf8'),
+      ) as Record<string, unknown>;
+    }
+  }
+  return out;
+}
+
+/** Keys without plural suffixes: French and English have different plural forms. */
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null)
+    return [prefix.replace(/_(zero|one|two|few|many|other)$/, '')];
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+describe('locale files', () => {
+  const fr = load('fr');
+  const en = load('en');
+
+  test('every namespace exists in French and in English', () => {
+    expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  test.each(Object.keys(en))('namespace %s has the same strings in both languages', (ns) => {
+    expect([...new Set(keys(fr[ns]))].sort()).toEqual([...new Set(keys(en[ns]))].sort());
+  });
+});
+
+describe('scan wording', async () => {
+  const t = i18next.createInstance();
+  await t.init({
+    resources: { fr: load('fr'), en: load('en') },
+    lng: 'fr',
+    fallbackLng: false,
+    defaultNS: 'common',
+    interpolation: { escapeValue: false },
+  });
+  const fr = t.getFixedT('fr');
+  const en = t.getFixedT('en');
+
+  test('the time left reads like a person would say it', () => {
+    expect(etaText(fr, undefined)).toBe('Estimation du temps restant…');
+    expect(etaText(fr, 3_000)).toBe('Encore quelques secondes');
+    expect(etaText(fr, 12_000)).toBe('Encore environ 12 secondes');
+    expect(etaText(en, 43_000)).toBe('About 45 seconds left');
+    expect(etaText(fr, 60_000)).toBe('Encore environ 1 minute');
+    expect(etaText(en, 150_000)).toBe('About 3 minutes left');
+    expect(etaText(fr, 2 * 3600_000 + 5 * 60_000)).toBe('Encore environ 2 h 5 min');
+  });
+
+  test('durations in seconds, then minutes and seconds', () => {
+    expect(durationText(fr, 1_450, 'fr')).toBe('1,5 s');
+    expect(durationText(en, 1_450, 'en')).toBe('1.5 s');
+    expect(durationText(en, 125_000, 'en')).toBe('2 min 5 s');
+  });
+});
+
+describe('language', () => {
+  test('the browser counts as French only when French is its own language', () => {
+    expect(browserLanguage('fr-FR')).toBe('fr');
+    expect(browserLanguage('fr-CA')).toBe('fr');
+    expect(browserLanguage('en-US')).toBe('en');
+    expect(browserLanguage('de-DE')).toBe('en');
+  });
+
+  test('automatic means French when the browser or the OS is French; a choice wins', () => {
+    expect(resolveLanguage('auto', 'fr', null)).toBe('fr');
+    expect(resolveLanguage('auto', 'en', 'fr')).toBe('fr');
+    expect(resolveLanguage('auto', 'en', 'en')).toBe('en');
+    expect(resolveLanguage('auto', 'en', null)).toBe('en');
+    expect(resolveLanguage('en', 'fr', 'fr')).toBe('en');
+    expect(resolveLanguage('fr', 'en', 'en')).toBe('fr');
+  });
+});
+
+test('routes survive a round trip through the URL hash', () => {
+  for (const route of [
+    { kind: 'home' },
+    { kind: 'settings' },
+    { kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' },
+    { kind: 'tool', toolId: 'network-scanner', tabId: null },
+  ] as const) {
+    expect(parseRoute(routeHash(route))).toEqual(route);
+  }
+  expect(parseRoute('')).toEqual({ kind: 'home' });
+  expect(parseRoute('#/nowhere')).toEqual({ kind: 'home' });
+});

@@ -1,0 +1,191 @@
+import { describe, expect, test } from 'vitest';
+import type { ScanEvent, ScanResult } from '../../app/contract/scan.js';
+import {
+  applyScanEvent,
+  buildRequest,
+  compareHosts,
+  isBusy,
+  type HostView,
+  type ScanSnapshot,
+} from '../../renderer/features/scan/model.js';
+
+const idle: ScanSnapshot = {
+  phase: 'running',
+  progress: null,
+  hosts: {},
+  result: null,
+  error: null,
+};
+
+function run(events: ScanEvent[], from: ScanSnapshot = idle): ScanSnapshot {
+  return events.reduce(applyScanEvent, from);
+}
+
+function host(address: string, isLocal: boolean): HostView {
+  return {
+    address,
+    family: address.includes(':') ? 'ipv6' : 'ipv4',
+    isLocal,
+    status: 'up',
+    reason: 'syn-ack',
+    ports: [],
+  };
+}
+
+describe('scan request from the form', () => {
+  test('named choices go to the app as its named targets and port sets', () => {
+    expect(
+      buildRequest({
+        targetMode: 'this-pc',
+        customTargets: 'x',
+        portMode: 'top1000',
+        customPorts: '1',
+      }),
+    ).toEqual({ targets: 'this-pc', ports: 'top1000' });
+    expect(
+      buildRequest({
+        targetMode: 'local-network',
+        customTargets: '',
+        portMode: 'all',
+        customPorts: '',
+      }),
+    ).toEqual({ targets: 'local-network', ports: '1-65535' });
+  });
+
+  test('custom text is sent trimmed, unparsed: the app parses it and owns the errors', () => {
+    expect(
+      buildRequest({
+        targetMode: 'custom',
+        customTargets: '  192.168.1.0/24, nas.local ',
+        portMode: 'custom',
+        customPorts: ' 22,80-90 ',
+      }),
+    ).toEqual({ targets: '192.168.1.0/24, nas.local', ports: '22,80-90' });
+  });
+});
+
+describe('engine events to screen state', () => {
+  test('ports appear live under their address, open ones first, and progress follows', () => {
+    const state = run([
+      { type: 'started', scanId: 's', addresses: 1, portCount: 3, totalProbes: 3, notes: [] },
+      {
+        type: 'host',
+        scanId: 's',
+        address: '127.0.0.1',
+        isLocal: true,
+        status: 'up',
+        reason: 'localhost',
+      },
+      {
+        type: 'port',
+        scanId: 's',
+        address: '127.0.0.1',
+        result: { port: 80, protocol: 'tcp', state: 'closed', reason: 'conn-refused' },
+      },
+      {
+        type: 'port',
+        scanId: 's',
+        address: '127.0.0.1',
+        result: { port: 8080, protocol: 'tcp', state: 'open', reason: 'syn-ack', rttMs: 0.2 },
+      },
+      { type: 'progress', scanId: 's', done: 2, total: 3, etaMs: 500, openFound: 1 },
+    ]);
+    expect(state.phase).toBe('running');
+    expect(state.progress).toEqual({ done: 2, total: 3, etaMs: 500, openFound: 1 });
+    const h = state.hosts['127.0.0.1'];
+    expect(h?.isLocal).toBe(true);
+    expect(h?.reason).toBe('localhost');
+    expect(h?.ports.map((p) => [p.port, p.state])).toEqual([
+      [8080, 'open'],
+      [80, 'closed'],
+    ]);
+  });
+
+  test('a port event for an address not announced yet creates it, and a repeat replaces the port', () => {
+    const state = run([
+      {
+        type: 'port',
+        scanId: 's',
+        address: '10.77.0.5',
+        result: { port: 22, protocol: 'tcp', state: 'filtered', reason: 'no-response' },
+      },
+      {
+        type: 'port',
+        scanId: 's',
+        address: '10.77.0.5',
+        result: { port: 22, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+      },
+    ]);
+    expect(state.hosts['10.77.0.5']?.ports).toEqual([
+      { port: 22, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+    ]);
+  });
+
+  test('the final result replaces the live view, ends progress and keeps "cancelled"', () => {
+    const result: ScanResult = {
+      scanId: 's',
+      request: { targets: 'this-pc', ports: '1-65535', skipDiscovery: false, confirmed: false },
+      addresses: 2,
+      portCount: 65535,
+      notes: [],
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.500Z',
+      cancelled: true,
+      hosts: [
+        {
+          address: '::1',
+          family: 'ipv6',
+          isLocal: true,
+          status: 'up',
+          reason: 'localhost',
+          ports: [{ port: 631, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+          hidden: { open: 0, closed: 100, filtered: 0 },
+        },
+      ],
+    };
+    const state = run([
+      { type: 'progress', scanId: 's', done: 5, total: 10, openFound: 0 },
+      { type: 'finished', scanId: 's', result },
+    ]);
+    expect(state.phase).toBe('finished');
+    expect(state.progress).toBeNull();
+    expect(state.result?.cancelled).toBe(true);
+    expect(Object.keys(state.hosts)).toEqual(['::1']);
+    expect(state.hosts['::1']?.hidden).toEqual({ open: 0, closed: 100, filtered: 0 });
+    expect(isBusy(state.phase)).toBe(false);
+  });
+
+  test('a failure event ends the scan with the app error', () => {
+    const error = { code: 'scan.failed', message: { fr: 'Échec', en: 'Failed' } };
+    const state = run([{ type: 'failed', scanId: 's', error }]);
+    expect(state.phase).toBe('failed');
+    expect(state.error).toEqual(error);
+  });
+
+  test('a cancel asked before the engine started is not undone by its "started" event', () => {
+    const state = run(
+      [{ type: 'started', scanId: 's', addresses: 1, portCount: 1, totalProbes: 1, notes: [] }],
+      { ...idle, phase: 'cancelling' },
+    );
+    expect(state.phase).toBe('cancelling');
+  });
+});
+
+test('this PC first, then IPv4 in numeric order, then IPv6', () => {
+  const hosts = [
+    host('192.168.1.20', false),
+    host('fe80::1', true),
+    host('192.168.1.3', false),
+    host('127.0.0.1', true),
+    host('2001:db8::1', false),
+    host('10.77.250.1', true),
+  ];
+  expect(hosts.sort(compareHosts).map((h) => h.address)).toEqual([
+    '10.77.250.1',
+    '127.0.0.1',
+    'fe80::1',
+    '192.168.1.3',
+    '192.168.1.20',
+    '2001:db8::1',
+  ]);
+});
