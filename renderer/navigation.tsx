@@ -3,6 +3,8 @@ import RadarIcon from '@mui/icons-material/Radar';
 import { OpenPortsTab } from './features/scan/OpenPortsTab';
 import ShieldIcon from '@mui/icons-material/Shield';
 import { RulesTab } from './features/firewall/RulesTab';
+import FileOpenIcon from '@mui/icons-material/FileOpen';
+import { OpenNmapXmlTab } from './features/report/OpenNmapXmlTab';
 
 /** One tab of a Toolbox page. `label` and `description` are i18n keys (`namespace:key`). */
 export interface ToolTab {
@@ -37,6 +39,13 @@ export const toolbox: ToolEntry[] = [
     description: 'firewall:tool.description',
     icon: <ShieldIcon />,
     tabs: [{ id: 'rules', label: 'firewall:tabs.rules', Component: RulesTab }],
+  },
+  {
+    id: 'open-nmap-xml',
+    label: 'report:tool.label',
+    description: 'report:tool.description',
+    icon: <FileOpenIcon />,
+    tabs: [{ id: 'open', label: 'report:tabs.open', Component: OpenNmapXmlTab }],
   },
 ];
 

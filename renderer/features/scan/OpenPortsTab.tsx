@@ -26,6 +26,7 @@ import { ScanProgressPanel } from './ScanProgressPanel';
 import { ScanSetup } from './ScanSetup';
 import { ScanSummary } from './ScanSummary';
 import { MONO_FONT } from '../../theme';
+import { ExportReportButton } from '../report/ExportReportButton';
 
 /** Toolbox → Network scanner → Open ports: choose, scan, watch ports appear per address. */
 export function OpenPortsTab() {
@@ -110,6 +111,7 @@ export function OpenPortsTab() {
       )}
 
       {phase === 'finished' && result && <ScanSummary result={result} />}
+      {phase === 'finished' && result && <ExportReportButton />}
 
       <SuspiciousPortsBar />
 

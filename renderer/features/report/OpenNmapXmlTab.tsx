@@ -1,0 +1,63 @@
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import FileOpenIcon from '@mui/icons-material/FileOpen';
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { useNavigation } from '../../stores/navigation';
+import { useReport } from '../../stores/report';
+
+/**
+ * Toolbox → "Ouvrir un XML nmap…": picks a file written by `nmap -oX`, imports it and shows it on
+ * the Open ports page, where it gets verdicts, block buttons and the report export like a scan.
+ */
+export function OpenNmapXmlTab() {
+  const { t } = useTranslation('report');
+  const input = useRef<HTMLInputElement>(null);
+  const importing = useReport((s) => s.importing);
+  const error = useReport((s) => s.error);
+  const importNmapXml = useReport((s) => s.importNmapXml);
+  const dismissError = useReport((s) => s.dismissError);
+  const go = useNavigation((s) => s.go);
+
+  return (
+    <Card>
+      <CardContent sx={{ p: { xs: 2, md: 3 } }}>
+        <Stack spacing={2} sx={{ alignItems: 'flex-start' }}>
+          <Typography variant="h2" component="h2">
+            {t('import.title')}
+          </Typography>
+          <Typography color="text.secondary">{t('import.body')}</Typography>
+          <input
+            ref={input}
+            type="file"
+            accept=".xml,application/xml,text/xml"
+            hidden
+            data-testid="nmap-file-input"
+            aria-label={t('import.button')}
+            onChange={async (event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (!file) return;
+              if (await importNmapXml(file)) {
+                go({ kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' });
+              }
+            }}
+          />
+          <Button
+            variant="contained"
+            startIcon={<FileOpenIcon />}
+            disabled={importing}
+            onClick={() => input.current?.click()}
+          >
+            {importing ? t('import.busy') : t('import.button')}
+          </Button>
+          {error && <AppErrorAlert error={error} onClose={dismissError} testId="import-error" />}
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+}

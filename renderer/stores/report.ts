@@ -1,0 +1,108 @@
+import { create } from 'zustand';
+import { api } from '../api/client';
+import { asAppError } from '../api/errors';
+import type { AppError } from '../../app/contract/errors';
+import type { Language } from '../../app/contract/app';
+import type { ReportFormat } from '../../app/contract/report';
+import { applyScanEvent, useScan } from './scan';
+import { useRisk } from './risk';
+import { useFirewall } from './firewall';
+
+interface ReportState {
+  exporting: ReportFormat | null;
+  importing: boolean;
+  error: AppError | null;
+  /** MAC addresses that came with an imported nmap file, kept for its report. */
+  macAddresses: Record<string, string>;
+  /** The name of the last file saved, for the confirmation message. */
+  lastSaved: string | null;
+  exportReport(format: ReportFormat, lang: Language): Promise<void>;
+  importNmapXml(file: File): Promise<boolean>;
+  dismissError(): void;
+}
+
+function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Hands the file to the user: a download in browser mode; in Electron the same download opens
+ * the system's save dialog (Electron asks where to save any download by default).
+ */
+function saveFile(fileName: string, mimeType: string, dataBase64: string): void {
+  const blob = new Blob([base64ToBytes(dataBase64)], { type: mimeType });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export const useReport = create<ReportState>()((set, get) => ({
+  exporting: null,
+  importing: false,
+  error: null,
+  macAddresses: {},
+  lastSaved: null,
+
+  async exportReport(format, lang) {
+    const scan = useScan.getState().result;
+    if (!scan || get().exporting) return;
+    set({ exporting: format, error: null, lastSaved: null });
+    try {
+      const assessment = useRisk.getState().result;
+      const rules = useFirewall.getState().rules;
+      const macs = get().macAddresses;
+      const file = await api.call('report.export', {
+        format,
+        lang,
+        scan,
+        ...(assessment ? { assessment } : {}),
+        ...(rules.length > 0 ? { firewallRules: rules } : {}),
+        ...(Object.keys(macs).length > 0 ? { macAddresses: macs } : {}),
+      });
+      saveFile(file.fileName, file.mimeType, file.dataBase64);
+      set({ exporting: null, lastSaved: file.fileName });
+    } catch (error) {
+      set({ exporting: null, error: asAppError(error) });
+    }
+  },
+
+  async importNmapXml(file) {
+    set({ importing: true, error: null, lastSaved: null });
+    try {
+      const xml = await file.text();
+      const { scan, macAddresses } = await api.call('report.importNmapXml', { xml });
+      // Shown like a finished scan, so the verdicts, the block buttons and the export all apply.
+      useScan.setState((s) =>
+        applyScanEvent(
+          { ...s, phase: 'idle', hosts: {}, result: null, error: null, scanId: scan.scanId },
+          { type: 'finished', scanId: scan.scanId, result: scan },
+        ),
+      );
+      set({ importing: false, macAddresses });
+      return true;
+    } catch (error) {
+      set({ importing: false, error: asAppError(error) });
+      return false;
+    }
+  },
+
+  dismissError() {
+    set({ error: null });
+  },
+}));
+
+// A new scan is not the imported file: its MAC addresses no longer apply.
+useScan.subscribe((state, previous) => {
+  if (state.phase === 'starting' && previous.phase !== 'starting') {
+    useReport.setState({ macAddresses: {}, lastSaved: null });
+  }
+});

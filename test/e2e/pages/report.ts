@@ -1,0 +1,59 @@
+import type { Download, Locator } from 'playwright-core';
+import type { AppShell } from './app-shell.js';
+import { exact } from '../support/strings.js';
+
+/** The "Exporter le rapport" button of the results, and Toolbox → "Ouvrir un XML nmap…". */
+export class ReportPage {
+  constructor(readonly shell: AppShell) {}
+
+  private get page() {
+    return this.shell.page;
+  }
+  private t(key: string) {
+    return this.shell.t(`report:${key}`);
+  }
+
+  get exportButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('export.button')) });
+  }
+
+  formatItem(format: 'pdf' | 'json' | 'csv' | 'nmap-xml'): Locator {
+    return this.page.getByRole('menuitem', {
+      name: new RegExp(`^${this.t(`formats.${format}.label`)}`),
+    });
+  }
+
+  get exportDone(): Locator {
+    return this.page.getByTestId('export-done');
+  }
+
+  /** Chooses a format and returns the file the browser received. */
+  async export(format: 'pdf' | 'json' | 'csv' | 'nmap-xml'): Promise<Download> {
+    await this.exportButton.click();
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download', { timeout: 60_000 }),
+      this.formatItem(format).click(),
+    ]);
+    return download;
+  }
+
+  async openNmapTool(): Promise<void> {
+    await this.shell.openTool('report:tool.label');
+  }
+
+  get chooseFileButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('import.button')) });
+  }
+
+  async importFile(name: string, content: string): Promise<void> {
+    await this.page.getByTestId('nmap-file-input').setInputFiles({
+      name,
+      mimeType: 'application/xml',
+      buffer: Buffer.from(content, 'utf8'),
+    });
+  }
+
+  get importError(): Locator {
+    return this.page.getByTestId('import-error');
+  }
+}

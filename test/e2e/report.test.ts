@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AppShell } from './pages/app-shell.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
+import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const run = promisify(execFile);
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+
+describe('Report export and nmap XML import in Chromium (browser mode)', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let listener: Listener;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    listener = await listenOnLoopback();
+    host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await listener?.close();
+  });
+
+  test('"Exporter le rapport" downloads a PDF and a JSON of the scan that parse', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts({ custom: String(listener.port) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+
+    const report = new ReportPage(shell);
+    const pdf = await report.export('pdf');
+    expect(pdf.suggestedFilename()).toMatch(/^port-auditor-rapport-.*\.pdf$/);
+    const pdfPath = path.join(ARTIFACTS, 'e2e-report.pdf');
+    await pdf.saveAs(pdfPath);
+    const bytes = await readFile(pdfPath);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const { stdout: text } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-']);
+    expect(text).toContain('Rapport d’audit des ports réseau');
+    expect(text).toContain('127.0.0.1');
+    expect(text).toContain(String(listener.port));
+    await report.exportDone.waitFor();
+
+    const json = await report.export('json');
+    const doc = JSON.parse(await readFile((await json.path())!, 'utf8')) as {
+      format: string;
+      language: string;
+      scan: { hosts: Array<{ address: string; ports: Array<{ port: number; state: string }> }> };
+      findings: Array<{ port: number; severity: string | null }>;
+    };
+    expect(doc.format).toBe('port-auditor-report');
+    expect(doc.language).toBe('fr');
+    const loopback = doc.scan.hosts.find((h) => h.address === '127.0.0.1')!;
+    expect(loopback.ports.find((p) => p.port === listener.port)?.state).toBe('open');
+    expect(doc.findings.find((f) => f.port === listener.port)?.severity).not.toBeNull();
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('"Ouvrir un XML nmap…" shows the hosts of a real nmap file; a hostile file is refused', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    await report.openNmapTool();
+    await report.chooseFileButton.waitFor();
+
+    await report.importFile(
+      'bomb.xml',
+      '<!DOCTYPE nmaprun [<!ENTITY a "a">]><nmaprun scanner="nmap">&a;</nmaprun>',
+    );
+    await report.importError.waitFor();
+    await expect(report.importError.innerText()).resolves.toMatch(/entités/);
+
+    const xml = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
+    await report.importFile('loopback-sT.xml', xml);
+    const scanner = new OpenPortsPage(shell);
+    await scanner.hostCard('127.77.141.97').waitFor({ timeout: 30_000 });
+    await expect(scanner.portState('127.77.141.97', 23)).resolves.toMatch(/ouvert/);
+    await report.exportButton.waitFor();
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'report-nmap-import.png') });
+  });
+});
