@@ -17,7 +17,13 @@ import {
   type SerializedInterval,
 } from './addresses.js';
 import { NeighbourTable } from './neighbours.js';
-import { probeTcp, readBanner, type ProbeHandle, type ProbeOutcome } from './prober.js';
+import {
+  createProber,
+  readBanner,
+  type ProbeHandle,
+  type ProbeOutcome,
+  type Prober,
+} from './prober.js';
 import { RttEstimator } from './rtt.js';
 
 /** Everything the worker needs, already validated and expanded by the manager. */
@@ -57,6 +63,8 @@ export interface Tuning {
   listDownHostsUpTo: number;
   /** Non-open states with more ports than this are summarised in `hidden`, as nmap does. */
   listStateUpTo: number;
+  /** `auto` uses Node's TCP handle directly when available; `net` forces net.Socket. */
+  prober: 'auto' | 'net';
 }
 
 export const defaultTuning: Tuning = {
@@ -79,6 +87,7 @@ export const defaultTuning: Tuning = {
   progressIntervalMs: 200,
   listDownHostsUpTo: 65_536,
   listStateUpTo: 25,
+  prober: 'auto',
 };
 
 type Phase = 'discovery' | 'checking' | 'ports' | 'done';
@@ -156,6 +165,7 @@ export class ScanEngine {
   private pauseTimer: NodeJS.Timeout | undefined;
   private pumping = false;
   private readonly group: RttEstimator;
+  private readonly prober: Prober;
   private readonly neighbours = new NeighbourTable();
   private readonly localSet: Set<string>;
   private readonly results: HostResult[] = [];
@@ -179,6 +189,7 @@ export class ScanEngine {
     this.hosts = walkIntervals(deserializeIntervals(plan.intervals));
     this.globalLimit = this.tuning.globalInitial;
     this.group = new RttEstimator(this.tuning.minRtoMs, this.tuning.maxRtoMs);
+    this.prober = createProber(this.tuning.prober);
     this.localSet = new Set(plan.localAddresses);
     this.total = plan.count * plan.ports.length;
   }
@@ -323,8 +334,9 @@ export class ScanEngine {
     const probe: InFlight = { host, port, tries, discovery, handle: { abort: () => undefined } };
     this.inFlight.add(probe);
     host.inFlight++;
-    probe.handle = probeTcp(
+    probe.handle = this.prober.probe(
       host.connectAddress,
+      host.family,
       port,
       this.timeoutFor(host, tries, discovery),
       (outcome) => this.onOutcome(probe, outcome),

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostResult, ScanResult } from '../../app/contract/index.js';
+import { parsePorts } from '../../app/scan/ports.js';
+import { canCreateNamespaces } from '../lab/netns.js';
+import {
+  BANNERS,
+  createScanLab,
+  DROP_ALL,
+  EMPTY,
+  expected,
+  EXTRA_PORTS,
+  MANY_OPEN,
+  SCANNER,
+  SERVICES,
+  SERVICES_V6,
+  type NmapHosts,
+  type ScanLab,
+} from '../lab/scan-lab.js';
+
+// The engine against a real network of namespaces (see test/lab/scan-lab.ts), checked port by port
+// against the lab's design and against nmap -sT run on the same lab. Needs root.
+
+const PORTS = `1-1024,${EXTRA_PORTS}`;
+const PORT_LIST = parsePorts(PORTS);
+const IPV4_TARGETS = [SERVICES, DROP_ALL, MANY_OPEN, ...EMPTY];
+const LIST_ALL = { listStateUpTo: 70_000 };
+
+function hostOf(result: ScanResult, address: string): HostResult | undefined {
+  return result.hosts.find((h) => h.address === address);
+}
+
+function assertMatchesDesign(result: ScanResult, addresses: string[]): void {
+  for (const address of addresses) {
+    const host = hostOf(result, address);
+    const truth = expected(address, 1);
+    expect(host?.status, `${address} up/down`).toBe(truth.status);
+    if (truth.status === 'down') {
+      expect(host?.ports, `${address} has no ports`).toEqual([]);
+      continue;
+    }
+    const byPort = new Map(host!.ports.map((p) => [p.port, p]));
+    expect(byPort.size, `${address}: every port listed`).toBe(PORT_LIST.length);
+    for (const port of PORT_LIST) {
+      const want = expected(address, port);
+      const got = byPort.get(port);
+      expect(got?.state, `${address}:${port} state`).toBe(want.state);
+      expect(want.reasons, `${address}:${port} reason`).toContain(got?.reason);
+    }
+  }
+}
+
+function assertAgreesWithNmap(result: ScanResult, nmap: NmapHosts, addresses: string[]): void {
+  for (const address of addresses) {
+    const ours = hostOf(result, address);
+    const theirs = nmap.get(address);
+    expect(theirs?.status ?? 'down', `nmap ${address} up/down`).toBe(ours?.status);
+    if (ours?.status !== 'up') continue;
+    const byPort = new Map(ours.ports.map((p) => [p.port, p.state]));
+    const disagreements = PORT_LIST.filter(
+      (port) => theirs!.ports.get(port) !== byPort.get(port),
+    ).map((port) => `${port}: engine ${byPort.get(port)} nmap ${theirs!.ports.get(port)}`);
+    expect(disagreements, `${address} engine vs nmap`).toEqual([]);
+  }
+}
+
+describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
+  let lab: ScanLab;
+
+  beforeAll(async () => {
+    lab = await createScanLab('scan');
+  });
+
+  afterAll(async () => {
+    await lab?.teardown();
+  });
+
+  it('finds every state and every up/down verdict of the lab, and agrees with nmap -sT', async () => {
+    const { result } = await lab.scan(
+      { targets: [...IPV4_TARGETS, SERVICES_V6].join(','), ports: PORTS },
+      LIST_ALL,
+    );
+    expect(result.cancelled).toBe(false);
+    expect(result.addresses).toBe(IPV4_TARGETS.length + 1);
+    assertMatchesDesign(result, [...IPV4_TARGETS, SERVICES_V6]);
+
+    expect(hostOf(result, DROP_ALL)?.reason).toBe('neighbour');
+    for (const address of [SERVICES, SERVICES_V6]) {
+      const host = hostOf(result, address)!;
+      expect(host.ports.find((p) => p.port === 22)?.banner).toBe(BANNERS[22]);
+      expect(host.ports.find((p) => p.port === 25)?.banner).toBe(BANNERS[25]);
+      expect(host.ports.find((p) => p.port === 80)?.banner).toBeUndefined();
+    }
+
+    const nmap4 = await lab.nmap(IPV4_TARGETS, PORTS);
+    assertAgreesWithNmap(result, nmap4.hosts, IPV4_TARGETS);
+    const nmap6 = await lab.nmap([SERVICES_V6], PORTS, ['-6']);
+    assertAgreesWithNmap(result, nmap6.hosts, [SERVICES_V6]);
+  });
+
+  it('summarises majority states as nmap does, keeping every open port', async () => {
+    const { result } = await lab.scan({
+      targets: `${SERVICES},${DROP_ALL},${MANY_OPEN}`,
+      ports: PORTS,
+    });
+    const services = hostOf(result, SERVICES)!;
+    expect(services.hidden).toEqual({ open: 0, closed: PORT_LIST.length - 24, filtered: 0 });
+    expect(services.ports.map((p) => `${p.port}/${p.state}`)).toEqual([
+      ...['22', '25', '80'].map((p) => `${p}/open`),
+      ...Array.from({ length: 10 }, (_, i) => `${3000 + i}/filtered`),
+      ...Array.from({ length: 10 }, (_, i) => `${4000 + i}/filtered`),
+      '8080/open',
+    ]);
+    expect(hostOf(result, DROP_ALL)!.hidden).toEqual({
+      open: 0,
+      closed: 0,
+      filtered: PORT_LIST.length,
+    });
+    const many = hostOf(result, MANY_OPEN)!;
+    expect(many.ports.filter((p) => p.state === 'open')).toHaveLength(301);
+    expect(many.hidden.closed).toBe(PORT_LIST.length - 301);
+  });
+
+  it('scans a silent address with discovery skipped (-Pn) instead of calling it down', async () => {
+    const address = EMPTY[9]!;
+    const { result } = await lab.scan(
+      { targets: address, ports: '22,80', skipDiscovery: true },
+      LIST_ALL,
+    );
+    const host = hostOf(result, address)!;
+    expect(host).toMatchObject({ status: 'up', reason: 'user-set' });
+    expect(host.ports.map((p) => p.state)).toEqual(['filtered', 'filtered']);
+    for (const port of host.ports)
+      expect(['no-response', 'host-unreachable']).toContain(port.reason);
+  });
+
+  it('expands this-pc and local-network to the namespace own addresses and subnet', async () => {
+    const thisPc = await lab.scan({ targets: 'this-pc', ports: '22,8' });
+    const addresses = thisPc.result.hosts.map((h) => h.address);
+    expect(addresses).toEqual(expect.arrayContaining(['127.0.0.1', '::1', SCANNER, 'fd77::1']));
+    expect(addresses.some((a) => a.startsWith('fe80:'))).toBe(true);
+    for (const host of thisPc.result.hosts) {
+      expect(host).toMatchObject({ status: 'up', reason: 'localhost', isLocal: true });
+      expect(host.ports.every((p) => p.state === 'closed')).toBe(true);
+    }
+
+    const local = await lab.scan({ targets: 'local-network', ports: '22' });
+    expect(local.result.addresses).toBe(256);
+    const up = local.result.hosts.filter((h) => h.status === 'up').map((h) => h.address);
+    expect(up.sort()).toEqual([SCANNER, SERVICES, DROP_ALL, MANY_OPEN].sort());
+    expect(local.result.hosts.filter((h) => h.status === 'down')).toHaveLength(252);
+    expect(hostOf(local.result, MANY_OPEN)!.ports[0]).toMatchObject({ port: 22, state: 'open' });
+  });
+});
