@@ -48,6 +48,8 @@ export interface Tuning {
   /** Shortest wait for a discovery probe, however fast the network looked so far. */
   discoveryMinMs: number;
   discoveryPorts: number[];
+  /** Attempts per discovery probe: several ports are tried at once and the neighbour table backs them up. */
+  discoveryTries: number;
   /** Attempts per probe before silence means "filtered" (raised per host when retries get answers). */
   maxTries: number;
   maxTriesCap: number;
@@ -73,8 +75,9 @@ export const defaultTuning: Tuning = {
   minRtoMs: process.platform === 'win32' ? 2500 : 100,
   maxRtoMs: process.platform === 'win32' ? 6000 : 3000,
   initialRtoMs: process.platform === 'win32' ? 3000 : 1000,
-  discoveryMinMs: process.platform === 'win32' ? 2500 : 300,
+  discoveryMinMs: process.platform === 'win32' ? 2500 : 400,
   discoveryPorts: [80, 443, 22, 445],
+  discoveryTries: 1,
   maxTries: 2,
   maxTriesCap: 5,
   globalInitial: 512,
@@ -408,7 +411,7 @@ export class ScanEngine {
         break;
       case 'timeout':
       case 'error':
-        if (host.phase === 'discovery' && tries + 1 < host.maxTries) {
+        if (host.phase === 'discovery' && tries + 1 < this.tuning.discoveryTries) {
           host.discoveryQueue.push({ port, tries: tries + 1 });
         }
         break;
@@ -428,6 +431,8 @@ export class ScanEngine {
       if (state === 'confirmed') {
         // On the same link and silent: time probes on what the scan measured, or a short LAN guess.
         host.rtt.seed(this.group.smoothedMs ?? 20, Math.max(this.group.variationMs, 10));
+        // It exists yet answered nothing: silence is its policy, not congestion, so go wide at once.
+        host.limit = this.tuning.hostMax;
         this.markUp(host, 'neighbour');
       } else if (state === 'unconfirmed' && host.neighbourChecks++ < 6) {
         // STALE/DELAY/PROBE: the kernel is still checking; look again once it has decided.
