@@ -22,6 +22,7 @@ import {
   menuTemplate,
   resolveAppFile,
 } from './policy.js';
+import { isAppDownload, reportSaveDialogOptions } from './save-dialog.js';
 
 // Bundled as dist/main/electron-main.mjs: the preload and the renderer sit beside it.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -78,6 +79,33 @@ function serveRenderer(): void {
     callback(false),
   );
   session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function documentsDir(): string {
+  try {
+    return app.getPath('documents');
+  } catch {
+    return app.getPath('home');
+  }
+}
+
+/**
+ * Exported reports reach the main process as downloads of blobs the page made: each one gets a
+ * save dialog with its suggested name and type; a download from anywhere else is refused.
+ */
+function saveDownloads(): void {
+  session.defaultSession.on('will-download', (event, item) => {
+    if (!isAppDownload(item.getURL())) {
+      event.preventDefault();
+      return;
+    }
+    item.setSaveDialogOptions(
+      reportSaveDialogOptions(
+        { fileName: item.getFilename(), mimeType: item.getMimeType() },
+        { directory: documentsDir(), systemLanguage: language() },
+      ),
+    );
+  });
 }
 
 function serveContract(appCore: Core): void {
@@ -189,6 +217,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     serveRenderer();
+    saveDownloads();
     core = createCore({ host: 'electron' });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));

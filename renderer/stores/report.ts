@@ -29,8 +29,9 @@ function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Hands the file to the user: a download in browser mode; in Electron the same download opens
- * the system's save dialog (Electron asks where to save any download by default).
+ * Hands the file to the user: a download in browser mode; in Electron the main process turns the
+ * same download into the system's save dialog, with the file's name and type
+ * (main/electron/save-dialog.ts).
  */
 function saveFile(fileName: string, mimeType: string, dataBase64: string): void {
   const blob = new Blob([base64ToBytes(dataBase64)], { type: mimeType });
