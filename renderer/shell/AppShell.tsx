@@ -68,6 +68,12 @@ export function AppShell() {
           sx={{
             width: DRAWER_WIDTH,
             flexShrink: 0,
+            // The paper is fixed and one viewport tall; the docked root stretches with the page, so
+            // it carries the same background and edge and the menu column never ends mid-page
+            // (full-page captures, printing, very long results).
+            bgcolor: 'background.paper',
+            borderRight: 1,
+            borderColor: 'divider',
             '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' },
           }}
         >
