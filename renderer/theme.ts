@@ -8,7 +8,9 @@ export function makeTheme(mode: 'light' | 'dark'): Theme {
       mode,
       primary: { main: dark ? '#7aa7ff' : '#1946b8' },
       secondary: { main: dark ? '#5fd3c4' : '#0f8a7e' },
-      error: { main: dark ? '#ff6b6b' : '#d32f2f' },
+      // In dark mode a pale red would give the scan button dark text and a washed-out look: keep a
+      // saturated red that carries white text, like in light mode.
+      error: dark ? { main: '#e5484d', contrastText: '#ffffff' } : { main: '#d32f2f' },
       success: { main: dark ? '#5fd38a' : '#2e7d32' },
       background: dark
         ? { default: '#0f1420', paper: '#161d2d' }
