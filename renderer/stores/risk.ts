@@ -95,7 +95,11 @@ useScan.subscribe((state, previous) => {
     useRisk.getState().reset();
     return;
   }
-  if (state.phase === 'finished' && previous.phase !== 'finished') {
+  // An imported nmap file replaces a finished scan with another finished one: same phase, new id.
+  if (
+    state.phase === 'finished' &&
+    (previous.phase !== 'finished' || state.scanId !== previous.scanId)
+  ) {
     clearTimeout(timer);
     timer = undefined;
     void useRisk.getState().assess(Object.values(state.hosts));
