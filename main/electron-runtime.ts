@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,14 +20,41 @@ export function electronExecutable(root: string): string | null {
   return existsSync(executable) ? executable : null;
 }
 
-/** One attempt at Electron's own download, bounded so a machine without internet moves on. */
-export function tryFetchElectron(root: string, timeoutMs = 15_000): string | null {
-  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
-  if (!existsSync(installer)) return null;
-  spawnSync(process.execPath, [installer], {
+export interface FetchOutcome {
+  /** The runtime, when it was there or arrived within the wait. */
+  executable: string | null;
+  /** The download was still going when the wait ended; it goes on in the background. */
+  stillDownloading: boolean;
+}
+
+/**
+ * Runs Electron's own installer (its npm install script is not approved, so `npm install` never
+ * downloads the runtime) and waits at most `timeoutMs`. A download still running then is left to
+ * finish on its own, detached: killing it would throw the partial file away, and on a slow line
+ * every start would begin again from zero and never reach the desktop window. Offline, the
+ * installer fails within a second or two and nothing is left running.
+ */
+export async function fetchElectron(
+  root: string,
+  timeoutMs = 15_000,
+  installer = path.join(root, 'node_modules', 'electron', 'install.js'),
+): Promise<FetchOutcome> {
+  if (!existsSync(installer))
+    return { executable: electronExecutable(root), stillDownloading: false };
+  const child = spawn(process.execPath, [installer], {
     stdio: 'ignore',
-    timeout: timeoutMs,
+    detached: true,
     windowsHide: true,
   });
-  return electronExecutable(root);
+  const finished = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', done);
+    child.once('error', done);
+  });
+  if (!finished) child.unref();
+  return { executable: electronExecutable(root), stillDownloading: !finished };
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronExecutable, tryFetchElectron } from './electron-runtime.js';
+import { electronExecutable, fetchElectron } from './electron-runtime.js';
 import { say } from './locale.js';
 import { openBrowser } from './open-browser.js';
 import { startWebHost } from './web/server.js';
@@ -13,12 +13,19 @@ import { startWebHost } from './web/server.js';
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main
 const root = path.resolve(here, '..', '..');
 
-async function startBrowserMode(reason: 'forced' | 'missing'): Promise<void> {
+async function startBrowserMode(reason: 'forced' | 'missing' | 'downloading'): Promise<void> {
   if (reason === 'missing') {
     process.stdout.write(
       `${say({
         fr: 'Le moteur Electron est absent : Port Auditor s’ouvre en mode navigateur.',
         en: 'The Electron runtime is missing: Port Auditor opens in browser mode.',
+      })}\n`,
+    );
+  } else if (reason === 'downloading') {
+    process.stdout.write(
+      `${say({
+        fr: 'Le moteur Electron est encore en téléchargement : Port Auditor s’ouvre en mode navigateur cette fois, en fenêtre au prochain npm start.',
+        en: 'The Electron runtime is still downloading: Port Auditor opens in browser mode this time, as a desktop window at the next npm start.',
       })}\n`,
     );
   }
@@ -67,10 +74,13 @@ async function main(): Promise<void> {
         en: 'Looking for the Electron runtime (15 s at most)…',
       })}\n`,
     );
-    executable = tryFetchElectron(root);
+    const fetched = await fetchElectron(root);
+    if (!fetched.executable) {
+      return startBrowserMode(fetched.stillDownloading ? 'downloading' : 'missing');
+    }
+    executable = fetched.executable;
   }
-  if (executable) return startElectron(executable);
-  return startBrowserMode('missing');
+  return startElectron(executable);
 }
 
 main().catch((error: unknown) => {
