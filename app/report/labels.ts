@@ -1,6 +1,6 @@
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { Severity } from '../contract/risk.js';
-import type { PortReason, PortState } from '../contract/scan.js';
+import type { HostReason, PortReason, PortState } from '../contract/scan.js';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -19,6 +19,12 @@ export const SEVERITY_COLOR: Record<Severity, string> = {
   medium: '#f9a825',
   low: '#2e7d32',
   info: '#546e7a',
+};
+
+/** Colours for text on white: the medium amber is too pale for words, so it darkens. */
+export const SEVERITY_TEXT_COLOR: Record<Severity, string> = {
+  ...SEVERITY_COLOR,
+  medium: '#a15c00',
 };
 
 export const STATE_LABEL: Record<PortState, LocalizedText> = {
@@ -40,6 +46,23 @@ export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
   'net-unreachable': { fr: 'réseau injoignable', en: 'network unreachable' },
 };
 
+/** Why a device was counted as up (or not), for a reader who does not know nmap's codes. */
+export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
+  localhost: { fr: 'adresse de ce PC', en: 'this PC’s address' },
+  'syn-ack': { fr: 'a accepté une connexion', en: 'accepted a connection' },
+  'conn-refused': { fr: 'a refusé une connexion', en: 'refused a connection' },
+  neighbour: {
+    fr: 'vu sur le réseau local (table ARP/NDP)',
+    en: 'seen on the local network (ARP/NDP table)',
+  },
+  'no-response': { fr: 'aucune réponse', en: 'no response' },
+  'user-set': {
+    fr: 'considéré actif à la demande (découverte désactivée)',
+    en: 'taken as up on request (discovery turned off)',
+  },
+  'host-unreachable': { fr: 'injoignable', en: 'unreachable' },
+};
+
 export function say(text: LocalizedText, lang: Language): string {
   return text[lang];
 }
@@ -56,6 +79,43 @@ export function formatDateTime(iso: string, lang: Language): string {
     minute: '2-digit',
     second: '2-digit',
     timeZoneName: 'short',
+  }).format(date);
+}
+
+const NAMED_TARGETS: Record<string, LocalizedText> = {
+  'this-pc': { fr: 'ce PC', en: 'this PC' },
+  'local-network': { fr: 'le réseau local', en: 'the local network' },
+};
+
+const NAMED_PORTS: Record<string, LocalizedText> = {
+  top100: { fr: 'les 100 ports les plus courants', en: 'the 100 most common ports' },
+  top1000: { fr: 'les 1 000 ports les plus courants', en: 'the 1,000 most common ports' },
+  '-': { fr: 'tous les ports (1-65535)', en: 'every port (1-65535)' },
+};
+
+/**
+ * The user's target or port text with the named sets spelled out ("this-pc" → "this PC
+ * (this-pc)"), so the cover reads as a sentence yet keeps what was typed.
+ */
+export function describeSpec(spec: string, kind: 'targets' | 'ports', lang: Language): string {
+  const named = kind === 'targets' ? NAMED_TARGETS : NAMED_PORTS;
+  const tokens = spec.split(/[\s,]+/).filter(Boolean);
+  if (!tokens.some((token) => named[token.toLowerCase()])) return spec;
+  return tokens
+    .map((token) => {
+      const label = named[token.toLowerCase()];
+      return label ? `${label[lang]} (${token})` : token;
+    })
+    .join(', ');
+}
+
+/** A table-sized date and time: "23/11/2026 19:03". */
+export function formatShortDateTime(iso: string, lang: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'short',
+    timeStyle: 'short',
   }).format(date);
 }
 

@@ -4,15 +4,20 @@ type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
-import type { Severity } from '../contract/risk.js';
+import type { Reference, Severity } from '../contract/risk.js';
+import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
 import {
+  describeSpec,
   formatDateTime,
   formatDuration,
+  formatShortDateTime,
+  HOST_REASON_LABEL,
   PORT_REASON_LABEL,
   SEVERITIES,
   SEVERITY_COLOR,
   SEVERITY_LABEL,
+  SEVERITY_TEXT_COLOR,
   STATE_LABEL,
 } from './labels.js';
 import type { Finding, ReportHost, ReportModel, ReportPort } from './model.js';
@@ -22,6 +27,7 @@ const INK = '#1f2933';
 const MUTED = '#5f6b7a';
 const ACCENT = '#0d3b66';
 const RULE = '#d5dbe3';
+const LINK = '#1565c0';
 const PAGE_WIDTH = 515; // A4 minus 40 pt margins.
 
 interface VirtualFs {
@@ -64,16 +70,41 @@ function severityLabel(severity: Severity | null | undefined, say: Say): string 
   return severity ? say(SEVERITY_LABEL[severity]) : '—';
 }
 
-/** A coloured severity pill: vector shapes only, readable in greyscale thanks to the label. */
-function severityCell(severity: Severity | undefined, say: Say): TableCell {
-  if (!severity) return { text: '—', color: MUTED };
+const pillLayout = {
+  hLineWidth: () => 0,
+  vLineWidth: () => 0,
+  paddingTop: () => 1,
+  paddingBottom: () => 1,
+  paddingLeft: () => 2,
+  paddingRight: () => 2,
+};
+
+/**
+ * A coloured severity pill as tall as its label, at the top of its cell (a filled cell would paint
+ * the whole height of a long reason): readable in greyscale thanks to the label.
+ */
+function severityPill(severity: Severity, say: Say): Content {
   return {
-    text: say(SEVERITY_LABEL[severity]),
-    bold: true,
-    color: severity === 'medium' ? INK : '#ffffff',
-    fillColor: SEVERITY_COLOR[severity],
-    alignment: 'center',
+    table: {
+      widths: ['*'],
+      body: [
+        [
+          {
+            text: say(SEVERITY_LABEL[severity]),
+            bold: true,
+            color: severity === 'medium' ? INK : '#ffffff',
+            fillColor: SEVERITY_COLOR[severity],
+            alignment: 'center',
+          },
+        ],
+      ],
+    },
+    layout: pillLayout,
   };
+}
+
+function severityCell(severity: Severity | undefined, say: Say): TableCell {
+  return severity ? severityPill(severity, say) : { text: '—', color: MUTED };
 }
 
 function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
@@ -183,8 +214,11 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     factsTable([
       [t('Date et heure', 'Date and time'), formatDateTime(scan.startedAt, lang)],
       [t('Nom de ce PC', 'This PC’s name'), model.pcName],
-      [t('Cibles analysées', 'Scanned targets'), scan.request.targets],
-      [t('Ports analysés', 'Scanned ports'), scan.request.ports],
+      [
+        t('Cibles analysées', 'Scanned targets'),
+        describeSpec(scan.request.targets, 'targets', lang),
+      ],
+      [t('Ports analysés', 'Scanned ports'), describeSpec(scan.request.ports, 'ports', lang)],
       [t('Durée de l’analyse', 'Scan duration'), formatDuration(model.durationMs, lang)],
       [
         t('Adresses', 'Addresses'),
@@ -212,6 +246,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
       margin: [0, 28, 0, 0],
     },
   ];
+  content.push(inShort(model, say));
   if (scan.cancelled) {
     content.push({
       text: t(
@@ -226,6 +261,65 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   for (const note of scan.notes)
     content.push({ text: `• ${note}`, color: MUTED, margin: [0, 6, 0, 0] });
   return content;
+}
+
+/** The cover's plain-language verdict and where to read on, for whoever is handed the report. */
+function inShort(model: ReportModel, say: Say): Content {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const urgent = model.counts.critical + model.counts.high;
+  const urgentHosts = model.hosts.filter(
+    (h) => h.worst === 'critical' || h.worst === 'high',
+  ).length;
+  let verdict: string;
+  if (!model.assessed) {
+    verdict = t(
+      `${model.openPorts} port(s) ouvert(s) trouvé(s) ; leur gravité n’a pas été évaluée dans ce rapport.`,
+      `${model.openPorts} open port(s) found; their severity was not assessed in this report.`,
+    );
+  } else if (urgent > 0) {
+    verdict = t(
+      `${urgent} port(s) ouvert(s) de gravité critique ou élevée sur ${urgentHosts} appareil(s) : à traiter en priorité.`,
+      `${urgent} open port(s) of critical or high severity on ${urgentHosts} device(s): deal with them first.`,
+    );
+  } else if (model.openPorts > 0) {
+    verdict = t(
+      'Aucun port ouvert de gravité critique ou élevée. Les autres ports ouverts sont expliqués appareil par appareil.',
+      'No open port of critical or high severity. The other open ports are explained device by device.',
+    );
+  } else {
+    verdict = t('Aucun port ouvert n’a été trouvé.', 'No open port was found.');
+  }
+  return {
+    table: {
+      widths: ['*'],
+      body: [
+        [
+          {
+            stack: [
+              { text: t('En bref', 'In short'), style: 'h3' },
+              { text: verdict, bold: true, margin: [0, 0, 0, 6] },
+              {
+                text: t(
+                  'La synthèse (page 2) classe les constats du plus urgent au moins urgent. Le détail par appareil donne, pour chaque port ouvert, pourquoi il compte et quoi faire ; viennent ensuite les règles de pare-feu créées par l’application et la méthode d’analyse.',
+                  'The summary (page 2) ranks the findings from most to least urgent. The details by device say, for each open port, why it matters and what to do; then come the firewall rules the app created and how the scan was done.',
+                ),
+                color: MUTED,
+                fontSize: 9,
+              },
+            ],
+            margin: [12, 10, 12, 12],
+          },
+        ],
+      ],
+    },
+    layout: {
+      hLineWidth: () => 0,
+      vLineWidth: (i: number) => (i === 0 ? 3 : 0),
+      vLineColor: () => ACCENT,
+      fillColor: () => '#f3f6fa',
+    },
+    margin: [0, 22, 0, 0],
+  };
 }
 
 /** Horizontal bars, one per severity, drawn with pdfmake canvas rectangles. */
@@ -315,7 +409,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                 {
                   text: `${severityLabel(f.port.severity, say)}  `,
                   bold: true,
-                  color: SEVERITY_COLOR[f.port.severity],
+                  color: SEVERITY_TEXT_COLOR[f.port.severity],
                 },
               ]
             : []),
@@ -333,6 +427,7 @@ function summary(model: ReportModel, say: Say): Content[] {
     content.push({
       table: {
         headerRows: 1,
+        dontBreakRows: true,
         widths: ['*', 60, 80],
         body: [
           [
@@ -368,6 +463,21 @@ function summary(model: ReportModel, say: Say): Content[] {
  */
 export const COMPACT_FROM_OPEN_PORTS = 400;
 
+/** The references of a piece of advice, each a link when it has an address. */
+function referencesLine(references: Reference[], say: Say): Content {
+  return {
+    text: [
+      { text: say({ fr: 'Références : ', en: 'References: ' }), color: MUTED },
+      ...references.flatMap((r, i) => [
+        ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
+        r.url ? { text: r.label, link: r.url, color: LINK } : { text: r.label, color: MUTED },
+      ]),
+    ],
+    fontSize: 7.5,
+    margin: [0, 1, 0, 0],
+  };
+}
+
 /** Each distinct piece of advice once, worst first, with how many devices it concerns. */
 function adviceByService(model: ReportModel, say: Say): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
@@ -401,13 +511,14 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
   ];
   for (const { port: p, hosts } of sorted) {
     content.push({
+      unbreakable: true,
       stack: [
         {
           text: [
             {
               text: `${severityLabel(p.severity, say)}  `,
               bold: true,
-              color: SEVERITY_COLOR[p.severity!],
+              color: SEVERITY_TEXT_COLOR[p.severity!],
             },
             { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
             { text: t(`${hosts} appareil(s). `, `${hosts} device(s). `), color: MUTED },
@@ -415,21 +526,30 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
             { text: say(p.advice!), bold: true },
           ],
         },
-        ...(p.references.length > 0
-          ? [
-              {
-                text: `${t('Références : ', 'References: ')}${p.references.map((r) => (r.url ? `${r.label} <${r.url}>` : r.label)).join(' · ')}`,
-                fontSize: 7.5,
-                color: MUTED,
-              },
-            ]
-          : []),
+        ...(p.references.length > 0 ? [referencesLine(p.references, say)] : []),
       ],
       fontSize: 9,
       margin: [0, 0, 0, 6],
     });
   }
   return content;
+}
+
+/** Above this estimated height (points), a device's ports are left free to split across pages. */
+const KEEP_TOGETHER_MAX_PT = 520;
+
+/** Lines a text takes at a given number of characters per line (pessimistic: word wrap wastes). */
+function lines(text: string, charsPerLine: number): number {
+  return Math.max(1, Math.ceil((text.length * 1.15) / charsPerLine));
+}
+
+function rowHeight(
+  reason: string,
+  reasonChars: number,
+  program: string | undefined,
+  programChars: number,
+): number {
+  return Math.max(lines(reason, reasonChars), program ? lines(program, programChars) : 1) * 10 + 8;
 }
 
 function hostSection(host: ReportHost, lang: Language, say: Say, compact = false): Content[] {
@@ -439,10 +559,11 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const meta: string[] = [];
   if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
+  const why = say(HOST_REASON_LABEL[host.hostReason]);
   meta.push(
     host.status === 'up'
-      ? t(`actif (${host.hostReason})`, `up (${host.hostReason})`)
-      : t(`inactif (${host.hostReason})`, `down (${host.hostReason})`),
+      ? t(`actif : ${why}`, `up: ${why}`)
+      : t(`inactif : ${why}`, `down: ${why}`),
   );
   const hiddenParts = (['closed', 'filtered', 'open'] as const)
     .filter((s) => host.hidden[s] > 0)
@@ -458,28 +579,33 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       columns: [
         { text: hostTitle(host), style: 'h2', width: '*' },
         host.worst
-          ? {
-              width: 90,
-              table: { widths: ['*'], body: [[severityCell(host.worst, say)]] },
-              layout: 'noBorders',
-              fontSize: 9,
-            }
+          ? { width: 90, stack: [severityPill(host.worst, say)], fontSize: 9 }
           : { width: 90, text: '' },
       ],
       margin: [0, 10, 0, 0],
     },
     { text: meta.join('  ·  '), color: MUTED, fontSize: 8.5, margin: [0, 0, 0, 6] },
   ];
+  // A pessimistic height estimate of the title and the ports: under a page, they are kept
+  // together (pdfmake drops what overflows an unbreakable block, hence the safety margin).
+  let height = 60 + lines(meta.join('  ·  '), 110) * 11;
   if (open.length === 0) {
     content.push({ text: t('Aucun port ouvert.', 'No open port.'), margin: [0, 0, 0, 6] });
   } else if (compact) {
     // One line of ports coloured by severity; the reasons and advice are in the by-service section.
+    const labels = open.map(
+      (p) =>
+        `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${p.severity ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})` : ''}`,
+    );
+    height += lines(labels.join('  ·  '), 80) * 11;
     content.push({
       text: open.flatMap((p, i) => [
         ...(i > 0 ? [{ text: '  ·  ', color: MUTED }] : []),
         {
-          text: `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${p.severity ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})` : ''}`,
-          color: p.severity ? SEVERITY_COLOR[p.severity] : INK,
+          text: labels[i]!,
+          // One port never splits across lines.
+          noWrap: true,
+          color: p.severity ? SEVERITY_TEXT_COLOR[p.severity] : INK,
           bold: p.severity === 'critical' || p.severity === 'high',
         },
       ]),
@@ -496,25 +622,28 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       { text: t('Gravité', 'Severity'), style: 'th' },
       { text: t('Raison', 'Reason'), style: 'th' },
     ];
-    const rows = open.map((p): TableCell[] => [
-      { text: String(p.port), bold: true },
-      p.protocol.toUpperCase(),
-      p.service || '—',
-      ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
-      severityCell(p.severity, say),
-      {
-        text:
-          p.reasons.length > 0
-            ? p.reasons.map((r) => say(r)).join(' ')
-            : say(PORT_REASON_LABEL[p.reason]),
-        fontSize: 8,
-      },
-    ]);
+    const rows = open.map((p): TableCell[] => {
+      const reason =
+        p.reasons.length > 0
+          ? p.reasons.map((r) => say(r)).join(' ')
+          : say(PORT_REASON_LABEL[p.reason]);
+      height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
+      return [
+        { text: String(p.port), bold: true },
+        p.protocol.toUpperCase(),
+        p.service || '—',
+        ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
+        severityCell(p.severity, say),
+        { text: reason, fontSize: 8 },
+      ];
+    });
     content.push({
       table: {
         headerRows: 1,
         widths: withProgram ? [32, 48, 58, 72, 52, '*'] : [32, 48, 70, 52, '*'],
         body: [head, ...rows],
+        dontBreakRows: true,
+        keepWithHeaderRows: 1,
       },
       layout: tableLayout,
       fontSize: 8.5,
@@ -522,6 +651,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     });
   }
   if (others.length > 0) {
+    height += others.length * 11;
     content.push({
       text: `${t('Autres ports listés : ', 'Other listed ports: ')}${others
         .map(
@@ -537,41 +667,31 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const advised = compact
     ? []
     : open.filter((p) => p.advice && p.severity && p.severity !== 'info');
+  const blocks: Content[] =
+    height <= KEEP_TOGETHER_MAX_PT ? [{ stack: content, unbreakable: true }] : content;
   if (advised.length > 0) {
-    content.push({ text: t('Que faire', 'What to do'), style: 'h3' });
-    for (const p of advised) {
-      content.push({
-        stack: [
-          {
-            text: [
-              { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
-              { text: say(p.advice!) },
-            ],
-          },
-          ...(p.references.length > 0
-            ? [
-                {
-                  text: [
-                    { text: t('Références : ', 'References: '), color: MUTED },
-                    ...p.references.flatMap((r, i) => [
-                      ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
-                      r.url
-                        ? { text: r.label, link: r.url, color: '#1565c0' }
-                        : { text: r.label, color: MUTED },
-                    ]),
-                  ],
-                  fontSize: 7.5,
-                  margin: [0, 1, 0, 0] as [number, number, number, number],
-                },
-              ]
-            : []),
-        ],
-        fontSize: 9,
-        margin: [0, 0, 0, 5],
-      });
-    }
+    // Each piece of advice stays whole; the heading stays with the first one.
+    const items: Content[] = advised.map((p) => ({
+      unbreakable: true,
+      stack: [
+        {
+          text: [
+            { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
+            { text: say(p.advice!) },
+          ],
+        },
+        ...(p.references.length > 0 ? [referencesLine(p.references, say)] : []),
+      ],
+      fontSize: 9,
+      margin: [0, 0, 0, 5],
+    }));
+    blocks.push({
+      unbreakable: true,
+      stack: [{ text: t('Que faire', 'What to do'), style: 'h3' }, items[0]!],
+    });
+    blocks.push(...items.slice(1));
   }
-  return content;
+  return blocks;
 }
 
 function ruleVerified(rule: FirewallRule, say: Say): TableCell {
@@ -623,7 +743,8 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
   content.push({
     table: {
       headerRows: 1,
-      widths: [60, 50, 55, '*', 110, 45],
+      dontBreakRows: true,
+      widths: [60, 50, 60, '*', 80, 50],
       body: [
         [
           { text: 'Port', style: 'th' },
@@ -641,7 +762,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
           say(RULE_STATE[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : t('toute adresse', 'any address'),
-          formatDateTime(r.createdAt, lang),
+          formatShortDateTime(r.createdAt, lang),
           ruleVerified(r, say),
         ]),
       ],
@@ -655,23 +776,32 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
 function methodSection(model: ReportModel, say: Say): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
   const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
+  const tuning = defaultTuning;
+  const seconds = (ms: number) =>
+    t(`${String(ms / 1000).replace('.', ',')} s`, `${String(ms / 1000)} s`);
   const content: Content[] = [
-    heading(t('Méthode', 'Method'), { pageBreak: true }),
+    // Right after the firewall section, which is often a line or two: no page of its own.
+    { text: '', margin: [0, 22, 0, 0] },
+    heading(t('Méthode', 'Method')),
     p(
       `Chaque port a été testé par une connexion TCP complète depuis ce PC (« TCP connect », comme nmap -sT), sans privilège particulier et sans envoyer de données au service. Un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse.`,
       `Each port was tested with a full TCP connection from this PC (“TCP connect”, like nmap -sT), without special privileges and without sending data to the service. A port is open when the connection is accepted, closed when the device refuses it.`,
     ),
     p(
-      `Un port est dit filtré quand rien ne répond avant la fin du délai d’attente, ou quand un routeur ou un pare-feu renvoie un refus administratif : un pare-feu bloque alors l’accès, ce qui ne dit pas si un service écoute derrière. Le délai d’attente s’adapte au temps de réponse mesuré de chaque appareil, et un port sans réponse est réessayé avant d’être déclaré filtré.`,
-      `A port is called filtered when nothing answers before the timeout, or when a router or firewall sends back an administrative refusal: a firewall then blocks access, which says nothing about whether a service listens behind it. The timeout adapts to each device’s measured response time, and a silent port is retried before it is declared filtered.`,
+      `Un port est dit filtré quand rien ne répond avant la fin du délai d’attente, ou quand un routeur ou un pare-feu renvoie un refus administratif : un pare-feu bloque alors l’accès, ce qui ne dit pas si un service écoute derrière.`,
+      `A port is called filtered when nothing answers before the timeout, or when a router or firewall sends back an administrative refusal: a firewall then blocks access, which says nothing about whether a service listens behind it.`,
+    ),
+    p(
+      `Délais d’attente : ils suivent le temps de réponse mesuré de chaque appareil, comme TCP le fait (RFC 6298), entre ${seconds(tuning.minRtoMs)} et ${seconds(tuning.maxRtoMs)} par tentative (${seconds(tuning.initialRtoMs)} avant la première mesure). Un port muet est essayé ${tuning.maxTries} fois au moins, et jusqu’à ${tuning.maxTriesCap} fois sur un appareil qui perd des réponses, avant d’être déclaré filtré.`,
+      `Timeouts: they follow each device’s measured response time, as TCP does (RFC 6298), between ${seconds(tuning.minRtoMs)} and ${seconds(tuning.maxRtoMs)} per attempt (${seconds(tuning.initialRtoMs)} before the first measurement). A silent port is tried at least ${tuning.maxTries} times, and up to ${tuning.maxTriesCap} times on a device that drops answers, before it is declared filtered.`,
     ),
     p(
       model.scan.request.skipDiscovery
         ? `La découverte des appareils a été désactivée : chaque adresse demandée a été analysée comme si elle était active.`
-        : `Avant l’analyse des ports, chaque adresse a été sondée pour savoir si un appareil y répond ; seules les adresses actives ont été analysées en détail.`,
+        : `Avant l’analyse des ports, chaque adresse a été sondée (connexions vers les ports ${tuning.discoveryPorts.join(', ')} et table des voisins du réseau local) pour savoir si un appareil y répond ; seules les adresses actives ont été analysées en détail.`,
       model.scan.request.skipDiscovery
         ? `Device discovery was turned off: every requested address was scanned as if it were up.`
-        : `Before the port scan, each address was probed to learn whether a device answers there; only addresses that were up were scanned in detail.`,
+        : `Before the port scan, each address was probed (connections to ports ${tuning.discoveryPorts.join(', ')} and the local network’s neighbour table) to learn whether a device answers there; only addresses that were up were scanned in detail.`,
     ),
     p(
       `Les résultats valent pour le moment de l’analyse et vus depuis ce PC : un port fermé ici peut être ouvert vu d’un autre réseau. Seuls les ports TCP ont été analysés.`,

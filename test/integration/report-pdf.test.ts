@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskHandlers } from '../../app/api/risk-handlers.js';
 import type { Language, RiskAssessResult, ScanResult } from '../../app/contract/index.js';
 import { exportReport } from '../../app/report/export.js';
-import { SEVERITY_LABEL } from '../../app/report/labels.js';
+import { HOST_REASON_LABEL, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { scanLab, startReportLab, type ReportLab } from './report-lab.js';
 
 const run = promisify(execFile);
@@ -55,6 +55,7 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
       assessment,
       firewallRules: [],
       pcName: PC_NAME,
+      macAddresses: { [lab.address]: '00-1b-a9-01-02-03' },
     });
     expect(file.mimeType).toBe('application/pdf');
     expect(file.data.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -90,10 +91,18 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
     expect(text).toContain(SEVERITY_LABEL[worst][lang]);
   });
 
+  it('says in words why the device counts as up and who made its network card', () => {
+    const host = scan.hosts.find((h) => h.address === lab.address)!;
+    expect(text).toContain(HOST_REASON_LABEL[host.reason][lang]);
+    expect(text).not.toContain(`(${host.reason})`);
+    expect(text).toMatch(/MAC 00:1B:A9:01:02:03 \(Brother/);
+  });
+
   it('has the cover facts, the sections and a numbered footer on every page', async () => {
     const { stdout: info } = await run('pdfinfo', [pdfPath]);
     const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
-    expect(pages).toBeGreaterThanOrEqual(5);
+    // Cover, summary, devices, then firewall and method (which share a page when both are short).
+    expect(pages).toBeGreaterThanOrEqual(4);
     const t = (fr: string, en: string) => (lang === 'fr' ? fr : en);
     for (const heading of [
       t('Rapport d’audit des ports réseau', 'Network port audit report'),
@@ -101,7 +110,9 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
       t('Détail par appareil', 'Details by device'),
       t('Pare-feu', 'Firewall'),
       t('Méthode', 'Method'),
+      t('En bref', 'In short'),
       'TCP connect',
+      'RFC 6298',
       lab.portSpec,
     ]) {
       expect(text).toContain(heading);
