@@ -78,11 +78,12 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     await risk.waitForVerdicts('127.0.0.1');
     await expect(risk.heading.innerText()).resolves.toBe('Ports ouverts suspects');
 
-    // This PC first: the cards of this PC's addresses (loopback, lab interface) lead the list.
+    // This PC first, worst first: 127.0.0.1 (a critical port) leads, ahead of the lab interface
+    // address, which comes first in address order but has no open port.
     const cards = await browser.page
       .locator('[data-testid^="host-card-"]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')));
-    expect(cards.slice(0, 2).sort()).toEqual(['host-card-10.77.250.1', 'host-card-127.0.0.1']);
+    expect(cards.slice(0, 2)).toEqual(['host-card-127.0.0.1', 'host-card-10.77.250.1']);
     await expect(
       scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
     ).resolves.toBe(true);
@@ -110,6 +111,7 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     expect(details.reasons[0]).toBe(kbReason(4444).fr);
     expect(details.reasons.join(' ')).toContain('port de porte dérobée est suspect en soi');
     expect(details.advice).toMatch(/^Identifiez immédiatement le programme/);
+    expect(details.references).toEqual(['Metasploit default handler port', 'MS03-026']);
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'risk-fr.png'), fullPage: true });
 
     await risk.showInfoSwitch.check();

@@ -20,6 +20,8 @@ import {
   useScan,
   type HostView,
 } from '../../stores/scan';
+import { useRisk } from '../../stores/risk';
+import { compareHostsByRisk } from '../risk/order';
 import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
@@ -38,15 +40,18 @@ export function OpenPortsTab() {
   const start = useScan((s) => s.start);
   const cancel = useScan((s) => s.cancel);
   const dismissError = useScan((s) => s.dismissError);
+  const verdicts = useRisk((s) => s.byAddress);
   const busy = isBusy(phase);
 
+  // This PC first, then worst verdict first, once the assessment has answered.
   const { shown, down } = useMemo(() => {
-    const all = Object.values(hostsById).sort(compareHosts);
+    const order = compareHostsByRisk<HostView>((a) => verdicts[a]?.worst, compareHosts);
+    const all = Object.values(hostsById).sort(order);
     return {
       shown: all.filter((h) => h.status === 'up'),
       down: all.filter((h) => h.status === 'down'),
     };
-  }, [hostsById]);
+  }, [hostsById, verdicts]);
 
   return (
     <Stack spacing={3}>

@@ -74,7 +74,10 @@ export class SuspiciousPortsPage {
   }
 
   /** Opens a verdict's details panel and returns its reasons, as the user reads them. */
-  async openDetails(address: string, port: number): Promise<{ reasons: string[]; advice: string }> {
+  async openDetails(
+    address: string,
+    port: number,
+  ): Promise<{ reasons: string[]; advice: string; references: string[] }> {
     const verdict = this.verdict(address, port);
     const toggle = verdict.getByRole('button').first();
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
@@ -84,6 +87,14 @@ export class SuspiciousPortsPage {
     await verdict.locator('.MuiCollapse-entered').waitFor();
     const reasons = await details.getByTestId('verdict-reasons').locator('li').allInnerTexts();
     const advice = (await details.getByTestId('verdict-advice').innerText()).trim();
-    return { reasons: reasons.map((r) => r.trim()), advice };
+    const references = await details
+      .getByTestId('verdict-references')
+      .locator('li')
+      .allInnerTexts();
+    return {
+      reasons: reasons.map((r) => r.trim()),
+      advice,
+      references: references.map((r) => r.trim()),
+    };
   }
 }
