@@ -61,6 +61,8 @@ export const PortResult = z.object({
 });
 export type PortResult = z.infer<typeof PortResult>;
 
+export const MacAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+
 export const HostResult = z.object({
   address: z.string(),
   family: z.enum(['ipv4', 'ipv6']),
@@ -68,6 +70,8 @@ export const HostResult = z.object({
   hostname: z.string().optional(),
   /** True when the address belongs to this PC (loopback or a local interface). */
   isLocal: z.boolean(),
+  /** Link-layer address from the system neighbour table (LAN devices only), `aa:bb:cc:dd:ee:ff`. */
+  mac: MacAddress.optional(),
   status: HostStatus,
   reason: HostReason,
   /** Every port whose state is worth listing: all open ports, plus the minority states. */
@@ -111,6 +115,8 @@ export const ScanEvent = z.discriminatedUnion('type', [
     address: z.string(),
     isLocal: z.boolean(),
     hostname: z.string().optional(),
+    /** Known once the neighbour table was read: a second `host` event may add it. */
+    mac: MacAddress.optional(),
     status: HostStatus,
     reason: HostReason,
   }),

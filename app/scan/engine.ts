@@ -127,6 +127,9 @@ class HostState {
   /** Definite non-open answers from discovery, reused when the port phase reaches those ports. */
   readonly discoveryAnswers = new Map<number, Answer>();
   sawUnreachable = false;
+  mac: string | undefined;
+  /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
+  result: HostResult | undefined;
   discoveryEndedAt = 0;
   neighbourChecks = 0;
   decided = 0;
@@ -170,6 +173,8 @@ export class ScanEngine {
   private readonly group: RttEstimator;
   private readonly prober: Prober;
   private readonly neighbours = new NeighbourTable();
+  /** Neighbour-table reads for MAC addresses still running: the scan ends after them. */
+  private macLookups = 0;
   private readonly localSet: Set<string>;
   private readonly results: HostResult[] = [];
   private readonly total: number;
@@ -426,9 +431,10 @@ export class ScanEngine {
   }
 
   private checkNeighbour(host: HostState): void {
-    void this.neighbours.lookup(host.address, host.discoveryEndedAt).then((state) => {
+    void this.neighbours.lookup(host.address, host.discoveryEndedAt).then(({ state, mac }) => {
       if (this.cancelled || host.phase !== 'checking') return;
       if (state === 'confirmed') {
+        host.mac = mac;
         // On the same link and silent: time probes on what the scan measured, or a short LAN guess.
         host.rtt.seed(this.group.smoothedMs ?? 20, Math.max(this.group.variationMs, 10));
         // It exists yet answered nothing: silence is its policy, not congestion, so go wide at once.
@@ -528,6 +534,28 @@ export class ScanEngine {
     host.reason = reason;
     host.phase = 'ports';
     this.emitHost(host);
+    if (!host.isLocal && host.mac === undefined) this.lookUpMac(host);
+  }
+
+  /**
+   * A host that answered TCP is now in the neighbour table when it is on this PC's link: its MAC
+   * address lets reports name the device's maker. Read off the clock of the probes, then reported
+   * by a second `host` event and in the host's result.
+   */
+  private lookUpMac(host: HostState): void {
+    this.macLookups++;
+    void this.neighbours
+      .lookup(host.address)
+      .then(({ mac }) => {
+        if (this.cancelled || !mac) return;
+        host.mac = mac;
+        if (host.result) host.result.mac = mac;
+        this.emitHost(host);
+      })
+      .finally(() => {
+        this.macLookups--;
+        this.maybeFinish();
+      });
   }
 
   private markDown(host: HostState, reason: HostReason): void {
@@ -549,6 +577,7 @@ export class ScanEngine {
       address: host.address,
       isLocal: host.isLocal,
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
+      ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
       reason: host.reason,
     });
@@ -585,11 +614,12 @@ export class ScanEngine {
       ...(showClosed ? host.closed : []),
       ...(showFiltered ? host.filtered : []),
     ].sort((a, b) => a.port - b.port);
-    return {
+    return (host.result = {
       address: host.address,
       family: host.family === 4 ? 'ipv4' : 'ipv6',
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,
+      ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
       reason: host.reason,
       ports,
@@ -598,7 +628,7 @@ export class ScanEngine {
         closed: showClosed ? 0 : host.counts.closed,
         filtered: showFiltered ? 0 : host.counts.filtered,
       },
-    };
+    });
   }
 
   private emitProgress(force = false): void {
@@ -624,6 +654,7 @@ export class ScanEngine {
   private maybeFinish(): void {
     if (this.finished || this.cancelled) return;
     if (!this.hostsExhausted || this.active.length > 0 || this.inFlight.size > 0) return;
+    if (this.macLookups > 0) return;
     this.finish();
   }
 

@@ -84,6 +84,10 @@ describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
     assertMatchesDesign(result, [...IPV4_TARGETS, SERVICES_V6]);
 
     expect(hostOf(result, DROP_ALL)?.reason).toBe('neighbour');
+    // Every device of the lab link is reported with its own MAC address (from the neighbour table).
+    for (const address of [SERVICES, SERVICES_V6, DROP_ALL, MANY_OPEN]) {
+      expect(hostOf(result, address)?.mac, `${address} MAC`).toBe(lab.macs[address]);
+    }
     for (const address of [SERVICES, SERVICES_V6]) {
       const host = hostOf(result, address)!;
       expect(host.ports.find((p) => p.port === 22)?.banner).toBe(BANNERS[22]);

@@ -92,6 +92,8 @@ table inet palab {
 
 export interface ScanLab {
   scanner: string;
+  /** The link-layer address of each target host's interface, by lab address (read from the lab). */
+  macs: Record<string, string>;
   teardown(): Promise<void>;
   /** Runs the Port Auditor engine (ScanManager + worker) inside the scanner namespace. */
   scan(
@@ -130,9 +132,12 @@ export async function createScanLab(area = 'scan'): Promise<ScanLab> {
       [dropAll, 'p-b', [`${DROP_ALL}/24`]],
       [manyOpen, 'p-c', [`${MANY_OPEN}/24`]],
     ];
+    const macs: Record<string, string> = {};
     for (const [ns, peer, addresses] of members) {
       await createVeth({ ns, ifName: 'eth0', peerNs: sw, peerIfName: peer, peerBridge: 'br0' });
       await addAddresses(ns, 'eth0', addresses);
+      const { stdout } = await execIn(ns, 'cat', ['/sys/class/net/eth0/address']);
+      for (const address of addresses) macs[address.split('/')[0]!] = stdout.trim().toLowerCase();
     }
     // Link-local IPv6 addresses go through duplicate address detection first: "this-pc" tests must
     // not start while the scanner's own fe80:: address is still tentative (unusable).
@@ -183,6 +188,7 @@ export async function createScanLab(area = 'scan'): Promise<ScanLab> {
 
     return {
       scanner,
+      macs,
       teardown: () => lab.teardown(),
       async scan(request, tuning, script) {
         const started = performance.now();
