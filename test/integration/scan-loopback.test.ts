@@ -230,7 +230,7 @@ describe('ScanManager on loopback', () => {
     expect((failure as AppFailure).appError.params).toEqual({ token: '999.1.1.1' });
     await expect(
       manager.start(
-        { targets: '8.8.8.8', ports: '80', skipDiscovery: false, confirmed: false },
+        { targets: '203.0.113.5', ports: '80', skipDiscovery: false, confirmed: false },
         () => undefined,
       ),
     ).rejects.toMatchObject({ appError: { code: 'scan.confirmationRequired' } });

@@ -183,8 +183,8 @@ describe('parseTargets', () => {
     expect(() => requireConfirmation(big, false)).toThrow(AppFailure);
     expect(() => requireConfirmation(big, true)).not.toThrow();
 
-    const pub = await parseTargets('10.0.0.1 8.8.8.8', options);
-    expect(pub.publicAddress).toBe('8.8.8.8');
+    const pub = await parseTargets('10.0.0.1 203.0.113.5', options);
+    expect(pub.publicAddress).toBe('203.0.113.5');
     try {
       requireConfirmation(pub, false);
       throw new Error('should have failed');
@@ -192,9 +192,9 @@ describe('parseTargets', () => {
       expect(error).toBeInstanceOf(AppFailure);
       const appError = (error as AppFailure).appError;
       expect(appError.code).toBe('scan.confirmationRequired');
-      expect(appError.params).toEqual({ reason: 'public', address: '8.8.8.8' });
+      expect(appError.params).toEqual({ reason: 'public', address: '203.0.113.5' });
     }
-    expect((await parseTargets('2001:4860::1', options)).publicAddress).toBe('2001:4860::1');
+    expect((await parseTargets('2001:db8::1', options)).publicAddress).toBe('2001:db8::1');
   });
 
   it('does not ask to confirm a scan of this PC, even when its address is public', async () => {
