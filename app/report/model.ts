@@ -190,7 +190,8 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       hidden: h.hidden,
     };
     if (h.hostname) host.hostname = h.hostname;
-    const mac = macs.get(h.address);
+    // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.
+    const mac = (h.mac ? normaliseMac(h.mac) : null) ?? macs.get(h.address);
     if (mac) {
       host.mac = mac;
       const vendor = macVendor(mac);

@@ -152,7 +152,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
   out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
   out.push(`<address addr="${xmlAttr(host.address)}" addrtype="${host.family}"/>\n`);
-  const mac = macs.get(host.address);
+  const mac = (host.mac ? normaliseMac(host.mac) : null) ?? macs.get(host.address);
   if (mac) {
     const vendor = macVendor(mac);
     out.push(

@@ -9,6 +9,7 @@ import {
   type PortState,
 } from '../contract/scan.js';
 import { fail } from '../errors.js';
+import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
@@ -327,7 +328,8 @@ export function importNmapXml(
       addresses.find((a) => str(a, 'addrtype') === 'mac'),
       'addr',
     );
-    if (mac) macAddresses[address] = mac;
+    const normalMac = mac ? normaliseMac(mac) : null;
+    if (mac) macAddresses[address] = normalMac ?? mac;
     const statusNode = asArray(node.status)[0];
     const status = str(statusNode, 'state') === 'up' ? 'up' : 'down';
     const reason =
@@ -353,6 +355,8 @@ export function importNmapXml(
       : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     if (hostname) host.hostname = hostname;
+    // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
+    if (normalMac) host.mac = normalMac.toLowerCase();
     hosts.push(host);
   }
 

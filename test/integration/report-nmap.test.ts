@@ -48,9 +48,22 @@ describe('nmap XML of a real lab scan', () => {
   });
 
   it('imports back to the identical scan result', () => {
-    const xml = renderNmapXml(scan, { [lab.address]: '00:1b:a9:01:02:03' });
-    const back = importNmapXml(xml);
+    const back = importNmapXml(renderNmapXml(scan));
     expect(back.scan).toEqual(scan);
+    expect(back.macAddresses).toEqual({});
+  });
+
+  it('carries the MAC address the scan read from the neighbour table there and back', () => {
+    // Loopback has no link layer: give the lab host the MAC a LAN device would have.
+    const withMac = structuredClone(scan);
+    const host = withMac.hosts.find((h) => h.address === lab.address)!;
+    host.mac = '00:1b:a9:01:02:03';
+    const xml = renderNmapXml(withMac);
+    expect(xml).toMatch(
+      /<address addr="00:1B:A9:01:02:03" addrtype="mac" vendor="Brother[^"]*"\/>/,
+    );
+    const back = importNmapXml(xml);
+    expect(back.scan).toEqual(withMac);
     expect(back.macAddresses).toEqual({ [lab.address]: '00:1B:A9:01:02:03' });
   });
 

@@ -188,6 +188,35 @@ describe('CSV and JSON', () => {
     expect(normaliseMac('zz')).toBeNull();
   });
 
+  it('uses the MAC the scan found (neighbour table) in every format, and reads nmap’s back', () => {
+    const withMac = structuredClone(scan);
+    withMac.hosts[0]!.mac = '00:11:32:5a:7e:01';
+    const macModel = buildReportModel({ scan: withMac, pcName: 'PC' });
+    expect(macModel.hosts[0]).toMatchObject({ mac: '00:11:32:5A:7E:01' });
+    expect(macModel.hosts[0]!.macVendor).toMatch(/Synology/i);
+    expect(renderCsv(macModel, 'fr').split('\r\n')[1]).toMatch(
+      /^127\.77\.141\.97,,true,00:11:32:5A:7E:01,Synology[^,]*,up,23,/,
+    );
+    const doc = JSON.parse(renderJson(macModel, { scan: withMac, pcName: 'PC' }, 'en'));
+    expect(doc.findings[0]).toMatchObject({ mac: '00:11:32:5A:7E:01' });
+    expect(doc.findings[0].macVendor).toMatch(/Synology/i);
+    expect(doc.scan.hosts[0].mac).toBe('00:11:32:5a:7e:01');
+    const xml = renderNmapXml(withMac);
+    expect(xml).toMatch(
+      /<address addr="00:11:32:5A:7E:01" addrtype="mac" vendor="Synology[^"]*"\/>/,
+    );
+    const back = importNmapXml(xml);
+    expect(back.scan.hosts[0]!.mac).toBe('00:11:32:5a:7e:01');
+    expect(back.scan).toEqual(withMac);
+    // As nmap writes it for a LAN device (upper case, vendor attribute).
+    const fromNmap = fixture.replace(
+      '<address addr="127.77.141.97" addrtype="ipv4"/>',
+      '<address addr="127.77.141.97" addrtype="ipv4"/>\n<address addr="00:1B:A9:01:02:03" addrtype="mac" vendor="Brother Industries"/>',
+    );
+    expect(fromNmap).not.toBe(fixture);
+    expect(importNmapXml(fromNmap).scan.hosts[0]!.mac).toBe('00:1b:a9:01:02:03');
+  });
+
   it('names files by kind, language and scan time', () => {
     expect(reportFileName('pdf', 'fr', '2026-01-02T03:04:00')).toBe(
       'port-auditor-rapport-2026-01-02-0304.pdf',
