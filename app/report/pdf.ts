@@ -367,11 +367,11 @@ function findingSentence(f: Finding, say: Say): string {
       en: `${where}: port ${port} is open; its severity was not assessed.`,
     });
   }
+  // The severity is the coloured word just before the sentence.
   const why = f.port.reasons[0] ? say(f.port.reasons[0]) : '';
-  const sev = say(SEVERITY_LABEL[f.port.severity]).toLowerCase();
   return say({
-    fr: `${where} : port ${port}, gravité ${sev}${why ? ` — ${why}` : '.'}`,
-    en: `${where}: port ${port}, ${sev} severity${why ? ` — ${why}` : '.'}`,
+    fr: `${where} : port ${port}${why ? ` — ${why}` : '.'}`,
+    en: `${where}: port ${port}${why ? ` — ${why}` : '.'}`,
   });
 }
 
@@ -439,6 +439,7 @@ function summary(model: ReportModel, say: Say): Content[] {
             {
               text: [
                 { text: hostTitle(h) },
+                ...(h.macVendor ? [{ text: `  ${h.macVendor}`, color: MUTED, fontSize: 8 }] : []),
                 ...(h.isLocal
                   ? [{ text: `  ${t('ce PC', 'this PC')}`, color: ACCENT, bold: true }]
                   : []),
