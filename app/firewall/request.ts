@@ -60,6 +60,10 @@ function refuse(field: string, text: LocalizedText, value: unknown): never {
 /** Canonical text of one IP or CIDR, host bits cleared; null when it is not one. */
 export function canonicalAddress(raw: string): string | null {
   if (!/^[0-9a-fA-F.:/]+$/.test(raw)) return null;
+  // ipaddr reads "65536", "80" or "10.1" as IPv4 shorthands (0.1.0.0, 0.0.0.80, 10.0.0.1): a
+  // typo or a port in this field must be refused, not turned into some other address.
+  const host = raw.split('/')[0] ?? '';
+  if (!host.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(host)) return null;
   if (raw.includes('/')) {
     if (!/\/[0-9]{1,3}$/.test(raw)) return null;
     try {
@@ -75,9 +79,6 @@ export function canonicalAddress(raw: string): string | null {
     }
   }
   if (!ipaddr.isValid(raw)) return null;
-  // ipaddr accepts the classful shorthands "10.1" or "0x7f.1"; a firewall rule needs the full form.
-  if (raw.includes('.') && !raw.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(raw))
-    return null;
   return ipaddr.parse(raw).toString();
 }
 

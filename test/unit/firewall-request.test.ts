@@ -101,10 +101,32 @@ describe('validateBlockRequest', () => {
     ['example.com'],
     ['10.0.0.1/'],
     ['١٠.٠.٠.١'],
+    ['65536'],
+    ['80'],
+    ['65536/8'],
   ])('refuses remote %j', (remote) => {
     const error = refusal({ protocol: 'tcp', port: 80, remote });
     expect(error.appError.code).toBe('firewall.invalid-remote');
     expect(error.appError.message.fr).toContain('Adresse distante refusée');
+  });
+
+  // The issue's list, in every field of the request: each refused with that field's own error.
+  const PAYLOADS = ['80; flush ruleset', 'x" dir=out', 'all', '-1', '65536', '1e3', '٨٠'];
+  const FIELDS = {
+    port: (v: string) => ({ protocol: 'tcp', port: v }),
+    protocol: (v: string) => ({ protocol: v, port: 80 }),
+    direction: (v: string) => ({ protocol: 'tcp', port: 80, direction: v }),
+    remote: (v: string) => ({ protocol: 'tcp', port: 80, remote: v }),
+  };
+  const matrix = Object.entries(FIELDS).flatMap(([field, make]) =>
+    PAYLOADS.map((payload) => [field, payload, make(payload)] as const),
+  );
+  it.each(matrix)('refuses %s = %j', (field, payload, input) => {
+    const error = refusal(input);
+    expect(error.appError.code).toBe(`firewall.invalid-${field}`);
+    expect(error.appError.params).toMatchObject({ field, value: payload });
+    expect(error.appError.message.fr).toContain('refusé');
+    expect(error.appError.message.en).toContain('refused');
   });
 
   it('keeps control characters out of the message', () => {
