@@ -1,11 +1,16 @@
 import type {
+  HostAssessment,
   HostResult,
   Language,
+  PortAssessment,
+  PortResult,
   PortState,
   Protocol,
+  RiskAssessResult,
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
+import { SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -37,7 +42,36 @@ function hiddenLine(host: HostResult, language: Language): string | null {
     : `Not shown: ${parts.join(', ')}`;
 }
 
-function formatHost(host: HostResult, language: Language, service: ServiceLookup): string[] {
+const VERDICT_HEAD: Record<Language, { risk: string; program: string }> = {
+  fr: { risk: 'RISQUE', program: 'PROGRAMME' },
+  en: { risk: 'RISK', program: 'PROGRAM' },
+};
+
+/**
+ * Open ports in verdict order (worst first) when verdicts exist, then the other listed states;
+ * each open port's verdict travels with its row.
+ */
+function orderedRows(
+  host: HostResult,
+  verdicts: HostAssessment | undefined,
+): Array<{ port: PortResult; verdict?: PortAssessment }> {
+  if (!verdicts) return host.ports.map((port) => ({ port }));
+  const key = (p: { port: number; protocol: Protocol }) => `${p.port}/${p.protocol}`;
+  const byKey = new Map(host.ports.map((p) => [key(p), p]));
+  const judged = verdicts.ports.flatMap((verdict) => {
+    const port = byKey.get(key(verdict));
+    return port ? [{ port, verdict }] : [];
+  });
+  const done = new Set(judged.map((row) => key(row.port)));
+  return [...judged, ...host.ports.filter((p) => !done.has(key(p))).map((port) => ({ port }))];
+}
+
+function formatHost(
+  host: HostResult,
+  language: Language,
+  service: ServiceLookup,
+  verdicts?: HostAssessment,
+): string[] {
   const status =
     language === 'fr'
       ? `${host.status === 'up' ? 'actif' : 'inactif'} (${host.reason})`
@@ -45,25 +79,41 @@ function formatHost(host: HostResult, language: Language, service: ServiceLookup
   const name = host.hostname ? ` (${host.hostname})` : '';
   const lines = [`${host.address}${name}  ${status}`];
   if (host.ports.length > 0) {
+    const rows = orderedRows(host, verdicts);
+    const withRisk = rows.some((r) => r.verdict);
+    const withProgram = rows.some((r) => r.verdict?.program);
     const head =
       language === 'fr'
         ? ['PORT', 'ÉTAT', 'RAISON', 'SERVICE']
         : ['PORT', 'STATE', 'REASON', 'SERVICE'];
-    const rows = host.ports.map((p) => [
-      `${p.port}/${p.protocol}`,
-      STATE[p.state][language],
-      p.reason,
-      service(p.port, p.protocol) ?? '',
-    ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2);
-    for (const row of [head, ...rows]) {
-      lines.push(
-        `  ${row
-          .map((cell, i) => pad(cell, widths[i]!))
-          .join('')
-          .trimEnd()}`,
-      );
-    }
+    if (withRisk) head.push(VERDICT_HEAD[language].risk);
+    if (withProgram) head.push(VERDICT_HEAD[language].program);
+    const cells = rows.map(({ port: p, verdict }) => {
+      const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
+      const row = [
+        `${p.port}/${p.protocol}`,
+        STATE[p.state][language],
+        p.reason,
+        known ?? service(p.port, p.protocol) ?? '',
+      ];
+      if (withRisk) row.push(verdict ? SEVERITY_LABEL[verdict.severity][language] : '');
+      if (withProgram) {
+        row.push(verdict?.program ? `${verdict.program.name} (PID ${verdict.program.pid})` : '');
+      }
+      return row;
+    });
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)) + 2);
+    const line = (row: string[]) =>
+      `  ${row
+        .map((cell, i) => pad(cell, widths[i]!))
+        .join('')
+        .trimEnd()}`;
+    lines.push(line(head));
+    rows.forEach(({ verdict }, index) => {
+      lines.push(line(cells[index]!));
+      // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists them.
+      for (const reason of verdict?.reasons ?? []) lines.push(`      - ${reason.text[language]}`);
+    });
   } else if (host.status === 'up') {
     lines.push(language === 'fr' ? '  Aucun port à signaler.' : '  No port to report.');
   }
@@ -72,14 +122,37 @@ function formatHost(host: HostResult, language: Language, service: ServiceLookup
   return lines;
 }
 
-/** The readable report of a finished scan: one block per host that is up, then a summary. */
+function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
+  const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
+    (s) => `${SEVERITY_LABEL[s][language]} ${assessment.counts[s]}`,
+  );
+  if (parts.length === 0) return null;
+  return language === 'fr'
+    ? `Verdicts des ports ouverts : ${parts.join(', ')}.`
+    : `Open port verdicts: ${parts.join(', ')}.`;
+}
+
+/**
+ * The readable report of a finished scan: one block per host that is up, then a summary. With the
+ * `assessment`, hosts come in its order (this PC first, worst first) and open ports carry their
+ * verdicts: severity, service, program on this PC, and the reasons.
+ */
 export function formatScanResult(
   result: ScanResult,
   language: Language,
   service: ServiceLookup = () => undefined,
+  assessment?: RiskAssessResult,
 ): string {
-  const up = result.hosts.filter((h) => h.status === 'up' || result.request.skipDiscovery);
-  const blocks = up.map((host) => formatHost(host, language, service).join('\n'));
+  const verdicts = new Map(assessment?.hosts.map((h, index) => [h.address, { h, index }]));
+  const rank = (host: HostResult) => verdicts.get(host.address)?.index ?? Infinity;
+  const up = result.hosts
+    .filter((h) => h.status === 'up' || result.request.skipDiscovery)
+    .map((host, index) => ({ host, index }))
+    .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
+    .map(({ host }) => host);
+  const blocks = up.map((host) =>
+    formatHost(host, language, service, verdicts.get(host.address)?.h).join('\n'),
+  );
   const open = result.hosts.reduce(
     (n, h) => n + h.ports.filter((p) => p.state === 'open').length + h.hidden.open,
     0,
@@ -92,7 +165,15 @@ export function formatScanResult(
       ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées')}, ${plural(upCount, 'active', 'actives')}, ${plural(open, 'port ouvert', 'ports ouverts')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
       : `${plural(result.addresses, 'address', 'addresses')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
   const notes = result.notes.map((note) => `! ${note}`);
-  return `${[...blocks, [...notes, summary].join('\n')].join('\n\n')}\n`;
+  if (assessment && !assessment.programsComplete) {
+    notes.push(
+      language === 'fr'
+        ? '! Certains programmes de ce PC n’ont pas pu être identifiés : relancez en administrateur pour les voir tous.'
+        : '! Some programs of this PC could not be identified: run again as administrator to see them all.',
+    );
+  }
+  const risks = assessment ? verdictSummary(assessment, language) : null;
+  return `${[...blocks, [...notes, summary, ...(risks ? [risks] : [])].join('\n')].join('\n\n')}\n`;
 }
 
 /** One progress line for a terminal: percent, probes, open ports found, time left. */

@@ -75,10 +75,22 @@ describe('port-auditor scan', () => {
     expect(result.stderr).toBe(''); // not a terminal: no progress line
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^127\.0\.0\.1\b.*\bup\b/m);
-    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE$/m);
-    expect(result.stdout).toMatch(new RegExp(`^\\s+${openPort}/tcp\\s+open\\s+syn-ack`, 'm'));
+    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/m);
+    // The open port carries its verdict: a severity, and the program of this PC that owns it
+    // (this test process), with the reasons listed under it.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
+        'm',
+      ),
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`^ {6}- Opened by \\S+ \\(PID ${process.pid}\\)`, 'm'),
+    );
+    expect(result.stdout).toMatch(/^ {6}- It listens on .*local address/m);
     expect(result.stdout).not.toMatch(new RegExp(`^\\s+${closedPort}/tcp\\s+open`, 'm'));
     expect(result.stdout).toMatch(/1 address scanned, 1 up, 1 open port in [\d.]+ s\./);
+    expect(result.stdout).toMatch(/^Open port verdicts: (Critical|High|Medium|Low|Info) 1\.$/m);
 
     const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown;
     const parsed = ScanResult.parse(json);
@@ -105,8 +117,14 @@ describe('port-auditor scan', () => {
   it('speaks French on a French system', async () => {
     const result = await run(cli('scan', '127.0.0.1', '-p', String(openPort)), 'fr');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE$/m);
-    expect(result.stdout).toMatch(new RegExp(`^\\s+${openPort}/tcp\\s+ouvert\\s+syn-ack`, 'm'));
+    expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^\\s+${openPort}/tcp\\s+ouvert\\s+syn-ack\\s+(\\S+\\s+)?(Critique|Élevée|Moyenne|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
+        'm',
+      ),
+    );
+    expect(result.stdout).toMatch(/^ {6}- Il n’écoute que sur l’adresse locale/m);
     expect(result.stdout).toContain('1 adresse analysée, 1 active, 1 port ouvert');
   });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../app/contract/index.js';
 import { formatProgress, formatScanResult } from '../../main/cli/format.js';
 import { serviceName } from '../../main/cli/services.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 
 const result: ScanResult = {
   scanId: 's1',
@@ -64,6 +66,96 @@ describe('formatScanResult', () => {
   });
   it('says when a scan was cancelled', () => {
     expect(formatScanResult({ ...result, cancelled: true }, 'en')).toContain('partial results');
+  });
+});
+
+describe('formatScanResult with verdicts', () => {
+  // A device with a critical port and this PC with a backdoor port, an info port and a closed one.
+  const scan: ScanResult = {
+    ...result,
+    hosts: [
+      {
+        address: '10.77.0.5',
+        family: 'ipv4',
+        isLocal: false,
+        status: 'up',
+        reason: 'syn-ack',
+        ports: [
+          { port: 80, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+          { port: 445, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+        ],
+        hidden: { open: 0, closed: 1022, filtered: 0 },
+      },
+      {
+        ...result.hosts[0]!,
+        ports: [
+          { port: 9, protocol: 'tcp', state: 'closed', reason: 'conn-refused' },
+          { port: 443, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+          { port: 4444, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+        ],
+      },
+    ],
+  };
+  const node = { pid: 4242, name: 'node', path: '/usr/bin/node' };
+  const assessment = assessHosts(
+    scan.hosts,
+    [
+      { protocol: 'tcp', address: '127.0.0.1', port: 443, program: node },
+      { protocol: 'tcp', address: '127.0.0.1', port: 4444, program: node },
+    ],
+    knowledgeBase(),
+  );
+
+  it('adds risk and program columns, worst first, with the reasons under each open port (English)', () => {
+    const text = formatScanResult(scan, 'en', serviceName, assessment);
+    const lines = text.split('\n');
+    // This PC first, then the device.
+    expect(lines[0]).toBe('127.0.0.1 (localhost)  up (localhost)');
+    expect(lines[1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/);
+    expect(lines[2]).toMatch(
+      /^ {2}4444\/tcp\s+open\s+syn-ack\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
+    );
+    expect(lines[3]).toBe(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.en}`);
+    expect(lines[4]).toBe('      - Opened by node (PID 4242), executable /usr/bin/node.');
+    expect(lines[5]).toMatch(
+      /^ {6}- .*a program listening on a backdoor port is suspicious in itself\.$/,
+    );
+    expect(lines[6]).toMatch(/^ {2}443\/tcp\s+open\s+syn-ack\s+https\s+Info\s+node \(PID 4242\)$/);
+    const closed = lines.findIndex((l) => /^ {2}9\/tcp/.test(l));
+    expect(lines[closed]).toMatch(/^ {2}9\/tcp\s+closed\s+conn-refused\s+discard$/);
+    expect(closed).toBeGreaterThan(6);
+
+    const device = lines.indexOf('10.77.0.5  up (syn-ack)');
+    expect(device).toBeGreaterThan(closed);
+    // No program column for another device: the OS only knows this PC's programs.
+    expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK$/);
+    expect(lines[device + 2]).toMatch(/^ {2}445\/tcp\s+open\s+syn-ack\s+smb\s+High$/);
+    expect(lines[device + 3]).toMatch(/WannaCry/);
+    expect(text).toContain('Open port verdicts: Critical 1, High 1, Info 2.');
+    expect(text).not.toContain('administrator');
+  });
+
+  it('speaks French, and says when programs are missing', () => {
+    const text = formatScanResult(scan, 'fr', serviceName, {
+      ...assessment,
+      programsComplete: false,
+    });
+    expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
+    expect(text).toMatch(
+      /^ {2}4444\/tcp\s+ouvert\s+syn-ack\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
+    );
+    expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
+    expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
+    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+syn-ack\s+smb\s+Élevée$/m);
+    expect(text).toContain('Verdicts des ports ouverts : Critique 1, Élevée 1, Info 2.');
+    expect(text).toContain('! Certains programmes de ce PC n’ont pas pu être identifiés');
+  });
+
+  it('keeps the plain table when no verdict could be made', () => {
+    const text = formatScanResult(scan, 'en', serviceName);
+    expect(text).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/m);
+    expect(text).not.toMatch(/RISK|Critical|verdicts/);
+    expect(text.split('\n')[0]).toBe('10.77.0.5  up (syn-ack)');
   });
 });
 

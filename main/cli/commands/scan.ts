@@ -4,10 +4,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   ScanRequest,
+  type RiskAssessResult,
   type ScanEvent,
   type ScanRequestInput,
   type ScanResult,
 } from '../../../app/contract/index.js';
+import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { AppFailure } from '../../../app/errors.js';
 import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
@@ -116,6 +118,27 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
   }
 }
 
+/**
+ * The verdicts of the open ports (with this PC's programs). The raw table is still worth printing
+ * when they cannot be computed, so a failure here is a warning, not the end of the command.
+ */
+async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
+  if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
+  try {
+    return await riskHandlers()['risk.assess']({ hosts: result.hosts }, { emit: () => {} });
+  } catch (error) {
+    const detail =
+      error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
+    ctx.stderr.write(
+      `${ctx.say({
+        fr: `Verdicts des ports indisponibles : ${detail}`,
+        en: `Port verdicts unavailable: ${detail}`,
+      })}\n`,
+    );
+    return undefined;
+  }
+}
+
 const scan: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('scan')
@@ -178,7 +201,8 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const result = await runScan(request, ctx);
-      ctx.stdout.write(formatScanResult(result, ctx.language, serviceName));
+      const assessment = await assess(result, ctx);
+      ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
