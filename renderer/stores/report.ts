@@ -6,7 +6,7 @@ import type { Language } from '../../app/contract/app';
 import type { ReportFormat } from '../../app/contract/report';
 import { applyScanEvent, useScan } from './scan';
 import { useRisk } from './risk';
-import { useFirewall } from './firewall';
+import type { FirewallRule } from '../../app/contract/firewall';
 
 interface ReportState {
   exporting: ReportFormat | null;
@@ -46,6 +46,19 @@ function saveFile(fileName: string, mimeType: string, dataBase64: string): void 
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/**
+ * The rules this app created, read fresh: the Rules page may never have been opened, and an empty
+ * list must read "no rule created", not "not included". Undefined when the firewall journal cannot
+ * be read, which the report then says.
+ */
+async function firewallRulesForReport(): Promise<FirewallRule[] | undefined> {
+  try {
+    return (await api.call('firewall.list', {})).rules;
+  } catch {
+    return undefined;
+  }
+}
+
 export const useReport = create<ReportState>()((set, get) => ({
   exporting: null,
   importing: false,
@@ -59,14 +72,14 @@ export const useReport = create<ReportState>()((set, get) => ({
     set({ exporting: format, error: null, lastSaved: null });
     try {
       const assessment = useRisk.getState().result;
-      const rules = useFirewall.getState().rules;
+      const rules = await firewallRulesForReport();
       const macs = get().macAddresses;
       const file = await api.call('report.export', {
         format,
         lang,
         scan,
         ...(assessment ? { assessment } : {}),
-        ...(rules.length > 0 ? { firewallRules: rules } : {}),
+        ...(rules ? { firewallRules: rules } : {}),
         ...(Object.keys(macs).length > 0 ? { macAddresses: macs } : {}),
       });
       saveFile(file.fileName, file.mimeType, file.dataBase64);

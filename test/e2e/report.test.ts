@@ -53,6 +53,9 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     expect(text).toContain('Rapport d’audit des ports réseau');
     expect(text).toContain('127.0.0.1');
     expect(text).toContain(String(listener.port));
+    // The firewall section lists the rules this app made (read at export), even if none.
+    expect(text).toContain('Pare-feu');
+    expect(text).not.toContain('n’a pas été jointe');
     await report.exportDone.waitFor();
 
     const json = await report.export('json');
