@@ -1,4 +1,5 @@
 import { resolveDataDir } from '../store/data-dir.js';
+import type { HelperCommand } from '../firewall/elevation.js';
 import { FirewallService } from '../firewall/service.js';
 import type { Handlers } from './dispatcher.js';
 
@@ -14,11 +15,14 @@ type FirewallMethods =
  * The service opens its database on first use, so hosts and tests that never touch the firewall
  * never create a data directory. `dataDir` defaults to the platform's app data dir.
  */
-export function lazyFirewallService(dataDir?: string) {
+export function lazyFirewallService(dataDir?: string, helper?: HelperCommand) {
   let service: FirewallService | null = null;
   return {
     get(): FirewallService {
-      service ??= new FirewallService({ dataDir: dataDir ?? resolveDataDir() });
+      service ??= new FirewallService({
+        dataDir: dataDir ?? resolveDataDir(),
+        ...(helper ? { helper } : {}),
+      });
       return service;
     },
     close(): void {

@@ -16,7 +16,7 @@ import { powershellArgs, powershellPath } from './netsh.js';
 
 export type ElevationMode = 'none' | 'pkexec' | 'uac' | 'unavailable';
 
-/** The one program that may change the firewall: node running the shipped helper entry. */
+/** The one program that may change the firewall: the shipped helper entry and what runs it. */
 export interface HelperCommand {
   exe: string;
   args: string[];
@@ -34,6 +34,36 @@ export function defaultHelperCommand(): HelperCommand {
   return {
     exe: process.execPath,
     args: [fileURLToPath(new URL('./firewall-helper.mjs', import.meta.url))],
+  };
+}
+
+/** The desktop app started with this flag is the helper: no window, no lock, exits with its code. */
+export const ELECTRON_HELPER_FLAG = '--port-auditor-firewall-helper';
+
+/**
+ * The helper command of the desktop app, whose process.execPath is Electron, not node.
+ * - Windows: UAC starts a program with arguments but cannot pass ELECTRON_RUN_AS_NODE, so the app
+ *   itself is started with ELECTRON_HELPER_FLAG (from a checkout, Electron also needs the app path).
+ * - Linux: pkexec clears the environment but runs env(1), which sets ELECTRON_RUN_AS_NODE: Electron
+ *   then is plain node running the shipped helper, with no display and no Chromium sandbox (which
+ *   refuses to start as root).
+ */
+export function electronHelperCommand(options: {
+  platform: NodeJS.Platform;
+  execPath: string;
+  isPackaged: boolean;
+  appPath: string;
+  helperScript: string;
+}): HelperCommand {
+  if (options.platform === 'win32') {
+    return {
+      exe: options.execPath,
+      args: [...(options.isPackaged ? [] : [options.appPath]), ELECTRON_HELPER_FLAG],
+    };
+  }
+  return {
+    exe: '/usr/bin/env',
+    args: ['ELECTRON_RUN_AS_NODE=1', options.execPath, options.helperScript],
   };
 }
 

@@ -12,6 +12,8 @@ import {
   type ResponseEnvelope,
 } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
+import { ELECTRON_HELPER_FLAG, electronHelperCommand } from '../../app/firewall/elevation.js';
+import { runFirewallHelper } from '../helper/run.js';
 import { mimeType } from '../web/security.js';
 import {
   APP_ENTRY_URL,
@@ -192,7 +194,14 @@ function showAbout(): void {
   });
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (process.argv.includes(ELECTRON_HELPER_FLAG)) {
+  // This copy was started elevated (UAC) only to change the firewall: no window, no single-instance
+  // lock (the app that asked holds it), and its exit code is the helper's.
+  void runFirewallHelper(process.argv).then(
+    (code) => app.exit(code),
+    () => app.exit(1),
+  );
+} else if (!app.requestSingleInstanceLock()) {
   // Another Port Auditor is running: it gets focus (second-instance below), this one leaves.
   app.quit();
 } else {
@@ -218,7 +227,16 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     serveRenderer();
     saveDownloads();
-    core = createCore({ host: 'electron' });
+    core = createCore({
+      host: 'electron',
+      firewallHelper: electronHelperCommand({
+        platform: process.platform,
+        execPath: process.execPath,
+        isPackaged: app.isPackaged,
+        appPath: app.getAppPath(),
+        helperScript: path.join(here, 'firewall-helper.mjs'),
+      }),
+    });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
     mainWindow = createWindow();
