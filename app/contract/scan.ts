@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from './errors.js';
+import { AppError, LocalizedText } from './errors.js';
 
 export const Protocol = z.enum(['tcp', 'udp']);
 export type Protocol = z.infer<typeof Protocol>;
@@ -91,7 +91,8 @@ export const ScanResult = z.object({
   /** Expanded targets, as the engine understood them (for the report and the CLI). */
   addresses: z.number().int().nonnegative(),
   portCount: z.number().int().nonnegative(),
-  notes: z.array(z.string()).default([]),
+  /** What the user should know about how the targets were understood (both languages). */
+  notes: z.array(LocalizedText).default([]),
   startedAt: z.string(),
   finishedAt: z.string(),
   cancelled: z.boolean(),
@@ -107,7 +108,7 @@ export const ScanEvent = z.discriminatedUnion('type', [
     addresses: z.number().int().nonnegative(),
     portCount: z.number().int().nonnegative(),
     totalProbes: z.number().int().nonnegative(),
-    notes: z.array(z.string()),
+    notes: z.array(LocalizedText),
   }),
   z.object({
     type: z.literal('host'),

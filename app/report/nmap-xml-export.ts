@@ -219,7 +219,7 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     finishedAt: scan.finishedAt,
     cancelled: scan.cancelled,
   };
-  const notes = scan.notes.map((n) => `<elem>${xmlText(n)}</elem>`).join('');
+  const notes = scan.notes.map((n) => `<table>${elems({ fr: n.fr, en: n.en })}</table>`).join('');
   const summary = `Nmap-compatible output of ${APP_NAME} done at ${ctime(scan.finishedAt)}; ${total} IP address${total === 1 ? '' : 'es'} (${up} host${up === 1 ? '' : 's'} up) scanned in ${elapsed.toFixed(2)} seconds`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>\n',

@@ -8,6 +8,7 @@ import {
   type PortResult,
   type PortState,
 } from '../contract/scan.js';
+import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
@@ -144,12 +145,25 @@ function paElems(scripts: Node[]): Map<string, string> {
   return out;
 }
 
-function paNotes(scripts: Node[]): string[] | undefined {
+/**
+ * Notes are written one table per note with `fr` and `en` elems; files from before notes were
+ * localised hold one elem per note, French and English on two lines.
+ */
+function paNotes(scripts: Node[]): LocalizedText[] | undefined {
   for (const script of scripts) {
     if (str(script, 'id') !== PA_SCRIPT_ID) continue;
     for (const table of asArray(script.table)) {
       if (str(table, 'key') !== 'notes') continue;
-      return asArray(table.elem).map((e) => str(e, '#text') ?? '');
+      const localized = asArray(table.table).map((note) => {
+        const text = new Map(asArray(note.elem).map((e) => [str(e, 'key'), str(e, '#text') ?? '']));
+        const fr = text.get('fr') ?? text.get('en') ?? '';
+        return { fr, en: text.get('en') ?? fr };
+      });
+      const legacy = asArray(table.elem).map((e) => {
+        const [fr = '', en] = (str(e, '#text') ?? '').split('\n');
+        return { fr, en: en ?? fr };
+      });
+      return [...localized, ...legacy];
     }
     return [];
   }
@@ -377,7 +391,10 @@ export function importNmapXml(
   const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
   const notes = paNotes(preScripts) ?? [];
   if (skipped > 0 && !meta.has('scanId')) {
-    notes.push(`nmap : ${skipped} port(s) SCTP/IP ignoré(s) / ${skipped} SCTP/IP port(s) ignored`);
+    notes.push({
+      fr: `nmap : ${skipped} port(s) SCTP/IP ignoré(s)`,
+      en: `nmap: ${skipped} SCTP/IP port(s) ignored`,
+    });
   }
   const bool = (key: string, fallback: boolean) =>
     meta.has(key) ? meta.get(key) === 'true' : fallback;

@@ -259,7 +259,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     });
   }
   for (const note of scan.notes)
-    content.push({ text: `• ${note}`, color: MUTED, margin: [0, 6, 0, 0] });
+    content.push({ text: `• ${say(note)}`, color: MUTED, margin: [0, 6, 0, 0] });
   return content;
 }
 

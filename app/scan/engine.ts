@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { LocalizedText } from '../contract/errors.js';
 import type {
   HostReason,
   HostResult,
@@ -36,7 +37,7 @@ export interface ScanPlan {
   zones: Record<string, string>;
   localAddresses: string[];
   ports: number[];
-  notes: string[];
+  notes: LocalizedText[];
   tuning?: Partial<Tuning>;
 }
 

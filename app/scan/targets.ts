@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import ipaddr from 'ipaddr.js';
+import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import {
   cidrInterval,
@@ -12,7 +13,6 @@ import {
   type Family,
   type Interval,
 } from './addresses.js';
-import { note } from './notes.js';
 
 /** Above this many addresses a scan needs the explicit `confirmed` flag. */
 export const CONFIRM_ABOVE_ADDRESSES = 65_536;
@@ -34,7 +34,7 @@ export interface TargetSet {
   zones: Record<string, string>;
   /** Every address of this PC (loopback included), to mark hosts as local. */
   localAddresses: string[];
-  notes: string[];
+  notes: LocalizedText[];
   /** A public address in the set, if any (needs confirmation unless it belongs to this PC). */
   publicAddress?: string;
 }
@@ -195,9 +195,12 @@ export function thisPcAddresses(interfaces: Interfaces): { address: string; zone
 }
 
 /** Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address. */
-export function localNetworks(interfaces: Interfaces): { intervals: Interval[]; notes: string[] } {
+export function localNetworks(interfaces: Interfaces): {
+  intervals: Interval[];
+  notes: LocalizedText[];
+} {
   const intervals: Interval[] = [];
-  const notes: string[] = [];
+  const notes: LocalizedText[] = [];
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {
       if (info.family !== 'IPv4' || info.internal) continue;
@@ -208,12 +211,10 @@ export function localNetworks(interfaces: Interfaces): { intervals: Interval[]; 
       intervals.push(interval);
       if (used !== prefix) {
         const network = ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString();
-        notes.push(
-          note(
-            `Réseau local : l'interface ${name} est sur un /${prefix} ; seul le /${used} qui l'entoure (${network}/${used}) est analysé.`,
-            `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}/${used}) is scanned.`,
-          ),
-        );
+        notes.push({
+          fr: `Réseau local : l'interface ${name} est sur un /${prefix} ; seul le /${used} qui l'entoure (${network}/${used}) est analysé.`,
+          en: `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}/${used}) is scanned.`,
+        });
       }
     }
   }
@@ -248,7 +249,7 @@ export async function parseTargets(
   const exclude: Interval[] = [];
   const hostnames: Record<string, string> = {};
   const zones: Record<string, string> = {};
-  const notes: string[] = [];
+  const notes: LocalizedText[] = [];
   const local = thisPcAddresses(interfaces);
   let includeCount = 0n;
 

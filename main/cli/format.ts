@@ -164,7 +164,7 @@ export function formatScanResult(
     language === 'fr'
       ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées')}, ${plural(upCount, 'active', 'actives')}, ${plural(open, 'port ouvert', 'ports ouverts')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
       : `${plural(result.addresses, 'address', 'addresses')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
-  const notes = result.notes.map((note) => `! ${note}`);
+  const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete) {
     notes.push(
       language === 'fr'

@@ -46,6 +46,21 @@ const result: ScanResult = {
 };
 
 describe('formatScanResult', () => {
+  it('prints the scan notes in the CLI language only', () => {
+    const noted = {
+      ...result,
+      notes: [
+        {
+          fr: 'Réseau local : seul le /22 est analysé.',
+          en: 'Local network: only the /22 is scanned.',
+        },
+      ],
+    };
+    expect(formatScanResult(noted, 'en')).toContain('! Local network: only the /22 is scanned.');
+    expect(formatScanResult(noted, 'en')).not.toContain('Réseau local');
+    expect(formatScanResult(noted, 'fr')).toContain('! Réseau local : seul le /22 est analysé.');
+    expect(formatScanResult(noted, 'fr')).not.toContain('Local network');
+  });
   it('lists each up host with a port table, service names and a summary (English)', () => {
     const text = formatScanResult(result, 'en', serviceName);
     const lines = text.split('\n');

@@ -128,6 +128,17 @@ describe('nmap XML export', () => {
     expect(back.hosts[0]!.ports[0]!.banner).toBe('Hello\r\n<b>');
   });
 
+  it('keeps the scan notes in both languages through export and import', () => {
+    const noted = structuredClone(scan);
+    noted.notes = [
+      {
+        fr: 'Réseau local : seul le /22 <autour> est analysé.',
+        en: 'Local network: only the /22 around it is scanned.',
+      },
+    ];
+    expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual(noted.notes);
+  });
+
   it('decodes character references once', () => {
     expect(decodeXmlText('a&amp;#10;b&#10;c&#x41;&lt;')).toBe('a&#10;b\ncA<');
   });

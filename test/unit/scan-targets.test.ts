@@ -2,7 +2,6 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
 import { formatAddress, walkIntervals } from '../../app/scan/addresses.js';
-import { noteText } from '../../app/scan/notes.js';
 import {
   parseTargets,
   requireConfirmation,
@@ -136,9 +135,10 @@ describe('parseTargets', () => {
     expect(list).toContain('10.20.31.255');
     expect(list).not.toContain('10.20.32.0');
     expect(set.notes).toHaveLength(1);
-    expect(noteText(set.notes[0]!, 'en')).toContain('wlan0');
-    expect(noteText(set.notes[0]!, 'en')).toContain('10.20.28.0/22');
-    expect(noteText(set.notes[0]!, 'fr')).toContain('Réseau local');
+    expect(set.notes[0]!.en).toContain('wlan0');
+    expect(set.notes[0]!.en).toContain('10.20.28.0/22');
+    expect(set.notes[0]!.fr).toContain('Réseau local');
+    expect(set.notes[0]!.fr).toContain('10.20.28.0/22');
   });
 
   it('reports bad tokens precisely, in French and English', async () => {

@@ -3,6 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
+import type { LocalizedText } from '../../../app/contract/errors';
 import type { ScanResult } from '../../../app/contract/scan';
 import { durationText, formatNumber } from './format';
 
@@ -19,6 +20,20 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
+/** What the app wants the user to know about how it read the targets (e.g. a subnet cut to /22). */
+function ScanNotes({ notes, lang }: { notes: LocalizedText[]; lang: string }) {
+  if (notes.length === 0) return null;
+  return (
+    <Alert severity="info" data-testid="scan-notes" sx={{ mt: 1 }}>
+      {notes.map((note, i) => (
+        <Typography key={i} variant="body2">
+          {lang.startsWith('fr') ? note.fr : note.en}
+        </Typography>
+      ))}
+    </Alert>
+  );
+}
+
 /** The end of a scan at a glance: how long, how many addresses answered, how many open ports. */
 export function ScanSummary({ result }: { result: ScanResult }) {
   const { t, i18n } = useTranslation('scan');
@@ -31,43 +46,46 @@ export function ScanSummary({ result }: { result: ScanResult }) {
   const duration = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
 
   return (
-    <Alert
-      severity={result.cancelled ? 'warning' : openPorts > 0 ? 'info' : 'success'}
-      data-testid="scan-summary"
-      data-cancelled={result.cancelled}
-      role="status"
-      sx={{ '& .MuiAlert-message': { width: '100%' } }}
-    >
-      <AlertTitle data-testid="scan-summary-title">
-        {result.cancelled ? t('summary.cancelledTitle') : t('summary.title')}
-      </AlertTitle>
-      {result.cancelled && <Typography sx={{ mb: 1 }}>{t('summary.cancelledBody')}</Typography>}
-      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
-        <Figure
-          label={t('summary.duration')}
-          value={durationText(t, duration, lang)}
-          testId="summary-duration"
-        />
-        <Figure
-          label={t('summary.hostsUp')}
-          value={formatNumber(hostsUp, lang)}
-          testId="summary-hosts-up"
-        />
-        <Figure
-          label={t('summary.openPorts')}
-          value={formatNumber(openPorts, lang)}
-          testId="summary-open-ports"
-        />
-      </Box>
-      <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-        {t('summary.scanned', {
-          addresses: formatNumber(result.addresses, lang),
-          ports: formatNumber(result.portCount, lang),
-        })}
-      </Typography>
-      {openPorts === 0 && hostsUp > 0 && (
-        <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>
-      )}
-    </Alert>
+    <>
+      <Alert
+        severity={result.cancelled ? 'warning' : openPorts > 0 ? 'info' : 'success'}
+        data-testid="scan-summary"
+        data-cancelled={result.cancelled}
+        role="status"
+        sx={{ '& .MuiAlert-message': { width: '100%' } }}
+      >
+        <AlertTitle data-testid="scan-summary-title">
+          {result.cancelled ? t('summary.cancelledTitle') : t('summary.title')}
+        </AlertTitle>
+        {result.cancelled && <Typography sx={{ mb: 1 }}>{t('summary.cancelledBody')}</Typography>}
+        <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
+          <Figure
+            label={t('summary.duration')}
+            value={durationText(t, duration, lang)}
+            testId="summary-duration"
+          />
+          <Figure
+            label={t('summary.hostsUp')}
+            value={formatNumber(hostsUp, lang)}
+            testId="summary-hosts-up"
+          />
+          <Figure
+            label={t('summary.openPorts')}
+            value={formatNumber(openPorts, lang)}
+            testId="summary-open-ports"
+          />
+        </Box>
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+          {t('summary.scanned', {
+            addresses: formatNumber(result.addresses, lang),
+            ports: formatNumber(result.portCount, lang),
+          })}
+        </Typography>
+        {openPorts === 0 && hostsUp > 0 && (
+          <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>
+        )}
+      </Alert>
+      <ScanNotes notes={result.notes} lang={lang} />
+    </>
   );
 }
