@@ -60,6 +60,8 @@ export const RULES = {
   programSystemOnBackdoor: 'program.windows-system-on-backdoor-port',
   programSystem: 'program.windows-system',
   programUserFolder: 'program.user-folder',
+  programDisguised: 'program.disguised-as-windows',
+  loopbackDisguised: 'exposure.loopback-disguised-program',
   programInstalled: 'program.installed',
   programIdentified: 'program.identified',
 } as const;
@@ -225,6 +227,10 @@ function applyLocalRules(
   const backdoor = category === 'backdoor';
   const exposure = ctx.exposure ?? 'unknown';
   const kind = classifyProgram(ctx.program);
+  // svchost.exe, lsass.exe… only ever run from Windows' own folders: the same name in a user folder
+  // is a disguise, however "expected" that name is on this port.
+  const disguised =
+    kind === 'user-folder' && ctx.program !== undefined && isWindowsCoreName(ctx.program.name);
 
   // Program rules first: they judge *what* listens; exposure then judges *who can reach it*.
   if (!ctx.program) {
@@ -244,7 +250,21 @@ function applyLocalRules(
     // Only a port Windows itself normally serves makes another owner suspicious (impersonation);
     // a database or web port served by some other program is ordinary.
     const windowsOwnedPort = Boolean(entry?.expectedPrograms?.some(isWindowsCoreName));
-    if (expected === true) {
+    if (disguised) {
+      const before = verdict.severity;
+      verdict.severity = worse(shift(verdict.severity, 1), 'high');
+      verdict.advice = T(
+        'Faites analyser ce fichier par votre antivirus sans attendre. Si c’est un logiciel malveillant, débranchez le PC du réseau, bloquez le port et faites nettoyer le PC.',
+        'Have your antivirus scan this file right away. If it is malware, disconnect the PC from the network, block the port and have the PC cleaned.',
+      );
+      say(
+        RULES.programDisguised,
+        T(
+          `Ouvert par ${who}, qui porte le nom d'un composant de Windows mais s'exécute depuis un dossier utilisateur (${ctx.program.path ?? ''}) au lieu de C:\\Windows\\System32 : c'est un déguisement courant des logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
+          `Opened by ${who}, which carries the name of a Windows component but runs from a user folder (${ctx.program.path ?? ''}) instead of C:\\Windows\\System32: a common disguise of malware (risk "${before}" → "${verdict.severity}").`,
+        ),
+      );
+    } else if (expected === true) {
       say(
         RULES.programExpected,
         T(
@@ -263,7 +283,9 @@ function applyLocalRules(
         ),
       );
     }
-    if (kind === 'windows-system' && expected !== true) {
+    if (disguised) {
+      // Already judged above: neither a Windows component nor an ordinary user-folder program.
+    } else if (kind === 'windows-system' && expected !== true) {
       if (backdoor) {
         verdict.severity = milder(verdict.severity, 'medium');
         say(
@@ -319,7 +341,15 @@ function applyLocalRules(
   }
 
   if (exposure === 'loopback-only') {
-    if (backdoor) {
+    if (disguised) {
+      say(
+        RULES.loopbackDisguised,
+        T(
+          'Il n’écoute que sur l’adresse locale (127.0.0.1), mais un programme déguisé en composant de Windows est suspect en soi.',
+          'It listens on the local address (127.0.0.1) only, but a program disguised as a Windows component is suspicious in itself.',
+        ),
+      );
+    } else if (backdoor) {
       say(
         RULES.loopbackBackdoor,
         T(

@@ -196,6 +196,119 @@ describe('risk rules', () => {
     expect(ssh.severity).toBe('high');
   });
 
+  it('rates the same port by its owner: the Windows service, an installed program, a user-folder executable', () => {
+    const port = { port: 135, isLocal: true, exposure: 'all-interfaces' as const };
+    const rpc = rate({ ...port, program: svchost(['RpcSs']) });
+    expect(rpc.severity).toBe('high');
+    expect(rules(rpc)).toEqual([RULES.kbKnownPort, RULES.programExpected, RULES.allInterfaces]);
+
+    const other = rate({ ...port, program: installed });
+    expect(other.severity).toBe('critical');
+    expect(rules(other)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.allInterfaces]);
+    expect(other.reasons[1]?.text.en).toMatch(
+      /^Opened by node \(PID 321\), which is not the usual/,
+    );
+
+    // Windows' own process that does not usually serve this port: said, not raised.
+    const system = rate({ ...port, program: { pid: 4, name: 'System' } });
+    expect(system.severity).toBe('critical');
+    expect(rules(system)).toContain(RULES.programSystem);
+    const wsd = rate({
+      port: 5357,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: svchost([]),
+    });
+    expect(wsd.severity).toBe('medium');
+    expect(rules(wsd)).toEqual([
+      RULES.kbKnownPort,
+      RULES.programUnexpected,
+      RULES.programSystem,
+      RULES.allInterfaces,
+    ]);
+
+    const dropped = rate({
+      port: 5040,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: userExe,
+    });
+    expect(kb.byPort(5040, 'tcp')?.severity).toBe('info');
+    // Two doubts add up: not Windows' own program on a Windows port, and run from a user folder.
+    expect(dropped.severity).toBe('high');
+    expect(rules(dropped)).toEqual([
+      RULES.kbKnownPort,
+      RULES.programUnexpected,
+      RULES.programUserFolder,
+      RULES.allInterfaces,
+    ]);
+  });
+
+  it('treats a Windows process name running from a user folder as a disguise, even on loopback', () => {
+    const fake = {
+      pid: 6661,
+      name: 'svchost.exe',
+      path: 'C:\\Users\\Marie\\AppData\\Local\\Temp\\svchost.exe',
+    };
+    // The name is the one the knowledge base expects on 135, the folder is not.
+    const rpc = rate({ port: 135, isLocal: true, exposure: 'all-interfaces', program: fake });
+    expect(rpc.severity).toBe('critical');
+    expect(rules(rpc)).toEqual([RULES.kbKnownPort, RULES.programDisguised, RULES.allInterfaces]);
+    const why = rpc.reasons.find((r) => r.ruleId === RULES.programDisguised)!.text;
+    expect(why.fr).toMatch(/nom d'un composant de Windows.*AppData\\Local\\Temp/);
+    expect(why.en).toMatch(/name of a Windows component.*AppData\\Local\\Temp/);
+    expect(rpc.advice.en).toMatch(/antivirus/);
+
+    const hidden = rate({ port: 5040, isLocal: true, exposure: 'loopback-only', program: fake });
+    expect(hidden.severity).toBe('high');
+    expect(rules(hidden)).toEqual([
+      RULES.kbKnownPort,
+      RULES.programDisguised,
+      RULES.loopbackDisguised,
+    ]);
+    expect(hidden.advice.fr).toMatch(/antivirus/);
+  });
+
+  it('names a program whose executable path the OS did not give', () => {
+    const a = rate({
+      port: 8080,
+      isLocal: true,
+      exposure: 'specific-interface',
+      program: { pid: 99, name: 'java' },
+    });
+    expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.programIdentified, RULES.specificInterface]);
+    expect(a.reasons[1]?.text.en).toBe('Opened by java (PID 99) (executable location unknown).');
+    expect(a.reasons[1]?.text.fr).toBe(
+      "Ouvert par java (PID 99) (emplacement de l'exécutable inconnu).",
+    );
+  });
+
+  it('says why the program is missing for a known port on this PC', () => {
+    const a = rate({ port: 3389, isLocal: true, exposure: 'all-interfaces' });
+    expect(a.severity).toBe('high');
+    expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.programUnknown, RULES.allInterfaces]);
+    expect(a.program).toBeUndefined();
+  });
+
+  it('uses the banner on this PC too, before the program and exposure rules', () => {
+    const a = rate({
+      port: 4444,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      banner: 'SSH-2.0-OpenSSH_9.6',
+      program: { pid: 812, name: 'sshd', path: '/usr/sbin/sshd' },
+    });
+    expect(a.service).toBe('ssh');
+    expect(a.banner).toBe('SSH-2.0-OpenSSH_9.6');
+    expect(rules(a)).toEqual([
+      RULES.bannerOther,
+      RULES.kbKnownPort,
+      RULES.programInstalled,
+      RULES.allInterfaces,
+    ]);
+    expect(a.severity).toBe(kb.byService('ssh')!.localSeverity ?? kb.byService('ssh')!.severity);
+  });
+
   it('rates an unknown dynamic-range listener medium until its program is known', () => {
     const unknown = rate({ port: 51234, isLocal: true, exposure: 'unknown' });
     expect(unknown.severity).toBe('medium');
