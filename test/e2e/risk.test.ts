@@ -24,7 +24,8 @@ const kbReason = (port: number) =>
 
 /**
  * A separate node process owns the ports, so the app must find it among this PC's listeners:
- * 4444 (Metasploit/Blaster backdoor port, critical), 443 (HTTPS, info) and a random free port.
+ * 4444 (Metasploit/Blaster backdoor port, critical), 443 (HTTPS, info) and a random free port
+ * that the knowledge base does not list (an ephemeral port can be a known backdoor's, 54321…).
  */
 const CHILD = `
 const net = require('node:net');
@@ -33,7 +34,19 @@ const listen = (port) => new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(port, '127.0.0.1', () => resolve(server.address().port));
 });
-Promise.all([listen(4444), listen(443), listen(0)]).then((ports) => {
+const known = new Set(JSON.parse(process.env.KB_PORTS));
+const unlisted = async () => {
+  for (;;) {
+    const server = await new Promise((resolve, reject) => {
+      const s = net.createServer((socket) => socket.end());
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    if (!known.has(server.address().port)) return server.address().port;
+    server.close();
+  }
+};
+Promise.all([listen(4444), listen(443), unlisted()]).then((ports) => {
   process.stdout.write(JSON.stringify(ports) + '\\n');
 }, (error) => { process.stderr.write(String(error)); process.exit(1); });
 process.stdin.on('end', () => process.exit(0));
@@ -49,7 +62,11 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
   beforeAll(async () => {
     assertInsideLabNamespace();
     await mkdir(ARTIFACTS, { recursive: true });
-    child = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const kbPorts = kb.entries.filter((e) => e.protocols.includes('tcp')).map((e) => e.port);
+    child = spawn(process.execPath, ['-e', CHILD], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, KB_PORTS: JSON.stringify(kbPorts) },
+    });
     const [line] = (await once(child.stdout!, 'data')) as [Buffer];
     const ports = JSON.parse(line.toString()) as number[];
     expect(ports.slice(0, 2)).toEqual([4444, 443]);
