@@ -173,6 +173,25 @@ describe('port-auditor scan', () => {
     expect(ports.stderr).toContain('1-2-3');
   });
 
+  it('shows the verdicts of an imported nmap file in the same table, in both languages', async () => {
+    const xml = path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml');
+    const en = await run(cli('import', xml));
+    expect(en.code).toBe(0);
+    expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\b/m);
+    // Worst first: Telnet (critical) before SMB (high).
+    expect(en.stdout).toMatch(
+      /^\s+23\/tcp\s+open\s+syn-ack\s+telnet\s+Critical\b.*\n\s+- Telnet /m,
+    );
+    expect(en.stdout.indexOf('23/tcp')).toBeLessThan(en.stdout.indexOf('445/tcp'));
+    expect(en.stdout).toMatch(/^\s+445\/tcp\s+open\s+syn-ack\s+smb\s+High\b/m);
+    expect(en.stdout).toMatch(/^Open port verdicts: Critical 1, High 1, /m);
+    const fr = await run(cli('import', xml), 'fr');
+    expect(fr.stdout).toMatch(
+      /^\s+23\/tcp\s+ouvert\s+syn-ack\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
+    );
+    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts : Critique 1, Élevée 1, /m);
+  });
+
   it('shows its version and help', async () => {
     const version = await run(['bin/port-auditor.mjs', '--version']);
     expect(version.code).toBe(0);

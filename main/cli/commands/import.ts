@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
 import { fail } from '../../../app/errors.js';
-import { SEVERITY_LABEL } from '../../../app/report/labels.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { formatScanResult } from '../format.js';
@@ -45,24 +44,12 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
         );
       }
       const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName));
       const assessment = await riskHandlers()['risk.assess'](
         { hosts: scan.hosts },
         { emit: () => {} },
       );
-      const flagged = assessment.hosts.flatMap((h) =>
-        h.ports
-          .filter((p) => p.severity !== 'info')
-          .map(
-            (p) =>
-              `  ${SEVERITY_LABEL[p.severity][ctx.language].padEnd(9)} ${h.address} ${p.port}/${p.protocol} ${p.service} — ${p.reasons[0]?.text[ctx.language] ?? ''}`,
-          ),
-      );
-      if (flagged.length > 0) {
-        ctx.stdout.write(
-          `\n${ctx.say({ fr: 'Ports à risque :', en: 'Risky ports:' })}\n${flagged.join('\n')}\n`,
-        );
-      }
+      // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
+      ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));
       if (options.json) {
         try {
           await writeFile(options.json, `${JSON.stringify(scan, null, 2)}\n`, 'utf8');
