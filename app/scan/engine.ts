@@ -360,7 +360,12 @@ export class ScanEngine {
     this.inFlight.delete(probe);
     const { host, port, tries } = probe;
     host.inFlight--;
-    if (outcome.kind === 'resource') {
+    if (outcome.kind === 'self') {
+      // Not an answer from the port: the same attempt goes again, from another source port.
+      const requeue = { port, tries };
+      if (probe.discovery && host.phase === 'discovery') host.discoveryQueue.unshift(requeue);
+      else if (!probe.discovery) host.retries.unshift(requeue);
+    } else if (outcome.kind === 'resource') {
       // Out of descriptors or buffers: the probe is not lost, it waits and goes again.
       const requeue = { port, tries };
       if (probe.discovery && host.phase === 'discovery') host.discoveryQueue.unshift(requeue);

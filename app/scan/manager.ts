@@ -89,10 +89,13 @@ export class ScanManager implements ScanService {
       onEvent(event);
       void worker.terminate();
     };
-    worker.on('message', (event: ScanEvent) => {
-      if (ended) return;
-      if (event.type === 'finished' || event.type === 'failed') end(event);
-      else onEvent(event);
+    // The worker posts its events in batches (see worker.ts).
+    worker.on('message', (batch: ScanEvent[]) => {
+      for (const event of batch) {
+        if (ended) return;
+        if (event.type === 'finished' || event.type === 'failed') end(event);
+        else onEvent(event);
+      }
     });
     worker.on('error', (error) => end({ type: 'failed', scanId, error: toAppError(error) }));
     worker.on('exit', (code) => {

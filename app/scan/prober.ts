@@ -14,6 +14,11 @@ export type ProbeOutcome =
   | { kind: 'timeout' }
   /** Out of local resources (descriptors, buffers, source ports): try the same probe again later. */
   | { kind: 'resource'; code: string }
+  /**
+   * The kernel picked the probed port as the probe's own source port and connected the socket to
+   * itself (TCP simultaneous open): says nothing about the port, so the probe goes again.
+   */
+  | { kind: 'self' }
   | { kind: 'error'; code: string };
 
 const RESOURCE_ERRORS = new Set([
@@ -132,6 +137,7 @@ interface TcpWrapBinding {
 interface RawTcpHandle {
   connect(req: RawConnectRequest, address: string, port: number): number;
   connect6(req: RawConnectRequest, address: string, port: number): number;
+  getsockname(out: { address?: string; port?: number }): number;
   close(): void;
 }
 
@@ -172,6 +178,21 @@ function errorName(status: number): string {
   }
 }
 
+/** A connect to a port of this PC may land on its own source port (loopback, own addresses). */
+export function isSelfConnect(
+  local: { address?: string | undefined; port?: number | undefined },
+  host: string,
+  port: number,
+): boolean {
+  if (local.port !== port || local.address === undefined) return false;
+  const strip = (a: string) =>
+    a
+      .split('%')[0]!
+      .toLowerCase()
+      .replace(/^::ffff:/, '');
+  return strip(local.address) === strip(host);
+}
+
 function rawProber(binding: TcpWrapBinding, wheel: TimeoutWheel): Prober {
   return {
     kind: 'raw',
@@ -192,6 +213,12 @@ function rawProber(binding: TcpWrapBinding, wheel: TimeoutWheel): Prober {
         cancelTimeout();
         const rttMs = performance.now() - started;
         if (status === 0) {
+          const local: { address?: string; port?: number } = {};
+          if (handle.getsockname(local) === 0 && isSelfConnect(local, host, port)) {
+            handle.close();
+            done({ kind: 'self' });
+            return;
+          }
           const socket = new Socket({
             handle,
             readable: true,
@@ -244,6 +271,11 @@ function netProber(wheel: TimeoutWheel): Prober {
       socket.once('connect', () => {
         socket.removeAllListeners('error');
         socket.on('error', () => undefined);
+        if (isSelfConnect({ address: socket.localAddress, port: socket.localPort }, host, port)) {
+          finish({ kind: 'self' });
+          socket.destroy();
+          return;
+        }
         finish({ kind: 'open', rttMs: performance.now() - started, socket });
       });
       socket.on('error', (error: NodeJS.ErrnoException) => {
