@@ -49,6 +49,11 @@ export const FirewallRule = BlockRequest.extend({
   updatedAt: z.string(),
   /** Whether the last read of the firewall found it; null when the firewall could not be read. */
   present: z.boolean().nullable(),
+  /**
+   * `found`: the rule carries Port Auditor's name but was found in the firewall without a journal
+   * entry (data folder deleted, policy restored): the app lists it so it can be undone.
+   */
+  origin: z.enum(['app', 'found']).default('app'),
 });
 export type FirewallRule = z.infer<typeof FirewallRule>;
 

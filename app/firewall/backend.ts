@@ -4,12 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
+  BlockRequest,
   FirewallBackendKind,
   FirewallCommand,
   FirewallProfile,
   LocalizedText,
 } from '../contract/index.js';
-import type { PlannedRule } from './request.js';
+import { validateBlockRequest, type PlannedRule } from './request.js';
 
 /** One rule of the app as found in the firewall itself. */
 export interface LiveRule {
@@ -17,6 +18,11 @@ export interface LiveRule {
   /** nft handle or the Windows rule's Name (a GUID for netsh-made rules). */
   ref: string;
   enabled: boolean;
+  /**
+   * What the rule blocks, read from the firewall (validated like a request), so a rule of ours that
+   * the journal does not know (data folder deleted) can be listed and undone; null when unreadable.
+   */
+  details?: BlockRequest | null;
 }
 
 export interface BackendStatus {
@@ -130,4 +136,18 @@ export function displayArgv(argv: string[]): string {
   return argv
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\])/g, '\\$1')}"`))
     .join(' ');
+}
+
+/** A request as read back from a firewall, or null when it is not one the app could have written. */
+export function readBackRequest(fields: {
+  protocol: string;
+  port: string;
+  direction: string;
+  remote: string[];
+}): BlockRequest | null {
+  try {
+    return validateBlockRequest({ ...fields, remote: fields.remote.join(',') });
+  } catch {
+    return null;
+  }
 }

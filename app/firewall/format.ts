@@ -39,7 +39,13 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
         ? { fr: 'présente', en: 'present' }
         : { fr: 'ABSENTE du pare-feu', en: 'MISSING from the firewall' };
   const label = lang === 'fr' ? 'distant' : 'remote';
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${STATE[rule.state][lang]}, ${present[lang]}  ${rule.createdAt}`;
+  const found =
+    rule.origin === 'found'
+      ? lang === 'fr'
+        ? ', trouvée dans le pare-feu, absente du journal'
+        : ', found in the firewall, not in the journal'
+      : '';
+  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${STATE[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
 }
 
 export function formatPreview(preview: FirewallPreview, lang: Language): string {

@@ -1,8 +1,15 @@
 import path from 'node:path';
-import type { FirewallCommand, FirewallProfile, LocalizedText } from '../contract/index.js';
+import ipaddr from 'ipaddr.js';
+import type {
+  BlockRequest,
+  FirewallCommand,
+  FirewallProfile,
+  LocalizedText,
+} from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import {
   displayArgv,
+  readBackRequest,
   runCommand,
   type BackendStatus,
   type FirewallBackend,
@@ -157,6 +164,29 @@ export function parseRuleList(text: string): WindowsRuleJson[] {
       RemotePort: asStringArray(o.RemotePort),
       RemoteAddress: asStringArray(o.RemoteAddress),
     };
+  });
+}
+
+/** "192.168.1.0/255.255.255.0" (how Windows shows a subnet) as "192.168.1.0/24"; others as they are. */
+function windowsAddress(text: string): string {
+  const [addr, mask] = text.split('/');
+  if (!mask || !mask.includes('.') || !ipaddr.IPv4.isValidFourPartDecimal(mask)) return text;
+  const len = ipaddr.IPv4.parse(mask).prefixLengthFromSubnetMask();
+  return len === null ? text : `${addr}/${len}`;
+}
+
+/** The request a listed rule blocks, as addRuleArgs() writes it; null for any other shape. */
+export function windowsRuleRequest(rule: WindowsRuleJson): BlockRequest | null {
+  const direction =
+    rule.Direction === 'Inbound' ? 'in' : rule.Direction === 'Outbound' ? 'out' : '';
+  const ports = direction === 'in' ? rule.LocalPort : rule.RemotePort;
+  if (rule.Action !== 'Block' || ports.length !== 1) return null;
+  const remote = rule.RemoteAddress.filter((a) => a !== 'Any').map(windowsAddress);
+  return readBackRequest({
+    protocol: rule.Protocol,
+    port: ports[0] ?? '',
+    direction,
+    remote,
   });
 }
 
@@ -336,7 +366,12 @@ export class NetshBackend implements FirewallBackend {
     try {
       return parseRuleList(result.stdout)
         .filter((r) => isRuleName(r.DisplayName))
-        .map((r) => ({ name: r.DisplayName, ref: r.Name, enabled: r.Enabled === 'True' }));
+        .map((r) => ({
+          name: r.DisplayName,
+          ref: r.Name,
+          enabled: r.Enabled === 'True',
+          details: windowsRuleRequest(r),
+        }));
     } catch {
       return null;
     }

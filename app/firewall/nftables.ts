@@ -4,6 +4,7 @@ import type { FirewallCommand, LocalizedText } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import {
   displayArgv,
+  readBackRequest,
   runCommand,
   type BackendStatus,
   type FirewallBackend,
@@ -110,6 +111,44 @@ interface ListedRule {
   chain: string;
   handle: number;
   comment?: string;
+  /** Protocol, port and remote address of a rule shaped like ruleObjects(); null otherwise. */
+  match?: { protocol: string; port: string; remote: string | null } | null;
+}
+
+/** Reads back the expressions ruleObjects() writes: dport match, optional address match, drop. */
+function readMatch(expr: unknown): ListedRule['match'] {
+  if (!Array.isArray(expr)) return null;
+  let protocol: string | null = null;
+  let port: string | null = null;
+  let remote: string | null = null;
+  let drops = false;
+  for (const item of expr as Record<string, unknown>[]) {
+    if (item && 'drop' in item) {
+      drops = true;
+      continue;
+    }
+    const match = item?.match as
+      { left?: { payload?: { protocol?: unknown; field?: unknown } }; right?: unknown } | undefined;
+    const payload = match?.left?.payload;
+    if (!payload) return null;
+    const right = match.right as
+      number | string | { range?: unknown[]; prefix?: { addr?: unknown; len?: unknown } };
+    if (payload.field === 'dport' && typeof payload.protocol === 'string') {
+      protocol = payload.protocol;
+      if (typeof right === 'number') port = String(right);
+      else if (typeof right === 'object' && Array.isArray(right.range))
+        port = right.range.map(String).join('-');
+      else return null;
+    } else if (payload.field === 'saddr' || payload.field === 'daddr') {
+      if (typeof right === 'string') remote = right;
+      else if (typeof right === 'object' && right.prefix)
+        remote = `${String(right.prefix.addr)}/${String(right.prefix.len)}`;
+      else return null;
+    } else {
+      return null;
+    }
+  }
+  return drops && protocol && port ? { protocol, port, remote } : null;
 }
 
 /** Rules of our table from `nft -j list table` output; anything else in the JSON is ignored. */
@@ -124,6 +163,7 @@ export function parseNftRules(json: string): ListedRule[] {
       chain: rule.chain,
       handle: rule.handle,
       ...(typeof rule.comment === 'string' ? { comment: rule.comment } : {}),
+      ...(rule.expr !== undefined ? { match: readMatch(rule.expr) } : {}),
     });
   }
   return rules;
@@ -160,6 +200,45 @@ async function ufwEnabled(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Our rules by generated name. One request with several remote addresses is one nft rule per
+ * address: they are merged back into one request, which is null when the parts disagree.
+ */
+export function liveRules(rules: ListedRule[]): LiveRule[] {
+  const byName = new Map<string, { handles: number[]; parts: ListedRule[] }>();
+  for (const r of rules) {
+    if (!r.comment || !isRuleName(r.comment)) continue;
+    const entry = byName.get(r.comment) ?? { handles: [], parts: [] };
+    entry.handles.push(r.handle);
+    entry.parts.push(r);
+    byName.set(r.comment, entry);
+  }
+  return [...byName].map(([name, { handles, parts }]) => {
+    const first = parts[0]?.match;
+    const same = parts.every(
+      (p) =>
+        p.match &&
+        first &&
+        p.chain === parts[0]?.chain &&
+        p.match.protocol === first.protocol &&
+        p.match.port === first.port &&
+        (p.match.remote === null) === (first.remote === null),
+    );
+    const direction =
+      parts[0]?.chain === 'input' ? 'in' : parts[0]?.chain === 'output' ? 'out' : '';
+    const details =
+      same && first
+        ? readBackRequest({
+            protocol: first.protocol,
+            port: first.port,
+            direction,
+            remote: parts.map((p) => p.match?.remote).filter((a): a is string => !!a),
+          })
+        : null;
+    return { name, ref: handles.join(','), enabled: true, details };
+  });
 }
 
 export class NftablesBackend implements FirewallBackend {
@@ -276,17 +355,7 @@ export class NftablesBackend implements FirewallBackend {
     } catch {
       return null;
     }
-    const byName = new Map<string, LiveRule>();
-    for (const r of rules ?? []) {
-      if (!r.comment || !isRuleName(r.comment)) continue;
-      const prev = byName.get(r.comment);
-      byName.set(r.comment, {
-        name: r.comment,
-        ref: prev ? `${prev.ref},${r.handle}` : String(r.handle),
-        enabled: true,
-      });
-    }
-    return [...byName.values()];
+    return liveRules(rules ?? []);
   }
 
   async backup(path: string): Promise<void> {

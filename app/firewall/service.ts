@@ -26,7 +26,7 @@ import {
 import type { HelperOp, HelperRequest } from './helper-protocol.js';
 import { NetshBackend } from './netsh.js';
 import { NftablesBackend } from './nftables.js';
-import { planRule, portText, validateBlockRequest } from './request.js';
+import { isRuleName, planRule, portText, RULE_PREFIX, validateBlockRequest } from './request.js';
 
 const BACKUP_KEY = 'firewall.backup';
 
@@ -382,10 +382,33 @@ export class FirewallService {
     return { ...rest, present: live === null ? null : live.some((l) => l.name === rule.name) };
   }
 
+  /**
+   * Rules named like ours that the journal does not hold (its data folder was deleted, or a backup
+   * restored them) are adopted as `found`, so the Rules page and `unblock --all` can undo them.
+   * A rule whose content the app cannot read back stays out: it would be listed with a wrong port.
+   */
+  private adoptUnknown(live: LiveRule[]): void {
+    const backend = this.requireBackend();
+    const known = new Set(this.journal.current().map((r) => r.name));
+    for (const rule of live) {
+      if (known.has(rule.name) || !isRuleName(rule.name) || !rule.details) continue;
+      this.journal.adopt({
+        ...rule.details,
+        id: rule.name.slice(RULE_PREFIX.length),
+        name: rule.name,
+        backend: backend.kind,
+        ref: rule.ref,
+      });
+    }
+  }
+
   async list(): Promise<FirewallRuleList> {
     await this.init();
     const live = this.backend ? await this.backend.list() : null;
-    if (live) this.reconcile(live, false);
+    if (live) {
+      this.reconcile(live, false);
+      this.adoptUnknown(live);
+    }
     return {
       rules: this.journal.current().map((r) => this.toRule(r, live)),
       verified: live !== null,
@@ -453,7 +476,8 @@ export class FirewallService {
   }
 
   async removeAll(): Promise<FirewallRemoveOutcome> {
-    await this.init();
+    // Reads the firewall first, so "undo all" also removes rules found without a journal entry.
+    await this.list();
     return this.remove(this.journal.current().map((r) => r.id));
   }
 }

@@ -32,6 +32,9 @@ const MIGRATIONS: string[] = [
      at TEXT NOT NULL,
      detail TEXT
    );`,
+  // Rules of ours found in the firewall but unknown to the journal (data folder deleted, or
+  // restored from a backup): listed and undoable like the others, marked as found.
+  `ALTER TABLE firewall_rules ADD COLUMN origin TEXT NOT NULL DEFAULT 'app' CHECK (origin IN ('app', 'found'));`,
 ];
 
 export function openDatabase(dataDir: string): Db {

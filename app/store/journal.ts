@@ -14,6 +14,7 @@ interface RuleRow {
   state: RuleState;
   created_at: string;
   updated_at: string;
+  origin: 'app' | 'found';
 }
 
 export interface JournalRule extends Omit<FirewallRule, 'present'> {
@@ -43,6 +44,7 @@ function toRule(row: RuleRow): JournalRule {
     state: row.state,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    origin: row.origin,
   };
 }
 
@@ -82,7 +84,45 @@ export class FirewallJournal {
     }
   }
 
-  beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref'>): void {
+  /**
+   * Records a rule of ours that the firewall holds but the journal does not know as active, so it
+   * can be listed and undone; a row left removed or failed comes back as active the same way.
+   */
+  adopt(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'origin'>): void {
+    const at = this.now();
+    this.db.transaction(() => {
+      const known = this.get(rule.id);
+      if (known) {
+        this.db
+          .prepare(
+            `UPDATE firewall_rules SET state = 'active', origin = 'found', ref = ?, updated_at = ? WHERE id = ?`,
+          )
+          .run(rule.ref, at, rule.id);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, 'found')`,
+          )
+          .run(
+            rule.id,
+            rule.name,
+            rule.backend,
+            rule.protocol,
+            rule.portFrom,
+            rule.portTo,
+            rule.direction,
+            JSON.stringify(rule.remote),
+            rule.ref,
+            at,
+            at,
+          );
+      }
+      this.log(rule.id, 'add', 'repaired', 'found in the firewall, not in the journal');
+    })();
+  }
+
+  beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>): void {
     const at = this.now();
     this.db.transaction(() => {
       this.db

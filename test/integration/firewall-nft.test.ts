@@ -145,23 +145,17 @@ describe('nftables backend through the CLI and the helper, in namespaces', () =>
     expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
   });
 
-  const attacks: [string, string[]][] = [
-    ['port with a command', ['--port', '80; flush ruleset', '--proto', 'tcp']],
-    ['port with netsh syntax', ['--port', 'x" dir=out', '--proto', 'tcp']],
-    ['port all', ['--port', 'all', '--proto', 'tcp']],
-    ['negative port', ['--port=-1', '--proto', 'tcp']],
-    ['port 65536', ['--port', '65536', '--proto', 'tcp']],
-    ['port 1e3', ['--port', '1e3', '--proto', 'tcp']],
-    ['unicode digits', ['--port', '٨٠', '--proto', 'tcp']],
-    ['protocol all', ['--port', '80', '--proto', 'all']],
-    ['protocol with a command', ['--port', '80', '--proto', 'tcp; flush ruleset']],
-    ['direction with netsh syntax', ['--port', '80', '--proto', 'tcp', '--dir', 'in" dir=out']],
-    [
-      'remote with a command',
-      ['--port', '80', '--proto', 'tcp', '--remote', '10.0.0.1; flush ruleset'],
-    ],
-    ['remote all', ['--port', '80', '--proto', 'tcp', '--remote', 'all']],
-  ];
+  // The issue's payloads, each in every field of the request, as `--opt=value` so `-1` stays a value.
+  const PAYLOADS = ['80; flush ruleset', 'x" dir=out', 'all', '-1', '65536', '1e3', '٨٠'];
+  const FIELDS: Record<string, (v: string) => string[]> = {
+    port: (v) => [`--port=${v}`, '--proto=tcp'],
+    protocol: (v) => ['--port=80', `--proto=${v}`],
+    direction: (v) => ['--port=80', '--proto=tcp', `--dir=${v}`],
+    remote: (v) => ['--port=80', '--proto=tcp', `--remote=${v}`],
+  };
+  const attacks: [string, string[]][] = Object.entries(FIELDS).flatMap(([field, make]) =>
+    PAYLOADS.map((p): [string, string[]] => [`${field} = ${p}`, make(p)]),
+  );
 
   it('refuses every injection with a clear error and leaves the ruleset byte-for-byte unchanged', async () => {
     // A rule in place first, so "unchanged" covers a non-empty ruleset too.
@@ -171,7 +165,7 @@ describe('nftables backend through the CLI and the helper, in namespaces', () =>
     for (const [label, args] of attacks) {
       const run = await cli(['block', ...args]);
       expect(run.code, label).toBe(2);
-      expect(run.stderr, label).toMatch(/refused/);
+      expect(run.stderr, label).toMatch(/refused: “/);
       expect(await ruleset(), label).toBe(before);
     }
     const fr = await cli(['block', '--port', '80; flush ruleset', '--proto', 'tcp'], {
@@ -211,6 +205,54 @@ describe('nftables backend through the CLI and the helper, in namespaces', () =>
     // And it can be undone like any other rule.
     expect((await cli(['unblock', rules[0]!.id])).code).toBe(0);
     expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+  });
+
+  it('rules of ours missing from the journal (data folder deleted) are listed as found and undone', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const out = await cli([
+      'block',
+      '--port=9090',
+      '--proto=tcp',
+      '--dir=out',
+      `--remote=${PEER_ADDR}`,
+    ]);
+    expect(out.code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
+    // The user deletes Port Auditor's data folder: the journal is gone, the rules are not.
+    rmSync(dataDir, { recursive: true, force: true });
+    const list = await rulesJson();
+    expect(list.verified).toBe(true);
+    const rules = list.rules as unknown as {
+      id: string;
+      state: string;
+      origin: string;
+      present: boolean;
+      protocol: string;
+      portFrom: number;
+      direction: string;
+      remote: string[];
+    }[];
+    expect(
+      rules.map((r) => [r.origin, r.state, r.present, r.portFrom, r.direction, r.remote]).sort(),
+    ).toEqual([
+      ['found', 'active', true, 8080, 'in', []],
+      ['found', 'active', true, 9090, 'out', [PEER_ADDR]],
+    ]);
+    const text = await cli(['rules']);
+    expect(text.stdout).toContain('found in the firewall, not in the journal');
+    // Undo of one found rule by its id, then "undo all" for the rest.
+    const inbound = rules.find((r) => r.direction === 'in')!;
+    expect((await cli(['unblock', inbound.id])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
+    rmSync(dataDir, { recursive: true, force: true });
+    const all = await cli(['unblock', '--all']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('Rule removed');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
+    expect((await rulesJson()).rules).toEqual([]);
   });
 
   it('firewall-status reads the namespace firewall', async () => {

@@ -15,6 +15,7 @@ import {
   powershellArgs,
   showRuleArgs,
   STATUS_SCRIPT,
+  windowsRuleRequest,
 } from '../../app/firewall/netsh.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
@@ -159,6 +160,14 @@ describe('PowerShell 5.1 JSON parsers', () => {
     ]);
   });
 
+  it('list: a rule that is not shaped like ours has no readable request', () => {
+    const [inbound] = parseRuleList(fixture('list-many.stdout'));
+    expect(windowsRuleRequest({ ...inbound!, Action: 'Allow' })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, LocalPort: ['80', '443'] })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, Protocol: 'ICMPv4' })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, LocalPort: ['RPC'] })).toBeNull();
+  });
+
   it('list: several rules, masks in dotted form, empty and blank output', () => {
     const rules = parseRuleList(fixture('list-many.stdout'));
     expect(rules).toHaveLength(3);
@@ -275,12 +284,25 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       { match: isPs(STATUS_SCRIPT), result: statusOk },
     ]);
     const backend = new NetshBackend(run, env);
+    // What each rule blocks is read back too, so a rule unknown to the journal can be listed.
     expect(await backend.list()).toEqual([
-      { name: NAME, ref: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}', enabled: true },
+      {
+        name: NAME,
+        ref: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}',
+        enabled: true,
+        details: { protocol: 'tcp', portFrom: 3389, portTo: 3389, direction: 'in', remote: [] },
+      },
       {
         name: 'PortAuditor-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
         ref: '{0B9C8D7E-6F50-4A3B-9C2D-1E0F2A3B4C5D}',
         enabled: false,
+        details: {
+          protocol: 'udp',
+          portFrom: 5000,
+          portTo: 5010,
+          direction: 'out',
+          remote: ['192.168.1.0/24', '10.0.0.7'],
+        },
       },
     ]);
     const status = await backend.status();

@@ -45,7 +45,7 @@ describe('firewall journal (real SQLite file)', () => {
     const dir = tempDir();
     const db = openDatabase(dir);
     setMeta(db, 'k', 'v');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
     const again = openDatabase(dir);
     expect(getMeta(again, 'k')).toBe('v');
@@ -74,6 +74,31 @@ describe('firewall journal (real SQLite file)', () => {
       'remove:done',
     ]);
     reopened.close();
+  });
+
+  it('adopts a rule found in the firewall, and brings a removed one back, marked as found', () => {
+    const db = openDatabase(tempDir());
+    const journal = new FirewallJournal(db);
+    journal.adopt({ ...rule, ref: '12,13' });
+    expect(journal.current()).toEqual([
+      expect.objectContaining({ id: rule.id, state: 'active', origin: 'found', ref: '12,13' }),
+    ]);
+    journal.beginRemove(rule.id);
+    journal.finish(rule.id, 'remove', 'done', 'removed');
+    expect(journal.current()).toEqual([]);
+    journal.adopt({ ...rule, ref: '20' });
+    expect(journal.get(rule.id)).toMatchObject({ state: 'active', origin: 'found', ref: '20' });
+    expect(journal.entries(rule.id).map((e) => `${e.op}:${e.phase}`)).toEqual([
+      'add:repaired',
+      'remove:begin',
+      'remove:done',
+      'add:repaired',
+    ]);
+    // A rule the app made itself stays `app`.
+    const other = { ...rule, id: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' };
+    journal.beginAdd({ ...other, name: `PortAuditor-${other.id}` });
+    expect(journal.get(other.id)?.origin).toBe('app');
+    db.close();
   });
 
   it('refuses impossible rows at the database level', () => {

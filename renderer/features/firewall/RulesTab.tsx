@@ -8,6 +8,7 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import UndoIcon from '@mui/icons-material/Undo';
 import { useEffect } from 'react';
@@ -129,6 +130,18 @@ export function RulesTab() {
                         rule.present === false ? t('rules.missing') : t(`rules.state.${rule.state}`)
                       }
                     />
+                    {rule.origin === 'found' && (
+                      <Tooltip title={t('rules.foundHelp')}>
+                        <Chip
+                          size="small"
+                          variant="outlined"
+                          color="info"
+                          sx={{ ml: 0.5 }}
+                          label={t('rules.found')}
+                          data-testid={`rule-found-${rule.id}`}
+                        />
+                      </Tooltip>
+                    )}
                   </TableCell>
                   <TableCell>{new Date(rule.createdAt).toLocaleString(i18n.language)}</TableCell>
                   <TableCell align="right">
