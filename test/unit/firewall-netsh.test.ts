@@ -250,6 +250,20 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     },
   );
 
+  it('delete without elevation is firewall.not-elevated, decided from the status, not the text', async () => {
+    const { run } = scripted([
+      { match: isNetsh('show'), result: { code: 0, stdout: '', stderr: '' } },
+      {
+        match: isNetsh('delete'),
+        result: { code: 1, stdout: fixture('netsh-add-not-elevated.fr-oem850.stdout'), stderr: '' },
+      },
+      { match: isPs(STATUS_SCRIPT), result: statusUser },
+    ]);
+    await expect(new NetshBackend(run, env).remove(NAME)).rejects.toMatchObject({
+      appError: { code: 'firewall.not-elevated' },
+    });
+  });
+
   it('a failure while elevated is a command failure with its exit code', () => {
     const failure = netshWriteFailure('add rule', { code: 87, stdout: '', stderr: '' }, true);
     expect(failure.appError).toMatchObject({
