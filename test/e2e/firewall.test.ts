@@ -194,4 +194,37 @@ describe('Block this port, through the UI, verified for real', () => {
     expect(await probeFromPeer(PC_PORT)).toBe('open');
     expect(browser.errors).toEqual([]);
   });
+
+  test('a rule of ours unknown to the journal is listed as found and Undo all removes it', async () => {
+    // Made by the CLI with another data folder: as if the app's folder had been deleted since.
+    const otherData = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-other-'));
+    lab.onTeardown(() => rmSync(otherData, { recursive: true, force: true }));
+    await exec(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'main/cli/index.ts',
+        'block',
+        '--port',
+        String(PC_PORT),
+        '--proto',
+        'tcp',
+      ],
+      { cwd: ROOT, env: { ...process.env, PORT_AUDITOR_DATA_DIR: otherData } },
+    );
+    expect(await probeFromPeer(PC_PORT)).toBe('filtered');
+
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const rules = await RulesPage.open(shell);
+    await rules.foundRows.first().waitFor();
+    await expect(rules.rows.count()).resolves.toBe(1);
+    await expect(rules.foundRows.first().getAttribute('data-port')).resolves.toBe(String(PC_PORT));
+    expect(await rules.foundRows.first().innerText()).toContain(shell.t('firewall:rules.found'));
+    await rules.undoAll();
+    await rules.empty.waitFor();
+    expect(await probeFromPeer(PC_PORT)).toBe('open');
+    expect(browser.errors).toEqual([]);
+  });
 });

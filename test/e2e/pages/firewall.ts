@@ -111,6 +111,11 @@ export class RulesPage {
     return this.root.getByTestId('rules-empty');
   }
 
+  /** Rows of rules found in the firewall without a journal entry, by their "found" chip. */
+  get foundRows(): Locator {
+    return this.rows.filter({ has: this.shell.page.locator('[data-testid^="rule-found-"]') });
+  }
+
   get notice(): Locator {
     return this.root.getByTestId('firewall-notice');
   }
