@@ -1,12 +1,13 @@
 // `npm run bench` — the scan engine against nmap -sT -T4, side by side in the same run, on the lab
 // network (test/lab/scan-lab.ts) and on loopback, all inside test-made namespaces (needs root).
 // Prints a table and writes bench/RESULTS.md.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { ScanResult } from '../app/contract/index.js';
+import type { HostResult, PortState, ScanResult } from '../app/contract/index.js';
 import { parsePorts } from '../app/scan/ports.js';
 import { canCreateNamespaces } from '../test/lab/netns.js';
 import {
@@ -31,8 +32,52 @@ interface Row {
   nmapCapped: boolean;
 }
 
-/** nmap -sT on 65,535 dropped ports runs for well over ten minutes: it is stopped at this cap. */
-const NMAP_CAP_MS = Number(process.env.PA_BENCH_NMAP_CAP_S ?? 300) * 1000;
+/**
+ * nmap -sT -T4 on 65,535 dropped ports retries every port and runs for well over ten minutes: it
+ * is stopped at this cap (PA_BENCH_NMAP_CAP_S, in seconds) and the ratio becomes an upper bound.
+ */
+const NMAP_CAP_MS = Number(process.env.PA_BENCH_NMAP_CAP_S ?? 600) * 1000;
+/** When nmap is capped, agreement is measured on this many ports drawn with a fixed seed. */
+const SAMPLE_PORTS = Number(process.env.PA_BENCH_SAMPLE_PORTS ?? 2000);
+const SAMPLE_SEED = 20_260_401;
+/** Runs of each workload that nmap finishes (PA_BENCH_REPEAT); the table shows medians. */
+const REPEAT = Math.max(1, Number(process.env.PA_BENCH_REPEAT ?? 3));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+/** mulberry32: a small seeded generator, so every run samples the same ports. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function samplePorts(count: number, seed = SAMPLE_SEED): number[] {
+  const random = seededRandom(seed);
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, 65535)) picked.add(1 + Math.floor(random() * 65535));
+  return [...picked].sort((a, b) => a - b);
+}
+
+/**
+ * The state of each port in an engine result as shipped (majority states summarised in `hidden`,
+ * as nmap's "Not shown"): a port not listed is in the one state that has hidden ports.
+ */
+function portStates(host: HostResult, ports: number[]): Map<number, PortState | 'ambiguous'> {
+  const listed = new Map(host.ports.map((p) => [p.port, p.state]));
+  const hiddenStates = (['open', 'closed', 'filtered'] as const).filter((s) => host.hidden[s] > 0);
+  const rest = hiddenStates.length === 1 ? hiddenStates[0]! : 'ambiguous';
+  return new Map(ports.map((port) => [port, listed.get(port) ?? rest]));
+}
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -76,7 +121,7 @@ function compare(
     if (theirStatus === host.status) agreed++;
     else notes.push(`${host.address}: engine ${host.status}, nmap ${theirStatus}`);
     if (host.status !== 'up' || theirStatus !== 'up') continue;
-    const ours = new Map(host.ports.map((p) => [p.port, p.state]));
+    const ours = portStates(host, ports);
     let differing = 0;
     for (const port of ports) {
       total++;
@@ -100,11 +145,8 @@ async function workload(
   nmapArgs: string[] = [],
 ): Promise<Row> {
   const portList = parsePorts(ports);
-  const engine = await lab.scan(
-    { targets: targets.join(','), ports },
-    { listStateUpTo: 70_000 },
-    script,
-  );
+  // The engine as shipped: majority states summarised, as nmap's XML does (see portStates).
+  const engine = await lab.scan({ targets: targets.join(','), ports }, undefined, script);
   console.log(`${name}: engine ${engine.wallMs} ms; running nmap…`);
   let nmap: { elapsedMs: number; hosts: NmapHosts } | undefined;
   try {
@@ -113,34 +155,51 @@ async function workload(
     nmap = undefined;
   }
   if (!nmap) {
-    const states = engine.result.hosts.map(
-      (h) =>
-        `${h.address} ${h.status}, ${h.ports.filter((p) => p.state === 'filtered').length} filtered`,
-    );
+    console.log(`${name}: nmap stopped at the ${NMAP_CAP_MS} ms cap; sampling agreement…`);
+    // nmap's full run is out of reach: agreement is measured on a fixed random sample of the
+    // ports, nmap scanning only those, against the engine's states from its full-range scan.
+    const sample = samplePorts(SAMPLE_PORTS).filter((p) => portList.includes(p));
+    const sampled = await lab.nmap(targets, sample.join(','), nmapArgs, NMAP_CAP_MS);
+    const { agreed, total, notes } = compare(engine.result, sampled.hosts, sample);
     const row: Row = {
       workload: name,
       engineMs: engine.wallMs,
       nmapMs: NMAP_CAP_MS,
       target,
-      agreement: `not measurable: nmap had not finished after ${NMAP_CAP_MS / 1000} s (engine: ${states.join('; ')})`,
-      agreed: false,
+      agreement: `${((100 * agreed) / total).toFixed(2)} % (${agreed}/${total}) on ${sample.length} ports drawn at random (seed ${SAMPLE_SEED}), nmap -sT -T4 scanning only those (${(sampled.elapsedMs / 1000).toFixed(1)} s) vs the engine's full-range result; at its pace on the sample, nmap would need about ${Math.round((sampled.elapsedMs * portList.length) / sample.length / 1000)} s for all ${portList.length} ports (an estimate, not a measurement)${notes.length ? ' — ' + notes.join('; ') : ''}`,
+      agreed: agreed === total,
       nmapCapped: true,
     };
-    console.log(`${name}: nmap stopped at the ${NMAP_CAP_MS} ms cap`);
+    console.log(`${name}: agreement ${row.agreement}`);
     return row;
   }
-  const { agreed, total, notes } = compare(engine.result, nmap.hosts, portList);
+  // Other work on the machine swings single runs by up to 2×: short workloads run REPEAT times,
+  // the two scanners alternating, and each side keeps its median; agreement counts every run.
+  const engineTimes = [engine.wallMs];
+  const nmapTimes = [nmap.elapsedMs];
+  let { agreed, total, notes } = compare(engine.result, nmap.hosts, portList);
+  for (let run = 1; run < REPEAT; run++) {
+    const again = await lab.scan({ targets: targets.join(','), ports }, undefined, script);
+    const theirs = await lab.nmap(targets, ports, nmapArgs, NMAP_CAP_MS);
+    engineTimes.push(again.wallMs);
+    nmapTimes.push(theirs.elapsedMs);
+    const more = compare(again.result, theirs.hosts, portList);
+    agreed += more.agreed;
+    total += more.total;
+    notes = [...notes, ...more.notes];
+  }
+  const runs = REPEAT > 1 ? ` over ${REPEAT} runs` : '';
   const row: Row = {
     workload: name,
-    engineMs: engine.wallMs,
-    nmapMs: nmap.elapsedMs,
+    engineMs: median(engineTimes),
+    nmapMs: median(nmapTimes),
     target,
-    agreement: `${((100 * agreed) / total).toFixed(2)} % (${agreed}/${total})${notes.length ? ' — ' + notes.join('; ') : ''}`,
+    agreement: `${((100 * agreed) / total).toFixed(2)} % (${agreed}/${total}${runs})${notes.length ? ' — ' + notes.join('; ') : ''}`,
     agreed: agreed === total,
     nmapCapped: false,
   };
   console.log(
-    `${name}: engine ${row.engineMs} ms, nmap ${row.nmapMs} ms, agreement ${row.agreement}`,
+    `${name}: engine ${engineTimes.join('/')} ms, nmap ${nmapTimes.join('/')} ms, agreement ${row.agreement}`,
   );
   return row;
 }
@@ -151,7 +210,8 @@ function table(rows: Row[], rss: { mb: number; ms: number; addresses: number }):
     '|---|---:|---:|---:|---:|---|',
     ...rows.map((r) => {
       const ratio = r.engineMs / r.nmapMs;
-      const ok = ratio <= r.target ? 'met' : 'MISSED';
+      // A capped nmap time makes the ratio an upper bound: above the target it proves nothing.
+      const ok = ratio <= r.target ? 'met' : r.nmapCapped ? 'unknown: nmap capped' : 'MISSED';
       const nmapText = `${r.nmapCapped ? '> ' : ''}${(r.nmapMs / 1000).toFixed(2)} s`;
       const ratioText = `${r.nmapCapped ? '< ' : ''}${ratio.toFixed(3)}`;
       return `| ${r.workload} | ${(r.engineMs / 1000).toFixed(2)} s | ${nmapText} | ${ratioText} | ≤ ${r.target} (${ok}) | ${r.agreement} |`;
@@ -162,6 +222,22 @@ function table(rows: Row[], rss: { mb: number; ms: number; addresses: number }):
     `Peak RSS, ${rss.addresses} addresses (a /20 of lab addresses) × top100: **${rss.mb.toFixed(0)} MB** (target ≤ 200 MB, ${rss.mb <= 200 ? 'met' : 'MISSED'}), scan took ${(rss.ms / 1000).toFixed(1)} s.`,
   );
   return lines.join('\n');
+}
+
+/** The report engine's own benchmark (bench/report.ts), run as a separate step: its output lines. */
+function reportBench(): Promise<{ lines: string[]; ok: boolean }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench/report.ts')],
+      { cwd: root, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const lines = `${stdout}`.split('\n').filter((l) => l.startsWith('report '));
+        if (lines.length === 0) lines.push(`report benchmark failed: ${`${stderr}`.trim()}`);
+        resolve({ lines, ok: !error });
+      },
+    );
+  });
 }
 
 async function main(): Promise<void> {
@@ -211,9 +287,17 @@ async function main(): Promise<void> {
     const big = await lab.scan({ targets: '10.77.0.0/20', ports: 'top100' }, undefined, script);
     const rss = { mb: big.peakRssBytes / 1e6, ms: big.wallMs, addresses: big.result.addresses };
     console.log(`RSS /20 × top100: ${rss.mb.toFixed(0)} MB in ${rss.ms} ms`);
-    const text = table(rows, rss);
+    console.log('report speed (bench/report.ts)…');
+    const report = await reportBench();
+    const text = `${table(rows, rss)}\n\nReport speed (bench/report.ts, 500 hosts × 20 open ports, PDF target < 5 s${report.ok ? '' : ', MISSED or failed'}):\n\n${report.lines.map((l) => `    ${l}`).join('\n')}`;
     console.log('\n' + text);
-    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). Both scanners run one after the other in the same lab namespaces (test/lab/scan-lab.ts); times are wall-clock, engine bundled as shipped (worker thread included). The machine is shared, so absolute times vary between runs; the ratios are from the same run.\n\n${text}\n`;
+    const how = [
+      'Both scanners run one after the other in the same lab namespaces (test/lab/scan-lab.ts); times are wall-clock, the engine bundled as shipped (process start and worker thread included) with its default settings.',
+      "Agreement compares every port's state and every up/down verdict: the engine's unlisted ports are in the one state it summarises (`hidden`, nmap's \"Not shown\"), nmap's from its XML (extraports included).",
+      `When nmap does not finish within its cap (${NMAP_CAP_MS / 1000} s, PA_BENCH_NMAP_CAP_S), its time is shown as "> cap" and the ratio as an upper bound "< X"; agreement is then measured on ${SAMPLE_PORTS} ports drawn with a fixed seed (${SAMPLE_SEED}), nmap scanning only those, against the engine's full-range result.`,
+      `The machine is shared (2 cores), so single runs swing by up to 2×: workloads nmap finishes run ${REPEAT} times (PA_BENCH_REPEAT), engine and nmap alternating, and the table shows each side's median; agreement counts every run.`,
+    ].join(' ');
+    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n`;
     await writeFile(join(root, 'bench/RESULTS.md'), md);
   } finally {
     await lab.teardown();
