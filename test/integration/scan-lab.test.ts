@@ -134,6 +134,19 @@ describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
     expect(host.hidden).toEqual({ open: 0, closed: 65535, filtered: 0 });
   });
 
+  it('loses no probe when the process runs out of file descriptors (EMFILE)', async () => {
+    // 160 descriptors for the whole Node process, against 256+ probes in flight and 301 open
+    // ports to read banners from: connects fail with EMFILE, back off and go again.
+    const targets = [SERVICES, MANY_OPEN];
+    const { result } = await lab.scan(
+      { targets: targets.join(','), ports: PORTS },
+      LIST_ALL,
+      undefined,
+      160,
+    );
+    assertMatchesDesign(result, targets);
+  });
+
   it('scans a silent address with discovery skipped (-Pn) instead of calling it down', async () => {
     const address = EMPTY[9]!;
     const { result } = await lab.scan(

@@ -101,6 +101,8 @@ export interface ScanLab {
     tuning?: Record<string, unknown>,
     /** A bundled scan-once.mjs (benchmarks) instead of the TypeScript source under tsx. */
     script?: string,
+    /** Runs the engine with at most this many open file descriptors (prlimit), to force EMFILE. */
+    maxFiles?: number,
   ): Promise<{ elapsedMs: number; wallMs: number; peakRssBytes: number; result: ScanResult }>;
   /** Runs `nmap -sT` inside the scanner namespace and returns every port's state per host. */
   nmap(
@@ -190,14 +192,19 @@ export async function createScanLab(area = 'scan'): Promise<ScanLab> {
       scanner,
       macs,
       teardown: () => lab.teardown(),
-      async scan(request, tuning, script) {
+      async scan(request, tuning, script, maxFiles) {
         const started = performance.now();
         const args = [
           ...(script ? [script] : ['--import', 'tsx', scanScript]),
           JSON.stringify(request),
         ];
         if (tuning) args.push(JSON.stringify(tuning));
-        const child = lab.spawn(scanner, process.execPath, args, { cwd: repoRoot });
+        const child =
+          maxFiles === undefined
+            ? lab.spawn(scanner, process.execPath, args, { cwd: repoRoot })
+            : lab.spawn(scanner, 'prlimit', [`--nofile=${maxFiles}`, process.execPath, ...args], {
+                cwd: repoRoot,
+              });
         let stdout = '';
         let stderr = '';
         child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
