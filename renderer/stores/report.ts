@@ -14,11 +14,20 @@ interface ReportState {
   error: AppError | null;
   /** MAC addresses that came with an imported nmap file, kept for its report. */
   macAddresses: Record<string, string>;
+  /** The nmap file on show, so the summary says the results were read from it, not just scanned. */
+  imported: ImportedFile | null;
   /** The name of the last file saved, for the confirmation message. */
   lastSaved: string | null;
   exportReport(format: ReportFormat, lang: Language): Promise<void>;
   importNmapXml(file: File): Promise<boolean>;
   dismissError(): void;
+}
+
+export interface ImportedFile {
+  scanId: string;
+  fileName: string;
+  /** False when the file carries no start time, so the import's own clock stood in for it. */
+  dateKnown: boolean;
 }
 
 function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
@@ -64,6 +73,7 @@ export const useReport = create<ReportState>()((set, get) => ({
   importing: false,
   error: null,
   macAddresses: {},
+  imported: null,
   lastSaved: null,
 
   async exportReport(format, lang) {
@@ -101,7 +111,12 @@ export const useReport = create<ReportState>()((set, get) => ({
           { type: 'finished', scanId: scan.scanId, result: scan },
         ),
       );
-      set({ importing: false, macAddresses });
+      const dateKnown = /<nmaprun\b[^>]*\sstart="\d+"/.test(xml);
+      set({
+        importing: false,
+        macAddresses,
+        imported: { scanId: scan.scanId, fileName: file.name, dateKnown },
+      });
       return true;
     } catch (error) {
       set({ importing: false, error: asAppError(error) });
@@ -117,6 +132,6 @@ export const useReport = create<ReportState>()((set, get) => ({
 // A new scan is not the imported file: its MAC addresses no longer apply.
 useScan.subscribe((state, previous) => {
   if (state.phase === 'starting' && previous.phase !== 'starting') {
-    useReport.setState({ macAddresses: {}, lastSaved: null });
+    useReport.setState({ macAddresses: {}, imported: null, lastSaved: null });
   }
 });

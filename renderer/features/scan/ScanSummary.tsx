@@ -5,6 +5,7 @@ import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { ScanResult } from '../../../app/contract/scan';
+import { useReport } from '../../stores/report';
 import { durationText, formatNumber } from './format';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
@@ -44,6 +45,15 @@ export function ScanSummary({ result }: { result: ScanResult }) {
     0,
   );
   const duration = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+  const importedFile = useReport((s) => s.imported);
+  // Results read from a file: no scan just ran, so its own dates (when it has them) are what count.
+  const imported = importedFile?.scanId === result.scanId ? importedFile : null;
+  const showDuration = !imported || (imported.dateKnown && duration > 0);
+  const title = result.cancelled
+    ? t('summary.cancelledTitle')
+    : imported
+      ? t('summary.importedTitle')
+      : t('summary.title');
 
   return (
     <>
@@ -51,19 +61,33 @@ export function ScanSummary({ result }: { result: ScanResult }) {
         severity={result.cancelled ? 'warning' : openPorts > 0 ? 'info' : 'success'}
         data-testid="scan-summary"
         data-cancelled={result.cancelled}
+        data-imported={imported !== null}
         role="status"
         sx={{ '& .MuiAlert-message': { width: '100%' } }}
       >
-        <AlertTitle data-testid="scan-summary-title">
-          {result.cancelled ? t('summary.cancelledTitle') : t('summary.title')}
-        </AlertTitle>
+        <AlertTitle data-testid="scan-summary-title">{title}</AlertTitle>
+        {imported && (
+          <Typography data-testid="summary-imported-file">
+            {imported.dateKnown
+              ? t('summary.importedFileDated', {
+                  file: imported.fileName,
+                  date: new Intl.DateTimeFormat(lang, {
+                    dateStyle: 'long',
+                    timeStyle: 'short',
+                  }).format(new Date(result.startedAt)),
+                })
+              : t('summary.importedFile', { file: imported.fileName })}
+          </Typography>
+        )}
         {result.cancelled && <Typography sx={{ mb: 1 }}>{t('summary.cancelledBody')}</Typography>}
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
-          <Figure
-            label={t('summary.duration')}
-            value={durationText(t, duration, lang)}
-            testId="summary-duration"
-          />
+          {showDuration && (
+            <Figure
+              label={t('summary.duration')}
+              value={durationText(t, duration, lang)}
+              testId="summary-duration"
+            />
+          )}
           <Figure
             label={t('summary.hostsUp')}
             value={formatNumber(hostsUp, lang)}
