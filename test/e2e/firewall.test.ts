@@ -10,7 +10,7 @@ import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netn
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
-import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
@@ -100,13 +100,7 @@ describe('Block this port, through the UI, verified for real', () => {
   });
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await browser.page.screenshot({
-        path: path.join(ARTIFACTS, `failure-${name}.png`),
-        fullPage: true,
-      });
-    }
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
   });
 
   afterAll(async () => {

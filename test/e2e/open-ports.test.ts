@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { rawCall } from './support/raw-api.js';
-import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -26,13 +26,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
   });
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await browser.page.screenshot({
-        path: path.join(ARTIFACTS, `failure-${name}.png`),
-        fullPage: true,
-      });
-    }
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
     await listener?.close();
     listener = undefined;
   });

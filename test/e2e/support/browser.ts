@@ -61,3 +61,14 @@ export async function launchBrowser(options: { locale: string }): Promise<Launch
     },
   };
 }
+
+/** Keeps a full-page picture of a failed test's screen, named after the test, for the CI log. */
+export async function screenshotOnFailure(
+  page: Page,
+  task: { name: string; result?: { state?: string } },
+  dir: string,
+): Promise<void> {
+  if (task.result?.state !== 'fail') return;
+  const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  await page.screenshot({ path: path.join(dir, `failure-${name}.png`), fullPage: true });
+}
