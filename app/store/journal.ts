@@ -99,24 +99,7 @@ export class FirewallJournal {
           )
           .run(rule.ref, at, rule.id);
       } else {
-        this.db
-          .prepare(
-            `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, 'found')`,
-          )
-          .run(
-            rule.id,
-            rule.name,
-            rule.backend,
-            rule.protocol,
-            rule.portFrom,
-            rule.portTo,
-            rule.direction,
-            JSON.stringify(rule.remote),
-            rule.ref,
-            at,
-            at,
-          );
+        this.insert(rule, rule.ref, 'active', 'found', at);
       }
       this.log(rule.id, 'add', 'repaired', 'found in the firewall, not in the journal');
     })();
@@ -125,25 +108,38 @@ export class FirewallJournal {
   beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>): void {
     const at = this.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending-add', ?, ?)`,
-        )
-        .run(
-          rule.id,
-          rule.name,
-          rule.backend,
-          rule.protocol,
-          rule.portFrom,
-          rule.portTo,
-          rule.direction,
-          JSON.stringify(rule.remote),
-          at,
-          at,
-        );
+      this.insert(rule, null, 'pending-add', 'app', at);
       this.log(rule.id, 'add', 'begin');
     })();
+  }
+
+  private insert(
+    rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>,
+    ref: string | null,
+    state: RuleState,
+    origin: RuleRow['origin'],
+    at: string,
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        rule.id,
+        rule.name,
+        rule.backend,
+        rule.protocol,
+        rule.portFrom,
+        rule.portTo,
+        rule.direction,
+        JSON.stringify(rule.remote),
+        ref,
+        state,
+        at,
+        at,
+        origin,
+      );
   }
 
   beginRemove(id: string): void {

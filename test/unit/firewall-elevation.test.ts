@@ -11,6 +11,7 @@ import {
   UAC_SCRIPT,
 } from '../../app/firewall/elevation.js';
 import { helperFiles, runFirewallHelper } from '../../main/helper/run.js';
+import { decodePs } from './support/powershell.js';
 
 const env = { SystemRoot: 'C:\\Windows', PATH: '/usr/bin:/bin' };
 const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
@@ -19,17 +20,6 @@ const WIN_RES = 'C:\\Users\\ana\\AppData\\Roaming\\Port Auditor\\helper\\a.resul
 const REQ = '/home/ana/.local/share/port-auditor/helper/a.request.json';
 const RES = '/home/ana/.local/share/port-auditor/helper/a.result.json';
 const FILES = ['--request', REQ, '--result', RES];
-
-function decodePs(argv: string[]): string {
-  expect(argv.slice(0, 5)).toEqual([
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-  ]);
-  return Buffer.from(argv[5] as string, 'base64').toString('utf16le');
-}
 
 describe('helper launch argv for each host', () => {
   it('Electron on Windows, installed: UAC RunAs starts the app itself with the helper flag', () => {

@@ -19,6 +19,7 @@ import {
 } from '../../app/firewall/netsh.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
+import { decodePs } from './support/powershell.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'latin1');
@@ -29,17 +30,6 @@ const NETSH = 'C:\\Windows\\System32\\netsh.exe';
 const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 
 const rule = (input: Record<string, unknown>) => planRule(validateBlockRequest(input), ID);
-
-function decodePs(argv: string[]): string {
-  expect(argv.slice(0, 5)).toEqual([
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-  ]);
-  return Buffer.from(argv[5] as string, 'base64').toString('utf16le');
-}
 
 /** Plays Windows: answers each expected argv with a recorded result, and records the calls. */
 function scripted(answers: { match: (argv: string[]) => boolean; result: RunResult }[]) {
