@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const defaultOutdir = path.join(root, 'dist', 'main');
 
-/** [output file in dist/main, source entry, kind]. `preload` is CommonJS and self-contained. */
+/**
+ * [output file in dist/main, source entry, kind]. `preload` is CommonJS and self-contained;
+ * `helper` is the elevated firewall helper, bundled with every dependency so root never resolves a
+ * module from a node_modules a user could write (it is installed alone in /usr/lib/port-auditor).
+ */
 export const entries = [
   ['start.mjs', 'main/start.ts', 'node'],
   ['web.mjs', 'main/web/index.ts', 'node'],
@@ -18,7 +22,7 @@ export const entries = [
   ['electron-main.mjs', 'main/electron/main.ts', 'node'],
   ['preload.cjs', 'main/electron/preload.ts', 'preload'],
   ['scan-worker.mjs', 'app/scan/worker.ts', 'node'],
-  ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'node'],
+  ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'helper'],
 ];
 
 // ESM bundles may still meet a `require` from bundled CommonJS code; give them a real one.
@@ -65,6 +69,10 @@ function optionsFor(outdir, outfile, entry, kind) {
   if (kind === 'preload') {
     // Sandboxed preloads can require only `electron` and a few built-ins: bundle everything else.
     return { ...common, format: 'cjs', external: ['electron'] };
+  }
+  if (kind === 'helper') {
+    // Runs under the distribution's Node.js (Debian 12 ships 18), with nothing but built-ins.
+    return { ...common, format: 'esm', target: 'node18', sourcemap: false };
   }
   // node_modules stay external (native better-sqlite3, large libraries), JSON data is bundled.
   return { ...common, format: 'esm', plugins: [externalPackages], banner: { js: esmBanner } };

@@ -1,5 +1,4 @@
 import type { HostKind } from '../contract/index.js';
-import type { HelperCommand } from '../firewall/elevation.js';
 import { ScanManager } from '../scan/manager.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
@@ -12,8 +11,6 @@ export interface CoreOptions {
   host: HostKind;
   /** App data directory (SQLite journal, firewall backups); defaults to the platform's. */
   dataDir?: string;
-  /** How the elevated firewall helper is started; node + the shipped firewall-helper.mjs by default. */
-  firewallHelper?: HelperCommand;
 }
 
 export interface Core {
@@ -27,7 +24,7 @@ export interface Core {
  */
 export function createCore(options: CoreOptions): Core {
   const scans = new ScanManager();
-  const firewall = lazyFirewallService(options.dataDir, options.firewallHelper);
+  const firewall = lazyFirewallService(options.dataDir);
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...scanHandlers(scans),

@@ -1,5 +1,4 @@
 import { resolveDataDir } from '../store/data-dir.js';
-import type { HelperCommand } from '../firewall/elevation.js';
 import { FirewallService } from '../firewall/service.js';
 import type { Handlers } from './dispatcher.js';
 
@@ -15,14 +14,11 @@ type FirewallMethods =
  * The service opens its database on first use, so hosts and tests that never touch the firewall
  * never create a data directory. `dataDir` defaults to the platform's app data dir.
  */
-export function lazyFirewallService(dataDir?: string, helper?: HelperCommand) {
+export function lazyFirewallService(dataDir?: string) {
   let service: FirewallService | null = null;
   return {
     get(): FirewallService {
-      service ??= new FirewallService({
-        dataDir: dataDir ?? resolveDataDir(),
-        ...(helper ? { helper } : {}),
-      });
+      service ??= new FirewallService({ dataDir: dataDir ?? resolveDataDir() });
       return service;
     },
     close(): void {

@@ -36,7 +36,20 @@ export const BlockRequest = z.object({
 });
 export type BlockRequest = z.infer<typeof BlockRequest>;
 
-export const RuleState = z.enum(['pending-add', 'active', 'pending-remove', 'removed', 'failed']);
+/**
+ * A rule's state in the journal. `unknown`: a change ran but its outcome could not be read back
+ * (helper killed, firewall unreadable); the app checks again at the next read and never calls it
+ * failed or removed meanwhile. `cancelled`: the user declined the permission prompt.
+ */
+export const RuleState = z.enum([
+  'pending-add',
+  'active',
+  'pending-remove',
+  'removed',
+  'failed',
+  'unknown',
+  'cancelled',
+]);
 export type RuleState = z.infer<typeof RuleState>;
 
 export const FirewallRule = BlockRequest.extend({
@@ -86,6 +99,8 @@ export const FirewallStatus = z.object({
   backupPath: z.string().nullable(),
   /** Interrupted changes found in the journal and what was done about them. */
   repairs: z.array(LocalizedText),
+  /** How a change would get administrator rights now (`unavailable`: see `warnings`). */
+  elevation: z.enum(['none', 'pkexec', 'uac', 'unavailable']),
 });
 export type FirewallStatus = z.infer<typeof FirewallStatus>;
 
@@ -124,7 +139,10 @@ export const FirewallVerification = z.object({
 });
 export type FirewallVerification = z.infer<typeof FirewallVerification>;
 
-/** A change either ran (and was verified) or the user declined the elevation prompt. */
+/**
+ * A change ran and was verified, or the user declined the elevation prompt, or it ran but its
+ * outcome could not be read back (`unknown`: the rule is kept as such and checked again later).
+ */
 export const FirewallBlockOutcome = z.discriminatedUnion('outcome', [
   z.object({
     outcome: z.literal('applied'),
@@ -133,6 +151,7 @@ export const FirewallBlockOutcome = z.discriminatedUnion('outcome', [
     backupPath: z.string().nullable(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
+  z.object({ outcome: z.literal('unknown'), rule: FirewallRule, message: LocalizedText }),
 ]);
 export type FirewallBlockOutcome = z.infer<typeof FirewallBlockOutcome>;
 
@@ -142,6 +161,8 @@ export const FirewallRemoveOutcome = z.discriminatedUnion('outcome', [
     removed: z.array(z.string()),
     /** Rules still present after the change (read back), normally empty. */
     stillPresent: z.array(z.string()),
+    /** Rules whose removal could not be read back: kept as `unknown`, checked again later. */
+    unknown: z.array(z.string()).default([]),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
 ]);

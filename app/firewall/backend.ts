@@ -31,6 +31,8 @@ export interface BackendStatus {
   canRead: boolean;
   profiles: FirewallProfile[];
   warnings: LocalizedText[];
+  /** Windows: whether the firewall service (MpsSvc) runs; null where it does not apply or is unknown. */
+  serviceRunning: boolean | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { resolveDataDir } from '../store/data-dir.js';
+import { RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
 
@@ -19,14 +20,6 @@ export async function openFirewallService(
   for (const repair of service.repairsMade()) write(repair);
   return service;
 }
-
-const STATE: Record<FirewallRule['state'], LocalizedText> = {
-  'pending-add': { fr: 'en cours d’ajout', en: 'being added' },
-  active: { fr: 'active', en: 'active' },
-  'pending-remove': { fr: 'en cours de retrait', en: 'being removed' },
-  removed: { fr: 'retirée', en: 'removed' },
-  failed: { fr: 'échouée', en: 'failed' },
-};
 
 export function formatRule(rule: FirewallRule, lang: Language): string {
   const dir =
@@ -45,7 +38,7 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
         ? ', trouvée dans le pare-feu, absente du journal'
         : ', found in the firewall, not in the journal'
       : '';
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${STATE[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
+  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
 }
 
 export function formatPreview(preview: FirewallPreview, lang: Language): string {
@@ -83,6 +76,13 @@ export function formatVerification(v: FirewallVerification, lang: Language): str
   return `${lines.join('\n')}\n`;
 }
 
+const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
+  none: { fr: 'droits déjà suffisants', en: 'rights already held' },
+  pkexec: { fr: 'demande polkit à chaque modification', en: 'polkit prompt for each change' },
+  uac: { fr: 'demande UAC à chaque modification', en: 'UAC prompt for each change' },
+  unavailable: { fr: 'impossible', en: 'impossible' },
+};
+
 export function formatStatus(s: FirewallStatus, lang: Language): string {
   const fr = lang === 'fr';
   const yn = (b: boolean) => (b ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no');
@@ -90,7 +90,9 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     `${fr ? 'Pare-feu' : 'Firewall'}: ${s.backend} (${s.platform})`,
     `${fr ? 'Disponible' : 'Available'}: ${yn(s.available)}`,
     `${fr ? 'Administrateur' : 'Elevated'}: ${yn(s.elevated)}`,
-    `${fr ? 'Modification possible' : 'Can change'}: ${yn(s.canChange)}`,
+    `${fr ? 'Modification possible' : 'Can change'}: ${yn(s.canChange)}${
+      s.canChange ? ` (${ELEVATION[s.elevation][lang]})` : ''
+    }`,
     `${fr ? 'Lecture possible' : 'Can read'}: ${yn(s.canRead)}`,
     ...s.profiles.map(
       (p) =>

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import type {
   BlockRequest,
@@ -17,18 +16,11 @@ import {
   type RunResult,
   type Runner,
 } from './backend.js';
+import { powershellArgv, system32Program } from '../system/windows-paths.js';
 import { isRuleName, portText, RULE_PREFIX, type PlannedRule } from './request.js';
 
-function system32(env: NodeJS.ProcessEnv = process.env): string {
-  return path.win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32');
-}
-
-export function netshPath(env?: NodeJS.ProcessEnv): string {
-  return path.win32.join(system32(env), 'netsh.exe');
-}
-
-export function powershellPath(env?: NodeJS.ProcessEnv): string {
-  return path.win32.join(system32(env), 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+export function netshPath(system32?: string): string {
+  return system32Program('netsh.exe', system32);
 }
 
 /**
@@ -70,18 +62,6 @@ export function exportArgs(file: string): string[] {
   return ['advfirewall', 'export', file];
 }
 
-/** PowerShell run the way Windows PowerShell 5.1 behaves predictably: no profile, no prompts. */
-export function powershellArgs(script: string): string[] {
-  return [
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-    Buffer.from(script, 'utf16le').toString('base64'),
-  ];
-}
-
 /**
  * Reads our rules by display name (netsh's `name=` becomes DisplayName; Name is a GUID). Enums are
  * cast to [string] and the list wrapped with -InputObject @() so one rule is still an array.
@@ -107,20 +87,33 @@ $out = @(foreach ($r in $rules) {
 })
 ConvertTo-Json -InputObject $out -Depth 4 -Compress`;
 
-/** Per-profile state from the active store (what is enforced, Group Policy included). */
+/**
+ * Per-profile state from the active store (what is enforced, Group Policy included), whether this
+ * token is elevated (IsInRole is false under UAC's filtered token), and the Windows Firewall
+ * service's state, read first: with MpsSvc stopped the NetSecurity cmdlets fail (0x800706D9) and
+ * the profiles stay empty, but the service state still comes back.
+ */
 export const STATUS_SCRIPT = `$ErrorActionPreference = 'Stop'
 [Console]::OutputEncoding = [System.Text.Encoding]::UTF8
 $principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
-$profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
-  [pscustomobject]@{
-    Name = [string]$_.Name
-    Enabled = [string]$_.Enabled
-    AllowLocalFirewallRules = [string]$_.AllowLocalFirewallRules
-  }
-})
-$active = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.NetworkCategory })
+$service = [string](Get-Service -Name 'MpsSvc' -ErrorAction SilentlyContinue).Status
+$profiles = @()
+$active = @()
+try {
+  $profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
+    [pscustomobject]@{
+      Name = [string]$_.Name
+      Enabled = [string]$_.Enabled
+      AllowLocalFirewallRules = [string]$_.AllowLocalFirewallRules
+    }
+  })
+  $active = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.NetworkCategory })
+} catch {
+  $profiles = @()
+}
 ConvertTo-Json -InputObject ([pscustomobject]@{
   Elevated = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+  Service = $service
   Profiles = $profiles
   ActiveCategories = $active
 }) -Depth 4 -Compress`;
@@ -193,6 +186,8 @@ export function windowsRuleRequest(rule: WindowsRuleJson): BlockRequest | null {
 export interface WindowsStatusJson {
   elevated: boolean;
   profiles: FirewallProfile[];
+  /** MpsSvc is Running (true), in any other state (false), or was not found (null). */
+  serviceRunning: boolean | null;
 }
 
 const CATEGORY_TO_PROFILE: Record<string, string> = {
@@ -227,22 +222,36 @@ export function parseStatus(text: string): WindowsStatusJson {
       localRulesApplied: merge === null ? true : merge,
     };
   });
-  return { elevated: o.Elevated === true || o.Elevated === 'True', profiles };
+  const service = typeof o.Service === 'string' ? o.Service : '';
+  return {
+    elevated: o.Elevated === true || o.Elevated === 'True',
+    profiles,
+    serviceRunning: service === '' ? null : service === 'Running',
+  };
 }
 
 /** Windows' "access denied" as a number, wherever PowerShell or Win32 put it. */
 const ACCESS_DENIED = 5;
 
+/** The Windows Firewall service is stopped: netsh and NetSecurity fail, nothing can change. */
+export function serviceStopped(): AppFailure {
+  return new AppFailure('firewall.service-stopped', {
+    fr: 'Le service Pare-feu Windows Defender (MpsSvc) est arrêté : aucune règle ne peut être créée ni retirée, et le pare-feu ne filtre rien. Démarrez-le (services.msc), puis réessayez. Rien n’a été modifié.',
+    en: 'The Windows Defender Firewall service (MpsSvc) is stopped: no rule can be created or removed, and the firewall filters nothing. Start it (services.msc), then try again. Nothing was changed.',
+  });
+}
+
 /**
- * Decides what a failed netsh write means from facts, not from its localized text: if this
- * process is not elevated, the failure is the missing elevation.
+ * Decides what a failed netsh write means from facts, not from its localized text: a stopped
+ * firewall service first, then a token that is not elevated, then a plain failure.
  */
 export function netshWriteFailure(
   action: string,
   result: RunResult,
-  elevated: boolean,
+  status: Pick<WindowsStatusJson, 'elevated' | 'serviceRunning'> | null,
 ): AppFailure {
-  if (!elevated || result.code === ACCESS_DENIED) {
+  if (status?.serviceRunning === false) return serviceStopped();
+  if (status?.elevated === false || result.code === ACCESS_DENIED) {
     return new AppFailure('firewall.not-elevated', {
       fr: 'Modifier le pare-feu Windows demande les droits d’administrateur : l’opération a été refusée.',
       en: 'Changing Windows Firewall requires administrator rights: the operation was refused.',
@@ -260,36 +269,34 @@ export function netshWriteFailure(
 
 export class NetshBackend implements FirewallBackend {
   readonly kind = 'netsh' as const;
-  private elevatedCache: boolean | null = null;
+  /** @param system32 Windows' System32 folder (tests pass one; found from ntdll.dll otherwise). */
   constructor(
     private readonly run: Runner = runCommand,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly system32?: string,
   ) {}
 
   private netsh(args: string[]) {
-    return this.run([netshPath(this.env), ...args], { timeoutMs: 120_000 });
+    return this.run([netshPath(this.system32), ...args], { timeoutMs: 120_000 });
   }
 
   private async powershell(script: string): Promise<RunResult> {
     // Get-NetFirewallRule takes tens of seconds on machines with a thousand rules.
-    return this.run([powershellPath(this.env), ...powershellArgs(script)], { timeoutMs: 180_000 });
+    return this.run(powershellArgv(script, this.system32), { timeoutMs: 180_000 });
   }
 
   private async readStatus(): Promise<WindowsStatusJson | null> {
     const result = await this.powershell(STATUS_SCRIPT);
     if (result.code !== 0) return null;
     try {
-      const status = parseStatus(result.stdout);
-      this.elevatedCache = status.elevated;
-      return status;
+      return parseStatus(result.stdout);
     } catch {
       return null;
     }
   }
 
-  private async elevated(): Promise<boolean> {
-    if (this.elevatedCache === null) await this.readStatus();
-    return this.elevatedCache ?? false;
+  /** Why a write failed, from a fresh read of the service and token state. */
+  private async writeFailure(action: string, result: RunResult): Promise<AppFailure> {
+    return netshWriteFailure(action, result, await this.readStatus());
   }
 
   async status(): Promise<BackendStatus> {
@@ -300,8 +307,16 @@ export class NetshBackend implements FirewallBackend {
         fr: 'L’état du Pare-feu Windows n’a pas pu être lu (PowerShell NetSecurity indisponible).',
         en: 'Windows Firewall state could not be read (PowerShell NetSecurity unavailable).',
       });
-      return { available: false, elevated: false, canRead: false, profiles: [], warnings };
+      return {
+        available: false,
+        elevated: false,
+        canRead: false,
+        profiles: [],
+        warnings,
+        serviceRunning: null,
+      };
     }
+    if (status.serviceRunning === false) warnings.push(serviceStopped().appError.message);
     for (const p of status.profiles) {
       if (!p.enabled) {
         warnings.push({
@@ -317,16 +332,17 @@ export class NetshBackend implements FirewallBackend {
       }
     }
     return {
-      available: true,
+      available: status.serviceRunning !== false,
       elevated: status.elevated,
-      canRead: true,
+      canRead: status.serviceRunning !== false,
       profiles: status.profiles,
       warnings,
+      serviceRunning: status.serviceRunning,
     };
   }
 
   preview(rule: PlannedRule): FirewallCommand[] {
-    const argv = [netshPath(this.env), ...addRuleArgs(rule)];
+    const argv = [netshPath(this.system32), ...addRuleArgs(rule)];
     return [{ argv, display: displayArgv(['netsh', ...addRuleArgs(rule)]) }];
   }
 
@@ -336,7 +352,7 @@ export class NetshBackend implements FirewallBackend {
 
   async block(rule: PlannedRule): Promise<{ ref: string }> {
     const result = await this.netsh(addRuleArgs(rule));
-    if (result.code !== 0) throw netshWriteFailure('add rule', result, await this.elevated());
+    if (result.code !== 0) throw await this.writeFailure('add rule', result);
     // Tools have reported success after a cancelled prompt: only a rule that reads back counts.
     if (!(await this.exists(rule.name))) {
       throw new AppFailure('firewall.not-applied', {
@@ -349,9 +365,14 @@ export class NetshBackend implements FirewallBackend {
 
   async remove(name: string): Promise<void> {
     if (!isRuleName(name)) throw new Error(`not a generated rule name: ${name}`);
-    if (!(await this.exists(name))) return;
+    if (!(await this.exists(name))) {
+      // `show rule` exits 1 for "no such rule" and for a stopped service alike: only the second
+      // is a failure, and it must not be taken for a rule already gone.
+      if ((await this.readStatus())?.serviceRunning === false) throw serviceStopped();
+      return;
+    }
     const result = await this.netsh(deleteRuleArgs(name));
-    if (result.code !== 0) throw netshWriteFailure('delete rule', result, await this.elevated());
+    if (result.code !== 0) throw await this.writeFailure('delete rule', result);
     if (await this.exists(name)) {
       throw new AppFailure('firewall.not-applied', {
         fr: 'La règle est toujours présente après sa suppression.',
@@ -379,6 +400,6 @@ export class NetshBackend implements FirewallBackend {
 
   async backup(file: string): Promise<void> {
     const result = await this.netsh(exportArgs(file));
-    if (result.code !== 0) throw netshWriteFailure('export', result, await this.elevated());
+    if (result.code !== 0) throw await this.writeFailure('export', result);
   }
 }

@@ -11,12 +11,13 @@ import {
   type LiveRule,
   type Runner,
 } from './backend.js';
+import { systemProgram } from '../system/linux-paths.js';
 import { isRuleName, type PlannedRule } from './request.js';
 
 export const NFT_TABLE = 'port_auditor';
 export const LOOPBACK_COMMENT = 'PortAuditor-loopback';
 const FAMILY = 'inet';
-const APPLY_ARGV = ['nft', '-j', '-e', '-a', '-f', '-'];
+const APPLY_ARGS = ['-j', '-e', '-a', '-f', '-'];
 
 type NftObject = Record<string, unknown>;
 
@@ -243,17 +244,23 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
 
 export class NftablesBackend implements FirewallBackend {
   readonly kind = 'nftables' as const;
-  constructor(private readonly run: Runner = runCommand) {}
+  /** @param nft the nft program (an absolute path found in the system folders by default). */
+  constructor(
+    private readonly run: Runner = runCommand,
+    private readonly nft: string = systemProgram('nft'),
+  ) {}
 
   private async apply(objects: NftObject[], action: string): Promise<string> {
-    const result = await this.run(APPLY_ARGV, { stdin: JSON.stringify({ nftables: objects }) });
+    const result = await this.run([this.nft, ...APPLY_ARGS], {
+      stdin: JSON.stringify({ nftables: objects }),
+    });
     if (result.code !== 0) throw nftFailure(action, result.stderr, result.code);
     return result.stdout;
   }
 
   /** Our table's rules, null when the table does not exist; throws when nft cannot be read. */
   private async tableRules(): Promise<ListedRule[] | null> {
-    const tables = await this.run(['nft', '-j', 'list', 'tables']);
+    const tables = await this.run([this.nft, '-j', 'list', 'tables']);
     if (tables.code !== 0) throw nftFailure('list tables', tables.stderr, tables.code);
     const doc = JSON.parse(tables.stdout || '{}') as { nftables?: NftObject[] };
     const exists = (doc.nftables ?? []).some((item) => {
@@ -261,20 +268,20 @@ export class NftablesBackend implements FirewallBackend {
       return t?.family === FAMILY && t.name === NFT_TABLE;
     });
     if (!exists) return null;
-    const listed = await this.run(['nft', '-j', 'list', 'table', FAMILY, NFT_TABLE]);
+    const listed = await this.run([this.nft, '-j', 'list', 'table', FAMILY, NFT_TABLE]);
     if (listed.code !== 0) throw nftFailure('list table', listed.stderr, listed.code);
     return parseNftRules(listed.stdout);
   }
 
   async status(): Promise<BackendStatus> {
     const elevated = process.getuid?.() === 0;
-    const version = await this.run(['nft', '--version']);
+    const version = await this.run([this.nft, '--version']);
     const available = version.code === 0;
     const warnings: LocalizedText[] = [];
     let canRead = false;
     let foreignTables: string[] = [];
     if (available) {
-      const tables = await this.run(['nft', '-j', 'list', 'tables']);
+      const tables = await this.run([this.nft, '-j', 'list', 'tables']);
       canRead = tables.code === 0;
       if (canRead) {
         const doc = JSON.parse(tables.stdout || '{}') as { nftables?: NftObject[] };
@@ -291,7 +298,7 @@ export class NftablesBackend implements FirewallBackend {
     const firewalld = foreignTables.includes('firewalld');
     if (
       firewalld ||
-      (await this.run(['systemctl', 'is-active', '--quiet', 'firewalld'])).code === 0
+      (await this.run([systemProgram('systemctl'), 'is-active', '--quiet', 'firewalld'])).code === 0
     ) {
       warnings.push({
         fr: 'firewalld gère aussi ce pare-feu : Port Auditor ne modifie pas sa configuration, et un rechargement de firewalld peut effacer les règles de Port Auditor.',
@@ -312,6 +319,7 @@ export class NftablesBackend implements FirewallBackend {
       available,
       elevated,
       canRead,
+      serviceRunning: null,
       profiles: [
         { name: 'nftables', enabled: available, active: available, localRulesApplied: null },
       ],
@@ -321,7 +329,8 @@ export class NftablesBackend implements FirewallBackend {
 
   preview(rule: PlannedRule): FirewallCommand[] {
     const stdin = JSON.stringify({ nftables: [...baseObjects(true), ...ruleObjects(rule)] });
-    return [{ argv: APPLY_ARGV, stdin, display: `${displayArgv(APPLY_ARGV)} <<< '${stdin}'` }];
+    const argv = [this.nft, ...APPLY_ARGS];
+    return [{ argv, stdin, display: `${displayArgv(['nft', ...APPLY_ARGS])} <<< '${stdin}'` }];
   }
 
   async block(rule: PlannedRule): Promise<{ ref: string }> {
@@ -359,8 +368,9 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   async backup(path: string): Promise<void> {
-    const result = await this.run(['nft', 'list', 'ruleset']);
+    const result = await this.run([this.nft, 'list', 'ruleset']);
     if (result.code !== 0) throw nftFailure('list ruleset', result.stderr, result.code);
-    await writeFile(path, result.stdout, { mode: 0o600 });
+    // Exclusive create: never follows a link planted at that name, never overwrites a backup.
+    await writeFile(path, result.stdout, { mode: 0o600, flag: 'wx' });
   }
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type {
   BlockRequestInput,
   FirewallBackendKind,
@@ -14,32 +13,25 @@ import type {
 import { AppFailure } from '../errors.js';
 import { getMeta, openDatabase, setMeta, type Db } from '../store/database.js';
 import { FirewallJournal, type JournalRule } from '../store/journal.js';
-import type { BackendStatus, FirewallBackend, LiveRule } from './backend.js';
+import { runCommand, type FirewallBackend, type LiveRule, type Runner } from './backend.js';
+import { backendFor } from './backends.js';
 import {
-  elevationMode,
-  noElevation,
-  runHelper,
-  type ElevationMode,
-  type HelperCommand,
-  type LaunchOutcome,
+  CANCELLED_MESSAGE,
+  interpretPkexec,
+  interpretUac,
+  pkexecPlan,
+  uacPlan,
+  type ElevatedRun,
+  type WindowsHelperCommand,
 } from './elevation.js';
-import type { HelperOp, HelperRequest } from './helper-protocol.js';
-import { NetshBackend } from './netsh.js';
-import { NftablesBackend } from './nftables.js';
+import type { HelperOp } from './helper-argv.js';
+import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
+import { backupPlace, executeOps, HELPER_EXIT, type HelperResult } from './helper-protocol.js';
+import { serviceStopped } from './netsh.js';
 import { isRuleName, planRule, portText, RULE_PREFIX, validateBlockRequest } from './request.js';
+import { installedWindowsHelper } from './windows-install.js';
 
 const BACKUP_KEY = 'firewall.backup';
-
-export function backendFor(platform: NodeJS.Platform = process.platform): FirewallBackend | null {
-  if (platform === 'win32') return new NetshBackend();
-  if (platform === 'linux') return new NftablesBackend();
-  return null;
-}
-
-/** Where the helper writes backups: inside the data dir, next to its request files. */
-export function backupDirFor(workDir: string): string {
-  return path.join(path.dirname(workDir), 'backups');
-}
 
 function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction'>) {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
@@ -62,51 +54,79 @@ function sameScope(
   );
 }
 
-function unsupported(): AppFailure {
+function unsupported(platform: string): AppFailure {
   return new AppFailure('firewall.unsupported', {
-    fr: `Le blocage de ports n’est pas pris en charge sur ce système (${process.platform}).`,
-    en: `Blocking ports is not supported on this system (${process.platform}).`,
+    fr: `Le blocage de ports n’est pas pris en charge sur ce système (${platform}).`,
+    en: `Blocking ports is not supported on this system (${platform}).`,
   });
 }
 
-function backupStamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
+const WINDOWS_NOT_INSTALLED: HelperProblem = {
+  code: 'firewall.helper-missing',
+  detail: 'no per-machine install found',
+  message: {
+    fr: 'Pour bloquer un port, installez Port Auditor pour tous les utilisateurs (l’installateur Windows) : la modification du pare-feu passe par le programme installé dans Program Files, que seuls les administrateurs peuvent modifier.',
+    en: 'To block a port, install Port Auditor for all users (the Windows installer): firewall changes go through the program installed in Program Files, which only administrators can modify.',
+  },
+};
+
+const UNKNOWN_BLOCK: LocalizedText = {
+  fr: 'Port Auditor n’a pas pu vérifier si la règle a été créée (le pare-feu n’a pas pu être relu). Elle est notée « état inconnu » et sera vérifiée à la prochaine lecture du pare-feu (page Règles).',
+  en: 'Port Auditor could not check whether the rule was created (the firewall could not be read back). It is marked “unknown” and will be checked at the next read of the firewall (Rules page).',
+};
+
+/** What one elevated batch gave, per operation, once its outcome is known or known unknowable. */
+type BatchOutcome =
+  | { kind: 'cancelled'; message: LocalizedText }
+  | {
+      kind: 'ran';
+      /** The helper's word for each operation; null when only the firewall can tell (Windows). */
+      results: (HelperResult['results'][number] | null)[];
+      /** The app's rules after the batch; null when they could not be read. */
+      rules: LiveRule[] | null;
+      backup: HelperResult['backup'];
+    };
 
 export interface FirewallServiceOptions {
   dataDir: string;
   backend?: FirewallBackend | null;
-  /** Override for hosts whose runtime is not plain node (Electron must run the helper as node). */
-  helper?: HelperCommand;
-  elevated?: boolean;
   platform?: NodeJS.Platform;
+  /**
+   * Windows: how UAC starts the helper. The desktop app passes itself (with its helper flag);
+   * other hosts find the per-machine install in the registry.
+   */
+  windowsHelper?: WindowsHelperCommand;
+  /** Runs pkexec, reg.exe and PowerShell (tests of Windows launches pass a scripted runner). */
+  run?: Runner;
+  /** Whether this process already has administrator rights; asked of the OS when not given. */
+  elevated?: boolean;
 }
 
 /**
  * Blocking and undoing, for every host: validation, journal before and after each change, the
- * elevated helper in between, and a verification that reads the firewall back instead of trusting
- * exit codes. Construct once per process; `init()` repairs what a crash left half-done.
+ * elevated helper in between (its command line is the approved change), and a verification that
+ * reads the firewall back instead of trusting exit codes. Changes run one at a time. Construct once
+ * per process; every public method first reconciles what an interrupted change left.
  */
 export class FirewallService {
   private readonly db: Db;
   readonly journal: FirewallJournal;
   private readonly backend: FirewallBackend | null;
-  private readonly workDir: string;
   private readonly platform: NodeJS.Platform;
-  private readonly elevated: boolean;
+  private readonly run: Runner;
+  private elevated: boolean | null;
   private repairs: LocalizedText[] = [];
-  private initialized: Promise<void> | null = null;
+  private initialized = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: FirewallServiceOptions) {
     this.db = openDatabase(options.dataDir);
     this.journal = new FirewallJournal(this.db);
     this.platform = options.platform ?? process.platform;
     this.backend = options.backend === undefined ? backendFor(this.platform) : options.backend;
-    this.workDir = path.join(options.dataDir, 'helper');
-    this.elevated = options.elevated ?? process.getuid?.() === 0;
+    this.run = options.run ?? runCommand;
+    this.elevated =
+      options.elevated ?? (this.platform === 'win32' ? null : process.geteuid?.() === 0);
   }
 
   get kind(): FirewallBackendKind {
@@ -117,13 +137,30 @@ export class FirewallService {
     this.db.close();
   }
 
-  /** Reconciles interrupted changes once; the messages are kept for status() and the CLI. */
+  /**
+   * Runs `task` after every earlier one has finished: two changes never overlap, so the backup is
+   * taken before the first change only, and the journal never sees two batches interleaved.
+   */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Reconciles interrupted or unknown changes once per process; messages kept for status(). */
   init(): Promise<void> {
-    this.initialized ??= (async () => {
-      if (!this.backend || this.journal.pending().length === 0) return;
-      this.reconcile(await this.backend.list(), true);
-    })();
-    return this.initialized;
+    return this.exclusive(() => this.ensureInit());
+  }
+
+  private async ensureInit(): Promise<void> {
+    if (this.initialized) return;
+    this.initialized = true;
+    if (this.elevated === null) {
+      // Windows: token membership (IsInRole under the real token), read with the status.
+      this.elevated = this.backend ? (await this.backend.status()).elevated : false;
+    }
+    if (!this.backend || this.journal.pending().length === 0) return;
+    this.reconcile(await this.readLive(), true);
   }
 
   /** Repairs found at start, in the order they were made. */
@@ -132,66 +169,109 @@ export class FirewallService {
   }
 
   /**
-   * Brings the journal in line with the firewall: a pending add is active if its rule is there and
-   * failed if not; a pending remove is removed if gone and active again if still there.
+   * Brings the journal in line with the firewall: a rule in flight or of unknown outcome is active
+   * if the firewall holds it; otherwise an add failed and a remove succeeded. Without a read, the
+   * journal keeps saying it does not know.
    */
   private reconcile(live: LiveRule[] | null, atStart: boolean): void {
-    const pending = this.journal.pending();
-    for (const rule of pending) {
+    for (const rule of this.journal.pending()) {
       const what = describe(rule);
       if (live === null) {
         if (atStart) {
           this.repairs.push({
-            fr: `Une modification interrompue (${what.fr}) n’a pas pu être vérifiée : le pare-feu n’est pas lisible sans droits d’administrateur. Elle sera vérifiée à la prochaine modification.`,
-            en: `An interrupted change (${what.en}) could not be checked: the firewall cannot be read without administrator rights. It will be checked at the next change.`,
+            fr: `Une modification interrompue ou non vérifiée (${what.fr}) n’a pas pu être contrôlée : le pare-feu n’a pas pu être relu. Elle le sera à la prochaine lecture.`,
+            en: `An interrupted or unverified change (${what.en}) could not be checked: the firewall could not be read. It will be checked at the next read.`,
           });
         }
         continue;
       }
       const found = live.find((l) => l.name === rule.name);
-      if (rule.state === 'pending-add') {
-        if (found) {
-          this.journal.finish(rule.id, 'add', 'repaired', 'active', {
-            ref: found.ref,
-            detail: 'present after interruption',
-          });
-          this.repairs.push({
-            fr: `Blocage interrompu de ${what.fr} : la règle est bien dans le pare-feu, le journal a été complété.`,
-            en: `Interrupted block of ${what.en}: the rule is in the firewall; the journal was completed.`,
-          });
-        } else {
-          this.journal.finish(rule.id, 'add', 'repaired', 'failed', {
-            detail: 'absent after interruption',
-          });
-          this.repairs.push({
-            fr: `Blocage interrompu de ${what.fr} : la règle n’a pas été créée, rien n’a changé dans le pare-feu.`,
-            en: `Interrupted block of ${what.en}: the rule was not created; nothing changed in the firewall.`,
-          });
-        }
-      } else if (rule.state === 'pending-remove') {
-        if (found) {
-          this.journal.finish(rule.id, 'remove', 'repaired', 'active', {
-            detail: 'still present after interruption',
-          });
-          this.repairs.push({
-            fr: `Annulation interrompue de ${what.fr} : la règle est toujours active ; vous pouvez l’annuler à nouveau.`,
-            en: `Interrupted undo of ${what.en}: the rule is still active; you can undo it again.`,
-          });
-        } else {
-          this.journal.finish(rule.id, 'remove', 'repaired', 'removed', {
-            detail: 'absent after interruption',
-          });
-          this.repairs.push({
-            fr: `Annulation interrompue de ${what.fr} : la règle a bien été retirée, le journal a été complété.`,
-            en: `Interrupted undo of ${what.en}: the rule was removed; the journal was completed.`,
-          });
-        }
+      const op =
+        rule.state === 'pending-add'
+          ? 'add'
+          : rule.state === 'pending-remove'
+            ? 'remove'
+            : (this.journal.lastOp(rule.id) ?? 'add');
+      if (found) {
+        this.journal.finish(rule.id, op, 'repaired', 'active', {
+          ref: found.ref,
+          detail: 'present when read back',
+        });
+        this.repairs.push(
+          op === 'add'
+            ? {
+                fr: `Blocage de ${what.fr} vérifié après coup : la règle est bien dans le pare-feu, le journal a été complété.`,
+                en: `Block of ${what.en} checked afterwards: the rule is in the firewall; the journal was completed.`,
+              }
+            : {
+                fr: `Annulation de ${what.fr} vérifiée après coup : la règle est toujours active ; vous pouvez la débloquer à nouveau.`,
+                en: `Undo of ${what.en} checked afterwards: the rule is still active; you can unblock it again.`,
+              },
+        );
+      } else {
+        this.journal.finish(rule.id, op, 'repaired', op === 'add' ? 'failed' : 'removed', {
+          detail: 'absent when read back',
+        });
+        this.repairs.push(
+          op === 'add'
+            ? {
+                fr: `Blocage de ${what.fr} vérifié après coup : la règle n’a pas été créée, rien n’a changé dans le pare-feu.`,
+                en: `Block of ${what.en} checked afterwards: the rule was not created; nothing changed in the firewall.`,
+              }
+            : {
+                fr: `Annulation de ${what.fr} vérifiée après coup : la règle a bien été retirée, le journal a été complété.`,
+                en: `Undo of ${what.en} checked afterwards: the rule was removed; the journal was completed.`,
+              },
+        );
       }
     }
   }
 
-  private mode(): ElevationMode {
-    return elevationMode(this.platform, this.elevated);
+  /**
+   * The app's rules as the firewall holds them, read with the rights that takes: directly when
+   * this process may (root, an elevated Windows token, or any Windows user: reading rules needs no
+   * elevation); on Linux otherwise through the read-only helper (polkit, no prompt). Null when no
+   * read is possible.
+   */
+  private async readLive(): Promise<LiveRule[] | null> {
+    if (!this.backend) return null;
+    const direct = await this.backend.list();
+    if (direct !== null || this.platform !== 'linux' || this.elevated) return direct;
+    const helper = linuxHelperProblem('read');
+    if (!('pkexec' in helper)) return null;
+    const plan = pkexecPlan(helper.pkexec, [{ op: 'list' }], true);
+    const run = interpretPkexec(await this.run(plan.argv, { timeoutMs: 60_000 }));
+    return run.kind === 'result' ? run.result.rules : null;
+  }
+
+  /** How a change would get its rights now, or what stands in the way. */
+  private async elevation(): Promise<
+    | { mode: 'none' }
+    | { mode: 'pkexec'; pkexec: string }
+    | { mode: 'uac'; helper: WindowsHelperCommand }
+    | { mode: 'unavailable'; problem: HelperProblem }
+  > {
+    if (this.elevated) return { mode: 'none' };
+    if (this.platform === 'linux') {
+      const helper = linuxHelperProblem('change');
+      return 'pkexec' in helper
+        ? { mode: 'pkexec', pkexec: helper.pkexec }
+        : { mode: 'unavailable', problem: helper };
+    }
+    if (this.platform === 'win32') {
+      const helper = this.options.windowsHelper ?? (await installedWindowsHelper(this.run));
+      return helper
+        ? { mode: 'uac', helper }
+        : { mode: 'unavailable', problem: WINDOWS_NOT_INSTALLED };
+    }
+    return {
+      mode: 'unavailable',
+      problem: {
+        code: 'firewall.unsupported',
+        detail: this.platform,
+        message: unsupported(this.platform).appError.message,
+      },
+    };
   }
 
   private backupPath(): string | null {
@@ -199,144 +279,226 @@ export class FirewallService {
   }
 
   private requireBackend(): FirewallBackend {
-    if (!this.backend) throw unsupported();
+    if (!this.backend) throw unsupported(this.platform);
     return this.backend;
   }
 
-  async status(): Promise<FirewallStatus> {
-    await this.init();
-    const backend = this.backend;
-    const base: BackendStatus = backend
-      ? await backend.status()
-      : { available: false, elevated: this.elevated, canRead: false, profiles: [], warnings: [] };
-    const mode = this.mode();
-    return {
-      backend: this.kind,
-      platform: this.platform,
-      available: base.available,
-      elevated: base.elevated || this.elevated,
-      canChange: base.available && mode !== 'unavailable',
-      canRead: base.canRead,
-      profiles: base.profiles,
-      warnings: base.warnings,
-      backupPath: this.backupPath(),
-      repairs: this.repairsMade(),
-    };
-  }
-
-  async preview(input: BlockRequestInput): Promise<FirewallPreview> {
-    const backend = this.requireBackend();
-    const request = validateBlockRequest(input);
-    const rule = planRule(request);
-    const notes: LocalizedText[] = [];
-    if (request.direction === 'in') {
-      notes.push({
-        fr: 'Un blocage entrant protège ce PC des autres appareils. Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert.',
-        en: 'An inbound block protects this PC from other devices. Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open.',
-      });
-    } else {
-      notes.push({
-        fr: 'Un blocage sortant empêche ce PC de joindre ce port sur les appareils visés ; une nouvelle analyse le montrera « filtré ».',
-        en: 'An outbound block stops this PC from reaching that port on the targeted devices; a new scan will show it “filtered”.',
-      });
-    }
-    if (!this.backupPath()) {
-      notes.push({
-        fr: 'Avant cette première modification, Port Auditor enregistre une sauvegarde de la configuration du pare-feu.',
-        en: 'Before this first change, Port Auditor saves a backup of the firewall configuration.',
-      });
-    }
-    const mode = this.mode();
-    return {
-      request,
-      name: rule.name,
-      backend: backend.kind,
-      commands: backend.preview(rule),
-      elevation: mode,
-      notes,
-    };
-  }
-
-  /** Throws the test's own SIGKILL at a named point, so crash repair is tested on a real crash. */
-  private crashPoint(point: 'after-journal' | 'after-apply'): void {
-    if (process.env.PORT_AUDITOR_FIREWALL_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
-  }
-
-  private async batch(ops: HelperOp[]): Promise<LaunchOutcome> {
-    const request: HelperRequest = { version: 1, ops };
-    if (!this.backupPath()) {
-      const ext = this.requireBackend().kind === 'netsh' ? 'wfw' : 'nft';
-      request.backupName = `firewall-backup-${backupStamp(new Date())}.${ext}`;
-    }
-    const outcome = await runHelper({
-      mode: this.mode(),
-      request,
-      workDir: this.workDir,
-      ...(this.options.helper ? { helper: this.options.helper } : {}),
+  status(): Promise<FirewallStatus> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      const base = this.backend ? await this.backend.status() : null;
+      const elevation = await this.elevation();
+      const warnings = [...(base?.warnings ?? [])];
+      if (elevation.mode === 'unavailable') warnings.unshift(elevation.problem.message);
+      const canRead = base?.canRead || (this.backend ? (await this.readLive()) !== null : false);
+      return {
+        backend: this.kind,
+        platform: this.platform,
+        available: base?.available ?? false,
+        elevated: (base?.elevated ?? false) || this.elevated === true,
+        canChange: (base?.available ?? false) && elevation.mode !== 'unavailable',
+        canRead,
+        profiles: base?.profiles ?? [],
+        warnings,
+        backupPath: this.backupPath(),
+        repairs: this.repairsMade(),
+        elevation: elevation.mode,
+      };
     });
-    if (outcome.kind === 'done' && outcome.result.backup?.ok) {
-      setMeta(this.db, BACKUP_KEY, outcome.result.backup.path);
-    }
-    return outcome;
   }
 
-  async block(input: BlockRequestInput): Promise<FirewallBlockOutcome> {
+  preview(input: BlockRequestInput): Promise<FirewallPreview> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      const backend = this.requireBackend();
+      const request = validateBlockRequest(input);
+      const rule = planRule(request);
+      const notes: LocalizedText[] = [];
+      if (request.direction === 'in') {
+        notes.push({
+          fr: 'Un blocage entrant protège ce PC des autres appareils. Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert.',
+          en: 'An inbound block protects this PC from other devices. Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open.',
+        });
+      } else {
+        notes.push({
+          fr: 'Un blocage sortant empêche ce PC de joindre ce port sur les appareils visés ; une nouvelle analyse le montrera « filtré ».',
+          en: 'An outbound block stops this PC from reaching that port on the targeted devices; a new scan will show it “filtered”.',
+        });
+      }
+      if (!this.backupPath()) {
+        notes.push({
+          fr: 'Avant cette première modification, Port Auditor enregistre une sauvegarde de la configuration du pare-feu.',
+          en: 'Before this first change, Port Auditor saves a backup of the firewall configuration.',
+        });
+      }
+      const elevation = await this.elevation();
+      // Why it cannot be applied comes first, in the words of the check that failed.
+      if (elevation.mode === 'unavailable') notes.unshift(elevation.problem.message);
+      return {
+        request,
+        name: rule.name,
+        backend: backend.kind,
+        commands: backend.preview(rule),
+        elevation: elevation.mode,
+        notes,
+      };
+    });
+  }
+
+  /**
+   * One elevated batch: in this process when it already has the rights, otherwise the installed
+   * helper through pkexec or UAC with the operations on its command line. Whatever the helper
+   * could not report, the firewall is read back to tell.
+   */
+  private async batch(ops: HelperOp[]): Promise<BatchOutcome> {
     const backend = this.requireBackend();
-    const request = validateBlockRequest(input);
-    await this.init();
-    const duplicate = this.journal.current().find((r) => sameScope(r, request));
-    if (duplicate) {
+    const elevation = await this.elevation();
+    let run: ElevatedRun;
+    switch (elevation.mode) {
+      case 'unavailable':
+        throw new AppFailure(elevation.problem.code, elevation.problem.message, {
+          detail: elevation.problem.detail,
+        });
+      case 'none': {
+        const result = await executeOps(ops, backend, backupPlace(this.platform), this.platform);
+        run = { kind: 'result', result, code: 0 };
+        break;
+      }
+      case 'pkexec': {
+        const plan = pkexecPlan(elevation.pkexec, ops, false);
+        // The prompt may stay open a long time: the user is reading it.
+        run = interpretPkexec(await this.run(plan.argv, { timeoutMs: 600_000 }));
+        break;
+      }
+      case 'uac': {
+        const plan = uacPlan(elevation.helper, ops);
+        run = interpretUac(await this.run(plan.argv, { timeoutMs: 600_000, env: plan.env }));
+        break;
+      }
+    }
+    if (run.kind === 'cancelled') {
+      return {
+        kind: 'cancelled',
+        message: CANCELLED_MESSAGE[elevation.mode === 'uac' ? 'uac' : 'pkexec'],
+      };
+    }
+    if (run.kind === 'not-run') {
       throw new AppFailure(
-        'firewall.duplicate',
+        'firewall.elevation-failed',
         {
-          fr: `Ce port est déjà bloqué par Port Auditor (${describe(request).fr}).`,
-          en: `This port is already blocked by Port Auditor (${describe(request).en}).`,
+          fr: 'L’autorisation administrateur a été refusée ou a échoué : le pare-feu n’a pas été modifié.',
+          en: 'Administrator authorisation was refused or failed: the firewall was not changed.',
         },
-        { id: duplicate.id },
+        { code: run.code, detail: run.detail },
       );
     }
-    if (this.mode() === 'unavailable') {
-      throw noElevation();
+    if (run.kind === 'result') {
+      const { result } = run;
+      if (result.backup?.ok) setMeta(this.db, BACKUP_KEY, result.backup.path);
+      // A result of another length is a refusal of the whole command line (bad request).
+      const results =
+        result.results.length === ops.length
+          ? result.results
+          : ops.map(() => result.results[0] ?? null);
+      return { kind: 'ran', results, rules: result.rules, backup: result.backup };
     }
-    const rule = planRule(request);
-    this.journal.beginAdd({ ...rule, backend: backend.kind });
-    this.crashPoint('after-journal');
-    let outcome: LaunchOutcome;
-    try {
-      outcome = await this.batch([{ op: 'block', rule }]);
-    } catch (error) {
-      this.journal.finish(rule.id, 'add', 'failed', 'failed', { detail: String(error) });
-      throw error;
+    // Windows (exit code only) or a helper that left no result: the firewall says what happened.
+    const rules = await this.readLive();
+    const nothingChanged =
+      run.kind === 'exit' &&
+      (run.code === HELPER_EXIT.badRequest || run.code === HELPER_EXIT.backupFailed);
+    const failure = nothingChanged
+      ? {
+          ok: false as const,
+          error: {
+            code:
+              run.code === HELPER_EXIT.backupFailed
+                ? 'firewall.backup-failed'
+                : 'firewall.helper-bad-request',
+            message: {
+              fr: `Le module d’administration n’a rien modifié (code ${run.code}).`,
+              en: `The administration helper changed nothing (exit ${run.code}).`,
+            },
+          },
+        }
+      : null;
+    if (elevation.mode === 'uac' && run.kind === 'exit' && run.code === HELPER_EXIT.ok) {
+      // The helper took the backup beside itself, or kept the one already there.
+      setMeta(this.db, BACKUP_KEY, backupPlace('win32', elevation.helper.exe).file);
     }
-    if (outcome.kind === 'cancelled') {
-      this.journal.finish(rule.id, 'add', 'cancelled', 'failed');
-      return { outcome: 'cancelled', message: outcome.message };
-    }
-    this.crashPoint('after-apply');
-    const { result } = outcome;
-    const op = result.results[0];
-    const live = result.rules?.find((r) => r.name === rule.name);
-    if (!op?.ok) {
-      // A failed write that still left a rule behind is recorded as active, so Undo can remove it.
-      this.journal.finish(rule.id, 'add', 'failed', live ? 'active' : 'failed', {
-        ref: live?.ref ?? null,
-        detail: op ? op.error.code : 'no result',
+    return { kind: 'ran', results: ops.map(() => failure), rules, backup: null };
+  }
+
+  block(input: BlockRequestInput): Promise<FirewallBlockOutcome> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      const backend = this.requireBackend();
+      const request = validateBlockRequest(input);
+      const duplicate = this.journal.current().find((r) => sameScope(r, request));
+      if (duplicate) {
+        throw new AppFailure(
+          'firewall.duplicate',
+          {
+            fr: `Ce port est déjà bloqué par Port Auditor (${describe(request).fr}).`,
+            en: `This port is already blocked by Port Auditor (${describe(request).en}).`,
+          },
+          { id: duplicate.id },
+        );
+      }
+      if ((await backend.status()).serviceRunning === false) throw serviceStopped();
+      const elevation = await this.elevation();
+      if (elevation.mode === 'unavailable') {
+        throw new AppFailure(elevation.problem.code, elevation.problem.message, {
+          detail: elevation.problem.detail,
+        });
+      }
+      const rule = planRule(request);
+      this.journal.beginAdd({ ...rule, backend: backend.kind });
+      let outcome: BatchOutcome;
+      try {
+        outcome = await this.batch([{ op: 'block', rule }]);
+      } catch (error) {
+        // Thrown before the helper could run (not authorised): nothing changed.
+        this.journal.finish(rule.id, 'add', 'failed', 'failed', { detail: String(error) });
+        throw error;
+      }
+      if (outcome.kind === 'cancelled') {
+        this.journal.finish(rule.id, 'add', 'cancelled', 'cancelled');
+        return { outcome: 'cancelled', message: outcome.message };
+      }
+      const op = outcome.results[0] ?? null;
+      const live = outcome.rules?.find((r) => r.name === rule.name);
+      if (outcome.rules === null && op?.ok !== false) {
+        // The helper may have added it and nobody could read it back: never call that failed.
+        this.journal.finish(rule.id, 'add', 'unknown', 'unknown', { detail: 'not read back' });
+        return {
+          outcome: 'unknown',
+          rule: this.toRule(this.journal.get(rule.id) as JournalRule, null),
+          message: UNKNOWN_BLOCK,
+        };
+      }
+      if (!live) {
+        this.journal.finish(rule.id, 'add', 'failed', 'failed', {
+          detail: op && !op.ok ? op.error.code : 'absent when read back',
+        });
+        if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+        throw new AppFailure('firewall.not-applied', {
+          fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
+          en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
+        });
+      }
+      // Present when read back: active, whatever an exit code said.
+      this.journal.finish(rule.id, 'add', op?.ok === false ? 'failed' : 'done', 'active', {
+        ref: (op?.ok ? op.ref : undefined) ?? live.ref,
       });
-      if (op) throw new AppFailure(op.error.code, op.error.message, op.error.params);
-      throw new AppFailure('firewall.helper-failed', {
-        fr: 'Le module d’administration n’a rendu aucun résultat pour ce blocage.',
-        en: 'The administration helper returned no result for this block.',
-      });
-    }
-    this.journal.finish(rule.id, 'add', 'done', 'active', { ref: op.ref ?? live?.ref ?? null });
-    const verification = await this.verify(rule.name, result.rules);
-    const stored = this.journal.get(rule.id) as JournalRule;
-    return {
-      outcome: 'applied',
-      rule: this.toRule(stored, result.rules),
-      verification,
-      backupPath: this.backupPath(),
-    };
+      const verification = await this.verify(rule.name, outcome.rules);
+      return {
+        outcome: 'applied',
+        rule: this.toRule(this.journal.get(rule.id) as JournalRule, outcome.rules),
+        verification,
+        backupPath: this.backupPath(),
+      };
+    });
   }
 
   /**
@@ -402,9 +564,8 @@ export class FirewallService {
     }
   }
 
-  async list(): Promise<FirewallRuleList> {
-    await this.init();
-    const live = this.backend ? await this.backend.list() : null;
+  private async listNow(): Promise<FirewallRuleList> {
+    const live = this.backend ? await this.readLive() : null;
     if (live) {
       this.reconcile(live, false);
       this.adoptUnknown(live);
@@ -415,12 +576,25 @@ export class FirewallService {
     };
   }
 
-  async remove(ids: string[]): Promise<FirewallRemoveOutcome> {
-    this.requireBackend();
-    await this.init();
+  list(): Promise<FirewallRuleList> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      return this.listNow();
+    });
+  }
+
+  remove(ids: string[]): Promise<FirewallRemoveOutcome> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      return this.removeNow(ids);
+    });
+  }
+
+  private async removeNow(ids: string[]): Promise<FirewallRemoveOutcome> {
+    const backend = this.requireBackend();
     const rules = ids.map((id) => {
       const rule = this.journal.get(id);
-      if (!rule || (rule.state !== 'active' && rule.state !== 'pending-remove')) {
+      if (!rule || !['active', 'pending-remove', 'unknown'].includes(rule.state)) {
         throw new AppFailure(
           'firewall.unknown-rule',
           {
@@ -432,12 +606,26 @@ export class FirewallService {
       }
       return rule;
     });
-    if (rules.length === 0) return { outcome: 'applied', removed: [], stillPresent: [] };
+    if (rules.length === 0)
+      return { outcome: 'applied', removed: [], stillPresent: [], unknown: [] };
+    if ((await backend.status()).serviceRunning === false) throw serviceStopped();
     for (const rule of rules) this.journal.beginRemove(rule.id);
-    this.crashPoint('after-journal');
-    let outcome: LaunchOutcome;
+    let outcome: BatchOutcome;
     try {
-      outcome = await this.batch(rules.map((r) => ({ op: 'remove', name: r.name })));
+      outcome = await this.batch(
+        rules.map((r) => ({
+          op: 'unblock',
+          rule: {
+            id: r.id,
+            name: r.name,
+            protocol: r.protocol,
+            portFrom: r.portFrom,
+            portTo: r.portTo,
+            direction: r.direction,
+            remote: r.remote,
+          },
+        })),
+      );
     } catch (error) {
       for (const rule of rules) {
         this.journal.finish(rule.id, 'remove', 'failed', 'active', { detail: String(error) });
@@ -448,36 +636,48 @@ export class FirewallService {
       for (const rule of rules) this.journal.finish(rule.id, 'remove', 'cancelled', 'active');
       return { outcome: 'cancelled', message: outcome.message };
     }
-    this.crashPoint('after-apply');
-    const { result } = outcome;
     const removed: string[] = [];
     const stillPresent: string[] = [];
+    const unknown: string[] = [];
     let firstError: AppFailure | null = null;
     rules.forEach((rule, index) => {
-      const op = result.results[index];
-      const present =
-        result.rules === null ? !op?.ok : result.rules.some((l) => l.name === rule.name);
-      if (op?.ok && !present) {
-        this.journal.finish(rule.id, 'remove', 'done', 'removed');
-        removed.push(rule.id);
-      } else {
-        this.journal.finish(rule.id, 'remove', 'failed', present ? 'active' : 'removed', {
+      const op = outcome.results[index] ?? null;
+      if (op && !op.ok && !firstError) {
+        firstError = new AppFailure(op.error.code, op.error.message, op.error.params);
+      }
+      if (outcome.rules === null) {
+        if (op && !op.ok) {
+          // The helper says it did not remove it: still there as far as anyone knows.
+          this.journal.finish(rule.id, 'remove', 'failed', 'active', { detail: op.error.code });
+          stillPresent.push(rule.id);
+        } else {
+          // Removed, says the helper or nobody; not read back: never call that removed.
+          this.journal.finish(rule.id, 'remove', 'unknown', 'unknown', { detail: 'not read back' });
+          unknown.push(rule.id);
+        }
+        return;
+      }
+      const present = outcome.rules.some((l) => l.name === rule.name);
+      if (present) {
+        this.journal.finish(rule.id, 'remove', 'failed', 'active', {
           detail: op && !op.ok ? op.error.code : 'still present',
         });
-        if (present) stillPresent.push(rule.id);
-        else removed.push(rule.id);
-        if (op && !op.ok && !firstError) {
-          firstError = new AppFailure(op.error.code, op.error.message, op.error.params);
-        }
+        stillPresent.push(rule.id);
+      } else {
+        this.journal.finish(rule.id, 'remove', op?.ok === false ? 'failed' : 'done', 'removed');
+        removed.push(rule.id);
       }
     });
-    if (firstError && removed.length === 0) throw firstError;
-    return { outcome: 'applied', removed, stillPresent };
+    if (firstError && removed.length === 0 && unknown.length === 0) throw firstError;
+    return { outcome: 'applied', removed, stillPresent, unknown };
   }
 
-  async removeAll(): Promise<FirewallRemoveOutcome> {
-    // Reads the firewall first, so "undo all" also removes rules found without a journal entry.
-    await this.list();
-    return this.remove(this.journal.current().map((r) => r.id));
+  removeAll(): Promise<FirewallRemoveOutcome> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      // Reads the firewall first, so "undo all" also removes rules found without a journal entry.
+      await this.listNow();
+      return this.removeNow(this.journal.current().map((r) => r.id));
+    });
   }
 }

@@ -4,6 +4,7 @@ type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
+import { RULE_STATE_LABEL } from '../firewall/labels.js';
 import type { Reference, Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
@@ -703,14 +704,6 @@ function ruleVerified(rule: FirewallRule, say: Say): TableCell {
   return { text: say({ fr: 'inconnu', en: 'unknown' }), color: MUTED };
 }
 
-const RULE_STATE: Record<FirewallRule['state'], LocalizedText> = {
-  'pending-add': { fr: 'en cours d’ajout', en: 'being added' },
-  active: { fr: 'active', en: 'active' },
-  'pending-remove': { fr: 'en cours de retrait', en: 'being removed' },
-  removed: { fr: 'retirée', en: 'removed' },
-  failed: { fr: 'échec', en: 'failed' },
-};
-
 function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
   const content: Content[] = [heading(t('Pare-feu', 'Firewall'), { pageBreak: true })];
@@ -761,7 +754,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
             bold: true,
           },
           r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
-          say(RULE_STATE[r.state]),
+          say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : t('toute adresse', 'any address'),
           formatShortDateTime(r.createdAt, lang),
           ruleVerified(r, say),

@@ -25,7 +25,7 @@ export interface JournalEntry {
   seq: number;
   ruleId: string;
   op: 'add' | 'remove';
-  phase: 'begin' | 'done' | 'failed' | 'cancelled' | 'repaired';
+  phase: 'begin' | 'done' | 'failed' | 'cancelled' | 'repaired' | 'unknown';
   at: string;
   detail: string | null;
 }
@@ -169,18 +169,32 @@ export class FirewallJournal {
     return row ? toRule(row) : null;
   }
 
-  /** Rules the app considers in the firewall or in flight, oldest first. */
+  /**
+   * Rules that are or may be in the firewall (active, in flight, or of unknown outcome), oldest
+   * first.
+   */
   current(): JournalRule[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove') ORDER BY created_at, id`,
+        `SELECT * FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove', 'unknown') ORDER BY created_at, id`,
       )
       .all() as RuleRow[];
     return rows.map(toRule);
   }
 
+  /** Rules whose presence in the firewall must be read back before the journal can say. */
   pending(): JournalRule[] {
     return this.current().filter((r) => r.state !== 'active');
+  }
+
+  /** The operation of a rule's last `begin` entry: what an `unknown` outcome was trying to do. */
+  lastOp(ruleId: string): JournalEntry['op'] | null {
+    const row = this.db
+      .prepare(
+        `SELECT op FROM firewall_journal WHERE rule_id = ? AND phase = 'begin' ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(ruleId) as { op: JournalEntry['op'] } | undefined;
+    return row?.op ?? null;
   }
 
   entries(ruleId?: string): JournalEntry[] {

@@ -1,6 +1,7 @@
 import type { Listener, ListenersResult, ProgramInfo } from '../contract/risk.js';
 import type { Protocol } from '../contract/scan.js';
 import type { CommandSpec } from './command.js';
+import { powershellArgv } from './windows-paths.js';
 
 /**
  * Fixed script: nothing from the user is interpolated. Each collection goes out as one compressed
@@ -9,31 +10,22 @@ import type { CommandSpec } from './command.js';
  * Output is forced to UTF-8 so program paths with accents survive.
  */
 export const WINDOWS_LISTENERS_SCRIPT = [
-  '$ErrorActionPreference = "SilentlyContinue"',
+  "$ErrorActionPreference = 'SilentlyContinue'",
   '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
   '$tcp = @(Get-NetTCPConnection -State Listen | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess; State = [string]$_.State } })',
   '$udp = @(Get-NetUDPEndpoint | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess } })',
   '$ids = @(@($tcp) + @($udp) | ForEach-Object { $_.OwningProcess } | Sort-Object -Unique)',
   '$procs = @(Get-Process -Id $ids | ForEach-Object { [pscustomobject]@{ Id = [int]$_.Id; ProcessName = [string]$_.ProcessName; Path = [string]$_.Path } })',
-  '$svcs = @(Get-CimInstance -ClassName Win32_Service -Filter "ProcessId <> 0" | Where-Object { $ids -contains [int]$_.ProcessId } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; ProcessId = [int]$_.ProcessId } })',
+  "$svcs = @(Get-CimInstance -ClassName Win32_Service -Filter 'ProcessId <> 0' | Where-Object { $ids -contains [int]$_.ProcessId } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; ProcessId = [int]$_.ProcessId } })",
   'ConvertTo-Json -InputObject @($tcp) -Compress -Depth 3',
   'ConvertTo-Json -InputObject @($udp) -Compress -Depth 3',
   'ConvertTo-Json -InputObject @($procs) -Compress -Depth 3',
   'ConvertTo-Json -InputObject @($svcs) -Compress -Depth 3',
 ].join('\n');
 
-export function windowsListenersCommand(): CommandSpec {
-  return {
-    file: 'powershell.exe',
-    args: [
-      '-NoProfile',
-      '-NonInteractive',
-      '-ExecutionPolicy',
-      'Bypass',
-      '-Command',
-      WINDOWS_LISTENERS_SCRIPT,
-    ],
-  };
+export function windowsListenersCommand(system32?: string): CommandSpec {
+  const [file, ...args] = powershellArgv(WINDOWS_LISTENERS_SCRIPT, system32);
+  return { file: file as string, args };
 }
 
 type Row = Record<string, unknown>;

@@ -12,7 +12,7 @@ import {
   type ResponseEnvelope,
 } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
-import { ELECTRON_HELPER_FLAG, electronHelperCommand } from '../../app/firewall/elevation.js';
+import { helperArgsFromAppArgv } from '../../app/firewall/elevation.js';
 import { runFirewallHelper } from '../helper/run.js';
 import { mimeType } from '../web/security.js';
 import {
@@ -194,10 +194,11 @@ function showAbout(): void {
   });
 }
 
-if (process.argv.includes(ELECTRON_HELPER_FLAG)) {
+const helperArgs = helperArgsFromAppArgv(process.argv);
+if (helperArgs) {
   // This copy was started elevated (UAC) only to change the firewall: no window, no single-instance
   // lock (the app that asked holds it), and its exit code is the helper's.
-  void runFirewallHelper(process.argv).then(
+  void runFirewallHelper(helperArgs).then(
     (code) => app.exit(code),
     () => app.exit(1),
   );
@@ -227,16 +228,10 @@ if (process.argv.includes(ELECTRON_HELPER_FLAG)) {
   void app.whenReady().then(() => {
     serveRenderer();
     saveDownloads();
-    core = createCore({
-      host: 'electron',
-      firewallHelper: electronHelperCommand({
-        platform: process.platform,
-        execPath: process.execPath,
-        isPackaged: app.isPackaged,
-        appPath: app.getAppPath(),
-        helperScript: path.join(here, 'firewall-helper.mjs'),
-      }),
-    });
+    // The elevated helper is always the per-machine install (Windows: found in HKLM, started by
+    // UAC with its flag; Linux: /usr/lib/port-auditor), never this copy, which may be a portable
+    // build in Downloads or a checkout that any program of the user can change.
+    core = createCore({ host: 'electron' });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
     mainWindow = createWindow();

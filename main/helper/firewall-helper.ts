@@ -1,7 +1,8 @@
 /**
- * The helper as a plain node program (dist/main/firewall-helper.mjs): launched elevated (UAC on
- * Windows, pkexec on Linux) or directly when the app already runs as root.
- * Usage: firewall-helper --request FILE --result FILE
+ * The helper as a plain node program (dist/main/firewall-helper.mjs, installed as
+ * /usr/lib/port-auditor/firewall-helper.mjs): bundled with every dependency, so root never loads a
+ * module from a folder a user can write. Usage: firewall-helper.mjs [--read-only] OPERATIONS…
+ * (grammar in app/firewall/helper-argv.ts).
  */
 import { runFirewallHelper } from './run.js';
 

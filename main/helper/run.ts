@@ -1,75 +1,61 @@
 /**
- * What the elevated helper does, whichever program carries it: node running the shipped
- * firewall-helper.mjs (web host, CLI, Linux desktop app), or the desktop app itself started with
- * ELECTRON_HELPER_FLAG (Windows, where UAC cannot pass ELECTRON_RUN_AS_NODE). It reads one request
- * file, validates every field again (the file could have been swapped), applies the batch, and
- * writes a result file next to it. Returns the process exit code.
+ * What the elevated helper does, whichever program carries it: node running the self-contained
+ * firewall-helper.mjs (Linux, started by pkexec through /usr/lib/port-auditor/firewall-helper or
+ * firewall-read), or the installed desktop app started with ELECTRON_HELPER_FLAG (Windows, started
+ * by UAC). The operations come from its own command line, the one the user approved; nothing is
+ * read from a file a user process could write. The result goes to standard output (one JSON line;
+ * nobody reads it on Windows, where ShellExecute cannot pipe) and is summed up in the exit code.
  */
-import path from 'node:path';
 import { toAppError } from '../../app/errors.js';
-import { backendFor, backupDirFor } from '../../app/firewall/service.js';
+import type { FirewallBackend } from '../../app/firewall/backend.js';
+import { backendFor } from '../../app/firewall/backends.js';
+import { parseHelperArgv } from '../../app/firewall/helper-argv.js';
 import {
-  executeBatch,
-  readHelperRequest,
-  writeJsonAtomic,
+  backupPlace,
+  executeOps,
+  HELPER_EXIT,
+  helperExitCode,
   type HelperResult,
 } from '../../app/firewall/helper-protocol.js';
 
-export interface HelperFiles {
-  requestFile: string;
-  resultFile: string;
+/** Where the helper writes and what it drives; the defaults are this system's. */
+export interface HelperIo {
+  stdout(line: string): void;
+  backend?: FirewallBackend | null;
+  platform?: NodeJS.Platform;
+  /** The backup folder and file (see backupPlace). */
+  backup?: { dir: string; file: string };
 }
 
-function argValue(argv: readonly string[], name: string): string | null {
-  const index = argv.indexOf(name);
-  const value = index >= 0 ? argv[index + 1] : undefined;
-  return value && path.isAbsolute(value) ? value : null;
+function refusal(error: unknown): HelperResult {
+  return {
+    version: 2,
+    results: [{ ok: false, error: toAppError(error) }],
+    backup: null,
+    rules: null,
+  };
 }
 
-/**
- * The request and result files from the command line, or an explanation of why they are refused:
- * the result must sit next to the request, so the helper cannot be pointed at an arbitrary file.
- */
-export function helperFiles(argv: readonly string[]): HelperFiles | { error: string } {
-  const requestFile = argValue(argv, '--request');
-  const resultFile = argValue(argv, '--result');
-  if (!requestFile || !resultFile || !requestFile.endsWith('.request.json')) {
-    return {
-      error: 'usage: firewall-helper --request /abs/X.request.json --result /abs/X.result.json',
-    };
-  }
-  if (
-    path.dirname(resultFile) !== path.dirname(requestFile) ||
-    !resultFile.endsWith('.result.json')
-  ) {
-    return { error: 'the result file must sit next to the request file' };
-  }
-  return { requestFile, resultFile };
-}
-
+/** Runs the helper for `argv` (the arguments after the program); returns the exit code. */
 export async function runFirewallHelper(
   argv: readonly string[],
-  stderr: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  io: HelperIo = { stdout: (line) => process.stdout.write(`${line}\n`) },
 ): Promise<number> {
-  const files = helperFiles(argv);
-  if ('error' in files) {
-    stderr(files.error);
-    return 2;
-  }
-  let result: HelperResult;
+  const platform = io.platform ?? process.platform;
+  let parsed;
   try {
-    const request = await readHelperRequest(files.requestFile);
-    const backend = backendFor();
-    if (!backend) throw new Error(`unsupported platform ${process.platform}`);
-    result = await executeBatch(request, backend, backupDirFor(path.dirname(files.requestFile)));
+    parsed = parseHelperArgv(argv);
   } catch (error) {
-    result = {
-      version: 1,
-      results: [{ ok: false, error: toAppError(error) }],
-      backup: null,
-      rules: null,
-    };
+    io.stdout(JSON.stringify(refusal(error)));
+    return HELPER_EXIT.badRequest;
   }
-  await writeJsonAtomic(files.resultFile, result);
-  return 0;
+  const backend = io.backend === undefined ? backendFor(platform) : io.backend;
+  if (!backend) {
+    io.stdout(JSON.stringify(refusal(new Error(`unsupported platform ${platform}`))));
+    return HELPER_EXIT.unsupported;
+  }
+  const place = io.backup ?? backupPlace(platform);
+  const result = await executeOps(parsed.ops, backend, place, platform);
+  io.stdout(JSON.stringify(result));
+  return helperExitCode(result);
 }

@@ -51,6 +51,16 @@ export const useFirewall = create<FirewallState>((set, get) => ({
           : await api.call('firewall.remove', { ids });
       if (outcome.outcome === 'cancelled') {
         set({ notice: { severity: 'info', text: outcome.message } });
+      } else if (outcome.unknown.length > 0) {
+        set({
+          notice: {
+            severity: 'warning',
+            text: {
+              fr: 'Le pare-feu n’a pas pu être relu après l’annulation : les règles concernées sont notées « état inconnu » et seront vérifiées à la prochaine lecture.',
+              en: 'The firewall could not be read back after the undo: the rules concerned are marked “unknown” and will be checked at the next read.',
+            },
+          },
+        });
       } else if (outcome.stillPresent.length > 0) {
         set({
           notice: {

@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  FIREWALL_SYSTEM_DIRS,
+  startMountSandbox,
+  type MountSandbox,
+} from '../lab/mount-sandbox.js';
 import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage } from './pages/firewall.js';
@@ -51,6 +56,7 @@ describe('Block this port, through the UI, verified for real', () => {
   let host: RunningHost;
   let browser: LaunchedBrowser;
   let server: net.Server | undefined;
+  let mounts: MountSandbox;
 
   async function probeFromPeer(port: number): Promise<string> {
     return (
@@ -61,6 +67,10 @@ describe('Block this port, through the UI, verified for real', () => {
   beforeAll(async () => {
     assertInsideLabNamespace();
     await mkdir(ARTIFACTS, { recursive: true });
+    // The host runs as root, so it changes the firewall itself and writes the policy backup to
+    // /var/lib/port-auditor: a private mount namespace keeps that folder a tmpfs of this test.
+    mounts = await startMountSandbox(FIREWALL_SYSTEM_DIRS);
+    lab.onTeardown(() => mounts.close());
     dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-'));
     lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
     await lab.namespace(peer);
@@ -89,12 +99,11 @@ describe('Block this port, through the UI, verified for real', () => {
     server = net.createServer((s) => s.end());
     await new Promise<void>((resolve) => server?.listen(PC_PORT, '0.0.0.0', resolve));
 
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
+    host = await startBuiltWebHost(
+      { LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '', PORT_AUDITOR_DATA_DIR: dataDir },
+      30_000,
+      mounts.enter,
+    );
     browser = await launchBrowser({ locale: 'fr-FR' });
     await new AppShell(browser.page, 'fr').open(host.url);
   });
@@ -193,20 +202,19 @@ describe('Block this port, through the UI, verified for real', () => {
     // Made by the CLI with another data folder: as if the app's folder had been deleted since.
     const otherData = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-other-'));
     lab.onTeardown(() => rmSync(otherData, { recursive: true, force: true }));
-    await exec(
+    const [file, ...args] = mounts.enter([
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'main/cli/index.ts',
-        'block',
-        '--port',
-        String(PC_PORT),
-        '--proto',
-        'tcp',
-      ],
-      { cwd: ROOT, env: { ...process.env, PORT_AUDITOR_DATA_DIR: otherData } },
-    );
+      'dist/main/cli.mjs',
+      'block',
+      '--port',
+      String(PC_PORT),
+      '--proto',
+      'tcp',
+    ]);
+    await exec(file as string, args, {
+      cwd: ROOT,
+      env: { ...process.env, PORT_AUDITOR_DATA_DIR: otherData },
+    });
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
 
     const shell = new AppShell(browser.page, 'fr');

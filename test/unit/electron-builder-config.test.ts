@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { LINUX_HELPER } from '../../app/firewall/helper-install.js';
+import { WINDOWS_APP_EXE, WINDOWS_APP_GUID } from '../../app/firewall/windows-install.js';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -15,9 +17,18 @@ interface BuilderConfig {
   appId: string;
   productName: string;
   directories: { output: string; buildResources: string };
+  asar: boolean;
+  electronFuses: Record<string, boolean>;
   win: { icon: string; target: { target: string }[] };
-  nsis: { perMachine: boolean; allowElevation: boolean; oneClick: boolean };
+  nsis: {
+    perMachine: boolean;
+    allowElevation: boolean;
+    oneClick: boolean;
+    guid: string;
+    allowToChangeInstallationDirectory: boolean;
+  };
   linux: { icon: string; target: string[] };
+  deb: { depends: string[]; fpm: string[] };
 }
 
 const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
@@ -33,13 +44,40 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('builds per-user Windows installers and Linux packages for "Port Auditor"', () => {
+  it('installs per machine in Program Files, where the app UAC elevates cannot be replaced', () => {
     expect(config.productName).toBe('Port Auditor');
+    expect(`${config.productName}.exe`).toBe(WINDOWS_APP_EXE);
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z-]+)+$/);
     expect(config.directories).toEqual({ output: 'release', buildResources: 'assets' });
     expect(config.win.target.map((t) => t.target)).toEqual(['nsis', 'portable']);
-    expect(config.nsis).toMatchObject({ perMachine: false, allowElevation: false });
+    expect(config.nsis).toMatchObject({
+      perMachine: true,
+      allowElevation: true,
+      allowToChangeInstallationDirectory: false,
+      guid: WINDOWS_APP_GUID,
+    });
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('locks the Electron runtime down: asar with integrity, no run-as-node, no NODE_OPTIONS or inspector', () => {
+    expect(config.asar).toBe(true);
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('the .deb ships the root-owned helper and its polkit actions where the app looks for them', () => {
+    expect(config.deb.fpm).toEqual([
+      `build/linux-root${LINUX_HELPER.dir}/=${LINUX_HELPER.dir}/`,
+      `build/linux-root${LINUX_HELPER.policy}=${LINUX_HELPER.policy}`,
+    ]);
+    expect(config.deb.depends).toEqual(
+      expect.arrayContaining(['nodejs (>= 18)', 'pkexec | policykit-1']),
+    );
   });
 
   it('points at real icons: a 512×512 PNG set and a multi-size .ico', () => {

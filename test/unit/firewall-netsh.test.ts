@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult, Runner } from '../../app/firewall/backend.js';
-import { classifyExit, launchPlan, runHelper, UAC_SCRIPT } from '../../app/firewall/elevation.js';
 import {
   addRuleArgs,
   deleteRuleArgs,
@@ -12,22 +11,20 @@ import {
   netshWriteFailure,
   parseRuleList,
   parseStatus,
-  powershellArgs,
+  serviceStopped,
   showRuleArgs,
   STATUS_SCRIPT,
   windowsRuleRequest,
 } from '../../app/firewall/netsh.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
-import { decodePs } from './support/powershell.js';
+import { POWERSHELL, psScript, SYSTEM32 } from './support/powershell.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'latin1');
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const NAME = `PortAuditor-${ID}`;
-const env = { SystemRoot: 'C:\\Windows' };
-const NETSH = 'C:\\Windows\\System32\\netsh.exe';
-const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+const NETSH = `${SYSTEM32}\\netsh.exe`;
 
 const rule = (input: Record<string, unknown>) => planRule(validateBlockRequest(input), ID);
 
@@ -43,8 +40,7 @@ function scripted(answers: { match: (argv: string[]) => boolean; result: RunResu
   return { run, calls };
 }
 const isNetsh = (verb: string) => (argv: string[]) => argv[0] === NETSH && argv[3] === verb;
-const isPs = (script: string) => (argv: string[]) =>
-  argv[0] === PS && Buffer.from(argv[6] ?? '', 'base64').toString('utf16le') === script;
+const isPs = (script: string) => (argv: string[]) => argv[0] === POWERSHELL && argv[4] === script;
 
 describe('netsh argv', () => {
   it('inbound TCP port, any remote', () => {
@@ -122,9 +118,13 @@ describe('netsh argv', () => {
     ]);
   });
 
-  it('powershell reads run without profile, prompts or policy, as UTF-16 encoded commands', () => {
-    const script = decodePs(powershellArgs(LIST_SCRIPT));
-    expect(script).toBe(LIST_SCRIPT);
+  it('powershell reads run as plain -Command text, Windows PowerShell 5.1 by absolute path', async () => {
+    const calls: string[][] = [];
+    await new NetshBackend(async (argv) => {
+      calls.push(argv);
+      return { code: 1, stdout: '', stderr: '' };
+    }, SYSTEM32).list();
+    expect(psScript(calls[0] as string[])).toBe(LIST_SCRIPT);
     expect(LIST_SCRIPT).toContain("Get-NetFirewallRule -DisplayName 'PortAuditor-*'");
     expect(LIST_SCRIPT).toContain('ConvertTo-Json -InputObject $out');
     expect(STATUS_SCRIPT).toContain('Get-NetFirewallProfile -PolicyStore ActiveStore');
@@ -170,6 +170,7 @@ describe('PowerShell 5.1 JSON parsers', () => {
   it('status: per-profile state, active profiles, Group Policy ignoring local rules', () => {
     expect(parseStatus(fixture('status-fr-public-gpo.stdout'))).toEqual({
       elevated: false,
+      serviceRunning: true,
       profiles: [
         { name: 'domain', enabled: true, active: false, localRulesApplied: true },
         { name: 'private', enabled: true, active: false, localRulesApplied: true },
@@ -178,6 +179,7 @@ describe('PowerShell 5.1 JSON parsers', () => {
     });
     expect(parseStatus(fixture('status-elevated-private-off.stdout'))).toEqual({
       elevated: true,
+      serviceRunning: true,
       profiles: [
         { name: 'domain', enabled: true, active: true, localRulesApplied: true },
         { name: 'private', enabled: false, active: true, localRulesApplied: true },
@@ -199,7 +201,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isNetsh('show'), result: { code: 0, stdout: 'Nom de la règle: …', stderr: '' } },
     ]);
-    const backend = new NetshBackend(run, env);
+    const backend = new NetshBackend(run, SYSTEM32);
     await expect(backend.block(rule({ protocol: 'tcp', port: 3389 }))).resolves.toEqual({
       ref: NAME,
     });
@@ -218,7 +220,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
     ]);
     await expect(
-      new NetshBackend(run, env).block(rule({ protocol: 'tcp', port: 80 })),
+      new NetshBackend(run, SYSTEM32).block(rule({ protocol: 'tcp', port: 80 })),
     ).rejects.toMatchObject({
       appError: { code: 'firewall.not-applied' },
     });
@@ -231,7 +233,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
         { match: isNetsh('add'), result: { code: 1, stdout: fixture(file), stderr: '' } },
         { match: isPs(STATUS_SCRIPT), result: statusUser },
       ]);
-      const error = await new NetshBackend(run, env)
+      const error = await new NetshBackend(run, SYSTEM32)
         .block(rule({ protocol: 'tcp', port: 80 }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppFailure);
@@ -249,13 +251,17 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isPs(STATUS_SCRIPT), result: statusUser },
     ]);
-    await expect(new NetshBackend(run, env).remove(NAME)).rejects.toMatchObject({
+    await expect(new NetshBackend(run, SYSTEM32).remove(NAME)).rejects.toMatchObject({
       appError: { code: 'firewall.not-elevated' },
     });
   });
 
   it('a failure while elevated is a command failure with its exit code', () => {
-    const failure = netshWriteFailure('add rule', { code: 87, stdout: '', stderr: '' }, true);
+    const failure = netshWriteFailure(
+      'add rule',
+      { code: 87, stdout: '', stderr: '' },
+      { elevated: true, serviceRunning: true },
+    );
     expect(failure.appError).toMatchObject({
       code: 'firewall.command-failed',
       params: { code: 87 },
@@ -273,10 +279,10 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       if (argv[3] === 'delete') present = false;
       return run(argv, o);
     };
-    await new NetshBackend(wrapped, env).remove(NAME);
+    await new NetshBackend(wrapped, SYSTEM32).remove(NAME);
     expect(calls).toEqual([[NETSH, ...deleteRuleArgs(NAME)]]);
     expect(present).toBe(false);
-    await expect(new NetshBackend(run, env).remove('all')).rejects.toThrow();
+    await expect(new NetshBackend(run, SYSTEM32).remove('all')).rejects.toThrow();
   });
 
   it('list and status through PowerShell', async () => {
@@ -287,7 +293,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isPs(STATUS_SCRIPT), result: statusOk },
     ]);
-    const backend = new NetshBackend(run, env);
+    const backend = new NetshBackend(run, SYSTEM32);
     // What each rule blocks is read back too, so a rule unknown to the journal can be listed.
     expect(await backend.list()).toEqual([
       {
@@ -318,73 +324,49 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     const { run } = scripted([
       { match: isPs(LIST_SCRIPT), result: { code: 1, stdout: '', stderr: 'PermissionDenied' } },
     ]);
-    expect(await new NetshBackend(run, env).list()).toBeNull();
+    expect(await new NetshBackend(run, SYSTEM32).list()).toBeNull();
   });
 });
 
-describe('elevation', () => {
-  const helper = {
-    exe: 'C:\\Program Files\\Port Auditor\\node.exe',
-    args: ['C:\\Program Files\\Port Auditor\\firewall-helper.mjs'],
+describe('Windows Firewall service stopped (MpsSvc)', () => {
+  // netsh exits 1 both for "no rule matches" and for a stopped service (0x6D9): only the status
+  // read tells them apart.
+  const statusStopped = { code: 0, stdout: fixture('status-service-stopped.stdout'), stderr: '' };
+  const showFails = {
+    code: 1,
+    stdout: fixture('netsh-service-stopped.fr-oem850.stdout'),
+    stderr: '',
   };
 
-  it('UAC: Start-Process -Verb RunAs with program and args passed as data', () => {
-    const plan = launchPlan('uac', helper, 'C:\\d\\a.request.json', 'C:\\d\\a.result.json', env);
-    expect(plan.argv[0]).toBe(PS);
-    expect(decodePs(plan.argv.slice(1))).toBe(UAC_SCRIPT);
-    expect(UAC_SCRIPT).toContain('Start-Process -FilePath $env:PORT_AUDITOR_HELPER_EXE');
-    expect(UAC_SCRIPT).toContain('-Verb RunAs');
-    expect(plan.env?.PORT_AUDITOR_HELPER_EXE).toBe(helper.exe);
-    expect(JSON.parse(plan.env?.PORT_AUDITOR_HELPER_ARGS ?? '')).toEqual([
-      ...helper.args,
-      '--request',
-      'C:\\d\\a.request.json',
-      '--result',
-      'C:\\d\\a.result.json',
-    ]);
-  });
-
-  it('pkexec and direct launches', () => {
-    const h = { exe: '/usr/bin/node', args: ['/opt/pa/firewall-helper.mjs'] };
-    expect(launchPlan('pkexec', h, '/d/a.request.json', '/d/a.result.json').argv).toEqual([
-      'pkexec',
-      '/usr/bin/node',
-      '/opt/pa/firewall-helper.mjs',
-      '--request',
-      '/d/a.request.json',
-      '--result',
-      '/d/a.result.json',
-    ]);
-    expect(launchPlan('none', h, '/d/a.request.json', '/d/a.result.json').argv[0]).toBe(
-      '/usr/bin/node',
-    );
-  });
-
-  it('a declined prompt is a cancellation with its own message', async () => {
-    const uac = { exitCode: Number(fixture('uac-cancelled.exitcode')) };
-    expect(classifyExit('uac', uac.exitCode)).toBe('cancelled');
-    expect(classifyExit('pkexec', 126)).toBe('cancelled');
-    expect(classifyExit('pkexec', 127)).toBe('auth-failed');
-    expect(classifyExit('none', 1223)).toBe('ran');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const workDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-uac-'));
-    const outcome = await runHelper({
-      mode: 'uac',
-      request: { version: 1, ops: [{ op: 'remove', name: NAME }] },
-      workDir,
-      helper,
-      run: async () => ({ code: uac.exitCode, stdout: '', stderr: '' }),
+  it('the status says the service is stopped, with its own warning, and nothing is available', async () => {
+    expect(parseStatus(fixture('status-service-stopped.stdout'))).toMatchObject({
+      elevated: true,
+      serviceRunning: false,
+      profiles: [],
     });
-    expect(outcome.kind).toBe('cancelled');
-    if (outcome.kind === 'cancelled') expect(outcome.message.fr).toContain('UAC');
-    const failed = await runHelper({
-      mode: 'pkexec',
-      request: { version: 1, ops: [{ op: 'remove', name: NAME }] },
-      workDir,
-      helper,
-      run: async () => ({ code: 127, stdout: '', stderr: '' }),
-    }).catch((e: unknown) => e);
-    expect((failed as AppFailure).appError.code).toBe('firewall.elevation-failed');
+    const { run } = scripted([{ match: isPs(STATUS_SCRIPT), result: statusStopped }]);
+    const status = await new NetshBackend(run, SYSTEM32).status();
+    expect(status).toMatchObject({ available: false, canRead: false, serviceRunning: false });
+    expect(status.warnings[0]).toEqual(serviceStopped().appError.message);
+  });
+
+  it('a delete whose rule "does not exist" because the service is stopped is a failure, not removed', async () => {
+    const { run } = scripted([
+      { match: isNetsh('show'), result: showFails },
+      { match: isPs(STATUS_SCRIPT), result: statusStopped },
+    ]);
+    await expect(new NetshBackend(run, SYSTEM32).remove(NAME)).rejects.toMatchObject({
+      appError: { code: 'firewall.service-stopped' },
+    });
+  });
+
+  it('an elevated add that fails while the service is stopped is not called "needs administrator rights"', async () => {
+    const { run } = scripted([
+      { match: isNetsh('add'), result: showFails },
+      { match: isPs(STATUS_SCRIPT), result: statusStopped },
+    ]);
+    await expect(
+      new NetshBackend(run, SYSTEM32).block(rule({ protocol: 'tcp', port: 80 })),
+    ).rejects.toMatchObject({ appError: { code: 'firewall.service-stopped' } });
   });
 });

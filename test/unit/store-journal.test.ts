@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMeta, openDatabase, setMeta } from '../../app/store/database.js';
 import { resolveDataDir } from '../../app/store/data-dir.js';
@@ -45,11 +46,45 @@ describe('firewall journal (real SQLite file)', () => {
     const dir = tempDir();
     const db = openDatabase(dir);
     setMeta(db, 'k', 'v');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
     const again = openDatabase(dir);
     expect(getMeta(again, 'k')).toBe('v');
     again.close();
+  });
+
+  it('upgrades a version-2 journal: rows and links kept, unknown and cancelled now allowed', () => {
+    const dir = tempDir();
+    // The schema as version 2 of the app left it, with a rule and its history.
+    const old = new Database(path.join(dir, 'port-auditor.sqlite'));
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE firewall_rules (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, backend TEXT NOT NULL,
+        protocol TEXT NOT NULL, port_from INTEGER NOT NULL, port_to INTEGER NOT NULL, direction TEXT NOT NULL,
+        remote TEXT NOT NULL DEFAULT '[]', ref TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending-add', 'active', 'pending-remove', 'removed', 'failed')),
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT 'app' CHECK (origin IN ('app', 'found')));
+      CREATE TABLE firewall_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule_id TEXT NOT NULL REFERENCES firewall_rules(id), op TEXT NOT NULL,
+        phase TEXT NOT NULL CHECK (phase IN ('begin', 'done', 'failed', 'cancelled', 'repaired')),
+        at TEXT NOT NULL, detail TEXT);
+      INSERT INTO firewall_rules VALUES ('${rule.id}', '${rule.name}', 'nftables', 'tcp', 80, 80, 'in', '[]', '7', 'active', 't0', 't1', 'app');
+      INSERT INTO firewall_journal (rule_id, op, phase, at) VALUES ('${rule.id}', 'add', 'begin', 't0'), ('${rule.id}', 'add', 'done', 't1');
+      PRAGMA user_version = 2;`);
+    old.close();
+    const db = openDatabase(dir);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const journal = new FirewallJournal(db);
+    expect(journal.get(rule.id)).toMatchObject({ state: 'active', ref: '7', origin: 'app' });
+    expect(journal.entries(rule.id).map((e) => e.phase)).toEqual(['begin', 'done']);
+    journal.beginRemove(rule.id);
+    journal.finish(rule.id, 'remove', 'unknown', 'unknown');
+    expect(journal.get(rule.id)?.state).toBe('unknown');
+    expect(journal.lastOp(rule.id)).toBe('remove');
+    expect(journal.current().map((r) => r.state)).toEqual(['unknown']);
+    db.close();
   });
 
   it('records before and after, and survives a reopen with the pending state intact', () => {

@@ -13,13 +13,11 @@ const fixture = (name: string) =>
 
 describe('Windows listeners (PowerShell 5.1 JSON)', () => {
   it('runs a fixed PowerShell script with an argv array', () => {
-    const spec = windowsListenersCommand();
-    expect(spec.file).toBe('powershell.exe');
+    const spec = windowsListenersCommand('C:\\Windows\\System32');
+    expect(spec.file).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
     expect(spec.args).toEqual([
       '-NoProfile',
       '-NonInteractive',
-      '-ExecutionPolicy',
-      'Bypass',
       '-Command',
       WINDOWS_LISTENERS_SCRIPT,
     ]);

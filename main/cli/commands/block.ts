@@ -18,6 +18,8 @@ interface BlockOptions {
 export const EXIT_CANCELLED = 3;
 /** Exit code when the rule was written but a check says it does not take effect. */
 export const EXIT_NOT_EFFECTIVE = 4;
+/** Exit code when the change ran but could not be read back: checked again at the next read. */
+export const EXIT_UNKNOWN = 5;
 
 const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -72,6 +74,12 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
         if (outcome.outcome === 'cancelled') {
           ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
           ctx.setExitCode(EXIT_CANCELLED);
+          return;
+        }
+        if (outcome.outcome === 'unknown') {
+          ctx.stdout.write(`${outcome.rule.id} (${outcome.rule.name})\n`);
+          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+          ctx.setExitCode(EXIT_UNKNOWN);
           return;
         }
         ctx.stdout.write(

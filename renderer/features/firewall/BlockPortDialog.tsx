@@ -70,6 +70,8 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
   const [preview, setPreview] = useState<FirewallPreview | null>(null);
   const [applied, setApplied] = useState<Applied | null>(null);
   const [cancelled, setCancelled] = useState<LocalizedText | null>(null);
+  /** The change ran but could not be read back: the Rules page shows it as "unknown". */
+  const [unknown, setUnknown] = useState<LocalizedText | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [rescan, setRescan] = useState<PortState | null | undefined>(undefined);
@@ -111,10 +113,14 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     setBusy(true);
     setError(null);
     setCancelled(null);
+    setUnknown(null);
     try {
       const outcome = await api.call('firewall.block', request);
       if (outcome.outcome === 'cancelled') {
         setCancelled(outcome.message);
+      } else if (outcome.outcome === 'unknown') {
+        setUnknown(outcome.message);
+        void reloadRules();
       } else {
         setApplied(outcome);
         setStep(3);
@@ -253,6 +259,11 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 {say(cancelled)}
               </Alert>
             )}
+            {unknown && (
+              <Alert severity="warning" data-testid="block-unknown">
+                {say(unknown)}
+              </Alert>
+            )}
           </Stack>
         )}
 
@@ -363,12 +374,21 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
           </Button>
         )}
         {step === 1 && (
-          <Button variant="contained" onClick={() => setStep(2)}>
+          <Button
+            variant="contained"
+            onClick={() => setStep(2)}
+            disabled={preview?.elevation === 'unavailable'}
+          >
             {t('wizard.next')}
           </Button>
         )}
         {step === 2 && (
-          <Button variant="contained" color="error" onClick={() => void apply()} disabled={busy}>
+          <Button
+            variant="contained"
+            color="error"
+            onClick={() => void apply()}
+            disabled={busy || unknown !== null}
+          >
             {cancelled ? t('wizard.retry') : t('wizard.apply')}
           </Button>
         )}

@@ -25,13 +25,16 @@ export interface RunningHost {
 export async function startBuiltWebHost(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 30_000,
+  /** Runs the host through this command (a mount sandbox, another user), given the host's argv. */
+  wrap: (argv: string[]) => string[] = (argv) => argv,
 ): Promise<RunningHost> {
   for (const file of [WEB_ENTRY, RENDERER_INDEX]) {
     if (!existsSync(file)) {
       throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first.`);
     }
   }
-  const child = spawn(process.execPath, [WEB_ENTRY, '--port', '0', '--no-open'], {
+  const [file, ...args] = wrap([process.execPath, WEB_ENTRY, '--port', '0', '--no-open']);
+  const child = spawn(file as string, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

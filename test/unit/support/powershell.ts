@@ -1,16 +1,15 @@
 import { expect } from 'vitest';
 
+export const SYSTEM32 = 'C:\\Windows\\System32';
+export const POWERSHELL = `${SYSTEM32}\\WindowsPowerShell\\v1.0\\powershell.exe`;
+
 /**
- * The script inside a `powershell.exe … -EncodedCommand <base64 UTF-16LE>` argv, after checking the
- * fixed flags every PowerShell call of ours must carry (no profile, no prompt, no policy surprise).
+ * The script of a `powershell.exe -NoProfile -NonInteractive -Command <script>` argv, after
+ * checking the program (Windows PowerShell 5.1 by absolute path) and the fixed switches every call
+ * of ours carries: no profile, no prompt, the script as plain text.
  */
-export function decodePs(argv: string[]): string {
-  expect(argv.slice(0, 5)).toEqual([
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-  ]);
-  return Buffer.from(argv[5] as string, 'base64').toString('utf16le');
+export function psScript(argv: readonly string[]): string {
+  expect(argv.slice(0, 4)).toEqual([POWERSHELL, '-NoProfile', '-NonInteractive', '-Command']);
+  expect(argv).toHaveLength(5);
+  return argv[4] as string;
 }

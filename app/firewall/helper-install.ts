@@ -1,0 +1,139 @@
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { LocalizedText } from '../contract/index.js';
+
+/**
+ * Where the elevated helper lives on Linux. Root-owned, installed by the .deb or by
+ * `sudo npm run install-helper` (scripts/install-helper.ts), never inside the app's own folder: a
+ * checkout, ~/.local or an AppImage mount is writable by the user, and whatever root runs from
+ * there any program of that user could change. The wrappers and the polkit policy under
+ * assets/linux/ name these same paths (a unit test checks it). See docs/elevation.md.
+ */
+export const LINUX_HELPER = {
+  dir: '/usr/lib/port-auditor',
+  /** pkexec runs it for a change: polkit action org.portauditor.firewall (auth_admin_keep). */
+  change: '/usr/lib/port-auditor/firewall-helper',
+  /** pkexec runs it to read our rules back: org.portauditor.firewall.read (no prompt when active). */
+  read: '/usr/lib/port-auditor/firewall-read',
+  /** The self-contained helper bundle both wrappers run (no import from any node_modules). */
+  bundle: '/usr/lib/port-auditor/firewall-helper.mjs',
+  /** The Node.js runtime the wrappers exec: a root-owned node, linked or copied at install. */
+  runtime: '/usr/lib/port-auditor/node',
+  policy: '/usr/share/polkit-1/actions/org.portauditor.firewall.policy',
+  /** The policy backup taken before the first change: root-only (0700). */
+  backups: '/var/lib/port-auditor/backups',
+} as const;
+
+/** polkit action ids, as declared in assets/linux/org.portauditor.firewall.policy. */
+export const POLKIT_ACTIONS = {
+  change: 'org.portauditor.firewall',
+  read: 'org.portauditor.firewall.read',
+} as const;
+
+/** pkexec by absolute path: a PATH set by another program must not choose who answers. */
+export const PKEXEC_PATHS = ['/usr/bin/pkexec', '/bin/pkexec'] as const;
+
+/** The name of the backup file, created once with exclusive create, never overwritten. */
+export const BACKUP_FILE = { linux: 'before-first-change.nft', win32: 'before-first-change.wfw' };
+
+export interface FsProbe {
+  realpath(file: string): string;
+  lstat(file: string): Pick<Stats, 'uid' | 'mode' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
+}
+
+export const realFs: FsProbe = {
+  realpath: (file) => realpathSync(file),
+  lstat: (file) => lstatSync(file),
+};
+
+export interface PathProblem {
+  /** True when the path does not exist at all (not installed), false when it exists but is unsafe. */
+  missing: boolean;
+  /** A short English reason naming the offending path, for logs and the message's detail. */
+  detail: string;
+}
+
+/**
+ * Why `file` could be changed by someone other than root, or null when it cannot: the file and
+ * every directory above it (symbolic links resolved) must be owned by uid 0 and not writable by
+ * group or others, and the file itself must be a regular file or a directory.
+ */
+export function rootOnlyProblem(file: string, fs: FsProbe = realFs): PathProblem | null {
+  let real: string;
+  try {
+    real = fs.realpath(file);
+  } catch {
+    return { missing: true, detail: `${file} does not exist` };
+  }
+  for (let p = real; ; p = path.dirname(p)) {
+    let st: ReturnType<FsProbe['lstat']>;
+    try {
+      st = fs.lstat(p);
+    } catch {
+      return { missing: false, detail: `${p} cannot be read` };
+    }
+    if (st.uid !== 0) return { missing: false, detail: `${p} is not owned by root` };
+    if ((st.mode & 0o022) !== 0) {
+      return { missing: false, detail: `${p} is writable by other users than root` };
+    }
+    if (p === real && !st.isFile() && !st.isDirectory()) {
+      return { missing: false, detail: `${p} is not a regular file` };
+    }
+    if (p === path.dirname(p)) return null;
+  }
+}
+
+export type HelperProblem = { code: string; message: LocalizedText; detail: string };
+
+/**
+ * Whether this machine has a trustworthy helper for `which` (change or read) and pkexec to start
+ * it, or what to tell the user instead. Checked before every elevation request, so the app never
+ * asks root to run something a user could have written.
+ */
+export function linuxHelperProblem(
+  which: 'change' | 'read',
+  fs: FsProbe = realFs,
+): { pkexec: string } | HelperProblem {
+  const pkexec = PKEXEC_PATHS.find((p) => rootOnlyProblem(p, fs) === null);
+  if (!pkexec) {
+    return {
+      code: 'firewall.elevation-unavailable',
+      detail: 'pkexec not found',
+      message: {
+        fr: 'Impossible de demander les droits d’administrateur : pkexec (polkit) n’est pas installé. Installez le paquet pkexec, ou lancez la commande en root (sudo).',
+        en: 'Cannot ask for administrator rights: pkexec (polkit) is not installed. Install the pkexec package, or run the command as root (sudo).',
+      },
+    };
+  }
+  const files = [
+    LINUX_HELPER[which],
+    LINUX_HELPER.bundle,
+    LINUX_HELPER.runtime,
+    LINUX_HELPER.policy,
+  ];
+  const missing = files.find((f) => rootOnlyProblem(f, fs)?.missing);
+  if (missing) {
+    return {
+      code: 'firewall.helper-missing',
+      detail: `${missing} does not exist`,
+      message: {
+        fr: `Le module d’administration du pare-feu n’est pas installé (${missing} est absent). Installez le paquet .deb de Port Auditor, ou depuis le dossier du code : sudo npm run install-helper.`,
+        en: `The firewall administration helper is not installed (${missing} is missing). Install Port Auditor’s .deb package, or from the source folder: sudo npm run install-helper.`,
+      },
+    };
+  }
+  for (const file of files) {
+    const problem = rootOnlyProblem(file, fs)?.detail;
+    if (problem) {
+      return {
+        code: 'firewall.helper-untrusted',
+        detail: problem,
+        message: {
+          fr: `Port Auditor refuse de demander les droits d’administrateur : le module d’administration pourrait avoir été modifié par un autre programme (${problem}). Réinstallez-le (paquet .deb, ou sudo npm run install-helper).`,
+          en: `Port Auditor refuses to ask for administrator rights: the administration helper could have been changed by another program (${problem}). Reinstall it (.deb package, or sudo npm run install-helper).`,
+        },
+      };
+    }
+  }
+  return { pkexec };
+}

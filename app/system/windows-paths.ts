@@ -1,0 +1,71 @@
+import path from 'node:path';
+
+/** Used only when the loaded-module list cannot be read; a constant, never the environment. */
+const FALLBACK_SYSTEM32 = 'C:\\Windows\\System32';
+
+interface ProcessReport {
+  sharedObjects?: unknown;
+}
+
+/**
+ * Windows' System32 folder, taken from where the loader mapped ntdll.dll into this process
+ * (`process.report.getReport().sharedObjects`). ntdll is a KnownDLL, always loaded from the real
+ * system folder, so this needs neither %SystemRoot% (which any program of the user can set, and
+ * which an elevated process inherits from the user's registry environment) nor a bare program name
+ * (which Windows would look up in the current folder first).
+ * Source: Microsoft, "Dynamic-link library search order" (KnownDLLs).
+ */
+export function systemDirectoryFromReport(report: ProcessReport | null | undefined): string {
+  const objects = Array.isArray(report?.sharedObjects) ? (report.sharedObjects as unknown[]) : [];
+  for (const entry of objects) {
+    if (typeof entry !== 'string') continue;
+    if (path.win32.basename(entry).toLowerCase() === 'ntdll.dll') return path.win32.dirname(entry);
+  }
+  return FALLBACK_SYSTEM32;
+}
+
+let cached: string | null = null;
+
+/** The System32 folder of this Windows (see systemDirectoryFromReport), read once per process. */
+export function windowsSystemDirectory(): string {
+  if (cached === null) {
+    let report: ProcessReport | null;
+    try {
+      report = process.report?.getReport() as ProcessReport;
+    } catch {
+      report = null;
+    }
+    cached = systemDirectoryFromReport(report);
+  }
+  return cached;
+}
+
+/** A program of System32 by absolute path, e.g. `system32Program('netsh.exe')`. */
+export function system32Program(name: string, system32: string = windowsSystemDirectory()): string {
+  return path.win32.join(system32, name);
+}
+
+/** Windows PowerShell 5.1, the one every Windows 10/11 has (pwsh 7 is optional). */
+export function windowsPowerShell(system32: string = windowsSystemDirectory()): string {
+  return path.win32.join(system32, 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+}
+
+/**
+ * Whether `whoami /groups /fo csv /nh` lists the High (S-1-16-12288) or System (S-1-16-16384)
+ * mandatory label: the token is elevated. SIDs are the same in every language, unlike group names;
+ * a filtered (UAC) administrator token carries Medium (S-1-16-8192) instead.
+ * Source: Microsoft, "Well-known SIDs" (mandatory integrity levels).
+ */
+export function whoamiShowsElevated(csv: string): boolean {
+  return /"S-1-16-(12288|16384)"/.test(csv);
+}
+
+/**
+ * Windows PowerShell with a fixed script as plain `-Command` text: no -EncodedCommand (antivirus
+ * products flag that shape, and it leaks progress records as CLIXML) and no -ExecutionPolicy
+ * (which only governs script files). Scripts hold no double quote, so Windows' argument quoting
+ * cannot alter them; data reaches them through environment variables, never spliced in.
+ */
+export function powershellArgv(script: string, system32?: string): string[] {
+  return [windowsPowerShell(system32), '-NoProfile', '-NonInteractive', '-Command', script];
+}

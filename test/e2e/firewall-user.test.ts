@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js';
+import { AppShell } from './pages/app-shell.js';
+import { BlockWizard, RulesPage } from './pages/firewall.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+/**
+ * The desktop path of a normal Linux user, through the real interface: the browser-mode host runs
+ * as a test user (not root), so "Appliquer" goes through Debian's pkexec, a real polkitd and the
+ * helper installed root-owned by scripts/install-helper.ts (see test/lab/polkit-sandbox.ts). A
+ * peer namespace plays another device and sees the port filtered, then open after "Débloquer".
+ */
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const PC_ADDR = '10.77.252.1';
+const PEER_ADDR = '10.77.252.2';
+const PC_PORT = 5900;
+const exec = promisify(execFile);
+
+const PROBE = `
+const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const s = net.connect({ host, port: Number(port) });
+const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
+s.setTimeout(1500, () => done('filtered'));
+s.on('connect', () => done('open'));
+s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : 'error:' + e.code));
+`;
+
+describe('Block this port as a normal user, through polkit, in the UI', () => {
+  const lab = new NetnsLab();
+  const peer = uniqueName('fwu', 'e2e');
+  const hostLink = `pafu${process.pid % 100000}`;
+  let sandbox: PolkitSandbox;
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let server: net.Server | undefined;
+
+  async function probeFromPeer(): Promise<string> {
+    const { stdout } = await execIn(peer, process.execPath, [
+      '-e',
+      PROBE,
+      PC_ADDR,
+      String(PC_PORT),
+    ]);
+    return stdout.trim();
+  }
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    sandbox = await startPolkitSandbox(path.join(ROOT, 'dist/main/firewall-helper.mjs'));
+    lab.onTeardown(() => sandbox.close());
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fwu-e2e-'));
+    chownSync(dataDir, sandbox.user.uid, sandbox.user.gid);
+    lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    await lab.namespace(peer);
+    lab.rootLink(hostLink);
+    await run('ip', [
+      'link',
+      'add',
+      hostLink,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      peer,
+    ]);
+    await ip(undefined, ['addr', 'add', `${PC_ADDR}/24`, 'dev', hostLink]);
+    await ip(undefined, ['link', 'set', hostLink, 'up']);
+    await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
+    await ip(peer, ['link', 'set', 'eth0', 'up']);
+    server = net.createServer((s) => s.end());
+    await new Promise<void>((resolve) => server?.listen(PC_PORT, '0.0.0.0', resolve));
+
+    host = await startBuiltWebHost({}, 30_000, (argv) =>
+      sandbox.asUser(argv, { env: { PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8' } }),
+    );
+    browser = await launchBrowser({ locale: 'en-US' });
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await run('nft', ['delete', 'table', 'inet', 'port_auditor']).catch(() => undefined);
+    await lab.teardown();
+  });
+
+  test('scan → block (polkit) → the peer sees filtered → Rules → undo (polkit) → open', async () => {
+    // The host really is the test user's, not root's.
+    const owner = await exec('ps', ['-o', 'user=', '-C', 'node']);
+    expect(owner.stdout).toContain(sandbox.user.name);
+    expect(await probeFromPeer()).toBe('open');
+
+    const shell = new AppShell(browser.page, 'en');
+    await shell.open(host.url);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: String(PC_PORT) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+
+    const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
+    await wizard.next();
+    await wizard.commands.first().waitFor();
+    const previewText = await wizard.dialog.innerText();
+    expect(previewText, previewText).toContain(shell.t('firewall:wizard.elevation.pkexec'));
+    await wizard.next();
+    await wizard.apply();
+    await wizard.verifyStep.waitFor({ timeout: 60_000 });
+    await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
+    await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('in-place');
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-user-verified.png') });
+    await wizard.close();
+    expect(await probeFromPeer()).toBe('filtered');
+
+    const rules = await RulesPage.open(shell);
+    await rules.rows.first().waitFor();
+    await expect(rules.rows.count()).resolves.toBe(1);
+    await expect(rules.rows.first().getAttribute('data-port')).resolves.toBe(String(PC_PORT));
+    await rules.undoButtons().first().click();
+    await rules.empty.waitFor();
+    await expect(rules.notice.getAttribute('class')).resolves.toContain('Success');
+    expect(await probeFromPeer()).toBe('open');
+    expect(browser.errors).toEqual([]);
+  });
+});
