@@ -1,11 +1,16 @@
 /**
  * Installs (or with --uninstall removes) Port Auditor's firewall helper for Linux, root-owned, as
- * the .deb does: `sudo npm run install-helper` from a checkout. What goes where and why:
+ * the .deb does: `sudo npm run install-helper` from a build (`npm run build` first). Root runs
+ * this checkout's code here and installs its build, so the checkout must be root's alone (a clone
+ * made with sudo): a folder of a user's could have been changed by any program of that user. It
+ * refuses otherwise, unless `--trust-checkout` says the administrator checked it. What goes where:
  * - /usr/lib/port-auditor/firewall-helper.mjs — the self-contained helper bundle (0644);
  * - /usr/lib/port-auditor/firewall-helper, firewall-read — the programs pkexec starts (0755);
  * - /usr/lib/port-auditor/node — the Node.js they run: a link to this node when root alone can
  *   change it, otherwise a copy (a node under a home folder could be replaced by its owner);
- * - /usr/share/polkit-1/actions/org.portauditor.firewall.policy — the two polkit actions.
+ * - /usr/share/polkit-1/actions/org.portauditor.firewall.policy — the two polkit actions;
+ * - where systemd runs, /etc/systemd/system/port-auditor-firewall.service, enabled: it re-applies
+ *   the blocked ports at boot (nftables forgets them).
  * Each file is written beside its place and renamed over it, so no half-written helper ever runs.
  * `--bundle FILE` installs that build of the helper instead of dist/main/firewall-helper.mjs.
  * `--root DIR --node PATH` stages the same files under DIR for a package (the .deb), the runtime
@@ -24,10 +29,12 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemLanguage } from '../app/api/app-handlers.js';
-import { LINUX_HELPER, rootOnlyProblem } from '../app/firewall/helper-install.js';
+import { LINUX_HELPER, pathProblemText, rootOnlyProblem } from '../app/firewall/helper-install.js';
+import { systemProgram } from '../app/system/linux-paths.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fr = systemLanguage() === 'fr';
@@ -58,13 +65,27 @@ function install(bundle: string, root: string, stagedNode: string): void {
     change: path.join(ROOT, 'assets/linux/firewall-helper'),
     read: path.join(ROOT, 'assets/linux/firewall-read'),
     policy: path.join(ROOT, 'assets/linux/org.portauditor.firewall.policy'),
+    unit: path.join(ROOT, `assets/linux/${LINUX_HELPER.unit}`),
   };
   for (const file of Object.values(sources)) {
     if (!existsSync(file)) {
       fail(
         say(
-          `Fichier introuvable : ${file}. Lancez d’abord npm run build:main.`,
-          `File not found: ${file}. Run npm run build:main first.`,
+          `Fichier introuvable : ${file}. Construisez d’abord l’application (npm run build).`,
+          `File not found: ${file}. Build the app first (npm run build).`,
+        ),
+      );
+    }
+  }
+  if (!root && !process.argv.includes('--trust-checkout')) {
+    for (const file of [ROOT, sources.bundle]) {
+      const problem = rootOnlyProblem(file);
+      if (!problem) continue;
+      const why = pathProblemText(problem);
+      fail(
+        say(
+          `Installation refusée : ${why.fr}. Root exécute le code de ce dossier et installerait un module qu’un autre programme a pu modifier. Installez le paquet .deb, ou depuis une copie que seul root peut modifier : sudo git clone … /opt/port-auditor-src, puis dans ce dossier sudo npm ci, sudo npm run build et sudo npm run install-helper. Pour passer outre après avoir vérifié le dossier : sudo npm run install-helper -- --trust-checkout.`,
+          `Installation refused: ${why.en}. Root runs this folder's code and would install a helper another program could have changed. Install the .deb package, or from a copy only root can change: sudo git clone … /opt/port-auditor-src, then in that folder sudo npm ci, sudo npm run build and sudo npm run install-helper. To go ahead after checking the folder: sudo npm run install-helper -- --trust-checkout.`,
         ),
       );
     }
@@ -87,8 +108,23 @@ function install(bundle: string, root: string, stagedNode: string): void {
   mkdirSync(path.dirname(at(root, LINUX_HELPER.policy)), { recursive: true, mode: 0o755 });
   place(at(root, LINUX_HELPER.policy), 0o644, (tmp) => copyFileSync(sources.policy, tmp));
   if (root) {
+    // The package ships the unit and the link `systemctl enable` would make.
+    const unit = at(root, LINUX_HELPER.packagedUnitFile);
+    mkdirSync(path.dirname(unit), { recursive: true, mode: 0o755 });
+    place(unit, 0o644, (tmp) => copyFileSync(sources.unit, tmp));
+    const wants = at(root, LINUX_HELPER.unitWants);
+    mkdirSync(path.dirname(wants), { recursive: true, mode: 0o755 });
+    rmSync(wants, { force: true });
+    symlinkSync(LINUX_HELPER.packagedUnitFile, wants);
     process.stdout.write(`Staged the firewall helper under ${root} (node: ${node}).\n`);
     return;
+  }
+  const systemd = existsSync('/run/systemd/system');
+  if (systemd) {
+    place(LINUX_HELPER.unitFile, 0o644, (tmp) => copyFileSync(sources.unit, tmp));
+    const systemctl = systemProgram('systemctl');
+    execFileSync(systemctl, ['daemon-reload']);
+    execFileSync(systemctl, ['enable', LINUX_HELPER.unit]);
   }
 
   for (const file of [
@@ -109,28 +145,81 @@ function install(bundle: string, root: string, stagedNode: string): void {
   }
   process.stdout.write(
     `${say(
-      `Module d’administration du pare-feu installé dans ${LINUX_HELPER.dir} (appartenant à root), action polkit dans ${LINUX_HELPER.policy}. Node.js : ${nodeIsRoots ? `lien vers ${node}` : `copie de ${node}`}.`,
+      `Module d’administration du pare-feu installé dans ${LINUX_HELPER.dir} (appartenant à root), actions polkit dans ${LINUX_HELPER.policy}. Node.js : ${nodeIsRoots ? `lien vers ${node}` : `copie de ${node}`}.`,
       `Firewall administration helper installed in ${LINUX_HELPER.dir} (owned by root), polkit actions in ${LINUX_HELPER.policy}. Node.js: ${nodeIsRoots ? `link to ${node}` : `copy of ${node}`}.`,
-    )}\n`,
+    )}\n${
+      systemd
+        ? say(
+            `Service ${LINUX_HELPER.unit} activé : les ports bloqués sont remis au démarrage.`,
+            `Service ${LINUX_HELPER.unit} enabled: blocked ports are put back at boot.`,
+          )
+        : say(
+            'Pas de systemd ici : après un redémarrage, la page Règles signale les règles disparues et les ré-applique en un clic.',
+            'No systemd here: after a restart, the Rules page shows vanished rules and re-applies them in one click.',
+          )
+    }\n`,
   );
 }
 
+/** Whether the firewall still holds rules of Port Auditor's (read as root with nft). */
+function rulesInFirewall(): boolean {
+  try {
+    const text = execFileSync(systemProgram('nft'), ['list', 'table', 'inet', 'port_auditor'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return /comment "PortAuditor-[0-9a-f]{8}-/.test(text);
+  } catch {
+    return false;
+  }
+}
+
 function uninstall(): void {
+  if (rulesInFirewall() && !process.argv.includes('--keep-rules')) {
+    fail(
+      say(
+        'Des ports sont encore bloqués par Port Auditor : débloquez-les d’abord (port-auditor unblock --all, ou la page Règles), sans quoi plus rien ne pourra les retirer. Pour retirer le module en les gardant : sudo npm run install-helper -- --uninstall --keep-rules.',
+        'Ports are still blocked by Port Auditor: unblock them first (port-auditor unblock --all, or the Rules page), or nothing will be able to remove them. To remove the helper and keep them: sudo npm run install-helper -- --uninstall --keep-rules.',
+      ),
+    );
+  }
+  let removed = 0;
+  if (existsSync(LINUX_HELPER.unitFile) && existsSync('/run/systemd/system')) {
+    execFileSync(systemProgram('systemctl'), ['disable', LINUX_HELPER.unit]);
+  }
   for (const file of [
+    LINUX_HELPER.unitFile,
     LINUX_HELPER.change,
     LINUX_HELPER.read,
     LINUX_HELPER.bundle,
     LINUX_HELPER.runtime,
     LINUX_HELPER.policy,
   ]) {
+    if (existsSync(file) || lstatSync(file, { throwIfNoEntry: false })) removed += 1;
     rmSync(file, { force: true });
   }
-  if (existsSync(LINUX_HELPER.dir)) rmdirSync(LINUX_HELPER.dir);
+  try {
+    if (existsSync(LINUX_HELPER.dir)) rmdirSync(LINUX_HELPER.dir);
+  } catch (error) {
+    fail(
+      say(
+        `Le dossier ${LINUX_HELPER.dir} n’a pas pu être retiré (${(error as NodeJS.ErrnoException).code}) : il contient d’autres fichiers.`,
+        `Folder ${LINUX_HELPER.dir} could not be removed (${(error as NodeJS.ErrnoException).code}): it holds other files.`,
+      ),
+    );
+  }
   process.stdout.write(
-    `${say(
-      `Module d’administration retiré. Les sauvegardes du pare-feu restent dans ${LINUX_HELPER.backups}.`,
-      `Administration helper removed. The firewall backups stay in ${LINUX_HELPER.backups}.`,
-    )}\n`,
+    `${
+      removed === 0
+        ? say(
+            'Le module d’administration n’était pas installé.',
+            'The administration helper was not installed.',
+          )
+        : say(
+            `Module d’administration retiré. Les sauvegardes du pare-feu restent dans ${LINUX_HELPER.backups}.`,
+            `Administration helper removed. The firewall backups stay in ${LINUX_HELPER.backups}.`,
+          )
+    }\n`,
   );
 }
 
@@ -153,12 +242,8 @@ if (process.platform !== 'linux') {
   );
 }
 if (process.geteuid?.() !== 0) {
-  fail(
-    say(
-      'Il faut les droits root : sudo npm run install-helper',
-      'Root rights are needed: sudo npm run install-helper',
-    ),
-  );
+  const command = `sudo npm run install-helper${process.argv.includes('--uninstall') ? ' -- --uninstall' : ''}`;
+  fail(say(`Il faut les droits root : ${command}`, `Root rights are needed: ${command}`));
 }
 if (process.argv.includes('--uninstall')) uninstall();
 else install(bundle, '', '');

@@ -28,7 +28,7 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...scanHandlers(scans),
-    ...riskHandlers(),
+    ...riskHandlers({ firewallRules: () => firewall.get().knownRules() }),
     ...reportHandlers(),
     ...firewallHandlers(firewall),
   };

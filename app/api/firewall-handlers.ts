@@ -8,7 +8,8 @@ type FirewallMethods =
   | 'firewall.block'
   | 'firewall.list'
   | 'firewall.remove'
-  | 'firewall.removeAll';
+  | 'firewall.removeAll'
+  | 'firewall.reapply';
 
 /**
  * The service opens its database on first use, so hosts and tests that never touch the firewall
@@ -38,5 +39,6 @@ export function firewallHandlers(
     'firewall.list': async () => firewall.get().list(),
     'firewall.remove': async ({ ids }) => firewall.get().remove(ids),
     'firewall.removeAll': async () => firewall.get().removeAll(),
+    'firewall.reapply': async ({ ids }) => firewall.get().reapply(ids),
   };
 }

@@ -1,4 +1,4 @@
-import type { ListenersResult } from '../contract/index.js';
+import type { FirewallRule, ListenersResult } from '../contract/index.js';
 import { assessHosts } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { listListeners } from '../system/listeners.js';
@@ -7,6 +7,8 @@ import type { Handlers } from './dispatcher.js';
 export interface RiskHandlerOptions {
   /** Where this PC's listeners come from; the real OS by default. */
   listeners?: () => Promise<ListenersResult>;
+  /** Port Auditor's firewall rules, so verdicts show the ports they block; none by default. */
+  firewallRules?: () => readonly FirewallRule[];
 }
 
 export function riskHandlers(
@@ -28,7 +30,8 @@ export function riskHandlers(
           complete = false;
         }
       }
-      return assessHosts(hosts, listeners, knowledgeBase(), complete);
+      const rules = options.firewallRules?.() ?? [];
+      return assessHosts(hosts, listeners, knowledgeBase(), complete, rules);
     },
     'system.listeners': async () => readListeners(),
   };

@@ -12,6 +12,8 @@ export const BlockRequestInput = z
     port: z.union([z.number(), z.string().max(40)]),
     direction: z.string().max(20).default('in'),
     remote: z.string().max(400).optional(),
+    /** The id a preview reserved, so the rule applied is the one the preview named. */
+    ruleId: z.string().max(40).optional(),
   })
   .strict();
 export type BlockRequestInput = z.input<typeof BlockRequestInput>;
@@ -99,6 +101,11 @@ export const FirewallStatus = z.object({
   backupPath: z.string().nullable(),
   /** Interrupted changes found in the journal and what was done about them. */
   repairs: z.array(LocalizedText),
+  /**
+   * Active rules of the journal that the firewall no longer holds (a reboot flushed nftables, a
+   * firewall reset): the Rules page offers to apply them again. 0 when the firewall was not read.
+   */
+  missing: z.number().int().nonnegative(),
   /** How a change would get administrator rights now (`unavailable`: see `warnings`). */
   elevation: z.enum(['none', 'pkexec', 'uac', 'unavailable']),
 });
@@ -116,7 +123,11 @@ export type FirewallCommand = z.infer<typeof FirewallCommand>;
 
 export const FirewallPreview = z.object({
   request: BlockRequest,
+  /** The id this preview reserved: pass it as `ruleId` to block, and the rule is this one. */
+  id: z.string(),
   name: z.string(),
+  /** What the change does, in one plain sentence for a non-expert. */
+  summary: LocalizedText,
   backend: FirewallBackendKind,
   commands: z.array(FirewallCommand),
   /** How the change will be authorised: none (already elevated), pkexec, or UAC. */
@@ -133,8 +144,17 @@ export const FirewallVerification = z.object({
   firewallOn: z.boolean().nullable(),
   /** Local rules are applied (not overridden by Group Policy); null when not applicable. */
   localRulesApplied: z.boolean().nullable(),
-  /** `yes` only when every check passed; `no` when one failed; `unknown` when one could not run. */
+  /**
+   * `yes` only when every check passed and nothing could make the rule ineffective; `no` when a
+   * check failed; `unknown` ("not confirmed") when a check could not run or something in the
+   * firewall could carry traffic past the rule (`problems` says what).
+   */
   effective: z.enum(['yes', 'no', 'unknown']),
+  /** Further checks that passed, beside the three above (port forwards covered…), in plain words. */
+  checked: z.array(LocalizedText).default([]),
+  /** What cannot be checked from this PC, and how the user can check it. */
+  notChecked: z.array(LocalizedText).default([]),
+  /** Failed checks, or why the effect is not confirmed. */
   problems: z.array(LocalizedText),
 });
 export type FirewallVerification = z.infer<typeof FirewallVerification>;
@@ -167,6 +187,18 @@ export const FirewallRemoveOutcome = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
 ]);
 export type FirewallRemoveOutcome = z.infer<typeof FirewallRemoveOutcome>;
+
+export const FirewallReapplyOutcome = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('applied'),
+    /** Rules back in the firewall (read back). */
+    reapplied: z.array(z.string()),
+    /** Rules still missing after the change. */
+    stillMissing: z.array(z.string()),
+  }),
+  z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
+]);
+export type FirewallReapplyOutcome = z.infer<typeof FirewallReapplyOutcome>;
 
 export const FirewallRuleList = z.object({
   rules: z.array(FirewallRule),

@@ -7,6 +7,7 @@ import {
   BlockRequestInput,
   FirewallBlockOutcome,
   FirewallPreview,
+  FirewallReapplyOutcome,
   FirewallRemoveOutcome,
   FirewallRuleList,
   FirewallStatus,
@@ -39,6 +40,10 @@ export const methods = {
     result: FirewallRemoveOutcome,
   },
   'firewall.removeAll': { params: z.object({}).strict(), result: FirewallRemoveOutcome },
+  'firewall.reapply': {
+    params: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(256) }).strict(),
+    result: FirewallReapplyOutcome,
+  },
 } as const;
 
 /** Everything the app pushes to the UI without being asked. */

@@ -89,6 +89,18 @@ export const RiskReason = z.object({
 });
 export type RiskReason = z.infer<typeof RiskReason>;
 
+/**
+ * A Port Auditor firewall rule acting on an open port: `blocked` (this PC's port, closed to every
+ * other device: risk mitigated), `partial` (closed to some addresses only), `this-pc-only` (an
+ * outbound rule: this PC no longer connects to the device's port, which stays open for others).
+ */
+export const FirewallCoverage = z.object({
+  ruleId: z.string(),
+  name: z.string(),
+  effect: z.enum(['blocked', 'partial', 'this-pc-only']),
+});
+export type FirewallCoverage = z.infer<typeof FirewallCoverage>;
+
 export const PortAssessment = z.object({
   port: z.number().int().min(0).max(65535),
   protocol: Protocol,
@@ -106,6 +118,8 @@ export const PortAssessment = z.object({
   reasons: z.array(RiskReason).min(1),
   advice: LocalizedText,
   references: z.array(Reference),
+  /** The Port Auditor rule acting on this port, when one does. */
+  firewall: FirewallCoverage.optional(),
 });
 export type PortAssessment = z.infer<typeof PortAssessment>;
 
@@ -113,9 +127,12 @@ export const HostAssessment = z.object({
   address: z.string(),
   hostname: z.string().optional(),
   isLocal: z.boolean(),
-  /** Worst severity among its ports; null when no open port was found. */
+  /** Worst severity among its ports not blocked by Port Auditor; null when there is none. */
   worst: Severity.nullable(),
+  /** Ports by severity, those a Port Auditor rule blocks left out (they are in `blocked`). */
   counts: z.record(Severity, z.number().int().nonnegative()),
+  /** Open ports a Port Auditor rule closes to every other device (risk mitigated). */
+  blocked: z.number().int().nonnegative().default(0),
   ports: z.array(PortAssessment),
 });
 export type HostAssessment = z.infer<typeof HostAssessment>;
@@ -130,6 +147,8 @@ export type RiskAssessRequest = z.infer<typeof RiskAssessRequest>;
 export const RiskAssessResult = z.object({
   hosts: z.array(HostAssessment),
   counts: z.record(Severity, z.number().int().nonnegative()),
+  /** Open ports a Port Auditor rule closes to every other device, over all hosts. */
+  blocked: z.number().int().nonnegative().default(0),
   /** False when some listeners of this PC could not be tied to their program. */
   programsComplete: z.boolean(),
 });

@@ -25,6 +25,23 @@ export interface LiveRule {
   details?: BlockRequest | null;
 }
 
+/** A port forward of the system's firewall (nft `dnat` or `redirect`), as read from its ruleset. */
+export interface PortForward {
+  protocol: 'tcp' | 'udp';
+  /** The port a device asks for: `8080` or `8000-8010`. */
+  port: string;
+  /** Where it goes: `10.1.1.1:80`, `[fd00::2]:80`, or `:22` for a redirect to this PC. */
+  to: string;
+  kind: 'dnat' | 'redirect';
+}
+
+/** What else in the firewall could change what a rule of ours does (read with root's rights). */
+export interface FirewallInspection {
+  forwards: PortForward[];
+  /** Chains that can send packets past the IP hooks (netdev ingress `fwd`/`dup`): `table/chain`. */
+  bypasses: string[];
+}
+
 export interface BackendStatus {
   available: boolean;
   elevated: boolean;
@@ -41,6 +58,12 @@ export interface BackendStatus {
  */
 export interface FirewallBackend {
   readonly kind: FirewallBackendKind;
+  /**
+   * Whether list() reads what each rule blocks, so the helper can check an `unblock` against the
+   * firewall before removing (nftables). The elevated Windows helper reads nothing with PowerShell
+   * (see NetshBackend), so it removes by the generated name alone.
+   */
+  readonly readsContent: boolean;
   status(): Promise<BackendStatus>;
   /** The exact commands `block` runs for this rule, for the wizard and `--dry-run`. */
   preview(rule: PlannedRule): FirewallCommand[];
@@ -51,6 +74,8 @@ export interface FirewallBackend {
   list(): Promise<LiveRule[] | null>;
   /** Saves the whole firewall policy to a file before the app's first change. */
   backup(path: string): Promise<void>;
+  /** Port forwards and bypasses elsewhere in the firewall; null when not applicable or unreadable. */
+  inspect?(): Promise<FirewallInspection | null>;
 }
 
 export interface RunResult {

@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../contract/index.js';
-import { powershellArgv } from '../system/windows-paths.js';
+import { minimalWindowsEnv, powershellArgv } from '../system/windows-paths.js';
 import type { RunResult } from './backend.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { HelperResult } from './helper-protocol.js';
@@ -26,12 +26,14 @@ export interface WindowsHelperCommand {
   args: string[];
 }
 
-/** The helper's arguments in the desktop app's argv (after the flag and its `--`), or null. */
-export function helperArgsFromAppArgv(argv: readonly string[]): string[] | null {
-  const flag = argv.indexOf(ELECTRON_HELPER_FLAG);
-  if (flag < 0) return null;
-  const rest = argv.slice(flag + 1);
-  return rest[0] === '--' ? rest.slice(1) : rest;
+/**
+ * The helper's arguments in the desktop app's argv, or null when it was not started as the
+ * helper. Strict: the flag and `--` must come right after the program (and, from a checkout, the
+ * app folder: `before` is 1 packaged, 2 otherwise), so no Chromium switch can ride along.
+ */
+export function helperArgsFromAppArgv(argv: readonly string[], before = 1): string[] | null {
+  if (argv[before] !== ELECTRON_HELPER_FLAG || argv[before + 1] !== '--') return null;
+  return argv.slice(before + 2);
 }
 
 /**
@@ -93,12 +95,13 @@ export function uacPlan(
   helper: WindowsHelperCommand,
   ops: readonly HelperOp[],
   system32?: string,
-  env: NodeJS.ProcessEnv = process.env,
 ): LaunchPlan {
   return {
     argv: powershellArgv(UAC_SCRIPT, system32),
+    // Only what the launcher needs: nothing of the user's environment reaches PowerShell (.NET
+    // loads a profiler DLL named there), which chooses the program UAC shows.
     env: {
-      ...env,
+      ...minimalWindowsEnv(system32),
       PORT_AUDITOR_HELPER_EXE: helper.exe,
       PORT_AUDITOR_HELPER_ARGS: windowsCommandLine([...helper.args, ...opsToArgv(ops)]),
     },

@@ -11,6 +11,22 @@ import { RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
 
+/**
+ * Port Auditor's rules as the journal records them (no firewall read, no prompt), for verdicts
+ * and reports that show which ports are blocked. Empty when the journal cannot be opened.
+ */
+export function journalRules(): FirewallRule[] {
+  let service: FirewallService | null = null;
+  try {
+    service = new FirewallService({ dataDir: resolveDataDir() });
+    return service.knownRules();
+  } catch {
+    return [];
+  } finally {
+    service?.close();
+  }
+}
+
 /** The service as the CLI uses it: the user's data dir, repairs reported before anything else. */
 export async function openFirewallService(
   write: (text: LocalizedText) => void,
@@ -30,7 +46,10 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
       ? { fr: 'non vérifiée', en: 'not verified' }
       : rule.present
         ? { fr: 'présente', en: 'present' }
-        : { fr: 'ABSENTE du pare-feu', en: 'MISSING from the firewall' };
+        : {
+            fr: `DISPARUE du pare-feu (port-auditor reapply ${rule.id})`,
+            en: `GONE from the firewall (port-auditor reapply ${rule.id})`,
+          };
   const label = lang === 'fr' ? 'distant' : 'remote';
   const found =
     rule.origin === 'found'
@@ -41,37 +60,75 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
   return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
 }
 
+/** `block --dry-run`: the same as the wizard's preview, the sentence first, then the details. */
 export function formatPreview(preview: FirewallPreview, lang: Language): string {
+  const fr = lang === 'fr';
   const lines = [
-    lang === 'fr' ? `Règle ${preview.name} — commandes :` : `Rule ${preview.name} — commands:`,
-    ...preview.commands.map((c) => `  ${c.display}`),
+    preview.summary[lang],
     ...preview.notes.map((n) => `- ${n[lang]}`),
+    '',
+    fr
+      ? `Détails techniques (règle ${preview.name}) :`
+      : `Technical details (rule ${preview.name}):`,
+    ...preview.commands.flatMap((c) => c.display.split('\n').map((l) => `  ${l}`)),
+    '',
+    fr
+      ? `Pour appliquer exactement cette règle : port-auditor block … --rule-id ${preview.id}`
+      : `To apply exactly this rule: port-auditor block … --rule-id ${preview.id}`,
   ];
   return `${lines.join('\n')}\n`;
 }
 
+/** What was checked after a block, what was not, and what went wrong, in the CLI's language. */
 export function formatVerification(v: FirewallVerification, lang: Language): string {
-  const yesNo = (b: boolean | null) =>
-    b === null
-      ? lang === 'fr'
-        ? 'inconnu'
-        : 'unknown'
-      : b
-        ? lang === 'fr'
-          ? 'oui'
-          : 'yes'
-        : lang === 'fr'
-          ? 'NON'
-          : 'NO';
+  const fr = lang === 'fr';
+  const verdict =
+    v.effective === 'yes'
+      ? fr
+        ? 'Blocage en place.'
+        : 'Block in place.'
+      : v.effective === 'no'
+        ? fr
+          ? 'Le blocage NE fait PAS effet.'
+          : 'The block does NOT take effect.'
+        : fr
+          ? 'Blocage non confirmé.'
+          : 'Block not confirmed.';
+  const check = (label: LocalizedText, value: boolean | null) =>
+    `  ${value === null ? '○' : value ? '✓' : '✗'} ${label[lang]}${fr ? ' : ' : ': '}${
+      value === null
+        ? fr
+          ? 'impossible à vérifier'
+          : 'cannot be checked'
+        : value
+          ? fr
+            ? 'oui'
+            : 'yes'
+          : fr
+            ? 'NON'
+            : 'NO'
+    }`;
   const lines = [
-    `${lang === 'fr' ? 'Relue dans le pare-feu' : 'Read back from the firewall'}: ${yesNo(v.readBack)}`,
-    `${lang === 'fr' ? 'Pare-feu actif' : 'Firewall on'}: ${yesNo(v.firewallOn)}`,
+    verdict,
+    check(
+      { fr: 'Règle relue dans le pare-feu', en: 'Rule read back from the firewall' },
+      v.readBack,
+    ),
+    check({ fr: 'Pare-feu actif', en: 'Firewall on' }, v.firewallOn),
     ...(v.localRulesApplied === null
       ? []
       : [
-          `${lang === 'fr' ? 'Règles locales appliquées' : 'Local rules applied'}: ${yesNo(v.localRulesApplied)}`,
+          check(
+            { fr: 'Règles locales appliquées', en: 'Local rules applied' },
+            v.localRulesApplied,
+          ),
         ]),
-    ...v.problems.map((p) => `! ${p[lang]}`),
+    ...v.checked.map((c) => `  ✓ ${c[lang]}`),
+    ...v.problems.map((p) => `  ✗ ${p[lang]}`),
+    ...(v.notChecked.length > 0
+      ? [fr ? 'Non vérifiable d’ici :' : 'Cannot be checked from here:']
+      : []),
+    ...v.notChecked.map((n) => `  ○ ${n[lang]}`),
   ];
   return `${lines.join('\n')}\n`;
 }

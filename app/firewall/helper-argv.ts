@@ -11,18 +11,22 @@ import { portText, validatePlannedRule, type PlannedRule } from './request.js';
  *   block   --id UUID --proto tcp|udp --port N[-M] --dir in|out [--remote A[,B…]]
  *   unblock --id UUID --proto tcp|udp --port N[-M] --dir in|out [--remote A[,B…]]
  *   list
+ *   restore     (re-apply the rules recorded in root's state file: what the boot unit runs)
  * `unblock` names what the rule blocks, so the prompt says it and the helper removes the rule only
  * if the firewall holds it with exactly that content. The read-only helper (polkit action
  * org.portauditor.firewall.read) is started with `--read-only` first and accepts only `list`.
  */
 export type HelperOp =
-  { op: 'block'; rule: PlannedRule } | { op: 'unblock'; rule: PlannedRule } | { op: 'list' };
+  | { op: 'block'; rule: PlannedRule }
+  | { op: 'unblock'; rule: PlannedRule }
+  | { op: 'list' }
+  | { op: 'restore' };
 
 /** At most this many operations in one elevated run (Windows caps a command line at 32,767 chars). */
 export const MAX_HELPER_OPS = 200;
 export const READ_ONLY_FLAG = '--read-only';
 
-const VERBS = new Set(['block', 'unblock', 'list']);
+const VERBS = new Set(['block', 'unblock', 'list', 'restore']);
 const FLAGS = new Map([
   ['--id', 'id'],
   ['--proto', 'protocol'],
@@ -47,7 +51,9 @@ function ruleArgv(rule: PlannedRule): string[] {
 
 /** The helper's arguments for these operations (program path not included). */
 export function opsToArgv(ops: readonly HelperOp[]): string[] {
-  return ops.flatMap((op) => (op.op === 'list' ? ['list'] : [op.op, ...ruleArgv(op.rule)]));
+  return ops.flatMap((op) =>
+    op.op === 'list' || op.op === 'restore' ? [op.op] : [op.op, ...ruleArgv(op.rule)],
+  );
 }
 
 function badArgv(detail: string): AppFailure {
@@ -86,6 +92,10 @@ export function parseHelperArgv(argv: readonly string[]): ParsedHelperArgv {
       continue;
     }
     if (readOnly) throw badArgv(`${verb} in read-only mode`);
+    if (verb === 'restore') {
+      ops.push({ op: 'restore' });
+      continue;
+    }
     const fields: Record<string, string> = {};
     while (i < tokens.length && !VERBS.has(tokens[i] as string)) {
       const flag = tokens[i++] as string;
@@ -93,7 +103,9 @@ export function parseHelperArgv(argv: readonly string[]): ParsedHelperArgv {
       const value = tokens[i++];
       if (!key) throw badArgv(`unknown option “${flag.slice(0, 40)}”`);
       if (key in fields) throw badArgv(`${flag} given twice`);
-      if (value === undefined || value.startsWith('--')) throw badArgv(`${flag} without a value`);
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        throw badArgv(`${flag} without a value`);
+      }
       fields[key] = value;
     }
     for (const [flag, key] of FLAGS) {
@@ -112,6 +124,10 @@ export function parseHelperArgv(argv: readonly string[]): ParsedHelperArgv {
     // Values must be in the canonical form the app writes, so the command line shown in the prompt
     // is the rule that runs: "0080" cannot pass for 80, nor "10.0.0.5/24" for 10.0.0.0/24.
     if (portText(rule) !== fields.port) throw badArgv(`--port ${fields.port?.slice(0, 20)}`);
+    if (rule.protocol !== fields.protocol)
+      throw badArgv(`--proto ${fields.protocol?.slice(0, 20)}`);
+    if (rule.direction !== fields.direction)
+      throw badArgv(`--dir ${fields.direction?.slice(0, 20)}`);
     if (fields.remote !== undefined && rule.remote.join(',') !== fields.remote) {
       throw badArgv(`--remote ${fields.remote.slice(0, 40)}`);
     }

@@ -22,7 +22,26 @@ export const LINUX_HELPER = {
   policy: '/usr/share/polkit-1/actions/org.portauditor.firewall.policy',
   /** The policy backup taken before the first change: root-only (0700). */
   backups: '/var/lib/port-auditor/backups',
+  /** The app's rules, kept by root for the boot unit (nftables forgets its rules at reboot). */
+  state: '/var/lib/port-auditor/rules.json',
+  /** The boot unit that runs `firewall-helper restore` (installed where systemd runs). */
+  unit: 'port-auditor-firewall.service',
+  /** Where `sudo npm run install-helper` puts the unit, and where the .deb does. */
+  unitFile: '/etc/systemd/system/port-auditor-firewall.service',
+  packagedUnitFile: '/usr/lib/systemd/system/port-auditor-firewall.service',
+  /** The link `systemctl enable` makes: present when the unit runs at boot. */
+  unitWants: '/etc/systemd/system/multi-user.target.wants/port-auditor-firewall.service',
 } as const;
+
+/** Whether the boot unit is enabled (its multi-user.target.wants link exists). */
+export function bootUnitEnabled(fs: FsProbe = realFs): boolean {
+  try {
+    fs.realpath(LINUX_HELPER.unitWants);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** polkit action ids, as declared in assets/linux/org.portauditor.firewall.policy. */
 export const POLKIT_ACTIONS = {
@@ -49,8 +68,40 @@ export const realFs: FsProbe = {
 export interface PathProblem {
   /** True when the path does not exist at all (not installed), false when it exists but is unsafe. */
   missing: boolean;
-  /** A short English reason naming the offending path, for logs and the message's detail. */
+  kind: 'missing' | 'unreadable' | 'not-root' | 'writable' | 'not-file';
+  /** The offending path (the file, or a folder above it). */
+  path: string;
+  /** A short English reason naming the offending path, for logs and error parameters. */
   detail: string;
+}
+
+/** A path problem in the user's language. */
+export function pathProblemText(problem: PathProblem): LocalizedText {
+  const p = problem.path;
+  switch (problem.kind) {
+    case 'missing':
+      return { fr: `${p} n’existe pas`, en: `${p} does not exist` };
+    case 'unreadable':
+      return { fr: `${p} ne peut pas être lu`, en: `${p} cannot be read` };
+    case 'not-root':
+      return { fr: `${p} n’appartient pas à root`, en: `${p} is not owned by root` };
+    case 'writable':
+      return {
+        fr: `${p} est modifiable par d’autres utilisateurs que root`,
+        en: `${p} is writable by users other than root`,
+      };
+    case 'not-file':
+      return { fr: `${p} n’est pas un fichier ordinaire`, en: `${p} is not a regular file` };
+  }
+}
+
+function problem(kind: PathProblem['kind'], path: string): PathProblem {
+  return {
+    missing: kind === 'missing',
+    kind,
+    path,
+    detail: pathProblemText({ kind, path } as PathProblem).en,
+  };
 }
 
 /**
@@ -63,22 +114,18 @@ export function rootOnlyProblem(file: string, fs: FsProbe = realFs): PathProblem
   try {
     real = fs.realpath(file);
   } catch {
-    return { missing: true, detail: `${file} does not exist` };
+    return problem('missing', file);
   }
   for (let p = real; ; p = path.dirname(p)) {
     let st: ReturnType<FsProbe['lstat']>;
     try {
       st = fs.lstat(p);
     } catch {
-      return { missing: false, detail: `${p} cannot be read` };
+      return problem('unreadable', p);
     }
-    if (st.uid !== 0) return { missing: false, detail: `${p} is not owned by root` };
-    if ((st.mode & 0o022) !== 0) {
-      return { missing: false, detail: `${p} is writable by other users than root` };
-    }
-    if (p === real && !st.isFile() && !st.isDirectory()) {
-      return { missing: false, detail: `${p} is not a regular file` };
-    }
+    if (st.uid !== 0) return problem('not-root', p);
+    if ((st.mode & 0o022) !== 0) return problem('writable', p);
+    if (p === real && !st.isFile() && !st.isDirectory()) return problem('not-file', p);
     if (p === path.dirname(p)) return null;
   }
 }
@@ -117,20 +164,21 @@ export function linuxHelperProblem(
       code: 'firewall.helper-missing',
       detail: `${missing} does not exist`,
       message: {
-        fr: `Le module d’administration du pare-feu n’est pas installé (${missing} est absent). Installez le paquet .deb de Port Auditor, ou depuis le dossier du code : sudo npm run install-helper.`,
-        en: `The firewall administration helper is not installed (${missing} is missing). Install Port Auditor’s .deb package, or from the source folder: sudo npm run install-helper.`,
+        fr: `Le module d’administration du pare-feu n’est pas installé (${missing} est absent). Installez le paquet .deb de Port Auditor, ou voir « Blocking a port » dans le README pour l’installer depuis le code source.`,
+        en: `The firewall administration helper is not installed (${missing} is missing). Install Port Auditor’s .deb package, or see “Blocking a port” in the README to install it from the source code.`,
       },
     };
   }
   for (const file of files) {
-    const problem = rootOnlyProblem(file, fs)?.detail;
-    if (problem) {
+    const found = rootOnlyProblem(file, fs);
+    if (found) {
+      const why = pathProblemText(found);
       return {
         code: 'firewall.helper-untrusted',
-        detail: problem,
+        detail: found.detail,
         message: {
-          fr: `Port Auditor refuse de demander les droits d’administrateur : le module d’administration pourrait avoir été modifié par un autre programme (${problem}). Réinstallez-le (paquet .deb, ou sudo npm run install-helper).`,
-          en: `Port Auditor refuses to ask for administrator rights: the administration helper could have been changed by another program (${problem}). Reinstall it (.deb package, or sudo npm run install-helper).`,
+          fr: `Port Auditor refuse de demander les droits d’administrateur : le module d’administration pourrait avoir été modifié par un autre programme (${why.fr}). Réinstallez-le (paquet .deb, ou voir le README).`,
+          en: `Port Auditor refuses to ask for administrator rights: the administration helper could have been changed by another program (${why.en}). Reinstall it (.deb package, or see the README).`,
         },
       };
     }

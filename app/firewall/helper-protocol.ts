@@ -1,12 +1,13 @@
-import { lstat, mkdir } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { BlockRequest } from '../contract/firewall.js';
 import { AppError } from '../contract/errors.js';
 import { AppFailure, toAppError } from '../errors.js';
-import type { FirewallBackend, LiveRule } from './backend.js';
+import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
 import { BACKUP_FILE, LINUX_HELPER, rootOnlyProblem } from './helper-install.js';
+import { RULE_PREFIX, validatePlannedRule, type PlannedRule } from './request.js';
 
 /**
  * The helper's exit codes. They avoid 1 (any crash), 126/127 (pkexec: dismissed / not authorised,
@@ -48,25 +49,53 @@ export const HelperResult = z.object({
     .nullable(),
   /** The app's rules read back after the batch, with root's rights; null when the read failed. */
   rules: z.array(LiveRuleSchema).nullable(),
+  /** Port forwards and bypasses elsewhere in the firewall (Linux); null when not read. */
+  inspection: z
+    .object({
+      forwards: z.array(
+        z.object({
+          protocol: z.enum(['tcp', 'udp']),
+          port: z.string(),
+          to: z.string(),
+          kind: z.enum(['dnat', 'redirect']),
+        }),
+      ),
+      bypasses: z.array(z.string()),
+    })
+    .nullable()
+    .default(null),
+  /** Rules `restore` put back into the firewall (names). */
+  restored: z.array(z.string()).default([]),
 });
 export type HelperResult = z.infer<typeof HelperResult>;
 
+/** Where the elevated side writes: folders only root / Administrators can write. */
+export interface HelperPlaces {
+  backupDir: string;
+  backupFile: string;
+  /**
+   * The rules Port Auditor has in the firewall, kept by root so the boot unit can put them back
+   * after a reboot (nftables forgets its rules); null where the firewall keeps them (Windows).
+   */
+  stateFile: string | null;
+}
+
 /**
- * Where the helper keeps the policy backup: a folder only root / Administrators can write.
- * Linux: /var/lib/port-auditor/backups. Windows: `backups` beside the installed program in
- * Program Files (a per-machine install: writable by Administrators only).
+ * Linux: /var/lib/port-auditor (backups/ and rules.json). Windows: `backups` beside the installed
+ * program in Program Files (a per-machine install: writable by Administrators only).
  */
-export function backupPlace(
+export function helperPlaces(
   platform: NodeJS.Platform,
   execPath: string = process.execPath,
-): { dir: string; file: string } {
+): HelperPlaces {
   if (platform === 'win32') {
     const dir = path.win32.join(path.win32.dirname(execPath), 'backups');
-    return { dir, file: path.win32.join(dir, BACKUP_FILE.win32) };
+    return { backupDir: dir, backupFile: path.win32.join(dir, BACKUP_FILE.win32), stateFile: null };
   }
   return {
-    dir: LINUX_HELPER.backups,
-    file: path.posix.join(LINUX_HELPER.backups, BACKUP_FILE.linux),
+    backupDir: LINUX_HELPER.backups,
+    backupFile: path.posix.join(LINUX_HELPER.backups, BACKUP_FILE.linux),
+    stateFile: LINUX_HELPER.state,
   };
 }
 
@@ -87,23 +116,41 @@ function backupFailure(detail: string): AppError {
  */
 export async function ensureBackup(
   backend: FirewallBackend,
-  place: { dir: string; file: string },
+  places: HelperPlaces,
   platform: NodeJS.Platform,
 ): Promise<NonNullable<HelperResult['backup']>> {
+  const file = places.backupFile;
   try {
-    await mkdir(place.dir, { recursive: true, mode: 0o700 });
+    await mkdir(places.backupDir, { recursive: true, mode: 0o700 });
     if (platform !== 'win32') {
-      const problem = rootOnlyProblem(place.dir);
+      const problem = rootOnlyProblem(places.backupDir);
       if (problem) return { ok: false, error: backupFailure(problem.detail) };
     }
-    const existing = await lstat(place.file).catch(() => null);
+    const existing = await lstat(file).catch(() => null);
     if (existing) {
-      if (!existing.isFile())
-        return { ok: false, error: backupFailure(`${place.file} is not a file`) };
-      return { ok: true, path: place.file, created: false };
+      if (!existing.isFile()) return { ok: false, error: backupFailure(`${file} is not a file`) };
+      return { ok: true, path: file, created: false };
     }
-    await backend.backup(place.file);
-    return { ok: true, path: place.file, created: true };
+    // Written in full under another name, flushed, then linked to its name: a backup cut short
+    // (a full disk, a file-size limit, a crash) never takes the place of the real one.
+    const partial = `${file}.partial-${process.pid}`;
+    await rm(partial, { force: true });
+    try {
+      await backend.backup(partial);
+      const handle = await open(partial, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await link(partial, file).catch((error: NodeJS.ErrnoException) => {
+        // Another run took the backup meanwhile: that one stands.
+        if (error.code !== 'EEXIST') throw error;
+      });
+    } finally {
+      await rm(partial, { force: true });
+    }
+    return { ok: true, path: file, created: true };
   } catch (error) {
     const known = error instanceof AppFailure ? error.appError.message.en : null;
     return {
@@ -134,21 +181,81 @@ function mismatch(name: string): AppFailure {
   );
 }
 
+/** The rules recorded in root's state file; [] when there is none or it is not root's alone. */
+async function readState(stateFile: string): Promise<PlannedRule[]> {
+  if (rootOnlyProblem(stateFile)) return [];
+  try {
+    const raw = JSON.parse(await readFile(stateFile, 'utf8')) as unknown;
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((r) => {
+      try {
+        return [validatePlannedRule(r)];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Records the app's rules now in the firewall, for the boot unit: written beside the file with
+ * exclusive create in root's own folder, then renamed over it, so nobody reads half a list.
+ */
+async function writeState(stateFile: string, rules: LiveRule[]): Promise<void> {
+  const dir = path.dirname(stateFile);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (rootOnlyProblem(dir)) return;
+  const planned = rules.flatMap((r) =>
+    r.details && r.name.startsWith(RULE_PREFIX)
+      ? [{ ...r.details, id: r.name.slice(RULE_PREFIX.length), name: r.name }]
+      : [],
+  );
+  const tmp = `${stateFile}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(planned, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, stateFile);
+}
+
+function unreadable(): AppFailure {
+  return new AppFailure('firewall.unreadable', {
+    fr: 'Le pare-feu n’a pas pu être lu avant le déblocage : rien n’a été retiré.',
+    en: 'The firewall could not be read before the unblock: nothing was removed.',
+  });
+}
+
 /**
  * What the elevated helper does with an approved command line: the backup first (once, before any
- * change), then each operation in order, then a read-back of the app's rules so the caller decides
- * from the firewall, not from exit codes. An `unblock` removes a rule only if the firewall holds
- * it with exactly the announced content.
+ * change), then each operation in order, then a read-back of the app's rules (and of what else in
+ * the firewall could change their effect) so the caller decides from the firewall, not from exit
+ * codes. An `unblock` removes a rule only if the firewall holds it with exactly the announced
+ * content; `restore` re-applies the rules of root's state file that the firewall lost. After any
+ * change the state file is rewritten from the firewall.
  */
 export async function executeOps(
   ops: readonly HelperOp[],
   backend: FirewallBackend,
-  place: { dir: string; file: string },
+  places: HelperPlaces,
   platform: NodeJS.Platform,
 ): Promise<HelperResult> {
   const changes = ops.some((op) => op.op !== 'list');
-  const backup = changes ? await ensureBackup(backend, place, platform) : null;
+  // A read says where the backup is: the user cannot look into root's folder.
+  const backup = changes
+    ? await ensureBackup(backend, places, platform)
+    : await lstat(places.backupFile).then(
+        (st) =>
+          st.isFile() ? { ok: true as const, path: places.backupFile, created: false } : null,
+        () => null,
+      );
   const results: HelperResult['results'] = [];
+  const restored: string[] = [];
   let before: LiveRule[] | null = null;
   for (const op of ops) {
     if (op.op === 'list') {
@@ -164,13 +271,25 @@ export async function executeOps(
       if (op.op === 'block') {
         const { ref } = await backend.block(op.rule);
         results.push({ ok: true, ref });
-      } else {
-        before ??= await backend.list();
-        const live = before?.find((r) => r.name === op.rule.name);
-        if (live && (!live.details || !sameRequest(live.details, op.rule))) {
-          throw mismatch(op.rule.name);
+      } else if (op.op === 'unblock') {
+        if (backend.readsContent) {
+          before ??= await backend.list();
+          // Fail closed: without a read, nothing says the rule blocks what the prompt announced.
+          if (before === null) throw unreadable();
+          const live = before.find((r) => r.name === op.rule.name);
+          if (live && (!live.details || !sameRequest(live.details, op.rule))) {
+            throw mismatch(op.rule.name);
+          }
         }
         await backend.remove(op.rule.name);
+        results.push({ ok: true });
+      } else {
+        const live = new Set(((await backend.list()) ?? []).map((r) => r.name));
+        for (const rule of places.stateFile ? await readState(places.stateFile) : []) {
+          if (live.has(rule.name)) continue;
+          await backend.block(rule);
+          restored.push(rule.name);
+        }
         results.push({ ok: true });
       }
     } catch (error) {
@@ -183,7 +302,17 @@ export async function executeOps(
   } catch {
     rules = null;
   }
-  return { version: 2, results, backup, rules };
+  if (changes && rules && places.stateFile) {
+    // The boot unit's list follows the firewall; a failed write only loses that convenience.
+    await writeState(places.stateFile, rules).catch(() => undefined);
+  }
+  let inspection: FirewallInspection | null;
+  try {
+    inspection = (await backend.inspect?.()) ?? null;
+  } catch {
+    inspection = null;
+  }
+  return { version: 2, results, backup, rules, inspection, restored };
 }
 
 /** The exit code that summarises a result (see HELPER_EXIT). */

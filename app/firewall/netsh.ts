@@ -16,7 +16,7 @@ import {
   type RunResult,
   type Runner,
 } from './backend.js';
-import { powershellArgv, system32Program } from '../system/windows-paths.js';
+import { minimalWindowsEnv, powershellArgv, system32Program } from '../system/windows-paths.js';
 import { isRuleName, portText, RULE_PREFIX, type PlannedRule } from './request.js';
 
 export function netshPath(system32?: string): string {
@@ -63,15 +63,24 @@ export function exportArgs(file: string): string[] {
 }
 
 /**
+ * Windows' own NetSecurity module, by absolute path under $PSHOME (found from powershell.exe's own
+ * folder), before any cmdlet runs: a module of that name in the user's Documents folder or in a
+ * PSModulePath another program set would otherwise be auto-loaded instead. Cmdlets are then called
+ * module-qualified (`NetSecurity\\Get-NetFirewallRule`).
+ */
+const IMPORT_NETSECURITY = `Import-Module (Join-Path $PSHOME 'Modules\\NetSecurity\\NetSecurity.psd1')`;
+
+/**
  * Reads our rules by display name (netsh's `name=` becomes DisplayName; Name is a GUID). Enums are
  * cast to [string] and the list wrapped with -InputObject @() so one rule is still an array.
  */
 export const LIST_SCRIPT = `$ErrorActionPreference = 'Stop'
 [Console]::OutputEncoding = [System.Text.Encoding]::UTF8
-$rules = @(Get-NetFirewallRule -DisplayName '${RULE_PREFIX}*' -ErrorAction SilentlyContinue)
+${IMPORT_NETSECURITY}
+$rules = @(NetSecurity\\Get-NetFirewallRule -DisplayName '${RULE_PREFIX}*' -ErrorAction SilentlyContinue)
 $out = @(foreach ($r in $rules) {
-  $pf = $r | Get-NetFirewallPortFilter
-  $af = $r | Get-NetFirewallAddressFilter
+  $pf = $r | NetSecurity\\Get-NetFirewallPortFilter
+  $af = $r | NetSecurity\\Get-NetFirewallAddressFilter
   [pscustomobject]@{
     Name = [string]$r.Name
     DisplayName = [string]$r.DisplayName
@@ -96,18 +105,20 @@ ConvertTo-Json -InputObject $out -Depth 4 -Compress`;
 export const STATUS_SCRIPT = `$ErrorActionPreference = 'Stop'
 [Console]::OutputEncoding = [System.Text.Encoding]::UTF8
 $principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
-$service = [string](Get-Service -Name 'MpsSvc' -ErrorAction SilentlyContinue).Status
+${IMPORT_NETSECURITY}
+$service = [string](Microsoft.PowerShell.Management\\Get-Service -Name 'MpsSvc' -ErrorAction SilentlyContinue).Status
 $profiles = @()
 $active = @()
 try {
-  $profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
+  $profiles = @(NetSecurity\\Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
     [pscustomobject]@{
       Name = [string]$_.Name
       Enabled = [string]$_.Enabled
       AllowLocalFirewallRules = [string]$_.AllowLocalFirewallRules
     }
   })
-  $active = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.NetworkCategory })
+  Import-Module (Join-Path $PSHOME 'Modules\\NetConnection\\NetConnection.psd1')
+  $active = @(NetConnection\\Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.NetworkCategory })
 } catch {
   $profiles = @()
 }
@@ -267,21 +278,43 @@ export function netshWriteFailure(
   );
 }
 
+export interface NetshOptions {
+  /** Windows' System32 folder (tests pass one; found from ntdll.dll otherwise). */
+  system32?: string;
+  /**
+   * In the elevated helper: netsh only, never PowerShell (a .NET process that an environment set
+   * by the user could make load a profiler DLL as administrator), so no read of rule contents.
+   */
+  elevatedHelper?: boolean;
+}
+
 export class NetshBackend implements FirewallBackend {
   readonly kind = 'netsh' as const;
-  /** @param system32 Windows' System32 folder (tests pass one; found from ntdll.dll otherwise). */
+  readonly readsContent: boolean;
+  private readonly system32: string | undefined;
+  private readonly helper: boolean;
   constructor(
     private readonly run: Runner = runCommand,
-    private readonly system32?: string,
-  ) {}
+    options: NetshOptions = {},
+  ) {
+    this.system32 = options.system32;
+    this.helper = options.elevatedHelper ?? false;
+    this.readsContent = !this.helper;
+  }
+
+  /** Every program we start gets this environment, never the user's (see minimalWindowsEnv). */
+  private get env(): NodeJS.ProcessEnv {
+    return minimalWindowsEnv(this.system32);
+  }
 
   private netsh(args: string[]) {
-    return this.run([netshPath(this.system32), ...args], { timeoutMs: 120_000 });
+    return this.run([netshPath(this.system32), ...args], { timeoutMs: 120_000, env: this.env });
   }
 
   private async powershell(script: string): Promise<RunResult> {
+    if (this.helper) return { code: 1, stdout: '', stderr: 'no PowerShell in the elevated helper' };
     // Get-NetFirewallRule takes tens of seconds on machines with a thousand rules.
-    return this.run(powershellArgv(script, this.system32), { timeoutMs: 180_000 });
+    return this.run(powershellArgv(script, this.system32), { timeoutMs: 180_000, env: this.env });
   }
 
   private async readStatus(): Promise<WindowsStatusJson | null> {

@@ -8,10 +8,13 @@ import {
   runCommand,
   type BackendStatus,
   type FirewallBackend,
+  type FirewallInspection,
   type LiveRule,
+  type PortForward,
   type Runner,
 } from './backend.js';
 import { systemProgram } from '../system/linux-paths.js';
+import { bootUnitEnabled, LINUX_HELPER } from './helper-install.js';
 import { isRuleName, type PlannedRule } from './request.js';
 
 export const NFT_TABLE = 'port_auditor';
@@ -21,37 +24,56 @@ const APPLY_ARGS = ['-j', '-e', '-a', '-f', '-'];
 
 type NftObject = Record<string, unknown>;
 
+/** Our chains: filter chains, so they only ever drop; anything else is left to the system. */
+type OurChain = 'prerouting' | 'input' | 'output';
+
 /**
- * The table, both chains and the loopback exception, as `add` commands (idempotent for table and
- * chains). The input chain lets `lo` through first: Windows does not filter loopback either, so a
- * rule behaves the same on both systems and the wizard explains it the same way.
+ * Where each chain hooks. `prerouting` at priority -150 runs after connection tracking (-200) and
+ * before destination NAT (dstnat, -100): it sees the port a device asked for, before a Docker or
+ * libvirt port forward (DNAT) sends the connection to `forward` instead of `input`, or a `redirect`
+ * changes the port. `input` at -10 sees the port after any such rewrite. An inbound block drops in
+ * both, so the port is closed to other devices whatever the path. Source: nftables wiki,
+ * "Netfilter hooks" and "Configuring chains" (standard priorities).
  */
-export function baseObjects(withLoopbackRule: boolean): NftObject[] {
-  const chain = (name: 'input' | 'output') => ({
-    add: {
-      chain: {
-        family: FAMILY,
-        table: NFT_TABLE,
-        name,
-        type: 'filter',
-        hook: name,
-        prio: -10,
-        policy: 'accept',
+const CHAINS: Record<OurChain, { hook: string; prio: number }> = {
+  prerouting: { hook: 'prerouting', prio: -150 },
+  input: { hook: 'input', prio: -10 },
+  output: { hook: 'output', prio: -10 },
+};
+
+/** The chains an inbound rule lives in, each with the loopback exception first. */
+const INBOUND_CHAINS: OurChain[] = ['prerouting', 'input'];
+
+/**
+ * The table, the three chains and the loopback exception (in each inbound chain missing it), as
+ * `add` commands (idempotent for table and chains). Loopback is let through first: Windows does not
+ * filter loopback either, so a rule behaves the same on both systems and the wizard explains it the
+ * same way.
+ */
+export function baseObjects(missingLoopback: readonly OurChain[] = INBOUND_CHAINS): NftObject[] {
+  const objects: NftObject[] = [{ add: { table: { family: FAMILY, name: NFT_TABLE } } }];
+  for (const [name, { hook, prio }] of Object.entries(CHAINS)) {
+    objects.push({
+      add: {
+        chain: {
+          family: FAMILY,
+          table: NFT_TABLE,
+          name,
+          type: 'filter',
+          hook,
+          prio,
+          policy: 'accept',
+        },
       },
-    },
-  });
-  const objects: NftObject[] = [
-    { add: { table: { family: FAMILY, name: NFT_TABLE } } },
-    chain('input'),
-    chain('output'),
-  ];
-  if (withLoopbackRule) {
+    });
+  }
+  for (const chain of missingLoopback) {
     objects.push({
       insert: {
         rule: {
           family: FAMILY,
           table: NFT_TABLE,
-          chain: 'input',
+          chain,
           comment: LOOPBACK_COMMENT,
           expr: [
             { match: { op: '==', left: { meta: { key: 'iifname' } }, right: 'lo' } },
@@ -75,12 +97,23 @@ function addressMatch(remote: string, field: 'saddr' | 'daddr'): NftObject {
 }
 
 /**
- * The rule objects for one request. Inbound: traffic to this machine's port, optionally only from
- * the remote scope. Outbound: traffic to a device's port, optionally only those devices. Several
- * remote addresses become one rule each, all sharing the generated comment, so remove() finds them.
+ * Only connections being opened (and packets connection tracking was told to ignore): the replies
+ * of this PC's own connections that happen to use the blocked port as their local port are
+ * `established` and pass, so a block of a high port never breaks this PC's own traffic.
+ */
+const NEW_CONNECTIONS = {
+  match: { op: '==', left: { ct: { key: 'state' } }, right: { set: ['new', 'untracked'] } },
+};
+
+/**
+ * The rule objects for one request. Inbound: connections from other devices to this PC's port
+ * (optionally only from the remote scope), in prerouting (the port asked for) and input (the port
+ * after any redirect or forward). Outbound: this PC's connections to a device's port (optionally
+ * only those devices). Several remote addresses become one rule each per chain, all sharing the
+ * generated comment, so remove() finds them.
  */
 export function ruleObjects(rule: PlannedRule): NftObject[] {
-  const chain = rule.direction === 'in' ? 'input' : 'output';
+  const chains: OurChain[] = rule.direction === 'in' ? INBOUND_CHAINS : ['output'];
   const port =
     rule.portFrom === rule.portTo ? rule.portFrom : { range: [rule.portFrom, rule.portTo] };
   const portMatch = {
@@ -91,21 +124,24 @@ export function ruleObjects(rule: PlannedRule): NftObject[] {
     },
   };
   const scopes: (string | null)[] = rule.remote.length > 0 ? rule.remote : [null];
-  return scopes.map((remote) => ({
-    add: {
-      rule: {
-        family: FAMILY,
-        table: NFT_TABLE,
-        chain,
-        comment: rule.name,
-        expr: [
-          portMatch,
-          ...(remote ? [addressMatch(remote, rule.direction === 'in' ? 'saddr' : 'daddr')] : []),
-          { drop: null },
-        ],
+  return chains.flatMap((chain) =>
+    scopes.map((remote) => ({
+      add: {
+        rule: {
+          family: FAMILY,
+          table: NFT_TABLE,
+          chain,
+          comment: rule.name,
+          expr: [
+            portMatch,
+            NEW_CONNECTIONS,
+            ...(remote ? [addressMatch(remote, rule.direction === 'in' ? 'saddr' : 'daddr')] : []),
+            { drop: null },
+          ],
+        },
       },
-    },
-  }));
+    })),
+  );
 }
 
 interface ListedRule {
@@ -116,7 +152,10 @@ interface ListedRule {
   match?: { protocol: string; port: string; remote: string | null } | null;
 }
 
-/** Reads back the expressions ruleObjects() writes: dport match, optional address match, drop. */
+/**
+ * Reads back the expressions ruleObjects() writes: dport match, connection state, optional address
+ * match, drop (rules of earlier versions had no connection-state match: still read).
+ */
 function readMatch(expr: unknown): ListedRule['match'] {
   if (!Array.isArray(expr)) return null;
   let protocol: string | null = null;
@@ -129,7 +168,12 @@ function readMatch(expr: unknown): ListedRule['match'] {
       continue;
     }
     const match = item?.match as
-      { left?: { payload?: { protocol?: unknown; field?: unknown } }; right?: unknown } | undefined;
+      | {
+          left?: { payload?: { protocol?: unknown; field?: unknown }; ct?: unknown };
+          right?: unknown;
+        }
+      | undefined;
+    if (match?.left?.ct) continue;
     const payload = match?.left?.payload;
     if (!payload) return null;
     const right = match.right as
@@ -182,6 +226,77 @@ export function parseEchoedHandles(json: string): number[] {
   return handles;
 }
 
+type Expr = Record<string, unknown>;
+
+/** The `tcp|udp dport` match of a rule, as `8080` or `8000-8010`; null when there is none. */
+function dportOf(expr: Expr[]): { protocol: 'tcp' | 'udp'; port: string } | null {
+  for (const item of expr) {
+    const match = item.match as { left?: { payload?: Expr }; right?: unknown } | undefined;
+    const payload = match?.left?.payload;
+    if (payload?.field !== 'dport') continue;
+    const protocol = payload.protocol;
+    if (protocol !== 'tcp' && protocol !== 'udp') continue;
+    const right = match?.right as number | { range?: unknown[] } | undefined;
+    if (typeof right === 'number') return { protocol, port: String(right) };
+    if (right && Array.isArray(right.range))
+      return { protocol, port: right.range.map(String).join('-') };
+  }
+  return null;
+}
+
+function portOf(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const range = (value as { range?: unknown[] } | undefined)?.range;
+  return Array.isArray(range) ? range.map(String).join('-') : '';
+}
+
+/**
+ * Port forwards and bypasses in a whole ruleset (`nft -j list ruleset`): every rule with a `dnat`
+ * or `redirect` statement and a port match, and netdev/ingress chains whose rules `fwd` or `dup`
+ * packets elsewhere (they run before the IP hooks, so no filter rule sees those packets).
+ */
+export function parseInspection(json: string): FirewallInspection {
+  const doc = JSON.parse(json || '{}') as { nftables?: NftObject[] };
+  const items = doc.nftables ?? [];
+  const ingress = new Set(
+    items
+      .map(
+        (i) =>
+          i.chain as { family?: string; table?: string; name?: string; hook?: string } | undefined,
+      )
+      .filter((c) => c?.hook === 'ingress')
+      .map((c) => `${c?.family}/${c?.table}/${c?.name}`),
+  );
+  const forwards: PortForward[] = [];
+  const bypasses = new Set<string>();
+  for (const item of items) {
+    const rule = item.rule as
+      { family?: string; table?: string; chain?: string; expr?: unknown } | undefined;
+    if (!rule || !Array.isArray(rule.expr)) continue;
+    const expr = rule.expr as Expr[];
+    const key = `${rule.family}/${rule.table}/${rule.chain}`;
+    if (ingress.has(key) && expr.some((e) => 'fwd' in e || 'dup' in e)) {
+      bypasses.add(`${rule.table}/${rule.chain}`);
+    }
+    const dport = dportOf(expr);
+    if (!dport) continue;
+    for (const e of expr) {
+      const dnat = e.dnat as { addr?: unknown; port?: unknown } | undefined;
+      const redirect = e.redirect as { port?: unknown } | null | undefined;
+      if (dnat) {
+        const addr = typeof dnat.addr === 'string' ? dnat.addr : '';
+        const port = portOf(dnat.port);
+        const host = addr.includes(':') ? `[${addr}]` : addr;
+        forwards.push({ ...dport, kind: 'dnat', to: port ? `${host}:${port}` : host });
+      } else if ('redirect' in e) {
+        const port = portOf(redirect?.port);
+        forwards.push({ ...dport, kind: 'redirect', to: `:${port || dport.port}` });
+      }
+    }
+  }
+  return { forwards, bypasses: [...bypasses] };
+}
+
 function nftFailure(action: string, stderr: string, code: number): AppFailure {
   const detail = stderr.trim().split('\n')[0]?.slice(0, 200) ?? '';
   return new AppFailure(
@@ -204,8 +319,9 @@ async function ufwEnabled(): Promise<boolean> {
 }
 
 /**
- * Our rules by generated name. One request with several remote addresses is one nft rule per
- * address: they are merged back into one request, which is null when the parts disagree.
+ * Our rules by generated name. One request is one nft rule per remote address and per chain
+ * (prerouting and input for inbound): they are merged back into one request, null when the parts
+ * disagree. The request is read from the input or output parts (prerouting repeats them).
  */
 export function liveRules(rules: ListedRule[]): LiveRule[] {
   const byName = new Map<string, { handles: number[]; parts: ListedRule[] }>();
@@ -216,19 +332,20 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
     entry.parts.push(r);
     byName.set(r.comment, entry);
   }
-  return [...byName].map(([name, { handles, parts }]) => {
+  return [...byName].map(([name, { handles, parts: all }]) => {
+    const inbound = all.every((p) => p.chain === 'input' || p.chain === 'prerouting');
+    const outbound = all.every((p) => p.chain === 'output');
+    const parts = all.filter((p) => p.chain === (inbound ? 'input' : 'output'));
     const first = parts[0]?.match;
-    const same = parts.every(
+    const same = all.every(
       (p) =>
         p.match &&
         first &&
-        p.chain === parts[0]?.chain &&
         p.match.protocol === first.protocol &&
         p.match.port === first.port &&
         (p.match.remote === null) === (first.remote === null),
     );
-    const direction =
-      parts[0]?.chain === 'input' ? 'in' : parts[0]?.chain === 'output' ? 'out' : '';
+    const direction = inbound ? 'in' : outbound ? 'out' : '';
     const details =
       same && first
         ? readBackRequest({
@@ -244,6 +361,7 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
 
 export class NftablesBackend implements FirewallBackend {
   readonly kind = 'nftables' as const;
+  readonly readsContent = true;
   /** @param nft the nft program (an absolute path found in the system folders by default). */
   constructor(
     private readonly run: Runner = runCommand,
@@ -311,10 +429,12 @@ export class NftablesBackend implements FirewallBackend {
         en: 'ufw is active: Port Auditor does not edit its configuration; its rules add to ufw’s.',
       });
     }
-    warnings.push({
-      fr: 'Les règles nftables disparaissent au redémarrage : rebloquez après un redémarrage ou enregistrez-les dans /etc/nftables.conf.',
-      en: 'nftables rules vanish on reboot: block again after a restart or save them in /etc/nftables.conf.',
-    });
+    if (!bootUnitEnabled()) {
+      warnings.push({
+        fr: `Les règles nftables disparaissent au redémarrage et le service ${LINUX_HELPER.unit} qui les remet n’est pas activé : après un redémarrage, la page Règles les signale comme disparues et les ré-applique en un clic. Pour qu’elles reviennent seules, installez le paquet .deb (ou sudo npm run install-helper) sur un système avec systemd.`,
+        en: `nftables rules vanish on reboot and the ${LINUX_HELPER.unit} service that puts them back is not enabled: after a restart, the Rules page shows them as vanished and re-applies them in one click. For them to come back on their own, install the .deb package (or sudo npm run install-helper) on a system with systemd.`,
+      });
+    }
     return {
       available,
       elevated,
@@ -328,20 +448,28 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   preview(rule: PlannedRule): FirewallCommand[] {
-    const stdin = JSON.stringify({ nftables: [...baseObjects(true), ...ruleObjects(rule)] });
+    const objects = { nftables: [...baseObjects(), ...ruleObjects(rule)] };
     const argv = [this.nft, ...APPLY_ARGS];
-    return [{ argv, stdin, display: `${displayArgv(['nft', ...APPLY_ARGS])} <<< '${stdin}'` }];
+    return [
+      {
+        argv,
+        stdin: JSON.stringify(objects),
+        display: `${displayArgv(['nft', ...APPLY_ARGS])} <<'EOF'\n${JSON.stringify(objects, null, 2)}\nEOF`,
+      },
+    ];
   }
 
   async block(rule: PlannedRule): Promise<{ ref: string }> {
-    const existing = await this.tableRules();
-    const hasLoopback = existing?.some((r) => r.comment === LOOPBACK_COMMENT) ?? false;
+    const existing = (await this.tableRules()) ?? [];
+    const missing = INBOUND_CHAINS.filter(
+      (chain) => !existing.some((r) => r.chain === chain && r.comment === LOOPBACK_COMMENT),
+    );
     const out = await this.apply(
-      [...baseObjects(!hasLoopback), ...ruleObjects(rule)],
+      [...baseObjects(missing), ...ruleObjects(rule)],
       `block ${rule.name}`,
     );
     const handles = parseEchoedHandles(out);
-    return { ref: handles.slice(hasLoopback ? 0 : 1).join(',') };
+    return { ref: handles.slice(missing.length).join(',') };
   }
 
   async remove(name: string): Promise<void> {
@@ -365,6 +493,16 @@ export class NftablesBackend implements FirewallBackend {
       return null;
     }
     return liveRules(rules ?? []);
+  }
+
+  async inspect(): Promise<FirewallInspection | null> {
+    const result = await this.run([this.nft, '-j', 'list', 'ruleset']);
+    if (result.code !== 0) return null;
+    try {
+      return parseInspection(result.stdout);
+    } catch {
+      return null;
+    }
   }
 
   async backup(path: string): Promise<void> {

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type {
+  BlockRequest,
   BlockRequestInput,
   FirewallBackendKind,
   FirewallBlockOutcome,
   FirewallPreview,
+  FirewallReapplyOutcome,
   FirewallRemoveOutcome,
   FirewallRule,
   FirewallRuleList,
@@ -13,7 +16,14 @@ import type {
 import { AppFailure } from '../errors.js';
 import { getMeta, openDatabase, setMeta, type Db } from '../store/database.js';
 import { FirewallJournal, type JournalRule } from '../store/journal.js';
-import { runCommand, type FirewallBackend, type LiveRule, type Runner } from './backend.js';
+import {
+  displayArgv,
+  runCommand,
+  type FirewallBackend,
+  type FirewallInspection,
+  type LiveRule,
+  type Runner,
+} from './backend.js';
 import { backendFor } from './backends.js';
 import {
   CANCELLED_MESSAGE,
@@ -24,11 +34,21 @@ import {
   type ElevatedRun,
   type WindowsHelperCommand,
 } from './elevation.js';
-import type { HelperOp } from './helper-argv.js';
+import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
-import { backupPlace, executeOps, HELPER_EXIT, type HelperResult } from './helper-protocol.js';
+import { executeOps, HELPER_EXIT, helperPlaces, type HelperResult } from './helper-protocol.js';
 import { serviceStopped } from './netsh.js';
-import { isRuleName, planRule, portText, RULE_PREFIX, validateBlockRequest } from './request.js';
+import {
+  isRuleId,
+  isRuleName,
+  planRule,
+  portText,
+  RULE_PREFIX,
+  validateBlockRequest,
+  type PlannedRule,
+} from './request.js';
+import { changeSummary } from './summary.js';
+import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
 
 const BACKUP_KEY = 'firewall.backup';
@@ -52,6 +72,18 @@ function sameScope(
     a.direction === b.direction &&
     [...a.remote].sort().join(',') === [...b.remote].sort().join(',')
   );
+}
+
+function planned(r: JournalRule): PlannedRule {
+  return {
+    id: r.id,
+    name: r.name,
+    protocol: r.protocol,
+    portFrom: r.portFrom,
+    portTo: r.portTo,
+    direction: r.direction,
+    remote: r.remote,
+  };
 }
 
 function unsupported(platform: string): AppFailure {
@@ -85,6 +117,8 @@ type BatchOutcome =
       /** The app's rules after the batch; null when they could not be read. */
       rules: LiveRule[] | null;
       backup: HelperResult['backup'];
+      /** Port forwards and bypasses read with the batch; null when not read. */
+      inspection: FirewallInspection | null;
     };
 
 export interface FirewallServiceOptions {
@@ -118,6 +152,8 @@ export class FirewallService {
   private repairs: LocalizedText[] = [];
   private initialized = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The app's rules as last read from the firewall (null until a read succeeded). */
+  private lastLive: LiveRule[] | null = null;
 
   constructor(private readonly options: FirewallServiceOptions) {
     this.db = openDatabase(options.dataDir);
@@ -234,6 +270,12 @@ export class FirewallService {
    * read is possible.
    */
   private async readLive(): Promise<LiveRule[] | null> {
+    const live = await this.readLiveOnce();
+    if (live) this.lastLive = live;
+    return live;
+  }
+
+  private async readLiveOnce(): Promise<LiveRule[] | null> {
     if (!this.backend) return null;
     const direct = await this.backend.list();
     if (direct !== null || this.platform !== 'linux' || this.elevated) return direct;
@@ -241,7 +283,24 @@ export class FirewallService {
     if (!('pkexec' in helper)) return null;
     const plan = pkexecPlan(helper.pkexec, [{ op: 'list' }], true);
     const run = interpretPkexec(await this.run(plan.argv, { timeoutMs: 60_000 }));
-    return run.kind === 'result' ? run.result.rules : null;
+    if (run.kind !== 'result') return null;
+    // Root's folder is not readable by the user: the reader says where the backup is.
+    if (run.result.backup?.ok) setMeta(this.db, BACKUP_KEY, run.result.backup.path);
+    return run.result.rules;
+  }
+
+  /** How a change would get its rights now (for a host to say a prompt is coming). */
+  async elevationMode(): Promise<FirewallStatus['elevation']> {
+    return (await this.elevation()).mode;
+  }
+
+  /**
+   * The journal's rules with what the last read of the firewall said of each, without reading it
+   * again (cheap enough for every verdict): what the results and reports use to show a port as
+   * blocked.
+   */
+  knownRules(): FirewallRule[] {
+    return this.journal.current().map((r) => this.toRule(r, this.lastLive));
   }
 
   /** How a change would get its rights now, or what stands in the way. */
@@ -290,18 +349,25 @@ export class FirewallService {
       const elevation = await this.elevation();
       const warnings = [...(base?.warnings ?? [])];
       if (elevation.mode === 'unavailable') warnings.unshift(elevation.problem.message);
-      const canRead = base?.canRead || (this.backend ? (await this.readLive()) !== null : false);
+      const live = this.backend ? await this.readLive() : null;
+      const missing =
+        live === null
+          ? 0
+          : this.journal
+              .current()
+              .filter((r) => r.state === 'active' && !live.some((l) => l.name === r.name)).length;
       return {
         backend: this.kind,
         platform: this.platform,
         available: base?.available ?? false,
         elevated: (base?.elevated ?? false) || this.elevated === true,
         canChange: (base?.available ?? false) && elevation.mode !== 'unavailable',
-        canRead,
+        canRead: live !== null,
         profiles: base?.profiles ?? [],
         warnings,
         backupPath: this.backupPath(),
         repairs: this.repairsMade(),
+        missing,
         elevation: elevation.mode,
       };
     });
@@ -312,17 +378,13 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
+      // The id is reserved here: block() with this ruleId applies exactly the rule shown.
       const rule = planRule(request);
       const notes: LocalizedText[] = [];
       if (request.direction === 'in') {
         notes.push({
-          fr: 'Un blocage entrant protège ce PC des autres appareils. Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert.',
-          en: 'An inbound block protects this PC from other devices. Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open.',
-        });
-      } else {
-        notes.push({
-          fr: 'Un blocage sortant empêche ce PC de joindre ce port sur les appareils visés ; une nouvelle analyse le montrera « filtré ».',
-          en: 'An outbound block stops this PC from reaching that port on the targeted devices; a new scan will show it “filtered”.',
+          fr: 'Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert. Seule une analyse depuis un autre appareil montre le blocage.',
+          en: 'Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open. Only a scan from another device shows the block.',
         });
       }
       if (!this.backupPath()) {
@@ -331,14 +393,43 @@ export class FirewallService {
           en: 'Before this first change, Port Auditor saves a backup of the firewall configuration.',
         });
       }
+      for (const other of this.journal.current()) {
+        if (
+          other.state === 'active' &&
+          other.direction === request.direction &&
+          other.protocol === request.protocol &&
+          other.portFrom <= request.portTo &&
+          other.portTo >= request.portFrom &&
+          !sameScope(other, request)
+        ) {
+          const what = describe(other);
+          notes.push({
+            fr: `La règle ${other.name} bloque déjà ${what.fr}${other.remote.length > 0 ? ` pour ${other.remote.join(', ')}` : ''} : celle-ci s’y ajoute.`,
+            en: `Rule ${other.name} already blocks ${what.en}${other.remote.length > 0 ? ` for ${other.remote.join(', ')}` : ''}: this one adds to it.`,
+          });
+        }
+      }
       const elevation = await this.elevation();
       // Why it cannot be applied comes first, in the words of the check that failed.
       if (elevation.mode === 'unavailable') notes.unshift(elevation.problem.message);
+      // What the permission prompt will name, first: the user can compare it with this preview.
+      const ops: HelperOp[] = [{ op: 'block', rule }];
+      const prompt =
+        elevation.mode === 'pkexec'
+          ? [pkexecPlan(elevation.pkexec, ops, false).argv]
+          : elevation.mode === 'uac'
+            ? [[elevation.helper.exe, ...elevation.helper.args, ...opsToArgv(ops)]]
+            : [];
       return {
         request,
+        id: rule.id,
         name: rule.name,
+        summary: changeSummary(request),
         backend: backend.kind,
-        commands: backend.preview(rule),
+        commands: [
+          ...prompt.map((argv) => ({ argv, display: displayArgv(argv) })),
+          ...backend.preview(rule),
+        ],
         elevation: elevation.mode,
         notes,
       };
@@ -360,7 +451,7 @@ export class FirewallService {
           detail: elevation.problem.detail,
         });
       case 'none': {
-        const result = await executeOps(ops, backend, backupPlace(this.platform), this.platform);
+        const result = await executeOps(ops, backend, helperPlaces(this.platform), this.platform);
         run = { kind: 'result', result, code: 0 };
         break;
       }
@@ -383,11 +474,12 @@ export class FirewallService {
       };
     }
     if (run.kind === 'not-run') {
+      const said = run.detail ? ` (pkexec : ${run.detail})` : '';
       throw new AppFailure(
         'firewall.elevation-failed',
         {
-          fr: 'L’autorisation administrateur a été refusée ou a échoué : le pare-feu n’a pas été modifié.',
-          en: 'Administrator authorisation was refused or failed: the firewall was not changed.',
+          fr: `L’autorisation administrateur a été refusée, ou aucune demande n’a pu s’afficher (par exemple en SSH, sans fenêtre d’autorisation) : le pare-feu n’a pas été modifié${said}. Depuis un terminal, vous pouvez aussi lancer la commande avec sudo.`,
+          en: `Administrator authorisation was refused, or no prompt could be shown (over SSH, say, with no permission window): the firewall was not changed${said.replace(' :', ':')}. From a terminal, you can also run the command with sudo.`,
         },
         { code: run.code, detail: run.detail },
       );
@@ -400,7 +492,14 @@ export class FirewallService {
         result.results.length === ops.length
           ? result.results
           : ops.map(() => result.results[0] ?? null);
-      return { kind: 'ran', results, rules: result.rules, backup: result.backup };
+      if (result.rules) this.lastLive = result.rules;
+      return {
+        kind: 'ran',
+        results,
+        rules: result.rules,
+        backup: result.backup,
+        inspection: result.inspection,
+      };
     }
     // Windows (exit code only) or a helper that left no result: the firewall says what happened.
     const rules = await this.readLive();
@@ -424,9 +523,60 @@ export class FirewallService {
       : null;
     if (elevation.mode === 'uac' && run.kind === 'exit' && run.code === HELPER_EXIT.ok) {
       // The helper took the backup beside itself, or kept the one already there.
-      setMeta(this.db, BACKUP_KEY, backupPlace('win32', elevation.helper.exe).file);
+      setMeta(this.db, BACKUP_KEY, helperPlaces('win32', elevation.helper.exe).backupFile);
     }
-    return { kind: 'ran', results: ops.map(() => failure), rules, backup: null };
+    return { kind: 'ran', results: ops.map(() => failure), rules, backup: null, inspection: null };
+  }
+
+  /** Puts back a journal rule the firewall lost, as a block of it (same id and name). */
+  private async reblock(rule: JournalRule): Promise<FirewallBlockOutcome> {
+    const outcome = await this.batch([{ op: 'block', rule: planned(rule) }]);
+    if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
+    const present = outcome.rules?.some((l) => l.name === rule.name);
+    if (outcome.rules === null) {
+      return {
+        outcome: 'unknown',
+        rule: this.toRule(rule, null),
+        message: UNKNOWN_BLOCK,
+      };
+    }
+    if (!present) {
+      const op = outcome.results[0];
+      if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+      throw new AppFailure('firewall.not-applied', {
+        fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
+        en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
+      });
+    }
+    this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
+    const stored = this.journal.get(rule.id) as JournalRule;
+    return {
+      outcome: 'applied',
+      rule: this.toRule(stored, outcome.rules),
+      verification: await this.verify(stored, outcome.rules, outcome.inspection),
+      backupPath: this.backupPath(),
+    };
+  }
+
+  /**
+   * After a read of the firewall: in-flight rules settled, rules of ours the journal lacks adopted,
+   * and journal rows whose content differs from what the firewall holds under their name corrected
+   * from the firewall (the journal is the user's file; the firewall is root's, and the truth).
+   */
+  private bringJournalInLine(live: LiveRule[]): void {
+    this.reconcile(live, false);
+    this.adoptUnknown(live);
+    for (const rule of this.journal.current()) {
+      const found = live.find((l) => l.name === rule.name);
+      if (!found?.details || sameScope(rule, found.details)) continue;
+      this.journal.correct(rule.id, found.details);
+      const was = describe(rule);
+      const now = describe(found.details);
+      this.repairs.push({
+        fr: `Le journal ne correspondait pas au pare-feu pour la règle ${rule.name} (${was.fr}) : corrigé d’après le pare-feu, elle bloque ${now.fr}.`,
+        en: `The journal did not match the firewall for rule ${rule.name} (${was.en}): corrected from the firewall, it blocks ${now.en}.`,
+      });
+    }
   }
 
   block(input: BlockRequestInput): Promise<FirewallBlockOutcome> {
@@ -434,7 +584,19 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
+      // The firewall, not the journal alone, says what is blocked: a rule another program
+      // changed, or one a reboot erased, is seen as such before deciding.
+      const before = await this.readLive();
+      if (before) this.bringJournalInLine(before);
       const duplicate = this.journal.current().find((r) => sameScope(r, request));
+      const vanished =
+        duplicate?.state === 'active' &&
+        before !== null &&
+        !before.some((l) => l.name === duplicate.name);
+      if (duplicate && vanished) {
+        // Blocked once, erased since (a reboot): blocking again puts that same rule back.
+        return this.reblock(duplicate);
+      }
       if (duplicate) {
         throw new AppFailure(
           'firewall.duplicate',
@@ -452,7 +614,7 @@ export class FirewallService {
           detail: elevation.problem.detail,
         });
       }
-      const rule = planRule(request);
+      const rule = planRule(request, this.reservedId(input.ruleId));
       this.journal.beginAdd({ ...rule, backend: backend.kind });
       let outcome: BatchOutcome;
       try {
@@ -491,7 +653,7 @@ export class FirewallService {
       this.journal.finish(rule.id, 'add', op?.ok === false ? 'failed' : 'done', 'active', {
         ref: (op?.ok ? op.ref : undefined) ?? live.ref,
       });
-      const verification = await this.verify(rule.name, outcome.rules);
+      const verification = await this.verify(rule, outcome.rules, outcome.inspection);
       return {
         outcome: 'applied',
         rule: this.toRule(this.journal.get(rule.id) as JournalRule, outcome.rules),
@@ -501,42 +663,30 @@ export class FirewallService {
     });
   }
 
-  /**
-   * The checks behind "it worked": the rule reads back, the firewall filters on the active
-   * profiles, and policy applies local rules. Any failed check makes the result `no`.
-   */
-  private async verify(name: string, rules: LiveRule[] | null): Promise<FirewallVerification> {
-    const problems: LocalizedText[] = [];
-    const readBack = rules === null ? null : rules.some((r) => r.name === name);
-    if (readBack === false) {
-      problems.push({
-        fr: 'La règle est introuvable dans le pare-feu après son écriture : le blocage n’a pas eu lieu.',
-        en: 'The rule cannot be found in the firewall after writing it: the block did not happen.',
-      });
+  /** The id of a new rule: the one a preview reserved when it is well formed and unused. */
+  private reservedId(ruleId: string | undefined): string {
+    if (ruleId === undefined) return randomUUID();
+    if (!isRuleId(ruleId) || this.journal.get(ruleId)) {
+      throw new AppFailure(
+        'firewall.invalid-rule-id',
+        {
+          fr: 'L’identifiant de règle réservé par l’aperçu est invalide ou déjà utilisé : rouvrez l’aperçu.',
+          en: 'The rule id the preview reserved is invalid or already used: open the preview again.',
+        },
+        { ruleId: ruleId.slice(0, 40) },
+      );
     }
+    return ruleId;
+  }
+
+  /** The checks behind "it worked", with the firewall's state read now (see verifyRule). */
+  private async verify(
+    rule: BlockRequest & { name: string },
+    rules: LiveRule[] | null,
+    inspection: FirewallInspection | null,
+  ): Promise<FirewallVerification> {
     const status = await this.requireBackend().status();
-    const relevant = status.profiles.filter((p) => p.active !== false);
-    let firewallOn: boolean | null = status.available ? relevant.every((p) => p.enabled) : null;
-    if (status.profiles.length === 0) firewallOn = null;
-    if (firewallOn === false) {
-      for (const p of relevant.filter((x) => !x.enabled)) {
-        problems.push({
-          fr: `Le pare-feu est désactivé pour le profil ${p.name} : la règle n’y a aucun effet.`,
-          en: `The firewall is off for the ${p.name} profile: the rule has no effect there.`,
-        });
-      }
-    }
-    const merges = relevant.map((p) => p.localRulesApplied).filter((v): v is boolean => v !== null);
-    const localRulesApplied = merges.length === 0 ? null : merges.every(Boolean);
-    if (localRulesApplied === false) {
-      problems.push({
-        fr: 'Une stratégie de groupe ignore les règles locales du pare-feu : la règle est créée mais pas appliquée.',
-        en: 'Group Policy ignores local firewall rules: the rule is created but not enforced.',
-      });
-    }
-    const effective: FirewallVerification['effective'] =
-      problems.length > 0 ? 'no' : readBack === null || firewallOn === null ? 'unknown' : 'yes';
-    return { readBack, firewallOn, localRulesApplied, effective, problems };
+    return verifyRule({ rule, rules, inspection, status, backend: this.kind });
   }
 
   private toRule(rule: JournalRule, live: LiveRule[] | null): FirewallRule {
@@ -566,10 +716,7 @@ export class FirewallService {
 
   private async listNow(): Promise<FirewallRuleList> {
     const live = this.backend ? await this.readLive() : null;
-    if (live) {
-      this.reconcile(live, false);
-      this.adoptUnknown(live);
-    }
+    if (live) this.bringJournalInLine(live);
     return {
       rules: this.journal.current().map((r) => this.toRule(r, live)),
       verified: live !== null,
@@ -586,7 +733,9 @@ export class FirewallService {
   remove(ids: string[]): Promise<FirewallRemoveOutcome> {
     return this.exclusive(async () => {
       await this.ensureInit();
-      return this.removeNow(ids);
+      const live = await this.readLive();
+      if (live) this.bringJournalInLine(live);
+      return this.removeNow(ids.map((id) => (isRuleName(id) ? id.slice(RULE_PREFIX.length) : id)));
     });
   }
 
@@ -670,6 +819,54 @@ export class FirewallService {
     });
     if (firstError && removed.length === 0 && unknown.length === 0) throw firstError;
     return { outcome: 'applied', removed, stillPresent, unknown };
+  }
+
+  /**
+   * Applies again, with the same names, active rules the firewall lost (a reboot flushed nftables,
+   * a firewall reset). Rules still present are left alone; the firewall must be readable, or the
+   * app could not tell a lost rule from a present one.
+   */
+  reapply(ids: string[]): Promise<FirewallReapplyOutcome> {
+    return this.exclusive(async () => {
+      await this.ensureInit();
+      this.requireBackend();
+      const live = await this.readLive();
+      if (live === null) {
+        throw new AppFailure('firewall.unreadable', {
+          fr: 'Le pare-feu n’a pas pu être lu : impossible de savoir quelles règles ont disparu. Rien n’a été modifié.',
+          en: 'The firewall could not be read: there is no telling which rules vanished. Nothing was changed.',
+        });
+      }
+      const lost = ids.map((id) => {
+        const rule = this.journal.get(id);
+        if (!rule || rule.state !== 'active') {
+          throw new AppFailure(
+            'firewall.unknown-rule',
+            {
+              fr: `Aucune règle active de Port Auditor ne porte l’identifiant « ${id} ».`,
+              en: `No active Port Auditor rule has the id “${id}”.`,
+            },
+            { id },
+          );
+        }
+        return rule;
+      });
+      const missing = lost.filter((r) => !live.some((l) => l.name === r.name));
+      if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
+      const outcome = await this.batch(missing.map((r) => ({ op: 'block', rule: planned(r) })));
+      if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
+      const reapplied: string[] = [];
+      const stillMissing: string[] = [];
+      for (const rule of missing) {
+        if (outcome.rules?.some((l) => l.name === rule.name)) {
+          this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
+          reapplied.push(rule.id);
+        } else {
+          stillMissing.push(rule.id);
+        }
+      }
+      return { outcome: 'applied', reapplied, stillMissing };
+    });
   }
 
   removeAll(): Promise<FirewallRemoveOutcome> {

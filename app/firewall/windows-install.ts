@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { system32Program } from '../system/windows-paths.js';
+import { minimalWindowsEnv, system32Program } from '../system/windows-paths.js';
 import type { Runner } from './backend.js';
 import { ELECTRON_HELPER_FLAG, type WindowsHelperCommand } from './elevation.js';
 
@@ -22,14 +22,32 @@ export function installLocationQuery(system32?: string): string[] {
   ];
 }
 
+/** Where Program Files is, from HKLM (only administrators can change it). */
+export function programFilesQuery(system32?: string): string[] {
+  return [
+    system32Program('reg.exe', system32),
+    'query',
+    'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion',
+    '/v',
+    'ProgramFilesDir',
+    '/reg:64',
+  ];
+}
+
 /**
  * The folder in `reg query … /v InstallLocation` output: the line `InstallLocation  REG_SZ  C:\…`
  * (value names and types are not translated). Null when absent or not an absolute path.
  */
-export function parseInstallLocation(output: string): string | null {
-  const match = /^\s*InstallLocation\s+REG_(?:EXPAND_)?SZ\s+(.+?)\s*$/m.exec(output);
+export function parseInstallLocation(output: string, value = 'InstallLocation'): string | null {
+  const match = new RegExp(`^\\s*${value}\\s+REG_(?:EXPAND_)?SZ\\s+(.+?)\\s*$`, 'm').exec(output);
   const folder = match?.[1] ?? '';
   return /^[A-Za-z]:\\/.test(folder) ? folder : null;
+}
+
+/** Whether `folder` is inside `programFiles` (case-insensitive, as Windows compares paths). */
+export function insideFolder(folder: string, programFiles: string): boolean {
+  const norm = (p: string) => path.win32.normalize(p).replace(/\\+$/, '').toLowerCase();
+  return norm(folder).startsWith(`${norm(programFiles)}\\`);
 }
 
 /**
@@ -41,9 +59,14 @@ export async function installedWindowsHelper(
   run: Runner,
   system32?: string,
 ): Promise<WindowsHelperCommand | null> {
-  const result = await run(installLocationQuery(system32), { timeoutMs: 15_000 });
-  if (result.code !== 0) return null;
+  const env = minimalWindowsEnv(system32);
+  const result = await run(installLocationQuery(system32), { timeoutMs: 15_000, env });
+  const programFiles = await run(programFilesQuery(system32), { timeoutMs: 15_000, env });
+  if (result.code !== 0 || programFiles.code !== 0) return null;
   const folder = parseInstallLocation(result.stdout);
-  if (!folder) return null;
+  const base = parseInstallLocation(programFiles.stdout, 'ProgramFilesDir');
+  // Installed elsewhere (the installer's /D= switch), the folder may be writable by users, and
+  // so would be the program UAC elevates: then Port Auditor does not elevate it.
+  if (!folder || !base || !insideFolder(folder, base)) return null;
   return { exe: path.win32.join(folder, WINDOWS_APP_EXE), args: [ELECTRON_HELPER_FLAG, '--'] };
 }

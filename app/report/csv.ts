@@ -17,6 +17,8 @@ export const CSV_COLUMNS = [
   'severity',
   'risk_reasons',
   'advice',
+  'port_auditor_rule',
+  'port_auditor_effect',
 ] as const;
 
 /**
@@ -37,7 +39,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
   for (const h of model.hosts) {
     const host = [h.address, h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
     if (h.ports.length === 0) {
-      lines.push([...host, '', '', '', '', '', '', '', '', ''].map(csvField).join(','));
+      lines.push([...host, '', '', '', '', '', '', '', '', '', '', ''].map(csvField).join(','));
       continue;
     }
     for (const p of h.ports) {
@@ -53,6 +55,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.severity,
           p.reasons.map((r) => r[lang]).join(' '),
           p.advice?.[lang],
+          p.firewall?.name,
+          p.firewall?.effect,
         ]
           .map(csvField)
           .join(','),

@@ -33,6 +33,7 @@ export function renderJson(
       cancelled: model.scan.cancelled,
       assessed: model.assessed,
       counts: model.assessed ? model.counts : null,
+      blockedByPortAuditor: model.blocked,
     },
     findings: model.hosts.flatMap((h) =>
       h.ports.map((p) => ({
@@ -51,6 +52,8 @@ export function renderJson(
         reasons: p.reasons.map((r) => r[lang]),
         advice: p.advice ? p.advice[lang] : null,
         references: p.references,
+        /** The Port Auditor rule acting on the port (`blocked`: closed to other devices). */
+        portAuditorRule: p.firewall ?? null,
       })),
     ),
     scan: input.scan,

@@ -18,6 +18,8 @@ import type {
   ScanResult,
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
+import type { FirewallCoverage } from '../contract/risk.js';
+import { ruleCovering } from '../firewall/coverage.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
 
@@ -45,6 +47,8 @@ export interface ReportPort {
   references: Reference[];
   banner?: string;
   rttMs?: number;
+  /** The Port Auditor rule acting on this open port, when one does (see ruleCovering). */
+  firewall?: FirewallCoverage;
 }
 
 export interface ReportHost {
@@ -78,8 +82,12 @@ export interface ReportModel {
   openPorts: number;
   counts: Record<Severity, number>;
   durationMs: number;
-  /** The most urgent open ports, worst first. */
+  /**
+   * Open ports, most urgent first; those a Port Auditor rule closes to every other device come
+   * last (their risk is mitigated) and are not counted in `counts` but in `blocked`.
+   */
   findings: Finding[];
+  blocked: number;
   firewallRules?: FirewallRule[];
 }
 
@@ -112,6 +120,11 @@ function rank(severity: Severity | null | undefined): number {
   return severity ? SEVERITY_ORDER[severity] : SEVERITIES.length;
 }
 
+/** Whether a Port Auditor rule closes this port to every other device: its risk is mitigated. */
+export function isBlocked(port: ReportPort): boolean {
+  return port.firewall?.effect === 'blocked';
+}
+
 /** Numeric order for addresses, so 10.0.0.9 comes before 10.0.0.10. */
 function addressKey(address: string): string {
   if (address.includes('.') && !address.includes(':')) {
@@ -127,6 +140,7 @@ function comparePorts(a: ReportPort, b: ReportPort): number {
   const state = (s: PortState) => (s === 'open' ? 0 : s === 'filtered' ? 1 : 2);
   return (
     state(a.state) - state(b.state) ||
+    Number(isBlocked(a)) - Number(isBlocked(b)) ||
     rank(a.severity) - rank(b.severity) ||
     a.port - b.port ||
     a.protocol.localeCompare(b.protocol)
@@ -161,18 +175,29 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   }
   const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   let openPorts = 0;
+  let blocked = 0;
   const hosts: ReportHost[] = [];
   for (const h of scan.hosts) {
     if (h.status !== 'up' && h.ports.length === 0) continue;
     const assessed = byHost.get(h.address);
     const ports = h.ports
-      .map((p) =>
-        toReportPort(p, p.state === 'open' ? assessed?.get(`${p.port}/${p.protocol}`) : undefined),
-      )
+      .map((p) => {
+        const port = toReportPort(
+          p,
+          p.state === 'open' ? assessed?.get(`${p.port}/${p.protocol}`) : undefined,
+        );
+        const covering =
+          p.state === 'open'
+            ? ruleCovering(input.firewallRules ?? [], { ...h, port: p.port, protocol: p.protocol })
+            : null;
+        if (covering) port.firewall = covering;
+        return port;
+      })
       .sort(comparePorts);
     let worst: Severity | null = null;
     for (const p of ports) {
-      if (!p.severity) continue;
+      if (isBlocked(p)) blocked += 1;
+      if (!p.severity || isBlocked(p)) continue;
       counts[p.severity] += 1;
       if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst]) worst = p.severity;
     }
@@ -206,6 +231,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   }
   findings.sort(
     (a, b) =>
+      Number(isBlocked(a.port)) - Number(isBlocked(b.port)) ||
       rank(a.port.severity) - rank(b.port.severity) ||
       Number(b.host.isLocal) - Number(a.host.isLocal) ||
       addressKey(a.host.address).localeCompare(addressKey(b.host.address)) ||
@@ -223,6 +249,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     counts,
     durationMs: Number.isFinite(durationMs) ? durationMs : 0,
     findings,
+    blocked,
   };
   if (input.firewallRules) model.firewallRules = input.firewallRules;
   return model;

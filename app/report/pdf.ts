@@ -21,7 +21,13 @@ import {
   SEVERITY_TEXT_COLOR,
   STATE_LABEL,
 } from './labels.js';
-import type { Finding, ReportHost, ReportModel, ReportPort } from './model.js';
+import {
+  isBlocked,
+  type Finding,
+  type ReportHost,
+  type ReportModel,
+  type ReportPort,
+} from './model.js';
 
 const FONT = 'DejaVuSans';
 const INK = '#1f2933';
@@ -106,6 +112,41 @@ function severityPill(severity: Severity, say: Say): Content {
 
 function severityCell(severity: Severity | undefined, say: Say): TableCell {
   return severity ? severityPill(severity, say) : { text: '—', color: MUTED };
+}
+
+/** What a Port Auditor rule does to a port, in words (prefixed to its reason). */
+function firewallNote(port: ReportPort, say: Say): string {
+  const effect = port.firewall?.effect;
+  if (!effect) return '';
+  const name = port.firewall?.name ?? '';
+  if (effect === 'blocked') {
+    return say({
+      fr: `Bloqué par Port Auditor (règle ${name}) : les autres appareils ne peuvent plus s’y connecter, risque atténué. `,
+      en: `Blocked by Port Auditor (rule ${name}): other devices can no longer connect to it, risk mitigated. `,
+    });
+  }
+  if (effect === 'partial') {
+    return say({
+      fr: `Bloqué par Port Auditor pour certaines adresses seulement (règle ${name}). `,
+      en: `Blocked by Port Auditor for some addresses only (rule ${name}). `,
+    });
+  }
+  return say({
+    fr: `Ce PC ne s’y connecte plus (règle ${name}) ; le port reste ouvert pour les autres appareils. `,
+    en: `This PC no longer connects to it (rule ${name}); the port stays open for other devices. `,
+  });
+}
+
+/** A blocked port's severity, shown as mitigated rather than as a live risk. */
+function portSeverityCell(port: ReportPort, say: Say): TableCell {
+  if (port.severity && isBlocked(port)) {
+    return {
+      text: `${say(SEVERITY_LABEL[port.severity])} → ${say({ fr: 'atténué', en: 'mitigated' })}`,
+      color: MUTED,
+      fontSize: 7.5,
+    };
+  }
+  return severityCell(port.severity, say);
 }
 
 function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
@@ -354,8 +395,25 @@ function severityChart(model: ReportModel, say: Say): Content {
       ]),
     },
     layout: 'noBorders',
-    margin: [0, 0, 0, 14],
+    margin: [0, 0, 0, model.blocked > 0 ? 4 : 14],
   };
+}
+
+/** The line under the chart when Port Auditor rules already close some ports. */
+function blockedLine(model: ReportModel, say: Say): Content[] {
+  if (model.blocked === 0) return [];
+  const n = model.blocked;
+  return [
+    {
+      text: say({
+        fr: `${n} ${n > 1 ? 'autres ports ouverts sont bloqués' : 'autre port ouvert est bloqué'} par Port Auditor : les autres appareils ne peuvent plus s’y connecter (risque atténué, hors des comptes ci-dessus).`,
+        en: `${n} other open ${n > 1 ? 'ports are' : 'port is'} blocked by Port Auditor: other devices can no longer connect to ${n > 1 ? 'them' : 'it'} (risk mitigated, left out of the counts above).`,
+      }),
+      color: MUTED,
+      fontSize: 9,
+      margin: [0, 0, 0, 14],
+    },
+  ];
 }
 
 function findingSentence(f: Finding, say: Say): string {
@@ -383,6 +441,7 @@ function summary(model: ReportModel, say: Say): Content[] {
     content.push(
       { text: t('Ports ouverts par gravité', 'Open ports by severity'), style: 'h2' },
       severityChart(model, say),
+      ...blockedLine(model, say),
     );
   } else {
     content.push({
@@ -394,7 +453,8 @@ function summary(model: ReportModel, say: Say): Content[] {
       margin: [0, 0, 0, 12],
     });
   }
-  const top = model.findings.slice(0, 5);
+  // A port Port Auditor already closes to every other device is no longer urgent.
+  const top = model.findings.filter((f) => !isBlocked(f.port)).slice(0, 5);
   content.push({ text: t('Les constats les plus urgents', 'Most urgent findings'), style: 'h2' });
   if (top.length === 0) {
     content.push({
@@ -597,7 +657,13 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     // One line of ports coloured by severity; the reasons and advice are in the by-service section.
     const labels = open.map(
       (p) =>
-        `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${p.severity ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})` : ''}`,
+        `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${
+          isBlocked(p)
+            ? ` (${t('bloqué', 'blocked')})`
+            : p.severity
+              ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})`
+              : ''
+        }`,
     );
     height += lines(labels.join('  ·  '), 80) * 11;
     content.push({
@@ -607,8 +673,8 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
           text: labels[i]!,
           // One port never splits across lines.
           noWrap: true,
-          color: p.severity ? SEVERITY_TEXT_COLOR[p.severity] : INK,
-          bold: p.severity === 'critical' || p.severity === 'high',
+          color: p.severity && !isBlocked(p) ? SEVERITY_TEXT_COLOR[p.severity] : INK,
+          bold: !isBlocked(p) && (p.severity === 'critical' || p.severity === 'high'),
         },
       ]),
       fontSize: 8.5,
@@ -626,16 +692,17 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     ];
     const rows = open.map((p): TableCell[] => {
       const reason =
-        p.reasons.length > 0
+        firewallNote(p, say) +
+        (p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
-          : say(PORT_REASON_LABEL[p.reason]);
+          : say(PORT_REASON_LABEL[p.reason]));
       height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
       return [
         { text: String(p.port), bold: true },
         p.protocol.toUpperCase(),
         p.service || '—',
         ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
-        severityCell(p.severity, say),
+        portSeverityCell(p, say),
         { text: reason, fontSize: 8 },
       ];
     });
@@ -668,7 +735,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   }
   const advised = compact
     ? []
-    : open.filter((p) => p.advice && p.severity && p.severity !== 'info');
+    : open.filter((p) => p.advice && p.severity && p.severity !== 'info' && !isBlocked(p));
   const blocks: Content[] =
     height <= KEEP_TOGETHER_MAX_PT ? [{ stack: content, unbreakable: true }] : content;
   if (advised.length > 0) {

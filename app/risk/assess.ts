@@ -9,6 +9,8 @@ import type {
   Severity,
 } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
+import type { FirewallRule } from '../contract/firewall.js';
+import { ruleCovering } from '../firewall/coverage.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort } from './rules.js';
 import { compareSeverity } from './severity.js';
@@ -80,8 +82,11 @@ function emptyCounts(): Record<Severity, number> {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 }
 
+/** Worst first; a port a Port Auditor rule blocks (risk mitigated) after the ones still open. */
 function comparePorts(a: PortAssessment, b: PortAssessment): number {
+  const blocked = (p: PortAssessment) => (p.firewall?.effect === 'blocked' ? 1 : 0);
   return (
+    blocked(a) - blocked(b) ||
     compareSeverity(a.severity, b.severity) ||
     a.port - b.port ||
     a.protocol.localeCompare(b.protocol)
@@ -117,24 +122,29 @@ function compareAddresses(a: string, b: string): number {
 /**
  * Turns scan results into verdicts: open ports only, worst first within a host, this PC's
  * addresses first, then hosts by their worst port. `listeners` are this PC's sockets (may be
- * empty when they could not be read); they only matter for hosts marked `isLocal`.
+ * empty when they could not be read); they only matter for hosts marked `isLocal`. `rules` are
+ * Port Auditor's firewall rules: a port one of them blocks carries it (see ruleCovering), and when
+ * it is closed to every other device its severity counts as mitigated, out of the counts.
  */
 export function assessHosts(
   hosts: readonly HostResult[],
   listeners: readonly Listener[],
   kb: KnowledgeBase,
   programsComplete = true,
+  rules: readonly FirewallRule[] = [],
 ): RiskAssessResult {
   const total = emptyCounts();
+  let blockedTotal = 0;
   const assessed = hosts.map((host): HostAssessment => {
     const counts = emptyCounts();
+    let blocked = 0;
     const ports = host.ports
       .filter((p) => p.state === 'open')
       .map((p) => {
         const local = host.isLocal
           ? matchListener(host.address, p.port, p.protocol, listeners)
           : null;
-        return assessPort(
+        const verdict = assessPort(
           {
             port: p.port,
             protocol: p.protocol,
@@ -145,20 +155,33 @@ export function assessHosts(
           },
           kb,
         );
+        const firewall = ruleCovering(rules, { ...host, port: p.port, protocol: p.protocol });
+        return firewall ? { ...verdict, firewall } : verdict;
       })
       .sort(comparePorts);
     for (const p of ports) {
+      if (p.firewall?.effect === 'blocked') {
+        blocked += 1;
+        continue;
+      }
       counts[p.severity] += 1;
       total[p.severity] += 1;
     }
+    blockedTotal += blocked;
     return {
       address: host.address,
       ...(host.hostname ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,
-      worst: ports[0]?.severity ?? null,
+      worst: ports.find((p) => p.firewall?.effect !== 'blocked')?.severity ?? null,
       counts,
+      blocked,
       ports,
     };
   });
-  return { hosts: assessed.sort(compareHosts), counts: total, programsComplete };
+  return {
+    hosts: assessed.sort(compareHosts),
+    counts: total,
+    blocked: blockedTotal,
+    programsComplete,
+  };
 }

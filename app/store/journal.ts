@@ -142,6 +142,32 @@ export class FirewallJournal {
       );
   }
 
+  /**
+   * Rewrites what a rule blocks with what the firewall holds under its name (the journal is a file
+   * of the user's: another program may have edited it).
+   */
+  correct(
+    id: string,
+    details: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction' | 'remote'>,
+  ): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'UPDATE firewall_rules SET protocol = ?, port_from = ?, port_to = ?, direction = ?, remote = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(
+          details.protocol,
+          details.portFrom,
+          details.portTo,
+          details.direction,
+          JSON.stringify(details.remote),
+          this.now(),
+          id,
+        );
+      this.log(id, 'add', 'repaired', 'content corrected from the firewall');
+    })();
+  }
+
   beginRemove(id: string): void {
     this.db.transaction(() => {
       this.setState(id, 'pending-remove');

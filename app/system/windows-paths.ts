@@ -69,3 +69,22 @@ export function whoamiShowsElevated(csv: string): boolean {
 export function powershellArgv(script: string, system32?: string): string[] {
   return [windowsPowerShell(system32), '-NoProfile', '-NonInteractive', '-Command', script];
 }
+
+/**
+ * The whole environment of the programs we start on Windows (netsh, PowerShell, reg), built from
+ * System32 alone. The user's environment is never passed on: an elevated process inherits it from
+ * the user's registry (HKCU\Environment), where any program of the user can set
+ * COR_ENABLE_PROFILING/COR_PROFILER_PATH (a DLL .NET then loads into PowerShell), a PSModulePath
+ * that shadows Windows' modules, or PATH entries. Source: Microsoft, "Environment variables"
+ * (user variables override system ones) and ".NET profiling: environment variables".
+ */
+export function minimalWindowsEnv(system32: string = windowsSystemDirectory()): NodeJS.ProcessEnv {
+  const windows = path.win32.dirname(system32);
+  return {
+    SystemRoot: windows,
+    windir: windows,
+    SystemDrive: windows.slice(0, 2),
+    PATH: [system32, windows, path.win32.join(system32, 'Wbem')].join(';'),
+    PSModulePath: path.win32.join(system32, 'WindowsPowerShell', 'v1.0', 'Modules'),
+  };
+}

@@ -96,7 +96,14 @@ function formatHost(
         p.reason,
         known ?? service(p.port, p.protocol) ?? '',
       ];
-      if (withRisk) row.push(verdict ? SEVERITY_LABEL[verdict.severity][language] : '');
+      if (withRisk) {
+        const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
+        row.push(
+          verdict?.firewall?.effect === 'blocked'
+            ? `${label} → ${language === 'fr' ? 'bloqué par Port Auditor' : 'blocked by Port Auditor'}`
+            : label,
+        );
+      }
       if (withProgram) {
         row.push(verdict?.program ? `${verdict.program.name} (PID ${verdict.program.pid})` : '');
       }
@@ -111,6 +118,8 @@ function formatHost(
     lines.push(line(head));
     rows.forEach(({ verdict }, index) => {
       lines.push(line(cells[index]!));
+      const rule = verdict?.firewall;
+      if (rule) lines.push(`      * ${FIREWALL_EFFECT[rule.effect][language]} (${rule.name})`);
       // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists them.
       for (const reason of verdict?.reasons ?? []) lines.push(`      - ${reason.text[language]}`);
     });
@@ -122,10 +131,31 @@ function formatHost(
   return lines;
 }
 
+/** What a Port Auditor rule does to a port, as the UI's chip says it. */
+const FIREWALL_EFFECT = {
+  blocked: {
+    fr: 'Bloqué par Port Auditor : les autres appareils ne peuvent plus s’y connecter',
+    en: 'Blocked by Port Auditor: other devices can no longer connect to it',
+  },
+  partial: {
+    fr: 'Bloqué par Port Auditor pour certaines adresses seulement',
+    en: 'Blocked by Port Auditor for some addresses only',
+  },
+  'this-pc-only': {
+    fr: 'Ce PC ne s’y connecte plus ; le port reste ouvert pour les autres appareils',
+    en: 'This PC no longer connects to it; the port stays open for other devices',
+  },
+} as const;
+
 function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
   const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
     (s) => `${SEVERITY_LABEL[s][language]} ${assessment.counts[s]}`,
   );
+  if (assessment.blocked > 0) {
+    parts.push(
+      `${language === 'fr' ? 'bloqués par Port Auditor' : 'blocked by Port Auditor'} ${assessment.blocked}`,
+    );
+  }
   if (parts.length === 0) return null;
   return language === 'fr'
     ? `Verdicts des ports ouverts : ${parts.join(', ')}.`

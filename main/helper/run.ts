@@ -11,10 +11,11 @@ import type { FirewallBackend } from '../../app/firewall/backend.js';
 import { backendFor } from '../../app/firewall/backends.js';
 import { parseHelperArgv } from '../../app/firewall/helper-argv.js';
 import {
-  backupPlace,
   executeOps,
+  helperPlaces,
   HELPER_EXIT,
   helperExitCode,
+  type HelperPlaces,
   type HelperResult,
 } from '../../app/firewall/helper-protocol.js';
 
@@ -23,8 +24,8 @@ export interface HelperIo {
   stdout(line: string): void;
   backend?: FirewallBackend | null;
   platform?: NodeJS.Platform;
-  /** The backup folder and file (see backupPlace). */
-  backup?: { dir: string; file: string };
+  /** Where it writes (see helperPlaces). */
+  places?: HelperPlaces;
 }
 
 function refusal(error: unknown): HelperResult {
@@ -33,6 +34,8 @@ function refusal(error: unknown): HelperResult {
     results: [{ ok: false, error: toAppError(error) }],
     backup: null,
     rules: null,
+    inspection: null,
+    restored: [],
   };
 }
 
@@ -49,13 +52,18 @@ export async function runFirewallHelper(
     io.stdout(JSON.stringify(refusal(error)));
     return HELPER_EXIT.badRequest;
   }
-  const backend = io.backend === undefined ? backendFor(platform) : io.backend;
+  const backend =
+    io.backend === undefined ? backendFor(platform, { elevatedHelper: true }) : io.backend;
   if (!backend) {
     io.stdout(JSON.stringify(refusal(new Error(`unsupported platform ${platform}`))));
     return HELPER_EXIT.unsupported;
   }
-  const place = io.backup ?? backupPlace(platform);
-  const result = await executeOps(parsed.ops, backend, place, platform);
+  const result = await executeOps(
+    parsed.ops,
+    backend,
+    io.places ?? helperPlaces(platform),
+    platform,
+  );
   io.stdout(JSON.stringify(result));
   return helperExitCode(result);
 }

@@ -14,6 +14,7 @@ import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
 import { Sidebar } from './Sidebar';
 import { ConnectionBanner } from './ConnectionBanner';
+import { VanishedRulesBanner } from '../features/firewall/VanishedRulesBanner';
 import { Routes } from './Routes';
 import { useNavigation } from '../stores/navigation';
 
@@ -96,6 +97,7 @@ export function AppShell() {
         <Toolbar />
         <Box sx={{ maxWidth: 1100, mx: 'auto' }}>
           <ConnectionBanner />
+          <VanishedRulesBanner />
           <Routes />
         </Box>
       </Box>

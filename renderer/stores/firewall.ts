@@ -4,6 +4,7 @@ import type { FirewallRule, FirewallStatus } from '../../app/contract/firewall';
 import type { LocalizedText } from '../../app/contract/errors';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
+import { useRisk } from './risk';
 
 interface FirewallState {
   rules: FirewallRule[];
@@ -18,7 +19,14 @@ interface FirewallState {
   notice: { severity: 'info' | 'warning' | 'success'; text: LocalizedText } | null;
   load(): Promise<void>;
   undo(ids: string[] | 'all'): Promise<void>;
+  /** Puts back rules the firewall lost (present: false), with their names. */
+  reapply(ids: string[]): Promise<void>;
   clearMessages(): void;
+}
+
+/** Verdicts show which ports the rules block: after any change, they are worked out again. */
+function refreshVerdicts(): void {
+  void useRisk.getState().refresh();
 }
 
 export const useFirewall = create<FirewallState>((set, get) => ({
@@ -30,7 +38,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
   error: null,
   notice: null,
   async load() {
-    set({ loading: true, error: null });
+    set({ loading: true });
     try {
       const [list, status] = await Promise.all([
         api.call('firewall.list', {}),
@@ -66,8 +74,14 @@ export const useFirewall = create<FirewallState>((set, get) => ({
           notice: {
             severity: 'warning',
             text: {
-              fr: `${outcome.stillPresent.length} règle(s) toujours présente(s) dans le pare-feu après l’annulation.`,
-              en: `${outcome.stillPresent.length} rule(s) still present in the firewall after the undo.`,
+              fr:
+                outcome.stillPresent.length === 1
+                  ? 'Une règle est toujours présente dans le pare-feu après le déblocage.'
+                  : `${outcome.stillPresent.length} règles sont toujours présentes dans le pare-feu après le déblocage.`,
+              en:
+                outcome.stillPresent.length === 1
+                  ? 'One rule is still present in the firewall after the unblock.'
+                  : `${outcome.stillPresent.length} rules are still present in the firewall after the unblock.`,
             },
           },
         });
@@ -76,8 +90,50 @@ export const useFirewall = create<FirewallState>((set, get) => ({
           notice: {
             severity: 'success',
             text: {
-              fr: `${outcome.removed.length} règle(s) retirée(s) et vérifiée(s) absente(s) du pare-feu.`,
-              en: `${outcome.removed.length} rule(s) removed and verified gone from the firewall.`,
+              fr:
+                outcome.removed.length === 1
+                  ? 'Règle retirée ; relue, elle n’est plus dans le pare-feu.'
+                  : `${outcome.removed.length} règles retirées ; relues, elles ne sont plus dans le pare-feu.`,
+              en:
+                outcome.removed.length === 1
+                  ? 'Rule removed; read back, it is no longer in the firewall.'
+                  : `${outcome.removed.length} rules removed; read back, they are no longer in the firewall.`,
+            },
+          },
+        });
+      }
+    } catch (error) {
+      set({ error: asAppError(error) });
+    } finally {
+      set({ busy: [] });
+      // The list is read again, and an error above stays shown until the user closes it.
+      await get().load();
+      refreshVerdicts();
+    }
+  },
+  async reapply(ids) {
+    set({ busy: ids, error: null, notice: null });
+    try {
+      const outcome = await api.call('firewall.reapply', { ids });
+      if (outcome.outcome === 'cancelled') {
+        set({ notice: { severity: 'info', text: outcome.message } });
+      } else if (outcome.stillMissing.length > 0) {
+        set({
+          notice: {
+            severity: 'warning',
+            text: {
+              fr: 'Certaines règles n’ont pas pu être remises dans le pare-feu : voir la liste.',
+              en: 'Some rules could not be put back in the firewall: see the list.',
+            },
+          },
+        });
+      } else {
+        set({
+          notice: {
+            severity: 'success',
+            text: {
+              fr: 'Règles remises dans le pare-feu et relues.',
+              en: 'Rules put back in the firewall and read back.',
             },
           },
         });
@@ -87,6 +143,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
     } finally {
       set({ busy: [] });
       await get().load();
+      refreshVerdicts();
     }
   },
   clearMessages() {

@@ -18,6 +18,8 @@ interface RiskState {
   showInfo: boolean;
   setShowInfo(show: boolean): void;
   assess(hosts: readonly HostView[]): Promise<void>;
+  /** Works the verdicts out again for the hosts on screen (a firewall rule changed). */
+  refresh(): Promise<void>;
   reset(): void;
 }
 
@@ -66,6 +68,11 @@ export const useRisk = create<RiskState>()((set) => ({
       if (mine !== sequence) return;
       set({ status: 'failed', error: asAppError(error) });
     }
+  },
+  async refresh() {
+    const scan = useScan.getState();
+    if (scan.phase !== 'finished' || useRisk.getState().status === 'idle') return;
+    await useRisk.getState().assess(Object.values(scan.hosts));
   },
   reset() {
     sequence++;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { TCP_PROBE } from '../lab/firewall-lab.js';
 import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js';
 import { AppShell } from './pages/app-shell.js';
@@ -27,16 +28,6 @@ const PEER_ADDR = '10.77.252.2';
 const PC_PORT = 5900;
 const exec = promisify(execFile);
 
-const PROBE = `
-const net = require('node:net');
-const [host, port] = process.argv.slice(1);
-const s = net.connect({ host, port: Number(port) });
-const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
-s.setTimeout(1500, () => done('filtered'));
-s.on('connect', () => done('open'));
-s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : 'error:' + e.code));
-`;
-
 describe('Block this port as a normal user, through polkit, in the UI', () => {
   const lab = new NetnsLab();
   const peer = uniqueName('fwu', 'e2e');
@@ -49,7 +40,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
   async function probeFromPeer(): Promise<string> {
     const { stdout } = await execIn(peer, process.execPath, [
       '-e',
-      PROBE,
+      TCP_PROBE,
       PC_ADDR,
       String(PC_PORT),
     ]);
@@ -119,7 +110,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
 
     const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
     await wizard.next();
-    await wizard.commands.first().waitFor();
+    await wizard.summary.waitFor();
     const previewText = await wizard.dialog.innerText();
     expect(previewText, previewText).toContain(shell.t('firewall:wizard.elevation.pkexec'));
     await wizard.next();

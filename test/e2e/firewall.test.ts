@@ -11,10 +11,12 @@ import {
   startMountSandbox,
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
+import { TCP_PROBE } from '../lab/firewall-lab.js';
 import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -33,18 +35,8 @@ const DEVICE_PORT = 23;
 const PC_PORT = 3389;
 const exec = promisify(execFile);
 
-const PROBE = `
-const net = require('node:net');
-const [host, port] = process.argv.slice(1);
-const s = net.connect({ host, port: Number(port) });
-const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
-s.setTimeout(1500, () => done('filtered'));
-s.on('connect', () => done('open'));
-s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : e.code === 'EPERM' ? 'filtered' : 'error:' + e.code));
-`;
-
 async function probeFromHere(host: string, port: number): Promise<string> {
-  const { stdout } = await exec(process.execPath, ['-e', PROBE, host, String(port)]);
+  const { stdout } = await exec(process.execPath, ['-e', TCP_PROBE, host, String(port)]);
   return stdout.trim();
 }
 
@@ -60,7 +52,7 @@ describe('Block this port, through the UI, verified for real', () => {
 
   async function probeFromPeer(port: number): Promise<string> {
     return (
-      await execIn(peer, process.execPath, ['-e', PROBE, PC_ADDR, String(port)])
+      await execIn(peer, process.execPath, ['-e', TCP_PROBE, PC_ADDR, String(port)])
     ).stdout.trim();
   }
 
@@ -132,14 +124,19 @@ describe('Block this port, through the UI, verified for real', () => {
     await scanner.waitForSummary();
 
     const wizard = await BlockWizard.openFromVerdict(shell, PEER_ADDR, DEVICE_PORT);
+    // Said first: Port Auditor cannot close a port on another device.
+    expect(await wizard.deviceNote.innerText()).toContain(shell.t('firewall:wizard.device.title'));
     await expect(wizard.direction('out').isChecked()).resolves.toBe(true);
     await expect(wizard.remote.inputValue()).resolves.toBe(PEER_ADDR);
     await wizard.next();
-    await wizard.commands.first().waitFor();
-    const command = await wizard.commands.first().innerText();
+    await wizard.summary.waitFor();
+    expect(await wizard.summary.innerText()).toBe(
+      `Ce PC ne pourra plus se connecter au port ${DEVICE_PORT} (TCP) de ${PEER_ADDR}. Cela ne ferme pas ce port sur l’appareil : les autres appareils pourront toujours s’y connecter.`,
+    );
+    const command = await (await wizard.technicalCommands()).first().innerText();
     expect(command).toContain('nft -j -e -a -f -');
-    expect(command).toContain(`"right":${DEVICE_PORT}`);
-    expect(command).toContain(`"field":"daddr"}},"right":"${PEER_ADDR}"`);
+    expect(command).toContain(`"right": ${DEVICE_PORT}`);
+    expect(command).toContain(`"right": "${PEER_ADDR}"`);
     await wizard.next();
     await wizard.apply();
     await wizard.verifyStep.waitFor({ timeout: 60_000 });
@@ -148,7 +145,9 @@ describe('Block this port, through the UI, verified for real', () => {
     await wizard.verdict.waitFor({ timeout: 60_000 });
     await expect(wizard.rescanResult.getAttribute('data-state')).resolves.toBe('filtered');
     expect(await wizard.rescanResult.innerText()).toContain('ouvert → maintenant filtré');
-    await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('verified');
+    // Neutral, never a green "verified": the port stays open on the device for everyone else.
+    await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('this-pc-only');
+    await expect(wizard.verdict.getAttribute('class')).resolves.toContain('Info');
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-verified.png') });
     await wizard.close();
     expect(await probeFromHere(PEER_ADDR, DEVICE_PORT)).toBe('filtered');
@@ -178,20 +177,55 @@ describe('Block this port, through the UI, verified for real', () => {
     await expect(wizard.direction('in').isChecked()).resolves.toBe(true);
     await expect(wizard.remote.inputValue()).resolves.toBe('');
     await wizard.next();
+    await wizard.summary.waitFor();
+    expect(await wizard.summary.innerText()).toBe(
+      `Les autres appareils ne pourront plus se connecter au port ${PC_PORT} (TCP) de ce PC. Ce PC lui-même n’est pas affecté.`,
+    );
     expect(await wizard.dialog.innerText()).toContain('loopback');
+    await wizard.technicalCommands();
+    const previewed = await wizard.previewedRuleName();
+    expect(previewed).toMatch(/^PortAuditor-/);
     await wizard.next();
     await wizard.apply();
     await wizard.verifyStep.waitFor({ timeout: 60_000 });
     await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
-    expect(await wizard.loopbackNote.innerText()).toContain('loopback');
+    expect(await wizard.notChecked.innerText()).toContain('depuis un autre appareil');
     await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('in-place');
     await wizard.close();
     // What the wizard cannot see from this PC, the peer can: the port is filtered from outside.
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
     expect(await probeFromHere('127.0.0.1', PC_PORT)).toBe('open');
 
+    // The results know it now: a "blocked" chip, Débloquer instead of Bloquer, out of the counts.
+    const verdict = browser.page.getByTestId(`verdict-10.77.250.1-${PC_PORT}`);
+    const chip = verdict.getByTestId('verdict-firewall');
+    await chip.waitFor();
+    await expect(chip.getAttribute('data-effect')).resolves.toBe('blocked');
+    expect(await chip.innerText()).toBe(shell.t('risk:firewall.blocked'));
+    await expect(verdict.getAttribute('data-blocked')).resolves.toBe('true');
+    // The verdict the wizard was opened from is still open: its button now unblocks.
+    await browser.page.getByTestId(`unblock-port-10.77.250.1-${PC_PORT}`).waitFor();
+    await expect(
+      browser.page.getByTestId(`block-port-10.77.250.1-${PC_PORT}`).count(),
+    ).resolves.toBe(0);
+    await browser.page.getByTestId('risk-count-blocked').waitFor();
+
+    // The PDF no longer lists it among the most urgent findings, and says it is blocked.
+    const pdf = await new ReportPage(shell).export('pdf');
+    const pdfPath = path.join(ARTIFACTS, 'e2e-firewall-blocked.pdf');
+    await pdf.saveAs(pdfPath);
+    const { stdout: text } = await exec('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-']);
+    const urgent = text.slice(
+      text.indexOf('Les constats les plus urgents'),
+      text.indexOf('Appareils'),
+    );
+    expect(urgent).not.toContain(`${PC_PORT}/TCP`);
+    expect(text).toContain('Bloqué par Port Auditor');
+
+    // The rule applied is the one the preview named.
     const rules = await RulesPage.open(shell);
     await rules.rows.first().waitFor();
+    await rules.row(previewed.slice('PortAuditor-'.length)).waitFor();
     await rules.undoAll();
     await rules.empty.waitFor();
     expect(await probeFromPeer(PC_PORT)).toBe('open');

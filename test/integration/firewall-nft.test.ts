@@ -3,13 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { buildMain } from '../../scripts/build-main.mjs';
 import {
   FIREWALL_SYSTEM_DIRS,
   startMountSandbox,
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
-import { addAddresses, createVeth, execIn, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { echoUdp, listenTcp, probeTcp, probeUdp } from '../lab/firewall-lab.js';
+import {
+  addAddresses,
+  createVeth,
+  execIn,
+  loadNft,
+  NetnsLab,
+  run,
+  sysctl,
+  uniqueName,
+} from '../lab/netns.js';
 
 /**
  * The real thing, as root, in namespaces of this test: a "PC" namespace running the CLI (root: the
@@ -24,9 +35,12 @@ const outdir = path.join(ROOT, 'dist', `test-fw-${process.pid}`, 'main');
 const CLI = path.join(outdir, 'cli.mjs');
 const PC_ADDR = '10.77.61.1';
 const PEER_ADDR = '10.77.61.2';
+/** A "container" behind this PC, reached through a Docker-style port forward (DNAT). */
+const CTR_ADDR = '10.77.66.2';
 const lab = new NetnsLab();
 const pc = uniqueName('fw', 'pc');
 const peer = uniqueName('fw', 'peer');
+const ctr = uniqueName('fw', 'ctr');
 let dataDir = '';
 let mounts: MountSandbox;
 
@@ -52,20 +66,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
   });
 }
 
-const PROBE = `
-const net = require('node:net');
-const [host, port] = process.argv.slice(1);
-const s = net.connect({ host, port: Number(port) });
-const done = (state) => { console.log(state); s.destroy(); process.exit(0); };
-s.setTimeout(1500, () => done('filtered'));
-s.on('connect', () => done('open'));
-s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'closed' : e.code === 'EPERM' || e.code === 'EACCES' ? 'filtered' : 'error:' + e.code));
-`;
-
-async function probe(from: string, host: string, port: number): Promise<string> {
-  const { stdout } = await execIn(from, process.execPath, ['-e', PROBE, host, String(port)]);
-  return stdout.trim();
-}
+const probe = probeTcp;
 
 async function ruleset(): Promise<string> {
   return (await execIn(pc, 'nft', ['list', 'ruleset'])).stdout;
@@ -80,16 +81,7 @@ async function rulesJson(): Promise<{
   return JSON.parse(run.stdout);
 }
 
-function listen(ns: string, port: number) {
-  const child = lab.spawn(ns, process.execPath, [
-    '-e',
-    `require('node:net').createServer((s) => s.end()).listen(${port}, '0.0.0.0', () => console.log('ready'))`,
-  ]);
-  return new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', () => resolve());
-    child.on('exit', (code) => reject(new Error(`listener exited ${code}`)));
-  });
-}
+const listen = (ns: string, port: number) => listenTcp(lab, ns, port);
 
 async function backups(): Promise<string> {
   const [file, ...args] = mounts.enter([
@@ -114,7 +106,27 @@ beforeAll(async () => {
   await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
   await listen(pc, 8080);
   await listen(peer, 9090);
+  // A container behind this PC: a Docker-style DNAT sends connections there through `forward`,
+  // never through `input`.
+  await lab.namespace(ctr);
+  await createVeth({ ns: pc, ifName: 'br0', peerNs: ctr, peerIfName: 'eth0' });
+  await addAddresses(pc, 'br0', ['10.77.66.1/24']);
+  await addAddresses(ctr, 'eth0', [`${CTR_ADDR}/24`]);
+  await execIn(ctr, 'ip', ['route', 'add', 'default', 'via', '10.77.66.1']);
+  await sysctl(pc, 'net.ipv4.ip_forward', '1');
+  await listen(ctr, 80);
+  // This PC's own traffic from local port 40000 to the peer, TCP and UDP.
+  await echoUdp(lab, peer, 5353);
 });
+
+/** Port forwards as Docker (`-p 8081:80`) and a local redirect (8082 → 8080) make them. */
+const FORWARDS = `table ip dockerlike {
+  chain pre {
+    type nat hook prerouting priority dstnat;
+    iifname "eth0" tcp dport 8081 dnat to ${CTR_ADDR}:80
+    iifname "eth0" tcp dport 8082 redirect to :8080
+  }
+}`;
 
 afterAll(async () => {
   await lab.teardown();
@@ -126,7 +138,10 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
     expect(blocked.stderr).toBe('');
     expect(blocked.code).toBe(0);
-    expect(blocked.stdout).toContain('Read back from the firewall: yes');
+    expect(blocked.stdout).toContain('Block in place.');
+    expect(blocked.stdout).toContain('✓ Rule read back from the firewall: yes');
+    expect(blocked.stdout).toContain('No port forward goes around the rule.');
+    expect(blocked.stdout).toContain('scan port 8080 (TCP) of this PC from another device');
     expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
     // Like Windows, loopback is not filtered: this PC still reaches its own port.
     expect(await probe(pc, '127.0.0.1', 8080)).toBe('open');
@@ -182,7 +197,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // A rule in place first, so "unchanged" covers a non-empty ruleset too.
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const before = await ruleset();
-    expect(before).toContain('tcp dport 8080 drop');
+    expect(before).toContain('tcp dport 8080 ct state { new, untracked } drop');
     for (const [label, args] of attacks) {
       const run = await cli(['block', ...args]);
       expect(run.code, label).toBe(2);
@@ -256,5 +271,102 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
       canRead: true,
     });
     expect(status.backupPath).toBe('/var/lib/port-auditor/backups/before-first-change.nft');
+  });
+
+  it('a port published through a forward (DNAT) or redirected is closed to other devices too', async () => {
+    await loadNft(pc, FORWARDS);
+    expect(await probe(peer, PC_ADDR, 8081)).toBe('open');
+    expect(await probe(peer, PC_ADDR, 8082)).toBe('open');
+    // Blocking the published port: the rule runs before the forward sends it to the container.
+    const published = await cli(['block', '--port', '8081', '--proto', 'tcp']);
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toContain(`Port forward TCP 8081 → ${CTR_ADDR}:80: covered`);
+    expect(await probe(peer, PC_ADDR, 8081)).toBe('filtered');
+    // Blocking the port a redirect lands on: the input rule sees the rewritten port.
+    const landing = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(landing.code, landing.stderr).toBe(0);
+    expect(landing.stdout).toContain('Port forward TCP 8082 → :8080: covered');
+    expect(await probe(peer, PC_ADDR, 8082)).toBe('filtered');
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8081)).toBe('open');
+    expect(await probe(peer, PC_ADDR, 8082)).toBe('open');
+    await execIn(pc, 'nft', ['delete', 'table', 'ip', 'dockerlike']);
+  });
+
+  it('an inbound block of TCP and UDP 40000 leaves this PC’s own traffic from port 40000 working', async () => {
+    expect(await probe(peer, PC_ADDR, 40000)).toBe('closed');
+    expect((await cli(['block', '--port', '40000', '--proto', 'tcp'])).code).toBe(0);
+    expect((await cli(['block', '--port', '40000', '--proto', 'udp'])).code).toBe(0);
+    // Other devices can no longer open a connection to it (no answer instead of a refusal)…
+    expect(await probe(peer, PC_ADDR, 40000)).toBe('filtered');
+    // …but the replies to this PC's own connections that use 40000 as their local port pass.
+    expect(await probeTcp(pc, PEER_ADDR, 9090, 40000)).toBe('open');
+    expect(await probeUdp(pc, PEER_ADDR, 5353, 40000)).toBe('answered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('rules a reboot erased are reported as gone, and come back with reapply (or a new block)', async () => {
+    const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(blocked.code).toBe(0);
+    // What a reboot does to nftables.
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    const listed = await cli(['rules']);
+    expect(listed.stdout).toContain('GONE from the firewall');
+    expect(listed.stderr).toContain(
+      '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
+    const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);
+    expect(status.missing).toBe(1);
+    const back = await cli(['reapply', '--all']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain('Rule re-applied:');
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect((await rulesJson()).rules.map((r) => r.present)).toEqual([true]);
+    // Erased again: blocking the same port again puts that same rule back instead of refusing.
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    const again = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await rulesJson()).rules).toHaveLength(1);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('IPv4-mapped and IPv4-compatible scopes are the IPv4 address: the peer is blocked', async () => {
+    for (const remote of [`::ffff:${PEER_ADDR}`, `::${PEER_ADDR}`]) {
+      const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp', '--remote', remote]);
+      expect(blocked.code, blocked.stderr).toBe(0);
+      expect(await ruleset()).toContain(`ip saddr ${PEER_ADDR}`);
+      expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+      const [rule] = (await rulesJson()).rules as unknown as { id: string; remote: string[] }[];
+      expect(rule?.remote).toEqual([PEER_ADDR]);
+      expect((await cli(['unblock', '--all'])).code).toBe(0);
+    }
+    const wide = await cli([
+      'block',
+      '--port',
+      '8080',
+      '--proto',
+      'tcp',
+      `--remote=::ffff:${PEER_ADDR}/64`,
+    ]);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain('Remote address refused');
+  });
+
+  it('a journal edited by another program is corrected from the firewall, never believed', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+    db.prepare('UPDATE firewall_rules SET port_from = 22, port_to = 22').run();
+    db.close();
+    const listed = await cli(['rules', '--json']);
+    expect(listed.stderr).toContain('The journal did not match the firewall');
+    const rules = JSON.parse(listed.stdout).rules as { portFrom: number; present: boolean }[];
+    expect(rules.map((r) => [r.portFrom, r.present])).toEqual([[8080, true]]);
+    // Port 22 is not blocked, so blocking it is not refused as a duplicate.
+    const ssh = await cli(['block', '--port', '22', '--proto', 'tcp', '--dry-run']);
+    expect(ssh.code).toBe(0);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 });

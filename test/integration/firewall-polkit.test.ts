@@ -16,7 +16,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain } from '../../scripts/build-main.mjs';
-import { addAddresses, createVeth, execIn, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import {
+  addAddresses,
+  createVeth,
+  execIn,
+  loadNft,
+  NetnsLab,
+  run,
+  uniqueName,
+} from '../lab/netns.js';
 import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js';
 
 /**
@@ -225,6 +233,54 @@ afterAll(async () => {
 });
 
 describe('a normal user changes the firewall through polkit, and nobody else can', () => {
+  it('a resource limit another program set never cuts the policy backup short', async () => {
+    // pkexec keeps the caller's limits; here a same-user program caps the file size of its run.
+    const ops = [
+      'block',
+      '--id',
+      '0b7c6f2e-1d3a-4e5f-8a9b-0c1d2e3f4a5b',
+      '--proto',
+      'tcp',
+      '--port',
+      '8080',
+      '--dir',
+      'in',
+    ];
+    const limited = (limit: string) => {
+      const [file, ...args] = sandbox.asUser(
+        [
+          'prlimit',
+          `--fsize=${limit}`,
+          '/usr/bin/pkexec',
+          '/usr/lib/port-auditor/firewall-helper',
+          ...ops,
+        ],
+        { netns: pc },
+      );
+      return run(file as string, args).then(
+        () => 0,
+        (e: { code?: unknown }) => (typeof e.code === 'number' ? e.code : -1),
+      );
+    };
+    // A policy of some size on this PC, so a cut-short backup would show.
+    const policy = Array.from({ length: 40 }, (_, i) => `tcp dport ${20000 + i} accept`).join('\n');
+    await loadNft(pc, `table inet site {\n  chain c {\n${policy}\n  }\n}\n`);
+    // A hard limit root cannot lift here: the helper refuses to run rather than write half a file.
+    expect(await limited('100:100')).toBe(70);
+    expect(await asRoot(['ls', '/var/lib/port-auditor'])).not.toContain('backups');
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
+    // A soft limit only: the helper lifts it and writes the whole backup.
+    expect(await limited('100:unlimited')).toBe(0);
+    const backup = await asRoot(['cat', '/var/lib/port-auditor/backups/before-first-change.nft']);
+    expect(backup.length).toBeGreaterThan(1000);
+    expect(backup).toContain('tcp dport 20039 accept');
+    expect(backup.trimEnd().endsWith('}')).toBe(true);
+    await execIn(pc, 'nft', ['delete', 'table', 'inet', 'site']);
+    // The rule, unknown to the app's journal, is found and undone like any other.
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
+  });
+
   it('blocks, lists and unblocks as that user: the peer sees filtered, then open again', async () => {
     expect(await probe(8080)).toBe('open');
     const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);
@@ -238,7 +294,7 @@ describe('a normal user changes the firewall through polkit, and nobody else can
     const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
     expect(blocked.stderr).toBe('');
     expect(blocked.code).toBe(0);
-    expect(blocked.stdout).toContain('Read back from the firewall: yes');
+    expect(blocked.stdout).toContain('Block in place.');
     expect(await probe(8080)).toBe('filtered');
 
     const list = await rulesJson();
@@ -265,13 +321,41 @@ describe('a normal user changes the firewall through polkit, and nobody else can
     expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
   });
 
+  it('after a reboot the boot unit’s restore puts the rules back; the unit is valid', async () => {
+    const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(blocked.code, blocked.stderr).toBe(0);
+    expect((await asRoot(['stat', '-c', '%U %a', '/var/lib/port-auditor/rules.json'])).trim()).toBe(
+      'root 600',
+    );
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    expect(await probe(8080)).toBe('open');
+    // What port-auditor-firewall.service runs at boot, as root, with no user around.
+    await asRoot(['ip', 'netns', 'exec', pc, '/usr/lib/port-auditor/firewall-helper', 'restore']);
+    expect(await probe(8080)).toBe('filtered');
+    expect((await rulesJson()).rules.map((r) => [r.state, r.present])).toEqual([['active', true]]);
+    await asRoot([
+      'systemd-analyze',
+      'verify',
+      path.join(ROOT, 'assets/linux/port-auditor-firewall.service'),
+    ]);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(8080)).toBe('open');
+    // The installed helper imports nothing but Node's own modules: no node_modules as root.
+    const bundle = readFileSync(path.join(outdir, 'firewall-helper.mjs'), 'utf8');
+    const imports = [...bundle.matchAll(/(?:from|import\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((i) => !i?.startsWith('node:'))).toEqual([]);
+  });
+
   it('a refusal by polkit changes nothing and says so', async () => {
     const before = await ruleset();
     await sandbox.setRefused(true);
     try {
       const refused = await cli(['block', '--port', '8080', '--proto', 'tcp']);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('Administrator authorisation was refused or failed');
+      expect(refused.stderr).toContain(
+        'Administrator authorisation was refused, or no prompt could be shown',
+      );
       expect(await ruleset()).toBe(before);
       expect((await rulesJson()).rules).toEqual([]);
     } finally {
@@ -339,7 +423,7 @@ describe('a normal user changes the firewall through polkit, and nobody else can
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('Port Auditor refuses to ask for administrator rights');
       expect(refused.stderr).toContain(
-        '/usr/lib/port-auditor/firewall-helper.mjs is writable by other users than root',
+        '/usr/lib/port-auditor/firewall-helper.mjs is writable by users other than root',
       );
       expect(await ruleset()).toBe(before);
       const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);

@@ -74,6 +74,8 @@ describe('electron-builder.yml', () => {
     expect(config.deb.fpm).toEqual([
       `build/linux-root${LINUX_HELPER.dir}/=${LINUX_HELPER.dir}/`,
       `build/linux-root${LINUX_HELPER.policy}=${LINUX_HELPER.policy}`,
+      `build/linux-root${LINUX_HELPER.packagedUnitFile}=${LINUX_HELPER.packagedUnitFile}`,
+      `build/linux-root${LINUX_HELPER.unitWants}=${LINUX_HELPER.unitWants}`,
     ]);
     expect(config.deb.depends).toEqual(
       expect.arrayContaining(['nodejs (>= 18)', 'pkexec | policykit-1']),

@@ -25,6 +25,7 @@ import {
   installedWindowsHelper,
   installLocationQuery,
   parseInstallLocation,
+  programFilesQuery,
 } from '../../app/firewall/windows-install.js';
 import { runFirewallHelper } from '../../main/helper/run.js';
 import { commandLineToArgv } from './support/command-line-to-argv.js';
@@ -58,7 +59,14 @@ describe('Linux: pkexec runs the root-owned helper with the change on its comman
   });
 
   it('reads the outcome from the helper’s stdout and pkexec’s exit codes, never its text', () => {
-    const result = { version: 2, results: [{ ok: true, ref: '7' }], backup: null, rules: [] };
+    const result = {
+      version: 2,
+      results: [{ ok: true, ref: '7' }],
+      backup: null,
+      rules: [],
+      inspection: null,
+      restored: [],
+    };
     expect(
       interpretPkexec({ code: 0, stdout: `warning line\n${JSON.stringify(result)}\n`, stderr: '' }),
     ).toEqual({ kind: 'result', result, code: 0 });
@@ -99,7 +107,7 @@ describe('Windows: UAC starts the installed app as the helper, the argv built in
       },
       ...OPS,
     ];
-    const plan = uacPlan(helper, ops, SYSTEM32, { SystemRoot: 'D:\\Evil', PATH: 'C:\\x' });
+    const plan = uacPlan(helper, ops, SYSTEM32);
     expect(psScript(plan.argv)).toBe(UAC_SCRIPT);
     expect(plan.env?.PORT_AUDITOR_HELPER_EXE).toBe(helper.exe);
     const sent = [ELECTRON_HELPER_FLAG, '--', ...opsToArgv(ops)];
@@ -108,8 +116,19 @@ describe('Windows: UAC starts the installed app as the helper, the argv built in
     expect(helperArgsFromAppArgv([helper.exe, ...sent])).toEqual(opsToArgv(ops));
     // Electron from a checkout puts the app folder before the flag: still found.
     expect(
-      helperArgsFromAppArgv(['C:\\e.exe', 'C:\\src', ELECTRON_HELPER_FLAG, '--', 'list']),
+      helperArgsFromAppArgv(['C:\\e.exe', 'C:\\src', ELECTRON_HELPER_FLAG, '--', 'list'], 2),
     ).toEqual(['list']);
+    // No switch may ride along with the helper flag (Chromium acts on --gpu-launcher and the like).
+    expect(
+      helperArgsFromAppArgv([
+        'C:\\e.exe',
+        '--gpu-launcher=C:\\x.exe',
+        ELECTRON_HELPER_FLAG,
+        '--',
+        'list',
+      ]),
+    ).toBeNull();
+    expect(helperArgsFromAppArgv(['C:\\e.exe', ELECTRON_HELPER_FLAG, 'list'])).toBeNull();
     expect(helperArgsFromAppArgv(['C:\\e.exe'])).toBeNull();
   });
 
@@ -146,14 +165,23 @@ describe('Windows: UAC starts the installed app as the helper, the argv built in
     const query = installLocationQuery(SYSTEM32);
     expect(query[0]).toBe(`${SYSTEM32}\\reg.exe`);
     expect(query[2]).toMatch(/^HKLM\\Software\\\{/);
-    const found = await installedWindowsHelper(async (argv) => {
-      expect(argv).toEqual(query);
-      return { code: 0, stdout: output, stderr: '' };
-    }, SYSTEM32);
-    expect(found).toEqual({
+    const programFiles =
+      '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\r\n    ProgramFilesDir    REG_SZ    C:\\Program Files\r\n';
+    const answers =
+      (install: string) => async (argv: string[], options?: { env?: NodeJS.ProcessEnv }) => {
+        // reg.exe runs with System32's environment, none of the user's.
+        expect(options?.env?.PSModulePath).toBe(`${SYSTEM32}\\WindowsPowerShell\\v1.0\\Modules`);
+        if (argv.join(' ') === query.join(' ')) return { code: 0, stdout: install, stderr: '' };
+        expect(argv).toEqual(programFilesQuery(SYSTEM32));
+        return { code: 0, stdout: programFiles, stderr: '' };
+      };
+    expect(await installedWindowsHelper(answers(output), SYSTEM32)).toEqual({
       exe: 'C:\\Program Files\\Port Auditor\\Port Auditor.exe',
       args: [ELECTRON_HELPER_FLAG, '--'],
     });
+    // Installed outside Program Files (the installer's /D= switch): users may write there.
+    const elsewhere = output.replace('C:\\Program Files\\Port Auditor', 'C:\\PortAuditor');
+    expect(await installedWindowsHelper(answers(elsewhere), SYSTEM32)).toBeNull();
     // Not installed for all users: no helper, and the app says how to get one.
     expect(
       await installedWindowsHelper(async () => ({ code: 1, stdout: '', stderr: '' }), SYSTEM32),
@@ -218,11 +246,11 @@ describe('the installed helper must be root’s alone before the app asks for el
       ],
       [
         { ...good, '/usr/lib/port-auditor': { uid: 0, mode: 0o777, kind: 'dir' } },
-        'writable by other users',
+        'writable by users other than root',
       ],
       [
         { ...good, [LINUX_HELPER.change]: { uid: 0, mode: 0o775, kind: 'file' } },
-        'writable by other users',
+        'writable by users other than root',
       ],
       [
         {
@@ -240,9 +268,7 @@ describe('the installed helper must be root’s alone before the app asks for el
       const problem = linuxHelperProblem('change', tree(entries));
       expect(problem).toMatchObject({ code: 'firewall.helper-untrusted' });
       expect((problem as { detail: string }).detail).toContain(reason);
-      expect((problem as { message: { fr: string } }).message.fr).toContain(
-        'sudo npm run install-helper',
-      );
+      expect((problem as { message: { fr: string } }).message.fr).toContain('README');
     }
     const noPkexec = { ...good };
     delete noPkexec['/usr/bin/pkexec'];
@@ -251,8 +277,18 @@ describe('the installed helper must be root’s alone before the app asks for el
     });
     expect(rootOnlyProblem('/nope', tree(good))).toEqual({
       missing: true,
+      kind: 'missing',
+      path: '/nope',
       detail: '/nope does not exist',
     });
+    // The French message says it in French, path included.
+    const userOwned = linuxHelperProblem(
+      'change',
+      tree({ ...good, [LINUX_HELPER.bundle]: { uid: 1000, mode: 0o644, kind: 'file' } }),
+    );
+    expect((userOwned as { message: { fr: string } }).message.fr).toContain(
+      `${LINUX_HELPER.bundle} n’appartient pas à root`,
+    );
   });
 });
 
@@ -260,11 +296,13 @@ describe('the helper entry (firewall-helper.mjs and the desktop app’s helper f
   const dir = mkdtempSync(path.join(tmpdir(), 'pa-helper-backup-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const backup = { dir, file: path.join(dir, 'before-first-change.wfw') };
+  const places = { backupDir: dir, backupFile: backup.file, stateFile: null };
   /** An in-memory firewall standing in for nft/netsh (the real ones are tested in namespaces). */
   function memoryFirewall(): FirewallBackend & { rules: LiveRule[]; backups: string[] } {
     const state = { rules: [] as LiveRule[], backups: [] as string[] };
     return {
       kind: 'nftables',
+      readsContent: true,
       ...state,
       get rules() {
         return state.rules;
@@ -307,7 +345,7 @@ describe('the helper entry (firewall-helper.mjs and the desktop app’s helper f
       stdout: (l: string) => lines.push(l),
       backend: fw,
       platform: 'win32' as const,
-      backup,
+      places,
     };
     expect(await runFirewallHelper(['block', '--id', 'all'], io)).toBe(HELPER_EXIT.badRequest);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
@@ -324,7 +362,7 @@ describe('the helper entry (firewall-helper.mjs and the desktop app’s helper f
 
   it('removes a rule only when the firewall holds it with the announced content', async () => {
     const fw = memoryFirewall();
-    const io = { stdout: () => undefined, backend: fw, platform: 'win32' as const, backup };
+    const io = { stdout: () => undefined, backend: fw, platform: 'win32' as const, places };
     expect(await runFirewallHelper(opsToArgv(OPS), io)).toBe(HELPER_EXIT.ok);
     expect(fw.rules.map((r) => r.name)).toEqual([rule.name]);
     const other = planRule(validateBlockRequest({ protocol: 'tcp', port: 1, direction: 'in' }), ID);
@@ -338,7 +376,8 @@ describe('the helper entry (firewall-helper.mjs and the desktop app’s helper f
     expect(fw.rules).toHaveLength(1);
     expect(await runFirewallHelper(opsToArgv([{ op: 'unblock', rule }]), io)).toBe(HELPER_EXIT.ok);
     expect(fw.rules).toEqual([]);
-    // The backup was taken once, before the first change only.
-    expect(fw.backups).toEqual([backup.file]);
+    // The backup was taken once, before the first change only, and stands under its name.
+    expect(fw.backups).toHaveLength(1);
+    expect(readFileSync(backup.file, 'utf8')).toBe('policy');
   });
 });

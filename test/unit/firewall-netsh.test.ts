@@ -120,14 +120,26 @@ describe('netsh argv', () => {
 
   it('powershell reads run as plain -Command text, Windows PowerShell 5.1 by absolute path', async () => {
     const calls: string[][] = [];
-    await new NetshBackend(async (argv) => {
-      calls.push(argv);
-      return { code: 1, stdout: '', stderr: '' };
-    }, SYSTEM32).list();
+    await new NetshBackend(
+      async (argv) => {
+        calls.push(argv);
+        return { code: 1, stdout: '', stderr: '' };
+      },
+      { system32: SYSTEM32 },
+    ).list();
     expect(psScript(calls[0] as string[])).toBe(LIST_SCRIPT);
     expect(LIST_SCRIPT).toContain("Get-NetFirewallRule -DisplayName 'PortAuditor-*'");
     expect(LIST_SCRIPT).toContain('ConvertTo-Json -InputObject $out');
     expect(STATUS_SCRIPT).toContain('Get-NetFirewallProfile -PolicyStore ActiveStore');
+    // Windows' own modules by absolute path, cmdlets module-qualified: a module of the same name
+    // in the user's Documents or PSModulePath is never loaded instead.
+    for (const script of [LIST_SCRIPT, STATUS_SCRIPT]) {
+      expect(script).toContain(
+        "Import-Module (Join-Path $PSHOME 'Modules\\NetSecurity\\NetSecurity.psd1')",
+      );
+      for (const use of script.match(/[\w.\\]*Get-\w+/g) ?? []) expect(use).toContain('\\');
+      expect(script).not.toContain('"');
+    }
   });
 });
 
@@ -201,7 +213,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isNetsh('show'), result: { code: 0, stdout: 'Nom de la règle: …', stderr: '' } },
     ]);
-    const backend = new NetshBackend(run, SYSTEM32);
+    const backend = new NetshBackend(run, { system32: SYSTEM32 });
     await expect(backend.block(rule({ protocol: 'tcp', port: 3389 }))).resolves.toEqual({
       ref: NAME,
     });
@@ -220,7 +232,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
     ]);
     await expect(
-      new NetshBackend(run, SYSTEM32).block(rule({ protocol: 'tcp', port: 80 })),
+      new NetshBackend(run, { system32: SYSTEM32 }).block(rule({ protocol: 'tcp', port: 80 })),
     ).rejects.toMatchObject({
       appError: { code: 'firewall.not-applied' },
     });
@@ -233,7 +245,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
         { match: isNetsh('add'), result: { code: 1, stdout: fixture(file), stderr: '' } },
         { match: isPs(STATUS_SCRIPT), result: statusUser },
       ]);
-      const error = await new NetshBackend(run, SYSTEM32)
+      const error = await new NetshBackend(run, { system32: SYSTEM32 })
         .block(rule({ protocol: 'tcp', port: 80 }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppFailure);
@@ -251,7 +263,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isPs(STATUS_SCRIPT), result: statusUser },
     ]);
-    await expect(new NetshBackend(run, SYSTEM32).remove(NAME)).rejects.toMatchObject({
+    await expect(new NetshBackend(run, { system32: SYSTEM32 }).remove(NAME)).rejects.toMatchObject({
       appError: { code: 'firewall.not-elevated' },
     });
   });
@@ -279,10 +291,10 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       if (argv[3] === 'delete') present = false;
       return run(argv, o);
     };
-    await new NetshBackend(wrapped, SYSTEM32).remove(NAME);
+    await new NetshBackend(wrapped, { system32: SYSTEM32 }).remove(NAME);
     expect(calls).toEqual([[NETSH, ...deleteRuleArgs(NAME)]]);
     expect(present).toBe(false);
-    await expect(new NetshBackend(run, SYSTEM32).remove('all')).rejects.toThrow();
+    await expect(new NetshBackend(run, { system32: SYSTEM32 }).remove('all')).rejects.toThrow();
   });
 
   it('list and status through PowerShell', async () => {
@@ -293,7 +305,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
       },
       { match: isPs(STATUS_SCRIPT), result: statusOk },
     ]);
-    const backend = new NetshBackend(run, SYSTEM32);
+    const backend = new NetshBackend(run, { system32: SYSTEM32 });
     // What each rule blocks is read back too, so a rule unknown to the journal can be listed.
     expect(await backend.list()).toEqual([
       {
@@ -324,7 +336,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     const { run } = scripted([
       { match: isPs(LIST_SCRIPT), result: { code: 1, stdout: '', stderr: 'PermissionDenied' } },
     ]);
-    expect(await new NetshBackend(run, SYSTEM32).list()).toBeNull();
+    expect(await new NetshBackend(run, { system32: SYSTEM32 }).list()).toBeNull();
   });
 });
 
@@ -345,7 +357,7 @@ describe('Windows Firewall service stopped (MpsSvc)', () => {
       profiles: [],
     });
     const { run } = scripted([{ match: isPs(STATUS_SCRIPT), result: statusStopped }]);
-    const status = await new NetshBackend(run, SYSTEM32).status();
+    const status = await new NetshBackend(run, { system32: SYSTEM32 }).status();
     expect(status).toMatchObject({ available: false, canRead: false, serviceRunning: false });
     expect(status.warnings[0]).toEqual(serviceStopped().appError.message);
   });
@@ -355,7 +367,7 @@ describe('Windows Firewall service stopped (MpsSvc)', () => {
       { match: isNetsh('show'), result: showFails },
       { match: isPs(STATUS_SCRIPT), result: statusStopped },
     ]);
-    await expect(new NetshBackend(run, SYSTEM32).remove(NAME)).rejects.toMatchObject({
+    await expect(new NetshBackend(run, { system32: SYSTEM32 }).remove(NAME)).rejects.toMatchObject({
       appError: { code: 'firewall.service-stopped' },
     });
   });
@@ -366,7 +378,7 @@ describe('Windows Firewall service stopped (MpsSvc)', () => {
       { match: isPs(STATUS_SCRIPT), result: statusStopped },
     ]);
     await expect(
-      new NetshBackend(run, SYSTEM32).block(rule({ protocol: 'tcp', port: 80 })),
+      new NetshBackend(run, { system32: SYSTEM32 }).block(rule({ protocol: 'tcp', port: 80 })),
     ).rejects.toMatchObject({ appError: { code: 'firewall.service-stopped' } });
   });
 });

@@ -3,6 +3,7 @@ import {
   baseObjects,
   liveRules,
   parseEchoedHandles,
+  parseInspection,
   parseNftRules,
   ruleObjects,
 } from '../../app/firewall/nftables.js';
@@ -17,36 +18,40 @@ const listed = (o: Record<string, unknown>, handle: number) => ({
 });
 
 describe('nft JSON', () => {
-  it('inbound: the local port, optional source scope, drop, tagged with the generated comment', () => {
-    expect(ruleObjects(rule({ protocol: 'tcp', port: 22, remote: '10.77.0.9/16' }))).toEqual([
-      {
-        add: {
-          rule: {
-            family: 'inet',
-            table: 'port_auditor',
-            chain: 'input',
-            comment: NAME,
-            expr: [
-              {
-                match: {
-                  op: '==',
-                  left: { payload: { protocol: 'tcp', field: 'dport' } },
-                  right: 22,
-                },
-              },
-              {
-                match: {
-                  op: '==',
-                  left: { payload: { protocol: 'ip', field: 'saddr' } },
-                  right: { prefix: { addr: '10.77.0.0', len: 16 } },
-                },
-              },
-              { drop: null },
-            ],
+  it('inbound: new connections to the port, before and after any port forward, from the scope', () => {
+    const objects = ruleObjects(rule({ protocol: 'tcp', port: 22, remote: '10.77.0.9/16' })) as {
+      add: { rule: { chain: string; comment: string; expr: unknown[] } };
+    }[];
+    // prerouting sees the port a device asked for (before DNAT), input the port it lands on.
+    expect(objects.map((o) => o.add.rule.chain)).toEqual(['prerouting', 'input']);
+    for (const o of objects) {
+      expect(o.add.rule.comment).toBe(NAME);
+      expect(o.add.rule.expr).toEqual([
+        {
+          match: {
+            op: '==',
+            left: { payload: { protocol: 'tcp', field: 'dport' } },
+            right: 22,
           },
         },
-      },
-    ]);
+        // Only connections being opened: replies to this PC's own traffic on that port pass.
+        {
+          match: {
+            op: '==',
+            left: { ct: { key: 'state' } },
+            right: { set: ['new', 'untracked'] },
+          },
+        },
+        {
+          match: {
+            op: '==',
+            left: { payload: { protocol: 'ip', field: 'saddr' } },
+            right: { prefix: { addr: '10.77.0.0', len: 16 } },
+          },
+        },
+        { drop: null },
+      ]);
+    }
   });
 
   it('outbound range to two devices: one rule per address, destination matched', () => {
@@ -62,16 +67,101 @@ describe('nft JSON', () => {
         right: { range: [5000, 5010] },
       },
     });
-    expect(objects[1]?.add.rule.expr[1]).toEqual({
+    expect(objects[1]?.add.rule.expr[2]).toEqual({
       match: { op: '==', left: { payload: { protocol: 'ip6', field: 'daddr' } }, right: 'fd77::2' },
     });
   });
 
-  it('the input chain lets loopback through first', () => {
-    const objects = baseObjects(true);
-    expect(JSON.stringify(objects.at(-1))).toContain('"iifname"');
-    expect(objects.at(-1)).toHaveProperty('insert');
-    expect(baseObjects(false)).toHaveLength(3);
+  it('three filter chains (prerouting before DNAT), each inbound one letting loopback through first', () => {
+    const objects = baseObjects() as Record<
+      string,
+      { chain?: Record<string, unknown>; rule?: Record<string, unknown> }
+    >[];
+    const chains = objects.flatMap((o) => (o.add?.chain ? [o.add.chain] : []));
+    expect(chains.map((c) => [c.name, c.hook, c.prio, c.type])).toEqual([
+      ['prerouting', 'prerouting', -150, 'filter'],
+      ['input', 'input', -10, 'filter'],
+      ['output', 'output', -10, 'filter'],
+    ]);
+    const loopback = objects.flatMap((o) => (o.insert?.rule ? [o.insert.rule] : []));
+    expect(loopback.map((r) => r.chain)).toEqual(['prerouting', 'input']);
+    expect(JSON.stringify(loopback)).toContain('"iifname"');
+    expect(baseObjects([])).toHaveLength(4);
+  });
+
+  it('finds port forwards and ingress bypasses in a whole ruleset', () => {
+    const ruleset = JSON.stringify({
+      nftables: [
+        { chain: { family: 'netdev', table: 'edge', name: 'in', hook: 'ingress' } },
+        {
+          rule: {
+            family: 'netdev',
+            table: 'edge',
+            chain: 'in',
+            expr: [{ fwd: { dev: 'eth9' } }],
+          },
+        },
+        {
+          rule: {
+            family: 'ip',
+            table: 'nat',
+            chain: 'pre',
+            expr: [
+              {
+                match: {
+                  op: '==',
+                  left: { payload: { protocol: 'tcp', field: 'dport' } },
+                  right: 8080,
+                },
+              },
+              { dnat: { addr: '10.1.1.1', port: 80 } },
+            ],
+          },
+        },
+        {
+          rule: {
+            family: 'ip6',
+            table: 'nat',
+            chain: 'pre',
+            expr: [
+              {
+                match: {
+                  op: '==',
+                  left: { payload: { protocol: 'tcp', field: 'dport' } },
+                  right: { range: [9000, 9010] },
+                },
+              },
+              { dnat: { addr: 'fd00::2' } },
+            ],
+          },
+        },
+        {
+          rule: {
+            family: 'ip',
+            table: 'nat',
+            chain: 'pre',
+            expr: [
+              {
+                match: {
+                  op: '==',
+                  left: { payload: { protocol: 'udp', field: 'dport' } },
+                  right: 2222,
+                },
+              },
+              { redirect: { port: 22 } },
+            ],
+          },
+        },
+      ],
+    });
+    expect(parseInspection(ruleset)).toEqual({
+      forwards: [
+        { protocol: 'tcp', port: '8080', kind: 'dnat', to: '10.1.1.1:80' },
+        { protocol: 'tcp', port: '9000-9010', kind: 'dnat', to: '[fd00::2]' },
+        { protocol: 'udp', port: '2222', kind: 'redirect', to: ':22' },
+      ],
+      bypasses: ['edge/in'],
+    });
   });
 
   it('reads back what a rule blocks from its listing, merging one rule per remote address', () => {
@@ -104,7 +194,7 @@ describe('nft JSON', () => {
     ]);
     const inbound = planRule(validateBlockRequest({ protocol: 'tcp', port: 8080 }), planned.id);
     const one = JSON.stringify({
-      nftables: [listed(ruleObjects(inbound)[0]!, 4)],
+      nftables: ruleObjects(inbound).map((o, i) => listed(o, 4 + i)),
     });
     expect(liveRules(parseNftRules(one))[0]?.details).toEqual({
       protocol: 'tcp',
@@ -130,6 +220,34 @@ describe('nft JSON', () => {
     expect(liveRules(parseNftRules(odd))).toEqual([
       { name: inbound.name, ref: '5', enabled: true, details: null },
     ]);
+    // A rule of an earlier version (no connection-state match) still reads back.
+    const older = JSON.stringify({
+      nftables: [
+        {
+          rule: {
+            family: 'inet',
+            table: 'port_auditor',
+            chain: 'input',
+            handle: 9,
+            comment: inbound.name,
+            expr: [
+              {
+                match: {
+                  op: '==',
+                  left: { payload: { protocol: 'tcp', field: 'dport' } },
+                  right: 8080,
+                },
+              },
+              { drop: null },
+            ],
+          },
+        },
+      ],
+    });
+    expect(liveRules(parseNftRules(older))[0]?.details).toMatchObject({
+      portFrom: 8080,
+      direction: 'in',
+    });
   });
 
   it('parses listings and echoed handles, ignoring other tables', () => {

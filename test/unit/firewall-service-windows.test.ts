@@ -23,7 +23,7 @@ function setup(options: { installed?: boolean } = {}) {
   const service = new FirewallService({
     dataDir,
     platform: 'win32',
-    backend: new NetshBackend(windows.run, SYSTEM32),
+    backend: new NetshBackend(windows.run, { system32: SYSTEM32 }),
     run: async (argv, o) =>
       argv[0]?.endsWith('reg.exe') ? { code: 1, stdout: '', stderr: '' } : windows.run(argv, o),
     ...(options.installed === false

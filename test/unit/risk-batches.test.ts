@@ -44,16 +44,19 @@ describe('risk.assess batching', () => {
       isLocal,
       worst,
       counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      blocked: 0,
       ports: [],
     });
     const a: RiskAssessResult = {
       hosts: [assessed('10.77.0.9', false, 'low'), assessed('10.77.0.10', false, null)],
       counts: { critical: 0, high: 0, medium: 0, low: 2, info: 1 },
+      blocked: 1,
       programsComplete: true,
     };
     const b: RiskAssessResult = {
       hosts: [assessed('127.0.0.1', true, 'info'), assessed('10.77.0.2', false, 'critical')],
       counts: { critical: 1, high: 0, medium: 0, low: 0, info: 3 },
+      blocked: 2,
       programsComplete: false,
     };
     const merged = mergeResults([a, b]);
@@ -64,6 +67,7 @@ describe('risk.assess batching', () => {
       '10.77.0.10',
     ]);
     expect(merged.counts).toEqual({ critical: 1, high: 0, medium: 0, low: 2, info: 4 });
+    expect(merged.blocked).toBe(3);
     expect(merged.programsComplete).toBe(false);
     expect(mergeResults([a])).toBe(a);
   });

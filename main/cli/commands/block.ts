@@ -4,6 +4,7 @@ import {
   formatVerification,
   openFirewallService,
 } from '../../../app/firewall/format.js';
+import type { FirewallService } from '../../../app/firewall/service.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 
 interface BlockOptions {
@@ -12,6 +13,7 @@ interface BlockOptions {
   dir: string;
   remote?: string;
   dryRun?: boolean;
+  ruleId?: string;
 }
 
 /** Exit code when the user declined the elevation prompt: nothing changed, not an error. */
@@ -20,6 +22,30 @@ export const EXIT_CANCELLED = 3;
 export const EXIT_NOT_EFFECTIVE = 4;
 /** Exit code when the change ran but could not be read back: checked again at the next read. */
 export const EXIT_UNKNOWN = 5;
+
+/**
+ * On a terminal, says that a permission prompt is about to open (a window, or pkexec's own
+ * password question), since the command then waits for it without a word.
+ */
+export async function announcePrompt(service: FirewallService, ctx: CliContext): Promise<void> {
+  if (!ctx.stderr.isTTY) return;
+  const mode = await service.elevationMode();
+  if (mode === 'pkexec' || mode === 'uac') {
+    ctx.stderr.write(
+      `${ctx.say(
+        mode === 'uac'
+          ? {
+              fr: 'Acceptez la demande d’autorisation Windows (UAC) qui s’affiche…',
+              en: 'Accept the Windows permission prompt (UAC) that opens…',
+            }
+          : {
+              fr: 'Confirmez la demande d’autorisation (polkit) qui s’affiche…',
+              en: 'Confirm the permission prompt (polkit) that opens…',
+            },
+      )}\n`,
+    );
+  }
+}
 
 const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -53,8 +79,15 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
     .option(
       '--dry-run',
       ctx.say({
-        fr: 'affiche les commandes sans rien modifier',
-        en: 'shows the commands without changing anything',
+        fr: 'dit ce que la règle fera et les commandes exactes, sans rien modifier',
+        en: 'says what the rule will do and the exact commands, without changing anything',
+      }),
+    )
+    .option(
+      '--rule-id <id>',
+      ctx.say({
+        fr: 'applique la règle qu’un --dry-run a montrée (même nom)',
+        en: 'applies the rule a --dry-run showed (same name)',
       }),
     )
     .action(async (options: BlockOptions) => {
@@ -65,11 +98,13 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
           port: options.port,
           direction: options.dir,
           ...(options.remote !== undefined ? { remote: options.remote } : {}),
+          ...(options.ruleId !== undefined ? { ruleId: options.ruleId } : {}),
         };
         if (options.dryRun) {
           ctx.stdout.write(formatPreview(await service.preview(input), ctx.language));
           return;
         }
+        await announcePrompt(service, ctx);
         const outcome = await service.block(input);
         if (outcome.outcome === 'cancelled') {
           ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
@@ -83,12 +118,12 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
           return;
         }
         ctx.stdout.write(
-          `${ctx.say({ fr: 'Règle créée', en: 'Rule created' })}: ${outcome.rule.id} (${outcome.rule.name})\n`,
+          `${ctx.say({ fr: 'Règle créée :', en: 'Rule created:' })} ${outcome.rule.id} (${outcome.rule.name})\n`,
         );
         ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
         if (outcome.backupPath) {
           ctx.stdout.write(
-            `${ctx.say({ fr: 'Sauvegarde du pare-feu', en: 'Firewall backup' })}: ${outcome.backupPath}\n`,
+            `${ctx.say({ fr: 'Sauvegarde du pare-feu :', en: 'Firewall backup:' })} ${outcome.backupPath}\n`,
           );
         }
         if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);

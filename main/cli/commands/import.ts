@@ -1,3 +1,4 @@
+import { journalRules } from '../../../app/firewall/format.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { riskHandlers } from '../../../app/api/risk-handlers.js';
@@ -44,7 +45,7 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
         );
       }
       const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      const assessment = await riskHandlers()['risk.assess'](
+      const assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
         { hosts: scan.hosts },
         { emit: () => {} },
       );

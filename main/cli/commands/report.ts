@@ -13,7 +13,7 @@ import {
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { openFirewallService } from '../../../app/firewall/format.js';
+import { journalRules, openFirewallService } from '../../../app/firewall/format.js';
 import { exportReport } from '../../../app/report/export.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
@@ -98,7 +98,7 @@ export async function completeReportInput(
 ): Promise<ReportInput & { pcName: string }> {
   let assessment: RiskAssessResult | undefined = input.assessment;
   if (!assessment) {
-    assessment = await riskHandlers()['risk.assess'](
+    assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
       { hosts: input.scan.hosts },
       { emit: () => {} },
     );

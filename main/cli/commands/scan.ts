@@ -1,3 +1,4 @@
+import { journalRules } from '../../../app/firewall/format.js';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
@@ -125,7 +126,10 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
 async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
   if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
   try {
-    return await riskHandlers()['risk.assess']({ hosts: result.hosts }, { emit: () => {} });
+    return await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+      { hosts: result.hosts },
+      { emit: () => {} },
+    );
   } catch (error) {
     const detail =
       error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openFirewallService } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 
 const unblock: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -30,6 +30,7 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
       }
       const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
       try {
+        await announcePrompt(service, ctx);
         const outcome = id !== undefined ? await service.remove([id]) : await service.removeAll();
         if (outcome.outcome === 'cancelled') {
           ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
@@ -37,11 +38,13 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
           return;
         }
         for (const removed of outcome.removed) {
-          ctx.stdout.write(`${ctx.say({ fr: 'Règle retirée', en: 'Rule removed' })}: ${removed}\n`);
+          ctx.stdout.write(
+            `${ctx.say({ fr: 'Règle retirée :', en: 'Rule removed:' })} ${removed}\n`,
+          );
         }
         for (const left of outcome.stillPresent) {
           ctx.stderr.write(
-            `${ctx.say({ fr: 'Règle toujours présente', en: 'Rule still present' })}: ${left}\n`,
+            `${ctx.say({ fr: 'Règle toujours présente :', en: 'Rule still present:' })} ${left}\n`,
           );
         }
         if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {

@@ -1,3 +1,6 @@
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -17,6 +20,7 @@ import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, LocalizedText } from '../../../app/contract/errors';
@@ -26,6 +30,7 @@ import { api } from '../../api/client';
 import { asAppError } from '../../api/errors';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
+import { useRisk } from '../../stores/risk';
 import { MONO_FONT } from '../../theme';
 import { rescanPort } from './rescan';
 
@@ -40,7 +45,12 @@ export interface BlockTarget {
 }
 
 type Applied = Extract<FirewallBlockOutcome, { outcome: 'applied' }>;
-type Verdict = 'verified' | 'in-place' | 'not-effective' | 'unconfirmed';
+/**
+ * `in-place`: an inbound rule whose checks all passed (the effect on other devices is said to be
+ * checkable from another device only). `this-pc-only`: an outbound rule toward a device that a
+ * new scan shows filtered — neutral, since the port stays open on the device for everyone else.
+ */
+type Verdict = 'in-place' | 'this-pc-only' | 'not-effective' | 'unconfirmed';
 
 const STEPS = ['what', 'preview', 'apply', 'verify'] as const;
 
@@ -54,7 +64,7 @@ export function verdictOf(
   const v = applied.verification;
   if (v.effective === 'no') return 'not-effective';
   if (direction === 'out' && !isLocal) {
-    if (rescan === 'filtered') return v.effective === 'yes' ? 'verified' : 'unconfirmed';
+    if (rescan === 'filtered') return v.effective === 'yes' ? 'this-pc-only' : 'unconfirmed';
     if (rescan === 'open') return 'not-effective';
     return 'unconfirmed';
   }
@@ -84,6 +94,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     direction,
     ...(remote.trim() ? { remote: remote.trim() } : {}),
   };
+  const device = !target.isLocal;
 
   async function toPreview() {
     setBusy(true);
@@ -115,16 +126,20 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     setCancelled(null);
     setUnknown(null);
     try {
-      const outcome = await api.call('firewall.block', request);
+      // The id the preview reserved: the rule applied is the one the preview named.
+      const outcome = await api.call('firewall.block', {
+        ...request,
+        ...(preview ? { ruleId: preview.id } : {}),
+      });
       if (outcome.outcome === 'cancelled') {
         setCancelled(outcome.message);
       } else if (outcome.outcome === 'unknown') {
         setUnknown(outcome.message);
-        void reloadRules();
+        void reloadRules().then(() => useRisk.getState().refresh());
       } else {
         setApplied(outcome);
         setStep(3);
-        void reloadRules();
+        void reloadRules().then(() => useRisk.getState().refresh());
         if (direction === 'out' && !target.isLocal && target.protocol === 'tcp') void runRescan();
       }
     } catch (e) {
@@ -169,6 +184,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
 
         {step === 0 && (
           <Stack spacing={2} data-testid="block-step-what">
+            {device && (
+              <Alert severity="info" data-testid="block-device-note">
+                <strong>{t('wizard.device.title')}</strong>{' '}
+                {t('wizard.device.body', { address: target.address })}
+              </Alert>
+            )}
             <Typography>
               {t('wizard.what', {
                 port: target.port,
@@ -214,34 +235,56 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
 
         {step === 1 && preview && (
           <Stack spacing={2} data-testid="block-step-preview">
-            <Typography>{t('wizard.previewIntro', { name: preview.name })}</Typography>
-            {preview.commands.map((c, i) => (
-              <Box
-                key={i}
-                component="pre"
-                data-testid="block-command"
-                sx={{
-                  fontFamily: MONO_FONT,
-                  fontSize: 13,
-                  p: 1.5,
-                  bgcolor: 'action.hover',
-                  borderRadius: 1,
-                  whiteSpace: 'pre-wrap',
-                  wordBreak: 'break-all',
-                  m: 0,
-                }}
-              >
-                {c.display}
-              </Box>
-            ))}
+            <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
+              {say(preview.summary)}
+            </Typography>
             {preview.notes.map((n, i) => (
-              <Alert key={i} severity="info">
+              <Alert
+                key={i}
+                severity={preview.elevation === 'unavailable' && i === 0 ? 'error' : 'info'}
+              >
                 {say(n)}
               </Alert>
             ))}
-            <Typography variant="body2" color="text.secondary">
-              {t(`wizard.elevation.${preview.elevation}`)}
-            </Typography>
+            {preview.elevation !== 'unavailable' && (
+              <Typography variant="body2" color="text.secondary">
+                {t(`wizard.elevation.${preview.elevation}`)}
+              </Typography>
+            )}
+            <Accordion disableGutters variant="outlined" data-testid="block-technical">
+              <AccordionSummary
+                expandIcon={<ExpandMoreIcon />}
+                aria-controls="block-technical-details"
+                id="block-technical-summary"
+              >
+                <Typography>{t('wizard.technical')}</Typography>
+              </AccordionSummary>
+              <AccordionDetails id="block-technical-details">
+                <Typography variant="body2" sx={{ mb: 1 }} data-testid="block-rule-name">
+                  {t('wizard.technicalIntro', { name: preview.name })}
+                </Typography>
+                {preview.commands.map((c, i) => (
+                  <Box
+                    key={i}
+                    component="pre"
+                    data-testid="block-command"
+                    sx={{
+                      fontFamily: MONO_FONT,
+                      fontSize: 12,
+                      p: 1.5,
+                      bgcolor: 'action.hover',
+                      borderRadius: 1,
+                      whiteSpace: 'pre-wrap',
+                      wordBreak: 'break-all',
+                      m: 0,
+                      mb: 1,
+                    }}
+                  >
+                    {c.display}
+                  </Box>
+                ))}
+              </AccordionDetails>
+            </Accordion>
           </Stack>
         )}
 
@@ -269,7 +312,10 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
 
         {step === 3 && applied && (
           <Stack spacing={2} data-testid="block-step-verify">
-            <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+            <Typography variant="subtitle2" component="h3">
+              {t('wizard.checkedTitle')}
+            </Typography>
+            <Box component="ul" sx={{ pl: 2.5, my: 0 }} data-testid="block-checked">
               <Check
                 label={t('wizard.check.readBack')}
                 value={applied.verification.readBack}
@@ -287,16 +333,33 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   testId="check-local-rules"
                 />
               )}
+              {applied.verification.checked.map((c, i) => (
+                <Typography component="li" variant="body2" key={`c${i}`}>
+                  {say(c)}
+                </Typography>
+              ))}
             </Box>
             {applied.verification.problems.map((p, i) => (
-              <Alert key={i} severity="error">
+              <Alert
+                key={i}
+                severity={applied.verification.effective === 'no' ? 'error' : 'warning'}
+              >
                 {say(p)}
               </Alert>
             ))}
-            {direction === 'in' && (
-              <Alert severity="info" data-testid="block-loopback-note">
-                {t(target.isLocal ? 'wizard.inboundLocal' : 'wizard.inboundRemote')}
-              </Alert>
+            {applied.verification.notChecked.length > 0 && (
+              <Box data-testid="block-not-checked">
+                <Typography variant="subtitle2" component="h3">
+                  {t('wizard.notCheckedTitle')}
+                </Typography>
+                <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+                  {applied.verification.notChecked.map((n, i) => (
+                    <Typography component="li" variant="body2" key={`n${i}`}>
+                      {say(n)}
+                    </Typography>
+                  ))}
+                </Box>
+              </Box>
             )}
             {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
               <Stack
@@ -331,11 +394,13 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
             {verdict && !rescanPending && (
               <Alert
                 severity={
-                  verdict === 'verified' || verdict === 'in-place'
+                  verdict === 'in-place'
                     ? 'success'
-                    : verdict === 'not-effective'
-                      ? 'error'
-                      : 'warning'
+                    : verdict === 'this-pc-only'
+                      ? 'info'
+                      : verdict === 'not-effective'
+                        ? 'error'
+                        : 'warning'
                 }
                 data-testid="block-verdict"
                 data-verdict={verdict}
@@ -411,8 +476,8 @@ function Check({ label, value, testId }: { label: string; value: boolean | null;
         ? t('wizard.check.yes')
         : t('wizard.check.no');
   return (
-    <Typography component="li" data-testid={testId} data-value={String(value)}>
-      {label} : <strong>{text}</strong>
+    <Typography component="li" variant="body2" data-testid={testId} data-value={String(value)}>
+      {t('wizard.check.line', { label, value: text })}
     </Typography>
   );
 }

@@ -11,7 +11,12 @@ import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import UndoIcon from '@mui/icons-material/Undo';
-import { useEffect } from 'react';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
@@ -27,12 +32,27 @@ function portText(rule: FirewallRule): string {
 export function RulesTab() {
   const { t, i18n } = useTranslation('firewall');
   const say = (text: LocalizedText) => (i18n.language === 'fr' ? text.fr : text.en);
-  const { rules, verified, status, loading, busy, error, notice, load, undo, clearMessages } =
-    useFirewall();
+  const {
+    rules,
+    verified,
+    status,
+    loading,
+    busy,
+    error,
+    notice,
+    load,
+    undo,
+    reapply,
+    clearMessages,
+  } = useFirewall();
+  const [confirmAll, setConfirmAll] = useState(false);
   useEffect(() => {
     void load();
-  }, [load]);
+    // A message belongs to what the user just did here: leaving the page clears it.
+    return () => clearMessages();
+  }, [load, clearMessages]);
   const working = busy.length > 0;
+  const missing = rules.filter((r) => r.present === false);
 
   return (
     <Stack spacing={2} data-testid="firewall-rules">
@@ -54,6 +74,25 @@ export function RulesTab() {
       ))}
       {!verified && !loading && rules.length > 0 && (
         <Alert severity="warning">{t('rules.unverified')}</Alert>
+      )}
+      {missing.length > 0 && (
+        <Alert
+          severity="warning"
+          data-testid="rules-missing"
+          action={
+            <Button
+              color="inherit"
+              size="small"
+              disabled={working}
+              onClick={() => void reapply(missing.map((r) => r.id))}
+              data-testid="rules-reapply-all"
+            >
+              {t('rules.reapplyAll')}
+            </Button>
+          }
+        >
+          {t('rules.missingBanner', { count: missing.length })}
+        </Alert>
       )}
       {error && <AppErrorAlert error={error} onClose={clearMessages} testId="firewall-error" />}
       {notice && (
@@ -78,13 +117,42 @@ export function RulesTab() {
             color="warning"
             startIcon={<UndoIcon />}
             disabled={rules.length === 0 || working}
-            onClick={() => void undo('all')}
+            onClick={() => setConfirmAll(true)}
             data-testid="rules-undo-all"
           >
             {t('rules.undoAll')}
           </Button>
         </Stack>
       </Stack>
+      <Dialog
+        open={confirmAll}
+        onClose={() => setConfirmAll(false)}
+        aria-labelledby="rules-confirm-title"
+        aria-describedby="rules-confirm-body"
+      >
+        <DialogTitle id="rules-confirm-title">{t('rules.confirmTitle')}</DialogTitle>
+        <DialogContent>
+          <DialogContentText id="rules-confirm-body">
+            {t('rules.confirmBody', { count: rules.length })}
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirmAll(false)} autoFocus>
+            {t('rules.keep')}
+          </Button>
+          <Button
+            color="warning"
+            variant="contained"
+            onClick={() => {
+              setConfirmAll(false);
+              void undo('all');
+            }}
+            data-testid="rules-confirm-undo-all"
+          >
+            {t('rules.confirm')}
+          </Button>
+        </DialogActions>
+      </Dialog>
       <Card>
         {rules.length === 0 ? (
           <Typography sx={{ p: 2.5 }} color="text.secondary" data-testid="rules-empty">
@@ -130,7 +198,7 @@ export function RulesTab() {
                         rule.present === false ? t('rules.missing') : t(`rules.state.${rule.state}`)
                       }
                     />
-                    {rule.origin === 'found' && (
+                    {rule.origin === 'found' && rule.present !== false && (
                       <Tooltip title={t('rules.foundHelp')}>
                         <Chip
                           size="small"
@@ -145,6 +213,21 @@ export function RulesTab() {
                   </TableCell>
                   <TableCell>{new Date(rule.createdAt).toLocaleString(i18n.language)}</TableCell>
                   <TableCell align="right">
+                    {rule.present === false && (
+                      <Button
+                        size="small"
+                        disabled={working}
+                        onClick={() => void reapply([rule.id])}
+                        aria-label={t('rules.reapplyLabel', {
+                          port: portText(rule),
+                          protocol: rule.protocol.toUpperCase(),
+                        })}
+                        data-testid={`rule-reapply-${rule.id}`}
+                        sx={{ mr: 1 }}
+                      >
+                        {busy.includes(rule.id) ? t('rules.reapplying') : t('rules.reapply')}
+                      </Button>
+                    )}
                     <Button
                       size="small"
                       startIcon={<UndoIcon />}

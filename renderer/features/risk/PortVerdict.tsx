@@ -11,6 +11,7 @@ import type { PortAssessment } from '../../../app/contract/risk';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
 import { pick } from './severity';
+import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
 import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
 
 /** One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside. */
@@ -27,6 +28,7 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
       data-testid={`verdict-${address}-${port.port}`}
       data-severity={port.severity}
       data-port={port.port}
+      data-blocked={port.firewall?.effect === 'blocked' ? 'true' : undefined}
       sx={{ borderTop: 1, borderColor: 'divider', '&::before': { display: 'none' } }}
     >
       <AccordionSummary
@@ -37,13 +39,18 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
         <Box
           sx={{
             display: 'grid',
-            gridTemplateColumns: { xs: 'auto 1fr', md: '96px 110px 1fr 1.2fr' },
+            gridTemplateColumns: { xs: 'auto 1fr', md: '150px 110px 1fr 1.2fr' },
             gap: { xs: 1, md: 2 },
             alignItems: 'center',
             width: '100%',
           }}
         >
-          <SeverityChip severity={port.severity} />
+          <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', gap: 0.5 }}>
+            <Box sx={port.firewall?.effect === 'blocked' ? { opacity: 0.55 } : undefined}>
+              <SeverityChip severity={port.severity} />
+            </Box>
+            {port.firewall && <FirewallCoverageChip coverage={port.firewall} />}
+          </Stack>
           <Typography sx={{ fontFamily: MONO_FONT, fontWeight: 600 }} data-testid="verdict-port">
             {port.port}/{port.protocol.toUpperCase()}
           </Typography>

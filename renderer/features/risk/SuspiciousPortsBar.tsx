@@ -1,6 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Card from '@mui/material/Card';
+import Chip from '@mui/material/Chip';
 import CardContent from '@mui/material/CardContent';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -8,6 +9,7 @@ import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
 import GppMaybeIcon from '@mui/icons-material/GppMaybe';
+import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useRisk } from '../../stores/risk';
@@ -62,6 +64,17 @@ export function SuspiciousPortsBar() {
                 />
               </Box>
             ))}
+            {(result?.blocked ?? 0) > 0 && (
+              <Box role="listitem">
+                <Chip
+                  size="small"
+                  color="success"
+                  icon={<ShieldIcon />}
+                  label={t('summary.blocked', { count: result?.blocked ?? 0 })}
+                  data-testid="risk-count-blocked"
+                />
+              </Box>
+            )}
           </Box>
         )}
         <Stack

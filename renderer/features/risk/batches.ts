@@ -45,6 +45,7 @@ export function mergeResults(results: readonly RiskAssessResult[]): RiskAssessRe
   return {
     hosts: results.flatMap((r) => r.hosts).sort(compareAssessedHosts),
     counts,
+    blocked: results.reduce((n, r) => n + (r.blocked ?? 0), 0),
     programsComplete: results.every((r) => r.programsComplete),
   };
 }

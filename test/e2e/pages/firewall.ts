@@ -46,8 +46,30 @@ export class BlockWizard {
     await this.dialog.getByRole('button', { name: exact(this.t('wizard.next')) }).click();
   }
 
+  /** The plain sentence the preview starts with. */
+  get summary(): Locator {
+    return this.dialog.getByTestId('block-summary');
+  }
+
+  /** Opens "Détails techniques" and returns the commands shown there. */
+  async technicalCommands(): Promise<Locator> {
+    await this.dialog.getByRole('button', { name: exact(this.t('wizard.technical')) }).click();
+    await this.commands.first().waitFor();
+    return this.commands;
+  }
+
   get commands(): Locator {
     return this.dialog.getByTestId('block-command');
+  }
+
+  /** The generated name the preview shows (inside "Détails techniques"). */
+  async previewedRuleName(): Promise<string> {
+    const text = await this.dialog.getByTestId('block-rule-name').innerText();
+    return /PortAuditor-[0-9a-f-]{36}/.exec(text)?.[0] ?? '';
+  }
+
+  get deviceNote(): Locator {
+    return this.dialog.getByTestId('block-device-note');
   }
 
   async apply(): Promise<void> {
@@ -70,8 +92,9 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-rescan-result');
   }
 
-  get loopbackNote(): Locator {
-    return this.dialog.getByTestId('block-loopback-note');
+  /** "Non vérifiable d’ici": what cannot be checked from this PC. */
+  get notChecked(): Locator {
+    return this.dialog.getByTestId('block-not-checked');
   }
 
   get error(): Locator {
@@ -124,7 +147,18 @@ export class RulesPage {
     return this.root.getByRole('button', { name: new RegExp(`^${this.t('rules.undo')}`) });
   }
 
+  /** "Tout annuler", then the confirmation it asks for. */
   async undoAll(): Promise<void> {
     await this.root.getByRole('button', { name: exact(this.t('rules.undoAll')) }).click();
+    const confirm = this.shell.page.getByRole('dialog', {
+      name: exact(this.t('rules.confirmTitle')),
+    });
+    await confirm.getByRole('button', { name: exact(this.t('rules.confirm')) }).click();
+    await confirm.waitFor({ state: 'detached' });
+  }
+
+  /** The row of one rule, by its id. */
+  row(id: string): Locator {
+    return this.root.getByTestId(`rule-row-${id}`);
   }
 }

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { openFirewallService } from '../../../app/firewall/format.js';
+import { AppFailure } from '../../../app/errors.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+
+/**
+ * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
+ * boot unit, a firewall reset), with their names, as the Rules page's "Ré-appliquer" does.
+ */
+const reapply: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('reapply')
+    .description(
+      ctx.say({
+        fr: 'remet dans le pare-feu une règle de Port Auditor qui en a disparu (ou toutes : --all)',
+        en: 'puts back a Port Auditor rule that vanished from the firewall (or all of them: --all)',
+      }),
+    )
+    .argument('[id]', ctx.say({ fr: 'identifiant donné par « rules »', en: 'id shown by “rules”' }))
+    .option('--all', ctx.say({ fr: 'toutes les règles disparues', en: 'every vanished rule' }))
+    .action(async (id: string | undefined, options: { all?: boolean }) => {
+      if ((id === undefined) === !options.all) {
+        throw new AppFailure('cli.reapply-usage', {
+          fr: 'Indiquez soit un identifiant de règle, soit --all.',
+          en: 'Give either a rule id or --all.',
+        });
+      }
+      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
+      try {
+        const ids =
+          id !== undefined
+            ? [id]
+            : (await service.list()).rules.filter((r) => r.present === false).map((r) => r.id);
+        if (ids.length === 0) {
+          ctx.stdout.write(
+            `${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`,
+          );
+          return;
+        }
+        await announcePrompt(service, ctx);
+        const outcome = await service.reapply(ids);
+        if (outcome.outcome === 'cancelled') {
+          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+          ctx.setExitCode(EXIT_CANCELLED);
+          return;
+        }
+        for (const back of outcome.reapplied) {
+          ctx.stdout.write(
+            `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
+          );
+        }
+        for (const left of outcome.stillMissing) {
+          ctx.stderr.write(
+            `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
+          );
+        }
+        if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
+      } finally {
+        service.close();
+      }
+    });
+};
+
+export default reapply;

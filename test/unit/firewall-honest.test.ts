@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import type { FirewallRule } from '../../app/contract/firewall.js';
+import type { BackendStatus } from '../../app/firewall/backend.js';
+import { ruleCovering } from '../../app/firewall/coverage.js';
+import { canonicalAddress, planRule, validateBlockRequest } from '../../app/firewall/request.js';
+import { changeSummary } from '../../app/firewall/summary.js';
+import { forwardsCovering, verifyRule } from '../../app/firewall/verify.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { renderCsv } from '../../app/report/csv.js';
+import { renderJson } from '../../app/report/json.js';
+import { buildReportModel, isBlocked } from '../../app/report/model.js';
+import type { HostResult, ScanResult } from '../../app/contract/scan.js';
+
+const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
+const request = (input: Record<string, unknown>) => validateBlockRequest(input);
+
+describe('the preview’s plain sentence says what changes and what does not', () => {
+  it('inbound, outbound, ranges and scopes, in French and English', () => {
+    expect(changeSummary(request({ protocol: 'tcp', port: 445 }))).toEqual({
+      fr: 'Les autres appareils ne pourront plus se connecter au port 445 (TCP) de ce PC. Ce PC lui-même n’est pas affecté.',
+      en: 'Other devices will no longer be able to connect to port 445 (TCP) of this PC. This PC itself is not affected.',
+    });
+    expect(
+      changeSummary(request({ protocol: 'udp', port: '5000-5010', remote: '10.0.0.5,10.0.1.0/24' }))
+        .fr,
+    ).toBe(
+      '10.0.0.5 et 10.0.1.0/24 ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC. Les autres appareils et ce PC lui-même ne sont pas affectés.',
+    );
+    expect(
+      changeSummary(request({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.7' }))
+        .en,
+    ).toBe(
+      'This PC will no longer be able to connect to port 23 (TCP) of 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
+    );
+  });
+});
+
+describe('IPv4 written as IPv6 is the IPv4 address (an ip6 match would never match it)', () => {
+  it.each([
+    ['::ffff:10.0.0.5', '10.0.0.5'],
+    ['::10.0.0.5', '10.0.0.5'],
+    ['0:0:0:0:0:ffff:10.1.2.3', '10.1.2.3'],
+    ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+    ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['::', '::'],
+    ['2001:db8::1/64', '2001:db8::/64'],
+    ['::ffff:10.0.0.0/64', null],
+    ['10.0.0.5/33', null],
+    ['65536', null],
+  ])('%s → %s', (input, output) => {
+    expect(canonicalAddress(input)).toBe(output);
+  });
+});
+
+const nftStatus: BackendStatus = {
+  available: true,
+  elevated: true,
+  canRead: true,
+  profiles: [{ name: 'nftables', enabled: true, active: true, localRulesApplied: null }],
+  warnings: [],
+  serviceRunning: null,
+};
+
+describe('verification says what was checked, what was not, and never claims more', () => {
+  const rule = { ...request({ protocol: 'tcp', port: 8080 }), name: `PortAuditor-${ID}` };
+  const live = [{ name: rule.name, ref: '1', enabled: true }];
+
+  it('an inbound rule read back, no forward around it: yes, with what only another device can see', () => {
+    const v = verifyRule({
+      rule,
+      rules: live,
+      inspection: { forwards: [], bypasses: [] },
+      status: nftStatus,
+      backend: 'nftables',
+    });
+    expect(v).toMatchObject({ readBack: true, firewallOn: true, effective: 'yes', problems: [] });
+    expect(v.checked.map((c) => c.en)).toEqual(['No port forward goes around the rule.']);
+    expect(v.notChecked[0]?.fr).toContain(
+      'analysez le port 8080 (TCP) de ce PC depuis un autre appareil',
+    );
+  });
+
+  it('port forwards to or from the port are covered and said so; an ingress fwd makes it not confirmed', () => {
+    const forwards = [
+      { protocol: 'tcp' as const, port: '8080', to: '172.17.0.2:80', kind: 'dnat' as const },
+      { protocol: 'tcp' as const, port: '2222', to: ':8080', kind: 'redirect' as const },
+      { protocol: 'udp' as const, port: '8080', to: ':53', kind: 'redirect' as const },
+      { protocol: 'tcp' as const, port: '9000', to: '10.0.0.9:8080', kind: 'dnat' as const },
+    ];
+    expect(forwardsCovering(rule, forwards).map((f) => [f.forward.port, f.covered])).toEqual([
+      ['8080', 'before'],
+      ['2222', 'after'],
+    ]);
+    const v = verifyRule({
+      rule,
+      rules: live,
+      inspection: { forwards, bypasses: ['edge/in'] },
+      status: nftStatus,
+      backend: 'nftables',
+    });
+    expect(v.effective).toBe('unknown');
+    expect(v.problems[0]?.en).toContain('edge/in');
+  });
+
+  it('not read back: unknown, never yes; missing after the write: no', () => {
+    expect(
+      verifyRule({ rule, rules: null, inspection: null, status: nftStatus, backend: 'nftables' })
+        .effective,
+    ).toBe('unknown');
+    expect(
+      verifyRule({ rule, rules: [], inspection: null, status: nftStatus, backend: 'nftables' })
+        .effective,
+    ).toBe('no');
+  });
+
+  it('outbound: the device keeps its port open for others, and the check says so', () => {
+    const out = {
+      ...request({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.7' }),
+      name: rule.name,
+    };
+    const v = verifyRule({
+      rule: out,
+      rules: live,
+      inspection: null,
+      status: nftStatus,
+      backend: 'nftables',
+    });
+    expect(v.notChecked.map((n) => n.en)).toEqual([
+      'Port 23 (TCP) stays open on the device for other devices: Port Auditor cannot close it on the device itself.',
+    ]);
+  });
+});
+
+function fwRule(input: Record<string, unknown>, over: Partial<FirewallRule> = {}): FirewallRule {
+  const planned = planRule(request(input), ID);
+  return {
+    ...planned,
+    backend: 'nftables',
+    state: 'active',
+    createdAt: 't',
+    updatedAt: 't',
+    present: true,
+    origin: 'app',
+    ...over,
+  };
+}
+
+const host = (address: string, isLocal: boolean, ports: number[]): HostResult => ({
+  address,
+  family: 'ipv4',
+  isLocal,
+  status: 'up',
+  reason: 'localhost',
+  ports: ports.map((port) => ({ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' })),
+  hidden: { open: 0, closed: 0, filtered: 0 },
+});
+
+describe('results know which ports Port Auditor blocks', () => {
+  it('coverage: inbound for every device is blocked, for some partial, outbound this-pc-only', () => {
+    const local = { address: '10.0.0.1', isLocal: true, port: 445, protocol: 'tcp' as const };
+    expect(ruleCovering([fwRule({ protocol: 'tcp', port: 445 })], local)?.effect).toBe('blocked');
+    expect(
+      ruleCovering([fwRule({ protocol: 'tcp', port: '400-500', remote: '10.0.0.9' })], local)
+        ?.effect,
+    ).toBe('partial');
+    expect(ruleCovering([fwRule({ protocol: 'udp', port: 445 })], local)).toBeNull();
+    expect(
+      ruleCovering([fwRule({ protocol: 'tcp', port: 445 }, { present: false })], local),
+    ).toBeNull();
+    expect(
+      ruleCovering([fwRule({ protocol: 'tcp', port: 445 }, { state: 'removed' })], local),
+    ).toBeNull();
+    const device = { address: '10.0.0.7', isLocal: false, port: 23, protocol: 'tcp' as const };
+    expect(
+      ruleCovering(
+        [fwRule({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.0/24' })],
+        device,
+      )?.effect,
+    ).toBe('this-pc-only');
+    expect(
+      ruleCovering(
+        [fwRule({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.1.0/24' })],
+        device,
+      ),
+    ).toBeNull();
+    // An inbound rule is about this PC's ports, never a device's.
+    expect(ruleCovering([fwRule({ protocol: 'tcp', port: 23 })], device)).toBeNull();
+  });
+
+  it('verdicts: a blocked port is marked, out of the counts, after the open ones', () => {
+    const result = assessHosts([host('10.0.0.1', true, [23, 445])], [], knowledgeBase(), true, [
+      fwRule({ protocol: 'tcp', port: 23 }),
+    ]);
+    const [h] = result.hosts;
+    expect(h?.ports.map((p) => [p.port, p.firewall?.effect ?? null])).toEqual([
+      [445, null],
+      [23, 'blocked'],
+    ]);
+    expect(result.blocked).toBe(1);
+    expect(h?.blocked).toBe(1);
+    expect(Object.values(h?.counts ?? {}).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(h?.worst).toBe(h?.ports[0]?.severity);
+  });
+
+  it('reports: blocked ports leave the most urgent findings and say so in JSON and CSV', () => {
+    const scan: ScanResult = {
+      scanId: 's',
+      request: { targets: '10.0.0.1', ports: '23,445' },
+      addresses: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+      cancelled: false,
+      hosts: [host('10.0.0.1', true, [23, 445])],
+      notes: [],
+    } as unknown as ScanResult;
+    const rules = [fwRule({ protocol: 'tcp', port: 23 })];
+    const assessment = assessHosts(scan.hosts, [], knowledgeBase(), true, rules);
+    const model = buildReportModel({ scan, assessment, firewallRules: rules, pcName: 'PC' });
+    expect(model.blocked).toBe(1);
+    expect(model.findings.map((f) => [f.port.port, isBlocked(f.port)])).toEqual([
+      [445, false],
+      [23, true],
+    ]);
+    const doc = JSON.parse(
+      renderJson(model, { scan, assessment, firewallRules: rules, pcName: 'PC' }, 'en'),
+    );
+    expect(doc.summary.blockedByPortAuditor).toBe(1);
+    expect(doc.findings.find((f: { port: number }) => f.port === 23).portAuditorRule).toMatchObject(
+      { effect: 'blocked' },
+    );
+    const row = renderCsv(model, 'en')
+      .split('\r\n')
+      .find((r) => r.includes(',23,tcp,'));
+    expect(row?.endsWith(`,PortAuditor-${ID},blocked`)).toBe(true);
+  });
+});
