@@ -111,6 +111,9 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
     await wizard.next();
     await wizard.summary.waitFor();
+    expect(await wizard.summary.innerText()).toBe(
+      `Other devices will no longer be able to connect to port ${PC_PORT} (TCP) of this PC. This PC itself is not affected.`,
+    );
     const previewText = await wizard.dialog.innerText();
     expect(previewText, previewText).toContain(shell.t('firewall:wizard.elevation.pkexec'));
     await wizard.next();
@@ -121,6 +124,14 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-user-verified.png') });
     await wizard.close();
     expect(await probeFromPeer()).toBe('filtered');
+    // The results know it, in English too.
+    const verdict = browser.page.getByTestId(`verdict-10.77.250.1-${PC_PORT}`);
+    expect(await verdict.getByTestId('verdict-firewall').innerText()).toBe(
+      'Blocked by Port Auditor',
+    );
+    expect(await browser.page.getByTestId(`unblock-port-10.77.250.1-${PC_PORT}`).innerText()).toBe(
+      'Unblock',
+    );
 
     const rules = await RulesPage.open(shell);
     await rules.rows.first().waitFor();
