@@ -21,6 +21,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      // Windows for real: only on a Windows VM with PORT_AUDITOR_WINDOWS_LIVE=1 (npm run
+      // test:windows-live, .github/workflows/windows-live.yml); never part of npm test.
+      ...(process.env.PORT_AUDITOR_WINDOWS_LIVE === '1'
+        ? [
+            {
+              test: {
+                name: 'windows-live',
+                include: ['test/windows-live/**/*.test.ts'],
+                fileParallelism: false,
+                testTimeout: 900_000,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'e2e',

@@ -80,6 +80,8 @@ export const FirewallProfile = z.object({
   active: z.boolean().nullable(),
   /** False when Group Policy says local rules are not applied (AllowLocalFirewallRules). */
   localRulesApplied: z.boolean().nullable(),
+  /** Windows: interfaces this profile does not filter (DisabledInterfaceAliases). */
+  excludedInterfaces: z.array(z.string()).optional(),
 });
 export type FirewallProfile = z.infer<typeof FirewallProfile>;
 

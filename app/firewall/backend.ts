@@ -50,6 +50,8 @@ export interface BackendStatus {
   warnings: LocalizedText[];
   /** Windows: whether the firewall service (MpsSvc) runs; null where it does not apply or is unknown. */
   serviceRunning: boolean | null;
+  /** Windows: products registered as owning the firewall instead of Windows Firewall. */
+  thirdParty?: string[];
 }
 
 /**
@@ -70,8 +72,12 @@ export interface FirewallBackend {
   block(rule: PlannedRule): Promise<{ ref: string }>;
   /** Removes every rule with this generated name; succeeds when none is left. */
   remove(name: string): Promise<void>;
-  /** The app's rules present now; null when the firewall cannot be read by this process. */
-  list(): Promise<LiveRule[] | null>;
+  /**
+   * The app's rules present now; null when the firewall cannot be read by this process. With
+   * `names`, only those rules are looked up (Windows: by name, however many other rules the PC
+   * has); without, every rule named like ours.
+   */
+  list(names?: readonly string[]): Promise<LiveRule[] | null>;
   /** Saves the whole firewall policy to a file before the app's first change. */
   backup(path: string): Promise<void>;
   /** Port forwards and bypasses elsewhere in the firewall; null when not applicable or unreadable. */

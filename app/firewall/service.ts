@@ -154,6 +154,12 @@ export class FirewallService {
   private queue: Promise<unknown> = Promise.resolve();
   /** The app's rules as last read from the firewall (null until a read succeeded). */
   private lastLive: LiveRule[] | null = null;
+  /**
+   * Whether every rule named like ours was looked for once in this process (to adopt rules the
+   * journal lost); later reads look up the journal's rules by name, which on Windows does not
+   * grow with the PC's other rules.
+   */
+  private scannedAll = false;
 
   constructor(private readonly options: FirewallServiceOptions) {
     this.db = openDatabase(options.dataDir);
@@ -277,7 +283,9 @@ export class FirewallService {
 
   private async readLiveOnce(): Promise<LiveRule[] | null> {
     if (!this.backend) return null;
-    const direct = await this.backend.list();
+    const names = this.scannedAll ? this.journal.current().map((r) => r.name) : undefined;
+    const direct = await this.backend.list(names);
+    if (direct !== null && !names) this.scannedAll = true;
     if (direct !== null || this.platform !== 'linux' || this.elevated) return direct;
     const helper = linuxHelperProblem('read');
     if (!('pkexec' in helper)) return null;

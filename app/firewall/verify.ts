@@ -105,6 +105,21 @@ export function verifyRule(input: {
     });
   }
 
+  for (const product of status.thirdParty ?? []) {
+    unconfirmed = true;
+    problems.push({
+      fr: `${product} gère le pare-feu de ce PC à la place du Pare-feu Windows : la règle peut ne pas s’appliquer.`,
+      en: `${product} manages this PC’s firewall instead of Windows Firewall: the rule may not apply.`,
+    });
+  }
+  for (const p of relevant.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
+    unconfirmed = true;
+    problems.push({
+      fr: `Le profil ${p.name} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : la règle n’y a aucun effet.`,
+      en: `The ${p.name} profile does not filter interfaces ${(p.excludedInterfaces ?? []).join(', ')}: the rule has no effect there.`,
+    });
+  }
+
   if (rule.direction === 'in' && backend === 'nftables') {
     if (!inspection) {
       unconfirmed = true;

@@ -1,8 +1,10 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface CommandSpec {
   file: string;
   args: string[];
+  /** The whole environment of the program; this process's own when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CommandOutput {
@@ -11,20 +13,41 @@ export interface CommandOutput {
   exitCode: number;
 }
 
-/** Runs a command with an argv array (never a shell), resolving with its exit code instead of throwing. */
+const MAX_OUTPUT = 32 * 1024 * 1024;
+
+/**
+ * Runs a command with an argv array (never a shell), standard input closed (PowerShell otherwise
+ * waits on it), resolving with its exit code instead of throwing; rejects only when the program
+ * cannot be started at all. Output beyond 32 MiB is cut.
+ */
 export function runCommand(spec: CommandSpec, timeoutMs = 60_000): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
-    execFile(
-      spec.file,
-      spec.args,
-      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, windowsHide: true, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') {
-          reject(error);
-          return;
-        }
-        resolve({ stdout, stderr, exitCode: error ? Number(error.code) : 0 });
-      },
-    );
+    const child = spawn(spec.file, spec.args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      ...(spec.env ? { env: spec.env } : {}),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const take = (into: Buffer[]) => (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) into.push(chunk);
+    };
+    child.stdout.on('data', take(out));
+    child.stderr.on('data', take(err));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        exitCode: code ?? (signal ? 128 : 1),
+      });
+    });
   });
 }

@@ -10,6 +10,7 @@ import {
   withPaths,
 } from './macos.js';
 import { parseWindowsListeners, windowsListenersCommand } from './windows.js';
+import { plainStderr } from './windows-paths.js';
 
 export type CommandRunner = (spec: CommandSpec) => Promise<CommandOutput>;
 
@@ -44,7 +45,7 @@ export async function listListeners(
   if (platform === 'win32') {
     const out = await run(runner, windowsListenersCommand());
     if (out.exitCode !== 0)
-      toolFailed('powershell.exe', out.stderr.trim() || `exit ${out.exitCode}`);
+      toolFailed('powershell.exe', plainStderr(out.stderr) || `exit ${out.exitCode}`);
     try {
       return parseWindowsListeners(out.stdout);
     } catch (error) {

@@ -88,3 +88,23 @@ export function minimalWindowsEnv(system32: string = windowsSystemDirectory()): 
     PSModulePath: path.win32.join(system32, 'WindowsPowerShell', 'v1.0', 'Modules'),
   };
 }
+
+/**
+ * PowerShell's error output as plain text: non-interactive runs may wrap errors and progress in a
+ * CLIXML block (`#< CLIXML` then `<Objs …>`), which must never reach a user's message. Keeps the
+ * error strings (`<S S="Error">`), decoding PowerShell's `_xHHHH_` escapes, and drops the rest.
+ */
+export function plainStderr(text: string): string {
+  if (!text.includes('#< CLIXML')) return text.trim();
+  const errors = [...text.matchAll(/<S S="Error">([\s\S]*?)<\/S>/g)].map((m) =>
+    (m[1] ?? '')
+      .replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  );
+  const before = text.slice(0, text.indexOf('#< CLIXML')).trim();
+  return [before, errors.join('').trim()].filter(Boolean).join('\n');
+}

@@ -1,7 +1,7 @@
 import type { Listener, ListenersResult, ProgramInfo } from '../contract/risk.js';
 import type { Protocol } from '../contract/scan.js';
 import type { CommandSpec } from './command.js';
-import { powershellArgv } from './windows-paths.js';
+import { minimalWindowsEnv, powershellArgv } from './windows-paths.js';
 
 /**
  * Fixed script: nothing from the user is interpolated. Each collection goes out as one compressed
@@ -25,7 +25,7 @@ export const WINDOWS_LISTENERS_SCRIPT = [
 
 export function windowsListenersCommand(system32?: string): CommandSpec {
   const [file, ...args] = powershellArgv(WINDOWS_LISTENERS_SCRIPT, system32);
-  return { file: file as string, args };
+  return { file: file as string, args, env: minimalWindowsEnv(system32) };
 }
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { decodeXmlBytes } from '../../app/contract/xml-bytes';
 import { asAppError } from '../api/errors';
 import type { AppError } from '../../app/contract/errors';
 import type { Language } from '../../app/contract/app';
@@ -102,7 +103,7 @@ export const useReport = create<ReportState>()((set, get) => ({
   async importNmapXml(file) {
     set({ importing: true, error: null, lastSaved: null });
     try {
-      const xml = await file.text();
+      const xml = decodeXmlBytes(new Uint8Array(await file.arrayBuffer()));
       const { scan, macAddresses } = await api.call('report.importNmapXml', { xml });
       // Shown like a finished scan, so the verdicts, the block buttons and the export all apply.
       useScan.setState((s) =>

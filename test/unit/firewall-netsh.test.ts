@@ -6,7 +6,8 @@ import {
   addRuleArgs,
   deleteRuleArgs,
   exportArgs,
-  LIST_SCRIPT,
+  LIST_ALL_SCRIPT,
+  LIST_NAMED_SCRIPT,
   NetshBackend,
   netshWriteFailure,
   parseRuleList,
@@ -127,13 +128,18 @@ describe('netsh argv', () => {
       },
       { system32: SYSTEM32 },
     ).list();
-    expect(psScript(calls[0] as string[])).toBe(LIST_SCRIPT);
-    expect(LIST_SCRIPT).toContain("Get-NetFirewallRule -DisplayName 'PortAuditor-*'");
-    expect(LIST_SCRIPT).toContain('ConvertTo-Json -InputObject $out');
+    expect(psScript(calls[0] as string[])).toBe(LIST_ALL_SCRIPT);
+    // One COM pass (17 s on 1,100 rules where NetSecurity took a minute), or lookups by name.
+    expect(LIST_ALL_SCRIPT).toContain('New-Object -ComObject HNetCfg.FwPolicy2');
+    expect(LIST_NAMED_SCRIPT).toContain('$fw.Rules.Item($n)');
+    expect(LIST_NAMED_SCRIPT).toContain('$env:PORT_AUDITOR_RULE_NAMES');
+    for (const script of [LIST_ALL_SCRIPT, LIST_NAMED_SCRIPT]) {
+      expect(script).toContain('ConvertTo-Json -InputObject $out');
+    }
     expect(STATUS_SCRIPT).toContain('Get-NetFirewallProfile -PolicyStore ActiveStore');
     // Windows' own modules by absolute path, cmdlets module-qualified: a module of the same name
     // in the user's Documents or PSModulePath is never loaded instead.
-    for (const script of [LIST_SCRIPT, STATUS_SCRIPT]) {
+    for (const script of [STATUS_SCRIPT]) {
       expect(script).toContain(
         "Import-Module (Join-Path $PSHOME 'Modules\\NetSecurity\\NetSecurity.psd1')",
       );
@@ -144,39 +150,55 @@ describe('netsh argv', () => {
 });
 
 describe('PowerShell 5.1 JSON parsers', () => {
-  it('list: one rule unwrapped, with BOM and CRLF', () => {
+  it('list: one rule unwrapped, with BOM and CRLF, or as { value, Count }', () => {
+    const one = {
+      Name: NAME,
+      Enabled: true,
+      Direction: 1,
+      Action: 0,
+      Protocol: 6,
+      LocalPorts: '3389',
+      RemotePorts: '*',
+      RemoteAddresses: '*',
+    };
     expect(
       parseRuleList(fixture('list-one-unwrapped.stdout').replace(/^\xef\xbb\xbf/, '\uFEFF')),
-    ).toEqual([
-      {
-        Name: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}',
-        DisplayName: NAME,
-        Enabled: 'True',
-        Direction: 'Inbound',
-        Action: 'Block',
-        Protocol: 'TCP',
-        LocalPort: ['3389'],
-        RemotePort: ['Any'],
-        RemoteAddress: ['Any'],
-      },
-    ]);
+    ).toEqual([one]);
+    expect(parseRuleList(fixture('list-value-count.stdout'))).toEqual([one]);
   });
 
   it('list: a rule that is not shaped like ours has no readable request', () => {
     const [inbound] = parseRuleList(fixture('list-many.stdout'));
-    expect(windowsRuleRequest({ ...inbound!, Action: 'Allow' })).toBeNull();
-    expect(windowsRuleRequest({ ...inbound!, LocalPort: ['80', '443'] })).toBeNull();
-    expect(windowsRuleRequest({ ...inbound!, Protocol: 'ICMPv4' })).toBeNull();
-    expect(windowsRuleRequest({ ...inbound!, LocalPort: ['RPC'] })).toBeNull();
+    expect(windowsRuleRequest(inbound!)).toEqual({
+      protocol: 'tcp',
+      portFrom: 3389,
+      portTo: 3389,
+      direction: 'in',
+      remote: [],
+    });
+    expect(windowsRuleRequest({ ...inbound!, Action: 1 })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, LocalPorts: '80,443' })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, Protocol: 1 })).toBeNull();
+    expect(windowsRuleRequest({ ...inbound!, LocalPorts: 'RPC' })).toBeNull();
   });
 
   it('list: several rules, masks in dotted form, empty and blank output', () => {
     const rules = parseRuleList(fixture('list-many.stdout'));
     expect(rules).toHaveLength(3);
-    expect(rules[1]?.RemoteAddress).toEqual(['192.168.1.0/255.255.255.0', '10.0.0.7']);
-    expect(rules[1]?.Enabled).toBe('False');
+    expect(windowsRuleRequest(rules[1]!)?.remote).toEqual(['192.168.1.0/24', '10.0.0.7']);
+    expect(rules[1]?.Enabled).toBe(false);
     expect(parseRuleList(fixture('list-empty.stdout'))).toEqual([]);
     expect(parseRuleList(fixture('list-nothing.stdout'))).toEqual([]);
+  });
+
+  it('status: a third-party firewall and interfaces a profile does not filter', () => {
+    const status = parseStatus(fixture('status-third-party.stdout'));
+    expect(status.thirdParty).toEqual(['Contoso Internet Security']);
+    expect(status.profiles.map((p) => [p.name, p.excludedInterfaces])).toEqual([
+      ['domain', []],
+      ['private', ['vEthernet (WSL)']],
+      ['public', []],
+    ]);
   });
 
   it('status: per-profile state, active profiles, Group Policy ignoring local rules', () => {
@@ -184,19 +206,57 @@ describe('PowerShell 5.1 JSON parsers', () => {
       elevated: false,
       serviceRunning: true,
       profiles: [
-        { name: 'domain', enabled: true, active: false, localRulesApplied: true },
-        { name: 'private', enabled: true, active: false, localRulesApplied: true },
-        { name: 'public', enabled: true, active: true, localRulesApplied: false },
+        {
+          name: 'domain',
+          enabled: true,
+          active: false,
+          localRulesApplied: true,
+          excludedInterfaces: [],
+        },
+        {
+          name: 'private',
+          enabled: true,
+          active: false,
+          localRulesApplied: true,
+          excludedInterfaces: [],
+        },
+        {
+          name: 'public',
+          enabled: true,
+          active: true,
+          localRulesApplied: false,
+          excludedInterfaces: [],
+        },
       ],
+      thirdParty: [],
     });
     expect(parseStatus(fixture('status-elevated-private-off.stdout'))).toEqual({
       elevated: true,
       serviceRunning: true,
       profiles: [
-        { name: 'domain', enabled: true, active: true, localRulesApplied: true },
-        { name: 'private', enabled: false, active: true, localRulesApplied: true },
-        { name: 'public', enabled: true, active: false, localRulesApplied: true },
+        {
+          name: 'domain',
+          enabled: true,
+          active: true,
+          localRulesApplied: true,
+          excludedInterfaces: [],
+        },
+        {
+          name: 'private',
+          enabled: false,
+          active: true,
+          localRulesApplied: true,
+          excludedInterfaces: [],
+        },
+        {
+          name: 'public',
+          enabled: true,
+          active: false,
+          localRulesApplied: true,
+          excludedInterfaces: [],
+        },
       ],
+      thirdParty: [],
     });
   });
 });
@@ -300,7 +360,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
   it('list and status through PowerShell', async () => {
     const { run } = scripted([
       {
-        match: isPs(LIST_SCRIPT),
+        match: isPs(LIST_ALL_SCRIPT),
         result: { code: 0, stdout: fixture('list-many.stdout'), stderr: '' },
       },
       { match: isPs(STATUS_SCRIPT), result: statusOk },
@@ -310,13 +370,13 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     expect(await backend.list()).toEqual([
       {
         name: NAME,
-        ref: '{6F1A2B3C-0D4E-4F50-8A61-72B83C94D0E5}',
+        ref: NAME,
         enabled: true,
         details: { protocol: 'tcp', portFrom: 3389, portTo: 3389, direction: 'in', remote: [] },
       },
       {
         name: 'PortAuditor-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-        ref: '{0B9C8D7E-6F50-4A3B-9C2D-1E0F2A3B4C5D}',
+        ref: 'PortAuditor-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
         enabled: false,
         details: {
           protocol: 'udp',
@@ -334,7 +394,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
 
   it('list failure (PermissionDenied, exit 1) is unreadable, not empty', async () => {
     const { run } = scripted([
-      { match: isPs(LIST_SCRIPT), result: { code: 1, stdout: '', stderr: 'PermissionDenied' } },
+      { match: isPs(LIST_ALL_SCRIPT), result: { code: 1, stdout: '', stderr: 'PermissionDenied' } },
     ]);
     expect(await new NetshBackend(run, { system32: SYSTEM32 }).list()).toBeNull();
   });

@@ -1,3 +1,4 @@
+import { decodeXmlBytes } from '../../app/contract/xml-bytes.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
@@ -233,5 +234,21 @@ describe('CSV and JSON', () => {
       'port-auditor-rapport-2026-01-02-0304.pdf',
     );
     expect(reportFileName('nmap-xml', 'en', 'x')).toBe('port-auditor-nmap-scan.xml');
+  });
+});
+
+describe('nmap XML files in the encoding they say', () => {
+  it('UTF-16LE with a BOM (Windows PowerShell 5.1’s `> scan.xml`), UTF-8 with or without BOM, a declared latin-1', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixture, 'utf16le')]);
+    expect(decodeXmlBytes(utf16)).toBe(fixture);
+    expect(importNmapXml(decodeXmlBytes(utf16)).scan.hosts).toHaveLength(1);
+    const utf16be = Buffer.from(Buffer.from(fixture, 'utf16le')).swap16();
+    expect(decodeXmlBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]))).toBe(fixture);
+    expect(
+      decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fixture)])),
+    ).toBe(fixture);
+    expect(decodeXmlBytes(Buffer.from(fixture))).toBe(fixture);
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>', 'latin1');
+    expect(decodeXmlBytes(latin1)).toBe('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>');
   });
 });

@@ -93,7 +93,10 @@ describe('parseWebArgs', () => {
 describe('browserCommand', () => {
   const url = 'http://127.0.0.1:4321/?token=abc_DEF-1';
   it('uses explorer.exe on Windows (no shell), open on macOS, xdg-open with a display', () => {
-    expect(browserCommand(url, 'win32', {})).toEqual(['explorer.exe', [url]]);
+    expect(browserCommand(url, 'win32', {}, 'C:\\WINDOWS\\system32')).toEqual([
+      'C:\\WINDOWS\\explorer.exe',
+      [url],
+    ]);
     expect(browserCommand(url, 'darwin', {})).toEqual(['open', [url]]);
     expect(browserCommand(url, 'linux', { DISPLAY: ':0' })).toEqual(['xdg-open', [url]]);
   });

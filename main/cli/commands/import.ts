@@ -1,5 +1,6 @@
 import { journalRules } from '../../../app/firewall/format.js';
 import { readFile, writeFile } from 'node:fs/promises';
+import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
@@ -32,7 +33,7 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (file: string, options: { json?: string }) => {
       let xml: string;
       try {
-        xml = await readFile(file, 'utf8');
+        xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
         const detail = (error as NodeJS.ErrnoException).code ?? String(error);
         fail(

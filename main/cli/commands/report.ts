@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
+import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -33,7 +34,9 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 export async function readReportSource(file: string): Promise<ReportInput> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A JSON report is UTF-8; an nmap XML may be UTF-16 (Windows PowerShell's redirection).
+    const bytes = await readFile(file);
+    text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(

@@ -2,6 +2,7 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -72,6 +73,14 @@ export function RulesTab() {
           {say(w)}
         </Alert>
       ))}
+      {loading && (
+        <Stack spacing={0.5} data-testid="firewall-reading">
+          <Typography variant="body2" role="status">
+            {t('rules.reading')}
+          </Typography>
+          <LinearProgress aria-label={t('rules.reading')} />
+        </Stack>
+      )}
       {!verified && !loading && rules.length > 0 && (
         <Alert severity="warning">{t('rules.unverified')}</Alert>
       )}

@@ -1,7 +1,7 @@
 import type { RunResult, Runner } from '../../../app/firewall/backend.js';
 import { helperArgsFromAppArgv, UAC_SCRIPT } from '../../../app/firewall/elevation.js';
 import { parseHelperArgv } from '../../../app/firewall/helper-argv.js';
-import { LIST_SCRIPT, STATUS_SCRIPT } from '../../../app/firewall/netsh.js';
+import { LIST_ALL_SCRIPT, LIST_NAMED_SCRIPT, STATUS_SCRIPT } from '../../../app/firewall/netsh.js';
 import { portText } from '../../../app/firewall/request.js';
 import { commandLineToArgv } from './command-line-to-argv.js';
 import { POWERSHELL } from './powershell.js';
@@ -31,6 +31,8 @@ export class WindowsStandIn {
   listWorks = true;
   /** Helper command lines received, split as the helper sees them. */
   helperArgv: string[][] = [];
+  /** Each rule list read: the names looked up, or null for a pass over every rule. */
+  listCalls: (string[] | null)[] = [];
   /** Start and end of each UAC launch, to check that changes never overlap. */
   launches: { start: number; end: number }[] = [];
   private clock = 0;
@@ -39,7 +41,10 @@ export class WindowsStandIn {
     if (argv[0] !== POWERSHELL) throw new Error(`unexpected command ${argv.join(' ')}`);
     const script = argv[4];
     if (script === STATUS_SCRIPT) return this.status();
-    if (script === LIST_SCRIPT) return this.list();
+    if (script === LIST_ALL_SCRIPT) return this.list(null);
+    if (script === LIST_NAMED_SCRIPT) {
+      return this.list(String(options?.env?.PORT_AUDITOR_RULE_NAMES ?? '').split(','));
+    }
     if (script === UAC_SCRIPT) return this.launch(options?.env ?? {});
     throw new Error(`unexpected script ${String(script).slice(0, 60)}`);
   };
@@ -64,22 +69,29 @@ export class WindowsStandIn {
     };
   }
 
-  private list(): RunResult {
+  /** Lists looked up by name see only those; a pass over all sees every rule (null). */
+  private list(names: string[] | null): RunResult {
+    this.listCalls.push(names);
     if (!this.listWorks || !this.serviceRunning) {
-      return { code: 1, stdout: '', stderr: 'Get-NetFirewallRule : timeout' };
+      return { code: 1, stdout: '', stderr: 'timeout' };
     }
-    const rows = this.rules.map((r, i) => ({
-      Name: `{00000000-0000-4000-8000-${String(i).padStart(12, '0')}}`,
-      DisplayName: r.name,
-      Enabled: 'True',
-      Direction: r.direction === 'in' ? 'Inbound' : 'Outbound',
-      Action: 'Block',
-      Profile: 'Any',
-      Protocol: r.protocol.toUpperCase(),
-      LocalPort: r.direction === 'in' ? r.port : 'Any',
-      RemotePort: r.direction === 'out' ? r.port : 'Any',
-      RemoteAddress: r.remote.length === 0 ? 'Any' : r.remote,
-    }));
+    const rows = this.rules
+      .filter((r) => names === null || names.includes(r.name))
+      .map((r) => ({
+        Name: r.name,
+        Enabled: true,
+        Direction: r.direction === 'in' ? 1 : 2,
+        Action: 0,
+        Protocol: r.protocol === 'tcp' ? 6 : 17,
+        LocalPorts: r.direction === 'in' ? r.port : '*',
+        RemotePorts: r.direction === 'out' ? r.port : '*',
+        RemoteAddresses:
+          r.remote.length === 0
+            ? '*'
+            : r.remote
+                .map((a) => (a.includes('/') || a.includes(':') ? a : `${a}/255.255.255.255`))
+                .join(','),
+      }));
     // 5.1 unwraps a lone element even through -InputObject @() in some shapes: keep it honest.
     return {
       code: 0,
