@@ -44,6 +44,10 @@ export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
   },
   'host-unreachable': { fr: 'hôte injoignable', en: 'host unreachable' },
   'net-unreachable': { fr: 'réseau injoignable', en: 'network unreachable' },
+  'local-error': {
+    fr: 'non envoyé : ce PC a refusé la sonde',
+    en: 'not sent: this PC refused the probe',
+  },
 };
 
 /** Why a device was counted as up (or not), for a reader who does not know nmap's codes. */
@@ -61,6 +65,10 @@ export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
     en: 'taken as up on request (discovery turned off)',
   },
   'host-unreachable': { fr: 'injoignable', en: 'unreachable' },
+  'local-error': {
+    fr: 'non analysé : ce PC ne peut pas le joindre',
+    en: 'not scanned: this PC cannot reach it',
+  },
 };
 
 export function say(text: LocalizedText, lang: Language): string {

@@ -230,7 +230,11 @@ export function connectedNetworks(interfaces: Interfaces): Interval[] {
   return mergeIntervals(intervals);
 }
 
-/** Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address. */
+/**
+ * Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address,
+ * without its broadcast address (the last one, for subnets of four addresses or more): it names
+ * every device of the link at once, and systems refuse a TCP connection to it (Linux: ENETUNREACH).
+ */
 export function localNetworks(interfaces: Interfaces): {
   intervals: Interval[];
   notes: LocalizedText[];
@@ -244,6 +248,7 @@ export function localNetworks(interfaces: Interfaces): {
       const prefix = ipaddr.IPv4.parse(info.netmask).prefixLengthFromSubnetMask() ?? 32;
       const used = Math.max(prefix, LOCAL_NETWORK_MAX_PREFIX);
       const interval = cidrInterval(4, toBigInt(address), used);
+      if (used <= 30) interval.end -= 1n;
       intervals.push(interval);
       if (used !== prefix) {
         const network = ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString();

@@ -127,12 +127,15 @@ describe('parseTargets', () => {
 
   it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
     const set = await parseTargets('local-network', options);
-    expect(set.count).toBe(256 + 1024);
+    expect(set.count).toBe(255 + 1023);
     const list = addresses(set);
     expect(list).toContain('192.168.1.0');
-    expect(list).toContain('192.168.1.255');
+    expect(list).toContain('192.168.1.254');
+    // Broadcast addresses name every device at once: not scanned.
+    expect(list).not.toContain('192.168.1.255');
     expect(list).toContain('10.20.28.0');
-    expect(list).toContain('10.20.31.255');
+    expect(list).toContain('10.20.31.254');
+    expect(list).not.toContain('10.20.31.255');
     expect(list).not.toContain('10.20.32.0');
     expect(set.notes).toHaveLength(1);
     expect(set.notes[0]!.en).toContain('wlan0');
