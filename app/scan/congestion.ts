@@ -65,3 +65,57 @@ export class CongestionWindow {
     this.value = Math.max(this.bounds.min, Math.min(this.value, size));
   }
 }
+
+/**
+ * A token bucket: on average at most `rate` sends a second, at most `burst` at once. A host is
+ * paced with it when it limits its answers (burst 1: evenly spaced probes) or capped when scanned
+ * at full speed (see docs/scan-timing.md). Pure: the caller passes the time.
+ */
+export class SendBudget {
+  private rate = Number.POSITIVE_INFINITY;
+  private burst = Number.POSITIVE_INFINITY;
+  private tokens = 0;
+  private last = 0;
+
+  /** Unlimited until set. */
+  get limited(): boolean {
+    return Number.isFinite(this.rate);
+  }
+
+  set(rate: number, burst: number, now: number): void {
+    if (rate === this.rate && burst === this.burst) return;
+    this.refill(now);
+    const wasLimited = this.limited;
+    this.rate = rate;
+    this.burst = Math.max(1, burst);
+    // A bucket that starts limiting starts full: the sends before it were within no budget.
+    this.tokens = wasLimited ? Math.min(this.tokens, this.burst) : this.burst;
+  }
+
+  private refill(now: number): void {
+    if (this.limited && now > this.last)
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
+    this.last = Math.max(this.last, now);
+  }
+
+  /** Whether a send may go now. */
+  ready(now: number): boolean {
+    if (!this.limited) return true;
+    this.refill(now);
+    return this.tokens >= 1;
+  }
+
+  /** Spends one send. */
+  take(now: number): void {
+    if (!this.limited) return;
+    this.refill(now);
+    this.tokens -= 1;
+  }
+
+  /** When the next send may go. */
+  nextAt(now: number): number {
+    if (!this.limited) return now;
+    this.refill(now);
+    return this.tokens >= 1 ? now : now + ((1 - this.tokens) * 1000) / this.rate;
+  }
+}

@@ -20,7 +20,7 @@ import {
   type SerializedInterval,
 } from './addresses.js';
 import { systemClock, type Clock } from './clock.js';
-import { CongestionWindow } from './congestion.js';
+import { CongestionWindow, SendBudget } from './congestion.js';
 import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outcome.js';
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
@@ -68,6 +68,13 @@ export interface Tuning {
    * docs/scan-timing.md for why this is safe for a home network).
    */
   silentMax: number;
+  /**
+   * Shortest timeout on such a quiet, directly connected path: nmap -T5's --min-rtt-timeout. The
+   * measured RTO (SRTT + 4·RTTVAR, RFC 6298) is used when longer.
+   */
+  quietMinRtoMs: number;
+  /** Probes a second to one host at full speed: about what nmap -T4 sends to a LAN host that answers. */
+  silentMaxRate: number;
   /** A host silent this long gets a ping to one of its answering ports. */
   pingIntervalMs: number;
   /** A ping answered this recently, with no loss since, makes the path quiet. */
@@ -108,6 +115,8 @@ export const defaultTuning: Tuning = {
   hostInitial: 256,
   hostMax: 1024,
   silentMax: 2048,
+  quietMinRtoMs: 50,
+  silentMaxRate: 25_000,
   pingIntervalMs: 200,
   quietWithinMs: 600,
   maxActiveHosts: 512,
@@ -205,8 +214,8 @@ class HostState {
   pingPort: { port: number; state: 'open' | 'closed' } | undefined;
   pingInFlight = false;
   lastPingAt = Number.NEGATIVE_INFINITY;
-  /** Earliest time the next probe may leave, when the host is paced. */
-  nextSendAt = 0;
+  /** Paces a host that limits its answers, and caps one scanned at full speed. */
+  readonly budget = new SendBudget();
   readonly open: PortResult[] = [];
   readonly closed: PortResult[] = [];
   readonly filtered: PortResult[] = [];
@@ -399,9 +408,9 @@ export class ScanEngine {
     else if (host.phase === 'ports')
       pending = host.retries.length > 0 || host.nextPortIndex < this.ports.length;
     if (!pending) return false;
-    if (host.nextSendAt > now) {
-      // Paced (a rate-limited host): come back when its next probe may leave.
-      this.wakeUpAt(host.nextSendAt);
+    if (!host.budget.ready(now)) {
+      // Paced or capped: come back when its next probe may leave.
+      this.wakeUpAt(host.budget.nextAt(now));
       return false;
     }
     return true;
@@ -457,9 +466,11 @@ export class ScanEngine {
    * pings show the path quiet right now, where a retry only guards against a rare lost packet.
    */
   private timeoutFor(host: HostState, tries: number, kind: ProbeKind, now: number): number {
-    let base = host.rtt.rto() ?? this.group.rto() ?? this.tuning.initialRtoMs;
+    const quiet = host.loss.quiet(now, this.tuning.quietWithinMs);
+    const floor = quiet && host.onLink ? this.tuning.quietMinRtoMs : this.tuning.minRtoMs;
+    let base = host.rtt.rto(floor) ?? this.group.rto() ?? this.tuning.initialRtoMs;
     if (kind === 'discovery') base = Math.max(base, this.tuning.discoveryMinMs);
-    const backoff = host.loss.quiet(now, this.tuning.quietWithinMs) ? 1 : 2 ** tries;
+    const backoff = quiet ? 1 : 2 ** tries;
     return Math.min(this.tuning.maxRtoMs * 2, base * backoff);
   }
 
@@ -496,9 +507,7 @@ export class ScanEngine {
     };
     this.inFlight.add(probe);
     host.inFlight++;
-    if (kind !== 'ping' && host.loss.paceMs > 0) {
-      host.nextSendAt = Math.max(now, host.nextSendAt) + host.loss.paceMs;
-    }
+    if (kind !== 'ping') host.budget.take(now);
     probe.handle = this.prober.probe(
       host.connectAddress,
       host.family,
@@ -585,7 +594,7 @@ export class ScanEngine {
       host.window.cut(probe.lastSentAt, now);
       this.global.cut(probe.lastSentAt, now, 0.8);
     }
-    this.refreshCeiling(host, now);
+    this.refreshMode(host, now);
   }
 
   /**
@@ -620,10 +629,18 @@ export class ScanEngine {
     this.global.grow();
   }
 
-  /** A directly connected host whose pings come back may take the fast-silence window. */
-  private refreshCeiling(host: HostState, now: number): void {
+  /**
+   * A directly connected host whose pings come back is scanned at full speed: a wider window and
+   * shorter timeouts, within a send-rate cap (docs/scan-timing.md). A host that limits its
+   * answers is paced at the rate they come back (loss.ts).
+   */
+  private refreshMode(host: HostState, now: number): void {
     const fast = host.onLink && host.loss.quiet(now, this.tuning.quietWithinMs);
     host.window.setCeiling(fast ? this.tuning.silentMax : this.tuning.hostMax);
+    const rate = this.tuning.silentMaxRate;
+    if (host.loss.paceMs > 0) host.budget.set(1000 / host.loss.paceMs, 1, now);
+    else if (fast) host.budget.set(rate, rate / 20, now);
+    else host.budget.set(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, now);
   }
 
   private rememberPingPort(host: HostState, port: number, state: 'open' | 'closed'): void {
@@ -645,7 +662,7 @@ export class ScanEngine {
       host.window.cut(probe.sentAt, now);
       this.global.cut(probe.sentAt, now, 0.8);
     }
-    this.refreshCeiling(host, now);
+    this.refreshMode(host, now);
   }
 
   private onLocalError(probe: InFlight, outcome: { code: string; scope: 'host' | 'port' }): void {

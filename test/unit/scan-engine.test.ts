@@ -167,9 +167,19 @@ describe('scan engine on a scripted network', () => {
     expect(prober.count('10.9.0.5', 22)).toBeGreaterThan(5);
     expect(prober.maxInFlight).toBeGreaterThan(1024);
     expect(prober.maxInFlight).toBeLessThanOrEqual(2048 + 1);
-    // Two attempts per silent port, the second without back-off (the path is quiet).
+    // Two attempts per silent port, the second without back-off (the path is quiet), never on a
+    // timeout under 50 ms, and never more than 25,000 probes a second (plus one burst of 1,250).
     expect(prober.count('10.9.0.5')).toBeLessThan(2 * 65535 + 200);
-    expect(clock.now()).toBeLessThan(10_000);
+    expect(prober.sent.slice(1000).reduce((min, p) => Math.min(min, p.timeoutMs), Infinity)).toBe(
+      50,
+    );
+    const perSecond = new Map<number, number>();
+    for (const p of prober.sent) {
+      const second = Math.floor(p.at / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(25_000 + 1250);
+    expect(clock.now()).toBeLessThan(8_000);
   });
 
   it('keeps the ordinary window for the same host behind a router (not directly connected)', async () => {

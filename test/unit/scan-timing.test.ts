@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CongestionWindow } from '../../app/scan/congestion.js';
+import { CongestionWindow, SendBudget } from '../../app/scan/congestion.js';
 import { LossMonitor } from '../../app/scan/loss.js';
 import { ProgressMeter } from '../../app/scan/progress.js';
 import { RttEstimator } from '../../app/scan/rtt.js';
@@ -77,6 +77,47 @@ describe('CongestionWindow', () => {
     expect(w.limit).toBe(100);
     w.clampTo(1);
     expect(w.limit).toBe(8);
+  });
+});
+
+describe('SendBudget', () => {
+  it('lets everything through until it is set', () => {
+    const budget = new SendBudget();
+    for (let i = 0; i < 1000; i++) {
+      expect(budget.ready(0)).toBe(true);
+      budget.take(0);
+    }
+    expect(budget.nextAt(5)).toBe(5);
+  });
+
+  it('spaces sends evenly with a burst of one (a paced host)', () => {
+    const budget = new SendBudget();
+    budget.set(16, 1, 0);
+    expect(budget.ready(0)).toBe(true);
+    budget.take(0);
+    expect(budget.ready(10)).toBe(false);
+    expect(budget.nextAt(10)).toBeCloseTo(62.5, 5);
+    expect(budget.ready(62.5)).toBe(true);
+    budget.take(62.5);
+    // Idle time does not build up more than the burst.
+    expect(budget.ready(10_000)).toBe(true);
+    budget.take(10_000);
+    expect(budget.ready(10_001)).toBe(false);
+  });
+
+  it('caps a full-speed host at its rate over time, bursts included', () => {
+    const budget = new SendBudget();
+    budget.set(25_000, 1250, 0);
+    let sent = 0;
+    for (let at = 0; at <= 1000; at += 1) {
+      while (budget.ready(at)) {
+        budget.take(at);
+        sent++;
+      }
+    }
+    // One second: the first burst plus 25,000 a second.
+    expect(sent).toBeGreaterThanOrEqual(25_000);
+    expect(sent).toBeLessThanOrEqual(25_000 + 1250 + 1);
   });
 });
 
