@@ -139,6 +139,9 @@ export const ScanEvent = z.discriminatedUnion('type', [
     mac: MacAddress.optional(),
     status: HostStatus,
     reason: HostReason,
+    /** As in HostResult; sent with the host's last event, once known. */
+    localError: HostResult.shape.localError,
+    answersEveryPort: HostResult.shape.answersEveryPort,
   }),
   z.object({
     type: z.literal('port'),

@@ -1,11 +1,12 @@
-import type {
-  Exposure,
-  HostAssessment,
-  Listener,
-  PortAssessment,
-  ProgramInfo,
-  RiskAssessResult,
-  Severity,
+import {
+  EVERY_PORT_SEVERITY,
+  type Exposure,
+  type HostAssessment,
+  type Listener,
+  type PortAssessment,
+  type ProgramInfo,
+  type RiskAssessResult,
+  type Severity,
 } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import type { KnowledgeBase } from './knowledge-base.js';
@@ -133,6 +134,20 @@ export function assessHosts(
         );
       })
       .sort(comparePorts);
+    if (host.answersEveryPort) {
+      // Not a hundred services but one device answering for all ports: one verdict.
+      counts[EVERY_PORT_SEVERITY] = 1;
+      total[EVERY_PORT_SEVERITY] += 1;
+      return {
+        address: host.address,
+        ...(host.hostname ? { hostname: host.hostname } : {}),
+        isLocal: host.isLocal,
+        worst: EVERY_PORT_SEVERITY,
+        counts,
+        ports,
+        answersEveryPort: host.answersEveryPort,
+      };
+    }
     for (const p of ports) {
       counts[p.severity] += 1;
       total[p.severity] += 1;

@@ -220,9 +220,9 @@ export function localErrorText(code: string): LocalizedText {
 }
 
 /** The sentence for the broadcast address of a network this PC is on (connect() refuses it). */
-export function broadcastText(address: string, code: string): LocalizedText {
+export function broadcastText(code: string): LocalizedText {
   return {
-    fr: `${address} est l'adresse de diffusion (broadcast) d'un réseau de ce PC : elle désigne tous ses appareils à la fois, pas un appareil, et ce PC refuse d'y ouvrir une connexion (${code}).`,
-    en: `${address} is the broadcast address of one of this PC's networks: it names all of its devices at once, not one device, and this PC refuses to open a connection to it (${code}).`,
+    fr: `C'est l'adresse de diffusion (broadcast) d'un réseau de ce PC : elle désigne tous ses appareils à la fois, pas un appareil, et ce PC refuse d'y ouvrir une connexion (${code}).`,
+    en: `This is the broadcast address of one of this PC's networks: it names all of its devices at once, not one device, and this PC refuses to open a connection to it (${code}).`,
   };
 }

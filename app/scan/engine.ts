@@ -673,9 +673,7 @@ export class ScanEngine {
     }
     host.localError ??= {
       code: outcome.code,
-      message: this.isBroadcast(host)
-        ? broadcastText(host.address, outcome.code)
-        : localErrorText(outcome.code),
+      message: this.isBroadcast(host) ? broadcastText(outcome.code) : localErrorText(outcome.code),
     };
     if (outcome.scope === 'host' && host.answers === 0) {
       this.markUnprobed(host);
@@ -918,6 +916,8 @@ export class ScanEngine {
       ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
       reason: host.reason,
+      ...(host.localError ? { localError: host.localError } : {}),
+      ...(host.result?.answersEveryPort ? { answersEveryPort: host.result.answersEveryPort } : {}),
     });
   }
 
@@ -959,9 +959,10 @@ export class ScanEngine {
     if (unprobed) {
       host.status = 'unknown';
       host.reason = 'local-error';
-      this.emitHost(host);
     }
     const result = this.hostResult(host, unprobed);
+    // What is known only now goes with one more `host` event.
+    if (result.answersEveryPort || result.localError) this.emitHost(host);
     for (const port of result.ports) {
       if (port.state !== 'open') {
         this.emit({ type: 'port', scanId: this.plan.scanId, address: host.address, result: port });

@@ -174,6 +174,63 @@ describe('formatScanResult with verdicts', () => {
   });
 });
 
+describe('formatScanResult on hosts that are not what they seem', () => {
+  const tarpit = {
+    address: '10.77.0.66',
+    family: 'ipv4' as const,
+    isLocal: false,
+    status: 'up' as const,
+    reason: 'syn-ack' as const,
+    ports: Array.from({ length: 100 }, (_, i) => ({
+      port: i + 1,
+      protocol: 'tcp' as const,
+      state: 'open' as const,
+      reason: 'syn-ack' as const,
+    })),
+    hidden: { open: 0, closed: 0, filtered: 0 },
+    answersEveryPort: { open: 100, probed: 100 },
+  };
+  const unreachable = {
+    address: '10.99.0.1',
+    family: 'ipv4' as const,
+    isLocal: false,
+    status: 'unknown' as const,
+    reason: 'local-error' as const,
+    ports: [],
+    hidden: { open: 0, closed: 0, filtered: 0 },
+    localError: {
+      code: 'ENETUNREACH',
+      message: {
+        fr: 'Ce PC n’a aucune route vers cette adresse (ENETUNREACH).',
+        en: 'This PC has no route to this address (ENETUNREACH).',
+      },
+    },
+  };
+  const scan: ScanResult = { ...result, addresses: 2, hosts: [tarpit, unreachable] };
+  const assessment = assessHosts(scan.hosts, [], knowledgeBase());
+
+  it('groups a host that answers on every port into one statement, not a hundred verdicts', () => {
+    const en = formatScanResult(scan, 'en', serviceName, assessment);
+    expect(en).toContain('! Every port answers: firewall, proxy or trap');
+    expect(en).toContain('100 of the 100 probed ports accepted the connection');
+    expect(en).toContain('Open ports: 1-100');
+    expect(en).not.toMatch(/^ {2}PORT/m);
+    expect(en).toContain('Open port verdicts: Medium 1.');
+    const fr = formatScanResult(scan, 'fr', serviceName, assessment);
+    expect(fr).toContain('! Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain('Ports ouverts : 1-100');
+  });
+
+  it('lists a host this PC could not probe, with the reason, as neither up nor down', () => {
+    const en = formatScanResult(scan, 'en', serviceName, assessment);
+    expect(en).toContain('10.99.0.1  unknown (local-error)');
+    expect(en).toContain('  ! This PC has no route to this address (ENETUNREACH).');
+    const fr = formatScanResult(scan, 'fr', serviceName, assessment);
+    expect(fr).toContain('10.99.0.1  non analysé (local-error)');
+    expect(fr).toContain('  ! Ce PC n’a aucune route vers cette adresse (ENETUNREACH).');
+  });
+});
+
 describe('formatProgress', () => {
   it('shows percent, probes, open ports and time left', () => {
     const event = {

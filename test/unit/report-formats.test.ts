@@ -139,6 +139,37 @@ describe('nmap XML export', () => {
     expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual(noted.notes);
   });
 
+  it('keeps local errors, unscanned hosts and every-port hosts through export and import', () => {
+    const odd = structuredClone(scan);
+    const localError = {
+      code: 'ENETUNREACH',
+      message: {
+        fr: "Ce PC n'a aucune route vers cette adresse (aucune interface ni passerelle ne la dessert, ENETUNREACH) : elle n'a pas pu être analysée.",
+        en: 'This PC has no route to this address (no interface or gateway serves it, ENETUNREACH): it could not be scanned.',
+      },
+    };
+    odd.hosts.push({
+      address: '10.99.0.1',
+      family: 'ipv4',
+      isLocal: false,
+      status: 'unknown',
+      reason: 'local-error',
+      ports: [],
+      hidden: { open: 0, closed: 0, filtered: 0 },
+      localError,
+    });
+    odd.hosts[0]!.answersEveryPort = { open: 1020, probed: 1025 };
+    const xml = renderNmapXml(odd);
+    expect(xml).toContain('<status state="unknown" reason="local-error" reason_ttl="0"/>');
+    const back = importNmapXml(xml).scan;
+    expect(back.hosts.find((h) => h.address === '10.99.0.1')).toMatchObject({
+      status: 'unknown',
+      reason: 'local-error',
+      localError,
+    });
+    expect(back.hosts[0]!.answersEveryPort).toEqual({ open: 1020, probed: 1025 });
+  });
+
   it('decodes character references once', () => {
     expect(decodeXmlText('a&amp;#10;b&#10;c&#x41;&lt;')).toBe('a&#10;b\ncA<');
   });
