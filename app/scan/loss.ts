@@ -73,9 +73,12 @@ export class LossMonitor {
     this.lastPingAnsweredAt = at;
   }
 
-  /** A ping sent at `sentAt` got no answer by `at`. */
+  /**
+   * A ping sent at `sentAt` got no answer by `at`. The path was last known good at the previous
+   * answered ping: everything sent since may have been lost.
+   */
   pingLost(sentAt: number, at: number): void {
-    this.lost(sentAt, at);
+    this.lost(Math.min(sentAt, Math.max(this.lastPingAnsweredAt, sentAt - 1000)), at);
   }
 
   private lost(start: number, end: number): void {

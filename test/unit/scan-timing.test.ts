@@ -172,18 +172,22 @@ describe('LossMonitor', () => {
     loss.pingLost(450, 550);
     expect(loss.quiet(560, 500)).toBe(false);
     expect(loss.lossEvents).toBe(1);
+    // Lossy since the last answered ping (at 100), not only while the lost one was out.
+    expect(loss.overlapsLoss(120, 130)).toBe(true);
     expect(loss.overlapsLoss(500, 600)).toBe(true);
+    expect(loss.overlapsLoss(50, 99)).toBe(false);
     loss.pingAnswered(800);
     expect(loss.quiet(900, 500)).toBe(true);
   });
 
   it('keeps lossy spans merged and answers overlap questions on any of them', () => {
     const loss = new LossMonitor();
-    loss.pingLost(100, 200);
-    loss.pingLost(500, 600);
-    loss.pingLost(150, 250);
-    loss.pingLost(580, 700);
-    loss.pingLost(1000, 1100);
+    // Retries answered at `end` whose previous attempt left at `start`: exact lossy spans.
+    loss.answered(200, 1, 100);
+    loss.answered(600, 1, 500);
+    loss.answered(250, 1, 150);
+    loss.answered(700, 1, 580);
+    loss.answered(1100, 1, 1000);
     expect(loss.overlapsLoss(240, 260)).toBe(true);
     expect(loss.overlapsLoss(260, 499)).toBe(false);
     expect(loss.overlapsLoss(650, 650)).toBe(true);
