@@ -11,6 +11,7 @@ import type { HostResult, PortState, ScanResult } from '../app/contract/index.js
 import { parsePorts } from '../app/scan/ports.js';
 import { createHostileLab, SILENT_TWO_OPEN, type HostileLab } from '../test/lab/hostile-lab.js';
 import { canCreateNamespaces } from '../test/lab/netns.js';
+import { seededRandom } from '../test/lab/random.js';
 import {
   createScanLab,
   DROP_ALL,
@@ -48,18 +49,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
-}
-
-/** mulberry32: a small seeded generator, so every run samples the same ports. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function samplePorts(count: number, seed = SAMPLE_SEED): number[] {

@@ -13,6 +13,7 @@ import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const FRENCH_OS = { LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
 
 const run = promisify(execFile);
 
@@ -43,12 +44,7 @@ describe('Hosts that are not what they seem: a tarpit and an address this PC can
         code === 0 ? resolve() : reject(new Error(`nft exited ${code}`)),
       ),
     );
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
+    host = await startBuiltWebHost({ ...FRENCH_OS, PORT_AUDITOR_DATA_DIR: dataDir });
     browser = await launchBrowser({ locale: 'fr-FR' });
     await new AppShell(browser.page, 'fr').open(host.url);
   });

@@ -4,6 +4,7 @@ import { formatProgress, formatScanResult } from '../../main/cli/format.js';
 import { serviceName } from '../../main/cli/services.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
 
 const result: ScanResult = {
   scanId: 's1',
@@ -175,37 +176,11 @@ describe('formatScanResult with verdicts', () => {
 });
 
 describe('formatScanResult on hosts that are not what they seem', () => {
-  const tarpit = {
-    address: '10.77.0.66',
-    family: 'ipv4' as const,
-    isLocal: false,
-    status: 'up' as const,
-    reason: 'syn-ack' as const,
-    ports: Array.from({ length: 100 }, (_, i) => ({
-      port: i + 1,
-      protocol: 'tcp' as const,
-      state: 'open' as const,
-      reason: 'syn-ack' as const,
-    })),
-    hidden: { open: 0, closed: 0, filtered: 0 },
-    answersEveryPort: { open: 100, probed: 100 },
-  };
-  const unreachable = {
-    address: '10.99.0.1',
-    family: 'ipv4' as const,
-    isLocal: false,
-    status: 'unknown' as const,
-    reason: 'local-error' as const,
-    ports: [],
-    hidden: { open: 0, closed: 0, filtered: 0 },
-    localError: {
-      code: 'ENETUNREACH',
-      message: {
-        fr: 'Ce PC n’a aucune route vers cette adresse (ENETUNREACH).',
-        en: 'This PC has no route to this address (ENETUNREACH).',
-      },
-    },
-  };
+  const tarpit = tarpitHost('10.77.0.66');
+  const unreachable = unprobedHost('10.99.0.1', {
+    fr: 'Ce PC n’a aucune route vers cette adresse (ENETUNREACH).',
+    en: 'This PC has no route to this address (ENETUNREACH).',
+  });
   const scan: ScanResult = { ...result, addresses: 2, hosts: [tarpit, unreachable] };
   const assessment = assessHosts(scan.hosts, [], knowledgeBase());
 

@@ -160,33 +160,20 @@ describe('engine events to screen state', () => {
       code: 'ENETUNREACH',
       message: { fr: 'Ce PC n’a aucune route', en: 'This PC has no route' },
     };
+    const hostEvent = (address: string, extra: Partial<ScanEvent & { type: 'host' }> = {}) =>
+      ({
+        type: 'host',
+        scanId: 's',
+        address,
+        isLocal: false,
+        status: 'up',
+        reason: 'syn-ack',
+        ...extra,
+      }) as ScanEvent;
     const state = run([
-      {
-        type: 'host',
-        scanId: 's',
-        address: '10.0.0.66',
-        isLocal: false,
-        status: 'up',
-        reason: 'syn-ack',
-      },
-      {
-        type: 'host',
-        scanId: 's',
-        address: '10.0.0.66',
-        isLocal: false,
-        status: 'up',
-        reason: 'syn-ack',
-        answersEveryPort: { open: 100, probed: 100 },
-      },
-      {
-        type: 'host',
-        scanId: 's',
-        address: '10.9.9.9',
-        isLocal: false,
-        status: 'unknown',
-        reason: 'local-error',
-        localError,
-      },
+      hostEvent('10.0.0.66'),
+      hostEvent('10.0.0.66', { answersEveryPort: { open: 100, probed: 100 } }),
+      hostEvent('10.9.9.9', { status: 'unknown', reason: 'local-error', localError }),
     ]);
     expect(state.hosts['10.0.0.66']?.answersEveryPort).toEqual({ open: 100, probed: 100 });
     expect(state.hosts['10.9.9.9']).toMatchObject({ status: 'unknown', localError });

@@ -13,6 +13,7 @@ import {
   MAX_NMAP_XML_BYTES,
   targetsFromArgs,
 } from '../../app/report/nmap-xml-import.js';
+import { unprobedHost } from './support/odd-hosts.js';
 
 const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
 
@@ -141,23 +142,11 @@ describe('nmap XML export', () => {
 
   it('keeps local errors, unscanned hosts and every-port hosts through export and import', () => {
     const odd = structuredClone(scan);
-    const localError = {
-      code: 'ENETUNREACH',
-      message: {
-        fr: "Ce PC n'a aucune route vers cette adresse (aucune interface ni passerelle ne la dessert, ENETUNREACH) : elle n'a pas pu être analysée.",
-        en: 'This PC has no route to this address (no interface or gateway serves it, ENETUNREACH): it could not be scanned.',
-      },
-    };
-    odd.hosts.push({
-      address: '10.99.0.1',
-      family: 'ipv4',
-      isLocal: false,
-      status: 'unknown',
-      reason: 'local-error',
-      ports: [],
-      hidden: { open: 0, closed: 0, filtered: 0 },
-      localError,
+    const unprobed = unprobedHost('10.99.0.1', {
+      fr: "Ce PC n'a aucune route vers cette adresse (ENETUNREACH) : elle n'a pas pu être analysée.",
+      en: 'This PC has no route to this address (ENETUNREACH): it could not be scanned.',
     });
+    odd.hosts.push(unprobed);
     odd.hosts[0]!.answersEveryPort = { open: 1020, probed: 1025 };
     const xml = renderNmapXml(odd);
     expect(xml).toContain('<status state="unknown" reason="local-error" reason_ttl="0"/>');
@@ -165,7 +154,7 @@ describe('nmap XML export', () => {
     expect(back.hosts.find((h) => h.address === '10.99.0.1')).toMatchObject({
       status: 'unknown',
       reason: 'local-error',
-      localError,
+      localError: { code: 'ENETUNREACH' },
     });
     expect(back.hosts[0]!.answersEveryPort).toEqual({ open: 1020, probed: 1025 });
   });

@@ -4,6 +4,7 @@ import { buildReportModel } from '../../app/report/model.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
 
 // A tarpit answering on every port and an address this PC could not probe, through the report
 // model and the PDF's document definition (inspected without rendering).
@@ -23,37 +24,11 @@ const scan: ScanResult = {
   finishedAt: '2026-01-01T10:00:03.000Z',
   cancelled: false,
   hosts: [
-    {
-      address: '10.77.1.4',
-      family: 'ipv4',
-      isLocal: false,
-      status: 'up',
-      reason: 'syn-ack',
-      ports: Array.from({ length: 100 }, (_, i) => ({
-        port: i + 1,
-        protocol: 'tcp' as const,
-        state: 'open' as const,
-        reason: 'syn-ack' as const,
-      })),
-      hidden: { open: 0, closed: 0, filtered: 0 },
-      answersEveryPort: { open: 100, probed: 100 },
-    },
-    {
-      address: '10.99.0.1',
-      family: 'ipv4',
-      isLocal: false,
-      status: 'unknown',
-      reason: 'local-error',
-      ports: [],
-      hidden: { open: 0, closed: 0, filtered: 0 },
-      localError: {
-        code: 'ENETUNREACH',
-        message: {
-          fr: 'Ce PC n’a aucune route (ENETUNREACH).',
-          en: 'This PC has no route (ENETUNREACH).',
-        },
-      },
-    },
+    tarpitHost('10.77.1.4'),
+    unprobedHost('10.99.0.1', {
+      fr: 'Ce PC n’a aucune route (ENETUNREACH).',
+      en: 'This PC has no route (ENETUNREACH).',
+    }),
   ],
 };
 

@@ -3,8 +3,8 @@ import type { HostResult, PortState, ScanEvent, ScanResult } from '../../app/con
 import { parseIp } from '../../app/net/address.js';
 import { cidrInterval, serializeIntervals, type Interval } from '../../app/scan/addresses.js';
 import { ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
+import { seededRandom as seeded } from '../lab/random.js';
 import {
-  seeded,
   SimProber,
   simNeighbours,
   tokenBucket,

@@ -131,18 +131,6 @@ export function tokenBucket(perSecond: number, burst: number): (at: number) => b
   };
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so lossy runs repeat exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A probe as the simulated network saw it. */
 export interface SentProbe {
   address: string;
