@@ -4,8 +4,10 @@ import { scannerIn, startListeners, type ScanLab } from './scan-lab.js';
 /**
  * Networks that answer late, reset, rate-limit and stay silent, as in the wild (issue 14): a
  * scanner namespace A and a target namespace B on one veth pair (`veth-a` in A: a Linux interface
- * name with a dash, for zone tests), B holding one address per behaviour. Every behaviour is
- * built from B's own kernel and nft, so `nmap -sT` from A meets exactly what the engine meets.
+ * name with a dash, for zone tests), B holding one address per behaviour; and a default-drop host
+ * C on a second veth pair (`veth-c`), with nothing but its filter (no NAT, so no connection
+ * tracking), as workload (c) of the bench has it. Every behaviour is built from the targets' own
+ * kernel and nft, so `nmap -sT` from A meets exactly what the engine meets.
  */
 
 /** B's first address: the one nft's `redirect` sends the tarpit's connections to. */
@@ -20,8 +22,8 @@ export const RESETTING = '10.77.1.3';
 export const RESETTING_PORTS = { from: 7001, to: 7040 };
 /** Every TCP port is redirected to one listener (a tarpit, or a middlebox that answers for all). */
 export const TARPIT = '10.77.1.4';
-/** Default-drop input policy with two open ports: silent except 22 and 443. */
-export const SILENT_TWO_OPEN = '10.77.1.5';
+/** C: default-drop input policy with two open ports, silent except 22 and 443. */
+export const SILENT_TWO_OPEN = '10.77.2.5';
 export const SILENT_OPEN_PORTS = [22, 443];
 /** An IPv6 port open on every address of B, reached through B's link-local address. */
 export const V6_OPEN_PORT = 8080;
@@ -37,10 +39,14 @@ table inet hostile {
     type nat hook prerouting priority dstnat; policy accept;
     ip daddr ${TARPIT} tcp dport != 7777 redirect to :7777
   }
+}
+`;
+
+const silentRules = `
+table inet silent {
   chain input {
-    type filter hook input priority 0; policy accept;
-    ip daddr ${SILENT_TWO_OPEN} tcp dport { ${SILENT_OPEN_PORTS.join(', ')} } accept
-    ip daddr ${SILENT_TWO_OPEN} drop
+    type filter hook input priority 0; policy drop;
+    tcp dport { ${SILENT_OPEN_PORTS.join(', ')} } accept
   }
 }
 `;
@@ -76,26 +82,30 @@ export async function createHostileLab(area = 'hostile'): Promise<HostileLab> {
   try {
     const a = await lab.namespace(uniqueName(area, 'a'));
     const b = await lab.namespace(uniqueName(area, 'b'));
+    const c = await lab.namespace(uniqueName(area, 'c'));
     await createVeth({ ns: a, ifName: SCANNER_IF, peerNs: b, peerIfName: 'veth-b' });
+    await createVeth({ ns: a, ifName: 'veth-c', peerNs: c, peerIfName: 'veth-c' });
     await addAddresses(a, SCANNER_IF, ['10.77.1.1/24', 'fd77:1::1/64']);
+    await addAddresses(a, 'veth-c', ['10.77.2.1/24']);
     await addAddresses(b, 'veth-b', [
       `${B_PRIMARY}/24`,
       `${RST_LIMITED}/24`,
       `${RESETTING}/24`,
       `${TARPIT}/24`,
-      `${SILENT_TWO_OPEN}/24`,
       'fd77:1::2/64',
     ]);
+    await addAddresses(c, 'veth-c', [`${SILENT_TWO_OPEN}/24`]);
     await loadNft(b, rules);
+    await loadNft(c, silentRules);
     const resetting = [];
     for (let port = RESETTING_PORTS.from; port <= RESETTING_PORTS.to; port++)
       resetting.push({ port, host: RESETTING, reset: true });
-    await startListeners(lab, b, [
-      ...resetting,
-      ...SILENT_OPEN_PORTS.map((port) => ({ port, host: SILENT_TWO_OPEN })),
-      { port: 7777 },
-      { port: V6_OPEN_PORT },
-    ]);
+    await startListeners(lab, b, [...resetting, { port: 7777 }, { port: V6_OPEN_PORT }]);
+    await startListeners(
+      lab,
+      c,
+      SILENT_OPEN_PORTS.map((port) => ({ port })),
+    );
     await linkLocal(a, SCANNER_IF);
     const targetLinkLocal = await linkLocal(b, 'veth-b');
     return { scanner: a, targetLinkLocal, teardown: () => lab.teardown(), ...scannerIn(lab, a) };
