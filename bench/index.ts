@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { HostResult, PortState, ScanResult } from '../app/contract/index.js';
 import { parsePorts } from '../app/scan/ports.js';
+import { createHostileLab, SILENT_TWO_OPEN, type HostileLab } from '../test/lab/hostile-lab.js';
 import { canCreateNamespaces } from '../test/lab/netns.js';
+import { seededRandom } from '../test/lab/random.js';
 import {
   createScanLab,
   DROP_ALL,
@@ -47,18 +49,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
-}
-
-/** mulberry32: a small seeded generator, so every run samples the same ports. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function samplePorts(count: number, seed = SAMPLE_SEED): number[] {
@@ -136,7 +126,7 @@ function compare(
 }
 
 async function workload(
-  lab: ScanLab,
+  lab: Pick<ScanLab, 'scan' | 'nmap'>,
   script: string,
   name: string,
   targets: string[],
@@ -145,8 +135,10 @@ async function workload(
   nmapArgs: string[] = [],
 ): Promise<Row> {
   const portList = parsePorts(ports);
+  // nmap's -Pn is the engine's skipDiscovery: both treat the target as up without probing first.
+  const request = { targets: targets.join(','), ports, skipDiscovery: nmapArgs.includes('-Pn') };
   // The engine as shipped: majority states summarised, as nmap's XML does (see portStates).
-  const engine = await lab.scan({ targets: targets.join(','), ports }, undefined, script);
+  const engine = await lab.scan(request, undefined, script);
   console.log(`${name}: engine ${engine.wallMs} ms; running nmap…`);
   let nmap: { elapsedMs: number; hosts: NmapHosts } | undefined;
   try {
@@ -179,7 +171,7 @@ async function workload(
   const nmapTimes = [nmap.elapsedMs];
   let { agreed, total, notes } = compare(engine.result, nmap.hosts, portList);
   for (let run = 1; run < REPEAT; run++) {
-    const again = await lab.scan({ targets: targets.join(','), ports }, undefined, script);
+    const again = await lab.scan(request, undefined, script);
     const theirs = await lab.nmap(targets, ports, nmapArgs, NMAP_CAP_MS);
     engineTimes.push(again.wallMs);
     nmapTimes.push(theirs.elapsedMs);
@@ -204,7 +196,7 @@ async function workload(
   return row;
 }
 
-function table(rows: Row[], rss: { mb: number; ms: number; addresses: number }): string {
+function table(rows: Row[], rss?: { mb: number; ms: number; addresses: number }): string {
   const lines = [
     '| Workload | Engine | nmap -sT -T4 | Ratio | Target | Agreement |',
     '|---|---:|---:|---:|---:|---|',
@@ -217,6 +209,7 @@ function table(rows: Row[], rss: { mb: number; ms: number; addresses: number }):
       return `| ${r.workload} | ${(r.engineMs / 1000).toFixed(2)} s | ${nmapText} | ${ratioText} | ≤ ${r.target} (${ok}) | ${r.agreement} |`;
     }),
   ];
+  if (!rss) return lines.join('\n');
   lines.push(
     '',
     `Peak RSS, ${rss.addresses} addresses (a /20 of lab addresses) × top100: **${rss.mb.toFixed(0)} MB** (target ≤ 200 MB, ${rss.mb <= 200 ? 'met' : 'MISSED'}), scan took ${(rss.ms / 1000).toFixed(1)} s.`,
@@ -258,6 +251,7 @@ async function main(): Promise<void> {
   }
   const dir = await mkdtemp(join(tmpdir(), 'pa-bench-'));
   const lab = await createScanLab('bench');
+  let hostile: HostileLab | undefined;
   try {
     const script = await bundleEngine(dir);
     const only = process.argv.slice(2);
@@ -289,10 +283,32 @@ async function main(): Promise<void> {
       rows.push(
         await workload(lab, script, '(c) 65,535 ports, default-drop host', [DROP_ALL], '-', 0.1),
       );
+    if (want('c2')) {
+      // nmap can time a host that answers on some port, so it finishes here (unlike (c)).
+      hostile = await createHostileLab('benchh');
+      rows.push(
+        await workload(
+          hostile,
+          script,
+          "(c') 65,535 ports, default-drop host with two open ports (-Pn)",
+          [SILENT_TWO_OPEN],
+          '-',
+          0.1,
+          ['-Pn'],
+        ),
+      );
+      await hostile.teardown();
+      hostile = undefined;
+    }
     if (want('d'))
       rows.push(
         await workload(lab, script, '(d) 65,535 ports of 127.0.0.1', ['127.0.0.1'], '-', 1.0),
       );
+    if (only.length > 0) {
+      // A partial run (`npm run bench -- c2`) prints its rows and leaves RESULTS.md alone.
+      console.log('\n' + table(rows));
+      return;
+    }
     const big = await lab.scan({ targets: '10.77.0.0/20', ports: 'top100' }, undefined, script);
     const rss = { mb: big.peakRssBytes / 1e6, ms: big.wallMs, addresses: big.result.addresses };
     console.log(`RSS /20 × top100: ${rss.mb.toFixed(0)} MB in ${rss.ms} ms`);
@@ -309,6 +325,7 @@ async function main(): Promise<void> {
     const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n\n${PROFILE_NOTE}\n`;
     await writeFile(join(root, 'bench/RESULTS.md'), md);
   } finally {
+    await hostile?.teardown();
     await lab.teardown();
     await rm(dir, { recursive: true, force: true });
   }

@@ -123,17 +123,31 @@ export const PortAssessment = z.object({
 });
 export type PortAssessment = z.infer<typeof PortAssessment>;
 
+/**
+ * The one verdict of a host that answers open on (nearly) every port (HostResult.answersEveryPort):
+ * a firewall, proxy or tarpit, not that many services — worth a look, not a hundred alarms.
+ */
+export const EVERY_PORT_SEVERITY: Severity = 'medium';
+
 export const HostAssessment = z.object({
   address: z.string(),
   hostname: z.string().optional(),
   isLocal: z.boolean(),
   /** Worst severity among its ports not blocked by Port Auditor; null when there is none. */
   worst: Severity.nullable(),
-  /** Ports by severity, those a Port Auditor rule blocks left out (they are in `blocked`). */
+  /**
+   * Per severity, ports a Port Auditor rule blocks left out (they are in `blocked`); a host
+   * answering on every port counts once, at EVERY_PORT_SEVERITY.
+   */
   counts: z.record(Severity, z.number().int().nonnegative()),
   /** Open ports a Port Auditor rule closes to every other device (risk mitigated). */
   blocked: z.number().int().nonnegative().default(0),
+  /** Each open port's verdict (for the details, even when grouped). */
   ports: z.array(PortAssessment),
+  /** Set when the host answers open on (nearly) every port: its verdicts are grouped as one. */
+  answersEveryPort: z
+    .object({ open: z.number().int().nonnegative(), probed: z.number().int().positive() })
+    .optional(),
 });
 export type HostAssessment = z.infer<typeof HostAssessment>;
 

@@ -8,7 +8,11 @@ export type Protocol = z.infer<typeof Protocol>;
 export const PortState = z.enum(['open', 'closed', 'filtered']);
 export type PortState = z.infer<typeof PortState>;
 
-/** Why a state was concluded, named as nmap names it so results can be compared. */
+/**
+ * Why a state was concluded, named as nmap names it so results can be compared. `local-error` is
+ * ours (nmap has no word for it): this PC could not send the probe (its firewall, no route…), so
+ * the state says nothing about the target (see the host's `localError`).
+ */
 export const PortReason = z.enum([
   'syn-ack',
   'conn-refused',
@@ -16,10 +20,12 @@ export const PortReason = z.enum([
   'admin-prohibited',
   'host-unreachable',
   'net-unreachable',
+  'local-error',
 ]);
 export type PortReason = z.infer<typeof PortReason>;
 
-export const HostStatus = z.enum(['up', 'down']);
+/** nmap's host states; `unknown` when this PC could not probe the host at all (`localError`). */
+export const HostStatus = z.enum(['up', 'down', 'unknown']);
 export type HostStatus = z.infer<typeof HostStatus>;
 
 export const HostReason = z.enum([
@@ -30,6 +36,7 @@ export const HostReason = z.enum([
   'no-response',
   'user-set',
   'host-unreachable',
+  'local-error',
 ]);
 export type HostReason = z.infer<typeof HostReason>;
 
@@ -82,6 +89,18 @@ export const HostResult = z.object({
     closed: z.number().int().nonnegative(),
     filtered: z.number().int().nonnegative(),
   }),
+  /**
+   * What this PC could not do (no route, its own firewall, an unusable address or zone): the
+   * errno-style code and its explanation. With status `unknown`, no probe could leave at all.
+   */
+  localError: z.object({ code: z.string(), message: LocalizedText }).optional(),
+  /**
+   * Present when (nearly) every probed port answered open: a firewall, proxy or tarpit answering
+   * for all ports, not that many services. Its port verdicts are grouped, not raised one by one.
+   */
+  answersEveryPort: z
+    .object({ open: z.number().int().nonnegative(), probed: z.number().int().positive() })
+    .optional(),
 });
 export type HostResult = z.infer<typeof HostResult>;
 
@@ -120,6 +139,9 @@ export const ScanEvent = z.discriminatedUnion('type', [
     mac: MacAddress.optional(),
     status: HostStatus,
     reason: HostReason,
+    /** As in HostResult; sent with the host's last event, once known. */
+    localError: HostResult.shape.localError,
+    answersEveryPort: HostResult.shape.answersEveryPort,
   }),
   z.object({
     type: z.literal('port'),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { BlockRequest, BlockRequestInput, LocalizedText } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import { canonicalNetwork } from '../net/address.js';
 
 export const RULE_PREFIX = 'PortAuditor-';
 export const MAX_REMOTES = 16;
@@ -57,51 +57,6 @@ function refuse(field: string, text: LocalizedText, value: unknown): never {
   throw new AppFailure(`firewall.invalid-${field}`, text, { field, value: shown(value) });
 }
 
-/**
- * An IPv4-mapped (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2) or IPv4-compatible (`::a.b.c.d`, §2.5.5.1)
- * IPv6 address as the IPv4 address it denotes, with its prefix length in IPv4 terms: in an `inet`
- * table `ip6 saddr ::ffff:…` never matches the IPv4 packets of that device. Null for other
- * addresses (`::1` and `::` stay IPv6), and for a prefix shorter than the embedded IPv4 part.
- */
-function embeddedIpv4(addr: ipaddr.IPv6, len: number): { ip: string; len: number } | null {
-  const parts = addr.parts;
-  const mapped = addr.isIPv4MappedAddress();
-  const compatible = parts.slice(0, 6).every((p) => p === 0) && (parts[6] ?? 0) !== 0;
-  if (!mapped && !compatible) return null;
-  if (len < 96) return null;
-  const v4 = new ipaddr.IPv4([parts[6]! >> 8, parts[6]! & 255, parts[7]! >> 8, parts[7]! & 255]);
-  return { ip: v4.toString(), len: len - 96 };
-}
-
-/**
- * Canonical text of one IP or CIDR, host bits cleared, IPv4 written as IPv4 even when typed in
- * IPv6 form (see embeddedIpv4); null when it is not one.
- */
-export function canonicalAddress(raw: string): string | null {
-  if (!/^[0-9a-fA-F.:/]+$/.test(raw)) return null;
-  const [host = '', prefix, extra] = raw.split('/');
-  if (extra !== undefined || (prefix !== undefined && !/^[0-9]{1,3}$/.test(prefix))) return null;
-  if (host.includes(':')) {
-    if (!ipaddr.IPv6.isValid(host)) return null;
-    const addr = ipaddr.IPv6.parse(host);
-    const len = prefix === undefined ? 128 : Number(prefix);
-    if (len > 128) return null;
-    const v4 = embeddedIpv4(addr, len);
-    if (v4) return canonicalAddress(v4.len === 32 ? v4.ip : `${v4.ip}/${v4.len}`);
-    if (addr.isIPv4MappedAddress() && len < 96) return null;
-    if (len === 128) return addr.toString();
-    const net = ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${len}`);
-    return `${net.toString()}/${len}`;
-  }
-  // ipaddr reads "65536", "80" or "10.1" as IPv4 shorthands (0.1.0.0, 0.0.0.80, 10.0.0.1): a
-  // typo or a port in this field must be refused, not turned into some other address.
-  if (!ipaddr.IPv4.isValidFourPartDecimal(host)) return null;
-  const len = prefix === undefined ? 32 : Number(prefix);
-  if (len > 32) return null;
-  if (len === 32) return ipaddr.IPv4.parse(host).toString();
-  return `${ipaddr.IPv4.networkAddressFromCIDR(`${host}/${len}`).toString()}/${len}`;
-}
-
 const Schema = z.object({
   protocol: z
     .string()
@@ -140,7 +95,7 @@ const Schema = z.object({
       }
       const out: string[] = [];
       for (const part of parts) {
-        const canonical = canonicalAddress(part);
+        const canonical = canonicalNetwork(part);
         if (canonical === null) {
           ctx.addIssue({ code: 'custom', message: 'remote', params: { part } });
           return z.NEVER;

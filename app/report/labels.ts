@@ -44,6 +44,10 @@ export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
   },
   'host-unreachable': { fr: 'hôte injoignable', en: 'host unreachable' },
   'net-unreachable': { fr: 'réseau injoignable', en: 'network unreachable' },
+  'local-error': {
+    fr: 'non envoyé : ce PC a refusé la sonde',
+    en: 'not sent: this PC refused the probe',
+  },
 };
 
 /** Why a device was counted as up (or not), for a reader who does not know nmap's codes. */
@@ -61,7 +65,31 @@ export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
     en: 'taken as up on request (discovery turned off)',
   },
   'host-unreachable': { fr: 'injoignable', en: 'unreachable' },
+  'local-error': {
+    fr: 'non analysé : ce PC ne peut pas le joindre',
+    en: 'not scanned: this PC cannot reach it',
+  },
 };
+
+/**
+ * What to tell about a host that answers open on (nearly) every port (HostResult.answersEveryPort):
+ * the CLI and the PDF show this once instead of one verdict per port.
+ */
+export function everyPortText(every: { open: number; probed: number }): {
+  title: LocalizedText;
+  body: LocalizedText;
+} {
+  return {
+    title: {
+      fr: 'Tout port répond : pare-feu, proxy ou piège',
+      en: 'Every port answers: firewall, proxy or trap',
+    },
+    body: {
+      fr: `${every.open} des ${every.probed} ports sondés ont accepté la connexion. Ce ne sont pas ${every.open} services : cet appareil accepte toute connexion (pare-feu ou proxy qui répond pour tous les ports, ou piège à scanners). Ses verdicts sont regroupés ; vérifiez ce qu’est cet appareil.`,
+      en: `${every.open} of the ${every.probed} probed ports accepted the connection. These are not ${every.open} services: this device accepts any connection (a firewall or proxy answering for every port, or a trap for scanners). Its verdicts are grouped; check what this device is.`,
+    },
+  };
+}
 
 export function say(text: LocalizedText, lang: Language): string {
   return text[lang];

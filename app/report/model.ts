@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
 import {
+  EVERY_PORT_SEVERITY,
   SEVERITY_ORDER,
   type PortAssessment,
   type Reference,
@@ -64,6 +65,10 @@ export interface ReportHost {
   openCount: number;
   ports: ReportPort[];
   hidden: HostResult['hidden'];
+  /** What this PC could not do for this address (status `unknown`, or some ports). */
+  localError?: HostResult['localError'];
+  /** Answers open on (nearly) every port: one grouped verdict, its ports not findings. */
+  answersEveryPort?: HostResult['answersEveryPort'];
 }
 
 export interface Finding {
@@ -178,7 +183,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   let blocked = 0;
   const hosts: ReportHost[] = [];
   for (const h of scan.hosts) {
-    if (h.status !== 'up' && h.ports.length === 0) continue;
+    if (h.status === 'down' && h.ports.length === 0) continue;
     const assessed = byHost.get(h.address);
     const ports = h.ports
       .map((p) => {
@@ -195,11 +200,18 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       })
       .sort(comparePorts);
     let worst: Severity | null = null;
-    for (const p of ports) {
-      if (isBlocked(p)) blocked += 1;
-      if (!p.severity || isBlocked(p)) continue;
-      counts[p.severity] += 1;
-      if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst]) worst = p.severity;
+    for (const p of ports) if (isBlocked(p)) blocked += 1;
+    if (h.answersEveryPort && assessed) {
+      // One device answering for all its ports: one verdict (as the risk engine groups it).
+      counts[EVERY_PORT_SEVERITY] += 1;
+      worst = EVERY_PORT_SEVERITY;
+    } else {
+      for (const p of ports) {
+        if (!p.severity || isBlocked(p)) continue;
+        counts[p.severity] += 1;
+        if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst])
+          worst = p.severity;
+      }
     }
     const openCount = ports.filter((p) => p.state === 'open').length + h.hidden.open;
     openPorts += openCount;
@@ -215,6 +227,8 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       hidden: h.hidden,
     };
     if (h.hostname) host.hostname = h.hostname;
+    if (h.localError) host.localError = h.localError;
+    if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.
     const mac = (h.mac ? normaliseMac(h.mac) : null) ?? macs.get(h.address);
     if (mac) {
@@ -227,6 +241,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   hosts.sort(compareHosts);
   const findings: Finding[] = [];
   for (const host of hosts) {
+    if (host.answersEveryPort) continue;
     for (const port of host.ports) if (port.state === 'open') findings.push({ host, port });
   }
   findings.sort(

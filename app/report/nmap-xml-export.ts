@@ -41,6 +41,8 @@ const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'admin-prohibited': 'admin-prohibited',
   'host-unreachable': 'host-unreach',
   'net-unreachable': 'net-unreach',
+  // nmap has no word for a probe this PC could not send; kept as ours so an import reads it back.
+  'local-error': 'local-error',
 };
 
 function hostReasonToNmap(host: HostResult): string {
@@ -52,6 +54,7 @@ function hostReasonToNmap(host: HostResult): string {
     'no-response': 'no-response',
     'user-set': 'user-set',
     'host-unreachable': 'host-unreach',
+    'local-error': 'local-error',
   };
   return map[host.reason];
 }
@@ -145,6 +148,20 @@ function portXml(p: PortResult): string {
   );
 }
 
+/** Host facts nmap's format has no element for: this PC's own, what it could not probe, tarpits. */
+function hostMeta(host: HostResult): Record<string, string | number | boolean> {
+  return {
+    isLocal: host.isLocal,
+    ...(host.localError ? { localError: host.localError.code } : {}),
+    ...(host.answersEveryPort
+      ? {
+          answersEveryPortOpen: host.answersEveryPort.open,
+          answersEveryPortProbed: host.answersEveryPort.probed,
+        }
+      : {}),
+  };
+}
+
 const HIDDEN_REASON = { closed: 'conn-refused', filtered: 'no-response', open: 'syn-ack' } as const;
 
 function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>): string {
@@ -184,7 +201,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   }
   // What nmap cannot say: whether the address is this PC's (the report puts it first).
   out.push(
-    `<hostscript><script id="${PA_SCRIPT_ID}" output="${host.isLocal ? 'this PC' : 'other device'}">${elems({ isLocal: host.isLocal })}</script></hostscript>\n`,
+    `<hostscript><script id="${PA_SCRIPT_ID}" output="${host.isLocal ? 'this PC' : 'other device'}">${elems(hostMeta(host))}</script></hostscript>\n`,
   );
   out.push('</host>\n');
   return out.join('');

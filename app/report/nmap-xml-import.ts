@@ -10,6 +10,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
+import { localErrorText } from '../scan/connect-outcome.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -110,6 +111,7 @@ const PORT_REASON: Record<string, PortReason> = {
   'net-prohibited': 'admin-prohibited',
   'host-unreach': 'host-unreachable',
   'net-unreach': 'net-unreachable',
+  'local-error': 'local-error',
 };
 
 /** When nmap's reason has no equivalent of ours, fall back on what the state implies. */
@@ -130,6 +132,7 @@ const HOST_REASON: Record<string, HostReason> = {
   'no-response': 'no-response',
   'user-set': 'user-set',
   'host-unreach': 'host-unreachable',
+  'local-error': 'local-error',
 };
 
 function paElems(scripts: Node[]): Map<string, string> {
@@ -345,7 +348,8 @@ export function importNmapXml(
     const normalMac = mac ? normaliseMac(mac) : null;
     if (mac) macAddresses[address] = normalMac ?? mac;
     const statusNode = asArray(node.status)[0];
-    const status = str(statusNode, 'state') === 'up' ? 'up' : 'down';
+    const state = str(statusNode, 'state');
+    const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
     const reason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
     const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
@@ -368,6 +372,12 @@ export function importNmapXml(
       ? hostMeta.get('isLocal') === 'true'
       : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    const localError = hostMeta.get('localError');
+    if (localError) host.localError = { code: localError, message: localErrorText(localError) };
+    const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
+    const everyProbed = Number(hostMeta.get('answersEveryPortProbed'));
+    if (Number.isInteger(everyOpen) && Number.isInteger(everyProbed) && everyProbed > 0)
+      host.answersEveryPort = { open: everyOpen, probed: everyProbed };
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();

@@ -10,6 +10,7 @@ import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
 import {
   describeSpec,
+  everyPortText,
   formatDateTime,
   formatDuration,
   formatShortDateTime,
@@ -28,6 +29,7 @@ import {
   type ReportModel,
   type ReportPort,
 } from './model.js';
+import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
 const INK = '#1f2933';
@@ -625,7 +627,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   meta.push(
     host.status === 'up'
       ? t(`actif : ${why}`, `up: ${why}`)
-      : t(`inactif : ${why}`, `down: ${why}`),
+      : host.status === 'unknown'
+        ? t(`non analysé : ${why}`, `not scanned: ${why}`)
+        : t(`inactif : ${why}`, `down: ${why}`),
   );
   const hiddenParts = (['closed', 'filtered', 'open'] as const)
     .filter((s) => host.hidden[s] > 0)
@@ -651,7 +655,30 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   // A pessimistic height estimate of the title and the ports: under a page, they are kept
   // together (pdfmake drops what overflows an unbreakable block, hence the safety margin).
   let height = 60 + lines(meta.join('  ·  '), 110) * 11;
-  if (open.length === 0) {
+  if (host.localError) {
+    const text = say(host.localError.message);
+    height += lines(text, 100) * 11;
+    content.push({ text, color: SEVERITY_TEXT_COLOR.medium, fontSize: 9, margin: [0, 0, 0, 6] });
+  }
+  const every = host.answersEveryPort;
+  if (every) {
+    // A device answering for all its ports: one statement and the list, no per-port verdicts.
+    const text = everyPortText(every);
+    const list = `${t('Ports ouverts : ', 'Open ports: ')}${compactPorts(open.map((p) => p.port).sort((a, b) => a - b))}`;
+    height += 20 + lines(say(text.body), 100) * 11 + lines(list, 110) * 11;
+    content.push(
+      {
+        text: say(text.title),
+        bold: true,
+        color: SEVERITY_TEXT_COLOR.medium,
+        margin: [0, 0, 0, 2],
+      },
+      { text: say(text.body), fontSize: 9, margin: [0, 0, 0, 4] },
+      { text: list, fontSize: 8.5, color: MUTED, margin: [0, 0, 0, 6] },
+    );
+  } else if (host.status === 'unknown') {
+    // Nothing was probed: no port line to add.
+  } else if (open.length === 0) {
     content.push({ text: t('Aucun port ouvert.', 'No open port.'), margin: [0, 0, 0, 6] });
   } else if (compact) {
     // One line of ports coloured by severity; the reasons and advice are in the by-service section.
@@ -733,9 +760,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       margin: [0, 0, 0, 6],
     });
   }
-  const advised = compact
-    ? []
-    : open.filter((p) => p.advice && p.severity && p.severity !== 'info' && !isBlocked(p));
+  const advised =
+    compact || every
+      ? []
+      : open.filter((p) => p.advice && p.severity && p.severity !== 'info' && !isBlocked(p));
   const blocks: Content[] =
     height <= KEEP_TOGETHER_MAX_PT ? [{ stack: content, unbreakable: true }] : content;
   if (advised.length > 0) {
@@ -855,6 +883,10 @@ function methodSection(model: ReportModel, say: Say): Content[] {
     p(
       `Délais d’attente : ils suivent le temps de réponse mesuré de chaque appareil, comme TCP le fait (RFC 6298), entre ${seconds(tuning.minRtoMs)} et ${seconds(tuning.maxRtoMs)} par tentative (${seconds(tuning.initialRtoMs)} avant la première mesure). Un port muet est essayé ${tuning.maxTries} fois au moins, et jusqu’à ${tuning.maxTriesCap} fois sur un appareil qui perd des réponses, avant d’être déclaré filtré.`,
       `Timeouts: they follow each device’s measured response time, as TCP does (RFC 6298), between ${seconds(tuning.minRtoMs)} and ${seconds(tuning.maxRtoMs)} per attempt (${seconds(tuning.initialRtoMs)} before the first measurement). A silent port is tried at least ${tuning.maxTries} times, and up to ${tuning.maxTriesCap} times on a device that drops answers, before it is declared filtered.`,
+    ),
+    p(
+      `Pertes et limitation : quand les réponses n’arrivent qu’aux nouvelles tentatives, l’appareil perd ou limite ses réponses ; l’analyse ralentit alors à son rythme au lieu de conclure « filtré », et un port muet n’est déclaré filtré que si aucune perte n’a été constatée pendant ses tentatives. Sur un appareil du réseau local dont un port répond, ce port est sondé régulièrement pendant les silences : tant qu’il répond, l’analyse va plus vite (délais jusqu’à ${seconds(tuning.quietMinRtoMs)}, au plus ${String(tuning.silentMaxRate).replace(/\B(?=(\d{3})+$)/g, ' ')} sondes par seconde). Si ce PC ne peut pas envoyer de sonde (pas de route, adresse inutilisable), l’adresse est dite non analysée, ni active ni inactive.`,
+      `Loss and rate limiting: when answers only come to retries, the device drops or limits its answers; the scan then slows down to its pace instead of concluding “filtered”, and a silent port is declared filtered only if no loss was seen during its attempts. On a local-network device with a port that answers, that port is probed now and then during silences: while it answers, the scan goes faster (timeouts down to ${seconds(tuning.quietMinRtoMs)}, at most ${String(tuning.silentMaxRate).replace(/\B(?=(\d{3})+$)/g, ',')} probes a second). When this PC cannot send a probe (no route, unusable address), the address is reported as not scanned, neither up nor down.`,
     ),
     p(
       model.scan.request.skipDiscovery

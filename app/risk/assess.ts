@@ -1,39 +1,32 @@
-import ipaddr from 'ipaddr.js';
-import type {
-  Exposure,
-  HostAssessment,
-  Listener,
-  PortAssessment,
-  ProgramInfo,
-  RiskAssessResult,
-  Severity,
+import {
+  EVERY_PORT_SEVERITY,
+  type Exposure,
+  type HostAssessment,
+  type Listener,
+  type PortAssessment,
+  type ProgramInfo,
+  type RiskAssessResult,
+  type Severity,
 } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import { ruleCovering } from '../firewall/coverage.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { kindOfValue, parseIp, splitZone, type IpValue } from '../net/address.js';
 import { assessPort } from './rules.js';
 import { compareSeverity } from './severity.js';
 
-type ParsedAddress = ipaddr.IPv4 | ipaddr.IPv6;
-
-/** Parses an address, folding IPv4-mapped IPv6 (::ffff:a.b.c.d) into IPv4 and dropping a zone. */
-function parseAddress(text: string): ParsedAddress | null {
-  const bare = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!ipaddr.isValid(bare)) return null;
-  const addr = ipaddr.parse(bare);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return (addr as ipaddr.IPv6).toIPv4Address();
-  }
-  return addr;
+/** An address without brackets or zone, IPv4-mapped IPv6 folded into IPv4 (app/net/address.ts). */
+function parseAddress(text: string): IpValue | null {
+  return parseIp(splitZone(text.replace(/^\[|\]$/g, '')).address);
 }
 
-function isWildcard(addr: ParsedAddress): boolean {
-  return addr.range() === 'unspecified';
+function isWildcard(addr: IpValue): boolean {
+  return kindOfValue(addr.family, addr.value) === 'unspecified';
 }
 
-function isLoopback(addr: ParsedAddress): boolean {
-  return addr.range() === 'loopback';
+function isLoopback(addr: IpValue): boolean {
+  return kindOfValue(addr.family, addr.value) === 'loopback';
 }
 
 export interface LocalPortInfo {
@@ -56,7 +49,7 @@ export function matchListener(
   const candidates = listeners
     .filter((l) => l.port === port && l.protocol === protocol)
     .map((l) => ({ listener: l, addr: parseAddress(l.address) }))
-    .filter((c): c is { listener: Listener; addr: ParsedAddress } => c.addr !== null);
+    .filter((c): c is { listener: Listener; addr: IpValue } => c.addr !== null);
   if (candidates.length === 0) return { exposure: 'unknown' };
 
   let exposure: Exposure;
@@ -64,13 +57,13 @@ export function matchListener(
   else if (candidates.every((c) => isLoopback(c.addr))) exposure = 'loopback-only';
   else exposure = 'specific-interface';
 
-  const serves = (c: { addr: ParsedAddress }) => {
+  const serves = (c: { addr: IpValue }) => {
     if (!target) return false;
     if (isWildcard(c.addr)) {
       // An IPv6 wildcard socket also accepts IPv4 unless it is v6-only, which we cannot see.
-      return c.addr.kind() === target.kind() || c.addr.kind() === 'ipv6';
+      return c.addr.family === target.family || c.addr.family === 6;
     }
-    return c.addr.kind() === target.kind() && c.addr.toString() === target.toString();
+    return c.addr.family === target.family && c.addr.value === target.value;
   };
   const owner =
     candidates.find((c) => serves(c) && c.listener.program) ??
@@ -107,14 +100,8 @@ function compareAddresses(a: string, b: string): number {
   const pa = parseAddress(a);
   const pb = parseAddress(b);
   if (pa && pb) {
-    if (pa.kind() !== pb.kind()) return pa.kind() === 'ipv4' ? -1 : 1;
-    const ba = pa.toByteArray();
-    const bb = pb.toByteArray();
-    for (let i = 0; i < ba.length; i++) {
-      const d = (ba[i] ?? 0) - (bb[i] ?? 0);
-      if (d) return d;
-    }
-    return 0;
+    if (pa.family !== pb.family) return pa.family - pb.family;
+    return pa.value < pb.value ? -1 : pa.value > pb.value ? 1 : 0;
   }
   return a.localeCompare(b);
 }
@@ -159,6 +146,21 @@ export function assessHosts(
         return firewall ? { ...verdict, firewall } : verdict;
       })
       .sort(comparePorts);
+    if (host.answersEveryPort) {
+      // Not a hundred services but one device answering for all ports: one verdict.
+      counts[EVERY_PORT_SEVERITY] = 1;
+      total[EVERY_PORT_SEVERITY] += 1;
+      return {
+        address: host.address,
+        ...(host.hostname ? { hostname: host.hostname } : {}),
+        isLocal: host.isLocal,
+        worst: EVERY_PORT_SEVERITY,
+        counts,
+        blocked: 0,
+        ports,
+        answersEveryPort: host.answersEveryPort,
+      };
+    }
     for (const p of ports) {
       if (p.firewall?.effect === 'blocked') {
         blocked += 1;

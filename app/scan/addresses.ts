@@ -1,4 +1,6 @@
-import ipaddr from 'ipaddr.js';
+import { formatIp, SPECIAL_INTERVALS, type AddressKind } from '../net/address.js';
+
+export { toBigInt } from '../net/address.js';
 
 /** Addresses as integers so ranges can be merged, subtracted and walked without materialising them. */
 export type Family = 4 | 6;
@@ -16,29 +18,8 @@ export interface SerializedInterval {
   end: string;
 }
 
-export function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
-  let value = 0n;
-  if (address.kind() === 'ipv4') {
-    for (const octet of (address as ipaddr.IPv4).octets) value = (value << 8n) | BigInt(octet);
-  } else {
-    for (const part of (address as ipaddr.IPv6).parts) value = (value << 16n) | BigInt(part);
-  }
-  return value;
-}
-
-export function formatAddress(family: Family, value: bigint): string {
-  if (family === 4) {
-    const n = Number(value);
-    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-  }
-  const parts: number[] = new Array<number>(8);
-  let v = value;
-  for (let i = 7; i >= 0; i--) {
-    parts[i] = Number(v & 0xffffn);
-    v >>= 16n;
-  }
-  return new ipaddr.IPv6(parts).toRFC5952String();
-}
+/** Dotted decimal for IPv4, RFC 5952 text for IPv6 (see app/net/address.ts). */
+export const formatAddress: (family: Family, value: bigint) => string = formatIp;
 
 export function familyBits(family: Family): bigint {
   return family === 4 ? 32n : 128n;
@@ -130,37 +111,29 @@ export function* walkIntervals(
   }
 }
 
-// Blocks that are not on the public Internet: scanning them needs no confirmation. The
-// documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are not
-// here: nothing local owns them, so probes to them leave through the gateway like public ones.
-const NON_PUBLIC_V4 = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '224.0.0.0/3',
-];
-const NON_PUBLIC_V6 = ['::/127', 'fc00::/7', 'fe80::/10', 'ff00::/8', '64:ff9b:1::/48'];
-
-function blocks(family: Family, cidrs: readonly string[]): Interval[] {
-  return mergeIntervals(
-    cidrs.map((cidr) => {
-      const [address, prefix] = ipaddr.parseCIDR(cidr);
-      return cidrInterval(family, toBigInt(address), prefix);
-    }),
-  );
+/** True when `inner` lies wholly inside `outer`. */
+export function intervalWithin(inner: Interval, outer: Interval): boolean {
+  return inner.family === outer.family && inner.start >= outer.start && inner.end <= outer.end;
 }
 
-const NON_PUBLIC = [...blocks(4, NON_PUBLIC_V4), ...blocks(6, NON_PUBLIC_V6)];
-
-/** The first public address in the interval, or undefined when it lies wholly in non-public space. */
-export function firstPublicAddress(interval: Interval): string | undefined {
-  const outside = subtractIntervals([interval], NON_PUBLIC);
-  const first = outside[0];
-  return first ? formatAddress(first.family, first.start) : undefined;
+/**
+ * Splits an interval by address kind (app/net/address.ts SPECIAL_RANGES, first match wins;
+ * whatever no special range claims is `public`), in no particular order.
+ */
+export function kindPieces(interval: Interval): { kind: AddressKind; interval: Interval }[] {
+  const pieces: { kind: AddressKind; interval: Interval }[] = [];
+  let rest: Interval[] = [interval];
+  for (const range of SPECIAL_INTERVALS) {
+    if (range.family !== interval.family || rest.length === 0) continue;
+    const cut: Interval = { family: range.family, start: range.value, end: range.end };
+    for (const piece of rest) {
+      const start = piece.start > cut.start ? piece.start : cut.start;
+      const end = piece.end < cut.end ? piece.end : cut.end;
+      if (start <= end)
+        pieces.push({ kind: range.kind, interval: { family: piece.family, start, end } });
+    }
+    rest = subtractIntervals(rest, [cut]);
+  }
+  for (const piece of rest) pieces.push({ kind: 'public', interval: piece });
+  return pieces;
 }

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { LocalizedText } from '../contract/errors.js';
 import type {
   HostReason,
   HostResult,
+  HostStatus,
   PortReason,
   PortResult,
   PortState,
@@ -11,20 +11,21 @@ import type {
   ScanRequest,
   ScanResult,
 } from '../contract/index.js';
+import { parseIp } from '../net/address.js';
 import {
   deserializeIntervals,
   walkIntervals,
   type Family,
+  type Interval,
   type SerializedInterval,
 } from './addresses.js';
-import { NeighbourTable } from './neighbours.js';
-import {
-  createProber,
-  readBanner,
-  type ProbeHandle,
-  type ProbeOutcome,
-  type Prober,
-} from './prober.js';
+import { systemClock, type Clock } from './clock.js';
+import { CongestionWindow, SendBudget } from './congestion.js';
+import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outcome.js';
+import { LossMonitor } from './loss.js';
+import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
+import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
+import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
 
 /** Everything the worker needs, already validated and expanded by the manager. */
@@ -36,6 +37,8 @@ export interface ScanPlan {
   hostnames: Record<string, string>;
   zones: Record<string, string>;
   localAddresses: string[];
+  /** The subnets of this PC's interfaces: hosts in them are reached with no router in between. */
+  connected?: SerializedInterval[];
   ports: number[];
   notes: LocalizedText[];
   tuning?: Partial<Tuning>;
@@ -54,18 +57,42 @@ export interface Tuning {
   /** Attempts per probe before silence means "filtered" (raised per host when retries get answers). */
   maxTries: number;
   maxTriesCap: number;
+  /** Extra rounds for ports whose silence overlapped a loss, before they are called filtered. */
+  maxConfirmRounds: number;
   globalInitial: number;
   globalMax: number;
   hostInitial: number;
   hostMax: number;
+  /**
+   * Window ceiling for a host on this PC's own link while pings show a quiet path (see
+   * docs/scan-timing.md for why this is safe for a home network).
+   */
+  silentMax: number;
+  /**
+   * Shortest timeout on such a quiet, directly connected path: nmap -T5's --min-rtt-timeout. The
+   * measured RTO (SRTT + 4·RTTVAR, RFC 6298) is used when longer.
+   */
+  quietMinRtoMs: number;
+  /** Probes a second to one host at full speed: about what nmap -T4 sends to a LAN host that answers. */
+  silentMaxRate: number;
+  /** A host silent this long gets a ping to one of its answering ports. */
+  pingIntervalMs: number;
+  /** A ping answered this recently, with no loss since, makes the path quiet. */
+  quietWithinMs: number;
   maxActiveHosts: number;
   bannerWaitMs: number;
   maxBannerSockets: number;
   progressIntervalMs: number;
+  /** A probe short of local resources for this long is reported as a local error. */
+  resourceGiveUpMs: number;
   /** Down hosts are sent as events and kept in the result only up to this many addresses. */
   listDownHostsUpTo: number;
   /** Non-open states with more ports than this are summarised in `hidden`, as nmap does. */
   listStateUpTo: number;
+  /** A host with at least this many probed ports… */
+  everyPortMinPorts: number;
+  /** …of which at least this share answered open, answers on every port (see HostResult). */
+  everyPortOpenShare: number;
   /** `auto` uses Node's TCP handle directly when available; `net` forces net.Socket. */
   prober: 'auto' | 'net';
 }
@@ -73,6 +100,7 @@ export interface Tuning {
 export const defaultTuning: Tuning = {
   // Windows answers a connect to a closed port only after retrying the SYN for about a second
   // (two seconds on loopback): a shorter timeout would call closed ports filtered there.
+  // 100 ms elsewhere is nmap -T4's --min-rtt-timeout: no answer is given up on sooner than nmap.
   minRtoMs: process.platform === 'win32' ? 2500 : 100,
   maxRtoMs: process.platform === 'win32' ? 6000 : 3000,
   initialRtoMs: process.platform === 'win32' ? 3000 : 1000,
@@ -80,32 +108,66 @@ export const defaultTuning: Tuning = {
   discoveryPorts: [80, 443, 22, 445],
   discoveryTries: 1,
   maxTries: 2,
-  maxTriesCap: 5,
+  maxTriesCap: 6,
+  maxConfirmRounds: 3,
   globalInitial: 512,
-  globalMax: 2048,
+  globalMax: 4096,
   hostInitial: 256,
   hostMax: 1024,
+  silentMax: 2048,
+  quietMinRtoMs: 50,
+  silentMaxRate: 25_000,
+  pingIntervalMs: 200,
+  quietWithinMs: 600,
   maxActiveHosts: 512,
   bannerWaitMs: 600,
   maxBannerSockets: 256,
   progressIntervalMs: 200,
+  resourceGiveUpMs: 10_000,
   listDownHostsUpTo: 65_536,
   listStateUpTo: 25,
+  everyPortMinPorts: 50,
+  everyPortOpenShare: 0.9,
   prober: 'auto',
 };
 
+/** The neighbour table as the engine reads it (app/scan/neighbours.ts). */
+export interface NeighbourLookup {
+  lookup(address: string, freshAfter?: number): Promise<NeighbourEntry>;
+}
+
+/** What the engine talks to: injected by tests to run it on a scripted network and clock. */
+export interface EngineDeps {
+  prober?: Prober;
+  clock?: Clock;
+  neighbours?: NeighbourLookup;
+}
+
 type Phase = 'discovery' | 'checking' | 'ports' | 'done';
+
+/** Probes launched in one go before the engine yields to the event loop. */
+const PUMP_SLICE = 1024;
 
 interface QueuedProbe {
   port: number;
   tries: number;
+  /** When the previous attempt for this port left (its silence is what this one checks). */
+  lastSentAt: number;
+  /** Since when this probe has been short of local resources. */
+  shortSince?: number;
 }
+
+type ProbeKind = 'discovery' | 'port' | 'ping';
 
 interface InFlight {
   host: HostState;
   port: number;
   tries: number;
-  discovery: boolean;
+  kind: ProbeKind;
+  sentAt: number;
+  lastSentAt: number;
+  shortSince: number | undefined;
+  timeoutMs: number;
   handle: ProbeHandle;
 }
 
@@ -115,48 +177,78 @@ interface Answer {
   rttMs?: number;
 }
 
+/** A port whose every attempt went unanswered: filtered, unless its silence overlapped a loss. */
+interface SilentPort {
+  port: number;
+  tries: number;
+  sentAt: number;
+  expiredAt: number;
+}
+
 class HostState {
   phase: Phase = 'discovery';
-  status: 'up' | 'down' | undefined;
+  status: HostStatus | undefined;
   reason: HostReason = 'no-response';
   inFlight = 0;
-  limit: number;
   maxTries: number;
   nextPortIndex = 0;
   readonly retries: QueuedProbe[] = [];
   readonly discoveryQueue: QueuedProbe[] = [];
   /** Definite non-open answers from discovery, reused when the port phase reaches those ports. */
   readonly discoveryAnswers = new Map<number, Answer>();
+  silent: SilentPort[] = [];
+  round = 0;
   sawUnreachable = false;
   mac: string | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
   discoveryEndedAt = 0;
   neighbourChecks = 0;
-  decided = 0;
+  /** Ports needing no more probes (decided, or silent and waiting for the verdict on loss). */
+  settled = 0;
+  /** Answers of any kind (open, closed, ICMP): the host was reached. */
+  answers = 0;
+  localError: { code: string; message: LocalizedText } | undefined;
+  localErrorPorts = 0;
+  /** A port known to answer, probed now and then to check that the path still carries answers. */
+  pingPort: { port: number; state: 'open' | 'closed' } | undefined;
+  pingInFlight = false;
+  lastPingAt = Number.NEGATIVE_INFINITY;
+  /** Paces a host that limits its answers, and caps one scanned at full speed. */
+  readonly budget = new SendBudget();
   readonly open: PortResult[] = [];
   readonly closed: PortResult[] = [];
   readonly filtered: PortResult[] = [];
   readonly counts = { open: 0, closed: 0, filtered: 0 };
   readonly rtt: RttEstimator;
+  readonly window: CongestionWindow;
+  readonly loss = new LossMonitor();
 
   constructor(
     readonly address: string,
     readonly family: Family,
     readonly connectAddress: string,
     readonly isLocal: boolean,
+    /** On this PC's own link: no router, and no router's NAT table, between us and the host. */
+    readonly onLink: boolean,
     readonly hostname: string | undefined,
     tuning: Tuning,
   ) {
-    this.limit = tuning.hostInitial;
     this.maxTries = tuning.maxTries;
     this.rtt = new RttEstimator(tuning.minRtoMs, tuning.maxRtoMs);
+    this.window = new CongestionWindow({
+      initial: tuning.hostInitial,
+      min: 4,
+      max: tuning.hostMax,
+    });
   }
 }
 
 /**
  * The TCP connect scanner: walks targets and ports lazily, keeps a bounded window of hosts and
- * sockets, adapts timeouts (RFC 6298) and concurrency to the answers, and streams events.
+ * sockets, adapts timeouts (RFC 6298) and concurrency to the answers, tells loss and rate
+ * limiting from filtering (app/scan/loss.ts), and streams events. Its prober, clock and
+ * neighbour table are injected (EngineDeps), so tests can drive it with scripted outcomes.
  */
 export class ScanEngine {
   private readonly tuning: Tuning;
@@ -167,24 +259,26 @@ export class ScanEngine {
   private rr = 0;
   private readonly inFlight = new Set<InFlight>();
   private readonly banners = new Set<() => void>();
-  private globalLimit: number;
+  private readonly global: CongestionWindow;
   private pausedUntil = 0;
-  private pauseTimer: NodeJS.Timeout | undefined;
+  private cancelWake: (() => void) | undefined;
+  private wakeAt = Number.POSITIVE_INFINITY;
   private pumping = false;
+  private resumeScheduled = false;
   private readonly group: RttEstimator;
   private readonly prober: Prober;
-  private readonly neighbours = new NeighbourTable();
+  private readonly clock: Clock;
+  private readonly neighbours: NeighbourLookup;
   /** Neighbour-table reads for MAC addresses still running: the scan ends after them. */
   private macLookups = 0;
   private readonly localSet: Set<string>;
+  private readonly connected: Interval[];
   private readonly results: HostResult[] = [];
-  private readonly total: number;
-  private done = 0;
-  private openFound = 0;
-  private lastProgress = '';
-  private progressTimer: NodeJS.Timeout | undefined;
-  private readonly startedAt = new Date();
-  private readonly startedPerf = performance.now();
+  private readonly meter: ProgressMeter;
+  private stopTicking: (() => void) | undefined;
+  private lastProgressAt = Number.NEGATIVE_INFINITY;
+  private readonly startedAt: Date;
+  private readonly startedClock: number;
   private cancelled = false;
   private finished = false;
   private resolveRun: ((result: ScanResult) => void) | undefined;
@@ -192,15 +286,25 @@ export class ScanEngine {
   constructor(
     private readonly plan: ScanPlan,
     private readonly emit: (event: ScanEvent) => void,
+    deps: EngineDeps = {},
   ) {
     this.tuning = { ...defaultTuning, ...plan.tuning };
     this.ports = plan.ports;
     this.hosts = walkIntervals(deserializeIntervals(plan.intervals));
-    this.globalLimit = this.tuning.globalInitial;
+    this.global = new CongestionWindow({
+      initial: this.tuning.globalInitial,
+      min: 8,
+      max: this.tuning.globalMax,
+    });
     this.group = new RttEstimator(this.tuning.minRtoMs, this.tuning.maxRtoMs);
-    this.prober = createProber(this.tuning.prober);
+    this.prober = deps.prober ?? createProber(this.tuning.prober);
+    this.clock = deps.clock ?? systemClock;
+    this.neighbours = deps.neighbours ?? new NeighbourTable();
     this.localSet = new Set(plan.localAddresses);
-    this.total = plan.count * plan.ports.length;
+    this.connected = deserializeIntervals(plan.connected ?? []);
+    this.meter = new ProgressMeter(plan.count * plan.ports.length);
+    this.startedAt = this.clock.date();
+    this.startedClock = this.clock.now();
   }
 
   run(): Promise<ScanResult> {
@@ -211,10 +315,10 @@ export class ScanEngine {
         scanId: this.plan.scanId,
         addresses: this.plan.count,
         portCount: this.ports.length,
-        totalProbes: this.total,
+        totalProbes: this.meter.total,
         notes: this.plan.notes,
       });
-      this.progressTimer = setInterval(() => this.emitProgress(), this.tuning.progressIntervalMs);
+      this.tick();
       this.pump();
     });
   }
@@ -234,18 +338,41 @@ export class ScanEngine {
     this.finish();
   }
 
+  /** Progress events and pings, every half ping interval while the scan runs. */
+  private tick(): void {
+    if (this.finished || this.cancelled) return;
+    const now = this.clock.now();
+    if (now - this.lastProgressAt >= this.tuning.progressIntervalMs) {
+      this.lastProgressAt = now;
+      this.emitProgress();
+    }
+    for (const host of this.active) this.maybePing(host, now);
+    this.stopTicking = this.clock.after(
+      Math.min(this.tuning.progressIntervalMs, this.tuning.pingIntervalMs / 2),
+      () => this.tick(),
+    );
+  }
+
   private pump(): void {
     if (this.pumping || this.finished || this.cancelled) return;
     this.pumping = true;
+    let launched = 0;
     try {
-      while (this.inFlight.size < this.globalLimit) {
-        if (performance.now() < this.pausedUntil) {
-          this.schedulePumpAt(this.pausedUntil);
+      while (this.inFlight.size < this.global.limit) {
+        if (launched++ >= PUMP_SLICE) {
+          // A few thousand connects block the thread for tens of milliseconds: let a cancel
+          // request and the answers already in come first, then go on.
+          this.resumeSoon();
           break;
         }
-        const host = this.pickHost();
+        const now = this.clock.now();
+        if (now < this.pausedUntil) {
+          this.wakeUpAt(this.pausedUntil);
+          break;
+        }
+        const host = this.pickHost(now);
         if (!host) break;
-        this.launchNext(host);
+        this.launchNext(host, now);
         this.checkHostDone(host);
       }
     } finally {
@@ -254,32 +381,48 @@ export class ScanEngine {
     this.maybeFinish();
   }
 
-  private schedulePumpAt(at: number): void {
-    if (this.pauseTimer) return;
-    this.pauseTimer = setTimeout(
-      () => {
-        this.pauseTimer = undefined;
-        this.pump();
-      },
-      Math.max(1, at - performance.now()),
-    );
+  private resumeSoon(): void {
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    this.clock.soon(() => {
+      this.resumeScheduled = false;
+      this.pump();
+    });
   }
 
-  private hasWork(host: HostState): boolean {
-    if (host.inFlight >= host.limit) return false;
-    if (host.phase === 'discovery') return host.discoveryQueue.length > 0;
-    if (host.phase === 'ports')
-      return host.retries.length > 0 || host.nextPortIndex < this.ports.length;
-    return false;
+  private wakeUpAt(at: number): void {
+    if (this.cancelWake && this.wakeAt <= at) return;
+    this.cancelWake?.();
+    this.wakeAt = at;
+    this.cancelWake = this.clock.after(Math.max(1, at - this.clock.now()), () => {
+      this.cancelWake = undefined;
+      this.wakeAt = Number.POSITIVE_INFINITY;
+      this.pump();
+    });
   }
 
-  private pickHost(): HostState | undefined {
+  private hasWork(host: HostState, now: number): boolean {
+    if (host.inFlight >= host.window.limit) return false;
+    let pending = false;
+    if (host.phase === 'discovery') pending = host.discoveryQueue.length > 0;
+    else if (host.phase === 'ports')
+      pending = host.retries.length > 0 || host.nextPortIndex < this.ports.length;
+    if (!pending) return false;
+    if (!host.budget.ready(now)) {
+      // Paced or capped: come back when its next probe may leave.
+      this.wakeUpAt(host.budget.nextAt(now));
+      return false;
+    }
+    return true;
+  }
+
+  private pickHost(now: number): HostState | undefined {
     for (;;) {
       const n = this.active.length;
       for (let i = 0; i < n; i++) {
         const index = (this.rr + i) % n;
         const host = this.active[index]!;
-        if (this.hasWork(host)) {
+        if (this.hasWork(host, now)) {
           this.rr = (index + 1) % n;
           return host;
         }
@@ -297,11 +440,16 @@ export class ScanEngine {
   private activate(family: Family, address: string): void {
     const zone = this.plan.zones[address];
     const isLocal = this.localSet.has(address) || (family === 4 && address.startsWith('127.'));
+    const value = parseIp(address)?.value ?? -1n;
+    const onLink =
+      zone !== undefined ||
+      this.connected.some((c) => c.family === family && value >= c.start && value <= c.end);
     const host = new HostState(
       address,
       family,
       zone ? `${address}%${zone}` : address,
       isLocal,
+      onLink,
       this.plan.hostnames[address],
       this.tuning,
     );
@@ -309,25 +457,31 @@ export class ScanEngine {
     if (isLocal) this.markUp(host, 'localhost');
     else if (this.plan.request.skipDiscovery) this.markUp(host, 'user-set');
     else
-      for (const port of this.tuning.discoveryPorts) host.discoveryQueue.push({ port, tries: 0 });
+      for (const port of this.tuning.discoveryPorts)
+        host.discoveryQueue.push({ port, tries: 0, lastSentAt: 0 });
   }
 
-  private timeoutFor(host: HostState, tries: number, discovery: boolean): number {
-    let base = host.rtt.rto() ?? this.group.rto() ?? this.tuning.initialRtoMs;
-    if (discovery) base = Math.max(base, this.tuning.discoveryMinMs);
-    // RFC 6298 §5.5: back off on each retransmission.
-    return Math.min(this.tuning.maxRtoMs * 2, base * 2 ** tries);
+  /**
+   * RFC 6298: the host's RTO, or the scan's, or the initial one; retries back off (§5.5) unless
+   * pings show the path quiet right now, where a retry only guards against a rare lost packet.
+   */
+  private timeoutFor(host: HostState, tries: number, kind: ProbeKind, now: number): number {
+    const quiet = host.loss.quiet(now, this.tuning.quietWithinMs);
+    const floor = quiet && host.onLink ? this.tuning.quietMinRtoMs : this.tuning.minRtoMs;
+    let base = host.rtt.rto(floor) ?? this.group.rto() ?? this.tuning.initialRtoMs;
+    if (kind === 'discovery') base = Math.max(base, this.tuning.discoveryMinMs);
+    const backoff = quiet ? 1 : 2 ** tries;
+    return Math.min(this.tuning.maxRtoMs * 2, base * backoff);
   }
 
-  private launchNext(host: HostState): void {
+  private launchNext(host: HostState, now: number): void {
     if (host.phase === 'discovery') {
-      const item = host.discoveryQueue.shift()!;
-      this.launch(host, item.port, item.tries, true);
+      this.launch(host, host.discoveryQueue.shift()!, 'discovery', now);
       return;
     }
     const retry = host.retries.shift();
     if (retry) {
-      this.launch(host, retry.port, retry.tries, false);
+      this.launch(host, retry, 'port', now);
       return;
     }
     const port = this.ports[host.nextPortIndex++]!;
@@ -336,80 +490,220 @@ export class ScanEngine {
       this.decide(host, port, known.state, known.reason, known.rttMs);
       return;
     }
-    this.launch(host, port, 0, false);
+    this.launch(host, { port, tries: 0, lastSentAt: now }, 'port', now);
   }
 
-  private launch(host: HostState, port: number, tries: number, discovery: boolean): void {
-    const probe: InFlight = { host, port, tries, discovery, handle: { abort: () => undefined } };
+  private launch(host: HostState, item: QueuedProbe, kind: ProbeKind, now: number): void {
+    const probe: InFlight = {
+      host,
+      port: item.port,
+      tries: item.tries,
+      kind,
+      sentAt: now,
+      lastSentAt: item.tries === 0 ? now : item.lastSentAt,
+      shortSince: item.shortSince,
+      timeoutMs: this.timeoutFor(host, item.tries, kind, now),
+      handle: { abort: () => undefined },
+    };
     this.inFlight.add(probe);
     host.inFlight++;
+    if (kind !== 'ping') host.budget.take(now);
     probe.handle = this.prober.probe(
       host.connectAddress,
       host.family,
-      port,
-      this.timeoutFor(host, tries, discovery),
+      item.port,
+      probe.timeoutMs,
       (outcome) => this.onOutcome(probe, outcome),
     );
   }
 
+  /** A probe to a port known to answer, when the host has been silent for a while. */
+  private maybePing(host: HostState, now: number): void {
+    if (host.phase !== 'ports' || !host.pingPort || host.pingInFlight || host.isLocal) return;
+    if (host.inFlight === 0) return;
+    const quietFor = now - Math.max(host.loss.lastAnswerAt, host.lastPingAt);
+    if (quietFor < this.tuning.pingIntervalMs) return;
+    host.pingInFlight = true;
+    host.lastPingAt = now;
+    this.launch(host, { port: host.pingPort.port, tries: 0, lastSentAt: now }, 'ping', now);
+  }
+
+  private requeue(probe: InFlight, shortSince?: number): void {
+    const item: QueuedProbe = {
+      port: probe.port,
+      tries: probe.tries,
+      lastSentAt: probe.lastSentAt,
+      ...(shortSince !== undefined ? { shortSince } : {}),
+    };
+    const { host } = probe;
+    if (probe.kind === 'discovery' && host.phase === 'discovery') host.discoveryQueue.unshift(item);
+    else if (probe.kind === 'port') host.retries.unshift(item);
+    else if (probe.kind === 'ping') host.pingInFlight = false;
+  }
+
   private onOutcome(probe: InFlight, outcome: ProbeOutcome): void {
-    if (this.cancelled) {
-      if (outcome.kind === 'open') outcome.socket.destroy();
+    if (this.cancelled || !this.inFlight.has(probe)) {
+      if (outcome.kind === 'open') outcome.socket?.destroy();
       return;
     }
     this.inFlight.delete(probe);
-    const { host, port, tries } = probe;
+    const { host } = probe;
     host.inFlight--;
+    const now = this.clock.now();
     if (outcome.kind === 'self') {
       // Not an answer from the port: the same attempt goes again, from another source port.
-      const requeue = { port, tries };
-      if (probe.discovery && host.phase === 'discovery') host.discoveryQueue.unshift(requeue);
-      else if (!probe.discovery) host.retries.unshift(requeue);
+      this.requeue(probe);
     } else if (outcome.kind === 'resource') {
-      // Out of descriptors or buffers: the probe is not lost, it waits and goes again.
-      const requeue = { port, tries };
-      if (probe.discovery && host.phase === 'discovery') host.discoveryQueue.unshift(requeue);
-      else if (!probe.discovery) host.retries.unshift(requeue);
-      this.globalLimit = Math.max(8, Math.floor(this.inFlight.size * 0.75));
-      this.pausedUntil = performance.now() + 25;
-    } else if (probe.discovery) {
-      this.onDiscoveryOutcome(host, port, tries, outcome);
+      // Out of descriptors or buffers: the probe is not lost, it waits and goes again — unless
+      // the shortage lasts, when it is a fact about this PC (e.g. no usable source address).
+      const since = probe.shortSince ?? now;
+      if (now - since > this.tuning.resourceGiveUpMs) {
+        this.onLocalError(probe, { code: outcome.code, scope: 'host' });
+      } else {
+        this.requeue(probe, since);
+        this.global.clampTo(Math.floor(this.inFlight.size * 0.75));
+        this.pausedUntil = now + 25;
+      }
+    } else if (outcome.kind === 'local') {
+      this.onLocalError(probe, outcome);
+    } else if (probe.kind === 'ping') {
+      this.onPingOutcome(probe, outcome, now);
+    } else if (probe.kind === 'discovery') {
+      this.onDiscoveryOutcome(probe, outcome, now);
     } else {
-      this.onPortOutcome(host, port, tries, outcome);
+      this.onPortOutcome(probe, outcome, now);
     }
     this.checkHostDone(host);
     this.pump();
   }
 
-  private learn(host: HostState, rttMs: number, tries: number): void {
-    if (tries === 0) {
-      // Karn's rule: only unambiguous (first-attempt) answers feed the estimate.
+  /** Karn's rule: only first attempts time the path; later answers are loss evidence. */
+  private learn(probe: InFlight, rttMs: number, now: number): void {
+    const { host } = probe;
+    host.answers++;
+    host.loss.answered(now, probe.tries, probe.lastSentAt);
+    if (probe.tries === 0) {
       host.rtt.sample(rttMs);
       this.group.sample(rttMs);
-      host.limit = Math.min(this.tuning.hostMax, host.limit + 1);
-      this.globalLimit = Math.min(this.tuning.globalMax, this.globalLimit + 1);
+      host.window.grow();
+      this.global.grow();
+      if (host.rtt.samples === 1) this.retime(host, now);
     } else {
       // An answer after a silent attempt is loss: slow down and allow more attempts on this host.
-      host.maxTries = Math.min(this.tuning.maxTriesCap, Math.max(host.maxTries, tries + 2));
-      host.limit = Math.max(4, Math.floor(host.limit / 2));
-      this.globalLimit = Math.max(32, Math.floor(this.globalLimit * 0.8));
+      host.maxTries = Math.min(this.tuning.maxTriesCap, Math.max(host.maxTries, probe.tries + 2));
+      host.window.cut(probe.lastSentAt, now);
+      this.global.cut(probe.lastSentAt, now, 0.8);
     }
+    this.refreshMode(host, now);
   }
 
-  private onDiscoveryOutcome(
-    host: HostState,
-    port: number,
-    tries: number,
-    outcome: ProbeOutcome,
-  ): void {
+  /**
+   * The host's first measured answer: probes still out on the initial timeout (RFC 6298's 1 s,
+   * made for an unknown path) would hold the window ten times longer than the path needs. Once
+   * the measured timeout has passed, those still silent are read as timed out, as they would
+   * have been had the path been known when they left.
+   */
+  private retime(host: HostState, now: number): void {
+    const measured = this.timeoutFor(host, 0, 'port', now);
+    this.clock.after(measured, () => {
+      if (this.cancelled || this.finished) return;
+      const at = this.clock.now();
+      const slow = [...this.inFlight].filter(
+        (p) =>
+          p.host === host &&
+          p.kind === 'port' &&
+          p.timeoutMs > measured &&
+          at - p.sentAt >= measured,
+      );
+      for (const probe of slow) {
+        probe.handle.abort();
+        this.onOutcome(probe, { kind: 'timeout' });
+      }
+    });
+  }
+
+  /** Silence on a path with no loss since the probe left costs nothing: the window may grow. */
+  private silenceWasQuiet(probe: InFlight): void {
+    if (probe.host.loss.lastLossAt >= probe.sentAt) return;
+    probe.host.window.grow();
+    this.global.grow();
+  }
+
+  /**
+   * A directly connected host whose pings come back is scanned at full speed: a wider window and
+   * shorter timeouts, within a send-rate cap (docs/scan-timing.md). A host that limits its
+   * answers is paced at the rate they come back (loss.ts).
+   */
+  private refreshMode(host: HostState, now: number): void {
+    const fast = host.onLink && host.loss.quiet(now, this.tuning.quietWithinMs);
+    host.window.setCeiling(fast ? this.tuning.silentMax : this.tuning.hostMax);
+    const rate = this.tuning.silentMaxRate;
+    if (host.loss.paceMs > 0) host.budget.set(1000 / host.loss.paceMs, 1, now);
+    else if (fast) host.budget.set(rate, rate / 20, now);
+    else host.budget.set(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, now);
+  }
+
+  private rememberPingPort(host: HostState, port: number, state: 'open' | 'closed'): void {
+    // A closed port is the better ping: a reset leaves no connection behind on the host.
+    if (!host.pingPort || (host.pingPort.state === 'open' && state === 'closed'))
+      host.pingPort = { port, state };
+  }
+
+  private onPingOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
+    const { host } = probe;
+    host.pingInFlight = false;
+    if (outcome.kind === 'open' || outcome.kind === 'closed') {
+      if (outcome.kind === 'open') outcome.socket?.destroy();
+      host.loss.pingAnswered(now);
+      host.rtt.sample(outcome.rttMs);
+      this.group.sample(outcome.rttMs);
+    } else {
+      host.loss.pingLost(probe.sentAt, now);
+      host.window.cut(probe.sentAt, now);
+      this.global.cut(probe.sentAt, now, 0.8);
+    }
+    this.refreshMode(host, now);
+  }
+
+  private onLocalError(probe: InFlight, outcome: { code: string; scope: 'host' | 'port' }): void {
+    const { host } = probe;
+    if (probe.kind === 'ping') {
+      host.pingInFlight = false;
+      return;
+    }
+    host.localError ??= {
+      code: outcome.code,
+      message: this.isBroadcast(host) ? broadcastText(outcome.code) : localErrorText(outcome.code),
+    };
+    if (outcome.scope === 'host' && host.answers === 0) {
+      this.markUnprobed(host);
+      return;
+    }
+    if (probe.kind === 'port') {
+      host.localErrorPorts++;
+      this.decide(host, probe.port, 'filtered', 'local-error');
+    }
+    this.endDiscoveryIfIdle(host);
+  }
+
+  private isBroadcast(host: HostState): boolean {
+    if (host.family !== 4) return false;
+    const value = parseIp(host.address)?.value;
+    return this.connected.some((c) => c.family === 4 && c.end - c.start >= 3n && c.end === value);
+  }
+
+  private onDiscoveryOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
+    const { host, port, tries } = probe;
     switch (outcome.kind) {
       case 'open':
-        outcome.socket.destroy();
-        this.learn(host, outcome.rttMs, tries);
+        outcome.socket?.destroy();
+        this.learn(probe, outcome.rttMs, now);
+        this.rememberPingPort(host, port, 'open');
         if (host.phase === 'discovery') this.markUp(host, 'syn-ack');
         break;
       case 'closed':
-        this.learn(host, outcome.rttMs, tries);
+        this.learn(probe, outcome.rttMs, now);
+        this.rememberPingPort(host, port, 'closed');
         host.discoveryAnswers.set(port, {
           state: 'closed',
           reason: 'conn-refused',
@@ -423,15 +717,23 @@ export class ScanEngine {
       case 'timeout':
       case 'error':
         if (host.phase === 'discovery' && tries + 1 < this.tuning.discoveryTries) {
-          host.discoveryQueue.push({ port, tries: tries + 1 });
+          host.discoveryQueue.push({ port, tries: tries + 1, lastSentAt: probe.sentAt });
         }
         break;
-      case 'resource':
+      default:
         break;
     }
+    this.endDiscoveryIfIdle(host);
+  }
+
+  private endDiscoveryIfIdle(host: HostState): void {
     if (host.phase === 'discovery' && host.discoveryQueue.length === 0 && host.inFlight === 0) {
+      if (host.localError && host.answers === 0) {
+        this.markUnprobed(host);
+        return;
+      }
       host.phase = 'checking';
-      host.discoveryEndedAt = Date.now();
+      host.discoveryEndedAt = this.clock.date().getTime();
       this.checkNeighbour(host);
     }
   }
@@ -444,14 +746,14 @@ export class ScanEngine {
         // On the same link and silent: time probes on what the scan measured, or a short LAN guess.
         host.rtt.seed(this.group.smoothedMs ?? 20, Math.max(this.group.variationMs, 10));
         // It exists yet answered nothing: silence is its policy, not congestion, so go wide at once.
-        host.limit = this.tuning.hostMax;
+        host.window.openTo(this.tuning.hostMax);
         this.markUp(host, 'neighbour');
       } else if (state === 'unconfirmed' && host.neighbourChecks++ < 6) {
         // STALE/DELAY/PROBE: the kernel is still checking; look again once it has decided.
-        setTimeout(() => {
-          host.discoveryEndedAt = Date.now();
+        this.clock.after(1000, () => {
+          host.discoveryEndedAt = this.clock.date().getTime();
           this.checkNeighbour(host);
-        }, 1000);
+        });
         return;
       } else {
         this.markDown(host, host.sawUnreachable ? 'host-unreachable' : 'no-response');
@@ -460,30 +762,38 @@ export class ScanEngine {
     });
   }
 
-  private onPortOutcome(host: HostState, port: number, tries: number, outcome: ProbeOutcome): void {
+  private onPortOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
+    const { host, port, tries } = probe;
     switch (outcome.kind) {
-      case 'open': {
-        this.learn(host, outcome.rttMs, tries);
-        this.openWithBanner(host, port, outcome.rttMs, outcome.socket);
+      case 'open':
+        this.learn(probe, outcome.rttMs, now);
+        this.rememberPingPort(host, port, 'open');
+        if (outcome.socket) this.openWithBanner(host, port, outcome.rttMs, outcome.socket);
+        // Reset right after the handshake (ECONNRESET): a listener all the same, with nothing to read.
+        else this.decide(host, port, 'open', 'syn-ack', outcome.rttMs);
         break;
-      }
       case 'closed':
-        this.learn(host, outcome.rttMs, tries);
+        this.learn(probe, outcome.rttMs, now);
+        this.rememberPingPort(host, port, 'closed');
         this.decide(host, port, 'closed', 'conn-refused', outcome.rttMs);
         break;
       case 'unreachable':
+        host.answers++;
         this.decide(host, port, 'filtered', outcome.reason, outcome.rttMs);
         break;
       case 'timeout':
       case 'error':
-        if (tries + 1 < host.maxTries) host.retries.push({ port, tries: tries + 1 });
-        else {
-          this.decide(host, port, 'filtered', 'no-response');
-          // Silence confirmed by retries is a filter, not congestion: keep the pace up.
-          host.limit = Math.min(this.tuning.hostMax, host.limit + 1);
+        this.silenceWasQuiet(probe);
+        if (tries + 1 < host.maxTries) {
+          host.retries.push({ port, tries: tries + 1, lastSentAt: probe.sentAt });
+        } else {
+          // Filtered, unless the verdict on loss (checkHostDone) finds its silence suspect.
+          host.silent.push({ port, tries, sentAt: probe.sentAt, expiredAt: now });
+          host.settled++;
+          this.meter.settle();
         }
         break;
-      case 'resource':
+      default:
         break;
     }
   }
@@ -513,6 +823,7 @@ export class ScanEngine {
     reason: PortReason,
     rttMs?: number,
     banner?: string,
+    alreadySettled = false,
   ): void {
     const result: PortResult = {
       port,
@@ -522,12 +833,14 @@ export class ScanEngine {
       ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 1000) / 1000 } : {}),
       ...(banner !== undefined ? { banner } : {}),
     };
-    host.decided++;
-    this.done++;
+    if (!alreadySettled) {
+      host.settled++;
+      this.meter.settle();
+    }
     host.counts[state]++;
     if (state === 'open') {
       host.open.push(result);
-      this.openFound++;
+      this.meter.foundOpen();
       this.emit({ type: 'port', scanId: this.plan.scanId, address: host.address, result });
     } else {
       const list = state === 'closed' ? host.closed : host.filtered;
@@ -568,11 +881,28 @@ export class ScanEngine {
     host.status = 'down';
     host.reason = reason;
     host.phase = 'done';
-    this.done += this.ports.length;
+    this.meter.settle(this.ports.length - host.settled);
     if (this.plan.count <= this.tuning.listDownHostsUpTo) {
       this.emitHost(host);
       this.results.push(this.hostResult(host));
     }
+    this.remove(host);
+  }
+
+  /** This PC could not send probes to the host: neither up nor down, and said so. */
+  private markUnprobed(host: HostState): void {
+    for (const probe of this.inFlight) {
+      if (probe.host !== host) continue;
+      probe.handle.abort();
+      this.inFlight.delete(probe);
+    }
+    host.inFlight = 0;
+    host.status = 'unknown';
+    host.reason = 'local-error';
+    host.phase = 'done';
+    this.meter.settle(this.ports.length - host.settled);
+    this.emitHost(host);
+    this.results.push(this.hostResult(host, true));
     this.remove(host);
   }
 
@@ -586,13 +916,53 @@ export class ScanEngine {
       ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
       reason: host.reason,
+      ...(host.localError ? { localError: host.localError } : {}),
+      ...(host.result?.answersEveryPort ? { answersEveryPort: host.result.answersEveryPort } : {}),
     });
   }
 
+  /**
+   * When every port of a host has had its attempts: silent ports become `filtered`, except those
+   * whose last attempt overlapped a loss (loss.ts), which get another round while rounds remain.
+   */
   private checkHostDone(host: HostState): void {
-    if (host.phase !== 'ports' || host.inFlight > 0 || host.decided < this.ports.length) return;
+    if (host.phase !== 'ports' || host.inFlight > 0 || host.retries.length > 0) return;
+    if (host.nextPortIndex < this.ports.length) return;
+    if (host.silent.length > 0) {
+      const suspect: SilentPort[] = [];
+      for (const silent of host.silent) {
+        if (
+          host.round < this.tuning.maxConfirmRounds &&
+          host.loss.overlapsLoss(silent.sentAt, silent.expiredAt)
+        )
+          suspect.push(silent);
+        else this.decide(host, silent.port, 'filtered', 'no-response', undefined, undefined, true);
+      }
+      host.silent = [];
+      if (suspect.length > 0) {
+        host.round++;
+        for (const silent of suspect) {
+          host.settled--;
+          host.retries.push({
+            port: silent.port,
+            tries: silent.tries + 1,
+            lastSentAt: silent.sentAt,
+          });
+        }
+        this.meter.settle(-suspect.length);
+        for (const silent of suspect) host.maxTries = Math.max(host.maxTries, silent.tries + 2);
+        return;
+      }
+    }
     host.phase = 'done';
-    const result = this.hostResult(host);
+    const unprobed = host.answers === 0 && host.localErrorPorts === this.ports.length;
+    if (unprobed) {
+      host.status = 'unknown';
+      host.reason = 'local-error';
+    }
+    const result = this.hostResult(host, unprobed);
+    // What is known only now goes with one more `host` event.
+    if (result.answersEveryPort || result.localError) this.emitHost(host);
     for (const port of result.ports) {
       if (port.state !== 'open') {
         this.emit({ type: 'port', scanId: this.plan.scanId, address: host.address, result: port });
@@ -611,15 +981,22 @@ export class ScanEngine {
     }
   }
 
-  private hostResult(host: HostState): HostResult {
+  private hostResult(host: HostState, unprobed = false): HostResult {
     const limit = this.tuning.listStateUpTo;
     const showClosed = host.counts.closed <= limit;
     const showFiltered = host.counts.filtered <= limit;
-    const ports = [
-      ...host.open,
-      ...(showClosed ? host.closed : []),
-      ...(showFiltered ? host.filtered : []),
-    ].sort((a, b) => a.port - b.port);
+    const ports = unprobed
+      ? []
+      : [
+          ...host.open,
+          ...(showClosed ? host.closed : []),
+          ...(showFiltered ? host.filtered : []),
+        ].sort((a, b) => a.port - b.port);
+    const probed =
+      host.counts.open + host.counts.closed + host.counts.filtered - host.localErrorPorts;
+    const everyPort =
+      probed >= this.tuning.everyPortMinPorts &&
+      host.counts.open >= probed * this.tuning.everyPortOpenShare;
     return (host.result = {
       address: host.address,
       family: host.family === 4 ? 'ipv4' : 'ipv6',
@@ -631,30 +1008,17 @@ export class ScanEngine {
       ports,
       hidden: {
         open: 0,
-        closed: showClosed ? 0 : host.counts.closed,
-        filtered: showFiltered ? 0 : host.counts.filtered,
+        closed: showClosed || unprobed ? 0 : host.counts.closed,
+        filtered: showFiltered || unprobed ? 0 : host.counts.filtered,
       },
+      ...(host.localError ? { localError: host.localError } : {}),
+      ...(everyPort ? { answersEveryPort: { open: host.counts.open, probed } } : {}),
     });
   }
 
   private emitProgress(force = false): void {
-    const elapsed = performance.now() - this.startedPerf;
-    const key = `${this.done}/${this.openFound}`;
-    if (!force && key === this.lastProgress) return;
-    this.lastProgress = key;
-    const remaining = this.total - this.done;
-    const etaMs =
-      this.done > 0 && elapsed > 300 && remaining >= 0
-        ? Math.round((elapsed / this.done) * remaining)
-        : undefined;
-    this.emit({
-      type: 'progress',
-      scanId: this.plan.scanId,
-      done: this.done,
-      total: this.total,
-      ...(etaMs !== undefined ? { etaMs } : {}),
-      openFound: this.openFound,
-    });
+    const snapshot = this.meter.snapshot(this.clock.now() - this.startedClock, force);
+    if (snapshot) this.emit({ type: 'progress', scanId: this.plan.scanId, ...snapshot });
   }
 
   private maybeFinish(): void {
@@ -667,8 +1031,8 @@ export class ScanEngine {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.progressTimer) clearInterval(this.progressTimer);
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.stopTicking?.();
+    this.cancelWake?.();
     this.emitProgress(true);
     const result: ScanResult = {
       scanId: this.plan.scanId,
@@ -677,7 +1041,7 @@ export class ScanEngine {
       portCount: this.ports.length,
       notes: this.plan.notes,
       startedAt: this.startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
+      finishedAt: this.clock.date().toISOString(),
       cancelled: this.cancelled,
       hosts: this.results.sort(compareHosts),
     };
@@ -688,10 +1052,7 @@ export class ScanEngine {
 
 function compareHosts(a: HostResult, b: HostResult): number {
   if (a.family !== b.family) return a.family === 'ipv4' ? -1 : 1;
-  if (a.family === 'ipv4') {
-    const av = a.address.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-    const bv = b.address.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-    return av - bv;
-  }
-  return a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+  const av = parseIp(a.address)?.value ?? 0n;
+  const bv = parseIp(b.address)?.value ?? 0n;
+  return av < bv ? -1 : av > bv ? 1 : 0;
 }

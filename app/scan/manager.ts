@@ -68,6 +68,7 @@ export class ScanManager implements ScanService {
       hostnames: targets.hostnames,
       zones: targets.zones,
       localAddresses: targets.localAddresses,
+      connected: serializeIntervals(targets.connected),
       ports,
       notes: targets.notes,
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import ipaddr from 'ipaddr.js';
+import { canonicalIp, splitZone } from '../net/address.js';
 
 /**
  * The system neighbour table (ARP for IPv4, NDP for IPv6): a host whose link-layer address this PC
@@ -33,12 +33,7 @@ const CONFIRMED = new Set(['REACHABLE', 'PERMANENT', 'NOARP']);
 const UNCONFIRMED = new Set(['STALE', 'DELAY', 'PROBE']);
 
 function canonical(address: string): string {
-  try {
-    const parsed = ipaddr.parse(address.split('%')[0]!);
-    return parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toRFC5952String() : parsed.toString();
-  } catch {
-    return address;
-  }
+  return canonicalIp(splitZone(address).address) ?? address;
 }
 
 function run(file: string, args: string[]): Promise<string> {

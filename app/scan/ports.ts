@@ -37,11 +37,39 @@ function parsePortNumber(text: string, token: string): number {
 }
 
 /**
+ * A dash with spaces beside it (`1 - 1024`, `20 -25`, `20- 25`): spaces also separate ports here,
+ * so such text would read as other ports than the user meant (`1 - 1024` as "1, every port,
+ * 1024"). nmap refuses `1 - 1024` and `20- 25` (error #486) and joins `20 -25`; this parser
+ * refuses all three alike, naming the text and how to write it. Spaces beside a comma are only
+ * separators and change nothing.
+ */
+const SPACED_DASH = /[^\s,]*(?:\s+-\s*|\s*-\s+)[^\s,]*/;
+
+/**
  * Parses an nmap-style port spec: `22,80,443`, `1-1024`, `-` (1-65535), `-100`, `60000-`, the named
  * sets `top100` / `top1000`, and the `T:` prefix. Comma and space separated. Returns the sorted
- * distinct ports; throws an AppFailure naming the offending token.
+ * distinct ports; throws an AppFailure naming the offending token (the `-p` grammar of nmap's
+ * reference guide, "Port Specification and Scan Order").
  */
 export function parsePorts(spec: string): number[] {
+  const spaced = SPACED_DASH.exec(spec.replace(/\s*,\s*/g, ',').trim());
+  if (spaced) {
+    const token = spaced[0].trim();
+    const [before = '', after = ''] = token.split(/\s*-\s*/);
+    const joined = `${before}-${after}`;
+    const meant =
+      before !== '' && after !== ''
+        ? {
+            fr: `écrivez ${joined} pour la plage, ou ${before},-${after} pour ${before} et les ports 1 à ${after}.`,
+            en: `write ${joined} for the range, or ${before},-${after} for ${before} and ports 1 to ${after}.`,
+          }
+        : { fr: `écrivez ${joined} sans espace.`, en: `write ${joined} without spaces.` };
+    badToken(
+      token,
+      `un « - » entouré d'espaces est ambigu ; ${meant.fr}`,
+      `a "-" with spaces around it is ambiguous; ${meant.en}`,
+    );
+  }
   const tokens = spec
     .split(/[\s,]+/)
     .map((t) => t.trim())

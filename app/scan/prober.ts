@@ -1,61 +1,9 @@
 import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { getSystemErrorName } from 'node:util';
+import { classifyConnectError, type ProbeOutcome } from './connect-outcome.js';
 
-/** What one TCP connect attempt told us, before retries and host context turn it into a port state. */
-export type ProbeOutcome =
-  | { kind: 'open'; rttMs: number; socket: Socket }
-  | { kind: 'closed'; rttMs: number }
-  | {
-      kind: 'unreachable';
-      reason: 'host-unreachable' | 'net-unreachable' | 'admin-prohibited';
-      rttMs: number;
-    }
-  | { kind: 'timeout' }
-  /** Out of local resources (descriptors, buffers, source ports): try the same probe again later. */
-  | { kind: 'resource'; code: string }
-  /**
-   * The kernel picked the probed port as the probe's own source port and connected the socket to
-   * itself (TCP simultaneous open): says nothing about the port, so the probe goes again.
-   */
-  | { kind: 'self' }
-  | { kind: 'error'; code: string };
-
-const RESOURCE_ERRORS = new Set([
-  'EMFILE',
-  'ENFILE',
-  'ENOBUFS',
-  'ENOMEM',
-  'EADDRNOTAVAIL',
-  'EAGAIN',
-  'EADDRINUSE',
-]);
-
-/**
- * Maps connect() errors as nmap's connect scan does. Linux reports an ICMP "administratively
- * prohibited" for IPv4 (type 3 code 13) as EHOSTUNREACH, indistinguishable from "host unreachable";
- * for IPv6 (type 1 code 1) as EACCES; a local firewall's reject on output as EPERM/EACCES.
- */
-export function classifyError(code: string | undefined, rttMs: number): ProbeOutcome {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'closed', rttMs };
-    case 'EHOSTUNREACH':
-    case 'EHOSTDOWN':
-      return { kind: 'unreachable', reason: 'host-unreachable', rttMs };
-    case 'ENETUNREACH':
-    case 'ENETDOWN':
-      return { kind: 'unreachable', reason: 'net-unreachable', rttMs };
-    case 'EACCES':
-    case 'EPERM':
-      return { kind: 'unreachable', reason: 'admin-prohibited', rttMs };
-    case 'ETIMEDOUT':
-      return { kind: 'timeout' };
-    default:
-      if (code !== undefined && RESOURCE_ERRORS.has(code)) return { kind: 'resource', code };
-      return { kind: 'error', code: code ?? 'UNKNOWN' };
-  }
-}
+export type { ProbeOutcome } from './connect-outcome.js';
 
 export interface ProbeHandle {
   /** Stops the attempt now; its callback is not called. */
@@ -227,7 +175,7 @@ function rawProber(binding: TcpWrapBinding, wheel: TimeoutWheel): Prober {
           done({ kind: 'open', rttMs, socket });
         } else {
           handle.close();
-          done(classifyError(errorName(status), rttMs));
+          done(classifyConnectError(errorName(status), rttMs, 'async'));
         }
       };
       req.address = host;
@@ -238,7 +186,8 @@ function rawProber(binding: TcpWrapBinding, wheel: TimeoutWheel): Prober {
         settled = true;
         cancelTimeout();
         handle.close();
-        done(classifyError(errorName(error), 0));
+        // libuv returns at once only what connect() refused before sending anything.
+        done(classifyConnectError(errorName(error), 0, 'sync'));
       }
       return {
         abort() {
@@ -279,7 +228,8 @@ function netProber(wheel: TimeoutWheel): Prober {
         finish({ kind: 'open', rttMs: performance.now() - started, socket });
       });
       socket.on('error', (error: NodeJS.ErrnoException) => {
-        finish(classifyError(error.code, performance.now() - started));
+        // net.Socket reports every failure asynchronously: the phase is unknown, read as `async`.
+        finish(classifyConnectError(error.code, performance.now() - started));
       });
       socket.connect({ host, port });
       return {

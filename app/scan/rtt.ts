@@ -45,10 +45,13 @@ export class RttEstimator {
     return this.rttvar;
   }
 
-  /** The retransmission timeout, or undefined before any sample. */
-  rto(): number | undefined {
+  /**
+   * The retransmission timeout, or undefined before any sample, never below `floorMs` (the
+   * scan's minimum unless the caller knows the path well enough for a lower one).
+   */
+  rto(floorMs = this.minRtoMs): number | undefined {
     if (this.srtt === undefined) return undefined;
     const raw = this.srtt + Math.max(this.granularityMs, 4 * this.rttvar);
-    return Math.min(this.maxRtoMs, Math.max(this.minRtoMs, raw));
+    return Math.min(this.maxRtoMs, Math.max(floorMs, raw));
   }
 }

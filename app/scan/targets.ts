@@ -3,14 +3,14 @@ import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import ipaddr from 'ipaddr.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
+import { formatIp, needsZone, parseIp, splitZone, toBigInt, type IpValue } from '../net/address.js';
 import {
   cidrInterval,
-  firstPublicAddress,
   intervalSize,
+  intervalWithin,
+  kindPieces,
   mergeIntervals,
   subtractIntervals,
-  toBigInt,
-  type Family,
   type Interval,
 } from './addresses.js';
 
@@ -35,13 +35,24 @@ export interface TargetSet {
   /** Every address of this PC (loopback included), to mark hosts as local. */
   localAddresses: string[];
   notes: LocalizedText[];
-  /** A public address in the set, if any (needs confirmation unless it belongs to this PC). */
-  publicAddress?: string;
+  /**
+   * The first address that needs the user's confirmation, if any, and why: `public` (on the
+   * Internet, documentation blocks included), `shared` (carrier-grade NAT, RFC 6598) or `nat64`
+   * (RFC 6052 / RFC 8215 prefixes) when not on a network this PC is directly connected to.
+   * This PC's own addresses never need it.
+   */
+  needsConfirmation?: { reason: ConfirmationReason; address: string };
+  /** The subnets of this PC's interfaces: hosts in them are reached without a router. */
+  connected: Interval[];
 }
+
+export type ConfirmationReason = 'public' | 'shared' | 'nat64';
 
 export interface ParseTargetsOptions {
   interfaces?: Interfaces;
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
+  /** Zones are interface names everywhere but on Windows, where they are interface numbers. */
+  platform?: NodeJS.Platform;
 }
 
 function invalid(token: string, fr: string, en: string): never {
@@ -58,31 +69,27 @@ function invalid(token: string, fr: string, en: string): never {
 const HOSTNAME =
   /^(?=.{1,253}\.?$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/;
 
-function parseIPv4Literal(text: string, token: string): bigint {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    invalid(
-      token,
-      `${text} n'est pas une adresse IPv4 (quatre nombres de 0 à 255 séparés par des points).`,
-      `${text} is not an IPv4 address (four numbers from 0 to 255 separated by dots).`,
-    );
-  }
-  return toBigInt(ipaddr.IPv4.parse(text));
-}
-
-function parseIPv6Literal(text: string, token: string): { value: bigint; zone?: string } {
-  if (!ipaddr.IPv6.isValid(text)) {
+/** One address written as text (no zone): IPv4-mapped/compatible IPv6 come back as IPv4. */
+function parseLiteral(text: string, token: string): IpValue {
+  const parsed = parseIp(text);
+  if (parsed) return parsed;
+  if (text.includes(':')) {
     invalid(token, `${text} n'est pas une adresse IPv6.`, `${text} is not an IPv6 address.`);
   }
-  const parsed = ipaddr.IPv6.parse(text);
-  return { value: toBigInt(parsed), ...(parsed.zoneId ? { zone: parsed.zoneId } : {}) };
+  invalid(
+    token,
+    `${text} n'est pas une adresse IPv4 (quatre nombres de 0 à 255 séparés par des points).`,
+    `${text} is not an IPv4 address (four numbers from 0 to 255 separated by dots).`,
+  );
 }
 
 function parseCidr(token: string, text: string): Interval {
   const slash = text.indexOf('/');
   const addressText = text.slice(0, slash);
   const prefixText = text.slice(slash + 1);
-  const family: Family = addressText.includes(':') ? 6 : 4;
-  const maxPrefix = family === 4 ? 32 : 128;
+  const base = parseLiteral(addressText, token);
+  const writtenV6 = addressText.includes(':');
+  const maxPrefix = writtenV6 ? 128 : 32;
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > maxPrefix) {
     invalid(
       token,
@@ -90,11 +97,19 @@ function parseCidr(token: string, text: string): Interval {
       `the prefix /${prefixText} must be a number from 0 to ${maxPrefix}.`,
     );
   }
-  const base =
-    family === 4
-      ? parseIPv4Literal(addressText, token)
-      : parseIPv6Literal(addressText, token).value;
-  return cidrInterval(family, base, Number(prefixText));
+  let prefix = Number(prefixText);
+  if (writtenV6 && base.family === 4) {
+    // ::ffff:a.b.c.d/n is an IPv4 network only when the prefix keeps ::ffff: whole.
+    if (prefix < 96) {
+      invalid(
+        token,
+        `un réseau IPv4 écrit en IPv6 (::ffff:a.b.c.d) a un préfixe de 96 à 128 ; écrivez-le en IPv4.`,
+        `an IPv4 network written as IPv6 (::ffff:a.b.c.d) has a prefix from 96 to 128; write it as IPv4.`,
+      );
+    }
+    prefix -= 96;
+  }
+  return cidrInterval(base.family, base.value, prefix);
 }
 
 /** nmap octet ranges: `10.0.0.1-20`, `10.0.0-3.1-254`, `10.0.*.1`. */
@@ -186,15 +201,40 @@ export function thisPcAddresses(interfaces: Interfaces): { address: string; zone
   ]);
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {
-      const address = info.address.split('%')[0]!;
-      const linkLocal = info.family === 'IPv6' && address.toLowerCase().startsWith('fe80:');
-      if (!found.has(address)) found.set(address, linkLocal ? name : undefined);
+      const parsed = parseIp(splitZone(info.address).address);
+      if (!parsed) continue;
+      const address = formatIp(parsed.family, parsed.value);
+      if (!found.has(address))
+        found.set(address, needsZone(parsed.family, parsed.value) ? name : undefined);
     }
   }
   return [...found].map(([address, zone]) => (zone ? { address, zone } : { address }));
 }
 
-/** Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address. */
+/**
+ * The subnet of every interface address of this PC (loopback excluded): a host in one of them is
+ * reached directly on the link, with no router (and no router's NAT table) in between.
+ */
+export function connectedNetworks(interfaces: Interfaces): Interval[] {
+  const intervals: Interval[] = [];
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      if (info.internal) continue;
+      const parsed = parseIp(splitZone(info.address).address);
+      if (!parsed || !ipaddr.isValid(info.netmask)) continue;
+      const prefix = ipaddr.parse(info.netmask).prefixLengthFromSubnetMask();
+      if (prefix === null) continue;
+      intervals.push(cidrInterval(parsed.family, parsed.value, prefix));
+    }
+  }
+  return mergeIntervals(intervals);
+}
+
+/**
+ * Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address,
+ * without its broadcast address (the last one, for subnets of four addresses or more): it names
+ * every device of the link at once, and systems refuse a TCP connection to it (Linux: ENETUNREACH).
+ */
 export function localNetworks(interfaces: Interfaces): {
   intervals: Interval[];
   notes: LocalizedText[];
@@ -208,6 +248,7 @@ export function localNetworks(interfaces: Interfaces): {
       const prefix = ipaddr.IPv4.parse(info.netmask).prefixLengthFromSubnetMask() ?? 32;
       const used = Math.max(prefix, LOCAL_NETWORK_MAX_PREFIX);
       const interval = cidrInterval(4, toBigInt(address), used);
+      if (used <= 30) interval.end -= 1n;
       intervals.push(interval);
       if (used !== prefix) {
         const network = ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString();
@@ -225,15 +266,67 @@ async function defaultResolve(hostname: string): Promise<{ address: string; fami
   return lookup(hostname, { all: true, verbatim: true });
 }
 
+/** An interface of this PC that has a link-local IPv6 address, to write examples with. */
+function exampleZone(interfaces: Interfaces, platform: NodeJS.Platform): string {
+  for (const [name, infos] of Object.entries(interfaces)) {
+    const info = (infos ?? []).find(
+      (i) => !i.internal && i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:'),
+    );
+    if (info) return platform === 'win32' ? String(info.scopeid ?? name) : name;
+  }
+  return platform === 'win32' ? '12' : 'eth0';
+}
+
+/**
+ * Checks the zone of a link-local address (RFC 4007 §11) against this PC's interfaces: a name
+ * (`eth0`, `br-lan`, `veth-a`) everywhere but on Windows, where Node reads the zone as the
+ * interface number (`fe80::1%12`).
+ */
+function checkZone(
+  zone: string,
+  token: string,
+  interfaces: Interfaces,
+  platform: NodeJS.Platform,
+): void {
+  const names = Object.keys(interfaces);
+  if (platform === 'win32') {
+    const numbers = new Set(
+      Object.values(interfaces).flatMap((infos) =>
+        (infos ?? []).map((i) => (i.family === 'IPv6' ? String(i.scopeid) : '')),
+      ),
+    );
+    if (/^\d+$/.test(zone) && (numbers.size === 0 || numbers.has(zone))) return;
+    invalid(
+      token,
+      `sous Windows, la zone après « % » est le numéro d'une interface de ce PC (${[...numbers].filter(Boolean).join(', ') || 'aucune'}).`,
+      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].filter(Boolean).join(', ') || 'none'}).`,
+    );
+  }
+  if (names.includes(zone)) return;
+  invalid(
+    token,
+    `« ${zone} » n'est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
+    `"${zone}" is not an interface of this PC (interfaces: ${names.join(', ')}).`,
+  );
+}
+
+function isUnspecified(interval: Interval): boolean {
+  return interval.start === 0n && interval.end === 0n;
+}
+
 /**
  * Parses the user's target text (addresses, CIDR, ranges, host names, `this-pc`, `local-network`,
- * `!token` to exclude), resolving host names. Throws an AppFailure naming the offending token.
+ * `!token` to exclude), resolving host names. Addresses are canonicalised by app/net/address.ts:
+ * IPv4-mapped and IPv4-compatible IPv6 are their IPv4 address. A link-local IPv6 address must carry
+ * its zone (`fe80::1%eth0`, RFC 4007 §11); `0.0.0.0` and `::` are refused (they name no device).
+ * Throws an AppFailure naming the offending token.
  */
 export async function parseTargets(
   text: string,
   options: ParseTargetsOptions = {},
 ): Promise<TargetSet> {
   const interfaces = options.interfaces ?? networkInterfaces();
+  const platform = options.platform ?? process.platform;
   const resolve = options.resolve ?? defaultResolve;
   const tokens = text
     .split(/[\s,;]+/)
@@ -260,13 +353,14 @@ export async function parseTargets(
     const target = excluded ? exclude : include;
     const lower = token.toLowerCase();
     const before = target.length;
+    let zoned = false;
     if (lower === 'this-pc') {
       for (const { address, zone } of local) {
-        const isV6 = address.includes(':');
-        target.push({ family: isV6 ? 6 : 4, start: toBigInt(ipaddr.parse(address)), end: 0n });
-        target[target.length - 1]!.end = target[target.length - 1]!.start;
+        const { family, value } = parseIp(address)!;
+        target.push({ family, start: value, end: value });
         if (zone && !excluded) zones[address] = zone;
       }
+      zoned = true;
     } else if (lower === 'local-network') {
       const networks = localNetworks(interfaces);
       if (networks.intervals.length === 0) {
@@ -281,30 +375,56 @@ export async function parseTargets(
       }
       target.push(...networks.intervals);
       if (!excluded) notes.push(...networks.notes);
+    } else if (token.includes('%')) {
+      // The zone is split off first: interface names may contain dashes (br-lan, veth-a).
+      const { address, zone = '' } = splitZone(token);
+      if (zone === '') invalid(original, 'rien ne suit « % ».', 'nothing follows "%".');
+      if (/[/-]/.test(address)) {
+        invalid(
+          original,
+          'une zone (%interface) accompagne une seule adresse, pas une plage ni un réseau.',
+          'a zone (%interface) goes with one address, not a range or a network.',
+        );
+      }
+      const { family, value } = parseLiteral(address, original);
+      if (!needsZone(family, value)) {
+        invalid(
+          original,
+          'une zone (%interface) ne sert qu’aux adresses IPv6 locales au lien (fe80::/10) ; retirez-la.',
+          'a zone (%interface) only applies to link-local IPv6 addresses (fe80::/10); remove it.',
+        );
+      }
+      checkZone(zone, original, interfaces, platform);
+      target.push({ family, start: value, end: value });
+      if (!excluded) zones[formatIp(family, value)] = zone;
+      zoned = true;
     } else if (token.includes('/')) {
       target.push(parseCidr(original, token));
     } else if (token.includes(':')) {
       const dash = token.indexOf('-');
       if (dash >= 0) {
-        const start = parseIPv6Literal(token.slice(0, dash), original).value;
-        const end = parseIPv6Literal(token.slice(dash + 1), original).value;
-        if (start > end) {
+        const start = parseLiteral(token.slice(0, dash), original);
+        const end = parseLiteral(token.slice(dash + 1), original);
+        if (start.family !== end.family) {
+          invalid(
+            original,
+            'les deux bouts de la plage doivent être de la même famille (IPv4 ou IPv6).',
+            'both ends of the range must be of the same family (IPv4 or IPv6).',
+          );
+        }
+        if (start.value > end.value) {
           invalid(original, "la plage est à l'envers.", 'the range is reversed.');
         }
-        target.push({ family: 6, start, end });
+        target.push({ family: start.family, start: start.value, end: end.value });
       } else {
-        const { value, zone } = parseIPv6Literal(token, original);
-        target.push({ family: 6, start: value, end: value });
-        if (zone && !excluded) {
-          const address = token.split('%')[0]!;
-          zones[ipaddr.IPv6.parse(address).toRFC5952String()] = zone;
-        }
+        const { family, value } = parseLiteral(token, original);
+        target.push({ family, start: value, end: value });
       }
     } else if (/^[\d.*-]+$/.test(token) && token.includes('.')) {
       const full = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/.exec(token);
       if (full) {
-        const start = parseIPv4Literal(full[1]!, original);
-        const end = parseIPv4Literal(full[2]!, original);
+        const start = parseLiteral(full[1]!, original).value;
+        const end = parseLiteral(full[2]!, original).value;
         if (start > end) invalid(original, "la plage est à l'envers.", 'the range is reversed.');
         target.push({ family: 4, start, end });
       } else {
@@ -323,7 +443,27 @@ export async function parseTargets(
       } catch {
         answers = [];
       }
-      if (answers.length === 0) {
+      const found: { address: string; parsed: IpValue; zone?: string }[] = [];
+      for (const answer of answers) {
+        const { address, zone } = splitZone(answer.address);
+        const parsed = parseIp(address);
+        if (!parsed) continue;
+        if (needsZone(parsed.family, parsed.value) && !zone) {
+          if (!excluded) {
+            notes.push({
+              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n'est pas analysée.`,
+              en: `Targets: "${token}" also gives ${address}, a link-local address without an interface; it is not scanned.`,
+            });
+          }
+          continue;
+        }
+        found.push({
+          address: formatIp(parsed.family, parsed.value),
+          parsed,
+          ...(zone ? { zone } : {}),
+        });
+      }
+      if (found.length === 0) {
         fail(
           'scan.targets.unresolved',
           {
@@ -333,18 +473,14 @@ export async function parseTargets(
           { token: original },
         );
       }
-      for (const answer of answers) {
-        const parsed = ipaddr.parse(answer.address.split('%')[0]!);
-        const value = toBigInt(parsed);
-        target.push({ family: parsed.kind() === 'ipv4' ? 4 : 6, start: value, end: value });
+      for (const { address, parsed, zone } of found) {
+        target.push({ family: parsed.family, start: parsed.value, end: parsed.value });
         if (!excluded) {
-          const address =
-            parsed.kind() === 'ipv4'
-              ? parsed.toString()
-              : (parsed as ipaddr.IPv6).toRFC5952String();
           hostnames[address] ??= token;
+          if (zone) zones[address] ??= zone;
         }
       }
+      zoned = true;
     } else {
       invalid(
         original,
@@ -353,7 +489,24 @@ export async function parseTargets(
       );
     }
     if (!excluded) {
-      for (const interval of target.slice(before)) includeCount += intervalSize(interval);
+      for (const interval of target.slice(before)) {
+        if (isUnspecified(interval)) {
+          invalid(
+            original,
+            "0.0.0.0 et :: ne désignent aucun appareil (c'est « toutes les adresses » ou « aucune ») ; pour analyser ce PC, écrivez this-pc ou 127.0.0.1.",
+            '0.0.0.0 and :: name no device (they mean "every address" or "none"); to scan this PC, write this-pc or 127.0.0.1.',
+          );
+        }
+        if (!zoned && interval.family === 6 && intervalWithin(interval, LINK_LOCAL)) {
+          const example = `${formatIp(6, interval.start)}%${exampleZone(interfaces, platform)}`;
+          invalid(
+            original,
+            `une adresse IPv6 locale au lien (fe80::) ne veut rien dire sans son interface ; écrivez-la avec sa zone, par exemple ${example}.`,
+            `a link-local IPv6 address (fe80::) means nothing without its interface; write it with its zone, for example ${example}.`,
+          );
+        }
+        includeCount += intervalSize(interval);
+      }
       if (includeCount > BigInt(MAX_ADDRESSES) * 4n) tooMany(includeCount);
     }
   }
@@ -369,14 +522,8 @@ export async function parseTargets(
   if (count > BigInt(MAX_ADDRESSES)) tooMany(count);
 
   const localSet = new Set(local.map((l) => l.address));
-  let publicAddress: string | undefined;
-  for (const interval of intervals) {
-    const candidate = firstPublicAddress(interval);
-    if (candidate === undefined) continue;
-    if (interval.start === interval.end && localSet.has(candidate)) continue;
-    publicAddress = candidate;
-    break;
-  }
+  const connected = connectedNetworks(interfaces);
+  const needsConfirmation = firstNeedingConfirmation(intervals, localSet, connected);
   return {
     intervals,
     count: Number(count),
@@ -384,9 +531,64 @@ export async function parseTargets(
     zones,
     localAddresses: [...localSet],
     notes,
-    ...(publicAddress !== undefined ? { publicAddress } : {}),
+    connected,
+    ...(needsConfirmation ? { needsConfirmation } : {}),
   };
 }
+
+const LINK_LOCAL: Interval = cidrInterval(6, 0xfe80n << 112n, 10);
+
+/**
+ * The first address that needs the user's go-ahead: a public one (documentation blocks included:
+ * nothing local owns them, so probes leave through the gateway like public ones), or carrier-grade
+ * NAT / NAT64 space not on a network this PC is connected to — there, addresses are other
+ * subscribers of the provider or IPv4 hosts behind its NAT64 gateway, not the user's own network.
+ * This PC's own addresses never need it.
+ */
+function firstNeedingConfirmation(
+  intervals: readonly Interval[],
+  localSet: ReadonlySet<string>,
+  connected: readonly Interval[],
+): TargetSet['needsConfirmation'] {
+  let first: { reason: ConfirmationReason; interval: Interval } | undefined;
+  for (const interval of intervals) {
+    for (const { kind, interval: piece } of kindPieces(interval)) {
+      let reason: ConfirmationReason;
+      if (kind === 'public' || kind === 'documentation') reason = 'public';
+      else if (kind === 'shared' || kind === 'nat64') {
+        if (connected.some((network) => intervalWithin(piece, network))) continue;
+        reason = kind;
+      } else continue;
+      if (piece.start === piece.end && localSet.has(formatIp(piece.family, piece.start))) continue;
+      const earlier =
+        first &&
+        (first.interval.family < piece.family ||
+          (first.interval.family === piece.family && first.interval.start < piece.start));
+      if (!earlier) first = { reason, interval: piece };
+    }
+  }
+  return (
+    first && {
+      reason: first.reason,
+      address: formatIp(first.interval.family, first.interval.start),
+    }
+  );
+}
+
+const CONFIRM_TEXT: Record<ConfirmationReason, (address: string) => LocalizedText> = {
+  public: (address) => ({
+    fr: `L'adresse ${address} est publique (sur Internet) : n'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    en: `The address ${address} is public (on the Internet): only scan machines you are allowed to test, and confirm to start the scan.`,
+  }),
+  shared: (address) => ({
+    fr: `L'adresse ${address} est dans l'espace partagé des fournisseurs d'accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d'autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
+  }),
+  nat64: (address) => ({
+    fr: `L'adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
+  }),
+};
 
 /** Refuses a scan that needs the user's confirmation and lacks it. */
 export function requireConfirmation(targets: TargetSet, confirmed: boolean): void {
@@ -401,14 +603,11 @@ export function requireConfirmation(targets: TargetSet, confirmed: boolean): voi
       { reason: 'count', count: targets.count },
     );
   }
-  if (targets.publicAddress !== undefined) {
-    fail(
-      'scan.confirmationRequired',
-      {
-        fr: `L'adresse ${targets.publicAddress} est publique (sur Internet) : n'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
-        en: `The address ${targets.publicAddress} is public (on the Internet): only scan machines you are allowed to test, and confirm to start the scan.`,
-      },
-      { reason: 'public', address: targets.publicAddress },
-    );
+  const needed = targets.needsConfirmation;
+  if (needed) {
+    fail('scan.confirmationRequired', CONFIRM_TEXT[needed.reason](needed.address), {
+      reason: needed.reason,
+      address: needed.address,
+    });
   }
 }

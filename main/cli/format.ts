@@ -10,7 +10,8 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
-import { SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
+import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
+import { compactPorts } from '../../app/report/nmap-xml-export.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -41,6 +42,12 @@ function hiddenLine(host: HostResult, language: Language): string | null {
     ? `Non affichés : ${parts.join(', ')}`
     : `Not shown: ${parts.join(', ')}`;
 }
+
+const STATUS_FR: Record<HostResult['status'], string> = {
+  up: 'actif',
+  down: 'inactif',
+  unknown: 'non analysé',
+};
 
 const VERDICT_HEAD: Record<Language, { risk: string; program: string }> = {
   fr: { risk: 'RISQUE', program: 'PROGRAMME' },
@@ -74,11 +81,23 @@ function formatHost(
 ): string[] {
   const status =
     language === 'fr'
-      ? `${host.status === 'up' ? 'actif' : 'inactif'} (${host.reason})`
+      ? `${STATUS_FR[host.status]} (${host.reason})`
       : `${host.status} (${host.reason})`;
   const name = host.hostname ? ` (${host.hostname})` : '';
   const lines = [`${host.address}${name}  ${status}`];
-  if (host.ports.length > 0) {
+  if (host.localError) lines.push(`  ! ${host.localError.message[language]}`);
+  const every = host.answersEveryPort;
+  if (every) {
+    // One device answering for all its ports: one statement, not one verdict per port.
+    const text = everyPortText(every);
+    const open = host.ports.filter((p) => p.state === 'open').map((p) => p.port);
+    lines.push(`  ! ${text.title[language]}`, `    ${text.body[language]}`);
+    lines.push(
+      language === 'fr'
+        ? `  Ports ouverts : ${compactPorts(open)}`
+        : `  Open ports: ${compactPorts(open)}`,
+    );
+  } else if (host.ports.length > 0) {
     const rows = orderedRows(host, verdicts);
     const withRisk = rows.some((r) => r.verdict);
     const withProgram = rows.some((r) => r.verdict?.program);
@@ -176,7 +195,7 @@ export function formatScanResult(
   const verdicts = new Map(assessment?.hosts.map((h, index) => [h.address, { h, index }]));
   const rank = (host: HostResult) => verdicts.get(host.address)?.index ?? Infinity;
   const up = result.hosts
-    .filter((h) => h.status === 'up' || result.request.skipDiscovery)
+    .filter((h) => h.status !== 'down' || result.request.skipDiscovery)
     .map((host, index) => ({ host, index }))
     .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
     .map(({ host }) => host);

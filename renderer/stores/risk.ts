@@ -36,6 +36,7 @@ export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
       ...(h.hostname ? { hostname: h.hostname } : {}),
       ports: h.ports.filter((p) => p.state === 'open'),
       hidden: h.hidden ?? { open: 0, closed: 0, filtered: 0 },
+      ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     }));
 }
 
@@ -87,9 +88,13 @@ let assessedKey = '';
 
 function openPortKey(hosts: Record<string, HostView>): string {
   return Object.values(hosts)
-    .flatMap((h) =>
-      h.ports.filter((p) => p.state === 'open').map((p) => `${h.address}/${p.protocol}/${p.port}`),
-    )
+    .flatMap((h) => [
+      ...h.ports
+        .filter((p) => p.state === 'open')
+        .map((p) => `${h.address}/${p.protocol}/${p.port}`),
+      // A host found to answer on every port gets its verdicts grouped: worth a new request.
+      ...(h.answersEveryPort ? [`${h.address}/every-port`] : []),
+    ])
     .sort()
     .join(',');
 }

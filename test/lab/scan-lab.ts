@@ -156,26 +156,8 @@ export async function createScanLab(area = 'scan'): Promise<ScanLab> {
     await sysctl(services, 'net.ipv4.icmp_msgs_per_sec', '100000').catch(() => undefined);
     await loadNft(dropAll, dropAllRules);
 
-    const startListeners = async (
-      ns: string,
-      specs: { port: number; banner?: string }[],
-    ): Promise<void> => {
-      const child = lab.spawn(ns, process.execPath, [listenersScript, JSON.stringify(specs)]);
-      let output = '';
-      child.stdout?.setEncoding('utf8');
-      child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (d: string) => (output += d));
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (d: string) => {
-          output += d;
-          if (output.includes('READY')) resolve();
-        });
-        child.once('exit', (code) =>
-          reject(new Error(`listeners in ${ns} exited ${code}: ${output}`)),
-        );
-      });
-    };
     await startListeners(
+      lab,
       services,
       [...SERVICES_OPEN, DROPPED.from, REJECTED.from].map((port) => ({
         port,
@@ -183,58 +165,90 @@ export async function createScanLab(area = 'scan'): Promise<ScanLab> {
       })),
     );
     // A service behind the default-drop policy still must not be seen.
-    await startListeners(dropAll, [{ port: 22, banner: BANNERS[22]! }, { port: 80 }]);
+    await startListeners(lab, dropAll, [{ port: 22, banner: BANNERS[22]! }, { port: 80 }]);
     const many: { port: number; banner?: string }[] = [{ port: 22, banner: BANNERS[22]! }];
     for (let port = MANY_OPEN_PORTS.from; port <= MANY_OPEN_PORTS.to; port++) many.push({ port });
-    await startListeners(manyOpen, many);
+    await startListeners(lab, manyOpen, many);
 
-    return {
-      scanner,
-      macs,
-      teardown: () => lab.teardown(),
-      async scan(request, tuning, script, maxFiles) {
-        const started = performance.now();
-        const args = [
-          ...(script ? [script] : ['--import', 'tsx', scanScript]),
-          JSON.stringify(request),
-        ];
-        if (tuning) args.push(JSON.stringify(tuning));
-        const child =
-          maxFiles === undefined
-            ? lab.spawn(scanner, process.execPath, args, { cwd: repoRoot })
-            : lab.spawn(scanner, 'prlimit', [`--nofile=${maxFiles}`, process.execPath, ...args], {
-                cwd: repoRoot,
-              });
-        let stdout = '';
-        let stderr = '';
-        child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        const [code] = (await once(child, 'exit')) as [number | null];
-        if (code !== 0) throw new Error(`engine scan failed (${code}): ${stderr}`);
-        const last = stdout.trim().split('\n').at(-1) ?? '{}';
-        const wallMs = Math.round(performance.now() - started);
-        const parsed = JSON.parse(last) as {
-          elapsedMs: number;
-          peakRssBytes: number;
-          result: ScanResult;
-        };
-        return { ...parsed, wallMs };
-      },
-      async nmap(targets, ports, extraArgs = [], timeoutMs = 900_000) {
-        const started = performance.now();
-        const { stdout } = await execIn(
-          scanner,
-          'nmap',
-          ['-sT', '-T4', '-n', '--reason', '-p', ports, ...extraArgs, '-oX', '-', ...targets],
-          { timeoutMs },
-        );
-        return { elapsedMs: Math.round(performance.now() - started), hosts: parseNmapXml(stdout) };
-      },
-    };
+    return { scanner, macs, teardown: () => lab.teardown(), ...scannerIn(lab, scanner) };
   } catch (error) {
     await lab.teardown();
     throw error;
   }
+}
+
+/** A listener spec for listeners.mjs: a banner to send, an address to bind, or a reset on accept. */
+export interface ListenerSpec {
+  port: number;
+  banner?: string;
+  /** Listen on this address only (default: every address of the namespace). */
+  host?: string;
+  /** Accept, then reset the connection at once (SO_LINGER {1, 0} and close). */
+  reset?: boolean;
+}
+
+/** Starts test/lab/listeners.mjs in a namespace and waits until every port listens. */
+export async function startListeners(
+  lab: NetnsLab,
+  ns: string,
+  specs: ListenerSpec[],
+): Promise<void> {
+  const child = lab.spawn(ns, process.execPath, [listenersScript, JSON.stringify(specs)]);
+  let output = '';
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => (output += d));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: string) => {
+      output += d;
+      if (output.includes('READY')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`listeners in ${ns} exited ${code}: ${output}`)));
+  });
+}
+
+/** The engine and nmap -sT, both run inside the scanner namespace `scanner` of `lab`. */
+export function scannerIn(lab: NetnsLab, scanner: string): Pick<ScanLab, 'scan' | 'nmap'> {
+  return {
+    async scan(request, tuning, script, maxFiles) {
+      const started = performance.now();
+      const args = [
+        ...(script ? [script] : ['--import', 'tsx', scanScript]),
+        JSON.stringify(request),
+      ];
+      if (tuning) args.push(JSON.stringify(tuning));
+      const child =
+        maxFiles === undefined
+          ? lab.spawn(scanner, process.execPath, args, { cwd: repoRoot })
+          : lab.spawn(scanner, 'prlimit', [`--nofile=${maxFiles}`, process.execPath, ...args], {
+              cwd: repoRoot,
+            });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      if (code !== 0) throw new Error(`engine scan failed (${code}): ${stderr}`);
+      const last = stdout.trim().split('\n').at(-1) ?? '{}';
+      const wallMs = Math.round(performance.now() - started);
+      const parsed = JSON.parse(last) as {
+        elapsedMs: number;
+        peakRssBytes: number;
+        result: ScanResult;
+      };
+      return { ...parsed, wallMs };
+    },
+    async nmap(targets, ports, extraArgs = [], timeoutMs = 900_000) {
+      const started = performance.now();
+      const { stdout } = await execIn(
+        scanner,
+        'nmap',
+        ['-sT', '-T4', '-n', '--reason', '-p', ports, ...extraArgs, '-oX', '-', ...targets],
+        { timeoutMs },
+      );
+      return { elapsedMs: Math.round(performance.now() - started), hosts: parseNmapXml(stdout) };
+    },
+  };
 }
 
 function asArray<T>(value: T | T[] | undefined): T[] {

@@ -4,6 +4,7 @@ import { formatProgress, formatScanResult } from '../../main/cli/format.js';
 import { serviceName } from '../../main/cli/services.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
 
 const result: ScanResult = {
   scanId: 's1',
@@ -171,6 +172,37 @@ describe('formatScanResult with verdicts', () => {
     expect(text).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/m);
     expect(text).not.toMatch(/RISK|Critical|verdicts/);
     expect(text.split('\n')[0]).toBe('10.77.0.5  up (syn-ack)');
+  });
+});
+
+describe('formatScanResult on hosts that are not what they seem', () => {
+  const tarpit = tarpitHost('10.77.0.66');
+  const unreachable = unprobedHost('10.99.0.1', {
+    fr: 'Ce PC n’a aucune route vers cette adresse (ENETUNREACH).',
+    en: 'This PC has no route to this address (ENETUNREACH).',
+  });
+  const scan: ScanResult = { ...result, addresses: 2, hosts: [tarpit, unreachable] };
+  const assessment = assessHosts(scan.hosts, [], knowledgeBase());
+
+  it('groups a host that answers on every port into one statement, not a hundred verdicts', () => {
+    const en = formatScanResult(scan, 'en', serviceName, assessment);
+    expect(en).toContain('! Every port answers: firewall, proxy or trap');
+    expect(en).toContain('100 of the 100 probed ports accepted the connection');
+    expect(en).toContain('Open ports: 1-100');
+    expect(en).not.toMatch(/^ {2}PORT/m);
+    expect(en).toContain('Open port verdicts: Medium 1.');
+    const fr = formatScanResult(scan, 'fr', serviceName, assessment);
+    expect(fr).toContain('! Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain('Ports ouverts : 1-100');
+  });
+
+  it('lists a host this PC could not probe, with the reason, as neither up nor down', () => {
+    const en = formatScanResult(scan, 'en', serviceName, assessment);
+    expect(en).toContain('10.99.0.1  unknown (local-error)');
+    expect(en).toContain('  ! This PC has no route to this address (ENETUNREACH).');
+    const fr = formatScanResult(scan, 'fr', serviceName, assessment);
+    expect(fr).toContain('10.99.0.1  non analysé (local-error)');
+    expect(fr).toContain('  ! Ce PC n’a aucune route vers cette adresse (ENETUNREACH).');
   });
 });
 

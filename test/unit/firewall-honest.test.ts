@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FirewallRule } from '../../app/contract/firewall.js';
 import type { BackendStatus } from '../../app/firewall/backend.js';
 import { ruleCovering } from '../../app/firewall/coverage.js';
-import { canonicalAddress, planRule, validateBlockRequest } from '../../app/firewall/request.js';
+import { canonicalNetwork } from '../../app/net/address.js';
+import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { changeSummary } from '../../app/firewall/summary.js';
 import { forwardsCovering, verifyRule } from '../../app/firewall/verify.js';
 import { assessHosts } from '../../app/risk/assess.js';
@@ -50,7 +51,7 @@ describe('IPv4 written as IPv6 is the IPv4 address (an ip6 match would never mat
     ['10.0.0.5/33', null],
     ['65536', null],
   ])('%s → %s', (input, output) => {
-    expect(canonicalAddress(input)).toBe(output);
+    expect(canonicalNetwork(input)).toBe(output);
   });
 });
 

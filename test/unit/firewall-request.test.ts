@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
-import {
-  canonicalAddress,
-  planRule,
-  validateBlockRequest,
-  validatePlannedRule,
-} from '../../app/firewall/request.js';
+import { canonicalNetwork } from '../../app/net/address.js';
+import { planRule, validateBlockRequest, validatePlannedRule } from '../../app/firewall/request.js';
 
 function refusal(input: Record<string, unknown>): AppFailure {
   try {
@@ -145,9 +141,9 @@ describe('validateBlockRequest', () => {
   });
 
   it('canonicalises addresses', () => {
-    expect(canonicalAddress('10.77.3.9/16')).toBe('10.77.0.0/16');
-    expect(canonicalAddress('10.0.0.1/32')).toBe('10.0.0.1');
-    expect(canonicalAddress('FD00:0::1/64')).toBe('fd00::/64');
-    expect(canonicalAddress('010.0.0.1')).toBe(null);
+    expect(canonicalNetwork('10.77.3.9/16')).toBe('10.77.0.0/16');
+    expect(canonicalNetwork('10.0.0.1/32')).toBe('10.0.0.1');
+    expect(canonicalNetwork('FD00:0::1/64')).toBe('fd00::/64');
+    expect(canonicalNetwork('010.0.0.1')).toBe(null);
   });
 });

@@ -155,6 +155,30 @@ describe('engine events to screen state', () => {
     expect(isBusy(state.phase)).toBe(false);
   });
 
+  test('a host that answers on every port, or that this PC could not probe, says so live', () => {
+    const localError = {
+      code: 'ENETUNREACH',
+      message: { fr: 'Ce PC n’a aucune route', en: 'This PC has no route' },
+    };
+    const hostEvent = (address: string, extra: Partial<ScanEvent & { type: 'host' }> = {}) =>
+      ({
+        type: 'host',
+        scanId: 's',
+        address,
+        isLocal: false,
+        status: 'up',
+        reason: 'syn-ack',
+        ...extra,
+      }) as ScanEvent;
+    const state = run([
+      hostEvent('10.0.0.66'),
+      hostEvent('10.0.0.66', { answersEveryPort: { open: 100, probed: 100 } }),
+      hostEvent('10.9.9.9', { status: 'unknown', reason: 'local-error', localError }),
+    ]);
+    expect(state.hosts['10.0.0.66']?.answersEveryPort).toEqual({ open: 100, probed: 100 });
+    expect(state.hosts['10.9.9.9']).toMatchObject({ status: 'unknown', localError });
+  });
+
   test('a failure event ends the scan with the app error', () => {
     const error = { code: 'scan.failed', message: { fr: 'Échec', en: 'Failed' } };
     const state = run([{ type: 'failed', scanId: 's', error }]);

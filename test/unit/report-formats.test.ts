@@ -14,6 +14,7 @@ import {
   MAX_NMAP_XML_BYTES,
   targetsFromArgs,
 } from '../../app/report/nmap-xml-import.js';
+import { unprobedHost } from './support/odd-hosts.js';
 
 const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
 
@@ -138,6 +139,25 @@ describe('nmap XML export', () => {
       },
     ];
     expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual(noted.notes);
+  });
+
+  it('keeps local errors, unscanned hosts and every-port hosts through export and import', () => {
+    const odd = structuredClone(scan);
+    const unprobed = unprobedHost('10.99.0.1', {
+      fr: "Ce PC n'a aucune route vers cette adresse (ENETUNREACH) : elle n'a pas pu être analysée.",
+      en: 'This PC has no route to this address (ENETUNREACH): it could not be scanned.',
+    });
+    odd.hosts.push(unprobed);
+    odd.hosts[0]!.answersEveryPort = { open: 1020, probed: 1025 };
+    const xml = renderNmapXml(odd);
+    expect(xml).toContain('<status state="unknown" reason="local-error" reason_ttl="0"/>');
+    const back = importNmapXml(xml).scan;
+    expect(back.hosts.find((h) => h.address === '10.99.0.1')).toMatchObject({
+      status: 'unknown',
+      reason: 'local-error',
+      localError: { code: 'ENETUNREACH' },
+    });
+    expect(back.hosts[0]!.answersEveryPort).toEqual({ open: 1020, probed: 1025 });
   });
 
   it('decodes character references once', () => {

@@ -63,6 +63,32 @@ describe('assessing hosts', () => {
     expect(result.programsComplete).toBe(true);
   });
 
+  it('groups the verdicts of a host that answers on every port into one, not a hundred alarms', () => {
+    const everything = Array.from({ length: 100 }, (_, i) => open(i + 1));
+    const result = assessHosts(
+      [
+        {
+          ...host('192.168.1.66', false, everything),
+          answersEveryPort: { open: 100, probed: 100 },
+        },
+        host('192.168.1.1', false, [open(23)]),
+      ],
+      [],
+      knowledgeBase(),
+    );
+    const tarpit = result.hosts.find((h) => h.address === '192.168.1.66')!;
+    expect(tarpit.answersEveryPort).toEqual({ open: 100, probed: 100 });
+    expect(tarpit.worst).toBe('medium');
+    expect(tarpit.counts).toEqual({ critical: 0, high: 0, medium: 1, low: 0, info: 0 });
+    // Each port's assessment is still there for the details.
+    expect(tarpit.ports).toHaveLength(100);
+    const telnet = result.hosts.find((h) => h.address === '192.168.1.1')!;
+    expect(result.counts.medium).toBe(1);
+    expect(result.counts[telnet.worst!]).toBeGreaterThanOrEqual(1);
+    const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+    expect(total).toBe(2);
+  });
+
   it('matches listeners by address, wildcard and family, and derives the exposure from all of them', () => {
     const listeners: Listener[] = [
       { protocol: 'tcp', address: '127.0.0.1', port: 5000, program: { pid: 1, name: 'a' } },

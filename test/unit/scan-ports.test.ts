@@ -58,6 +58,47 @@ describe('parsePorts', () => {
     expect(failureOf('top50').appError.params).toEqual({ token: 'top50' });
   });
 
+  it.each([
+    ['1 - 1024', '1 - 1024', '1-1024'],
+    ['20 -25', '20 -25', '20-25'],
+    ['20- 25', '20- 25', '20-25'],
+    ['22,80 - 90', '80 - 90', '80-90'],
+    ['22 -', '22 -', '22-'],
+    ['- 100', '- 100', '-100'],
+    ['T:20 - 25', 'T:20 - 25', 'T:20-25'],
+  ])('refuses %j: spaces beside "-" would read as other ports', (spec, token, joined) => {
+    const failure = failureOf(spec);
+    expect(failure.appError.code).toBe('scan.ports.invalid');
+    expect(failure.appError.params).toEqual({ token });
+    expect(failure.appError.message.en).toContain(`"${token}"`);
+    expect(failure.appError.message.en).toContain(joined);
+    expect(failure.appError.message.fr).toContain(`« ${token} »`);
+    expect(failure.appError.message.fr).toContain(joined);
+  });
+
+  it.each([
+    ['22, 80', [22, 80]],
+    ['22 ,80', [22, 80]],
+    ['22 , 80', [22, 80]],
+    [' 20-25 ', [20, 21, 22, 23, 24, 25]],
+    ['22 80', [22, 80]],
+    ['65534, -', 65535],
+    ['-3, 65535', [1, 2, 3, 65535]],
+  ] as [string, number[] | number][])(
+    'reads %j: spaces beside a comma only separate',
+    (spec, want) => {
+      const ports = parsePorts(spec);
+      if (typeof want === 'number') expect(ports).toHaveLength(want);
+      else expect(ports).toEqual(want);
+    },
+  );
+
+  it('names the range to write when both sides of a spaced dash are numbers', () => {
+    const failure = failureOf('20 -25');
+    expect(failure.appError.message.en).toContain('20,-25');
+    expect(failure.appError.message.fr).toContain('20,-25');
+  });
+
   it('rejects an empty list and UDP ports with their own codes', () => {
     expect(failureOf(' , ').appError.code).toBe('scan.ports.empty');
     const udp = failureOf('U:53');

@@ -127,12 +127,15 @@ describe('parseTargets', () => {
 
   it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
     const set = await parseTargets('local-network', options);
-    expect(set.count).toBe(256 + 1024);
+    expect(set.count).toBe(255 + 1023);
     const list = addresses(set);
     expect(list).toContain('192.168.1.0');
-    expect(list).toContain('192.168.1.255');
+    expect(list).toContain('192.168.1.254');
+    // Broadcast addresses name every device at once: not scanned.
+    expect(list).not.toContain('192.168.1.255');
     expect(list).toContain('10.20.28.0');
-    expect(list).toContain('10.20.31.255');
+    expect(list).toContain('10.20.31.254');
+    expect(list).not.toContain('10.20.31.255');
     expect(list).not.toContain('10.20.32.0');
     expect(set.notes).toHaveLength(1);
     expect(set.notes[0]!.en).toContain('wlan0');
@@ -184,7 +187,7 @@ describe('parseTargets', () => {
     expect(() => requireConfirmation(big, true)).not.toThrow();
 
     const pub = await parseTargets('10.0.0.1 203.0.113.5', options);
-    expect(pub.publicAddress).toBe('203.0.113.5');
+    expect(pub.needsConfirmation).toEqual({ reason: 'public', address: '203.0.113.5' });
     try {
       requireConfirmation(pub, false);
       throw new Error('should have failed');
@@ -194,7 +197,10 @@ describe('parseTargets', () => {
       expect(appError.code).toBe('scan.confirmationRequired');
       expect(appError.params).toEqual({ reason: 'public', address: '203.0.113.5' });
     }
-    expect((await parseTargets('2001:db8::1', options)).publicAddress).toBe('2001:db8::1');
+    expect((await parseTargets('2001:db8::1', options)).needsConfirmation).toEqual({
+      reason: 'public',
+      address: '2001:db8::1',
+    });
   });
 
   it('does not ask to confirm a scan of this PC, even when its address is public', async () => {
@@ -203,7 +209,134 @@ describe('parseTargets', () => {
       interfaces: { ...interfaces, ppp0: [iface('203.0.114.9', '255.255.255.255')] },
     });
     expect(addresses(set)).toContain('203.0.114.9');
-    expect(set.publicAddress).toBeUndefined();
+    expect(set.needsConfirmation).toBeUndefined();
+  });
+
+  it.each([
+    ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['::127.0.0.1', '127.0.0.1'],
+    ['::ffff:192.168.1.23', '192.168.1.23'],
+    ['::ffff:10.0.0.0/126', '10.0.0.0'],
+  ])('reads IPv4-mapped/compatible %s as the IPv4 address %s', async (text, first) => {
+    const set = await parseTargets(text, options);
+    expect(set.intervals[0]!.family).toBe(4);
+    expect(addresses(set)[0]).toBe(first);
+    expect(set.needsConfirmation).toBeUndefined();
+  });
+
+  it('merges an IPv4-mapped address with its IPv4 form: one local device, not two', async () => {
+    const set = await parseTargets('127.0.0.1 ::ffff:127.0.0.1 ::ffff:7f00:1', options);
+    expect(addresses(set)).toEqual(['127.0.0.1']);
+    expect(set.localAddresses).toContain('127.0.0.1');
+  });
+
+  it('takes zones as written, dashes included, and keeps them for the probes', async () => {
+    const withDashes: Interfaces = {
+      ...interfaces,
+      'veth-a': [iface('fe80::aa:1', 'ffff:ffff:ffff:ffff::')],
+      'br-lan': [iface('fe80::bb:1', 'ffff:ffff:ffff:ffff::')],
+    };
+    const set = await parseTargets('fe80::2%veth-a FE80::0:3%br-lan fe80::4%eth0', {
+      ...options,
+      interfaces: withDashes,
+    });
+    expect(addresses(set)).toEqual(['fe80::2', 'fe80::3', 'fe80::4']);
+    expect(set.zones).toEqual({ 'fe80::2': 'veth-a', 'fe80::3': 'br-lan', 'fe80::4': 'eth0' });
+    expect(set.needsConfirmation).toBeUndefined();
+  });
+
+  it('takes interface numbers as zones on Windows', async () => {
+    const windows: Interfaces = {
+      Ethernet: [iface('fe80::1234', 'ffff:ffff:ffff:ffff::', { scopeid: 12 })],
+    };
+    const set = await parseTargets('fe80::5%12', {
+      ...options,
+      interfaces: windows,
+      platform: 'win32',
+    });
+    expect(set.zones).toEqual({ 'fe80::5': '12' });
+    const failure = await parseTargets('fe80::5%Ethernet', {
+      ...options,
+      interfaces: windows,
+      platform: 'win32',
+    }).catch((e: unknown) => e as AppFailure);
+    expect(failure).toBeInstanceOf(AppFailure);
+    expect((failure as AppFailure).appError.message.en).toContain('number');
+  });
+
+  it.each([
+    ['fe80::1', 'fe80::1%eth0'],
+    ['FE80::0:9', 'fe80::9%eth0'],
+    ['fe80::1-fe80::5', 'fe80::1%eth0'],
+    ['fe80::/120', 'fe80::%eth0'],
+  ])('refuses link-local %s without a zone, with the hint %s', async (text, hint) => {
+    const failure = await failureOf(text);
+    expect(failure.appError.code).toBe('scan.targets.invalid');
+    expect(failure.appError.params).toEqual({ token: text });
+    expect(failure.appError.message.en).toContain(hint);
+    expect(failure.appError.message.fr).toContain(hint);
+  });
+
+  it.each([
+    ['fe80::1%', 'nothing follows "%"'],
+    ['fe80::1%wlan9', 'not an interface of this PC'],
+    ['fd00::1%eth0', 'only applies to link-local'],
+    ['10.0.0.1%eth0', 'only applies to link-local'],
+    ['fe80::1-fe80::5%eth0', 'one address'],
+    ['0.0.0.0', 'name no device'],
+    ['::', 'name no device'],
+    ['::ffff:0.0.0.0', 'name no device'],
+    ['::ffff:10.0.0.0/64', 'prefix from 96 to 128'],
+    ['10.0.0.1-fd00::9', 'same family'],
+    ['fd00::1-10.0.0.9', 'same family'],
+  ])('refuses %s (%s)', async (text, why) => {
+    const failure = await failureOf(text);
+    expect(failure.appError.code).toBe('scan.targets.invalid');
+    expect(failure.appError.params).toEqual({ token: text });
+    expect(failure.appError.message.en).toContain(why);
+  });
+
+  it.each([
+    ['100.64.0.1', 'shared', '100.64.0.1'],
+    ['100.64.0.0/16', 'shared', '100.64.0.0'],
+    ['10.0.0.1 100.127.255.254', 'shared', '100.127.255.254'],
+    ['64:ff9b::8.8.8.8', 'nat64', '64:ff9b::808:808'],
+    ['64:ff9b:1::10', 'nat64', '64:ff9b:1::10'],
+    ['203.0.113.9 100.64.0.1', 'shared', '100.64.0.1'],
+  ])('asks to confirm %s (%s)', async (text, reason, address) => {
+    const set = await parseTargets(text, options);
+    expect(set.needsConfirmation).toEqual({ reason, address });
+    try {
+      requireConfirmation(set, false);
+      throw new Error('should have failed');
+    } catch (error) {
+      const appError = (error as AppFailure).appError;
+      expect(appError.code).toBe('scan.confirmationRequired');
+      expect(appError.params).toEqual({ reason, address });
+      expect(appError.message.fr.length).toBeGreaterThan(0);
+    }
+    expect(() => requireConfirmation(set, true)).not.toThrow();
+  });
+
+  it('does not ask to confirm carrier-grade NAT space this PC is directly connected to', async () => {
+    const cgnat: Interfaces = { ...interfaces, wwan0: [iface('100.70.1.2', '255.255.255.0')] };
+    const onLink = await parseTargets('100.70.1.0/24', { ...options, interfaces: cgnat });
+    expect(onLink.needsConfirmation).toBeUndefined();
+    const beyond = await parseTargets('100.70.2.1', { ...options, interfaces: cgnat });
+    expect(beyond.needsConfirmation).toEqual({ reason: 'shared', address: '100.70.2.1' });
+  });
+
+  it('lists the subnets this PC is directly connected to', async () => {
+    const set = await parseTargets('10.0.0.1', options);
+    expect(
+      set.connected.map(
+        (i) => `${formatAddress(i.family, i.start)}-${formatAddress(i.family, i.end)}`,
+      ),
+    ).toEqual([
+      '10.20.0.0-10.20.255.255',
+      '192.168.1.0-192.168.1.255',
+      'fe80::-fe80::ffff:ffff:ffff:ffff',
+    ]);
   });
 
   it('formats addresses canonically', () => {

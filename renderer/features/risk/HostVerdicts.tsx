@@ -22,10 +22,14 @@ export function HostVerdicts({ address, children }: { address: string; children:
   const showInfo = useRisk((s) => s.showInfo);
   if (!assessment || assessment.ports.length === 0) return <>{children}</>;
 
-  const visible = showInfo
-    ? assessment.ports
-    : assessment.ports.filter((p) => p.severity !== 'info');
-  const hidden = assessment.ports.length - visible.length;
+  const every = assessment.answersEveryPort;
+  // A device answering on every port gets one verdict, not one per port.
+  const visible = every
+    ? []
+    : showInfo
+      ? assessment.ports
+      : assessment.ports.filter((p) => p.severity !== 'info');
+  const hidden = every ? 0 : assessment.ports.length - visible.length;
   return (
     <Box data-testid={`host-verdicts-${address}`}>
       <Stack
@@ -39,6 +43,19 @@ export function HostVerdicts({ address, children }: { address: string; children:
         </Typography>
         {assessment.worst && <SeverityChip severity={assessment.worst} testId="host-worst" />}
       </Stack>
+      {every && (
+        <Box
+          sx={{ px: 2.5, py: 1.5, borderTop: 1, borderColor: 'divider' }}
+          data-testid={`host-grouped-verdict-${address}`}
+        >
+          <Typography variant="subtitle2" component="p">
+            {t('host.everyPort.title')}
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            {t('host.everyPort.body', { count: assessment.ports.length })}
+          </Typography>
+        </Box>
+      )}
       {visible.map((port) => (
         <PortVerdict key={`${port.protocol}-${port.port}`} address={address} port={port} />
       ))}

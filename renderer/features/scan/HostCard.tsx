@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
@@ -78,6 +80,7 @@ export function HostCard({ host }: { host: HostView }) {
           data-testid={`host-open-count-${host.address}`}
         />
       </Box>
+      <HostNotices host={host} />
       <HostVerdicts address={host.address}>
         {host.ports.length === 0 ? (
           <CardContent>
@@ -93,6 +96,38 @@ export function HostCard({ host }: { host: HostView }) {
         </Typography>
       )}
     </Card>
+  );
+}
+
+/** What the user must read before the ports: a device answering for all, probes this PC refused. */
+function HostNotices({ host }: { host: HostView }) {
+  const { t, i18n } = useTranslation('scan');
+  const every = host.answersEveryPort;
+  return (
+    <>
+      {every && (
+        <Alert
+          severity="warning"
+          square
+          data-testid={`host-every-port-${host.address}`}
+          sx={{ borderBottom: 1, borderColor: 'divider' }}
+        >
+          <AlertTitle>{t('host.everyPort.title')}</AlertTitle>
+          {t('host.everyPort.body', { open: every.open, probed: every.probed })}
+        </Alert>
+      )}
+      {host.localError && host.status === 'up' && (
+        <Alert
+          severity="info"
+          square
+          data-testid={`host-local-error-${host.address}`}
+          sx={{ borderBottom: 1, borderColor: 'divider' }}
+        >
+          {t('host.localError')}{' '}
+          {i18n.language.startsWith('fr') ? host.localError.message.fr : host.localError.message.en}
+        </Alert>
+      )}
+    </>
   );
 }
 

@@ -1,4 +1,6 @@
 import Accordion from '@mui/material/Accordion';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import AccordionDetails from '@mui/material/AccordionDetails';
 import AccordionSummary from '@mui/material/AccordionSummary';
 import Box from '@mui/material/Box';
@@ -44,12 +46,13 @@ export function OpenPortsTab() {
   const busy = isBusy(phase);
 
   // This PC first, then worst verdict first, once the assessment has answered.
-  const { shown, down } = useMemo(() => {
+  const { shown, down, unprobed } = useMemo(() => {
     const order = compareHostsByRisk<HostView>((a) => verdicts[a]?.worst, compareHosts);
     const all = Object.values(hostsById).sort(order);
     return {
       shown: all.filter((h) => h.status === 'up'),
       down: all.filter((h) => h.status === 'down'),
+      unprobed: all.filter((h) => h.status === 'unknown'),
     };
   }, [hostsById, verdicts]);
 
@@ -130,6 +133,8 @@ export function OpenPortsTab() {
         </Stack>
       )}
 
+      {unprobed.length > 0 && <UnprobedHosts hosts={unprobed} />}
+
       {down.length > 0 && <DownHosts hosts={down} />}
     </Stack>
   );
@@ -149,6 +154,28 @@ function EmptyState() {
         <Typography color="text.secondary">{t('empty.hint')}</Typography>
       </CardContent>
     </Card>
+  );
+}
+
+/** Addresses this PC could not send probes to: neither up nor down, each with the reason. */
+function UnprobedHosts({ hosts }: { hosts: HostView[] }) {
+  const { t, i18n } = useTranslation('scan');
+  const fr = i18n.language.startsWith('fr');
+  return (
+    <Alert severity="warning" data-testid="unprobed-hosts">
+      <AlertTitle>{t('unprobed.summary', { count: hosts.length })}</AlertTitle>
+      <Typography variant="body2" sx={{ mb: 1 }}>
+        {t('unprobed.explain')}
+      </Typography>
+      {hosts.map((h) => (
+        <Typography key={h.address} variant="body2" data-testid={`unprobed-${h.address}`}>
+          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+            {h.address}
+          </Box>
+          {h.localError ? ` — ${fr ? h.localError.message.fr : h.localError.message.en}` : ''}
+        </Typography>
+      ))}
+    </Alert>
   );
 }
 

@@ -25,6 +25,10 @@ export interface HostView {
   reason: HostReason;
   ports: PortResult[];
   hidden?: HostResult['hidden'];
+  /** What this PC could not do for this address (status `unknown`, or some ports). */
+  localError?: HostResult['localError'];
+  /** (Nearly) every probed port answered open: one device answering for all. */
+  answersEveryPort?: HostResult['answersEveryPort'];
 }
 
 export interface ScanProgress {
@@ -128,6 +132,8 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEven
         status: event.status,
         reason: event.reason,
         ...(event.hostname ? { hostname: event.hostname } : {}),
+        ...(event.localError ? { localError: event.localError } : {}),
+        ...(event.answersEveryPort ? { answersEveryPort: event.answersEveryPort } : {}),
       };
       return { ...state, hosts: { ...state.hosts, [event.address]: host } };
     }
@@ -160,6 +166,8 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEven
           ports: [...h.ports].sort(comparePorts),
           hidden: h.hidden,
           ...(h.hostname ? { hostname: h.hostname } : {}),
+          ...(h.localError ? { localError: h.localError } : {}),
+          ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
         };
       }
       return { ...state, phase: 'finished', progress: null, hosts, result: event.result };

@@ -1,0 +1,329 @@
+import { describe, expect, it } from 'vitest';
+import type { HostResult, PortState, ScanEvent, ScanResult } from '../../app/contract/index.js';
+import { parseIp } from '../../app/net/address.js';
+import { cidrInterval, serializeIntervals, type Interval } from '../../app/scan/addresses.js';
+import { ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
+import { seededRandom as seeded } from '../lab/random.js';
+import {
+  SimProber,
+  simNeighbours,
+  tokenBucket,
+  VirtualClock,
+  type SimAnswer,
+  type SimHost,
+} from './support/sim-network.js';
+
+// The engine on a scripted network and a virtual clock (test/unit/support/sim-network.ts): each
+// case states how the hosts answer and checks the states the engine concludes, and how it paced
+// itself, in simulated time.
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function single(address: string): Interval {
+  const { family, value } = parseIp(address)!;
+  return { family, start: value, end: value };
+}
+
+function cidr(text: string): Interval {
+  const [address, prefix] = text.split('/') as [string, string];
+  const { family, value } = parseIp(address)!;
+  return cidrInterval(family, value, Number(prefix));
+}
+
+interface Options {
+  skipDiscovery?: boolean;
+  connected?: string[];
+  tuning?: Partial<Tuning>;
+  neighbours?: Record<string, string>;
+}
+
+async function scan(
+  targets: string[],
+  ports: number[],
+  hosts: Record<string, SimHost>,
+  options: Options = {},
+): Promise<{ result: ScanResult; events: ScanEvent[]; prober: SimProber; clock: VirtualClock }> {
+  const plan: ScanPlan = {
+    scanId: 'sim',
+    request: {
+      targets: targets.join(','),
+      ports: 'sim',
+      skipDiscovery: options.skipDiscovery ?? true,
+      confirmed: false,
+    },
+    intervals: serializeIntervals(targets.map(single)),
+    count: targets.length,
+    hostnames: {},
+    zones: {},
+    localAddresses: ['127.0.0.1', '::1'],
+    connected: serializeIntervals((options.connected ?? []).map(cidr)),
+    ports,
+    notes: [],
+    tuning: { ...options.tuning },
+  };
+  const clock = new VirtualClock();
+  const prober = new SimProber(clock, hosts);
+  const events: ScanEvent[] = [];
+  const engine = new ScanEngine(plan, (event) => events.push(event), {
+    prober,
+    clock,
+    neighbours: simNeighbours(options.neighbours),
+  });
+  let result: ScanResult | undefined;
+  void engine.run().then((r) => (result = r));
+  await clock.runUntil(() => result !== undefined);
+  return { result: result!, events, prober, clock };
+}
+
+/** Every port's state, the listed ones and the one state summarised in `hidden`. */
+function states(host: HostResult, ports: number[]): Map<number, PortState | 'ambiguous'> {
+  const listed = new Map(host.ports.map((p) => [p.port, p.state]));
+  const hidden = (['open', 'closed', 'filtered'] as const).filter((s) => host.hidden[s] > 0);
+  const rest = hidden.length === 1 ? hidden[0]! : 'ambiguous';
+  return new Map(ports.map((port) => [port, listed.get(port) ?? rest]));
+}
+
+function tally(host: HostResult, ports: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const state of states(host, ports).values()) out[state] = (out[state] ?? 0) + 1;
+  return out;
+}
+
+/** A host whose every port gets `rule(port)`, after `rttMs`. */
+function host(rule: (port: number, at: number) => SimAnswer, rttMs = 0.3): SimHost {
+  return { rttMs, answer: rule };
+}
+
+const CLOSED: SimAnswer = { kind: 'closed' };
+const OPEN: SimAnswer = { kind: 'open' };
+const SILENT: SimAnswer = { kind: 'silent' };
+
+describe('scan engine on a scripted network', () => {
+  it('answers every port of a host that answers at once, one probe each', async () => {
+    const ports = range(1, 300);
+    const { result, prober } = await scan(['10.9.0.1'], ports, {
+      '10.9.0.1': host((port) => (port === 22 ? OPEN : CLOSED)),
+    });
+    const h = result.hosts[0]!;
+    expect(tally(h, ports)).toEqual({ open: 1, closed: 299 });
+    expect(prober.count('10.9.0.1')).toBe(300);
+    expect(h.answersEveryPort).toBeUndefined();
+  });
+
+  it('finds every closed port of a host that rate-limits its resets (20/s, burst 5), slowing down instead of calling them filtered', async () => {
+    const ports = range(1, 300);
+    const allow = tokenBucket(20, 5);
+    const { result, prober, clock } = await scan(['10.9.0.2'], ports, {
+      '10.9.0.2': host((_port, at) => (allow(at) ? CLOSED : SILENT)),
+    });
+    expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 300 });
+    // 300 answers at 20 a second take 15 s at the very least; the engine paced itself near the
+    // limit rather than retrying in floods: about three probes per port, not the six allowed.
+    expect(clock.now()).toBeGreaterThan(14_000);
+    expect(clock.now()).toBeLessThan(30_000);
+    expect(prober.count('10.9.0.2')).toBeLessThan(4 * ports.length);
+  });
+
+  it('tells dropped ports from rate-limited resets on the same host', async () => {
+    const ports = range(1, 200);
+    const dropped = new Set(range(50, 59));
+    const allow = tokenBucket(20, 5);
+    const { result } = await scan(['10.9.0.3'], ports, {
+      '10.9.0.3': host((port, at) => (dropped.has(port) ? SILENT : allow(at) ? CLOSED : SILENT)),
+    });
+    const got = states(result.hosts[0]!, ports);
+    for (const port of ports)
+      expect(got.get(port), `${port}`).toBe(dropped.has(port) ? 'filtered' : 'closed');
+    expect(
+      result.hosts[0]!.ports.filter((p) => p.state === 'filtered').map((p) => p.reason),
+    ).toEqual(Array(10).fill('no-response'));
+  });
+
+  it('retries ports lost at random (5 %) and finds them all, without pacing the host', async () => {
+    const ports = range(1, 2000);
+    const random = seeded(7);
+    const { result, prober } = await scan(['10.9.0.4'], ports, {
+      '10.9.0.4': host(() => (random() < 0.05 ? SILENT : CLOSED)),
+    });
+    expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 2000 });
+    expect(prober.count('10.9.0.4')).toBeLessThan(2000 * 1.2);
+  });
+
+  it('scans a directly connected default-drop host with two open ports fast: wide window, pings to an open port, every other port filtered', async () => {
+    const ports = range(1, 65535);
+    const open = new Set([22, 443]);
+    const { result, prober, clock } = await scan(
+      ['10.9.0.5'],
+      ports,
+      { '10.9.0.5': host((port) => (open.has(port) ? OPEN : SILENT)) },
+      { connected: ['10.9.0.0/24'] },
+    );
+    const h = result.hosts[0]!;
+    expect(h.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([22, 443]);
+    expect(h.hidden).toEqual({ open: 0, closed: 0, filtered: 65533 });
+    // Pings went to an open port while the host stayed silent, and kept the path known quiet:
+    // the window opened past the ordinary 1,024 to the fast-silence ceiling.
+    expect(prober.count('10.9.0.5', 22)).toBeGreaterThan(5);
+    expect(prober.maxInFlight).toBeGreaterThan(1024);
+    expect(prober.maxInFlight).toBeLessThanOrEqual(2048 + 1);
+    // Two attempts per silent port, the second without back-off (the path is quiet), never on a
+    // timeout under 50 ms, and never more than 25,000 probes a second (plus one burst of 1,250).
+    expect(prober.count('10.9.0.5')).toBeLessThan(2 * 65535 + 200);
+    expect(prober.sent.slice(1000).reduce((min, p) => Math.min(min, p.timeoutMs), Infinity)).toBe(
+      50,
+    );
+    const perSecond = new Map<number, number>();
+    for (const p of prober.sent) {
+      const second = Math.floor(p.at / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(25_000 + 1250);
+    expect(clock.now()).toBeLessThan(8_000);
+  });
+
+  it('keeps the ordinary window for the same host behind a router (not directly connected)', async () => {
+    const ports = range(1, 20000);
+    const { result, prober } = await scan(['10.9.1.5'], ports, {
+      '10.9.1.5': host((port) => (port === 22 ? OPEN : SILENT)),
+    });
+    expect(result.hosts[0]!.hidden.filtered).toBe(19999);
+    expect(prober.maxInFlight).toBeLessThanOrEqual(1024 + 1);
+  });
+
+  it('probes again the silent ports whose attempts overlapped a lost ping, and still finds them filtered', async () => {
+    const ports = range(1, 20000);
+    let pings = 0;
+    const { result, prober } = await scan(
+      ['10.9.0.6'],
+      ports,
+      {
+        '10.9.0.6': host((port) => {
+          if (port !== 22) return SILENT;
+          // The third probe of port 22 (the second ping) is lost.
+          return ++pings === 3 ? SILENT : OPEN;
+        }),
+      },
+      { connected: ['10.9.0.0/24'] },
+    );
+    const h = result.hosts[0]!;
+    expect(h.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([22]);
+    expect(h.hidden.filtered).toBe(19999);
+    // Some silent ports got a third attempt: the ones in flight around the lost ping.
+    const attempts = new Map<number, number>();
+    for (const p of prober.sent)
+      if (p.port !== 22) attempts.set(p.port, (attempts.get(p.port) ?? 0) + 1);
+    const third = [...attempts.values()].filter((n) => n >= 3).length;
+    expect(third).toBeGreaterThan(0);
+    expect(third).toBeLessThan(10000);
+  });
+
+  it('calls a port reset right after the handshake (ECONNRESET) open, as nmap does', async () => {
+    const ports = range(7000, 7010);
+    const { result } = await scan(['10.9.0.7'], ports, {
+      '10.9.0.7': host((port) => (port === 7001 ? { kind: 'reset' } : CLOSED)),
+    });
+    const p = result.hosts[0]!.ports.find((x) => x.port === 7001);
+    expect(p).toMatchObject({ state: 'open', reason: 'syn-ack' });
+  });
+
+  it('marks a host that answers open on every port, and not one with many real services', async () => {
+    const ports = range(1, 100);
+    const { result } = await scan(['10.9.0.8', '10.9.0.9'], ports, {
+      '10.9.0.8': host(() => OPEN),
+      '10.9.0.9': host((port) => (port <= 40 ? OPEN : CLOSED)),
+    });
+    const [tarpit, busy] = result.hosts;
+    expect(tarpit!.answersEveryPort).toEqual({ open: 100, probed: 100 });
+    expect(busy!.answersEveryPort).toBeUndefined();
+    const few = await scan(['10.9.0.8'], [22, 80, 443], { '10.9.0.8': host(() => OPEN) });
+    expect(few.result.hosts[0]!.answersEveryPort).toBeUndefined();
+  });
+
+  it('reports a host this PC has no route to as not probed, neither down nor silent', async () => {
+    const ports = range(1, 1000);
+    const { result, events, prober } = await scan(
+      ['10.9.0.10'],
+      ports,
+      { '10.9.0.10': host(() => ({ kind: 'errno', code: 'ENETUNREACH', phase: 'sync' })) },
+      { skipDiscovery: false },
+    );
+    const h = result.hosts[0]!;
+    expect(h).toMatchObject({ status: 'unknown', reason: 'local-error', ports: [] });
+    expect(h.hidden).toEqual({ open: 0, closed: 0, filtered: 0 });
+    expect(h.localError?.code).toBe('ENETUNREACH');
+    expect(h.localError?.message.en).toMatch(/no route/);
+    expect(h.localError?.message.fr).toMatch(/aucune route/);
+    expect(prober.count('10.9.0.10')).toBeLessThanOrEqual(4);
+    expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({
+      done: 1000,
+      total: 1000,
+    });
+  });
+
+  it('says why the broadcast address of a network of this PC could not be probed', async () => {
+    const { result } = await scan(
+      ['10.9.0.255'],
+      [80],
+      { '10.9.0.255': host(() => ({ kind: 'errno', code: 'ENETUNREACH', phase: 'sync' })) },
+      { skipDiscovery: false, connected: ['10.9.0.0/24'] },
+    );
+    expect(result.hosts[0]).toMatchObject({ status: 'unknown', reason: 'local-error' });
+    expect(result.hosts[0]!.localError?.message.en).toContain('broadcast address');
+    expect(result.hosts[0]!.localError?.message.fr).toContain('adresse de diffusion');
+  });
+
+  it('reports ports this PC refused to probe (its firewall) as such, next to real answers', async () => {
+    const ports = range(1, 10);
+    const { result } = await scan(['10.9.0.11'], ports, {
+      '10.9.0.11': host((port) =>
+        port === 5 ? { kind: 'errno', code: 'EACCES', phase: 'sync' } : CLOSED,
+      ),
+    });
+    const h = result.hosts[0]!;
+    expect(h.status).toBe('up');
+    expect(h.ports.find((p) => p.port === 5)).toMatchObject({
+      state: 'filtered',
+      reason: 'local-error',
+    });
+    expect(h.localError?.code).toBe('EACCES');
+    expect(tally(h, ports)).toEqual({ closed: 9, filtered: 1 });
+  });
+
+  it('waits out a shortage of descriptors and loses no probe', async () => {
+    const ports = range(1, 50);
+    let short = 30;
+    const { result } = await scan(['10.9.0.12'], ports, {
+      '10.9.0.12': host(() =>
+        short-- > 0 ? { kind: 'errno', code: 'EMFILE', phase: 'sync' } : CLOSED,
+      ),
+    });
+    expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 50 });
+  });
+
+  it('gives up on a shortage that never ends and says it is this PC', async () => {
+    const { result } = await scan(['10.9.0.13'], [80, 443], {
+      '10.9.0.13': host(() => ({ kind: 'errno', code: 'EADDRNOTAVAIL', phase: 'sync' })),
+    });
+    expect(result.hosts[0]).toMatchObject({
+      status: 'unknown',
+      reason: 'local-error',
+      localError: { code: 'EADDRNOTAVAIL' },
+    });
+  });
+
+  it('finds a silent neighbour up from the neighbour table and its ports filtered', async () => {
+    const { result } = await scan(
+      ['10.9.0.14'],
+      range(1, 100),
+      { '10.9.0.14': host(() => SILENT) },
+      { skipDiscovery: false, neighbours: { '10.9.0.14': '02:00:00:00:00:0e' } },
+    );
+    expect(result.hosts[0]).toMatchObject({
+      status: 'up',
+      reason: 'neighbour',
+      mac: '02:00:00:00:00:0e',
+      hidden: { open: 0, closed: 0, filtered: 100 },
+    });
+  });
+});

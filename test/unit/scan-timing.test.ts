@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { CongestionWindow, SendBudget } from '../../app/scan/congestion.js';
+import { LossMonitor } from '../../app/scan/loss.js';
+import { ProgressMeter } from '../../app/scan/progress.js';
+import { RttEstimator } from '../../app/scan/rtt.js';
+
+describe('RttEstimator (RFC 6298 §2)', () => {
+  it('has no timeout before a sample, then SRTT + 4·RTTVAR within bounds', () => {
+    const rtt = new RttEstimator(100, 3000);
+    expect(rtt.rto()).toBeUndefined();
+    rtt.sample(200);
+    // First sample: SRTT = R, RTTVAR = R/2 → RTO = 200 + 4·100.
+    expect(rtt.smoothedMs).toBe(200);
+    expect(rtt.variationMs).toBe(100);
+    expect(rtt.rto()).toBe(600);
+    rtt.sample(100);
+    // RTTVAR = 3/4·100 + 1/4·|200 − 100| = 100; SRTT = 7/8·200 + 1/8·100 = 187.5.
+    expect(rtt.variationMs).toBe(100);
+    expect(rtt.smoothedMs).toBe(187.5);
+    expect(rtt.rto()).toBe(587.5);
+    expect(rtt.samples).toBe(2);
+  });
+
+  it('clamps to the minimum on a fast LAN and to the maximum on a slow path', () => {
+    const fast = new RttEstimator(100, 3000);
+    for (let i = 0; i < 20; i++) fast.sample(0.2);
+    expect(fast.rto()).toBe(100);
+    const slow = new RttEstimator(100, 3000);
+    slow.sample(2500);
+    expect(slow.rto()).toBe(3000);
+  });
+
+  it('takes a seed only while it has no measurement, without counting it', () => {
+    const rtt = new RttEstimator(10, 3000);
+    rtt.seed(20, 10);
+    expect(rtt.rto()).toBe(60);
+    expect(rtt.samples).toBe(0);
+    rtt.sample(1);
+    rtt.seed(500, 500);
+    expect(rtt.smoothedMs).toBeCloseTo(17.625);
+  });
+});
+
+describe('CongestionWindow', () => {
+  it('grows by one per probe learnt without loss, up to its ceiling', () => {
+    const w = new CongestionWindow({ initial: 4, min: 2, max: 6 });
+    expect(w.limit).toBe(4);
+    w.grow();
+    w.grow();
+    w.grow();
+    expect(w.limit).toBe(6);
+    w.setCeiling(10);
+    w.grow(3);
+    expect(w.limit).toBe(9);
+    w.setCeiling(5);
+    expect(w.limit).toBe(5);
+  });
+
+  it('halves once per flight: losses of probes sent before the last cut cost nothing more', () => {
+    const w = new CongestionWindow({ initial: 64, min: 4, max: 1024 });
+    expect(w.cut(100, 150)).toBe(true);
+    expect(w.limit).toBe(32);
+    // Sent at 120, before the cut at 150: the same flight.
+    expect(w.cut(120, 160)).toBe(false);
+    expect(w.limit).toBe(32);
+    expect(w.cut(151, 300)).toBe(true);
+    expect(w.limit).toBe(16);
+    for (let i = 0; i < 10; i++) w.cut(1000 + i * 100, 1001 + i * 100);
+    expect(w.limit).toBe(4);
+  });
+
+  it('opens at once for a silent neighbour and clamps on resource shortage', () => {
+    const w = new CongestionWindow({ initial: 256, min: 8, max: 1024 });
+    w.openTo(1024);
+    expect(w.limit).toBe(1024);
+    w.clampTo(100);
+    expect(w.limit).toBe(100);
+    w.clampTo(1);
+    expect(w.limit).toBe(8);
+  });
+});
+
+describe('SendBudget', () => {
+  it('lets everything through until it is set', () => {
+    const budget = new SendBudget();
+    for (let i = 0; i < 1000; i++) {
+      expect(budget.ready(0)).toBe(true);
+      budget.take(0);
+    }
+    expect(budget.nextAt(5)).toBe(5);
+  });
+
+  it('spaces sends evenly with a burst of one (a paced host)', () => {
+    const budget = new SendBudget();
+    budget.set(16, 1, 0);
+    expect(budget.ready(0)).toBe(true);
+    budget.take(0);
+    expect(budget.ready(10)).toBe(false);
+    expect(budget.nextAt(10)).toBeCloseTo(62.5, 5);
+    expect(budget.ready(62.5)).toBe(true);
+    budget.take(62.5);
+    // Idle time does not build up more than the burst.
+    expect(budget.ready(10_000)).toBe(true);
+    budget.take(10_000);
+    expect(budget.ready(10_001)).toBe(false);
+  });
+
+  it('caps a full-speed host at its rate over time, bursts included', () => {
+    const budget = new SendBudget();
+    budget.set(25_000, 1250, 0);
+    let sent = 0;
+    for (let at = 0; at <= 1000; at += 1) {
+      while (budget.ready(at)) {
+        budget.take(at);
+        sent++;
+      }
+    }
+    // One second: the first burst plus 25,000 a second.
+    expect(sent).toBeGreaterThanOrEqual(25_000);
+    expect(sent).toBeLessThanOrEqual(25_000 + 1250 + 1);
+  });
+});
+
+describe('LossMonitor', () => {
+  it('reads occasional loss as loss, not as a rate limit', () => {
+    const loss = new LossMonitor();
+    for (let i = 0; i < 30; i++) loss.answered(i, 0);
+    loss.answered(31, 1, 10);
+    expect(loss.lossEvents).toBe(1);
+    expect(loss.limiting()).toBe(false);
+    expect(loss.paceMs).toBe(0);
+    // The first attempt of the retried port was in flight over [10, 31]: silence then proves nothing.
+    expect(loss.overlapsLoss(20, 120)).toBe(true);
+    expect(loss.overlapsLoss(32, 132)).toBe(false);
+    expect(loss.overlapsLoss(0, 9)).toBe(false);
+  });
+
+  it('sees a rate limit when retries get the answers, and paces at the rate answers come', () => {
+    const loss = new LossMonitor();
+    // A burst of 5 first-try answers, then 20 answers a second, all to retries.
+    for (let i = 0; i < 5; i++) loss.answered(i, 0);
+    for (let i = 1; i <= 20; i++) loss.answered(i * 50, 1, 0);
+    expect(loss.limiting()).toBe(true);
+    // The rate is read from the answers to retries, not the first burst: 20 a second.
+    expect(loss.answerRate()).toBeCloseTo(20, 5);
+    // Paced as soon as the limit showed, at 80 % of that rate: one probe every 62.5 ms.
+    expect(loss.paceMs).toBeCloseTo(1000 / (0.8 * 20), 5);
+  });
+
+  it('halves the pace again only for losses of probes sent after it was set', () => {
+    const loss = new LossMonitor();
+    for (let i = 1; i <= 12; i++) loss.answered(i * 50, 1, 0);
+    const first = loss.paceMs;
+    expect(first).toBeGreaterThan(0);
+    // Retries of attempts sent before the pace was set: old news, the pace stays.
+    loss.answered(700, 1, 0);
+    loss.answered(750, 1, 10);
+    expect(loss.paceMs).toBe(first);
+    // An attempt sent after the pace was set and still lost: twice slower.
+    loss.answered(900, 1, 650);
+    expect(loss.paceMs).toBeGreaterThanOrEqual(first * 2 - 1e-9);
+    for (let i = 0; i < 50; i++) loss.answered(1000 + i * 1000, 1, 999 + i * 1000);
+    expect(loss.paceMs).toBe(1000);
+  });
+
+  it('counts a lost ping as loss and a recent answered ping as a quiet path', () => {
+    const loss = new LossMonitor();
+    expect(loss.quiet(0, 500)).toBe(false);
+    loss.pingAnswered(100);
+    expect(loss.quiet(400, 500)).toBe(true);
+    expect(loss.quiet(700, 500)).toBe(false);
+    loss.pingLost(450, 550);
+    expect(loss.quiet(560, 500)).toBe(false);
+    expect(loss.lossEvents).toBe(1);
+    // Lossy since the last answered ping (at 100), not only while the lost one was out.
+    expect(loss.overlapsLoss(120, 130)).toBe(true);
+    expect(loss.overlapsLoss(500, 600)).toBe(true);
+    expect(loss.overlapsLoss(50, 99)).toBe(false);
+    loss.pingAnswered(800);
+    expect(loss.quiet(900, 500)).toBe(true);
+  });
+
+  it('keeps lossy spans merged and answers overlap questions on any of them', () => {
+    const loss = new LossMonitor();
+    // Retries answered at `end` whose previous attempt left at `start`: exact lossy spans.
+    loss.answered(200, 1, 100);
+    loss.answered(600, 1, 500);
+    loss.answered(250, 1, 150);
+    loss.answered(700, 1, 580);
+    loss.answered(1100, 1, 1000);
+    expect(loss.overlapsLoss(240, 260)).toBe(true);
+    expect(loss.overlapsLoss(260, 499)).toBe(false);
+    expect(loss.overlapsLoss(650, 650)).toBe(true);
+    expect(loss.overlapsLoss(701, 999)).toBe(false);
+    expect(loss.overlapsLoss(0, 5000)).toBe(true);
+  });
+});
+
+describe('ProgressMeter', () => {
+  it('reports settled probes and open ports, only when they change, with an ETA after a while', () => {
+    const meter = new ProgressMeter(1000);
+    expect(meter.snapshot(0)).toEqual({ done: 0, total: 1000, openFound: 0 });
+    expect(meter.snapshot(10)).toBeUndefined();
+    meter.settle(100);
+    meter.foundOpen();
+    // Too early for an estimate.
+    expect(meter.snapshot(200)).toEqual({ done: 100, total: 1000, openFound: 1 });
+    meter.settle(150);
+    // 250 settled in 500 ms: 750 left take 1500 ms at that pace.
+    expect(meter.snapshot(500)).toEqual({ done: 250, total: 1000, etaMs: 1500, openFound: 1 });
+    expect(meter.snapshot(600, true)).toMatchObject({ done: 250 });
+  });
+});
