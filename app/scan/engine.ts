@@ -98,8 +98,10 @@ export interface Tuning {
 }
 
 export const defaultTuning: Tuning = {
-  // Windows answers a connect to a closed port only after retrying the SYN for about a second
-  // (two seconds on loopback): a shorter timeout would call closed ports filtered there.
+  // Windows answers a connect to a closed port of another host only after retrying the SYN: the
+  // reset comes 1 to 2 s late (nmap/nmap#2113; libuv turns those retries off for loopback only, so
+  // 127.0.0.1 answers at once). A shorter timeout would call the LAN's closed ports filtered; what
+  // the wait costs: npm run bench:windows-model.
   // 100 ms elsewhere is nmap -T4's --min-rtt-timeout: no answer is given up on sooner than nmap.
   minRtoMs: process.platform === 'win32' ? 2500 : 100,
   maxRtoMs: process.platform === 'win32' ? 6000 : 3000,

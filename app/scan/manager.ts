@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { ScanRequest, type ScanEvent } from '../contract/index.js';
+import { ScanRequest, type ScanEvent, type ScanPreview } from '../contract/index.js';
 import type { ScanService } from '../api/scan-handlers.js';
 import { fail, toAppError } from '../errors.js';
 import { serializeIntervals } from './addresses.js';
@@ -38,6 +38,17 @@ function createWorker(plan: ScanPlan): Worker {
   return new Worker(bootstrap, { eval: true, workerData: plan });
 }
 
+function validRequest(input: ScanRequest): ScanRequest {
+  const parsed = ScanRequest.safeParse(input);
+  if (!parsed.success) {
+    fail('scan.request.invalid', {
+      fr: "Demande d'analyse invalide : les cibles et les ports sont obligatoires.",
+      en: 'Invalid scan request: targets and ports are required.',
+    });
+  }
+  return parsed.data;
+}
+
 /**
  * Validates and expands scan requests, then runs each scan in its own worker thread and relays
  * its events. Every scan ends with exactly one `finished` or `failed` event.
@@ -49,17 +60,10 @@ export class ScanManager implements ScanService {
 
   /** Parses and checks a request without scanning (the CLI and UI use it to show errors early). */
   async plan(input: ScanRequest, scanId: string = randomUUID()): Promise<ScanPlan> {
-    const parsed = ScanRequest.safeParse(input);
-    if (!parsed.success) {
-      fail('scan.request.invalid', {
-        fr: "Demande d'analyse invalide : les cibles et les ports sont obligatoires.",
-        en: 'Invalid scan request: targets and ports are required.',
-      });
-    }
-    const request = parsed.data;
+    const request = validRequest(input);
     const ports = parsePorts(request.ports);
-    const targets = await parseTargets(request.targets, this.options.targets);
-    requireConfirmation(targets, request.confirmed);
+    const targets = await parseTargets(request.targets, this.targetOptions(request));
+    requireConfirmation(targets, request.confirmed, request.adapters !== undefined);
     return {
       scanId,
       request,
@@ -72,6 +76,19 @@ export class ScanManager implements ScanService {
       ports,
       notes: targets.notes,
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
+    };
+  }
+
+  async preview(input: ScanRequest): Promise<ScanPreview> {
+    const request = validRequest(input);
+    const targets = await parseTargets(request.targets, this.targetOptions(request));
+    return { count: targets.count, leftOut: targets.leftOut, notes: targets.notes };
+  }
+
+  private targetOptions(request: ScanRequest): ParseTargetsOptions {
+    return {
+      ...this.options.targets,
+      ...(request.adapters ? { includeAdapters: request.adapters } : {}),
     };
   }
 

@@ -27,6 +27,13 @@ export function runCommand(spec: CommandSpec, timeoutMs = 60_000): Promise<Comma
       windowsHide: true,
       ...(spec.env ? { env: spec.env } : {}),
     });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    // Listened to first: when the spawn itself fails (EMFILE, ENOENT) the pipes do not exist and
+    // only this event says why.
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -34,13 +41,8 @@ export function runCommand(spec: CommandSpec, timeoutMs = 60_000): Promise<Comma
       size += chunk.length;
       if (size <= MAX_OUTPUT) into.push(chunk);
     };
-    child.stdout.on('data', take(out));
-    child.stderr.on('data', take(err));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+    child.stdout?.on('data', take(out));
+    child.stderr?.on('data', take(err));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({

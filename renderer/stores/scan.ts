@@ -8,7 +8,7 @@ import {
   type ScanForm,
   type ScanSnapshot,
 } from '../features/scan/model';
-import type { ScanEvent } from '../../app/contract/scan';
+import type { LeftOutNetwork, ScanEvent } from '../../app/contract/scan';
 
 export * from '../features/scan/model';
 
@@ -16,9 +16,22 @@ interface ScanState extends ScanForm, ScanSnapshot {
   scanId: string | null;
   /** Which custom field is empty when the user asked to scan; the UI says so without a round trip. */
   missing: { targets: boolean; ports: boolean };
+  /**
+   * Networks "local network" leaves out (VPN, virtual switches, networks without the default
+   * gateway) that the user has not been shown yet: the choice dialog is open while set.
+   */
+  adapterChoice: { leftOut: LeftOutNetwork[]; confirmed: boolean } | null;
+  /** What the user answered in this session: the adapters shown, and those chosen. */
+  adapters: { shown: string[]; chosen: string[] };
   setForm(patch: Partial<ScanForm>): void;
-  /** `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). */
+  /**
+   * `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). A scan
+   * of the local network first asks which left-out networks to add, once per session and adapter.
+   */
   start(confirmed?: boolean): Promise<void>;
+  /** Answers the choice dialog with the adapters to add, then starts the scan. */
+  chooseAdapters(chosen: string[]): Promise<void>;
+  closeAdapterChoice(): void;
   cancel(): Promise<void>;
   dismissError(): void;
 }
@@ -38,6 +51,8 @@ export const useScan = create<ScanState>()((set, get) => ({
   result: null,
   error: null,
   missing: { targets: false, ports: false },
+  adapterChoice: null,
+  adapters: { shown: [], chosen: [] },
 
   setForm(patch) {
     const missing = { ...get().missing };
@@ -50,11 +65,29 @@ export const useScan = create<ScanState>()((set, get) => ({
   async start(confirmed = false) {
     const state = get();
     if (isBusy(state.phase)) return;
-    const request = { ...buildRequest(state), ...(confirmed ? { confirmed: true } : {}) };
+    const base = buildRequest(state);
+    const local = asksLocalNetwork(base.targets);
+    const request = {
+      ...base,
+      ...(confirmed ? { confirmed: true } : {}),
+      ...(local ? { adapters: state.adapters.chosen } : {}),
+    };
     const missing = { targets: request.targets === '', ports: request.ports === '' };
     if (missing.targets || missing.ports) {
       set({ missing });
       return;
+    }
+    if (local) {
+      try {
+        const { leftOut } = await api.call('scan.preview', request);
+        if (leftOut.some((n) => !state.adapters.shown.includes(n.adapter))) {
+          set({ adapterChoice: { leftOut, confirmed }, missing });
+          return;
+        }
+      } catch (error) {
+        set({ phase: 'failed', progress: null, error: asAppError(error), missing });
+        return;
+      }
     }
     early = [];
     set({
@@ -101,10 +134,30 @@ export const useScan = create<ScanState>()((set, get) => ({
     }
   },
 
+  async chooseAdapters(chosen) {
+    const { adapterChoice, adapters } = get();
+    if (!adapterChoice) return;
+    const shown = [...new Set([...adapters.shown, ...adapterChoice.leftOut.map((n) => n.adapter)])];
+    set({
+      adapterChoice: null,
+      adapters: { shown, chosen: [...new Set([...adapters.chosen, ...chosen])] },
+    });
+    await get().start(adapterChoice.confirmed);
+  },
+
+  closeAdapterChoice() {
+    set({ adapterChoice: null });
+  },
+
   dismissError() {
     set({ error: null });
   },
 }));
+
+/** Whether the targets name the local network (`local-network`, not excluded with `!`). */
+function asksLocalNetwork(targets: string): boolean {
+  return targets.split(/[\s,;]+/).some((token) => token.toLowerCase() === 'local-network');
+}
 
 api.on('scan.event', (event) => {
   const state = useScan.getState();

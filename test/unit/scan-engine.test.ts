@@ -100,6 +100,19 @@ const OPEN: SimAnswer = { kind: 'open' };
 const SILENT: SimAnswer = { kind: 'silent' };
 
 describe('scan engine on a scripted network', () => {
+  it('Windows: resets that come 2 s late (SYN retried) are closed ports, not filtered ones', async () => {
+    const ports = range(1, 300);
+    const late: SimAnswer = { kind: 'closed', afterMs: 2000 };
+    const { result } = await scan(
+      ['10.9.0.7'],
+      ports,
+      { '10.9.0.7': host((port) => (port === 22 ? OPEN : late), 2) },
+      // The engine's Windows timings (defaultTuning's win32 branch).
+      { tuning: { minRtoMs: 2500, maxRtoMs: 6000, initialRtoMs: 3000, discoveryMinMs: 2500 } },
+    );
+    expect(tally(result.hosts[0]!, ports)).toEqual({ open: 1, closed: 299 });
+  });
+
   it('answers every port of a host that answers at once, one probe each', async () => {
     const ports = range(1, 300);
     const { result, prober } = await scan(['10.9.0.1'], ports, {
