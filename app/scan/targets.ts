@@ -5,7 +5,7 @@ import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { formatIp, needsZone, parseIp, splitZone, toBigInt, type IpValue } from '../net/address.js';
 import type { LeftOutNetwork } from '../contract/scan.js';
-import { adaptersFromNames, readAdapters, type NetworkAdapter } from '../system/adapters.js';
+import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
 import {
   cidrInterval,
   intervalSize,
@@ -278,13 +278,15 @@ export function localNetworks(
   const notes: LocalizedText[] = [];
   const leftOut: LeftOutNetwork[] = [];
   const known = new Map((adapters ?? []).map((a) => [a.name, a]));
+  // An adapter the system did not describe (the read failed, or Windows hides it) is not assumed
+  // to be the network this PC is on: the user chooses.
   const adapterOf = (name: string): NetworkAdapter =>
-    known.get(name) ?? adaptersFromNames([name])[0]!;
+    known.get(name) ?? { name, kind: 'unknown', gateway: false };
   const hasIpv4 = (name: string) =>
     (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
   const anyGateway = Object.keys(interfaces).some((name) => {
     const adapter = adapterOf(name);
-    return adapter.gateway && adapter.kind !== 'vpn' && hasIpv4(name);
+    return adapter.gateway && adapter.kind === 'physical' && hasIpv4(name);
   });
   for (const [name, infos] of Object.entries(interfaces)) {
     const adapter = adapterOf(name);
@@ -294,11 +296,11 @@ export function localNetworks(
       const prefix = ipaddr.IPv4.parse(info.netmask).prefixLengthFromSubnetMask() ?? 32;
       const used = Math.max(prefix, LOCAL_NETWORK_MAX_PREFIX);
       const network = `${ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString()}/${used}`;
-      const reason =
-        adapter.kind === 'vpn'
-          ? 'vpn'
-          : adapter.kind === 'virtual'
-            ? 'virtual'
+      const reason: LeftOutNetwork['reason'] | null =
+        adapter.kind === 'unknown'
+          ? 'unverified'
+          : adapter.kind !== 'physical'
+            ? adapter.kind
             : anyGateway && !adapter.gateway
               ? 'no-gateway'
               : null;
@@ -338,6 +340,14 @@ const LEFT_OUT_NOTE: Record<
   virtual: (name, network) => ({
     fr: `Réseau local : ${name} (${network}) est un commutateur virtuel de ce PC (machines virtuelles, conteneurs) ; il n'est pas analysé.`,
     en: `Local network: ${name} (${network}) is a virtual switch of this PC (virtual machines, containers); it is not scanned.`,
+  }),
+  software: (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) est un adaptateur logiciel (souvent un VPN ou un logiciel de sécurité) ; il n'est pas analysé.`,
+    en: `Local network: ${name} (${network}) is a software adapter (often a VPN or a security product); it is not scanned.`,
+  }),
+  unverified: (name, network) => ({
+    fr: `Réseau local : le type de ${name} (${network}) n'a pas pu être lu ; il n'est pas analysé.`,
+    en: `Local network: the kind of ${name} (${network}) could not be read; it is not scanned.`,
   }),
   'no-gateway': (name, network) => ({
     fr: `Réseau local : ${name} (${network}) n'a pas de passerelle par défaut (ce n'est pas le réseau par lequel ce PC sort) ; il n'est pas analysé.`,

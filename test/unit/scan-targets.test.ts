@@ -131,7 +131,14 @@ describe('parseTargets', () => {
   });
 
   it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
-    const set = await parseTargets('local-network', options);
+    // An isolated LAN (no default gateway anywhere): every wired or Wi-Fi network counts.
+    const set = await parseTargets('local-network', {
+      ...options,
+      adapters: [
+        { name: 'eth0', kind: 'physical', gateway: false },
+        { name: 'wlan0', kind: 'physical', gateway: false },
+      ],
+    });
     expect(set.count).toBe(255 + 1023);
     const list = addresses(set);
     expect(list).toContain('192.168.1.0');
@@ -374,6 +381,23 @@ describe('parseTargets', () => {
       ).toString('utf8'),
     );
     const win = { interfaces: windows, adapters, platform: 'win32' as const };
+
+    it('when the adapters cannot be read, nothing is scanned without the user’s choice', async () => {
+      const set = await parseTargets('local-network', { ...win, adapters: null });
+      expect(set.count).toBe(0);
+      expect(set.leftOut.map((n) => [n.adapter, n.reason])).toEqual([
+        ['Wi-Fi', 'unverified'],
+        ['vEthernet (WSL)', 'unverified'],
+        ['Ethernet 3', 'unverified'],
+        ['VirtualBox Host-Only Network', 'unverified'],
+      ]);
+      const chosen = await parseTargets('local-network', {
+        ...win,
+        adapters: null,
+        includeAdapters: ['Wi-Fi'],
+      });
+      expect(chosen.count).toBe(255);
+    });
 
     it('scans the Wi-Fi with the gateway only, and names WSL, the VPN and host-only', async () => {
       const set = await parseTargets('local-network', win);

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -38,6 +38,9 @@ export async function readReportSource(file: string): Promise<ReportInput> {
     const bytes = await readFile(file);
     text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-read',
@@ -204,6 +207,9 @@ export async function writeReport(
   try {
     await writeFile(output, file.data);
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',
