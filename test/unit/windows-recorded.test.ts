@@ -34,6 +34,9 @@ const PARSERS: Record<string, (r: Recorded, stdout: Buffer) => void> = {
   status: (_r, out) => {
     const status = parseStatus(out.toString('utf8'));
     expect(status.profiles.length).toBeGreaterThan(0);
+    // ActiveCategories read (one network is an array of one): the active profile is known.
+    const active = status.profiles.map((p) => p.active);
+    if (!active.every((a) => a === null)) expect(active).toContain(true);
   },
   // Only the names asked for come back (the recorder asks for one no PC has: an empty list).
   'list-named': (r, out) => {
