@@ -7,7 +7,7 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { resolveDataDir } from '../store/data-dir.js';
-import { RULE_STATE_LABEL } from './labels.js';
+import { profileLabel, RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
 
@@ -153,7 +153,7 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     `${fr ? 'Lecture possible' : 'Can read'}: ${yn(s.canRead)}`,
     ...s.profiles.map(
       (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${p.name}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
+        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
           p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
         }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
     ),

@@ -427,6 +427,13 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     const status = await backend.status();
     expect(status.elevated).toBe(true);
     expect(status.warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
+    // In French the profile is named as Windows' French settings name it.
+    expect(status.warnings.map((w) => w.fr).join(' ')).toContain(
+      'désactivé pour le profil privé :',
+    );
+    expect(status.warnings.map((w) => w.fr).join(' ')).not.toMatch(
+      /profil (private|public|domain)/,
+    );
   });
 
   it('list failure (PermissionDenied, exit 1) is unreadable, not empty', async () => {
