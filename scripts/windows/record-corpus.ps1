@@ -17,6 +17,9 @@ if (-not (Test-Path (Join-Path $root 'node_modules\.bin\tsx.cmd'))) {
   exit 2
 }
 Push-Location $root
+# A native program's stderr can turn into a terminating NativeCommandError under 'Stop' in 5.1
+# when this script's own streams are redirected (CI): let the recorder's exit code decide.
+$ErrorActionPreference = 'Continue'
 try {
   # npx.cmd, not npx: PowerShell would pick npx.ps1, which the execution policy may block.
   & npx.cmd tsx scripts/windows/record-corpus.ts
