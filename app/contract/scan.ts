@@ -84,10 +84,21 @@ export const LeftOutNetwork = z.object({
   reason: z.enum(['vpn', 'virtual', 'software', 'no-gateway', 'unverified']),
   /** The part of it that would be scanned, as CIDR (capped like every local network). */
   network: z.string(),
+  /** The whole network, as CIDR, when `network` is only the capped part around this PC. */
+  fullNetwork: z.string().optional(),
   /** The system's description of the adapter, when it gives one. */
   description: z.string().optional(),
 });
 export type LeftOutNetwork = z.infer<typeof LeftOutNetwork>;
+
+/** A network `local-network` scans: the adapter, and the part of its network scanned (CIDR). */
+export const LocalNetwork = z.object({
+  adapter: z.string(),
+  network: z.string(),
+  /** The whole network, as CIDR, when `network` is only the capped part around this PC. */
+  fullNetwork: z.string().optional(),
+});
+export type LocalNetwork = z.infer<typeof LocalNetwork>;
 
 /** A request's targets as the app would expand them, before anything is scanned. */
 export const ScanPreview = z.object({
@@ -95,6 +106,8 @@ export const ScanPreview = z.object({
   count: z.number().int().nonnegative(),
   /** Networks `local-network` leaves out unless chosen (empty when it is not asked for). */
   leftOut: z.array(LeftOutNetwork),
+  /** Networks `local-network` scans (empty when it is not asked for). */
+  localNetworks: z.array(LocalNetwork),
   notes: z.array(LocalizedText),
 });
 export type ScanPreview = z.infer<typeof ScanPreview>;
