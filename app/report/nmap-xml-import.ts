@@ -376,9 +376,9 @@ export function importNmapXml(
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
-    const isLocal = hostMeta.has('isLocal')
-      ? hostMeta.get('isLocal') === 'true'
-      : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
+    // Whether the address is this PC's is decided here, never by the file: a file that says so of
+    // another address would tie it to this PC's listeners and firewall rules.
+    const isLocal = isLoopback(address) || (options.localAddresses?.has(address) ?? false);
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };

@@ -12,6 +12,7 @@ import type {
 } from '../../app/contract/index.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
+import { oneLine } from '../../app/text/control-characters.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -85,7 +86,7 @@ function formatHost(
     language === 'fr'
       ? `${STATUS_FR[host.status]} (${host.reason})`
       : `${host.status} (${host.reason})`;
-  const name = host.hostname ? ` (${host.hostname})` : '';
+  const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
   const lines = [`${host.address}${name}  ${status}`];
   if (host.localError) lines.push(`  ! ${host.localError.message[language]}`);
   const every = host.answersEveryPort;
@@ -115,7 +116,7 @@ function formatHost(
         `${p.port}/${p.protocol}`,
         STATE[p.state][language],
         p.reason,
-        known ?? service(p.port, p.protocol) ?? '',
+        oneLine(known ?? service(p.port, p.protocol) ?? ''),
       ];
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
@@ -126,7 +127,9 @@ function formatHost(
         );
       }
       if (withProgram) {
-        row.push(verdict?.program ? `${verdict.program.name} (PID ${verdict.program.pid})` : '');
+        row.push(
+          verdict?.program ? `${oneLine(verdict.program.name)} (PID ${verdict.program.pid})` : '',
+        );
       }
       return row;
     });

@@ -34,29 +34,50 @@ interface Raw {
   stderr: Buffer;
   exitCode: number;
   durationMs: number;
+  /** Stopped after CAPTURE_TIMEOUT_MS (a COM call stuck behind a third-party firewall, say). */
+  timedOut: boolean;
 }
+
+/** The longest any one read may take; the app itself gives up on these reads far sooner. */
+const CAPTURE_TIMEOUT_MS = 120_000;
 
 function capture(argv: string[], env: NodeJS.ProcessEnv): Promise<Raw> {
   return new Promise((resolve) => {
     const started = performance.now();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
     const child = spawn(argv[0] as string, argv.slice(1), {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (code) =>
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill();
+    }, CAPTURE_TIMEOUT_MS);
+    const done = (exitCode: number, extra?: string) => {
+      clearTimeout(timer);
+      if (extra) err.push(Buffer.from(extra));
       resolve({
         stdout: Buffer.concat(out),
         stderr: Buffer.concat(err),
-        exitCode: code ?? -1,
+        exitCode,
         durationMs: performance.now() - started,
-      }),
-    );
+        timedOut,
+      });
+    };
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (error) => done(-1, `could not start: ${error.message}`));
+    child.on('close', (code) => done(code ?? -1));
   });
+}
+
+/** Bytes as text for a person: UTF-16LE when they start with its BOM or look like it, else UTF-8. */
+function readable(bytes: Buffer): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes.length > 1 && bytes[1] === 0);
+  return bytes.toString(utf16 ? 'utf16le' : 'utf8').replace(/^\uFEFF/, '');
 }
 
 async function main(): Promise<void> {
@@ -110,6 +131,7 @@ async function main(): Promise<void> {
           argv,
           ...(Object.keys(extra).length > 0 ? { env: extra } : {}),
           exitCode: raw.exitCode,
+          ...(raw.timedOut ? { timedOut: true } : {}),
           durationMs: Math.round(raw.durationMs),
           stdoutBase64: raw.stdout.toString('base64'),
           stderrBase64: raw.stderr.toString('base64'),
@@ -118,7 +140,15 @@ async function main(): Promise<void> {
         2,
       )}\n`,
     );
-    process.stdout.write(`recorded ${path.relative(ROOT, file)}\n`);
+    // The same output as text beside it, so the contributor can read what they are about to
+    // publish (MAC addresses of the neighbour table, program paths with their user name…).
+    writeFileSync(
+      file.replace(/\.json$/, '.review.txt'),
+      `${name} — exit ${raw.exitCode}${raw.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${readable(raw.stdout)}\n--- stderr ---\n${readable(raw.stderr)}\n`,
+    );
+    process.stdout.write(
+      `recorded ${path.relative(ROOT, file)} (read ${path.basename(file, '.json')}.review.txt before publishing it)\n`,
+    );
   }
 }
 

@@ -171,6 +171,11 @@ describe('port-auditor scan', () => {
     const ports = await run(source('scan', '127.0.0.1', '-p', '1-2-3'));
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain('1-2-3');
+    const adapter = await run(source('scan', '127.0.0.1', '--include-adapter', 'wg0'));
+    expect(adapter.code).toBe(2);
+    expect(adapter.stderr).toContain(
+      '--include-adapter only applies with the local-network target',
+    );
   });
 
   it('shows the verdicts of an imported nmap file in the same table, in both languages', async () => {
@@ -199,13 +204,16 @@ describe('port-auditor scan', () => {
     ).replace(
       '<hostnames>\n</hostnames>',
       // OSC 0 retitles the terminal, CSI 2 J clears it; raw ESC as well as a character reference.
-      '<hostnames><hostname name="cam&#27;]0;pwned&#7;\u001b[2Jera" type="PTR"/></hostnames>',
+      '<hostnames><hostname name="cam&#27;]0;pwned&#7;\u001b[2Jera&#10;Firewall: all ports blocked&#x200f;" type="PTR"/></hostnames>',
     );
     const file = path.join(tmp, 'escapes.xml');
     writeFileSync(file, xml);
     const result = await run(cli('import', file));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('(cam\ufffd]0;pwned\ufffd\ufffd[2Jera)');
+    // A name stays on its own line: a line feed in it cannot forge a line of the app's.
+    expect(result.stdout).toContain(
+      '(cam\ufffd]0;pwned\ufffd\ufffd[2Jera Firewall: all ports blocked\ufffd)',
+    );
     // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });

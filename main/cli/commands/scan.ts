@@ -25,7 +25,7 @@ interface ScanOptions {
   skipDiscovery?: boolean;
   report?: string;
   lang?: string;
-  includeAdapter: string[];
+  includeAdapter?: string[];
 }
 
 /** Refuses an unwritable --json path before scanning rather than losing the results after. */
@@ -47,6 +47,17 @@ async function checkJsonPath(file: string): Promise<string> {
 }
 
 function toRequest(targets: string, options: ScanOptions): ScanRequest {
+  const included = options.includeAdapter ?? [];
+  if (included.length > 0 && !/(^|[\s,;])local-network($|[\s,;])/i.test(targets)) {
+    throw new AppFailure(
+      'cli.include-adapter-without-local-network',
+      {
+        fr: `--include-adapter ne sert qu’avec la cible local-network (ex. : port-auditor scan local-network --include-adapter ${included[0]}).`,
+        en: `--include-adapter only applies with the local-network target (e.g. port-auditor scan local-network --include-adapter ${included[0]}).`,
+      },
+      { adapters: included.join(',') },
+    );
+  }
   const input: ScanRequestInput = {
     targets,
     ports: options.ports,
@@ -54,7 +65,7 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
     confirmed: options.yes ?? false,
     // The CLI asks nothing: local-network leaves out what it leaves out (the result's notes name
     // them) unless --include-adapter names them.
-    adapters: options.includeAdapter,
+    adapters: included,
   };
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
@@ -191,8 +202,7 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
         fr: 'avec local-network, analyse aussi le réseau de cette interface (VPN, commutateur virtuel, réseau sans passerelle), qu’il laisse de côté sinon ; répétable',
         en: 'with local-network, also scans this adapter’s network (VPN, virtual switch, network without a gateway), which it leaves out otherwise; repeatable',
       }),
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option(
       '--skip-discovery',
