@@ -10,3 +10,6 @@ export const RULE_STATE_LABEL: Record<FirewallRule['state'], LocalizedText> = {
   unknown: { fr: 'état inconnu (à vérifier)', en: 'unknown (to be checked)' },
   cancelled: { fr: 'annulée', en: 'cancelled' },
 };
+
+/** A rule with no remote scope: it concerns every address (Rules page, PDF, `port-auditor rules`). */
+export const ANY_REMOTE: LocalizedText = { fr: 'toutes les adresses', en: 'all addresses' };

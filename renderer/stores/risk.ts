@@ -23,7 +23,11 @@ interface RiskState {
   reset(): void;
 }
 
-/** Only what the verdicts need: open ports of hosts that answered (keeps the request small). */
+/**
+ * Only what the verdicts need (keeps the request small): open ports of hosts that answered, and a
+ * device's filtered ports, which this PC's own outbound rule may be what hides (they are few: the
+ * scan lists a state only when it is a minority).
+ */
 export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
   return hosts
     .filter((h) => h.status === 'up')
@@ -34,7 +38,7 @@ export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
       status: h.status,
       reason: h.reason,
       ...(h.hostname ? { hostname: h.hostname } : {}),
-      ports: h.ports.filter((p) => p.state === 'open'),
+      ports: h.ports.filter((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
       hidden: h.hidden ?? { open: 0, closed: 0, filtered: 0 },
       ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     }));

@@ -2,12 +2,23 @@ import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
-import type { FirewallCoverage } from '../../../app/contract/risk';
+import type { CoverageEffect, FirewallCoverage } from '../../../app/contract/risk';
+
+const COLOR: Record<CoverageEffect, 'success' | 'warning' | 'default'> = {
+  blocked: 'success',
+  loopback: 'success',
+  partial: 'default',
+  'this-pc-only': 'default',
+  // Both leave a risk the user must not overlook: a port still reachable, a block not checked.
+  'scan-blocked': 'warning',
+  unverified: 'warning',
+};
 
 /**
- * What a Port Auditor rule does to an open port, beside its verdict: "Bloqué par Port Auditor"
- * (risk mitigated), "Bloqué pour certaines adresses", or "Ce PC ne s’y connecte plus" (the port
- * stays open on the device for everyone else), with the rule's name and meaning on hover.
+ * What a Port Auditor rule does to a port, beside its verdict (one chip per effect, see
+ * CoverageEffect): "Bloqué par Port Auditor" only for a rule read in the firewall, "Blocage non
+ * vérifié" when it could not be read, "Bouclage, non filtré" on 127.0.0.1 and ::1, and so on, with
+ * the rule's name and meaning on hover.
  */
 export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage }) {
   const { t } = useTranslation('risk');
@@ -17,7 +28,7 @@ export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage 
         size="small"
         icon={<ShieldIcon />}
         variant={coverage.effect === 'blocked' ? 'filled' : 'outlined'}
-        color={coverage.effect === 'blocked' ? 'success' : 'default'}
+        color={COLOR[coverage.effect]}
         label={t(`firewall.${coverage.effect}`)}
         data-testid="verdict-firewall"
         data-effect={coverage.effect}
