@@ -4,6 +4,7 @@ import type { HostAssessment, RiskAssessResult } from '../../app/contract/risk';
 import type { HostResult } from '../../app/contract/scan';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
+import { onFirewallViewChange, useFirewall } from './firewall';
 import { useScan, type HostView } from './scan';
 import { batchHosts, mergeResults } from '../features/risk/batches';
 
@@ -103,12 +104,28 @@ function openPortKey(hosts: Record<string, HostView>): string {
     .join(',');
 }
 
+/**
+ * The verdicts of a finished scan, once the firewall was read afresh: a rule added or erased
+ * behind the app's back (from the CLI, by a reboot) is seen as it is now, never as it was.
+ */
+async function assessFinished(hosts: readonly HostView[]): Promise<void> {
+  await useFirewall.getState().load({ quiet: true });
+  await useRisk.getState().assess(hosts);
+}
+
+// Whatever changed the app's view of the firewall (a block, an undo, a re-apply, the Rules page's
+// refresh, a read finding rules vanished or new), the verdicts on screen follow.
+onFirewallViewChange(() => void useRisk.getState().refresh());
+
 useScan.subscribe((state, previous) => {
   if (state.phase === 'starting' && previous.phase !== 'starting') {
     clearTimeout(timer);
     timer = undefined;
     assessedKey = '';
     useRisk.getState().reset();
+    // Read now, so even the verdicts given while the scan runs know which rules are in place.
+    void useFirewall.getState().load({ quiet: true });
+    useFirewall.getState().tellResults(null);
     return;
   }
   // An imported nmap file replaces a finished scan with another finished one: same phase, new id.
@@ -118,7 +135,7 @@ useScan.subscribe((state, previous) => {
   ) {
     clearTimeout(timer);
     timer = undefined;
-    void useRisk.getState().assess(Object.values(state.hosts));
+    void assessFinished(Object.values(state.hosts));
     return;
   }
   if (

@@ -30,6 +30,12 @@ export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage 
         variant={coverage.effect === 'blocked' ? 'filled' : 'outlined'}
         color={COLOR[coverage.effect]}
         label={t(`firewall.${coverage.effect}`)}
+        // Never cut with an ellipsis: the label wraps inside the chip when the column is narrow.
+        sx={{
+          height: 'auto',
+          maxWidth: '100%',
+          '& .MuiChip-label': { whiteSpace: 'normal', overflow: 'visible', py: 0.25 },
+        }}
         data-testid="verdict-firewall"
         data-effect={coverage.effect}
         data-rule={coverage.ruleId}

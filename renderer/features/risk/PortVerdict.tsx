@@ -41,7 +41,7 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
         <Box
           sx={{
             display: 'grid',
-            gridTemplateColumns: { xs: 'auto 1fr', md: '150px 110px 1fr 1.2fr' },
+            gridTemplateColumns: { xs: 'auto 1fr', md: 'minmax(150px, 210px) 110px 1fr 1.2fr' },
             gap: { xs: 1, md: 2 },
             alignItems: 'center',
             width: '100%',
