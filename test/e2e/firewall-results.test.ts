@@ -286,7 +286,16 @@ describe('The results follow the firewall', () => {
   test('the wizard says what a scoped rule blocks, and that a loopback-only service needs none', async () => {
     await scan('this-pc', `${PC_PORT},${LOCAL_ONLY_PORT}`);
     const wizard = await BlockWizard.openFromVerdict(shell, LAB_ADDR, PC_PORT);
+    // This PC's own address as the remote: the wizard says such a rule changes nothing.
+    await wizard.remote.fill(`${PEER_ADDR}, ${PC_ADDR}`);
+    expect(await wizard.ownAddress.innerText()).toBe(
+      say('firewall:wizard.ownAddress_one', { addresses: PC_ADDR }),
+    );
+    expect(await wizard.ownAddress.innerText()).toContain(
+      `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
+    );
     await wizard.remote.fill(PEER_ADDR);
+    await wizard.ownAddress.waitFor({ state: 'detached' });
     await wizard.next();
     await wizard.summary.waitFor();
     await wizard.next();

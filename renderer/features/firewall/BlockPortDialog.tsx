@@ -31,7 +31,9 @@ import { api } from '../../api/client';
 import { asAppError } from '../../api/errors';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
+import { useScan } from '../../stores/scan';
 import { MONO_FONT } from '../../theme';
+import { ownAddressesIn } from './own-addresses';
 import { rescanPort } from './rescan';
 
 export interface BlockTarget {
@@ -102,6 +104,24 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     target.isLocal && target.exposure === 'loopback-only' && direction === 'in' && !remote.trim();
   const addresses = (list: readonly string[]) =>
     new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(list);
+  const scanned = useScan((s) => s.hosts);
+  const pcAddresses = Object.values(scanned)
+    .filter((h) => h.isLocal)
+    .map((h) => h.address);
+  /**
+   * This PC's own addresses typed as the remote of an inbound rule: its own connections are never
+   * filtered, so such a scope blocks nothing (the preview's sentence alone would not say so).
+   */
+  const own =
+    target.isLocal && direction === 'in'
+      ? ownAddressesIn(remote, [...pcAddresses, target.address])
+      : [];
+  const ownWarning =
+    own.length > 0 ? (
+      <Alert severity="warning" data-testid="block-own-address">
+        {t('wizard.ownAddress', { count: own.length, addresses: addresses(own) })}
+      </Alert>
+    ) : null;
 
   async function toPreview() {
     setBusy(true);
@@ -244,6 +264,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               onChange={(e) => setRemote(e.target.value)}
               slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
             />
+            {ownWarning}
           </Stack>
         )}
 
@@ -252,6 +273,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
             <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
               {needless ? t('wizard.loopbackOnlySummary') : say(preview.summary)}
             </Typography>
+            {ownWarning}
             {preview.notes.map((n, i) => (
               <Alert
                 key={i}

@@ -47,6 +47,11 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-needless');
   }
 
+  /** Said when an address typed as the remote is this PC's own. */
+  get ownAddress(): Locator {
+    return this.dialog.getByTestId('block-own-address');
+  }
+
   /** The sentence that introduces the commands under "Détails techniques". */
   get technicalIntro(): Locator {
     return this.dialog.getByTestId('block-rule-name');
