@@ -17,7 +17,7 @@ const COLOR: Record<CoverageEffect, 'success' | 'warning' | 'default'> = {
 /**
  * What a Port Auditor rule does to a port, beside its verdict (one chip per effect, see
  * CoverageEffect): "Bloqué par Port Auditor" only for a rule read in the firewall, "Blocage non
- * vérifié" when it could not be read, "Bouclage, non filtré" on 127.0.0.1 and ::1, and so on, with
+ * vérifié" when it could not be read, and so on (none on 127.0.0.1 and ::1: PortVerdict), with
  * the rule's name and meaning on hover.
  */
 export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage }) {

@@ -51,7 +51,11 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
             <Box sx={mitigated ? { opacity: 0.55 } : undefined}>
               <SeverityChip severity={port.severity} />
             </Box>
-            {port.firewall && <FirewallCoverageChip coverage={port.firewall} />}
+            {/* On 127.0.0.1 and ::1 the rule filters nothing (on purpose): no chip, the
+                first reason says why. */}
+            {port.firewall && port.firewall.effect !== 'loopback' && (
+              <FirewallCoverageChip coverage={port.firewall} />
+            )}
           </Stack>
           <Typography sx={{ fontFamily: MONO_FONT, fontWeight: 600 }} data-testid="verdict-port">
             {port.port}/{port.protocol.toUpperCase()}

@@ -79,6 +79,11 @@ export class SuspiciousPortsPage {
     return this.page.getByTestId('risk-count-blocked');
   }
 
+  /** The sentence under the port's line (its verdict's first reason). */
+  async headline(address: string, port: number): Promise<string> {
+    return (await this.verdict(address, port).getByTestId('verdict-headline').innerText()).trim();
+  }
+
   async program(address: string, port: number): Promise<string> {
     return (await this.verdict(address, port).getByTestId('verdict-program').innerText()).trim();
   }
