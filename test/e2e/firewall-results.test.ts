@@ -253,6 +253,17 @@ describe('The results follow the firewall', () => {
     await expect(risk.coverage(LAB_ADDR, PC_PORT).getAttribute('data-effect')).resolves.toBe(
       'blocked',
     );
+    // Removed, then put back from the terminal while the results stay on screen: coming back to
+    // the window is enough for the chip and the counts to follow, without a new scan.
+    await cli('unblock', '--all');
+    await shell.returnToWindow();
+    await risk.coverage(LAB_ADDR, PC_PORT).waitFor({ state: 'detached' });
+    await risk.blockedCount.waitFor({ state: 'detached' });
+    expect(await risk.count('high').innerText()).toBe(highBefore);
+    await cli('block', '--port', String(PC_PORT), '--proto', 'tcp');
+    await shell.returnToWindow();
+    await risk.coverage(LAB_ADDR, PC_PORT).waitFor();
+    expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
     // Dated as the CLI and the PDF date it, in the same words for "every address".
     const [cliRule] = (
       JSON.parse(await cli('rules', '--json')) as {
