@@ -19,6 +19,7 @@ import { BlockWizard, RulesPage, UnblockFromResults } from './pages/firewall.js'
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -176,12 +177,14 @@ describe('The results follow the firewall', () => {
     expect(await wizard.technicalIntro.innerText()).toMatch(
       /^Commandes qui seront exécutées \(règle PortAuditor-[0-9a-f-]{36}\) :$/,
     );
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     expect(await wizard.dialog.innerText()).toContain(say('firewall:wizard.elevation.none'));
     await wizard.next();
     expect(await wizard.applyIntro.innerText()).toBe(say('firewall:wizard.applyIntro.none'));
     await wizard.apply();
     await wizard.verdict.waitFor({ timeout: 60_000 });
     expect(await wizard.verdict.innerText()).toBe(say('firewall:wizard.verdict.in-place'));
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await wizard.close();
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
 
@@ -201,6 +204,8 @@ describe('The results follow the firewall', () => {
     expect(await risk.count('high').innerText()).toBe(`${say('risk:severity.high')} : 0`);
 
     // At 1280 px, no chip is cut: each label shows its whole text.
+    // The results with their chips and counts, as axe-core sees them.
+    expect(await axeViolations(browser.page)).toEqual([]);
     const cut = await browser.page
       .locator('[data-testid="verdict-firewall"] .MuiChip-label')
       .evaluateAll((els) =>
@@ -272,6 +277,7 @@ describe('The results follow the firewall', () => {
     ).rules;
     const listed = await RulesPage.open(shell);
     await listed.row(cliRule!.id).waitFor();
+    expect(await axeViolations(browser.page)).toEqual([]);
     expect(await listed.created(cliRule!.id)).toBe(formatDateTime(cliRule!.createdAt, 'fr'));
     expect(await listed.row(cliRule!.id).innerText()).toContain('toutes les adresses');
 
@@ -282,6 +288,7 @@ describe('The results follow the firewall', () => {
     expect(await dialog.innerText()).toContain(
       `les autres appareils pourront de nouveau se connecter au port ${PC_PORT} (TCP) de ce PC.`,
     );
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await unblock.keep();
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
     await unblock.open();
@@ -306,6 +313,7 @@ describe('The results follow the firewall', () => {
     expect(await wizard.ownAddress.innerText()).toContain(
       `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
     );
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await wizard.remote.fill(PEER_ADDR);
     await wizard.ownAddress.waitFor({ state: 'detached' });
     await wizard.next();
@@ -335,6 +343,7 @@ describe('The results follow the firewall', () => {
     // Listening on 127.0.0.1 only: no other device can connect already; the wizard says so.
     const local = await BlockWizard.openFromVerdict(shell, '127.0.0.1', LOCAL_ONLY_PORT);
     expect(await local.needless.innerText()).toBe(say('firewall:wizard.loopbackOnly'));
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await local.next();
     await local.summary.waitFor();
     expect(await local.summary.innerText()).toBe(say('firewall:wizard.loopbackOnlySummary'));
@@ -364,6 +373,7 @@ describe('The results follow the firewall', () => {
     const chip = risk.coverage(PEER_ADDR, DEVICE_PORT);
     await expect(chip.getAttribute('data-effect')).resolves.toBe('scan-blocked');
     expect(await chip.innerText()).toBe(say('risk:firewall.scan-blocked'));
+    expect(await axeViolations(browser.page)).toEqual([]);
     expect(await risk.chip(PEER_ADDR, DEVICE_PORT)).toEqual(before);
     expect(await risk.count('critical').innerText()).toBe(`${say('risk:severity.critical')} : 1`);
     const { reasons } = await risk.openDetails(PEER_ADDR, DEVICE_PORT);
@@ -453,6 +463,7 @@ describe('A firewall the app cannot read', () => {
     const chip = risk.coverage(LAB_ADDR, PORT);
     await expect(chip.getAttribute('data-effect')).resolves.toBe('unverified');
     expect(await chip.innerText()).toBe(shell.t('risk:firewall.unverified'));
+    expect(await axeViolations(browser!.page)).toEqual([]);
     await expect(risk.verdict(LAB_ADDR, PORT).getAttribute('data-blocked')).resolves.toBeNull();
     await expect(risk.blockedCount.count()).resolves.toBe(0);
     expect(await risk.count('high').innerText()).toBe(`${shell.t('risk:severity.high')} : 1`);

@@ -12,6 +12,7 @@ import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage, UnblockFromResults } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -135,6 +136,8 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     expect(await verdict.getByTestId('verdict-firewall').innerText()).toBe(
       'Blocked by Port Auditor',
     );
+    // The results in English with the block on them, as axe-core sees them.
+    expect(await axeViolations(browser.page)).toEqual([]);
     // Unblock from the results asks first (through polkit again once confirmed) and says it did.
     const unblock = new UnblockFromResults(shell, '10.77.250.1', PC_PORT);
     expect(await unblock.button.innerText()).toBe('Unblock');
@@ -142,6 +145,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     expect(await dialog.innerText()).toContain(
       `other devices will be able to connect to port ${PC_PORT} (TCP) of this PC again.`,
     );
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await unblock.confirm();
     await unblock.notice.waitFor({ timeout: 60_000 });
     expect(await unblock.notice.innerText()).toBe(

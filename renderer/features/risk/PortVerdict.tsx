@@ -48,9 +48,7 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
           }}
         >
           <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', gap: 0.5 }}>
-            <Box sx={mitigated ? { opacity: 0.55 } : undefined}>
-              <SeverityChip severity={port.severity} />
-            </Box>
+            <SeverityChip severity={port.severity} mitigated={mitigated} />
             {/* On 127.0.0.1 and ::1 the rule filters nothing (on purpose): no chip, the
                 first reason says why. */}
             {port.firewall && port.firewall.effect !== 'loopback' && (
