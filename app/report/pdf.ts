@@ -782,12 +782,20 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   return blocks;
 }
 
-function ruleVerified(rule: FirewallRule, say: Say): TableCell {
+/**
+ * Whether the rule was found in the firewall at the last read, in the words of the Rules page and
+ * `port-auditor rules`: a rule the firewall lost is "gone", not a bare "no" beside "active".
+ */
+function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
     return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
   if (rule.present === false)
-    return { text: say({ fr: 'non', en: 'no' }), color: SEVERITY_COLOR.critical, bold: true };
-  return { text: say({ fr: 'inconnu', en: 'unknown' }), color: MUTED };
+    return {
+      text: say({ fr: 'disparue du pare-feu', en: 'gone from the firewall' }),
+      color: SEVERITY_COLOR.critical,
+      bold: true,
+    };
+  return { text: say({ fr: 'non vérifié', en: 'not verified' }), color: MUTED };
 }
 
 function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
@@ -824,7 +832,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: [60, 50, 60, '*', 80, 50],
+      widths: [60, 50, 60, '*', 80, 70],
       body: [
         [
           { text: 'Port', style: 'th' },
@@ -832,7 +840,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           { text: t('État', 'State'), style: 'th' },
           { text: t('Portée', 'Scope'), style: 'th' },
           { text: t('Date', 'Date'), style: 'th' },
-          { text: t('Vérifiée', 'Verified'), style: 'th' },
+          { text: t('Dans le pare-feu', 'In the firewall'), style: 'th' },
         ],
         ...rules.map((r): TableCell[] => [
           {
@@ -843,7 +851,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           formatDateTime(r.createdAt, lang),
-          ruleVerified(r, say),
+          ruleInFirewall(r, say),
         ]),
       ],
     },

@@ -166,7 +166,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(text).not.toContain('Bloqué par Port Auditor');
     expect(text).toMatch(
       new RegExp(
-        `${PC_PORT}/tcp entrant active toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\nnon\\n`,
+        `${PC_PORT}/tcp entrant active toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,
       ),
     );
 
