@@ -17,6 +17,8 @@ import {
   powershellArgv,
   system32Program,
 } from '../../app/system/windows-paths.js';
+import { WINDOWS_NEIGHBOURS_SCRIPT } from '../../app/scan/neighbours.js';
+import { WINDOWS_ADAPTERS_SCRIPT } from '../../app/system/adapters.js';
 import { WINDOWS_LISTENERS_SCRIPT } from '../../app/system/windows.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
     'reg-install-location': installLocationQuery(),
     'reg-program-files': programFilesQuery(),
     'arp-a': [system32Program('ARP.EXE'), '-a'],
+    neighbours: ps(WINDOWS_NEIGHBOURS_SCRIPT),
+    adapters: ps(WINDOWS_ADAPTERS_SCRIPT),
   };
   mkdirSync(OUT, { recursive: true });
   const prefix = `${String(meta.Build)}-${String(meta.UICulture)}`.replace(/[^\w.-]/g, '_');

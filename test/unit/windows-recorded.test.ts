@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRuleList, parseStatus } from '../../app/firewall/netsh.js';
 import { parseInstallLocation } from '../../app/firewall/windows-install.js';
+import { parseNetNeighbor } from '../../app/scan/neighbours.js';
+import { parseWindowsAdapters } from '../../app/system/adapters.js';
 import { parseWindowsListeners } from '../../app/system/windows.js';
 
 /**
@@ -51,6 +53,19 @@ const PARSERS: Record<string, (r: Recorded, stdout: Buffer) => void> = {
   'reg-program-files': (_r, out) =>
     expect(parseInstallLocation(out.toString('latin1'), 'ProgramFilesDir')).toMatch(/^[A-Z]:\\/),
   'arp-a': (r) => expect(r.exitCode).toBe(0),
+  neighbours: (_r, out) => {
+    for (const [address, entry] of parseNetNeighbor(out.toString('utf8'))) {
+      // Broadcast and multicast entries are Permanent in the cache but are no device.
+      if (/^(ff|22[4-9]|23\d|255\.)/.test(address)) expect(entry.state, address).toBe('absent');
+      if (entry.state !== 'absent')
+        expect(entry.mac, address).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    }
+  },
+  adapters: (_r, out) => {
+    const adapters = parseWindowsAdapters(out.toString('utf8'));
+    expect(adapters.length).toBeGreaterThan(0);
+    for (const a of adapters) expect(a.name).not.toBe('');
+  },
 };
 
 describe('the recorded Windows corpus', () => {

@@ -1,11 +1,18 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readNeighbourTable, WINDOWS_NEIGHBOURS_SCRIPT } from '../../app/scan/neighbours.js';
+import { parseTargets } from '../../app/scan/targets.js';
+import { readAdapters } from '../../app/system/adapters.js';
 import { runCommand } from '../../app/system/command.js';
 import { listListeners } from '../../app/system/listeners.js';
-import { system32Program } from '../../app/system/windows-paths.js';
+import {
+  minimalWindowsEnv,
+  powershellArgv,
+  system32Program,
+} from '../../app/system/windows-paths.js';
 import { record, requireLiveWindows } from './support.js';
 
 /** What the app reads of this PC on a real Windows. */
@@ -31,9 +38,32 @@ describe('this PC on a real Windows', () => {
     }
   });
 
-  it('records arp -a and Get-NetNeighbor as they are here', async () => {
+  it('records arp -a and Get-NetNeighbor, and reads the neighbour table with states', async () => {
     const arp = await runCommand({ file: system32Program('ARP.EXE'), args: ['-a'] });
     record('arp-a', arp);
     expect(arp.exitCode).toBe(0);
+    const [file, ...args] = powershellArgv(WINDOWS_NEIGHBOURS_SCRIPT);
+    const raw = await runCommand({ file: file as string, args, env: minimalWindowsEnv() });
+    record('get-netneighbor', raw);
+    expect(raw.exitCode).toBe(0);
+    const table = await readNeighbourTable('win32');
+    record('neighbour-table', Object.fromEntries(table));
+    // The runner's gateway answered recently: at least one confirmed IPv4 neighbour.
+    expect([...table.values()].some((e) => e.state === 'confirmed')).toBe(true);
+  });
+
+  it('names the adapter with the default gateway, and leaves virtual switches out', async () => {
+    const adapters = await readAdapters(Object.keys(networkInterfaces()), 'win32');
+    record('adapters', adapters);
+    expect(adapters?.some((a) => a.gateway && a.kind === 'physical')).toBe(true);
+    const set = await parseTargets('local-network', { adapters, includeAdapters: [] });
+    record('local-network', { count: set.count, leftOut: set.leftOut, notes: set.notes });
+    expect(set.count).toBeGreaterThan(0);
+  });
+
+  it('this PC’s link-local IPv6 addresses carry the interface number as their zone', async () => {
+    const set = await parseTargets('this-pc');
+    record('this-pc-zones', set.zones);
+    for (const zone of Object.values(set.zones)) expect(zone).toMatch(/^\d+$/);
   });
 });

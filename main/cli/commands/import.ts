@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
@@ -35,6 +35,9 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       try {
         xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
+        if (error instanceof XmlEncodingError) {
+          throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+        }
         const detail = (error as NodeJS.ErrnoException).code ?? String(error);
         fail(
           'cli.import-read',

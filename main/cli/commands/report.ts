@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -13,7 +13,7 @@ import {
   ScanResult,
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import { exportReport } from '../../../app/report/export.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
@@ -38,6 +38,9 @@ export async function readReportSource(file: string): Promise<ReportInput> {
     const bytes = await readFile(file);
     text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-read',
@@ -190,6 +193,9 @@ export async function writeReport(
   try {
     await writeFile(output, file.data);
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',

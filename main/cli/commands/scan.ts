@@ -26,6 +26,7 @@ interface ScanOptions {
   skipDiscovery?: boolean;
   report?: string;
   lang?: string;
+  includeAdapter: string[];
 }
 
 /** Refuses an unwritable --json path before scanning rather than losing the results after. */
@@ -52,6 +53,9 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
     ports: options.ports,
     skipDiscovery: options.skipDiscovery ?? false,
     confirmed: options.yes ?? false,
+    // The CLI asks nothing: local-network leaves out what it leaves out (the result's notes name
+    // them) unless --include-adapter names them.
+    adapters: options.includeAdapter,
   };
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
@@ -75,7 +79,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
   let lastDraw = 0;
   let drawn = false;
   const clearLine = () => {
-    if (drawn) ctx.stderr.write('\r\x1b[K');
+    if (drawn) ctx.drawProgress('');
     drawn = false;
   };
   let settle!: { resolve(result: ScanResult): void; reject(error: unknown): void };
@@ -87,7 +91,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
       const now = Date.now();
       if (now - lastDraw < 100 && event.done < event.total) return;
       lastDraw = now;
-      ctx.stderr.write(`\r\x1b[K${formatProgress(event, ctx.language)}`);
+      ctx.drawProgress(formatProgress(event, ctx.language));
       drawn = true;
     } else if (event.type === 'finished') {
       settle.resolve(event.result);
@@ -195,6 +199,15 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
         fr: 'confirme une grande analyse ou une analyse d’adresses publiques',
         en: 'confirms a large scan or a scan of public addresses',
       }),
+    )
+    .option(
+      '--include-adapter <name>',
+      ctx.say({
+        fr: 'avec local-network, analyse aussi le réseau de cette interface (VPN, commutateur virtuel, réseau sans passerelle), qu’il laisse de côté sinon ; répétable',
+        en: 'with local-network, also scans this adapter’s network (VPN, virtual switch, network without a gateway), which it leaves out otherwise; repeatable',
+      }),
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
     )
     .option(
       '--skip-discovery',
