@@ -127,6 +127,10 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     await wizard.apply();
     await wizard.verifyStep.waitFor({ timeout: 60_000 });
     await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
+    // Linux has no firewall "profiles": the check says what it is here.
+    expect(await wizard.check('firewall-on').innerText()).toBe(
+      'nftables filtering available (Linux firewall): yes',
+    );
     await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('in-place');
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-user-verified.png') });
     await wizard.close();

@@ -362,7 +362,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 testId="check-readback"
               />
               <Check
-                label={t('wizard.check.firewallOn')}
+                // Profiles are Windows' notion; on Linux the check is that nftables filters.
+                label={t(
+                  applied.rule.backend === 'nftables'
+                    ? 'wizard.check.firewallOnNftables'
+                    : 'wizard.check.firewallOn',
+                )}
                 value={applied.verification.firewallOn}
                 testId="check-firewall-on"
               />
