@@ -484,6 +484,18 @@ describe('A firewall the app cannot read', () => {
     expect(doc.findings.find((f) => f.port === PORT)?.portAuditorRule).toMatchObject({
       effect: 'unverified',
     });
+
+    // Débloquer cannot work without the helper: the failure is said under this verdict (not
+    // under every verdict with a rule), and nothing claims the port was unblocked.
+    const unblock = new UnblockFromResults(shell, LAB_ADDR, PORT);
+    await unblock.open();
+    await unblock.confirm();
+    const failure = risk.verdict(LAB_ADDR, PORT).getByTestId('unblock-error');
+    await failure.waitFor({ timeout: 60_000 });
+    expect(await failure.innerText()).not.toBe('');
+    await expect(unblock.notice.count()).resolves.toBe(0);
+    await expect(browser!.page.getByTestId('unblock-error').count()).resolves.toBe(1);
+    expect(await axeViolations(browser!.page)).toEqual([]);
     expect(browser!.errors).toEqual([]);
   });
 });

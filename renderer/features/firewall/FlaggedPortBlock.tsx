@@ -33,6 +33,9 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   // "Débloquer" instead, and the wizard stays open (same place in the tree) on its last step.
   const [wizard, setWizard] = useState(false);
   const [confirm, setConfirm] = useState(false);
+  // The store's error is the last firewall error of any screen: shown here only when this
+  // verdict's own Débloquer is what failed.
+  const [failed, setFailed] = useState(false);
   const reason = port.reasons.find((r) => !r.ruleId.startsWith('firewall.'))?.text;
   const target: BlockTarget = {
     address,
@@ -50,6 +53,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   async function unblock(coverage: FirewallCoverage) {
     setConfirm(false);
     const result = await undo([coverage.ruleId]);
+    setFailed(result === 'failed');
     if (result !== 'failed') tell({ result, ...what });
   }
 
@@ -73,9 +77,16 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
       ) : (
         <BlockPortButton target={target} onOpen={() => setWizard(true)} />
       )}
-      {rule && error && (
+      {rule && failed && error && (
         <Box sx={{ mt: 1 }}>
-          <AppErrorAlert error={error} onClose={clear} testId="unblock-error" />
+          <AppErrorAlert
+            error={error}
+            onClose={() => {
+              setFailed(false);
+              clear();
+            }}
+            testId="unblock-error"
+          />
         </Box>
       )}
       {rule && confirm && (
