@@ -8,7 +8,7 @@ import type {
 } from '../contract/index.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { formatDateTime } from '../contract/datetime.js';
-import { ANY_REMOTE, RULE_STATE_LABEL } from './labels.js';
+import { ANY_REMOTE, profileLabel, RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
 
@@ -138,7 +138,7 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     `${fr ? 'Lecture possible' : 'Can read'}: ${yn(s.canRead)}`,
     ...s.profiles.map(
       (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${p.name}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
+        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
           p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
         }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
     ),
