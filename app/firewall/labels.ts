@@ -11,6 +11,9 @@ export const RULE_STATE_LABEL: Record<FirewallRule['state'], LocalizedText> = {
   cancelled: { fr: 'annulée', en: 'cancelled' },
 };
 
+/** A rule with no remote scope: it concerns every address (Rules page, PDF, `port-auditor rules`). */
+export const ANY_REMOTE: LocalizedText = { fr: 'toutes les adresses', en: 'all addresses' };
+
 /**
  * A firewall profile's name as the user reads it: Windows' `domain`, `private` and `public` in the
  * words Windows' own French settings use (« réseau privé », « profil public »); any other name

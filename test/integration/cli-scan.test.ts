@@ -10,6 +10,8 @@ import { buildMain } from '../../scripts/build-main.mjs';
 // The CLI as installed (the bundled dist/main/cli.mjs with its scan worker), built into a folder of
 // this run, and as run from a checkout (`npm run cli`, tsx) for input errors.
 const outdir = path.resolve('dist', `test-cli-${process.pid}`, 'main');
+/** The CLI's own data folder (its firewall journal, read before verdicts), never the user's. */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-data-'));
 
 interface Run {
   code: number | null;
@@ -17,10 +19,19 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
+/**
+ * Runs the CLI and collects its output. `closeStdout`: the reader of its standard output goes away
+ * at once, as `… | head -1` does.
+ */
+function run(
+  args: string[],
+  language: 'en' | 'fr' = 'en',
+  options: { closeStdout?: boolean } = {},
+): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+    PORT_AUDITOR_DATA_DIR: dataDir,
   };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
@@ -29,7 +40,8 @@ function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    if (options.closeStdout) child.stdout.destroy();
+    else child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
@@ -64,6 +76,7 @@ describe('port-auditor scan', () => {
   afterAll(async () => {
     await new Promise((resolve) => listener?.close(resolve));
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
     rmSync(path.dirname(outdir), { recursive: true, force: true });
   });
 
@@ -112,6 +125,21 @@ describe('port-auditor scan', () => {
     const closed = host?.ports.find((p) => p.port === closedPort);
     if (closed) expect(closed).toMatchObject({ state: 'closed', reason: 'conn-refused' });
     else expect(host?.hidden.closed).toBe(1);
+  });
+
+  it('finishes its work and its JSON when the reader of its output goes away (| head)', async () => {
+    const jsonFile = path.join(tmp, 'piped.json');
+    const result = await run(
+      cli('scan', '127.0.0.1', '-p', String(openPort), '--json', jsonFile),
+      'en',
+      {
+        closeStdout: true,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const written = ScanResult.parse(JSON.parse(readFileSync(jsonFile, 'utf8')));
+    expect(written.hosts[0]?.ports.find((p) => p.port === openPort)?.state).toBe('open');
   });
 
   it('speaks French on a French system', async () => {

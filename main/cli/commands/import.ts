@@ -1,4 +1,3 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
@@ -7,6 +6,7 @@ import { localAddresses } from '../../../app/api/report-handlers.js';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 
@@ -49,7 +49,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
         );
       }
       const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      const assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+      const rules = (await readFirewallRules(ctx)) ?? [];
+      const assessment = await riskHandlers({ firewallRules: () => rules })['risk.assess'](
         { hosts: scan.hosts },
         { emit: () => {} },
       );

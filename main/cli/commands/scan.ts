@@ -1,10 +1,10 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   ScanRequest,
+  type FirewallRule,
   type RiskAssessResult,
   type ScanEvent,
   type ScanRequestInput,
@@ -14,6 +14,7 @@ import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { AppFailure } from '../../../app/errors.js';
 import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
@@ -135,13 +136,27 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
 }
 
 /**
- * The verdicts of the open ports (with this PC's programs). The raw table is still worth printing
- * when they cannot be computed, so a failure here is a warning, not the end of the command.
+ * Whether a scan has anything to judge: an open port, or a device port seen filtered (this PC's
+ * own outbound rule may be what hides it).
  */
-async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
-  if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
+export function hasVerdicts(result: ScanResult): boolean {
+  return result.hosts.some((h) =>
+    h.ports.some((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
+  );
+}
+
+/**
+ * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the
+ * firewall holds them. The raw table is still worth printing when they cannot be computed, so a
+ * failure here is a warning, not the end of the command.
+ */
+async function assess(
+  result: ScanResult,
+  rules: readonly FirewallRule[],
+  ctx: CliContext,
+): Promise<RiskAssessResult | undefined> {
   try {
-    return await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+    return await riskHandlers({ firewallRules: () => rules })['risk.assess'](
       { hosts: result.hosts },
       { emit: () => {} },
     );
@@ -228,13 +243,19 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const result = await runScan(request, ctx);
-      const assessment = await assess(result, ctx);
+      // Read once the scan is over: the rules as they are when the verdicts are given.
+      const rules = hasVerdicts(result) || reportPath ? await readFirewallRules(ctx) : undefined;
+      const assessment = hasVerdicts(result) ? await assess(result, rules ?? [], ctx) : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
       if (reportPath) {
-        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx);
+        // The same verdicts and rules as the table above: the file says what the terminal said.
+        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx, {
+          ...(assessment ? { assessment } : {}),
+          ...(rules ? { firewallRules: rules } : {}),
+        });
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });
