@@ -33,9 +33,10 @@ interface ScanState extends ScanForm, ScanSnapshot {
   setForm(patch: Partial<ScanForm>): void;
   /**
    * `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). A scan
-   * of the local network first asks which left-out networks to add, once per session and adapter.
+   * of the local network first asks which left-out networks to add: for each adapter not shown
+   * yet, and again while one is ticked (`adaptersAnswered` is the start that follows the answer).
    */
-  start(confirmed?: boolean): Promise<void>;
+  start(confirmed?: boolean, adaptersAnswered?: boolean): Promise<void>;
   /**
    * Answers the choice dialog with the adapters ticked (replacing the earlier answer for those
    * shown), then starts the scan.
@@ -72,7 +73,7 @@ export const useScan = create<ScanState>()((set, get) => ({
     set({ ...patch, missing });
   },
 
-  async start(confirmed = false) {
+  async start(confirmed = false, adaptersAnswered = false) {
     const state = get();
     if (isBusy(state.phase)) return;
     const base = buildRequest(state);
@@ -92,7 +93,8 @@ export const useScan = create<ScanState>()((set, get) => ({
         const ticked = state.adapters.chosen.filter((name) => names.includes(name));
         // Asked again while something is ticked, so a network chosen once (an employer's VPN)
         // can be unticked before the next scan instead of staying chosen for the session.
-        if (ticked.length > 0 || names.some((name) => !state.adapters.shown.includes(name))) {
+        const unasked = names.some((name) => !state.adapters.shown.includes(name));
+        if (!adaptersAnswered && (ticked.length > 0 || unasked)) {
           set({ adapterChoice: { leftOut, localNetworks, ticked, confirmed }, missing });
           return;
         }
@@ -163,7 +165,7 @@ export const useScan = create<ScanState>()((set, get) => ({
       adapterChoice: null,
       adapters: { shown, chosen: [...new Set([...kept, ...chosen])] },
     });
-    await get().start(adapterChoice.confirmed);
+    await get().start(adapterChoice.confirmed, true);
   },
 
   closeAdapterChoice() {
