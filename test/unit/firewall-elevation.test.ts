@@ -209,6 +209,11 @@ describe('the installed helper must be root’s alone before the app asks for el
         isSymbolicLink: () => e.kind === 'link',
       };
     },
+    readdir(dir) {
+      return Object.keys(entries)
+        .filter((p) => p !== dir && path.posix.dirname(p) === dir)
+        .map((p) => path.posix.basename(p));
+    },
   });
   const good: Record<string, Entry> = {
     '/': { uid: 0, mode: 0o755, kind: 'dir' },
