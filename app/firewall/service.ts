@@ -47,7 +47,7 @@ import {
   validateBlockRequest,
   type PlannedRule,
 } from './request.js';
-import { changeSummary } from './summary.js';
+import { changeSummary, discoveryWarning } from './summary.js';
 import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
 
@@ -395,6 +395,9 @@ export class FirewallService {
           en: 'Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open. Only a scan from another device shows the block.',
         });
       }
+      // Checked with nftables; Windows' own exception for answers to multicast is not confirmed.
+      const discovery = backend.kind === 'nftables' ? discoveryWarning(request) : null;
+      if (discovery) notes.push(discovery);
       if (!this.backupPath()) {
         notes.push({
           fr: 'Avant cette première modification, Port Auditor enregistre une sauvegarde de la configuration du pare-feu.',

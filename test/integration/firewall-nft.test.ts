@@ -83,6 +83,70 @@ async function rulesJson(): Promise<{
 
 const listen = (ns: string, port: number) => listenTcp(lab, ns, port);
 
+/**
+ * A connection kept open from `from` to a TCP echo server: say() sends a line on it and tells
+ * whether it came back within 1.5 s (`echoed`) or not (`silent`).
+ */
+async function heldConnection(
+  from: string,
+  host: string,
+  port: number,
+): Promise<{ say(): Promise<string> }> {
+  const child = lab.spawn(from, process.execPath, [
+    '-e',
+    `const s = require('node:net').connect(${port}, '${host}', () => console.log('connected'));
+let timer = null;
+s.on('data', () => { clearTimeout(timer); console.log('echoed'); });
+s.on('error', (e) => console.log('error:' + e.code));
+require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+  s.write(l + '\\n');
+  timer = setTimeout(() => console.log('silent'), 1500);
+});`,
+  ]);
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout?.setEncoding('utf8');
+  let buffer = '';
+  child.stdout?.on('data', (d: string) => {
+    buffer += d;
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else waiters.push(resolve);
+    });
+  expect(await next()).toBe('connected');
+  return {
+    async say() {
+      child.stdin?.write('ping\n');
+      return next();
+    },
+  };
+}
+
+/**
+ * A UDP question sent by this PC to the broadcast address of its network from `localPort`, as a
+ * discovery protocol asks (mDNS, NetBIOS, SSDP): `answered` when a device's answer came back
+ * within 1.5 s, `silent` otherwise.
+ */
+async function broadcastQuestion(port: number, localPort: number): Promise<string> {
+  const script = `
+const s = require('node:dgram').createSocket({ type: 'udp4', reuseAddr: true });
+const done = (state) => { console.log(state); s.close(); process.exit(0); };
+s.on('message', () => done('answered'));
+s.bind(${localPort}, () => { s.setBroadcast(true); s.send('ping', ${port}, '10.77.61.255'); setTimeout(() => done('silent'), 1500); });
+`;
+  return (await execIn(pc, process.execPath, ['-e', script])).stdout.trim();
+}
+
 async function backups(): Promise<string> {
   const [file, ...args] = mounts.enter([
     'sh',
@@ -115,6 +179,8 @@ beforeAll(async () => {
   await execIn(ctr, 'ip', ['route', 'add', 'default', 'via', '10.77.66.1']);
   await sysctl(pc, 'net.ipv4.ip_forward', '1');
   await listen(ctr, 80);
+  // The way back to the container's network, for its own connections out through this PC.
+  await execIn(peer, 'ip', ['route', 'add', '10.77.66.0/24', 'via', PC_ADDR]);
   // This PC's own traffic from local port 40000 to the peer, TCP and UDP.
   await echoUdp(lab, peer, 5353);
 });
@@ -197,7 +263,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // A rule in place first, so "unchanged" covers a non-empty ruleset too.
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const before = await ruleset();
-    expect(before).toContain('tcp dport 8080 ct state { new, untracked } drop');
+    expect(before).toContain('fib daddr type local tcp dport 8080 drop');
     for (const [label, args] of attacks) {
       const run = await cli(['block', ...args]);
       expect(run.code, label).toBe(2);
@@ -304,6 +370,72 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(await probeTcp(pc, PEER_ADDR, 9090, 40000)).toBe('open');
     expect(await probeUdp(pc, PEER_ADDR, 5353, 40000)).toBe('answered');
     expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('an inbound block leaves what this PC routes alone: a container behind it still reaches that port elsewhere', async () => {
+    expect(await probe(ctr, PEER_ADDR, 9090)).toBe('open');
+    const blocked = await cli(['block', '--port', '9090', '--proto', 'tcp']);
+    expect(blocked.code, blocked.stderr).toBe(0);
+    // Traffic addressed to another device passes through prerouting untouched…
+    expect(await probe(ctr, PEER_ADDR, 9090)).toBe('open');
+    expect(await ruleset()).toContain('fib daddr type local tcp dport 9090 drop');
+    // …while the same port of this PC, from that container, is closed (it is another device).
+    await listen(pc, 9090);
+    expect(await probe(ctr, '10.77.66.1', 9090)).toBe('filtered');
+    expect(await probe(peer, PC_ADDR, 9090)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 9090)).toBe('open');
+  });
+
+  it('a block also stops the connections opened before it, TCP and UDP', async () => {
+    const echo = lab.spawn(pc, process.execPath, [
+      '-e',
+      "require('node:net').createServer((s) => s.pipe(s)).listen(4445, '0.0.0.0', () => console.log('ready'))",
+    ]);
+    await new Promise((resolve) => echo.stdout?.once('data', resolve));
+    await echoUdp(lab, pc, 4445);
+    const held = await heldConnection(peer, PC_ADDR, 4445);
+    expect(await held.say()).toBe('echoed');
+    // A UDP exchange from a fixed port: conntrack holds it as established from now on.
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('answered');
+    expect((await cli(['block', '--port', '4445', '--proto', 'tcp'])).code).toBe(0);
+    expect((await cli(['block', '--port', '4445', '--proto', 'udp'])).code).toBe(0);
+    expect(await held.say()).toBe('silent');
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('silent');
+    expect(await probe(peer, PC_ADDR, 4445)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('answered');
+  });
+
+  it('an outbound block with no remote leaves this PC’s connections to itself alone', async () => {
+    await listen(pc, 9091);
+    await listen(peer, 9091);
+    expect((await cli(['block', '--port', '9091', '--proto', 'tcp', '--dir', 'out'])).code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9091)).toBe('filtered');
+    expect(await probe(pc, '127.0.0.1', 9091)).toBe('open');
+    expect(await probe(pc, PC_ADDR, 9091)).toBe('open');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9091)).toBe('open');
+  });
+
+  it('the preview warns that blocking a discovery port silences this PC’s own questions, as it does', async () => {
+    const preview = await cli(['block', '--port', '5353', '--proto', 'udp', '--dry-run']);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(
+      '- Port 5353 (UDP) is also used by this PC itself to discover the local network (mDNS: .local names, printers, shares): the other devices’ answers to the questions this PC sends from this port will be blocked too',
+    );
+    const fr = await cli(['block', '--port', '5353', '--proto', 'udp', '--dry-run'], {
+      LANG: 'fr_FR.UTF-8',
+    });
+    expect(fr.stdout).toContain('- Le port 5353 (UDP) sert aussi à ce PC lui-même');
+    const tcp = await cli(['block', '--port', '5353', '--proto', 'tcp', '--dry-run']);
+    expect(tcp.stdout).not.toContain('discover the local network');
+    expect(await broadcastQuestion(5353, 5353)).toBe('answered');
+    expect((await cli(['block', '--port', '5353', '--proto', 'udp'])).code).toBe(0);
+    // The warning holds: an answer to a broadcast question is no reply for connection tracking.
+    expect(await broadcastQuestion(5353, 5353)).toBe('silent');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await broadcastQuestion(5353, 5353)).toBe('answered');
   });
 
   it('rules a reboot erased are reported as gone, and come back with reapply (or a new block)', async () => {

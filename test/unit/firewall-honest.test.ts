@@ -4,7 +4,7 @@ import type { BackendStatus } from '../../app/firewall/backend.js';
 import { ruleCovering } from '../../app/firewall/coverage.js';
 import { canonicalNetwork } from '../../app/net/address.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
-import { changeSummary } from '../../app/firewall/summary.js';
+import { changeSummary, discoveryWarning } from '../../app/firewall/summary.js';
 import { forwardsCovering, verifyRule } from '../../app/firewall/verify.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -34,6 +34,30 @@ describe('the preview’s plain sentence says what changes and what does not', (
     ).toBe(
       'This PC will no longer be able to connect to port 23 (TCP) of 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
     );
+  });
+});
+
+describe('an inbound UDP block of a discovery port warns that this PC’s own questions go unanswered', () => {
+  it('names the ports and what they discover, in French and English; nothing for other requests', () => {
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5353 }))).toEqual({
+      fr: 'Le port 5353 (UDP) sert aussi à ce PC lui-même pour découvrir le réseau local (mDNS : noms .local, imprimantes, partages) : les réponses des autres appareils aux questions que ce PC envoie depuis ce port seront bloquées aussi, et cette découverte ne fonctionnera plus sur ce PC.',
+      en: 'Port 5353 (UDP) is also used by this PC itself to discover the local network (mDNS: .local names, printers, shares): the other devices’ answers to the questions this PC sends from this port will be blocked too, and that discovery will stop working on this PC.',
+    });
+    const range = discoveryWarning(
+      request({ protocol: 'udp', port: '130-140', remote: '10.0.0.5' }),
+    );
+    expect(range?.fr).toMatch(
+      /^Les ports 137 et 138 \(UDP\) servent aussi .*\(NetBIOS : noms des PC Windows ; NetBIOS : voisinage réseau\).* depuis ces ports /,
+    );
+    expect(range?.en).toMatch(
+      /^Ports 137 and 138 \(UDP\) are also used .*\(NetBIOS: Windows PC names; NetBIOS: network neighbourhood\)/,
+    );
+    expect(discoveryWarning(request({ protocol: 'udp', port: '540-550' }))?.en).toContain(
+      '546 and 547',
+    );
+    expect(discoveryWarning(request({ protocol: 'tcp', port: 5353 }))).toBeNull();
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5353, direction: 'out' }))).toBeNull();
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5354 }))).toBeNull();
   });
 });
 
