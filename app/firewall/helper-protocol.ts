@@ -7,7 +7,7 @@ import { AppFailure, toAppError } from '../errors.js';
 import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
 import { BACKUP_FILE, LINUX_HELPER, rootOnlyProblem } from './helper-install.js';
-import { RULE_PREFIX, validatePlannedRule, type PlannedRule } from './request.js';
+import { RULE_PREFIX, sameRequest, validatePlannedRule, type PlannedRule } from './request.js';
 
 /**
  * The helper's exit codes. They avoid 1 (any crash), 126/127 (pkexec: dismissed / not authorised,
@@ -158,16 +158,6 @@ export async function ensureBackup(
       error: backupFailure(known ?? (error instanceof Error ? error.message : String(error))),
     };
   }
-}
-
-function sameRequest(a: BlockRequest, b: BlockRequest): boolean {
-  return (
-    a.protocol === b.protocol &&
-    a.portFrom === b.portFrom &&
-    a.portTo === b.portTo &&
-    a.direction === b.direction &&
-    [...a.remote].sort().join(',') === [...b.remote].sort().join(',')
-  );
 }
 
 function mismatch(name: string): AppFailure {

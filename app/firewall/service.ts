@@ -61,8 +61,13 @@ function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | '
   };
 }
 
+type RuleContent = Pick<
+  JournalRule,
+  'name' | 'protocol' | 'portFrom' | 'portTo' | 'direction' | 'remote'
+>;
+
 function sameScope(
-  a: JournalRule,
+  a: Omit<RuleContent, 'name'>,
   b: { protocol: string; portFrom: number; portTo: number; direction: string; remote: string[] },
 ) {
   return (
@@ -84,6 +89,21 @@ function planned(r: JournalRule): PlannedRule {
     direction: r.direction,
     remote: r.remote,
   };
+}
+
+/**
+ * Whether the firewall holds the rule as the journal describes it: a rule under its name whose
+ * content, read back, is the journal's. A rule under that name blocking something else, or whose
+ * content cannot be read, is not the journal's rule (the journal is a file of the user's).
+ */
+function presentIn(rule: RuleContent, live: readonly LiveRule[]): boolean {
+  const found = live.find((l) => l.name === rule.name);
+  return !!found?.details && sameScope(rule, found.details);
+}
+
+/** Whether the firewall holds nothing at all under the rule's name (a reboot, a flush). */
+function vanishedFrom(rule: RuleContent, live: readonly LiveRule[]): boolean {
+  return !live.some((l) => l.name === rule.name);
 }
 
 function unsupported(platform: string): AppFailure {
@@ -361,9 +381,8 @@ export class FirewallService {
       const missing =
         live === null
           ? 0
-          : this.journal
-              .current()
-              .filter((r) => r.state === 'active' && !live.some((l) => l.name === r.name)).length;
+          : this.journal.current().filter((r) => r.state === 'active' && vanishedFrom(r, live))
+              .length;
       return {
         backend: this.kind,
         platform: this.platform,
@@ -543,7 +562,6 @@ export class FirewallService {
   private async reblock(rule: JournalRule): Promise<FirewallBlockOutcome> {
     const outcome = await this.batch([{ op: 'block', rule: planned(rule) }]);
     if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
-    const present = outcome.rules?.some((l) => l.name === rule.name);
     if (outcome.rules === null) {
       return {
         outcome: 'unknown',
@@ -551,7 +569,7 @@ export class FirewallService {
         message: UNKNOWN_BLOCK,
       };
     }
-    if (!present) {
+    if (!presentIn(rule, outcome.rules)) {
       const op = outcome.results[0];
       if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
       throw new AppFailure('firewall.not-applied', {
@@ -601,9 +619,7 @@ export class FirewallService {
       if (before) this.bringJournalInLine(before);
       const duplicate = this.journal.current().find((r) => sameScope(r, request));
       const vanished =
-        duplicate?.state === 'active' &&
-        before !== null &&
-        !before.some((l) => l.name === duplicate.name);
+        duplicate?.state === 'active' && before !== null && vanishedFrom(duplicate, before);
       if (duplicate && vanished) {
         // Blocked once, erased since (a reboot): blocking again puts that same rule back.
         return this.reblock(duplicate);
@@ -640,7 +656,11 @@ export class FirewallService {
         return { outcome: 'cancelled', message: outcome.message };
       }
       const op = outcome.results[0] ?? null;
-      const live = outcome.rules?.find((r) => r.name === rule.name);
+      // Read back under its name and with the content asked for: anything else is not this block.
+      const live =
+        outcome.rules && presentIn(rule, outcome.rules)
+          ? outcome.rules.find((r) => r.name === rule.name)
+          : undefined;
       if (outcome.rules === null && op?.ok !== false) {
         // The helper may have added it and nobody could read it back: never call that failed.
         this.journal.finish(rule.id, 'add', 'unknown', 'unknown', { detail: 'not read back' });
@@ -677,7 +697,7 @@ export class FirewallService {
   /** The id of a new rule: the one a preview reserved when it is well formed and unused. */
   private reservedId(ruleId: string | undefined): string {
     if (ruleId === undefined) return randomUUID();
-    if (!isRuleId(ruleId) || this.journal.get(ruleId)) {
+    if (!isRuleId(ruleId) || this.journal.hasRow(ruleId)) {
       throw new AppFailure(
         'firewall.invalid-rule-id',
         {
@@ -702,7 +722,7 @@ export class FirewallService {
 
   private toRule(rule: JournalRule, live: LiveRule[] | null): FirewallRule {
     const { ref: _ref, ...rest } = rule;
-    return { ...rest, present: live === null ? null : live.some((l) => l.name === rule.name) };
+    return { ...rest, present: live === null ? null : presentIn(rule, live) };
   }
 
   /**
@@ -862,14 +882,14 @@ export class FirewallService {
         }
         return rule;
       });
-      const missing = lost.filter((r) => !live.some((l) => l.name === r.name));
+      const missing = lost.filter((r) => vanishedFrom(r, live));
       if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
       const outcome = await this.batch(missing.map((r) => ({ op: 'block', rule: planned(r) })));
       if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
       const reapplied: string[] = [];
       const stillMissing: string[] = [];
       for (const rule of missing) {
-        if (outcome.rules?.some((l) => l.name === rule.name)) {
+        if (outcome.rules && presentIn(rule, outcome.rules)) {
           this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
           reapplied.push(rule.id);
         } else {

@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { buildMain } from '../../scripts/build-main.mjs';
+import { runCommand, type Runner } from '../../app/firewall/backend.js';
+import { NftablesBackend } from '../../app/firewall/nftables.js';
+import { FirewallService } from '../../app/firewall/service.js';
 import {
   FIREWALL_SYSTEM_DIRS,
   startMountSandbox,
@@ -499,6 +503,60 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // Port 22 is not blocked, so blocking it is not refused as a duplicate.
     const ssh = await cli(['block', '--port', '22', '--proto', 'tcp', '--dry-run']);
     expect(ssh.code).toBe(0);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('a journal row renamed after another rule is foreign: the firewall’s rule is found again, the forged port can be blocked, undo all leaves nothing', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const [mine] = (await rulesJson()).rules;
+    const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+    db.prepare(
+      'UPDATE firewall_rules SET name = ?, port_from = 445, port_to = 445 WHERE id = ?',
+    ).run(`PortAuditor-${randomUUID()}`, mine!.id);
+    db.close();
+    const listed = (await rulesJson()).rules as unknown as {
+      id: string;
+      portFrom: number;
+      present: boolean;
+      origin: string;
+    }[];
+    expect(listed.map((r) => [r.id, r.portFrom, r.present, r.origin])).toEqual([
+      [mine!.id, 8080, true, 'found'],
+    ]);
+    const ssh = await cli(['block', '--port', '445', '--proto', 'tcp']);
+    expect(ssh.code, ssh.stderr).toBe(0);
+    expect(ssh.stdout).toContain('Rule created:');
+    expect(await ruleset()).toContain('tcp dport 445 drop');
+    const all = await cli(['unblock', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
+    expect((await rulesJson()).rules).toEqual([]);
+  });
+
+  it('what the results show as blocked is the firewall’s content, not a journal row edited since the last read', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    // The desktop app's service, reading this namespace's firewall (reads only: nothing written).
+    const inNamespace: Runner = (argv, options) =>
+      runCommand(['ip', 'netns', 'exec', pc, ...argv], options);
+    const service = new FirewallService({
+      dataDir,
+      backend: new NftablesBackend(inNamespace, 'nft'),
+      platform: 'linux',
+      elevated: true,
+    });
+    try {
+      expect((await service.status()).canRead).toBe(true);
+      expect(service.knownRules().map((r) => [r.portFrom, r.present])).toEqual([[8080, true]]);
+      const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+      db.prepare(
+        `UPDATE firewall_rules SET port_from = 4446, port_to = 4446 WHERE state = 'active'`,
+      ).run();
+      db.close();
+      // Not read again: the row no longer says what the firewall held, so it blocks nothing.
+      expect(service.knownRules().map((r) => [r.portFrom, r.present])).toEqual([[4446, false]]);
+    } finally {
+      service.close();
+    }
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 });
