@@ -197,6 +197,8 @@ export const FirewallReapplyOutcome = z.discriminatedUnion('outcome', [
     reapplied: z.array(z.string()),
     /** Rules still missing after the change. */
     stillMissing: z.array(z.string()),
+    /** Why some were not put back (root has no record of them with that content, …). */
+    problems: z.array(LocalizedText).optional(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
 ]);

@@ -36,7 +36,13 @@ import {
 } from './elevation.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
-import { executeOps, HELPER_EXIT, helperPlaces, type HelperResult } from './helper-protocol.js';
+import {
+  executeOps,
+  HELPER_EXIT,
+  helperPlaces,
+  notVouched,
+  type HelperResult,
+} from './helper-protocol.js';
 import { serviceStopped } from './netsh.js';
 import {
   isRuleId,
@@ -855,7 +861,12 @@ export class FirewallService {
   /**
    * Applies again, with the same names, active rules the firewall lost (a reboot flushed nftables,
    * a firewall reset). Rules still present are left alone; the firewall must be readable, or the
-   * app could not tell a lost rule from a present one.
+   * app could not tell a lost rule from a present one. Root puts back only what its own record
+   * (Linux: /var/lib/port-auditor/rules.json) holds with that id and content, each rule named with
+   * its content on the prompt's command line: a row another program wrote into the journal, a file
+   * of the user's, is refused with the reason (`problems`), and when nothing came back the first
+   * refusal is thrown. Where no such record exists (Windows, whose firewall keeps its rules), it is
+   * refused before any prompt: blocking the port again does it, from the user's own request.
    */
   reapply(ids: string[]): Promise<FirewallReapplyOutcome> {
     return this.exclusive(async () => {
@@ -884,19 +895,30 @@ export class FirewallService {
       });
       const missing = lost.filter((r) => vanishedFrom(r, live));
       if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
-      const outcome = await this.batch(missing.map((r) => ({ op: 'block', rule: planned(r) })));
+      if (helperPlaces(this.platform).stateFile === null) {
+        throw notVouched(planned(missing[0] as JournalRule), false);
+      }
+      const outcome = await this.batch(missing.map((r) => ({ op: 'reapply', rule: planned(r) })));
       if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
       const reapplied: string[] = [];
       const stillMissing: string[] = [];
-      for (const rule of missing) {
+      const problems: LocalizedText[] = [];
+      let firstError: AppFailure | null = null;
+      missing.forEach((rule, index) => {
+        const op = outcome.results[index] ?? null;
+        if (op && !op.ok) {
+          problems.push(op.error.message);
+          firstError ??= new AppFailure(op.error.code, op.error.message, op.error.params);
+        }
         if (outcome.rules && presentIn(rule, outcome.rules)) {
           this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
           reapplied.push(rule.id);
         } else {
           stillMissing.push(rule.id);
         }
-      }
-      return { outcome: 'applied', reapplied, stillMissing };
+      });
+      if (firstError && reapplied.length === 0) throw firstError;
+      return { outcome: 'applied', reapplied, stillMissing, problems };
     });
   }
 

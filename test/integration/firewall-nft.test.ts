@@ -559,4 +559,41 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     }
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
+
+  it('re-apply puts back only what root recorded: a row another program wrote into the journal is refused', async () => {
+    // A rule of the user's, lost in a reboot: root's record vouches for it.
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    // A hostile program of the user's adds an "active" rule to the journal: TCP 443 out, any device.
+    const forged = randomUUID();
+    const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+    db.prepare(
+      `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+       VALUES (?, ?, 'nftables', 'tcp', 443, 443, 'out', '[]', NULL, 'active', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'app')`,
+    ).run(forged, `PortAuditor-${forged}`);
+    db.close();
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    const back = await cli(['reapply', '--all']);
+    // Each rule's content is shown first; root refuses the one it never approved, with the reason.
+    expect(back.stdout).toContain('To re-apply:');
+    expect(back.stdout).toMatch(new RegExp(`${forged} {2}TCP 443 {2}outbound`));
+    expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stderr).toContain(
+      `Rule PortAuditor-${forged} (TCP 443, outbound) is not in the list of rules the administrator approved: it is not re-applied.`,
+    );
+    expect(back.code).toBe(4);
+    const nft = await ruleset();
+    expect(nft).toContain('tcp dport 8080 drop');
+    expect(nft).not.toContain('443');
+    const [cat, ...catArgs] = mounts.enter(['cat', '/var/lib/port-auditor/rules.json']);
+    const recorded = JSON.parse((await run(cat as string, catArgs)).stdout) as { id: string }[];
+    expect(recorded.map((r) => r.id)).not.toContain(forged);
+    // Alone, it is refused outright, in French too.
+    const alone = await cli(['reapply', forged], { LANG: 'fr_FR.UTF-8' });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain(
+      `La règle PortAuditor-${forged} (TCP 443, sortant) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée.`,
+    );
+    expect(await ruleset()).not.toContain('443');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
 });
