@@ -303,13 +303,41 @@ export function notVouched(rule: PlannedRule, kept: boolean): AppFailure {
 }
 
 /**
+ * Adds rules in as few changes as the firewall allows: all of them at once when the backend can
+ * (nftables: one transaction, which adds all or none); when that fails, or the backend cannot,
+ * one by one, so one refused rule does not keep the others out. One entry per rule, in order.
+ */
+async function addAll(
+  backend: FirewallBackend,
+  rules: readonly PlannedRule[],
+): Promise<{ ref?: string; error?: unknown }[]> {
+  if (backend.blockAll && rules.length > 1) {
+    try {
+      return await backend.blockAll(rules);
+    } catch {
+      // One of them, or the firewall: each rule on its own says which.
+    }
+  }
+  const out: { ref?: string; error?: unknown }[] = [];
+  for (const rule of rules) {
+    try {
+      out.push({ ref: (await backend.block(rule)).ref });
+    } catch (error) {
+      out.push({ error });
+    }
+  }
+  return out;
+}
+
+/**
  * What the elevated helper does with an approved command line: the backup first (once, before any
  * change), then each operation in order, then a read-back of the app's rules (and of what else in
  * the firewall could change their effect) so the caller decides from the firewall, not from exit
  * codes. An `unblock` removes a rule only if the firewall holds it with exactly the announced
  * content; `reapply` puts back a lost rule only if root's state file records it with exactly that
- * content; `restore` re-applies, one by one, the rules of root's state file that the firewall
- * lost. After any change the state file is updated from what succeeded (see nextState).
+ * content; `restore` re-applies the rules of root's state file that the firewall lost. The
+ * firewall is listed once and the rules to add go in one change (see addAll), rule by rule only
+ * when that fails. After any change the state file is updated from what succeeded (nextState).
  */
 export async function executeOps(
   ops: readonly HelperOp[],
@@ -334,22 +362,54 @@ export async function executeOps(
   const live = async () => (before === undefined ? (before = await backend.list()) : before);
   const added: PlannedRule[] = [];
   const removed = new Set<string>();
-  for (const op of ops) {
+  /**
+   * Rules to add, gathered so a batch (an approved list of blocks, a re-apply, a restore at boot)
+   * is one change of the firewall, not one per rule; `done` says how each went.
+   */
+  let adds: { rule: PlannedRule; done: (error: unknown, ref?: string) => void }[] = [];
+  const flush = async () => {
+    const batch = adds;
+    adds = [];
+    if (batch.length === 0) return;
+    before = undefined; // what the firewall holds changes here
+    const all = await addAll(
+      backend,
+      batch.map((b) => b.rule),
+    );
+    batch.forEach((b, i) => b.done(all[i]?.error ?? null, all[i]?.ref));
+  };
+  const pending: Promise<void>[] = [];
+  const settle = (index: number, rule: PlannedRule, record: boolean, name?: string) =>
+    new Promise<void>((resolve) => {
+      adds.push({
+        rule,
+        done: (error, ref) => {
+          if (error) {
+            results[index] = { ok: false, error: toAppError(error) };
+          } else {
+            if (record) added.push(rule);
+            if (name) restored.push(name);
+            results[index] = ref !== undefined ? { ok: true, ref } : { ok: true };
+          }
+          resolve();
+        },
+      });
+    });
+  for (const [index, op] of ops.entries()) {
     if (op.op === 'list') {
-      results.push({ ok: true });
+      results[index] = { ok: true };
       continue;
     }
     // No change without a backup of the policy as it was before the app's first change.
     if (backup && !backup.ok) {
-      results.push({ ok: false, error: backup.error });
+      results[index] = { ok: false, error: backup.error };
       continue;
     }
     try {
       if (op.op === 'block') {
-        const { ref } = await backend.block(op.rule);
-        added.push(op.rule);
-        results.push({ ok: true, ref });
+        pending.push(settle(index, op.rule, true));
       } else if (op.op === 'unblock') {
+        await flush();
         if (backend.readsContent) {
           const now = await live();
           // Fail closed: without a read, nothing says the rule blocks what the prompt announced.
@@ -360,8 +420,9 @@ export async function executeOps(
           }
         }
         await backend.remove(op.rule.name);
+        before = undefined;
         removed.add(op.rule.name);
-        results.push({ ok: true });
+        results[index] = { ok: true };
       } else if (op.op === 'reapply') {
         const recorded = state?.find((r) => r.id === op.rule.id);
         if (!recorded || !sameRequest(recorded, op.rule)) {
@@ -369,30 +430,39 @@ export async function executeOps(
         }
         const now = await live();
         if (now === null) throw unreadable('reapply');
-        if (!now.some((r) => r.name === recorded.name)) await backend.block(recorded);
-        results.push({ ok: true });
+        if (now.some((r) => r.name === recorded.name)) results[index] = { ok: true };
+        else pending.push(settle(index, recorded, false));
       } else {
         if (state === null && places.stateFile) throw stateUnreadable(places.stateFile);
         const now = await live();
         if (now === null) throw unreadable('reapply');
-        // One rule failing leaves the others to be put back, and stays recorded for next time.
+        // Each lost rule of the record; one failing leaves the others to be put back, and stays
+        // recorded for next time.
+        const lost = (state ?? []).filter((rule) => !now.some((r) => r.name === rule.name));
         let firstError: unknown = null;
-        for (const rule of state ?? []) {
-          if (now.some((r) => r.name === rule.name)) continue;
-          try {
-            await backend.block(rule);
-            restored.push(rule.name);
-          } catch (error) {
-            firstError ??= error;
-          }
-        }
-        if (firstError) throw firstError;
-        results.push({ ok: true });
+        const each = lost.map(
+          (rule) =>
+            new Promise<void>((resolve) => {
+              adds.push({
+                rule,
+                done: (error) => {
+                  if (error) firstError ??= error;
+                  else restored.push(rule.name);
+                  resolve();
+                },
+              });
+            }),
+        );
+        await flush();
+        await Promise.all(each);
+        results[index] = firstError ? { ok: false, error: toAppError(firstError) } : { ok: true };
       }
     } catch (error) {
-      results.push({ ok: false, error: toAppError(error) });
+      results[index] = { ok: false, error: toAppError(error) };
     }
   }
+  await flush();
+  await Promise.all(pending);
   let rules: LiveRule[] | null;
   try {
     rules = await backend.list();

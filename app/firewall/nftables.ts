@@ -496,6 +496,12 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   async block(rule: PlannedRule): Promise<{ ref: string }> {
+    const [one] = await this.blockAll([rule]);
+    return one ?? { ref: '' };
+  }
+
+  /** One listing and one `nft -f` transaction for all the rules (nft adds all or none). */
+  async blockAll(rules: readonly PlannedRule[]): Promise<{ ref: string }[]> {
     const existing = (await this.tableRules()) ?? [];
     const missing = EXCEPTIONS.filter(
       ({ chain, kind }) =>
@@ -505,12 +511,18 @@ export class NftablesBackend implements FirewallBackend {
             r.comment === (kind === 'loopback' ? LOOPBACK_COMMENT : REPLIES_COMMENT),
         ),
     );
+    const objects = rules.map((rule) => ruleObjects(rule));
     const out = await this.apply(
-      [...baseObjects(missing), ...ruleObjects(rule)],
-      `block ${rule.name}`,
+      [...baseObjects(missing), ...objects.flat()],
+      rules.length === 1 ? `block ${rules[0]?.name}` : `block ${rules.length} rules`,
     );
-    const handles = parseEchoedHandles(out);
-    return { ref: handles.slice(missing.length).join(',') };
+    const handles = parseEchoedHandles(out).slice(missing.length);
+    let at = 0;
+    return objects.map((o) => {
+      const ref = handles.slice(at, at + o.length).join(',');
+      at += o.length;
+      return { ref };
+    });
   }
 
   async remove(name: string): Promise<void> {
