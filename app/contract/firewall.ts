@@ -171,6 +171,8 @@ export const FirewallBlockOutcome = z.discriminatedUnion('outcome', [
     rule: FirewallRule,
     verification: FirewallVerification,
     backupPath: z.string().nullable(),
+    /** True when the rule was not created but put back: it had vanished from the firewall. */
+    restored: z.boolean().optional(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
   z.object({ outcome: z.literal('unknown'), rule: FirewallRule, message: LocalizedText }),

@@ -58,6 +58,9 @@ import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
 
 const BACKUP_KEY = 'firewall.backup';
+/** The ids previews reserved, each with the request it was shown for (newest last). */
+const RESERVATIONS_KEY = 'firewall.reservations';
+const MAX_RESERVATIONS = 50;
 
 function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction'>) {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
@@ -110,6 +113,15 @@ function presentIn(rule: RuleContent, live: readonly LiveRule[]): boolean {
 /** Whether the firewall holds nothing at all under the rule's name (a reboot, a flush). */
 function vanishedFrom(rule: RuleContent, live: readonly LiveRule[]): boolean {
   return !live.some((l) => l.name === rule.name);
+}
+
+/** A reservation's request, validated again; null when it is not one (the database is the user's). */
+function reservedRequest(raw: BlockRequest): BlockRequest | null {
+  try {
+    return validateBlockRequest({ ...raw, port: portText(raw), remote: raw.remote.join(',') });
+  } catch {
+    return null;
+  }
 }
 
 function unsupported(platform: string): AppFailure {
@@ -411,9 +423,28 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
-      // The id is reserved here: block() with this ruleId applies exactly the rule shown.
-      const rule = planRule(request);
       const notes: LocalizedText[] = [];
+      // Blocked already? Then the firewall says whether that rule is there or must be put back.
+      const duplicate = this.journal
+        .current()
+        .find((r) => r.state === 'active' && sameScope(r, request));
+      const live = duplicate ? await this.readLive() : null;
+      const vanished = !!duplicate && live !== null && vanishedFrom(duplicate, live);
+      // The id is reserved here, for this request: block() with this ruleId applies exactly the
+      // rule shown (the vanished one, put back under its own name, when there is one).
+      const rule = vanished ? planned(duplicate) : planRule(request);
+      this.reserve(rule.id, request);
+      if (vanished) {
+        notes.push({
+          fr: `Ce port était déjà bloqué par la règle ${rule.name}, qui a disparu du pare-feu (un redémarrage ?) : c’est elle qui sera remise, sous le même nom.`,
+          en: `This port was already blocked by rule ${rule.name}, which vanished from the firewall (a restart?): that rule is put back, under the same name.`,
+        });
+      } else if (duplicate) {
+        notes.push({
+          fr: `Ce port est déjà bloqué par Port Auditor (règle ${duplicate.name}) : l’appliquer sera refusé.`,
+          en: `This port is already blocked by Port Auditor (rule ${duplicate.name}): applying it will be refused.`,
+        });
+      }
       if (request.direction === 'in') {
         notes.push({
           fr: 'Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert. Seule une analyse depuis un autre appareil montre le blocage.',
@@ -590,6 +621,7 @@ export class FirewallService {
       rule: this.toRule(stored, outcome.rules),
       verification: await this.verify(stored, outcome.rules, outcome.inspection),
       backupPath: this.backupPath(),
+      restored: true,
     };
   }
 
@@ -627,7 +659,9 @@ export class FirewallService {
       const vanished =
         duplicate?.state === 'active' && before !== null && vanishedFrom(duplicate, before);
       if (duplicate && vanished) {
-        // Blocked once, erased since (a reboot): blocking again puts that same rule back.
+        // Blocked once, erased since (a reboot): blocking again puts that same rule back, as the
+        // preview said (its reservation is that rule's id).
+        if (input.ruleId !== undefined) this.takeReservation(input.ruleId, request);
         return this.reblock(duplicate);
       }
       if (duplicate) {
@@ -647,7 +681,7 @@ export class FirewallService {
           detail: elevation.problem.detail,
         });
       }
-      const rule = planRule(request, this.reservedId(input.ruleId));
+      const rule = planRule(request, this.reservedId(input.ruleId, request));
       this.journal.beginAdd({ ...rule, backend: backend.kind });
       let outcome: BatchOutcome;
       try {
@@ -700,8 +734,58 @@ export class FirewallService {
     });
   }
 
-  /** The id of a new rule: the one a preview reserved when it is well formed and unused. */
-  private reservedId(ruleId: string | undefined): string {
+  /** Remembers that a preview showed `id` for `request` (the newest MAX_RESERVATIONS kept). */
+  private reserve(id: string, request: BlockRequest): void {
+    const all = this.reservations().filter(([other]) => other !== id);
+    all.push([id, request]);
+    setMeta(this.db, RESERVATIONS_KEY, JSON.stringify(all.slice(-MAX_RESERVATIONS)));
+  }
+
+  private reservations(): [string, BlockRequest][] {
+    try {
+      const raw = JSON.parse(getMeta(this.db, RESERVATIONS_KEY) ?? '[]') as unknown;
+      return Array.isArray(raw) ? (raw as [string, BlockRequest][]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Uses up the reservation of `ruleId`, which must be a preview's for this very request: a rule id
+   * shown for port 3389 cannot apply a block of port 22. Throws `firewall.invalid-rule-id`
+   * otherwise, saying what the preview was for.
+   */
+  private takeReservation(ruleId: string, request: BlockRequest): void {
+    const all = this.reservations();
+    const found = all.find(([id]) => id === ruleId);
+    // Kept in the user's own database: read back as any request would be.
+    const shown = found ? reservedRequest(found[1]) : null;
+    const ok = !!shown && sameScope(shown, request);
+    if (!ok) {
+      const asked = describe(request);
+      const was = shown ? describe(shown) : null;
+      throw new AppFailure(
+        'firewall.invalid-rule-id',
+        was
+          ? {
+              fr: `L’identifiant de règle ${ruleId} a été réservé par l’aperçu pour ${was.fr}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, pas pour ${asked.fr}${request.remote.length ? ` (${request.remote.join(', ')})` : ''} : rien n’a été modifié. Relancez l’aperçu avec ces options (--dry-run), puis appliquez l’identifiant qu’il donne.`,
+              en: `Rule id ${ruleId} was reserved by the preview for ${was.en}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, not for ${asked.en}${request.remote.length ? ` (${request.remote.join(', ')})` : ''}: nothing was changed. Run the preview again with these options (--dry-run), then apply the id it gives.`,
+            }
+          : {
+              fr: 'L’identifiant de règle réservé par l’aperçu est invalide, déjà utilisé ou inconnu : rouvrez l’aperçu.',
+              en: 'The rule id the preview reserved is invalid, already used or unknown: open the preview again.',
+            },
+        { ruleId: ruleId.slice(0, 40) },
+      );
+    }
+    setMeta(this.db, RESERVATIONS_KEY, JSON.stringify(all.filter(([id]) => id !== ruleId)));
+  }
+
+  /**
+   * The id of a new rule: the one a preview reserved for this request, when it is well formed and
+   * unused (see takeReservation); a fresh one without.
+   */
+  private reservedId(ruleId: string | undefined, request: BlockRequest): string {
     if (ruleId === undefined) return randomUUID();
     if (!isRuleId(ruleId) || this.journal.hasRow(ruleId)) {
       throw new AppFailure(
@@ -713,6 +797,7 @@ export class FirewallService {
         { ruleId: ruleId.slice(0, 40) },
       );
     }
+    this.takeReservation(ruleId, request);
     return ruleId;
   }
 

@@ -22,8 +22,9 @@ function list(addresses: string[], lang: 'fr' | 'en'): string {
 
 /**
  * What a block does, in one sentence a non-expert can act on, shown before anything technical
- * (wizard, `block --dry-run`). Inbound: other devices can no longer open a connection to this
- * PC's port; this PC's own connections keep working (the rule only stops new incoming ones).
+ * (wizard, `block --dry-run`). Inbound: other devices can no longer connect to this PC's port
+ * (from the given addresses only, when scoped: the rule matches addresses, not devices); this
+ * PC's own connections keep working (replies pass).
  * Outbound: this PC can no longer open one to the device's port, which stays open for everyone else.
  */
 export function changeSummary(request: BlockRequest): LocalizedText {
@@ -36,9 +37,12 @@ export function changeSummary(request: BlockRequest): LocalizedText {
         en: `Other devices will no longer be able to connect ${p.en} of this PC. This PC itself is not affected.`,
       };
     }
+    // The rule matches addresses, not devices: a device reached over another address (its IPv6
+    // one, say) is not concerned, and the sentence says so.
+    const many = who.length > 1;
     return {
-      fr: `${list(who, 'fr')} ne ${who.length > 1 ? 'pourront' : 'pourra'} plus se connecter ${p.fr} de ce PC. Les autres appareils et ce PC lui-même ne sont pas affectés.`,
-      en: `${list(who, 'en')} will no longer be able to connect ${p.en} of this PC. Other devices and this PC itself are not affected.`,
+      fr: `Les appareils ne pourront plus se connecter ${p.fr} de ce PC depuis ${many ? 'les adresses' : 'l’adresse'} ${list(who, 'fr')}. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change ; ce PC lui-même n’est pas affecté.`,
+      en: `Devices will no longer be able to connect ${p.en} of this PC from ${many ? 'addresses' : 'address'} ${list(who, 'en')}. From any other address (even another address of the same device, IPv6 for instance), nothing changes; this PC itself is not affected.`,
     };
   }
   if (who.length === 0) {
@@ -48,8 +52,8 @@ export function changeSummary(request: BlockRequest): LocalizedText {
     };
   }
   return {
-    fr: `Ce PC ne pourra plus se connecter ${p.fr} de ${list(who, 'fr')}. Cela ne ferme pas ce port sur l’appareil : les autres appareils pourront toujours s’y connecter.`,
-    en: `This PC will no longer be able to connect ${p.en} of ${list(who, 'en')}. This does not close the port on the device: other devices can still connect to it.`,
+    fr: `Ce PC ne pourra plus se connecter ${p.fr} ${who.length > 1 ? 'des adresses' : 'de l’adresse'} ${list(who, 'fr')}. Cela ne ferme pas ce port sur l’appareil : les autres appareils pourront toujours s’y connecter.`,
+    en: `This PC will no longer be able to connect ${p.en} at ${who.length > 1 ? 'addresses' : 'address'} ${list(who, 'en')}. This does not close the port on the device: other devices can still connect to it.`,
   };
 }
 

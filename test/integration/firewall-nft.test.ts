@@ -56,8 +56,13 @@ interface CliRun {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return inPc([process.execPath, CLI, ...args], env);
+}
+
+/** A command in the PC namespace, in the mount sandbox, with the test's data folder. */
+function inPc(command: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const argv = mounts.enter(['ip', 'netns', 'exec', pc, process.execPath, CLI, ...args]);
+    const argv = mounts.enter(['ip', 'netns', 'exec', pc, ...command]);
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8', ...env },
@@ -595,5 +600,75 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     );
     expect(await ruleset()).not.toContain('443');
     expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('--rule-id applies only the request its preview was for; the preview gives the whole command', async () => {
+    const before = await ruleset();
+    const preview = await cli(['block', '--port', '3389', '--proto', 'tcp', '--dry-run']);
+    const id = /--rule-id ([0-9a-f-]{36})/.exec(preview.stdout)?.[1] as string;
+    expect(preview.stdout).toContain(
+      `To apply exactly this rule: port-auditor block --port 3389 --proto tcp --dir in --rule-id ${id}`,
+    );
+    const other = await cli(['block', '--port', '22', '--proto', 'tcp', '--rule-id', id]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `Rule id ${id} was reserved by the preview for TCP 3389 (inbound), not for TCP 22 (inbound): nothing was changed.`,
+    );
+    const fr = await cli(['block', '--port', '22', '--proto', 'tcp', '--rule-id', id], {
+      LANG: 'fr_FR.UTF-8',
+    });
+    expect(fr.stderr).toContain(
+      `L’identifiant de règle ${id} a été réservé par l’aperçu pour TCP 3389 (entrant), pas pour TCP 22 (entrant) : rien n’a été modifié.`,
+    );
+    expect(await ruleset()).toBe(before);
+    const applied = await cli(['block', '--port', '3389', '--proto', 'tcp', '--rule-id', id]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`Rule created: ${id} (PortAuditor-${id})`);
+    // Used up: the same id cannot apply another rule.
+    const again = await cli(['block', '--port', '3390', '--proto', 'tcp', '--rule-id', id]);
+    expect(again.code).toBe(2);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('a vanished rule is named as put back, in the preview and after the block', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const [rule] = (await rulesJson()).rules;
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    const preview = await cli(['block', '--port', '8080', '--proto', 'tcp', '--dry-run']);
+    expect(preview.stdout).toContain(
+      `This port was already blocked by rule PortAuditor-${rule!.id}, which vanished from the firewall (a restart?): that rule is put back, under the same name.`,
+    );
+    expect(preview.stdout).toContain(`Technical details (rule PortAuditor-${rule!.id}):`);
+    expect(preview.stdout).toContain(`--rule-id ${rule!.id}`);
+    const back = await cli(['block', '--port', '8080', '--proto', 'tcp', '--rule-id', rule!.id]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain(
+      `Rule put back (it had vanished from the firewall): ${rule!.id} (PortAuditor-${rule!.id})`,
+    );
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('piped into a reader that stops at once, the CLI finishes its block without crashing', async () => {
+    const piped = await inPc([
+      'bash',
+      '-c',
+      `${process.execPath} ${CLI} block --port 8083 --proto tcp | true; echo "exit \${PIPESTATUS[0]}"`,
+    ]);
+    expect(piped.stdout.trim()).toBe('exit 0');
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
+    expect(await ruleset()).toContain('tcp dport 8083 drop');
+    expect((await rulesJson()).rules.map((r) => [r.portFrom, r.present])).toEqual([[8083, true]]);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('firewall-status on Linux speaks of nftables, not of Windows profiles, with French typography', async () => {
+    const en = await cli(['firewall-status']);
+    expect(en.stdout).toContain('Firewall: nftables (linux)');
+    expect(en.stdout).not.toMatch(/profile/i);
+    const fr = await cli(['firewall-status'], { LANG: 'fr_FR.UTF-8' });
+    expect(fr.stdout).toContain('Pare-feu : nftables (linux)');
+    expect(fr.stdout).toContain('Disponible : oui');
+    expect(fr.stdout).not.toMatch(/profil/i);
   });
 });
