@@ -148,6 +148,10 @@ function entryProblem(p: string, fs: FsProbe): PathProblem | null {
   } catch {
     return problem('unreadable', p);
   }
+  return statsProblem(p, st);
+}
+
+function statsProblem(p: string, st: ReturnType<FsProbe['lstat']>): PathProblem | null {
   if (st.uid !== 0) return problem('not-root', p);
   if (!st.isSymbolicLink() && (st.mode & 0o022) !== 0) return problem('writable', p);
   return null;
@@ -215,9 +219,16 @@ export function treeProblem(
     }
     for (const name of names) {
       const entry = path.join(folder, name);
-      const found = entryProblem(entry, fs);
+      let st: ReturnType<FsProbe['lstat']>;
+      try {
+        st = fs.lstat(entry);
+      } catch (error) {
+        // Gone since the folder was read (a tool's temporary file): nothing left to run.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        return problem('unreadable', entry);
+      }
+      const found = statsProblem(entry, st);
       if (found) return found;
-      const st = fs.lstat(entry);
       if (st.isDirectory()) {
         stack.push(entry);
       } else if (st.isSymbolicLink()) {
