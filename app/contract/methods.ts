@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppInfo } from './app.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
-import { ScanEvent, ScanRequest } from './scan.js';
+import { ScanEvent, ScanPreview, ScanRequest } from './scan.js';
 import { NmapImportRequest, NmapImportResult, ReportExportRequest, ReportFile } from './report.js';
 import {
   BlockRequestInput,
@@ -23,6 +23,7 @@ export const methods = {
     params: ScanRequest.strict(),
     result: z.object({ scanId: z.string() }),
   },
+  'scan.preview': { params: ScanRequest.strict(), result: ScanPreview },
   'scan.cancel': {
     params: z.object({ scanId: z.string().min(1).max(100) }).strict(),
     result: z.object({ cancelled: z.boolean() }),

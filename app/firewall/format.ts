@@ -7,25 +7,10 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { resolveDataDir } from '../store/data-dir.js';
-import { RULE_STATE_LABEL } from './labels.js';
+import { formatDateTime } from '../contract/datetime.js';
+import { ANY_REMOTE, profileLabel, RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
-
-/**
- * Port Auditor's rules as the journal records them (no firewall read, no prompt), for verdicts
- * and reports that show which ports are blocked. Empty when the journal cannot be opened.
- */
-export function journalRules(): FirewallRule[] {
-  let service: FirewallService | null = null;
-  try {
-    service = new FirewallService({ dataDir: resolveDataDir() });
-    return service.knownRules();
-  } catch {
-    return [];
-  } finally {
-    service?.close();
-  }
-}
 
 /** The service as the CLI uses it: the user's data dir, repairs reported before anything else. */
 export async function openFirewallService(
@@ -40,7 +25,7 @@ export async function openFirewallService(
 export function formatRule(rule: FirewallRule, lang: Language): string {
   const dir =
     rule.direction === 'in' ? { fr: 'entrant', en: 'inbound' } : { fr: 'sortant', en: 'outbound' };
-  const remote = rule.remote.length > 0 ? rule.remote.join(',') : lang === 'fr' ? 'toutes' : 'any';
+  const remote = rule.remote.length > 0 ? rule.remote.join(',') : ANY_REMOTE[lang];
   const present =
     rule.present === null
       ? { fr: 'non vérifiée', en: 'not verified' }
@@ -57,7 +42,7 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
         ? ', trouvée dans le pare-feu, absente du journal'
         : ', found in the firewall, not in the journal'
       : '';
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
+  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${formatDateTime(rule.createdAt, lang)}`;
 }
 
 /** The command that applies exactly the rule a preview showed: its options and its reserved id. */
@@ -166,7 +151,7 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     // Profiles are Windows Firewall's (domain, private, public); nftables has none to show.
     ...(s.backend === 'netsh' ? s.profiles : []).map(
       (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${p.name}${colon}${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
+        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}${colon}${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
           p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
         }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
     ),

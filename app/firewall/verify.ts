@@ -6,6 +6,7 @@ import type {
 } from '../contract/index.js';
 import type { BackendStatus, FirewallInspection, LiveRule, PortForward } from './backend.js';
 import { portText, sameRequest } from './request.js';
+import { profileLabel } from './labels.js';
 
 function overlaps(text: string, rule: BlockRequest): boolean {
   const [from, to] = text.split('-').map(Number);
@@ -90,7 +91,7 @@ export function verifyRule(input: {
     failed = true;
     for (const p of relevant.filter((x) => !x.enabled)) {
       problems.push({
-        fr: `Le pare-feu est désactivé pour le profil ${p.name} : la règle n’y a aucun effet.`,
+        fr: `Le pare-feu est désactivé pour le profil ${profileLabel(p.name).fr} : la règle n’y a aucun effet.`,
         en: `The firewall is off for the ${p.name} profile: the rule has no effect there.`,
       });
     }
@@ -113,6 +114,13 @@ export function verifyRule(input: {
     });
   }
 
+  if (status.thirdParty === null) {
+    unconfirmed = true;
+    notChecked.push({
+      fr: 'La liste des produits de sécurité qui gèrent le pare-feu n’a pas pu être lue : un autre pare-feu pourrait remplacer le Pare-feu Windows.',
+      en: 'The list of security products managing the firewall could not be read: another firewall could be standing in for Windows Firewall.',
+    });
+  }
   for (const product of status.thirdParty ?? []) {
     unconfirmed = true;
     problems.push({
@@ -123,7 +131,7 @@ export function verifyRule(input: {
   for (const p of relevant.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
     unconfirmed = true;
     problems.push({
-      fr: `Le profil ${p.name} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : la règle n’y a aucun effet.`,
+      fr: `Le profil ${profileLabel(p.name).fr} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : la règle n’y a aucun effet.`,
       en: `The ${p.name} profile does not filter interfaces ${(p.excludedInterfaces ?? []).join(', ')}: the rule has no effect there.`,
     });
   }

@@ -11,6 +11,7 @@ import {
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { localErrorText } from '../scan/connect-outcome.js';
+import { withoutDisplayControls } from '../text/control-characters.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -48,8 +49,15 @@ function num(node: Node | undefined, key: string): number | undefined {
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** XML's predefined and numeric character references, decoded in a single pass (no double decoding). */
+/**
+ * XML's predefined and numeric character references, decoded in a single pass (no double decoding),
+ * with display controls neutralised (withoutDisplayControls): a file's text is shown, never obeyed.
+ */
 export function decodeXmlText(value: string): string {
+  return withoutDisplayControls(decodeReferences(value), true);
+}
+
+function decodeReferences(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (whole, ref: string) => {
     if (ref[0] !== '#') return NAMED[ref.toLowerCase()] ?? whole;
     const code =
@@ -368,9 +376,9 @@ export function importNmapXml(
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
-    const isLocal = hostMeta.has('isLocal')
-      ? hostMeta.get('isLocal') === 'true'
-      : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
+    // Whether the address is this PC's is decided here, never by the file: a file that says so of
+    // another address would tie it to this PC's listeners and firewall rules.
+    const isLocal = isLoopback(address) || (options.localAddresses?.has(address) ?? false);
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };

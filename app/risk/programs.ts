@@ -20,6 +20,13 @@ const WINDOWS_CORE = new Set([
 const WINDOWS_DIR = /^[a-z]:\\windows\\(system32|syswow64|servicing|winsxs)\\/i;
 
 /**
+ * Folders under Windows' own that any user may write to, so a program there proves nothing
+ * (the folders AppLocker's default rules are known to leave writable).
+ */
+const USER_WRITABLE_WINDOWS_DIRS =
+  /^[a-z]:\\windows\\(system32|syswow64)\\(spool\\(drivers\\color|printers|servers)|tasks(_migrated)?|com\\dmp|fxstmp|microsoft\\crypto\\rsa\\machinekeys|catroot2|logfiles)\\|^[a-z]:\\windows\\(tracing|tasks|registration\\crmlog)\\/i;
+
+/**
  * Folders a user can write to without elevation: software there was not installed by an
  * administrator, which is where droppers and trojans put themselves.
  */
@@ -41,18 +48,37 @@ function baseName(name: string): string {
   return name.toLowerCase().replace(/\.exe$/, '');
 }
 
+/**
+ * Where a listening program comes from, for the risk rules: `windows-system` (a Windows folder's
+ * program running as a service — session 0 or registered — or, without a path, a core process
+ * name in session 0), `user-folder` (a folder the user can write to), `installed` (elsewhere), or
+ * `unknown` (no path, or one with `..`). Pure.
+ */
 export function classifyProgram(program: ProgramInfo | undefined): ProgramKind {
   if (!program) return 'unknown';
   const path = program.path;
   if (path) {
-    if (WINDOWS_DIR.test(path)) return 'windows-system';
+    // A path that climbs back out (C:\Windows\System32\..\..\Users\…) says nothing of where it is.
+    if (/(^|[\\/])\.\.([\\/]|$)/.test(path)) return 'unknown';
+    if (USER_WRITABLE_WINDOWS_DIRS.test(path)) return 'user-folder';
+    // The path alone is not enough: a user can make a W:\Windows\System32\ of their own (subst,
+    // a USB stick) or rewrite the path their process reports. Windows' own listeners are services:
+    // in session 0, where no user's program runs, or a service registered by an administrator.
+    if (WINDOWS_DIR.test(path)) {
+      return program.session === 0 || (program.services?.length ?? 0) > 0
+        ? 'windows-system'
+        : 'installed';
+    }
     if (USER_FOLDERS.some((re) => re.test(path))) return 'user-folder';
     return 'installed';
   }
   // Without a path only Windows' own processes are recognisable: they hide their path from us.
+  // The name alone proves nothing (any program can be called svchost.exe and deny us its path):
+  // it counts only in session 0, where no user's program runs.
   if (
-    WINDOWS_CORE.has(program.name.toLowerCase()) ||
-    WINDOWS_CORE.has(`${baseName(program.name)}.exe`)
+    program.session === 0 &&
+    (WINDOWS_CORE.has(program.name.toLowerCase()) ||
+      WINDOWS_CORE.has(`${baseName(program.name)}.exe`))
   ) {
     return 'windows-system';
   }

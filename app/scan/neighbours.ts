@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { canonicalIp, splitZone } from '../net/address.js';
+import { runCommand, type CommandSpec } from '../system/command.js';
+import { systemProgram } from '../system/linux-paths.js';
+import { minimalWindowsEnv, powershellArgv, system32Program } from '../system/windows-paths.js';
 
 /**
  * The system neighbour table (ARP for IPv4, NDP for IPv6): a host whose link-layer address this PC
@@ -36,15 +38,11 @@ function canonical(address: string): string {
   return canonicalIp(splitZone(address).address) ?? address;
 }
 
-function run(file: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { timeout: 5000, maxBuffer: 32 * 1024 * 1024, windowsHide: true },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
-    );
-  });
+/** Runs one read of the table, resolving its stdout; rejects when it fails or exits non-zero. */
+async function run(spec: CommandSpec): Promise<string> {
+  const result = await runCommand(spec, 10_000);
+  if (result.exitCode !== 0) throw new Error(`${spec.file} exited ${result.exitCode}`);
+  return result.stdout;
 }
 
 /** Parses `ip neigh show` (iproute2): `10.0.0.1 dev eth0 lladdr aa:bb:… REACHABLE`. */
@@ -84,23 +82,100 @@ export function parseProcArp(text: string): Map<string, NeighbourEntry> {
   return table;
 }
 
-/** Parses `arp -a` on Windows and macOS: an IPv4 address followed by a real MAC address. */
-export function parseArpA(text: string): Map<string, NeighbourEntry> {
+/**
+ * Parses `arp -a`: an IPv4 address followed by a real MAC address. `arp -a` shows entries the
+ * system still keeps but no longer knows to be reachable (Windows keeps Stale ones), and cannot
+ * tell them apart: its entries are `unconfirmed` unless `state` says otherwise (macOS drops
+ * entries after their timeout).
+ */
+export function parseArpA(
+  text: string,
+  state: NeighbourState = 'unconfirmed',
+): Map<string, NeighbourEntry> {
   const table = new Map<string, NeighbourEntry>();
   const pattern =
     /\(?(\d{1,3}(?:\.\d{1,3}){3})\)?\s+(?:at\s+)?([0-9a-fA-F]{1,2}(?:[:-][0-9a-fA-F]{1,2}){5})/g;
   for (const match of text.matchAll(pattern)) {
     const mac = normaliseMac(match[2]!);
     if (!mac) continue;
-    table.set(canonical(match[1]!), { state: 'confirmed', mac });
+    table.set(canonical(match[1]!), { state, mac });
   }
   return table;
 }
 
-async function readTable(): Promise<Map<string, NeighbourEntry>> {
-  if (process.platform === 'linux') {
+/**
+ * The Windows PowerShell 5.1 script reading the neighbour cache of both families with each entry's
+ * state (NetTCPIP imported from $PSHOME by path, values cast so the JSON has one shape).
+ */
+export const WINDOWS_NEIGHBOURS_SCRIPT = [
+  "$ErrorActionPreference = 'SilentlyContinue'",
+  '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
+  "Import-Module (Join-Path $PSHOME 'Modules\\NetTCPIP\\NetTCPIP.psd1')",
+  '$out = @(NetTCPIP\\Get-NetNeighbor | ForEach-Object { [pscustomobject]@{ IPAddress = [string]$_.IPAddress; LinkLayerAddress = [string]$_.LinkLayerAddress; State = [string]$_.State } })',
+  'ConvertTo-Json -InputObject $out -Compress -Depth 2',
+].join('\n');
+
+/**
+ * NL_NEIGHBOR_STATE in its numeric order, for a State that comes back as a number.
+ * Source: Microsoft, "NL_NEIGHBOR_STATE enumeration (nldef.h)" (RFC 4861 §7.3.2 states).
+ */
+const WINDOWS_STATES = [
+  'Unreachable',
+  'Incomplete',
+  'Probe',
+  'Delay',
+  'Stale',
+  'Reachable',
+  'Permanent',
+];
+
+/**
+ * Parses WINDOWS_NEIGHBOURS_SCRIPT's JSON (any of PowerShell 5.1's array shapes): Reachable and
+ * Permanent entries are `confirmed`; Stale, Delay and Probe `unconfirmed` (a device that left the
+ * Wi-Fi stays Stale for minutes); Unreachable and Incomplete `absent`, as are broadcast and
+ * multicast entries (Permanent, but no device). Throws SyntaxError on output that is not JSON.
+ */
+export function parseNetNeighbor(json: string): Map<string, NeighbourEntry> {
+  const table = new Map<string, NeighbourEntry>();
+  const text = json.trim().replace(/^\uFEFF/, '');
+  if (text === '') return table;
+  let rows: unknown = JSON.parse(text);
+  if (rows && typeof rows === 'object' && !Array.isArray(rows)) {
+    const obj = rows as Record<string, unknown>;
+    rows = Array.isArray(obj.value) && 'Count' in obj ? obj.value : [obj];
+  }
+  for (const row of Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []) {
+    if (typeof row?.IPAddress !== 'string') continue;
+    const stateName =
+      typeof row.State === 'number' ? WINDOWS_STATES[row.State] : String(row.State ?? '');
+    const mac =
+      typeof row.LinkLayerAddress === 'string' ? normaliseMac(row.LinkLayerAddress) : undefined;
+    let state: NeighbourState = 'absent';
+    if (mac && (stateName === 'Reachable' || stateName === 'Permanent')) state = 'confirmed';
+    else if (mac && (stateName === 'Stale' || stateName === 'Delay' || stateName === 'Probe'))
+      state = 'unconfirmed';
+    const address = canonical(row.IPAddress);
+    // An address may be listed on several interfaces: the most certain entry stands.
+    const previous = table.get(address);
+    if (previous && RANK[previous.state] >= RANK[state]) continue;
+    table.set(address, state === 'absent' ? ABSENT : { state, mac: mac! });
+  }
+  return table;
+}
+
+const RANK: Record<NeighbourState, number> = { absent: 0, unconfirmed: 1, confirmed: 2 };
+
+/**
+ * Reads this PC's neighbour table: `ip neigh` (or /proc/net/arp) on Linux, Get-NetNeighbor on
+ * Windows (arp -a when PowerShell cannot run), `arp -an` on macOS; every program by absolute
+ * path. An empty table when none can be read.
+ */
+export async function readNeighbourTable(
+  platform: NodeJS.Platform = process.platform,
+): Promise<Map<string, NeighbourEntry>> {
+  if (platform === 'linux') {
     try {
-      return parseIpNeigh(await run('ip', ['neigh', 'show']));
+      return parseIpNeigh(await run({ file: systemProgram('ip'), args: ['neigh', 'show'] }));
     } catch {
       try {
         return parseProcArp(await readFile('/proc/net/arp', 'utf8'));
@@ -109,31 +184,72 @@ async function readTable(): Promise<Map<string, NeighbourEntry>> {
       }
     }
   }
+  if (platform === 'win32') {
+    try {
+      const [file, ...args] = powershellArgv(WINDOWS_NEIGHBOURS_SCRIPT);
+      return parseNetNeighbor(await run({ file: file as string, args, env: minimalWindowsEnv() }));
+    } catch {
+      try {
+        return parseArpA(
+          await run({ file: system32Program('ARP.EXE'), args: ['-a'], env: minimalWindowsEnv() }),
+        );
+      } catch {
+        return new Map();
+      }
+    }
+  }
   try {
-    return parseArpA(await run('arp', process.platform === 'win32' ? ['-a'] : ['-an']));
+    return parseArpA(await run({ file: '/usr/sbin/arp', args: ['-an'] }), 'confirmed');
   } catch {
     return new Map();
   }
 }
 
+/** Reads never start closer together than this (at most ten a second). */
+const MIN_GAP_MS = 100;
+
 /**
  * Reads the table once for many hosts: a lookup is answered from a read that started after
  * `freshAfter` (the end of that host's probes), so an entry resolved by those probes is seen.
+ * Reads never overlap (on Windows one takes a PowerShell start): a lookup that needs a newer read
+ * than the one running waits for the next, which serves every lookup queued meanwhile.
  */
 export class NeighbourTable {
-  private latest: { startedAt: number; table: Promise<Map<string, NeighbourEntry>> } | undefined;
+  private latest:
+    { startedAt: number | null; table: Promise<Map<string, NeighbourEntry>> } | undefined;
+
+  /** `read` reads the whole table once (readNeighbourTable by default). */
+  constructor(
+    private readonly read: () => Promise<Map<string, NeighbourEntry>> = () => readNeighbourTable(),
+  ) {}
 
   async lookup(address: string, freshAfter = Date.now()): Promise<NeighbourEntry> {
-    if (!this.latest || this.latest.startedAt < freshAfter) {
-      // At most ten reads a second: a host finishing just after a read began waits for the next one.
-      const startAt = Math.max(Date.now(), (this.latest?.startedAt ?? 0) + 100);
-      const delay = startAt - Date.now();
-      this.latest = {
-        startedAt: startAt,
-        table: new Promise<void>((resolve) => setTimeout(resolve, delay)).then(readTable),
+    const latest = this.latest;
+    // A read not started yet will start after now, so it is fresh for every lookup.
+    const fresh = latest && (latest.startedAt === null || latest.startedAt >= freshAfter);
+    if (!fresh) {
+      const next: { startedAt: number | null; table: Promise<Map<string, NeighbourEntry>> } = {
+        startedAt: null,
+        table: Promise.resolve(new Map()),
       };
+      const previousStart = latest?.startedAt ?? -Infinity;
+      const previous = latest?.table.then(
+        () => undefined,
+        () => undefined,
+      );
+      next.table = (previous ?? Promise.resolve())
+        .then(() => {
+          const delay = previousStart + MIN_GAP_MS - Date.now();
+          return delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined;
+        })
+        .then(() => {
+          next.startedAt = Date.now();
+          return this.read();
+        })
+        .catch(() => new Map<string, NeighbourEntry>());
+      this.latest = next;
     }
-    const table = await this.latest.table;
+    const table = await this.latest!.table;
     return table.get(canonical(address)) ?? ABSENT;
   }
 }

@@ -4,6 +4,8 @@ import ipaddr from 'ipaddr.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { formatIp, needsZone, parseIp, splitZone, toBigInt, type IpValue } from '../net/address.js';
+import type { LeftOutNetwork, LocalNetwork } from '../contract/scan.js';
+import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
 import {
   cidrInterval,
   intervalSize,
@@ -44,6 +46,10 @@ export interface TargetSet {
   needsConfirmation?: { reason: ConfirmationReason; address: string };
   /** The subnets of this PC's interfaces: hosts in them are reached without a router. */
   connected: Interval[];
+  /** Networks `local-network` left out (see localNetworks); empty when it was not asked for. */
+  leftOut: LeftOutNetwork[];
+  /** Networks `local-network` scans (see localNetworks); empty when it was not asked for. */
+  localNetworks: LocalNetwork[];
 }
 
 export type ConfirmationReason = 'public' | 'shared' | 'nat64';
@@ -53,13 +59,23 @@ export interface ParseTargetsOptions {
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
   /** Zones are interface names everywhere but on Windows, where they are interface numbers. */
   platform?: NodeJS.Platform;
+  /**
+   * This PC's adapters (kind, default gateway): read from the system when absent and the targets
+   * ask for `local-network`; null when they could not be read (names alone then decide).
+   */
+  adapters?: NetworkAdapter[] | null;
+  /**
+   * Adapters the user chose to include in `local-network` among those it leaves out; undefined
+   * when the user was not asked yet.
+   */
+  includeAdapters?: readonly string[];
 }
 
 function invalid(token: string, fr: string, en: string): never {
   fail(
     'scan.targets.invalid',
     {
-      fr: `Cibles : « ${token} » n'est pas valide — ${fr}`,
+      fr: `Cibles : « ${token} » n’est pas valide — ${fr}`,
       en: `Targets: "${token}" is not valid — ${en}`,
     },
     { token },
@@ -186,15 +202,22 @@ function tooMany(count: number | bigint): never {
   fail(
     'scan.targets.tooMany',
     {
-      fr: `Cibles : ${count.toString()} adresses, c'est trop ; le maximum est ${MAX_ADDRESSES} (un /8).`,
+      fr: `Cibles : ${count.toString()} adresses, c’est trop ; le maximum est ${MAX_ADDRESSES} (un /8).`,
       en: `Targets: ${count.toString()} addresses is too many; the maximum is ${MAX_ADDRESSES} (a /8).`,
     },
     { count: Number(count) },
   );
 }
 
-/** Every address of this PC: loopback plus each interface address (link-local ones with their zone). */
-export function thisPcAddresses(interfaces: Interfaces): { address: string; zone?: string }[] {
+/**
+ * Every address of this PC: loopback plus each interface address, link-local ones with their zone:
+ * the interface name, or on Windows its number (`scopeid`), because libuv reads a Windows zone with
+ * atoi and a name would become 0 (RFC 4007 §11 lets the zone be either; Windows only takes numbers).
+ */
+export function thisPcAddresses(
+  interfaces: Interfaces,
+  platform: NodeJS.Platform = process.platform,
+): { address: string; zone?: string }[] {
   const found = new Map<string, string | undefined>([
     ['127.0.0.1', undefined],
     ['::1', undefined],
@@ -204,8 +227,12 @@ export function thisPcAddresses(interfaces: Interfaces): { address: string; zone
       const parsed = parseIp(splitZone(info.address).address);
       if (!parsed) continue;
       const address = formatIp(parsed.family, parsed.value);
-      if (!found.has(address))
-        found.set(address, needsZone(parsed.family, parsed.value) ? name : undefined);
+      if (found.has(address)) continue;
+      const zone =
+        platform === 'win32' && info.family === 'IPv6' && info.scopeid !== undefined
+          ? String(info.scopeid)
+          : name;
+      found.set(address, needsZone(parsed.family, parsed.value) ? zone : undefined);
     }
   }
   return [...found].map(([address, zone]) => (zone ? { address, zone } : { address }));
@@ -231,35 +258,139 @@ export function connectedNetworks(interfaces: Interfaces): Interval[] {
 }
 
 /**
- * Each up, non-loopback IPv4 interface's subnet, capped at /22 around the interface's address,
- * without its broadcast address (the last one, for subnets of four addresses or more): it names
- * every device of the link at once, and systems refuse a TCP connection to it (Linux: ENETUNREACH).
+ * "The local network": the subnet of each IPv4 interface through which a default route leaves
+ * (the network this PC is on), capped at /22 around the interface's address, without its broadcast
+ * address (the last one, for subnets of four addresses or more: it names every device of the link
+ * at once, and systems refuse a TCP connection to it — Linux: ENETUNREACH). Tunnels (VPN: someone
+ * else's network), switches for this PC's own VMs and containers, and — when some adapter has a
+ * default gateway — adapters without one are left out, each named in `leftOut`, unless the user
+ * chose it in `include` (then a note says it is scanned at the user's request). With no default
+ * gateway anywhere (an isolated LAN), every adapter that is neither a tunnel nor a virtual switch
+ * counts. `scanned` names each network that is scanned, as CIDR (capped).
  */
-export function localNetworks(interfaces: Interfaces): {
+export function localNetworks(
+  interfaces: Interfaces,
+  adapters: readonly NetworkAdapter[] | null = null,
+  include: readonly string[] = [],
+): {
   intervals: Interval[];
   notes: LocalizedText[];
+  leftOut: LeftOutNetwork[];
+  scanned: LocalNetwork[];
 } {
   const intervals: Interval[] = [];
   const notes: LocalizedText[] = [];
+  const leftOut: LeftOutNetwork[] = [];
+  const scanned: LocalNetwork[] = [];
+  const known = new Map((adapters ?? []).map((a) => [a.name, a]));
+  // An adapter the system did not describe (the read failed, or Windows hides it) is not assumed
+  // to be the network this PC is on: the user chooses.
+  const adapterOf = (name: string): NetworkAdapter =>
+    known.get(name) ?? { name, kind: 'unknown', gateway: false };
+  const hasIpv4 = (name: string) =>
+    (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
+  const anyGateway = Object.keys(interfaces).some((name) => {
+    const adapter = adapterOf(name);
+    return adapter.gateway && adapter.kind === 'physical' && hasIpv4(name);
+  });
   for (const [name, infos] of Object.entries(interfaces)) {
+    const adapter = adapterOf(name);
     for (const info of infos ?? []) {
       if (info.family !== 'IPv4' || info.internal) continue;
       const address = ipaddr.IPv4.parse(info.address);
       const prefix = ipaddr.IPv4.parse(info.netmask).prefixLengthFromSubnetMask() ?? 32;
       const used = Math.max(prefix, LOCAL_NETWORK_MAX_PREFIX);
+      const network = `${ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString()}/${used}`;
+      const fullNetwork =
+        used !== prefix
+          ? `${ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${prefix}`).toString()}/${prefix}`
+          : undefined;
+      const reason: LeftOutNetwork['reason'] | null =
+        adapter.kind === 'unknown'
+          ? 'unverified'
+          : adapter.kind !== 'physical'
+            ? adapter.kind
+            : anyGateway && !adapter.gateway
+              ? 'no-gateway'
+              : null;
+      if (reason && !include.includes(name)) {
+        leftOut.push({
+          adapter: name,
+          kind: adapter.kind,
+          reason,
+          network,
+          ...(fullNetwork ? { fullNetwork } : {}),
+          ...(adapter.description ? { description: adapter.description } : {}),
+        });
+        notes.push(LEFT_OUT_NOTE[reason](name, network));
+        continue;
+      }
+      if (reason) notes.push(CHOSEN_NOTE(name, network));
+      scanned.push({ adapter: name, network, ...(fullNetwork ? { fullNetwork } : {}) });
       const interval = cidrInterval(4, toBigInt(address), used);
       if (used <= 30) interval.end -= 1n;
       intervals.push(interval);
       if (used !== prefix) {
-        const network = ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString();
         notes.push({
-          fr: `Réseau local : l'interface ${name} est sur un /${prefix} ; seul le /${used} qui l'entoure (${network}/${used}) est analysé.`,
-          en: `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}/${used}) is scanned.`,
+          fr: `Réseau local : l’interface ${name} est sur un /${prefix} ; seul le /${used} qui l’entoure (${network}) est analysé.`,
+          en: `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}) is scanned.`,
         });
       }
     }
   }
-  return { intervals, notes };
+  return { intervals, notes, leftOut, scanned };
+}
+
+const CHOSEN_NOTE = (name: string, network: string): LocalizedText => ({
+  fr: `Réseau local : ${name} (${network}) est analysé à votre demande.`,
+  en: `Local network: ${name} (${network}) is scanned because you chose it.`,
+});
+
+const LEFT_OUT_NOTE: Record<
+  LeftOutNetwork['reason'],
+  (name: string, network: string) => LocalizedText
+> = {
+  vpn: (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.`,
+    en: `Local network: ${name} (${network}) is a VPN — someone else's network, through a tunnel; it is not scanned.`,
+  }),
+  virtual: (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) est un commutateur virtuel de ce PC (machines virtuelles, conteneurs) ; il n’est pas analysé.`,
+    en: `Local network: ${name} (${network}) is a virtual switch of this PC (virtual machines, containers); it is not scanned.`,
+  }),
+  software: (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) est un adaptateur logiciel (souvent un VPN ou un logiciel de sécurité) ; il n’est pas analysé.`,
+    en: `Local network: ${name} (${network}) is a software adapter (often a VPN or a security product); it is not scanned.`,
+  }),
+  unverified: (name, network) => ({
+    fr: `Réseau local : le type de ${name} (${network}) n’a pas pu être lu ; il n’est pas analysé.`,
+    en: `Local network: the kind of ${name} (${network}) could not be read; it is not scanned.`,
+  }),
+  'no-gateway': (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) n’a pas de passerelle par défaut (ce n’est pas le réseau par lequel ce PC sort) ; il n’est pas analysé.`,
+    en: `Local network: ${name} (${network}) has no default gateway (it is not the network this PC goes out through); it is not scanned.`,
+  }),
+};
+
+function hasExternalIpv4(interfaces: Interfaces, name: string): boolean {
+  return (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
+}
+
+/**
+ * Refuses adapters the user chose that this PC does not have (any more: a VPN that disconnected,
+ * a typo after --include-adapter), naming those it has. Throws `scan.targets.unknownAdapter`.
+ */
+function unknownAdapters(unknown: readonly string[], interfaces: Interfaces): never {
+  const names = Object.keys(interfaces).filter((name) => hasExternalIpv4(interfaces, name));
+  const list = names.length > 0 ? names.join(', ') : '—';
+  fail(
+    'scan.targets.unknownAdapter',
+    {
+      fr: `Réseau local : ce PC n’a pas d’interface ${unknown.map((n) => `« ${n} »`).join(', ')} avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : ${list}.`,
+      en: `Local network: this PC has no interface ${unknown.map((n) => `"${n}"`).join(', ')} with an IPv4 address (other than loopback). Active IPv4 interfaces: ${list}.`,
+    },
+    { adapters: unknown.join(','), available: names.join(',') },
+  );
 }
 
 async function defaultResolve(hostname: string): Promise<{ address: string; family: number }[]> {
@@ -292,20 +423,25 @@ function checkZone(
   if (platform === 'win32') {
     const numbers = new Set(
       Object.values(interfaces).flatMap((infos) =>
-        (infos ?? []).map((i) => (i.family === 'IPv6' ? String(i.scopeid) : '')),
+        // Only a link-local address's scope id names an interface: others carry 0 ("no zone").
+        (infos ?? [])
+          .filter(
+            (i) => i.family === 'IPv6' && /^fe[89ab]/i.test(i.address) && (i.scopeid ?? 0) > 0,
+          )
+          .map((i) => String(i.scopeid)),
       ),
     );
-    if (/^\d+$/.test(zone) && (numbers.size === 0 || numbers.has(zone))) return;
+    if (/^[1-9]\d*$/.test(zone) && numbers.has(zone)) return;
     invalid(
       token,
-      `sous Windows, la zone après « % » est le numéro d'une interface de ce PC (${[...numbers].filter(Boolean).join(', ') || 'aucune'}).`,
-      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].filter(Boolean).join(', ') || 'none'}).`,
+      `sous Windows, la zone après « % » est le numéro d’une interface de ce PC (${[...numbers].join(', ') || 'aucune'}).`,
+      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].join(', ') || 'none'}).`,
     );
   }
   if (names.includes(zone)) return;
   invalid(
     token,
-    `« ${zone} » n'est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
+    `« ${zone} » n’est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
     `"${zone}" is not an interface of this PC (interfaces: ${names.join(', ')}).`,
   );
 }
@@ -343,7 +479,10 @@ export async function parseTargets(
   const hostnames: Record<string, string> = {};
   const zones: Record<string, string> = {};
   const notes: LocalizedText[] = [];
-  const local = thisPcAddresses(interfaces);
+  const local = thisPcAddresses(interfaces, platform);
+  const leftOut: LeftOutNetwork[] = [];
+  const scannedNetworks: LocalNetwork[] = [];
+  let adapters: NetworkAdapter[] | null | undefined;
   let includeCount = 0n;
 
   for (const original of tokens) {
@@ -362,14 +501,34 @@ export async function parseTargets(
       }
       zoned = true;
     } else if (lower === 'local-network') {
-      const networks = localNetworks(interfaces);
-      if (networks.intervals.length === 0) {
+      if (adapters === undefined)
+        adapters =
+          options.adapters !== undefined
+            ? options.adapters
+            : await readAdapters(Object.keys(interfaces), platform);
+      const networks = localNetworks(interfaces, adapters, options.includeAdapters ?? []);
+      // Only adapters with an IPv4 address other than loopback can add a network (lo adds none).
+      const unknown = (options.includeAdapters ?? []).filter(
+        (name) => !hasExternalIpv4(interfaces, name),
+      );
+      if (unknown.length > 0) unknownAdapters(unknown, interfaces);
+      if (!excluded) {
+        leftOut.push(...networks.leftOut);
+        scannedNetworks.push(...networks.scanned);
+      }
+      const waitsForChoice = networks.leftOut.length > 0 && options.includeAdapters === undefined;
+      if (networks.intervals.length === 0 && !waitsForChoice) {
         fail(
           'scan.targets.noLocalNetwork',
-          {
-            fr: 'Cibles : « local-network » — aucune interface réseau IPv4 active (hors boucle locale) sur ce PC.',
-            en: 'Targets: "local-network" — this PC has no active IPv4 network interface (other than loopback).',
-          },
+          networks.leftOut.length > 0
+            ? {
+                fr: `Cibles : « local-network » — aucun réseau choisi ; ce PC n’a que des réseaux laissés de côté (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
+                en: `Targets: "local-network" — no network chosen; this PC only has networks that are left out (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
+              }
+            : {
+                fr: 'Cibles : « local-network » — aucune interface réseau IPv4 active (hors boucle locale) sur ce PC.',
+                en: 'Targets: "local-network" — this PC has no active IPv4 network interface (other than loopback).',
+              },
           { token: original },
         );
       }
@@ -451,7 +610,7 @@ export async function parseTargets(
         if (needsZone(parsed.family, parsed.value) && !zone) {
           if (!excluded) {
             notes.push({
-              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n'est pas analysée.`,
+              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n’est pas analysée.`,
               en: `Targets: "${token}" also gives ${address}, a link-local address without an interface; it is not scanned.`,
             });
           }
@@ -513,7 +672,9 @@ export async function parseTargets(
 
   const intervals = subtractIntervals(mergeIntervals(include), mergeIntervals(exclude));
   const count = intervals.reduce((n, interval) => n + intervalSize(interval), 0n);
-  if (count === 0n) {
+  // Nothing yet, but the user has networks to choose from: the choice comes first.
+  const waitsForChoice = leftOut.length > 0 && options.includeAdapters === undefined;
+  if (count === 0n && !waitsForChoice) {
     fail('scan.targets.allExcluded', {
       fr: 'Cibles : toutes les adresses ont été exclues, il ne reste rien à analyser.',
       en: 'Targets: every address was excluded; nothing is left to scan.',
@@ -532,6 +693,8 @@ export async function parseTargets(
     localAddresses: [...localSet],
     notes,
     connected,
+    leftOut,
+    localNetworks: scannedNetworks,
     ...(needsConfirmation ? { needsConfirmation } : {}),
   };
 }
@@ -577,21 +740,42 @@ function firstNeedingConfirmation(
 
 const CONFIRM_TEXT: Record<ConfirmationReason, (address: string) => LocalizedText> = {
   public: (address) => ({
-    fr: `L'adresse ${address} est publique (sur Internet) : n'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est publique (sur Internet) : n’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is public (on the Internet): only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
   shared: (address) => ({
-    fr: `L'adresse ${address} est dans l'espace partagé des fournisseurs d'accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d'autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est dans l’espace partagé des fournisseurs d’accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d’autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
   nat64: (address) => ({
-    fr: `L'adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
 };
 
-/** Refuses a scan that needs the user's confirmation and lacks it. */
-export function requireConfirmation(targets: TargetSet, confirmed: boolean): void {
+/**
+ * Refuses a scan that needs the user's confirmation and lacks it: first the choice of networks
+ * `local-network` left out (when `adaptersAnswered` is false), then a count above
+ * CONFIRM_ABOVE_ADDRESSES or an address that needs it (unless `confirmed`). Throws
+ * `scan.confirmationRequired` with `reason` (`adapters` with the left-out networks, `count`,
+ * `public`, `shared`, `nat64`) in its params.
+ */
+export function requireConfirmation(
+  targets: TargetSet,
+  confirmed: boolean,
+  adaptersAnswered = true,
+): void {
+  if (!adaptersAnswered && targets.leftOut.length > 0) {
+    const names = targets.leftOut.map((n) => `${n.adapter} (${n.network})`).join(', ');
+    fail(
+      'scan.confirmationRequired',
+      {
+        fr: `Réseau local : ces réseaux ne sont pas analysés sauf si vous les choisissez : ${names}.`,
+        en: `Local network: these networks are not scanned unless you choose them: ${names}.`,
+      },
+      { reason: 'adapters', count: targets.leftOut.length },
+    );
+  }
   if (confirmed) return;
   if (targets.count > CONFIRM_ABOVE_ADDRESSES) {
     fail(

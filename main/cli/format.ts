@@ -10,8 +10,10 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
+import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
+import { oneLine } from '../../app/text/control-characters.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -25,8 +27,10 @@ function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text.padEnd(width);
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** `n` and the word in its plural form by the language's CLDR rules (French: 0 and 1 are singular). */
+function plural(n: number, one: string, many: string, language: Language): string {
+  const singular = new Intl.PluralRules(language).select(n) === 'one';
+  return `${new Intl.NumberFormat(language).format(n)} ${singular ? one : many}`;
 }
 
 function hiddenLine(host: HostResult, language: Language): string | null {
@@ -34,7 +38,7 @@ function hiddenLine(host: HostResult, language: Language): string | null {
     .filter((state) => host.hidden[state] > 0)
     .map((state) =>
       language === 'fr'
-        ? `${plural(host.hidden[state], 'port', 'ports')} ${STATE[state].fr}${host.hidden[state] > 1 ? 's' : ''}`
+        ? `${plural(host.hidden[state], 'port', 'ports', 'fr')} ${STATE[state].fr}${new Intl.PluralRules('fr').select(host.hidden[state]) === 'one' ? '' : 's'}`
         : `${host.hidden[state]} ${state} ${host.hidden[state] === 1 ? 'port' : 'ports'}`,
     );
   if (parts.length === 0) return null;
@@ -83,7 +87,7 @@ function formatHost(
     language === 'fr'
       ? `${STATUS_FR[host.status]} (${host.reason})`
       : `${host.status} (${host.reason})`;
-  const name = host.hostname ? ` (${host.hostname})` : '';
+  const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
   const lines = [`${host.address}${name}  ${status}`];
   if (host.localError) lines.push(`  ! ${host.localError.message[language]}`);
   const every = host.answersEveryPort;
@@ -113,18 +117,22 @@ function formatHost(
         `${p.port}/${p.protocol}`,
         STATE[p.state][language],
         p.reason,
-        known ?? service(p.port, p.protocol) ?? '',
+        oneLine(known ?? service(p.port, p.protocol) ?? ''),
       ];
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
+        const effect = verdict?.firewall?.effect;
+        // A mitigated risk says so beside the severity; any other rule is named, its sentence below.
         row.push(
-          verdict?.firewall?.effect === 'blocked'
-            ? `${label} → ${language === 'fr' ? 'bloqué par Port Auditor' : 'blocked by Port Auditor'}`
-            : label,
+          effect === undefined
+            ? label
+            : `${label} ${mitigates(effect) ? '→' : '·'} ${COVERAGE_LABEL[effect][language]}`,
         );
       }
       if (withProgram) {
-        row.push(verdict?.program ? `${verdict.program.name} (PID ${verdict.program.pid})` : '');
+        row.push(
+          verdict?.program ? `${oneLine(verdict.program.name)} (PID ${verdict.program.pid})` : '',
+        );
       }
       return row;
     });
@@ -137,10 +145,12 @@ function formatHost(
     lines.push(line(head));
     rows.forEach(({ verdict }, index) => {
       lines.push(line(cells[index]!));
-      const rule = verdict?.firewall;
-      if (rule) lines.push(`      * ${FIREWALL_EFFECT[rule.effect][language]} (${rule.name})`);
-      // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists them.
-      for (const reason of verdict?.reasons ?? []) lines.push(`      - ${reason.text[language]}`);
+      // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists
+      // them; what a Port Auditor rule does to the port comes first, marked apart.
+      for (const reason of verdict?.reasons ?? []) {
+        const mark = reason.ruleId.startsWith('firewall.') ? '*' : '-';
+        lines.push(`      ${mark} ${reason.text[language]}`);
+      }
     });
   } else if (host.status === 'up') {
     lines.push(language === 'fr' ? '  Aucun port à signaler.' : '  No port to report.');
@@ -149,22 +159,6 @@ function formatHost(
   if (hidden) lines.push(`  ${hidden}`);
   return lines;
 }
-
-/** What a Port Auditor rule does to a port, as the UI's chip says it. */
-const FIREWALL_EFFECT = {
-  blocked: {
-    fr: 'Bloqué par Port Auditor : les autres appareils ne peuvent plus s’y connecter',
-    en: 'Blocked by Port Auditor: other devices can no longer connect to it',
-  },
-  partial: {
-    fr: 'Bloqué par Port Auditor pour certaines adresses seulement',
-    en: 'Blocked by Port Auditor for some addresses only',
-  },
-  'this-pc-only': {
-    fr: 'Ce PC ne s’y connecte plus ; le port reste ouvert pour les autres appareils',
-    en: 'This PC no longer connects to it; the port stays open for other devices',
-  },
-} as const;
 
 function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
   const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
@@ -211,8 +205,8 @@ export function formatScanResult(
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
     language === 'fr'
-      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées')}, ${plural(upCount, 'active', 'actives')}, ${plural(open, 'port ouvert', 'ports ouverts')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
-      : `${plural(result.addresses, 'address', 'addresses')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
+      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées', 'fr')}, ${plural(upCount, 'active', 'actives', 'fr')}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
+      : `${plural(result.addresses, 'address', 'addresses', 'en')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
   const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete) {
     notes.push(
@@ -238,6 +232,6 @@ export function formatProgress(
         ? ` — reste ~${Math.ceil(event.etaMs / 1000)} s`
         : ` — ~${Math.ceil(event.etaMs / 1000)} s left`;
   return language === 'fr'
-    ? `Analyse : ${percent} % (${event.done}/${event.total}), ${plural(event.openFound, 'port ouvert', 'ports ouverts')}${eta}`
-    : `Scanning: ${percent}% (${event.done}/${event.total}), ${plural(event.openFound, 'open port', 'open ports')}${eta}`;
+    ? `Analyse : ${percent} % (${event.done}/${event.total}), ${plural(event.openFound, 'port ouvert', 'ports ouverts', 'fr')}${eta}`
+    : `Scanning: ${percent}% (${event.done}/${event.total}), ${plural(event.openFound, 'open port', 'open ports', 'en')}${eta}`;
 }

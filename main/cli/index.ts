@@ -1,10 +1,12 @@
 import { runCli } from './program.js';
 
-// Output piped into a reader that stopped reading (`port-auditor block … | head -1`): what is left
-// to say has nowhere to go, but the command itself (a firewall change already applied, its
-// journal) must run to its end instead of dying on an unhandled 'error' event.
+// `port-auditor block … | head -1`: once the reader is gone, a write fails with EPIPE, which Node
+// raises as an uncaught error: the command crashed midway (a rule applied, its verification never
+// done, a --json file never written). It now goes on to its end, silently, with its own exit code;
+// any other output error still stops it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    // Later writes to the closed stream fail as ERR_STREAM_DESTROYED: the same reader gone.
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
 }

@@ -8,7 +8,7 @@ import {
   type ScanForm,
   type ScanSnapshot,
 } from '../features/scan/model';
-import type { ScanEvent } from '../../app/contract/scan';
+import type { LeftOutNetwork, LocalNetwork, ScanEvent } from '../../app/contract/scan';
 
 export * from '../features/scan/model';
 
@@ -16,9 +16,32 @@ interface ScanState extends ScanForm, ScanSnapshot {
   scanId: string | null;
   /** Which custom field is empty when the user asked to scan; the UI says so without a round trip. */
   missing: { targets: boolean; ports: boolean };
+  /**
+   * Networks "local network" leaves out (VPN, virtual switches, networks without the default
+   * gateway) that the user has not been shown yet: the choice dialog is open while set.
+   */
+  adapterChoice: {
+    leftOut: LeftOutNetwork[];
+    /** The networks scanned whatever the answer, to name them in the dialog. */
+    localNetworks: LocalNetwork[];
+    /** Adapters ticked when the dialog opens: those the user chose before and still present. */
+    ticked: string[];
+    confirmed: boolean;
+  } | null;
+  /** What the user answered in this session: the adapters shown, and those chosen. */
+  adapters: { shown: string[]; chosen: string[] };
   setForm(patch: Partial<ScanForm>): void;
-  /** `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). */
+  /**
+   * `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). A scan
+   * of the local network first asks which left-out networks to add, once per session and adapter.
+   */
   start(confirmed?: boolean): Promise<void>;
+  /**
+   * Answers the choice dialog with the adapters ticked (replacing the earlier answer for those
+   * shown), then starts the scan.
+   */
+  chooseAdapters(chosen: string[]): Promise<void>;
+  closeAdapterChoice(): void;
   cancel(): Promise<void>;
   dismissError(): void;
 }
@@ -38,6 +61,8 @@ export const useScan = create<ScanState>()((set, get) => ({
   result: null,
   error: null,
   missing: { targets: false, ports: false },
+  adapterChoice: null,
+  adapters: { shown: [], chosen: [] },
 
   setForm(patch) {
     const missing = { ...get().missing };
@@ -50,12 +75,38 @@ export const useScan = create<ScanState>()((set, get) => ({
   async start(confirmed = false) {
     const state = get();
     if (isBusy(state.phase)) return;
-    const request = { ...buildRequest(state), ...(confirmed ? { confirmed: true } : {}) };
-    const missing = { targets: request.targets === '', ports: request.ports === '' };
+    const base = buildRequest(state);
+    const local = asksLocalNetwork(base.targets);
+    const missing = { targets: base.targets === '', ports: base.ports === '' };
     if (missing.targets || missing.ports) {
       set({ missing });
       return;
     }
+    let adapters: string[] | undefined;
+    if (local) {
+      // Previewed without the earlier choice: an adapter chosen then may be gone now (a VPN that
+      // disconnected), and the preview must still answer with what is there to choose from.
+      try {
+        const { leftOut, localNetworks } = await api.call('scan.preview', base);
+        const names = leftOut.map((n) => n.adapter);
+        const ticked = state.adapters.chosen.filter((name) => names.includes(name));
+        // Asked again while something is ticked, so a network chosen once (an employer's VPN)
+        // can be unticked before the next scan instead of staying chosen for the session.
+        if (ticked.length > 0 || names.some((name) => !state.adapters.shown.includes(name))) {
+          set({ adapterChoice: { leftOut, localNetworks, ticked, confirmed }, missing });
+          return;
+        }
+        adapters = ticked;
+      } catch (error) {
+        set({ phase: 'failed', progress: null, error: asAppError(error), missing });
+        return;
+      }
+    }
+    const request = {
+      ...base,
+      ...(confirmed ? { confirmed: true } : {}),
+      ...(adapters ? { adapters } : {}),
+    };
     early = [];
     set({
       phase: 'starting',
@@ -101,10 +152,33 @@ export const useScan = create<ScanState>()((set, get) => ({
     }
   },
 
+  async chooseAdapters(chosen) {
+    const { adapterChoice, adapters } = get();
+    if (!adapterChoice) return;
+    const asked = adapterChoice.leftOut.map((n) => n.adapter);
+    const shown = [...new Set([...adapters.shown, ...asked])];
+    // The answer replaces the earlier one for the networks just shown (unticking one removes it).
+    const kept = adapters.chosen.filter((name) => !asked.includes(name));
+    set({
+      adapterChoice: null,
+      adapters: { shown, chosen: [...new Set([...kept, ...chosen])] },
+    });
+    await get().start(adapterChoice.confirmed);
+  },
+
+  closeAdapterChoice() {
+    set({ adapterChoice: null });
+  },
+
   dismissError() {
     set({ error: null });
   },
 }));
+
+/** Whether the targets name the local network (`local-network`, not excluded with `!`). */
+function asksLocalNetwork(targets: string): boolean {
+  return targets.split(/[\s,;]+/).some((token) => token.toLowerCase() === 'local-network');
+}
 
 api.on('scan.event', (event) => {
   const state = useScan.getState();

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
@@ -10,6 +12,7 @@ import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const execFileAsync = promisify(execFile);
 
 describe('Open ports, through the real browser-mode host and engine', () => {
   let host: RunningHost;
@@ -121,5 +124,66 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'error.png'), fullPage: true });
     expect(browser.errors).toEqual([]);
+  });
+
+  test('"Réseau local" names the virtual switch it leaves out, and scans it only once ticked', async () => {
+    // A container bridge of this PC (inside the test's namespace), as Docker would make it.
+    await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);
+    try {
+      await execFileAsync('ip', ['addr', 'add', '10.77.251.1/30', 'dev', 'docker0']);
+      await execFileAsync('ip', ['link', 'set', 'docker0', 'up']);
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(`${host.origin}/`);
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets('local-network');
+      await scanner.choosePorts({ custom: '22' });
+      await scanner.scanNow();
+
+      await scanner.adapterChoice.waitFor();
+      const dialogText = await scanner.adapterChoice.innerText();
+      expect(dialogText).toContain(
+        'Un commutateur virtuel de ce PC, pour ses propres machines virtuelles ou conteneurs.',
+      );
+      // The network scanned whatever the answer is named too.
+      expect(dialogText).toMatch(/Sera analysé : \S+ — 10\.77\.\d+\.0\/24\./);
+      const docker = scanner.adapterCheckbox('docker0', '10.77.251.0/30');
+      await expect(docker.isChecked()).resolves.toBe(false);
+      await docker.check();
+      await scanner.adapterScanButton(1).click();
+
+      await scanner.waitForSummary(120_000);
+      // The lab's /24 without its broadcast address, and the bridge's /30 without its own.
+      expect(await browser.page.getByTestId('scan-summary').innerText()).toContain(
+        'Adresses analysées : 258',
+      );
+      await expect(scanner.adapterChoice.count()).resolves.toBe(0);
+
+      // The bridge goes away (Docker stopped): the earlier choice names an adapter that is gone,
+      // and the next scan of the local network goes ahead without it instead of failing.
+      await execFileAsync('ip', ['link', 'del', 'docker0']);
+      await scanner.scanNow();
+      await browser.page
+        .getByTestId('scan-summary')
+        .filter({ hasText: 'Adresses analysées : 255' })
+        .waitFor({ timeout: 120_000 });
+      await expect(scanner.error.count()).resolves.toBe(0);
+
+      // Back again: the dialog comes back with the earlier choice ticked, so it can be unticked.
+      await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);
+      await execFileAsync('ip', ['addr', 'add', '10.77.251.1/30', 'dev', 'docker0']);
+      await execFileAsync('ip', ['link', 'set', 'docker0', 'up']);
+      await scanner.scanNow();
+      await scanner.adapterChoice.waitFor();
+      await expect(docker.isChecked()).resolves.toBe(true);
+      await docker.uncheck();
+      await scanner.adapterScanButton(0).click();
+      await browser.page
+        .getByTestId('scan-summary')
+        .filter({ hasText: 'Adresses analysées : 255' })
+        .waitFor({ timeout: 120_000 });
+      expect(browser.errors).toEqual([]);
+    } finally {
+      await execFileAsync('ip', ['link', 'del', 'docker0']).catch(() => undefined);
+    }
   });
 });

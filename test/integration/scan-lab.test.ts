@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostResult, ScanResult } from '../../app/contract/index.js';
 import { parsePorts } from '../../app/scan/ports.js';
-import { canCreateNamespaces } from '../lab/netns.js';
+import { canCreateNamespaces, execIn } from '../lab/netns.js';
 import {
   BANNERS,
   createScanLab,
@@ -180,5 +180,47 @@ describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
     expect(up.sort()).toEqual([SCANNER, SERVICES, DROP_ALL, MANY_OPEN].sort());
     expect(local.result.hosts.filter((h) => h.status === 'down')).toHaveLength(251);
     expect(hostOf(local.result, MANY_OPEN)!.ports[0]).toMatchObject({ port: 22, state: 'open' });
+  });
+
+  it('local-network scans the network with the default gateway; a VPN tunnel and docker0 only when chosen', async () => {
+    // This PC (the scanner namespace) goes out through the lab's LAN, runs a container bridge and
+    // a VPN link named as WireGuard names it (a veth pair: this kernel has no WireGuard, and a TUN
+    // device only runs while a VPN client holds it): each named, none scanned unless chosen.
+    const ip = (...args: string[]) => execIn(lab.scanner, 'ip', args);
+    await ip('link', 'add', 'docker0', 'type', 'bridge');
+    await ip('link', 'add', 'wg0', 'type', 'veth', 'peer', 'name', 'wg0-peer');
+    try {
+      await ip('addr', 'add', '10.77.98.1/30', 'dev', 'docker0');
+      await ip('addr', 'add', '10.77.97.1/30', 'dev', 'wg0');
+      await ip('link', 'set', 'docker0', 'up');
+      await ip('link', 'set', 'wg0', 'up');
+      await ip('link', 'set', 'wg0-peer', 'up');
+      await ip('route', 'add', 'default', 'via', SERVICES, 'dev', 'eth0');
+      await expect(lab.scan({ targets: 'local-network', ports: '22' })).rejects.toThrow(
+        /not scanned unless you choose them: docker0 \(10\.77\.98\.0\/30\), wg0 \(10\.77\.97\.0\/30\)/,
+      );
+      const lan = await lab.scan({ targets: 'local-network', ports: '22', adapters: [] });
+      expect(lan.result.addresses).toBe(255);
+      expect(lan.result.notes.map((n) => n.en)).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('docker0 (10.77.98.0/30) is a virtual switch'),
+          expect.stringContaining('wg0 (10.77.97.0/30) is a VPN'),
+        ]),
+      );
+      const chosen = await lab.scan({
+        targets: 'local-network',
+        ports: '22',
+        adapters: ['docker0'],
+      });
+      expect(chosen.result.addresses).toBe(255 + 3);
+      expect(chosen.result.hosts.find((h) => h.address === '10.77.98.1')).toMatchObject({
+        status: 'up',
+        isLocal: true,
+      });
+    } finally {
+      await ip('route', 'del', 'default').catch(() => undefined);
+      await ip('link', 'del', 'wg0').catch(() => undefined);
+      await ip('link', 'del', 'docker0').catch(() => undefined);
+    }
   });
 });

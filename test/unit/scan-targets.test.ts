@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { NetworkInterfaceInfo } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
 import { formatAddress, walkIntervals } from '../../app/scan/addresses.js';
@@ -8,6 +10,7 @@ import {
   type Interfaces,
   type TargetSet,
 } from '../../app/scan/targets.js';
+import { parseWindowsAdapters } from '../../app/system/adapters.js';
 
 function iface(
   address: string,
@@ -46,6 +49,8 @@ const hosts: Record<string, { address: string; family: number }[]> = {
 const options = {
   interfaces,
   resolve: async (name: string) => hosts[name] ?? [],
+  // Adapters unknown (names alone decide): never this machine's real ones.
+  adapters: null,
 };
 
 function addresses(set: TargetSet): string[] {
@@ -126,7 +131,14 @@ describe('parseTargets', () => {
   });
 
   it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
-    const set = await parseTargets('local-network', options);
+    // An isolated LAN (no default gateway anywhere): every wired or Wi-Fi network counts.
+    const set = await parseTargets('local-network', {
+      ...options,
+      adapters: [
+        { name: 'eth0', kind: 'physical', gateway: false },
+        { name: 'wlan0', kind: 'physical', gateway: false },
+      ],
+    });
     expect(set.count).toBe(255 + 1023);
     const list = addresses(set);
     expect(list).toContain('192.168.1.0');
@@ -262,6 +274,19 @@ describe('parseTargets', () => {
     }).catch((e: unknown) => e as AppFailure);
     expect(failure).toBeInstanceOf(AppFailure);
     expect((failure as AppFailure).appError.message.en).toContain('number');
+    // A global address's scope id is 0 on Windows: it names no interface.
+    const global: Interfaces = {
+      Ethernet: [
+        iface('fe80::1234', 'ffff:ffff:ffff:ffff::', { scopeid: 12 }),
+        iface('2001:db8::5', 'ffff:ffff:ffff:ffff::', { scopeid: 0 }),
+      ],
+    };
+    const zero = await parseTargets('fe80::5%0', {
+      ...options,
+      interfaces: global,
+      platform: 'win32',
+    }).catch((e: unknown) => e as AppFailure);
+    expect((zero as AppFailure).appError.message.en).toContain('interfaces (12)');
   });
 
   it.each([
@@ -342,5 +367,183 @@ describe('parseTargets', () => {
   it('formats addresses canonically', () => {
     expect(formatAddress(4, 0x0a000001n)).toBe('10.0.0.1');
     expect(formatAddress(6, 1n)).toBe('::1');
+  });
+
+  describe('local-network: the networks this PC goes out through', () => {
+    const windows: Interfaces = {
+      'Loopback Pseudo-Interface 1': [iface('127.0.0.1', '255.0.0.0', { internal: true })],
+      'Wi-Fi': [
+        iface('192.168.1.23', '255.255.255.0'),
+        iface('fe80::1c2d:3e4f:5a6b:7c8d', 'ffff:ffff:ffff:ffff::', { scopeid: 12 }),
+      ],
+      'vEthernet (WSL)': [iface('172.20.16.1', '255.255.240.0')],
+      'Ethernet 3': [iface('10.8.0.5', '255.255.255.0')],
+      'VirtualBox Host-Only Network': [iface('192.168.56.1', '255.255.255.0')],
+    };
+    const adapters = parseWindowsAdapters(
+      Buffer.from(
+        (
+          JSON.parse(
+            readFileSync(
+              path.resolve(__dirname, '../fixtures/windows-recorded/synthetic-fr-FR-adapters.json'),
+              'utf8',
+            ),
+          ) as { stdoutBase64: string }
+        ).stdoutBase64,
+        'base64',
+      ).toString('utf8'),
+    );
+    const win = { interfaces: windows, adapters, platform: 'win32' as const };
+
+    it('when the adapters cannot be read, nothing is scanned without the user’s choice', async () => {
+      const set = await parseTargets('local-network', { ...win, adapters: null });
+      expect(set.count).toBe(0);
+      expect(set.leftOut.map((n) => [n.adapter, n.reason])).toEqual([
+        ['Wi-Fi', 'unverified'],
+        ['vEthernet (WSL)', 'unverified'],
+        ['Ethernet 3', 'unverified'],
+        ['VirtualBox Host-Only Network', 'unverified'],
+      ]);
+      const chosen = await parseTargets('local-network', {
+        ...win,
+        adapters: null,
+        includeAdapters: ['Wi-Fi'],
+      });
+      expect(chosen.count).toBe(255);
+    });
+
+    it('scans the Wi-Fi with the gateway only, and names WSL, the VPN and host-only', async () => {
+      const set = await parseTargets('local-network', win);
+      expect(set.count).toBe(255);
+      expect(addresses(set)[0]).toBe('192.168.1.0');
+      expect(set.leftOut).toEqual([
+        {
+          adapter: 'vEthernet (WSL)',
+          kind: 'virtual',
+          reason: 'virtual',
+          network: '172.20.16.0/22',
+          fullNetwork: '172.20.16.0/20',
+          description: 'Hyper-V Virtual Ethernet Adapter',
+        },
+        {
+          adapter: 'Ethernet 3',
+          kind: 'vpn',
+          reason: 'vpn',
+          network: '10.8.0.0/24',
+          description: 'TAP-Windows Adapter V9',
+        },
+        {
+          adapter: 'VirtualBox Host-Only Network',
+          kind: 'virtual',
+          reason: 'virtual',
+          network: '192.168.56.0/24',
+          description: 'VirtualBox Host-Only Ethernet Adapter',
+        },
+      ]);
+      expect(set.notes.map((n) => n.fr)).toContain(
+        'Réseau local : Ethernet 3 (10.8.0.0/24) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.',
+      );
+    });
+
+    it('asks first which left-out networks to add, then scans those chosen', async () => {
+      const unanswered = await parseTargets('local-network', win);
+      let asked: AppFailure | null = null;
+      try {
+        requireConfirmation(unanswered, true, false);
+      } catch (error) {
+        asked = error as AppFailure;
+      }
+      expect(asked?.appError).toMatchObject({
+        code: 'scan.confirmationRequired',
+        params: { reason: 'adapters', count: 3 },
+      });
+      expect(asked?.appError.message.en).toContain('vEthernet (WSL) (172.20.16.0/22)');
+      const chosen = await parseTargets('local-network', {
+        ...win,
+        includeAdapters: ['VirtualBox Host-Only Network'],
+      });
+      expect(chosen.count).toBe(255 + 255);
+      expect(chosen.leftOut.map((n) => n.adapter)).toEqual(['vEthernet (WSL)', 'Ethernet 3']);
+      expect(() => requireConfirmation(chosen, false, true)).not.toThrow();
+      expect(chosen.localNetworks).toEqual([
+        { adapter: 'Wi-Fi', network: '192.168.1.0/24' },
+        { adapter: 'VirtualBox Host-Only Network', network: '192.168.56.0/24' },
+      ]);
+      expect(chosen.notes.map((n) => n.en)).toContain(
+        'Local network: VirtualBox Host-Only Network (192.168.56.0/24) is scanned because you chose it.',
+      );
+    });
+
+    it('refuses a chosen adapter this PC does not have, naming those it has', async () => {
+      const refused = await parseTargets('local-network', {
+        ...win,
+        includeAdapters: ['Wi-Fi', 'Ethernet 9'],
+      }).catch((error: AppFailure) => error);
+      expect((refused as AppFailure).appError).toMatchObject({
+        code: 'scan.targets.unknownAdapter',
+        params: { adapters: 'Ethernet 9' },
+        message: {
+          fr: expect.stringContaining(
+            'ce PC n’a pas d’interface « Ethernet 9 » avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : Wi-Fi,',
+          ),
+          en: expect.stringContaining(
+            'this PC has no interface "Ethernet 9" with an IPv4 address (other than loopback). Active IPv4 interfaces: Wi-Fi,',
+          ),
+        },
+      });
+    });
+
+    it('a PC on a VPN and nothing else: nothing scanned until it is chosen, and then it is', async () => {
+      const vpnOnly: Interfaces = { 'Ethernet 3': windows['Ethernet 3']! };
+      const set = await parseTargets('local-network', { ...win, interfaces: vpnOnly });
+      expect(set.count).toBe(0);
+      expect(set.leftOut.map((n) => n.reason)).toEqual(['vpn']);
+      const refused = await parseTargets('local-network', {
+        ...win,
+        interfaces: vpnOnly,
+        includeAdapters: [],
+      }).catch((error: AppFailure) => error);
+      expect((refused as AppFailure).appError).toMatchObject({
+        code: 'scan.targets.noLocalNetwork',
+        message: { en: expect.stringContaining('Ethernet 3') },
+      });
+    });
+
+    it('with no default gateway anywhere (an isolated LAN), every wired or Wi-Fi network counts', async () => {
+      const set = await parseTargets('local-network', {
+        interfaces: { eth0: interfaces.eth0!, docker0: [iface('172.17.0.1', '255.255.0.0')] },
+        adapters: [
+          { name: 'eth0', kind: 'physical', gateway: false },
+          { name: 'docker0', kind: 'virtual', gateway: false },
+        ],
+      });
+      expect(set.count).toBe(255);
+      expect(set.leftOut.map((n) => [n.adapter, n.reason])).toEqual([['docker0', 'virtual']]);
+    });
+
+    it('a second NIC without the gateway is left out when another has one', async () => {
+      const set = await parseTargets('local-network', {
+        interfaces,
+        adapters: [
+          { name: 'eth0', kind: 'physical', gateway: true },
+          { name: 'wlan0', kind: 'physical', gateway: false },
+        ],
+      });
+      expect(set.count).toBe(255);
+      expect(set.leftOut).toEqual([
+        {
+          adapter: 'wlan0',
+          kind: 'physical',
+          reason: 'no-gateway',
+          network: '10.20.28.0/22',
+          fullNetwork: '10.20.0.0/16',
+        },
+      ]);
+    });
+
+    it('on Windows, this PC’s link-local address carries the interface number as its zone', async () => {
+      const set = await parseTargets('this-pc', win);
+      expect(set.zones).toEqual({ 'fe80::1c2d:3e4f:5a6b:7c8d': '12' });
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 
@@ -35,6 +35,9 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       try {
         xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
+        if (error instanceof XmlEncodingError) {
+          throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+        }
         const detail = (error as NodeJS.ErrnoException).code ?? String(error);
         fail(
           'cli.import-read',
@@ -46,7 +49,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
         );
       }
       const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      const assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+      const rules = (await readFirewallRules(ctx)) ?? [];
+      const assessment = await riskHandlers({ firewallRules: () => rules })['risk.assess'](
         { hosts: scan.hosts },
         { emit: () => {} },
       );

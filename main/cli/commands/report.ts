@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -14,11 +14,11 @@ import {
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { journalRules, openFirewallService } from '../../../app/firewall/format.js';
 import { exportReport } from '../../../app/report/export.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -38,6 +38,9 @@ export async function readReportSource(file: string): Promise<ReportInput> {
     const bytes = await readFile(file);
     text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-read',
@@ -94,37 +97,23 @@ export async function readReportSource(file: string): Promise<ReportInput> {
   return parsed.data;
 }
 
-/** Adds what this PC can tell: verdicts (with its listeners) and the firewall rules it created. */
+/**
+ * Adds what this PC can tell: Port Auditor's rules as the firewall holds them now (unless the file
+ * carries the rules of its own time), and verdicts (with its listeners) given with those rules.
+ * The export then applies the rules to the verdicts, so a file never says blocked for a rule it
+ * lists as absent.
+ */
 export async function completeReportInput(
   input: ReportInput,
   ctx: CliContext,
 ): Promise<ReportInput & { pcName: string }> {
+  const firewallRules = input.firewallRules ?? (await readFirewallRules(ctx));
   let assessment: RiskAssessResult | undefined = input.assessment;
   if (!assessment) {
-    assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+    assessment = await riskHandlers({ firewallRules: () => firewallRules ?? [] })['risk.assess'](
       { hosts: input.scan.hosts },
       { emit: () => {} },
     );
-  }
-  let firewallRules = input.firewallRules;
-  if (!firewallRules) {
-    try {
-      const service = await openFirewallService(() => {});
-      try {
-        firewallRules = (await service.list()).rules;
-      } finally {
-        service.close();
-      }
-    } catch (error) {
-      const detail =
-        error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
-      ctx.stderr.write(
-        `${ctx.say({
-          fr: `Règles de pare-feu non jointes au rapport : ${detail}`,
-          en: `Firewall rules left out of the report: ${detail}`,
-        })}\n`,
-      );
-    }
   }
   return {
     ...input,
@@ -204,6 +193,9 @@ export async function writeReport(
   try {
     await writeFile(output, file.data);
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',

@@ -1,10 +1,10 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   ScanRequest,
+  type FirewallRule,
   type RiskAssessResult,
   type ScanEvent,
   type ScanRequestInput,
@@ -14,6 +14,7 @@ import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { AppFailure } from '../../../app/errors.js';
 import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
@@ -25,6 +26,7 @@ interface ScanOptions {
   skipDiscovery?: boolean;
   report?: string;
   lang?: string;
+  includeAdapter?: string[];
 }
 
 /** Refuses an unwritable --json path before scanning rather than losing the results after. */
@@ -46,11 +48,25 @@ async function checkJsonPath(file: string): Promise<string> {
 }
 
 function toRequest(targets: string, options: ScanOptions): ScanRequest {
+  const included = options.includeAdapter ?? [];
+  if (included.length > 0 && !/(^|[\s,;])local-network($|[\s,;])/i.test(targets)) {
+    throw new AppFailure(
+      'cli.include-adapter-without-local-network',
+      {
+        fr: `--include-adapter ne sert qu’avec la cible local-network (ex. : port-auditor scan local-network --include-adapter ${included[0]}).`,
+        en: `--include-adapter only applies with the local-network target (e.g. port-auditor scan local-network --include-adapter ${included[0]}).`,
+      },
+      { adapters: included.join(',') },
+    );
+  }
   const input: ScanRequestInput = {
     targets,
     ports: options.ports,
     skipDiscovery: options.skipDiscovery ?? false,
     confirmed: options.yes ?? false,
+    // The CLI asks nothing: local-network leaves out what it leaves out (the result's notes name
+    // them) unless --include-adapter names them.
+    adapters: included,
   };
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
@@ -74,7 +90,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
   let lastDraw = 0;
   let drawn = false;
   const clearLine = () => {
-    if (drawn) ctx.stderr.write('\r\x1b[K');
+    if (drawn) ctx.drawProgress('');
     drawn = false;
   };
   let settle!: { resolve(result: ScanResult): void; reject(error: unknown): void };
@@ -86,7 +102,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
       const now = Date.now();
       if (now - lastDraw < 100 && event.done < event.total) return;
       lastDraw = now;
-      ctx.stderr.write(`\r\x1b[K${formatProgress(event, ctx.language)}`);
+      ctx.drawProgress(formatProgress(event, ctx.language));
       drawn = true;
     } else if (event.type === 'finished') {
       settle.resolve(event.result);
@@ -120,13 +136,27 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
 }
 
 /**
- * The verdicts of the open ports (with this PC's programs). The raw table is still worth printing
- * when they cannot be computed, so a failure here is a warning, not the end of the command.
+ * Whether a scan has anything to judge: an open port, or a device port seen filtered (this PC's
+ * own outbound rule may be what hides it).
  */
-async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
-  if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
+export function hasVerdicts(result: ScanResult): boolean {
+  return result.hosts.some((h) =>
+    h.ports.some((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
+  );
+}
+
+/**
+ * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the
+ * firewall holds them. The raw table is still worth printing when they cannot be computed, so a
+ * failure here is a warning, not the end of the command.
+ */
+async function assess(
+  result: ScanResult,
+  rules: readonly FirewallRule[],
+  ctx: CliContext,
+): Promise<RiskAssessResult | undefined> {
   try {
-    return await riskHandlers({ firewallRules: journalRules })['risk.assess'](
+    return await riskHandlers({ firewallRules: () => rules })['risk.assess'](
       { hosts: result.hosts },
       { emit: () => {} },
     );
@@ -182,6 +212,14 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       }),
     )
     .option(
+      '--include-adapter <name>',
+      ctx.say({
+        fr: 'avec local-network, analyse aussi le réseau de cette interface (VPN, commutateur virtuel, réseau sans passerelle), qu’il laisse de côté sinon ; répétable',
+        en: 'with local-network, also scans this adapter’s network (VPN, virtual switch, network without a gateway), which it leaves out otherwise; repeatable',
+      }),
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
       '--skip-discovery',
       ctx.say({
         fr: 'considère chaque cible comme active (comme nmap -Pn)',
@@ -205,13 +243,19 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const result = await runScan(request, ctx);
-      const assessment = await assess(result, ctx);
+      // Read once the scan is over: the rules as they are when the verdicts are given.
+      const rules = hasVerdicts(result) || reportPath ? await readFirewallRules(ctx) : undefined;
+      const assessment = hasVerdicts(result) ? await assess(result, rules ?? [], ctx) : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
       if (reportPath) {
-        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx);
+        // The same verdicts and rules as the table above: the file says what the terminal said.
+        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx, {
+          ...(assessment ? { assessment } : {}),
+          ...(rules ? { firewallRules: rules } : {}),
+        });
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });

@@ -15,6 +15,7 @@ import StopIcon from '@mui/icons-material/Stop';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { AdapterChoiceDialog } from './AdapterChoiceDialog';
 import {
   compareHosts,
   CONFIRMATION_REQUIRED,
@@ -117,6 +118,8 @@ export function OpenPortsTab() {
           }
         />
       )}
+
+      <AdapterChoiceDialog />
 
       {phase === 'finished' && result && <ScanSummary result={result} />}
       {phase === 'finished' && result && <ExportReportButton />}

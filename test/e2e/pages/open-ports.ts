@@ -65,6 +65,28 @@ export class OpenPortsPage {
     return this.page.getByTestId(`port-row-${address}-${port}`);
   }
 
+  /** The dialog naming the networks "local network" leaves out, before the scan starts. */
+  get adapterChoice(): Locator {
+    return this.page.getByRole('dialog', { name: exact(this.t('adapters.title')) });
+  }
+
+  /** The checkbox of one left-out network in that dialog. */
+  adapterCheckbox(name: string, network: string): Locator {
+    return this.adapterChoice.getByRole('checkbox', {
+      name: exact(
+        this.t('adapters.network').replace('{{name}}', name).replace('{{network}}', network),
+      ),
+    });
+  }
+
+  /** The dialog's button that starts the scan with `count` ticked networks. */
+  adapterScanButton(count: number): Locator {
+    const key = count === 0 ? 'zero' : count === 1 ? 'one' : 'other';
+    return this.adapterChoice.getByRole('button', {
+      name: exact(this.t(`adapters.scan_${key}`).replace('{{count}}', String(count))),
+    });
+  }
+
   async chooseTargets(targets: Targets): Promise<void> {
     const group = this.page.getByRole('radiogroup', { name: this.t('form.targets.legend') });
     const label =

@@ -108,7 +108,9 @@ export class VirtualClock implements Clock {
 
 /** What one SYN to a port gets, as a host rule decides it. */
 export type SimAnswer =
-  | { kind: 'open' | 'closed' | 'reset' }
+  | { kind: 'open' | 'reset' }
+  /** `afterMs`: the reset comes this late instead of after one round trip (Windows' SYN retries). */
+  | { kind: 'closed'; afterMs?: number }
   | { kind: 'silent' }
   | { kind: 'errno'; code: string; phase: 'sync' | 'async' };
 
@@ -171,7 +173,7 @@ export class SimProber implements Prober {
     }
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    const rtt = host?.rttMs ?? 1;
+    const rtt = (answer.kind === 'closed' ? answer.afterMs : undefined) ?? host?.rttMs ?? 1;
     let outcome: ProbeOutcome;
     switch (answer.kind) {
       case 'open':
