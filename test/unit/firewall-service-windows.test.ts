@@ -153,4 +153,29 @@ describe('Windows: UAC, read-back, and never a false state', () => {
     const status = await service.status();
     expect(status).toMatchObject({ elevated: true, elevation: 'none' });
   });
+
+  it('re-apply of a lost rule is refused before any prompt: Windows keeps no record to vouch for it', async () => {
+    const { windows, service } = setup();
+    const outcome = await service.block({ protocol: 'tcp', port: 445 });
+    if (outcome.outcome !== 'applied') throw new Error(outcome.outcome);
+    windows.rules = []; // a firewall reset
+    expect((await service.list()).rules.map((r) => r.present)).toEqual([false]);
+    await expect(service.reapply([outcome.rule.id])).rejects.toMatchObject({
+      appError: {
+        code: 'firewall.not-vouched',
+        message: {
+          en: expect.stringContaining(
+            'This system keeps no list of the rules the administrator approved',
+          ),
+          fr: expect.stringContaining(
+            'Ce système ne garde pas de liste des règles approuvées par l’administrateur',
+          ),
+        },
+      },
+    });
+    expect(windows.helperArgv).toHaveLength(1);
+    // Blocking the port again, from the user's own request, puts it back.
+    const again = await service.block({ protocol: 'tcp', port: 445 });
+    expect(again).toMatchObject({ outcome: 'applied', restored: true });
+  });
 });
