@@ -61,6 +61,12 @@ const BACKUP_KEY = 'firewall.backup';
 /** The ids previews reserved, each with the request it was shown for (newest last). */
 const RESERVATIONS_KEY = 'firewall.reservations';
 const MAX_RESERVATIONS = 50;
+/**
+ * At most this many rules of Port Auditor's at once (each is up to 16 remote scopes × 2 chains of
+ * nft rules): far above what a home or small office needs, low enough that a restore at boot stays
+ * one quick transaction.
+ */
+export const MAX_RULES = 500;
 
 function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction'>) {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
@@ -672,6 +678,16 @@ export class FirewallService {
             en: `This port is already blocked by Port Auditor (${describe(request).en}).`,
           },
           { id: duplicate.id },
+        );
+      }
+      if (this.journal.current().length >= MAX_RULES) {
+        throw new AppFailure(
+          'firewall.too-many-rules',
+          {
+            fr: `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
+            en: `Port Auditor already has ${MAX_RULES} rules in the firewall, the maximum: nothing was changed. Unblock some first (Rules page, or port-auditor unblock).`,
+          },
+          { max: MAX_RULES },
         );
       }
       if ((await backend.status()).serviceRunning === false) throw serviceStopped();
