@@ -164,8 +164,7 @@ describe('ScanManager on loopback', () => {
     });
   });
 
-  it('sends at most ten progress events a second, with done/total and an ETA', async () => {
-    const timestamps: number[] = [];
+  it('sends progress events with done/total and an ETA', async () => {
     const { events } = await runScan(manager, { targets: '127.0.0.1', ports: '1-30000' });
     const progress = events.filter((e) => e.type === 'progress');
     expect(events[0]?.type).toBe('started');
@@ -174,18 +173,8 @@ describe('ScanManager on loopback', () => {
     expect(progress.some((e) => e.type === 'progress' && e.etaMs !== undefined)).toBe(true);
     for (const event of progress)
       if (event.type === 'progress') expect(event.done).toBeLessThanOrEqual(30000);
-    // Spacing, measured where the events arrive: at least ~100 ms apart, except the final one.
-    await new Promise<void>((resolve) => {
-      void manager.start(
-        { targets: '127.0.0.1', ports: '1-30000', skipDiscovery: false, confirmed: false },
-        (event) => {
-          if (event.type === 'progress') timestamps.push(performance.now());
-          if (event.type === 'finished') resolve();
-        },
-      );
-    });
-    const gaps = timestamps.slice(1, -1).map((t, i) => t - timestamps[i]!);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(90);
+    // Their spacing is the engine's own clock's business: test/unit/scan-engine.test.ts checks it
+    // on a virtual clock; measured here it would be a wall-clock assertion on a shared machine.
   });
 
   it('a cancel stops the scan before its end and returns what was found', async () => {

@@ -100,6 +100,44 @@ const OPEN: SimAnswer = { kind: 'open' };
 const SILENT: SimAnswer = { kind: 'silent' };
 
 describe('scan engine on a scripted network', () => {
+  it('sends progress at most every progressIntervalMs of its clock, the last one complete', async () => {
+    const ports = range(1, 3000);
+    const clock = new VirtualClock();
+    const prober = new SimProber(clock, { '10.9.0.9': host(() => SILENT) });
+    const at: number[] = [];
+    const progress: ScanEvent[] = [];
+    const plan: ScanPlan = {
+      scanId: 'sim',
+      request: { targets: '10.9.0.9', ports: 'sim', skipDiscovery: true, confirmed: false },
+      intervals: serializeIntervals([single('10.9.0.9')]),
+      count: 1,
+      hostnames: {},
+      zones: {},
+      localAddresses: ['127.0.0.1', '::1'],
+      connected: [],
+      ports,
+      notes: [],
+      tuning: { progressIntervalMs: 200 },
+    };
+    const engine = new ScanEngine(
+      plan,
+      (event) => {
+        if (event.type !== 'progress') return;
+        at.push(clock.now());
+        progress.push(event);
+      },
+      { prober, clock, neighbours: simNeighbours() },
+    );
+    let done = false;
+    void engine.run().then(() => (done = true));
+    await clock.runUntil(() => done);
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.at(-1)).toMatchObject({ done: 3000, total: 3000 });
+    // Every gap but the one before the final report (sent as soon as the scan ends).
+    const gaps = at.slice(1, -1).map((t, i) => t - at[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(200);
+  });
+
   it('Windows: resets that come 2 s late (SYN retried) are closed ports, not filtered ones', async () => {
     const ports = range(1, 300);
     const late: SimAnswer = { kind: 'closed', afterMs: 2000 };
