@@ -1,9 +1,10 @@
 /**
  * Installs (or with --uninstall removes) Port Auditor's firewall helper for Linux, root-owned, as
  * the .deb does: `sudo npm run install-helper` from a build (`npm run build` first). Root runs
- * this checkout's code here and installs its build, so the checkout must be root's alone (a clone
- * made with sudo): a folder of a user's could have been changed by any program of that user. It
- * refuses otherwise, unless `--trust-checkout` says the administrator checked it. What goes where:
+ * this checkout's code here (node_modules included) and installs its build, so the whole checkout
+ * must be root's alone (cloned, `npm ci` and built as root): a folder of a user's could have been
+ * changed by any program of that user. It refuses otherwise (see checkoutProblem), unless
+ * `--trust-checkout` says the administrator checked it. What goes where:
  * - /usr/lib/port-auditor/firewall-helper.mjs — the self-contained helper bundle (0644);
  * - /usr/lib/port-auditor/firewall-helper, firewall-read — the programs pkexec starts (0755);
  * - /usr/lib/port-auditor/node — the Node.js they run: a link to this node when root alone can
@@ -33,7 +34,14 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemLanguage } from '../app/api/app-handlers.js';
-import { LINUX_HELPER, pathProblemText, rootOnlyProblem } from '../app/firewall/helper-install.js';
+import {
+  checkoutFileProblem,
+  LINUX_HELPER,
+  pathProblemText,
+  rootOnlyProblem,
+  treeProblem,
+  type PathProblem,
+} from '../app/firewall/helper-install.js';
 import { systemProgram } from '../app/system/linux-paths.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,6 +67,36 @@ function at(root: string, file: string): string {
   return root ? path.join(root, file) : file;
 }
 
+/**
+ * Why root should not install from this checkout, or null: each file it copies (and every folder
+ * between it and the checkout) must be root's alone and stay inside the checkout, links resolved;
+ * the code root runs here (node_modules, scripts/, app/, the package and TypeScript settings tsx
+ * reads) must be root's alone too. A bundle given from outside the checkout must be root's alone.
+ * What already ran cannot vouch for itself: this catches a checkout left open to others, not one
+ * already tampered with (hence: clone and `npm ci` as root).
+ */
+function checkoutProblem(files: string[]): PathProblem | null {
+  const within = (file: string) => !path.relative(ROOT, file).startsWith('..');
+  for (const file of files) {
+    const problem = within(file) ? checkoutFileProblem(file, ROOT) : rootOnlyProblem(file);
+    if (problem) return problem;
+  }
+  for (const file of [
+    'package.json',
+    'tsconfig.json',
+    'tsconfig.base.json',
+    'tsconfig.node.json',
+  ]) {
+    const problem = checkoutFileProblem(path.join(ROOT, file), ROOT);
+    if (problem && !problem.missing) return problem;
+  }
+  for (const dir of ['scripts', 'app']) {
+    const problem = treeProblem(path.join(ROOT, dir), { within: ROOT });
+    if (problem) return problem;
+  }
+  return treeProblem(path.join(ROOT, 'node_modules'));
+}
+
 function install(bundle: string, root: string, stagedNode: string): void {
   const sources = {
     bundle,
@@ -78,14 +116,13 @@ function install(bundle: string, root: string, stagedNode: string): void {
     }
   }
   if (!root && !process.argv.includes('--trust-checkout')) {
-    for (const file of [ROOT, sources.bundle]) {
-      const problem = rootOnlyProblem(file);
-      if (!problem) continue;
+    const problem = checkoutProblem(Object.values(sources));
+    if (problem) {
       const why = pathProblemText(problem);
       fail(
         say(
-          `Installation refusée : ${why.fr}. Root exécute le code de ce dossier et installerait un module qu’un autre programme a pu modifier. Installez le paquet .deb, ou depuis une copie que seul root peut modifier : sudo git clone … /opt/port-auditor-src, puis dans ce dossier sudo npm ci, sudo npm run build et sudo npm run install-helper. Pour passer outre après avoir vérifié le dossier : sudo npm run install-helper -- --trust-checkout.`,
-          `Installation refused: ${why.en}. Root runs this folder's code and would install a helper another program could have changed. Install the .deb package, or from a copy only root can change: sudo git clone … /opt/port-auditor-src, then in that folder sudo npm ci, sudo npm run build and sudo npm run install-helper. To go ahead after checking the folder: sudo npm run install-helper -- --trust-checkout.`,
+          `Installation refusée : ${why.fr}. Root exécute le code de ce dossier (node_modules compris) et installerait un module qu’un autre programme a pu modifier : tout le dossier doit appartenir à root, sans droit d’écriture pour le groupe ni les autres. Installez le paquet .deb, ou depuis une copie que seul root peut modifier : sudo git clone … /opt/port-auditor-src, puis dans ce dossier sudo npm ci, sudo npm run build et sudo npm run install-helper. Pour passer outre après avoir vérifié le dossier : sudo npm run install-helper -- --trust-checkout.`,
+          `Installation refused: ${why.en}. Root runs this folder's code (node_modules included) and would install a helper another program could have changed: the whole folder must be root's, writable by neither group nor others. Install the .deb package, or from a copy only root can change: sudo git clone … /opt/port-auditor-src, then in that folder sudo npm ci, sudo npm run build and sudo npm run install-helper. To go ahead after checking the folder: sudo npm run install-helper -- --trust-checkout.`,
         ),
       );
     }

@@ -171,6 +171,8 @@ export const FirewallBlockOutcome = z.discriminatedUnion('outcome', [
     rule: FirewallRule,
     verification: FirewallVerification,
     backupPath: z.string().nullable(),
+    /** True when the rule was not created but put back: it had vanished from the firewall. */
+    restored: z.boolean().optional(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
   z.object({ outcome: z.literal('unknown'), rule: FirewallRule, message: LocalizedText }),
@@ -197,6 +199,8 @@ export const FirewallReapplyOutcome = z.discriminatedUnion('outcome', [
     reapplied: z.array(z.string()),
     /** Rules still missing after the change. */
     stillMissing: z.array(z.string()),
+    /** Why some were not put back (root has no record of them with that content, …). */
+    problems: z.array(LocalizedText).optional(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
 ]);

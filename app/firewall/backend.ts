@@ -75,6 +75,12 @@ export interface FirewallBackend {
   /** The exact commands `block` runs for this rule, for the wizard and `--dry-run`. */
   preview(rule: PlannedRule): FirewallCommand[];
   block(rule: PlannedRule): Promise<{ ref: string }>;
+  /**
+   * Adds several rules in one change, all or none (nftables: one transaction), one `ref` per rule
+   * in order; throws when any is refused, having added none. Absent where the firewall has no
+   * such change (Windows: the helper adds them one by one).
+   */
+  blockAll?(rules: readonly PlannedRule[]): Promise<{ ref: string }[]>;
   /** Removes every rule with this generated name; succeeds when none is left. */
   remove(name: string): Promise<void>;
   /**

@@ -45,6 +45,19 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
   return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${formatDateTime(rule.createdAt, lang)}`;
 }
 
+/** The command that applies exactly the rule a preview showed: its options and its reserved id. */
+export function applyCommand(preview: FirewallPreview): string {
+  const r = preview.request;
+  return [
+    'port-auditor block',
+    `--port ${portText(r)}`,
+    `--proto ${r.protocol}`,
+    `--dir ${r.direction}`,
+    ...(r.remote.length > 0 ? [`--remote ${r.remote.join(',')}`] : []),
+    `--rule-id ${preview.id}`,
+  ].join(' ');
+}
+
 /** `block --dry-run`: the same as the wizard's preview, the sentence first, then the details. */
 export function formatPreview(preview: FirewallPreview, lang: Language): string {
   const fr = lang === 'fr';
@@ -57,9 +70,7 @@ export function formatPreview(preview: FirewallPreview, lang: Language): string 
       : `Technical details (rule ${preview.name}):`,
     ...preview.commands.flatMap((c) => c.display.split('\n').map((l) => `  ${l}`)),
     '',
-    fr
-      ? `Pour appliquer exactement cette règle : port-auditor block … --rule-id ${preview.id}`
-      : `To apply exactly this rule: port-auditor block … --rule-id ${preview.id}`,
+    `${fr ? 'Pour appliquer exactement cette règle :' : 'To apply exactly this rule:'} ${applyCommand(preview)}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -127,22 +138,24 @@ const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
 
 export function formatStatus(s: FirewallStatus, lang: Language): string {
   const fr = lang === 'fr';
+  const colon = fr ? ' : ' : ': ';
   const yn = (b: boolean) => (b ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no');
   const lines = [
-    `${fr ? 'Pare-feu' : 'Firewall'}: ${s.backend} (${s.platform})`,
-    `${fr ? 'Disponible' : 'Available'}: ${yn(s.available)}`,
-    `${fr ? 'Administrateur' : 'Elevated'}: ${yn(s.elevated)}`,
-    `${fr ? 'Modification possible' : 'Can change'}: ${yn(s.canChange)}${
+    `${fr ? 'Pare-feu' : 'Firewall'}${colon}${s.backend} (${s.platform})`,
+    `${fr ? 'Disponible' : 'Available'}${colon}${yn(s.available)}`,
+    `${fr ? 'Administrateur' : 'Elevated'}${colon}${yn(s.elevated)}`,
+    `${fr ? 'Modification possible' : 'Can change'}${colon}${yn(s.canChange)}${
       s.canChange ? ` (${ELEVATION[s.elevation][lang]})` : ''
     }`,
-    `${fr ? 'Lecture possible' : 'Can read'}: ${yn(s.canRead)}`,
-    ...s.profiles.map(
+    `${fr ? 'Lecture possible' : 'Can read'}${colon}${yn(s.canRead)}`,
+    // Profiles are Windows Firewall's (domain, private, public); nftables has none to show.
+    ...(s.backend === 'netsh' ? s.profiles : []).map(
       (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
+        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}${colon}${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
           p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
         }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
     ),
-    `${fr ? 'Sauvegarde' : 'Backup'}: ${s.backupPath ?? (fr ? 'aucune (prise avant la première modification)' : 'none yet (taken before the first change)')}`,
+    `${fr ? 'Sauvegarde' : 'Backup'}${colon}${s.backupPath ?? (fr ? 'aucune (prise avant la première modification)' : 'none yet (taken before the first change)')}`,
     ...s.warnings.map((w) => `! ${w[lang]}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -10,15 +10,19 @@ import { portText, validatePlannedRule, type PlannedRule } from './request.js';
  * Grammar (one or more operations, each introduced by its verb):
  *   block   --id UUID --proto tcp|udp --port N[-M] --dir in|out [--remote A[,B…]]
  *   unblock --id UUID --proto tcp|udp --port N[-M] --dir in|out [--remote A[,B…]]
+ *   reapply --id UUID --proto tcp|udp --port N[-M] --dir in|out [--remote A[,B…]]
  *   list
  *   restore     (re-apply the rules recorded in root's state file: what the boot unit runs)
  * `unblock` names what the rule blocks, so the prompt says it and the helper removes the rule only
- * if the firewall holds it with exactly that content. The read-only helper (polkit action
+ * if the firewall holds it with exactly that content. `reapply` puts back a rule the firewall lost
+ * only if root's state file records it with that id and exactly that content (the app's journal,
+ * a file of the user's, cannot make root add a rule). The read-only helper (polkit action
  * org.portauditor.firewall.read) is started with `--read-only` first and accepts only `list`.
  */
 export type HelperOp =
   | { op: 'block'; rule: PlannedRule }
   | { op: 'unblock'; rule: PlannedRule }
+  | { op: 'reapply'; rule: PlannedRule }
   | { op: 'list' }
   | { op: 'restore' };
 
@@ -26,7 +30,7 @@ export type HelperOp =
 export const MAX_HELPER_OPS = 200;
 export const READ_ONLY_FLAG = '--read-only';
 
-const VERBS = new Set(['block', 'unblock', 'list', 'restore']);
+const VERBS = new Set(['block', 'unblock', 'reapply', 'list', 'restore']);
 const FLAGS = new Map([
   ['--id', 'id'],
   ['--proto', 'protocol'],
@@ -131,7 +135,7 @@ export function parseHelperArgv(argv: readonly string[]): ParsedHelperArgv {
     if (fields.remote !== undefined && rule.remote.join(',') !== fields.remote) {
       throw badArgv(`--remote ${fields.remote.slice(0, 40)}`);
     }
-    ops.push({ op: verb as 'block' | 'unblock', rule });
+    ops.push({ op: verb as 'block' | 'unblock' | 'reapply', rule });
   }
   if (ops.length === 0) throw badArgv('no operation');
   return { readOnly, ops };

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { LocalizedText } from '../contract/index.js';
 
@@ -58,17 +58,20 @@ export const BACKUP_FILE = { linux: 'before-first-change.nft', win32: 'before-fi
 export interface FsProbe {
   realpath(file: string): string;
   lstat(file: string): Pick<Stats, 'uid' | 'mode' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
+  /** The names in a folder (what the install checks walk). */
+  readdir(dir: string): string[];
 }
 
 export const realFs: FsProbe = {
   realpath: (file) => realpathSync(file),
   lstat: (file) => lstatSync(file),
+  readdir: (dir) => readdirSync(dir),
 };
 
 export interface PathProblem {
   /** True when the path does not exist at all (not installed), false when it exists but is unsafe. */
   missing: boolean;
-  kind: 'missing' | 'unreadable' | 'not-root' | 'writable' | 'not-file';
+  kind: 'missing' | 'unreadable' | 'not-root' | 'writable' | 'not-file' | 'outside';
   /** The offending path (the file, or a folder above it). */
   path: string;
   /** A short English reason naming the offending path, for logs and error parameters. */
@@ -92,6 +95,11 @@ export function pathProblemText(problem: PathProblem): LocalizedText {
       };
     case 'not-file':
       return { fr: `${p} n’est pas un fichier ordinaire`, en: `${p} is not a regular file` };
+    case 'outside':
+      return {
+        fr: `${p} est un lien qui mène hors du dossier`,
+        en: `${p} is a link that leads out of the folder`,
+      };
   }
 }
 
@@ -117,17 +125,129 @@ export function rootOnlyProblem(file: string, fs: FsProbe = realFs): PathProblem
     return problem('missing', file);
   }
   for (let p = real; ; p = path.dirname(p)) {
-    let st: ReturnType<FsProbe['lstat']>;
-    try {
-      st = fs.lstat(p);
-    } catch {
-      return problem('unreadable', p);
-    }
-    if (st.uid !== 0) return problem('not-root', p);
-    if ((st.mode & 0o022) !== 0) return problem('writable', p);
+    // Resolved, so no link here: every entry is checked for its mode too.
+    const found = entryProblem(p, fs);
+    if (found) return found;
+    const st = fs.lstat(p);
     if (p === real && !st.isFile() && !st.isDirectory()) return problem('not-file', p);
     if (p === path.dirname(p)) return null;
   }
+}
+
+/** Whether `file` is `dir` or inside it (both absolute, normalised). */
+function inside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The problem of one entry: owned by root and, unless a link, writable by nobody else. */
+function entryProblem(p: string, fs: FsProbe): PathProblem | null {
+  let st: ReturnType<FsProbe['lstat']>;
+  try {
+    st = fs.lstat(p);
+  } catch {
+    return problem('unreadable', p);
+  }
+  return statsProblem(p, st);
+}
+
+function statsProblem(p: string, st: ReturnType<FsProbe['lstat']>): PathProblem | null {
+  if (st.uid !== 0) return problem('not-root', p);
+  if (!st.isSymbolicLink() && (st.mode & 0o022) !== 0) return problem('writable', p);
+  return null;
+}
+
+/**
+ * Why a file of a checkout that root installs or runs could have been changed by someone other
+ * than root, or null: the checkout and every folder above it must be root's alone
+ * (rootOnlyProblem); the file and every folder between it and the checkout must be too, both as
+ * written and with links resolved; and the resolved file must stay inside the checkout (a link
+ * out of it could lead anywhere a user can write).
+ */
+export function checkoutFileProblem(
+  file: string,
+  checkout: string,
+  fs: FsProbe = realFs,
+): PathProblem | null {
+  const top = rootOnlyProblem(checkout, fs);
+  if (top) return top;
+  if (!inside(file, checkout)) return problem('outside', file);
+  for (let p = file; p !== checkout && inside(p, checkout); p = path.dirname(p)) {
+    const found = entryProblem(p, fs);
+    if (found) return found.kind === 'unreadable' && p === file ? problem('missing', p) : found;
+  }
+  const realTop = fs.realpath(checkout);
+  let real: string;
+  try {
+    real = fs.realpath(file);
+  } catch {
+    return problem('missing', file);
+  }
+  if (!inside(real, realTop)) return problem('outside', file);
+  for (let p = real; p !== realTop; p = path.dirname(p)) {
+    const found = entryProblem(p, fs);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Why a folder root runs code from (a checkout's node_modules, its scripts and app sources) could
+ * have been changed by someone other than root, or null: the folder with links resolved and every
+ * folder above it are root's alone, and so is every entry in it, at any depth. A link is followed
+ * to a target that must be root's alone as well (and is walked in turn when it is a folder); with
+ * `within`, a link must not lead out of that folder.
+ */
+export function treeProblem(
+  dir: string,
+  options: { within?: string } = {},
+  fs: FsProbe = realFs,
+): PathProblem | null {
+  const top = rootOnlyProblem(dir, fs);
+  if (top) return top;
+  const seen = new Set<string>();
+  const stack = [fs.realpath(dir)];
+  while (stack.length > 0) {
+    const folder = stack.pop() as string;
+    if (seen.has(folder)) continue;
+    seen.add(folder);
+    let names: string[];
+    try {
+      names = fs.readdir(folder);
+    } catch {
+      return problem('unreadable', folder);
+    }
+    for (const name of names) {
+      const entry = path.join(folder, name);
+      let st: ReturnType<FsProbe['lstat']>;
+      try {
+        st = fs.lstat(entry);
+      } catch (error) {
+        // Gone since the folder was read (a tool's temporary file): nothing left to run.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        return problem('unreadable', entry);
+      }
+      const found = statsProblem(entry, st);
+      if (found) return found;
+      if (st.isDirectory()) {
+        stack.push(entry);
+      } else if (st.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = fs.realpath(entry);
+        } catch {
+          continue; // a dangling link leads nowhere: nothing to run
+        }
+        if (options.within && !inside(real, fs.realpath(options.within))) {
+          return problem('outside', entry);
+        }
+        const target = rootOnlyProblem(real, fs);
+        if (target) return target;
+        if (fs.lstat(real).isDirectory()) stack.push(real);
+      }
+    }
+  }
+  return null;
 }
 
 export type HelperProblem = { code: string; message: LocalizedText; detail: string };

@@ -2,12 +2,19 @@ import { link, lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises
 import path from 'node:path';
 import { z } from 'zod';
 import { BlockRequest } from '../contract/firewall.js';
+import type { LocalizedText } from '../contract/index.js';
 import { AppError } from '../contract/errors.js';
 import { AppFailure, toAppError } from '../errors.js';
 import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
 import { BACKUP_FILE, LINUX_HELPER, rootOnlyProblem } from './helper-install.js';
-import { RULE_PREFIX, validatePlannedRule, type PlannedRule } from './request.js';
+import {
+  portText,
+  RULE_PREFIX,
+  sameRequest,
+  validatePlannedRule,
+  type PlannedRule,
+} from './request.js';
 
 /**
  * The helper's exit codes. They avoid 1 (any crash), 126/127 (pkexec: dismissed / not authorised,
@@ -160,16 +167,6 @@ export async function ensureBackup(
   }
 }
 
-function sameRequest(a: BlockRequest, b: BlockRequest): boolean {
-  return (
-    a.protocol === b.protocol &&
-    a.portFrom === b.portFrom &&
-    a.portTo === b.portTo &&
-    a.direction === b.direction &&
-    [...a.remote].sort().join(',') === [...b.remote].sort().join(',')
-  );
-}
-
 function mismatch(name: string): AppFailure {
   return new AppFailure(
     'firewall.rule-mismatch',
@@ -181,12 +178,17 @@ function mismatch(name: string): AppFailure {
   );
 }
 
-/** The rules recorded in root's state file; [] when there is none or it is not root's alone. */
-async function readState(stateFile: string): Promise<PlannedRule[]> {
-  if (rootOnlyProblem(stateFile)) return [];
+/**
+ * The rules recorded in root's state file: [] when there is none yet; null when it exists but
+ * cannot be trusted or read (not root's alone, not a list), so that nothing is rewritten from it.
+ * Entries that do not validate are left out.
+ */
+async function readState(stateFile: string): Promise<PlannedRule[] | null> {
+  const problem = rootOnlyProblem(stateFile);
+  if (problem) return problem.missing ? [] : null;
   try {
     const raw = JSON.parse(await readFile(stateFile, 'utf8')) as unknown;
-    if (!Array.isArray(raw)) return [];
+    if (!Array.isArray(raw)) return null;
     return raw.flatMap((r) => {
       try {
         return [validatePlannedRule(r)];
@@ -195,23 +197,41 @@ async function readState(stateFile: string): Promise<PlannedRule[]> {
       }
     });
   } catch {
-    return [];
+    return null;
   }
 }
 
 /**
- * Records the app's rules now in the firewall, for the boot unit: written beside the file with
- * exclusive create in root's own folder, then renamed over it, so nobody reads half a list.
+ * The state file after a batch, from what root did rather than from a read alone: the record
+ * before, less the rules an approved unblock removed, plus the rules a block added, plus any rule
+ * of ours the firewall holds (read back with root's rights) that it lacks, each with the content
+ * the firewall holds when read back. A rule the firewall lost (a reboot, a failed restore) stays
+ * recorded until an unblock removes it, so nothing approved is forgotten and nothing undone comes
+ * back.
  */
-async function writeState(stateFile: string, rules: LiveRule[]): Promise<void> {
+export function nextState(
+  before: readonly PlannedRule[],
+  done: { added: readonly PlannedRule[]; removed: ReadonlySet<string> },
+  live: readonly LiveRule[] | null,
+): PlannedRule[] {
+  const byName = new Map<string, PlannedRule>();
+  for (const rule of before) if (!done.removed.has(rule.name)) byName.set(rule.name, rule);
+  for (const rule of done.added) byName.set(rule.name, rule);
+  for (const r of live ?? []) {
+    if (!r.details || !r.name.startsWith(RULE_PREFIX)) continue;
+    byName.set(r.name, { ...r.details, id: r.name.slice(RULE_PREFIX.length), name: r.name });
+  }
+  return [...byName.values()];
+}
+
+/**
+ * Writes the rules for the boot unit: beside the file with exclusive create in root's own folder,
+ * flushed, then renamed over it, so nobody reads half a list.
+ */
+async function writeState(stateFile: string, planned: readonly PlannedRule[]): Promise<void> {
   const dir = path.dirname(stateFile);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (rootOnlyProblem(dir)) return;
-  const planned = rules.flatMap((r) =>
-    r.details && r.name.startsWith(RULE_PREFIX)
-      ? [{ ...r.details, id: r.name.slice(RULE_PREFIX.length), name: r.name }]
-      : [],
-  );
   const tmp = `${stateFile}.tmp-${process.pid}`;
   await rm(tmp, { force: true });
   const handle = await open(tmp, 'wx', 0o600);
@@ -224,11 +244,89 @@ async function writeState(stateFile: string, rules: LiveRule[]): Promise<void> {
   await rename(tmp, stateFile);
 }
 
-function unreadable(): AppFailure {
-  return new AppFailure('firewall.unreadable', {
-    fr: 'Le pare-feu n’a pas pu être lu avant le déblocage : rien n’a été retiré.',
-    en: 'The firewall could not be read before the unblock: nothing was removed.',
-  });
+function unreadable(action: 'unblock' | 'reapply'): AppFailure {
+  return new AppFailure(
+    'firewall.unreadable',
+    action === 'unblock'
+      ? {
+          fr: 'Le pare-feu n’a pas pu être lu avant le déblocage : rien n’a été retiré.',
+          en: 'The firewall could not be read before the unblock: nothing was removed.',
+        }
+      : {
+          fr: 'Le pare-feu n’a pas pu être lu avant de ré-appliquer la règle : rien n’a été ajouté.',
+          en: 'The firewall could not be read before re-applying the rule: nothing was added.',
+        },
+  );
+}
+
+function what(rule: PlannedRule): LocalizedText {
+  const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
+  const remote = rule.remote.join(', ');
+  return rule.direction === 'in'
+    ? {
+        fr: `${port}, entrant${remote ? ` depuis ${remote}` : ''}`,
+        en: `${port}, inbound${remote ? ` from ${remote}` : ''}`,
+      }
+    : {
+        fr: `${port}, sortant${remote ? ` vers ${remote}` : ''}`,
+        en: `${port}, outbound${remote ? ` to ${remote}` : ''}`,
+      };
+}
+
+function stateUnreadable(file: string): AppFailure {
+  return new AppFailure(
+    'firewall.state-unreadable',
+    {
+      fr: `La liste des règles approuvées (${file}) n’a pas pu être lue, ou n’appartient pas qu’à root : aucune règle n’a été remise, et la liste n’a pas été modifiée.`,
+      en: `The list of approved rules (${file}) could not be read, or is not root’s alone: no rule was put back, and the list was left as it was.`,
+    },
+    { file },
+  );
+}
+
+/** Re-apply refused: root has no record of that rule with that content. */
+export function notVouched(rule: PlannedRule, kept: boolean): AppFailure {
+  const w = what(rule);
+  return new AppFailure(
+    'firewall.not-vouched',
+    kept
+      ? {
+          fr: `La règle ${rule.name} (${w.fr}) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
+          en: `Rule ${rule.name} (${w.en}) is not in the list of rules the administrator approved: it is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
+        }
+      : {
+          fr: `Ce système ne garde pas de liste des règles approuvées par l’administrateur : la règle ${rule.name} (${w.fr}) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
+          en: `This system keeps no list of the rules the administrator approved: rule ${rule.name} (${w.en}) is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
+        },
+    { name: rule.name },
+  );
+}
+
+/**
+ * Adds rules in as few changes as the firewall allows: all of them at once when the backend can
+ * (nftables: one transaction, which adds all or none); when that fails, or the backend cannot,
+ * one by one, so one refused rule does not keep the others out. One entry per rule, in order.
+ */
+async function addAll(
+  backend: FirewallBackend,
+  rules: readonly PlannedRule[],
+): Promise<{ ref?: string; error?: unknown }[]> {
+  if (backend.blockAll && rules.length > 1) {
+    try {
+      return await backend.blockAll(rules);
+    } catch {
+      // One of them, or the firewall: each rule on its own says which.
+    }
+  }
+  const out: { ref?: string; error?: unknown }[] = [];
+  for (const rule of rules) {
+    try {
+      out.push({ ref: (await backend.block(rule)).ref });
+    } catch (error) {
+      out.push({ error });
+    }
+  }
+  return out;
 }
 
 /**
@@ -236,8 +334,10 @@ function unreadable(): AppFailure {
  * change), then each operation in order, then a read-back of the app's rules (and of what else in
  * the firewall could change their effect) so the caller decides from the firewall, not from exit
  * codes. An `unblock` removes a rule only if the firewall holds it with exactly the announced
- * content; `restore` re-applies the rules of root's state file that the firewall lost. After any
- * change the state file is rewritten from the firewall.
+ * content; `reapply` puts back a lost rule only if root's state file records it with exactly that
+ * content; `restore` re-applies the rules of root's state file that the firewall lost. The
+ * firewall is listed once and the rules to add go in one change (see addAll), rule by rule only
+ * when that fails. After any change the state file is updated from what succeeded (nextState).
  */
 export async function executeOps(
   ops: readonly HelperOp[],
@@ -256,55 +356,124 @@ export async function executeOps(
       );
   const results: HelperResult['results'] = [];
   const restored: string[] = [];
-  let before: LiveRule[] | null = null;
-  for (const op of ops) {
+  // Read once per batch: root's record (never rewritten when it cannot be read) and the firewall.
+  const state = changes && places.stateFile ? await readState(places.stateFile) : null;
+  let before: LiveRule[] | null | undefined;
+  const live = async () => (before === undefined ? (before = await backend.list()) : before);
+  const added: PlannedRule[] = [];
+  const removed = new Set<string>();
+  /**
+   * Rules to add, gathered so a batch (an approved list of blocks, a re-apply, a restore at boot)
+   * is one change of the firewall, not one per rule; `done` says how each went.
+   */
+  let adds: { rule: PlannedRule; done: (error: unknown, ref?: string) => void }[] = [];
+  const flush = async () => {
+    const batch = adds;
+    adds = [];
+    if (batch.length === 0) return;
+    before = undefined; // what the firewall holds changes here
+    const all = await addAll(
+      backend,
+      batch.map((b) => b.rule),
+    );
+    batch.forEach((b, i) => b.done(all[i]?.error ?? null, all[i]?.ref));
+  };
+  const pending: Promise<void>[] = [];
+  const settle = (index: number, rule: PlannedRule, record: boolean, name?: string) =>
+    new Promise<void>((resolve) => {
+      adds.push({
+        rule,
+        done: (error, ref) => {
+          if (error) {
+            results[index] = { ok: false, error: toAppError(error) };
+          } else {
+            if (record) added.push(rule);
+            if (name) restored.push(name);
+            results[index] = ref !== undefined ? { ok: true, ref } : { ok: true };
+          }
+          resolve();
+        },
+      });
+    });
+  for (const [index, op] of ops.entries()) {
     if (op.op === 'list') {
-      results.push({ ok: true });
+      results[index] = { ok: true };
       continue;
     }
     // No change without a backup of the policy as it was before the app's first change.
     if (backup && !backup.ok) {
-      results.push({ ok: false, error: backup.error });
+      results[index] = { ok: false, error: backup.error };
       continue;
     }
     try {
       if (op.op === 'block') {
-        const { ref } = await backend.block(op.rule);
-        results.push({ ok: true, ref });
+        pending.push(settle(index, op.rule, true));
       } else if (op.op === 'unblock') {
+        await flush();
         if (backend.readsContent) {
-          before ??= await backend.list();
+          const now = await live();
           // Fail closed: without a read, nothing says the rule blocks what the prompt announced.
-          if (before === null) throw unreadable();
-          const live = before.find((r) => r.name === op.rule.name);
-          if (live && (!live.details || !sameRequest(live.details, op.rule))) {
+          if (now === null) throw unreadable('unblock');
+          const found = now.find((r) => r.name === op.rule.name);
+          if (found && (!found.details || !sameRequest(found.details, op.rule))) {
             throw mismatch(op.rule.name);
           }
         }
         await backend.remove(op.rule.name);
-        results.push({ ok: true });
-      } else {
-        const live = new Set(((await backend.list()) ?? []).map((r) => r.name));
-        for (const rule of places.stateFile ? await readState(places.stateFile) : []) {
-          if (live.has(rule.name)) continue;
-          await backend.block(rule);
-          restored.push(rule.name);
+        before = undefined;
+        removed.add(op.rule.name);
+        results[index] = { ok: true };
+      } else if (op.op === 'reapply') {
+        const recorded = state?.find((r) => r.id === op.rule.id);
+        if (!recorded || !sameRequest(recorded, op.rule)) {
+          throw notVouched(op.rule, places.stateFile !== null);
         }
-        results.push({ ok: true });
+        const now = await live();
+        if (now === null) throw unreadable('reapply');
+        if (now.some((r) => r.name === recorded.name)) results[index] = { ok: true };
+        else pending.push(settle(index, recorded, false));
+      } else {
+        if (state === null && places.stateFile) throw stateUnreadable(places.stateFile);
+        const now = await live();
+        if (now === null) throw unreadable('reapply');
+        // Each lost rule of the record; one failing leaves the others to be put back, and stays
+        // recorded for next time.
+        const lost = (state ?? []).filter((rule) => !now.some((r) => r.name === rule.name));
+        let firstError: unknown = null;
+        const each = lost.map(
+          (rule) =>
+            new Promise<void>((resolve) => {
+              adds.push({
+                rule,
+                done: (error) => {
+                  if (error) firstError ??= error;
+                  else restored.push(rule.name);
+                  resolve();
+                },
+              });
+            }),
+        );
+        await flush();
+        await Promise.all(each);
+        results[index] = firstError ? { ok: false, error: toAppError(firstError) } : { ok: true };
       }
     } catch (error) {
-      results.push({ ok: false, error: toAppError(error) });
+      results[index] = { ok: false, error: toAppError(error) };
     }
   }
+  await flush();
+  await Promise.all(pending);
   let rules: LiveRule[] | null;
   try {
     rules = await backend.list();
   } catch {
     rules = null;
   }
-  if (changes && rules && places.stateFile) {
-    // The boot unit's list follows the firewall; a failed write only loses that convenience.
-    await writeState(places.stateFile, rules).catch(() => undefined);
+  if (changes && state && places.stateFile) {
+    // The boot unit's list; a failed write only loses that convenience.
+    await writeState(places.stateFile, nextState(state, { added, removed }, rules)).catch(
+      () => undefined,
+    );
   }
   let inspection: FirewallInspection | null;
   try {

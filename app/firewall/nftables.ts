@@ -19,6 +19,7 @@ import { isRuleName, type PlannedRule } from './request.js';
 
 export const NFT_TABLE = 'port_auditor';
 export const LOOPBACK_COMMENT = 'PortAuditor-loopback';
+export const REPLIES_COMMENT = 'PortAuditor-replies';
 const FAMILY = 'inet';
 const APPLY_ARGS = ['-j', '-e', '-a', '-f', '-'];
 
@@ -41,16 +42,57 @@ const CHAINS: Record<OurChain, { hook: string; prio: number }> = {
   output: { hook: 'output', prio: -10 },
 };
 
-/** The chains an inbound rule lives in, each with the loopback exception first. */
+/** The chains an inbound rule lives in. */
 const INBOUND_CHAINS: OurChain[] = ['prerouting', 'input'];
 
+/** The exceptions each of our chains starts with (see baseObjects). */
+export type ChainException = { chain: OurChain; kind: 'loopback' | 'replies' };
+
+export const EXCEPTIONS: readonly ChainException[] = (
+  ['prerouting', 'input', 'output'] as const
+).flatMap((chain) => [
+  { chain, kind: 'loopback' as const },
+  { chain, kind: 'replies' as const },
+]);
+
+function exceptionRule({ chain, kind }: ChainException): NftObject {
+  const expr =
+    kind === 'loopback'
+      ? {
+          match: {
+            op: '==',
+            left: { meta: { key: chain === 'output' ? 'oifname' : 'iifname' } },
+            right: 'lo',
+          },
+        }
+      : { match: { op: '==', left: { ct: { key: 'direction' } }, right: 'reply' } };
+  return {
+    insert: {
+      rule: {
+        family: FAMILY,
+        table: NFT_TABLE,
+        chain,
+        comment: kind === 'loopback' ? LOOPBACK_COMMENT : REPLIES_COMMENT,
+        expr: [expr, { return: null }],
+      },
+    },
+  };
+}
+
 /**
- * The table, the three chains and the loopback exception (in each inbound chain missing it), as
- * `add` commands (idempotent for table and chains). Loopback is let through first: Windows does not
- * filter loopback either, so a rule behaves the same on both systems and the wizard explains it the
- * same way.
+ * The table, the three chains and, in each chain missing them, the two exceptions every rule of
+ * ours relies on, as `add` commands (idempotent for table and chains), the exceptions inserted
+ * first in their chain:
+ * - loopback (`lo`) is let through, in and out: Windows does not filter loopback either, so a rule
+ *   behaves the same on both systems, and this PC's own connections to itself keep working;
+ * - packets of the reply direction of a tracked connection (`ct direction reply`) are let
+ *   through: the answers to the connections this PC opened from the blocked port (inbound), or
+ *   this PC's answers to connections a device opened from that port (outbound). Everything else
+ *   reaching a rule is dropped: new connections, the original direction of connections opened
+ *   before the block (established, so they stop too), `related` ones (an FTP helper's data
+ *   connection), untracked and invalid packets. Source: nft(8), "CT EXPRESSION" (direction).
  */
-export function baseObjects(missingLoopback: readonly OurChain[] = INBOUND_CHAINS): NftObject[] {
+export function baseObjects(missing: readonly ChainException[] = EXCEPTIONS): NftObject[] {
   const objects: NftObject[] = [{ add: { table: { family: FAMILY, name: NFT_TABLE } } }];
   for (const [name, { hook, prio }] of Object.entries(CHAINS)) {
     objects.push({
@@ -67,22 +109,7 @@ export function baseObjects(missingLoopback: readonly OurChain[] = INBOUND_CHAIN
       },
     });
   }
-  for (const chain of missingLoopback) {
-    objects.push({
-      insert: {
-        rule: {
-          family: FAMILY,
-          table: NFT_TABLE,
-          chain,
-          comment: LOOPBACK_COMMENT,
-          expr: [
-            { match: { op: '==', left: { meta: { key: 'iifname' } }, right: 'lo' } },
-            { return: null },
-          ],
-        },
-      },
-    });
-  }
+  for (const exception of missing) objects.push(exceptionRule(exception));
   return objects;
 }
 
@@ -97,19 +124,21 @@ function addressMatch(remote: string, field: 'saddr' | 'daddr'): NftObject {
 }
 
 /**
- * Only connections being opened (and packets connection tracking was told to ignore): the replies
- * of this PC's own connections that happen to use the blocked port as their local port are
- * `established` and pass, so a block of a high port never breaks this PC's own traffic.
+ * In prerouting, only packets addressed to this PC (`fib daddr type local`): traffic this PC
+ * routes (containers, VMs, machines behind it) going to that port on another device is not its to
+ * block. Broadcast and multicast to this PC are not `local` but are delivered through `input`,
+ * which drops them. Source: nft(8), "FIB EXPRESSIONS".
  */
-const NEW_CONNECTIONS = {
-  match: { op: '==', left: { ct: { key: 'state' } }, right: { set: ['new', 'untracked'] } },
+const TO_THIS_PC = {
+  match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' },
 };
 
 /**
- * The rule objects for one request. Inbound: connections from other devices to this PC's port
- * (optionally only from the remote scope), in prerouting (the port asked for) and input (the port
- * after any redirect or forward). Outbound: this PC's connections to a device's port (optionally
- * only those devices). Several remote addresses become one rule each per chain, all sharing the
+ * The rule objects for one request, each a drop that relies on its chain's exceptions (see
+ * baseObjects). Inbound: packets from other devices to this PC's port (optionally only from the
+ * remote scope), in prerouting (the port asked for, to this PC's addresses) and input (the port
+ * after any redirect or forward). Outbound: this PC's packets to a device's port (optionally only
+ * those devices). Several remote addresses become one rule each per chain, all sharing the
  * generated comment, so remove() finds them.
  */
 export function ruleObjects(rule: PlannedRule): NftObject[] {
@@ -133,8 +162,8 @@ export function ruleObjects(rule: PlannedRule): NftObject[] {
           chain,
           comment: rule.name,
           expr: [
+            ...(chain === 'prerouting' ? [TO_THIS_PC] : []),
             portMatch,
-            NEW_CONNECTIONS,
             ...(remote ? [addressMatch(remote, rule.direction === 'in' ? 'saddr' : 'daddr')] : []),
             { drop: null },
           ],
@@ -153,8 +182,9 @@ interface ListedRule {
 }
 
 /**
- * Reads back the expressions ruleObjects() writes: dport match, connection state, optional address
- * match, drop (rules of earlier versions had no connection-state match: still read).
+ * Reads back the expressions ruleObjects() writes: `fib daddr type local` (prerouting), dport
+ * match, optional address match, drop; rules of earlier versions had a connection-state match
+ * instead of the fib one: still read.
  */
 function readMatch(expr: unknown): ListedRule['match'] {
   if (!Array.isArray(expr)) return null;
@@ -169,11 +199,17 @@ function readMatch(expr: unknown): ListedRule['match'] {
     }
     const match = item?.match as
       | {
-          left?: { payload?: { protocol?: unknown; field?: unknown }; ct?: unknown };
+          left?: {
+            payload?: { protocol?: unknown; field?: unknown };
+            ct?: unknown;
+            fib?: unknown;
+          };
           right?: unknown;
         }
       | undefined;
+    // Connection state (rules of earlier versions), and "addressed to this PC" (prerouting).
     if (match?.left?.ct) continue;
+    if (match?.left?.fib && match.right === 'local') continue;
     const payload = match?.left?.payload;
     if (!payload) return null;
     const right = match.right as
@@ -460,16 +496,33 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   async block(rule: PlannedRule): Promise<{ ref: string }> {
+    const [one] = await this.blockAll([rule]);
+    return one ?? { ref: '' };
+  }
+
+  /** One listing and one `nft -f` transaction for all the rules (nft adds all or none). */
+  async blockAll(rules: readonly PlannedRule[]): Promise<{ ref: string }[]> {
     const existing = (await this.tableRules()) ?? [];
-    const missing = INBOUND_CHAINS.filter(
-      (chain) => !existing.some((r) => r.chain === chain && r.comment === LOOPBACK_COMMENT),
+    const missing = EXCEPTIONS.filter(
+      ({ chain, kind }) =>
+        !existing.some(
+          (r) =>
+            r.chain === chain &&
+            r.comment === (kind === 'loopback' ? LOOPBACK_COMMENT : REPLIES_COMMENT),
+        ),
     );
+    const objects = rules.map((rule) => ruleObjects(rule));
     const out = await this.apply(
-      [...baseObjects(missing), ...ruleObjects(rule)],
-      `block ${rule.name}`,
+      [...baseObjects(missing), ...objects.flat()],
+      rules.length === 1 ? `block ${rules[0]?.name}` : `block ${rules.length} rules`,
     );
-    const handles = parseEchoedHandles(out);
-    return { ref: handles.slice(missing.length).join(',') };
+    const handles = parseEchoedHandles(out).slice(missing.length);
+    let at = 0;
+    return objects.map((o) => {
+      const ref = handles.slice(at, at + o.length).join(',');
+      at += o.length;
+      return { ref };
+    });
   }
 
   async remove(name: string): Promise<void> {

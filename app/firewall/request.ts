@@ -177,6 +177,17 @@ export function validatePlannedRule(raw: unknown): PlannedRule {
   return { ...request, id, name: `${RULE_PREFIX}${id}` };
 }
 
+/** Whether two requests block the same thing (remote scopes compared as sets). */
+export function sameRequest(a: BlockRequest, b: BlockRequest): boolean {
+  return (
+    a.protocol === b.protocol &&
+    a.portFrom === b.portFrom &&
+    a.portTo === b.portTo &&
+    a.direction === b.direction &&
+    [...a.remote].sort().join(',') === [...b.remote].sort().join(',')
+  );
+}
+
 /** A rule id the app generates (a lowercase UUID), as a preview reserves it. */
 export function isRuleId(id: string): boolean {
   return UUID.test(id);

@@ -36,7 +36,13 @@ import {
 } from './elevation.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
-import { executeOps, HELPER_EXIT, helperPlaces, type HelperResult } from './helper-protocol.js';
+import {
+  executeOps,
+  HELPER_EXIT,
+  helperPlaces,
+  notVouched,
+  type HelperResult,
+} from './helper-protocol.js';
 import { serviceStopped } from './netsh.js';
 import {
   isRuleId,
@@ -47,11 +53,20 @@ import {
   validateBlockRequest,
   type PlannedRule,
 } from './request.js';
-import { changeSummary } from './summary.js';
+import { changeSummary, discoveryWarning } from './summary.js';
 import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
 
 const BACKUP_KEY = 'firewall.backup';
+/** The ids previews reserved, each with the request it was shown for (newest last). */
+const RESERVATIONS_KEY = 'firewall.reservations';
+const MAX_RESERVATIONS = 50;
+/**
+ * At most this many rules of Port Auditor's at once (each is up to 16 remote scopes × 2 chains of
+ * nft rules): far above what a home or small office needs, low enough that a restore at boot stays
+ * one quick transaction.
+ */
+export const MAX_RULES = 500;
 
 function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction'>) {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
@@ -61,8 +76,13 @@ function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | '
   };
 }
 
+type RuleContent = Pick<
+  JournalRule,
+  'name' | 'protocol' | 'portFrom' | 'portTo' | 'direction' | 'remote'
+>;
+
 function sameScope(
-  a: JournalRule,
+  a: Omit<RuleContent, 'name'>,
   b: { protocol: string; portFrom: number; portTo: number; direction: string; remote: string[] },
 ) {
   return (
@@ -84,6 +104,30 @@ function planned(r: JournalRule): PlannedRule {
     direction: r.direction,
     remote: r.remote,
   };
+}
+
+/**
+ * Whether the firewall holds the rule as the journal describes it: a rule under its name whose
+ * content, read back, is the journal's. A rule under that name blocking something else, or whose
+ * content cannot be read, is not the journal's rule (the journal is a file of the user's).
+ */
+function presentIn(rule: RuleContent, live: readonly LiveRule[]): boolean {
+  const found = live.find((l) => l.name === rule.name);
+  return !!found?.details && sameScope(rule, found.details);
+}
+
+/** Whether the firewall holds nothing at all under the rule's name (a reboot, a flush). */
+function vanishedFrom(rule: RuleContent, live: readonly LiveRule[]): boolean {
+  return !live.some((l) => l.name === rule.name);
+}
+
+/** A reservation's request, validated again; null when it is not one (the database is the user's). */
+function reservedRequest(raw: BlockRequest): BlockRequest | null {
+  try {
+    return validateBlockRequest({ ...raw, port: portText(raw), remote: raw.remote.join(',') });
+  } catch {
+    return null;
+  }
 }
 
 function unsupported(platform: string): AppFailure {
@@ -361,9 +405,8 @@ export class FirewallService {
       const missing =
         live === null
           ? 0
-          : this.journal
-              .current()
-              .filter((r) => r.state === 'active' && !live.some((l) => l.name === r.name)).length;
+          : this.journal.current().filter((r) => r.state === 'active' && vanishedFrom(r, live))
+              .length;
       return {
         backend: this.kind,
         platform: this.platform,
@@ -386,15 +429,37 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
-      // The id is reserved here: block() with this ruleId applies exactly the rule shown.
-      const rule = planRule(request);
       const notes: LocalizedText[] = [];
+      // Blocked already? Then the firewall says whether that rule is there or must be put back.
+      const duplicate = this.journal
+        .current()
+        .find((r) => r.state === 'active' && sameScope(r, request));
+      const live = duplicate ? await this.readLive() : null;
+      const vanished = !!duplicate && live !== null && vanishedFrom(duplicate, live);
+      // The id is reserved here, for this request: block() with this ruleId applies exactly the
+      // rule shown (the vanished one, put back under its own name, when there is one).
+      const rule = vanished ? planned(duplicate) : planRule(request);
+      this.reserve(rule.id, request);
+      if (vanished) {
+        notes.push({
+          fr: `Ce port était déjà bloqué par la règle ${rule.name}, qui a disparu du pare-feu (un redémarrage ?) : c’est elle qui sera remise, sous le même nom.`,
+          en: `This port was already blocked by rule ${rule.name}, which vanished from the firewall (a restart?): that rule is put back, under the same name.`,
+        });
+      } else if (duplicate) {
+        notes.push({
+          fr: `Ce port est déjà bloqué par Port Auditor (règle ${duplicate.name}) : l’appliquer sera refusé.`,
+          en: `This port is already blocked by Port Auditor (rule ${duplicate.name}): applying it will be refused.`,
+        });
+      }
       if (request.direction === 'in') {
         notes.push({
           fr: 'Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert. Seule une analyse depuis un autre appareil montre le blocage.',
           en: 'Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open. Only a scan from another device shows the block.',
         });
       }
+      // Checked with nftables; Windows' own exception for answers to multicast is not confirmed.
+      const discovery = backend.kind === 'nftables' ? discoveryWarning(request) : null;
+      if (discovery) notes.push(discovery);
       if (!this.backupPath()) {
         notes.push({
           fr: 'Avant cette première modification, Port Auditor enregistre une sauvegarde de la configuration du pare-feu.',
@@ -540,7 +605,6 @@ export class FirewallService {
   private async reblock(rule: JournalRule): Promise<FirewallBlockOutcome> {
     const outcome = await this.batch([{ op: 'block', rule: planned(rule) }]);
     if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
-    const present = outcome.rules?.some((l) => l.name === rule.name);
     if (outcome.rules === null) {
       return {
         outcome: 'unknown',
@@ -548,7 +612,7 @@ export class FirewallService {
         message: UNKNOWN_BLOCK,
       };
     }
-    if (!present) {
+    if (!presentIn(rule, outcome.rules)) {
       const op = outcome.results[0];
       if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
       throw new AppFailure('firewall.not-applied', {
@@ -563,6 +627,7 @@ export class FirewallService {
       rule: this.toRule(stored, outcome.rules),
       verification: await this.verify(stored, outcome.rules, outcome.inspection),
       backupPath: this.backupPath(),
+      restored: true,
     };
   }
 
@@ -598,11 +663,11 @@ export class FirewallService {
       if (before) this.bringJournalInLine(before);
       const duplicate = this.journal.current().find((r) => sameScope(r, request));
       const vanished =
-        duplicate?.state === 'active' &&
-        before !== null &&
-        !before.some((l) => l.name === duplicate.name);
+        duplicate?.state === 'active' && before !== null && vanishedFrom(duplicate, before);
       if (duplicate && vanished) {
-        // Blocked once, erased since (a reboot): blocking again puts that same rule back.
+        // Blocked once, erased since (a reboot): blocking again puts that same rule back, as the
+        // preview said (its reservation is that rule's id).
+        if (input.ruleId !== undefined) this.takeReservation(input.ruleId, request);
         return this.reblock(duplicate);
       }
       if (duplicate) {
@@ -615,6 +680,16 @@ export class FirewallService {
           { id: duplicate.id },
         );
       }
+      if (this.journal.current().length >= MAX_RULES) {
+        throw new AppFailure(
+          'firewall.too-many-rules',
+          {
+            fr: `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
+            en: `Port Auditor already has ${MAX_RULES} rules in the firewall, the maximum: nothing was changed. Unblock some first (Rules page, or port-auditor unblock).`,
+          },
+          { max: MAX_RULES },
+        );
+      }
       if ((await backend.status()).serviceRunning === false) throw serviceStopped();
       const elevation = await this.elevation();
       if (elevation.mode === 'unavailable') {
@@ -622,7 +697,7 @@ export class FirewallService {
           detail: elevation.problem.detail,
         });
       }
-      const rule = planRule(request, this.reservedId(input.ruleId));
+      const rule = planRule(request, this.reservedId(input.ruleId, request));
       this.journal.beginAdd({ ...rule, backend: backend.kind });
       let outcome: BatchOutcome;
       try {
@@ -637,7 +712,11 @@ export class FirewallService {
         return { outcome: 'cancelled', message: outcome.message };
       }
       const op = outcome.results[0] ?? null;
-      const live = outcome.rules?.find((r) => r.name === rule.name);
+      // Read back under its name and with the content asked for: anything else is not this block.
+      const live =
+        outcome.rules && presentIn(rule, outcome.rules)
+          ? outcome.rules.find((r) => r.name === rule.name)
+          : undefined;
       if (outcome.rules === null && op?.ok !== false) {
         // The helper may have added it and nobody could read it back: never call that failed.
         this.journal.finish(rule.id, 'add', 'unknown', 'unknown', { detail: 'not read back' });
@@ -671,10 +750,60 @@ export class FirewallService {
     });
   }
 
-  /** The id of a new rule: the one a preview reserved when it is well formed and unused. */
-  private reservedId(ruleId: string | undefined): string {
+  /** Remembers that a preview showed `id` for `request` (the newest MAX_RESERVATIONS kept). */
+  private reserve(id: string, request: BlockRequest): void {
+    const all = this.reservations().filter(([other]) => other !== id);
+    all.push([id, request]);
+    setMeta(this.db, RESERVATIONS_KEY, JSON.stringify(all.slice(-MAX_RESERVATIONS)));
+  }
+
+  private reservations(): [string, BlockRequest][] {
+    try {
+      const raw = JSON.parse(getMeta(this.db, RESERVATIONS_KEY) ?? '[]') as unknown;
+      return Array.isArray(raw) ? (raw as [string, BlockRequest][]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Uses up the reservation of `ruleId`, which must be a preview's for this very request: a rule id
+   * shown for port 3389 cannot apply a block of port 22. Throws `firewall.invalid-rule-id`
+   * otherwise, saying what the preview was for.
+   */
+  private takeReservation(ruleId: string, request: BlockRequest): void {
+    const all = this.reservations();
+    const found = all.find(([id]) => id === ruleId);
+    // Kept in the user's own database: read back as any request would be.
+    const shown = found ? reservedRequest(found[1]) : null;
+    const ok = !!shown && sameScope(shown, request);
+    if (!ok) {
+      const asked = describe(request);
+      const was = shown ? describe(shown) : null;
+      throw new AppFailure(
+        'firewall.invalid-rule-id',
+        was
+          ? {
+              fr: `L’identifiant de règle ${ruleId} a été réservé par l’aperçu pour ${was.fr}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, pas pour ${asked.fr}${request.remote.length ? ` (${request.remote.join(', ')})` : ''} : rien n’a été modifié. Relancez l’aperçu avec ces options (--dry-run), puis appliquez l’identifiant qu’il donne.`,
+              en: `Rule id ${ruleId} was reserved by the preview for ${was.en}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, not for ${asked.en}${request.remote.length ? ` (${request.remote.join(', ')})` : ''}: nothing was changed. Run the preview again with these options (--dry-run), then apply the id it gives.`,
+            }
+          : {
+              fr: 'L’identifiant de règle réservé par l’aperçu est invalide, déjà utilisé ou inconnu : rouvrez l’aperçu.',
+              en: 'The rule id the preview reserved is invalid, already used or unknown: open the preview again.',
+            },
+        { ruleId: ruleId.slice(0, 40) },
+      );
+    }
+    setMeta(this.db, RESERVATIONS_KEY, JSON.stringify(all.filter(([id]) => id !== ruleId)));
+  }
+
+  /**
+   * The id of a new rule: the one a preview reserved for this request, when it is well formed and
+   * unused (see takeReservation); a fresh one without.
+   */
+  private reservedId(ruleId: string | undefined, request: BlockRequest): string {
     if (ruleId === undefined) return randomUUID();
-    if (!isRuleId(ruleId) || this.journal.get(ruleId)) {
+    if (!isRuleId(ruleId) || this.journal.hasRow(ruleId)) {
       throw new AppFailure(
         'firewall.invalid-rule-id',
         {
@@ -684,6 +813,7 @@ export class FirewallService {
         { ruleId: ruleId.slice(0, 40) },
       );
     }
+    this.takeReservation(ruleId, request);
     return ruleId;
   }
 
@@ -699,7 +829,7 @@ export class FirewallService {
 
   private toRule(rule: JournalRule, live: LiveRule[] | null): FirewallRule {
     const { ref: _ref, ...rest } = rule;
-    return { ...rest, present: live === null ? null : live.some((l) => l.name === rule.name) };
+    return { ...rest, present: live === null ? null : presentIn(rule, live) };
   }
 
   /**
@@ -832,7 +962,12 @@ export class FirewallService {
   /**
    * Applies again, with the same names, active rules the firewall lost (a reboot flushed nftables,
    * a firewall reset). Rules still present are left alone; the firewall must be readable, or the
-   * app could not tell a lost rule from a present one.
+   * app could not tell a lost rule from a present one. Root puts back only what its own record
+   * (Linux: /var/lib/port-auditor/rules.json) holds with that id and content, each rule named with
+   * its content on the prompt's command line: a row another program wrote into the journal, a file
+   * of the user's, is refused with the reason (`problems`), and when nothing came back the first
+   * refusal is thrown. Where no such record exists (Windows, whose firewall keeps its rules), it is
+   * refused before any prompt: blocking the port again does it, from the user's own request.
    */
   reapply(ids: string[]): Promise<FirewallReapplyOutcome> {
     return this.exclusive(async () => {
@@ -859,21 +994,32 @@ export class FirewallService {
         }
         return rule;
       });
-      const missing = lost.filter((r) => !live.some((l) => l.name === r.name));
+      const missing = lost.filter((r) => vanishedFrom(r, live));
       if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
-      const outcome = await this.batch(missing.map((r) => ({ op: 'block', rule: planned(r) })));
+      if (helperPlaces(this.platform).stateFile === null) {
+        throw notVouched(planned(missing[0] as JournalRule), false);
+      }
+      const outcome = await this.batch(missing.map((r) => ({ op: 'reapply', rule: planned(r) })));
       if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };
       const reapplied: string[] = [];
       const stillMissing: string[] = [];
-      for (const rule of missing) {
-        if (outcome.rules?.some((l) => l.name === rule.name)) {
+      const problems: LocalizedText[] = [];
+      let firstError: AppFailure | null = null;
+      missing.forEach((rule, index) => {
+        const op = outcome.results[index] ?? null;
+        if (op && !op.ok) {
+          problems.push(op.error.message);
+          firstError ??= new AppFailure(op.error.code, op.error.message, op.error.params);
+        }
+        if (outcome.rules && presentIn(rule, outcome.rules)) {
           this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
           reapplied.push(rule.id);
         } else {
           stillMissing.push(rule.id);
         }
-      }
-      return { outcome: 'applied', reapplied, stillMissing };
+      });
+      if (firstError && reapplied.length === 0) throw firstError;
+      return { outcome: 'applied', reapplied, stillMissing, problems };
     });
   }
 

@@ -5,7 +5,7 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import type { BackendStatus, FirewallInspection, LiveRule, PortForward } from './backend.js';
-import { portText } from './request.js';
+import { portText, sameRequest } from './request.js';
 import { profileLabel } from './labels.js';
 
 function overlaps(text: string, rule: BlockRequest): boolean {
@@ -61,7 +61,15 @@ export function verifyRule(input: {
   let failed = false;
   let unconfirmed = false;
 
-  const readBack = rules === null ? null : rules.some((r) => r.name === rule.name);
+  // Under its name and with the content written (a backend that does not read content: by name).
+  const readBack =
+    rules === null
+      ? null
+      : rules.some(
+          (r) =>
+            r.name === rule.name &&
+            (r.details === undefined || (!!r.details && sameRequest(r.details, rule))),
+        );
   if (readBack === false) {
     failed = true;
     problems.push({

@@ -30,10 +30,23 @@ export interface JournalEntry {
   detail: string | null;
 }
 
+/** The prefix of every rule name: the name is always this followed by the rule's id. */
+const NAME_PREFIX = 'PortAuditor-';
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Whether a row is one the app could have written: a generated id and the name derived from it.
+ * The journal is a file of the user's; a row whose name disagrees with its id (another program
+ * renamed it) would make the app look for, or act on, another rule than the one it describes.
+ */
+function wellFormed(row: RuleRow): boolean {
+  return ID.test(row.id) && row.name === `${NAME_PREFIX}${row.id}`;
+}
+
 function toRule(row: RuleRow): JournalRule {
   return {
     id: row.id,
-    name: row.name,
+    name: `${NAME_PREFIX}${row.id}`,
     backend: row.backend as FirewallBackendKind,
     protocol: row.protocol,
     portFrom: row.port_from,
@@ -91,13 +104,25 @@ export class FirewallJournal {
   adopt(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'origin'>): void {
     const at = this.now();
     this.db.transaction(() => {
-      const known = this.get(rule.id);
-      if (known) {
+      this.releaseName(rule.id);
+      const row = this.db.prepare('SELECT id FROM firewall_rules WHERE id = ?').get(rule.id);
+      if (row) {
+        // Name and content from the firewall: a row another program reshaped is repaired here.
         this.db
           .prepare(
-            `UPDATE firewall_rules SET state = 'active', origin = 'found', ref = ?, updated_at = ? WHERE id = ?`,
+            `UPDATE firewall_rules SET name = ?, protocol = ?, port_from = ?, port_to = ?, direction = ?, remote = ?, state = 'active', origin = 'found', ref = ?, updated_at = ? WHERE id = ?`,
           )
-          .run(rule.ref, at, rule.id);
+          .run(
+            `${NAME_PREFIX}${rule.id}`,
+            rule.protocol,
+            rule.portFrom,
+            rule.portTo,
+            rule.direction,
+            JSON.stringify(rule.remote),
+            rule.ref,
+            at,
+            rule.id,
+          );
       } else {
         this.insert(rule, rule.ref, 'active', 'found', at);
       }
@@ -105,9 +130,22 @@ export class FirewallJournal {
     })();
   }
 
+  /**
+   * Takes the name derived from `id` away from any other row holding it (a row another program
+   * renamed), so the row of `id` can bear it: that other row is then foreign (see wellFormed).
+   */
+  private releaseName(id: string): void {
+    this.db
+      .prepare(
+        `UPDATE firewall_rules SET name = 'foreign-' || lower(hex(randomblob(16))) WHERE name = ? AND id != ?`,
+      )
+      .run(`${NAME_PREFIX}${id}`, id);
+  }
+
   beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>): void {
     const at = this.now();
     this.db.transaction(() => {
+      this.releaseName(rule.id);
       this.insert(rule, null, 'pending-add', 'app', at);
       this.log(rule.id, 'add', 'begin');
     })();
@@ -127,7 +165,7 @@ export class FirewallJournal {
       )
       .run(
         rule.id,
-        rule.name,
+        `${NAME_PREFIX}${rule.id}`,
         rule.backend,
         rule.protocol,
         rule.portFrom,
@@ -189,15 +227,21 @@ export class FirewallJournal {
     })();
   }
 
+  /** Whether any row, foreign or not, has this id (an id is never used twice). */
+  hasRow(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM firewall_rules WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The rule of that id; null when there is none, or when its row is foreign (see wellFormed). */
   get(id: string): JournalRule | null {
     const row = this.db.prepare('SELECT * FROM firewall_rules WHERE id = ?').get(id) as
       RuleRow | undefined;
-    return row ? toRule(row) : null;
+    return row && wellFormed(row) ? toRule(row) : null;
   }
 
   /**
    * Rules that are or may be in the firewall (active, in flight, or of unknown outcome), oldest
-   * first.
+   * first; foreign rows (see wellFormed) left out.
    */
   current(): JournalRule[] {
     const rows = this.db
@@ -205,7 +249,7 @@ export class FirewallJournal {
         `SELECT * FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove', 'unknown') ORDER BY created_at, id`,
       )
       .all() as RuleRow[];
-    return rows.map(toRule);
+    return rows.filter(wellFormed).map(toRule);
   }
 
   /** Rules whose presence in the firewall must be read back before the journal can say. */

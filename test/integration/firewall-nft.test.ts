@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { buildMain } from '../../scripts/build-main.mjs';
+import { runCommand, type Runner } from '../../app/firewall/backend.js';
+import { NftablesBackend } from '../../app/firewall/nftables.js';
+import { FirewallService } from '../../app/firewall/service.js';
 import {
   FIREWALL_SYSTEM_DIRS,
   startMountSandbox,
@@ -52,8 +56,13 @@ interface CliRun {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return inPc([process.execPath, CLI, ...args], env);
+}
+
+/** A command in the PC namespace, in the mount sandbox, with the test's data folder. */
+function inPc(command: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const argv = mounts.enter(['ip', 'netns', 'exec', pc, process.execPath, CLI, ...args]);
+    const argv = mounts.enter(['ip', 'netns', 'exec', pc, ...command]);
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8', ...env },
@@ -82,6 +91,70 @@ async function rulesJson(): Promise<{
 }
 
 const listen = (ns: string, port: number) => listenTcp(lab, ns, port);
+
+/**
+ * A connection kept open from `from` to a TCP echo server: say() sends a line on it and tells
+ * whether it came back within 1.5 s (`echoed`) or not (`silent`).
+ */
+async function heldConnection(
+  from: string,
+  host: string,
+  port: number,
+): Promise<{ say(): Promise<string> }> {
+  const child = lab.spawn(from, process.execPath, [
+    '-e',
+    `const s = require('node:net').connect(${port}, '${host}', () => console.log('connected'));
+let timer = null;
+s.on('data', () => { clearTimeout(timer); console.log('echoed'); });
+s.on('error', (e) => console.log('error:' + e.code));
+require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+  s.write(l + '\\n');
+  timer = setTimeout(() => console.log('silent'), 1500);
+});`,
+  ]);
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout?.setEncoding('utf8');
+  let buffer = '';
+  child.stdout?.on('data', (d: string) => {
+    buffer += d;
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else waiters.push(resolve);
+    });
+  expect(await next()).toBe('connected');
+  return {
+    async say() {
+      child.stdin?.write('ping\n');
+      return next();
+    },
+  };
+}
+
+/**
+ * A UDP question sent by this PC to the broadcast address of its network from `localPort`, as a
+ * discovery protocol asks (mDNS, NetBIOS, SSDP): `answered` when a device's answer came back
+ * within 1.5 s, `silent` otherwise.
+ */
+async function broadcastQuestion(port: number, localPort: number): Promise<string> {
+  const script = `
+const s = require('node:dgram').createSocket({ type: 'udp4', reuseAddr: true });
+const done = (state) => { console.log(state); s.close(); process.exit(0); };
+s.on('message', () => done('answered'));
+s.bind(${localPort}, () => { s.setBroadcast(true); s.send('ping', ${port}, '10.77.61.255'); setTimeout(() => done('silent'), 1500); });
+`;
+  return (await execIn(pc, process.execPath, ['-e', script])).stdout.trim();
+}
 
 async function backups(): Promise<string> {
   const [file, ...args] = mounts.enter([
@@ -115,6 +188,8 @@ beforeAll(async () => {
   await execIn(ctr, 'ip', ['route', 'add', 'default', 'via', '10.77.66.1']);
   await sysctl(pc, 'net.ipv4.ip_forward', '1');
   await listen(ctr, 80);
+  // The way back to the container's network, for its own connections out through this PC.
+  await execIn(peer, 'ip', ['route', 'add', '10.77.66.0/24', 'via', PC_ADDR]);
   // This PC's own traffic from local port 40000 to the peer, TCP and UDP.
   await echoUdp(lab, peer, 5353);
 });
@@ -197,7 +272,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // A rule in place first, so "unchanged" covers a non-empty ruleset too.
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const before = await ruleset();
-    expect(before).toContain('tcp dport 8080 ct state { new, untracked } drop');
+    expect(before).toContain('fib daddr type local tcp dport 8080 drop');
     for (const [label, args] of attacks) {
       const run = await cli(['block', ...args]);
       expect(run.code, label).toBe(2);
@@ -306,6 +381,72 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 
+  it('an inbound block leaves what this PC routes alone: a container behind it still reaches that port elsewhere', async () => {
+    expect(await probe(ctr, PEER_ADDR, 9090)).toBe('open');
+    const blocked = await cli(['block', '--port', '9090', '--proto', 'tcp']);
+    expect(blocked.code, blocked.stderr).toBe(0);
+    // Traffic addressed to another device passes through prerouting untouched…
+    expect(await probe(ctr, PEER_ADDR, 9090)).toBe('open');
+    expect(await ruleset()).toContain('fib daddr type local tcp dport 9090 drop');
+    // …while the same port of this PC, from that container, is closed (it is another device).
+    await listen(pc, 9090);
+    expect(await probe(ctr, '10.77.66.1', 9090)).toBe('filtered');
+    expect(await probe(peer, PC_ADDR, 9090)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 9090)).toBe('open');
+  });
+
+  it('a block also stops the connections opened before it, TCP and UDP', async () => {
+    const echo = lab.spawn(pc, process.execPath, [
+      '-e',
+      "require('node:net').createServer((s) => s.pipe(s)).listen(4445, '0.0.0.0', () => console.log('ready'))",
+    ]);
+    await new Promise((resolve) => echo.stdout?.once('data', resolve));
+    await echoUdp(lab, pc, 4445);
+    const held = await heldConnection(peer, PC_ADDR, 4445);
+    expect(await held.say()).toBe('echoed');
+    // A UDP exchange from a fixed port: conntrack holds it as established from now on.
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('answered');
+    expect((await cli(['block', '--port', '4445', '--proto', 'tcp'])).code).toBe(0);
+    expect((await cli(['block', '--port', '4445', '--proto', 'udp'])).code).toBe(0);
+    expect(await held.say()).toBe('silent');
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('silent');
+    expect(await probe(peer, PC_ADDR, 4445)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('answered');
+  });
+
+  it('an outbound block with no remote leaves this PC’s connections to itself alone', async () => {
+    await listen(pc, 9091);
+    await listen(peer, 9091);
+    expect((await cli(['block', '--port', '9091', '--proto', 'tcp', '--dir', 'out'])).code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9091)).toBe('filtered');
+    expect(await probe(pc, '127.0.0.1', 9091)).toBe('open');
+    expect(await probe(pc, PC_ADDR, 9091)).toBe('open');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(pc, PEER_ADDR, 9091)).toBe('open');
+  });
+
+  it('the preview warns that blocking a discovery port silences this PC’s own questions, as it does', async () => {
+    const preview = await cli(['block', '--port', '5353', '--proto', 'udp', '--dry-run']);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(
+      '- Port 5353 (UDP) is also used by this PC itself to discover the local network (mDNS: .local names, printers, shares): the other devices’ answers to the questions this PC sends from this port will be blocked too',
+    );
+    const fr = await cli(['block', '--port', '5353', '--proto', 'udp', '--dry-run'], {
+      LANG: 'fr_FR.UTF-8',
+    });
+    expect(fr.stdout).toContain('- Le port 5353 (UDP) sert aussi à ce PC lui-même');
+    const tcp = await cli(['block', '--port', '5353', '--proto', 'tcp', '--dry-run']);
+    expect(tcp.stdout).not.toContain('discover the local network');
+    expect(await broadcastQuestion(5353, 5353)).toBe('answered');
+    expect((await cli(['block', '--port', '5353', '--proto', 'udp'])).code).toBe(0);
+    // The warning holds: an answer to a broadcast question is no reply for connection tracking.
+    expect(await broadcastQuestion(5353, 5353)).toBe('silent');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await broadcastQuestion(5353, 5353)).toBe('answered');
+  });
+
   it('rules a reboot erased are reported as gone, and come back with reapply (or a new block)', async () => {
     const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
     expect(blocked.code).toBe(0);
@@ -368,5 +509,166 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const ssh = await cli(['block', '--port', '22', '--proto', 'tcp', '--dry-run']);
     expect(ssh.code).toBe(0);
     expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('a journal row renamed after another rule is foreign: the firewall’s rule is found again, the forged port can be blocked, undo all leaves nothing', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const [mine] = (await rulesJson()).rules;
+    const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+    db.prepare(
+      'UPDATE firewall_rules SET name = ?, port_from = 445, port_to = 445 WHERE id = ?',
+    ).run(`PortAuditor-${randomUUID()}`, mine!.id);
+    db.close();
+    const listed = (await rulesJson()).rules as unknown as {
+      id: string;
+      portFrom: number;
+      present: boolean;
+      origin: string;
+    }[];
+    expect(listed.map((r) => [r.id, r.portFrom, r.present, r.origin])).toEqual([
+      [mine!.id, 8080, true, 'found'],
+    ]);
+    const ssh = await cli(['block', '--port', '445', '--proto', 'tcp']);
+    expect(ssh.code, ssh.stderr).toBe(0);
+    expect(ssh.stdout).toContain('Rule created:');
+    expect(await ruleset()).toContain('tcp dport 445 drop');
+    const all = await cli(['unblock', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
+    expect((await rulesJson()).rules).toEqual([]);
+  });
+
+  it('what the results show as blocked is the firewall’s content, not a journal row edited since the last read', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    // The desktop app's service, reading this namespace's firewall (reads only: nothing written).
+    const inNamespace: Runner = (argv, options) =>
+      runCommand(['ip', 'netns', 'exec', pc, ...argv], options);
+    const service = new FirewallService({
+      dataDir,
+      backend: new NftablesBackend(inNamespace, 'nft'),
+      platform: 'linux',
+      elevated: true,
+    });
+    try {
+      expect((await service.status()).canRead).toBe(true);
+      expect(service.knownRules().map((r) => [r.portFrom, r.present])).toEqual([[8080, true]]);
+      const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+      db.prepare(
+        `UPDATE firewall_rules SET port_from = 4446, port_to = 4446 WHERE state = 'active'`,
+      ).run();
+      db.close();
+      // Not read again: the row no longer says what the firewall held, so it blocks nothing.
+      expect(service.knownRules().map((r) => [r.portFrom, r.present])).toEqual([[4446, false]]);
+    } finally {
+      service.close();
+    }
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('re-apply puts back only what root recorded: a row another program wrote into the journal is refused', async () => {
+    // A rule of the user's, lost in a reboot: root's record vouches for it.
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    // A hostile program of the user's adds an "active" rule to the journal: TCP 443 out, any device.
+    const forged = randomUUID();
+    const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
+    db.prepare(
+      `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+       VALUES (?, ?, 'nftables', 'tcp', 443, 443, 'out', '[]', NULL, 'active', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'app')`,
+    ).run(forged, `PortAuditor-${forged}`);
+    db.close();
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    const back = await cli(['reapply', '--all']);
+    // Each rule's content is shown first; root refuses the one it never approved, with the reason.
+    expect(back.stdout).toContain('To re-apply:');
+    expect(back.stdout).toMatch(new RegExp(`${forged} {2}TCP 443 {2}outbound`));
+    expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stderr).toContain(
+      `Rule PortAuditor-${forged} (TCP 443, outbound) is not in the list of rules the administrator approved: it is not re-applied.`,
+    );
+    expect(back.code).toBe(4);
+    const nft = await ruleset();
+    expect(nft).toContain('tcp dport 8080 drop');
+    expect(nft).not.toContain('443');
+    const [cat, ...catArgs] = mounts.enter(['cat', '/var/lib/port-auditor/rules.json']);
+    const recorded = JSON.parse((await run(cat as string, catArgs)).stdout) as { id: string }[];
+    expect(recorded.map((r) => r.id)).not.toContain(forged);
+    // Alone, it is refused outright, in French too.
+    const alone = await cli(['reapply', forged], { LANG: 'fr_FR.UTF-8' });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain(
+      `La règle PortAuditor-${forged} (TCP 443, sortant) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée.`,
+    );
+    expect(await ruleset()).not.toContain('443');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('--rule-id applies only the request its preview was for; the preview gives the whole command', async () => {
+    const before = await ruleset();
+    const preview = await cli(['block', '--port', '3389', '--proto', 'tcp', '--dry-run']);
+    const id = /--rule-id ([0-9a-f-]{36})/.exec(preview.stdout)?.[1] as string;
+    expect(preview.stdout).toContain(
+      `To apply exactly this rule: port-auditor block --port 3389 --proto tcp --dir in --rule-id ${id}`,
+    );
+    const other = await cli(['block', '--port', '22', '--proto', 'tcp', '--rule-id', id]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `Rule id ${id} was reserved by the preview for TCP 3389 (inbound), not for TCP 22 (inbound): nothing was changed.`,
+    );
+    const fr = await cli(['block', '--port', '22', '--proto', 'tcp', '--rule-id', id], {
+      LANG: 'fr_FR.UTF-8',
+    });
+    expect(fr.stderr).toContain(
+      `L’identifiant de règle ${id} a été réservé par l’aperçu pour TCP 3389 (entrant), pas pour TCP 22 (entrant) : rien n’a été modifié.`,
+    );
+    expect(await ruleset()).toBe(before);
+    const applied = await cli(['block', '--port', '3389', '--proto', 'tcp', '--rule-id', id]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`Rule created: ${id} (PortAuditor-${id})`);
+    // Used up: the same id cannot apply another rule.
+    const again = await cli(['block', '--port', '3390', '--proto', 'tcp', '--rule-id', id]);
+    expect(again.code).toBe(2);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('a vanished rule is named as put back, in the preview and after the block', async () => {
+    expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
+    const [rule] = (await rulesJson()).rules;
+    await execIn(pc, 'nft', ['flush', 'ruleset']);
+    const preview = await cli(['block', '--port', '8080', '--proto', 'tcp', '--dry-run']);
+    expect(preview.stdout).toContain(
+      `This port was already blocked by rule PortAuditor-${rule!.id}, which vanished from the firewall (a restart?): that rule is put back, under the same name.`,
+    );
+    expect(preview.stdout).toContain(`Technical details (rule PortAuditor-${rule!.id}):`);
+    expect(preview.stdout).toContain(`--rule-id ${rule!.id}`);
+    const back = await cli(['block', '--port', '8080', '--proto', 'tcp', '--rule-id', rule!.id]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain(
+      `Rule put back (it had vanished from the firewall): ${rule!.id} (PortAuditor-${rule!.id})`,
+    );
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('piped into a reader that stops at once, the CLI finishes its block without crashing', async () => {
+    const piped = await inPc([
+      'bash',
+      '-c',
+      `${process.execPath} ${CLI} block --port 8083 --proto tcp | true; echo "exit \${PIPESTATUS[0]}"`,
+    ]);
+    expect(piped.stdout.trim()).toBe('exit 0');
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
+    expect(await ruleset()).toContain('tcp dport 8083 drop');
+    expect((await rulesJson()).rules.map((r) => [r.portFrom, r.present])).toEqual([[8083, true]]);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+  });
+
+  it('firewall-status on Linux speaks of nftables, not of Windows profiles, with French typography', async () => {
+    const en = await cli(['firewall-status']);
+    expect(en.stdout).toContain('Firewall: nftables (linux)');
+    expect(en.stdout).not.toMatch(/profile/i);
+    const fr = await cli(['firewall-status'], { LANG: 'fr_FR.UTF-8' });
+    expect(fr.stdout).toContain('Pare-feu : nftables (linux)');
+    expect(fr.stdout).toContain('Disponible : oui');
+    expect(fr.stdout).not.toMatch(/profil/i);
   });
 });

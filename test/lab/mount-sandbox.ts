@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,18 +21,17 @@ export interface MountSandbox {
  * tmpfs holding a copy of what the folder held), so tests can let root write system folders
  * (/var/lib/port-auditor, polkit's, the bus socket's) without touching the machine. Slave
  * propagation: network namespaces created later in the parent still appear inside. Mount points
- * that do not exist are created for the run and removed by close(), which never throws.
+ * that do not exist are created (empty, root's) and left in place: removing one while another
+ * sandbox (another test file, another engineer's run) has its tmpfs on it would detach that tmpfs
+ * in its namespace (Linux lazily unmounts a mount point removed from another namespace), and its
+ * installed helper would vanish mid-test. close() never throws.
  */
 export async function startMountSandbox(
   dirs: readonly string[],
   keep: ReadonlySet<string> = new Set(),
 ): Promise<MountSandbox> {
-  const created: string[] = [];
   for (const dir of dirs) {
-    if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      created.push(dir);
-    }
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o755 });
   }
   const setup = [
     'set -e',
@@ -54,13 +53,6 @@ export async function startMountSandbox(
       const exited = new Promise((resolve) => holder.once('exit', resolve));
       holder.kill('SIGKILL');
       await exited;
-    }
-    for (const dir of created.reverse()) {
-      try {
-        if (readdirSync(dir).length === 0) rmdirSync(dir);
-      } catch {
-        // leave it
-      }
     }
   };
   try {

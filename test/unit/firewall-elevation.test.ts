@@ -17,6 +17,7 @@ import {
   LINUX_HELPER,
   linuxHelperProblem,
   rootOnlyProblem,
+  treeProblem,
   type FsProbe,
 } from '../../app/firewall/helper-install.js';
 import { HELPER_EXIT } from '../../app/firewall/helper-protocol.js';
@@ -195,12 +196,12 @@ describe('the installed helper must be root’s alone before the app asks for el
     realpath(file) {
       let p = file;
       for (let i = 0; i < 8 && entries[p]?.kind === 'link'; i++) p = entries[p]?.to ?? p;
-      if (!entries[p]) throw new Error('ENOENT');
+      if (!entries[p]) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       return p;
     },
     lstat(file) {
       const e = entries[file];
-      if (!e) throw new Error('ENOENT');
+      if (!e) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       return {
         uid: e.uid,
         mode: e.mode,
@@ -208,6 +209,11 @@ describe('the installed helper must be root’s alone before the app asks for el
         isDirectory: () => e.kind === 'dir',
         isSymbolicLink: () => e.kind === 'link',
       };
+    },
+    readdir(dir) {
+      return Object.keys(entries)
+        .filter((p) => p !== dir && path.posix.dirname(p) === dir)
+        .map((p) => path.posix.basename(p));
     },
   });
   const good: Record<string, Entry> = {
@@ -289,6 +295,33 @@ describe('the installed helper must be root’s alone before the app asks for el
     expect((userOwned as { message: { fr: string } }).message.fr).toContain(
       `${LINUX_HELPER.bundle} n’appartient pas à root`,
     );
+  });
+
+  it('a tree root runs code from: every entry root’s alone, a file gone while walking skipped', () => {
+    const code: Record<string, Entry> = {
+      '/': { uid: 0, mode: 0o755, kind: 'dir' },
+      '/opt': { uid: 0, mode: 0o755, kind: 'dir' },
+      '/opt/src': { uid: 0, mode: 0o755, kind: 'dir' },
+      '/opt/src/node_modules': { uid: 0, mode: 0o755, kind: 'dir' },
+      '/opt/src/node_modules/a.js': { uid: 0, mode: 0o644, kind: 'file' },
+    };
+    expect(treeProblem('/opt/src/node_modules', {}, tree(code))).toBeNull();
+    // A temporary file listed, then removed before it could be looked at (another tool's).
+    const racing = tree(code);
+    const listed = racing.readdir;
+    racing.readdir = (dir) => [
+      ...listed(dir),
+      ...(dir === '/opt/src/node_modules' ? ['.tmp-1'] : []),
+    ];
+    expect(treeProblem('/opt/src/node_modules', {}, racing)).toBeNull();
+    const planted = {
+      ...code,
+      '/opt/src/node_modules/b.js': { uid: 1000, mode: 0o644, kind: 'file' as const },
+    };
+    expect(treeProblem('/opt/src/node_modules', {}, tree(planted))).toMatchObject({
+      kind: 'not-root',
+      path: '/opt/src/node_modules/b.js',
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   READ_ONLY_FLAG,
   type HelperOp,
 } from '../../app/firewall/helper-argv.js';
+import { nextState } from '../../app/firewall/helper-protocol.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
@@ -34,6 +35,7 @@ describe('the helper’s command line: what the user approves is what runs', () 
           ID2,
         ),
       },
+      { op: 'reapply', rule: rule({ protocol: 'tcp', port: 443, direction: 'out' }, ID2) },
       { op: 'list' },
     ];
     const argv = opsToArgv(ops);
@@ -58,6 +60,15 @@ describe('the helper’s command line: what the user approves is what runs', () 
       'out',
       '--remote',
       '10.0.0.7,10.0.1.0/24',
+      'reapply',
+      '--id',
+      ID2,
+      '--proto',
+      'tcp',
+      '--port',
+      '443',
+      '--dir',
+      'out',
       'list',
     ]);
     expect(parseHelperArgv(argv)).toEqual({ readOnly: false, ops });
@@ -111,5 +122,40 @@ describe('the helper’s command line: what the user approves is what runs', () 
     const many = Array.from({ length: MAX_HELPER_OPS + 1 }, () => 'list');
     expect(refusal(many)).toBe('firewall.helper-bad-request');
     expect(parseHelperArgv(many.slice(1)).ops).toHaveLength(MAX_HELPER_OPS);
+  });
+});
+
+describe('root’s record of the rules it applied (rules.json)', () => {
+  const a = rule({ protocol: 'tcp', port: 8080 });
+  const b = rule({ protocol: 'udp', port: 5353 }, ID2);
+  const live = (r: typeof a, details = true) => ({
+    name: r.name,
+    ref: '1',
+    enabled: true,
+    details: details
+      ? {
+          protocol: r.protocol,
+          portFrom: r.portFrom,
+          portTo: r.portTo,
+          direction: r.direction,
+          remote: r.remote,
+        }
+      : null,
+  });
+
+  it('changes only by what root did: a lost rule stays, an unblock removes, a block adds', () => {
+    // The firewall lost `a` (a reboot), nothing was read back: `a` stays recorded.
+    expect(nextState([a], { added: [], removed: new Set() }, null)).toEqual([a]);
+    expect(nextState([a], { added: [], removed: new Set() }, [])).toEqual([a]);
+    // An approved unblock of `a`, even unread back, removes it; a block of `b` adds it.
+    expect(nextState([a], { added: [b], removed: new Set([a.name]) }, null)).toEqual([b]);
+    // A rule of ours the firewall holds is recorded with the firewall's content.
+    const wider = { ...a, portTo: 8090 };
+    expect(nextState([a], { added: [], removed: new Set() }, [live(wider), live(b)])).toEqual([
+      wider,
+      b,
+    ]);
+    // Content unreadable: the record is kept as it was.
+    expect(nextState([a], { added: [], removed: new Set() }, [live(a, false)])).toEqual([a]);
   });
 });

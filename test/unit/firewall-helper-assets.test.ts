@@ -59,4 +59,12 @@ describe('the Linux helper as installed: wrappers and polkit actions name the pa
     expect(read.annotate['#text']).toBe(LINUX_HELPER.read);
     expect(read.defaults).toEqual({ allow_any: 'no', allow_inactive: 'no', allow_active: 'yes' });
   });
+
+  it('the boot unit restores with the installed helper and never holds the network back long', () => {
+    const unit = readFileSync(`assets/linux/${LINUX_HELPER.unit}`, 'utf8');
+    const lines = unit.split('\n').filter((l) => !l.startsWith('#'));
+    expect(lines).toContain(`ExecStart=${LINUX_HELPER.change} restore`);
+    expect(lines).toContain('Before=network-pre.target');
+    expect(lines).toContain('TimeoutStartSec=60s');
+  });
 });

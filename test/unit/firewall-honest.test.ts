@@ -4,7 +4,7 @@ import type { BackendStatus } from '../../app/firewall/backend.js';
 import { ruleCovering } from '../../app/firewall/coverage.js';
 import { canonicalNetwork } from '../../app/net/address.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
-import { changeSummary } from '../../app/firewall/summary.js';
+import { changeSummary, discoveryWarning } from '../../app/firewall/summary.js';
 import { forwardsCovering, verifyRule } from '../../app/firewall/verify.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -26,14 +26,41 @@ describe('the preview’s plain sentence says what changes and what does not', (
       changeSummary(request({ protocol: 'udp', port: '5000-5010', remote: '10.0.0.5,10.0.1.0/24' }))
         .fr,
     ).toBe(
-      '10.0.0.5 et 10.0.1.0/24 ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC. Les autres appareils et ce PC lui-même ne sont pas affectés.',
+      'Les appareils ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC depuis les adresses 10.0.0.5 et 10.0.1.0/24. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change ; ce PC lui-même n’est pas affecté.',
+    );
+    expect(changeSummary(request({ protocol: 'tcp', port: 8080, remote: '10.77.211.2' })).en).toBe(
+      'Devices will no longer be able to connect to port 8080 (TCP) of this PC from address 10.77.211.2. From any other address (even another address of the same device, IPv6 for instance), nothing changes; this PC itself is not affected.',
     );
     expect(
       changeSummary(request({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.7' }))
         .en,
     ).toBe(
-      'This PC will no longer be able to connect to port 23 (TCP) of 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
+      'This PC will no longer be able to connect to port 23 (TCP) at address 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
     );
+  });
+});
+
+describe('an inbound UDP block of a discovery port warns that this PC’s own questions go unanswered', () => {
+  it('names the ports and what they discover, in French and English; nothing for other requests', () => {
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5353 }))).toEqual({
+      fr: 'Le port 5353 (UDP) sert aussi à ce PC lui-même pour découvrir le réseau local (mDNS : noms .local, imprimantes, partages) : les réponses des autres appareils aux questions que ce PC envoie depuis ce port seront bloquées aussi, et cette découverte ne fonctionnera plus sur ce PC.',
+      en: 'Port 5353 (UDP) is also used by this PC itself to discover the local network (mDNS: .local names, printers, shares): the other devices’ answers to the questions this PC sends from this port will be blocked too, and that discovery will stop working on this PC.',
+    });
+    const range = discoveryWarning(
+      request({ protocol: 'udp', port: '130-140', remote: '10.0.0.5' }),
+    );
+    expect(range?.fr).toMatch(
+      /^Les ports 137 et 138 \(UDP\) servent aussi .*\(NetBIOS : noms des PC Windows ; NetBIOS : voisinage réseau\).* depuis ces ports /,
+    );
+    expect(range?.en).toMatch(
+      /^Ports 137 and 138 \(UDP\) are also used .*\(NetBIOS: Windows PC names; NetBIOS: network neighbourhood\)/,
+    );
+    expect(discoveryWarning(request({ protocol: 'udp', port: '540-550' }))?.en).toContain(
+      '546 and 547',
+    );
+    expect(discoveryWarning(request({ protocol: 'tcp', port: 5353 }))).toBeNull();
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5353, direction: 'out' }))).toBeNull();
+    expect(discoveryWarning(request({ protocol: 'udp', port: 5354 }))).toBeNull();
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   baseObjects,
   liveRules,
+  LOOPBACK_COMMENT,
+  REPLIES_COMMENT,
   parseEchoedHandles,
   parseInspection,
   parseNftRules,
@@ -18,40 +20,36 @@ const listed = (o: Record<string, unknown>, handle: number) => ({
 });
 
 describe('nft JSON', () => {
-  it('inbound: new connections to the port, before and after any port forward, from the scope', () => {
+  it('inbound: packets to the port, before and after any port forward, from the scope', () => {
     const objects = ruleObjects(rule({ protocol: 'tcp', port: 22, remote: '10.77.0.9/16' })) as {
       add: { rule: { chain: string; comment: string; expr: unknown[] } };
     }[];
     // prerouting sees the port a device asked for (before DNAT), input the port it lands on.
     expect(objects.map((o) => o.add.rule.chain)).toEqual(['prerouting', 'input']);
-    for (const o of objects) {
-      expect(o.add.rule.comment).toBe(NAME);
-      expect(o.add.rule.expr).toEqual([
-        {
-          match: {
-            op: '==',
-            left: { payload: { protocol: 'tcp', field: 'dport' } },
-            right: 22,
-          },
+    const body = [
+      {
+        match: {
+          op: '==',
+          left: { payload: { protocol: 'tcp', field: 'dport' } },
+          right: 22,
         },
-        // Only connections being opened: replies to this PC's own traffic on that port pass.
-        {
-          match: {
-            op: '==',
-            left: { ct: { key: 'state' } },
-            right: { set: ['new', 'untracked'] },
-          },
+      },
+      {
+        match: {
+          op: '==',
+          left: { payload: { protocol: 'ip', field: 'saddr' } },
+          right: { prefix: { addr: '10.77.0.0', len: 16 } },
         },
-        {
-          match: {
-            op: '==',
-            left: { payload: { protocol: 'ip', field: 'saddr' } },
-            right: { prefix: { addr: '10.77.0.0', len: 16 } },
-          },
-        },
-        { drop: null },
-      ]);
-    }
+      },
+      { drop: null },
+    ];
+    expect(objects.map((o) => o.add.rule.comment)).toEqual([NAME, NAME]);
+    // In prerouting, only what is addressed to this PC: what it routes for others passes.
+    expect(objects[0]?.add.rule.expr).toEqual([
+      { match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' } },
+      ...body,
+    ]);
+    expect(objects[1]?.add.rule.expr).toEqual(body);
   });
 
   it('outbound range to two devices: one rule per address, destination matched', () => {
@@ -67,12 +65,12 @@ describe('nft JSON', () => {
         right: { range: [5000, 5010] },
       },
     });
-    expect(objects[1]?.add.rule.expr[2]).toEqual({
+    expect(objects[1]?.add.rule.expr[1]).toEqual({
       match: { op: '==', left: { payload: { protocol: 'ip6', field: 'daddr' } }, right: 'fd77::2' },
     });
   });
 
-  it('three filter chains (prerouting before DNAT), each inbound one letting loopback through first', () => {
+  it('three filter chains (prerouting before DNAT), each letting loopback and replies through first', () => {
     const objects = baseObjects() as Record<
       string,
       { chain?: Record<string, unknown>; rule?: Record<string, unknown> }
@@ -83,10 +81,18 @@ describe('nft JSON', () => {
       ['input', 'input', -10, 'filter'],
       ['output', 'output', -10, 'filter'],
     ]);
-    const loopback = objects.flatMap((o) => (o.insert?.rule ? [o.insert.rule] : []));
-    expect(loopback.map((r) => r.chain)).toEqual(['prerouting', 'input']);
-    expect(JSON.stringify(loopback)).toContain('"iifname"');
+    const exceptions = objects.flatMap((o) => (o.insert?.rule ? [o.insert.rule] : []));
+    expect(exceptions.map((r) => [r.chain, r.comment, JSON.stringify(r.expr)])).toEqual([
+      ['prerouting', LOOPBACK_COMMENT, expect.stringContaining('"iifname"')],
+      ['prerouting', REPLIES_COMMENT, expect.stringContaining('"direction"}},"right":"reply"')],
+      ['input', LOOPBACK_COMMENT, expect.stringContaining('"iifname"')],
+      ['input', REPLIES_COMMENT, expect.stringContaining('"reply"')],
+      ['output', LOOPBACK_COMMENT, expect.stringContaining('"oifname"')],
+      ['output', REPLIES_COMMENT, expect.stringContaining('"reply"')],
+    ]);
+    expect(exceptions.every((r) => JSON.stringify(r.expr).endsWith('{"return":null}]'))).toBe(true);
     expect(baseObjects([])).toHaveLength(4);
+    expect(baseObjects([{ chain: 'output', kind: 'loopback' }])).toHaveLength(5);
   });
 
   it('finds port forwards and ingress bypasses in a whole ruleset', () => {
@@ -220,7 +226,7 @@ describe('nft JSON', () => {
     expect(liveRules(parseNftRules(odd))).toEqual([
       { name: inbound.name, ref: '5', enabled: true, details: null },
     ]);
-    // A rule of an earlier version (no connection-state match) still reads back.
+    // A rule of an earlier version (a connection-state match, no fib) still reads back.
     const older = JSON.stringify({
       nftables: [
         {
@@ -236,6 +242,13 @@ describe('nft JSON', () => {
                   op: '==',
                   left: { payload: { protocol: 'tcp', field: 'dport' } },
                   right: 8080,
+                },
+              },
+              {
+                match: {
+                  op: '==',
+                  left: { ct: { key: 'state' } },
+                  right: { set: ['new', 'untracked'] },
                 },
               },
               { drop: null },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ELECTRON_HELPER_FLAG } from '../../app/firewall/elevation.js';
 import { NetshBackend } from '../../app/firewall/netsh.js';
-import { FirewallService } from '../../app/firewall/service.js';
+import { FirewallService, MAX_RULES } from '../../app/firewall/service.js';
 import { SYSTEM32 } from './support/powershell.js';
 import { WindowsStandIn } from './support/windows-stand-in.js';
 
@@ -152,5 +152,58 @@ describe('Windows: UAC, read-back, and never a false state', () => {
     windows.elevated = true;
     const status = await service.status();
     expect(status).toMatchObject({ elevated: true, elevation: 'none' });
+  });
+
+  it('re-apply of a lost rule is refused before any prompt: Windows keeps no record to vouch for it', async () => {
+    const { windows, service } = setup();
+    const outcome = await service.block({ protocol: 'tcp', port: 445 });
+    if (outcome.outcome !== 'applied') throw new Error(outcome.outcome);
+    windows.rules = []; // a firewall reset
+    expect((await service.list()).rules.map((r) => r.present)).toEqual([false]);
+    await expect(service.reapply([outcome.rule.id])).rejects.toMatchObject({
+      appError: {
+        code: 'firewall.not-vouched',
+        message: {
+          en: expect.stringContaining(
+            'This system keeps no list of the rules the administrator approved',
+          ),
+          fr: expect.stringContaining(
+            'Ce système ne garde pas de liste des règles approuvées par l’administrateur',
+          ),
+        },
+      },
+    });
+    expect(windows.helperArgv).toHaveLength(1);
+    // Blocking the port again, from the user's own request, puts it back.
+    const again = await service.block({ protocol: 'tcp', port: 445 });
+    expect(again).toMatchObject({ outcome: 'applied', restored: true });
+  });
+
+  it('at most MAX_RULES rules: one more is refused before any prompt, in French and English', async () => {
+    const { windows, service } = setup();
+    for (let i = 0; i < MAX_RULES; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      service.journal.beginAdd({
+        id,
+        name: `PortAuditor-${id}`,
+        backend: 'netsh',
+        protocol: 'tcp',
+        portFrom: 1000 + i,
+        portTo: 1000 + i,
+        direction: 'in',
+        remote: [],
+      });
+      service.journal.finish(id, 'add', 'done', 'active');
+    }
+    await expect(service.block({ protocol: 'tcp', port: 445 })).rejects.toMatchObject({
+      appError: {
+        code: 'firewall.too-many-rules',
+        message: {
+          fr: `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
+          en: expect.stringContaining('the maximum: nothing was changed'),
+        },
+      },
+    });
+    expect(windows.helperArgv).toEqual([]);
   });
 });

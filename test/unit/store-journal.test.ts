@@ -136,6 +136,44 @@ describe('firewall journal (real SQLite file)', () => {
     db.close();
   });
 
+  it('a row whose name disagrees with its id is foreign: left out, its id and name never reused', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    const journal = new FirewallJournal(db);
+    const other = { ...rule, id: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' };
+    journal.beginAdd(rule);
+    journal.finish(rule.id, 'add', 'done', 'active');
+    // Another program of the user renames the row after another rule and changes what it blocks.
+    const raw = new Database(path.join(dir, 'port-auditor.sqlite'));
+    raw
+      .prepare('UPDATE firewall_rules SET name = ?, port_from = 445, port_to = 445 WHERE id = ?')
+      .run(`PortAuditor-${other.id}`, rule.id);
+    raw
+      .prepare(
+        `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+         VALUES ('not-an-id', 'PortAuditor-not-an-id', 'nftables', 'tcp', 443, 443, 'out', '[]', NULL, 'active', 'x', 'x', 'app')`,
+      )
+      .run();
+    raw.close();
+    expect(journal.current()).toEqual([]);
+    expect(journal.get(rule.id)).toBeNull();
+    expect(journal.get('not-an-id')).toBeNull();
+    expect(journal.hasRow(rule.id)).toBe(true);
+    // The rule with the name that row took is recorded under its own name all the same…
+    journal.beginAdd({ ...other, name: 'anything: the name is derived from the id' });
+    expect(journal.get(other.id)).toMatchObject({ name: `PortAuditor-${other.id}` });
+    // …and the firewall's rule under the first id is adopted, name and content from the firewall.
+    journal.adopt({ ...rule, ref: '7' });
+    expect(journal.get(rule.id)).toMatchObject({
+      name: rule.name,
+      portFrom: 80,
+      state: 'active',
+      origin: 'found',
+    });
+    expect(journal.current().map((r) => r.id)).toEqual([rule.id, other.id]);
+    db.close();
+  });
+
   it('refuses impossible rows at the database level', () => {
     const db = openDatabase(tempDir());
     const journal = new FirewallJournal(db);

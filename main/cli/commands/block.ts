@@ -86,8 +86,8 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
     .option(
       '--rule-id <id>',
       ctx.say({
-        fr: 'applique la règle qu’un --dry-run a montrée (même nom)',
-        en: 'applies the rule a --dry-run showed (same name)',
+        fr: 'applique la règle qu’un --dry-run a montrée (même nom), avec les mêmes options',
+        en: 'applies the rule a --dry-run showed (same name), with the same options',
       }),
     )
     .action(async (options: BlockOptions) => {
@@ -118,7 +118,14 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
           return;
         }
         ctx.stdout.write(
-          `${ctx.say({ fr: 'Règle créée :', en: 'Rule created:' })} ${outcome.rule.id} (${outcome.rule.name})\n`,
+          `${ctx.say(
+            outcome.restored
+              ? {
+                  fr: 'Règle remise (elle avait disparu du pare-feu) :',
+                  en: 'Rule put back (it had vanished from the firewall):',
+                }
+              : { fr: 'Règle créée :', en: 'Rule created:' },
+          )} ${outcome.rule.id} (${outcome.rule.name})\n`,
         );
         ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
         if (outcome.backupPath) {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { openFirewallService } from '../../../app/firewall/format.js';
+import { formatRule, openFirewallService } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 
 /**
  * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
- * boot unit, a firewall reset), with their names, as the Rules page's "Ré-appliquer" does.
+ * boot unit, a firewall reset), with their names, as the Rules page's "Ré-appliquer" does: each
+ * rule's content is printed first, and root puts back only those its own record vouches for.
  */
 const reapply: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -28,15 +29,19 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       }
       const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
       try {
+        const { rules } = await service.list();
         const ids =
-          id !== undefined
-            ? [id]
-            : (await service.list()).rules.filter((r) => r.present === false).map((r) => r.id);
+          id !== undefined ? [id] : rules.filter((r) => r.present === false).map((r) => r.id);
         if (ids.length === 0) {
           ctx.stdout.write(
             `${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`,
           );
           return;
+        }
+        // What each rule blocks, before any prompt: the prompt names the same on its command line.
+        ctx.stdout.write(`${ctx.say({ fr: 'À ré-appliquer :', en: 'To re-apply:' })}\n`);
+        for (const rule of rules.filter((r) => ids.includes(r.id))) {
+          ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
         }
         await announcePrompt(service, ctx);
         const outcome = await service.reapply(ids);
@@ -55,6 +60,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
             `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
           );
         }
+        for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);
         if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
       } finally {
         service.close();
