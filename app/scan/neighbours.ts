@@ -60,9 +60,32 @@ export function parseIpNeigh(text: string): Map<string, NeighbourEntry> {
     }
     const at = fields.indexOf('lladdr');
     const mac = at >= 0 && fields[at + 1] ? normaliseMac(fields[at + 1]!) : undefined;
-    table.set(canonical(fields[0]!), mac && state !== 'absent' ? { state, mac } : { state });
+    keepLeastCertain(
+      table,
+      canonical(fields[0]!),
+      mac && state !== 'absent' ? { state, mac } : { state },
+    );
   }
   return table;
+}
+
+const RANK: Record<NeighbourState, number> = { absent: 0, unconfirmed: 1, confirmed: 2 };
+
+/**
+ * Records an entry for an address that may already have one from another interface: the least
+ * certain stands. The table is looked up by address alone, and the same address can be a
+ * different machine on another link (a VM or WSL switch, a VPN, an IPv6 link-local address on
+ * each link): one link's `REACHABLE` must not make a device that left another link look up. A
+ * silent host then counts as not seen in the table, and its probes alone decide.
+ */
+function keepLeastCertain(
+  table: Map<string, NeighbourEntry>,
+  address: string,
+  entry: NeighbourEntry,
+): void {
+  const previous = table.get(address);
+  if (previous && RANK[previous.state] <= RANK[entry.state]) return;
+  table.set(address, entry);
 }
 
 /** Parses /proc/net/arp: flag 0x2 (ATF_COM) marks a resolved entry. */
@@ -74,7 +97,8 @@ export function parseProcArp(text: string): Map<string, NeighbourEntry> {
     const complete =
       (Number.parseInt(fields[2]!, 16) & 0x2) !== 0 && fields[3] !== '00:00:00:00:00:00';
     const mac = complete ? normaliseMac(fields[3]!) : undefined;
-    table.set(
+    keepLeastCertain(
+      table,
       canonical(fields[0]!),
       complete ? { state: 'confirmed', ...(mac ? { mac } : {}) } : ABSENT,
     );
@@ -98,7 +122,7 @@ export function parseArpA(
   for (const match of text.matchAll(pattern)) {
     const mac = normaliseMac(match[2]!);
     if (!mac) continue;
-    table.set(canonical(match[1]!), { state, mac });
+    keepLeastCertain(table, canonical(match[1]!), { state, mac });
   }
   return table;
 }
@@ -154,16 +178,15 @@ export function parseNetNeighbor(json: string): Map<string, NeighbourEntry> {
     if (mac && (stateName === 'Reachable' || stateName === 'Permanent')) state = 'confirmed';
     else if (mac && (stateName === 'Stale' || stateName === 'Delay' || stateName === 'Probe'))
       state = 'unconfirmed';
-    const address = canonical(row.IPAddress);
-    // An address may be listed on several interfaces: the most certain entry stands.
-    const previous = table.get(address);
-    if (previous && RANK[previous.state] >= RANK[state]) continue;
-    table.set(address, state === 'absent' ? ABSENT : { state, mac: mac! });
+    // An address may be listed on several interfaces: the least certain entry stands.
+    keepLeastCertain(
+      table,
+      canonical(row.IPAddress),
+      state === 'absent' ? ABSENT : { state, mac: mac! },
+    );
   }
   return table;
 }
-
-const RANK: Record<NeighbourState, number> = { absent: 0, unconfirmed: 1, confirmed: 2 };
 
 /**
  * Reads this PC's neighbour table: `ip neigh` (or /proc/net/arp) on Linux, Get-NetNeighbor on

@@ -29,6 +29,28 @@ describe('neighbour table parsing', () => {
     expect(table.get('fd77::10')).toEqual({ state: 'unconfirmed', mac: '0a:1b:2c:3d:4e:5f' });
   });
 
+  it('never lets one link vouch for an address another link has lost, whatever the order', () => {
+    const lines = [
+      'fe80::1 dev eth0 lladdr 02:00:00:00:00:01 router REACHABLE',
+      'fe80::1 dev wlan0 FAILED',
+      '10.77.0.10 dev vethwsl lladdr 02:00:00:00:00:0a REACHABLE',
+      '10.77.0.10 dev eth0 lladdr 02:00:00:00:00:0b STALE',
+    ];
+    for (const text of [lines.join('\n'), [...lines].reverse().join('\n')]) {
+      const table = parseIpNeigh(text);
+      expect(table.get('fe80::1')).toEqual({ state: 'absent' });
+      expect(table.get('10.77.0.10')).toEqual({ state: 'unconfirmed', mac: '02:00:00:00:00:0b' });
+    }
+    // Windows: Unreachable on the Wi-Fi, Reachable on a Hyper-V switch (MAC 00-15-5D).
+    const windows = parseNetNeighbor(
+      JSON.stringify([
+        { IPAddress: '192.168.1.20', LinkLayerAddress: '00-15-5D-01-02-03', State: 'Reachable' },
+        { IPAddress: '192.168.1.20', LinkLayerAddress: '00-00-00-00-00-00', State: 'Unreachable' },
+      ]),
+    );
+    expect(windows.get('192.168.1.20')).toEqual({ state: 'absent' });
+  });
+
   it('reads /proc/net/arp, keeping only complete entries', () => {
     const table = parseProcArp(
       [
