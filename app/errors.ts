@@ -1,3 +1,4 @@
+import { Code } from './contract/error-codes.js';
 import type { AppError, LocalizedText } from './contract/errors.js';
 
 /**
@@ -21,7 +22,7 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppFailure) return error.appError;
   const detail = error instanceof Error ? error.message : String(error);
   return {
-    code: 'internal',
+    code: Code.internal,
     message: {
       fr: `Erreur interne inattendue : ${detail}`,
       en: `Unexpected internal error: ${detail}`,

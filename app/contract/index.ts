@@ -7,3 +7,4 @@ export * from './risk.js';
 export * from './firewall.js';
 export * from './report.js';
 export * from './bridge.js';
+export * from './error-codes.js';

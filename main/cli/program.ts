@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { APP_NAME, APP_VERSION } from '../../app/api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import type { Language } from '../../app/contract/index.js';
 import { AppFailure, toAppError } from '../../app/errors.js';
 import { hostLanguage } from '../locale.js';

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { APP_NAME, APP_VERSION, systemLanguage } from '../../app/api/app-handlers.js';
+import { systemLanguage } from '../../app/api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import { createCore, type Core } from '../../app/api/core.js';
 import {
   IPC_EVENT_CHANNEL,
