@@ -1,15 +1,17 @@
 import type { HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { reportHandlers } from './report-handlers.js';
 import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
 import { firewallHandlers, lazyFirewallService } from './firewall-handlers.js';
+import { lazyAppStore, settingsHandlers } from './settings-handlers.js';
 
 export interface CoreOptions {
   host: HostKind;
-  /** App data directory (SQLite journal, firewall backups); defaults to the platform's. */
+  /** App data directory (SQLite store, firewall backups); defaults to the platform's. */
   dataDir?: string;
 }
 
@@ -25,8 +27,10 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const scans = new ScanManager();
   const firewall = lazyFirewallService(options.dataDir);
+  const store = lazyAppStore(() => options.dataDir ?? resolveDataDir());
   const handlers: Handlers = {
     ...appHandlers(options.host),
+    ...settingsHandlers(store),
     ...scanHandlers(scans),
     ...riskHandlers({ firewallRules: () => firewall.get().knownRules() }),
     ...reportHandlers(),
@@ -37,6 +41,7 @@ export function createCore(options: CoreOptions): Core {
     async dispose() {
       scans.cancelAll();
       firewall.close();
+      store.close();
     },
   };
 }

@@ -8,3 +8,4 @@ export * from './firewall.js';
 export * from './report.js';
 export * from './bridge.js';
 export * from './error-codes.js';
+export * from './settings.js';

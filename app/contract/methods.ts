@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfo } from './app.js';
+import { Settings, SettingsChange } from './settings.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanEvent, ScanPreview, ScanRequest } from './scan.js';
 import { NmapImportRequest, NmapImportResult, ReportExportRequest, ReportFile } from './report.js';
@@ -19,6 +20,8 @@ import {
  */
 export const methods = {
   'app.info': { params: z.object({}).strict(), result: AppInfo },
+  'settings.get': { params: z.object({}).strict(), result: Settings },
+  'settings.set': { params: SettingsChange, result: Settings },
   'scan.start': {
     params: ScanRequest.strict(),
     result: z.object({ scanId: z.string() }),

@@ -33,6 +33,7 @@ export async function openFirewallService(
 ): Promise<FirewallService> {
   const service = new FirewallService({ dataDir: resolveDataDir() });
   await service.init();
+  if (service.storeProblem) write(service.storeProblem.appError.message);
   for (const repair of service.repairsMade()) write(repair);
   return service;
 }

@@ -14,7 +14,14 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
-import { getMeta, openDatabase, setMeta, type Db } from '../store/database.js';
+import {
+  databasePath,
+  getMeta,
+  openDatabaseOrMemory,
+  setMeta,
+  type Db,
+} from '../store/database.js';
+import { storeFailure, type StoreFailure } from '../store/failure.js';
 import { FirewallJournal, type JournalRule } from '../store/journal.js';
 import {
   displayArgv,
@@ -144,6 +151,13 @@ export interface FirewallServiceOptions {
  */
 export class FirewallService {
   private readonly db: Db;
+  /**
+   * Why the journal is an empty one in memory (the file is damaged, read-only or locked), or null.
+   * Reading and undoing still work, their rules found by name in the firewall; blocking is refused,
+   * since a change the journal cannot record would be lost to crash repair.
+   */
+  readonly storeProblem: StoreFailure | null;
+  private readonly dbFile: string;
   readonly journal: FirewallJournal;
   private readonly backend: FirewallBackend | null;
   private readonly platform: NodeJS.Platform;
@@ -162,7 +176,10 @@ export class FirewallService {
   private scannedAll = false;
 
   constructor(private readonly options: FirewallServiceOptions) {
-    this.db = openDatabase(options.dataDir);
+    const store = openDatabaseOrMemory(options.dataDir);
+    this.db = store.db;
+    this.storeProblem = store.problem;
+    this.dbFile = databasePath(options.dataDir);
     this.journal = new FirewallJournal(this.db);
     this.platform = options.platform ?? process.platform;
     this.backend = options.backend === undefined ? backendFor(this.platform) : options.backend;
@@ -184,7 +201,12 @@ export class FirewallService {
    * taken before the first change only, and the journal never sees two batches interleaved.
    */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
+    // A store that fails mid-way (disk full, locked) is named with its way out, not "internal".
+    const named = () =>
+      task().catch((error: unknown) => {
+        throw storeFailure(error, this.dbFile) ?? error;
+      });
+    const next = this.queue.then(named, named);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -357,6 +379,7 @@ export class FirewallService {
       const elevation = await this.elevation();
       const warnings = [...(base?.warnings ?? [])];
       if (elevation.mode === 'unavailable') warnings.unshift(elevation.problem.message);
+      if (this.storeProblem) warnings.unshift(this.storeProblem.appError.message);
       const live = this.backend ? await this.readLive() : null;
       const missing =
         live === null
@@ -591,6 +614,7 @@ export class FirewallService {
     return this.exclusive(async () => {
       await this.ensureInit();
       const backend = this.requireBackend();
+      if (this.storeProblem) throw this.storeProblem;
       const request = validateBlockRequest(input);
       // The firewall, not the journal alone, says what is blocked: a rule another program
       // changed, or one a reboot erased, is seen as such before deciding.
@@ -838,6 +862,7 @@ export class FirewallService {
     return this.exclusive(async () => {
       await this.ensureInit();
       this.requireBackend();
+      if (this.storeProblem) throw this.storeProblem;
       const live = await this.readLive();
       if (live === null) {
         throw new AppFailure('firewall.unreadable', {
