@@ -3,6 +3,7 @@ import { ScanManager } from '../scan/manager.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
+import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
 import { reportHandlers } from './report-handlers.js';
 import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
@@ -13,10 +14,14 @@ export interface CoreOptions {
   host: HostKind;
   /** App data directory (SQLite store, firewall backups); defaults to the platform's. */
   dataDir?: string;
+  /** Scan and message limits; DEFAULT_LIMITS where absent. */
+  limits?: Partial<Limits>;
 }
 
 export interface Core {
   dispatch: Dispatch;
+  /** The limits in force, for hosts that enforce the per-connection message rate. */
+  limits: Limits;
   dispose(): Promise<void>;
 }
 
@@ -25,19 +30,21 @@ export interface Core {
  * its handlers here; hosts only move messages in and out.
  */
 export function createCore(options: CoreOptions): Core {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const scans = new ScanManager();
   const firewall = lazyFirewallService(options.dataDir);
   const store = lazyAppStore(() => options.dataDir ?? resolveDataDir());
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...settingsHandlers(store),
-    ...scanHandlers(scans),
+    ...scanHandlers(scans, new ScanSlots(limits)),
     ...riskHandlers({ firewallRules: () => firewall.get().knownRules() }),
     ...reportHandlers(),
     ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
+    limits,
     async dispose() {
       scans.cancelAll();
       firewall.close();
