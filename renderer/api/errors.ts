@@ -1,4 +1,5 @@
 import type { AppError } from '../../app/contract/errors.js';
+import type { ConnectionState } from './create-api.js';
 
 /** A failed call, carrying the app's AppError so the UI can show it in either language. */
 export class ApiError extends Error {
@@ -18,6 +19,38 @@ export function connectionLostError(): AppError {
       en: 'The connection to the application was lost. Reconnecting…',
     },
   };
+}
+
+/** What a request gets when the transport is in `state` (anything but open or connecting). */
+export function connectionError(state: ConnectionState): AppError {
+  switch (state) {
+    case 'stopped':
+      return {
+        code: 'connection.stopped',
+        message: {
+          fr: 'Port Auditor s’est arrêté : relancez-le.',
+          en: 'Port Auditor has stopped: start it again.',
+        },
+      };
+    case 'token-used':
+      return {
+        code: 'session.token-used',
+        message: {
+          fr: 'Cette adresse de Port Auditor a déjà servi à un autre onglet ou programme : accès refusé.',
+          en: 'This Port Auditor address was already used by another tab or program: access refused.',
+        },
+      };
+    case 'refused':
+      return {
+        code: 'session.refused',
+        message: {
+          fr: 'Accès refusé : ouvrez l’adresse que Port Auditor affiche à son démarrage.',
+          en: 'Access refused: open the address Port Auditor prints when it starts.',
+        },
+      };
+    default:
+      return connectionLostError();
+  }
 }
 
 /** Anything caught in the UI becomes an AppError, so every failure is shown the same way. */
