@@ -90,6 +90,30 @@ async function healthyStore(): Promise<void> {
 const MOVE_ASIDE = 'move this file elsewhere';
 const RULES_STAY = 'Your firewall rules stay in the firewall';
 
+/** Blocks 8080/tcp through the CLI while the store is healthy. */
+async function blockOne(): Promise<void> {
+  const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+  expect(blocked.code, blocked.stderr).toBe(0);
+  expect(await ourRules()).toHaveLength(1);
+}
+
+/**
+ * With the store unusable (after `setup`): `rules` lists the rule blockOne made, with no internal
+ * error, and `unblock --all` removes it from the firewall. Returns the `rules` run, whose stderr
+ * carries the store's message.
+ */
+async function stillReadsAndUndoes(setup = ''): Promise<CliRun> {
+  const rules = await cli(['rules'], setup);
+  expect(rules.code, rules.stderr).toBe(0);
+  expect(rules.stdout).toContain('8080');
+  expect(rules.stderr + rules.stdout).not.toContain('Unexpected internal error');
+  const undo = await cli(['unblock', '--all'], setup);
+  expect(undo.code, undo.stderr).toBe(0);
+  expect(undo.stdout).toContain('Rule removed');
+  expect(await ourRules()).toEqual([]);
+  return rules;
+}
+
 beforeAll(async () => {
   await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
@@ -143,59 +167,57 @@ describe('a damaged or unusable store', () => {
     expect(await ourRules()).toEqual([]);
   });
 
-  it('not a database', async () => {
+  it('not a database: named with the way out; rules listed and unblock --all works', async () => {
+    await blockOne();
     writeFileSync(dbFile, 'This is a note someone saved under the database’s name.\n'.repeat(200));
-    const rules = await cli(['rules']);
-    expect(rules.code).toBe(0);
+    const rules = await stillReadsAndUndoes();
     expect(rules.stderr).toContain(
       `This file is not a Port Auditor database (it was replaced or truncated): ${dbFile}.`,
     );
     expect(rules.stderr).toContain(MOVE_ASIDE);
   });
 
-  it('read-only folder', async () => {
-    const rules = await cli(
-      ['rules'],
+  it('read-only folder: named; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const rules = await stillReadsAndUndoes(
       `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
     );
-    expect(rules.code).toBe(0);
     expect(rules.stderr).toContain(
       `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
     );
     expect(rules.stderr).toContain(RULES_STAY);
   });
 
-  it('read-only file', async () => {
-    const rules = await cli(
-      ['rules'],
+  it('read-only file: named; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const rules = await stillReadsAndUndoes(
       `mount --bind ${dbFile} ${dbFile}; mount -o remount,bind,ro ${dbFile}`,
     );
-    expect(rules.code).toBe(0);
     expect(rules.stderr).toContain(`Port Auditor cannot write to its database: ${dbFile}`);
   });
 
-  it('disk full', async () => {
+  it('disk full: named with what to do; rules listed and unblock --all works', async () => {
+    await blockOne();
     const setup = [
       `cp -a ${dataDir} ${base}/copy`,
       `mount -t tmpfs -o size=512k tmpfs ${dataDir}`,
       `cp -a ${base}/copy/. ${dataDir}/`,
+      `rm -rf ${base}/copy`,
       `dd if=/dev/zero of=${dataDir}/filler bs=4k 2>/dev/null || true`,
     ].join('; ');
-    const rules = await cli(['rules'], setup);
-    rmSync(path.join(base, 'copy'), { recursive: true, force: true });
-    expect(rules.code).toBe(0);
+    const rules = await stillReadsAndUndoes(setup);
     expect(rules.stderr).toContain(
       `The disk holding Port Auditor’s database is full: ${dbFile}. Free some space on that disk, then try again.`,
     );
   });
 
-  it('locked by another program', async () => {
+  it('locked by another program: named; rules listed and unblock --all works', async () => {
+    await blockOne();
     const holder = new Database(dbFile);
     try {
       holder.exec('BEGIN EXCLUSIVE');
       holder.prepare("INSERT INTO meta (key, value) VALUES ('held', '1')").run();
-      const rules = await cli(['rules']);
-      expect(rules.code).toBe(0);
+      const rules = await stillReadsAndUndoes();
       expect(rules.stderr).toContain(
         `Port Auditor’s database is locked by another program (another Port Auditor window or command?): ${dbFile}. Close it, then try again.`,
       );
