@@ -1,4 +1,4 @@
-import { Code } from './contract/error-codes.js';
+import { Code, type ErrorCode } from './contract/error-codes.js';
 import type { AppError, LocalizedText } from './contract/errors.js';
 
 /**
@@ -7,14 +7,25 @@ import type { AppError, LocalizedText } from './contract/errors.js';
  */
 export class AppFailure extends Error {
   readonly appError: AppError;
-  constructor(code: string, message: LocalizedText, params?: AppError['params']) {
+  constructor(code: ErrorCode, message: LocalizedText, params?: AppError['params']) {
     super(message.en);
     this.name = 'AppFailure';
     this.appError = { code, message, ...(params ? { params } : {}) };
   }
+
+  /**
+   * A failure another part of the app already reported as an AppError (the elevated helper's
+   * answer, a scan worker's `failed` event), thrown on unchanged: its code is the reporter's, which
+   * for a helper of another version may be one this version does not list.
+   */
+  static relay(error: AppError): AppFailure {
+    return Object.assign(new AppFailure(Code.internal, error.message, error.params), {
+      appError: error,
+    });
+  }
 }
 
-export function fail(code: string, message: LocalizedText, params?: AppError['params']): never {
+export function fail(code: ErrorCode, message: LocalizedText, params?: AppError['params']): never {
   throw new AppFailure(code, message, params);
 }
 

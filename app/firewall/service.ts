@@ -13,6 +13,7 @@ import type {
   FirewallVerification,
   LocalizedText,
 } from '../contract/index.js';
+import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
 import {
   databasePath,
@@ -101,7 +102,7 @@ function unsupported(platform: string): AppFailure {
 }
 
 const WINDOWS_NOT_INSTALLED: HelperProblem = {
-  code: 'firewall.helper-missing',
+  code: Code['firewall.helper-missing'],
   detail: 'no per-machine install found',
   message: {
     fr: 'Pour bloquer un port, installez Port Auditor pour tous les utilisateurs (l’installateur Windows) : la modification du pare-feu passe par le programme installé dans Program Files, que seuls les administrateurs peuvent modifier.',
@@ -356,7 +357,7 @@ export class FirewallService {
     return {
       mode: 'unavailable',
       problem: {
-        code: 'firewall.unsupported',
+        code: Code['firewall.unsupported'],
         detail: this.platform,
         message: unsupported(this.platform).appError.message,
       },
@@ -573,7 +574,7 @@ export class FirewallService {
     }
     if (!present) {
       const op = outcome.results[0];
-      if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+      if (op && !op.ok) throw AppFailure.relay(op.error);
       throw new AppFailure('firewall.not-applied', {
         fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
         en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
@@ -675,7 +676,7 @@ export class FirewallService {
         this.journal.finish(rule.id, 'add', 'failed', 'failed', {
           detail: op && !op.ok ? op.error.code : 'absent when read back',
         });
-        if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+        if (op && !op.ok) throw AppFailure.relay(op.error);
         throw new AppFailure('firewall.not-applied', {
           fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
           en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
@@ -824,7 +825,7 @@ export class FirewallService {
     rules.forEach((rule, index) => {
       const op = outcome.results[index] ?? null;
       if (op && !op.ok && !firstError) {
-        firstError = new AppFailure(op.error.code, op.error.message, op.error.params);
+        firstError = AppFailure.relay(op.error);
       }
       if (outcome.rules === null) {
         if (op && !op.ok) {

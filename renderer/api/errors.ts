@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../app/contract/error-codes.js';
 import type { AppError } from '../../app/contract/errors.js';
 import type { ConnectionState } from './create-api.js';
 
@@ -13,7 +14,7 @@ export class ApiError extends Error {
 
 export function connectionLostError(): AppError {
   return {
-    code: 'connection.lost',
+    code: 'connection.lost' satisfies ErrorCode,
     message: {
       fr: 'La connexion avec l’application a été perdue. Nouvelle tentative en cours…',
       en: 'The connection to the application was lost. Reconnecting…',
@@ -26,7 +27,7 @@ export function connectionError(state: ConnectionState): AppError {
   switch (state) {
     case 'stopped':
       return {
-        code: 'connection.stopped',
+        code: 'connection.stopped' satisfies ErrorCode,
         message: {
           fr: 'Port Auditor s’est arrêté : relancez-le.',
           en: 'Port Auditor has stopped: start it again.',
@@ -34,7 +35,7 @@ export function connectionError(state: ConnectionState): AppError {
       };
     case 'token-used':
       return {
-        code: 'session.token-used',
+        code: 'session.token-used' satisfies ErrorCode,
         message: {
           fr: 'Cette adresse de Port Auditor a déjà servi à un autre onglet ou programme : accès refusé.',
           en: 'This Port Auditor address was already used by another tab or program: access refused.',
@@ -42,7 +43,7 @@ export function connectionError(state: ConnectionState): AppError {
       };
     case 'refused':
       return {
-        code: 'session.refused',
+        code: 'session.refused' satisfies ErrorCode,
         message: {
           fr: 'Accès refusé : ouvrez l’adresse que Port Auditor affiche à son démarrage.',
           en: 'Access refused: open the address Port Auditor prints when it starts.',
@@ -58,7 +59,7 @@ export function asAppError(error: unknown): AppError {
   if (error instanceof ApiError) return error.appError;
   const detail = error instanceof Error ? error.message : String(error);
   return {
-    code: 'renderer.unexpected',
+    code: 'renderer.unexpected' satisfies ErrorCode,
     message: {
       fr: `Erreur inattendue dans l’interface : ${detail}`,
       en: `Unexpected error in the interface: ${detail}`,

@@ -58,3 +58,24 @@ describe('events checked against the contract', () => {
     });
   });
 });
+
+describe('typed error codes', () => {
+  it('a failure reported by another part of the app is thrown on with its own code', async () => {
+    const { AppFailure, toAppError } = await import('../../app/errors.js');
+    const reported = {
+      code: 'firewall.some-code-of-a-newer-helper',
+      message: { fr: 'Règle refusée.', en: 'Rule refused.' },
+      params: { rule: 'PortAuditor-1' },
+    };
+    const relayed = AppFailure.relay(reported);
+    expect(relayed).toBeInstanceOf(AppFailure);
+    expect(relayed.message).toBe('Rule refused.');
+    expect(toAppError(relayed)).toEqual(reported);
+  });
+
+  it('the contract lists each code once', async () => {
+    const { ErrorCode } = await import('../../app/contract/index.js');
+    expect(new Set(ErrorCode.options).size).toBe(ErrorCode.options.length);
+    expect(ErrorCode.options).toContain('store.read-only');
+  });
+});

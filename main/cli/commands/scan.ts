@@ -95,7 +95,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
     } else if (event.type === 'finished') {
       settle.resolve(event.result);
     } else if (event.type === 'failed') {
-      settle.reject(new AppFailure(event.error.code, event.error.message, event.error.params));
+      settle.reject(AppFailure.relay(event.error));
     }
   };
   let interrupts = 0;
