@@ -11,22 +11,6 @@ import { RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 import { FirewallService } from './service.js';
 
-/**
- * Port Auditor's rules as the journal records them (no firewall read, no prompt), for verdicts
- * and reports that show which ports are blocked. Empty when the journal cannot be opened.
- */
-export function journalRules(): FirewallRule[] {
-  let service: FirewallService | null = null;
-  try {
-    service = new FirewallService({ dataDir: resolveDataDir() });
-    return service.knownRules();
-  } catch {
-    return [];
-  } finally {
-    service?.close();
-  }
-}
-
 /** The service as the CLI uses it: the user's data dir, repairs reported before anything else. */
 export async function openFirewallService(
   write: (text: LocalizedText) => void,

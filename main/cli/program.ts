@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { localClient } from '../../app/api/local-client.js';
 import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import type { Language } from '../../app/contract/index.js';
 import { AppFailure, toAppError } from '../../app/errors.js';
@@ -62,7 +63,9 @@ function usageMessage(error: CommanderError, language: Language): string {
 export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   const language = io.language ?? hostLanguage;
   let exitCode: number = EXIT.ok;
+  const app = localClient({ host: 'cli' });
   const ctx: CliContext = {
+    app,
     language,
     say: (text) => text[language],
     stdout: io.stdout ?? process.stdout,
@@ -88,5 +91,7 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     const appError = toAppError(error);
     ctx.stderr.write(`${appError.message[language]}\n`);
     return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
+  } finally {
+    await app.dispose();
   }
 }

@@ -17,10 +17,16 @@ interface Run {
   stderr: string;
 }
 
+// The app's data folder (firewall journal, settings) for every run of this file.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-data-'));
+
 function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+    PORT_AUDITOR_DATA_DIR: dataDir,
+    // The bundle sits one folder deeper than dist/main, so its relative path to assets/ misses.
+    PORT_AUDITOR_ASSETS: path.resolve('assets'),
   };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
@@ -64,6 +70,7 @@ describe('port-auditor scan', () => {
   afterAll(async () => {
     await new Promise((resolve) => listener?.close(resolve));
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
     rmSync(path.dirname(outdir), { recursive: true, force: true });
   });
 
@@ -190,6 +197,27 @@ describe('port-auditor scan', () => {
       /^\s+23\/tcp\s+ouvert\s+syn-ack\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
     );
     expect(fr.stdout).toMatch(/^Verdicts des ports ouverts : Critique 1, Élevée 1, /m);
+  });
+
+  it('makes reports of an nmap file and of its JSON report, through the app', async () => {
+    const xml = path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml');
+    const csvFile = path.join(tmp, 'from-xml.csv');
+    const csv = await run(cli('report', xml, '-o', csvFile));
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stderr).toContain(`Report written: ${csvFile}`);
+    expect(readFileSync(csvFile, 'utf8')).toMatch(/\b23\b.*\btcp\b.*\bopen\b/);
+
+    const jsonFile = path.join(tmp, 'from-xml.json');
+    expect((await run(cli('report', xml, '-o', jsonFile, '--lang', 'fr'))).code).toBe(0);
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+      assessment?: { hosts: unknown[] };
+    };
+    expect(report.assessment?.hosts.length).toBeGreaterThan(0);
+
+    const pdfFile = path.join(tmp, 'from-json.pdf');
+    const pdf = await run(cli('report', jsonFile, '-o', pdfFile));
+    expect(pdf.code, pdf.stderr).toBe(0);
+    expect(readFileSync(pdfFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('shows its version and help', async () => {

@@ -1,11 +1,7 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
-import { localAddresses } from '../../../app/api/report-handlers.js';
 import { fail } from '../../../app/errors.js';
-import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
@@ -45,11 +41,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           { file, detail },
         );
       }
-      const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      const assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
-        { hosts: scan.hosts },
-        { emit: () => {} },
-      );
+      const { scan } = await ctx.app.call('report.importNmapXml', { xml });
+      const assessment = await ctx.app.call('risk.assess', { hosts: scan.hosts });
       // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
       ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));
       if (options.json) {

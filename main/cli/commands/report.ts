@@ -4,8 +4,6 @@ import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
-import { localAddresses } from '../../../app/api/report-handlers.js';
 import {
   Language,
   ReportFormat,
@@ -14,10 +12,7 @@ import {
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { journalRules, openFirewallService } from '../../../app/firewall/format.js';
-import { exportReport } from '../../../app/report/export.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
@@ -29,9 +24,9 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 
 /**
  * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
- * inputs), or an nmap XML file.
+ * inputs), or an nmap XML file (imported by the app).
  */
-export async function readReportSource(file: string): Promise<ReportInput> {
+export async function readReportSource(file: string, ctx: CliContext): Promise<ReportInput> {
   let text: string;
   try {
     // A JSON report is UTF-8; an nmap XML may be UTF-16 (Windows PowerShell's redirection).
@@ -49,7 +44,7 @@ export async function readReportSource(file: string): Promise<ReportInput> {
     );
   }
   if (text.trimStart().startsWith('<')) {
-    const imported = importNmapXml(text, { localAddresses: localAddresses() });
+    const imported = await ctx.app.call('report.importNmapXml', { xml: text });
     return { scan: imported.scan, macAddresses: imported.macAddresses };
   }
   let data: unknown;
@@ -101,20 +96,12 @@ export async function completeReportInput(
 ): Promise<ReportInput & { pcName: string }> {
   let assessment: RiskAssessResult | undefined = input.assessment;
   if (!assessment) {
-    assessment = await riskHandlers({ firewallRules: journalRules })['risk.assess'](
-      { hosts: input.scan.hosts },
-      { emit: () => {} },
-    );
+    assessment = await ctx.app.call('risk.assess', { hosts: input.scan.hosts });
   }
   let firewallRules = input.firewallRules;
   if (!firewallRules) {
     try {
-      const service = await openFirewallService(() => {});
-      try {
-        firewallRules = (await service.list()).rules;
-      } finally {
-        service.close();
-      }
+      firewallRules = (await ctx.app.call('firewall.list', {})).rules;
     } catch (error) {
       const detail =
         error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
@@ -200,9 +187,9 @@ export async function writeReport(
     format === 'nmap-xml'
       ? { ...extra, scan, pcName: extra.pcName ?? os.hostname() }
       : await completeReportInput({ ...extra, scan }, ctx);
-  const file = await exportReport(format, lang, input);
+  const file = await ctx.app.call('report.export', { ...input, format, lang });
   try {
-    await writeFile(output, file.data);
+    await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
@@ -256,7 +243,7 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);
-      const { scan, ...extra } = await readReportSource(scanFile);
+      const { scan, ...extra } = await readReportSource(scanFile, ctx);
       await writeReport(scan, options.output, format, lang, ctx, extra);
     });
 };

@@ -1,4 +1,3 @@
-import { journalRules } from '../../../app/firewall/format.js';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
@@ -10,9 +9,7 @@ import {
   type ScanRequestInput,
   type ScanResult,
 } from '../../../app/contract/index.js';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { AppFailure } from '../../../app/errors.js';
-import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
@@ -71,9 +68,11 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   return parsed.data;
 }
 
-/** Runs one scan to its end, showing progress on a terminal; Ctrl+C cancels and keeps what was found. */
+/**
+ * Runs one scan to its end through the app's contract (scan.start, its events, scan.cancel),
+ * showing progress on a terminal; Ctrl+C cancels and keeps what was found.
+ */
 async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResult> {
-  const scans = new ScanManager();
   const progress = ctx.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
@@ -110,16 +109,16 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
         en: 'Cancelling… (Ctrl+C again to quit at once)',
       })}\n`,
     );
-    scans.cancel(scanId);
+    // Its finished event still comes, with what was found.
+    void ctx.app.call('scan.cancel', { scanId }).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
-    scanId = await scans.start(request, onEvent);
+    ({ scanId } = await ctx.app.call('scan.start', request, (_event, payload) => onEvent(payload)));
     return await finished;
   } finally {
     process.off('SIGINT', onSigint);
     clearLine();
-    scans.cancelAll();
   }
 }
 
@@ -130,10 +129,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
 async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
   if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
   try {
-    return await riskHandlers({ firewallRules: journalRules })['risk.assess'](
-      { hosts: result.hosts },
-      { emit: () => {} },
-    );
+    return await ctx.app.call('risk.assess', { hosts: result.hosts });
   } catch (error) {
     const detail =
       error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
