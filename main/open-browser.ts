@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { programFolder } from '../app/system/command.js';
 import { windowsSystemDirectory } from '../app/system/windows-paths.js';
 
 /**
@@ -29,10 +30,16 @@ export function browserCommand(
 export function openBrowser(file: string): boolean {
   const command = browserCommand(file);
   if (!command) return false;
-  const child = execFile(command[0], command[1], { windowsHide: true }, () => {
-    // explorer.exe exits 1 even on success, and a missing xdg-open only means no browser opens:
-    // the URL is printed either way.
-  });
+  const cwd = programFolder(command[0]);
+  const child = execFile(
+    command[0],
+    command[1],
+    { windowsHide: true, ...(cwd ? { cwd } : {}) },
+    () => {
+      // explorer.exe exits 1 even on success, and a missing xdg-open only means no browser opens:
+      // the address is printed either way.
+    },
+  );
   child.on('error', () => undefined);
   child.unref();
   return true;

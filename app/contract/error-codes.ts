@@ -32,6 +32,7 @@ export const ErrorCode = z.enum([
   'scan.targets.allExcluded',
   'scan.targets.noLocalNetwork',
   'scan.targets.tooMany',
+  'scan.targets.unknownAdapter',
   'scan.ports.empty',
   'scan.ports.invalid',
   'scan.ports.udpUnsupported',
@@ -41,6 +42,7 @@ export const ErrorCode = z.enum([
   // This PC's listeners and the risk knowledge base.
   'system.listeners-failed',
   'system.unsupported-platform',
+  'system.system32-unknown',
   'risk.kb-invalid',
   // Reports and nmap XML imports.
   'report.fonts-missing',
@@ -49,6 +51,7 @@ export const ErrorCode = z.enum([
   'report.nmap-not-nmap',
   'report.nmap-too-large',
   'report.nmap-too-many-hosts',
+  'report.nmap-encoding',
   // The firewall: requests, the elevated helper, the backends and the journal's rules.
   'firewall.invalid-protocol',
   'firewall.invalid-direction',

@@ -49,6 +49,8 @@ export const ProgramInfo = z.object({
   path: z.string().optional(),
   /** Windows service names hosted by this process (svchost hosts several). */
   services: z.array(z.string()).optional(),
+  /** Windows: the session it runs in; 0 is the services' session, no user program runs there. */
+  session: z.number().int().nonnegative().optional(),
 });
 export type ProgramInfo = z.infer<typeof ProgramInfo>;
 

@@ -66,26 +66,39 @@ export type ScanRequestInput = z.input<typeof ScanRequest>;
 /**
  * What an adapter is for "the local network": `physical` (wired, Wi-Fi, a container's uplink),
  * `virtual` (a switch for this PC's own VMs or containers), `vpn` (a tunnel to someone else's
- * network).
+ * network), `software` (Windows: an adapter no hardware backs and no known kind names — most often
+ * a VPN or a security product's), `unknown` (the system could not be asked).
  */
-export const AdapterKind = z.enum(['physical', 'virtual', 'vpn']);
+export const AdapterKind = z.enum(['physical', 'virtual', 'vpn', 'software', 'unknown']);
 export type AdapterKind = z.infer<typeof AdapterKind>;
 
 /**
  * A network of one of this PC's adapters that `local-network` does not scan unless the user
- * chooses it: `vpn`, `virtual`, or `no-gateway` (no default route leaves through it while another
- * adapter has one).
+ * chooses it: `vpn`, `virtual`, `software` (see AdapterKind), `no-gateway` (no default route
+ * leaves through it while another adapter has one), or `unverified` (its adapter could not be
+ * read, so nothing says it is the network this PC is on).
  */
 export const LeftOutNetwork = z.object({
   adapter: z.string(),
   kind: AdapterKind,
-  reason: z.enum(['vpn', 'virtual', 'no-gateway']),
+  reason: z.enum(['vpn', 'virtual', 'software', 'no-gateway', 'unverified']),
   /** The part of it that would be scanned, as CIDR (capped like every local network). */
   network: z.string(),
+  /** The whole network, as CIDR, when `network` is only the capped part around this PC. */
+  fullNetwork: z.string().optional(),
   /** The system's description of the adapter, when it gives one. */
   description: z.string().optional(),
 });
 export type LeftOutNetwork = z.infer<typeof LeftOutNetwork>;
+
+/** A network `local-network` scans: the adapter, and the part of its network scanned (CIDR). */
+export const LocalNetwork = z.object({
+  adapter: z.string(),
+  network: z.string(),
+  /** The whole network, as CIDR, when `network` is only the capped part around this PC. */
+  fullNetwork: z.string().optional(),
+});
+export type LocalNetwork = z.infer<typeof LocalNetwork>;
 
 /** A request's targets as the app would expand them, before anything is scanned. */
 export const ScanPreview = z.object({
@@ -93,6 +106,8 @@ export const ScanPreview = z.object({
   count: z.number().int().nonnegative(),
   /** Networks `local-network` leaves out unless chosen (empty when it is not asked for). */
   leftOut: z.array(LeftOutNetwork),
+  /** Networks `local-network` scans (empty when it is not asked for). */
+  localNetworks: z.array(LocalNetwork),
   notes: z.array(LocalizedText),
 });
 export type ScanPreview = z.infer<typeof ScanPreview>;

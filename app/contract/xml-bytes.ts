@@ -1,9 +1,12 @@
+import type { ErrorCode } from './error-codes.js';
+import type { AppError } from './errors.js';
+
 /**
  * The text of an XML file from its bytes, decoded as the file says (XML 1.0, appendix F): a byte
  * order mark first (UTF-8 EF BB BF, UTF-16LE FF FE, UTF-16BE FE FF), else the `encoding` of the XML
  * declaration, else UTF-8. Windows PowerShell 5.1's `nmap -oX - > scan.xml` writes UTF-16LE with a
- * BOM. Pure (TextDecoder only), so the app and the renderer decode a file the same way. Throws a
- * RangeError for an encoding TextDecoder does not know.
+ * BOM. Pure (TextDecoder only), so the app and the renderer decode a file the same way. Throws an
+ * XmlEncodingError (carrying its AppError) for a declared encoding TextDecoder does not know.
  */
 export function decodeXmlBytes(bytes: Uint8Array): string {
   const [a, b, c] = bytes;
@@ -14,5 +17,30 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
   // No BOM: the declaration is ASCII in every ASCII-compatible encoding.
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
   const declared = /^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
-  return new TextDecoder(declared ?? 'utf-8').decode(bytes);
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(declared ?? 'utf-8');
+  } catch {
+    throw new XmlEncodingError(declared ?? 'utf-8');
+  }
+  return decoder.decode(bytes);
+}
+
+/** An XML file in an encoding this app cannot read, said in both languages. */
+export class XmlEncodingError extends Error {
+  readonly appError: AppError;
+  constructor(readonly encoding: string) {
+    super(`unknown XML encoding ${encoding}`);
+    this.name = 'XmlEncodingError';
+    // The name as the file wrote it, cut short: it is shown to the user.
+    const shown = encoding.slice(0, 40);
+    this.appError = {
+      code: 'report.nmap-encoding' satisfies ErrorCode,
+      message: {
+        fr: `Fichier XML refusé : il se déclare en « ${shown} », un encodage que Port Auditor ne sait pas lire. Enregistrez-le en UTF-8 (ou UTF-16) et réessayez.`,
+        en: `XML file refused: it declares itself as “${shown}”, an encoding Port Auditor cannot read. Save it as UTF-8 (or UTF-16) and try again.`,
+      },
+      params: { encoding: shown },
+    };
+  }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { programFolder } from '../system/command.js';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -50,8 +51,11 @@ export interface BackendStatus {
   warnings: LocalizedText[];
   /** Windows: whether the firewall service (MpsSvc) runs; null where it does not apply or is unknown. */
   serviceRunning: boolean | null;
-  /** Windows: products registered as owning the firewall instead of Windows Firewall. */
-  thirdParty?: string[];
+  /**
+   * Windows: products registered as owning the firewall instead of Windows Firewall; null when
+   * that list could not be read (then nobody can say there is none).
+   */
+  thirdParty?: string[] | null;
 }
 
 /**
@@ -134,10 +138,12 @@ function spawnAndWait(
       resolve({ code: 127, stdout: '', stderr: 'empty command' });
       return;
     }
+    const cwd = programFolder(file);
     const child = spawn(file, args, {
       stdio: [stdin, 'pipe', 'pipe'],
       windowsHide: true,
       env: options.env ?? process.env,
+      ...(cwd ? { cwd } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

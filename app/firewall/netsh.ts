@@ -85,20 +85,35 @@ const COM_RULE_FIELDS = `[pscustomobject]@{
     LocalPorts = [string]$r.LocalPorts
     RemotePorts = [string]$r.RemotePorts
     RemoteAddresses = [string]$r.RemoteAddresses
+    LocalAddresses = [string]$r.LocalAddresses
+    Profiles = [int]$r.Profiles
+    InterfaceTypes = [string]$r.InterfaceTypes
+    Interfaces = [string](@($r.Interfaces) -join ',')
+    ApplicationName = [string]$r.ApplicationName
+    ServiceName = [string]$r.serviceName
   }`;
 
 /**
  * Our rules by name, each looked up with `Rules.Item(name)` (no pass over the PC's other rules, so
  * the time does not grow with them). The names come from the environment variable
  * PORT_AUDITOR_RULE_NAMES (generated names only, comma-separated), never spliced into the script.
+ * Only "not found" (HRESULT 0x80070002, ERROR_FILE_NOT_FOUND: -2147024894) means a rule is absent;
+ * any other failure (the firewall service stopped: 0x800706D9) fails the whole read, and the
+ * collection is touched first so a dead service never reads as "no rule".
  */
 export const LIST_NAMED_SCRIPT = `$ErrorActionPreference = 'Stop'
 [Console]::OutputEncoding = [System.Text.Encoding]::UTF8
 $fw = New-Object -ComObject HNetCfg.FwPolicy2
+$rules = $fw.Rules
+$null = $rules.Count
 $names = @($env:PORT_AUDITOR_RULE_NAMES -split ',' | Where-Object { $_ -like '${RULE_PREFIX}*' })
 $out = @(foreach ($n in $names) {
   $r = $null
-  try { $r = $fw.Rules.Item($n) } catch { $r = $null }
+  try { $r = $rules.Item($n) } catch {
+    $e = $_.Exception
+    $codes = @($e.HResult, $(if ($e.InnerException) { $e.InnerException.HResult }))
+    if ($codes -notcontains -2147024894) { throw }
+  }
   if ($r -ne $null) {
   ${COM_RULE_FIELDS}
   }
@@ -146,7 +161,7 @@ try {
 } catch {
   $profiles = @()
 }
-$products = @()
+$products = $null
 try {
   $products = @(foreach ($p in (New-Object -ComObject HNetCfg.FwProducts)) {
     [pscustomobject]@{
@@ -155,7 +170,7 @@ try {
     }
   })
 } catch {
-  $products = @()
+  $products = $null
 }
 ConvertTo-Json -InputObject ([pscustomobject]@{
   Elevated = $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
@@ -167,6 +182,16 @@ ConvertTo-Json -InputObject ([pscustomobject]@{
 
 /** One rule as the COM scripts print it (NET_FW_RULE_DIRECTION, NET_FW_ACTION as numbers). */
 export interface WindowsRuleJson {
+  /** Rules of ours narrowed afterwards (a profile, an interface, a program) are not ours to trust. */
+  LocalAddresses: string;
+  /** NET_FW_PROFILE2 bit mask; NET_FW_PROFILE2_ALL = 0x7FFFFFFF for `profile=any`. */
+  Profiles: number;
+  /** `All`, or some of `Lan`, `Wireless`, `RemoteAccess`. */
+  InterfaceTypes: string;
+  /** Interface names the rule is limited to, comma-separated; empty for every interface. */
+  Interfaces: string;
+  ApplicationName: string;
+  ServiceName: string;
   Name: string;
   Enabled: boolean;
   /** 1 inbound, 2 outbound (NET_FW_RULE_DIR_IN / _OUT). */
@@ -210,9 +235,19 @@ export function parseRuleList(text: string): WindowsRuleJson[] {
       LocalPorts: String(o.LocalPorts ?? ''),
       RemotePorts: String(o.RemotePorts ?? ''),
       RemoteAddresses: String(o.RemoteAddresses ?? ''),
+      // Absent fields (another script's output) read as narrowed: never trusted as ours.
+      LocalAddresses: String(o.LocalAddresses ?? '?'),
+      Profiles: Number(o.Profiles ?? 0),
+      InterfaceTypes: String(o.InterfaceTypes ?? '?'),
+      Interfaces: String(o.Interfaces ?? '?'),
+      ApplicationName: String(o.ApplicationName ?? '?'),
+      ServiceName: String(o.ServiceName ?? '?'),
     };
   });
 }
+
+/** NET_FW_PROFILE2_ALL: domain, private and public, as `profile=any` creates it. */
+const ALL_PROFILES = 0x7fffffff;
 
 /**
  * "192.168.1.0/255.255.255.0" (how Windows shows a subnet) as "192.168.1.0/24", a host's
@@ -231,7 +266,19 @@ const PROTOCOL: Record<number, string> = { 6: 'tcp', 17: 'udp' };
 export function windowsRuleRequest(rule: WindowsRuleJson): BlockRequest | null {
   const direction = rule.Direction === 1 ? 'in' : rule.Direction === 2 ? 'out' : '';
   const ports = direction === 'in' ? rule.LocalPorts : rule.RemotePorts;
+  const otherPorts = direction === 'in' ? rule.RemotePorts : rule.LocalPorts;
   if (rule.Action !== 0 || !ports || ports.includes(',') || ports === '*') return null;
+  // Narrowed after we made it (a profile, an interface, a local address, a program, the other
+  // side's port): it no longer blocks what the journal says.
+  const narrowed =
+    (otherPorts !== '*' && otherPorts !== '') ||
+    (rule.LocalAddresses !== '*' && rule.LocalAddresses !== '') ||
+    rule.Profiles !== ALL_PROFILES ||
+    rule.InterfaceTypes !== 'All' ||
+    rule.Interfaces !== '' ||
+    rule.ApplicationName !== '' ||
+    rule.ServiceName !== '';
+  if (narrowed) return null;
   const remote =
     rule.RemoteAddresses === '*' || rule.RemoteAddresses === ''
       ? []
@@ -244,6 +291,9 @@ export function windowsRuleRequest(rule: WindowsRuleJson): BlockRequest | null {
   });
 }
 
+/** Names per LIST_NAMED_SCRIPT run: 400 × 48 characters stay far under 32,767. */
+const NAMES_PER_READ = 400;
+
 export interface WindowsStatusJson {
   elevated: boolean;
   profiles: FirewallProfile[];
@@ -252,8 +302,9 @@ export interface WindowsStatusJson {
   /**
    * Security products registered as owning the firewall category (INetFwProducts, category
    * NET_FW_RULE_CATEGORY_FIREWALL = 2): Windows Defender Firewall's rules may then not apply.
+   * Null when the list could not be read.
    */
-  thirdParty: string[];
+  thirdParty: string[] | null;
 }
 
 const CATEGORY_TO_PROFILE: Record<string, string> = {
@@ -292,11 +343,14 @@ export function parseStatus(text: string): WindowsStatusJson {
     };
   });
   const FIREWALL_CATEGORY = 2;
-  const thirdParty = parseJsonArray(JSON.stringify(o.Products ?? []))
-    .map((p) => p as Record<string, unknown>)
-    .filter((p) => asStringArray(p.Categories).map(Number).includes(FIREWALL_CATEGORY))
-    .map((p) => String(p.Name ?? ''))
-    .filter(Boolean);
+  const thirdParty =
+    o.Products === null || o.Products === undefined
+      ? null
+      : parseJsonArray(JSON.stringify(o.Products))
+          .map((p) => p as Record<string, unknown>)
+          .filter((p) => asStringArray(p.Categories).map(Number).includes(FIREWALL_CATEGORY))
+          .map((p) => String(p.Name ?? ''))
+          .filter(Boolean);
   const service = typeof o.Service === 'string' ? o.Service : '';
   return {
     elevated: o.Elevated === true || o.Elevated === 'True',
@@ -418,7 +472,13 @@ export class NetshBackend implements FirewallBackend {
       };
     }
     if (status.serviceRunning === false) warnings.push(serviceStopped().appError.message);
-    for (const product of status.thirdParty) {
+    if (status.thirdParty === null) {
+      warnings.push({
+        fr: 'Port Auditor n’a pas pu lire la liste des produits de sécurité qui gèrent le pare-feu : il ne peut pas dire si un autre pare-feu remplace le Pare-feu Windows.',
+        en: 'Port Auditor could not read the list of security products managing the firewall: it cannot tell whether another firewall stands in for Windows Firewall.',
+      });
+    }
+    for (const product of status.thirdParty ?? []) {
       warnings.push({
         fr: `${product} gère le pare-feu de ce PC à la place du Pare-feu Windows : les règles de Port Auditor (dans le Pare-feu Windows) peuvent ne pas s’appliquer. Bloquez le port dans ${product}, ou vérifiez-le depuis un autre appareil.`,
         en: `${product} manages this PC’s firewall instead of Windows Firewall: Port Auditor’s rules (in Windows Firewall) may not apply. Block the port in ${product}, or check it from another device.`,
@@ -498,22 +558,32 @@ export class NetshBackend implements FirewallBackend {
   async list(names?: readonly string[]): Promise<LiveRule[] | null> {
     const known = names?.filter(isRuleName);
     if (known && known.length === 0) return [];
-    const result = known
-      ? await this.powershell(LIST_NAMED_SCRIPT, { PORT_AUDITOR_RULE_NAMES: known.join(',') })
-      : await this.powershell(LIST_ALL_SCRIPT);
-    if (result.code !== 0) return null;
-    try {
-      return parseRuleList(result.stdout)
-        .filter((r) => isRuleName(r.Name))
-        .map((r) => ({
-          name: r.Name,
-          ref: r.Name,
-          enabled: r.Enabled,
-          details: windowsRuleRequest(r),
-        }));
-    } catch {
-      return null;
+    const rules: WindowsRuleJson[] = [];
+    // An environment variable holds at most 32,767 characters: names go in batches well under it.
+    const batches = known
+      ? Array.from({ length: Math.ceil(known.length / NAMES_PER_READ) }, (_, i) =>
+          known.slice(i * NAMES_PER_READ, (i + 1) * NAMES_PER_READ),
+        )
+      : [null];
+    for (const batch of batches) {
+      const result = batch
+        ? await this.powershell(LIST_NAMED_SCRIPT, { PORT_AUDITOR_RULE_NAMES: batch.join(',') })
+        : await this.powershell(LIST_ALL_SCRIPT);
+      if (result.code !== 0) return null;
+      try {
+        rules.push(...parseRuleList(result.stdout));
+      } catch {
+        return null;
+      }
     }
+    return rules
+      .filter((r) => isRuleName(r.Name))
+      .map((r) => ({
+        name: r.Name,
+        ref: r.Name,
+        enabled: r.Enabled,
+        details: windowsRuleRequest(r),
+      }));
   }
 
   async backup(file: string): Promise<void> {

@@ -105,6 +105,13 @@ export function verifyRule(input: {
     });
   }
 
+  if (status.thirdParty === null) {
+    unconfirmed = true;
+    notChecked.push({
+      fr: 'La liste des produits de sécurité qui gèrent le pare-feu n’a pas pu être lue : un autre pare-feu pourrait remplacer le Pare-feu Windows.',
+      en: 'The list of security products managing the firewall could not be read: another firewall could be standing in for Windows Firewall.',
+    });
+  }
   for (const product of status.thirdParty ?? []) {
     unconfirmed = true;
     problems.push({

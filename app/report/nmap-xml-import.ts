@@ -11,6 +11,7 @@ import {
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { localErrorText } from '../scan/connect-outcome.js';
+import { withoutDisplayControls } from '../text/control-characters.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -48,8 +49,15 @@ function num(node: Node | undefined, key: string): number | undefined {
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** XML's predefined and numeric character references, decoded in a single pass (no double decoding). */
+/**
+ * XML's predefined and numeric character references, decoded in a single pass (no double decoding),
+ * with display controls neutralised (withoutDisplayControls): a file's text is shown, never obeyed.
+ */
 export function decodeXmlText(value: string): string {
+  return withoutDisplayControls(decodeReferences(value), true);
+}
+
+function decodeReferences(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (whole, ref: string) => {
     if (ref[0] !== '#') return NAMED[ref.toLowerCase()] ?? whole;
     const code =

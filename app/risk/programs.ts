@@ -20,6 +20,13 @@ const WINDOWS_CORE = new Set([
 const WINDOWS_DIR = /^[a-z]:\\windows\\(system32|syswow64|servicing|winsxs)\\/i;
 
 /**
+ * Folders under Windows' own that any user may write to, so a program there proves nothing
+ * (the folders AppLocker's default rules are known to leave writable).
+ */
+const USER_WRITABLE_WINDOWS_DIRS =
+  /^[a-z]:\\windows\\(system32|syswow64)\\(spool\\(drivers\\color|printers|servers)|tasks(_migrated)?|com\\dmp|fxstmp|microsoft\\crypto\\rsa\\machinekeys|catroot2|logfiles)\\|^[a-z]:\\windows\\(tracing|tasks|registration\\crmlog)\\/i;
+
+/**
  * Folders a user can write to without elevation: software there was not installed by an
  * administrator, which is where droppers and trojans put themselves.
  */
@@ -45,14 +52,18 @@ export function classifyProgram(program: ProgramInfo | undefined): ProgramKind {
   if (!program) return 'unknown';
   const path = program.path;
   if (path) {
+    if (USER_WRITABLE_WINDOWS_DIRS.test(path)) return 'user-folder';
     if (WINDOWS_DIR.test(path)) return 'windows-system';
     if (USER_FOLDERS.some((re) => re.test(path))) return 'user-folder';
     return 'installed';
   }
   // Without a path only Windows' own processes are recognisable: they hide their path from us.
+  // The name alone proves nothing (any program can be called svchost.exe and deny us its path):
+  // it counts only in session 0, where no user's program runs.
   if (
-    WINDOWS_CORE.has(program.name.toLowerCase()) ||
-    WINDOWS_CORE.has(`${baseName(program.name)}.exe`)
+    program.session === 0 &&
+    (WINDOWS_CORE.has(program.name.toLowerCase()) ||
+      WINDOWS_CORE.has(`${baseName(program.name)}.exe`))
   ) {
     return 'windows-system';
   }

@@ -161,7 +161,8 @@ export function classifyConnectError(
   phase: ConnectPhase = 'async',
   platform: NodeJS.Platform = process.platform,
 ): ProbeOutcome {
-  const name = posixName(code ?? 'UNKNOWN');
+  // Node reports POSIX names on every system: the common case needs no renaming.
+  const name = code !== undefined && code in RULES ? code : posixName(code ?? 'UNKNOWN');
   const rule = (platform === 'win32' ? WINDOWS_RULES[name] : undefined) ?? RULES[name];
   const verdict: Verdict = rule ? rule[phase] : ERROR;
   switch (verdict.kind) {

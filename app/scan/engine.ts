@@ -595,8 +595,9 @@ export class ScanEngine {
       host.maxTries = Math.min(this.tuning.maxTriesCap, Math.max(host.maxTries, probe.tries + 2));
       host.window.cut(probe.lastSentAt, now);
       this.global.cut(probe.lastSentAt, now, 0.8);
+      // Loss ends the fast mode and may set a pace; a first-try answer changes neither.
+      this.refreshMode(host, now);
     }
-    this.refreshMode(host, now);
   }
 
   /**
@@ -607,21 +608,22 @@ export class ScanEngine {
    */
   private retime(host: HostState, now: number): void {
     const measured = this.timeoutFor(host, 0, 'port', now);
-    this.clock.after(measured, () => {
-      if (this.cancelled || this.finished) return;
-      const at = this.clock.now();
-      const slow = [...this.inFlight].filter(
-        (p) =>
-          p.host === host &&
-          p.kind === 'port' &&
-          p.timeoutMs > measured &&
-          at - p.sentAt >= measured,
-      );
-      for (const probe of slow) {
-        probe.handle.abort();
-        this.onOutcome(probe, { kind: 'timeout' });
-      }
-    });
+    // After the next poll of the event loop: answers already in are read first, not mistaken for
+    // silence while the engine was busy.
+    this.clock.after(measured, () => this.clock.soon(() => this.expireSlow(host, measured)));
+  }
+
+  private expireSlow(host: HostState, measured: number): void {
+    if (this.cancelled || this.finished) return;
+    const at = this.clock.now();
+    const slow = [...this.inFlight].filter(
+      (p) =>
+        p.host === host && p.kind === 'port' && p.timeoutMs > measured && at - p.sentAt >= measured,
+    );
+    for (const probe of slow) {
+      probe.handle.abort();
+      this.onOutcome(probe, { kind: 'timeout' });
+    }
   }
 
   /** Silence on a path with no loss since the probe left costs nothing: the window may grow. */
@@ -640,8 +642,12 @@ export class ScanEngine {
     const fast = host.onLink && host.loss.quiet(now, this.tuning.quietWithinMs);
     host.window.setCeiling(fast ? this.tuning.silentMax : this.tuning.hostMax);
     const rate = this.tuning.silentMaxRate;
-    if (host.loss.paceMs > 0) host.budget.set(1000 / host.loss.paceMs, 1, now);
-    else if (fast) host.budget.set(rate, rate / 20, now);
+    if (host.loss.paceMs > 0) {
+      // Evenly spaced, but in small bursts at higher paces: a timer wakes the engine at best
+      // every millisecond, so one probe per wake-up would cap any pace at 1,000 a second.
+      const paced = 1000 / host.loss.paceMs;
+      host.budget.set(paced, Math.max(1, paced / 50), now);
+    } else if (fast) host.budget.set(rate, rate / 20, now);
     else host.budget.set(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, now);
   }
 

@@ -10,6 +10,13 @@ export interface LossSettings {
   paceShare: number;
   /** Slowest pace: one probe per this many milliseconds. */
   maxPaceMs: number;
+  /**
+   * A host answering faster than this is not rate-limiting: RST and ICMP limits in the wild are
+   * tens to hundreds a second (FreeBSD's icmplim 200/s, Linux's 1/s per destination after a burst
+   * for ICMP errors); a fast host's late answers are loss or this PC's own load, handled by the
+   * window, not by pacing.
+   */
+  maxLimitedRate: number;
 }
 
 export const defaultLossSettings: LossSettings = {
@@ -18,6 +25,7 @@ export const defaultLossSettings: LossSettings = {
   limitingShare: 0.25,
   paceShare: 0.8,
   maxPaceMs: 1000,
+  maxLimitedRate: 2000,
 };
 
 /** A span of time during which probes were lost (their silence proves nothing). */
@@ -27,6 +35,33 @@ interface Span {
 }
 
 const MAX_SPANS = 4096;
+/** Answers spanning less than this say nothing about a rate. */
+const MIN_RATE_SPAN_MS = 200;
+
+/** Events of the last `spanMs` (times kept in order, dropped from the front as they age). */
+class RateWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  constructor(private readonly spanMs: number) {}
+
+  add(at: number): void {
+    this.times.push(at);
+    while (this.times[this.head]! < at - this.spanMs) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Events a second, or 0 when fewer than four or spanning less than `minSpanMs`. */
+  rate(minSpanMs: number): number {
+    const n = this.times.length - this.head;
+    if (n < 4) return 0;
+    const span = this.times[this.times.length - 1]! - this.times[this.head]!;
+    return span >= minSpanMs ? ((n - 1) * 1000) / span : 0;
+  }
+}
 
 /**
  * Tells loss from filtering for one host, from what its answers show (all times in milliseconds
@@ -43,9 +78,17 @@ const MAX_SPANS = 4096;
  * Pure: every method takes the time from the caller.
  */
 export class LossMonitor {
-  private readonly recent: { at: number; retry: boolean }[] = [];
+  private readonly ringRetry: boolean[] = [];
+  private ringHead = 0;
+  private readonly retryAnswers = new RateWindow(1000);
   private readonly spans: Span[] = [];
   private paceSetAt = Number.NEGATIVE_INFINITY;
+  /** Answers, and those on a retry, to probes whose previous attempt left at the current pace. */
+  private pacedAnswers = 0;
+  private pacedRetries = 0;
+  private slowedOnce = false;
+  /** Pacing was tried and losses went on alike: this host loses answers, it does not limit them. */
+  private notLimited = false;
   /** Minimum milliseconds between two probes to this host (0: not paced). */
   paceMs = 0;
   /** Loss evidence counted so far. */
@@ -62,8 +105,15 @@ export class LossMonitor {
    */
   answered(at: number, tries: number, firstSentAt = at): void {
     this.lastAnswerAt = at;
-    this.recent.push({ at, retry: tries > 0 });
-    if (this.recent.length > this.settings.window) this.recent.shift();
+    if (this.paceMs > 0 && firstSentAt >= this.paceSetAt) this.judgePace(at, tries > 0);
+    // A ring: every answer of a 65,535-port scan passes here, so nothing is allocated or shifted.
+    const size = this.settings.window;
+    if (this.ringRetry.length < size) this.ringRetry.push(tries > 0);
+    else {
+      this.ringRetry[this.ringHead] = tries > 0;
+      this.ringHead = (this.ringHead + 1) % size;
+    }
+    if (tries > 0) this.retryAnswers.add(at);
     if (tries > 0) this.lost(firstSentAt, at);
   }
 
@@ -85,7 +135,7 @@ export class LossMonitor {
     this.lossEvents++;
     this.lastLossAt = Math.max(this.lastLossAt, end);
     this.addSpan(start, end);
-    if (this.limiting() && (this.paceMs === 0 || start >= this.paceSetAt)) this.repace(end);
+    if (this.paceMs === 0 && !this.notLimited && this.limiting()) this.startPacing(end);
   }
 
   /** Keeps the lossy spans sorted and disjoint, so a lookup is a binary search. */
@@ -123,38 +173,55 @@ export class LossMonitor {
 
   /** Retries' answers are a large share of the recent answers: the host caps its answer rate. */
   limiting(): boolean {
-    const n = this.recent.length;
+    const n = this.ringRetry.length;
     if (n < this.settings.minAnswers) return false;
-    const retries = this.recent.filter((a) => a.retry).length;
-    return retries / n >= this.settings.limitingShare;
+    const retries = this.ringRetry.filter(Boolean).length;
+    if (retries / n < this.settings.limitingShare) return false;
+    const rate = this.answerRate();
+    return rate > 0 && rate <= this.settings.maxLimitedRate;
   }
 
   /**
-   * Answers per second over the recent answers (0 when too few to say). Counted from the first
-   * answer that came on a retry, when there is one: the burst a limiter lets through first (its
-   * bucket, full at the start) says nothing about its rate.
+   * Answers to retries a second, over the last second: under a limiter they come at its rate (the
+   * first tries also got the burst its bucket held at the start, which says nothing about it).
+   * 0 while they span too short a time to say (answers read in one turn of the event loop share a
+   * timestamp).
    */
   answerRate(): number {
-    const firstRetry = this.recent.findIndex((a) => a.retry);
-    const from = firstRetry > 0 && this.recent.length - firstRetry >= 3 ? firstRetry : 0;
-    const n = this.recent.length - from;
-    if (n < 3) return 0;
-    const span = this.recent[this.recent.length - 1]!.at - this.recent[from]!.at;
-    return span > 0 ? ((n - 1) * 1000) / span : 0;
+    return this.retryAnswers.rate(MIN_RATE_SPAN_MS);
+  }
+
+  /** Paces sends at `paceShare` of the rate the host's answers come back at. */
+  private startPacing(now: number): void {
+    const rate = this.answerRate();
+    this.paceMs = Math.min(this.settings.maxPaceMs, 1000 / (rate * this.settings.paceShare));
+    this.paceSetAt = now;
+    this.pacedAnswers = 0;
+    this.pacedRetries = 0;
   }
 
   /**
-   * Paces sends at `paceShare` of the answer rate. Later losses of attempts sent before the pace
-   * was set are old news; a loss of one sent after it means the pace is still too fast, and it
-   * halves. (Re-estimating from the answers instead would spiral down: at a pace below the limit
-   * the answer rate is the pace itself.)
+   * Whether the pace works, from the answers to probes sent at that pace: a limiter stops losing
+   * once probes come slower than its limit. When losses go on alike, the pace halves once; if they
+   * still go on, the host was losing answers, not limiting them, and pacing stops for good (it
+   * would only slow the scan: a lossy path loses the same share at any pace).
    */
-  private repace(now: number): void {
-    const rate = this.answerRate();
-    const fromRate = rate > 0 ? 1000 / (rate * this.settings.paceShare) : this.settings.maxPaceMs;
-    const next = this.paceMs > 0 ? Math.max(this.paceMs * 2, fromRate) : fromRate;
-    this.paceMs = Math.min(this.settings.maxPaceMs, next);
-    this.paceSetAt = now;
+  private judgePace(at: number, retry: boolean): void {
+    this.pacedAnswers++;
+    if (retry) this.pacedRetries++;
+    if (this.pacedAnswers < this.settings.minAnswers) return;
+    const stillLosing = this.pacedRetries / this.pacedAnswers >= this.settings.limitingShare;
+    if (!stillLosing) return;
+    if (!this.slowedOnce) {
+      this.slowedOnce = true;
+      this.paceMs = Math.min(this.settings.maxPaceMs, this.paceMs * 2);
+      this.paceSetAt = at;
+      this.pacedAnswers = 0;
+      this.pacedRetries = 0;
+      return;
+    }
+    this.notLimited = true;
+    this.paceMs = 0;
   }
 
   /** True when an attempt that was in flight over [start, end] may have been lost. */

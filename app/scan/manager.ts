@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ScanRequest, type ScanEvent, type ScanPreview } from '../contract/index.js';
 import type { ScanService } from './service.js';
 import { fail, toAppError } from '../errors.js';
 import { serializeIntervals } from './addresses.js';
 import type { ScanPlan, Tuning } from './engine.js';
+import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
 import { parsePorts } from './ports.js';
 import { parseTargets, requireConfirmation, type ParseTargetsOptions } from './targets.js';
+
+/** How long a read of this PC's adapters is reused (ms). */
+const ADAPTERS_FRESH_MS = 10_000;
 
 /** How long a cancelled worker may take to report before it is terminated. */
 const CANCEL_GRACE_MS = 2000;
@@ -55,6 +60,12 @@ function validRequest(input: ScanRequest): ScanRequest {
  */
 export class ScanManager implements ScanService {
   private readonly running = new Map<string, RunningScan>();
+  /** The last read of this PC's adapters: a preview and the start that follows share it. */
+  private adaptersRead?: {
+    at: number;
+    names: string;
+    value: Promise<NetworkAdapter[] | null>;
+  };
 
   constructor(private readonly options: ScanManagerOptions = {}) {}
 
@@ -62,7 +73,7 @@ export class ScanManager implements ScanService {
   async plan(input: ScanRequest, scanId: string = randomUUID()): Promise<ScanPlan> {
     const request = validRequest(input);
     const ports = parsePorts(request.ports);
-    const targets = await parseTargets(request.targets, this.targetOptions(request));
+    const targets = await parseTargets(request.targets, await this.targetOptions(request));
     requireConfirmation(targets, request.confirmed, request.adapters !== undefined);
     return {
       scanId,
@@ -81,15 +92,45 @@ export class ScanManager implements ScanService {
 
   async preview(input: ScanRequest): Promise<ScanPreview> {
     const request = validRequest(input);
-    const targets = await parseTargets(request.targets, this.targetOptions(request));
-    return { count: targets.count, leftOut: targets.leftOut, notes: targets.notes };
+    const targets = await parseTargets(request.targets, await this.targetOptions(request));
+    return {
+      count: targets.count,
+      leftOut: targets.leftOut,
+      localNetworks: targets.localNetworks,
+      notes: targets.notes,
+    };
   }
 
-  private targetOptions(request: ScanRequest): ParseTargetsOptions {
-    return {
+  private async targetOptions(request: ScanRequest): Promise<ParseTargetsOptions> {
+    const options: ParseTargetsOptions = {
       ...this.options.targets,
       ...(request.adapters ? { includeAdapters: request.adapters } : {}),
     };
+    if (
+      options.adapters === undefined &&
+      /(^|[\s,;!])local-network($|[\s,;])/i.test(request.targets)
+    ) {
+      options.adapters = await this.adapters(
+        Object.keys(options.interfaces ?? os.networkInterfaces()),
+        options.platform ?? process.platform,
+      );
+    }
+    return options;
+  }
+
+  /**
+   * This PC's adapters, read at most once per ADAPTERS_FRESH_MS for the same interfaces: on Windows
+   * a read is a PowerShell run of about a second, and the choice dialog's preview is followed by
+   * the start within seconds.
+   */
+  private adapters(names: string[], platform: NodeJS.Platform): Promise<NetworkAdapter[] | null> {
+    const key = names.join('\n');
+    const now = Date.now();
+    const last = this.adaptersRead;
+    if (last && last.names === key && now - last.at < ADAPTERS_FRESH_MS) return last.value;
+    const value = readAdapters(names, platform);
+    this.adaptersRead = { at: now, names: key, value };
+    return value;
   }
 
   async start(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<string> {

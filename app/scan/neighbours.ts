@@ -190,7 +190,9 @@ export async function readNeighbourTable(
       return parseNetNeighbor(await run({ file: file as string, args, env: minimalWindowsEnv() }));
     } catch {
       try {
-        return parseArpA(await run({ file: system32Program('ARP.EXE'), args: ['-a'] }));
+        return parseArpA(
+          await run({ file: system32Program('ARP.EXE'), args: ['-a'], env: minimalWindowsEnv() }),
+        );
       } catch {
         return new Map();
       }

@@ -23,8 +23,8 @@ export interface Prober {
 
 /**
  * One timer for thousands of probes: deadlines fall into 10 ms buckets. Expired probes are confirmed
- * after the event loop's poll phase (setImmediate), so an answer that already arrived while the loop
- * was busy is delivered first and not mistaken for silence.
+ * after the event loop has polled again (two setImmediate turns), so an answer that already arrived
+ * while the loop was busy is delivered first and not mistaken for silence.
  */
 class TimeoutWheel {
   private static readonly SLOT_MS = 10;
@@ -64,7 +64,9 @@ class TimeoutWheel {
       bucket.clear();
     }
     this.lastSlot = nowSlot;
-    if (expired.length > 0) setImmediate(() => expired.forEach((fn) => fn()));
+    // Two turns of the loop: the first check phase may come right after a long pump, before the
+    // answers that arrived during it were polled; one more poll delivers them first.
+    if (expired.length > 0) setImmediate(() => setImmediate(() => expired.forEach((fn) => fn())));
     this.stopIfIdle();
   }
 

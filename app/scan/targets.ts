@@ -4,8 +4,8 @@ import ipaddr from 'ipaddr.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { formatIp, needsZone, parseIp, splitZone, toBigInt, type IpValue } from '../net/address.js';
-import type { LeftOutNetwork } from '../contract/scan.js';
-import { adaptersFromNames, readAdapters, type NetworkAdapter } from '../system/adapters.js';
+import type { LeftOutNetwork, LocalNetwork } from '../contract/scan.js';
+import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
 import {
   cidrInterval,
   intervalSize,
@@ -48,6 +48,8 @@ export interface TargetSet {
   connected: Interval[];
   /** Networks `local-network` left out (see localNetworks); empty when it was not asked for. */
   leftOut: LeftOutNetwork[];
+  /** Networks `local-network` scans (see localNetworks); empty when it was not asked for. */
+  localNetworks: LocalNetwork[];
 }
 
 export type ConfirmationReason = 'public' | 'shared' | 'nat64';
@@ -73,7 +75,7 @@ function invalid(token: string, fr: string, en: string): never {
   fail(
     'scan.targets.invalid',
     {
-      fr: `Cibles : « ${token} » n'est pas valide — ${fr}`,
+      fr: `Cibles : « ${token} » n’est pas valide — ${fr}`,
       en: `Targets: "${token}" is not valid — ${en}`,
     },
     { token },
@@ -200,7 +202,7 @@ function tooMany(count: number | bigint): never {
   fail(
     'scan.targets.tooMany',
     {
-      fr: `Cibles : ${count.toString()} adresses, c'est trop ; le maximum est ${MAX_ADDRESSES} (un /8).`,
+      fr: `Cibles : ${count.toString()} adresses, c’est trop ; le maximum est ${MAX_ADDRESSES} (un /8).`,
       en: `Targets: ${count.toString()} addresses is too many; the maximum is ${MAX_ADDRESSES} (a /8).`,
     },
     { count: Number(count) },
@@ -262,8 +264,9 @@ export function connectedNetworks(interfaces: Interfaces): Interval[] {
  * at once, and systems refuse a TCP connection to it — Linux: ENETUNREACH). Tunnels (VPN: someone
  * else's network), switches for this PC's own VMs and containers, and — when some adapter has a
  * default gateway — adapters without one are left out, each named in `leftOut`, unless the user
- * chose it in `include`. With no default gateway anywhere (an isolated LAN), every adapter that is
- * neither a tunnel nor a virtual switch counts.
+ * chose it in `include` (then a note says it is scanned at the user's request). With no default
+ * gateway anywhere (an isolated LAN), every adapter that is neither a tunnel nor a virtual switch
+ * counts. `scanned` names each network that is scanned, as CIDR (capped).
  */
 export function localNetworks(
   interfaces: Interfaces,
@@ -273,18 +276,22 @@ export function localNetworks(
   intervals: Interval[];
   notes: LocalizedText[];
   leftOut: LeftOutNetwork[];
+  scanned: LocalNetwork[];
 } {
   const intervals: Interval[] = [];
   const notes: LocalizedText[] = [];
   const leftOut: LeftOutNetwork[] = [];
+  const scanned: LocalNetwork[] = [];
   const known = new Map((adapters ?? []).map((a) => [a.name, a]));
+  // An adapter the system did not describe (the read failed, or Windows hides it) is not assumed
+  // to be the network this PC is on: the user chooses.
   const adapterOf = (name: string): NetworkAdapter =>
-    known.get(name) ?? adaptersFromNames([name])[0]!;
+    known.get(name) ?? { name, kind: 'unknown', gateway: false };
   const hasIpv4 = (name: string) =>
     (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
   const anyGateway = Object.keys(interfaces).some((name) => {
     const adapter = adapterOf(name);
-    return adapter.gateway && adapter.kind !== 'vpn' && hasIpv4(name);
+    return adapter.gateway && adapter.kind === 'physical' && hasIpv4(name);
   });
   for (const [name, infos] of Object.entries(interfaces)) {
     const adapter = adapterOf(name);
@@ -294,11 +301,15 @@ export function localNetworks(
       const prefix = ipaddr.IPv4.parse(info.netmask).prefixLengthFromSubnetMask() ?? 32;
       const used = Math.max(prefix, LOCAL_NETWORK_MAX_PREFIX);
       const network = `${ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${used}`).toString()}/${used}`;
-      const reason =
-        adapter.kind === 'vpn'
-          ? 'vpn'
-          : adapter.kind === 'virtual'
-            ? 'virtual'
+      const fullNetwork =
+        used !== prefix
+          ? `${ipaddr.IPv4.networkAddressFromCIDR(`${info.address}/${prefix}`).toString()}/${prefix}`
+          : undefined;
+      const reason: LeftOutNetwork['reason'] | null =
+        adapter.kind === 'unknown'
+          ? 'unverified'
+          : adapter.kind !== 'physical'
+            ? adapter.kind
             : anyGateway && !adapter.gateway
               ? 'no-gateway'
               : null;
@@ -308,42 +319,77 @@ export function localNetworks(
           kind: adapter.kind,
           reason,
           network,
+          ...(fullNetwork ? { fullNetwork } : {}),
           ...(adapter.description ? { description: adapter.description } : {}),
         });
         notes.push(LEFT_OUT_NOTE[reason](name, network));
         continue;
       }
+      if (reason) notes.push(CHOSEN_NOTE(name, network));
+      scanned.push({ adapter: name, network, ...(fullNetwork ? { fullNetwork } : {}) });
       const interval = cidrInterval(4, toBigInt(address), used);
       if (used <= 30) interval.end -= 1n;
       intervals.push(interval);
       if (used !== prefix) {
         notes.push({
-          fr: `Réseau local : l'interface ${name} est sur un /${prefix} ; seul le /${used} qui l'entoure (${network}) est analysé.`,
+          fr: `Réseau local : l’interface ${name} est sur un /${prefix} ; seul le /${used} qui l’entoure (${network}) est analysé.`,
           en: `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}) is scanned.`,
         });
       }
     }
   }
-  return { intervals, notes, leftOut };
+  return { intervals, notes, leftOut, scanned };
 }
+
+const CHOSEN_NOTE = (name: string, network: string): LocalizedText => ({
+  fr: `Réseau local : ${name} (${network}) est analysé à votre demande.`,
+  en: `Local network: ${name} (${network}) is scanned because you chose it.`,
+});
 
 const LEFT_OUT_NOTE: Record<
   LeftOutNetwork['reason'],
   (name: string, network: string) => LocalizedText
 > = {
   vpn: (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) est un VPN — le réseau de quelqu'un d'autre, à travers un tunnel ; il n'est pas analysé.`,
+    fr: `Réseau local : ${name} (${network}) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.`,
     en: `Local network: ${name} (${network}) is a VPN — someone else's network, through a tunnel; it is not scanned.`,
   }),
   virtual: (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) est un commutateur virtuel de ce PC (machines virtuelles, conteneurs) ; il n'est pas analysé.`,
+    fr: `Réseau local : ${name} (${network}) est un commutateur virtuel de ce PC (machines virtuelles, conteneurs) ; il n’est pas analysé.`,
     en: `Local network: ${name} (${network}) is a virtual switch of this PC (virtual machines, containers); it is not scanned.`,
   }),
+  software: (name, network) => ({
+    fr: `Réseau local : ${name} (${network}) est un adaptateur logiciel (souvent un VPN ou un logiciel de sécurité) ; il n’est pas analysé.`,
+    en: `Local network: ${name} (${network}) is a software adapter (often a VPN or a security product); it is not scanned.`,
+  }),
+  unverified: (name, network) => ({
+    fr: `Réseau local : le type de ${name} (${network}) n’a pas pu être lu ; il n’est pas analysé.`,
+    en: `Local network: the kind of ${name} (${network}) could not be read; it is not scanned.`,
+  }),
   'no-gateway': (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) n'a pas de passerelle par défaut (ce n'est pas le réseau par lequel ce PC sort) ; il n'est pas analysé.`,
+    fr: `Réseau local : ${name} (${network}) n’a pas de passerelle par défaut (ce n’est pas le réseau par lequel ce PC sort) ; il n’est pas analysé.`,
     en: `Local network: ${name} (${network}) has no default gateway (it is not the network this PC goes out through); it is not scanned.`,
   }),
 };
+
+/**
+ * Refuses adapters the user chose that this PC does not have (any more: a VPN that disconnected,
+ * a typo after --include-adapter), naming those it has. Throws `scan.targets.unknownAdapter`.
+ */
+function unknownAdapters(unknown: readonly string[], interfaces: Interfaces): never {
+  const names = Object.entries(interfaces)
+    .filter(([, infos]) => (infos ?? []).some((i) => i.family === 'IPv4' && !i.internal))
+    .map(([name]) => name);
+  const list = names.length > 0 ? names.join(', ') : '—';
+  fail(
+    'scan.targets.unknownAdapter',
+    {
+      fr: `Réseau local : ce PC n’a pas d’interface ${unknown.map((n) => `« ${n} »`).join(', ')}. Interfaces IPv4 actives : ${list}.`,
+      en: `Local network: this PC has no interface ${unknown.map((n) => `"${n}"`).join(', ')}. Active IPv4 interfaces: ${list}.`,
+    },
+    { adapters: unknown.join(','), available: names.join(',') },
+  );
+}
 
 async function defaultResolve(hostname: string): Promise<{ address: string; family: number }[]> {
   return lookup(hostname, { all: true, verbatim: true });
@@ -375,20 +421,25 @@ function checkZone(
   if (platform === 'win32') {
     const numbers = new Set(
       Object.values(interfaces).flatMap((infos) =>
-        (infos ?? []).map((i) => (i.family === 'IPv6' ? String(i.scopeid) : '')),
+        // Only a link-local address's scope id names an interface: others carry 0 ("no zone").
+        (infos ?? [])
+          .filter(
+            (i) => i.family === 'IPv6' && /^fe[89ab]/i.test(i.address) && (i.scopeid ?? 0) > 0,
+          )
+          .map((i) => String(i.scopeid)),
       ),
     );
-    if (/^\d+$/.test(zone) && (numbers.size === 0 || numbers.has(zone))) return;
+    if (/^[1-9]\d*$/.test(zone) && numbers.has(zone)) return;
     invalid(
       token,
-      `sous Windows, la zone après « % » est le numéro d'une interface de ce PC (${[...numbers].filter(Boolean).join(', ') || 'aucune'}).`,
-      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].filter(Boolean).join(', ') || 'none'}).`,
+      `sous Windows, la zone après « % » est le numéro d’une interface de ce PC (${[...numbers].join(', ') || 'aucune'}).`,
+      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].join(', ') || 'none'}).`,
     );
   }
   if (names.includes(zone)) return;
   invalid(
     token,
-    `« ${zone} » n'est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
+    `« ${zone} » n’est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
     `"${zone}" is not an interface of this PC (interfaces: ${names.join(', ')}).`,
   );
 }
@@ -428,6 +479,7 @@ export async function parseTargets(
   const notes: LocalizedText[] = [];
   const local = thisPcAddresses(interfaces, platform);
   const leftOut: LeftOutNetwork[] = [];
+  const scannedNetworks: LocalNetwork[] = [];
   let adapters: NetworkAdapter[] | null | undefined;
   let includeCount = 0n;
 
@@ -453,14 +505,19 @@ export async function parseTargets(
             ? options.adapters
             : await readAdapters(Object.keys(interfaces), platform);
       const networks = localNetworks(interfaces, adapters, options.includeAdapters ?? []);
-      if (!excluded) leftOut.push(...networks.leftOut);
+      const unknown = (options.includeAdapters ?? []).filter((name) => !(name in interfaces));
+      if (unknown.length > 0) unknownAdapters(unknown, interfaces);
+      if (!excluded) {
+        leftOut.push(...networks.leftOut);
+        scannedNetworks.push(...networks.scanned);
+      }
       const waitsForChoice = networks.leftOut.length > 0 && options.includeAdapters === undefined;
       if (networks.intervals.length === 0 && !waitsForChoice) {
         fail(
           'scan.targets.noLocalNetwork',
           networks.leftOut.length > 0
             ? {
-                fr: `Cibles : « local-network » — aucun réseau choisi ; ce PC n'a que des réseaux laissés de côté (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
+                fr: `Cibles : « local-network » — aucun réseau choisi ; ce PC n’a que des réseaux laissés de côté (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
                 en: `Targets: "local-network" — no network chosen; this PC only has networks that are left out (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
               }
             : {
@@ -548,7 +605,7 @@ export async function parseTargets(
         if (needsZone(parsed.family, parsed.value) && !zone) {
           if (!excluded) {
             notes.push({
-              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n'est pas analysée.`,
+              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n’est pas analysée.`,
               en: `Targets: "${token}" also gives ${address}, a link-local address without an interface; it is not scanned.`,
             });
           }
@@ -632,6 +689,7 @@ export async function parseTargets(
     notes,
     connected,
     leftOut,
+    localNetworks: scannedNetworks,
     ...(needsConfirmation ? { needsConfirmation } : {}),
   };
 }
@@ -677,15 +735,15 @@ function firstNeedingConfirmation(
 
 const CONFIRM_TEXT: Record<ConfirmationReason, (address: string) => LocalizedText> = {
   public: (address) => ({
-    fr: `L'adresse ${address} est publique (sur Internet) : n'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est publique (sur Internet) : n’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is public (on the Internet): only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
   shared: (address) => ({
-    fr: `L'adresse ${address} est dans l'espace partagé des fournisseurs d'accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d'autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est dans l’espace partagé des fournisseurs d’accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d’autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
   nat64: (address) => ({
-    fr: `L'adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N'analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l'analyse.`,
+    fr: `L’adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
     en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
   }),
 };

@@ -101,12 +101,14 @@ export function parseLinuxAdapters(
  * module-qualified, values cast to plain strings/numbers so the JSON has one shape.
  */
 export const WINDOWS_ADAPTERS_SCRIPT = [
-  "$ErrorActionPreference = 'SilentlyContinue'",
+  // Any failure fails the read: a partial answer (no routes) would make every adapter look like
+  // the network this PC is on.
+  "$ErrorActionPreference = 'Stop'",
   '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
   "Import-Module (Join-Path $PSHOME 'Modules\\NetAdapter\\NetAdapter.psd1')",
   "Import-Module (Join-Path $PSHOME 'Modules\\NetTCPIP\\NetTCPIP.psd1')",
-  "$gw = @(NetTCPIP\\Get-NetRoute -DestinationPrefix '0.0.0.0/0', '::/0' | ForEach-Object { [int]$_.ifIndex })",
-  '$out = @(NetAdapter\\Get-NetAdapter | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Description = [string]$_.InterfaceDescription; InterfaceType = [int]$_.InterfaceType; Virtual = [bool]$_.Virtual; Gateway = [bool]($gw -contains [int]$_.ifIndex) } })',
+  "$gw = @(NetTCPIP\\Get-NetRoute | Where-Object { $_.DestinationPrefix -eq '0.0.0.0/0' -or $_.DestinationPrefix -eq '::/0' } | ForEach-Object { [int]$_.ifIndex })",
+  '$out = @(NetAdapter\\Get-NetAdapter | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; Description = [string]$_.InterfaceDescription; InterfaceType = [int]$_.InterfaceType; Hardware = [bool]$_.HardwareInterface; Gateway = [bool]($gw -contains [int]$_.ifIndex) } })',
   'ConvertTo-Json -InputObject $out -Compress -Depth 2',
 ].join('\n');
 
@@ -121,11 +123,17 @@ const WINDOWS_VPN_DESCRIPTION =
 const WINDOWS_VIRTUAL_DESCRIPTION =
   /Hyper-V Virtual Ethernet|VirtualBox Host-Only|VMware Virtual Ethernet|Virtual Adapter|Loopback/i;
 
+/** Hyper-V's virtual NIC: with the default route it is an external switch carrying the real NIC. */
+const HYPER_V_NIC = /Hyper-V Virtual Ethernet/i;
+
 /**
- * Windows adapters from WINDOWS_ADAPTERS_SCRIPT's JSON (any of PowerShell 5.1's array shapes). A
- * tunnel type or a VPN client's description is `vpn`; Hyper-V/WSL "vEthernet", VirtualBox and
- * VMware host-only adapters are `virtual` unless a default route leaves through them (an external
- * Hyper-V switch carries the real NIC). Throws SyntaxError on output that is not JSON.
+ * Windows adapters from WINDOWS_ADAPTERS_SCRIPT's JSON (any of PowerShell 5.1's array shapes):
+ * a tunnel type or a VPN client's description is `vpn`; an adapter backed by hardware
+ * (`HardwareInterface`) is `physical`, as is Hyper-V's virtual NIC when the default route leaves
+ * through it (an external switch carrying the real NIC); Hyper-V/WSL "vEthernet", VirtualBox and
+ * VMware host-only adapters are `virtual`; any other software adapter is `software` (most often a
+ * VPN or a security product's, whose names no list can keep up with). Throws SyntaxError on
+ * output that is not JSON. Source: Microsoft, MSFT_NetAdapter (HardwareInterface, InterfaceType).
  */
 export function parseWindowsAdapters(json: string): NetworkAdapter[] {
   return rows(json).flatMap((row): NetworkAdapter[] => {
@@ -139,9 +147,10 @@ export function parseWindowsAdapters(json: string): NetworkAdapter[] {
       WINDOWS_VPN_DESCRIPTION.test(description)
     )
       kind = 'vpn';
-    else if (!gateway && (WINDOWS_VIRTUAL_DESCRIPTION.test(description) || VIRTUAL_NAME.test(name)))
+    else if (row.Hardware === true || (gateway && HYPER_V_NIC.test(description))) kind = 'physical';
+    else if (WINDOWS_VIRTUAL_DESCRIPTION.test(description) || VIRTUAL_NAME.test(name))
       kind = 'virtual';
-    else kind = 'physical';
+    else kind = 'software';
     return [{ name, kind, gateway, ...(description ? { description } : {}) }];
   });
 }
@@ -212,16 +221,4 @@ export async function readAdapters(
     return null;
   }
   return null;
-}
-
-/**
- * Adapters guessed from their names alone, when the system could not be asked: no default route
- * is known, so only names say tunnel or virtual switch.
- */
-export function adaptersFromNames(names: readonly string[]): NetworkAdapter[] {
-  return names.map((name) => ({
-    name,
-    kind: VPN_NAME.test(name) ? 'vpn' : VIRTUAL_NAME.test(name) ? 'virtual' : 'physical',
-    gateway: false,
-  }));
 }

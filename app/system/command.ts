@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 export interface CommandSpec {
   file: string;
@@ -16,16 +17,30 @@ export interface CommandOutput {
 const MAX_OUTPUT = 32 * 1024 * 1024;
 
 /**
+ * The folder a Windows program runs in: its own (System32 for ours), never this process's current
+ * folder (for the portable build, Downloads), where Windows would look for the DLLs it loads by
+ * name. Undefined elsewhere, and for a program not named by absolute path.
+ */
+export function programFolder(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  return platform === 'win32' && path.win32.isAbsolute(file) ? path.win32.dirname(file) : undefined;
+}
+
+/**
  * Runs a command with an argv array (never a shell), standard input closed (PowerShell otherwise
  * waits on it), resolving with its exit code instead of throwing; rejects only when the program
  * cannot be started at all. Output beyond 32 MiB is cut.
  */
 export function runCommand(spec: CommandSpec, timeoutMs = 60_000): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
+    const cwd = programFolder(spec.file);
     const child = spawn(spec.file, spec.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
       ...(spec.env ? { env: spec.env } : {}),
+      ...(cwd ? { cwd } : {}),
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     // Listened to first: when the spawn itself fails (EMFILE, ENOENT) the pipes do not exist and

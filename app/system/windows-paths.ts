@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { AppFailure } from '../errors.js';
 
-/** Used only when the loaded-module list cannot be read; a constant, never the environment. */
-const FALLBACK_SYSTEM32 = 'C:\\Windows\\System32';
+/** Where System32 is named on machines that are not Windows (argv built for tests and previews). */
+const NOT_WINDOWS_SYSTEM32 = 'C:\\Windows\\System32';
 
 interface ProcessReport {
   sharedObjects?: unknown;
@@ -12,30 +13,56 @@ interface ProcessReport {
  * (`process.report.getReport().sharedObjects`). ntdll is a KnownDLL, always loaded from the real
  * system folder, so this needs neither %SystemRoot% (which any program of the user can set, and
  * which an elevated process inherits from the user's registry environment) nor a bare program name
- * (which Windows would look up in the current folder first).
+ * (which Windows would look up in the current folder first). Null when the report does not list it.
  * Source: Microsoft, "Dynamic-link library search order" (KnownDLLs).
  */
-export function systemDirectoryFromReport(report: ProcessReport | null | undefined): string {
+export function systemDirectoryFromReport(report: ProcessReport | null | undefined): string | null {
   const objects = Array.isArray(report?.sharedObjects) ? (report.sharedObjects as unknown[]) : [];
   for (const entry of objects) {
     if (typeof entry !== 'string') continue;
     if (path.win32.basename(entry).toLowerCase() === 'ntdll.dll') return path.win32.dirname(entry);
   }
-  return FALLBACK_SYSTEM32;
+  return null;
+}
+
+/**
+ * This process's report without its network part: the report otherwise resolves the name of every
+ * open socket, synchronously (seconds, in the middle of a scan).
+ */
+function reportWithoutNetwork(): ProcessReport | null {
+  const report = process.report as
+    (NodeJS.ProcessReport & { excludeNetwork?: boolean }) | undefined;
+  if (!report) return null;
+  const before = report.excludeNetwork;
+  try {
+    report.excludeNetwork = true;
+    return report.getReport() as ProcessReport;
+  } catch {
+    return null;
+  } finally {
+    report.excludeNetwork = before;
+  }
 }
 
 let cached: string | null = null;
 
-/** The System32 folder of this Windows (see systemDirectoryFromReport), read once per process. */
+/**
+ * The System32 folder of this Windows (see systemDirectoryFromReport), read once per process.
+ * Throws an AppFailure on a Windows where it cannot be found: a guessed `C:\Windows\System32`
+ * could be a folder any user may create when Windows lives on another drive. On other systems it
+ * is the usual name (only ever used to build argv that is shown, not run).
+ */
 export function windowsSystemDirectory(): string {
   if (cached === null) {
-    let report: ProcessReport | null;
-    try {
-      report = process.report?.getReport() as ProcessReport;
-    } catch {
-      report = null;
+    if (process.platform !== 'win32') return NOT_WINDOWS_SYSTEM32;
+    const found = systemDirectoryFromReport(reportWithoutNetwork());
+    if (!found) {
+      throw new AppFailure('system.system32-unknown', {
+        fr: 'Le dossier système de Windows (System32) n’a pas pu être déterminé : Port Auditor ne lance aucun programme de Windows plutôt que de deviner où il se trouve.',
+        en: 'Windows’ system folder (System32) could not be determined: Port Auditor runs no Windows program rather than guess where it is.',
+      });
     }
-    cached = systemDirectoryFromReport(report);
+    cached = found;
   }
   return cached;
 }
@@ -48,16 +75,6 @@ export function system32Program(name: string, system32: string = windowsSystemDi
 /** Windows PowerShell 5.1, the one every Windows 10/11 has (pwsh 7 is optional). */
 export function windowsPowerShell(system32: string = windowsSystemDirectory()): string {
   return path.win32.join(system32, 'WindowsPowerShell', 'v1.0', 'powershell.exe');
-}
-
-/**
- * Whether `whoami /groups /fo csv /nh` lists the High (S-1-16-12288) or System (S-1-16-16384)
- * mandatory label: the token is elevated. SIDs are the same in every language, unlike group names;
- * a filtered (UAC) administrator token carries Medium (S-1-16-8192) instead.
- * Source: Microsoft, "Well-known SIDs" (mandatory integrity levels).
- */
-export function whoamiShowsElevated(csv: string): boolean {
-  return /"S-1-16-(12288|16384)"/.test(csv);
 }
 
 /**

@@ -12,11 +12,12 @@ import { minimalWindowsEnv, powershellArgv } from './windows-paths.js';
 export const WINDOWS_LISTENERS_SCRIPT = [
   "$ErrorActionPreference = 'SilentlyContinue'",
   '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
-  '$tcp = @(Get-NetTCPConnection -State Listen | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess; State = [string]$_.State } })',
-  '$udp = @(Get-NetUDPEndpoint | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess } })',
+  "Import-Module (Join-Path $PSHOME 'Modules\\NetTCPIP\\NetTCPIP.psd1')",
+  '$tcp = @(NetTCPIP\\Get-NetTCPConnection -State Listen | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess; State = [string]$_.State } })',
+  '$udp = @(NetTCPIP\\Get-NetUDPEndpoint | ForEach-Object { [pscustomobject]@{ LocalAddress = [string]$_.LocalAddress; LocalPort = [int]$_.LocalPort; OwningProcess = [int]$_.OwningProcess } })',
   '$ids = @(@($tcp) + @($udp) | ForEach-Object { $_.OwningProcess } | Sort-Object -Unique)',
-  '$procs = @(Get-Process -Id $ids | ForEach-Object { [pscustomobject]@{ Id = [int]$_.Id; ProcessName = [string]$_.ProcessName; Path = [string]$_.Path } })',
-  "$svcs = @(Get-CimInstance -ClassName Win32_Service -Filter 'ProcessId <> 0' | Where-Object { $ids -contains [int]$_.ProcessId } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; ProcessId = [int]$_.ProcessId } })",
+  '$procs = @(Microsoft.PowerShell.Management\\Get-Process -Id $ids | ForEach-Object { [pscustomobject]@{ Id = [int]$_.Id; ProcessName = [string]$_.ProcessName; Path = [string]$_.Path; SessionId = [int]$_.SessionId } })',
+  "$svcs = @(CimCmdlets\\Get-CimInstance -ClassName Win32_Service -Filter 'ProcessId <> 0' | Where-Object { $ids -contains [int]$_.ProcessId } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.Name; ProcessId = [int]$_.ProcessId } })",
   'ConvertTo-Json -InputObject @($tcp) -Compress -Depth 3',
   'ConvertTo-Json -InputObject @($udp) -Compress -Depth 3',
   'ConvertTo-Json -InputObject @($procs) -Compress -Depth 3',
@@ -86,11 +87,13 @@ export function parseWindowsListeners(stdout: string): ListenersResult {
         ? withExe(processName)
         : `PID ${pid}`;
     const svc = services.get(pid);
+    const session = num(row.SessionId);
     programs.set(pid, {
       pid,
       name,
       ...(path ? { path } : {}),
       ...(svc ? { services: svc.sort() } : {}),
+      ...(session !== undefined ? { session } : {}),
     });
   }
   const listeners: Listener[] = [];
@@ -106,12 +109,15 @@ export function parseWindowsListeners(stdout: string): ListenersResult {
       listeners.push({ protocol, address, port, ...(program ? { program } : {}) });
     }
   };
-  add(parseLine(tcpLine), 'tcp');
+  const tcp = parseLine(tcpLine);
+  add(tcp, 'tcp');
   add(parseLine(udpLine), 'udp');
   return {
     platform: 'win32',
     listeners,
-    complete: listeners.every((l) => l.program !== undefined),
+    // Windows always listens on some TCP port (RPC 135, at least): none means the read failed,
+    // not that nothing listens.
+    complete: tcp.length > 0 && listeners.every((l) => l.program !== undefined),
   };
 }
 
@@ -124,6 +130,6 @@ function withExe(processName: string): string {
 }
 
 function knownPseudoProcess(pid: number): ProgramInfo | undefined {
-  if (pid === 4) return { pid, name: 'System' };
+  if (pid === 4) return { pid, name: 'System', session: 0 };
   return undefined;
 }

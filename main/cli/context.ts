@@ -13,6 +13,11 @@ export interface CliContext {
   say(text: LocalizedText): string;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /**
+   * Draws the one-line progress on stderr (a terminal only), replacing the previous one; an empty
+   * text clears it. Separate from stderr because stdout and stderr neutralise control characters.
+   */
+  drawProgress(text: string): void;
   /** The exit code the process ends with when the command returns normally (default 0). */
   setExitCode(code: number): void;
 }

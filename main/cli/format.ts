@@ -25,8 +25,10 @@ function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text.padEnd(width);
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** `n` and the word in its plural form by the language's CLDR rules (French: 0 and 1 are singular). */
+function plural(n: number, one: string, many: string, language: Language): string {
+  const singular = new Intl.PluralRules(language).select(n) === 'one';
+  return `${new Intl.NumberFormat(language).format(n)} ${singular ? one : many}`;
 }
 
 function hiddenLine(host: HostResult, language: Language): string | null {
@@ -34,7 +36,7 @@ function hiddenLine(host: HostResult, language: Language): string | null {
     .filter((state) => host.hidden[state] > 0)
     .map((state) =>
       language === 'fr'
-        ? `${plural(host.hidden[state], 'port', 'ports')} ${STATE[state].fr}${host.hidden[state] > 1 ? 's' : ''}`
+        ? `${plural(host.hidden[state], 'port', 'ports', 'fr')} ${STATE[state].fr}${new Intl.PluralRules('fr').select(host.hidden[state]) === 'one' ? '' : 's'}`
         : `${host.hidden[state]} ${state} ${host.hidden[state] === 1 ? 'port' : 'ports'}`,
     );
   if (parts.length === 0) return null;
@@ -211,8 +213,8 @@ export function formatScanResult(
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
     language === 'fr'
-      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées')}, ${plural(upCount, 'active', 'actives')}, ${plural(open, 'port ouvert', 'ports ouverts')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
-      : `${plural(result.addresses, 'address', 'addresses')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
+      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées', 'fr')}, ${plural(upCount, 'active', 'actives', 'fr')}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
+      : `${plural(result.addresses, 'address', 'addresses', 'en')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
   const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete) {
     notes.push(
@@ -238,6 +240,6 @@ export function formatProgress(
         ? ` — reste ~${Math.ceil(event.etaMs / 1000)} s`
         : ` — ~${Math.ceil(event.etaMs / 1000)} s left`;
   return language === 'fr'
-    ? `Analyse : ${percent} % (${event.done}/${event.total}), ${plural(event.openFound, 'port ouvert', 'ports ouverts')}${eta}`
-    : `Scanning: ${percent}% (${event.done}/${event.total}), ${plural(event.openFound, 'open port', 'open ports')}${eta}`;
+    ? `Analyse : ${percent} % (${event.done}/${event.total}), ${plural(event.openFound, 'port ouvert', 'ports ouverts', 'fr')}${eta}`
+    : `Scanning: ${percent}% (${event.done}/${event.total}), ${plural(event.openFound, 'open port', 'open ports', 'en')}${eta}`;
 }

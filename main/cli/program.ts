@@ -3,6 +3,7 @@ import { localClient } from '../../app/api/local-client.js';
 import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import type { Language } from '../../app/contract/index.js';
 import { AppFailure, toAppError } from '../../app/errors.js';
+import { withoutDisplayControls } from '../../app/text/control-characters.js';
 import { hostLanguage } from '../locale.js';
 import * as commands from './commands/index.js';
 import { EXIT, type CliContext } from './context.js';
@@ -62,14 +63,17 @@ function usageMessage(error: CommanderError, language: Language): string {
 /** Runs the CLI and resolves with its exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   const language = io.language ?? hostLanguage;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
   let exitCode: number = EXIT.ok;
   const app = localClient({ host: 'cli' });
   const ctx: CliContext = {
     app,
     language,
     say: (text) => text[language],
-    stdout: io.stdout ?? process.stdout,
-    stderr: io.stderr ?? process.stderr,
+    stdout: displaySafe(stdout),
+    stderr: displaySafe(stderr),
+    drawProgress: (text) => stderr.write(`\r\x1b[K${withoutDisplayControls(text)}`),
     setExitCode: (code) => {
       exitCode = code;
     },
@@ -94,4 +98,26 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   } finally {
     await app.dispose();
   }
+}
+
+/**
+ * The stream with every string written through withoutDisplayControls: host names, banners and
+ * imported files reach the terminal as text and cannot drive it (ECMA-48 escape sequences).
+ */
+function displaySafe<S extends NodeJS.WritableStream>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...args: unknown[]) => boolean)(
+            typeof chunk === 'string' ? withoutDisplayControls(chunk) : chunk,
+            ...rest,
+          );
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...args: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
 }

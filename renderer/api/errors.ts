@@ -57,6 +57,8 @@ export function connectionError(state: ConnectionState): AppError {
 /** Anything caught in the UI becomes an AppError, so every failure is shown the same way. */
 export function asAppError(error: unknown): AppError {
   if (error instanceof ApiError) return error.appError;
+  // decodeXmlBytes' XmlEncodingError carries its AppError too; matched by shape so the renderer imports no contract runtime here.
+  if (hasAppError(error)) return error.appError;
   const detail = error instanceof Error ? error.message : String(error);
   return {
     code: 'renderer.unexpected' satisfies ErrorCode,
@@ -65,4 +67,14 @@ export function asAppError(error: unknown): AppError {
       en: `Unexpected error in the interface: ${detail}`,
     },
   };
+}
+
+function hasAppError(error: unknown): error is { appError: AppError } {
+  if (typeof error !== 'object' || error === null || !('appError' in error)) return false;
+  const appError = (error as { appError: unknown }).appError;
+  return (
+    typeof appError === 'object' &&
+    appError !== null &&
+    typeof (appError as { code?: unknown }).code === 'string'
+  );
 }

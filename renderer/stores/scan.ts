@@ -8,7 +8,7 @@ import {
   type ScanForm,
   type ScanSnapshot,
 } from '../features/scan/model';
-import type { LeftOutNetwork, ScanEvent } from '../../app/contract/scan';
+import type { LeftOutNetwork, LocalNetwork, ScanEvent } from '../../app/contract/scan';
 
 export * from '../features/scan/model';
 
@@ -20,7 +20,14 @@ interface ScanState extends ScanForm, ScanSnapshot {
    * Networks "local network" leaves out (VPN, virtual switches, networks without the default
    * gateway) that the user has not been shown yet: the choice dialog is open while set.
    */
-  adapterChoice: { leftOut: LeftOutNetwork[]; confirmed: boolean } | null;
+  adapterChoice: {
+    leftOut: LeftOutNetwork[];
+    /** The networks scanned whatever the answer, to name them in the dialog. */
+    localNetworks: LocalNetwork[];
+    /** Adapters ticked when the dialog opens: those the user chose before and still present. */
+    ticked: string[];
+    confirmed: boolean;
+  } | null;
   /** What the user answered in this session: the adapters shown, and those chosen. */
   adapters: { shown: string[]; chosen: string[] };
   setForm(patch: Partial<ScanForm>): void;
@@ -29,7 +36,10 @@ interface ScanState extends ScanForm, ScanSnapshot {
    * of the local network first asks which left-out networks to add, once per session and adapter.
    */
   start(confirmed?: boolean): Promise<void>;
-  /** Answers the choice dialog with the adapters to add, then starts the scan. */
+  /**
+   * Answers the choice dialog with the adapters ticked (replacing the earlier answer for those
+   * shown), then starts the scan.
+   */
   chooseAdapters(chosen: string[]): Promise<void>;
   closeAdapterChoice(): void;
   cancel(): Promise<void>;
@@ -67,28 +77,34 @@ export const useScan = create<ScanState>()((set, get) => ({
     if (isBusy(state.phase)) return;
     const base = buildRequest(state);
     const local = asksLocalNetwork(base.targets);
-    const request = {
-      ...base,
-      ...(confirmed ? { confirmed: true } : {}),
-      ...(local ? { adapters: state.adapters.chosen } : {}),
-    };
-    const missing = { targets: request.targets === '', ports: request.ports === '' };
+    const missing = { targets: base.targets === '', ports: base.ports === '' };
     if (missing.targets || missing.ports) {
       set({ missing });
       return;
     }
+    let adapters: string[] | undefined;
     if (local) {
+      // Previewed without the earlier choice: an adapter chosen then may be gone now (a VPN that
+      // disconnected), and the preview must still answer with what is there to choose from.
       try {
-        const { leftOut } = await api.call('scan.preview', request);
-        if (leftOut.some((n) => !state.adapters.shown.includes(n.adapter))) {
-          set({ adapterChoice: { leftOut, confirmed }, missing });
+        const { leftOut, localNetworks } = await api.call('scan.preview', base);
+        const names = leftOut.map((n) => n.adapter);
+        const ticked = state.adapters.chosen.filter((name) => names.includes(name));
+        if (names.some((name) => !state.adapters.shown.includes(name))) {
+          set({ adapterChoice: { leftOut, localNetworks, ticked, confirmed }, missing });
           return;
         }
+        adapters = ticked;
       } catch (error) {
         set({ phase: 'failed', progress: null, error: asAppError(error), missing });
         return;
       }
     }
+    const request = {
+      ...base,
+      ...(confirmed ? { confirmed: true } : {}),
+      ...(adapters ? { adapters } : {}),
+    };
     early = [];
     set({
       phase: 'starting',
@@ -137,10 +153,13 @@ export const useScan = create<ScanState>()((set, get) => ({
   async chooseAdapters(chosen) {
     const { adapterChoice, adapters } = get();
     if (!adapterChoice) return;
-    const shown = [...new Set([...adapters.shown, ...adapterChoice.leftOut.map((n) => n.adapter)])];
+    const asked = adapterChoice.leftOut.map((n) => n.adapter);
+    const shown = [...new Set([...adapters.shown, ...asked])];
+    // The answer replaces the earlier one for the networks just shown (unticking one removes it).
+    const kept = adapters.chosen.filter((name) => !asked.includes(name));
     set({
       adapterChoice: null,
-      adapters: { shown, chosen: [...new Set([...adapters.chosen, ...chosen])] },
+      adapters: { shown, chosen: [...new Set([...kept, ...chosen])] },
     });
     await get().start(adapterChoice.confirmed);
   },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,6 +218,24 @@ describe('port-auditor scan', () => {
     const pdf = await run(cli('report', jsonFile, '-o', pdfFile));
     expect(pdf.code, pdf.stderr).toBe(0);
     expect(readFileSync(pdfFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('shows a hostile file’s terminal escapes instead of obeying them', async () => {
+    const xml = readFileSync(
+      path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml'),
+      'utf8',
+    ).replace(
+      '<hostnames>\n</hostnames>',
+      // OSC 0 retitles the terminal, CSI 2 J clears it; raw ESC as well as a character reference.
+      '<hostnames><hostname name="cam&#27;]0;pwned&#7;\u001b[2Jera" type="PTR"/></hostnames>',
+    );
+    const file = path.join(tmp, 'escapes.xml');
+    writeFileSync(file, xml);
+    const result = await run(cli('import', file));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('(cam\ufffd]0;pwned\ufffd\ufffd[2Jera)');
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
+    expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('shows its version and help', async () => {

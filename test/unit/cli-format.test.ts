@@ -77,7 +77,7 @@ describe('formatScanResult', () => {
     const text = formatScanResult(result, 'fr', serviceName);
     expect(text).toMatch(/PORT\s+ÉTAT\s+RAISON\s+SERVICE/);
     expect(text).toMatch(/22\/tcp\s+ouvert\s+syn-ack\s+ssh/);
-    expect(text).toContain('Non affichés : 1022 ports fermés');
+    expect(text).toContain('Non affichés : 1\u202f022 ports fermés');
     expect(text).toContain('2 adresses analysées, 1 active, 2 ports ouverts en 1,5 s.');
   });
   it('says when a scan was cancelled', () => {

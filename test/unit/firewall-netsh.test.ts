@@ -131,7 +131,7 @@ describe('netsh argv', () => {
     expect(psScript(calls[0] as string[])).toBe(LIST_ALL_SCRIPT);
     // One COM pass (17 s on 1,100 rules where NetSecurity took a minute), or lookups by name.
     expect(LIST_ALL_SCRIPT).toContain('New-Object -ComObject HNetCfg.FwPolicy2');
-    expect(LIST_NAMED_SCRIPT).toContain('$fw.Rules.Item($n)');
+    expect(LIST_NAMED_SCRIPT).toContain('$rules.Item($n)');
     expect(LIST_NAMED_SCRIPT).toContain('$env:PORT_AUDITOR_RULE_NAMES');
     for (const script of [LIST_ALL_SCRIPT, LIST_NAMED_SCRIPT]) {
       expect(script).toContain('ConvertTo-Json -InputObject $out');
@@ -160,11 +160,48 @@ describe('PowerShell 5.1 JSON parsers', () => {
       LocalPorts: '3389',
       RemotePorts: '*',
       RemoteAddresses: '*',
+      LocalAddresses: '*',
+      Profiles: 0x7fffffff,
+      InterfaceTypes: 'All',
+      Interfaces: '',
+      ApplicationName: '',
+      ServiceName: '',
     };
     expect(
       parseRuleList(fixture('list-one-unwrapped.stdout').replace(/^\xef\xbb\xbf/, '\uFEFF')),
     ).toEqual([one]);
     expect(parseRuleList(fixture('list-value-count.stdout'))).toEqual([one]);
+  });
+
+  it('list: a rule of ours narrowed afterwards (profile, interface, program…) is not ours to trust', () => {
+    const [inbound] = parseRuleList(fixture('list-many.stdout'));
+    expect(windowsRuleRequest(inbound!)).not.toBeNull();
+    for (const narrowed of [
+      { Profiles: 4 },
+      { InterfaceTypes: 'Wireless' },
+      { Interfaces: 'Ethernet' },
+      { LocalAddresses: '192.168.1.23' },
+      { ApplicationName: 'C:\\Windows\\System32\\svchost.exe' },
+      { ServiceName: 'LanmanServer' },
+      { RemotePorts: '1024-65535' },
+    ])
+      expect(windowsRuleRequest({ ...inbound!, ...narrowed }), JSON.stringify(narrowed)).toBeNull();
+    // Another script's output without those fields is never taken for ours either.
+    const [bare] = parseRuleList(
+      JSON.stringify([
+        {
+          Name: NAME,
+          Enabled: true,
+          Direction: 1,
+          Action: 0,
+          Protocol: 6,
+          LocalPorts: '22',
+          RemotePorts: '*',
+          RemoteAddresses: '*',
+        },
+      ]),
+    );
+    expect(windowsRuleRequest(bare!)).toBeNull();
   });
 
   it('list: a rule that is not shaped like ours has no readable request', () => {

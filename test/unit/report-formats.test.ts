@@ -164,6 +164,14 @@ describe('nmap XML export', () => {
     expect(decodeXmlText('a&amp;#10;b&#10;c&#x41;&lt;')).toBe('a&#10;b\ncA<');
   });
 
+  it('shows terminal escapes and bidi overrides from a file instead of obeying them', () => {
+    // ESC ] 0 ; title BEL retitles a terminal; ESC [ 2 J clears it; U+202E reverses what follows.
+    expect(decodeXmlText('a&#27;]0;pwned&#7;b&#x1b;[2Jc&#x9b;d&#x202e;e\tf\ng')).toBe(
+      'a\ufffd]0;pwned\ufffdb\ufffd[2Jc\ufffdd\ufffde\tf\ng',
+    );
+    expect(decodeXmlText('raw\u001b[31mred')).toBe('raw\ufffd[31mred');
+  });
+
   it('compacts port lists the way nmap does', () => {
     expect(compactPorts([1, 2, 3, 22, 80, 81])).toBe('1-3,22,80-81');
     expect(xmlAttr('a"b<c>&\n')).toBe('a&quot;b&lt;c&gt;&amp;&#10;');

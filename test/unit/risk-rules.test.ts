@@ -210,7 +210,7 @@ describe('risk rules', () => {
     );
 
     // Windows' own process that does not usually serve this port: said, not raised.
-    const system = rate({ ...port, program: { pid: 4, name: 'System' } });
+    const system = rate({ ...port, program: { pid: 4, name: 'System', session: 0 } });
     expect(system.severity).toBe('critical');
     expect(rules(system)).toContain(RULES.programSystem);
     const wsd = rate({
@@ -329,7 +329,7 @@ describe('risk rules', () => {
       port: 49668,
       isLocal: true,
       exposure: 'all-interfaces',
-      program: { pid: 720, name: 'lsass.exe' },
+      program: { pid: 720, name: 'lsass.exe', session: 0 },
     });
     expect(system.severity).toBe('low');
     expect(rules(system)).toContain(RULES.programSystem);
@@ -364,8 +364,22 @@ describe('risk rules', () => {
 
 describe('program classification', () => {
   it('tells Windows components, user-folder executables and installed programs apart', () => {
-    expect(classifyProgram({ pid: 4, name: 'System' })).toBe('windows-system');
-    expect(classifyProgram({ pid: 900, name: 'svchost.exe' })).toBe('windows-system');
+    expect(classifyProgram({ pid: 4, name: 'System', session: 0 })).toBe('windows-system');
+    expect(classifyProgram({ pid: 900, name: 'svchost.exe', session: 0 })).toBe('windows-system');
+    // A name alone, in a user's session, proves nothing: any program can call itself svchost.exe.
+    expect(classifyProgram({ pid: 901, name: 'svchost.exe', session: 1 })).toBe('unknown');
+    expect(classifyProgram({ pid: 902, name: 'svchost.exe' })).toBe('unknown');
+    // Folders under C:\Windows that every user may write to prove nothing either.
+    expect(
+      classifyProgram({
+        pid: 903,
+        name: 'svchost.exe',
+        path: 'C:\\Windows\\System32\\spool\\drivers\\color\\svchost.exe',
+      }),
+    ).toBe('user-folder');
+    expect(classifyProgram({ pid: 904, name: 'x.exe', path: 'C:\\Windows\\Tasks\\x.exe' })).toBe(
+      'user-folder',
+    );
     expect(classifyProgram(svchost([]))).toBe('windows-system');
     expect(classifyProgram(userExe)).toBe('user-folder');
     expect(classifyProgram({ pid: 5, name: 'x', path: '/tmp/x' })).toBe('user-folder');

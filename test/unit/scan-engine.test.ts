@@ -163,6 +163,21 @@ describe('scan engine on a scripted network', () => {
     expect(prober.count('10.9.0.4')).toBeLessThan(2000 * 1.2);
   });
 
+  it('does not pace a fast host that loses a third of its answers: it retries at full speed', async () => {
+    const ports = range(1, 20000);
+    const random = seeded(11);
+    // A third of the answers lost: retries' answers are a large share of all answers, as from a
+    // rate limiter, but they come thousands a second — loss, not a limit.
+    const { result, clock } = await scan(['10.9.0.15'], ports, {
+      '10.9.0.15': host(() => (random() < 0.3 ? SILENT : CLOSED)),
+    });
+    const states = tally(result.hosts[0]!, ports);
+    // A port lost on every one of its attempts (0.3^6 or less each) is filtered, as for nmap.
+    expect(states.closed).toBeGreaterThanOrEqual(20000 - 5);
+    // Paced at its answer rate it would take minutes; retried at full speed, seconds.
+    expect(clock.now()).toBeLessThan(20_000);
+  });
+
   it('scans a directly connected default-drop host with two open ports fast: wide window, pings to an open port, every other port filtered', async () => {
     const ports = range(1, 65535);
     const open = new Set([22, 443]);

@@ -131,7 +131,14 @@ describe('parseTargets', () => {
   });
 
   it('expands local-network to each IPv4 subnet, capping big ones at /22 with a note', async () => {
-    const set = await parseTargets('local-network', options);
+    // An isolated LAN (no default gateway anywhere): every wired or Wi-Fi network counts.
+    const set = await parseTargets('local-network', {
+      ...options,
+      adapters: [
+        { name: 'eth0', kind: 'physical', gateway: false },
+        { name: 'wlan0', kind: 'physical', gateway: false },
+      ],
+    });
     expect(set.count).toBe(255 + 1023);
     const list = addresses(set);
     expect(list).toContain('192.168.1.0');
@@ -267,6 +274,19 @@ describe('parseTargets', () => {
     }).catch((e: unknown) => e as AppFailure);
     expect(failure).toBeInstanceOf(AppFailure);
     expect((failure as AppFailure).appError.message.en).toContain('number');
+    // A global address's scope id is 0 on Windows: it names no interface.
+    const global: Interfaces = {
+      Ethernet: [
+        iface('fe80::1234', 'ffff:ffff:ffff:ffff::', { scopeid: 12 }),
+        iface('2001:db8::5', 'ffff:ffff:ffff:ffff::', { scopeid: 0 }),
+      ],
+    };
+    const zero = await parseTargets('fe80::5%0', {
+      ...options,
+      interfaces: global,
+      platform: 'win32',
+    }).catch((e: unknown) => e as AppFailure);
+    expect((zero as AppFailure).appError.message.en).toContain('interfaces (12)');
   });
 
   it.each([
@@ -375,6 +395,23 @@ describe('parseTargets', () => {
     );
     const win = { interfaces: windows, adapters, platform: 'win32' as const };
 
+    it('when the adapters cannot be read, nothing is scanned without the user’s choice', async () => {
+      const set = await parseTargets('local-network', { ...win, adapters: null });
+      expect(set.count).toBe(0);
+      expect(set.leftOut.map((n) => [n.adapter, n.reason])).toEqual([
+        ['Wi-Fi', 'unverified'],
+        ['vEthernet (WSL)', 'unverified'],
+        ['Ethernet 3', 'unverified'],
+        ['VirtualBox Host-Only Network', 'unverified'],
+      ]);
+      const chosen = await parseTargets('local-network', {
+        ...win,
+        adapters: null,
+        includeAdapters: ['Wi-Fi'],
+      });
+      expect(chosen.count).toBe(255);
+    });
+
     it('scans the Wi-Fi with the gateway only, and names WSL, the VPN and host-only', async () => {
       const set = await parseTargets('local-network', win);
       expect(set.count).toBe(255);
@@ -385,6 +422,7 @@ describe('parseTargets', () => {
           kind: 'virtual',
           reason: 'virtual',
           network: '172.20.16.0/22',
+          fullNetwork: '172.20.16.0/20',
           description: 'Hyper-V Virtual Ethernet Adapter',
         },
         {
@@ -403,7 +441,7 @@ describe('parseTargets', () => {
         },
       ]);
       expect(set.notes.map((n) => n.fr)).toContain(
-        "Réseau local : Ethernet 3 (10.8.0.0/24) est un VPN — le réseau de quelqu'un d'autre, à travers un tunnel ; il n'est pas analysé.",
+        'Réseau local : Ethernet 3 (10.8.0.0/24) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.',
       );
     });
 
@@ -427,6 +465,32 @@ describe('parseTargets', () => {
       expect(chosen.count).toBe(255 + 255);
       expect(chosen.leftOut.map((n) => n.adapter)).toEqual(['vEthernet (WSL)', 'Ethernet 3']);
       expect(() => requireConfirmation(chosen, false, true)).not.toThrow();
+      expect(chosen.localNetworks).toEqual([
+        { adapter: 'Wi-Fi', network: '192.168.1.0/24' },
+        { adapter: 'VirtualBox Host-Only Network', network: '192.168.56.0/24' },
+      ]);
+      expect(chosen.notes.map((n) => n.en)).toContain(
+        'Local network: VirtualBox Host-Only Network (192.168.56.0/24) is scanned because you chose it.',
+      );
+    });
+
+    it('refuses a chosen adapter this PC does not have, naming those it has', async () => {
+      const refused = await parseTargets('local-network', {
+        ...win,
+        includeAdapters: ['Wi-Fi', 'Ethernet 9'],
+      }).catch((error: AppFailure) => error);
+      expect((refused as AppFailure).appError).toMatchObject({
+        code: 'scan.targets.unknownAdapter',
+        params: { adapters: 'Ethernet 9' },
+        message: {
+          fr: expect.stringContaining(
+            'ce PC n’a pas d’interface « Ethernet 9 ». Interfaces IPv4 actives : Wi-Fi,',
+          ),
+          en: expect.stringContaining(
+            'this PC has no interface "Ethernet 9". Active IPv4 interfaces: Wi-Fi,',
+          ),
+        },
+      });
     });
 
     it('a PC on a VPN and nothing else: nothing scanned until it is chosen, and then it is', async () => {
@@ -467,7 +531,13 @@ describe('parseTargets', () => {
       });
       expect(set.count).toBe(255);
       expect(set.leftOut).toEqual([
-        { adapter: 'wlan0', kind: 'physical', reason: 'no-gateway', network: '10.20.28.0/22' },
+        {
+          adapter: 'wlan0',
+          kind: 'physical',
+          reason: 'no-gateway',
+          network: '10.20.28.0/22',
+          fullNetwork: '10.20.0.0/16',
+        },
       ]);
     });
 

@@ -147,20 +147,46 @@ describe('LossMonitor', () => {
     expect(loss.paceMs).toBeCloseTo(1000 / (0.8 * 20), 5);
   });
 
-  it('halves the pace again only for losses of probes sent after it was set', () => {
+  it('does not take a fast host that loses answers for a rate-limited one', () => {
     const loss = new LossMonitor();
-    for (let i = 1; i <= 12; i++) loss.answered(i * 50, 1, 0);
-    const first = loss.paceMs;
-    expect(first).toBeGreaterThan(0);
-    // Retries of attempts sent before the pace was set: old news, the pace stays.
-    loss.answered(700, 1, 0);
-    loss.answered(750, 1, 10);
-    expect(loss.paceMs).toBe(first);
-    // An attempt sent after the pace was set and still lost: twice slower.
-    loss.answered(900, 1, 650);
-    expect(loss.paceMs).toBeGreaterThanOrEqual(first * 2 - 1e-9);
-    for (let i = 0; i < 50; i++) loss.answered(1000 + i * 1000, 1, 999 + i * 1000);
-    expect(loss.paceMs).toBe(1000);
+    // 10,000 answers a second, one in three on a retry: loss (or this PC's own load), not a limit.
+    for (let i = 0; i < 3000; i++) loss.answered(i / 10, i % 3 === 0 ? 1 : 0, i / 10 - 100);
+    expect(loss.answerRate()).toBeGreaterThan(2000);
+    expect(loss.limiting()).toBe(false);
+    expect(loss.paceMs).toBe(0);
+    expect(loss.lossEvents).toBeGreaterThan(0);
+  });
+
+  it('keeps a pace that stops the losses, slows once if it does not, then gives pacing up', () => {
+    const limited = new LossMonitor();
+    for (let i = 1; i <= 12; i++) limited.answered(i * 50, 1, 0);
+    const pace = limited.paceMs;
+    expect(pace).toBeCloseTo(62.5, 5);
+    // Retries of attempts sent before the pace was set: old news. Answers to probes sent at the
+    // pace, on their first try: the pace works, it stays.
+    limited.answered(700, 1, 0);
+    for (let i = 0; i < 20; i++) limited.answered(800 + i * 62.5, 0);
+    expect(limited.paceMs).toBe(pace);
+
+    const lossy = new LossMonitor();
+    for (let i = 1; i <= 12; i++) lossy.answered(i * 50, 1, 0);
+    const first = lossy.paceMs;
+    // At the pace, a third of the answers still come on retries: twice slower…
+    for (let i = 0; i < 9; i++) lossy.answered(700 + i * 62.5, i % 3 === 0 ? 1 : 0, 650 + i * 62.5);
+    expect(lossy.paceMs).toBeCloseTo(first * 2, 5);
+    // …and the same again: this host loses answers, it does not limit them. No more pacing.
+    for (let i = 0; i < 9; i++) lossy.answered(2000 + i * 125, i % 3 === 0 ? 1 : 0, 1900 + i * 125);
+    expect(lossy.paceMs).toBe(0);
+    for (let i = 0; i < 40; i++) lossy.answered(4000 + i * 50, 1, 3000);
+    expect(lossy.paceMs).toBe(0);
+  });
+
+  it('does not pace on answers read in one instant: they give no rate', () => {
+    const loss = new LossMonitor();
+    for (let i = 0; i < 20; i++) loss.answered(100, i % 2);
+    expect(loss.answerRate()).toBe(0);
+    expect(loss.limiting()).toBe(false);
+    expect(loss.paceMs).toBe(0);
   });
 
   it('counts a lost ping as loss and a recent answered ping as a quiet path', () => {

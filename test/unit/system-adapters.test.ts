@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  adaptersFromNames,
   parseLinuxAdapters,
   parseMacAdapters,
   parseWindowsAdapters,
@@ -51,7 +50,7 @@ describe('this PC’s adapters: which network is "the local network"', () => {
     ]);
   });
 
-  it('Windows PowerShell 5.1 (synthetic): Wi-Fi with the gateway; WSL, TAP VPN, host-only named', () => {
+  it('Windows PowerShell 5.1 (synthetic): Wi-Fi with the gateway; WSL, TAP VPN, host-only, a security product’s adapter', () => {
     const adapters = parseWindowsAdapters(recorded('synthetic-fr-FR-adapters.json'));
     expect(adapters.map((a) => [a.name, a.kind, a.gateway])).toEqual([
       ['Wi-Fi', 'physical', true],
@@ -60,6 +59,7 @@ describe('this PC’s adapters: which network is "the local network"', () => {
       ['Ethernet 3', 'vpn', false],
       ['Connexion réseau Bluetooth', 'physical', false],
       ['VirtualBox Host-Only Network', 'virtual', false],
+      ['Ethernet 4', 'software', false],
     ]);
     expect(adapters[2]?.description).toBe('Hyper-V Virtual Ethernet Adapter');
   });
@@ -78,11 +78,32 @@ describe('this PC’s adapters: which network is "the local network"', () => {
         Name: 'vEthernet (External)',
         Description: 'Hyper-V Virtual Ethernet Adapter #2',
         InterfaceType: 6,
-        Virtual: true,
+        Hardware: false,
         Gateway: true,
       },
     ]);
     expect(parseWindowsAdapters(external)[0]?.kind).toBe('physical');
+  });
+
+  it('Windows: a full-tunnel VPN of no known name, holding the default route, is never "physical"', () => {
+    for (const description of [
+      'F5 Networks VPN Adapter',
+      'Citrix Virtual Adapter',
+      'Zscaler Network Adapter 1.0.2.0',
+    ]) {
+      const [adapter] = parseWindowsAdapters(
+        JSON.stringify([
+          {
+            Name: 'Ethernet 5',
+            Description: description,
+            InterfaceType: 6,
+            Hardware: false,
+            Gateway: true,
+          },
+        ]),
+      );
+      expect(adapter?.kind, description).not.toBe('physical');
+    }
   });
 
   it('macOS: netstat -rn names the default route’s interface; utun is a VPN', () => {
@@ -98,15 +119,6 @@ describe('this PC’s adapters: which network is "the local network"', () => {
       { name: 'en0', kind: 'physical', gateway: true },
       { name: 'utun3', kind: 'vpn', gateway: false },
       { name: 'bridge100', kind: 'virtual', gateway: false },
-    ]);
-  });
-
-  it('names alone, when the system cannot be asked', () => {
-    expect(adaptersFromNames(['eth0', 'wg0', 'docker0', 'vEthernet (Default Switch)'])).toEqual([
-      { name: 'eth0', kind: 'physical', gateway: false },
-      { name: 'wg0', kind: 'vpn', gateway: false },
-      { name: 'docker0', kind: 'virtual', gateway: false },
-      { name: 'vEthernet (Default Switch)', kind: 'virtual', gateway: false },
     ]);
   });
 });

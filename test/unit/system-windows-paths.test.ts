@@ -16,9 +16,9 @@ describe('Windows paths and environment, from the OS rather than from the user',
       ],
     };
     expect(systemDirectoryFromReport(report)).toBe('D:\\WIN11\\SYSTEM32');
-    // Without a report (not Windows, or report unavailable): a constant, never the environment.
-    expect(systemDirectoryFromReport(null)).toBe('C:\\Windows\\System32');
-    expect(systemDirectoryFromReport({ sharedObjects: 'x' })).toBe('C:\\Windows\\System32');
+    // Without ntdll in the report: nothing, never a guess and never the environment.
+    expect(systemDirectoryFromReport(null)).toBeNull();
+    expect(systemDirectoryFromReport({ sharedObjects: 'x' })).toBeNull();
   });
 
   it('child programs get an environment built from System32 alone', () => {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
@@ -31,6 +31,9 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       try {
         xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
+        if (error instanceof XmlEncodingError) {
+          throw AppFailure.relay(error.appError);
+        }
         const detail = (error as NodeJS.ErrnoException).code ?? String(error);
         fail(
           'cli.import-read',

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes } from '../../../app/contract/xml-bytes.js';
+import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -33,6 +33,9 @@ export async function readReportSource(file: string, ctx: CliContext): Promise<R
     const bytes = await readFile(file);
     text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw AppFailure.relay(error.appError);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-read',
@@ -191,6 +194,9 @@ export async function writeReport(
   try {
     await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
   } catch (error) {
+    if (error instanceof XmlEncodingError) {
+      throw AppFailure.relay(error.appError);
+    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',

@@ -77,7 +77,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
   let lastDraw = 0;
   let drawn = false;
   const clearLine = () => {
-    if (drawn) ctx.stderr.write('\r\x1b[K');
+    if (drawn) ctx.drawProgress('');
     drawn = false;
   };
   let settle!: { resolve(result: ScanResult): void; reject(error: unknown): void };
@@ -89,7 +89,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
       const now = Date.now();
       if (now - lastDraw < 100 && event.done < event.total) return;
       lastDraw = now;
-      ctx.stderr.write(`\r\x1b[K${formatProgress(event, ctx.language)}`);
+      ctx.drawProgress(formatProgress(event, ctx.language));
       drawn = true;
     } else if (event.type === 'finished') {
       settle.resolve(event.result);

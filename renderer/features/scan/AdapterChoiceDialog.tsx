@@ -10,13 +10,14 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LeftOutNetwork } from '../../../app/contract/scan';
+import type { LeftOutNetwork, LocalNetwork } from '../../../app/contract/scan';
 import { useScan } from '../../stores/scan';
 import { MONO_FONT } from '../../theme';
 
 /**
- * Before a scan of the local network: names the networks it leaves out (VPN, this PC's virtual
- * switches, networks without the default gateway), each unticked, and scans those the user ticks.
+ * Before a scan of the local network: names the networks it scans, and those it leaves out (VPN,
+ * this PC's virtual switches, networks without the default gateway, adapters it could not
+ * identify), each ticked only if the user chose it before, and scans those the user ticks.
  */
 export function AdapterChoiceDialog() {
   const choice = useScan((s) => s.adapterChoice);
@@ -29,21 +30,35 @@ export function AdapterChoiceDialog() {
       aria-describedby="adapter-choice-body"
     >
       {choice && (
-        // Keyed on the networks shown: every opening starts with nothing ticked.
+        // Keyed on the networks shown: every opening starts from the user's earlier answer.
         <AdapterChoice
           key={choice.leftOut.map((n) => n.adapter).join('\n')}
           leftOut={choice.leftOut}
+          localNetworks={choice.localNetworks}
+          initiallyTicked={choice.ticked}
         />
       )}
     </Dialog>
   );
 }
 
-function AdapterChoice({ leftOut }: { leftOut: LeftOutNetwork[] }) {
-  const { t } = useTranslation('scan');
+function AdapterChoice({
+  leftOut,
+  localNetworks,
+  initiallyTicked,
+}: {
+  leftOut: LeftOutNetwork[];
+  localNetworks: LocalNetwork[];
+  initiallyTicked: string[];
+}) {
+  const { t, i18n } = useTranslation('scan');
   const chooseAdapters = useScan((s) => s.chooseAdapters);
   const close = useScan((s) => s.closeAdapterChoice);
-  const [ticked, setTicked] = useState<string[]>([]);
+  const [ticked, setTicked] = useState<string[]>(initiallyTicked);
+  const list = new Intl.ListFormat(i18n.language, { type: 'conjunction' });
+  const scanned = list.format(
+    localNetworks.map((n) => t('adapters.network', { name: n.adapter, network: n.network })),
+  );
   const toggle = (name: string) =>
     setTicked((now) => (now.includes(name) ? now.filter((n) => n !== name) : [...now, name]));
 
@@ -52,6 +67,9 @@ function AdapterChoice({ leftOut }: { leftOut: LeftOutNetwork[] }) {
       <DialogTitle id="adapter-choice-title">{t('adapters.title')}</DialogTitle>
       <DialogContent>
         <DialogContentText id="adapter-choice-body" sx={{ mb: 2 }}>
+          {localNetworks.length > 0
+            ? t('adapters.scanned', { count: localNetworks.length, networks: scanned })
+            : t('adapters.scannedNone')}{' '}
           {t('adapters.body', { count: leftOut.length })}
         </DialogContentText>
         <Stack spacing={1.5}>
@@ -68,6 +86,9 @@ function AdapterChoice({ leftOut }: { leftOut: LeftOutNetwork[] }) {
               />
               <Typography variant="body2" color="text.secondary" sx={{ ml: 4 }}>
                 {t(`adapters.reason.${network.reason}`)}
+                {network.fullNetwork
+                  ? ` ${t('adapters.capped', { network: network.network, full: network.fullNetwork })}`
+                  : null}
                 {network.description ? (
                   <Typography component="span" variant="body2" sx={{ fontFamily: MONO_FONT }}>
                     {` (${network.description})`}

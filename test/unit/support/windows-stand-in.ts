@@ -64,6 +64,7 @@ export class WindowsStandIn {
         Service: this.serviceRunning ? 'Running' : 'Stopped',
         Profiles: profiles,
         ActiveCategories: this.serviceRunning ? 'Private' : [],
+        Products: [],
       }),
       stderr: '',
     };
@@ -91,6 +92,12 @@ export class WindowsStandIn {
             : r.remote
                 .map((a) => (a.includes('/') || a.includes(':') ? a : `${a}/255.255.255.255`))
                 .join(','),
+        LocalAddresses: '*',
+        Profiles: 0x7fffffff,
+        InterfaceTypes: 'All',
+        Interfaces: '',
+        ApplicationName: '',
+        ServiceName: '',
       }));
     // 5.1 unwraps a lone element even through -InputObject @() in some shapes: keep it honest.
     return {
