@@ -10,6 +10,7 @@ import {
   FirewallPreview,
   FirewallReapplyOutcome,
   FirewallRemoveOutcome,
+  FirewallNotices,
   FirewallRuleList,
   FirewallStatus,
 } from './firewall.js';
@@ -39,6 +40,10 @@ export const methods = {
   'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },
   'firewall.block': { params: BlockRequestInput, result: FirewallBlockOutcome },
   'firewall.list': { params: z.object({}).strict(), result: FirewallRuleList },
+  'firewall.notices': {
+    params: z.object({ elevation: z.boolean().default(false) }).strict(),
+    result: FirewallNotices,
+  },
   'firewall.remove': {
     params: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(256) }).strict(),
     result: FirewallRemoveOutcome,

@@ -6,21 +6,8 @@ import type {
   Language,
   LocalizedText,
 } from '../contract/index.js';
-import { resolveDataDir } from '../store/data-dir.js';
 import { RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
-import { FirewallService } from './service.js';
-
-/** The service as the CLI uses it: the user's data dir, repairs reported before anything else. */
-export async function openFirewallService(
-  write: (text: LocalizedText) => void,
-): Promise<FirewallService> {
-  const service = new FirewallService({ dataDir: resolveDataDir() });
-  await service.init();
-  if (service.storeProblem) write(service.storeProblem.appError.message);
-  for (const repair of service.repairsMade()) write(repair);
-  return service;
-}
 
 export function formatRule(rule: FirewallRule, lang: Language): string {
   const dir =

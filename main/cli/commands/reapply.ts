@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openFirewallService } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
+import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 
 /**
  * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
@@ -26,39 +26,35 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
           en: 'Give either a rule id or --all.',
         });
       }
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        const ids =
-          id !== undefined
-            ? [id]
-            : (await service.list()).rules.filter((r) => r.present === false).map((r) => r.id);
-        if (ids.length === 0) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`,
-          );
-          return;
-        }
-        await announcePrompt(service, ctx);
-        const outcome = await service.reapply(ids);
-        if (outcome.outcome === 'cancelled') {
-          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
-          ctx.setExitCode(EXIT_CANCELLED);
-          return;
-        }
-        for (const back of outcome.reapplied) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
-          );
-        }
-        for (const left of outcome.stillMissing) {
-          ctx.stderr.write(
-            `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
-          );
-        }
-        if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
-      } finally {
-        service.close();
+      await showFirewallNotices(ctx);
+      const ids =
+        id !== undefined
+          ? [id]
+          : (await ctx.app.call('firewall.list', {})).rules
+              .filter((r) => r.present === false)
+              .map((r) => r.id);
+      if (ids.length === 0) {
+        ctx.stdout.write(`${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`);
+        return;
       }
+      await announcePrompt(ctx);
+      const outcome = await ctx.app.call('firewall.reapply', { ids });
+      if (outcome.outcome === 'cancelled') {
+        ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+        ctx.setExitCode(EXIT_CANCELLED);
+        return;
+      }
+      for (const back of outcome.reapplied) {
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
+        );
+      }
+      for (const left of outcome.stillMissing) {
+        ctx.stderr.write(
+          `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
+        );
+      }
+      if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
     });
 };
 
