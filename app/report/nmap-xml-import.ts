@@ -40,11 +40,24 @@ function str(node: Node | undefined, key: string): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+/**
+ * An attribute nmap writes as a count, a port or a time: a plain decimal integer (nmap.dtd's
+ * `%attr_numeric`, as nmap's output.cc prints them). Hex (`0x50`), exponents (`1e20`), signs,
+ * fractions and spaces are not numbers nmap wrote, so they are not read as one (undefined).
+ */
 function num(node: Node | undefined, key: string): number | undefined {
   const text = str(node, key);
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+  if (text === undefined || !/^[0-9]{1,15}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** The latest time a Date can show as an ISO string with a four-digit year: 9999-12-31T23:59:59Z. */
+const LAST_EPOCH_SECOND = 253_402_300_799;
+
+/** A Unix time in seconds nmap wrote (`start`, `time`), or undefined when it is not a date. */
+function epoch(node: Node | undefined, key: string): number | undefined {
+  const seconds = num(node, key);
+  return seconds !== undefined && seconds <= LAST_EPOCH_SECOND ? seconds : undefined;
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -392,8 +405,8 @@ export function importNmapXml(
     hosts.push(host);
   }
 
-  const startEpoch = num(run, 'start');
-  const endEpoch = num(finished, 'time');
+  const startEpoch = epoch(run, 'start');
+  const endEpoch = epoch(finished, 'time');
   const now = options.now ?? new Date();
   const iso = (seconds: number | undefined) =>
     seconds !== undefined ? new Date(seconds * 1000).toISOString() : now.toISOString();
@@ -416,6 +429,15 @@ export function importNmapXml(
   }
   const bool = (key: string, fallback: boolean) =>
     meta.has(key) ? meta.get(key) === 'true' : fallback;
+  // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
+  const time = (key: string) => {
+    const text = meta.get(key);
+    return text !== undefined &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
+      !Number.isNaN(Date.parse(text))
+      ? text
+      : undefined;
+  };
   const int = (key: string, fallback: number) => {
     const n = Number(meta.get(key));
     return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
@@ -431,8 +453,8 @@ export function importNmapXml(
     addresses: int('addresses', num(totals, 'total') ?? hosts.length),
     portCount: int('portCount', portCount),
     notes,
-    startedAt: meta.get('startedAt') ?? iso(startEpoch),
-    finishedAt: meta.get('finishedAt') ?? iso(endEpoch ?? startEpoch),
+    startedAt: time('startedAt') ?? iso(startEpoch),
+    finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
     cancelled: bool('cancelled', str(finished, 'exit') === 'error'),
     hosts,
   };

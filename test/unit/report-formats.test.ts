@@ -111,6 +111,37 @@ describe('nmap XML import refuses hostile or foreign input with fr/en errors', (
   });
 });
 
+describe('nmap XML import reads numbers and times only as nmap writes them', () => {
+  const now = new Date('2026-11-30T12:00:00.000Z');
+
+  it('a port in hex, with an exponent, a fraction or a sign is not a port', () => {
+    const odd = fixture
+      .replace('portid="23"', 'portid="0x17"')
+      .replace('portid="445"', 'portid="4.45e2"')
+      .replace('portid="34547"', 'portid="34547.0"');
+    const { scan } = importNmapXml(odd, { now });
+    expect(scan.hosts[0]?.ports).toEqual([]);
+    expect(
+      importNmapXml(fixture.replace('portid="23"', 'portid="+23"'), {
+        now,
+      }).scan.hosts[0]?.ports.map((p) => p.port),
+    ).toEqual([445, 34547]);
+  });
+
+  it('a time that is not a date is left out instead of failing the import', () => {
+    for (const start of ['1e20', '99999999999999', '-1', '0x6a']) {
+      const odd = fixture
+        .replace('start="1795464333"', `start="${start}"`)
+        .replace('<finished time="1795464333"', '<finished time="1e20"');
+      const { scan } = importNmapXml(odd, { now });
+      expect(scan.startedAt, start).toBe(now.toISOString());
+      expect(scan.finishedAt, start).toBe(now.toISOString());
+    }
+    const counted = importNmapXml(fixture.replace('count="1022"', 'count="1e3"'), { now });
+    expect(counted.scan.hosts[0]?.hidden.closed).toBe(0);
+  });
+});
+
 describe('nmap XML export', () => {
   const { scan } = importNmapXml(fixture);
 
