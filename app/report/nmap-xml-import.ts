@@ -10,6 +10,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
+import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
 import { normaliseMac } from './mac-vendor.js';
@@ -244,6 +245,22 @@ function isLoopback(address: string): boolean {
   }
 }
 
+/**
+ * A host's address as this app writes it, or null: an IP literal only (IPv4 as four decimal
+ * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
+ * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
+ */
+function hostAddress(
+  text: string | undefined,
+): { address: string; family: 'ipv4' | 'ipv6' } | null {
+  if (text === undefined || text.length > 120) return null;
+  const { zone } = splitZone(text);
+  if (zone !== undefined && !/^[\w.-]{1,64}$/.test(zone)) return null;
+  const address = canonicalIp(text);
+  if (address === null) return null;
+  return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -356,12 +373,16 @@ export function importNmapXml(
   const macAddresses: Record<string, string> = {};
   const hosts: HostResult[] = [];
   let skipped = 0;
+  let notAddresses = 0;
   for (const node of hostNodes) {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
-    const address = str(ip, 'addr');
-    if (!address) continue;
-    const family = str(ip, 'addrtype') === 'ipv6' ? 'ipv6' : 'ipv4';
+    const literal = hostAddress(str(ip, 'addr'));
+    if (!literal) {
+      notAddresses++;
+      continue;
+    }
+    const { address, family } = literal;
     const mac = str(
       addresses.find((a) => str(a, 'addrtype') === 'mac'),
       'addr',
@@ -389,9 +410,11 @@ export function importNmapXml(
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
-    const isLocal = hostMeta.has('isLocal')
-      ? hostMeta.get('isLocal') === 'true'
-      : isLoopback(address) || (options.localAddresses?.has(address) ?? false);
+    // Whether it is this PC is for this PC to say, never the file (written on another PC, or
+    // edited to make a device look like this one).
+    const isLocal =
+      isLoopback(splitZone(address).address) ||
+      (options.localAddresses?.has(splitZone(address).address) ?? false);
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
@@ -421,6 +444,19 @@ export function importNmapXml(
   const argTargets = targetsFromArgs(args).join(' ');
   const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
   const notes = paNotes(preScripts) ?? [];
+  if (notAddresses > 0) {
+    notes.push(
+      notAddresses === 1
+        ? {
+            fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+            en: 'nmap file: 1 host without a valid IP address ignored',
+          }
+        : {
+            fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
+            en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
+          },
+    );
+  }
   if (skipped > 0 && !meta.has('scanId')) {
     notes.push({
       fr: `nmap : ${skipped} port(s) SCTP/IP ignoré(s)`,
@@ -448,7 +484,8 @@ export function importNmapXml(
       targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
       ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
       skipDiscovery: bool('skipDiscovery', /(^|\s)-Pn(\s|$)/.test(args)),
-      confirmed: bool('confirmed', false),
+      // No one confirmed anything on this PC: an import scans nothing.
+      confirmed: false,
     },
     addresses: int('addresses', num(totals, 'total') ?? hosts.length),
     portCount: int('portCount', portCount),

@@ -142,6 +142,48 @@ describe('nmap XML import reads numbers and times only as nmap writes them', () 
   });
 });
 
+describe('nmap XML import trusts no address, “this PC” or confirmation from the file', () => {
+  it('a host whose address is not an IP literal is left out, with a note', () => {
+    for (const addr of ['local-network', '__proto__', 'a'.repeat(5000), '0x7f.1', '10.1', '']) {
+      const { scan } = importNmapXml(fixture.replace('addr="127.77.141.97"', `addr="${addr}"`));
+      expect(scan.hosts, addr.slice(0, 20)).toEqual([]);
+      expect(scan.notes).toContainEqual({
+        fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+        en: 'nmap file: 1 host without a valid IP address ignored',
+      });
+    }
+  });
+
+  it('addresses come out canonical, IPv6 zones only when short and plain', () => {
+    const as = (addr: string, addrtype = 'ipv6') =>
+      importNmapXml(
+        fixture.replace(
+          '<address addr="127.77.141.97" addrtype="ipv4"/>',
+          `<address addr="${addr}" addrtype="${addrtype}"/>`,
+        ),
+      ).scan.hosts.map((h) => [h.address, h.family]);
+    expect(as('FE80:0:0:0:0:0:0:1%eth0')).toEqual([['fe80::1%eth0', 'ipv6']]);
+    expect(as('::ffff:192.168.1.9')).toEqual([['192.168.1.9', 'ipv4']]);
+    // The file's addrtype does not decide the family: the address does.
+    expect(as('10.0.0.9', 'ipv6')).toEqual([['10.0.0.9', 'ipv4']]);
+    expect(as(`fe80::1%${'x'.repeat(100)}`)).toEqual([]);
+    expect(as('fe80::1%eth0;rm')).toEqual([]);
+  });
+
+  it('whether a host is this PC, and whether a scan was confirmed, is recomputed here', () => {
+    const elsewhere = structuredClone(importNmapXml(fixture).scan);
+    elsewhere.hosts[0]!.address = '192.0.2.7';
+    elsewhere.hosts[0]!.isLocal = true;
+    elsewhere.request.confirmed = true;
+    const xml = renderNmapXml(elsewhere);
+    const plain = importNmapXml(xml).scan;
+    expect(plain.hosts[0]?.isLocal).toBe(false);
+    expect(plain.request.confirmed).toBe(false);
+    const here = importNmapXml(xml, { localAddresses: new Set(['192.0.2.7']) }).scan;
+    expect(here.hosts[0]?.isLocal).toBe(true);
+  });
+});
+
 describe('nmap XML export', () => {
   const { scan } = importNmapXml(fixture);
 
