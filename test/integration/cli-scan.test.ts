@@ -218,6 +218,15 @@ describe('port-auditor scan', () => {
     const pdf = await run(cli('report', jsonFile, '-o', pdfFile));
     expect(pdf.code, pdf.stderr).toBe(0);
     expect(readFileSync(pdfFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // A report read back may come from anyone: a link that is not https: is not made clickable.
+    const text = readFileSync(jsonFile, 'utf8');
+    expect(text).toContain('"url": "https://');
+    const hostile = path.join(tmp, 'hostile-link.json');
+    writeFileSync(hostile, text.replaceAll('"url": "https://', '"url": "javascript:alert(1)//'));
+    const refused = await run(cli('report', hostile, '-o', path.join(tmp, 'hostile.pdf')));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not a valid scan result \(assessment\..*\.url: /);
   });
 
   it('shows a hostile file’s terminal escapes instead of obeying them', async () => {

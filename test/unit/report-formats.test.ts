@@ -1,6 +1,7 @@
 import { decodeXmlBytes } from '../../app/contract/xml-bytes.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Reference } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
 import { csvField, renderCsv, CSV_COLUMNS } from '../../app/report/csv.js';
 import { reportFileName } from '../../app/report/export.js';
@@ -181,6 +182,21 @@ describe('nmap XML import trusts no address, “this PC” or confirmation from 
     expect(plain.request.confirmed).toBe(false);
     const here = importNmapXml(xml, { localAddresses: new Set(['192.0.2.7']) }).scan;
     expect(here.hosts[0]?.isLocal).toBe(true);
+  });
+});
+
+describe('reference links read back from a report', () => {
+  it('are https: only', () => {
+    expect(Reference.safeParse({ label: 'CISA', url: 'https://www.cisa.gov/' }).success).toBe(true);
+    expect(Reference.safeParse({ label: 'no link' }).success).toBe(true);
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'http://example.com/',
+      'data:text/html,x',
+    ]) {
+      expect(Reference.safeParse({ label: 'x', url }).success, url).toBe(false);
+    }
   });
 });
 
