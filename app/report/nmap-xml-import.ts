@@ -80,8 +80,12 @@ function decodeReferences(value: string): string {
   });
 }
 
-function refuseHostile(xml: string): void {
-  const bytes = Buffer.byteLength(xml, 'utf8');
+/**
+ * Throws the fr/en `report.nmap-too-large` refusal when `bytes` (a file's size from stat(2), or a
+ * text's UTF-8 length) is over MAX_NMAP_XML_BYTES; a caller with a file checks its size this way
+ * before reading it, so a 200 MB file is refused without being read.
+ */
+export function refuseTooLarge(bytes: number): void {
   if (bytes > MAX_NMAP_XML_BYTES) {
     fail(
       'report.nmap-too-large',
@@ -92,6 +96,10 @@ function refuseHostile(xml: string): void {
       { bytes, limit: MAX_NMAP_XML_BYTES },
     );
   }
+}
+
+function refuseHostile(xml: string): void {
+  refuseTooLarge(Buffer.byteLength(xml, 'utf8'));
   // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define entities
   // (billion laughs, external files), which no nmap output needs.
   if (/<!ENTITY/i.test(xml) || /<!DOCTYPE[^>[]*\[/i.test(xml)) {

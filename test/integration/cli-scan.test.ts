@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -245,6 +254,24 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toContain('(cam\ufffd]0;pwned\ufffd\ufffd[2Jera)');
     // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('refuses an nmap file over the import limit from its size, in import and report', async () => {
+    // Sparse: 3 GiB on paper, nothing on disk. Node cannot even read a file over 2 GiB whole
+    // (ERR_FS_FILE_TOO_LARGE), so this message proves the size came from stat, before any read.
+    const huge = path.join(tmp, 'huge.xml');
+    closeSync(openSync(huge, 'w'));
+    truncateSync(huge, 3 * 1024 * 1024 * 1024);
+    for (const args of [
+      ['import', huge],
+      ['report', huge, '-o', path.join(tmp, 'huge.pdf')],
+    ]) {
+      const refused = await run(cli(...args));
+      expect(refused.code, args[0]).toBe(2);
+      expect(refused.stderr, args[0]).toBe(
+        'XML file refused: it is 3072 MB, the limit is 64 MB.\n',
+      );
+    }
   });
 
   it('shows its version and help', async () => {

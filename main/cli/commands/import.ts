@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { AppFailure, fail } from '../../../app/errors.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
@@ -29,8 +30,11 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (file: string, options: { json?: string }) => {
       let xml: string;
       try {
+        // The size from stat first: a file over the limit is refused without being read.
+        refuseTooLarge((await stat(file)).size);
         xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
+        if (error instanceof AppFailure) throw error;
         if (error instanceof XmlEncodingError) {
           throw AppFailure.relay(error.appError);
         }

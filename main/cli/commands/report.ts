@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import {
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
@@ -29,10 +30,14 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 export async function readReportSource(file: string, ctx: CliContext): Promise<ReportInput> {
   let text: string;
   try {
+    const xml = file.toLowerCase().endsWith('.xml');
+    // An nmap XML's size from stat first: over the import limit, it is refused without being read.
+    if (xml) refuseTooLarge((await stat(file)).size);
     // A JSON report is UTF-8; an nmap XML may be UTF-16 (Windows PowerShell's redirection).
     const bytes = await readFile(file);
-    text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
+    text = xml ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof AppFailure) throw error;
     if (error instanceof XmlEncodingError) {
       throw AppFailure.relay(error.appError);
     }
