@@ -293,13 +293,34 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
  * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
  * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
  */
+/**
+ * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
+ * `</nmaprun>`. Its complete hosts are still worth showing: the text is cut after the last
+ * `</host>` and the run closed. Null when it is not such a file (already closed, no `<nmaprun`, not
+ * one complete host); the caller still validates what this returns.
+ */
+function closeInterrupted(text: string): string | null {
+  if (/<\/nmaprun>\s*$/.test(text) || !/<nmaprun[\s>]/.test(text)) return null;
+  const end = text.lastIndexOf('</host>');
+  return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
+}
+
 export function importNmapXml(
   xml: string,
   options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
 ): NmapImport {
   refuseHostile(xml);
-  const text = xml.replace(/^\uFEFF/, '');
-  const valid = XMLValidator.validate(text);
+  let text = xml.replace(/^\uFEFF/, '');
+  let valid = XMLValidator.validate(text);
+  let interrupted = false;
+  if (valid !== true) {
+    const closed = closeInterrupted(text);
+    if (closed !== null && XMLValidator.validate(closed) === true) {
+      text = closed;
+      valid = true;
+      interrupted = true;
+    }
+  }
   if (valid !== true) {
     const { line, msg } = valid.err;
     fail(
@@ -452,6 +473,12 @@ export function importNmapXml(
   const argTargets = targetsFromArgs(args).join(' ');
   const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
   const notes = paNotes(preScripts) ?? [];
+  if (interrupted) {
+    notes.push({
+      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+      en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+    });
+  }
   if (notAddresses > 0) {
     notes.push(
       notAddresses === 1
@@ -500,7 +527,7 @@ export function importNmapXml(
     notes,
     startedAt: time('startedAt') ?? iso(startEpoch),
     finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
-    cancelled: bool('cancelled', str(finished, 'exit') === 'error'),
+    cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
     hosts,
   };
   const parsed = ScanResult.safeParse(candidate);

@@ -143,6 +143,39 @@ describe('nmap XML import reads numbers and times only as nmap writes them', () 
   });
 });
 
+describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
+  const twoHosts = (() => {
+    const start = fixture.indexOf('<host ');
+    const end = fixture.indexOf('</host>') + '</host>'.length;
+    const second = fixture.slice(start, end).replace('127.77.141.97', '127.77.141.98');
+    return `${fixture.slice(0, end)}\n${second}${fixture.slice(end)}`;
+  })();
+
+  it('imports its complete hosts, says it was interrupted, and counts as stopped', () => {
+    // Cut in the middle of the second host's ports, as nmap leaves a file it was writing.
+    const cut = twoHosts.slice(0, twoHosts.lastIndexOf('<port protocol="tcp" portid="445"'));
+    const { scan } = importNmapXml(cut);
+    expect(scan.hosts.map((h) => h.address)).toEqual(['127.77.141.97']);
+    expect(scan.hosts[0]?.ports.map((p) => p.port)).toEqual([23, 445, 34547]);
+    expect(scan.cancelled).toBe(true);
+    expect(scan.notes).toContainEqual({
+      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+      en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+    });
+    // Cut after the last host: both are kept.
+    const afterHosts = twoHosts.slice(0, twoHosts.indexOf('<runstats>'));
+    expect(importNmapXml(afterHosts).scan.hosts).toHaveLength(2);
+  });
+
+  it('without one complete host, or broken inside, it is still unreadable XML', () => {
+    const beforeAnyHost = fixture.slice(0, fixture.indexOf('</host>'));
+    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-invalid-xml');
+    const broken = fixture.replace('</host>', '</hots>');
+    expect(codeOf(() => importNmapXml(broken))).toBe('report.nmap-invalid-xml');
+    expect(importNmapXml(fixture).scan.cancelled).toBe(false);
+  });
+});
+
 describe('nmap XML import trusts no address, “this PC” or confirmation from the file', () => {
   it('a host whose address is not an IP literal is left out, with a note', () => {
     for (const addr of ['local-network', '__proto__', 'a'.repeat(5000), '0x7f.1', '10.1', '']) {
