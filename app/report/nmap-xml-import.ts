@@ -305,6 +305,39 @@ function closeInterrupted(text: string): string | null {
   return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
 }
 
+const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
+
+/**
+ * One host from two `<host>` elements of the same address (the address given twice on nmap's
+ * command line, or two runs appended): up if either saw it up; each port once, in the state that
+ * matters most to an audit (open, then filtered, then closed); the unlisted ports counted as the
+ * larger of the two counts per state, since nothing says which ports they were.
+ */
+function mergeHosts(a: HostResult, b: HostResult): HostResult {
+  const up = a.status === 'up' ? a : b.status === 'up' ? b : a;
+  const ports = new Map<string, PortResult>();
+  for (const port of [...a.ports, ...b.ports]) {
+    const key = `${port.protocol}/${port.port}`;
+    const seen = ports.get(key);
+    if (!seen || STATE_WEIGHT[port.state] > STATE_WEIGHT[seen.state]) ports.set(key, port);
+  }
+  const merged: HostResult = {
+    ...b,
+    ...a,
+    status: up.status,
+    reason: up.reason,
+    ports: [...ports.values()].sort(
+      (x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol),
+    ),
+    hidden: {
+      open: Math.max(a.hidden.open, b.hidden.open),
+      closed: Math.max(a.hidden.closed, b.hidden.closed),
+      filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
+    },
+  };
+  return merged;
+}
+
 export function importNmapXml(
   xml: string,
   options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
@@ -403,6 +436,9 @@ export function importNmapXml(
   const hosts: HostResult[] = [];
   let skipped = 0;
   let notAddresses = 0;
+  // The same address in several <host> elements is one host (its index in `hosts`).
+  const byAddress = new Map<string, number>();
+  let duplicates = 0;
   for (const node of hostNodes) {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
@@ -454,7 +490,14 @@ export function importNmapXml(
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
-    hosts.push(host);
+    const earlier = byAddress.get(address);
+    if (earlier === undefined) {
+      byAddress.set(address, hosts.length);
+      hosts.push(host);
+    } else {
+      hosts[earlier] = mergeHosts(hosts[earlier] as HostResult, host);
+      duplicates++;
+    }
   }
 
   const startEpoch = epoch(run, 'start');
@@ -522,7 +565,8 @@ export function importNmapXml(
       // No one confirmed anything on this PC: an import scans nothing.
       confirmed: false,
     },
-    addresses: int('addresses', num(totals, 'total') ?? hosts.length),
+    // nmap's total counts an address given twice twice.
+    addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
     portCount: int('portCount', portCount),
     notes,
     startedAt: time('startedAt') ?? iso(startEpoch),

@@ -176,6 +176,44 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
   });
 });
 
+describe('the same address in several <host> elements', () => {
+  it('is one host: up if either says so, each port once (open first), counted once', () => {
+    const start = fixture.indexOf('<host ');
+    const end = fixture.indexOf('</host>') + '</host>'.length;
+    const again = fixture
+      .slice(start, end)
+      .replace(
+        /<port protocol="tcp" portid="23">.*?<\/port>/s,
+        '<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="0"/></port>',
+      )
+      .replace(
+        '<extraports state="closed" count="1022">',
+        '<extraports state="closed" count="1000">',
+      )
+      // The second run found 445 closed: open stays, an audit must not hide it.
+      .replace(
+        'portid="445"><state state="open" reason="syn-ack"',
+        'portid="445"><state state="closed" reason="conn-refused"',
+      );
+    const doubled = `${fixture.slice(0, end)}\n${again}${fixture.slice(end)}`.replace(
+      '<hosts up="1" down="0" total="1"/>',
+      '<hosts up="2" down="0" total="2"/>',
+    );
+    const { scan } = importNmapXml(doubled);
+    expect(scan.hosts).toHaveLength(1);
+    expect(scan.addresses).toBe(1);
+    const host = scan.hosts[0]!;
+    expect(host.status).toBe('up');
+    expect(host.ports.map((p) => [p.port, p.state])).toEqual([
+      [23, 'open'],
+      [80, 'open'],
+      [445, 'open'],
+      [34547, 'open'],
+    ]);
+    expect(host.hidden).toEqual({ open: 0, closed: 1022, filtered: 0 });
+  });
+});
+
 describe('nmap XML import trusts no address, “this PC” or confirmation from the file', () => {
   it('a host whose address is not an IP literal is left out, with a note', () => {
     for (const addr of ['local-network', '__proto__', 'a'.repeat(5000), '0x7f.1', '10.1', '']) {
