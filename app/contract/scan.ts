@@ -16,6 +16,9 @@ export type PortState = z.infer<typeof PortState>;
 export const PortReason = z.enum([
   'syn-ack',
   'conn-refused',
+  // UDP, as nmap words it: a reply came back (open), ICMP port unreachable (closed).
+  'udp-response',
+  'port-unreach',
   'no-response',
   'admin-prohibited',
   'host-unreachable',

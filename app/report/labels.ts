@@ -37,6 +37,11 @@ export const STATE_LABEL: Record<PortState, LocalizedText> = {
 export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
   'syn-ack': { fr: 'a accepté la connexion', en: 'accepted the connection' },
   'conn-refused': { fr: 'a refusé la connexion', en: 'refused the connection' },
+  'udp-response': { fr: 'a répondu (UDP)', en: 'answered (UDP)' },
+  'port-unreach': {
+    fr: 'a répondu « port injoignable » (ICMP)',
+    en: 'answered “port unreachable” (ICMP)',
+  },
   'no-response': { fr: 'aucune réponse', en: 'no response' },
   'admin-prohibited': {
     fr: 'bloqué par un pare-feu (ICMP interdit)',

@@ -37,6 +37,8 @@ function xmlText(value: string): string {
 const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
+  'udp-response': 'udp-response',
+  'port-unreach': 'port-unreach',
   'no-response': 'no-response',
   'admin-prohibited': 'admin-prohibited',
   'host-unreachable': 'host-unreach',

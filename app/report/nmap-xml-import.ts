@@ -134,7 +134,8 @@ const PORT_REASON: Record<string, PortReason> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
   reset: 'conn-refused',
-  'port-unreach': 'conn-refused',
+  'port-unreach': 'port-unreach',
+  'udp-response': 'udp-response',
   'no-response': 'no-response',
   'admin-prohibited': 'admin-prohibited',
   'host-prohibited': 'admin-prohibited',
@@ -149,6 +150,12 @@ const DEFAULT_REASON: Record<PortState, PortReason> = {
   open: 'syn-ack',
   closed: 'conn-refused',
   filtered: 'no-response',
+};
+
+/** TCP's words on a UDP port (a file that mixed them up), as nmap says them for UDP. */
+const UDP_REASON: Partial<Record<PortReason, PortReason>> = {
+  'syn-ack': 'udp-response',
+  'conn-refused': 'port-unreach',
 };
 
 const HOST_REASON: Record<string, HostReason> = {
@@ -277,7 +284,9 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   const stateNode = asArray(node.state)[0];
   const state = PORT_STATE[str(stateNode, 'state') ?? ''];
   if (!state) return null;
-  const reason = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  const read = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
+  const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
   const scripts = asArray(node.script);
   const banner = scripts.find((s) => str(s, 'id') === 'banner');

@@ -176,6 +176,36 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
   });
 });
 
+describe('UDP ports keep nmap’s UDP reasons', () => {
+  it('udp-response and port-unreach are read, written back, and never worded as TCP', () => {
+    const udp = fixture
+      .replace(
+        '<port protocol="tcp" portid="23"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="53"><state state="open" reason="udp-response" reason_ttl="64"/>',
+      )
+      .replace(
+        '<port protocol="tcp" portid="445"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="161"><state state="closed" reason="port-unreach" reason_ttl="64"/>',
+      )
+      .replace(
+        '<port protocol="tcp" portid="34547"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="123"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+      );
+    const { scan } = importNmapXml(udp);
+    const reasons = scan.hosts[0]!.ports.map(
+      (p) => `${p.port}/${p.protocol} ${p.state} ${p.reason}`,
+    );
+    expect(reasons).toEqual([
+      '53/udp open udp-response',
+      '161/udp closed port-unreach',
+      '123/udp open udp-response',
+    ]);
+    const xml = renderNmapXml(scan);
+    expect(xml).toContain('portid="53"><state state="open" reason="udp-response"');
+    expect(xml).toContain('portid="161"><state state="closed" reason="port-unreach"');
+  });
+});
+
 describe('the same address in several <host> elements', () => {
   it('is one host: up if either says so, each port once (open first), counted once', () => {
     const start = fixture.indexOf('<host ');
