@@ -33,6 +33,8 @@ export type HostStatus = z.infer<typeof HostStatus>;
 
 export const HostReason = z.enum([
   'localhost',
+  // In an imported file: the PC that ran the scan answering for itself, when it is not this PC.
+  'scanner',
   'syn-ack',
   'conn-refused',
   'neighbour',

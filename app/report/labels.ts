@@ -58,6 +58,7 @@ export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
 /** Why a device was counted as up (or not), for a reader who does not know nmap's codes. */
 export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
   localhost: { fr: 'adresse de ce PC', en: 'this PC’s address' },
+  scanner: { fr: 'le PC qui a lancé nmap', en: 'the PC that ran nmap' },
   'syn-ack': { fr: 'a accepté une connexion', en: 'accepted a connection' },
   'conn-refused': { fr: 'a refusé une connexion', en: 'refused a connection' },
   neighbour: {

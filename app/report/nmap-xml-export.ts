@@ -50,6 +50,7 @@ const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
 function hostReasonToNmap(host: HostResult): string {
   const map: Record<HostReason, string> = {
     localhost: 'localhost-response',
+    scanner: 'localhost-response',
     'syn-ack': 'syn-ack',
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',

@@ -466,7 +466,7 @@ export function importNmapXml(
     const statusNode = asArray(node.status)[0];
     const state = str(statusNode, 'state');
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
-    const reason =
+    const fileReason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
     const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     const hidden = { open: 0, closed: 0, filtered: 0 };
@@ -489,6 +489,14 @@ export function importNmapXml(
     const isLocal =
       isLoopback(splitZone(address).address) ||
       (options.localAddresses?.has(splitZone(address).address) ?? false);
+    // Worded from this PC's point of view: this PC is this PC however the file's scanner saw it,
+    // and the file's scanner answering for itself is not this PC.
+    const reason =
+      isLocal && status === 'up'
+        ? 'localhost'
+        : fileReason === 'localhost'
+          ? 'scanner'
+          : fileReason;
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };

@@ -176,6 +176,22 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
   });
 });
 
+describe('imported hosts are worded from this PC’s point of view', () => {
+  it('the file’s scanner is “the PC that ran nmap”, and this PC is this PC however it was seen', () => {
+    const other = fixture.replace('addr="127.77.141.97"', 'addr="192.0.2.7"');
+    expect(importNmapXml(other).scan.hosts[0]).toMatchObject({
+      isLocal: false,
+      reason: 'scanner',
+    });
+    const seenByArp = other.replace('reason="localhost-response"', 'reason="arp-response"');
+    expect(importNmapXml(seenByArp).scan.hosts[0]?.reason).toBe('neighbour');
+    expect(
+      importNmapXml(seenByArp, { localAddresses: new Set(['192.0.2.7']) }).scan.hosts[0],
+    ).toMatchObject({ isLocal: true, reason: 'localhost' });
+    expect(renderNmapXml(importNmapXml(other).scan)).toContain('reason="localhost-response"');
+  });
+});
+
 describe('UDP ports keep nmap’s UDP reasons', () => {
   it('udp-response and port-unreach are read, written back, and never worded as TCP', () => {
     const udp = fixture
