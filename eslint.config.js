@@ -78,8 +78,9 @@ export default tseslint.config(
               message: 'The renderer may only use app/contract.',
             },
             {
-              // xml-bytes is a pure decoder (TextDecoder only) that the app and the page share.
-              regex: 'app/contract(?!/xml-bytes$)',
+              // xml-bytes (a pure decoder, TextDecoder only) and datetime (Intl only) are shared by
+              // the app and the page.
+              regex: 'app/contract(?!/(xml-bytes|datetime)$)',
               allowTypeImports: true,
               message: 'Import only types from app/contract (import type …).',
             },

@@ -12,6 +12,9 @@ export function makeTheme(mode: 'light' | 'dark'): Theme {
       // saturated red that carries white text, like in light mode.
       error: dark ? { main: '#e5484d', contrastText: '#ffffff' } : { main: '#d32f2f' },
       success: { main: dark ? '#5fd38a' : '#2e7d32' },
+      // MUI's light orange (#ed6c02) gives 3.1:1 with white: warning chips, outlined buttons and
+      // the "Débloquer" confirmation need 4.5:1 (WCAG 2.1 1.4.3); this amber gives 5:1.
+      ...(dark ? {} : { warning: { main: '#b45309' } }),
       background: dark
         ? { default: '#0f1420', paper: '#161d2d' }
         : { default: '#f3f5fa', paper: '#ffffff' },

@@ -83,6 +83,7 @@ export const ErrorCode = z.enum([
   'store.unavailable',
   // Command-line usage and files.
   'cli.invalid-scan',
+  'cli.include-adapter-without-local-network',
   'cli.json-path',
   'cli.import-read',
   'cli.report-format',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalizedText } from './errors.js';
+import { FirewallRule } from './firewall.js';
 import { HostResult, Protocol } from './scan.js';
 
 /** Ordered from worst to mildest; `SEVERITY_ORDER` gives the sort rank. */
@@ -100,14 +101,33 @@ export const RiskReason = z.object({
 export type RiskReason = z.infer<typeof RiskReason>;
 
 /**
- * A Port Auditor firewall rule acting on an open port: `blocked` (this PC's port, closed to every
- * other device: risk mitigated), `partial` (closed to some addresses only), `this-pc-only` (an
- * outbound rule: this PC no longer connects to the device's port, which stays open for others).
+ * What a Port Auditor firewall rule does to a port (app/firewall/coverage.ts decides it):
+ * - `blocked`: this PC's port, closed to every other device by a rule read in the firewall — risk
+ *   mitigated;
+ * - `loopback`: the same, seen through this PC's loopback address (127.0.0.1, ::1), which the rule
+ *   deliberately leaves open to this PC's own programs — risk mitigated, never called "blocked";
+ * - `partial`: this PC's port, closed to some addresses only;
+ * - `this-pc-only`: an outbound rule — the programs of this PC no longer connect to the device's
+ *   port, which stays open on the device for everyone else (risk unchanged);
+ * - `scan-blocked`: a device's port this PC's own outbound rule hides from the scan (seen filtered):
+ *   still a finding, at the severity its service has when open;
+ * - `unverified`: a rule that should act on the port, but the firewall could not be read to
+ *   confirm it holds the rule — never "blocked", never mitigating.
  */
+export const CoverageEffect = z.enum([
+  'blocked',
+  'loopback',
+  'partial',
+  'this-pc-only',
+  'scan-blocked',
+  'unverified',
+]);
+export type CoverageEffect = z.infer<typeof CoverageEffect>;
+
 export const FirewallCoverage = z.object({
   ruleId: z.string(),
   name: z.string(),
-  effect: z.enum(['blocked', 'partial', 'this-pc-only']),
+  effect: CoverageEffect,
 });
 export type FirewallCoverage = z.infer<typeof FirewallCoverage>;
 
@@ -128,7 +148,10 @@ export const PortAssessment = z.object({
   reasons: z.array(RiskReason).min(1),
   advice: LocalizedText,
   references: z.array(Reference),
-  /** The Port Auditor rule acting on this port, when one does. */
+  /**
+   * The Port Auditor rule acting on this port, when one does. Only `scan-blocked` verdicts are of
+   * ports the scan saw filtered; every other verdict is of an open port.
+   */
   firewall: FirewallCoverage.optional(),
 });
 export type PortAssessment = z.infer<typeof PortAssessment>;
@@ -150,7 +173,7 @@ export const HostAssessment = z.object({
    * answering on every port counts once, at EVERY_PORT_SEVERITY.
    */
   counts: z.record(Severity, z.number().int().nonnegative()),
-  /** Open ports a Port Auditor rule closes to every other device (risk mitigated). */
+  /** Ports of this address whose risk a Port Auditor rule mitigates (`blocked`, `loopback`). */
   blocked: z.number().int().nonnegative().default(0),
   /** Each open port's verdict (for the details, even when grouped). */
   ports: z.array(PortAssessment),
@@ -171,9 +194,17 @@ export type RiskAssessRequest = z.infer<typeof RiskAssessRequest>;
 export const RiskAssessResult = z.object({
   hosts: z.array(HostAssessment),
   counts: z.record(Severity, z.number().int().nonnegative()),
-  /** Open ports a Port Auditor rule closes to every other device, over all hosts. */
+  /**
+   * Ports a Port Auditor rule closes to every other device, counted once per device and port: this
+   * PC's addresses (loopback included) are one device.
+   */
   blocked: z.number().int().nonnegative().default(0),
   /** False when some listeners of this PC could not be tied to their program. */
   programsComplete: z.boolean(),
+  /**
+   * The Port Auditor rules the `firewall` of each verdict was worked out from, as last read from
+   * the firewall: a report made with them says what the screen says.
+   */
+  firewallRules: z.array(FirewallRule).max(100_000).optional(),
 });
 export type RiskAssessResult = z.infer<typeof RiskAssessResult>;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { programFolder } from '../system/command.js';
+import { minimalWindowsEnv } from '../system/windows-paths.js';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -142,7 +143,8 @@ function spawnAndWait(
     const child = spawn(file, args, {
       stdio: [stdin, 'pipe', 'pipe'],
       windowsHide: true,
-      env: options.env ?? process.env,
+      // On Windows the user's environment never reaches netsh or PowerShell (minimalWindowsEnv).
+      env: options.env ?? (process.platform === 'win32' ? minimalWindowsEnv() : process.env),
       ...(cwd ? { cwd } : {}),
     });
     const out: Buffer[] = [];

@@ -1,13 +1,17 @@
 import ipaddr from 'ipaddr.js';
+import type { LocalizedText } from '../contract/errors.js';
 import type { FirewallRule } from '../contract/firewall.js';
-import type { FirewallCoverage } from '../contract/risk.js';
+import type { CoverageEffect, FirewallCoverage } from '../contract/risk.js';
+import { kindOfValue, parseIp, splitZone } from '../net/address.js';
 
-/** A scanned open port: this PC's (`isLocal`) or a device's. */
+/** A scanned port: this PC's (`isLocal`) or a device's, open or seen filtered. */
 export interface CoveredTarget {
   address: string;
   isLocal: boolean;
   port: number;
   protocol: 'tcp' | 'udp';
+  /** `filtered` only matters for a device's port that this PC's own outbound rule may hide. */
+  state?: 'open' | 'filtered';
 }
 
 function inScope(address: string, remote: readonly string[]): boolean {
@@ -30,36 +34,138 @@ function inScope(address: string, remote: readonly string[]): boolean {
   });
 }
 
+/** 127.0.0.0/8 and ::1 (IPv4-mapped forms included): the rules never filter them, on purpose. */
+export function isLoopbackAddress(address: string): boolean {
+  const ip = parseIp(splitZone(address.replace(/^\[|\]$/g, '')).address);
+  return ip !== null && kindOfValue(ip.family, ip.value) === 'loopback';
+}
+
+/** Verified effects first: a rule read in the firewall says more than one that could not be. */
+const RANK: Record<CoverageEffect, number> = {
+  blocked: 0,
+  loopback: 1,
+  partial: 2,
+  'this-pc-only': 3,
+  'scan-blocked': 4,
+  unverified: 5,
+};
+
+/** Whether the effect closes the port to every other device: its risk is mitigated. */
+export function mitigates(effect: CoverageEffect | undefined): boolean {
+  return effect === 'blocked' || effect === 'loopback';
+}
+
 /**
- * The Port Auditor rule that acts on an open port, and what it does there, or null:
- * - `blocked`: an inbound rule for every remote address on this PC's port — other devices can no
- *   longer open a connection to it, so its risk is mitigated;
- * - `partial`: an inbound rule limited to some addresses — the others still reach the port;
- * - `this-pc-only`: an outbound rule toward the device's port — this PC no longer connects to it,
- *   but the port stays open on the device for everyone else (its risk is unchanged).
- * Rules the firewall no longer holds (`present: false`) act on nothing; rules not read back
- * (`present: null`) are taken at the journal's word, as the Rules page shows them.
+ * The Port Auditor rule that acts on a scanned port, and what it does there, or null (see
+ * CoverageEffect in app/contract/risk.ts for each effect). Only an active rule read in the
+ * firewall (`present: true`) blocks anything; one the firewall no longer holds (`false`) acts on
+ * nothing; one that could not be read back (`null`) is `unverified`. An inbound rule never acts on
+ * loopback traffic (docs/firewall-rules.md), so through 127.0.0.1 or ::1 it is `loopback`.
  */
 export function ruleCovering(
   rules: readonly FirewallRule[],
   target: CoveredTarget,
 ): FirewallCoverage | null {
-  let best: FirewallCoverage | null = null;
+  const filtered = target.state === 'filtered';
+  const found: FirewallCoverage[] = [];
+  const offer = (rule: FirewallRule, effect: CoverageEffect) =>
+    found.push({ ruleId: rule.id, name: rule.name, effect });
   for (const rule of rules) {
     if (rule.state !== 'active' || rule.present === false) continue;
     if (rule.protocol !== target.protocol) continue;
     if (target.port < rule.portFrom || target.port > rule.portTo) continue;
-    if (rule.direction === 'in' && target.isLocal) {
-      const effect = rule.remote.length === 0 ? 'blocked' : 'partial';
-      if (effect === 'blocked') return { ruleId: rule.id, name: rule.name, effect };
-      best ??= { ruleId: rule.id, name: rule.name, effect };
+    if (rule.direction === 'in' && target.isLocal && !filtered) {
+      if (rule.present === null) offer(rule, 'unverified');
+      else if (rule.remote.length > 0) offer(rule, 'partial');
+      else offer(rule, isLoopbackAddress(target.address) ? 'loopback' : 'blocked');
     } else if (
       rule.direction === 'out' &&
       !target.isLocal &&
       inScope(target.address, rule.remote)
     ) {
-      best ??= { ruleId: rule.id, name: rule.name, effect: 'this-pc-only' };
+      // A filtered port is news only when our own rule is known to be what filters it.
+      if (filtered) {
+        if (rule.present === true) offer(rule, 'scan-blocked');
+      } else {
+        offer(rule, rule.present === null ? 'unverified' : 'this-pc-only');
+      }
     }
   }
-  return best;
+  // Stable: among rules of one effect, the first listed (the oldest) is named.
+  return found.sort((a, b) => RANK[a.effect] - RANK[b.effect])[0] ?? null;
+}
+
+/**
+ * The device a port belongs to, for counting: this PC's addresses (loopback included) are one
+ * device; another address is counted as its own device, since nothing tells which addresses
+ * share one.
+ */
+export function deviceKey(host: { address: string; isLocal: boolean }): string {
+  return host.isLocal ? 'this-pc' : host.address;
+}
+
+/** "10.0.0.5", "10.0.0.5 et 10.0.1.0/24", "a, b et c". */
+function addressList(addresses: readonly string[], lang: 'fr' | 'en'): string {
+  if (addresses.length <= 1) return addresses.join('');
+  const and = lang === 'fr' ? ' et ' : ' and ';
+  return `${addresses.slice(0, -1).join(', ')}${and}${addresses.at(-1)}`;
+}
+
+/**
+ * Short words for each effect: the CLI's risk column, the PDF's severity cell. The UI's chips say
+ * the same from the renderer's catalogue (risk.json, `firewall.*`).
+ */
+export const COVERAGE_LABEL: Record<CoverageEffect, LocalizedText> = {
+  blocked: { fr: 'bloqué par Port Auditor', en: 'blocked by Port Auditor' },
+  loopback: { fr: 'bouclage, non filtré', en: 'loopback, not filtered' },
+  partial: { fr: 'bloqué pour certaines adresses', en: 'blocked for some addresses' },
+  'this-pc-only': { fr: 'bloqué depuis ce PC', en: 'blocked from this PC' },
+  'scan-blocked': { fr: 'masqué par une règle de ce PC', en: 'hidden by this PC’s rule' },
+  unverified: { fr: 'blocage non vérifié', en: 'block not verified' },
+};
+
+/**
+ * What the rule does to the port, in one sentence: the first reason of the port's verdict, so
+ * the UI's details, the CLI, the PDF, the JSON and the CSV all say it the same way. `rule` gives
+ * the addresses of a partial rule.
+ */
+export function coverageReason(
+  coverage: FirewallCoverage,
+  rule: Pick<FirewallRule, 'remote'> | undefined,
+): LocalizedText {
+  const name = coverage.name;
+  switch (coverage.effect) {
+    case 'blocked':
+      return {
+        fr: `Bloqué par Port Auditor (règle ${name}, relue dans le pare-feu) : les autres appareils ne peuvent plus s’y connecter ; risque atténué.`,
+        en: `Blocked by Port Auditor (rule ${name}, read back from the firewall): other devices can no longer connect to it; risk mitigated.`,
+      };
+    case 'loopback':
+      return {
+        fr: `Adresse de bouclage : la règle Port Auditor ${name} bloque ce port pour les autres appareils, mais le trafic local (127.0.0.1, ::1) n’est volontairement jamais filtré ; seuls les programmes de ce PC passent par cette adresse. Risque atténué.`,
+        en: `Loopback address: Port Auditor’s rule ${name} blocks this port for other devices, but local traffic (127.0.0.1, ::1) is deliberately never filtered; only programs of this PC use this address. Risk mitigated.`,
+      };
+    case 'partial': {
+      const remote = rule?.remote ?? [];
+      return {
+        fr: `Bloqué par Port Auditor pour les connexions depuis ${remote.length > 1 ? 'les adresses' : 'l’adresse'} ${addressList(remote, 'fr')} seulement (règle ${name}) : les autres adresses, y compris celles du même appareil en IPv6, peuvent encore s’y connecter.`,
+        en: `Blocked by Port Auditor for connections from ${remote.length > 1 ? 'the addresses' : 'the address'} ${addressList(remote, 'en')} only (rule ${name}): other addresses, the same device’s IPv6 addresses included, can still connect to it.`,
+      };
+    }
+    case 'this-pc-only':
+      return {
+        fr: `Les programmes de ce PC ne s’y connectent plus (règle ${name}) ; le port reste ouvert sur l’appareil pour les autres appareils, et les conteneurs ou machines virtuelles hébergés par ce PC ne sont pas concernés.`,
+        en: `Programs of this PC no longer connect to it (rule ${name}); the port stays open on the device for other devices, and containers or virtual machines this PC hosts are not covered.`,
+      };
+    case 'scan-blocked':
+      return {
+        fr: `Ce PC bloque ses propres connexions vers ce port (règle ${name}) : l’analyse ne peut pas voir au-delà et le voit filtré. Les autres appareils peuvent probablement encore s’y connecter : il est jugé comme s’il était ouvert.`,
+        en: `This PC blocks its own connections to this port (rule ${name}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
+      };
+    case 'unverified':
+      return {
+        fr: `Une règle Port Auditor (${name}) devrait bloquer ce port ; le pare-feu n’a pas pu être lu pour le confirmer. Risque inchangé tant que ce n’est pas vérifié.`,
+        en: `A Port Auditor rule (${name}) should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
+      };
+  }
 }

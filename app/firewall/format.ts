@@ -6,13 +6,14 @@ import type {
   Language,
   LocalizedText,
 } from '../contract/index.js';
-import { RULE_STATE_LABEL } from './labels.js';
+import { formatDateTime } from '../contract/datetime.js';
+import { ANY_REMOTE, profileLabel, RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
 
 export function formatRule(rule: FirewallRule, lang: Language): string {
   const dir =
     rule.direction === 'in' ? { fr: 'entrant', en: 'inbound' } : { fr: 'sortant', en: 'outbound' };
-  const remote = rule.remote.length > 0 ? rule.remote.join(',') : lang === 'fr' ? 'toutes' : 'any';
+  const remote = rule.remote.length > 0 ? rule.remote.join(',') : ANY_REMOTE[lang];
   const present =
     rule.present === null
       ? { fr: 'non vérifiée', en: 'not verified' }
@@ -29,7 +30,7 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
         ? ', trouvée dans le pare-feu, absente du journal'
         : ', found in the firewall, not in the journal'
       : '';
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${rule.createdAt}`;
+  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${formatDateTime(rule.createdAt, lang)}`;
 }
 
 /** `block --dry-run`: the same as the wizard's preview, the sentence first, then the details. */
@@ -125,7 +126,7 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     `${fr ? 'Lecture possible' : 'Can read'}: ${yn(s.canRead)}`,
     ...s.profiles.map(
       (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${p.name}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
+        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}: ${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
           p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
         }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
     ),

@@ -18,6 +18,7 @@ import {
 } from './backend.js';
 import { minimalWindowsEnv, powershellArgv, system32Program } from '../system/windows-paths.js';
 import { isRuleName, portText, RULE_PREFIX, type PlannedRule } from './request.js';
+import { profileLabel } from './labels.js';
 
 export function netshPath(system32?: string): string {
   return system32Program('netsh.exe', system32);
@@ -486,20 +487,20 @@ export class NetshBackend implements FirewallBackend {
     }
     for (const p of status.profiles.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
       warnings.push({
-        fr: `Le profil ${p.name} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : les règles n’y ont aucun effet.`,
+        fr: `Le profil ${profileLabel(p.name).fr} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : les règles n’y ont aucun effet.`,
         en: `The ${p.name} profile does not filter interfaces ${(p.excludedInterfaces ?? []).join(', ')}: rules have no effect there.`,
       });
     }
     for (const p of status.profiles) {
       if (!p.enabled) {
         warnings.push({
-          fr: `Le Pare-feu Windows est désactivé pour le profil ${p.name} : les règles n’y ont aucun effet (un autre pare-feu l’a peut-être désactivé).`,
+          fr: `Le Pare-feu Windows est désactivé pour le profil ${profileLabel(p.name).fr} : les règles n’y ont aucun effet (un autre pare-feu l’a peut-être désactivé).`,
           en: `Windows Firewall is off for the ${p.name} profile: rules have no effect there (another firewall may have turned it off).`,
         });
       }
       if (p.localRulesApplied === false) {
         warnings.push({
-          fr: `Une stratégie de groupe ignore les règles locales pour le profil ${p.name} : les règles de Port Auditor y sont créées mais pas appliquées.`,
+          fr: `Une stratégie de groupe ignore les règles locales pour le profil ${profileLabel(p.name).fr} : les règles de Port Auditor y sont créées mais pas appliquées.`,
           en: `Group Policy ignores local rules for the ${p.name} profile: Port Auditor’s rules are created there but not enforced.`,
         });
       }

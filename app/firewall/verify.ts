@@ -6,6 +6,7 @@ import type {
 } from '../contract/index.js';
 import type { BackendStatus, FirewallInspection, LiveRule, PortForward } from './backend.js';
 import { portText } from './request.js';
+import { profileLabel } from './labels.js';
 
 function overlaps(text: string, rule: BlockRequest): boolean {
   const [from, to] = text.split('-').map(Number);
@@ -82,7 +83,7 @@ export function verifyRule(input: {
     failed = true;
     for (const p of relevant.filter((x) => !x.enabled)) {
       problems.push({
-        fr: `Le pare-feu est désactivé pour le profil ${p.name} : la règle n’y a aucun effet.`,
+        fr: `Le pare-feu est désactivé pour le profil ${profileLabel(p.name).fr} : la règle n’y a aucun effet.`,
         en: `The firewall is off for the ${p.name} profile: the rule has no effect there.`,
       });
     }
@@ -122,7 +123,7 @@ export function verifyRule(input: {
   for (const p of relevant.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
     unconfirmed = true;
     problems.push({
-      fr: `Le profil ${p.name} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : la règle n’y a aucun effet.`,
+      fr: `Le profil ${profileLabel(p.name).fr} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : la règle n’y a aucun effet.`,
       en: `The ${p.name} profile does not filter interfaces ${(p.excludedInterfaces ?? []).join(', ')}: the rule has no effect there.`,
     });
   }

@@ -5,6 +5,8 @@ import { renderJson } from './json.js';
 import { buildReportModel } from './model.js';
 import { renderNmapXml } from './nmap-xml-export.js';
 import { renderPdf } from './pdf.js';
+import { applyFirewallRules } from '../risk/firewall-verdicts.js';
+import { knowledgeBase } from '../risk/knowledge-base.js';
 
 export interface ExportedReport {
   fileName: string;
@@ -31,12 +33,30 @@ export function reportFileName(format: ReportFormat, lang: Language, startedAt: 
   return `port-auditor-${word}-${stamp}.${FORMATS[format].extension}`;
 }
 
+/**
+ * The report's rules applied to its assessment (applyFirewallRules), whatever rules the assessment
+ * was made with: one file never says a port is blocked by a rule it lists as absent.
+ */
+export function withReportRules<T extends ReportInput>(input: T): T {
+  if (!input.assessment || !input.firewallRules) return input;
+  return {
+    ...input,
+    assessment: applyFirewallRules(
+      input.scan.hosts,
+      input.assessment,
+      input.firewallRules,
+      knowledgeBase(),
+    ),
+  };
+}
+
 /** One entry point for every format: the same data, one serializer each. */
 export async function exportReport(
   format: ReportFormat,
   lang: Language,
-  input: ReportInput & { pcName: string },
+  given: ReportInput & { pcName: string },
 ): Promise<ExportedReport> {
+  const input = withReportRules(given);
   const { mimeType } = FORMATS[format];
   const fileName = reportFileName(format, lang, input.scan.startedAt);
   if (format === 'nmap-xml') {

@@ -143,16 +143,6 @@ export function describeSpec(spec: string, kind: 'targets' | 'ports', lang: Lang
     .join(', ');
 }
 
-/** A table-sized date and time: "23/11/2026 19:03". */
-export function formatShortDateTime(iso: string, lang: Language): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(date);
-}
-
 export function formatDuration(ms: number, lang: Language): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
   const seconds = ms / 1000;

@@ -20,7 +20,7 @@ import type {
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
-import { ruleCovering } from '../firewall/coverage.js';
+import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
 
@@ -48,7 +48,10 @@ export interface ReportPort {
   references: Reference[];
   banner?: string;
   rttMs?: number;
-  /** The Port Auditor rule acting on this open port, when one does (see ruleCovering). */
+  /**
+   * The Port Auditor rule acting on this port, from the assessment (see applyFirewallRules): on an
+   * open port, or on a device port this PC's own rule hides from the scan (`scan-blocked`).
+   */
   firewall?: FirewallCoverage;
 }
 
@@ -88,8 +91,9 @@ export interface ReportModel {
   counts: Record<Severity, number>;
   durationMs: number;
   /**
-   * Open ports, most urgent first; those a Port Auditor rule closes to every other device come
-   * last (their risk is mitigated) and are not counted in `counts` but in `blocked`.
+   * Open ports and ports this PC's own rule hides from the scan, most urgent first; those a Port
+   * Auditor rule closes to every other device come last (their risk is mitigated) and are not
+   * counted in `counts` but in `blocked`, once per device and port.
    */
   findings: Finding[];
   blocked: number;
@@ -114,11 +118,16 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
   if (a) {
     port.severity = a.severity;
     port.advice = a.advice;
+    if (a.firewall) port.firewall = a.firewall;
   }
   const banner = p.banner ?? a?.banner;
   if (banner) port.banner = banner;
   if (p.rttMs !== undefined) port.rttMs = p.rttMs;
   return port;
+}
+
+function portKey(p: Pick<ReportPort, 'port' | 'protocol'>): string {
+  return `${p.port}/${p.protocol}`;
 }
 
 function rank(severity: Severity | null | undefined): number {
@@ -127,7 +136,15 @@ function rank(severity: Severity | null | undefined): number {
 
 /** Whether a Port Auditor rule closes this port to every other device: its risk is mitigated. */
 export function isBlocked(port: ReportPort): boolean {
-  return port.firewall?.effect === 'blocked';
+  return mitigates(port.firewall?.effect);
+}
+
+/**
+ * Whether the port is a finding: open, or seen filtered only because this PC's own outbound rule
+ * stops the scan (its verdict is that of the port open).
+ */
+export function isFinding(port: ReportPort): boolean {
+  return port.state === 'open' || port.firewall?.effect === 'scan-blocked';
 }
 
 /** Numeric order for addresses, so 10.0.0.9 comes before 10.0.0.10. */
@@ -142,9 +159,9 @@ function addressKey(address: string): string {
 }
 
 function comparePorts(a: ReportPort, b: ReportPort): number {
-  const state = (s: PortState) => (s === 'open' ? 0 : s === 'filtered' ? 1 : 2);
+  const state = (p: ReportPort) => (isFinding(p) ? 0 : p.state === 'filtered' ? 1 : 2);
   return (
-    state(a.state) - state(b.state) ||
+    state(a) - state(b) ||
     Number(isBlocked(a)) - Number(isBlocked(b)) ||
     rank(a.severity) - rank(b.severity) ||
     a.port - b.port ||
@@ -163,7 +180,9 @@ function compareHosts(a: ReportHost, b: ReportHost): number {
 
 /**
  * Joins a scan with its optional assessment, MAC addresses and firewall rules into the one shape
- * every serializer reads, already sorted the way the report presents it.
+ * every serializer reads, already sorted the way the report presents it. What a Port Auditor rule
+ * does to a port is the assessment's word (exportReport first applies the report's rules to it),
+ * so the findings, the counts and the firewall section never disagree.
  */
 export function buildReportModel(input: ReportInput & { pcName: string }): ReportModel {
   const { scan } = input;
@@ -180,27 +199,23 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   }
   const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   let openPorts = 0;
-  let blocked = 0;
+  // Once per device and port: this PC's several addresses are one device.
+  const blocked = new Set<string>();
   const hosts: ReportHost[] = [];
   for (const h of scan.hosts) {
     if (h.status === 'down' && h.ports.length === 0) continue;
     const assessed = byHost.get(h.address);
     const ports = h.ports
       .map((p) => {
-        const port = toReportPort(
-          p,
-          p.state === 'open' ? assessed?.get(`${p.port}/${p.protocol}`) : undefined,
-        );
-        const covering =
-          p.state === 'open'
-            ? ruleCovering(input.firewallRules ?? [], { ...h, port: p.port, protocol: p.protocol })
-            : null;
-        if (covering) port.firewall = covering;
-        return port;
+        const verdict = assessed?.get(`${p.port}/${p.protocol}`);
+        // Only open ports have verdicts, but for a device port our own rule hides from the scan.
+        const judged =
+          p.state === 'open' || verdict?.firewall?.effect === 'scan-blocked' ? verdict : undefined;
+        return toReportPort(p, judged);
       })
       .sort(comparePorts);
     let worst: Severity | null = null;
-    for (const p of ports) if (isBlocked(p)) blocked += 1;
+    for (const p of ports) if (isBlocked(p)) blocked.add(`${deviceKey(h)}|${portKey(p)}`);
     if (h.answersEveryPort && assessed) {
       // One device answering for all its ports: one verdict (as the risk engine groups it).
       counts[EVERY_PORT_SEVERITY] += 1;
@@ -242,7 +257,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   const findings: Finding[] = [];
   for (const host of hosts) {
     if (host.answersEveryPort) continue;
-    for (const port of host.ports) if (port.state === 'open') findings.push({ host, port });
+    for (const port of host.ports) if (isFinding(port)) findings.push({ host, port });
   }
   findings.sort(
     (a, b) =>
@@ -264,7 +279,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     counts,
     durationMs: Number.isFinite(durationMs) ? durationMs : 0,
     findings,
-    blocked,
+    blocked: blocked.size,
   };
   if (input.firewallRules) model.firewallRules = input.firewallRules;
   return model;

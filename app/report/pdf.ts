@@ -4,16 +4,17 @@ type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
-import { RULE_STATE_LABEL } from '../firewall/labels.js';
+import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
+import { COVERAGE_LABEL } from '../firewall/coverage.js';
+import { formatDateTime } from '../contract/datetime.js';
 import type { Reference, Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
 import {
   describeSpec,
   everyPortText,
-  formatDateTime,
+  formatDateTime as formatLongDateTime,
   formatDuration,
-  formatShortDateTime,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
   SEVERITIES,
@@ -24,6 +25,7 @@ import {
 } from './labels.js';
 import {
   isBlocked,
+  isFinding,
   type Finding,
   type ReportHost,
   type ReportModel,
@@ -116,36 +118,25 @@ function severityCell(severity: Severity | undefined, say: Say): TableCell {
   return severity ? severityPill(severity, say) : { text: '—', color: MUTED };
 }
 
-/** What a Port Auditor rule does to a port, in words (prefixed to its reason). */
-function firewallNote(port: ReportPort, say: Say): string {
-  const effect = port.firewall?.effect;
-  if (!effect) return '';
-  const name = port.firewall?.name ?? '';
-  if (effect === 'blocked') {
-    return say({
-      fr: `Bloqué par Port Auditor (règle ${name}) : les autres appareils ne peuvent plus s’y connecter, risque atténué. `,
-      en: `Blocked by Port Auditor (rule ${name}): other devices can no longer connect to it, risk mitigated. `,
-    });
-  }
-  if (effect === 'partial') {
-    return say({
-      fr: `Bloqué par Port Auditor pour certaines adresses seulement (règle ${name}). `,
-      en: `Blocked by Port Auditor for some addresses only (rule ${name}). `,
-    });
-  }
-  return say({
-    fr: `Ce PC ne s’y connecte plus (règle ${name}) ; le port reste ouvert pour les autres appareils. `,
-    en: `This PC no longer connects to it (rule ${name}); the port stays open for other devices. `,
-  });
-}
-
-/** A blocked port's severity, shown as mitigated rather than as a live risk. */
+/**
+ * A port's severity: shown as mitigated when a Port Auditor rule closes it to every other device,
+ * with what any other rule does under it (the reason's first sentence says it in full).
+ */
 function portSeverityCell(port: ReportPort, say: Say): TableCell {
+  const effect = port.firewall?.effect;
   if (port.severity && isBlocked(port)) {
     return {
       text: `${say(SEVERITY_LABEL[port.severity])} → ${say({ fr: 'atténué', en: 'mitigated' })}`,
       color: MUTED,
       fontSize: 7.5,
+    };
+  }
+  if (port.severity && effect) {
+    return {
+      stack: [
+        severityPill(port.severity, say),
+        { text: say(COVERAGE_LABEL[effect]), color: MUTED, fontSize: 7, margin: [0, 2, 0, 0] },
+      ],
     };
   }
   return severityCell(port.severity, say);
@@ -256,7 +247,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
       margin: [0, 0, 0, 24],
     },
     factsTable([
-      [t('Date et heure', 'Date and time'), formatDateTime(scan.startedAt, lang)],
+      [t('Date et heure', 'Date and time'), formatLongDateTime(scan.startedAt, lang)],
       [t('Nom de ce PC', 'This PC’s name'), model.pcName],
       [
         t('Cibles analysées', 'Scanned targets'),
@@ -549,7 +540,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
   for (const host of model.hosts) {
     if (host.isLocal) continue;
     for (const p of host.ports) {
-      if (p.state !== 'open' || !p.advice || !p.severity || p.severity === 'info') continue;
+      if (!isFinding(p) || !p.advice || !p.severity || p.severity === 'info') continue;
       const key = `${p.port}/${p.protocol}|${p.service}|${say(p.advice)}`;
       const group = groups.get(key);
       if (group) group.hosts += 1;
@@ -618,8 +609,9 @@ function rowHeight(
 
 function hostSection(host: ReportHost, lang: Language, say: Say, compact = false): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
-  const open = host.ports.filter((p) => p.state === 'open');
-  const others = host.ports.filter((p) => p.state !== 'open');
+  // Findings: open ports, and the ports this PC's own rule hides from the scan.
+  const open = host.ports.filter(isFinding);
+  const others = host.ports.filter((p) => !isFinding(p));
   const meta: string[] = [];
   if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
@@ -685,8 +677,8 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     const labels = open.map(
       (p) =>
         `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${
-          isBlocked(p)
-            ? ` (${t('bloqué', 'blocked')})`
+          p.firewall
+            ? ` (${p.severity && !isBlocked(p) ? `${say(SEVERITY_LABEL[p.severity]).toLowerCase()}, ` : ''}${say(COVERAGE_LABEL[p.firewall.effect])})`
             : p.severity
               ? ` (${say(SEVERITY_LABEL[p.severity]).toLowerCase()})`
               : ''
@@ -719,10 +711,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     ];
     const rows = open.map((p): TableCell[] => {
       const reason =
-        firewallNote(p, say) +
-        (p.reasons.length > 0
+        p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
-          : say(PORT_REASON_LABEL[p.reason]));
+          : say(PORT_REASON_LABEL[p.reason]);
       height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
       return [
         { text: String(p.port), bold: true },
@@ -791,12 +782,20 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   return blocks;
 }
 
-function ruleVerified(rule: FirewallRule, say: Say): TableCell {
+/**
+ * Whether the rule was found in the firewall at the last read, in the words of the Rules page and
+ * `port-auditor rules`: a rule the firewall lost is "gone", not a bare "no" beside "active".
+ */
+function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
     return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
   if (rule.present === false)
-    return { text: say({ fr: 'non', en: 'no' }), color: SEVERITY_COLOR.critical, bold: true };
-  return { text: say({ fr: 'inconnu', en: 'unknown' }), color: MUTED };
+    return {
+      text: say({ fr: 'disparue du pare-feu', en: 'gone from the firewall' }),
+      color: SEVERITY_COLOR.critical,
+      bold: true,
+    };
+  return { text: say({ fr: 'non vérifié', en: 'not verified' }), color: MUTED };
 }
 
 function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
@@ -833,7 +832,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: [60, 50, 60, '*', 80, 50],
+      widths: [60, 50, 60, '*', 80, 70],
       body: [
         [
           { text: 'Port', style: 'th' },
@@ -841,7 +840,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           { text: t('État', 'State'), style: 'th' },
           { text: t('Portée', 'Scope'), style: 'th' },
           { text: t('Date', 'Date'), style: 'th' },
-          { text: t('Vérifiée', 'Verified'), style: 'th' },
+          { text: t('Dans le pare-feu', 'In the firewall'), style: 'th' },
         ],
         ...rules.map((r): TableCell[] => [
           {
@@ -850,9 +849,9 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           },
           r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
           say(RULE_STATE_LABEL[r.state]),
-          r.remote.length > 0 ? r.remote.join(', ') : t('toute adresse', 'any address'),
-          formatShortDateTime(r.createdAt, lang),
-          ruleVerified(r, say),
+          r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
+          formatDateTime(r.createdAt, lang),
+          ruleInFirewall(r, say),
         ]),
       ],
     },
@@ -944,7 +943,7 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
   const say = sayFor(lang);
   const t = (fr: string, en: string) => say({ fr, en });
   const title = t('Rapport d’audit des ports réseau', 'Network port audit report');
-  const date = formatDateTime(model.scan.startedAt, lang);
+  const date = formatLongDateTime(model.scan.startedAt, lang);
   const hosts: Content[] = [
     heading(t('Détail par appareil', 'Details by device'), { pageBreak: true }),
   ];

@@ -1,20 +1,17 @@
-import {
-  EVERY_PORT_SEVERITY,
-  type Exposure,
-  type HostAssessment,
-  type Listener,
-  type PortAssessment,
-  type ProgramInfo,
-  type RiskAssessResult,
-  type Severity,
+import type {
+  Exposure,
+  HostAssessment,
+  Listener,
+  ProgramInfo,
+  RiskAssessResult,
 } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
-import { ruleCovering } from '../firewall/coverage.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { kindOfValue, parseIp, splitZone, type IpValue } from '../net/address.js';
 import { assessPort } from './rules.js';
-import { compareSeverity } from './severity.js';
+import { applyFirewallRules, type SeenOpenLookup } from './firewall-verdicts.js';
+import { emptyCounts, summariseHost, summariseHosts } from './summary.js';
 
 /** An address without brackets or zone, IPv4-mapped IPv6 folded into IPv4 (app/net/address.ts). */
 function parseAddress(text: string): IpValue | null {
@@ -71,47 +68,13 @@ export function matchListener(
   return owner?.listener.program ? { exposure, program: owner.listener.program } : { exposure };
 }
 
-function emptyCounts(): Record<Severity, number> {
-  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-}
-
-/** Worst first; a port a Port Auditor rule blocks (risk mitigated) after the ones still open. */
-function comparePorts(a: PortAssessment, b: PortAssessment): number {
-  const blocked = (p: PortAssessment) => (p.firewall?.effect === 'blocked' ? 1 : 0);
-  return (
-    blocked(a) - blocked(b) ||
-    compareSeverity(a.severity, b.severity) ||
-    a.port - b.port ||
-    a.protocol.localeCompare(b.protocol)
-  );
-}
-
-function compareHosts(a: HostAssessment, b: HostAssessment): number {
-  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
-  if (a.worst !== b.worst) {
-    if (a.worst === null) return 1;
-    if (b.worst === null) return -1;
-    return compareSeverity(a.worst, b.worst);
-  }
-  return compareAddresses(a.address, b.address);
-}
-
-function compareAddresses(a: string, b: string): number {
-  const pa = parseAddress(a);
-  const pb = parseAddress(b);
-  if (pa && pb) {
-    if (pa.family !== pb.family) return pa.family - pb.family;
-    return pa.value < pb.value ? -1 : pa.value > pb.value ? 1 : 0;
-  }
-  return a.localeCompare(b);
-}
-
 /**
  * Turns scan results into verdicts: open ports only, worst first within a host, this PC's
  * addresses first, then hosts by their worst port. `listeners` are this PC's sockets (may be
  * empty when they could not be read); they only matter for hosts marked `isLocal`. `rules` are
- * Port Auditor's firewall rules: a port one of them blocks carries it (see ruleCovering), and when
- * it is closed to every other device its severity counts as mitigated, out of the counts.
+ * Port Auditor's firewall rules as last read from the firewall: see applyFirewallRules for what
+ * they change (a port a rule closes to every other device is mitigated, out of the counts; a
+ * device port this PC's own outbound rule hides from the scan stays a finding).
  */
 export function assessHosts(
   hosts: readonly HostResult[],
@@ -119,19 +82,16 @@ export function assessHosts(
   kb: KnowledgeBase,
   programsComplete = true,
   rules: readonly FirewallRule[] = [],
+  seenOpen?: SeenOpenLookup,
 ): RiskAssessResult {
-  const total = emptyCounts();
-  let blockedTotal = 0;
   const assessed = hosts.map((host): HostAssessment => {
-    const counts = emptyCounts();
-    let blocked = 0;
     const ports = host.ports
       .filter((p) => p.state === 'open')
       .map((p) => {
         const local = host.isLocal
           ? matchListener(host.address, p.port, p.protocol, listeners)
           : null;
-        const verdict = assessPort(
+        return assessPort(
           {
             port: p.port,
             protocol: p.protocol,
@@ -142,48 +102,22 @@ export function assessHosts(
           },
           kb,
         );
-        const firewall = ruleCovering(rules, { ...host, port: p.port, protocol: p.protocol });
-        return firewall ? { ...verdict, firewall } : verdict;
-      })
-      .sort(comparePorts);
-    if (host.answersEveryPort) {
-      // Not a hundred services but one device answering for all ports: one verdict.
-      counts[EVERY_PORT_SEVERITY] = 1;
-      total[EVERY_PORT_SEVERITY] += 1;
-      return {
-        address: host.address,
-        ...(host.hostname ? { hostname: host.hostname } : {}),
-        isLocal: host.isLocal,
-        worst: EVERY_PORT_SEVERITY,
-        counts,
-        blocked: 0,
-        ports,
-        answersEveryPort: host.answersEveryPort,
-      };
-    }
-    for (const p of ports) {
-      if (p.firewall?.effect === 'blocked') {
-        blocked += 1;
-        continue;
-      }
-      counts[p.severity] += 1;
-      total[p.severity] += 1;
-    }
-    blockedTotal += blocked;
-    return {
+      });
+    return summariseHost({
       address: host.address,
       ...(host.hostname ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,
-      worst: ports.find((p) => p.firewall?.effect !== 'blocked')?.severity ?? null,
-      counts,
-      blocked,
+      worst: null,
+      counts: emptyCounts(),
+      blocked: 0,
       ports,
-    };
+      ...(host.answersEveryPort ? { answersEveryPort: host.answersEveryPort } : {}),
+    });
   });
-  return {
-    hosts: assessed.sort(compareHosts),
-    counts: total,
-    blocked: blockedTotal,
+  const base: RiskAssessResult = {
+    hosts: assessed,
+    ...summariseHosts(assessed),
     programsComplete,
   };
+  return applyFirewallRules(hosts, base, rules, kb, seenOpen);
 }

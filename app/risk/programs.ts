@@ -48,12 +48,27 @@ function baseName(name: string): string {
   return name.toLowerCase().replace(/\.exe$/, '');
 }
 
+/**
+ * Where a listening program comes from, for the risk rules: `windows-system` (a Windows folder's
+ * program running as a service — session 0 or registered — or, without a path, a core process
+ * name in session 0), `user-folder` (a folder the user can write to), `installed` (elsewhere), or
+ * `unknown` (no path, or one with `..`). Pure.
+ */
 export function classifyProgram(program: ProgramInfo | undefined): ProgramKind {
   if (!program) return 'unknown';
   const path = program.path;
   if (path) {
+    // A path that climbs back out (C:\Windows\System32\..\..\Users\…) says nothing of where it is.
+    if (/(^|[\\/])\.\.([\\/]|$)/.test(path)) return 'unknown';
     if (USER_WRITABLE_WINDOWS_DIRS.test(path)) return 'user-folder';
-    if (WINDOWS_DIR.test(path)) return 'windows-system';
+    // The path alone is not enough: a user can make a W:\Windows\System32\ of their own (subst,
+    // a USB stick) or rewrite the path their process reports. Windows' own listeners are services:
+    // in session 0, where no user's program runs, or a service registered by an administrator.
+    if (WINDOWS_DIR.test(path)) {
+      return program.session === 0 || (program.services?.length ?? 0) > 0
+        ? 'windows-system'
+        : 'installed';
+    }
     if (USER_FOLDERS.some((re) => re.test(path))) return 'user-folder';
     return 'installed';
   }

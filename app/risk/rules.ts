@@ -76,6 +76,38 @@ const SEV_FR: Record<Severity, string> = {
   info: 'information',
 };
 
+/**
+ * The sentences saying who can reach a port of this PC, by rule id: `reachable` as the listener
+ * alone decides, `closed` once a Port Auditor rule read in the firewall stops every other device
+ * (app/risk/firewall-verdicts.ts swaps one for the other, so a blocked port's reasons never say
+ * that other devices can connect).
+ */
+export const EXPOSURE_REASON: Record<
+  typeof RULES.allInterfaces | typeof RULES.specificInterface,
+  { reachable: LocalizedText; closed: LocalizedText }
+> = {
+  [RULES.allInterfaces]: {
+    reachable: T(
+      'Il écoute sur toutes les interfaces réseau : les autres appareils du réseau peuvent s’y connecter si le pare-feu le permet.',
+      'It listens on every network interface: other devices on the network can connect to it if the firewall allows.',
+    ),
+    closed: T(
+      'Il écoute sur toutes les interfaces réseau, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
+      'It listens on every network interface, but the Port Auditor rule stops other devices from connecting to it.',
+    ),
+  },
+  [RULES.specificInterface]: {
+    reachable: T(
+      'Il écoute sur une adresse réseau précise de ce PC : les appareils de ce réseau peuvent s’y connecter.',
+      'It listens on one specific network address of this PC: devices on that network can connect to it.',
+    ),
+    closed: T(
+      'Il écoute sur une adresse réseau précise de ce PC, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
+      'It listens on one specific network address of this PC, but the Port Auditor rule stops other devices from connecting to it.',
+    ),
+  },
+};
+
 interface Verdict {
   severity: Severity;
   advice: LocalizedText;
@@ -372,20 +404,8 @@ function applyLocalRules(
       );
     }
   } else if (exposure === 'all-interfaces') {
-    say(
-      RULES.allInterfaces,
-      T(
-        'Il écoute sur toutes les interfaces réseau : les autres appareils du réseau peuvent s’y connecter si le pare-feu le permet.',
-        'It listens on every network interface: other devices on the network can connect to it if the firewall allows.',
-      ),
-    );
+    say(RULES.allInterfaces, EXPOSURE_REASON[RULES.allInterfaces].reachable);
   } else if (exposure === 'specific-interface') {
-    say(
-      RULES.specificInterface,
-      T(
-        'Il écoute sur une adresse réseau précise de ce PC : les appareils de ce réseau peuvent s’y connecter.',
-        'It listens on one specific network address of this PC: devices on that network can connect to it.',
-      ),
-    );
+    say(RULES.specificInterface, EXPOSURE_REASON[RULES.specificInterface].reachable);
   }
 }

@@ -47,7 +47,7 @@ function validRequest(input: ScanRequest): ScanRequest {
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
     fail('scan.request.invalid', {
-      fr: "Demande d'analyse invalide : les cibles et les ports sont obligatoires.",
+      fr: 'Demande d’analyse invalide : les cibles et les ports sont obligatoires.',
       en: 'Invalid scan request: targets and ports are required.',
     });
   }

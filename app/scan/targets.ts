@@ -372,20 +372,22 @@ const LEFT_OUT_NOTE: Record<
   }),
 };
 
+function hasExternalIpv4(interfaces: Interfaces, name: string): boolean {
+  return (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
+}
+
 /**
  * Refuses adapters the user chose that this PC does not have (any more: a VPN that disconnected,
  * a typo after --include-adapter), naming those it has. Throws `scan.targets.unknownAdapter`.
  */
 function unknownAdapters(unknown: readonly string[], interfaces: Interfaces): never {
-  const names = Object.entries(interfaces)
-    .filter(([, infos]) => (infos ?? []).some((i) => i.family === 'IPv4' && !i.internal))
-    .map(([name]) => name);
+  const names = Object.keys(interfaces).filter((name) => hasExternalIpv4(interfaces, name));
   const list = names.length > 0 ? names.join(', ') : '—';
   fail(
     'scan.targets.unknownAdapter',
     {
-      fr: `Réseau local : ce PC n’a pas d’interface ${unknown.map((n) => `« ${n} »`).join(', ')}. Interfaces IPv4 actives : ${list}.`,
-      en: `Local network: this PC has no interface ${unknown.map((n) => `"${n}"`).join(', ')}. Active IPv4 interfaces: ${list}.`,
+      fr: `Réseau local : ce PC n’a pas d’interface ${unknown.map((n) => `« ${n} »`).join(', ')} avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : ${list}.`,
+      en: `Local network: this PC has no interface ${unknown.map((n) => `"${n}"`).join(', ')} with an IPv4 address (other than loopback). Active IPv4 interfaces: ${list}.`,
     },
     { adapters: unknown.join(','), available: names.join(',') },
   );
@@ -505,7 +507,10 @@ export async function parseTargets(
             ? options.adapters
             : await readAdapters(Object.keys(interfaces), platform);
       const networks = localNetworks(interfaces, adapters, options.includeAdapters ?? []);
-      const unknown = (options.includeAdapters ?? []).filter((name) => !(name in interfaces));
+      // Only adapters with an IPv4 address other than loopback can add a network (lo adds none).
+      const unknown = (options.includeAdapters ?? []).filter(
+        (name) => !hasExternalIpv4(interfaces, name),
+      );
       if (unknown.length > 0) unknownAdapters(unknown, interfaces);
       if (!excluded) {
         leftOut.push(...networks.leftOut);

@@ -113,9 +113,10 @@ export const WINDOWS_ADAPTERS_SCRIPT = [
 ].join('\n');
 
 /**
- * Interface types (IANA ifType) of tunnels and VPN adapters: 23 PPP, 53 propVirtual (TAP-Windows,
- * Wintun/WireGuard, most VPN clients), 131 tunnel. Source: IANA "ifType-MIB"; Microsoft,
- * MSFT_NetAdapter.InterfaceType.
+ * Interface types (IANA ifType) of tunnels and VPN adapters: 23 PPP, 53 propVirtual (Wintun, so
+ * WireGuard, and some VPN clients), 131 tunnel. TAP-Windows (OpenVPN) and many VPN clients are
+ * Ethernet miniports, type 6 like a real NIC: WINDOWS_VPN_DESCRIPTION catches those. Source: IANA
+ * "ifType-MIB"; Microsoft, MSFT_NetAdapter.InterfaceType.
  */
 const WINDOWS_TUNNEL_TYPES = new Set([23, 53, 131]);
 const WINDOWS_VPN_DESCRIPTION =

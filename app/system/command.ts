@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { minimalWindowsEnv } from './windows-paths.js';
 
 export interface CommandSpec {
   file: string;
@@ -31,15 +32,19 @@ export function programFolder(
 /**
  * Runs a command with an argv array (never a shell), standard input closed (PowerShell otherwise
  * waits on it), resolving with its exit code instead of throwing; rejects only when the program
- * cannot be started at all. Output beyond 32 MiB is cut.
+ * cannot be started at all (or, on Windows, when System32 cannot be found for its environment).
+ * Output beyond 32 MiB is cut.
  */
 export function runCommand(spec: CommandSpec, timeoutMs = 60_000): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
     const cwd = programFolder(spec.file);
+    // On Windows the user's environment never reaches a program we start (see minimalWindowsEnv),
+    // even when a caller forgot to pass one.
+    const env = spec.env ?? (process.platform === 'win32' ? minimalWindowsEnv() : undefined);
     const child = spawn(spec.file, spec.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
-      ...(spec.env ? { env: spec.env } : {}),
+      ...(env ? { env } : {}),
       ...(cwd ? { cwd } : {}),
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

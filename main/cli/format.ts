@@ -10,8 +10,10 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
+import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
+import { oneLine } from '../../app/text/control-characters.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -85,7 +87,7 @@ function formatHost(
     language === 'fr'
       ? `${STATUS_FR[host.status]} (${host.reason})`
       : `${host.status} (${host.reason})`;
-  const name = host.hostname ? ` (${host.hostname})` : '';
+  const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
   const lines = [`${host.address}${name}  ${status}`];
   if (host.localError) lines.push(`  ! ${host.localError.message[language]}`);
   const every = host.answersEveryPort;
@@ -115,18 +117,22 @@ function formatHost(
         `${p.port}/${p.protocol}`,
         STATE[p.state][language],
         p.reason,
-        known ?? service(p.port, p.protocol) ?? '',
+        oneLine(known ?? service(p.port, p.protocol) ?? ''),
       ];
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
+        const effect = verdict?.firewall?.effect;
+        // A mitigated risk says so beside the severity; any other rule is named, its sentence below.
         row.push(
-          verdict?.firewall?.effect === 'blocked'
-            ? `${label} → ${language === 'fr' ? 'bloqué par Port Auditor' : 'blocked by Port Auditor'}`
-            : label,
+          effect === undefined
+            ? label
+            : `${label} ${mitigates(effect) ? '→' : '·'} ${COVERAGE_LABEL[effect][language]}`,
         );
       }
       if (withProgram) {
-        row.push(verdict?.program ? `${verdict.program.name} (PID ${verdict.program.pid})` : '');
+        row.push(
+          verdict?.program ? `${oneLine(verdict.program.name)} (PID ${verdict.program.pid})` : '',
+        );
       }
       return row;
     });
@@ -139,10 +145,12 @@ function formatHost(
     lines.push(line(head));
     rows.forEach(({ verdict }, index) => {
       lines.push(line(cells[index]!));
-      const rule = verdict?.firewall;
-      if (rule) lines.push(`      * ${FIREWALL_EFFECT[rule.effect][language]} (${rule.name})`);
-      // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists them.
-      for (const reason of verdict?.reasons ?? []) lines.push(`      - ${reason.text[language]}`);
+      // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists
+      // them; what a Port Auditor rule does to the port comes first, marked apart.
+      for (const reason of verdict?.reasons ?? []) {
+        const mark = reason.ruleId.startsWith('firewall.') ? '*' : '-';
+        lines.push(`      ${mark} ${reason.text[language]}`);
+      }
     });
   } else if (host.status === 'up') {
     lines.push(language === 'fr' ? '  Aucun port à signaler.' : '  No port to report.');
@@ -151,22 +159,6 @@ function formatHost(
   if (hidden) lines.push(`  ${hidden}`);
   return lines;
 }
-
-/** What a Port Auditor rule does to a port, as the UI's chip says it. */
-const FIREWALL_EFFECT = {
-  blocked: {
-    fr: 'Bloqué par Port Auditor : les autres appareils ne peuvent plus s’y connecter',
-    en: 'Blocked by Port Auditor: other devices can no longer connect to it',
-  },
-  partial: {
-    fr: 'Bloqué par Port Auditor pour certaines adresses seulement',
-    en: 'Blocked by Port Auditor for some addresses only',
-  },
-  'this-pc-only': {
-    fr: 'Ce PC ne s’y connecte plus ; le port reste ouvert pour les autres appareils',
-    en: 'This PC no longer connects to it; the port stays open for other devices',
-  },
-} as const;
 
 function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
   const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(

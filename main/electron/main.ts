@@ -24,6 +24,7 @@ import {
   isAllowedNavigation,
   isTrustedSender,
   menuTemplate,
+  refusesLaunchArgs,
   resolveAppFile,
 } from './policy.js';
 import { isAppDownload, reportSaveDialogOptions } from './save-dialog.js';
@@ -207,10 +208,8 @@ function showAbout(): void {
 }
 
 const helperArgs = helperArgsFromAppArgv(process.argv, app.isPackaged ? 1 : 2);
-if (!helperArgs && app.isPackaged && process.argv.slice(1).some((arg) => arg.startsWith('-'))) {
-  // An installed Port Auditor takes no switch: Chromium acts on some (--gpu-launcher runs a
-  // program, --remote-debugging-port opens the app), and another program could start this
-  // signed, per-machine executable elevated with them. Leave before any window or child process.
+if (refusesLaunchArgs(process.argv, app.isPackaged, helperArgs !== null)) {
+  // Leave before any window or child process (see refusesLaunchArgs).
   app.exit(64);
 } else if (helperArgs) {
   // This copy was started elevated (UAC) only to change the firewall: no window, no single-instance

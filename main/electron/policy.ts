@@ -82,6 +82,29 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): string 
   return file.startsWith(root + path.sep) ? file : null;
 }
 
+/**
+ * Whether an installed (packaged) Port Auditor must leave at once because of its command line: it
+ * takes no switch, since Chromium acts on some (`--gpu-launcher` runs a program,
+ * `--remote-debugging-port` opens the app) and any program can start this signed, per-machine
+ * executable elevated with them. On Windows Chromium's command line also takes `-name` and, unless
+ * the embedder turns it off, `/name` as switches (base/command_line.cc, kSwitchPrefixes), so those
+ * are refused too. `isHelper` is true when the
+ * command line is the exact helper form (helperArgsFromAppArgv), whose operations follow `--`.
+ * Switches that Chromium or V8 act on before any JavaScript (`--enable-logging`, `--js-flags`)
+ * cannot be stopped here: docs/elevation.md.
+ */
+export function refusesLaunchArgs(
+  argv: readonly string[],
+  packaged: boolean,
+  isHelper: boolean,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if (!packaged || isHelper) return false;
+  return argv
+    .slice(1)
+    .some((arg) => arg.startsWith('-') || (platform === 'win32' && arg.startsWith('/')));
+}
+
 export interface MenuActions {
   about(): void;
 }

@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Sidebar } from './Sidebar';
 import { ConnectionBanner } from './ConnectionBanner';
 import { VanishedRulesBanner } from '../features/firewall/VanishedRulesBanner';
+import { useFirewallOnReturn } from '../features/firewall/useFirewallOnReturn';
 import { Routes } from './Routes';
 import { useNavigation } from '../stores/navigation';
 
@@ -27,6 +28,8 @@ export function AppShell() {
   const wide = useMediaQuery(theme.breakpoints.up('md'));
   const [mobileOpen, setMobileOpen] = useState(false);
   const go = useNavigation((s) => s.go);
+  // Rules changed from a terminal while the app waited in the background show when it is back.
+  useFirewallOnReturn();
 
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import Collapse from '@mui/material/Collapse';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
@@ -28,62 +29,70 @@ export function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
 
   return (
     <Box component="nav" aria-label={t('nav.label')} sx={{ overflowY: 'auto' }}>
+      {/* Every row in an <li>: a <ul> holds list items only (WCAG 1.3.1, axe "list"). */}
       <List>
-        <ListItemButton
-          selected={route.kind === 'home'}
-          aria-current={route.kind === 'home' ? 'page' : undefined}
-          onClick={() => navigate({ kind: 'home' })}
-        >
-          <ListItemIcon>
-            <HomeIcon />
-          </ListItemIcon>
-          <ListItemText primary={t('nav.home')} />
-        </ListItemButton>
-        <ListItemButton
-          aria-expanded={toolboxOpen}
-          aria-controls="toolbox-menu"
-          onClick={() => setToolboxOpen((open) => !open)}
-        >
-          <ListItemIcon>
-            <HandymanIcon />
-          </ListItemIcon>
-          <ListItemText primary={t('nav.toolbox')} />
-          {toolboxOpen ? <ExpandLess /> : <ExpandMore />}
-        </ListItemButton>
-        <Collapse in={toolboxOpen} timeout="auto" unmountOnExit>
-          <List id="toolbox-menu" disablePadding aria-label={t('nav.toolbox')}>
-            {toolbox.map((tool) => {
-              const selected = route.kind === 'tool' && route.toolId === tool.id;
-              return (
-                <ListItemButton
-                  key={tool.id}
-                  sx={{ pl: 4 }}
-                  selected={selected}
-                  aria-current={selected ? 'page' : undefined}
-                  onClick={() =>
-                    navigate({ kind: 'tool', toolId: tool.id, tabId: tool.tabs[0]?.id ?? null })
-                  }
-                >
-                  <ListItemIcon>{tool.icon}</ListItemIcon>
-                  <ListItemText primary={t(tool.label)} />
-                </ListItemButton>
-              );
-            })}
-          </List>
-        </Collapse>
+        <ListItem disablePadding>
+          <ListItemButton
+            selected={route.kind === 'home'}
+            aria-current={route.kind === 'home' ? 'page' : undefined}
+            onClick={() => navigate({ kind: 'home' })}
+          >
+            <ListItemIcon>
+              <HomeIcon />
+            </ListItemIcon>
+            <ListItemText primary={t('nav.home')} />
+          </ListItemButton>
+        </ListItem>
+        <ListItem disablePadding sx={{ display: 'block' }}>
+          <ListItemButton
+            aria-expanded={toolboxOpen}
+            aria-controls="toolbox-menu"
+            onClick={() => setToolboxOpen((open) => !open)}
+          >
+            <ListItemIcon>
+              <HandymanIcon />
+            </ListItemIcon>
+            <ListItemText primary={t('nav.toolbox')} />
+            {toolboxOpen ? <ExpandLess /> : <ExpandMore />}
+          </ListItemButton>
+          <Collapse in={toolboxOpen} timeout="auto" unmountOnExit>
+            <List id="toolbox-menu" disablePadding aria-label={t('nav.toolbox')}>
+              {toolbox.map((tool) => {
+                const selected = route.kind === 'tool' && route.toolId === tool.id;
+                return (
+                  <ListItem key={tool.id} disablePadding>
+                    <ListItemButton
+                      sx={{ pl: 4 }}
+                      selected={selected}
+                      aria-current={selected ? 'page' : undefined}
+                      onClick={() =>
+                        navigate({ kind: 'tool', toolId: tool.id, tabId: tool.tabs[0]?.id ?? null })
+                      }
+                    >
+                      <ListItemIcon>{tool.icon}</ListItemIcon>
+                      <ListItemText primary={t(tool.label)} />
+                    </ListItemButton>
+                  </ListItem>
+                );
+              })}
+            </List>
+          </Collapse>
+        </ListItem>
       </List>
       <Divider />
       <List>
-        <ListItemButton
-          selected={route.kind === 'settings'}
-          aria-current={route.kind === 'settings' ? 'page' : undefined}
-          onClick={() => navigate({ kind: 'settings' })}
-        >
-          <ListItemIcon>
-            <SettingsIcon />
-          </ListItemIcon>
-          <ListItemText primary={t('nav.settings')} />
-        </ListItemButton>
+        <ListItem disablePadding>
+          <ListItemButton
+            selected={route.kind === 'settings'}
+            aria-current={route.kind === 'settings' ? 'page' : undefined}
+            onClick={() => navigate({ kind: 'settings' })}
+          >
+            <ListItemIcon>
+              <SettingsIcon />
+            </ListItemIcon>
+            <ListItemText primary={t('nav.settings')} />
+          </ListItemButton>
+        </ListItem>
       </List>
     </Box>
   );

@@ -4,7 +4,17 @@ import type { FirewallRule, FirewallStatus } from '../../app/contract/firewall';
 import type { LocalizedText } from '../../app/contract/errors';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
-import { useRisk } from './risk';
+
+/** How an undo ended, for the place that asked (the results word it with the port concerned). */
+export type UndoResult = 'removed' | 'cancelled' | 'still-present' | 'unknown' | 'failed';
+
+/** What an "Unblock" from the results did, said above the results (the verdict may go away). */
+export interface ResultsNotice {
+  result: Exclude<UndoResult, 'failed'>;
+  port: number;
+  protocol: string;
+  address: string;
+}
 
 interface FirewallState {
   rules: FirewallRule[];
@@ -17,16 +27,51 @@ interface FirewallState {
   error: AppError | null;
   /** The last undo's message (cancelled prompt, rule still present) shown above the list. */
   notice: { severity: 'info' | 'warning' | 'success'; text: LocalizedText } | null;
-  load(): Promise<void>;
-  undo(ids: string[] | 'all'): Promise<void>;
+  /**
+   * What the rules looked like at the last read (ids, states, presence, content), null before the
+   * first: when it changes, everything shown about the firewall elsewhere is worked out again.
+   */
+  view: string | null;
+  /**
+   * Reads the rules and the status. Resolves true when the app's view of the firewall changed (a
+   * rule added, removed, vanished or back); listeners of onFirewallViewChange hear of it. `quiet`:
+   * a read in the background for a caller that works the verdicts out itself: nobody is told, and
+   * a failure is not shown (the caller goes on with what it has).
+   */
+  load(options?: { quiet?: boolean }): Promise<boolean>;
+  undo(ids: string[] | 'all'): Promise<UndoResult>;
   /** Puts back rules the firewall lost (present: false), with their names. */
   reapply(ids: string[]): Promise<void>;
   clearMessages(): void;
+  resultsNotice: ResultsNotice | null;
+  tellResults(notice: ResultsNotice | null): void;
 }
 
-/** Verdicts show which ports the rules block: after any change, they are worked out again. */
-function refreshVerdicts(): void {
-  void useRisk.getState().refresh();
+/** The part of the rules that decides what the results say about a port. */
+function viewOf(rules: readonly FirewallRule[]): string {
+  return JSON.stringify(
+    rules.map((r) => [
+      r.id,
+      r.state,
+      r.present,
+      r.protocol,
+      r.portFrom,
+      r.portTo,
+      r.direction,
+      r.remote,
+    ]),
+  );
+}
+
+const viewListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever a read of the firewall shows it changed (the results' verdicts are
+ * worked out again then: renderer/stores/risk.ts). Returns the unsubscribe.
+ */
+export function onFirewallViewChange(listener: () => void): () => void {
+  viewListeners.add(listener);
+  return () => viewListeners.delete(listener);
 }
 
 export const useFirewall = create<FirewallState>((set, get) => ({
@@ -37,29 +82,41 @@ export const useFirewall = create<FirewallState>((set, get) => ({
   busy: [],
   error: null,
   notice: null,
-  async load() {
+  view: null,
+  resultsNotice: null,
+  tellResults(resultsNotice) {
+    set({ resultsNotice });
+  },
+  async load(options = {}) {
     set({ loading: true });
     try {
-      const [list, status] = await Promise.all([
-        api.call('firewall.list', {}),
-        api.call('firewall.status', {}),
-      ]);
-      set({ rules: list.rules, verified: list.verified, status, loading: false });
+      // The status first: its read settles what the list then reports (vanished rules).
+      const status = await api.call('firewall.status', {});
+      const list = await api.call('firewall.list', {});
+      const view = viewOf(list.rules);
+      const changed = view !== get().view;
+      set({ rules: list.rules, verified: list.verified, status, loading: false, view });
+      if (changed && !options.quiet) for (const listener of viewListeners) listener();
+      return changed;
     } catch (error) {
-      set({ error: asAppError(error), loading: false });
+      set(options.quiet ? { loading: false } : { error: asAppError(error), loading: false });
+      return false;
     }
   },
   async undo(ids) {
     const targets = ids === 'all' ? get().rules.map((r) => r.id) : ids;
     set({ busy: targets, error: null, notice: null });
+    let result: UndoResult = 'failed';
     try {
       const outcome =
         ids === 'all'
           ? await api.call('firewall.removeAll', {})
           : await api.call('firewall.remove', { ids });
       if (outcome.outcome === 'cancelled') {
+        result = 'cancelled';
         set({ notice: { severity: 'info', text: outcome.message } });
       } else if (outcome.unknown.length > 0) {
+        result = 'unknown';
         set({
           notice: {
             severity: 'warning',
@@ -70,6 +127,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
           },
         });
       } else if (outcome.stillPresent.length > 0) {
+        result = 'still-present';
         set({
           notice: {
             severity: 'warning',
@@ -86,6 +144,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
           },
         });
       } else {
+        result = 'removed';
         set({
           notice: {
             severity: 'success',
@@ -106,10 +165,11 @@ export const useFirewall = create<FirewallState>((set, get) => ({
       set({ error: asAppError(error) });
     } finally {
       set({ busy: [] });
-      // The list is read again, and an error above stays shown until the user closes it.
+      // The list is read again (the verdicts follow), and an error above stays shown until the
+      // user closes it.
       await get().load();
-      refreshVerdicts();
     }
+    return result;
   },
   async reapply(ids) {
     set({ busy: ids, error: null, notice: null });
@@ -143,7 +203,6 @@ export const useFirewall = create<FirewallState>((set, get) => ({
     } finally {
       set({ busy: [] });
       await get().load();
-      refreshVerdicts();
     }
   },
   clearMessages() {

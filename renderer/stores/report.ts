@@ -8,6 +8,8 @@ import type { ReportFormat } from '../../app/contract/report';
 import { applyScanEvent, useScan } from './scan';
 import { useRisk } from './risk';
 import type { FirewallRule } from '../../app/contract/firewall';
+import type { RiskAssessResult } from '../../app/contract/risk';
+import { useFirewall } from './firewall';
 
 interface ReportState {
   exporting: ReportFormat | null;
@@ -57,16 +59,22 @@ function saveFile(fileName: string, mimeType: string, dataBase64: string): void 
 }
 
 /**
- * The rules this app created, read fresh: the Rules page may never have been opened, and an empty
- * list must read "no rule created", not "not included". Undefined when the firewall journal cannot
- * be read, which the report then says.
+ * The verdicts and the rules a report is made of, as the screen shows them once the firewall was
+ * read afresh (the verdicts on screen are worked out again first when it changed): the file says
+ * what the screen says. The rules are those the verdicts were worked out from; without verdicts,
+ * the list just read. Undefined rules when the firewall journal cannot be read, which the report
+ * then says.
  */
-async function firewallRulesForReport(): Promise<FirewallRule[] | undefined> {
-  try {
-    return (await api.call('firewall.list', {})).rules;
-  } catch {
-    return undefined;
-  }
+async function reportBasis(): Promise<{
+  assessment: RiskAssessResult | null;
+  rules: FirewallRule[] | undefined;
+}> {
+  const changed = await useFirewall.getState().load({ quiet: true });
+  if (changed) await useRisk.getState().refresh();
+  const assessment = useRisk.getState().result;
+  const firewall = useFirewall.getState();
+  const rules = assessment?.firewallRules ?? (firewall.view !== null ? firewall.rules : undefined);
+  return { assessment, rules };
 }
 
 export const useReport = create<ReportState>()((set, get) => ({
@@ -82,8 +90,7 @@ export const useReport = create<ReportState>()((set, get) => ({
     if (!scan || get().exporting) return;
     set({ exporting: format, error: null, lastSaved: null });
     try {
-      const assessment = useRisk.getState().result;
-      const rules = await firewallRulesForReport();
+      const { assessment, rules } = await reportBasis();
       const macs = get().macAddresses;
       const file = await api.call('report.export', {
         format,

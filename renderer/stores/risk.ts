@@ -4,6 +4,7 @@ import type { HostAssessment, RiskAssessResult } from '../../app/contract/risk';
 import type { HostResult } from '../../app/contract/scan';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
+import { onFirewallViewChange, useFirewall } from './firewall';
 import { useScan, type HostView } from './scan';
 import { batchHosts, mergeResults } from '../features/risk/batches';
 
@@ -23,7 +24,11 @@ interface RiskState {
   reset(): void;
 }
 
-/** Only what the verdicts need: open ports of hosts that answered (keeps the request small). */
+/**
+ * Only what the verdicts need (keeps the request small): open ports of hosts that answered, and a
+ * device's filtered ports, which this PC's own outbound rule may be what hides (they are few: the
+ * scan lists a state only when it is a minority).
+ */
 export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
   return hosts
     .filter((h) => h.status === 'up')
@@ -34,7 +39,7 @@ export function toAssessRequest(hosts: readonly HostView[]): HostResult[] {
       status: h.status,
       reason: h.reason,
       ...(h.hostname ? { hostname: h.hostname } : {}),
-      ports: h.ports.filter((p) => p.state === 'open'),
+      ports: h.ports.filter((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
       hidden: h.hidden ?? { open: 0, closed: 0, filtered: 0 },
       ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     }));
@@ -99,12 +104,28 @@ function openPortKey(hosts: Record<string, HostView>): string {
     .join(',');
 }
 
+/**
+ * The verdicts of a finished scan, once the firewall was read afresh: a rule added or erased
+ * behind the app's back (from the CLI, by a reboot) is seen as it is now, never as it was.
+ */
+async function assessFinished(hosts: readonly HostView[]): Promise<void> {
+  await useFirewall.getState().load({ quiet: true });
+  await useRisk.getState().assess(hosts);
+}
+
+// Whatever changed the app's view of the firewall (a block, an undo, a re-apply, the Rules page's
+// refresh, a read finding rules vanished or new), the verdicts on screen follow.
+onFirewallViewChange(() => void useRisk.getState().refresh());
+
 useScan.subscribe((state, previous) => {
   if (state.phase === 'starting' && previous.phase !== 'starting') {
     clearTimeout(timer);
     timer = undefined;
     assessedKey = '';
     useRisk.getState().reset();
+    // Read now, so even the verdicts given while the scan runs know which rules are in place.
+    void useFirewall.getState().load({ quiet: true });
+    useFirewall.getState().tellResults(null);
     return;
   }
   // An imported nmap file replaces a finished scan with another finished one: same phase, new id.
@@ -114,7 +135,7 @@ useScan.subscribe((state, previous) => {
   ) {
     clearTimeout(timer);
     timer = undefined;
-    void useRisk.getState().assess(Object.values(state.hosts));
+    void assessFinished(Object.values(state.hosts));
     return;
   }
   if (

@@ -90,7 +90,9 @@ export const useScan = create<ScanState>()((set, get) => ({
         const { leftOut, localNetworks } = await api.call('scan.preview', base);
         const names = leftOut.map((n) => n.adapter);
         const ticked = state.adapters.chosen.filter((name) => names.includes(name));
-        if (names.some((name) => !state.adapters.shown.includes(name))) {
+        // Asked again while something is ticked, so a network chosen once (an employer's VPN)
+        // can be unticked before the next scan instead of staying chosen for the session.
+        if (ticked.length > 0 || names.some((name) => !state.adapters.shown.includes(name))) {
           set({ adapterChoice: { leftOut, localNetworks, ticked, confirmed }, missing });
           return;
         }

@@ -10,8 +10,9 @@ import { TCP_PROBE } from '../lab/firewall-lab.js';
 import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js';
 import { AppShell } from './pages/app-shell.js';
-import { BlockWizard, RulesPage } from './pages/firewall.js';
+import { BlockWizard, RulesPage, UnblockFromResults } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -20,7 +21,8 @@ import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js
  * The desktop path of a normal Linux user, through the real interface: the browser-mode host runs
  * as a test user (not root), so "Appliquer" goes through Debian's pkexec, a real polkitd and the
  * helper installed root-owned by scripts/install-helper.ts (see test/lab/polkit-sandbox.ts). A
- * peer namespace plays another device and sees the port filtered, then open after "Débloquer".
+ * peer namespace plays another device and sees the port filtered, then open after "Unblock" in the
+ * results (confirmed in its dialog).
  */
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const PC_ADDR = '10.77.252.1';
@@ -94,7 +96,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     await lab.teardown();
   });
 
-  test('scan → block (polkit) → the peer sees filtered → Rules → undo (polkit) → open', async () => {
+  test('scan → block (polkit) → the peer sees filtered → Unblock, confirmed (polkit) → open', async () => {
     // The host really is the test user's, not root's.
     const owner = await exec('ps', ['-o', 'user=', '-C', 'node']);
     expect(owner.stdout).toContain(sandbox.user.name);
@@ -109,6 +111,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     await scanner.waitForSummary();
 
     const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
+    expect(await wizard.title()).toBe(`Block port ${PC_PORT}/TCP of this PC`);
     await wizard.next();
     await wizard.summary.waitFor();
     expect(await wizard.summary.innerText()).toBe(
@@ -117,9 +120,17 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     const previewText = await wizard.dialog.innerText();
     expect(previewText, previewText).toContain(shell.t('firewall:wizard.elevation.pkexec'));
     await wizard.next();
+    // The step that applies says the same about the prompt as the preview did.
+    expect(await wizard.applyIntro.innerText()).toBe(
+      'Click “Apply”: a permission window (polkit) will ask for the administrator password. Nothing changes if you decline it.',
+    );
     await wizard.apply();
     await wizard.verifyStep.waitFor({ timeout: 60_000 });
     await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
+    // Linux has no firewall "profiles": the check says what it is here.
+    expect(await wizard.check('firewall-on').innerText()).toBe(
+      'nftables filtering available (Linux firewall): yes',
+    );
     await expect(wizard.verdict.getAttribute('data-verdict')).resolves.toBe('in-place');
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-user-verified.png') });
     await wizard.close();
@@ -129,18 +140,29 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     expect(await verdict.getByTestId('verdict-firewall').innerText()).toBe(
       'Blocked by Port Auditor',
     );
-    expect(await browser.page.getByTestId(`unblock-port-10.77.250.1-${PC_PORT}`).innerText()).toBe(
-      'Unblock',
+    // The results in English with the block on them, as axe-core sees them.
+    expect(await axeViolations(browser.page)).toEqual([]);
+    // Unblock from the results asks first (through polkit again once confirmed) and says it did.
+    const unblock = new UnblockFromResults(shell, '10.77.250.1', PC_PORT);
+    expect(await unblock.button.innerText()).toBe('Unblock');
+    const dialog = await unblock.open();
+    expect(await dialog.innerText()).toContain(
+      `other devices will be able to connect to port ${PC_PORT} (TCP) of this PC again.`,
     );
+    expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
+    await unblock.confirm();
+    await unblock.notice.waitFor({ timeout: 60_000 });
+    expect(await unblock.notice.innerText()).toBe(
+      `Port ${PC_PORT}/TCP unblocked: the rule is removed and, read back, it is no longer in the firewall.`,
+    );
+    await verdict.getByTestId('verdict-firewall').waitFor({ state: 'detached' });
+    expect(await probeFromPeer()).toBe('open');
 
     const rules = await RulesPage.open(shell);
-    await rules.rows.first().waitFor();
-    await expect(rules.rows.count()).resolves.toBe(1);
-    await expect(rules.rows.first().getAttribute('data-port')).resolves.toBe(String(PC_PORT));
-    await rules.undoButtons().first().click();
-    await rules.empty.waitFor();
-    await expect(rules.notice.getAttribute('class')).resolves.toContain('Success');
-    expect(await probeFromPeer()).toBe('open');
+    await rules.emptyRead.waitFor();
+    expect(await rules.empty.innerText()).toBe(
+      'No active rule: no port is blocked by Port Auditor.',
+    );
     expect(browser.errors).toEqual([]);
   });
 });

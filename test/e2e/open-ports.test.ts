@@ -167,6 +167,20 @@ describe('Open ports, through the real browser-mode host and engine', () => {
         .filter({ hasText: 'Adresses analysées : 255' })
         .waitFor({ timeout: 120_000 });
       await expect(scanner.error.count()).resolves.toBe(0);
+
+      // Back again: the dialog comes back with the earlier choice ticked, so it can be unticked.
+      await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);
+      await execFileAsync('ip', ['addr', 'add', '10.77.251.1/30', 'dev', 'docker0']);
+      await execFileAsync('ip', ['link', 'set', 'docker0', 'up']);
+      await scanner.scanNow();
+      await scanner.adapterChoice.waitFor();
+      await expect(docker.isChecked()).resolves.toBe(true);
+      await docker.uncheck();
+      await scanner.adapterScanButton(0).click();
+      await browser.page
+        .getByTestId('scan-summary')
+        .filter({ hasText: 'Adresses analysées : 255' })
+        .waitFor({ timeout: 120_000 });
       expect(browser.errors).toEqual([]);
     } finally {
       await execFileAsync('ip', ['link', 'del', 'docker0']).catch(() => undefined);

@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatDateTime } from '../../app/contract/datetime.js';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
@@ -91,6 +92,11 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     const scanner = new OpenPortsPage(shell);
     await scanner.hostCard('127.77.141.97').waitFor({ timeout: 30_000 });
     await expect(scanner.portState('127.77.141.97', 23)).resolves.toMatch(/ouvert/);
+    // The file's scan date, in the words every other date of the app uses.
+    const started = new Date(1795464333 * 1000).toISOString();
+    expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toBe(
+      `Lus dans le fichier « loopback-sT.xml » : aucune analyse n’a été lancée. Analyse du ${formatDateTime(started, 'fr')}.`,
+    );
     await report.exportButton.waitFor();
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'report-nmap-import.png') });
   });

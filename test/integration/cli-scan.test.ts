@@ -19,6 +19,8 @@ import { buildMain } from '../../scripts/build-main.mjs';
 // The CLI as installed (the bundled dist/main/cli.mjs with its scan worker), built into a folder of
 // this run, and as run from a checkout (`npm run cli`, tsx) for input errors.
 const outdir = path.resolve('dist', `test-cli-${process.pid}`, 'main');
+/** The CLI's own data folder (its firewall journal, read before verdicts), never the user's. */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-data-'));
 
 interface Run {
   code: number | null;
@@ -26,10 +28,15 @@ interface Run {
   stderr: string;
 }
 
-// The app's data folder (firewall journal, settings) for every run of this file.
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-data-'));
-
-function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
+/**
+ * Runs the CLI and collects its output. `closeStdout`: the reader of its standard output goes away
+ * at once, as `… | head -1` does.
+ */
+function run(
+  args: string[],
+  language: 'en' | 'fr' = 'en',
+  options: { closeStdout?: boolean } = {},
+): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
@@ -44,7 +51,8 @@ function run(args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    if (options.closeStdout) child.stdout.destroy();
+    else child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
@@ -130,6 +138,21 @@ describe('port-auditor scan', () => {
     else expect(host?.hidden.closed).toBe(1);
   });
 
+  it('finishes its work and its JSON when the reader of its output goes away (| head)', async () => {
+    const jsonFile = path.join(tmp, 'piped.json');
+    const result = await run(
+      cli('scan', '127.0.0.1', '-p', String(openPort), '--json', jsonFile),
+      'en',
+      {
+        closeStdout: true,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const written = ScanResult.parse(JSON.parse(readFileSync(jsonFile, 'utf8')));
+    expect(written.hosts[0]?.ports.find((p) => p.port === openPort)?.state).toBe('open');
+  });
+
   it('speaks French on a French system', async () => {
     const result = await run(cli('scan', '127.0.0.1', '-p', String(openPort)), 'fr');
     expect(result.code).toBe(0);
@@ -187,6 +210,11 @@ describe('port-auditor scan', () => {
     const ports = await run(source('scan', '127.0.0.1', '-p', '1-2-3'));
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain('1-2-3');
+    const adapter = await run(source('scan', '127.0.0.1', '--include-adapter', 'wg0'));
+    expect(adapter.code).toBe(2);
+    expect(adapter.stderr).toContain(
+      '--include-adapter only applies with the local-network target',
+    );
   });
 
   it('shows the verdicts of an imported nmap file in the same table, in both languages', async () => {
@@ -245,13 +273,16 @@ describe('port-auditor scan', () => {
     ).replace(
       '<hostnames>\n</hostnames>',
       // OSC 0 retitles the terminal, CSI 2 J clears it; raw ESC as well as a character reference.
-      '<hostnames><hostname name="cam&#27;]0;pwned&#7;\u001b[2Jera" type="PTR"/></hostnames>',
+      '<hostnames><hostname name="cam&#27;]0;pwned&#7;\u001b[2Jera&#10;Firewall: all ports blocked&#x200f;" type="PTR"/></hostnames>',
     );
     const file = path.join(tmp, 'escapes.xml');
     writeFileSync(file, xml);
     const result = await run(cli('import', file));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('(cam\ufffd]0;pwned\ufffd\ufffd[2Jera)');
+    // A name stays on its own line: a line feed in it cannot forge a line of the app's.
+    expect(result.stdout).toContain(
+      '(cam\ufffd]0;pwned\ufffd\ufffd[2Jera Firewall: all ports blocked\ufffd)',
+    );
     // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });

@@ -6,6 +6,7 @@ import {
   isAllowedNavigation,
   isTrustedSender,
   menuTemplate,
+  refusesLaunchArgs,
   resolveAppFile,
 } from '../../main/electron/policy.js';
 
@@ -129,5 +130,32 @@ describe('menuTemplate', () => {
     (about?.click as () => void)();
     expect(called).toBe(1);
     expect(template.some((i) => i.label === '&Help')).toBe(false);
+  });
+});
+
+describe('refusesLaunchArgs: an installed Port Auditor takes no switch', () => {
+  const exe = 'C:\\Program Files\\Port Auditor\\Port Auditor.exe';
+  it('refuses every switch form Chromium reads on Windows: --name, -name, /name', () => {
+    for (const arg of [
+      '--remote-debugging-port=9222',
+      '-gpu-launcher=C:\\x.exe',
+      '/renderer-cmd-prefix=C:\\x.exe',
+      '--enable-logging',
+    ]) {
+      expect(refusesLaunchArgs([exe, arg], true, false, 'win32'), arg).toBe(true);
+    }
+  });
+  it('starts with no argument, and as the helper in its exact form', () => {
+    expect(refusesLaunchArgs([exe], true, false, 'win32')).toBe(false);
+    expect(refusesLaunchArgs([exe, '--port-auditor-firewall-helper', '--'], true, true)).toBe(
+      false,
+    );
+  });
+  it('leaves a development run alone, and / alone where it is not a switch prefix', () => {
+    expect(refusesLaunchArgs(['electron', '.', '--inspect'], false, false, 'win32')).toBe(false);
+    expect(refusesLaunchArgs(['/opt/pa/port-auditor', '/tmp/x'], true, false, 'linux')).toBe(false);
+    expect(refusesLaunchArgs(['/opt/pa/port-auditor', '--no-sandbox'], true, false, 'linux')).toBe(
+      true,
+    );
   });
 });

@@ -237,3 +237,44 @@ describe('results know which ports Port Auditor blocks', () => {
     expect(row?.endsWith(`,PortAuditor-${ID},blocked`)).toBe(true);
   });
 });
+
+describe('Windows verdicts name the profile in the user’s language', () => {
+  it('a public profile that is off, and one that does not filter an interface, in French', () => {
+    const rule = { ...request({ protocol: 'tcp', port: 445 }), name: `PortAuditor-${ID}` };
+    const v = verifyRule({
+      rule,
+      rules: [{ name: rule.name, ref: rule.name, enabled: true }],
+      inspection: null,
+      status: {
+        available: true,
+        elevated: true,
+        canRead: true,
+        profiles: [
+          { name: 'domain', enabled: true, active: false, localRulesApplied: true },
+          {
+            name: 'private',
+            enabled: true,
+            active: true,
+            localRulesApplied: true,
+            excludedInterfaces: ['vEthernet (WSL)'],
+          },
+          { name: 'public', enabled: false, active: true, localRulesApplied: true },
+        ],
+        warnings: [],
+        serviceRunning: true,
+        thirdParty: [],
+      },
+      backend: 'netsh',
+    });
+    const fr = v.problems.map((p) => p.fr);
+    expect(fr).toContain(
+      'Le pare-feu est désactivé pour le profil public : la règle n’y a aucun effet.',
+    );
+    expect(fr).toContain(
+      'Le profil privé ne filtre pas les interfaces vEthernet (WSL) : la règle n’y a aucun effet.',
+    );
+    expect(v.problems.map((p) => p.en)).toContain(
+      'The private profile does not filter interfaces vEthernet (WSL): the rule has no effect there.',
+    );
+  });
+});

@@ -22,7 +22,12 @@ import { AppFailure } from '../../app/errors.js';
 import { POWERSHELL, psScript, SYSTEM32 } from './support/powershell.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
-const fixture = (name: string) => readFileSync(path.join(FIX, name), 'latin1');
+/** netsh's localized text (OEM code page) as bytes; our scripts' JSON as UTF-8, as runCommand reads it. */
+const fixture = (name: string) =>
+  readFileSync(
+    path.join(FIX, name),
+    name.endsWith('.stdout') && !name.startsWith('netsh-') ? 'utf8' : 'latin1',
+  );
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const NAME = `PortAuditor-${ID}`;
 const NETSH = `${SYSTEM32}\\netsh.exe`;
@@ -150,7 +155,7 @@ describe('netsh argv', () => {
 });
 
 describe('PowerShell 5.1 JSON parsers', () => {
-  it('list: one rule unwrapped, with BOM and CRLF, or as { value, Count }', () => {
+  it('list: one rule is an array of one, after a BOM, before CRLF; a lone object or { value, Count } reads the same', () => {
     const one = {
       Name: NAME,
       Enabled: true,
@@ -167,10 +172,13 @@ describe('PowerShell 5.1 JSON parsers', () => {
       ApplicationName: '',
       ServiceName: '',
     };
-    expect(
-      parseRuleList(fixture('list-one-unwrapped.stdout').replace(/^\xef\xbb\xbf/, '\uFEFF')),
-    ).toEqual([one]);
-    expect(parseRuleList(fixture('list-value-count.stdout'))).toEqual([one]);
+    const text = fixture('list-one.stdout');
+    expect(text.startsWith('\uFEFF[')).toBe(true);
+    expect(parseRuleList(text)).toEqual([one]);
+    // Defensive: not what LIST_*_SCRIPT prints (ConvertTo-Json -InputObject of an @() array), but
+    // what 5.1 makes of a single item piped in, or of an array wrapped in a PSObject.
+    expect(parseRuleList(JSON.stringify(one))).toEqual([one]);
+    expect(parseRuleList(JSON.stringify({ value: [one], Count: 1 }))).toEqual([one]);
   });
 
   it('list: a rule of ours narrowed afterwards (profile, interface, program…) is not ours to trust', () => {
@@ -219,13 +227,13 @@ describe('PowerShell 5.1 JSON parsers', () => {
     expect(windowsRuleRequest({ ...inbound!, LocalPorts: 'RPC' })).toBeNull();
   });
 
-  it('list: several rules, masks in dotted form, empty and blank output', () => {
+  it('list: several rules, masks in dotted form, an empty list; blank output (defensive) is none', () => {
     const rules = parseRuleList(fixture('list-many.stdout'));
     expect(rules).toHaveLength(3);
     expect(windowsRuleRequest(rules[1]!)?.remote).toEqual(['192.168.1.0/24', '10.0.0.7']);
     expect(rules[1]?.Enabled).toBe(false);
     expect(parseRuleList(fixture('list-empty.stdout'))).toEqual([]);
-    expect(parseRuleList(fixture('list-nothing.stdout'))).toEqual([]);
+    expect(parseRuleList('\r\n')).toEqual([]);
   });
 
   it('status: a third-party firewall and interfaces a profile does not filter', () => {
@@ -427,6 +435,13 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     const status = await backend.status();
     expect(status.elevated).toBe(true);
     expect(status.warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
+    // In French the profile is named as Windows' French settings name it.
+    expect(status.warnings.map((w) => w.fr).join(' ')).toContain(
+      'désactivé pour le profil privé :',
+    );
+    expect(status.warnings.map((w) => w.fr).join(' ')).not.toMatch(
+      /profil (private|public|domain)/,
+    );
   });
 
   it('list failure (PermissionDenied, exit 1) is unreadable, not empty', async () => {

@@ -73,6 +73,75 @@ describe('scan wording', async () => {
   });
 });
 
+describe('firewall wording', async () => {
+  const t = i18next.createInstance();
+  await t.init({
+    resources: { fr: load('fr'), en: load('en') },
+    lng: 'fr',
+    fallbackLng: false,
+    defaultNS: 'firewall',
+    interpolation: { escapeValue: false },
+  });
+  const fr = t.getFixedT('fr', 'firewall');
+  const en = t.getFixedT('en', 'firewall');
+
+  test('a scoped rule’s verdict speaks of connections from its addresses, not of devices', () => {
+    const one = { count: 1, addresses: '10.77.210.2' };
+    expect(en('wizard.verdict.in-place-scoped', one)).toMatch(
+      /^Rule in place: connections from address 10\.77\.210\.2 to this port of this PC are blocked\. The same device can still connect from another of its addresses \(IPv6, say\)/,
+    );
+    expect(fr('wizard.verdict.in-place-scoped', one)).toMatch(
+      /^Règle en place : les connexions depuis l’adresse 10\.77\.210\.2 vers ce port de ce PC sont bloquées\. Le même appareil peut encore se connecter depuis une autre de ses adresses \(IPv6 par exemple\)/,
+    );
+    const two = { count: 2, addresses: '10.0.0.5 et 10.0.1.0/24' };
+    expect(fr('wizard.verdict.in-place-scoped', two)).toContain(
+      'les connexions depuis les adresses 10.0.0.5 et 10.0.1.0/24 vers ce port',
+    );
+    expect(en('wizard.verdict.in-place')).toBe(
+      'Rule in place: other devices can no longer connect to this port of this PC.',
+    );
+  });
+
+  test('the "Unblock all" dialog confirms with its own title’s words, and the same for the prompt', () => {
+    expect(fr('rules.confirmTitle')).toBe('Tout débloquer ?');
+    expect(fr('rules.confirm')).toBe('Tout débloquer');
+    expect(fr('rules.undoAll')).toBe('Tout débloquer');
+    expect(en('rules.confirmTitle')).toBe('Unblock all?');
+    expect(en('rules.confirm')).toBe('Unblock all');
+    expect(fr('rules.anyRemote')).toBe('toutes les adresses');
+    // No step says a prompt "may" appear when the preview said none will.
+    for (const mode of ['none', 'pkexec', 'uac'] as const) {
+      expect(fr(`wizard.applyIntro.${mode}`)).not.toContain('peut s’afficher');
+      expect(en(`wizard.applyIntro.${mode}`)).not.toContain('may appear');
+    }
+    expect(fr('wizard.applyIntro.none')).toContain('sans demande d’autorisation');
+    expect(fr('wizard.elevation.none')).toContain('aucune autorisation ne sera demandée');
+  });
+
+  test('an outbound block speaks of the programs of this PC, and not of its containers', () => {
+    for (const text of [en('wizard.verdict.this-pc-only'), en('wizard.directionOut')]) {
+      expect(text).toContain('programs of this PC');
+      expect(text).toContain('containers or virtual machines this PC hosts');
+    }
+    expect(fr('wizard.verdict.this-pc-only')).toContain('Les programmes de ce PC');
+    expect(fr('wizard.verdict.this-pc-only')).toContain(
+      'les conteneurs ou machines virtuelles hébergés par ce PC ne sont pas concernés',
+    );
+  });
+
+  test('Unblock’s confirmation names the port and what it lets through again', () => {
+    const what = { port: 3389, protocol: 'TCP', address: '10.0.0.7' };
+    expect(en('unblock.confirm.title', what)).toBe('Unblock port 3389/TCP?');
+    expect(fr('unblock.confirm.title', what)).toBe('Débloquer le port 3389/TCP ?');
+    expect(fr('unblock.confirm.out', what)).toBe(
+      'les programmes de ce PC pourront de nouveau se connecter au port 3389 (TCP) de 10.0.0.7.',
+    );
+    expect(en('unblock.done.removed', what)).toBe(
+      'Port 3389/TCP unblocked: the rule is removed and, read back, it is no longer in the firewall.',
+    );
+  });
+});
+
 describe('language', () => {
   test('the browser counts as French only when French is its own language', () => {
     expect(browserLanguage('fr-FR')).toBe('fr');

@@ -347,6 +347,18 @@ describe('nmap XML export', () => {
     expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual(noted.notes);
   });
 
+  it('decides itself which addresses are this PC’s, whatever the file says', () => {
+    const claimed = structuredClone(scan);
+    claimed.hosts[0]!.address = '192.0.2.50';
+    claimed.hosts[0]!.isLocal = true;
+    const xml = renderNmapXml(claimed);
+    expect(xml).toMatch(/key="isLocal">true</);
+    const elsewhere = importNmapXml(xml).scan.hosts.find((h) => h.address === '192.0.2.50');
+    expect(elsewhere?.isLocal).toBe(false);
+    const here = importNmapXml(xml, { localAddresses: new Set(['192.0.2.50']) }).scan.hosts;
+    expect(here.find((h) => h.address === '192.0.2.50')?.isLocal).toBe(true);
+  });
+
   it('keeps local errors, unscanned hosts and every-port hosts through export and import', () => {
     const odd = structuredClone(scan);
     const unprobed = unprobedHost('10.99.0.1', {
@@ -478,6 +490,9 @@ describe('nmap XML files in the encoding they say', () => {
     expect(importNmapXml(decodeXmlBytes(utf16)).scan.hosts).toHaveLength(1);
     const utf16be = Buffer.from(Buffer.from(fixture, 'utf16le')).swap16();
     expect(decodeXmlBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]))).toBe(fixture);
+    // UTF-16 without a BOM is known by its first `<?`.
+    expect(decodeXmlBytes(Buffer.from(fixture, 'utf16le'))).toBe(fixture);
+    expect(decodeXmlBytes(utf16be)).toBe(fixture);
     expect(
       decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fixture)])),
     ).toBe(fixture);

@@ -35,26 +35,41 @@ describe('risk.assess batching', () => {
   });
 
   it('merges answers: counts summed, this PC first then worst severity, programs incomplete if any', () => {
+    const blockedPort = (port: number, effect: 'blocked' | 'loopback') =>
+      ({
+        port,
+        protocol: 'tcp',
+        firewall: { ruleId: 'r', name: 'PortAuditor-r', effect },
+      }) as HostAssessment['ports'][number];
     const assessed = (
       address: string,
       isLocal: boolean,
       worst: HostAssessment['worst'],
+      ports: HostAssessment['ports'] = [],
     ): HostAssessment => ({
       address,
       isLocal,
       worst,
       counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
-      blocked: 0,
-      ports: [],
+      blocked: ports.length,
+      ports,
     });
+    // This PC's 3389 comes back in both batches (two of its addresses): one device, one port.
     const a: RiskAssessResult = {
-      hosts: [assessed('10.77.0.9', false, 'low'), assessed('10.77.0.10', false, null)],
+      hosts: [
+        assessed('10.77.0.9', false, 'low', [blockedPort(80, 'blocked')]),
+        assessed('10.77.0.10', false, null),
+        assessed('10.77.250.1', true, null, [blockedPort(3389, 'blocked')]),
+      ],
       counts: { critical: 0, high: 0, medium: 0, low: 2, info: 1 },
-      blocked: 1,
+      blocked: 2,
       programsComplete: true,
     };
     const b: RiskAssessResult = {
-      hosts: [assessed('127.0.0.1', true, 'info'), assessed('10.77.0.2', false, 'critical')],
+      hosts: [
+        assessed('127.0.0.1', true, 'info', [blockedPort(3389, 'loopback')]),
+        assessed('10.77.0.2', false, 'critical', [blockedPort(80, 'blocked')]),
+      ],
       counts: { critical: 1, high: 0, medium: 0, low: 0, info: 3 },
       blocked: 2,
       programsComplete: false,
@@ -62,11 +77,13 @@ describe('risk.assess batching', () => {
     const merged = mergeResults([a, b]);
     expect(merged.hosts.map((h) => h.address)).toEqual([
       '127.0.0.1',
+      '10.77.250.1',
       '10.77.0.2',
       '10.77.0.9',
       '10.77.0.10',
     ]);
     expect(merged.counts).toEqual({ critical: 1, high: 0, medium: 0, low: 2, info: 4 });
+    // 3389 of this PC once, 80 of each of two devices.
     expect(merged.blocked).toBe(3);
     expect(merged.programsComplete).toBe(false);
     expect(mergeResults([a])).toBe(a);

@@ -15,6 +15,7 @@ const svchost = (services: string[]) => ({
   name: 'svchost.exe',
   path: 'C:\\Windows\\System32\\svchost.exe',
   services,
+  session: 0,
 });
 const userExe = {
   pid: 6660,
@@ -381,6 +382,26 @@ describe('program classification', () => {
       'user-folder',
     );
     expect(classifyProgram(svchost([]))).toBe('windows-system');
+    // A Windows folder's program in a user's session that is no service: any user can make a
+    // W:\\Windows\\System32 (subst, a USB stick) or fake the path their process reports.
+    const disguised = { pid: 906, name: 'svchost.exe', session: 1 };
+    expect(classifyProgram({ ...disguised, path: 'W:\\Windows\\System32\\svchost.exe' })).toBe(
+      'installed',
+    );
+    expect(
+      classifyProgram({
+        ...disguised,
+        path: 'C:\\Windows\\System32\\svchost.exe',
+        services: ['CDPUserSvc_4a1b2'],
+      }),
+    ).toBe('windows-system');
+    expect(
+      classifyProgram({
+        ...disguised,
+        session: 0,
+        path: 'C:\\Windows\\System32\\..\\..\\Users\\bob\\e.exe',
+      }),
+    ).toBe('unknown');
     expect(classifyProgram(userExe)).toBe('user-folder');
     expect(classifyProgram({ pid: 5, name: 'x', path: '/tmp/x' })).toBe('user-folder');
     expect(classifyProgram({ pid: 5, name: 'x', path: '/home/bob/bin/x' })).toBe('user-folder');

@@ -484,10 +484,10 @@ describe('parseTargets', () => {
         params: { adapters: 'Ethernet 9' },
         message: {
           fr: expect.stringContaining(
-            'ce PC n’a pas d’interface « Ethernet 9 ». Interfaces IPv4 actives : Wi-Fi,',
+            'ce PC n’a pas d’interface « Ethernet 9 » avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : Wi-Fi,',
           ),
           en: expect.stringContaining(
-            'this PC has no interface "Ethernet 9". Active IPv4 interfaces: Wi-Fi,',
+            'this PC has no interface "Ethernet 9" with an IPv4 address (other than loopback). Active IPv4 interfaces: Wi-Fi,',
           ),
         },
       });

@@ -62,17 +62,33 @@ describe('this PC’s adapters: which network is "the local network"', () => {
       ['Ethernet 4', 'software', false],
     ]);
     expect(adapters[2]?.description).toBe('Hyper-V Virtual Ethernet Adapter');
+    // TAP-Windows is an Ethernet miniport (InterfaceType 6): its description makes it a VPN.
+    expect(adapters[3]?.description).toBe('TAP-Windows Adapter V9');
   });
 
-  it('Windows: the {value, Count} shape of one adapter; an external Hyper-V switch with the gateway counts', () => {
-    expect(parseWindowsAdapters(recorded('synthetic-en-US-adapters.json'))).toEqual([
-      {
-        name: 'Ethernet',
-        kind: 'physical',
-        gateway: true,
-        description: 'Intel(R) Ethernet Connection I219-V',
-      },
-    ]);
+  it('Windows: one adapter is an array of one; an external Hyper-V switch with the gateway counts', () => {
+    const ethernet = {
+      name: 'Ethernet',
+      kind: 'physical',
+      gateway: true,
+      description: 'Intel(R) Ethernet Connection I219-V',
+    };
+    expect(parseWindowsAdapters(recorded('synthetic-en-US-adapters.json'))).toEqual([ethernet]);
+    // Not what our script prints (ConvertTo-Json -InputObject of a plain array), but what 5.1 makes
+    // of an array wrapped in a PSObject: read the same, should a later script produce it.
+    const wrapped = JSON.stringify({
+      value: [
+        {
+          Name: 'Ethernet',
+          Description: 'Intel(R) Ethernet Connection I219-V',
+          InterfaceType: 6,
+          Hardware: true,
+          Gateway: true,
+        },
+      ],
+      Count: 1,
+    });
+    expect(parseWindowsAdapters(wrapped)).toEqual([ethernet]);
     const external = JSON.stringify([
       {
         Name: 'vEthernet (External)',

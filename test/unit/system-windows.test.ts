@@ -42,12 +42,13 @@ describe('Windows listeners (PowerShell 5.1 JSON)', () => {
       result.listeners.find(
         (l) => l.protocol === protocol && l.port === port && (!address || l.address === address),
       );
-    expect(find('tcp', 445, '::')?.program).toEqual({ pid: 4, name: 'System' });
+    expect(find('tcp', 445, '::')?.program).toEqual({ pid: 4, name: 'System', session: 0 });
     expect(find('tcp', 3389)?.program).toEqual({
       pid: 1044,
       name: 'svchost.exe',
-      path: 'C:\\Windows\\System32\\svchost.exe',
+      path: 'C:\\WINDOWS\\system32\\svchost.exe',
       services: ['TermService'],
+      session: 0,
     });
     expect(find('tcp', 135)?.program?.services).toEqual(['RpcEptMapper', 'RpcSs']);
     expect(find('tcp', 4444)?.address).toBe('127.0.0.1');
@@ -55,32 +56,78 @@ describe('Windows listeners (PowerShell 5.1 JSON)', () => {
       'C:\\Users\\Séverine\\AppData\\Roaming\\upd\\update.exe',
     );
     expect(find('tcp', 4444)?.program?.name).toBe('update.exe');
-    expect(find('tcp', 49668)?.program).toEqual({ pid: 720, name: 'lsass.exe' });
+    expect(find('tcp', 4444)?.program?.session).toBe(1);
+    // A protected process's path is not readable without elevation: Path comes back empty.
+    expect(find('tcp', 49668)?.program).toEqual({ pid: 720, name: 'lsass.exe', session: 0 });
     expect(find('udp', 5355)?.program?.services).toEqual(['Dnscache']);
     expect(find('udp', 137)?.address).toBe('192.168.1.20');
   });
 
-  it('parses a lone object, the {value, Count} wrapper, a UTF-8 BOM and an empty list', () => {
+  it('parses arrays of one, a UTF-8 BOM, CRLF and an empty list', () => {
     const result = parseWindowsListeners(fixture('listeners-single.txt'));
     expect(result.listeners).toEqual([
       {
         protocol: 'tcp',
         address: '0.0.0.0',
         port: 5900,
-        program: { pid: 3100, name: 'tvnserver.exe', services: ['tvnserver'] },
+        program: { pid: 3100, name: 'tvnserver.exe', services: ['tvnserver'], session: 0 },
       },
     ]);
     expect(result.complete).toBe(true);
   });
 
-  it('keeps sockets whose owner is missing, drops non-listening rows, and reports itself incomplete', () => {
+  it('reads a lone object and the {value, Count} wrapper the same (shapes our script does not print)', () => {
+    // -InputObject @($x) always prints an array; these are what 5.1 makes of a piped single item
+    // and of an array wrapped in a PSObject, kept readable should a later script print them.
+    const result = parseWindowsListeners(
+      [
+        '{"LocalAddress":"0.0.0.0","LocalPort":5900,"OwningProcess":3100,"State":"Listen"}',
+        '',
+        '{"value":[{"Id":3100,"ProcessName":"tvnserver","Path":"","SessionId":0}],"Count":1}',
+        '{"Name":"tvnserver","ProcessId":3100}',
+      ].join('\r\n'),
+    );
+    expect(result.listeners).toEqual([
+      {
+        protocol: 'tcp',
+        address: '0.0.0.0',
+        port: 5900,
+        program: { pid: 3100, name: 'tvnserver.exe', services: ['tvnserver'], session: 0 },
+      },
+    ]);
+  });
+
+  it('keeps the sockets of a program that exited before Get-Process read it, and reports itself incomplete', () => {
     const result = parseWindowsListeners(fixture('listeners-missing.txt'));
     expect(result.listeners).toEqual([
       { protocol: 'tcp', address: '0.0.0.0', port: 8080 },
-      { protocol: 'tcp', address: '0.0.0.0', port: 7680 },
-      { protocol: 'udp', address: '::', port: 500 },
+      {
+        protocol: 'tcp',
+        address: '0.0.0.0',
+        port: 7680,
+        program: {
+          pid: 6204,
+          name: 'svchost.exe',
+          path: 'C:\\WINDOWS\\system32\\svchost.exe',
+          services: ['DoSvc'],
+          session: 0,
+        },
+      },
+      { protocol: 'udp', address: '::', port: 5353 },
     ]);
     expect(result.complete).toBe(false);
+  });
+
+  it('drops a TCP row in another state than Listen (defensive: -State Listen returns none)', () => {
+    const result = parseWindowsListeners(
+      [
+        '[{"LocalAddress":"0.0.0.0","LocalPort":135,"OwningProcess":4,"State":"Listen"},{"LocalAddress":"0.0.0.0","LocalPort":9000,"OwningProcess":4,"State":"Bound"}]',
+        '[]',
+        '[]',
+        '[]',
+      ].join('\r\n'),
+    );
+    expect(result.listeners.map((l) => l.port)).toEqual([135]);
   });
 
   it('turns a PowerShell failure into a bilingual error', async () => {

@@ -6,6 +6,7 @@ import { parseInstallLocation } from '../../app/firewall/windows-install.js';
 import { parseNetNeighbor } from '../../app/scan/neighbours.js';
 import { parseWindowsAdapters } from '../../app/system/adapters.js';
 import { parseWindowsListeners } from '../../app/system/windows.js';
+import type { CorpusMetadata } from '../../scripts/windows/corpus-metadata.js';
 
 /**
  * Replays the Windows corpus: outputs recorded on real Windows PCs by
@@ -16,15 +17,11 @@ const DIR = path.resolve(__dirname, '../fixtures/windows-recorded');
 
 interface Recorded {
   case: string;
-  capture?: {
-    PSVersion: string;
-    Build: string;
-    UICulture: string;
-    CodePage: number;
-    Rules: number;
-  };
+  capture?: CorpusMetadata & { recordedAt: string };
   synthetic?: string;
   argv: string[];
+  /** Data the command received through its environment (LIST_NAMED_SCRIPT's rule names). */
+  env?: Record<string, string>;
   exitCode: number;
   stdoutBase64: string;
   stderrBase64: string;
@@ -37,6 +34,15 @@ const PARSERS: Record<string, (r: Recorded, stdout: Buffer) => void> = {
   status: (_r, out) => {
     const status = parseStatus(out.toString('utf8'));
     expect(status.profiles.length).toBeGreaterThan(0);
+    // ActiveCategories read (one network is an array of one): the active profile is known.
+    const active = status.profiles.map((p) => p.active);
+    if (!active.every((a) => a === null)) expect(active).toContain(true);
+  },
+  // Only the names asked for come back (the recorder asks for one no PC has: an empty list).
+  'list-named': (r, out) => {
+    const asked = (r.env?.PORT_AUDITOR_RULE_NAMES ?? '').split(',');
+    expect(r.exitCode).toBe(0);
+    for (const rule of parseRuleList(out.toString('utf8'))) expect(asked).toContain(rule.Name);
   },
   'list-all': (_r, out) => {
     for (const rule of parseRuleList(out.toString('utf8')))
@@ -75,6 +81,8 @@ describe('the recorded Windows corpus', () => {
       const r = JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Recorded;
       if (r.capture) {
         expect(r.capture.PSVersion, file).toMatch(/^5\.1\./);
+        expect(r.capture.PSVersionTable.PSEdition, file).toBe('Desktop');
+        expect(typeof r.capture.CodePage, file).toBe('number');
         expect(file.startsWith(`${r.capture.Build}-${r.capture.UICulture}-`), file).toBe(true);
       } else {
         expect(

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +23,14 @@ const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'ar
 export function record(name: string, value: unknown): void {
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(path.join(ARTIFACTS, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * A new folder under the temporary folder, by its long name: on runners os.tmpdir() is
+ * `C:\Users\RUNNER~1\AppData\Local\Temp` (an 8.3 short name), while Windows reports the paths
+ * of running programs (Get-Process Path) and rules by their long names.
+ * realpathSync.native (GetFinalPathNameByHandle) gives the long one.
+ */
+export function liveTempDir(prefix: string): string {
+  return mkdtempSync(path.join(realpathSync.native(tmpdir()), prefix));
 }

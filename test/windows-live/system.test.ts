@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNeighbourTable, WINDOWS_NEIGHBOURS_SCRIPT } from '../../app/scan/neighbours.js';
@@ -13,14 +13,28 @@ import {
   powershellArgv,
   system32Program,
 } from '../../app/system/windows-paths.js';
-import { record, requireLiveWindows } from './support.js';
+import { liveTempDir, record, requireLiveWindows } from './support.js';
 
 /** What the app reads of this PC on a real Windows. */
 beforeAll(() => requireLiveWindows());
 
+/**
+ * The IPv4 default route's next hop (the lowest metric), pinged once; prints
+ * `{"Gateway":"…","Answered":true|false}`. Test-Connection in 5.1 goes through Win32_PingStatus.
+ */
+const PING_GATEWAY_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
+  "Import-Module (Join-Path $PSHOME 'Modules\\NetTCPIP\\NetTCPIP.psd1')",
+  "$route = @(NetTCPIP\\Get-NetRoute -AddressFamily IPv4 -DestinationPrefix '0.0.0.0/0' | Sort-Object -Property RouteMetric)[0]",
+  '$hop = [string]$route.NextHop',
+  '$answered = [bool](Microsoft.PowerShell.Management\\Test-Connection -ComputerName $hop -Count 1 -Quiet -ErrorAction SilentlyContinue)',
+  'ConvertTo-Json -InputObject ([pscustomobject]@{ Gateway = $hop; Answered = $answered }) -Compress',
+].join('\n');
+
 describe('this PC on a real Windows', () => {
   it('finds a node listening from a folder with accents, with its program path', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'Données été '));
+    const dir = liveTempDir('Données été ');
     const node = path.join(dir, 'node.exe');
     cpSync(process.execPath, node);
     const child = spawn(node, [
@@ -38,7 +52,25 @@ describe('this PC on a real Windows', () => {
     }
   });
 
-  it('records arp -a and Get-NetNeighbor, and reads the neighbour table with states', async () => {
+  it('records arp -a and Get-NetNeighbor, and reads the default gateway as confirmed up right after a ping', async () => {
+    // A ping to the gateway resolves its MAC address, so its neighbour entry is Reachable for the
+    // next 15-45 s (ReachableTime), whether or not it answers the ping itself (some cloud
+    // gateways do not): the table is read at once after.
+    const [pingFile, ...pingArgs] = powershellArgv(PING_GATEWAY_SCRIPT);
+    const ping = await runCommand({
+      file: pingFile as string,
+      args: pingArgs,
+      env: minimalWindowsEnv(),
+    });
+    record('ping-gateway', ping);
+    expect(ping.exitCode).toBe(0);
+    const gateway = (
+      JSON.parse(ping.stdout.replace(/^\uFEFF/, '')) as { Gateway: string; Answered: boolean }
+    ).Gateway;
+    expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const table = await readNeighbourTable('win32');
+    record('neighbour-table', Object.fromEntries(table));
+    expect(table.get(gateway)?.state).toBe('confirmed');
     const arp = await runCommand({ file: system32Program('ARP.EXE'), args: ['-a'] });
     record('arp-a', arp);
     expect(arp.exitCode).toBe(0);
@@ -46,10 +78,6 @@ describe('this PC on a real Windows', () => {
     const raw = await runCommand({ file: file as string, args, env: minimalWindowsEnv() });
     record('get-netneighbor', raw);
     expect(raw.exitCode).toBe(0);
-    const table = await readNeighbourTable('win32');
-    record('neighbour-table', Object.fromEntries(table));
-    // The runner's gateway answered recently: at least one confirmed IPv4 neighbour.
-    expect([...table.values()].some((e) => e.state === 'confirmed')).toBe(true);
   });
 
   it('names the adapter with the default gateway, and leaves virtual switches out', async () => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 
@@ -49,6 +50,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
         );
       }
       const { scan } = await ctx.app.call('report.importNmapXml', { xml });
+      // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
+      await readFirewallRules(ctx);
       const assessment = await ctx.app.call('risk.assess', { hosts: scan.hosts });
       // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
       ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));

@@ -15,6 +15,7 @@ import { AppFailure, fail } from '../../../app/errors.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -97,29 +98,20 @@ export async function readReportSource(file: string, ctx: CliContext): Promise<R
   return parsed.data;
 }
 
-/** Adds what this PC can tell: verdicts (with its listeners) and the firewall rules it created. */
+/**
+ * Adds what this PC can tell: Port Auditor's rules as the firewall holds them now (unless the file
+ * carries the rules of its own time), and verdicts (with its listeners) given with those rules.
+ * The export then applies the rules to the verdicts, so a file never says blocked for a rule it
+ * lists as absent.
+ */
 export async function completeReportInput(
   input: ReportInput,
   ctx: CliContext,
 ): Promise<ReportInput & { pcName: string }> {
+  const firewallRules = input.firewallRules ?? (await readFirewallRules(ctx));
   let assessment: RiskAssessResult | undefined = input.assessment;
   if (!assessment) {
     assessment = await ctx.app.call('risk.assess', { hosts: input.scan.hosts });
-  }
-  let firewallRules = input.firewallRules;
-  if (!firewallRules) {
-    try {
-      firewallRules = (await ctx.app.call('firewall.list', {})).rules;
-    } catch (error) {
-      const detail =
-        error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
-      ctx.stderr.write(
-        `${ctx.say({
-          fr: `Règles de pare-feu non jointes au rapport : ${detail}`,
-          en: `Firewall rules left out of the report: ${detail}`,
-        })}\n`,
-      );
-    }
   }
   return {
     ...input,

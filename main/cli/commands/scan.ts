@@ -11,6 +11,7 @@ import {
 } from '../../../app/contract/index.js';
 import { AppFailure } from '../../../app/errors.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
@@ -22,7 +23,7 @@ interface ScanOptions {
   skipDiscovery?: boolean;
   report?: string;
   lang?: string;
-  includeAdapter: string[];
+  includeAdapter?: string[];
 }
 
 /** Refuses an unwritable --json path before scanning rather than losing the results after. */
@@ -44,6 +45,17 @@ async function checkJsonPath(file: string): Promise<string> {
 }
 
 function toRequest(targets: string, options: ScanOptions): ScanRequest {
+  const included = options.includeAdapter ?? [];
+  if (included.length > 0 && !/(^|[\s,;])local-network($|[\s,;])/i.test(targets)) {
+    throw new AppFailure(
+      'cli.include-adapter-without-local-network',
+      {
+        fr: `--include-adapter ne sert qu’avec la cible local-network (ex. : port-auditor scan local-network --include-adapter ${included[0]}).`,
+        en: `--include-adapter only applies with the local-network target (e.g. port-auditor scan local-network --include-adapter ${included[0]}).`,
+      },
+      { adapters: included.join(',') },
+    );
+  }
   const input: ScanRequestInput = {
     targets,
     ports: options.ports,
@@ -51,7 +63,7 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
     confirmed: options.yes ?? false,
     // The CLI asks nothing: local-network leaves out what it leaves out (the result's notes name
     // them) unless --include-adapter names them.
-    adapters: options.includeAdapter,
+    adapters: included,
   };
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
@@ -123,11 +135,21 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
 }
 
 /**
- * The verdicts of the open ports (with this PC's programs). The raw table is still worth printing
- * when they cannot be computed, so a failure here is a warning, not the end of the command.
+ * Whether a scan has anything to judge: an open port, or a device port seen filtered (this PC's
+ * own outbound rule may be what hides it).
+ */
+export function hasVerdicts(result: ScanResult): boolean {
+  return result.hosts.some((h) =>
+    h.ports.some((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
+  );
+}
+
+/**
+ * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the app
+ * last read them in the firewall (readFirewallRules, just before). The raw table is still worth
+ * printing when they cannot be computed, so a failure here is a warning, not the end of the command.
  */
 async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
-  if (!result.hosts.some((h) => h.ports.some((p) => p.state === 'open'))) return undefined;
   try {
     return await ctx.app.call('risk.assess', { hosts: result.hosts });
   } catch (error) {
@@ -187,8 +209,7 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
         fr: 'avec local-network, analyse aussi le réseau de cette interface (VPN, commutateur virtuel, réseau sans passerelle), qu’il laisse de côté sinon ; répétable',
         en: 'with local-network, also scans this adapter’s network (VPN, virtual switch, network without a gateway), which it leaves out otherwise; repeatable',
       }),
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option(
       '--skip-discovery',
@@ -214,13 +235,19 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const result = await runScan(request, ctx);
-      const assessment = await assess(result, ctx);
+      // Read once the scan is over: the rules as they are when the verdicts are given.
+      const rules = hasVerdicts(result) || reportPath ? await readFirewallRules(ctx) : undefined;
+      const assessment = hasVerdicts(result) ? await assess(result, ctx) : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
       if (reportPath) {
-        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx);
+        // The same verdicts and rules as the table above: the file says what the terminal said.
+        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx, {
+          ...(assessment ? { assessment } : {}),
+          ...(rules ? { firewallRules: rules } : {}),
+        });
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });

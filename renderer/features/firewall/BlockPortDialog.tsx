@@ -25,13 +25,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, LocalizedText } from '../../../app/contract/errors';
 import type { FirewallBlockOutcome, FirewallPreview } from '../../../app/contract/firewall';
+import type { Exposure } from '../../../app/contract/risk';
 import type { PortState, Protocol } from '../../../app/contract/scan';
 import { api } from '../../api/client';
 import { asAppError } from '../../api/errors';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
-import { useRisk } from '../../stores/risk';
+import { useScan } from '../../stores/scan';
 import { MONO_FONT } from '../../theme';
+import { ownAddressesIn } from './own-addresses';
 import { rescanPort } from './rescan';
 
 export interface BlockTarget {
@@ -39,6 +41,8 @@ export interface BlockTarget {
   port: number;
   protocol: Protocol;
   isLocal: boolean;
+  /** This PC only: how the service listens (`loopback-only`: no other device can reach it). */
+  exposure?: Exposure;
   /** Why it is flagged (the risk verdict's first reason), when known. */
   reasonText?: LocalizedText;
   service?: string;
@@ -95,6 +99,29 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     ...(remote.trim() ? { remote: remote.trim() } : {}),
   };
   const device = !target.isLocal;
+  /** Only this PC's own programs can reach the service: an inbound rule would change nothing. */
+  const needless =
+    target.isLocal && target.exposure === 'loopback-only' && direction === 'in' && !remote.trim();
+  const addresses = (list: readonly string[]) =>
+    new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(list);
+  const scanned = useScan((s) => s.hosts);
+  const pcAddresses = Object.values(scanned)
+    .filter((h) => h.isLocal)
+    .map((h) => h.address);
+  /**
+   * This PC's own addresses typed as the remote of an inbound rule: its own connections are never
+   * filtered, so such a scope blocks nothing (the preview's sentence alone would not say so).
+   */
+  const own =
+    target.isLocal && direction === 'in'
+      ? ownAddressesIn(remote, [...pcAddresses, target.address])
+      : [];
+  const ownWarning =
+    own.length > 0 ? (
+      <Alert severity="warning" data-testid="block-own-address">
+        {t('wizard.ownAddress', { count: own.length, addresses: addresses(own) })}
+      </Alert>
+    ) : null;
 
   async function toPreview() {
     setBusy(true);
@@ -135,11 +162,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
         setCancelled(outcome.message);
       } else if (outcome.outcome === 'unknown') {
         setUnknown(outcome.message);
-        void reloadRules().then(() => useRisk.getState().refresh());
+        // The Rules page's list, and with it the verdicts on screen, follow the new rule.
+        void reloadRules();
       } else {
         setApplied(outcome);
         setStep(3);
-        void reloadRules().then(() => useRisk.getState().refresh());
+        void reloadRules();
         if (direction === 'out' && !target.isLocal && target.protocol === 'tcp') void runRescan();
       }
     } catch (e) {
@@ -167,7 +195,8 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
       data-testid="block-dialog"
     >
       <DialogTitle id="block-dialog-title">
-        {t('wizard.title', {
+        {/* A rule on this PC covers all its addresses: name the PC, not the address scanned. */}
+        {t(target.isLocal ? 'wizard.titleThisPc' : 'wizard.title', {
           port: target.port,
           protocol: target.protocol.toUpperCase(),
           address: target.address,
@@ -191,12 +220,17 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               </Alert>
             )}
             <Typography>
-              {t('wizard.what', {
+              {t(target.isLocal ? 'wizard.whatThisPc' : 'wizard.what', {
                 port: target.port,
                 protocol: target.protocol.toUpperCase(),
                 address: target.address,
               })}
             </Typography>
+            {needless && (
+              <Alert severity="info" data-testid="block-needless">
+                {t('wizard.loopbackOnly')}
+              </Alert>
+            )}
             {(target.service || target.reasonText) && (
               <Alert severity="warning" data-testid="block-why">
                 {[target.service, target.reasonText ? say(target.reasonText) : '']
@@ -230,14 +264,16 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               onChange={(e) => setRemote(e.target.value)}
               slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
             />
+            {ownWarning}
           </Stack>
         )}
 
         {step === 1 && preview && (
           <Stack spacing={2} data-testid="block-step-preview">
             <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
-              {say(preview.summary)}
+              {needless ? t('wizard.loopbackOnlySummary') : say(preview.summary)}
             </Typography>
+            {ownWarning}
             {preview.notes.map((n, i) => (
               <Alert
                 key={i}
@@ -290,7 +326,11 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
 
         {step === 2 && (
           <Stack spacing={2} data-testid="block-step-apply">
-            <Typography>{t('wizard.applyIntro')}</Typography>
+            <Typography data-testid="block-apply-intro">
+              {t(
+                `wizard.applyIntro.${preview?.elevation === 'none' || preview?.elevation === 'uac' ? preview.elevation : 'pkexec'}`,
+              )}
+            </Typography>
             {busy && (
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} role="status">
                 <CircularProgress size={20} />
@@ -322,7 +362,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 testId="check-readback"
               />
               <Check
-                label={t('wizard.check.firewallOn')}
+                // Profiles are Windows' notion; on Linux the check is that nftables filters.
+                label={t(
+                  applied.rule.backend === 'nftables'
+                    ? 'wizard.check.firewallOnNftables'
+                    : 'wizard.check.firewallOn',
+                )}
                 value={applied.verification.firewallOn}
                 testId="check-firewall-on"
               />
@@ -405,7 +450,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 data-testid="block-verdict"
                 data-verdict={verdict}
               >
-                {t(`wizard.verdict.${verdict}`)}
+                {verdict === 'in-place' && applied.rule.remote.length > 0
+                  ? t('wizard.verdict.in-place-scoped', {
+                      count: applied.rule.remote.length,
+                      addresses: addresses(applied.rule.remote),
+                    })
+                  : t(`wizard.verdict.${verdict}`)}
               </Alert>
             )}
             {applied.backupPath && (

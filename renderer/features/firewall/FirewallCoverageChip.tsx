@@ -2,12 +2,23 @@ import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
-import type { FirewallCoverage } from '../../../app/contract/risk';
+import type { CoverageEffect, FirewallCoverage } from '../../../app/contract/risk';
+
+const COLOR: Record<CoverageEffect, 'success' | 'warning' | 'default'> = {
+  blocked: 'success',
+  loopback: 'success',
+  partial: 'default',
+  'this-pc-only': 'default',
+  // Both leave a risk the user must not overlook: a port still reachable, a block not checked.
+  'scan-blocked': 'warning',
+  unverified: 'warning',
+};
 
 /**
- * What a Port Auditor rule does to an open port, beside its verdict: "Bloqué par Port Auditor"
- * (risk mitigated), "Bloqué pour certaines adresses", or "Ce PC ne s’y connecte plus" (the port
- * stays open on the device for everyone else), with the rule's name and meaning on hover.
+ * What a Port Auditor rule does to a port, beside its verdict (one chip per effect, see
+ * CoverageEffect): "Bloqué par Port Auditor" only for a rule read in the firewall, "Blocage non
+ * vérifié" when it could not be read, and so on (none on 127.0.0.1 and ::1: PortVerdict), with
+ * the rule's name and meaning on hover.
  */
 export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage }) {
   const { t } = useTranslation('risk');
@@ -17,8 +28,14 @@ export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage 
         size="small"
         icon={<ShieldIcon />}
         variant={coverage.effect === 'blocked' ? 'filled' : 'outlined'}
-        color={coverage.effect === 'blocked' ? 'success' : 'default'}
+        color={COLOR[coverage.effect]}
         label={t(`firewall.${coverage.effect}`)}
+        // Never cut with an ellipsis: the label wraps inside the chip when the column is narrow.
+        sx={{
+          height: 'auto',
+          maxWidth: '100%',
+          '& .MuiChip-label': { whiteSpace: 'normal', overflow: 'visible', py: 0.25 },
+        }}
         data-testid="verdict-firewall"
         data-effect={coverage.effect}
         data-rule={coverage.ruleId}

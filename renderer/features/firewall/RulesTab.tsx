@@ -21,6 +21,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
+import { formatDateTime } from '../../../app/contract/datetime';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
 import { MONO_FONT } from '../../theme';
@@ -220,7 +221,9 @@ export function RulesTab() {
                       </Tooltip>
                     )}
                   </TableCell>
-                  <TableCell>{new Date(rule.createdAt).toLocaleString(i18n.language)}</TableCell>
+                  <TableCell data-testid="rule-created">
+                    {formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
+                  </TableCell>
                   <TableCell align="right">
                     {rule.present === false && (
                       <Button

@@ -20,6 +20,8 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
   const lang = i18n.language;
   const id = `verdict-${address}-${port.protocol}-${port.port}`.replace(/[^a-zA-Z0-9-]/g, '_');
   const headline = port.reasons[0] ? pick(port.reasons[0].text, lang) : '';
+  // Closed to every other device by a rule read in the firewall: its severity no longer counts.
+  const mitigated = port.firewall?.effect === 'blocked' || port.firewall?.effect === 'loopback';
   return (
     <Accordion
       disableGutters
@@ -28,7 +30,7 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
       data-testid={`verdict-${address}-${port.port}`}
       data-severity={port.severity}
       data-port={port.port}
-      data-blocked={port.firewall?.effect === 'blocked' ? 'true' : undefined}
+      data-blocked={mitigated ? 'true' : undefined}
       sx={{ borderTop: 1, borderColor: 'divider', '&::before': { display: 'none' } }}
     >
       <AccordionSummary
@@ -39,17 +41,19 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
         <Box
           sx={{
             display: 'grid',
-            gridTemplateColumns: { xs: 'auto 1fr', md: '150px 110px 1fr 1.2fr' },
+            gridTemplateColumns: { xs: 'auto 1fr', md: 'minmax(150px, 210px) 110px 1fr 1.2fr' },
             gap: { xs: 1, md: 2 },
             alignItems: 'center',
             width: '100%',
           }}
         >
           <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', gap: 0.5 }}>
-            <Box sx={port.firewall?.effect === 'blocked' ? { opacity: 0.55 } : undefined}>
-              <SeverityChip severity={port.severity} />
-            </Box>
-            {port.firewall && <FirewallCoverageChip coverage={port.firewall} />}
+            <SeverityChip severity={port.severity} mitigated={mitigated} />
+            {/* On 127.0.0.1 and ::1 the rule filters nothing (on purpose): no chip, the
+                first reason says why. */}
+            {port.firewall && port.firewall.effect !== 'loopback' && (
+              <FirewallCoverageChip coverage={port.firewall} />
+            )}
           </Stack>
           <Typography sx={{ fontFamily: MONO_FONT, fontWeight: 600 }} data-testid="verdict-port">
             {port.port}/{port.protocol.toUpperCase()}

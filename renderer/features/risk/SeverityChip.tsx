@@ -3,14 +3,21 @@ import { useTranslation } from 'react-i18next';
 import type { Severity } from '../../../app/contract/risk';
 import { SEVERITY_COLORS } from './severity';
 
+/**
+ * A severity as a coloured chip; with `count`, "Critique : 2" (an outline when 0). `mitigated`: a
+ * Port Auditor rule read in the firewall closes the port, so the severity is shown as an outline
+ * in its colour rather than filled (never by fading, which would make it unreadable).
+ */
 export function SeverityChip({
   severity,
   count,
   testId,
+  mitigated,
 }: {
   severity: Severity;
   count?: number;
   testId?: string;
+  mitigated?: boolean;
 }) {
   const { t } = useTranslation('risk');
   const { bg, fg } = SEVERITY_COLORS[severity];
@@ -30,6 +37,25 @@ export function SeverityChip({
         data-severity={severity}
         data-zero
         sx={{ color: 'text.secondary', borderColor: 'divider', fontWeight: 500, minWidth: 72 }}
+      />
+    );
+  }
+  if (mitigated) {
+    return (
+      <Chip
+        size="small"
+        variant="outlined"
+        label={label}
+        data-testid={testId ?? 'severity-chip'}
+        data-severity={severity}
+        data-mitigated
+        sx={{
+          color: 'text.secondary',
+          borderColor: bg,
+          borderWidth: 2,
+          fontWeight: 600,
+          minWidth: 72,
+        }}
       />
     );
   }

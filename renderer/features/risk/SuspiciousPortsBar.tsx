@@ -12,6 +12,7 @@ import GppMaybeIcon from '@mui/icons-material/GppMaybe';
 import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { ResultsNotice } from '../firewall/ResultsNotice';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
 import { SEVERITIES } from './severity';
@@ -48,6 +49,7 @@ export function SuspiciousPortsBar() {
           <LinearProgress aria-label={t('assessing')} sx={{ mb: 2 }} data-testid="risk-assessing" />
         )}
         {error && <AppErrorAlert error={error} testId="risk-error" />}
+        <ResultsNotice />
         {counts && (
           <Box
             role="list"

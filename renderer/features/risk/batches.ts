@@ -37,15 +37,37 @@ export function compareAssessedHosts(a: HostAssessment, b: HostAssessment): numb
   return ra - rb || a.address.localeCompare(b.address, 'en', { numeric: true });
 }
 
+/**
+ * Ports a Port Auditor rule closes to every other device (`blocked`, or seen through loopback),
+ * once per device and port: this PC's addresses may come back in different batches, yet they are
+ * one device (as app/risk/summary.ts counts within one answer).
+ */
+function blockedPorts(hosts: readonly HostAssessment[]): number {
+  const keys = new Set<string>();
+  for (const host of hosts) {
+    if (host.answersEveryPort) continue;
+    for (const p of host.ports) {
+      const effect = p.firewall?.effect;
+      if (effect !== 'blocked' && effect !== 'loopback') continue;
+      keys.add(`${host.isLocal ? 'this-pc' : host.address}|${p.port}/${p.protocol}`);
+    }
+  }
+  return keys.size;
+}
+
 export function mergeResults(results: readonly RiskAssessResult[]): RiskAssessResult {
   const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const r of results)
     for (const s of Object.keys(counts) as Severity[]) counts[s] += r.counts[s];
   if (results.length === 1 && results[0]) return results[0];
+  const hosts = results.flatMap((r) => r.hosts).sort(compareAssessedHosts);
+  const rules = results.at(-1)?.firewallRules;
   return {
-    hosts: results.flatMap((r) => r.hosts).sort(compareAssessedHosts),
+    hosts,
     counts,
-    blocked: results.reduce((n, r) => n + (r.blocked ?? 0), 0),
+    blocked: blockedPorts(hosts),
     programsComplete: results.every((r) => r.programsComplete),
+    // Every batch read the same rules unless the firewall was read in between: the last is newest.
+    ...(rules ? { firewallRules: rules } : {}),
   };
 }

@@ -101,7 +101,13 @@ function AdapterChoice({
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{t('adapters.cancel')}</Button>
-        <Button variant="contained" onClick={() => void chooseAdapters(ticked)} autoFocus>
+        {/* Nothing scanned anyway and nothing ticked: there is nothing to start. */}
+        <Button
+          variant="contained"
+          onClick={() => void chooseAdapters(ticked)}
+          disabled={localNetworks.length === 0 && ticked.length === 0}
+          autoFocus
+        >
           {t('adapters.scan', { count: ticked.length })}
         </Button>
       </DialogActions>

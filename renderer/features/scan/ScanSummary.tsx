@@ -3,6 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../../app/contract/datetime';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { ScanResult } from '../../../app/contract/scan';
 import { useReport } from '../../stores/report';
@@ -71,10 +72,8 @@ export function ScanSummary({ result }: { result: ScanResult }) {
             {imported.dateKnown
               ? t('summary.importedFileDated', {
                   file: imported.fileName,
-                  date: new Intl.DateTimeFormat(lang, {
-                    dateStyle: 'long',
-                    timeStyle: 'short',
-                  }).format(new Date(result.startedAt)),
+                  // The same words as every other date of the app (the Rules page, the PDF).
+                  date: formatDateTime(result.startedAt, lang === 'fr' ? 'fr' : 'en'),
                 })
               : t('summary.importedFile', { file: imported.fileName })}
           </Typography>

@@ -41,6 +41,14 @@ export class AppShell {
     await this.page.getByRole('heading', { level: 1, name: exact(this.t(labelKey)) }).waitFor();
   }
 
+  /**
+   * What the window sees when the user comes back to it from another one (a terminal): the
+   * browser's focus event. Headless Chromium has no other window to switch from.
+   */
+  async returnToWindow(): Promise<void> {
+    await this.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  }
+
   async openSettings(): Promise<void> {
     await this.page
       .getByRole('banner')

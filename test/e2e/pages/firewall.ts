@@ -32,6 +32,31 @@ export class BlockWizard {
     return this.page.getByRole('dialog');
   }
 
+  /** The dialog's title, as the user reads it. */
+  async title(): Promise<string> {
+    return (await this.dialog.getByRole('heading').first().innerText()).trim();
+  }
+
+  /** The "Appliquer" step's sentence about the permission prompt. */
+  get applyIntro(): Locator {
+    return this.dialog.getByTestId('block-apply-intro');
+  }
+
+  /** Said on the first step when the service only listens on 127.0.0.1. */
+  get needless(): Locator {
+    return this.dialog.getByTestId('block-needless');
+  }
+
+  /** Said when an address typed as the remote is this PC's own. */
+  get ownAddress(): Locator {
+    return this.dialog.getByTestId('block-own-address');
+  }
+
+  /** The sentence that introduces the commands under "Détails techniques". */
+  get technicalIntro(): Locator {
+    return this.dialog.getByTestId('block-rule-name');
+  }
+
   direction(value: 'in' | 'out'): Locator {
     return this.dialog.getByRole('radio', {
       name: this.t(value === 'in' ? 'wizard.directionIn' : 'wizard.directionOut'),
@@ -134,6 +159,11 @@ export class RulesPage {
     return this.root.getByTestId('rules-empty');
   }
 
+  /** The empty list once read ("Aucune règle active…"), not while it still says "Chargement…". */
+  get emptyRead(): Locator {
+    return this.empty.filter({ hasText: this.t('rules.empty') });
+  }
+
   /** Rows of rules found in the firewall without a journal entry, by their "found" chip. */
   get foundRows(): Locator {
     return this.rows.filter({ has: this.shell.page.locator('[data-testid^="rule-found-"]') });
@@ -143,11 +173,23 @@ export class RulesPage {
     return this.root.getByTestId('firewall-notice');
   }
 
+  /** Each rule's own "Débloquer" (named after its port), not "Tout débloquer". */
   undoButtons(): Locator {
-    return this.root.getByRole('button', { name: new RegExp(`^${this.t('rules.undo')}`) });
+    const prefix = this.t('rules.undoLabel').split('{{port}}')[0] ?? '';
+    return this.root.getByRole('button', { name: new RegExp(`^${prefix}`) });
   }
 
-  /** "Tout annuler", then the confirmation it asks for. */
+  async refresh(): Promise<void> {
+    await this.root.getByRole('button', { name: exact(this.t('rules.refresh')) }).click();
+    await this.root.getByTestId('firewall-reading').waitFor({ state: 'detached' });
+  }
+
+  /** The "Créée le" cell of a rule, as shown. */
+  async created(id: string): Promise<string> {
+    return (await this.row(id).getByTestId('rule-created').innerText()).trim();
+  }
+
+  /** "Tout débloquer", then the confirmation it asks for ("Tout débloquer ?"). */
   async undoAll(): Promise<void> {
     await this.root.getByRole('button', { name: exact(this.t('rules.undoAll')) }).click();
     const confirm = this.shell.page.getByRole('dialog', {
@@ -160,5 +202,64 @@ export class RulesPage {
   /** The row of one rule, by its id. */
   row(id: string): Locator {
     return this.root.getByTestId(`rule-row-${id}`);
+  }
+}
+
+/** "Débloquer" on a verdict of the results, and the confirmation it asks for. */
+export class UnblockFromResults {
+  constructor(
+    readonly shell: AppShell,
+    readonly address: string,
+    readonly port: number,
+  ) {}
+
+  private t(key: string, values: Record<string, string | number> = {}) {
+    let text = this.shell.t(`firewall:${key}`);
+    for (const [name, value] of Object.entries(values)) {
+      text = text.replaceAll(`{{${name}}}`, String(value));
+    }
+    return text;
+  }
+
+  get button(): Locator {
+    return this.shell.page.getByRole('button', {
+      name: exact(
+        this.t('unblock.label', { port: this.port, protocol: 'TCP', address: this.address }),
+      ),
+    });
+  }
+
+  /** The confirmation dialog, by its title ("Débloquer le port 3389/TCP ?"). */
+  get dialog(): Locator {
+    return this.shell.page.getByRole('dialog', {
+      name: exact(this.t('unblock.confirm.title', { port: this.port, protocol: 'TCP' })),
+    });
+  }
+
+  /** Clicks "Débloquer" on the verdict (opening its details first) and waits for the dialog. */
+  async open(): Promise<Locator> {
+    const verdict = this.shell.page.getByTestId(`verdict-${this.address}-${this.port}`);
+    const toggle = verdict.getByRole('button').first();
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await this.button.click();
+    await this.dialog.waitFor();
+    return this.dialog;
+  }
+
+  async confirm(): Promise<void> {
+    await this.dialog
+      .getByRole('button', { name: exact(this.t('unblock.confirm.action')) })
+      .click();
+    await this.dialog.waitFor({ state: 'detached' });
+  }
+
+  async keep(): Promise<void> {
+    await this.dialog.getByRole('button', { name: exact(this.t('unblock.confirm.keep')) }).click();
+    await this.dialog.waitFor({ state: 'detached' });
+  }
+
+  /** What the unblock did, said above the results. */
+  get notice(): Locator {
+    return this.shell.page.getByTestId('unblock-notice');
   }
 }

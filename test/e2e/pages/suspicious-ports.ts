@@ -69,6 +69,21 @@ export class SuspiciousPortsPage {
     };
   }
 
+  /** The chip saying what a Port Auditor rule does to the port (absent when none does). */
+  coverage(address: string, port: number): Locator {
+    return this.verdict(address, port).getByTestId('verdict-firewall');
+  }
+
+  /** "N ports bloqués par Port Auditor", absent when none is. */
+  get blockedCount(): Locator {
+    return this.page.getByTestId('risk-count-blocked');
+  }
+
+  /** The sentence under the port's line (its verdict's first reason). */
+  async headline(address: string, port: number): Promise<string> {
+    return (await this.verdict(address, port).getByTestId('verdict-headline').innerText()).trim();
+  }
+
   async program(address: string, port: number): Promise<string> {
     return (await this.verdict(address, port).getByTestId('verdict-program').innerText()).trim();
   }

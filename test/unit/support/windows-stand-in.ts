@@ -16,7 +16,8 @@ interface StandInRule {
 
 /**
  * Plays Windows for the firewall service, since Windows cannot run here: answers our PowerShell
- * status and list scripts in Windows PowerShell 5.1's JSON shapes, and the UAC launcher with the
+ * status and list scripts in the JSON Windows PowerShell 5.1 prints for them (BOM, arrays even of
+ * one item, CRLF), and the UAC launcher with the
  * exit codes 5.1 gives (1223 when declined, else the helper's), applying what the helper's
  * command line says. Every command line the helper receives is split back with CommandLineToArgvW's
  * rules, as Windows would. Each behaviour can be switched to what a real PC may do instead.
@@ -55,17 +56,18 @@ export class WindowsStandIn {
           Name,
           Enabled: 'True',
           AllowLocalFirewallRules: 'NotConfigured',
+          DisabledInterfaceAliases: ['NotConfigured'],
         }))
       : [];
     return {
       code: 0,
-      stdout: JSON.stringify({
+      stdout: `\uFEFF${JSON.stringify({
         Elevated: this.elevated,
         Service: this.serviceRunning ? 'Running' : 'Stopped',
         Profiles: profiles,
-        ActiveCategories: this.serviceRunning ? 'Private' : [],
+        ActiveCategories: this.serviceRunning ? ['Private'] : [],
         Products: [],
-      }),
+      })}\r\n`,
       stderr: '',
     };
   }
@@ -99,12 +101,8 @@ export class WindowsStandIn {
         ApplicationName: '',
         ServiceName: '',
       }));
-    // 5.1 unwraps a lone element even through -InputObject @() in some shapes: keep it honest.
-    return {
-      code: 0,
-      stdout: `\uFEFF${JSON.stringify(rows.length === 1 ? rows[0] : rows)}\r\n`,
-      stderr: '',
-    };
+    // ConvertTo-Json -InputObject of an @() array: an array even of one rule, or of none.
+    return { code: 0, stdout: `\uFEFF${JSON.stringify(rows)}\r\n`, stderr: '' };
   }
 
   private async launch(env: NodeJS.ProcessEnv): Promise<RunResult> {

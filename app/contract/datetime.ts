@@ -1,0 +1,20 @@
+import type { Language } from './app.js';
+
+const FORMATS: Record<Language, Intl.DateTimeFormat> = {
+  // "30 nov. 2026, 11:41": the month in words, so no reader swaps day and month.
+  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short' }),
+  // "30 Nov 2026, 11:41": British order with the month in words, a 24-hour clock.
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
+};
+
+/**
+ * A date and time as Port Auditor writes it everywhere a rule or an event is dated — the Rules
+ * page, the PDF's tables, `port-auditor rules`, the results — in this PC's time zone (ECMA-402
+ * Intl.DateTimeFormat). Pure, with no Node API, so the page and the app share it (the renderer
+ * may import this module at run time, like xml-bytes). Text that is not a date comes back as is.
+ */
+export function formatDateTime(iso: string, lang: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return FORMATS[lang].format(date);
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+/** axe-core's browser bundle, run in the page as it is (Deque's engine, WCAG 2.1 A/AA rules). */
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The part of axe-core's result a test reports: which rule, on which elements. */
+interface Violation {
+  id: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * The accessibility violations axe-core finds on the page as shown now, within `selector` when
+ * given (a CSS selector; else the whole document), for the WCAG 2.1 A and AA rules. Each as
+ * "rule-id: help — element (its markup, why), …". An empty list means axe-core found nothing to object to.
+ * The engine is evaluated through the DevTools protocol, so the app's Content-Security-Policy
+ * (no inline script) stays as it is in production.
+ */
+export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  // Colours are measured as painted: wait for fades and transitions (not endless spinners) to end.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every(
+        (a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity,
+      ),
+  );
+  const violations = await page.evaluate(
+    async ({ include, tags }) => {
+      interface AxeLike {
+        run(
+          context: unknown,
+          options: unknown,
+        ): Promise<{
+          violations: {
+            id: string;
+            help: string;
+            nodes: { target: unknown[]; html: string; failureSummary?: string }[];
+          }[];
+        }>;
+      }
+      const axe = (window as unknown as { axe: AxeLike }).axe;
+      const result = await axe.run(include ? { include: [include] } : document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return result.violations.map((v) => ({
+        id: v.id,
+        help: v.help,
+        // The element's own markup says which one it is better than a generated class name.
+        targets: v.nodes.map(
+          (n) =>
+            `${n.target.map(String).join(' ')} ${n.html.slice(0, 160)} (${n.failureSummary ?? ''})`,
+        ),
+      }));
+    },
+    { include: selector, tags: WCAG_TAGS },
+  );
+  return violations.map((v: Violation) => `${v.id}: ${v.help} — ${v.targets.join(', ')}`);
+}
