@@ -35,6 +35,25 @@ export default tseslint.config(
       ],
     },
   },
+  // app/api is the composition root: hosts import it, nothing else in app/ does (issue 13).
+  {
+    files: ['app/**/*.ts'],
+    ignores: ['app/api/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/*', '**/api'],
+              message:
+                'Only hosts and app/api import app/api (the composition root); the app name and version are in app/identity.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The renderer sees the contract's types and nothing of Node or app/ at run time.
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronExecutable, fetchElectron } from './electron-runtime.js';
 import { say } from './locale.js';
-import { openBrowser } from './open-browser.js';
-import { startWebHost } from './web/server.js';
+import { runBrowserHost } from './web/run.js';
 
 /**
  * `npm start`: the desktop window when Electron's runtime is installed, otherwise the same UI in
@@ -29,27 +28,7 @@ async function startBrowserMode(reason: 'forced' | 'missing' | 'downloading'): P
       })}\n`,
     );
   }
-  const host = await startWebHost({ rendererDir: path.join(here, '..', 'renderer') });
-  process.stdout.write(`PORT_AUDITOR_URL=${host.url}\n`);
-  const opened = openBrowser(host.url);
-  process.stdout.write(
-    `${say(
-      opened
-        ? {
-            fr: 'Ouverture du navigateur… Si rien ne s’ouvre, ouvrez l’adresse ci-dessus. Ctrl+C pour quitter.',
-            en: 'Opening the browser… If nothing opens, open the address above. Ctrl+C to quit.',
-          }
-        : {
-            fr: 'Ouvrez l’adresse ci-dessus dans un navigateur de ce PC. Ctrl+C pour quitter.',
-            en: 'Open the address above in a browser on this PC. Ctrl+C to quit.',
-          },
-    )}\n`,
-  );
-  const stop = () => {
-    void host.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await runBrowserHost({ rendererDir: path.join(here, '..', 'renderer'), open: true });
 }
 
 function startElectron(executable: string): void {

@@ -1,3 +1,5 @@
+// First: takes the launch token out of the address before anything reads the fragment.
+import './api/launch-token';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

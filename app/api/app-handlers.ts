@@ -1,9 +1,7 @@
 import os from 'node:os';
 import type { HostKind, Language } from '../contract/index.js';
+import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Handlers } from './dispatcher.js';
-
-export const APP_NAME = 'Port Auditor';
-export const APP_VERSION = '0.1.0';
 
 /** French when the OS says so (LANG/LC_* on Unix, Intl everywhere), English otherwise. */
 export function systemLanguage(env: NodeJS.ProcessEnv = process.env): Language {

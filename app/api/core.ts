@@ -1,20 +1,27 @@
 import type { HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
+import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
+import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
 import { reportHandlers } from './report-handlers.js';
 import { riskHandlers } from './risk-handlers.js';
 import { scanHandlers } from './scan-handlers.js';
 import { firewallHandlers, lazyFirewallService } from './firewall-handlers.js';
+import { lazyAppStore, settingsHandlers } from './settings-handlers.js';
 
 export interface CoreOptions {
   host: HostKind;
-  /** App data directory (SQLite journal, firewall backups); defaults to the platform's. */
+  /** App data directory (SQLite store, firewall backups); defaults to the platform's. */
   dataDir?: string;
+  /** Scan and message limits; DEFAULT_LIMITS where absent. */
+  limits?: Partial<Limits>;
 }
 
 export interface Core {
   dispatch: Dispatch;
+  /** The limits in force, for hosts that enforce the per-connection message rate. */
+  limits: Limits;
   dispose(): Promise<void>;
 }
 
@@ -23,20 +30,25 @@ export interface Core {
  * its handlers here; hosts only move messages in and out.
  */
 export function createCore(options: CoreOptions): Core {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const scans = new ScanManager();
   const firewall = lazyFirewallService(options.dataDir);
+  const store = lazyAppStore(() => options.dataDir ?? resolveDataDir());
   const handlers: Handlers = {
     ...appHandlers(options.host),
-    ...scanHandlers(scans),
+    ...settingsHandlers(store),
+    ...scanHandlers(scans, new ScanSlots(limits)),
     ...riskHandlers({ firewallRules: () => firewall.get().knownRules() }),
     ...reportHandlers(),
     ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
+    limits,
     async dispose() {
       scans.cancelAll();
       firewall.close();
+      store.close();
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  Code,
+  events,
   methods,
   RequestEnvelope,
   type EventName,
@@ -14,6 +16,41 @@ import { AppFailure, toAppError } from '../errors.js';
 /** What a handler may do besides answering: push events to the client that called it. */
 export interface CallContext {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /**
+   * Which connection (browser-mode socket, Electron window) sent the request, for per-client
+   * limits; absent for in-process callers, which count as one client.
+   */
+  client?: string;
+}
+
+/**
+ * Whether pushed events are checked against the contract before they leave: in development and
+ * test runs (anything but NODE_ENV=production), so a producer that drifts from `ScanEvent` fails
+ * the tests at the emitter instead of confusing the UI. Run with NODE_ENV=production to skip the
+ * cost (one zod parse per event).
+ */
+export function validatesEvents(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV !== 'production';
+}
+
+/**
+ * `ctx` whose `emit` throws when a payload does not follow the contract's schema of its event,
+ * naming the event and the first wrong field.
+ */
+export function checkedContext(ctx: CallContext): CallContext {
+  return {
+    ...ctx,
+    emit(event, payload) {
+      const parsed = events[event].safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(
+          `Event ${event} does not follow the contract: ${issue?.path.join('.') || '(payload)'} — ${issue?.message ?? ''}`,
+        );
+      }
+      ctx.emit(event, payload);
+    },
+  };
 }
 
 export type Handlers = {
@@ -32,8 +69,9 @@ function isMethodName(name: string): name is MethodName {
  * the contract before any handler runs, so a host stays a transport and nothing unvalidated reaches
  * app/. Returns null only when the message is not even an envelope with an id to answer.
  */
-export function createDispatcher(handlers: Handlers) {
-  return async function dispatch(raw: unknown, ctx: CallContext): Promise<ResponseEnvelope> {
+export function createDispatcher(handlers: Handlers, checkEvents: boolean = validatesEvents()) {
+  return async function dispatch(raw: unknown, callerCtx: CallContext): Promise<ResponseEnvelope> {
+    const ctx = checkEvents ? checkedContext(callerCtx) : callerCtx;
     const envelope = RequestEnvelope.safeParse(raw);
     const id =
       typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number'
@@ -47,7 +85,7 @@ export function createDispatcher(handlers: Handlers) {
     });
     if (!envelope.success) {
       return reject(
-        new AppFailure('contract.malformed', {
+        new AppFailure(Code['contract.malformed'], {
           fr: 'Message refusé : il ne respecte pas le contrat de l’application.',
           en: 'Message refused: it does not follow the application contract.',
         }),
@@ -57,7 +95,7 @@ export function createDispatcher(handlers: Handlers) {
     if (!isMethodName(method)) {
       return reject(
         new AppFailure(
-          'contract.unknown-method',
+          Code['contract.unknown-method'],
           { fr: `Méthode inconnue : ${method}`, en: `Unknown method: ${method}` },
           { method },
         ),
@@ -69,7 +107,7 @@ export function createDispatcher(handlers: Handlers) {
       const where = issue?.path.join('.') || '(params)';
       return reject(
         new AppFailure(
-          'contract.invalid-params',
+          Code['contract.invalid-params'],
           {
             fr: `Paramètres refusés pour ${method} : ${where} — ${issue?.message ?? ''}`,
             en: `Parameters refused for ${method}: ${where} — ${issue?.message ?? ''}`,

@@ -7,6 +7,7 @@ type FirewallMethods =
   | 'firewall.preview'
   | 'firewall.block'
   | 'firewall.list'
+  | 'firewall.notices'
   | 'firewall.remove'
   | 'firewall.removeAll'
   | 'firewall.reapply';
@@ -37,6 +38,17 @@ export function firewallHandlers(
     'firewall.preview': async (request) => firewall.get().preview(request),
     'firewall.block': async (request) => firewall.get().block(request),
     'firewall.list': async () => firewall.get().list(),
+    'firewall.notices': async ({ elevation }) => {
+      const service = firewall.get();
+      await service.init();
+      return {
+        notices: [
+          ...(service.storeProblem ? [service.storeProblem.appError.message] : []),
+          ...service.repairsMade(),
+        ],
+        elevation: elevation ? await service.elevationMode() : null,
+      };
+    },
     'firewall.remove': async ({ ids }) => firewall.get().remove(ids),
     'firewall.removeAll': async () => firewall.get().removeAll(),
     'firewall.reapply': async ({ ids }) => firewall.get().reapply(ids),

@@ -1,28 +1,31 @@
-import type { ScanEvent, ScanPreview, ScanRequest } from '../contract/index.js';
+import type { ScanService } from '../scan/service.js';
 import type { Handlers } from './dispatcher.js';
+import type { ScanSlots } from './limits.js';
 
-/** The narrow face of the scan engine that hosts use: a request in, a stream of events out. */
-export interface ScanService {
-  /** Validates and expands the request (rejecting with an AppFailure), then scans in a worker. */
-  start(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<string>;
-  /**
-   * Expands the request's targets without scanning: how many addresses, and which networks
-   * `local-network` leaves out unless chosen. Rejects with an AppFailure on invalid targets.
-   */
-  preview(request: ScanRequest): Promise<ScanPreview>;
-  /** Stops a running scan; its `finished` event still arrives, with what was found. */
-  cancel(scanId: string): boolean;
-  /** Cancels every scan, e.g. when the host shuts down or its client goes away. */
-  cancelAll(): void;
-}
+export type { ScanService };
 
+/**
+ * `scan.start` takes a slot of `slots` (per client and overall) before the scan starts and gives it
+ * back with the scan's `finished` or `failed` event, or at once when the start is refused.
+ */
 export function scanHandlers(
   scans: ScanService,
+  slots: ScanSlots,
 ): Pick<Handlers, 'scan.start' | 'scan.preview' | 'scan.cancel'> {
   return {
-    'scan.start': async (request, ctx) => ({
-      scanId: await scans.start(request, (event) => ctx.emit('scan.event', event)),
-    }),
+    'scan.start': async (request, ctx) => {
+      const release = slots.acquire(ctx.client ?? 'in-process');
+      try {
+        const scanId = await scans.start(request, (event) => {
+          if (event.type === 'finished' || event.type === 'failed') release();
+          ctx.emit('scan.event', event);
+        });
+        return { scanId };
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
     'scan.preview': (request) => scans.preview(request),
     'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
   };

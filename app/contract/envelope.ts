@@ -42,3 +42,37 @@ export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 export const ServerMessage = z.union([ResponseEnvelope, EventEnvelope]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/**
+ * Browser mode only: the first message a page sends on a new WebSocket, before any request. It
+ * carries either the one-time launch token (read from the URL fragment, which browsers never send
+ * over HTTP) or the session secret an earlier `welcome` gave this tab. Never a cookie: cookies
+ * ignore ports, so every other server on 127.0.0.1 would receive them.
+ */
+export const HelloMessage = z
+  .object({
+    kind: z.literal('hello'),
+    token: z.string().min(1).max(200).optional(),
+    session: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type HelloMessage = z.infer<typeof HelloMessage>;
+
+/** The host's answer to an accepted `hello`: the session secret the tab keeps for reconnecting. */
+export const WelcomeMessage = z.object({ kind: z.literal('welcome'), session: z.string() });
+export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
+
+/**
+ * WebSocket close codes of browser mode (RFC 6455 §7.4.2 leaves 4000–4999 to applications), so the
+ * page can tell a stopped host from a refused session or a cut flood and say which, in its language.
+ */
+export const CloseCode = {
+  /** The host is shutting down: reconnecting is pointless (a new start has a new address). */
+  hostStopped: 4100,
+  /** No valid launch token or session secret. */
+  sessionRefused: 4401,
+  /** The launch token was already redeemed by another client: someone else may have it. */
+  tokenUsed: 4409,
+  /** The connection sent more messages than the rate limit allows. */
+  rateLimited: 4429,
+} as const;

@@ -206,6 +206,18 @@ export const FirewallReapplyOutcome = z.discriminatedUnion('outcome', [
 ]);
 export type FirewallReapplyOutcome = z.infer<typeof FirewallReapplyOutcome>;
 
+/**
+ * What a host should tell the user before a firewall command: why the journal is only in memory
+ * (a damaged or read-only store), the interrupted changes repaired since the app started, and —
+ * when asked, since finding it may read the system — how a change would get its rights, so a host
+ * can say a permission prompt is coming (null when not asked).
+ */
+export const FirewallNotices = z.object({
+  notices: z.array(LocalizedText),
+  elevation: z.enum(['none', 'pkexec', 'uac', 'unavailable']).nullable(),
+});
+export type FirewallNotices = z.infer<typeof FirewallNotices>;
+
 export const FirewallRuleList = z.object({
   rules: z.array(FirewallRule),
   /** False when the firewall could not be read and the list comes from the journal alone. */

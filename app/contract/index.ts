@@ -7,3 +7,5 @@ export * from './risk.js';
 export * from './firewall.js';
 export * from './report.js';
 export * from './bridge.js';
+export * from './error-codes.js';
+export * from './settings.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfo } from './app.js';
+import { Settings, SettingsChange } from './settings.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanEvent, ScanPreview, ScanRequest } from './scan.js';
 import { NmapImportRequest, NmapImportResult, ReportExportRequest, ReportFile } from './report.js';
@@ -9,6 +10,7 @@ import {
   FirewallPreview,
   FirewallReapplyOutcome,
   FirewallRemoveOutcome,
+  FirewallNotices,
   FirewallRuleList,
   FirewallStatus,
 } from './firewall.js';
@@ -19,6 +21,8 @@ import {
  */
 export const methods = {
   'app.info': { params: z.object({}).strict(), result: AppInfo },
+  'settings.get': { params: z.object({}).strict(), result: Settings },
+  'settings.set': { params: SettingsChange, result: Settings },
   'scan.start': {
     params: ScanRequest.strict(),
     result: z.object({ scanId: z.string() }),
@@ -36,6 +40,10 @@ export const methods = {
   'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },
   'firewall.block': { params: BlockRequestInput, result: FirewallBlockOutcome },
   'firewall.list': { params: z.object({}).strict(), result: FirewallRuleList },
+  'firewall.notices': {
+    params: z.object({ elevation: z.boolean().default(false) }).strict(),
+    result: FirewallNotices,
+  },
   'firewall.remove': {
     params: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(256) }).strict(),
     result: FirewallRemoveOutcome,

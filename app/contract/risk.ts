@@ -37,9 +37,17 @@ export const RiskCategory = z.enum([
 ]);
 export type RiskCategory = z.infer<typeof RiskCategory>;
 
+/**
+ * A source a verdict cites. Its link is `https:` only: a JSON report read back (`port-auditor
+ * report`, an import) may come from anyone, and a `javascript:`, `file:` or plain `http:` link would
+ * be made clickable in the UI and the PDF.
+ */
 export const Reference = z.object({
-  label: z.string().min(1),
-  url: z.url().optional(),
+  label: z.string().min(1).max(300),
+  url: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .optional(),
 });
 export type Reference = z.infer<typeof Reference>;
 

@@ -16,6 +16,9 @@ export type PortState = z.infer<typeof PortState>;
 export const PortReason = z.enum([
   'syn-ack',
   'conn-refused',
+  // UDP, as nmap words it: a reply came back (open), ICMP port unreachable (closed).
+  'udp-response',
+  'port-unreach',
   'no-response',
   'admin-prohibited',
   'host-unreachable',
@@ -30,6 +33,8 @@ export type HostStatus = z.infer<typeof HostStatus>;
 
 export const HostReason = z.enum([
   'localhost',
+  // In an imported file: the PC that ran the scan answering for itself, when it is not this PC.
+  'scanner',
   'syn-ack',
   'conn-refused',
   'neighbour',

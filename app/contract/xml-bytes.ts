@@ -1,3 +1,4 @@
+import type { ErrorCode } from './error-codes.js';
 import type { AppError } from './errors.js';
 
 /**
@@ -40,7 +41,7 @@ export class XmlEncodingError extends Error {
     // The name as the file wrote it, cut short: it is shown to the user.
     const shown = encoding.slice(0, 40);
     this.appError = {
-      code: 'report.nmap-encoding',
+      code: 'report.nmap-encoding' satisfies ErrorCode,
       message: {
         fr: `Fichier XML refusé : il se déclare en « ${shown} », un encodage que Port Auditor ne sait pas lire. Enregistrez-le en UTF-8 (ou UTF-16) et réessayez.`,
         en: `XML file refused: it declares itself as “${shown}”, an encoding Port Auditor cannot read. Save it as UTF-8 (or UTF-16) and try again.`,

@@ -6,21 +6,9 @@ import type {
   Language,
   LocalizedText,
 } from '../contract/index.js';
-import { resolveDataDir } from '../store/data-dir.js';
 import { formatDateTime } from '../contract/datetime.js';
 import { ANY_REMOTE, profileLabel, RULE_STATE_LABEL } from './labels.js';
 import { portText } from './request.js';
-import { FirewallService } from './service.js';
-
-/** The service as the CLI uses it: the user's data dir, repairs reported before anything else. */
-export async function openFirewallService(
-  write: (text: LocalizedText) => void,
-): Promise<FirewallService> {
-  const service = new FirewallService({ dataDir: resolveDataDir() });
-  await service.init();
-  for (const repair of service.repairsMade()) write(repair);
-  return service;
-}
 
 export function formatRule(rule: FirewallRule, lang: Language): string {
   const dir =

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { Code, type ErrorCode } from '../contract/error-codes.js';
 import type { LocalizedText } from '../contract/index.js';
 
 /**
@@ -250,7 +251,7 @@ export function treeProblem(
   return null;
 }
 
-export type HelperProblem = { code: string; message: LocalizedText; detail: string };
+export type HelperProblem = { code: ErrorCode; message: LocalizedText; detail: string };
 
 /**
  * Whether this machine has a trustworthy helper for `which` (change or read) and pkexec to start
@@ -264,7 +265,7 @@ export function linuxHelperProblem(
   const pkexec = PKEXEC_PATHS.find((p) => rootOnlyProblem(p, fs) === null);
   if (!pkexec) {
     return {
-      code: 'firewall.elevation-unavailable',
+      code: Code['firewall.elevation-unavailable'],
       detail: 'pkexec not found',
       message: {
         fr: 'Impossible de demander les droits d’administrateur : pkexec (polkit) n’est pas installé. Installez le paquet pkexec, ou lancez la commande en root (sudo).',
@@ -281,7 +282,7 @@ export function linuxHelperProblem(
   const missing = files.find((f) => rootOnlyProblem(f, fs)?.missing);
   if (missing) {
     return {
-      code: 'firewall.helper-missing',
+      code: Code['firewall.helper-missing'],
       detail: `${missing} does not exist`,
       message: {
         fr: `Le module d’administration du pare-feu n’est pas installé (${missing} est absent). Installez le paquet .deb de Port Auditor, ou voir « Blocking a port » dans le README pour l’installer depuis le code source.`,
@@ -294,7 +295,7 @@ export function linuxHelperProblem(
     if (found) {
       const why = pathProblemText(found);
       return {
-        code: 'firewall.helper-untrusted',
+        code: Code['firewall.helper-untrusted'],
         detail: found.detail,
         message: {
           fr: `Port Auditor refuse de demander les droits d’administrateur : le module d’administration pourrait avoir été modifié par un autre programme (${why.fr}). Réinstallez-le (paquet .deb, ou voir le README).`,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BlockRequest } from '../contract/firewall.js';
 import type { LocalizedText } from '../contract/index.js';
 import { AppError } from '../contract/errors.js';
+import { Code } from '../contract/error-codes.js';
 import { AppFailure, toAppError } from '../errors.js';
 import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
@@ -108,7 +109,7 @@ export function helperPlaces(
 
 function backupFailure(detail: string): AppError {
   return {
-    code: 'firewall.backup-failed',
+    code: Code['firewall.backup-failed'],
     message: {
       fr: `La sauvegarde du pare-feu a échoué, donc rien n’a été modifié : ${detail}`,
       en: `The firewall backup failed, so nothing was changed: ${detail}`,

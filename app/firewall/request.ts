@@ -53,7 +53,11 @@ function shown(value: unknown): string {
   return clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
 }
 
-function refuse(field: string, text: LocalizedText, value: unknown): never {
+function refuse(
+  field: 'protocol' | 'direction' | 'port' | 'remote',
+  text: LocalizedText,
+  value: unknown,
+): never {
   throw new AppFailure(`firewall.invalid-${field}`, text, { field, value: shown(value) });
 }
 

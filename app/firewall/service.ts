@@ -13,8 +13,16 @@ import type {
   FirewallVerification,
   LocalizedText,
 } from '../contract/index.js';
+import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
-import { getMeta, openDatabase, setMeta, type Db } from '../store/database.js';
+import {
+  databasePath,
+  getMeta,
+  openDatabaseOrMemory,
+  setMeta,
+  type Db,
+} from '../store/database.js';
+import { storeFailure, type StoreFailure } from '../store/failure.js';
 import { FirewallJournal, type JournalRule } from '../store/journal.js';
 import {
   displayArgv,
@@ -138,7 +146,7 @@ function unsupported(platform: string): AppFailure {
 }
 
 const WINDOWS_NOT_INSTALLED: HelperProblem = {
-  code: 'firewall.helper-missing',
+  code: Code['firewall.helper-missing'],
   detail: 'no per-machine install found',
   message: {
     fr: 'Pour bloquer un port, installez Port Auditor pour tous les utilisateurs (l’installateur Windows) : la modification du pare-feu passe par le programme installé dans Program Files, que seuls les administrateurs peuvent modifier.',
@@ -188,6 +196,13 @@ export interface FirewallServiceOptions {
  */
 export class FirewallService {
   private readonly db: Db;
+  /**
+   * Why the journal is an empty one in memory (the file is damaged, read-only or locked), or null.
+   * Reading and undoing still work, their rules found by name in the firewall; blocking is refused,
+   * since a change the journal cannot record would be lost to crash repair.
+   */
+  readonly storeProblem: StoreFailure | null;
+  private readonly dbFile: string;
   readonly journal: FirewallJournal;
   private readonly backend: FirewallBackend | null;
   private readonly platform: NodeJS.Platform;
@@ -206,7 +221,10 @@ export class FirewallService {
   private scannedAll = false;
 
   constructor(private readonly options: FirewallServiceOptions) {
-    this.db = openDatabase(options.dataDir);
+    const store = openDatabaseOrMemory(options.dataDir);
+    this.db = store.db;
+    this.storeProblem = store.problem;
+    this.dbFile = databasePath(options.dataDir);
     this.journal = new FirewallJournal(this.db);
     this.platform = options.platform ?? process.platform;
     this.backend = options.backend === undefined ? backendFor(this.platform) : options.backend;
@@ -228,7 +246,12 @@ export class FirewallService {
    * taken before the first change only, and the journal never sees two batches interleaved.
    */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
+    // A store that fails mid-way (disk full, locked) is named with its way out, not "internal".
+    const named = () =>
+      task().catch((error: unknown) => {
+        throw storeFailure(error, this.dbFile) ?? error;
+      });
+    const next = this.queue.then(named, named);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -378,7 +401,7 @@ export class FirewallService {
     return {
       mode: 'unavailable',
       problem: {
-        code: 'firewall.unsupported',
+        code: Code['firewall.unsupported'],
         detail: this.platform,
         message: unsupported(this.platform).appError.message,
       },
@@ -401,6 +424,7 @@ export class FirewallService {
       const elevation = await this.elevation();
       const warnings = [...(base?.warnings ?? [])];
       if (elevation.mode === 'unavailable') warnings.unshift(elevation.problem.message);
+      if (this.storeProblem) warnings.unshift(this.storeProblem.appError.message);
       const live = this.backend ? await this.readLive() : null;
       const missing =
         live === null
@@ -614,7 +638,7 @@ export class FirewallService {
     }
     if (!presentIn(rule, outcome.rules)) {
       const op = outcome.results[0];
-      if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+      if (op && !op.ok) throw AppFailure.relay(op.error);
       throw new AppFailure('firewall.not-applied', {
         fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
         en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
@@ -656,6 +680,7 @@ export class FirewallService {
     return this.exclusive(async () => {
       await this.ensureInit();
       const backend = this.requireBackend();
+      if (this.storeProblem) throw this.storeProblem;
       const request = validateBlockRequest(input);
       // The firewall, not the journal alone, says what is blocked: a rule another program
       // changed, or one a reboot erased, is seen as such before deciding.
@@ -730,7 +755,7 @@ export class FirewallService {
         this.journal.finish(rule.id, 'add', 'failed', 'failed', {
           detail: op && !op.ok ? op.error.code : 'absent when read back',
         });
-        if (op && !op.ok) throw new AppFailure(op.error.code, op.error.message, op.error.params);
+        if (op && !op.ok) throw AppFailure.relay(op.error);
         throw new AppFailure('firewall.not-applied', {
           fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
           en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
@@ -930,7 +955,7 @@ export class FirewallService {
     rules.forEach((rule, index) => {
       const op = outcome.results[index] ?? null;
       if (op && !op.ok && !firstError) {
-        firstError = new AppFailure(op.error.code, op.error.message, op.error.params);
+        firstError = AppFailure.relay(op.error);
       }
       if (outcome.rules === null) {
         if (op && !op.ok) {
@@ -973,6 +998,7 @@ export class FirewallService {
     return this.exclusive(async () => {
       await this.ensureInit();
       this.requireBackend();
+      if (this.storeProblem) throw this.storeProblem;
       const live = await this.readLive();
       if (live === null) {
         throw new AppFailure('firewall.unreadable', {
@@ -1009,7 +1035,7 @@ export class FirewallService {
         const op = outcome.results[index] ?? null;
         if (op && !op.ok) {
           problems.push(op.error.message);
-          firstError ??= new AppFailure(op.error.code, op.error.message, op.error.params);
+          firstError ??= AppFailure.relay(op.error);
         }
         if (outcome.rules && presentIn(rule, outcome.rules)) {
           this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });

@@ -1,4 +1,4 @@
-import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
 import type { ReportModel } from './model.js';

@@ -37,6 +37,11 @@ export const STATE_LABEL: Record<PortState, LocalizedText> = {
 export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
   'syn-ack': { fr: 'a accepté la connexion', en: 'accepted the connection' },
   'conn-refused': { fr: 'a refusé la connexion', en: 'refused the connection' },
+  'udp-response': { fr: 'a répondu (UDP)', en: 'answered (UDP)' },
+  'port-unreach': {
+    fr: 'a répondu « port injoignable » (ICMP)',
+    en: 'answered “port unreachable” (ICMP)',
+  },
   'no-response': { fr: 'aucune réponse', en: 'no response' },
   'admin-prohibited': {
     fr: 'bloqué par un pare-feu (ICMP interdit)',
@@ -53,6 +58,7 @@ export const PORT_REASON_LABEL: Record<PortReason, LocalizedText> = {
 /** Why a device was counted as up (or not), for a reader who does not know nmap's codes. */
 export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
   localhost: { fr: 'adresse de ce PC', en: 'this PC’s address' },
+  scanner: { fr: 'le PC qui a lancé nmap', en: 'the PC that ran nmap' },
   'syn-ack': { fr: 'a accepté une connexion', en: 'accepted a connection' },
   'conn-refused': { fr: 'a refusé une connexion', en: 'refused a connection' },
   neighbour: {

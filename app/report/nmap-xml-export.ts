@@ -1,4 +1,4 @@
-import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../identity.js';
 import type {
   HostReason,
   HostResult,
@@ -37,6 +37,8 @@ function xmlText(value: string): string {
 const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
+  'udp-response': 'udp-response',
+  'port-unreach': 'port-unreach',
   'no-response': 'no-response',
   'admin-prohibited': 'admin-prohibited',
   'host-unreachable': 'host-unreach',
@@ -48,6 +50,7 @@ const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
 function hostReasonToNmap(host: HostResult): string {
   const map: Record<HostReason, string> = {
     localhost: 'localhost-response',
+    scanner: 'localhost-response',
     'syn-ack': 'syn-ack',
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',

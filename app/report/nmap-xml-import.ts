@@ -10,6 +10,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
+import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
 import { normaliseMac } from './mac-vendor.js';
@@ -40,11 +41,24 @@ function str(node: Node | undefined, key: string): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+/**
+ * An attribute nmap writes as a count, a port or a time: a plain decimal integer (nmap.dtd's
+ * `%attr_numeric`, as nmap's output.cc prints them). Hex (`0x50`), exponents (`1e20`), signs,
+ * fractions and spaces are not numbers nmap wrote, so they are not read as one (undefined).
+ */
 function num(node: Node | undefined, key: string): number | undefined {
   const text = str(node, key);
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+  if (text === undefined || !/^[0-9]{1,15}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** The latest time a Date can show as an ISO string with a four-digit year: 9999-12-31T23:59:59Z. */
+const LAST_EPOCH_SECOND = 253_402_300_799;
+
+/** A Unix time in seconds nmap wrote (`start`, `time`), or undefined when it is not a date. */
+function epoch(node: Node | undefined, key: string): number | undefined {
+  const seconds = num(node, key);
+  return seconds !== undefined && seconds <= LAST_EPOCH_SECOND ? seconds : undefined;
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -66,8 +80,12 @@ function decodeReferences(value: string): string {
   });
 }
 
-function refuseHostile(xml: string): void {
-  const bytes = Buffer.byteLength(xml, 'utf8');
+/**
+ * Throws the fr/en `report.nmap-too-large` refusal when `bytes` (a file's size from stat(2), or a
+ * text's UTF-8 length) is over MAX_NMAP_XML_BYTES; a caller with a file checks its size this way
+ * before reading it, so a 200 MB file is refused without being read.
+ */
+export function refuseTooLarge(bytes: number): void {
   if (bytes > MAX_NMAP_XML_BYTES) {
     fail(
       'report.nmap-too-large',
@@ -78,6 +96,10 @@ function refuseHostile(xml: string): void {
       { bytes, limit: MAX_NMAP_XML_BYTES },
     );
   }
+}
+
+function refuseHostile(xml: string): void {
+  refuseTooLarge(Buffer.byteLength(xml, 'utf8'));
   // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define entities
   // (billion laughs, external files), which no nmap output needs.
   if (/<!ENTITY/i.test(xml) || /<!DOCTYPE[^>[]*\[/i.test(xml)) {
@@ -112,7 +134,8 @@ const PORT_REASON: Record<string, PortReason> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
   reset: 'conn-refused',
-  'port-unreach': 'conn-refused',
+  'port-unreach': 'port-unreach',
+  'udp-response': 'udp-response',
   'no-response': 'no-response',
   'admin-prohibited': 'admin-prohibited',
   'host-prohibited': 'admin-prohibited',
@@ -127,6 +150,12 @@ const DEFAULT_REASON: Record<PortState, PortReason> = {
   open: 'syn-ack',
   closed: 'conn-refused',
   filtered: 'no-response',
+};
+
+/** TCP's words on a UDP port (a file that mixed them up), as nmap says them for UDP. */
+const UDP_REASON: Partial<Record<PortReason, PortReason>> = {
+  'syn-ack': 'udp-response',
+  'conn-refused': 'port-unreach',
 };
 
 const HOST_REASON: Record<string, HostReason> = {
@@ -231,6 +260,22 @@ function isLoopback(address: string): boolean {
   }
 }
 
+/**
+ * A host's address as this app writes it, or null: an IP literal only (IPv4 as four decimal
+ * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
+ * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
+ */
+function hostAddress(
+  text: string | undefined,
+): { address: string; family: 'ipv4' | 'ipv6' } | null {
+  if (text === undefined || text.length > 120) return null;
+  const { zone } = splitZone(text);
+  if (zone !== undefined && !/^[\w.-]{1,64}$/.test(zone)) return null;
+  const address = canonicalIp(text);
+  if (address === null) return null;
+  return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -239,7 +284,9 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   const stateNode = asArray(node.state)[0];
   const state = PORT_STATE[str(stateNode, 'state') ?? ''];
   if (!state) return null;
-  const reason = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  const read = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
+  const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
   const scripts = asArray(node.script);
   const banner = scripts.find((s) => str(s, 'id') === 'banner');
@@ -255,13 +302,67 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
  * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
  * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
  */
+/**
+ * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
+ * `</nmaprun>`. Its complete hosts are still worth showing: the text is cut after the last
+ * `</host>` and the run closed. Null when it is not such a file (already closed, no `<nmaprun`, not
+ * one complete host); the caller still validates what this returns.
+ */
+function closeInterrupted(text: string): string | null {
+  if (/<\/nmaprun>\s*$/.test(text) || !/<nmaprun[\s>]/.test(text)) return null;
+  const end = text.lastIndexOf('</host>');
+  return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
+}
+
+const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
+
+/**
+ * One host from two `<host>` elements of the same address (the address given twice on nmap's
+ * command line, or two runs appended): up if either saw it up; each port once, in the state that
+ * matters most to an audit (open, then filtered, then closed); the unlisted ports counted as the
+ * larger of the two counts per state, since nothing says which ports they were.
+ */
+function mergeHosts(a: HostResult, b: HostResult): HostResult {
+  const up = a.status === 'up' ? a : b.status === 'up' ? b : a;
+  const ports = new Map<string, PortResult>();
+  for (const port of [...a.ports, ...b.ports]) {
+    const key = `${port.protocol}/${port.port}`;
+    const seen = ports.get(key);
+    if (!seen || STATE_WEIGHT[port.state] > STATE_WEIGHT[seen.state]) ports.set(key, port);
+  }
+  const merged: HostResult = {
+    ...b,
+    ...a,
+    status: up.status,
+    reason: up.reason,
+    ports: [...ports.values()].sort(
+      (x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol),
+    ),
+    hidden: {
+      open: Math.max(a.hidden.open, b.hidden.open),
+      closed: Math.max(a.hidden.closed, b.hidden.closed),
+      filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
+    },
+  };
+  return merged;
+}
+
 export function importNmapXml(
   xml: string,
   options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
 ): NmapImport {
   refuseHostile(xml);
-  const text = xml.replace(/^\uFEFF/, '');
-  const valid = XMLValidator.validate(text);
+  let text = xml.replace(/^\uFEFF/, '');
+  let valid = XMLValidator.validate(text);
+  let interrupted = false;
+  if (valid !== true) {
+    const closed = closeInterrupted(text);
+    if (closed !== null && XMLValidator.validate(closed) === true) {
+      text = closed;
+      valid = true;
+      interrupted = true;
+    }
+  }
   if (valid !== true) {
     const { line, msg } = valid.err;
     fail(
@@ -343,12 +444,19 @@ export function importNmapXml(
   const macAddresses: Record<string, string> = {};
   const hosts: HostResult[] = [];
   let skipped = 0;
+  let notAddresses = 0;
+  // The same address in several <host> elements is one host (its index in `hosts`).
+  const byAddress = new Map<string, number>();
+  let duplicates = 0;
   for (const node of hostNodes) {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
-    const address = str(ip, 'addr');
-    if (!address) continue;
-    const family = str(ip, 'addrtype') === 'ipv6' ? 'ipv6' : 'ipv4';
+    const literal = hostAddress(str(ip, 'addr'));
+    if (!literal) {
+      notAddresses++;
+      continue;
+    }
+    const { address, family } = literal;
     const mac = str(
       addresses.find((a) => str(a, 'addrtype') === 'mac'),
       'addr',
@@ -358,7 +466,7 @@ export function importNmapXml(
     const statusNode = asArray(node.status)[0];
     const state = str(statusNode, 'state');
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
-    const reason =
+    const fileReason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
     const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     const hidden = { open: 0, closed: 0, filtered: 0 };
@@ -376,9 +484,19 @@ export function importNmapXml(
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
-    // Whether the address is this PC's is decided here, never by the file: a file that says so of
-    // another address would tie it to this PC's listeners and firewall rules.
-    const isLocal = isLoopback(address) || (options.localAddresses?.has(address) ?? false);
+    // Whether it is this PC is for this PC to say, never the file (written on another PC, or
+    // edited to make a device look like this one).
+    const isLocal =
+      isLoopback(splitZone(address).address) ||
+      (options.localAddresses?.has(splitZone(address).address) ?? false);
+    // Worded from this PC's point of view: this PC is this PC however the file's scanner saw it,
+    // and the file's scanner answering for itself is not this PC.
+    const reason =
+      isLocal && status === 'up'
+        ? 'localhost'
+        : fileReason === 'localhost'
+          ? 'scanner'
+          : fileReason;
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
@@ -389,11 +507,18 @@ export function importNmapXml(
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
-    hosts.push(host);
+    const earlier = byAddress.get(address);
+    if (earlier === undefined) {
+      byAddress.set(address, hosts.length);
+      hosts.push(host);
+    } else {
+      hosts[earlier] = mergeHosts(hosts[earlier] as HostResult, host);
+      duplicates++;
+    }
   }
 
-  const startEpoch = num(run, 'start');
-  const endEpoch = num(finished, 'time');
+  const startEpoch = epoch(run, 'start');
+  const endEpoch = epoch(finished, 'time');
   const now = options.now ?? new Date();
   const iso = (seconds: number | undefined) =>
     seconds !== undefined ? new Date(seconds * 1000).toISOString() : now.toISOString();
@@ -408,6 +533,25 @@ export function importNmapXml(
   const argTargets = targetsFromArgs(args).join(' ');
   const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
   const notes = paNotes(preScripts) ?? [];
+  if (interrupted) {
+    notes.push({
+      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+      en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+    });
+  }
+  if (notAddresses > 0) {
+    notes.push(
+      notAddresses === 1
+        ? {
+            fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+            en: 'nmap file: 1 host without a valid IP address ignored',
+          }
+        : {
+            fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
+            en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
+          },
+    );
+  }
   if (skipped > 0 && !meta.has('scanId')) {
     notes.push({
       fr: `nmap : ${skipped} port(s) SCTP/IP ignoré(s)`,
@@ -416,6 +560,15 @@ export function importNmapXml(
   }
   const bool = (key: string, fallback: boolean) =>
     meta.has(key) ? meta.get(key) === 'true' : fallback;
+  // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
+  const time = (key: string) => {
+    const text = meta.get(key);
+    return text !== undefined &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
+      !Number.isNaN(Date.parse(text))
+      ? text
+      : undefined;
+  };
   const int = (key: string, fallback: number) => {
     const n = Number(meta.get(key));
     return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
@@ -426,14 +579,16 @@ export function importNmapXml(
       targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
       ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
       skipDiscovery: bool('skipDiscovery', /(^|\s)-Pn(\s|$)/.test(args)),
-      confirmed: bool('confirmed', false),
+      // No one confirmed anything on this PC: an import scans nothing.
+      confirmed: false,
     },
-    addresses: int('addresses', num(totals, 'total') ?? hosts.length),
+    // nmap's total counts an address given twice twice.
+    addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
     portCount: int('portCount', portCount),
     notes,
-    startedAt: meta.get('startedAt') ?? iso(startEpoch),
-    finishedAt: meta.get('finishedAt') ?? iso(endEpoch ?? startEpoch),
-    cancelled: bool('cancelled', str(finished, 'exit') === 'error'),
+    startedAt: time('startedAt') ?? iso(startEpoch),
+    finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
+    cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
     hosts,
   };
   const parsed = ScanResult.safeParse(candidate);

@@ -1,7 +1,7 @@
 import pdfmake from 'pdfmake';
 import type { Content, TableCell } from 'pdfmake';
 type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
-import { APP_NAME, APP_VERSION } from '../api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';

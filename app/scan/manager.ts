@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ScanRequest, type ScanEvent, type ScanPreview } from '../contract/index.js';
-import type { ScanService } from '../api/scan-handlers.js';
+import type { ScanService } from './service.js';
 import { fail, toAppError } from '../errors.js';
 import { serializeIntervals } from './addresses.js';
 import type { ScanPlan, Tuning } from './engine.js';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { storeFailure, StoreFailure } from './failure.js';
 
 export type Db = Database.Database;
 
@@ -71,21 +72,69 @@ const MIGRATIONS: string[] = [
    DROP TABLE firewall_rules;
    ALTER TABLE firewall_rules_new RENAME TO firewall_rules;
    ALTER TABLE firewall_journal_new RENAME TO firewall_journal;`,
+  // The user's choices (language, theme…), one JSON value per key, validated when read
+  // (app/store/settings.ts) so a value written by an older or newer version falls back to its default.
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */
 const REBUILDS = new Set([2]);
 
+/** The database's file name inside the data directory. */
+export const DATABASE_FILE = 'port-auditor.sqlite';
+
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, DATABASE_FILE);
+}
+
+/**
+ * Opens (creating when absent) and upgrades the app's database in `dataDir`, then proves it can be
+ * read whole (`PRAGMA quick_check`, which reads every page: a few ms for a journal-sized file) and
+ * written (a stamp in `meta`), so damage is found here, named, rather than mid-change.
+ * Throws a StoreFailure naming the file and the way out (see failure.ts) for every damage kind.
+ */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
-  db.pragma('journal_mode = WAL');
-  // FULL: a journal row must be on disk before the firewall changes, or crash repair is blind.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  const file = databasePath(dataDir);
+  let db: Db | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    db = new Database(file);
+    // First, so a database another process holds waits instead of failing at once.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // FULL: a journal row must be on disk before the firewall changes, or crash repair is blind.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
+    migrate(db);
+    setMeta(db, 'opened_at', new Date().toISOString());
+    return db;
+  } catch (error) {
+    try {
+      db?.close();
+    } catch {
+      // Closing a broken handle may fail too; the failure below is the one to report.
+    }
+    throw storeFailure(error, file) ?? error;
+  }
+}
+
+/**
+ * openDatabase, or — when the file is damaged, read-only, locked or on a full disk — an empty
+ * database in memory with the same schema, and the failure to show. The firewall uses it so that
+ * reading rules and undoing them still work: its rules are found by name in the firewall itself.
+ */
+export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreFailure | null } {
+  try {
+    return { db: openDatabase(dataDir), problem: null };
+  } catch (error) {
+    if (!(error instanceof StoreFailure)) throw error;
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return { db, problem: error };
+  }
 }
 
 export function migrate(db: Db): void {

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
+import type { LocalClient } from '../../app/api/local-client.js';
 import type { Language, LocalizedText } from '../../app/contract/index.js';
 
-/** What a command may use besides its options: the output streams and the user's language. */
+/**
+ * What a command may use besides its options: the app (through the contract, as the window and the
+ * browser page use it), the output streams and the user's language.
+ */
 export interface CliContext {
+  /** The app's composition root in this process; created on first call, disposed when the run ends. */
+  app: LocalClient;
   language: Language;
   say(text: LocalizedText): string;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { APP_NAME, APP_VERSION } from '../../app/api/app-handlers.js';
+import { localClient } from '../../app/api/local-client.js';
+import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import type { Language } from '../../app/contract/index.js';
 import { AppFailure, toAppError } from '../../app/errors.js';
 import { withoutDisplayControls } from '../../app/text/control-characters.js';
@@ -65,7 +66,9 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   let exitCode: number = EXIT.ok;
+  const app = localClient({ host: 'cli' });
   const ctx: CliContext = {
+    app,
     language,
     say: (text) => text[language],
     stdout: displaySafe(stdout),
@@ -92,6 +95,8 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     const appError = toAppError(error);
     ctx.stderr.write(`${appError.message[language]}\n`);
     return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
+  } finally {
+    await app.dispose();
   }
 }
 

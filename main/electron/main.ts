@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { APP_NAME, APP_VERSION, systemLanguage } from '../../app/api/app-handlers.js';
+import { systemLanguage } from '../../app/api/app-handlers.js';
+import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import { createCore, type Core } from '../../app/api/core.js';
+import { MessageRate, rateLimited } from '../../app/api/limits.js';
 import {
   IPC_EVENT_CHANNEL,
   IPC_REQUEST_CHANNEL,
@@ -112,6 +114,8 @@ function saveDownloads(): void {
 }
 
 function serveContract(appCore: Core): void {
+  // One bucket per window: a runaway or compromised renderer cannot flood the app.
+  const rates = new Map<number, MessageRate>();
   ipcMain.handle(IPC_REQUEST_CHANNEL, async (event, message: unknown) => {
     const frame = event.senderFrame;
     // A top-level frame has no parent; iframes (even of our own origin) are refused.
@@ -141,7 +145,15 @@ function serveContract(appCore: Core): void {
       );
     }
     const sender = event.sender;
+    let rate = rates.get(sender.id);
+    if (!rate) {
+      rate = new MessageRate(appCore.limits);
+      rates.set(sender.id, rate);
+      sender.once('destroyed', () => rates.delete(sender.id));
+    }
+    if (!rate.take()) return refused(messageId(message), rateLimited());
     return appCore.dispatch(message, {
+      client: `electron-${sender.id}`,
       emit(name, payload) {
         if (!sender.isDestroyed()) {
           sender.send(IPC_EVENT_CHANNEL, { kind: 'event', event: name, payload });

@@ -3,10 +3,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * The browser-mode host's pure decisions, kept apart from sockets so each rule reads on its own.
  * The API behind this host will change the firewall, so a page on another site (CSRF), a DNS name
- * rebound to 127.0.0.1, or another local user who guesses the port must all be refused.
+ * rebound to 127.0.0.1, another program listening on 127.0.0.1, or another local user who guesses
+ * the port must all be refused. docs/browser-mode.md explains the session design.
  */
-
-export const SESSION_COOKIE = 'pa_session';
 
 export function randomSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -20,8 +19,18 @@ export function sameSecret(a: string | undefined, b: string | undefined): boolea
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * The Host values that name us. On port 80 a browser leaves the port out of Host and Origin
+ * (RFC 9110 §7.2, RFC 6454 §6.2: the default port is omitted), so both spellings are ours there.
+ */
 export function allowedHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`];
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  return port === 80 ? [...hosts, '127.0.0.1', 'localhost'] : hosts;
+}
+
+/** The address a browser shows for us: no `:80`, as the browser itself writes it. */
+export function originOf(port: number): string {
+  return port === 80 ? 'http://127.0.0.1' : `http://127.0.0.1:${port}`;
 }
 
 /** Exactly our address and port: any other name means DNS rebinding or a proxy we did not ask for. */
@@ -34,9 +43,10 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
 }
 
 export function contentSecurityPolicy(port: number): string {
+  const suffix = port === 80 ? '' : `:${port}`;
   return [
     "default-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    `connect-src 'self' ws://127.0.0.1${suffix} ws://localhost${suffix}`,
     "img-src 'self' data:",
     // MUI's emotion injects <style> elements at run time.
     "style-src 'self' 'unsafe-inline'",
@@ -58,21 +68,6 @@ export function securityHeaders(port: number): Record<string, string> {
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
-}
-
-export function sessionCookieHeader(value: string): string {
-  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
-/** The session cookie's value from a Cookie header; undefined when absent or repeated. */
-export function readSessionCookie(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const values = header
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith(`${SESSION_COOKIE}=`))
-    .map((part) => part.slice(SESSION_COOKIE.length + 1));
-  return values.length === 1 ? values[0] : undefined;
 }
 
 const MIME: Record<string, string> = {

@@ -8,38 +8,56 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createCore, type Core } from '../../app/api/core.js';
 import type { CallContext } from '../../app/api/dispatcher.js';
-import { MAX_MESSAGE_BYTES, type ResponseEnvelope } from '../../app/contract/index.js';
-import { AppFailure } from '../../app/errors.js';
+import { MessageRate, type Limits } from '../../app/api/limits.js';
 import {
-  isAllowedHost,
-  isAllowedOrigin,
-  mimeType,
-  randomSecret,
-  readSessionCookie,
-  sameSecret,
-  securityHeaders,
-  sessionCookieHeader,
-} from './security.js';
+  CloseCode,
+  HelloMessage,
+  MAX_MESSAGE_BYTES,
+  type LocalizedText,
+  type ResponseEnvelope,
+} from '../../app/contract/index.js';
+import { AppFailure } from '../../app/errors.js';
+import { say } from '../locale.js';
+import { isAllowedHost, isAllowedOrigin, mimeType, originOf, securityHeaders } from './security.js';
+import { BrowserSession } from './session.js';
 
 export interface WebHostOptions {
   /** 0 (the default) picks a random free port. */
   port?: number;
   /** The built renderer; defaults to dist/renderer beside this bundle or the checkout's. */
   rendererDir?: string;
+  /** App data directory; the platform's (or PORT_AUDITOR_DATA_DIR) when absent. */
+  dataDir?: string;
+  /** Scan and message limits; app/api/limits.ts's defaults when absent. */
+  limits?: Partial<Limits>;
+  /** Where warnings for the user go (a second client with the spent token); stderr by default. */
+  warn?: (text: LocalizedText) => void;
+  /** Called once, when the first client redeems the launch token. */
+  onRedeemed?: () => void;
 }
 
 export interface WebHost {
-  /** The one-time address to open: http://127.0.0.1:PORT/?token=T */
+  /** The one-time address to open: http://127.0.0.1:PORT/#token=T (the token never goes over HTTP). */
   url: string;
+  /** http://127.0.0.1:PORT, without `:80` on port 80, as a browser writes it. */
+  origin: string;
   port: number;
   close(): Promise<void>;
 }
 
+/** How long a new WebSocket may stay silent before its `hello`. */
+const HELLO_TIMEOUT_MS = 10_000;
+/** How long close() waits for pages to acknowledge the "host stopped" close before cutting. */
+const CLOSE_GRACE_MS = 1000;
+
+const SECOND_CLIENT_WARNING: LocalizedText = {
+  fr: 'Attention : un second programme a essayé d’ouvrir Port Auditor avec son adresse à usage unique, déjà utilisée. Il a été refusé. Si ce n’était pas vous (un second onglet), un autre programme de cet ordinateur a pu lire cette adresse : arrêtez Port Auditor (Ctrl+C) et relancez-le.',
+  en: 'Warning: a second program tried to open Port Auditor with its one-time address, already used. It was refused. If that was not you (a second tab), another program on this computer may have read the address: stop Port Auditor (Ctrl+C) and start it again.',
+};
+
 const REFUSED_TEXT =
-  'Accès refusé. Ouvrez l’adresse affichée par Port Auditor à son démarrage (elle contient un jeton à usage unique) ; ' +
-  'si elle a déjà servi, redémarrez Port Auditor.\n' +
-  'Access denied. Open the address Port Auditor printed when it started (it carries a one-time token); ' +
-  'if it was already used, restart Port Auditor.\n';
+  'Accès refusé : Port Auditor ne répond qu’à l’adresse 127.0.0.1 qu’il a affichée à son démarrage.\n' +
+  'Access denied: Port Auditor answers only at the 127.0.0.1 address it printed when it started.\n';
 
 const NOT_BUILT_TEXT =
   'L’interface n’est pas construite : lancez « npm run build ».\n' +
@@ -86,19 +104,24 @@ function errorResponse(id: number, failure: AppFailure): ResponseEnvelope {
 
 /**
  * Browser mode: the same contract as the Electron preload, over a WebSocket at /api, on 127.0.0.1
- * only. A one-time token in the printed URL is traded for an HttpOnly, SameSite=Strict cookie, and
- * every request must carry our exact Host (and, for the WebSocket, our exact Origin) — so neither
- * another site in the user's browser nor a rebound DNS name can reach the API.
+ * only. The page's files are public (the app's open-source UI); the API is not. Its credential is
+ * never a cookie — cookies ignore ports, so every other server on 127.0.0.1 would receive it — but
+ * a launch token in the URL fragment (never sent over HTTP), traded once, in the socket's first
+ * message, for a session secret the tab keeps in sessionStorage. Every request must also carry our
+ * exact Host and, for the WebSocket, our exact Origin, so neither another site in the user's
+ * browser nor a rebound DNS name can reach the API. docs/browser-mode.md has the whole design.
  */
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
   const rendererDir = options.rendererDir ?? defaultRendererDir();
-  const core: Core = createCore({ host: 'web' });
-  let token: string | null = randomSecret();
-  const session = randomSecret();
+  const core: Core = createCore({
+    host: 'web',
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const session = new BrowserSession();
+  const warn = options.warn ?? ((text: LocalizedText) => process.stderr.write(`${say(text)}\n`));
   let port = 0;
-
-  const hasSession = (req: http.IncomingMessage) =>
-    sameSecret(readSessionCookie(req.headers.cookie), session);
+  let nextClient = 1;
 
   const server = http.createServer((req, res) => {
     handleHttp(req, res).catch(() => {
@@ -120,15 +143,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     };
     if (!isAllowedHost(req.headers.host, port)) return send(403, REFUSED_TEXT);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, '', { Allow: 'GET, HEAD' });
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const offered = url.searchParams.get('token');
-    if (offered !== null) {
-      if (hasSession(req)) return send(302, '', { Location: '/' });
-      if (token === null || !sameSecret(offered, token)) return send(403, REFUSED_TEXT);
-      token = null; // one use only: a leaked URL (history, screenshot) is worth nothing afterwards
-      return send(302, '', { Location: '/', 'Set-Cookie': sessionCookieHeader(session) });
-    }
-    if (!hasSession(req)) return send(403, REFUSED_TEXT);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!existsSync(path.join(rendererDir, 'index.html'))) return send(503, NOT_BUILT_TEXT);
     let file = await resolveStatic(rendererDir, url.pathname);
     // Client-side routes (no file extension) get the app shell.
@@ -152,7 +167,6 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     socket.on('error', () => socket.destroy());
     if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403);
     if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403);
-    if (!hasSession(req)) return refuseUpgrade(socket, 403);
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/api') {
       return refuseUpgrade(socket, 404);
     }
@@ -162,10 +176,24 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   function serveConnection(ws: WebSocket): void {
     // The scans this page started: closing the page (or its tab crashing) stops them.
     const running = new Set<string>();
+    const rate = new MessageRate(core.limits);
+    let admitted = false;
+    let cut = false;
+    const helloTimer = setTimeout(
+      () => shut(CloseCode.sessionRefused, 'no hello'),
+      HELLO_TIMEOUT_MS,
+    );
+    helloTimer.unref();
+    const shut = (code: number, reason: string) => {
+      cut = true;
+      clearTimeout(helloTimer);
+      ws.close(code, reason);
+    };
     const send = (message: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const ctx: CallContext = {
+      client: `web-${nextClient++}`,
       emit(event, payload) {
         if (event === 'scan.event') {
           if (payload.type === 'finished' || payload.type === 'failed')
@@ -175,8 +203,30 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         send({ kind: 'event', event, payload });
       },
     };
+    const welcome = (raw: unknown) => {
+      const hello = HelloMessage.safeParse(raw);
+      if (!hello.success) return shut(CloseCode.sessionRefused, 'session refused');
+      const outcome = session.hello(hello.data);
+      if (!outcome.ok) {
+        if (outcome.reason === 'token-used') {
+          warn(SECOND_CLIENT_WARNING);
+          return shut(CloseCode.tokenUsed, 'token already used');
+        }
+        return shut(CloseCode.sessionRefused, 'session refused');
+      }
+      clearTimeout(helloTimer);
+      admitted = true;
+      send({ kind: 'welcome', session: outcome.session });
+      if (outcome.redeemed) options.onRedeemed?.();
+    };
     ws.on('message', (data, isBinary) => {
+      if (cut) return;
+      if (!rate.take()) {
+        // A page never sends this much: a runaway loop or a hostile program. Its scans stop too.
+        return shut(CloseCode.rateLimited, 'Too many messages / Trop de messages');
+      }
       if (isBinary) {
+        if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
         return send(
           errorResponse(
             -1,
@@ -191,6 +241,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       try {
         raw = JSON.parse(data.toString());
       } catch {
+        if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
         return send(
           errorResponse(
             -1,
@@ -201,6 +252,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
           ),
         );
       }
+      if (!admitted) return welcome(raw);
       core
         .dispatch(raw, ctx)
         .then((response) => {
@@ -216,6 +268,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         .catch(() => ws.close(1011));
     });
     ws.on('close', () => {
+      clearTimeout(helloTimer);
       for (const scanId of running) {
         void core.dispatch(
           { kind: 'request', id: 0, method: 'scan.cancel', params: { scanId } },
@@ -237,9 +290,22 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `${originOf(port)}/#token=${session.launchToken}`,
+    origin: originOf(port),
     port,
     async close() {
+      // Pages are told the host stopped (not a drop to reconnect through), then cut.
+      const closed = [...wss.clients].map(
+        (client) =>
+          new Promise<void>((resolve) => {
+            client.once('close', () => resolve());
+            client.close(CloseCode.hostStopped, 'Port Auditor stopped');
+          }),
+      );
+      await Promise.race([
+        Promise.all(closed),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
+      ]);
       for (const client of wss.clients) client.terminate();
       wss.close();
       await core.dispose();

@@ -1,5 +1,6 @@
 import type { Bridge } from '../../app/contract/bridge';
 import { createApi, type Api } from './create-api';
+import { consumeLaunchToken } from './launch-token';
 import { apiSocketUrl, createWebSocketBridge, type ConnectionState } from './ws-bridge';
 
 export type { Api, ConnectionState };
@@ -11,7 +12,10 @@ function defaultBridge(onState: (s: ConnectionState) => void): Bridge {
     onState('open');
     return preload;
   }
-  return createWebSocketBridge(apiSocketUrl(window.location), onState);
+  return createWebSocketBridge(apiSocketUrl(window.location), onState, {
+    launchToken: consumeLaunchToken(),
+    storage: window.sessionStorage,
+  });
 }
 
 export const api: Api = createApi(defaultBridge);

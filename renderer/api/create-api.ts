@@ -8,8 +8,13 @@ import type {
 } from '../../app/contract/methods.js';
 import { ApiError, asAppError } from './errors.js';
 
-/** `lost` after the transport dropped; the client keeps trying to reconnect. */
-export type ConnectionState = 'connecting' | 'open' | 'lost';
+/**
+ * `lost`: the transport dropped and the client is reconnecting. The others are final, nothing is
+ * retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
+ * `token-used`, the launch token had already been redeemed by another client; `refused`, the page
+ * has neither a launch token nor a session (opened without the printed address).
+ */
+export type ConnectionState = 'connecting' | 'open' | 'lost' | 'stopped' | 'token-used' | 'refused';
 
 export interface Api {
   /** Sends one request; resolves with its typed result or rejects with an ApiError. */

@@ -1,4 +1,6 @@
+import type { ErrorCode } from '../../app/contract/error-codes.js';
 import type { AppError } from '../../app/contract/errors.js';
+import type { ConnectionState } from './create-api.js';
 
 /** A failed call, carrying the app's AppError so the UI can show it in either language. */
 export class ApiError extends Error {
@@ -12,12 +14,44 @@ export class ApiError extends Error {
 
 export function connectionLostError(): AppError {
   return {
-    code: 'connection.lost',
+    code: 'connection.lost' satisfies ErrorCode,
     message: {
       fr: 'La connexion avec l’application a été perdue. Nouvelle tentative en cours…',
       en: 'The connection to the application was lost. Reconnecting…',
     },
   };
+}
+
+/** What a request gets when the transport is in `state` (anything but open or connecting). */
+export function connectionError(state: ConnectionState): AppError {
+  switch (state) {
+    case 'stopped':
+      return {
+        code: 'connection.stopped' satisfies ErrorCode,
+        message: {
+          fr: 'Port Auditor s’est arrêté : relancez-le.',
+          en: 'Port Auditor has stopped: start it again.',
+        },
+      };
+    case 'token-used':
+      return {
+        code: 'session.token-used' satisfies ErrorCode,
+        message: {
+          fr: 'Cette adresse de Port Auditor a déjà servi à un autre onglet ou programme : accès refusé.',
+          en: 'This Port Auditor address was already used by another tab or program: access refused.',
+        },
+      };
+    case 'refused':
+      return {
+        code: 'session.refused' satisfies ErrorCode,
+        message: {
+          fr: 'Accès refusé : ouvrez l’adresse que Port Auditor affiche à son démarrage.',
+          en: 'Access refused: open the address Port Auditor prints when it starts.',
+        },
+      };
+    default:
+      return connectionLostError();
+  }
 }
 
 /** Anything caught in the UI becomes an AppError, so every failure is shown the same way. */
@@ -27,7 +61,7 @@ export function asAppError(error: unknown): AppError {
   if (hasAppError(error)) return error.appError;
   const detail = error instanceof Error ? error.message : String(error);
   return {
-    code: 'renderer.unexpected',
+    code: 'renderer.unexpected' satisfies ErrorCode,
     message: {
       fr: `Erreur inattendue dans l’interface : ${detail}`,
       en: `Unexpected error in the interface: ${detail}`,

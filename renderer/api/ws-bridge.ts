@@ -1,13 +1,15 @@
-import type { Bridge } from '../../app/contract/bridge';
+import type { Bridge } from '../../app/contract/bridge.js';
 import type {
+  CloseCode as ContractCloseCode,
   EventEnvelope,
   RequestEnvelope,
   ResponseEnvelope,
   ServerMessage,
-} from '../../app/contract/envelope';
-import { connectionLostError } from './errors';
+  WelcomeMessage,
+} from '../../app/contract/envelope.js';
+import { connectionError } from './errors.js';
 
-import type { ConnectionState } from './create-api';
+import type { ConnectionState } from './create-api.js';
 
 export type { ConnectionState };
 
@@ -16,34 +18,69 @@ interface Pending {
   resolve(response: ResponseEnvelope): void;
 }
 
+/**
+ * The contract's browser-mode close codes (app/contract/envelope.ts), restated because the
+ * renderer imports only types from the contract; the type and a unit test keep them equal.
+ */
+export const CloseCode: typeof ContractCloseCode = {
+  hostStopped: 4100,
+  sessionRefused: 4401,
+  tokenUsed: 4409,
+  rateLimited: 4429,
+};
+
+/** Where the tab keeps its session secret: per tab, kept across reloads, gone with the tab. */
+export const SESSION_STORAGE_KEY = 'port-auditor.session';
+
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 5000];
+/**
+ * Reconnect attempts that never reach the host before the page says it has stopped. A host that
+ * crashed (no goodbye) refuses connections at once; a transient drop recovers within these.
+ */
+const ATTEMPTS_BEFORE_STOPPED = 4;
+
+export interface BridgeCredentials {
+  /** The launch token from the address's fragment, presented once when the tab has no session. */
+  launchToken: string | null;
+  /** The tab's storage for the session secret (sessionStorage in the page). */
+  storage: Pick<Storage, 'getItem' | 'setItem'>;
+}
 
 /**
  * The browser-mode transport: the same Bridge the Electron preload offers, over the host's
- * WebSocket at /api (authenticated by the session cookie of this origin). Requests made while the
- * socket is down wait for it; requests in flight when it drops are answered with a
- * `connection.lost` error instead of hanging, and the socket keeps reconnecting.
+ * WebSocket at /api. Each socket's first message is a `hello` with the tab's session secret, or
+ * with the launch token when the tab has none yet; the host's `welcome` gives the secret to keep.
+ * Requests made while the socket is down wait for it; requests in flight when it drops are
+ * answered with an error saying why instead of hanging. A drop is retried; a host that said it
+ * stopped, refuses this tab, or cannot be reached again is final (`stopped`, `token-used`,
+ * `refused`): the page says so rather than "reconnecting" forever.
  */
 export function createWebSocketBridge(
   url: string,
   onState: (state: ConnectionState) => void,
+  credentials: BridgeCredentials,
 ): Bridge {
   const listeners = new Set<(message: EventEnvelope) => void>();
   const inFlight = new Map<number, Pending>();
   const queue: Pending[] = [];
   let socket: WebSocket | null = null;
-  let attempt = 0;
+  let welcomed = false;
+  let everWelcomed = false;
+  let failedAttempts = 0;
+  let final: ConnectionState | null = null;
+  let launchToken = credentials.launchToken;
 
-  const fail = (pending: Pending) =>
+  const fail = (pending: Pending, state: ConnectionState) =>
     pending.resolve({
       kind: 'response',
       id: pending.message.id,
       ok: false,
-      error: connectionLostError(),
+      error: connectionError(state),
     });
 
   const send = (pending: Pending) => {
-    if (socket && socket.readyState === WebSocket.OPEN) {
+    if (final) return fail(pending, final);
+    if (socket && welcomed && socket.readyState === WebSocket.OPEN) {
       inFlight.set(pending.message.id, pending);
       socket.send(JSON.stringify(pending.message));
     } else {
@@ -51,23 +88,45 @@ export function createWebSocketBridge(
     }
   };
 
+  const finish = (state: ConnectionState) => {
+    final = state;
+    for (const pending of inFlight.values()) fail(pending, state);
+    inFlight.clear();
+    for (const pending of queue.splice(0)) fail(pending, state);
+    onState(state);
+  };
+
+  const hello = (): { kind: 'hello'; token?: string; session?: string } | null => {
+    const session = credentials.storage.getItem(SESSION_STORAGE_KEY);
+    if (session) return { kind: 'hello', session };
+    if (launchToken) return { kind: 'hello', token: launchToken };
+    return null;
+  };
+
   const connect = () => {
-    onState(attempt === 0 ? 'connecting' : 'lost');
+    const greeting = hello();
+    if (!greeting) return finish(everWelcomed ? 'stopped' : 'refused');
+    onState(failedAttempts === 0 && !everWelcomed ? 'connecting' : 'lost');
     const ws = new WebSocket(url);
     socket = ws;
-    ws.addEventListener('open', () => {
-      attempt = 0;
-      onState('open');
-      for (const pending of queue.splice(0)) send(pending);
-    });
+    welcomed = false;
+    ws.addEventListener('open', () => ws.send(JSON.stringify(greeting)));
     ws.addEventListener('message', (event: MessageEvent) => {
-      let message: ServerMessage;
+      let message: ServerMessage | WelcomeMessage;
       try {
-        message = JSON.parse(String(event.data)) as ServerMessage;
+        message = JSON.parse(String(event.data)) as ServerMessage | WelcomeMessage;
       } catch {
         return;
       }
-      if (message.kind === 'response') {
+      if (message.kind === 'welcome') {
+        credentials.storage.setItem(SESSION_STORAGE_KEY, message.session);
+        launchToken = null;
+        welcomed = true;
+        everWelcomed = true;
+        failedAttempts = 0;
+        onState('open');
+        for (const pending of queue.splice(0)) send(pending);
+      } else if (message.kind === 'response') {
         const pending = inFlight.get(message.id);
         if (pending) {
           inFlight.delete(message.id);
@@ -77,16 +136,28 @@ export function createWebSocketBridge(
         for (const listener of listeners) listener(message);
       }
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
-      for (const pending of inFlight.values()) fail(pending);
+      const wasWelcomed = welcomed;
+      welcomed = false;
+      if (event.code === CloseCode.hostStopped) return finish('stopped');
+      if (event.code === CloseCode.tokenUsed) return finish('token-used');
+      if (event.code === CloseCode.sessionRefused) {
+        // A session this tab held is refused only by a new host on the same port: the one that
+        // gave it stopped.
+        return finish(everWelcomed ? 'stopped' : 'refused');
+      }
+      if (!wasWelcomed) failedAttempts += 1;
+      if (failedAttempts >= ATTEMPTS_BEFORE_STOPPED) {
+        return finish(everWelcomed ? 'stopped' : 'refused');
+      }
+      for (const pending of inFlight.values()) fail(pending, 'lost');
       inFlight.clear();
       // Queued requests would otherwise wait for a host that may never come back.
-      for (const pending of queue.splice(0)) fail(pending);
+      for (const pending of queue.splice(0)) fail(pending, 'lost');
       onState('lost');
-      const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 5000;
-      attempt += 1;
+      const delay = RETRY_DELAYS_MS[Math.min(failedAttempts, RETRY_DELAYS_MS.length - 1)] ?? 5000;
       setTimeout(connect, delay);
     });
   };

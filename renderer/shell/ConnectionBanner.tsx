@@ -2,19 +2,23 @@ import Alert from '@mui/material/Alert';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../stores/app';
 
+/**
+ * Says what happened to the link with the app: a drop being retried (warning), or a final state —
+ * the host stopped, or this page was refused — that no waiting will fix (error, with what to do).
+ */
 export function ConnectionBanner() {
   const { t } = useTranslation();
   const connection = useApp((s) => s.connection);
-  if (connection !== 'lost') return null;
+  if (connection === 'open' || connection === 'connecting') return null;
   return (
     <Alert
-      severity="warning"
+      severity={connection === 'lost' ? 'warning' : 'error'}
       variant="filled"
-      role="status"
-      data-testid="connection-lost"
+      role={connection === 'lost' ? 'status' : 'alert'}
+      data-testid={`connection-${connection}`}
       sx={{ mb: 2 }}
     >
-      {t('connection.lost')}
+      {t(`connection.${connection}`)}
     </Alert>
   );
 }

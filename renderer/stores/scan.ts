@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
-import { asAppError, connectionLostError } from '../api/errors';
+import { asAppError, connectionError } from '../api/errors';
 import {
   applyScanEvent,
   buildRequest,
@@ -193,10 +193,10 @@ api.on('scan.event', (event) => {
 });
 
 api.onConnection((connection) => {
-  if (connection !== 'lost') return;
+  if (connection === 'open' || connection === 'connecting') return;
   const { phase } = useScan.getState();
   // The host stops a client's scans when its connection goes; waiting would spin forever.
   if (phase === 'running' || phase === 'cancelling') {
-    useScan.setState({ phase: 'failed', progress: null, error: connectionLostError() });
+    useScan.setState({ phase: 'failed', progress: null, error: connectionError(connection) });
   }
 });

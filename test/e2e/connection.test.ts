@@ -17,22 +17,38 @@ afterEach(async () => {
   await host?.close();
 });
 
-test('when the host goes away the UI says the connection is lost instead of hanging', async () => {
+test('when the host stops, the page says so and to start it again, instead of reconnecting forever', async () => {
   host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
   browser = await launchBrowser({ locale: 'fr-FR' });
   const shell = new AppShell(browser.page, 'fr');
   await shell.open(host.url);
   const scanner = await OpenPortsPage.open(shell);
-  expect(await shell.connectionLost.count()).toBe(0);
+  expect(await shell.connectionBanner('stopped').count()).toBe(0);
 
   await host.close();
-  await shell.connectionLost.waitFor({ timeout: 30_000 });
-  expect(await shell.connectionLost.innerText()).toBe(shell.t('connection.lost'));
+  await shell.connectionBanner('stopped').waitFor({ timeout: 30_000 });
+  expect(shell.t('connection.stopped')).toBe('Port Auditor s’est arrêté : relancez-le.');
+  expect(await shell.connectionLost.count()).toBe(0);
 
-  // A scan asked for while disconnected fails with the same explanation, and the button comes back.
+  // A scan asked for afterwards fails with the same explanation, and the button comes back.
   await scanner.scanNow();
   await scanner.error.waitFor({ timeout: 30_000 });
-  expect(await scanner.error.getAttribute('data-error-code')).toBe('connection.lost');
+  expect(await scanner.error.getAttribute('data-error-code')).toBe('connection.stopped');
   await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
-  await browser.page.screenshot({ path: 'test/artifacts/connection-lost.png', fullPage: true });
+  await browser.page.screenshot({ path: 'test/artifacts/connection-stopped.png', fullPage: true });
+});
+
+test('a host killed without a word is first retried, then reported as stopped', async () => {
+  host = await startBuiltWebHost({ LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+  browser = await launchBrowser({ locale: 'en-US' });
+  const shell = new AppShell(browser.page, 'en');
+  await shell.open(host.url);
+  await OpenPortsPage.open(shell);
+
+  await host.kill();
+  await shell.connectionLost.waitFor({ timeout: 30_000 });
+  await shell.connectionBanner('stopped').waitFor({ timeout: 60_000 });
+  expect(await shell.connectionBanner('stopped').innerText()).toBe(
+    'Port Auditor has stopped: start it again.',
+  );
 });

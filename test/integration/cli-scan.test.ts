@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +41,8 @@ function run(
     ...process.env,
     LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
     PORT_AUDITOR_DATA_DIR: dataDir,
+    // The bundle sits one folder deeper than dist/main, so its relative path to assets/ misses.
+    PORT_AUDITOR_ASSETS: path.resolve('assets'),
   };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
@@ -225,6 +236,36 @@ describe('port-auditor scan', () => {
     expect(fr.stdout).toMatch(/^Verdicts des ports ouverts : Critique 1, Élevée 1, /m);
   });
 
+  it('makes reports of an nmap file and of its JSON report, through the app', async () => {
+    const xml = path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml');
+    const csvFile = path.join(tmp, 'from-xml.csv');
+    const csv = await run(cli('report', xml, '-o', csvFile));
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stderr).toContain(`Report written: ${csvFile}`);
+    expect(readFileSync(csvFile, 'utf8')).toMatch(/\b23\b.*\btcp\b.*\bopen\b/);
+
+    const jsonFile = path.join(tmp, 'from-xml.json');
+    expect((await run(cli('report', xml, '-o', jsonFile, '--lang', 'fr'))).code).toBe(0);
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+      assessment?: { hosts: unknown[] };
+    };
+    expect(report.assessment?.hosts.length).toBeGreaterThan(0);
+
+    const pdfFile = path.join(tmp, 'from-json.pdf');
+    const pdf = await run(cli('report', jsonFile, '-o', pdfFile));
+    expect(pdf.code, pdf.stderr).toBe(0);
+    expect(readFileSync(pdfFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // A report read back may come from anyone: a link that is not https: is not made clickable.
+    const text = readFileSync(jsonFile, 'utf8');
+    expect(text).toContain('"url": "https://');
+    const hostile = path.join(tmp, 'hostile-link.json');
+    writeFileSync(hostile, text.replaceAll('"url": "https://', '"url": "javascript:alert(1)//'));
+    const refused = await run(cli('report', hostile, '-o', path.join(tmp, 'hostile.pdf')));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not a valid scan result \(assessment\..*\.url: /);
+  });
+
   it('shows a hostile file’s terminal escapes instead of obeying them', async () => {
     const xml = readFileSync(
       path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml'),
@@ -244,6 +285,24 @@ describe('port-auditor scan', () => {
     );
     // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('refuses an nmap file over the import limit from its size, in import and report', async () => {
+    // Sparse: 3 GiB on paper, nothing on disk. Node cannot even read a file over 2 GiB whole
+    // (ERR_FS_FILE_TOO_LARGE), so this message proves the size came from stat, before any read.
+    const huge = path.join(tmp, 'huge.xml');
+    closeSync(openSync(huge, 'w'));
+    truncateSync(huge, 3 * 1024 * 1024 * 1024);
+    for (const args of [
+      ['import', huge],
+      ['report', huge, '-o', path.join(tmp, 'huge.pdf')],
+    ]) {
+      const refused = await run(cli(...args));
+      expect(refused.code, args[0]).toBe(2);
+      expect(refused.stderr, args[0]).toBe(
+        'XML file refused: it is 3072 MB, the limit is 64 MB.\n',
+      );
+    }
   });
 
   it('shows its version and help', async () => {

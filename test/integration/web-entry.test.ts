@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildMain } from '../../scripts/build-main.mjs';
+import { launchTokenOf } from '../lab/web-client.js';
 
 // The bundled host as `npm start` runs it: dist-style flat bundles, the scan worker loaded from
 // scan-worker.mjs next to web.mjs. Built into its own folder so other runs' dist/ is left alone.
 const outdir = path.resolve('dist', `test-web-entry-${process.pid}`, 'main');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-web-entry-'));
 
 function readUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,19 +31,6 @@ function readUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-function exchangeToken(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        res.resume();
-        const cookie = res.headers['set-cookie']?.[0]?.split(';')[0];
-        if (res.statusCode === 302 && cookie) resolve(cookie);
-        else reject(new Error(`token refused: ${res.statusCode}`));
-      })
-      .on('error', reject);
-  });
-}
-
 describe('dist/main/web.mjs', () => {
   let child: ChildProcess | undefined;
   let listener: net.Server;
@@ -58,22 +47,19 @@ describe('dist/main/web.mjs', () => {
     child?.kill('SIGTERM');
     await new Promise((resolve) => listener?.close(resolve));
     rmSync(path.dirname(outdir), { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('prints its URL, accepts its session, and scans through the bundled worker', async () => {
     child = spawn(process.execPath, [path.join(outdir, 'web.mjs'), '--port', '0', '--no-open'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DISPLAY: '' },
+      env: { ...process.env, DISPLAY: '', PORT_AUDITOR_DATA_DIR: dataDir },
     });
     const url = await readUrl(child);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/);
     const port = Number(new URL(url).port);
-    const cookie = await exchangeToken(url);
 
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
-      origin: `http://127.0.0.1:${port}`,
-      headers: { Cookie: cookie },
-    });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { origin: `http://127.0.0.1:${port}` });
     const messages: {
       kind: string;
       id?: number;
@@ -87,6 +73,7 @@ describe('dist/main/web.mjs', () => {
     ws.on('message', (data) => messages.push(JSON.parse(String(data))));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     try {
+      ws.send(JSON.stringify({ kind: 'hello', token: launchTokenOf(url) }));
       ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'app.info', params: {} }));
       ws.send(
         JSON.stringify({

@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ResponseEnvelope, ScanEvent } from '../../app/contract/index.js';
+import { CloseCode } from '../../app/contract/index.js';
 import { startWebHost, type WebHost } from '../../main/web/server.js';
+import { launchTokenOf, WebClient as Client } from '../lab/web-client.js';
 
 interface Reply {
   status: number;
@@ -37,10 +38,6 @@ function get(port: number, rawPath: string, headers: Record<string, string> = {}
   });
 }
 
-function tokenOf(host: WebHost): string {
-  return new URL(host.url).searchParams.get('token') ?? '';
-}
-
 /** Resolves with the HTTP status of a refused upgrade, or 101 when the socket opened. */
 function upgradeStatus(url: string, options: WebSocket.ClientOptions): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,76 +56,12 @@ function upgradeStatus(url: string, options: WebSocket.ClientOptions): Promise<n
   });
 }
 
-class Client {
-  readonly events: ScanEvent[] = [];
-  private readonly pending = new Map<number, (r: ResponseEnvelope) => void>();
-  private readonly unmatched: ResponseEnvelope[] = [];
-  private waiters: ((r: ResponseEnvelope) => void)[] = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as
-        ResponseEnvelope | { kind: 'event'; payload: ScanEvent };
-      if (message.kind === 'event') {
-        this.events.push(message.payload);
-        return;
-      }
-      const resolve = this.pending.get(message.id);
-      if (resolve) {
-        this.pending.delete(message.id);
-        resolve(message);
-      } else if (this.waiters.length > 0) this.waiters.shift()?.(message);
-      else this.unmatched.push(message);
-    });
-  }
-
-  static open(port: number, cookie: string): Promise<Client> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
-      headers: { Cookie: cookie },
-      origin: `http://127.0.0.1:${port}`,
-    });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new Client(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  call(id: number, method: string, params: unknown): Promise<ResponseEnvelope> {
-    return this.sendRaw(JSON.stringify({ kind: 'request', id, method, params }), id);
-  }
-
-  sendRaw(text: string, id?: number): Promise<ResponseEnvelope> {
-    return new Promise((resolve) => {
-      if (id !== undefined) this.pending.set(id, resolve);
-      else {
-        const early = this.unmatched.shift();
-        if (early) resolve(early);
-        else this.waiters.push(resolve);
-      }
-      this.ws.send(text);
-    });
-  }
-
-  async waitFor(predicate: (e: ScanEvent) => boolean, timeoutMs = 30_000): Promise<ScanEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error('event did not arrive');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
 describe('browser-mode web host', () => {
   let tmp: string;
   let rendererDir: string;
   let host: WebHost;
-  let cookie: string;
+  let session: string;
+  const warnings: string[] = [];
   let listener: net.Server;
   let openPort: number;
 
@@ -142,7 +75,13 @@ describe('browser-mode web host', () => {
     );
     writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1);');
     writeFileSync(path.join(tmp, 'secret.txt'), 'TOP-SECRET');
-    host = await startWebHost({ port: 0, rendererDir });
+    host = await startWebHost({
+      port: 0,
+      rendererDir,
+      dataDir: path.join(tmp, 'data'),
+      limits: { scansPerClient: 2, scansOverall: 3, messageBurst: 40, messagesPerSecond: 10 },
+      warn: (text) => warnings.push(text.en),
+    });
     listener = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     openPort = (listener.address() as net.AddressInfo).port;
@@ -154,54 +93,16 @@ describe('browser-mode web host', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('listens on 127.0.0.1 with a one-time token in its URL', () => {
-    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+  it('listens on 127.0.0.1 with a one-time token in its URL fragment, never in a request', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{40,}$/);
     expect(host.port).toBe(Number(new URL(host.url).port));
+    expect(new URL(host.url).search).toBe('');
   });
 
-  it('refuses a request without the token or with a wrong one', async () => {
-    const bare = await get(host.port, '/', { Host: `127.0.0.1:${host.port}` });
-    expect(bare.status).toBe(403);
-    expect(bare.headers['set-cookie']).toBeUndefined();
-    expect(bare.body).toContain('Access denied');
-    expect(bare.body).toContain('Accès refusé');
-    const wrong = await get(host.port, '/?token=not-the-token', { Host: `127.0.0.1:${host.port}` });
-    expect(wrong.status).toBe(403);
-    expect(wrong.headers['set-cookie']).toBeUndefined();
-  });
-
-  it('refuses a foreign Host header even with the right token (DNS rebinding)', async () => {
-    const reply = await get(host.port, `/?token=${tokenOf(host)}`, { Host: 'evil.example' });
-    expect(reply.status).toBe(403);
-    expect(reply.headers['set-cookie']).toBeUndefined();
-    const withPort = await get(host.port, `/?token=${tokenOf(host)}`, {
-      Host: `evil.example:${host.port}`,
-    });
-    expect(withPort.status).toBe(403);
-  });
-
-  it('trades the token for an HttpOnly SameSite=Strict cookie once, then refuses it', async () => {
-    const first = await get(host.port, `/?token=${tokenOf(host)}`, {
-      Host: `127.0.0.1:${host.port}`,
-    });
-    expect(first.status).toBe(302);
-    expect(first.headers.location).toBe('/');
-    const setCookie = first.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    cookie = setCookie.split(';')[0] ?? '';
-    expect(cookie).toMatch(/^pa_session=[\w-]{40,}$/);
-
-    const again = await get(host.port, `/?token=${tokenOf(host)}`, {
-      Host: `localhost:${host.port}`,
-    });
-    expect(again.status).toBe(403);
-    expect(again.headers['set-cookie']).toBeUndefined();
-  });
-
-  it('serves the renderer to the session with a strict CSP, nosniff and no-referrer', async () => {
-    const page = await get(host.port, '/', { Host: `localhost:${host.port}`, Cookie: cookie });
+  it('serves the app’s public files with a strict CSP, nosniff and no-referrer, and sets no cookie', async () => {
+    const page = await get(host.port, '/', { Host: `localhost:${host.port}` });
     expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.body).toContain('<title>Port Auditor</title>');
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
@@ -213,14 +114,58 @@ describe('browser-mode web host', () => {
     expect(csp).toContain("base-uri 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const script = await get(host.port, '/assets/app.js', {
-      Host: `127.0.0.1:${host.port}`,
-      Cookie: cookie,
-    });
+    const script = await get(host.port, '/assets/app.js', { Host: `127.0.0.1:${host.port}` });
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
-    const evil = await get(host.port, '/', { Host: 'evil.example', Cookie: cookie });
-    expect(evil.status).toBe(403);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    for (const Host of ['evil.example', `evil.example:${host.port}`]) {
+      const reply = await get(host.port, '/', { Host });
+      expect(reply.status, Host).toBe(403);
+      expect(reply.body).toContain('Access denied');
+      expect(reply.body).toContain('Accès refusé');
+    }
+  });
+
+  it('refuses a hello without a valid token, then trades the token once for a session', async () => {
+    for (const credential of [{}, { token: 'not-the-token' }, { session: 'forged' }]) {
+      const refused = await Client.hello(host.port, credential);
+      expect(refused, JSON.stringify(credential)).toMatchObject({
+        welcomed: false,
+        code: CloseCode.sessionRefused,
+      });
+    }
+    const first = await Client.hello(host.port, { token: launchTokenOf(host.url) });
+    expect(first.welcomed).toBe(true);
+    if (!first.welcomed) return;
+    session = first.session;
+    expect(session).toMatch(/^[\w-]{40,}$/);
+    expect(session).not.toBe(launchTokenOf(host.url));
+    first.client.close();
+    expect(warnings).toEqual([]);
+
+    // Anyone else with the token — a program that read it, the same address opened twice — is
+    // refused with its own code, and the user is warned.
+    const second = await Client.hello(host.port, { token: launchTokenOf(host.url) });
+    expect(second).toMatchObject({ welcomed: false, code: CloseCode.tokenUsed });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/second program tried to open Port Auditor/);
+
+    // The session secret reconnects (a reload, a dropped socket).
+    const again = await Client.hello(host.port, { session });
+    expect(again.welcomed).toBe(true);
+    if (again.welcomed) again.client.close();
+  });
+
+  it('refuses a request sent before the hello', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, {
+      origin: `http://127.0.0.1:${host.port}`,
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'app.info', params: {} }));
+    expect(await closed).toBe(CloseCode.sessionRefused);
   });
 
   it('never serves a file outside the renderer directory', async () => {
@@ -231,44 +176,27 @@ describe('browser-mode web host', () => {
       '/..%5csecret.txt',
       '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
     ]) {
-      const reply = await get(host.port, attempt, {
-        Host: `127.0.0.1:${host.port}`,
-        Cookie: cookie,
-      });
+      const reply = await get(host.port, attempt, { Host: `127.0.0.1:${host.port}` });
       expect(reply.body, attempt).not.toContain('TOP-SECRET');
       expect(reply.body, attempt).not.toContain('root:');
     }
   });
 
-  it('refuses WebSocket upgrades from a foreign Origin, without the cookie, or with a foreign Host', async () => {
+  it('refuses WebSocket upgrades from a foreign Origin, without one, or with a foreign Host', async () => {
     const url = `ws://127.0.0.1:${host.port}/api`;
-    expect(
-      await upgradeStatus(url, { origin: 'http://evil.example', headers: { Cookie: cookie } }),
-    ).toBe(403);
-    expect(await upgradeStatus(url, { headers: { Cookie: cookie } })).toBe(403);
-    expect(await upgradeStatus(url, { origin: `http://127.0.0.1:${host.port}` })).toBe(403);
-    expect(
-      await upgradeStatus(url, {
-        origin: `http://127.0.0.1:${host.port}`,
-        headers: { Cookie: 'pa_session=forged' },
-      }),
-    ).toBe(403);
+    expect(await upgradeStatus(url, { origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(url, {})).toBe(403);
     expect(
       await upgradeStatus(url, {
         origin: 'http://evil.example',
-        headers: { Cookie: cookie, Host: 'evil.example' },
+        headers: { Host: 'evil.example' },
       }),
     ).toBe(403);
-    expect(
-      await upgradeStatus(url, {
-        origin: `http://127.0.0.1:${host.port}`,
-        headers: { Cookie: cookie },
-      }),
-    ).toBe(101);
+    expect(await upgradeStatus(url, { origin: `http://127.0.0.1:${host.port}` })).toBe(101);
   });
 
   it('answers app.info over the WebSocket', async () => {
-    const client = await Client.open(host.port, cookie);
+    const client = await Client.open(host.port, { session });
     try {
       const reply = await client.call(1, 'app.info', {});
       expect(reply.ok).toBe(true);
@@ -279,7 +207,7 @@ describe('browser-mode web host', () => {
   });
 
   it('refuses malformed messages with typed errors and starts no scan', async () => {
-    const client = await Client.open(host.port, cookie);
+    const client = await Client.open(host.port, { session });
     try {
       const extra = await client.call(2, 'scan.start', {
         targets: '127.0.0.1',
@@ -323,7 +251,7 @@ describe('browser-mode web host', () => {
   });
 
   it('runs a valid scan and streams its events to the page that asked', async () => {
-    const client = await Client.open(host.port, cookie);
+    const client = await Client.open(host.port, { session });
     try {
       const reply = await client.call(10, 'scan.start', {
         targets: '127.0.0.1',
@@ -342,6 +270,92 @@ describe('browser-mode web host', () => {
       expect(port).toMatchObject({ protocol: 'tcp', state: 'open', reason: 'syn-ack' });
     } finally {
       client.close();
+    }
+  });
+
+  it('refuses the scan past the per-window limit, then past the overall one, with a clear error', async () => {
+    const a = await Client.open(host.port, { session });
+    const b = await Client.open(host.port, { session });
+    const full = { targets: '127.0.0.1', ports: '1-65535', skipDiscovery: true };
+    try {
+      const [one, two, three] = await Promise.all([
+        a.call(1, 'scan.start', full),
+        a.call(2, 'scan.start', full),
+        a.call(3, 'scan.start', full),
+      ]);
+      expect([one?.ok, two?.ok]).toEqual([true, true]);
+      expect(three).toMatchObject({ ok: false, error: { code: 'scan.too-many-for-client' } });
+      if (three && !three.ok) {
+        expect(three.error.message.en).toBe(
+          'Already 2 scans running from this window: wait for one to finish or stop one before starting another.',
+        );
+        expect(three.error.message.fr).toMatch(/^Déjà 2 analyses en cours depuis cette fenêtre/);
+      }
+      expect((await b.call(1, 'scan.start', full)).ok).toBe(true);
+      const overall = await b.call(2, 'scan.start', full);
+      expect(overall).toMatchObject({ ok: false, error: { code: 'scan.too-many' } });
+      // A finished (here: cancelled) scan gives its slot back.
+      const first = one?.ok ? (one.result as { scanId: string }).scanId : '';
+      expect((await a.call(4, 'scan.cancel', { scanId: first })).ok).toBe(true);
+      await a.waitFor((e) => e.scanId === first && (e.type === 'finished' || e.type === 'failed'));
+      expect((await b.call(3, 'scan.start', full)).ok).toBe(true);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('cuts a connection that floods messages, with a close reason, and stops its scans', async () => {
+    const client = await Client.open(host.port, { session });
+    for (let id = 1; id <= 200; id++) {
+      client.ws.send(JSON.stringify({ kind: 'request', id, method: 'app.info', params: {} }));
+    }
+    expect(await client.whenClosed()).toEqual({
+      code: CloseCode.rateLimited,
+      reason: 'Too many messages / Trop de messages',
+    });
+  });
+});
+
+describe('settings in browser mode', () => {
+  it('are kept by the app across a restart of the host', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-settings-'));
+    const dataDir = path.join(tmp, 'data');
+    try {
+      const first = await startWebHost({ port: 0, rendererDir: tmp, dataDir });
+      try {
+        const client = await Client.open(first.port, { token: launchTokenOf(first.url) });
+        expect(await client.call(1, 'settings.get', {})).toMatchObject({
+          ok: true,
+          result: { language: 'auto', theme: 'system' },
+        });
+        expect(await client.call(2, 'settings.set', { language: 'en' })).toMatchObject({
+          ok: true,
+          result: { language: 'en', theme: 'system' },
+        });
+        expect(await client.call(3, 'settings.set', { theme: 'dark' })).toMatchObject({
+          ok: true,
+          result: { language: 'en', theme: 'dark' },
+        });
+        const invalid = await client.call(4, 'settings.set', { language: 'de' });
+        expect(invalid).toMatchObject({ ok: false, error: { code: 'contract.invalid-params' } });
+        client.close();
+      } finally {
+        await first.close();
+      }
+      const second = await startWebHost({ port: 0, rendererDir: tmp, dataDir });
+      try {
+        const client = await Client.open(second.port, { token: launchTokenOf(second.url) });
+        expect(await client.call(1, 'settings.get', {})).toMatchObject({
+          ok: true,
+          result: { language: 'en', theme: 'dark' },
+        });
+        client.close();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 });

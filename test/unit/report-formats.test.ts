@@ -1,6 +1,7 @@
 import { decodeXmlBytes } from '../../app/contract/xml-bytes.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Reference } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
 import { csvField, renderCsv, CSV_COLUMNS } from '../../app/report/csv.js';
 import { reportFileName } from '../../app/report/export.js';
@@ -108,6 +109,211 @@ describe('nmap XML import refuses hostile or foreign input with fr/en errors', (
     expect(codeOf(() => importNmapXml('<nmaprun scanner="masscan"/>'))).toBe(
       'report.nmap-not-nmap',
     );
+  });
+});
+
+describe('nmap XML import reads numbers and times only as nmap writes them', () => {
+  const now = new Date('2026-11-30T12:00:00.000Z');
+
+  it('a port in hex, with an exponent, a fraction or a sign is not a port', () => {
+    const odd = fixture
+      .replace('portid="23"', 'portid="0x17"')
+      .replace('portid="445"', 'portid="4.45e2"')
+      .replace('portid="34547"', 'portid="34547.0"');
+    const { scan } = importNmapXml(odd, { now });
+    expect(scan.hosts[0]?.ports).toEqual([]);
+    expect(
+      importNmapXml(fixture.replace('portid="23"', 'portid="+23"'), {
+        now,
+      }).scan.hosts[0]?.ports.map((p) => p.port),
+    ).toEqual([445, 34547]);
+  });
+
+  it('a time that is not a date is left out instead of failing the import', () => {
+    for (const start of ['1e20', '99999999999999', '-1', '0x6a']) {
+      const odd = fixture
+        .replace('start="1795464333"', `start="${start}"`)
+        .replace('<finished time="1795464333"', '<finished time="1e20"');
+      const { scan } = importNmapXml(odd, { now });
+      expect(scan.startedAt, start).toBe(now.toISOString());
+      expect(scan.finishedAt, start).toBe(now.toISOString());
+    }
+    const counted = importNmapXml(fixture.replace('count="1022"', 'count="1e3"'), { now });
+    expect(counted.scan.hosts[0]?.hidden.closed).toBe(0);
+  });
+});
+
+describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
+  const twoHosts = (() => {
+    const start = fixture.indexOf('<host ');
+    const end = fixture.indexOf('</host>') + '</host>'.length;
+    const second = fixture.slice(start, end).replace('127.77.141.97', '127.77.141.98');
+    return `${fixture.slice(0, end)}\n${second}${fixture.slice(end)}`;
+  })();
+
+  it('imports its complete hosts, says it was interrupted, and counts as stopped', () => {
+    // Cut in the middle of the second host's ports, as nmap leaves a file it was writing.
+    const cut = twoHosts.slice(0, twoHosts.lastIndexOf('<port protocol="tcp" portid="445"'));
+    const { scan } = importNmapXml(cut);
+    expect(scan.hosts.map((h) => h.address)).toEqual(['127.77.141.97']);
+    expect(scan.hosts[0]?.ports.map((p) => p.port)).toEqual([23, 445, 34547]);
+    expect(scan.cancelled).toBe(true);
+    expect(scan.notes).toContainEqual({
+      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+      en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+    });
+    // Cut after the last host: both are kept.
+    const afterHosts = twoHosts.slice(0, twoHosts.indexOf('<runstats>'));
+    expect(importNmapXml(afterHosts).scan.hosts).toHaveLength(2);
+  });
+
+  it('without one complete host, or broken inside, it is still unreadable XML', () => {
+    const beforeAnyHost = fixture.slice(0, fixture.indexOf('</host>'));
+    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-invalid-xml');
+    const broken = fixture.replace('</host>', '</hots>');
+    expect(codeOf(() => importNmapXml(broken))).toBe('report.nmap-invalid-xml');
+    expect(importNmapXml(fixture).scan.cancelled).toBe(false);
+  });
+});
+
+describe('imported hosts are worded from this PC’s point of view', () => {
+  it('the file’s scanner is “the PC that ran nmap”, and this PC is this PC however it was seen', () => {
+    const other = fixture.replace('addr="127.77.141.97"', 'addr="192.0.2.7"');
+    expect(importNmapXml(other).scan.hosts[0]).toMatchObject({
+      isLocal: false,
+      reason: 'scanner',
+    });
+    const seenByArp = other.replace('reason="localhost-response"', 'reason="arp-response"');
+    expect(importNmapXml(seenByArp).scan.hosts[0]?.reason).toBe('neighbour');
+    expect(
+      importNmapXml(seenByArp, { localAddresses: new Set(['192.0.2.7']) }).scan.hosts[0],
+    ).toMatchObject({ isLocal: true, reason: 'localhost' });
+    expect(renderNmapXml(importNmapXml(other).scan)).toContain('reason="localhost-response"');
+  });
+});
+
+describe('UDP ports keep nmap’s UDP reasons', () => {
+  it('udp-response and port-unreach are read, written back, and never worded as TCP', () => {
+    const udp = fixture
+      .replace(
+        '<port protocol="tcp" portid="23"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="53"><state state="open" reason="udp-response" reason_ttl="64"/>',
+      )
+      .replace(
+        '<port protocol="tcp" portid="445"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="161"><state state="closed" reason="port-unreach" reason_ttl="64"/>',
+      )
+      .replace(
+        '<port protocol="tcp" portid="34547"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+        '<port protocol="udp" portid="123"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+      );
+    const { scan } = importNmapXml(udp);
+    const reasons = scan.hosts[0]!.ports.map(
+      (p) => `${p.port}/${p.protocol} ${p.state} ${p.reason}`,
+    );
+    expect(reasons).toEqual([
+      '53/udp open udp-response',
+      '161/udp closed port-unreach',
+      '123/udp open udp-response',
+    ]);
+    const xml = renderNmapXml(scan);
+    expect(xml).toContain('portid="53"><state state="open" reason="udp-response"');
+    expect(xml).toContain('portid="161"><state state="closed" reason="port-unreach"');
+  });
+});
+
+describe('the same address in several <host> elements', () => {
+  it('is one host: up if either says so, each port once (open first), counted once', () => {
+    const start = fixture.indexOf('<host ');
+    const end = fixture.indexOf('</host>') + '</host>'.length;
+    const again = fixture
+      .slice(start, end)
+      .replace(
+        /<port protocol="tcp" portid="23">.*?<\/port>/s,
+        '<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="0"/></port>',
+      )
+      .replace(
+        '<extraports state="closed" count="1022">',
+        '<extraports state="closed" count="1000">',
+      )
+      // The second run found 445 closed: open stays, an audit must not hide it.
+      .replace(
+        'portid="445"><state state="open" reason="syn-ack"',
+        'portid="445"><state state="closed" reason="conn-refused"',
+      );
+    const doubled = `${fixture.slice(0, end)}\n${again}${fixture.slice(end)}`.replace(
+      '<hosts up="1" down="0" total="1"/>',
+      '<hosts up="2" down="0" total="2"/>',
+    );
+    const { scan } = importNmapXml(doubled);
+    expect(scan.hosts).toHaveLength(1);
+    expect(scan.addresses).toBe(1);
+    const host = scan.hosts[0]!;
+    expect(host.status).toBe('up');
+    expect(host.ports.map((p) => [p.port, p.state])).toEqual([
+      [23, 'open'],
+      [80, 'open'],
+      [445, 'open'],
+      [34547, 'open'],
+    ]);
+    expect(host.hidden).toEqual({ open: 0, closed: 1022, filtered: 0 });
+  });
+});
+
+describe('nmap XML import trusts no address, “this PC” or confirmation from the file', () => {
+  it('a host whose address is not an IP literal is left out, with a note', () => {
+    for (const addr of ['local-network', '__proto__', 'a'.repeat(5000), '0x7f.1', '10.1', '']) {
+      const { scan } = importNmapXml(fixture.replace('addr="127.77.141.97"', `addr="${addr}"`));
+      expect(scan.hosts, addr.slice(0, 20)).toEqual([]);
+      expect(scan.notes).toContainEqual({
+        fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+        en: 'nmap file: 1 host without a valid IP address ignored',
+      });
+    }
+  });
+
+  it('addresses come out canonical, IPv6 zones only when short and plain', () => {
+    const as = (addr: string, addrtype = 'ipv6') =>
+      importNmapXml(
+        fixture.replace(
+          '<address addr="127.77.141.97" addrtype="ipv4"/>',
+          `<address addr="${addr}" addrtype="${addrtype}"/>`,
+        ),
+      ).scan.hosts.map((h) => [h.address, h.family]);
+    expect(as('FE80:0:0:0:0:0:0:1%eth0')).toEqual([['fe80::1%eth0', 'ipv6']]);
+    expect(as('::ffff:192.168.1.9')).toEqual([['192.168.1.9', 'ipv4']]);
+    // The file's addrtype does not decide the family: the address does.
+    expect(as('10.0.0.9', 'ipv6')).toEqual([['10.0.0.9', 'ipv4']]);
+    expect(as(`fe80::1%${'x'.repeat(100)}`)).toEqual([]);
+    expect(as('fe80::1%eth0;rm')).toEqual([]);
+  });
+
+  it('whether a host is this PC, and whether a scan was confirmed, is recomputed here', () => {
+    const elsewhere = structuredClone(importNmapXml(fixture).scan);
+    elsewhere.hosts[0]!.address = '192.0.2.7';
+    elsewhere.hosts[0]!.isLocal = true;
+    elsewhere.request.confirmed = true;
+    const xml = renderNmapXml(elsewhere);
+    const plain = importNmapXml(xml).scan;
+    expect(plain.hosts[0]?.isLocal).toBe(false);
+    expect(plain.request.confirmed).toBe(false);
+    const here = importNmapXml(xml, { localAddresses: new Set(['192.0.2.7']) }).scan;
+    expect(here.hosts[0]?.isLocal).toBe(true);
+  });
+});
+
+describe('reference links read back from a report', () => {
+  it('are https: only', () => {
+    expect(Reference.safeParse({ label: 'CISA', url: 'https://www.cisa.gov/' }).success).toBe(true);
+    expect(Reference.safeParse({ label: 'no link' }).success).toBe(true);
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'http://example.com/',
+      'data:text/html,x',
+    ]) {
+      expect(Reference.safeParse({ label: 'x', url }).success, url).toBe(false);
+    }
   });
 });
 

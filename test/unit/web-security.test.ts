@@ -4,10 +4,10 @@ import {
   contentSecurityPolicy,
   isAllowedHost,
   isAllowedOrigin,
-  readSessionCookie,
+  originOf,
   sameSecret,
-  sessionCookieHeader,
 } from '../../main/web/security.js';
+import { BrowserSession } from '../../main/web/session.js';
 import { browserCommand } from '../../main/open-browser.js';
 
 describe('Host and Origin checks', () => {
@@ -42,18 +42,48 @@ describe('Host and Origin checks', () => {
   });
 });
 
-describe('session cookie', () => {
-  it('is HttpOnly and SameSite=Strict', () => {
-    const header = sessionCookieHeader('abc');
-    expect(header).toMatch(/^pa_session=abc;/);
-    expect(header).toContain('HttpOnly');
-    expect(header).toContain('SameSite=Strict');
+describe('port 80', () => {
+  it('accepts the Host and Origin a browser sends without the default port', () => {
+    expect(isAllowedHost('127.0.0.1', 80)).toBe(true);
+    expect(isAllowedHost('localhost', 80)).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1', 80)).toBe(true);
+    expect(isAllowedHost('127.0.0.1', 8080)).toBe(false);
+    expect(originOf(80)).toBe('http://127.0.0.1');
+    expect(originOf(8080)).toBe('http://127.0.0.1:8080');
+    expect(contentSecurityPolicy(80)).toContain('ws://127.0.0.1 ');
   });
-  it('is read only when present once', () => {
-    expect(readSessionCookie('a=1; pa_session=xyz; b=2')).toBe('xyz');
-    expect(readSessionCookie('pa_session=1; pa_session=2')).toBeUndefined();
-    expect(readSessionCookie('other=1')).toBeUndefined();
-    expect(readSessionCookie(undefined)).toBeUndefined();
+});
+
+describe('launch token and session', () => {
+  it('gives the session to the first client only, then refuses the token as used', () => {
+    const session = new BrowserSession('launch-token-0123456789');
+    const first = session.hello({ token: 'launch-token-0123456789' });
+    expect(first).toMatchObject({ ok: true, redeemed: true });
+    const secret = first.ok ? first.session : '';
+    expect(secret).not.toBe('launch-token-0123456789');
+    expect(session.hello({ token: 'launch-token-0123456789' })).toEqual({
+      ok: false,
+      reason: 'token-used',
+    });
+    expect(session.hello({ session: secret })).toEqual({
+      ok: true,
+      session: secret,
+      redeemed: false,
+    });
+  });
+  it('refuses a wrong token, a wrong session, a session before any redemption, and nothing', () => {
+    const session = new BrowserSession('launch-token-0123456789');
+    expect(session.hello({ session: 'x' })).toEqual({ ok: false, reason: 'refused' });
+    expect(session.hello({ token: 'launch-token-0123456788' })).toEqual({
+      ok: false,
+      reason: 'refused',
+    });
+    expect(session.hello({})).toEqual({ ok: false, reason: 'refused' });
+    expect(session.hello({ token: 'launch-token-0123456789' }).ok).toBe(true);
+    expect(session.hello({ session: 'launch-token-0123456789' })).toEqual({
+      ok: false,
+      reason: 'refused',
+    });
   });
   it('compares secrets exactly', () => {
     expect(sameSecret('abc', 'abc')).toBe(true);
@@ -91,18 +121,29 @@ describe('parseWebArgs', () => {
 });
 
 describe('browserCommand', () => {
-  const url = 'http://127.0.0.1:4321/?token=abc_DEF-1';
-  it('uses explorer.exe on Windows (no shell), open on macOS, xdg-open with a display', () => {
-    expect(browserCommand(url, 'win32', {}, 'C:\\WINDOWS\\system32')).toEqual([
+  const file = '/tmp/port-auditor-AbC123/open-port-auditor.html';
+  it('opens the launch file (never the address) with explorer.exe, /usr/bin/open or /usr/bin/xdg-open', () => {
+    const winFile = 'C:\\Users\\a\\AppData\\Local\\Temp\\port-auditor-x\\open-port-auditor.html';
+    expect(browserCommand(winFile, 'win32', {}, 'C:\\WINDOWS\\system32')).toEqual([
       'C:\\WINDOWS\\explorer.exe',
-      [url],
+      [winFile],
     ]);
-    expect(browserCommand(url, 'darwin', {})).toEqual(['open', [url]]);
-    expect(browserCommand(url, 'linux', { DISPLAY: ':0' })).toEqual(['xdg-open', [url]]);
+    expect(browserCommand(file, 'darwin', {})).toEqual(['/usr/bin/open', [file]]);
+    expect(browserCommand(file, 'linux', { DISPLAY: ':0' })).toEqual(['/usr/bin/xdg-open', [file]]);
   });
-  it('does nothing without a display or for a URL that is not ours', () => {
-    expect(browserCommand(url, 'linux', {})).toBeNull();
-    expect(browserCommand('http://127.0.0.1:1/"&calc', 'win32', {})).toBeNull();
-    expect(browserCommand('https://evil.example/', 'darwin', {})).toBeNull();
+  it('does nothing without a display, for a relative path, an address or shell text', () => {
+    expect(browserCommand(file, 'linux', {})).toBeNull();
+    expect(browserCommand('open-port-auditor.html', 'linux', { DISPLAY: ':0' })).toBeNull();
+    expect(browserCommand('http://127.0.0.1:4321/#token=abc', 'darwin', {})).toBeNull();
+    expect(browserCommand('C:\\x\\"&calc.html', 'win32', {})).toBeNull();
+  });
+});
+
+describe('the renderer’s copies of contract values', () => {
+  it('close codes and default settings are the contract’s', async () => {
+    const contract = await import('../../app/contract/index.js');
+    const bridge = await import('../../renderer/api/ws-bridge.js');
+    expect(bridge.CloseCode).toEqual(contract.CloseCode);
+    expect(contract.DEFAULT_SETTINGS).toEqual({ language: 'auto', theme: 'system' });
   });
 });

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import {
-  formatPreview,
-  formatVerification,
-  openFirewallService,
-} from '../../../app/firewall/format.js';
-import type { FirewallService } from '../../../app/firewall/service.js';
+import { formatPreview, formatVerification } from '../../../app/firewall/format.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 
 interface BlockOptions {
   port: string;
@@ -22,30 +18,6 @@ export const EXIT_CANCELLED = 3;
 export const EXIT_NOT_EFFECTIVE = 4;
 /** Exit code when the change ran but could not be read back: checked again at the next read. */
 export const EXIT_UNKNOWN = 5;
-
-/**
- * On a terminal, says that a permission prompt is about to open (a window, or pkexec's own
- * password question), since the command then waits for it without a word.
- */
-export async function announcePrompt(service: FirewallService, ctx: CliContext): Promise<void> {
-  if (!ctx.stderr.isTTY) return;
-  const mode = await service.elevationMode();
-  if (mode === 'pkexec' || mode === 'uac') {
-    ctx.stderr.write(
-      `${ctx.say(
-        mode === 'uac'
-          ? {
-              fr: 'Acceptez la demande d’autorisation Windows (UAC) qui s’affiche…',
-              en: 'Accept the Windows permission prompt (UAC) that opens…',
-            }
-          : {
-              fr: 'Confirmez la demande d’autorisation (polkit) qui s’affiche…',
-              en: 'Confirm the permission prompt (polkit) that opens…',
-            },
-      )}\n`,
-    );
-  }
-}
 
 const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -91,53 +63,51 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
       }),
     )
     .action(async (options: BlockOptions) => {
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        const input = {
-          protocol: options.proto,
-          port: options.port,
-          direction: options.dir,
-          ...(options.remote !== undefined ? { remote: options.remote } : {}),
-          ...(options.ruleId !== undefined ? { ruleId: options.ruleId } : {}),
-        };
-        if (options.dryRun) {
-          ctx.stdout.write(formatPreview(await service.preview(input), ctx.language));
-          return;
-        }
-        await announcePrompt(service, ctx);
-        const outcome = await service.block(input);
-        if (outcome.outcome === 'cancelled') {
-          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
-          ctx.setExitCode(EXIT_CANCELLED);
-          return;
-        }
-        if (outcome.outcome === 'unknown') {
-          ctx.stdout.write(`${outcome.rule.id} (${outcome.rule.name})\n`);
-          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
-          ctx.setExitCode(EXIT_UNKNOWN);
-          return;
-        }
+      await showFirewallNotices(ctx);
+      const input = {
+        protocol: options.proto,
+        port: options.port,
+        direction: options.dir,
+        ...(options.remote !== undefined ? { remote: options.remote } : {}),
+        ...(options.ruleId !== undefined ? { ruleId: options.ruleId } : {}),
+      };
+      if (options.dryRun) {
         ctx.stdout.write(
-          `${ctx.say(
-            outcome.restored
-              ? {
-                  fr: 'Règle remise (elle avait disparu du pare-feu) :',
-                  en: 'Rule put back (it had vanished from the firewall):',
-                }
-              : { fr: 'Règle créée :', en: 'Rule created:' },
-          )} ${outcome.rule.id} (${outcome.rule.name})\n`,
+          formatPreview(await ctx.app.call('firewall.preview', input), ctx.language),
         );
-        ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
-        if (outcome.backupPath) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Sauvegarde du pare-feu :', en: 'Firewall backup:' })} ${outcome.backupPath}\n`,
-          );
-        }
-        if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);
-        else ctx.setExitCode(EXIT.ok);
-      } finally {
-        service.close();
+        return;
       }
+      await announcePrompt(ctx);
+      const outcome = await ctx.app.call('firewall.block', input);
+      if (outcome.outcome === 'cancelled') {
+        ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+        ctx.setExitCode(EXIT_CANCELLED);
+        return;
+      }
+      if (outcome.outcome === 'unknown') {
+        ctx.stdout.write(`${outcome.rule.id} (${outcome.rule.name})\n`);
+        ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+        ctx.setExitCode(EXIT_UNKNOWN);
+        return;
+      }
+      ctx.stdout.write(
+        `${ctx.say(
+          outcome.restored
+            ? {
+                fr: 'Règle remise (elle avait disparu du pare-feu) :',
+                en: 'Rule put back (it had vanished from the firewall):',
+              }
+            : { fr: 'Règle créée :', en: 'Rule created:' },
+        )} ${outcome.rule.id} (${outcome.rule.name})\n`,
+      );
+      ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
+      if (outcome.backupPath) {
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Sauvegarde du pare-feu :', en: 'Firewall backup:' })} ${outcome.backupPath}\n`,
+        );
+      }
+      if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);
+      else ctx.setExitCode(EXIT.ok);
     });
 };
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { formatStatus, openFirewallService } from '../../../app/firewall/format.js';
+import { formatStatus } from '../../../app/firewall/format.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { showFirewallNotices } from '../firewall-notices.js';
 
 const firewallStatus: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -13,17 +14,11 @@ const firewallStatus: CliCommand = (program: Command, ctx: CliContext) => {
     )
     .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
     .action(async (options: { json?: boolean }) => {
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        const status = await service.status();
-        ctx.stdout.write(
-          options.json
-            ? `${JSON.stringify(status, null, 2)}\n`
-            : formatStatus(status, ctx.language),
-        );
-      } finally {
-        service.close();
-      }
+      await showFirewallNotices(ctx);
+      const status = await ctx.app.call('firewall.status', {});
+      ctx.stdout.write(
+        options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, ctx.language),
+      );
     });
 };
 

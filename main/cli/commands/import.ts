@@ -1,10 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
-import { localAddresses } from '../../../app/api/report-handlers.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
@@ -33,10 +31,13 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (file: string, options: { json?: string }) => {
       let xml: string;
       try {
+        // The size from stat first: a file over the limit is refused without being read.
+        refuseTooLarge((await stat(file)).size);
         xml = decodeXmlBytes(await readFile(file));
       } catch (error) {
+        if (error instanceof AppFailure) throw error;
         if (error instanceof XmlEncodingError) {
-          throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+          throw AppFailure.relay(error.appError);
         }
         const detail = (error as NodeJS.ErrnoException).code ?? String(error);
         fail(
@@ -48,12 +49,10 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           { file, detail },
         );
       }
-      const { scan } = importNmapXml(xml, { localAddresses: localAddresses() });
-      const rules = (await readFirewallRules(ctx)) ?? [];
-      const assessment = await riskHandlers({ firewallRules: () => rules })['risk.assess'](
-        { hosts: scan.hosts },
-        { emit: () => {} },
-      );
+      const { scan } = await ctx.app.call('report.importNmapXml', { xml });
+      // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
+      await readFirewallRules(ctx);
+      const assessment = await ctx.app.call('risk.assess', { hosts: scan.hosts });
       // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
       ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));
       if (options.json) {

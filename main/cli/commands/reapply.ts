@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { formatRule, openFirewallService } from '../../../app/firewall/format.js';
+import { formatRule } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
+import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 
 /**
  * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
@@ -27,44 +28,38 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
           en: 'Give either a rule id or --all.',
         });
       }
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        const { rules } = await service.list();
-        const ids =
-          id !== undefined ? [id] : rules.filter((r) => r.present === false).map((r) => r.id);
-        if (ids.length === 0) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`,
-          );
-          return;
-        }
-        // What each rule blocks, before any prompt: the prompt names the same on its command line.
-        ctx.stdout.write(`${ctx.say({ fr: 'À ré-appliquer :', en: 'To re-apply:' })}\n`);
-        for (const rule of rules.filter((r) => ids.includes(r.id))) {
-          ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
-        }
-        await announcePrompt(service, ctx);
-        const outcome = await service.reapply(ids);
-        if (outcome.outcome === 'cancelled') {
-          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
-          ctx.setExitCode(EXIT_CANCELLED);
-          return;
-        }
-        for (const back of outcome.reapplied) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
-          );
-        }
-        for (const left of outcome.stillMissing) {
-          ctx.stderr.write(
-            `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
-          );
-        }
-        for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);
-        if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
-      } finally {
-        service.close();
+      await showFirewallNotices(ctx);
+      const { rules } = await ctx.app.call('firewall.list', {});
+      const ids =
+        id !== undefined ? [id] : rules.filter((r) => r.present === false).map((r) => r.id);
+      if (ids.length === 0) {
+        ctx.stdout.write(`${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`);
+        return;
       }
+      // What each rule blocks, before any prompt: the prompt names the same on its command line.
+      ctx.stdout.write(`${ctx.say({ fr: 'À ré-appliquer :', en: 'To re-apply:' })}\n`);
+      for (const rule of rules.filter((r) => ids.includes(r.id))) {
+        ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
+      }
+      await announcePrompt(ctx);
+      const outcome = await ctx.app.call('firewall.reapply', { ids });
+      if (outcome.outcome === 'cancelled') {
+        ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+        ctx.setExitCode(EXIT_CANCELLED);
+        return;
+      }
+      for (const back of outcome.reapplied) {
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
+        );
+      }
+      for (const left of outcome.stillMissing) {
+        ctx.stderr.write(
+          `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
+        );
+      }
+      for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);
+      if (outcome.stillMissing.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
     });
 };
 

@@ -1,11 +1,9 @@
 import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
-import { localAddresses } from '../../../app/api/report-handlers.js';
 import {
   Language,
   ReportFormat,
@@ -14,9 +12,8 @@ import {
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { exportReport } from '../../../app/report/export.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import { importNmapXml } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 
@@ -29,17 +26,21 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 
 /**
  * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
- * inputs), or an nmap XML file.
+ * inputs), or an nmap XML file (imported by the app).
  */
-export async function readReportSource(file: string): Promise<ReportInput> {
+export async function readReportSource(file: string, ctx: CliContext): Promise<ReportInput> {
   let text: string;
   try {
+    const xml = file.toLowerCase().endsWith('.xml');
+    // An nmap XML's size from stat first: over the import limit, it is refused without being read.
+    if (xml) refuseTooLarge((await stat(file)).size);
     // A JSON report is UTF-8; an nmap XML may be UTF-16 (Windows PowerShell's redirection).
     const bytes = await readFile(file);
-    text = file.toLowerCase().endsWith('.xml') ? decodeXmlBytes(bytes) : bytes.toString('utf8');
+    text = xml ? decodeXmlBytes(bytes) : bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof AppFailure) throw error;
     if (error instanceof XmlEncodingError) {
-      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+      throw AppFailure.relay(error.appError);
     }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
@@ -52,7 +53,7 @@ export async function readReportSource(file: string): Promise<ReportInput> {
     );
   }
   if (text.trimStart().startsWith('<')) {
-    const imported = importNmapXml(text, { localAddresses: localAddresses() });
+    const imported = await ctx.app.call('report.importNmapXml', { xml: text });
     return { scan: imported.scan, macAddresses: imported.macAddresses };
   }
   let data: unknown;
@@ -110,10 +111,7 @@ export async function completeReportInput(
   const firewallRules = input.firewallRules ?? (await readFirewallRules(ctx));
   let assessment: RiskAssessResult | undefined = input.assessment;
   if (!assessment) {
-    assessment = await riskHandlers({ firewallRules: () => firewallRules ?? [] })['risk.assess'](
-      { hosts: input.scan.hosts },
-      { emit: () => {} },
-    );
+    assessment = await ctx.app.call('risk.assess', { hosts: input.scan.hosts });
   }
   return {
     ...input,
@@ -189,12 +187,12 @@ export async function writeReport(
     format === 'nmap-xml'
       ? { ...extra, scan, pcName: extra.pcName ?? os.hostname() }
       : await completeReportInput({ ...extra, scan }, ctx);
-  const file = await exportReport(format, lang, input);
+  const file = await ctx.app.call('report.export', { ...input, format, lang });
   try {
-    await writeFile(output, file.data);
+    await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
   } catch (error) {
     if (error instanceof XmlEncodingError) {
-      throw new AppFailure(error.appError.code, error.appError.message, error.appError.params);
+      throw AppFailure.relay(error.appError);
     }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
@@ -248,7 +246,7 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);
-      const { scan, ...extra } = await readReportSource(scanFile);
+      const { scan, ...extra } = await readReportSource(scanFile, ctx);
       await writeReport(scan, options.output, format, lang, ctx, extra);
     });
 };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { formatRule, openFirewallService } from '../../../app/firewall/format.js';
+import { formatRule } from '../../../app/firewall/format.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { showFirewallNotices } from '../firewall-notices.js';
 
 const rules: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -13,51 +14,44 @@ const rules: CliCommand = (program: Command, ctx: CliContext) => {
     )
     .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
     .action(async (options: { json?: boolean }) => {
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        const known = service.repairsMade().length;
-        const list = await service.list();
-        // What reading the firewall set right (a journal edited by another program, say).
-        for (const repair of service.repairsMade().slice(known)) {
-          ctx.stderr.write(`${ctx.say(repair)}\n`);
-        }
-        if (options.json) {
-          ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-          return;
-        }
-        if (!list.verified) {
-          ctx.stderr.write(
-            `${ctx.say({
-              fr: 'Le pare-feu n’a pas pu être relu : liste tirée du journal (voir port-auditor firewall-status pour la raison).',
-              en: 'The firewall could not be read: list taken from the journal (see port-auditor firewall-status for the reason).',
-            })}\n`,
-          );
-        }
-        if (list.rules.length === 0) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Aucune règle Port Auditor.', en: 'No Port Auditor rules.' })}\n`,
-          );
-          return;
-        }
-        for (const rule of list.rules) ctx.stdout.write(`${formatRule(rule, ctx.language)}\n`);
-        const gone = list.rules.filter((r) => r.present === false).length;
-        if (gone > 0) {
-          ctx.stderr.write(
-            `${ctx.say(
-              gone === 1
-                ? {
-                    fr: '1 règle a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
-                    en: '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
-                  }
-                : {
-                    fr: `${gone} règles ont disparu du pare-feu (redémarrage ?) : port-auditor reapply --all les remet.`,
-                    en: `${gone} rules vanished from the firewall (a restart?): port-auditor reapply --all puts them back.`,
-                  },
-            )}\n`,
-          );
-        }
-      } finally {
-        service.close();
+      const known = await showFirewallNotices(ctx);
+      const list = await ctx.app.call('firewall.list', {});
+      // What reading the firewall set right (a journal edited by another program, say).
+      await showFirewallNotices(ctx, known);
+      if (options.json) {
+        ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      if (!list.verified) {
+        ctx.stderr.write(
+          `${ctx.say({
+            fr: 'Le pare-feu n’a pas pu être relu : liste tirée du journal (voir port-auditor firewall-status pour la raison).',
+            en: 'The firewall could not be read: list taken from the journal (see port-auditor firewall-status for the reason).',
+          })}\n`,
+        );
+      }
+      if (list.rules.length === 0) {
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Aucune règle Port Auditor.', en: 'No Port Auditor rules.' })}\n`,
+        );
+        return;
+      }
+      for (const rule of list.rules) ctx.stdout.write(`${formatRule(rule, ctx.language)}\n`);
+      const gone = list.rules.filter((r) => r.present === false).length;
+      if (gone > 0) {
+        ctx.stderr.write(
+          `${ctx.say(
+            gone === 1
+              ? {
+                  fr: '1 règle a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
+                  en: '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+                }
+              : {
+                  fr: `${gone} règles ont disparu du pare-feu (redémarrage ?) : port-auditor reapply --all les remet.`,
+                  en: `${gone} rules vanished from the firewall (a restart?): port-auditor reapply --all puts them back.`,
+                },
+          )}\n`,
+        );
       }
     });
 };

@@ -4,15 +4,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   ScanRequest,
-  type FirewallRule,
   type RiskAssessResult,
   type ScanEvent,
   type ScanRequestInput,
   type ScanResult,
 } from '../../../app/contract/index.js';
-import { riskHandlers } from '../../../app/api/risk-handlers.js';
 import { AppFailure } from '../../../app/errors.js';
-import { ScanManager } from '../../../app/scan/manager.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
@@ -83,9 +80,11 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   return parsed.data;
 }
 
-/** Runs one scan to its end, showing progress on a terminal; Ctrl+C cancels and keeps what was found. */
+/**
+ * Runs one scan to its end through the app's contract (scan.start, its events, scan.cancel),
+ * showing progress on a terminal; Ctrl+C cancels and keeps what was found.
+ */
 async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResult> {
-  const scans = new ScanManager();
   const progress = ctx.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
@@ -107,7 +106,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
     } else if (event.type === 'finished') {
       settle.resolve(event.result);
     } else if (event.type === 'failed') {
-      settle.reject(new AppFailure(event.error.code, event.error.message, event.error.params));
+      settle.reject(AppFailure.relay(event.error));
     }
   };
   let interrupts = 0;
@@ -122,16 +121,16 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
         en: 'Cancelling… (Ctrl+C again to quit at once)',
       })}\n`,
     );
-    scans.cancel(scanId);
+    // Its finished event still comes, with what was found.
+    void ctx.app.call('scan.cancel', { scanId }).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
-    scanId = await scans.start(request, onEvent);
+    ({ scanId } = await ctx.app.call('scan.start', request, (_event, payload) => onEvent(payload)));
     return await finished;
   } finally {
     process.off('SIGINT', onSigint);
     clearLine();
-    scans.cancelAll();
   }
 }
 
@@ -146,20 +145,13 @@ export function hasVerdicts(result: ScanResult): boolean {
 }
 
 /**
- * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the
- * firewall holds them. The raw table is still worth printing when they cannot be computed, so a
- * failure here is a warning, not the end of the command.
+ * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the app
+ * last read them in the firewall (readFirewallRules, just before). The raw table is still worth
+ * printing when they cannot be computed, so a failure here is a warning, not the end of the command.
  */
-async function assess(
-  result: ScanResult,
-  rules: readonly FirewallRule[],
-  ctx: CliContext,
-): Promise<RiskAssessResult | undefined> {
+async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
   try {
-    return await riskHandlers({ firewallRules: () => rules })['risk.assess'](
-      { hosts: result.hosts },
-      { emit: () => {} },
-    );
+    return await ctx.app.call('risk.assess', { hosts: result.hosts });
   } catch (error) {
     const detail =
       error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
@@ -245,7 +237,7 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const result = await runScan(request, ctx);
       // Read once the scan is over: the rules as they are when the verdicts are given.
       const rules = hasVerdicts(result) || reportPath ? await readFirewallRules(ctx) : undefined;
-      const assessment = hasVerdicts(result) ? await assess(result, rules ?? [], ctx) : undefined;
+      const assessment = hasVerdicts(result) ? await assess(result, ctx) : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openFirewallService } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
-import { announcePrompt, EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
+import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 
 const unblock: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -28,34 +28,31 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
           en: 'Give either a rule id or --all.',
         });
       }
-      const service = await openFirewallService((t) => ctx.stderr.write(`${ctx.say(t)}\n`));
-      try {
-        await announcePrompt(service, ctx);
-        const outcome = id !== undefined ? await service.remove([id]) : await service.removeAll();
-        if (outcome.outcome === 'cancelled') {
-          ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
-          ctx.setExitCode(EXIT_CANCELLED);
-          return;
-        }
-        for (const removed of outcome.removed) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Règle retirée :', en: 'Rule removed:' })} ${removed}\n`,
-          );
-        }
-        for (const left of outcome.stillPresent) {
-          ctx.stderr.write(
-            `${ctx.say({ fr: 'Règle toujours présente :', en: 'Rule still present:' })} ${left}\n`,
-          );
-        }
-        if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {
-          ctx.stdout.write(
-            `${ctx.say({ fr: 'Aucune règle à retirer.', en: 'No rule to remove.' })}\n`,
-          );
-        }
-        if (outcome.stillPresent.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
-      } finally {
-        service.close();
+      await showFirewallNotices(ctx);
+      await announcePrompt(ctx);
+      const outcome =
+        id !== undefined
+          ? await ctx.app.call('firewall.remove', { ids: [id] })
+          : await ctx.app.call('firewall.removeAll', {});
+      if (outcome.outcome === 'cancelled') {
+        ctx.stderr.write(`${ctx.say(outcome.message)}\n`);
+        ctx.setExitCode(EXIT_CANCELLED);
+        return;
       }
+      for (const removed of outcome.removed) {
+        ctx.stdout.write(`${ctx.say({ fr: 'Règle retirée :', en: 'Rule removed:' })} ${removed}\n`);
+      }
+      for (const left of outcome.stillPresent) {
+        ctx.stderr.write(
+          `${ctx.say({ fr: 'Règle toujours présente :', en: 'Rule still present:' })} ${left}\n`,
+        );
+      }
+      if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {
+        ctx.stdout.write(
+          `${ctx.say({ fr: 'Aucune règle à retirer.', en: 'No rule to remove.' })}\n`,
+        );
+      }
+      if (outcome.stillPresent.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
     });
 };
 

@@ -23,7 +23,7 @@ const THEME_CHOICES: ThemeChoice[] = ['system', 'light', 'dark'];
 
 export function SettingsPage() {
   const { t } = useTranslation('settings');
-  const { language, theme, setLanguage, setTheme } = useSettings();
+  const { language, theme, setLanguage, setTheme, saved, error } = useSettings();
   const info = useApp((s) => s.info);
   const infoError = useApp((s) => s.infoError);
   const automatic = resolveLanguage('auto', browserLanguage(), info?.systemLanguage ?? null);
@@ -42,7 +42,7 @@ export function SettingsPage() {
             <RadioGroup
               aria-labelledby="settings-language"
               value={language}
-              onChange={(event) => setLanguage(event.target.value as LanguageChoice)}
+              onChange={(event) => void setLanguage(event.target.value as LanguageChoice)}
             >
               {LANGUAGE_CHOICES.map((choice) => (
                 <FormControlLabel
@@ -70,7 +70,7 @@ export function SettingsPage() {
             <RadioGroup
               aria-labelledby="settings-theme"
               value={theme}
-              onChange={(event) => setTheme(event.target.value as ThemeChoice)}
+              onChange={(event) => void setTheme(event.target.value as ThemeChoice)}
             >
               {THEME_CHOICES.map((choice) => (
                 <FormControlLabel
@@ -84,9 +84,13 @@ export function SettingsPage() {
           </FormControl>
         </CardContent>
       </Card>
-      <Typography variant="body2" color="text.secondary">
-        {t('saved')}
-      </Typography>
+      {error ? (
+        <AppErrorAlert error={error} />
+      ) : (
+        <Typography variant="body2" color="text.secondary" role="status">
+          {saved ? t('saved') : t('kept')}
+        </Typography>
+      )}
       <Card component="section" aria-labelledby="settings-about">
         <CardContent>
           <Typography variant="h3" id="settings-about" gutterBottom>

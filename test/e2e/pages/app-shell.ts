@@ -11,7 +11,7 @@ export class AppShell {
     this.t = strings(lang);
   }
 
-  /** Opens the token URL; the host swaps it for a session cookie and redirects to the app. */
+  /** Opens the token URL; the page trades the fragment's token for a session over the socket. */
   async open(url: string): Promise<void> {
     await this.page.goto(url);
     await this.navigation.waitFor();
@@ -59,8 +59,15 @@ export class AppShell {
       .waitFor();
   }
 
+  /** The banner that says what happened to the link with the app, by its role and words. */
+  connectionBanner(state: 'lost' | 'stopped' | 'token-used' | 'refused'): Locator {
+    return this.page
+      .getByRole(state === 'lost' ? 'status' : 'alert')
+      .filter({ hasText: exact(this.t(`connection.${state}`)) });
+  }
+
   get connectionLost(): Locator {
-    return this.page.getByTestId('connection-lost');
+    return this.connectionBanner('lost');
   }
 
   /** The same shell in the other language, after the UI switched. */

@@ -7,8 +7,9 @@ export interface RawResponse {
 }
 
 /**
- * Sends one contract request from inside the page over a new WebSocket (same origin, same session
- * cookie as the UI), to learn what the app itself answers, e.g. the exact error text to expect.
+ * Sends one contract request from inside the page over a new WebSocket (same origin, and the same
+ * session secret as the UI, from the tab's sessionStorage), to learn what the app itself answers,
+ * e.g. the exact error text to expect.
  */
 export async function rawCall(page: Page, method: string, params: unknown): Promise<RawResponse> {
   const text = await page.evaluate(
@@ -24,6 +25,8 @@ export async function rawCall(page: Page, method: string, params: unknown): Prom
           if ((JSON.parse(data) as { kind?: string }).kind === 'response') resolve(data);
         };
       });
+      const session = sessionStorage.getItem('port-auditor.session');
+      ws.send(JSON.stringify({ kind: 'hello', session }));
       ws.send(JSON.stringify({ kind: 'request', id: 1, method, params }));
       const data = await reply;
       ws.close();

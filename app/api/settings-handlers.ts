@@ -1,0 +1,31 @@
+import { openDatabase, type Db } from '../store/database.js';
+import { SettingsStore } from '../store/settings.js';
+import type { Handlers } from './dispatcher.js';
+
+/**
+ * The app's database for everything but the firewall journal (which opens its own connection),
+ * opened on first use so a host that never needs it creates no data folder. A damaged store throws
+ * its StoreFailure (naming the file) at each use rather than once, so a fix is picked up.
+ */
+export function lazyAppStore(dataDir: () => string) {
+  let db: Db | null = null;
+  return {
+    get(): Db {
+      db ??= openDatabase(dataDir());
+      return db;
+    },
+    close(): void {
+      db?.close();
+      db = null;
+    },
+  };
+}
+
+export function settingsHandlers(
+  store: ReturnType<typeof lazyAppStore>,
+): Pick<Handlers, 'settings.get' | 'settings.set'> {
+  return {
+    'settings.get': async () => new SettingsStore(store.get()).get(),
+    'settings.set': async (change) => new SettingsStore(store.get()).set(change),
+  };
+}

@@ -1,0 +1,36 @@
+import type { CliContext } from './context.js';
+
+/**
+ * Prints on stderr what the app says before a firewall command — why its journal is only in
+ * memory (a damaged or read-only store), interrupted changes it repaired — skipping the first
+ * `skip` notices, already printed. Returns how many there are now.
+ */
+export async function showFirewallNotices(ctx: CliContext, skip = 0): Promise<number> {
+  const { notices } = await ctx.app.call('firewall.notices', {});
+  for (const notice of notices.slice(skip)) ctx.stderr.write(`${ctx.say(notice)}\n`);
+  return notices.length;
+}
+
+/**
+ * On a terminal, says that a permission prompt is about to open (a window, or pkexec's own
+ * password question), since the command then waits for it without a word.
+ */
+export async function announcePrompt(ctx: CliContext): Promise<void> {
+  if (!ctx.stderr.isTTY) return;
+  const { elevation } = await ctx.app.call('firewall.notices', { elevation: true });
+  if (elevation === 'pkexec' || elevation === 'uac') {
+    ctx.stderr.write(
+      `${ctx.say(
+        elevation === 'uac'
+          ? {
+              fr: 'Acceptez la demande d’autorisation Windows (UAC) qui s’affiche…',
+              en: 'Accept the Windows permission prompt (UAC) that opens…',
+            }
+          : {
+              fr: 'Confirmez la demande d’autorisation (polkit) qui s’affiche…',
+              en: 'Confirm the permission prompt (polkit) that opens…',
+            },
+      )}\n`,
+    );
+  }
+}

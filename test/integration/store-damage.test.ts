@@ -1,0 +1,229 @@
+import { spawn } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildMain } from '../../scripts/build-main.mjs';
+import {
+  FIREWALL_SYSTEM_DIRS,
+  startMountSandbox,
+  type MountSandbox,
+} from '../lab/mount-sandbox.js';
+import { execIn, NetnsLab, uniqueName } from '../lab/netns.js';
+
+/**
+ * The app's database damaged in each way a user's disk can damage it, through the CLI as shipped,
+ * as root against real nftables in a namespace of this test (the machine's firewall is never
+ * touched; /var/lib/port-auditor is a tmpfs of a private mount namespace). Each case must name the
+ * file and the way out, and reading and undoing the firewall rules must still work.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const outdir = path.join(ROOT, 'dist', `test-store-${process.pid}`, 'main');
+const CLI = path.join(outdir, 'cli.mjs');
+const lab = new NetnsLab();
+const pc = uniqueName('store', 'pc');
+let mounts: MountSandbox;
+let base = '';
+let dataDir = '';
+let dbFile = '';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in the namespace, after `setup` (shell run first, in a mount namespace of its own). */
+function cli(args: string[], setup = ''): Promise<CliRun> {
+  const inner = ['ip', 'netns', 'exec', pc, process.execPath, CLI, ...args];
+  const argv = mounts.enter(
+    setup
+      ? [
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          'sh',
+          '-c',
+          `set -e; ${setup}; exec "$@"`,
+          'sh',
+          ...inner,
+        ]
+      : inner,
+  );
+  return new Promise((resolve) => {
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd: ROOT,
+      env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8', LC_ALL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ourRules(): Promise<string[]> {
+  const text = (await execIn(pc, 'nft', ['list', 'ruleset'])).stdout;
+  return [...new Set(text.match(/PortAuditor-[0-9a-f-]{36}/g) ?? [])];
+}
+
+/** A fresh, healthy database: the CLI creates it. */
+async function healthyStore(): Promise<void> {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const first = await cli(['rules']);
+  expect(first.code, first.stderr).toBe(0);
+}
+
+const MOVE_ASIDE = 'move this file elsewhere';
+const RULES_STAY = 'Your firewall rules stay in the firewall';
+
+/** Blocks 8080/tcp through the CLI while the store is healthy. */
+async function blockOne(): Promise<void> {
+  const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+  expect(blocked.code, blocked.stderr).toBe(0);
+  expect(await ourRules()).toHaveLength(1);
+}
+
+/**
+ * With the store unusable (after `setup`): `rules` lists the rule blockOne made, with no internal
+ * error, and `unblock --all` removes it from the firewall. Returns the `rules` run, whose stderr
+ * carries the store's message.
+ */
+async function stillReadsAndUndoes(setup = ''): Promise<CliRun> {
+  const rules = await cli(['rules'], setup);
+  expect(rules.code, rules.stderr).toBe(0);
+  expect(rules.stdout).toContain('8080');
+  expect(rules.stderr + rules.stdout).not.toContain('Unexpected internal error');
+  const undo = await cli(['unblock', '--all'], setup);
+  expect(undo.code, undo.stderr).toBe(0);
+  expect(undo.stdout).toContain('Rule removed');
+  expect(await ourRules()).toEqual([]);
+  return rules;
+}
+
+beforeAll(async () => {
+  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
+  lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
+  mounts = await startMountSandbox(FIREWALL_SYSTEM_DIRS);
+  lab.onTeardown(() => mounts.close());
+  base = mkdtempSync(path.join(tmpdir(), 'pa-store-'));
+  lab.onTeardown(() => rmSync(base, { recursive: true, force: true }));
+  dataDir = path.join(base, 'data');
+  dbFile = path.join(dataDir, 'port-auditor.sqlite');
+  await lab.namespace(pc);
+});
+
+afterAll(async () => {
+  await lab.teardown();
+});
+
+beforeEach(async () => {
+  await healthyStore();
+});
+
+describe('a damaged or unusable store', () => {
+  it('malformed: named with the way out; rules still listed, block refused, unblock --all works', async () => {
+    const blocked = await cli(['block', '--port', '8080', '--proto', 'tcp']);
+    expect(blocked.code, blocked.stderr).toBe(0);
+    expect(await ourRules()).toHaveLength(1);
+    // Pages past the header overwritten: the file still opens, its tables do not read.
+    const fd = openSync(dbFile, 'r+');
+    writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, 4096);
+    closeSync(fd);
+
+    const rules = await cli(['rules']);
+    expect(rules.code).toBe(0);
+    expect(rules.stderr).toContain(`Port Auditor’s database is damaged: ${dbFile}.`);
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    expect(rules.stdout).toContain('8080');
+    expect(rules.stderr + rules.stdout).not.toContain('Unexpected internal error');
+
+    const status = await cli(['firewall-status']);
+    expect(status.code).toBe(0);
+    expect(status.stderr + status.stdout).toContain(dbFile);
+
+    const refused = await cli(['block', '--port', '9090', '--proto', 'tcp']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`Port Auditor’s database is damaged: ${dbFile}.`);
+    expect(await ourRules()).toHaveLength(1);
+
+    const undo = await cli(['unblock', '--all']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.stdout).toContain('Rule removed');
+    expect(await ourRules()).toEqual([]);
+  });
+
+  it('not a database: named with the way out; rules listed and unblock --all works', async () => {
+    await blockOne();
+    writeFileSync(dbFile, 'This is a note someone saved under the database’s name.\n'.repeat(200));
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(
+      `This file is not a Port Auditor database (it was replaced or truncated): ${dbFile}.`,
+    );
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+  });
+
+  it('read-only folder: named; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const rules = await stillReadsAndUndoes(
+      `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
+    );
+    expect(rules.stderr).toContain(
+      `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
+    );
+    expect(rules.stderr).toContain(RULES_STAY);
+  });
+
+  it('read-only file: named; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const rules = await stillReadsAndUndoes(
+      `mount --bind ${dbFile} ${dbFile}; mount -o remount,bind,ro ${dbFile}`,
+    );
+    expect(rules.stderr).toContain(`Port Auditor cannot write to its database: ${dbFile}`);
+  });
+
+  it('disk full: named with what to do; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const setup = [
+      `cp -a ${dataDir} ${base}/copy`,
+      `mount -t tmpfs -o size=512k tmpfs ${dataDir}`,
+      `cp -a ${base}/copy/. ${dataDir}/`,
+      `rm -rf ${base}/copy`,
+      `dd if=/dev/zero of=${dataDir}/filler bs=4k 2>/dev/null || true`,
+    ].join('; ');
+    const rules = await stillReadsAndUndoes(setup);
+    expect(rules.stderr).toContain(
+      `The disk holding Port Auditor’s database is full: ${dbFile}. Free some space on that disk, then try again.`,
+    );
+  });
+
+  it('locked by another program: named; rules listed and unblock --all works', async () => {
+    await blockOne();
+    const holder = new Database(dbFile);
+    try {
+      holder.exec('BEGIN EXCLUSIVE');
+      holder.prepare("INSERT INTO meta (key, value) VALUES ('held', '1')").run();
+      const rules = await stillReadsAndUndoes();
+      expect(rules.stderr).toContain(
+        `Port Auditor’s database is locked by another program (another Port Auditor window or command?): ${dbFile}. Close it, then try again.`,
+      );
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, MessageRate, rateLimited, ScanSlots } from '../../app/api/limits.js';
+import { AppFailure } from '../../app/errors.js';
+
+function refusal(task: () => unknown): AppFailure {
+  try {
+    task();
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error('not refused');
+}
+
+describe('scan slots', () => {
+  it('refuses past the per-client limit, then past the overall one, in both languages', () => {
+    const slots = new ScanSlots({ scansPerClient: 2, scansOverall: 3 });
+    slots.acquire('a');
+    slots.acquire('a');
+    const perClient = refusal(() => slots.acquire('a'));
+    expect(perClient.appError).toEqual({
+      code: 'scan.too-many-for-client',
+      message: {
+        fr: 'Déjà 2 analyses en cours depuis cette fenêtre : attendez qu’une se termine ou arrêtez-en une avant d’en lancer une autre.',
+        en: 'Already 2 scans running from this window: wait for one to finish or stop one before starting another.',
+      },
+      params: { limit: 2 },
+    });
+    slots.acquire('b');
+    const overall = refusal(() => slots.acquire('c'));
+    expect(overall.appError.code).toBe('scan.too-many');
+    expect(overall.appError.message.en).toBe(
+      'Already 3 scans running in Port Auditor: wait for one to finish before starting another.',
+    );
+    expect(overall.appError.message.fr).toBe(
+      'Déjà 3 analyses en cours dans Port Auditor : attendez qu’une se termine avant d’en lancer une autre.',
+    );
+  });
+
+  it('gives a slot back once, however often it is released', () => {
+    const slots = new ScanSlots({ scansPerClient: 1, scansOverall: 2 });
+    const release = slots.acquire('a');
+    release();
+    release();
+    const again = slots.acquire('a');
+    slots.acquire('b');
+    expect(refusal(() => slots.acquire('c')).appError.code).toBe('scan.too-many');
+    again();
+    expect(() => slots.acquire('c')).not.toThrow();
+  });
+});
+
+describe('message rate', () => {
+  it('allows the burst, refuses beyond, and refills at the sustained rate', () => {
+    let now = 0;
+    const rate = new MessageRate({ messagesPerSecond: 10, messageBurst: 5 }, () => now);
+    const taken = Array.from({ length: 7 }, () => rate.take());
+    expect(taken).toEqual([true, true, true, true, true, false, false]);
+    now += 100; // one message's worth at 10/s
+    expect([rate.take(), rate.take()]).toEqual([true, false]);
+    now += 10_000; // refills to the burst, never beyond
+    expect(Array.from({ length: 6 }, () => rate.take())).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('has defaults a page never reaches and a refusal in both languages', () => {
+    expect(DEFAULT_LIMITS.messageBurst).toBeGreaterThanOrEqual(100);
+    expect(rateLimited().appError).toEqual({
+      code: 'contract.rate-limited',
+      message: {
+        fr: 'Trop de messages envoyés trop vite : message refusé.',
+        en: 'Too many messages sent too fast: message refused.',
+      },
+    });
+  });
+});
