@@ -127,6 +127,18 @@ function install(bundle: string, root: string, stagedNode: string): void {
       );
     }
   }
+  const node = root ? stagedNode : realpathSync(process.execPath);
+  const nodeIsRoots = root !== '' || rootOnlyProblem(node) === null;
+  if (!nodeIsRoots) {
+    // A Node.js another user can change (nvm's, in a home folder) must not become root's: it would
+    // run as root at every block and every boot.
+    fail(
+      say(
+        `Installation refusée : ${node} n’appartient pas à root seul. Installez le Node.js du système (paquet nodejs, /usr/bin/node) et relancez sudo npm run install-helper avec lui.`,
+        `Installation refused: ${node} is not root's alone. Install the system's Node.js (package nodejs, /usr/bin/node) and run sudo npm run install-helper with it.`,
+      ),
+    );
+  }
   const dir = at(root, LINUX_HELPER.dir);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (!lstatSync(dir).isDirectory()) fail(`${dir} is not a directory`);
@@ -135,12 +147,9 @@ function install(bundle: string, root: string, stagedNode: string): void {
   place(at(root, LINUX_HELPER.change), 0o755, (tmp) => copyFileSync(sources.change, tmp));
   place(at(root, LINUX_HELPER.read), 0o755, (tmp) => copyFileSync(sources.read, tmp));
 
-  const node = root ? stagedNode : realpathSync(process.execPath);
-  const nodeIsRoots = root !== '' || rootOnlyProblem(node) === null;
   const runtime = at(root, LINUX_HELPER.runtime);
   rmSync(runtime, { force: true });
-  if (nodeIsRoots) symlinkSync(node, runtime);
-  else place(runtime, 0o755, (tmp) => copyFileSync(node, tmp));
+  symlinkSync(node, runtime);
 
   mkdirSync(path.dirname(at(root, LINUX_HELPER.policy)), { recursive: true, mode: 0o755 });
   place(at(root, LINUX_HELPER.policy), 0o644, (tmp) => copyFileSync(sources.policy, tmp));

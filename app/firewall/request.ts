@@ -181,8 +181,14 @@ export function validatePlannedRule(raw: unknown): PlannedRule {
   return { ...request, id, name: `${RULE_PREFIX}${id}` };
 }
 
-/** Whether two requests block the same thing (remote scopes compared as sets). */
-export function sameRequest(a: BlockRequest, b: BlockRequest): boolean {
+/** What a rule blocks, whatever else it carries (name, id, state). */
+export type RuleScope = Pick<
+  BlockRequest,
+  'protocol' | 'portFrom' | 'portTo' | 'direction' | 'remote'
+>;
+
+/** Whether two requests (or rules) block the same thing (remote scopes compared as sets). */
+export function sameRequest(a: RuleScope, b: RuleScope): boolean {
   return (
     a.protocol === b.protocol &&
     a.portFrom === b.portFrom &&

@@ -58,6 +58,7 @@ import {
   planRule,
   portText,
   RULE_PREFIX,
+  sameRequest,
   validateBlockRequest,
   type PlannedRule,
 } from './request.js';
@@ -89,19 +90,6 @@ type RuleContent = Pick<
   'name' | 'protocol' | 'portFrom' | 'portTo' | 'direction' | 'remote'
 >;
 
-function sameScope(
-  a: Omit<RuleContent, 'name'>,
-  b: { protocol: string; portFrom: number; portTo: number; direction: string; remote: string[] },
-) {
-  return (
-    a.protocol === b.protocol &&
-    a.portFrom === b.portFrom &&
-    a.portTo === b.portTo &&
-    a.direction === b.direction &&
-    [...a.remote].sort().join(',') === [...b.remote].sort().join(',')
-  );
-}
-
 function planned(r: JournalRule): PlannedRule {
   return {
     id: r.id,
@@ -121,7 +109,7 @@ function planned(r: JournalRule): PlannedRule {
  */
 function presentIn(rule: RuleContent, live: readonly LiveRule[]): boolean {
   const found = live.find((l) => l.name === rule.name);
-  return !!found?.details && sameScope(rule, found.details);
+  return !!found?.details && sameRequest(rule, found.details);
 }
 
 /** Whether the firewall holds nothing at all under the rule's name (a reboot, a flush). */
@@ -457,7 +445,7 @@ export class FirewallService {
       // Blocked already? Then the firewall says whether that rule is there or must be put back.
       const duplicate = this.journal
         .current()
-        .find((r) => r.state === 'active' && sameScope(r, request));
+        .find((r) => r.state === 'active' && sameRequest(r, request));
       const live = duplicate ? await this.readLive() : null;
       const vanished = !!duplicate && live !== null && vanishedFrom(duplicate, live);
       // The id is reserved here, for this request: block() with this ruleId applies exactly the
@@ -497,7 +485,7 @@ export class FirewallService {
           other.protocol === request.protocol &&
           other.portFrom <= request.portTo &&
           other.portTo >= request.portFrom &&
-          !sameScope(other, request)
+          !sameRequest(other, request)
         ) {
           const what = describe(other);
           notes.push({
@@ -665,7 +653,7 @@ export class FirewallService {
     this.adoptUnknown(live);
     for (const rule of this.journal.current()) {
       const found = live.find((l) => l.name === rule.name);
-      if (!found?.details || sameScope(rule, found.details)) continue;
+      if (!found?.details || sameRequest(rule, found.details)) continue;
       this.journal.correct(rule.id, found.details);
       const was = describe(rule);
       const now = describe(found.details);
@@ -686,7 +674,7 @@ export class FirewallService {
       // changed, or one a reboot erased, is seen as such before deciding.
       const before = await this.readLive();
       if (before) this.bringJournalInLine(before);
-      const duplicate = this.journal.current().find((r) => sameScope(r, request));
+      const duplicate = this.journal.current().find((r) => sameRequest(r, request));
       const vanished =
         duplicate?.state === 'active' && before !== null && vanishedFrom(duplicate, before);
       if (duplicate && vanished) {
@@ -801,7 +789,7 @@ export class FirewallService {
     const found = all.find(([id]) => id === ruleId);
     // Kept in the user's own database: read back as any request would be.
     const shown = found ? reservedRequest(found[1]) : null;
-    const ok = !!shown && sameScope(shown, request);
+    const ok = !!shown && sameRequest(shown, request);
     if (!ok) {
       const asked = describe(request);
       const was = shown ? describe(shown) : null;

@@ -13,6 +13,7 @@ import { fail } from '../errors.js';
 import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
+import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -554,8 +555,8 @@ export function importNmapXml(
   }
   if (skipped > 0 && !meta.has('scanId')) {
     notes.push({
-      fr: `nmap : ${skipped} port(s) SCTP/IP ignoré(s)`,
-      en: `nmap: ${skipped} SCTP/IP port(s) ignored`,
+      fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
+      en: `nmap: ${counted(skipped, 'en', 'SCTP/IP port', 'SCTP/IP ports')} ignored`,
     });
   }
   const bool = (key: string, fallback: boolean) =>

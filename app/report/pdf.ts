@@ -31,6 +31,7 @@ import {
   type ReportModel,
   type ReportPort,
 } from './model.js';
+import { counted } from '../text/plural.js';
 import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
@@ -258,8 +259,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
       [
         t('Adresses', 'Addresses'),
         t(
-          `${scan.addresses} analysée(s), ${model.hostsUp} active(s)`,
-          `${scan.addresses} scanned, ${model.hostsUp} up`,
+          `${counted(scan.addresses, 'fr', 'analysée', 'analysées')}, ${counted(model.hostsUp, 'fr', 'active', 'actives')}`,
+          `${counted(scan.addresses, 'en', 'scanned', 'scanned')}, ${counted(model.hostsUp, 'en', 'up', 'up')}`,
         ),
       ],
       [t('Langue du rapport', 'Report language'), lang === 'fr' ? 'Français' : 'English'],
@@ -308,13 +309,13 @@ function inShort(model: ReportModel, say: Say): Content {
   let verdict: string;
   if (!model.assessed) {
     verdict = t(
-      `${model.openPorts} port(s) ouvert(s) trouvé(s) ; leur gravité n’a pas été évaluée dans ce rapport.`,
-      `${model.openPorts} open port(s) found; their severity was not assessed in this report.`,
+      `${counted(model.openPorts, 'fr', 'port ouvert trouvé', 'ports ouverts trouvés')} ; leur gravité n’a pas été évaluée dans ce rapport.`,
+      `${counted(model.openPorts, 'en', 'open port', 'open ports')} found; their severity was not assessed in this report.`,
     );
   } else if (urgent > 0) {
     verdict = t(
-      `${urgent} port(s) ouvert(s) de gravité critique ou élevée sur ${urgentHosts} appareil(s) : à traiter en priorité.`,
-      `${urgent} open port(s) of critical or high severity on ${urgentHosts} device(s): deal with them first.`,
+      `${counted(urgent, 'fr', 'port ouvert', 'ports ouverts')} de gravité critique ou élevée sur ${counted(urgentHosts, 'fr', 'appareil', 'appareils')} : à traiter en priorité.`,
+      `${counted(urgent, 'en', 'open port', 'open ports')} of critical or high severity on ${counted(urgentHosts, 'en', 'device', 'devices')}: deal with them first.`,
     );
   } else if (model.openPorts > 0) {
     verdict = t(

@@ -14,6 +14,7 @@ import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
+import { counted } from '../../app/text/plural.js';
 
 type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
@@ -27,10 +28,8 @@ function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text.padEnd(width);
 }
 
-/** `n` and the word in its plural form by the language's CLDR rules (French: 0 and 1 are singular). */
 function plural(n: number, one: string, many: string, language: Language): string {
-  const singular = new Intl.PluralRules(language).select(n) === 'one';
-  return `${new Intl.NumberFormat(language).format(n)} ${singular ? one : many}`;
+  return counted(n, language, one, many);
 }
 
 function hiddenLine(host: HostResult, language: Language): string | null {
