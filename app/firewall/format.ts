@@ -20,8 +20,8 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
       : rule.present
         ? { fr: 'présente', en: 'present' }
         : {
-            fr: `DISPARUE du pare-feu (port-auditor reapply ${rule.id})`,
-            en: `GONE from the firewall (port-auditor reapply ${rule.id})`,
+            fr: `DISPARUE du pare-feu, à ré-appliquer (port-auditor reapply ${rule.id})`,
+            en: `GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
           };
   const label = lang === 'fr' ? 'distant' : 'remote';
   const found =
@@ -30,7 +30,12 @@ export function formatRule(rule: FirewallRule, lang: Language): string {
         ? ', trouvée dans le pare-feu, absente du journal'
         : ', found in the firewall, not in the journal'
       : '';
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}${found}  ${formatDateTime(rule.createdAt, lang)}`;
+  // A rule the firewall lost is not "active", whatever the journal says: its state is that loss.
+  const state =
+    rule.present === false
+      ? present[lang]
+      : `${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}`;
+  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${state}${found}  ${formatDateTime(rule.createdAt, lang)}`;
 }
 
 /** The command that applies exactly the rule a preview showed: its options and its reserved id. */
@@ -64,7 +69,11 @@ export function formatPreview(preview: FirewallPreview, lang: Language): string 
 }
 
 /** What was checked after a block, what was not, and what went wrong, in the CLI's language. */
-export function formatVerification(v: FirewallVerification, lang: Language): string {
+export function formatVerification(
+  v: FirewallVerification,
+  lang: Language,
+  backend?: FirewallRule['backend'],
+): string {
   const fr = lang === 'fr';
   const verdict =
     v.effective === 'yes'
@@ -98,7 +107,19 @@ export function formatVerification(v: FirewallVerification, lang: Language): str
       { fr: 'Règle relue dans le pare-feu', en: 'Rule read back from the firewall' },
       v.readBack,
     ),
-    check({ fr: 'Pare-feu actif', en: 'Firewall on' }, v.firewallOn),
+    // Profiles are Windows' notion; on Linux the check is that nftables filters.
+    check(
+      backend === 'nftables'
+        ? {
+            fr: 'Filtrage nftables disponible (pare-feu de Linux)',
+            en: 'nftables filtering available (Linux firewall)',
+          }
+        : {
+            fr: 'Pare-feu actif pour les profils en cours',
+            en: 'Firewall on for the current profiles',
+          },
+      v.firewallOn,
+    ),
     ...(v.localRulesApplied === null
       ? []
       : [

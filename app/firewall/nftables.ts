@@ -467,8 +467,8 @@ export class NftablesBackend implements FirewallBackend {
     }
     if (!bootUnitEnabled()) {
       warnings.push({
-        fr: `Les règles nftables disparaissent au redémarrage et le service ${LINUX_HELPER.unit} qui les remet n’est pas activé : après un redémarrage, la page Règles les signale comme disparues et les ré-applique en un clic. Pour qu’elles reviennent seules, installez le paquet .deb (ou sudo npm run install-helper) sur un système avec systemd.`,
-        en: `nftables rules vanish on reboot and the ${LINUX_HELPER.unit} service that puts them back is not enabled: after a restart, the Rules page shows them as vanished and re-applies them in one click. For them to come back on their own, install the .deb package (or sudo npm run install-helper) on a system with systemd.`,
+        fr: `Les règles nftables disparaissent au redémarrage et l’unité systemd ${LINUX_HELPER.unit} qui les remet n’est pas activée : après un redémarrage, elles sont signalées comme disparues et se ré-appliquent en un clic (page Règles) ou par port-auditor reapply --all. Pour qu’elles reviennent seules, installez le paquet .deb (ou sudo npm run install-helper) sur un système avec systemd.`,
+        en: `nftables rules vanish on reboot and the systemd unit ${LINUX_HELPER.unit} that puts them back is not enabled: after a restart, they are shown as vanished and re-applied in one click (Rules page) or by port-auditor reapply --all. For them to come back on their own, install the .deb package (or sudo npm run install-helper) on a system with systemd.`,
       });
     }
     return {

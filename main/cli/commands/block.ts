@@ -100,7 +100,9 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
             : { fr: 'Règle créée :', en: 'Rule created:' },
         )} ${outcome.rule.id} (${outcome.rule.name})\n`,
       );
-      ctx.stdout.write(formatVerification(outcome.verification, ctx.language));
+      ctx.stdout.write(
+        formatVerification(outcome.verification, ctx.language, outcome.rule.backend),
+      );
       if (outcome.backupPath) {
         ctx.stdout.write(
           `${ctx.say({ fr: 'Sauvegarde du pare-feu :', en: 'Firewall backup:' })} ${outcome.backupPath}\n`,
