@@ -66,6 +66,19 @@ function allCommandLines(): string[] {
   return lines;
 }
 
+/** The pids of the processes whose command line contains `text`. */
+function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) pids.push(Number(pid));
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return pids;
+}
+
 describe('Browser-mode sessions', () => {
   let host: RunningHost | undefined;
   let browser: LaunchedBrowser | undefined;
@@ -188,13 +201,21 @@ describe('Browser-mode sessions', () => {
       path.join(lab, 'config', 'mimeapps.list'),
       '[Default Applications]\ntext/html=pa-test-browser.desktop\n',
     );
-    cleanups.push(() => {
-      const pidFile = path.join(lab, 'browser.pid');
-      if (!existsSync(pidFile)) return;
-      try {
-        process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
-      } catch {
-        // Already gone.
+    cleanups.push(async () => {
+      // Every process of that profile, not only the first: Chromium's zygote and renderers outlive
+      // a kill of its main process a moment and keep writing to the profile the next cleanup
+      // removes. Killed until none is left (each round lets the kernel reap them).
+      for (let round = 0; round < 100; round++) {
+        const pids = processesMentioning(`${lab}/profile`);
+        if (pids.length === 0) return;
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
+        await new Promise<void>((resolve) => setTimeout(resolve, 50));
       }
     });
 
