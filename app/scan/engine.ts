@@ -27,6 +27,7 @@ import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
+import { ResetLog } from './silence.js';
 
 /** Everything the worker needs, already validated and expanded by the manager. */
 export interface ScanPlan {
@@ -59,6 +60,14 @@ export interface Tuning {
   maxTriesCap: number;
   /** Extra rounds for ports whose silence overlapped a loss, before they are called filtered. */
   maxConfirmRounds: number;
+  /**
+   * On a host that answers with resets, rounds in a row in which neither a silent port nor the
+   * witness after them was answered (the host's limiter empty, or the host gone) before its silent
+   * ports are called filtered all the same; the wait between such rounds doubles from the RTO.
+   */
+  maxIdleVerifyRounds: number;
+  /** Longest wait between two such rounds. */
+  maxVerifyWaitMs: number;
   globalInitial: number;
   globalMax: number;
   hostInitial: number;
@@ -112,6 +121,8 @@ export const defaultTuning: Tuning = {
   maxTries: 2,
   maxTriesCap: 6,
   maxConfirmRounds: 3,
+  maxIdleVerifyRounds: 8,
+  maxVerifyWaitMs: 1000,
   globalInitial: 512,
   globalMax: 4096,
   hostInitial: 256,
@@ -157,15 +168,25 @@ interface QueuedProbe {
   lastSentAt: number;
   /** Since when this probe has been short of local resources. */
   shortSince?: number;
+  /** A round checking a silent port of a host that answers with resets (see checkHostDone). */
+  verify?: boolean;
 }
 
-type ProbeKind = 'discovery' | 'port' | 'ping';
+/**
+ * A ping is a probe to a port known to answer, sent when a host has been silent a while; a
+ * witness is one sent right after the last probe of a verification round, to learn whether the
+ * host could answer just then.
+ */
+type ProbeKind = 'discovery' | 'port' | 'ping' | 'witness';
 
 interface InFlight {
   host: HostState;
   port: number;
   tries: number;
   kind: ProbeKind;
+  /** Launch order: which probes left after which. */
+  seq: number;
+  verify: boolean;
   sentAt: number;
   lastSentAt: number;
   shortSince: number | undefined;
@@ -183,8 +204,27 @@ interface Answer {
 interface SilentPort {
   port: number;
   tries: number;
+  seq: number;
   sentAt: number;
   expiredAt: number;
+}
+
+/**
+ * Rounds that check the silent ports of a host that answers with resets: a port there is called
+ * filtered only with proof that its silence was not a reset dropped by a rate limit (silence.ts).
+ */
+interface Verification {
+  /** A round is under way (its probes launched or waiting to be). */
+  active: boolean;
+  /** Verification probes of this round still to launch. */
+  pending: number;
+  /** Ports of this round that answered. */
+  answered: number;
+  witnessAnswered: boolean;
+  /** Rounds in a row where no port answered but the witness did. */
+  witnessed: number;
+  /** Rounds in a row where nothing answered. */
+  idle: number;
 }
 
 class HostState {
@@ -200,6 +240,16 @@ class HostState {
   readonly discoveryAnswers = new Map<number, Answer>();
   silent: SilentPort[] = [];
   round = 0;
+  /** Resets this host sent, to tell its silence from dropped resets (silence.ts). */
+  readonly resets = new ResetLog();
+  readonly verification: Verification = {
+    active: false,
+    pending: 0,
+    answered: 0,
+    witnessAnswered: false,
+    witnessed: 0,
+    idle: 0,
+  };
   sawUnreachable = false;
   mac: string | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
@@ -260,6 +310,7 @@ export class ScanEngine {
   private readonly active: HostState[] = [];
   private rr = 0;
   private readonly inFlight = new Set<InFlight>();
+  private launches = 0;
   private readonly banners = new Set<() => void>();
   private readonly global: CongestionWindow;
   private pausedUntil = 0;
@@ -467,12 +518,20 @@ export class ScanEngine {
    * RFC 6298: the host's RTO, or the scan's, or the initial one; retries back off (§5.5) unless
    * pings show the path quiet right now, where a retry only guards against a rare lost packet.
    */
-  private timeoutFor(host: HostState, tries: number, kind: ProbeKind, now: number): number {
+  private timeoutFor(
+    host: HostState,
+    tries: number,
+    kind: ProbeKind,
+    now: number,
+    verify = false,
+  ): number {
     const quiet = host.loss.quiet(now, this.tuning.quietWithinMs);
     const floor = quiet && host.onLink ? this.tuning.quietMinRtoMs : this.tuning.minRtoMs;
     let base = host.rtt.rto(floor) ?? this.group.rto() ?? this.tuning.initialRtoMs;
     if (kind === 'discovery') base = Math.max(base, this.tuning.discoveryMinMs);
-    const backoff = quiet ? 1 : 2 ** tries;
+    // A verification round checks for a rate limit, not for loss: one back-off step, however
+    // many rounds the port has had.
+    const backoff = quiet ? 1 : 2 ** (verify ? Math.min(tries, 1) : tries);
     return Math.min(this.tuning.maxRtoMs * 2, base * backoff);
   }
 
@@ -484,6 +543,11 @@ export class ScanEngine {
     const retry = host.retries.shift();
     if (retry) {
       this.launch(host, retry, 'port', now);
+      if (retry.verify && --host.verification.pending === 0 && host.pingPort?.state === 'closed') {
+        // Right after the round's last probe, in the same turn: had that probe's reset been
+        // dropped for want of a token, the witness's would most likely be dropped too.
+        this.launch(host, { port: host.pingPort.port, tries: 0, lastSentAt: now }, 'witness', now);
+      }
       return;
     }
     const port = this.ports[host.nextPortIndex++]!;
@@ -501,15 +565,17 @@ export class ScanEngine {
       port: item.port,
       tries: item.tries,
       kind,
+      seq: this.launches++,
+      verify: item.verify === true,
       sentAt: now,
       lastSentAt: item.tries === 0 ? now : item.lastSentAt,
       shortSince: item.shortSince,
-      timeoutMs: this.timeoutFor(host, item.tries, kind, now),
+      timeoutMs: this.timeoutFor(host, item.tries, kind, now, item.verify === true),
       handle: { abort: () => undefined },
     };
     this.inFlight.add(probe);
     host.inFlight++;
-    if (kind !== 'ping') host.budget.take(now);
+    if (kind !== 'ping' && kind !== 'witness') host.budget.take(now);
     probe.handle = this.prober.probe(
       host.connectAddress,
       host.family,
@@ -522,7 +588,8 @@ export class ScanEngine {
   /** A probe to a port known to answer, when the host has been silent for a while. */
   private maybePing(host: HostState, now: number): void {
     if (host.phase !== 'ports' || !host.pingPort || host.pingInFlight || host.isLocal) return;
-    if (host.inFlight === 0) return;
+    // Verification rounds have their witness; a ping would spend a limiter's tokens they need.
+    if (host.inFlight === 0 || host.verification.active) return;
     const quietFor = now - Math.max(host.loss.lastAnswerAt, host.lastPingAt);
     if (quietFor < this.tuning.pingIntervalMs) return;
     host.pingInFlight = true;
@@ -536,11 +603,14 @@ export class ScanEngine {
       tries: probe.tries,
       lastSentAt: probe.lastSentAt,
       ...(shortSince !== undefined ? { shortSince } : {}),
+      ...(probe.verify ? { verify: true } : {}),
     };
     const { host } = probe;
     if (probe.kind === 'discovery' && host.phase === 'discovery') host.discoveryQueue.unshift(item);
-    else if (probe.kind === 'port') host.retries.unshift(item);
-    else if (probe.kind === 'ping') host.pingInFlight = false;
+    else if (probe.kind === 'port') {
+      host.retries.unshift(item);
+      if (probe.verify) host.verification.pending++;
+    } else if (probe.kind === 'ping') host.pingInFlight = false;
   }
 
   private onOutcome(probe: InFlight, outcome: ProbeOutcome): void {
@@ -570,6 +640,8 @@ export class ScanEngine {
       this.onLocalError(probe, outcome);
     } else if (probe.kind === 'ping') {
       this.onPingOutcome(probe, outcome, now);
+    } else if (probe.kind === 'witness') {
+      this.onWitnessOutcome(probe, outcome, now);
     } else if (probe.kind === 'discovery') {
       this.onDiscoveryOutcome(probe, outcome, now);
     } else {
@@ -662,6 +734,7 @@ export class ScanEngine {
     host.pingInFlight = false;
     if (outcome.kind === 'open' || outcome.kind === 'closed') {
       if (outcome.kind === 'open') outcome.socket?.destroy();
+      else host.resets.add(probe.seq, now);
       host.loss.pingAnswered(now);
       host.rtt.sample(outcome.rttMs);
       this.group.sample(outcome.rttMs);
@@ -673,12 +746,23 @@ export class ScanEngine {
     this.refreshMode(host, now);
   }
 
+  /** The witness of a verification round: whether the host could answer right after it. */
+  private onWitnessOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
+    const { host } = probe;
+    if (outcome.kind === 'open' || outcome.kind === 'closed') {
+      if (outcome.kind === 'open') outcome.socket?.destroy();
+      else host.resets.add(probe.seq, now);
+      host.verification.witnessAnswered = true;
+    }
+  }
+
   private onLocalError(probe: InFlight, outcome: { code: string; scope: 'host' | 'port' }): void {
     const { host } = probe;
     if (probe.kind === 'ping') {
       host.pingInFlight = false;
       return;
     }
+    if (probe.kind === 'witness') return;
     host.localError ??= {
       code: outcome.code,
       message: this.isBroadcast(host) ? broadcastText(outcome.code) : localErrorText(outcome.code),
@@ -711,6 +795,7 @@ export class ScanEngine {
         break;
       case 'closed':
         this.learn(probe, outcome.rttMs, now);
+        host.resets.add(probe.seq, now);
         this.rememberPingPort(host, port, 'closed');
         host.discoveryAnswers.set(port, {
           state: 'closed',
@@ -772,6 +857,8 @@ export class ScanEngine {
 
   private onPortOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
     const { host, port, tries } = probe;
+    if (probe.verify && outcome.kind !== 'timeout' && outcome.kind !== 'error')
+      host.verification.answered++;
     switch (outcome.kind) {
       case 'open':
         this.learn(probe, outcome.rttMs, now);
@@ -782,6 +869,7 @@ export class ScanEngine {
         break;
       case 'closed':
         this.learn(probe, outcome.rttMs, now);
+        host.resets.add(probe.seq, now);
         this.rememberPingPort(host, port, 'closed');
         this.decide(host, port, 'closed', 'conn-refused', outcome.rttMs);
         break;
@@ -792,11 +880,12 @@ export class ScanEngine {
       case 'timeout':
       case 'error':
         this.silenceWasQuiet(probe);
-        if (tries + 1 < host.maxTries) {
+        // A verification round gives each port one attempt: the round is judged as a whole.
+        if (!probe.verify && tries + 1 < host.maxTries) {
           host.retries.push({ port, tries: tries + 1, lastSentAt: probe.sentAt });
         } else {
-          // Filtered, unless the verdict on loss (checkHostDone) finds its silence suspect.
-          host.silent.push({ port, tries, sentAt: probe.sentAt, expiredAt: now });
+          // Filtered, unless the verdict on loss and limits (checkHostDone) finds it suspect.
+          host.silent.push({ port, tries, seq: probe.seq, sentAt: probe.sentAt, expiredAt: now });
           host.settled++;
           this.meter.settle();
         }
@@ -937,28 +1026,43 @@ export class ScanEngine {
     if (host.phase !== 'ports' || host.inFlight > 0 || host.retries.length > 0) return;
     if (host.nextPortIndex < this.ports.length) return;
     if (host.silent.length > 0) {
-      const suspect: SilentPort[] = [];
-      for (const silent of host.silent) {
-        if (
-          host.round < this.tuning.maxConfirmRounds &&
-          host.loss.overlapsLoss(silent.sentAt, silent.expiredAt)
-        )
-          suspect.push(silent);
-        else this.decide(host, silent.port, 'filtered', 'no-response', undefined, undefined, true);
-      }
+      const suspect = this.suspectSilence(host);
       host.silent = [];
       if (suspect.length > 0) {
         host.round++;
-        for (const silent of suspect) {
-          host.settled--;
-          host.retries.push({
-            port: silent.port,
-            tries: silent.tries + 1,
-            lastSentAt: silent.sentAt,
-          });
-        }
+        host.settled -= suspect.length;
         this.meter.settle(-suspect.length);
-        for (const silent of suspect) host.maxTries = Math.max(host.maxTries, silent.tries + 2);
+        const verify = host.verification.active;
+        const items = suspect.map((silent) => ({
+          port: silent.port,
+          tries: silent.tries + 1,
+          lastSentAt: silent.sentAt,
+          ...(verify ? { verify: true } : {}),
+        }));
+        if (!verify) {
+          for (const silent of suspect) host.maxTries = Math.max(host.maxTries, silent.tries + 2);
+          host.retries.push(...items);
+          return;
+        }
+        const v = host.verification;
+        v.answered = 0;
+        v.witnessAnswered = false;
+        v.pending = items.length;
+        if (v.idle === 0) {
+          host.retries.push(...items);
+          return;
+        }
+        // Nothing answered last round: the limiter's bucket is empty (or the host has gone
+        // quiet); wait for it to fill before the next round, longer each time.
+        const base = host.rtt.rto() ?? this.tuning.minRtoMs;
+        const wait = Math.min(this.tuning.maxVerifyWaitMs, base * 2 ** (v.idle - 1));
+        host.inFlight++; // not finished while it waits
+        this.clock.after(wait, () => {
+          if (this.cancelled || this.finished) return;
+          host.inFlight--;
+          host.retries.push(...items);
+          this.pump();
+        });
         return;
       }
     }
@@ -978,6 +1082,48 @@ export class ScanEngine {
     }
     this.results.push(result);
     this.remove(host);
+  }
+
+  /**
+   * The host's silent ports that need another round; the others are decided filtered here.
+   *
+   * - A port whose last attempt overlapped a loss (loss.ts) may have lost its answer.
+   * - On a host that answered with resets, silence may also be a reset its rate limit dropped: a
+   *   port is filtered only when resets to probes sent after it came fast enough to rule that out
+   *   (silence.ts). Otherwise it goes to verification rounds, each followed at once by a witness
+   *   probe to a closed port, as long as rounds get answers; twice in a row no port but the
+   *   witness answering proves the host could answer just then, and the ports that stayed silent
+   *   are filtered. So are they after `maxIdleVerifyRounds` rounds in a row with no answer at all.
+   * - A host that never sent a reset gives no reason to suspect a limit: its silent ports are
+   *   filtered unless they overlapped a loss, for at most `maxConfirmRounds` extra rounds.
+   */
+  private suspectSilence(host: HostState): SilentPort[] {
+    const limitable = host.resets.size > 0;
+    const v = host.verification;
+    let giveUp = false;
+    if (limitable && v.active) {
+      if (v.answered > 0) {
+        v.witnessed = 0;
+        v.idle = 0;
+      } else if (v.witnessAnswered) {
+        v.witnessed++;
+        v.idle = 0;
+      } else {
+        v.idle++;
+      }
+      giveUp = v.witnessed >= 2 || v.idle > this.tuning.maxIdleVerifyRounds;
+    }
+    const suspect: SilentPort[] = [];
+    for (const silent of host.silent) {
+      const lossy = host.loss.overlapsLoss(silent.sentAt, silent.expiredAt);
+      let again: boolean;
+      if (!limitable) again = lossy && host.round < this.tuning.maxConfirmRounds;
+      else again = !giveUp && (lossy || !host.resets.provesSilence(silent.seq, silent.sentAt));
+      if (again) suspect.push(silent);
+      else this.decide(host, silent.port, 'filtered', 'no-response', undefined, undefined, true);
+    }
+    if (limitable && suspect.length > 0) v.active = true;
+    return suspect;
   }
 
   private remove(host: HostState): void {

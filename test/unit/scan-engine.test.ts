@@ -176,6 +176,44 @@ describe('scan engine on a scripted network', () => {
     expect(prober.count('10.9.0.2')).toBeLessThan(4 * ports.length);
   });
 
+  it('finds every closed port behind a slower limit (5/s, burst 5), found up by discovery: its pings spend no token the ports need', async () => {
+    const ports = range(1000, 1149);
+    const allow = tokenBucket(5, 5);
+    const { result, clock } = await scan(
+      ['10.9.0.12'],
+      ports,
+      { '10.9.0.12': host((_port, at) => (allow(at) ? CLOSED : SILENT)) },
+      { skipDiscovery: false },
+    );
+    expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 150 });
+    // 150 resets at 5 a second, after the burst of 5 that discovery spends: 29 s at least.
+    expect(clock.now()).toBeGreaterThan(29_000);
+  });
+
+  it('finds every closed port of a limited host (10/s) when this PC reads answers late and unevenly (a loaded CPU)', async () => {
+    const ports = range(1000, 1149);
+    const allow = tokenBucket(10, 5);
+    const random = seeded(14);
+    // Each reset read 0.3 to 300 ms after it left: the engine's event loop stalled by other work.
+    const late = (): SimAnswer => ({ kind: 'closed', afterMs: 0.3 + random() * 300 });
+    const { result } = await scan(['10.9.0.13'], ports, {
+      '10.9.0.13': host((_port, at) => (allow(at) ? late() : SILENT)),
+    });
+    expect(tally(result.hosts[0]!, ports)).toEqual({ closed: 150 });
+  });
+
+  it('calls a dropped port filtered on a host that resets fast, even with no probe after it to vouch for its silence', async () => {
+    const ports = range(1, 100);
+    const { result, prober } = await scan(['10.9.0.14'], ports, {
+      '10.9.0.14': host((port) => (port === 100 ? SILENT : CLOSED)),
+    });
+    const got = states(result.hosts[0]!, ports);
+    for (const port of ports)
+      expect(got.get(port), `${port}`).toBe(port === 100 ? 'filtered' : 'closed');
+    // Its two attempts, then two verification rounds whose witness answered while it stayed silent.
+    expect(prober.count('10.9.0.14', 100)).toBe(4);
+  });
+
   it('tells dropped ports from rate-limited resets on the same host', async () => {
     const ports = range(1, 200);
     const dropped = new Set(range(50, 59));

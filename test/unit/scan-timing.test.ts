@@ -3,6 +3,7 @@ import { CongestionWindow, SendBudget } from '../../app/scan/congestion.js';
 import { LossMonitor } from '../../app/scan/loss.js';
 import { ProgressMeter } from '../../app/scan/progress.js';
 import { RttEstimator } from '../../app/scan/rtt.js';
+import { ResetLog } from '../../app/scan/silence.js';
 
 describe('RttEstimator (RFC 6298 §2)', () => {
   it('has no timeout before a sample, then SRTT + 4·RTTVAR within bounds', () => {
@@ -219,6 +220,42 @@ describe('LossMonitor', () => {
     expect(loss.overlapsLoss(650, 650)).toBe(true);
     expect(loss.overlapsLoss(701, 999)).toBe(false);
     expect(loss.overlapsLoss(0, 5000)).toBe(true);
+  });
+});
+
+describe('ResetLog', () => {
+  it('proves a silence by resets to later probes, fast enough to rule out any rate limit', () => {
+    const log = new ResetLog();
+    // Probe 0 left at 10 ms and went unanswered; probes 1-20 left after it and were reset, read
+    // 0.5 ms apart: 19 resets in 10 ms need a limit of 1,900 a second — not enough yet…
+    for (let i = 1; i <= 20; i++) log.add(i, 10 + i * 0.5);
+    expect(log.provesSilence(0, 10)).toBe(false);
+    // …resets coming faster after them soon need more than any limit seen in the wild (2,000 a
+    // second): 39 in 12 ms need 3,250 a second.
+    for (let i = 21; i <= 40; i++) log.add(i, 20 + (i - 20) * 0.1);
+    expect(log.provesSilence(0, 10)).toBe(true);
+  });
+
+  it('does not take resets that come at a limiter’s pace, or a burst after, for proof', () => {
+    const limited = new ResetLog();
+    // 10 resets a second, each to a probe sent after the silent one: what a limit lets through.
+    for (let i = 1; i <= 30; i++) limited.add(i, i * 100);
+    expect(limited.provesSilence(0, 0)).toBe(false);
+    const reordered = new ResetLog();
+    // A handful of resets at once (a full bucket, or SYNs that overtook the silent one): too few.
+    for (let i = 1; i <= 7; i++) reordered.add(i, 1);
+    expect(reordered.provesSilence(0, 0.5)).toBe(false);
+  });
+
+  it('counts only resets to probes launched after the silent one, and read after it left', () => {
+    const log = new ResetLog();
+    // Resets to earlier probes (sequence below 100), read after the silent one left: no proof.
+    for (let i = 0; i < 50; i++) log.add(i, 100 + i * 0.01);
+    expect(log.provesSilence(100, 99)).toBe(false);
+    // Resets to later probes, but read before the silent one left: no proof either.
+    expect(log.provesSilence(-1, 101)).toBe(false);
+    expect(log.provesSilence(-1, 99)).toBe(true);
+    expect(log.size).toBe(50);
   });
 });
 
