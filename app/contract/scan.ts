@@ -129,6 +129,35 @@ export const PortResult = z.object({
 });
 export type PortResult = z.infer<typeof PortResult>;
 
+/**
+ * nmap's compact port list, as nmap 7.93 writes `ports=` in `<extrareasons>` (output.cc): ports
+ * 0-65535 and ranges in ascending order, comma separated (`"1-21,23-79,81"`).
+ */
+export const PortList = z
+  .string()
+  .min(1)
+  .max(400_000)
+  .regex(/^[0-9]{1,5}(-[0-9]{1,5})?(,[0-9]{1,5}(-[0-9]{1,5})?)*$/);
+
+/** One protocol's ports by state, each a PortList; a state no port has is left out. */
+export const PortStateLists = z.object({
+  open: PortList.optional(),
+  closed: PortList.optional(),
+  filtered: PortList.optional(),
+});
+
+/**
+ * Every scanned port of a host by protocol and state (listed ports included), so a reader can
+ * recover each port's state where `hidden` only counts them: `{tcp: {closed: "1-21,23-1024",
+ * filtered: "1002-1007,1009"}}`. A port in none of the lists was not scanned (or not decided:
+ * a cancelled scan). Added in JSON report format 2 (docs/report-json.md).
+ */
+export const PortStates = z.object({
+  tcp: PortStateLists.optional(),
+  udp: PortStateLists.optional(),
+});
+export type PortStates = z.infer<typeof PortStates>;
+
 export const MacAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 
 export const HostResult = z.object({
@@ -150,6 +179,12 @@ export const HostResult = z.object({
     closed: z.number().int().nonnegative(),
     filtered: z.number().int().nonnegative(),
   }),
+  /**
+   * Every scanned port's state (listed and hidden ones), when known: the engine's results, nmap
+   * files whose `<extrareasons>` name their ports (nmap 7.x), our own exports. Absent when the
+   * source only counted the hidden ports (older nmap, report format 1) or no port was scanned.
+   */
+  portStates: PortStates.optional(),
   /**
    * What this PC could not do (no route, its own firewall, an unusable address or zone): the
    * errno-style code and its explanation. With status `unknown`, no probe could leave at all.

@@ -3,8 +3,11 @@ import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
 import type { ReportModel } from './model.js';
 
-/** Bumped on any change a reader could notice; documented in docs/report-json.md. */
-export const REPORT_JSON_VERSION = 1;
+/**
+ * Bumped on any change a reader could notice; documented in docs/report-json.md. 2: every
+ * scanned port's state (`scan.hosts[].portStates`).
+ */
+export const REPORT_JSON_VERSION = 2;
 export const REPORT_JSON_FORMAT = 'port-auditor-report';
 
 /**

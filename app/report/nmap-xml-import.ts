@@ -12,6 +12,7 @@ import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
+import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
@@ -315,6 +316,31 @@ function closeInterrupted(text: string): string | null {
   return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
 }
 
+/**
+ * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
+ * nmap 7.x) into `states`. Returns whether they account for all `count` of its ports: older nmap
+ * files only count them, and a list that is not one (or a protocol we do not keep) names none.
+ */
+function readExtraReasons(
+  extra: Node,
+  state: PortState,
+  count: number,
+  states: PortStateTable,
+): boolean {
+  let named = 0;
+  for (const reasons of asArray(extra.extrareasons)) {
+    const list = str(reasons, 'ports');
+    const protocol = str(reasons, 'proto');
+    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) return false;
+    const ok = forEachListedPort(list, (port) => {
+      states.set(protocol, port, state);
+      named++;
+    });
+    if (!ok) return false;
+  }
+  return named === count;
+}
+
 const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
 
 /**
@@ -345,6 +371,19 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
       filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
     },
   };
+  delete merged.portStates;
+  // Every port's state is known only when both elements named all of theirs.
+  if (a.portStates && b.portStates) {
+    const states = new PortStateTable();
+    states.addLists(a.portStates);
+    states.addLists(b.portStates);
+    for (const port of merged.ports) states.set(port.protocol, port.port, port.state);
+    const lists = states.lists();
+    if (lists) {
+      merged.portStates = lists;
+      merged.hidden = unlistedCounts(lists, merged.ports);
+    }
+  }
   return merged;
 }
 
@@ -472,16 +511,23 @@ export function importNmapXml(
     const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
+    const states = new PortStateTable();
+    // Every port's state is known when each <extraports> names as many ports as it counts.
+    let everyPortNamed = true;
     for (const portsNode of asArray(node.ports)) {
       for (const extra of asArray(portsNode.extraports)) {
         const state = PORT_STATE[str(extra, 'state') ?? ''];
         const count = num(extra, 'count') ?? 0;
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
+        if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
       }
       for (const portNode of asArray(portsNode.port)) {
         const port = parsePort(portNode);
         if (port === 'unsupported') skipped++;
-        else if (port) ports.push(port);
+        else if (port) {
+          ports.push(port);
+          states.set(port.protocol, port.port, port.state);
+        }
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
@@ -499,6 +545,12 @@ export function importNmapXml(
           ? 'scanner'
           : fileReason;
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    const portStates = everyPortNamed ? states.lists() : undefined;
+    if (portStates) {
+      host.portStates = portStates;
+      // A port both listed and named as unlisted (not nmap's doing) is counted once.
+      host.hidden = unlistedCounts(portStates, ports);
+    }
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));

@@ -25,6 +25,7 @@ import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outc
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
+import { PortStateTable } from './port-states.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
 
@@ -222,6 +223,8 @@ class HostState {
   readonly closed: PortResult[] = [];
   readonly filtered: PortResult[] = [];
   readonly counts = { open: 0, closed: 0, filtered: 0 };
+  /** Every decided port's state, listed or not, for the result's `portStates`. */
+  readonly states = new PortStateTable();
   readonly rtt: RttEstimator;
   readonly window: CongestionWindow;
   readonly loss = new LossMonitor();
@@ -846,6 +849,7 @@ export class ScanEngine {
       this.meter.settle();
     }
     host.counts[state]++;
+    host.states.set('tcp', port, state);
     if (state === 'open') {
       host.open.push(result);
       this.meter.foundOpen();
@@ -1002,6 +1006,8 @@ export class ScanEngine {
         ].sort((a, b) => a.port - b.port);
     const probed =
       host.counts.open + host.counts.closed + host.counts.filtered - host.localErrorPorts;
+    // Unprobed: no state says anything about the host (see `localError`).
+    const portStates = unprobed ? undefined : host.states.lists();
     const everyPort =
       probed >= this.tuning.everyPortMinPorts &&
       host.counts.open >= probed * this.tuning.everyPortOpenShare;
@@ -1019,6 +1025,7 @@ export class ScanEngine {
         closed: showClosed || unprobed ? 0 : host.counts.closed,
         filtered: showFiltered || unprobed ? 0 : host.counts.filtered,
       },
+      ...(portStates ? { portStates } : {}),
       ...(host.localError ? { localError: host.localError } : {}),
       ...(everyPort ? { answersEveryPort: { open: host.counts.open, probed } } : {}),
     });
