@@ -78,9 +78,9 @@ export default tseslint.config(
               message: 'The renderer may only use app/contract.',
             },
             {
-              // xml-bytes (a pure decoder, TextDecoder only) and datetime (Intl only) are shared by
-              // the app and the page.
-              regex: 'app/contract(?!/(xml-bytes|datetime)$)',
+              // xml-bytes (a pure decoder, TextDecoder only), datetime (Intl only) and devices (the
+              // fold of addresses into devices, no import) are shared by the app and the page.
+              regex: 'app/contract(?!/(xml-bytes|datetime|devices)(\\.js)?$)',
               allowTypeImports: true,
               message: 'Import only types from app/contract (import type …).',
             },

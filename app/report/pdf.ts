@@ -268,7 +268,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     ]),
     {
       columns: [
-        tile(String(model.hostsUp), t('appareils actifs', 'devices up'), ACCENT),
+        // Devices, not addresses: This PC's LAN address and 127.0.0.1 are one device.
+        tile(String(model.devicesUp), t('appareils actifs', 'devices up'), ACCENT),
         tile(String(model.openPorts), t('ports ouverts', 'open ports'), '#37597d'),
         model.assessed
           ? tile(
@@ -411,7 +412,9 @@ function blockedLine(model: ReportModel, say: Say): Content[] {
 }
 
 function findingSentence(f: Finding, say: Say): string {
-  const where = f.host.hostname ? `${f.host.address} (${f.host.hostname})` : f.host.address;
+  // A device of several addresses: the ones the service was found open on.
+  const addresses = f.port.addresses?.join(', ') ?? f.host.address;
+  const where = f.host.hostname ? `${addresses} (${f.host.hostname})` : addresses;
   const service = f.port.service ? ` (${f.port.service})` : '';
   const port = `${portLabel(f.port)}${service}`;
   if (!f.port.severity) {
@@ -615,6 +618,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const others = host.ports.filter((p) => !isFinding(p));
   const meta: string[] = [];
   if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
+  if (host.addresses.length > 1) {
+    const list = host.addresses.join(', ');
+    meta.push(t(`adresses : ${list}`, `addresses: ${list}`));
+  }
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
   const why = say(HOST_REASON_LABEL[host.hostReason]);
   meta.push(
@@ -711,10 +718,15 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       { text: t('Raison', 'Reason'), style: 'th' },
     ];
     const rows = open.map((p): TableCell[] => {
+      const on =
+        host.addresses.length > 1 && p.addresses
+          ? t(`Sur ${p.addresses.join(', ')}. `, `On ${p.addresses.join(', ')}. `)
+          : '';
       const reason =
-        p.reasons.length > 0
+        on +
+        (p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
-          : say(PORT_REASON_LABEL[p.reason]);
+          : say(PORT_REASON_LABEL[p.reason]));
       height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
       return [
         { text: String(p.port), bold: true },
