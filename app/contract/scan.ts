@@ -126,6 +126,19 @@ export const PortResult = z.object({
   rttMs: z.number().nonnegative().optional(),
   /** First bytes a service sent on its own after connect, when it spoke first. */
   banner: z.string().max(512).optional(),
+  /**
+   * The software nmap's version detection (-sV) identified, from an imported file's `<service
+   * name product version extrainfo>` (nmap.dtd): `{service: "ssh", product: "OpenSSH", version:
+   * "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`. Our engine does not detect versions.
+   */
+  detected: z
+    .object({
+      service: z.string().max(64).optional(),
+      product: z.string().max(128).optional(),
+      version: z.string().max(128).optional(),
+      extraInfo: z.string().max(256).optional(),
+    })
+    .optional(),
 });
 export type PortResult = z.infer<typeof PortResult>;
 
@@ -200,8 +213,46 @@ export const HostResult = z.object({
 });
 export type HostResult = z.infer<typeof HostResult>;
 
+/**
+ * Where a scan result came from, so a report describes the scan that was made: this app's engine
+ * (full TCP connects, with the timing settings it ran with, app/scan/engine.ts `Tuning`), or an
+ * imported nmap XML file (`<nmaprun scanner args version>`, each `<scaninfo type protocol>`: nmap's
+ * `syn` for -sS, `connect` for -sT, `udp` for -sU…, nmap.dtd).
+ */
+export const ScanSource = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('engine'),
+    method: z.literal('tcp-connect'),
+    /** Per-attempt timeout bounds and the first timeout before any measurement, milliseconds. */
+    minRtoMs: z.number().nonnegative(),
+    maxRtoMs: z.number().nonnegative(),
+    initialRtoMs: z.number().nonnegative(),
+    /** Attempts on a silent port, and the most on a device that drops answers. */
+    maxTries: z.number().int().positive(),
+    maxTriesCap: z.number().int().positive(),
+    /** Ports host discovery connects to. */
+    discoveryPorts: z.array(z.number().int().min(0).max(65535)).max(64),
+  }),
+  z.object({
+    kind: z.literal('nmap'),
+    /** The imported file's name (no folder), when the importer was told it. */
+    fileName: z.string().max(255).optional(),
+    /** nmap's command line as the file gives it (`<nmaprun args>`). */
+    args: z.string().max(4096),
+    /** nmap's version (`<nmaprun version>`), when given. */
+    version: z.string().max(64).optional(),
+    /** One per `<scaninfo>`: nmap's scan type and the protocol it scanned. */
+    scanTypes: z
+      .array(z.object({ type: z.string().max(32), protocol: z.string().max(16) }))
+      .max(16),
+  }),
+]);
+export type ScanSource = z.infer<typeof ScanSource>;
+
 export const ScanResult = z.object({
   scanId: z.string(),
+  /** Absent in results made before it existed (JSON report format 1): this app's engine. */
+  source: ScanSource.optional(),
   request: ScanRequest,
   /** Expanded targets, as the engine understood them (for the report and the CLI). */
   addresses: z.number().int().nonnegative(),

@@ -22,6 +22,8 @@ export const CSV_COLUMNS = [
   // The device's addresses the port is in this state on (This PC's LAN address and 127.0.0.1):
   // each port of a device is one row.
   'addresses',
+  // The software nmap -sV identified (imports): "OpenSSH 9.2p1 (protocol 2.0)".
+  'product',
 ] as const;
 
 /**
@@ -46,7 +48,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
     const host = [h.address, h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
     if (h.ports.length === 0) {
       lines.push(
-        [...host, '', '', '', '', '', '', '', '', '', '', '', h.addresses.join(' ')]
+        [...host, '', '', '', '', '', '', '', '', '', '', '', h.addresses.join(' '), '']
           .map(csvField)
           .join(','),
       );
@@ -68,6 +70,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.firewall?.name,
           p.firewall?.effect,
           (p.addresses ?? [h.address]).join(' '),
+          p.product,
         ]
           .map(csvField)
           .join(','),

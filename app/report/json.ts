@@ -52,6 +52,7 @@ export function renderJson(
         state: p.state,
         reason: p.reason,
         service: p.service || null,
+        product: p.product ?? null,
         program: p.program ?? null,
         severity: p.severity ?? null,
         reasons: p.reasons.map((r) => r[lang]),

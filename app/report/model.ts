@@ -21,6 +21,7 @@ import type {
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
 import { foldDevices, type Device } from '../contract/devices.js';
+import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
@@ -42,6 +43,8 @@ export interface ReportPort {
   service: string;
   /** "name (pid)" of the owning program, this PC only. */
   program?: string;
+  /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
+  product?: string;
   /** Absent when the report has no assessment or the port is not open. */
   severity?: Severity;
   reasons: LocalizedText[];
@@ -134,6 +137,8 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     references: a?.references ?? [],
   };
   if (a?.program) port.program = describeProgram(a.program);
+  const product = detectedText(p.detected);
+  if (product) port.product = product;
   if (a) {
     port.severity = a.severity;
     port.advice = a.advice;

@@ -124,6 +124,26 @@ export function equivalentNmapArgs(scan: ScanResult): string {
   ].join(' ');
 }
 
+/**
+ * `<service>`: what nmap -sV identified, when an import carried it (method "probed", as nmap
+ * writes a detection), else the IANA name from the port table (method "table", conf 3).
+ */
+function serviceXml(p: PortResult, iana: string): string {
+  const d = p.detected;
+  if (d && (d.product || d.version)) {
+    const attrs = [
+      `name="${xmlAttr(d.service ?? iana)}"`,
+      ...(d.product ? [`product="${xmlAttr(d.product)}"`] : []),
+      ...(d.version ? [`version="${xmlAttr(d.version)}"`] : []),
+      ...(d.extraInfo ? [`extrainfo="${xmlAttr(d.extraInfo)}"`] : []),
+      'method="probed"',
+      'conf="10"',
+    ];
+    return `<service ${attrs.join(' ')}/>`;
+  }
+  return iana ? `<service name="${xmlAttr(iana)}" method="table" conf="3"/>` : '';
+}
+
 function portXml(p: PortResult): string {
   const service = ianaName(p.port, p.protocol);
   const scripts: string[] = [];
@@ -138,7 +158,7 @@ function portXml(p: PortResult): string {
   return (
     `<port protocol="${p.protocol}" portid="${p.port}">` +
     `<state state="${p.state}" reason="${PORT_REASON_TO_NMAP[p.reason]}" reason_ttl="0"/>` +
-    (service ? `<service name="${xmlAttr(service)}" method="table" conf="3"/>` : '') +
+    serviceXml(p, service) +
     scripts.join('') +
     `</port>\n`
   );
@@ -285,6 +305,8 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     startedAt: scan.startedAt,
     finishedAt: scan.finishedAt,
     cancelled: scan.cancelled,
+    // Where the scan came from (engine and its settings, or the nmap run), read back on import.
+    ...(scan.source ? { source: JSON.stringify(scan.source) } : {}),
   };
   const notes = scan.notes.map((n) => `<table>${elems({ fr: n.fr, en: n.en })}</table>`).join('');
   const summary = `Nmap-compatible output of ${APP_NAME} done at ${ctime(scan.finishedAt)}; ${total} IP address${total === 1 ? '' : 'es'} (${up} host${up === 1 ? '' : 's'} up) scanned in ${elapsed.toFixed(2)} seconds`;

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ipaddr from 'ipaddr.js';
 import {
   ScanResult,
+  ScanSource,
   type HostReason,
   type HostResult,
   type PortReason,
@@ -278,6 +279,25 @@ function hostAddress(
   return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
 }
 
+/**
+ * What nmap -sV identified (`<service product version extrainfo>`), each capped to the contract's
+ * length; undefined when the element only names the service from nmap's port table (no product or
+ * version: a guess, not a detection).
+ */
+function detectedService(node: Node | undefined): PortResult['detected'] {
+  const product = str(node, 'product')?.trim();
+  const version = str(node, 'version')?.trim();
+  if (!product && !version) return undefined;
+  const name = str(node, 'name')?.trim();
+  const extra = str(node, 'extrainfo')?.trim();
+  return {
+    ...(name ? { service: name.slice(0, 64) } : {}),
+    ...(product ? { product: product.slice(0, 128) } : {}),
+    ...(version ? { version: version.slice(0, 128) } : {}),
+    ...(extra ? { extraInfo: extra.slice(0, 256) } : {}),
+  };
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -290,6 +310,8 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
   const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
+  const detected = detectedService(asArray(node.service)[0]);
+  if (detected) result.detected = detected;
   const scripts = asArray(node.script);
   const banner = scripts.find((s) => str(s, 'id') === 'banner');
   const bannerText = str(banner, 'output');
@@ -387,9 +409,47 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
   return merged;
 }
 
+/**
+ * Where the file's scan came from: what our own export recorded (`source` in its port-auditor
+ * metadata; none in our exports from before it existed: our engine, as the contract reads an
+ * absent source), else the nmap run the file describes (`<nmaprun args version>`, `<scaninfo>`s).
+ */
+function scanSource(
+  run: Node,
+  scanInfos: Node[],
+  meta: Map<string, string>,
+  fileName: string | undefined,
+): ScanSource | undefined {
+  const recorded = meta.get('source');
+  if (recorded !== undefined) {
+    try {
+      const parsed = ScanSource.safeParse(JSON.parse(recorded));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // Not JSON: read as any nmap file.
+    }
+  }
+  if (meta.has('scanId') && recorded === undefined) return undefined;
+  const version = str(run, 'version');
+  return {
+    kind: 'nmap',
+    ...(fileName ? { fileName: fileName.slice(0, 255) } : {}),
+    args: (str(run, 'args') ?? '').slice(0, 4096),
+    ...(version ? { version: version.slice(0, 64) } : {}),
+    scanTypes: scanInfos.slice(0, 16).map((info) => ({
+      type: (str(info, 'type') ?? '').slice(0, 32),
+      protocol: (str(info, 'protocol') ?? '').slice(0, 16),
+    })),
+  };
+}
+
+/**
+ * `options.fileName`: the imported file's name (no folder), kept in the result's `source` so a
+ * report can name it.
+ */
 export function importNmapXml(
   xml: string,
-  options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
+  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
 ): NmapImport {
   refuseHostile(xml);
   let text = xml.replace(/^\uFEFF/, '');
@@ -446,6 +506,7 @@ export function importNmapXml(
         'status',
         'prescript',
         'hostscript',
+        'service',
       ].includes(name),
   });
   let doc: Node;
@@ -626,8 +687,10 @@ export function importNmapXml(
     const n = Number(meta.get(key));
     return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
   };
+  const source = scanSource(run, scanInfos, meta, options.fileName);
   const candidate = {
     scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
+    ...(source ? { source } : {}),
     request: {
       targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
       ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
@@ -650,4 +713,14 @@ export function importNmapXml(
     notNmap(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
   }
   return { scan: parsed.data, macAddresses };
+}
+
+/**
+ * The scan with the imported file's name (no folder) in its nmap `source`, for a caller that
+ * read the file itself (the CLI) and imported its text; unchanged when it came from our engine.
+ */
+export function withSourceFileName(scan: ScanResult, fileName: string): ScanResult {
+  if (scan.source?.kind !== 'nmap' || scan.source.fileName !== undefined) return scan;
+  const name = fileName.split(/[\\/]/).pop()?.slice(0, 255);
+  return name ? { ...scan, source: { ...scan.source, fileName: name } } : scan;
 }

@@ -1051,6 +1051,16 @@ export class ScanEngine {
     this.emitProgress(true);
     const result: ScanResult = {
       scanId: this.plan.scanId,
+      source: {
+        kind: 'engine',
+        method: 'tcp-connect',
+        minRtoMs: this.tuning.minRtoMs,
+        maxRtoMs: this.tuning.maxRtoMs,
+        initialRtoMs: this.tuning.initialRtoMs,
+        maxTries: this.tuning.maxTries,
+        maxTriesCap: this.tuning.maxTriesCap,
+        discoveryPorts: [...this.tuning.discoveryPorts],
+      },
       request: this.plan.request,
       addresses: this.plan.count,
       portCount: this.ports.length,

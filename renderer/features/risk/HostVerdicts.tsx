@@ -21,6 +21,7 @@ export function HostVerdicts({
   children,
   reach,
   only,
+  products,
 }: {
   address: string;
   children: ReactNode;
@@ -28,6 +29,8 @@ export function HostVerdicts({
   reach?: ReadonlyMap<string, readonly string[]>;
   /** Only these ports (`tcp/80`): an address of a device whose other ports another one shows. */
   only?: ReadonlySet<string>;
+  /** Per `tcp/22`, the software nmap -sV identified (imports). */
+  products?: ReadonlyMap<string, string>;
 }) {
   const { t } = useTranslation('risk');
   const all = useRisk((s) => s.byAddress[address]);
@@ -77,6 +80,9 @@ export function HostVerdicts({
           key={`${port.protocol}-${port.port}`}
           address={address}
           port={port}
+          {...(products?.has(`${port.protocol}/${port.port}`)
+            ? { product: products.get(`${port.protocol}/${port.port}`)! }
+            : {})}
           {...(reach ? { addresses: reach.get(`${port.protocol}/${port.port}`) ?? [address] } : {})}
         />
       ))}

@@ -22,10 +22,13 @@ export function PortVerdict({
   address,
   port,
   addresses,
+  product,
 }: {
   address: string;
   port: PortAssessment;
   addresses?: readonly string[];
+  /** The software nmap -sV identified on the port (imports). */
+  product?: string;
 }) {
   const { t, i18n } = useTranslation('risk');
   const lang = i18n.language;
@@ -132,6 +135,7 @@ export function PortVerdict({
               <Fact label={t('port.exposure')} value={t(`exposure.${port.exposure}`)} />
             )}
             {addresses && <Fact label={t('port.reachableOn')} value={addresses.join(', ')} mono />}
+            {product && <Fact label={t('port.product')} value={product} />}
             {port.program?.path && <Fact label={t('port.path')} value={port.program.path} mono />}
             {port.program?.services?.length ? (
               <Fact label={t('port.services')} value={port.program.services.join(', ')} mono />

@@ -17,6 +17,7 @@ import ComputerIcon from '@mui/icons-material/Computer';
 import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
 import type { Device } from '../../../app/contract/devices';
+import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
 import { HostVerdicts } from '../risk/HostVerdicts';
@@ -46,6 +47,14 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   const reach = several
     ? new Map(device!.services.map((s) => [portKey(s), s.addresses]))
     : undefined;
+  // What nmap -sV identified, per `tcp/22`, for the verdicts (imports only).
+  const products = new Map<string, string>();
+  for (const member of members) {
+    for (const p of member.ports) {
+      const text = detectedText(p.detected);
+      if (text && !products.has(portKey(p))) products.set(portKey(p), text);
+    }
+  }
   const firstOpen = new Set(host.ports.filter((p) => p.state === 'open').map(portKey));
   // Other addresses with services the first one does not have: shown under their address.
   const extras = (device?.hosts.slice(1) ?? [])
@@ -114,7 +123,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         />
       </Box>
       <HostNotices host={host} />
-      <HostVerdicts address={host.address} {...(reach ? { reach } : {})}>
+      <HostVerdicts address={host.address} products={products} {...(reach ? { reach } : {})}>
         {host.ports.length === 0 ? (
           <CardContent>
             <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
@@ -132,7 +141,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
             {t('host.alsoOn', { address: member.address })}
           </Typography>
-          <HostVerdicts address={member.address} only={only} reach={reach!}>
+          <HostVerdicts address={member.address} only={only} reach={reach!} products={products}>
             <PortTable
               host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
               reach={reach!}
@@ -194,6 +203,8 @@ function PortTable({
   const others = host.ports.filter((p) => p.state !== 'open');
   // Closed or filtered ports are the engine's context, not news: listed on request only.
   const rows = showOthers ? [...open, ...others] : open;
+  // nmap -sV's findings (imports): a column only when some port has one.
+  const detected = rows.some((p) => detectedText(p.detected));
   return (
     <>
       {open.length === 0 && (
@@ -211,6 +222,7 @@ function PortTable({
               <TableCell>{t('host.columns.reason')}</TableCell>
               <TableCell align="right">{t('host.columns.rtt')}</TableCell>
               {reach && <TableCell>{t('host.columns.reachableOn')}</TableCell>}
+              {detected && <TableCell>{t('host.columns.software')}</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -219,6 +231,7 @@ function PortTable({
                 key={`${port.protocol}-${port.port}`}
                 address={host.address}
                 port={port}
+                software={detected}
                 {...(reach
                   ? {
                       addresses:
@@ -245,10 +258,13 @@ function PortRow({
   address,
   port,
   addresses,
+  software,
 }: {
   address: string;
   port: PortResult;
   addresses?: readonly string[];
+  /** Whether the table has the column of what nmap -sV identified. */
+  software: boolean;
 }) {
   const { t, i18n } = useTranslation('scan');
   return (
@@ -284,6 +300,9 @@ function PortRow({
         <TableCell sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
           {addresses.join(', ')}
         </TableCell>
+      )}
+      {software && (
+        <TableCell data-testid="port-software">{detectedText(port.detected) ?? '—'}</TableCell>
       )}
     </TableRow>
   );
