@@ -363,6 +363,62 @@ function readExtraReasons(
   return named === count;
 }
 
+/** Index just past the `>` that ends the tag opened at `lt`, quoted attribute values skipped. */
+function tagEnd(text: string, lt: number): number {
+  let quote = '';
+  for (let i = lt + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Where each `<host>` child of the root element starts and ends in well-formed XML (the caller
+ * validated it), skipping comments, CDATA, processing instructions and declarations; a `<host>`
+ * nested deeper is part of its parent, as a tree parser would have it.
+ */
+function hostRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let depth = 0;
+  let hostStart = -1;
+  let i = 0;
+  const skip = (from: number, open: string, close: string): number => {
+    const end = text.indexOf(close, from + open.length);
+    return end < 0 ? text.length : end + close.length;
+  };
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    if (text.startsWith('<!--', lt)) i = skip(lt, '<!--', '-->');
+    else if (text.startsWith('<![CDATA[', lt)) i = skip(lt, '<![CDATA[', ']]>');
+    else if (text.startsWith('<?', lt)) i = skip(lt, '<?', '?>');
+    else if (text.startsWith('<!', lt)) i = skip(lt, '<!', '>');
+    else {
+      const end = tagEnd(text, lt);
+      const closing = text[lt + 1] === '/';
+      const name = /^<\/?([^\s/>]+)/.exec(text.slice(lt, Math.min(end, lt + 80)))?.[1];
+      if (closing) {
+        depth--;
+        if (depth === 1 && name === 'host' && hostStart >= 0) {
+          ranges.push([hostStart, end]);
+          hostStart = -1;
+        }
+      } else if (text[end - 2] === '/') {
+        if (depth === 1 && name === 'host') ranges.push([lt, end]);
+      } else {
+        if (depth === 1 && name === 'host') hostStart = lt;
+        depth++;
+      }
+      i = end;
+    }
+  }
+  return ranges;
+}
+
 const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
 
 /**
@@ -509,32 +565,43 @@ export function importNmapXml(
         'service',
       ].includes(name),
   });
-  let doc: Node;
-  try {
-    doc = parser.parse(text) as Node;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    fail(
-      'report.nmap-invalid-xml',
-      { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
-      { detail },
-    );
-  }
-  const run = asArray(doc.nmaprun)[0];
-  if (!run) notNmap('no <nmaprun>');
-  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
-
-  const hostNodes = asArray(run.host);
-  if (hostNodes.length > MAX_HOSTS) {
+  const parse = (part: string): Node => {
+    try {
+      return parser.parse(part) as Node;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      fail(
+        'report.nmap-invalid-xml',
+        { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
+        { detail },
+      );
+    }
+  };
+  // Memory bounded (issue 13): the run's own elements are parsed without its hosts, and each
+  // <host> on its own when its turn comes, so no tree of the whole file is ever built (a 60 MB
+  // file took 2.2 GB as one tree).
+  const ranges = hostRanges(text);
+  if (ranges.length > MAX_HOSTS) {
     fail(
       'report.nmap-too-many-hosts',
       {
-        fr: `Fichier refusé : ${hostNodes.length} hôtes, la limite est ${MAX_HOSTS}.`,
-        en: `File refused: ${hostNodes.length} hosts, the limit is ${MAX_HOSTS}.`,
+        fr: `Fichier refusé : ${ranges.length} hôtes, la limite est ${MAX_HOSTS}.`,
+        en: `File refused: ${ranges.length} hosts, the limit is ${MAX_HOSTS}.`,
       },
-      { hosts: hostNodes.length, limit: MAX_HOSTS },
+      { hosts: ranges.length, limit: MAX_HOSTS },
     );
   }
+  const doc = parse(
+    ranges.length === 0
+      ? text
+      : text.slice(0, ranges[0]![0]) + text.slice(ranges[ranges.length - 1]![1]),
+  );
+  const run = asArray(doc.nmaprun)[0];
+  if (!run) notNmap('no <nmaprun>');
+  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
+  const hostNodes = (function* () {
+    for (const [start, end] of ranges) yield* asArray(parse(text.slice(start, end)).host);
+  })();
   const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
   const meta = paElems(preScripts);
   const args = str(run, 'args') ?? '';

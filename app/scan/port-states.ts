@@ -59,8 +59,8 @@ export function countListedPorts(list: string): number | null {
 }
 
 /**
- * The state of every port of one host, per protocol: one byte per possible port, allocated only
- * for a protocol that gets a port (64 KiB), so a result of 65,536 ports costs no more than that.
+ * The state of every port of one host, per protocol: one byte per port up to the highest one set
+ * (at most 64 KiB), allocated only for a protocol that gets a port.
  */
 export class PortStateTable {
   private readonly tables: Partial<Record<Protocol, Uint8Array>> = {};
@@ -69,7 +69,17 @@ export class PortStateTable {
 
   /** Sets a port's state, replacing what was there. */
   set(protocol: Protocol, port: number, state: PortState): void {
-    (this.tables[protocol] ??= new Uint8Array(65536))[port] = CODE[state];
+    let table = this.tables[protocol];
+    if (!table || port >= table.length) {
+      // Grown by doubling up to the port's need: most hosts only get ports up to 1024, and an
+      // import of 65,536 hosts would otherwise zero 4 GiB of tables.
+      let size = table?.length ?? 1024;
+      while (size <= port) size *= 2;
+      const grown = new Uint8Array(Math.min(size, 65536));
+      if (table) grown.set(table);
+      table = this.tables[protocol] = grown;
+    }
+    table[port] = CODE[state];
     const bounds = this.bounds[protocol];
     if (!bounds) this.bounds[protocol] = [port, port];
     else if (port < bounds[0]) bounds[0] = port;

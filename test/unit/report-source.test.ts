@@ -127,3 +127,15 @@ describe('nmap -sV products and versions', () => {
     ]);
   });
 });
+
+describe('host by host import (memory bounded)', () => {
+  it('finds each <host> of the run, not one in a comment, CDATA or a nested element, with > in attributes', () => {
+    const odd = SYN.replace(
+      '<scaninfo',
+      '<!-- <host><address addr="10.9.9.9" addrtype="ipv4"/></host> --><prescript><script id="x" output="a > b"><![CDATA[<host></host>]]></script></prescript><scaninfo',
+    ).replace('args="nmap', 'comment="x > y" args="nmap');
+    const { scan } = importNmapXml(odd);
+    expect(scan.hosts.map((h) => h.address)).toEqual(['10.9.0.9']);
+    expect(scan.hosts[0]!.portStates?.tcp).toEqual({ open: '22', closed: '1-21,23-1024' });
+  });
+});
