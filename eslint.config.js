@@ -78,9 +78,10 @@ export default tseslint.config(
               message: 'The renderer may only use app/contract.',
             },
             {
-              // xml-bytes (a pure decoder, TextDecoder only) and datetime (Intl only) are shared by
-              // the app and the page.
-              regex: 'app/contract(?!/(xml-bytes|datetime)$)',
+              // xml-bytes (a pure decoder, TextDecoder only), datetime (Intl only), devices (the
+              // fold of addresses into devices) and service-text (no import) are shared by the app
+              // and the page.
+              regex: 'app/contract(?!/(xml-bytes|datetime|devices|service-text)(\\.js)?$)',
               allowTypeImports: true,
               message: 'Import only types from app/contract (import type …).',
             },

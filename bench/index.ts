@@ -275,16 +275,23 @@ function busyShare(
   return `During this run the machine's 2 cores were busy ${share.toFixed(0)} % of the time (all processes, this benchmark included); load average at the end: ${load}.`;
 }
 
-/** The report engine's own benchmark (bench/report.ts), run as a separate step: its output lines. */
-function reportBench(): Promise<{ lines: string[]; ok: boolean }> {
+/**
+ * A benchmark script run as its own process (bench/report.ts, bench/import-memory.ts), so its
+ * times and its peak memory are its own: its output lines starting with `prefix`.
+ */
+function sideBench(
+  script: string,
+  prefix: string,
+  timeoutMs: number,
+): Promise<{ lines: string[]; ok: boolean }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(root, 'bench/report.ts')],
-      { cwd: root, timeout: 120_000 },
+      ['--import', 'tsx', join(root, script)],
+      { cwd: root, timeout: timeoutMs },
       (error, stdout, stderr) => {
-        const lines = `${stdout}`.split('\n').filter((l) => l.startsWith('report '));
-        if (lines.length === 0) lines.push(`report benchmark failed: ${`${stderr}`.trim()}`);
+        const lines = `${stdout}`.split('\n').filter((l) => l.startsWith(prefix));
+        if (lines.length === 0) lines.push(`${script} failed: ${`${stderr}`.trim()}`);
         resolve({ lines, ok: !error });
       },
     );
@@ -363,8 +370,10 @@ async function main(): Promise<void> {
     const rss = { mb: big.peakRssBytes / 1e6, ms: big.wallMs, addresses: big.result.addresses };
     console.log(`RSS /20 × top100: ${rss.mb.toFixed(0)} MB in ${rss.ms} ms`);
     console.log('report speed (bench/report.ts)…');
-    const report = await reportBench();
-    const text = `${table(rows, rss)}\n\nReport speed (bench/report.ts, 500 hosts × 20 open ports, PDF target < 5 s${report.ok ? '' : ', MISSED or failed'}):\n\n${report.lines.map((l) => `    ${l}`).join('\n')}`;
+    const report = await sideBench('bench/report.ts', 'report ', 120_000);
+    console.log('import memory (bench/import-memory.ts)…');
+    const memory = await sideBench('bench/import-memory.ts', 'import ', 600_000);
+    const text = `${table(rows, rss)}\n\nReport speed (bench/report.ts, 500 hosts × 20 open ports, PDF target < 5 s${report.ok ? '' : ', MISSED or failed'}):\n\n${report.lines.map((l) => `    ${l}`).join('\n')}\n\nImport memory (bench/import-memory.ts, a 60 MB nmap XML, its own process; a figure, target ≤ 4× the file):\n\n${memory.lines.map((l) => `    ${l}`).join('\n')}`;
     console.log('\n' + text);
     const how = [
       'Both scanners run one after the other in the same lab namespaces (test/lab/scan-lab.ts); times are wall-clock, the engine bundled as shipped (process start and worker thread included) with its default settings.',

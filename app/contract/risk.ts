@@ -166,6 +166,11 @@ export const HostAssessment = z.object({
   address: z.string(),
   hostname: z.string().optional(),
   isLocal: z.boolean(),
+  /**
+   * The address's MAC address, as the scan read it (HostResult.mac): two addresses with the same
+   * one are one device, whose services `counts` counts once (app/contract/devices.ts).
+   */
+  mac: z.string().max(64).optional(),
   /** Worst severity among its ports not blocked by Port Auditor; null when there is none. */
   worst: Severity.nullable(),
   /**
@@ -193,6 +198,10 @@ export type RiskAssessRequest = z.infer<typeof RiskAssessRequest>;
 
 export const RiskAssessResult = z.object({
   hosts: z.array(HostAssessment),
+  /**
+   * Open services per severity, once per device and service (app/contract/devices.ts
+   * countServices): this PC's port open on several of its addresses counts once, at its worst.
+   */
   counts: z.record(Severity, z.number().int().nonnegative()),
   /**
    * Ports a Port Auditor rule closes to every other device, counted once per device and port: this

@@ -126,8 +126,50 @@ export const PortResult = z.object({
   rttMs: z.number().nonnegative().optional(),
   /** First bytes a service sent on its own after connect, when it spoke first. */
   banner: z.string().max(512).optional(),
+  /**
+   * The software nmap's version detection (-sV) identified, from an imported file's `<service
+   * name product version extrainfo>` (nmap.dtd): `{service: "ssh", product: "OpenSSH", version:
+   * "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`. Our engine does not detect versions.
+   */
+  detected: z
+    .object({
+      service: z.string().max(64).optional(),
+      product: z.string().max(128).optional(),
+      version: z.string().max(128).optional(),
+      extraInfo: z.string().max(256).optional(),
+    })
+    .optional(),
 });
 export type PortResult = z.infer<typeof PortResult>;
+
+/**
+ * nmap's compact port list, as nmap 7.93 writes `ports=` in `<extrareasons>` (output.cc): ports
+ * 0-65535 and ranges in ascending order, comma separated (`"1-21,23-79,81"`).
+ */
+export const PortList = z
+  .string()
+  .min(1)
+  .max(400_000)
+  .regex(/^[0-9]{1,5}(-[0-9]{1,5})?(,[0-9]{1,5}(-[0-9]{1,5})?)*$/);
+
+/** One protocol's ports by state, each a PortList; a state no port has is left out. */
+export const PortStateLists = z.object({
+  open: PortList.optional(),
+  closed: PortList.optional(),
+  filtered: PortList.optional(),
+});
+
+/**
+ * Every scanned port of a host by protocol and state (listed ports included), so a reader can
+ * recover each port's state where `hidden` only counts them: `{tcp: {closed: "1-21,23-1024",
+ * filtered: "1002-1007,1009"}}`. A port in none of the lists was not scanned (or not decided:
+ * a cancelled scan). Added in JSON report format 2 (docs/report-json.md).
+ */
+export const PortStates = z.object({
+  tcp: PortStateLists.optional(),
+  udp: PortStateLists.optional(),
+});
+export type PortStates = z.infer<typeof PortStates>;
 
 export const MacAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 
@@ -151,6 +193,12 @@ export const HostResult = z.object({
     filtered: z.number().int().nonnegative(),
   }),
   /**
+   * Every scanned port's state (listed and hidden ones), when known: the engine's results, nmap
+   * files whose `<extrareasons>` name their ports (nmap 7.x), our own exports. Absent when the
+   * source only counted the hidden ports (older nmap, report format 1) or no port was scanned.
+   */
+  portStates: PortStates.optional(),
+  /**
    * What this PC could not do (no route, its own firewall, an unusable address or zone): the
    * errno-style code and its explanation. With status `unknown`, no probe could leave at all.
    */
@@ -165,8 +213,46 @@ export const HostResult = z.object({
 });
 export type HostResult = z.infer<typeof HostResult>;
 
+/**
+ * Where a scan result came from, so a report describes the scan that was made: this app's engine
+ * (full TCP connects, with the timing settings it ran with, app/scan/engine.ts `Tuning`), or an
+ * imported nmap XML file (`<nmaprun scanner args version>`, each `<scaninfo type protocol>`: nmap's
+ * `syn` for -sS, `connect` for -sT, `udp` for -sU…, nmap.dtd).
+ */
+export const ScanSource = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('engine'),
+    method: z.literal('tcp-connect'),
+    /** Per-attempt timeout bounds and the first timeout before any measurement, milliseconds. */
+    minRtoMs: z.number().nonnegative(),
+    maxRtoMs: z.number().nonnegative(),
+    initialRtoMs: z.number().nonnegative(),
+    /** Attempts on a silent port, and the most on a device that drops answers. */
+    maxTries: z.number().int().positive(),
+    maxTriesCap: z.number().int().positive(),
+    /** Ports host discovery connects to. */
+    discoveryPorts: z.array(z.number().int().min(0).max(65535)).max(64),
+  }),
+  z.object({
+    kind: z.literal('nmap'),
+    /** The imported file's name (no folder), when the importer was told it. */
+    fileName: z.string().max(255).optional(),
+    /** nmap's command line as the file gives it (`<nmaprun args>`). */
+    args: z.string().max(4096),
+    /** nmap's version (`<nmaprun version>`), when given. */
+    version: z.string().max(64).optional(),
+    /** One per `<scaninfo>`: nmap's scan type and the protocol it scanned. */
+    scanTypes: z
+      .array(z.object({ type: z.string().max(32), protocol: z.string().max(16) }))
+      .max(16),
+  }),
+]);
+export type ScanSource = z.infer<typeof ScanSource>;
+
 export const ScanResult = z.object({
   scanId: z.string(),
+  /** Absent in results made before it existed (JSON report format 1): this app's engine. */
+  source: ScanSource.optional(),
   request: ScanRequest,
   /** Expanded targets, as the engine understood them (for the report and the CLI). */
   addresses: z.number().int().nonnegative(),

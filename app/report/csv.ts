@@ -19,6 +19,11 @@ export const CSV_COLUMNS = [
   'advice',
   'port_auditor_rule',
   'port_auditor_effect',
+  // The device's addresses the port is in this state on (This PC's LAN address and 127.0.0.1):
+  // each port of a device is one row.
+  'addresses',
+  // The software nmap -sV identified (imports): "OpenSSH 9.2p1 (protocol 2.0)".
+  'product',
 ] as const;
 
 /**
@@ -33,13 +38,20 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** RFC 4180: a header row, CRLF line ends, one row per host×listed port (a host with none gets one row). */
+/**
+ * RFC 4180: a header row, CRLF line ends, one row per device × listed port (a device with none
+ * gets one row); `address` names the device, `addresses` the ones the port was seen on.
+ */
 export function renderCsv(model: ReportModel, lang: Language): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const h of model.hosts) {
     const host = [h.address, h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
     if (h.ports.length === 0) {
-      lines.push([...host, '', '', '', '', '', '', '', '', '', '', ''].map(csvField).join(','));
+      lines.push(
+        [...host, '', '', '', '', '', '', '', '', '', '', '', h.addresses.join(' '), '']
+          .map(csvField)
+          .join(','),
+      );
       continue;
     }
     for (const p of h.ports) {
@@ -57,6 +69,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.advice?.[lang],
           p.firewall?.name,
           p.firewall?.effect,
+          (p.addresses ?? [h.address]).join(' '),
+          p.product,
         ]
           .map(csvField)
           .join(','),

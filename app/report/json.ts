@@ -3,8 +3,11 @@ import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
 import type { ReportModel } from './model.js';
 
-/** Bumped on any change a reader could notice; documented in docs/report-json.md. */
-export const REPORT_JSON_VERSION = 1;
+/**
+ * Bumped on any change a reader could notice; documented in docs/report-json.md. 2: every
+ * scanned port's state (`scan.hosts[].portStates`), findings and counts per device and service.
+ */
+export const REPORT_JSON_VERSION = 2;
 export const REPORT_JSON_FORMAT = 'port-auditor-report';
 
 /**
@@ -28,6 +31,7 @@ export function renderJson(
     summary: {
       addresses: model.scan.addresses,
       hostsUp: model.hostsUp,
+      devicesUp: model.devicesUp,
       openPorts: model.openPorts,
       durationMs: model.durationMs,
       cancelled: model.scan.cancelled,
@@ -38,6 +42,7 @@ export function renderJson(
     findings: model.hosts.flatMap((h) =>
       h.ports.map((p) => ({
         address: h.address,
+        addresses: p.addresses ?? [h.address],
         hostname: h.hostname ?? null,
         isThisPc: h.isLocal,
         mac: h.mac ?? null,
@@ -47,6 +52,7 @@ export function renderJson(
         state: p.state,
         reason: p.reason,
         service: p.service || null,
+        product: p.product ?? null,
         program: p.program ?? null,
         severity: p.severity ?? null,
         reasons: p.reasons.map((r) => r[lang]),

@@ -20,6 +20,8 @@ import type {
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
+import { foldDevices, type Device } from '../contract/devices.js';
+import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
@@ -41,6 +43,8 @@ export interface ReportPort {
   service: string;
   /** "name (pid)" of the owning program, this PC only. */
   program?: string;
+  /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
+  product?: string;
   /** Absent when the report has no assessment or the port is not open. */
   severity?: Severity;
   reasons: LocalizedText[];
@@ -53,10 +57,21 @@ export interface ReportPort {
    * open port, or on a device port this PC's own rule hides from the scan (`scan-blocked`).
    */
   firewall?: FirewallCoverage;
+  /**
+   * The device's addresses this port was found in this state on, when the device has several
+   * (This PC's LAN address and 127.0.0.1): the service is listed once.
+   */
+  addresses?: string[];
 }
 
+/**
+ * One device (app/contract/devices.ts): an address, or This PC's addresses folded into one, or a
+ * device's IPv4 and IPv6 addresses that share a MAC address. `address` names it.
+ */
 export interface ReportHost {
   address: string;
+  /** Every address of the device, `address` first; one for most devices. */
+  addresses: string[];
   family: 'ipv4' | 'ipv6';
   hostname?: string;
   isLocal: boolean;
@@ -84,9 +99,16 @@ export interface ReportModel {
   pcName: string;
   assessed: boolean;
   programsComplete: boolean;
-  /** Hosts worth a section: up, or with something listed. This PC first, then worst first. */
+  /**
+   * Devices worth a section: up, or with something listed. This PC first, then worst first. This
+   * PC's addresses are one device; so are addresses sharing a MAC address.
+   */
   hosts: ReportHost[];
+  /** Addresses up (as the scan counts them). */
   hostsUp: number;
+  /** Devices up: This PC once, however many of its addresses answered. */
+  devicesUp: number;
+  /** Open ports, once per device and service. */
   openPorts: number;
   counts: Record<Severity, number>;
   durationMs: number;
@@ -115,6 +137,8 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     references: a?.references ?? [],
   };
   if (a?.program) port.program = describeProgram(a.program);
+  const product = detectedText(p.detected);
+  if (product) port.product = product;
   if (a) {
     port.severity = a.severity;
     port.advice = a.advice;
@@ -178,6 +202,45 @@ function compareHosts(a: ReportHost, b: ReportHost): number {
   );
 }
 
+const STATUS_RANK: Record<HostStatus, number> = { up: 0, unknown: 1, down: 2 };
+
+/**
+ * One ReportHost for a device of several addresses: named by its first address; each port once,
+ * in the state that matters most (open first), from the address whose verdict is worst, with the
+ * addresses it is in that state on; `hidden` counts those of the named address (the others'
+ * closed ports are the same ports seen again).
+ */
+function foldHost(device: Device<ReportHost>): ReportHost {
+  const members = [...device.hosts, ...device.folded];
+  const first = members[0]!;
+  const ports = new Map<string, ReportPort>();
+  for (const member of members) {
+    for (const port of member.ports) {
+      const key = portKey(port);
+      const seen = ports.get(key);
+      if (!seen || comparePorts(port, seen) < 0) {
+        const addresses = seen && seen.state === port.state ? [...(seen.addresses ?? [])] : [];
+        ports.set(key, { ...port, addresses: [...addresses, member.address] });
+      } else if (seen.state === port.state) {
+        seen.addresses = [...(seen.addresses ?? []), member.address];
+      }
+    }
+  }
+  const status = members.reduce(
+    (best, m) => (STATUS_RANK[m.status] < STATUS_RANK[best] ? m.status : best),
+    first.status,
+  );
+  const host: ReportHost = {
+    ...first,
+    addresses: members.map((m) => m.address),
+    status,
+    ports: [...ports.values()].sort(comparePorts),
+  };
+  const hostname = members.find((m) => m.hostname)?.hostname;
+  if (hostname) host.hostname = hostname;
+  return host;
+}
+
 /**
  * Joins a scan with its optional assessment, MAC addresses and firewall rules into the one shape
  * every serializer reads, already sorted the way the report presents it. What a Port Auditor rule
@@ -197,11 +260,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     const normal = normaliseMac(mac);
     if (normal) macs.set(address, normal);
   }
-  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  let openPorts = 0;
-  // Once per device and port: this PC's several addresses are one device.
-  const blocked = new Set<string>();
-  const hosts: ReportHost[] = [];
+  const addresses: ReportHost[] = [];
   for (const h of scan.hosts) {
     if (h.status === 'down' && h.ports.length === 0) continue;
     const assessed = byHost.get(h.address);
@@ -214,30 +273,15 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
         return toReportPort(p, judged);
       })
       .sort(comparePorts);
-    let worst: Severity | null = null;
-    for (const p of ports) if (isBlocked(p)) blocked.add(`${deviceKey(h)}|${portKey(p)}`);
-    if (h.answersEveryPort && assessed) {
-      // One device answering for all its ports: one verdict (as the risk engine groups it).
-      counts[EVERY_PORT_SEVERITY] += 1;
-      worst = EVERY_PORT_SEVERITY;
-    } else {
-      for (const p of ports) {
-        if (!p.severity || isBlocked(p)) continue;
-        counts[p.severity] += 1;
-        if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst])
-          worst = p.severity;
-      }
-    }
-    const openCount = ports.filter((p) => p.state === 'open').length + h.hidden.open;
-    openPorts += openCount;
     const host: ReportHost = {
       address: h.address,
+      addresses: [h.address],
       family: h.family,
       isLocal: h.isLocal,
       status: h.status,
       hostReason: h.reason,
-      worst,
-      openCount,
+      worst: null,
+      openCount: 0,
       ports,
       hidden: h.hidden,
     };
@@ -251,6 +295,34 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       const vendor = macVendor(mac);
       if (vendor) host.macVendor = vendor;
     }
+    addresses.push(host);
+  }
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  let openPorts = 0;
+  // Once per device and port: this PC's several addresses are one device.
+  const blocked = new Set<string>();
+  const hosts: ReportHost[] = [];
+  const devices = foldDevices(addresses);
+  for (const device of devices) {
+    const host =
+      device.hosts.length + device.folded.length > 1 ? foldHost(device) : device.hosts[0]!;
+    for (const p of host.ports) if (isBlocked(p)) blocked.add(`${deviceKey(host)}|${portKey(p)}`);
+    let worst: Severity | null = null;
+    if (host.answersEveryPort && byHost.has(host.address)) {
+      // One device answering for all its ports: one verdict (as the risk engine groups it).
+      counts[EVERY_PORT_SEVERITY] += 1;
+      worst = EVERY_PORT_SEVERITY;
+    } else {
+      for (const p of host.ports) {
+        if (!p.severity || isBlocked(p)) continue;
+        counts[p.severity] += 1;
+        if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst])
+          worst = p.severity;
+      }
+    }
+    host.worst = worst;
+    host.openCount = host.ports.filter((p) => p.state === 'open').length + host.hidden.open;
+    openPorts += host.openCount;
     hosts.push(host);
   }
   hosts.sort(compareHosts);
@@ -275,6 +347,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     programsComplete: input.assessment?.programsComplete ?? true,
     hosts,
     hostsUp: scan.hosts.filter((h) => h.status === 'up').length,
+    devicesUp: hosts.filter((h) => h.status === 'up').length,
     openPorts,
     counts,
     durationMs: Number.isFinite(durationMs) ? durationMs : 0,

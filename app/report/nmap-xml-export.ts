@@ -4,8 +4,11 @@ import type {
   HostResult,
   PortReason,
   PortResult,
+  PortState,
+  Protocol,
   ScanResult,
 } from '../contract/scan.js';
+import { compactPorts, forEachListedPort } from '../scan/port-states.js';
 import { parsePorts } from '../scan/ports.js';
 import { normaliseMac, macVendor } from './mac-vendor.js';
 import { ianaName } from './model.js';
@@ -62,18 +65,8 @@ function hostReasonToNmap(host: HostResult): string {
   return map[host.reason];
 }
 
-/** nmap's compact list: 1-3,22,80 */
-export function compactPorts(ports: readonly number[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < ports.length) {
-    let j = i;
-    while (j + 1 < ports.length && ports[j + 1] === ports[j]! + 1) j++;
-    parts.push(i === j ? String(ports[i]) : `${ports[i]}-${ports[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
+/** nmap's compact list: 1-3,22,80 (kept here for the modules that import it from the export). */
+export { compactPorts };
 
 function servicesList(spec: string): string {
   try {
@@ -131,6 +124,26 @@ export function equivalentNmapArgs(scan: ScanResult): string {
   ].join(' ');
 }
 
+/**
+ * `<service>`: what nmap -sV identified, when an import carried it (method "probed", as nmap
+ * writes a detection), else the IANA name from the port table (method "table", conf 3).
+ */
+function serviceXml(p: PortResult, iana: string): string {
+  const d = p.detected;
+  if (d && (d.product || d.version)) {
+    const attrs = [
+      `name="${xmlAttr(d.service ?? iana)}"`,
+      ...(d.product ? [`product="${xmlAttr(d.product)}"`] : []),
+      ...(d.version ? [`version="${xmlAttr(d.version)}"`] : []),
+      ...(d.extraInfo ? [`extrainfo="${xmlAttr(d.extraInfo)}"`] : []),
+      'method="probed"',
+      'conf="10"',
+    ];
+    return `<service ${attrs.join(' ')}/>`;
+  }
+  return iana ? `<service name="${xmlAttr(iana)}" method="table" conf="3"/>` : '';
+}
+
 function portXml(p: PortResult): string {
   const service = ianaName(p.port, p.protocol);
   const scripts: string[] = [];
@@ -145,7 +158,7 @@ function portXml(p: PortResult): string {
   return (
     `<port protocol="${p.protocol}" portid="${p.port}">` +
     `<state state="${p.state}" reason="${PORT_REASON_TO_NMAP[p.reason]}" reason_ttl="0"/>` +
-    (service ? `<service name="${xmlAttr(service)}" method="table" conf="3"/>` : '') +
+    serviceXml(p, service) +
     scripts.join('') +
     `</port>\n`
   );
@@ -165,7 +178,68 @@ function hostMeta(host: HostResult): Record<string, string | number | boolean> {
   };
 }
 
-const HIDDEN_REASON = { closed: 'conn-refused', filtered: 'no-response', open: 'syn-ack' } as const;
+/** The reason written for unlisted ports, per protocol, in nmap's words for it. */
+const HIDDEN_REASON: Record<Protocol, Record<PortState, string>> = {
+  tcp: { closed: 'conn-refused', filtered: 'no-response', open: 'syn-ack' },
+  udp: { closed: 'port-unreach', filtered: 'no-response', open: 'udp-response' },
+};
+
+/**
+ * The host's unlisted ports per state and protocol, from `portStates` less the listed ports; null
+ * when the result has no `portStates` or they do not add up to `hidden` (then only counts are
+ * written, as before format 2).
+ */
+function hiddenPorts(
+  host: HostResult,
+): Record<PortState, Partial<Record<Protocol, number[]>>> | null {
+  if (!host.portStates) return null;
+  const listed = new Set(host.ports.map((p) => `${p.protocol}/${p.port}`));
+  const out: Record<PortState, Partial<Record<Protocol, number[]>>> = {
+    open: {},
+    closed: {},
+    filtered: {},
+  };
+  for (const protocol of ['tcp', 'udp'] as const) {
+    for (const state of ['open', 'closed', 'filtered'] as const) {
+      const list = host.portStates[protocol]?.[state];
+      if (!list) continue;
+      const ports: number[] = [];
+      forEachListedPort(list, (port) => {
+        if (!listed.has(`${protocol}/${port}`)) ports.push(port);
+      });
+      if (ports.length > 0) out[state][protocol] = ports;
+    }
+  }
+  for (const state of ['open', 'closed', 'filtered'] as const) {
+    const n = Object.values(out[state]).reduce((sum, ports) => sum + ports.length, 0);
+    if (n !== host.hidden[state]) return null;
+  }
+  return out;
+}
+
+/**
+ * `<extraports>` as nmap 7.93 writes them: one per state, with one `<extrareasons>` per protocol
+ * naming its ports (`ports="1-21,23-79"`) when the result knows them, so the file says which port
+ * is in which state, not only how many.
+ */
+function extraPortsXml(host: HostResult): string {
+  const known = hiddenPorts(host);
+  const out: string[] = [];
+  for (const state of ['closed', 'filtered', 'open'] as const) {
+    const count = host.hidden[state];
+    if (count === 0) continue;
+    const reasons = known
+      ? (['udp', 'tcp'] as const)
+          .filter((protocol) => known[state][protocol])
+          .map((protocol) => {
+            const ports = known[state][protocol]!;
+            return `<extrareasons reason="${HIDDEN_REASON[protocol][state]}" count="${ports.length}" proto="${protocol}" ports="${compactPorts(ports)}"/>\n`;
+          })
+      : [`<extrareasons reason="${HIDDEN_REASON.tcp[state]}" count="${count}" proto="tcp"/>\n`];
+    out.push(`<extraports state="${state}" count="${count}">\n${reasons.join('')}</extraports>\n`);
+  }
+  return out.join('');
+}
 
 function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>): string {
   const out: string[] = [];
@@ -191,14 +265,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   }
   if (host.status === 'up' || host.ports.length > 0) {
     out.push('<ports>');
-    for (const state of ['closed', 'filtered', 'open'] as const) {
-      const count = host.hidden[state];
-      if (count > 0) {
-        out.push(
-          `<extraports state="${state}" count="${count}">\n<extrareasons reason="${HIDDEN_REASON[state]}" count="${count}" proto="tcp"/>\n</extraports>\n`,
-        );
-      }
-    }
+    out.push(extraPortsXml(host));
     for (const p of host.ports) out.push(portXml(p));
     out.push('</ports>\n');
   }
@@ -238,6 +305,8 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     startedAt: scan.startedAt,
     finishedAt: scan.finishedAt,
     cancelled: scan.cancelled,
+    // Where the scan came from (engine and its settings, or the nmap run), read back on import.
+    ...(scan.source ? { source: JSON.stringify(scan.source) } : {}),
   };
   const notes = scan.notes.map((n) => `<table>${elems({ fr: n.fr, en: n.en })}</table>`).join('');
   const summary = `Nmap-compatible output of ${APP_NAME} done at ${ctime(scan.finishedAt)}; ${total} IP address${total === 1 ? '' : 'es'} (${up} host${up === 1 ? '' : 's'} up) scanned in ${elapsed.toFixed(2)} seconds`;

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ipaddr from 'ipaddr.js';
 import {
   ScanResult,
+  ScanSource,
   type HostReason,
   type HostResult,
   type PortReason,
@@ -12,6 +13,7 @@ import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
+import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
@@ -277,6 +279,25 @@ function hostAddress(
   return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
 }
 
+/**
+ * What nmap -sV identified (`<service product version extrainfo>`), each capped to the contract's
+ * length; undefined when the element only names the service from nmap's port table (no product or
+ * version: a guess, not a detection).
+ */
+function detectedService(node: Node | undefined): PortResult['detected'] {
+  const product = str(node, 'product')?.trim();
+  const version = str(node, 'version')?.trim();
+  if (!product && !version) return undefined;
+  const name = str(node, 'name')?.trim();
+  const extra = str(node, 'extrainfo')?.trim();
+  return {
+    ...(name ? { service: name.slice(0, 64) } : {}),
+    ...(product ? { product: product.slice(0, 128) } : {}),
+    ...(version ? { version: version.slice(0, 128) } : {}),
+    ...(extra ? { extraInfo: extra.slice(0, 256) } : {}),
+  };
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -289,6 +310,8 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
   const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
+  const detected = detectedService(asArray(node.service)[0]);
+  if (detected) result.detected = detected;
   const scripts = asArray(node.script);
   const banner = scripts.find((s) => str(s, 'id') === 'banner');
   const bannerText = str(banner, 'output');
@@ -313,6 +336,87 @@ function closeInterrupted(text: string): string | null {
   if (/<\/nmaprun>\s*$/.test(text) || !/<nmaprun[\s>]/.test(text)) return null;
   const end = text.lastIndexOf('</host>');
   return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
+}
+
+/**
+ * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
+ * nmap 7.x) into `states`. Returns whether they account for all `count` of its ports: older nmap
+ * files only count them, and a list that is not one (or a protocol we do not keep) names none.
+ */
+function readExtraReasons(
+  extra: Node,
+  state: PortState,
+  count: number,
+  states: PortStateTable,
+): boolean {
+  let named = 0;
+  for (const reasons of asArray(extra.extrareasons)) {
+    const list = str(reasons, 'ports');
+    const protocol = str(reasons, 'proto');
+    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) return false;
+    const ok = forEachListedPort(list, (port) => {
+      states.set(protocol, port, state);
+      named++;
+    });
+    if (!ok) return false;
+  }
+  return named === count;
+}
+
+/** Index just past the `>` that ends the tag opened at `lt`, quoted attribute values skipped. */
+function tagEnd(text: string, lt: number): number {
+  let quote = '';
+  for (let i = lt + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Where each `<host>` child of the root element starts and ends in well-formed XML (the caller
+ * validated it), skipping comments, CDATA, processing instructions and declarations; a `<host>`
+ * nested deeper is part of its parent, as a tree parser would have it.
+ */
+function hostRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let depth = 0;
+  let hostStart = -1;
+  let i = 0;
+  const skip = (from: number, open: string, close: string): number => {
+    const end = text.indexOf(close, from + open.length);
+    return end < 0 ? text.length : end + close.length;
+  };
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    if (text.startsWith('<!--', lt)) i = skip(lt, '<!--', '-->');
+    else if (text.startsWith('<![CDATA[', lt)) i = skip(lt, '<![CDATA[', ']]>');
+    else if (text.startsWith('<?', lt)) i = skip(lt, '<?', '?>');
+    else if (text.startsWith('<!', lt)) i = skip(lt, '<!', '>');
+    else {
+      const end = tagEnd(text, lt);
+      const closing = text[lt + 1] === '/';
+      const name = /^<\/?([^\s/>]+)/.exec(text.slice(lt, Math.min(end, lt + 80)))?.[1];
+      if (closing) {
+        depth--;
+        if (depth === 1 && name === 'host' && hostStart >= 0) {
+          ranges.push([hostStart, end]);
+          hostStart = -1;
+        }
+      } else if (text[end - 2] === '/') {
+        if (depth === 1 && name === 'host') ranges.push([lt, end]);
+      } else {
+        if (depth === 1 && name === 'host') hostStart = lt;
+        depth++;
+      }
+      i = end;
+    }
+  }
+  return ranges;
 }
 
 const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
@@ -345,12 +449,63 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
       filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
     },
   };
+  delete merged.portStates;
+  // Every port's state is known only when both elements named all of theirs.
+  if (a.portStates && b.portStates) {
+    const states = new PortStateTable();
+    states.addLists(a.portStates);
+    states.addLists(b.portStates);
+    for (const port of merged.ports) states.set(port.protocol, port.port, port.state);
+    const lists = states.lists();
+    if (lists) {
+      merged.portStates = lists;
+      merged.hidden = unlistedCounts(lists, merged.ports);
+    }
+  }
   return merged;
 }
 
+/**
+ * Where the file's scan came from: what our own export recorded (`source` in its port-auditor
+ * metadata; none in our exports from before it existed: our engine, as the contract reads an
+ * absent source), else the nmap run the file describes (`<nmaprun args version>`, `<scaninfo>`s).
+ */
+function scanSource(
+  run: Node,
+  scanInfos: Node[],
+  meta: Map<string, string>,
+  fileName: string | undefined,
+): ScanSource | undefined {
+  const recorded = meta.get('source');
+  if (recorded !== undefined) {
+    try {
+      const parsed = ScanSource.safeParse(JSON.parse(recorded));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // Not JSON: read as any nmap file.
+    }
+  }
+  if (meta.has('scanId') && recorded === undefined) return undefined;
+  const version = str(run, 'version');
+  return {
+    kind: 'nmap',
+    ...(fileName ? { fileName: fileName.slice(0, 255) } : {}),
+    args: (str(run, 'args') ?? '').slice(0, 4096),
+    ...(version ? { version: version.slice(0, 64) } : {}),
+    scanTypes: scanInfos.slice(0, 16).map((info) => ({
+      type: (str(info, 'type') ?? '').slice(0, 32),
+      protocol: (str(info, 'protocol') ?? '').slice(0, 16),
+    })),
+  };
+}
+
+/**
+ * `options.fileName`: the imported file's name (no folder), kept in the result's `source` so a
+ * report can name it.
+ */
 export function importNmapXml(
   xml: string,
-  options: { localAddresses?: ReadonlySet<string>; now?: Date } = {},
+  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
 ): NmapImport {
   refuseHostile(xml);
   let text = xml.replace(/^\uFEFF/, '');
@@ -407,34 +562,46 @@ export function importNmapXml(
         'status',
         'prescript',
         'hostscript',
+        'service',
       ].includes(name),
   });
-  let doc: Node;
-  try {
-    doc = parser.parse(text) as Node;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    fail(
-      'report.nmap-invalid-xml',
-      { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
-      { detail },
-    );
-  }
-  const run = asArray(doc.nmaprun)[0];
-  if (!run) notNmap('no <nmaprun>');
-  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
-
-  const hostNodes = asArray(run.host);
-  if (hostNodes.length > MAX_HOSTS) {
+  const parse = (part: string): Node => {
+    try {
+      return parser.parse(part) as Node;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      fail(
+        'report.nmap-invalid-xml',
+        { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
+        { detail },
+      );
+    }
+  };
+  // Memory bounded (issue 13): the run's own elements are parsed without its hosts, and each
+  // <host> on its own when its turn comes, so no tree of the whole file is ever built (a 60 MB
+  // file took 2.2 GB as one tree).
+  const ranges = hostRanges(text);
+  if (ranges.length > MAX_HOSTS) {
     fail(
       'report.nmap-too-many-hosts',
       {
-        fr: `Fichier refusé : ${hostNodes.length} hôtes, la limite est ${MAX_HOSTS}.`,
-        en: `File refused: ${hostNodes.length} hosts, the limit is ${MAX_HOSTS}.`,
+        fr: `Fichier refusé : ${ranges.length} hôtes, la limite est ${MAX_HOSTS}.`,
+        en: `File refused: ${ranges.length} hosts, the limit is ${MAX_HOSTS}.`,
       },
-      { hosts: hostNodes.length, limit: MAX_HOSTS },
+      { hosts: ranges.length, limit: MAX_HOSTS },
     );
   }
+  const doc = parse(
+    ranges.length === 0
+      ? text
+      : text.slice(0, ranges[0]![0]) + text.slice(ranges[ranges.length - 1]![1]),
+  );
+  const run = asArray(doc.nmaprun)[0];
+  if (!run) notNmap('no <nmaprun>');
+  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
+  const hostNodes = (function* () {
+    for (const [start, end] of ranges) yield* asArray(parse(text.slice(start, end)).host);
+  })();
   const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
   const meta = paElems(preScripts);
   const args = str(run, 'args') ?? '';
@@ -472,16 +639,23 @@ export function importNmapXml(
     const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
+    const states = new PortStateTable();
+    // Every port's state is known when each <extraports> names as many ports as it counts.
+    let everyPortNamed = true;
     for (const portsNode of asArray(node.ports)) {
       for (const extra of asArray(portsNode.extraports)) {
         const state = PORT_STATE[str(extra, 'state') ?? ''];
         const count = num(extra, 'count') ?? 0;
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
+        if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
       }
       for (const portNode of asArray(portsNode.port)) {
         const port = parsePort(portNode);
         if (port === 'unsupported') skipped++;
-        else if (port) ports.push(port);
+        else if (port) {
+          ports.push(port);
+          states.set(port.protocol, port.port, port.state);
+        }
       }
     }
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
@@ -499,6 +673,12 @@ export function importNmapXml(
           ? 'scanner'
           : fileReason;
     const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    const portStates = everyPortNamed ? states.lists() : undefined;
+    if (portStates) {
+      host.portStates = portStates;
+      // A port both listed and named as unlisted (not nmap's doing) is counted once.
+      host.hidden = unlistedCounts(portStates, ports);
+    }
     const localError = hostMeta.get('localError');
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
@@ -574,8 +754,10 @@ export function importNmapXml(
     const n = Number(meta.get(key));
     return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
   };
+  const source = scanSource(run, scanInfos, meta, options.fileName);
   const candidate = {
     scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
+    ...(source ? { source } : {}),
     request: {
       targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
       ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
@@ -598,4 +780,14 @@ export function importNmapXml(
     notNmap(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
   }
   return { scan: parsed.data, macAddresses };
+}
+
+/**
+ * The scan with the imported file's name (no folder) in its nmap `source`, for a caller that
+ * read the file itself (the CLI) and imported its text; unchanged when it came from our engine.
+ */
+export function withSourceFileName(scan: ScanResult, fileName: string): ScanResult {
+  if (scan.source?.kind !== 'nmap' || scan.source.fileName !== undefined) return scan;
+  const name = fileName.split(/[\\/]/).pop()?.slice(0, 255);
+  return name ? { ...scan, source: { ...scan.source, fileName: name } } : scan;
 }

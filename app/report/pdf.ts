@@ -4,6 +4,7 @@ type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
+import type { ScanSource } from '../contract/scan.js';
 import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
@@ -268,7 +269,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     ]),
     {
       columns: [
-        tile(String(model.hostsUp), t('appareils actifs', 'devices up'), ACCENT),
+        // Devices, not addresses: This PC's LAN address and 127.0.0.1 are one device.
+        tile(String(model.devicesUp), t('appareils actifs', 'devices up'), ACCENT),
         tile(String(model.openPorts), t('ports ouverts', 'open ports'), '#37597d'),
         model.assessed
           ? tile(
@@ -411,7 +413,9 @@ function blockedLine(model: ReportModel, say: Say): Content[] {
 }
 
 function findingSentence(f: Finding, say: Say): string {
-  const where = f.host.hostname ? `${f.host.address} (${f.host.hostname})` : f.host.address;
+  // A device of several addresses: the ones the service was found open on.
+  const addresses = f.port.addresses?.join(', ') ?? f.host.address;
+  const where = f.host.hostname ? `${addresses} (${f.host.hostname})` : addresses;
   const service = f.port.service ? ` (${f.port.service})` : '';
   const port = `${portLabel(f.port)}${service}`;
   if (!f.port.severity) {
@@ -615,6 +619,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const others = host.ports.filter((p) => !isFinding(p));
   const meta: string[] = [];
   if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
+  if (host.addresses.length > 1) {
+    const list = host.addresses.join(', ');
+    meta.push(t(`adresses : ${list}`, `addresses: ${list}`));
+  }
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
   const why = say(HOST_REASON_LABEL[host.hostReason]);
   meta.push(
@@ -711,15 +719,23 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       { text: t('Raison', 'Reason'), style: 'th' },
     ];
     const rows = open.map((p): TableCell[] => {
+      const on =
+        host.addresses.length > 1 && p.addresses
+          ? t(`Sur ${p.addresses.join(', ')}. `, `On ${p.addresses.join(', ')}. `)
+          : '';
       const reason =
-        p.reasons.length > 0
+        on +
+        (p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
-          : say(PORT_REASON_LABEL[p.reason]);
+          : say(PORT_REASON_LABEL[p.reason]));
       height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
       return [
         { text: String(p.port), bold: true },
         p.protocol.toUpperCase(),
-        p.service || '—',
+        // The software nmap -sV identified, under the service's name.
+        p.product
+          ? { stack: [p.service || '—', { text: p.product, fontSize: 7.5, color: MUTED }] }
+          : p.service || '—',
         ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
         portSeverityCell(p, say),
         { text: reason, fontSize: 8 },
@@ -862,16 +878,68 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
   return content;
 }
 
+/** nmap's scan types (`<scaninfo type>`, nmap.dtd) in words a reader can follow. */
+const NMAP_SCAN_TYPE: Record<string, LocalizedText> = {
+  syn: {
+    fr: 'SYN (nmap -sS) : une demi-connexion TCP, envoyée avec les droits d’administrateur ; un port est ouvert quand l’appareil répond SYN-ACK, fermé quand il répond RST',
+    en: 'SYN (nmap -sS): a TCP half-open connection, sent with administrator rights; a port is open when the device answers SYN-ACK, closed when it answers RST',
+  },
+  connect: {
+    fr: 'TCP connect (nmap -sT) : une connexion TCP complète ; un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse',
+    en: 'TCP connect (nmap -sT): a full TCP connection; a port is open when the connection is accepted, closed when the device refuses it',
+  },
+  udp: {
+    fr: 'UDP (nmap -sU) : un paquet UDP par port ; ouvert quand une réponse revient, fermé sur un ICMP « port injoignable » ; nmap dit « open|filtered » d’un port muet, ce rapport « filtré »',
+    en: 'UDP (nmap -sU): one UDP packet per port; open when a reply comes back, closed on an ICMP “port unreachable”; nmap calls a silent port “open|filtered”, this report “filtered”',
+  },
+};
+
+/** The method of a scan imported from an nmap file: nmap's, not this app's engine. */
+function nmapMethod(
+  source: Extract<ScanSource, { kind: 'nmap' }>,
+  model: ReportModel,
+  say: Say,
+): Content[] {
+  const t = (fr: string, en: string) => say({ fr, en });
+  const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
+  const file = source.fileName ? ` « ${source.fileName} »` : '';
+  const fileEn = source.fileName ? ` “${source.fileName}”` : '';
+  const version = source.version ? ` ${source.version}` : '';
+  const command = source.args || 'nmap';
+  const types = source.scanTypes.map((s) => {
+    const known = NMAP_SCAN_TYPE[s.type];
+    return known
+      ? say(known)
+      : t(`type « ${s.type} » (${s.protocol})`, `type “${s.type}” (${s.protocol})`);
+  });
+  return [
+    p(
+      `Ces résultats ne viennent pas d’une analyse de Port Auditor : ils ont été lus dans le fichier XML de nmap${version}${file}, produit par la commande « ${command} ». Port Auditor n’a envoyé aucune sonde ; les délais, les reprises et la découverte des appareils sont ceux de nmap.`,
+      `These results do not come from a Port Auditor scan: they were read from the nmap${version} XML file${fileEn}, made by the command “${command}”. Port Auditor sent no probe; timeouts, retries and device discovery are nmap’s.`,
+    ),
+    ...(types.length > 0
+      ? [p(`Type d’analyse : ${types.join(' ; ')}.`, `Scan type: ${types.join('; ')}.`)]
+      : []),
+    p(
+      `Les états intermédiaires de nmap sont ramenés aux trois de ce rapport : « open|filtered » et « closed|filtered » deviennent filtré, « unfiltered » devient fermé. Un port filtré n’a pas répondu, ou un pare-feu l’a refusé : cela ne dit pas si un service écoute derrière.`,
+      `nmap’s intermediate states are brought to this report’s three: “open|filtered” and “closed|filtered” become filtered, “unfiltered” becomes closed. A filtered port did not answer, or a firewall refused it: that says nothing about whether a service listens behind it.`,
+    ),
+    p(
+      `Les résultats valent pour le moment de l’analyse et vus depuis le PC qui a lancé nmap${model.scan.cancelled ? ' ; l’analyse n’est pas allée à son terme' : ''}.`,
+      `Results hold for the time of the scan and as seen from the PC that ran nmap${model.scan.cancelled ? '; the scan did not run to its end' : ''}.`,
+    ),
+  ];
+}
+
 function methodSection(model: ReportModel, say: Say): Content[] {
   const t = (fr: string, en: string) => say({ fr, en });
   const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
-  const tuning = defaultTuning;
+  const source = model.scan.source;
+  // The settings the engine ran with; older results without a source, today's defaults.
+  const tuning = { ...defaultTuning, ...(source?.kind === 'engine' ? source : {}) };
   const seconds = (ms: number) =>
     t(`${String(ms / 1000).replace('.', ',')} s`, `${String(ms / 1000)} s`);
-  const content: Content[] = [
-    // Right after the firewall section, which is often a line or two: no page of its own.
-    { text: '', margin: [0, 22, 0, 0] },
-    heading(t('Méthode', 'Method')),
+  const engine: Content[] = [
     p(
       `Chaque port a été testé par une connexion TCP complète depuis ce PC (« TCP connect », comme nmap -sT), sans privilège particulier et sans envoyer de données au service. Un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse.`,
       `Each port was tested with a full TCP connection from this PC (“TCP connect”, like nmap -sT), without special privileges and without sending data to the service. A port is open when the connection is accepted, closed when the device refuses it.`,
@@ -900,6 +968,12 @@ function methodSection(model: ReportModel, say: Say): Content[] {
       `Les résultats valent pour le moment de l’analyse et vus depuis ce PC : un port fermé ici peut être ouvert vu d’un autre réseau. Seuls les ports TCP ont été analysés.`,
       `Results hold for the time of the scan and as seen from this PC: a port closed from here may be open from another network. Only TCP ports were scanned.`,
     ),
+  ];
+  const content: Content[] = [
+    // Right after the firewall section, which is often a line or two: no page of its own.
+    { text: '', margin: [0, 22, 0, 0] },
+    heading(t('Méthode', 'Method')),
+    ...(source?.kind === 'nmap' ? nmapMethod(source, model, say) : engine),
   ];
   if (model.assessed) {
     content.push(

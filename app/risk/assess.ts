@@ -107,6 +107,7 @@ export function assessHosts(
       address: host.address,
       ...(host.hostname ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,
+      ...(host.mac ? { mac: host.mac } : {}),
       worst: null,
       counts: emptyCounts(),
       blocked: 0,

@@ -148,6 +148,7 @@ export function applyFirewallRules(
       address,
       ...(scan?.hostname ? { hostname: scan.hostname } : {}),
       isLocal,
+      ...(scan?.mac ? { mac: scan.mac } : {}),
       worst: null,
       counts: emptyCounts(),
       blocked: 0,

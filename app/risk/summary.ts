@@ -5,6 +5,7 @@ import {
   type RiskAssessResult,
   type Severity,
 } from '../contract/risk.js';
+import { countServices } from '../contract/devices.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { parseIp, splitZone } from '../net/address.js';
 import { compareSeverity } from './severity.js';
@@ -68,16 +69,21 @@ export function summariseHost(host: HostAssessment): HostAssessment {
 }
 
 /**
- * Totals over hosts: severities per address, as listed; mitigated ports once per device and port
- * (this PC's seven addresses are one device: one rule on 3389 is one port blocked).
+ * Totals over hosts, once per device and service (app/contract/devices.ts): this PC's 3389 seen on
+ * its LAN address and on 127.0.0.1 is one critical service, not two; mitigated ports likewise once
+ * per device and port (one rule on 3389 is one port blocked).
  */
 export function summariseHosts(
   hosts: readonly HostAssessment[],
 ): Pick<RiskAssessResult, 'counts' | 'blocked'> {
-  const counts = emptyCounts();
+  const counts = countServices(
+    hosts.map((host) => ({
+      ...host,
+      ports: host.ports.map((p) => ({ ...p, mitigated: mitigates(p.firewall?.effect) })),
+    })),
+  );
   const blocked = new Set<string>();
   for (const host of hosts) {
-    for (const s of Object.keys(counts) as Severity[]) counts[s] += host.counts[s] ?? 0;
     if (host.answersEveryPort) continue;
     for (const p of host.ports) {
       if (mitigates(p.firewall?.effect)) blocked.add(`${deviceKey(host)}|${p.port}/${p.protocol}`);

@@ -25,6 +25,7 @@ import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outc
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
+import { PortStateTable } from './port-states.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
 import { ResetLog } from './silence.js';
@@ -272,6 +273,8 @@ class HostState {
   readonly closed: PortResult[] = [];
   readonly filtered: PortResult[] = [];
   readonly counts = { open: 0, closed: 0, filtered: 0 };
+  /** Every decided port's state, listed or not, for the result's `portStates`. */
+  readonly states = new PortStateTable();
   readonly rtt: RttEstimator;
   readonly window: CongestionWindow;
   readonly loss = new LossMonitor();
@@ -935,6 +938,7 @@ export class ScanEngine {
       this.meter.settle();
     }
     host.counts[state]++;
+    host.states.set('tcp', port, state);
     if (state === 'open') {
       host.open.push(result);
       this.meter.foundOpen();
@@ -1148,6 +1152,8 @@ export class ScanEngine {
         ].sort((a, b) => a.port - b.port);
     const probed =
       host.counts.open + host.counts.closed + host.counts.filtered - host.localErrorPorts;
+    // Unprobed: no state says anything about the host (see `localError`).
+    const portStates = unprobed ? undefined : host.states.lists();
     const everyPort =
       probed >= this.tuning.everyPortMinPorts &&
       host.counts.open >= probed * this.tuning.everyPortOpenShare;
@@ -1165,6 +1171,7 @@ export class ScanEngine {
         closed: showClosed || unprobed ? 0 : host.counts.closed,
         filtered: showFiltered || unprobed ? 0 : host.counts.filtered,
       },
+      ...(portStates ? { portStates } : {}),
       ...(host.localError ? { localError: host.localError } : {}),
       ...(everyPort ? { answersEveryPort: { open: host.counts.open, probed } } : {}),
     });
@@ -1190,6 +1197,16 @@ export class ScanEngine {
     this.emitProgress(true);
     const result: ScanResult = {
       scanId: this.plan.scanId,
+      source: {
+        kind: 'engine',
+        method: 'tcp-connect',
+        minRtoMs: this.tuning.minRtoMs,
+        maxRtoMs: this.tuning.maxRtoMs,
+        initialRtoMs: this.tuning.initialRtoMs,
+        maxTries: this.tuning.maxTries,
+        maxTriesCap: this.tuning.maxTriesCap,
+        discoveryPorts: [...this.tuning.discoveryPorts],
+      },
       request: this.plan.request,
       addresses: this.plan.count,
       portCount: this.ports.length,

@@ -10,6 +10,7 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
+import { foldDevices } from '../../app/contract/devices.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
@@ -195,17 +196,24 @@ export function formatScanResult(
   const blocks = up.map((host) =>
     formatHost(host, language, service, verdicts.get(host.address)?.h).join('\n'),
   );
-  const open = result.hosts.reduce(
-    (n, h) => n + h.ports.filter((p) => p.state === 'open').length + h.hidden.open,
-    0,
-  );
+  // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
+  const devices = foldDevices(result.hosts.filter((h) => h.status === 'up'));
+  const open =
+    devices.reduce((n, d) => n + d.services.length, 0) +
+    result.hosts.reduce((n, h) => n + h.hidden.open, 0);
   const upCount = result.hosts.filter((h) => h.status === 'up').length;
+  const deviceNote =
+    devices.length === upCount
+      ? ''
+      : language === 'fr'
+        ? ` (${plural(devices.length, 'appareil', 'appareils', 'fr')})`
+        : ` (${plural(devices.length, 'device', 'devices', 'en')})`;
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
     language === 'fr'
-      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées', 'fr')}, ${plural(upCount, 'active', 'actives', 'fr')}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
-      : `${plural(result.addresses, 'address', 'addresses', 'en')} scanned, ${upCount} up, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
+      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées', 'fr')}, ${plural(upCount, 'active', 'actives', 'fr')}${deviceNote}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
+      : `${plural(result.addresses, 'address', 'addresses', 'en')} scanned, ${upCount} up${deviceNote}, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
   const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete) {
     notes.push(

@@ -72,6 +72,7 @@ async function ok(args: string[], lang: 'en' | 'fr' = 'en'): Promise<CliRun> {
 
 interface ReportFinding {
   address: string;
+  addresses: string[];
   port: number;
   state: string;
   severity: string | null;
@@ -156,7 +157,10 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const doc = jsonReport(report);
     expect(doc.firewallRules?.map((r) => r.present)).toEqual([false]);
     expect(doc.summary.blockedByPortAuditor).toBe(0);
-    expect(doc.findings.map((f) => f.portAuditorRule)).toEqual([null, null]);
+    // This PC's port, open on its address and on 127.0.0.1, is one finding of one device.
+    expect(doc.findings.map((f) => [f.portAuditorRule, f.addresses])).toEqual([
+      [null, [PC_ADDR, '127.0.0.1']],
+    ]);
     expect(
       doc.assessment.hosts.flatMap((h) => h.ports.map((p) => p.firewall?.effect ?? null)),
     ).toEqual([null, null]);

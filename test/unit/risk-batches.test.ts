@@ -34,13 +34,15 @@ describe('risk.assess batching', () => {
     expect(batchHosts([])).toEqual([]);
   });
 
-  it('merges answers: counts summed, this PC first then worst severity, programs incomplete if any', () => {
+  it('merges answers: counts per device and service, this PC first then worst severity, programs incomplete if any', () => {
     const blockedPort = (port: number, effect: 'blocked' | 'loopback') =>
       ({
         port,
         protocol: 'tcp',
         firewall: { ruleId: 'r', name: 'PortAuditor-r', effect },
       }) as HostAssessment['ports'][number];
+    const openPort = (port: number, severity: HostAssessment['ports'][number]['severity']) =>
+      ({ port, protocol: 'tcp', severity }) as HostAssessment['ports'][number];
     const assessed = (
       address: string,
       isLocal: boolean,
@@ -57,9 +59,13 @@ describe('risk.assess batching', () => {
     // This PC's 3389 comes back in both batches (two of its addresses): one device, one port.
     const a: RiskAssessResult = {
       hosts: [
-        assessed('10.77.0.9', false, 'low', [blockedPort(80, 'blocked')]),
+        assessed('10.77.0.9', false, 'low', [blockedPort(80, 'blocked'), openPort(22, 'low')]),
         assessed('10.77.0.10', false, null),
-        assessed('10.77.250.1', true, null, [blockedPort(3389, 'blocked')]),
+        assessed('10.77.250.1', true, 'high', [
+          blockedPort(3389, 'blocked'),
+          openPort(445, 'high'),
+          openPort(631, 'info'),
+        ]),
       ],
       counts: { critical: 0, high: 0, medium: 0, low: 2, info: 1 },
       blocked: 2,
@@ -67,8 +73,16 @@ describe('risk.assess batching', () => {
     };
     const b: RiskAssessResult = {
       hosts: [
-        assessed('127.0.0.1', true, 'info', [blockedPort(3389, 'loopback')]),
-        assessed('10.77.0.2', false, 'critical', [blockedPort(80, 'blocked')]),
+        assessed('127.0.0.1', true, 'critical', [
+          blockedPort(3389, 'loopback'),
+          // This PC's 445 on its other address (another batch), judged worse here: one service.
+          openPort(445, 'critical'),
+          openPort(631, 'info'),
+        ]),
+        assessed('10.77.0.2', false, 'critical', [
+          blockedPort(80, 'blocked'),
+          openPort(23, 'critical'),
+        ]),
       ],
       counts: { critical: 1, high: 0, medium: 0, low: 0, info: 3 },
       blocked: 2,
@@ -82,7 +96,8 @@ describe('risk.assess batching', () => {
       '10.77.0.9',
       '10.77.0.10',
     ]);
-    expect(merged.counts).toEqual({ critical: 1, high: 0, medium: 0, low: 2, info: 4 });
+    // This PC's 445 once, at its worst; its 631 once; 22 and 23 of two devices.
+    expect(merged.counts).toEqual({ critical: 2, high: 0, medium: 0, low: 1, info: 1 });
     // 3389 of this PC once, 80 of each of two devices.
     expect(merged.blocked).toBe(3);
     expect(merged.programsComplete).toBe(false);

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge, withSourceFileName } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
@@ -49,7 +49,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           { file, detail },
         );
       }
-      const { scan } = await ctx.app.call('report.importNmapXml', { xml });
+      const imported = await ctx.app.call('report.importNmapXml', { xml });
+      const scan = withSourceFileName(imported.scan, file);
       // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
       await readFirewallRules(ctx);
       const assessment = await ctx.app.call('risk.assess', { hosts: scan.hosts });

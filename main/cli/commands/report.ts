@@ -13,7 +13,7 @@ import {
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge, withSourceFileName } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 
@@ -54,7 +54,10 @@ export async function readReportSource(file: string, ctx: CliContext): Promise<R
   }
   if (text.trimStart().startsWith('<')) {
     const imported = await ctx.app.call('report.importNmapXml', { xml: text });
-    return { scan: imported.scan, macAddresses: imported.macAddresses };
+    return {
+      scan: withSourceFileName(imported.scan, file),
+      macAddresses: imported.macAddresses,
+    };
   }
   let data: unknown;
   try {

@@ -16,10 +16,29 @@ import { PortVerdict } from './PortVerdict';
  * unless asked. The raw scan table (`children`) stays available under "Scan details"; before any
  * verdict arrives it is shown as is.
  */
-export function HostVerdicts({ address, children }: { address: string; children: ReactNode }) {
+export function HostVerdicts({
+  address,
+  children,
+  reach,
+  only,
+  products,
+}: {
+  address: string;
+  children: ReactNode;
+  /** For a device of several addresses: per `tcp/80`, the addresses the service is open on. */
+  reach?: ReadonlyMap<string, readonly string[]>;
+  /** Only these ports (`tcp/80`): an address of a device whose other ports another one shows. */
+  only?: ReadonlySet<string>;
+  /** Per `tcp/22`, the software nmap -sV identified (imports). */
+  products?: ReadonlyMap<string, string>;
+}) {
   const { t } = useTranslation('risk');
-  const assessment = useRisk((s) => s.byAddress[address]);
+  const all = useRisk((s) => s.byAddress[address]);
   const showInfo = useRisk((s) => s.showInfo);
+  const assessment =
+    all && only
+      ? { ...all, ports: all.ports.filter((p) => only.has(`${p.protocol}/${p.port}`)) }
+      : all;
   if (!assessment || assessment.ports.length === 0) return <>{children}</>;
 
   const every = assessment.answersEveryPort;
@@ -57,7 +76,15 @@ export function HostVerdicts({ address, children }: { address: string; children:
         </Box>
       )}
       {visible.map((port) => (
-        <PortVerdict key={`${port.protocol}-${port.port}`} address={address} port={port} />
+        <PortVerdict
+          key={`${port.protocol}-${port.port}`}
+          address={address}
+          port={port}
+          {...(products?.has(`${port.protocol}/${port.port}`)
+            ? { product: products.get(`${port.protocol}/${port.port}`)! }
+            : {})}
+          {...(reach ? { addresses: reach.get(`${port.protocol}/${port.port}`) ?? [address] } : {})}
+        />
       ))}
       {hidden > 0 && (
         <Typography

@@ -14,8 +14,22 @@ import { pick } from './severity';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
 import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
 
-/** One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside. */
-export function PortVerdict({ address, port }: { address: string; port: PortAssessment }) {
+/**
+ * One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside.
+ * `addresses`: the device's addresses the service is open on, when the device has several.
+ */
+export function PortVerdict({
+  address,
+  port,
+  addresses,
+  product,
+}: {
+  address: string;
+  port: PortAssessment;
+  addresses?: readonly string[];
+  /** The software nmap -sV identified on the port (imports). */
+  product?: string;
+}) {
   const { t, i18n } = useTranslation('risk');
   const lang = i18n.language;
   const id = `verdict-${address}-${port.protocol}-${port.port}`.replace(/[^a-zA-Z0-9-]/g, '_');
@@ -120,6 +134,8 @@ export function PortVerdict({ address, port }: { address: string; port: PortAsse
             {port.exposure && (
               <Fact label={t('port.exposure')} value={t(`exposure.${port.exposure}`)} />
             )}
+            {addresses && <Fact label={t('port.reachableOn')} value={addresses.join(', ')} mono />}
+            {product && <Fact label={t('port.product')} value={product} />}
             {port.program?.path && <Fact label={t('port.path')} value={port.program.path} mono />}
             {port.program?.services?.length ? (
               <Fact label={t('port.services')} value={port.program.services.join(', ')} mono />

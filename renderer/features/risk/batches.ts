@@ -1,6 +1,7 @@
 // Type-only imports with .js so the unit tests (NodeNext resolution) can load this pure module too.
 import type { HostAssessment, RiskAssessResult, Severity } from '../../../app/contract/risk.js';
 import type { HostResult } from '../../../app/contract/scan.js';
+import { countServices } from '../../../app/contract/devices.js';
 
 /** Below the hosts' 256 KiB message limit, with room for the envelope and non-ASCII names. */
 export const MAX_BATCH_CHARS = 160_000;
@@ -56,11 +57,19 @@ function blockedPorts(hosts: readonly HostAssessment[]): number {
 }
 
 export function mergeResults(results: readonly RiskAssessResult[]): RiskAssessResult {
-  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const r of results)
-    for (const s of Object.keys(counts) as Severity[]) counts[s] += r.counts[s];
   if (results.length === 1 && results[0]) return results[0];
   const hosts = results.flatMap((r) => r.hosts).sort(compareAssessedHosts);
+  // Once per device and service, as the app counts one batch: this PC's addresses may fall in
+  // different batches.
+  const counts = countServices(
+    hosts.map((host) => ({
+      ...host,
+      ports: host.ports.map((p) => ({
+        ...p,
+        mitigated: p.firewall?.effect === 'blocked' || p.firewall?.effect === 'loopback',
+      })),
+    })),
+  );
   const rules = results.at(-1)?.firewallRules;
   return {
     hosts,

@@ -16,6 +16,8 @@ import Typography from '@mui/material/Typography';
 import ComputerIcon from '@mui/icons-material/Computer';
 import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
+import type { Device } from '../../../app/contract/devices';
+import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
 import { HostVerdicts } from '../risk/HostVerdicts';
@@ -27,16 +29,49 @@ const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
   filtered: 'warning',
 };
 
-/** One IP address and the ports found on it. */
-export function HostCard({ host }: { host: HostView }) {
+const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.port}`;
+
+/**
+ * One device and the ports found on it, named by its first address (`host`). A device of several
+ * addresses (`device`: This PC's, or a device's IPv4 and IPv6 with one MAC address) lists each
+ * service once with the addresses it is open on; an address's services the first one lacks come
+ * after under that address; empty loopback and link-local addresses are only named.
+ */
+export function HostCard({ host, device }: { host: HostView; device?: Device<HostView> }) {
   const { t } = useTranslation('scan');
-  const open = host.ports.filter((p) => p.state === 'open').length;
+  const members = device ? [...device.hosts, ...device.folded] : [host];
+  const several = members.length > 1;
+  const open = device
+    ? device.services.length
+    : host.ports.filter((p) => p.state === 'open').length;
+  const reach = several
+    ? new Map(device!.services.map((s) => [portKey(s), s.addresses]))
+    : undefined;
+  // What nmap -sV identified, per `tcp/22`, for the verdicts (imports only).
+  const products = new Map<string, string>();
+  for (const member of members) {
+    for (const p of member.ports) {
+      const text = detectedText(p.detected);
+      if (text && !products.has(portKey(p))) products.set(portKey(p), text);
+    }
+  }
+  const firstOpen = new Set(host.ports.filter((p) => p.state === 'open').map(portKey));
+  // Other addresses with services the first one does not have: shown under their address.
+  const extras = (device?.hosts.slice(1) ?? [])
+    .map((member) => ({
+      member,
+      only: new Set(
+        member.ports.filter((p) => p.state === 'open' && !firstOpen.has(portKey(p))).map(portKey),
+      ),
+    }))
+    .filter((x) => x.only.size > 0);
   const titleId = `host-title-${host.address}`;
   return (
     <Card
       component="section"
       aria-labelledby={titleId}
       data-testid={`host-card-${host.address}`}
+      data-addresses={members.map((m) => m.address).join(' ')}
       sx={{ overflow: 'hidden' }}
     >
       <Box
@@ -69,6 +104,13 @@ export function HostCard({ host }: { host: HostView }) {
           <Typography variant="body2" color="text.secondary">
             {[host.hostname, t(`hostReasons.${host.reason}`)].filter(Boolean).join(' · ')}
           </Typography>
+          {several && (
+            <Typography variant="body2" color="text.secondary" data-testid="device-addresses">
+              {t(host.isLocal ? 'host.pcAddresses' : 'host.deviceAddresses', {
+                addresses: members.map((m) => m.address).join(', '),
+              })}
+            </Typography>
+          )}
         </Box>
         {host.isLocal && (
           <Chip size="small" color="primary" variant="outlined" label={t('host.thisPc')} />
@@ -81,15 +123,32 @@ export function HostCard({ host }: { host: HostView }) {
         />
       </Box>
       <HostNotices host={host} />
-      <HostVerdicts address={host.address}>
+      <HostVerdicts address={host.address} products={products} {...(reach ? { reach } : {})}>
         {host.ports.length === 0 ? (
           <CardContent>
             <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
           </CardContent>
         ) : (
-          <PortTable host={host} />
+          <PortTable host={host} {...(reach ? { reach } : {})} />
         )}
       </HostVerdicts>
+      {extras.map(({ member, only }) => (
+        <Box
+          key={member.address}
+          sx={{ borderTop: 1, borderColor: 'divider' }}
+          data-testid={`device-extra-${member.address}`}
+        >
+          <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
+            {t('host.alsoOn', { address: member.address })}
+          </Typography>
+          <HostVerdicts address={member.address} only={only} reach={reach!} products={products}>
+            <PortTable
+              host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
+              reach={reach!}
+            />
+          </HostVerdicts>
+        </Box>
+      ))}
       {host.hidden && (host.hidden.closed > 0 || host.hidden.filtered > 0) && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
           {t('host.hidden', { closed: host.hidden.closed, filtered: host.hidden.filtered })}
@@ -131,13 +190,21 @@ function HostNotices({ host }: { host: HostView }) {
   );
 }
 
-function PortTable({ host }: { host: HostView }) {
+function PortTable({
+  host,
+  reach,
+}: {
+  host: HostView;
+  reach?: ReadonlyMap<string, readonly string[]>;
+}) {
   const { t } = useTranslation('scan');
   const [showOthers, setShowOthers] = useState(false);
   const open = host.ports.filter((p) => p.state === 'open');
   const others = host.ports.filter((p) => p.state !== 'open');
   // Closed or filtered ports are the engine's context, not news: listed on request only.
   const rows = showOthers ? [...open, ...others] : open;
+  // nmap -sV's findings (imports): a column only when some port has one.
+  const detected = rows.some((p) => detectedText(p.detected));
   return (
     <>
       {open.length === 0 && (
@@ -154,11 +221,24 @@ function PortTable({ host }: { host: HostView }) {
               <TableCell>{t('host.columns.state')}</TableCell>
               <TableCell>{t('host.columns.reason')}</TableCell>
               <TableCell align="right">{t('host.columns.rtt')}</TableCell>
+              {reach && <TableCell>{t('host.columns.reachableOn')}</TableCell>}
+              {detected && <TableCell>{t('host.columns.software')}</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
             {rows.map((port) => (
-              <PortRow key={`${port.protocol}-${port.port}`} address={host.address} port={port} />
+              <PortRow
+                key={`${port.protocol}-${port.port}`}
+                address={host.address}
+                port={port}
+                software={detected}
+                {...(reach
+                  ? {
+                      addresses:
+                        port.state === 'open' ? (reach.get(portKey(port)) ?? []) : [host.address],
+                    }
+                  : {})}
+              />
             ))}
           </TableBody>
         </Table>
@@ -174,7 +254,18 @@ function PortTable({ host }: { host: HostView }) {
   );
 }
 
-function PortRow({ address, port }: { address: string; port: PortResult }) {
+function PortRow({
+  address,
+  port,
+  addresses,
+  software,
+}: {
+  address: string;
+  port: PortResult;
+  addresses?: readonly string[];
+  /** Whether the table has the column of what nmap -sV identified. */
+  software: boolean;
+}) {
   const { t, i18n } = useTranslation('scan');
   return (
     <TableRow
@@ -205,6 +296,14 @@ function PortRow({ address, port }: { address: string; port: PortResult }) {
             })
           : '—'}
       </TableCell>
+      {addresses && (
+        <TableCell sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
+          {addresses.join(', ')}
+        </TableCell>
+      )}
+      {software && (
+        <TableCell data-testid="port-software">{detectedText(port.detected) ?? '—'}</TableCell>
+      )}
     </TableRow>
   );
 }

@@ -13,6 +13,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RadarIcon from '@mui/icons-material/Radar';
 import StopIcon from '@mui/icons-material/Stop';
 import { useMemo } from 'react';
+import { foldDevices } from '../../../app/contract/devices';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { AdapterChoiceDialog } from './AdapterChoiceDialog';
@@ -46,12 +47,13 @@ export function OpenPortsTab() {
   const verdicts = useRisk((s) => s.byAddress);
   const busy = isBusy(phase);
 
-  // This PC first, then worst verdict first, once the assessment has answered.
-  const { shown, down, unprobed } = useMemo(() => {
+  // This PC first, then worst verdict first, once the assessment has answered; one card per
+  // device (This PC's addresses, or addresses sharing a MAC address, fold into one).
+  const { devices, down, unprobed } = useMemo(() => {
     const order = compareHostsByRisk<HostView>((a) => verdicts[a]?.worst, compareHosts);
     const all = Object.values(hostsById).sort(order);
     return {
-      shown: all.filter((h) => h.status === 'up'),
+      devices: foldDevices(all.filter((h) => h.status === 'up')),
       down: all.filter((h) => h.status === 'down'),
       unprobed: all.filter((h) => h.status === 'unknown'),
     };
@@ -128,10 +130,10 @@ export function OpenPortsTab() {
 
       {phase === 'idle' && !error && <EmptyState />}
 
-      {shown.length > 0 && (
+      {devices.length > 0 && (
         <Stack spacing={2} data-testid="scan-results">
-          {shown.map((host) => (
-            <HostCard key={host.address} host={host} />
+          {devices.map((device) => (
+            <HostCard key={device.key} host={device.hosts[0]!} device={device} />
           ))}
         </Stack>
       )}

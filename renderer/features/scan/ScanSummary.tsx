@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../app/contract/datetime';
+import { foldDevices } from '../../../app/contract/devices';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { ScanResult } from '../../../app/contract/scan';
 import { useReport } from '../../stores/report';
@@ -40,11 +41,11 @@ function ScanNotes({ notes, lang }: { notes: LocalizedText[]; lang: string }) {
 export function ScanSummary({ result }: { result: ScanResult }) {
   const { t, i18n } = useTranslation('scan');
   const lang = i18n.language;
-  const hostsUp = result.hosts.filter((h) => h.status === 'up').length;
-  const openPorts = result.hosts.reduce(
-    (n, h) => n + h.ports.filter((p) => p.state === 'open').length,
-    0,
-  );
+  const up = result.hosts.filter((h) => h.status === 'up');
+  const hostsUp = up.length;
+  // Per device and service: This PC's port open on its LAN address and 127.0.0.1 is one port.
+  const devices = foldDevices(up);
+  const openPorts = devices.reduce((n, d) => n + d.services.length, 0);
   const duration = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
   const importedFile = useReport((s) => s.imported);
   // Results read from a file: no scan just ran, so its own dates (when it has them) are what count.
@@ -87,6 +88,11 @@ export function ScanSummary({ result }: { result: ScanResult }) {
               testId="summary-duration"
             />
           )}
+          <Figure
+            label={t('summary.devicesUp')}
+            value={formatNumber(devices.length, lang)}
+            testId="summary-devices-up"
+          />
           <Figure
             label={t('summary.hostsUp')}
             value={formatNumber(hostsUp, lang)}

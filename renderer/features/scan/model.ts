@@ -21,6 +21,8 @@ export interface HostView {
   family: 'ipv4' | 'ipv6';
   isLocal: boolean;
   hostname?: string;
+  /** From the neighbour table or the file: two addresses with one MAC are one device. */
+  mac?: string;
   status: HostStatus;
   reason: HostReason;
   ports: PortResult[];
@@ -132,6 +134,7 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEven
         status: event.status,
         reason: event.reason,
         ...(event.hostname ? { hostname: event.hostname } : {}),
+        ...(event.mac ? { mac: event.mac } : {}),
         ...(event.localError ? { localError: event.localError } : {}),
         ...(event.answersEveryPort ? { answersEveryPort: event.answersEveryPort } : {}),
       };
@@ -166,6 +169,7 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEven
           ports: [...h.ports].sort(comparePorts),
           hidden: h.hidden,
           ...(h.hostname ? { hostname: h.hostname } : {}),
+          ...(h.mac ? { mac: h.mac } : {}),
           ...(h.localError ? { localError: h.localError } : {}),
           ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
         };

@@ -1,0 +1,182 @@
+import type { Severity } from './risk.js';
+import type { HostStatus, PortState, Protocol } from './scan.js';
+
+/**
+ * One device per machine (issue 13): a scan lists addresses, a user thinks in machines. This PC's
+ * addresses (loopback, its LAN address, IPv6 link-local…) are one device, "This PC"; two other
+ * addresses with the same MAC address (a device's IPv4 and IPv6) are one device; any other address
+ * is a device of its own, since nothing says which addresses share one.
+ *
+ * Pure code with no import at run time, so the app (reports, CLI, risk counts) and the renderer
+ * (lint allows this module as it allows xml-bytes and datetime) fold alike.
+ */
+
+/** What the fold reads of an address's result: HostResult, the renderer's HostView, a ReportHost. */
+export interface FoldableHost {
+  address: string;
+  isLocal: boolean;
+  /** `aa:bb:cc:dd:ee:ff`, any case. */
+  mac?: string;
+  status: HostStatus;
+  ports: readonly { port: number; protocol: Protocol; state: PortState }[];
+}
+
+/** A service (an open port) of a device, once, with the addresses it was found open on. */
+export interface DeviceService {
+  port: number;
+  protocol: Protocol;
+  /** In the device's address order. */
+  addresses: string[];
+}
+
+export interface Device<H extends FoldableHost> {
+  /** `this-pc`, `mac:aa:bb:cc:dd:ee:ff`, or the address of a device known by one address. */
+  key: string;
+  isLocal: boolean;
+  /** Its addresses worth showing, the one to name it by first (see `foldDevices`). */
+  hosts: H[];
+  /**
+   * This PC's loopback and link-local addresses with nothing listed: no card of their own, only
+   * named as more addresses of This PC.
+   */
+  folded: H[];
+  /** Each open port once, with the addresses it is open on. */
+  services: DeviceService[];
+}
+
+/** The key of the device an address belongs to, given the MAC addresses two addresses share. */
+export function deviceKeyOf(
+  host: Pick<FoldableHost, 'address' | 'isLocal' | 'mac'>,
+  sharedMacs: ReadonlySet<string> = new Set(),
+): string {
+  if (host.isLocal) return 'this-pc';
+  const mac = host.mac?.toLowerCase();
+  return mac && sharedMacs.has(mac) ? `mac:${mac}` : host.address;
+}
+
+/** The MAC addresses that two or more addresses (not this PC's) share. */
+export function sharedMacs(hosts: readonly Pick<FoldableHost, 'isLocal' | 'mac'>[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const host of hosts) {
+    const mac = host.mac?.toLowerCase();
+    if (!mac || host.isLocal) continue;
+    if (seen.has(mac)) shared.add(mac);
+    seen.add(mac);
+  }
+  return shared;
+}
+
+/** 127.0.0.0/8, ::1, fe80::/10 (zone or not), ::ffff:127.x: addresses only this PC or its link see. */
+export function isLoopbackOrLinkLocal(address: string): boolean {
+  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/^127\./.test(a) || /^::ffff:127\./.test(a) || a === '::1') return true;
+  if (/^169\.254\./.test(a)) return true;
+  return /^fe[89ab][0-9a-f]?:/.test(a);
+}
+
+/**
+ * The order of a device's addresses: the ones with open ports first, then an address other
+ * devices reach (LAN, IPv4 first) before loopback and link-local ones, then the input's order.
+ */
+function addressRank(host: FoldableHost): number {
+  const open = host.ports.some((p) => p.state === 'open') ? 0 : 4;
+  const reach = isLoopbackOrLinkLocal(host.address) ? 2 : 0;
+  const family = host.address.includes(':') ? 1 : 0;
+  return open + reach + family;
+}
+
+/**
+ * Folds the addresses of a scan into devices, in the order of their first address in `hosts`
+ * (sort the hosts first). Down addresses stay devices of their own (nothing to fold), except
+ * that this PC's addresses are always This PC. A device whose every address was folded away
+ * still keeps one to be named by.
+ */
+export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device<H>[] {
+  const shared = sharedMacs(hosts);
+  const byKey = new Map<string, H[]>();
+  for (const host of hosts) {
+    const key = host.status === 'down' && !host.isLocal ? host.address : deviceKeyOf(host, shared);
+    const members = byKey.get(key);
+    if (members) members.push(host);
+    else byKey.set(key, [host]);
+  }
+  const devices: Device<H>[] = [];
+  for (const [key, members] of byKey) {
+    const ordered = members
+      .map((host, index) => ({ host, index }))
+      .sort((a, b) => addressRank(a.host) - addressRank(b.host) || a.index - b.index)
+      .map((x) => x.host);
+    const isLocal = key === 'this-pc';
+    const empty = (h: H) => h.ports.length === 0 && isLoopbackOrLinkLocal(h.address);
+    let shown = isLocal ? ordered.filter((h) => !empty(h)) : ordered;
+    if (shown.length === 0) shown = ordered.slice(0, 1);
+    const folded = ordered.filter((h) => !shown.includes(h));
+    const services = new Map<string, DeviceService>();
+    for (const host of ordered) {
+      for (const p of host.ports) {
+        if (p.state !== 'open') continue;
+        const id = `${p.protocol}/${p.port}`;
+        const service = services.get(id);
+        if (service) service.addresses.push(host.address);
+        else services.set(id, { port: p.port, protocol: p.protocol, addresses: [host.address] });
+      }
+    }
+    devices.push({
+      key,
+      isLocal,
+      hosts: shown,
+      folded,
+      services: [...services.values()].sort(
+        (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol),
+      ),
+    });
+  }
+  return devices;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  info: 4,
+};
+
+/** What service counting reads of an address's verdicts (HostAssessment fits). */
+export interface CountableHost {
+  address: string;
+  isLocal: boolean;
+  mac?: string;
+  answersEveryPort?: unknown;
+  /** The address's one verdict when it answers on every port (EVERY_PORT_SEVERITY). */
+  worst: Severity | null;
+  ports: readonly { port: number; protocol: Protocol; severity: Severity; mitigated?: boolean }[];
+}
+
+/**
+ * Open ports per severity counted once per device and service: This PC's 3389 seen on 10.0.0.5
+ * and 127.0.0.1 is one critical service, at the worst severity any of its addresses got; ports
+ * `mitigated` (a Port Auditor rule closes them to other devices) are left out; an address
+ * answering on every port counts once, at its `worst`.
+ */
+export function countServices(hosts: readonly CountableHost[]): Record<Severity, number> {
+  const shared = sharedMacs(hosts);
+  const worst = new Map<string, Severity>();
+  for (const host of hosts) {
+    const device = deviceKeyOf(host, shared);
+    if (host.answersEveryPort) {
+      if (host.worst) worst.set(`${device}|every-port|${host.address}`, host.worst);
+      continue;
+    }
+    for (const p of host.ports) {
+      if (p.mitigated) continue;
+      const key = `${device}|${p.port}/${p.protocol}`;
+      const seen = worst.get(key);
+      if (!seen || SEVERITY_RANK[p.severity] < SEVERITY_RANK[seen]) worst.set(key, p.severity);
+    }
+  }
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const severity of worst.values()) counts[severity] += 1;
+  return counts;
+}

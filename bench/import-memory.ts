@@ -1,0 +1,65 @@
+// Import memory (issue 13): the peak resident memory of importing a 60 MB nmap XML, against the
+// target of at most 4× the file's size. A figure, not a test: run it alone (npx tsx
+// bench/import-memory.ts) or through `npm run bench`, which runs it as its own process so nothing
+// else counts in its peak. Prints one line starting with "import ".
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { importNmapXml } from '../app/report/nmap-xml-import.js';
+
+const TARGET_BYTES = Number(process.env.PA_BENCH_IMPORT_MB ?? 60) * 1_000_000;
+const TARGET_RATIO = 4;
+
+/** What nmap -sV -p 1-1024 writes for one host with three open ports (DTD 1.05). */
+function hostXml(i: number): string {
+  const address = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i >> 16)}`;
+  return (
+    `<host starttime="1796056402" endtime="1796056403"><status state="up" reason="syn-ack" reason_ttl="63"/>\n` +
+    `<address addr="${address}" addrtype="ipv4"/>\n<hostnames>\n</hostnames>\n` +
+    `<ports><extraports state="closed" count="1021">\n<extrareasons reason="reset" count="1021" proto="tcp" ports="1-21,23-79,81-442,444-1024"/>\n</extraports>\n` +
+    `<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="ssh" product="OpenSSH" version="9.2p1 Debian 2" extrainfo="protocol 2.0" method="probed" conf="10"/></port>\n` +
+    `<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="http" product="nginx" version="1.22.1" method="probed" conf="10"/></port>\n` +
+    `<port protocol="tcp" portid="443"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="https" method="table" conf="3"/></port>\n` +
+    `</ports>\n<times srtt="159" rttvar="140" to="100000"/>\n</host>\n`
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pa-bench-import-'));
+try {
+  const file = join(dir, 'nmap.xml');
+  // Written piece by piece, so making the file adds nothing to the peak measured below.
+  const fd = openSync(file, 'w');
+  writeSync(
+    fd,
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner="nmap" args="nmap -sV -p 1-1024 10.0.0.0/16" start="1796056402" version="7.93" xmloutputversion="1.05">\n<scaninfo type="syn" protocol="tcp" numservices="1024" services="1-1024"/>\n',
+  );
+  let hosts = 0;
+  let size = 0;
+  while (size < TARGET_BYTES - 2000 && hosts < 65_536) size += writeSync(fd, hostXml(hosts++));
+  writeSync(
+    fd,
+    `<runstats><finished time="1796056403" elapsed="60.00" exit="success"/><hosts up="${hosts}" down="0" total="${hosts}"/>\n</runstats>\n</nmaprun>\n`,
+  );
+  closeSync(fd);
+  const bytes = statSync(file).size;
+  const start = performance.now();
+  const { scan } = importNmapXml(readFileSync(file, 'utf8'));
+  const ms = performance.now() - start;
+  // Linux reports ru_maxrss in KiB: the process's high-water mark, import included.
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const ratio = peak / bytes;
+  console.log(
+    `import nmap-xml ${(bytes / 1e6).toFixed(1)} MB, ${scan.hosts.length} hosts: ${(ms / 1000).toFixed(1)} s, peak RSS ${(peak / 1048576).toFixed(0)} MiB = ${ratio.toFixed(1)}× the file (target ≤ ${TARGET_RATIO}×${ratio > TARGET_RATIO ? ' — OVER' : ''})`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { HostResult, PortResult, ScanResult } from '../../app/contract/index.js';
+import { countServices, foldDevices, isLoopbackOrLinkLocal } from '../../app/contract/devices.js';
+import { renderCsv } from '../../app/report/csv.js';
+import { renderJson } from '../../app/report/json.js';
+import { buildReportModel } from '../../app/report/model.js';
+import { pdfDefinition } from '../../app/report/pdf.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { formatScanResult } from '../../main/cli/format.js';
+
+// One device per machine (issue 13): this PC's four addresses are "This PC", a device's IPv4 and
+// IPv6 addresses with one MAC address are one device, and counts are per service.
+
+const open = (port: number): PortResult => ({
+  port,
+  protocol: 'tcp',
+  state: 'open',
+  reason: 'syn-ack',
+});
+
+function host(address: string, isLocal: boolean, ports: PortResult[], mac?: string): HostResult {
+  return {
+    address,
+    family: address.includes(':') ? 'ipv6' : 'ipv4',
+    isLocal,
+    ...(mac ? { mac } : {}),
+    status: 'up',
+    reason: isLocal ? 'localhost' : 'syn-ack',
+    ports,
+    hidden: { open: 0, closed: 996, filtered: 0 },
+  };
+}
+
+/** The issue's case: 10.99.0.1 and 127.0.0.1 list the same services, ::1 and fe80::… nothing. */
+const SERVICES = [135, 445, 3389, 5900];
+const hosts: HostResult[] = [
+  host('10.99.0.1', true, SERVICES.map(open)),
+  host('127.0.0.1', true, SERVICES.map(open)),
+  host('::1', true, []),
+  host('fe80::1c2a:3bff:fe4d:5e6f', true, []),
+  host('10.99.0.20', false, [open(23)], 'aa:bb:cc:00:00:20'),
+  host('2001:db8::20', false, [open(23), open(80)], 'AA:BB:CC:00:00:20'),
+  host('10.99.0.30', false, [open(23)]),
+];
+
+describe('foldDevices', () => {
+  const devices = foldDevices(hosts);
+
+  it('makes This PC one device listing the addresses each service is reachable on', () => {
+    expect(devices.map((d) => d.key)).toEqual(['this-pc', 'mac:aa:bb:cc:00:00:20', '10.99.0.30']);
+    const pc = devices[0]!;
+    expect(pc.isLocal).toBe(true);
+    expect(pc.hosts.map((h) => h.address)).toEqual(['10.99.0.1', '127.0.0.1']);
+    // Empty loopback and link-local addresses have no card of their own.
+    expect(pc.folded.map((h) => h.address)).toEqual(['::1', 'fe80::1c2a:3bff:fe4d:5e6f']);
+    expect(pc.services).toEqual(
+      SERVICES.map((port) => ({ port, protocol: 'tcp', addresses: ['10.99.0.1', '127.0.0.1'] })),
+    );
+  });
+
+  it('folds other addresses sharing a MAC address (IPv4 and IPv6), any case', () => {
+    const device = devices[1]!;
+    expect(device.hosts.map((h) => h.address)).toEqual(['10.99.0.20', '2001:db8::20']);
+    expect(device.services).toEqual([
+      { port: 23, protocol: 'tcp', addresses: ['10.99.0.20', '2001:db8::20'] },
+      { port: 80, protocol: 'tcp', addresses: ['2001:db8::20'] },
+    ]);
+    expect(devices[2]!.hosts.map((h) => h.address)).toEqual(['10.99.0.30']);
+  });
+
+  it('keeps a lone empty loopback address of this PC to name the device by', () => {
+    const [pc] = foldDevices([host('::1', true, [])]);
+    expect(pc!.hosts.map((h) => h.address)).toEqual(['::1']);
+    expect(pc!.folded).toEqual([]);
+  });
+
+  it('tells loopback and link-local addresses', () => {
+    for (const a of ['127.0.0.1', '127.9.9.9', '::1', 'fe80::1', 'fe80::1%eth0', '169.254.3.4'])
+      expect(isLoopbackOrLinkLocal(a), a).toBe(true);
+    for (const a of ['10.0.0.1', '2001:db8::1', 'fec0::1', '::'])
+      expect(isLoopbackOrLinkLocal(a), a).toBe(false);
+  });
+});
+
+describe('counts per service', () => {
+  it('counts This PC’s service once, at the worst severity any of its addresses got', () => {
+    const counts = countServices([
+      {
+        address: '10.99.0.1',
+        isLocal: true,
+        worst: null,
+        ports: [
+          { port: 3389, protocol: 'tcp', severity: 'high' },
+          { port: 445, protocol: 'tcp', severity: 'critical', mitigated: true },
+        ],
+      },
+      {
+        address: '127.0.0.1',
+        isLocal: true,
+        worst: null,
+        ports: [{ port: 3389, protocol: 'tcp', severity: 'critical' }],
+      },
+      {
+        address: '10.99.0.30',
+        isLocal: false,
+        worst: null,
+        ports: [{ port: 3389, protocol: 'tcp', severity: 'critical' }],
+      },
+      {
+        address: '10.99.0.40',
+        isLocal: false,
+        worst: 'medium',
+        answersEveryPort: {},
+        ports: [
+          { port: 1, protocol: 'tcp', severity: 'info' },
+          { port: 2, protocol: 'tcp', severity: 'info' },
+        ],
+      },
+    ]);
+    expect(counts).toEqual({ critical: 2, high: 0, medium: 1, low: 0, info: 0 });
+  });
+
+  const scan: ScanResult = {
+    scanId: 'devices',
+    request: { targets: 'local-network', ports: 'top1000', skipDiscovery: false, confirmed: false },
+    addresses: 256,
+    portCount: 1000,
+    notes: [],
+    startedAt: '2026-11-30T10:00:00.000Z',
+    finishedAt: '2026-11-30T10:00:30.000Z',
+    cancelled: false,
+    hosts,
+  };
+  const assessment = assessHosts(
+    hosts,
+    SERVICES.map((port) => ({ protocol: 'tcp' as const, address: '0.0.0.0', port })),
+    knowledgeBase(),
+    true,
+  );
+
+  it('the risk summary, the report, its findings and the CLI count services, not addresses', () => {
+    const perAddress = assessment.hosts.reduce(
+      (n, h) => n + Object.values(h.counts).reduce((a, b) => a + b, 0),
+      0,
+    );
+    const perService = Object.values(assessment.counts).reduce((a, b) => a + b, 0);
+    // 4 services of this PC seen twice, 23 of one device seen twice, 80, and 23 of another device.
+    expect(perAddress).toBe(12);
+    expect(perService).toBe(7);
+
+    const model = buildReportModel({ scan, assessment, pcName: 'PC' });
+    expect(model.hostsUp).toBe(7);
+    expect(model.devicesUp).toBe(3);
+    expect(model.openPorts).toBe(7);
+    expect(model.counts).toEqual(assessment.counts);
+    expect(model.findings).toHaveLength(7);
+    const rdp = model.findings.find((f) => f.port.port === 3389)!;
+    expect(rdp.port.addresses).toEqual(['10.99.0.1', '127.0.0.1']);
+    expect(rdp.host.addresses).toEqual([
+      '10.99.0.1',
+      '127.0.0.1',
+      '::1',
+      'fe80::1c2a:3bff:fe4d:5e6f',
+    ]);
+
+    const doc = JSON.parse(renderJson(model, { scan, assessment }, 'en'));
+    expect(doc.summary).toMatchObject({ hostsUp: 7, devicesUp: 3, openPorts: 7 });
+    expect(doc.findings.filter((f: { port: number }) => f.port === 3389)).toHaveLength(1);
+
+    const csv = renderCsv(model, 'en').split('\r\n');
+    expect(csv.filter((r) => r.includes(',3389,'))).toHaveLength(1);
+    expect(csv.find((r) => r.includes(',3389,'))!.endsWith(',10.99.0.1 127.0.0.1,')).toBe(true);
+
+    const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
+    expect(pdf).toContain('appareils actifs');
+    expect(pdf).toContain('adresses : 10.99.0.1, 127.0.0.1, ::1, fe80::1c2a:3bff:fe4d:5e6f');
+    expect(pdf).toContain('Sur 10.99.0.1, 127.0.0.1.');
+
+    expect(formatScanResult(scan, 'en', () => undefined, assessment)).toContain(
+      '256 addresses scanned, 7 up (3 devices), 7 open ports in 30.0 s.',
+    );
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { renderCsv } from '../../app/report/csv.js';
+import { renderJson } from '../../app/report/json.js';
+import { buildReportModel } from '../../app/report/model.js';
+import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
+import { importNmapXml, withSourceFileName } from '../../app/report/nmap-xml-import.js';
+import { pdfDefinition } from '../../app/report/pdf.js';
+
+// A scan result says where it came from (issue 13): an nmap -sS import is described as nmap's
+// SYN scan in the PDF's method section, not as this app's TCP connects.
+
+const SYN = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<nmaprun scanner="nmap" args="nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9" start="1796056402" version="7.93" xmloutputversion="1.05">
+<scaninfo type="syn" protocol="tcp" numservices="1024" services="1-1024"/>
+<host starttime="1796056402" endtime="1796056403"><status state="up" reason="reset" reason_ttl="63"/>
+<address addr="10.9.0.9" addrtype="ipv4"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="closed" count="1023">
+<extrareasons reason="reset" count="1023" proto="tcp" ports="1-21,23-1024"/>
+</extraports>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/></port>
+</ports>
+</host>
+<runstats><finished time="1796056403" elapsed="1.20" exit="success"/><hosts up="1" down="0" total="1"/>
+</runstats>
+</nmaprun>
+`;
+
+describe('the source of a scan result', () => {
+  it('an nmap import names nmap’s command, version and scan type, and the file when told', () => {
+    const { scan } = importNmapXml(SYN, { fileName: 'syn.xml' });
+    expect(scan.source).toEqual({
+      kind: 'nmap',
+      fileName: 'syn.xml',
+      args: 'nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9',
+      version: '7.93',
+      scanTypes: [{ type: 'syn', protocol: 'tcp' }],
+    });
+    const unnamed = importNmapXml(SYN).scan;
+    expect(unnamed.source).not.toHaveProperty('fileName');
+    expect(withSourceFileName(unnamed, '/home/me/scans/syn.xml').source).toMatchObject({
+      fileName: 'syn.xml',
+    });
+  });
+
+  it('travels through our nmap XML export and back', () => {
+    const { scan } = importNmapXml(SYN, { fileName: 'syn.xml' });
+    const back = importNmapXml(renderNmapXml(scan)).scan;
+    expect(back.source).toEqual(scan.source);
+  });
+
+  it('the PDF describes nmap’s SYN scan for an import, our TCP connects otherwise', () => {
+    const { scan } = importNmapXml(SYN, { fileName: 'syn.xml' });
+    const fr = JSON.stringify(
+      pdfDefinition(buildReportModel({ scan, pcName: 'PC' }), 'fr').content,
+    );
+    expect(fr).toContain('fichier XML de nmap 7.93 « syn.xml »');
+    expect(fr).toContain('nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9');
+    expect(fr).toContain('SYN (nmap -sS)');
+    expect(fr).toContain('Port Auditor n’a envoyé aucune sonde');
+    expect(fr).not.toContain('Chaque port a été testé par une connexion TCP complète');
+
+    const { source: _source, ...engine } = scan;
+    void _source;
+    const ours = JSON.stringify(
+      pdfDefinition(buildReportModel({ scan: engine, pcName: 'PC' }), 'en').content,
+    );
+    expect(ours).toContain('Each port was tested with a full TCP connection from this PC');
+    expect(ours).not.toContain('nmap -sS -p');
+  });
+});
+
+describe('nmap -sV products and versions', () => {
+  const SV = SYN.replace(
+    '<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/></port>',
+    '<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="ssh" product="OpenSSH" version="9.2p1 Debian 2" extrainfo="protocol 2.0" ostype="Linux" method="probed" conf="10"><cpe>cpe:/a:openbsd:openssh:9.2p1</cpe></service></port>' +
+      '<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="http" product="nginx" version="1.22.1" method="probed" conf="10"/></port>' +
+      '<port protocol="tcp" portid="443"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="https" method="table" conf="3"/></port>',
+  )
+    .replace('count="1023"', 'count="1021"')
+    .replace(
+      'count="1023" proto="tcp" ports="1-21,23-1024"',
+      'count="1021" proto="tcp" ports="1-21,23-79,81-442,444-1024"',
+    );
+
+  it('are kept from the file, written back and shown in the PDF, CSV and JSON', () => {
+    const { scan } = importNmapXml(SV);
+    const ports = scan.hosts[0]!.ports;
+    expect(ports.map((p) => [p.port, p.detected])).toEqual([
+      [
+        22,
+        {
+          service: 'ssh',
+          product: 'OpenSSH',
+          version: '9.2p1 Debian 2',
+          extraInfo: 'protocol 2.0',
+        },
+      ],
+      [80, { service: 'http', product: 'nginx', version: '1.22.1' }],
+      // Only the port table's guess: nothing was detected.
+      [443, undefined],
+    ]);
+    const xml = renderNmapXml(scan);
+    expect(xml).toContain(
+      '<service name="ssh" product="OpenSSH" version="9.2p1 Debian 2" extrainfo="protocol 2.0" method="probed" conf="10"/>',
+    );
+    expect(importNmapXml(xml).scan.hosts[0]!.ports).toEqual(ports);
+
+    const model = buildReportModel({ scan, pcName: 'PC' });
+    const pdf = JSON.stringify(pdfDefinition(model, 'en').content);
+    expect(pdf).toContain('OpenSSH 9.2p1 Debian 2 (protocol 2.0)');
+    expect(pdf).toContain('nginx 1.22.1');
+    const csv = renderCsv(model, 'en').split('\r\n');
+    expect(csv[0]!.endsWith(',addresses,product')).toBe(true);
+    expect(
+      csv.find((r) => r.includes(',22,tcp,'))!.endsWith(',OpenSSH 9.2p1 Debian 2 (protocol 2.0)'),
+    ).toBe(true);
+    const doc = JSON.parse(renderJson(model, { scan }, 'fr'));
+    expect(
+      doc.findings.map((f: { port: number; product: string | null }) => [f.port, f.product]),
+    ).toEqual([
+      [22, 'OpenSSH 9.2p1 Debian 2 (protocol 2.0)'],
+      [80, 'nginx 1.22.1'],
+      [443, null],
+    ]);
+  });
+});
+
+describe('host by host import (memory bounded)', () => {
+  it('finds each <host> of the run, not one in a comment, CDATA or a nested element, with > in attributes', () => {
+    const odd = SYN.replace(
+      '<scaninfo',
+      '<!-- <host><address addr="10.9.9.9" addrtype="ipv4"/></host> --><prescript><script id="x" output="a > b"><![CDATA[<host></host>]]></script></prescript><scaninfo',
+    ).replace('args="nmap', 'comment="x > y" args="nmap');
+    const { scan } = importNmapXml(odd);
+    expect(scan.hosts.map((h) => h.address)).toEqual(['10.9.0.9']);
+    expect(scan.hosts[0]!.portStates?.tcp).toEqual({ open: '22', closed: '1-21,23-1024' });
+  });
+});
