@@ -327,7 +327,11 @@ describe('settings in browser mode', () => {
         const client = await Client.open(first.port, { token: launchTokenOf(first.url) });
         expect(await client.call(1, 'settings.get', {})).toMatchObject({
           ok: true,
-          result: { language: 'auto', theme: 'system' },
+          result: {
+            language: 'auto',
+            theme: 'system',
+            history: { keepScans: 100, keepDays: 90 },
+          },
         });
         expect(await client.call(2, 'settings.set', { language: 'en' })).toMatchObject({
           ok: true,

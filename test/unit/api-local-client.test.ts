@@ -38,6 +38,7 @@ describe('the app in the same process (the CLI’s composition root)', () => {
     expect(await app.call('settings.set', { theme: 'dark' })).toEqual({
       language: 'auto',
       theme: 'dark',
+      history: { keepScans: 100, keepDays: 90 },
     });
     const refused = await failure(app.call('scan.start', { targets: '', ports: 'top100' }));
     expect(refused.appError.code).toBe('contract.invalid-params');
