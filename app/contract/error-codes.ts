@@ -103,6 +103,7 @@ export const ErrorCode = z.enum([
   'cli.report-write',
   'cli.report-not-json',
   'cli.report-invalid-scan',
+  'cli.show-ambiguous',
   'cli.unblock-usage',
   'cli.reapply-usage',
 ]);
