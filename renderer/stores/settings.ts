@@ -24,6 +24,8 @@ interface SettingsState extends Settings {
   load(): Promise<void>;
   setLanguage(language: LanguageChoice): Promise<void>;
   setTheme(theme: ThemeChoice): Promise<void>;
+  /** How many kept scans the history holds, and for how many days (the oldest go first). */
+  setHistory(history: Settings['history']): Promise<void>;
 }
 
 /**
@@ -61,6 +63,7 @@ export const useSettings = create<SettingsState>()((set, get) => {
     },
     setLanguage: (language) => change({ language }),
     setTheme: (theme) => change({ theme }),
+    setHistory: (history) => change({ history }),
   };
 });
 

@@ -7,6 +7,7 @@ import { AppShell } from './pages/app-shell.js';
 import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
+import { SettingsPage } from './pages/settings.js';
 import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
@@ -127,6 +128,15 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.hostCards.count()).toBe(50);
     await browser.page.getByTestId('risk-count-critical').waitFor();
     await report.exportButton.waitFor();
+
+    // The retention is a setting of the app: a smaller one applies at once, the newest stays.
+    const settings = await SettingsPage.open(shell);
+    await settings.chooseKeptScans(20);
+    await browser.page.getByRole('status').filter({ hasText: 'Choix enregistré' }).waitFor();
+    expect(await axeViolations(browser.page)).toEqual([]);
+    const again = await HistoryPage.open(shell);
+    await browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
+    expect(await again.rows.count()).toBe(2);
     expect(browser.errors).toEqual([]);
   });
 });

@@ -69,6 +69,9 @@ describe('scans kept by the app', () => {
     expect(list.scans[1]).toMatchObject({ counts: { openPorts: imported.counts.openPorts } });
     const older = await again.call('scan.get', { scanId: imported.scanId, limit: 500 });
     expect(older.hosts).toHaveLength(120);
+    // A smaller history in the settings applies at once: the newest stays.
+    await again.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
+    expect((await again.call('scan.list', {})).scans.map((s) => s.scanId)).toEqual([second.scanId]);
   });
 
   it('refuses a scan id in use or not a UUID, before scanning', async () => {
