@@ -19,13 +19,21 @@ export class LiveVerdicts {
   private readonly hosts = new Map<string, HostResult>();
   private readonly dirty = new Set<string>();
   private readonly assessed = new Map<string, HostAssessment>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: (() => void) | undefined;
   private stopped = false;
 
+  /**
+   * `schedule` runs a function after `LIVE_VERDICTS_MS` and returns how to cancel it (a timer by
+   * default; tests pass their own clock).
+   */
   constructor(
     private readonly assess: (hosts: HostResult[]) => Promise<RiskAssessResult | null>,
     private readonly send: (hosts: HostAssessment[], counts: Record<Severity, number>) => void,
-    private readonly delayMs = LIVE_VERDICTS_MS,
+    private readonly schedule: (run: () => void) => () => void = (run) => {
+      const timer = setTimeout(run, LIVE_VERDICTS_MS);
+      timer.unref?.();
+      return () => clearTimeout(timer);
+    },
   ) {}
 
   /** Follows one engine event. */
@@ -67,13 +75,12 @@ export class LiveVerdicts {
 
   private touch(address: string): void {
     this.dirty.add(address);
-    if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => void this.flush(), this.delayMs);
-    this.timer.unref?.();
+    if (this.cancelTimer !== undefined) return;
+    this.cancelTimer = this.schedule(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     if (this.stopped || this.dirty.size === 0) return;
     const hosts = [...this.dirty].flatMap((a) => {
       const host = this.hosts.get(a);
@@ -95,7 +102,7 @@ export class LiveVerdicts {
   /** No more verdicts for this scan. */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 }
