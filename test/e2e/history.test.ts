@@ -42,7 +42,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
     await host?.close();
   });
 
-  test('a 5,000-host nmap file: paged, exported, kept over a reload and a refused scan', async () => {
+  test('a 5,000-host nmap file opened in the page is shown a page of devices at a time', async () => {
     const shell = new AppShell(browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
@@ -63,7 +63,12 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.hostCards.first().getAttribute('data-testid')).not.toBe(firstPage);
     // Verdicts came with the page: telnet (23) is critical wherever it is open.
     expect(await browser.page.getByTestId('risk-count-critical').innerText()).toMatch(/[1-9]/);
+    expect(await axeViolations(browser.page, '[data-testid="hosts-pages"]')).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
 
+  test('its PDF and CSV reports both arrive, made by the app from the kept scan', async () => {
+    const report = new ReportPage(new AppShell(browser.page, 'fr'));
     const pdf = await report.export('pdf');
     const pdfBytes = await readFile((await pdf.path())!);
     expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -72,7 +77,12 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(csv.suggestedFilename()).toMatch(/^port-auditor-rapport-.*\.csv$/);
     expect(csvText).toContain('10.200.0.1');
     expect(csvText).toContain('10.200.19.250');
+    expect(browser.errors).toEqual([]);
+  });
 
+  test('a refused scan leaves it on show, and so does a reload', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = new OpenPortsPage(shell);
     // A refused request leaves the results on show.
     await scanner.tab.click();
     await scanner.chooseTargets({ custom: '127.0.0.1' });
