@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { formatDateTime } from '../../app/contract/datetime.js';
@@ -11,6 +13,7 @@ import { SettingsPage } from './pages/settings.js';
 import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -148,5 +151,55 @@ describe('History and large imports in Chromium (browser mode)', () => {
     await browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
     expect(await again.rows.count()).toBe(2);
     expect(browser.errors).toEqual([]);
+  });
+});
+
+describe('A damaged store in Chromium (browser mode)', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let listener: Listener;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-damaged-${process.pid}-`));
+    writeFileSync(path.join(dataDir, 'port-auditor.sqlite'), 'not a database\n'.repeat(100));
+    listener = await listenOnLoopback();
+    host = await startBuiltWebHost({
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await listener?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a scan still runs and shows, with a notice that it was not kept, naming the file', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts({ custom: String(listener.port) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    await scanner.hostCard('127.0.0.1').waitFor();
+    const notice = browser.page.getByTestId('scan-not-kept');
+    expect(await notice.innerText()).toContain(
+      `Cette analyse n’a pas été conservée dans l’historique. Ce fichier n’est pas une base de données de Port Auditor (il a été remplacé ou tronqué) : ${path.join(dataDir, 'port-auditor.sqlite')}.`,
+    );
+    // Its report is made all the same, from the scan the app holds in memory.
+    const csv = await new ReportPage(shell).export('csv');
+    expect(await readFile((await csv.path())!, 'utf8')).toContain(String(listener.port));
   });
 });
