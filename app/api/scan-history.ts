@@ -246,8 +246,10 @@ export class ScanHistory {
       statusCounts,
       severities: assessment?.counts ?? stored.record.severities,
     };
+    const { hosts: _all, ...result } = stored.result;
     return {
       scan: details,
+      result,
       total: list.length,
       offset: request.offset,
       hosts,

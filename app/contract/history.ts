@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, LocalizedText } from './errors.js';
 import { HostAssessment, RiskAssessResult, Severity } from './risk.js';
-import { HostResult, HostStatus, ScanEvent, ScanRequest } from './scan.js';
+import { HostResult, HostStatus, ScanEvent, ScanRequest, ScanResult } from './scan.js';
 
 /**
  * A scan's id, chosen by the client that starts it (a UUID, as `crypto.randomUUID()` gives), so
@@ -100,6 +100,11 @@ export type ScanGetRequest = z.input<typeof ScanGetRequest>;
  */
 export const ScanPage = z.object({
   scan: ScanDetails,
+  /**
+   * The kept ScanResult without its hosts, every field as the contract has it (fields later
+   * versions add to ScanResult come through here): with every page's hosts, the whole result.
+   */
+  result: ScanResult.omit({ hosts: true }),
   /** Hosts of the asked status in the whole scan. */
   total: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),

@@ -28,6 +28,7 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
   const verdicts: HostAssessment[] = [];
   const macAddresses: Record<string, string> = {};
   let details: ScanDetails | undefined;
+  let header: Omit<ScanResult, 'hosts'> | undefined;
   let assessment: RiskAssessResult | null = null;
   for (const status of ['up', 'unknown', 'down'] as HostStatus[]) {
     for (let offset = 0; ; offset += MAX_HOSTS_PAGE) {
@@ -38,6 +39,7 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
         status,
       });
       details = page.scan;
+      header = page.result;
       hosts.push(...page.hosts);
       if (page.assessment) {
         assessment = page.assessment;
@@ -48,17 +50,7 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
     }
   }
   const d = details as ScanDetails;
-  const scan: ScanResult = {
-    scanId: d.scanId,
-    request: d.request,
-    addresses: d.counts.addresses,
-    portCount: d.portCount,
-    notes: d.notes,
-    startedAt: d.startedAt,
-    finishedAt: d.finishedAt,
-    cancelled: d.cancelled,
-    hosts,
-  };
+  const scan: ScanResult = { ...(header as Omit<ScanResult, 'hosts'>), hosts };
   return {
     details: d,
     scan,

@@ -44,6 +44,9 @@ describe('scans kept by the app', () => {
     expect(page.total).toBe(120);
     expect(page.hosts).toHaveLength(20);
     expect(page.scan).toMatchObject({ kind: 'nmap-import', fileName: 'lan.xml', dateKnown: true });
+    // The result's own fields (without its hosts), as the contract has them.
+    expect(page.result).toMatchObject({ scanId: imported.scanId, addresses: 120, portCount: 1025 });
+    expect(page.result).not.toHaveProperty('hosts');
     // The verdicts of the page's hosts, the counts of the whole scan.
     expect(page.assessment?.hosts.map((h) => h.address)).toEqual(page.hosts.map((h) => h.address));
     expect(page.assessment?.counts.critical).toBeGreaterThan(0);
