@@ -5,7 +5,8 @@ import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
 import { reportHandlers } from './report-handlers.js';
-import { riskHandlers } from './risk-handlers.js';
+import { createAssessor, riskHandlers } from './risk-handlers.js';
+import { ScanHistory } from './scan-history.js';
 import { scanHandlers } from './scan-handlers.js';
 import { firewallHandlers, lazyFirewallService } from './firewall-handlers.js';
 import { lazyAppStore, settingsHandlers } from './settings-handlers.js';
@@ -33,13 +34,20 @@ export function createCore(options: CoreOptions): Core {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const scans = new ScanManager();
   const firewall = lazyFirewallService(options.dataDir);
-  const store = lazyAppStore(() => options.dataDir ?? resolveDataDir());
+  const dataDir = () => options.dataDir ?? resolveDataDir();
+  const store = lazyAppStore(dataDir);
+  // One read of this PC's listeners serves a running scan's verdicts for a few seconds.
+  const assessor = createAssessor({
+    firewallRules: () => firewall.get().knownRules(),
+    listenersFreshMs: 5000,
+  });
+  const history = new ScanHistory(store, dataDir, assessor);
   const handlers: Handlers = {
     ...appHandlers(options.host),
     ...settingsHandlers(store),
-    ...scanHandlers(scans, new ScanSlots(limits)),
-    ...riskHandlers({ firewallRules: () => firewall.get().knownRules() }),
-    ...reportHandlers(),
+    ...scanHandlers(scans, new ScanSlots(limits), history),
+    ...riskHandlers(assessor),
+    ...reportHandlers(history),
     ...firewallHandlers(firewall),
   };
   return {

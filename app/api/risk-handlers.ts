@@ -1,4 +1,9 @@
-import type { FirewallRule, ListenersResult } from '../contract/index.js';
+import type {
+  FirewallRule,
+  HostResult,
+  ListenersResult,
+  RiskAssessResult,
+} from '../contract/index.js';
 import { assessHosts } from '../risk/assess.js';
 import type { SeenOpen } from '../risk/firewall-verdicts.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
@@ -13,51 +18,87 @@ export interface RiskHandlerOptions {
    * block (only rules read there block anything); none by default.
    */
   firewallRules?: () => readonly FirewallRule[];
+  /**
+   * How long one read of this PC's listeners answers for (ms): a running scan's verdicts are
+   * given every second or so, and on Windows a read is a PowerShell run. 0 reads every time.
+   */
+  listenersFreshMs?: number;
+  /** Milliseconds clock for listenersFreshMs. */
+  now?: () => number;
 }
 
 /** Enough for every port of a few /22 networks; the oldest sightings go first. */
 const SEEN_OPEN_MAX = 100_000;
 
-export function riskHandlers(
-  options: RiskHandlerOptions = {},
-): Pick<Handlers, 'risk.assess' | 'system.listeners'> {
+/** Gives verdicts for scan results, with this PC's programs and Port Auditor's rules. */
+export interface Assessor {
+  /** Verdicts of `hosts`' open ports (and device ports this PC's own rule hides). Never throws for a listeners read. */
+  assess(hosts: readonly HostResult[]): Promise<RiskAssessResult>;
+  /** Port Auditor's rules as last read from the firewall (none when it cannot be read). */
+  rules(): readonly FirewallRule[];
+  listeners(): Promise<ListenersResult>;
+}
+
+/**
+ * The app's one verdict giver: scans kept by the app and `risk.assess` both use it, so a port seen
+ * open once (its banner) is remembered for later verdicts of the same process.
+ */
+export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
   const readListeners = options.listeners ?? (() => listListeners());
+  const freshMs = options.listenersFreshMs ?? 0;
+  const now = options.now ?? (() => performance.now());
+  let lastRead: { at: number; value: Promise<ListenersResult> } | null = null;
+  const listeners = (): Promise<ListenersResult> => {
+    const at = now();
+    if (lastRead && freshMs > 0 && at - lastRead.at < freshMs) return lastRead.value;
+    const value = readListeners();
+    lastRead = { at, value };
+    // A failed read is not reused.
+    value.catch(() => {
+      if (lastRead?.value === value) lastRead = null;
+    });
+    return value;
+  };
+  const rules = (): readonly FirewallRule[] => {
+    try {
+      return options.firewallRules?.() ?? [];
+    } catch {
+      // The firewall journal could not be read: verdicts without rules, never a failed scan.
+      return [];
+    }
+  };
   // Devices' ports seen open by earlier scans of this process: a port our own outbound rule later
   // hides is rated from what it said when it was still visible (its banner).
   const seenOpen = new Map<string, SeenOpen>();
   const key = (address: string, port: number, protocol: string) => `${address}|${port}/${protocol}`;
   return {
-    'risk.assess': async ({ hosts }) => {
+    rules,
+    listeners,
+    async assess(hosts) {
       const needsPrograms = hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open'));
-      let listeners: ListenersResult['listeners'] = [];
+      let found: ListenersResult['listeners'] = [];
       let complete = true;
       if (needsPrograms) {
         try {
-          const result = await readListeners();
-          listeners = result.listeners;
+          const result = await listeners();
+          found = result.listeners;
           complete = result.complete;
         } catch {
           // Verdicts are still worth showing without programs; the UI says programs are missing.
           complete = false;
         }
       }
-      const rules = options.firewallRules?.() ?? [];
-      const result = assessHosts(
-        hosts,
-        listeners,
-        knowledgeBase(),
-        complete,
-        rules,
-        (a, p, proto) => seenOpen.get(key(a, p, proto)),
+      const result = assessHosts(hosts, found, knowledgeBase(), complete, rules(), (a, p, proto) =>
+        seenOpen.get(key(a, p, proto)),
       );
-      const now = new Date().toISOString();
+      const at = new Date().toISOString();
       for (const host of hosts) {
         if (host.isLocal) continue;
         for (const p of host.ports) {
           if (p.state !== 'open') continue;
           const k = key(host.address, p.port, p.protocol);
           seenOpen.delete(k);
-          seenOpen.set(k, { at: now, ...(p.banner ? { banner: p.banner } : {}) });
+          seenOpen.set(k, { at, ...(p.banner ? { banner: p.banner } : {}) });
         }
       }
       while (seenOpen.size > SEEN_OPEN_MAX) {
@@ -65,6 +106,15 @@ export function riskHandlers(
       }
       return result;
     },
-    'system.listeners': async () => readListeners(),
+  };
+}
+
+export function riskHandlers(
+  options: RiskHandlerOptions | Assessor = {},
+): Pick<Handlers, 'risk.assess' | 'system.listeners'> {
+  const assessor = 'assess' in options ? options : createAssessor(options);
+  return {
+    'risk.assess': async ({ hosts }) => assessor.assess(hosts),
+    'system.listeners': async () => assessor.listeners(),
   };
 }

@@ -1,32 +1,97 @@
+import { Code, type ScanEnd } from '../contract/index.js';
+import { AppFailure } from '../errors.js';
 import type { ScanService } from '../scan/service.js';
+import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanSlots } from './limits.js';
+import { LiveVerdicts } from './live-verdicts.js';
+import type { ScanHistory } from './scan-history.js';
 
 export type { ScanService };
 
+function duplicate(scanId: string): AppFailure {
+  return new AppFailure(
+    Code['scan.duplicate-id'],
+    {
+      fr: `L’identifiant d’analyse ${scanId} est déjà utilisé : chaque analyse demande un identifiant neuf.`,
+      en: `Scan id ${scanId} is already in use: each scan asks for a new id.`,
+    },
+    { scanId },
+  );
+}
+
 /**
- * `scan.start` takes a slot of `slots` (per client and overall) before the scan starts and gives it
- * back with the scan's `finished` or `failed` event, or at once when the start is refused.
+ * `scan.start` runs the scan under the id the client chose (refused when already used), takes a
+ * slot of `slots` (per client and overall) and gives it back once the scan ended and was kept
+ * (or refused). The engine's events go out as they come, with the app's verdicts every second;
+ * the end is a summary (`ScanEnd`): the result is kept by `history` and asked for by id.
  */
 export function scanHandlers(
   scans: ScanService,
   slots: ScanSlots,
-): Pick<Handlers, 'scan.start' | 'scan.preview' | 'scan.cancel'> {
+  history: ScanHistory,
+): Pick<
+  Handlers,
+  'scan.start' | 'scan.preview' | 'scan.cancel' | 'scan.list' | 'scan.get' | 'scan.latest'
+> {
+  const running = new Set<string>();
   return {
-    'scan.start': async (request, ctx) => {
+    'scan.start': async ({ scanId, keep, ...request }, ctx) => {
+      if (running.has(scanId) || history.taken(scanId)) throw duplicate(scanId);
       const release = slots.acquire(ctx.client ?? 'in-process');
+      running.add(scanId);
+      const done = () => {
+        running.delete(scanId);
+        release();
+      };
+      const live = new LiveVerdicts(
+        (hosts) => history.assess(hosts),
+        (hosts, counts) => ctx.emit('scan.event', { type: 'verdicts', scanId, hosts, counts }),
+      );
       try {
-        const scanId = await scans.start(request, (event) => {
-          if (event.type === 'finished' || event.type === 'failed') release();
-          ctx.emit('scan.event', event);
-        });
+        await scans.start(
+          request,
+          (event) => {
+            if (event.type === 'failed') {
+              live.stop();
+              done();
+              ctx.emit('scan.event', event);
+            } else if (event.type === 'finished') {
+              live.stop();
+              const { result } = event;
+              void (async () => {
+                const assessment = await history.assess(result.hosts);
+                const entry = { kind: 'engine' as const, result, assessment };
+                const outcome = keep ? history.keep(entry) : history.hold(entry);
+                const end: ScanEnd = {
+                  type: 'finished',
+                  scanId,
+                  cancelled: result.cancelled,
+                  counts: scanCounts(result),
+                  kept: outcome.kept,
+                  ...(outcome.kept ? {} : { notice: outcome.notice }),
+                };
+                done();
+                ctx.emit('scan.event', end);
+              })();
+            } else {
+              live.see(event);
+              ctx.emit('scan.event', event);
+            }
+          },
+          scanId,
+        );
         return { scanId };
       } catch (error) {
-        release();
+        live.stop();
+        done();
         throw error;
       }
     },
     'scan.preview': (request) => scans.preview(request),
     'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
+    'scan.list': async ({ offset, limit }) => history.list(offset, limit),
+    'scan.get': async (request) => history.page(request),
+    'scan.latest': async () => ({ scan: history.latest() }),
   };
 }

@@ -1,4 +1,5 @@
 import { openDatabase, type Db } from '../store/database.js';
+import { ScanStore } from '../store/scans.js';
 import { SettingsStore } from '../store/settings.js';
 import type { Handlers } from './dispatcher.js';
 
@@ -26,6 +27,11 @@ export function settingsHandlers(
 ): Pick<Handlers, 'settings.get' | 'settings.set'> {
   return {
     'settings.get': async () => new SettingsStore(store.get()).get(),
-    'settings.set': async (change) => new SettingsStore(store.get()).set(change),
+    'settings.set': async (change) => {
+      const settings = new SettingsStore(store.get()).set(change);
+      // A smaller history applies at once, not only at the next scan.
+      if (change.history) new ScanStore(store.get()).prune(settings.history);
+      return settings;
+    },
   };
 }

@@ -39,6 +39,10 @@ export const ErrorCode = z.enum([
   'scan.workerExited',
   'scan.too-many-for-client',
   'scan.too-many',
+  // Kept scans (app/store/scans.ts) and scans by id.
+  'scan.duplicate-id',
+  'scan.not-found',
+  'scan.unreadable',
   // This PC's listeners and the risk knowledge base.
   'system.listeners-failed',
   'system.unsupported-platform',
@@ -52,6 +56,9 @@ export const ErrorCode = z.enum([
   'report.nmap-too-large',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
+  // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).
+  'report.upload-unknown',
+  'report.upload-mismatch',
   // The firewall: requests, the elevated helper, the backends and the journal's rules.
   'firewall.invalid-protocol',
   'firewall.invalid-direction',
@@ -96,6 +103,7 @@ export const ErrorCode = z.enum([
   'cli.report-write',
   'cli.report-not-json',
   'cli.report-invalid-scan',
+  'cli.show-ambiguous',
   'cli.unblock-usage',
   'cli.reapply-usage',
 ]);

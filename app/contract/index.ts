@@ -9,3 +9,4 @@ export * from './report.js';
 export * from './bridge.js';
 export * from './error-codes.js';
 export * from './settings.js';
+export * from './history.js';

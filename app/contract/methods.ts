@@ -2,8 +2,25 @@ import { z } from 'zod';
 import { AppInfo } from './app.js';
 import { Settings, SettingsChange } from './settings.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
-import { ScanEvent, ScanPreview, ScanRequest } from './scan.js';
-import { NmapImportRequest, NmapImportResult, ReportExportRequest, ReportFile } from './report.js';
+import { ScanPreview, ScanRequest } from './scan.js';
+import {
+  ImportBeginRequest,
+  ImportChunkRequest,
+  NmapImportRequest,
+  NmapImportResult,
+  ReportExportRequest,
+  ReportFile,
+  ReportInputExportRequest,
+} from './report.js';
+import {
+  ScanGetRequest,
+  ScanId,
+  ScanListRequest,
+  ScanListResult,
+  ScanPage,
+  ScanRecord,
+  ScanUpdate,
+} from './history.js';
 import {
   BlockRequestInput,
   FirewallBlockOutcome,
@@ -23,8 +40,13 @@ export const methods = {
   'app.info': { params: z.object({}).strict(), result: AppInfo },
   'settings.get': { params: z.object({}).strict(), result: Settings },
   'settings.set': { params: SettingsChange, result: Settings },
+  /**
+   * Starts a scan under the id the client chose (a new UUID; a used one is refused). `keep`
+   * false: a check (the block wizard's re-scan of one port), left out of the history, readable by
+   * id while the app runs.
+   */
   'scan.start': {
-    params: ScanRequest.strict(),
+    params: ScanRequest.extend({ scanId: ScanId, keep: z.boolean().default(true) }).strict(),
     result: z.object({ scanId: z.string() }),
   },
   'scan.preview': { params: ScanRequest.strict(), result: ScanPreview },
@@ -32,9 +54,32 @@ export const methods = {
     params: z.object({ scanId: z.string().min(1).max(100) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+  /** The history, newest first. */
+  'scan.list': { params: ScanListRequest, result: ScanListResult },
+  /** A page of a kept scan's hosts, with their verdicts. */
+  'scan.get': { params: ScanGetRequest, result: ScanPage },
+  /** The scan kept last (shown again after a reload or a restart), or null. */
+  'scan.latest': {
+    params: z.object({}).strict(),
+    result: z.object({ scan: ScanRecord.nullable() }),
+  },
   'risk.assess': { params: RiskAssessRequest, result: RiskAssessResult },
   'report.export': { params: ReportExportRequest, result: ReportFile },
+  'report.exportInput': { params: ReportInputExportRequest, result: ReportFile },
   'report.importNmapXml': { params: NmapImportRequest, result: NmapImportResult },
+  /** A file from the page, in pieces: begin (size checked), chunks in order, end (imported). */
+  'report.importBegin': {
+    params: ImportBeginRequest,
+    result: z.object({ uploadId: z.string(), chunkBytes: z.number().int().positive() }),
+  },
+  'report.importChunk': {
+    params: ImportChunkRequest,
+    result: z.object({ received: z.number().int().nonnegative() }),
+  },
+  'report.importEnd': {
+    params: z.object({ uploadId: z.string().min(1).max(100) }).strict(),
+    result: NmapImportResult,
+  },
   'system.listeners': { params: z.object({}).strict(), result: ListenersResult },
   'firewall.status': { params: z.object({}).strict(), result: FirewallStatus },
   'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },
@@ -57,7 +102,7 @@ export const methods = {
 
 /** Everything the app pushes to the UI without being asked. */
 export const events = {
-  'scan.event': ScanEvent,
+  'scan.event': ScanUpdate,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,6 +3,8 @@ import { Language } from './app.js';
 import { FirewallRule } from './firewall.js';
 import { RiskAssessResult } from './risk.js';
 import { ScanResult } from './scan.js';
+import { AppError } from './errors.js';
+import { ScanCounts, ScanId } from './history.js';
 
 export const ReportFormat = z.enum(['pdf', 'json', 'csv', 'nmap-xml']);
 export type ReportFormat = z.infer<typeof ReportFormat>;
@@ -23,11 +25,21 @@ export const ReportInput = z.object({
 });
 export type ReportInput = z.infer<typeof ReportInput>;
 
-export const ReportExportRequest = ReportInput.extend({
+/** A report of a kept scan (or one the store could not keep, while the app still holds it). */
+export const ReportExportRequest = z
+  .object({ scanId: ScanId, format: ReportFormat, lang: Language })
+  .strict();
+export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
+
+/**
+ * A report of results the app does not keep: a JSON report or saved scan read back by the CLI
+ * (`port-auditor report FILE`). The transport's message cap bounds it; the UI exports by id.
+ */
+export const ReportInputExportRequest = ReportInput.extend({
   format: ReportFormat,
   lang: Language,
 }).strict();
-export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
+export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
 
 /** A finished file, base64 so it crosses the WebSocket and the Electron bridge alike. */
 export const ReportFile = z.object({
@@ -41,12 +53,52 @@ export type ReportFile = z.infer<typeof ReportFile>;
  * The contract only caps the transport; the app applies the real size limit itself so an oversized
  * file gets a precise fr/en message rather than a generic contract error.
  */
-export const NmapImportRequest = z.object({ xml: z.string().max(256 * 1024 * 1024) }).strict();
+export const NmapImportRequest = z
+  .object({
+    xml: z.string().max(256 * 1024 * 1024),
+    /** The file's name, for the history. */
+    fileName: z.string().min(1).max(255).optional(),
+  })
+  .strict();
 export type NmapImportRequest = z.infer<typeof NmapImportRequest>;
 
+/**
+ * An import kept as a scan of its own (kind `nmap-import`), read by id like any scan. `kept` is
+ * false when the app's store could not keep it (`notice` says why): it is still readable by id
+ * until the app stops.
+ */
 export const NmapImportResult = z.object({
-  scan: ScanResult,
-  /** MAC address per IP, when nmap saw one; pass it back to `report.export`. */
-  macAddresses: z.record(z.string(), z.string()),
+  scanId: z.string(),
+  counts: ScanCounts,
+  kept: z.boolean(),
+  notice: AppError.optional(),
 });
 export type NmapImportResult = z.infer<typeof NmapImportResult>;
+
+/**
+ * The page sends a file in pieces of at most this many bytes (base64 in `report.importChunk`), so
+ * no message passes the transport's cap (MAX_MESSAGE_BYTES) whatever the file's size.
+ */
+export const IMPORT_CHUNK_BYTES = 128 * 1024;
+
+export const ImportBeginRequest = z
+  .object({
+    fileName: z.string().min(1).max(255),
+    /** The file's size in bytes; over the import limit it is refused before any piece is sent. */
+    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
+export type ImportBeginRequest = z.infer<typeof ImportBeginRequest>;
+
+export const ImportChunkRequest = z
+  .object({
+    uploadId: z.string().min(1).max(100),
+    /** Where this piece starts in the file: pieces come in order, each once. */
+    offset: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    dataBase64: z
+      .string()
+      .max(Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  })
+  .strict();
+export type ImportChunkRequest = z.infer<typeof ImportChunkRequest>;

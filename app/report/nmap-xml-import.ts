@@ -781,13 +781,3 @@ export function importNmapXml(
   }
   return { scan: parsed.data, macAddresses };
 }
-
-/**
- * The scan with the imported file's name (no folder) in its nmap `source`, for a caller that
- * read the file itself (the CLI) and imported its text; unchanged when it came from our engine.
- */
-export function withSourceFileName(scan: ScanResult, fileName: string): ScanResult {
-  if (scan.source?.kind !== 'nmap' || scan.source.fileName !== undefined) return scan;
-  const name = fileName.split(/[\\/]/).pop()?.slice(0, 255);
-  return name ? { ...scan, source: { ...scan.source, fileName: name } } : scan;
-}

@@ -133,8 +133,12 @@ export class ScanManager implements ScanService {
     return value;
   }
 
-  async start(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<string> {
-    const plan = await this.plan(request);
+  async start(
+    request: ScanRequest,
+    onEvent: (event: ScanEvent) => void,
+    id: string = randomUUID(),
+  ): Promise<string> {
+    const plan = await this.plan(request, id);
     const { scanId } = plan;
     const worker = createWorker(plan);
     const scan: RunningScan = { worker };

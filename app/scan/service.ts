@@ -2,8 +2,15 @@ import type { ScanEvent, ScanPreview, ScanRequest } from '../contract/index.js';
 
 /** The narrow face of the scan engine that hosts use: a request in, a stream of events out. */
 export interface ScanService {
-  /** Validates and expands the request (rejecting with an AppFailure), then scans in a worker. */
-  start(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<string>;
+  /**
+   * Validates and expands the request (rejecting with an AppFailure), then scans in a worker under
+   * `scanId` (a new UUID when absent), which it resolves with.
+   */
+  start(
+    request: ScanRequest,
+    onEvent: (event: ScanEvent) => void,
+    scanId?: string,
+  ): Promise<string>;
   /**
    * Expands the request's targets without scanning: how many addresses, and which networks
    * `local-network` leaves out unless chosen. Rejects with an AppFailure on invalid targets.

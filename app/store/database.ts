@@ -75,6 +75,31 @@ const MIGRATIONS: string[] = [
   // The user's choices (language, theme…), one JSON value per key, validated when read
   // (app/store/settings.ts) so a value written by an older or newer version falls back to its default.
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  // Kept scans and imports (app/store/scans.ts): the whole ScanResult and its verdicts as JSON,
+  // validated when read, so fields later versions add to a result flow through; the columns are
+  // what the history lists and sorts without reading the JSON.
+  `CREATE TABLE scans (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('engine', 'nmap-import')),
+     started_at TEXT NOT NULL,
+     finished_at TEXT NOT NULL,
+     saved_at TEXT NOT NULL,
+     cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
+     targets TEXT NOT NULL,
+     ports TEXT NOT NULL,
+     file_name TEXT,
+     date_known INTEGER NOT NULL DEFAULT 1 CHECK (date_known IN (0, 1)),
+     addresses INTEGER NOT NULL,
+     hosts INTEGER NOT NULL,
+     hosts_up INTEGER NOT NULL,
+     devices_up INTEGER NOT NULL,
+     open_ports INTEGER NOT NULL,
+     severities TEXT,
+     result TEXT NOT NULL,
+     assessment TEXT,
+     macs TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX scans_by_saved ON scans (saved_at DESC);`,
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */

@@ -12,8 +12,11 @@ export function AppErrorAlert({
   onClose,
   testId = 'app-error',
   action,
+  severity = 'error',
 }: {
   error: AppError;
+  /** `warning` for what went wrong beside a result that is still shown (a scan not kept). */
+  severity?: 'error' | 'warning';
   onClose?: () => void;
   testId?: string;
   /** A way out offered next to the message, e.g. "confirm and scan". */
@@ -23,7 +26,7 @@ export function AppErrorAlert({
   const text = i18n.language === 'fr' ? error.message.fr : error.message.en;
   return (
     <Alert
-      severity="error"
+      severity={severity}
       role="alert"
       data-testid={testId}
       data-error-code={error.code}

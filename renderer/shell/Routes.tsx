@@ -6,6 +6,7 @@ import { findTool } from '../navigation';
 import { useNavigation } from '../stores/navigation';
 import { HomePage } from '../features/home/HomePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { HistoryPage } from '../features/history/HistoryPage';
 import { ToolPage } from './ToolPage';
 
 export function Routes() {
@@ -14,6 +15,7 @@ export function Routes() {
   const go = useNavigation((s) => s.go);
   if (route.kind === 'home') return <HomePage />;
   if (route.kind === 'settings') return <SettingsPage />;
+  if (route.kind === 'history') return <HistoryPage />;
   const tool = findTool(route.toolId);
   if (tool) return <ToolPage tool={tool} tabId={route.tabId} />;
   return (

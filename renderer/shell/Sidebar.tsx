@@ -10,13 +10,14 @@ import Box from '@mui/material/Box';
 import HomeIcon from '@mui/icons-material/Home';
 import HandymanIcon from '@mui/icons-material/Handyman';
 import SettingsIcon from '@mui/icons-material/Settings';
+import HistoryIcon from '@mui/icons-material/History';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
 import { useTranslation } from 'react-i18next';
 import { toolbox } from '../navigation';
 import { useNavigation, type Route } from '../stores/navigation';
 
-/** The left menu: Home, the Toolbox (one entry per tool page), Settings. */
+/** The left menu: Home, the Toolbox (one entry per tool page), History, Settings. */
 export function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   const route = useNavigation((s) => s.route);
@@ -77,6 +78,18 @@ export function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
               })}
             </List>
           </Collapse>
+        </ListItem>
+        <ListItem disablePadding>
+          <ListItemButton
+            selected={route.kind === 'history'}
+            aria-current={route.kind === 'history' ? 'page' : undefined}
+            onClick={() => navigate({ kind: 'history' })}
+          >
+            <ListItemIcon>
+              <HistoryIcon />
+            </ListItemIcon>
+            <ListItemText primary={t('nav.history')} />
+          </ListItemButton>
         </ListItem>
       </List>
       <Divider />

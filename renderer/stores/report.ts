@@ -1,36 +1,33 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
-import { decodeXmlBytes } from '../../app/contract/xml-bytes';
 import { asAppError } from '../api/errors';
 import type { AppError } from '../../app/contract/errors';
 import type { Language } from '../../app/contract/app';
 import type { ReportFormat } from '../../app/contract/report';
-import { applyScanEvent, useScan } from './scan';
-import { useRisk } from './risk';
-import type { FirewallRule } from '../../app/contract/firewall';
-import type { RiskAssessResult } from '../../app/contract/risk';
+import { useScan } from './scan';
 import { useFirewall } from './firewall';
 
 interface ReportState {
   exporting: ReportFormat | null;
   importing: boolean;
+  /** Share of the file sent to the app while importing (0 to 1), null otherwise. */
+  importProgress: number | null;
   error: AppError | null;
-  /** MAC addresses that came with an imported nmap file, kept for its report. */
-  macAddresses: Record<string, string>;
-  /** The nmap file on show, so the summary says the results were read from it, not just scanned. */
-  imported: ImportedFile | null;
   /** The name of the last file saved, for the confirmation message. */
   lastSaved: string | null;
-  exportReport(format: ReportFormat, lang: Language): Promise<void>;
+  /** Exports the kept scan on show (the page's or the history's). */
+  exportReport(format: ReportFormat, lang: Language, scanId?: string): Promise<void>;
   importNmapXml(file: File): Promise<boolean>;
   dismissError(): void;
 }
 
-export interface ImportedFile {
-  scanId: string;
-  fileName: string;
-  /** False when the file carries no start time, so the import's own clock stood in for it. */
-  dateKnown: boolean;
+/** Base64 of some bytes, in slices (a spread of 128 KiB of arguments would overflow the stack). */
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }
 
 function base64ToBytes(data: string): Uint8Array<ArrayBuffer> {
@@ -58,48 +55,21 @@ function saveFile(fileName: string, mimeType: string, dataBase64: string): void 
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/**
- * The verdicts and the rules a report is made of, as the screen shows them once the firewall was
- * read afresh (the verdicts on screen are worked out again first when it changed): the file says
- * what the screen says. The rules are those the verdicts were worked out from; without verdicts,
- * the list just read. Undefined rules when the firewall journal cannot be read, which the report
- * then says.
- */
-async function reportBasis(): Promise<{
-  assessment: RiskAssessResult | null;
-  rules: FirewallRule[] | undefined;
-}> {
-  const changed = await useFirewall.getState().load({ quiet: true });
-  if (changed) await useRisk.getState().refresh();
-  const assessment = useRisk.getState().result;
-  const firewall = useFirewall.getState();
-  const rules = assessment?.firewallRules ?? (firewall.view !== null ? firewall.rules : undefined);
-  return { assessment, rules };
-}
-
 export const useReport = create<ReportState>()((set, get) => ({
   exporting: null,
   importing: false,
+  importProgress: null,
   error: null,
-  macAddresses: {},
-  imported: null,
   lastSaved: null,
 
-  async exportReport(format, lang) {
-    const scan = useScan.getState().result;
-    if (!scan || get().exporting) return;
+  async exportReport(format, lang, scanId) {
+    const id = scanId ?? useScan.getState().shown?.details.scanId;
+    if (!id || get().exporting) return;
     set({ exporting: format, error: null, lastSaved: null });
     try {
-      const { assessment, rules } = await reportBasis();
-      const macs = get().macAddresses;
-      const file = await api.call('report.export', {
-        format,
-        lang,
-        scan,
-        ...(assessment ? { assessment } : {}),
-        ...(rules ? { firewallRules: rules } : {}),
-        ...(Object.keys(macs).length > 0 ? { macAddresses: macs } : {}),
-      });
+      // The firewall read afresh first: the file says what the firewall holds now, as the screen.
+      await useFirewall.getState().load({ quiet: true });
+      const file = await api.call('report.export', { scanId: id, format, lang });
       saveFile(file.fileName, file.mimeType, file.dataBase64);
       set({ exporting: null, lastSaved: file.fileName });
     } catch (error) {
@@ -108,26 +78,33 @@ export const useReport = create<ReportState>()((set, get) => ({
   },
 
   async importNmapXml(file) {
-    set({ importing: true, error: null, lastSaved: null });
+    set({ importing: true, importProgress: 0, error: null, lastSaved: null });
     try {
-      const xml = decodeXmlBytes(new Uint8Array(await file.arrayBuffer()));
-      const { scan, macAddresses } = await api.call('report.importNmapXml', { xml });
-      // Shown like a finished scan, so the verdicts, the block buttons and the export all apply.
-      useScan.setState((s) =>
-        applyScanEvent(
-          { ...s, phase: 'idle', hosts: {}, result: null, error: null, scanId: scan.scanId },
-          { type: 'finished', scanId: scan.scanId, result: scan },
-        ),
-      );
-      const dateKnown = /<nmaprun\b[^>]*\sstart="\d+"/.test(xml);
-      set({
-        importing: false,
-        macAddresses,
-        imported: { scanId: scan.scanId, fileName: file.name, dateKnown },
+      // In pieces: no message passes the transport's cap, whatever the file's size (the app
+      // refuses one over its import limit at the start, before any piece is sent).
+      const { uploadId, chunkBytes } = await api.call('report.importBegin', {
+        fileName: file.name.slice(0, 255) || 'nmap.xml',
+        size: file.size,
       });
-      return true;
+      for (let offset = 0; offset < file.size; offset += chunkBytes) {
+        const piece = new Uint8Array(await file.slice(offset, offset + chunkBytes).arrayBuffer());
+        await api.call('report.importChunk', {
+          uploadId,
+          offset,
+          dataBase64: bytesToBase64(piece),
+        });
+        set({ importProgress: Math.min(1, (offset + piece.length) / Math.max(1, file.size)) });
+      }
+      const imported = await api.call('report.importEnd', { uploadId });
+      // Shown like a finished scan, so the verdicts, the block buttons and the export all apply.
+      useScan.setState({ phase: 'finished', error: null, scanId: imported.scanId, hosts: {} });
+      const shown = await useScan.getState().open(imported.scanId, {
+        notice: imported.notice ?? null,
+      });
+      set({ importing: false, importProgress: null });
+      return shown;
     } catch (error) {
-      set({ importing: false, error: asAppError(error) });
+      set({ importing: false, importProgress: null, error: asAppError(error) });
       return false;
     }
   },
@@ -137,9 +114,9 @@ export const useReport = create<ReportState>()((set, get) => ({
   },
 }));
 
-// A new scan is not the imported file: its MAC addresses no longer apply.
+// A new scan's results are not the file saved before.
 useScan.subscribe((state, previous) => {
   if (state.phase === 'starting' && previous.phase !== 'starting') {
-    useReport.setState({ macAddresses: {}, imported: null, lastSaved: null });
+    useReport.setState({ lastSaved: null });
   }
 });

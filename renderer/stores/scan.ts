@@ -4,16 +4,44 @@ import { asAppError, connectionError } from '../api/errors';
 import {
   applyScanEvent,
   buildRequest,
+  hostView,
   isBusy,
+  type HostView,
   type ScanForm,
   type ScanSnapshot,
 } from '../features/scan/model';
-import type { LeftOutNetwork, LocalNetwork, ScanEvent } from '../../app/contract/scan';
+import type { AppError } from '../../app/contract/errors';
+import type { ScanDetails, ScanPage } from '../../app/contract/history';
+import type { LeftOutNetwork, LocalNetwork } from '../../app/contract/scan';
 
 export * from '../features/scan/model';
 
+/** Devices per page of results: a 5,000-host import is never drawn at once. */
+export const HOSTS_PAGE = 50;
+/** Silent or unprobed addresses listed by name; beyond, their count. */
+const ADDRESSES_LISTED = 500;
+
+/** A kept scan on screen: its details, one page of the hosts that answered, the others by name. */
+export interface ShownScan {
+  details: ScanDetails;
+  /** The page's hosts, in the app's order (this PC, then worst verdict first). */
+  hosts: HostView[];
+  offset: number;
+  /** Hosts that answered in the whole scan. */
+  total: number;
+  down: HostView[];
+  unprobed: HostView[];
+  /** Why the app could not keep it in the history (a damaged or read-only store), or null. */
+  notice: AppError | null;
+}
+
 interface ScanState extends ScanForm, ScanSnapshot {
+  /** The scan this page started last (running, or ended), chosen here before `scan.start`. */
   scanId: string | null;
+  /** The kept scan shown when none runs; a refused start leaves it as it was. */
+  shown: ShownScan | null;
+  /** A page (or another scan) is being fetched. */
+  loading: boolean;
   /** Which custom field is empty when the user asked to scan; the UI says so without a round trip. */
   missing: { targets: boolean; ports: boolean };
   /**
@@ -45,10 +73,51 @@ interface ScanState extends ScanForm, ScanSnapshot {
   closeAdapterChoice(): void;
   cancel(): Promise<void>;
   dismissError(): void;
+  /** Shows the kept scan `scanId` from its first page (history, import, end of a scan). */
+  open(scanId: string, options?: { notice?: AppError | null; offset?: number }): Promise<boolean>;
+  /** Another page of the scan on show. */
+  showPage(offset: number): Promise<void>;
+  /** The same page again, with the verdicts as the firewall is now (a rule changed). */
+  reload(): Promise<void>;
+  /** Shows the scan the app kept last (at start, after a reload or a restart), if any. */
+  openLatest(): Promise<void>;
 }
 
-/** Events that arrive before `scan.start` has answered with their scan id. */
-let early: ScanEvent[] = [];
+/** A request number, so an older page arriving late never replaces a newer one. */
+let pageRequest = 0;
+
+/** Fetches what a shown scan is made of: its page of answering hosts, and the others by name. */
+async function fetchShown(
+  scanId: string,
+  offset: number,
+  notice: AppError | null,
+): Promise<{ shown: ShownScan; page: ScanPage }> {
+  const page = await api.call('scan.get', { scanId, offset, limit: HOSTS_PAGE, status: 'up' });
+  const others = async (status: 'down' | 'unknown') =>
+    page.scan.statusCounts[status] > 0
+      ? (await api.call('scan.get', { scanId, limit: ADDRESSES_LISTED, status })).hosts
+      : [];
+  const [down, unprobed] = await Promise.all([others('down'), others('unknown')]);
+  return {
+    page,
+    shown: {
+      details: page.scan,
+      hosts: page.hosts.map(hostView),
+      offset: page.offset,
+      total: page.total,
+      down: down.map(hostView),
+      unprobed: unprobed.map(hostView),
+      notice,
+    },
+  };
+}
+
+/** Listeners told each time a kept scan's page is shown (the risk store takes its verdicts). */
+const pageListeners = new Set<(page: ScanPage | null) => void>();
+export function onScanPage(listener: (page: ScanPage | null) => void): () => void {
+  pageListeners.add(listener);
+  return () => pageListeners.delete(listener);
+}
 
 export const useScan = create<ScanState>()((set, get) => ({
   targetMode: 'this-pc',
@@ -59,7 +128,8 @@ export const useScan = create<ScanState>()((set, get) => ({
   scanId: null,
   progress: null,
   hosts: {},
-  result: null,
+  shown: null,
+  loading: false,
   error: null,
   missing: { targets: false, ports: false },
   adapterChoice: null,
@@ -109,35 +179,27 @@ export const useScan = create<ScanState>()((set, get) => ({
       ...(confirmed ? { confirmed: true } : {}),
       ...(adapters ? { adapters } : {}),
     };
-    early = [];
-    set({
-      phase: 'starting',
-      scanId: null,
-      progress: null,
-      hosts: {},
-      result: null,
-      error: null,
-      missing,
-    });
+    // The id is ours: every event of this scan is recognised from the first, even before the
+    // app answers.
+    const scanId = crypto.randomUUID();
+    set({ phase: 'starting', scanId, progress: null, hosts: {}, error: null, missing });
     try {
-      const { scanId } = await api.call('scan.start', request);
-      if (get().phase !== 'starting' && get().phase !== 'cancelling') return;
-      const cancelRequested = get().phase === 'cancelling';
-      set({ scanId, phase: cancelRequested ? 'cancelling' : 'running' });
-      const buffered = early.filter((e) => e.scanId === scanId);
-      early = [];
-      for (const event of buffered) set((s) => applyScanEvent(s, event));
-      if (cancelRequested) await api.call('scan.cancel', { scanId });
+      await api.call('scan.start', { ...request, scanId });
+      if (get().scanId !== scanId) return;
+      const { phase } = get();
+      if (phase === 'starting') set({ phase: 'running' });
+      if (phase === 'cancelling') await api.call('scan.cancel', { scanId });
     } catch (error) {
-      early = [];
-      set({ phase: 'failed', progress: null, error: asAppError(error) });
+      if (get().scanId !== scanId) return;
+      // Refused (bad ports, too many scans…): the results on show stay as they were.
+      set({ phase: 'failed', progress: null, hosts: {}, error: asAppError(error) });
     }
   },
 
   async cancel() {
     const { phase, scanId } = get();
     if (phase === 'starting') {
-      // The id is not known yet: start() sends the cancel as soon as it is.
+      // Not started yet: start() sends the cancel as soon as the app has taken it.
       set({ phase: 'cancelling' });
       return;
     }
@@ -175,6 +237,49 @@ export const useScan = create<ScanState>()((set, get) => ({
   dismissError() {
     set({ error: null });
   },
+
+  async open(scanId, options = {}) {
+    const mine = ++pageRequest;
+    set({ loading: true });
+    try {
+      const { shown, page } = await fetchShown(scanId, options.offset ?? 0, options.notice ?? null);
+      if (mine !== pageRequest) return false;
+      // The error on show (a refused start) stays: a page arriving later does not answer it.
+      set({ shown, loading: false });
+      for (const listener of pageListeners) listener(page);
+      return true;
+    } catch (error) {
+      if (mine !== pageRequest) return false;
+      set({ loading: false, error: asAppError(error) });
+      return false;
+    }
+  },
+
+  async showPage(offset) {
+    const { shown } = get();
+    if (!shown) return;
+    await get().open(shown.details.scanId, { notice: shown.notice, offset });
+  },
+
+  async reload() {
+    const { shown } = get();
+    if (!shown || isBusy(get().phase)) return;
+    await get().open(shown.details.scanId, { notice: shown.notice, offset: shown.offset });
+  },
+
+  async openLatest() {
+    if (get().shown || get().phase !== 'idle') return;
+    try {
+      const { scan } = await api.call('scan.latest', {});
+      if (scan && !get().shown && get().phase === 'idle') {
+        const opened = await get().open(scan.scanId);
+        // Unless the user started a scan (or met an error) meanwhile.
+        if (opened && get().phase === 'idle') set({ phase: 'finished' });
+      }
+    } catch {
+      // No history to show (a damaged store says so where it matters: at the next scan's end).
+    }
+  },
 }));
 
 /** Whether the targets name the local network (`local-network`, not excluded with `!`). */
@@ -184,19 +289,34 @@ function asksLocalNetwork(targets: string): boolean {
 
 api.on('scan.event', (event) => {
   const state = useScan.getState();
-  if (state.scanId === null) {
-    if (state.phase === 'starting' || state.phase === 'cancelling') early.push(event);
+  if (event.scanId !== state.scanId) return;
+  if (event.type !== 'finished') {
+    useScan.setState((s) => applyScanEvent(s, event));
     return;
   }
-  if (event.scanId !== state.scanId) return;
-  useScan.setState((s) => applyScanEvent(s, event));
+  // The live cards stay until the kept scan's first page is there to replace them.
+  void useScan
+    .getState()
+    .open(event.scanId, { notice: event.notice ?? null })
+    .then(() => {
+      if (useScan.getState().scanId === event.scanId) {
+        useScan.setState((s) => ({ ...applyScanEvent(s, event), hosts: {} }));
+      }
+    });
 });
 
 api.onConnection((connection) => {
-  if (connection === 'open' || connection === 'connecting') return;
+  if (connection === 'open') {
+    // After a reload or a restart of the app: the last kept scan, as it was left.
+    void useScan.getState().openLatest();
+    return;
+  }
+  if (connection === 'connecting') return;
   const { phase } = useScan.getState();
   // The host stops a client's scans when its connection goes; waiting would spin forever.
   if (phase === 'running' || phase === 'cancelling') {
     useScan.setState({ phase: 'failed', progress: null, error: connectionError(connection) });
   }
 });
+
+if (api.connection === 'open') void useScan.getState().openLatest();

@@ -8,7 +8,11 @@ import type { LanguageChoice } from '../i18n/language';
 export type { LanguageChoice, ThemeChoice };
 
 /** What shows until the app's stored settings arrive: the contract's DEFAULT_SETTINGS. */
-const DEFAULTS: Settings = { language: 'auto', theme: 'system' };
+const DEFAULTS: Settings = {
+  language: 'auto',
+  theme: 'system',
+  history: { keepScans: 100, keepDays: 90 },
+};
 
 interface SettingsState extends Settings {
   /** False until the app's stored settings were read: until then the defaults show. */
@@ -20,6 +24,8 @@ interface SettingsState extends Settings {
   load(): Promise<void>;
   setLanguage(language: LanguageChoice): Promise<void>;
   setTheme(theme: ThemeChoice): Promise<void>;
+  /** How many kept scans the history holds, and for how many days (the oldest go first). */
+  setHistory(history: Settings['history']): Promise<void>;
 }
 
 /**
@@ -29,7 +35,11 @@ interface SettingsState extends Settings {
  */
 export const useSettings = create<SettingsState>()((set, get) => {
   const change = async (patch: SettingsChange) => {
-    const before: Settings = { language: get().language, theme: get().theme };
+    const before: Settings = {
+      language: get().language,
+      theme: get().theme,
+      history: get().history,
+    };
     set({ ...patch, error: null });
     try {
       const stored = await api.call('settings.set', patch);
@@ -53,6 +63,7 @@ export const useSettings = create<SettingsState>()((set, get) => {
     },
     setLanguage: (language) => change({ language }),
     setTheme: (theme) => change({ theme }),
+    setHistory: (history) => change({ history }),
   };
 });
 

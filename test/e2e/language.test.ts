@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
@@ -55,6 +56,7 @@ describe('Language', () => {
     await scanner.scanNow();
     await scanner.error.waitFor();
     const expected = await rawCall(page, 'scan.start', {
+      scanId: randomUUID(),
       targets: '10.77.250.9-10.77.250.1',
       ports: 'top1000',
     });

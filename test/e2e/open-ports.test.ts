@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -114,6 +115,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     await scanner.error.waitFor();
     // What the app itself answers for this request, asked over the same authenticated WebSocket.
     const expected = await rawCall(browser.page, 'scan.start', {
+      scanId: randomUUID(),
       targets: target,
       ports: 'top1000',
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -64,12 +65,10 @@ describe('dist/main/web.mjs', () => {
       kind: string;
       id?: number;
       ok?: boolean;
-      result?: unknown;
-      payload?: {
-        type: string;
-        result?: { hosts: { address: string; ports: { port: number; state: string }[] }[] };
-      };
+      result?: { hosts: { address: string; ports: { port: number; state: string }[] }[] };
+      payload?: { type: string; counts?: { openPorts: number } };
     }[] = [];
+    const scanId = randomUUID();
     ws.on('message', (data) => messages.push(JSON.parse(String(data))));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     try {
@@ -80,7 +79,12 @@ describe('dist/main/web.mjs', () => {
           kind: 'request',
           id: 2,
           method: 'scan.start',
-          params: { targets: '127.0.0.1', ports: String(openPort), skipDiscovery: true },
+          params: {
+            scanId,
+            targets: '127.0.0.1',
+            ports: String(openPort),
+            skipDiscovery: true,
+          },
         }),
       );
       const deadline = Date.now() + 30_000;
@@ -96,7 +100,15 @@ describe('dist/main/web.mjs', () => {
         (m) => m.payload?.type === 'finished' || m.payload?.type === 'failed',
       );
       expect(end?.payload?.type, JSON.stringify(end)).toBe('finished');
-      const ports = end?.payload?.result?.hosts.find((h) => h.address === '127.0.0.1')?.ports ?? [];
+      expect(end?.payload?.counts?.openPorts).toBe(1);
+      ws.send(JSON.stringify({ kind: 'request', id: 3, method: 'scan.get', params: { scanId } }));
+      while (!messages.some((m) => m.id === 3)) {
+        if (Date.now() > deadline) throw new Error(JSON.stringify(messages));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const ports =
+        messages.find((m) => m.id === 3)?.result?.hosts.find((h) => h.address === '127.0.0.1')
+          ?.ports ?? [];
       expect(ports.find((p) => p.port === openPort)?.state).toBe('open');
     } finally {
       ws.close();

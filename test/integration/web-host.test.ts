@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -253,18 +254,27 @@ describe('browser-mode web host', () => {
   it('runs a valid scan and streams its events to the page that asked', async () => {
     const client = await Client.open(host.port, { session });
     try {
+      const scanId = randomUUID();
       const reply = await client.call(10, 'scan.start', {
+        scanId,
         targets: '127.0.0.1',
         ports: String(openPort),
         skipDiscovery: true,
       });
-      expect(reply.ok).toBe(true);
-      const scanId = reply.ok ? (reply.result as { scanId: string }).scanId : '';
+      expect(reply).toMatchObject({ ok: true, result: { scanId } });
       const finished = await client.waitFor((e) => e.type === 'finished' || e.type === 'failed');
-      expect(finished.type).toBe('finished');
-      if (finished.type !== 'finished') return;
-      expect(finished.scanId).toBe(scanId);
-      const port = finished.result.hosts
+      expect(finished).toMatchObject({
+        type: 'finished',
+        scanId,
+        kept: true,
+        counts: { hostsUp: 1, openPorts: 1 },
+      });
+      // The end carries counts only; the hosts are asked for by id.
+      const page = await client.call(11, 'scan.get', { scanId });
+      const hosts = page.ok
+        ? (page.result as { hosts: { address: string; ports: { port: number }[] }[] }).hosts
+        : [];
+      const port = hosts
         .find((h) => h.address === '127.0.0.1')
         ?.ports.find((p) => p.port === openPort);
       expect(port).toMatchObject({ protocol: 'tcp', state: 'open', reason: 'syn-ack' });
@@ -276,12 +286,17 @@ describe('browser-mode web host', () => {
   it('refuses the scan past the per-window limit, then past the overall one, with a clear error', async () => {
     const a = await Client.open(host.port, { session });
     const b = await Client.open(host.port, { session });
-    const full = { targets: '127.0.0.1', ports: '1-65535', skipDiscovery: true };
+    const full = () => ({
+      scanId: randomUUID(),
+      targets: '127.0.0.1',
+      ports: '1-65535',
+      skipDiscovery: true,
+    });
     try {
       const [one, two, three] = await Promise.all([
-        a.call(1, 'scan.start', full),
-        a.call(2, 'scan.start', full),
-        a.call(3, 'scan.start', full),
+        a.call(1, 'scan.start', full()),
+        a.call(2, 'scan.start', full()),
+        a.call(3, 'scan.start', full()),
       ]);
       expect([one?.ok, two?.ok]).toEqual([true, true]);
       expect(three).toMatchObject({ ok: false, error: { code: 'scan.too-many-for-client' } });
@@ -291,14 +306,14 @@ describe('browser-mode web host', () => {
         );
         expect(three.error.message.fr).toMatch(/^Déjà 2 analyses en cours depuis cette fenêtre/);
       }
-      expect((await b.call(1, 'scan.start', full)).ok).toBe(true);
-      const overall = await b.call(2, 'scan.start', full);
+      expect((await b.call(1, 'scan.start', full())).ok).toBe(true);
+      const overall = await b.call(2, 'scan.start', full());
       expect(overall).toMatchObject({ ok: false, error: { code: 'scan.too-many' } });
       // A finished (here: cancelled) scan gives its slot back.
       const first = one?.ok ? (one.result as { scanId: string }).scanId : '';
       expect((await a.call(4, 'scan.cancel', { scanId: first })).ok).toBe(true);
       await a.waitFor((e) => e.scanId === first && (e.type === 'finished' || e.type === 'failed'));
-      expect((await b.call(3, 'scan.start', full)).ok).toBe(true);
+      expect((await b.call(3, 'scan.start', full())).ok).toBe(true);
     } finally {
       a.close();
       b.close();
@@ -327,7 +342,11 @@ describe('settings in browser mode', () => {
         const client = await Client.open(first.port, { token: launchTokenOf(first.url) });
         expect(await client.call(1, 'settings.get', {})).toMatchObject({
           ok: true,
-          result: { language: 'auto', theme: 'system' },
+          result: {
+            language: 'auto',
+            theme: 'system',
+            history: { keepScans: 100, keepDays: 90 },
+          },
         });
         expect(await client.call(2, 'settings.set', { language: 'en' })).toMatchObject({
           ok: true,

@@ -38,8 +38,15 @@ describe('the app in the same process (the CLI’s composition root)', () => {
     expect(await app.call('settings.set', { theme: 'dark' })).toEqual({
       language: 'auto',
       theme: 'dark',
+      history: { keepScans: 100, keepDays: 90 },
     });
-    const refused = await failure(app.call('scan.start', { targets: '', ports: 'top100' }));
+    const refused = await failure(
+      app.call('scan.start', {
+        scanId: '00000000-0000-4000-8000-000000000001',
+        targets: '',
+        ports: 'top100',
+      }),
+    );
     expect(refused.appError.code).toBe('contract.invalid-params');
     expect(refused.appError.message.en).toMatch(/^Parameters refused for scan\.start: targets/);
   });

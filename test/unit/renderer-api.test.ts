@@ -1,9 +1,13 @@
 import { afterAll, describe, expect, test } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createCore } from '../../app/api/core.js';
 import type { Bridge } from '../../app/contract/bridge.js';
 import type { EventEnvelope } from '../../app/contract/envelope.js';
-import type { ScanEvent } from '../../app/contract/scan.js';
+import type { ScanUpdate } from '../../app/contract/history.js';
 import { createApi } from '../../renderer/api/create-api.js';
 import { ApiError } from '../../renderer/api/errors.js';
 import { applyScanEvent, type ScanSnapshot } from '../../renderer/features/scan/model.js';
@@ -13,7 +17,8 @@ import { applyScanEvent, type ScanSnapshot } from '../../renderer/features/scan/
  * (requests to `dispatch`, emitted events back to the page), so method names, params and
  * results are checked against the real contract and handlers.
  */
-const core = createCore({ host: 'web' });
+const dataDir = mkdtempSync(path.join(tmpdir(), `pa-renderer-api-${process.pid}-`));
+const core = createCore({ host: 'web', dataDir });
 const listeners = new Set<(message: EventEnvelope) => void>();
 const bridge: Bridge = {
   request: (message) =>
@@ -36,6 +41,7 @@ api.onConnection((s) => states.push(s));
 
 afterAll(async () => {
   await core.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('renderer client over the real core', () => {
@@ -48,7 +54,7 @@ describe('renderer client over the real core', () => {
 
   test('a refused call rejects with the app error in both languages', async () => {
     const error = await api
-      .call('scan.start', { targets: '10.77.250.0/40', ports: 'top1000' })
+      .call('scan.start', { scanId: randomUUID(), targets: '10.77.250.0/40', ports: 'top1000' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     const appError = (error as ApiError).appError;
@@ -66,26 +72,36 @@ describe('renderer client over the real core', () => {
         phase: 'starting',
         progress: null,
         hosts: {},
-        result: null,
         error: null,
       };
+      let kept = false;
       const done = new Promise<void>((resolve) => {
-        const off = api.on('scan.event', (event: ScanEvent) => {
+        const off = api.on('scan.event', (event: ScanUpdate) => {
           state = applyScanEvent(state, event);
+          if (event.type === 'finished') kept = event.kept && !event.cancelled;
           if (event.type === 'finished' || event.type === 'failed') {
             off();
             resolve();
           }
         });
       });
-      const { scanId } = await api.call('scan.start', { targets: '127.0.0.1', ports: `${port}` });
-      expect(scanId).toBeTruthy();
+      const chosen = randomUUID();
+      const { scanId } = await api.call('scan.start', {
+        scanId: chosen,
+        targets: '127.0.0.1',
+        ports: `${port}`,
+      });
+      expect(scanId).toBe(chosen);
       await done;
       expect(state.phase).toBe('finished');
-      expect(state.result?.cancelled).toBe(false);
+      expect(kept).toBe(true);
       expect(state.hosts['127.0.0.1']?.ports).toContainEqual(
         expect.objectContaining({ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' }),
       );
+      // The kept scan, asked for by the id the page chose.
+      const page = await api.call('scan.get', { scanId });
+      expect(page.hosts.map((h) => h.address)).toEqual(['127.0.0.1']);
+      expect(page.assessment?.hosts[0]?.ports.map((p) => p.port)).toEqual([port]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

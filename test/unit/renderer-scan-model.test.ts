@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { ScanEvent, ScanResult } from '../../app/contract/scan.js';
+import type { ScanUpdate as ScanEvent } from '../../app/contract/history.js';
+import type { HostResult } from '../../app/contract/scan.js';
 import {
   applyScanEvent,
   buildRequest,
   compareHosts,
+  hostView,
   isBusy,
   type HostView,
   type ScanSnapshot,
@@ -13,7 +15,6 @@ const idle: ScanSnapshot = {
   phase: 'running',
   progress: null,
   hosts: {},
-  result: null,
   error: null,
 };
 
@@ -121,38 +122,37 @@ describe('engine events to screen state', () => {
     ]);
   });
 
-  test('the final result replaces the live view, ends progress and keeps "cancelled"', () => {
-    const result: ScanResult = {
-      scanId: 's',
-      request: { targets: 'this-pc', ports: '1-65535', skipDiscovery: false, confirmed: false },
-      addresses: 2,
-      portCount: 65535,
-      notes: [],
-      startedAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: '2026-01-01T00:00:01.500Z',
-      cancelled: true,
-      hosts: [
-        {
-          address: '::1',
-          family: 'ipv6',
-          isLocal: true,
-          status: 'up',
-          reason: 'localhost',
-          ports: [{ port: 631, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
-          hidden: { open: 0, closed: 100, filtered: 0 },
-        },
-      ],
-    };
+  test('the end of the scan ends progress; a kept host is shown sorted, with its hidden ports', () => {
     const state = run([
       { type: 'progress', scanId: 's', done: 5, total: 10, openFound: 0 },
-      { type: 'finished', scanId: 's', result },
+      {
+        type: 'finished',
+        scanId: 's',
+        cancelled: true,
+        counts: { addresses: 2, hosts: 1, hostsUp: 1, devicesUp: 1, openPorts: 1 },
+        kept: true,
+      },
     ]);
     expect(state.phase).toBe('finished');
     expect(state.progress).toBeNull();
-    expect(state.result?.cancelled).toBe(true);
-    expect(Object.keys(state.hosts)).toEqual(['::1']);
-    expect(state.hosts['::1']?.hidden).toEqual({ open: 0, closed: 100, filtered: 0 });
     expect(isBusy(state.phase)).toBe(false);
+    const kept: HostResult = {
+      address: '::1',
+      family: 'ipv6',
+      isLocal: true,
+      status: 'up',
+      reason: 'localhost',
+      ports: [
+        { port: 631, protocol: 'tcp', state: 'closed', reason: 'conn-refused' },
+        { port: 8080, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+      ],
+      hidden: { open: 0, closed: 100, filtered: 0 },
+    };
+    expect(hostView(kept)).toMatchObject({
+      address: '::1',
+      hidden: { open: 0, closed: 100, filtered: 0 },
+      ports: [{ port: 8080 }, { port: 631 }],
+    });
   });
 
   test('a host that answers on every port, or that this PC could not probe, says so live', () => {

@@ -11,6 +11,9 @@ import {
 import { storeFailure, StoreFailure } from '../../app/store/failure.js';
 import { SettingsStore } from '../../app/store/settings.js';
 
+/** The history's retention by default (Settings.history). */
+const HISTORY = { keepScans: 100, keepDays: 90 };
+
 const dirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pa-settings-'));
@@ -26,12 +29,24 @@ describe('settings kept by the app (real SQLite file)', () => {
     const dir = tempDir();
     const db = openDatabase(dir);
     const store = new SettingsStore(db);
-    expect(store.get()).toEqual({ language: 'auto', theme: 'system' });
-    expect(store.set({ language: 'fr' })).toEqual({ language: 'fr', theme: 'system' });
-    expect(store.set({ theme: 'dark' })).toEqual({ language: 'fr', theme: 'dark' });
+    expect(store.get()).toEqual({ language: 'auto', theme: 'system', history: HISTORY });
+    expect(store.set({ language: 'fr' })).toEqual({
+      language: 'fr',
+      theme: 'system',
+      history: HISTORY,
+    });
+    expect(store.set({ theme: 'dark' })).toEqual({
+      language: 'fr',
+      theme: 'dark',
+      history: HISTORY,
+    });
     db.close();
     const again = openDatabase(dir);
-    expect(new SettingsStore(again).get()).toEqual({ language: 'fr', theme: 'dark' });
+    expect(new SettingsStore(again).get()).toEqual({
+      language: 'fr',
+      theme: 'dark',
+      history: HISTORY,
+    });
     again.close();
   });
 
@@ -45,8 +60,8 @@ describe('settings kept by the app (real SQLite file)', () => {
     put.run('__proto__', '{"polluted": true}');
     put.run('fontSize', '14');
     const settings = new SettingsStore(db).get();
-    expect(settings).toEqual({ language: 'auto', theme: 'system' });
-    expect(Object.keys(settings).sort()).toEqual(['language', 'theme']);
+    expect(settings).toEqual({ language: 'auto', theme: 'system', history: HISTORY });
+    expect(Object.keys(settings).sort()).toEqual(['history', 'language', 'theme']);
     db.close();
   });
 });

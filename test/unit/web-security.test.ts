@@ -144,6 +144,10 @@ describe('the renderer’s copies of contract values', () => {
     const contract = await import('../../app/contract/index.js');
     const bridge = await import('../../renderer/api/ws-bridge.js');
     expect(bridge.CloseCode).toEqual(contract.CloseCode);
-    expect(contract.DEFAULT_SETTINGS).toEqual({ language: 'auto', theme: 'system' });
+    expect(contract.DEFAULT_SETTINGS).toEqual({
+      language: 'auto',
+      theme: 'system',
+      history: { keepScans: 100, keepDays: 90 },
+    });
   });
 });

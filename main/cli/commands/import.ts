@@ -2,8 +2,10 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
 import type { Command } from 'commander';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { refuseTooLarge, withSourceFileName } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
+import path from 'node:path';
 import type { CliCommand, CliContext } from '../context.js';
+import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
@@ -49,11 +51,14 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           { file, detail },
         );
       }
-      const imported = await ctx.app.call('report.importNmapXml', { xml });
-      const scan = withSourceFileName(imported.scan, file);
+      const imported = await ctx.app.call('report.importNmapXml', {
+        xml,
+        fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
+      });
+      warnNotKept(ctx, imported.notice);
       // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
       await readFirewallRules(ctx);
-      const assessment = await ctx.app.call('risk.assess', { hosts: scan.hosts });
+      const { scan, assessment } = await readKeptScan(ctx, imported.scanId);
       // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
       ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));
       if (options.json) {

@@ -7,3 +7,4 @@ export { default as reapply } from './reapply.js';
 export { default as firewallStatus } from './firewall-status.js';
 export { default as report } from './report.js';
 export { default as importNmap } from './import.js';
+export { default as history } from './history.js';

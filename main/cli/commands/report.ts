@@ -8,14 +8,14 @@ import {
   Language,
   ReportFormat,
   ReportInput,
-  ScanResult,
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import { refuseTooLarge, withSourceFileName } from '../../../app/report/nmap-xml-import.js';
+import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
+import { warnNotKept } from '../kept-scan.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -28,7 +28,10 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
  * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
  * inputs), or an nmap XML file (imported by the app).
  */
-export async function readReportSource(file: string, ctx: CliContext): Promise<ReportInput> {
+export async function readReportSource(
+  file: string,
+  ctx: CliContext,
+): Promise<ReportInput | { scanId: string }> {
   let text: string;
   try {
     const xml = file.toLowerCase().endsWith('.xml');
@@ -53,11 +56,13 @@ export async function readReportSource(file: string, ctx: CliContext): Promise<R
     );
   }
   if (text.trimStart().startsWith('<')) {
-    const imported = await ctx.app.call('report.importNmapXml', { xml: text });
-    return {
-      scan: withSourceFileName(imported.scan, file),
-      macAddresses: imported.macAddresses,
-    };
+    // Kept like any import (it joins the history), then reported by id.
+    const imported = await ctx.app.call('report.importNmapXml', {
+      xml: text,
+      fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
+    });
+    warnNotKept(ctx, imported.notice);
+    return { scanId: imported.scanId };
   }
   let data: unknown;
   try {
@@ -176,21 +181,30 @@ export async function checkReportPath(file: string): Promise<string> {
   return target;
 }
 
-/** Builds the report and writes it; used by `report` and by `scan --report`. */
+/**
+ * Builds the report and writes it; used by `report` and by `scan --report`. A kept scan (by id) is
+ * reported with the verdicts the app kept and its rules as last read; a file's results with the
+ * verdicts and rules it carries, or given now.
+ */
 export async function writeReport(
-  scan: ScanResult,
+  source: ReportInput | { scanId: string },
   output: string,
   format: ReportFormat,
   lang: Language,
   ctx: CliContext,
-  extra: Omit<ReportInput, 'scan'> = {},
 ): Promise<void> {
-  // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
-  const input =
-    format === 'nmap-xml'
-      ? { ...extra, scan, pcName: extra.pcName ?? os.hostname() }
-      : await completeReportInput({ ...extra, scan }, ctx);
-  const file = await ctx.app.call('report.export', { ...input, format, lang });
+  let file;
+  if ('scanId' in source) {
+    if (format !== 'nmap-xml') await readFirewallRules(ctx);
+    file = await ctx.app.call('report.export', { scanId: source.scanId, format, lang });
+  } else {
+    // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
+    const input =
+      format === 'nmap-xml'
+        ? { ...source, pcName: source.pcName ?? os.hostname() }
+        : await completeReportInput(source, ctx);
+    file = await ctx.app.call('report.exportInput', { ...input, format, lang });
+  }
   try {
     await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
   } catch (error) {
@@ -249,8 +263,8 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);
-      const { scan, ...extra } = await readReportSource(scanFile, ctx);
-      await writeReport(scan, options.output, format, lang, ctx, extra);
+      const source = await readReportSource(scanFile, ctx);
+      await writeReport(source, options.output, format, lang, ctx);
     });
 };
 

@@ -1,19 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   ScanRequest,
-  type RiskAssessResult,
-  type ScanEvent,
+  type ScanEnd,
   type ScanRequestInput,
   type ScanResult,
+  type ScanUpdate,
 } from '../../../app/contract/index.js';
 import { AppFailure } from '../../../app/errors.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
+import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
 
 interface ScanOptions {
@@ -84,7 +86,7 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
  * Runs one scan to its end through the app's contract (scan.start, its events, scan.cancel),
  * showing progress on a terminal; Ctrl+C cancels and keeps what was found.
  */
-async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResult> {
+async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanEnd> {
   const progress = ctx.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
@@ -92,11 +94,11 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
     if (drawn) ctx.drawProgress('');
     drawn = false;
   };
-  let settle!: { resolve(result: ScanResult): void; reject(error: unknown): void };
-  const finished = new Promise<ScanResult>((resolve, reject) => {
+  let settle!: { resolve(end: ScanEnd): void; reject(error: unknown): void };
+  const finished = new Promise<ScanEnd>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  const onEvent = (event: ScanEvent) => {
+  const onEvent = (event: ScanUpdate) => {
     if (event.type === 'progress' && progress) {
       const now = Date.now();
       if (now - lastDraw < 100 && event.done < event.total) return;
@@ -104,13 +106,14 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
       ctx.drawProgress(formatProgress(event, ctx.language));
       drawn = true;
     } else if (event.type === 'finished') {
-      settle.resolve(event.result);
+      settle.resolve(event);
     } else if (event.type === 'failed') {
       settle.reject(AppFailure.relay(event.error));
     }
   };
   let interrupts = 0;
   let scanId: string | undefined;
+  const chosenId = randomUUID();
   const onSigint = () => {
     interrupts += 1;
     if (interrupts > 1 || !scanId) process.exit(EXIT.interrupted);
@@ -126,7 +129,11 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanResul
   };
   process.on('SIGINT', onSigint);
   try {
-    ({ scanId } = await ctx.app.call('scan.start', request, (_event, payload) => onEvent(payload)));
+    ({ scanId } = await ctx.app.call(
+      'scan.start',
+      { ...request, scanId: chosenId },
+      (_e, payload) => onEvent(payload),
+    ));
     return await finished;
   } finally {
     process.off('SIGINT', onSigint);
@@ -142,27 +149,6 @@ export function hasVerdicts(result: ScanResult): boolean {
   return result.hosts.some((h) =>
     h.ports.some((p) => p.state === 'open' || (p.state === 'filtered' && !h.isLocal)),
   );
-}
-
-/**
- * The verdicts of the open ports (with this PC's programs), with Port Auditor's rules as the app
- * last read them in the firewall (readFirewallRules, just before). The raw table is still worth
- * printing when they cannot be computed, so a failure here is a warning, not the end of the command.
- */
-async function assess(result: ScanResult, ctx: CliContext): Promise<RiskAssessResult | undefined> {
-  try {
-    return await ctx.app.call('risk.assess', { hosts: result.hosts });
-  } catch (error) {
-    const detail =
-      error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
-    ctx.stderr.write(
-      `${ctx.say({
-        fr: `Verdicts des ports indisponibles : ${detail}`,
-        en: `Port verdicts unavailable: ${detail}`,
-      })}\n`,
-    );
-    return undefined;
-  }
 }
 
 const scan: CliCommand = (program: Command, ctx: CliContext) => {
@@ -234,20 +220,26 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);
-      const result = await runScan(request, ctx);
-      // Read once the scan is over: the rules as they are when the verdicts are given.
-      const rules = hasVerdicts(result) || reportPath ? await readFirewallRules(ctx) : undefined;
-      const assessment = hasVerdicts(result) ? await assess(result, ctx) : undefined;
+      const end = await runScan(request, ctx);
+      warnNotKept(ctx, end.notice);
+      // Read once the scan is over: the verdicts the app gives next carry the rules as they are.
+      if (end.counts.openPorts > 0 || reportPath) await readFirewallRules(ctx);
+      const kept = await readKeptScan(ctx, end.scanId);
+      const result = kept.scan;
+      const assessment = hasVerdicts(result) ? kept.assessment : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
       if (reportPath) {
-        // The same verdicts and rules as the table above: the file says what the terminal said.
-        await writeReport(result, reportPath, formatFor(reportPath, undefined), reportLang, ctx, {
-          ...(assessment ? { assessment } : {}),
-          ...(rules ? { firewallRules: rules } : {}),
-        });
+        // The kept scan with the same verdicts and rules as the table above.
+        await writeReport(
+          { scanId: end.scanId },
+          reportPath,
+          formatFor(reportPath, undefined),
+          reportLang,
+          ctx,
+        );
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });

@@ -104,8 +104,11 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     target.isLocal && target.exposure === 'loopback-only' && direction === 'in' && !remote.trim();
   const addresses = (list: readonly string[]) =>
     new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(list);
+  // This PC's addresses among the devices on show: the running scan's, or the kept scan's page
+  // (this PC's addresses come first in its order).
   const scanned = useScan((s) => s.hosts);
-  const pcAddresses = Object.values(scanned)
+  const page = useScan((s) => s.shown?.hosts);
+  const pcAddresses = [...Object.values(scanned), ...(page ?? [])]
     .filter((h) => h.isLocal)
     .map((h) => h.address);
   /**

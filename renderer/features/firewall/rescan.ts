@@ -1,33 +1,36 @@
-import type { PortState, ScanEvent } from '../../../app/contract/scan';
+import type { ScanUpdate } from '../../../app/contract/history';
+import type { PortState } from '../../../app/contract/scan';
 import { api } from '../../api/client';
+
+type ScanOutcome = Extract<ScanUpdate, { type: 'finished' | 'failed' }>;
 
 /**
  * Scans one port of one address again and resolves with its state (null when the scan ended
- * without a result for it). Events are collected from before the start so a fast scan is not missed.
+ * without a result for it). A check, not a scan for the history (`keep: false`); its id is chosen
+ * here, so its end is recognised whenever it comes.
  */
 export async function rescanPort(address: string, port: number): Promise<PortState | null> {
-  const finished = new Map<string, Extract<ScanEvent, { type: 'finished' | 'failed' }>>();
-  let wanted: string | null = null;
-  let settle: ((event: Extract<ScanEvent, { type: 'finished' | 'failed' }>) => void) | null = null;
+  const scanId = crypto.randomUUID();
+  let settle!: (event: ScanOutcome) => void;
+  const ended = new Promise<ScanOutcome>((resolve) => {
+    settle = resolve;
+  });
   const stop = api.on('scan.event', (event) => {
-    if (event.type !== 'finished' && event.type !== 'failed') return;
-    if (wanted === event.scanId && settle) settle(event);
-    else finished.set(event.scanId, event);
+    if (event.scanId !== scanId) return;
+    if (event.type === 'finished' || event.type === 'failed') settle(event);
   });
   try {
-    const { scanId } = await api.call('scan.start', {
+    await api.call('scan.start', {
+      scanId,
       targets: address,
       ports: String(port),
       skipDiscovery: true,
+      keep: false,
     });
-    const event =
-      finished.get(scanId) ??
-      (await new Promise<Extract<ScanEvent, { type: 'finished' | 'failed' }>>((resolve) => {
-        wanted = scanId;
-        settle = resolve;
-      }));
+    const event = await ended;
     if (event.type === 'failed') throw new Error(event.error.message.en);
-    const host = event.result.hosts.find((h) => h.address === address) ?? event.result.hosts[0];
+    const page = await api.call('scan.get', { scanId, limit: 10 });
+    const host = page.hosts.find((h) => h.address === address) ?? page.hosts[0];
     const found = host?.ports.find((p) => p.port === port && p.protocol === 'tcp');
     if (found) return found.state;
     if (!host) return null;

@@ -1,5 +1,6 @@
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
+import LinearProgress from '@mui/material/LinearProgress';
 import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -18,6 +19,7 @@ export function OpenNmapXmlTab() {
   const { t } = useTranslation('report');
   const input = useRef<HTMLInputElement>(null);
   const importing = useReport((s) => s.importing);
+  const progress = useReport((s) => s.importProgress);
   const error = useReport((s) => s.error);
   const importNmapXml = useReport((s) => s.importNmapXml);
   const dismissError = useReport((s) => s.dismissError);
@@ -55,6 +57,15 @@ export function OpenNmapXmlTab() {
           >
             {importing ? t('import.busy') : t('import.button')}
           </Button>
+          {progress !== null && (
+            <LinearProgress
+              variant="determinate"
+              value={Math.round(progress * 100)}
+              aria-label={t('import.progress')}
+              sx={{ alignSelf: 'stretch' }}
+              data-testid="import-progress"
+            />
+          )}
           {error && <AppErrorAlert error={error} onClose={dismissError} testId="import-error" />}
         </Stack>
       </CardContent>

@@ -7,6 +7,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
+import Pagination from '@mui/material/Pagination';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
@@ -20,6 +21,7 @@ import { AdapterChoiceDialog } from './AdapterChoiceDialog';
 import {
   compareHosts,
   CONFIRMATION_REQUIRED,
+  HOSTS_PAGE,
   isBusy,
   useScan,
   type HostView,
@@ -39,17 +41,27 @@ export function OpenPortsTab() {
   const { t } = useTranslation('scan');
   const phase = useScan((s) => s.phase);
   const error = useScan((s) => s.error);
-  const result = useScan((s) => s.result);
+  const shownScan = useScan((s) => s.shown);
   const hostsById = useScan((s) => s.hosts);
+  const showPage = useScan((s) => s.showPage);
   const start = useScan((s) => s.start);
   const cancel = useScan((s) => s.cancel);
   const dismissError = useScan((s) => s.dismissError);
   const verdicts = useRisk((s) => s.byAddress);
   const busy = isBusy(phase);
 
-  // This PC first, then worst verdict first, once the assessment has answered; one card per
-  // device (This PC's addresses, or addresses sharing a MAC address, fold into one).
+  // While a scan runs, its hosts as they come (this PC first, then worst verdict first); else the
+  // kept scan on show, one page at a time in the app's order. One card per device (This PC's
+  // addresses, or addresses sharing a MAC address, fold into one).
+  const live = busy || (phase === 'failed' && !shownScan);
   const { devices, down, unprobed } = useMemo(() => {
+    if (!live) {
+      return {
+        devices: foldDevices(shownScan?.hosts ?? []),
+        down: shownScan?.down ?? [],
+        unprobed: shownScan?.unprobed ?? [],
+      };
+    }
     const order = compareHostsByRisk<HostView>((a) => verdicts[a]?.worst, compareHosts);
     const all = Object.values(hostsById).sort(order);
     return {
@@ -57,7 +69,21 @@ export function OpenPortsTab() {
       down: all.filter((h) => h.status === 'down'),
       unprobed: all.filter((h) => h.status === 'unknown'),
     };
-  }, [hostsById, verdicts]);
+  }, [live, shownScan, hostsById, verdicts]);
+  const pages = !live && shownScan ? Math.ceil(shownScan.total / HOSTS_PAGE) : 0;
+  const pager =
+    pages > 1 && shownScan ? (
+      <Pagination
+        count={pages}
+        page={Math.floor(shownScan.offset / HOSTS_PAGE) + 1}
+        onChange={(_event, page) => void showPage((page - 1) * HOSTS_PAGE)}
+        getItemAriaLabel={(type, page) =>
+          type === 'page' ? t('pages.page', { page }) : t(`pages.${type}`)
+        }
+        aria-label={t('pages.label', { count: shownScan.total })}
+        data-testid="hosts-pages"
+      />
+    ) : null;
 
   return (
     <Stack spacing={3}>
@@ -123,13 +149,14 @@ export function OpenPortsTab() {
 
       <AdapterChoiceDialog />
 
-      {phase === 'finished' && result && <ScanSummary result={result} />}
-      {phase === 'finished' && result && <ExportReportButton />}
+      {!live && shownScan && <ScanSummary result={shownScan.details} notice={shownScan.notice} />}
+      {!live && shownScan && <ExportReportButton />}
 
       <SuspiciousPortsBar />
 
-      {phase === 'idle' && !error && <EmptyState />}
+      {phase === 'idle' && !error && !shownScan && <EmptyState />}
 
+      {pager}
       {devices.length > 0 && (
         <Stack spacing={2} data-testid="scan-results">
           {devices.map((device) => (
@@ -137,10 +164,21 @@ export function OpenPortsTab() {
           ))}
         </Stack>
       )}
+      {pager}
 
-      {unprobed.length > 0 && <UnprobedHosts hosts={unprobed} />}
+      {unprobed.length > 0 && (
+        <UnprobedHosts
+          hosts={unprobed}
+          total={live ? unprobed.length : (shownScan?.details.statusCounts.unknown ?? 0)}
+        />
+      )}
 
-      {down.length > 0 && <DownHosts hosts={down} />}
+      {down.length > 0 && (
+        <DownHosts
+          hosts={down}
+          total={live ? down.length : (shownScan?.details.statusCounts.down ?? 0)}
+        />
+      )}
     </Stack>
   );
 }
@@ -163,12 +201,12 @@ function EmptyState() {
 }
 
 /** Addresses this PC could not send probes to: neither up nor down, each with the reason. */
-function UnprobedHosts({ hosts }: { hosts: HostView[] }) {
+function UnprobedHosts({ hosts, total }: { hosts: HostView[]; total: number }) {
   const { t, i18n } = useTranslation('scan');
   const fr = i18n.language.startsWith('fr');
   return (
     <Alert severity="warning" data-testid="unprobed-hosts">
-      <AlertTitle>{t('unprobed.summary', { count: hosts.length })}</AlertTitle>
+      <AlertTitle>{t('unprobed.summary', { count: total })}</AlertTitle>
       <Typography variant="body2" sx={{ mb: 1 }}>
         {t('unprobed.explain')}
       </Typography>
@@ -180,16 +218,19 @@ function UnprobedHosts({ hosts }: { hosts: HostView[] }) {
           {h.localError ? ` — ${fr ? h.localError.message.fr : h.localError.message.en}` : ''}
         </Typography>
       ))}
+      {total > hosts.length && (
+        <Typography variant="body2">{t('pages.more', { count: total - hosts.length })}</Typography>
+      )}
     </Alert>
   );
 }
 
-function DownHosts({ hosts }: { hosts: HostView[] }) {
+function DownHosts({ hosts, total }: { hosts: HostView[]; total: number }) {
   const { t } = useTranslation('scan');
   return (
     <Accordion data-testid="down-hosts" disableGutters variant="outlined">
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
-        <Typography>{t('down.summary', { count: hosts.length })}</Typography>
+        <Typography>{t('down.summary', { count: total })}</Typography>
       </AccordionSummary>
       <AccordionDetails>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
@@ -197,6 +238,7 @@ function DownHosts({ hosts }: { hosts: HostView[] }) {
         </Typography>
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-word' }}>
           {hosts.map((h) => h.address).join(', ')}
+          {total > hosts.length ? ` ${t('pages.more', { count: total - hosts.length })}` : ''}
         </Typography>
       </AccordionDetails>
     </Accordion>

@@ -4,10 +4,10 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../app/contract/datetime';
-import { foldDevices } from '../../../app/contract/devices';
 import type { LocalizedText } from '../../../app/contract/errors';
-import type { ScanResult } from '../../../app/contract/scan';
-import { useReport } from '../../stores/report';
+import type { AppError } from '../../../app/contract/errors';
+import type { ScanDetails } from '../../../app/contract/history';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { durationText, formatNumber } from './format';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
@@ -37,19 +37,21 @@ function ScanNotes({ notes, lang }: { notes: LocalizedText[]; lang: string }) {
   );
 }
 
-/** The end of a scan at a glance: how long, how many addresses answered, how many open ports. */
-export function ScanSummary({ result }: { result: ScanResult }) {
+/**
+ * A kept scan at a glance: how long, how many addresses answered, how many open ports; where it
+ * came from (an nmap file); and, when the app could not keep it in the history, why.
+ */
+export function ScanSummary({ result, notice }: { result: ScanDetails; notice: AppError | null }) {
   const { t, i18n } = useTranslation('scan');
   const lang = i18n.language;
-  const up = result.hosts.filter((h) => h.status === 'up');
-  const hostsUp = up.length;
-  // Per device and service: This PC's port open on its LAN address and 127.0.0.1 is one port.
-  const devices = foldDevices(up);
-  const openPorts = devices.reduce((n, d) => n + d.services.length, 0);
+  const hostsUp = result.counts.hostsUp;
+  const openPorts = result.counts.openPorts;
   const duration = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
-  const importedFile = useReport((s) => s.imported);
   // Results read from a file: no scan just ran, so its own dates (when it has them) are what count.
-  const imported = importedFile?.scanId === result.scanId ? importedFile : null;
+  const imported =
+    result.kind === 'nmap-import'
+      ? { fileName: result.fileName ?? 'nmap.xml', dateKnown: result.dateKnown }
+      : null;
   const showDuration = !imported || (imported.dateKnown && duration > 0);
   const title = result.cancelled
     ? t('summary.cancelledTitle')
@@ -90,7 +92,7 @@ export function ScanSummary({ result }: { result: ScanResult }) {
           )}
           <Figure
             label={t('summary.devicesUp')}
-            value={formatNumber(devices.length, lang)}
+            value={formatNumber(result.counts.devicesUp, lang)}
             testId="summary-devices-up"
           />
           <Figure
@@ -106,7 +108,7 @@ export function ScanSummary({ result }: { result: ScanResult }) {
         </Box>
         <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
           {t('summary.scanned', {
-            addresses: formatNumber(result.addresses, lang),
+            addresses: formatNumber(result.counts.addresses, lang),
             ports: formatNumber(result.portCount, lang),
           })}
         </Typography>
@@ -114,6 +116,7 @@ export function ScanSummary({ result }: { result: ScanResult }) {
           <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>
         )}
       </Alert>
+      {notice && <AppErrorAlert error={notice} severity="warning" testId="scan-not-kept" />}
       <ScanNotes notes={result.notes} lang={lang} />
     </>
   );

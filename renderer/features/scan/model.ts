@@ -1,12 +1,11 @@
 import type { AppError } from '../../../app/contract/errors.js';
+import type { ScanUpdate } from '../../../app/contract/history.js';
 import type {
   HostReason,
   HostResult,
   HostStatus,
   PortResult,
-  ScanEvent,
   ScanRequestInput,
-  ScanResult,
 } from '../../../app/contract/scan.js';
 
 /** The scan screen's pure logic (no UI, no transport), so it can be tested on its own. */
@@ -15,7 +14,7 @@ export type TargetMode = 'this-pc' | 'local-network' | 'custom';
 export type PortMode = 'top1000' | 'all' | 'custom';
 export type ScanPhase = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished' | 'failed';
 
-/** One IP address as the results show it, filled live from events and replaced by the final result. */
+/** One IP address as the results show it: filled live from events, or a kept scan's host. */
 export interface HostView {
   address: string;
   family: 'ipv4' | 'ipv6';
@@ -40,12 +39,14 @@ export interface ScanProgress {
   openFound: number;
 }
 
-/** The part of the scan state that engine events change. */
+/**
+ * The part of the scan state that a running scan's events change: `hosts` are the live ones (the
+ * kept scan shown once it ends is paged from the app, see stores/scan.ts).
+ */
 export interface ScanSnapshot {
   phase: ScanPhase;
   progress: ScanProgress | null;
   hosts: Record<string, HostView>;
-  result: ScanResult | null;
   error: AppError | null;
 }
 
@@ -117,8 +118,28 @@ function emptyHost(address: string, isLocal = false): HostView {
   };
 }
 
-/** Pure reducer from one engine event to the next state, so it can be tested without a UI. */
-export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEvent): S {
+/** A kept scan's host as the results show it. */
+export function hostView(h: HostResult): HostView {
+  return {
+    address: h.address,
+    family: h.family,
+    isLocal: h.isLocal,
+    status: h.status,
+    reason: h.reason,
+    ports: [...h.ports].sort(comparePorts),
+    hidden: h.hidden,
+    ...(h.hostname ? { hostname: h.hostname } : {}),
+    ...(h.localError ? { localError: h.localError } : {}),
+    ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
+  };
+}
+
+/**
+ * Pure reducer from one event of a running scan to the next state, so it can be tested without a
+ * UI. `verdicts` are the risk store's; `finished` only ends the phase (the kept scan is then asked
+ * for by id).
+ */
+export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpdate): S {
   switch (event.type) {
     case 'started':
       return {
@@ -157,25 +178,10 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanEven
           ...(event.etaMs !== undefined ? { etaMs: event.etaMs } : {}),
         },
       };
-    case 'finished': {
-      const hosts: Record<string, HostView> = {};
-      for (const h of event.result.hosts) {
-        hosts[h.address] = {
-          address: h.address,
-          family: h.family,
-          isLocal: h.isLocal,
-          status: h.status,
-          reason: h.reason,
-          ports: [...h.ports].sort(comparePorts),
-          hidden: h.hidden,
-          ...(h.hostname ? { hostname: h.hostname } : {}),
-          ...(h.mac ? { mac: h.mac } : {}),
-          ...(h.localError ? { localError: h.localError } : {}),
-          ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
-        };
-      }
-      return { ...state, phase: 'finished', progress: null, hosts, result: event.result };
-    }
+    case 'finished':
+      return { ...state, phase: 'finished', progress: null };
+    case 'verdicts':
+      return state;
     case 'failed':
       return { ...state, phase: 'failed', progress: null, error: event.error };
   }

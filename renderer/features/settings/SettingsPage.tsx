@@ -6,6 +6,8 @@ import FormLabel from '@mui/material/FormLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
@@ -20,10 +22,18 @@ import {
 
 const LANGUAGE_CHOICES: LanguageChoice[] = ['auto', 'fr', 'en'];
 const THEME_CHOICES: ThemeChoice[] = ['system', 'light', 'dark'];
+const KEEP_SCANS = [20, 50, 100, 500, 1000];
+const KEEP_DAYS = [7, 30, 90, 365, 3650];
+
+/** The choices offered, with the value in force when it is another one. */
+function withCurrent(choices: number[], current: number): number[] {
+  return choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b);
+}
 
 export function SettingsPage() {
   const { t } = useTranslation('settings');
-  const { language, theme, setLanguage, setTheme, saved, error } = useSettings();
+  const { language, theme, history, setLanguage, setTheme, setHistory, saved, error } =
+    useSettings();
   const info = useApp((s) => s.info);
   const infoError = useApp((s) => s.infoError);
   const automatic = resolveLanguage('auto', browserLanguage(), info?.systemLanguage ?? null);
@@ -82,6 +92,48 @@ export function SettingsPage() {
               ))}
             </RadioGroup>
           </FormControl>
+        </CardContent>
+      </Card>
+      <Card component="section" aria-labelledby="settings-history">
+        <CardContent>
+          <Typography variant="h3" id="settings-history" gutterBottom>
+            {t('history.title')}
+          </Typography>
+          <Typography color="text.secondary" sx={{ mb: 2 }}>
+            {t('history.body')}
+          </Typography>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <TextField
+              select
+              label={t('history.keepScans')}
+              value={history.keepScans}
+              onChange={(event) =>
+                void setHistory({ ...history, keepScans: Number(event.target.value) })
+              }
+              sx={{ minWidth: 220 }}
+            >
+              {withCurrent(KEEP_SCANS, history.keepScans).map((n) => (
+                <MenuItem key={n} value={n}>
+                  {t('history.scans', { count: n })}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField
+              select
+              label={t('history.keepDays')}
+              value={history.keepDays}
+              onChange={(event) =>
+                void setHistory({ ...history, keepDays: Number(event.target.value) })
+              }
+              sx={{ minWidth: 220 }}
+            >
+              {withCurrent(KEEP_DAYS, history.keepDays).map((n) => (
+                <MenuItem key={n} value={n}>
+                  {t('history.days', { count: n })}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Stack>
         </CardContent>
       </Card>
       {error ? (

@@ -57,6 +57,23 @@ export class OpenPortsPage {
     return this.page.getByTestId('scan-empty');
   }
 
+  /** Every device card drawn on the page (one page of results at most). */
+  get hostCards(): Locator {
+    return this.page.locator('[data-testid^="host-card-"]');
+  }
+
+  /** The results' page navigation (shown when more devices answered than one page holds). */
+  get resultPages(): Locator {
+    return this.page.getByTestId('hosts-pages').first();
+  }
+
+  /** Goes to page `n` (from 1) of the results. */
+  async goToPage(n: number): Promise<void> {
+    await this.resultPages
+      .getByRole('button', { name: exact(this.t('pages.page').replace('{{page}}', String(n))) })
+      .click();
+  }
+
   hostCard(address: string): Locator {
     return this.page.getByTestId(`host-card-${address}`);
   }

@@ -30,4 +30,15 @@ export class SettingsPage {
       .getByRole('radio', { name: exact(this.shell.t(`settings:theme.${theme}`)) })
       .check();
   }
+
+  /** "Nombre d’analyses gardées": how many scans the history keeps. */
+  async chooseKeptScans(count: number): Promise<void> {
+    await this.shell.page
+      .getByRole('combobox', { name: this.shell.t('settings:history.keepScans') })
+      .click();
+    const label = this.shell.t(`settings:history.scans_${count === 1 ? 'one' : 'other'}`);
+    await this.shell.page
+      .getByRole('option', { name: exact(label.replace('{{count}}', String(count))) })
+      .click();
+  }
 }

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { AppError, LocalizedText } from './errors.js';
+import { HostAssessment, RiskAssessResult, Severity } from './risk.js';
+import { HostResult, HostStatus, ScanEvent, ScanRequest, ScanResult } from './scan.js';
+
+/**
+ * A scan's id, chosen by the client that starts it (a UUID, as `crypto.randomUUID()` gives), so
+ * every event of the scan can be matched to its start without waiting for the answer.
+ */
+export const ScanId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    message: 'a UUID (8-4-4-4-12 hexadecimal digits)',
+  })
+  .transform((id) => id.toLowerCase());
+export type ScanId = z.infer<typeof ScanId>;
+
+/** `engine`: run by this app's scanner; `nmap-import`: read from an nmap XML file. */
+export const ScanKind = z.enum(['engine', 'nmap-import']);
+export type ScanKind = z.infer<typeof ScanKind>;
+
+/** A scan's size at a glance, from its hosts (counted once, when it is kept). */
+export const ScanCounts = z.object({
+  /** Addresses the scan covered (expanded targets, or the file's host count). */
+  addresses: z.number().int().nonnegative(),
+  /** Hosts listed in the result (up, down or not probed). */
+  hosts: z.number().int().nonnegative(),
+  /** Addresses that answered. */
+  hostsUp: z.number().int().nonnegative(),
+  /** Devices that answered: this PC's addresses are one, as are addresses sharing a MAC. */
+  devicesUp: z.number().int().nonnegative(),
+  /** Open ports once per device and service (see app/contract/devices.ts). */
+  openPorts: z.number().int().nonnegative(),
+});
+export type ScanCounts = z.infer<typeof ScanCounts>;
+
+/** One row of the history: what `scan.list` and `scan.latest` give, and what a page's scan is. */
+export const ScanRecord = z.object({
+  scanId: z.string(),
+  kind: ScanKind,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** When the app kept it (an import's dates are the file's; this is when it was read). */
+  savedAt: z.string(),
+  cancelled: z.boolean(),
+  /** The user's targets, or for an import the targets nmap was given when the file says. */
+  targets: z.string(),
+  ports: z.string(),
+  /** The imported file's name (imports only). */
+  fileName: z.string().optional(),
+  /** False when an imported file carries no start time, so the import's clock stood in for it. */
+  dateKnown: z.boolean(),
+  counts: ScanCounts,
+  /** Verdicts per severity, as given when the scan was kept (null: they could not be given). */
+  severities: z.record(Severity, z.number().int().nonnegative()).nullable(),
+});
+export type ScanRecord = z.infer<typeof ScanRecord>;
+
+/** A kept scan's details besides its hosts: its request, how its targets were understood. */
+export const ScanDetails = ScanRecord.extend({
+  request: ScanRequest,
+  portCount: z.number().int().nonnegative(),
+  notes: z.array(LocalizedText),
+  /** Hosts by status, for the lists of silent and unprobed addresses. */
+  statusCounts: z.record(HostStatus, z.number().int().nonnegative()),
+});
+export type ScanDetails = z.infer<typeof ScanDetails>;
+
+/** At most this many rows per `scan.list` page and hosts per `scan.get` page. */
+export const MAX_HISTORY_PAGE = 200;
+export const MAX_HOSTS_PAGE = 500;
+
+export const ScanListRequest = z
+  .object({
+    offset: z.number().int().nonnegative().max(1_000_000).default(0),
+    limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).default(50),
+  })
+  .strict();
+
+/** Newest first. */
+export const ScanListResult = z.object({
+  total: z.number().int().nonnegative(),
+  scans: z.array(ScanRecord),
+});
+export type ScanListResult = z.infer<typeof ScanListResult>;
+
+export const ScanGetRequest = z
+  .object({
+    scanId: ScanId,
+    offset: z.number().int().nonnegative().max(10_000_000).default(0),
+    limit: z.number().int().min(1).max(MAX_HOSTS_PAGE).default(50),
+    /** Which hosts to page through; `up` (the ones with ports) by default. */
+    status: HostStatus.default('up'),
+  })
+  .strict();
+export type ScanGetRequest = z.input<typeof ScanGetRequest>;
+
+/**
+ * One page of a kept scan's hosts, in the order the screen shows them (this PC first, then worst
+ * verdict first, then by address), with their verdicts. `assessment.hosts` holds the verdicts of
+ * this page's hosts only; its counts and `blocked` are the whole scan's. Verdicts are the ones
+ * given when the scan was kept, with Port Auditor's firewall rules as the app last read them.
+ */
+export const ScanPage = z.object({
+  scan: ScanDetails,
+  /**
+   * The kept ScanResult without its hosts, every field as the contract has it (fields later
+   * versions add to ScanResult come through here): with every page's hosts, the whole result.
+   */
+  result: ScanResult.omit({ hosts: true }),
+  /** Hosts of the asked status in the whole scan. */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  hosts: z.array(HostResult),
+  /** Null when the scan was kept without verdicts (they could not be given then). */
+  assessment: RiskAssessResult.nullable(),
+  /** MAC address per IP, when the file or the neighbour table gave one. */
+  macAddresses: z.record(z.string(), z.string()),
+});
+export type ScanPage = z.infer<typeof ScanPage>;
+
+/** A scan's end as events carry it: counts, and whether the app could keep it. */
+export const ScanEnd = z.object({
+  type: z.literal('finished'),
+  scanId: z.string(),
+  cancelled: z.boolean(),
+  counts: ScanCounts,
+  /** False when the app's store could not keep it: `notice` says why; the page still shows. */
+  kept: z.boolean(),
+  notice: AppError.optional(),
+});
+export type ScanEnd = z.infer<typeof ScanEnd>;
+
+/**
+ * What `scan.event` pushes while a scan runs: the engine's events, its verdicts as they are given
+ * (`verdicts`: the latest for each host named), and at the end a summary — never the whole
+ * result, which is asked for by id, page by page (`scan.get`).
+ */
+const [started, hostEvent, portEvent, progress, , failed] = ScanEvent.options;
+
+export const ScanUpdate = z.discriminatedUnion('type', [
+  started,
+  hostEvent,
+  portEvent,
+  progress,
+  failed,
+  z.object({
+    type: z.literal('verdicts'),
+    scanId: z.string(),
+    /** The latest verdicts of these hosts; hosts not named keep theirs. */
+    hosts: z.array(HostAssessment),
+    /** Per severity, over every host assessed so far. */
+    counts: z.record(Severity, z.number().int().nonnegative()),
+  }),
+  ScanEnd,
+]);
+export type ScanUpdate = z.infer<typeof ScanUpdate>;

@@ -1,0 +1,164 @@
+import type { Command } from 'commander';
+import { ScanId, type ScanRecord } from '../../../app/contract/index.js';
+import { formatDateTime } from '../../../app/contract/datetime.js';
+import { fail } from '../../../app/errors.js';
+import { oneLine } from '../../../app/text/control-characters.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { readFirewallRules } from '../firewall-read.js';
+import { formatScanResult } from '../format.js';
+import { readKeptScan } from '../kept-scan.js';
+import { serviceName } from '../services.js';
+
+/** Rows asked for per `scan.list` call while looking for an id prefix. */
+const LIST_PAGE = 200;
+
+function source(row: ScanRecord, ctx: CliContext): string {
+  if (row.kind === 'nmap-import') {
+    const file = oneLine(row.fileName ?? 'nmap.xml');
+    return ctx.say({ fr: `fichier nmap « ${file} »`, en: `nmap file “${file}”` });
+  }
+  return row.cancelled
+    ? ctx.say({ fr: 'analyse annulée', en: 'cancelled scan' })
+    : ctx.say({ fr: 'analyse', en: 'scan' });
+}
+
+/** The history as a table: one line per kept scan, newest first, with the id `show` takes. */
+export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext): string {
+  if (rows.length === 0) {
+    return `${ctx.say({
+      fr: 'Aucune analyse conservée : lancez port-auditor scan, ou importez un fichier nmap.',
+      en: 'No kept scan: run port-auditor scan, or import an nmap file.',
+    })}\n`;
+  }
+  const number = new Intl.NumberFormat(ctx.language);
+  const head =
+    ctx.language === 'fr'
+      ? ['DATE', 'ORIGINE', 'CIBLES', 'APPAREILS', 'PORTS OUVERTS', 'ID']
+      : ['DATE', 'SOURCE', 'TARGETS', 'DEVICES', 'OPEN PORTS', 'ID'];
+  const lines = rows.map((row) => [
+    formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, ctx.language),
+    source(row, ctx),
+    oneLine(row.targets).slice(0, 40),
+    number.format(row.counts.hostsUp),
+    number.format(row.counts.openPorts),
+    row.scanId,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2)))
+      .join('')
+      .trimEnd();
+  const more =
+    total > rows.length
+      ? `${ctx.say({
+          fr: `… et ${number.format(total - rows.length)} de plus (--all pour toutes).`,
+          en: `… and ${number.format(total - rows.length)} more (--all for every one).`,
+        })}\n`
+      : '';
+  return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
+}
+
+/**
+ * The kept scan `given` names: its whole id, or the start of one (as `history` prints it) when
+ * exactly one kept scan's id starts so. Refused in the user's language otherwise.
+ */
+async function resolveScanId(given: string, ctx: CliContext): Promise<string> {
+  const full = ScanId.safeParse(given);
+  if (full.success) return full.data;
+  const prefix = given.toLowerCase();
+  if (/^[0-9a-f-]{4,36}$/.test(prefix)) {
+    const found: string[] = [];
+    for (let offset = 0; ; offset += LIST_PAGE) {
+      const page = await ctx.app.call('scan.list', { offset, limit: LIST_PAGE });
+      found.push(...page.scans.map((s) => s.scanId).filter((id) => id.startsWith(prefix)));
+      if (offset + page.scans.length >= page.total || page.scans.length === 0) break;
+    }
+    if (found.length === 1) return found[0] as string;
+    if (found.length > 1) {
+      fail(
+        'cli.show-ambiguous',
+        {
+          fr: `Plusieurs analyses ont un identifiant qui commence par « ${given} » : donnez-en plus (port-auditor history les liste).`,
+          en: `Several scans have an id starting with “${given}”: give more of it (port-auditor history lists them).`,
+        },
+        { id: given },
+      );
+    }
+  }
+  fail(
+    'scan.not-found',
+    {
+      fr: `Aucune analyse conservée n’a l’identifiant « ${oneLine(given).slice(0, 60)} » : port-auditor history liste celles qui le sont.`,
+      en: `No kept scan has the id “${oneLine(given).slice(0, 60)}”: port-auditor history lists those kept.`,
+    },
+    { id: given.slice(0, 60) },
+  );
+}
+
+const history: CliCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('history')
+    .description(
+      ctx.say({
+        fr: 'liste les analyses et les imports conservés, du plus récent au plus ancien',
+        en: 'lists the kept scans and imports, newest first',
+      }),
+    )
+    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .option(
+      '--all',
+      ctx.say({ fr: 'toutes, pas seulement les 50 dernières', en: 'all, not only the last 50' }),
+    )
+    .action(async (options: { json?: boolean; all?: boolean }) => {
+      const first = await ctx.app.call('scan.list', {
+        offset: 0,
+        limit: options.all ? LIST_PAGE : 50,
+      });
+      const rows: ScanRecord[] = [...first.scans];
+      const { total } = first;
+      while (options.all && rows.length < total) {
+        const page = await ctx.app.call('scan.list', { offset: rows.length, limit: LIST_PAGE });
+        if (page.scans.length === 0) break;
+        rows.push(...page.scans);
+      }
+      if (options.json) {
+        ctx.stdout.write(`${JSON.stringify({ total, scans: rows }, null, 2)}\n`);
+        return;
+      }
+      ctx.stdout.write(formatHistory(rows, total, ctx));
+    });
+
+  program
+    .command('show')
+    .description(
+      ctx.say({
+        fr: 'montre une analyse conservée, avec ses verdicts',
+        en: 'shows a kept scan, with its verdicts',
+      }),
+    )
+    .argument(
+      '<id>',
+      ctx.say({
+        fr: 'identifiant donné par port-auditor history (ou son début)',
+        en: 'id given by port-auditor history (or its start)',
+      }),
+    )
+    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .action(async (given: string, options: { json?: boolean }) => {
+      const scanId = await resolveScanId(given, ctx);
+      // The verdicts shown carry Port Auditor's rules as the firewall holds them now.
+      if (!options.json) await readFirewallRules(ctx);
+      const kept = await readKeptScan(ctx, scanId);
+      if (options.json) {
+        const { details, scan, assessment, macAddresses } = kept;
+        ctx.stdout.write(
+          `${JSON.stringify({ record: details, scan, assessment: assessment ?? null, macAddresses }, null, 2)}\n`,
+        );
+        return;
+      }
+      ctx.stdout.write(formatScanResult(kept.scan, ctx.language, serviceName, kept.assessment));
+    });
+};
+
+export default history;

@@ -1,0 +1,136 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Pagination from '@mui/material/Pagination';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../../app/contract/datetime';
+import type { ScanRecord } from '../../../app/contract/history';
+import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { HISTORY_PAGE, useHistory } from '../../stores/history';
+import { useNavigation } from '../../stores/navigation';
+import { useScan } from '../../stores/scan';
+import { useSettings } from '../../stores/settings';
+import { MONO_FONT } from '../../theme';
+import { formatNumber } from '../scan/format';
+
+/**
+ * "Historique": every scan and nmap import the app kept, newest first; any one reopens on the
+ * Open ports page with its verdicts, where it can be exported.
+ */
+export function HistoryPage() {
+  const { t, i18n } = useTranslation('history');
+  const lang = i18n.language === 'fr' ? 'fr' : 'en';
+  const { rows, total, offset, error, load } = useHistory();
+  const retention = useSettings((s) => s.history);
+  const shownId = useScan((s) => s.shown?.details.scanId);
+  const go = useNavigation((s) => s.go);
+  const busy = useScan((s) => s.phase === 'starting' || s.phase === 'running');
+
+  useEffect(() => {
+    void load(0);
+  }, [load]);
+
+  const reopen = async (row: ScanRecord) => {
+    useScan.getState().dismissError();
+    if (await useScan.getState().open(row.scanId)) {
+      if (!busy) useScan.setState({ phase: 'finished' });
+      go({ kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' });
+    }
+  };
+  const pages = Math.ceil(total / HISTORY_PAGE);
+
+  return (
+    <Stack spacing={3}>
+      <Typography variant="h1" component="h1">
+        {t('title')}
+      </Typography>
+      <Typography color="text.secondary">
+        {t('intro', { scans: retention.keepScans, days: retention.keepDays })}
+      </Typography>
+      {error && <AppErrorAlert error={error} testId="history-error" />}
+      {!error && rows.length === 0 && (
+        <Alert severity="info" data-testid="history-empty">
+          {t('empty')}
+        </Alert>
+      )}
+      {rows.length > 0 && (
+        <Card>
+          <CardContent sx={{ p: 0 }}>
+            <TableContainer>
+              <Table aria-label={t('table.label', { count: total })} data-testid="history-table">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('table.date')}</TableCell>
+                    <TableCell>{t('table.source')}</TableCell>
+                    <TableCell>{t('table.targets')}</TableCell>
+                    <TableCell align="right">{t('table.devices')}</TableCell>
+                    <TableCell align="right">{t('table.openPorts')}</TableCell>
+                    <TableCell>{t('table.actions')}</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {rows.map((row) => {
+                    const date = formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, lang);
+                    return (
+                      <TableRow
+                        key={row.scanId}
+                        selected={row.scanId === shownId}
+                        data-testid={`history-row-${row.scanId}`}
+                      >
+                        <TableCell>{date}</TableCell>
+                        <TableCell>
+                          {row.kind === 'nmap-import'
+                            ? t('source.import', { file: row.fileName ?? 'nmap.xml' })
+                            : row.cancelled
+                              ? t('source.cancelled')
+                              : t('source.engine')}
+                        </TableCell>
+                        <TableCell sx={{ fontFamily: MONO_FONT, wordBreak: 'break-word' }}>
+                          {row.targets}
+                        </TableCell>
+                        <TableCell align="right">
+                          {formatNumber(row.counts.hostsUp, lang)}
+                        </TableCell>
+                        <TableCell align="right">
+                          {formatNumber(row.counts.openPorts, lang)}
+                        </TableCell>
+                        <TableCell>
+                          <Button
+                            size="small"
+                            variant="outlined"
+                            aria-label={t('open', { date })}
+                            onClick={() => void reopen(row)}
+                          >
+                            {t('openShort')}
+                          </Button>
+                        </TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          </CardContent>
+        </Card>
+      )}
+      {pages > 1 && (
+        <Pagination
+          count={pages}
+          page={Math.floor(offset / HISTORY_PAGE) + 1}
+          onChange={(_event, page) => void load((page - 1) * HISTORY_PAGE)}
+          aria-label={t('pages')}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { formatDateTime } from '../../app/contract/datetime.js';
+import { generateNmapXml } from '../lab/nmap-xml.js';
+import { AppShell } from './pages/app-shell.js';
+import { HistoryPage } from './pages/history.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
+import { SettingsPage } from './pages/settings.js';
+import { axeViolations } from './support/axe.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+/** French digit grouping (a narrow no-break space), as Intl writes it. */
+const fr = (n: number) => new Intl.NumberFormat('fr').format(n);
+
+/**
+ * A large network kept by the app, through the real browser-mode host in Chromium: a 5,000-host
+ * nmap file imported from the page (in pieces, past the transport's cap), paged rather than drawn
+ * whole, exported, still there after a reload, and reopened from the History page.
+ */
+describe('History and large imports in Chromium (browser mode)', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  test('a 5,000-host nmap file opened in the page is shown a page of devices at a time', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    const scanner = new OpenPortsPage(shell);
+    const xml = generateNmapXml(5000);
+    expect(xml.length).toBeGreaterThan(3_000_000);
+
+    await report.openNmapTool();
+    await report.importFile('reseau-5000.xml', xml);
+    await scanner.summary.waitFor({ timeout: 90_000 });
+    expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
+    // One page of devices, never 5,000 cards at once; the others a page away.
+    await scanner.resultPages.waitFor();
+    expect(await scanner.hostCards.count()).toBe(50);
+    const firstPage = await scanner.hostCards.first().getAttribute('data-testid');
+    await scanner.goToPage(100);
+    await scanner.hostCards.nth(49).waitFor();
+    expect(await scanner.hostCards.count()).toBe(50);
+    expect(await scanner.hostCards.first().getAttribute('data-testid')).not.toBe(firstPage);
+    // Verdicts came with the page: telnet (23) is critical wherever it is open.
+    expect(await browser.page.getByTestId('risk-count-critical').innerText()).toMatch(/[1-9]/);
+    expect(await axeViolations(browser.page, '[data-testid="hosts-pages"]')).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('its PDF and CSV reports both arrive, made by the app from the kept scan', async () => {
+    const report = new ReportPage(new AppShell(browser.page, 'fr'));
+    const pdf = await report.export('pdf');
+    const pdfBytes = await readFile((await pdf.path())!);
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const csv = await report.export('csv');
+    const csvText = await readFile((await csv.path())!, 'utf8');
+    expect(csv.suggestedFilename()).toMatch(/^port-auditor-rapport-.*\.csv$/);
+    expect(csvText).toContain('10.200.0.1');
+    expect(csvText).toContain('10.200.19.250');
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('a refused scan leaves it on show, and so does a reload', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = new OpenPortsPage(shell);
+    // A refused request leaves the results on show.
+    await scanner.tab.click();
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts({ custom: '22,70000' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.hostCards.count()).toBe(50);
+    expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
+
+    // A reload (same session): the app shows the scan it kept last.
+    await browser.page.reload();
+    await shell.navigation.waitFor();
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
+      '« reseau-5000.xml »',
+    );
+    expect(await scanner.hostCards.count()).toBe(50);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('History lists the scans kept and reopens an older one with its verdicts', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    const scanner = new OpenPortsPage(shell);
+    const small = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
+    await report.openNmapTool();
+    await report.importFile('loopback-sT.xml', small);
+    await scanner.hostCard('127.77.141.97').waitFor({ timeout: 30_000 });
+
+    const history = await HistoryPage.open(shell);
+    await history.table.waitFor();
+    expect(await history.rows.count()).toBe(2);
+    const started = new Date(1795464333 * 1000).toISOString();
+    expect(await history.rowTexts(0)).toEqual([
+      formatDateTime(started, 'fr'),
+      'Fichier nmap « loopback-sT.xml »',
+      '127.77.141.97',
+      '1',
+      '3',
+    ]);
+    expect(await history.rowTexts(1)).toEqual([
+      formatDateTime(started, 'fr'),
+      'Fichier nmap « reseau-5000.xml »',
+      '10.200.0.0/16',
+      fr(5000),
+      fr(11_666),
+    ]);
+    expect(await axeViolations(browser.page)).toEqual([]);
+
+    await history.reopen(1);
+    await scanner.summary.waitFor();
+    expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
+    expect(await scanner.hostCards.count()).toBe(50);
+    await browser.page.getByTestId('risk-count-critical').waitFor();
+    await report.exportButton.waitFor();
+
+    // The retention is a setting of the app: a smaller one applies at once, the newest stays.
+    const settings = await SettingsPage.open(shell);
+    await settings.chooseKeptScans(20);
+    await browser.page.getByRole('status').filter({ hasText: 'Choix enregistré' }).waitFor();
+    expect(await axeViolations(browser.page)).toEqual([]);
+    const again = await HistoryPage.open(shell);
+    await browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
+    expect(await again.rows.count()).toBe(2);
+    expect(browser.errors).toEqual([]);
+  });
+});
+
+describe('A damaged store in Chromium (browser mode)', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let listener: Listener;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-damaged-${process.pid}-`));
+    writeFileSync(path.join(dataDir, 'port-auditor.sqlite'), 'not a database\n'.repeat(100));
+    listener = await listenOnLoopback();
+    host = await startBuiltWebHost({
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await listener?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a scan still runs and shows, with a notice that it was not kept, naming the file', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts({ custom: String(listener.port) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    await scanner.hostCard('127.0.0.1').waitFor();
+    const notice = browser.page.getByTestId('scan-not-kept');
+    expect(await notice.innerText()).toContain(
+      `Cette analyse n’a pas été conservée dans l’historique. Ce fichier n’est pas une base de données de Port Auditor (il a été remplacé ou tronqué) : ${path.join(dataDir, 'port-auditor.sqlite')}.`,
+    );
+    // Its report is made all the same, from the scan the app holds in memory.
+    const csv = await new ReportPage(shell).export('csv');
+    expect(await readFile((await csv.path())!, 'utf8')).toContain(String(listener.port));
+  });
+});

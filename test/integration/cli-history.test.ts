@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanResult } from '../../app/contract/index.js';
+import { databasePath } from '../../app/store/database.js';
+import { buildMain } from '../../scripts/build-main.mjs';
+
+/**
+ * `port-auditor history` and `port-auditor show` as installed (the bundled CLI), over a data
+ * folder of this test: scans and imports the CLI ran are listed and shown again with their
+ * verdicts; a damaged store still scans, says the scan was not kept, and names the file.
+ */
+const outdir = path.resolve('dist', `test-cli-history-${process.pid}`, 'main');
+const FIXTURE = path.resolve('test/fixtures/nmap/loopback-sT.xml');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+    PORT_AUDITOR_DATA_DIR: dataDir,
+    PORT_AUDITOR_ASSETS: path.resolve('assets'),
+  };
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('port-auditor history and show', () => {
+  const dirs: string[] = [];
+  let listener: net.Server;
+  let openPort: number;
+  const dataDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `pa-cli-history-${process.pid}-`));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
+    listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    openPort = (listener.address() as net.AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => listener?.close(resolve));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+
+  it('lists the scans and imports it kept, newest first, and shows one again', async () => {
+    const dir = dataDir();
+    const empty = await run(dir, ['history'], 'fr');
+    expect(empty).toMatchObject({ code: 0, stderr: '' });
+    expect(empty.stdout).toBe(
+      'Aucune analyse conservée : lancez port-auditor scan, ou importez un fichier nmap.\n',
+    );
+    expect((await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)])).code).toBe(0);
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+
+    const table = await run(dir, ['history'], 'fr');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^DATE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/);
+    expect(lines[1]).toMatch(
+      /^23 nov\. 2026, \d\d:05\s+fichier nmap « loopback-sT\.xml »\s+127\.77\.141\.97\s+1\s+3\s+[0-9a-f-]{36}$/,
+    );
+    expect(lines[2]).toMatch(
+      /^\d+ \S+ \d{4}, \d\d:\d\d\s+analyse\s+127\.0\.0\.1\s+1\s+1\s+[0-9a-f-]{36}$/,
+    );
+    expect(lines).toHaveLength(3);
+
+    const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+      total: number;
+      scans: { scanId: string; kind: string; counts: { openPorts: number } }[];
+    };
+    expect(json.total).toBe(2);
+    expect(json.scans.map((s) => s.kind)).toEqual(['nmap-import', 'engine']);
+    const engineId = json.scans[1]?.scanId as string;
+
+    // By the start of its id, as a user copies it from the table.
+    const shown = await run(dir, ['show', engineId.slice(0, 8)]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^127\.0\.0\.1\b.*\bup\b/m);
+    expect(shown.stdout).toMatch(
+      new RegExp(
+        `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
+        'm',
+      ),
+    );
+    const asJson = JSON.parse((await run(dir, ['show', engineId, '--json'])).stdout) as {
+      scan: unknown;
+      assessment: { hosts: { ports: { port: number }[] }[] } | null;
+    };
+    const scan = ScanResult.parse(asJson.scan);
+    expect(scan.scanId).toBe(engineId);
+    expect(asJson.assessment?.hosts[0]?.ports.map((p) => p.port)).toEqual([openPort]);
+
+    const unknown = await run(dir, ['show', '00000000-0000-4000-8000-000000000000'], 'fr');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/Aucune analyse conservée sous l’identifiant 00000000-/);
+  });
+
+  it('with a damaged store: the scan still runs and says it was not kept; history names the file', async () => {
+    const dir = dataDir();
+    writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
+    const scanned = await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)]);
+    expect(scanned.code).toBe(0);
+    expect(scanned.stdout).toMatch(new RegExp(`^\\s+${openPort}/tcp\\s+open`, 'm'));
+    expect(scanned.stderr).toContain('This scan was not kept in the history.');
+    expect(scanned.stderr).toContain(databasePath(dir));
+    const listed = await run(dir, ['history']);
+    expect(listed.code).not.toBe(0);
+    expect(listed.stderr).toMatch(
+      /This file is not a Port Auditor database .*port-auditor\.sqlite/,
+    );
+  });
+});

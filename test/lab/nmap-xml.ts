@@ -1,0 +1,39 @@
+/**
+ * An nmap XML file (as nmap 7.93 writes with `-sT -oX`) of `hosts` devices in 10.200.0.0/16, each
+ * with a few open ports and the rest closed: about 700 bytes per host, so 5,000 hosts is ≈ 3.5 MB.
+ * Nothing is scanned: the addresses only appear in the file. `start` is the run's Unix time.
+ */
+export function generateNmapXml(hosts: number, start = 1795464333): string {
+  const open = [
+    [22, 'ssh'],
+    [80, 'http'],
+    [445, 'microsoft-ds'],
+    [3389, 'ms-wbt-server'],
+    [23, 'telnet'],
+  ] as const;
+  const parts: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n',
+    `<nmaprun scanner="nmap" args="nmap -sT -p 1-1024,3389 -oX - 10.200.0.0/16" start="${start}" startstr="Mon Nov 23 20:05:33 2026" version="7.93" xmloutputversion="1.05">\n`,
+    '<scaninfo type="connect" protocol="tcp" numservices="1025" services="1-1024,3389"/>\n',
+    '<verbose level="0"/>\n<debugging level="0"/>\n',
+  ];
+  for (let i = 0; i < hosts; i++) {
+    const address = `10.200.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+    const ports = open.filter((_, k) => (i + k) % 3 === 0 || k === 0);
+    parts.push(
+      `<host starttime="${start}" endtime="${start + 1}"><status state="up" reason="syn-ack" reason_ttl="0"/>\n`,
+      `<address addr="${address}" addrtype="ipv4"/>\n<hostnames>\n</hostnames>\n`,
+      `<ports><extraports state="closed" count="${1025 - ports.length}">\n`,
+      `<extrareasons reason="conn-refused" count="${1025 - ports.length}" proto="tcp"/>\n</extraports>\n`,
+      ...ports.map(
+        ([port, name]) =>
+          `<port protocol="tcp" portid="${port}"><state state="open" reason="syn-ack" reason_ttl="64"/><service name="${name}" method="table" conf="3"/></port>\n`,
+      ),
+      '</ports>\n<times srtt="412" rttvar="210" to="100000"/>\n</host>\n',
+    );
+  }
+  parts.push(
+    `<runstats><finished time="${start + 60}" timestr="Mon Nov 23 20:06:33 2026" summary="Nmap done" elapsed="60.00" exit="success"/><hosts up="${hosts}" down="0" total="${hosts}"/></runstats>\n</nmaprun>\n`,
+  );
+  return parts.join('');
+}

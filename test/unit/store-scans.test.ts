@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../app/contract/index.js';
+import { openDatabase } from '../../app/store/database.js';
+import { ScanStore } from '../../app/store/scans.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function dataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `pa-scans-${process.pid}-`));
+  dirs.push(dir);
+  return dir;
+}
+
+function result(scanId: string, startedAt: string): ScanResult {
+  return {
+    scanId,
+    request: { targets: '127.0.0.1', ports: '22', skipDiscovery: false, confirmed: false },
+    addresses: 1,
+    portCount: 1,
+    notes: [],
+    startedAt,
+    finishedAt: startedAt,
+    cancelled: false,
+    hosts: [],
+  };
+}
+
+describe('the scans table (real SQLite file, injected clock)', () => {
+  it('keeps the newest scans within the retention, never dropping the newest one', () => {
+    const db = openDatabase(dataDir());
+    let now = new Date('2026-01-01T00:00:00Z');
+    const store = new ScanStore(db, () => now);
+    const retention = { keepScans: 3, keepDays: 90 };
+    for (let i = 1; i <= 5; i++) {
+      now = new Date(now.getTime() + 60_000);
+      store.save(
+        { kind: 'engine', result: result(`s${i}`, now.toISOString()), assessment: null },
+        retention,
+      );
+    }
+    expect(store.list(0, 10).scans.map((s) => s.scanId)).toEqual(['s5', 's4', 's3']);
+    // 100 days later: the three kept are past 90 days, the new one stays.
+    now = new Date(now.getTime() + 100 * 86_400_000);
+    store.save(
+      { kind: 'engine', result: result('s6', now.toISOString()), assessment: null },
+      retention,
+    );
+    expect(store.list(0, 10)).toMatchObject({ total: 1, scans: [{ scanId: 's6' }] });
+    // Nothing newer: even past its days the newest is kept, so a restart still shows it.
+    now = new Date(now.getTime() + 400 * 86_400_000);
+    expect(store.prune({ keepScans: 1, keepDays: 1 })).toBe(0);
+    expect(store.latest()?.scanId).toBe('s6');
+    // A row whose JSON no longer fits the contract reads as unreadable, not as a crash.
+    db.prepare("UPDATE scans SET result = '{\"hosts\": 3}' WHERE id = 's6'").run();
+    expect(store.load('s6')).toBe('unreadable');
+    expect(store.load('nope')).toBeNull();
+    db.close();
+  });
+});
