@@ -43,6 +43,7 @@ import {
   type WindowsHelperCommand,
 } from './elevation.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
+import { refuseOwnScope, thisPcAddressSet } from './own-scope.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
 import {
   executeOps,
@@ -174,6 +175,8 @@ export interface FirewallServiceOptions {
   run?: Runner;
   /** Whether this process already has administrator rights; asked of the OS when not given. */
   elevated?: boolean;
+  /** This PC's addresses, canonical (own-scope.ts thisPcAddressSet() by default, read per request). */
+  ownAddresses?: () => ReadonlySet<string>;
 }
 
 /**
@@ -441,6 +444,7 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
+      refuseOwnScope(request, (this.options.ownAddresses ?? thisPcAddressSet)());
       const notes: LocalizedText[] = [];
       // Blocked already? Then the firewall says whether that rule is there or must be put back.
       const duplicate = this.journal
@@ -670,6 +674,7 @@ export class FirewallService {
       const backend = this.requireBackend();
       if (this.storeProblem) throw this.storeProblem;
       const request = validateBlockRequest(input);
+      refuseOwnScope(request, (this.options.ownAddresses ?? thisPcAddressSet)());
       // The firewall, not the journal alone, says what is blocked: a rule another program
       // changed, or one a reboot erased, is seen as such before deciding.
       const before = await this.readLive();

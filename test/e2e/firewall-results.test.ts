@@ -316,8 +316,11 @@ describe('The results follow the firewall', () => {
       `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
     );
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
+    // No way on to a preview whose first sentence would be false (the service refuses it too).
+    expect(await wizard.nextButton.isDisabled()).toBe(true);
     await wizard.remote.fill(PEER_ADDR);
     await wizard.ownAddress.waitFor({ state: 'detached' });
+    expect(await wizard.nextButton.isDisabled()).toBe(false);
     await wizard.next();
     await wizard.summary.waitFor();
     await wizard.next();

@@ -331,6 +331,37 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 
+  it('a scope that is this PC itself (its address, 127.0.0.1) is refused, in preview and block, and nothing changes', async () => {
+    const before = await ruleset();
+    for (const remote of [PC_ADDR, '127.0.0.1', `::ffff:${PC_ADDR}`]) {
+      for (const extra of [['--dry-run'], []]) {
+        const run = await cli([
+          'block',
+          '--port',
+          '23',
+          '--proto',
+          'tcp',
+          '--remote',
+          remote,
+          ...extra,
+        ]);
+        expect(run.code, remote).toBe(2);
+        expect(run.stdout, remote).not.toContain('will no longer be able to connect');
+        expect(run.stderr, remote).toMatch(/is an address of this PC, not of another device/);
+      }
+    }
+    const fr = await cli(
+      ['block', '--port', '23', '--proto', 'tcp', '--remote', `${PEER_ADDR},${PC_ADDR}`],
+      {
+        LANG: 'fr_FR.UTF-8',
+      },
+    );
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toContain(`${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil`);
+    expect(await ruleset()).toBe(before);
+    expect((await rulesJson()).rules).toEqual([]);
+  });
+
   it('rules of ours missing from the journal (data folder deleted) are listed as found and undone', async () => {
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const out = await cli([
