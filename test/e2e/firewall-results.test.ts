@@ -263,9 +263,13 @@ describe('The results follow the firewall', () => {
     // Removed, then put back from the terminal while the results stay on screen: coming back to
     // the window is enough for the chip and the counts to follow, without a new scan.
     await cli('unblock', '--all');
+    // The verdicts are worked out again in the background: nothing above the results moves
+    // meanwhile (a click under way would land beside its button).
+    const top = await risk.watchResultsTop();
     await shell.returnToWindow();
     await risk.coverage(LAB_ADDR, PC_PORT).waitFor({ state: 'detached' });
     await risk.blockedCount.waitFor({ state: 'detached' });
+    expect(await top.stop()).toHaveLength(1);
     expect(await risk.count('high').innerText()).toBe(highBefore);
     await cli('block', '--port', String(PC_PORT), '--proto', 'tcp');
     await shell.returnToWindow();
