@@ -11,6 +11,7 @@ import type {
   ScanResult,
 } from '../../app/contract/index.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
+import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
@@ -215,7 +216,19 @@ export function formatScanResult(
     );
   }
   const risks = assessment ? verdictSummary(assessment, language) : null;
-  return `${[...blocks, [...notes, summary, ...(risks ? [risks] : [])].join('\n')].join('\n\n')}\n`;
+  // A block the firewall lost is news even when none of its ports was scanned.
+  const vanished = vanishedRulesLine(
+    (assessment?.firewallRules ?? []).filter((r) => r.state === 'active' && r.present === false)
+      .length,
+    language,
+  );
+  const tail = [
+    ...notes,
+    summary,
+    ...(risks ? [risks] : []),
+    ...(vanished ? [`! ${vanished}`] : []),
+  ];
+  return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
 }
 
 /** One progress line for a terminal: percent, probes, open ports found, time left. */

@@ -236,15 +236,32 @@ describe('The results follow the firewall', () => {
     // The Rules page with a vanished rule and its "Réappliquer", as axe-core sees it.
     expect(await axeViolations(browser.page)).toEqual([]);
     await OpenPortsPage.open(shell);
-    await risk.coverage(LAB_ADDR, PC_PORT).waitFor({ state: 'detached' });
+    // The row says the block is gone, first among its reasons, and offers to put it back.
+    await risk.verdict(LAB_ADDR, PC_PORT).locator('[data-effect="vanished"]').waitFor();
+    expect(await risk.coverage(LAB_ADDR, PC_PORT).innerText()).toBe(say('risk:firewall.vanished'));
     await risk.blockedCount.waitFor({ state: 'detached' });
     expect(await risk.count('high').innerText()).toBe(highBefore);
+    const gone = await risk.openDetails(LAB_ADDR, PC_PORT);
+    expect(gone.reasons[0]).toMatch(
+      /^Bloqué par Port Auditor jusqu’ici \(règle PortAuditor-[0-9a-f-]{36}\) : la règle a disparu du pare-feu/,
+    );
+    const reapply = risk.verdict(LAB_ADDR, PC_PORT).getByRole('button', {
+      name: say('firewall:rules.reapplyLabel', { port: PC_PORT, protocol: 'TCP' }),
+    });
+    expect(await axeViolations(browser.page)).toEqual([]);
     const vanished = await exportJson('e2e-results-vanished.json');
     expect(vanished.summary.blockedByPortAuditor).toBe(0);
     expect(vanished.firewallRules?.map((r) => r.present)).toEqual([false]);
     expect(vanished.findings.map((f) => f.portAuditorRule)).not.toContainEqual(
       expect.objectContaining({ effect: 'blocked' }),
     );
+    expect(
+      vanished.findings.find((f) => f.address === LAB_ADDR && f.port === PC_PORT)?.portAuditorRule,
+    ).toMatchObject({ effect: 'vanished' });
+    // One click on the row puts the same rule back; the chip and the peer follow.
+    await reapply.click();
+    await risk.verdict(LAB_ADDR, PC_PORT).locator('[data-effect="blocked"]').waitFor();
+    expect(await probeFromPeer(PC_PORT)).toBe('filtered');
 
     // "Tout débloquer ?" / "Tout débloquer", then a list that says no rule is active.
     const rulesAgain = await RulesPage.open(shell);

@@ -149,6 +149,21 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const after = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)]);
     expect(after.stdout).not.toContain('blocked by Port Auditor');
     expect(after.stdout).toMatch(/^Open port verdicts: \w+ 1\.$/m);
+    // The row says the block is gone and how to put it back; one summary line says it once more.
+    expect(after.stdout).toMatch(
+      new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
+    );
+    expect(after.stdout).toMatch(
+      /^ {6}\* Blocked by Port Auditor until now \(rule PortAuditor-[0-9a-f-]{36}\): the rule is gone from the firewall .*port-auditor reapply --all/m,
+    );
+    expect(after.stdout).toContain(
+      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
+    const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
+    expect(afterFr.stdout).toContain('* Bloqué par Port Auditor jusqu’ici (règle PortAuditor-');
+    expect(afterFr.stdout).toContain(
+      '! 1 règle Port Auditor a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
+    );
 
     // A report of the earlier scan reads the firewall now: present false, never "blocked".
     const report = path.join(files, 'after.json');
@@ -156,14 +171,17 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const doc = jsonReport(report);
     expect(doc.firewallRules?.map((r) => r.present)).toEqual([false]);
     expect(doc.summary.blockedByPortAuditor).toBe(0);
-    expect(doc.findings.map((f) => f.portAuditorRule)).toEqual([null, null]);
+    expect(doc.findings.map((f) => f.portAuditorRule?.effect ?? null)).toEqual([
+      'vanished',
+      'vanished',
+    ]);
     expect(
       doc.assessment.hosts.flatMap((h) => h.ports.map((p) => p.firewall?.effect ?? null)),
-    ).toEqual([null, null]);
+    ).toEqual(['vanished', 'vanished']);
     const pdfAfter = path.join(files, 'after.pdf');
     await ok(['report', scanJson, '-o', pdfAfter, '--lang', 'fr'], 'fr');
     const text = await pdfText(pdfAfter);
-    expect(text).not.toContain('Bloqué par Port Auditor');
+    expect(text).not.toMatch(/Bloqué par Port Auditor(?! jusqu)/);
     expect(text).toMatch(
       new RegExp(
         `${PC_PORT}/tcp entrant active toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,

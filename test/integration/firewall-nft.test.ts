@@ -613,10 +613,13 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // Not "active": the journal's state gives way to what the firewall holds.
     expect(listed.stdout).not.toMatch(/active, GONE/);
     expect(listed.stderr).toContain(
-      '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
     );
     const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);
     expect(status.missing).toBe(1);
+    expect((await cli(['firewall-status'])).stdout).toContain(
+      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain('Rule re-applied:');
