@@ -184,6 +184,10 @@ describe('The results follow the firewall', () => {
     await wizard.apply();
     await wizard.verdict.waitFor({ timeout: 60_000 });
     expect(await wizard.verdict.innerText()).toBe(say('firewall:wizard.verdict.in-place'));
+    // What was checked is headed as checked from here, beside what cannot be.
+    await expect(
+      wizard.dialog.getByRole('heading', { name: say('firewall:wizard.checkedTitle') }).count(),
+    ).resolves.toBe(1);
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await wizard.close();
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
@@ -202,6 +206,11 @@ describe('The results follow the firewall', () => {
     );
     expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
     expect(await risk.count('high').innerText()).toBe(`${say('risk:severity.high')} : 0`);
+    // The outlined severity is said "mitigated" to screen readers too, not only drawn.
+    const severity = risk.verdict(LAB_ADDR, PC_PORT).getByTestId('severity-chip');
+    expect(await severity.textContent()).toBe(
+      `${say(`risk:severity.${await severity.getAttribute('data-severity')}`)}${say('risk:severity.mitigatedSuffix')}`,
+    );
 
     // At 1280 px, no chip is cut: each label shows its whole text.
     // The results with their chips and counts, as axe-core sees them.
