@@ -170,9 +170,25 @@ function verdictSummary(assessment: RiskAssessResult, language: Language): strin
     );
   }
   if (parts.length === 0) return null;
+  // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
+  // here, so the verdicts do not seem to outnumber the open ports counted just above.
+  const hidden = assessment.hosts.reduce(
+    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
+    0,
+  );
+  const note =
+    hidden === 0
+      ? ''
+      : language === 'fr'
+        ? hidden === 1
+          ? ' (dont 1 port masqué par une règle de ce PC, vu filtré)'
+          : ` (dont ${hidden} ports masqués par une règle de ce PC, vus filtrés)`
+        : hidden === 1
+          ? ' (1 of them a port this PC’s own rule hides, seen filtered)'
+          : ` (${hidden} of them ports this PC’s own rule hides, seen filtered)`;
   return language === 'fr'
-    ? `Verdicts des ports ouverts : ${parts.join(', ')}.`
-    : `Open port verdicts: ${parts.join(', ')}.`;
+    ? `Verdicts des ports ouverts : ${parts.join(', ')}${note}.`
+    : `Open port verdicts: ${parts.join(', ')}${note}.`;
 }
 
 /**

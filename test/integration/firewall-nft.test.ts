@@ -623,6 +623,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
     expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
     expect((await rulesJson()).rules.map((r) => r.present)).toEqual([true]);
     // Erased again: blocking the same port again puts that same rule back instead of refusing.
@@ -742,6 +743,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(back.stdout).toContain('To re-apply:');
     expect(back.stdout).toMatch(new RegExp(`${forged} {2}TCP 443 {2}outbound`));
     expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
     expect(back.stderr).toContain(
       `Rule PortAuditor-${forged} (TCP 443, outbound) is not in the list of rules the administrator approved: it is not re-applied.`,
     );
