@@ -162,6 +162,22 @@ type BatchOutcome =
       inspection: FirewallInspection | null;
     };
 
+/**
+ * The app's rules as last read, after a read of `read`: the whole list, or, when only `names` were
+ * looked up (a Windows batch reads back its own rules), those names replaced in the last whole
+ * list. Without an earlier whole list, a partial read says nothing about the other rules: null.
+ */
+export function mergeRead(
+  last: LiveRule[] | null,
+  read: LiveRule[],
+  names: readonly string[] | undefined,
+): LiveRule[] | null {
+  if (!names) return read;
+  if (last === null) return null;
+  const touched = new Set(names);
+  return [...last.filter((r) => !touched.has(r.name)), ...read];
+}
+
 export interface FirewallServiceOptions {
   dataDir: string;
   backend?: FirewallBackend | null;
@@ -581,7 +597,7 @@ export class FirewallService {
         result.results.length === ops.length
           ? result.results
           : ops.map(() => result.results[0] ?? null);
-      if (result.rules) this.lastLive = result.rules;
+      if (result.rules) this.lastLive = mergeRead(this.lastLive, result.rules, result.readNames);
       return {
         kind: 'ran',
         results,
