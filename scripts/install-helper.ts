@@ -158,10 +158,12 @@ function install(bundle: string, root: string, stagedNode: string): void {
     const unit = at(root, LINUX_HELPER.packagedUnitFile);
     mkdirSync(path.dirname(unit), { recursive: true, mode: 0o755 });
     place(unit, 0o644, (tmp) => copyFileSync(sources.unit, tmp));
-    const wants = at(root, LINUX_HELPER.unitWants);
-    mkdirSync(path.dirname(wants), { recursive: true, mode: 0o755 });
-    rmSync(wants, { force: true });
-    symlinkSync(LINUX_HELPER.packagedUnitFile, wants);
+    for (const link of [LINUX_HELPER.unitWants, LINUX_HELPER.unitWantsNftables]) {
+      const wants = at(root, link);
+      mkdirSync(path.dirname(wants), { recursive: true, mode: 0o755 });
+      rmSync(wants, { force: true });
+      symlinkSync(LINUX_HELPER.packagedUnitFile, wants);
+    }
     process.stdout.write(`Staged the firewall helper under ${root} (node: ${node}).\n`);
     return;
   }

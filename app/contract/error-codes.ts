@@ -84,6 +84,7 @@ export const ErrorCode = z.enum([
   'firewall.state-unreadable',
   'firewall.not-vouched',
   'firewall.too-many-rules',
+  'firewall.own-address',
   // The app's own database (app/store), one code per way it can be damaged.
   'store.malformed',
   'store.not-a-database',

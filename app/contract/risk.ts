@@ -121,6 +121,7 @@ export const CoverageEffect = z.enum([
   'this-pc-only',
   'scan-blocked',
   'unverified',
+  'vanished',
 ]);
 export type CoverageEffect = z.infer<typeof CoverageEffect>;
 

@@ -48,6 +48,7 @@ const RANK: Record<CoverageEffect, number> = {
   'this-pc-only': 3,
   'scan-blocked': 4,
   unverified: 5,
+  vanished: 6,
 };
 
 /** Whether the effect closes the port to every other device: its risk is mitigated. */
@@ -58,9 +59,11 @@ export function mitigates(effect: CoverageEffect | undefined): boolean {
 /**
  * The Port Auditor rule that acts on a scanned port, and what it does there, or null (see
  * CoverageEffect in app/contract/risk.ts for each effect). Only an active rule read in the
- * firewall (`present: true`) blocks anything; one the firewall no longer holds (`false`) acts on
- * nothing; one that could not be read back (`null`) is `unverified`. An inbound rule never acts on
- * loopback traffic (docs/firewall-rules.md), so through 127.0.0.1 or ::1 it is `loopback`.
+ * firewall (`present: true`) blocks anything; one the firewall no longer holds (`false`, a reboot
+ * or a reload erased it) acts on nothing and is named as `vanished`, so the port's row says the
+ * block is gone and offers to put it back; one that could not be read back (`null`) is
+ * `unverified`. An inbound rule never acts on loopback traffic (docs/firewall-rules.md), so
+ * through 127.0.0.1 or ::1 it is `loopback`.
  */
 export function ruleCovering(
   rules: readonly FirewallRule[],
@@ -71,9 +74,19 @@ export function ruleCovering(
   const offer = (rule: FirewallRule, effect: CoverageEffect) =>
     found.push({ ruleId: rule.id, name: rule.name, effect });
   for (const rule of rules) {
-    if (rule.state !== 'active' || rule.present === false) continue;
+    if (rule.state !== 'active') continue;
     if (rule.protocol !== target.protocol) continue;
     if (target.port < rule.portFrom || target.port > rule.portTo) continue;
+    if (rule.present === false) {
+      // Gone from the firewall: said on the ports it would act on (a filtered port is not one).
+      const acts =
+        !filtered &&
+        (rule.direction === 'in'
+          ? target.isLocal
+          : !target.isLocal && inScope(target.address, rule.remote));
+      if (acts) offer(rule, 'vanished');
+      continue;
+    }
     if (rule.direction === 'in' && target.isLocal && !filtered) {
       if (rule.present === null) offer(rule, 'unverified');
       else if (rule.remote.length > 0) offer(rule, 'partial');
@@ -122,6 +135,7 @@ export const COVERAGE_LABEL: Record<CoverageEffect, LocalizedText> = {
   'this-pc-only': { fr: 'bloqué depuis ce PC', en: 'blocked from this PC' },
   'scan-blocked': { fr: 'masqué par une règle de ce PC', en: 'hidden by this PC’s rule' },
   unverified: { fr: 'blocage non vérifié', en: 'block not verified' },
+  vanished: { fr: 'règle disparue du pare-feu', en: 'rule gone from the firewall' },
 };
 
 /**
@@ -161,6 +175,11 @@ export function coverageReason(
       return {
         fr: `Ce PC bloque ses propres connexions vers ce port (règle ${name}) : l’analyse ne peut pas voir au-delà et le voit filtré. Les autres appareils peuvent probablement encore s’y connecter : il est jugé comme s’il était ouvert.`,
         en: `This PC blocks its own connections to this port (rule ${name}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
+      };
+    case 'vanished':
+      return {
+        fr: `Bloqué par Port Auditor jusqu’ici (règle ${name}) : la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?), le port est de nouveau joignable ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
+        en: `Blocked by Port Auditor until now (rule ${name}): the rule is gone from the firewall (a restart, a firewall reload?), so the port can be reached again; risk unchanged. Re-apply puts it back (port-auditor reapply --all on the command line).`,
       };
     case 'unverified':
       return {

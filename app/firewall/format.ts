@@ -145,6 +145,25 @@ const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
   unavailable: { fr: 'impossible', en: 'impossible' },
 };
 
+/**
+ * The one sentence the CLI says about rules the firewall lost (a restart, a firewall reload), in
+ * `rules`, `firewall-status` and `scan` alike, with the command that puts them back; null for 0.
+ */
+export function vanishedRulesLine(count: number, lang: Language): string | null {
+  if (count <= 0) return null;
+  const text: LocalizedText =
+    count === 1
+      ? {
+          fr: '1 règle Port Auditor a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
+          en: '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+        }
+      : {
+          fr: `${count} règles Port Auditor ont disparu du pare-feu (redémarrage ?) : port-auditor reapply --all les remet.`,
+          en: `${count} Port Auditor rules vanished from the firewall (a restart?): port-auditor reapply --all puts them back.`,
+        };
+  return text[lang];
+}
+
 export function formatStatus(s: FirewallStatus, lang: Language): string {
   const fr = lang === 'fr';
   const colon = fr ? ' : ' : ': ';
@@ -167,5 +186,7 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     `${fr ? 'Sauvegarde' : 'Backup'}${colon}${s.backupPath ?? (fr ? 'aucune (prise avant la première modification)' : 'none yet (taken before the first change)')}`,
     ...s.warnings.map((w) => `! ${w[lang]}`),
   ];
+  const vanished = vanishedRulesLine(s.missing, lang);
+  if (vanished) lines.push(`! ${vanished}`);
   return `${lines.join('\n')}\n`;
 }

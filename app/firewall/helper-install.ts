@@ -32,6 +32,8 @@ export const LINUX_HELPER = {
   packagedUnitFile: '/usr/lib/systemd/system/port-auditor-firewall.service',
   /** The link `systemctl enable` makes: present when the unit runs at boot. */
   unitWants: '/etc/systemd/system/multi-user.target.wants/port-auditor-firewall.service',
+  /** The second link `systemctl enable` makes: nftables started after a stop starts the unit too. */
+  unitWantsNftables: '/etc/systemd/system/nftables.service.wants/port-auditor-firewall.service',
 } as const;
 
 /** Whether the boot unit is enabled (its multi-user.target.wants link exists). */

@@ -57,6 +57,11 @@ export const HelperResult = z.object({
     .nullable(),
   /** The app's rules read back after the batch, with root's rights; null when the read failed. */
   rules: z.array(LiveRuleSchema).nullable(),
+  /**
+   * When present, `rules` holds only these rules (the ones the batch touched, looked up by name):
+   * rules of ours not named here were not read and say nothing about being gone.
+   */
+  readNames: z.array(z.string()).optional(),
   /** Port forwards and bypasses elsewhere in the firewall (Linux); null when not read. */
   inspection: z
     .object({
@@ -359,8 +364,16 @@ export async function executeOps(
   const restored: string[] = [];
   // Read once per batch: root's record (never rewritten when it cannot be read) and the firewall.
   const state = changes && places.stateFile ? await readState(places.stateFile) : null;
+  // Windows looks rules up by name, and a pass over every rule costs seconds on a PC with
+  // thousands: a batch of named changes reads back only its own rules. nftables lists one table
+  // either way, and `list` and `restore` need every rule.
+  const readNames =
+    backend.kind === 'netsh' && ops.every((op) => 'rule' in op)
+      ? [...new Set(ops.map((op) => ('rule' in op ? op.rule.name : '')))]
+      : undefined;
   let before: LiveRule[] | null | undefined;
-  const live = async () => (before === undefined ? (before = await backend.list()) : before);
+  const live = async () =>
+    before === undefined ? (before = await backend.list(readNames)) : before;
   const added: PlannedRule[] = [];
   const removed = new Set<string>();
   /**
@@ -466,7 +479,7 @@ export async function executeOps(
   await Promise.all(pending);
   let rules: LiveRule[] | null;
   try {
-    rules = await backend.list();
+    rules = await backend.list(readNames);
   } catch {
     rules = null;
   }
@@ -482,7 +495,15 @@ export async function executeOps(
   } catch {
     inspection = null;
   }
-  return { version: 2, results, backup, rules, inspection, restored };
+  return {
+    version: 2,
+    results,
+    backup,
+    rules,
+    inspection,
+    restored,
+    ...(readNames ? { readNames } : {}),
+  };
 }
 
 /** The exit code that summarises a result (see HELPER_EXIT). */

@@ -133,6 +133,18 @@ const TO_THIS_PC = {
   match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' },
 };
 
+/** `ct state new`: the packet is about to create a connection-tracking entry. */
+const NEW_CONNECTION = { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'new' } };
+
+/** A TCP packet that is not a bare SYN (`tcp flags & (syn | ack) != syn`). */
+const NOT_A_SYN = {
+  match: {
+    op: '!=',
+    left: { '&': [{ payload: { protocol: 'tcp', field: 'flags' } }, ['syn', 'ack']] },
+    right: 'syn',
+  },
+};
+
 /**
  * The rule objects for one request, each a drop that relies on its chain's exceptions (see
  * baseObjects). Inbound: packets from other devices to this PC's port (optionally only from the
@@ -140,57 +152,79 @@ const TO_THIS_PC = {
  * after any redirect or forward). Outbound: this PC's packets to a device's port (optionally only
  * those devices). Several remote addresses become one rule each per chain, all sharing the
  * generated comment, so remove() finds them.
+ *
+ * A TCP rule also gets a guard on the other side (output for inbound, input for outbound): a
+ * packet from the blocked port that would open a connection-tracking entry without being a SYN is
+ * dropped. Such an entry only exists when conntrack picked a connection up mid-stream
+ * (nf_conntrack_tcp_loose, on by default) after forgetting it: a forged RST, an expiry. It would
+ * be recorded the wrong way round, as opened from the blocked port's side, and the device's
+ * packets would then pass as its "replies" (the exception every chain starts with). This PC's own
+ * new connections from that local port start with a SYN and are left alone. UDP has no such
+ * marker: see docs/firewall-rules.md, "Not covered". Sources: nft(8), "CT EXPRESSION" and "TCP
+ * HEADER EXPRESSION"; kernel Documentation/networking/nf_conntrack-sysctl.rst (nf_conntrack_tcp_loose).
  */
 export function ruleObjects(rule: PlannedRule): NftObject[] {
   const chains: OurChain[] = rule.direction === 'in' ? INBOUND_CHAINS : ['output'];
   const port =
     rule.portFrom === rule.portTo ? rule.portFrom : { range: [rule.portFrom, rule.portTo] };
-  const portMatch = {
-    match: {
-      op: '==',
-      left: { payload: { protocol: rule.protocol, field: 'dport' } },
-      right: port,
-    },
-  };
+  const portMatch = (field: 'dport' | 'sport') => ({
+    match: { op: '==', left: { payload: { protocol: rule.protocol, field } }, right: port },
+  });
   const scopes: (string | null)[] = rule.remote.length > 0 ? rule.remote : [null];
-  return chains.flatMap((chain) =>
-    scopes.map((remote) => ({
-      add: {
-        rule: {
-          family: FAMILY,
-          table: NFT_TABLE,
-          chain,
-          comment: rule.name,
-          expr: [
-            ...(chain === 'prerouting' ? [TO_THIS_PC] : []),
-            portMatch,
-            ...(remote ? [addressMatch(remote, rule.direction === 'in' ? 'saddr' : 'daddr')] : []),
-            { drop: null },
-          ],
-        },
-      },
-    })),
+  const remoteField = rule.direction === 'in' ? 'saddr' : 'daddr';
+  const object = (chain: OurChain, expr: NftObject[]): NftObject => ({
+    add: { rule: { family: FAMILY, table: NFT_TABLE, chain, comment: rule.name, expr } },
+  });
+  const drops = chains.flatMap((chain) =>
+    scopes.map((remote) =>
+      object(chain, [
+        ...(chain === 'prerouting' ? [TO_THIS_PC] : []),
+        portMatch('dport'),
+        ...(remote ? [addressMatch(remote, remoteField)] : []),
+        { drop: null },
+      ]),
+    ),
   );
+  if (rule.protocol !== 'tcp') return drops;
+  // The guard sees the same packets from the other end: the remote is their destination
+  // (inbound rule, packets leaving) or their source (outbound rule, packets arriving).
+  const guardChain: OurChain = rule.direction === 'in' ? 'output' : 'input';
+  const guardField = rule.direction === 'in' ? 'daddr' : 'saddr';
+  const guards = scopes.map((remote) =>
+    object(guardChain, [
+      NEW_CONNECTION,
+      portMatch('sport'),
+      ...(remote ? [addressMatch(remote, guardField)] : []),
+      NOT_A_SYN,
+      { drop: null },
+    ]),
+  );
+  return [...drops, ...guards];
 }
 
 interface ListedRule {
   chain: string;
   handle: number;
   comment?: string;
-  /** Protocol, port and remote address of a rule shaped like ruleObjects(); null otherwise. */
-  match?: { protocol: string; port: string; remote: string | null } | null;
+  /**
+   * Protocol, port and remote address of a rule shaped like ruleObjects(); `guard` for the
+   * mid-stream pick-up guard (its port is the source port); null for any other shape.
+   */
+  match?: { protocol: string; port: string; remote: string | null; guard?: true } | null;
 }
 
 /**
  * Reads back the expressions ruleObjects() writes: `fib daddr type local` (prerouting), dport
- * match, optional address match, drop; rules of earlier versions had a connection-state match
- * instead of the fib one: still read.
+ * match, optional address match, drop; or, for a guard, `ct state new`, sport match, optional
+ * address match, the not-a-SYN flags match, drop. Rules of earlier versions had a
+ * connection-state match instead of the fib one: still read.
  */
 function readMatch(expr: unknown): ListedRule['match'] {
   if (!Array.isArray(expr)) return null;
   let protocol: string | null = null;
   let port: string | null = null;
   let remote: string | null = null;
+  let guard = false;
   let drops = false;
   for (const item of expr as Record<string, unknown>[]) {
     if (item && 'drop' in item) {
@@ -203,6 +237,7 @@ function readMatch(expr: unknown): ListedRule['match'] {
             payload?: { protocol?: unknown; field?: unknown };
             ct?: unknown;
             fib?: unknown;
+            '&'?: unknown;
           };
           right?: unknown;
         }
@@ -210,11 +245,16 @@ function readMatch(expr: unknown): ListedRule['match'] {
     // Connection state (rules of earlier versions), and "addressed to this PC" (prerouting).
     if (match?.left?.ct) continue;
     if (match?.left?.fib && match.right === 'local') continue;
+    if (match?.left?.['&'] && JSON.stringify(match) === JSON.stringify(NOT_A_SYN.match)) continue;
     const payload = match?.left?.payload;
     if (!payload) return null;
     const right = match.right as
       number | string | { range?: unknown[]; prefix?: { addr?: unknown; len?: unknown } };
-    if (payload.field === 'dport' && typeof payload.protocol === 'string') {
+    if (
+      (payload.field === 'dport' || payload.field === 'sport') &&
+      typeof payload.protocol === 'string'
+    ) {
+      guard = payload.field === 'sport';
       protocol = payload.protocol;
       if (typeof right === 'number') port = String(right);
       else if (typeof right === 'object' && Array.isArray(right.range))
@@ -229,7 +269,8 @@ function readMatch(expr: unknown): ListedRule['match'] {
       return null;
     }
   }
-  return drops && protocol && port ? { protocol, port, remote } : null;
+  if (!drops || !protocol || !port) return null;
+  return guard ? { protocol, port, remote, guard: true } : { protocol, port, remote };
 }
 
 /** Rules of our table from `nft -j list table` output; anything else in the JSON is ignored. */
@@ -368,7 +409,10 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
     entry.parts.push(r);
     byName.set(r.comment, entry);
   }
-  return [...byName].map(([name, { handles, parts: all }]) => {
+  return [...byName].map(([name, { handles, parts: listed }]) => {
+    // The guards say nothing the drops do not (same port, same scope): the request is read from
+    // the drops, and a rule of an earlier version without guards reads the same.
+    const all = listed.filter((p) => !p.match?.guard);
     const inbound = all.every((p) => p.chain === 'input' || p.chain === 'prerouting');
     const outbound = all.every((p) => p.chain === 'output');
     const parts = all.filter((p) => p.chain === (inbound ? 'input' : 'output'));

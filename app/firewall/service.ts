@@ -43,6 +43,7 @@ import {
   type WindowsHelperCommand,
 } from './elevation.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
+import { refuseOwnScope, thisPcAddressSet } from './own-scope.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
 import {
   executeOps,
@@ -161,6 +162,22 @@ type BatchOutcome =
       inspection: FirewallInspection | null;
     };
 
+/**
+ * The app's rules as last read, after a read of `read`: the whole list, or, when only `names` were
+ * looked up (a Windows batch reads back its own rules), those names replaced in the last whole
+ * list. Without an earlier whole list, a partial read says nothing about the other rules: null.
+ */
+export function mergeRead(
+  last: LiveRule[] | null,
+  read: LiveRule[],
+  names: readonly string[] | undefined,
+): LiveRule[] | null {
+  if (!names) return read;
+  if (last === null) return null;
+  const touched = new Set(names);
+  return [...last.filter((r) => !touched.has(r.name)), ...read];
+}
+
 export interface FirewallServiceOptions {
   dataDir: string;
   backend?: FirewallBackend | null;
@@ -174,6 +191,8 @@ export interface FirewallServiceOptions {
   run?: Runner;
   /** Whether this process already has administrator rights; asked of the OS when not given. */
   elevated?: boolean;
+  /** This PC's addresses, canonical (own-scope.ts thisPcAddressSet() by default, read per request). */
+  ownAddresses?: () => ReadonlySet<string>;
 }
 
 /**
@@ -441,6 +460,7 @@ export class FirewallService {
       await this.ensureInit();
       const backend = this.requireBackend();
       const request = validateBlockRequest(input);
+      refuseOwnScope(request, (this.options.ownAddresses ?? thisPcAddressSet)());
       const notes: LocalizedText[] = [];
       // Blocked already? Then the firewall says whether that rule is there or must be put back.
       const duplicate = this.journal
@@ -577,7 +597,7 @@ export class FirewallService {
         result.results.length === ops.length
           ? result.results
           : ops.map(() => result.results[0] ?? null);
-      if (result.rules) this.lastLive = result.rules;
+      if (result.rules) this.lastLive = mergeRead(this.lastLive, result.rules, result.readNames);
       return {
         kind: 'ran',
         results,
@@ -670,6 +690,7 @@ export class FirewallService {
       const backend = this.requireBackend();
       if (this.storeProblem) throw this.storeProblem;
       const request = validateBlockRequest(input);
+      refuseOwnScope(request, (this.options.ownAddresses ?? thisPcAddressSet)());
       // The firewall, not the journal alone, says what is blocked: a rule another program
       // changed, or one a reboot erased, is seen as such before deciding.
       const before = await this.readLive();

@@ -133,7 +133,7 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
     say(
       RULES.bannerOther,
       T(
-        `La bannière du service l'identifie comme ${bannerEntry.service}, pas comme le service habituel de ce port : il est évalué comme tel.`,
+        `La bannière du service l’identifie comme ${bannerEntry.service}, pas comme le service habituel de ce port : il est évalué comme tel.`,
         `The service's banner identifies it as ${bannerEntry.service}, not the usual service of this port: it is rated as such.`,
       ),
     );
@@ -233,7 +233,7 @@ function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, s
     say(
       RULES.ianaRegistered,
       T(
-        `Port enregistré à l'IANA pour « ${iana.name} » (${iana.description}) ; ce service ne figure pas parmi les services à risque connus.`,
+        `Port enregistré à l’IANA pour « ${iana.name} » (${iana.description}) ; ce service ne figure pas parmi les services à risque connus.`,
         `Port registered at IANA for "${iana.name}" (${iana.description}); this service is not among the known risky services.`,
       ),
     );
@@ -292,7 +292,7 @@ function applyLocalRules(
       say(
         RULES.programDisguised,
         T(
-          `Ouvert par ${who}, qui porte le nom d'un composant de Windows mais s'exécute depuis un dossier utilisateur (${ctx.program.path ?? ''}) au lieu de C:\\Windows\\System32 : c'est un déguisement courant des logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
+          `Ouvert par ${who}, qui porte le nom d’un composant de Windows mais s’exécute depuis un dossier utilisateur (${ctx.program.path ?? ''}) au lieu de C:\\Windows\\System32 : c’est un déguisement courant des logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
           `Opened by ${who}, which carries the name of a Windows component but runs from a user folder (${ctx.program.path ?? ''}) instead of C:\\Windows\\System32: a common disguise of malware (risk "${before}" → "${verdict.severity}").`,
         ),
       );
@@ -310,7 +310,7 @@ function applyLocalRules(
       say(
         RULES.programUnexpected,
         T(
-          `Ouvert par ${who}, qui n'est pas le programme habituel de ce service (risque relevé de « ${SEV_FR[before]} » à « ${SEV_FR[verdict.severity]} »).`,
+          `Ouvert par ${who}, qui n’est pas le programme habituel de ce service (risque relevé de « ${SEV_FR[before]} » à « ${SEV_FR[verdict.severity]} »).`,
           `Opened by ${who}, which is not the usual program for this service (risk raised from "${before}" to "${verdict.severity}").`,
         ),
       );
@@ -343,7 +343,7 @@ function applyLocalRules(
       say(
         RULES.programUserFolder,
         T(
-          `Ouvert par ${who}, un exécutable situé dans un dossier utilisateur (${ctx.program.path ?? ''}) : c'est là que s'installent les logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
+          `Ouvert par ${who}, un exécutable situé dans un dossier utilisateur (${ctx.program.path ?? ''}) : c’est là que s’installent les logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
           `Opened by ${who}, an executable in a user folder (${ctx.program.path ?? ''}): that is where malware installs itself (risk "${before}" → "${verdict.severity}").`,
         ),
       );
@@ -364,7 +364,7 @@ function applyLocalRules(
         say(
           RULES.programIdentified,
           T(
-            `Ouvert par ${who} (emplacement de l'exécutable inconnu).`,
+            `Ouvert par ${who} (emplacement de l’exécutable inconnu).`,
             `Opened by ${who} (executable location unknown).`,
           ),
         );

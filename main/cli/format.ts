@@ -12,6 +12,7 @@ import type {
 } from '../../app/contract/index.js';
 import { foldDevices } from '../../app/contract/devices.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
+import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
@@ -170,9 +171,25 @@ function verdictSummary(assessment: RiskAssessResult, language: Language): strin
     );
   }
   if (parts.length === 0) return null;
+  // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
+  // here, so the verdicts do not seem to outnumber the open ports counted just above.
+  const hidden = assessment.hosts.reduce(
+    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
+    0,
+  );
+  const note =
+    hidden === 0
+      ? ''
+      : language === 'fr'
+        ? hidden === 1
+          ? ' (dont 1 port masqué par une règle de ce PC, vu filtré)'
+          : ` (dont ${hidden} ports masqués par une règle de ce PC, vus filtrés)`
+        : hidden === 1
+          ? ' (1 of them a port this PC’s own rule hides, seen filtered)'
+          : ` (${hidden} of them ports this PC’s own rule hides, seen filtered)`;
   return language === 'fr'
-    ? `Verdicts des ports ouverts : ${parts.join(', ')}.`
-    : `Open port verdicts: ${parts.join(', ')}.`;
+    ? `Verdicts des ports ouverts : ${parts.join(', ')}${note}.`
+    : `Open port verdicts: ${parts.join(', ')}${note}.`;
 }
 
 /**
@@ -223,7 +240,19 @@ export function formatScanResult(
     );
   }
   const risks = assessment ? verdictSummary(assessment, language) : null;
-  return `${[...blocks, [...notes, summary, ...(risks ? [risks] : [])].join('\n')].join('\n\n')}\n`;
+  // A block the firewall lost is news even when none of its ports was scanned.
+  const vanished = vanishedRulesLine(
+    (assessment?.firewallRules ?? []).filter((r) => r.state === 'active' && r.present === false)
+      .length,
+    language,
+  );
+  const tail = [
+    ...notes,
+    summary,
+    ...(risks ? [risks] : []),
+    ...(vanished ? [`! ${vanished}`] : []),
+  ];
+  return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
 }
 
 /** One progress line for a terminal: percent, probes, open ports found, time left. */

@@ -40,8 +40,11 @@ interface FirewallState {
    */
   load(options?: { quiet?: boolean }): Promise<boolean>;
   undo(ids: string[] | 'all'): Promise<UndoResult>;
-  /** Puts back rules the firewall lost (present: false), with their names. */
-  reapply(ids: string[]): Promise<void>;
+  /**
+   * Puts back rules the firewall lost (present: false), with their names. Resolves false when the
+   * request failed (the error is in `error`), true otherwise (`notice` says what came back).
+   */
+  reapply(ids: string[]): Promise<boolean>;
   clearMessages(): void;
   resultsNotice: ResultsNotice | null;
   tellResults(notice: ResultsNotice | null): void;
@@ -173,6 +176,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
   },
   async reapply(ids) {
     set({ busy: ids, error: null, notice: null });
+    let ok = true;
     try {
       const outcome = await api.call('firewall.reapply', { ids });
       if (outcome.outcome === 'cancelled') {
@@ -199,11 +203,13 @@ export const useFirewall = create<FirewallState>((set, get) => ({
         });
       }
     } catch (error) {
+      ok = false;
       set({ error: asAppError(error) });
     } finally {
       set({ busy: [] });
       await get().load();
     }
+    return ok;
   },
   clearMessages() {
     set({ error: null, notice: null });

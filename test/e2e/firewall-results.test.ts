@@ -12,8 +12,8 @@ import {
   startMountSandbox,
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
-import { TCP_PROBE } from '../lab/firewall-lab.js';
-import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { addPeerDevice, listenTcp, TCP_PROBE } from '../lab/firewall-lab.js';
+import { execIn, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage, UnblockFromResults } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
@@ -109,29 +109,8 @@ describe('The results follow the firewall', () => {
     lab.onTeardown(() => mounts.close());
     dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fwr-e2e-'));
     lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
-    await lab.namespace(peer);
-    lab.rootLink(hostLink);
-    await run('ip', [
-      'link',
-      'add',
-      hostLink,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      peer,
-    ]);
-    await ip(undefined, ['addr', 'add', `${PC_ADDR}/24`, 'dev', hostLink]);
-    await ip(undefined, ['link', 'set', hostLink, 'up']);
-    await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
-    await ip(peer, ['link', 'set', 'eth0', 'up']);
-    const device = lab.spawn(peer, process.execPath, [
-      '-e',
-      `require('node:net').createServer((s) => s.end()).listen(${DEVICE_PORT}, '0.0.0.0', () => console.log('ready'))`,
-    ]);
-    await new Promise<void>((resolve) => device.stdout?.once('data', () => resolve()));
+    await addPeerDevice(lab, { peer, hostLink, pcAddr: PC_ADDR, peerAddr: PEER_ADDR });
+    await listenTcp(lab, peer, DEVICE_PORT);
     await listen(PC_PORT, '0.0.0.0');
     await listen(LOCAL_ONLY_PORT, '127.0.0.1');
 
@@ -184,6 +163,10 @@ describe('The results follow the firewall', () => {
     await wizard.apply();
     await wizard.verdict.waitFor({ timeout: 60_000 });
     expect(await wizard.verdict.innerText()).toBe(say('firewall:wizard.verdict.in-place'));
+    // What was checked is headed as checked from here, beside what cannot be.
+    await expect(
+      wizard.dialog.getByRole('heading', { name: say('firewall:wizard.checkedTitle') }).count(),
+    ).resolves.toBe(1);
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     await wizard.close();
     expect(await probeFromPeer(PC_PORT)).toBe('filtered');
@@ -202,6 +185,11 @@ describe('The results follow the firewall', () => {
     );
     expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
     expect(await risk.count('high').innerText()).toBe(`${say('risk:severity.high')} : 0`);
+    // The outlined severity is said "mitigated" to screen readers too, not only drawn.
+    const severity = risk.verdict(LAB_ADDR, PC_PORT).getByTestId('severity-chip');
+    expect(await severity.textContent()).toBe(
+      `${say(`risk:severity.${await severity.getAttribute('data-severity')}`)}${say('risk:severity.mitigatedSuffix')}`,
+    );
 
     // At 1280 px, no chip is cut: each label shows its whole text.
     // The results with their chips and counts, as axe-core sees them.
@@ -236,15 +224,32 @@ describe('The results follow the firewall', () => {
     // The Rules page with a vanished rule and its "Réappliquer", as axe-core sees it.
     expect(await axeViolations(browser.page)).toEqual([]);
     await OpenPortsPage.open(shell);
-    await risk.coverage(LAB_ADDR, PC_PORT).waitFor({ state: 'detached' });
+    // The row says the block is gone, first among its reasons, and offers to put it back.
+    await risk.verdict(LAB_ADDR, PC_PORT).locator('[data-effect="vanished"]').waitFor();
+    expect(await risk.coverage(LAB_ADDR, PC_PORT).innerText()).toBe(say('risk:firewall.vanished'));
     await risk.blockedCount.waitFor({ state: 'detached' });
     expect(await risk.count('high').innerText()).toBe(highBefore);
+    const gone = await risk.openDetails(LAB_ADDR, PC_PORT);
+    expect(gone.reasons[0]).toMatch(
+      /^Bloqué par Port Auditor jusqu’ici \(règle PortAuditor-[0-9a-f-]{36}\) : la règle a disparu du pare-feu/,
+    );
+    const reapply = risk.verdict(LAB_ADDR, PC_PORT).getByRole('button', {
+      name: say('firewall:rules.reapplyLabel', { port: PC_PORT, protocol: 'TCP' }),
+    });
+    expect(await axeViolations(browser.page)).toEqual([]);
     const vanished = await exportJson('e2e-results-vanished.json');
     expect(vanished.summary.blockedByPortAuditor).toBe(0);
     expect(vanished.firewallRules?.map((r) => r.present)).toEqual([false]);
     expect(vanished.findings.map((f) => f.portAuditorRule)).not.toContainEqual(
       expect.objectContaining({ effect: 'blocked' }),
     );
+    expect(
+      vanished.findings.find((f) => f.address === LAB_ADDR && f.port === PC_PORT)?.portAuditorRule,
+    ).toMatchObject({ effect: 'vanished' });
+    // One click on the row puts the same rule back; the chip and the peer follow.
+    await reapply.click();
+    await risk.verdict(LAB_ADDR, PC_PORT).locator('[data-effect="blocked"]').waitFor();
+    expect(await probeFromPeer(PC_PORT)).toBe('filtered');
 
     // "Tout débloquer ?" / "Tout débloquer", then a list that says no rule is active.
     const rulesAgain = await RulesPage.open(shell);
@@ -263,9 +268,13 @@ describe('The results follow the firewall', () => {
     // Removed, then put back from the terminal while the results stay on screen: coming back to
     // the window is enough for the chip and the counts to follow, without a new scan.
     await cli('unblock', '--all');
+    // The verdicts are worked out again in the background: nothing above the results moves
+    // meanwhile (a click under way would land beside its button).
+    const top = await risk.watchResultsTop();
     await shell.returnToWindow();
     await risk.coverage(LAB_ADDR, PC_PORT).waitFor({ state: 'detached' });
     await risk.blockedCount.waitFor({ state: 'detached' });
+    expect(await top.stop()).toHaveLength(1);
     expect(await risk.count('high').innerText()).toBe(highBefore);
     await cli('block', '--port', String(PC_PORT), '--proto', 'tcp');
     await shell.returnToWindow();
@@ -316,8 +325,11 @@ describe('The results follow the firewall', () => {
       `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
     );
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
+    // No way on to a preview whose first sentence would be false (the service refuses it too).
+    expect(await wizard.nextButton.isDisabled()).toBe(true);
     await wizard.remote.fill(PEER_ADDR);
     await wizard.ownAddress.waitFor({ state: 'detached' });
+    expect(await wizard.nextButton.isDisabled()).toBe(false);
     await wizard.next();
     await wizard.summary.waitFor();
     await wizard.next();

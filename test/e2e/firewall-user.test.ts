@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { TCP_PROBE } from '../lab/firewall-lab.js';
-import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { addPeerDevice, TCP_PROBE } from '../lab/firewall-lab.js';
+import { execIn, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { startPolkitSandbox, type PolkitSandbox } from '../lab/polkit-sandbox.js';
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage, UnblockFromResults } from './pages/firewall.js';
@@ -57,24 +57,7 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fwu-e2e-'));
     chownSync(dataDir, sandbox.user.uid, sandbox.user.gid);
     lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
-    await lab.namespace(peer);
-    lab.rootLink(hostLink);
-    await run('ip', [
-      'link',
-      'add',
-      hostLink,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      peer,
-    ]);
-    await ip(undefined, ['addr', 'add', `${PC_ADDR}/24`, 'dev', hostLink]);
-    await ip(undefined, ['link', 'set', hostLink, 'up']);
-    await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
-    await ip(peer, ['link', 'set', 'eth0', 'up']);
+    await addPeerDevice(lab, { peer, hostLink, pcAddr: PC_ADDR, peerAddr: PEER_ADDR });
     server = net.createServer((s) => s.end());
     await new Promise<void>((resolve) => server?.listen(PC_PORT, '0.0.0.0', resolve));
 

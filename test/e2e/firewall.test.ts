@@ -11,8 +11,8 @@ import {
   startMountSandbox,
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
-import { TCP_PROBE } from '../lab/firewall-lab.js';
-import { addAddresses, execIn, ip, NetnsLab, run, uniqueName } from '../lab/netns.js';
+import { addPeerDevice, listenTcp, TCP_PROBE } from '../lab/firewall-lab.js';
+import { execIn, NetnsLab, run, uniqueName } from '../lab/netns.js';
 import { AppShell } from './pages/app-shell.js';
 import { BlockWizard, RulesPage } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
@@ -65,29 +65,8 @@ describe('Block this port, through the UI, verified for real', () => {
     lab.onTeardown(() => mounts.close());
     dataDir = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-'));
     lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
-    await lab.namespace(peer);
-    lab.rootLink(hostLink);
-    await run('ip', [
-      'link',
-      'add',
-      hostLink,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      peer,
-    ]);
-    await ip(undefined, ['addr', 'add', `${PC_ADDR}/24`, 'dev', hostLink]);
-    await ip(undefined, ['link', 'set', hostLink, 'up']);
-    await addAddresses(peer, 'eth0', [`${PEER_ADDR}/24`]);
-    await ip(peer, ['link', 'set', 'eth0', 'up']);
-    const device = lab.spawn(peer, process.execPath, [
-      '-e',
-      `require('node:net').createServer((s) => s.end()).listen(${DEVICE_PORT}, '0.0.0.0', () => console.log('ready'))`,
-    ]);
-    await new Promise<void>((resolve) => device.stdout?.once('data', () => resolve()));
+    await addPeerDevice(lab, { peer, hostLink, pcAddr: PC_ADDR, peerAddr: PEER_ADDR });
+    await listenTcp(lab, peer, DEVICE_PORT);
     server = net.createServer((s) => s.end());
     await new Promise<void>((resolve) => server?.listen(PC_PORT, '0.0.0.0', resolve));
 

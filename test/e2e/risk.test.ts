@@ -120,7 +120,7 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
       text: 'Faible',
     });
     expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('1');
-    expect(await risk.hiddenInfo.innerText()).toBe("1 port d'information masqué");
+    expect(await risk.hiddenInfo.innerText()).toBe('1 port d’information masqué');
     expect(await risk.count('critical').innerText()).toBe('Critique : 1');
     expect(await risk.count('info').innerText()).toBe('Info : 1');
 

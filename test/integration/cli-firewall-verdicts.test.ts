@@ -150,6 +150,21 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const after = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)]);
     expect(after.stdout).not.toContain('blocked by Port Auditor');
     expect(after.stdout).toMatch(/^Open port verdicts: \w+ 1\.$/m);
+    // The row says the block is gone and how to put it back; one summary line says it once more.
+    expect(after.stdout).toMatch(
+      new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
+    );
+    expect(after.stdout).toMatch(
+      /^ {6}\* Blocked by Port Auditor until now \(rule PortAuditor-[0-9a-f-]{36}\): the rule is gone from the firewall .*port-auditor reapply --all/m,
+    );
+    expect(after.stdout).toContain(
+      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
+    const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
+    expect(afterFr.stdout).toContain('* Bloqué par Port Auditor jusqu’ici (règle PortAuditor-');
+    expect(afterFr.stdout).toContain(
+      '! 1 règle Port Auditor a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
+    );
 
     // A report of the earlier scan reads the firewall now: present false, never "blocked".
     const report = path.join(files, 'after.json');
@@ -158,16 +173,16 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(doc.firewallRules?.map((r) => r.present)).toEqual([false]);
     expect(doc.summary.blockedByPortAuditor).toBe(0);
     // This PC's port, open on its address and on 127.0.0.1, is one finding of one device.
-    expect(doc.findings.map((f) => [f.portAuditorRule, f.addresses])).toEqual([
-      [null, [PC_ADDR, '127.0.0.1']],
+    expect(doc.findings.map((f) => [f.portAuditorRule?.effect ?? null, f.addresses])).toEqual([
+      ['vanished', [PC_ADDR, '127.0.0.1']],
     ]);
     expect(
       doc.assessment.hosts.flatMap((h) => h.ports.map((p) => p.firewall?.effect ?? null)),
-    ).toEqual([null, null]);
+    ).toEqual(['vanished', 'vanished']);
     const pdfAfter = path.join(files, 'after.pdf');
     await ok(['report', scanJson, '-o', pdfAfter, '--lang', 'fr'], 'fr');
     const text = await pdfText(pdfAfter);
-    expect(text).not.toContain('Bloqué par Port Auditor');
+    expect(text).not.toMatch(/Bloqué par Port Auditor(?! jusqu)/);
     expect(text).toMatch(
       new RegExp(
         `${PC_PORT}/tcp entrant active toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,
@@ -206,7 +221,10 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(run.stdout).toContain(
       '* This PC blocks its own connections to this port (rule PortAuditor-',
     );
-    expect(run.stdout).toMatch(/^Open port verdicts: \w+ 1\.$/m);
+    // Seen filtered, counted among no open port, yet rated: the verdict line says which it is.
+    expect(run.stdout).toMatch(
+      /^Open port verdicts: \w+ 1 \(1 of them a port this PC’s own rule hides, seen filtered\)\.$/m,
+    );
     const doc = jsonReport(report);
     const telnet = doc.findings.find((f) => f.port === DEVICE_PORT);
     expect(telnet).toMatchObject({

@@ -142,6 +142,50 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
 }
 
 /**
+ * A node script in namespace `ns` holding one TCP socket (`sock`, set by `setup`): each stdin line
+ * is written to it, each chunk it receives is printed as `got:<text>`. next() waits for the next
+ * printed line; seen() is everything printed so far.
+ */
+function talker(
+  ns: string,
+  setup: string,
+): { next(): Promise<string>; say(text: string): void; seen(): string[] } {
+  const child = lab.spawn(ns, process.execPath, [
+    '-e',
+    `let sock = null;
+const hook = (s) => { s.on('data', (d) => console.log('got:' + d)); s.on('error', () => {}); };
+${setup}
+require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => sock.write(l));`,
+  ]);
+  const all: string[] = [];
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  let buffer = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => {
+    buffer += d;
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      all.push(line);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  return {
+    next: () =>
+      new Promise<string>((resolve) => {
+        const line = lines.shift();
+        if (line !== undefined) resolve(line);
+        else waiters.push(resolve);
+      }),
+    say: (text) => void child.stdin?.write(`${text}\n`),
+    seen: () => [...all],
+  };
+}
+
+/**
  * A UDP question sent by this PC to the broadcast address of its network from `localPort`, as a
  * discovery protocol asks (mDNS, NetBIOS, SSDP): `answered` when a device's answer came back
  * within 1.5 s, `silent` otherwise.
@@ -287,6 +331,37 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 
+  it('a scope that is this PC itself (its address, 127.0.0.1) is refused, in preview and block, and nothing changes', async () => {
+    const before = await ruleset();
+    for (const remote of [PC_ADDR, '127.0.0.1', `::ffff:${PC_ADDR}`]) {
+      for (const extra of [['--dry-run'], []]) {
+        const run = await cli([
+          'block',
+          '--port',
+          '23',
+          '--proto',
+          'tcp',
+          '--remote',
+          remote,
+          ...extra,
+        ]);
+        expect(run.code, remote).toBe(2);
+        expect(run.stdout, remote).not.toContain('will no longer be able to connect');
+        expect(run.stderr, remote).toMatch(/is an address of this PC, not of another device/);
+      }
+    }
+    const fr = await cli(
+      ['block', '--port', '23', '--proto', 'tcp', '--remote', `${PEER_ADDR},${PC_ADDR}`],
+      {
+        LANG: 'fr_FR.UTF-8',
+      },
+    );
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toContain(`${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil`);
+    expect(await ruleset()).toBe(before);
+    expect((await rulesJson()).rules).toEqual([]);
+  });
+
   it('rules of ours missing from the journal (data folder deleted) are listed as found and undone', async () => {
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const out = await cli([
@@ -416,6 +491,86 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(await probeUdp(peer, PC_ADDR, 4445, 41445)).toBe('answered');
   });
 
+  it('a connection conntrack lost (forged RST, expiry) cannot come back reversed as a “reply” once blocked', async () => {
+    // What a forged RST does (the reviewer's attack): conntrack forgets an established connection
+    // while both sockets live on. Here the entry is made to expire quickly by a timeout policy (the
+    // same kernel path, no raw packets needed). When this PC's service then speaks first, conntrack
+    // picks the connection up mid-stream (nf_conntrack_tcp_loose) as opened BY this PC: without a
+    // guard, the device's packets are "replies" and walk through the block.
+    const PORT = 4446;
+    await loadNft(
+      pc,
+      `table inet pa_test_ct {
+  ct timeout quick {
+    protocol tcp
+    l3proto ip
+    policy = { established: 2, close: 1 }
+  }
+  counter arrived {}
+  counter passed {}
+  chain raw {
+    type filter hook prerouting priority -300;
+    tcp dport ${PORT} counter name "arrived"
+  }
+  chain pre {
+    type filter hook prerouting priority -160;
+    tcp dport ${PORT} ct timeout set "quick"
+  }
+  chain after {
+    type filter hook input priority 100;
+    tcp dport ${PORT} counter name "passed"
+  }
+}`,
+    );
+    const counter = async (name: string): Promise<number> => {
+      const out = await execIn(pc, 'nft', ['-j', 'list', 'counter', 'inet', 'pa_test_ct', name]);
+      const doc = JSON.parse(out.stdout) as { nftables: { counter?: { packets: number } }[] };
+      return doc.nftables.find((o) => o.counter)?.counter?.packets ?? -1;
+    };
+    const server = talker(
+      pc,
+      `require('node:net').createServer((s) => { sock = s; hook(s); console.log('accepted'); }).listen(${PORT}, '0.0.0.0', () => console.log('ready'));`,
+    );
+    expect(await server.next()).toBe('ready');
+    const client = talker(
+      peer,
+      `sock = require('node:net').connect(${PORT}, '${PC_ADDR}', () => console.log('connected')); hook(sock);`,
+    );
+    expect(await client.next()).toBe('connected');
+    expect(await server.next()).toBe('accepted');
+    client.say('before');
+    expect(await server.next()).toBe('got:before');
+
+    expect((await cli(['block', '--port', String(PORT), '--proto', 'tcp'])).code).toBe(0);
+    // Conntrack has forgotten the connection (both sockets still think it is established).
+    for (let i = 0; ; i++) {
+      const table = (await execIn(pc, 'cat', ['/proc/net/nf_conntrack'])).stdout;
+      if (!table.includes(`port=${PORT} `)) break;
+      expect(i, 'the conntrack entry never expired').toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const arrived = await counter('arrived');
+    const passed = await counter('passed');
+    server.say('hello');
+    client.say('after');
+    // The device's packets reach this PC (its segment, then a retransmission)…
+    for (let i = 0; (await counter('arrived')) < arrived + 2; i++) {
+      expect(i, 'the device sent nothing').toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // …and none of them gets past the block: no reversed entry, nothing delivered either way.
+    expect(await counter('passed')).toBe(passed);
+    expect((await execIn(pc, 'cat', ['/proc/net/nf_conntrack'])).stdout).not.toContain(
+      `src=${PC_ADDR} dst=${PEER_ADDR} sport=${PORT}`,
+    );
+    expect(server.seen()).not.toContain('got:after');
+    expect(client.seen()).not.toContain('got:hello');
+    // The guard stops only pick-ups: this PC's own new connections from a blocked local port
+    // start with a SYN and still work (the test of TCP and UDP 40000 above).
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    await execIn(pc, 'nft', ['delete', 'table', 'inet', 'pa_test_ct']);
+  });
+
   it('an outbound block with no remote leaves this PC’s connections to itself alone', async () => {
     await listen(pc, 9091);
     await listen(peer, 9091);
@@ -458,13 +613,17 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     // Not "active": the journal's state gives way to what the firewall holds.
     expect(listed.stdout).not.toMatch(/active, GONE/);
     expect(listed.stderr).toContain(
-      '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
     );
     const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);
     expect(status.missing).toBe(1);
+    expect((await cli(['firewall-status'])).stdout).toContain(
+      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
     expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
     expect((await rulesJson()).rules.map((r) => r.present)).toEqual([true]);
     // Erased again: blocking the same port again puts that same rule back instead of refusing.
@@ -584,6 +743,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(back.stdout).toContain('To re-apply:');
     expect(back.stdout).toMatch(new RegExp(`${forged} {2}TCP 443 {2}outbound`));
     expect(back.stdout).toContain('Rule re-applied:');
+    expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
     expect(back.stderr).toContain(
       `Rule PortAuditor-${forged} (TCP 443, outbound) is not in the list of rules the administrator approved: it is not re-applied.`,
     );

@@ -1,5 +1,5 @@
 import type { NetnsLab } from './netns.js';
-import { execIn } from './netns.js';
+import { addAddresses, execIn, ip, run } from './netns.js';
 
 /**
  * How another device sees a TCP port: `open` (connected), `closed` (refused), `filtered` (no answer
@@ -70,4 +70,23 @@ export function echoUdp(lab: NetnsLab, ns: string, port: number): Promise<void> 
     child.stdout?.once('data', () => resolve());
     child.on('exit', (code) => reject(new Error(`echo exited ${code}`)));
   });
+}
+
+/**
+ * A device on this PC's network, for tests that run inside a lab namespace playing "this PC": a
+ * new namespace `peer` (torn down with `lab`) joined to the current namespace by a veth pair,
+ * `hostLink` here with `pcAddr`/24 and `eth0` there with `peerAddr`/24, both up.
+ */
+export async function addPeerDevice(
+  lab: NetnsLab,
+  options: { peer: string; hostLink: string; pcAddr: string; peerAddr: string },
+): Promise<void> {
+  const { peer, hostLink, pcAddr, peerAddr } = options;
+  await lab.namespace(peer);
+  lab.rootLink(hostLink);
+  await run('ip', ['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', peer]);
+  await ip(undefined, ['addr', 'add', `${pcAddr}/24`, 'dev', hostLink]);
+  await ip(undefined, ['link', 'set', hostLink, 'up']);
+  await addAddresses(peer, 'eth0', [`${peerAddr}/24`]);
+  await ip(peer, ['link', 'set', 'eth0', 'up']);
 }

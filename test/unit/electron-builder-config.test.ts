@@ -76,6 +76,7 @@ describe('electron-builder.yml', () => {
       `build/linux-root${LINUX_HELPER.policy}=${LINUX_HELPER.policy}`,
       `build/linux-root${LINUX_HELPER.packagedUnitFile}=${LINUX_HELPER.packagedUnitFile}`,
       `build/linux-root${LINUX_HELPER.unitWants}=${LINUX_HELPER.unitWants}`,
+      `build/linux-root${LINUX_HELPER.unitWantsNftables}=${LINUX_HELPER.unitWantsNftables}`,
     ]);
     expect(config.deb.depends).toEqual(
       expect.arrayContaining(['nodejs (>= 18)', 'pkexec | policykit-1']),

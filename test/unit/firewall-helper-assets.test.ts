@@ -67,4 +67,20 @@ describe('the Linux helper as installed: wrappers and polkit actions name the pa
     expect(lines).toContain('Before=network-pre.target');
     expect(lines).toContain('TimeoutStartSec=60s');
   });
+
+  it('the boot unit follows nftables: a reload, a restart or a start after a stop puts the rules back', () => {
+    const unit = readFileSync(`assets/linux/${LINUX_HELPER.unit}`, 'utf8');
+    const lines = unit.split('\n').filter((l) => !l.startsWith('#'));
+    // `systemctl restart nftables` restarts the unit (after nftables: After=); a reload reloads it.
+    expect(lines).toContain('PartOf=nftables.service');
+    expect(lines).toContain('ReloadPropagatedFrom=nftables.service');
+    expect(lines).toContain(`ExecReload=${LINUX_HELPER.change} restore`);
+    expect(lines.find((l) => l.startsWith('After='))?.split(/[= ]/)).toContain('nftables.service');
+    // Enabled, it is wanted by nftables too: the second link `systemctl enable` makes (and the .deb ships).
+    const wantedBy = lines.find((l) => l.startsWith('WantedBy='))?.slice('WantedBy='.length);
+    expect(wantedBy?.split(' ').sort()).toEqual(['multi-user.target', 'nftables.service']);
+    expect(LINUX_HELPER.unitWantsNftables).toBe(
+      `/etc/systemd/system/nftables.service.wants/${LINUX_HELPER.unit}`,
+    );
+  });
 });

@@ -194,9 +194,10 @@ describe('results know which ports Port Auditor blocks', () => {
         ?.effect,
     ).toBe('partial');
     expect(ruleCovering([fwRule({ protocol: 'udp', port: 445 })], local)).toBeNull();
+    // Gone from the firewall: named as such (the row offers to put it back), never as blocking.
     expect(
-      ruleCovering([fwRule({ protocol: 'tcp', port: 445 }, { present: false })], local),
-    ).toBeNull();
+      ruleCovering([fwRule({ protocol: 'tcp', port: 445 }, { present: false })], local)?.effect,
+    ).toBe('vanished');
     expect(
       ruleCovering([fwRule({ protocol: 'tcp', port: 445 }, { state: 'removed' })], local),
     ).toBeNull();

@@ -25,7 +25,8 @@ describe('nft JSON', () => {
       add: { rule: { chain: string; comment: string; expr: unknown[] } };
     }[];
     // prerouting sees the port a device asked for (before DNAT), input the port it lands on.
-    expect(objects.map((o) => o.add.rule.chain)).toEqual(['prerouting', 'input']);
+    // output holds the guard against mid-stream pick-ups (see the last objects' check).
+    expect(objects.map((o) => o.add.rule.chain)).toEqual(['prerouting', 'input', 'output']);
     const body = [
       {
         match: {
@@ -43,13 +44,51 @@ describe('nft JSON', () => {
       },
       { drop: null },
     ];
-    expect(objects.map((o) => o.add.rule.comment)).toEqual([NAME, NAME]);
+    expect(objects.map((o) => o.add.rule.comment)).toEqual([NAME, NAME, NAME]);
     // In prerouting, only what is addressed to this PC: what it routes for others passes.
     expect(objects[0]?.add.rule.expr).toEqual([
       { match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' } },
       ...body,
     ]);
     expect(objects[1]?.add.rule.expr).toEqual(body);
+    // A packet leaving from port 22 toward the scope that would open a conntrack entry without
+    // being a SYN (a connection picked up mid-stream, the wrong way round) is dropped.
+    expect(objects[2]?.add.rule.expr).toEqual([
+      { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'new' } },
+      { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'sport' } }, right: 22 } },
+      {
+        match: {
+          op: '==',
+          left: { payload: { protocol: 'ip', field: 'daddr' } },
+          right: { prefix: { addr: '10.77.0.0', len: 16 } },
+        },
+      },
+      {
+        match: {
+          op: '!=',
+          left: { '&': [{ payload: { protocol: 'tcp', field: 'flags' } }, ['syn', 'ack']] },
+          right: 'syn',
+        },
+      },
+      { drop: null },
+    ]);
+  });
+
+  it('outbound TCP: the guard sits in input, on packets from the device’s port', () => {
+    const objects = ruleObjects(
+      rule({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.77.1.2' }),
+    ) as { add: { rule: { chain: string; expr: unknown[] } } }[];
+    expect(objects.map((o) => o.add.rule.chain)).toEqual(['output', 'input']);
+    expect(objects[1]?.add.rule.expr.slice(1, 3)).toEqual([
+      { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'sport' } }, right: 23 } },
+      {
+        match: {
+          op: '==',
+          left: { payload: { protocol: 'ip', field: 'saddr' } },
+          right: '10.77.1.2',
+        },
+      },
+    ]);
   });
 
   it('outbound range to two devices: one rule per address, destination matched', () => {
@@ -202,13 +241,20 @@ describe('nft JSON', () => {
     const one = JSON.stringify({
       nftables: ruleObjects(inbound).map((o, i) => listed(o, 4 + i)),
     });
-    expect(liveRules(parseNftRules(one))[0]?.details).toEqual({
-      protocol: 'tcp',
-      portFrom: 8080,
-      portTo: 8080,
-      direction: 'in',
-      remote: [],
+    expect(liveRules(parseNftRules(one))[0]).toMatchObject({
+      // The guard is part of the rule: removed with it.
+      ref: '4,5,6',
+      details: { protocol: 'tcp', portFrom: 8080, portTo: 8080, direction: 'in', remote: [] },
     });
+    // Without its guard (a rule of an earlier version), the request reads the same.
+    const unguarded = JSON.stringify({
+      nftables: ruleObjects(inbound)
+        .slice(0, 2)
+        .map((o, i) => listed(o, 4 + i)),
+    });
+    expect(liveRules(parseNftRules(unguarded))[0]?.details).toEqual(
+      liveRules(parseNftRules(one))[0]?.details,
+    );
     // Anything else under our name (an accept, an unknown match) is listed without a request.
     const odd = JSON.stringify({
       nftables: [

@@ -24,6 +24,13 @@ function load(lang: string): Record<string, Record<string, unknown>> {
   return out;
 }
 
+/** Every string of a namespace (plural forms included), with its dotted path. */
+function leaves(value: unknown, prefix = ''): [string, string][] {
+  if (typeof value === 'string') return [[prefix, value]];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
 /** Keys without plural suffixes: French and English have different plural forms. */
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null)
@@ -34,6 +41,15 @@ function keys(value: unknown, prefix = ''): string[] {
 describe('locale files', () => {
   const fr = load('fr');
   const en = load('en');
+
+  test('French uses the typographic apostrophe (’), never a straight one between letters', () => {
+    const straight = Object.entries(fr).flatMap(([ns, tree]) =>
+      leaves(tree)
+        .filter(([, text]) => /\p{L}'\p{L}/u.test(text))
+        .map(([key, text]) => `${ns}:${key}: ${text}`),
+    );
+    expect(straight).toEqual([]);
+  });
 
   test('every namespace exists in French and in English', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());

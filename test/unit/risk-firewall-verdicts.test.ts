@@ -85,12 +85,16 @@ function effects(result: RiskAssessResult): Record<string, string | null> {
 }
 
 describe('only a rule read in the firewall blocks a port', () => {
-  it('present: true blocks; null is "not verified", counted at its severity; false acts on nothing', () => {
+  it('present: true blocks; null is "not verified", counted at its severity; false is "vanished", acting on nothing', () => {
     const target = { address: '10.77.210.1', isLocal: true, port: 3389, protocol: 'tcp' as const };
     const inbound = { protocol: 'tcp', port: 3389 };
     expect(ruleCovering([rule(inbound)], target)?.effect).toBe('blocked');
     expect(ruleCovering([rule(inbound, { present: null })], target)?.effect).toBe('unverified');
-    expect(ruleCovering([rule(inbound, { present: false })], target)).toBeNull();
+    expect(ruleCovering([rule(inbound, { present: false })], target)?.effect).toBe('vanished');
+    // A rule in place wins over one that vanished, whatever their order.
+    expect(ruleCovering([rule(inbound, { present: false }), rule(inbound)], target)?.effect).toBe(
+      'blocked',
+    );
     // A rule read in the firewall says more than one that could not be.
     const both = [rule(inbound, { present: null }), rule({ ...inbound, remote: '10.0.0.9' })];
     expect(ruleCovering(both, target)?.effect).toBe('partial');
@@ -109,6 +113,20 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(verdict.reasons[0]?.text.fr).toContain(
       'le pare-feu n’a pas pu être lu pour le confirmer',
     );
+
+    // Vanished (a restart, a reload): the row says so first, with the way back, and the risk
+    // counts at its severity, as if never blocked.
+    const gone = assessHosts(PC.slice(0, 1), everyInterface, kb, true, [
+      rule(inbound, { present: false }),
+    ]);
+    const lost = gone.hosts[0]!.ports[0]!;
+    expect(lost.firewall?.effect).toBe('vanished');
+    expect(gone.blocked).toBe(0);
+    expect(gone.counts[lost.severity]).toBe(1);
+    expect(lost.reasons[0]?.text.fr).toBe(
+      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name}) : la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?), le port est de nouveau joignable ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
+    );
+    expect(lost.reasons.map((r) => r.text.en).join(' ')).not.toContain('rule prevents');
   });
 });
 

@@ -26,6 +26,22 @@ describe('port knowledge base', () => {
     }
   });
 
+  it('writes French with the typographic apostrophe (’), never a straight one between letters', () => {
+    const straight: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'fr' && typeof value === 'string') {
+            if (/\p{L}'\p{L}/u.test(value)) straight.push(value);
+          } else walk(value);
+        }
+      }
+    };
+    walk(kbData);
+    expect(straight).toEqual([]);
+  });
+
   it('covers every category the product promises', () => {
     const need: Array<[number, 'tcp' | 'udp']> = [
       [3389, 'tcp'],

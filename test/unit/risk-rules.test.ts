@@ -256,7 +256,7 @@ describe('risk rules', () => {
     expect(rpc.severity).toBe('critical');
     expect(rules(rpc)).toEqual([RULES.kbKnownPort, RULES.programDisguised, RULES.allInterfaces]);
     const why = rpc.reasons.find((r) => r.ruleId === RULES.programDisguised)!.text;
-    expect(why.fr).toMatch(/nom d'un composant de Windows.*AppData\\Local\\Temp/);
+    expect(why.fr).toMatch(/nom d’un composant de Windows.*AppData\\Local\\Temp/);
     expect(why.en).toMatch(/name of a Windows component.*AppData\\Local\\Temp/);
     expect(rpc.advice.en).toMatch(/antivirus/);
 
@@ -280,7 +280,7 @@ describe('risk rules', () => {
     expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.programIdentified, RULES.specificInterface]);
     expect(a.reasons[1]?.text.en).toBe('Opened by java (PID 99) (executable location unknown).');
     expect(a.reasons[1]?.text.fr).toBe(
-      "Ouvert par java (PID 99) (emplacement de l'exécutable inconnu).",
+      'Ouvert par java (PID 99) (emplacement de l’exécutable inconnu).',
     );
   });
 

@@ -48,14 +48,26 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
         ctx.setExitCode(EXIT_CANCELLED);
         return;
       }
+      // `reapplied` lists only rules read back in the firewall after the change: said as `block`
+      // says its read-back, and the rule that is still missing as a failed one.
       for (const back of outcome.reapplied) {
         ctx.stdout.write(
-          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n`,
+          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n  ✓ ${ctx.say(
+            {
+              fr: 'Règle relue dans le pare-feu : oui',
+              en: 'Rule read back from the firewall: yes',
+            },
+          )}\n`,
         );
       }
       for (const left of outcome.stillMissing) {
         ctx.stderr.write(
-          `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n`,
+          `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n  ✗ ${ctx.say(
+            {
+              fr: 'Règle relue dans le pare-feu : NON',
+              en: 'Rule read back from the firewall: NO',
+            },
+          )}\n`,
         );
       }
       for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);

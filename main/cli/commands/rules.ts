@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatRule } from '../../../app/firewall/format.js';
+import { formatRule, vanishedRulesLine } from '../../../app/firewall/format.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { showFirewallNotices } from '../firewall-notices.js';
 
@@ -37,22 +37,11 @@ const rules: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       for (const rule of list.rules) ctx.stdout.write(`${formatRule(rule, ctx.language)}\n`);
-      const gone = list.rules.filter((r) => r.present === false).length;
-      if (gone > 0) {
-        ctx.stderr.write(
-          `${ctx.say(
-            gone === 1
-              ? {
-                  fr: '1 règle a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
-                  en: '1 rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
-                }
-              : {
-                  fr: `${gone} règles ont disparu du pare-feu (redémarrage ?) : port-auditor reapply --all les remet.`,
-                  en: `${gone} rules vanished from the firewall (a restart?): port-auditor reapply --all puts them back.`,
-                },
-          )}\n`,
-        );
-      }
+      const gone = vanishedRulesLine(
+        list.rules.filter((r) => r.present === false).length,
+        ctx.language,
+      );
+      if (gone) ctx.stderr.write(`${gone}\n`);
     });
 };
 

@@ -487,7 +487,12 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
           </Button>
         )}
         {step === 0 && (
-          <Button variant="contained" onClick={() => void toPreview()} disabled={busy}>
+          <Button
+            variant="contained"
+            onClick={() => void toPreview()}
+            // The service refuses such a scope too (firewall.own-address): no preview to go to.
+            disabled={busy || own.length > 0}
+          >
             {t('wizard.next')}
           </Button>
         )}

@@ -12,6 +12,8 @@ const COLOR: Record<CoverageEffect, 'success' | 'warning' | 'default'> = {
   // Both leave a risk the user must not overlook: a port still reachable, a block not checked.
   'scan-blocked': 'warning',
   unverified: 'warning',
+  // The block is gone: the port is reachable again, as if never blocked.
+  vanished: 'warning',
 };
 
 /**

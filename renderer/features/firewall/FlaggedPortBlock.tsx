@@ -6,6 +6,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
+import ReplayIcon from '@mui/icons-material/Replay';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FirewallCoverage, PortAssessment } from '../../../app/contract/risk';
@@ -16,16 +17,18 @@ import { BlockPortButton } from './BlockPortButton';
 import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
 
 /**
- * The firewall action inside a risk verdict: "Bloquer ce port" for a port no rule acts on, and
+ * The firewall action inside a risk verdict: "Bloquer ce port" for a port no rule acts on,
  * "Débloquer" for one a Port Auditor rule acts on (it removes that rule, once the user confirmed
  * in a dialog that names the port and what unblocking changes; the outcome is said above the
- * results, since the verdict itself may leave the screen).
+ * results, since the verdict itself may leave the screen), and "Ré-appliquer" for one whose rule
+ * vanished from the firewall (it puts that rule back, under its name; the chip then follows).
  */
 export function FlaggedPortBlock({ address, port }: { address: string; port: PortAssessment }) {
   const { t } = useTranslation('firewall');
   const isLocal = useRisk((s) => s.byAddress[address]?.isLocal ?? false);
   const busy = useFirewall((s) => s.busy);
   const undo = useFirewall((s) => s.undo);
+  const reapply = useFirewall((s) => s.reapply);
   const error = useFirewall((s) => s.error);
   const clear = useFirewall((s) => s.clearMessages);
   const tell = useFirewall((s) => s.tellResults);
@@ -46,8 +49,10 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
     ...(port.exposure ? { exposure: port.exposure } : {}),
     ...(reason ? { reasonText: reason } : {}),
   };
-  const rule = port.firewall;
-  const working = rule ? busy.includes(rule.ruleId) : false;
+  // A rule the firewall lost no longer acts on the port: it is put back, not removed.
+  const gone = port.firewall?.effect === 'vanished' ? port.firewall : undefined;
+  const rule = gone ? undefined : port.firewall;
+  const working = port.firewall ? busy.includes(port.firewall.ruleId) : false;
   const what = { port: port.port, protocol: port.protocol.toUpperCase(), address };
 
   async function unblock(coverage: FirewallCoverage) {
@@ -57,9 +62,29 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
     if (result !== 'failed') tell({ result, ...what });
   }
 
+  async function putBack(coverage: FirewallCoverage) {
+    setFailed(!(await reapply([coverage.ruleId])));
+  }
+
   return (
     <Box>
-      {rule ? (
+      {gone ? (
+        <Button
+          size="small"
+          variant="contained"
+          color="warning"
+          startIcon={<ReplayIcon />}
+          disabled={working}
+          onClick={(e) => {
+            e.stopPropagation();
+            void putBack(gone);
+          }}
+          aria-label={t('rules.reapplyLabel', { port: port.port, protocol: what.protocol })}
+          data-testid={`reapply-port-${address}-${port.port}`}
+        >
+          {working ? t('rules.reapplying') : t('rules.reapply')}
+        </Button>
+      ) : rule ? (
         <Button
           size="small"
           variant="outlined"
@@ -77,7 +102,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
       ) : (
         <BlockPortButton target={target} onOpen={() => setWizard(true)} />
       )}
-      {rule && failed && error && (
+      {port.firewall && failed && error && (
         <Box sx={{ mt: 1 }}>
           <AppErrorAlert
             error={error}

@@ -1,7 +1,21 @@
+import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '../../../app/contract/risk';
 import { SEVERITY_COLORS } from './severity';
+
+/** Read by screen readers, not shown (the usual clip technique, as MUI's visuallyHidden). */
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+  p: 0,
+  m: '-1px',
+} as const;
 
 /**
  * A severity as a coloured chip; with `count`, "Critique : 2" (an outline when 0). `mitigated`: a
@@ -45,7 +59,15 @@ export function SeverityChip({
       <Chip
         size="small"
         variant="outlined"
-        label={label}
+        // The outline alone says "mitigated" to the eye only: screen readers hear it too.
+        label={
+          <>
+            {label}
+            <Box component="span" sx={VISUALLY_HIDDEN}>
+              {t('severity.mitigatedSuffix')}
+            </Box>
+          </>
+        }
         data-testid={testId ?? 'severity-chip'}
         data-severity={severity}
         data-mitigated

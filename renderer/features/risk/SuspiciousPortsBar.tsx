@@ -34,7 +34,22 @@ export function SuspiciousPortsBar() {
   const hiddenInfo = showInfo ? 0 : (counts?.info ?? 0);
 
   return (
-    <Card component="section" aria-labelledby="suspicious-ports-title" data-testid="risk-summary">
+    <Card
+      component="section"
+      aria-labelledby="suspicious-ports-title"
+      data-testid="risk-summary"
+      sx={{ position: 'relative' }}
+    >
+      {/* Verdicts are worked out again after every firewall change, often while the user is
+          pointing at a button further down: the bar lies over the card's top edge instead of
+          pushing the results down (a click would land beside the button it aimed at). */}
+      {status === 'assessing' && (
+        <LinearProgress
+          aria-label={t('assessing')}
+          sx={{ position: 'absolute', top: 0, left: 0, right: 0 }}
+          data-testid="risk-assessing"
+        />
+      )}
       <CardContent sx={{ p: { xs: 2, md: 3 } }}>
         <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1.5 }}>
           <GppMaybeIcon color="error" aria-hidden />
@@ -45,9 +60,6 @@ export function SuspiciousPortsBar() {
         <Typography color="text.secondary" sx={{ mb: 2 }}>
           {t('intro')}
         </Typography>
-        {status === 'assessing' && (
-          <LinearProgress aria-label={t('assessing')} sx={{ mb: 2 }} data-testid="risk-assessing" />
-        )}
         {error && <AppErrorAlert error={error} testId="risk-error" />}
         <ResultsNotice />
         {counts && (

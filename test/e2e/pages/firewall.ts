@@ -67,8 +67,13 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-remote');
   }
 
+  /** "Suivant", by its name. */
+  get nextButton(): Locator {
+    return this.dialog.getByRole('button', { name: exact(this.t('wizard.next')) });
+  }
+
   async next(): Promise<void> {
-    await this.dialog.getByRole('button', { name: exact(this.t('wizard.next')) }).click();
+    await this.nextButton.click();
   }
 
   /** The plain sentence the preview starts with. */

@@ -33,6 +33,35 @@ export class SuspiciousPortsPage {
     return this.page.getByTestId('risk-hidden-info');
   }
 
+  /**
+   * Starts recording where the results begin on screen (the top of the scan results, in CSS
+   * pixels, sampled at every frame the browser paints); stop() returns each distinct position seen,
+   * in order. A list of one means nothing above the results moved meanwhile, so a click aimed at a
+   * result could not land beside it.
+   */
+  async watchResultsTop(): Promise<{ stop(): Promise<number[]> }> {
+    await this.page.evaluate(() => {
+      const seen: number[] = [];
+      const w = window as unknown as { __resultsTop?: { seen: number[]; on: boolean } };
+      w.__resultsTop = { seen, on: true };
+      const sample = () => {
+        const el = document.querySelector('[data-testid="scan-results"]');
+        const top = el ? Math.round(el.getBoundingClientRect().top + window.scrollY) : -1;
+        if (seen.at(-1) !== top) seen.push(top);
+        if (w.__resultsTop?.on) requestAnimationFrame(sample);
+      };
+      sample();
+    });
+    return {
+      stop: () =>
+        this.page.evaluate(() => {
+          const w = window as unknown as { __resultsTop?: { seen: number[]; on: boolean } };
+          if (w.__resultsTop) w.__resultsTop.on = false;
+          return w.__resultsTop?.seen ?? [];
+        }),
+    };
+  }
+
   /** Waits until the verdicts of one address are on screen (the assessment has answered). */
   async waitForVerdicts(address: string, timeoutMs = 30_000): Promise<Locator> {
     const verdicts = this.page.getByTestId(`host-verdicts-${address}`);
