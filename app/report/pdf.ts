@@ -884,7 +884,10 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
             bold: true,
           },
           r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
-          say(RULE_STATE_LABEL[r.state]),
+          // A rule the firewall lost is not "active", whatever the journal says (as in `rules`).
+          r.present === false
+            ? say({ fr: 'disparue', en: 'gone' })
+            : say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           formatDateTime(r.createdAt, lang),
           ruleInFirewall(r, say),

@@ -185,7 +185,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(text).not.toMatch(/Bloqué par Port Auditor(?! jusqu)/);
     expect(text).toMatch(
       new RegExp(
-        `${PC_PORT}/tcp entrant active toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,
+        `${PC_PORT}/tcp entrant disparue toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,
       ),
     );
 
