@@ -145,7 +145,7 @@ export const COVERAGE_LABEL: Record<CoverageEffect, LocalizedText> = {
  */
 export function coverageReason(
   coverage: FirewallCoverage,
-  rule: Pick<FirewallRule, 'remote'> | undefined,
+  rule: (Pick<FirewallRule, 'remote'> & Partial<Pick<FirewallRule, 'direction'>>) | undefined,
 ): LocalizedText {
   const name = coverage.name;
   switch (coverage.effect) {
@@ -177,6 +177,12 @@ export function coverageReason(
         en: `This PC blocks its own connections to this port (rule ${name}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
       };
     case 'vanished':
+      // An outbound rule only ever stopped this PC's programs: its loss reopens nothing for others.
+      if (rule?.direction === 'out')
+        return {
+          fr: `La règle Port Auditor ${name}, qui empêchait les programmes de ce PC de s’y connecter, a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?) : ils peuvent de nouveau s’y connecter ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
+          en: `Port Auditor’s rule ${name}, which kept this PC’s programs from connecting to it, is gone from the firewall (a restart, a firewall reload?): they can connect again; risk unchanged. Re-apply puts it back (port-auditor reapply --all on the command line).`,
+        };
       return {
         fr: `Bloqué par Port Auditor jusqu’ici (règle ${name}) : la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?), le port est de nouveau joignable ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
         en: `Blocked by Port Auditor until now (rule ${name}): the rule is gone from the firewall (a restart, a firewall reload?), so the port can be reached again; risk unchanged. Re-apply puts it back (port-auditor reapply --all on the command line).`,

@@ -24,14 +24,19 @@ export function thisPcAddressSet(
  * The single addresses of a rule's remote scope that are this PC itself: a loopback address
  * (127.0.0.0/8, ::1: RFC 1122 §3.2.1.3, RFC 4291 §2.5.3) or one of `own`. This PC's traffic with
  * itself goes through loopback, which a rule never filters (docs/firewall-rules.md), so a scope
- * limited to such an address blocks nothing. Networks are not matched: a /24 holding this PC's
- * address still scopes other devices. `remote` is the validated request's (canonical, bare
+ * limited to such an address blocks nothing. Networks are matched only when wholly loopback
+ * (127.0.0.0/8 or narrower): a /24 holding this PC's LAN address still scopes other devices. `remote` is the validated request's (canonical, bare
  * addresses for /32 and /128).
  */
 export function ownScopeEntries(remote: readonly string[], own: ReadonlySet<string>): string[] {
-  return remote.filter(
-    (entry) => !entry.includes('/') && (own.has(entry) || addressKind(entry) === 'loopback'),
-  );
+  return remote.filter((entry) => {
+    const [address = entry, prefix] = entry.split('/');
+    if (prefix === undefined) return own.has(entry) || addressKind(entry) === 'loopback';
+    // A network wholly inside 127.0.0.0/8 (or ::1/128) is loopback only, like its addresses.
+    const bits = Number(prefix);
+    const minimum = address.includes(':') ? 128 : 8;
+    return addressKind(address) === 'loopback' && bits >= minimum;
+  });
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   type ReportModel,
   type ReportPort,
 } from './model.js';
-import { counted } from '../text/plural.js';
+import { counted, pluralWord } from '../text/plural.js';
 import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
@@ -217,6 +217,9 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   const { scan } = model;
   const urgent = model.counts.critical + model.counts.high;
   const t = (fr: string, en: string) => say({ fr, en });
+  // A tile's label agrees with its figure: "1 appareil actif", "2 appareils actifs".
+  const label = (n: number, fr: [string, string], en: [string, string]) =>
+    say({ fr: pluralWord(n, 'fr', ...fr), en: pluralWord(n, 'en', ...en) });
   const content: Content[] = [
     {
       table: {
@@ -270,12 +273,28 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     {
       columns: [
         // Devices, not addresses: This PC's LAN address and 127.0.0.1 are one device.
-        tile(String(model.devicesUp), t('appareils actifs', 'devices up'), ACCENT),
-        tile(String(model.openPorts), t('ports ouverts', 'open ports'), '#37597d'),
+        tile(
+          String(model.devicesUp),
+          label(
+            model.devicesUp,
+            ['appareil actif', 'appareils actifs'],
+            ['device up', 'devices up'],
+          ),
+          ACCENT,
+        ),
+        tile(
+          String(model.openPorts),
+          label(model.openPorts, ['port ouvert', 'ports ouverts'], ['open port', 'open ports']),
+          '#37597d',
+        ),
         model.assessed
           ? tile(
               String(urgent),
-              t('ports critiques ou élevés', 'critical or high ports'),
+              label(
+                urgent,
+                ['port critique ou élevé', 'ports critiques ou élevés'],
+                ['critical or high port', 'critical or high ports'],
+              ),
               urgent > 0 ? SEVERITY_COLOR.critical : SEVERITY_COLOR.low,
             )
           : tile('—', t('gravité non évaluée', 'severity not assessed'), SEVERITY_COLOR.info),
@@ -865,7 +884,10 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
             bold: true,
           },
           r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
-          say(RULE_STATE_LABEL[r.state]),
+          // A rule the firewall lost is not "active", whatever the journal says (as in `rules`).
+          r.present === false
+            ? say({ fr: 'disparue', en: 'gone' })
+            : say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           formatDateTime(r.createdAt, lang),
           ruleInFirewall(r, say),

@@ -9,3 +9,11 @@ export function counted(n: number, language: Language, one: string, other: strin
   const singular = new Intl.PluralRules(language).select(n) === 'one';
   return `${new Intl.NumberFormat(language).format(n)} ${singular ? one : other}`;
 }
+
+/**
+ * The word alone in the form `n` calls for (see `counted`), for a figure shown apart from its
+ * label (a PDF tile: "1" above "appareil actif").
+ */
+export function pluralWord(n: number, language: Language, one: string, other: string): string {
+  return new Intl.PluralRules(language).select(n) === 'one' ? one : other;
+}

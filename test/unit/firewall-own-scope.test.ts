@@ -64,6 +64,11 @@ describe('a remote scope that is this PC', () => {
       ),
     ).toEqual(['127.0.0.1', '127.8.9.10', '::1', '10.68.214.1', 'fd68::1']);
     expect(ownScopeEntries([], OWN)).toEqual([]);
+    // A network wholly inside loopback is this PC too; one that only starts there is not.
+    expect(ownScopeEntries(['127.0.0.0/8', '127.1.0.0/16', '64.0.0.0/2'], OWN)).toEqual([
+      '127.0.0.0/8',
+      '127.1.0.0/16',
+    ]);
     // This machine's own list holds its loopback address, canonical, without zones.
     const here = thisPcAddressSet();
     expect(here.has('127.0.0.1')).toBe(true);

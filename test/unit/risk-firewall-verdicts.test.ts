@@ -198,6 +198,18 @@ describe('a device port this PC’s own outbound rule hides from the scan', () =
     expect(verdict.reasons.map((r) => r.ruleId)).toContain('history.seen-open');
   });
 
+  it('an outbound rule that vanished says this PC’s programs can connect again, not that the port reopened', () => {
+    const result = assessHosts([host('10.77.210.2', false, [port(23)])], [], kb, true, [
+      { ...out, present: false },
+    ]);
+    const verdict = result.hosts[0]!.ports[0]!;
+    expect(verdict.firewall?.effect).toBe('vanished');
+    expect(verdict.reasons[0]?.text.fr).toContain(
+      'qui empêchait les programmes de ce PC de s’y connecter, a disparu du pare-feu',
+    );
+    expect(verdict.reasons[0]?.text.en).not.toContain('the port can be reached again');
+  });
+
   it('is only filtered when the rule was not read, is gone, or covers another address', () => {
     for (const rules of [
       [{ ...out, present: null }],

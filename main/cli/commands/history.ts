@@ -39,7 +39,7 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
     formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, ctx.language),
     source(row, ctx),
     oneLine(row.targets).slice(0, 40),
-    number.format(row.counts.hostsUp),
+    number.format(row.counts.devicesUp),
     number.format(row.counts.openPorts),
     row.scanId,
   ]);

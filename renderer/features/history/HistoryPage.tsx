@@ -99,7 +99,7 @@ export function HistoryPage() {
                           {row.targets}
                         </TableCell>
                         <TableCell align="right">
-                          {formatNumber(row.counts.hostsUp, lang)}
+                          {formatNumber(row.counts.devicesUp, lang)}
                         </TableCell>
                         <TableCell align="right">
                           {formatNumber(row.counts.openPorts, lang)}
