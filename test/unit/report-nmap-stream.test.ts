@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppFailure } from '../../app/errors.js';
+import {
+  importNmapXml,
+  importNmapXmlFile,
+  MAX_NMAP_XML_BYTES,
+  NmapXmlReader,
+} from '../../app/report/nmap-xml-import.js';
+
+const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
+const now = new Date('2026-11-30T12:00:00.000Z');
+const dir = mkdtempSync(join(tmpdir(), `pa-nmap-stream-${process.pid}-`));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The import of `text` handed over in pieces of `size` characters. */
+function inPieces(text: string, size: number) {
+  const reader = new NmapXmlReader({ now });
+  for (let i = 0; i < text.length; i += size) reader.write(text.slice(i, i + size));
+  return reader.end();
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppFailure) return error.appError.code;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+describe('nmap XML read as it streams in', () => {
+  const whole = importNmapXml(fixture, { now });
+
+  it('gives the same import whatever the pieces, one character at a time included', () => {
+    for (const size of [1, 7, 4096]) expect(inPieces(fixture, size)).toEqual(whole);
+  });
+
+  it('finds entity declarations and a cut file’s later hosts across the seams of pieces', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE nmaprun [<!ENTITY a "a">]><nmaprun scanner="nmap"/>`;
+    expect(() => inPieces(bomb, 3)).toThrow(AppFailure);
+    const broken = fixture.replace('<status ', '<status <').concat('</host>');
+    expect(() => inPieces(broken, 5)).toThrow(/ligne|line/);
+  });
+
+  it('reads a file from its path as the text import does, UTF-16 (PowerShell) included', async () => {
+    const utf8 = join(dir, 'utf8.xml');
+    writeFileSync(utf8, fixture);
+    expect(await importNmapXmlFile(utf8, { now })).toEqual(whole);
+    const utf16 = join(dir, 'utf16.xml');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixture, 'utf16le')]),
+    );
+    expect(await importNmapXmlFile(utf16, { now })).toEqual(whole);
+  });
+
+  it('imports the complete hosts of a file cut short', async () => {
+    const cut = join(dir, 'cut.xml');
+    writeFileSync(cut, fixture.slice(0, fixture.indexOf('</host>') + '</host>'.length + 40));
+    const { scan } = await importNmapXmlFile(cut, { now });
+    expect(scan.hosts).toHaveLength(1);
+    expect(scan.cancelled).toBe(true);
+  });
+
+  it('refuses a file over the limit from its size, without reading it', async () => {
+    const huge = join(dir, 'huge.xml');
+    writeFileSync(huge, '');
+    // Sparse: 200 MB on paper, nothing on disk, and nothing read.
+    truncateSync(huge, 200 * 1024 * 1024);
+    expect(MAX_NMAP_XML_BYTES).toBeLessThan(200 * 1024 * 1024);
+    expect(await codeOf(importNmapXmlFile(huge))).toBe('report.nmap-too-large');
+  });
+});
