@@ -643,6 +643,20 @@ const SAX_OPTIONS: sax.SAXOptions & { strictEntities: boolean } = {
   strictEntities: true,
 };
 
+const CHAR_REFERENCE = /&#(x[0-9a-fA-F]{1,8}|X[0-9a-fA-F]{1,8}|[0-9]{1,10});/g;
+
+/** Whether `code` is a character XML allows (XML 1.0 §2.2, production Char). */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
 /** Thrown from sax's error handler to stop it mid-piece; never leaves this module. */
 const STOP = Symbol('stop');
 
@@ -724,6 +738,8 @@ export class NmapXmlReader {
   /** After an error: a later `</host>` means the file is broken inside, not cut short. */
   private hostAfterError = false;
   private first = true;
+  /** The start of a character reference the previous piece ended with. */
+  private carry = '';
   /** The last characters seen, to find a marker that straddles two pieces and the file's end. */
   private tail = '';
   private readonly build = new ScanBuilder();
@@ -793,11 +809,26 @@ export class NmapXmlReader {
 
   /** Reads the next piece of the file's text (decoded; pieces in order, any size). */
   write(piece: string): void {
-    let text = piece;
+    let text = this.carry + piece;
     if (this.first) {
       text = text.replace(/^\uFEFF/, '');
       this.first = false;
     }
+    // A character reference cut by the end of the piece waits for the rest of it.
+    const partial = /&(#[0-9a-zA-Z]{0,12})?$/.exec(text);
+    this.carry = partial ? text.slice(partial.index) : '';
+    this.feed(partial ? text.slice(0, partial.index) : text);
+  }
+
+  private feed(raw: string): void {
+    // A reference to a character XML does not allow (ESC, BEL: a terminal's controls, which a
+    // hostile file puts in a host name) is shown as U+FFFD, as withoutDisplayControls shows the
+    // raw ones, instead of refusing the file: sax would stop at it.
+    const text = raw.replace(CHAR_REFERENCE, (whole, ref: string) =>
+      isXmlChar(ref[0] === 'x' || ref[0] === 'X' ? Number.parseInt(ref.slice(1), 16) : Number(ref))
+        ? whole
+        : '&#xFFFD;',
+    );
     // The markers are searched in the piece and across its seam with the previous one, never in
     // a joined copy of the two (a copy per piece is garbage the size of the file).
     const seam = this.tail + text.slice(0, 16);
@@ -820,6 +851,8 @@ export class NmapXmlReader {
 
   /** Ends the file: the import, or the AppFailure that refuses it. */
   end(): NmapImport {
+    if (this.carry) this.feed(this.carry);
+    this.carry = '';
     if (!this.error) {
       try {
         this.parser.close();

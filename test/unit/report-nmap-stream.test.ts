@@ -39,6 +39,15 @@ describe('nmap XML read as it streams in', () => {
     for (const size of [1, 7, 4096]) expect(inPieces(fixture, size)).toEqual(whole);
   });
 
+  it('shows a reference to a character XML does not allow as U+FFFD, even cut between pieces', () => {
+    const escapes = fixture.replace(
+      '<hostnames>\n</hostnames>',
+      '<hostnames><hostname name="cam&#27;]0;x&#x7;era" type="PTR"/></hostnames>',
+    );
+    for (const size of [1, 3, 4096])
+      expect(inPieces(escapes, size).scan.hosts[0]?.hostname).toBe('cam\ufffd]0;x\ufffdera');
+  });
+
   it('finds entity declarations and a cut file’s later hosts across the seams of pieces', () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE nmaprun [<!ENTITY a "a">]><nmaprun scanner="nmap"/>`;
     expect(() => inPieces(bomb, 3)).toThrow(AppFailure);
