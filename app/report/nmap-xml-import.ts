@@ -742,6 +742,8 @@ export class NmapXmlReader {
   private carry = '';
   /** The last characters seen, to find a marker that straddles two pieces and the file's end. */
   private tail = '';
+  /** The last characters other than trailing white space: whether the file ends as a run does. */
+  private ending = '';
   private readonly build = new ScanBuilder();
 
   constructor(
@@ -833,6 +835,8 @@ export class NmapXmlReader {
     // a joined copy of the two (a copy per piece is garbage the size of the file).
     const seam = this.tail + text.slice(0, 16);
     if (/<!ENTITY/i.test(seam) || /<!ENTITY/i.test(text)) refuseEntities();
+    // Where in this piece the text sax did not read starts (all of it once sax has stopped).
+    let unread = 0;
     if (this.error) {
       this.hostAfterError ||= seam.includes('</host>') || text.includes('</host>');
     } else {
@@ -842,11 +846,15 @@ export class NmapXmlReader {
       } catch (error) {
         if (error !== STOP) throw error;
         // Whatever follows the error is only searched for another complete host.
-        const at = Math.max(0, this.parser.position - before);
-        this.hostAfterError = text.includes('</host>', at);
+        unread = Math.min(text.length, Math.max(0, this.parser.position - before));
+        this.hostAfterError = text.includes('</host>', unread);
+        // The next seam must not find a `</host>` sax read before the error.
+        this.tail = '';
       }
     }
-    this.tail = (this.tail + text.slice(-16)).slice(-16);
+    this.tail = (this.tail + text.slice(Math.max(unread, text.length - 16))).slice(-16);
+    const written = text.trimEnd();
+    if (written) this.ending = (this.ending + written.slice(-16)).slice(-16);
   }
 
   /** Ends the file: the import, or the AppFailure that refuses it. */
@@ -869,7 +877,7 @@ export class NmapXmlReader {
         this.completeHosts > 0 &&
         !this.nestedHostSince &&
         !this.hostAfterError &&
-        !/<\/nmaprun>\s*$/.test(this.tail);
+        !this.ending.endsWith('</nmaprun>');
       if (!cut) invalidXml(this.error.line, this.error.msg);
       interrupted = true;
       this.runChildren.length = this.runChildrenAtLastHost;

@@ -55,6 +55,16 @@ describe('nmap XML read as it streams in', () => {
     expect(() => inPieces(broken, 5)).toThrow(/ligne|line/);
   });
 
+  it('tells a file cut short from one broken inside, whatever the pieces', () => {
+    const end = fixture.indexOf('</host>') + '</host>'.length;
+    // Cut short: broken only after its last complete host.
+    const cut = `${fixture.slice(0, end)}\n<runstats><finished time="1795464333" <`;
+    for (const size of [1, 5, 4096]) expect(inPieces(cut, size).scan.cancelled).toBe(true);
+    // Broken inside, then ending as a run does (white space after it included).
+    const broken = `${fixture.replace('</host>', '</host><host></hots>').trimEnd()}\n\n\n\n\n\n\n\n`;
+    for (const size of [1, 5, 4096]) expect(() => inPieces(broken, size)).toThrow(/line \d/);
+  });
+
   it('reads a file from its path as the text import does, UTF-16 (PowerShell) included', async () => {
     const utf8 = join(dir, 'utf8.xml');
     writeFileSync(utf8, fixture);
