@@ -1,6 +1,9 @@
 // `npm run bench` — the scan engine against nmap -sT -T4, side by side in the same run, on the lab
-// network (test/lab/scan-lab.ts) and on loopback, all inside test-made namespaces (needs root).
-// Prints a table and writes bench/RESULTS.md.
+// network (test/lab/scan-lab.ts) and on loopback, all inside test-made namespaces (needs root),
+// then the report and import workloads. Prints a table and writes bench/RESULTS.md.
+// `npm run bench -- a b` runs only those scan workloads and leaves RESULTS.md alone;
+// `npm run bench -- report` runs only the report and import workloads (UI path, exporter, import
+// memory; no root needed) and rewrites only their section of RESULTS.md.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -298,7 +301,76 @@ function sideBench(
   });
 }
 
+/** Where the report and import figures sit in RESULTS.md, so a run of only them updates only them. */
+const REPORT_BEGIN =
+  '<!-- report-import:begin — written by `npm run bench` and `npm run bench -- report` -->';
+const REPORT_END = '<!-- report-import:end -->';
+
+/**
+ * The report and import workloads, each its own process so its times and peak memory are its own:
+ * the UI path (bench/ui-path.ts: 5,000-host import, 1,000-host PDF export through the app's API as
+ * the page calls it), the exporter alone (bench/report.ts) and a 60 MB import's peak memory
+ * (bench/import-memory.ts). Needs no root and no network. Returns RESULTS.md's section for them.
+ */
+async function reportWorkloads(): Promise<string> {
+  const cpuAtStart = await machineCpu();
+  console.log('UI path: import and PDF export (bench/ui-path.ts)…');
+  const ui = await sideBench('bench/ui-path.ts', 'ui ', 900_000);
+  console.log('report speed (bench/report.ts)…');
+  const report = await sideBench('bench/report.ts', 'report ', 300_000);
+  console.log('import memory (bench/import-memory.ts)…');
+  const memory = await sideBench('bench/import-memory.ts', 'import ', 600_000);
+  const indent = (lines: string[]) => lines.map((l) => `    ${l}`).join('\n');
+  return [
+    REPORT_BEGIN,
+    '## Reports and imports',
+    '',
+    `Latest run of these workloads (${new Date().toISOString()}, Node ${process.version}, ${process.platform}; \`npm run bench -- report\` runs only them). ${busyShare(cpuAtStart, await machineCpu())}`,
+    '',
+    `Through the UI path (bench/ui-path.ts: the app's API as the page calls it — report.importBegin, importChunk in the page's 128 KiB pieces, importEnd, then the first page of hosts with scan.get; firewall.list then report.export {scanId, format: 'pdf'} — over app/api's local client as the browser-mode host, store and verdicts included, the WebSocket itself excepted; median of 3 runs${ui.ok ? '' : '; FAILED'}):`,
+    '',
+    indent(ui.lines),
+    '',
+    `Report speed of the exporter alone (bench/report.ts, 500 hosts × 20 open ports, PDF target < 5 s${report.ok ? '' : ', MISSED or failed'}):`,
+    '',
+    indent(report.lines),
+    '',
+    `Import memory (bench/import-memory.ts, a 60 MB nmap XML imported from its path, streamed, in its own process run by tsx; target ≤ 4× the file${memory.ok ? '' : '; FAILED'}):`,
+    '',
+    indent(memory.lines),
+    REPORT_END,
+  ].join('\n');
+}
+
+/**
+ * RESULTS.md with `section` in place of the previous report and import section; a file from before
+ * the section existed loses its old report and import paragraphs, and gets the section before its
+ * first heading after the title.
+ */
+function withReportSection(md: string, section: string): string {
+  const begin = md.indexOf(REPORT_BEGIN);
+  const end = md.indexOf(REPORT_END);
+  if (begin >= 0 && end > begin)
+    return md.slice(0, begin) + section + md.slice(end + REPORT_END.length);
+  const legacy = md
+    .replace(/\n\nReport speed \(bench\/report\.ts[^\n]*\n\n( {4}[^\n]*\n?)+/, '\n')
+    .replace(/\n\nImport memory \(bench\/import-memory\.ts[^\n]*\n\n( {4}[^\n]*\n?)+/, '\n');
+  const heading = legacy.indexOf('\n## ');
+  return heading < 0
+    ? `${legacy.trimEnd()}\n\n${section}\n`
+    : `${legacy.slice(0, heading)}\n${section}\n${legacy.slice(heading)}`;
+}
+
 async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  if (only.length > 0 && only.every((key) => key === 'report')) {
+    // Only the report and import workloads: no lab, no root; RESULTS.md's other rows stay.
+    const section = await reportWorkloads();
+    console.log(`\n${section}`);
+    const file = join(root, 'bench/RESULTS.md');
+    await writeFile(file, withReportSection(await readFile(file, 'utf8'), section));
+    return;
+  }
   if (!canCreateNamespaces()) {
     console.error(
       'npm run bench needs root: it builds network namespaces. / npm run bench doit être lancé en root.',
@@ -311,7 +383,6 @@ async function main(): Promise<void> {
   let hostile: HostileLab | undefined;
   try {
     const script = await bundleEngine(dir);
-    const only = process.argv.slice(2);
     const want = (key: string): boolean => only.length === 0 || only.includes(key);
     const rows: Row[] = [];
     if (want('a'))
@@ -369,12 +440,10 @@ async function main(): Promise<void> {
     const big = await lab.scan({ targets: '10.77.0.0/20', ports: 'top100' }, undefined, script);
     const rss = { mb: big.peakRssBytes / 1e6, ms: big.wallMs, addresses: big.result.addresses };
     console.log(`RSS /20 × top100: ${rss.mb.toFixed(0)} MB in ${rss.ms} ms`);
-    console.log('report speed (bench/report.ts)…');
-    const report = await sideBench('bench/report.ts', 'report ', 120_000);
-    console.log('import memory (bench/import-memory.ts)…');
-    const memory = await sideBench('bench/import-memory.ts', 'import ', 600_000);
-    const text = `${table(rows, rss)}\n\nReport speed (bench/report.ts, 500 hosts × 20 open ports, PDF target < 5 s${report.ok ? '' : ', MISSED or failed'}):\n\n${report.lines.map((l) => `    ${l}`).join('\n')}\n\nImport memory (bench/import-memory.ts, a 60 MB nmap XML, its own process; a figure, target ≤ 4× the file):\n\n${memory.lines.map((l) => `    ${l}`).join('\n')}`;
+    const text = table(rows, rss);
     console.log('\n' + text);
+    const reports = await reportWorkloads();
+    console.log('\n' + reports);
     const how = [
       'Both scanners run one after the other in the same lab namespaces (test/lab/scan-lab.ts); times are wall-clock, the engine bundled as shipped (process start and worker thread included) with its default settings.',
       "Agreement compares every port's state and every up/down verdict: the engine's unlisted ports are in the one state it summarises (`hidden`, nmap's \"Not shown\"), nmap's from its XML (extraports included).",
@@ -383,7 +452,7 @@ async function main(): Promise<void> {
       busyShare(cpuAtStart, await machineCpu()),
     ].join(' ');
     const missed = missedTargets(rows);
-    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n\n${missed ? `${missed}\n\n` : ''}${PROFILE_NOTE}\n`;
+    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n\n${reports}\n\n${missed ? `${missed}\n\n` : ''}${PROFILE_NOTE}\n`;
     await writeFile(join(root, 'bench/RESULTS.md'), md);
   } finally {
     await hostile?.teardown();

@@ -47,7 +47,7 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history),
+    ...reportHandlers(history, dataDir),
     ...firewallHandlers(firewall),
   };
   return {

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { Code, IMPORT_CHUNK_BYTES, type NmapImportResult } from '../contract/index.js';
-import { decodeXmlBytes, XmlEncodingError } from '../contract/xml-bytes.js';
+import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
-import { importNmapXml, refuseTooLarge } from '../report/nmap-xml-import.js';
+import {
+  importNmapXml,
+  importNmapXmlFile,
+  refuseTooLarge,
+  type NmapImport,
+} from '../report/nmap-xml-import.js';
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanHistory } from './scan-history.js';
@@ -22,11 +29,16 @@ export function localAddresses(): Set<string> {
 const UPLOADS_PER_CLIENT = 2;
 const UPLOAD_IDLE_MS = 10 * 60_000;
 
+/** Folder of the app's data directory where files sent from the page wait until their last piece. */
+const SPOOL_DIR = 'imports';
+
 interface Upload {
   client: string;
   fileName: string;
   size: number;
-  parts: Buffer[];
+  /** The spool file, readable by this user only, removed when the import ends or is dropped. */
+  file: string;
+  handle: FileHandle;
   received: number;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -55,11 +67,14 @@ function uploadMismatch(expected: number, got: number): AppFailure {
 
 /**
  * Exports of kept scans by id, and nmap XML imports, each kept as a scan of its own with the app's
- * verdicts: whole from a path's text (CLI), or from the page in pieces no larger than
- * IMPORT_CHUNK_BYTES, the size checked against the import limit before the first piece.
+ * verdicts: whole from a text, or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
+ * size checked against the import limit before the first piece. Pieces are written to a spool file
+ * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
+ * 60 MB import never holds the file in memory.
  */
 export function reportHandlers(
   history: ScanHistory,
+  dataDir: () => string,
 ): Pick<
   Handlers,
   | 'report.export'
@@ -71,11 +86,10 @@ export function reportHandlers(
 > {
   const uploads = new Map<string, Upload>();
 
-  const importText = async (xml: string, fileName?: string): Promise<NmapImportResult> => {
-    const { scan, macAddresses } = importNmapXml(xml, {
-      localAddresses: localAddresses(),
-      ...(fileName ? { fileName } : {}),
-    });
+  const keep = async (
+    { scan, macAddresses, startKnown }: NmapImport,
+    fileName?: string,
+  ): Promise<NmapImportResult> => {
     // A file's own id may repeat (the same file imported twice): each import is a scan of its own.
     const result = { ...scan, scanId: randomUUID() };
     const assessment = await history.assess(result.hosts);
@@ -85,7 +99,7 @@ export function reportHandlers(
       assessment,
       macAddresses,
       ...(fileName ? { fileName } : {}),
-      dateKnown: /<nmaprun\b[^>]*\sstart="\d+"/.test(xml.slice(0, 4096)),
+      dateKnown: startKnown,
     });
     return {
       scanId: result.scanId,
@@ -94,12 +108,38 @@ export function reportHandlers(
       ...(outcome.kept ? {} : { notice: outcome.notice }),
     };
   };
+  const options = (fileName?: string) => ({
+    localAddresses: localAddresses(),
+    ...(fileName ? { fileName } : {}),
+  });
+
+  let spoolSwept = false;
+  /** The spool folder, created private; files a crashed app left there are removed once. */
+  const spool = async (): Promise<string> => {
+    const dir = path.join(dataDir(), SPOOL_DIR);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (!spoolSwept) {
+      spoolSwept = true;
+      const now = Date.now();
+      for (const name of await readdir(dir).catch(() => [])) {
+        const file = path.join(dir, name);
+        // Another running app (the CLI beside the window) may be receiving one: only stale files.
+        const info = await stat(file).catch(() => null);
+        if (info && now - info.mtimeMs > UPLOAD_IDLE_MS) await rm(file, { force: true });
+      }
+    }
+    return dir;
+  };
 
   const drop = (uploadId: string) => {
     const upload = uploads.get(uploadId);
     if (!upload) return;
     clearTimeout(upload.timer);
     uploads.delete(uploadId);
+    void upload.handle
+      .close()
+      .catch(() => undefined)
+      .then(() => rm(upload.file, { force: true }));
   };
   const idle = (uploadId: string) => {
     const timer = setTimeout(() => drop(uploadId), UPLOAD_IDLE_MS);
@@ -139,7 +179,8 @@ export function reportHandlers(
         dataBase64: file.data.toString('base64'),
       };
     },
-    'report.importNmapXml': async ({ xml, fileName }) => importText(xml, fileName),
+    'report.importNmapXml': async ({ xml, fileName }) =>
+      keep(importNmapXml(xml, options(fileName)), fileName),
     'report.importBegin': async ({ fileName, size }, ctx) => {
       refuseTooLarge(size);
       const client = ctx.client ?? 'in-process';
@@ -148,11 +189,15 @@ export function reportHandlers(
       // the rest of it.
       while (theirs.length >= UPLOADS_PER_CLIENT) drop(theirs.shift()?.[0] as string);
       const uploadId = randomUUID();
+      const file = path.join(await spool(), `${uploadId}.xml`);
+      // 'wx': a new file of this user's only, never one that was there before.
+      const handle = await open(file, 'wx', 0o600);
       uploads.set(uploadId, {
         client,
         fileName,
         size,
-        parts: [],
+        file,
+        handle,
         received: 0,
         timer: idle(uploadId),
       });
@@ -165,25 +210,36 @@ export function reportHandlers(
         drop(uploadId);
         throw uploadMismatch(upload.received, offset);
       }
-      upload.parts.push(bytes);
+      // Counted before the write: a piece sent again while this one is written is refused.
       upload.received += bytes.length;
+      try {
+        await upload.handle.write(bytes, 0, bytes.length, offset);
+      } catch (error) {
+        drop(uploadId);
+        throw error;
+      }
       clearTimeout(upload.timer);
       upload.timer = idle(uploadId);
       return { received: upload.received };
     },
     'report.importEnd': async ({ uploadId }, ctx) => {
       const upload = mine(uploadId, ctx.client ?? 'in-process');
-      drop(uploadId);
-      if (upload.received !== upload.size) throw uploadMismatch(upload.size, upload.received);
-      let xml: string;
+      uploads.delete(uploadId);
+      clearTimeout(upload.timer);
       try {
-        xml = decodeXmlBytes(Buffer.concat(upload.parts));
-      } catch (error) {
-        if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
-        throw error;
+        await upload.handle.close();
+        if (upload.received !== upload.size) throw uploadMismatch(upload.size, upload.received);
+        let imported: NmapImport;
+        try {
+          imported = await importNmapXmlFile(upload.file, options(upload.fileName));
+        } catch (error) {
+          if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
+          throw error;
+        }
+        return await keep(imported, upload.fileName);
+      } finally {
+        await rm(upload.file, { force: true });
       }
-      upload.parts = [];
-      return importText(xml, upload.fileName);
     },
   };
 }

@@ -10,26 +10,33 @@ import type { AppError } from './errors.js';
  * XmlEncodingError (carrying its AppError) for a declared encoding TextDecoder does not know.
  */
 export function decodeXmlBytes(bytes: Uint8Array): string {
-  const [a, b, c, d] = bytes;
-  if (a === 0xef && b === 0xbb && c === 0xbf)
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  if (a === 0xff && b === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (a === 0xfe && b === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const { decoder, skip } = xmlTextDecoder(bytes);
+  return decoder.decode(bytes.subarray(skip));
+}
+
+/**
+ * The decoder for an XML file whose first bytes are `head` (200 are enough: the BOM or the XML
+ * declaration), as decodeXmlBytes chooses it, and how many bytes of BOM to skip; for a file read in
+ * pieces (`decode(piece, { stream: true })`). Throws XmlEncodingError as decodeXmlBytes does.
+ */
+export function xmlTextDecoder(head: Uint8Array): { decoder: TextDecoder; skip: number } {
+  const [a, b, c, d] = head;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { decoder: new TextDecoder('utf-8'), skip: 3 };
+  if (a === 0xff && b === 0xfe) return { decoder: new TextDecoder('utf-16le'), skip: 2 };
+  if (a === 0xfe && b === 0xff) return { decoder: new TextDecoder('utf-16be'), skip: 2 };
   // No BOM but UTF-16 all the same: `<?` as two-byte units (XML 1.0, Appendix F.1).
   if (a === 0x3c && b === 0x00 && c === 0x3f && d === 0x00)
-    return new TextDecoder('utf-16le').decode(bytes);
+    return { decoder: new TextDecoder('utf-16le'), skip: 0 };
   if (a === 0x00 && b === 0x3c && c === 0x00 && d === 0x3f)
-    return new TextDecoder('utf-16be').decode(bytes);
+    return { decoder: new TextDecoder('utf-16be'), skip: 0 };
   // No BOM: the declaration is ASCII in every ASCII-compatible encoding.
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
-  const declared = /^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
-  let decoder: TextDecoder;
+  const text = new TextDecoder('latin1').decode(head.subarray(0, 200));
+  const declared = /^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(text)?.[1];
   try {
-    decoder = new TextDecoder(declared ?? 'utf-8');
+    return { decoder: new TextDecoder(declared ?? 'utf-8'), skip: 0 };
   } catch {
     throw new XmlEncodingError(declared ?? 'utf-8');
   }
-  return decoder.decode(bytes);
 }
 
 /** An XML file in an encoding this app cannot read, said in both languages. */

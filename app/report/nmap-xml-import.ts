@@ -1,6 +1,10 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import sax from 'sax';
 import ipaddr from 'ipaddr.js';
+import type { z } from 'zod';
 import {
+  HostResult as HostResultSchema,
   ScanResult,
   ScanSource,
   type HostReason,
@@ -14,6 +18,7 @@ import { fail } from '../errors.js';
 import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
+import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { withoutDisplayControls } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
@@ -28,6 +33,8 @@ export interface NmapImport {
   scan: ScanResult;
   /** MAC address per IP, when nmap saw one (same network segment). */
   macAddresses: Record<string, string>;
+  /** Whether the file dated its run (`<nmaprun start>` a time): else the scan's times are the import's. */
+  startKnown: boolean;
 }
 
 type Node = Record<string, unknown>;
@@ -98,18 +105,6 @@ export function refuseTooLarge(bytes: number): void {
       },
       { bytes, limit: MAX_NMAP_XML_BYTES },
     );
-  }
-}
-
-function refuseHostile(xml: string): void {
-  refuseTooLarge(Buffer.byteLength(xml, 'utf8'));
-  // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define entities
-  // (billion laughs, external files), which no nmap output needs.
-  if (/<!ENTITY/i.test(xml) || /<!DOCTYPE[^>[]*\[/i.test(xml)) {
-    fail('report.nmap-hostile', {
-      fr: 'Fichier XML refusé : il déclare des entités ou une DTD interne, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.',
-      en: 'XML file refused: it declares entities or an internal DTD, which nmap never writes. It may be a booby-trapped file.',
-    });
   }
 }
 
@@ -322,23 +317,6 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
 }
 
 /**
- * Reads what `nmap -oX` writes (and what our own nmap export writes) into a ScanResult, so a scan
- * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
- * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
- */
-/**
- * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
- * `</nmaprun>`. Its complete hosts are still worth showing: the text is cut after the last
- * `</host>` and the run closed. Null when it is not such a file (already closed, no `<nmaprun`, not
- * one complete host); the caller still validates what this returns.
- */
-function closeInterrupted(text: string): string | null {
-  if (/<\/nmaprun>\s*$/.test(text) || !/<nmaprun[\s>]/.test(text)) return null;
-  const end = text.lastIndexOf('</host>');
-  return end < 0 ? null : `${text.slice(0, end + '</host>'.length)}\n</nmaprun>\n`;
-}
-
-/**
  * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
  * nmap 7.x) into `states`. Returns whether they account for all `count` of its ports: older nmap
  * files only count them, and a list that is not one (or a protocol we do not keep) names none.
@@ -361,62 +339,6 @@ function readExtraReasons(
     if (!ok) return false;
   }
   return named === count;
-}
-
-/** Index just past the `>` that ends the tag opened at `lt`, quoted attribute values skipped. */
-function tagEnd(text: string, lt: number): number {
-  let quote = '';
-  for (let i = lt + 1; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i + 1;
-  }
-  return text.length;
-}
-
-/**
- * Where each `<host>` child of the root element starts and ends in well-formed XML (the caller
- * validated it), skipping comments, CDATA, processing instructions and declarations; a `<host>`
- * nested deeper is part of its parent, as a tree parser would have it.
- */
-function hostRanges(text: string): [number, number][] {
-  const ranges: [number, number][] = [];
-  let depth = 0;
-  let hostStart = -1;
-  let i = 0;
-  const skip = (from: number, open: string, close: string): number => {
-    const end = text.indexOf(close, from + open.length);
-    return end < 0 ? text.length : end + close.length;
-  };
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) break;
-    if (text.startsWith('<!--', lt)) i = skip(lt, '<!--', '-->');
-    else if (text.startsWith('<![CDATA[', lt)) i = skip(lt, '<![CDATA[', ']]>');
-    else if (text.startsWith('<?', lt)) i = skip(lt, '<?', '?>');
-    else if (text.startsWith('<!', lt)) i = skip(lt, '<!', '>');
-    else {
-      const end = tagEnd(text, lt);
-      const closing = text[lt + 1] === '/';
-      const name = /^<\/?([^\s/>]+)/.exec(text.slice(lt, Math.min(end, lt + 80)))?.[1];
-      if (closing) {
-        depth--;
-        if (depth === 1 && name === 'host' && hostStart >= 0) {
-          ranges.push([hostStart, end]);
-          hostStart = -1;
-        }
-      } else if (text[end - 2] === '/') {
-        if (depth === 1 && name === 'host') ranges.push([lt, end]);
-      } else {
-        if (depth === 1 && name === 'host') hostStart = lt;
-        depth++;
-      }
-      i = end;
-    }
-  }
-  return ranges;
 }
 
 const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
@@ -499,130 +421,29 @@ function scanSource(
   };
 }
 
-/**
- * `options.fileName`: the imported file's name (no folder), kept in the result's `source` so a
- * report can name it.
- */
-export function importNmapXml(
-  xml: string,
-  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
-): NmapImport {
-  refuseHostile(xml);
-  let text = xml.replace(/^\uFEFF/, '');
-  let valid = XMLValidator.validate(text);
-  let interrupted = false;
-  if (valid !== true) {
-    const closed = closeInterrupted(text);
-    if (closed !== null && XMLValidator.validate(closed) === true) {
-      text = closed;
-      valid = true;
-      interrupted = true;
-    }
-  }
-  if (valid !== true) {
-    const { line, msg } = valid.err;
-    fail(
-      'report.nmap-invalid-xml',
-      {
-        fr: `Fichier XML illisible, ligne ${line} : ${msg}`,
-        en: `Unreadable XML file, line ${line}: ${msg}`,
-      },
-      { line },
-    );
-  }
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    // Entities are decoded by decodeXmlText in one pass: the parser's own pass leaves numeric
-    // references (&#10;, which nmap writes in banners) undecoded.
-    processEntities: false,
-    htmlEntities: false,
-    attributeValueProcessor: (_name, value) => decodeXmlText(value),
-    tagValueProcessor: (_name, value) => decodeXmlText(value),
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    alwaysCreateTextNode: true,
-    isArray: (name, _jpath, _isLeaf, isAttribute) =>
-      !isAttribute &&
-      [
-        'host',
-        'port',
-        'address',
-        'hostname',
-        'hostnames',
-        'extraports',
-        'script',
-        'elem',
-        'table',
-        'scaninfo',
-        'ports',
-        'state',
-        'status',
-        'prescript',
-        'hostscript',
-        'service',
-      ].includes(name),
-  });
-  const parse = (part: string): Node => {
-    try {
-      return parser.parse(part) as Node;
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      fail(
-        'report.nmap-invalid-xml',
-        { fr: `Fichier XML illisible : ${detail}`, en: `Unreadable XML file: ${detail}` },
-        { detail },
-      );
-    }
-  };
-  // Memory bounded (issue 13): the run's own elements are parsed without its hosts, and each
-  // <host> on its own when its turn comes, so no tree of the whole file is ever built (a 60 MB
-  // file took 2.2 GB as one tree).
-  const ranges = hostRanges(text);
-  if (ranges.length > MAX_HOSTS) {
-    fail(
-      'report.nmap-too-many-hosts',
-      {
-        fr: `Fichier refusé : ${ranges.length} hôtes, la limite est ${MAX_HOSTS}.`,
-        en: `File refused: ${ranges.length} hosts, the limit is ${MAX_HOSTS}.`,
-      },
-      { hosts: ranges.length, limit: MAX_HOSTS },
-    );
-  }
-  const doc = parse(
-    ranges.length === 0
-      ? text
-      : text.slice(0, ranges[0]![0]) + text.slice(ranges[ranges.length - 1]![1]),
-  );
-  const run = asArray(doc.nmaprun)[0];
-  if (!run) notNmap('no <nmaprun>');
-  if (str(run, 'scanner') !== 'nmap') notNmap(`scanner="${str(run, 'scanner') ?? ''}"`);
-  const hostNodes = (function* () {
-    for (const [start, end] of ranges) yield* asArray(parse(text.slice(start, end)).host);
-  })();
-  const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
-  const meta = paElems(preScripts);
-  const args = str(run, 'args') ?? '';
-  const scanInfos = asArray(run.scaninfo);
-  const finished = asArray(asArray(run.runstats)[0]?.finished)[0];
-  const totals = asArray(asArray(run.runstats)[0]?.hosts)[0];
+/** Refuses a file whose result the contract does not accept, naming the field (`hosts.3.ports`). */
+function refuse(issue: z.core.$ZodIssue | undefined, prefix: (string | number)[] = []): never {
+  notNmap(`${[...prefix, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? ''}`);
+}
 
-  const macAddresses: Record<string, string> = {};
-  const hosts: HostResult[] = [];
-  let skipped = 0;
-  let notAddresses = 0;
+/** The hosts of a run as they are read, one `<host>` at a time, then the ScanResult. */
+class ScanBuilder {
+  private readonly macAddresses: Record<string, string> = {};
+  private readonly hosts: HostResult[] = [];
+  private skipped = 0;
+  private notAddresses = 0;
   // The same address in several <host> elements is one host (its index in `hosts`).
-  const byAddress = new Map<string, number>();
-  let duplicates = 0;
-  for (const node of hostNodes) {
+  private readonly byAddress = new Map<string, number>();
+  private duplicates = 0;
+
+  /** Reads one `<host>` element (as `element` builds it) into the run's hosts. */
+  addHost(node: Node, localAddresses: ReadonlySet<string> | undefined): void {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
     const literal = hostAddress(str(ip, 'addr'));
     if (!literal) {
-      notAddresses++;
-      continue;
+      this.notAddresses++;
+      return;
     }
     const { address, family } = literal;
     const mac = str(
@@ -630,7 +451,7 @@ export function importNmapXml(
       'addr',
     );
     const normalMac = mac ? normaliseMac(mac) : null;
-    if (mac) macAddresses[address] = normalMac ?? mac;
+    if (mac) this.macAddresses[address] = normalMac ?? mac;
     const statusNode = asArray(node.status)[0];
     const state = str(statusNode, 'state');
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
@@ -651,7 +472,7 @@ export function importNmapXml(
       }
       for (const portNode of asArray(portsNode.port)) {
         const port = parsePort(portNode);
-        if (port === 'unsupported') skipped++;
+        if (port === 'unsupported') this.skipped++;
         else if (port) {
           ports.push(port);
           states.set(port.protocol, port.port, port.state);
@@ -663,7 +484,7 @@ export function importNmapXml(
     // edited to make a device look like this one).
     const isLocal =
       isLoopback(splitZone(address).address) ||
-      (options.localAddresses?.has(splitZone(address).address) ?? false);
+      (localAddresses?.has(splitZone(address).address) ?? false);
     // Worded from this PC's point of view: this PC is this PC however the file's scanner saw it,
     // and the file's scanner answering for itself is not this PC.
     const reason =
@@ -672,7 +493,7 @@ export function importNmapXml(
         : fileReason === 'localhost'
           ? 'scanner'
           : fileReason;
-    const host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    let host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const portStates = everyPortNamed ? states.lists() : undefined;
     if (portStates) {
       host.portStates = portStates;
@@ -688,96 +509,440 @@ export function importNmapXml(
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
-    const earlier = byAddress.get(address);
+    const earlier = this.byAddress.get(address);
+    // Checked against the contract host by host, its checked copy kept, so the original goes at
+    // once: checking the whole result at the end would hold two copies of every host.
+    const checked = HostResultSchema.safeParse(host);
+    if (!checked.success) refuse(checked.error.issues[0], ['hosts', earlier ?? this.hosts.length]);
+    host = checked.data;
     if (earlier === undefined) {
-      byAddress.set(address, hosts.length);
-      hosts.push(host);
+      this.byAddress.set(address, this.hosts.length);
+      this.hosts.push(host);
     } else {
-      hosts[earlier] = mergeHosts(hosts[earlier] as HostResult, host);
-      duplicates++;
+      this.hosts[earlier] = mergeHosts(this.hosts[earlier] as HostResult, host);
+      this.duplicates++;
     }
   }
 
-  const startEpoch = epoch(run, 'start');
-  const endEpoch = epoch(finished, 'time');
-  const now = options.now ?? new Date();
-  const iso = (seconds: number | undefined) =>
-    seconds !== undefined ? new Date(seconds * 1000).toISOString() : now.toISOString();
-  const servicesSpec = scanInfos
-    .map((s) => {
-      const services = str(s, 'services') ?? '';
-      if (scanInfos.length === 1) return services;
-      return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
-    })
-    .join(',');
-  const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0);
-  const argTargets = targetsFromArgs(args).join(' ');
-  const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
-  const notes = paNotes(preScripts) ?? [];
-  if (interrupted) {
-    notes.push({
-      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
-      en: 'nmap scan interrupted: only the file’s complete hosts are imported',
-    });
+  /** The ScanResult of the run (`<nmaprun>` with its own children, hosts already added). */
+  finish(run: Node, options: { now?: Date; fileName?: string; interrupted: boolean }): NmapImport {
+    const { hosts, skipped, notAddresses, duplicates, macAddresses } = this;
+    const { interrupted } = options;
+    const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
+    const meta = paElems(preScripts);
+    const args = str(run, 'args') ?? '';
+    const scanInfos = asArray(run.scaninfo);
+    const finished = asArray(asArray(run.runstats)[0]?.finished)[0];
+    const totals = asArray(asArray(run.runstats)[0]?.hosts)[0];
+    const startEpoch = epoch(run, 'start');
+    const endEpoch = epoch(finished, 'time');
+    const now = options.now ?? new Date();
+    const iso = (seconds: number | undefined) =>
+      seconds !== undefined ? new Date(seconds * 1000).toISOString() : now.toISOString();
+    const servicesSpec = scanInfos
+      .map((s) => {
+        const services = str(s, 'services') ?? '';
+        if (scanInfos.length === 1) return services;
+        return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
+      })
+      .join(',');
+    const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0);
+    const argTargets = targetsFromArgs(args).join(' ');
+    const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
+    const notes = paNotes(preScripts) ?? [];
+    if (interrupted) {
+      notes.push({
+        fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+        en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+      });
+    }
+    if (notAddresses > 0) {
+      notes.push(
+        notAddresses === 1
+          ? {
+              fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+              en: 'nmap file: 1 host without a valid IP address ignored',
+            }
+          : {
+              fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
+              en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
+            },
+      );
+    }
+    if (skipped > 0 && !meta.has('scanId')) {
+      notes.push({
+        fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
+        en: `nmap: ${counted(skipped, 'en', 'SCTP/IP port', 'SCTP/IP ports')} ignored`,
+      });
+    }
+    const bool = (key: string, fallback: boolean) =>
+      meta.has(key) ? meta.get(key) === 'true' : fallback;
+    // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
+    const time = (key: string) => {
+      const text = meta.get(key);
+      return text !== undefined &&
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
+        !Number.isNaN(Date.parse(text))
+        ? text
+        : undefined;
+    };
+    const int = (key: string, fallback: number) => {
+      const n = Number(meta.get(key));
+      return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
+    };
+    const source = scanSource(run, scanInfos, meta, options.fileName);
+    const candidate = {
+      scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
+      ...(source ? { source } : {}),
+      request: {
+        targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
+        ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
+        skipDiscovery: bool('skipDiscovery', /(^|\s)-Pn(\s|$)/.test(args)),
+        // No one confirmed anything on this PC: an import scans nothing.
+        confirmed: false,
+      },
+      // nmap's total counts an address given twice twice.
+      addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
+      portCount: int('portCount', portCount),
+      notes,
+      startedAt: time('startedAt') ?? iso(startEpoch),
+      finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
+      cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
+      hosts,
+    };
+    // The hosts were checked one by one as they were read (addHost).
+    const parsed = ScanResult.safeParse({ ...candidate, hosts: [] });
+    if (!parsed.success) refuse(parsed.error.issues[0]);
+    const scan: ScanResult = { ...parsed.data, hosts };
+    return { scan, macAddresses, startKnown: startEpoch !== undefined };
   }
-  if (notAddresses > 0) {
-    notes.push(
-      notAddresses === 1
-        ? {
-            fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
-            en: 'nmap file: 1 host without a valid IP address ignored',
-          }
-        : {
-            fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
-            en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
-          },
-    );
-  }
-  if (skipped > 0 && !meta.has('scanId')) {
-    notes.push({
-      fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
-      en: `nmap: ${counted(skipped, 'en', 'SCTP/IP port', 'SCTP/IP ports')} ignored`,
-    });
-  }
-  const bool = (key: string, fallback: boolean) =>
-    meta.has(key) ? meta.get(key) === 'true' : fallback;
-  // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
-  const time = (key: string) => {
-    const text = meta.get(key);
-    return text !== undefined &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
-      !Number.isNaN(Date.parse(text))
-      ? text
-      : undefined;
-  };
-  const int = (key: string, fallback: number) => {
-    const n = Number(meta.get(key));
-    return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
-  };
-  const source = scanSource(run, scanInfos, meta, options.fileName);
-  const candidate = {
-    scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
-    ...(source ? { source } : {}),
-    request: {
-      targets: (meta.get('targets') ?? fallbackTargets).slice(0, 10_000),
-      ports: (meta.get('ports') ?? (servicesSpec || String(portCount))).slice(0, 10_000) || '-',
-      skipDiscovery: bool('skipDiscovery', /(^|\s)-Pn(\s|$)/.test(args)),
-      // No one confirmed anything on this PC: an import scans nothing.
-      confirmed: false,
+}
+
+/**
+ * Text handed to sax at once, and bytes read from a file at once: under V8's large-object size, so
+ * each piece is young garbage collected at once rather than kept in the large-object space until a
+ * full collection (256 KiB pieces took 55 MB there on a 60 MB file).
+ */
+const TEXT_PIECE = 64 * 1024;
+const READ_PIECE = 64 * 1024;
+
+// sax refuses a tag name or attribute value longer than this (its default, 64 KiB, is shorter
+// than an `extrareasons ports=` list of a 65,535-port scan whose states alternate). The file's
+// size is capped already, so this only lifts a limit the import does not need; text and CDATA are
+// flushed in pieces by sax whatever it is.
+// (@types/sax 1.2 predates the setting's typing and sax 1.6's `strictEntities`.)
+const saxLimits = sax as unknown as { MAX_BUFFER_LENGTH: number };
+saxLimits.MAX_BUFFER_LENGTH = Math.max(saxLimits.MAX_BUFFER_LENGTH, 8 * 1024 * 1024);
+
+/**
+ * Strict XML (well-formedness errors with their line), and only XML's five named entities: sax's
+ * default would also decode HTML's (`&nbsp;`), which an XML file cannot use undeclared.
+ */
+const SAX_OPTIONS: sax.SAXOptions & { strictEntities: boolean } = {
+  position: true,
+  strictEntities: true,
+};
+
+const CHAR_REFERENCE = /&#(x[0-9a-fA-F]{1,8}|X[0-9a-fA-F]{1,8}|[0-9]{1,10});/g;
+
+/** Whether `code` is a character XML allows (XML 1.0 §2.2, production Char). */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
+/** Thrown from sax's error handler to stop it mid-piece; never leaves this module. */
+const STOP = Symbol('stop');
+
+function invalidXml(line: number, msg: string): never {
+  fail(
+    'report.nmap-invalid-xml',
+    {
+      fr: `Fichier XML illisible, ligne ${line} : ${msg}`,
+      en: `Unreadable XML file, line ${line}: ${msg}`,
     },
-    // nmap's total counts an address given twice twice.
-    addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
-    portCount: int('portCount', portCount),
-    notes,
-    startedAt: time('startedAt') ?? iso(startEpoch),
-    finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
-    cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
-    hosts,
-  };
-  const parsed = ScanResult.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    notNmap(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+    { line },
+  );
+}
+
+function tooManyHosts(hosts: number): never {
+  fail(
+    'report.nmap-too-many-hosts',
+    {
+      fr: `Fichier refusé : ${hosts} hôtes, la limite est ${MAX_HOSTS}.`,
+      en: `File refused: ${hosts} hosts, the limit is ${MAX_HOSTS}.`,
+    },
+    { hosts, limit: MAX_HOSTS },
+  );
+}
+
+function refuseEntities(): never {
+  fail('report.nmap-hostile', {
+    fr: 'Fichier XML refusé : il déclare des entités ou une DTD interne, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.',
+    en: 'XML file refused: it declares entities or an internal DTD, which nmap never writes. It may be a booby-trapped file.',
+  });
+}
+
+/** An element as the import reads it: attributes as strings, child elements in arrays by name. */
+function element(tag: sax.Tag | sax.QualifiedTag): Node {
+  // No prototype: an attribute or element named `__proto__` or `constructor` is just a key.
+  const node: Node = Object.create(null) as Node;
+  for (const [name, value] of Object.entries(tag.attributes)) {
+    const text = typeof value === 'string' ? value : value.value;
+    node[name] = withoutDisplayControls(text.trim(), true);
   }
-  return { scan: parsed.data, macAddresses };
+  return node;
+}
+
+function addChild(parent: Node, name: string, child: Node): void {
+  const list = parent[name];
+  if (Array.isArray(list)) list.push(child);
+  else parent[name] = [child];
+}
+
+/**
+ * Reads what `nmap -oX` writes (and what our own nmap export writes) into a ScanResult, so a scan
+ * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
+ * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
+ *
+ * Memory bounded (issue 13): the text goes through a streaming parser (sax, strict XML) piece by
+ * piece as it is read; each `<host>` becomes a small tree, is read into a HostResult and dropped,
+ * so neither the file's text nor a tree of the whole file is ever held (a 60 MB file took 2.2 GB
+ * as one tree, 361 MiB as one string). Feed it with `write` (decoded text, in order), then `end`.
+ * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD),
+ * `report.nmap-invalid-xml` (with its line), `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
+ *
+ * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
+ * `</nmaprun>`. Its complete hosts are still worth showing: what follows the last complete
+ * `</host>` is dropped and the run read as closed there, with a note "scan interrupted".
+ */
+export class NmapXmlReader {
+  private readonly parser = sax.parser(true, SAX_OPTIONS);
+  private readonly stack: { name: string; node: Node }[] = [];
+  private run: Node | undefined;
+  /** The run's own children (scaninfo, prescript, runstats…), in order; hosts are not kept here. */
+  private readonly runChildren: { name: string; node: Node }[] = [];
+  /** How many run children there were when the last complete host closed (an interruption drops the rest). */
+  private runChildrenAtLastHost = 0;
+  private completeHosts = 0;
+  private hostElements = 0;
+  /** A `</host>` closed somewhere other than the run's own level since the last complete host. */
+  private nestedHostSince = false;
+  private error: { line: number; msg: string } | undefined;
+  /** After an error: a later `</host>` means the file is broken inside, not cut short. */
+  private hostAfterError = false;
+  private first = true;
+  /** The start of a character reference the previous piece ended with. */
+  private carry = '';
+  /** The last characters seen, to find a marker that straddles two pieces and the file's end. */
+  private tail = '';
+  /** The last characters other than trailing white space: whether the file ends as a run does. */
+  private ending = '';
+  private readonly build = new ScanBuilder();
+
+  constructor(
+    private readonly options: {
+      localAddresses?: ReadonlySet<string>;
+      now?: Date;
+      fileName?: string;
+    } = {},
+  ) {
+    const p = this.parser;
+    p.onerror = (error) => {
+      this.error = { line: p.line + 1, msg: error.message.split('\n')[0] ?? '' };
+      throw STOP;
+    };
+    // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define
+    // entities (billion laughs, external files), which no nmap output needs.
+    p.ondoctype = (doctype) => {
+      if (doctype.includes('[')) refuseEntities();
+    };
+    p.onopentag = (tag) => this.open(tag);
+    p.onclosetag = () => this.close();
+    p.ontext = (text) => this.text(text);
+    p.oncdata = (text) => this.text(text);
+  }
+
+  private open(tag: sax.Tag | sax.QualifiedTag): void {
+    const node = element(tag);
+    const depth = this.stack.length;
+    if (depth === 0) {
+      if (tag.name !== 'nmaprun') notNmap('no <nmaprun>');
+      if (str(node, 'scanner') !== 'nmap') notNmap(`scanner="${str(node, 'scanner') ?? ''}"`);
+      this.run = node;
+    } else if (depth === 1) {
+      if (tag.name === 'host' && ++this.hostElements > MAX_HOSTS) tooManyHosts(this.hostElements);
+      if (tag.name !== 'host') this.runChildren.push({ name: tag.name, node });
+    } else {
+      addChild(this.stack[depth - 1]!.node, tag.name, node);
+    }
+    this.stack.push({ name: tag.name, node });
+  }
+
+  private close(): void {
+    const closed = this.stack.pop();
+    const text = closed?.node['#text'];
+    // Leaf text as a value: surrounding layout trimmed, display controls neutralised.
+    if (typeof text === 'string') closed!.node['#text'] = withoutDisplayControls(text.trim(), true);
+    if (!closed || closed.name !== 'host') return;
+    if (this.stack.length !== 1) {
+      this.nestedHostSince = true;
+      return;
+    }
+    this.build.addHost(closed.node, this.options.localAddresses);
+    this.completeHosts++;
+    this.runChildrenAtLastHost = this.runChildren.length;
+    this.nestedHostSince = false;
+  }
+
+  private text(text: string): void {
+    const top = this.stack[this.stack.length - 1];
+    // Text directly in the run or a host is layout; only leaf text (an elem's value) is read.
+    if (!top || this.stack.length <= 2) return;
+    const node = top.node;
+    node['#text'] = `${(node['#text'] as string | undefined) ?? ''}${text}`;
+  }
+
+  /** Reads the next piece of the file's text (decoded; pieces in order, any size). */
+  write(piece: string): void {
+    let text = this.carry + piece;
+    if (this.first) {
+      text = text.replace(/^\uFEFF/, '');
+      this.first = false;
+    }
+    // A character reference cut by the end of the piece waits for the rest of it.
+    const partial = /&(#[0-9a-zA-Z]{0,12})?$/.exec(text);
+    this.carry = partial ? text.slice(partial.index) : '';
+    this.feed(partial ? text.slice(0, partial.index) : text);
+  }
+
+  private feed(raw: string): void {
+    // A reference to a character XML does not allow (ESC, BEL: a terminal's controls, which a
+    // hostile file puts in a host name) is shown as U+FFFD, as withoutDisplayControls shows the
+    // raw ones, instead of refusing the file: sax would stop at it.
+    const text = raw.replace(CHAR_REFERENCE, (whole, ref: string) =>
+      isXmlChar(ref[0] === 'x' || ref[0] === 'X' ? Number.parseInt(ref.slice(1), 16) : Number(ref))
+        ? whole
+        : '&#xFFFD;',
+    );
+    // The markers are searched in the piece and across its seam with the previous one, never in
+    // a joined copy of the two (a copy per piece is garbage the size of the file).
+    const seam = this.tail + text.slice(0, 16);
+    if (/<!ENTITY/i.test(seam) || /<!ENTITY/i.test(text)) refuseEntities();
+    // Where in this piece the text sax did not read starts (all of it once sax has stopped).
+    let unread = 0;
+    if (this.error) {
+      this.hostAfterError ||= seam.includes('</host>') || text.includes('</host>');
+    } else {
+      const before = this.parser.position;
+      try {
+        this.parser.write(text);
+      } catch (error) {
+        if (error !== STOP) throw error;
+        // Whatever follows the error is only searched for another complete host.
+        unread = Math.min(text.length, Math.max(0, this.parser.position - before));
+        this.hostAfterError = text.includes('</host>', unread);
+        // The next seam must not find a `</host>` sax read before the error.
+        this.tail = '';
+      }
+    }
+    this.tail = (this.tail + text.slice(Math.max(unread, text.length - 16))).slice(-16);
+    const written = text.trimEnd();
+    if (written) this.ending = (this.ending + written.slice(-16)).slice(-16);
+  }
+
+  /** Ends the file: the import, or the AppFailure that refuses it. */
+  end(): NmapImport {
+    if (this.carry) this.feed(this.carry);
+    this.carry = '';
+    if (!this.error) {
+      try {
+        this.parser.close();
+      } catch (error) {
+        if (error !== STOP) throw error;
+      }
+    }
+    let interrupted = false;
+    if (this.error) {
+      // Cut short (not broken inside): an nmap run, one complete host or more, nothing but the cut
+      // after the last of them, and the file does not end as a complete run does.
+      const cut =
+        this.run !== undefined &&
+        this.completeHosts > 0 &&
+        !this.nestedHostSince &&
+        !this.hostAfterError &&
+        !this.ending.endsWith('</nmaprun>');
+      if (!cut) invalidXml(this.error.line, this.error.msg);
+      interrupted = true;
+      this.runChildren.length = this.runChildrenAtLastHost;
+    }
+    const run = this.run;
+    if (!run) notNmap('no <nmaprun>');
+    for (const { name, node } of this.runChildren) addChild(run, name, node);
+    return this.build.finish(run, { ...this.options, interrupted });
+  }
+}
+
+/**
+ * Imports an nmap XML given whole as text (the contract's `report.importNmapXml`, tests). Throws
+ * AppFailure as NmapXmlReader does, and `report.nmap-too-large` over MAX_NMAP_XML_BYTES.
+ * `options.fileName`: the imported file's name (no folder), kept in the result's `source` so a
+ * report can name it.
+ */
+export function importNmapXml(
+  xml: string,
+  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
+): NmapImport {
+  refuseTooLarge(Buffer.byteLength(xml, 'utf8'));
+  const reader = new NmapXmlReader(options);
+  for (let i = 0; i < xml.length; i += TEXT_PIECE) reader.write(xml.slice(i, i + TEXT_PIECE));
+  return reader.end();
+}
+
+/**
+ * Imports the nmap XML file at `file`, streamed: its size from stat(2) first (over
+ * MAX_NMAP_XML_BYTES it is refused unread), then read in pieces, decoded as the file says
+ * (xmlTextDecoder: BOM, UTF-16, declared encoding) and parsed as it comes, so memory stays a small
+ * multiple of the result, not of the file. Throws AppFailure as importNmapXml does, or the
+ * XmlEncodingError of an unknown declared encoding, or the file system's error (ENOENT…).
+ */
+export async function importNmapXmlFile(
+  file: string,
+  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
+): Promise<NmapImport> {
+  refuseTooLarge((await stat(file)).size);
+  const reader = new NmapXmlReader(options);
+  let decoder: TextDecoder | undefined;
+  let head = Buffer.alloc(0);
+  let read = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_PIECE })) {
+    const bytes = chunk as Buffer;
+    read += bytes.length;
+    // The file may grow between stat and read: the limit holds for what is read.
+    refuseTooLarge(read);
+    if (!decoder) {
+      // The encoding is told by the first bytes (at most the XML declaration's 200).
+      head = Buffer.concat([head, bytes]);
+      if (head.length < 200) continue;
+      const found = xmlTextDecoder(head);
+      decoder = found.decoder;
+      reader.write(decoder.decode(head.subarray(found.skip), { stream: true }));
+      head = Buffer.alloc(0);
+      continue;
+    }
+    reader.write(decoder.decode(bytes, { stream: true }));
+  }
+  if (!decoder) {
+    const found = xmlTextDecoder(head);
+    decoder = found.decoder;
+    reader.write(decoder.decode(head.subarray(found.skip), { stream: true }));
+  }
+  reader.write(decoder.decode());
+  return reader.end();
 }

@@ -160,14 +160,22 @@ export function unlistedCounts(
   portStates: PortStates,
   ports: readonly { port: number; protocol: Protocol }[],
 ): Record<PortState, number> {
-  const listed = new Set(ports.map((p) => `${p.protocol}/${p.port}`));
+  // Listed ports per protocol as numbers: a string key per port of the lists (65,536 per host
+  // with -p-) was most of a large nmap import's time.
+  const listed = new Map<Protocol, Set<number>>();
+  for (const p of ports) {
+    let set = listed.get(p.protocol);
+    if (!set) listed.set(p.protocol, (set = new Set()));
+    set.add(p.port);
+  }
   const out: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
   for (const protocol of PROTOCOLS) {
+    const mine = listed.get(protocol);
     for (const state of STATES) {
       const list = portStates[protocol]?.[state];
       if (list) {
         forEachListedPort(list, (port) => {
-          if (!listed.has(`${protocol}/${port}`)) out[state]++;
+          if (!mine?.has(port)) out[state]++;
         });
       }
     }

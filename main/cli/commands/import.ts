@@ -1,10 +1,8 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AppFailure, fail } from '../../../app/errors.js';
-import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
-import path from 'node:path';
+import { fail } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
+import { importNmapFile } from '../import-file.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatScanResult } from '../format.js';
@@ -31,30 +29,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       }),
     )
     .action(async (file: string, options: { json?: string }) => {
-      let xml: string;
-      try {
-        // The size from stat first: a file over the limit is refused without being read.
-        refuseTooLarge((await stat(file)).size);
-        xml = decodeXmlBytes(await readFile(file));
-      } catch (error) {
-        if (error instanceof AppFailure) throw error;
-        if (error instanceof XmlEncodingError) {
-          throw AppFailure.relay(error.appError);
-        }
-        const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-        fail(
-          'cli.import-read',
-          {
-            fr: `Impossible de lire « ${file} » (${detail}).`,
-            en: `Cannot read “${file}” (${detail}).`,
-          },
-          { file, detail },
-        );
-      }
-      const imported = await ctx.app.call('report.importNmapXml', {
-        xml,
-        fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
-      });
+      // Streamed to the app in pieces: a 60 MB file is never held whole, here or in the app.
+      const imported = await importNmapFile(ctx, file, 'cli.import-read');
       warnNotKept(ctx, imported.notice);
       // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
       await readFirewallRules(ctx);

@@ -1,6 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
-import { decodeXmlBytes, XmlEncodingError } from '../../../app/contract/xml-bytes.js';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -10,11 +9,11 @@ import {
   ReportInput,
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
-import { AppFailure, fail } from '../../../app/errors.js';
+import { fail } from '../../../app/errors.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import { refuseTooLarge } from '../../../app/report/nmap-xml-import.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
+import { importNmapFile } from '../import-file.js';
 import { warnNotKept } from '../kept-scan.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
@@ -32,19 +31,17 @@ export async function readReportSource(
   file: string,
   ctx: CliContext,
 ): Promise<ReportInput | { scanId: string }> {
+  if (file.toLowerCase().endsWith('.xml')) {
+    // Kept like any import (it joins the history), then reported by id; streamed to the app in
+    // pieces, so a 60 MB file is never held whole.
+    const imported = await importNmapFile(ctx, file, 'cli.report-read');
+    warnNotKept(ctx, imported.notice);
+    return { scanId: imported.scanId };
+  }
   let text: string;
   try {
-    const xml = file.toLowerCase().endsWith('.xml');
-    // An nmap XML's size from stat first: over the import limit, it is refused without being read.
-    if (xml) refuseTooLarge((await stat(file)).size);
-    // A JSON report is UTF-8; an nmap XML may be UTF-16 (Windows PowerShell's redirection).
-    const bytes = await readFile(file);
-    text = xml ? decodeXmlBytes(bytes) : bytes.toString('utf8');
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    if (error instanceof AppFailure) throw error;
-    if (error instanceof XmlEncodingError) {
-      throw AppFailure.relay(error.appError);
-    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-read',
@@ -56,7 +53,7 @@ export async function readReportSource(
     );
   }
   if (text.trimStart().startsWith('<')) {
-    // Kept like any import (it joins the history), then reported by id.
+    // nmap XML under another name: imported from its text (UTF-8 only, as it was read).
     const imported = await ctx.app.call('report.importNmapXml', {
       xml: text,
       fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
@@ -208,9 +205,6 @@ export async function writeReport(
   try {
     await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
   } catch (error) {
-    if (error instanceof XmlEncodingError) {
-      throw AppFailure.relay(error.appError);
-    }
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',
