@@ -72,7 +72,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
 
   test('its PDF and CSV reports both arrive, made by the app from the kept scan', async () => {
     const report = new ReportPage(new AppShell(browser.page, 'fr'));
-    const pdf = await report.export('pdf');
+    const pdf = await report.export('pdf', 200_000);
     const pdfBytes = await readFile((await pdf.path())!);
     expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const csv = await report.export('csv');
@@ -81,7 +81,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(csvText).toContain('10.200.0.1');
     expect(csvText).toContain('10.200.19.250');
     expect(browser.errors).toEqual([]);
-  });
+  }, 300_000);
 
   test('a refused scan leaves it on show, and so does a reload', async () => {
     const shell = new AppShell(browser.page, 'fr');

@@ -27,11 +27,14 @@ export class ReportPage {
     return this.page.getByTestId('export-done');
   }
 
-  /** Chooses a format and returns the file the browser received. */
-  async export(format: 'pdf' | 'json' | 'csv' | 'nmap-xml'): Promise<Download> {
+  /**
+   * Chooses a format and returns the file the browser received. `timeoutMs`: how long the export
+   * may take (a 5,000-host PDF takes tens of seconds on a busy 2-core machine).
+   */
+  async export(format: 'pdf' | 'json' | 'csv' | 'nmap-xml', timeoutMs = 60_000): Promise<Download> {
     await this.exportButton.click();
     const [download] = await Promise.all([
-      this.page.waitForEvent('download', { timeout: 60_000 }),
+      this.page.waitForEvent('download', { timeout: timeoutMs }),
       this.formatItem(format).click(),
     ]);
     return download;
