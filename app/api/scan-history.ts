@@ -13,8 +13,8 @@ import {
   type Settings,
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
-import { applyFirewallRules } from '../risk/firewall-verdicts.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
+import { reassessKept } from '../risk/reassess.js';
 import { compareHostAssessments, emptyCounts } from '../risk/summary.js';
 import { databasePath, type Db } from '../store/database.js';
 import { storeFailure } from '../store/failure.js';
@@ -300,9 +300,9 @@ export class ScanHistory {
       return cached;
     }
     const stored = cached?.stored ?? this.load(scanId);
-    const assessment = stored.assessment
-      ? applyFirewallRules(stored.result.hosts, stored.assessment, rules, knowledgeBase())
-      : null;
+    // Worked out again, never read back: the stored texts and severities are in a file any
+    // program of the user can edit (see reassessKept).
+    const assessment = reassessKept(stored.result.hosts, stored.assessment, rules, knowledgeBase());
     const byAddress = new Map((assessment?.hosts ?? []).map((h) => [h.address, h]));
     const view = (h: HostResult): HostAssessment =>
       byAddress.get(h.address) ?? {

@@ -25,6 +25,12 @@ export interface LiveRule {
    * the journal does not know (data folder deleted) can be listed and undone; null when unreadable.
    */
   details?: BlockRequest | null;
+  /**
+   * Inbound nftables rules: whether the rule also drops connections by the port a device
+   * originally asked for after a DNAT or redirect (rules of earlier versions do not); absent
+   * where it does not apply.
+   */
+  forwards?: boolean;
 }
 
 /** A port forward of the system's firewall (nft `dnat` or `redirect`), as read from its ruleset. */

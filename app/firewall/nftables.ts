@@ -26,30 +26,29 @@ const APPLY_ARGS = ['-j', '-e', '-a', '-f', '-'];
 type NftObject = Record<string, unknown>;
 
 /** Our chains: filter chains, so they only ever drop; anything else is left to the system. */
-type OurChain = 'prerouting' | 'input' | 'output';
+type OurChain = 'prerouting' | 'input' | 'forward' | 'output';
 
 /**
  * Where each chain hooks. `prerouting` at priority -150 runs after connection tracking (-200) and
  * before destination NAT (dstnat, -100): it sees the port a device asked for, before a Docker or
  * libvirt port forward (DNAT) sends the connection to `forward` instead of `input`, or a `redirect`
- * changes the port. `input` at -10 sees the port after any such rewrite. An inbound block drops in
- * both, so the port is closed to other devices whatever the path. Source: nftables wiki,
- * "Netfilter hooks" and "Configuring chains" (standard priorities).
+ * changes the port. `input` at -10 sees the port after any such rewrite, `forward` at -10 the
+ * connections a forward sends on to another machine. An inbound block drops in all three, so the
+ * port is closed to other devices whatever the path. Source: nftables wiki, "Netfilter hooks" and
+ * "Configuring chains" (standard priorities).
  */
 const CHAINS: Record<OurChain, { hook: string; prio: number }> = {
   prerouting: { hook: 'prerouting', prio: -150 },
   input: { hook: 'input', prio: -10 },
+  forward: { hook: 'forward', prio: -10 },
   output: { hook: 'output', prio: -10 },
 };
-
-/** The chains an inbound rule lives in. */
-const INBOUND_CHAINS: OurChain[] = ['prerouting', 'input'];
 
 /** The exceptions each of our chains starts with (see baseObjects). */
 export type ChainException = { chain: OurChain; kind: 'loopback' | 'replies' };
 
 export const EXCEPTIONS: readonly ChainException[] = (
-  ['prerouting', 'input', 'output'] as const
+  ['prerouting', 'input', 'forward', 'output'] as const
 ).flatMap((chain) => [
   { chain, kind: 'loopback' as const },
   { chain, kind: 'replies' as const },
@@ -80,7 +79,7 @@ function exceptionRule({ chain, kind }: ChainException): NftObject {
 }
 
 /**
- * The table, the three chains and, in each chain missing them, the two exceptions every rule of
+ * The table, the four chains and, in each chain missing them, the two exceptions every rule of
  * ours relies on, as `add` commands (idempotent for table and chains), the exceptions inserted
  * first in their chain:
  * - loopback (`lo`) is let through, in and out: Windows does not filter loopback either, so a rule
@@ -113,14 +112,21 @@ export function baseObjects(missing: readonly ChainException[] = EXCEPTIONS): Nf
   return objects;
 }
 
-function addressMatch(remote: string, field: 'saddr' | 'daddr'): NftObject {
+/**
+ * `ip|ip6 saddr|daddr <remote>` of the packet, or with `original`, of the connection's original
+ * direction (`ct original ip saddr …`: the device that opened it, before any NAT).
+ */
+function addressMatch(remote: string, field: 'saddr' | 'daddr', original = false): NftObject {
   const [addr, len] = remote.includes('/')
     ? ipaddr.parseCIDR(remote)
     : [ipaddr.parse(remote), remote.includes(':') ? 128 : 32];
   const protocol = addr.kind() === 'ipv4' ? 'ip' : 'ip6';
   const full = addr.kind() === 'ipv4' ? 32 : 128;
   const right = len === full ? addr.toString() : { prefix: { addr: addr.toString(), len } };
-  return { match: { op: '==', left: { payload: { protocol, field } }, right } };
+  const left = original
+    ? { ct: { key: `${protocol} ${field}`, dir: 'original' } }
+    : { payload: { protocol, field } };
+  return { match: { op: '==', left, right } };
 }
 
 /**
@@ -132,6 +138,24 @@ function addressMatch(remote: string, field: 'saddr' | 'daddr'): NftObject {
 const TO_THIS_PC = {
   match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' },
 };
+
+/**
+ * In prerouting, packets from outside (loopback returned first, see baseObjects) whose source is
+ * one of this PC's addresses (`fib saddr type local`). This PC never receives its own packets back
+ * from the network: such a packet is forged. IPv6 has no check for it on a PC that forwards, nor
+ * IPv4 on a bridge port with br_netfilter; connection tracking would record it as a connection this
+ * PC opened, and the device's packets to the port would then pass as its "replies". Source: nft(8),
+ * "FIB EXPRESSIONS".
+ */
+const FROM_THIS_PC = {
+  match: { op: '==', left: { fib: { result: 'type', flags: ['saddr'] } }, right: 'local' },
+};
+
+/**
+ * `ct status dnat`: the connection's destination was rewritten (a DNAT or a redirect). Its
+ * `ct original proto-dst` is then the port the device asked for, whatever address it sent to.
+ */
+const DNATED = { match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } };
 
 /** `ct state new`: the packet is about to create a connection-tracking entry. */
 const NEW_CONNECTION = { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'new' } };
@@ -147,11 +171,18 @@ const NOT_A_SYN = {
 
 /**
  * The rule objects for one request, each a drop that relies on its chain's exceptions (see
- * baseObjects). Inbound: packets from other devices to this PC's port (optionally only from the
- * remote scope), in prerouting (the port asked for, to this PC's addresses) and input (the port
- * after any redirect or forward). Outbound: this PC's packets to a device's port (optionally only
- * those devices). Several remote addresses become one rule each per chain, all sharing the
- * generated comment, so remove() finds them.
+ * baseObjects). Inbound: packets from other devices (optionally only from the remote scope)
+ * - to this PC's port, in prerouting (the port asked for, to this PC's addresses) and input (the
+ *   port after any redirect or forward);
+ * - of a connection whose destination a DNAT or redirect rewrote and whose original port was the
+ *   blocked one (`ct status dnat ct original proto-dst P`), in forward and input: a port forward
+ *   without an address match also takes packets a device sends to a made-up address routed
+ *   through this PC, which prerouting lets pass (not addressed to this PC);
+ * - forged "from this PC's port" (`fib saddr type local`, source port P, toward the scope), in
+ *   prerouting (see FROM_THIS_PC).
+ * Outbound: this PC's packets to a device's port (optionally only those devices). Several remote
+ * addresses become one rule each per chain, all sharing the generated comment, so remove() finds
+ * them.
  *
  * A TCP rule also gets a guard on the other side (output for inbound, input for outbound): a
  * packet from the blocked port that would open a connection-tracking entry without being a SYN is
@@ -160,46 +191,71 @@ const NOT_A_SYN = {
  * be recorded the wrong way round, as opened from the blocked port's side, and the device's
  * packets would then pass as its "replies" (the exception every chain starts with). This PC's own
  * new connections from that local port start with a SYN and are left alone. UDP has no such
- * marker: see docs/firewall-rules.md, "Not covered". Sources: nft(8), "CT EXPRESSION" and "TCP
- * HEADER EXPRESSION"; kernel Documentation/networking/nf_conntrack-sysctl.rst (nf_conntrack_tcp_loose).
+ * marker: see docs/firewall-rules.md, "Not covered". Sources: nft(8), "CT EXPRESSION", "FIB
+ * EXPRESSIONS" and "TCP HEADER EXPRESSION"; kernel Documentation/networking/nf_conntrack-sysctl.rst
+ * (nf_conntrack_tcp_loose).
  */
 export function ruleObjects(rule: PlannedRule): NftObject[] {
-  const chains: OurChain[] = rule.direction === 'in' ? INBOUND_CHAINS : ['output'];
   const port =
     rule.portFrom === rule.portTo ? rule.portFrom : { range: [rule.portFrom, rule.portTo] };
   const portMatch = (field: 'dport' | 'sport') => ({
     match: { op: '==', left: { payload: { protocol: rule.protocol, field } }, right: port },
   });
   const scopes: (string | null)[] = rule.remote.length > 0 ? rule.remote : [null];
-  const remoteField = rule.direction === 'in' ? 'saddr' : 'daddr';
   const object = (chain: OurChain, expr: NftObject[]): NftObject => ({
     add: { rule: { family: FAMILY, table: NFT_TABLE, chain, comment: rule.name, expr } },
   });
-  const drops = chains.flatMap((chain) =>
-    scopes.map((remote) =>
-      object(chain, [
-        ...(chain === 'prerouting' ? [TO_THIS_PC] : []),
-        portMatch('dport'),
-        ...(remote ? [addressMatch(remote, remoteField)] : []),
-        { drop: null },
-      ]),
-    ),
-  );
-  if (rule.protocol !== 'tcp') return drops;
+  const each = (chain: OurChain, expr: (remote: string | null) => NftObject[]) =>
+    scopes.map((remote) => object(chain, expr(remote)));
+  const scoped = (remote: string | null, field: 'saddr' | 'daddr', original = false) =>
+    remote ? [addressMatch(remote, field, original)] : [];
   // The guard sees the same packets from the other end: the remote is their destination
   // (inbound rule, packets leaving) or their source (outbound rule, packets arriving).
-  const guardChain: OurChain = rule.direction === 'in' ? 'output' : 'input';
-  const guardField = rule.direction === 'in' ? 'daddr' : 'saddr';
-  const guards = scopes.map((remote) =>
-    object(guardChain, [
-      NEW_CONNECTION,
-      portMatch('sport'),
-      ...(remote ? [addressMatch(remote, guardField)] : []),
-      NOT_A_SYN,
+  const guard = (chain: OurChain, field: 'saddr' | 'daddr') =>
+    rule.protocol === 'tcp'
+      ? each(chain, (remote) => [
+          NEW_CONNECTION,
+          portMatch('sport'),
+          ...scoped(remote, field),
+          NOT_A_SYN,
+          { drop: null },
+        ])
+      : [];
+  if (rule.direction === 'out') {
+    return [
+      ...each('output', (remote) => [
+        portMatch('dport'),
+        ...scoped(remote, 'daddr'),
+        { drop: null },
+      ]),
+      ...guard('input', 'saddr'),
+    ];
+  }
+  const forwarded = (remote: string | null) => [
+    DNATED,
+    { match: { op: '==', left: { meta: { key: 'l4proto' } }, right: rule.protocol } },
+    { match: { op: '==', left: { ct: { key: 'proto-dst', dir: 'original' } }, right: port } },
+    ...scoped(remote, 'saddr', true),
+    { drop: null },
+  ];
+  return [
+    ...each('prerouting', (remote) => [
+      TO_THIS_PC,
+      portMatch('dport'),
+      ...scoped(remote, 'saddr'),
       { drop: null },
     ]),
-  );
-  return [...drops, ...guards];
+    ...each('input', (remote) => [portMatch('dport'), ...scoped(remote, 'saddr'), { drop: null }]),
+    ...each('input', forwarded),
+    ...each('forward', forwarded),
+    ...each('prerouting', (remote) => [
+      FROM_THIS_PC,
+      portMatch('sport'),
+      ...scoped(remote, 'daddr'),
+      { drop: null },
+    ]),
+    ...guard('output', 'daddr'),
+  ];
 }
 
 interface ListedRule {
@@ -208,16 +264,39 @@ interface ListedRule {
   comment?: string;
   /**
    * Protocol, port and remote address of a rule shaped like ruleObjects(); `guard` for the
-   * mid-stream pick-up guard (its port is the source port); null for any other shape.
+   * mid-stream pick-up guard and the forged-source drop (their port is the source port);
+   * `forwarded` for the drop by the connection's original port; null for any other shape.
    */
-  match?: { protocol: string; port: string; remote: string | null; guard?: true } | null;
+  match?: {
+    protocol: string;
+    port: string;
+    remote: string | null;
+    guard?: true;
+    forwarded?: true;
+  } | null;
+}
+
+/** The port of a match's right-hand side: `8080` or `8000-8010`; null for anything else. */
+function portValue(right: unknown): string | null {
+  if (typeof right === 'number') return String(right);
+  const range = (right as { range?: unknown[] } | null)?.range;
+  return typeof right === 'object' && Array.isArray(range) ? range.map(String).join('-') : null;
+}
+
+/** An address or prefix of a match's right-hand side; null for anything else. */
+function addressValue(right: unknown): string | null {
+  if (typeof right === 'string') return right;
+  const prefix = (right as { prefix?: { addr?: unknown; len?: unknown } } | null)?.prefix;
+  return prefix ? `${String(prefix.addr)}/${String(prefix.len)}` : null;
 }
 
 /**
  * Reads back the expressions ruleObjects() writes: `fib daddr type local` (prerouting), dport
- * match, optional address match, drop; or, for a guard, `ct state new`, sport match, optional
- * address match, the not-a-SYN flags match, drop. Rules of earlier versions had a
- * connection-state match instead of the fib one: still read.
+ * match, optional address match, drop; for a guard, `ct state new`, sport match, optional address
+ * match, the not-a-SYN flags match, drop; for the forged-source drop, `fib saddr type local`,
+ * sport match, optional address match, drop; for the forwarded drop, `ct status dnat`,
+ * `meta l4proto`, `ct original proto-dst`, optional `ct original ip[6] saddr`, drop. Rules of
+ * earlier versions had a connection-state match instead of the fib one: still read.
  */
 function readMatch(expr: unknown): ListedRule['match'] {
   if (!Array.isArray(expr)) return null;
@@ -225,6 +304,7 @@ function readMatch(expr: unknown): ListedRule['match'] {
   let port: string | null = null;
   let remote: string | null = null;
   let guard = false;
+  let forwarded = false;
   let drops = false;
   for (const item of expr as Record<string, unknown>[]) {
     if (item && 'drop' in item) {
@@ -235,15 +315,32 @@ function readMatch(expr: unknown): ListedRule['match'] {
       | {
           left?: {
             payload?: { protocol?: unknown; field?: unknown };
-            ct?: unknown;
+            ct?: { key?: unknown; dir?: unknown };
+            meta?: { key?: unknown };
             fib?: unknown;
             '&'?: unknown;
           };
           right?: unknown;
         }
       | undefined;
-    // Connection state (rules of earlier versions), and "addressed to this PC" (prerouting).
-    if (match?.left?.ct) continue;
+    const ct = match?.left?.ct;
+    if (ct?.dir === 'original' && ct.key === 'proto-dst') {
+      port = portValue(match?.right);
+      if (port === null) return null;
+      forwarded = true;
+      continue;
+    }
+    if (ct?.dir === 'original' && (ct.key === 'ip saddr' || ct.key === 'ip6 saddr')) {
+      remote = addressValue(match?.right);
+      if (remote === null) return null;
+      continue;
+    }
+    if (match?.left?.meta?.key === 'l4proto' && typeof match.right === 'string') {
+      protocol = match.right;
+      continue;
+    }
+    // Connection state and direction, DNAT status, "addressed to" or "from" this PC.
+    if (ct) continue;
     if (match?.left?.fib && match.right === 'local') continue;
     if (match?.left?.['&'] && JSON.stringify(match) === JSON.stringify(NOT_A_SYN.match)) continue;
     const payload = match?.left?.payload;
@@ -270,7 +367,8 @@ function readMatch(expr: unknown): ListedRule['match'] {
     }
   }
   if (!drops || !protocol || !port) return null;
-  return guard ? { protocol, port, remote, guard: true } : { protocol, port, remote };
+  if (guard) return { protocol, port, remote, guard: true };
+  return forwarded ? { protocol, port, remote, forwarded: true } : { protocol, port, remote };
 }
 
 /** Rules of our table from `nft -j list table` output; anything else in the JSON is ignored. */
@@ -410,9 +508,10 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
     byName.set(r.comment, entry);
   }
   return [...byName].map(([name, { handles, parts: listed }]) => {
-    // The guards say nothing the drops do not (same port, same scope): the request is read from
-    // the drops, and a rule of an earlier version without guards reads the same.
-    const all = listed.filter((p) => !p.match?.guard);
+    // The guards and the forwarded drops say nothing the port drops do not (same port, same
+    // scope): the request is read from the port drops, and a rule of an earlier version without
+    // them reads the same.
+    const all = listed.filter((p) => !p.match?.guard && !p.match?.forwarded);
     const inbound = all.every((p) => p.chain === 'input' || p.chain === 'prerouting');
     const outbound = all.every((p) => p.chain === 'output');
     const parts = all.filter((p) => p.chain === (inbound ? 'input' : 'output'));
@@ -435,7 +534,14 @@ export function liveRules(rules: ListedRule[]): LiveRule[] {
             remote: parts.map((p) => p.match?.remote).filter((a): a is string => !!a),
           })
         : null;
-    return { name, ref: handles.join(','), enabled: true, details };
+    const forwards = inbound && details ? listed.some((p) => p.match?.forwarded) : undefined;
+    return {
+      name,
+      ref: handles.join(','),
+      enabled: true,
+      details,
+      ...(forwards === undefined ? {} : { forwards }),
+    };
   });
 }
 

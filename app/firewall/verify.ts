@@ -20,8 +20,10 @@ function forwardText(f: PortForward): string {
 
 /**
  * Port forwards that concern an inbound rule, and how the rule covers each: `before` when the rule
- * matches the port a device asks for (it runs before destination NAT), `after` when a redirect to
- * this PC lands on the rule's port (the input chain sees the rewritten port).
+ * matches the port a device asks for (in prerouting before destination NAT for this PC's
+ * addresses, and in forward and input by the connection's original port, whatever address the
+ * device sent to), `after` when a redirect to this PC lands on the rule's port (the input chain
+ * sees the rewritten port).
  */
 export function forwardsCovering(
   rule: BlockRequest,
@@ -145,12 +147,23 @@ export function verifyRule(input: {
       });
     } else {
       const covering = forwardsCovering(rule, inspection.forwards);
+      // A rule of an earlier version only drops the port asked for on packets addressed to this
+      // PC: a forward also takes packets sent to any other address routed through this PC.
+      const byOriginalPort = rules?.find((r) => r.name === rule.name)?.forwards !== false;
       for (const { forward, covered } of covering) {
+        if (covered === 'before' && !byOriginalPort) {
+          unconfirmed = true;
+          problems.push({
+            fr: `Redirection de port ${forwardText(forward)} : la règle ne bloque le port demandé que vers les adresses de ce PC, un appareil peut passer par une autre adresse. Débloquez puis bloquez à nouveau ce port.`,
+            en: `Port forward ${forwardText(forward)}: the rule blocks the port asked for only toward this PC’s addresses, a device can go through another address. Unblock and block this port again.`,
+          });
+          continue;
+        }
         checked.push(
           covered === 'before'
             ? {
-                fr: `Redirection de port ${forwardText(forward)} : couverte, la règle bloque le port demandé avant la redirection.`,
-                en: `Port forward ${forwardText(forward)}: covered, the rule blocks the port asked for before the forward.`,
+                fr: `Redirection de port ${forwardText(forward)} : couverte, la règle bloque le port demandé avant et après la redirection, quelle que soit l’adresse visée.`,
+                en: `Port forward ${forwardText(forward)}: covered, the rule blocks the port asked for before and after the forward, whatever address it is sent to.`,
               }
             : {
                 fr: `Redirection de port ${forwardText(forward)} : couverte, la règle bloque aussi le port d’arrivée.`,

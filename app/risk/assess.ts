@@ -84,21 +84,42 @@ export function assessHosts(
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
 ): RiskAssessResult {
+  return assessWith(
+    hosts,
+    (address, port, protocol) => matchListener(address, port, protocol, listeners),
+    kb,
+    programsComplete,
+    rules,
+    seenOpen,
+  );
+}
+
+/**
+ * assessHosts with this PC's ports tied to their exposure and program by `local` (called for
+ * hosts marked `isLocal` only; null when nothing is known), instead of from live sockets: a kept
+ * scan's verdicts are worked out again from what was recorded of them when it was made.
+ */
+export function assessWith(
+  hosts: readonly HostResult[],
+  local: (address: string, port: number, protocol: Protocol) => LocalPortInfo | null,
+  kb: KnowledgeBase,
+  programsComplete = true,
+  rules: readonly FirewallRule[] = [],
+  seenOpen?: SeenOpenLookup,
+): RiskAssessResult {
   const assessed = hosts.map((host): HostAssessment => {
     const ports = host.ports
       .filter((p) => p.state === 'open')
       .map((p) => {
-        const local = host.isLocal
-          ? matchListener(host.address, p.port, p.protocol, listeners)
-          : null;
+        const found = host.isLocal ? local(host.address, p.port, p.protocol) : null;
         return assessPort(
           {
             port: p.port,
             protocol: p.protocol,
             isLocal: host.isLocal,
             ...(p.banner ? { banner: p.banner } : {}),
-            ...(local ? { exposure: local.exposure } : {}),
-            ...(local?.program ? { program: local.program } : {}),
+            ...(found ? { exposure: found.exposure } : {}),
+            ...(found?.program ? { program: found.program } : {}),
           },
           kb,
         );

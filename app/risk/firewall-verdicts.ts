@@ -13,9 +13,12 @@ import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, EXPOSURE_REASON } from './rules.js';
 import { compareHostAssessments, emptyCounts, summariseHost, summariseHosts } from './summary.js';
 
-/** When and with what banner the app last saw a device's port open (this process only). */
+/**
+ * When and with what banner the app last saw a device's port open (this process only); without
+ * `at` when only the fact is known (a kept scan's verdict worked out again).
+ */
 export interface SeenOpen {
-  at: string;
+  at?: string;
   banner?: string;
 }
 
@@ -27,7 +30,7 @@ export type SeenOpenLookup = (
 
 /** Reasons of ours start with this: they are taken out and put back whenever the rules change. */
 const FIREWALL_REASON = 'firewall.';
-const SEEN_OPEN_REASON = 'history.seen-open';
+export const SEEN_OPEN_REASON = 'history.seen-open';
 
 /**
  * A verdict with no Port Auditor rule on it: our reason gone, and the exposure sentences as the
@@ -84,10 +87,15 @@ function hiddenPortVerdict(
   if (!seen) return verdict;
   const reason: RiskReason = {
     ruleId: SEEN_OPEN_REASON,
-    text: {
-      fr: `Vu ouvert par une analyse précédente (${formatDateTime(seen.at, 'fr')}).`,
-      en: `Seen open by an earlier scan (${formatDateTime(seen.at, 'en')}).`,
-    },
+    text: seen.at
+      ? {
+          fr: `Vu ouvert par une analyse précédente (${formatDateTime(seen.at, 'fr')}).`,
+          en: `Seen open by an earlier scan (${formatDateTime(seen.at, 'en')}).`,
+        }
+      : {
+          fr: 'Vu ouvert par une analyse précédente.',
+          en: 'Seen open by an earlier scan.',
+        },
   };
   return { ...verdict, reasons: [...verdict.reasons, reason] };
 }

@@ -20,12 +20,15 @@ export function sameSecret(a: string | undefined, b: string | undefined): boolea
 }
 
 /**
- * The Host values that name us. On port 80 a browser leaves the port out of Host and Origin
- * (RFC 9110 §7.2, RFC 6454 §6.2: the default port is omitted), so both spellings are ours there.
+ * The Host values that name us: 127.0.0.1 only, the address we listen on and print. Not
+ * `localhost`: it also resolves to ::1, where the host does not listen, so another local user can
+ * listen on [::1]:PORT; a page served from there has the origin `http://localhost:PORT`, and
+ * accepting that origin would let it drive our API. On port 80 a browser leaves the port out of
+ * Host and Origin (RFC 9110 §7.2, RFC 6454 §6.2: the default port is omitted), so both spellings
+ * are ours there.
  */
 export function allowedHosts(port: number): string[] {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  return port === 80 ? [...hosts, '127.0.0.1', 'localhost'] : hosts;
+  return port === 80 ? ['127.0.0.1:80', '127.0.0.1'] : [`127.0.0.1:${port}`];
 }
 
 /** The address a browser shows for us: no `:80`, as the browser itself writes it. */
@@ -46,7 +49,7 @@ export function contentSecurityPolicy(port: number): string {
   const suffix = port === 80 ? '' : `:${port}`;
   return [
     "default-src 'self'",
-    `connect-src 'self' ws://127.0.0.1${suffix} ws://localhost${suffix}`,
+    `connect-src 'self' ws://127.0.0.1${suffix}`,
     "img-src 'self' data:",
     // MUI's emotion injects <style> elements at run time.
     "style-src 'self' 'unsafe-inline'",

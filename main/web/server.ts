@@ -55,6 +55,11 @@ const SECOND_CLIENT_WARNING: LocalizedText = {
   en: 'Warning: a second program tried to open Port Auditor with its one-time address, already used. It was refused. If that was not you (a second tab), another program on this computer may have read the address: stop Port Auditor (Ctrl+C) and start it again.',
 };
 
+const SECOND_SESSION_WARNING: LocalizedText = {
+  fr: 'Attention : un second onglet ou programme a essayé d’utiliser la session de Port Auditor alors que l’onglet ouvert s’en sert encore. Il a été refusé. Si ce n’était pas vous (un onglet dupliqué), un autre programme de cet ordinateur a pu la lire : arrêtez Port Auditor (Ctrl+C) et relancez-le.',
+  en: 'Warning: a second tab or program tried to use Port Auditor’s session while the open tab is still using it. It was refused. If that was not you (a duplicated tab), another program on this computer may have read it: stop Port Auditor (Ctrl+C) and start it again.',
+};
+
 const REFUSED_TEXT =
   'Accès refusé : Port Auditor ne répond qu’à l’adresse 127.0.0.1 qu’il a affichée à son démarrage.\n' +
   'Access denied: Port Auditor answers only at the 127.0.0.1 address it printed when it started.\n';
@@ -118,7 +123,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const session = new BrowserSession();
+  // A connection whose close frame came is CLOSING: a reloading page's old socket.
+  const session = new BrowserSession(
+    undefined,
+    (connection) => (connection as WebSocket).readyState === (connection as WebSocket).OPEN,
+  );
   const warn = options.warn ?? ((text: LocalizedText) => process.stderr.write(`${say(text)}\n`));
   let port = 0;
   let nextClient = 1;
@@ -206,10 +215,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     const welcome = (raw: unknown) => {
       const hello = HelloMessage.safeParse(raw);
       if (!hello.success) return shut(CloseCode.sessionRefused, 'session refused');
-      const outcome = session.hello(hello.data);
+      const outcome = session.hello(hello.data, ws);
       if (!outcome.ok) {
         if (outcome.reason === 'token-used') {
-          warn(SECOND_CLIENT_WARNING);
+          warn(hello.data.session !== undefined ? SECOND_SESSION_WARNING : SECOND_CLIENT_WARNING);
           return shut(CloseCode.tokenUsed, 'token already used');
         }
         return shut(CloseCode.sessionRefused, 'session refused');
@@ -269,6 +278,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      session.release(ws);
       for (const scanId of running) {
         void core.dispatch(
           { kind: 'request', id: 0, method: 'scan.cancel', params: { scanId } },

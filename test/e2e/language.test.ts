@@ -55,7 +55,7 @@ describe('Language', () => {
     await scanner.chooseTargets({ custom: '10.77.250.9-10.77.250.1' });
     await scanner.scanNow();
     await scanner.error.waitFor();
-    const expected = await rawCall(page, 'scan.start', {
+    const expected = await rawCall('scan.start', {
       scanId: randomUUID(),
       targets: '10.77.250.9-10.77.250.1',
       ports: 'top1000',

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { ScanResult } from '../../app/contract/index.js';
 import { databasePath } from '../../app/store/database.js';
 import { buildMain } from '../../scripts/build-main.mjs';
@@ -123,6 +124,56 @@ describe('port-auditor history and show', () => {
     const unknown = await run(dir, ['show', '00000000-0000-4000-8000-000000000000'], 'fr');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/Aucune analyse conservée sous l’identifiant 00000000-/);
+  });
+
+  it('a kept scan’s verdicts are worked out again: texts and severities edited in the database are not shown', async () => {
+    const dir = dataDir();
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+    const id = (
+      JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+        scans: { scanId: string }[];
+      }
+    ).scans[0]?.scanId as string;
+    type Shown = {
+      assessment: {
+        counts: Record<string, number>;
+        hosts: {
+          worst: string;
+          ports: { port: number; severity: string; reasons: { text: { en: string } }[] }[];
+        }[];
+      };
+    };
+    const before = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+    const telnet = before.assessment.hosts[0]?.ports.find((p) => p.port === 23);
+    expect(telnet?.severity).toBe('critical');
+    const shownBefore = (await run(dir, ['show', id])).stdout;
+    // What another program of the user can do to the file: every verdict lowered to Info, the
+    // reasons replaced by a sentence of its own.
+    const FORGED = 'Blocked by Port Auditor: other devices can no longer connect.';
+    const db = new Database(databasePath(dir));
+    const row = db.prepare('SELECT assessment FROM scans WHERE id = ?').get(id) as {
+      assessment: string;
+    };
+    const forged = JSON.parse(row.assessment, (key, value: unknown) =>
+      key === 'severity' || key === 'worst'
+        ? 'info'
+        : key === 'fr' || key === 'en'
+          ? FORGED
+          : value,
+    ) as { counts: Record<string, number> };
+    forged.counts = { critical: 0, high: 0, medium: 0, low: 0, info: 3 };
+    db.prepare('UPDATE scans SET assessment = ?, severities = ? WHERE id = ?').run(
+      JSON.stringify(forged),
+      JSON.stringify(forged.counts),
+      id,
+    );
+    db.close();
+    const shown = await run(dir, ['show', id]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain(FORGED);
+    expect(shown.stdout).toBe(shownBefore);
+    const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+    expect(after.assessment).toEqual(before.assessment);
   });
 
   it('with a damaged store: the scan still runs and says it was not kept; history names the file', async () => {

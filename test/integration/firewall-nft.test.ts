@@ -19,6 +19,7 @@ import {
   addAddresses,
   createVeth,
   execIn,
+  killChild,
   loadNft,
   NetnsLab,
   run,
@@ -41,6 +42,8 @@ const PC_ADDR = '10.77.61.1';
 const PEER_ADDR = '10.77.61.2';
 /** A "container" behind this PC, reached through a Docker-style port forward (DNAT). */
 const CTR_ADDR = '10.77.66.2';
+/** An address that is nobody's (TEST-NET-2), which the peer routes through this PC. */
+const ELSEWHERE = '198.51.100.7';
 const lab = new NetnsLab();
 const pc = uniqueName('fw', 'pc');
 const peer = uniqueName('fw', 'peer');
@@ -442,6 +445,106 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(await probe(peer, PC_ADDR, 8081)).toBe('open');
     expect(await probe(peer, PC_ADDR, 8082)).toBe('open');
     await execIn(pc, 'nft', ['delete', 'table', 'ip', 'dockerlike']);
+  });
+
+  it('a forward cannot be walked around through an address that is not this PC’s (DNAT and redirect)', async () => {
+    // The reviewer's attack: the forwards match on the port only, so a device that routes a
+    // made-up address through this PC reaches the forwarded service through it; prerouting's drop
+    // only takes packets addressed to this PC.
+    await loadNft(pc, FORWARDS);
+    await execIn(peer, 'ip', ['route', 'add', `${ELSEWHERE}/32`, 'via', PC_ADDR]);
+    expect(await probe(peer, ELSEWHERE, 8081)).toBe('open');
+    expect(await probe(peer, ELSEWHERE, 8082)).toBe('open');
+    const published = await cli(['block', '--port', '8081', '--proto', 'tcp']);
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toContain(
+      `Port forward TCP 8081 → ${CTR_ADDR}:80: covered, the rule blocks the port asked for before and after the forward, whatever address it is sent to.`,
+    );
+    const redirected = await cli(['block', '--port', '8082', '--proto', 'tcp']);
+    expect(redirected.code, redirected.stderr).toBe(0);
+    expect(redirected.stdout).toContain('Port forward TCP 8082 → :8080: covered');
+    expect(await probe(peer, ELSEWHERE, 8081)).toBe('filtered');
+    expect(await probe(peer, ELSEWHERE, 8082)).toBe('filtered');
+    expect(await probe(peer, PC_ADDR, 8081)).toBe('filtered');
+    expect(await probe(peer, PC_ADDR, 8082)).toBe('filtered');
+    // The port the redirect lands on was not blocked: still reachable by its own number.
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    const rules = await rulesJson();
+    expect(rules.rules.map((r) => [r.portFrom, r.present])).toEqual([
+      [8081, true],
+      [8082, true],
+    ]);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    expect(await probe(peer, ELSEWHERE, 8081)).toBe('open');
+    expect(await probe(peer, ELSEWHERE, 8082)).toBe('open');
+    await execIn(peer, 'ip', ['route', 'del', `${ELSEWHERE}/32`]);
+    await execIn(pc, 'nft', ['delete', 'table', 'ip', 'dockerlike']);
+  });
+
+  it('a packet forged “from this PC’s blocked port” cannot open it as a reply (IPv6, PC that forwards), TCP and UDP', async () => {
+    // The reviewer's attack: the peer sends this PC one packet with this PC's own address and
+    // the blocked port as source, toward the peer. IPv6 does not drop a packet with a local source
+    // address; a PC that forwards sends it back out, and conntrack records a connection opened by
+    // this PC from the blocked port: the peer's packets to it would then be its "replies".
+    const [PC6, PEER6] = ['fd77:61::1', 'fd77:61::2'];
+    await addAddresses(pc, 'eth0', [`${PC6}/64`]);
+    await addAddresses(peer, 'eth0', [`${PEER6}/64`]);
+    await sysctl(pc, 'net.ipv6.conf.all.forwarding', '1');
+    const [TCP_PORT, UDP_PORT] = [4447, 4448];
+    const service = lab.spawn(pc, process.execPath, [
+      '-e',
+      `require('node:net').createServer((s) => s.end()).listen(${TCP_PORT}, '::', () => {
+  const u = require('node:dgram').createSocket('udp6');
+  u.on('message', (m, r) => u.send(m, r.port, r.address));
+  u.bind(${UDP_PORT}, '::', () => console.log('ready'));
+});`,
+    ]);
+    await new Promise((resolve) => service.stdout?.once('data', resolve));
+    expect(await probe(peer, PC6, TCP_PORT)).toBe('open');
+    expect(await probeUdp(peer, PC6, UDP_PORT, 5556)).toBe('answered');
+    expect((await cli(['block', '--port', String(TCP_PORT), '--proto', 'tcp'])).code).toBe(0);
+    expect((await cli(['block', '--port', String(UDP_PORT), '--proto', 'udp'])).code).toBe(0);
+    expect(await probe(peer, PC6, TCP_PORT, 5555)).toBe('filtered');
+    expect(await probeUdp(peer, PC6, UDP_PORT, 5556)).toBe('silent');
+    // The peer keeps its own kernel from answering the forged SYN with a RST (which would end the
+    // entry), as an attacker would.
+    await loadNft(
+      peer,
+      `table inet attacker {
+  chain in {
+    type filter hook input priority 0;
+    ip6 saddr ${PC6} tcp sport ${TCP_PORT} tcp flags == syn drop
+  }
+}`,
+    );
+    const pcMac = (await execIn(pc, 'cat', ['/sys/class/net/eth0/address'])).stdout.trim();
+    const peerMac = (await execIn(peer, 'cat', ['/sys/class/net/eth0/address'])).stdout.trim();
+    const forge = (args: string[]) =>
+      execIn(peer, 'nping', [
+        '-6',
+        ...args,
+        '-S',
+        PC6,
+        '--send-eth',
+        '-e',
+        'eth0',
+        '--source-mac',
+        peerMac,
+        '--dest-mac',
+        pcMac,
+        '-c',
+        '1',
+        PEER6,
+      ]);
+    await forge(['--tcp', '--flags', 'syn', '-g', String(TCP_PORT), '-p', '5555']);
+    await forge(['--udp', '-g', String(UDP_PORT), '-p', '5556']);
+    expect(await probe(peer, PC6, TCP_PORT, 5555)).toBe('filtered');
+    expect(await probeUdp(peer, PC6, UDP_PORT, 5556)).toBe('silent');
+    expect(await ruleset()).toContain(`fib saddr type local tcp sport ${TCP_PORT} drop`);
+    expect((await cli(['unblock', '--all'])).code).toBe(0);
+    await execIn(peer, 'nft', ['delete', 'table', 'inet', 'attacker']);
+    await sysctl(pc, 'net.ipv6.conf.all.forwarding', '0');
+    await killChild(service);
   });
 
   it('an inbound block of TCP and UDP 40000 leaves this PC’s own traffic from port 40000 working', async () => {

@@ -101,15 +101,13 @@ describe('browser-mode web host', () => {
   });
 
   it('serves the app’s public files with a strict CSP, nosniff and no-referrer, and sets no cookie', async () => {
-    const page = await get(host.port, '/', { Host: `localhost:${host.port}` });
+    const page = await get(host.port, '/', { Host: `127.0.0.1:${host.port}` });
     expect(page.status).toBe(200);
     expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.body).toContain('<title>Port Auditor</title>');
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain(
-      `connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`,
-    );
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port};`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("base-uri 'none'");
@@ -120,8 +118,8 @@ describe('browser-mode web host', () => {
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
   });
 
-  it('refuses a foreign Host header (DNS rebinding)', async () => {
-    for (const Host of ['evil.example', `evil.example:${host.port}`]) {
+  it('refuses a foreign Host header (DNS rebinding), and localhost (it also names ::1, where the host does not listen)', async () => {
+    for (const Host of ['evil.example', `evil.example:${host.port}`, `localhost:${host.port}`]) {
       const reply = await get(host.port, '/', { Host });
       expect(reply.status, Host).toBe(403);
       expect(reply.body).toContain('Access denied');
@@ -143,7 +141,7 @@ describe('browser-mode web host', () => {
     session = first.session;
     expect(session).toMatch(/^[\w-]{40,}$/);
     expect(session).not.toBe(launchTokenOf(host.url));
-    first.client.close();
+    await first.client.closeAndWait();
     expect(warnings).toEqual([]);
 
     // Anyone else with the token — a program that read it, the same address opened twice — is
@@ -156,7 +154,20 @@ describe('browser-mode web host', () => {
     // The session secret reconnects (a reload, a dropped socket).
     const again = await Client.hello(host.port, { session });
     expect(again.welcomed).toBe(true);
-    if (again.welcomed) again.client.close();
+    if (!again.welcomed) return;
+    // While that connection is open, a second one with the same secret (a duplicated tab, or a
+    // program that obtained it) is refused with the code the page shows for a second client, and
+    // the user is warned; the open one keeps working.
+    const duplicate = await Client.hello(host.port, { session });
+    expect(duplicate).toMatchObject({ welcomed: false, code: CloseCode.tokenUsed });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatch(/second tab or program tried to use Port Auditor’s session/);
+    expect((await again.client.call(7, 'app.info', {})).ok).toBe(true);
+    // Once it is closed, the secret reconnects again.
+    await again.client.closeAndWait();
+    const reload = await Client.hello(host.port, { session });
+    expect(reload.welcomed).toBe(true);
+    if (reload.welcomed) await reload.client.closeAndWait();
   });
 
   it('refuses a request sent before the hello', async () => {
@@ -183,7 +194,7 @@ describe('browser-mode web host', () => {
     }
   });
 
-  it('refuses WebSocket upgrades from a foreign Origin, without one, or with a foreign Host', async () => {
+  it('refuses WebSocket upgrades from a foreign Origin (localhost included), without one, or with a foreign Host', async () => {
     const url = `ws://127.0.0.1:${host.port}/api`;
     expect(await upgradeStatus(url, { origin: 'http://evil.example' })).toBe(403);
     expect(await upgradeStatus(url, {})).toBe(403);
@@ -193,6 +204,8 @@ describe('browser-mode web host', () => {
         headers: { Host: 'evil.example' },
       }),
     ).toBe(403);
+    // A page served by whoever listens on [::1]:PORT has the origin http://localhost:PORT.
+    expect(await upgradeStatus(url, { origin: `http://localhost:${host.port}` })).toBe(403);
     expect(await upgradeStatus(url, { origin: `http://127.0.0.1:${host.port}` })).toBe(101);
   });
 
@@ -203,7 +216,7 @@ describe('browser-mode web host', () => {
       expect(reply.ok).toBe(true);
       expect(reply.ok && reply.result).toMatchObject({ name: 'Port Auditor', host: 'web' });
     } finally {
-      client.close();
+      await client.closeAndWait();
     }
   });
 
@@ -247,7 +260,7 @@ describe('browser-mode web host', () => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(client.events).toEqual([]);
     } finally {
-      client.close();
+      await client.closeAndWait();
     }
   });
 
@@ -279,19 +292,18 @@ describe('browser-mode web host', () => {
         ?.ports.find((p) => p.port === openPort);
       expect(port).toMatchObject({ protocol: 'tcp', state: 'open', reason: 'syn-ack' });
     } finally {
-      client.close();
+      await client.closeAndWait();
     }
   });
 
   it('refuses the scan past the per-window limit, then past the overall one, with a clear error', async () => {
-    const a = await Client.open(host.port, { session });
-    const b = await Client.open(host.port, { session });
     const full = () => ({
       scanId: randomUUID(),
       targets: '127.0.0.1',
       ports: '1-65535',
       skipDiscovery: true,
     });
+    const a = await Client.open(host.port, { session });
     try {
       const [one, two, three] = await Promise.all([
         a.call(1, 'scan.start', full()),
@@ -306,17 +318,30 @@ describe('browser-mode web host', () => {
         );
         expect(three.error.message.fr).toMatch(/^Déjà 2 analyses en cours depuis cette fenêtre/);
       }
-      expect((await b.call(1, 'scan.start', full())).ok).toBe(true);
-      const overall = await b.call(2, 'scan.start', full());
-      expect(overall).toMatchObject({ ok: false, error: { code: 'scan.too-many' } });
       // A finished (here: cancelled) scan gives its slot back.
       const first = one?.ok ? (one.result as { scanId: string }).scanId : '';
       expect((await a.call(4, 'scan.cancel', { scanId: first })).ok).toBe(true);
       await a.waitFor((e) => e.scanId === first && (e.type === 'finished' || e.type === 'failed'));
-      expect((await b.call(3, 'scan.start', full())).ok).toBe(true);
+      expect((await a.call(5, 'scan.start', full())).ok).toBe(true);
     } finally {
-      a.close();
-      b.close();
+      await a.closeAndWait();
+    }
+    // One session is one connection (see the hello test): the overall limit is seen with a host
+    // that allows fewer scans overall than per window.
+    const small = await startWebHost({
+      port: 0,
+      rendererDir,
+      dataDir: path.join(tmp, 'data-overall'),
+      limits: { scansPerClient: 3, scansOverall: 1 },
+    });
+    try {
+      const client = await Client.open(small.port, { token: launchTokenOf(small.url) });
+      expect((await client.call(1, 'scan.start', full())).ok).toBe(true);
+      const overall = await client.call(2, 'scan.start', full());
+      expect(overall).toMatchObject({ ok: false, error: { code: 'scan.too-many' } });
+      await client.closeAndWait();
+    } finally {
+      await small.close();
     }
   });
 

@@ -108,6 +108,14 @@ export class WebClient {
   close(): void {
     this.ws.close();
   }
+
+  /** Closes and waits for the closing handshake: the host has then seen the close. */
+  async closeAndWait(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const done = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
+    this.ws.close();
+    await done;
+  }
 }
 
 /** The launch token of a host's printed address (`…/#token=T`). */

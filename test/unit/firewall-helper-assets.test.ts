@@ -60,6 +60,25 @@ describe('the Linux helper as installed: wrappers and polkit actions name the pa
     expect(read.defaults).toEqual({ allow_any: 'no', allow_inactive: 'no', allow_active: 'yes' });
   });
 
+  it('every npm script that runs the installer as tsx does so without tsx’s disk cache', () => {
+    // The cache lives in a shared temporary folder any user could prepare; root (sudo npm run …)
+    // would then run what it holds.
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const runs = Object.entries(scripts).flatMap(([name, line]) =>
+      line
+        .split('&&')
+        .map((step) => step.trim())
+        .filter((step) => /\btsx scripts\/install-helper\.ts/.test(step))
+        .map((step) => [name, step.split(' tsx ')[0]]),
+    );
+    expect(runs).toEqual([
+      ['install-helper', 'TSX_DISABLE_CACHE=1'],
+      ['dist', 'TSX_DISABLE_CACHE=1'],
+    ]);
+  });
+
   it('the boot unit restores with the installed helper and never holds the network back long', () => {
     const unit = readFileSync(`assets/linux/${LINUX_HELPER.unit}`, 'utf8');
     const lines = unit.split('\n').filter((l) => !l.startsWith('#'));

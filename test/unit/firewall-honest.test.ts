@@ -132,6 +132,31 @@ describe('verification says what was checked, what was not, and never claims mor
     expect(v.problems[0]?.en).toContain('edge/in');
   });
 
+  it('a rule that does not drop by a forward’s original port is not said to cover it', () => {
+    const forwards = [
+      { protocol: 'tcp' as const, port: '8080', to: '172.17.0.2:80', kind: 'dnat' as const },
+    ];
+    const check = (forwardsDropped: boolean) =>
+      verifyRule({
+        rule,
+        rules: live.map((r) => ({ ...r, forwards: forwardsDropped })),
+        inspection: { forwards, bypasses: [] },
+        status: nftStatus,
+        backend: 'nftables',
+      });
+    expect(check(true)).toMatchObject({ effective: 'yes', problems: [] });
+    expect(check(true).checked.map((c) => c.en)).toEqual([
+      'Port forward TCP 8080 → 172.17.0.2:80: covered, the rule blocks the port asked for before and after the forward, whatever address it is sent to.',
+    ]);
+    // A rule of an earlier version: only packets addressed to this PC were dropped.
+    const old = check(false);
+    expect(old.effective).toBe('unknown');
+    expect(old.checked).toEqual([]);
+    expect(old.problems.map((p) => p.fr)).toEqual([
+      'Redirection de port TCP 8080 → 172.17.0.2:80 : la règle ne bloque le port demandé que vers les adresses de ce PC, un appareil peut passer par une autre adresse. Débloquez puis bloquez à nouveau ce port.',
+    ]);
+  });
+
   it('not read back: unknown, never yes; missing after the write: no', () => {
     expect(
       verifyRule({ rule, rules: null, inspection: null, status: nftStatus, backend: 'nftables' })

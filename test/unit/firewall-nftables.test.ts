@@ -24,9 +24,18 @@ describe('nft JSON', () => {
     const objects = ruleObjects(rule({ protocol: 'tcp', port: 22, remote: '10.77.0.9/16' })) as {
       add: { rule: { chain: string; comment: string; expr: unknown[] } };
     }[];
-    // prerouting sees the port a device asked for (before DNAT), input the port it lands on.
-    // output holds the guard against mid-stream pick-ups (see the last objects' check).
-    expect(objects.map((o) => o.add.rule.chain)).toEqual(['prerouting', 'input', 'output']);
+    // prerouting sees the port a device asked for (before DNAT), input the port it lands on;
+    // input and forward also drop by the original port of a DNAT-ed or redirected connection;
+    // prerouting drops packets forged "from this PC's port"; output holds the guard against
+    // mid-stream pick-ups (see the last objects' check).
+    expect(objects.map((o) => o.add.rule.chain)).toEqual([
+      'prerouting',
+      'input',
+      'input',
+      'forward',
+      'prerouting',
+      'output',
+    ]);
     const body = [
       {
         match: {
@@ -44,16 +53,46 @@ describe('nft JSON', () => {
       },
       { drop: null },
     ];
-    expect(objects.map((o) => o.add.rule.comment)).toEqual([NAME, NAME, NAME]);
+    expect(objects.map((o) => o.add.rule.comment)).toEqual(Array(6).fill(NAME));
     // In prerouting, only what is addressed to this PC: what it routes for others passes.
     expect(objects[0]?.add.rule.expr).toEqual([
       { match: { op: '==', left: { fib: { result: 'type', flags: ['daddr'] } }, right: 'local' } },
       ...body,
     ]);
     expect(objects[1]?.add.rule.expr).toEqual(body);
+    // Whatever address a DNAT or redirect took the connection from: the port the device asked
+    // for, read from conntrack, and the device that opened it.
+    const forwarded = [
+      { match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } },
+      { match: { op: '==', left: { meta: { key: 'l4proto' } }, right: 'tcp' } },
+      { match: { op: '==', left: { ct: { key: 'proto-dst', dir: 'original' } }, right: 22 } },
+      {
+        match: {
+          op: '==',
+          left: { ct: { key: 'ip saddr', dir: 'original' } },
+          right: { prefix: { addr: '10.77.0.0', len: 16 } },
+        },
+      },
+      { drop: null },
+    ];
+    expect(objects[2]?.add.rule.expr).toEqual(forwarded);
+    expect(objects[3]?.add.rule.expr).toEqual(forwarded);
+    // A packet from outside with this PC's address and port as its source is forged.
+    expect(objects[4]?.add.rule.expr).toEqual([
+      { match: { op: '==', left: { fib: { result: 'type', flags: ['saddr'] } }, right: 'local' } },
+      { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'sport' } }, right: 22 } },
+      {
+        match: {
+          op: '==',
+          left: { payload: { protocol: 'ip', field: 'daddr' } },
+          right: { prefix: { addr: '10.77.0.0', len: 16 } },
+        },
+      },
+      { drop: null },
+    ]);
     // A packet leaving from port 22 toward the scope that would open a conntrack entry without
     // being a SYN (a connection picked up mid-stream, the wrong way round) is dropped.
-    expect(objects[2]?.add.rule.expr).toEqual([
+    expect(objects[5]?.add.rule.expr).toEqual([
       { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'new' } },
       { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'sport' } }, right: 22 } },
       {
@@ -109,7 +148,7 @@ describe('nft JSON', () => {
     });
   });
 
-  it('three filter chains (prerouting before DNAT), each letting loopback and replies through first', () => {
+  it('four filter chains (prerouting before DNAT), each letting loopback and replies through first', () => {
     const objects = baseObjects() as Record<
       string,
       { chain?: Record<string, unknown>; rule?: Record<string, unknown> }
@@ -118,6 +157,7 @@ describe('nft JSON', () => {
     expect(chains.map((c) => [c.name, c.hook, c.prio, c.type])).toEqual([
       ['prerouting', 'prerouting', -150, 'filter'],
       ['input', 'input', -10, 'filter'],
+      ['forward', 'forward', -10, 'filter'],
       ['output', 'output', -10, 'filter'],
     ]);
     const exceptions = objects.flatMap((o) => (o.insert?.rule ? [o.insert.rule] : []));
@@ -126,12 +166,14 @@ describe('nft JSON', () => {
       ['prerouting', REPLIES_COMMENT, expect.stringContaining('"direction"}},"right":"reply"')],
       ['input', LOOPBACK_COMMENT, expect.stringContaining('"iifname"')],
       ['input', REPLIES_COMMENT, expect.stringContaining('"reply"')],
+      ['forward', LOOPBACK_COMMENT, expect.stringContaining('"iifname"')],
+      ['forward', REPLIES_COMMENT, expect.stringContaining('"reply"')],
       ['output', LOOPBACK_COMMENT, expect.stringContaining('"oifname"')],
       ['output', REPLIES_COMMENT, expect.stringContaining('"reply"')],
     ]);
     expect(exceptions.every((r) => JSON.stringify(r.expr).endsWith('{"return":null}]'))).toBe(true);
-    expect(baseObjects([])).toHaveLength(4);
-    expect(baseObjects([{ chain: 'output', kind: 'loopback' }])).toHaveLength(5);
+    expect(baseObjects([])).toHaveLength(5);
+    expect(baseObjects([{ chain: 'output', kind: 'loopback' }])).toHaveLength(6);
   });
 
   it('finds port forwards and ingress bypasses in a whole ruleset', () => {
@@ -242,11 +284,13 @@ describe('nft JSON', () => {
       nftables: ruleObjects(inbound).map((o, i) => listed(o, 4 + i)),
     });
     expect(liveRules(parseNftRules(one))[0]).toMatchObject({
-      // The guard is part of the rule: removed with it.
-      ref: '4,5,6',
+      // The guard and the forwarded and forged-source drops are part of the rule: removed with it.
+      ref: '4,5,6,7,8,9',
       details: { protocol: 'tcp', portFrom: 8080, portTo: 8080, direction: 'in', remote: [] },
+      forwards: true,
     });
-    // Without its guard (a rule of an earlier version), the request reads the same.
+    // Without them (a rule of an earlier version), the request reads the same, and the rule is
+    // known not to drop by the original port of a forward.
     const unguarded = JSON.stringify({
       nftables: ruleObjects(inbound)
         .slice(0, 2)
@@ -255,6 +299,7 @@ describe('nft JSON', () => {
     expect(liveRules(parseNftRules(unguarded))[0]?.details).toEqual(
       liveRules(parseNftRules(one))[0]?.details,
     );
+    expect(liveRules(parseNftRules(unguarded))[0]?.forwards).toBe(false);
     // Anything else under our name (an accept, an unknown match) is listed without a request.
     const odd = JSON.stringify({
       nftables: [

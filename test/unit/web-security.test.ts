@@ -13,9 +13,13 @@ import { browserCommand } from '../../main/open-browser.js';
 describe('Host and Origin checks', () => {
   it('accept exactly our address and port', () => {
     expect(isAllowedHost('127.0.0.1:5000', 5000)).toBe(true);
-    expect(isAllowedHost('localhost:5000', 5000)).toBe(true);
     expect(isAllowedOrigin('http://127.0.0.1:5000', 5000)).toBe(true);
-    expect(isAllowedOrigin('http://localhost:5000', 5000)).toBe(true);
+  });
+  it('refuse localhost: it also names ::1, where another user can listen on our port', () => {
+    expect(isAllowedHost('localhost:5000', 5000)).toBe(false);
+    expect(isAllowedOrigin('http://localhost:5000', 5000)).toBe(false);
+    expect(isAllowedHost('localhost', 80)).toBe(false);
+    expect(isAllowedOrigin('http://localhost', 80)).toBe(false);
   });
   it('refuse rebound names, other ports, missing headers and other schemes', () => {
     for (const host of [
@@ -45,42 +49,50 @@ describe('Host and Origin checks', () => {
 describe('port 80', () => {
   it('accepts the Host and Origin a browser sends without the default port', () => {
     expect(isAllowedHost('127.0.0.1', 80)).toBe(true);
-    expect(isAllowedHost('localhost', 80)).toBe(true);
     expect(isAllowedOrigin('http://127.0.0.1', 80)).toBe(true);
     expect(isAllowedHost('127.0.0.1', 8080)).toBe(false);
     expect(originOf(80)).toBe('http://127.0.0.1');
     expect(originOf(8080)).toBe('http://127.0.0.1:8080');
-    expect(contentSecurityPolicy(80)).toContain('ws://127.0.0.1 ');
+    expect(contentSecurityPolicy(80)).toContain("connect-src 'self' ws://127.0.0.1;");
   });
 });
 
 describe('launch token and session', () => {
   it('gives the session to the first client only, then refuses the token as used', () => {
     const session = new BrowserSession('launch-token-0123456789');
-    const first = session.hello({ token: 'launch-token-0123456789' });
+    const tab = {};
+    const first = session.hello({ token: 'launch-token-0123456789' }, tab);
     expect(first).toMatchObject({ ok: true, redeemed: true });
     const secret = first.ok ? first.session : '';
     expect(secret).not.toBe('launch-token-0123456789');
-    expect(session.hello({ token: 'launch-token-0123456789' })).toEqual({
+    expect(session.hello({ token: 'launch-token-0123456789' }, {})).toEqual({
       ok: false,
       reason: 'token-used',
     });
-    expect(session.hello({ session: secret })).toEqual({
+    // While the tab's connection is open, the secret is its own: another connection is refused.
+    expect(session.hello({ session: secret }, {})).toEqual({ ok: false, reason: 'token-used' });
+    session.release({});
+    expect(session.hello({ session: secret }, {})).toEqual({ ok: false, reason: 'token-used' });
+    // The tab's connection closes (a reload): the next connection with the secret takes it over.
+    session.release(tab);
+    const reloaded = {};
+    expect(session.hello({ session: secret }, reloaded)).toEqual({
       ok: true,
       session: secret,
       redeemed: false,
     });
+    expect(session.hello({ session: secret }, tab)).toEqual({ ok: false, reason: 'token-used' });
   });
   it('refuses a wrong token, a wrong session, a session before any redemption, and nothing', () => {
     const session = new BrowserSession('launch-token-0123456789');
-    expect(session.hello({ session: 'x' })).toEqual({ ok: false, reason: 'refused' });
-    expect(session.hello({ token: 'launch-token-0123456788' })).toEqual({
+    expect(session.hello({ session: 'x' }, {})).toEqual({ ok: false, reason: 'refused' });
+    expect(session.hello({ token: 'launch-token-0123456788' }, {})).toEqual({
       ok: false,
       reason: 'refused',
     });
-    expect(session.hello({})).toEqual({ ok: false, reason: 'refused' });
-    expect(session.hello({ token: 'launch-token-0123456789' }).ok).toBe(true);
-    expect(session.hello({ session: 'launch-token-0123456789' })).toEqual({
+    expect(session.hello({}, {})).toEqual({ ok: false, reason: 'refused' });
+    expect(session.hello({ token: 'launch-token-0123456789' }, {}).ok).toBe(true);
+    expect(session.hello({ session: 'launch-token-0123456789' }, {})).toEqual({
       ok: false,
       reason: 'refused',
     });
@@ -98,7 +110,8 @@ describe('contentSecurityPolicy', () => {
   it('limits connections to our own WebSocket and forbids frames, plugins and base changes', () => {
     const csp = contentSecurityPolicy(4321);
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:4321 ws://localhost:4321");
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:4321;");
+    expect(csp).not.toContain('localhost');
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("base-uri 'none'");

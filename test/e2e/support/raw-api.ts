@@ -1,4 +1,7 @@
-import type { Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createCore } from '../../../app/api/core.js';
 
 export interface RawResponse {
   ok: boolean;
@@ -7,32 +10,22 @@ export interface RawResponse {
 }
 
 /**
- * Sends one contract request from inside the page over a new WebSocket (same origin, and the same
- * session secret as the UI, from the tab's sessionStorage), to learn what the app itself answers,
- * e.g. the exact error text to expect.
+ * What the app itself answers to one contract request (e.g. the exact error text to expect),
+ * from the app's core run in the test process over a data folder of its own. Not over the page's
+ * WebSocket: the host holds a tab's session for that tab's one connection, and refuses a second
+ * one presenting it (docs/browser-mode.md).
  */
-export async function rawCall(page: Page, method: string, params: unknown): Promise<RawResponse> {
-  const text = await page.evaluate(
-    async ({ method, params }) => {
-      const ws = new WebSocket(`ws://${location.host}/api`);
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      const reply = new Promise<string>((resolve) => {
-        ws.onmessage = (event) => {
-          const data = String(event.data);
-          if ((JSON.parse(data) as { kind?: string }).kind === 'response') resolve(data);
-        };
-      });
-      const session = sessionStorage.getItem('port-auditor.session');
-      ws.send(JSON.stringify({ kind: 'hello', session }));
-      ws.send(JSON.stringify({ kind: 'request', id: 1, method, params }));
-      const data = await reply;
-      ws.close();
-      return data;
-    },
-    { method, params },
-  );
-  return JSON.parse(text) as RawResponse;
+export async function rawCall(method: string, params: unknown): Promise<RawResponse> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `pa-e2e-raw-${process.pid}-`));
+  const core = createCore({ host: 'web', dataDir });
+  try {
+    const response = await core.dispatch(
+      { kind: 'request', id: 1, method, params },
+      { client: 'e2e-raw', emit() {} },
+    );
+    return response as RawResponse;
+  } finally {
+    await core.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
