@@ -12,6 +12,7 @@ import {
   type ScanRecord,
   type Settings,
 } from '../contract/index.js';
+import { devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { reassessKept } from '../risk/reassess.js';
@@ -41,8 +42,10 @@ interface Prepared {
   /** The firewall rules the assessment was last worked out with, as a key. */
   rulesKey: string;
   assessment: RiskAssessResult | null;
-  /** Hosts of each status in screen order. */
+  /** Hosts of each status in screen order; the answering ones grouped by device. */
   order: Record<HostStatus, HostResult[]>;
+  /** For each answering host in `order.up`, the index of its device (see devicePageBounds). */
+  upDevice: number[];
   byAddress: Map<string, HostAssessment>;
 }
 
@@ -233,7 +236,12 @@ export class ScanHistory {
     const prepared = this.prepare(request.scanId);
     const { stored, assessment } = prepared;
     const list = prepared.order[request.status];
-    const hosts = list.slice(request.offset, request.offset + request.limit);
+    // A device's addresses (This PC's, or two sharing a MAC) are never cut across two pages.
+    const [start, end] =
+      request.status === 'up'
+        ? devicePageBounds(prepared.upDevice, request.offset, request.limit)
+        : [request.offset, request.offset + request.limit];
+    const hosts = list.slice(start, end);
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
     for (const status of Object.keys(prepared.order) as HostStatus[]) {
       statusCounts[status] = prepared.order[status].length;
@@ -316,13 +324,15 @@ export class ScanHistory {
     const sorted = [...stored.result.hosts].sort((a, b) =>
       compareHostAssessments(view(a), view(b)),
     );
+    const devices = foldDevices(sorted.filter((h) => h.status === 'up'));
     const prepared: Prepared = {
       stored,
       rulesKey,
       assessment,
       byAddress,
+      upDevice: devices.flatMap((d, index) => [...d.hosts, ...d.folded].map(() => index)),
       order: {
-        up: sorted.filter((h) => h.status === 'up'),
+        up: devices.flatMap((d) => [...d.hosts, ...d.folded]),
         down: sorted.filter((h) => h.status === 'down'),
         unknown: sorted.filter((h) => h.status === 'unknown'),
       },

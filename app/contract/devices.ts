@@ -180,3 +180,24 @@ export function countServices(hosts: readonly CountableHost[]): Record<Severity,
   for (const severity of worst.values()) counts[severity] += 1;
   return counts;
 }
+
+/**
+ * The slice `[start, end)` of a list whose consecutive entries may belong to one device
+ * (`deviceOf[i]`: the device of entry i, equal for neighbours of one device) that a page at
+ * `offset` of `limit` entries shows, so no device is cut across two pages: a page starts at its
+ * first device that begins at or after `offset`, and ends with the whole of the device that
+ * begins last before `offset + limit`. Pages at 0, limit, 2·limit… then cover every entry once.
+ */
+export function devicePageBounds(
+  deviceOf: readonly number[],
+  offset: number,
+  limit: number,
+): [number, number] {
+  const n = deviceOf.length;
+  const continues = (i: number) => i > 0 && i < n && deviceOf[i] === deviceOf[i - 1];
+  let start = Math.min(offset, n);
+  while (continues(start)) start++;
+  let end = Math.min(offset + limit, n);
+  while (continues(end)) end++;
+  return [start, Math.max(start, end)];
+}

@@ -201,6 +201,11 @@ export const FirewallReapplyOutcome = z.discriminatedUnion('outcome', [
     stillMissing: z.array(z.string()),
     /** Why some were not put back (root has no record of them with that content, …). */
     problems: z.array(LocalizedText).optional(),
+    /**
+     * Each rule put back, by id, checked as `block` checks a new rule (read back, filtering on,
+     * port forwards it covers, what cannot be checked from here).
+     */
+    verifications: z.record(z.string(), FirewallVerification).optional(),
   }),
   z.object({ outcome: z.literal('cancelled'), message: LocalizedText }),
 ]);

@@ -140,7 +140,11 @@ export function formatVerification(
 
 const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
   none: { fr: 'droits déjà suffisants', en: 'rights already held' },
-  pkexec: { fr: 'demande polkit à chaque modification', en: 'polkit prompt for each change' },
+  // The policy is auth_admin_keep for the active session: polkit keeps an approval a few minutes.
+  pkexec: {
+    fr: 'demande polkit pour une modification (l’accord est gardé quelques minutes)',
+    en: 'polkit prompt for a change (the approval is kept a few minutes)',
+  },
   uac: { fr: 'demande UAC à chaque modification', en: 'UAC prompt for each change' },
   unavailable: { fr: 'impossible', en: 'impossible' },
 };

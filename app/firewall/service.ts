@@ -1054,7 +1054,14 @@ export class FirewallService {
         }
       });
       if (firstError && reapplied.length === 0) throw firstError;
-      return { outcome: 'applied', reapplied, stillMissing, problems };
+      // A rule put back is checked as a new one: a port forward added since may walk around it.
+      const verifications: Record<string, FirewallVerification> = {};
+      for (const rule of missing) {
+        if (reapplied.includes(rule.id)) {
+          verifications[rule.id] = await this.verify(rule, outcome.rules, outcome.inspection);
+        }
+      }
+      return { outcome: 'applied', reapplied, stillMissing, problems, verifications };
     });
   }
 

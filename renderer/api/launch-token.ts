@@ -17,6 +17,14 @@ function take(): string | null {
 
 let launchToken: string | null = take();
 
+// A launch address pasted into a tab already on this origin (a host restarted on the same port)
+// only changes the fragment, which loads nothing: load the page again so the token is read.
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', () => {
+    if (TOKEN_FRAGMENT.test(window.location.hash)) window.location.reload();
+  });
+}
+
 /** The launch token, once: the bridge presents it a single time, then holds a session secret. */
 export function consumeLaunchToken(): string | null {
   const token = launchToken;

@@ -97,9 +97,11 @@ export function createWebSocketBridge(
   };
 
   const hello = (): { kind: 'hello'; token?: string; session?: string } | null => {
+    // A launch token in hand is a launch address the user just opened (a restarted host's): it
+    // wins over a secret kept from an earlier run, which that host would refuse.
+    if (launchToken) return { kind: 'hello', token: launchToken };
     const session = credentials.storage.getItem(SESSION_STORAGE_KEY);
     if (session) return { kind: 'hello', session };
-    if (launchToken) return { kind: 'hello', token: launchToken };
     return null;
   };
 

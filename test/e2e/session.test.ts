@@ -152,6 +152,37 @@ describe('Browser-mode sessions', () => {
     await SettingsPage.open(first);
   });
 
+  test('after a restart on the same port, its new address pasted in the same tab opens the app', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = http.createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const hostArgs = ['--port', String(port), '--no-open'];
+    host = await startBuiltWebHost(ENGLISH_OS, 30_000, (argv) => argv, hostArgs);
+    browser = await launchBrowser({ locale: 'en-US' });
+    const shell = new AppShell(browser.page, 'en');
+    await shell.open(host.url);
+    await host.close();
+    await shell.connectionBanner('stopped').waitFor({ timeout: 30_000 });
+
+    host = await startBuiltWebHost(ENGLISH_OS, 30_000, (argv) => argv, hostArgs);
+    // Same origin and path: only the fragment differs, as when the user pastes the new address.
+    await browser.page.goto(host.url);
+    // The app answers again: a setting is saved by the new host.
+    const settings = await SettingsPage.open(shell);
+    await settings.chooseTheme('dark');
+    await browser.page
+      .getByRole('status')
+      .filter({ hasText: shell.t('settings:saved') })
+      .waitFor({ timeout: 30_000 });
+    expect(await shell.connectionBanner('stopped').count()).toBe(0);
+    expect(await shell.connectionBanner('refused').count()).toBe(0);
+    expect(host.stderr()).not.toContain('second');
+  });
+
   test('--port 80 works: the address printed is the one that opens', async () => {
     host = await startBuiltWebHost(ENGLISH_OS, 30_000, (argv) => argv, [
       '--port',

@@ -726,7 +726,10 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain('Rule re-applied:');
+    // Checked as block checks a new rule, not only read back.
+    expect(back.stdout).toMatch(/^Block (in place|not confirmed)\.$/m);
     expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
+    expect(back.stdout).toContain('  ✓ nftables filtering available (Linux firewall): yes');
     expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
     expect((await rulesJson()).rules.map((r) => r.present)).toEqual([true]);
     // Erased again: blocking the same port again puts that same rule back instead of refusing.

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { HostResult, PortResult, ScanResult } from '../../app/contract/index.js';
-import { countServices, foldDevices, isLoopbackOrLinkLocal } from '../../app/contract/devices.js';
+import {
+  countServices,
+  devicePageBounds,
+  foldDevices,
+  isLoopbackOrLinkLocal,
+} from '../../app/contract/devices.js';
 import { renderCsv } from '../../app/report/csv.js';
 import { renderJson } from '../../app/report/json.js';
 import { buildReportModel } from '../../app/report/model.js';
@@ -180,5 +185,23 @@ describe('counts per service', () => {
     expect(formatScanResult(scan, 'en', () => undefined, assessment)).toContain(
       '256 addresses scanned, 7 up (3 devices), 7 open ports in 30.0 s.',
     );
+  });
+});
+
+describe('pages of devices', () => {
+  it('never cut a device across two pages, and cover every address once', () => {
+    // Devices 0..5; device 2 (two addresses) straddles the first page's end, device 4 the second's.
+    const deviceOf = [0, 1, 2, 2, 3, 4, 4, 4, 5];
+    expect(devicePageBounds(deviceOf, 0, 3)).toEqual([0, 4]);
+    expect(devicePageBounds(deviceOf, 3, 3)).toEqual([4, 8]);
+    expect(devicePageBounds(deviceOf, 6, 3)).toEqual([8, 9]);
+    expect(devicePageBounds(deviceOf, 9, 3)).toEqual([9, 9]);
+    const seen: number[] = [];
+    for (let offset = 0; offset < deviceOf.length; offset += 3) {
+      const [start, end] = devicePageBounds(deviceOf, offset, 3);
+      for (let i = start; i < end; i++) seen.push(i);
+    }
+    expect(seen).toEqual(deviceOf.map((_, i) => i));
+    expect(devicePageBounds([], 0, 50)).toEqual([0, 0]);
   });
 });

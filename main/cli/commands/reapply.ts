@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatRule } from '../../../app/firewall/format.js';
+import { formatRule, formatVerification } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
@@ -41,6 +41,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       for (const rule of rules.filter((r) => ids.includes(r.id))) {
         ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
       }
+      const backendOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.backend;
       await announcePrompt(ctx);
       const outcome = await ctx.app.call('firewall.reapply', { ids });
       if (outcome.outcome === 'cancelled') {
@@ -51,14 +52,20 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       // `reapplied` lists only rules read back in the firewall after the change: said as `block`
       // says its read-back, and the rule that is still missing as a failed one.
       for (const back of outcome.reapplied) {
+        const verification = outcome.verifications?.[back];
         ctx.stdout.write(
-          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n  ✓ ${ctx.say(
-            {
-              fr: 'Règle relue dans le pare-feu : oui',
-              en: 'Rule read back from the firewall: yes',
-            },
-          )}\n`,
+          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n${
+            verification
+              ? formatVerification(verification, ctx.language, backendOf(back))
+              : `  ✓ ${ctx.say({
+                  fr: 'Règle relue dans le pare-feu : oui',
+                  en: 'Rule read back from the firewall: yes',
+                })}\n`
+          }`,
         );
+      }
+      if (Object.values(outcome.verifications ?? {}).some((v) => v.effective === 'no')) {
+        ctx.setExitCode(EXIT_NOT_EFFECTIVE);
       }
       for (const left of outcome.stillMissing) {
         ctx.stderr.write(
