@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { formatDateTime } from '../../app/contract/datetime.js';
 import {
   FIREWALL_SYSTEM_DIRS,
@@ -122,6 +122,11 @@ describe('The results follow the firewall', () => {
     browser = await launchBrowser({ locale: 'fr-FR' });
     shell = new AppShell(browser.page, 'fr');
     await shell.open(host.url);
+  });
+
+  // Each test starts with no rule of ours, whatever the one before left behind when it failed.
+  beforeEach(async () => {
+    await cli('unblock', '--all');
   });
 
   afterEach(async (context) => {

@@ -48,8 +48,11 @@ export function RulesTab() {
     clearMessages,
   } = useFirewall();
   const [confirmAll, setConfirmAll] = useState(false);
+  // Until this visit's first read is back, the list shown may be an older one: the page says it is
+  // busy (aria-busy) so that neither a screen reader nor a click acts on rows about to move.
+  const [read, setRead] = useState(false);
   useEffect(() => {
-    void load();
+    void load().finally(() => setRead(true));
     // A message belongs to what the user just did here: leaving the page clears it.
     return () => clearMessages();
   }, [load, clearMessages]);
@@ -57,7 +60,7 @@ export function RulesTab() {
   const missing = rules.filter((r) => r.present === false);
 
   return (
-    <Stack spacing={2} data-testid="firewall-rules">
+    <Stack spacing={2} data-testid="firewall-rules" aria-busy={!read || loading}>
       {status && (
         <Typography variant="body2" color="text.secondary" data-testid="firewall-backend">
           {t('rules.backend', { backend: status.backend })}

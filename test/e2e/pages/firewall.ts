@@ -144,7 +144,8 @@ export class RulesPage {
   static async open(shell: AppShell): Promise<RulesPage> {
     await shell.openTool('firewall:tool.label');
     const page = new RulesPage(shell);
-    await page.root.waitFor();
+    // Once this visit's read is back: the rows and the banners above them no longer move.
+    await page.root.and(shell.page.locator('[aria-busy="false"]')).waitFor();
     return page;
   }
 
