@@ -17,7 +17,7 @@ import {
   type Settings,
   type Severity,
 } from '../contract/index.js';
-import { devicePageBounds, foldDevices } from '../contract/devices.js';
+import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
 import {
   importNmapXmlFile,
@@ -25,7 +25,7 @@ import {
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
-import { reassessKept } from '../risk/reassess.js';
+import { keptPart, reassessKept } from '../risk/reassess.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
@@ -126,6 +126,93 @@ function memorySource(stored: StoredScan): HostSource {
     rows: (after, limit) =>
       hosts.slice(after + 1, after + 1 + limit).flatMap((_h, i) => row(after + 1 + i)),
     rowsAt: (seqs) => seqs.flatMap(row),
+  };
+}
+
+/**
+ * The answering hosts (`up`, sorted) in device order, as foldDevices would give them (a device
+ * where its first address is, its addresses in the fold's order, the folded ones last), with each
+ * one's device index (see devicePageBounds). Only the devices of several addresses (this PC's,
+ * those sharing a MAC in `shared`) are folded; an address that is a device of its own stays where
+ * it is, so a 65,000-address scan costs two numbers per address.
+ */
+function deviceOrder(
+  up: readonly OrderedHost[],
+  shared: ReadonlySet<string>,
+): { up: number[]; upDevice: number[] } {
+  const groups = new Map<string, OrderedHost[]>();
+  for (const host of up) {
+    const key = deviceKeyOf(host, shared);
+    if (key === host.address && !host.isLocal) continue;
+    const members = groups.get(key);
+    if (members) members.push(host);
+    else groups.set(key, [host]);
+  }
+  const order: number[] = [];
+  const upDevice: number[] = [];
+  let device = 0;
+  for (const host of up) {
+    const key = deviceKeyOf(host, shared);
+    const members = groups.get(key);
+    if (members && !(key === host.address && !host.isLocal)) {
+      if (members.length === 0) continue;
+      for (const d of foldDevices(members)) {
+        for (const h of [...d.hosts, ...d.folded]) {
+          order.push(h.seq);
+          upDevice.push(device);
+        }
+      }
+      members.length = 0;
+    } else {
+      order.push(host.seq);
+      upDevice.push(device);
+    }
+    device++;
+  }
+  return { up: order, upDevice };
+}
+
+/** What ordering keeps of a host and its verdicts. */
+function orderedHost(seq: number, host: HostResult, verdict: HostAssessment | null): OrderedHost {
+  return {
+    seq,
+    address: host.address,
+    isLocal: host.isLocal,
+    ...(host.mac ? { mac: host.mac } : {}),
+    status: host.status,
+    worst: verdict?.worst ?? null,
+    ports: host.ports.some((p) => p.state === 'open')
+      ? OPEN_MARK
+      : host.ports.length > 0
+        ? LISTED_MARK
+        : [],
+  };
+}
+
+/** A scan's screen order from its hosts' `ordered` records (sorted here) and verdict totals. */
+function arrange(
+  source: HostSource,
+  rules: readonly FirewallRule[],
+  rulesKey: string,
+  ordered: OrderedHost[],
+  summary: RiskAssessResult,
+): Prepared {
+  ordered.sort(compareHostAssessments);
+  const { up, upDevice } = deviceOrder(
+    ordered.filter((h) => h.status === 'up'),
+    source.sharedMacs(true),
+  );
+  return {
+    source,
+    rules,
+    rulesKey,
+    summary,
+    upDevice,
+    order: {
+      up,
+      down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
+      unknown: ordered.filter((h) => h.status === 'unknown').map((h) => h.seq),
+    },
   };
 }
 
@@ -366,8 +453,14 @@ export class ScanHistory {
       let verdicts = true;
       let programsComplete = true;
       let firewallRules: FirewallRule[] | undefined;
+      // The screen order with the rules the verdicts were given with: the first page asked for
+      // next is then read from the cache, not worked out again from every row.
+      const rulesKey = JSON.stringify(this.assessor.rules());
+      let sameRules = true;
+      const ordered: OrderedHost[] = [];
       for (let after = -1; ;) {
-        const rows = scans.rows(scanId, after, ROW_BATCH);
+        // Written by this import a moment ago: not checked again.
+        const rows = scans.rows(scanId, after, ROW_BATCH, false);
         if (rows === 'unreadable') throw unreadable(scanId);
         if (rows.length === 0) break;
         after = (rows.at(-1) as HostRow).seq;
@@ -383,32 +476,50 @@ export class ScanHistory {
           continue;
         }
         const byAddress = new Map(assessment.hosts.map((h) => [h.address, h]));
-        const kept = rows.map((r) => ({ seq: r.seq, kept: byAddress.get(r.host.address) ?? null }));
-        scans.setVerdicts(scanId, kept);
-        for (const { kept: k } of kept) if (k) totals.add(k);
+        const kept: { seq: number; kept: HostAssessment }[] = [];
+        for (const { seq, host } of rows) {
+          const verdict = byAddress.get(host.address);
+          ordered.push(orderedHost(seq, host, verdict ?? null));
+          if (!verdict) continue;
+          totals.add(verdict);
+          const part = keptPart(verdict);
+          if (part) kept.push({ seq, kept: part });
+        }
+        if (kept.length > 0) scans.setVerdicts(scanId, kept);
         programsComplete &&= assessment.programsComplete;
         firewallRules = assessment.firewallRules;
+        sameRules &&= JSON.stringify(firewallRules ?? []) === rulesKey;
       }
+      const summary: RiskAssessResult | null = verdicts
+        ? {
+            hosts: [],
+            ...totals.result(),
+            programsComplete,
+            ...(firewallRules ? { firewallRules } : {}),
+          }
+        : null;
       const record = scans.finish(
         scanId,
         {
           kind: 'nmap-import',
           result: { ...header, scanId },
           counts: tally.counts(header.addresses),
-          summary: verdicts
-            ? {
-                hosts: [],
-                ...totals.result(),
-                programsComplete,
-                ...(firewallRules ? { firewallRules } : {}),
-              }
-            : null,
+          summary,
           macAddresses: imported.macAddresses,
           ...(fileName ? { fileName } : {}),
           dateKnown: imported.startKnown,
         },
         this.retention(),
       );
+      if (summary && sameRules) {
+        this.remember(
+          scanId,
+          arrange(this.source(scanId), JSON.parse(rulesKey) as FirewallRule[], rulesKey, ordered, {
+            ...summary,
+            firewallRules: JSON.parse(rulesKey) as FirewallRule[],
+          }),
+        );
+      }
       return { scanId, counts: record.counts, kept: true };
     } catch (error) {
       abandon();
@@ -576,44 +687,22 @@ export class ScanHistory {
       for (const { seq, host } of rows) {
         const verdict = byAddress.get(host.address);
         if (verdict) totals.add(verdict);
-        ordered.push({
-          seq,
-          address: host.address,
-          isLocal: host.isLocal,
-          ...(host.mac ? { mac: host.mac } : {}),
-          status: host.status,
-          worst: verdict?.worst ?? null,
-          ports: host.ports.some((p) => p.state === 'open')
-            ? OPEN_MARK
-            : host.ports.length > 0
-              ? LISTED_MARK
-              : [],
-        });
+        ordered.push(orderedHost(seq, host, verdict ?? null));
       }
     }
-    ordered.sort(compareHostAssessments);
-    const devices = foldDevices(ordered.filter((h) => h.status === 'up'));
-    const summary: RiskAssessResult = {
+    const prepared = arrange(source, rules, rulesKey, ordered, {
       hosts: [],
       ...totals.result(),
       programsComplete: kept ? kept.programsComplete : programsComplete,
       firewallRules: [...rules],
-    };
-    const prepared: Prepared = {
-      source,
-      rules,
-      rulesKey,
-      summary,
-      upDevice: devices.flatMap((d, index) => [...d.hosts, ...d.folded].map(() => index)),
-      order: {
-        up: devices.flatMap((d) => [...d.hosts, ...d.folded].map((h) => h.seq)),
-        down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
-        unknown: ordered.filter((h) => h.status === 'unknown').map((h) => h.seq),
-      },
-    };
+    });
+    this.remember(scanId, prepared);
+    return prepared;
+  }
+
+  private remember(scanId: string, prepared: Prepared): void {
     this.cache.delete(scanId);
     this.cache.set(scanId, prepared);
     while (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    return prepared;
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../contract/index.js';
 import { deviceKeyOf, foldDevices, sharedMacs } from '../contract/devices.js';
 import type { Db } from './database.js';
+import { keptPart } from '../risk/reassess.js';
 import { insertHostRows, ROW_BATCH, type HostRow } from './scan-rows.js';
 
 interface ScanRow {
@@ -336,7 +337,12 @@ export class ScanStore {
   save(entry: ScanEntry, retention: Settings['history']): ScanRecord {
     const { result, assessment } = entry;
     const scanId = result.scanId;
-    const verdicts = new Map((assessment?.hosts ?? []).map((h) => [h.address, h]));
+    const verdicts = new Map(
+      (assessment?.hosts ?? []).flatMap((h) => {
+        const part = keptPart(h);
+        return part ? [[h.address, part] as const] : [];
+      }),
+    );
     this.begin(scanId, entry.kind);
     try {
       for (let from = 0; from < result.hosts.length; from += ROW_BATCH) {
@@ -448,16 +454,24 @@ export class ScanStore {
 
   /**
    * Up to `limit` host rows of scan `scanId` after seq `after` (-1 for the first), in seq order,
-   * each checked against the contract: `unreadable` when one no longer fits it. Verdicts kept that
-   * no longer fit read as none.
+   * each checked against the contract (unless `check` is false: rows this process has just
+   * written): `unreadable` when one no longer fits it. Verdicts kept that no longer fit read as
+   * none.
    */
-  rows(scanId: string, after: number, limit: number): HostRow[] | 'unreadable' {
+  rows(scanId: string, after: number, limit: number, check = true): HostRow[] | 'unreadable' {
     const rows = this.db
       .prepare(
         `SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq > ?
          ORDER BY seq LIMIT ?`,
       )
       .all(scanId, after, limit) as RawRow[];
+    if (!check) {
+      return rows.map((r) => ({
+        seq: r.seq,
+        host: JSON.parse(r.host) as HostResult,
+        kept: r.assessment === null ? null : (JSON.parse(r.assessment) as HostAssessment),
+      }));
+    }
     return checkRows(rows);
   }
 
