@@ -18,7 +18,7 @@ import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
 import { counted } from '../../app/text/plural.js';
 
-type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
+export type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
 const STATE: Record<PortState, { fr: string; en: string }> = {
   open: { fr: 'ouvert', en: 'open' },
@@ -161,7 +161,11 @@ function formatHost(
   return lines;
 }
 
-function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
+function verdictSummary(
+  assessment: Pick<RiskAssessResult, 'counts' | 'blocked'>,
+  hidden: number,
+  language: Language,
+): string | null {
   const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
     (s) => `${SEVERITY_LABEL[s][language]} ${assessment.counts[s]}`,
   );
@@ -173,10 +177,6 @@ function verdictSummary(assessment: RiskAssessResult, language: Language): strin
   if (parts.length === 0) return null;
   // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
   // here, so the verdicts do not seem to outnumber the open ports counted just above.
-  const hidden = assessment.hosts.reduce(
-    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
-    0,
-  );
   const note =
     hidden === 0
       ? ''
@@ -211,20 +211,74 @@ export function formatScanResult(
     .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
     .map(({ host }) => host);
   const blocks = up.map((host) =>
-    formatHost(host, language, service, verdicts.get(host.address)?.h).join('\n'),
+    formatHostBlock(host, language, service, verdicts.get(host.address)?.h),
   );
   // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
   const devices = foldDevices(result.hosts.filter((h) => h.status === 'up'));
-  const open =
-    devices.reduce((n, d) => n + d.services.length, 0) +
-    result.hosts.reduce((n, h) => n + h.hidden.open, 0);
-  const upCount = result.hosts.filter((h) => h.status === 'up').length;
+  const tail = formatScanTail(
+    result,
+    {
+      upCount: result.hosts.filter((h) => h.status === 'up').length,
+      devices: devices.length,
+      open:
+        devices.reduce((n, d) => n + d.services.length, 0) +
+        result.hosts.reduce((n, h) => n + h.hidden.open, 0),
+      hiddenByRule: scanBlockedPorts(assessment?.hosts ?? []),
+    },
+    language,
+    assessment,
+  );
+  return `${[...blocks, tail].join('\n\n')}\n`;
+}
+
+/** Ports of `verdicts` that this PC's own rule hides from the scan (seen filtered, rated as open). */
+export function scanBlockedPorts(verdicts: readonly HostAssessment[]): number {
+  return verdicts.reduce(
+    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
+    0,
+  );
+}
+
+/** One host's block of the readable report (see formatScanResult). */
+export function formatHostBlock(
+  host: HostResult,
+  language: Language,
+  service: ServiceLookup = () => undefined,
+  verdict?: HostAssessment,
+): string {
+  return formatHost(host, language, service, verdict).join('\n');
+}
+
+/** What the readable report's summary counts over the whole scan (see formatScanTail). */
+export interface ReportTotals {
+  /** Addresses that answered. */
+  upCount: number;
+  /** Devices they are (app/contract/devices.ts foldDevices). */
+  devices: number;
+  /** Open ports per device and service, plus the open ports not listed. */
+  open: number;
+  /** Device ports this PC's own rule hides (scanBlockedPorts). */
+  hiddenByRule: number;
+}
+
+/**
+ * The readable report's end (notes, summary, verdict counts, rules the firewall lost), from the
+ * scan's own fields and `totals`, so a report printed a page of hosts at a time ends as
+ * formatScanResult does. `assessment`'s hosts are not read.
+ */
+export function formatScanTail(
+  result: Omit<ScanResult, 'hosts'>,
+  totals: ReportTotals,
+  language: Language,
+  assessment?: Omit<RiskAssessResult, 'hosts'>,
+): string {
+  const { upCount, open } = totals;
   const deviceNote =
-    devices.length === upCount
+    totals.devices === upCount
       ? ''
       : language === 'fr'
-        ? ` (${plural(devices.length, 'appareil', 'appareils', 'fr')})`
-        : ` (${plural(devices.length, 'device', 'devices', 'en')})`;
+        ? ` (${plural(totals.devices, 'appareil', 'appareils', 'fr')})`
+        : ` (${plural(totals.devices, 'device', 'devices', 'en')})`;
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
@@ -239,20 +293,19 @@ export function formatScanResult(
         : '! Some programs of this PC could not be identified: run again as administrator to see them all.',
     );
   }
-  const risks = assessment ? verdictSummary(assessment, language) : null;
+  const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;
   // A block the firewall lost is news even when none of its ports was scanned.
   const vanished = vanishedRulesLine(
     (assessment?.firewallRules ?? []).filter((r) => r.state === 'active' && r.present === false)
       .length,
     language,
   );
-  const tail = [
+  return [
     ...notes,
     summary,
     ...(risks ? [risks] : []),
     ...(vanished ? [`! ${vanished}`] : []),
-  ];
-  return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
+  ].join('\n');
 }
 
 /** One progress line for a terminal: percent, probes, open ports found, time left. */
