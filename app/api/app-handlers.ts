@@ -10,7 +10,8 @@ export function systemLanguage(env: NodeJS.ProcessEnv = process.env): Language {
   return locale.toLowerCase().startsWith('fr') ? 'fr' : 'en';
 }
 
-export function appHandlers(host: HostKind): Pick<Handlers, 'app.info'> {
+/** `filePicker`: the host shows its own open dialog for imports (AppInfo.filePicker). */
+export function appHandlers(host: HostKind, filePicker = false): Pick<Handlers, 'app.info'> {
   return {
     'app.info': async () => ({
       name: APP_NAME,
@@ -19,6 +20,7 @@ export function appHandlers(host: HostKind): Pick<Handlers, 'app.info'> {
       platform: process.platform,
       systemLanguage: systemLanguage(),
       hostname: os.hostname(),
+      filePicker,
     }),
   };
 }

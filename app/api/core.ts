@@ -4,6 +4,7 @@ import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
+import type { FilePicker } from './picked-import.js';
 import { reportHandlers } from './report-handlers.js';
 import { createAssessor, riskHandlers } from './risk-handlers.js';
 import { ScanHistory } from './scan-history.js';
@@ -17,6 +18,11 @@ export interface CoreOptions {
   dataDir?: string;
   /** Scan and message limits; DEFAULT_LIMITS where absent. */
   limits?: Partial<Limits>;
+  /**
+   * The host's own open dialog (Electron), for `report.importPicked`: the only source of paths the
+   * app imports from for a page. Absent, the page sends files in pieces (AppInfo.filePicker false).
+   */
+  filePicker?: FilePicker;
 }
 
 export interface Core {
@@ -43,11 +49,11 @@ export function createCore(options: CoreOptions): Core {
   });
   const history = new ScanHistory(store, dataDir, assessor);
   const handlers: Handlers = {
-    ...appHandlers(options.host),
+    ...appHandlers(options.host, options.filePicker !== undefined),
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history, dataDir),
+    ...reportHandlers(history, dataDir, options.filePicker),
     ...firewallHandlers(firewall),
   };
   return {

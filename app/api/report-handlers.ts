@@ -10,6 +10,12 @@ import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-x
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanHistory } from './scan-history.js';
+import {
+  pickedFileName,
+  pickerUnavailable,
+  readPickedFile,
+  type FilePicker,
+} from './picked-import.js';
 
 /** This PC's addresses, so an nmap scan of them is recognised as this PC's on import. */
 export function localAddresses(): Set<string> {
@@ -62,7 +68,8 @@ function uploadMismatch(expected: number, got: number): AppFailure {
 
 /**
  * Exports of kept scans by id, and nmap XML imports, each kept as a scan of its own with the app's
- * verdicts: whole from a text, or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
+ * verdicts: whole from a text, from a file the host's own dialog chose (`picker`, Electron; read
+ * from its path, see picked-import.ts), or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
  * size checked against the import limit before the first piece. Pieces are written to a spool file
  * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
  * 60 MB import never holds the file in memory.
@@ -70,6 +77,7 @@ function uploadMismatch(expected: number, got: number): AppFailure {
 export function reportHandlers(
   history: ScanHistory,
   dataDir: () => string,
+  picker?: FilePicker,
 ): Pick<
   Handlers,
   | 'report.export'
@@ -78,6 +86,7 @@ export function reportHandlers(
   | 'report.importBegin'
   | 'report.importChunk'
   | 'report.importEnd'
+  | 'report.importPicked'
 > {
   const uploads = new Map<string, Upload>();
 
@@ -176,6 +185,22 @@ export function reportHandlers(
     },
     'report.importNmapXml': async ({ xml, fileName }) =>
       keep(importNmapXml(xml, options(fileName)), fileName),
+    'report.importPicked': async ({ importId, lang }, ctx) => {
+      if (!picker) pickerUnavailable();
+      const file = await picker({ lang, client: ctx.client ?? 'in-process' });
+      if (file === null) return { outcome: 'cancelled' as const };
+      const fileName = pickedFileName(file);
+      let imported: NmapImport;
+      try {
+        imported = await readPickedFile(file, options(fileName), (read, size) =>
+          ctx.emit('report.importProgress', { importId, read, size }),
+        );
+      } catch (error) {
+        if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
+        throw error;
+      }
+      return { outcome: 'imported' as const, ...(await keep(imported, fileName)) };
+    },
     'report.importBegin': async ({ fileName, size }, ctx) => {
       refuseTooLarge(size);
       const client = ctx.client ?? 'in-process';

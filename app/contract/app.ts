@@ -14,5 +14,10 @@ export const AppInfo = z.object({
   /** The OS locale's language, so the UI can default to French on a French system. */
   systemLanguage: Language,
   hostname: z.string(),
+  /**
+   * The host shows the system's open dialog and imports the chosen file from its path
+   * (`report.importPicked`, Electron); otherwise the page sends files in pieces (browser mode).
+   */
+  filePicker: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

@@ -135,6 +135,35 @@ export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device
   return devices;
 }
 
+/** How a device card is titled and which addresses it lists under its title. */
+export interface DeviceHeading {
+  /** Titled "This PC" (the UI's words), whichever of its addresses carries the open ports. */
+  thisPc: boolean;
+  /** The address a device other than this PC is titled by: its first one (see `foldDevices`). */
+  address: string;
+  /**
+   * The addresses to list under the title: all of This PC's, even one (the title names none);
+   * all of a device of several addresses; none for a device known by its one address.
+   */
+  addresses: string[];
+}
+
+/**
+ * The heading of a folded device: This PC is "This PC" even when only 127.0.0.1 has open ports (a
+ * service listening on loopback only), with its addresses listed; another device is named by its
+ * first address, with the others listed when it has several.
+ */
+export function deviceHeading(
+  device: Pick<Device<FoldableHost>, 'isLocal' | 'hosts' | 'folded'>,
+): DeviceHeading {
+  const addresses = [...device.hosts, ...device.folded].map((h) => h.address);
+  return {
+    thisPc: device.isLocal,
+    address: addresses[0] ?? '',
+    addresses: device.isLocal || addresses.length > 1 ? addresses : [],
+  };
+}
+
 const SEVERITY_RANK: Record<Severity, number> = {
   critical: 0,
   high: 1,

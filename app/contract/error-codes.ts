@@ -59,6 +59,11 @@ export const ErrorCode = z.enum([
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).
   'report.upload-unknown',
   'report.upload-mismatch',
+  // An nmap file chosen in the host's open dialog (report.importPicked).
+  'report.picker-unavailable',
+  'report.picker-busy',
+  'report.picker-no-gesture',
+  'report.import-read',
   // The firewall: requests, the elevated helper, the backends and the journal's rules.
   'firewall.invalid-protocol',
   'firewall.invalid-direction',

@@ -6,10 +6,13 @@ import { ScanPreview, ScanRequest } from './scan.js';
 import {
   ImportBeginRequest,
   ImportChunkRequest,
+  ImportProgress,
   NmapImportRequest,
   NmapImportResult,
   ReportExportRequest,
   ReportFile,
+  PickedImportRequest,
+  PickedImportResult,
   ReportInputExportRequest,
 } from './report.js';
 import {
@@ -80,6 +83,12 @@ export const methods = {
     params: z.object({ uploadId: z.string().min(1).max(100) }).strict(),
     result: NmapImportResult,
   },
+  /**
+   * A file chosen in the host's own open dialog, imported from its path (Electron only: refused
+   * with `report.picker-unavailable` where `AppInfo.filePicker` is false). Progress arrives as
+   * `report.importProgress` events of the request's importId.
+   */
+  'report.importPicked': { params: PickedImportRequest, result: PickedImportResult },
   'system.listeners': { params: z.object({}).strict(), result: ListenersResult },
   'firewall.status': { params: z.object({}).strict(), result: FirewallStatus },
   'firewall.preview': { params: BlockRequestInput, result: FirewallPreview },
@@ -103,6 +112,8 @@ export const methods = {
 /** Everything the app pushes to the UI without being asked. */
 export const events = {
   'scan.event': ScanUpdate,
+  /** How much of a file picked for `report.importPicked` has been read. */
+  'report.importProgress': ImportProgress,
 } as const;
 
 export type Methods = typeof methods;

@@ -102,3 +102,28 @@ export const ImportChunkRequest = z
   })
   .strict();
 export type ImportChunkRequest = z.infer<typeof ImportChunkRequest>;
+
+/**
+ * An import from a file the host's own open dialog chose (Electron; `AppInfo.filePicker`). The
+ * request carries no path, on purpose: a compromised page must not make the app read a file the
+ * user did not choose, so the path only ever comes from the dialog the host shows. `importId` (a
+ * UUID the page chooses) names the `report.importProgress` events of this import; `lang` is the
+ * dialog's language.
+ */
+export const PickedImportRequest = z.object({ importId: ScanId, lang: Language }).strict();
+export type PickedImportRequest = z.infer<typeof PickedImportRequest>;
+
+/** `cancelled`: the user closed the dialog without a file; `imported`: as NmapImportResult. */
+export const PickedImportResult = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('cancelled') }),
+  NmapImportResult.extend({ outcome: z.literal('imported') }),
+]);
+export type PickedImportResult = z.infer<typeof PickedImportResult>;
+
+/** How much of a picked file the app has read (bytes), pushed as it reads. */
+export const ImportProgress = z.object({
+  importId: z.string(),
+  read: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;

@@ -955,15 +955,34 @@ export async function importNmapXmlFile(
   options: NmapImportOptions = {},
 ): Promise<NmapImport> {
   refuseTooLarge((await stat(file)).size);
+  return importNmapXmlPieces(createReadStream(file, { highWaterMark: READ_PIECE }), options);
+}
+
+/**
+ * Imports nmap XML arriving as pieces of bytes (a file's read stream), parsed as they come, as
+ * importNmapXmlFile does once the size is checked: the limit also holds for the bytes read, so a
+ * file growing after its stat is refused. `onRead` hears the bytes read so far after each piece.
+ * Throws as importNmapXmlFile, or whatever the stream throws (EIO…).
+ */
+export async function importNmapXmlPieces(
+  pieces: AsyncIterable<Uint8Array>,
+  options: {
+    localAddresses?: ReadonlySet<string>;
+    now?: Date;
+    fileName?: string;
+    onRead?: (bytes: number) => void;
+  } = {},
+): Promise<NmapImport> {
   const reader = new NmapXmlReader(options);
   let decoder: TextDecoder | undefined;
   let head = Buffer.alloc(0);
   let read = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: READ_PIECE })) {
-    const bytes = chunk as Buffer;
+  for await (const chunk of pieces) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     read += bytes.length;
     // The file may grow between stat and read: the limit holds for what is read.
     refuseTooLarge(read);
+    options.onRead?.(read);
     if (!decoder) {
       // The encoding is told by the first bytes (at most the XML declaration's 200).
       head = Buffer.concat([head, bytes]);

@@ -27,6 +27,7 @@ import {
   refusesLaunchArgs,
   resolveAppFile,
 } from './policy.js';
+import { createDialogPicker, UserGestures } from './open-dialog.js';
 import { isAppDownload, reportSaveDialogOptions } from './save-dialog.js';
 
 // Bundled as dist/main/electron-main.mjs: the preload and the renderer sit beside it.
@@ -41,6 +42,13 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | null = null;
 let core: Core | null = null;
+// Clicks and key presses the OS sent to each window: the open dialog needs one (open-dialog.ts).
+const gestures = new UserGestures();
+
+/** The contract's client name of a window's page, as serveContract names it. */
+function clientOf(contentsId: number): string {
+  return `electron-${contentsId}`;
+}
 
 function language(): Language {
   const locale = app.getLocale() || '';
@@ -153,7 +161,7 @@ function serveContract(appCore: Core): void {
     }
     if (!rate.take()) return refused(messageId(message), rateLimited());
     return appCore.dispatch(message, {
-      client: `electron-${sender.id}`,
+      client: clientOf(sender.id),
       emit(name, payload) {
         if (!sender.isDestroyed()) {
           sender.send(IPC_EVENT_CHANNEL, { kind: 'event', event: name, payload });
@@ -185,6 +193,11 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
+  const client = clientOf(window.webContents.id);
+  window.webContents.on('input-event', (_event, input) =>
+    gestures.note(client, input.type, Date.now()),
+  );
+  window.webContents.once('destroyed', () => gestures.forget(client));
   window.on('closed', () => {
     mainWindow = null;
     // The page that started the scans is gone: stop them.
@@ -244,10 +257,26 @@ if (refusesLaunchArgs(process.argv, app.isPackaged, helperArgs !== null)) {
   void app.whenReady().then(() => {
     serveRenderer();
     saveDownloads();
+    // Imports from the page go by path: the file the user chose in this dialog, never a path the
+    // page names (report.importPicked carries none).
+    const filePicker = createDialogPicker(
+      {
+        show(client, options) {
+          const window = mainWindow;
+          if (!window || clientOf(window.webContents.id) !== client) {
+            return Promise.resolve({ canceled: true, filePaths: [] });
+          }
+          return dialog.showOpenDialog(window, options);
+        },
+        directory: documentsDir,
+        now: Date.now,
+      },
+      gestures,
+    );
     // The elevated helper is always the per-machine install (Windows: found in HKLM, started by
     // UAC with its flag; Linux: /usr/lib/port-auditor), never this copy, which may be a portable
     // build in Downloads or a checkout that any program of the user can change.
-    core = createCore({ host: 'electron' });
+    core = createCore({ host: 'electron', filePicker });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
     mainWindow = createWindow();

@@ -13,6 +13,7 @@ import {
   CloseCode,
   HelloMessage,
   MAX_MESSAGE_BYTES,
+  type EventPayload,
   type LocalizedText,
   type ResponseEnvelope,
 } from '../../app/contract/index.js';
@@ -205,9 +206,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       client: `web-${nextClient++}`,
       emit(event, payload) {
         if (event === 'scan.event') {
-          if (payload.type === 'finished' || payload.type === 'failed')
-            running.delete(payload.scanId);
-          else running.add(payload.scanId);
+          const update = payload as EventPayload<'scan.event'>;
+          if (update.type === 'finished' || update.type === 'failed') running.delete(update.scanId);
+          else running.add(update.scanId);
         }
         send({ kind: 'event', event, payload });
       },

@@ -3,21 +3,34 @@ import { api } from '../api/client';
 import { asAppError } from '../api/errors';
 import type { AppError } from '../../app/contract/errors';
 import type { Language } from '../../app/contract/app';
-import type { ReportFormat } from '../../app/contract/report';
+import type { NmapImportResult, ReportFormat } from '../../app/contract/report';
 import { useScan } from './scan';
 import { useFirewall } from './firewall';
+import type { ImportMethod } from '../features/report/import-method';
 
 interface ReportState {
   exporting: ReportFormat | null;
   importing: boolean;
-  /** Share of the file sent to the app while importing (0 to 1), null otherwise. */
+  /** The app's open dialog is showing (Electron): no file chosen yet. */
+  choosing: boolean;
+  /**
+   * Share of the file sent to the app (`upload`) or read by it from the chosen path (`picker`)
+   * while importing (0 to 1), null otherwise.
+   */
   importProgress: number | null;
+  /** How the file being imported reaches the app (see importMethod). */
+  importVia: ImportMethod | null;
   error: AppError | null;
   /** The name of the last file saved, for the confirmation message. */
   lastSaved: string | null;
   /** Exports the kept scan on show (the page's or the history's). */
   exportReport(format: ReportFormat, lang: Language, scanId?: string): Promise<void>;
   importNmapXml(file: File): Promise<boolean>;
+  /**
+   * Asks the app to show its own open dialog and import the file chosen there from its path
+   * (Electron, `report.importPicked`). True when a file was imported and opened.
+   */
+  importPicked(lang: Language): Promise<boolean>;
   dismissError(): void;
 }
 
@@ -55,10 +68,22 @@ function saveFile(fileName: string, mimeType: string, dataBase64: string): void 
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** Shows an import like a finished scan, so the verdicts, the block buttons and the export apply. */
+async function showImported(imported: NmapImportResult): Promise<boolean> {
+  useScan.setState({ phase: 'finished', error: null, scanId: imported.scanId, hosts: {} });
+  const shown = await useScan.getState().open(imported.scanId, {
+    notice: imported.notice ?? null,
+  });
+  useReport.setState({ importing: false, choosing: false, importVia: null, importProgress: null });
+  return shown;
+}
+
 export const useReport = create<ReportState>()((set, get) => ({
   exporting: null,
   importing: false,
+  choosing: false,
   importProgress: null,
+  importVia: null,
   error: null,
   lastSaved: null,
 
@@ -78,7 +103,7 @@ export const useReport = create<ReportState>()((set, get) => ({
   },
 
   async importNmapXml(file) {
-    set({ importing: true, importProgress: 0, error: null, lastSaved: null });
+    set({ importing: true, importVia: 'upload', importProgress: 0, error: null, lastSaved: null });
     try {
       // In pieces: no message passes the transport's cap, whatever the file's size (the app
       // refuses one over its import limit at the start, before any piece is sent).
@@ -96,16 +121,35 @@ export const useReport = create<ReportState>()((set, get) => ({
         set({ importProgress: Math.min(1, (offset + piece.length) / Math.max(1, file.size)) });
       }
       const imported = await api.call('report.importEnd', { uploadId });
-      // Shown like a finished scan, so the verdicts, the block buttons and the export all apply.
-      useScan.setState({ phase: 'finished', error: null, scanId: imported.scanId, hosts: {} });
-      const shown = await useScan.getState().open(imported.scanId, {
-        notice: imported.notice ?? null,
-      });
-      set({ importing: false, importProgress: null });
-      return shown;
+      return await showImported(imported);
     } catch (error) {
-      set({ importing: false, importProgress: null, error: asAppError(error) });
+      set({ importing: false, importVia: null, importProgress: null, error: asAppError(error) });
       return false;
+    }
+  },
+
+  async importPicked(lang) {
+    if (get().importing) return false;
+    const importId = crypto.randomUUID();
+    set({ importing: true, choosing: true, importVia: 'picker', importProgress: null });
+    set({ error: null, lastSaved: null });
+    const stop = api.on('report.importProgress', ({ importId: id, read, size }) => {
+      if (id !== importId) return;
+      set({ choosing: false, importProgress: size > 0 ? Math.min(1, read / size) : 1 });
+    });
+    try {
+      const picked = await api.call('report.importPicked', { importId, lang });
+      if (picked.outcome === 'cancelled') {
+        set({ importing: false, choosing: false, importVia: null, importProgress: null });
+        return false;
+      }
+      return await showImported(picked);
+    } catch (error) {
+      set({ importing: false, choosing: false, importVia: null, importProgress: null });
+      set({ error: asAppError(error) });
+      return false;
+    } finally {
+      stop();
     }
   },
 

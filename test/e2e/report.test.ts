@@ -88,7 +88,8 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     await expect(report.importError.innerText()).resolves.toMatch(/entités/);
 
     const xml = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
-    await report.importFile('loopback-sT.xml', xml);
+    // Through the button, as a user: the page's own file chooser opens (no host dialog here).
+    await report.chooseFile('loopback-sT.xml', xml);
     const scanner = new OpenPortsPage(shell);
     await scanner.hostCard('127.77.141.97').waitFor({ timeout: 30_000 });
     await expect(scanner.portState('127.77.141.97', 23)).resolves.toMatch(/ouvert/);

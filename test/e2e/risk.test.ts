@@ -105,6 +105,15 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     expect(
       (await scanner.hostCard('127.0.0.1').getAttribute('data-addresses'))?.split(' '),
     ).toContain('10.77.250.1');
+    // Titled "Ce PC" though only its loopback address has open ports, its addresses listed; the
+    // card is the region of that name.
+    await expect(scanner.deviceTitle('127.0.0.1').innerText()).resolves.toBe('Ce PC');
+    await expect(
+      browser.page.getByRole('region', { name: 'Ce PC', exact: true }).getAttribute('data-testid'),
+    ).resolves.toBe('host-card-127.0.0.1');
+    const listed = await scanner.deviceAddresses('127.0.0.1').innerText();
+    expect(listed).toMatch(/^Adresses de ce PC : 127\.0\.0\.1, /);
+    expect(listed).toContain('10.77.250.1');
     await expect(
       scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
     ).resolves.toBe(true);

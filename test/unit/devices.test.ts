@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult, PortResult, ScanResult } from '../../app/contract/index.js';
 import {
   countServices,
+  deviceHeading,
   devicePageBounds,
   foldDevices,
   isLoopbackOrLinkLocal,
@@ -78,6 +79,38 @@ describe('foldDevices', () => {
     const [pc] = foldDevices([host('::1', true, [])]);
     expect(pc!.hosts.map((h) => h.address)).toEqual(['::1']);
     expect(pc!.folded).toEqual([]);
+  });
+
+  it('titles This PC "This PC" though only 127.0.0.1 has open ports, listing its addresses', () => {
+    // A service listening on loopback only: the LAN address answers with nothing open.
+    const [pc, other] = foldDevices([
+      host('127.0.0.1', true, [open(4444)]),
+      host('10.77.250.1', true, []),
+      host('::1', true, []),
+      host('10.77.250.2', false, [open(22)]),
+    ]);
+    expect(deviceHeading(pc!)).toEqual({
+      thisPc: true,
+      address: '127.0.0.1',
+      addresses: ['127.0.0.1', '10.77.250.1', '::1'],
+    });
+    // Whichever address carries the ports, and even with one address, it is This PC.
+    expect(deviceHeading(foldDevices([host('10.99.0.1', true, [open(22)])])[0]!)).toEqual({
+      thisPc: true,
+      address: '10.99.0.1',
+      addresses: ['10.99.0.1'],
+    });
+    // Another device is named by its one address, nothing listed; by its first of several.
+    expect(deviceHeading(other!)).toEqual({
+      thisPc: false,
+      address: '10.77.250.2',
+      addresses: [],
+    });
+    expect(deviceHeading(devices[1]!)).toEqual({
+      thisPc: false,
+      address: '10.99.0.20',
+      addresses: ['10.99.0.20', '2001:db8::20'],
+    });
   });
 
   it('tells loopback and link-local addresses', () => {

@@ -132,7 +132,9 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanEnd> 
     ({ scanId } = await ctx.app.call(
       'scan.start',
       { ...request, scanId: chosenId },
-      (_e, payload) => onEvent(payload),
+      (event, payload) => {
+        if (event === 'scan.event') onEvent(payload as ScanUpdate);
+      },
     ));
     return await finished;
   } finally {

@@ -10,13 +10,21 @@ import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useNavigation } from '../../stores/navigation';
 import { useReport } from '../../stores/report';
+import { useApp } from '../../stores/app';
+import { importMethod } from './import-method';
 
 /**
  * Toolbox → "Ouvrir un XML nmap…": picks a file written by `nmap -oX`, imports it and shows it on
  * the Open ports page, where it gets verdicts, block buttons and the report export like a scan.
+ * In Electron the app's own open dialog picks it and the app reads it from its path; in a browser
+ * the page's file input picks it and the page sends it in pieces (importMethod).
  */
 export function OpenNmapXmlTab() {
-  const { t } = useTranslation('report');
+  const { t, i18n } = useTranslation('report');
+  const method = importMethod(useApp((s) => s.info));
+  const choosing = useReport((s) => s.choosing);
+  const via = useReport((s) => s.importVia);
+  const importPicked = useReport((s) => s.importPicked);
   const input = useRef<HTMLInputElement>(null);
   const importing = useReport((s) => s.importing);
   const progress = useReport((s) => s.importProgress);
@@ -24,6 +32,7 @@ export function OpenNmapXmlTab() {
   const importNmapXml = useReport((s) => s.importNmapXml);
   const dismissError = useReport((s) => s.dismissError);
   const go = useNavigation((s) => s.go);
+  const showResults = () => go({ kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' });
 
   return (
     <Card>
@@ -44,24 +53,29 @@ export function OpenNmapXmlTab() {
               const file = event.target.files?.[0];
               event.target.value = '';
               if (!file) return;
-              if (await importNmapXml(file)) {
-                go({ kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' });
-              }
+              if (await importNmapXml(file)) showResults();
             }}
           />
           <Button
             variant="contained"
             startIcon={<FileOpenIcon />}
             disabled={importing}
-            onClick={() => input.current?.click()}
+            onClick={async () => {
+              if (method === 'upload') {
+                input.current?.click();
+                return;
+              }
+              const lang = i18n.language === 'fr' ? 'fr' : 'en';
+              if (await importPicked(lang)) showResults();
+            }}
           >
-            {importing ? t('import.busy') : t('import.button')}
+            {choosing ? t('import.choosing') : importing ? t('import.busy') : t('import.button')}
           </Button>
           {progress !== null && (
             <LinearProgress
               variant="determinate"
               value={Math.round(progress * 100)}
-              aria-label={t('import.progress')}
+              aria-label={t(via === 'picker' ? 'import.progressRead' : 'import.progress')}
               sx={{ alignSelf: 'stretch' }}
               data-testid="import-progress"
             />

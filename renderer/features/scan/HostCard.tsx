@@ -16,7 +16,7 @@ import Typography from '@mui/material/Typography';
 import ComputerIcon from '@mui/icons-material/Computer';
 import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
-import type { Device } from '../../../app/contract/devices';
+import { deviceHeading, type Device } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
@@ -32,7 +32,8 @@ const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
 const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.port}`;
 
 /**
- * One device and the ports found on it, named by its first address (`host`). A device of several
+ * One device and the ports found on it: This PC titled "Ce PC" whichever of its addresses has the
+ * open ports, its addresses listed; another device named by its first address (`host`). A device of several
  * addresses (`device`: This PC's, or a device's IPv4 and IPv6 with one MAC address) lists each
  * service once with the addresses it is open on; an address's services the first one lacks come
  * after under that address; empty loopback and link-local addresses are only named.
@@ -41,6 +42,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   const { t } = useTranslation('scan');
   const members = device ? [...device.hosts, ...device.folded] : [host];
   const several = members.length > 1;
+  const heading = deviceHeading(device ?? { isLocal: host.isLocal, hosts: [host], folded: [] });
   const open = device
     ? device.services.length
     : host.ports.filter((p) => p.state === 'open').length;
@@ -97,24 +99,30 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             variant="h3"
             component="h3"
             id={titleId}
-            sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}
+            sx={heading.thisPc ? {} : { fontFamily: MONO_FONT, wordBreak: 'break-all' }}
           >
-            {host.address}
+            {heading.thisPc ? t('host.thisPc') : heading.address}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            {[host.hostname, t(`hostReasons.${host.reason}`)].filter(Boolean).join(' · ')}
+            {[
+              host.hostname,
+              // "address of this PC" under "This PC" would say it twice.
+              heading.thisPc && host.reason === 'localhost' ? '' : t(`hostReasons.${host.reason}`),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </Typography>
-          {several && (
+          {heading.addresses.length > 0 && (
             <Typography variant="body2" color="text.secondary" data-testid="device-addresses">
-              {t(host.isLocal ? 'host.pcAddresses' : 'host.deviceAddresses', {
-                addresses: members.map((m) => m.address).join(', '),
-              })}
+              {heading.thisPc
+                ? t('host.pcAddresses', {
+                    count: heading.addresses.length,
+                    addresses: heading.addresses.join(', '),
+                  })
+                : t('host.deviceAddresses', { addresses: heading.addresses.join(', ') })}
             </Typography>
           )}
         </Box>
-        {host.isLocal && (
-          <Chip size="small" color="primary" variant="outlined" label={t('host.thisPc')} />
-        )}
         <Chip
           size="small"
           color={open > 0 ? 'error' : 'success'}

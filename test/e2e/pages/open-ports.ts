@@ -78,6 +78,16 @@ export class OpenPortsPage {
     return this.page.getByTestId(`host-card-${address}`);
   }
 
+  /** The title of the device card named by `address` (its first address): "Ce PC" for this PC. */
+  deviceTitle(address: string): Locator {
+    return this.hostCard(address).getByRole('heading', { level: 3 }).first();
+  }
+
+  /** The line listing a device's addresses, when it has several or is this PC. */
+  deviceAddresses(address: string): Locator {
+    return this.hostCard(address).getByTestId('device-addresses');
+  }
+
   portRow(address: string, port: number): Locator {
     return this.page.getByTestId(`port-row-${address}-${port}`);
   }

@@ -56,6 +56,23 @@ export class ReportPage {
     });
   }
 
+  /**
+   * Clicks "Choisir un fichier XML…" as a user does and picks the file in the browser's own file
+   * chooser: in browser mode the host has no open dialog of its own (AppInfo.filePicker false), so
+   * the page's chooser opens and the page sends the file in pieces.
+   */
+  async chooseFile(name: string, content: string): Promise<void> {
+    const [chooser] = await Promise.all([
+      this.page.waitForEvent('filechooser'),
+      this.chooseFileButton.click(),
+    ]);
+    await chooser.setFiles({
+      name,
+      mimeType: 'application/xml',
+      buffer: Buffer.from(content, 'utf8'),
+    });
+  }
+
   get importError(): Locator {
     return this.page.getByTestId('import-error');
   }

@@ -1,0 +1,238 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../app/api/core.js';
+import type { EventEnvelope, ResponseEnvelope } from '../../app/contract/envelope.js';
+import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
+import {
+  createDialogPicker,
+  UserGestures,
+  type DialogAnswer,
+} from '../../main/electron/open-dialog.js';
+
+/**
+ * "Ouvrir un XML nmap…" in Electron, from the click to the kept scan, without Electron: the app
+ * core the Electron host creates, with the real picker of main/electron/open-dialog.ts and only
+ * the system's dialog stood in for (it answers with the file a user would choose).
+ */
+
+const WINDOW = 'electron-7';
+const work = mkdtempSync(path.join(tmpdir(), `pa-picked-import-${process.pid}-`));
+const FIXTURE = fileURLToPath(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url));
+
+let chosen: DialogAnswer = { canceled: true, filePaths: [] };
+const gestures = new UserGestures();
+let clock = 0;
+const picker = createDialogPicker(
+  { show: async () => chosen, directory: () => work, now: () => clock },
+  gestures,
+);
+const cores: Core[] = [];
+function core(withPicker = true): Core {
+  const made = createCore({
+    host: withPicker ? 'electron' : 'web',
+    dataDir: mkdtempSync(path.join(work, 'data-')),
+    ...(withPicker ? { filePicker: picker } : {}),
+  });
+  cores.push(made);
+  return made;
+}
+
+let nextId = 1;
+/** Calls `method` as the window's page does, just after a click on the button. */
+async function call(
+  app: Core,
+  method: string,
+  params: unknown,
+): Promise<{ response: ResponseEnvelope; events: EventEnvelope[] }> {
+  const events: EventEnvelope[] = [];
+  clock += 1000;
+  gestures.note(WINDOW, 'mouseUp', clock);
+  const response = await app.dispatch(
+    { kind: 'request', id: nextId++, method, params },
+    { client: WINDOW, emit: (event, payload) => events.push({ kind: 'event', event, payload }) },
+  );
+  return { response, events };
+}
+
+const IMPORT_ID = '0b8a4a9e-6c1d-4f51-9d0e-3a1b2c3d4e5f';
+const pickFile = (app: Core, file: string | null, lang: 'fr' | 'en' = 'fr') => {
+  chosen = file ? { canceled: false, filePaths: [file] } : { canceled: true, filePaths: [] };
+  return call(app, 'report.importPicked', { importId: IMPORT_ID, lang });
+};
+
+function errorOf(response: ResponseEnvelope) {
+  expect(response.ok).toBe(false);
+  return (response as Extract<ResponseEnvelope, { ok: false }>).error;
+}
+
+/** An nmap XML file of `count` loopback hosts with port 22 open: about 420 bytes a host. */
+function manyHosts(count: number): string {
+  const hosts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const address = `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+    hosts.push(
+      `<host><status state="up" reason="conn-refused" reason_ttl="0"/>` +
+        `<address addr="${address}" addrtype="ipv4"/><hostnames></hostnames>` +
+        `<ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="0"/>` +
+        `<service name="ssh" method="table" conf="3"/></port></ports><times srtt="50" rttvar="50" to="100000"/></host>\n`,
+    );
+  }
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -sT -p 22 127.1.0.0/16" start="1795464333" version="7.93" xmloutputversion="1.05">\n` +
+    `<scaninfo type="connect" protocol="tcp" numservices="1" services="22"/>\n` +
+    hosts.join('') +
+    `<runstats><finished time="1795464340" elapsed="7" exit="success"/><hosts up="${count}" down="0" total="${count}"/></runstats>\n</nmaprun>\n`
+  );
+}
+
+afterAll(async () => {
+  for (const made of cores) await made.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('report.importPicked: an nmap file chosen in the host’s open dialog, read from its path', () => {
+  it('says whether the host has a picker, and a host without one refuses the request', async () => {
+    const electron = core();
+    const web = core(false);
+    const info = async (app: Core) => {
+      const { response } = await call(app, 'app.info', {});
+      return (response as Extract<ResponseEnvelope, { ok: true }>).result as {
+        filePicker: boolean;
+      };
+    };
+    await expect(info(electron)).resolves.toMatchObject({ filePicker: true });
+    await expect(info(web)).resolves.toMatchObject({ filePicker: false });
+    const { response } = await pickFile(web, FIXTURE);
+    expect(errorOf(response).code).toBe('report.picker-unavailable');
+  });
+
+  it('takes no path from the page: a request naming one is refused by the contract', async () => {
+    const { response } = await call(core(), 'report.importPicked', {
+      importId: IMPORT_ID,
+      lang: 'fr',
+      path: '/etc/shadow',
+    });
+    expect(errorOf(response).code).toBe('contract.invalid-params');
+  });
+
+  it('cancelled: nothing imported, nothing kept', async () => {
+    const app = core();
+    const { response, events } = await pickFile(app, null);
+    expect(response).toMatchObject({ ok: true, result: { outcome: 'cancelled' } });
+    expect(events).toEqual([]);
+    const list = await call(app, 'scan.list', {});
+    expect(list.response).toMatchObject({ ok: true, result: { total: 0 } });
+  });
+
+  it('imports the chosen file: a kept scan by id, named after the file, progress to the end', async () => {
+    const app = core();
+    const size = readFileSync(FIXTURE).length;
+    const { response, events } = await pickFile(app, FIXTURE);
+    expect(response.ok).toBe(true);
+    const result = (response as Extract<ResponseEnvelope, { ok: true }>).result as {
+      outcome: string;
+      scanId: string;
+      kept: boolean;
+      counts: { hosts: number };
+    };
+    expect(result.outcome).toBe('imported');
+    expect(result.kept).toBe(true);
+    expect(events.map((e) => e.payload)).toEqual([
+      { importId: IMPORT_ID, read: 0, size },
+      { importId: IMPORT_ID, read: size, size },
+    ]);
+    const page = await call(app, 'scan.get', { scanId: result.scanId });
+    const kept = (page.response as Extract<ResponseEnvelope, { ok: true }>).result as {
+      scan: { kind: string; fileName: string };
+      hosts: { address: string; ports: { port: number; state: string }[] }[];
+    };
+    expect(kept.scan).toMatchObject({ kind: 'nmap-import', fileName: 'loopback-sT.xml' });
+    expect(kept.hosts.map((h) => h.address)).toEqual(['127.77.141.97']);
+    expect(kept.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([
+      23, 445, 34547,
+    ]);
+  });
+
+  it('reports progress at least every MiB of a larger file', async () => {
+    const app = core();
+    const file = path.join(work, 'many hosts.xml');
+    writeFileSync(file, manyHosts(8000));
+    const size = readFileSync(file).length;
+    expect(size).toBeGreaterThan(2 * 1024 * 1024);
+    const { response, events } = await pickFile(app, file);
+    expect(response).toMatchObject({ ok: true, result: { outcome: 'imported' } });
+    const reads = events.map((e) => (e.payload as { read: number; size: number }).read);
+    expect(reads[0]).toBe(0);
+    expect(reads.at(-1)).toBe(size);
+    expect(reads.length).toBeGreaterThanOrEqual(Math.floor(size / (1024 * 1024)) + 2);
+    for (let i = 1; i < reads.length; i++) {
+      expect(reads[i]! - reads[i - 1]!).toBeGreaterThan(0);
+      expect(reads[i]! - reads[i - 1]!).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
+    }
+    expect(events.every((e) => (e.payload as { size: number }).size === size)).toBe(true);
+  });
+
+  it('refuses a file over the limit from its size, before reading it', async () => {
+    const file = path.join(work, 'huge.xml');
+    writeFileSync(file, '');
+    // Sparse: stat says 200 MB, nothing is written (or read).
+    truncateSync(file, 200 * 1024 * 1024);
+    const { response, events } = await pickFile(core(), file, 'en');
+    const error = errorOf(response);
+    expect(error.code).toBe('report.nmap-too-large');
+    expect(error.message.en).toBe('XML file refused: it is 200 MB, the limit is 64 MB.');
+    expect(error.params).toEqual({ bytes: 200 * 1024 * 1024, limit: MAX_NMAP_XML_BYTES });
+    expect(events).toEqual([]);
+  });
+
+  it('names a file it cannot read: gone, a folder, a FIFO (refused unopened, never waited on)', async () => {
+    const app = core();
+    const gone = path.join(work, 'gone.xml');
+    const folder = path.join(work, 'folder.xml');
+    const fifo = path.join(work, 'fifo.xml');
+    mkdirSync(folder);
+    execFileSync('/usr/bin/mkfifo', [fifo]);
+    for (const [file, detail] of [
+      [gone, 'ENOENT'],
+      [folder, 'EISDIR'],
+      [fifo, 'not a file'],
+    ] as const) {
+      const { response, events } = await pickFile(app, file);
+      const error = errorOf(response);
+      expect(error.code, file).toBe('report.import-read');
+      expect(error.message.fr).toBe(
+        `Impossible de lire « ${file} » (${detail}). Vérifiez que c’est un fichier et qu’il est lisible, puis choisissez-le à nouveau.`,
+      );
+      expect(events).toEqual([]);
+    }
+  });
+
+  it('refuses a file that is not nmap XML, keeping nothing', async () => {
+    const app = core();
+    const file = path.join(work, 'notes.xml');
+    writeFileSync(file, '<?xml version="1.0"?>\n<notes><note>hello</note></notes>\n');
+    const { response } = await pickFile(app, file);
+    expect(errorOf(response).code).toBe('report.nmap-not-nmap');
+    const list = await call(app, 'scan.list', {});
+    expect(list.response).toMatchObject({ ok: true, result: { total: 0 } });
+  });
+
+  it('shows no dialog when the page asks without a click', async () => {
+    const app = core();
+    chosen = { canceled: false, filePaths: [FIXTURE] };
+    const response = await app.dispatch(
+      {
+        kind: 'request',
+        id: nextId++,
+        method: 'report.importPicked',
+        params: { importId: IMPORT_ID, lang: 'fr' },
+      },
+      { client: 'electron-8', emit: () => undefined },
+    );
+    expect(errorOf(response).code).toBe('report.picker-no-gesture');
+  });
+});
