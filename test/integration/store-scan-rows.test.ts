@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -230,5 +230,18 @@ describe('kept scans as rows', () => {
       effect: 'unverified',
     });
     expect(after.assessment?.firewallRules?.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('imports through the page with a damaged store: held in memory, paged, said not kept', async () => {
+    const dir = dataDir();
+    writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
+    const app = client(dir);
+    const imported = await importAsPage(app, generateNmapXml(120), 'lan.xml');
+    expect(imported).toMatchObject({ kept: false, counts: { hosts: 120 } });
+    expect(imported.notice?.code).toBe('store.not-a-database');
+    const page = await app.call('scan.get', { scanId: imported.scanId, offset: 100, limit: 50 });
+    expect(page.total).toBe(120);
+    expect(page.hosts).toHaveLength(20);
+    expect(page.assessment?.hosts.map((h) => h.address)).toEqual(page.hosts.map((h) => h.address));
   });
 });
