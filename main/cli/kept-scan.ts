@@ -9,7 +9,12 @@ import {
   type ScanResult,
 } from '../../app/contract/index.js';
 import type { CliContext } from './context.js';
-import { formatHostBlock, formatScanTail, scanBlockedPorts, type ServiceLookup } from './format.js';
+import {
+  formatDeviceBlocks,
+  formatScanTail,
+  scanBlockedPorts,
+  type ServiceLookup,
+} from './format.js';
 
 /** A kept scan read back whole through `scan.get`, page by page. */
 export interface KeptScan {
@@ -98,9 +103,8 @@ export async function printKeptScan(
       (h) => h.status !== 'down' || page.result.request.skipDiscovery,
     );
     for (const host of page.hosts) hiddenOpen += host.hidden.open;
-    const blocks = shown.map((host) =>
-      formatHostBlock(host, ctx.language, service, verdicts.get(host.address)),
-    );
+    // A page never cuts a device in two (devicePageBounds): its addresses fold into one block.
+    const blocks = formatDeviceBlocks(shown, ctx.language, service, verdicts);
     if (blocks.length > 0) ctx.stdout.write(`${blocks.join('\n\n')}\n\n`);
   }
   const page = last as ScanPage;
