@@ -335,7 +335,7 @@ async function reportWorkloads(): Promise<string> {
     '',
     indent(report.lines),
     '',
-    `Import memory (bench/import-memory.ts, a 60 MB nmap XML imported from its path, streamed, in its own process run by tsx; target ≤ 4× the file${memory.ok ? '' : '; FAILED'}):`,
+    `Import memory (bench/import-memory.ts, a 60 MB nmap XML imported through the page's path — importBegin/Chunk/End and the first scan.get page, verdicts and SQLite store included — in its own process run by tsx; target ≤ 4× the file${memory.ok ? '' : '; FAILED'}):`,
     '',
     indent(memory.lines),
     REPORT_END,

@@ -6,12 +6,7 @@ import { Code, IMPORT_CHUNK_BYTES, type NmapImportResult } from '../contract/ind
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
-import {
-  importNmapXml,
-  importNmapXmlFile,
-  refuseTooLarge,
-  type NmapImport,
-} from '../report/nmap-xml-import.js';
+import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanHistory } from './scan-history.js';
@@ -254,14 +249,13 @@ export function reportHandlers(
       try {
         await upload.handle.close();
         if (upload.received !== upload.size) throw uploadMismatch(upload.size, upload.received);
-        let imported: NmapImport;
         try {
-          imported = await importNmapXmlFile(upload.file, options(upload.fileName));
+          // Parsed as it is read, its hosts kept as rows as they come (ScanHistory.keepImport).
+          return await history.keepImport(upload.file, options(upload.fileName), upload.fileName);
         } catch (error) {
           if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
           throw error;
         }
-        return await keep(imported, upload.fileName);
       } finally {
         await rm(upload.file, { force: true });
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Code,
   type AppError,
@@ -5,21 +6,40 @@ import {
   type HostAssessment,
   type HostResult,
   type HostStatus,
+  type NmapImportResult,
+  type PortState,
+  type Protocol,
   type RiskAssessResult,
   type ScanDetails,
   type ScanGetRequest,
   type ScanPage,
   type ScanRecord,
   type Settings,
+  type Severity,
 } from '../contract/index.js';
-import { devicePageBounds, foldDevices } from '../contract/devices.js';
+import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
+import {
+  importNmapXmlFile,
+  type NmapImport,
+  type NmapImportOptions,
+} from '../report/nmap-xml-import.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
-import { reassessKept } from '../risk/reassess.js';
-import { compareHostAssessments, emptyCounts } from '../risk/summary.js';
+import { keptPart, reassessKept } from '../risk/reassess.js';
+import { compareHostAssessments } from '../risk/summary.js';
+import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
-import { storeFailure } from '../store/failure.js';
-import { scanCounts, ScanStore, type ScanEntry, type StoredScan } from '../store/scans.js';
+import { storeFailure, StoreFailure } from '../store/failure.js';
+import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
+import {
+  scanCounts,
+  ScanCountsTally,
+  sharedMacsOf,
+  ScanStore,
+  type ScanEntry,
+  type ScanHeader,
+  type StoredScan,
+} from '../store/scans.js';
 import { SettingsStore } from '../store/settings.js';
 import type { Assessor } from './risk-handlers.js';
 
@@ -34,19 +54,181 @@ export type KeepOutcome = { kept: true; record: ScanRecord } | { kept: false; no
 /** Scans the store could not keep stay readable in memory this long (the newest few). */
 const UNKEPT_MAX = 4;
 
-/** Parsed scans kept in memory for paging (a 5,000-host result is megabytes of JSON). */
+/** Scans' screen orders kept for paging (a few numbers per host; the hosts stay in their rows). */
 const CACHE_MAX = 2;
 
+/** A kept scan's hosts, read a batch of rows at a time: from the store, or from memory. */
+interface HostSource {
+  header: ScanHeader;
+  /** See ScanStore.sharedMacs. */
+  sharedMacs(upOnly: boolean): Set<string>;
+  /** Up to `limit` rows after seq `after`, in seq order. Throws `scan.unreadable`. */
+  rows(after: number, limit: number): HostRow[];
+  /** The rows at `seqs`, in that order. Throws `scan.unreadable`. */
+  rowsAt(seqs: readonly number[]): HostRow[];
+}
+
+/** What ordering reads of a host: the fold (devices.ts) and compareHostAssessments. */
+interface OrderedHost {
+  seq: number;
+  address: string;
+  isLocal: boolean;
+  mac?: string;
+  status: HostStatus;
+  worst: Severity | null;
+  /** Stands for its ports as the fold reads them: whether one is open, whether any is listed. */
+  ports: readonly { port: number; protocol: Protocol; state: PortState }[];
+}
+
+const OPEN_MARK = [{ port: 0, protocol: 'tcp', state: 'open' }] as const;
+const LISTED_MARK = [{ port: 0, protocol: 'tcp', state: 'closed' }] as const;
+
 interface Prepared {
-  stored: StoredScan;
-  /** The firewall rules the assessment was last worked out with, as a key. */
+  source: HostSource;
+  /** The firewall rules the verdicts were worked out with, and them as a key. */
+  rules: readonly FirewallRule[];
   rulesKey: string;
-  assessment: RiskAssessResult | null;
-  /** Hosts of each status in screen order; the answering ones grouped by device. */
-  order: Record<HostStatus, HostResult[]>;
+  /** The whole scan's verdict totals with these rules (`hosts` empty). */
+  summary: RiskAssessResult;
+  /** Host seqs of each status in screen order; the answering ones grouped by device. */
+  order: Record<HostStatus, number[]>;
   /** For each answering host in `order.up`, the index of its device (see devicePageBounds). */
   upDevice: number[];
-  byAddress: Map<string, HostAssessment>;
+}
+
+function unreadable(scanId: string): AppFailure {
+  return new AppFailure(
+    Code['scan.unreadable'],
+    {
+      fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
+      en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
+    },
+    { scanId },
+  );
+}
+
+/** A scan held in memory (not kept, or a check) read as rows: its hosts' indexes as seqs. */
+function memorySource(stored: StoredScan): HostSource {
+  const { hosts, ...result } = stored.result;
+  const kept = new Map((stored.assessment?.hosts ?? []).map((h) => [h.address, h]));
+  const row = (seq: number): HostRow[] => {
+    const host = hosts[seq];
+    return host ? [{ seq, host, kept: kept.get(host.address) ?? null }] : [];
+  };
+  return {
+    header: {
+      record: stored.record,
+      result,
+      summary: stored.assessment ? { ...stored.assessment, hosts: [] } : null,
+      macAddresses: stored.macAddresses,
+    },
+    sharedMacs: (upOnly) => sharedMacsOf(hosts, upOnly),
+    rows: (after, limit) =>
+      hosts.slice(after + 1, after + 1 + limit).flatMap((_h, i) => row(after + 1 + i)),
+    rowsAt: (seqs) => seqs.flatMap(row),
+  };
+}
+
+/**
+ * The answering hosts (`up`, sorted) in device order, as foldDevices would give them (a device
+ * where its first address is, its addresses in the fold's order, the folded ones last), with each
+ * one's device index (see devicePageBounds). Only the devices of several addresses (this PC's,
+ * those sharing a MAC in `shared`) are folded; an address that is a device of its own stays where
+ * it is, so a 65,000-address scan costs two numbers per address.
+ */
+function deviceOrder(
+  up: readonly OrderedHost[],
+  shared: ReadonlySet<string>,
+): { up: number[]; upDevice: number[] } {
+  const groups = new Map<string, OrderedHost[]>();
+  for (const host of up) {
+    const key = deviceKeyOf(host, shared);
+    if (key === host.address && !host.isLocal) continue;
+    const members = groups.get(key);
+    if (members) members.push(host);
+    else groups.set(key, [host]);
+  }
+  const order: number[] = [];
+  const upDevice: number[] = [];
+  let device = 0;
+  for (const host of up) {
+    const key = deviceKeyOf(host, shared);
+    const members = groups.get(key);
+    if (members && !(key === host.address && !host.isLocal)) {
+      if (members.length === 0) continue;
+      for (const d of foldDevices(members)) {
+        for (const h of [...d.hosts, ...d.folded]) {
+          order.push(h.seq);
+          upDevice.push(device);
+        }
+      }
+      members.length = 0;
+    } else {
+      order.push(host.seq);
+      upDevice.push(device);
+    }
+    device++;
+  }
+  return { up: order, upDevice };
+}
+
+/** What ordering keeps of a host and its verdicts. */
+function orderedHost(seq: number, host: HostResult, verdict: HostAssessment | null): OrderedHost {
+  return {
+    seq,
+    address: host.address,
+    isLocal: host.isLocal,
+    ...(host.mac ? { mac: host.mac } : {}),
+    status: host.status,
+    worst: verdict?.worst ?? null,
+    ports: host.ports.some((p) => p.state === 'open')
+      ? OPEN_MARK
+      : host.ports.length > 0
+        ? LISTED_MARK
+        : [],
+  };
+}
+
+/** A scan's screen order from its hosts' `ordered` records (sorted here) and verdict totals. */
+function arrange(
+  source: HostSource,
+  rules: readonly FirewallRule[],
+  rulesKey: string,
+  ordered: OrderedHost[],
+  summary: RiskAssessResult,
+): Prepared {
+  ordered.sort(compareHostAssessments);
+  const { up, upDevice } = deviceOrder(
+    ordered.filter((h) => h.status === 'up'),
+    source.sharedMacs(true),
+  );
+  return {
+    source,
+    rules,
+    rulesKey,
+    summary,
+    upDevice,
+    order: {
+      up,
+      down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
+      unknown: ordered.filter((h) => h.status === 'unknown').map((h) => h.seq),
+    },
+  };
+}
+
+/** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */
+function keptOf(
+  summary: RiskAssessResult | null,
+  rows: readonly HostRow[],
+): RiskAssessResult | null {
+  if (!summary) return null;
+  return { ...summary, hosts: rows.flatMap((r) => (r.kept ? [r.kept] : [])) };
+}
+
+/** Whether `error` is the store's (SQLite's, or the store failing to open), not the file's. */
+function isStoreError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof StoreFailure || (typeof code === 'string' && code.startsWith('SQLITE'));
 }
 
 function notKeptNotice(failure: AppError): AppError {
@@ -225,78 +407,259 @@ export class ScanHistory {
     return memory.savedAt > kept.savedAt ? memory : kept;
   }
 
-  /** The whole kept scan (for exports), rules applied to its verdicts. Throws `scan.not-found`. */
-  full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const prepared = this.prepare(scanId);
-    return { ...prepared.stored, assessment: prepared.assessment };
+  /**
+   * Imports the nmap XML file at `file` and keeps it as a scan of its own (the file's own id may
+   * repeat: each import gets a new one), bounded in memory: the hosts go to the store as rows while
+   * the file is parsed, then are assessed and written back ROW_BATCH at a time, the totals summed
+   * as they go (VerdictTotals, ScanCountsTally). A store that cannot be written (damaged,
+   * read-only, full) falls back to the file read whole into memory, held with a notice as `keep`
+   * does. Throws the import's AppFailure (not nmap, unreadable XML…) or its file error.
+   */
+  async keepImport(
+    file: string,
+    options: Omit<NmapImportOptions, 'hosts'>,
+    fileName?: string,
+  ): Promise<NmapImportResult> {
+    const scanId = randomUUID();
+    let scans: ScanStore;
+    try {
+      scans = this.scans();
+      scans.begin(scanId, 'nmap-import');
+    } catch (error) {
+      if (!isStoreError(error)) throw error;
+      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+    }
+    const abandon = () => {
+      try {
+        scans.abandon(scanId);
+      } catch {
+        // The store failing is what the caller hears about.
+      }
+    };
+    let imported: NmapImport;
+    try {
+      const writer = scans.writer(scanId);
+      imported = await importNmapXmlFile(file, { ...options, hosts: writer });
+      writer.flush();
+    } catch (error) {
+      abandon();
+      if (!isStoreError(error)) throw error;
+      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+    }
+    try {
+      const { hosts: _none, ...header } = imported.scan;
+      const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
+      const totals = new VerdictTotals(scans.sharedMacs(scanId, false));
+      let verdicts = true;
+      let programsComplete = true;
+      let firewallRules: FirewallRule[] | undefined;
+      // The screen order with the rules the verdicts were given with: the first page asked for
+      // next is then read from the cache, not worked out again from every row.
+      const rulesKey = JSON.stringify(this.assessor.rules());
+      let sameRules = true;
+      const ordered: OrderedHost[] = [];
+      for (let after = -1; ;) {
+        // Written by this import a moment ago: not checked again.
+        const rows = scans.rows(scanId, after, ROW_BATCH, false);
+        if (rows === 'unreadable') throw unreadable(scanId);
+        if (rows.length === 0) break;
+        after = (rows.at(-1) as HostRow).seq;
+        const hosts = rows.map((r) => r.host);
+        for (const host of hosts) tally.add(host);
+        if (!verdicts) continue;
+        let assessment: RiskAssessResult;
+        try {
+          assessment = await this.assessor.assess(hosts);
+        } catch {
+          // Kept without verdicts, as a scan whose assessment failed; they are given on load.
+          verdicts = false;
+          continue;
+        }
+        const byAddress = new Map(assessment.hosts.map((h) => [h.address, h]));
+        const kept: { seq: number; kept: HostAssessment }[] = [];
+        for (const { seq, host } of rows) {
+          const verdict = byAddress.get(host.address);
+          ordered.push(orderedHost(seq, host, verdict ?? null));
+          if (!verdict) continue;
+          totals.add(verdict);
+          const part = keptPart(verdict);
+          if (part) kept.push({ seq, kept: part });
+        }
+        if (kept.length > 0) scans.setVerdicts(scanId, kept);
+        programsComplete &&= assessment.programsComplete;
+        firewallRules = assessment.firewallRules;
+        sameRules &&= JSON.stringify(firewallRules ?? []) === rulesKey;
+      }
+      const summary: RiskAssessResult | null = verdicts
+        ? {
+            hosts: [],
+            ...totals.result(),
+            programsComplete,
+            ...(firewallRules ? { firewallRules } : {}),
+          }
+        : null;
+      const record = scans.finish(
+        scanId,
+        {
+          kind: 'nmap-import',
+          result: { ...header, scanId },
+          counts: tally.counts(header.addresses),
+          summary,
+          macAddresses: imported.macAddresses,
+          ...(fileName ? { fileName } : {}),
+          dateKnown: imported.startKnown,
+        },
+        this.retention(),
+      );
+      if (summary && sameRules) {
+        this.remember(
+          scanId,
+          arrange(this.source(scanId), JSON.parse(rulesKey) as FirewallRule[], rulesKey, ordered, {
+            ...summary,
+            firewallRules: JSON.parse(rulesKey) as FirewallRule[],
+          }),
+        );
+      }
+      return { scanId, counts: record.counts, kept: true };
+    } catch (error) {
+      abandon();
+      if (!isStoreError(error)) throw error;
+      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+    }
   }
 
-  /** One page of hosts of a kept scan, with their verdicts (see ScanPage). */
+  /** An import read whole into memory, assessed and kept (or held, the store failing). */
+  private async keepWhole(
+    { scan, macAddresses, startKnown }: NmapImport,
+    scanId: string,
+    fileName?: string,
+  ): Promise<NmapImportResult> {
+    const result = { ...scan, scanId };
+    const assessment = await this.assess(result.hosts);
+    const outcome = this.keep({
+      kind: 'nmap-import',
+      result,
+      assessment,
+      macAddresses,
+      ...(fileName ? { fileName } : {}),
+      dateKnown: startKnown,
+    });
+    return {
+      scanId,
+      counts: scanCounts(result),
+      kept: outcome.kept,
+      ...(outcome.kept ? {} : { notice: outcome.notice }),
+    };
+  }
+
+  /**
+   * The whole kept scan, rules applied to its verdicts, for exports: unlike paging, this holds the
+   * whole scan and its verdicts in memory (a report is made of all of them). Throws
+   * `scan.not-found`, `scan.unreadable`.
+   */
+  full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
+    const { source, rules, summary } = this.prepare(scanId);
+    const rows: HostRow[] = [];
+    for (let after = -1; ;) {
+      const batch = source.rows(after, ROW_BATCH);
+      if (batch.length === 0) break;
+      rows.push(...batch);
+      after = (batch.at(-1) as HostRow).seq;
+    }
+    const hosts = rows.map((r) => r.host);
+    const assessment = reassessKept(
+      hosts,
+      keptOf(source.header.summary, rows),
+      rules,
+      knowledgeBase(),
+    );
+    return {
+      record: source.header.record,
+      result: { ...source.header.result, hosts },
+      // The totals the history and the screen show, whatever the last batch said.
+      assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
+      macAddresses: source.header.macAddresses,
+    };
+  }
+
+  /** One page of hosts of a kept scan, with their verdicts (see ScanPage); only its rows are read. */
   page(request: Required<Pick<ScanGetRequest, 'scanId'>> & Required<ScanGetRequest>): ScanPage {
     const prepared = this.prepare(request.scanId);
-    const { stored, assessment } = prepared;
+    const { source, summary } = prepared;
+    const { header } = source;
     const list = prepared.order[request.status];
     // A device's addresses (This PC's, or two sharing a MAC) are never cut across two pages.
     const [start, end] =
       request.status === 'up'
         ? devicePageBounds(prepared.upDevice, request.offset, request.limit)
         : [request.offset, request.offset + request.limit];
-    const hosts = list.slice(start, end);
+    const rows = source.rowsAt(list.slice(start, end));
+    const hosts = rows.map((r) => r.host);
+    const verdicts = reassessKept(
+      hosts,
+      keptOf(header.summary, rows),
+      prepared.rules,
+      knowledgeBase(),
+    );
+    const byAddress = new Map(verdicts.hosts.map((h) => [h.address, h]));
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
     for (const status of Object.keys(prepared.order) as HostStatus[]) {
       statusCounts[status] = prepared.order[status].length;
     }
     const details: ScanDetails = {
-      ...stored.record,
-      request: stored.result.request,
-      portCount: stored.result.portCount,
-      notes: stored.result.notes,
+      ...header.record,
+      request: header.result.request,
+      portCount: header.result.portCount,
+      notes: header.result.notes,
       statusCounts,
-      severities: assessment?.counts ?? stored.record.severities,
+      severities: summary.counts,
     };
-    const { hosts: _all, ...result } = stored.result;
     return {
       scan: details,
-      result,
+      result: header.result,
       total: list.length,
       offset: request.offset,
       hosts,
-      assessment: assessment
-        ? {
-            ...assessment,
-            hosts: hosts.flatMap((h) => {
-              const found = prepared.byAddress.get(h.address);
-              return found ? [found] : [];
-            }),
-          }
-        : null,
+      assessment: {
+        ...summary,
+        hosts: hosts.flatMap((h) => {
+          const found = byAddress.get(h.address);
+          return found ? [found] : [];
+        }),
+      },
       macAddresses: Object.fromEntries(
         hosts.flatMap((h) => {
-          const mac = stored.macAddresses[h.address] ?? h.mac;
+          const mac = header.macAddresses[h.address] ?? h.mac;
           return mac ? [[h.address, mac]] : [];
         }),
       ),
     };
   }
 
-  private load(scanId: string): StoredScan {
+  private source(scanId: string): HostSource {
     const memory = this.unkept.get(scanId) ?? this.checks.get(scanId);
-    if (memory) return memory;
-    const stored = this.withStore((scans) => scans.load(scanId));
-    if (stored === null) throw notFound(scanId);
-    if (stored === 'unreadable') {
-      throw new AppFailure(
-        Code['scan.unreadable'],
-        {
-          fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
-          en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
-        },
-        { scanId },
-      );
-    }
-    return stored;
+    if (memory) return memorySource(memory);
+    const header = this.withStore((scans) => scans.header(scanId));
+    if (header === null) throw notFound(scanId);
+    if (header === 'unreadable') throw unreadable(scanId);
+    const checked = (rows: HostRow[] | 'unreadable'): HostRow[] => {
+      if (rows === 'unreadable') throw unreadable(scanId);
+      return rows;
+    };
+    return {
+      header,
+      sharedMacs: (upOnly) => this.withStore((scans) => scans.sharedMacs(scanId, upOnly)),
+      rows: (after, limit) => checked(this.withStore((scans) => scans.rows(scanId, after, limit))),
+      rowsAt: (seqs) => checked(this.withStore((scans) => scans.rowsAt(scanId, seqs))),
+    };
   }
 
+  /**
+   * The screen order and verdict totals of scan `scanId` with Port Auditor's rules as last read,
+   * worked out a batch of rows at a time (only a few numbers per host are held) and cached until
+   * the rules change. Verdicts are worked out again, never read back: the stored texts and
+   * severities are in a file any program of the user can edit (see reassessKept).
+   */
   private prepare(scanId: string): Prepared {
     const rules = this.assessor.rules();
     const rulesKey = JSON.stringify(rules);
@@ -307,39 +670,39 @@ export class ScanHistory {
       this.cache.set(scanId, cached);
       return cached;
     }
-    const stored = cached?.stored ?? this.load(scanId);
-    // Worked out again, never read back: the stored texts and severities are in a file any
-    // program of the user can edit (see reassessKept).
-    const assessment = reassessKept(stored.result.hosts, stored.assessment, rules, knowledgeBase());
-    const byAddress = new Map((assessment?.hosts ?? []).map((h) => [h.address, h]));
-    const view = (h: HostResult): HostAssessment =>
-      byAddress.get(h.address) ?? {
-        address: h.address,
-        isLocal: h.isLocal,
-        worst: null,
-        counts: emptyCounts(),
-        blocked: 0,
-        ports: [],
-      };
-    const sorted = [...stored.result.hosts].sort((a, b) =>
-      compareHostAssessments(view(a), view(b)),
-    );
-    const devices = foldDevices(sorted.filter((h) => h.status === 'up'));
-    const prepared: Prepared = {
-      stored,
-      rulesKey,
-      assessment,
-      byAddress,
-      upDevice: devices.flatMap((d, index) => [...d.hosts, ...d.folded].map(() => index)),
-      order: {
-        up: devices.flatMap((d) => [...d.hosts, ...d.folded]),
-        down: sorted.filter((h) => h.status === 'down'),
-        unknown: sorted.filter((h) => h.status === 'unknown'),
-      },
-    };
+    const source = cached?.source ?? this.source(scanId);
+    const kb = knowledgeBase();
+    const kept = source.header.summary;
+    const totals = new VerdictTotals(source.sharedMacs(false));
+    let programsComplete = true;
+    const ordered: OrderedHost[] = [];
+    for (let after = -1; ;) {
+      const rows = source.rows(after, ROW_BATCH);
+      if (rows.length === 0) break;
+      after = (rows.at(-1) as HostRow).seq;
+      const hosts = rows.map((r) => r.host);
+      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb);
+      programsComplete &&= verdicts.programsComplete;
+      const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
+      for (const { seq, host } of rows) {
+        const verdict = byAddress.get(host.address);
+        if (verdict) totals.add(verdict);
+        ordered.push(orderedHost(seq, host, verdict ?? null));
+      }
+    }
+    const prepared = arrange(source, rules, rulesKey, ordered, {
+      hosts: [],
+      ...totals.result(),
+      programsComplete: kept ? kept.programsComplete : programsComplete,
+      firewallRules: [...rules],
+    });
+    this.remember(scanId, prepared);
+    return prepared;
+  }
+
+  private remember(scanId: string, prepared: Prepared): void {
     this.cache.delete(scanId);
     this.cache.set(scanId, prepared);
     while (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-    return prepared;
   }
 }

@@ -28,9 +28,33 @@ import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
 const MAX_HOSTS = 65_536;
 
+/**
+ * Where the import puts the hosts it reads, one at a time in the file's order: an array by default;
+ * the app's store writes them as rows (app/store/scans.ts HostRowWriter), so a 65,000-host file is
+ * never held whole. `get`/`set` read and replace an earlier host when a later `<host>` of the same
+ * address is merged into it. Errors thrown (the store's) stop the import as they are.
+ */
+export interface HostSink {
+  add(host: HostResult): void;
+  get(index: number): HostResult;
+  set(index: number, host: HostResult): void;
+}
+
+/** Options of an import: this PC's addresses, the clock, the file's name, where hosts go. */
+export interface NmapImportOptions {
+  localAddresses?: ReadonlySet<string>;
+  now?: Date;
+  fileName?: string;
+  /** When given, hosts go there and the result's `hosts` is empty (see `hostCount`). */
+  hosts?: HostSink;
+}
+
 /** Same shape as the contract's NmapImportResult. */
 export interface NmapImport {
+  /** `hosts` empty when the import was given a HostSink. */
   scan: ScanResult;
+  /** Hosts read (after merging an address given twice), wherever they went. */
+  hostCount: number;
   /** MAC address per IP, when nmap saw one (same network segment). */
   macAddresses: Record<string, string>;
   /** Whether the file dated its run (`<nmaprun start>` a time): else the scan's times are the import's. */
@@ -429,7 +453,12 @@ function refuse(issue: z.core.$ZodIssue | undefined, prefix: (string | number)[]
 /** The hosts of a run as they are read, one `<host>` at a time, then the ScanResult. */
 class ScanBuilder {
   private readonly macAddresses: Record<string, string> = {};
-  private readonly hosts: HostResult[] = [];
+  /** Set when no sink was given: the hosts, returned in the result. */
+  private readonly list: HostResult[] | undefined;
+  private readonly hosts: HostSink;
+  private count = 0;
+  /** The first addresses, space separated, as far as a request's targets can hold (10,000). */
+  private addressText = '';
   private skipped = 0;
   private notAddresses = 0;
   // The same address in several <host> elements is one host (its index in `hosts`).
@@ -437,6 +466,22 @@ class ScanBuilder {
   private duplicates = 0;
 
   /** Reads one `<host>` element (as `element` builds it) into the run's hosts. */
+  constructor(sink: HostSink | undefined) {
+    if (sink) {
+      this.hosts = sink;
+    } else {
+      const list: HostResult[] = [];
+      this.list = list;
+      this.hosts = {
+        add: (host) => list.push(host),
+        get: (index) => list[index] as HostResult,
+        set: (index, host) => {
+          list[index] = host;
+        },
+      };
+    }
+  }
+
   addHost(node: Node, localAddresses: ReadonlySet<string> | undefined): void {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
@@ -513,20 +558,22 @@ class ScanBuilder {
     // Checked against the contract host by host, its checked copy kept, so the original goes at
     // once: checking the whole result at the end would hold two copies of every host.
     const checked = HostResultSchema.safeParse(host);
-    if (!checked.success) refuse(checked.error.issues[0], ['hosts', earlier ?? this.hosts.length]);
+    if (!checked.success) refuse(checked.error.issues[0], ['hosts', earlier ?? this.count]);
     host = checked.data;
     if (earlier === undefined) {
-      this.byAddress.set(address, this.hosts.length);
-      this.hosts.push(host);
+      this.byAddress.set(address, this.count++);
+      this.hosts.add(host);
+      if (this.addressText.length <= 10_000)
+        this.addressText += `${this.addressText ? ' ' : ''}${address}`;
     } else {
-      this.hosts[earlier] = mergeHosts(this.hosts[earlier] as HostResult, host);
+      this.hosts.set(earlier, mergeHosts(this.hosts.get(earlier), host));
       this.duplicates++;
     }
   }
 
   /** The ScanResult of the run (`<nmaprun>` with its own children, hosts already added). */
   finish(run: Node, options: { now?: Date; fileName?: string; interrupted: boolean }): NmapImport {
-    const { hosts, skipped, notAddresses, duplicates, macAddresses } = this;
+    const { count, skipped, notAddresses, duplicates, macAddresses } = this;
     const { interrupted } = options;
     const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
     const meta = paElems(preScripts);
@@ -548,7 +595,7 @@ class ScanBuilder {
       .join(',');
     const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0);
     const argTargets = targetsFromArgs(args).join(' ');
-    const fallbackTargets = argTargets || hosts.map((h) => h.address).join(' ') || '-';
+    const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
     if (interrupted) {
       notes.push({
@@ -602,19 +649,18 @@ class ScanBuilder {
         confirmed: false,
       },
       // nmap's total counts an address given twice twice.
-      addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
+      addresses: int('addresses', Math.max(count, (num(totals, 'total') ?? 0) - duplicates)),
       portCount: int('portCount', portCount),
       notes,
       startedAt: time('startedAt') ?? iso(startEpoch),
       finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
       cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
-      hosts,
     };
     // The hosts were checked one by one as they were read (addHost).
     const parsed = ScanResult.safeParse({ ...candidate, hosts: [] });
     if (!parsed.success) refuse(parsed.error.issues[0]);
-    const scan: ScanResult = { ...parsed.data, hosts };
-    return { scan, macAddresses, startKnown: startEpoch !== undefined };
+    const scan: ScanResult = { ...parsed.data, hosts: this.list ?? [] };
+    return { scan, hostCount: count, macAddresses, startKnown: startEpoch !== undefined };
   }
 }
 
@@ -744,15 +790,10 @@ export class NmapXmlReader {
   private tail = '';
   /** The last characters other than trailing white space: whether the file ends as a run does. */
   private ending = '';
-  private readonly build = new ScanBuilder();
+  private readonly build: ScanBuilder;
 
-  constructor(
-    private readonly options: {
-      localAddresses?: ReadonlySet<string>;
-      now?: Date;
-      fileName?: string;
-    } = {},
-  ) {
+  constructor(private readonly options: NmapImportOptions = {}) {
+    this.build = new ScanBuilder(options.hosts);
     const p = this.parser;
     p.onerror = (error) => {
       this.error = { line: p.line + 1, msg: error.message.split('\n')[0] ?? '' };
@@ -895,10 +936,7 @@ export class NmapXmlReader {
  * `options.fileName`: the imported file's name (no folder), kept in the result's `source` so a
  * report can name it.
  */
-export function importNmapXml(
-  xml: string,
-  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
-): NmapImport {
+export function importNmapXml(xml: string, options: NmapImportOptions = {}): NmapImport {
   refuseTooLarge(Buffer.byteLength(xml, 'utf8'));
   const reader = new NmapXmlReader(options);
   for (let i = 0; i < xml.length; i += TEXT_PIECE) reader.write(xml.slice(i, i + TEXT_PIECE));
@@ -914,7 +952,7 @@ export function importNmapXml(
  */
 export async function importNmapXmlFile(
   file: string,
-  options: { localAddresses?: ReadonlySet<string>; now?: Date; fileName?: string } = {},
+  options: NmapImportOptions = {},
 ): Promise<NmapImport> {
   refuseTooLarge((await stat(file)).size);
   return importNmapXmlPieces(createReadStream(file, { highWaterMark: READ_PIECE }), options);

@@ -1,5 +1,5 @@
 import type { FirewallRule } from '../contract/firewall.js';
-import type { RiskAssessResult } from '../contract/risk.js';
+import type { HostAssessment, RiskAssessResult } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import { assessWith, type LocalPortInfo } from './assess.js';
 import { SEEN_OPEN_REASON, type SeenOpen } from './firewall-verdicts.js';
@@ -46,4 +46,19 @@ export function reassessKept(
     rules,
     (address, port, protocol) => seen.get(key(address, port, protocol)),
   );
+}
+
+/**
+ * What reassessKept reads back of a host's verdicts, and so all a kept scan keeps of them: this
+ * PC's ports with their exposure and program, and devices' ports seen open by an earlier scan;
+ * null when the host has none (most devices). The rest is worked out again on load, so keeping it
+ * would only cost room (a 65,000-host import's verdicts were 100 MB of JSON).
+ */
+export function keptPart(verdict: HostAssessment): HostAssessment | null {
+  const ports = verdict.ports.filter((p) =>
+    verdict.isLocal
+      ? p.exposure !== undefined
+      : p.reasons.some((r) => r.ruleId === SEEN_OPEN_REASON),
+  );
+  return ports.length > 0 ? { ...verdict, ports } : null;
 }

@@ -37,7 +37,10 @@ function compareAddresses(a: string, b: string): number {
 }
 
 /** This PC first, then worst first, then by address. */
-export function compareHostAssessments(a: HostAssessment, b: HostAssessment): number {
+export function compareHostAssessments(
+  a: Pick<HostAssessment, 'isLocal' | 'worst' | 'address'>,
+  b: Pick<HostAssessment, 'isLocal' | 'worst' | 'address'>,
+): number {
   if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
   if (a.worst !== b.worst) {
     if (a.worst === null) return 1;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
+import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
 
@@ -13,7 +14,7 @@ const RULE_STATES = `'pending-add', 'active', 'pending-remove', 'removed', 'fail
  * a table (SQLite cannot change a CHECK constraint in place) runs with foreign keys off, as
  * SQLite's "Making Other Kinds Of Table Schema Changes" procedure requires, and is checked after.
  */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Db) => void))[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE firewall_rules (
      id TEXT PRIMARY KEY,
@@ -100,6 +101,26 @@ const MIGRATIONS: string[] = [
      macs TEXT NOT NULL DEFAULT '{}'
    );
    CREATE INDEX scans_by_saved ON scans (saved_at DESC);`,
+  // Kept scans' hosts as rows (issue 13, bounded memory): a 65,000-host import is written, assessed
+  // and paged a batch of rows at a time, never as one JSON text of the whole scan. `scans.result`
+  // and `scans.assessment` then keep only the scan's header and verdict summary (`hosts: []`);
+  // `complete` is 0 while an import is still writing its rows (never listed), and the scans kept
+  // whole by migration 5 are split into rows here (splitWholeScans).
+  (db) => {
+    db.exec(`ALTER TABLE scans ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
+      CREATE TABLE scan_hosts (
+        scan_id TEXT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        status TEXT NOT NULL,
+        is_local INTEGER NOT NULL CHECK (is_local IN (0, 1)),
+        mac TEXT,
+        host TEXT NOT NULL,
+        assessment TEXT,
+        PRIMARY KEY (scan_id, seq)
+      );`);
+    splitWholeScans(db);
+  },
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */
@@ -169,7 +190,9 @@ export function migrate(db: Db): void {
     if (rebuild) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
-        db.exec(MIGRATIONS[version] as string);
+        const step = MIGRATIONS[version] as string | ((db: Db) => void);
+        if (typeof step === 'string') db.exec(step);
+        else step(db);
         if (rebuild && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
           throw new Error(`migration ${version + 1} broke a foreign key`);
         }

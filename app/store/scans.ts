@@ -1,4 +1,6 @@
 import {
+  HostAssessment,
+  HostResult,
   RiskAssessResult,
   ScanResult,
   type ScanCounts,
@@ -6,8 +8,10 @@ import {
   type ScanRecord,
   type Settings,
 } from '../contract/index.js';
-import { foldDevices } from '../contract/devices.js';
+import { deviceKeyOf, foldDevices, sharedMacs } from '../contract/devices.js';
 import type { Db } from './database.js';
+import { keptPart } from '../risk/reassess.js';
+import { insertHostRows, ROW_BATCH, type HostRow } from './scan-rows.js';
 
 interface ScanRow {
   id: string;
@@ -41,6 +45,28 @@ export interface ScanEntry {
   dateKnown?: boolean;
 }
 
+/** A kept scan's own row: what the history lists, the scan's header, its verdict summary. */
+export interface ScanHeader {
+  record: ScanRecord;
+  /** The result without its hosts (kept as rows, see HostRow). */
+  result: Omit<ScanResult, 'hosts'>;
+  /** The verdicts' summary as kept (`hosts` empty), or null when kept without verdicts. */
+  summary: RiskAssessResult | null;
+  macAddresses: Record<string, string>;
+}
+
+/** What finishing a kept scan's row writes, its hosts being already in their rows. */
+export interface ScanFinish {
+  kind: ScanKind;
+  result: Omit<ScanResult, 'hosts'>;
+  counts: ScanCounts;
+  /** The verdicts' summary (`hosts` empty), or null when none could be given. */
+  summary: RiskAssessResult | null;
+  macAddresses?: Record<string, string>;
+  fileName?: string;
+  dateKnown?: boolean;
+}
+
 /** A kept scan read back whole, each part checked against the contract. */
 export interface StoredScan {
   record: ScanRecord;
@@ -68,6 +94,50 @@ export function scanCounts(result: ScanResult): ScanCounts {
     devicesUp: devices.length,
     openPorts,
   };
+}
+
+/**
+ * ScanCounts summed host by host (a batch at a time), equal to scanCounts over the same hosts:
+ * an address that is a device of its own adds one device and its open ports; the addresses of one
+ * device (this PC's, or those sharing a MAC — `sharedUpMacs`, found over the answering hosts as
+ * scanCounts does) are counted together by device key.
+ */
+export class ScanCountsTally {
+  private hosts = 0;
+  private up = 0;
+  private singles = 0;
+  private singlePorts = 0;
+  private readonly devices = new Set<string>();
+  private readonly services = new Set<string>();
+
+  constructor(private readonly sharedUpMacs: ReadonlySet<string>) {}
+
+  add(host: HostResult): void {
+    this.hosts++;
+    if (host.status !== 'up') return;
+    this.up++;
+    const open = new Set(
+      host.ports.filter((p) => p.state === 'open').map((p) => `${p.protocol}/${p.port}`),
+    );
+    const key = deviceKeyOf(host, this.sharedUpMacs);
+    if (key === host.address && !host.isLocal) {
+      this.singles++;
+      this.singlePorts += open.size;
+      return;
+    }
+    this.devices.add(key);
+    for (const port of open) this.services.add(`${key}|${port}`);
+  }
+
+  counts(addresses: number): ScanCounts {
+    return {
+      addresses,
+      hosts: this.hosts,
+      hostsUp: this.up,
+      devicesUp: this.singles + this.devices.size,
+      openPorts: this.singlePorts + this.services.size,
+    };
+  }
 }
 
 function parseJson(text: string | null): unknown {
@@ -104,9 +174,64 @@ function toRecord(row: ScanRow): ScanRecord {
 }
 
 /**
- * The `scans` table: every finished or cancelled scan and every import, with its verdicts, kept
- * within the user's retention (Settings.history). Throws SQLite's errors as they come; callers
- * turn them into a StoreFailure (app/store/failure.ts).
+ * Writes the hosts of a scan being kept as rows, ROW_BATCH at a time in a transaction each, as they
+ * come (the nmap import's host sink): the hosts of a batch not yet written are held, the others
+ * read back when a later `<host>` of the same address is merged into one. Call `flush` at the end.
+ * Throws SQLite's errors as they come.
+ */
+export class HostRowWriter {
+  private pending: HostResult[] = [];
+  private written = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly scanId: string,
+  ) {}
+
+  /** Hosts added so far. */
+  get count(): number {
+    return this.written + this.pending.length;
+  }
+
+  add(host: HostResult): void {
+    this.pending.push(host);
+    if (this.pending.length >= ROW_BATCH) this.flush();
+  }
+
+  get(index: number): HostResult {
+    if (index >= this.written) return this.pending[index - this.written] as HostResult;
+    const text = this.db
+      .prepare('SELECT host FROM scan_hosts WHERE scan_id = ? AND seq = ?')
+      .pluck()
+      .get(this.scanId, index) as string;
+    return JSON.parse(text) as HostResult;
+  }
+
+  set(index: number, host: HostResult): void {
+    if (index >= this.written) {
+      this.pending[index - this.written] = host;
+      return;
+    }
+    this.db
+      .prepare('UPDATE scan_hosts SET status = ?, mac = ?, host = ? WHERE scan_id = ? AND seq = ?')
+      .run(host.status, host.mac?.toLowerCase() ?? null, JSON.stringify(host), this.scanId, index);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.map((host, i) => ({ seq: this.written + i, host, kept: null }));
+    this.db.transaction(() => insertHostRows(this.db, this.scanId, rows))();
+    this.written += rows.length;
+    this.pending = [];
+  }
+}
+
+/**
+ * The `scans` table and its hosts' rows (`scan_hosts`): every finished or cancelled scan and every
+ * import, with the verdicts it was kept with, kept within the user's retention
+ * (Settings.history). A scan's hosts are written and read a batch of rows at a time, so no step
+ * holds a whole large scan. Throws SQLite's errors as they come; callers turn them into a
+ * StoreFailure (app/store/failure.ts).
  */
 export class ScanStore {
   constructor(
@@ -114,84 +239,183 @@ export class ScanStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Whether `scanId` is taken, by a kept scan or one still being written. */
   has(scanId: string): boolean {
     return this.db.prepare('SELECT 1 FROM scans WHERE id = ?').get(scanId) !== undefined;
   }
 
   /**
-   * Keeps `entry` under its result's scanId (replacing nothing: an id already kept throws SQLite's
-   * constraint error), then drops what `retention` no longer keeps, in one transaction.
+   * Starts keeping scan `scanId`: its row, not listed until `finish`, so its hosts can be written
+   * (`writer`, `insertRows`) in several transactions. An id already kept throws SQLite's
+   * constraint error.
    */
-  save(entry: ScanEntry, retention: Settings['history']): ScanRecord {
-    const { result } = entry;
-    const counts = scanCounts(result);
+  begin(scanId: string, kind: ScanKind): void {
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO scans (id, kind, started_at, finished_at, saved_at, cancelled, targets, ports,
+           addresses, hosts, hosts_up, devices_up, open_ports, result, complete)
+         VALUES (?, ?, ?, ?, ?, 0, '', '', 0, 0, 0, 0, 0, '{}', 0)`,
+      )
+      .run(scanId, kind, at, at, at);
+  }
+
+  /** A sink that writes the hosts of the scan `begin` started as they come. */
+  writer(scanId: string): HostRowWriter {
+    return new HostRowWriter(this.db, scanId);
+  }
+
+  /** Writes hosts' rows of a begun scan in one transaction. */
+  insertRows(scanId: string, rows: readonly HostRow[]): void {
+    this.db.transaction(() => insertHostRows(this.db, scanId, rows))();
+  }
+
+  /** Sets the verdicts kept with hosts of a begun scan (by seq), in one transaction. */
+  setVerdicts(scanId: string, rows: readonly { seq: number; kept: HostAssessment | null }[]): void {
+    const update = this.db.prepare(
+      'UPDATE scan_hosts SET assessment = ? WHERE scan_id = ? AND seq = ?',
+    );
+    this.db.transaction(() => {
+      for (const { seq, kept } of rows) update.run(kept ? JSON.stringify(kept) : null, scanId, seq);
+    })();
+  }
+
+  /**
+   * Finishes a begun scan: its header, counts and verdict summary written, listed from now on; then
+   * drops what `retention` no longer keeps, in one transaction.
+   */
+  finish(scanId: string, scan: ScanFinish, retention: Settings['history']): ScanRecord {
+    const { result, counts } = scan;
     const savedAt = this.now().toISOString();
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO scans (id, kind, started_at, finished_at, saved_at, cancelled, targets, ports,
-             file_name, date_known, addresses, hosts, hosts_up, devices_up, open_ports, severities, result,
-             assessment, macs)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `UPDATE scans SET kind = ?, started_at = ?, finished_at = ?, saved_at = ?, cancelled = ?,
+             targets = ?, ports = ?, file_name = ?, date_known = ?, addresses = ?, hosts = ?,
+             hosts_up = ?, devices_up = ?, open_ports = ?, severities = ?, result = ?,
+             assessment = ?, macs = ?, complete = 1
+           WHERE id = ?`,
         )
         .run(
-          result.scanId,
-          entry.kind,
+          scan.kind,
           result.startedAt,
           result.finishedAt,
           savedAt,
           result.cancelled ? 1 : 0,
           result.request.targets,
           result.request.ports,
-          entry.fileName ?? null,
-          entry.dateKnown === false ? 0 : 1,
+          scan.fileName ?? null,
+          scan.dateKnown === false ? 0 : 1,
           counts.addresses,
           counts.hosts,
           counts.hostsUp,
           counts.devicesUp,
           counts.openPorts,
-          entry.assessment ? JSON.stringify(entry.assessment.counts) : null,
-          JSON.stringify(result),
-          entry.assessment ? JSON.stringify(entry.assessment) : null,
-          JSON.stringify(entry.macAddresses ?? {}),
+          scan.summary ? JSON.stringify(scan.summary.counts) : null,
+          JSON.stringify({ ...result, hosts: [] }),
+          scan.summary ? JSON.stringify({ ...scan.summary, hosts: [] }) : null,
+          JSON.stringify(scan.macAddresses ?? {}),
+          scanId,
         );
       this.prune(retention);
     })();
-    const row = this.db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM scans WHERE id = ?`)
-      .get(result.scanId) as ScanRow | undefined;
+    const row = this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM scans WHERE id = ?`).get(scanId) as
+      ScanRow | undefined;
     // Retention of at least one scan keeps the newest, so the row is there.
     return toRecord(row as ScanRow);
   }
 
+  /** Drops a begun scan that will not be finished, with its rows. */
+  abandon(scanId: string): void {
+    this.db.prepare('DELETE FROM scans WHERE id = ? AND complete = 0').run(scanId);
+  }
+
+  /**
+   * Keeps `entry` (a whole result held in memory: a scan of the engine) under its result's scanId,
+   * its hosts as rows each with its verdicts, then drops what `retention` no longer keeps.
+   */
+  save(entry: ScanEntry, retention: Settings['history']): ScanRecord {
+    const { result, assessment } = entry;
+    const scanId = result.scanId;
+    const verdicts = new Map(
+      (assessment?.hosts ?? []).flatMap((h) => {
+        const part = keptPart(h);
+        return part ? [[h.address, part] as const] : [];
+      }),
+    );
+    this.begin(scanId, entry.kind);
+    try {
+      for (let from = 0; from < result.hosts.length; from += ROW_BATCH) {
+        this.insertRows(
+          scanId,
+          result.hosts.slice(from, from + ROW_BATCH).map((host, i) => ({
+            seq: from + i,
+            host,
+            kept: verdicts.get(host.address) ?? null,
+          })),
+        );
+      }
+      const { hosts: _hosts, ...header } = result;
+      return this.finish(
+        scanId,
+        {
+          kind: entry.kind,
+          result: header,
+          counts: scanCounts(result),
+          summary: assessment,
+          ...(entry.macAddresses ? { macAddresses: entry.macAddresses } : {}),
+          ...(entry.fileName !== undefined ? { fileName: entry.fileName } : {}),
+          ...(entry.dateKnown !== undefined ? { dateKnown: entry.dateKnown } : {}),
+        },
+        retention,
+      );
+    } catch (error) {
+      try {
+        this.abandon(scanId);
+      } catch {
+        // The store failing is the error to report.
+      }
+      throw error;
+    }
+  }
+
   /**
    * Drops the scans past `keepScans` (oldest kept first) and those kept more than `keepDays` ago,
-   * but never the newest one: the last result stays on screen after a restart.
+   * but never the newest one: the last result stays on screen after a restart. Rows of a scan
+   * begun more than a day ago and never finished (the app stopped mid-import) go too.
    */
   prune(retention: Settings['history']): number {
-    const cutoff = new Date(this.now().getTime() - retention.keepDays * 86_400_000).toISOString();
+    const now = this.now().getTime();
+    const cutoff = new Date(now - retention.keepDays * 86_400_000).toISOString();
+    const stale = this.db
+      .prepare('DELETE FROM scans WHERE complete = 0 AND saved_at < ?')
+      .run(new Date(now - 86_400_000).toISOString()).changes;
     const newest = this.db
-      .prepare('SELECT id FROM scans ORDER BY saved_at DESC, rowid DESC LIMIT 1')
+      .prepare('SELECT id FROM scans WHERE complete = 1 ORDER BY saved_at DESC, rowid DESC LIMIT 1')
       .get() as { id: string } | undefined;
-    if (!newest) return 0;
+    if (!newest) return stale;
     const tooMany = this.db
       .prepare(
         `DELETE FROM scans WHERE id IN (
-           SELECT id FROM scans ORDER BY saved_at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
+           SELECT id FROM scans WHERE complete = 1 ORDER BY saved_at DESC, rowid DESC
+           LIMIT -1 OFFSET ?)`,
       )
       .run(retention.keepScans).changes;
     const tooOld = this.db
-      .prepare('DELETE FROM scans WHERE saved_at < ? AND id <> ?')
+      .prepare('DELETE FROM scans WHERE complete = 1 AND saved_at < ? AND id <> ?')
       .run(cutoff, newest.id).changes;
-    return tooMany + tooOld;
+    return stale + tooMany + tooOld;
   }
 
   /** History rows, newest kept first. */
   list(offset: number, limit: number): { total: number; scans: ScanRecord[] } {
-    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM scans').get() as { n: number }).n;
+    const total = (
+      this.db.prepare('SELECT COUNT(*) AS n FROM scans WHERE complete = 1').get() as { n: number }
+    ).n;
     const rows = this.db
       .prepare(
-        `SELECT ${RECORD_COLUMNS} FROM scans ORDER BY saved_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+        `SELECT ${RECORD_COLUMNS} FROM scans WHERE complete = 1
+         ORDER BY saved_at DESC, rowid DESC LIMIT ? OFFSET ?`,
       )
       .all(limit, offset) as ScanRow[];
     return { total, scans: rows.map(toRecord) };
@@ -203,26 +427,103 @@ export class ScanStore {
   }
 
   /**
-   * The kept scan `scanId`, or null when none is kept under it. A result that no longer fits the
-   * contract (the file edited by hand, a newer version's shape) reads as `unreadable`.
+   * The kept scan `scanId`'s own row, or null when none is kept under it. A header that no longer
+   * fits the contract (the file edited by hand, a newer version's shape) reads as `unreadable`.
    */
-  load(scanId: string): StoredScan | 'unreadable' | null {
+  header(scanId: string): ScanHeader | 'unreadable' | null {
     const row = this.db
-      .prepare(`SELECT ${RECORD_COLUMNS}, result, assessment, macs FROM scans WHERE id = ?`)
+      .prepare(
+        `SELECT ${RECORD_COLUMNS}, result, assessment, macs FROM scans WHERE id = ? AND complete = 1`,
+      )
       .get(scanId) as
       (ScanRow & { result: string; assessment: string | null; macs: string }) | undefined;
     if (!row) return null;
     const result = ScanResult.safeParse(parseJson(row.result));
-    if (!result.success) return 'unreadable';
-    const assessment = RiskAssessResult.safeParse(parseJson(row.assessment));
+    // A scan kept whole that migration 6 could not split (its hosts not a list) is unreadable.
+    if (!result.success || result.data.hosts.length > 0) return 'unreadable';
+    const summary = RiskAssessResult.safeParse(parseJson(row.assessment));
     const macAddresses = parseJson(row.macs);
+    const { hosts: _none, ...header } = result.data;
     return {
       record: toRecord(row),
-      result: result.data,
-      assessment: assessment.success ? assessment.data : null,
+      result: header,
+      summary: summary.success ? summary.data : null,
       macAddresses: isStringRecord(macAddresses) ? macAddresses : {},
     };
   }
+
+  /**
+   * Up to `limit` host rows of scan `scanId` after seq `after` (-1 for the first), in seq order,
+   * each checked against the contract (unless `check` is false: rows this process has just
+   * written): `unreadable` when one no longer fits it. Verdicts kept that no longer fit read as
+   * none.
+   */
+  rows(scanId: string, after: number, limit: number, check = true): HostRow[] | 'unreadable' {
+    const rows = this.db
+      .prepare(
+        `SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq > ?
+         ORDER BY seq LIMIT ?`,
+      )
+      .all(scanId, after, limit) as RawRow[];
+    if (!check) {
+      return rows.map((r) => ({
+        seq: r.seq,
+        host: JSON.parse(r.host) as HostResult,
+        kept: r.assessment === null ? null : (JSON.parse(r.assessment) as HostAssessment),
+      }));
+    }
+    return checkRows(rows);
+  }
+
+  /** The host rows of scan `scanId` at `seqs` (in that order), checked as `rows` does. */
+  rowsAt(scanId: string, seqs: readonly number[]): HostRow[] | 'unreadable' {
+    const read = this.db.prepare(
+      'SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq = ?',
+    );
+    const rows = seqs.flatMap((seq) => {
+      const row = read.get(scanId, seq) as RawRow | undefined;
+      return row ? [row] : [];
+    });
+    return checkRows(rows);
+  }
+
+  /**
+   * The MAC addresses (lower case) two or more of scan `scanId`'s addresses not this PC's share
+   * (app/contract/devices.ts sharedMacs), among its answering hosts only when `upOnly`.
+   */
+  sharedMacs(scanId: string, upOnly: boolean): Set<string> {
+    const macs = this.db
+      .prepare(
+        `SELECT mac FROM scan_hosts WHERE scan_id = ? AND is_local = 0 AND mac IS NOT NULL
+           ${upOnly ? "AND status = 'up'" : ''}
+         GROUP BY mac HAVING COUNT(*) > 1`,
+      )
+      .pluck()
+      .all(scanId) as string[];
+    return new Set(macs);
+  }
+}
+
+interface RawRow {
+  seq: number;
+  host: string;
+  assessment: string | null;
+}
+
+function checkRows(rows: readonly RawRow[]): HostRow[] | 'unreadable' {
+  const checked: HostRow[] = [];
+  for (const row of rows) {
+    const host = HostResult.safeParse(parseJson(row.host));
+    if (!host.success) return 'unreadable';
+    const kept = HostAssessment.safeParse(parseJson(row.assessment));
+    checked.push({ seq: row.seq, host: host.data, kept: kept.success ? kept.data : null });
+  }
+  return checked;
+}
+
+/** The MAC addresses shared by two or more of `hosts` (see app/contract/devices.ts). */
+export function sharedMacsOf(hosts: readonly HostResult[], upOnly: boolean): Set<string> {
+  return sharedMacs(upOnly ? hosts.filter((h) => h.status === 'up') : hosts);
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

@@ -2,6 +2,7 @@ import type {
   HostAssessment,
   HostResult,
   Language,
+  LocalizedText,
   PortAssessment,
   PortResult,
   PortState,
@@ -10,15 +11,21 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
-import { foldDevices } from '../../app/contract/devices.js';
+import { deviceHeading, foldDevices, type Device } from '../../app/contract/devices.js';
+import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
-import { everyPortText, SEVERITIES, SEVERITY_LABEL } from '../../app/report/labels.js';
+import {
+  everyPortText,
+  HOST_REASON_LABEL,
+  SEVERITIES,
+  SEVERITY_LABEL,
+} from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
 import { counted } from '../../app/text/plural.js';
 
-type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
+export type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
 const STATE: Record<PortState, { fr: string; en: string }> = {
   open: { fr: 'ouvert', en: 'open' },
@@ -34,7 +41,8 @@ function plural(n: number, one: string, many: string, language: Language): strin
   return counted(n, language, one, many);
 }
 
-function hiddenLine(host: HostResult, language: Language): string | null {
+/** "Not shown: …" for one address; `address` names it when a device has several. */
+function hiddenLine(host: HostResult, language: Language, address?: string): string | null {
   const parts = (['closed', 'filtered', 'open'] as const)
     .filter((state) => host.hidden[state] > 0)
     .map((state) =>
@@ -43,9 +51,10 @@ function hiddenLine(host: HostResult, language: Language): string | null {
         : `${host.hidden[state]} ${state} ${host.hidden[state] === 1 ? 'port' : 'ports'}`,
     );
   if (parts.length === 0) return null;
+  const on = address ? ` (${address})` : '';
   return language === 'fr'
-    ? `Non affichés : ${parts.join(', ')}`
-    : `Not shown: ${parts.join(', ')}`;
+    ? `Non affichés${on} : ${parts.join(', ')}`
+    : `Not shown${on}: ${parts.join(', ')}`;
 }
 
 const STATUS_FR: Record<HostResult['status'], string> = {
@@ -78,19 +87,41 @@ function orderedRows(
   return [...judged, ...host.ports.filter((p) => !done.has(key(p))).map((port) => ({ port }))];
 }
 
+/** How a device's block starts and what it adds to one address's table (see formatDevice). */
+interface DeviceFrame {
+  /** The block's first line. */
+  heading: string;
+  /** Lines under it: the device's addresses, each address's own notes. */
+  intro: string[];
+  /** The addresses each open port is reachable on, when the device has several. */
+  reachable?: ReadonlyMap<string, readonly string[]>;
+  /** The ports not listed, said per address when the device has several. */
+  hidden: string[];
+}
+
+const THIS_PC: LocalizedText = { fr: 'Ce PC', en: 'This PC' };
+const SOFTWARE_HEAD: LocalizedText = { fr: 'LOGICIEL', en: 'SOFTWARE' };
+const REACHABLE_HEAD: LocalizedText = { fr: 'JOIGNABLE SUR', en: 'REACHABLE ON' };
+
+function statusText(host: HostResult, language: Language): string {
+  const reason = HOST_REASON_LABEL[host.reason]?.[language] ?? host.reason;
+  // "not scanned: this PC cannot reach it" says the status itself.
+  if (host.reason === 'local-error') return reason;
+  return language === 'fr' ? `${STATUS_FR[host.status]} (${reason})` : `${host.status} (${reason})`;
+}
+
 function formatHost(
   host: HostResult,
   language: Language,
   service: ServiceLookup,
   verdicts?: HostAssessment,
+  frame?: DeviceFrame,
 ): string[] {
-  const status =
-    language === 'fr'
-      ? `${STATUS_FR[host.status]} (${host.reason})`
-      : `${host.status} (${host.reason})`;
   const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
-  const lines = [`${host.address}${name}  ${status}`];
-  if (host.localError) lines.push(`  ! ${host.localError.message[language]}`);
+  const lines = frame
+    ? [frame.heading, ...frame.intro]
+    : [`${host.address}${name}  ${statusText(host, language)}`];
+  if (host.localError && !frame) lines.push(`  ! ${host.localError.message[language]}`);
   const every = host.answersEveryPort;
   if (every) {
     // One device answering for all its ports: one statement, not one verdict per port.
@@ -106,12 +137,17 @@ function formatHost(
     const rows = orderedRows(host, verdicts);
     const withRisk = rows.some((r) => r.verdict);
     const withProgram = rows.some((r) => r.verdict?.program);
+    // nmap -sV's product and version, when an imported file has them.
+    const withSoftware = rows.some((r) => detectedText(r.port.detected));
+    const reachable = frame?.reachable;
     const head =
       language === 'fr'
         ? ['PORT', 'ÉTAT', 'RAISON', 'SERVICE']
         : ['PORT', 'STATE', 'REASON', 'SERVICE'];
+    if (withSoftware) head.push(SOFTWARE_HEAD[language]);
     if (withRisk) head.push(VERDICT_HEAD[language].risk);
     if (withProgram) head.push(VERDICT_HEAD[language].program);
+    if (reachable) head.push(REACHABLE_HEAD[language]);
     const cells = rows.map(({ port: p, verdict }) => {
       const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
       const row = [
@@ -120,6 +156,7 @@ function formatHost(
         p.reason,
         oneLine(known ?? service(p.port, p.protocol) ?? ''),
       ];
+      if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
         const effect = verdict?.firewall?.effect;
@@ -135,6 +172,7 @@ function formatHost(
           verdict?.program ? `${oneLine(verdict.program.name)} (PID ${verdict.program.pid})` : '',
         );
       }
+      if (reachable) row.push((reachable.get(`${p.port}/${p.protocol}`) ?? []).join(', '));
       return row;
     });
     const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)) + 2);
@@ -156,12 +194,125 @@ function formatHost(
   } else if (host.status === 'up') {
     lines.push(language === 'fr' ? '  Aucun port à signaler.' : '  No port to report.');
   }
+  if (frame) {
+    lines.push(...frame.hidden);
+    return lines;
+  }
   const hidden = hiddenLine(host, language);
   if (hidden) lines.push(`  ${hidden}`);
   return lines;
 }
 
-function verdictSummary(assessment: RiskAssessResult, language: Language): string | null {
+const portKey = (p: { port: number; protocol: Protocol }) => `${p.port}/${p.protocol}`;
+
+/**
+ * One device's block (app/contract/devices.ts foldDevices): This PC is "Ce PC" / "This PC" with
+ * its addresses listed, whichever of them carry the open ports, as the page and the PDF title it;
+ * a device of several addresses (sharing a MAC) lists them; each open port once, with the
+ * addresses it is reachable on. A device of one address other than this PC is printed as before.
+ */
+function formatDevice(
+  device: Device<HostResult>,
+  language: Language,
+  service: ServiceLookup,
+  verdicts: ReadonlyMap<string, HostAssessment>,
+): string {
+  const heading = deviceHeading(device);
+  const all = [...device.hosts, ...device.folded];
+  const first = all[0]!;
+  if (!heading.thisPc && all.length === 1) {
+    return formatHost(first, language, service, verdicts.get(first.address)).join('\n');
+  }
+  // Each port once: open wherever it is open, else as the first address lists it; its verdict
+  // from the first address that has one, the worst first as the app orders them.
+  const ports = new Map<string, PortResult>();
+  const judged = new Map<string, PortAssessment>();
+  for (const host of all) {
+    for (const p of host.ports) {
+      const known = ports.get(portKey(p));
+      if (!known || (known.state !== 'open' && p.state === 'open')) ports.set(portKey(p), p);
+    }
+    for (const v of verdicts.get(host.address)?.ports ?? []) {
+      if (!judged.has(portKey(v))) judged.set(portKey(v), v);
+    }
+  }
+  const rank = (v: PortAssessment) => SEVERITIES.indexOf(v.severity);
+  const merged: HostResult = { ...first, ports: [...ports.values()] };
+  const verdict: HostAssessment | undefined = verdicts.has(first.address)
+    ? {
+        ...verdicts.get(first.address)!,
+        ports: [...judged.values()]
+          .map((v, index) => ({ v, index }))
+          .sort((a, b) => rank(a.v) - rank(b.v) || a.index - b.index)
+          .map(({ v }) => v),
+      }
+    : undefined;
+  const several = all.length > 1;
+  // Each address with the name it was found under, as a one-address device's heading shows it.
+  const named = new Map(all.map((h) => [h.address, h.hostname]));
+  const addressesText = heading.addresses
+    .map((address) => {
+      const hostname = named.get(address);
+      return hostname ? `${address} (${oneLine(hostname)})` : address;
+    })
+    .join(', ');
+  const intro = heading.thisPc
+    ? [
+        language === 'fr'
+          ? `  Adresses de ce PC : ${addressesText}`
+          : `  This PC’s addresses: ${addressesText}`,
+      ]
+    : [
+        language === 'fr'
+          ? `  Adresses de cet appareil (même adresse MAC) : ${addressesText}`
+          : `  This device’s addresses (same MAC address): ${addressesText}`,
+      ];
+  for (const host of all) {
+    if (host.localError) {
+      intro.push(`  ! ${several ? `${host.address} : ` : ''}${host.localError.message[language]}`);
+    }
+  }
+  const hidden = all.flatMap((host) => {
+    const line = hiddenLine(host, language, several ? host.address : undefined);
+    return line ? [`  ${line}`] : [];
+  });
+  const name = !heading.thisPc && first.hostname ? ` (${oneLine(first.hostname)})` : '';
+  const title = heading.thisPc ? THIS_PC[language] : `${heading.address}${name}`;
+  const status = heading.thisPc
+    ? language === 'fr'
+      ? STATUS_FR[first.status]
+      : first.status
+    : statusText(first, language);
+  return formatHost(merged, language, service, verdict, {
+    heading: `${title}  ${status}`,
+    intro,
+    ...(several
+      ? {
+          reachable: new Map(device.services.map((s) => [portKey(s), s.addresses] as const)),
+        }
+      : {}),
+    hidden,
+  }).join('\n');
+}
+
+/**
+ * The blocks of `hosts` folded into devices (foldDevices keeps the order of each device's first
+ * address, so the app's order — this PC first, worst first — holds).
+ */
+export function formatDeviceBlocks(
+  hosts: readonly HostResult[],
+  language: Language,
+  service: ServiceLookup,
+  verdicts: ReadonlyMap<string, HostAssessment>,
+): string[] {
+  return foldDevices(hosts).map((device) => formatDevice(device, language, service, verdicts));
+}
+
+function verdictSummary(
+  assessment: Pick<RiskAssessResult, 'counts' | 'blocked'>,
+  hidden: number,
+  language: Language,
+): string | null {
   const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
     (s) => `${SEVERITY_LABEL[s][language]} ${assessment.counts[s]}`,
   );
@@ -173,10 +324,6 @@ function verdictSummary(assessment: RiskAssessResult, language: Language): strin
   if (parts.length === 0) return null;
   // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
   // here, so the verdicts do not seem to outnumber the open ports counted just above.
-  const hidden = assessment.hosts.reduce(
-    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
-    0,
-  );
   const note =
     hidden === 0
       ? ''
@@ -210,21 +357,68 @@ export function formatScanResult(
     .map((host, index) => ({ host, index }))
     .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
     .map(({ host }) => host);
-  const blocks = up.map((host) =>
-    formatHost(host, language, service, verdicts.get(host.address)?.h).join('\n'),
+  const blocks = formatDeviceBlocks(
+    up,
+    language,
+    service,
+    new Map([...verdicts].map(([address, { h }]) => [address, h])),
   );
   // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
   const devices = foldDevices(result.hosts.filter((h) => h.status === 'up'));
-  const open =
-    devices.reduce((n, d) => n + d.services.length, 0) +
-    result.hosts.reduce((n, h) => n + h.hidden.open, 0);
-  const upCount = result.hosts.filter((h) => h.status === 'up').length;
+  const tail = formatScanTail(
+    result,
+    {
+      upCount: result.hosts.filter((h) => h.status === 'up').length,
+      devices: devices.length,
+      open:
+        devices.reduce((n, d) => n + d.services.length, 0) +
+        result.hosts.reduce((n, h) => n + h.hidden.open, 0),
+      hiddenByRule: scanBlockedPorts(assessment?.hosts ?? []),
+    },
+    language,
+    assessment,
+  );
+  return `${[...blocks, tail].join('\n\n')}\n`;
+}
+
+/** Ports of `verdicts` that this PC's own rule hides from the scan (seen filtered, rated as open). */
+export function scanBlockedPorts(verdicts: readonly HostAssessment[]): number {
+  return verdicts.reduce(
+    (n, h) => n + h.ports.filter((p) => p.firewall?.effect === 'scan-blocked').length,
+    0,
+  );
+}
+
+/** What the readable report's summary counts over the whole scan (see formatScanTail). */
+export interface ReportTotals {
+  /** Addresses that answered. */
+  upCount: number;
+  /** Devices they are (app/contract/devices.ts foldDevices). */
+  devices: number;
+  /** Open ports per device and service, plus the open ports not listed. */
+  open: number;
+  /** Device ports this PC's own rule hides (scanBlockedPorts). */
+  hiddenByRule: number;
+}
+
+/**
+ * The readable report's end (notes, summary, verdict counts, rules the firewall lost), from the
+ * scan's own fields and `totals`, so a report printed a page of hosts at a time ends as
+ * formatScanResult does. `assessment`'s hosts are not read.
+ */
+export function formatScanTail(
+  result: Omit<ScanResult, 'hosts'>,
+  totals: ReportTotals,
+  language: Language,
+  assessment?: Omit<RiskAssessResult, 'hosts'>,
+): string {
+  const { upCount, open } = totals;
   const deviceNote =
-    devices.length === upCount
+    totals.devices === upCount
       ? ''
       : language === 'fr'
-        ? ` (${plural(devices.length, 'appareil', 'appareils', 'fr')})`
-        : ` (${plural(devices.length, 'device', 'devices', 'en')})`;
+        ? ` (${plural(totals.devices, 'appareil', 'appareils', 'fr')})`
+        : ` (${plural(totals.devices, 'device', 'devices', 'en')})`;
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
@@ -239,20 +433,19 @@ export function formatScanResult(
         : '! Some programs of this PC could not be identified: run again as administrator to see them all.',
     );
   }
-  const risks = assessment ? verdictSummary(assessment, language) : null;
+  const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;
   // A block the firewall lost is news even when none of its ports was scanned.
   const vanished = vanishedRulesLine(
     (assessment?.firewallRules ?? []).filter((r) => r.state === 'active' && r.present === false)
       .length,
     language,
   );
-  const tail = [
+  return [
     ...notes,
     summary,
     ...(risks ? [risks] : []),
     ...(vanished ? [`! ${vanished}`] : []),
-  ];
-  return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
+  ].join('\n');
 }
 
 /** One progress line for a terminal: percent, probes, open ports found, time left. */

@@ -5,9 +5,16 @@ import {
   type HostStatus,
   type RiskAssessResult,
   type ScanDetails,
+  type ScanPage,
   type ScanResult,
 } from '../../app/contract/index.js';
 import type { CliContext } from './context.js';
+import {
+  formatDeviceBlocks,
+  formatScanTail,
+  scanBlockedPorts,
+  type ServiceLookup,
+} from './format.js';
 
 /** A kept scan read back whole through `scan.get`, page by page. */
 export interface KeptScan {
@@ -57,6 +64,91 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
     assessment: assessment ? { ...assessment, hosts: verdicts } : undefined,
     macAddresses,
   };
+}
+
+/** The pages of hosts of kept scan `scanId`, up ones first in the app's order, then the others. */
+async function* pagesOf(ctx: CliContext, scanId: string): AsyncGenerator<ScanPage> {
+  for (const status of ['up', 'unknown', 'down'] as HostStatus[]) {
+    for (let offset = 0; ; offset += MAX_HOSTS_PAGE) {
+      const page = await ctx.app.call('scan.get', {
+        scanId,
+        offset,
+        limit: MAX_HOSTS_PAGE,
+        status,
+      });
+      yield page;
+      if (offset + page.hosts.length >= page.total || page.hosts.length === 0) break;
+    }
+  }
+}
+
+/**
+ * Prints the kept scan `scanId` to stdout as formatScanResult prints a result, a page of hosts at
+ * a time (scan.get), so a 65,000-host import is never held whole here: the hosts' blocks as their
+ * pages come, then the summary from the scan's counts. Throws the app's AppFailure.
+ */
+export async function printKeptScan(
+  ctx: CliContext,
+  scanId: string,
+  service: ServiceLookup,
+): Promise<void> {
+  let last: ScanPage | undefined;
+  let hiddenOpen = 0;
+  let hiddenByRule = 0;
+  for await (const page of pagesOf(ctx, scanId)) {
+    last = page;
+    const verdicts = new Map((page.assessment?.hosts ?? []).map((h) => [h.address, h]));
+    hiddenByRule += scanBlockedPorts(page.assessment?.hosts ?? []);
+    const shown = page.hosts.filter(
+      (h) => h.status !== 'down' || page.result.request.skipDiscovery,
+    );
+    for (const host of page.hosts) hiddenOpen += host.hidden.open;
+    // A page never cuts a device in two (devicePageBounds): its addresses fold into one block.
+    const blocks = formatDeviceBlocks(shown, ctx.language, service, verdicts);
+    if (blocks.length > 0) ctx.stdout.write(`${blocks.join('\n\n')}\n\n`);
+  }
+  const page = last as ScanPage;
+  const { hosts: _hosts, ...assessment } = page.assessment ?? { hosts: [] };
+  const tail = formatScanTail(
+    page.result,
+    {
+      upCount: page.scan.counts.hostsUp,
+      devices: page.scan.counts.devicesUp,
+      open: page.scan.counts.openPorts + hiddenOpen,
+      hiddenByRule,
+    },
+    ctx.language,
+    page.assessment ? (assessment as Omit<RiskAssessResult, 'hosts'>) : undefined,
+  );
+  ctx.stdout.write(`${tail}\n`);
+}
+
+/**
+ * Writes the kept scan `scanId` as a ScanResult in Port Auditor JSON (2-space indented, its hosts
+ * last, as JSON.stringify(result, null, 2) writes it) through `write`, a page of hosts at a time.
+ * Throws the app's AppFailure, or what `write` throws.
+ */
+export async function writeKeptScanJson(
+  ctx: CliContext,
+  scanId: string,
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  let started = false;
+  let hosts = 0;
+  for await (const page of pagesOf(ctx, scanId)) {
+    let text = '';
+    if (!started) {
+      // The scan's own fields as JSON.stringify writes them, its closing brace taken off.
+      text += `${JSON.stringify(page.result, null, 2).slice(0, -2)},\n  "hosts": [`;
+      started = true;
+    }
+    for (const host of page.hosts) {
+      text += `${hosts > 0 ? ',' : ''}\n${JSON.stringify(host, null, 2).replace(/^/gm, '    ')}`;
+      hosts++;
+    }
+    await write(text);
+  }
+  await write(hosts > 0 ? '\n  ]\n}\n' : ']\n}\n');
 }
 
 /** Says on stderr that a scan could not be kept in the history, and why. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../app/contract/index.js';
+import type { PortResult, ScanResult } from '../../app/contract/index.js';
 import { formatProgress, formatScanResult } from '../../main/cli/format.js';
 import { serviceName } from '../../main/cli/services.js';
 import { assessHosts } from '../../app/risk/assess.js';
@@ -65,10 +65,12 @@ describe('formatScanResult', () => {
   it('lists each up host with a port table, service names and a summary (English)', () => {
     const text = formatScanResult(result, 'en', serviceName);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('127.0.0.1 (localhost)  up (localhost)');
-    expect(lines[1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/);
-    expect(lines[2]).toMatch(/^ {2}22\/tcp\s+open\s+syn-ack\s+ssh$/);
-    expect(lines[3]).toMatch(/^ {2}80\/tcp\s+open\s+syn-ack\s+http$/);
+    // This PC is titled as the page and the PDF title it, its addresses listed under.
+    expect(lines[0]).toBe('This PC  up');
+    expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/);
+    expect(lines[3]).toMatch(/^ {2}22\/tcp\s+open\s+syn-ack\s+ssh$/);
+    expect(lines[4]).toMatch(/^ {2}80\/tcp\s+open\s+syn-ack\s+http$/);
     expect(text).toContain('Not shown: 1022 closed ports');
     expect(text).not.toContain('10.77.0.9');
     expect(text).toContain('2 addresses scanned, 1 up, 2 open ports in 1.5 s.');
@@ -126,22 +128,23 @@ describe('formatScanResult with verdicts', () => {
     const text = formatScanResult(scan, 'en', serviceName, assessment);
     const lines = text.split('\n');
     // This PC first, then the device.
-    expect(lines[0]).toBe('127.0.0.1 (localhost)  up (localhost)');
-    expect(lines[1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/);
-    expect(lines[2]).toMatch(
+    expect(lines[0]).toBe('This PC  up');
+    expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/);
+    expect(lines[3]).toMatch(
       /^ {2}4444\/tcp\s+open\s+syn-ack\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
     );
-    expect(lines[3]).toBe(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.en}`);
-    expect(lines[4]).toBe('      - Opened by node (PID 4242), executable /usr/bin/node.');
-    expect(lines[5]).toMatch(
+    expect(lines[4]).toBe(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.en}`);
+    expect(lines[5]).toBe('      - Opened by node (PID 4242), executable /usr/bin/node.');
+    expect(lines[6]).toMatch(
       /^ {6}- .*a program listening on a backdoor port is suspicious in itself\.$/,
     );
-    expect(lines[6]).toMatch(/^ {2}443\/tcp\s+open\s+syn-ack\s+https\s+Info\s+node \(PID 4242\)$/);
+    expect(lines[7]).toMatch(/^ {2}443\/tcp\s+open\s+syn-ack\s+https\s+Info\s+node \(PID 4242\)$/);
     const closed = lines.findIndex((l) => /^ {2}9\/tcp/.test(l));
     expect(lines[closed]).toMatch(/^ {2}9\/tcp\s+closed\s+conn-refused\s+discard$/);
-    expect(closed).toBeGreaterThan(6);
+    expect(closed).toBeGreaterThan(7);
 
-    const device = lines.indexOf('10.77.0.5  up (syn-ack)');
+    const device = lines.indexOf('10.77.0.5  up (accepted a connection)');
     expect(device).toBeGreaterThan(closed);
     // No program column for another device: the OS only knows this PC's programs.
     expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK$/);
@@ -171,7 +174,7 @@ describe('formatScanResult with verdicts', () => {
     const text = formatScanResult(scan, 'en', serviceName);
     expect(text).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/m);
     expect(text).not.toMatch(/RISK|Critical|verdicts/);
-    expect(text.split('\n')[0]).toBe('10.77.0.5  up (syn-ack)');
+    expect(text.split('\n')[0]).toBe('10.77.0.5  up (accepted a connection)');
   });
 });
 
@@ -198,11 +201,80 @@ describe('formatScanResult on hosts that are not what they seem', () => {
 
   it('lists a host this PC could not probe, with the reason, as neither up nor down', () => {
     const en = formatScanResult(scan, 'en', serviceName, assessment);
-    expect(en).toContain('10.99.0.1  unknown (local-error)');
+    expect(en).toContain('10.99.0.1  not scanned: this PC cannot reach it');
     expect(en).toContain('  ! This PC has no route to this address (ENETUNREACH).');
     const fr = formatScanResult(scan, 'fr', serviceName, assessment);
-    expect(fr).toContain('10.99.0.1  non analysé (local-error)');
+    expect(fr).toContain('10.99.0.1  non analysé : ce PC ne peut pas le joindre');
     expect(fr).toContain('  ! Ce PC n’a aucune route vers cette adresse (ENETUNREACH).');
+  });
+});
+
+describe('formatScanResult folds each device as the page does', () => {
+  const port = (n: number): PortResult => ({
+    port: n,
+    protocol: 'tcp',
+    state: 'open',
+    reason: 'syn-ack',
+  });
+  const pc = (address: string, ports: PortResult[], closed: number) => ({
+    address,
+    family: address.includes(':') ? ('ipv6' as const) : ('ipv4' as const),
+    isLocal: true,
+    status: 'up' as const,
+    reason: 'localhost' as const,
+    ports,
+    hidden: { open: 0, closed, filtered: 0 },
+  });
+  const device = (address: string, mac: string) => ({
+    address,
+    family: address.includes(':') ? ('ipv6' as const) : ('ipv4' as const),
+    isLocal: false,
+    mac,
+    status: 'up' as const,
+    reason: 'neighbour' as const,
+    ports: [port(80)],
+    hidden: { open: 0, closed: 999, filtered: 0 },
+  });
+  const scan: ScanResult = {
+    ...result,
+    addresses: 5,
+    hosts: [
+      pc('10.77.0.1', [{ ...port(22), detected: { product: 'OpenSSH', version: '9.2p1' } }], 999),
+      pc('127.0.0.1', [port(22), port(631)], 998),
+      pc('::1', [], 1000),
+      device('10.77.0.5', '02:00:00:00:00:05'),
+      device('fd77::5', '02:00:00:00:00:05'),
+    ],
+  };
+
+  it('prints This PC once, each service once with where it is reachable and what nmap saw running', () => {
+    const en = formatScanResult(scan, 'en', serviceName);
+    const lines = en.split('\n');
+    expect(lines[0]).toBe('This PC  up');
+    expect(lines[1]).toBe('  This PC’s addresses: 10.77.0.1, 127.0.0.1, ::1');
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+SOFTWARE\s+REACHABLE ON$/);
+    expect(lines[3]).toMatch(
+      /^ {2}22\/tcp\s+open\s+syn-ack\s+ssh\s+OpenSSH 9\.2p1\s+10\.77\.0\.1, 127\.0\.0\.1$/,
+    );
+    expect(lines[4]).toMatch(/^ {2}631\/tcp\s+open\s+syn-ack\s+ipp\s+127\.0\.0\.1$/);
+    expect(lines[5]).toBe('  Not shown (10.77.0.1): 999 closed ports');
+    expect(lines[6]).toBe('  Not shown (127.0.0.1): 998 closed ports');
+    expect(lines[7]).toBe('  Not shown (::1): 1000 closed ports');
+    expect(en.match(/22\/tcp/g)).toHaveLength(1);
+    // Two addresses sharing a MAC are one device, titled by its first address.
+    expect(lines[9]).toBe('10.77.0.5  up (seen on the local network (ARP/NDP table))');
+    expect(lines[10]).toBe('  This device’s addresses (same MAC address): 10.77.0.5, fd77::5');
+    expect(en.match(/80\/tcp/g)).toHaveLength(1);
+    expect(en).toContain('5 addresses scanned, 5 up (2 devices), 3 open ports in 1.5 s.');
+  });
+
+  it('says it in French', () => {
+    const fr = formatScanResult(scan, 'fr', serviceName);
+    expect(fr.split('\n')[0]).toBe('Ce PC  actif');
+    expect(fr).toContain('  Adresses de ce PC : 10.77.0.1, 127.0.0.1, ::1');
+    expect(fr).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+LOGICIEL\s+JOIGNABLE SUR$/m);
+    expect(fr).toContain('  Non affichés (127.0.0.1) : 998 ports fermés');
+    expect(fr).toContain('  Adresses de cet appareil (même adresse MAC) : 10.77.0.5, fd77::5');
   });
 });
 

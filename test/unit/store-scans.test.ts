@@ -57,8 +57,8 @@ describe('the scans table (real SQLite file, injected clock)', () => {
     expect(store.latest()?.scanId).toBe('s6');
     // A row whose JSON no longer fits the contract reads as unreadable, not as a crash.
     db.prepare("UPDATE scans SET result = '{\"hosts\": 3}' WHERE id = 's6'").run();
-    expect(store.load('s6')).toBe('unreadable');
-    expect(store.load('nope')).toBeNull();
+    expect(store.header('s6')).toBe('unreadable');
+    expect(store.header('nope')).toBeNull();
     db.close();
   });
 });

@@ -5,8 +5,7 @@ import { fail } from '../../../app/errors.js';
 import { oneLine } from '../../../app/text/control-characters.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
-import { formatScanResult } from '../format.js';
-import { readKeptScan } from '../kept-scan.js';
+import { printKeptScan, readKeptScan } from '../kept-scan.js';
 import { serviceName } from '../services.js';
 
 /** Rows asked for per `scan.list` call while looking for an id prefix. */
@@ -148,16 +147,17 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (given: string, options: { json?: boolean }) => {
       const scanId = await resolveScanId(given, ctx);
       // The verdicts shown carry Port Auditor's rules as the firewall holds them now.
-      if (!options.json) await readFirewallRules(ctx);
-      const kept = await readKeptScan(ctx, scanId);
-      if (options.json) {
-        const { details, scan, assessment, macAddresses } = kept;
-        ctx.stdout.write(
-          `${JSON.stringify({ record: details, scan, assessment: assessment ?? null, macAddresses }, null, 2)}\n`,
-        );
+      if (!options.json) {
+        await readFirewallRules(ctx);
+        // A page of hosts at a time: a 65,000-host import is never held whole here.
+        await printKeptScan(ctx, scanId, serviceName);
         return;
       }
-      ctx.stdout.write(formatScanResult(kept.scan, ctx.language, serviceName, kept.assessment));
+      // The JSON document is assembled whole (the scan and its verdicts side by side).
+      const { details, scan, assessment, macAddresses } = await readKeptScan(ctx, scanId);
+      ctx.stdout.write(
+        `${JSON.stringify({ record: details, scan, assessment: assessment ?? null, macAddresses }, null, 2)}\n`,
+      );
     });
 };
 

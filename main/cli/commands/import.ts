@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { importNmapFile } from '../import-file.js';
-import { readKeptScan, warnNotKept } from '../kept-scan.js';
+import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
-import { formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
@@ -34,13 +33,22 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       warnNotKept(ctx, imported.notice);
       // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
       await readFirewallRules(ctx);
-      const { scan, assessment } = await readKeptScan(ctx, imported.scanId);
-      // The same table as "scan": verdicts, programs on this PC and reasons beside each open port.
-      ctx.stdout.write(formatScanResult(scan, ctx.language, serviceName, assessment));
+      // The same table as "scan": verdicts, programs on this PC and reasons beside each open port,
+      // a page of hosts at a time (a 65,000-host file is never held whole here).
+      await printKeptScan(ctx, imported.scanId, serviceName);
       if (options.json) {
+        const json = options.json;
         try {
-          await writeFile(options.json, `${JSON.stringify(scan, null, 2)}\n`, 'utf8');
+          const handle = await open(json, 'w');
+          try {
+            await writeKeptScanJson(ctx, imported.scanId, async (text) => {
+              await handle.write(text, null, 'utf8');
+            });
+          } finally {
+            await handle.close();
+          }
         } catch (error) {
+          if (error instanceof AppFailure) throw error;
           const detail = (error as NodeJS.ErrnoException).code ?? String(error);
           fail(
             'cli.json-path',
