@@ -9,7 +9,7 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { listenOn, listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -77,6 +77,38 @@ describe('Open ports, through the real browser-mode host and engine', () => {
 
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'results.png'), fullPage: true });
     expect(browser.errors).toEqual([]);
+  });
+
+  test('a service on 127.0.0.1 only is listed "Seulement sur 127.0.0.1", at its own level', async () => {
+    // 4444 (a backdoor's port, critical) on every IPv4 address, 443 (HTTPS, info) on loopback only.
+    const everywhere = await listenOn(4444, '0.0.0.0');
+    const loopbackOnly = await listenOn(443, '127.0.0.1');
+    try {
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(`${host.origin}/`);
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets('this-pc');
+      await scanner.choosePorts({ custom: '443,4444' });
+      await scanner.scanNow();
+      await scanner.waitForSummary();
+
+      const card = scanner.hostCard('10.77.250.1');
+      await card.getByTestId('host-verdicts-10.77.250.1').waitFor();
+      expect(await scanner.worstLevel(card.getByTestId('host-verdicts-10.77.250.1'))).toBe(
+        'critical',
+      );
+      const only = scanner.onlyOnSection('127.0.0.1');
+      await only.getByTestId('host-verdicts-127.0.0.1').waitFor();
+      expect(await only.getByRole('heading', { level: 4 }).innerText()).toBe(
+        'Seulement sur 127.0.0.1 (joignable depuis ce PC uniquement)',
+      );
+      // The level of the ports listed there (443, info), not of every port of 127.0.0.1.
+      expect(await scanner.worstLevel(only)).toBe('info');
+      expect(browser.errors).toEqual([]);
+    } finally {
+      await everywhere.close();
+      await loopbackOnly.close();
+    }
   });
 
   test('a scan of all ports can be cancelled and the UI shows it stopped', async () => {
