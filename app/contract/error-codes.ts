@@ -110,6 +110,7 @@ export const ErrorCode = z.enum([
   'cli.report-not-json',
   'cli.report-invalid-scan',
   'cli.show-ambiguous',
+  'cli.scan-id-short',
   'cli.unblock-usage',
   'cli.reapply-usage',
 ]);
