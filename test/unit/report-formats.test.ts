@@ -76,6 +76,17 @@ describe('nmap XML import of real nmap -sT output', () => {
     expect(
       targetsFromArgs('nmap -sT -p 22,80 -oX out.xml --top-ports 10 10.0.0.0/24 host.lan'),
     ).toEqual(['10.0.0.0/24', 'host.lan']);
+    // The run of the review (issue 13): `--max-hostgroup 1` gave the target "1".
+    expect(
+      targetsFromArgs(
+        'nmap -sT -p 1-1500 --max-rate 400 --max-hostgroup 1 -oX /tmp/i.xml 127.0.0.1 10.213.0.1 10.213.0.2',
+      ),
+    ).toEqual(['127.0.0.1', '10.213.0.1', '10.213.0.2']);
+    expect(
+      targetsFromArgs(
+        'nmap -f -T4 --scan-delay 1s --min-hostgroup 8 --min-rtt-timeout 50ms -p22 -Pn fd13::1',
+      ),
+    ).toEqual(['fd13::1']);
   });
 });
 
@@ -167,9 +178,9 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
     expect(importNmapXml(afterHosts).scan.hosts).toHaveLength(2);
   });
 
-  it('without one complete host, or broken inside, it is still unreadable XML', () => {
+  it('without one complete host it has nothing to import; broken inside, it is unreadable XML', () => {
     const beforeAnyHost = fixture.slice(0, fixture.indexOf('</host>'));
-    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-invalid-xml');
+    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-interrupted-empty');
     const broken = fixture.replace('</host>', '</hots>');
     expect(codeOf(() => importNmapXml(broken))).toBe('report.nmap-invalid-xml');
     expect(importNmapXml(fixture).scan.cancelled).toBe(false);
