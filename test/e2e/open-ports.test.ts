@@ -55,6 +55,12 @@ describe('Open ports, through the real browser-mode host and engine', () => {
 
     const summary = await scanner.waitForSummary();
     expect(await summary.getAttribute('data-cancelled')).toBe('false');
+    // When it ran and what it covered, in the form's words (shown again when reopened or reloaded).
+    expect(await summary.getByTestId('summary-scan-of').innerText()).toMatch(
+      new RegExp(
+        `^Analyse du \\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d · cibles : Ce PC · ports : 21-25,80,443,3389,${listener.port}$`,
+      ),
+    );
     const card = scanner.hostCard('127.0.0.1');
     await card.waitFor();
     // The row may sit in a folded detail once the risk verdicts are shown, so it need only exist…
