@@ -8,6 +8,7 @@ import { reportFileName } from '../../app/report/export.js';
 import { renderJson, REPORT_JSON_VERSION } from '../../app/report/json.js';
 import { macVendor, normaliseMac } from '../../app/report/mac-vendor.js';
 import { buildReportModel } from '../../app/report/model.js';
+import { HOST_REASON_LABEL } from '../../app/report/labels.js';
 import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-export.js';
 import {
   decodeXmlText,
@@ -195,7 +196,14 @@ describe('imported hosts are worded from this PC’s point of view', () => {
       reason: 'scanner',
     });
     const seenByArp = other.replace('reason="localhost-response"', 'reason="arp-response"');
-    expect(importNmapXml(seenByArp).scan.hosts[0]?.reason).toBe('neighbour');
+    // nmap's ARP reply was on the network of the PC that ran it, not in this PC's neighbour table.
+    const byArp = importNmapXml(seenByArp).scan;
+    expect(byArp.hosts[0]?.reason).toBe('nmap-neighbour');
+    expect(HOST_REASON_LABEL['nmap-neighbour'].fr).toBe(
+      'a répondu à nmap (ARP/NDP, sur le réseau du PC qui a lancé nmap)',
+    );
+    // Written back as nmap wrote it.
+    expect(renderNmapXml(byArp)).toContain('reason="arp-response"');
     expect(
       importNmapXml(seenByArp, { localAddresses: new Set(['192.0.2.7']) }).scan.hosts[0],
     ).toMatchObject({ isLocal: true, reason: 'localhost' });
