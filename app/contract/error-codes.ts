@@ -52,6 +52,7 @@ export const ErrorCode = z.enum([
   'report.fonts-missing',
   'report.nmap-hostile',
   'report.nmap-invalid-xml',
+  'report.nmap-interrupted-empty',
   'report.nmap-not-nmap',
   'report.nmap-too-large',
   'report.nmap-too-many-hosts',
@@ -110,6 +111,7 @@ export const ErrorCode = z.enum([
   'cli.report-not-json',
   'cli.report-invalid-scan',
   'cli.show-ambiguous',
+  'cli.scan-id-short',
   'cli.unblock-usage',
   'cli.reapply-usage',
 ]);

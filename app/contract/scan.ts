@@ -38,6 +38,9 @@ export const HostReason = z.enum([
   'syn-ack',
   'conn-refused',
   'neighbour',
+  // In an imported file: nmap saw it by ARP/NDP on the network of the PC that ran it, which need
+  // not be one of this PC's networks (this PC's neighbour table never saw it).
+  'nmap-neighbour',
   'no-response',
   'user-set',
   'host-unreachable',

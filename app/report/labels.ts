@@ -65,6 +65,10 @@ export const HOST_REASON_LABEL: Record<HostReason, LocalizedText> = {
     fr: 'vu sur le réseau local (table ARP/NDP)',
     en: 'seen on the local network (ARP/NDP table)',
   },
+  'nmap-neighbour': {
+    fr: 'a répondu à nmap (ARP/NDP, sur le réseau du PC qui a lancé nmap)',
+    en: 'answered nmap (ARP/NDP, on the network of the PC that ran nmap)',
+  },
   'no-response': { fr: 'aucune réponse', en: 'no response' },
   'user-set': {
     fr: 'considéré actif à la demande (découverte désactivée)',

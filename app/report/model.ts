@@ -22,6 +22,7 @@ import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
 import { foldDevices, type Device } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
+import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
@@ -207,10 +208,16 @@ const STATUS_RANK: Record<HostStatus, number> = { up: 0, unknown: 1, down: 2 };
 /**
  * One ReportHost for a device of several addresses: named by its first address; each port once,
  * in the state that matters most (open first), from the address whose verdict is worst, with the
- * addresses it is in that state on; `hidden` counts those of the named address (the others'
- * closed ports are the same ports seen again).
+ * addresses it is in that state on. `hidden` counts the device's ports it does not list: the
+ * named address's unlisted ports (the others' closed ports are the same ports seen again) less
+ * those the device lists from another address (631 open on 127.0.0.1 only is closed, so hidden, on
+ * the LAN address), in the state `statesOf` gives them on the named address (closed when unknown).
+ * The hostname is the named address's own: nmap's "localhost" for 127.0.0.1 is not 10.0.0.5's.
  */
-function foldHost(device: Device<ReportHost>): ReportHost {
+function foldHost(
+  device: Device<ReportHost>,
+  statesOf: (address: string) => ReadonlyMap<string, PortState> | undefined,
+): ReportHost {
   const members = [...device.hosts, ...device.folded];
   const first = members[0]!;
   const ports = new Map<string, ReportPort>();
@@ -236,8 +243,19 @@ function foldHost(device: Device<ReportHost>): ReportHost {
     status,
     ports: [...ports.values()].sort(comparePorts),
   };
-  const hostname = members.find((m) => m.hostname)?.hostname;
-  if (hostname) host.hostname = hostname;
+  const hidden = { ...first.hidden };
+  const own = new Set(first.ports.map(portKey));
+  const states = statesOf(first.address);
+  for (const port of ports.values()) {
+    const key = portKey(port);
+    if (own.has(key)) continue;
+    // portKey is `80/tcp`, the port-state table's `tcp/80`.
+    const state = states?.get(`${port.protocol}/${port.port}`) ?? 'closed';
+    if (hidden[state] > 0) hidden[state] -= 1;
+  }
+  host.hidden = hidden;
+  if (first.hostname) host.hostname = first.hostname;
+  else delete host.hostname;
   return host;
 }
 
@@ -302,10 +320,17 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   // Once per device and port: this PC's several addresses are one device.
   const blocked = new Set<string>();
   const hosts: ReportHost[] = [];
+  const scanHosts = new Map(scan.hosts.map((h) => [h.address, h]));
+  const statesOf = (address: string) => {
+    const h = scanHosts.get(address);
+    return h?.portStates ? hostPortStates(h) : undefined;
+  };
   const devices = foldDevices(addresses);
   for (const device of devices) {
     const host =
-      device.hosts.length + device.folded.length > 1 ? foldHost(device) : device.hosts[0]!;
+      device.hosts.length + device.folded.length > 1
+        ? foldHost(device, statesOf)
+        : device.hosts[0]!;
     for (const p of host.ports) if (isBlocked(p)) blocked.add(`${deviceKey(host)}|${portKey(p)}`);
     let worst: Severity | null = null;
     if (host.answersEveryPort && byHost.has(host.address)) {

@@ -57,6 +57,7 @@ function hostReasonToNmap(host: HostResult): string {
     'syn-ack': 'syn-ack',
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',
+    'nmap-neighbour': host.family === 'ipv6' ? 'nd-response' : 'arp-response',
     'no-response': 'no-response',
     'user-set': 'user-set',
     'host-unreachable': 'host-unreach',

@@ -186,8 +186,8 @@ const HOST_REASON: Record<string, HostReason> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
   reset: 'conn-refused',
-  'arp-response': 'neighbour',
-  'nd-response': 'neighbour',
+  'arp-response': 'nmap-neighbour',
+  'nd-response': 'nmap-neighbour',
   'no-response': 'no-response',
   'user-set': 'user-set',
   'host-unreach': 'host-unreachable',
@@ -232,31 +232,71 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
   return undefined;
 }
 
+/**
+ * nmap's options that take their value as the next word (nmap(1), "OPTIONS SUMMARY", 7.9x): that
+ * word is not a target (`--max-hostgroup 1`, `-oX out.xml`). `--opt=value` and `-p22` are one word.
+ */
 const VALUE_OPTIONS = new Set([
-  '-p',
+  // Target specification, host discovery, ports.
   '-iL',
-  '-e',
-  '-S',
-  '-D',
-  '-g',
+  '-iR',
   '--exclude',
   '--excludefile',
+  '--dns-servers',
+  '-p',
+  '--exclude-ports',
   '--top-ports',
+  '--port-ratio',
+  // Scan techniques with an argument, service and script scans.
+  '-sI',
+  '-b',
+  '--scanflags',
+  '--version-intensity',
   '--script',
   '--script-args',
+  '--script-args-file',
+  '--script-help',
+  // Timing and performance.
+  '--min-hostgroup',
+  '--max-hostgroup',
+  '--min-parallelism',
+  '--max-parallelism',
+  '--min-rtt-timeout',
+  '--max-rtt-timeout',
+  '--initial-rtt-timeout',
   '--max-retries',
   '--host-timeout',
-  '--source-port',
-  '--data-length',
-  '--ttl',
+  '--scan-delay',
+  '--max-scan-delay',
   '--min-rate',
   '--max-rate',
-  '--stylesheet',
-  '-oX',
+  // Firewall/IDS evasion and spoofing.
+  '--mtu',
+  '-D',
+  '-S',
+  '-e',
+  '-g',
+  '--source-port',
+  '--proxies',
+  '--data',
+  '--data-string',
+  '--data-length',
+  '--ip-options',
+  '--ttl',
+  '--spoof-mac',
+  // Output and misc.
   '-oN',
+  '-oX',
+  '-oS',
   '-oG',
   '-oA',
-  '-oS',
+  '-oM',
+  '--stylesheet',
+  '--stats-every',
+  '--resume',
+  '--datadir',
+  '--servicedb',
+  '--versiondb',
 ]);
 
 /** The targets of an nmap command line: what is left once options and their values are removed. */
@@ -717,6 +757,13 @@ function invalidXml(line: number, msg: string): never {
   );
 }
 
+function interruptedBeforeFirstHost(): never {
+  fail('report.nmap-interrupted-empty', {
+    fr: 'Analyse nmap interrompue avant la fin de son premier hôte : le fichier n’a aucun hôte complet à importer. Relancez nmap jusqu’au bout (ou jusqu’à ce qu’il ait fini au moins un hôte).',
+    en: 'The nmap run was interrupted before its first host was finished: the file has no complete host to import. Run nmap again to the end (or until it has finished at least one host).',
+  });
+}
+
 function tooManyHosts(hosts: number): never {
   fail(
     'report.nmap-too-many-hosts',
@@ -762,7 +809,8 @@ function addChild(parent: Node, name: string, child: Node): void {
  * so neither the file's text nor a tree of the whole file is ever held (a 60 MB file took 2.2 GB
  * as one tree, 361 MiB as one string). Feed it with `write` (decoded text, in order), then `end`.
  * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD),
- * `report.nmap-invalid-xml` (with its line), `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
+ * `report.nmap-invalid-xml` (with its line), `report.nmap-interrupted-empty` (a run cut before its
+ * first complete host), `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
  *
  * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
  * `</nmaprun>`. Its complete hosts are still worth showing: what follows the last complete
@@ -919,6 +967,15 @@ export class NmapXmlReader {
         !this.nestedHostSince &&
         !this.hostAfterError &&
         !this.ending.endsWith('</nmaprun>');
+      // A run stopped (Ctrl+C) before its first host was complete: a valid nmap file with nothing
+      // in it to import, not a broken one.
+      const emptyCut =
+        this.run !== undefined &&
+        this.completeHosts === 0 &&
+        !this.nestedHostSince &&
+        !this.hostAfterError &&
+        !this.ending.endsWith('</nmaprun>');
+      if (emptyCut) interruptedBeforeFirstHost();
       if (!cut) invalidXml(this.error.line, this.error.msg);
       interrupted = true;
       this.runChildren.length = this.runChildrenAtLastHost;

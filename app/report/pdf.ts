@@ -8,6 +8,7 @@ import type { ScanSource } from '../contract/scan.js';
 import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
+import { deviceHeading } from '../contract/devices.js';
 import type { Reference, Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
@@ -159,7 +160,15 @@ function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
   };
 }
 
-function hostTitle(host: ReportHost): string {
+/**
+ * A device's title as the page gives it (app/contract/devices.ts deviceHeading): This PC is
+ * "Ce PC" whichever of its addresses has the ports, never an address with a name nmap gave
+ * another of its addresses ("10.213.0.1 — localhost"); another device is its first address, with
+ * that address's own name.
+ */
+function hostTitle(host: ReportHost, say: Say): string {
+  if (deviceHeading({ isLocal: host.isLocal, hosts: [host], folded: [] }).thisPc)
+    return say({ fr: 'Ce PC', en: 'This PC' });
   return host.hostname ? `${host.address} — ${host.hostname}` : host.address;
 }
 
@@ -516,11 +525,13 @@ function summary(model: ReportModel, say: Say): Content[] {
           ...model.hosts.map((h): TableCell[] => [
             {
               text: [
-                { text: hostTitle(h) },
-                ...(h.macVendor ? [{ text: `  ${h.macVendor}`, color: MUTED, fontSize: 8 }] : []),
+                h.isLocal
+                  ? { text: hostTitle(h, say), color: ACCENT, bold: true }
+                  : { text: hostTitle(h, say) },
                 ...(h.isLocal
-                  ? [{ text: `  ${t('ce PC', 'this PC')}`, color: ACCENT, bold: true }]
+                  ? [{ text: `  ${h.addresses.join(', ')}`, color: MUTED, fontSize: 8 }]
                   : []),
+                ...(h.macVendor ? [{ text: `  ${h.macVendor}`, color: MUTED, fontSize: 8 }] : []),
               ],
             },
             { text: String(h.openCount), alignment: 'right' },
@@ -637,8 +648,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const open = host.ports.filter(isFinding);
   const others = host.ports.filter((p) => !isFinding(p));
   const meta: string[] = [];
-  if (host.isLocal) meta.push(t('Ce PC', 'This PC'));
-  if (host.addresses.length > 1) {
+  if (host.isLocal || host.addresses.length > 1) {
     const list = host.addresses.join(', ');
     meta.push(t(`adresses : ${list}`, `addresses: ${list}`));
   }
@@ -663,7 +673,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   const content: Content[] = [
     {
       columns: [
-        { text: hostTitle(host), style: 'h2', width: '*' },
+        { text: hostTitle(host, say), style: 'h2', width: '*' },
         host.worst
           ? { width: 90, stack: [severityPill(host.worst, say)], fontSize: 9 }
           : { width: 90, text: '' },

@@ -9,7 +9,7 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { listenOn, listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -55,6 +55,12 @@ describe('Open ports, through the real browser-mode host and engine', () => {
 
     const summary = await scanner.waitForSummary();
     expect(await summary.getAttribute('data-cancelled')).toBe('false');
+    // When it ran and what it covered, in the form's words (shown again when reopened or reloaded).
+    expect(await summary.getByTestId('summary-scan-of').innerText()).toMatch(
+      new RegExp(
+        `^Analyse du \\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d · cibles : Ce PC · ports : 21-25,80,443,3389,${listener.port}$`,
+      ),
+    );
     const card = scanner.hostCard('127.0.0.1');
     await card.waitFor();
     // The row may sit in a folded detail once the risk verdicts are shown, so it need only exist…
@@ -77,6 +83,38 @@ describe('Open ports, through the real browser-mode host and engine', () => {
 
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'results.png'), fullPage: true });
     expect(browser.errors).toEqual([]);
+  });
+
+  test('a service on 127.0.0.1 only is listed "Seulement sur 127.0.0.1", at its own level', async () => {
+    // 4444 (a backdoor's port, critical) on every IPv4 address, 443 (HTTPS, info) on loopback only.
+    const everywhere = await listenOn(4444, '0.0.0.0');
+    const loopbackOnly = await listenOn(443, '127.0.0.1');
+    try {
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(`${host.origin}/`);
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets('this-pc');
+      await scanner.choosePorts({ custom: '443,4444' });
+      await scanner.scanNow();
+      await scanner.waitForSummary();
+
+      const card = scanner.hostCard('10.77.250.1');
+      await card.getByTestId('host-verdicts-10.77.250.1').waitFor();
+      expect(await scanner.worstLevel(card.getByTestId('host-verdicts-10.77.250.1'))).toBe(
+        'critical',
+      );
+      const only = scanner.onlyOnSection('127.0.0.1');
+      await only.getByTestId('host-verdicts-127.0.0.1').waitFor();
+      expect(await only.getByRole('heading', { level: 4 }).innerText()).toBe(
+        'Seulement sur 127.0.0.1 (joignable depuis ce PC uniquement)',
+      );
+      // The level of the ports listed there (443, info), not of every port of 127.0.0.1.
+      expect(await scanner.worstLevel(only)).toBe('info');
+      expect(browser.errors).toEqual([]);
+    } finally {
+      await everywhere.close();
+      await loopbackOnly.close();
+    }
   });
 
   test('a scan of all ports can be cancelled and the UI shows it stopped', async () => {
@@ -153,11 +191,12 @@ describe('Open ports, through the real browser-mode host and engine', () => {
       await docker.check();
       await scanner.adapterScanButton(1).click();
 
-      await scanner.waitForSummary(120_000);
-      // The lab's /24 without its broadcast address, and the bridge's /30 without its own.
-      expect(await browser.page.getByTestId('scan-summary').innerText()).toContain(
-        'Adresses analysées : 258',
-      );
+      // The lab's /24 without its broadcast address, and the bridge's /30 without its own (the
+      // summary of the scan before stays on screen until this one ends, so wait for its own).
+      await browser.page
+        .getByTestId('scan-summary')
+        .filter({ hasText: 'Adresses analysées : 258' })
+        .waitFor({ timeout: 120_000 });
       await expect(scanner.adapterChoice.count()).resolves.toBe(0);
 
       // The bridge goes away (Docker stopped): the earlier choice names an adapter that is gone,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskHandlers } from '../../app/api/risk-handlers.js';
 import type { Language, RiskAssessResult, ScanResult } from '../../app/contract/index.js';
 import { exportReport } from '../../app/report/export.js';
+import { buildReportModel } from '../../app/report/model.js';
+import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { HOST_REASON_LABEL, SEVERITY_LABEL } from '../../app/report/labels.js';
 import { scanLab, startReportLab, type ReportLab } from './report-lab.js';
 
@@ -138,5 +141,39 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
       pdfPath,
       path.join(ARTIFACTS, `report-${lang}-page`),
     ]);
+  });
+});
+
+describe.each<Language>(['fr', 'en'])('PDF report of an nmap file of this PC (%s)', (lang) => {
+  const xml = readFileSync(path.resolve('test/fixtures/nmap/this-pc-two-addresses.xml'), 'utf8');
+  // 10.213.0.1 is this PC's (as the app would find among its addresses); 127.0.0.1 always is.
+  const { scan: imported } = importNmapXml(xml, { localAddresses: new Set(['10.213.0.1']) });
+  let text: string;
+
+  beforeAll(async () => {
+    const file = await exportReport('pdf', lang, { scan: imported, pcName: PC_NAME });
+    const pdfPath = path.join(tmp, `this-pc-${lang}.pdf`);
+    await writeFile(pdfPath, file.data);
+    const { stdout } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-']);
+    text = stdout.replace(/\s+/g, ' ');
+  });
+
+  it('titles this PC as the page does, never with the name nmap gave another of its addresses', () => {
+    expect(text).toContain(lang === 'fr' ? 'Ce PC' : 'This PC');
+    expect(text).not.toContain('10.213.0.1 — localhost');
+    expect(text).not.toContain('localhost');
+  });
+
+  it('counts the device’s unlisted ports, not those of its first address alone', () => {
+    // 1,000 ports scanned, 23 and 631 listed: 998 closed (10.213.0.1 alone had 999).
+    const pc = buildReportModel({ scan: imported, pcName: PC_NAME }).hosts.find((h) => h.isLocal)!;
+    expect(pc.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([23, 631]);
+    expect(pc.hidden).toEqual({ open: 0, closed: 998, filtered: 0 });
+    expect(text).toContain(lang === 'fr' ? 'non listés : 998 fermés' : 'not listed: 998 closed');
+  });
+
+  it('says a host nmap saw by ARP answered nmap, not that this PC saw it on its network', () => {
+    expect(text).toContain(HOST_REASON_LABEL['nmap-neighbour'][lang]);
+    expect(text).not.toContain(HOST_REASON_LABEL.neighbour[lang]);
   });
 });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next from 'i18next';
 import { describe, expect, test } from 'vitest';
-import { durationText, etaText } from '../../renderer/features/scan/format.js';
+import {
+  durationText,
+  etaText,
+  portsText,
+  targetsText,
+} from '../../renderer/features/scan/format.js';
 import { browserLanguage, resolveLanguage } from '../../renderer/i18n/language.js';
 import { parseRoute, routeHash } from '../../renderer/shell/route.js';
 
@@ -86,6 +91,15 @@ describe('scan wording', async () => {
     expect(durationText(fr, 1_450, 'fr')).toBe('1,5 s');
     expect(durationText(en, 1_450, 'en')).toBe('1.5 s');
     expect(durationText(en, 125_000, 'en')).toBe('2 min 5 s');
+  });
+
+  test('a kept scan’s targets and ports in the form’s words, never the app’s tokens', () => {
+    expect(targetsText(fr, 'this-pc')).toBe('Ce PC');
+    expect(targetsText(en, 'local-network')).toBe('Local network');
+    expect(targetsText(fr, 'this-pc, 10.0.0.0/24 nas.local')).toBe('Ce PC, 10.0.0.0/24 nas.local');
+    expect(portsText(fr, 'top1000')).toBe('Les 1 000 ports les plus utilisés');
+    expect(portsText(en, '1-65535')).toBe('All ports');
+    expect(portsText(fr, '22,80')).toBe('22,80');
   });
 });
 

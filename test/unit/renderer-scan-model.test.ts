@@ -7,6 +7,7 @@ import {
   compareHosts,
   hostView,
   isBusy,
+  openServicesSoFar,
   type HostView,
   type ScanSnapshot,
 } from '../../renderer/features/scan/model.js';
@@ -100,6 +101,39 @@ describe('engine events to screen state', () => {
       [8080, 'open'],
       [80, 'closed'],
     ]);
+  });
+
+  test('the live open-port count is per device and service, as the summary at the end', () => {
+    const open = (address: string, port: number): ScanEvent => ({
+      type: 'port',
+      scanId: 's',
+      address,
+      result: { port, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+    });
+    const local = (address: string): ScanEvent => ({
+      type: 'host',
+      scanId: 's',
+      address,
+      isLocal: true,
+      status: 'up',
+      reason: 'localhost',
+    });
+    const state = run([
+      local('10.77.250.1'),
+      local('127.0.0.1'),
+      local('::1'),
+      // This PC's 8080 on three addresses is one service; 23 on two is another; 631 a third.
+      open('10.77.250.1', 8080),
+      open('127.0.0.1', 8080),
+      open('::1', 8080),
+      open('10.77.250.1', 23),
+      open('127.0.0.1', 23),
+      open('127.0.0.1', 631),
+      // Another device's 8080 is a service of its own.
+      open('10.77.250.9', 8080),
+      { type: 'progress', scanId: 's', done: 7, total: 9, openFound: 7 },
+    ]);
+    expect(openServicesSoFar(state.hosts)).toBe(4);
   });
 
   test('a port event for an address not announced yet creates it, and a repeat replaces the port', () => {

@@ -8,6 +8,7 @@ import { reportFileName } from '../../app/report/export.js';
 import { renderJson, REPORT_JSON_VERSION } from '../../app/report/json.js';
 import { macVendor, normaliseMac } from '../../app/report/mac-vendor.js';
 import { buildReportModel } from '../../app/report/model.js';
+import { HOST_REASON_LABEL } from '../../app/report/labels.js';
 import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-export.js';
 import {
   decodeXmlText,
@@ -76,6 +77,17 @@ describe('nmap XML import of real nmap -sT output', () => {
     expect(
       targetsFromArgs('nmap -sT -p 22,80 -oX out.xml --top-ports 10 10.0.0.0/24 host.lan'),
     ).toEqual(['10.0.0.0/24', 'host.lan']);
+    // The run of the review (issue 13): `--max-hostgroup 1` gave the target "1".
+    expect(
+      targetsFromArgs(
+        'nmap -sT -p 1-1500 --max-rate 400 --max-hostgroup 1 -oX /tmp/i.xml 127.0.0.1 10.213.0.1 10.213.0.2',
+      ),
+    ).toEqual(['127.0.0.1', '10.213.0.1', '10.213.0.2']);
+    expect(
+      targetsFromArgs(
+        'nmap -f -T4 --scan-delay 1s --min-hostgroup 8 --min-rtt-timeout 50ms -p22 -Pn fd13::1',
+      ),
+    ).toEqual(['fd13::1']);
   });
 });
 
@@ -167,9 +179,9 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
     expect(importNmapXml(afterHosts).scan.hosts).toHaveLength(2);
   });
 
-  it('without one complete host, or broken inside, it is still unreadable XML', () => {
+  it('without one complete host it has nothing to import; broken inside, it is unreadable XML', () => {
     const beforeAnyHost = fixture.slice(0, fixture.indexOf('</host>'));
-    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-invalid-xml');
+    expect(codeOf(() => importNmapXml(beforeAnyHost))).toBe('report.nmap-interrupted-empty');
     const broken = fixture.replace('</host>', '</hots>');
     expect(codeOf(() => importNmapXml(broken))).toBe('report.nmap-invalid-xml');
     expect(importNmapXml(fixture).scan.cancelled).toBe(false);
@@ -184,7 +196,14 @@ describe('imported hosts are worded from this PC’s point of view', () => {
       reason: 'scanner',
     });
     const seenByArp = other.replace('reason="localhost-response"', 'reason="arp-response"');
-    expect(importNmapXml(seenByArp).scan.hosts[0]?.reason).toBe('neighbour');
+    // nmap's ARP reply was on the network of the PC that ran it, not in this PC's neighbour table.
+    const byArp = importNmapXml(seenByArp).scan;
+    expect(byArp.hosts[0]?.reason).toBe('nmap-neighbour');
+    expect(HOST_REASON_LABEL['nmap-neighbour'].fr).toBe(
+      'a répondu à nmap (ARP/NDP, sur le réseau du PC qui a lancé nmap)',
+    );
+    // Written back as nmap wrote it.
+    expect(renderNmapXml(byArp)).toContain('reason="arp-response"');
     expect(
       importNmapXml(seenByArp, { localAddresses: new Set(['192.0.2.7']) }).scan.hosts[0],
     ).toMatchObject({ isLocal: true, reason: 'localhost' });

@@ -65,6 +65,29 @@ describe('nmap XML read as it streams in', () => {
     for (const size of [1, 5, 4096]) expect(() => inPieces(broken, size)).toThrow(/line \d/);
   });
 
+  it('says a run stopped before its first host was finished has nothing to import, in fr and en', () => {
+    const headerOnly = fixture.slice(0, fixture.indexOf('<host'));
+    const inFirstPort = fixture.slice(0, fixture.indexOf('<port ') + 12);
+    for (const text of [headerOnly, inFirstPort]) {
+      for (const size of [1, 4096]) {
+        let failure: AppFailure | undefined;
+        try {
+          inPieces(text, size);
+        } catch (error) {
+          failure = error as AppFailure;
+        }
+        expect(failure?.appError.code).toBe('report.nmap-interrupted-empty');
+        expect(failure?.appError.message.fr).toMatch(
+          /^Analyse nmap interrompue avant la fin de son premier hôte : le fichier n’a aucun hôte complet à importer\./,
+        );
+        expect(failure?.appError.message.en).toMatch(
+          /^The nmap run was interrupted before its first host was finished/,
+        );
+        expect(JSON.stringify(failure?.appError)).not.toContain('Unclosed');
+      }
+    }
+  });
+
   it('reads a file from its path as the text import does, UTF-16 (PowerShell) included', async () => {
     const utf8 = join(dir, 'utf8.xml');
     writeFileSync(utf8, fixture);

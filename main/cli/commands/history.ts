@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { ScanId, type ScanRecord } from '../../../app/contract/index.js';
+import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
-import { fail } from '../../../app/errors.js';
 import { oneLine } from '../../../app/text/control-characters.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
+import { LIST_PAGE, resolveScanId } from '../scan-id.js';
 import { serviceName } from '../services.js';
-
-/** Rows asked for per `scan.list` call while looking for an id prefix. */
-const LIST_PAGE = 200;
 
 function source(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {
@@ -56,43 +53,6 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
         })}\n`
       : '';
   return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
-}
-
-/**
- * The kept scan `given` names: its whole id, or the start of one (as `history` prints it) when
- * exactly one kept scan's id starts so. Refused in the user's language otherwise.
- */
-async function resolveScanId(given: string, ctx: CliContext): Promise<string> {
-  const full = ScanId.safeParse(given);
-  if (full.success) return full.data;
-  const prefix = given.toLowerCase();
-  if (/^[0-9a-f-]{4,36}$/.test(prefix)) {
-    const found: string[] = [];
-    for (let offset = 0; ; offset += LIST_PAGE) {
-      const page = await ctx.app.call('scan.list', { offset, limit: LIST_PAGE });
-      found.push(...page.scans.map((s) => s.scanId).filter((id) => id.startsWith(prefix)));
-      if (offset + page.scans.length >= page.total || page.scans.length === 0) break;
-    }
-    if (found.length === 1) return found[0] as string;
-    if (found.length > 1) {
-      fail(
-        'cli.show-ambiguous',
-        {
-          fr: `Plusieurs analyses ont un identifiant qui commence par « ${given} » : donnez-en plus (port-auditor history les liste).`,
-          en: `Several scans have an id starting with “${given}”: give more of it (port-auditor history lists them).`,
-        },
-        { id: given },
-      );
-    }
-  }
-  fail(
-    'scan.not-found',
-    {
-      fr: `Aucune analyse conservée n’a l’identifiant « ${oneLine(given).slice(0, 60)} » : port-auditor history liste celles qui le sont.`,
-      en: `No kept scan has the id “${oneLine(given).slice(0, 60)}”: port-auditor history lists those kept.`,
-    },
-    { id: given.slice(0, 60) },
-  );
 }
 
 const history: CliCommand = (program: Command, ctx: CliContext) => {

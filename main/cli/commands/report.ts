@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -15,6 +15,7 @@ import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { importNmapFile } from '../import-file.js';
 import { warnNotKept } from '../kept-scan.js';
+import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -22,6 +23,31 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.csv': 'csv',
   '.xml': 'nmap-xml',
 };
+
+/** Why a file could not be read, in words, for the usual errno codes (others are named as is). */
+const READ_ERRORS: Record<string, { fr: string; en: string }> = {
+  ENOENT: { fr: 'fichier introuvable', en: 'no such file' },
+  EACCES: { fr: 'accès refusé', en: 'permission denied' },
+  EISDIR: { fr: 'c’est un dossier', en: 'it is a folder' },
+};
+
+/**
+ * What `report` was given: a file when one exists by that name, else a kept scan's id or the start
+ * of one (as `show` takes it), else the file (whose read then says it is missing).
+ */
+export async function resolveReportArgument(
+  given: string,
+  ctx: CliContext,
+): Promise<ReportInput | { scanId: string }> {
+  const exists = await stat(given).then(
+    () => true,
+    () => false,
+  );
+  if (!exists && (isScanIdPrefix(given) || /^[0-9a-f]{1,3}$/i.test(given))) {
+    return { scanId: await resolveScanId(given, ctx) };
+  }
+  return readReportSource(given, ctx);
+}
 
 /**
  * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
@@ -43,11 +69,12 @@ export async function readReportSource(
     text = await readFile(file, 'utf8');
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+    const why = READ_ERRORS[detail] ?? { fr: detail, en: detail };
     fail(
       'cli.report-read',
       {
-        fr: `Impossible de lire « ${file} » (${detail}).`,
-        en: `Cannot read “${file}” (${detail}).`,
+        fr: `Impossible de lire « ${file} » (${why.fr}). Donnez un fichier, ou l’identifiant d’une analyse conservée (port-auditor history les liste).`,
+        en: `Cannot read “${file}” (${why.en}). Give a file, or the id of a kept scan (port-auditor history lists them).`,
       },
       { file, detail },
     );
@@ -74,13 +101,13 @@ export async function readReportSource(
       { file },
     );
   }
-  const wrapped =
-    typeof data === 'object' &&
-    data !== null &&
-    (data as { format?: unknown }).format === REPORT_JSON_FORMAT;
+  const object = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  // A JSON report, or what `show ID --json` prints (`record`, `scan`, `assessment`…), carries its
+  // inputs; anything else is taken as a scan result written by `scan --json`.
+  const wrapped = object.format === REPORT_JSON_FORMAT || ('record' in object && 'scan' in object);
   const candidate = wrapped
     ? Object.fromEntries(
-        Object.entries(data as Record<string, unknown>).filter(
+        Object.entries(object).filter(
           ([key, value]) =>
             ['scan', 'assessment', 'firewallRules', 'macAddresses', 'pcName'].includes(key) &&
             value !== null,
@@ -90,12 +117,21 @@ export async function readReportSource(
   const parsed = ReportInput.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || '(racine)';
+    const where = issue?.path.join('.') || '';
+    // The validator's own words are English only: the user reads which field, in their language.
+    const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
+    const what = missing
+      ? { fr: 'manque', en: 'is missing' }
+      : { fr: 'n’a pas une valeur valide', en: 'has no valid value' };
     fail(
       'cli.report-invalid-scan',
       {
-        fr: `« ${file} » n’est pas un résultat d’analyse valide (${where} : ${issue?.message ?? ''}).`,
-        en: `“${file}” is not a valid scan result (${where}: ${issue?.message ?? ''}).`,
+        fr: where
+          ? `« ${file} » n’est pas un résultat d’analyse valide : le champ « ${where} » ${what.fr}. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`
+          : `« ${file} » n’est pas un résultat d’analyse valide. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`,
+        en: where
+          ? `“${file}” is not a valid scan result: the field “${where}” ${what.en}. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`
+          : `“${file}” is not a valid scan result. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`,
       },
       { file, path: where },
     );
@@ -231,15 +267,15 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
     .command('report')
     .description(
       ctx.say({
-        fr: 'fait un rapport (PDF, JSON, CSV ou XML nmap) d’une analyse enregistrée',
-        en: 'makes a report (PDF, JSON, CSV or nmap XML) of a saved scan',
+        fr: 'fait un rapport (PDF, JSON, CSV ou XML nmap) d’une analyse conservée ou enregistrée',
+        en: 'makes a report (PDF, JSON, CSV or nmap XML) of a kept or saved scan',
       }),
     )
     .argument(
-      '<scan-file>',
+      '<scan>',
       ctx.say({
-        fr: 'fichier écrit par « scan --json », rapport JSON, ou XML de nmap',
-        en: 'file written by “scan --json”, a JSON report, or nmap XML',
+        fr: 'identifiant d’une analyse conservée (port-auditor history, ou son début), fichier écrit par « scan --json » ou « show --json », rapport JSON, ou XML de nmap',
+        en: 'id of a kept scan (port-auditor history, or its start), file written by “scan --json” or “show --json”, a JSON report, or nmap XML',
       }),
     )
     .requiredOption('-o, --output <file>', ctx.say({ fr: 'fichier à écrire', en: 'file to write' }))
@@ -257,7 +293,7 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);
-      const source = await readReportSource(scanFile, ctx);
+      const source = await resolveReportArgument(scanFile, ctx);
       await writeReport(source, options.output, format, lang, ctx);
     });
 };

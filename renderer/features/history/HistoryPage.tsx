@@ -21,7 +21,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useScan } from '../../stores/scan';
 import { useSettings } from '../../stores/settings';
 import { MONO_FONT } from '../../theme';
-import { formatNumber } from '../scan/format';
+import { formatNumber, targetsText } from '../scan/format';
 
 /**
  * "Historique": every scan and nmap import the app kept, newest first; any one reopens on the
@@ -80,14 +80,32 @@ export function HistoryPage() {
                 </TableHead>
                 <TableBody>
                   {rows.map((row) => {
-                    const date = formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, lang);
+                    // Rows come in the order the app kept them: that date leads. An import's own
+                    // date (when nmap ran) is a second line, named, so neither passes for the other.
+                    const kept = formatDateTime(row.savedAt, lang);
+                    const ran =
+                      row.kind === 'nmap-import' && row.dateKnown
+                        ? formatDateTime(row.startedAt, lang)
+                        : null;
+                    const date = ran ?? formatDateTime(row.finishedAt, lang);
                     return (
                       <TableRow
                         key={row.scanId}
                         selected={row.scanId === shownId}
                         data-testid={`history-row-${row.scanId}`}
                       >
-                        <TableCell>{date}</TableCell>
+                        <TableCell>
+                          {kept}
+                          {row.kind === 'nmap-import' && (
+                            <Typography
+                              variant="body2"
+                              color="text.secondary"
+                              data-testid="history-nmap-date"
+                            >
+                              {ran ? t('nmapRan', { date: ran }) : t('nmapUndated')}
+                            </Typography>
+                          )}
+                        </TableCell>
                         <TableCell>
                           {row.kind === 'nmap-import'
                             ? t('source.import', { file: row.fileName ?? 'nmap.xml' })
@@ -96,7 +114,7 @@ export function HistoryPage() {
                               : t('source.engine')}
                         </TableCell>
                         <TableCell sx={{ fontFamily: MONO_FONT, wordBreak: 'break-word' }}>
-                          {row.targets}
+                          {targetsText(t, row.targets)}
                         </TableCell>
                         <TableCell align="right">
                           {formatNumber(row.counts.devicesUp, lang)}

@@ -10,6 +10,15 @@ import { useTranslation } from 'react-i18next';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
 import { PortVerdict } from './PortVerdict';
+import { SEVERITIES } from './severity';
+import type { HostAssessment } from '../../../app/contract/risk';
+
+/** An address's assessment cut to the ports `only` names, its worst level theirs. */
+function onlyThese(all: HostAssessment, only: ReadonlySet<string>): HostAssessment {
+  const ports = all.ports.filter((p) => only.has(`${p.protocol}/${p.port}`));
+  const worst = SEVERITIES.find((s) => ports.some((p) => p.severity === s)) ?? null;
+  return { ...all, ports, worst: all.answersEveryPort ? all.worst : worst };
+}
 
 /**
  * The body of a host card once verdicts exist: its open ports worst first, `info` ones hidden
@@ -35,10 +44,8 @@ export function HostVerdicts({
   const { t } = useTranslation('risk');
   const all = useRisk((s) => s.byAddress[address]);
   const showInfo = useRisk((s) => s.showInfo);
-  const assessment =
-    all && only
-      ? { ...all, ports: all.ports.filter((p) => only.has(`${p.protocol}/${p.port}`)) }
-      : all;
+  // The level shown is that of the ports listed here, not of every port of the address.
+  const assessment = all && only ? onlyThese(all, only) : all;
   if (!assessment || assessment.ports.length === 0) return <>{children}</>;
 
   const every = assessment.answersEveryPort;

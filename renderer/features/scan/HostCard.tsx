@@ -58,15 +58,10 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
     }
   }
   const firstOpen = new Set(host.ports.filter((p) => p.state === 'open').map(portKey));
-  // Other addresses with services the first one does not have: shown under their address.
-  const extras = (device?.hosts.slice(1) ?? [])
-    .map((member) => ({
-      member,
-      only: new Set(
-        member.ports.filter((p) => p.state === 'open' && !firstOpen.has(portKey(p))).map(portKey),
-      ),
-    }))
-    .filter((x) => x.only.size > 0);
+  // Services the first address does not have, grouped by the addresses they are open on (each
+  // service once): "only on 127.0.0.1" is news of its own, mostly good news (no other device
+  // reaches a loopback-only service).
+  const extras = extraGroups(device, firstOpen);
   const titleId = `host-title-${host.address}`;
   return (
     <Card
@@ -140,14 +135,16 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           <PortTable host={host} {...(reach ? { reach } : {})} />
         )}
       </HostVerdicts>
-      {extras.map(({ member, only }) => (
+      {extras.map(({ member, only, addresses }) => (
         <Box
           key={member.address}
           sx={{ borderTop: 1, borderColor: 'divider' }}
           data-testid={`device-extra-${member.address}`}
         >
           <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
-            {t('host.alsoOn', { address: member.address })}
+            {t(addresses.every(isLoopback) ? 'host.onlyOnThisPc' : 'host.onlyOn', {
+              addresses: addresses.join(', '),
+            })}
           </Typography>
           <HostVerdicts address={member.address} only={only} reach={reach!} products={products}>
             <PortTable
@@ -164,6 +161,36 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
       )}
     </Card>
   );
+}
+
+/** 127.0.0.0/8, ::1 (and ::ffff:127.x): what no other device can reach. */
+function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  return /^127\./.test(a) || /^::ffff:127\./.test(a) || a === '::1';
+}
+
+/**
+ * The services of a device its first address lacks, one group per set of addresses they are open
+ * on (in the device's order), each named by its first address, whose verdicts and rows it shows.
+ */
+function extraGroups(
+  device: Device<HostView> | undefined,
+  firstOpen: ReadonlySet<string>,
+): { member: HostView; only: Set<string>; addresses: readonly string[] }[] {
+  if (!device) return [];
+  const byAddress = new Map(device.hosts.map((h) => [h.address, h]));
+  const groups = new Map<string, { member: HostView; only: Set<string>; addresses: string[] }>();
+  for (const service of device.services) {
+    const key = portKey(service);
+    if (firstOpen.has(key)) continue;
+    const member = byAddress.get(service.addresses[0]!);
+    if (!member) continue;
+    const id = service.addresses.join(' ');
+    const group = groups.get(id);
+    if (group) group.only.add(key);
+    else groups.set(id, { member, only: new Set([key]), addresses: service.addresses });
+  }
+  return [...groups.values()];
 }
 
 /** What the user must read before the ports: a device answering for all, probes this PC refused. */

@@ -3,7 +3,8 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
-import { isBusy, useScan } from '../../stores/scan';
+import { useMemo } from 'react';
+import { isBusy, openServicesSoFar, useScan } from '../../stores/scan';
 import { etaText, formatNumber, percentOf } from './format';
 
 /** Shown while a scan runs: the bar, done/total, the time left in words, open ports so far. */
@@ -11,6 +12,9 @@ export function ScanProgressPanel() {
   const { t, i18n } = useTranslation('scan');
   const phase = useScan((s) => s.phase);
   const progress = useScan((s) => s.progress);
+  const hosts = useScan((s) => s.hosts);
+  // Counted as the summary at the end counts them (per device and service), never per address.
+  const openFound = useMemo(() => openServicesSoFar(hosts), [hosts]);
   if (!isBusy(phase)) return null;
   const lang = i18n.language;
   const percent = progress ? percentOf(progress.done, progress.total) : 0;
@@ -41,7 +45,7 @@ export function ScanProgressPanel() {
               {etaText(t, progress.etaMs)}
             </Typography>
             <Typography variant="body2" sx={{ fontWeight: 600 }}>
-              {t('progress.openFound', { count: progress.openFound })}
+              {t('progress.openFound', { count: openFound })}
             </Typography>
           </Stack>
         </>

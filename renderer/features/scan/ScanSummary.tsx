@@ -8,7 +8,7 @@ import type { LocalizedText } from '../../../app/contract/errors';
 import type { AppError } from '../../../app/contract/errors';
 import type { ScanDetails } from '../../../app/contract/history';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
-import { durationText, formatNumber } from './format';
+import { durationText, formatNumber, portsText, targetsText } from './format';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -53,8 +53,11 @@ export function ScanSummary({ result, notice }: { result: ScanDetails; notice: A
       ? { fileName: result.fileName ?? 'nmap.xml', dateKnown: result.dateKnown }
       : null;
   const showDuration = !imported || (imported.dateKnown && duration > 0);
+  // nmap's own run stopped (Ctrl+C): "interrupted", not a scan the user cancelled here.
   const title = result.cancelled
-    ? t('summary.cancelledTitle')
+    ? imported
+      ? t('summary.interruptedTitle')
+      : t('summary.cancelledTitle')
     : imported
       ? t('summary.importedTitle')
       : t('summary.title');
@@ -81,7 +84,22 @@ export function ScanSummary({ result, notice }: { result: ScanDetails; notice: A
               : t('summary.importedFile', { file: imported.fileName })}
           </Typography>
         )}
-        {result.cancelled && <Typography sx={{ mb: 1 }}>{t('summary.cancelledBody')}</Typography>}
+        {!imported && (
+          // A kept scan reopened or shown again after a reload: when it ran and what it covered,
+          // not the form's settings, which may be another scan's.
+          <Typography data-testid="summary-scan-of">
+            {t('summary.scanOf', {
+              date: formatDateTime(result.finishedAt, lang === 'fr' ? 'fr' : 'en'),
+              targets: targetsText(t, result.targets),
+              ports: portsText(t, result.ports),
+            })}
+          </Typography>
+        )}
+        {result.cancelled && (
+          <Typography sx={{ mb: 1 }}>
+            {imported ? t('summary.interruptedBody') : t('summary.cancelledBody')}
+          </Typography>
+        )}
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
           {showDuration && (
             <Figure

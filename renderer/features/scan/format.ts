@@ -35,3 +35,25 @@ export function percentOf(done: number, total: number): number {
   if (total <= 0) return 0;
   return Math.min(100, Math.floor((done / total) * 100));
 }
+
+/**
+ * A scan's targets as the form names them: `this-pc` and `local-network` (the app's tokens) read
+ * "Ce PC" and "Réseau local"; addresses, ranges and names as typed.
+ */
+export function targetsText(t: TFunction, targets: string): string {
+  const words: Record<string, string> = {
+    'this-pc': t('scan:form.targets.thisPc'),
+    'local-network': t('scan:form.targets.localNetwork'),
+  };
+  return targets
+    .split(/(\s*,\s*|\s+)/)
+    .map((part) => words[part.toLowerCase()] ?? part)
+    .join('');
+}
+
+/** A scan's ports as the form names them: `top1000` and all ports in words, a list as typed. */
+export function portsText(t: TFunction, ports: string): string {
+  if (ports === 'top1000') return t('scan:form.ports.top1000Help');
+  if (ports === 'all' || ports === '1-65535') return t('scan:form.ports.all');
+  return ports;
+}

@@ -1,3 +1,4 @@
+import { foldDevices } from '../../../app/contract/devices.js';
 import type { AppError } from '../../../app/contract/errors.js';
 import type { ScanUpdate } from '../../../app/contract/history.js';
 import type {
@@ -132,6 +133,15 @@ export function hostView(h: HostResult): HostView {
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
   };
+}
+
+/**
+ * The open ports found so far, counted as the kept scan's summary counts them (app/store/scans.ts):
+ * once per device and service, so This PC's 8080 on five addresses is one. The engine's own
+ * `openFound` counts per address and would drop at the end.
+ */
+export function openServicesSoFar(hosts: Readonly<Record<string, HostView>>): number {
+  return foldDevices(Object.values(hosts)).reduce((n, d) => n + d.services.length, 0);
 }
 
 /**

@@ -88,6 +88,19 @@ export class OpenPortsPage {
     return this.hostCard(address).getByTestId('device-addresses');
   }
 
+  /**
+   * The part of a device card listing the services its first address lacks, open on `address`
+   * (first) and maybe others: "Seulement sur 127.0.0.1 (…)".
+   */
+  onlyOnSection(address: string): Locator {
+    return this.page.getByTestId(`device-extra-${address}`);
+  }
+
+  /** The level ("Niveau le plus élevé") a verdict block shows, as `data-severity`. */
+  async worstLevel(section: Locator): Promise<string | null> {
+    return section.getByTestId('host-worst').getAttribute('data-severity');
+  }
+
   portRow(address: string, port: number): Locator {
     return this.page.getByTestId(`port-row-${address}-${port}`);
   }

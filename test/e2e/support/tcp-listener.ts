@@ -6,7 +6,12 @@ export interface Listener {
 }
 
 /** A TCP port of the test's own on 127.0.0.1 (a random free one), accepting and closing. */
-export async function listenOnLoopback(): Promise<Listener> {
+export function listenOnLoopback(): Promise<Listener> {
+  return listenOn(0, '127.0.0.1');
+}
+
+/** TCP `port` (0: a random free one) on `host` (an IP literal), accepting and closing. */
+export async function listenOn(port: number, host: string): Promise<Listener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -16,7 +21,7 @@ export async function listenOnLoopback(): Promise<Listener> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');

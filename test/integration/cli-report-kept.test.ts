@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMain } from '../../scripts/build-main.mjs';
+
+/**
+ * `port-auditor report ID` as installed (the bundled CLI), over a data folder of this test: a kept
+ * scan is exported by its id or the start of it, as `show` takes it; what `show --json` printed is
+ * a report source too; an id too short or unknown is refused in the user's language.
+ */
+const outdir = path.resolve('dist', `test-cli-report-kept-${process.pid}`, 'main');
+const FIXTURE = path.resolve('test/fixtures/nmap/loopback-sT.xml');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+    PORT_AUDITOR_DATA_DIR: dataDir,
+    PORT_AUDITOR_ASSETS: path.resolve('assets'),
+  };
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('port-auditor report of a kept scan', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), `pa-cli-report-kept-${process.pid}-`));
+    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+
+  it('exports a kept scan by its id or its start, and from what show --json printed', async () => {
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+    const id = (
+      JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+        scans: { scanId: string }[];
+      }
+    ).scans[0]?.scanId as string;
+
+    const pdf = path.join(dir, 'kept.pdf');
+    const byPrefix = await run(dir, ['report', id.slice(0, 6), '-o', pdf], 'fr');
+    expect(byPrefix).toMatchObject({ code: 0, stdout: '' });
+    expect(byPrefix.stderr).toBe(`Rapport écrit : ${pdf}\n`);
+    expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const csv = path.join(dir, 'kept.csv');
+    expect((await run(dir, ['report', id, '-o', csv])).code).toBe(0);
+    const rows = readFileSync(csv, 'utf8').trim().split(/\r?\n/);
+    // The fixture's three open ports on 127.77.141.97, one row each after the header.
+    expect(rows).toHaveLength(4);
+    expect(rows.slice(1).every((r) => r.includes('127.77.141.97'))).toBe(true);
+
+    const shown = path.join(dir, 'show.json');
+    writeFileSync(shown, (await run(dir, ['show', id, '--json'])).stdout);
+    const fromShow = path.join(dir, 'from-show.csv');
+    expect((await run(dir, ['report', shown, '-o', fromShow])).code).toBe(0);
+    expect(readFileSync(fromShow, 'utf8')).toBe(readFileSync(csv, 'utf8'));
+  });
+
+  it('refuses, in the user’s language, an id too short, unknown, or a file that is not a scan', async () => {
+    const short = await run(dir, ['report', '75', '-o', path.join(dir, 'x.pdf')], 'fr');
+    expect(short.code).not.toBe(0);
+    expect(short.stderr).toContain(
+      '« 75 » est trop court pour désigner une analyse : donnez au moins 4 caractères de son identifiant',
+    );
+    const showShort = await run(dir, ['show', '75'], 'en');
+    expect(showShort.stderr).toContain(
+      '“75” is too short to name a scan: give at least 4 characters',
+    );
+
+    const unknown = await run(dir, ['report', 'ffff0', '-o', path.join(dir, 'x.pdf')], 'fr');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('Aucune analyse conservée n’a l’identifiant « ffff0 »');
+
+    const missing = await run(dir, ['report', 'nowhere.json', '-o', path.join(dir, 'x.pdf')], 'fr');
+    expect(missing.stderr).toContain('Impossible de lire « nowhere.json » (fichier introuvable).');
+
+    const wrong = path.join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ hello: 1 }));
+    const invalid = await run(dir, ['report', wrong, '-o', path.join(dir, 'x.pdf')], 'fr');
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('n’est pas un résultat d’analyse valide : le champ « scan.');
+    expect(invalid.stderr).not.toMatch(/Invalid input|expected|received/);
+  });
+});
