@@ -20,9 +20,10 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { SettingsPage } from './pages/settings.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { seriousAxeViolations } from './support/axe.js';
+import { describeFocus, hasFocus, recordFocus, tabTo } from './support/focus.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import type { Lang } from './support/strings.js';
+import { exact, type Lang } from './support/strings.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 /**
@@ -135,9 +136,19 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       await scanner.scanNow();
       await scanner.progressBar.waitFor();
       await check(shell, theme, 'scanner-running');
+      const focus = await recordFocus(browser.page);
       await scanner.cancelButton.click();
       await scanner.waitForSummary(30_000);
       await check(shell, theme, 'scanner-cancelled');
+      // "Annuler" (clicked: focused) is disabled, then gone: the focus follows to the progress,
+      // then to the summary.
+      const stops = await focus.stops();
+      expect(stops.map((stop) => stop.testId || stop.role)).toEqual([
+        'button',
+        'scan-progress',
+        'scan-summary',
+      ]);
+      expect(await hasFocus(scanner.summary), await describeFocus(browser.page)).toBe(true);
 
       scanner = await OpenPortsPage.open(shell);
       await scanner.chooseTargets({ custom: ADDRESS });
@@ -184,6 +195,11 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
     await wizard.verdict.waitFor({ timeout: 60_000 });
     await check(shell, 'light', 'wizard-verified');
     await wizard.close();
+    // "Bloquer ce port", which opened the wizard, is gone: the focus is on the row's "Débloquer".
+    const unblock = browser.page.getByRole('button', {
+      name: new RegExp(`^${shell.t('firewall:unblock.label').split('{{')[0]}`),
+    });
+    expect(await hasFocus(unblock), await describeFocus(browser.page)).toBe(true);
     try {
       for (const { lang, theme } of COMBOS) {
         shell = await use(lang, theme);
@@ -191,6 +207,16 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
         await rules.rows.first().waitFor();
         await check(shell, theme, 'rules-with-rule');
       }
+      // The last rule's "Débloquer", by keyboard: its row goes, and the focus to the empty list.
+      const rules = await RulesPage.open(shell);
+      await tabTo(browser.page, rules.undoButtons().first());
+      await browser.page.keyboard.press('Enter');
+      await rules.emptyRead.waitFor({ timeout: 60_000 });
+      await browser.page.waitForFunction(
+        () => document.activeElement?.getAttribute('data-testid') === 'rules-empty',
+      );
+      expect(await hasFocus(rules.emptyRead)).toBe(true);
+      await check(shell, 'dark', 'rules-after-undo');
     } finally {
       const [file, ...args] = mounts.enter([
         process.execPath,
@@ -204,5 +230,86 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       });
     }
     expect(found).toEqual({});
+  });
+
+  test('keyboard only: skip link → scanner → "Analyser maintenant" → results → a verdict → "Bloquer ce port" → "Annuler"', async () => {
+    const shell = await use('fr', 'light');
+    const page = browser.page;
+    const t = shell.t;
+    await shell.open(`${host.origin}/`);
+
+    // The first stop is the skip link, shown on focus; it sends the focus to the page's content.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: exact(t('nav.skipToContent')) });
+    expect(await hasFocus(skip), await describeFocus(page)).toBe(true);
+    const box = await skip.boundingBox();
+    expect(box && box.y >= 0 && box.height > 0).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await hasFocus(page.getByRole('main')), await describeFocus(page)).toBe(true);
+
+    // Home's first action opens the scanner; its title takes the focus.
+    await tabTo(page, page.getByRole('button', { name: exact(t('home.start')) }), 5);
+    await page.keyboard.press('Enter');
+    const title = page.getByRole('heading', { level: 1, name: exact(t('scan:tool.label')) });
+    await title.waitFor();
+    expect(await hasFocus(title), await describeFocus(page)).toBe(true);
+
+    // "Analyser maintenant" (this PC, common ports, as offered): the focus goes to the progress
+    // while the button is disabled, then to the summary when the scan ends.
+    const scanner = new OpenPortsPage(shell);
+    await tabTo(page, scanner.scanButton, 15);
+    const focus = await recordFocus(page);
+    await page.keyboard.press('Enter');
+    await scanner.waitForSummary();
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'scan-summary',
+    );
+    const stops = await focus.stops();
+    expect(stops[0]).toEqual({
+      role: 'region',
+      label: t('scan:progress.label'),
+      testId: 'scan-progress',
+    });
+    expect(stops.at(-1)?.testId).toBe('scan-summary');
+
+    // A verdict of the telnet port, opened with Enter.
+    const verdict = page.locator('[data-testid^="verdict-"][data-port="23"]').first();
+    await verdict.waitFor();
+    const header = verdict.getByRole('button', { expanded: false }).first();
+    await tabTo(page, header);
+    await page.keyboard.press('Enter');
+    await verdict.getByRole('button', { expanded: true }).first().waitFor();
+    expect(await hasFocus(verdict.getByRole('button').first())).toBe(true);
+
+    // "Bloquer ce port": the wizard opens with the focus inside it.
+    const block = verdict.getByRole('button', {
+      name: new RegExp(`^${t('firewall:button.text')} \\(23/TCP`),
+    });
+    await tabTo(page, block);
+    await page.keyboard.press('Enter');
+    const wizard = new BlockWizard(shell);
+    await wizard.dialog.waitFor();
+    expect(await wizard.dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+
+    // "Suivant": the focus goes to the new step, named as such.
+    await tabTo(page, wizard.nextButton, 15);
+    await page.keyboard.press('Enter');
+    const step = wizard.dialog.getByRole('group', {
+      name: exact(
+        t('firewall:wizard.stepOf')
+          .replace('{{step}}', '2')
+          .replace('{{total}}', '4')
+          .replace('{{name}}', t('firewall:wizard.steps.preview')),
+      ),
+    });
+    await step.waitFor();
+    expect(await hasFocus(step), await describeFocus(page)).toBe(true);
+
+    // "Annuler": the wizard closes and the focus is back on "Bloquer ce port".
+    await tabTo(page, wizard.cancelButton, 20);
+    await page.keyboard.press('Enter');
+    await wizard.dialog.waitFor({ state: 'detached' });
+    expect(await hasFocus(block), await describeFocus(page)).toBe(true);
+    expect(browser.errors).toEqual([]);
   });
 });
