@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   FIREWALL_SYSTEM_DIRS,
@@ -45,6 +46,16 @@ const COMBOS: { lang: Lang; theme: 'light' | 'dark' }[] = [
   { lang: 'en', theme: 'dark' },
 ];
 const exec = promisify(execFile);
+/** The light theme's keyboard focus ring, as computed styles say it (renderer/theme.ts). */
+const LIGHT_RING = { style: 'solid', width: '3px', color: 'rgb(25, 70, 184)' };
+
+/** The outline an element has now, as painted. */
+function focusRing(locator: Locator): Promise<{ style: string; width: string; color: string }> {
+  return locator.evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+  });
+}
 
 describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French and English', () => {
   const lab = new NetnsLab();
@@ -244,6 +255,7 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
     expect(await hasFocus(skip), await describeFocus(page)).toBe(true);
     const box = await skip.boundingBox();
     expect(box && box.y >= 0 && box.height > 0).toBe(true);
+    expect(await focusRing(skip)).toEqual(LIGHT_RING);
     await page.keyboard.press('Enter');
     expect(await hasFocus(page.getByRole('main')), await describeFocus(page)).toBe(true);
 
@@ -258,6 +270,8 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
     // while the button is disabled, then to the summary when the scan ends.
     const scanner = new OpenPortsPage(shell);
     await tabTo(page, scanner.scanButton, 15);
+    // The theme's focus ring: 3 px of #1946b8 (8.6:1 on white, 8:1 on the light page).
+    expect(await focusRing(scanner.scanButton)).toEqual(LIGHT_RING);
     const focus = await recordFocus(page);
     await page.keyboard.press('Enter');
     await scanner.waitForSummary();
