@@ -169,8 +169,13 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       await scanner.waitForSummary();
       const risk = new SuspiciousPortsPage(shell);
       await risk.waitForVerdicts(ADDRESS);
+      // Each severity's filled chip is on screen, so its colours are among what axe-core measures.
+      const shown = await risk
+        .verdicts(ADDRESS)
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-severity')));
+      expect(shown).toEqual(expect.arrayContaining(['critical', 'high', 'medium', 'low']));
       await check(shell, theme, 'scanner-results');
-      await risk.showInfoSwitch.click();
+      if (!(await risk.showInfoSwitch.isChecked())) await risk.showInfoSwitch.click();
       await risk.openDetails(ADDRESS, BLOCKED);
       await check(shell, theme, 'verdict-details');
 
