@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Drawer from '@mui/material/Drawer';
@@ -28,11 +28,56 @@ export function AppShell() {
   const wide = useMediaQuery(theme.breakpoints.up('md'));
   const [mobileOpen, setMobileOpen] = useState(false);
   const go = useNavigation((s) => s.go);
+  const route = useNavigation((s) => s.route);
+  // A page change made from inside the page (a home card, a history row's "Ouvrir") removes the
+  // control that had the focus: the new page's title takes it, as a screen reader expects. A
+  // change from the menu leaves the focus on the menu, where the user still is.
+  // Not at start: a page just opened starts at the top, where the skip link is the first stop.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const title = document.querySelector<HTMLElement>('#main-content h1');
+    if (!title) return;
+    title.tabIndex = -1;
+    title.focus();
+  }, [route]);
   // Rules changed from a terminal while the app waited in the background show when it is back.
   useFirewallOnReturn();
 
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+      {/* The first tab stop: past the app bar and the menu's stops, straight to the page (WCAG 2.4.1). */}
+      <Box
+        component="a"
+        href="#main-content"
+        onClick={(event: MouseEvent) => {
+          // The app routes by state, not by the URL's fragment: move focus without touching it.
+          event.preventDefault();
+          document.getElementById('main-content')?.focus();
+        }}
+        sx={{
+          position: 'fixed',
+          top: 8,
+          left: 8,
+          zIndex: (th) => th.zIndex.tooltip + 1,
+          px: 2,
+          py: 1,
+          borderRadius: 1,
+          bgcolor: 'background.paper',
+          color: 'text.primary',
+          fontWeight: 600,
+          // Off screen until it has the focus; then in the top-left corner, over the app bar.
+          transform: 'translateY(-200%)',
+          '&:focus': { transform: 'none' },
+        }}
+      >
+        {t('nav.skipToContent')}
+      </Box>
       <AppBar position="fixed" color="primary" sx={{ zIndex: (th) => th.zIndex.drawer + 1 }}>
         <Toolbar>
           {!wide && (
@@ -96,7 +141,13 @@ export function AppShell() {
           <Sidebar onNavigate={() => setMobileOpen(false)} />
         </Drawer>
       )}
-      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 4 } }}>
+      <Box
+        component="main"
+        id="main-content"
+        // Focus target of the skip link (and of a page change), not a tab stop of its own.
+        tabIndex={-1}
+        sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 4 }, '&:focus': { outline: 'none' } }}
+      >
         <Toolbar />
         <Box sx={{ maxWidth: 1100, mx: 'auto' }}>
           <ConnectionBanner />

@@ -140,7 +140,13 @@ export const useScan = create<ScanState>()((set, get) => ({
     if (patch.customTargets !== undefined || patch.targetMode !== undefined)
       missing.targets = false;
     if (patch.customPorts !== undefined || patch.portMode !== undefined) missing.ports = false;
-    set({ ...patch, missing });
+    // The app's error about a field no longer applies once that field is edited: it stops being
+    // marked invalid (the next "Analyser maintenant" asks the app again).
+    const code = get().error?.code ?? '';
+    const edited =
+      (code.startsWith('scan.targets.') && patch.customTargets !== undefined) ||
+      (code.startsWith('scan.ports.') && patch.customPorts !== undefined);
+    set({ ...patch, missing, ...(edited ? { error: null } : {}) });
   },
 
   async start(confirmed = false, adaptersAnswered = false) {

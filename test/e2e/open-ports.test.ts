@@ -161,6 +161,15 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(expected.error?.code).toMatch(/^scan\.targets\./);
     expect(await scanner.error.getAttribute('data-error-code')).toBe(expected.error?.code);
     expect((await scanner.error.innerText()).trim()).toContain(expected.error?.message.fr);
+    // Said under the field it is about, which is marked invalid, described by it, and focused.
+    const field = scanner.customTargetsField;
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy.split(' ')).toContain(await scanner.error.getAttribute('id'));
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Once: not also in a banner far from the field.
+    await expect(scanner.error.count()).resolves.toBe(1);
+    await expect(scanner.error.evaluate((el) => el.tagName)).resolves.toBe('P');
     await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'error.png'), fullPage: true });
     expect(browser.errors).toEqual([]);

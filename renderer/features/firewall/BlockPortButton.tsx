@@ -1,13 +1,23 @@
+import type { Ref } from 'react';
 import Button from '@mui/material/Button';
 import BlockIcon from '@mui/icons-material/Block';
 import { useTranslation } from 'react-i18next';
 import type { BlockTarget } from './BlockPortDialog';
 
 /** "Bloquer ce port": asks for the wizard of one port of one address. */
-export function BlockPortButton({ target, onOpen }: { target: BlockTarget; onOpen: () => void }) {
+export function BlockPortButton({
+  target,
+  onOpen,
+  buttonRef,
+}: {
+  target: BlockTarget;
+  onOpen: () => void;
+  buttonRef?: Ref<HTMLButtonElement>;
+}) {
   const { t } = useTranslation('firewall');
   return (
     <Button
+      ref={buttonRef}
       size="small"
       variant="outlined"
       color="error"

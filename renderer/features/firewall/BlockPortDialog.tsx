@@ -21,7 +21,7 @@ import Stepper from '@mui/material/Stepper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, LocalizedText } from '../../../app/contract/errors';
 import type { FirewallBlockOutcome, FirewallPreview } from '../../../app/contract/firewall';
@@ -30,6 +30,7 @@ import type { PortState, Protocol } from '../../../app/contract/scan';
 import { api } from '../../api/client';
 import { asAppError } from '../../api/errors';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
+import { VISUALLY_HIDDEN } from '../../components/visually-hidden';
 import { useFirewall } from '../../stores/firewall';
 import { useScan } from '../../stores/scan';
 import { MONO_FONT } from '../../theme';
@@ -91,6 +92,17 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
   const [rescan, setRescan] = useState<PortState | null | undefined>(undefined);
   const [rescanError, setRescanError] = useState<AppError | null>(null);
   const reloadRules = useFirewall((s) => s.load);
+  // Each step replaces the buttons that moved to it: the focus goes to the new step, named
+  // "Étape 2 sur 4 : Aperçu", so the keyboard is not sent back to the dialog's start.
+  const stepBox = useRef<HTMLDivElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    stepBox.current?.focus();
+  }, [step]);
 
   const request = {
     protocol: target.protocol,
@@ -195,6 +207,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
       maxWidth="md"
       fullWidth
       aria-labelledby="block-dialog-title"
+      aria-describedby="block-dialog-step"
       data-testid="block-dialog"
     >
       <DialogTitle id="block-dialog-title">
@@ -214,260 +227,279 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
           ))}
         </Stepper>
 
-        {step === 0 && (
-          <Stack spacing={2} data-testid="block-step-what">
-            {device && (
-              <Alert severity="info" data-testid="block-device-note">
-                <strong>{t('wizard.device.title')}</strong>{' '}
-                {t('wizard.device.body', { address: target.address })}
-              </Alert>
-            )}
-            <Typography>
-              {t(target.isLocal ? 'wizard.whatThisPc' : 'wizard.what', {
-                port: target.port,
-                protocol: target.protocol.toUpperCase(),
-                address: target.address,
-              })}
-            </Typography>
-            {needless && (
-              <Alert severity="info" data-testid="block-needless">
-                {t('wizard.loopbackOnly')}
-              </Alert>
-            )}
-            {(target.service || target.reasonText) && (
-              <Alert severity="warning" data-testid="block-why">
-                {[target.service, target.reasonText ? say(target.reasonText) : '']
-                  .filter(Boolean)
-                  .join(' — ')}
-              </Alert>
-            )}
-            <FormControl>
-              <FormLabel id="block-direction-label">{t('wizard.direction')}</FormLabel>
-              <RadioGroup
-                aria-labelledby="block-direction-label"
-                value={direction}
-                onChange={(e) => {
-                  const value = e.target.value === 'out' ? 'out' : 'in';
-                  setDirection(value);
-                  setRemote(value === 'out' && !target.isLocal ? target.address : '');
-                }}
-              >
-                <FormControlLabel value="in" control={<Radio />} label={t('wizard.directionIn')} />
-                <FormControlLabel
-                  value="out"
-                  control={<Radio />}
-                  label={t('wizard.directionOut')}
-                />
-              </RadioGroup>
-            </FormControl>
-            <TextField
-              label={t('wizard.remote')}
-              helperText={t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')}
-              value={remote}
-              onChange={(e) => setRemote(e.target.value)}
-              slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
-            />
-            {ownWarning}
-          </Stack>
-        )}
-
-        {step === 1 && preview && (
-          <Stack spacing={2} data-testid="block-step-preview">
-            <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
-              {needless ? t('wizard.loopbackOnlySummary') : say(preview.summary)}
-            </Typography>
-            {ownWarning}
-            {preview.notes.map((n, i) => (
-              <Alert
-                key={i}
-                severity={preview.elevation === 'unavailable' && i === 0 ? 'error' : 'info'}
-              >
-                {say(n)}
-              </Alert>
-            ))}
-            {preview.elevation !== 'unavailable' && (
-              <Typography variant="body2" color="text.secondary">
-                {t(`wizard.elevation.${preview.elevation}`)}
+        <Box
+          ref={stepBox}
+          tabIndex={-1}
+          role="group"
+          aria-labelledby="block-dialog-step"
+          sx={{ borderRadius: 1 }}
+        >
+          <Typography id="block-dialog-step" sx={VISUALLY_HIDDEN}>
+            {t('wizard.stepOf', {
+              step: step + 1,
+              total: STEPS.length,
+              name: t(`wizard.steps.${STEPS[step]}`),
+            })}
+          </Typography>
+          {step === 0 && (
+            <Stack spacing={2} data-testid="block-step-what">
+              {device && (
+                <Alert severity="info" data-testid="block-device-note">
+                  <strong>{t('wizard.device.title')}</strong>{' '}
+                  {t('wizard.device.body', { address: target.address })}
+                </Alert>
+              )}
+              <Typography>
+                {t(target.isLocal ? 'wizard.whatThisPc' : 'wizard.what', {
+                  port: target.port,
+                  protocol: target.protocol.toUpperCase(),
+                  address: target.address,
+                })}
               </Typography>
-            )}
-            <Accordion disableGutters variant="outlined" data-testid="block-technical">
-              <AccordionSummary
-                expandIcon={<ExpandMoreIcon />}
-                aria-controls="block-technical-details"
-                id="block-technical-summary"
-              >
-                <Typography>{t('wizard.technical')}</Typography>
-              </AccordionSummary>
-              <AccordionDetails id="block-technical-details">
-                <Typography variant="body2" sx={{ mb: 1 }} data-testid="block-rule-name">
-                  {t('wizard.technicalIntro', { name: preview.name })}
-                </Typography>
-                {preview.commands.map((c, i) => (
-                  <Box
-                    key={i}
-                    component="pre"
-                    data-testid="block-command"
-                    sx={{
-                      fontFamily: MONO_FONT,
-                      fontSize: 12,
-                      p: 1.5,
-                      bgcolor: 'action.hover',
-                      borderRadius: 1,
-                      whiteSpace: 'pre-wrap',
-                      wordBreak: 'break-all',
-                      m: 0,
-                      mb: 1,
-                    }}
-                  >
-                    {c.display}
-                  </Box>
-                ))}
-              </AccordionDetails>
-            </Accordion>
-          </Stack>
-        )}
-
-        {step === 2 && (
-          <Stack spacing={2} data-testid="block-step-apply">
-            <Typography data-testid="block-apply-intro">
-              {t(
-                `wizard.applyIntro.${preview?.elevation === 'none' || preview?.elevation === 'uac' ? preview.elevation : 'pkexec'}`,
+              {needless && (
+                <Alert severity="info" data-testid="block-needless">
+                  {t('wizard.loopbackOnly')}
+                </Alert>
               )}
-            </Typography>
-            {busy && (
-              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} role="status">
-                <CircularProgress size={20} />
-                <Typography>{t('wizard.applying')}</Typography>
-              </Stack>
-            )}
-            {cancelled && (
-              <Alert severity="info" data-testid="block-cancelled">
-                {say(cancelled)}
-              </Alert>
-            )}
-            {unknown && (
-              <Alert severity="warning" data-testid="block-unknown">
-                {say(unknown)}
-              </Alert>
-            )}
-          </Stack>
-        )}
-
-        {step === 3 && applied && (
-          <Stack spacing={2} data-testid="block-step-verify">
-            <Typography variant="subtitle2" component="h3">
-              {t('wizard.checkedTitle')}
-            </Typography>
-            <Box component="ul" sx={{ pl: 2.5, my: 0 }} data-testid="block-checked">
-              <Check
-                label={t('wizard.check.readBack')}
-                value={applied.verification.readBack}
-                testId="check-readback"
-              />
-              <Check
-                // Profiles are Windows' notion; on Linux the check is that nftables filters.
-                label={t(
-                  applied.rule.backend === 'nftables'
-                    ? 'wizard.check.firewallOnNftables'
-                    : 'wizard.check.firewallOn',
-                )}
-                value={applied.verification.firewallOn}
-                testId="check-firewall-on"
-              />
-              {applied.verification.localRulesApplied !== null && (
-                <Check
-                  label={t('wizard.check.localRules')}
-                  value={applied.verification.localRulesApplied}
-                  testId="check-local-rules"
-                />
+              {(target.service || target.reasonText) && (
+                <Alert severity="warning" data-testid="block-why">
+                  {[target.service, target.reasonText ? say(target.reasonText) : '']
+                    .filter(Boolean)
+                    .join(' — ')}
+                </Alert>
               )}
-              {applied.verification.checked.map((c, i) => (
-                <Typography component="li" variant="body2" key={`c${i}`}>
-                  {say(c)}
-                </Typography>
+              <FormControl>
+                <FormLabel id="block-direction-label">{t('wizard.direction')}</FormLabel>
+                <RadioGroup
+                  aria-labelledby="block-direction-label"
+                  value={direction}
+                  onChange={(e) => {
+                    const value = e.target.value === 'out' ? 'out' : 'in';
+                    setDirection(value);
+                    setRemote(value === 'out' && !target.isLocal ? target.address : '');
+                  }}
+                >
+                  <FormControlLabel
+                    value="in"
+                    control={<Radio />}
+                    label={t('wizard.directionIn')}
+                  />
+                  <FormControlLabel
+                    value="out"
+                    control={<Radio />}
+                    label={t('wizard.directionOut')}
+                  />
+                </RadioGroup>
+              </FormControl>
+              <TextField
+                label={t('wizard.remote')}
+                helperText={t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')}
+                value={remote}
+                onChange={(e) => setRemote(e.target.value)}
+                slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
+              />
+              {ownWarning}
+            </Stack>
+          )}
+
+          {step === 1 && preview && (
+            <Stack spacing={2} data-testid="block-step-preview">
+              <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
+                {needless ? t('wizard.loopbackOnlySummary') : say(preview.summary)}
+              </Typography>
+              {ownWarning}
+              {preview.notes.map((n, i) => (
+                <Alert
+                  key={i}
+                  severity={preview.elevation === 'unavailable' && i === 0 ? 'error' : 'info'}
+                >
+                  {say(n)}
+                </Alert>
               ))}
-            </Box>
-            {applied.verification.problems.map((p, i) => (
-              <Alert
-                key={i}
-                severity={applied.verification.effective === 'no' ? 'error' : 'warning'}
-              >
-                {say(p)}
-              </Alert>
-            ))}
-            {applied.verification.notChecked.length > 0 && (
-              <Box data-testid="block-not-checked">
-                <Typography variant="subtitle2" component="h3">
-                  {t('wizard.notCheckedTitle')}
+              {preview.elevation !== 'unavailable' && (
+                <Typography variant="body2" color="text.secondary">
+                  {t(`wizard.elevation.${preview.elevation}`)}
                 </Typography>
-                <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-                  {applied.verification.notChecked.map((n, i) => (
-                    <Typography component="li" variant="body2" key={`n${i}`}>
-                      {say(n)}
-                    </Typography>
-                  ))}
-                </Box>
-              </Box>
-            )}
-            {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
-              <Stack
-                direction="row"
-                spacing={1}
-                sx={{ alignItems: 'center' }}
-                data-testid="block-rescan"
-              >
-                {rescanPending ? (
-                  <>
-                    <CircularProgress size={18} />
-                    <Typography>{t('wizard.rescanning')}</Typography>
-                  </>
-                ) : (
-                  <Typography data-testid="block-rescan-result" data-state={rescan ?? 'none'}>
-                    {rescan
-                      ? t('wizard.rescanResult', {
-                          before: t('states.open'),
-                          after: t(`states.${rescan}`),
-                        })
-                      : t('wizard.rescanNone')}
+              )}
+              <Accordion disableGutters variant="outlined" data-testid="block-technical">
+                <AccordionSummary
+                  expandIcon={<ExpandMoreIcon />}
+                  aria-controls="block-technical-details"
+                  id="block-technical-summary"
+                >
+                  <Typography>{t('wizard.technical')}</Typography>
+                </AccordionSummary>
+                <AccordionDetails id="block-technical-details">
+                  <Typography variant="body2" sx={{ mb: 1 }} data-testid="block-rule-name">
+                    {t('wizard.technicalIntro', { name: preview.name })}
                   </Typography>
+                  {preview.commands.map((c, i) => (
+                    <Box
+                      key={i}
+                      component="pre"
+                      data-testid="block-command"
+                      sx={{
+                        fontFamily: MONO_FONT,
+                        fontSize: 12,
+                        p: 1.5,
+                        bgcolor: 'action.hover',
+                        borderRadius: 1,
+                        whiteSpace: 'pre-wrap',
+                        wordBreak: 'break-all',
+                        m: 0,
+                        mb: 1,
+                      }}
+                    >
+                      {c.display}
+                    </Box>
+                  ))}
+                </AccordionDetails>
+              </Accordion>
+            </Stack>
+          )}
+
+          {step === 2 && (
+            <Stack spacing={2} data-testid="block-step-apply">
+              <Typography data-testid="block-apply-intro">
+                {t(
+                  `wizard.applyIntro.${preview?.elevation === 'none' || preview?.elevation === 'uac' ? preview.elevation : 'pkexec'}`,
                 )}
-                {!rescanPending && (
-                  <Button size="small" onClick={() => void runRescan()}>
-                    {t('wizard.rescanAgain')}
-                  </Button>
-                )}
-              </Stack>
-            )}
-            {rescanError && <AppErrorAlert error={rescanError} testId="block-rescan-error" />}
-            {verdict && !rescanPending && (
-              <Alert
-                severity={
-                  verdict === 'in-place'
-                    ? 'success'
-                    : verdict === 'this-pc-only'
-                      ? 'info'
-                      : verdict === 'not-effective'
-                        ? 'error'
-                        : 'warning'
-                }
-                data-testid="block-verdict"
-                data-verdict={verdict}
-              >
-                {verdict === 'in-place' && applied.rule.remote.length > 0
-                  ? t('wizard.verdict.in-place-scoped', {
-                      count: applied.rule.remote.length,
-                      addresses: addresses(applied.rule.remote),
-                    })
-                  : t(`wizard.verdict.${verdict}`)}
-              </Alert>
-            )}
-            {applied.backupPath && (
-              <Typography variant="body2" color="text.secondary">
-                {t('wizard.backup', { path: applied.backupPath })}
               </Typography>
-            )}
-          </Stack>
-        )}
+              {busy && (
+                <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} role="status">
+                  <CircularProgress size={20} />
+                  <Typography>{t('wizard.applying')}</Typography>
+                </Stack>
+              )}
+              {cancelled && (
+                <Alert severity="info" data-testid="block-cancelled">
+                  {say(cancelled)}
+                </Alert>
+              )}
+              {unknown && (
+                <Alert severity="warning" data-testid="block-unknown">
+                  {say(unknown)}
+                </Alert>
+              )}
+            </Stack>
+          )}
+
+          {step === 3 && applied && (
+            <Stack spacing={2} data-testid="block-step-verify">
+              <Typography variant="subtitle2" component="h3">
+                {t('wizard.checkedTitle')}
+              </Typography>
+              <Box component="ul" sx={{ pl: 2.5, my: 0 }} data-testid="block-checked">
+                <Check
+                  label={t('wizard.check.readBack')}
+                  value={applied.verification.readBack}
+                  testId="check-readback"
+                />
+                <Check
+                  // Profiles are Windows' notion; on Linux the check is that nftables filters.
+                  label={t(
+                    applied.rule.backend === 'nftables'
+                      ? 'wizard.check.firewallOnNftables'
+                      : 'wizard.check.firewallOn',
+                  )}
+                  value={applied.verification.firewallOn}
+                  testId="check-firewall-on"
+                />
+                {applied.verification.localRulesApplied !== null && (
+                  <Check
+                    label={t('wizard.check.localRules')}
+                    value={applied.verification.localRulesApplied}
+                    testId="check-local-rules"
+                  />
+                )}
+                {applied.verification.checked.map((c, i) => (
+                  <Typography component="li" variant="body2" key={`c${i}`}>
+                    {say(c)}
+                  </Typography>
+                ))}
+              </Box>
+              {applied.verification.problems.map((p, i) => (
+                <Alert
+                  key={i}
+                  severity={applied.verification.effective === 'no' ? 'error' : 'warning'}
+                >
+                  {say(p)}
+                </Alert>
+              ))}
+              {applied.verification.notChecked.length > 0 && (
+                <Box data-testid="block-not-checked">
+                  <Typography variant="subtitle2" component="h3">
+                    {t('wizard.notCheckedTitle')}
+                  </Typography>
+                  <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+                    {applied.verification.notChecked.map((n, i) => (
+                      <Typography component="li" variant="body2" key={`n${i}`}>
+                        {say(n)}
+                      </Typography>
+                    ))}
+                  </Box>
+                </Box>
+              )}
+              {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
+                <Stack
+                  direction="row"
+                  spacing={1}
+                  sx={{ alignItems: 'center' }}
+                  data-testid="block-rescan"
+                >
+                  {rescanPending ? (
+                    <>
+                      <CircularProgress size={18} />
+                      <Typography>{t('wizard.rescanning')}</Typography>
+                    </>
+                  ) : (
+                    <Typography data-testid="block-rescan-result" data-state={rescan ?? 'none'}>
+                      {rescan
+                        ? t('wizard.rescanResult', {
+                            before: t('states.open'),
+                            after: t(`states.${rescan}`),
+                          })
+                        : t('wizard.rescanNone')}
+                    </Typography>
+                  )}
+                  {!rescanPending && (
+                    <Button size="small" onClick={() => void runRescan()}>
+                      {t('wizard.rescanAgain')}
+                    </Button>
+                  )}
+                </Stack>
+              )}
+              {rescanError && <AppErrorAlert error={rescanError} testId="block-rescan-error" />}
+              {verdict && !rescanPending && (
+                <Alert
+                  severity={
+                    verdict === 'in-place'
+                      ? 'success'
+                      : verdict === 'this-pc-only'
+                        ? 'info'
+                        : verdict === 'not-effective'
+                          ? 'error'
+                          : 'warning'
+                  }
+                  data-testid="block-verdict"
+                  data-verdict={verdict}
+                >
+                  {verdict === 'in-place' && applied.rule.remote.length > 0
+                    ? t('wizard.verdict.in-place-scoped', {
+                        count: applied.rule.remote.length,
+                        addresses: addresses(applied.rule.remote),
+                      })
+                    : t(`wizard.verdict.${verdict}`)}
+                </Alert>
+              )}
+              {applied.backupPath && (
+                <Typography variant="body2" color="text.secondary">
+                  {t('wizard.backup', { path: applied.backupPath })}
+                </Typography>
+              )}
+            </Stack>
+          )}
+        </Box>
 
         {error && (
           <Box sx={{ mt: 2 }}>

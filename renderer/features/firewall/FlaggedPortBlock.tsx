@@ -7,7 +7,7 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import ReplayIcon from '@mui/icons-material/Replay';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FirewallCoverage, PortAssessment } from '../../../app/contract/risk';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
@@ -39,6 +39,16 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   // The store's error is the last firewall error of any screen: shown here only when this
   // verdict's own Débloquer is what failed.
   const [failed, setFailed] = useState(false);
+  // The wizard gives the focus back to the button that opened it; once a rule is in, that button
+  // is gone ("Débloquer" took its place): the focus goes to the row's new button instead. The
+  // same after "Débloquer" (confirmed): "Bloquer ce port" is back in its place.
+  const action = useRef<HTMLButtonElement>(null);
+  const [closed, setClosed] = useState(0);
+  useEffect(() => {
+    if (closed === 0) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) action.current?.focus();
+  }, [closed, port.firewall?.effect]);
   const reason = port.reasons.find((r) => !r.ruleId.startsWith('firewall.'))?.text;
   const target: BlockTarget = {
     address,
@@ -58,6 +68,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   async function unblock(coverage: FirewallCoverage) {
     setConfirm(false);
     const result = await undo([coverage.ruleId]);
+    setClosed((n) => n + 1);
     setFailed(result === 'failed');
     if (result !== 'failed') tell({ result, ...what });
   }
@@ -70,6 +81,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
     <Box>
       {gone ? (
         <Button
+          ref={action}
           size="small"
           variant="contained"
           color="warning"
@@ -86,6 +98,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
         </Button>
       ) : rule ? (
         <Button
+          ref={action}
           size="small"
           variant="outlined"
           startIcon={<LockOpenIcon />}
@@ -100,7 +113,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
           {working ? t('unblock.busy') : t('unblock.text')}
         </Button>
       ) : (
-        <BlockPortButton target={target} onOpen={() => setWizard(true)} />
+        <BlockPortButton target={target} onOpen={() => setWizard(true)} buttonRef={action} />
       )}
       {port.firewall && failed && error && (
         <Box sx={{ mt: 1 }}>
@@ -122,7 +135,15 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
           onConfirm={() => void unblock(rule)}
         />
       )}
-      {wizard && <BlockPortDialog target={target} onClose={() => setWizard(false)} />}
+      {wizard && (
+        <BlockPortDialog
+          target={target}
+          onClose={() => {
+            setWizard(false);
+            setClosed((n) => n + 1);
+          }}
+        />
+      )}
     </Box>
   );
 }

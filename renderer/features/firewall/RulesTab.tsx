@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import Chip from '@mui/material/Chip';
@@ -17,7 +18,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
@@ -25,6 +26,7 @@ import { formatDateTime } from '../../../app/contract/datetime';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
 import { MONO_FONT } from '../../theme';
+import { VISUALLY_HIDDEN } from '../../components/visually-hidden';
 
 function portText(rule: FirewallRule): string {
   return rule.portFrom === rule.portTo ? String(rule.portFrom) : `${rule.portFrom}-${rule.portTo}`;
@@ -58,6 +60,25 @@ export function RulesTab() {
   }, [load, clearMessages]);
   const working = busy.length > 0;
   const missing = rules.filter((r) => r.present === false);
+
+  // An undo removes the row (and the button) that had the focus, or disables "Tout débloquer":
+  // once it is done, the focus goes to the list's heading, or to the message saying it is empty.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const emptyMessage = useRef<HTMLParagraphElement>(null);
+  const [undone, setUndone] = useState(0);
+  const undoThenFocus = async (ids: string[] | 'all') => {
+    await undo(ids);
+    setUndone((n) => n + 1);
+  };
+  useEffect(() => {
+    if (undone === 0 || working) return;
+    const active = document.activeElement;
+    const lost =
+      !active ||
+      active === document.body ||
+      (active instanceof HTMLButtonElement && active.disabled);
+    if (lost) (rules.length === 0 ? emptyMessage.current : heading.current)?.focus();
+  }, [undone, working, rules.length]);
 
   return (
     <Stack spacing={2} data-testid="firewall-rules" aria-busy={!read || loading}>
@@ -118,7 +139,7 @@ export function RulesTab() {
         spacing={1}
         sx={{ justifyContent: 'space-between', alignItems: 'center' }}
       >
-        <Typography variant="h2" component="h2" sx={{ fontSize: 20 }}>
+        <Typography ref={heading} tabIndex={-1} variant="h2" component="h2" sx={{ fontSize: 20 }}>
           {t('rules.title', { count: rules.length })}
         </Typography>
         <Stack direction="row" spacing={1}>
@@ -158,7 +179,7 @@ export function RulesTab() {
             variant="contained"
             onClick={() => {
               setConfirmAll(false);
-              void undo('all');
+              void undoThenFocus('all');
             }}
             data-testid="rules-confirm-undo-all"
           >
@@ -168,7 +189,13 @@ export function RulesTab() {
       </Dialog>
       <Card>
         {rules.length === 0 ? (
-          <Typography sx={{ p: 2.5 }} color="text.secondary" data-testid="rules-empty">
+          <Typography
+            ref={emptyMessage}
+            tabIndex={-1}
+            sx={{ p: 2.5 }}
+            color="text.secondary"
+            data-testid="rules-empty"
+          >
             {loading ? t('rules.loading') : t('rules.empty')}
           </Typography>
         ) : (
@@ -180,7 +207,11 @@ export function RulesTab() {
                 <TableCell>{t('rules.columns.remote')}</TableCell>
                 <TableCell>{t('rules.columns.state')}</TableCell>
                 <TableCell>{t('rules.columns.created')}</TableCell>
-                <TableCell align="right" />
+                <TableCell align="right">
+                  <Box component="span" sx={VISUALLY_HIDDEN}>
+                    {t('rules.columns.actions')}
+                  </Box>
+                </TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -247,7 +278,7 @@ export function RulesTab() {
                       size="small"
                       startIcon={<UndoIcon />}
                       disabled={working}
-                      onClick={() => void undo([rule.id])}
+                      onClick={() => void undoThenFocus([rule.id])}
                       aria-label={t('rules.undoLabel', {
                         port: portText(rule),
                         protocol: rule.protocol.toUpperCase(),

@@ -6,6 +6,7 @@ import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
 import { MONO_FONT } from '../../theme';
@@ -32,7 +33,9 @@ export function PortVerdict({
 }) {
   const { t, i18n } = useTranslation('risk');
   const lang = i18n.language;
-  const id = `verdict-${address}-${port.protocol}-${port.port}`.replace(/[^a-zA-Z0-9-]/g, '_');
+  // One port can be drawn twice at once (a device's addresses, a kept scan beside a live one): an id
+  // of React's own keeps each header's aria-controls pointing at its own panel.
+  const id = `verdict-${useId().replace(/[^a-zA-Z0-9-]/g, '_')}`;
   const headline = port.reasons[0] ? pick(port.reasons[0].text, lang) : '';
   // Closed to every other device by a rule read in the firewall: its severity no longer counts.
   const mitigated = port.firewall?.effect === 'blocked' || port.firewall?.effect === 'loopback';

@@ -2,20 +2,8 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '../../../app/contract/risk';
+import { VISUALLY_HIDDEN } from '../../components/visually-hidden';
 import { SEVERITY_COLORS } from './severity';
-
-/** Read by screen readers, not shown (the usual clip technique, as MUI's visuallyHidden). */
-const VISUALLY_HIDDEN = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-  p: 0,
-  m: '-1px',
-} as const;
 
 /**
  * A severity as a coloured chip; with `count`, "Critique : 2" (an outline when 0). `mitigated`: a

@@ -13,7 +13,7 @@ import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RadarIcon from '@mui/icons-material/Radar';
 import StopIcon from '@mui/icons-material/Stop';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { foldDevices } from '../../../app/contract/devices';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
@@ -31,7 +31,7 @@ import { compareHostsByRisk } from '../risk/order';
 import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
-import { ScanSetup } from './ScanSetup';
+import { errorField, ScanSetup, SCAN_FIELD_IDS } from './ScanSetup';
 import { ScanSummary } from './ScanSummary';
 import { MONO_FONT } from '../../theme';
 import { ExportReportButton } from '../report/ExportReportButton';
@@ -48,7 +48,43 @@ export function OpenPortsTab() {
   const cancel = useScan((s) => s.cancel);
   const dismissError = useScan((s) => s.dismissError);
   const verdicts = useRisk((s) => s.byAddress);
+  const targetMode = useScan((s) => s.targetMode);
+  const portMode = useScan((s) => s.portMode);
+  const missing = useScan((s) => s.missing);
   const busy = isBusy(phase);
+  // An app error about what was typed in a field shows under that field; others in the banner.
+  const field = errorField(error, { targetMode, portMode });
+
+  // Where the focus goes after each action, so a keyboard or screen-reader user is never left on
+  // <body> (the scan button is disabled during a scan, the cancel button removed after it).
+  const scanButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const progressPanel = useRef<HTMLDivElement>(null);
+  const summary = useRef<HTMLDivElement>(null);
+  const wasBusy = useRef(busy);
+  useEffect(() => {
+    const active = document.activeElement;
+    // Moved only from where this tab's own buttons left it, never from where the user went since.
+    const lost =
+      !active ||
+      active === document.body ||
+      active === scanButton.current ||
+      active === cancelButton.current ||
+      (progressPanel.current?.contains(active) ?? false);
+    if (busy) {
+      if (lost && active !== progressPanel.current) progressPanel.current?.focus();
+    } else if (wasBusy.current && lost) {
+      if (field) document.getElementById(SCAN_FIELD_IDS[field])?.focus();
+      else if (shownScan && !error) summary.current?.focus();
+      else scanButton.current?.focus();
+    }
+    wasBusy.current = busy;
+  }, [busy, phase, field, shownScan, error]);
+  // "Analyser maintenant" with an empty custom field: to the field that says what is missing.
+  useEffect(() => {
+    if (missing.targets) document.getElementById(SCAN_FIELD_IDS.targets)?.focus();
+    else if (missing.ports) document.getElementById(SCAN_FIELD_IDS.ports)?.focus();
+  }, [missing]);
 
   // While a scan runs, its hosts as they come (this PC first, then worst verdict first); else the
   // kept scan on show, one page at a time in the app's order. One card per device (This PC's
@@ -100,6 +136,7 @@ export function OpenPortsTab() {
             sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap' }}
           >
             <Button
+              ref={scanButton}
               variant="contained"
               color="error"
               size="large"
@@ -112,6 +149,7 @@ export function OpenPortsTab() {
             </Button>
             {busy && (
               <Button
+                ref={cancelButton}
                 variant="outlined"
                 size="large"
                 startIcon={<StopIcon />}
@@ -124,13 +162,13 @@ export function OpenPortsTab() {
           </Stack>
           {busy && (
             <Box sx={{ mt: 3 }}>
-              <ScanProgressPanel />
+              <ScanProgressPanel focusRef={progressPanel} />
             </Box>
           )}
         </CardContent>
       </Card>
 
-      {error && (
+      {error && !field && (
         <AppErrorAlert
           error={error}
           onClose={dismissError}
@@ -149,7 +187,9 @@ export function OpenPortsTab() {
 
       <AdapterChoiceDialog />
 
-      {!live && shownScan && <ScanSummary result={shownScan.details} notice={shownScan.notice} />}
+      {!live && shownScan && (
+        <ScanSummary result={shownScan.details} notice={shownScan.notice} focusRef={summary} />
+      )}
       {!live && shownScan && <ExportReportButton />}
 
       <SuspiciousPortsBar />

@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
@@ -7,8 +8,12 @@ import { useMemo } from 'react';
 import { isBusy, openServicesSoFar, useScan } from '../../stores/scan';
 import { etaText, formatNumber, percentOf } from './format';
 
-/** Shown while a scan runs: the bar, done/total, the time left in words, open ports so far. */
-export function ScanProgressPanel() {
+/**
+ * Shown while a scan runs: the bar, done/total, the time left in words, open ports so far. A
+ * region named "Progression de l’analyse" that takes the focus (`focusRef`) when "Analyser
+ * maintenant" or "Annuler" is pressed, since both buttons are disabled or gone meanwhile.
+ */
+export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement> }) {
   const { t, i18n } = useTranslation('scan');
   const phase = useScan((s) => s.phase);
   const progress = useScan((s) => s.progress);
@@ -20,7 +25,15 @@ export function ScanProgressPanel() {
   const percent = progress ? percentOf(progress.done, progress.total) : 0;
 
   return (
-    <Box data-testid="scan-progress" aria-live="polite">
+    <Box
+      ref={focusRef}
+      tabIndex={-1}
+      role="region"
+      aria-label={t('progress.label')}
+      data-testid="scan-progress"
+      aria-live="polite"
+      sx={{ borderRadius: 1 }}
+    >
       {progress && progress.total > 0 ? (
         <>
           <LinearProgress

@@ -7,7 +7,29 @@ import RadioGroup from '@mui/material/RadioGroup';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
+import type { AppError } from '../../../app/contract/errors';
 import { isBusy, useScan, type PortMode, type TargetMode } from '../../stores/scan';
+
+/** The ids of the custom targets and ports inputs, so focus can be sent to the one at fault. */
+export const SCAN_FIELD_IDS = {
+  targets: 'scan-custom-targets',
+  ports: 'scan-custom-ports',
+} as const;
+
+/**
+ * Which custom field an app error is about (`scan.targets.*` or `scan.ports.*` while that field is
+ * shown), so it is said under the field (WCAG 3.3.1); null for an error that is no field's, which
+ * stays in the banner (too many addresses to confirm, a lost connection, "local network" unknown).
+ */
+export function errorField(
+  error: AppError | null,
+  form: { targetMode: TargetMode; portMode: PortMode },
+): 'targets' | 'ports' | null {
+  if (!error) return null;
+  if (error.code.startsWith('scan.targets.') && form.targetMode === 'custom') return 'targets';
+  if (error.code.startsWith('scan.ports.') && form.portMode === 'custom') return 'ports';
+  return null;
+}
 
 function Choice({ value, label, help }: { value: string; label: string; help: string }) {
   return (
@@ -38,9 +60,19 @@ function Choice({ value, label, help }: { value: string; label: string; help: st
 
 /** What to scan and which ports: named choices by default, free text when the user wants it. */
 export function ScanSetup() {
-  const { t } = useTranslation('scan');
+  const { t, i18n } = useTranslation('scan');
   const form = useScan();
   const busy = isBusy(form.phase);
+  const field = errorField(form.error, form);
+  const appError = form.error
+    ? i18n.language === 'fr'
+      ? form.error.message.fr
+      : form.error.message.en
+    : '';
+  /** The app's error under its field: the test id and code the banner had, for the same reader. */
+  const errorSlot = form.error
+    ? { 'data-testid': 'scan-error', 'data-error-code': form.error.code, role: 'alert' }
+    : {};
 
   return (
     <Box
@@ -81,9 +113,19 @@ export function ScanSetup() {
             placeholder={t('form.targets.customPlaceholder')}
             value={form.customTargets}
             onChange={(event) => form.setForm({ customTargets: event.target.value })}
-            error={form.missing.targets}
-            helperText={form.missing.targets ? t('form.targets.missing') : ' '}
-            slotProps={{ htmlInput: { 'data-testid': 'custom-targets', spellCheck: false } }}
+            id={SCAN_FIELD_IDS.targets}
+            error={form.missing.targets || field === 'targets'}
+            helperText={
+              form.missing.targets
+                ? t('form.targets.missing')
+                : field === 'targets'
+                  ? appError
+                  : ' '
+            }
+            slotProps={{
+              htmlInput: { 'data-testid': 'custom-targets', spellCheck: false },
+              formHelperText: field === 'targets' ? errorSlot : {},
+            }}
           />
         )}
       </FormControl>
@@ -113,9 +155,15 @@ export function ScanSetup() {
             placeholder={t('form.ports.customPlaceholder')}
             value={form.customPorts}
             onChange={(event) => form.setForm({ customPorts: event.target.value })}
-            error={form.missing.ports}
-            helperText={form.missing.ports ? t('form.ports.missing') : ' '}
-            slotProps={{ htmlInput: { 'data-testid': 'custom-ports', spellCheck: false } }}
+            id={SCAN_FIELD_IDS.ports}
+            error={form.missing.ports || field === 'ports'}
+            helperText={
+              form.missing.ports ? t('form.ports.missing') : field === 'ports' ? appError : ' '
+            }
+            slotProps={{
+              htmlInput: { 'data-testid': 'custom-ports', spellCheck: false },
+              formHelperText: field === 'ports' ? errorSlot : {},
+            }}
           />
         )}
       </FormControl>

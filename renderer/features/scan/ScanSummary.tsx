@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -41,7 +42,16 @@ function ScanNotes({ notes, lang }: { notes: LocalizedText[]; lang: string }) {
  * A kept scan at a glance: how long, how many addresses answered, how many open ports; where it
  * came from (an nmap file); and, when the app could not keep it in the history, why.
  */
-export function ScanSummary({ result, notice }: { result: ScanDetails; notice: AppError | null }) {
+export function ScanSummary({
+  result,
+  notice,
+  focusRef,
+}: {
+  result: ScanDetails;
+  notice: AppError | null;
+  /** Where the focus goes when a scan ends (or is cancelled) while it was on the progress. */
+  focusRef?: Ref<HTMLDivElement>;
+}) {
   const { t, i18n } = useTranslation('scan');
   const lang = i18n.language;
   const hostsUp = result.counts.hostsUp;
@@ -66,6 +76,8 @@ export function ScanSummary({ result, notice }: { result: ScanDetails; notice: A
     <>
       <Alert
         severity={result.cancelled ? 'warning' : openPorts > 0 ? 'info' : 'success'}
+        ref={focusRef}
+        tabIndex={-1}
         data-testid="scan-summary"
         data-cancelled={result.cancelled}
         data-imported={imported !== null}

@@ -96,7 +96,7 @@ export function SettingsPage() {
       </Card>
       <Card component="section" aria-labelledby="settings-history">
         <CardContent>
-          <Typography variant="h3" id="settings-history" gutterBottom>
+          <Typography variant="h3" component="h2" id="settings-history" gutterBottom>
             {t('history.title')}
           </Typography>
           <Typography color="text.secondary" sx={{ mb: 2 }}>
@@ -145,7 +145,7 @@ export function SettingsPage() {
       )}
       <Card component="section" aria-labelledby="settings-about">
         <CardContent>
-          <Typography variant="h3" id="settings-about" gutterBottom>
+          <Typography variant="h3" component="h2" id="settings-about" gutterBottom>
             {t('about.title')}
           </Typography>
           {info && (

@@ -135,6 +135,16 @@ export class BlockWizard {
     await this.dialog.getByRole('button', { name: exact(this.t('wizard.close')) }).click();
     await this.dialog.waitFor({ state: 'detached' });
   }
+
+  /** "Annuler": leaves the wizard before anything is applied. */
+  get cancelButton(): Locator {
+    return this.dialog.getByRole('button', { name: exact(this.t('wizard.cancel')) });
+  }
+
+  async cancel(): Promise<void> {
+    await this.cancelButton.click();
+    await this.dialog.waitFor({ state: 'detached' });
+  }
 }
 
 /** Toolbox → Firewall rules. */

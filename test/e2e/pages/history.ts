@@ -22,6 +22,11 @@ export class HistoryPage {
     return this.shell.page.getByRole('heading', { level: 1, name: exact(this.t('title')) });
   }
 
+  /** Said when no scan is kept yet. */
+  get empty(): Locator {
+    return this.shell.page.getByTestId('history-empty');
+  }
+
   get table(): Locator {
     return this.shell.page.getByTestId('history-table');
   }

@@ -49,8 +49,14 @@ export class OpenPortsPage {
     return this.page.getByTestId('scan-summary');
   }
 
+  /** The app's error: under the field it is about, else in the banner above the results. */
   get error(): Locator {
     return this.page.getByTestId('scan-error');
+  }
+
+  /** The custom targets field, by its label. */
+  get customTargetsField(): Locator {
+    return this.page.getByRole('textbox', { name: this.t('form.targets.customLabel') });
   }
 
   get emptyState(): Locator {

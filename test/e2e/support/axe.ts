@@ -6,10 +6,13 @@ const require = createRequire(import.meta.url);
 /** axe-core's browser bundle, run in the page as it is (Deque's engine, WCAG 2.1 A/AA rules). */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** WCAG 2.2 A/AA, plus Deque's best practices (landmarks, heading order) a screen-reader user relies on. */
+const WCAG22_TAGS = [...WCAG_TAGS, 'wcag22a', 'wcag22aa', 'best-practice'];
 
 /** The part of axe-core's result a test reports: which rule, on which elements. */
 interface Violation {
   id: string;
+  impact: string | null;
   help: string;
   targets: string[];
 }
@@ -22,6 +25,21 @@ interface Violation {
  * (no inline script) stays as it is in production.
  */
 export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
+  const violations = await runAxe(page, WCAG_TAGS, selector);
+  return violations.map((v) => `${v.id}: ${v.help} — ${v.targets.join(', ')}`);
+}
+
+/**
+ * The violations axe-core finds on the whole page as shown now, for WCAG 2.2 A and AA and Deque's
+ * best practices (landmarks, heading order, table headers), each as axeViolations() words it with
+ * its impact first ("serious color-contrast: …"). Empty when axe-core finds nothing to object to.
+ */
+export async function wcag22Violations(page: Page): Promise<string[]> {
+  const violations = await runAxe(page, WCAG22_TAGS);
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.targets.join(', ')}`);
+}
+
+async function runAxe(page: Page, tags: string[], selector?: string): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   // Colours are measured as painted: wait for fades and transitions (not endless spinners) to end.
   await page.waitForFunction(() =>
@@ -40,6 +58,7 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
         ): Promise<{
           violations: {
             id: string;
+            impact?: string | null;
             help: string;
             nodes: { target: unknown[]; html: string; failureSummary?: string }[];
           }[];
@@ -52,6 +71,7 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
       });
       return result.violations.map((v) => ({
         id: v.id,
+        impact: v.impact ?? null,
         help: v.help,
         // The element's own markup says which one it is better than a generated class name.
         targets: v.nodes.map(
@@ -60,7 +80,7 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
         ),
       }));
     },
-    { include: selector, tags: WCAG_TAGS },
+    { include: selector, tags },
   );
-  return violations.map((v: Violation) => `${v.id}: ${v.help} — ${v.targets.join(', ')}`);
+  return violations;
 }

@@ -1,0 +1,335 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Locator } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  FIREWALL_SYSTEM_DIRS,
+  startMountSandbox,
+  type MountSandbox,
+} from '../lab/mount-sandbox.js';
+import { NetnsLab, run } from '../lab/netns.js';
+import { AppShell } from './pages/app-shell.js';
+import { BlockWizard, RulesPage } from './pages/firewall.js';
+import { HistoryPage } from './pages/history.js';
+import { HomePage } from './pages/home.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { SettingsPage } from './pages/settings.js';
+import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
+import { wcag22Violations } from './support/axe.js';
+import { describeFocus, hasFocus, recordFocus, tabTo } from './support/focus.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { exact, type Lang } from './support/strings.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+/**
+ * WCAG 2.2 AA as axe-core sees it, on every screen a user meets, in light and dark and in French
+ * and English: no violation at all (not only the serious and critical ones: the best practices'
+ * heading order, landmarks and table headers too). The scan is of 127.0.0.1 only, on ports this test
+ * opens itself (inside the e2e lab namespace) with one of each severity; the one block applied
+ * (for the Rules page with a rule) goes to the lab namespace's nftables, from a host whose system
+ * folders are a mount sandbox's tmpfs.
+ */
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const ADDRESS = '127.0.0.1';
+/** Critical (telnet, RDP open to all), high (VNC), medium (SSH), low (8080) and info (HTTP), per the knowledge base. */
+const PORTS = [23, 5900, 3389, 22, 8080, 80];
+const BLOCKED = 3389;
+const COMBOS: { lang: Lang; theme: 'light' | 'dark' }[] = [
+  { lang: 'fr', theme: 'light' },
+  { lang: 'fr', theme: 'dark' },
+  { lang: 'en', theme: 'light' },
+  { lang: 'en', theme: 'dark' },
+];
+const exec = promisify(execFile);
+/** The light theme's keyboard focus ring, as computed styles say it (renderer/theme.ts). */
+const LIGHT_RING = { style: 'solid', width: '3px', color: 'rgb(25, 70, 184)' };
+
+/** The outline an element has now, as painted. */
+function focusRing(locator: Locator): Promise<{ style: string; width: string; color: string }> {
+  return locator.evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+  });
+}
+
+describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French and English', () => {
+  const lab = new NetnsLab();
+  let dataDir = '';
+  let mounts: MountSandbox;
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  const servers: net.Server[] = [];
+  /** Screen → its violations, filled as the test goes so one run names every screen that fails. */
+  let found: Record<string, string[]> = {};
+  /** The UI's language now (the host's is French). */
+  let current: Lang = 'fr';
+
+  async function check(shell: AppShell, theme: string, screen: string): Promise<void> {
+    const violations = await wcag22Violations(shell.page);
+    if (violations.length > 0) found[`${shell.lang}/${theme}/${screen}`] = violations;
+  }
+
+  /** Language and theme through Settings, as a user sets them; returns the shell in that language. */
+  async function use(lang: Lang, theme: 'light' | 'dark'): Promise<AppShell> {
+    const settings = await SettingsPage.open(new AppShell(browser.page, current));
+    await settings.chooseLanguage(lang);
+    current = lang;
+    const shell = new AppShell(browser.page, lang);
+    await new SettingsPage(shell).chooseTheme(theme);
+    return shell;
+  }
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    mounts = await startMountSandbox(FIREWALL_SYSTEM_DIRS);
+    lab.onTeardown(() => mounts.close());
+    dataDir = mkdtempSync(path.join(tmpdir(), 'pa-a11y-e2e-'));
+    lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    for (const port of PORTS) {
+      const server = net.createServer((s) => s.end());
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+    }
+    host = await startBuiltWebHost(
+      { LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '', PORT_AUDITOR_DATA_DIR: dataDir },
+      30_000,
+      mounts.enter,
+    );
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await run('nft', ['delete', 'table', 'inet', 'port_auditor']).catch(() => undefined);
+    await lab.teardown();
+  });
+
+  test('before any scan: settings, home, empty rules, empty scanner, empty history', async () => {
+    found = {};
+    for (const { lang, theme } of COMBOS) {
+      const shell = await use(lang, theme);
+      await check(shell, theme, 'settings');
+      await HomePage.open(shell);
+      await check(shell, theme, 'home');
+      const rules = await RulesPage.open(shell);
+      await rules.emptyRead.waitFor();
+      await check(shell, theme, 'rules-empty');
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.emptyState.waitFor();
+      await check(shell, theme, 'scanner-empty');
+      const history = await HistoryPage.open(shell);
+      await history.empty.waitFor();
+      await check(shell, theme, 'history-empty');
+    }
+    expect(found).toEqual({});
+  });
+
+  test('scanner (running, cancelled, results), verdict details, wizard steps, history', async () => {
+    found = {};
+    for (const { lang, theme } of COMBOS) {
+      const shell = await use(lang, theme);
+      let scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets({ custom: ADDRESS });
+      await scanner.choosePorts('all');
+      await scanner.scanNow();
+      await scanner.progressBar.waitFor();
+      await check(shell, theme, 'scanner-running');
+      const focus = await recordFocus(browser.page);
+      await scanner.cancelButton.click();
+      await scanner.waitForSummary(30_000);
+      await check(shell, theme, 'scanner-cancelled');
+      // "Annuler" (clicked: focused) is disabled, then gone: the focus follows to the progress,
+      // then to the summary.
+      const stops = await focus.stops();
+      expect(stops.map((stop) => stop.testId || stop.role)).toEqual([
+        'button',
+        'scan-progress',
+        'scan-summary',
+      ]);
+      expect(await hasFocus(scanner.summary), await describeFocus(browser.page)).toBe(true);
+
+      scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets({ custom: ADDRESS });
+      await scanner.choosePorts({ custom: PORTS.join(',') });
+      await scanner.scanNow();
+      await scanner.waitForSummary();
+      const risk = new SuspiciousPortsPage(shell);
+      await risk.waitForVerdicts(ADDRESS);
+      // Each severity's filled chip is on screen, so its colours are among what axe-core measures.
+      const shown = await risk
+        .verdicts(ADDRESS)
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-severity')));
+      expect(shown).toEqual(expect.arrayContaining(['critical', 'high', 'medium', 'low']));
+      await check(shell, theme, 'scanner-results');
+      if (!(await risk.showInfoSwitch.isChecked())) await risk.showInfoSwitch.click();
+      await risk.openDetails(ADDRESS, BLOCKED);
+      await check(shell, theme, 'verdict-details');
+
+      const wizard = await BlockWizard.openFromVerdict(shell, ADDRESS, 23);
+      await check(shell, theme, 'wizard-scope');
+      await wizard.next();
+      await wizard.summary.waitFor();
+      await wizard.technicalCommands();
+      await check(shell, theme, 'wizard-preview');
+      await wizard.next();
+      await wizard.applyIntro.waitFor();
+      await check(shell, theme, 'wizard-apply');
+      await wizard.cancel();
+
+      const history = await HistoryPage.open(shell);
+      await history.rows.first().waitFor();
+      await check(shell, theme, 'history');
+    }
+    expect(found).toEqual({});
+  });
+
+  test('the Rules page with a rule, and the wizard’s last step', async () => {
+    found = {};
+    let shell = await use('fr', 'light');
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: ADDRESS });
+    await scanner.choosePorts({ custom: String(BLOCKED) });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    const wizard = await BlockWizard.openFromVerdict(shell, ADDRESS, BLOCKED);
+    await wizard.next();
+    await wizard.next();
+    await wizard.apply();
+    await wizard.verdict.waitFor({ timeout: 60_000 });
+    await check(shell, 'light', 'wizard-verified');
+    await wizard.close();
+    // "Bloquer ce port", which opened the wizard, is gone: the focus is on the row's "Débloquer".
+    const unblock = browser.page.getByRole('button', {
+      name: new RegExp(`^${shell.t('firewall:unblock.label').split('{{')[0]}`),
+    });
+    expect(await hasFocus(unblock), await describeFocus(browser.page)).toBe(true);
+    try {
+      for (const { lang, theme } of COMBOS) {
+        shell = await use(lang, theme);
+        const rules = await RulesPage.open(shell);
+        await rules.rows.first().waitFor();
+        await check(shell, theme, 'rules-with-rule');
+      }
+      // The last rule's "Débloquer", by keyboard: its row goes, and the focus to the empty list.
+      const rules = await RulesPage.open(shell);
+      await tabTo(browser.page, rules.undoButtons().first());
+      await browser.page.keyboard.press('Enter');
+      await rules.emptyRead.waitFor({ timeout: 60_000 });
+      await browser.page.waitForFunction(
+        () => document.activeElement?.getAttribute('data-testid') === 'rules-empty',
+      );
+      expect(await hasFocus(rules.emptyRead)).toBe(true);
+      await check(shell, 'dark', 'rules-after-undo');
+    } finally {
+      const [file, ...args] = mounts.enter([
+        process.execPath,
+        'dist/main/cli.mjs',
+        'unblock',
+        '--all',
+      ]);
+      await exec(file as string, args, {
+        cwd: ROOT,
+        env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' },
+      });
+    }
+    expect(found).toEqual({});
+  });
+
+  test('keyboard only: skip link → scanner → "Analyser maintenant" → results → a verdict → "Bloquer ce port" → "Annuler"', async () => {
+    const shell = await use('fr', 'light');
+    const page = browser.page;
+    const t = shell.t;
+    await shell.open(`${host.origin}/`);
+
+    // The first stop is the skip link, shown on focus; it sends the focus to the page's content.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: exact(t('nav.skipToContent')) });
+    expect(await hasFocus(skip), await describeFocus(page)).toBe(true);
+    const box = await skip.boundingBox();
+    expect(box && box.y >= 0 && box.height > 0).toBe(true);
+    expect(await focusRing(skip)).toEqual(LIGHT_RING);
+    await page.keyboard.press('Enter');
+    expect(await hasFocus(page.getByRole('main')), await describeFocus(page)).toBe(true);
+
+    // Home's first action opens the scanner; its title takes the focus.
+    await tabTo(page, page.getByRole('button', { name: exact(t('home.start')) }), 5);
+    await page.keyboard.press('Enter');
+    const title = page.getByRole('heading', { level: 1, name: exact(t('scan:tool.label')) });
+    await title.waitFor();
+    expect(await hasFocus(title), await describeFocus(page)).toBe(true);
+
+    // "Analyser maintenant" (this PC, common ports, as offered): the focus goes to the progress
+    // while the button is disabled, then to the summary when the scan ends.
+    const scanner = new OpenPortsPage(shell);
+    await tabTo(page, scanner.scanButton, 15);
+    // The theme's focus ring: 3 px of #1946b8 (8.6:1 on white, 8:1 on the light page).
+    expect(await focusRing(scanner.scanButton)).toEqual(LIGHT_RING);
+    const focus = await recordFocus(page);
+    await page.keyboard.press('Enter');
+    await scanner.waitForSummary();
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'scan-summary',
+    );
+    const stops = await focus.stops();
+    expect(stops[0]).toEqual({
+      role: 'region',
+      label: t('scan:progress.label'),
+      testId: 'scan-progress',
+    });
+    expect(stops.at(-1)?.testId).toBe('scan-summary');
+
+    // A verdict of the telnet port, opened with Enter.
+    const verdict = page.locator('[data-testid^="verdict-"][data-port="23"]').first();
+    await verdict.waitFor();
+    const header = verdict.getByRole('button', { expanded: false }).first();
+    await tabTo(page, header);
+    await page.keyboard.press('Enter');
+    await verdict.getByRole('button', { expanded: true }).first().waitFor();
+    expect(await hasFocus(verdict.getByRole('button').first())).toBe(true);
+
+    // "Bloquer ce port": the wizard opens with the focus inside it.
+    const block = verdict.getByRole('button', {
+      name: new RegExp(`^${t('firewall:button.text')} \\(23/TCP`),
+    });
+    await tabTo(page, block);
+    await page.keyboard.press('Enter');
+    const wizard = new BlockWizard(shell);
+    await wizard.dialog.waitFor();
+    expect(await wizard.dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+
+    // "Suivant": the focus goes to the new step, named as such.
+    await tabTo(page, wizard.nextButton, 15);
+    await page.keyboard.press('Enter');
+    const step = wizard.dialog.getByRole('group', {
+      name: exact(
+        t('firewall:wizard.stepOf')
+          .replace('{{step}}', '2')
+          .replace('{{total}}', '4')
+          .replace('{{name}}', t('firewall:wizard.steps.preview')),
+      ),
+    });
+    await step.waitFor();
+    expect(await hasFocus(step), await describeFocus(page)).toBe(true);
+
+    // "Annuler": the wizard closes and the focus is back on "Bloquer ce port".
+    await tabTo(page, wizard.cancelButton, 20);
+    await page.keyboard.press('Enter');
+    await wizard.dialog.waitFor({ state: 'detached' });
+    expect(await hasFocus(block), await describeFocus(page)).toBe(true);
+    expect(browser.errors).toEqual([]);
+  });
+});
