@@ -7,7 +7,6 @@ import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
-import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanHistory } from './scan-history.js';
 import {
@@ -90,28 +89,8 @@ export function reportHandlers(
 > {
   const uploads = new Map<string, Upload>();
 
-  const keep = async (
-    { scan, macAddresses, startKnown }: NmapImport,
-    fileName?: string,
-  ): Promise<NmapImportResult> => {
-    // A file's own id may repeat (the same file imported twice): each import is a scan of its own.
-    const result = { ...scan, scanId: randomUUID() };
-    const assessment = await history.assess(result.hosts);
-    const outcome = history.keep({
-      kind: 'nmap-import',
-      result,
-      assessment,
-      macAddresses,
-      ...(fileName ? { fileName } : {}),
-      dateKnown: startKnown,
-    });
-    return {
-      scanId: result.scanId,
-      counts: scanCounts(result),
-      kept: outcome.kept,
-      ...(outcome.kept ? {} : { notice: outcome.notice }),
-    };
-  };
+  const keep = (imported: NmapImport, fileName?: string): Promise<NmapImportResult> =>
+    history.keepWhole(imported, randomUUID(), fileName);
   const options = (fileName?: string) => ({
     localAddresses: localAddresses(),
     ...(fileName ? { fileName } : {}),

@@ -528,8 +528,12 @@ export class ScanHistory {
     }
   }
 
-  /** An import read whole into memory, assessed and kept (or held, the store failing). */
-  private async keepWhole(
+  /**
+   * An import read whole into memory (a file sent in one message, or the store failing midway),
+   * assessed and kept, or held in memory when the store fails. `scanId` is the import's own: a
+   * file's id may repeat (the same file imported twice), each import is a scan of its own.
+   */
+  async keepWhole(
     { scan, macAddresses, startKnown }: NmapImport,
     scanId: string,
     fileName?: string,

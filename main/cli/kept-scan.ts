@@ -37,24 +37,15 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
   let details: ScanDetails | undefined;
   let header: Omit<ScanResult, 'hosts'> | undefined;
   let assessment: RiskAssessResult | null = null;
-  for (const status of ['up', 'unknown', 'down'] as HostStatus[]) {
-    for (let offset = 0; ; offset += MAX_HOSTS_PAGE) {
-      const page = await ctx.app.call('scan.get', {
-        scanId,
-        offset,
-        limit: MAX_HOSTS_PAGE,
-        status,
-      });
-      details = page.scan;
-      header = page.result;
-      hosts.push(...page.hosts);
-      if (page.assessment) {
-        assessment = page.assessment;
-        verdicts.push(...page.assessment.hosts);
-      }
-      Object.assign(macAddresses, page.macAddresses);
-      if (offset + page.hosts.length >= page.total || page.hosts.length === 0) break;
+  for await (const page of pagesOf(ctx, scanId)) {
+    details = page.scan;
+    header = page.result;
+    hosts.push(...page.hosts);
+    if (page.assessment) {
+      assessment = page.assessment;
+      verdicts.push(...page.assessment.hosts);
     }
+    Object.assign(macAddresses, page.macAddresses);
   }
   const d = details as ScanDetails;
   const scan: ScanResult = { ...(header as Omit<ScanResult, 'hosts'>), hosts };
