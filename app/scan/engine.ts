@@ -21,7 +21,13 @@ import {
 } from './addresses.js';
 import { systemClock, type Clock } from './clock.js';
 import { CongestionWindow, SendBudget } from './congestion.js';
-import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outcome.js';
+import {
+  broadcastText,
+  lateLocalErrorText,
+  localErrorText,
+  type ConnectPhase,
+  type ProbeOutcome,
+} from './connect-outcome.js';
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
@@ -262,6 +268,8 @@ class HostState {
   /** Answers of any kind (open, closed, ICMP): the host was reached. */
   answers = 0;
   localError: { code: string; message: LocalizedText } | undefined;
+  /** A local error came before anything was sent (`sync`): only that may end the host's scan. */
+  localErrorBeforeSending = false;
   localErrorPorts = 0;
   /** A port known to answer, probed now and then to check that the path still carries answers. */
   pingPort: { port: number; state: 'open' | 'closed' } | undefined;
@@ -633,7 +641,7 @@ export class ScanEngine {
       // the shortage lasts, when it is a fact about this PC (e.g. no usable source address).
       const since = probe.shortSince ?? now;
       if (now - since > this.tuning.resourceGiveUpMs) {
-        this.onLocalError(probe, { code: outcome.code, scope: 'host' });
+        this.onLocalError(probe, { code: outcome.code, scope: 'host', phase: 'sync' });
       } else {
         this.requeue(probe, since);
         this.global.clampTo(Math.floor(this.inFlight.size * 0.75));
@@ -759,18 +767,32 @@ export class ScanEngine {
     }
   }
 
-  private onLocalError(probe: InFlight, outcome: { code: string; scope: 'host' | 'port' }): void {
+  /**
+   * A probe this PC could not send. Only an error raised before anything left (`sync`) may end
+   * the scan of a host that has not answered: an `async` one ended one attempt after its SYN left,
+   * so it is about that attempt (one port), and never abandons the host.
+   */
+  private onLocalError(
+    probe: InFlight,
+    outcome: { code: string; scope: 'host' | 'port'; phase: ConnectPhase },
+  ): void {
     const { host } = probe;
     if (probe.kind === 'ping') {
       host.pingInFlight = false;
       return;
     }
     if (probe.kind === 'witness') return;
+    const beforeSending = outcome.phase === 'sync';
+    if (beforeSending) host.localErrorBeforeSending = true;
     host.localError ??= {
       code: outcome.code,
-      message: this.isBroadcast(host) ? broadcastText(outcome.code) : localErrorText(outcome.code),
+      message: this.isBroadcast(host)
+        ? broadcastText(outcome.code)
+        : beforeSending
+          ? localErrorText(outcome.code)
+          : lateLocalErrorText(outcome.code),
     };
-    if (outcome.scope === 'host' && host.answers === 0) {
+    if (beforeSending && outcome.scope === 'host' && host.answers === 0) {
       this.markUnprobed(host);
       return;
     }
@@ -824,7 +846,7 @@ export class ScanEngine {
 
   private endDiscoveryIfIdle(host: HostState): void {
     if (host.phase === 'discovery' && host.discoveryQueue.length === 0 && host.inFlight === 0) {
-      if (host.localError && host.answers === 0) {
+      if (host.localErrorBeforeSending && host.answers === 0) {
         this.markUnprobed(host);
         return;
       }

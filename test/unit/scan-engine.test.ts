@@ -365,6 +365,78 @@ describe('scan engine on a scripted network', () => {
     });
   });
 
+  it('reads a late "host isolated" (ENONET) as the network answering, not as this PC failing', async () => {
+    // A router or the device forges ICMP 3/8 for the discovery ports; 7001 listens. nmap:
+    // discovery ports filtered (dest-unreach), 7001 open, 8080 closed.
+    const isolated = [22, 80, 443, 445];
+    const ports = [...isolated, 7001, 8080];
+    const answers = host((port) =>
+      isolated.includes(port)
+        ? { kind: 'errno', code: 'ENONET', phase: 'async' }
+        : port === 7001
+          ? OPEN
+          : CLOSED,
+    );
+    // With discovery, only ICMP errors answer the discovery ports: down, as for nmap without
+    // -Pn, and not "this PC could not scan it".
+    const discovered = (
+      await scan(['10.9.0.14'], ports, { '10.9.0.14': answers }, { skipDiscovery: false })
+    ).result.hosts[0]!;
+    expect(discovered.status).toBe('down');
+    expect(discovered.reason).not.toBe('local-error');
+    expect(discovered.localError).toBeUndefined();
+    {
+      const { result } = await scan(['10.9.0.14'], ports, { '10.9.0.14': answers });
+      const h = result.hosts[0]!;
+      expect(h.status).toBe('up');
+      expect(h.localError).toBeUndefined();
+      expect(states(h, ports)).toEqual(
+        new Map([
+          [22, 'filtered'],
+          [80, 'filtered'],
+          [443, 'filtered'],
+          [445, 'filtered'],
+          [7001, 'open'],
+          [8080, 'closed'],
+        ]),
+      );
+      for (const port of isolated) {
+        expect(h.ports.find((p) => p.port === port)?.reason).toBe('host-unreachable');
+      }
+    }
+  });
+
+  it('lets no single late error abandon a silent host, nor call it unscanned', async () => {
+    // One ICMP 3/5 (EOPNOTSUPP) and one late ENETDOWN among 20 silent ports, one port open.
+    const ports = range(1, 20);
+    const { result } = await scan(['10.9.0.15'], ports, {
+      '10.9.0.15': host((port) =>
+        port === 5
+          ? { kind: 'errno', code: 'EOPNOTSUPP', phase: 'async' }
+          : port === 6
+            ? { kind: 'errno', code: 'ENETDOWN', phase: 'async' }
+            : port === 15
+              ? OPEN
+              : SILENT,
+      ),
+    });
+    const h = result.hosts[0]!;
+    expect(h.status).toBe('up');
+    expect(h.ports.find((p) => p.port === 15)).toMatchObject({ state: 'open' });
+    expect(h.ports.find((p) => p.port === 5)).toMatchObject({
+      state: 'filtered',
+      reason: 'net-unreachable',
+    });
+    expect(h.ports.find((p) => p.port === 6)).toMatchObject({
+      state: 'filtered',
+      reason: 'local-error',
+    });
+    expect(h.localError?.code).toBe('ENETDOWN');
+    expect(h.localError?.message.en).not.toMatch(/could not be scanned/);
+    expect(h.localError?.message.fr).not.toMatch(/n'a pas pu être analysée/);
+    expect(tally(h, ports)).toEqual({ open: 1, filtered: 19 });
+  });
+
   it('says why the broadcast address of a network of this PC could not be probed', async () => {
     const { result } = await scan(
       ['10.9.0.255'],
