@@ -128,6 +128,36 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  test('editing the targets withdraws a confirmation question: "Je confirme" never answers for other targets', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    // Documentation space: needs confirmation; never confirmed here, so nothing is scanned.
+    await scanner.chooseTargets({ custom: '203.0.113.7' });
+    await scanner.choosePorts({ custom: '80' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toBe('scan.confirmationRequired');
+    expect(await scanner.error.innerText()).toContain('203.0.113.7 est publique');
+    await expect(scanner.confirmButton.count()).resolves.toBe(1);
+
+    await scanner.chooseTargets({ custom: '100.64.9.9' });
+    // The question was about 203.0.113.7: it goes, and its button with it.
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await expect(scanner.confirmButton.count()).resolves.toBe(0);
+
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    const asked = await scanner.error.innerText();
+    expect(asked).toContain('100.64.9.9');
+    expect(asked).toContain('autres abonnés de votre fournisseur');
+    expect(asked).not.toContain('203.0.113.7');
+    // Editing the ports withdraws it too.
+    await scanner.choosePorts({ custom: '81' });
+    await expect(scanner.confirmButton.count()).resolves.toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+
   test('"Réseau local" names the virtual switch it leaves out, and scans it only once ticked', async () => {
     // A container bridge of this PC (inside the test's namespace), as Docker would make it.
     await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);

@@ -53,6 +53,11 @@ export class OpenPortsPage {
     return this.page.getByTestId('scan-error');
   }
 
+  /** The button of the confirmation question ("Je confirme, lancer l’analyse"). */
+  get confirmButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('actions.confirmAndScan')) });
+  }
+
   get emptyState(): Locator {
     return this.page.getByTestId('scan-empty');
   }
