@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult, PortState, ScanEvent, ScanResult } from '../../app/contract/index.js';
 import { parseIp } from '../../app/net/address.js';
 import { cidrInterval, serializeIntervals, type Interval } from '../../app/scan/addresses.js';
-import { ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
+import { defaultTuning, ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
 import { seededRandom as seeded } from '../lab/random.js';
 import {
   SimProber,
@@ -227,6 +227,46 @@ describe('scan engine on a scripted network', () => {
     expect(
       result.hosts[0]!.ports.filter((p) => p.state === 'filtered').map((p) => p.reason),
     ).toEqual(Array(10).fill('no-response'));
+  });
+
+  it('finds the closed ports among 1,000 dropped ones behind a 2/s, burst 1 reset limit, with probes linear in the ports', async () => {
+    // Review of issue 14, F4: every round re-probed every unproven port at once and got one reset
+    // (the limiter's one token): ~100 probes a port, growing with the closed ports. Rounds are now
+    // paced and spread (the closed ports sit together at the end here), and each port has at
+    // most `maxVerifyPasses` of them.
+    const ports = range(1, 1050);
+    const allow = tokenBucket(2, 1);
+    const { result, prober, clock } = await scan(
+      ['10.9.0.16'],
+      ports,
+      {
+        '10.9.0.16': host((port, at) => (port <= 1000 ? SILENT : allow(at) ? CLOSED : SILENT)),
+      },
+      { tuning: { listStateUpTo: 70_000 } },
+    );
+    const got = states(result.hosts[0]!, ports);
+    for (const port of ports)
+      expect(got.get(port), `${port}`).toBe(port <= 1000 ? 'filtered' : 'closed');
+    const cap = defaultTuning.maxTriesCap + defaultTuning.maxVerifyPasses;
+    for (const port of ports) expect(prober.count('10.9.0.16', port)).toBeLessThanOrEqual(cap);
+    expect(prober.count('10.9.0.16')).toBeLessThan(12 * ports.length);
+    // 50 resets at 2 a second take 25 s at least; nmap -T4 took 209 s on the lab version.
+    expect(clock.now()).toBeGreaterThan(25_000);
+  });
+
+  it('stops verifying a port after maxVerifyPasses rounds, however the limiter behaves', async () => {
+    const ports = range(1, 300);
+    const allow = tokenBucket(2, 1);
+    const { result, prober } = await scan(
+      ['10.9.0.17'],
+      ports,
+      { '10.9.0.17': host((port, at) => (port <= 250 ? SILENT : allow(at) ? CLOSED : SILENT)) },
+      { tuning: { maxVerifyPasses: 2 } },
+    );
+    for (const port of range(1, 250)) {
+      expect(prober.count('10.9.0.17', port)).toBeLessThanOrEqual(defaultTuning.maxTriesCap + 2);
+    }
+    expect(states(result.hosts[0]!, ports).get(1)).toBe('filtered');
   });
 
   it('retries ports lost at random (5 %) and finds them all, without pacing the host', async () => {
