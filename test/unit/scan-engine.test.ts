@@ -384,6 +384,26 @@ describe('scan engine on a scripted network', () => {
     expect(few.result.hosts[0]!.answersEveryPort).toBeUndefined();
   });
 
+  it('marks a trap that leaves a few ports closed (80 % of 50 or more open), not one below', async () => {
+    // Review of issue 14, F5: a redirect of ports 1-200 to one listener, every ninth port closed.
+    const ports = range(1, 200);
+    const trap = await scan(['10.9.0.18'], ports, {
+      '10.9.0.18': host((port) => (port % 9 === 0 ? CLOSED : OPEN)),
+    });
+    expect(trap.result.hosts[0]!.answersEveryPort).toEqual({ open: 178, probed: 200 });
+    const fifty = range(1, 50);
+    const edge = await scan(['10.9.0.19', '10.9.0.20'], fifty, {
+      '10.9.0.19': host((port) => (port <= 40 ? OPEN : CLOSED)),
+      '10.9.0.20': host((port) => (port <= 39 ? OPEN : CLOSED)),
+    });
+    const [at, below] = edge.result.hosts;
+    expect(at!.answersEveryPort).toEqual({ open: 40, probed: 50 });
+    expect(below!.answersEveryPort).toBeUndefined();
+    // Fewer than 50 probed ports say too little, even all open.
+    const small = await scan(['10.9.0.21'], range(1, 49), { '10.9.0.21': host(() => OPEN) });
+    expect(small.result.hosts[0]!.answersEveryPort).toBeUndefined();
+  });
+
   it('reports a host this PC has no route to as not probed, neither down nor silent', async () => {
     const ports = range(1, 1000);
     const { result, events, prober } = await scan(
