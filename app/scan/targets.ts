@@ -724,18 +724,23 @@ function needingConfirmation(
   for (const interval of intervals) {
     for (const { kind, interval: piece } of kindPieces(interval)) {
       let reason: ConfirmationReason;
+      let rest: Interval[] = [piece];
       if (kind === 'public' || kind === 'documentation') reason = 'public';
       else if (kind === 'shared' || kind === 'nat64' || kind === 'benchmarking') {
-        if (connected.some((network) => intervalWithin(piece, network))) continue;
+        // Only the part beyond this PC's own networks needs it, and the message names an address of it.
+        rest = subtractIntervals([piece], mergeIntervals([...connected]));
+        if (rest.length === 0) continue;
         reason = kind;
       } else continue;
-      if (piece.start === piece.end && localSet.has(formatIp(piece.family, piece.start))) continue;
-      const earlier = first.get(reason);
-      const before =
-        earlier &&
-        (earlier.family < piece.family ||
-          (earlier.family === piece.family && earlier.start < piece.start));
-      if (!before) first.set(reason, piece);
+      for (const part of rest) {
+        if (part.start === part.end && localSet.has(formatIp(part.family, part.start))) continue;
+        const earlier = first.get(reason);
+        const before =
+          earlier &&
+          (earlier.family < part.family ||
+            (earlier.family === part.family && earlier.start < part.start));
+        if (!before) first.set(reason, part);
+      }
     }
   }
   const list = REASON_ORDER.flatMap((reason) => {

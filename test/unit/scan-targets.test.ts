@@ -361,6 +361,9 @@ describe('parseTargets', () => {
     expect(onLink.needsConfirmation).toBeUndefined();
     const beyond = await parseTargets('100.70.2.1', { ...options, interfaces: cgnat });
     expect(beyond.needsConfirmation).toEqual([{ reason: 'shared', address: '100.70.2.1' }]);
+    // A range across the edge of the connected network names the first address beyond it.
+    const across = await parseTargets('100.70.1.250-100.70.2.3', { ...options, interfaces: cgnat });
+    expect(across.needsConfirmation).toEqual([{ reason: 'shared', address: '100.70.2.0' }]);
   });
 
   it('does not ask to confirm benchmarking space this PC is directly connected to', async () => {
