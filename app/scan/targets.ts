@@ -607,11 +607,25 @@ export async function parseTargets(
         answers = [];
       }
       const found: { address: string; parsed: IpValue; zone?: string }[] = [];
+      const unusable: string[] = [];
       for (const answer of answers) {
         const { address, zone } = splitZone(answer.address);
         const parsed = parseIp(address);
         if (!parsed) continue;
+        if (parsed.value === 0n) {
+          // Hosts files that block a name map it to 0.0.0.0 or :: next to, or instead of, a real
+          // address: that answer names no device.
+          unusable.push(address);
+          if (!excluded) {
+            notes.push({
+              fr: `Cibles : « ${token} » donne aussi ${address}, qui ne désigne aucun appareil (souvent un nom bloqué par le fichier hosts) ; cette adresse n’est pas analysée.`,
+              en: `Targets: "${token}" also gives ${address}, which names no device (often a name blocked by the hosts file); that address is not scanned.`,
+            });
+          }
+          continue;
+        }
         if (needsZone(parsed.family, parsed.value) && !zone) {
+          unusable.push(address);
           if (!excluded) {
             notes.push({
               fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n’est pas analysée.`,
@@ -625,6 +639,16 @@ export async function parseTargets(
           parsed,
           ...(zone ? { zone } : {}),
         });
+      }
+      if (found.length === 0 && unusable.length > 0) {
+        fail(
+          'scan.targets.unresolved',
+          {
+            fr: `Cibles : le nom « ${token} » ne donne que ${unusable.join(', ')}, aucune adresse analysable (0.0.0.0 et :: ne désignent aucun appareil ; une adresse fe80:: a besoin de son interface, par exemple fe80::1%eth0).`,
+            en: `Targets: the name "${token}" only gives ${unusable.join(', ')}, no address that can be scanned (0.0.0.0 and :: name no device; an fe80:: address needs its interface, for example fe80::1%eth0).`,
+          },
+          { token: original },
+        );
       }
       if (found.length === 0) {
         fail(

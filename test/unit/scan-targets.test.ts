@@ -40,6 +40,15 @@ const interfaces: Interfaces = {
 };
 
 const hosts: Record<string, { address: string; family: number }[]> = {
+  'zero.lan': [
+    { address: '0.0.0.0', family: 4 },
+    { address: '10.0.0.7', family: 4 },
+  ],
+  'blocked.lan': [
+    { address: '0.0.0.0', family: 4 },
+    { address: '::', family: 6 },
+  ],
+  'linklocal.lan': [{ address: 'fe80::1', family: 6 }],
   'nas.example': [
     { address: '10.0.0.5', family: 4 },
     { address: 'fd00::5', family: 6 },
@@ -79,6 +88,24 @@ function refusal(run: () => void): AppFailure {
 }
 
 describe('parseTargets', () => {
+  it('drops the 0.0.0.0 or :: of a name that also gives a real address, and says so', async () => {
+    const set = await parseTargets('zero.lan', options);
+    expect(addresses(set)).toEqual(['10.0.0.7']);
+    expect(set.notes.map((n) => n.en).join(' ')).toContain('"zero.lan" also gives 0.0.0.0');
+    expect(set.notes.map((n) => n.fr).join(' ')).toContain('« zero.lan » donne aussi 0.0.0.0');
+  });
+
+  it.each([
+    ['blocked.lan', '0.0.0.0, ::'],
+    ['linklocal.lan', 'fe80::1'],
+  ])('says what %s gives when none of it can be scanned, not "not found"', async (name, given) => {
+    const failure = await failureOf(name);
+    expect(failure.appError.code).toBe('scan.targets.unresolved');
+    expect(failure.appError.message.en).toContain(`only gives ${given}`);
+    expect(failure.appError.message.fr).toContain(`ne donne que ${given}`);
+    expect(failure.appError.message.en).not.toContain('not found');
+  });
+
   it('parses IPv4 and IPv6 literals, comma and space lists', async () => {
     const set = await parseTargets('10.0.0.1, 10.0.0.3 ::1,fd00::0:1', options);
     expect(addresses(set)).toEqual(['10.0.0.1', '10.0.0.3', '::1', 'fd00::1']);
