@@ -138,6 +138,18 @@ describe('port-auditor scan', () => {
     else expect(host?.hidden.closed).toBe(1);
   });
 
+  it('reads several target arguments as one list, as its help says', async () => {
+    const jsonFile = path.join(tmp, 'two.json');
+    const result = await run(
+      cli('scan', '127.0.0.1', '127.0.0.2', '-p', `${closedPort}`, '--json', jsonFile),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const parsed = ScanResult.parse(JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown);
+    expect(parsed.request.targets).toBe('127.0.0.1 127.0.0.2');
+    expect(parsed.hosts.map((h) => h.address).sort()).toEqual(['127.0.0.1', '127.0.0.2']);
+  });
+
   it('finishes its work and its JSON when the reader of its output goes away (| head)', async () => {
     const jsonFile = path.join(tmp, 'piped.json');
     const result = await run(
