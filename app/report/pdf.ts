@@ -159,6 +159,14 @@ function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
   };
 }
 
+/**
+ * A port list the page may wrap only between items: pdfmake breaks a line at spaces, and a
+ * "word" longer than the line anywhere, which cut "993" into "9" and "93".
+ */
+function breakable(list: string): string {
+  return list.replace(/,\s*/g, ', ');
+}
+
 function hostTitle(host: ReportHost): string {
   return host.hostname ? `${host.address} — ${host.hostname}` : host.address;
 }
@@ -258,7 +266,10 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
         t('Cibles analysées', 'Scanned targets'),
         describeSpec(scan.request.targets, 'targets', lang),
       ],
-      [t('Ports analysés', 'Scanned ports'), describeSpec(scan.request.ports, 'ports', lang)],
+      [
+        t('Ports analysés', 'Scanned ports'),
+        breakable(describeSpec(scan.request.ports, 'ports', lang)),
+      ],
       [t('Durée de l’analyse', 'Scan duration'), formatDuration(model.durationMs, lang)],
       [
         t('Adresses', 'Addresses'),
@@ -736,7 +747,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (every) {
     // A device answering for all its ports: one statement and the list, no per-port verdicts.
     const text = everyPortText(every);
-    const list = `${t('Ports ouverts : ', 'Open ports: ')}${compactPorts(open.map((p) => p.port).sort((a, b) => a - b))}`;
+    const list = `${t('Ports ouverts : ', 'Open ports: ')}${breakable(compactPorts(open.map((p) => p.port).sort((a, b) => a - b)))}`;
     height += 20 + lines(say(text.body), 100) * 11 + lines(list, 110) * 11;
     content.push(
       {
