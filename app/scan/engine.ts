@@ -946,7 +946,11 @@ export class ScanEngine {
 
   private onPortOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
     const { host, port, tries } = probe;
-    if (probe.verify && outcome.kind !== 'timeout' && outcome.kind !== 'error') {
+    // Only a listener's answer (SYN-ACK or reset) tells about the reset limiter the rounds are
+    // for. An ICMP error decides its own port filtered, but the kernel sends those at about one a
+    // second: counted, they kept the rounds going one port at a time (minutes where nmap took
+    // seconds on a host that drops, rejects with ICMP and resets).
+    if (probe.verify && (outcome.kind === 'open' || outcome.kind === 'closed')) {
       host.verification.answered++;
       host.verification.resets++;
     }

@@ -3,6 +3,9 @@ import type { HostResult, PortState, ScanResult } from '../../app/contract/index
 import { parsePorts } from '../../app/scan/ports.js';
 import {
   createHostileLab,
+  MIXED,
+  MIXED_ICMP,
+  MIXED_RESET,
   RESETTING,
   RESETTING_PORTS,
   RST_LIMITED,
@@ -109,6 +112,30 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
       host.ports.filter((p) => p.state === 'filtered').every((p) => p.reason === 'no-response'),
     ).toBe(true);
     expect(host.answersEveryPort).toBeUndefined();
+  });
+
+  it('scans a host that drops, rejects with ICMP at the kernel’s pace and resets, with the states nmap finds and a bounded number of probes', async () => {
+    const ports = `1-${MIXED_RESET.to},${V6_OPEN_PORT}`;
+    const before = await lab.synsToMixed();
+    const { result } = await lab.scan({ targets: MIXED, ports, skipDiscovery: true }, LIST_ALL);
+    const sent = (await lab.synsToMixed()) - before;
+    const nmap = await lab.nmap([MIXED], ports, ['-Pn']);
+    expectAgreement(result, nmap.hosts, MIXED, ports, (port) =>
+      port === V6_OPEN_PORT
+        ? 'open'
+        : port >= MIXED_RESET.from && port <= MIXED_RESET.to
+          ? 'closed'
+          : 'filtered',
+    );
+    const host = hostOf(result, MIXED);
+    const icmp = host.ports.filter((p) => p.port >= MIXED_ICMP.from && p.port <= MIXED_ICMP.to);
+    expect(icmp.every((p) => p.reason === 'no-response' || p.reason === 'host-unreachable')).toBe(
+      true,
+    );
+    // ICMP errors trickling out at one a second kept verification rounds going, one port a
+    // round: thousands of probes a port and minutes, where nmap takes seconds.
+    const count = MIXED_RESET.to + 1;
+    expect(sent).toBeLessThan(8 * count);
   });
 
   it('reaches a link-local address through a zone with a dash in it (%veth-a)', async () => {
