@@ -30,6 +30,14 @@ export const TARPIT = '10.77.1.4';
 export const MIXED = '10.77.1.5';
 export const MIXED_ICMP = { from: 1001, to: 1400 };
 export const MIXED_RESET = { from: 1401, to: 1410 };
+/**
+ * Answers SYNs to ISOLATED_PORTS with ICMP 3/8 "host isolated" and to SOURCE_ROUTE_PORT with
+ * ICMP 3/5 "source route failed" (review of issue 14, F1: Linux reports them to connect() as
+ * ENONET and EOPNOTSUPP); V6_OPEN_PORT open, other ports closed.
+ */
+export const ISOLATED = '10.77.1.6';
+export const ISOLATED_PORTS = [22, 80, 443, 445];
+export const SOURCE_ROUTE_PORT = 7102;
 /** C: default-drop input policy with two open ports, silent except 22 and 443. */
 export const SILENT_TWO_OPEN = '10.77.2.5';
 export const SILENT_OPEN_PORTS = [22, 443];
@@ -48,6 +56,8 @@ table inet hostile {
     ip daddr ${MIXED} tcp dport ${MIXED_ICMP.from}-${MIXED_ICMP.to} reject with icmpx admin-prohibited
     ip daddr ${MIXED} tcp dport ${MIXED_RESET.from}-${MIXED_RESET.to} reject with tcp reset
     ip daddr ${MIXED} meta l4proto tcp drop
+    ip daddr ${ISOLATED} tcp dport { ${ISOLATED_PORTS.join(', ')} } reject with icmp 8
+    ip daddr ${ISOLATED} tcp dport ${SOURCE_ROUTE_PORT} reject with icmp 5
   }
   chain output {
     type filter hook output priority 0; policy accept;
@@ -113,6 +123,7 @@ export async function createHostileLab(area = 'hostile'): Promise<HostileLab> {
       `${RESETTING}/24`,
       `${TARPIT}/24`,
       `${MIXED}/24`,
+      `${ISOLATED}/24`,
       'fd77:1::2/64',
     ]);
     await addAddresses(c, 'veth-c', [`${SILENT_TWO_OPEN}/24`]);
