@@ -158,6 +158,26 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  test('"Je confirme" starts the scan it was asked about (more than 65,536 loopback addresses)', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    // Loopback only: 131,072 addresses ask for confirmation; the scan is cancelled at once.
+    await scanner.chooseTargets({ custom: '127.0.0.0/15' });
+    await scanner.choosePorts({ custom: '1' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.innerText()).toContain('131\u202f072 adresses');
+    // The page sends the question's fingerprint; the app starts what it asked about.
+    await scanner.confirmButton.click();
+    await scanner.progressBar.waitFor();
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await scanner.cancelButton.click();
+    const summary = await scanner.waitForSummary(60_000);
+    expect(await summary.getAttribute('data-cancelled')).toBe('true');
+    expect(browser.errors).toEqual([]);
+  });
+
   test('"Réseau local" names the virtual switch it leaves out, and scans it only once ticked', async () => {
     // A container bridge of this PC (inside the test's namespace), as Docker would make it.
     await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);
