@@ -61,6 +61,16 @@ export const ScanRequest = z.object({
   /** Required for more than 65,536 addresses or any public address. */
   confirmed: z.boolean().default(false),
   /**
+   * What `confirmed` answers: the `confirmation` param of the `scan.confirmationRequired` error
+   * the user was shown. The app then starts only if the targets, resolved again, still need
+   * exactly that (otherwise it asks again). Absent: `confirmed` is a go-ahead given in advance
+   * (the CLI's --yes).
+   */
+  confirmation: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  /**
    * The adapters (by name) whose networks `local-network` should scan although it leaves them out
    * by default (VPN, virtual switches, networks without a default gateway), as the user chose
    * them. Absent: not asked yet — the app then asks (`scan.confirmationRequired`, reason

@@ -9,7 +9,7 @@ import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
 import { deviceHeading } from '../contract/devices.js';
-import type { Reference, Severity } from '../contract/risk.js';
+import { EVERY_PORT_SEVERITY, type Reference, type Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
 import {
@@ -161,6 +161,14 @@ function heading(text: string, options: { pageBreak?: boolean } = {}): Content {
 }
 
 /**
+ * A port list the page may wrap only between items: pdfmake breaks a line at spaces, and a
+ * "word" longer than the line anywhere, which cut "993" into "9" and "93".
+ */
+function breakable(list: string): string {
+  return list.replace(/,\s*/g, ', ');
+}
+
+/**
  * A device's title as the page gives it (app/contract/devices.ts deviceHeading): This PC is
  * "Ce PC" whichever of its addresses has the ports, never an address with a name nmap gave
  * another of its addresses ("10.213.0.1 — localhost"); another device is its first address, with
@@ -267,7 +275,10 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
         t('Cibles analysées', 'Scanned targets'),
         describeSpec(scan.request.targets, 'targets', lang),
       ],
-      [t('Ports analysés', 'Scanned ports'), describeSpec(scan.request.ports, 'ports', lang)],
+      [
+        t('Ports analysés', 'Scanned ports'),
+        breakable(describeSpec(scan.request.ports, 'ports', lang)),
+      ],
       [t('Durée de l’analyse', 'Scan duration'), formatDuration(model.durationMs, lang)],
       [
         t('Adresses', 'Addresses'),
@@ -440,6 +451,25 @@ function blockedLine(model: ReportModel, say: Say): Content[] {
   ];
 }
 
+/** Under the severity chart: a device answering on every port counts once, whatever its ports. */
+function groupedLine(model: ReportModel, say: Say): Content[] {
+  const grouped = model.hosts.filter((h) => h.answersEveryPort);
+  if (grouped.length === 0) return [];
+  const ports = grouped.reduce((n, h) => n + h.answersEveryPort!.open, 0);
+  const n = grouped.length;
+  return [
+    {
+      text: say({
+        fr: `${counted(n, 'fr', 'appareil répond', 'appareils répondent')} sur tout port : ${n > 1 ? 'chacun compte' : 'il compte'} pour un seul verdict (${counted(ports, 'fr', 'port ouvert', 'ports ouverts')} en tout), pas un par port.`,
+        en: `${counted(n, 'en', 'device answers', 'devices answer')} on every port: ${n > 1 ? 'each counts' : 'it counts'} as one verdict (${counted(ports, 'en', 'open port', 'open ports')} in all), not one per port.`,
+      }),
+      color: MUTED,
+      fontSize: 9,
+      margin: [0, 0, 0, 14],
+    },
+  ];
+}
+
 function findingSentence(f: Finding, say: Say): string {
   // A device of several addresses: the ones the service was found open on.
   const addresses = f.port.addresses?.join(', ') ?? f.host.address;
@@ -468,6 +498,7 @@ function summary(model: ReportModel, say: Say): Content[] {
       { text: t('Ports ouverts par gravité', 'Open ports by severity'), style: 'h2' },
       severityChart(model, say),
       ...blockedLine(model, say),
+      ...groupedLine(model, say),
     );
   } else {
     content.push({
@@ -481,29 +512,61 @@ function summary(model: ReportModel, say: Say): Content[] {
   }
   // A port Port Auditor already closes to every other device is no longer urgent.
   const top = model.findings.filter((f) => !isBlocked(f.port)).slice(0, 5);
+  // A device answering on every port has one grouped verdict, not port findings: it is listed
+  // too, or the page would say no open port was found next to its hundred open ports.
+  const grouped = model.hosts.filter((h) => h.answersEveryPort);
   content.push({ text: t('Les constats les plus urgents', 'Most urgent findings'), style: 'h2' });
-  if (top.length === 0) {
+  if (top.length === 0 && grouped.length === 0) {
     content.push({
-      text: t('Aucun port ouvert n’a été trouvé.', 'No open port was found.'),
+      text:
+        model.openPorts > 0
+          ? t(
+              'Aucun constat à traiter en priorité ; le détail par appareil liste les ports ouverts.',
+              'Nothing to deal with first; the details by device list the open ports.',
+            )
+          : t('Aucun port ouvert n’a été trouvé.', 'No open port was found.'),
       margin: [0, 0, 0, 12],
     });
   } else {
-    content.push({
-      ol: top.map((f) => ({
+    const groupedItems = grouped.map((h) => {
+      const text = everyPortText(h.answersEveryPort!);
+      return {
         text: [
-          ...(f.port.severity
+          ...(model.assessed
             ? [
                 {
-                  text: `${severityLabel(f.port.severity, say)}  `,
+                  text: `${severityLabel(EVERY_PORT_SEVERITY, say)}  `,
                   bold: true,
-                  color: SEVERITY_TEXT_COLOR[f.port.severity],
+                  color: SEVERITY_TEXT_COLOR[EVERY_PORT_SEVERITY],
                 },
               ]
             : []),
-          { text: findingSentence(f, say) },
+          {
+            text: `${hostTitle(h, say)}${say({ fr: ' : ', en: ': ' })}${say(text.title)} — ${say(text.body)}`,
+          },
         ],
         margin: [0, 0, 0, 5] as [number, number, number, number],
-      })),
+      };
+    });
+    content.push({
+      ol: [
+        ...top.map((f) => ({
+          text: [
+            ...(f.port.severity
+              ? [
+                  {
+                    text: `${severityLabel(f.port.severity, say)}  `,
+                    bold: true,
+                    color: SEVERITY_TEXT_COLOR[f.port.severity],
+                  },
+                ]
+              : []),
+            { text: findingSentence(f, say) },
+          ],
+          margin: [0, 0, 0, 5] as [number, number, number, number],
+        })),
+        ...groupedItems,
+      ],
       margin: [0, 0, 0, 14],
     });
   }
@@ -694,7 +757,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (every) {
     // A device answering for all its ports: one statement and the list, no per-port verdicts.
     const text = everyPortText(every);
-    const list = `${t('Ports ouverts : ', 'Open ports: ')}${compactPorts(open.map((p) => p.port).sort((a, b) => a - b))}`;
+    const list = `${t('Ports ouverts : ', 'Open ports: ')}${breakable(compactPorts(open.map((p) => p.port).sort((a, b) => a - b)))}`;
     height += 20 + lines(say(text.body), 100) * 11 + lines(list, 110) * 11;
     content.push(
       {

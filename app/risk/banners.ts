@@ -12,8 +12,9 @@ const SIGNATURES: ReadonlyArray<{ service: string; test: RegExp }> = [
   { service: 'imap', test: /^\* (OK|PREAUTH)/ },
   { service: 'redis', test: /^-(ERR|NOAUTH|DENIED)|redis/i },
   { service: 'mysql', test: /mysql_native_password|caching_sha2_password|MariaDB/i },
-  // Telnet servers open with IAC (0xFF) option negotiation.
-  { service: 'telnet', test: /^\xff[\xfb-\xfe]/ },
+  // Telnet servers open with IAC (0xFF) option negotiation, kept as text by cleanBanner
+  // (app/scan/prober.ts): the raw bytes never reach this point.
+  { service: 'telnet', test: /^IAC (WILL|WONT|DO|DONT) \d+/ },
   { service: 'irc', test: /^:\S+ (NOTICE|\d{3}) / },
   { service: 'rtsp', test: /^RTSP\/1\.0/ },
 ];

@@ -22,9 +22,11 @@ export type ProbeOutcome =
   /**
    * This PC could not send the probe (no route, invalid address or zone, its own firewall…): a
    * fact about this PC, not about the target. `scope` says whether it holds for the whole host
-   * (routing, address) or may be about this port only (a local firewall rule).
+   * (routing, address) or may be about this port only (a local firewall rule). `phase` says
+   * when it came: only a `sync` error (before anything left) may end the scan of a host at once;
+   * an `async` one is about the one attempt it ended.
    */
-  | { kind: 'local'; code: string; scope: 'host' | 'port' }
+  | { kind: 'local'; code: string; scope: 'host' | 'port'; phase: ConnectPhase }
   | { kind: 'error'; code: string };
 
 /** When connect() failed: `sync` before any packet left (the call itself), `async` after. */
@@ -81,7 +83,11 @@ const RULES: Record<string, Rule> = {
     why: 'at connect(): this PC has no route to the network; later: ICMP network unreachable from a router',
   },
   ENETDOWN: same(LOCAL_HOST, "this PC's interface towards the address is down"),
-  ENONET: same(LOCAL_HOST, 'Linux: this PC is not on the network'),
+  ENONET: {
+    sync: LOCAL_HOST,
+    async: unreachable('host-unreachable'),
+    why: 'at connect(): this PC is not on the network; later: Linux reads ICMP 3/8 "source host isolated" as ENONET (net/ipv4/icmp.c icmp_err_convert[]), an answer from the network (nmap: filtered, dest-unreach); Windows and macOS report that code as WSAEHOSTUNREACH / EHOSTUNREACH',
+  },
   EACCES: {
     sync: LOCAL_PORT,
     async: unreachable('admin-prohibited'),
@@ -95,7 +101,11 @@ const RULES: Record<string, Rule> = {
   EAFNOSUPPORT: same(LOCAL_HOST, "this PC's system does not support the address family (IPv6 off)"),
   EPROTONOSUPPORT: same(LOCAL_HOST, "this PC's system does not support TCP on this family"),
   EPROTOTYPE: same(LOCAL_HOST, "this PC's system refused the socket type"),
-  EOPNOTSUPP: same(LOCAL_HOST, "this PC's system refused the operation"),
+  EOPNOTSUPP: {
+    sync: LOCAL_HOST,
+    async: unreachable('net-unreachable'),
+    why: 'at connect(): this PC\'s system refused the operation; later: Linux reads ICMP 3/5 "source route failed" (a router could not forward along the route) as EOPNOTSUPP (icmp_err_convert[]), an answer from the network; macOS reads it as EHOSTUNREACH (inetctlerrmap), Windows as WSAEHOSTUNREACH',
+  },
   EADDRNOTAVAIL: same(
     RESOURCE,
     'Linux/macOS: no free source port for now (goes again, and becomes a local error if it lasts); Windows: see WINDOWS_RULES',
@@ -177,7 +187,7 @@ export function classifyConnectError(
     case 'resource':
       return { kind: 'resource', code: name };
     case 'local':
-      return { kind: 'local', code: name, scope: verdict.scope };
+      return { kind: 'local', code: name, scope: verdict.scope, phase };
     case 'error':
       return { kind: 'error', code: name };
   }
@@ -218,6 +228,17 @@ export function localErrorText(code: string): LocalizedText {
         en: `This PC's system refused to contact this address (${code}): the address or interface cannot be used from this PC, so it could not be scanned.`,
       };
   }
+}
+
+/**
+ * The sentence for a local error that ended an attempt after its SYN had left (`async`): it
+ * concerns the ports it hit, the rest of the host was scanned.
+ */
+export function lateLocalErrorText(code: string): LocalizedText {
+  return {
+    fr: `Ce PC a signalé une erreur locale (${code}) pendant l'analyse de certains ports : leur état ne dit rien de l'appareil, les autres ports ont été analysés.`,
+    en: `This PC reported a local error (${code}) while scanning some ports: their state says nothing about the device; the other ports were scanned.`,
+  };
 }
 
 /** The sentence for the broadcast address of a network this PC is on (connect() refuses it). */

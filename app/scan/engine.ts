@@ -21,7 +21,13 @@ import {
 } from './addresses.js';
 import { systemClock, type Clock } from './clock.js';
 import { CongestionWindow, SendBudget } from './congestion.js';
-import { broadcastText, localErrorText, type ProbeOutcome } from './connect-outcome.js';
+import {
+  broadcastText,
+  lateLocalErrorText,
+  localErrorText,
+  type ConnectPhase,
+  type ProbeOutcome,
+} from './connect-outcome.js';
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
@@ -69,6 +75,13 @@ export interface Tuning {
   maxIdleVerifyRounds: number;
   /** Longest wait between two such rounds. */
   maxVerifyWaitMs: number;
+  /**
+   * Verification rounds one port may have before its silence is called filtered all the same,
+   * like nmap's --max-retries: each round probes every unproven port again, so without a bound a
+   * host that lets one reset through now and then keeps the rounds going and the probes grow as
+   * (silent ports) × (resets let through). See docs/scan-timing.md.
+   */
+  maxVerifyPasses: number;
   globalInitial: number;
   globalMax: number;
   hostInitial: number;
@@ -101,7 +114,15 @@ export interface Tuning {
   listStateUpTo: number;
   /** A host with at least this many probed ports… */
   everyPortMinPorts: number;
-  /** …of which at least this share answered open, answers on every port (see HostResult). */
+  /**
+   * …of which at least this share answered open, answers on every port (see HostResult). 80 %:
+   * real devices listen on few ports (a busy server on tens; nmap's top-1,000 list rarely finds
+   * more than a few dozen open on one host), so 40 or more of 50 probed ports open is not a set of
+   * services but something accepting every connection. A trap or a redirecting middlebox only has
+   * to leave a few ports closed to get under 90 % (review of issue 14: every ninth port closed,
+   * 89 % open), so the share sits well below; below it, a busy host whose ports the user picked
+   * one by one keeps its verdicts port by port.
+   */
   everyPortOpenShare: number;
   /** `auto` uses Node's TCP handle directly when available; `net` forces net.Socket. */
   prober: 'auto' | 'net';
@@ -124,6 +145,7 @@ export const defaultTuning: Tuning = {
   maxConfirmRounds: 3,
   maxIdleVerifyRounds: 8,
   maxVerifyWaitMs: 1000,
+  maxVerifyPasses: 12,
   globalInitial: 512,
   globalMax: 4096,
   hostInitial: 256,
@@ -141,7 +163,7 @@ export const defaultTuning: Tuning = {
   listDownHostsUpTo: 65_536,
   listStateUpTo: 25,
   everyPortMinPorts: 50,
-  everyPortOpenShare: 0.9,
+  everyPortOpenShare: 0.8,
   prober: 'auto',
 };
 
@@ -159,6 +181,11 @@ export interface EngineDeps {
 
 type Phase = 'discovery' | 'checking' | 'ports' | 'done';
 
+/** A fixed scattering of port numbers (Knuth's multiplicative hash), to spread neighbours apart. */
+function scatter(port: number): number {
+  return Math.imul(port, 0x9e3779b1) >>> 0;
+}
+
 /** Probes launched in one go before the engine yields to the event loop. */
 const PUMP_SLICE = 1024;
 
@@ -171,6 +198,8 @@ interface QueuedProbe {
   shortSince?: number;
   /** A round checking a silent port of a host that answers with resets (see checkHostDone). */
   verify?: boolean;
+  /** Verification rounds this port has had, this one included (see `maxVerifyPasses`). */
+  passes?: number;
 }
 
 /**
@@ -188,6 +217,7 @@ interface InFlight {
   /** Launch order: which probes left after which. */
   seq: number;
   verify: boolean;
+  passes: number;
   sentAt: number;
   lastSentAt: number;
   shortSince: number | undefined;
@@ -205,6 +235,8 @@ interface Answer {
 interface SilentPort {
   port: number;
   tries: number;
+  /** Verification rounds it has had (see `maxVerifyPasses`). */
+  passes: number;
   seq: number;
   sentAt: number;
   expiredAt: number;
@@ -226,6 +258,14 @@ interface Verification {
   witnessed: number;
   /** Rounds in a row where nothing answered. */
   idle: number;
+  /** When the first round began (NaN before). */
+  startedAt: number;
+  /** Resets (and other answers) that came back during the rounds: what the limiter let through. */
+  resets: number;
+  /** Probes in the round under way. */
+  size: number;
+  /** Probes a second the rounds may send (see `verificationPace`); Infinity: not paced. */
+  pace: number;
 }
 
 class HostState {
@@ -250,6 +290,10 @@ class HostState {
     witnessAnswered: false,
     witnessed: 0,
     idle: 0,
+    startedAt: Number.NaN,
+    resets: 0,
+    size: 0,
+    pace: Number.POSITIVE_INFINITY,
   };
   sawUnreachable = false;
   mac: string | undefined;
@@ -262,6 +306,8 @@ class HostState {
   /** Answers of any kind (open, closed, ICMP): the host was reached. */
   answers = 0;
   localError: { code: string; message: LocalizedText } | undefined;
+  /** A local error came before anything was sent (`sync`): only that may end the host's scan. */
+  localErrorBeforeSending = false;
   localErrorPorts = 0;
   /** A port known to answer, probed now and then to check that the path still carries answers. */
   pingPort: { port: number; state: 'open' | 'closed' } | undefined;
@@ -570,6 +616,7 @@ export class ScanEngine {
       kind,
       seq: this.launches++,
       verify: item.verify === true,
+      passes: item.passes ?? 0,
       sentAt: now,
       lastSentAt: item.tries === 0 ? now : item.lastSentAt,
       shortSince: item.shortSince,
@@ -607,6 +654,7 @@ export class ScanEngine {
       lastSentAt: probe.lastSentAt,
       ...(shortSince !== undefined ? { shortSince } : {}),
       ...(probe.verify ? { verify: true } : {}),
+      ...(probe.passes > 0 ? { passes: probe.passes } : {}),
     };
     const { host } = probe;
     if (probe.kind === 'discovery' && host.phase === 'discovery') host.discoveryQueue.unshift(item);
@@ -633,7 +681,7 @@ export class ScanEngine {
       // the shortage lasts, when it is a fact about this PC (e.g. no usable source address).
       const since = probe.shortSince ?? now;
       if (now - since > this.tuning.resourceGiveUpMs) {
-        this.onLocalError(probe, { code: outcome.code, scope: 'host' });
+        this.onLocalError(probe, { code: outcome.code, scope: 'host', phase: 'sync' });
       } else {
         this.requeue(probe, since);
         this.global.clampTo(Math.floor(this.inFlight.size * 0.75));
@@ -709,6 +757,28 @@ export class ScanEngine {
   }
 
   /**
+   * The pace of the next verification round. A round sent at once gets about as many resets as
+   * the host's limiter holds tokens (one, with a burst of 1), so finding the closed ports among
+   * many dropped ones would take as many rounds as there are closed ports. Only probes to closed
+   * ports spend tokens: sending at half the rate resets came back so far, divided by the share of
+   * the last round that answered (an estimate of the closed share, low while starved, so it
+   * converges from above), lets most of them through in few rounds.
+   */
+  private verificationPace(host: HostState, now: number): void {
+    const v = host.verification;
+    if (Number.isNaN(v.startedAt)) {
+      v.startedAt = now;
+      return;
+    }
+    const elapsed = now - v.startedAt;
+    if (elapsed <= 0 || v.resets === 0 || v.size === 0) return;
+    const rate = (v.resets * 1000) / elapsed;
+    const share = Math.max(v.answered, 1) / v.size;
+    v.pace = Math.max(rate, (0.5 * rate) / share);
+    this.refreshMode(host, now);
+  }
+
+  /**
    * A directly connected host whose pings come back is scanned at full speed: a wider window and
    * shorter timeouts, within a send-rate cap (docs/scan-timing.md). A host that limits its
    * answers is paced at the rate they come back (loss.ts).
@@ -717,12 +787,13 @@ export class ScanEngine {
     const fast = host.onLink && host.loss.quiet(now, this.tuning.quietWithinMs);
     host.window.setCeiling(fast ? this.tuning.silentMax : this.tuning.hostMax);
     const rate = this.tuning.silentMaxRate;
-    if (host.loss.paceMs > 0) {
-      // Evenly spaced, but in small bursts at higher paces: a timer wakes the engine at best
-      // every millisecond, so one probe per wake-up would cap any pace at 1,000 a second.
-      const paced = 1000 / host.loss.paceMs;
-      host.budget.set(paced, Math.max(1, paced / 50), now);
-    } else if (fast) host.budget.set(rate, rate / 20, now);
+    const verifying = host.verification.active ? host.verification.pace : Number.POSITIVE_INFINITY;
+    // Evenly spaced, but in small bursts at higher paces: a timer wakes the engine at best
+    // every millisecond, so one probe per wake-up would cap any pace at 1,000 a second.
+    const paced = (pace: number) => host.budget.set(pace, Math.max(1, pace / 50), now);
+    if (host.loss.paceMs > 0) paced(Math.min(1000 / host.loss.paceMs, verifying));
+    else if (Number.isFinite(verifying)) paced(fast ? Math.min(rate, verifying) : verifying);
+    else if (fast) host.budget.set(rate, rate / 20, now);
     else host.budget.set(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, now);
   }
 
@@ -756,21 +827,36 @@ export class ScanEngine {
       if (outcome.kind === 'open') outcome.socket?.destroy();
       else host.resets.add(probe.seq, now);
       host.verification.witnessAnswered = true;
+      host.verification.resets++;
     }
   }
 
-  private onLocalError(probe: InFlight, outcome: { code: string; scope: 'host' | 'port' }): void {
+  /**
+   * A probe this PC could not send. Only an error raised before anything left (`sync`) may end
+   * the scan of a host that has not answered: an `async` one ended one attempt after its SYN left,
+   * so it is about that attempt (one port), and never abandons the host.
+   */
+  private onLocalError(
+    probe: InFlight,
+    outcome: { code: string; scope: 'host' | 'port'; phase: ConnectPhase },
+  ): void {
     const { host } = probe;
     if (probe.kind === 'ping') {
       host.pingInFlight = false;
       return;
     }
     if (probe.kind === 'witness') return;
+    const beforeSending = outcome.phase === 'sync';
+    if (beforeSending) host.localErrorBeforeSending = true;
     host.localError ??= {
       code: outcome.code,
-      message: this.isBroadcast(host) ? broadcastText(outcome.code) : localErrorText(outcome.code),
+      message: this.isBroadcast(host)
+        ? broadcastText(outcome.code)
+        : beforeSending
+          ? localErrorText(outcome.code)
+          : lateLocalErrorText(outcome.code),
     };
-    if (outcome.scope === 'host' && host.answers === 0) {
+    if (beforeSending && outcome.scope === 'host' && host.answers === 0) {
       this.markUnprobed(host);
       return;
     }
@@ -824,7 +910,7 @@ export class ScanEngine {
 
   private endDiscoveryIfIdle(host: HostState): void {
     if (host.phase === 'discovery' && host.discoveryQueue.length === 0 && host.inFlight === 0) {
-      if (host.localError && host.answers === 0) {
+      if (host.localErrorBeforeSending && host.answers === 0) {
         this.markUnprobed(host);
         return;
       }
@@ -860,8 +946,14 @@ export class ScanEngine {
 
   private onPortOutcome(probe: InFlight, outcome: ProbeOutcome, now: number): void {
     const { host, port, tries } = probe;
-    if (probe.verify && outcome.kind !== 'timeout' && outcome.kind !== 'error')
+    // Only a listener's answer (SYN-ACK or reset) tells about the reset limiter the rounds are
+    // for. An ICMP error decides its own port filtered, but the kernel sends those at about one a
+    // second: counted, they kept the rounds going one port at a time (minutes where nmap took
+    // seconds on a host that drops, rejects with ICMP and resets).
+    if (probe.verify && (outcome.kind === 'open' || outcome.kind === 'closed')) {
       host.verification.answered++;
+      host.verification.resets++;
+    }
     switch (outcome.kind) {
       case 'open':
         this.learn(probe, outcome.rttMs, now);
@@ -888,7 +980,14 @@ export class ScanEngine {
           host.retries.push({ port, tries: tries + 1, lastSentAt: probe.sentAt });
         } else {
           // Filtered, unless the verdict on loss and limits (checkHostDone) finds it suspect.
-          host.silent.push({ port, tries, seq: probe.seq, sentAt: probe.sentAt, expiredAt: now });
+          host.silent.push({
+            port,
+            tries,
+            passes: probe.passes,
+            seq: probe.seq,
+            sentAt: probe.sentAt,
+            expiredAt: now,
+          });
           host.settled++;
           this.meter.settle();
         }
@@ -1041,7 +1140,7 @@ export class ScanEngine {
           port: silent.port,
           tries: silent.tries + 1,
           lastSentAt: silent.sentAt,
-          ...(verify ? { verify: true } : {}),
+          ...(verify ? { verify: true, passes: silent.passes + 1 } : {}),
         }));
         if (!verify) {
           for (const silent of suspect) host.maxTries = Math.max(host.maxTries, silent.tries + 2);
@@ -1049,9 +1148,14 @@ export class ScanEngine {
           return;
         }
         const v = host.verification;
+        this.verificationPace(host, this.clock.now());
+        // Closed ports often sit together (a block of services): spread over the round, they
+        // meet the limiter's tokens as they come instead of all at once.
+        items.sort((a, b) => scatter(a.port) - scatter(b.port));
         v.answered = 0;
         v.witnessAnswered = false;
         v.pending = items.length;
+        v.size = items.length;
         if (v.idle === 0) {
           host.retries.push(...items);
           return;
@@ -1122,7 +1226,11 @@ export class ScanEngine {
       const lossy = host.loss.overlapsLoss(silent.sentAt, silent.expiredAt);
       let again: boolean;
       if (!limitable) again = lossy && host.round < this.tuning.maxConfirmRounds;
-      else again = !giveUp && (lossy || !host.resets.provesSilence(silent.seq, silent.sentAt));
+      else
+        again =
+          !giveUp &&
+          silent.passes < this.tuning.maxVerifyPasses &&
+          (lossy || !host.resets.provesSilence(silent.seq, silent.sentAt));
       if (again) suspect.push(silent);
       else this.decide(host, silent.port, 'filtered', 'no-response', undefined, undefined, true);
     }

@@ -74,7 +74,12 @@ export class ScanManager implements ScanService {
     const request = validRequest(input);
     const ports = parsePorts(request.ports);
     const targets = await parseTargets(request.targets, await this.targetOptions(request));
-    requireConfirmation(targets, request.confirmed, request.adapters !== undefined);
+    requireConfirmation(
+      targets,
+      request.confirmed,
+      request.adapters !== undefined,
+      request.confirmation,
+    );
     return {
       scanId,
       request,

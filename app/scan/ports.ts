@@ -57,17 +57,12 @@ export function parsePorts(spec: string): number[] {
     const token = spaced[0].trim();
     const [before = '', after = ''] = token.split(/\s*-\s*/);
     const joined = `${before}-${after}`;
-    const meant =
-      before !== '' && after !== ''
-        ? {
-            fr: `écrivez ${joined} pour la plage, ou ${before},-${after} pour ${before} et les ports 1 à ${after}.`,
-            en: `write ${joined} for the range, or ${before},-${after} for ${before} and ports 1 to ${after}.`,
-          }
-        : { fr: `écrivez ${joined} sans espace.`, en: `write ${joined} without spaces.` };
+    // Only the range is offered: the other readings ("1,-1024", "20,-25") puzzled more than they
+    // helped, and were not even what the text could mean with a single space.
     badToken(
       token,
-      `un « - » entouré d'espaces est ambigu ; ${meant.fr}`,
-      `a "-" with spaces around it is ambiguous; ${meant.en}`,
+      `un « - » à côté d’une espace est ambigu ici (les espaces séparent aussi les ports) ; écrivez ${joined} pour la plage, sans espace.`,
+      `a "-" next to a space is ambiguous here (spaces also separate ports); write ${joined} for the range, without spaces.`,
     );
   }
   const tokens = spec

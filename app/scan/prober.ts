@@ -253,6 +253,39 @@ export function createProber(kind: 'auto' | 'net' = 'auto'): Prober {
   return binding ? rawProber(binding, wheel) : netProber(wheel);
 }
 
+const TELNET_VERBS: Record<number, string> = {
+  0xfb: 'WILL',
+  0xfc: 'WONT',
+  0xfd: 'DO',
+  0xfe: 'DONT',
+};
+
+/**
+ * A banner as it is kept and shown: the first 512 bytes, printable ASCII only (anything else
+ * becomes a dot, so escapes and control bytes never reach a terminal, page or file). A telnet
+ * server's opening option negotiation (IAC WILL/WONT/DO/DONT option, RFC 854, bytes 0xFF
+ * 0xFB–0xFE n) is written out as text, `IAC WILL 1`, since as dots it could never be recognised
+ * (app/risk/banners.ts). Undefined when nothing printable is left.
+ */
+export function cleanBanner(bytes: Buffer): string | undefined {
+  const raw = bytes.subarray(0, 512);
+  const words: string[] = [];
+  let at = 0;
+  while (at + 2 < raw.length && raw[at] === 0xff && TELNET_VERBS[raw[at + 1]!]) {
+    words.push(`IAC ${TELNET_VERBS[raw[at + 1]!]} ${raw[at + 2]}`);
+    at += 3;
+  }
+  const rest = raw
+    .subarray(at)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e\t\r\n]/g, '.');
+  const text = [...words, rest]
+    .join(' ')
+    .replace(/[\r\n]+$/g, '')
+    .trim();
+  return text.length > 0 ? text.slice(0, 512) : undefined;
+}
+
 /**
  * Reads what a service says on its own right after connect (SSH, SMTP, FTP… speak first), up to
  * 512 bytes, its first line, or `waitMs`, then closes. Non-printable bytes become dots.
@@ -270,12 +303,7 @@ export function readBanner(
     finished = true;
     clearTimeout(timer);
     socket.destroy();
-    const raw = Buffer.concat(chunks).subarray(0, 512).toString('latin1');
-    const text = raw
-      .replace(/[^\x20-\x7e\t\r\n]/g, '.')
-      .replace(/[\r\n]+$/g, '')
-      .trim();
-    done(text.length > 0 ? text.slice(0, 512) : undefined);
+    done(cleanBanner(Buffer.concat(chunks)));
   };
   const timer = setTimeout(finish, waitMs);
   socket.on('error', () => undefined);

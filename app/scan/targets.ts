@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import ipaddr from 'ipaddr.js';
@@ -38,12 +39,13 @@ export interface TargetSet {
   localAddresses: string[];
   notes: LocalizedText[];
   /**
-   * The first address that needs the user's confirmation, if any, and why: `public` (on the
-   * Internet, documentation blocks included), `shared` (carrier-grade NAT, RFC 6598) or `nat64`
-   * (RFC 6052 / RFC 8215 prefixes) when not on a network this PC is directly connected to.
-   * This PC's own addresses never need it.
+   * Every reason the addresses need the user's confirmation, each once with its first address,
+   * in the order of ConfirmationReason (absent when none does): `public` (on the Internet,
+   * documentation blocks included), and, when not on a network this PC is directly connected
+   * to, `shared` (carrier-grade NAT, RFC 6598), `nat64` (RFC 6052 / RFC 8215 prefixes) and
+   * `benchmarking` (RFC 2544). This PC's own addresses never need it.
    */
-  needsConfirmation?: { reason: ConfirmationReason; address: string };
+  needsConfirmation?: { reason: ConfirmationReason; address: string }[];
   /** The subnets of this PC's interfaces: hosts in them are reached without a router. */
   connected: Interval[];
   /** Networks `local-network` left out (see localNetworks); empty when it was not asked for. */
@@ -52,7 +54,9 @@ export interface TargetSet {
   localNetworks: LocalNetwork[];
 }
 
-export type ConfirmationReason = 'public' | 'shared' | 'nat64';
+/** Why addresses need the user's go-ahead, in the order messages list them. */
+export type ConfirmationReason = 'public' | 'shared' | 'nat64' | 'benchmarking';
+const REASON_ORDER: readonly ConfirmationReason[] = ['public', 'shared', 'nat64', 'benchmarking'];
 
 export interface ParseTargetsOptions {
   interfaces?: Interfaces;
@@ -603,11 +607,25 @@ export async function parseTargets(
         answers = [];
       }
       const found: { address: string; parsed: IpValue; zone?: string }[] = [];
+      const unusable: string[] = [];
       for (const answer of answers) {
         const { address, zone } = splitZone(answer.address);
         const parsed = parseIp(address);
         if (!parsed) continue;
+        if (parsed.value === 0n) {
+          // Hosts files that block a name map it to 0.0.0.0 or :: next to, or instead of, a real
+          // address: that answer names no device.
+          unusable.push(address);
+          if (!excluded) {
+            notes.push({
+              fr: `Cibles : « ${token} » donne aussi ${address}, qui ne désigne aucun appareil (souvent un nom bloqué par le fichier hosts) ; cette adresse n’est pas analysée.`,
+              en: `Targets: "${token}" also gives ${address}, which names no device (often a name blocked by the hosts file); that address is not scanned.`,
+            });
+          }
+          continue;
+        }
         if (needsZone(parsed.family, parsed.value) && !zone) {
+          unusable.push(address);
           if (!excluded) {
             notes.push({
               fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n’est pas analysée.`,
@@ -621,6 +639,16 @@ export async function parseTargets(
           parsed,
           ...(zone ? { zone } : {}),
         });
+      }
+      if (found.length === 0 && unusable.length > 0) {
+        fail(
+          'scan.targets.unresolved',
+          {
+            fr: `Cibles : le nom « ${token} » ne donne que ${unusable.join(', ')}, aucune adresse analysable (0.0.0.0 et :: ne désignent aucun appareil ; une adresse fe80:: a besoin de son interface, par exemple fe80::1%eth0).`,
+            en: `Targets: the name "${token}" only gives ${unusable.join(', ')}, no address that can be scanned (0.0.0.0 and :: name no device; an fe80:: address needs its interface, for example fe80::1%eth0).`,
+          },
+          { token: original },
+        );
       }
       if (found.length === 0) {
         fail(
@@ -684,7 +712,7 @@ export async function parseTargets(
 
   const localSet = new Set(local.map((l) => l.address));
   const connected = connectedNetworks(interfaces);
-  const needsConfirmation = firstNeedingConfirmation(intervals, localSet, connected);
+  const needsConfirmation = needingConfirmation(intervals, localSet, connected);
   return {
     intervals,
     count: Number(count),
@@ -702,68 +730,105 @@ export async function parseTargets(
 const LINK_LOCAL: Interval = cidrInterval(6, 0xfe80n << 112n, 10);
 
 /**
- * The first address that needs the user's go-ahead: a public one (documentation blocks included:
- * nothing local owns them, so probes leave through the gateway like public ones), or carrier-grade
- * NAT / NAT64 space not on a network this PC is connected to — there, addresses are other
- * subscribers of the provider or IPv4 hosts behind its NAT64 gateway, not the user's own network.
- * This PC's own addresses never need it.
+ * Every reason the addresses need the user's go-ahead, each with its first address. `public`:
+ * nothing local owns the address (documentation blocks included), so probes leave through the
+ * gateway. Carrier-grade NAT (100.64.0.0/10, RFC 6598), NAT64 (64:ff9b::/96 RFC 6052,
+ * 64:ff9b:1::/48 RFC 8215) and benchmarking space (198.18.0.0/15, RFC 2544) need it unless on a
+ * network this PC is directly connected to: beyond, they are other subscribers of the provider,
+ * IPv4 hosts behind its NAT64 gateway, or a lab behind the gateway, not the user's own network.
+ * Kinds come from app/net/address.ts (IANA special-purpose address registries, RFC 6890). This
+ * PC's own addresses never need it.
  */
-function firstNeedingConfirmation(
+function needingConfirmation(
   intervals: readonly Interval[],
   localSet: ReadonlySet<string>,
   connected: readonly Interval[],
 ): TargetSet['needsConfirmation'] {
-  let first: { reason: ConfirmationReason; interval: Interval } | undefined;
+  const first = new Map<ConfirmationReason, Interval>();
   for (const interval of intervals) {
     for (const { kind, interval: piece } of kindPieces(interval)) {
       let reason: ConfirmationReason;
+      let rest: Interval[] = [piece];
       if (kind === 'public' || kind === 'documentation') reason = 'public';
-      else if (kind === 'shared' || kind === 'nat64') {
-        if (connected.some((network) => intervalWithin(piece, network))) continue;
+      else if (kind === 'shared' || kind === 'nat64' || kind === 'benchmarking') {
+        // Only the part beyond this PC's own networks needs it, and the message names an address of it.
+        rest = subtractIntervals([piece], mergeIntervals([...connected]));
+        if (rest.length === 0) continue;
         reason = kind;
       } else continue;
-      if (piece.start === piece.end && localSet.has(formatIp(piece.family, piece.start))) continue;
-      const earlier =
-        first &&
-        (first.interval.family < piece.family ||
-          (first.interval.family === piece.family && first.interval.start < piece.start));
-      if (!earlier) first = { reason, interval: piece };
+      for (const part of rest) {
+        if (part.start === part.end && localSet.has(formatIp(part.family, part.start))) continue;
+        const earlier = first.get(reason);
+        const before =
+          earlier &&
+          (earlier.family < part.family ||
+            (earlier.family === part.family && earlier.start < part.start));
+        if (!before) first.set(reason, part);
+      }
     }
   }
-  return (
-    first && {
-      reason: first.reason,
-      address: formatIp(first.interval.family, first.interval.start),
-    }
-  );
+  const list = REASON_ORDER.flatMap((reason) => {
+    const interval = first.get(reason);
+    return interval ? [{ reason, address: formatIp(interval.family, interval.start) }] : [];
+  });
+  return list.length > 0 ? list : undefined;
 }
 
+/** What makes each reason's addresses need a go-ahead, one sentence each (joined when several apply). */
 const CONFIRM_TEXT: Record<ConfirmationReason, (address: string) => LocalizedText> = {
   public: (address) => ({
-    fr: `L’adresse ${address} est publique (sur Internet) : n’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
-    en: `The address ${address} is public (on the Internet): only scan machines you are allowed to test, and confirm to start the scan.`,
+    fr: `L’adresse ${address} est publique (sur Internet).`,
+    en: `The address ${address} is public (on the Internet).`,
   }),
   shared: (address) => ({
-    fr: `L’adresse ${address} est dans l’espace partagé des fournisseurs d’accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d’autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
-    en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
+    fr: `L’adresse ${address} est dans l’espace partagé des fournisseurs d’accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d’autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local.`,
+    en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network.`,
   }),
   nat64: (address) => ({
-    fr: `L’adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local. N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.`,
-    en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network. Only scan machines you are allowed to test, and confirm to start the scan.`,
+    fr: `L’adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local.`,
+    en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network.`,
+  }),
+  benchmarking: (address) => ({
+    fr: `L’adresse ${address} est dans l’espace réservé aux bancs de mesure (198.18.0.0/15, RFC 2544) : aucun réseau de ce PC ne la contient, elle est jointe par votre passerelle, pas sur votre réseau local.`,
+    en: `The address ${address} is in the space set aside for network benchmarking (198.18.0.0/15, RFC 2544): no network of this PC contains it, so it is reached through your gateway, not on your local network.`,
   }),
 };
+
+const FR_NUMBER = new Intl.NumberFormat('fr-FR');
+const EN_NUMBER = new Intl.NumberFormat('en-US');
+
+/**
+ * What a confirmation stands for: the addresses (after names were resolved) and every reason
+ * shown. A request confirmed with another fingerprint is asked again: the user confirmed
+ * something else (targets edited after the question, a name that now resolves elsewhere).
+ */
+function confirmationFingerprint(
+  intervals: readonly Interval[],
+  reasons: readonly string[],
+): string {
+  const hash = createHash('sha256');
+  for (const i of intervals)
+    hash.update(`${i.family}:${i.start.toString(16)}-${i.end.toString(16)};`);
+  hash.update(reasons.join(','));
+  return hash.digest('hex').slice(0, 32);
+}
 
 /**
  * Refuses a scan that needs the user's confirmation and lacks it: first the choice of networks
  * `local-network` left out (when `adaptersAnswered` is false), then a count above
- * CONFIRM_ABOVE_ADDRESSES or an address that needs it (unless `confirmed`). Throws
- * `scan.confirmationRequired` with `reason` (`adapters` with the left-out networks, `count`,
- * `public`, `shared`, `nat64`) in its params.
+ * CONFIRM_ABOVE_ADDRESSES and addresses that need it (see needingConfirmation), all named in one
+ * message. `confirmed` without `confirmation` is a go-ahead given in advance (the CLI's --yes);
+ * with `confirmation`, it holds only if that is the fingerprint of what is asked now (the
+ * `confirmation` param of the refusal the user answered). Throws `scan.confirmationRequired`
+ * with params `reason` (the first of `reasons`: `adapters`, `count`, `public`, `shared`,
+ * `nat64`, `benchmarking`), `reasons` (comma-separated), `address` (the first address needing
+ * it, if any), `count` (with `count` or `adapters`) and `confirmation` (the fingerprint).
  */
 export function requireConfirmation(
   targets: TargetSet,
   confirmed: boolean,
   adaptersAnswered = true,
+  confirmation?: string,
 ): void {
   if (!adaptersAnswered && targets.leftOut.length > 0) {
     const names = targets.leftOut.map((n) => `${n.adapter} (${n.network})`).join(', ');
@@ -773,25 +838,52 @@ export function requireConfirmation(
         fr: `Réseau local : ces réseaux ne sont pas analysés sauf si vous les choisissez : ${names}.`,
         en: `Local network: these networks are not scanned unless you choose them: ${names}.`,
       },
-      { reason: 'adapters', count: targets.leftOut.length },
+      { reason: 'adapters', reasons: 'adapters', count: targets.leftOut.length },
     );
   }
-  if (confirmed) return;
-  if (targets.count > CONFIRM_ABOVE_ADDRESSES) {
-    fail(
-      'scan.confirmationRequired',
-      {
-        fr: `Cette analyse porte sur ${targets.count} adresses (plus de ${CONFIRM_ABOVE_ADDRESSES}) : confirmez-la pour la lancer.`,
-        en: `This scan covers ${targets.count} addresses (more than ${CONFIRM_ABOVE_ADDRESSES}): confirm it to start.`,
-      },
-      { reason: 'count', count: targets.count },
+  const tooMany = targets.count > CONFIRM_ABOVE_ADDRESSES;
+  const needed = targets.needsConfirmation ?? [];
+  if (!tooMany && needed.length === 0) return;
+  const reasons = [...(tooMany ? ['count'] : []), ...needed.map((n) => n.reason)];
+  const fingerprint = confirmationFingerprint(targets.intervals, reasons);
+  if (confirmed && (confirmation === undefined || confirmation === fingerprint)) return;
+  const fr: string[] = [];
+  const en: string[] = [];
+  if (confirmed) {
+    fr.push('Les cibles ne sont plus celles que vous avez confirmées.');
+    en.push('The targets are no longer the ones you confirmed.');
+  }
+  if (tooMany) {
+    fr.push(
+      `Cette analyse porte sur ${FR_NUMBER.format(targets.count)} adresses (plus de ${FR_NUMBER.format(CONFIRM_ABOVE_ADDRESSES)}).`,
+    );
+    en.push(
+      `This scan covers ${EN_NUMBER.format(targets.count)} addresses (more than ${EN_NUMBER.format(CONFIRM_ABOVE_ADDRESSES)}).`,
     );
   }
-  const needed = targets.needsConfirmation;
-  if (needed) {
-    fail('scan.confirmationRequired', CONFIRM_TEXT[needed.reason](needed.address), {
-      reason: needed.reason,
-      address: needed.address,
-    });
+  for (const { reason, address } of needed) {
+    const text = CONFIRM_TEXT[reason](address);
+    fr.push(text.fr);
+    en.push(text.en);
   }
+  if (needed.length > 0) {
+    fr.push(
+      'N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.',
+    );
+    en.push('Only scan machines you are allowed to test, and confirm to start the scan.');
+  } else {
+    fr.push('Confirmez-la pour la lancer.');
+    en.push('Confirm it to start.');
+  }
+  fail(
+    'scan.confirmationRequired',
+    { fr: fr.join(' '), en: en.join(' ') },
+    {
+      reason: reasons[0]!,
+      reasons: reasons.join(','),
+      ...(needed[0] ? { address: needed[0].address } : {}),
+      ...(tooMany ? { count: targets.count } : {}),
+      confirmation: fingerprint,
+    },
+  );
 }

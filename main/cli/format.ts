@@ -37,6 +37,9 @@ function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text.padEnd(width);
 }
 
+/** Addresses named in the block of those this PC could not probe for one reason; then a count. */
+const UNPROBED_LISTED = 10;
+
 function plural(n: number, one: string, many: string, language: Language): string {
   return counted(n, language, one, many);
 }
@@ -357,12 +360,39 @@ export function formatScanResult(
     .map((host, index) => ({ host, index }))
     .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
     .map(({ host }) => host);
+  // Addresses this PC could not probe for the same reason (a /16 without a route) make one block,
+  // not three lines each; one alone keeps its own.
+  const unprobed = new Map<string, HostResult[]>();
+  for (const host of up) {
+    if (host.status !== 'unknown' || !host.localError) continue;
+    const key = host.localError.message[language];
+    unprobed.set(key, [...(unprobed.get(key) ?? []), host]);
+  }
+  const grouped = new Set(
+    [...unprobed.values()].filter((hosts) => hosts.length > 1).flatMap((hosts) => hosts),
+  );
   const blocks = formatDeviceBlocks(
-    up,
+    up.filter((host) => !grouped.has(host)),
     language,
     service,
     new Map([...verdicts].map(([address, { h }]) => [address, h])),
   );
+  for (const [message, hosts] of unprobed) {
+    if (hosts.length < 2) continue;
+    const listed = hosts.slice(0, UNPROBED_LISTED).map((h) => h.address);
+    const more = hosts.length - listed.length;
+    const rest =
+      more === 0
+        ? ''
+        : language === 'fr'
+          ? ` et ${plural(more, 'autre', 'autres', 'fr')}`
+          : ` and ${more} more`;
+    const head =
+      language === 'fr'
+        ? `${plural(hosts.length, 'adresse non analysée', 'adresses non analysées', 'fr')} : ${listed.join(', ')}${rest}`
+        : `${plural(hosts.length, 'address', 'addresses', 'en')} not scanned: ${listed.join(', ')}${rest}`;
+    blocks.push(`${head}\n  ! ${message}`);
+  }
   // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
   const devices = foldDevices(result.hosts.filter((h) => h.status === 'up'));
   const tail = formatScanTail(
@@ -374,6 +404,7 @@ export function formatScanResult(
         devices.reduce((n, d) => n + d.services.length, 0) +
         result.hosts.reduce((n, h) => n + h.hidden.open, 0),
       hiddenByRule: scanBlockedPorts(assessment?.hosts ?? []),
+      notScanned: result.hosts.filter((h) => h.status === 'unknown').length,
     },
     language,
     assessment,
@@ -399,6 +430,8 @@ export interface ReportTotals {
   open: number;
   /** Device ports this PC's own rule hides (scanBlockedPorts). */
   hiddenByRule: number;
+  /** Addresses this PC could not probe (status unknown): not counted as scanned. */
+  notScanned: number;
 }
 
 /**
@@ -412,7 +445,7 @@ export function formatScanTail(
   language: Language,
   assessment?: Omit<RiskAssessResult, 'hosts'>,
 ): string {
-  const { upCount, open } = totals;
+  const { upCount, open, notScanned } = totals;
   const deviceNote =
     totals.devices === upCount
       ? ''
@@ -423,8 +456,8 @@ export function formatScanTail(
   const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
   const summary =
     language === 'fr'
-      ? `${plural(result.addresses, 'adresse analysée', 'adresses analysées', 'fr')}, ${plural(upCount, 'active', 'actives', 'fr')}${deviceNote}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
-      : `${plural(result.addresses, 'address', 'addresses', 'en')} scanned, ${upCount} up${deviceNote}, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
+      ? `${plural(result.addresses - notScanned, 'adresse analysée', 'adresses analysées', 'fr')}${notScanned > 0 ? `, ${plural(notScanned, 'non analysée', 'non analysées', 'fr')}` : ''}, ${plural(upCount, 'active', 'actives', 'fr')}${deviceNote}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
+      : `${plural(result.addresses - notScanned, 'address', 'addresses', 'en')} scanned${notScanned > 0 ? `, ${notScanned} not scanned` : ''}, ${upCount} up${deviceNote}, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
   const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete) {
     notes.push(

@@ -107,6 +107,7 @@ export async function printKeptScan(
       devices: page.scan.counts.devicesUp,
       open: page.scan.counts.openPorts + hiddenOpen,
       hiddenByRule,
+      notScanned: page.scan.statusCounts.unknown,
     },
     ctx.language,
     page.assessment ? (assessment as Omit<RiskAssessResult, 'hosts'>) : undefined,

@@ -94,6 +94,14 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     }
     const appError = toAppError(error);
     ctx.stderr.write(`${appError.message[language]}\n`);
+    // The app's text says "confirm"; on the command line, that is an option.
+    if (appError.code === 'scan.confirmationRequired' && appError.params?.reason !== 'adapters') {
+      ctx.stderr.write(
+        language === 'fr'
+          ? 'Pour confirmer, relancez la commande avec --yes.\n'
+          : 'To confirm, run the command again with --yes.\n',
+      );
+    }
     return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
   } finally {
     await app.dispose();

@@ -4,6 +4,7 @@ import { asAppError, connectionError } from '../api/errors';
 import {
   applyScanEvent,
   buildRequest,
+  CONFIRMATION_REQUIRED,
   hostView,
   isBusy,
   type HostView,
@@ -55,16 +56,20 @@ interface ScanState extends ScanForm, ScanSnapshot {
     /** Adapters ticked when the dialog opens: those the user chose before and still present. */
     ticked: string[];
     confirmed: boolean;
+    /** The fingerprint of the confirmation the user gave (see `start`). */
+    confirmation?: string;
   } | null;
   /** What the user answered in this session: the adapters shown, and those chosen. */
   adapters: { shown: string[]; chosen: string[] };
   setForm(patch: Partial<ScanForm>): void;
   /**
-   * `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses). A scan
+   * `confirmed` answers the app's `scan.confirmationRequired` (many or public addresses) on show:
+   * the request carries that refusal's fingerprint, so the app starts only what was shown (and
+   * editing the form withdraws the question: see `setForm`). A scan
    * of the local network first asks which left-out networks to add: for each adapter not shown
    * yet, and again while one is ticked (`adaptersAnswered` is the start that follows the answer).
    */
-  start(confirmed?: boolean, adaptersAnswered?: boolean): Promise<void>;
+  start(confirmed?: boolean, adaptersAnswered?: boolean, confirmation?: string): Promise<void>;
   /**
    * Answers the choice dialog with the adapters ticked (replacing the earlier answer for those
    * shown), then starts the scan.
@@ -136,22 +141,30 @@ export const useScan = create<ScanState>()((set, get) => ({
   adapters: { shown: [], chosen: [] },
 
   setForm(patch) {
+    const { error } = get();
     const missing = { ...get().missing };
     if (patch.customTargets !== undefined || patch.targetMode !== undefined)
       missing.targets = false;
     if (patch.customPorts !== undefined || patch.portMode !== undefined) missing.ports = false;
     // The app's error about a field no longer applies once that field is edited: it stops being
     // marked invalid (the next "Analyser maintenant" asks the app again).
-    const code = get().error?.code ?? '';
+    const code = error?.code ?? '';
     const edited =
       (code.startsWith('scan.targets.') && patch.customTargets !== undefined) ||
-      (code.startsWith('scan.ports.') && patch.customPorts !== undefined);
+      (code.startsWith('scan.ports.') && patch.customPorts !== undefined) ||
+      // A question about other targets: "I confirm" must never answer for what it did not show.
+      code === CONFIRMATION_REQUIRED;
     set({ ...patch, missing, ...(edited ? { error: null } : {}) });
   },
 
-  async start(confirmed = false, adaptersAnswered = false) {
+  async start(confirmed = false, adaptersAnswered = false, given?: string) {
     const state = get();
     if (isBusy(state.phase)) return;
+    const shown =
+      state.error?.code === CONFIRMATION_REQUIRED ? state.error.params?.confirmation : undefined;
+    // No question on show: nothing to confirm (a stale button), so the app asks again.
+    const confirmation = given ?? (typeof shown === 'string' ? shown : undefined);
+    if (confirmed && confirmation === undefined) confirmed = false;
     const base = buildRequest(state);
     const local = asksLocalNetwork(base.targets);
     const missing = { targets: base.targets === '', ports: base.ports === '' };
@@ -171,7 +184,16 @@ export const useScan = create<ScanState>()((set, get) => ({
         // can be unticked before the next scan instead of staying chosen for the session.
         const unasked = names.some((name) => !state.adapters.shown.includes(name));
         if (!adaptersAnswered && (ticked.length > 0 || unasked)) {
-          set({ adapterChoice: { leftOut, localNetworks, ticked, confirmed }, missing });
+          set({
+            adapterChoice: {
+              leftOut,
+              localNetworks,
+              ticked,
+              confirmed,
+              ...(confirmed && confirmation ? { confirmation } : {}),
+            },
+            missing,
+          });
           return;
         }
         adapters = ticked;
@@ -182,7 +204,7 @@ export const useScan = create<ScanState>()((set, get) => ({
     }
     const request = {
       ...base,
-      ...(confirmed ? { confirmed: true } : {}),
+      ...(confirmed ? { confirmed: true, confirmation } : {}),
       ...(adapters ? { adapters } : {}),
     };
     // The id is ours: every event of this scan is recognised from the first, even before the
@@ -233,7 +255,7 @@ export const useScan = create<ScanState>()((set, get) => ({
       adapterChoice: null,
       adapters: { shown, chosen: [...new Set([...kept, ...chosen])] },
     });
-    await get().start(adapterChoice.confirmed, true);
+    await get().start(adapterChoice.confirmed, true, adapterChoice.confirmation);
   },
 
   closeAdapterChoice() {

@@ -175,6 +175,56 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  test('editing the targets withdraws a confirmation question: "Je confirme" never answers for other targets', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    // Documentation space: needs confirmation; never confirmed here, so nothing is scanned.
+    await scanner.chooseTargets({ custom: '203.0.113.7' });
+    await scanner.choosePorts({ custom: '80' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toBe('scan.confirmationRequired');
+    expect(await scanner.error.innerText()).toContain('203.0.113.7 est publique');
+    await expect(scanner.confirmButton.count()).resolves.toBe(1);
+
+    await scanner.chooseTargets({ custom: '100.64.9.9' });
+    // The question was about 203.0.113.7: it goes, and its button with it.
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await expect(scanner.confirmButton.count()).resolves.toBe(0);
+
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    const asked = await scanner.error.innerText();
+    expect(asked).toContain('100.64.9.9');
+    expect(asked).toContain('autres abonnés de votre fournisseur');
+    expect(asked).not.toContain('203.0.113.7');
+    // Editing the ports withdraws it too.
+    await scanner.choosePorts({ custom: '81' });
+    await expect(scanner.confirmButton.count()).resolves.toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('"Je confirme" starts the scan it was asked about (more than 65,536 loopback addresses)', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    // Loopback only: 131,072 addresses ask for confirmation; the scan is cancelled at once.
+    await scanner.chooseTargets({ custom: '127.0.0.0/15' });
+    await scanner.choosePorts({ custom: '1' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.innerText()).toContain('131\u202f072 adresses');
+    // The page sends the question's fingerprint; the app starts what it asked about.
+    await scanner.confirmButton.click();
+    await scanner.progressBar.waitFor();
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await scanner.cancelButton.click();
+    const summary = await scanner.waitForSummary(60_000);
+    expect(await summary.getAttribute('data-cancelled')).toBe('true');
+    expect(browser.errors).toEqual([]);
+  });
+
   test('"Réseau local" names the virtual switch it leaves out, and scans it only once ticked', async () => {
     // A container bridge of this PC (inside the test's namespace), as Docker would make it.
     await execFileAsync('ip', ['link', 'add', 'docker0', 'type', 'bridge']);

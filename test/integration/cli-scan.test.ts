@@ -138,6 +138,28 @@ describe('port-auditor scan', () => {
     else expect(host?.hidden.closed).toBe(1);
   });
 
+  it('reads several target arguments as one list, as its help says', async () => {
+    const jsonFile = path.join(tmp, 'two.json');
+    const result = await run(
+      cli('scan', '127.0.0.1', '127.0.0.2', '-p', `${closedPort}`, '--json', jsonFile),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const parsed = ScanResult.parse(JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown);
+    expect(parsed.request.targets).toBe('127.0.0.1 127.0.0.2');
+    expect(parsed.hosts.map((h) => h.address).sort()).toEqual(['127.0.0.1', '127.0.0.2']);
+  });
+
+  it('says how to confirm on the command line, in the user’s language', async () => {
+    // Documentation space (RFC 5737): needs confirmation, never scanned here (no --yes).
+    const en = await run(cli('scan', '203.0.113.7', '-p', '80'));
+    expect(en.code).toBe(2);
+    expect(en.stderr).toContain('203.0.113.7 is public');
+    expect(en.stderr).toContain('To confirm, run the command again with --yes.');
+    const fr = await run(cli('scan', '203.0.113.7', '-p', '80'), 'fr');
+    expect(fr.stderr).toContain('Pour confirmer, relancez la commande avec --yes.');
+  });
+
   it('finishes its work and its JSON when the reader of its output goes away (| head)', async () => {
     const jsonFile = path.join(tmp, 'piped.json');
     const result = await run(

@@ -3,12 +3,18 @@ import type { HostResult, PortState, ScanResult } from '../../app/contract/index
 import { parsePorts } from '../../app/scan/ports.js';
 import {
   createHostileLab,
+  ISOLATED,
+  ISOLATED_PORTS,
+  MIXED,
+  MIXED_ICMP,
+  MIXED_RESET,
   RESETTING,
   RESETTING_PORTS,
   RST_LIMITED,
   SCANNER_IF,
   SILENT_OPEN_PORTS,
   SILENT_TWO_OPEN,
+  SOURCE_ROUTE_PORT,
   TARPIT,
   V6_OPEN_PORT,
   type HostileLab,
@@ -109,6 +115,49 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
       host.ports.filter((p) => p.state === 'filtered').every((p) => p.reason === 'no-response'),
     ).toBe(true);
     expect(host.answersEveryPort).toBeUndefined();
+  });
+
+  it('scans a host that drops, rejects with ICMP at the kernel’s pace and resets, with the states nmap finds and a bounded number of probes', async () => {
+    const ports = `1-${MIXED_RESET.to},${V6_OPEN_PORT}`;
+    const before = await lab.synsToMixed();
+    const { result } = await lab.scan({ targets: MIXED, ports, skipDiscovery: true }, LIST_ALL);
+    const sent = (await lab.synsToMixed()) - before;
+    const nmap = await lab.nmap([MIXED], ports, ['-Pn']);
+    expectAgreement(result, nmap.hosts, MIXED, ports, (port) =>
+      port === V6_OPEN_PORT
+        ? 'open'
+        : port >= MIXED_RESET.from && port <= MIXED_RESET.to
+          ? 'closed'
+          : 'filtered',
+    );
+    const host = hostOf(result, MIXED);
+    const icmp = host.ports.filter((p) => p.port >= MIXED_ICMP.from && p.port <= MIXED_ICMP.to);
+    expect(icmp.every((p) => p.reason === 'no-response' || p.reason === 'host-unreachable')).toBe(
+      true,
+    );
+    // ICMP errors trickling out at one a second kept verification rounds going, one port a
+    // round: thousands of probes a port and minutes, where nmap takes seconds.
+    const count = MIXED_RESET.to + 1;
+    expect(sent).toBeLessThan(8 * count);
+  });
+
+  it('reads ICMP "host isolated" (ENONET) and "source route failed" (EOPNOTSUPP) as the network answering, and scans the rest of the host', async () => {
+    // Review of issue 14, F1: one such ICMP per discovery port ended the scan of the host, which
+    // was reported "not scanned: this PC's interface is down", its open port never probed.
+    const checked = [...ISOLATED_PORTS, V6_OPEN_PORT, V6_OPEN_PORT + 1];
+    const ports = [...checked, SOURCE_ROUTE_PORT].join(',');
+    const { result } = await lab.scan({ targets: ISOLATED, ports }, LIST_ALL);
+    const nmap = await lab.nmap([ISOLATED], checked.join(','), ['-Pn']);
+    expectAgreement(result, nmap.hosts, ISOLATED, checked.join(','), (port) =>
+      port === V6_OPEN_PORT ? 'open' : port === V6_OPEN_PORT + 1 ? 'closed' : 'filtered',
+    );
+    const host = hostOf(result, ISOLATED);
+    expect(host.status).toBe('up');
+    expect(host.localError).toBeUndefined();
+    // nmap -sT calls a port answered with ICMP 3/5 open (it takes EOPNOTSUPP for success); no
+    // listener answered it: filtered.
+    expect(engineStates(host).get(SOURCE_ROUTE_PORT)).toBe('filtered');
+    expect(host.ports.every((p) => p.reason !== 'local-error')).toBe(true);
   });
 
   it('reaches a link-local address through a zone with a dash in it (%veth-a)', async () => {

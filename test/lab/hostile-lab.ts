@@ -22,6 +22,22 @@ export const RESETTING = '10.77.1.3';
 export const RESETTING_PORTS = { from: 7001, to: 7040 };
 /** Every TCP port is redirected to one listener (a tarpit, or a middlebox that answers for all). */
 export const TARPIT = '10.77.1.4';
+/**
+ * A very ordinary Linux firewall (review of issue 14, new user F1): drops by default, rejects
+ * MIXED_ICMP with ICMP admin-prohibited (the kernel sends about one ICMP error a second to a
+ * peer), resets MIXED_RESET, and lets V6_OPEN_PORT's listener answer. B counts the SYNs it gets.
+ */
+export const MIXED = '10.77.1.5';
+export const MIXED_ICMP = { from: 1001, to: 1400 };
+export const MIXED_RESET = { from: 1401, to: 1410 };
+/**
+ * Answers SYNs to ISOLATED_PORTS with ICMP 3/8 "host isolated" and to SOURCE_ROUTE_PORT with
+ * ICMP 3/5 "source route failed" (review of issue 14, F1: Linux reports them to connect() as
+ * ENONET and EOPNOTSUPP); V6_OPEN_PORT open, other ports closed.
+ */
+export const ISOLATED = '10.77.1.6';
+export const ISOLATED_PORTS = [22, 80, 443, 445];
+export const SOURCE_ROUTE_PORT = 7102;
 /** C: default-drop input policy with two open ports, silent except 22 and 443. */
 export const SILENT_TWO_OPEN = '10.77.2.5';
 export const SILENT_OPEN_PORTS = [22, 443];
@@ -31,6 +47,18 @@ export const SCANNER_IF = 'veth-a';
 
 const rules = `
 table inet hostile {
+  counter mixed_syn {
+  }
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ip daddr ${MIXED} tcp flags & (syn | ack) == syn counter name mixed_syn
+    ip daddr ${MIXED} tcp dport ${V6_OPEN_PORT} accept
+    ip daddr ${MIXED} tcp dport ${MIXED_ICMP.from}-${MIXED_ICMP.to} reject with icmpx admin-prohibited
+    ip daddr ${MIXED} tcp dport ${MIXED_RESET.from}-${MIXED_RESET.to} reject with tcp reset
+    ip daddr ${MIXED} meta l4proto tcp drop
+    ip daddr ${ISOLATED} tcp dport { ${ISOLATED_PORTS.join(', ')} } reject with icmp 8
+    ip daddr ${ISOLATED} tcp dport ${SOURCE_ROUTE_PORT} reject with icmp 5
+  }
   chain output {
     type filter hook output priority 0; policy accept;
     ip saddr ${RST_LIMITED} tcp flags & rst == rst limit rate over 10/second burst 5 packets drop
@@ -55,6 +83,8 @@ export interface HostileLab extends Pick<ScanLab, 'scan' | 'nmap' | 'teardown'> 
   scanner: string;
   /** B's link-local IPv6 address (without zone), reached from A through `veth-a`. */
   targetLinkLocal: string;
+  /** SYNs that reached MIXED so far (nft counter in B). */
+  synsToMixed(): Promise<number>;
 }
 
 async function linkLocal(ns: string, ifName: string): Promise<string> {
@@ -92,6 +122,8 @@ export async function createHostileLab(area = 'hostile'): Promise<HostileLab> {
       `${RST_LIMITED}/24`,
       `${RESETTING}/24`,
       `${TARPIT}/24`,
+      `${MIXED}/24`,
+      `${ISOLATED}/24`,
       'fd77:1::2/64',
     ]);
     await addAddresses(c, 'veth-c', [`${SILENT_TWO_OPEN}/24`]);
@@ -108,7 +140,23 @@ export async function createHostileLab(area = 'hostile'): Promise<HostileLab> {
     );
     await linkLocal(a, SCANNER_IF);
     const targetLinkLocal = await linkLocal(b, 'veth-b');
-    return { scanner: a, targetLinkLocal, teardown: () => lab.teardown(), ...scannerIn(lab, a) };
+    const synsToMixed = async (): Promise<number> => {
+      const { stdout } = await execIn(b, 'nft', [
+        'list',
+        'counter',
+        'inet',
+        'hostile',
+        'mixed_syn',
+      ]);
+      return Number(/packets (\d+)/.exec(stdout)?.[1] ?? Number.NaN);
+    };
+    return {
+      scanner: a,
+      targetLinkLocal,
+      synsToMixed,
+      teardown: () => lab.teardown(),
+      ...scannerIn(lab, a),
+    };
   } catch (error) {
     await lab.teardown();
     throw error;

@@ -207,6 +207,26 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(fr).toContain('10.99.0.1  non analysé : ce PC ne peut pas le joindre');
     expect(fr).toContain('  ! Ce PC n’a aucune route vers cette adresse (ENETUNREACH).');
   });
+
+  it('groups the addresses it could not probe for one reason into one block, not counted as scanned', () => {
+    // Review of issue 14 (new user), F6: 16 blocks of 3 lines, then "16 addresses scanned".
+    const message = {
+      fr: 'Ce PC n’a aucune route vers cette adresse (ENETUNREACH).',
+      en: 'This PC has no route to this address (ENETUNREACH).',
+    };
+    const hosts = Array.from({ length: 16 }, (_, i) => unprobedHost(`100.64.6.${i}`, message));
+    const many: ScanResult = { ...result, addresses: 16, hosts };
+    const en = formatScanResult(many, 'en', serviceName);
+    expect(en).toContain(
+      '16 addresses not scanned: 100.64.6.0, 100.64.6.1, 100.64.6.2, 100.64.6.3, 100.64.6.4, 100.64.6.5, 100.64.6.6, 100.64.6.7, 100.64.6.8, 100.64.6.9 and 6 more\n  ! This PC has no route to this address (ENETUNREACH).',
+    );
+    expect(en.match(/ENETUNREACH/g)).toHaveLength(1);
+    expect(en).toContain('0 addresses scanned, 16 not scanned, 0 up');
+    const fr = formatScanResult(many, 'fr', serviceName);
+    expect(fr).toContain('16 adresses non analysées : 100.64.6.0, ');
+    expect(fr).toContain(' et 6 autres\n  ! Ce PC n’a aucune route');
+    expect(fr).toContain('0 adresse analysée, 16 non analysées, 0 active');
+  });
 });
 
 describe('formatScanResult folds each device as the page does', () => {

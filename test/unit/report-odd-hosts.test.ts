@@ -69,4 +69,41 @@ describe('report of hosts that are not what they seem', () => {
     expect(en).toContain('Open ports: 1-100');
     expect(en).toContain('This PC has no route (ENETUNREACH).');
   });
+
+  it('writes port lists that wrap only between ports', () => {
+    // Review of issue 14 (new user), F3: "…873,990,9 / 93,995…" read as ports 9 and 93.
+    const kept = [1, 3, 5, 7, 50, 51, 52, 99];
+    const full = tarpitHost('10.77.1.4');
+    const host = { ...full, ports: full.ports.filter((p) => kept.includes(p.port)) };
+    const spreadScan = {
+      ...scan,
+      request: { ...scan.request, ports: '1,3,5,7,993,995,5000-5001,49152-49157' },
+      hosts: [host],
+    };
+    const spread = buildReportModel({
+      scan: spreadScan,
+      assessment: assessHosts(spreadScan.hosts, [], knowledgeBase()),
+      pcName: 'PC',
+    });
+    const fr = texts(pdfDefinition(spread, 'fr').content);
+    expect(fr).toContain('Ports ouverts : 1, 3, 5, 7, 50-52, 99');
+    expect(fr).toContain('1, 3, 5, 7, 993, 995, 5000-5001, 49152-49157');
+  });
+
+  it('lists the tarpit among the findings of the summary, never "no open port was found"', () => {
+    // Review of issue 14 (new user), F2: the summary said "No open port was found" next to the
+    // cover's 100 open ports, under a chart summing to 1.
+    const fr = texts(pdfDefinition(model, 'fr').content);
+    expect(fr).not.toContain('Aucun port ouvert n’a été trouvé');
+    expect(fr).toContain('10.77.1.4 : Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain(
+      '1 appareil répond sur tout port : il compte pour un seul verdict (100 ports ouverts en tout), pas un par port.',
+    );
+    const en = texts(pdfDefinition(model, 'en').content);
+    expect(en).not.toContain('No open port was found');
+    expect(en).toContain('10.77.1.4: Every port answers: firewall, proxy or trap');
+    expect(en).toContain(
+      '1 device answers on every port: it counts as one verdict (100 open ports in all)',
+    );
+  });
 });

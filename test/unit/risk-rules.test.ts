@@ -4,6 +4,7 @@ import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { assessPort, RULES, type PortContext } from '../../app/risk/rules.js';
 import { classifyProgram } from '../../app/risk/programs.js';
 import { identifyBanner } from '../../app/risk/banners.js';
+import { cleanBanner } from '../../app/scan/prober.js';
 
 const kb = knowledgeBase();
 const rate = (ctx: Partial<PortContext> & { port: number }): PortAssessment =>
@@ -417,7 +418,18 @@ describe('program classification', () => {
     expect(identifyBanner('SSH-2.0-dropbear')).toBe('ssh');
     expect(identifyBanner('220 mail.example.org ESMTP Postfix')).toBe('smtp');
     expect(identifyBanner('220 (vsFTPd 3.0.3)')).toBe('ftp');
-    expect(identifyBanner('\xff\xfd\x18\xff\xfd ')).toBe('telnet');
+    // A telnet greeting as the prober keeps it (review of issue 14, F6: the raw-byte signature
+    // never saw raw bytes, the banner had become dots first).
+    const greeting = cleanBanner(
+      Buffer.from([0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfd, 0x18]),
+    );
+    expect(greeting).toBe('IAC WILL 1 IAC WILL 3 IAC DO 24');
+    expect(identifyBanner(greeting)).toBe('telnet');
+    expect(cleanBanner(Buffer.from('\xff\xfd\x18login: ', 'latin1'))).toBe('IAC DO 24 login:');
+    // Escapes and control bytes stay dots; a lone IAC is not a negotiation.
+    expect(cleanBanner(Buffer.from('\x1b[31mhi\r\n', 'latin1'))).toBe('.[31mhi');
+    expect(identifyBanner(cleanBanner(Buffer.from([0xff, 0x41])))).toBeNull();
+    expect(cleanBanner(Buffer.from('\r\n'))).toBeUndefined();
     expect(identifyBanner('hello')).toBeNull();
     expect(identifyBanner(undefined)).toBeNull();
   });

@@ -16,11 +16,11 @@ const closed: ProbeOutcome = { kind: 'closed', rttMs: 3 };
 const timeout: ProbeOutcome = { kind: 'timeout' };
 const unreachable = (reason: 'host-unreachable' | 'net-unreachable' | 'admin-prohibited') =>
   ({ kind: 'unreachable', reason, rttMs: 3 }) as ProbeOutcome;
-const local = (code: string, scope: 'host' | 'port' = 'host'): ProbeOutcome => ({
-  kind: 'local',
-  code,
-  scope,
-});
+const local = (
+  code: string,
+  scope: 'host' | 'port' = 'host',
+  phase: ConnectPhase = 'sync',
+): ProbeOutcome => ({ kind: 'local', code, scope, phase });
 const resource = (code: string): ProbeOutcome => ({ kind: 'resource', code });
 const error = (code: string): ProbeOutcome => ({ kind: 'error', code });
 
@@ -38,12 +38,16 @@ const LINUX_AND_MACOS: Row[] = (['linux', 'darwin'] as const).flatMap((os): Row[
   ['ENETUNREACH', os, 'async', unreachable('net-unreachable')],
   ['ENETUNREACH', os, 'sync', local('ENETUNREACH')],
   ['ENETDOWN', os, 'sync', local('ENETDOWN')],
-  ['ENETDOWN', os, 'async', local('ENETDOWN')],
-  ['ENONET', os, 'async', local('ENONET')],
+  ['ENETDOWN', os, 'async', local('ENETDOWN', 'host', 'async')],
+  // Linux: ICMP 3/8 "host isolated" and 3/5 "source route failed" come back as these codes
+  // after the SYN left (icmp_err_convert[]): answers from the network, not facts about this PC.
+  ['ENONET', os, 'async', unreachable('host-unreachable')],
+  ['ENONET', os, 'sync', local('ENONET')],
+  ['EOPNOTSUPP', os, 'async', unreachable('net-unreachable')],
   ['EACCES', os, 'async', unreachable('admin-prohibited')],
   ['EACCES', os, 'sync', local('EACCES', 'port')],
   ['EPERM', os, 'sync', local('EPERM', 'port')],
-  ['EPERM', os, 'async', local('EPERM', 'port')],
+  ['EPERM', os, 'async', local('EPERM', 'port', 'async')],
   ['EINVAL', os, 'sync', local('EINVAL')],
   ['EAFNOSUPPORT', os, 'sync', local('EAFNOSUPPORT')],
   ['EPROTONOSUPPORT', os, 'sync', local('EPROTONOSUPPORT')],
@@ -76,11 +80,13 @@ const WINDOWS: Row[] = [
   ['ERROR_NETWORK_UNREACHABLE', 'win32', 'async', unreachable('net-unreachable')],
   ['WSAENETUNREACH', 'win32', 'sync', local('ENETUNREACH')],
   ['WSAEHOSTDOWN', 'win32', 'async', unreachable('host-unreachable')],
-  ['WSAENETDOWN', 'win32', 'async', local('ENETDOWN')],
+  ['WSAENETDOWN', 'win32', 'async', local('ENETDOWN', 'host', 'async')],
+  ['WSAEOPNOTSUPP', 'win32', 'async', unreachable('net-unreachable')],
+  ['WSAEOPNOTSUPP', 'win32', 'sync', local('EOPNOTSUPP')],
   ['WSAEACCES', 'win32', 'sync', local('EACCES', 'port')],
   ['ERROR_ACCESS_DENIED', 'win32', 'sync', local('EACCES', 'port')],
   ['EADDRNOTAVAIL', 'win32', 'sync', local('EADDRNOTAVAIL')],
-  ['WSAEADDRNOTAVAIL', 'win32', 'async', local('EADDRNOTAVAIL')],
+  ['WSAEADDRNOTAVAIL', 'win32', 'async', local('EADDRNOTAVAIL', 'host', 'async')],
   ['WSAEINVAL', 'win32', 'sync', local('EINVAL')],
   ['ERROR_INVALID_PARAMETER', 'win32', 'sync', local('EINVAL')],
   ['WSAEAFNOSUPPORT', 'win32', 'sync', local('EAFNOSUPPORT')],

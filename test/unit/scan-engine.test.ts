@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult, PortState, ScanEvent, ScanResult } from '../../app/contract/index.js';
 import { parseIp } from '../../app/net/address.js';
 import { cidrInterval, serializeIntervals, type Interval } from '../../app/scan/addresses.js';
-import { ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
+import { defaultTuning, ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
 import { seededRandom as seeded } from '../lab/random.js';
 import {
   SimProber,
@@ -229,6 +229,46 @@ describe('scan engine on a scripted network', () => {
     ).toEqual(Array(10).fill('no-response'));
   });
 
+  it('finds the closed ports among 1,000 dropped ones behind a 2/s, burst 1 reset limit, with probes linear in the ports', async () => {
+    // Review of issue 14, F4: every round re-probed every unproven port at once and got one reset
+    // (the limiter's one token): ~100 probes a port, growing with the closed ports. Rounds are now
+    // paced and spread (the closed ports sit together at the end here), and each port has at
+    // most `maxVerifyPasses` of them.
+    const ports = range(1, 1050);
+    const allow = tokenBucket(2, 1);
+    const { result, prober, clock } = await scan(
+      ['10.9.0.16'],
+      ports,
+      {
+        '10.9.0.16': host((port, at) => (port <= 1000 ? SILENT : allow(at) ? CLOSED : SILENT)),
+      },
+      { tuning: { listStateUpTo: 70_000 } },
+    );
+    const got = states(result.hosts[0]!, ports);
+    for (const port of ports)
+      expect(got.get(port), `${port}`).toBe(port <= 1000 ? 'filtered' : 'closed');
+    const cap = defaultTuning.maxTriesCap + defaultTuning.maxVerifyPasses;
+    for (const port of ports) expect(prober.count('10.9.0.16', port)).toBeLessThanOrEqual(cap);
+    expect(prober.count('10.9.0.16')).toBeLessThan(12 * ports.length);
+    // 50 resets at 2 a second take 25 s at least; nmap -T4 took 209 s on the lab version.
+    expect(clock.now()).toBeGreaterThan(25_000);
+  });
+
+  it('stops verifying a port after maxVerifyPasses rounds, however the limiter behaves', async () => {
+    const ports = range(1, 300);
+    const allow = tokenBucket(2, 1);
+    const { result, prober } = await scan(
+      ['10.9.0.17'],
+      ports,
+      { '10.9.0.17': host((port, at) => (port <= 250 ? SILENT : allow(at) ? CLOSED : SILENT)) },
+      { tuning: { maxVerifyPasses: 2 } },
+    );
+    for (const port of range(1, 250)) {
+      expect(prober.count('10.9.0.17', port)).toBeLessThanOrEqual(defaultTuning.maxTriesCap + 2);
+    }
+    expect(states(result.hosts[0]!, ports).get(1)).toBe('filtered');
+  });
+
   it('retries ports lost at random (5 %) and finds them all, without pacing the host', async () => {
     const ports = range(1, 2000);
     const random = seeded(7);
@@ -344,6 +384,26 @@ describe('scan engine on a scripted network', () => {
     expect(few.result.hosts[0]!.answersEveryPort).toBeUndefined();
   });
 
+  it('marks a trap that leaves a few ports closed (80 % of 50 or more open), not one below', async () => {
+    // Review of issue 14, F5: a redirect of ports 1-200 to one listener, every ninth port closed.
+    const ports = range(1, 200);
+    const trap = await scan(['10.9.0.18'], ports, {
+      '10.9.0.18': host((port) => (port % 9 === 0 ? CLOSED : OPEN)),
+    });
+    expect(trap.result.hosts[0]!.answersEveryPort).toEqual({ open: 178, probed: 200 });
+    const fifty = range(1, 50);
+    const edge = await scan(['10.9.0.19', '10.9.0.20'], fifty, {
+      '10.9.0.19': host((port) => (port <= 40 ? OPEN : CLOSED)),
+      '10.9.0.20': host((port) => (port <= 39 ? OPEN : CLOSED)),
+    });
+    const [at, below] = edge.result.hosts;
+    expect(at!.answersEveryPort).toEqual({ open: 40, probed: 50 });
+    expect(below!.answersEveryPort).toBeUndefined();
+    // Fewer than 50 probed ports say too little, even all open.
+    const small = await scan(['10.9.0.21'], range(1, 49), { '10.9.0.21': host(() => OPEN) });
+    expect(small.result.hosts[0]!.answersEveryPort).toBeUndefined();
+  });
+
   it('reports a host this PC has no route to as not probed, neither down nor silent', async () => {
     const ports = range(1, 1000);
     const { result, events, prober } = await scan(
@@ -363,6 +423,78 @@ describe('scan engine on a scripted network', () => {
       done: 1000,
       total: 1000,
     });
+  });
+
+  it('reads a late "host isolated" (ENONET) as the network answering, not as this PC failing', async () => {
+    // A router or the device forges ICMP 3/8 for the discovery ports; 7001 listens. nmap:
+    // discovery ports filtered (dest-unreach), 7001 open, 8080 closed.
+    const isolated = [22, 80, 443, 445];
+    const ports = [...isolated, 7001, 8080];
+    const answers = host((port) =>
+      isolated.includes(port)
+        ? { kind: 'errno', code: 'ENONET', phase: 'async' }
+        : port === 7001
+          ? OPEN
+          : CLOSED,
+    );
+    // With discovery, only ICMP errors answer the discovery ports: down, as for nmap without
+    // -Pn, and not "this PC could not scan it".
+    const discovered = (
+      await scan(['10.9.0.14'], ports, { '10.9.0.14': answers }, { skipDiscovery: false })
+    ).result.hosts[0]!;
+    expect(discovered.status).toBe('down');
+    expect(discovered.reason).not.toBe('local-error');
+    expect(discovered.localError).toBeUndefined();
+    {
+      const { result } = await scan(['10.9.0.14'], ports, { '10.9.0.14': answers });
+      const h = result.hosts[0]!;
+      expect(h.status).toBe('up');
+      expect(h.localError).toBeUndefined();
+      expect(states(h, ports)).toEqual(
+        new Map([
+          [22, 'filtered'],
+          [80, 'filtered'],
+          [443, 'filtered'],
+          [445, 'filtered'],
+          [7001, 'open'],
+          [8080, 'closed'],
+        ]),
+      );
+      for (const port of isolated) {
+        expect(h.ports.find((p) => p.port === port)?.reason).toBe('host-unreachable');
+      }
+    }
+  });
+
+  it('lets no single late error abandon a silent host, nor call it unscanned', async () => {
+    // One ICMP 3/5 (EOPNOTSUPP) and one late ENETDOWN among 20 silent ports, one port open.
+    const ports = range(1, 20);
+    const { result } = await scan(['10.9.0.15'], ports, {
+      '10.9.0.15': host((port) =>
+        port === 5
+          ? { kind: 'errno', code: 'EOPNOTSUPP', phase: 'async' }
+          : port === 6
+            ? { kind: 'errno', code: 'ENETDOWN', phase: 'async' }
+            : port === 15
+              ? OPEN
+              : SILENT,
+      ),
+    });
+    const h = result.hosts[0]!;
+    expect(h.status).toBe('up');
+    expect(h.ports.find((p) => p.port === 15)).toMatchObject({ state: 'open' });
+    expect(h.ports.find((p) => p.port === 5)).toMatchObject({
+      state: 'filtered',
+      reason: 'net-unreachable',
+    });
+    expect(h.ports.find((p) => p.port === 6)).toMatchObject({
+      state: 'filtered',
+      reason: 'local-error',
+    });
+    expect(h.localError?.code).toBe('ENETDOWN');
+    expect(h.localError?.message.en).not.toMatch(/could not be scanned/);
+    expect(h.localError?.message.fr).not.toMatch(/n'a pas pu être analysée/);
+    expect(tally(h, ports)).toEqual({ open: 1, filtered: 19 });
   });
 
   it('says why the broadcast address of a network of this PC could not be probed', async () => {

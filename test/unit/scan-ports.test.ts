@@ -93,10 +93,14 @@ describe('parsePorts', () => {
     },
   );
 
-  it('names the range to write when both sides of a spaced dash are numbers', () => {
-    const failure = failureOf('20 -25');
-    expect(failure.appError.message.en).toContain('20,-25');
-    expect(failure.appError.message.fr).toContain('20,-25');
+  it('offers only the range for a spaced dash, not other readings (review of issue 14)', () => {
+    for (const spec of ['1 - 1024', '20- 25']) {
+      const failure = failureOf(spec);
+      expect(failure.appError.message.en).not.toMatch(/,-\d/);
+      expect(failure.appError.message.en).not.toContain('spaces around');
+      expect(failure.appError.message.en).toContain('for the range');
+      expect(failure.appError.message.fr).toContain('pour la plage');
+    }
   });
 
   it('rejects an empty list and UDP ports with their own codes', () => {

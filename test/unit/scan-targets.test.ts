@@ -40,6 +40,15 @@ const interfaces: Interfaces = {
 };
 
 const hosts: Record<string, { address: string; family: number }[]> = {
+  'zero.lan': [
+    { address: '0.0.0.0', family: 4 },
+    { address: '10.0.0.7', family: 4 },
+  ],
+  'blocked.lan': [
+    { address: '0.0.0.0', family: 4 },
+    { address: '::', family: 6 },
+  ],
+  'linklocal.lan': [{ address: 'fe80::1', family: 6 }],
   'nas.example': [
     { address: '10.0.0.5', family: 4 },
     { address: 'fd00::5', family: 6 },
@@ -67,7 +76,36 @@ async function failureOf(text: string): Promise<AppFailure> {
   throw new Error(`parseTargets(${JSON.stringify(text)}) did not fail`);
 }
 
+/** The refusal `run` throws. */
+function refusal(run: () => void): AppFailure {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error('did not fail');
+}
+
 describe('parseTargets', () => {
+  it('drops the 0.0.0.0 or :: of a name that also gives a real address, and says so', async () => {
+    const set = await parseTargets('zero.lan', options);
+    expect(addresses(set)).toEqual(['10.0.0.7']);
+    expect(set.notes.map((n) => n.en).join(' ')).toContain('"zero.lan" also gives 0.0.0.0');
+    expect(set.notes.map((n) => n.fr).join(' ')).toContain('« zero.lan » donne aussi 0.0.0.0');
+  });
+
+  it.each([
+    ['blocked.lan', '0.0.0.0, ::'],
+    ['linklocal.lan', 'fe80::1'],
+  ])('says what %s gives when none of it can be scanned, not "not found"', async (name, given) => {
+    const failure = await failureOf(name);
+    expect(failure.appError.code).toBe('scan.targets.unresolved');
+    expect(failure.appError.message.en).toContain(`only gives ${given}`);
+    expect(failure.appError.message.fr).toContain(`ne donne que ${given}`);
+    expect(failure.appError.message.en).not.toContain('not found');
+  });
+
   it('parses IPv4 and IPv6 literals, comma and space lists', async () => {
     const set = await parseTargets('10.0.0.1, 10.0.0.3 ::1,fd00::0:1', options);
     expect(addresses(set)).toEqual(['10.0.0.1', '10.0.0.3', '::1', 'fd00::1']);
@@ -199,7 +237,7 @@ describe('parseTargets', () => {
     expect(() => requireConfirmation(big, true)).not.toThrow();
 
     const pub = await parseTargets('10.0.0.1 203.0.113.5', options);
-    expect(pub.needsConfirmation).toEqual({ reason: 'public', address: '203.0.113.5' });
+    expect(pub.needsConfirmation).toEqual([{ reason: 'public', address: '203.0.113.5' }]);
     try {
       requireConfirmation(pub, false);
       throw new Error('should have failed');
@@ -207,12 +245,11 @@ describe('parseTargets', () => {
       expect(error).toBeInstanceOf(AppFailure);
       const appError = (error as AppFailure).appError;
       expect(appError.code).toBe('scan.confirmationRequired');
-      expect(appError.params).toEqual({ reason: 'public', address: '203.0.113.5' });
+      expect(appError.params).toMatchObject({ reason: 'public', address: '203.0.113.5' });
     }
-    expect((await parseTargets('2001:db8::1', options)).needsConfirmation).toEqual({
-      reason: 'public',
-      address: '2001:db8::1',
-    });
+    expect((await parseTargets('2001:db8::1', options)).needsConfirmation).toEqual([
+      { reason: 'public', address: '2001:db8::1' },
+    ]);
   });
 
   it('does not ask to confirm a scan of this PC, even when its address is public', async () => {
@@ -327,18 +364,20 @@ describe('parseTargets', () => {
     ['10.0.0.1 100.127.255.254', 'shared', '100.127.255.254'],
     ['64:ff9b::8.8.8.8', 'nat64', '64:ff9b::808:808'],
     ['64:ff9b:1::10', 'nat64', '64:ff9b:1::10'],
-    ['203.0.113.9 100.64.0.1', 'shared', '100.64.0.1'],
+    ['198.18.0.1', 'benchmarking', '198.18.0.1'],
+    ['198.19.255.0/24', 'benchmarking', '198.19.255.0'],
   ])('asks to confirm %s (%s)', async (text, reason, address) => {
     const set = await parseTargets(text, options);
-    expect(set.needsConfirmation).toEqual({ reason, address });
+    expect(set.needsConfirmation).toEqual([{ reason, address }]);
     try {
       requireConfirmation(set, false);
       throw new Error('should have failed');
     } catch (error) {
       const appError = (error as AppFailure).appError;
       expect(appError.code).toBe('scan.confirmationRequired');
-      expect(appError.params).toEqual({ reason, address });
-      expect(appError.message.fr.length).toBeGreaterThan(0);
+      expect(appError.params).toMatchObject({ reason, reasons: reason, address });
+      expect(appError.message.fr).toContain(address);
+      expect(appError.message.en).toContain(address);
     }
     expect(() => requireConfirmation(set, true)).not.toThrow();
   });
@@ -348,7 +387,69 @@ describe('parseTargets', () => {
     const onLink = await parseTargets('100.70.1.0/24', { ...options, interfaces: cgnat });
     expect(onLink.needsConfirmation).toBeUndefined();
     const beyond = await parseTargets('100.70.2.1', { ...options, interfaces: cgnat });
-    expect(beyond.needsConfirmation).toEqual({ reason: 'shared', address: '100.70.2.1' });
+    expect(beyond.needsConfirmation).toEqual([{ reason: 'shared', address: '100.70.2.1' }]);
+    // A range across the edge of the connected network names the first address beyond it.
+    const across = await parseTargets('100.70.1.250-100.70.2.3', { ...options, interfaces: cgnat });
+    expect(across.needsConfirmation).toEqual([{ reason: 'shared', address: '100.70.2.0' }]);
+  });
+
+  it('does not ask to confirm benchmarking space this PC is directly connected to', async () => {
+    const lab: Interfaces = { ...interfaces, eth9: [iface('198.18.0.2', '255.255.255.0')] };
+    const onLink = await parseTargets('198.18.0.0/24', { ...options, interfaces: lab });
+    expect(onLink.needsConfirmation).toBeUndefined();
+    const beyond = await parseTargets('198.18.1.1', { ...options, interfaces: lab });
+    expect(beyond.needsConfirmation).toEqual([{ reason: 'benchmarking', address: '198.18.1.1' }]);
+  });
+
+  it('names every reason to confirm in one message: many addresses hide no public one', async () => {
+    const set = await parseTargets('10.0.0.0/15 203.0.113.7 100.64.9.9 198.18.0.1', options);
+    expect(set.needsConfirmation).toEqual([
+      { reason: 'public', address: '203.0.113.7' },
+      { reason: 'shared', address: '100.64.9.9' },
+      { reason: 'benchmarking', address: '198.18.0.1' },
+    ]);
+    const { appError } = refusal(() => requireConfirmation(set, false));
+    expect(appError.params).toMatchObject({
+      reason: 'count',
+      reasons: 'count,public,shared,benchmarking',
+      address: '203.0.113.7',
+      count: 131075,
+    });
+    for (const text of ['131,075 addresses', '203.0.113.7', '100.64.9.9', '198.18.0.1']) {
+      expect(appError.message.en).toContain(text);
+    }
+    for (const text of ['131\u202f075 adresses', '203.0.113.7', '100.64.9.9', '198.18.0.1']) {
+      expect(appError.message.fr).toContain(text);
+    }
+    expect(appError.message.fr).toMatch(/ : /);
+  });
+
+  it('starts a confirmed scan only if it is what the confirmation was given for', async () => {
+    const shown = await parseTargets('203.0.113.7', options);
+    const token = String(
+      refusal(() => requireConfirmation(shown, false)).appError.params?.confirmation,
+    );
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(() => requireConfirmation(shown, true, true, token)).not.toThrow();
+    // The targets were edited after the question (a CGNAT address instead of the public one).
+    const edited = await parseTargets('100.64.9.9', options);
+    const again = refusal(() => requireConfirmation(edited, true, true, token)).appError;
+    expect(again.code).toBe('scan.confirmationRequired');
+    expect(again.params).toMatchObject({ reason: 'shared', address: '100.64.9.9' });
+    expect(again.message.en).toMatch(/no longer the ones you confirmed/);
+    expect(again.message.fr).toMatch(/ne sont plus celles que vous avez confirmées/);
+    // A name that resolves, the second time, to one more address than the user was shown.
+    let answers = [{ address: '203.0.113.7', family: 4 }];
+    const resolve = async () => answers;
+    const first = await parseTargets('nas.test', { ...options, resolve });
+    const named = String(
+      refusal(() => requireConfirmation(first, false)).appError.params?.confirmation,
+    );
+    answers = [...answers, { address: '203.0.113.8', family: 4 }];
+    const second = await parseTargets('nas.test', { ...options, resolve });
+    expect(() => requireConfirmation(second, true, true, named)).toThrow(AppFailure);
+    // A go-ahead given in advance (the CLI's --yes) carries no fingerprint.
+    expect(() => requireConfirmation(second, true)).not.toThrow();
   });
 
   it('lists the subnets this PC is directly connected to', async () => {

@@ -163,7 +163,8 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       }),
     )
     .argument(
-      '<targets>',
+      // Several arguments are one list, as the help says (`scan 10.0.0.1 10.0.0.2`), as nmap reads them.
+      '<targets...>',
       ctx.say({
         fr: 'cibles séparées par des virgules ou des espaces, ex. 127.0.0.1 ou 192.168.1.0/24',
         en: 'targets separated by commas or spaces, e.g. 127.0.0.1 or 192.168.1.0/24',
@@ -217,8 +218,8 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       '--lang <lang>',
       ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
     )
-    .action(async (targets: string, options: ScanOptions) => {
-      const request = toRequest(targets, options);
+    .action(async (targets: string[], options: ScanOptions) => {
+      const request = toRequest(targets.join(' '), options);
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
       const reportLang = languageFor(options.lang, ctx);

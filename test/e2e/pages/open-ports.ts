@@ -59,6 +59,11 @@ export class OpenPortsPage {
     return this.page.getByRole('textbox', { name: this.t('form.targets.customLabel') });
   }
 
+  /** The button of the confirmation question ("Je confirme, lancer l’analyse"). */
+  get confirmButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('actions.confirmAndScan')) });
+  }
+
   get emptyState(): Locator {
     return this.page.getByTestId('scan-empty');
   }
