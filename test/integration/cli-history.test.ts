@@ -106,7 +106,9 @@ describe('port-auditor history and show', () => {
     // By the start of its id, as a user copies it from the table.
     const shown = await run(dir, ['show', engineId.slice(0, 8)]);
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toMatch(/^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m);
+    expect(shown.stdout).toMatch(
+      /^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m,
+    );
     expect(shown.stdout).toMatch(
       new RegExp(
         `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,

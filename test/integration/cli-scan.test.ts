@@ -98,7 +98,9 @@ describe('port-auditor scan', () => {
     );
     expect(result.stderr).toBe(''); // not a terminal: no progress line
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m);
+    expect(result.stdout).toMatch(
+      /^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m,
+    );
     expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/m);
     // The open port carries its verdict: a severity, and the program of this PC that owns it
     // (this test process), with the reasons listed under it.
