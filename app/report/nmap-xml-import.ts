@@ -689,15 +689,137 @@ function refuseEntities(): never {
   });
 }
 
-/** An element as the import reads it: attributes as strings, child elements in arrays by name. */
-function element(tag: sax.Tag | sax.QualifiedTag): Node {
-  // No prototype: an attribute or element named `__proto__` or `constructor` is just a key.
-  const node: Node = Object.create(null) as Node;
-  for (const [name, value] of Object.entries(tag.attributes)) {
+/**
+ * One element the import reads (nmap.dtd's names): the attributes kept, its children kept, and how
+ * many of one name a parent keeps (`max`, 64 unless said: nmap writes one `<state>` per port, a
+ * few addresses or hostnames). `refuse`: more than `max` is refused rather than left out (a host
+ * has at most 65,536 ports per protocol). `when`: kept only if its attributes say so (the scripts
+ * read: `banner` and our own metadata; nmap -sC's other scripts can be megabytes).
+ */
+interface Kept {
+  attrs: readonly string[];
+  children?: Readonly<Record<string, Kept>>;
+  max?: number;
+  refuse?: boolean;
+  when?: (attributes: Readonly<Record<string, string>>) => boolean;
+}
+
+const ELEM: Kept = { attrs: ['key'] };
+/** Our own metadata script (PA_SCRIPT_ID): keys and values, notes as tables of fr/en elems. */
+const PA_SCRIPT: Kept = {
+  attrs: ['id'],
+  when: (a) => a.id === PA_SCRIPT_ID,
+  max: 4,
+  children: {
+    elem: ELEM,
+    table: {
+      attrs: ['key'],
+      children: { elem: ELEM, table: { attrs: [], children: { elem: ELEM } } },
+    },
+  },
+};
+
+/**
+ * What ScanBuilder reads, and nothing else: any other element's subtree is skipped as sax reads it,
+ * without a node built (issue 13 review F2: a host with 5 million unknown children took 1.2 GB).
+ */
+const KEPT: Kept = {
+  attrs: ['scanner', 'args', 'version', 'start'],
+  children: {
+    scaninfo: { attrs: ['type', 'protocol', 'services', 'numservices'], max: 16 },
+    prescript: { attrs: [], max: 4, children: { script: PA_SCRIPT } },
+    runstats: {
+      attrs: [],
+      max: 1,
+      children: {
+        finished: { attrs: ['time', 'exit'], max: 1 },
+        hosts: { attrs: ['total'], max: 1 },
+      },
+    },
+    host: {
+      attrs: [],
+      max: Number.POSITIVE_INFINITY,
+      children: {
+        address: { attrs: ['addr', 'addrtype'], max: 8 },
+        status: { attrs: ['state', 'reason'], max: 1 },
+        hostnames: { attrs: [], max: 1, children: { hostname: { attrs: ['name'], max: 1 } } },
+        ports: {
+          attrs: [],
+          max: 1,
+          children: {
+            extraports: {
+              attrs: ['state', 'count'],
+              max: 8,
+              children: { extrareasons: { attrs: ['ports', 'proto'], max: 16 } },
+            },
+            port: {
+              attrs: ['protocol', 'portid'],
+              max: 2 * 65_536,
+              refuse: true,
+              children: {
+                state: { attrs: ['state', 'reason'], max: 1 },
+                service: { attrs: ['name', 'product', 'version', 'extrainfo'], max: 1 },
+                script: {
+                  attrs: ['id', 'output'],
+                  max: 2,
+                  when: (a) => a.id === 'banner' || a.id === PA_SCRIPT_ID,
+                  children: { elem: { ...ELEM, max: 8 } },
+                },
+              },
+            },
+          },
+        },
+        hostscript: { attrs: [], max: 1, children: { script: PA_SCRIPT } },
+      },
+    },
+  },
+};
+
+/**
+ * Deeper than nmap's own nesting (nmaprun, host, ports, port, script, NSE tables a few deep):
+ * refused, as sax holds every open element until it closes.
+ */
+export const MAX_XML_DEPTH = 32;
+/** Characters kept of an attribute (a banner is cut to 512, a host name to 253 later). */
+const MAX_ATTRIBUTE = 4096;
+/** `<extrareasons ports=…>` of 65,536 ports whose states alternate: the contract's PortList. */
+const MAX_PORT_LIST = 400_000;
+/** Characters kept of an element's text (our metadata's values: the JSON of a scan's source). */
+const MAX_TEXT = 16 * 1024;
+
+/** An element as the import reads it: its kept attributes as strings, child elements by name. */
+function element(tag: sax.Tag | sax.QualifiedTag, kept: Kept): Node {
+  // Only kept names are set (never `__proto__`): a plain object, in V8's compact form.
+  const node: Node = {};
+  for (const name of kept.attrs) {
+    const value = tag.attributes[name];
+    if (value === undefined) continue;
     const text = typeof value === 'string' ? value : value.value;
-    node[name] = withoutDisplayControls(text.trim(), true);
+    const max = name === 'ports' ? MAX_PORT_LIST : MAX_ATTRIBUTE;
+    node[name] = withoutDisplayControls(text.slice(0, max).trim(), true);
   }
   return node;
+}
+
+function attributesOf(tag: sax.Tag | sax.QualifiedTag): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(tag.attributes))
+    out[name] = typeof value === 'string' ? value : value.value;
+  return out;
+}
+
+function tooDeep(): never {
+  fail('report.nmap-hostile', {
+    fr: `Fichier XML refusé : ses éléments sont imbriqués sur plus de ${MAX_XML_DEPTH} niveaux, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
+    en: `XML file refused: its elements are nested more than ${MAX_XML_DEPTH} deep, which nmap never writes. It may be a booby-trapped file.`,
+  });
+}
+
+function tooManyChildren(name: string, max: number): never {
+  fail('report.nmap-hostile', {
+    fr: `Fichier XML refusé : plus de ${max.toLocaleString('fr-FR')} éléments <${name}> au même endroit, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
+    en: `XML file refused: more than ${max.toLocaleString('en-US')} <${name}> elements in one place, which nmap never writes. It may be a booby-trapped file.`,
+  });
 }
 
 function addChild(parent: Node, name: string, child: Node): void {
@@ -714,8 +836,10 @@ function addChild(parent: Node, name: string, child: Node): void {
  * Memory bounded (issue 13): the text goes through a streaming parser (sax, strict XML) piece by
  * piece as it is read; each `<host>` becomes a small tree, is read into a HostResult and dropped,
  * so neither the file's text nor a tree of the whole file is ever held (a 60 MB file took 2.2 GB
- * as one tree, 361 MiB as one string). Feed it with `write` (decoded text, in order), then `end`.
- * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD),
+ * as one tree, 361 MiB as one string). Only the elements and attributes the import reads are
+ * built (KEPT), each capped in count and length; any other subtree is skipped as it streams by. Feed it with `write` (decoded text, in order), then `end`.
+ * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD, nesting deeper
+ * than MAX_XML_DEPTH, more than 131,072 ports in a host),
  * `report.nmap-invalid-xml` (with its line), `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
  *
  * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
@@ -724,7 +848,11 @@ function addChild(parent: Node, name: string, child: Node): void {
  */
 export class NmapXmlReader {
   private readonly parser = sax.parser(true, SAX_OPTIONS);
-  private readonly stack: { name: string; node: Node }[] = [];
+  /** The open elements kept, each with how many children of each name it kept. */
+  private readonly stack: { name: string; node: Node; kept: Kept; counts: Map<string, number> }[] =
+    [];
+  /** How deep the reader is inside an element it skips (not read by the import), else 0. */
+  private skipping = 0;
   private run: Node | undefined;
   /** The run's own children (scaninfo, prescript, runstats…), in order; hosts are not kept here. */
   private readonly runChildren: { name: string; node: Node }[] = [];
@@ -764,37 +892,57 @@ export class NmapXmlReader {
       if (doctype.includes('[')) refuseEntities();
     };
     p.onopentag = (tag) => this.open(tag);
-    p.onclosetag = () => this.close();
+    p.onclosetag = (name) => this.close(name);
     p.ontext = (text) => this.text(text);
     p.oncdata = (text) => this.text(text);
   }
 
   private open(tag: sax.Tag | sax.QualifiedTag): void {
-    const node = element(tag);
+    // sax holds every open element until it closes, skipped ones included.
+    if (this.stack.length + this.skipping >= MAX_XML_DEPTH) tooDeep();
+    if (this.skipping > 0) {
+      this.skipping++;
+      return;
+    }
     const depth = this.stack.length;
     if (depth === 0) {
       if (tag.name !== 'nmaprun') notNmap('no <nmaprun>');
+      const node = element(tag, KEPT);
       if (str(node, 'scanner') !== 'nmap') notNmap(`scanner="${str(node, 'scanner') ?? ''}"`);
       this.run = node;
-    } else if (depth === 1) {
+      this.stack.push({ name: tag.name, node, kept: KEPT, counts: new Map() });
+      return;
+    }
+    const parent = this.stack[depth - 1]!;
+    const kept = parent.kept.children?.[tag.name];
+    const count = (parent.counts.get(tag.name) ?? 0) + 1;
+    if (kept && count > (kept.max ?? 64) && kept.refuse) tooManyChildren(tag.name, kept.max ?? 64);
+    if (!kept || count > (kept.max ?? 64) || (kept.when && !kept.when(attributesOf(tag)))) {
+      this.skipping = 1;
+      return;
+    }
+    parent.counts.set(tag.name, count);
+    const node = element(tag, kept);
+    if (depth === 1) {
       if (tag.name === 'host' && ++this.hostElements > MAX_HOSTS) tooManyHosts(this.hostElements);
       if (tag.name !== 'host') this.runChildren.push({ name: tag.name, node });
     } else {
-      addChild(this.stack[depth - 1]!.node, tag.name, node);
+      addChild(parent.node, tag.name, node);
     }
-    this.stack.push({ name: tag.name, node });
+    this.stack.push({ name: tag.name, node, kept, counts: new Map() });
   }
 
-  private close(): void {
+  private close(name: string): void {
+    if (this.skipping > 0) {
+      this.skipping--;
+      if (name === 'host') this.nestedHostSince = true;
+      return;
+    }
     const closed = this.stack.pop();
     const text = closed?.node['#text'];
     // Leaf text as a value: surrounding layout trimmed, display controls neutralised.
     if (typeof text === 'string') closed!.node['#text'] = withoutDisplayControls(text.trim(), true);
     if (!closed || closed.name !== 'host') return;
-    if (this.stack.length !== 1) {
-      this.nestedHostSince = true;
-      return;
-    }
     this.build.addHost(closed.node, this.options.localAddresses);
     this.completeHosts++;
     this.runChildrenAtLastHost = this.runChildren.length;
@@ -803,10 +951,13 @@ export class NmapXmlReader {
 
   private text(text: string): void {
     const top = this.stack[this.stack.length - 1];
-    // Text directly in the run or a host is layout; only leaf text (an elem's value) is read.
-    if (!top || this.stack.length <= 2) return;
+    // Text directly in the run or a host is layout; only leaf text (an elem's value) is read, and
+    // none of a skipped element.
+    if (!top || this.skipping > 0 || this.stack.length <= 2) return;
     const node = top.node;
-    node['#text'] = `${(node['#text'] as string | undefined) ?? ''}${text}`;
+    const before = (node['#text'] as string | undefined) ?? '';
+    if (before.length < MAX_TEXT)
+      node['#text'] = `${before}${text.slice(0, MAX_TEXT - before.length)}`;
   }
 
   /** Reads the next piece of the file's text (decoded; pieces in order, any size). */
