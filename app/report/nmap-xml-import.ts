@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import type { z } from 'zod';
 import {
   HostResult as HostResultSchema,
+  MAX_HOSTNAME,
   ScanResult,
   ScanSource,
   type HostReason,
@@ -19,7 +20,7 @@ import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
-import { withoutDisplayControls } from '../text/control-characters.js';
+import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
@@ -183,6 +184,10 @@ function paElems(scripts: Node[]): Map<string, string> {
   return out;
 }
 
+/** Notes kept from a file, and characters kept of each: our own exports write a few short ones. */
+const MAX_FILE_NOTES = 32;
+const MAX_NOTE = 500;
+
 /**
  * Notes are written one table per note with `fr` and `en` elems; files from before notes were
  * localised hold one elem per note, French and English on two lines.
@@ -201,7 +206,10 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
         const [fr = '', en] = (str(e, '#text') ?? '').split('\n');
         return { fr, en: en ?? fr };
       });
-      return [...localized, ...legacy];
+      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
+        fr: oneLine(note.fr).slice(0, MAX_NOTE),
+        en: oneLine(note.en).slice(0, MAX_NOTE),
+      }));
     }
     return [];
   }
@@ -285,11 +293,12 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   if (!product && !version) return undefined;
   const name = str(node, 'name')?.trim();
   const extra = str(node, 'extrainfo')?.trim();
+  // One line each (a product's line feed would start a row of its own in a report, F12).
   return {
-    ...(name ? { service: name.slice(0, 64) } : {}),
-    ...(product ? { product: product.slice(0, 128) } : {}),
-    ...(version ? { version: version.slice(0, 128) } : {}),
-    ...(extra ? { extraInfo: extra.slice(0, 256) } : {}),
+    ...(name ? { service: oneLine(name).slice(0, 64) } : {}),
+    ...(product ? { product: oneLine(product).slice(0, 128) } : {}),
+    ...(version ? { version: oneLine(version).slice(0, 128) } : {}),
+    ...(extra ? { extraInfo: oneLine(extra).slice(0, 256) } : {}),
   };
 }
 
@@ -457,7 +466,9 @@ class ScanBuilder {
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
     const fileReason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
-    const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
+    const hostname = named && oneLine(named).slice(0, MAX_HOSTNAME);
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
     const states = new PortStateTable();
@@ -500,7 +511,9 @@ class ScanBuilder {
       // A port both listed and named as unlisted (not nmap's doing) is counted once.
       host.hidden = unlistedCounts(portStates, ports);
     }
-    const localError = hostMeta.get('localError');
+    const code = hostMeta.get('localError');
+    // An errno-style name (EACCES, ENETUNREACH), nothing longer.
+    const localError = code && /^[A-Z][A-Z0-9_]{0,31}$/.test(code) ? code : undefined;
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
     const everyProbed = Number(hostMeta.get('answersEveryPortProbed'));
