@@ -258,7 +258,8 @@ export function targetsFromArgs(args: string): string[] {
   return targets;
 }
 
-function isLoopback(address: string): boolean {
+/** Whether `address` (an IP literal, no zone) is a loopback address (127.0.0.0/8, ::1). */
+export function isLoopback(address: string): boolean {
   try {
     return ipaddr.parse(address).range() === 'loopback';
   } catch {
@@ -271,7 +272,7 @@ function isLoopback(address: string): boolean {
  * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
  * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
  */
-function hostAddress(
+export function hostAddress(
   text: string | undefined,
 ): { address: string; family: 'ipv4' | 'ipv6' } | null {
   if (text === undefined || text.length > 120) return null;
