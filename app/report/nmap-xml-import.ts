@@ -206,9 +206,10 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
         const [fr = '', en] = (str(e, '#text') ?? '').split('\n');
         return { fr, en: en ?? fr };
       });
+      // The file's words, not the app's: what it says was checked, no one checked here (F4).
       return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
-        fr: oneLine(note.fr).slice(0, MAX_NOTE),
-        en: oneLine(note.en).slice(0, MAX_NOTE),
+        fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
+        en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
       }));
     }
     return [];
@@ -592,11 +593,13 @@ class ScanBuilder {
     const bool = (key: string, fallback: boolean) =>
       meta.has(key) ? meta.get(key) === 'true' : fallback;
     // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
+    // A date that exists: Date.parse rolls 2026-02-31 over to 3 March, so it must read back the same.
     const time = (key: string) => {
       const text = meta.get(key);
-      return text !== undefined &&
-        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
-        !Number.isNaN(Date.parse(text))
+      if (text === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text))
+        return undefined;
+      const date = new Date(text);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19)
         ? text
         : undefined;
     };
@@ -605,6 +608,8 @@ class ScanBuilder {
       return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
     };
     const source = scanSource(run, scanInfos, meta, options.fileName);
+    const startedAt = time('startedAt') ?? iso(startEpoch);
+    const finishedAt = time('finishedAt') ?? iso(endEpoch ?? startEpoch);
     const candidate = {
       scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
       ...(source ? { source } : {}),
@@ -619,8 +624,9 @@ class ScanBuilder {
       addresses: int('addresses', Math.max(hosts.length, (num(totals, 'total') ?? 0) - duplicates)),
       portCount: int('portCount', portCount),
       notes,
-      startedAt: time('startedAt') ?? iso(startEpoch),
-      finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
+      startedAt,
+      // A run that ends before it starts has no duration to show: none (0 s), not a negative one.
+      finishedAt: Date.parse(finishedAt) < Date.parse(startedAt) ? startedAt : finishedAt,
       cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
       hosts,
     };

@@ -90,3 +90,50 @@ describe('long and multi-line text from an imported file', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
+
+describe('what an nmap file says about itself (issue 13 attacker review F4)', () => {
+  const meta = (elems: string, notes = '') =>
+    fixture.replace(
+      '<verbose level="0"/>',
+      `<prescript><script id="port-auditor" output="x">${elems}<table key="notes">${notes}</table></script></prescript>`,
+    );
+
+  it('shows the file’s notes as the file’s, not the app’s', () => {
+    const { scan } = importNmapXml(
+      meta(
+        '',
+        '<table><elem key="fr">Vérifié depuis un autre appareil : tout est bloqué.</elem><elem key="en">Verified from another device: every port is blocked.</elem></table>',
+      ),
+      { now },
+    );
+    expect(scan.notes).toEqual([
+      {
+        fr: 'Note du fichier nmap : Vérifié depuis un autre appareil : tout est bloqué.',
+        en: 'Note from the nmap file: Verified from another device: every port is blocked.',
+      },
+    ]);
+  });
+
+  it('refuses dates that do not exist and never gives a run a negative duration', () => {
+    const feb31 = importNmapXml(meta('<elem key="startedAt">2026-02-31T00:00:00Z</elem>'), {
+      now,
+    }).scan;
+    // Not 3 March: the run's own start (nmap's `start`) instead.
+    expect(feb31.startedAt).toBe(new Date(1795464333 * 1000).toISOString());
+    const backwards = importNmapXml(
+      meta(
+        '<elem key="startedAt">2026-03-01T00:00:00.000Z</elem><elem key="finishedAt">2025-01-01T00:00:00.000Z</elem>',
+      ),
+      { now },
+    ).scan;
+    expect(backwards.startedAt).toBe('2026-03-01T00:00:00.000Z');
+    expect(backwards.finishedAt).toBe(backwards.startedAt);
+    const plain = importNmapXml(
+      fixture
+        .replace('start="1795464333"', 'start="253402300799"')
+        .replace('<finished time="1795464333"', '<finished time="0"'),
+      { now },
+    ).scan;
+    expect(Date.parse(plain.finishedAt)).toBeGreaterThanOrEqual(Date.parse(plain.startedAt));
+  });
+});
