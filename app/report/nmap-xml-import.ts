@@ -519,7 +519,9 @@ class ScanBuilder {
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
     const everyProbed = Number(hostMeta.get('answersEveryPortProbed'));
-    if (Number.isInteger(everyOpen) && Number.isInteger(everyProbed) && everyProbed > 0)
+    // More ports open than probed is not a count (F4: "5 of the 1 probed ports").
+    const counts = Number.isInteger(everyOpen) && Number.isInteger(everyProbed);
+    if (counts && everyProbed > 0 && everyOpen >= 0 && everyOpen <= everyProbed)
       host.answersEveryPort = { open: everyOpen, probed: everyProbed };
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.

@@ -137,3 +137,18 @@ describe('what an nmap file says about itself (issue 13 attacker review F4)', ()
     expect(Date.parse(plain.finishedAt)).toBeGreaterThanOrEqual(Date.parse(plain.startedAt));
   });
 });
+
+describe('counts an nmap file claims for a host', () => {
+  it('keeps "every port answered open" only when no more ports are open than probed', () => {
+    const claim = (open: number, probed: number) =>
+      importNmapXml(
+        fixture.replace(
+          '<times srtt',
+          `<hostscript><script id="port-auditor" output="x"><elem key="answersEveryPortOpen">${open}</elem><elem key="answersEveryPortProbed">${probed}</elem></script></hostscript><times srtt`,
+        ),
+        { now },
+      ).scan.hosts[0]?.answersEveryPort;
+    expect(claim(5, 1)).toBeUndefined();
+    expect(claim(990, 1000)).toEqual({ open: 990, probed: 1000 });
+  });
+});
