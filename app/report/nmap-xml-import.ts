@@ -399,9 +399,9 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
 }
 
 /**
- * Where the file's scan came from: what our own export recorded (`source` in its port-auditor
- * metadata; none in our exports from before it existed: our engine, as the contract reads an
- * absent source), else the nmap run the file describes (`<nmaprun args version>`, `<scaninfo>`s).
+ * Where the file's scan came from: the nmap run our own export recorded (`source` in its
+ * port-auditor metadata, when it is an nmap run), else the run the file describes (`<nmaprun args
+ * version>`, `<scaninfo>`s) — also for our export of an engine scan: a file is a file here.
  */
 function scanSource(
   run: Node,
@@ -413,12 +413,13 @@ function scanSource(
   if (recorded !== undefined) {
     try {
       const parsed = ScanSource.safeParse(JSON.parse(recorded));
-      if (parsed.success) return parsed.data;
+      // An nmap run the file recorded, yes; "this app's engine" is for this app's own runs to
+      // say, never a file (F4: the PDF would describe TCP connects this PC never made).
+      if (parsed.success && parsed.data.kind === 'nmap') return parsed.data;
     } catch {
       // Not JSON: read as any nmap file.
     }
   }
-  if (meta.has('scanId') && recorded === undefined) return undefined;
   const version = str(run, 'version');
   return {
     kind: 'nmap',

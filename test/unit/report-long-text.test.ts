@@ -152,3 +152,26 @@ describe('counts an nmap file claims for a host', () => {
     expect(claim(990, 1000)).toEqual({ open: 990, probed: 1000 });
   });
 });
+
+describe('where an nmap file says its scan came from', () => {
+  it('never takes a file’s word that it is this app’s engine run', () => {
+    const engine = JSON.stringify({
+      kind: 'engine',
+      method: 'tcp-connect',
+      minRtoMs: 100,
+      maxRtoMs: 3000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 6,
+      discoveryPorts: [80],
+    });
+    const xml = fixture.replace(
+      '<verbose level="0"/>',
+      `<prescript><script id="port-auditor" output="x"><elem key="scanId">s1</elem><elem key="source">${engine.replace(/"/g, '&quot;')}</elem></script></prescript>`,
+    );
+    expect(importNmapXml(xml, { now }).scan.source).toMatchObject({
+      kind: 'nmap',
+      args: 'nmap -sT -p 1-1024,34547 -oX - 127.77.141.97',
+    });
+  });
+});
