@@ -2,6 +2,7 @@ import type { HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
+import { ClientClosings } from './client-closings.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
@@ -29,6 +30,11 @@ export interface Core {
   dispatch: Dispatch;
   /** The limits in force, for hosts that enforce the per-connection message rate. */
   limits: Limits;
+  /**
+   * The host says a client (`CallContext.client`: a connection, a window) is gone: what the app
+   * kept for it (a file transfer in progress) is let go; settles once it is. Never rejects.
+   */
+  clientClosed(client: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -48,17 +54,19 @@ export function createCore(options: CoreOptions): Core {
     listenersFreshMs: 5000,
   });
   const history = new ScanHistory(store, dataDir, assessor);
+  const clients = new ClientClosings();
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history, dataDir, options.filePicker),
+    ...reportHandlers(history, dataDir, options.filePicker, clients),
     ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
     limits,
+    clientClosed: (client) => clients.closed(client),
     async dispose() {
       scans.cancelAll();
       firewall.close();

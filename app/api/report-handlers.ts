@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Code, IMPORT_CHUNK_BYTES, type NmapImportResult } from '../contract/index.js';
@@ -7,7 +7,9 @@ import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
+import type { ClientClosings } from './client-closings.js';
 import type { Handlers } from './dispatcher.js';
+import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
 import type { ScanHistory } from './scan-history.js';
 import {
   pickedFileName,
@@ -71,12 +73,14 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * from its path, see picked-import.ts), or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
  * size checked against the import limit before the first piece. Pieces are written to a spool file
  * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
- * 60 MB import never holds the file in memory.
+ * 60 MB import never holds the file in memory. A client's transfers are dropped when `clients`
+ * says it closed.
  */
 export function reportHandlers(
   history: ScanHistory,
   dataDir: () => string,
   picker?: FilePicker,
+  clients?: ClientClosings,
 ): Pick<
   Handlers,
   | 'report.export'
@@ -99,33 +103,31 @@ export function reportHandlers(
   let spoolSwept = false;
   /** The spool folder, created private; files a crashed app left there are removed once. */
   const spool = async (): Promise<string> => {
-    const dir = path.join(dataDir(), SPOOL_DIR);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const dir = await privateSpoolDir(path.join(dataDir(), SPOOL_DIR));
     if (!spoolSwept) {
       spoolSwept = true;
-      const now = Date.now();
-      for (const name of await readdir(dir).catch(() => [])) {
-        const file = path.join(dir, name);
-        // Another running app (the CLI beside the window) may be receiving one: only stale files.
-        const info = await stat(file).catch(() => null);
-        if (info && now - info.mtimeMs > UPLOAD_IDLE_MS) await rm(file, { force: true });
-      }
+      // Another running app (the CLI beside the window) may be receiving one: only stale files.
+      await sweepStaleSpool(dir, UPLOAD_IDLE_MS, Date.now());
     }
     return dir;
   };
 
-  const drop = (uploadId: string) => {
+  /** Forgets a transfer at once; the promise settles once its spool file is removed. */
+  const drop = async (uploadId: string): Promise<void> => {
     const upload = uploads.get(uploadId);
     if (!upload) return;
     clearTimeout(upload.timer);
     uploads.delete(uploadId);
-    void upload.handle
-      .close()
-      .catch(() => undefined)
-      .then(() => rm(upload.file, { force: true }));
+    await upload.handle.close().catch(() => undefined);
+    await rm(upload.file, { force: true }).catch(() => undefined);
   };
+  // A page closed or reloaded mid-transfer never sends the rest: its spool files go now (F7).
+  clients?.on(async (client) => {
+    const theirs = [...uploads].filter(([, upload]) => upload.client === client);
+    await Promise.all(theirs.map(([uploadId]) => drop(uploadId)));
+  });
   const idle = (uploadId: string) => {
-    const timer = setTimeout(() => drop(uploadId), UPLOAD_IDLE_MS);
+    const timer = setTimeout(() => void drop(uploadId), UPLOAD_IDLE_MS);
     timer.unref?.();
     return timer;
   };
@@ -186,7 +188,7 @@ export function reportHandlers(
       const theirs = [...uploads.entries()].filter(([, u]) => u.client === client);
       // The oldest of this client's transfers gives way: a page reloaded mid-transfer never sends
       // the rest of it.
-      while (theirs.length >= UPLOADS_PER_CLIENT) drop(theirs.shift()?.[0] as string);
+      while (theirs.length >= UPLOADS_PER_CLIENT) void drop(theirs.shift()?.[0] as string);
       const uploadId = randomUUID();
       const file = path.join(await spool(), `${uploadId}.xml`);
       // 'wx': a new file of this user's only, never one that was there before.
@@ -206,7 +208,7 @@ export function reportHandlers(
       const upload = mine(uploadId, ctx.client ?? 'in-process');
       const bytes = Buffer.from(dataBase64, 'base64');
       if (offset !== upload.received || upload.received + bytes.length > upload.size) {
-        drop(uploadId);
+        void drop(uploadId);
         throw uploadMismatch(upload.received, offset);
       }
       // Counted before the write: a piece sent again while this one is written is refused.
@@ -214,7 +216,7 @@ export function reportHandlers(
       try {
         await upload.handle.write(bytes, 0, bytes.length, offset);
       } catch (error) {
-        drop(uploadId);
+        void drop(uploadId);
         throw error;
       }
       clearTimeout(upload.timer);

@@ -184,13 +184,16 @@ export const PortStates = z.object({
 });
 export type PortStates = z.infer<typeof PortStates>;
 
+/** The longest DNS name, in characters (RFC 1035 §2.3.4, RFC 1123 §2.1). */
+export const MAX_HOSTNAME = 253;
+
 export const MacAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 
 export const HostResult = z.object({
   address: z.string(),
   family: z.enum(['ipv4', 'ipv6']),
-  /** The name the user typed, or the reverse-resolved name, when there is one. */
-  hostname: z.string().optional(),
+  /** The name the user typed, or the reverse-resolved name, when there is one (a DNS name: ≤ 253). */
+  hostname: z.string().max(MAX_HOSTNAME).optional(),
   /** True when the address belongs to this PC (loopback or a local interface). */
   isLocal: z.boolean(),
   /** Link-layer address from the system neighbour table (LAN devices only), `aa:bb:cc:dd:ee:ff`. */

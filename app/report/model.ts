@@ -24,6 +24,7 @@ import { foldDevices, type Device } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
 import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
+import { oneLine } from '../text/control-characters.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import { SEVERITIES } from './labels.js';
 
@@ -137,9 +138,11 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     reasons: a ? a.reasons.map((r) => r.text) : [],
     references: a?.references ?? [],
   };
-  if (a?.program) port.program = describeProgram(a.program);
+  // Names from outside (a program, an imported file) on one line: a line feed in a PDF cell or a
+  // CSV field would start a row of its own that looks like the app's (review F12).
+  if (a?.program) port.program = oneLine(describeProgram(a.program));
   const product = detectedText(p.detected);
-  if (product) port.product = product;
+  if (product) port.product = oneLine(product);
   if (a) {
     port.severity = a.severity;
     port.advice = a.advice;
@@ -303,7 +306,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       ports,
       hidden: h.hidden,
     };
-    if (h.hostname) host.hostname = h.hostname;
+    if (h.hostname) host.hostname = oneLine(h.hostname);
     if (h.localError) host.localError = h.localError;
     if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.

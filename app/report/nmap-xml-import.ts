@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import type { z } from 'zod';
 import {
   HostResult as HostResultSchema,
+  MAX_HOSTNAME,
   ScanResult,
   ScanSource,
   type HostReason,
@@ -19,7 +20,7 @@ import { canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
-import { withoutDisplayControls } from '../text/control-characters.js';
+import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
@@ -207,6 +208,10 @@ function paElems(scripts: Node[]): Map<string, string> {
   return out;
 }
 
+/** Notes kept from a file, and characters kept of each: our own exports write a few short ones. */
+const MAX_FILE_NOTES = 32;
+const MAX_NOTE = 500;
+
 /**
  * Notes are written one table per note with `fr` and `en` elems; files from before notes were
  * localised hold one elem per note, French and English on two lines.
@@ -225,7 +230,11 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
         const [fr = '', en] = (str(e, '#text') ?? '').split('\n');
         return { fr, en: en ?? fr };
       });
-      return [...localized, ...legacy];
+      // The file's words, not the app's: what it says was checked, no one checked here (F4).
+      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
+        fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
+        en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+      }));
     }
     return [];
   }
@@ -314,7 +323,8 @@ export function targetsFromArgs(args: string): string[] {
   return targets;
 }
 
-function isLoopback(address: string): boolean {
+/** Whether `address` (an IP literal, no zone) is a loopback address (127.0.0.0/8, ::1). */
+export function isLoopback(address: string): boolean {
   try {
     return ipaddr.parse(address).range() === 'loopback';
   } catch {
@@ -327,7 +337,7 @@ function isLoopback(address: string): boolean {
  * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
  * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
  */
-function hostAddress(
+export function hostAddress(
   text: string | undefined,
 ): { address: string; family: 'ipv4' | 'ipv6' } | null {
   if (text === undefined || text.length > 120) return null;
@@ -349,11 +359,12 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   if (!product && !version) return undefined;
   const name = str(node, 'name')?.trim();
   const extra = str(node, 'extrainfo')?.trim();
+  // One line each (a product's line feed would start a row of its own in a report, F12).
   return {
-    ...(name ? { service: name.slice(0, 64) } : {}),
-    ...(product ? { product: product.slice(0, 128) } : {}),
-    ...(version ? { version: version.slice(0, 128) } : {}),
-    ...(extra ? { extraInfo: extra.slice(0, 256) } : {}),
+    ...(name ? { service: oneLine(name).slice(0, 64) } : {}),
+    ...(product ? { product: oneLine(product).slice(0, 128) } : {}),
+    ...(version ? { version: oneLine(version).slice(0, 128) } : {}),
+    ...(extra ? { extraInfo: oneLine(extra).slice(0, 256) } : {}),
   };
 }
 
@@ -452,9 +463,9 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
 }
 
 /**
- * Where the file's scan came from: what our own export recorded (`source` in its port-auditor
- * metadata; none in our exports from before it existed: our engine, as the contract reads an
- * absent source), else the nmap run the file describes (`<nmaprun args version>`, `<scaninfo>`s).
+ * Where the file's scan came from: the nmap run our own export recorded (`source` in its
+ * port-auditor metadata, when it is an nmap run), else the run the file describes (`<nmaprun args
+ * version>`, `<scaninfo>`s) — also for our export of an engine scan: a file is a file here.
  */
 function scanSource(
   run: Node,
@@ -466,12 +477,13 @@ function scanSource(
   if (recorded !== undefined) {
     try {
       const parsed = ScanSource.safeParse(JSON.parse(recorded));
-      if (parsed.success) return parsed.data;
+      // An nmap run the file recorded, yes; "this app's engine" is for this app's own runs to
+      // say, never a file (F4: the PDF would describe TCP connects this PC never made).
+      if (parsed.success && parsed.data.kind === 'nmap') return parsed.data;
     } catch {
       // Not JSON: read as any nmap file.
     }
   }
-  if (meta.has('scanId') && recorded === undefined) return undefined;
   const version = str(run, 'version');
   return {
     kind: 'nmap',
@@ -542,7 +554,9 @@ class ScanBuilder {
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
     const fileReason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
-    const hostname = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
+    const hostname = named && oneLine(named).slice(0, MAX_HOSTNAME);
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
     const states = new PortStateTable();
@@ -585,11 +599,15 @@ class ScanBuilder {
       // A port both listed and named as unlisted (not nmap's doing) is counted once.
       host.hidden = unlistedCounts(portStates, ports);
     }
-    const localError = hostMeta.get('localError');
+    const code = hostMeta.get('localError');
+    // An errno-style name (EACCES, ENETUNREACH), nothing longer.
+    const localError = code && /^[A-Z][A-Z0-9_]{0,31}$/.test(code) ? code : undefined;
     if (localError) host.localError = { code: localError, message: localErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
     const everyProbed = Number(hostMeta.get('answersEveryPortProbed'));
-    if (Number.isInteger(everyOpen) && Number.isInteger(everyProbed) && everyProbed > 0)
+    // More ports open than probed is not a count (F4: "5 of the 1 probed ports").
+    const counts = Number.isInteger(everyOpen) && Number.isInteger(everyProbed);
+    if (counts && everyProbed > 0 && everyOpen >= 0 && everyOpen <= everyProbed)
       host.answersEveryPort = { open: everyOpen, probed: everyProbed };
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
@@ -665,11 +683,13 @@ class ScanBuilder {
     const bool = (key: string, fallback: boolean) =>
       meta.has(key) ? meta.get(key) === 'true' : fallback;
     // Our own export's times, kept only when they are the ISO 8601 UTC times it writes.
+    // A date that exists: Date.parse rolls 2026-02-31 over to 3 March, so it must read back the same.
     const time = (key: string) => {
       const text = meta.get(key);
-      return text !== undefined &&
-        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) &&
-        !Number.isNaN(Date.parse(text))
+      if (text === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text))
+        return undefined;
+      const date = new Date(text);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19)
         ? text
         : undefined;
     };
@@ -678,6 +698,8 @@ class ScanBuilder {
       return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
     };
     const source = scanSource(run, scanInfos, meta, options.fileName);
+    const startedAt = time('startedAt') ?? iso(startEpoch);
+    const finishedAt = time('finishedAt') ?? iso(endEpoch ?? startEpoch);
     const candidate = {
       scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
       ...(source ? { source } : {}),
@@ -692,8 +714,9 @@ class ScanBuilder {
       addresses: int('addresses', Math.max(count, (num(totals, 'total') ?? 0) - duplicates)),
       portCount: int('portCount', portCount),
       notes,
-      startedAt: time('startedAt') ?? iso(startEpoch),
-      finishedAt: time('finishedAt') ?? iso(endEpoch ?? startEpoch),
+      startedAt,
+      // A run that ends before it starts has no duration to show: none (0 s), not a negative one.
+      finishedAt: Date.parse(finishedAt) < Date.parse(startedAt) ? startedAt : finishedAt,
       cancelled: interrupted || bool('cancelled', str(finished, 'exit') === 'error'),
     };
     // The hosts were checked one by one as they were read (addHost).
@@ -782,15 +805,137 @@ function refuseEntities(): never {
   });
 }
 
-/** An element as the import reads it: attributes as strings, child elements in arrays by name. */
-function element(tag: sax.Tag | sax.QualifiedTag): Node {
-  // No prototype: an attribute or element named `__proto__` or `constructor` is just a key.
-  const node: Node = Object.create(null) as Node;
-  for (const [name, value] of Object.entries(tag.attributes)) {
+/**
+ * One element the import reads (nmap.dtd's names): the attributes kept, its children kept, and how
+ * many of one name a parent keeps (`max`, 64 unless said: nmap writes one `<state>` per port, a
+ * few addresses or hostnames). `refuse`: more than `max` is refused rather than left out (a host
+ * has at most 65,536 ports per protocol). `when`: kept only if its attributes say so (the scripts
+ * read: `banner` and our own metadata; nmap -sC's other scripts can be megabytes).
+ */
+interface Kept {
+  attrs: readonly string[];
+  children?: Readonly<Record<string, Kept>>;
+  max?: number;
+  refuse?: boolean;
+  when?: (attributes: Readonly<Record<string, string>>) => boolean;
+}
+
+const ELEM: Kept = { attrs: ['key'] };
+/** Our own metadata script (PA_SCRIPT_ID): keys and values, notes as tables of fr/en elems. */
+const PA_SCRIPT: Kept = {
+  attrs: ['id'],
+  when: (a) => a.id === PA_SCRIPT_ID,
+  max: 4,
+  children: {
+    elem: ELEM,
+    table: {
+      attrs: ['key'],
+      children: { elem: ELEM, table: { attrs: [], children: { elem: ELEM } } },
+    },
+  },
+};
+
+/**
+ * What ScanBuilder reads, and nothing else: any other element's subtree is skipped as sax reads it,
+ * without a node built (issue 13 review F2: a host with 5 million unknown children took 1.2 GB).
+ */
+const KEPT: Kept = {
+  attrs: ['scanner', 'args', 'version', 'start'],
+  children: {
+    scaninfo: { attrs: ['type', 'protocol', 'services', 'numservices'], max: 16 },
+    prescript: { attrs: [], max: 4, children: { script: PA_SCRIPT } },
+    runstats: {
+      attrs: [],
+      max: 1,
+      children: {
+        finished: { attrs: ['time', 'exit'], max: 1 },
+        hosts: { attrs: ['total'], max: 1 },
+      },
+    },
+    host: {
+      attrs: [],
+      max: Number.POSITIVE_INFINITY,
+      children: {
+        address: { attrs: ['addr', 'addrtype'], max: 8 },
+        status: { attrs: ['state', 'reason'], max: 1 },
+        hostnames: { attrs: [], max: 1, children: { hostname: { attrs: ['name'], max: 1 } } },
+        ports: {
+          attrs: [],
+          max: 1,
+          children: {
+            extraports: {
+              attrs: ['state', 'count'],
+              max: 8,
+              children: { extrareasons: { attrs: ['ports', 'proto'], max: 16 } },
+            },
+            port: {
+              attrs: ['protocol', 'portid'],
+              max: 2 * 65_536,
+              refuse: true,
+              children: {
+                state: { attrs: ['state', 'reason'], max: 1 },
+                service: { attrs: ['name', 'product', 'version', 'extrainfo'], max: 1 },
+                script: {
+                  attrs: ['id', 'output'],
+                  max: 2,
+                  when: (a) => a.id === 'banner' || a.id === PA_SCRIPT_ID,
+                  children: { elem: { ...ELEM, max: 8 } },
+                },
+              },
+            },
+          },
+        },
+        hostscript: { attrs: [], max: 1, children: { script: PA_SCRIPT } },
+      },
+    },
+  },
+};
+
+/**
+ * Deeper than nmap's own nesting (nmaprun, host, ports, port, script, NSE tables a few deep):
+ * refused, as sax holds every open element until it closes.
+ */
+export const MAX_XML_DEPTH = 32;
+/** Characters kept of an attribute (a banner is cut to 512, a host name to 253 later). */
+const MAX_ATTRIBUTE = 4096;
+/** `<extrareasons ports=…>` of 65,536 ports whose states alternate: the contract's PortList. */
+const MAX_PORT_LIST = 400_000;
+/** Characters kept of an element's text (our metadata's values: the JSON of a scan's source). */
+const MAX_TEXT = 16 * 1024;
+
+/** An element as the import reads it: its kept attributes as strings, child elements by name. */
+function element(tag: sax.Tag | sax.QualifiedTag, kept: Kept): Node {
+  // Only kept names are set (never `__proto__`): a plain object, in V8's compact form.
+  const node: Node = {};
+  for (const name of kept.attrs) {
+    const value = tag.attributes[name];
+    if (value === undefined) continue;
     const text = typeof value === 'string' ? value : value.value;
-    node[name] = withoutDisplayControls(text.trim(), true);
+    const max = name === 'ports' ? MAX_PORT_LIST : MAX_ATTRIBUTE;
+    node[name] = withoutDisplayControls(text.slice(0, max).trim(), true);
   }
   return node;
+}
+
+function attributesOf(tag: sax.Tag | sax.QualifiedTag): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(tag.attributes))
+    out[name] = typeof value === 'string' ? value : value.value;
+  return out;
+}
+
+function tooDeep(): never {
+  fail('report.nmap-hostile', {
+    fr: `Fichier XML refusé : ses éléments sont imbriqués sur plus de ${MAX_XML_DEPTH} niveaux, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
+    en: `XML file refused: its elements are nested more than ${MAX_XML_DEPTH} deep, which nmap never writes. It may be a booby-trapped file.`,
+  });
+}
+
+function tooManyChildren(name: string, max: number): never {
+  fail('report.nmap-hostile', {
+    fr: `Fichier XML refusé : plus de ${max.toLocaleString('fr-FR')} éléments <${name}> au même endroit, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
+    en: `XML file refused: more than ${max.toLocaleString('en-US')} <${name}> elements in one place, which nmap never writes. It may be a booby-trapped file.`,
+  });
 }
 
 function addChild(parent: Node, name: string, child: Node): void {
@@ -807,10 +952,13 @@ function addChild(parent: Node, name: string, child: Node): void {
  * Memory bounded (issue 13): the text goes through a streaming parser (sax, strict XML) piece by
  * piece as it is read; each `<host>` becomes a small tree, is read into a HostResult and dropped,
  * so neither the file's text nor a tree of the whole file is ever held (a 60 MB file took 2.2 GB
- * as one tree, 361 MiB as one string). Feed it with `write` (decoded text, in order), then `end`.
- * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD),
- * `report.nmap-invalid-xml` (with its line), `report.nmap-interrupted-empty` (a run cut before its
- * first complete host), `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
+ * as one tree, 361 MiB as one string). Only the elements and attributes the import reads are
+ * built (KEPT), each capped in count and length; any other subtree is skipped as it streams by.
+ * Feed it with `write` (decoded text, in order), then `end`.
+ * Throws AppFailure: `report.nmap-hostile` (entity declarations, an internal DTD, nesting deeper
+ * than MAX_XML_DEPTH, more than 131,072 ports in a host), `report.nmap-invalid-xml` (with its
+ * line), `report.nmap-interrupted-empty` (a run cut before its first complete host),
+ * `report.nmap-not-nmap`, `report.nmap-too-many-hosts`.
  *
  * An nmap run stopped before its end (Ctrl+C, a crash, a full disk) leaves a file without
  * `</nmaprun>`. Its complete hosts are still worth showing: what follows the last complete
@@ -818,7 +966,11 @@ function addChild(parent: Node, name: string, child: Node): void {
  */
 export class NmapXmlReader {
   private readonly parser = sax.parser(true, SAX_OPTIONS);
-  private readonly stack: { name: string; node: Node }[] = [];
+  /** The open elements kept, each with how many children of each name it kept. */
+  private readonly stack: { name: string; node: Node; kept: Kept; counts: Map<string, number> }[] =
+    [];
+  /** How deep the reader is inside an element it skips (not read by the import), else 0. */
+  private skipping = 0;
   private run: Node | undefined;
   /** The run's own children (scaninfo, prescript, runstats…), in order; hosts are not kept here. */
   private readonly runChildren: { name: string; node: Node }[] = [];
@@ -853,37 +1005,57 @@ export class NmapXmlReader {
       if (doctype.includes('[')) refuseEntities();
     };
     p.onopentag = (tag) => this.open(tag);
-    p.onclosetag = () => this.close();
+    p.onclosetag = (name) => this.close(name);
     p.ontext = (text) => this.text(text);
     p.oncdata = (text) => this.text(text);
   }
 
   private open(tag: sax.Tag | sax.QualifiedTag): void {
-    const node = element(tag);
+    // sax holds every open element until it closes, skipped ones included.
+    if (this.stack.length + this.skipping >= MAX_XML_DEPTH) tooDeep();
+    if (this.skipping > 0) {
+      this.skipping++;
+      return;
+    }
     const depth = this.stack.length;
     if (depth === 0) {
       if (tag.name !== 'nmaprun') notNmap('no <nmaprun>');
+      const node = element(tag, KEPT);
       if (str(node, 'scanner') !== 'nmap') notNmap(`scanner="${str(node, 'scanner') ?? ''}"`);
       this.run = node;
-    } else if (depth === 1) {
+      this.stack.push({ name: tag.name, node, kept: KEPT, counts: new Map() });
+      return;
+    }
+    const parent = this.stack[depth - 1]!;
+    const kept = parent.kept.children?.[tag.name];
+    const count = (parent.counts.get(tag.name) ?? 0) + 1;
+    if (kept && count > (kept.max ?? 64) && kept.refuse) tooManyChildren(tag.name, kept.max ?? 64);
+    if (!kept || count > (kept.max ?? 64) || (kept.when && !kept.when(attributesOf(tag)))) {
+      this.skipping = 1;
+      return;
+    }
+    parent.counts.set(tag.name, count);
+    const node = element(tag, kept);
+    if (depth === 1) {
       if (tag.name === 'host' && ++this.hostElements > MAX_HOSTS) tooManyHosts(this.hostElements);
       if (tag.name !== 'host') this.runChildren.push({ name: tag.name, node });
     } else {
-      addChild(this.stack[depth - 1]!.node, tag.name, node);
+      addChild(parent.node, tag.name, node);
     }
-    this.stack.push({ name: tag.name, node });
+    this.stack.push({ name: tag.name, node, kept, counts: new Map() });
   }
 
-  private close(): void {
+  private close(name: string): void {
+    if (this.skipping > 0) {
+      this.skipping--;
+      if (name === 'host') this.nestedHostSince = true;
+      return;
+    }
     const closed = this.stack.pop();
     const text = closed?.node['#text'];
     // Leaf text as a value: surrounding layout trimmed, display controls neutralised.
     if (typeof text === 'string') closed!.node['#text'] = withoutDisplayControls(text.trim(), true);
     if (!closed || closed.name !== 'host') return;
-    if (this.stack.length !== 1) {
-      this.nestedHostSince = true;
-      return;
-    }
     this.build.addHost(closed.node, this.options.localAddresses);
     this.completeHosts++;
     this.runChildrenAtLastHost = this.runChildren.length;
@@ -892,10 +1064,13 @@ export class NmapXmlReader {
 
   private text(text: string): void {
     const top = this.stack[this.stack.length - 1];
-    // Text directly in the run or a host is layout; only leaf text (an elem's value) is read.
-    if (!top || this.stack.length <= 2) return;
+    // Text directly in the run or a host is layout; only leaf text (an elem's value) is read, and
+    // none of a skipped element.
+    if (!top || this.skipping > 0 || this.stack.length <= 2) return;
     const node = top.node;
-    node['#text'] = `${(node['#text'] as string | undefined) ?? ''}${text}`;
+    const before = (node['#text'] as string | undefined) ?? '';
+    if (before.length < MAX_TEXT)
+      node['#text'] = `${before}${text.slice(0, MAX_TEXT - before.length)}`;
   }
 
   /** Reads the next piece of the file's text (decoded; pieces in order, any size). */

@@ -1108,6 +1108,37 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   return content;
 }
 
+/** Characters of an unbroken word laid out on one line of the PDF at most. */
+export const PDF_WORD_CHARS = 40;
+
+/**
+ * `text` with each run of more than PDF_WORD_CHARS non-space characters cut into lines of that
+ * many: pdfmake fits an unbroken word by measuring ever shorter prefixes of it, line after line,
+ * so one 50,000-character host name took minutes and gigabytes (review F1); cut, it costs what
+ * its length does. Pure.
+ */
+export function withShortWords(text: string): string {
+  if (text.length <= PDF_WORD_CHARS) return text;
+  return text.replace(LONG_WORD, (word) => (word.match(WORD_PIECE) ?? [word]).join('\n'));
+}
+
+const LONG_WORD = new RegExp(`\\S{${PDF_WORD_CHARS + 1},}`, 'gu');
+const WORD_PIECE = new RegExp(`\\S{1,${PDF_WORD_CHARS}}`, 'gu');
+
+/** A content tree with every text it lays out (`text`, bare strings in lists) in withShortWords. */
+function shortWords<T>(node: T): T {
+  if (typeof node === 'string') return withShortWords(node) as T;
+  if (Array.isArray(node)) return node.map((item: unknown) => shortWords(item)) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Only what is laid out: styles, colours, widths and links are the app's own short words.
+    const laidOut = ['text', 'stack', 'columns', 'table', 'body', 'ul', 'ol'].includes(key);
+    out[key] = laidOut || (typeof value === 'object' && value !== null) ? shortWords(value) : value;
+  }
+  return out as T;
+}
+
 /** The whole document definition; exported so tests can inspect it without rendering. */
 export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefinitions {
   const say = sayFor(lang);
@@ -1153,13 +1184,13 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
       color: MUTED,
       margin: [40, 18, 40, 0],
     }),
-    content: [
+    content: shortWords([
       ...cover(model, lang, say),
       ...summary(model, say),
       ...hosts,
       ...firewallSection(model, lang, say),
       ...methodSection(model, say),
-    ],
+    ]),
   };
 }
 

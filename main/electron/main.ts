@@ -197,7 +197,10 @@ function createWindow(): BrowserWindow {
   window.webContents.on('input-event', (_event, input) =>
     gestures.note(client, input.type, Date.now()),
   );
-  window.webContents.once('destroyed', () => gestures.forget(client));
+  window.webContents.once('destroyed', () => {
+    gestures.forget(client);
+    void core?.clientClosed(client);
+  });
   window.on('closed', () => {
     mainWindow = null;
     // The page that started the scans is gone: stop them.

@@ -280,6 +280,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     ws.on('close', () => {
       clearTimeout(helloTimer);
       session.release(ws);
+      void core.clientClosed(ctx.client!);
       for (const scanId of running) {
         void core.dispatch(
           { kind: 'request', id: 0, method: 'scan.cancel', params: { scanId } },

@@ -1,7 +1,18 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from '../../app/api/core.js';
 import { localClient, type LocalClient } from '../../app/api/local-client.js';
 import { AppFailure } from '../../app/errors.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
@@ -65,6 +76,78 @@ describe('an nmap XML sent in pieces', () => {
     const failure = await app.call('report.importEnd', { uploadId }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AppFailure);
     expect((failure as AppFailure).appError.code).toBe('report.nmap-invalid-xml');
+    expect(readdirSync(path.join(dir, 'imports'))).toEqual([]);
+  });
+});
+
+describe('the spool folder (issue 13 attacker review F6, F7)', () => {
+  const stale = new Date(Date.now() - 2 * 60 * 60_000);
+  const uuidName = '0b3e1c2a-1111-4222-8333-444455556666.xml';
+
+  it('never follows a link planted as the spool folder, and deletes nothing it points to', async () => {
+    const { dir, app } = setup();
+    const victim = mkdtempSync(path.join(tmpdir(), `pa-victim-${process.pid}-`));
+    cleanups.push(() => rmSync(victim, { recursive: true, force: true }));
+    for (const name of ['thesis.txt', uuidName]) {
+      writeFileSync(path.join(victim, name), 'precious');
+      utimesSync(path.join(victim, name), stale, stale);
+    }
+    symlinkSync(victim, path.join(dir, 'imports'));
+    const uploadId = await send(app, Buffer.from(generateNmapXml(3), 'utf8'));
+    expect(readdirSync(victim).sort()).toEqual([uuidName, 'thesis.txt'].sort());
+    const spool = lstatSync(path.join(dir, 'imports'));
+    expect(spool.isDirectory()).toBe(true);
+    expect(spool.mode & 0o777).toBe(0o700);
+    expect(readdirSync(path.join(dir, 'imports'))).toEqual([`${uploadId}.xml`]);
+    expect((await app.call('report.importEnd', { uploadId })).kept).toBe(true);
+  });
+
+  it('sweeps only stale spool files, skipping folders and other names, and the import works', async () => {
+    const { dir, app } = setup();
+    const spool = path.join(dir, 'imports');
+    mkdirSync(path.join(spool, 'olddir'), { recursive: true, mode: 0o755 });
+    mkdirSync(path.join(spool, '0b3e1c2a-1111-4222-8333-444455550000.xml'));
+    writeFileSync(path.join(spool, uuidName), '<nmaprun');
+    writeFileSync(path.join(spool, 'notes.txt'), 'kept');
+    for (const name of readdirSync(spool)) utimesSync(path.join(spool, name), stale, stale);
+    const uploadId = await send(app, Buffer.from(generateNmapXml(3), 'utf8'));
+    expect(readdirSync(spool).sort()).toEqual(
+      ['0b3e1c2a-1111-4222-8333-444455550000.xml', 'notes.txt', 'olddir', `${uploadId}.xml`].sort(),
+    );
+    // Opened to others by a restored backup: ours, so closed again rather than refused.
+    expect(lstatSync(spool).mode & 0o777).toBe(0o700);
+    expect((await app.call('report.importEnd', { uploadId })).kept).toBe(true);
+  });
+
+  it('drops a closed connection’s transfer and its spool file at once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-upload-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const core = createCore({ host: 'web', dataDir: dir });
+    cleanups.push(() => core.dispose());
+    const call = async (client: string, method: string, params: unknown) => {
+      const response = await core.dispatch(
+        { kind: 'request', id: 1, method, params },
+        { client, emit: () => undefined },
+      );
+      if (!response.ok) throw AppFailure.relay(response.error);
+      return response.result as { uploadId: string };
+    };
+    const mine = await call('web-1', 'report.importBegin', { fileName: 'a.xml', size: 10 });
+    const other = await call('web-2', 'report.importBegin', { fileName: 'b.xml', size: 10 });
+    await call('web-1', 'report.importChunk', {
+      uploadId: mine.uploadId,
+      offset: 0,
+      dataBase64: Buffer.from('<nmaprun ').toString('base64'),
+    });
+    await core.clientClosed('web-1');
+    expect(readdirSync(path.join(dir, 'imports'))).toEqual([`${other.uploadId}.xml`]);
+    const after = await call('web-1', 'report.importChunk', {
+      uploadId: mine.uploadId,
+      offset: 9,
+      dataBase64: Buffer.from('>').toString('base64'),
+    }).catch((e: unknown) => e);
+    expect((after as AppFailure).appError.code).toBe('report.upload-unknown');
+    await core.clientClosed('web-2');
     expect(readdirSync(path.join(dir, 'imports'))).toEqual([]);
   });
 });

@@ -355,7 +355,7 @@ describe('nmap XML export', () => {
     expect(back.hosts[0]!.ports[0]!.banner).toBe('Hello\r\n<b>');
   });
 
-  it('keeps the scan notes in both languages through export and import', () => {
+  it('keeps the scan notes in both languages through export and import, as the file’s', () => {
     const noted = structuredClone(scan);
     noted.notes = [
       {
@@ -363,7 +363,12 @@ describe('nmap XML export', () => {
         en: 'Local network: only the /22 around it is scanned.',
       },
     ];
-    expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual(noted.notes);
+    expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual([
+      {
+        fr: 'Note du fichier nmap : Réseau local : seul le /22 <autour> est analysé.',
+        en: 'Note from the nmap file: Local network: only the /22 around it is scanned.',
+      },
+    ]);
   });
 
   it('decides itself which addresses are this PC’s, whatever the file says', () => {

@@ -7,6 +7,7 @@ import {
   importNmapXml,
   importNmapXmlFile,
   MAX_NMAP_XML_BYTES,
+  MAX_XML_DEPTH,
   NmapXmlReader,
 } from '../../app/report/nmap-xml-import.js';
 
@@ -115,5 +116,62 @@ describe('nmap XML read as it streams in', () => {
     truncateSync(huge, 200 * 1024 * 1024);
     expect(MAX_NMAP_XML_BYTES).toBeLessThan(200 * 1024 * 1024);
     expect(await codeOf(importNmapXmlFile(huge))).toBe('report.nmap-too-large');
+  });
+});
+
+describe('hostile nmap XML shapes (issue 13 attacker review F2)', () => {
+  const whole = importNmapXml(fixture, { now });
+  const hostEnd = fixture.indexOf('</host>');
+
+  function codeOfSync(run: () => unknown): string {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof AppFailure) return error.appError.code;
+      throw error;
+    }
+    throw new Error('did not throw');
+  }
+
+  it('imports the hosts of a file with 100,000 unknown elements in a host and in the run', () => {
+    const noise = '<a x="1"><b>text</b></a>'.repeat(100_000);
+    const script = `<script id="ssl-cert" output="${'x'.repeat(100_000)}"><table>${'<elem>y</elem>'.repeat(1000)}</table></script>`;
+    const padded = fixture
+      .replace('<verbose level="0"/>', `<verbose level="0"/>${noise}`)
+      .replace('<times srtt', `${noise}<hostscript>${script}</hostscript><times srtt`);
+    const result = importNmapXml(padded, { now });
+    expect(result.scan.hosts).toEqual(whole.scan.hosts);
+    expect(result.scan.notes).toEqual(whole.scan.notes);
+  });
+
+  it('keeps the first of the elements nmap writes once (a port’s state) and ignores the rest', () => {
+    const extra = '<state state="closed" reason="reset"/>'.repeat(10_000);
+    const twice = fixture.replace(
+      '<port protocol="tcp" portid="23"><state state="open" reason="syn-ack" reason_ttl="0"/>',
+      `<port protocol="tcp" portid="23"><state state="open" reason="syn-ack" reason_ttl="0"/>${extra}`,
+    );
+    expect(importNmapXml(twice, { now }).scan.hosts).toEqual(whole.scan.hosts);
+  });
+
+  it('reads unknown elements nested 20 deep, refuses nesting deeper than nmap ever writes', () => {
+    const nested = (depth: number) =>
+      `${fixture.slice(0, hostEnd)}${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}${fixture.slice(hostEnd)}`;
+    expect(importNmapXml(nested(20), { now }).scan.hosts).toEqual(whole.scan.hosts);
+    expect(codeOfSync(() => importNmapXml(nested(MAX_XML_DEPTH), { now }))).toBe(
+      'report.nmap-hostile',
+    );
+    // Never closed (the review's deep.xml): refused at the depth, not read as a cut file.
+    const deep = `<nmaprun scanner="nmap"><host><address addr="192.168.1.5" addrtype="ipv4"/>${'<a>'.repeat(100_000)}`;
+    expect(() => importNmapXml(deep, { now })).toThrow(/32/);
+  });
+
+  it('refuses a host with more ports than two protocols have', () => {
+    const ports = Array.from(
+      { length: 2 * 65_536 + 1 },
+      (_, i) =>
+        `<port protocol="${i % 2 ? 'udp' : 'tcp'}" portid="${i >> 1}"><state state="closed" reason="reset"/></port>`,
+    ).join('');
+    const many = fixture.replace('<ports>', `<ports>${ports}`);
+    expect(codeOfSync(() => importNmapXml(many, { now }))).toBe('report.nmap-hostile');
   });
 });

@@ -10,6 +10,8 @@ import {
   type RiskAssessResult,
 } from '../../../app/contract/index.js';
 import { fail } from '../../../app/errors.js';
+import { localAddresses } from '../../../app/api/report-handlers.js';
+import { reportInputFromFile } from '../../../app/report/json-import.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
@@ -50,8 +52,8 @@ export async function resolveReportArgument(
 }
 
 /**
- * What a report can be made from: a scan saved by `scan --json`, a JSON report (which carries its
- * inputs), or an nmap XML file (imported by the app).
+ * What a report can be made from: a scan saved by `scan --json`, a JSON report (its scan, checked
+ * and assessed again by this PC: reportInputFromFile), or an nmap XML file (imported by the app).
  */
 export async function readReportSource(
   file: string,
@@ -136,7 +138,8 @@ export async function readReportSource(
       { file, path: where },
     );
   }
-  return parsed.data;
+  // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
+  return reportInputFromFile(parsed.data, localAddresses());
 }
 
 /**

@@ -1,0 +1,85 @@
+import type { LocalizedText } from '../contract/errors.js';
+import type { ReportInput } from '../contract/report.js';
+import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
+import { splitZone } from '../net/address.js';
+import { localErrorText } from '../scan/connect-outcome.js';
+import { oneLine } from '../text/control-characters.js';
+import { counted } from '../text/plural.js';
+import { hostAddress, isLoopback } from './nmap-xml-import.js';
+
+/** Characters kept of a note from a file, and notes kept. */
+const MAX_NOTE = 500;
+const MAX_NOTES = 32;
+
+/**
+ * A JSON report or a saved scan given back to the app (`port-auditor report FILE.json`), read as
+ * data to assess again, as nmap imports and kept scans are (issue 13 attacker review F3): the
+ * file's verdicts, texts and Port Auditor rules are dropped (the caller assesses the hosts with
+ * this PC's knowledge base and rules); hosts whose address is not an IP literal are left out with
+ * a note; `isLocal` is this PC's word (loopback, or one of `localAddresses` now); host names are
+ * one line of at most 253 characters; an errno-style error code keeps the app's own explanation,
+ * any other is dropped; a count of every port answering open is kept only if it is not more than
+ * the ports probed; nobody confirmed anything on this PC; the file's notes are shown as the
+ * file's ("Note du fichier : …"). `input` is already checked by the contract (ReportInput). Pure.
+ */
+export function reportInputFromFile(
+  input: ReportInput,
+  localAddresses: ReadonlySet<string>,
+): ReportInput {
+  const hosts: HostResult[] = [];
+  let notAddresses = 0;
+  for (const host of input.scan.hosts) {
+    const checked = checkedHost(host, localAddresses);
+    if (checked) hosts.push(checked);
+    else notAddresses++;
+  }
+  const notes: LocalizedText[] = input.scan.notes.slice(0, MAX_NOTES).map((note) => ({
+    fr: `Note du fichier : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
+    en: `Note from the file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+  }));
+  if (notAddresses > 0) {
+    notes.push({
+      fr: `Fichier : ${counted(notAddresses, 'fr', 'hôte sans adresse IP valide ignoré', 'hôtes sans adresse IP valide ignorés')}`,
+      en: `File: ${counted(notAddresses, 'en', 'host without a valid IP address', 'hosts without a valid IP address')} ignored`,
+    });
+  }
+  const scan: ScanResult = {
+    ...input.scan,
+    request: { ...input.scan.request, confirmed: false },
+    notes,
+    hosts,
+  };
+  const macAddresses = Object.fromEntries(
+    Object.entries(input.macAddresses ?? {}).filter(([address]) =>
+      hosts.some((h) => h.address === address),
+    ),
+  );
+  return {
+    scan,
+    ...(Object.keys(macAddresses).length > 0 ? { macAddresses } : {}),
+    ...(input.pcName !== undefined ? { pcName: oneLine(input.pcName).slice(0, MAX_HOSTNAME) } : {}),
+  };
+}
+
+function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): HostResult | null {
+  const literal = hostAddress(host.address);
+  if (!literal) return null;
+  const { address, family } = literal;
+  const bare = splitZone(address).address;
+  const isLocal = isLoopback(bare) || localAddresses.has(bare);
+  const reason =
+    isLocal && host.status === 'up'
+      ? 'localhost'
+      : host.reason === 'localhost'
+        ? 'scanner'
+        : host.reason;
+  const checked: HostResult = { ...host, address, family, isLocal, reason };
+  if (host.hostname !== undefined) checked.hostname = oneLine(host.hostname).slice(0, MAX_HOSTNAME);
+  delete checked.localError;
+  const code = host.localError?.code;
+  if (code !== undefined && /^[A-Z][A-Z0-9_]{0,31}$/.test(code))
+    checked.localError = { code, message: localErrorText(code) };
+  if (host.answersEveryPort && host.answersEveryPort.open > host.answersEveryPort.probed)
+    delete checked.answersEveryPort;
+  return checked;
+}

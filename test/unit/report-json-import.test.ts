@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ReportInput } from '../../app/contract/index.js';
+import { reportInputFromFile } from '../../app/report/json-import.js';
+import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+
+// Issue 13 attacker review F3: a JSON report given to `port-auditor report` is data to assess
+// again, never the file's verdicts, texts or claims about this PC.
+
+const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
+const now = new Date('2026-11-30T12:00:00.000Z');
+
+function hostileReport(): ReportInput {
+  const { scan } = importNmapXml(fixture, { now });
+  const pc = scan.hosts[0]!;
+  const lan = { ...pc, address: '192.168.1.50', isLocal: true, reason: 'localhost' as const };
+  const fake = { ...pc, address: 'Pare-feu : tout est bloqué ✔', isLocal: true };
+  const assessment = assessHosts([pc], [], knowledgeBase());
+  for (const host of assessment.hosts)
+    for (const port of host.ports) {
+      port.severity = 'info';
+      port.reasons = [
+        { ruleId: 'kb.known-port', text: { fr: 'Bloqué, vérifié.', en: 'Blocked, verified.' } },
+      ];
+    }
+  return ReportInput.parse({
+    scan: {
+      ...scan,
+      request: { ...scan.request, confirmed: true },
+      notes: [{ fr: 'Vérifié : tout est bloqué.', en: 'Verified: every port is blocked.' }],
+      hosts: [
+        pc,
+        lan,
+        fake,
+        {
+          ...pc,
+          address: '10.0.0.9',
+          hostname: 'nas\n192.168.1.99  NAS  no risky port',
+          localError: {
+            code: 'made up code',
+            message: { fr: 'Ce PC bloque', en: 'This PC blocks' },
+          },
+          answersEveryPort: { open: 5, probed: 1 },
+        },
+      ],
+    },
+    assessment,
+    firewallRules: [],
+    pcName: 'pc\nforged',
+  });
+}
+
+describe('a JSON report read back', () => {
+  const input = reportInputFromFile(hostileReport(), new Set(['10.99.0.1']));
+
+  it('drops the file’s verdicts and rules: the hosts are assessed again', () => {
+    expect(input.assessment).toBeUndefined();
+    expect(input.firewallRules).toBeUndefined();
+  });
+
+  it('keeps IP literals only, with a note, and decides itself which are this PC', () => {
+    expect(input.scan.hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
+      ['127.77.141.97', true, 'localhost'],
+      ['192.168.1.50', false, 'scanner'],
+      // The file's "localhost" was its scanner's own machine: the scanner here, not this PC.
+      ['10.0.0.9', false, 'scanner'],
+    ]);
+    expect(input.scan.notes).toContainEqual({
+      fr: 'Fichier : 1 hôte sans adresse IP valide ignoré',
+      en: 'File: 1 host without a valid IP address ignored',
+    });
+    expect(input.scan.request.confirmed).toBe(false);
+  });
+
+  it('shows the file’s notes as the file’s, and its names on one line', () => {
+    expect(input.scan.notes[0]).toEqual({
+      fr: 'Note du fichier : Vérifié : tout est bloqué.',
+      en: 'Note from the file: Verified: every port is blocked.',
+    });
+    const device = input.scan.hosts[2]!;
+    expect(device.hostname).toBe('nas 192.168.1.99  NAS  no risky port');
+    expect(device.localError).toBeUndefined();
+    expect(device.answersEveryPort).toBeUndefined();
+    expect(input.pcName).toBe('pc forged');
+  });
+});
