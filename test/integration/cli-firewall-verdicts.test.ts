@@ -132,8 +132,15 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(before.stdout).toMatch(
       new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*→ blocked by Port Auditor`, 'm'),
     );
-    // Loopback is left open on purpose: through 127.0.0.1 the port is not called blocked.
-    expect(before.stdout).toContain('→ loopback, not filtered');
+    // One device, one row: reachable on both addresses, and what the rule stops is said in words
+    // (other devices), since loopback is left open on purpose: this PC's own programs still connect.
+    expect(before.stdout).toMatch(
+      new RegExp(
+        `^ {2}${PC_PORT}/tcp\\s.*\\s${PC_ADDR.replaceAll('.', '\\.')}, 127\\.0\\.0\\.1$`,
+        'm',
+      ),
+    );
+    expect(before.stdout).toContain('other devices can no longer connect to it');
     expect(before.stdout).toMatch(/blocked by Port Auditor 1\.$/m);
     // The PDF made by the CLI has its Firewall section, with the rule, as the app's does.
     const pdf = await pdfText(path.join(files, 'before.pdf'));
