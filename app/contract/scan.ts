@@ -202,20 +202,12 @@ export const ZoneId = z
   .regex(/^[^\s%/\p{Cc}]+$/u);
 export type ZoneId = z.infer<typeof ZoneId>;
 
-/**
- * An address as a user reads and types it: with its zone when it has one (`fe80::1%veth-a`), since
- * the same link-local address can be a different device on each link and is refused without it.
- */
-export function zonedAddress(host: { address: string; zone?: string | undefined }): string {
-  return host.zone ? `${host.address}%${host.zone}` : host.address;
-}
-
 export const HostResult = z.object({
   /** The address alone, without its zone: the key verdicts, rules and neighbour tables use. */
   address: z.string(),
   /**
    * The zone a link-local IPv6 address was scanned through (only then): show the address as
-   * `zonedAddress` writes it.
+   * `zonedAddress` (devices.ts) writes it.
    */
   zone: ZoneId.optional(),
   family: z.enum(['ipv4', 'ipv6']),
