@@ -23,7 +23,16 @@ import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
  * results, since the verdict itself may leave the screen), and "Ré-appliquer" for one whose rule
  * vanished from the firewall (it puts that rule back, under its name; the chip then follows).
  */
-export function FlaggedPortBlock({ address, port }: { address: string; port: PortAssessment }) {
+export function FlaggedPortBlock({
+  address,
+  zone,
+  port,
+}: {
+  address: string;
+  /** A link-local address's zone (HostResult.zone): named with it, rescanned through it. */
+  zone?: string;
+  port: PortAssessment;
+}) {
   const { t } = useTranslation('firewall');
   const isLocal = useRisk((s) => s.byAddress[address]?.isLocal ?? false);
   const busy = useFirewall((s) => s.busy);
@@ -52,6 +61,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   const reason = port.reasons.find((r) => !r.ruleId.startsWith('firewall.'))?.text;
   const target: BlockTarget = {
     address,
+    ...(zone ? { zone } : {}),
     port: port.port,
     protocol: port.protocol,
     isLocal,

@@ -129,7 +129,12 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         />
       </Box>
       <HostNotices host={host} />
-      <HostVerdicts address={host.address} products={products} {...(reach ? { reach } : {})}>
+      <HostVerdicts
+        address={host.address}
+        zone={host.zone}
+        products={products}
+        {...(reach ? { reach } : {})}
+      >
         {host.ports.length === 0 ? (
           <CardContent>
             <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
@@ -149,7 +154,13 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
               addresses: asShown(addresses).join(', '),
             })}
           </Typography>
-          <HostVerdicts address={member.address} only={only} reach={reach!} products={products}>
+          <HostVerdicts
+            address={member.address}
+            zone={member.zone}
+            only={only}
+            reach={reach!}
+            products={products}
+          >
             <PortTable
               host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
               reach={reach!}
