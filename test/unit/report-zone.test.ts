@@ -73,6 +73,17 @@ describe('reports keep a link-local address’s zone', () => {
     expect(back.scan.hosts[0]).toMatchObject({ address: device.address, zone: 'veth-a' });
   });
 
+  it('a file’s zone is kept only on a link-local address written without one', () => {
+    const read = (host: HostResult) =>
+      reportInputFromFile(ReportInput.parse({ scan: { ...scan, hosts: [host] } }), new Set()).scan
+        .hosts[0]!;
+    expect(read({ ...device, address: '10.0.0.5', family: 'ipv4' })).not.toHaveProperty('zone');
+    expect(read({ ...device, address: '2001:db8::5' })).not.toHaveProperty('zone');
+    expect(read({ ...device, address: 'fe80::5%eth0' })).toMatchObject({ address: 'fe80::5%eth0' });
+    expect(read({ ...device, address: 'fe80::5%eth0' })).not.toHaveProperty('zone');
+    expect(read(device)).toMatchObject({ address: device.address, zone: 'veth-a' });
+  });
+
   it('PDF: the device is titled with the zone', () => {
     const text = laidOut(pdfDefinition(model, 'en').content).join('\n');
     expect(text).toContain('fe80::b42b:c0ff:feb1:7b8b%veth-a');
