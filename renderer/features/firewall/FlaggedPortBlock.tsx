@@ -15,6 +15,7 @@ import { useFirewall } from '../../stores/firewall';
 import { useRisk } from '../../stores/risk';
 import { BlockPortButton } from './BlockPortButton';
 import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
+import { zonedAddress } from '../../../app/contract/devices';
 
 /**
  * The firewall action inside a risk verdict: "Bloquer ce port" for a port no rule acts on,
@@ -73,7 +74,12 @@ export function FlaggedPortBlock({
   const gone = port.firewall?.effect === 'vanished' ? port.firewall : undefined;
   const rule = gone ? undefined : port.firewall;
   const working = port.firewall ? busy.includes(port.firewall.ruleId) : false;
-  const what = { port: port.port, protocol: port.protocol.toUpperCase(), address };
+  // Named as the user reads it: a link-local address with its zone (fe80::1%eth0).
+  const what = {
+    port: port.port,
+    protocol: port.protocol.toUpperCase(),
+    address: zonedAddress({ address, zone }),
+  };
 
   async function unblock(coverage: FirewallCoverage) {
     setConfirm(false);
