@@ -11,9 +11,20 @@ import type { HostStatus, PortState, Protocol } from './scan.js';
  * (lint allows this module as it allows xml-bytes and datetime) fold alike.
  */
 
+/**
+ * An address as a user reads and types it: with its zone when it has one (`fe80::1%veth-a`, RFC
+ * 4007 §11), since the same link-local address can be a different device on each link and is
+ * refused as a target without it. `address` stays the key (verdicts, rules, neighbour tables).
+ */
+export function zonedAddress(host: { address: string; zone?: string | undefined }): string {
+  return host.zone ? `${host.address}%${host.zone}` : host.address;
+}
+
 /** What the fold reads of an address's result: HostResult, the renderer's HostView, a ReportHost. */
 export interface FoldableHost {
   address: string;
+  /** A link-local address's zone (HostResult.zone): shown, never part of a key. */
+  zone?: string | undefined;
   isLocal: boolean;
   /** `aa:bb:cc:dd:ee:ff`, any case. */
   mac?: string;
@@ -139,11 +150,15 @@ export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device
 export interface DeviceHeading {
   /** Titled "This PC" (the UI's words), whichever of its addresses carries the open ports. */
   thisPc: boolean;
-  /** The address a device other than this PC is titled by: its first one (see `foldDevices`). */
+  /**
+   * The address a device other than this PC is titled by: its first one (see `foldDevices`), with
+   * its zone (`zonedAddress`).
+   */
   address: string;
   /**
    * The addresses to list under the title: all of This PC's, even one (the title names none);
-   * all of a device of several addresses; none for a device known by its one address.
+   * all of a device of several addresses; none for a device known by its one address. Each with
+   * its zone (`zonedAddress`).
    */
   addresses: string[];
 }
@@ -156,7 +171,7 @@ export interface DeviceHeading {
 export function deviceHeading(
   device: Pick<Device<FoldableHost>, 'isLocal' | 'hosts' | 'folded'>,
 ): DeviceHeading {
-  const addresses = [...device.hosts, ...device.folded].map((h) => h.address);
+  const addresses = [...device.hosts, ...device.folded].map(zonedAddress);
   return {
     thisPc: device.isLocal,
     address: addresses[0] ?? '',

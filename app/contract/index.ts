@@ -10,3 +10,4 @@ export * from './bridge.js';
 export * from './error-codes.js';
 export * from './settings.js';
 export * from './history.js';
+export { zonedAddress } from './devices.js';

@@ -189,8 +189,27 @@ export const MAX_HOSTNAME = 253;
 
 export const MacAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 
+/**
+ * The zone of a link-local IPv6 address (RFC 4007 §11, `fe80::1%eth0`): the interface it was reached
+ * through, a name everywhere but on Windows, where it is the interface's number. Kept as written
+ * (Linux names may hold dashes and dots: `br-lan`, `veth-a`, `eth0.100`); no space, control
+ * character, `%` or `/`, at most 64 characters (Linux names have at most 15, IFNAMSIZ - 1).
+ */
+export const ZoneId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s%/\p{Cc}]+$/u);
+export type ZoneId = z.infer<typeof ZoneId>;
+
 export const HostResult = z.object({
+  /** The address alone, without its zone: the key verdicts, rules and neighbour tables use. */
   address: z.string(),
+  /**
+   * The zone a link-local IPv6 address was scanned through (only then): show the address as
+   * `zonedAddress` (devices.ts) writes it.
+   */
+  zone: ZoneId.optional(),
   family: z.enum(['ipv4', 'ipv6']),
   /** The name the user typed, or the reverse-resolved name, when there is one (a DNS name: ≤ 253). */
   hostname: z.string().max(MAX_HOSTNAME).optional(),
@@ -296,6 +315,7 @@ export const ScanEvent = z.discriminatedUnion('type', [
     type: z.literal('host'),
     scanId: z.string(),
     address: z.string(),
+    zone: ZoneId.optional(),
     isLocal: z.boolean(),
     hostname: z.string().optional(),
     /** Known once the neighbour table was read: a second `host` event may add it. */

@@ -1,4 +1,5 @@
 import type { Language } from '../contract/index.js';
+import { zonedAddress } from '../contract/devices.js';
 import type { ReportModel } from './model.js';
 
 export const CSV_COLUMNS = [
@@ -45,7 +46,7 @@ export function csvField(value: string | number | boolean | null | undefined): s
 export function renderCsv(model: ReportModel, lang: Language): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const h of model.hosts) {
-    const host = [h.address, h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
+    const host = [zonedAddress(h), h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
     if (h.ports.length === 0) {
       lines.push(
         [...host, '', '', '', '', '', '', '', '', '', '', '', h.addresses.join(' '), '']
@@ -69,7 +70,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.advice?.[lang],
           p.firewall?.name,
           p.firewall?.effect,
-          (p.addresses ?? [h.address]).join(' '),
+          (p.addresses ?? [zonedAddress(h)]).join(' '),
           p.product,
         ]
           .map(csvField)

@@ -1,7 +1,7 @@
 import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
 import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
-import { splitZone } from '../net/address.js';
+import { needsZone, parseIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { oneLine } from '../text/control-characters.js';
 import { counted } from '../text/plural.js';
@@ -74,6 +74,15 @@ function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): Hos
         ? 'scanner'
         : host.reason;
   const checked: HostResult = { ...host, address, family, isLocal, reason };
+  // A zone only names the link of a link-local address written without one (RFC 4007 §11): on
+  // any other address, or beside a zone already in `address` (older files, nmap imports), it is
+  // the file's word about nothing, and would be shown and rescanned as `address%zone`.
+  const parsed = parseIp(bare);
+  if (
+    checked.zone !== undefined &&
+    (bare !== address || !parsed || !needsZone(parsed.family, parsed.value))
+  )
+    delete checked.zone;
   if (host.hostname !== undefined) checked.hostname = oneLine(host.hostname).slice(0, MAX_HOSTNAME);
   delete checked.localError;
   const code = host.localError?.code;

@@ -1,13 +1,15 @@
 import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
+import { zonedAddress } from '../contract/devices.js';
 import type { ReportModel } from './model.js';
 
 /**
  * Bumped on any change a reader could notice; documented in docs/report-json.md. 2: every
  * scanned port's state (`scan.hosts[].portStates`), findings and counts per device and service.
+ * 3: a link-local address's zone (`scan.hosts[].zone`, and `fe80::1%eth0` in findings).
  */
-export const REPORT_JSON_VERSION = 2;
+export const REPORT_JSON_VERSION = 3;
 export const REPORT_JSON_FORMAT = 'port-auditor-report';
 
 /**
@@ -41,8 +43,8 @@ export function renderJson(
     },
     findings: model.hosts.flatMap((h) =>
       h.ports.map((p) => ({
-        address: h.address,
-        addresses: p.addresses ?? [h.address],
+        address: zonedAddress(h),
+        addresses: p.addresses ?? [zonedAddress(h)],
         hostname: h.hostname ?? null,
         isThisPc: h.isLocal,
         mac: h.mac ?? null,

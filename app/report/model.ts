@@ -20,7 +20,7 @@ import type {
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
-import { foldDevices, type Device } from '../contract/devices.js';
+import { foldDevices, zonedAddress, type Device } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
 import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
@@ -61,7 +61,7 @@ export interface ReportPort {
   firewall?: FirewallCoverage;
   /**
    * The device's addresses this port was found in this state on, when the device has several
-   * (This PC's LAN address and 127.0.0.1): the service is listed once.
+   * (This PC's LAN address and 127.0.0.1): the service is listed once. Written as `zonedAddress`.
    */
   addresses?: string[];
 }
@@ -71,8 +71,14 @@ export interface ReportPort {
  * device's IPv4 and IPv6 addresses that share a MAC address. `address` names it.
  */
 export interface ReportHost {
+  /** The device's first address without its zone: the key verdicts and port states are found by. */
   address: string;
-  /** Every address of the device, `address` first; one for most devices. */
+  /** A link-local `address`'s zone (HostResult.zone). */
+  zone?: string;
+  /**
+   * Every address of the device as a user reads it (`zonedAddress`: `fe80::1%veth-a`), `address`
+   * first; one for most devices.
+   */
   addresses: string[];
   family: 'ipv4' | 'ipv6';
   hostname?: string;
@@ -230,9 +236,9 @@ function foldHost(
       const seen = ports.get(key);
       if (!seen || comparePorts(port, seen) < 0) {
         const addresses = seen && seen.state === port.state ? [...(seen.addresses ?? [])] : [];
-        ports.set(key, { ...port, addresses: [...addresses, member.address] });
+        ports.set(key, { ...port, addresses: [...addresses, zonedAddress(member)] });
       } else if (seen.state === port.state) {
-        seen.addresses = [...(seen.addresses ?? []), member.address];
+        seen.addresses = [...(seen.addresses ?? []), zonedAddress(member)];
       }
     }
   }
@@ -242,7 +248,7 @@ function foldHost(
   );
   const host: ReportHost = {
     ...first,
-    addresses: members.map((m) => m.address),
+    addresses: members.map(zonedAddress),
     status,
     ports: [...ports.values()].sort(comparePorts),
   };
@@ -296,7 +302,8 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       .sort(comparePorts);
     const host: ReportHost = {
       address: h.address,
-      addresses: [h.address],
+      ...(h.zone ? { zone: h.zone } : {}),
+      addresses: [zonedAddress(h)],
       family: h.family,
       isLocal: h.isLocal,
       status: h.status,

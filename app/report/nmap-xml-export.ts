@@ -246,6 +246,9 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   const out: string[] = [];
   out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
   out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
+  // Without the zone, as nmap writes it: its `addr` is inet_ntop of the target's sin6_addr
+  // (Target::GenerateTargetIPString, output.cc write_xml_initial_hostinfo), which has no scope id,
+  // and nmap.dtd has no field for one. The zone stays in the JSON report (`scan.hosts[].zone`).
   out.push(`<address addr="${xmlAttr(host.address)}" addrtype="${host.family}"/>\n`);
   const mac = (host.mac ? normaliseMac(host.mac) : null) ?? macs.get(host.address);
   if (mac) {

@@ -8,7 +8,7 @@ import type { ScanSource } from '../contract/scan.js';
 import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
-import { deviceHeading } from '../contract/devices.js';
+import { deviceHeading, zonedAddress } from '../contract/devices.js';
 import { EVERY_PORT_SEVERITY, type Reference, type Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
 import { loadFonts } from './fonts.js';
@@ -177,7 +177,8 @@ function breakable(list: string): string {
 function hostTitle(host: ReportHost, say: Say): string {
   if (deviceHeading({ isLocal: host.isLocal, hosts: [host], folded: [] }).thisPc)
     return say({ fr: 'Ce PC', en: 'This PC' });
-  return host.hostname ? `${host.address} — ${host.hostname}` : host.address;
+  const address = zonedAddress(host);
+  return host.hostname ? `${address} — ${host.hostname}` : address;
 }
 
 function portLabel(p: Pick<ReportPort, 'port' | 'protocol'>): string {
@@ -472,7 +473,7 @@ function groupedLine(model: ReportModel, say: Say): Content[] {
 
 function findingSentence(f: Finding, say: Say): string {
   // A device of several addresses: the ones the service was found open on.
-  const addresses = f.port.addresses?.join(', ') ?? f.host.address;
+  const addresses = f.port.addresses?.join(', ') ?? zonedAddress(f.host);
   const where = f.host.hostname ? `${addresses} (${f.host.hostname})` : addresses;
   const service = f.port.service ? ` (${f.port.service})` : '';
   const port = `${portLabel(f.port)}${service}`;

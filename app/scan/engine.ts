@@ -328,6 +328,8 @@ class HostState {
   constructor(
     readonly address: string,
     readonly family: Family,
+    /** The zone a link-local address is reached through (RFC 4007 §11), kept in its results. */
+    readonly zone: string | undefined,
     readonly connectAddress: string,
     readonly isLocal: boolean,
     /** On this PC's own link: no router, and no router's NAT table, between us and the host. */
@@ -549,6 +551,7 @@ export class ScanEngine {
     const host = new HostState(
       address,
       family,
+      zone || undefined,
       zone ? `${address}%${zone}` : address,
       isLocal,
       onLink,
@@ -1111,6 +1114,7 @@ export class ScanEngine {
       type: 'host',
       scanId: this.plan.scanId,
       address: host.address,
+      ...(host.zone ? { zone: host.zone } : {}),
       isLocal: host.isLocal,
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
       ...(host.mac !== undefined ? { mac: host.mac } : {}),
@@ -1267,6 +1271,7 @@ export class ScanEngine {
       host.counts.open >= probed * this.tuning.everyPortOpenShare;
     return (host.result = {
       address: host.address,
+      ...(host.zone ? { zone: host.zone } : {}),
       family: host.family === 4 ? 'ipv4' : 'ipv6',
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,

@@ -11,7 +11,12 @@ import type {
   ScanEvent,
   ScanResult,
 } from '../../app/contract/index.js';
-import { deviceHeading, foldDevices, type Device } from '../../app/contract/devices.js';
+import {
+  deviceHeading,
+  foldDevices,
+  zonedAddress,
+  type Device,
+} from '../../app/contract/devices.js';
 import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
@@ -123,7 +128,7 @@ function formatHost(
   const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
   const lines = frame
     ? [frame.heading, ...frame.intro]
-    : [`${host.address}${name}  ${statusText(host, language)}`];
+    : [`${zonedAddress(host)}${name}  ${statusText(host, language)}`];
   if (host.localError && !frame) lines.push(`  ! ${host.localError.message[language]}`);
   const every = host.answersEveryPort;
   if (every) {
@@ -252,7 +257,9 @@ function formatDevice(
     : undefined;
   const several = all.length > 1;
   // Each address with the name it was found under, as a one-address device's heading shows it.
-  const named = new Map(all.map((h) => [h.address, h.hostname]));
+  const named = new Map(all.map((h) => [zonedAddress(h), h.hostname]));
+  // The fold lists addresses as keys (no zone); a user reads and retypes them with it.
+  const shown = new Map(all.map((h) => [h.address, zonedAddress(h)]));
   const addressesText = heading.addresses
     .map((address) => {
       const hostname = named.get(address);
@@ -272,11 +279,13 @@ function formatDevice(
       ];
   for (const host of all) {
     if (host.localError) {
-      intro.push(`  ! ${several ? `${host.address} : ` : ''}${host.localError.message[language]}`);
+      intro.push(
+        `  ! ${several ? `${zonedAddress(host)} : ` : ''}${host.localError.message[language]}`,
+      );
     }
   }
   const hidden = all.flatMap((host) => {
-    const line = hiddenLine(host, language, several ? host.address : undefined);
+    const line = hiddenLine(host, language, several ? zonedAddress(host) : undefined);
     return line ? [`  ${line}`] : [];
   });
   const name = !heading.thisPc && first.hostname ? ` (${oneLine(first.hostname)})` : '';
@@ -291,7 +300,11 @@ function formatDevice(
     intro,
     ...(several
       ? {
-          reachable: new Map(device.services.map((s) => [portKey(s), s.addresses] as const)),
+          reachable: new Map(
+            device.services.map(
+              (s) => [portKey(s), s.addresses.map((a) => shown.get(a) ?? a)] as const,
+            ),
+          ),
         }
       : {}),
     hidden,
@@ -379,7 +392,7 @@ export function formatScanResult(
   );
   for (const [message, hosts] of unprobed) {
     if (hosts.length < 2) continue;
-    const listed = hosts.slice(0, UNPROBED_LISTED).map((h) => h.address);
+    const listed = hosts.slice(0, UNPROBED_LISTED).map(zonedAddress);
     const more = hosts.length - listed.length;
     const rest =
       more === 0

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostResult, PortState, ScanResult } from '../../app/contract/index.js';
+import { ScanResult, type HostResult, type PortState } from '../../app/contract/index.js';
 import { parsePorts } from '../../app/scan/ports.js';
 import {
   createHostileLab,
@@ -19,14 +22,22 @@ import {
   V6_OPEN_PORT,
   type HostileLab,
 } from '../lab/hostile-lab.js';
-import { canCreateNamespaces } from '../lab/netns.js';
+import { canCreateNamespaces, execIn } from '../lab/netns.js';
 import type { NmapHosts } from '../lab/scan-lab.js';
+import { buildMain } from '../../scripts/build-main.mjs';
 
 // Networks that misbehave as real ones do (test/lab/hostile-lab.ts): each case is scanned by the
 // engine and by nmap -sT from the same namespace, on the same ports, and both must find the same
 // states — which are also the lab's design. Needs root.
 
 const LIST_ALL = { listStateUpTo: 70_000 };
+/** The CLI bundled for this run (the link-local case runs it in the scanner's namespace). */
+const cliDir = path.resolve('dist', `test-hostile-${process.pid}`, 'main');
+const tmpDirs: string[] = [];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function hostOf(result: ScanResult, address: string): HostResult {
   const host = result.hosts.find((h) => h.address === address);
@@ -68,6 +79,8 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
 
   afterAll(async () => {
     await lab?.teardown();
+    rmSync(path.dirname(cliDir), { recursive: true, force: true });
+    for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds every closed port of a host that rate-limits its resets (10/s), as nmap does', async () => {
@@ -169,6 +182,34 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
     expectAgreement(result, nmap.hosts, lab.targetLinkLocal, ports, (port) =>
       port === V6_OPEN_PORT ? 'open' : 'closed',
     );
+    // The result keeps the zone it was scanned through (issue 14 new-user review F4): the same
+    // fe80 address may be another device on another link, and is refused without it.
+    expect(hostOf(result, lab.targetLinkLocal).zone).toBe(SCANNER_IF);
+
+    // The CLI as installed, in the scanner's namespace: its block and its JSON say it too.
+    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir: cliDir });
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-hostile-${process.pid}-`));
+    tmpDirs.push(dataDir);
+    const jsonFile = path.join(dataDir, 'll.json');
+    const { stdout } = await execIn(lab.scanner, '/usr/bin/env', [
+      `PORT_AUDITOR_DATA_DIR=${dataDir}`,
+      `PORT_AUDITOR_ASSETS=${path.resolve('assets')}`,
+      'LANG=en_US.UTF-8',
+      'LC_ALL=en_US.UTF-8',
+      process.execPath,
+      path.join(cliDir, 'cli.mjs'),
+      'scan',
+      '-p',
+      ports,
+      target,
+      '--json',
+      jsonFile,
+    ]);
+    expect(stdout).toMatch(new RegExp(`^${escapeRegExp(target)} {2}up\\b`, 'm'));
+    const saved = ScanResult.parse(JSON.parse(readFileSync(jsonFile, 'utf8')));
+    expect(saved.hosts.map((h) => [h.address, h.zone])).toEqual([
+      [lab.targetLinkLocal, SCANNER_IF],
+    ]);
   });
 
   it('scans an IPv4-mapped address as the IPv4 address it is: one device, this PC when it is', async () => {

@@ -229,6 +229,48 @@ describe('formatScanResult on hosts that are not what they seem', () => {
   });
 });
 
+describe('formatScanResult writes link-local addresses with their zone', () => {
+  const linkLocal = {
+    address: 'fe80::b42b:c0ff:feb1:7b8b',
+    zone: 'veth-a',
+    family: 'ipv6' as const,
+    isLocal: false,
+    status: 'up' as const,
+    reason: 'syn-ack' as const,
+    ports: [
+      { port: 22, protocol: 'tcp' as const, state: 'open' as const, reason: 'syn-ack' as const },
+    ],
+    hidden: { open: 0, closed: 3, filtered: 0 },
+  };
+
+  it('titles the device by the address as it can be typed again, fe80::…%veth-a', () => {
+    const scan: ScanResult = { ...result, addresses: 1, hosts: [linkLocal] };
+    expect(formatScanResult(scan, 'en').split('\n')[0]).toBe(
+      'fe80::b42b:c0ff:feb1:7b8b%veth-a  up (accepted a connection)',
+    );
+    expect(formatScanResult(scan, 'fr').split('\n')[0]).toMatch(
+      /^fe80::b42b:c0ff:feb1:7b8b%veth-a {2}actif/,
+    );
+  });
+
+  it('lists this PC’s link-local address with its zone, and where a port is reachable', () => {
+    const pc = {
+      ...linkLocal,
+      address: 'fe80::1',
+      zone: 'br-lan',
+      isLocal: true,
+      reason: 'localhost' as const,
+    };
+    const loopback = { ...pc, address: '::1', zone: undefined };
+    delete loopback.zone;
+    const scan: ScanResult = { ...result, addresses: 2, hosts: [pc, loopback] };
+    const en = formatScanResult(scan, 'en');
+    expect(en).toContain('  This PC’s addresses: fe80::1%br-lan, ::1');
+    expect(en).toMatch(/22\/tcp\s+open\s+syn-ack\s+fe80::1%br-lan, ::1$/m);
+    expect(en).toContain('  Not shown (fe80::1%br-lan): 3 closed ports');
+  });
+});
+
 describe('formatScanResult folds each device as the page does', () => {
   const port = (n: number): PortResult => ({
     port: n,

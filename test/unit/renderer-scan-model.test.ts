@@ -103,6 +103,40 @@ describe('engine events to screen state', () => {
     ]);
   });
 
+  test('a link-local address keeps the zone it was scanned through, live and kept', () => {
+    const state = run([
+      {
+        type: 'port',
+        scanId: 's',
+        address: 'fe80::1',
+        result: { port: 22, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+      },
+      {
+        type: 'host',
+        scanId: 's',
+        address: 'fe80::1',
+        zone: 'veth-a',
+        isLocal: false,
+        status: 'up',
+        reason: 'syn-ack',
+      },
+    ]);
+    expect(state.hosts['fe80::1']).toMatchObject({ address: 'fe80::1', zone: 'veth-a' });
+    expect(state.hosts['fe80::1']!.ports).toHaveLength(1);
+    const kept: HostResult = {
+      address: 'fe80::1',
+      zone: '12',
+      family: 'ipv6',
+      isLocal: false,
+      status: 'up',
+      reason: 'syn-ack',
+      ports: [],
+      hidden: { open: 0, closed: 1, filtered: 0 },
+    };
+    expect(hostView(kept)).toMatchObject({ address: 'fe80::1', zone: '12' });
+    expect('zone' in hostView({ ...kept, zone: undefined })).toBe(false);
+  });
+
   test('the live open-port count is per device and service, as the summary at the end', () => {
     const open = (address: string, port: number): ScanEvent => ({
       type: 'port',

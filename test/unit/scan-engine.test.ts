@@ -36,6 +36,7 @@ interface Options {
   connected?: string[];
   tuning?: Partial<Tuning>;
   neighbours?: Record<string, string>;
+  zones?: Record<string, string>;
 }
 
 async function scan(
@@ -55,7 +56,7 @@ async function scan(
     intervals: serializeIntervals(targets.map(single)),
     count: targets.length,
     hostnames: {},
-    zones: {},
+    zones: options.zones ?? {},
     localAddresses: ['127.0.0.1', '::1'],
     connected: serializeIntervals((options.connected ?? []).map(cidr)),
     ports,
@@ -160,6 +161,26 @@ describe('scan engine on a scripted network', () => {
     expect(tally(h, ports)).toEqual({ open: 1, closed: 299 });
     expect(prober.count('10.9.0.1')).toBe(300);
     expect(h.answersEveryPort).toBeUndefined();
+  });
+
+  it('keeps the zone a link-local address was scanned through in its result and its events', async () => {
+    const ports = [22, 80];
+    const { result, events, prober } = await scan(
+      ['fe80::1'],
+      ports,
+      { 'fe80::1': host((port) => (port === 22 ? OPEN : CLOSED)) },
+      { zones: { 'fe80::1': 'veth-a' } },
+    );
+    const h = result.hosts[0]!;
+    expect(h).toMatchObject({ address: 'fe80::1', zone: 'veth-a', family: 'ipv6' });
+    expect(tally(h, ports)).toEqual({ open: 1, closed: 1 });
+    expect(prober.count('fe80::1%veth-a')).toBe(2);
+    const hostEvents = events.filter((e) => e.type === 'host');
+    expect(hostEvents.length).toBeGreaterThan(0);
+    for (const e of hostEvents) expect(e).toMatchObject({ address: 'fe80::1', zone: 'veth-a' });
+    // Addresses scanned without a zone carry none.
+    const plain = await scan(['10.9.0.1'], ports, { '10.9.0.1': host(() => CLOSED) });
+    expect('zone' in plain.result.hosts[0]!).toBe(false);
   });
 
   it('finds every closed port of a host that rate-limits its resets (20/s, burst 5), slowing down instead of calling them filtered', async () => {

@@ -62,3 +62,30 @@ describe('the scans table (real SQLite file, injected clock)', () => {
     db.close();
   });
 });
+
+describe('a kept scan’s link-local host (issue 14 new-user review F4)', () => {
+  it('keeps the zone it was scanned through, so it can be shown and scanned again', () => {
+    const db = openDatabase(dataDir());
+    const store = new ScanStore(db, () => new Date('2026-01-01T00:00:00Z'));
+    const scan = result('z1', '2026-01-01T00:00:00.000Z');
+    scan.hosts = [
+      {
+        address: 'fe80::1',
+        zone: 'veth-a',
+        family: 'ipv6',
+        isLocal: false,
+        status: 'up',
+        reason: 'syn-ack',
+        ports: [{ port: 22, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+        hidden: { open: 0, closed: 0, filtered: 0 },
+      },
+    ];
+    store.save({ kind: 'engine', result: scan, assessment: null }, { keepScans: 5, keepDays: 90 });
+    const rows = store.rows('z1', -1, 10);
+    expect(rows).not.toBe('unreadable');
+    expect((rows as Exclude<typeof rows, 'unreadable'>)[0]!.host).toMatchObject({
+      address: 'fe80::1',
+      zone: 'veth-a',
+    });
+  });
+});

@@ -3,6 +3,7 @@ import Button from '@mui/material/Button';
 import BlockIcon from '@mui/icons-material/Block';
 import { useTranslation } from 'react-i18next';
 import type { BlockTarget } from './BlockPortDialog';
+import { zonedAddress } from '../../../app/contract/devices';
 
 /** "Bloquer ce port": asks for the wizard of one port of one address. */
 export function BlockPortButton({
@@ -30,7 +31,7 @@ export function BlockPortButton({
       aria-label={t('button.label', {
         port: target.port,
         protocol: target.protocol.toUpperCase(),
-        address: target.address,
+        address: zonedAddress(target),
       })}
       data-testid={`block-port-${target.address}-${target.port}`}
     >

@@ -23,6 +23,7 @@ import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { zonedAddress } from '../../../app/contract/devices';
 import type { AppError, LocalizedText } from '../../../app/contract/errors';
 import type { FirewallBlockOutcome, FirewallPreview } from '../../../app/contract/firewall';
 import type { Exposure } from '../../../app/contract/risk';
@@ -38,7 +39,16 @@ import { ownAddressesIn } from './own-addresses';
 import { rescanPort } from './rescan';
 
 export interface BlockTarget {
+  /** The address alone: the key of its verdicts, and what a rule names (see `zone`). */
   address: string;
+  /**
+   * A link-local address's zone (HostResult.zone): the wizard names the device and rescans it
+   * with it (`fe80::1%eth0`; without it the scan is refused). The rule itself names the address
+   * without it: nft's `ip6 daddr` and netsh's `remoteip` take no zone (an address or a network
+   * only), so the rule holds that address on every link of this PC — wider than the device, never
+   * narrower.
+   */
+  zone?: string;
   port: number;
   protocol: Protocol;
   isLocal: boolean;
@@ -81,6 +91,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
   const say = (text: LocalizedText) => (i18n.language === 'fr' ? text.fr : text.en);
   const [step, setStep] = useState(0);
   const [direction, setDirection] = useState<'in' | 'out'>(target.isLocal ? 'in' : 'out');
+  // The address alone, as the rule can name it (BlockTarget.zone).
   const [remote, setRemote] = useState(target.isLocal ? '' : target.address);
   const [preview, setPreview] = useState<FirewallPreview | null>(null);
   const [applied, setApplied] = useState<Applied | null>(null);
@@ -155,7 +166,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     setRescan(undefined);
     setRescanError(null);
     try {
-      setRescan(await rescanPort(target.address, target.port));
+      setRescan(await rescanPort(target, target.port));
     } catch (e) {
       setRescanError(asAppError(e));
       setRescan(null);
@@ -215,7 +226,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
         {t(target.isLocal ? 'wizard.titleThisPc' : 'wizard.title', {
           port: target.port,
           protocol: target.protocol.toUpperCase(),
-          address: target.address,
+          address: zonedAddress(target),
         })}
       </DialogTitle>
       <DialogContent>
@@ -246,14 +257,14 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               {device && (
                 <Alert severity="info" data-testid="block-device-note">
                   <strong>{t('wizard.device.title')}</strong>{' '}
-                  {t('wizard.device.body', { address: target.address })}
+                  {t('wizard.device.body', { address: zonedAddress(target) })}
                 </Alert>
               )}
               <Typography>
                 {t(target.isLocal ? 'wizard.whatThisPc' : 'wizard.what', {
                   port: target.port,
                   protocol: target.protocol.toUpperCase(),
-                  address: target.address,
+                  address: zonedAddress(target),
                 })}
               </Typography>
               {needless && (

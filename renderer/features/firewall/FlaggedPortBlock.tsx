@@ -15,6 +15,7 @@ import { useFirewall } from '../../stores/firewall';
 import { useRisk } from '../../stores/risk';
 import { BlockPortButton } from './BlockPortButton';
 import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
+import { zonedAddress } from '../../../app/contract/devices';
 
 /**
  * The firewall action inside a risk verdict: "Bloquer ce port" for a port no rule acts on,
@@ -23,7 +24,16 @@ import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
  * results, since the verdict itself may leave the screen), and "Ré-appliquer" for one whose rule
  * vanished from the firewall (it puts that rule back, under its name; the chip then follows).
  */
-export function FlaggedPortBlock({ address, port }: { address: string; port: PortAssessment }) {
+export function FlaggedPortBlock({
+  address,
+  zone,
+  port,
+}: {
+  address: string;
+  /** A link-local address's zone (HostResult.zone): named with it, rescanned through it. */
+  zone?: string;
+  port: PortAssessment;
+}) {
   const { t } = useTranslation('firewall');
   const isLocal = useRisk((s) => s.byAddress[address]?.isLocal ?? false);
   const busy = useFirewall((s) => s.busy);
@@ -52,6 +62,7 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   const reason = port.reasons.find((r) => !r.ruleId.startsWith('firewall.'))?.text;
   const target: BlockTarget = {
     address,
+    ...(zone ? { zone } : {}),
     port: port.port,
     protocol: port.protocol,
     isLocal,
@@ -63,7 +74,12 @@ export function FlaggedPortBlock({ address, port }: { address: string; port: Por
   const gone = port.firewall?.effect === 'vanished' ? port.firewall : undefined;
   const rule = gone ? undefined : port.firewall;
   const working = port.firewall ? busy.includes(port.firewall.ruleId) : false;
-  const what = { port: port.port, protocol: port.protocol.toUpperCase(), address };
+  // Named as the user reads it: a link-local address with its zone (fe80::1%eth0).
+  const what = {
+    port: port.port,
+    protocol: port.protocol.toUpperCase(),
+    address: zonedAddress({ address, zone }),
+  };
 
   async function unblock(coverage: FirewallCoverage) {
     setConfirm(false);

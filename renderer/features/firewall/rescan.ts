@@ -1,5 +1,6 @@
 import type { ScanUpdate } from '../../../app/contract/history';
 import type { PortState } from '../../../app/contract/scan';
+import { zonedAddress } from '../../../app/contract/devices';
 import { api } from '../../api/client';
 
 type ScanOutcome = Extract<ScanUpdate, { type: 'finished' | 'failed' }>;
@@ -9,7 +10,12 @@ type ScanOutcome = Extract<ScanUpdate, { type: 'finished' | 'failed' }>;
  * without a result for it). A check, not a scan for the history (`keep: false`); its id is chosen
  * here, so its end is recognised whenever it comes.
  */
-export async function rescanPort(address: string, port: number): Promise<PortState | null> {
+export async function rescanPort(
+  target: { address: string; zone?: string },
+  port: number,
+): Promise<PortState | null> {
+  // Through the zone it was scanned through: a link-local address without one is refused.
+  const address = target.address;
   const scanId = crypto.randomUUID();
   let settle!: (event: ScanOutcome) => void;
   const ended = new Promise<ScanOutcome>((resolve) => {
@@ -22,7 +28,7 @@ export async function rescanPort(address: string, port: number): Promise<PortSta
   try {
     await api.call('scan.start', {
       scanId,
-      targets: address,
+      targets: zonedAddress(target),
       ports: String(port),
       skipDiscovery: true,
       keep: false,

@@ -27,12 +27,15 @@ function onlyThese(all: HostAssessment, only: ReadonlySet<string>): HostAssessme
  */
 export function HostVerdicts({
   address,
+  zone,
   children,
   reach,
   only,
   products,
 }: {
   address: string;
+  /** A link-local address's zone (HostResult.zone), for the block wizard and its rescan. */
+  zone?: string | undefined;
   children: ReactNode;
   /** For a device of several addresses: per `tcp/80`, the addresses the service is open on. */
   reach?: ReadonlyMap<string, readonly string[]>;
@@ -86,6 +89,7 @@ export function HostVerdicts({
         <PortVerdict
           key={`${port.protocol}-${port.port}`}
           address={address}
+          {...(zone ? { zone } : {})}
           port={port}
           {...(products?.has(`${port.protocol}/${port.port}`)
             ? { product: products.get(`${port.protocol}/${port.port}`)! }

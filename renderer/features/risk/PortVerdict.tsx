@@ -21,11 +21,14 @@ import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
  */
 export function PortVerdict({
   address,
+  zone,
   port,
   addresses,
   product,
 }: {
   address: string;
+  /** A link-local address's zone (HostResult.zone), for the block wizard and its rescan. */
+  zone?: string;
   port: PortAssessment;
   addresses?: readonly string[];
   /** The software nmap -sV identified on the port (imports). */
@@ -127,7 +130,7 @@ export function PortVerdict({
               {pick(port.advice, lang)}
             </Typography>
           </Box>
-          <FlaggedPortBlock address={address} port={port} />
+          <FlaggedPortBlock address={address} {...(zone ? { zone } : {})} port={port} />
           <Box
             sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1 }}
             data-testid="verdict-facts"

@@ -16,7 +16,7 @@ import Typography from '@mui/material/Typography';
 import ComputerIcon from '@mui/icons-material/Computer';
 import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
-import { deviceHeading, type Device } from '../../../app/contract/devices';
+import { deviceHeading, zonedAddress, type Device } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
@@ -46,8 +46,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   const open = device
     ? device.services.length
     : host.ports.filter((p) => p.state === 'open').length;
+  // The fold names addresses alone (its keys); a user reads them with their zone (fe80::1%eth0).
+  const shown = new Map(members.map((m) => [m.address, zonedAddress(m)]));
+  const asShown = (addresses: readonly string[]) => addresses.map((a) => shown.get(a) ?? a);
   const reach = several
-    ? new Map(device!.services.map((s) => [portKey(s), s.addresses]))
+    ? new Map(device!.services.map((s) => [portKey(s), asShown(s.addresses)]))
     : undefined;
   // What nmap -sV identified, per `tcp/22`, for the verdicts (imports only).
   const products = new Map<string, string>();
@@ -126,7 +129,12 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         />
       </Box>
       <HostNotices host={host} />
-      <HostVerdicts address={host.address} products={products} {...(reach ? { reach } : {})}>
+      <HostVerdicts
+        address={host.address}
+        zone={host.zone}
+        products={products}
+        {...(reach ? { reach } : {})}
+      >
         {host.ports.length === 0 ? (
           <CardContent>
             <Typography color="text.secondary">{t('host.noOpenPort')}</Typography>
@@ -143,10 +151,16 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         >
           <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
             {t(addresses.every(isLoopback) ? 'host.onlyOnThisPc' : 'host.onlyOn', {
-              addresses: addresses.join(', '),
+              addresses: asShown(addresses).join(', '),
             })}
           </Typography>
-          <HostVerdicts address={member.address} only={only} reach={reach!} products={products}>
+          <HostVerdicts
+            address={member.address}
+            zone={member.zone}
+            only={only}
+            reach={reach!}
+            products={products}
+          >
             <PortTable
               host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
               reach={reach!}
@@ -270,7 +284,9 @@ function PortTable({
                 {...(reach
                   ? {
                       addresses:
-                        port.state === 'open' ? (reach.get(portKey(port)) ?? []) : [host.address],
+                        port.state === 'open'
+                          ? (reach.get(portKey(port)) ?? [])
+                          : [zonedAddress(host)],
                     }
                   : {})}
               />

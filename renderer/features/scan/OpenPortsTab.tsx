@@ -14,7 +14,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RadarIcon from '@mui/icons-material/Radar';
 import StopIcon from '@mui/icons-material/Stop';
 import { useEffect, useMemo, useRef } from 'react';
-import { foldDevices } from '../../../app/contract/devices';
+import { foldDevices, zonedAddress } from '../../../app/contract/devices';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { AdapterChoiceDialog } from './AdapterChoiceDialog';
@@ -253,7 +253,7 @@ function UnprobedHosts({ hosts, total }: { hosts: HostView[]; total: number }) {
       {hosts.map((h) => (
         <Typography key={h.address} variant="body2" data-testid={`unprobed-${h.address}`}>
           <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-            {h.address}
+            {zonedAddress(h)}
           </Box>
           {h.localError ? ` — ${fr ? h.localError.message.fr : h.localError.message.en}` : ''}
         </Typography>

@@ -17,7 +17,10 @@ export type ScanPhase = 'idle' | 'starting' | 'running' | 'cancelling' | 'finish
 
 /** One IP address as the results show it: filled live from events, or a kept scan's host. */
 export interface HostView {
+  /** The address alone: the key of `hosts`, verdicts and block wizards. */
   address: string;
+  /** A link-local address's zone (HostResult.zone): shown with it, `zonedAddress`. */
+  zone?: string;
   family: 'ipv4' | 'ipv6';
   isLocal: boolean;
   hostname?: string;
@@ -123,6 +126,7 @@ function emptyHost(address: string, isLocal = false): HostView {
 export function hostView(h: HostResult): HostView {
   return {
     address: h.address,
+    ...(h.zone ? { zone: h.zone } : {}),
     family: h.family,
     isLocal: h.isLocal,
     status: h.status,
@@ -161,6 +165,7 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
       const previous = state.hosts[event.address] ?? emptyHost(event.address, event.isLocal);
       const host: HostView = {
         ...previous,
+        ...(event.zone ? { zone: event.zone } : {}),
         isLocal: event.isLocal,
         status: event.status,
         reason: event.reason,
