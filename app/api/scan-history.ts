@@ -474,18 +474,22 @@ export class ScanHistory {
   }
 
   /** History rows, newest first, then the scans held in memory because the store failed. */
-  list(offset: number, limit: number): { total: number; scans: ScanRecord[] } {
+  list(offset: number, limit: number): { total: number; scans: ScanRecord[]; unreadable?: number } {
     const memory = [...this.unkept.values()].map((s) => s.record).reverse();
-    let kept: { total: number; scans: ScanRecord[] };
+    let kept: { total: number; scans: ScanRecord[]; unreadable: number };
     try {
       kept = this.withStore((scans) => scans.list(offset, limit));
     } catch (error) {
       if (memory.length === 0) throw error;
-      kept = { total: 0, scans: [] };
+      kept = { total: 0, scans: [], unreadable: 0 };
     }
     const room = Math.max(0, limit - kept.scans.length);
     const fromMemory = memory.slice(Math.max(0, offset - kept.total), room);
-    return { total: kept.total + memory.length, scans: [...fromMemory, ...kept.scans] };
+    return {
+      total: kept.total + memory.length,
+      scans: [...fromMemory, ...kept.scans],
+      ...(kept.unreadable > 0 ? { unreadable: kept.unreadable } : {}),
+    };
   }
 
   /** The scan kept or run last, or null. */

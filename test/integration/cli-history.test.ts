@@ -330,6 +330,34 @@ describe('port-auditor history and show', () => {
     });
   });
 
+  it('one history row that no longer reads is left out with a message; the others are listed', async () => {
+    const dir = dataDir();
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+    expect((await run(dir, ['import', TWO_ADDRESSES])).code).toBe(0);
+    const db = new Database(databasePath(dir));
+    db.prepare("UPDATE scans SET open_ports = -5 WHERE file_name = 'loopback-sT.xml'").run();
+    db.close();
+    const en = await run(dir, ['history']);
+    expect(en.code).toBe(0);
+    expect(en.stderr).toBe(
+      '1 kept scan cannot be read (the database was edited, or written by another version): left out of the list; the others are listed.\n',
+    );
+    expect(en.stdout).toContain('this-pc-two-addresses.xml');
+    expect(en.stdout).not.toContain('loopback-sT.xml');
+    const fr = await run(dir, ['history'], 'fr');
+    expect(fr.code).toBe(0);
+    expect(fr.stderr).toBe(
+      '1 analyse conservée est illisible (base de données modifiée, ou écrite par une autre version) : elle n’est pas listée ; les autres le sont.\n',
+    );
+    const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+      total: number;
+      unreadable: number;
+      scans: unknown[];
+    };
+    expect(json).toMatchObject({ total: 1, unreadable: 1 });
+    expect(json.scans).toHaveLength(1);
+  });
+
   it('with a damaged store: the scan still runs and says it was not kept; history names the file', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
