@@ -20,12 +20,17 @@ import {
 import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
 import {
+  hostAddress,
   importNmapXmlFile,
+  isLoopback,
   type NmapImport,
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
+import { splitZone } from '../net/address.js';
+import { counted } from '../text/plural.js';
+import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
-import { keptPart, reassessKept } from '../risk/reassess.js';
+import { claimKey, keptPart, reassessKept, type OwnClaims } from '../risk/reassess.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
@@ -42,6 +47,7 @@ import {
 } from '../store/scans.js';
 import { SettingsStore } from '../store/settings.js';
 import type { Assessor } from './risk-handlers.js';
+import { localAddresses as thisPcAddresses } from './report-handlers.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
 export interface AppStore {
@@ -56,6 +62,9 @@ const UNKEPT_MAX = 4;
 
 /** Scans' screen orders kept for paging (a few numbers per host; the hosts stay in their rows). */
 const CACHE_MAX = 2;
+
+/** Scans whose own listener records (OwnClaims) this process holds: the last few it kept. */
+const OWN_MAX = 16;
 
 /** A kept scan's hosts, read a batch of rows at a time: from the store, or from memory. */
 interface HostSource {
@@ -94,6 +103,62 @@ interface Prepared {
   order: Record<HostStatus, number[]>;
   /** For each answering host in `order.up`, the index of its device (see devicePageBounds). */
   upDevice: number[];
+  /** Rows left out because their address is not an IP literal (an edited store). */
+  dropped: number;
+}
+
+/**
+ * A kept host row as the app takes it back from its store, checked as an import's host is
+ * (app/report/nmap-xml-import.ts): null when its address is not an IP literal; `isLocal` worked
+ * out again from this PC's `local` addresses now (loopback, or one of them), never read back, so
+ * an edited row cannot make a device of the network be assessed as this PC (issue 13 attacker
+ * review F5).
+ */
+export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRow | null {
+  const literal = hostAddress(row.host.address);
+  if (!literal) return null;
+  const bare = splitZone(literal.address).address;
+  const isLocal = isLoopback(bare) || local.has(bare);
+  // Worded as imports word it when the row's word is not this PC's: this PC now is this PC; this PC
+  // then (or a row claiming it) is the host that ran the scan.
+  const { reason } = row.host;
+  const said =
+    isLocal === row.host.isLocal
+      ? reason
+      : isLocal && row.host.status === 'up'
+        ? 'localhost'
+        : reason === 'localhost'
+          ? 'scanner'
+          : reason;
+  if (literal.address === row.host.address && isLocal === row.host.isLocal && said === reason) {
+    return row;
+  }
+  return {
+    ...row,
+    host: { ...row.host, address: literal.address, family: literal.family, isLocal, reason: said },
+  };
+}
+
+/** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
+function droppedNote(dropped: number): { fr: string; en: string } {
+  return {
+    fr: `Base de données : ${counted(dropped, 'fr', 'hôte sans adresse IP valide ignoré', 'hôtes sans adresse IP valide ignorés')} (analyse conservée modifiée).`,
+    en: `Database: ${counted(dropped, 'en', 'host without a valid IP address', 'hosts without a valid IP address')} ignored (the kept scan was edited).`,
+  };
+}
+
+/** This PC's ports' exposure and program as `hosts`' verdicts give them (see OwnClaims). */
+function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortInfo>): void {
+  for (const host of hosts) {
+    if (!host.isLocal) continue;
+    for (const p of host.ports) {
+      if (!p.exposure) continue;
+      into.set(claimKey(host.address, p.port, p.protocol), {
+        exposure: p.exposure,
+        ...(p.program ? { program: p.program } : {}),
+      });
+    }
+  }
 }
 
 function unreadable(scanId: string): AppFailure {
@@ -195,6 +260,7 @@ function arrange(
   rules: readonly FirewallRule[],
   rulesKey: string,
   ordered: OrderedHost[],
+  dropped: number,
   summary: RiskAssessResult,
 ): Prepared {
   ordered.sort(compareHostAssessments);
@@ -208,12 +274,18 @@ function arrange(
     rulesKey,
     summary,
     upDevice,
+    dropped,
     order: {
       up,
       down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
       unknown: ordered.filter((h) => h.status === 'unknown').map((h) => h.seq),
     },
   };
+}
+
+/** A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow). */
+function notesOf(header: ScanHeader, dropped: number): ScanHeader['result']['notes'] {
+  return dropped > 0 ? [...header.result.notes, droppedNote(dropped)] : header.result.notes;
 }
 
 /** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */
@@ -264,12 +336,34 @@ export class ScanHistory {
   /** Checks (`scan.start` with `keep: false`): readable by id, never listed. */
   private readonly checks = new Map<string, StoredScan>();
   private readonly cache = new Map<string, Prepared>();
+  /** Listener records of the scans this process kept, never read back from the store. */
+  private readonly own = new Map<string, Map<string, LocalPortInfo>>();
 
+  /** `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them). */
   constructor(
     private readonly store: AppStore,
     private readonly dataDir: () => string,
     private readonly assessor: Assessor,
+    private readonly local: () => ReadonlySet<string> = thisPcAddresses,
   ) {}
+
+  private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
+    const claims = this.own.get(scanId) ?? new Map<string, LocalPortInfo>();
+    claimsOf(hosts, claims);
+    this.own.delete(scanId);
+    this.own.set(scanId, claims);
+    while (this.own.size > OWN_MAX) this.own.delete(this.own.keys().next().value as string);
+  }
+
+  private ownClaims(scanId: string): OwnClaims | undefined {
+    const memory = this.unkept.get(scanId) ?? this.checks.get(scanId);
+    if (memory) {
+      const claims = new Map<string, LocalPortInfo>();
+      claimsOf(memory.assessment?.hosts ?? [], claims);
+      return claims;
+    }
+    return this.own.get(scanId);
+  }
 
   private scans(): ScanStore {
     return new ScanStore(this.store.get());
@@ -340,6 +434,7 @@ export class ScanHistory {
     };
     try {
       const record = this.withStore((scans) => scans.save(entry, this.retention()));
+      this.remembered(entry.result.scanId, entry.assessment?.hosts ?? []);
       return { kept: true, record };
     } catch (error) {
       const failure =
@@ -379,18 +474,22 @@ export class ScanHistory {
   }
 
   /** History rows, newest first, then the scans held in memory because the store failed. */
-  list(offset: number, limit: number): { total: number; scans: ScanRecord[] } {
+  list(offset: number, limit: number): { total: number; scans: ScanRecord[]; unreadable?: number } {
     const memory = [...this.unkept.values()].map((s) => s.record).reverse();
-    let kept: { total: number; scans: ScanRecord[] };
+    let kept: { total: number; scans: ScanRecord[]; unreadable: number };
     try {
       kept = this.withStore((scans) => scans.list(offset, limit));
     } catch (error) {
       if (memory.length === 0) throw error;
-      kept = { total: 0, scans: [] };
+      kept = { total: 0, scans: [], unreadable: 0 };
     }
     const room = Math.max(0, limit - kept.scans.length);
     const fromMemory = memory.slice(Math.max(0, offset - kept.total), room);
-    return { total: kept.total + memory.length, scans: [...fromMemory, ...kept.scans] };
+    return {
+      total: kept.total + memory.length,
+      scans: [...fromMemory, ...kept.scans],
+      ...(kept.unreadable > 0 ? { unreadable: kept.unreadable } : {}),
+    };
   }
 
   /** The scan kept or run last, or null. */
@@ -475,6 +574,7 @@ export class ScanHistory {
           verdicts = false;
           continue;
         }
+        this.remembered(scanId, assessment.hosts);
         const byAddress = new Map(assessment.hosts.map((h) => [h.address, h]));
         const kept: { seq: number; kept: HostAssessment }[] = [];
         for (const { seq, host } of rows) {
@@ -514,10 +614,17 @@ export class ScanHistory {
       if (summary && sameRules) {
         this.remember(
           scanId,
-          arrange(this.source(scanId), JSON.parse(rulesKey) as FirewallRule[], rulesKey, ordered, {
-            ...summary,
-            firewallRules: JSON.parse(rulesKey) as FirewallRule[],
-          }),
+          arrange(
+            this.source(scanId),
+            JSON.parse(rulesKey) as FirewallRule[],
+            rulesKey,
+            ordered,
+            0,
+            {
+              ...summary,
+              firewallRules: JSON.parse(rulesKey) as FirewallRule[],
+            },
+          ),
         );
       }
       return { scanId, counts: record.counts, kept: true };
@@ -562,12 +669,16 @@ export class ScanHistory {
    * `scan.not-found`, `scan.unreadable`.
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const { source, rules, summary } = this.prepare(scanId);
+    const { source, rules, summary, dropped } = this.prepare(scanId);
+    const local = this.local();
     const rows: HostRow[] = [];
     for (let after = -1; ;) {
       const batch = source.rows(after, ROW_BATCH);
       if (batch.length === 0) break;
-      rows.push(...batch);
+      for (const row of batch) {
+        const checked = checkedKeptRow(row, local);
+        if (checked) rows.push(checked);
+      }
       after = (batch.at(-1) as HostRow).seq;
     }
     const hosts = rows.map((r) => r.host);
@@ -576,10 +687,11 @@ export class ScanHistory {
       keptOf(source.header.summary, rows),
       rules,
       knowledgeBase(),
+      this.ownClaims(scanId),
     );
     return {
       record: source.header.record,
-      result: { ...source.header.result, hosts },
+      result: { ...source.header.result, notes: notesOf(source.header, dropped), hosts },
       // The totals the history and the screen show, whatever the last batch said.
       assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
       macAddresses: source.header.macAddresses,
@@ -597,14 +709,19 @@ export class ScanHistory {
       request.status === 'up'
         ? devicePageBounds(prepared.upDevice, request.offset, request.limit)
         : [request.offset, request.offset + request.limit];
-    const rows = source.rowsAt(list.slice(start, end));
+    const local = this.local();
+    const rows = source
+      .rowsAt(list.slice(start, end))
+      .flatMap((row) => checkedKeptRow(row, local) ?? []);
     const hosts = rows.map((r) => r.host);
     const verdicts = reassessKept(
       hosts,
       keptOf(header.summary, rows),
       prepared.rules,
       knowledgeBase(),
+      this.ownClaims(request.scanId),
     );
+    const notes = notesOf(header, prepared.dropped);
     const byAddress = new Map(verdicts.hosts.map((h) => [h.address, h]));
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
     for (const status of Object.keys(prepared.order) as HostStatus[]) {
@@ -614,13 +731,13 @@ export class ScanHistory {
       ...header.record,
       request: header.result.request,
       portCount: header.result.portCount,
-      notes: header.result.notes,
+      notes,
       statusCounts,
       severities: summary.counts,
     };
     return {
       scan: details,
-      result: header.result,
+      result: { ...header.result, notes },
       total: list.length,
       offset: request.offset,
       hosts,
@@ -678,14 +795,19 @@ export class ScanHistory {
     const kb = knowledgeBase();
     const kept = source.header.summary;
     const totals = new VerdictTotals(source.sharedMacs(false));
+    const local = this.local();
+    const own = this.ownClaims(scanId);
     let programsComplete = true;
+    let dropped = 0;
     const ordered: OrderedHost[] = [];
     for (let after = -1; ;) {
-      const rows = source.rows(after, ROW_BATCH);
-      if (rows.length === 0) break;
-      after = (rows.at(-1) as HostRow).seq;
+      const read = source.rows(after, ROW_BATCH);
+      if (read.length === 0) break;
+      after = (read.at(-1) as HostRow).seq;
+      const rows = read.flatMap((row) => checkedKeptRow(row, local) ?? []);
+      dropped += read.length - rows.length;
       const hosts = rows.map((r) => r.host);
-      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb);
+      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own);
       programsComplete &&= verdicts.programsComplete;
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
@@ -694,7 +816,7 @@ export class ScanHistory {
         ordered.push(orderedHost(seq, host, verdict ?? null));
       }
     }
-    const prepared = arrange(source, rules, rulesKey, ordered, {
+    const prepared = arrange(source, rules, rulesKey, ordered, dropped, {
       hosts: [],
       ...totals.result(),
       programsComplete: kept ? kept.programsComplete : programsComplete,

@@ -81,6 +81,11 @@ export const ScanListRequest = z
 export const ScanListResult = z.object({
   total: z.number().int().nonnegative(),
   scans: z.array(ScanRecord),
+  /**
+   * Kept scans left out of the list (and of `total`) because their row no longer reads (the
+   * database edited by hand, or written by another version); absent or 0 when none.
+   */
+  unreadable: z.number().int().nonnegative().optional(),
 });
 export type ScanListResult = z.infer<typeof ScanListResult>;
 

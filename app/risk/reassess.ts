@@ -4,31 +4,61 @@ import type { HostResult, Protocol } from '../contract/scan.js';
 import { assessWith, type LocalPortInfo } from './assess.js';
 import { SEEN_OPEN_REASON, type SeenOpen } from './firewall-verdicts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { assessPort, RULES } from './rules.js';
+import { compareSeverity } from './severity.js';
 
 const key = (address: string, port: number, protocol: Protocol) => `${address}|${port}/${protocol}`;
 
+/** Rule id of the reason given when a kept scan's record of a listener is not believed. */
+export const KEPT_CLAIM_UNCHECKED = 'kept.listener-unchecked';
+
+const UNCHECKED_REASON = {
+  fr: 'Analyse conservée : ce qu’elle a noté du programme à l’écoute (adresse, programme) rendrait ce port moins risqué, mais cela se relit dans un fichier que d’autres programmes peuvent modifier et ne peut plus être vérifié : il n’en est pas tenu compte. Relancez l’analyse pour le vérifier.',
+  en: 'Kept scan: what it recorded of the listening program (address, program) would make this port less risky, but it is read back from a file other programs can change and can no longer be checked: it is not taken into account. Run the scan again to check it.',
+};
+
+/**
+ * This PC's ports' exposure and program as the process that made the scan saw them (key
+ * `address|port/protocol`): believed as they are, unlike those read back from the store.
+ */
+export type OwnClaims = ReadonlyMap<string, LocalPortInfo>;
+
+/** The key of OwnClaims for one port. */
+export const claimKey = key;
+
 /**
  * The verdicts of a kept scan, worked out again by the knowledge base from its raw result
- * (`hosts`) and Port Auditor's `rules`: severities, services, reasons and advice never come from
- * the stored assessment, which lives in a file any program of the user can edit. Only what the app
- * could not see again is taken from it, as data: each of this PC's ports' exposure and program
- * (the sockets then), whether every program was known, and which device ports were seen open by
- * an earlier scan (their banner; the date is not kept). Without a stored assessment (none was
- * made, or it no longer reads), the verdicts are still given, this PC's programs unknown. Throws
- * nothing.
+ * (`hosts`, whose `isLocal` the caller worked out again from this PC's addresses now) and Port
+ * Auditor's `rules`: severities, services, reasons and advice never come from the stored
+ * assessment, which lives in a file any program of the user can edit. Only what the app could not
+ * see again is taken from it, as data: each of this PC's ports' exposure and program (the sockets
+ * then), whether every program was known, and which device ports were seen open by an earlier
+ * scan (their banner; the date is not kept).
+ *
+ * An exposure/program record is read only for a host that is this PC now, and, unless it is this
+ * process's own (`own`: the scan was made or imported by it, so the record never went through the
+ * file), it may raise a port's severity but never lower it below what the port alone gives on this
+ * PC (exposure unknown, program unknown): such a port gets the port-alone verdict and a reason
+ * saying why (KEPT_CLAIM_UNCHECKED). Not recomputed, because the sockets it describes are those of
+ * the scan's time, gone since; not refused outright, because a record that makes a port worse
+ * (a program in a user folder) is the record a forger would remove, not add (issue 13 attacker
+ * review F5: a `loopback-only` edited in turned telnet from Critical to Low). Without a stored
+ * assessment (none was made, or it no longer reads), the verdicts are still given, this PC's
+ * programs unknown. Throws nothing.
  */
 export function reassessKept(
   hosts: readonly HostResult[],
   stored: RiskAssessResult | null,
   rules: readonly FirewallRule[],
   kb: KnowledgeBase,
+  own?: OwnClaims,
 ): RiskAssessResult {
   const local = new Map<string, LocalPortInfo>();
   const seen = new Map<string, SeenOpen>();
   for (const host of stored?.hosts ?? []) {
     for (const p of host.ports) {
       const k = key(host.address, p.port, p.protocol);
-      if (host.isLocal && p.exposure) {
+      if (!own && p.exposure) {
         local.set(k, { exposure: p.exposure, ...(p.program ? { program: p.program } : {}) });
       }
       if (!host.isLocal && p.reasons.some((r) => r.ruleId === SEEN_OPEN_REASON)) {
@@ -36,7 +66,32 @@ export function reassessKept(
       }
     }
   }
-  return assessWith(
+  const unchecked = new Set<string>();
+  if (own) {
+    for (const [k, info] of own) local.set(k, info);
+  } else {
+    for (const host of hosts) {
+      if (!host.isLocal) continue;
+      for (const p of host.ports) {
+        const k = key(host.address, p.port, p.protocol);
+        const claim = local.get(k);
+        if (p.state !== 'open' || !claim) continue;
+        const base = {
+          port: p.port,
+          protocol: p.protocol,
+          isLocal: true,
+          ...(p.banner ? { banner: p.banner } : {}),
+        };
+        const alone = assessPort({ ...base, exposure: 'unknown' }, kb).severity;
+        const claimed = assessPort({ ...base, ...claim }, kb).severity;
+        if (compareSeverity(claimed, alone) > 0) {
+          local.delete(k);
+          unchecked.add(k);
+        }
+      }
+    }
+  }
+  const result = assessWith(
     hosts,
     (address, port, protocol) => local.get(key(address, port, protocol)) ?? null,
     kb,
@@ -46,6 +101,25 @@ export function reassessKept(
     rules,
     (address, port, protocol) => seen.get(key(address, port, protocol)),
   );
+  if (unchecked.size === 0) return result;
+  return {
+    ...result,
+    hosts: result.hosts.map((host) => ({
+      ...host,
+      ports: host.ports.map((p) =>
+        unchecked.has(key(host.address, p.port, p.protocol))
+          ? {
+              ...p,
+              reasons: p.reasons.map((r) =>
+                r.ruleId === RULES.programUnknown
+                  ? { ruleId: KEPT_CLAIM_UNCHECKED, text: UNCHECKED_REASON }
+                  : r,
+              ),
+            }
+          : p,
+      ),
+    })),
+  };
 }
 
 /**

@@ -2,10 +2,10 @@ import {
   HostAssessment,
   HostResult,
   RiskAssessResult,
+  ScanRecord,
   ScanResult,
   type ScanCounts,
   type ScanKind,
-  type ScanRecord,
   type Settings,
 } from '../contract/index.js';
 import { deviceKeyOf, foldDevices, sharedMacs } from '../contract/devices.js';
@@ -407,18 +407,29 @@ export class ScanStore {
     return stale + tooMany + tooOld;
   }
 
-  /** History rows, newest kept first. */
-  list(offset: number, limit: number): { total: number; scans: ScanRecord[] } {
-    const total = (
-      this.db.prepare('SELECT COUNT(*) AS n FROM scans WHERE complete = 1').get() as { n: number }
-    ).n;
+  /**
+   * History rows, newest kept first, `total` of them. A row that no longer fits the contract (the
+   * file edited by hand: issue 13 attacker review F10) is left out of the list and of `total`, and
+   * counted in `unreadable`, so the others are still listed and pages stay contiguous. Every row's
+   * record is read to tell (at most Settings.history.keepScans, 10,000, small columns only).
+   */
+  list(offset: number, limit: number): { total: number; scans: ScanRecord[]; unreadable: number } {
     const rows = this.db
       .prepare(
         `SELECT ${RECORD_COLUMNS} FROM scans WHERE complete = 1
-         ORDER BY saved_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+         ORDER BY saved_at DESC, rowid DESC`,
       )
-      .all(limit, offset) as ScanRow[];
-    return { total, scans: rows.map(toRecord) };
+      .all() as ScanRow[];
+    const readable: ScanRecord[] = [];
+    for (const row of rows) {
+      const record = ScanRecord.safeParse(toRecord(row));
+      if (record.success) readable.push(record.data);
+    }
+    return {
+      total: readable.length,
+      scans: readable.slice(offset, offset + limit),
+      unreadable: rows.length - readable.length,
+    };
   }
 
   /** The scan kept last, or null when none is. */

@@ -11,6 +11,8 @@ export const HISTORY_PAGE = 50;
 interface HistoryState {
   rows: ScanRecord[];
   total: number;
+  /** Kept scans left out because their row no longer reads (see ScanListResult). */
+  unreadable: number;
   offset: number;
   loading: boolean;
   error: AppError | null;
@@ -21,14 +23,18 @@ interface HistoryState {
 export const useHistory = create<HistoryState>()((set, get) => ({
   rows: [],
   total: 0,
+  unreadable: 0,
   offset: 0,
   loading: false,
   error: null,
   async load(offset = get().offset) {
     set({ loading: true });
     try {
-      const { scans, total } = await api.call('scan.list', { offset, limit: HISTORY_PAGE });
-      set({ rows: scans, total, offset, loading: false, error: null });
+      const { scans, total, unreadable } = await api.call('scan.list', {
+        offset,
+        limit: HISTORY_PAGE,
+      });
+      set({ rows: scans, total, unreadable: unreadable ?? 0, offset, loading: false, error: null });
     } catch (error) {
       set({ loading: false, error: asAppError(error) });
     }

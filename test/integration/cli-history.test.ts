@@ -16,6 +16,7 @@ import { buildMain } from '../../scripts/build-main.mjs';
  */
 const outdir = path.resolve('dist', `test-cli-history-${process.pid}`, 'main');
 const FIXTURE = path.resolve('test/fixtures/nmap/loopback-sT.xml');
+const TWO_ADDRESSES = path.resolve('test/fixtures/nmap/this-pc-two-addresses.xml');
 
 interface Run {
   code: number | null;
@@ -176,6 +177,185 @@ describe('port-auditor history and show', () => {
     expect(shown.stdout).toBe(shownBefore);
     const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
     expect(after.assessment).toEqual(before.assessment);
+  });
+
+  describe('a kept scan’s result is checked when read back (issue 13 attacker review F5)', () => {
+    type Shown = {
+      scan: {
+        notes: { fr: string; en: string }[];
+        hosts: { address: string; isLocal: boolean }[];
+      };
+      assessment: {
+        counts: Record<string, number>;
+        hosts: {
+          address: string;
+          isLocal: boolean;
+          ports: {
+            port: number;
+            severity: string;
+            exposure?: string;
+            program?: { name: string };
+            reasons: { ruleId: string; text: { en: string } }[];
+          }[];
+        }[];
+      };
+    };
+    /** Imports the two-address fixture: 127.0.0.1 (telnet, ipp), 10.213.0.1, 10.213.0.2 (ssh). */
+    const imported = async (): Promise<{ dir: string; id: string; before: Shown }> => {
+      const dir = dataDir();
+      expect((await run(dir, ['import', TWO_ADDRESSES])).code).toBe(0);
+      const id = (
+        JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+          scans: { scanId: string }[];
+        }
+      ).scans[0]?.scanId as string;
+      const before = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      return { dir, id, before };
+    };
+    const editRow = (
+      dir: string,
+      id: string,
+      address: string,
+      edit: (row: { host: Record<string, unknown>; assessment: unknown }) => void,
+    ) => {
+      const db = new Database(databasePath(dir));
+      const row = db
+        .prepare('SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND address = ?')
+        .get(id, address) as { seq: number; host: string; assessment: string | null };
+      const edited = {
+        host: JSON.parse(row.host) as Record<string, unknown>,
+        assessment: row.assessment === null ? null : (JSON.parse(row.assessment) as unknown),
+      };
+      edit(edited);
+      db.prepare(
+        'UPDATE scan_hosts SET host = ?, assessment = ?, is_local = ? WHERE scan_id = ? AND seq = ?',
+      ).run(
+        JSON.stringify(edited.host),
+        edited.assessment === null ? null : JSON.stringify(edited.assessment),
+        edited.host.isLocal === true ? 1 : 0,
+        id,
+        row.seq,
+      );
+      db.close();
+    };
+
+    it('a device edited into this PC is still a device of the network', async () => {
+      const { dir, id, before } = await imported();
+      expect(before.scan.hosts.find((h) => h.address === '10.213.0.2')?.isLocal).toBe(false);
+      editRow(dir, id, '10.213.0.2', (row) => {
+        row.host.isLocal = true;
+        row.host.reason = 'localhost';
+      });
+      const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      const device = after.scan.hosts.find((h) => h.address === '10.213.0.2');
+      expect(device?.isLocal).toBe(false);
+      const verdict = after.assessment.hosts.find((h) => h.address === '10.213.0.2');
+      expect(verdict?.isLocal).toBe(false);
+      // Not assessed as this PC: no exposure, no "run again as administrator".
+      expect(verdict?.ports.map((p) => p.exposure)).toEqual([undefined]);
+      expect(after.assessment).toEqual(before.assessment);
+      const text = await run(dir, ['show', id]);
+      expect(text.stdout).not.toMatch(/This PC’s addresses: .*10\.213\.0\.2/);
+    });
+
+    it('a host whose address is not an IP literal is left out, and the scan says so (fr/en)', async () => {
+      const { dir, id, before } = await imported();
+      const db = new Database(databasePath(dir));
+      const device = db
+        .prepare('SELECT host, mac FROM scan_hosts WHERE scan_id = ? AND address = ?')
+        .get(id, '10.213.0.2') as { host: string; mac: string };
+      const seq = (
+        db.prepare('SELECT MAX(seq) AS n FROM scan_hosts WHERE scan_id = ?').get(id) as {
+          n: number;
+        }
+      ).n;
+      const FORGED = 'Pare-feu : tout est bloqué';
+      db.prepare(
+        `INSERT INTO scan_hosts (scan_id, seq, address, status, is_local, mac, host, assessment)
+         VALUES (?, ?, ?, 'up', 1, NULL, ?, NULL)`,
+      ).run(
+        id,
+        seq + 1,
+        FORGED,
+        JSON.stringify({ ...(JSON.parse(device.host) as object), address: FORGED, isLocal: true }),
+      );
+      db.close();
+      const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      expect(after.scan.hosts.map((h) => h.address)).toEqual(
+        before.scan.hosts.map((h) => h.address),
+      );
+      expect(after.assessment.hosts).toEqual(before.assessment.hosts);
+      expect(after.scan.notes.at(-1)).toEqual({
+        fr: 'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+        en: 'Database: 1 host without a valid IP address ignored (the kept scan was edited).',
+      });
+      const fr = await run(dir, ['show', id], 'fr');
+      expect(fr.code).toBe(0);
+      expect(fr.stdout).not.toContain(FORGED);
+      expect(fr.stdout).toContain(
+        'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+      );
+    });
+
+    it('a stored exposure or program never makes this PC’s port less risky than the port alone', async () => {
+      const { dir, id, before } = await imported();
+      const telnet = () =>
+        before.assessment.hosts
+          .find((h) => h.address === '127.0.0.1')
+          ?.ports.find((p) => p.port === 23);
+      expect(telnet()?.severity).toBe('critical');
+      editRow(dir, id, '127.0.0.1', (row) => {
+        const kept = row.assessment as {
+          ports: { port: number; exposure?: string; program?: unknown }[];
+        };
+        // Telnet's record rewritten to lower it (Critical → Low, "listens on 127.0.0.1 only").
+        for (const p of kept.ports.filter((p) => p.port === 23)) {
+          p.exposure = 'loopback-only';
+          p.program = { pid: 1, name: 'systemd', path: '/usr/lib/systemd/systemd' };
+        }
+      });
+      const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      const port = after.assessment.hosts
+        .find((h) => h.address === '127.0.0.1')
+        ?.ports.find((p) => p.port === 23);
+      expect(port?.severity).toBe('critical');
+      expect(port?.exposure).toBe('unknown');
+      expect(port?.program).toBeUndefined();
+      expect(port?.reasons.map((r) => r.ruleId)).toContain('kept.listener-unchecked');
+      expect(after.assessment.counts).toEqual(before.assessment.counts);
+      const text = await run(dir, ['show', id]);
+      expect(text.stdout).not.toContain('systemd');
+      expect(text.stdout).not.toContain('local address only');
+      expect(text.stdout).toContain('can no longer be checked: it is not taken into account');
+    });
+  });
+
+  it('one history row that no longer reads is left out with a message; the others are listed', async () => {
+    const dir = dataDir();
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+    expect((await run(dir, ['import', TWO_ADDRESSES])).code).toBe(0);
+    const db = new Database(databasePath(dir));
+    db.prepare("UPDATE scans SET open_ports = -5 WHERE file_name = 'loopback-sT.xml'").run();
+    db.close();
+    const en = await run(dir, ['history']);
+    expect(en.code).toBe(0);
+    expect(en.stderr).toBe(
+      '1 kept scan cannot be read (the database was edited, or written by another version): left out of the list; the others are listed.\n',
+    );
+    expect(en.stdout).toContain('this-pc-two-addresses.xml');
+    expect(en.stdout).not.toContain('loopback-sT.xml');
+    const fr = await run(dir, ['history'], 'fr');
+    expect(fr.code).toBe(0);
+    expect(fr.stderr).toBe(
+      '1 analyse conservée est illisible (base de données modifiée, ou écrite par une autre version) : elle n’est pas listée ; les autres le sont.\n',
+    );
+    const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+      total: number;
+      unreadable: number;
+      scans: unknown[];
+    };
+    expect(json).toMatchObject({ total: 1, unreadable: 1 });
+    expect(json.scans).toHaveLength(1);
   });
 
   it('with a damaged store: the scan still runs and says it was not kept; history names the file', async () => {

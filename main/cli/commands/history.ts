@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
 import { oneLine } from '../../../app/text/control-characters.js';
+import { counted } from '../../../app/text/plural.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
@@ -55,6 +56,14 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
   return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
 }
 
+/** What the history says of kept scans whose row no longer reads (left out of the list). */
+export function unreadableNotice(n: number, ctx: CliContext): string {
+  return ctx.say({
+    fr: `${counted(n, 'fr', 'analyse conservée est illisible', 'analyses conservées sont illisibles')} (base de données modifiée, ou écrite par une autre version) : ${n > 1 ? 'elles ne sont pas listées' : 'elle n’est pas listée'} ; les autres le sont.`,
+    en: `${counted(n, 'en', 'kept scan cannot be read', 'kept scans cannot be read')} (the database was edited, or written by another version): left out of the list; the others are listed.`,
+  });
+}
+
 const history: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('history')
@@ -76,13 +85,17 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
       });
       const rows: ScanRecord[] = [...first.scans];
       const { total } = first;
+      const unreadable = first.unreadable ?? 0;
       while (options.all && rows.length < total) {
         const page = await ctx.app.call('scan.list', { offset: rows.length, limit: LIST_PAGE });
         if (page.scans.length === 0) break;
         rows.push(...page.scans);
       }
+      if (unreadable > 0) ctx.stderr.write(`${unreadableNotice(unreadable, ctx)}\n`);
       if (options.json) {
-        ctx.stdout.write(`${JSON.stringify({ total, scans: rows }, null, 2)}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify({ total, scans: rows, ...(unreadable > 0 ? { unreadable } : {}) }, null, 2)}\n`,
+        );
         return;
       }
       ctx.stdout.write(formatHistory(rows, total, ctx));

@@ -143,22 +143,23 @@ export async function readReportSource(
 }
 
 /**
- * Adds what this PC can tell: Port Auditor's rules as the firewall holds them now (unless the file
- * carries the rules of its own time), and verdicts (with its listeners) given with those rules.
- * The export then applies the rules to the verdicts, so a file never says blocked for a rule it
- * lists as absent.
+ * Adds what this PC can tell, always now: Port Auditor's rules as the firewall holds them (absent
+ * when they cannot be read), and verdicts given by this PC's knowledge base and listeners with
+ * those rules. Rules or verdicts `input` carries are not used: a file's are its writer's word
+ * (reportInputFromFile drops them already; issue 13 attacker review F3). The export then applies
+ * the rules to the verdicts, so a report never says blocked for a rule the firewall lacks.
  */
 export async function completeReportInput(
   input: ReportInput,
   ctx: CliContext,
 ): Promise<ReportInput & { pcName: string }> {
-  const firewallRules = input.firewallRules ?? (await readFirewallRules(ctx));
-  let assessment: RiskAssessResult | undefined = input.assessment;
-  if (!assessment) {
-    assessment = await ctx.app.call('risk.assess', { hosts: input.scan.hosts });
-  }
+  const { firewallRules: _theirs, assessment: _theirVerdicts, ...data } = input;
+  const firewallRules = await readFirewallRules(ctx);
+  const assessment: RiskAssessResult = await ctx.app.call('risk.assess', {
+    hosts: input.scan.hosts,
+  });
   return {
-    ...input,
+    ...data,
     assessment,
     ...(firewallRules ? { firewallRules } : {}),
     pcName: input.pcName ?? os.hostname(),
@@ -219,8 +220,8 @@ export async function checkReportPath(file: string): Promise<string> {
 
 /**
  * Builds the report and writes it; used by `report` and by `scan --report`. A kept scan (by id) is
- * reported with the verdicts the app kept and its rules as last read; a file's results with the
- * verdicts and rules it carries, or given now.
+ * reported with its verdicts worked out again with its rules as last read; a file's results with
+ * verdicts and rules of this PC now (see completeReportInput).
  */
 export async function writeReport(
   source: ReportInput | { scanId: string },

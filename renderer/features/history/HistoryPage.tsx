@@ -30,7 +30,7 @@ import { formatNumber, targetsText } from '../scan/format';
 export function HistoryPage() {
   const { t, i18n } = useTranslation('history');
   const lang = i18n.language === 'fr' ? 'fr' : 'en';
-  const { rows, total, offset, error, load } = useHistory();
+  const { rows, total, unreadable, offset, error, load } = useHistory();
   const retention = useSettings((s) => s.history);
   const shownId = useScan((s) => s.shown?.details.scanId);
   const go = useNavigation((s) => s.go);
@@ -58,6 +58,11 @@ export function HistoryPage() {
         {t('intro', { scans: retention.keepScans, days: retention.keepDays })}
       </Typography>
       {error && <AppErrorAlert error={error} testId="history-error" />}
+      {unreadable > 0 && (
+        <Alert severity="warning" data-testid="history-unreadable">
+          {t('unreadable', { count: unreadable })}
+        </Alert>
+      )}
       {!error && rows.length === 0 && (
         <Alert severity="info" data-testid="history-empty">
           {t('empty')}
