@@ -74,8 +74,10 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/app/*', '**/app/**', '!**/app/contract', '!**/app/contract/**'],
-              message: 'The renderer may only use app/contract.',
+              // The text catalogue (JSON data and the list of its files) is the one the CLI, the
+              // PDF and the app's messages read too.
+              regex: '(^|/)app/(?!contract(/|$)|text/locales/index(\\.js)?$)',
+              message: 'The renderer may only use app/contract and the text catalogue.',
             },
             {
               // xml-bytes (a pure decoder, TextDecoder only), datetime (Intl only), devices (the

@@ -14,7 +14,7 @@ import { parseRoute, routeHash } from '../../renderer/shell/route.js';
 
 const LOCALES = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../renderer/i18n/locales',
+  '../../app/text/locales',
 );
 
 function load(lang: string): Record<string, Record<string, unknown>> {
@@ -28,42 +28,6 @@ function load(lang: string): Record<string, Record<string, unknown>> {
   }
   return out;
 }
-
-/** Every string of a namespace (plural forms included), with its dotted path. */
-function leaves(value: unknown, prefix = ''): [string, string][] {
-  if (typeof value === 'string') return [[prefix, value]];
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
-}
-
-/** Keys without plural suffixes: French and English have different plural forms. */
-function keys(value: unknown, prefix = ''): string[] {
-  if (typeof value !== 'object' || value === null)
-    return [prefix.replace(/_(zero|one|two|few|many|other)$/, '')];
-  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
-}
-
-describe('locale files', () => {
-  const fr = load('fr');
-  const en = load('en');
-
-  test('French uses the typographic apostrophe (’), never a straight one between letters', () => {
-    const straight = Object.entries(fr).flatMap(([ns, tree]) =>
-      leaves(tree)
-        .filter(([, text]) => /\p{L}'\p{L}/u.test(text))
-        .map(([key, text]) => `${ns}:${key}: ${text}`),
-    );
-    expect(straight).toEqual([]);
-  });
-
-  test('every namespace exists in French and in English', () => {
-    expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
-  });
-
-  test.each(Object.keys(en))('namespace %s has the same strings in both languages', (ns) => {
-    expect([...new Set(keys(fr[ns]))].sort()).toEqual([...new Set(keys(en[ns]))].sort());
-  });
-});
 
 describe('scan wording', async () => {
   const t = i18next.createInstance();

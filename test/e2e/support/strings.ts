@@ -5,7 +5,7 @@ import { ROOT } from './web-host.js';
 export type Lang = 'fr' | 'en';
 
 /**
- * The UI's own strings, read from the renderer's locale files, so page objects find elements by
+ * The UI's own strings, read from the catalogue (app/text/locales), so page objects find elements by
  * the accessible names the user sees in either language.
  */
 export function strings(lang: Lang): (key: string) => string {
@@ -13,7 +13,7 @@ export function strings(lang: Lang): (key: string) => string {
   const load = (ns: string) => {
     let table = cache.get(ns);
     if (!table) {
-      const file = path.join(ROOT, 'renderer/i18n/locales', lang, `${ns}.json`);
+      const file = path.join(ROOT, 'app/text/locales', lang, `${ns}.json`);
       table = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       cache.set(ns, table);
     }

@@ -1,0 +1,79 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { bothLanguages, textFor } from '../../app/text/catalogue.js';
+import { CATALOGUE, NAMESPACES } from '../../app/text/locales/index.js';
+
+const LOCALES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app/text/locales');
+
+/** Every string of a namespace (plural forms included), with its dotted path. */
+function leaves(value: unknown, prefix = ''): [string, string][] {
+  if (typeof value === 'string') return [[prefix, value]];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Keys without plural suffixes: French and English have different plural forms. */
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null)
+    return [prefix.replace(/_(zero|one|two|few|many|other)$/, '')];
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Every string of the catalogue in both languages, as `lang ns:key` → text. */
+const ALL = (['fr', 'en'] as const).flatMap((lang) =>
+  NAMESPACES.flatMap((ns) =>
+    leaves(CATALOGUE[lang][ns]).map(([key, text]) => [`${lang} ${ns}:${key}`, text] as const),
+  ),
+);
+
+describe('the catalogue', () => {
+  test('lists every namespace file of each language, and only those', () => {
+    for (const lang of ['fr', 'en']) {
+      const files = readdirSync(path.join(LOCALES, lang))
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => file.replace(/\.json$/, ''))
+        .sort();
+      expect(files).toEqual([...NAMESPACES].sort());
+    }
+  });
+
+  test.each([...NAMESPACES])('namespace %s has the same keys in French and in English', (ns) => {
+    expect([...new Set(keys(CATALOGUE.fr[ns]))].sort()).toEqual(
+      [...new Set(keys(CATALOGUE.en[ns]))].sort(),
+    );
+  });
+
+  test('no plural is written by appending "(s)" or "s)": plurals are _one/_other forms', () => {
+    expect(ALL.filter(([, text]) => /\((e?s|x)\)/.test(text))).toEqual([]);
+  });
+
+  test('French uses the typographic apostrophe (’), never a straight one between letters', () => {
+    expect(
+      ALL.filter(([where, text]) => where.startsWith('fr ') && /\p{L}'\p{L}/u.test(text)),
+    ).toEqual([]);
+  });
+
+  test('English never puts a space before a colon, French always does', () => {
+    expect(ALL.filter(([where, text]) => where.startsWith('en ') && /\s:(\s|$)/.test(text))).toEqual(
+      [],
+    );
+    expect(
+      ALL.filter(([where, text]) => where.startsWith('fr ') && /\p{L}:(\s|$)/u.test(text)),
+    ).toEqual([]);
+  });
+
+  test('Node code reads the same strings, with plurals and numbers in the language', () => {
+    const fr = textFor('fr', 'common');
+    const en = textFor('en', 'common');
+    expect(typeof fr('appName')).toBe('string');
+    expect(bothLanguages('common:appName').fr).toBe(fr('appName'));
+    expect(en('appName')).toBe(textFor('en')('common:appName'));
+    const rules = (lang: 'fr' | 'en', count: number) =>
+      textFor(lang, 'firewall')('rules.title', { count });
+    expect(rules('fr', 0)).toBe('0 règle créée par Port Auditor');
+    expect(rules('fr', 2)).toMatch(/^2 règles créées/);
+    expect(rules('en', 1)).toMatch(/^1 rule /);
+  });
+});
