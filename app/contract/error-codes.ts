@@ -107,6 +107,7 @@ export const ErrorCode = z.enum([
   'cli.report-lang',
   'cli.report-path',
   'cli.report-read',
+  'cli.report-too-large',
   'cli.report-write',
   'cli.report-not-json',
   'cli.report-invalid-scan',

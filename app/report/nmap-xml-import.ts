@@ -122,11 +122,16 @@ function decodeReferences(value: string): string {
  */
 export function refuseTooLarge(bytes: number): void {
   if (bytes > MAX_NMAP_XML_BYTES) {
+    const limit = MAX_NMAP_XML_BYTES / 1048576;
+    // Never "64 MB, the limit is 64 MB": a size just over the limit is said to a tenth, rounded up.
+    const mb = bytes / 1048576;
+    const size =
+      Math.round(mb) > limit ? String(Math.round(mb)) : (Math.ceil(mb * 10) / 10).toFixed(1);
     fail(
       'report.nmap-too-large',
       {
-        fr: `Fichier XML refusé : il fait ${Math.round(bytes / 1048576)} Mo, la limite est ${MAX_NMAP_XML_BYTES / 1048576} Mo.`,
-        en: `XML file refused: it is ${Math.round(bytes / 1048576)} MB, the limit is ${MAX_NMAP_XML_BYTES / 1048576} MB.`,
+        fr: `Fichier XML refusé : il fait ${size.replace('.', ',')} Mo, la limite est ${limit} Mo.`,
+        en: `XML file refused: it is ${size} MB, the limit is ${limit} MB.`,
       },
       { bytes, limit: MAX_NMAP_XML_BYTES },
     );

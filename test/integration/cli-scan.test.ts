@@ -329,6 +329,17 @@ describe('port-auditor scan', () => {
         'XML file refused: it is 3072 MB, the limit is 64 MB.\n',
       );
     }
+    // A report source under another name is refused from its size too, never read whole; and a
+    // size just over the limit is not said to be the limit.
+    const json = path.join(tmp, 'huge.json');
+    closeSync(openSync(json, 'w'));
+    truncateSync(json, 64 * 1024 * 1024 + 1);
+    const source = await run(cli('report', json, '-o', path.join(tmp, 'huge-json.pdf')));
+    expect(source.code).toBe(2);
+    expect(source.stderr).toBe(`“${json}” is refused: it is 64.1 MB, the limit is 64 MB.\n`);
+    truncateSync(huge, 64 * 1024 * 1024 + 1);
+    const over = await run(cli('import', huge));
+    expect(over.stderr).toBe('XML file refused: it is 64.1 MB, the limit is 64 MB.\n');
   });
 
   it('shows its version and help', async () => {

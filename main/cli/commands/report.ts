@@ -16,6 +16,7 @@ import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { importNmapFile } from '../import-file.js';
+import { MAX_NMAP_XML_BYTES } from '../../../app/report/nmap-xml-import.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
 
@@ -66,9 +67,13 @@ export async function readReportSource(
     warnNotKept(ctx, imported.notice);
     return { scanId: imported.scanId };
   }
-  let text: string;
+  let text = '';
+  let tooLarge = 0;
   try {
-    text = await readFile(file, 'utf8');
+    // Its size first, from stat: a file over the import limit is refused before a byte is read.
+    const { size } = await stat(file);
+    if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
+    else text = await readFile(file, 'utf8');
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     const why = READ_ERRORS[detail] ?? { fr: detail, en: detail };
@@ -79,6 +84,17 @@ export async function readReportSource(
         en: `Cannot read “${file}” (${why.en}). Give a file, or the id of a kept scan (port-auditor history lists them).`,
       },
       { file, detail },
+    );
+  }
+  if (tooLarge > 0) {
+    const mb = String(Math.ceil((tooLarge / 1048576) * 10) / 10);
+    fail(
+      'cli.report-too-large',
+      {
+        fr: `« ${file} » est refusé : il fait ${mb.replace('.', ',')} Mo, la limite est ${MAX_NMAP_XML_BYTES / 1048576} Mo.`,
+        en: `“${file}” is refused: it is ${mb} MB, the limit is ${MAX_NMAP_XML_BYTES / 1048576} MB.`,
+      },
+      { file, bytes: tooLarge, limit: MAX_NMAP_XML_BYTES },
     );
   }
   if (text.trimStart().startsWith('<')) {
