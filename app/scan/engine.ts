@@ -924,8 +924,16 @@ export class ScanEngine {
   }
 
   private checkNeighbour(host: HostState): void {
-    void this.neighbours.lookup(host.address, host.discoveryEndedAt).then(({ state, mac }) => {
+    void this.neighbours.lookup(host.address, host.discoveryEndedAt).then((entry) => {
+      const { mac } = entry;
       if (this.cancelled || host.phase !== 'checking') return;
+      // A STALE entry confirmed since this scan started (to the second the kernel counts) answered
+      // the scan's own ARP/NDP request: the device was there. Without it, a silent host whose
+      // probes outlasted the kernel's reachable time (15–45 s) was STALE when looked up, and
+      // stayed so, as nothing was sent to it anymore: it was called down.
+      const answeredThisScan =
+        entry.confirmedAt !== undefined && entry.confirmedAt >= this.startedAt.getTime();
+      const state = entry.state === 'unconfirmed' && answeredThisScan ? 'confirmed' : entry.state;
       if (state === 'confirmed') {
         host.mac = mac;
         // On the same link and silent: time probes on what the scan measured, or a short LAN guess.

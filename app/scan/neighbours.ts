@@ -16,6 +16,17 @@ export interface NeighbourEntry {
   state: NeighbourState;
   /** Lower-case, colon-separated (`aa:bb:cc:dd:ee:ff`), so reports can look up the vendor. */
   mac?: string;
+  /**
+   * How long ago (ms, in the whole seconds the kernel counts, rounded down) the entry's link-layer
+   * address was last confirmed, when the table says (`ip -s neigh`'s `used U/C/T`: C seconds).
+   */
+  confirmedAgoMs?: number;
+  /**
+   * When (ms since the epoch) the address was last confirmed, worked out by NeighbourTable from
+   * confirmedAgoMs and the start of its read; to the second (it may have been up to 1 s earlier).
+   * A STALE entry confirmed since a scan started answered that scan's own ARP or NDP request.
+   */
+  confirmedAt?: number;
 }
 
 const ABSENT: NeighbourEntry = { state: 'absent' };
@@ -45,7 +56,10 @@ async function run(spec: CommandSpec): Promise<string> {
   return result.stdout;
 }
 
-/** Parses `ip neigh show` (iproute2): `10.0.0.1 dev eth0 lladdr aa:bb:… REACHABLE`. */
+/**
+ * Parses `ip neigh show` (iproute2): `10.0.0.1 dev eth0 lladdr aa:bb:… REACHABLE`, and with `-s`
+ * the ages in seconds `used U/C/T` (last used / confirmed / updated; ip(8), `ndm_confirmed`).
+ */
 export function parseIpNeigh(text: string): Map<string, NeighbourEntry> {
   const table = new Map<string, NeighbourEntry>();
   for (const line of text.split('\n')) {
@@ -60,11 +74,14 @@ export function parseIpNeigh(text: string): Map<string, NeighbourEntry> {
     }
     const at = fields.indexOf('lladdr');
     const mac = at >= 0 && fields[at + 1] ? normaliseMac(fields[at + 1]!) : undefined;
-    keepLeastCertain(
-      table,
-      canonical(fields[0]!),
-      mac && state !== 'absent' ? { state, mac } : { state },
-    );
+    // iproute2 prints "used 0/0/0probes 4" with no space before "probes".
+    const ages = /\bused (\d+)\/(\d+)\/(\d+)/.exec(line);
+    const confirmedAgoMs = ages ? Number(ages[2]) * 1000 : undefined;
+    keepLeastCertain(table, canonical(fields[0]!), {
+      state,
+      ...(mac && state !== 'absent' ? { mac } : {}),
+      ...(confirmedAgoMs !== undefined && state !== 'absent' ? { confirmedAgoMs } : {}),
+    });
   }
   return table;
 }
@@ -198,7 +215,7 @@ export async function readNeighbourTable(
 ): Promise<Map<string, NeighbourEntry>> {
   if (platform === 'linux') {
     try {
-      return parseIpNeigh(await run({ file: systemProgram('ip'), args: ['neigh', 'show'] }));
+      return parseIpNeigh(await run({ file: systemProgram('ip'), args: ['-s', 'neigh', 'show'] }));
     } catch {
       try {
         return parseProcArp(await readFile('/proc/net/arp', 'utf8'));
@@ -272,7 +289,9 @@ export class NeighbourTable {
         .catch(() => new Map<string, NeighbourEntry>());
       this.latest = next;
     }
-    const table = await this.latest!.table;
-    return table.get(canonical(address)) ?? ABSENT;
+    const read = this.latest!;
+    const entry = (await read.table).get(canonical(address)) ?? ABSENT;
+    if (entry.confirmedAgoMs === undefined || read.startedAt === null) return entry;
+    return { ...entry, confirmedAt: read.startedAt - entry.confirmedAgoMs };
   }
 }

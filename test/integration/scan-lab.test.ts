@@ -160,6 +160,32 @@ describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
       expect(['no-response', 'host-unreachable']).toContain(port.reason);
   });
 
+  it('a silent device whose neighbour entry went stale during discovery is still found up', async () => {
+    // REACHABLE lasts 50–150 ms instead of 15–45 s: the drop-all host's entry is STALE long before
+    // its discovery probes time out, as on a loaded machine or a long discovery (CI saw it down).
+    const reachable = (ms: number) =>
+      execIn(lab.scanner, 'ip', [
+        'ntable',
+        'change',
+        'name',
+        'arp_cache',
+        'dev',
+        'eth0',
+        'base_reachable',
+        String(ms),
+      ]);
+    await reachable(100);
+    try {
+      await execIn(lab.scanner, 'ip', ['neigh', 'flush', 'dev', 'eth0']);
+      const { result } = await lab.scan({ targets: DROP_ALL, ports: '22', skipDiscovery: false });
+      expect(hostOf(result, DROP_ALL)).toMatchObject({ status: 'up', reason: 'neighbour' });
+      const { stdout } = await execIn(lab.scanner, 'ip', ['neigh', 'show', DROP_ALL]);
+      expect(stdout, 'the entry was no longer REACHABLE').not.toContain('REACHABLE');
+    } finally {
+      await reachable(30_000);
+    }
+  });
+
   it('expands this-pc and local-network to the namespace own addresses and subnet', async () => {
     const thisPc = await lab.scan({ targets: 'this-pc', ports: '22,8' });
     const addresses = thisPc.result.hosts.map((h) => h.address);

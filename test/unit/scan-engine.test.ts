@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult, PortState, ScanEvent, ScanResult } from '../../app/contract/index.js';
 import { parseIp } from '../../app/net/address.js';
 import { cidrInterval, serializeIntervals, type Interval } from '../../app/scan/addresses.js';
-import { defaultTuning, ScanEngine, type ScanPlan, type Tuning } from '../../app/scan/engine.js';
+import {
+  defaultTuning,
+  ScanEngine,
+  type NeighbourLookup,
+  type ScanPlan,
+  type Tuning,
+} from '../../app/scan/engine.js';
 import { seededRandom as seeded } from '../lab/random.js';
 import {
   SimProber,
@@ -36,6 +42,8 @@ interface Options {
   connected?: string[];
   tuning?: Partial<Tuning>;
   neighbours?: Record<string, string>;
+  /** The whole neighbour table, when a test needs more than confirmed MAC addresses. */
+  neighbourLookup?: NeighbourLookup;
   zones?: Record<string, string>;
 }
 
@@ -69,7 +77,7 @@ async function scan(
   const engine = new ScanEngine(plan, (event) => events.push(event), {
     prober,
     clock,
-    neighbours: simNeighbours(options.neighbours),
+    neighbours: options.neighbourLookup ?? simNeighbours(options.neighbours),
   });
   let result: ScanResult | undefined;
   void engine.run().then((r) => (result = r));
@@ -567,6 +575,30 @@ describe('scan engine on a scripted network', () => {
       reason: 'local-error',
       localError: { code: 'EADDRNOTAVAIL' },
     });
+  });
+
+  it('a STALE entry confirmed during this scan is a device that was there; one older is not', async () => {
+    // The kernel's REACHABLE lasts 15–45 s: a silent host whose probes outlast it is STALE when
+    // looked up, and nothing sent to it anymore would make the kernel check it again.
+    const stale = (confirmedDuringScan: boolean): NeighbourLookup => ({
+      lookup: (_address, freshAfter = 0) =>
+        Promise.resolve({
+          state: 'unconfirmed',
+          mac: '02:00:00:00:00:0f',
+          confirmedAt: confirmedDuringScan ? freshAfter - 500 : 0,
+        }),
+    });
+    const silent = { '10.9.0.15': host(() => SILENT) };
+    const seen = await scan(['10.9.0.15'], range(1, 10), silent, {
+      skipDiscovery: false,
+      neighbourLookup: stale(true),
+    });
+    expect(seen.result.hosts[0]).toMatchObject({ status: 'up', reason: 'neighbour' });
+    const old = await scan(['10.9.0.15'], range(1, 10), silent, {
+      skipDiscovery: false,
+      neighbourLookup: stale(false),
+    });
+    expect(old.result.hosts[0]).toMatchObject({ status: 'down', reason: 'no-response' });
   });
 
   it('finds a silent neighbour up from the neighbour table and its ports filtered', async () => {

@@ -29,6 +29,27 @@ describe('neighbour table parsing', () => {
     expect(table.get('fd77::10')).toEqual({ state: 'unconfirmed', mac: '0a:1b:2c:3d:4e:5f' });
   });
 
+  it('reads how long ago ip -s neigh confirmed an entry, and when at the latest that was', async () => {
+    const text = [
+      // iproute2 prints no space before "probes".
+      '10.77.0.11 dev eth0 lladdr 02:00:00:00:00:0b ref 1 used 12/7/7probes 4 STALE',
+      '10.77.0.12 dev eth0 lladdr 02:00:00:00:00:0c used 0/0/0 probes 1 REACHABLE',
+      '10.77.0.13 dev eth0 used 3/3/3 probes 6 FAILED',
+    ].join('\n');
+    const table = parseIpNeigh(text);
+    expect(table.get('10.77.0.11')).toEqual({
+      state: 'unconfirmed',
+      mac: '02:00:00:00:00:0b',
+      confirmedAgoMs: 7000,
+    });
+    expect(table.get('10.77.0.12')?.confirmedAgoMs).toBe(0);
+    expect(table.get('10.77.0.13')).toEqual({ state: 'absent' });
+    const before = Date.now();
+    const entry = await new NeighbourTable(() => Promise.resolve(table)).lookup('10.77.0.11');
+    expect(entry.confirmedAt).toBeGreaterThanOrEqual(before - 7000);
+    expect(entry.confirmedAt).toBeLessThanOrEqual(Date.now() - 7000);
+  });
+
   it('never lets one link vouch for an address another link has lost, whatever the order', () => {
     const lines = [
       'fe80::1 dev eth0 lladdr 02:00:00:00:00:01 router REACHABLE',
