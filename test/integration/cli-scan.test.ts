@@ -227,10 +227,12 @@ describe('port-auditor scan', () => {
   it('reports command-line mistakes from a checkout (tsx) in the user’s language', async () => {
     const en = await run(source('scan'));
     expect(en.code).toBe(2);
-    expect(en.stderr).toContain("Invalid command line: missing required argument 'targets'");
+    expect(en.stderr).toContain('Invalid command line: missing required argument “targets”');
     const fr = await run(source('scan', '127.0.0.1', '--bogus'), 'fr');
     expect(fr.code).toBe(2);
-    expect(fr.stderr).toContain('Ligne de commande invalide : option inconnue : « --bogus »');
+    expect(fr.stderr).toContain(
+      'Ligne de commande invalide\u00a0: option inconnue\u00a0: «\u00a0--bogus\u00a0»',
+    );
     const ports = await run(source('scan', '127.0.0.1', '-p', '1-2-3'));
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain('1-2-3');
