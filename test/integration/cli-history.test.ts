@@ -112,7 +112,7 @@ describe('port-auditor history and show', () => {
     );
     expect(shown.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
+        `^\\s+${openPort}/tcp\\s+open\\s+accepted the connection\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
         'm',
       ),
     );
