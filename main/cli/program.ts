@@ -46,6 +46,7 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     app,
     language,
     say: (text) => text[language],
+    text: (key, params) => String(textFor(language, 'cli')(key, params ?? {})),
     stdout: displaySafe(stdout),
     stderr: displaySafe(stderr),
     drawProgress: (text) => stderr.write(`\r\x1b[K${withoutDisplayControls(text)}`),

@@ -15,17 +15,14 @@ function source(row: ScanRecord, ctx: CliContext): string {
     return ctx.say({ fr: `fichier nmap « ${file} »`, en: `nmap file “${file}”` });
   }
   return row.cancelled
-    ? ctx.say({ fr: 'analyse annulée', en: 'cancelled scan' })
-    : ctx.say({ fr: 'analyse', en: 'scan' });
+    ? ctx.text('commands.history.source.cancelled')
+    : ctx.text('commands.history.source.scan');
 }
 
 /** The history as a table: one line per kept scan, newest first, with the id `show` takes. */
 export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext): string {
   if (rows.length === 0) {
-    return `${ctx.say({
-      fr: 'Aucune analyse conservée : lancez port-auditor scan, ou importez un fichier nmap.',
-      en: 'No kept scan: run port-auditor scan, or import an nmap file.',
-    })}\n`;
+    return `${ctx.text('commands.history.empty')}\n`;
   }
   const number = new Intl.NumberFormat(ctx.language);
   const head =
@@ -67,17 +64,9 @@ export function unreadableNotice(n: number, ctx: CliContext): string {
 const history: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('history')
-    .description(
-      ctx.say({
-        fr: 'liste les analyses et les imports conservés, du plus récent au plus ancien',
-        en: 'lists the kept scans and imports, newest first',
-      }),
-    )
-    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
-    .option(
-      '--all',
-      ctx.say({ fr: 'toutes, pas seulement les 50 dernières', en: 'all, not only the last 50' }),
-    )
+    .description(ctx.text('commands.history.description'))
+    .option('--json', ctx.text('commands.history.option.json'))
+    .option('--all', ctx.text('commands.history.option.all'))
     .action(async (options: { json?: boolean; all?: boolean }) => {
       const first = await ctx.app.call('scan.list', {
         offset: 0,
@@ -103,20 +92,9 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
 
   program
     .command('show')
-    .description(
-      ctx.say({
-        fr: 'montre une analyse conservée, avec ses verdicts',
-        en: 'shows a kept scan, with its verdicts',
-      }),
-    )
-    .argument(
-      '<id>',
-      ctx.say({
-        fr: 'identifiant donné par port-auditor history (ou son début)',
-        en: 'id given by port-auditor history (or its start)',
-      }),
-    )
-    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .description(ctx.text('commands.history.show.description'))
+    .argument('<id>', ctx.text('commands.history.show.argument'))
+    .option('--json', ctx.text('commands.history.option.json'))
     .action(async (given: string, options: { json?: boolean }) => {
       const scanId = await resolveScanId(given, ctx);
       // The verdicts shown carry Port Auditor's rules as the firewall holds them now.

@@ -10,23 +10,9 @@ import { serviceName } from '../services.js';
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('import')
-    .description(
-      ctx.say({
-        fr: 'lit un résultat XML de nmap (nmap -oX) et montre ses ports à risque',
-        en: 'reads an nmap XML result (nmap -oX) and shows its risky ports',
-      }),
-    )
-    .argument(
-      '<nmap-xml>',
-      ctx.say({ fr: 'fichier écrit par nmap -oX', en: 'file written by nmap -oX' }),
-    )
-    .option(
-      '--json <file>',
-      ctx.say({
-        fr: 'écrit le résultat au format JSON de Port Auditor (relu par « report »)',
-        en: 'writes the result as Port Auditor JSON (read back by “report”)',
-      }),
-    )
+    .description(ctx.text('commands.import.description'))
+    .argument('<nmap-xml>', ctx.text('commands.import.argument'))
+    .option('--json <file>', ctx.text('commands.import.option.json'))
     .action(async (file: string, options: { json?: string }) => {
       // Streamed to the app in pieces: a 60 MB file is never held whole, here or in the app.
       const imported = await importNmapFile(ctx, file, 'cli.import-read');

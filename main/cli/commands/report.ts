@@ -269,31 +269,11 @@ interface ReportOptions {
 const report: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('report')
-    .description(
-      ctx.say({
-        fr: 'fait un rapport (PDF, JSON, CSV ou XML nmap) d’une analyse conservée ou enregistrée',
-        en: 'makes a report (PDF, JSON, CSV or nmap XML) of a kept or saved scan',
-      }),
-    )
-    .argument(
-      '<scan>',
-      ctx.say({
-        fr: 'identifiant d’une analyse conservée (port-auditor history, ou son début), fichier écrit par « scan --json » ou « show --json », rapport JSON, ou XML de nmap',
-        en: 'id of a kept scan (port-auditor history, or its start), file written by “scan --json” or “show --json”, a JSON report, or nmap XML',
-      }),
-    )
-    .requiredOption('-o, --output <file>', ctx.say({ fr: 'fichier à écrire', en: 'file to write' }))
-    .option(
-      '-f, --format <format>',
-      ctx.say({
-        fr: 'pdf, json, csv ou nmap-xml (par défaut : selon l’extension de -o)',
-        en: 'pdf, json, csv or nmap-xml (default: from the -o extension)',
-      }),
-    )
-    .option(
-      '--lang <lang>',
-      ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
-    )
+    .description(ctx.text('commands.report.description'))
+    .argument('<scan>', ctx.text('commands.report.argument'))
+    .requiredOption('-o, --output <file>', ctx.text('commands.report.option.output'))
+    .option('-f, --format <format>', ctx.text('commands.report.option.format'))
+    .option('--lang <lang>', ctx.text('commands.report.option.lang'))
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);
