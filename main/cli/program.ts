@@ -72,11 +72,7 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     ctx.stderr.write(`${appError.message[language]}\n`);
     // The app's text says "confirm"; on the command line, that is an option.
     if (appError.code === 'scan.confirmationRequired' && appError.params?.reason !== 'adapters') {
-      ctx.stderr.write(
-        language === 'fr'
-          ? 'Pour confirmer, relancez la commande avec --yes.\n'
-          : 'To confirm, run the command again with --yes.\n',
-      );
+      ctx.stderr.write(`${ctx.text('failure.confirmWithYes')}\n`);
     }
     return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
   } finally {

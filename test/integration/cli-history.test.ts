@@ -79,7 +79,7 @@ describe('port-auditor history and show', () => {
     const empty = await run(dir, ['history'], 'fr');
     expect(empty).toMatchObject({ code: 0, stderr: '' });
     expect(empty.stdout).toBe(
-      'Aucune analyse conservée : lancez port-auditor scan, ou importez un fichier nmap.\n',
+      'Aucune analyse conservée\u00a0: lancez port-auditor scan, ou importez un fichier nmap.\n',
     );
     expect((await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)])).code).toBe(0);
     expect((await run(dir, ['import', FIXTURE])).code).toBe(0);

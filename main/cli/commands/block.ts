@@ -58,14 +58,10 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       ctx.stdout.write(
-        `${ctx.say(
-          outcome.restored
-            ? {
-                fr: 'Règle remise (elle avait disparu du pare-feu) :',
-                en: 'Rule put back (it had vanished from the firewall):',
-              }
-            : { fr: 'Règle créée :', en: 'Rule created:' },
-        )} ${outcome.rule.id} (${outcome.rule.name})\n`,
+        `${ctx.text(outcome.restored ? 'commands.block.restored' : 'commands.block.created', {
+          id: outcome.rule.id,
+          name: outcome.rule.name,
+        })}\n`,
       );
       ctx.stdout.write(
         formatVerification(outcome.verification, ctx.language, outcome.rule.backend),

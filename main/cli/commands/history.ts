@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
 import { oneLine } from '../../../app/text/control-characters.js';
-import { counted } from '../../../app/text/plural.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
@@ -12,7 +11,7 @@ import { serviceName } from '../services.js';
 function source(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {
     const file = oneLine(row.fileName ?? 'nmap.xml');
-    return ctx.say({ fr: `fichier nmap « ${file} »`, en: `nmap file “${file}”` });
+    return ctx.text('commands.history.source.nmapFile', { file });
   }
   return row.cancelled
     ? ctx.text('commands.history.source.cancelled')
@@ -25,10 +24,9 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
     return `${ctx.text('commands.history.empty')}\n`;
   }
   const number = new Intl.NumberFormat(ctx.language);
-  const head =
-    ctx.language === 'fr'
-      ? ['DATE', 'ORIGINE', 'CIBLES', 'APPAREILS', 'PORTS OUVERTS', 'ID']
-      : ['DATE', 'SOURCE', 'TARGETS', 'DEVICES', 'OPEN PORTS', 'ID'];
+  const head = ['date', 'source', 'targets', 'devices', 'open', 'id'].map((key) =>
+    ctx.text(`commands.history.head.${key}`),
+  );
   const lines = rows.map((row) => [
     formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, ctx.language),
     source(row, ctx),
@@ -45,20 +43,14 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
       .trimEnd();
   const more =
     total > rows.length
-      ? `${ctx.say({
-          fr: `… et ${number.format(total - rows.length)} de plus (--all pour toutes).`,
-          en: `… and ${number.format(total - rows.length)} more (--all for every one).`,
-        })}\n`
+      ? `${ctx.text('commands.history.more', { count: total - rows.length })}\n`
       : '';
   return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
 }
 
 /** What the history says of kept scans whose row no longer reads (left out of the list). */
 export function unreadableNotice(n: number, ctx: CliContext): string {
-  return ctx.say({
-    fr: `${counted(n, 'fr', 'analyse conservée est illisible', 'analyses conservées sont illisibles')} (base de données modifiée, ou écrite par une autre version) : ${n > 1 ? 'elles ne sont pas listées' : 'elle n’est pas listée'} ; les autres le sont.`,
-    en: `${counted(n, 'en', 'kept scan cannot be read', 'kept scans cannot be read')} (the database was edited, or written by another version): left out of the list; the others are listed.`,
-  });
+  return ctx.text('commands.history.unreadable', { count: n });
 }
 
 const history: CliCommand = (program: Command, ctx: CliContext) => {

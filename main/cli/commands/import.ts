@@ -6,6 +6,7 @@ import { importNmapFile } from '../import-file.js';
 import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { serviceName } from '../services.js';
+import { cliMessage, fileProblem } from '../text.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -38,10 +39,7 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           const detail = (error as NodeJS.ErrnoException).code ?? String(error);
           fail(
             'cli.json-path',
-            {
-              fr: `Impossible d’écrire le fichier JSON « ${options.json} » (${detail}).`,
-              en: `Cannot write the JSON file “${options.json}” (${detail}).`,
-            },
+            cliMessage('failure.jsonWrite', { file: options.json, why: fileProblem(error) }),
             { file: options.json, detail },
           );
         }

@@ -4,6 +4,7 @@ import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { cliMessage } from '../text.js';
 
 /**
  * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
@@ -18,10 +19,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
     .option('--all', ctx.text('commands.reapply.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {
-        throw new AppFailure('cli.reapply-usage', {
-          fr: 'Indiquez soit un identifiant de règle, soit --all.',
-          en: 'Give either a rule id or --all.',
-        });
+        throw new AppFailure('cli.reapply-usage', cliMessage('failure.idOrAll'));
       }
       await showFirewallNotices(ctx);
       const { rules } = await ctx.app.call('firewall.list', {});

@@ -18,6 +18,7 @@ import { readFirewallRules } from '../firewall-read.js';
 import { importNmapFile } from '../import-file.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
+import { cliMessage, fileProblem } from '../text.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -27,11 +28,6 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 };
 
 /** Why a file could not be read, in words, for the usual errno codes (others are named as is). */
-const READ_ERRORS: Record<string, { fr: string; en: string }> = {
-  ENOENT: { fr: 'fichier introuvable', en: 'no such file' },
-  EACCES: { fr: 'accès refusé', en: 'permission denied' },
-  EISDIR: { fr: 'c’est un dossier', en: 'it is a folder' },
-};
 
 /**
  * What `report` was given: a file when one exists by that name, else a kept scan's id or the start
@@ -71,15 +67,10 @@ export async function readReportSource(
     text = await readFile(file, 'utf8');
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-    const why = READ_ERRORS[detail] ?? { fr: detail, en: detail };
-    fail(
-      'cli.report-read',
-      {
-        fr: `Impossible de lire « ${file} » (${why.fr}). Donnez un fichier, ou l’identifiant d’une analyse conservée (port-auditor history les liste).`,
-        en: `Cannot read “${file}” (${why.en}). Give a file, or the id of a kept scan (port-auditor history lists them).`,
-      },
-      { file, detail },
-    );
+    fail('cli.report-read', cliMessage('failure.reportRead', { file, why: fileProblem(error) }), {
+      file,
+      detail,
+    });
   }
   if (text.trimStart().startsWith('<')) {
     // nmap XML under another name: imported from its text (UTF-8 only, as it was read).
@@ -94,14 +85,7 @@ export async function readReportSource(
   try {
     data = JSON.parse(text);
   } catch {
-    fail(
-      'cli.report-not-json',
-      {
-        fr: `« ${file} » n’est ni du JSON ni du XML nmap. Donnez le fichier écrit par « port-auditor scan … --json FICHIER ».`,
-        en: `“${file}” is neither JSON nor nmap XML. Give the file written by “port-auditor scan … --json FILE”.`,
-      },
-      { file },
-    );
+    fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
   }
   const object = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   // A JSON report, or what `show ID --json` prints (`record`, `scan`, `assessment`…), carries its
@@ -122,21 +106,12 @@ export async function readReportSource(
     const where = issue?.path.join('.') || '';
     // The validator's own words are English only: the user reads which field, in their language.
     const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
-    const what = missing
-      ? { fr: 'manque', en: 'is missing' }
-      : { fr: 'n’a pas une valeur valide', en: 'has no valid value' };
-    fail(
-      'cli.report-invalid-scan',
-      {
-        fr: where
-          ? `« ${file} » n’est pas un résultat d’analyse valide : le champ « ${where} » ${what.fr}. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`
-          : `« ${file} » n’est pas un résultat d’analyse valide. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`,
-        en: where
-          ? `“${file}” is not a valid scan result: the field “${where}” ${what.en}. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`
-          : `“${file}” is not a valid scan result. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`,
-      },
-      { file, path: where },
-    );
+    const key = !where
+      ? 'failure.invalidScanFile'
+      : missing
+        ? 'failure.invalidScanFieldMissing'
+        : 'failure.invalidScanFieldValue';
+    fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
   }
   // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
   return reportInputFromFile(parsed.data, localAddresses());
@@ -170,14 +145,9 @@ export function formatFor(output: string, explicit: string | undefined): ReportF
   if (explicit !== undefined) {
     const parsed = ReportFormat.safeParse(explicit);
     if (!parsed.success) {
-      fail(
-        'cli.report-format',
-        {
-          fr: `Format de rapport inconnu « ${explicit} » : choisissez pdf, json, csv ou nmap-xml.`,
-          en: `Unknown report format “${explicit}”: choose pdf, json, csv or nmap-xml.`,
-        },
-        { format: explicit },
-      );
+      fail('cli.report-format', cliMessage('failure.reportFormat', { format: explicit }), {
+        format: explicit,
+      });
     }
     return parsed.data;
   }
@@ -188,14 +158,9 @@ export function languageFor(explicit: string | undefined, ctx: CliContext): Lang
   if (explicit === undefined) return ctx.language;
   const parsed = Language.safeParse(explicit.toLowerCase());
   if (!parsed.success) {
-    fail(
-      'cli.report-lang',
-      {
-        fr: `Langue inconnue « ${explicit} » : choisissez fr ou en.`,
-        en: `Unknown language “${explicit}”: choose fr or en.`,
-      },
-      { lang: explicit },
-    );
+    fail('cli.report-lang', cliMessage('failure.reportLanguage', { lang: explicit }), {
+      lang: explicit,
+    });
   }
   return parsed.data;
 }
@@ -206,14 +171,7 @@ export async function checkReportPath(file: string): Promise<string> {
   try {
     await access(path.dirname(target), constants.W_OK);
   } catch {
-    fail(
-      'cli.report-path',
-      {
-        fr: `Impossible d’écrire le rapport « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
-        en: `Cannot write the report “${file}”: its folder does not exist or is not writable.`,
-      },
-      { file },
-    );
+    fail('cli.report-path', cliMessage('failure.reportFolder', { file }), { file });
   }
   return target;
 }
@@ -248,16 +206,11 @@ export async function writeReport(
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',
-      {
-        fr: `Impossible d’écrire le rapport « ${output} » (${detail}).`,
-        en: `Cannot write the report “${output}” (${detail}).`,
-      },
+      cliMessage('failure.reportWrite', { file: output, why: fileProblem(error) }),
       { file: output, detail },
     );
   }
-  ctx.stderr.write(
-    `${ctx.say({ fr: `Rapport écrit : ${output}`, en: `Report written: ${output}` })}\n`,
-  );
+  ctx.stderr.write(`${ctx.text('commands.report.written', { file: output })}\n`);
 }
 
 interface ReportOptions {

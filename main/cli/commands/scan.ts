@@ -17,6 +17,7 @@ import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
+import { cliMessage } from '../text.js';
 
 interface ScanOptions {
   ports: string;
@@ -34,14 +35,7 @@ async function checkJsonPath(file: string): Promise<string> {
   try {
     await access(path.dirname(target), constants.W_OK);
   } catch {
-    throw new AppFailure(
-      'cli.json-path',
-      {
-        fr: `Impossible d’écrire le fichier JSON « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
-        en: `Cannot write the JSON file “${file}”: its folder does not exist or is not writable.`,
-      },
-      { file },
-    );
+    throw new AppFailure('cli.json-path', cliMessage('failure.jsonFolder', { file }), { file });
   }
   return target;
 }
@@ -51,10 +45,7 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   if (included.length > 0 && !/(^|[\s,;])local-network($|[\s,;])/i.test(targets)) {
     throw new AppFailure(
       'cli.include-adapter-without-local-network',
-      {
-        fr: `--include-adapter ne sert qu’avec la cible local-network (ex. : port-auditor scan local-network --include-adapter ${included[0]}).`,
-        en: `--include-adapter only applies with the local-network target (e.g. port-auditor scan local-network --include-adapter ${included[0]}).`,
-      },
+      cliMessage('failure.includeAdapter', { adapter: included[0] }),
       { adapters: included.join(',') },
     );
   }
@@ -70,14 +61,9 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? 'targets';
-    throw new AppFailure(
-      'cli.invalid-scan',
-      {
-        fr: `Analyse refusée : « ${where} » est vide ou trop long.`,
-        en: `Scan refused: “${where}” is empty or too long.`,
-      },
-      { field: where },
-    );
+    throw new AppFailure('cli.invalid-scan', cliMessage('failure.invalidScan', { field: where }), {
+      field: where,
+    });
   }
   return parsed.data;
 }

@@ -3,6 +3,7 @@ import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { cliMessage } from '../text.js';
 
 const unblock: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -12,10 +13,7 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
     .option('--all', ctx.text('commands.unblock.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {
-        throw new AppFailure('cli.unblock-usage', {
-          fr: 'Indiquez soit un identifiant de règle, soit --all.',
-          en: 'Give either a rule id or --all.',
-        });
+        throw new AppFailure('cli.unblock-usage', cliMessage('failure.idOrAll'));
       }
       await showFirewallNotices(ctx);
       await announcePrompt(ctx);
