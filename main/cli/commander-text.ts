@@ -158,7 +158,8 @@ function didYouMean(word: string, candidates: string[], t: TFunction): string {
  * The usage error `error` said in the user's language, from its code and the command it came
  * from: "Invalid command line: unknown command “scna”. See port-auditor --help. Did you mean
  * scan?" `argv` is the command line as typed (a missing option value is always its last word).
- * Null for an error that is not a usage error (help and version shown, exit code 0).
+ * Codes no command of port-auditor can raise (conflicting options, argument parsers) keep
+ * commander's English detail inside the localized sentence.
  */
 export function usageMessage(error: CommanderError, argv: readonly string[], t: TFunction): string {
   const cmd = failedCommand.get(error);

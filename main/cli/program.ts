@@ -65,6 +65,8 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT.ok; // --help, --version
+      // Help shown instead of running (a command that needs a subcommand): it says it all.
+      if (error.code === 'commander.help') return EXIT.usage;
       ctx.stderr.write(`${usageMessage(error, argv, textFor(language, 'cli'))}\n`);
       return EXIT.usage;
     }
