@@ -113,7 +113,9 @@ describe('port-auditor report of a kept scan', () => {
     writeFileSync(wrong, JSON.stringify({ hello: 1 }));
     const invalid = await run(dir, ['report', wrong, '-o', path.join(dir, 'x.pdf')], 'fr');
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('n’est pas un résultat d’analyse valide : le champ « scan.');
+    expect(invalid.stderr).toContain(
+      'n’est pas un résultat d’analyse valide\u00a0: le champ «\u00a0scan.',
+    );
     expect(invalid.stderr).not.toMatch(/Invalid input|expected|received/);
   });
 });
