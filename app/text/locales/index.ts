@@ -22,7 +22,16 @@ import enSettings from './en/settings.json' with { type: 'json' };
  * them (`key_one` / `key_other` plural forms chosen by Intl.PluralRules; `{{n, number}}`
  * formatted by Intl.NumberFormat). A new domain adds its two JSON files here and in NAMESPACES.
  */
-export const NAMESPACES = ['cli', 'common', 'firewall', 'history', 'report', 'risk', 'scan', 'settings'] as const;
+export const NAMESPACES = [
+  'cli',
+  'common',
+  'firewall',
+  'history',
+  'report',
+  'risk',
+  'scan',
+  'settings',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** Namespace → its tree of keys and strings, for one language. */
