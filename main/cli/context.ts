@@ -11,6 +11,8 @@ export interface CliContext {
   app: LocalClient;
   language: Language;
   say(text: LocalizedText): string;
+  /** The `cli` catalogue's text for `key` in the user's language (i18next: plurals, Intl numbers). */
+  text(key: string, params?: Record<string, unknown>): string;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /**

@@ -20,17 +20,7 @@ export async function announcePrompt(ctx: CliContext): Promise<void> {
   const { elevation } = await ctx.app.call('firewall.notices', { elevation: true });
   if (elevation === 'pkexec' || elevation === 'uac') {
     ctx.stderr.write(
-      `${ctx.say(
-        elevation === 'uac'
-          ? {
-              fr: 'Acceptez la demande d’autorisation Windows (UAC) qui s’affiche…',
-              en: 'Accept the Windows permission prompt (UAC) that opens…',
-            }
-          : {
-              fr: 'Confirmez la demande d’autorisation (polkit) qui s’affiche…',
-              en: 'Confirm the permission prompt (polkit) that opens…',
-            },
-      )}\n`,
+      `${ctx.text(elevation === 'uac' ? 'firewall.promptUac' : 'firewall.promptPolkit')}\n`,
     );
   }
 }

@@ -2,10 +2,8 @@ import type {
   HostAssessment,
   HostResult,
   Language,
-  LocalizedText,
   PortAssessment,
   PortResult,
-  PortState,
   Protocol,
   RiskAssessResult,
   ScanEvent,
@@ -23,20 +21,22 @@ import { vanishedRulesLine } from '../../app/firewall/format.js';
 import {
   everyPortText,
   HOST_REASON_LABEL,
+  PORT_REASON_LABEL,
   SEVERITIES,
   SEVERITY_LABEL,
+  STATE_LABEL,
 } from '../../app/report/labels.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
-import { counted } from '../../app/text/plural.js';
+import { textFor } from '../../app/text/catalogue.js';
 
 export type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
 
-const STATE: Record<PortState, { fr: string; en: string }> = {
-  open: { fr: 'ouvert', en: 'open' },
-  closed: { fr: 'fermé', en: 'closed' },
-  filtered: { fr: 'filtré', en: 'filtered' },
-};
+/** The `cli` catalogue in `language`, as a function returning a string. */
+function cliText(language: Language): (key: string, params?: Record<string, unknown>) => string {
+  const t = textFor(language, 'cli');
+  return (key, params) => String(t(key, params ?? {}));
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text.padEnd(width);
@@ -45,36 +45,16 @@ function pad(text: string, width: number): string {
 /** Addresses named in the block of those this PC could not probe for one reason; then a count. */
 const UNPROBED_LISTED = 10;
 
-function plural(n: number, one: string, many: string, language: Language): string {
-  return counted(n, language, one, many);
-}
-
 /** "Not shown: …" for one address; `address` names it when a device has several. */
 function hiddenLine(host: HostResult, language: Language, address?: string): string | null {
+  const t = cliText(language);
   const parts = (['closed', 'filtered', 'open'] as const)
     .filter((state) => host.hidden[state] > 0)
-    .map((state) =>
-      language === 'fr'
-        ? `${plural(host.hidden[state], 'port', 'ports', 'fr')} ${STATE[state].fr}${new Intl.PluralRules('fr').select(host.hidden[state]) === 'one' ? '' : 's'}`
-        : `${host.hidden[state]} ${state} ${host.hidden[state] === 1 ? 'port' : 'ports'}`,
-    );
+    .map((state) => t(`table.hidden.${state}`, { count: host.hidden[state] }))
+    .join(t('table.listSeparator'));
   if (parts.length === 0) return null;
-  const on = address ? ` (${address})` : '';
-  return language === 'fr'
-    ? `Non affichés${on} : ${parts.join(', ')}`
-    : `Not shown${on}: ${parts.join(', ')}`;
+  return address ? t('table.notShownOn', { address, parts }) : t('table.notShown', { parts });
 }
-
-const STATUS_FR: Record<HostResult['status'], string> = {
-  up: 'actif',
-  down: 'inactif',
-  unknown: 'non analysé',
-};
-
-const VERDICT_HEAD: Record<Language, { risk: string; program: string }> = {
-  fr: { risk: 'RISQUE', program: 'PROGRAMME' },
-  en: { risk: 'RISK', program: 'PROGRAM' },
-};
 
 /**
  * Open ports in verdict order (worst first) when verdicts exist, then the other listed states;
@@ -107,15 +87,12 @@ interface DeviceFrame {
   hidden: string[];
 }
 
-const THIS_PC: LocalizedText = { fr: 'Ce PC', en: 'This PC' };
-const SOFTWARE_HEAD: LocalizedText = { fr: 'LOGICIEL', en: 'SOFTWARE' };
-const REACHABLE_HEAD: LocalizedText = { fr: 'JOIGNABLE SUR', en: 'REACHABLE ON' };
-
 function statusText(host: HostResult, language: Language): string {
   const reason = HOST_REASON_LABEL[host.reason]?.[language] ?? host.reason;
   // "not scanned: this PC cannot reach it" says the status itself.
   if (host.reason === 'local-error') return reason;
-  return language === 'fr' ? `${STATUS_FR[host.status]} (${reason})` : `${host.status} (${reason})`;
+  const t = cliText(language);
+  return t('table.statusWithReason', { status: t(`table.status.${host.status}`), reason });
 }
 
 function formatHost(
@@ -125,6 +102,7 @@ function formatHost(
   verdicts?: HostAssessment,
   frame?: DeviceFrame,
 ): string[] {
+  const t = cliText(language);
   const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
   const lines = frame
     ? [frame.heading, ...frame.intro]
@@ -136,11 +114,7 @@ function formatHost(
     const text = everyPortText(every);
     const open = host.ports.filter((p) => p.state === 'open').map((p) => p.port);
     lines.push(`  ! ${text.title[language]}`, `    ${text.body[language]}`);
-    lines.push(
-      language === 'fr'
-        ? `  Ports ouverts : ${compactPorts(open)}`
-        : `  Open ports: ${compactPorts(open)}`,
-    );
+    lines.push(`  ${t('table.openPorts', { ports: compactPorts(open) })}`);
   } else if (host.ports.length > 0) {
     const rows = orderedRows(host, verdicts);
     const withRisk = rows.some((r) => r.verdict);
@@ -148,20 +122,19 @@ function formatHost(
     // nmap -sV's product and version, when an imported file has them.
     const withSoftware = rows.some((r) => detectedText(r.port.detected));
     const reachable = frame?.reachable;
-    const head =
-      language === 'fr'
-        ? ['PORT', 'ÉTAT', 'RAISON', 'SERVICE']
-        : ['PORT', 'STATE', 'REASON', 'SERVICE'];
-    if (withSoftware) head.push(SOFTWARE_HEAD[language]);
-    if (withRisk) head.push(VERDICT_HEAD[language].risk);
-    if (withProgram) head.push(VERDICT_HEAD[language].program);
-    if (reachable) head.push(REACHABLE_HEAD[language]);
+    const head = ['port', 'state', 'reason', 'service'];
+    if (withSoftware) head.push('software');
+    if (withRisk) head.push('risk');
+    if (withProgram) head.push('program');
+    if (reachable) head.push('reachable');
+    head.forEach((key, i) => (head[i] = t(`table.${key}`)));
     const cells = rows.map(({ port: p, verdict }) => {
       const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
       const row = [
         `${p.port}/${p.protocol}`,
-        STATE[p.state][language],
-        p.reason,
+        STATE_LABEL[p.state][language],
+        // Words, not nmap's codes (the JSON keeps those).
+        PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
         oneLine(known ?? service(p.port, p.protocol) ?? ''),
       ];
       if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
@@ -177,7 +150,12 @@ function formatHost(
       }
       if (withProgram) {
         row.push(
-          verdict?.program ? `${oneLine(verdict.program.name)} (PID ${verdict.program.pid})` : '',
+          verdict?.program
+            ? t('table.program_pid', {
+                name: oneLine(verdict.program.name),
+                pid: verdict.program.pid,
+              })
+            : '',
         );
       }
       if (reachable) row.push((reachable.get(`${p.port}/${p.protocol}`) ?? []).join(', '));
@@ -200,7 +178,7 @@ function formatHost(
       }
     });
   } else if (host.status === 'up') {
-    lines.push(language === 'fr' ? '  Aucun port à signaler.' : '  No port to report.');
+    lines.push(`  ${t('table.noPort')}`);
   }
   if (frame) {
     lines.push(...frame.hidden);
@@ -266,21 +244,15 @@ function formatDevice(
       return hostname ? `${address} (${oneLine(hostname)})` : address;
     })
     .join(', ');
-  const intro = heading.thisPc
-    ? [
-        language === 'fr'
-          ? `  Adresses de ce PC : ${addressesText}`
-          : `  This PC’s addresses: ${addressesText}`,
-      ]
-    : [
-        language === 'fr'
-          ? `  Adresses de cet appareil (même adresse MAC) : ${addressesText}`
-          : `  This device’s addresses (same MAC address): ${addressesText}`,
-      ];
+  const t = cliText(language);
+  const intro = [
+    `  ${t(heading.thisPc ? 'table.thisPcAddresses' : 'table.deviceAddresses', { addresses: addressesText })}`,
+  ];
   for (const host of all) {
     if (host.localError) {
+      const message = host.localError.message[language];
       intro.push(
-        `  ! ${several ? `${zonedAddress(host)} : ` : ''}${host.localError.message[language]}`,
+        `  ! ${several ? t('table.addressProblem', { address: zonedAddress(host), message }) : message}`,
       );
     }
   }
@@ -289,12 +261,8 @@ function formatDevice(
     return line ? [`  ${line}`] : [];
   });
   const name = !heading.thisPc && first.hostname ? ` (${oneLine(first.hostname)})` : '';
-  const title = heading.thisPc ? THIS_PC[language] : `${heading.address}${name}`;
-  const status = heading.thisPc
-    ? language === 'fr'
-      ? STATUS_FR[first.status]
-      : first.status
-    : statusText(first, language);
+  const title = heading.thisPc ? t('table.thisPc') : `${heading.address}${name}`;
+  const status = heading.thisPc ? t(`table.status.${first.status}`) : statusText(first, language);
   return formatHost(merged, language, service, verdict, {
     heading: `${title}  ${status}`,
     intro,
@@ -329,30 +297,21 @@ function verdictSummary(
   hidden: number,
   language: Language,
 ): string | null {
-  const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map(
-    (s) => `${SEVERITY_LABEL[s][language]} ${assessment.counts[s]}`,
+  const t = cliText(language);
+  const parts = SEVERITIES.filter((s) => assessment.counts[s] > 0).map((s) =>
+    t('summary.severityCount', {
+      severity: SEVERITY_LABEL[s][language],
+      count: assessment.counts[s],
+    }),
   );
-  if (assessment.blocked > 0) {
-    parts.push(
-      `${language === 'fr' ? 'bloqués par Port Auditor' : 'blocked by Port Auditor'} ${assessment.blocked}`,
-    );
-  }
+  if (assessment.blocked > 0) parts.push(t('summary.blocked', { count: assessment.blocked }));
   if (parts.length === 0) return null;
   // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
   // here, so the verdicts do not seem to outnumber the open ports counted just above.
-  const note =
-    hidden === 0
-      ? ''
-      : language === 'fr'
-        ? hidden === 1
-          ? ' (dont 1 port masqué par une règle de ce PC, vu filtré)'
-          : ` (dont ${hidden} ports masqués par une règle de ce PC, vus filtrés)`
-        : hidden === 1
-          ? ' (1 of them a port this PC’s own rule hides, seen filtered)'
-          : ` (${hidden} of them ports this PC’s own rule hides, seen filtered)`;
-  return language === 'fr'
-    ? `Verdicts des ports ouverts : ${parts.join(', ')}${note}.`
-    : `Open port verdicts: ${parts.join(', ')}${note}.`;
+  const list = parts.join(t('table.listSeparator'));
+  return hidden === 0
+    ? t('summary.verdicts', { parts: list })
+    : t('summary.verdictsHidden', { parts: list, count: hidden });
 }
 
 /**
@@ -392,18 +351,11 @@ export function formatScanResult(
   );
   for (const [message, hosts] of unprobed) {
     if (hosts.length < 2) continue;
-    const listed = hosts.slice(0, UNPROBED_LISTED).map(zonedAddress);
-    const more = hosts.length - listed.length;
-    const rest =
-      more === 0
-        ? ''
-        : language === 'fr'
-          ? ` et ${plural(more, 'autre', 'autres', 'fr')}`
-          : ` and ${more} more`;
-    const head =
-      language === 'fr'
-        ? `${plural(hosts.length, 'adresse non analysée', 'adresses non analysées', 'fr')} : ${listed.join(', ')}${rest}`
-        : `${plural(hosts.length, 'address', 'addresses', 'en')} not scanned: ${listed.join(', ')}${rest}`;
+    const t = cliText(language);
+    const listed = hosts.slice(0, UNPROBED_LISTED).map(zonedAddress).join(t('table.listSeparator'));
+    const more = hosts.length - UNPROBED_LISTED;
+    const list = more > 0 ? t('table.unprobedMore', { list: listed, count: more }) : listed;
+    const head = t('table.unprobed', { count: hosts.length, list });
     blocks.push(`${head}\n  ! ${message}`);
   }
   // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
@@ -459,26 +411,29 @@ export function formatScanTail(
   assessment?: Omit<RiskAssessResult, 'hosts'>,
 ): string {
   const { upCount, open, notScanned } = totals;
-  const deviceNote =
+  const t = cliText(language);
+  const up = t('summary.up', { count: upCount });
+  const counts = [
+    t('summary.scanned', { count: result.addresses - notScanned }),
+    ...(notScanned > 0 ? [t('summary.notScanned', { count: notScanned })] : []),
     totals.devices === upCount
-      ? ''
-      : language === 'fr'
-        ? ` (${plural(totals.devices, 'appareil', 'appareils', 'fr')})`
-        : ` (${plural(totals.devices, 'device', 'devices', 'en')})`;
+      ? up
+      : t('summary.withDevices', { up, devices: t('summary.devices', { count: totals.devices }) }),
+    t('summary.open', { count: open }),
+  ].join(t('table.listSeparator'));
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
-  const time = Number.isFinite(seconds) ? seconds.toFixed(1) : '?';
-  const summary =
-    language === 'fr'
-      ? `${plural(result.addresses - notScanned, 'adresse analysée', 'adresses analysées', 'fr')}${notScanned > 0 ? `, ${plural(notScanned, 'non analysée', 'non analysées', 'fr')}` : ''}, ${plural(upCount, 'active', 'actives', 'fr')}${deviceNote}, ${plural(open, 'port ouvert', 'ports ouverts', 'fr')} en ${time.replace('.', ',')} s${result.cancelled ? ' (analyse annulée : résultats partiels)' : ''}.`
-      : `${plural(result.addresses - notScanned, 'address', 'addresses', 'en')} scanned${notScanned > 0 ? `, ${notScanned} not scanned` : ''}, ${upCount} up${deviceNote}, ${plural(open, 'open port', 'open ports', 'en')} in ${time} s${result.cancelled ? ' (scan cancelled: partial results)' : ''}.`;
+  const time = Number.isFinite(seconds)
+    ? t('summary.seconds', {
+        seconds: new Intl.NumberFormat(language, {
+          minimumFractionDigits: 1,
+          maximumFractionDigits: 1,
+        }).format(seconds),
+      })
+    : '?';
+  const summary = t(result.cancelled ? 'summary.lineCancelled' : 'summary.line', { counts, time });
   const notes = result.notes.map((note) => `! ${note[language]}`);
-  if (assessment && !assessment.programsComplete) {
-    notes.push(
-      language === 'fr'
-        ? '! Certains programmes de ce PC n’ont pas pu être identifiés : relancez en administrateur pour les voir tous.'
-        : '! Some programs of this PC could not be identified: run again as administrator to see them all.',
-    );
-  }
+  if (assessment && !assessment.programsComplete)
+    notes.push(`! ${t('summary.programsIncomplete')}`);
   const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;
   // A block the firewall lost is news even when none of its ports was scanned.
   const vanished = vanishedRulesLine(
@@ -499,14 +454,14 @@ export function formatProgress(
   event: Extract<ScanEvent, { type: 'progress' }>,
   language: Language,
 ): string {
-  const percent = event.total > 0 ? Math.floor((event.done / event.total) * 100) : 0;
-  const eta =
-    event.etaMs === undefined
-      ? ''
-      : language === 'fr'
-        ? ` — reste ~${Math.ceil(event.etaMs / 1000)} s`
-        : ` — ~${Math.ceil(event.etaMs / 1000)} s left`;
-  return language === 'fr'
-    ? `Analyse : ${percent} % (${event.done}/${event.total}), ${plural(event.openFound, 'port ouvert', 'ports ouverts', 'fr')}${eta}`
-    : `Scanning: ${percent}% (${event.done}/${event.total}), ${plural(event.openFound, 'open port', 'open ports', 'en')}${eta}`;
+  const t = cliText(language);
+  const share = event.total > 0 ? Math.floor((event.done / event.total) * 100) / 100 : 0;
+  const params = {
+    percent: new Intl.NumberFormat(language, { style: 'percent' }).format(share),
+    done: event.done,
+    total: event.total,
+    open: t('progress.open', { count: event.openFound }),
+    seconds: event.etaMs === undefined ? 0 : Math.ceil(event.etaMs / 1000),
+  };
+  return t(event.etaMs === undefined ? 'progress.line' : 'progress.lineEta', params);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { NmapImportResult } from '../../app/contract/index.js';
 import { AppFailure, fail } from '../../app/errors.js';
 import type { CliContext } from './context.js';
+import { cliMessage, fileProblem } from './text.js';
 
 /**
  * Imports the nmap XML file at `file` through the app as the page does (report.importBegin, then
@@ -20,14 +21,7 @@ export async function importNmapFile(
   const cannotRead = (error: unknown): never => {
     if (error instanceof AppFailure) throw error;
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-    fail(
-      readCode,
-      {
-        fr: `Impossible de lire « ${file} » (${detail}).`,
-        en: `Cannot read “${file}” (${detail}).`,
-      },
-      { file, detail },
-    );
+    fail(readCode, cliMessage('failure.read', { file, why: fileProblem(error) }), { file, detail });
   };
   const handle = await open(file, 'r').catch(cannotRead);
   try {

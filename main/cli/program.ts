@@ -3,8 +3,10 @@ import { localClient } from '../../app/api/local-client.js';
 import { APP_NAME, APP_VERSION } from '../../app/identity.js';
 import type { Language } from '../../app/contract/index.js';
 import { AppFailure, toAppError } from '../../app/errors.js';
+import { textFor } from '../../app/text/catalogue.js';
 import { withoutDisplayControls } from '../../app/text/control-characters.js';
 import { hostLanguage } from '../locale.js';
+import { localizeCommander, usageMessage } from './commander-text.js';
 import * as commands from './commands/index.js';
 import { EXIT, type CliContext } from './context.js';
 
@@ -15,18 +17,13 @@ export interface CliIO {
 }
 
 export function buildProgram(ctx: CliContext): Command {
+  const t = textFor(ctx.language, 'cli');
   const program = new Command('port-auditor')
-    .description(
-      ctx.say({
-        fr: `${APP_NAME} : trouve les ports ouverts de ce PC et de son réseau.`,
-        en: `${APP_NAME}: finds the open ports of this PC and its network.`,
-      }),
-    )
-    .version(APP_VERSION, '-V, --version')
-    .helpOption('-h, --help', ctx.say({ fr: 'affiche l’aide', en: 'display help' }))
+    .description(String(t('program.description', { app: APP_NAME })))
+    .version(APP_VERSION, '-V, --version', String(t('help.version')))
+    .helpOption('-h, --help', String(t('help.help')))
     .helpCommand(false)
     .showHelpAfterError(false)
-    .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
@@ -34,30 +31,8 @@ export function buildProgram(ctx: CliContext): Command {
       outputError: () => {},
     });
   for (const register of Object.values(commands)) register(program, ctx);
+  localizeCommander(program, t);
   return program;
-}
-
-const FRENCH_USAGE: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/missing required argument '(.+?)'/, (m) => `argument obligatoire manquant : « ${m[1]} »`],
-  [/unknown option '(.+?)'/, (m) => `option inconnue : « ${m[1]} »`],
-  [/unknown command '(.+?)'/, (m) => `commande inconnue : « ${m[1]} »`],
-  [/option '(.+?)' argument missing/, (m) => `l’option « ${m[1]} » attend une valeur`],
-  [/too many arguments/, () => 'trop d’arguments'],
-];
-
-/** Commander's usage errors, in French when the user reads French. */
-function usageMessage(error: CommanderError, language: Language): string {
-  const detail = error.message.replace(/^error:\s*/i, '');
-  if (language === 'en') return `Invalid command line: ${detail}. See port-auditor --help.`;
-  let french = detail;
-  for (const [pattern, translate] of FRENCH_USAGE) {
-    const match = pattern.exec(detail);
-    if (match) {
-      french = translate(match);
-      break;
-    }
-  }
-  return `Ligne de commande invalide : ${french}. Voir port-auditor --help.`;
 }
 
 /** Runs the CLI and resolves with its exit code; never calls process.exit itself. */
@@ -71,6 +46,7 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
     app,
     language,
     say: (text) => text[language],
+    text: (key, params) => String(textFor(language, 'cli')(key, params ?? {})),
     stdout: displaySafe(stdout),
     stderr: displaySafe(stderr),
     drawProgress: (text) => stderr.write(`\r\x1b[K${withoutDisplayControls(text)}`),
@@ -89,18 +65,16 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT.ok; // --help, --version
-      ctx.stderr.write(`${usageMessage(error, language)}\n`);
+      // Help shown instead of running (a command that needs a subcommand): it says it all.
+      if (error.code === 'commander.help') return EXIT.usage;
+      ctx.stderr.write(`${usageMessage(error, argv, textFor(language, 'cli'))}\n`);
       return EXIT.usage;
     }
     const appError = toAppError(error);
     ctx.stderr.write(`${appError.message[language]}\n`);
     // The app's text says "confirm"; on the command line, that is an option.
     if (appError.code === 'scan.confirmationRequired' && appError.params?.reason !== 'adapters') {
-      ctx.stderr.write(
-        language === 'fr'
-          ? 'Pour confirmer, relancez la commande avec --yes.\n'
-          : 'To confirm, run the command again with --yes.\n',
-      );
+      ctx.stderr.write(`${ctx.text('failure.confirmWithYes')}\n`);
     }
     return error instanceof AppFailure ? EXIT.usage : EXIT.internal;
   } finally {

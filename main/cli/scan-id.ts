@@ -2,6 +2,7 @@ import { ScanId } from '../../app/contract/index.js';
 import { fail } from '../../app/errors.js';
 import { oneLine } from '../../app/text/control-characters.js';
 import type { CliContext } from './context.js';
+import { cliMessage } from './text.js';
 
 /** Rows asked for per `scan.list` call while looking for an id prefix. */
 export const LIST_PAGE = 200;
@@ -24,14 +25,10 @@ export async function resolveScanId(given: string, ctx: CliContext): Promise<str
   if (full.success) return full.data;
   const prefix = given.toLowerCase();
   if (/^[0-9a-f-]{1,3}$/.test(prefix)) {
-    fail(
-      'cli.scan-id-short',
-      {
-        fr: `« ${given} » est trop court pour désigner une analyse : donnez au moins ${MIN_PREFIX} caractères de son identifiant (port-auditor history les liste).`,
-        en: `“${given}” is too short to name a scan: give at least ${MIN_PREFIX} characters of its id (port-auditor history lists them).`,
-      },
-      { id: given, min: MIN_PREFIX },
-    );
+    fail('cli.scan-id-short', cliMessage('failure.scanIdShort', { id: given, min: MIN_PREFIX }), {
+      id: given,
+      min: MIN_PREFIX,
+    });
   }
   if (isScanIdPrefix(prefix)) {
     const found: string[] = [];
@@ -42,22 +39,12 @@ export async function resolveScanId(given: string, ctx: CliContext): Promise<str
     }
     if (found.length === 1) return found[0] as string;
     if (found.length > 1) {
-      fail(
-        'cli.show-ambiguous',
-        {
-          fr: `Plusieurs analyses ont un identifiant qui commence par « ${given} » : donnez-en plus (port-auditor history les liste).`,
-          en: `Several scans have an id starting with “${given}”: give more of it (port-auditor history lists them).`,
-        },
-        { id: given },
-      );
+      fail('cli.show-ambiguous', cliMessage('failure.scanIdAmbiguous', { id: given }), {
+        id: given,
+      });
     }
   }
-  fail(
-    'scan.not-found',
-    {
-      fr: `Aucune analyse conservée n’a l’identifiant « ${oneLine(given).slice(0, 60)} » : port-auditor history liste celles qui le sont.`,
-      en: `No kept scan has the id “${oneLine(given).slice(0, 60)}”: port-auditor history lists those kept.`,
-    },
-    { id: given.slice(0, 60) },
-  );
+  fail('scan.not-found', cliMessage('failure.scanNotFound', { id: oneLine(given).slice(0, 60) }), {
+    id: given.slice(0, 60),
+  });
 }

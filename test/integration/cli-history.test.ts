@@ -79,7 +79,7 @@ describe('port-auditor history and show', () => {
     const empty = await run(dir, ['history'], 'fr');
     expect(empty).toMatchObject({ code: 0, stderr: '' });
     expect(empty.stdout).toBe(
-      'Aucune analyse conservée : lancez port-auditor scan, ou importez un fichier nmap.\n',
+      'Aucune analyse conservée\u00a0: lancez port-auditor scan, ou importez un fichier nmap.\n',
     );
     expect((await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)])).code).toBe(0);
     expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
@@ -89,7 +89,7 @@ describe('port-auditor history and show', () => {
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^DATE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/);
     expect(lines[1]).toMatch(
-      /^23 nov\. 2026, \d\d:05\s+fichier nmap « loopback-sT\.xml »\s+127\.77\.141\.97\s+1\s+3\s+[0-9a-f-]{36}$/,
+      /^23 nov\. 2026, \d\d:05\s+fichier nmap «\u00a0loopback-sT\.xml\u00a0»\s+127\.77\.141\.97\s+1\s+3\s+[0-9a-f-]{36}$/,
     );
     expect(lines[2]).toMatch(
       /^\d+ \S+ \d{4}, \d\d:\d\d\s+analyse\s+127\.0\.0\.1\s+1\s+1\s+[0-9a-f-]{36}$/,
@@ -112,7 +112,7 @@ describe('port-auditor history and show', () => {
     );
     expect(shown.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
+        `^\\s+${openPort}/tcp\\s+open\\s+accepted the connection\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
         'm',
       ),
     );
@@ -347,7 +347,7 @@ describe('port-auditor history and show', () => {
     const fr = await run(dir, ['history'], 'fr');
     expect(fr.code).toBe(0);
     expect(fr.stderr).toBe(
-      '1 analyse conservée est illisible (base de données modifiée, ou écrite par une autre version) : elle n’est pas listée ; les autres le sont.\n',
+      '1 analyse conservée est illisible (base de données modifiée, ou écrite par une autre version)\u00a0: elle n’est pas listée\u202f; les autres le sont.\n',
     );
     const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
       total: number;

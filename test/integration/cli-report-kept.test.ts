@@ -70,7 +70,7 @@ describe('port-auditor report of a kept scan', () => {
     const pdf = path.join(dir, 'kept.pdf');
     const byPrefix = await run(dir, ['report', id.slice(0, 6), '-o', pdf], 'fr');
     expect(byPrefix).toMatchObject({ code: 0, stdout: '' });
-    expect(byPrefix.stderr).toBe(`Rapport écrit : ${pdf}\n`);
+    expect(byPrefix.stderr).toBe(`Rapport écrit\u00a0: ${pdf}\n`);
     expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     const csv = path.join(dir, 'kept.csv');
@@ -91,7 +91,7 @@ describe('port-auditor report of a kept scan', () => {
     const short = await run(dir, ['report', '75', '-o', path.join(dir, 'x.pdf')], 'fr');
     expect(short.code).not.toBe(0);
     expect(short.stderr).toContain(
-      '« 75 » est trop court pour désigner une analyse : donnez au moins 4 caractères de son identifiant',
+      '«\u00a075\u00a0» est trop court pour désigner une analyse\u00a0: donnez au moins 4 caractères de son identifiant',
     );
     const showShort = await run(dir, ['show', '75'], 'en');
     expect(showShort.stderr).toContain(
@@ -100,16 +100,22 @@ describe('port-auditor report of a kept scan', () => {
 
     const unknown = await run(dir, ['report', 'ffff0', '-o', path.join(dir, 'x.pdf')], 'fr');
     expect(unknown.code).not.toBe(0);
-    expect(unknown.stderr).toContain('Aucune analyse conservée n’a l’identifiant « ffff0 »');
+    expect(unknown.stderr).toContain(
+      'Aucune analyse conservée n’a l’identifiant «\u00a0ffff0\u00a0»',
+    );
 
     const missing = await run(dir, ['report', 'nowhere.json', '-o', path.join(dir, 'x.pdf')], 'fr');
-    expect(missing.stderr).toContain('Impossible de lire « nowhere.json » (fichier introuvable).');
+    expect(missing.stderr).toContain(
+      'Impossible de lire «\u00a0nowhere.json\u00a0» (fichier ou dossier introuvable).',
+    );
 
     const wrong = path.join(dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify({ hello: 1 }));
     const invalid = await run(dir, ['report', wrong, '-o', path.join(dir, 'x.pdf')], 'fr');
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('n’est pas un résultat d’analyse valide : le champ « scan.');
+    expect(invalid.stderr).toContain(
+      'n’est pas un résultat d’analyse valide\u00a0: le champ «\u00a0scan.',
+    );
     expect(invalid.stderr).not.toMatch(/Invalid input|expected|received/);
   });
 });

@@ -106,7 +106,7 @@ describe('port-auditor scan', () => {
     // (this test process), with the reasons listed under it.
     expect(result.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+open\\s+syn-ack\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
+        `^\\s+${openPort}/tcp\\s+open\\s+accepted the connection\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
         'm',
       ),
     );
@@ -115,7 +115,7 @@ describe('port-auditor scan', () => {
     );
     expect(result.stdout).toMatch(/^ {6}- It listens on .*local address/m);
     expect(result.stdout).not.toMatch(new RegExp(`^\\s+${closedPort}/tcp\\s+open`, 'm'));
-    expect(result.stdout).toMatch(/1 address scanned, 1 up, 1 open port in [\d.]+ s\./);
+    expect(result.stdout).toMatch(/1 address scanned, 1 up, 1 open port in [\d.]+\u00a0s\./);
     expect(result.stdout).toMatch(/^Open port verdicts: (Critical|High|Medium|Low|Info) 1\.$/m);
 
     const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown;
@@ -183,7 +183,7 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+ouvert\\s+syn-ack\\s+(\\S+\\s+)?(Critique|Élevée|Moyenne|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
+        `^\\s+${openPort}/tcp\\s+ouvert\\s+a accepté la connexion\\s+(\\S+\\s+)?(Critique|Élevée|Moyenne|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
         'm',
       ),
     );
@@ -227,10 +227,12 @@ describe('port-auditor scan', () => {
   it('reports command-line mistakes from a checkout (tsx) in the user’s language', async () => {
     const en = await run(source('scan'));
     expect(en.code).toBe(2);
-    expect(en.stderr).toContain("Invalid command line: missing required argument 'targets'");
+    expect(en.stderr).toContain('Invalid command line: missing required argument “targets”');
     const fr = await run(source('scan', '127.0.0.1', '--bogus'), 'fr');
     expect(fr.code).toBe(2);
-    expect(fr.stderr).toContain('Ligne de commande invalide : option inconnue : « --bogus »');
+    expect(fr.stderr).toContain(
+      'Ligne de commande invalide\u00a0: option inconnue\u00a0: «\u00a0--bogus\u00a0»',
+    );
     const ports = await run(source('scan', '127.0.0.1', '-p', '1-2-3'));
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain('1-2-3');
@@ -248,16 +250,16 @@ describe('port-auditor scan', () => {
     expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\b/m);
     // Worst first: Telnet (critical) before SMB (high).
     expect(en.stdout).toMatch(
-      /^\s+23\/tcp\s+open\s+syn-ack\s+telnet\s+Critical\b.*\n\s+- Telnet /m,
+      /^\s+23\/tcp\s+open\s+accepted the connection\s+telnet\s+Critical\b.*\n\s+- Telnet /m,
     );
     expect(en.stdout.indexOf('23/tcp')).toBeLessThan(en.stdout.indexOf('445/tcp'));
-    expect(en.stdout).toMatch(/^\s+445\/tcp\s+open\s+syn-ack\s+smb\s+High\b/m);
+    expect(en.stdout).toMatch(/^\s+445\/tcp\s+open\s+accepted the connection\s+smb\s+High\b/m);
     expect(en.stdout).toMatch(/^Open port verdicts: Critical 1, High 1, /m);
     const fr = await run(cli('import', xml), 'fr');
     expect(fr.stdout).toMatch(
-      /^\s+23\/tcp\s+ouvert\s+syn-ack\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
+      /^\s+23\/tcp\s+ouvert\s+a accepté la connexion\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
     );
-    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts : Critique 1, Élevée 1, /m);
+    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts\u00a0: Critique 1, Élevée 1, /m);
   });
 
   it('makes reports of an nmap file and of its JSON report, through the app', async () => {

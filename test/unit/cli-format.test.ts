@@ -69,18 +69,18 @@ describe('formatScanResult', () => {
     expect(lines[0]).toBe('This PC  up');
     expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
     expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/);
-    expect(lines[3]).toMatch(/^ {2}22\/tcp\s+open\s+syn-ack\s+ssh$/);
-    expect(lines[4]).toMatch(/^ {2}80\/tcp\s+open\s+syn-ack\s+http$/);
-    expect(text).toContain('Not shown: 1022 closed ports');
+    expect(lines[3]).toMatch(/^ {2}22\/tcp\s+open\s+accepted the connection\s+ssh$/);
+    expect(lines[4]).toMatch(/^ {2}80\/tcp\s+open\s+accepted the connection\s+http$/);
+    expect(text).toContain('Not shown: 1,022 closed ports');
     expect(text).not.toContain('10.77.0.9');
-    expect(text).toContain('2 addresses scanned, 1 up, 2 open ports in 1.5 s.');
+    expect(text).toContain('2 addresses scanned, 1 up, 2 open ports in 1.5\u00a0s.');
   });
   it('speaks French to a French user', () => {
     const text = formatScanResult(result, 'fr', serviceName);
     expect(text).toMatch(/PORT\s+ÉTAT\s+RAISON\s+SERVICE/);
-    expect(text).toMatch(/22\/tcp\s+ouvert\s+syn-ack\s+ssh/);
-    expect(text).toContain('Non affichés : 1\u202f022 ports fermés');
-    expect(text).toContain('2 adresses analysées, 1 active, 2 ports ouverts en 1,5 s.');
+    expect(text).toMatch(/22\/tcp\s+ouvert\s+a accepté la connexion\s+ssh/);
+    expect(text).toContain('Non affichés\u00a0: 1\u202f022 ports fermés');
+    expect(text).toContain('2 adresses analysées, 1 active, 2 ports ouverts en 1,5\u00a0s.');
   });
   it('says when a scan was cancelled', () => {
     expect(formatScanResult({ ...result, cancelled: true }, 'en')).toContain('partial results');
@@ -132,23 +132,27 @@ describe('formatScanResult with verdicts', () => {
     expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
     expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/);
     expect(lines[3]).toMatch(
-      /^ {2}4444\/tcp\s+open\s+syn-ack\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
+      /^ {2}4444\/tcp\s+open\s+accepted the connection\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
     );
     expect(lines[4]).toBe(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.en}`);
     expect(lines[5]).toBe('      - Opened by node (PID 4242), executable /usr/bin/node.');
     expect(lines[6]).toMatch(
       /^ {6}- .*a program listening on a backdoor port is suspicious in itself\.$/,
     );
-    expect(lines[7]).toMatch(/^ {2}443\/tcp\s+open\s+syn-ack\s+https\s+Info\s+node \(PID 4242\)$/);
+    expect(lines[7]).toMatch(
+      /^ {2}443\/tcp\s+open\s+accepted the connection\s+https\s+Info\s+node \(PID 4242\)$/,
+    );
     const closed = lines.findIndex((l) => /^ {2}9\/tcp/.test(l));
-    expect(lines[closed]).toMatch(/^ {2}9\/tcp\s+closed\s+conn-refused\s+discard$/);
+    expect(lines[closed]).toMatch(/^ {2}9\/tcp\s+closed\s+refused the connection\s+discard$/);
     expect(closed).toBeGreaterThan(7);
 
     const device = lines.indexOf('10.77.0.5  up (accepted a connection)');
     expect(device).toBeGreaterThan(closed);
     // No program column for another device: the OS only knows this PC's programs.
     expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK$/);
-    expect(lines[device + 2]).toMatch(/^ {2}445\/tcp\s+open\s+syn-ack\s+smb\s+High$/);
+    expect(lines[device + 2]).toMatch(
+      /^ {2}445\/tcp\s+open\s+accepted the connection\s+smb\s+High$/,
+    );
     expect(lines[device + 3]).toMatch(/WannaCry/);
     expect(text).toContain('Open port verdicts: Critical 1, High 1, Info 2.');
     expect(text).not.toContain('administrator');
@@ -161,12 +165,12 @@ describe('formatScanResult with verdicts', () => {
     });
     expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
     expect(text).toMatch(
-      /^ {2}4444\/tcp\s+ouvert\s+syn-ack\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
+      /^ {2}4444\/tcp\s+ouvert\s+a accepté la connexion\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
     expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
-    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+syn-ack\s+smb\s+Élevée$/m);
-    expect(text).toContain('Verdicts des ports ouverts : Critique 1, Élevée 1, Info 2.');
+    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevée$/m);
+    expect(text).toContain('Verdicts des ports ouverts\u00a0: Critique 1, Élevée 1, Info 2.');
     expect(text).toContain('! Certains programmes de ce PC n’ont pas pu être identifiés');
   });
 
@@ -196,7 +200,7 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(en).toContain('Open port verdicts: Medium 1.');
     const fr = formatScanResult(scan, 'fr', serviceName, assessment);
     expect(fr).toContain('! Tout port répond : pare-feu, proxy ou piège');
-    expect(fr).toContain('Ports ouverts : 1-100');
+    expect(fr).toContain('Ports ouverts\u00a0: 1-100');
   });
 
   it('lists a host this PC could not probe, with the reason, as neither up nor down', () => {
@@ -223,7 +227,7 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(en.match(/ENETUNREACH/g)).toHaveLength(1);
     expect(en).toContain('0 addresses scanned, 16 not scanned, 0 up');
     const fr = formatScanResult(many, 'fr', serviceName);
-    expect(fr).toContain('16 adresses non analysées : 100.64.6.0, ');
+    expect(fr).toContain('16 adresses non analysées\u00a0: 100.64.6.0, ');
     expect(fr).toContain(' et 6 autres\n  ! Ce PC n’a aucune route');
     expect(fr).toContain('0 adresse analysée, 16 non analysées, 0 active');
   });
@@ -266,7 +270,7 @@ describe('formatScanResult writes link-local addresses with their zone', () => {
     const scan: ScanResult = { ...result, addresses: 2, hosts: [pc, loopback] };
     const en = formatScanResult(scan, 'en');
     expect(en).toContain('  This PC’s addresses: fe80::1%br-lan, ::1');
-    expect(en).toMatch(/22\/tcp\s+open\s+syn-ack\s+fe80::1%br-lan, ::1$/m);
+    expect(en).toMatch(/22\/tcp\s+open\s+accepted the connection\s+fe80::1%br-lan, ::1$/m);
     expect(en).toContain('  Not shown (fe80::1%br-lan): 3 closed ports');
   });
 });
@@ -316,27 +320,29 @@ describe('formatScanResult folds each device as the page does', () => {
     expect(lines[1]).toBe('  This PC’s addresses: 10.77.0.1, 127.0.0.1, ::1');
     expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+SOFTWARE\s+REACHABLE ON$/);
     expect(lines[3]).toMatch(
-      /^ {2}22\/tcp\s+open\s+syn-ack\s+ssh\s+OpenSSH 9\.2p1\s+10\.77\.0\.1, 127\.0\.0\.1$/,
+      /^ {2}22\/tcp\s+open\s+accepted the connection\s+ssh\s+OpenSSH 9\.2p1\s+10\.77\.0\.1, 127\.0\.0\.1$/,
     );
-    expect(lines[4]).toMatch(/^ {2}631\/tcp\s+open\s+syn-ack\s+ipp\s+127\.0\.0\.1$/);
+    expect(lines[4]).toMatch(
+      /^ {2}631\/tcp\s+open\s+accepted the connection\s+ipp\s+127\.0\.0\.1$/,
+    );
     expect(lines[5]).toBe('  Not shown (10.77.0.1): 999 closed ports');
     expect(lines[6]).toBe('  Not shown (127.0.0.1): 998 closed ports');
-    expect(lines[7]).toBe('  Not shown (::1): 1000 closed ports');
+    expect(lines[7]).toBe('  Not shown (::1): 1,000 closed ports');
     expect(en.match(/22\/tcp/g)).toHaveLength(1);
     // Two addresses sharing a MAC are one device, titled by its first address.
     expect(lines[9]).toBe('10.77.0.5  up (seen on the local network (ARP/NDP table))');
     expect(lines[10]).toBe('  This device’s addresses (same MAC address): 10.77.0.5, fd77::5');
     expect(en.match(/80\/tcp/g)).toHaveLength(1);
-    expect(en).toContain('5 addresses scanned, 5 up (2 devices), 3 open ports in 1.5 s.');
+    expect(en).toContain('5 addresses scanned, 5 up (2 devices), 3 open ports in 1.5\u00a0s.');
   });
 
   it('says it in French', () => {
     const fr = formatScanResult(scan, 'fr', serviceName);
     expect(fr.split('\n')[0]).toBe('Ce PC  actif');
-    expect(fr).toContain('  Adresses de ce PC : 10.77.0.1, 127.0.0.1, ::1');
+    expect(fr).toContain('  Adresses de ce PC\u00a0: 10.77.0.1, 127.0.0.1, ::1');
     expect(fr).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+LOGICIEL\s+JOIGNABLE SUR$/m);
-    expect(fr).toContain('  Non affichés (127.0.0.1) : 998 ports fermés');
-    expect(fr).toContain('  Adresses de cet appareil (même adresse MAC) : 10.77.0.5, fd77::5');
+    expect(fr).toContain('  Non affichés (127.0.0.1)\u00a0: 998 ports fermés');
+    expect(fr).toContain('  Adresses de cet appareil (même adresse MAC)\u00a0: 10.77.0.5, fd77::5');
   });
 });
 
@@ -350,9 +356,11 @@ describe('formatProgress', () => {
       etaMs: 2100,
       openFound: 1,
     } as const;
-    expect(formatProgress(event, 'en')).toBe('Scanning: 50% (512/1024), 1 open port — ~3 s left');
+    expect(formatProgress(event, 'en')).toBe(
+      'Scanning: 50% (512/1,024), 1 open port — ~3\u00a0s left',
+    );
     expect(formatProgress(event, 'fr')).toBe(
-      'Analyse : 50 % (512/1024), 1 port ouvert — reste ~3 s',
+      'Analyse\u00a0: 50\u00a0% (512/1\u202f024), 1 port ouvert — reste ~3\u00a0s',
     );
   });
 });

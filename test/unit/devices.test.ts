@@ -216,7 +216,7 @@ describe('counts per service', () => {
     expect(pdf).toContain('Sur 10.99.0.1, 127.0.0.1.');
 
     expect(formatScanResult(scan, 'en', () => undefined, assessment)).toContain(
-      '256 addresses scanned, 7 up (3 devices), 7 open ports in 30.0 s.',
+      '256 addresses scanned, 7 up (3 devices), 7 open ports in 30.0\u00a0s.',
     );
   });
 });

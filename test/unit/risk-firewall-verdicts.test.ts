@@ -302,9 +302,11 @@ describe('the CLI table says it like the UI', () => {
     ];
     const assessment = assessHosts(scan.hosts, everyInterface, kb, true, rules);
     const text = formatScanResult(scan, 'en', () => undefined, assessment);
-    expect(text).toMatch(/^ {2}3389\/tcp\s+open\s+syn-ack\s+\S+\s+\w+ · block not verified$/m);
     expect(text).toMatch(
-      /^ {2}23\/tcp\s+filtered\s+no-response\s+telnet\s+\w+ · hidden by this PC’s rule$/m,
+      /^ {2}3389\/tcp\s+open\s+accepted the connection\s+\S+\s+\w+ · block not verified$/m,
+    );
+    expect(text).toMatch(
+      /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · hidden by this PC’s rule$/m,
     );
     expect(text).toContain('      * A Port Auditor rule');
     expect(text).toContain('      * This PC blocks its own connections to this port');

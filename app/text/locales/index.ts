@@ -1,4 +1,5 @@
 import type { Language } from '../../contract/app.js';
+import frCli from './fr/cli.json' with { type: 'json' };
 import frCommon from './fr/common.json' with { type: 'json' };
 import frFirewall from './fr/firewall.json' with { type: 'json' };
 import frHistory from './fr/history.json' with { type: 'json' };
@@ -6,6 +7,7 @@ import frReport from './fr/report.json' with { type: 'json' };
 import frRisk from './fr/risk.json' with { type: 'json' };
 import frScan from './fr/scan.json' with { type: 'json' };
 import frSettings from './fr/settings.json' with { type: 'json' };
+import enCli from './en/cli.json' with { type: 'json' };
 import enCommon from './en/common.json' with { type: 'json' };
 import enFirewall from './en/firewall.json' with { type: 'json' };
 import enHistory from './en/history.json' with { type: 'json' };
@@ -20,7 +22,16 @@ import enSettings from './en/settings.json' with { type: 'json' };
  * them (`key_one` / `key_other` plural forms chosen by Intl.PluralRules; `{{n, number}}`
  * formatted by Intl.NumberFormat). A new domain adds its two JSON files here and in NAMESPACES.
  */
-export const NAMESPACES = ['common', 'firewall', 'history', 'report', 'risk', 'scan', 'settings'] as const;
+export const NAMESPACES = [
+  'cli',
+  'common',
+  'firewall',
+  'history',
+  'report',
+  'risk',
+  'scan',
+  'settings',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** Namespace → its tree of keys and strings, for one language. */
@@ -28,6 +39,7 @@ export type LanguageResources = Record<Namespace, Record<string, unknown>>;
 
 export const CATALOGUE: Record<Language, LanguageResources> = {
   fr: {
+    cli: frCli,
     common: frCommon,
     firewall: frFirewall,
     history: frHistory,
@@ -37,6 +49,7 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     settings: frSettings,
   },
   en: {
+    cli: enCli,
     common: enCommon,
     firewall: enFirewall,
     history: enHistory,

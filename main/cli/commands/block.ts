@@ -22,46 +22,13 @@ export const EXIT_UNKNOWN = 5;
 const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('block')
-    .description(
-      ctx.say({
-        fr: 'bloque un port dans le pare-feu (règle nommée PortAuditor-<uuid>, annulable)',
-        en: 'blocks a port in the firewall (rule named PortAuditor-<uuid>, undoable)',
-      }),
-    )
-    .requiredOption(
-      '--port <port>',
-      ctx.say({ fr: 'port (1-65535) ou plage 8000-8080', en: 'port (1-65535) or range 8000-8080' }),
-    )
-    .requiredOption('--proto <protocol>', ctx.say({ fr: 'tcp ou udp', en: 'tcp or udp' }))
-    .option(
-      '--dir <direction>',
-      ctx.say({
-        fr: 'in (entrant vers ce PC) ou out (sortant vers un appareil)',
-        en: 'in (inbound to this PC) or out (outbound to a device)',
-      }),
-      'in',
-    )
-    .option(
-      '--remote <addresses>',
-      ctx.say({
-        fr: 'adresses IP ou réseaux CIDR visés, séparés par des virgules',
-        en: 'IP addresses or CIDR networks, comma-separated',
-      }),
-    )
-    .option(
-      '--dry-run',
-      ctx.say({
-        fr: 'dit ce que la règle fera et les commandes exactes, sans rien modifier',
-        en: 'says what the rule will do and the exact commands, without changing anything',
-      }),
-    )
-    .option(
-      '--rule-id <id>',
-      ctx.say({
-        fr: 'applique la règle qu’un --dry-run a montrée (même nom), avec les mêmes options',
-        en: 'applies the rule a --dry-run showed (same name), with the same options',
-      }),
-    )
+    .description(ctx.text('commands.block.description'))
+    .requiredOption('--port <port>', ctx.text('commands.block.option.port'))
+    .requiredOption('--proto <protocol>', ctx.text('commands.block.option.proto'))
+    .option('--dir <direction>', ctx.text('commands.block.option.dir'), 'in')
+    .option('--remote <addresses>', ctx.text('commands.block.option.remote'))
+    .option('--dry-run', ctx.text('commands.block.option.dryRun'))
+    .option('--rule-id <id>', ctx.text('commands.block.option.ruleId'))
     .action(async (options: BlockOptions) => {
       await showFirewallNotices(ctx);
       const input = {
@@ -91,22 +58,16 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       ctx.stdout.write(
-        `${ctx.say(
-          outcome.restored
-            ? {
-                fr: 'Règle remise (elle avait disparu du pare-feu) :',
-                en: 'Rule put back (it had vanished from the firewall):',
-              }
-            : { fr: 'Règle créée :', en: 'Rule created:' },
-        )} ${outcome.rule.id} (${outcome.rule.name})\n`,
+        `${ctx.text(outcome.restored ? 'commands.block.restored' : 'commands.block.created', {
+          id: outcome.rule.id,
+          name: outcome.rule.name,
+        })}\n`,
       );
       ctx.stdout.write(
         formatVerification(outcome.verification, ctx.language, outcome.rule.backend),
       );
       if (outcome.backupPath) {
-        ctx.stdout.write(
-          `${ctx.say({ fr: 'Sauvegarde du pare-feu :', en: 'Firewall backup:' })} ${outcome.backupPath}\n`,
-        );
+        ctx.stdout.write(`${ctx.text('commands.block.backup')} ${outcome.backupPath}\n`);
       }
       if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);
       else ctx.setExitCode(EXIT.ok);

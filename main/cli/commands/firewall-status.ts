@@ -6,13 +6,8 @@ import { showFirewallNotices } from '../firewall-notices.js';
 const firewallStatus: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('firewall-status')
-    .description(
-      ctx.say({
-        fr: 'état du pare-feu : actif par profil, droits, sauvegarde, avertissements',
-        en: 'firewall state: on per profile, rights, backup, warnings',
-      }),
-    )
-    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .description(ctx.text('commands.firewallStatus.description'))
+    .option('--json', ctx.text('commands.firewallStatus.option.json'))
     .action(async (options: { json?: boolean }) => {
       await showFirewallNotices(ctx);
       const status = await ctx.app.call('firewall.status', {});

@@ -6,27 +6,14 @@ import { importNmapFile } from '../import-file.js';
 import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { serviceName } from '../services.js';
+import { cliMessage, fileProblem } from '../text.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('import')
-    .description(
-      ctx.say({
-        fr: 'lit un résultat XML de nmap (nmap -oX) et montre ses ports à risque',
-        en: 'reads an nmap XML result (nmap -oX) and shows its risky ports',
-      }),
-    )
-    .argument(
-      '<nmap-xml>',
-      ctx.say({ fr: 'fichier écrit par nmap -oX', en: 'file written by nmap -oX' }),
-    )
-    .option(
-      '--json <file>',
-      ctx.say({
-        fr: 'écrit le résultat au format JSON de Port Auditor (relu par « report »)',
-        en: 'writes the result as Port Auditor JSON (read back by “report”)',
-      }),
-    )
+    .description(ctx.text('commands.import.description'))
+    .argument('<nmap-xml>', ctx.text('commands.import.argument'))
+    .option('--json <file>', ctx.text('commands.import.option.json'))
     .action(async (file: string, options: { json?: string }) => {
       // Streamed to the app in pieces: a 60 MB file is never held whole, here or in the app.
       const imported = await importNmapFile(ctx, file, 'cli.import-read');
@@ -52,10 +39,7 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
           const detail = (error as NodeJS.ErrnoException).code ?? String(error);
           fail(
             'cli.json-path',
-            {
-              fr: `Impossible d’écrire le fichier JSON « ${options.json} » (${detail}).`,
-              en: `Cannot write the JSON file “${options.json}” (${detail}).`,
-            },
+            cliMessage('failure.jsonWrite', { file: options.json, why: fileProblem(error) }),
             { file: options.json, detail },
           );
         }

@@ -4,6 +4,7 @@ import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { cliMessage } from '../text.js';
 
 /**
  * `reapply ID | --all`: puts back rules the firewall lost (nftables after a reboot without the
@@ -13,31 +14,23 @@ import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
 const reapply: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('reapply')
-    .description(
-      ctx.say({
-        fr: 'remet dans le pare-feu une règle de Port Auditor qui en a disparu (ou toutes : --all)',
-        en: 'puts back a Port Auditor rule that vanished from the firewall (or all of them: --all)',
-      }),
-    )
-    .argument('[id]', ctx.say({ fr: 'identifiant donné par « rules »', en: 'id shown by “rules”' }))
-    .option('--all', ctx.say({ fr: 'toutes les règles disparues', en: 'every vanished rule' }))
+    .description(ctx.text('commands.reapply.description'))
+    .argument('[id]', ctx.text('commands.reapply.argument'))
+    .option('--all', ctx.text('commands.reapply.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {
-        throw new AppFailure('cli.reapply-usage', {
-          fr: 'Indiquez soit un identifiant de règle, soit --all.',
-          en: 'Give either a rule id or --all.',
-        });
+        throw new AppFailure('cli.reapply-usage', cliMessage('failure.idOrAll'));
       }
       await showFirewallNotices(ctx);
       const { rules } = await ctx.app.call('firewall.list', {});
       const ids =
         id !== undefined ? [id] : rules.filter((r) => r.present === false).map((r) => r.id);
       if (ids.length === 0) {
-        ctx.stdout.write(`${ctx.say({ fr: 'Aucune règle disparue.', en: 'No vanished rule.' })}\n`);
+        ctx.stdout.write(`${ctx.text('commands.reapply.noneVanished')}\n`);
         return;
       }
       // What each rule blocks, before any prompt: the prompt names the same on its command line.
-      ctx.stdout.write(`${ctx.say({ fr: 'À ré-appliquer :', en: 'To re-apply:' })}\n`);
+      ctx.stdout.write(`${ctx.text('commands.reapply.toReapply')}\n`);
       for (const rule of rules.filter((r) => ids.includes(r.id))) {
         ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
       }
@@ -54,13 +47,10 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       for (const back of outcome.reapplied) {
         const verification = outcome.verifications?.[back];
         ctx.stdout.write(
-          `${ctx.say({ fr: 'Règle ré-appliquée :', en: 'Rule re-applied:' })} ${back}\n${
+          `${ctx.text('commands.reapply.reapplied')} ${back}\n${
             verification
               ? formatVerification(verification, ctx.language, backendOf(back))
-              : `  ✓ ${ctx.say({
-                  fr: 'Règle relue dans le pare-feu : oui',
-                  en: 'Rule read back from the firewall: yes',
-                })}\n`
+              : `  ✓ ${ctx.text('commands.reapply.readBackYes')}\n`
           }`,
         );
       }
@@ -69,12 +59,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       }
       for (const left of outcome.stillMissing) {
         ctx.stderr.write(
-          `${ctx.say({ fr: 'Règle toujours absente :', en: 'Rule still missing:' })} ${left}\n  ✗ ${ctx.say(
-            {
-              fr: 'Règle relue dans le pare-feu : NON',
-              en: 'Rule read back from the firewall: NO',
-            },
-          )}\n`,
+          `${ctx.text('commands.reapply.stillMissing')} ${left}\n  ✗ ${ctx.text('commands.reapply.readBackNo')}\n`,
         );
       }
       for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);

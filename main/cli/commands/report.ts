@@ -19,6 +19,7 @@ import { importNmapFile } from '../import-file.js';
 import { MAX_NMAP_XML_BYTES } from '../../../app/report/nmap-xml-import.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
+import { cliMessage, fileProblem } from '../text.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -28,11 +29,6 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 };
 
 /** Why a file could not be read, in words, for the usual errno codes (others are named as is). */
-const READ_ERRORS: Record<string, { fr: string; en: string }> = {
-  ENOENT: { fr: 'fichier introuvable', en: 'no such file' },
-  EACCES: { fr: 'accès refusé', en: 'permission denied' },
-  EISDIR: { fr: 'c’est un dossier', en: 'it is a folder' },
-};
 
 /**
  * What `report` was given: a file when one exists by that name, else a kept scan's id or the start
@@ -76,15 +72,10 @@ export async function readReportSource(
     else text = await readFile(file, 'utf8');
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-    const why = READ_ERRORS[detail] ?? { fr: detail, en: detail };
-    fail(
-      'cli.report-read',
-      {
-        fr: `Impossible de lire « ${file} » (${why.fr}). Donnez un fichier, ou l’identifiant d’une analyse conservée (port-auditor history les liste).`,
-        en: `Cannot read “${file}” (${why.en}). Give a file, or the id of a kept scan (port-auditor history lists them).`,
-      },
-      { file, detail },
-    );
+    fail('cli.report-read', cliMessage('failure.reportRead', { file, why: fileProblem(error) }), {
+      file,
+      detail,
+    });
   }
   if (tooLarge > 0) {
     const mb = String(Math.ceil((tooLarge / 1048576) * 10) / 10);
@@ -110,14 +101,7 @@ export async function readReportSource(
   try {
     data = JSON.parse(text);
   } catch {
-    fail(
-      'cli.report-not-json',
-      {
-        fr: `« ${file} » n’est ni du JSON ni du XML nmap. Donnez le fichier écrit par « port-auditor scan … --json FICHIER ».`,
-        en: `“${file}” is neither JSON nor nmap XML. Give the file written by “port-auditor scan … --json FILE”.`,
-      },
-      { file },
-    );
+    fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
   }
   const object = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   // A JSON report, or what `show ID --json` prints (`record`, `scan`, `assessment`…), carries its
@@ -138,21 +122,12 @@ export async function readReportSource(
     const where = issue?.path.join('.') || '';
     // The validator's own words are English only: the user reads which field, in their language.
     const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
-    const what = missing
-      ? { fr: 'manque', en: 'is missing' }
-      : { fr: 'n’a pas une valeur valide', en: 'has no valid value' };
-    fail(
-      'cli.report-invalid-scan',
-      {
-        fr: where
-          ? `« ${file} » n’est pas un résultat d’analyse valide : le champ « ${where} » ${what.fr}. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`
-          : `« ${file} » n’est pas un résultat d’analyse valide. Donnez le fichier écrit par « port-auditor scan … --json », par « show ID --json », ou l’identifiant de l’analyse.`,
-        en: where
-          ? `“${file}” is not a valid scan result: the field “${where}” ${what.en}. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`
-          : `“${file}” is not a valid scan result. Give the file written by “port-auditor scan … --json”, by “show ID --json”, or the scan’s id.`,
-      },
-      { file, path: where },
-    );
+    const key = !where
+      ? 'failure.invalidScanFile'
+      : missing
+        ? 'failure.invalidScanFieldMissing'
+        : 'failure.invalidScanFieldValue';
+    fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
   }
   // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
   return reportInputFromFile(parsed.data, localAddresses());
@@ -186,14 +161,9 @@ export function formatFor(output: string, explicit: string | undefined): ReportF
   if (explicit !== undefined) {
     const parsed = ReportFormat.safeParse(explicit);
     if (!parsed.success) {
-      fail(
-        'cli.report-format',
-        {
-          fr: `Format de rapport inconnu « ${explicit} » : choisissez pdf, json, csv ou nmap-xml.`,
-          en: `Unknown report format “${explicit}”: choose pdf, json, csv or nmap-xml.`,
-        },
-        { format: explicit },
-      );
+      fail('cli.report-format', cliMessage('failure.reportFormat', { format: explicit }), {
+        format: explicit,
+      });
     }
     return parsed.data;
   }
@@ -204,14 +174,9 @@ export function languageFor(explicit: string | undefined, ctx: CliContext): Lang
   if (explicit === undefined) return ctx.language;
   const parsed = Language.safeParse(explicit.toLowerCase());
   if (!parsed.success) {
-    fail(
-      'cli.report-lang',
-      {
-        fr: `Langue inconnue « ${explicit} » : choisissez fr ou en.`,
-        en: `Unknown language “${explicit}”: choose fr or en.`,
-      },
-      { lang: explicit },
-    );
+    fail('cli.report-lang', cliMessage('failure.reportLanguage', { lang: explicit }), {
+      lang: explicit,
+    });
   }
   return parsed.data;
 }
@@ -222,14 +187,7 @@ export async function checkReportPath(file: string): Promise<string> {
   try {
     await access(path.dirname(target), constants.W_OK);
   } catch {
-    fail(
-      'cli.report-path',
-      {
-        fr: `Impossible d’écrire le rapport « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
-        en: `Cannot write the report “${file}”: its folder does not exist or is not writable.`,
-      },
-      { file },
-    );
+    fail('cli.report-path', cliMessage('failure.reportFolder', { file }), { file });
   }
   return target;
 }
@@ -264,16 +222,11 @@ export async function writeReport(
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(
       'cli.report-write',
-      {
-        fr: `Impossible d’écrire le rapport « ${output} » (${detail}).`,
-        en: `Cannot write the report “${output}” (${detail}).`,
-      },
+      cliMessage('failure.reportWrite', { file: output, why: fileProblem(error) }),
       { file: output, detail },
     );
   }
-  ctx.stderr.write(
-    `${ctx.say({ fr: `Rapport écrit : ${output}`, en: `Report written: ${output}` })}\n`,
-  );
+  ctx.stderr.write(`${ctx.text('commands.report.written', { file: output })}\n`);
 }
 
 interface ReportOptions {
@@ -285,31 +238,11 @@ interface ReportOptions {
 const report: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('report')
-    .description(
-      ctx.say({
-        fr: 'fait un rapport (PDF, JSON, CSV ou XML nmap) d’une analyse conservée ou enregistrée',
-        en: 'makes a report (PDF, JSON, CSV or nmap XML) of a kept or saved scan',
-      }),
-    )
-    .argument(
-      '<scan>',
-      ctx.say({
-        fr: 'identifiant d’une analyse conservée (port-auditor history, ou son début), fichier écrit par « scan --json » ou « show --json », rapport JSON, ou XML de nmap',
-        en: 'id of a kept scan (port-auditor history, or its start), file written by “scan --json” or “show --json”, a JSON report, or nmap XML',
-      }),
-    )
-    .requiredOption('-o, --output <file>', ctx.say({ fr: 'fichier à écrire', en: 'file to write' }))
-    .option(
-      '-f, --format <format>',
-      ctx.say({
-        fr: 'pdf, json, csv ou nmap-xml (par défaut : selon l’extension de -o)',
-        en: 'pdf, json, csv or nmap-xml (default: from the -o extension)',
-      }),
-    )
-    .option(
-      '--lang <lang>',
-      ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
-    )
+    .description(ctx.text('commands.report.description'))
+    .argument('<scan>', ctx.text('commands.report.argument'))
+    .requiredOption('-o, --output <file>', ctx.text('commands.report.option.output'))
+    .option('-f, --format <format>', ctx.text('commands.report.option.format'))
+    .option('--lang <lang>', ctx.text('commands.report.option.lang'))
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);

@@ -6,13 +6,8 @@ import { showFirewallNotices } from '../firewall-notices.js';
 const rules: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('rules')
-    .description(
-      ctx.say({
-        fr: 'liste les règles de pare-feu créées par Port Auditor',
-        en: 'lists the firewall rules Port Auditor created',
-      }),
-    )
-    .option('--json', ctx.say({ fr: 'sortie JSON', en: 'JSON output' }))
+    .description(ctx.text('commands.rules.description'))
+    .option('--json', ctx.text('commands.rules.option.json'))
     .action(async (options: { json?: boolean }) => {
       const known = await showFirewallNotices(ctx);
       const list = await ctx.app.call('firewall.list', {});
@@ -23,17 +18,10 @@ const rules: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       if (!list.verified) {
-        ctx.stderr.write(
-          `${ctx.say({
-            fr: 'Le pare-feu n’a pas pu être relu : liste tirée du journal (voir port-auditor firewall-status pour la raison).',
-            en: 'The firewall could not be read: list taken from the journal (see port-auditor firewall-status for the reason).',
-          })}\n`,
-        );
+        ctx.stderr.write(`${ctx.text('commands.rules.notVerified')}\n`);
       }
       if (list.rules.length === 0) {
-        ctx.stdout.write(
-          `${ctx.say({ fr: 'Aucune règle Port Auditor.', en: 'No Port Auditor rules.' })}\n`,
-        );
+        ctx.stdout.write(`${ctx.text('commands.rules.none')}\n`);
         return;
       }
       for (const rule of list.rules) ctx.stdout.write(`${formatRule(rule, ctx.language)}\n`);

@@ -17,6 +17,7 @@ import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../services.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
+import { cliMessage } from '../text.js';
 
 interface ScanOptions {
   ports: string;
@@ -34,14 +35,7 @@ async function checkJsonPath(file: string): Promise<string> {
   try {
     await access(path.dirname(target), constants.W_OK);
   } catch {
-    throw new AppFailure(
-      'cli.json-path',
-      {
-        fr: `Impossible d’écrire le fichier JSON « ${file} » : le dossier n’existe pas ou n’est pas accessible en écriture.`,
-        en: `Cannot write the JSON file “${file}”: its folder does not exist or is not writable.`,
-      },
-      { file },
-    );
+    throw new AppFailure('cli.json-path', cliMessage('failure.jsonFolder', { file }), { file });
   }
   return target;
 }
@@ -51,10 +45,7 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   if (included.length > 0 && !/(^|[\s,;])local-network($|[\s,;])/i.test(targets)) {
     throw new AppFailure(
       'cli.include-adapter-without-local-network',
-      {
-        fr: `--include-adapter ne sert qu’avec la cible local-network (ex. : port-auditor scan local-network --include-adapter ${included[0]}).`,
-        en: `--include-adapter only applies with the local-network target (e.g. port-auditor scan local-network --include-adapter ${included[0]}).`,
-      },
+      cliMessage('failure.includeAdapter', { adapter: included[0] }),
       { adapters: included.join(',') },
     );
   }
@@ -70,14 +61,9 @@ function toRequest(targets: string, options: ScanOptions): ScanRequest {
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? 'targets';
-    throw new AppFailure(
-      'cli.invalid-scan',
-      {
-        fr: `Analyse refusée : « ${where} » est vide ou trop long.`,
-        en: `Scan refused: “${where}” is empty or too long.`,
-      },
-      { field: where },
-    );
+    throw new AppFailure('cli.invalid-scan', cliMessage('failure.invalidScan', { field: where }), {
+      field: where,
+    });
   }
   return parsed.data;
 }
@@ -118,12 +104,7 @@ async function runScan(request: ScanRequest, ctx: CliContext): Promise<ScanEnd> 
     interrupts += 1;
     if (interrupts > 1 || !scanId) process.exit(EXIT.interrupted);
     clearLine();
-    ctx.stderr.write(
-      `${ctx.say({
-        fr: 'Annulation… (Ctrl+C encore pour quitter tout de suite)',
-        en: 'Cancelling… (Ctrl+C again to quit at once)',
-      })}\n`,
-    );
+    ctx.stderr.write(`${ctx.text('commands.scan.cancelling')}\n`);
     // Its finished event still comes, with what was found.
     void ctx.app.call('scan.cancel', { scanId }).catch(() => undefined);
   };
@@ -156,68 +137,23 @@ export function hasVerdicts(result: ScanResult): boolean {
 const scan: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('scan')
-    .description(
-      ctx.say({
-        fr: 'analyse les ports TCP de cibles (adresses, réseaux CIDR, plages, noms, this-pc, local-network)',
-        en: 'scans the TCP ports of targets (addresses, CIDR networks, ranges, names, this-pc, local-network)',
-      }),
-    )
+    .description(ctx.text('commands.scan.description'))
     .argument(
       // Several arguments are one list, as the help says (`scan 10.0.0.1 10.0.0.2`), as nmap reads them.
       '<targets...>',
-      ctx.say({
-        fr: 'cibles séparées par des virgules ou des espaces, ex. 127.0.0.1 ou 192.168.1.0/24',
-        en: 'targets separated by commas or spaces, e.g. 127.0.0.1 or 192.168.1.0/24',
-      }),
+      ctx.text('commands.scan.argument'),
     )
-    .option(
-      '-p, --ports <spec>',
-      ctx.say({
-        fr: 'ports comme nmap (22,80,8000-8100) ou top100 / top1000',
-        en: 'ports as in nmap (22,80,8000-8100) or top100 / top1000',
-      }),
-      'top1000',
-    )
-    .option(
-      '--json <file>',
-      ctx.say({
-        fr: 'écrit aussi le résultat complet en JSON dans ce fichier',
-        en: 'also writes the full result as JSON to this file',
-      }),
-    )
-    .option(
-      '--yes',
-      ctx.say({
-        fr: 'confirme une grande analyse ou une analyse d’adresses publiques',
-        en: 'confirms a large scan or a scan of public addresses',
-      }),
-    )
+    .option('-p, --ports <spec>', ctx.text('commands.scan.option.ports'), 'top1000')
+    .option('--json <file>', ctx.text('commands.scan.option.json'))
+    .option('--yes', ctx.text('commands.scan.option.yes'))
     .option(
       '--include-adapter <name>',
-      ctx.say({
-        fr: 'avec local-network, analyse aussi le réseau de cette interface (VPN, commutateur virtuel, réseau sans passerelle), qu’il laisse de côté sinon ; répétable',
-        en: 'with local-network, also scans this adapter’s network (VPN, virtual switch, network without a gateway), which it leaves out otherwise; repeatable',
-      }),
+      ctx.text('commands.scan.option.includeAdapter'),
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option(
-      '--skip-discovery',
-      ctx.say({
-        fr: 'considère chaque cible comme active (comme nmap -Pn)',
-        en: 'treats every target as up (like nmap -Pn)',
-      }),
-    )
-    .option(
-      '--report <file>',
-      ctx.say({
-        fr: 'écrit aussi un rapport (PDF, ou JSON/CSV/XML nmap selon l’extension)',
-        en: 'also writes a report (PDF, or JSON/CSV/nmap XML by extension)',
-      }),
-    )
-    .option(
-      '--lang <lang>',
-      ctx.say({ fr: 'langue du rapport : fr ou en', en: 'report language: fr or en' }),
-    )
+    .option('--skip-discovery', ctx.text('commands.scan.option.skipDiscovery'))
+    .option('--report <file>', ctx.text('commands.scan.option.report'))
+    .option('--lang <lang>', ctx.text('commands.scan.option.lang'))
     .action(async (targets: string[], options: ScanOptions) => {
       const request = toRequest(targets.join(' '), options);
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;

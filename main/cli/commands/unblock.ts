@@ -3,30 +3,17 @@ import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 import { EXIT_CANCELLED, EXIT_NOT_EFFECTIVE } from './block.js';
+import { cliMessage } from '../text.js';
 
 const unblock: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('unblock')
-    .description(
-      ctx.say({
-        fr: 'retire une règle de Port Auditor (par identifiant) ou toutes (--all)',
-        en: 'removes a Port Auditor rule (by id) or all of them (--all)',
-      }),
-    )
-    .argument('[id]', ctx.say({ fr: 'identifiant donné par « rules »', en: 'id shown by “rules”' }))
-    .option(
-      '--all',
-      ctx.say({
-        fr: 'retire toutes les règles de Port Auditor',
-        en: 'removes every Port Auditor rule',
-      }),
-    )
+    .description(ctx.text('commands.unblock.description'))
+    .argument('[id]', ctx.text('commands.unblock.argument'))
+    .option('--all', ctx.text('commands.unblock.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {
-        throw new AppFailure('cli.unblock-usage', {
-          fr: 'Indiquez soit un identifiant de règle, soit --all.',
-          en: 'Give either a rule id or --all.',
-        });
+        throw new AppFailure('cli.unblock-usage', cliMessage('failure.idOrAll'));
       }
       await showFirewallNotices(ctx);
       await announcePrompt(ctx);
@@ -40,17 +27,13 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       for (const removed of outcome.removed) {
-        ctx.stdout.write(`${ctx.say({ fr: 'Règle retirée :', en: 'Rule removed:' })} ${removed}\n`);
+        ctx.stdout.write(`${ctx.text('commands.unblock.removed')} ${removed}\n`);
       }
       for (const left of outcome.stillPresent) {
-        ctx.stderr.write(
-          `${ctx.say({ fr: 'Règle toujours présente :', en: 'Rule still present:' })} ${left}\n`,
-        );
+        ctx.stderr.write(`${ctx.text('commands.unblock.stillPresent')} ${left}\n`);
       }
       if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {
-        ctx.stdout.write(
-          `${ctx.say({ fr: 'Aucune règle à retirer.', en: 'No rule to remove.' })}\n`,
-        );
+        ctx.stdout.write(`${ctx.text('commands.unblock.none')}\n`);
       }
       if (outcome.stillPresent.length > 0) ctx.setExitCode(EXIT_NOT_EFFECTIVE);
     });

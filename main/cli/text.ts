@@ -1,0 +1,44 @@
+import type { Language, LocalizedText } from '../../app/contract/index.js';
+import { textFor } from '../../app/text/catalogue.js';
+
+/**
+ * The `cli` catalogue's text for `key` in both languages, for an AppFailure's message (the app
+ * shows either). A parameter given as `{ fr, en }` is taken in each language ("permission
+ * denied" / "accès refusé"); the others are the same in both.
+ */
+export function cliMessage(key: string, params: Record<string, unknown> = {}): LocalizedText {
+  const inLanguage = (language: Language) =>
+    String(
+      textFor(language, 'cli')(
+        key,
+        Object.fromEntries(
+          Object.entries(params).map(([name, value]) => [
+            name,
+            isLocalized(value) ? value[language] : value,
+          ]),
+        ),
+      ),
+    );
+  return { fr: inLanguage('fr'), en: inLanguage('en') };
+}
+
+function isLocalized(value: unknown): value is LocalizedText {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LocalizedText).fr === 'string' &&
+    typeof (value as LocalizedText).en === 'string'
+  );
+}
+
+/**
+ * Why a file could not be read or written, in words (Node's error codes — ENOENT, EACCES… — are
+ * for developers): "no such file or folder" / "fichier ou dossier introuvable".
+ */
+export function fileProblem(error: unknown): LocalizedText {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const known = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS'];
+  return code && known.includes(code)
+    ? cliMessage(`fileProblem.${code}`)
+    : cliMessage('fileProblem.other', { code: code ?? String(error) });
+}
