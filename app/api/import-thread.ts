@@ -44,15 +44,15 @@ export class ImportStoreFailure extends Error {
   }
 }
 
-function outOfMemory(fileName: string | undefined): AppFailure {
+function outOfMemory(fileName: string | undefined, heapMb: number): AppFailure {
   const name = fileName ?? '';
   return new AppFailure(
     Code['report.nmap-too-large'],
     {
-      fr: `Le fichier nmap « ${name} » demande plus de mémoire que l’import ne s’en accorde (${IMPORT_OLD_GENERATION_MB} Mo) : importez-le en plusieurs fichiers plus petits (nmap -oX par sous-réseau).`,
-      en: `The nmap file “${name}” needs more memory than an import allows itself (${IMPORT_OLD_GENERATION_MB} MB): import it as several smaller files (nmap -oX per subnet).`,
+      fr: `Le fichier nmap « ${name} » demande plus de mémoire que l’import ne s’en accorde (${heapMb} Mo) : importez-le en plusieurs fichiers plus petits (nmap -oX par sous-réseau).`,
+      en: `The nmap file “${name}” needs more memory than an import allows itself (${heapMb} MB): import it as several smaller files (nmap -oX per subnet).`,
     },
-    { fileName: name, limitMb: IMPORT_OLD_GENERATION_MB },
+    { fileName: name, limitMb: heapMb },
   );
 }
 
@@ -68,9 +68,9 @@ function threadFailed(detail: string): AppFailure {
  * source under tsx otherwise (tests, `npm run cli`), as the scan manager does (Node 20 ignores
  * `--import` in a worker's execArgv, so tsx's loader is registered inside the worker first).
  */
-function createWorker(job: ImportJob): Worker {
+function createWorker(job: ImportJob, heapMb: number): Worker {
   const resourceLimits = {
-    maxOldGenerationSizeMb: IMPORT_OLD_GENERATION_MB,
+    maxOldGenerationSizeMb: heapMb,
     maxYoungGenerationSizeMb: IMPORT_YOUNG_GENERATION_MB,
   };
   if (!import.meta.url.endsWith('.ts')) {
@@ -86,7 +86,7 @@ function createWorker(job: ImportJob): Worker {
 }
 
 /**
- * Runs `job` in a worker thread whose heap is capped (IMPORT_OLD_GENERATION_MB): the file parsed
+ * Runs `job` in a worker thread whose heap is capped (`heapMb`, V8's old generation): the file parsed
  * into the rows of the begun scan and given its verdicts there (import-rows.ts), the host's own
  * heap left alone. `listeners` answers the thread's one request for this PC's listeners.
  * Resolves with what keeping the scan still needs.
@@ -97,9 +97,10 @@ function createWorker(job: ImportJob): Worker {
 export function runImportThread(
   job: ImportJob,
   listeners: () => Promise<ListenersResult>,
+  heapMb = IMPORT_OLD_GENERATION_MB,
 ): Promise<ImportedRows> {
   return new Promise((resolve, reject) => {
-    const worker = createWorker(job);
+    const worker = createWorker(job, heapMb);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -124,7 +125,7 @@ export function runImportThread(
       settle(() =>
         reject(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? outOfMemory(job.fileName)
+            ? outOfMemory(job.fileName, heapMb)
             : threadFailed(error.message),
         ),
       );

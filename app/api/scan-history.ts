@@ -50,7 +50,7 @@ import {
   type ImportedRows,
   type OrderedHost,
 } from './import-rows.js';
-import { ImportStoreFailure, runImportThread } from './import-thread.js';
+import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
@@ -300,12 +300,16 @@ export class ScanHistory {
   /** Listener records of the scans this process kept, never read back from the store. */
   private readonly own = new Map<string, Map<string, LocalPortInfo>>();
 
-  /** `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them). */
+  /**
+   * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
+   * `importHeapMb`: an import thread's heap (see runImportThread).
+   */
   constructor(
     private readonly store: AppStore,
     private readonly dataDir: () => string,
     private readonly assessor: Assessor,
     private readonly local: () => ReadonlySet<string> = thisPcAddresses,
+    private readonly importHeapMb = IMPORT_OLD_GENERATION_MB,
   ) {}
 
   private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
@@ -511,6 +515,7 @@ export class ScanHistory {
           ...(fileName !== undefined ? { fileName } : {}),
         },
         () => this.assessor.listeners(),
+        this.importHeapMb,
       );
     } catch (error) {
       abandon();
