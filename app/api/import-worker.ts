@@ -3,7 +3,7 @@ import type { HostResult, ListenersResult, RiskAssessResult } from '../contract/
 import { toAppError } from '../errors.js';
 import { assessHosts } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabaseAgain } from '../store/database.js';
 import { StoreFailure } from '../store/failure.js';
 import { ScanStore } from '../store/scans.js';
 import { importRows } from './import-rows.js';
@@ -61,9 +61,10 @@ function isStoreError(error: unknown): boolean {
 }
 
 async function run(): Promise<ImportRequest> {
-  let db: ReturnType<typeof openDatabase> | null = null;
+  let db: ReturnType<typeof openDatabaseAgain> | null = null;
   try {
-    db = openDatabase(job.dataDir);
+    // The host opened, checked and upgraded it a moment ago (ScanStore.begin).
+    db = openDatabaseAgain(job.dataDir);
     const rows = await importRows(
       new ScanStore(db),
       job.scanId,
