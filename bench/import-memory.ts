@@ -69,6 +69,33 @@ async function asThePage(file: string, bytes: number): Promise<string> {
   }
 }
 
+/**
+ * PA_BENCH_IMPORT_SAMPLE=1: where the memory goes, sampled every 50 ms on this thread
+ * (process.memoryUsage: the whole process's RSS, this isolate's V8 heap, memory outside it),
+ * printed as the sample at the RSS peak and the highest of each figure, to stderr.
+ */
+function sample(start: number): { stop(): void } {
+  const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
+  let atPeak = { ...process.memoryUsage(), at: 0 };
+  const highest = { ...atPeak };
+  const timer = setInterval(() => {
+    const now = { ...process.memoryUsage(), at: performance.now() - start };
+    if (now.rss > atPeak.rss) atPeak = now;
+    for (const key of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const) {
+      highest[key] = Math.max(highest[key], now[key]);
+    }
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      const line = (m: NodeJS.MemoryUsage) =>
+        `rss ${mib(m.rss)}, V8 heap ${mib(m.heapUsed)} used of ${mib(m.heapTotal)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`;
+      console.error(`sampled RSS peak at ${(atPeak.at / 1000).toFixed(1)} s: ${line(atPeak)}`);
+      console.error(`highest of each: ${line(highest)}`);
+    },
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'pa-bench-import-'));
 try {
   const file = join(dir, 'nmap.xml');
@@ -91,6 +118,7 @@ try {
   // line can say how much of the peak the import itself adds.
   const before = process.memoryUsage().rss;
   const start = performance.now();
+  const sampler = process.env.PA_BENCH_IMPORT_SAMPLE === '1' ? sample(start) : null;
   let what: string;
   if (process.env.PA_BENCH_IMPORT_PARSE === '1') {
     // The parser alone, from its path.
@@ -100,6 +128,7 @@ try {
     what = await asThePage(file, bytes);
   }
   const ms = performance.now() - start;
+  sampler?.stop();
   // Linux reports ru_maxrss in KiB: the process's high-water mark, import included.
   const peak = process.resourceUsage().maxRSS * 1024;
   const ratio = peak / bytes;

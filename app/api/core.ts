@@ -53,7 +53,7 @@ export function createCore(options: CoreOptions): Core {
     firewallRules: () => firewall.get().knownRules(),
     listenersFreshMs: 5000,
   });
-  const history = new ScanHistory(store, dataDir, assessor);
+  const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),

@@ -1,5 +1,6 @@
 import { Code } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import { IMPORT_OLD_GENERATION_MB } from './import-thread.js';
 
 /**
  * How much work one client, and all clients together, may ask of the app at once. One full-range
@@ -15,6 +16,11 @@ export interface Limits {
   messagesPerSecond: number;
   /** Messages one connection may send in a burst before the sustained rate applies. */
   messageBurst: number;
+  /**
+   * The heap of an nmap import's worker thread (V8's old generation, MB): the import fails with
+   * `report.nmap-too-large` rather than grow past it (see app/api/import-thread.ts).
+   */
+  importHeapMb: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -22,6 +28,7 @@ export const DEFAULT_LIMITS: Limits = {
   scansOverall: 6,
   messagesPerSecond: 50,
   messageBurst: 200,
+  importHeapMb: IMPORT_OLD_GENERATION_MB,
 };
 
 /**

@@ -7,15 +7,12 @@ import {
   type HostResult,
   type HostStatus,
   type NmapImportResult,
-  type PortState,
-  type Protocol,
   type RiskAssessResult,
   type ScanDetails,
   type ScanGetRequest,
   type ScanPage,
   type ScanRecord,
   type Settings,
-  type Severity,
 } from '../contract/index.js';
 import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
@@ -30,7 +27,7 @@ import { splitZone } from '../net/address.js';
 import { counted } from '../text/plural.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
-import { claimKey, keptPart, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
@@ -38,7 +35,6 @@ import { storeFailure, StoreFailure } from '../store/failure.js';
 import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
 import {
   scanCounts,
-  ScanCountsTally,
   sharedMacsOf,
   ScanStore,
   type ScanEntry,
@@ -47,6 +43,14 @@ import {
 } from '../store/scans.js';
 import { SettingsStore } from '../store/settings.js';
 import type { Assessor } from './risk-handlers.js';
+import {
+  orderedHost,
+  unreadable,
+  withSharedMarks,
+  type ImportedRows,
+  type OrderedHost,
+} from './import-rows.js';
+import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
@@ -76,21 +80,6 @@ interface HostSource {
   /** The rows at `seqs`, in that order. Throws `scan.unreadable`. */
   rowsAt(seqs: readonly number[]): HostRow[];
 }
-
-/** What ordering reads of a host: the fold (devices.ts) and compareHostAssessments. */
-interface OrderedHost {
-  seq: number;
-  address: string;
-  isLocal: boolean;
-  mac?: string;
-  status: HostStatus;
-  worst: Severity | null;
-  /** Stands for its ports as the fold reads them: whether one is open, whether any is listed. */
-  ports: readonly { port: number; protocol: Protocol; state: PortState }[];
-}
-
-const OPEN_MARK = [{ port: 0, protocol: 'tcp', state: 'open' }] as const;
-const LISTED_MARK = [{ port: 0, protocol: 'tcp', state: 'closed' }] as const;
 
 interface Prepared {
   source: HostSource;
@@ -161,17 +150,6 @@ function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortI
   }
 }
 
-function unreadable(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.unreadable'],
-    {
-      fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
-      en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
-    },
-    { scanId },
-  );
-}
-
 /** A scan held in memory (not kept, or a check) read as rows: its hosts' indexes as seqs. */
 function memorySource(stored: StoredScan): HostSource {
   const { hosts, ...result } = stored.result;
@@ -235,23 +213,6 @@ function deviceOrder(
     device++;
   }
   return { up: order, upDevice };
-}
-
-/** What ordering keeps of a host and its verdicts. */
-function orderedHost(seq: number, host: HostResult, verdict: HostAssessment | null): OrderedHost {
-  return {
-    seq,
-    address: host.address,
-    isLocal: host.isLocal,
-    ...(host.mac ? { mac: host.mac } : {}),
-    status: host.status,
-    worst: verdict?.worst ?? null,
-    ports: host.ports.some((p) => p.state === 'open')
-      ? OPEN_MARK
-      : host.ports.length > 0
-        ? LISTED_MARK
-        : [],
-  };
 }
 
 /** A scan's screen order from its hosts' `ordered` records (sorted here) and verdict totals. */
@@ -339,12 +300,16 @@ export class ScanHistory {
   /** Listener records of the scans this process kept, never read back from the store. */
   private readonly own = new Map<string, Map<string, LocalPortInfo>>();
 
-  /** `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them). */
+  /**
+   * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
+   * `importHeapMb`: an import thread's heap (see runImportThread).
+   */
   constructor(
     private readonly store: AppStore,
     private readonly dataDir: () => string,
     private readonly assessor: Assessor,
     private readonly local: () => ReadonlySet<string> = thisPcAddresses,
+    private readonly importHeapMb = IMPORT_OLD_GENERATION_MB,
   ) {}
 
   private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
@@ -508,11 +473,13 @@ export class ScanHistory {
 
   /**
    * Imports the nmap XML file at `file` and keeps it as a scan of its own (the file's own id may
-   * repeat: each import gets a new one), bounded in memory: the hosts go to the store as rows while
-   * the file is parsed, then are assessed and written back ROW_BATCH at a time, the totals summed
-   * as they go (VerdictTotals, ScanCountsTally). A store that cannot be written (damaged,
+   * repeat: each import gets a new one), bounded in memory: in a worker thread with a capped heap
+   * (import-thread.ts), the hosts go to the store as rows while the file is parsed, then are
+   * assessed and written back ROW_BATCH at a time, the totals summed as they go (import-rows.ts);
+   * this thread only finishes the scan and keeps its screen order. A store that cannot be written (damaged,
    * read-only, full) falls back to the file read whole into memory, held with a notice as `keep`
-   * does. Throws the import's AppFailure (not nmap, unreadable XML…) or its file error.
+   * does. Throws the import's AppFailure (not nmap, unreadable XML…), its file error, or
+   * `report.nmap-too-large` when the file needs more than the thread's memory.
    */
   async keepImport(
     file: string,
@@ -535,75 +502,36 @@ export class ScanHistory {
         // The store failing is what the caller hears about.
       }
     };
-    let imported: NmapImport;
+    const rulesKey = JSON.stringify(this.assessor.rules());
+    let rows: ImportedRows;
     try {
-      const writer = scans.writer(scanId);
-      imported = await importNmapXmlFile(file, { ...options, hosts: writer });
-      writer.flush();
+      rows = await runImportThread(
+        {
+          file,
+          dataDir: this.dataDir(),
+          scanId,
+          localAddresses: [...(options.localAddresses ?? [])],
+          rules: JSON.parse(rulesKey) as FirewallRule[],
+          ...(fileName !== undefined ? { fileName } : {}),
+        },
+        () => this.assessor.listeners(),
+        this.importHeapMb,
+      );
     } catch (error) {
       abandon();
-      if (!isStoreError(error)) throw error;
+      if (!(error instanceof ImportStoreFailure)) throw error;
       return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
     }
     try {
+      const { imported, summary } = rows;
       const { hosts: _none, ...header } = imported.scan;
-      const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
-      const totals = new VerdictTotals(scans.sharedMacs(scanId, false));
-      let verdicts = true;
-      let programsComplete = true;
-      let firewallRules: FirewallRule[] | undefined;
-      // The screen order with the rules the verdicts were given with: the first page asked for
-      // next is then read from the cache, not worked out again from every row.
-      const rulesKey = JSON.stringify(this.assessor.rules());
-      let sameRules = true;
-      const ordered: OrderedHost[] = [];
-      for (let after = -1; ;) {
-        // Written by this import a moment ago: not checked again.
-        const rows = scans.rows(scanId, after, ROW_BATCH, false);
-        if (rows === 'unreadable') throw unreadable(scanId);
-        if (rows.length === 0) break;
-        after = (rows.at(-1) as HostRow).seq;
-        const hosts = rows.map((r) => r.host);
-        for (const host of hosts) tally.add(host);
-        if (!verdicts) continue;
-        let assessment: RiskAssessResult;
-        try {
-          assessment = await this.assessor.assess(hosts);
-        } catch {
-          // Kept without verdicts, as a scan whose assessment failed; they are given on load.
-          verdicts = false;
-          continue;
-        }
-        this.remembered(scanId, assessment.hosts);
-        const byAddress = new Map(assessment.hosts.map((h) => [h.address, h]));
-        const kept: { seq: number; kept: HostAssessment }[] = [];
-        for (const { seq, host } of rows) {
-          const verdict = byAddress.get(host.address);
-          ordered.push(orderedHost(seq, host, verdict ?? null));
-          if (!verdict) continue;
-          totals.add(verdict);
-          const part = keptPart(verdict);
-          if (part) kept.push({ seq, kept: part });
-        }
-        if (kept.length > 0) scans.setVerdicts(scanId, kept);
-        programsComplete &&= assessment.programsComplete;
-        firewallRules = assessment.firewallRules;
-        sameRules &&= JSON.stringify(firewallRules ?? []) === rulesKey;
-      }
-      const summary: RiskAssessResult | null = verdicts
-        ? {
-            hosts: [],
-            ...totals.result(),
-            programsComplete,
-            ...(firewallRules ? { firewallRules } : {}),
-          }
-        : null;
+      this.remembered(scanId, rows.ownVerdicts);
       const record = scans.finish(
         scanId,
         {
           kind: 'nmap-import',
           result: { ...header, scanId },
-          counts: tally.counts(header.addresses),
+          counts: rows.counts,
           summary,
           macAddresses: imported.macAddresses,
           ...(fileName ? { fileName } : {}),
@@ -611,14 +539,16 @@ export class ScanHistory {
         },
         this.retention(),
       );
-      if (summary && sameRules) {
+      // The screen order with the rules the verdicts were given with: the first page asked for
+      // next is then read from the cache, not worked out again from every row.
+      if (summary && rows.sameRules) {
         this.remember(
           scanId,
           arrange(
             this.source(scanId),
             JSON.parse(rulesKey) as FirewallRule[],
             rulesKey,
-            ordered,
+            withSharedMarks(rows.ordered),
             0,
             {
               ...summary,

@@ -1,6 +1,6 @@
-import pdfmake from 'pdfmake';
+import type PdfMake from 'pdfmake';
 import type { Content, TableCell } from 'pdfmake';
-type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
+type TDocumentDefinitions = Parameters<typeof PdfMake.createPdf>[0];
 import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
@@ -49,15 +49,28 @@ interface VirtualFs {
   existsSync(name: string): boolean;
 }
 
-let fontsInstalled = false;
+let loaded: Promise<typeof PdfMake> | null = null;
 
 /**
+ * pdfmake with the fonts installed, loaded on the first PDF: it and its PDF and font libraries
+ * take about 24 MiB, which the app need not hold until a report is asked for (issue 13, memory).
  * pdfmake reads fonts by name from its in-memory file system; we put the shipped DejaVu fonts
  * there and forbid every other file and URL, so nothing in a report (a hostile host name, a
  * banner) can make pdfmake read the disk or the network.
  */
-function installFonts(): void {
-  if (fontsInstalled) return;
+function loadPdfmake(): Promise<typeof PdfMake> {
+  loaded ??= import('pdfmake').then(({ default: pdfmake }) => {
+    installFonts(pdfmake);
+    return pdfmake;
+  });
+  // A failed load (fonts missing) is tried again at the next PDF.
+  loaded.catch(() => {
+    loaded = null;
+  });
+  return loaded;
+}
+
+function installFonts(pdfmake: typeof PdfMake): void {
   const fonts = loadFonts();
   const vfs = (pdfmake as unknown as { virtualfs: VirtualFs }).virtualfs;
   for (const [style, data] of Object.entries(fonts)) vfs.writeFileSync(`pa-${style}.ttf`, data);
@@ -71,7 +84,6 @@ function installFonts(): void {
   });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
-  fontsInstalled = true;
 }
 
 type Say = (text: LocalizedText) => string;
@@ -1196,7 +1208,7 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
 }
 
 export async function renderPdf(model: ReportModel, lang: Language): Promise<Buffer> {
-  installFonts();
+  const pdfmake = await loadPdfmake();
   const doc = pdfmake.createPdf(pdfDefinition(model, lang));
   const out = (await doc.getBuffer()) as unknown as Buffer | Uint8Array;
   return Buffer.isBuffer(out) ? out : Buffer.from(out);

@@ -167,6 +167,32 @@ export function openDatabase(dataDir: string): Db {
 }
 
 /**
+ * A second connection to the app's database in `dataDir`, which this process already opened,
+ * checked and upgraded with openDatabase (an import's worker thread writes its rows through one):
+ * the same settings (waits for a writer, WAL, synchronous FULL, foreign keys), without reading the
+ * whole file again. Throws SQLite's errors (turned into a StoreFailure naming the file).
+ */
+export function openDatabaseAgain(dataDir: string): Db {
+  const file = databasePath(dataDir);
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    try {
+      db?.close();
+    } catch {
+      // The failure below is the one to report.
+    }
+    throw storeFailure(error, file) ?? error;
+  }
+}
+
+/**
  * openDatabase, or — when the file is damaged, read-only, locked or on a full disk — an empty
  * database in memory with the same schema, and the failure to show. The firewall uses it so that
  * reading rules and undoing them still work: its rules are found by name in the firewall itself.

@@ -211,7 +211,10 @@ function plantUserOwnedApp(uid: number, gid: number): void {
 }
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'firewall-helper.mjs'], outdir });
+  await buildMain({
+    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'firewall-helper.mjs'],
+    outdir,
+  });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
   sandbox = await startPolkitSandbox(path.join(outdir, 'firewall-helper.mjs'));
   lab.onTeardown(() => sandbox.close());

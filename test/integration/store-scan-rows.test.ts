@@ -8,6 +8,7 @@ import { localClient, type LocalClient } from '../../app/api/local-client.js';
 import type { HostAssessment, HostResult, ScanPage } from '../../app/contract/index.js';
 import { deviceKeyOf, foldDevices, sharedMacs } from '../../app/contract/devices.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import type { AppFailure } from '../../app/errors.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { reassessKept } from '../../app/risk/reassess.js';
 import { compareHostAssessments } from '../../app/risk/summary.js';
@@ -243,5 +244,53 @@ describe('kept scans as rows', () => {
     expect(page.total).toBe(120);
     expect(page.hosts).toHaveLength(20);
     expect(page.assessment?.hosts.map((h) => h.address)).toEqual(page.hosts.map((h) => h.address));
+  });
+
+  /** The scans and host rows the store holds, read from its file. */
+  function storeRows(dir: string): { scans: number; hosts: number } {
+    const db = new Database(databasePath(dir), { readonly: true });
+    try {
+      return {
+        scans: db.prepare('SELECT count(*) FROM scans').pluck().get() as number,
+        hosts: db.prepare('SELECT count(*) FROM scan_hosts').pluck().get() as number,
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('an import thread out of its memory is refused in fr/en, leaves no half scan, and the next import works', async () => {
+    const dir = dataDir();
+    // A heap too small for the import thread (Limits.importHeapMb), as a file too big for it would.
+    const small = localClient({ host: 'web', dataDir: dir, limits: { importHeapMb: 4 } }, 'small');
+    cleanups.push(() => small.dispose());
+    const failure = await importAsPage(small, generateNmapXml(600), 'big.xml').then(
+      () => null,
+      (error: AppFailure) => error.appError,
+    );
+    expect(failure?.code).toBe('report.nmap-too-large');
+    expect(failure?.message.fr).toContain(
+      'demande plus de mémoire que l’import ne s’en accorde (4 Mo)',
+    );
+    expect(failure?.message.en).toContain('needs more memory than an import allows itself (4 MB)');
+    expect(storeRows(dir)).toEqual({ scans: 0, hosts: 0 });
+    const app = client(dir);
+    const imported = await importAsPage(app, generateNmapXml(600), 'big.xml');
+    expect(imported).toMatchObject({ kept: true, counts: { hosts: 600 } });
+    expect(storeRows(dir)).toEqual({ scans: 1, hosts: 600 });
+  });
+
+  it('a file broken after 600 hosts fails as invalid XML and leaves none of its rows', async () => {
+    const dir = dataDir();
+    const app = client(dir);
+    const whole = generateNmapXml(1200);
+    const cut = whole.indexOf('<host', whole.indexOf('10.200.2.101"'));
+    const broken = `${whole.slice(0, cut)}<host><status state="up"></host>${whole.slice(cut)}`;
+    const failure = await importAsPage(app, broken, 'broken.xml').then(
+      () => null,
+      (error: AppFailure) => error.appError,
+    );
+    expect(failure?.code).toBe('report.nmap-invalid-xml');
+    expect(storeRows(dir)).toEqual({ scans: 0, hosts: 0 });
   });
 });

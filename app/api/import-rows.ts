@@ -1,0 +1,176 @@
+import {
+  Code,
+  type FirewallRule,
+  type HostAssessment,
+  type HostResult,
+  type HostStatus,
+  type PortState,
+  type Protocol,
+  type RiskAssessResult,
+  type ScanCounts,
+  type Severity,
+} from '../contract/index.js';
+import { AppFailure } from '../errors.js';
+import {
+  importNmapXmlFile,
+  type NmapImport,
+  type NmapImportOptions,
+} from '../report/nmap-xml-import.js';
+import { keptPart } from '../risk/reassess.js';
+import { VerdictTotals } from '../risk/verdict-totals.js';
+import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
+import { ScanCountsTally, type ScanStore } from '../store/scans.js';
+
+/** The failure of a kept scan whose rows cannot be read back. */
+export function unreadable(scanId: string): AppFailure {
+  return new AppFailure(
+    Code['scan.unreadable'],
+    {
+      fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
+      en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
+    },
+    { scanId },
+  );
+}
+
+/** What ordering reads of a host: the fold (devices.ts) and compareHostAssessments. */
+export interface OrderedHost {
+  seq: number;
+  address: string;
+  isLocal: boolean;
+  mac?: string;
+  status: HostStatus;
+  worst: Severity | null;
+  /** Stands for its ports as the fold reads them: whether one is open, whether any is listed. */
+  ports: readonly { port: number; protocol: Protocol; state: PortState }[];
+}
+
+const OPEN_MARK = [{ port: 0, protocol: 'tcp', state: 'open' }] as const;
+const LISTED_MARK = [{ port: 0, protocol: 'tcp', state: 'closed' }] as const;
+
+/** What ordering keeps of a host and its verdicts. */
+export function orderedHost(
+  seq: number,
+  host: HostResult,
+  verdict: HostAssessment | null,
+): OrderedHost {
+  return {
+    seq,
+    address: host.address,
+    isLocal: host.isLocal,
+    ...(host.mac ? { mac: host.mac } : {}),
+    status: host.status,
+    worst: verdict?.worst ?? null,
+    ports: host.ports.some((p) => p.state === 'open')
+      ? OPEN_MARK
+      : host.ports.length > 0
+        ? LISTED_MARK
+        : [],
+  };
+}
+
+/**
+ * `ordered` with each host's `ports` the shared marks again (records copied from another thread
+ * carry a copy each), so a 65,000-host order costs a few numbers per host. Returns `ordered`.
+ */
+export function withSharedMarks(ordered: OrderedHost[]): OrderedHost[] {
+  for (const host of ordered) {
+    const first = host.ports[0];
+    host.ports = !first ? [] : first.state === 'open' ? OPEN_MARK : LISTED_MARK;
+  }
+  return ordered;
+}
+
+/** An import's rows written with their verdicts: what keeping it as a scan still needs. */
+export interface ImportedRows {
+  /** The file's scan, `hosts` empty (they are the rows). */
+  imported: NmapImport;
+  /** The scan's counts (scanCounts), tallied row by row. */
+  counts: ScanCounts;
+  /** The verdict totals (`hosts` empty), or null when verdicts could not be given. */
+  summary: RiskAssessResult | null;
+  /** Every host's ordering record, in seq order (unsorted). */
+  ordered: OrderedHost[];
+  /** The verdicts of this PC's hosts (isLocal), whose listener records the app keeps. */
+  ownVerdicts: HostAssessment[];
+  /** Whether every batch was assessed with the rules given as `rulesKey`. */
+  sameRules: boolean;
+}
+
+/**
+ * Imports the nmap XML file at `file` into the rows of scan `scanId` (begun in `scans`, not
+ * finished), then gives the rows their verdicts ROW_BATCH at a time with `assess`, summing the
+ * counts and verdict totals as it goes (ScanCountsTally, VerdictTotals), so only one batch of
+ * hosts is held at a time. An `assess` that throws leaves the scan without verdicts (summary null).
+ * `rulesKey` is the firewall rules the caller will order the scan with, as JSON. Throws the
+ * import's AppFailure, its file error, or SQLite's errors as they come.
+ */
+export async function importRows(
+  scans: ScanStore,
+  scanId: string,
+  file: string,
+  options: Omit<NmapImportOptions, 'hosts'>,
+  assess: (hosts: readonly HostResult[]) => Promise<RiskAssessResult>,
+  rulesKey: string,
+): Promise<ImportedRows> {
+  const writer = scans.writer(scanId);
+  const imported = await importNmapXmlFile(file, { ...options, hosts: writer });
+  writer.flush();
+  const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
+  const totals = new VerdictTotals(scans.sharedMacs(scanId, false));
+  let verdicts = true;
+  let programsComplete = true;
+  let firewallRules: FirewallRule[] | undefined;
+  let sameRules = true;
+  const ordered: OrderedHost[] = [];
+  const ownVerdicts: HostAssessment[] = [];
+  for (let after = -1; ;) {
+    // Written by this import a moment ago: not checked again.
+    const rows = scans.rows(scanId, after, ROW_BATCH, false);
+    if (rows === 'unreadable') throw unreadable(scanId);
+    if (rows.length === 0) break;
+    after = (rows.at(-1) as HostRow).seq;
+    const hosts = rows.map((r) => r.host);
+    for (const host of hosts) tally.add(host);
+    if (!verdicts) continue;
+    let assessment: RiskAssessResult;
+    try {
+      assessment = await assess(hosts);
+    } catch {
+      // Kept without verdicts, as a scan whose assessment failed; they are given on load.
+      verdicts = false;
+      continue;
+    }
+    for (const verdict of assessment.hosts) if (verdict.isLocal) ownVerdicts.push(verdict);
+    const byAddress = new Map(assessment.hosts.map((h) => [h.address, h]));
+    const kept: { seq: number; kept: HostAssessment }[] = [];
+    for (const { seq, host } of rows) {
+      const verdict = byAddress.get(host.address);
+      ordered.push(orderedHost(seq, host, verdict ?? null));
+      if (!verdict) continue;
+      totals.add(verdict);
+      const part = keptPart(verdict);
+      if (part) kept.push({ seq, kept: part });
+    }
+    if (kept.length > 0) scans.setVerdicts(scanId, kept);
+    programsComplete &&= assessment.programsComplete;
+    firewallRules = assessment.firewallRules;
+    sameRules &&= JSON.stringify(firewallRules ?? []) === rulesKey;
+  }
+  const summary: RiskAssessResult | null = verdicts
+    ? {
+        hosts: [],
+        ...totals.result(),
+        programsComplete,
+        ...(firewallRules ? { firewallRules } : {}),
+      }
+    : null;
+  return {
+    imported,
+    counts: tally.counts(imported.scan.addresses),
+    summary,
+    ordered,
+    ownVerdicts,
+    sameRules,
+  };
+}

@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import { Code, type AppError, type FirewallRule, type ListenersResult } from '../contract/index.js';
+import { AppFailure } from '../errors.js';
+import type { ImportedRows } from './import-rows.js';
+
+/** What the import thread is given (import-worker.ts). */
+export interface ImportJob {
+  /** The nmap XML file, its size already checked. */
+  file: string;
+  fileName?: string;
+  /** The app's data directory, whose store the thread opens for itself. */
+  dataDir: string;
+  /** The scan begun in the store (ScanStore.begin) whose rows the thread writes. */
+  scanId: string;
+  /** This PC's addresses (see NmapImportOptions.localAddresses). */
+  localAddresses: string[];
+  /** Port Auditor's rules as the host last read them, for the verdicts. */
+  rules: FirewallRule[];
+}
+
+/** Messages from the import thread. */
+export type ImportRequest =
+  | { type: 'listeners' }
+  | { type: 'done'; rows: ImportedRows }
+  /** `store`: the store failed (not the file), so the host may keep the import another way. */
+  | { type: 'failed'; error: AppError; store: boolean };
+
+/** Messages to the import thread: this PC's listeners, or undefined when they cannot be read. */
+export type ImportReply = { type: 'listeners'; result?: ListenersResult };
+
+/**
+ * The import thread's heap, in MB: room for a 64 MB file's largest batch of hosts and its
+ * ordering records (a few numbers per host), small enough that its garbage is collected often.
+ * V8's defaults would let the old generation grow to a large share of the machine's memory first.
+ */
+export const IMPORT_OLD_GENERATION_MB = 64;
+export const IMPORT_YOUNG_GENERATION_MB = 8;
+
+/** The store failed in the import thread: the host may keep the import another way. */
+export class ImportStoreFailure extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message.en);
+    this.name = 'ImportStoreFailure';
+  }
+}
+
+function outOfMemory(fileName: string | undefined, heapMb: number): AppFailure {
+  const name = fileName ?? '';
+  return new AppFailure(
+    Code['report.nmap-too-large'],
+    {
+      fr: `Le fichier nmap « ${name} » demande plus de mémoire que l’import ne s’en accorde (${heapMb} Mo) : importez-le en plusieurs fichiers plus petits (nmap -oX par sous-réseau).`,
+      en: `The nmap file “${name}” needs more memory than an import allows itself (${heapMb} MB): import it as several smaller files (nmap -oX per subnet).`,
+    },
+    { fileName: name, limitMb: heapMb },
+  );
+}
+
+function threadFailed(detail: string): AppFailure {
+  return new AppFailure(Code.internal, {
+    fr: `L’import du fichier nmap s’est arrêté de façon inattendue : ${detail}`,
+    en: `The nmap file import stopped unexpectedly: ${detail}`,
+  });
+}
+
+/**
+ * Creates the import thread: the bundled `import-worker.mjs` next to us in a build, the TypeScript
+ * source under tsx otherwise (tests, `npm run cli`), as the scan manager does (Node 20 ignores
+ * `--import` in a worker's execArgv, so tsx's loader is registered inside the worker first).
+ */
+function createWorker(job: ImportJob, heapMb: number): Worker {
+  const resourceLimits = {
+    maxOldGenerationSizeMb: heapMb,
+    maxYoungGenerationSizeMb: IMPORT_YOUNG_GENERATION_MB,
+  };
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./import-worker.mjs', import.meta.url), {
+      workerData: job,
+      resourceLimits,
+    });
+  }
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./import-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: job, resourceLimits });
+}
+
+/**
+ * Runs `job` in a worker thread whose heap is capped (`heapMb`, V8's old generation): the file parsed
+ * into the rows of the begun scan and given its verdicts there (import-rows.ts), the host's own
+ * heap left alone. `listeners` answers the thread's one request for this PC's listeners.
+ * Resolves with what keeping the scan still needs.
+ * Throws the import's AppFailure as the thread gave it (not nmap, unreadable XML…), an
+ * ImportStoreFailure when the store failed, `report.nmap-too-large` (fr/en) when the thread ran
+ * out of its memory, or `internal` when it stopped otherwise; the begun scan is left to the caller.
+ */
+export function runImportThread(
+  job: ImportJob,
+  listeners: () => Promise<ListenersResult>,
+  heapMb = IMPORT_OLD_GENERATION_MB,
+): Promise<ImportedRows> {
+  return new Promise((resolve, reject) => {
+    const worker = createWorker(job, heapMb);
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (message: ImportRequest) => {
+      if (message.type === 'listeners') {
+        listeners().then(
+          (result) => worker.postMessage({ type: 'listeners', result } satisfies ImportReply),
+          () => worker.postMessage({ type: 'listeners' } satisfies ImportReply),
+        );
+      } else if (message.type === 'done') {
+        settle(() => resolve(message.rows));
+      } else {
+        const { error, store } = message;
+        settle(() => reject(store ? new ImportStoreFailure(error) : AppFailure.relay(error)));
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? outOfMemory(job.fileName, heapMb)
+            : threadFailed(error.message),
+        ),
+      );
+    });
+    worker.on('exit', (code) => {
+      settle(() => reject(threadFailed(`exit code ${code}`)));
+    });
+  });
+}

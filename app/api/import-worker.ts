@@ -1,0 +1,95 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HostResult, ListenersResult, RiskAssessResult } from '../contract/index.js';
+import { toAppError } from '../errors.js';
+import { assessHosts } from '../risk/assess.js';
+import { knowledgeBase } from '../risk/knowledge-base.js';
+import { openDatabaseAgain } from '../store/database.js';
+import { StoreFailure } from '../store/failure.js';
+import { ScanStore } from '../store/scans.js';
+import { importRows } from './import-rows.js';
+import type { ImportJob, ImportReply, ImportRequest } from './import-thread.js';
+
+/**
+ * Worker-thread entry of an nmap import (see import-thread.ts): parses the file into the rows of
+ * the begun scan through its own connection to the app's store (WAL: the host keeps using its
+ * own), gives them their verdicts, and posts the outcome once. This thread's heap is capped, so the
+ * garbage of parsing and assessing 65,000 hosts is collected as it comes instead of growing the
+ * host's heap. This PC's listeners are asked of the host (which reads them for every verdict of
+ * the app), at most once per import.
+ */
+const job = workerData as ImportJob;
+const port = parentPort;
+if (!port) throw new Error('app/api/import-worker.ts must run in a worker thread');
+
+let listeners: Promise<ListenersResult> | null = null;
+const askListeners = (): Promise<ListenersResult> => {
+  listeners ??= new Promise((resolve, reject) => {
+    const answer = (reply: ImportReply) => {
+      if (reply.type !== 'listeners') return;
+      port.off('message', answer);
+      if (reply.result) resolve(reply.result);
+      else reject(new Error('listeners unreadable'));
+    };
+    port.on('message', answer);
+    port.postMessage({ type: 'listeners' } satisfies ImportRequest);
+  });
+  return listeners;
+};
+
+/** As the host's Assessor gives them, from the rules the host read when the import began. */
+async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
+  const needsPrograms = hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open'));
+  let found: ListenersResult['listeners'] = [];
+  let complete = true;
+  if (needsPrograms) {
+    try {
+      const result = await askListeners();
+      found = result.listeners;
+      complete = result.complete;
+    } catch {
+      // Verdicts are still worth showing without programs; the UI says programs are missing.
+      complete = false;
+    }
+  }
+  return assessHosts(hosts, found, knowledgeBase(), complete, job.rules);
+}
+
+/** Whether `error` is the store's (SQLite's, or the store failing to open), not the file's. */
+function isStoreError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof StoreFailure || (typeof code === 'string' && code.startsWith('SQLITE'));
+}
+
+async function run(): Promise<ImportRequest> {
+  let db: ReturnType<typeof openDatabaseAgain> | null = null;
+  try {
+    // The host opened, checked and upgraded it a moment ago (ScanStore.begin).
+    db = openDatabaseAgain(job.dataDir);
+    const rows = await importRows(
+      new ScanStore(db),
+      job.scanId,
+      job.file,
+      {
+        localAddresses: new Set(job.localAddresses),
+        ...(job.fileName !== undefined ? { fileName: job.fileName } : {}),
+      },
+      assess,
+      JSON.stringify(job.rules),
+    );
+    return { type: 'done', rows };
+  } catch (error) {
+    const relayed = (error as { appError?: unknown } | null)?.appError;
+    return {
+      type: 'failed',
+      store: isStoreError(error),
+      error: relayed ? (relayed as ReturnType<typeof toAppError>) : toAppError(error),
+    };
+  } finally {
+    db?.close();
+  }
+}
+
+void run().then((outcome) => {
+  port.postMessage(outcome);
+  port.close();
+});
