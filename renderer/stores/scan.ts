@@ -169,7 +169,9 @@ export const useScan = create<ScanState>()((set, get) => ({
     const local = asksLocalNetwork(base.targets);
     const missing = { targets: base.targets === '', ports: base.ports === '' };
     if (missing.targets || missing.ports) {
-      set({ missing });
+      // What is missing replaces any earlier message (about another value, or a question about
+      // other targets): nothing was asked of the app this time.
+      set({ missing, error: null });
       return;
     }
     let adapters: string[] | undefined;

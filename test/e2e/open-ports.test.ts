@@ -175,6 +175,49 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  test('"Analyser maintenant" with the custom ports emptied says a port is missing, under the field, in place of the older error', async () => {
+    // Review 13, new user #6: the error about "0" stayed, and the empty field was not marked.
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: '0' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toBe('scan.ports.invalid');
+    expect(await scanner.error.innerText()).toContain('« 0 »');
+
+    await scanner.choosePorts({ custom: '' });
+    await scanner.scanNow();
+    const field = scanner.customPortsField;
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await scanner.fieldDescription(field)).toBe(shell.t('scan:form.ports.missing'));
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await expect(browser.page.getByText('« 0 »').count()).resolves.toBe(0);
+    await expect(
+      browser.page
+        .getByRole('alert')
+        .filter({ hasText: shell.t('scan:form.ports.missing') })
+        .count(),
+    ).resolves.toBe(1);
+
+    // An error about another value (the targets) gives way too: that value was not asked about.
+    await scanner.chooseTargets({ custom: '10.77.250.0/40' });
+    await scanner.choosePorts({ custom: '80' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toMatch(/^scan\.targets\./);
+    await scanner.choosePorts({ custom: '   ' });
+    await scanner.scanNow();
+    expect(await scanner.fieldDescription(scanner.customPortsField)).toBe(
+      shell.t('scan:form.ports.missing'),
+    );
+    await expect(scanner.error.count()).resolves.toBe(0);
+    expect(await scanner.customTargetsField.getAttribute('aria-invalid')).toBe('false');
+    expect(browser.errors).toEqual([]);
+  });
+
   test('editing the targets withdraws a confirmation question: "Je confirme" never answers for other targets', async () => {
     const shell = new AppShell(browser.page, 'fr');
     await shell.open(`${host.origin}/`);

@@ -59,6 +59,18 @@ export class OpenPortsPage {
     return this.page.getByRole('textbox', { name: this.t('form.targets.customLabel') });
   }
 
+  /** The custom ports field, by its label. */
+  get customPortsField(): Locator {
+    return this.page.getByRole('textbox', { name: this.t('form.ports.customLabel') });
+  }
+
+  /** What a field says about itself (the text of its aria-describedby), as a screen reader reads it. */
+  async fieldDescription(field: Locator): Promise<string> {
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+    const texts = await Promise.all(ids.map((id) => this.page.locator(`[id="${id}"]`).innerText()));
+    return texts.join(' ').trim();
+  }
+
   /** The button of the confirmation question ("Je confirme, lancer l’analyse"). */
   get confirmButton(): Locator {
     return this.page.getByRole('button', { name: exact(this.t('actions.confirmAndScan')) });
