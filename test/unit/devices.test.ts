@@ -3,6 +3,7 @@ import type { HostResult, PortResult, ScanResult } from '../../app/contract/inde
 import {
   countServices,
   deviceHeading,
+  deviceHidden,
   devicePageBounds,
   foldDevices,
   isLoopbackOrLinkLocal,
@@ -118,6 +119,37 @@ describe('foldDevices', () => {
       expect(isLoopbackOrLinkLocal(a), a).toBe(true);
     for (const a of ['10.0.0.1', '2001:db8::1', 'fec0::1', '::'])
       expect(isLoopbackOrLinkLocal(a), a).toBe(false);
+  });
+});
+
+describe('a device’s unlisted ports', () => {
+  it('are its first address’s, less what the device lists from another address, in the state it had there', () => {
+    // Review 13, new user #10: 1,028 ports, 7 listed, "closed 1022" (the first address's own).
+    const lan = {
+      ...host('10.99.0.1', true, [open(22), open(80)]),
+      hidden: { open: 0, closed: 9, filtered: 1 },
+      portStates: { tcp: { open: '22,80', closed: '1-9,631', filtered: '3389' } },
+    };
+    const loopback = host('127.0.0.1', true, [open(22), open(631), open(3389), open(80)]);
+    const [pc] = foldDevices([lan, loopback]);
+    expect(pc!.services.map((s) => s.port)).toEqual([22, 80, 631, 3389]);
+    // 631 was closed and 3389 filtered on the LAN address: each counted once, where it is listed.
+    expect(deviceHidden(lan, pc!.services)).toEqual({ open: 0, closed: 8, filtered: 0 });
+    // Without per-port states, a port listed from another address is taken as closed there.
+    expect(deviceHidden({ ...lan, portStates: undefined }, pc!.services)).toEqual({
+      open: 0,
+      closed: 7,
+      filtered: 1,
+    });
+    // A port listed twice is taken off once, and a count never goes below zero.
+    expect(deviceHidden(lan, [...pc!.services, ...pc!.services])).toEqual({
+      open: 0,
+      closed: 8,
+      filtered: 0,
+    });
+    expect(
+      deviceHidden({ ...lan, hidden: { open: 0, closed: 0, filtered: 0 } }, pc!.services),
+    ).toEqual({ open: 0, closed: 0, filtered: 0 });
   });
 });
 

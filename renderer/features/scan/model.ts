@@ -30,6 +30,8 @@ export interface HostView {
   reason: HostReason;
   ports: PortResult[];
   hidden?: HostResult['hidden'];
+  /** Every scanned port's state, when the kept scan has them (HostResult.portStates). */
+  portStates?: HostResult['portStates'];
   /** What this PC could not do for this address (status `unknown`, or some ports). */
   localError?: HostResult['localError'];
   /** (Nearly) every probed port answered open: one device answering for all. */
@@ -133,6 +135,7 @@ export function hostView(h: HostResult): HostView {
     reason: h.reason,
     ports: [...h.ports].sort(comparePorts),
     hidden: h.hidden,
+    ...(h.portStates ? { portStates: h.portStates } : {}),
     ...(h.hostname ? { hostname: h.hostname } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),

@@ -119,6 +119,14 @@ export class OpenPortsPage {
     return this.page.getByTestId(`device-extra-${address}`);
   }
 
+  /** A device card's line counting the ports it does not list ("Ports non affichés : …"). */
+  hiddenPorts(address: string, counts: { closed: number; filtered: number }): Locator {
+    const text = this.t('host.hidden')
+      .replace('{{closed}}', String(counts.closed))
+      .replace('{{filtered}}', String(counts.filtered));
+    return this.hostCard(address).getByText(exact(text));
+  }
+
   /** The level ("Niveau le plus élevé") a verdict block shows, as `data-severity`. */
   async worstLevel(section: Locator): Promise<string | null> {
     return section.getByTestId('host-worst').getAttribute('data-severity');
