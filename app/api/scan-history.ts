@@ -22,6 +22,7 @@ import { AppFailure } from '../errors.js';
 import {
   hostAddress,
   importNmapXmlFile,
+  keptImportNotes,
   isLoopback,
   type NmapImport,
   type NmapImportOptions,
@@ -297,9 +298,16 @@ function arrange(
   };
 }
 
-/** A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow). */
+/**
+ * A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow); an
+ * import's are shown as the file's unless the importer wrote them (keptImportNotes).
+ */
 function notesOf(header: ScanHeader, dropped: number): ScanHeader['result']['notes'] {
-  return dropped > 0 ? [...header.result.notes, droppedNote(dropped)] : header.result.notes;
+  const notes =
+    header.record.kind === 'nmap-import' || header.result.source?.kind === 'nmap'
+      ? keptImportNotes(header.result.notes)
+      : header.result.notes;
+  return dropped > 0 ? [...notes, droppedNote(dropped)] : notes;
 }
 
 /** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */

@@ -212,6 +212,39 @@ function paElems(scripts: Node[]): Map<string, string> {
 const MAX_FILE_NOTES = 32;
 const MAX_NOTE = 500;
 
+/** A note of a file, labelled as the file's words (issue 13 attacker review F4). */
+function fileNote(note: LocalizedText): LocalizedText {
+  return {
+    fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
+    en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+  };
+}
+
+/** The notes this reader writes of its own, French and English (see `notes` in the reader). */
+const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
+  [/^Note du fichier nmap : /, /^Note from the nmap file: /],
+  [
+    /^Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris$/,
+    /^nmap scan interrupted: only the file’s complete hosts are imported$/,
+  ],
+  [
+    /^Fichier nmap : \d+ hôtes? sans adresse IP valide ignorés?$/,
+    /^nmap file: \d+ hosts? without a valid IP address ignored$/,
+  ],
+  [/^nmap : [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
+];
+
+/**
+ * The notes of a kept nmap import as read back from the store: the ones this reader writes stay as
+ * they are, any other is shown as the file's ("Note du fichier nmap : …"), so an edited store
+ * cannot make a file's words (or a forged note) read as the app's own (issue 13 attacker review F5).
+ */
+export function keptImportNotes(notes: readonly LocalizedText[]): LocalizedText[] {
+  return notes.map((note) =>
+    READER_NOTES.some(([fr, en]) => fr.test(note.fr) && en.test(note.en)) ? note : fileNote(note),
+  );
+}
+
 /**
  * Notes are written one table per note with `fr` and `en` elems; files from before notes were
  * localised hold one elem per note, French and English on two lines.
@@ -231,10 +264,7 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
         return { fr, en: en ?? fr };
       });
       // The file's words, not the app's: what it says was checked, no one checked here (F4).
-      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
-        fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
-        en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
-      }));
+      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map(fileNote);
     }
     return [];
   }
