@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
+import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
@@ -120,6 +121,43 @@ describe('Open ports, through the real browser-mode host and engine', () => {
       await everywhere.close();
       await loopbackOnly.close();
     }
+  });
+
+  test('the form is set to the scan on show after a reload, and to an older one reopened from the History', async () => {
+    // Review 13, new user #4: "Ports courants (1 000)" stayed above a reopened scan of 1,028 ports.
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: '21-25,80' });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    // Changed without scanning, then the page reloaded: the form says what the scan shown covered.
+    await scanner.choosePorts('top1000');
+    await browser.page.reload();
+    await shell.navigation.waitFor();
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    await expect(scanner.targetsChoice('this-pc').isChecked()).resolves.toBe(true);
+    await expect(scanner.portsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customPortsField.inputValue()).resolves.toBe('21-25,80');
+
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts('top1000');
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    const history = await HistoryPage.open(shell);
+    await history.table.waitFor();
+    await history.reopen(1);
+    await scanner.summary.waitFor();
+    await expect(scanner.targetsChoice('this-pc').isChecked()).resolves.toBe(true);
+    await expect(scanner.portsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customPortsField.inputValue()).resolves.toBe('21-25,80');
+    await (await HistoryPage.open(shell)).reopen(0);
+    await scanner.summary.waitFor();
+    await expect(scanner.targetsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customTargetsField.inputValue()).resolves.toBe('127.0.0.1');
+    await expect(scanner.portsChoice('top1000').isChecked()).resolves.toBe(true);
+    expect(browser.errors).toEqual([]);
   });
 
   test('a scan of all ports can be cancelled and the UI shows it stopped', async () => {

@@ -78,6 +78,22 @@ export function buildRequest(form: ScanForm): ScanRequestInput {
   };
 }
 
+/**
+ * The form that asks for `request` again (buildRequest's inverse): a kept scan of the app shown
+ * after a reload or reopened from the history sets the form to what it covered, so the form never
+ * contradicts it ("Ports courants" above a scan of 1,028 ports).
+ */
+export function formOfRequest(request: { targets: string; ports: string }): ScanForm {
+  const targets = request.targets.trim();
+  const ports = request.ports.trim();
+  return {
+    targetMode: targets === 'this-pc' || targets === 'local-network' ? targets : 'custom',
+    customTargets: targets === 'this-pc' || targets === 'local-network' ? '' : targets,
+    portMode: ports === 'top1000' ? 'top1000' : ports === ALL_PORTS ? 'all' : 'custom',
+    customPorts: ports === 'top1000' || ports === ALL_PORTS ? '' : ports,
+  };
+}
+
 export function isBusy(phase: ScanPhase): boolean {
   return phase === 'starting' || phase === 'running' || phase === 'cancelling';
 }

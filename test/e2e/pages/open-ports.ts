@@ -158,6 +158,30 @@ export class OpenPortsPage {
     });
   }
 
+  /** The radio button of a targets choice, by its label. */
+  targetsChoice(choice: 'this-pc' | 'local-network' | 'custom'): Locator {
+    const label = {
+      'this-pc': 'form.targets.thisPc',
+      'local-network': 'form.targets.localNetwork',
+      custom: 'form.targets.custom',
+    }[choice];
+    return this.page
+      .getByRole('radiogroup', { name: this.t('form.targets.legend') })
+      .getByRole('radio', { name: new RegExp(`^${this.t(label)}`) });
+  }
+
+  /** The radio button of a ports choice, by its label. */
+  portsChoice(choice: 'top1000' | 'all' | 'custom'): Locator {
+    const label = {
+      top1000: 'form.ports.top1000',
+      all: 'form.ports.all',
+      custom: 'form.ports.custom',
+    }[choice];
+    return this.page
+      .getByRole('radiogroup', { name: this.t('form.ports.legend') })
+      .getByRole('radio', { name: new RegExp(`^${this.t(label)}`) });
+  }
+
   async chooseTargets(targets: Targets): Promise<void> {
     const group = this.page.getByRole('radiogroup', { name: this.t('form.targets.legend') });
     const label =
