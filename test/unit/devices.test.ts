@@ -8,7 +8,9 @@ import {
   foldDevices,
   isLoopbackOrLinkLocal,
 } from '../../app/contract/devices.js';
-import { renderCsv } from '../../app/report/csv.js';
+import { CSV_COLUMNS, renderCsv } from '../../app/report/csv.js';
+
+const CSV_ADDRESSES = CSV_COLUMNS.indexOf('addresses');
 import { renderJson } from '../../app/report/json.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
@@ -153,6 +155,37 @@ describe('a device’s unlisted ports', () => {
   });
 });
 
+describe('CSV rows of a folded device', () => {
+  it('name in `address` an address the port was seen on, never only the device’s first', () => {
+    // Review 13, new user #18: 631 on 127.0.0.1 only had `address` 10.213.0.1.
+    const pc = [
+      host('10.213.0.1', true, [open(8080)]),
+      host('127.0.0.1', true, [open(631), open(8080)]),
+      host('::1', true, []),
+    ];
+    const scan: ScanResult = {
+      scanId: 'c1',
+      request: { targets: 'this-pc', ports: '631,8080', skipDiscovery: false, confirmed: false },
+      addresses: 3,
+      portCount: 2,
+      notes: [],
+      startedAt: '2026-11-30T10:00:00.000Z',
+      finishedAt: '2026-11-30T10:00:01.000Z',
+      cancelled: false,
+      hosts: pc,
+    };
+    const rows = renderCsv(buildReportModel({ scan, pcName: 'PC' }), 'en')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((r) => r.split(','));
+    const row = (port: number) => rows.find((r) => r[6] === String(port))!;
+    const addresses = CSV_ADDRESSES;
+    expect([row(631)[0], row(631)[addresses]]).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect([row(8080)[0], row(8080)[addresses]]).toEqual(['10.213.0.1', '10.213.0.1 127.0.0.1']);
+  });
+});
+
 describe('counts per service', () => {
   it('counts This PC’s service once, at the worst severity any of its addresses got', () => {
     const counts = countServices([
@@ -241,6 +274,7 @@ describe('counts per service', () => {
     const csv = renderCsv(model, 'en').split('\r\n');
     expect(csv.filter((r) => r.includes(',3389,'))).toHaveLength(1);
     expect(csv.find((r) => r.includes(',3389,'))!.endsWith(',10.99.0.1 127.0.0.1,')).toBe(true);
+    expect(csv.find((r) => r.includes(',3389,'))!.startsWith('10.99.0.1,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
     expect(pdf).toContain('appareils actifs');
