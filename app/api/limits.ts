@@ -1,6 +1,7 @@
-import { Code } from '../contract/index.js';
+import { Code, IMPORT_CHUNK_BYTES } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import { IMPORT_OLD_GENERATION_MB } from './import-thread.js';
+import { MAX_NMAP_XML_BYTES } from '../report/nmap-xml-import.js';
 
 /**
  * How much work one client, and all clients together, may ask of the app at once. One full-range
@@ -21,6 +22,14 @@ export interface Limits {
    * `report.nmap-too-large` rather than grow past it (see app/api/import-thread.ts).
    */
   importHeapMb: number;
+  /**
+   * Pieces of an upload (`report.importChunk`, at most IMPORT_CHUNK_BYTES each) one connection may
+   * send in a burst: counted apart from other messages, so a file at the import limit goes through
+   * however fast the client sends it (review 13, F8), while a flood of pieces is still cut.
+   */
+  importChunkBurst: number;
+  /** Pieces of an upload per second one connection may send, sustained, past that burst. */
+  importChunksPerSecond: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -29,6 +38,9 @@ export const DEFAULT_LIMITS: Limits = {
   messagesPerSecond: 50,
   messageBurst: 200,
   importHeapMb: IMPORT_OLD_GENERATION_MB,
+  // A whole 64 MB file, plus one piece to spare, then 8 MiB/s.
+  importChunkBurst: Math.ceil(MAX_NMAP_XML_BYTES / IMPORT_CHUNK_BYTES) + 1,
+  importChunksPerSecond: 64,
 };
 
 /**
@@ -79,30 +91,54 @@ export class ScanSlots {
   }
 }
 
-/**
- * A token bucket per connection: `take()` is false once the connection has sent more than
- * `messageBurst` messages plus `messagesPerSecond` per second since. `now` is in milliseconds.
- */
-export class MessageRate {
+/** A token bucket: `burst` tokens at most, refilled at `perSecond`; `now` is in milliseconds. */
+class Bucket {
   private tokens: number;
   private last: number;
 
   constructor(
-    private readonly limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst'>,
-    private readonly now: () => number = () => performance.now(),
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number,
   ) {
-    this.tokens = limits.messageBurst;
+    this.tokens = burst;
     this.last = now();
   }
 
   take(): boolean {
     const at = this.now();
-    const refill = ((at - this.last) / 1000) * this.limits.messagesPerSecond;
-    this.tokens = Math.min(this.limits.messageBurst, this.tokens + refill);
+    this.tokens = Math.min(this.burst, this.tokens + ((at - this.last) / 1000) * this.perSecond);
     this.last = at;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+}
+
+/**
+ * The message rate of one connection: `take(method)` is false once the connection has sent more
+ * than `messageBurst` messages plus `messagesPerSecond` per second since, or, for the pieces of an
+ * upload (`method` is `report.importChunk`), more than `importChunkBurst` pieces plus
+ * `importChunksPerSecond` per second. `now` is in milliseconds.
+ */
+export class MessageRate {
+  private readonly messages: Bucket;
+  private readonly chunks: Bucket;
+
+  constructor(
+    limits: Pick<
+      Limits,
+      'messagesPerSecond' | 'messageBurst' | 'importChunkBurst' | 'importChunksPerSecond'
+    >,
+    now: () => number = () => performance.now(),
+  ) {
+    this.messages = new Bucket(limits.messageBurst, limits.messagesPerSecond, now);
+    this.chunks = new Bucket(limits.importChunkBurst, limits.importChunksPerSecond, now);
+  }
+
+  /** `method` is the request's `method` as sent (anything, unchecked: it only picks the bucket). */
+  take(method?: unknown): boolean {
+    return method === 'report.importChunk' ? this.chunks.take() : this.messages.take();
   }
 }
 

@@ -19,6 +19,7 @@ import { AppFailure } from '../errors.js';
 import {
   hostAddress,
   importNmapXmlFile,
+  keptImportNotes,
   isLoopback,
   type NmapImport,
   type NmapImportOptions,
@@ -106,8 +107,7 @@ interface Prepared {
 export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRow | null {
   const literal = hostAddress(row.host.address);
   if (!literal) return null;
-  const bare = splitZone(literal.address).address;
-  const isLocal = isLoopback(bare) || local.has(bare);
+  const isLocal = isThisPcNow(literal.address, local);
   // Worded as imports word it when the row's word is not this PC's: this PC now is this PC; this PC
   // then (or a row claiming it) is the host that ran the scan.
   const { reason } = row.host;
@@ -126,6 +126,21 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
     ...row,
     host: { ...row.host, address: literal.address, family: literal.family, isLocal, reason: said },
   };
+}
+
+/** Whether IP literal `address` (zone or not) is this PC's now: loopback, or one of `local`. */
+function isThisPcNow(address: string, local: ReadonlySet<string>): boolean {
+  const bare = splitZone(address).address;
+  return isLoopback(bare) || local.has(bare);
+}
+
+/**
+ * Whether a kept row's `address` is left out of MAC grouping: this PC's now, or no IP literal
+ * (such a row is left out of the scan, see checkedKeptRow); never the row's own `is_local`.
+ */
+function notADeviceNow(address: string, local: ReadonlySet<string>): boolean {
+  const literal = hostAddress(address);
+  return !literal || isThisPcNow(literal.address, local);
 }
 
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
@@ -244,9 +259,16 @@ function arrange(
   };
 }
 
-/** A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow). */
+/**
+ * A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow); an
+ * import's are shown as the file's unless the importer wrote them (keptImportNotes).
+ */
 function notesOf(header: ScanHeader, dropped: number): ScanHeader['result']['notes'] {
-  return dropped > 0 ? [...header.result.notes, droppedNote(dropped)] : header.result.notes;
+  const notes =
+    header.record.kind === 'nmap-import' || header.result.source?.kind === 'nmap'
+      ? keptImportNotes(header.result.notes)
+      : header.result.notes;
+  return dropped > 0 ? [...notes, droppedNote(dropped)] : notes;
 }
 
 /** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */
@@ -699,7 +721,14 @@ export class ScanHistory {
     };
     return {
       header,
-      sharedMacs: (upOnly) => this.withStore((scans) => scans.sharedMacs(scanId, upOnly)),
+      // This PC's addresses worked out again, as for the rows (checkedKeptRow): an edited
+      // `is_local` neither splits a device nor groups an address of this PC with one.
+      sharedMacs: (upOnly) => {
+        const local = this.local();
+        return this.withStore((scans) =>
+          scans.sharedMacs(scanId, upOnly, (address) => notADeviceNow(address, local)),
+        );
+      },
       rows: (after, limit) => checked(this.withStore((scans) => scans.rows(scanId, after, limit))),
       rowsAt: (seqs) => checked(this.withStore((scans) => scans.rowsAt(scanId, seqs))),
     };

@@ -1,5 +1,5 @@
 import type { Severity } from './risk.js';
-import type { HostStatus, PortState, Protocol } from './scan.js';
+import type { HostStatus, PortState, PortStates, Protocol } from './scan.js';
 
 /**
  * One device per machine (issue 13): a scan lists addresses, a user thinks in machines. This PC's
@@ -244,4 +244,51 @@ export function devicePageBounds(
   let end = Math.min(offset + limit, n);
   while (continues(end)) end++;
   return [start, Math.max(start, end)];
+}
+
+/** The state a port had on an address, from its compact per-state lists (HostResult.portStates). */
+export function stateInPortStates(
+  portStates: PortStates | undefined,
+  port: number,
+  protocol: Protocol,
+): PortState | undefined {
+  const lists = portStates?.[protocol];
+  if (!lists) return undefined;
+  for (const state of ['open', 'closed', 'filtered'] as const) {
+    const list = lists[state];
+    if (!list) continue;
+    for (const item of list.split(',')) {
+      const [from, to = from] = item.split('-').map(Number);
+      if (from !== undefined && to !== undefined && port >= from && port <= to) return state;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The unlisted-port counts of a device of several addresses, as its card (page) and its section
+ * (PDF) give them, so that listed + unlisted = the ports scanned on one address: its first
+ * address's unlisted ports (`first.hidden`; the other addresses' closed ports are the same ports
+ * seen again), less each port the device lists from another address only (`listed`: 631 open on
+ * 127.0.0.1 alone is unlisted, closed, on the LAN address), taken from the state it had on the
+ * first address (`first.portStates`; closed when that is unknown, as on a host that refused it).
+ */
+export function deviceHidden(
+  first: {
+    hidden: Record<PortState, number>;
+    ports: readonly { port: number; protocol: Protocol }[];
+    portStates?: PortStates | undefined;
+  },
+  listed: Iterable<{ port: number; protocol: Protocol }>,
+): Record<PortState, number> {
+  const hidden = { ...first.hidden };
+  const key = (p: { port: number; protocol: Protocol }) => `${p.protocol}/${p.port}`;
+  const own = new Set(first.ports.map(key));
+  for (const port of listed) {
+    if (own.has(key(port))) continue;
+    own.add(key(port));
+    const state = stateInPortStates(first.portStates, port.port, port.protocol) ?? 'closed';
+    if (hidden[state] > 0) hidden[state] -= 1;
+  }
+  return hidden;
 }

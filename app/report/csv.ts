@@ -41,15 +41,33 @@ export function csvField(value: string | number | boolean | null | undefined): s
 
 /**
  * RFC 4180: a header row, CRLF line ends, one row per device × listed port (a device with none
- * gets one row); `address` names the device, `addresses` the ones the port was seen on.
+ * gets one row, `address` its first address); `address` is the first address the port was seen
+ * on in that state (631 open on 127.0.0.1 only is 127.0.0.1, never This PC's LAN address), and
+ * `addresses` all of them, so a filter on `address` never shows a port where it was not seen.
  */
 export function renderCsv(model: ReportModel, lang: Language): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const h of model.hosts) {
-    const host = [zonedAddress(h), h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
+    const host = [h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
     if (h.ports.length === 0) {
       lines.push(
-        [...host, '', '', '', '', '', '', '', '', '', '', '', h.addresses.join(' '), '']
+        [
+          zonedAddress(h),
+          ...host,
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          h.addresses.join(' '),
+          '',
+        ]
           .map(csvField)
           .join(','),
       );
@@ -58,6 +76,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
     for (const p of h.ports) {
       lines.push(
         [
+          p.addresses?.[0] ?? zonedAddress(h),
           ...host,
           p.port,
           p.protocol,

@@ -15,14 +15,14 @@ import type {
   PortReason,
   PortResult,
   PortState,
+  PortStates,
   Protocol,
   ScanResult,
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
-import { foldDevices, zonedAddress, type Device } from '../contract/devices.js';
+import { deviceHidden, foldDevices, zonedAddress, type Device } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
-import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
@@ -217,15 +217,13 @@ const STATUS_RANK: Record<HostStatus, number> = { up: 0, unknown: 1, down: 2 };
 /**
  * One ReportHost for a device of several addresses: named by its first address; each port once,
  * in the state that matters most (open first), from the address whose verdict is worst, with the
- * addresses it is in that state on. `hidden` counts the device's ports it does not list: the
- * named address's unlisted ports (the others' closed ports are the same ports seen again) less
- * those the device lists from another address (631 open on 127.0.0.1 only is closed, so hidden, on
- * the LAN address), in the state `statesOf` gives them on the named address (closed when unknown).
+ * addresses it is in that state on. `hidden` counts the device's ports it does not list, as its
+ * card on the page does (deviceHidden, from the named address's `portStatesOf`).
  * The hostname is the named address's own: nmap's "localhost" for 127.0.0.1 is not 10.0.0.5's.
  */
 function foldHost(
   device: Device<ReportHost>,
-  statesOf: (address: string) => ReadonlyMap<string, PortState> | undefined,
+  portStatesOf: (address: string) => PortStates | undefined,
 ): ReportHost {
   const members = [...device.hosts, ...device.folded];
   const first = members[0]!;
@@ -252,17 +250,7 @@ function foldHost(
     status,
     ports: [...ports.values()].sort(comparePorts),
   };
-  const hidden = { ...first.hidden };
-  const own = new Set(first.ports.map(portKey));
-  const states = statesOf(first.address);
-  for (const port of ports.values()) {
-    const key = portKey(port);
-    if (own.has(key)) continue;
-    // portKey is `80/tcp`, the port-state table's `tcp/80`.
-    const state = states?.get(`${port.protocol}/${port.port}`) ?? 'closed';
-    if (hidden[state] > 0) hidden[state] -= 1;
-  }
-  host.hidden = hidden;
+  host.hidden = deviceHidden({ ...first, portStates: portStatesOf(first.address) }, ports.values());
   if (first.hostname) host.hostname = first.hostname;
   else delete host.hostname;
   return host;
@@ -331,15 +319,12 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   const blocked = new Set<string>();
   const hosts: ReportHost[] = [];
   const scanHosts = new Map(scan.hosts.map((h) => [h.address, h]));
-  const statesOf = (address: string) => {
-    const h = scanHosts.get(address);
-    return h?.portStates ? hostPortStates(h) : undefined;
-  };
+  const portStatesOf = (address: string) => scanHosts.get(address)?.portStates;
   const devices = foldDevices(addresses);
   for (const device of devices) {
     const host =
       device.hosts.length + device.folded.length > 1
-        ? foldHost(device, statesOf)
+        ? foldHost(device, portStatesOf)
         : device.hosts[0]!;
     for (const p of host.ports) if (isBlocked(p)) blocked.add(`${deviceKey(host)}|${portKey(p)}`);
     let worst: Severity | null = null;

@@ -16,7 +16,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
-import { canonicalIp, splitZone } from '../net/address.js';
+import { addressKind, canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
@@ -213,9 +213,60 @@ function paElems(scripts: Node[]): Map<string, string> {
   return out;
 }
 
+/** Ports of one protocol (0-65535): an `<extraports count>` above it is no count. */
+const MAX_PORTS_PER_PROTOCOL = 65_536;
+
+/** Addresses a file may say were scanned: IPv4's whole space (2^32). */
+const MAX_ADDRESSES_SCANNED = 2 ** 32;
+
 /** Notes kept from a file, and characters kept of each: our own exports write a few short ones. */
 const MAX_FILE_NOTES = 32;
 const MAX_NOTE = 500;
+
+/** A note of a file, labelled as the file's words (issue 13 attacker review F4). */
+function fileNote(note: LocalizedText): LocalizedText {
+  return {
+    fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
+    en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+  };
+}
+
+/** The notes this reader writes of its own, French and English (see `notes` in the reader). */
+const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
+  [/^Note du fichier nmap : /, /^Note from the nmap file: /],
+  [
+    /^Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris$/,
+    /^nmap scan interrupted: only the file’s complete hosts are imported$/,
+  ],
+  [
+    /^Fichier nmap : \d+ hôtes? sans adresse IP valide ignorés?$/,
+    /^nmap file: \d+ hosts? without a valid IP address ignored$/,
+  ],
+  [/^nmap : [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
+  [
+    /^Fichier nmap : [\d\s\u202f]+ adresses? qu(i n’est pas un appareil ignorée|i ne sont pas des appareils ignorées) \(0\.0\.0\.0, ::, diffusion, multidiffusion\)$/,
+    /^nmap file: [\d,]+ address(es that are no devices| that is no device) ignored \(0\.0\.0\.0, ::, broadcast, multicast\)$/,
+  ],
+  [
+    /^Fichier nmap : [\d\s\u202f]+ nombres? de ports invraisemblables? ignorés? \(plus de 65\u202f536\)$/,
+    /^nmap file: [\d,]+ implausible port counts? ignored \(over 65,536\)$/,
+  ],
+  [
+    /^Fichier nmap : nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
+    /^nmap file: implausible number of addresses scanned ignored \(over 2\^32\)$/,
+  ],
+];
+
+/**
+ * The notes of a kept nmap import as read back from the store: the ones this reader writes stay as
+ * they are, any other is shown as the file's ("Note du fichier nmap : …"), so an edited store
+ * cannot make a file's words (or a forged note) read as the app's own (issue 13 attacker review F5).
+ */
+export function keptImportNotes(notes: readonly LocalizedText[]): LocalizedText[] {
+  return notes.map((note) =>
+    READER_NOTES.some(([fr, en]) => fr.test(note.fr) && en.test(note.en)) ? note : fileNote(note),
+  );
+}
 
 /**
  * Notes are written one table per note with `fr` and `en` elems; files from before notes were
@@ -236,10 +287,7 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
         return { fr, en: en ?? fr };
       });
       // The file's words, not the app's: what it says was checked, no one checked here (F4).
-      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
-        fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
-        en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
-      }));
+      return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map(fileNote);
     }
     return [];
   }
@@ -518,6 +566,10 @@ class ScanBuilder {
   private addressText = '';
   private skipped = 0;
   private notAddresses = 0;
+  /** Addresses that are no device (0.0.0.0, ::, broadcast, multicast): left out, counted. */
+  private notDevices = 0;
+  /** `<extraports count>` over 65,536 (one protocol's every port): not a count, left out. */
+  private implausibleCounts = 0;
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
@@ -547,7 +599,17 @@ class ScanBuilder {
       this.notAddresses++;
       return;
     }
-    const { address, family } = literal;
+    // No machine answers as "any address", the broadcast address or a multicast group (RFC 1122
+    // §3.2.1.3, RFC 919, RFC 5771, RFC 4291 §2.5.2, §2.7): such a host of a file is no device.
+    const kind = addressKind(literal.address);
+    if (kind === 'unspecified' || kind === 'broadcast' || kind === 'multicast') {
+      this.notDevices++;
+      return;
+    }
+    // nmap writes no zone; one in a file names an interface of the PC that wrote it, not this
+    // one's: the address alone (fe80::1%eth0 and fe80::1%25eth0 are one host).
+    const { family } = literal;
+    const address = splitZone(literal.address).address;
     const mac = str(
       addresses.find((a) => str(a, 'addrtype') === 'mac'),
       'addr',
@@ -570,7 +632,12 @@ class ScanBuilder {
     for (const portsNode of asArray(node.ports)) {
       for (const extra of asArray(portsNode.extraports)) {
         const state = PORT_STATE[str(extra, 'state') ?? ''];
-        const count = num(extra, 'count') ?? 0;
+        let count = num(extra, 'count') ?? 0;
+        // One protocol has 65,536 ports: more is no count (and no port list can name them).
+        if (count > MAX_PORTS_PER_PROTOCOL) {
+          this.implausibleCounts++;
+          count = 0;
+        }
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
         if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
       }
@@ -636,7 +703,15 @@ class ScanBuilder {
 
   /** The ScanResult of the run (`<nmaprun>` with its own children, hosts already added). */
   finish(run: Node, options: { now?: Date; fileName?: string; interrupted: boolean }): NmapImport {
-    const { count, skipped, notAddresses, duplicates, macAddresses } = this;
+    const {
+      count,
+      skipped,
+      notAddresses,
+      notDevices,
+      implausibleCounts,
+      duplicates,
+      macAddresses,
+    } = this;
     const { interrupted } = options;
     const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
     const meta = paElems(preScripts);
@@ -679,6 +754,18 @@ class ScanBuilder {
             },
       );
     }
+    if (notDevices > 0) {
+      notes.push({
+        fr: `Fichier nmap : ${counted(notDevices, 'fr', 'adresse qui n’est pas un appareil ignorée', 'adresses qui ne sont pas des appareils ignorées')} (0.0.0.0, ::, diffusion, multidiffusion)`,
+        en: `nmap file: ${counted(notDevices, 'en', 'address that is no device', 'addresses that are no devices')} ignored (0.0.0.0, ::, broadcast, multicast)`,
+      });
+    }
+    if (implausibleCounts > 0) {
+      notes.push({
+        fr: `Fichier nmap : ${counted(implausibleCounts, 'fr', 'nombre de ports invraisemblable ignoré', 'nombres de ports invraisemblables ignorés')} (plus de 65\u202f536)`,
+        en: `nmap file: ${counted(implausibleCounts, 'en', 'implausible port count', 'implausible port counts')} ignored (over 65,536)`,
+      });
+    }
     if (skipped > 0 && !meta.has('scanId')) {
       notes.push({
         fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
@@ -705,6 +792,16 @@ class ScanBuilder {
     const source = scanSource(run, scanInfos, meta, options.fileName);
     const startedAt = time('startedAt') ?? iso(startEpoch);
     const finishedAt = time('finishedAt') ?? iso(endEpoch ?? startEpoch);
+    // nmap's total counts an address given twice twice.
+    const said = int('addresses', Math.max(count, (num(totals, 'total') ?? 0) - duplicates));
+    // More than IPv4's 2^32 addresses is no scan nmap finishes: the hosts the file lists instead.
+    const addresses = said <= MAX_ADDRESSES_SCANNED ? said : count;
+    if (said > MAX_ADDRESSES_SCANNED) {
+      notes.push({
+        fr: 'Fichier nmap : nombre d’adresses analysées invraisemblable ignoré (plus de 2^32)',
+        en: 'nmap file: implausible number of addresses scanned ignored (over 2^32)',
+      });
+    }
     const candidate = {
       scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
       ...(source ? { source } : {}),
@@ -715,8 +812,7 @@ class ScanBuilder {
         // No one confirmed anything on this PC: an import scans nothing.
         confirmed: false,
       },
-      // nmap's total counts an address given twice twice.
-      addresses: int('addresses', Math.max(count, (num(totals, 'total') ?? 0) - duplicates)),
+      addresses,
       portCount: int('portCount', portCount),
       notes,
       startedAt,

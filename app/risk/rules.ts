@@ -108,6 +108,19 @@ export const EXPOSURE_REASON: Record<
   },
 };
 
+/**
+ * The words for a severity change made by a rule, appended to that rule's reason so the reasons,
+ * read in order, end at the severity shown ("" when the rule left it as it was).
+ */
+function lowered(before: Severity, after: Severity): LocalizedText {
+  return before === after
+    ? T('', '')
+    : T(
+        ` (risque abaissé de « ${SEV_FR[before]} » à « ${SEV_FR[after]} »)`,
+        ` (risk lowered from "${before}" to "${after}")`,
+      );
+}
+
 interface Verdict {
   severity: Severity;
   advice: LocalizedText;
@@ -318,22 +331,25 @@ function applyLocalRules(
     if (disguised) {
       // Already judged above: neither a Windows component nor an ordinary user-folder program.
     } else if (kind === 'windows-system' && expected !== true) {
+      const before = verdict.severity;
       if (backdoor) {
         verdict.severity = milder(verdict.severity, 'medium');
+        const change = lowered(before, verdict.severity);
         say(
           RULES.programSystemOnBackdoor,
           T(
-            `Le port est connu pour des portes dérobées, mais il est ouvert par un composant de Windows (${who}) : probablement un usage légitime.`,
-            `The port is known for backdoors, but a Windows component owns it (${who}): probably a legitimate use.`,
+            `Le port est connu pour des portes dérobées, mais il est ouvert par un composant de Windows (${who}) : probablement un usage légitime${change.fr}.`,
+            `The port is known for backdoors, but a Windows component owns it (${who}): probably a legitimate use${change.en}.`,
           ),
         );
       } else {
         if (!entry) verdict.severity = milder(verdict.severity, 'low');
+        const change = lowered(before, verdict.severity);
         say(
           RULES.programSystem,
           T(
-            `Ouvert par un composant de Windows (${who}).`,
-            `Opened by a Windows component (${who}).`,
+            `Ouvert par un composant de Windows (${who})${change.fr}.`,
+            `Opened by a Windows component (${who})${change.en}.`,
           ),
         );
       }
@@ -349,23 +365,25 @@ function applyLocalRules(
       );
     } else if (expected === null || (expected === false && !windowsOwnedPort)) {
       // A named program resolves the "unknown listener" doubt of an unlisted dynamic port.
+      const before = verdict.severity;
       if (!entry && rangeOfPort(ctx.port) === 'dynamic') {
         verdict.severity = milder(verdict.severity, 'low');
       }
+      const change = lowered(before, verdict.severity);
       if (kind === 'installed') {
         say(
           RULES.programInstalled,
           T(
-            `Ouvert par ${who}, exécutable ${ctx.program.path ?? ''}.`,
-            `Opened by ${who}, executable ${ctx.program.path ?? ''}.`,
+            `Ouvert par ${who}, exécutable ${ctx.program.path ?? ''}${change.fr}.`,
+            `Opened by ${who}, executable ${ctx.program.path ?? ''}${change.en}.`,
           ),
         );
       } else {
         say(
           RULES.programIdentified,
           T(
-            `Ouvert par ${who} (emplacement de l’exécutable inconnu).`,
-            `Opened by ${who} (executable location unknown).`,
+            `Ouvert par ${who} (emplacement de l’exécutable inconnu)${change.fr}.`,
+            `Opened by ${who} (executable location unknown)${change.en}.`,
           ),
         );
       }
@@ -390,16 +408,18 @@ function applyLocalRules(
         ),
       );
     } else {
+      const before = verdict.severity;
       verdict.severity = milder(verdict.severity, 'low');
       verdict.advice = T(
         'Seuls les programmes de ce PC peuvent le joindre : rien à faire, sauf si vous ne reconnaissez pas le programme.',
         'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',
       );
+      const change = lowered(before, verdict.severity);
       say(
         RULES.loopbackOnly,
         T(
-          'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
-          'It listens on this PC’s local address only: no other device on the network can connect to it.',
+          `Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter${change.fr}.`,
+          `It listens on this PC’s local address only: no other device on the network can connect to it${change.en}.`,
         ),
       );
     }

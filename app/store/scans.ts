@@ -500,18 +500,43 @@ export class ScanStore {
 
   /**
    * The MAC addresses (lower case) two or more of scan `scanId`'s addresses not this PC's share
-   * (app/contract/devices.ts sharedMacs), among its answering hosts only when `upOnly`.
+   * (app/contract/devices.ts sharedMacs), among its answering hosts only when `upOnly`. Which
+   * addresses are this PC's is `isThisPc`'s answer when given (a kept scan read back: its rows'
+   * `is_local` is in a file any program of the user can edit), else the rows' own `is_local`
+   * (rows this process has just written).
    */
-  sharedMacs(scanId: string, upOnly: boolean): Set<string> {
-    const macs = this.db
+  sharedMacs(
+    scanId: string,
+    upOnly: boolean,
+    isThisPc?: (address: string) => boolean,
+  ): Set<string> {
+    const up = upOnly ? "AND status = 'up'" : '';
+    if (!isThisPc) {
+      const macs = this.db
+        .prepare(
+          `SELECT mac FROM scan_hosts WHERE scan_id = ? AND is_local = 0 AND mac IS NOT NULL ${up}
+           GROUP BY mac HAVING COUNT(*) > 1`,
+        )
+        .pluck()
+        .all(scanId) as string[];
+      return new Set(macs);
+    }
+    // Only the rows of a MAC seen twice or more, this PC's included, are read and asked about.
+    const rows = this.db
       .prepare(
-        `SELECT mac FROM scan_hosts WHERE scan_id = ? AND is_local = 0 AND mac IS NOT NULL
-           ${upOnly ? "AND status = 'up'" : ''}
-         GROUP BY mac HAVING COUNT(*) > 1`,
+        `SELECT address, mac FROM scan_hosts WHERE scan_id = ? AND mac IS NOT NULL ${up}
+           AND mac IN (SELECT mac FROM scan_hosts WHERE scan_id = ? AND mac IS NOT NULL ${up}
+                       GROUP BY mac HAVING COUNT(*) > 1)`,
       )
-      .pluck()
-      .all(scanId) as string[];
-    return new Set(macs);
+      .all(scanId, scanId) as { address: string; mac: string }[];
+    const seen = new Set<string>();
+    const shared = new Set<string>();
+    for (const { address, mac } of rows) {
+      if (isThisPc(address)) continue;
+      if (seen.has(mac)) shared.add(mac);
+      seen.add(mac);
+    }
+    return shared;
   }
 }
 

@@ -159,7 +159,10 @@ function serveContract(appCore: Core): void {
       rates.set(sender.id, rate);
       sender.once('destroyed', () => rates.delete(sender.id));
     }
-    if (!rate.take()) return refused(messageId(message), rateLimited());
+    // The pieces of an upload count apart (app/api/limits.ts).
+    if (!rate.take((message as { method?: unknown } | null)?.method)) {
+      return refused(messageId(message), rateLimited());
+    }
     return appCore.dispatch(message, {
       client: clientOf(sender.id),
       emit(name, payload) {

@@ -231,11 +231,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     };
     ws.on('message', (data, isBinary) => {
       if (cut) return;
-      if (!rate.take()) {
-        // A page never sends this much: a runaway loop or a hostile program. Its scans stop too.
-        return shut(CloseCode.rateLimited, 'Too many messages / Trop de messages');
-      }
+      // A page never sends this much: a runaway loop or a hostile program. Its scans stop too.
+      const flooded = () => shut(CloseCode.rateLimited, 'Too many messages / Trop de messages');
       if (isBinary) {
+        if (!rate.take()) return flooded();
         if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
         return send(
           errorResponse(
@@ -251,6 +250,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       try {
         raw = JSON.parse(data.toString());
       } catch {
+        if (!rate.take()) return flooded();
         if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
         return send(
           errorResponse(
@@ -261,6 +261,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
             }),
           ),
         );
+      }
+      // The pieces of an upload count apart (app/api/limits.ts): a file at the import limit sent
+      // as fast as the app answers is not a flood.
+      if (!rate.take(admitted ? (raw as { method?: unknown } | null)?.method : undefined)) {
+        return flooded();
       }
       if (!admitted) return welcome(raw);
       core

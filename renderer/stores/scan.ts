@@ -5,6 +5,7 @@ import {
   applyScanEvent,
   buildRequest,
   CONFIRMATION_REQUIRED,
+  formOfRequest,
   hostView,
   isBusy,
   type HostView,
@@ -169,7 +170,9 @@ export const useScan = create<ScanState>()((set, get) => ({
     const local = asksLocalNetwork(base.targets);
     const missing = { targets: base.targets === '', ports: base.ports === '' };
     if (missing.targets || missing.ports) {
-      set({ missing });
+      // What is missing replaces any earlier message (about another value, or a question about
+      // other targets): nothing was asked of the app this time.
+      set({ missing, error: null });
       return;
     }
     let adapters: string[] | undefined;
@@ -272,8 +275,25 @@ export const useScan = create<ScanState>()((set, get) => ({
     try {
       const { shown, page } = await fetchShown(scanId, options.offset ?? 0, options.notice ?? null);
       if (mine !== pageRequest) return false;
+      // Another scan of the app on show (reopened, or the last one after a reload): the form is
+      // set to what it covered. An import's settings are nmap's, which the form cannot hold: its
+      // summary line says what it covered.
+      const state = get();
+      const another = state.shown?.details.scanId !== scanId && !isBusy(state.phase);
+      // What was said about the values the form held goes with them.
+      const form =
+        another && shown.details.kind === 'engine'
+          ? {
+              ...formOfRequest(shown.details.request),
+              missing: { targets: false, ports: false },
+              ...(/^scan\.(targets|ports)\./.test(state.error?.code ?? '') ||
+              state.error?.code === CONFIRMATION_REQUIRED
+                ? { error: null }
+                : {}),
+            }
+          : {};
       // The error on show (a refused start) stays: a page arriving later does not answer it.
-      set({ shown, loading: false });
+      set({ shown, loading: false, ...form });
       for (const listener of pageListeners) listener(page);
       return true;
     } catch (error) {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
+import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
@@ -94,7 +95,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
       await shell.open(`${host.origin}/`);
       const scanner = await OpenPortsPage.open(shell);
       await scanner.chooseTargets('this-pc');
-      await scanner.choosePorts({ custom: '443,4444' });
+      await scanner.choosePorts({ custom: '400-450,4444' });
       await scanner.scanNow();
       await scanner.waitForSummary();
 
@@ -110,11 +111,53 @@ describe('Open ports, through the real browser-mode host and engine', () => {
       );
       // The level of the ports listed there (443, info), not of every port of 127.0.0.1.
       expect(await scanner.worstLevel(only)).toBe('info');
+      // 52 ports per address, 2 listed (4444, 443): 50 not shown, not the LAN address's 51
+      // (review 13, new user #10).
+      await expect(
+        scanner.hiddenPorts('10.77.250.1', { closed: 50, filtered: 0 }).count(),
+      ).resolves.toBe(1);
       expect(browser.errors).toEqual([]);
     } finally {
       await everywhere.close();
       await loopbackOnly.close();
     }
+  });
+
+  test('the form is set to the scan on show after a reload, and to an older one reopened from the History', async () => {
+    // Review 13, new user #4: "Ports courants (1 000)" stayed above a reopened scan of 1,028 ports.
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: '21-25,80' });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    // Changed without scanning, then the page reloaded: the form says what the scan shown covered.
+    await scanner.choosePorts('top1000');
+    await browser.page.reload();
+    await shell.navigation.waitFor();
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    await expect(scanner.targetsChoice('this-pc').isChecked()).resolves.toBe(true);
+    await expect(scanner.portsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customPortsField.inputValue()).resolves.toBe('21-25,80');
+
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts('top1000');
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    const history = await HistoryPage.open(shell);
+    await history.table.waitFor();
+    await history.reopen(1);
+    await scanner.summary.waitFor();
+    await expect(scanner.targetsChoice('this-pc').isChecked()).resolves.toBe(true);
+    await expect(scanner.portsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customPortsField.inputValue()).resolves.toBe('21-25,80');
+    await (await HistoryPage.open(shell)).reopen(0);
+    await scanner.summary.waitFor();
+    await expect(scanner.targetsChoice('custom').isChecked()).resolves.toBe(true);
+    await expect(scanner.customTargetsField.inputValue()).resolves.toBe('127.0.0.1');
+    await expect(scanner.portsChoice('top1000').isChecked()).resolves.toBe(true);
+    expect(browser.errors).toEqual([]);
   });
 
   test('a scan of all ports can be cancelled and the UI shows it stopped', async () => {
@@ -172,6 +215,49 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     await expect(scanner.error.evaluate((el) => el.tagName)).resolves.toBe('P');
     await expect(scanner.scanButton.isEnabled()).resolves.toBe(true);
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'error.png'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('"Analyser maintenant" with the custom ports emptied says a port is missing, under the field, in place of the older error', async () => {
+    // Review 13, new user #6: the error about "0" stayed, and the empty field was not marked.
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(`${host.origin}/`);
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets('this-pc');
+    await scanner.choosePorts({ custom: '0' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toBe('scan.ports.invalid');
+    expect(await scanner.error.innerText()).toContain('« 0 »');
+
+    await scanner.choosePorts({ custom: '' });
+    await scanner.scanNow();
+    const field = scanner.customPortsField;
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await scanner.fieldDescription(field)).toBe(shell.t('scan:form.ports.missing'));
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(scanner.error.count()).resolves.toBe(0);
+    await expect(browser.page.getByText('« 0 »').count()).resolves.toBe(0);
+    await expect(
+      browser.page
+        .getByRole('alert')
+        .filter({ hasText: shell.t('scan:form.ports.missing') })
+        .count(),
+    ).resolves.toBe(1);
+
+    // An error about another value (the targets) gives way too: that value was not asked about.
+    await scanner.chooseTargets({ custom: '10.77.250.0/40' });
+    await scanner.choosePorts({ custom: '80' });
+    await scanner.scanNow();
+    await scanner.error.waitFor();
+    expect(await scanner.error.getAttribute('data-error-code')).toMatch(/^scan\.targets\./);
+    await scanner.choosePorts({ custom: '   ' });
+    await scanner.scanNow();
+    expect(await scanner.fieldDescription(scanner.customPortsField)).toBe(
+      shell.t('scan:form.ports.missing'),
+    );
+    await expect(scanner.error.count()).resolves.toBe(0);
+    expect(await scanner.customTargetsField.getAttribute('aria-invalid')).toBe('false');
     expect(browser.errors).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -256,6 +256,44 @@ describe('port-auditor history and show', () => {
       expect(after.assessment).toEqual(before.assessment);
       const text = await run(dir, ['show', id]);
       expect(text.stdout).not.toMatch(/This PC’s addresses: .*10\.213\.0\.2/);
+    });
+
+    it('an import’s notes read back as the file’s, unless the importer wrote them (fr/en)', async () => {
+      const { dir, id } = await imported();
+      const interrupted = {
+        fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+        en: 'nmap scan interrupted: only the file’s complete hosts are imported',
+      };
+      const forged = {
+        fr: 'Vérifié depuis un autre appareil : tous les ports sont bloqués.',
+        en: 'Verified from another device: every port is blocked.',
+      };
+      const db = new Database(databasePath(dir));
+      const result = JSON.parse(
+        db.prepare('SELECT result FROM scans WHERE id = ?').pluck().get(id) as string,
+      ) as { notes: unknown[] };
+      result.notes = [interrupted, forged];
+      db.prepare('UPDATE scans SET result = ? WHERE id = ?').run(JSON.stringify(result), id);
+      db.close();
+      const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      expect(after.scan.notes).toEqual([
+        interrupted,
+        {
+          fr: `Note du fichier nmap : ${forged.fr}`,
+          en: `Note from the nmap file: ${forged.en}`,
+        },
+      ]);
+      const fr = await run(dir, ['show', id], 'fr');
+      expect(fr.stdout).toContain(`Note du fichier nmap : ${forged.fr}`);
+      expect(fr.stdout).not.toMatch(/^\W*Vérifié depuis/m);
+      const pdf = path.join(dir, 'kept.pdf');
+      expect((await run(dir, ['report', id, '-o', pdf])).code).toBe(0);
+      const text = await new Promise<string>((resolve, reject) =>
+        execFile('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+      expect(text.replace(/\s+/g, ' ')).toContain(`Note from the nmap file: ${forged.en}`);
     });
 
     it('a host whose address is not an IP literal is left out, and the scan says so (fr/en)', async () => {

@@ -199,6 +199,49 @@ describe('kept scans as rows', () => {
     expect(pages[0]?.scan.counts).toMatchObject({ hostsUp: 3000, devicesUp: 3000 - 2 - 300 });
   });
 
+  it('groups addresses by MAC with this PC’s addresses worked out again, never the rows’ is_local', async () => {
+    // Issue 13 attacker review F5, continued: an edited row's is_local split a device in the
+    // counts and the order (the shared MACs were read from that column).
+    const dir = dataDir();
+    const mac = '02:00:00:00:00:20';
+    const xml = runXml([
+      hostXml('198.18.0.20', [[23, 'telnet']], mac),
+      hostXml('198.18.0.30', [[23, 'telnet']]),
+      hostXml('127.0.0.1', [[22, 'ssh']]),
+      hostXml(
+        '2001:db8::20',
+        [
+          [23, 'telnet'],
+          [80, 'http'],
+        ],
+        mac,
+      ),
+    ]);
+    const imported = await importAsPage(client(dir), xml, 'lan.xml');
+    const shown = async () => {
+      // A new app each time: nothing it worked out before the edit is reused.
+      const page = await client(dir).call('scan.get', { scanId: imported.scanId, limit: 50 });
+      return { order: page.hosts.map((h) => h.address), severities: page.scan.severities };
+    };
+    const before = await shown();
+    // The device's telnet once, 198.18.0.30's once; its two addresses side by side.
+    expect(before.severities?.critical).toBe(2);
+    expect(before.order.indexOf('2001:db8::20') - before.order.indexOf('198.18.0.20')).toBe(1);
+
+    const db = new Database(databasePath(dir));
+    const row = db
+      .prepare('SELECT seq, host FROM scan_hosts WHERE scan_id = ? AND address = ?')
+      .get(imported.scanId, '2001:db8::20') as { seq: number; host: string };
+    db.prepare('UPDATE scan_hosts SET is_local = 1, host = ? WHERE scan_id = ? AND seq = ?').run(
+      JSON.stringify({ ...(JSON.parse(row.host) as object), isLocal: true, reason: 'localhost' }),
+      imported.scanId,
+      row.seq,
+    );
+    db.close();
+    const after = await shown();
+    expect(after).toEqual(before);
+  });
+
   it('works the verdicts and order out again when Port Auditor’s rules change', async () => {
     const dir = dataDir();
     const app = client(dir);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode } from '../../app/contract/index.js';
 import { startWebHost, type WebHost } from '../../main/web/server.js';
+import { generateNmapXml } from '../lab/nmap-xml.js';
 import { launchTokenOf, WebClient as Client } from '../lab/web-client.js';
 
 interface Reply {
@@ -342,6 +343,37 @@ describe('browser-mode web host', () => {
       await client.closeAndWait();
     } finally {
       await small.close();
+    }
+  });
+
+  it('lets a client send an upload’s pieces as fast as they are acknowledged, past the message burst', async () => {
+    // Review 13, F8: such a client was cut with 4429 after about 300 pieces (here the burst is 40).
+    const xml = Buffer.from(generateNmapXml(9000), 'utf8');
+    const client = await Client.open(host.port, { session });
+    try {
+      const begin = await client.call(1, 'report.importBegin', {
+        fileName: 'fast.xml',
+        size: xml.length,
+      });
+      if (!begin.ok) throw new Error(JSON.stringify(begin.error));
+      const { uploadId, chunkBytes } = begin.result as { uploadId: string; chunkBytes: number };
+      const pieces = Math.ceil(xml.length / chunkBytes);
+      expect(pieces).toBeGreaterThan(40);
+      let id = 2;
+      for (let offset = 0; offset < xml.length; offset += chunkBytes) {
+        const piece = xml.subarray(offset, offset + chunkBytes).toString('base64');
+        const ack = await client.call(id++, 'report.importChunk', {
+          uploadId,
+          offset,
+          dataBase64: piece,
+        });
+        expect(ack.ok, `piece at ${offset}`).toBe(true);
+      }
+      const imported = await client.call(id++, 'report.importEnd', { uploadId });
+      expect(imported).toMatchObject({ ok: true, result: { kept: true } });
+      expect(client.closed).toBeNull();
+    } finally {
+      await client.closeAndWait();
     }
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, MessageRate, rateLimited, ScanSlots } from '../../app/api/limits.js';
 import { AppFailure } from '../../app/errors.js';
+import { IMPORT_CHUNK_BYTES } from '../../app/contract/index.js';
+import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
 
 function refusal(task: () => unknown): AppFailure {
   try {
@@ -53,7 +55,10 @@ describe('scan slots', () => {
 describe('message rate', () => {
   it('allows the burst, refuses beyond, and refills at the sustained rate', () => {
     let now = 0;
-    const rate = new MessageRate({ messagesPerSecond: 10, messageBurst: 5 }, () => now);
+    const rate = new MessageRate(
+      { messagesPerSecond: 10, messageBurst: 5, importChunkBurst: 3, importChunksPerSecond: 1 },
+      () => now,
+    );
     const taken = Array.from({ length: 7 }, () => rate.take());
     expect(taken).toEqual([true, true, true, true, true, false, false]);
     now += 100; // one message's worth at 10/s
@@ -67,6 +72,25 @@ describe('message rate', () => {
       true,
       false,
     ]);
+  });
+
+  it('counts the pieces of an upload apart: a whole file at the import limit goes through at once', () => {
+    // Review 13, F8: a client sending a legitimate upload as fast as the app answered was cut.
+    const now = 0;
+    const rate = new MessageRate(DEFAULT_LIMITS, () => now);
+    const pieces = Math.ceil(MAX_NMAP_XML_BYTES / IMPORT_CHUNK_BYTES);
+    expect(pieces).toBeGreaterThan(DEFAULT_LIMITS.messageBurst);
+    expect(rate.take('report.importBegin')).toBe(true);
+    for (let i = 0; i < pieces; i++)
+      expect(rate.take('report.importChunk'), `piece ${i}`).toBe(true);
+    expect(rate.take('report.importEnd')).toBe(true);
+    // Other messages kept their own budget, and a flood of pieces is still cut.
+    expect(
+      Array.from({ length: DEFAULT_LIMITS.messageBurst - 2 }, () => rate.take()),
+    ).not.toContain(false);
+    expect(rate.take('app.info')).toBe(false);
+    expect(rate.take('report.importChunk')).toBe(true); // the one piece to spare
+    expect(rate.take('report.importChunk')).toBe(false);
   });
 
   it('has defaults a page never reaches and a refusal in both languages', () => {

@@ -3,11 +3,14 @@ import type { HostResult, PortResult, ScanResult } from '../../app/contract/inde
 import {
   countServices,
   deviceHeading,
+  deviceHidden,
   devicePageBounds,
   foldDevices,
   isLoopbackOrLinkLocal,
 } from '../../app/contract/devices.js';
-import { renderCsv } from '../../app/report/csv.js';
+import { CSV_COLUMNS, renderCsv } from '../../app/report/csv.js';
+
+const CSV_ADDRESSES = CSV_COLUMNS.indexOf('addresses');
 import { renderJson } from '../../app/report/json.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
@@ -121,6 +124,68 @@ describe('foldDevices', () => {
   });
 });
 
+describe('a device’s unlisted ports', () => {
+  it('are its first address’s, less what the device lists from another address, in the state it had there', () => {
+    // Review 13, new user #10: 1,028 ports, 7 listed, "closed 1022" (the first address's own).
+    const lan = {
+      ...host('10.99.0.1', true, [open(22), open(80)]),
+      hidden: { open: 0, closed: 9, filtered: 1 },
+      portStates: { tcp: { open: '22,80', closed: '1-9,631', filtered: '3389' } },
+    };
+    const loopback = host('127.0.0.1', true, [open(22), open(631), open(3389), open(80)]);
+    const [pc] = foldDevices([lan, loopback]);
+    expect(pc!.services.map((s) => s.port)).toEqual([22, 80, 631, 3389]);
+    // 631 was closed and 3389 filtered on the LAN address: each counted once, where it is listed.
+    expect(deviceHidden(lan, pc!.services)).toEqual({ open: 0, closed: 8, filtered: 0 });
+    // Without per-port states, a port listed from another address is taken as closed there.
+    expect(deviceHidden({ ...lan, portStates: undefined }, pc!.services)).toEqual({
+      open: 0,
+      closed: 7,
+      filtered: 1,
+    });
+    // A port listed twice is taken off once, and a count never goes below zero.
+    expect(deviceHidden(lan, [...pc!.services, ...pc!.services])).toEqual({
+      open: 0,
+      closed: 8,
+      filtered: 0,
+    });
+    expect(
+      deviceHidden({ ...lan, hidden: { open: 0, closed: 0, filtered: 0 } }, pc!.services),
+    ).toEqual({ open: 0, closed: 0, filtered: 0 });
+  });
+});
+
+describe('CSV rows of a folded device', () => {
+  it('name in `address` an address the port was seen on, never only the device’s first', () => {
+    // Review 13, new user #18: 631 on 127.0.0.1 only had `address` 10.213.0.1.
+    const pc = [
+      host('10.213.0.1', true, [open(8080)]),
+      host('127.0.0.1', true, [open(631), open(8080)]),
+      host('::1', true, []),
+    ];
+    const scan: ScanResult = {
+      scanId: 'c1',
+      request: { targets: 'this-pc', ports: '631,8080', skipDiscovery: false, confirmed: false },
+      addresses: 3,
+      portCount: 2,
+      notes: [],
+      startedAt: '2026-11-30T10:00:00.000Z',
+      finishedAt: '2026-11-30T10:00:01.000Z',
+      cancelled: false,
+      hosts: pc,
+    };
+    const rows = renderCsv(buildReportModel({ scan, pcName: 'PC' }), 'en')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((r) => r.split(','));
+    const row = (port: number) => rows.find((r) => r[6] === String(port))!;
+    const addresses = CSV_ADDRESSES;
+    expect([row(631)[0], row(631)[addresses]]).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect([row(8080)[0], row(8080)[addresses]]).toEqual(['10.213.0.1', '10.213.0.1 127.0.0.1']);
+  });
+});
+
 describe('counts per service', () => {
   it('counts This PC’s service once, at the worst severity any of its addresses got', () => {
     const counts = countServices([
@@ -209,6 +274,7 @@ describe('counts per service', () => {
     const csv = renderCsv(model, 'en').split('\r\n');
     expect(csv.filter((r) => r.includes(',3389,'))).toHaveLength(1);
     expect(csv.find((r) => r.includes(',3389,'))!.endsWith(',10.99.0.1 127.0.0.1,')).toBe(true);
+    expect(csv.find((r) => r.includes(',3389,'))!.startsWith('10.99.0.1,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
     expect(pdf).toContain('appareils actifs');

@@ -4,6 +4,7 @@ import type { HostResult } from '../../app/contract/scan.js';
 import {
   applyScanEvent,
   buildRequest,
+  formOfRequest,
   compareHosts,
   hostView,
   isBusy,
@@ -280,4 +281,20 @@ test('this PC first, then IPv4 in numeric order, then IPv6', () => {
     '192.168.1.20',
     '2001:db8::1',
   ]);
+});
+
+describe('the form of a kept scan', () => {
+  test('asks again for what the scan covered (buildRequest’s inverse)', () => {
+    const forms = [
+      { targetMode: 'this-pc', customTargets: '', portMode: 'top1000', customPorts: '' },
+      { targetMode: 'local-network', customTargets: '', portMode: 'all', customPorts: '' },
+      {
+        targetMode: 'custom',
+        customTargets: '10.0.0.0/24 fe80::1%eth0',
+        portMode: 'custom',
+        customPorts: '1-1024,3389,5900,8080,5353',
+      },
+    ] as const;
+    for (const form of forms) expect(formOfRequest(buildRequest(form))).toEqual(form);
+  });
 });

@@ -13,6 +13,7 @@ import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-
 import {
   decodeXmlText,
   importNmapXml,
+  keptImportNotes,
   MAX_NMAP_XML_BYTES,
   targetsFromArgs,
 } from '../../app/report/nmap-xml-import.js';
@@ -291,7 +292,7 @@ describe('nmap XML import trusts no address, “this PC” or confirmation from 
     }
   });
 
-  it('addresses come out canonical, IPv6 zones only when short and plain', () => {
+  it('addresses come out canonical, without another PC’s zone; a zone not short and plain is refused', () => {
     const as = (addr: string, addrtype = 'ipv6') =>
       importNmapXml(
         fixture.replace(
@@ -299,12 +300,50 @@ describe('nmap XML import trusts no address, “this PC” or confirmation from 
           `<address addr="${addr}" addrtype="${addrtype}"/>`,
         ),
       ).scan.hosts.map((h) => [h.address, h.family]);
-    expect(as('FE80:0:0:0:0:0:0:1%eth0')).toEqual([['fe80::1%eth0', 'ipv6']]);
+    // The zone names an interface of the PC that wrote the file (review 13, attacker F9).
+    expect(as('FE80:0:0:0:0:0:0:1%eth0')).toEqual([['fe80::1', 'ipv6']]);
     expect(as('::ffff:192.168.1.9')).toEqual([['192.168.1.9', 'ipv4']]);
     // The file's addrtype does not decide the family: the address does.
     expect(as('10.0.0.9', 'ipv6')).toEqual([['10.0.0.9', 'ipv4']]);
     expect(as(`fe80::1%${'x'.repeat(100)}`)).toEqual([]);
     expect(as('fe80::1%eth0;rm')).toEqual([]);
+  });
+
+  it('leaves out what is no device and counts no one could scan, saying so (fr/en)', () => {
+    // Review 13, attacker F9: 0.0.0.0, ::, 255.255.255.255 and 224.0.0.1 were devices "up";
+    // extraports count="999999999999999" and hosts total="999999999999999" were shown.
+    const host = (addr: string, closed = 3) =>
+      `<host><status state="up" reason="syn-ack" reason_ttl="0"/><address addr="${addr}" addrtype="${addr.includes(':') ? 'ipv6' : 'ipv4'}"/><ports><extraports state="closed" count="${closed}"/><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="0"/></port></ports></host>\n`;
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -sT 10.9.0.0/24" start="1796056402" version="7.93" xmloutputversion="1.05">\n' +
+      '<scaninfo type="connect" protocol="tcp" numservices="4" services="1-4"/>\n' +
+      ['0.0.0.0', '::', '255.255.255.255', '224.0.0.1', 'ff02::1', '239.255.255.250']
+        .map((a) => host(a))
+        .join('') +
+      host('10.9.0.9', 999_999_999_999_999) +
+      host('10.9.0.10') +
+      '<runstats><finished time="1796056403" exit="success"/><hosts up="8" down="0" total="999999999999999"/></runstats>\n</nmaprun>\n';
+    const { scan } = importNmapXml(xml);
+    expect(scan.hosts.map((h) => h.address)).toEqual(['10.9.0.9', '10.9.0.10']);
+    expect(scan.hosts[0]?.hidden).toEqual({ open: 0, closed: 0, filtered: 0 });
+    expect(scan.hosts[1]?.hidden).toEqual({ open: 0, closed: 3, filtered: 0 });
+    expect(scan.addresses).toBe(2);
+    expect(scan.notes).toEqual([
+      {
+        fr: 'Fichier nmap : 6 adresses qui ne sont pas des appareils ignorées (0.0.0.0, ::, diffusion, multidiffusion)',
+        en: 'nmap file: 6 addresses that are no devices ignored (0.0.0.0, ::, broadcast, multicast)',
+      },
+      {
+        fr: 'Fichier nmap : 1 nombre de ports invraisemblable ignoré (plus de 65\u202f536)',
+        en: 'nmap file: 1 implausible port count ignored (over 65,536)',
+      },
+      {
+        fr: 'Fichier nmap : nombre d’adresses analysées invraisemblable ignoré (plus de 2^32)',
+        en: 'nmap file: implausible number of addresses scanned ignored (over 2^32)',
+      },
+    ]);
+    // Read back from the store, they are the reader's own notes, not the file's.
+    expect(keptImportNotes(scan.notes)).toEqual(scan.notes);
   });
 
   it('whether a host is this PC, and whether a scan was confirmed, is recomputed here', () => {

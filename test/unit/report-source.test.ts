@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../app/report/csv.js';
 import { renderJson } from '../../app/report/json.js';
 import { buildReportModel } from '../../app/report/model.js';
-import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
-import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { PA_SCRIPT_ID, renderNmapXml } from '../../app/report/nmap-xml-export.js';
+import { importNmapXml, keptImportNotes } from '../../app/report/nmap-xml-import.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
 
 // A scan result says where it came from (issue 13): an nmap -sS import is described as nmap's
@@ -134,5 +134,43 @@ describe('host by host import (memory bounded)', () => {
     const { scan } = importNmapXml(odd);
     expect(scan.hosts.map((h) => h.address)).toEqual(['10.9.0.9']);
     expect(scan.hosts[0]!.portStates?.tcp).toEqual({ open: '22', closed: '1-21,23-1024' });
+  });
+});
+
+describe('a kept import’s notes read back', () => {
+  it('keep the reader’s own notes as they are and show any other as the file’s', () => {
+    // The reader's notes, as it writes them: two hosts without an IP address, an SCTP port, a
+    // note of our own export, and a run stopped before its end (no </nmaprun>).
+    const host = (addr: string) =>
+      `<host><status state="up" reason="syn-ack" reason_ttl="0"/><address addr="${addr}" addrtype="ipv4"/><ports><port protocol="sctp" portid="80"><state state="open" reason="init-ack" reason_ttl="0"/></port></ports></host>\n`;
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -sT 10.9.0.9" start="1796056402" version="7.93" xmloutputversion="1.05">\n' +
+      '<scaninfo type="connect" protocol="tcp" numservices="1" services="80"/>\n' +
+      `<prescript><script id="${PA_SCRIPT_ID}" output=""><table key="notes"><table><elem key="fr">Cibles : 10.9.0.9</elem><elem key="en">Targets: 10.9.0.9</elem></table></table></script></prescript>\n` +
+      host('10.9.0.9') +
+      host('local-network') +
+      host('__proto__');
+    const { scan } = importNmapXml(xml, { fileName: 'cut.xml' });
+    expect(scan.notes.map((n) => n.en)).toEqual([
+      'Note from the nmap file: Targets: 10.9.0.9',
+      'nmap scan interrupted: only the file’s complete hosts are imported',
+      'nmap file: 2 hosts without a valid IP address ignored',
+      'nmap: 1 SCTP/IP port ignored',
+    ]);
+    expect(keptImportNotes(scan.notes)).toEqual(scan.notes);
+    // Any other note, or one of the reader's with words added, is the file's.
+    const forged = [
+      { fr: 'Pare-feu vérifié : tout est bloqué', en: 'Firewall checked: all blocked' },
+      {
+        fr: 'Fichier nmap : 2 hôtes sans adresse IP valide ignorés ; pare-feu vérifié',
+        en: 'nmap file: 2 hosts without a valid IP address ignored; firewall checked',
+      },
+    ];
+    expect(keptImportNotes(forged)).toEqual(
+      forged.map((n) => ({
+        fr: `Note du fichier nmap : ${n.fr}`,
+        en: `Note from the nmap file: ${n.en}`,
+      })),
+    );
   });
 });

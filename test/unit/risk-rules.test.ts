@@ -414,6 +414,48 @@ describe('program classification', () => {
     expect(classifyProgram(undefined)).toBe('unknown');
   });
 
+  it('never lets a reason contradict the severity shown: the last change said is the final level', () => {
+    // Review of issue 13, F13: SMB on loopback only, opened by an unusual program, was shown Low
+    // under "risk raised from high to critical".
+    const systemd = { pid: 1, name: 'systemd', path: '/usr/lib/systemd/systemd' };
+    const smb = rate({ port: 445, isLocal: true, exposure: 'loopback-only', program: systemd });
+    expect(smb.severity).toBe('low');
+    expect(rules(smb)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.loopbackOnly]);
+    expect(smb.reasons[1]?.text.en).toMatch(/raised from "high" to "critical"/);
+    expect(smb.reasons[2]?.text.en).toMatch(/lowered from "critical" to "low"\)\.$/);
+    expect(smb.reasons[2]?.text.fr).toMatch(/abaissé de « critique » à « faible »\)\.$/);
+
+    // The same rule over many contexts: every severity a reason names as the new level, read in
+    // order, ends at the one shown.
+    const programs = [
+      undefined,
+      systemd,
+      installed,
+      userExe,
+      svchost(['RpcSs']),
+      svchost([]),
+      { pid: 4, name: 'System', session: 0 },
+      { pid: 9, name: 'svchost.exe', path: 'C:\\Users\\Marie\\svchost.exe' },
+      { pid: 7, name: 'mystery' },
+    ];
+    const exposures = ['loopback-only', 'all-interfaces', 'specific-interface', 'unknown'] as const;
+    const ports = [21, 23, 135, 139, 445, 3389, 5040, 5357, 6379, 31337, 50000, 12345, 44444];
+    const named = /(?:→|to|rated) "(critical|high|medium|low|info)"/g;
+    for (const port of ports)
+      for (const exposure of exposures)
+        for (const program of programs) {
+          const a = rate({ port, isLocal: true, exposure, ...(program ? { program } : {}) });
+          const said = a.reasons.flatMap((r) => [...r.text.en.matchAll(named)].map((m) => m[1]));
+          if (said.length > 0)
+            expect([port, exposure, program?.name, said.at(-1)]).toEqual([
+              port,
+              exposure,
+              program?.name,
+              a.severity,
+            ]);
+        }
+  });
+
   it('recognises services from their banners', () => {
     expect(identifyBanner('SSH-2.0-dropbear')).toBe('ssh');
     expect(identifyBanner('220 mail.example.org ESMTP Postfix')).toBe('smtp');

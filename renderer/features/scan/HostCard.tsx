@@ -16,7 +16,12 @@ import Typography from '@mui/material/Typography';
 import ComputerIcon from '@mui/icons-material/Computer';
 import DevicesIcon from '@mui/icons-material/Devices';
 import { useTranslation } from 'react-i18next';
-import { deviceHeading, zonedAddress, type Device } from '../../../app/contract/devices';
+import {
+  deviceHeading,
+  deviceHidden,
+  zonedAddress,
+  type Device,
+} from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import type { HostView } from '../../stores/scan';
@@ -65,6 +70,12 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   // service once): "only on 127.0.0.1" is news of its own, mostly good news (no other device
   // reaches a loopback-only service).
   const extras = extraGroups(device, firstOpen);
+  // The device's unlisted ports, not its first address's: what the card lists from another
+  // address is not also counted as hidden (same rule as the PDF).
+  const hidden =
+    host.hidden && several
+      ? deviceHidden({ ...host, hidden: host.hidden }, device!.services)
+      : host.hidden;
   const titleId = `host-title-${host.address}`;
   return (
     <Card
@@ -168,9 +179,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           </HostVerdicts>
         </Box>
       ))}
-      {host.hidden && (host.hidden.closed > 0 || host.hidden.filtered > 0) && (
+      {hidden && (hidden.closed > 0 || hidden.filtered > 0) && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
-          {t('host.hidden', { closed: host.hidden.closed, filtered: host.hidden.filtered })}
+          {t('host.hidden', { closed: hidden.closed, filtered: hidden.filtered })}
         </Typography>
       )}
     </Card>

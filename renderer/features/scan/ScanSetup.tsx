@@ -73,6 +73,8 @@ export function ScanSetup() {
   const errorSlot = form.error
     ? { 'data-testid': 'scan-error', 'data-error-code': form.error.code, role: 'alert' }
     : {};
+  /** "Analyser maintenant" with the field empty: said as it appears, like the app's errors. */
+  const missingSlot = { 'data-testid': 'scan-field-missing', role: 'alert' };
 
   return (
     <Box
@@ -124,7 +126,11 @@ export function ScanSetup() {
             }
             slotProps={{
               htmlInput: { 'data-testid': 'custom-targets', spellCheck: false },
-              formHelperText: field === 'targets' ? errorSlot : {},
+              formHelperText: form.missing.targets
+                ? missingSlot
+                : field === 'targets'
+                  ? errorSlot
+                  : {},
             }}
           />
         )}
@@ -162,7 +168,7 @@ export function ScanSetup() {
             }
             slotProps={{
               htmlInput: { 'data-testid': 'custom-ports', spellCheck: false },
-              formHelperText: field === 'ports' ? errorSlot : {},
+              formHelperText: form.missing.ports ? missingSlot : field === 'ports' ? errorSlot : {},
             }}
           />
         )}

@@ -30,6 +30,8 @@ export interface HostView {
   reason: HostReason;
   ports: PortResult[];
   hidden?: HostResult['hidden'];
+  /** Every scanned port's state, when the kept scan has them (HostResult.portStates). */
+  portStates?: HostResult['portStates'];
   /** What this PC could not do for this address (status `unknown`, or some ports). */
   localError?: HostResult['localError'];
   /** (Nearly) every probed port answered open: one device answering for all. */
@@ -73,6 +75,22 @@ export function buildRequest(form: ScanForm): ScanRequestInput {
         : form.portMode === 'all'
           ? ALL_PORTS
           : 'top1000',
+  };
+}
+
+/**
+ * The form that asks for `request` again (buildRequest's inverse): a kept scan of the app shown
+ * after a reload or reopened from the history sets the form to what it covered, so the form never
+ * contradicts it ("Ports courants" above a scan of 1,028 ports).
+ */
+export function formOfRequest(request: { targets: string; ports: string }): ScanForm {
+  const targets = request.targets.trim();
+  const ports = request.ports.trim();
+  return {
+    targetMode: targets === 'this-pc' || targets === 'local-network' ? targets : 'custom',
+    customTargets: targets === 'this-pc' || targets === 'local-network' ? '' : targets,
+    portMode: ports === 'top1000' ? 'top1000' : ports === ALL_PORTS ? 'all' : 'custom',
+    customPorts: ports === 'top1000' || ports === ALL_PORTS ? '' : ports,
   };
 }
 
@@ -133,6 +151,7 @@ export function hostView(h: HostResult): HostView {
     reason: h.reason,
     ports: [...h.ports].sort(comparePorts),
     hidden: h.hidden,
+    ...(h.portStates ? { portStates: h.portStates } : {}),
     ...(h.hostname ? { hostname: h.hostname } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),

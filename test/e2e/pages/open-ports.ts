@@ -59,6 +59,18 @@ export class OpenPortsPage {
     return this.page.getByRole('textbox', { name: this.t('form.targets.customLabel') });
   }
 
+  /** The custom ports field, by its label. */
+  get customPortsField(): Locator {
+    return this.page.getByRole('textbox', { name: this.t('form.ports.customLabel') });
+  }
+
+  /** What a field says about itself (the text of its aria-describedby), as a screen reader reads it. */
+  async fieldDescription(field: Locator): Promise<string> {
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+    const texts = await Promise.all(ids.map((id) => this.page.locator(`[id="${id}"]`).innerText()));
+    return texts.join(' ').trim();
+  }
+
   /** The button of the confirmation question ("Je confirme, lancer l’analyse"). */
   get confirmButton(): Locator {
     return this.page.getByRole('button', { name: exact(this.t('actions.confirmAndScan')) });
@@ -107,6 +119,14 @@ export class OpenPortsPage {
     return this.page.getByTestId(`device-extra-${address}`);
   }
 
+  /** A device card's line counting the ports it does not list ("Ports non affichés : …"). */
+  hiddenPorts(address: string, counts: { closed: number; filtered: number }): Locator {
+    const text = this.t('host.hidden')
+      .replace('{{closed}}', String(counts.closed))
+      .replace('{{filtered}}', String(counts.filtered));
+    return this.hostCard(address).getByText(exact(text));
+  }
+
   /** The level ("Niveau le plus élevé") a verdict block shows, as `data-severity`. */
   async worstLevel(section: Locator): Promise<string | null> {
     return section.getByTestId('host-worst').getAttribute('data-severity');
@@ -136,6 +156,30 @@ export class OpenPortsPage {
     return this.adapterChoice.getByRole('button', {
       name: exact(this.t(`adapters.scan_${key}`).replace('{{count}}', String(count))),
     });
+  }
+
+  /** The radio button of a targets choice, by its label. */
+  targetsChoice(choice: 'this-pc' | 'local-network' | 'custom'): Locator {
+    const label = {
+      'this-pc': 'form.targets.thisPc',
+      'local-network': 'form.targets.localNetwork',
+      custom: 'form.targets.custom',
+    }[choice];
+    return this.page
+      .getByRole('radiogroup', { name: this.t('form.targets.legend') })
+      .getByRole('radio', { name: new RegExp(`^${this.t(label)}`) });
+  }
+
+  /** The radio button of a ports choice, by its label. */
+  portsChoice(choice: 'top1000' | 'all' | 'custom'): Locator {
+    const label = {
+      top1000: 'form.ports.top1000',
+      all: 'form.ports.all',
+      custom: 'form.ports.custom',
+    }[choice];
+    return this.page
+      .getByRole('radiogroup', { name: this.t('form.ports.legend') })
+      .getByRole('radio', { name: new RegExp(`^${this.t(label)}`) });
   }
 
   async chooseTargets(targets: Targets): Promise<void> {
