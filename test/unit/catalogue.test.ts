@@ -5,7 +5,10 @@ import { describe, expect, test } from 'vitest';
 import { bothLanguages, textFor } from '../../app/text/catalogue.js';
 import { CATALOGUE, NAMESPACES } from '../../app/text/locales/index.js';
 
-const LOCALES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app/text/locales');
+const LOCALES = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../app/text/locales',
+);
 
 /** Every string of a namespace (plural forms included), with its dotted path. */
 function leaves(value: unknown, prefix = ''): [string, string][] {
@@ -56,9 +59,9 @@ describe('the catalogue', () => {
   });
 
   test('English never puts a space before a colon, French always does', () => {
-    expect(ALL.filter(([where, text]) => where.startsWith('en ') && /\s:(\s|$)/.test(text))).toEqual(
-      [],
-    );
+    expect(
+      ALL.filter(([where, text]) => where.startsWith('en ') && /\s:(\s|$)/.test(text)),
+    ).toEqual([]);
     expect(
       ALL.filter(([where, text]) => where.startsWith('fr ') && /\p{L}:(\s|$)/u.test(text)),
     ).toEqual([]);
