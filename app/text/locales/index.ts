@@ -1,13 +1,17 @@
 import type { Language } from '../../contract/app.js';
 import frCommon from './fr/common.json' with { type: 'json' };
+import frErrors from './fr/errors.json' with { type: 'json' };
 import frFirewall from './fr/firewall.json' with { type: 'json' };
+import frMessages from './fr/messages.json' with { type: 'json' };
 import frHistory from './fr/history.json' with { type: 'json' };
 import frReport from './fr/report.json' with { type: 'json' };
 import frRisk from './fr/risk.json' with { type: 'json' };
 import frScan from './fr/scan.json' with { type: 'json' };
 import frSettings from './fr/settings.json' with { type: 'json' };
 import enCommon from './en/common.json' with { type: 'json' };
+import enErrors from './en/errors.json' with { type: 'json' };
 import enFirewall from './en/firewall.json' with { type: 'json' };
+import enMessages from './en/messages.json' with { type: 'json' };
 import enHistory from './en/history.json' with { type: 'json' };
 import enReport from './en/report.json' with { type: 'json' };
 import enRisk from './en/risk.json' with { type: 'json' };
@@ -20,7 +24,17 @@ import enSettings from './en/settings.json' with { type: 'json' };
  * them (`key_one` / `key_other` plural forms chosen by Intl.PluralRules; `{{n, number}}`
  * formatted by Intl.NumberFormat). A new domain adds its two JSON files here and in NAMESPACES.
  */
-export const NAMESPACES = ['common', 'firewall', 'history', 'report', 'risk', 'scan', 'settings'] as const;
+export const NAMESPACES = [
+  'common',
+  'errors',
+  'firewall',
+  'history',
+  'messages',
+  'report',
+  'risk',
+  'scan',
+  'settings',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** Namespace → its tree of keys and strings, for one language. */
@@ -29,8 +43,10 @@ export type LanguageResources = Record<Namespace, Record<string, unknown>>;
 export const CATALOGUE: Record<Language, LanguageResources> = {
   fr: {
     common: frCommon,
+    errors: frErrors,
     firewall: frFirewall,
     history: frHistory,
+    messages: frMessages,
     report: frReport,
     risk: frRisk,
     scan: frScan,
@@ -38,8 +54,10 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
   },
   en: {
     common: enCommon,
+    errors: enErrors,
     firewall: enFirewall,
     history: enHistory,
+    messages: enMessages,
     report: enReport,
     risk: enRisk,
     scan: enScan,
