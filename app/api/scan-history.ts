@@ -27,7 +27,7 @@ import {
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { splitZone } from '../net/address.js';
-import { counted } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { claimKey, keptPart, reassessKept, type OwnClaims } from '../risk/reassess.js';
@@ -141,10 +141,7 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
 
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
 function droppedNote(dropped: number): { fr: string; en: string } {
-  return {
-    fr: `Base de données : ${counted(dropped, 'fr', 'hôte sans adresse IP valide ignoré', 'hôtes sans adresse IP valide ignorés')} (analyse conservée modifiée).`,
-    en: `Database: ${counted(dropped, 'en', 'host without a valid IP address', 'hosts without a valid IP address')} ignored (the kept scan was edited).`,
-  };
+  return bothLanguages('messages:kept.dropped', { count: dropped });
 }
 
 /** This PC's ports' exposure and program as `hosts`' verdicts give them (see OwnClaims). */
@@ -162,14 +159,7 @@ function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortI
 }
 
 function unreadable(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.unreadable'],
-    {
-      fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
-      en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
-    },
-    { scanId },
-  );
+  return new AppFailure(Code['scan.unreadable'], { scanId });
 }
 
 /** A scan held in memory (not kept, or a check) read as rows: its hosts' indexes as seqs. */
@@ -307,22 +297,15 @@ function notKeptNotice(failure: AppError): AppError {
   return {
     code: failure.code,
     message: {
-      fr: `Cette analyse n’a pas été conservée dans l’historique. ${failure.message.fr}`,
-      en: `This scan was not kept in the history. ${failure.message.en}`,
+      fr: textFor('fr', 'errors')('parts.notKept', { message: failure.message.fr }),
+      en: textFor('en', 'errors')('parts.notKept', { message: failure.message.en }),
     },
     ...(failure.params ? { params: failure.params } : {}),
   };
 }
 
 function notFound(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.not-found'],
-    {
-      fr: `Aucune analyse conservée sous l’identifiant ${scanId} : elle a peut-être été retirée de l’historique (durée de conservation).`,
-      en: `No kept scan has the id ${scanId}: it may have left the history (retention).`,
-    },
-    { scanId },
-  );
+  return new AppFailure(Code['scan.not-found'], { scanId });
 }
 
 /**
@@ -442,10 +425,7 @@ export class ScanHistory {
           ? error.appError
           : {
               code: Code.internal,
-              message: {
-                fr: `Erreur inattendue : ${String(error)}`,
-                en: `Unexpected error: ${String(error)}`,
-              },
+              message: bothLanguages('errors:parts.unexpected', { detail: String(error) }),
             };
       this.unkept.set(entry.result.scanId, stored);
       while (this.unkept.size > UNKEPT_MAX) {

@@ -21,7 +21,7 @@ import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
-import { counted } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -124,24 +124,14 @@ export function refuseTooLarge(bytes: number): void {
   if (bytes > MAX_NMAP_XML_BYTES) {
     fail(
       'report.nmap-too-large',
-      {
-        fr: `Fichier XML refusé : il fait ${Math.round(bytes / 1048576)} Mo, la limite est ${MAX_NMAP_XML_BYTES / 1048576} Mo.`,
-        en: `XML file refused: it is ${Math.round(bytes / 1048576)} MB, the limit is ${MAX_NMAP_XML_BYTES / 1048576} MB.`,
-      },
       { bytes, limit: MAX_NMAP_XML_BYTES },
+      { text: { size: Math.round(bytes / 1048576), max: MAX_NMAP_XML_BYTES / 1048576 } },
     );
   }
 }
 
 function notNmap(detail: string): never {
-  fail(
-    'report.nmap-not-nmap',
-    {
-      fr: `Ce fichier n’est pas un résultat XML de nmap (${detail}). Créez-le avec « nmap -oX fichier.xml ».`,
-      en: `This file is not an nmap XML result (${detail}). Create it with “nmap -oX file.xml”.`,
-    },
-    { detail },
-  );
+  fail('report.nmap-not-nmap', { detail });
 }
 
 const PORT_STATE: Record<string, PortState> = {
@@ -232,8 +222,12 @@ function paNotes(scripts: Node[]): LocalizedText[] | undefined {
       });
       // The file's words, not the app's: what it says was checked, no one checked here (F4).
       return [...localized, ...legacy].slice(0, MAX_FILE_NOTES).map((note) => ({
-        fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
-        en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+        fr: textFor('fr', 'messages')('import.nmapNote', {
+          note: oneLine(note.fr).slice(0, MAX_NOTE),
+        }),
+        en: textFor('en', 'messages')('import.nmapNote', {
+          note: oneLine(note.en).slice(0, MAX_NOTE),
+        }),
       }));
     }
     return [];
@@ -656,29 +650,13 @@ class ScanBuilder {
     const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
     if (interrupted) {
-      notes.push({
-        fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
-        en: 'nmap scan interrupted: only the file’s complete hosts are imported',
-      });
+      notes.push(bothLanguages('messages:import.nmapInterrupted'));
     }
     if (notAddresses > 0) {
-      notes.push(
-        notAddresses === 1
-          ? {
-              fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
-              en: 'nmap file: 1 host without a valid IP address ignored',
-            }
-          : {
-              fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
-              en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
-            },
-      );
+      notes.push(bothLanguages('messages:import.nmapNoAddress', { count: notAddresses }));
     }
     if (skipped > 0 && !meta.has('scanId')) {
-      notes.push({
-        fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
-        en: `nmap: ${counted(skipped, 'en', 'SCTP/IP port', 'SCTP/IP ports')} ignored`,
-      });
+      notes.push(bothLanguages('messages:import.nmapSkipped', { count: skipped }));
     }
     const bool = (key: string, fallback: boolean) =>
       meta.has(key) ? meta.get(key) === 'true' : fallback;
@@ -770,39 +748,19 @@ function isXmlChar(code: number): boolean {
 const STOP = Symbol('stop');
 
 function invalidXml(line: number, msg: string): never {
-  fail(
-    'report.nmap-invalid-xml',
-    {
-      fr: `Fichier XML illisible, ligne ${line} : ${msg}`,
-      en: `Unreadable XML file, line ${line}: ${msg}`,
-    },
-    { line },
-  );
+  fail('report.nmap-invalid-xml', { line }, { text: { detail: msg } });
 }
 
 function interruptedBeforeFirstHost(): never {
-  fail('report.nmap-interrupted-empty', {
-    fr: 'Analyse nmap interrompue avant la fin de son premier hôte : le fichier n’a aucun hôte complet à importer. Relancez nmap jusqu’au bout (ou jusqu’à ce qu’il ait fini au moins un hôte).',
-    en: 'The nmap run was interrupted before its first host was finished: the file has no complete host to import. Run nmap again to the end (or until it has finished at least one host).',
-  });
+  fail('report.nmap-interrupted-empty');
 }
 
 function tooManyHosts(hosts: number): never {
-  fail(
-    'report.nmap-too-many-hosts',
-    {
-      fr: `Fichier refusé : ${hosts} hôtes, la limite est ${MAX_HOSTS}.`,
-      en: `File refused: ${hosts} hosts, the limit is ${MAX_HOSTS}.`,
-    },
-    { hosts, limit: MAX_HOSTS },
-  );
+  fail('report.nmap-too-many-hosts', { hosts, limit: MAX_HOSTS });
 }
 
 function refuseEntities(): never {
-  fail('report.nmap-hostile', {
-    fr: 'Fichier XML refusé : il déclare des entités ou une DTD interne, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.',
-    en: 'XML file refused: it declares entities or an internal DTD, which nmap never writes. It may be a booby-trapped file.',
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'entities' });
 }
 
 /**
@@ -925,17 +883,11 @@ function attributesOf(tag: sax.Tag | sax.QualifiedTag): Record<string, string> {
 }
 
 function tooDeep(): never {
-  fail('report.nmap-hostile', {
-    fr: `Fichier XML refusé : ses éléments sont imbriqués sur plus de ${MAX_XML_DEPTH} niveaux, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
-    en: `XML file refused: its elements are nested more than ${MAX_XML_DEPTH} deep, which nmap never writes. It may be a booby-trapped file.`,
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'depth', text: { max: MAX_XML_DEPTH } });
 }
 
 function tooManyChildren(name: string, max: number): never {
-  fail('report.nmap-hostile', {
-    fr: `Fichier XML refusé : plus de ${max.toLocaleString('fr-FR')} éléments <${name}> au même endroit, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
-    en: `XML file refused: more than ${max.toLocaleString('en-US')} <${name}> elements in one place, which nmap never writes. It may be a booby-trapped file.`,
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'children', text: { max, name } });
 }
 
 function addChild(parent: Node, name: string, child: Node): void {
