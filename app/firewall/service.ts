@@ -138,7 +138,7 @@ function unsupported(platform: string): AppFailure {
 const WINDOWS_NOT_INSTALLED: HelperProblem = {
   code: Code['firewall.helper-missing'],
   detail: 'no per-machine install found',
-  message: errorMessage(Code['firewall.helper-missing']),
+  message: errorMessage(Code['firewall.helper-missing'], undefined, { variant: 'windows' }),
 };
 
 const UNKNOWN_BLOCK: LocalizedText = bothLanguages('messages:firewall.unknownBlock');
