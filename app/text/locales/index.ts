@@ -4,6 +4,7 @@ import frErrors from './fr/errors.json' with { type: 'json' };
 import frFirewall from './fr/firewall.json' with { type: 'json' };
 import frMessages from './fr/messages.json' with { type: 'json' };
 import frHistory from './fr/history.json' with { type: 'json' };
+import frPdf from './fr/pdf.json' with { type: 'json' };
 import frReport from './fr/report.json' with { type: 'json' };
 import frRisk from './fr/risk.json' with { type: 'json' };
 import frScan from './fr/scan.json' with { type: 'json' };
@@ -13,6 +14,7 @@ import enErrors from './en/errors.json' with { type: 'json' };
 import enFirewall from './en/firewall.json' with { type: 'json' };
 import enMessages from './en/messages.json' with { type: 'json' };
 import enHistory from './en/history.json' with { type: 'json' };
+import enPdf from './en/pdf.json' with { type: 'json' };
 import enReport from './en/report.json' with { type: 'json' };
 import enRisk from './en/risk.json' with { type: 'json' };
 import enScan from './en/scan.json' with { type: 'json' };
@@ -30,6 +32,7 @@ export const NAMESPACES = [
   'firewall',
   'history',
   'messages',
+  'pdf',
   'report',
   'risk',
   'scan',
@@ -47,6 +50,7 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     firewall: frFirewall,
     history: frHistory,
     messages: frMessages,
+    pdf: frPdf,
     report: frReport,
     risk: frRisk,
     scan: frScan,
@@ -58,6 +62,7 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     firewall: enFirewall,
     history: enHistory,
     messages: enMessages,
+    pdf: enPdf,
     report: enReport,
     risk: enRisk,
     scan: enScan,
