@@ -33,8 +33,8 @@ import {
   type ReportModel,
   type ReportPort,
 } from './model.js';
-import { counted } from '../text/plural.js';
-import { bothLanguages } from '../text/catalogue.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
@@ -130,7 +130,7 @@ function portSeverityCell(port: ReportPort, say: Say): TableCell {
   const effect = port.firewall?.effect;
   if (port.severity && isBlocked(port)) {
     return {
-      text: `${say(SEVERITY_LABEL[port.severity])} → ${say({ fr: 'atténué', en: 'mitigated' })}`,
+      text: `${say(SEVERITY_LABEL[port.severity])} → ${say(bothLanguages('pdf:words.mitigated'))}`,
       color: MUTED,
       fontSize: 7.5,
     };
@@ -177,7 +177,7 @@ function breakable(list: string): string {
  */
 function hostTitle(host: ReportHost, say: Say): string {
   if (deviceHeading({ isLocal: host.isLocal, hosts: [host], folded: [] }).thisPc)
-    return say({ fr: 'Ce PC', en: 'This PC' });
+    return say(bothLanguages('pdf:words.thisPc'));
   const address = zonedAddress(host);
   return host.hostname ? `${address} — ${host.hostname}` : address;
 }
@@ -412,10 +412,7 @@ function blockedLine(model: ReportModel, say: Say): Content[] {
   const n = model.blocked;
   return [
     {
-      text: say({
-        fr: `${n} ${n > 1 ? 'autres ports ouverts sont bloqués' : 'autre port ouvert est bloqué'} par Port Auditor : les autres appareils ne peuvent plus s’y connecter (risque atténué, hors des comptes ci-dessus).`,
-        en: `${n} other open ${n > 1 ? 'ports are' : 'port is'} blocked by Port Auditor: other devices can no longer connect to ${n > 1 ? 'them' : 'it'} (risk mitigated, left out of the counts above).`,
-      }),
+      text: say(bothLanguages('pdf:summary.blocked', { count: n })),
       color: MUTED,
       fontSize: 9,
       margin: [0, 0, 0, 14],
@@ -431,10 +428,12 @@ function groupedLine(model: ReportModel, say: Say): Content[] {
   const n = grouped.length;
   return [
     {
-      text: say({
-        fr: `${counted(n, 'fr', 'appareil répond', 'appareils répondent')} sur tout port : ${n > 1 ? 'chacun compte' : 'il compte'} pour un seul verdict (${counted(ports, 'fr', 'port ouvert', 'ports ouverts')} en tout), pas un par port.`,
-        en: `${counted(n, 'en', 'device answers', 'devices answer')} on every port: ${n > 1 ? 'each counts' : 'it counts'} as one verdict (${counted(ports, 'en', 'open port', 'open ports')} in all), not one per port.`,
-      }),
+      text: say(
+        inBothLanguages('pdf:summary.grouped', (l) => ({
+          count: n,
+          ports: textFor(l, 'pdf')('inShort.openPorts', { count: ports }),
+        })),
+      ),
       color: MUTED,
       fontSize: 9,
       margin: [0, 0, 0, 14],
@@ -449,17 +448,11 @@ function findingSentence(f: Finding, say: Say): string {
   const service = f.port.service ? ` (${f.port.service})` : '';
   const port = `${portLabel(f.port)}${service}`;
   if (!f.port.severity) {
-    return say({
-      fr: `${where} : le port ${port} est ouvert ; sa gravité n’a pas été évaluée.`,
-      en: `${where}: port ${port} is open; its severity was not assessed.`,
-    });
+    return say(bothLanguages('pdf:finding.unassessed', { where, port }));
   }
   // The severity is the coloured word just before the sentence.
   const why = f.port.reasons[0] ? say(f.port.reasons[0]) : '';
-  return say({
-    fr: `${where} : port ${port}${why ? ` — ${why}` : '.'}`,
-    en: `${where}: port ${port}${why ? ` — ${why}` : '.'}`,
-  });
+  return say(bothLanguages(`pdf:finding.${why ? 'because' : 'plain'}`, { where, port, why }));
 }
 
 function summary(model: ReportModel, say: Say): Content[] {
@@ -506,7 +499,7 @@ function summary(model: ReportModel, say: Say): Content[] {
               ]
             : []),
           {
-            text: `${hostTitle(h, say)}${say({ fr: ' : ', en: ': ' })}${say(text.title)} — ${say(text.body)}`,
+            text: `${hostTitle(h, say)}${say(bothLanguages('pdf:words.colon'))}${say(text.title)} — ${say(text.body)}`,
           },
         ],
         margin: [0, 0, 0, 5] as [number, number, number, number],
@@ -584,7 +577,7 @@ export const COMPACT_FROM_OPEN_PORTS = 400;
 function referencesLine(references: Reference[], say: Say): Content {
   return {
     text: [
-      { text: say({ fr: 'Références : ', en: 'References: ' }), color: MUTED },
+      { text: say(bothLanguages('pdf:words.references')), color: MUTED },
       ...references.flatMap((r, i) => [
         ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
         r.url ? { text: r.label, link: r.url, color: LINK } : { text: r.label, color: MUTED },
@@ -860,14 +853,14 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
  */
 function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
-    return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
+    return { text: say(bothLanguages('pdf:words.yes')), color: SEVERITY_COLOR.low, bold: true };
   if (rule.present === false)
     return {
-      text: say({ fr: 'disparue du pare-feu', en: 'gone from the firewall' }),
+      text: say(bothLanguages('pdf:words.goneFromTheFirewall')),
       color: SEVERITY_COLOR.critical,
       bold: true,
     };
-  return { text: say({ fr: 'non vérifié', en: 'not verified' }), color: MUTED };
+  return { text: say(bothLanguages('pdf:words.notVerified')), color: MUTED };
 }
 
 function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
@@ -914,7 +907,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
           r.direction === 'in' ? t('firewallSection.inbound') : t('firewallSection.outbound'),
           // A rule the firewall lost is not "active", whatever the journal says (as in `rules`).
           r.present === false
-            ? say({ fr: 'disparue', en: 'gone' })
+            ? say(bothLanguages('pdf:words.gone'))
             : say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           formatDateTime(r.createdAt, lang),
@@ -930,18 +923,9 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
 
 /** nmap's scan types (`<scaninfo type>`, nmap.dtd) in words a reader can follow. */
 const NMAP_SCAN_TYPE: Record<string, LocalizedText> = {
-  syn: {
-    fr: 'SYN (nmap -sS) : une demi-connexion TCP, envoyée avec les droits d’administrateur ; un port est ouvert quand l’appareil répond SYN-ACK, fermé quand il répond RST',
-    en: 'SYN (nmap -sS): a TCP half-open connection, sent with administrator rights; a port is open when the device answers SYN-ACK, closed when it answers RST',
-  },
-  connect: {
-    fr: 'TCP connect (nmap -sT) : une connexion TCP complète ; un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse',
-    en: 'TCP connect (nmap -sT): a full TCP connection; a port is open when the connection is accepted, closed when the device refuses it',
-  },
-  udp: {
-    fr: 'UDP (nmap -sU) : un paquet UDP par port ; ouvert quand une réponse revient, fermé sur un ICMP « port injoignable » ; nmap dit « open|filtered » d’un port muet, ce rapport « filtré »',
-    en: 'UDP (nmap -sU): one UDP packet per port; open when a reply comes back, closed on an ICMP “port unreachable”; nmap calls a silent port “open|filtered”, this report “filtered”',
-  },
+  syn: bothLanguages('pdf:nmapScanType.syn'),
+  connect: bothLanguages('pdf:nmapScanType.connect'),
+  udp: bothLanguages('pdf:nmapScanType.udp'),
 };
 
 /** The method of a scan imported from an nmap file: nmap's, not this app's engine. */
