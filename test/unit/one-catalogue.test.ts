@@ -34,7 +34,7 @@ const IDIOMS: Record<string, RegExp> = {
 };
 
 /**
- * Per file, how many sentences are still written in place (161 in all): what the catalogue
+ * Per file, how many sentences are still written in place (156 in all): what the catalogue
  * migration of issue 15 has not reached yet. A file that loses one lowers its count here; none may
  * gain one. Severity/state/reason/service labels (app/report/labels.ts, app/firewall/labels.ts) are
  * the vocabulary module's to take over.
@@ -45,15 +45,12 @@ const LEFT: Record<string, number> = {
   'app/firewall/labels.ts': 11,
   'app/firewall/summary.ts': 15,
   'app/firewall/verify.ts': 16,
-  'app/report/export.ts': 1,
   'app/report/labels.ts': 36,
   'app/risk/rules.ts': 27,
   'main/electron/main.ts': 2,
   'main/electron/open-dialog.ts': 2,
   'main/electron/save-dialog.ts': 7,
   'main/start.ts': 3,
-  'main/web/args.ts': 2,
-  'main/web/run.ts': 2,
   'main/web/server.ts': 4,
 };
 
