@@ -84,22 +84,11 @@ export function createDispatcher(handlers: Handlers, checkEvents: boolean = vali
       error: error.appError,
     });
     if (!envelope.success) {
-      return reject(
-        new AppFailure(Code['contract.malformed'], {
-          fr: 'Message refusé : il ne respecte pas le contrat de l’application.',
-          en: 'Message refused: it does not follow the application contract.',
-        }),
-      );
+      return reject(new AppFailure(Code['contract.malformed']));
     }
     const { method, params } = envelope.data;
     if (!isMethodName(method)) {
-      return reject(
-        new AppFailure(
-          Code['contract.unknown-method'],
-          { fr: `Méthode inconnue : ${method}`, en: `Unknown method: ${method}` },
-          { method },
-        ),
-      );
+      return reject(new AppFailure(Code['contract.unknown-method'], { method }));
     }
     const parsed = methods[method].params.safeParse(params);
     if (!parsed.success) {
@@ -108,11 +97,8 @@ export function createDispatcher(handlers: Handlers, checkEvents: boolean = vali
       return reject(
         new AppFailure(
           Code['contract.invalid-params'],
-          {
-            fr: `Paramètres refusés pour ${method} : ${where} — ${issue?.message ?? ''}`,
-            en: `Parameters refused for ${method}: ${where} — ${issue?.message ?? ''}`,
-          },
           { method, path: where },
+          { text: { detail: issue?.message ?? '' } },
         ),
       );
     }

@@ -23,14 +23,7 @@ import { ScanCountsTally, type ScanStore } from '../store/scans.js';
 
 /** The failure of a kept scan whose rows cannot be read back. */
 export function unreadable(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.unreadable'],
-    {
-      fr: `L’analyse ${scanId} conservée dans la base de données de Port Auditor est illisible (écrite par une autre version, ou modifiée) : relancez l’analyse ou réimportez le fichier.`,
-      en: `Scan ${scanId} kept in Port Auditor’s database cannot be read (written by another version, or edited): run the scan again or import the file again.`,
-    },
-    { scanId },
-  );
+  return new AppFailure(Code['scan.unreadable'], { scanId });
 }
 
 /** What ordering reads of a host: the fold (devices.ts) and compareHostAssessments. */

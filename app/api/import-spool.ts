@@ -6,14 +6,7 @@ import { AppFailure } from '../errors.js';
 const SPOOL_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.xml$/;
 
 function spoolRefused(dir: string, detail: string): AppFailure {
-  return new AppFailure(
-    'report.import-read',
-    {
-      fr: `Le dossier de réception des fichiers « ${dir} » n’est pas sûr (${detail}) : déplacez-le ailleurs, l’application en recrée un.`,
-      en: `The folder that receives files, “${dir}”, is not safe (${detail}): move it elsewhere and the app creates a new one.`,
-    },
-    { dir, detail },
-  );
+  return new AppFailure('report.import-read', { dir, detail }, { variant: 'spool' });
 }
 
 /**

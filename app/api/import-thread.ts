@@ -45,22 +45,15 @@ export class ImportStoreFailure extends Error {
 }
 
 function outOfMemory(fileName: string | undefined, heapMb: number): AppFailure {
-  const name = fileName ?? '';
   return new AppFailure(
     Code['report.nmap-too-large'],
-    {
-      fr: `Le fichier nmap « ${name} » demande plus de mémoire que l’import ne s’en accorde (${heapMb} Mo) : importez-le en plusieurs fichiers plus petits (nmap -oX par sous-réseau).`,
-      en: `The nmap file “${name}” needs more memory than an import allows itself (${heapMb} MB): import it as several smaller files (nmap -oX per subnet).`,
-    },
-    { fileName: name, limitMb: heapMb },
+    { fileName: fileName ?? '', limitMb: heapMb },
+    { variant: 'memory' },
   );
 }
 
 function threadFailed(detail: string): AppFailure {
-  return new AppFailure(Code.internal, {
-    fr: `L’import du fichier nmap s’est arrêté de façon inattendue : ${detail}`,
-    en: `The nmap file import stopped unexpectedly: ${detail}`,
-  });
+  return new AppFailure(Code['report.import-stopped'], { detail });
 }
 
 /**

@@ -57,25 +57,11 @@ export class ScanSlots {
     const mine = this.perClient.get(client) ?? 0;
     if (mine >= this.limits.scansPerClient) {
       const n = this.limits.scansPerClient;
-      throw new AppFailure(
-        Code['scan.too-many-for-client'],
-        {
-          fr: `Déjà ${n} analyses en cours depuis cette fenêtre : attendez qu’une se termine ou arrêtez-en une avant d’en lancer une autre.`,
-          en: `Already ${n} scans running from this window: wait for one to finish or stop one before starting another.`,
-        },
-        { limit: n },
-      );
+      throw new AppFailure(Code['scan.too-many-for-client'], { limit: n }, { text: { count: n } });
     }
     if (this.total >= this.limits.scansOverall) {
       const n = this.limits.scansOverall;
-      throw new AppFailure(
-        Code['scan.too-many'],
-        {
-          fr: `Déjà ${n} analyses en cours dans Port Auditor : attendez qu’une se termine avant d’en lancer une autre.`,
-          en: `Already ${n} scans running in Port Auditor: wait for one to finish before starting another.`,
-        },
-        { limit: n },
-      );
+      throw new AppFailure(Code['scan.too-many'], { limit: n }, { text: { count: n } });
     }
     this.perClient.set(client, mine + 1);
     this.total += 1;
@@ -144,8 +130,5 @@ export class MessageRate {
 
 /** The error a rate-limited request gets where the transport cannot be cut (Electron IPC). */
 export function rateLimited(): AppFailure {
-  return new AppFailure(Code['contract.rate-limited'], {
-    fr: 'Trop de messages envoyés trop vite : message refusé.',
-    en: 'Too many messages sent too fast: message refused.',
-  });
+  return new AppFailure(Code['contract.rate-limited']);
 }

@@ -37,14 +37,7 @@ export function pickedFileName(file: string): string {
 }
 
 function cannotRead(file: string, detail: string): AppFailure {
-  return new AppFailure(
-    'report.import-read',
-    {
-      fr: `Impossible de lire « ${file} » (${detail}). Vérifiez que c’est un fichier et qu’il est lisible, puis choisissez-le à nouveau.`,
-      en: `Cannot read “${file}” (${detail}). Check that it is a file you can read, then choose it again.`,
-    },
-    { file, detail },
-  );
+  return new AppFailure('report.import-read', { file, detail }, { variant: 'file' });
 }
 
 function readFailure(file: string, error: unknown): never {
@@ -107,8 +100,5 @@ export async function readPickedFile(
 
 /** The refusal of `report.importPicked` by a host without its own open dialog (browser mode). */
 export function pickerUnavailable(): never {
-  fail('report.picker-unavailable', {
-    fr: 'Cette version de Port Auditor ne peut pas ouvrir la fenêtre de choix de fichier : envoyez le fichier depuis la page.',
-    en: 'This Port Auditor cannot show a file dialog: send the file from the page.',
-  });
+  fail('report.picker-unavailable');
 }

@@ -46,25 +46,11 @@ interface Upload {
 }
 
 function uploadUnknown(uploadId: string): AppFailure {
-  return new AppFailure(
-    Code['report.upload-unknown'],
-    {
-      fr: 'Envoi du fichier interrompu (trop long sans nouvelles, ou déjà terminé) : ouvrez le fichier à nouveau.',
-      en: 'The file transfer was interrupted (idle too long, or already over): open the file again.',
-    },
-    { uploadId },
-  );
+  return new AppFailure(Code['report.upload-unknown'], { uploadId });
 }
 
 function uploadMismatch(expected: number, got: number): AppFailure {
-  return new AppFailure(
-    Code['report.upload-mismatch'],
-    {
-      fr: `Envoi du fichier incohérent (octet ${got} reçu, ${expected} attendu) : ouvrez le fichier à nouveau.`,
-      en: `The file transfer went wrong (byte ${got} received, ${expected} expected): open the file again.`,
-    },
-    { expected, got },
-  );
+  return new AppFailure(Code['report.upload-mismatch'], { expected, got });
 }
 
 /**

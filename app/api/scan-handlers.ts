@@ -10,14 +10,7 @@ import type { ScanHistory } from './scan-history.js';
 export type { ScanService };
 
 function duplicate(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.duplicate-id'],
-    {
-      fr: `L’identifiant d’analyse ${scanId} est déjà utilisé : chaque analyse demande un identifiant neuf.`,
-      en: `Scan id ${scanId} is already in use: each scan asks for a new id.`,
-    },
-    { scanId },
-  );
+  return new AppFailure(Code['scan.duplicate-id'], { scanId });
 }
 
 /**

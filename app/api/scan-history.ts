@@ -25,7 +25,7 @@ import {
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { splitZone } from '../net/address.js';
-import { counted } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
@@ -145,10 +145,7 @@ function notADeviceNow(address: string, local: ReadonlySet<string>): boolean {
 
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
 function droppedNote(dropped: number): { fr: string; en: string } {
-  return {
-    fr: `Base de données : ${counted(dropped, 'fr', 'hôte sans adresse IP valide ignoré', 'hôtes sans adresse IP valide ignorés')} (analyse conservée modifiée).`,
-    en: `Database: ${counted(dropped, 'en', 'host without a valid IP address', 'hosts without a valid IP address')} ignored (the kept scan was edited).`,
-  };
+  return bothLanguages('messages:kept.dropped', { count: dropped });
 }
 
 /** This PC's ports' exposure and program as `hosts`' verdicts give them (see OwnClaims). */
@@ -290,22 +287,15 @@ function notKeptNotice(failure: AppError): AppError {
   return {
     code: failure.code,
     message: {
-      fr: `Cette analyse n’a pas été conservée dans l’historique. ${failure.message.fr}`,
-      en: `This scan was not kept in the history. ${failure.message.en}`,
+      fr: textFor('fr', 'errors')('parts.notKept', { message: failure.message.fr }),
+      en: textFor('en', 'errors')('parts.notKept', { message: failure.message.en }),
     },
     ...(failure.params ? { params: failure.params } : {}),
   };
 }
 
 function notFound(scanId: string): AppFailure {
-  return new AppFailure(
-    Code['scan.not-found'],
-    {
-      fr: `Aucune analyse conservée sous l’identifiant ${scanId} : elle a peut-être été retirée de l’historique (durée de conservation).`,
-      en: `No kept scan has the id ${scanId}: it may have left the history (retention).`,
-    },
-    { scanId },
-  );
+  return new AppFailure(Code['scan.not-found'], { scanId });
 }
 
 /**
@@ -429,10 +419,7 @@ export class ScanHistory {
           ? error.appError
           : {
               code: Code.internal,
-              message: {
-                fr: `Erreur inattendue : ${String(error)}`,
-                en: `Unexpected error: ${String(error)}`,
-              },
+              message: bothLanguages('errors:parts.unexpected', { detail: String(error) }),
             };
       this.unkept.set(entry.result.scanId, stored);
       while (this.unkept.size > UNKEPT_MAX) {

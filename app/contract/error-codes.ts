@@ -55,6 +55,7 @@ export const ErrorCode = z.enum([
   'report.nmap-interrupted-empty',
   'report.nmap-not-nmap',
   'report.nmap-too-large',
+  'report.import-stopped',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).

@@ -1,5 +1,6 @@
 import type { ErrorCode } from './error-codes.js';
 import type { AppError } from './errors.js';
+import { bothLanguages } from '../text/catalogue.js';
 
 /**
  * The text of an XML file from its bytes, decoded as the file says (XML 1.0, appendix F): a byte
@@ -49,10 +50,7 @@ export class XmlEncodingError extends Error {
     const shown = encoding.slice(0, 40);
     this.appError = {
       code: 'report.nmap-encoding' satisfies ErrorCode,
-      message: {
-        fr: `Fichier XML refusé : il se déclare en « ${shown} », un encodage que Port Auditor ne sait pas lire. Enregistrez-le en UTF-8 (ou UTF-16) et réessayez.`,
-        en: `XML file refused: it declares itself as “${shown}”, an encoding Port Auditor cannot read. Save it as UTF-8 (or UTF-16) and try again.`,
-      },
+      message: bothLanguages('errors:report.nmap-encoding', { encoding: shown }),
       params: { encoding: shown },
     };
   }

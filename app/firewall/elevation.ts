@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../contract/index.js';
+import { bothLanguages } from '../text/catalogue.js';
 import { minimalWindowsEnv, powershellArgv } from '../system/windows-paths.js';
 import type { RunResult } from './backend.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
@@ -162,12 +163,6 @@ export function interpretUac(run: RunResult): ElevatedRun {
 }
 
 export const CANCELLED_MESSAGE: Record<'pkexec' | 'uac', LocalizedText> = {
-  uac: {
-    fr: 'Vous avez refusé la demande d’autorisation Windows (UAC) : le pare-feu n’a pas été modifié.',
-    en: 'You declined the Windows permission prompt (UAC): the firewall was not changed.',
-  },
-  pkexec: {
-    fr: 'La demande d’autorisation a été refusée ou fermée : le pare-feu n’a pas été modifié.',
-    en: 'The permission prompt was declined or closed: the firewall was not changed.',
-  },
+  uac: bothLanguages('errors:firewall.cancelled.uac'),
+  pkexec: bothLanguages('errors:firewall.cancelled.pkexec'),
 };

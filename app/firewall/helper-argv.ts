@@ -61,14 +61,7 @@ export function opsToArgv(ops: readonly HelperOp[]): string[] {
 }
 
 function badArgv(detail: string): AppFailure {
-  return new AppFailure(
-    'firewall.helper-bad-request',
-    {
-      fr: `Demande refusée par le module d’administration (${detail}) : rien n’a été modifié.`,
-      en: `Request refused by the administration helper (${detail}): nothing was changed.`,
-    },
-    { detail },
-  );
+  return new AppFailure('firewall.helper-bad-request', { detail });
 }
 
 export interface ParsedHelperArgv {

@@ -2,6 +2,9 @@ import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Code, type ErrorCode } from '../contract/error-codes.js';
 import type { LocalizedText } from '../contract/index.js';
+import { errorMessage } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 
 /**
  * Where the elevated helper lives on Linux. Root-owned, installed by the .deb or by
@@ -83,27 +86,7 @@ export interface PathProblem {
 
 /** A path problem in the user's language. */
 export function pathProblemText(problem: PathProblem): LocalizedText {
-  const p = problem.path;
-  switch (problem.kind) {
-    case 'missing':
-      return { fr: `${p} n’existe pas`, en: `${p} does not exist` };
-    case 'unreadable':
-      return { fr: `${p} ne peut pas être lu`, en: `${p} cannot be read` };
-    case 'not-root':
-      return { fr: `${p} n’appartient pas à root`, en: `${p} is not owned by root` };
-    case 'writable':
-      return {
-        fr: `${p} est modifiable par d’autres utilisateurs que root`,
-        en: `${p} is writable by users other than root`,
-      };
-    case 'not-file':
-      return { fr: `${p} n’est pas un fichier ordinaire`, en: `${p} is not a regular file` };
-    case 'outside':
-      return {
-        fr: `${p} est un lien qui mène hors du dossier`,
-        en: `${p} is a link that leads out of the folder`,
-      };
-  }
+  return bothLanguages(`messages:helperPath.${problem.kind}`, { path: problem.path });
 }
 
 function problem(kind: PathProblem['kind'], path: string): PathProblem {
@@ -269,10 +252,9 @@ export function linuxHelperProblem(
     return {
       code: Code['firewall.elevation-unavailable'],
       detail: 'pkexec not found',
-      message: {
-        fr: 'Impossible de demander les droits d’administrateur : pkexec (polkit) n’est pas installé. Installez le paquet pkexec, ou lancez la commande en root (sudo).',
-        en: 'Cannot ask for administrator rights: pkexec (polkit) is not installed. Install the pkexec package, or run the command as root (sudo).',
-      },
+      message: errorMessage(Code['firewall.elevation-unavailable'], undefined, {
+        variant: 'noPkexec',
+      }),
     };
   }
   const files = [
@@ -286,10 +268,10 @@ export function linuxHelperProblem(
     return {
       code: Code['firewall.helper-missing'],
       detail: `${missing} does not exist`,
-      message: {
-        fr: `Le module d’administration du pare-feu n’est pas installé (${missing} est absent). Installez le paquet .deb de Port Auditor, ou voir « Blocking a port » dans le README pour l’installer depuis le code source.`,
-        en: `The firewall administration helper is not installed (${missing} is missing). Install Port Auditor’s .deb package, or see “Blocking a port” in the README to install it from the source code.`,
-      },
+      message: errorMessage(Code['firewall.helper-missing'], undefined, {
+        variant: 'linux',
+        text: { missing },
+      }),
     };
   }
   for (const file of files) {
@@ -299,10 +281,7 @@ export function linuxHelperProblem(
       return {
         code: Code['firewall.helper-untrusted'],
         detail: found.detail,
-        message: {
-          fr: `Port Auditor refuse de demander les droits d’administrateur : le module d’administration pourrait avoir été modifié par un autre programme (${why.fr}). Réinstallez-le (paquet .deb, ou voir le README).`,
-          en: `Port Auditor refuses to ask for administrator rights: the administration helper could have been changed by another program (${why.en}). Reinstall it (.deb package, or see the README).`,
-        },
+        message: inBothLanguages('errors:firewall.helper-untrusted', (l) => ({ why: why[l] })),
       };
     }
   }

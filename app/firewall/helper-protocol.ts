@@ -5,7 +5,8 @@ import { BlockRequest } from '../contract/firewall.js';
 import type { LocalizedText } from '../contract/index.js';
 import { AppError } from '../contract/errors.js';
 import { Code } from '../contract/error-codes.js';
-import { AppFailure, toAppError } from '../errors.js';
+import { AppFailure, errorMessage, toAppError } from '../errors.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
 import { BACKUP_FILE, LINUX_HELPER, rootOnlyProblem } from './helper-install.js';
@@ -115,10 +116,7 @@ export function helperPlaces(
 function backupFailure(detail: string): AppError {
   return {
     code: Code['firewall.backup-failed'],
-    message: {
-      fr: `La sauvegarde du pare-feu a échoué, donc rien n’a été modifié : ${detail}`,
-      en: `The firewall backup failed, so nothing was changed: ${detail}`,
-    },
+    message: errorMessage(Code['firewall.backup-failed'], undefined, { text: { detail } }),
   };
 }
 
@@ -174,14 +172,7 @@ export async function ensureBackup(
 }
 
 function mismatch(name: string): AppFailure {
-  return new AppFailure(
-    'firewall.rule-mismatch',
-    {
-      fr: `La règle ${name} ne bloque pas ce qui était annoncé : elle n’a pas été retirée.`,
-      en: `Rule ${name} does not block what was announced: it was not removed.`,
-    },
-    { name },
-  );
+  return new AppFailure('firewall.rule-mismatch', { name });
 }
 
 /**
@@ -251,59 +242,36 @@ async function writeState(stateFile: string, planned: readonly PlannedRule[]): P
 }
 
 function unreadable(action: 'unblock' | 'reapply'): AppFailure {
-  return new AppFailure(
-    'firewall.unreadable',
-    action === 'unblock'
-      ? {
-          fr: 'Le pare-feu n’a pas pu être lu avant le déblocage : rien n’a été retiré.',
-          en: 'The firewall could not be read before the unblock: nothing was removed.',
-        }
-      : {
-          fr: 'Le pare-feu n’a pas pu être lu avant de ré-appliquer la règle : rien n’a été ajouté.',
-          en: 'The firewall could not be read before re-applying the rule: nothing was added.',
-        },
-  );
+  return new AppFailure('firewall.unreadable', undefined, { variant: action });
 }
 
 function what(rule: PlannedRule): LocalizedText {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
   const remote = rule.remote.join(', ');
-  return rule.direction === 'in'
-    ? {
-        fr: `${port}, entrant${remote ? ` depuis ${remote}` : ''}`,
-        en: `${port}, inbound${remote ? ` from ${remote}` : ''}`,
-      }
-    : {
-        fr: `${port}, sortant${remote ? ` vers ${remote}` : ''}`,
-        en: `${port}, outbound${remote ? ` to ${remote}` : ''}`,
-      };
+  const form = rule.direction === 'in' ? (remote ? 'inFrom' : 'in') : remote ? 'outTo' : 'out';
+  return bothLanguages(`errors:parts.ruleWhat.${form}`, { port, remote });
 }
 
 function stateUnreadable(file: string): AppFailure {
-  return new AppFailure(
-    'firewall.state-unreadable',
-    {
-      fr: `La liste des règles approuvées (${file}) n’a pas pu être lue, ou n’appartient pas qu’à root : aucune règle n’a été remise, et la liste n’a pas été modifiée.`,
-      en: `The list of approved rules (${file}) could not be read, or is not root’s alone: no rule was put back, and the list was left as it was.`,
-    },
-    { file },
-  );
+  return new AppFailure('firewall.state-unreadable', { file });
 }
 
 /** Re-apply refused: root has no record of that rule with that content. */
 export function notVouched(rule: PlannedRule, kept: boolean): AppFailure {
   const w = what(rule);
+  const variant = kept ? 'kept' : 'noList';
   return new AppFailure(
     'firewall.not-vouched',
-    kept
-      ? {
-          fr: `La règle ${rule.name} (${w.fr}) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
-          en: `Rule ${rule.name} (${w.en}) is not in the list of rules the administrator approved: it is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
-        }
-      : {
-          fr: `Ce système ne garde pas de liste des règles approuvées par l’administrateur : la règle ${rule.name} (${w.fr}) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
-          en: `This system keeps no list of the rules the administrator approved: rule ${rule.name} (${w.en}) is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
-        },
+    {
+      fr: textFor('fr', 'errors')(`firewall.not-vouched.${variant}`, {
+        name: rule.name,
+        what: w.fr,
+      }),
+      en: textFor('en', 'errors')(`firewall.not-vouched.${variant}`, {
+        name: rule.name,
+        what: w.en,
+      }),
+    },
     { name: rule.name },
   );
 }

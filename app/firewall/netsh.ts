@@ -6,6 +6,8 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 import {
   displayArgv,
   readBackRequest,
@@ -366,10 +368,7 @@ const ACCESS_DENIED = 5;
 
 /** The Windows Firewall service is stopped: netsh and NetSecurity fail, nothing can change. */
 export function serviceStopped(): AppFailure {
-  return new AppFailure('firewall.service-stopped', {
-    fr: 'Le service Pare-feu Windows Defender (MpsSvc) est arrêté : aucune règle ne peut être créée ni retirée, et le pare-feu ne filtre rien. Démarrez-le (services.msc), puis réessayez. Rien n’a été modifié.',
-    en: 'The Windows Defender Firewall service (MpsSvc) is stopped: no rule can be created or removed, and the firewall filters nothing. Start it (services.msc), then try again. Nothing was changed.',
-  });
+  return new AppFailure('firewall.service-stopped');
 }
 
 /**
@@ -383,18 +382,12 @@ export function netshWriteFailure(
 ): AppFailure {
   if (status?.serviceRunning === false) return serviceStopped();
   if (status?.elevated === false || result.code === ACCESS_DENIED) {
-    return new AppFailure('firewall.not-elevated', {
-      fr: 'Modifier le pare-feu Windows demande les droits d’administrateur : l’opération a été refusée.',
-      en: 'Changing Windows Firewall requires administrator rights: the operation was refused.',
-    });
+    return new AppFailure('firewall.not-elevated');
   }
   return new AppFailure(
     'firewall.command-failed',
-    {
-      fr: `netsh a échoué (${action}, code ${result.code}).`,
-      en: `netsh failed (${action}, exit ${result.code}).`,
-    },
     { action, code: result.code },
+    { variant: 'netsh' },
   );
 }
 
@@ -459,10 +452,7 @@ export class NetshBackend implements FirewallBackend {
     const status = await this.readStatus();
     const warnings: LocalizedText[] = [];
     if (!status) {
-      warnings.push({
-        fr: 'L’état du Pare-feu Windows n’a pas pu être lu (PowerShell NetSecurity indisponible).',
-        en: 'Windows Firewall state could not be read (PowerShell NetSecurity unavailable).',
-      });
+      warnings.push(bothLanguages('messages:firewall.windows.stateUnreadable'));
       return {
         available: false,
         elevated: false,
@@ -474,35 +464,33 @@ export class NetshBackend implements FirewallBackend {
     }
     if (status.serviceRunning === false) warnings.push(serviceStopped().appError.message);
     if (status.thirdParty === null) {
-      warnings.push({
-        fr: 'Port Auditor n’a pas pu lire la liste des produits de sécurité qui gèrent le pare-feu : il ne peut pas dire si un autre pare-feu remplace le Pare-feu Windows.',
-        en: 'Port Auditor could not read the list of security products managing the firewall: it cannot tell whether another firewall stands in for Windows Firewall.',
-      });
+      warnings.push(bothLanguages('messages:firewall.windows.productsUnreadable'));
     }
     for (const product of status.thirdParty ?? []) {
-      warnings.push({
-        fr: `${product} gère le pare-feu de ce PC à la place du Pare-feu Windows : les règles de Port Auditor (dans le Pare-feu Windows) peuvent ne pas s’appliquer. Bloquez le port dans ${product}, ou vérifiez-le depuis un autre appareil.`,
-        en: `${product} manages this PC’s firewall instead of Windows Firewall: Port Auditor’s rules (in Windows Firewall) may not apply. Block the port in ${product}, or check it from another device.`,
-      });
+      warnings.push(bothLanguages('messages:firewall.windows.thirdParty', { product }));
     }
     for (const p of status.profiles.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
-      warnings.push({
-        fr: `Le profil ${profileLabel(p.name).fr} ne filtre pas les interfaces ${(p.excludedInterfaces ?? []).join(', ')} : les règles n’y ont aucun effet.`,
-        en: `The ${p.name} profile does not filter interfaces ${(p.excludedInterfaces ?? []).join(', ')}: rules have no effect there.`,
-      });
+      warnings.push(
+        inBothLanguages('messages:firewall.windows.excludedInterfaces', (l) => ({
+          profile: profileLabel(p.name)[l],
+          interfaces: (p.excludedInterfaces ?? []).join(', '),
+        })),
+      );
     }
     for (const p of status.profiles) {
       if (!p.enabled) {
-        warnings.push({
-          fr: `Le Pare-feu Windows est désactivé pour le profil ${profileLabel(p.name).fr} : les règles n’y ont aucun effet (un autre pare-feu l’a peut-être désactivé).`,
-          en: `Windows Firewall is off for the ${p.name} profile: rules have no effect there (another firewall may have turned it off).`,
-        });
+        warnings.push(
+          inBothLanguages('messages:firewall.windows.profileOff', (l) => ({
+            profile: profileLabel(p.name)[l],
+          })),
+        );
       }
       if (p.localRulesApplied === false) {
-        warnings.push({
-          fr: `Une stratégie de groupe ignore les règles locales pour le profil ${profileLabel(p.name).fr} : les règles de Port Auditor y sont créées mais pas appliquées.`,
-          en: `Group Policy ignores local rules for the ${p.name} profile: Port Auditor’s rules are created there but not enforced.`,
-        });
+        warnings.push(
+          inBothLanguages('messages:firewall.windows.localRulesIgnored', (l) => ({
+            profile: profileLabel(p.name)[l],
+          })),
+        );
       }
     }
     return {
@@ -530,10 +518,7 @@ export class NetshBackend implements FirewallBackend {
     if (result.code !== 0) throw await this.writeFailure('add rule', result);
     // Tools have reported success after a cancelled prompt: only a rule that reads back counts.
     if (!(await this.exists(rule.name))) {
-      throw new AppFailure('firewall.not-applied', {
-        fr: 'netsh a répondu sans erreur mais la règle est introuvable : elle n’a pas été créée.',
-        en: 'netsh answered without error but the rule cannot be found: it was not created.',
-      });
+      throw new AppFailure('firewall.not-applied', undefined, { variant: 'netshMissing' });
     }
     return { ref: rule.name };
   }
@@ -549,10 +534,7 @@ export class NetshBackend implements FirewallBackend {
     const result = await this.netsh(deleteRuleArgs(name));
     if (result.code !== 0) throw await this.writeFailure('delete rule', result);
     if (await this.exists(name)) {
-      throw new AppFailure('firewall.not-applied', {
-        fr: 'La règle est toujours présente après sa suppression.',
-        en: 'The rule is still present after deleting it.',
-      });
+      throw new AppFailure('firewall.not-applied', undefined, { variant: 'stillPresent' });
     }
   }
 

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import ipaddr from 'ipaddr.js';
 import type { FirewallCommand, LocalizedText } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
 import {
   displayArgv,
   readBackRequest,
@@ -476,11 +477,8 @@ function nftFailure(action: string, stderr: string, code: number): AppFailure {
   const detail = stderr.trim().split('\n')[0]?.slice(0, 200) ?? '';
   return new AppFailure(
     'firewall.command-failed',
-    {
-      fr: `nftables a refusé l’opération (${action}, code ${code}) : ${detail}`,
-      en: `nftables refused the operation (${action}, exit ${code}): ${detail}`,
-    },
     { action, code },
+    { variant: 'nft', text: { detail } },
   );
 }
 
@@ -594,32 +592,20 @@ export class NftablesBackend implements FirewallBackend {
           .filter((n) => n && n !== NFT_TABLE);
       }
     } else {
-      warnings.push({
-        fr: 'La commande nft (nftables) est introuvable : installez le paquet nftables pour bloquer des ports.',
-        en: 'The nft command (nftables) was not found: install the nftables package to block ports.',
-      });
+      warnings.push(bothLanguages('messages:firewall.nftMissing'));
     }
     const firewalld = foreignTables.includes('firewalld');
     if (
       firewalld ||
       (await this.run([systemProgram('systemctl'), 'is-active', '--quiet', 'firewalld'])).code === 0
     ) {
-      warnings.push({
-        fr: 'firewalld gère aussi ce pare-feu : Port Auditor ne modifie pas sa configuration, et un rechargement de firewalld peut effacer les règles de Port Auditor.',
-        en: 'firewalld also manages this firewall: Port Auditor does not edit its configuration, and a firewalld reload may erase Port Auditor’s rules.',
-      });
+      warnings.push(bothLanguages('messages:firewall.firewalld'));
     }
     if (await ufwEnabled()) {
-      warnings.push({
-        fr: 'ufw est actif : Port Auditor ne modifie pas sa configuration ; ses règles s’ajoutent à celles d’ufw.',
-        en: 'ufw is active: Port Auditor does not edit its configuration; its rules add to ufw’s.',
-      });
+      warnings.push(bothLanguages('messages:firewall.ufw'));
     }
     if (!bootUnitEnabled()) {
-      warnings.push({
-        fr: `Les règles nftables disparaissent au redémarrage et l’unité systemd ${LINUX_HELPER.unit} qui les remet n’est pas activée : après un redémarrage, elles sont signalées comme disparues et se ré-appliquent en un clic (page Règles) ou par port-auditor reapply --all. Pour qu’elles reviennent seules, installez le paquet .deb (ou sudo npm run install-helper) sur un système avec systemd.`,
-        en: `nftables rules vanish on reboot and the systemd unit ${LINUX_HELPER.unit} that puts them back is not enabled: after a restart, they are shown as vanished and re-applied in one click (Rules page) or by port-auditor reapply --all. For them to come back on their own, install the .deb package (or sudo npm run install-helper) on a system with systemd.`,
-      });
+      warnings.push(bothLanguages('messages:firewall.bootUnit', { unit: LINUX_HELPER.unit }));
     }
     return {
       available,

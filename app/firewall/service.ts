@@ -14,7 +14,9 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { Code } from '../contract/error-codes.js';
-import { AppFailure } from '../errors.js';
+import { AppFailure, errorMessage } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 import {
   databasePath,
   getMeta,
@@ -80,10 +82,7 @@ export const MAX_RULES = 500;
 
 function describe(rule: Pick<JournalRule, 'protocol' | 'portFrom' | 'portTo' | 'direction'>) {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
-  return {
-    fr: `${port} (${rule.direction === 'in' ? 'entrant' : 'sortant'})`,
-    en: `${port} (${rule.direction === 'in' ? 'inbound' : 'outbound'})`,
-  };
+  return bothLanguages(`messages:firewall.rulePort.${rule.direction}`, { port });
 }
 
 type RuleContent = Pick<
@@ -127,26 +126,22 @@ function reservedRequest(raw: BlockRequest): BlockRequest | null {
   }
 }
 
+/** A rule's description followed by the remote addresses it is limited to, if any. */
+function withRemote(what: string, remote: readonly string[]): string {
+  return remote.length > 0 ? `${what} (${remote.join(', ')})` : what;
+}
+
 function unsupported(platform: string): AppFailure {
-  return new AppFailure('firewall.unsupported', {
-    fr: `Le blocage de ports n’est pas pris en charge sur ce système (${platform}).`,
-    en: `Blocking ports is not supported on this system (${platform}).`,
-  });
+  return new AppFailure('firewall.unsupported', undefined, { text: { platform } });
 }
 
 const WINDOWS_NOT_INSTALLED: HelperProblem = {
   code: Code['firewall.helper-missing'],
   detail: 'no per-machine install found',
-  message: {
-    fr: 'Pour bloquer un port, installez Port Auditor pour tous les utilisateurs (l’installateur Windows) : la modification du pare-feu passe par le programme installé dans Program Files, que seuls les administrateurs peuvent modifier.',
-    en: 'To block a port, install Port Auditor for all users (the Windows installer): firewall changes go through the program installed in Program Files, which only administrators can modify.',
-  },
+  message: errorMessage(Code['firewall.helper-missing'], undefined, { variant: 'windows' }),
 };
 
-const UNKNOWN_BLOCK: LocalizedText = {
-  fr: 'Port Auditor n’a pas pu vérifier si la règle a été créée (le pare-feu n’a pas pu être relu). Elle est notée « état inconnu » et sera vérifiée à la prochaine lecture du pare-feu (page Règles).',
-  en: 'Port Auditor could not check whether the rule was created (the firewall could not be read back). It is marked “unknown” and will be checked at the next read of the firewall (Rules page).',
-};
+const UNKNOWN_BLOCK: LocalizedText = bothLanguages('messages:firewall.unknownBlock');
 
 /** What one elevated batch gave, per operation, once its outcome is known or known unknowable. */
 type BatchOutcome =
@@ -294,10 +289,9 @@ export class FirewallService {
       const what = describe(rule);
       if (live === null) {
         if (atStart) {
-          this.repairs.push({
-            fr: `Une modification interrompue ou non vérifiée (${what.fr}) n’a pas pu être contrôlée : le pare-feu n’a pas pu être relu. Elle le sera à la prochaine lecture.`,
-            en: `An interrupted or unverified change (${what.en}) could not be checked: the firewall could not be read. It will be checked at the next read.`,
-          });
+          this.repairs.push(
+            inBothLanguages('messages:firewall.repair.unchecked', (l) => ({ what: what[l] })),
+          );
         }
         continue;
       }
@@ -314,30 +308,14 @@ export class FirewallService {
           detail: 'present when read back',
         });
         this.repairs.push(
-          op === 'add'
-            ? {
-                fr: `Blocage de ${what.fr} vérifié après coup : la règle est bien dans le pare-feu, le journal a été complété.`,
-                en: `Block of ${what.en} checked afterwards: the rule is in the firewall; the journal was completed.`,
-              }
-            : {
-                fr: `Annulation de ${what.fr} vérifiée après coup : la règle est toujours active ; vous pouvez la débloquer à nouveau.`,
-                en: `Undo of ${what.en} checked afterwards: the rule is still active; you can unblock it again.`,
-              },
+          inBothLanguages(`messages:firewall.repair.${op}Present`, (l) => ({ what: what[l] })),
         );
       } else {
         this.journal.finish(rule.id, op, 'repaired', op === 'add' ? 'failed' : 'removed', {
           detail: 'absent when read back',
         });
         this.repairs.push(
-          op === 'add'
-            ? {
-                fr: `Blocage de ${what.fr} vérifié après coup : la règle n’a pas été créée, rien n’a changé dans le pare-feu.`,
-                en: `Block of ${what.en} checked afterwards: the rule was not created; nothing changed in the firewall.`,
-              }
-            : {
-                fr: `Annulation de ${what.fr} vérifiée après coup : la règle a bien été retirée, le journal a été complété.`,
-                en: `Undo of ${what.en} checked afterwards: the rule was removed; the journal was completed.`,
-              },
+          inBothLanguages(`messages:firewall.repair.${op}Absent`, (l) => ({ what: what[l] })),
         );
       }
     }
@@ -473,30 +451,18 @@ export class FirewallService {
       const rule = vanished ? planned(duplicate) : planRule(request);
       this.reserve(rule.id, request);
       if (vanished) {
-        notes.push({
-          fr: `Ce port était déjà bloqué par la règle ${rule.name}, qui a disparu du pare-feu (un redémarrage ?) : c’est elle qui sera remise, sous le même nom.`,
-          en: `This port was already blocked by rule ${rule.name}, which vanished from the firewall (a restart?): that rule is put back, under the same name.`,
-        });
+        notes.push(bothLanguages('messages:firewall.preview.vanished', { name: rule.name }));
       } else if (duplicate) {
-        notes.push({
-          fr: `Ce port est déjà bloqué par Port Auditor (règle ${duplicate.name}) : l’appliquer sera refusé.`,
-          en: `This port is already blocked by Port Auditor (rule ${duplicate.name}): applying it will be refused.`,
-        });
+        notes.push(bothLanguages('messages:firewall.preview.duplicate', { name: duplicate.name }));
       }
       if (request.direction === 'in') {
-        notes.push({
-          fr: 'Le trafic local (loopback) n’est jamais filtré : une analyse de ce PC depuis lui-même verra encore le port ouvert. Seule une analyse depuis un autre appareil montre le blocage.',
-          en: 'Local (loopback) traffic is never filtered: a scan of this PC from itself will still see the port open. Only a scan from another device shows the block.',
-        });
+        notes.push(bothLanguages('messages:firewall.preview.loopback'));
       }
       // Checked with nftables; Windows' own exception for answers to multicast is not confirmed.
       const discovery = backend.kind === 'nftables' ? discoveryWarning(request) : null;
       if (discovery) notes.push(discovery);
       if (!this.backupPath()) {
-        notes.push({
-          fr: 'Avant cette première modification, Port Auditor enregistre une sauvegarde de la configuration du pare-feu.',
-          en: 'Before this first change, Port Auditor saves a backup of the firewall configuration.',
-        });
+        notes.push(bothLanguages('messages:firewall.preview.backup'));
       }
       for (const other of this.journal.current()) {
         if (
@@ -508,10 +474,12 @@ export class FirewallService {
           !sameRequest(other, request)
         ) {
           const what = describe(other);
-          notes.push({
-            fr: `La règle ${other.name} bloque déjà ${what.fr}${other.remote.length > 0 ? ` pour ${other.remote.join(', ')}` : ''} : celle-ci s’y ajoute.`,
-            en: `Rule ${other.name} already blocks ${what.en}${other.remote.length > 0 ? ` for ${other.remote.join(', ')}` : ''}: this one adds to it.`,
-          });
+          notes.push(
+            inBothLanguages(
+              `messages:firewall.preview.${other.remote.length > 0 ? 'overlapsFor' : 'overlaps'}`,
+              (l) => ({ name: other.name, what: what[l], remote: other.remote.join(', ') }),
+            ),
+          );
         }
       }
       const elevation = await this.elevation();
@@ -579,14 +547,10 @@ export class FirewallService {
       };
     }
     if (run.kind === 'not-run') {
-      const said = run.detail ? ` (pkexec : ${run.detail})` : '';
       throw new AppFailure(
         'firewall.elevation-failed',
-        {
-          fr: `L’autorisation administrateur a été refusée, ou aucune demande n’a pu s’afficher (par exemple en SSH, sans fenêtre d’autorisation) : le pare-feu n’a pas été modifié${said}. Depuis un terminal, vous pouvez aussi lancer la commande avec sudo.`,
-          en: `Administrator authorisation was refused, or no prompt could be shown (over SSH, say, with no permission window): the firewall was not changed${said.replace(' :', ':')}. From a terminal, you can also run the command with sudo.`,
-        },
         { code: run.code, detail: run.detail },
+        { variant: run.detail ? 'said' : 'plain' },
       );
     }
     if (run.kind === 'result') {
@@ -619,10 +583,7 @@ export class FirewallService {
               run.code === HELPER_EXIT.backupFailed
                 ? 'firewall.backup-failed'
                 : 'firewall.helper-bad-request',
-            message: {
-              fr: `Le module d’administration n’a rien modifié (code ${run.code}).`,
-              en: `The administration helper changed nothing (exit ${run.code}).`,
-            },
+            message: bothLanguages('errors:parts.helperChangedNothing', { code: run.code }),
           },
         }
       : null;
@@ -647,10 +608,7 @@ export class FirewallService {
     if (!presentIn(rule, outcome.rules)) {
       const op = outcome.results[0];
       if (op && !op.ok) throw AppFailure.relay(op.error);
-      throw new AppFailure('firewall.not-applied', {
-        fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
-        en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
-      });
+      throw new AppFailure('firewall.not-applied', undefined, { variant: 'notFound' });
     }
     this.journal.finish(rule.id, 'add', 'repaired', 'active', { detail: 're-applied' });
     const stored = this.journal.get(rule.id) as JournalRule;
@@ -677,10 +635,13 @@ export class FirewallService {
       this.journal.correct(rule.id, found.details);
       const was = describe(rule);
       const now = describe(found.details);
-      this.repairs.push({
-        fr: `Le journal ne correspondait pas au pare-feu pour la règle ${rule.name} (${was.fr}) : corrigé d’après le pare-feu, elle bloque ${now.fr}.`,
-        en: `The journal did not match the firewall for rule ${rule.name} (${was.en}): corrected from the firewall, it blocks ${now.en}.`,
-      });
+      this.repairs.push(
+        inBothLanguages('messages:firewall.repair.journalMismatch', (l) => ({
+          name: rule.name,
+          was: was[l],
+          now: now[l],
+        })),
+      );
     }
   }
 
@@ -705,23 +666,18 @@ export class FirewallService {
         return this.reblock(duplicate);
       }
       if (duplicate) {
+        const what = describe(request);
         throw new AppFailure(
           'firewall.duplicate',
-          {
-            fr: `Ce port est déjà bloqué par Port Auditor (${describe(request).fr}).`,
-            en: `This port is already blocked by Port Auditor (${describe(request).en}).`,
-          },
+          inBothLanguages('errors:firewall.duplicate', (l) => ({ what: what[l] })),
           { id: duplicate.id },
         );
       }
       if (this.journal.current().length >= MAX_RULES) {
         throw new AppFailure(
           'firewall.too-many-rules',
-          {
-            fr: `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
-            en: `Port Auditor already has ${MAX_RULES} rules in the firewall, the maximum: nothing was changed. Unblock some first (Rules page, or port-auditor unblock).`,
-          },
           { max: MAX_RULES },
+          { text: { count: MAX_RULES } },
         );
       }
       if ((await backend.status()).serviceRunning === false) throw serviceStopped();
@@ -765,10 +721,7 @@ export class FirewallService {
           detail: op && !op.ok ? op.error.code : 'absent when read back',
         });
         if (op && !op.ok) throw AppFailure.relay(op.error);
-        throw new AppFailure('firewall.not-applied', {
-          fr: 'La règle est introuvable dans le pare-feu après la modification : le blocage n’a pas eu lieu.',
-          en: 'The rule cannot be found in the firewall after the change: the block did not happen.',
-        });
+        throw new AppFailure('firewall.not-applied', undefined, { variant: 'notFound' });
       }
       // Present when read back: active, whatever an exit code said.
       this.journal.finish(rule.id, 'add', op?.ok === false ? 'failed' : 'done', 'active', {
@@ -817,14 +770,12 @@ export class FirewallService {
       throw new AppFailure(
         'firewall.invalid-rule-id',
         was
-          ? {
-              fr: `L’identifiant de règle ${ruleId} a été réservé par l’aperçu pour ${was.fr}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, pas pour ${asked.fr}${request.remote.length ? ` (${request.remote.join(', ')})` : ''} : rien n’a été modifié. Relancez l’aperçu avec ces options (--dry-run), puis appliquez l’identifiant qu’il donne.`,
-              en: `Rule id ${ruleId} was reserved by the preview for ${was.en}${shown?.remote.length ? ` (${shown.remote.join(', ')})` : ''}, not for ${asked.en}${request.remote.length ? ` (${request.remote.join(', ')})` : ''}: nothing was changed. Run the preview again with these options (--dry-run), then apply the id it gives.`,
-            }
-          : {
-              fr: 'L’identifiant de règle réservé par l’aperçu est invalide, déjà utilisé ou inconnu : rouvrez l’aperçu.',
-              en: 'The rule id the preview reserved is invalid, already used or unknown: open the preview again.',
-            },
+          ? inBothLanguages('errors:firewall.invalid-rule-id.otherRequest', (l) => ({
+              ruleId,
+              was: withRemote(was[l], shown?.remote ?? []),
+              asked: withRemote(asked[l], request.remote),
+            }))
+          : errorMessage('firewall.invalid-rule-id', undefined, { variant: 'unknown' }),
         { ruleId: ruleId.slice(0, 40) },
       );
     }
@@ -840,11 +791,8 @@ export class FirewallService {
     if (!isRuleId(ruleId) || this.journal.hasRow(ruleId)) {
       throw new AppFailure(
         'firewall.invalid-rule-id',
-        {
-          fr: 'L’identifiant de règle réservé par l’aperçu est invalide ou déjà utilisé : rouvrez l’aperçu.',
-          en: 'The rule id the preview reserved is invalid or already used: open the preview again.',
-        },
         { ruleId: ruleId.slice(0, 40) },
+        { variant: 'used' },
       );
     }
     this.takeReservation(ruleId, request);
@@ -916,14 +864,7 @@ export class FirewallService {
     const rules = ids.map((id) => {
       const rule = this.journal.get(id);
       if (!rule || !['active', 'pending-remove', 'unknown'].includes(rule.state)) {
-        throw new AppFailure(
-          'firewall.unknown-rule',
-          {
-            fr: `Aucune règle active de Port Auditor ne porte l’identifiant « ${id} ».`,
-            en: `No active Port Auditor rule has the id “${id}”.`,
-          },
-          { id },
-        );
+        throw new AppFailure('firewall.unknown-rule', { id });
       }
       return rule;
     });
@@ -1010,22 +951,12 @@ export class FirewallService {
       if (this.storeProblem) throw this.storeProblem;
       const live = await this.readLive();
       if (live === null) {
-        throw new AppFailure('firewall.unreadable', {
-          fr: 'Le pare-feu n’a pas pu être lu : impossible de savoir quelles règles ont disparu. Rien n’a été modifié.',
-          en: 'The firewall could not be read: there is no telling which rules vanished. Nothing was changed.',
-        });
+        throw new AppFailure('firewall.unreadable', undefined, { variant: 'vanished' });
       }
       const lost = ids.map((id) => {
         const rule = this.journal.get(id);
         if (!rule || rule.state !== 'active') {
-          throw new AppFailure(
-            'firewall.unknown-rule',
-            {
-              fr: `Aucune règle active de Port Auditor ne porte l’identifiant « ${id} ».`,
-              en: `No active Port Auditor rule has the id “${id}”.`,
-            },
-            { id },
-          );
+          throw new AppFailure('firewall.unknown-rule', { id });
         }
         return rule;
       });

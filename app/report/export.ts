@@ -5,6 +5,7 @@ import { renderJson } from './json.js';
 import { buildReportModel } from './model.js';
 import { renderNmapXml } from './nmap-xml-export.js';
 import { renderPdf } from './pdf.js';
+import { textFor } from '../text/catalogue.js';
 import { applyFirewallRules } from '../risk/firewall-verdicts.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 
@@ -29,7 +30,7 @@ export function reportFileName(format: ReportFormat, lang: Language, startedAt: 
   const stamp = valid
     ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}`
     : 'scan';
-  const word = format === 'nmap-xml' ? 'nmap' : lang === 'fr' ? 'rapport' : 'report';
+  const word = format === 'nmap-xml' ? 'nmap' : textFor(lang, 'messages')('export.fileWord');
   return `port-auditor-${word}-${stamp}.${FORMATS[format].extension}`;
 }
 

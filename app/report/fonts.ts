@@ -22,14 +22,7 @@ export function fontsDir(): string {
   ].filter((c): c is string => Boolean(c));
   const found = candidates.find((dir) => existsSync(path.join(dir, FONT_FILES.normal)));
   if (!found) {
-    fail(
-      'report.fonts-missing',
-      {
-        fr: `Les polices du rapport PDF sont introuvables (cherchées dans ${candidates.join(', ')}). Réinstallez l’application.`,
-        en: `The PDF report fonts are missing (looked in ${candidates.join(', ')}). Reinstall the application.`,
-      },
-      { dir: candidates.join(', ') },
-    );
+    fail('report.fonts-missing', { dir: candidates.join(', ') });
   }
   return found;
 }

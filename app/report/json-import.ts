@@ -4,7 +4,7 @@ import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan
 import { needsZone, parseIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { oneLine } from '../text/control-characters.js';
-import { counted } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import { hostAddress, isLoopback } from './nmap-xml-import.js';
 
 /** Characters kept of a note from a file, and notes kept. */
@@ -34,14 +34,11 @@ export function reportInputFromFile(
     else notAddresses++;
   }
   const notes: LocalizedText[] = input.scan.notes.slice(0, MAX_NOTES).map((note) => ({
-    fr: `Note du fichier : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
-    en: `Note from the file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+    fr: textFor('fr', 'messages')('import.fileNote', { note: oneLine(note.fr).slice(0, MAX_NOTE) }),
+    en: textFor('en', 'messages')('import.fileNote', { note: oneLine(note.en).slice(0, MAX_NOTE) }),
   }));
   if (notAddresses > 0) {
-    notes.push({
-      fr: `Fichier : ${counted(notAddresses, 'fr', 'hôte sans adresse IP valide ignoré', 'hôtes sans adresse IP valide ignorés')}`,
-      en: `File: ${counted(notAddresses, 'en', 'host without a valid IP address', 'hosts without a valid IP address')} ignored`,
-    });
+    notes.push(bothLanguages('messages:import.noAddress', { count: notAddresses }));
   }
   const scan: ScanResult = {
     ...input.scan,

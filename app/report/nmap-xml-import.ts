@@ -21,7 +21,7 @@ import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
-import { counted } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import { normaliseMac } from './mac-vendor.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -125,28 +125,17 @@ export function refuseTooLarge(bytes: number): void {
     const limit = MAX_NMAP_XML_BYTES / 1048576;
     // Never "64 MB, the limit is 64 MB": a size just over the limit is said to a tenth, rounded up.
     const mb = bytes / 1048576;
-    const size =
-      Math.round(mb) > limit ? String(Math.round(mb)) : (Math.ceil(mb * 10) / 10).toFixed(1);
+    const size = Math.round(mb) > limit ? Math.round(mb) : Math.ceil(mb * 10) / 10;
     fail(
       'report.nmap-too-large',
-      {
-        fr: `Fichier XML refusé : il fait ${size.replace('.', ',')} Mo, la limite est ${limit} Mo.`,
-        en: `XML file refused: it is ${size} MB, the limit is ${limit} MB.`,
-      },
       { bytes, limit: MAX_NMAP_XML_BYTES },
+      { variant: 'size', text: { size, max: limit } },
     );
   }
 }
 
 function notNmap(detail: string): never {
-  fail(
-    'report.nmap-not-nmap',
-    {
-      fr: `Ce fichier n’est pas un résultat XML de nmap (${detail}). Créez-le avec « nmap -oX fichier.xml ».`,
-      en: `This file is not an nmap XML result (${detail}). Create it with “nmap -oX file.xml”.`,
-    },
-    { detail },
-  );
+  fail('report.nmap-not-nmap', { detail });
 }
 
 const PORT_STATE: Record<string, PortState> = {
@@ -226,8 +215,8 @@ const MAX_NOTE = 500;
 /** A note of a file, labelled as the file's words (issue 13 attacker review F4). */
 function fileNote(note: LocalizedText): LocalizedText {
   return {
-    fr: `Note du fichier nmap : ${oneLine(note.fr).slice(0, MAX_NOTE)}`,
-    en: `Note from the nmap file: ${oneLine(note.en).slice(0, MAX_NOTE)}`,
+    fr: textFor('fr', 'messages')('import.nmapNote', { note: oneLine(note.fr).slice(0, MAX_NOTE) }),
+    en: textFor('en', 'messages')('import.nmapNote', { note: oneLine(note.en).slice(0, MAX_NOTE) }),
   };
 }
 
@@ -239,8 +228,8 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
     /^nmap scan interrupted: only the file’s complete hosts are imported$/,
   ],
   [
-    /^Fichier nmap : \d+ hôtes? sans adresse IP valide ignorés?$/,
-    /^nmap file: \d+ hosts? without a valid IP address ignored$/,
+    /^Fichier nmap : [\d\s\u202f]+ hôtes? sans adresse IP valide ignorés?$/,
+    /^nmap file: [\d,]+ hosts? without a valid IP address ignored$/,
   ],
   [/^nmap : [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
   [
@@ -736,41 +725,24 @@ class ScanBuilder {
     const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
     if (interrupted) {
-      notes.push({
-        fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
-        en: 'nmap scan interrupted: only the file’s complete hosts are imported',
-      });
+      notes.push(bothLanguages('messages:import.nmapInterrupted'));
     }
     if (notAddresses > 0) {
-      notes.push(
-        notAddresses === 1
-          ? {
-              fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
-              en: 'nmap file: 1 host without a valid IP address ignored',
-            }
-          : {
-              fr: `Fichier nmap : ${notAddresses} hôtes sans adresse IP valide ignorés`,
-              en: `nmap file: ${notAddresses} hosts without a valid IP address ignored`,
-            },
-      );
+      notes.push(bothLanguages('messages:import.nmapNoAddress', { count: notAddresses }));
     }
     if (notDevices > 0) {
-      notes.push({
-        fr: `Fichier nmap : ${counted(notDevices, 'fr', 'adresse qui n’est pas un appareil ignorée', 'adresses qui ne sont pas des appareils ignorées')} (0.0.0.0, ::, diffusion, multidiffusion)`,
-        en: `nmap file: ${counted(notDevices, 'en', 'address that is no device', 'addresses that are no devices')} ignored (0.0.0.0, ::, broadcast, multicast)`,
-      });
+      notes.push(bothLanguages('messages:import.nmapNotDevices', { count: notDevices }));
     }
     if (implausibleCounts > 0) {
-      notes.push({
-        fr: `Fichier nmap : ${counted(implausibleCounts, 'fr', 'nombre de ports invraisemblable ignoré', 'nombres de ports invraisemblables ignorés')} (plus de 65\u202f536)`,
-        en: `nmap file: ${counted(implausibleCounts, 'en', 'implausible port count', 'implausible port counts')} ignored (over 65,536)`,
-      });
+      notes.push(
+        bothLanguages('messages:import.nmapImplausibleCounts', {
+          count: implausibleCounts,
+          max: 65_536,
+        }),
+      );
     }
     if (skipped > 0 && !meta.has('scanId')) {
-      notes.push({
-        fr: `nmap : ${counted(skipped, 'fr', 'port SCTP/IP ignoré', 'ports SCTP/IP ignorés')}`,
-        en: `nmap: ${counted(skipped, 'en', 'SCTP/IP port', 'SCTP/IP ports')} ignored`,
-      });
+      notes.push(bothLanguages('messages:import.nmapSkipped', { count: skipped }));
     }
     const bool = (key: string, fallback: boolean) =>
       meta.has(key) ? meta.get(key) === 'true' : fallback;
@@ -797,10 +769,7 @@ class ScanBuilder {
     // More than IPv4's 2^32 addresses is no scan nmap finishes: the hosts the file lists instead.
     const addresses = said <= MAX_ADDRESSES_SCANNED ? said : count;
     if (said > MAX_ADDRESSES_SCANNED) {
-      notes.push({
-        fr: 'Fichier nmap : nombre d’adresses analysées invraisemblable ignoré (plus de 2^32)',
-        en: 'nmap file: implausible number of addresses scanned ignored (over 2^32)',
-      });
+      notes.push(bothLanguages('messages:import.nmapImplausibleTotal'));
     }
     const candidate = {
       scanId: meta.get('scanId') ?? `nmap-${startEpoch ?? Math.floor(now.getTime() / 1000)}`,
@@ -871,39 +840,19 @@ function isXmlChar(code: number): boolean {
 const STOP = Symbol('stop');
 
 function invalidXml(line: number, msg: string): never {
-  fail(
-    'report.nmap-invalid-xml',
-    {
-      fr: `Fichier XML illisible, ligne ${line} : ${msg}`,
-      en: `Unreadable XML file, line ${line}: ${msg}`,
-    },
-    { line },
-  );
+  fail('report.nmap-invalid-xml', { line }, { text: { detail: msg } });
 }
 
 function interruptedBeforeFirstHost(): never {
-  fail('report.nmap-interrupted-empty', {
-    fr: 'Analyse nmap interrompue avant la fin de son premier hôte : le fichier n’a aucun hôte complet à importer. Relancez nmap jusqu’au bout (ou jusqu’à ce qu’il ait fini au moins un hôte).',
-    en: 'The nmap run was interrupted before its first host was finished: the file has no complete host to import. Run nmap again to the end (or until it has finished at least one host).',
-  });
+  fail('report.nmap-interrupted-empty');
 }
 
 function tooManyHosts(hosts: number): never {
-  fail(
-    'report.nmap-too-many-hosts',
-    {
-      fr: `Fichier refusé : ${hosts} hôtes, la limite est ${MAX_HOSTS}.`,
-      en: `File refused: ${hosts} hosts, the limit is ${MAX_HOSTS}.`,
-    },
-    { hosts, limit: MAX_HOSTS },
-  );
+  fail('report.nmap-too-many-hosts', { hosts, limit: MAX_HOSTS });
 }
 
 function refuseEntities(): never {
-  fail('report.nmap-hostile', {
-    fr: 'Fichier XML refusé : il déclare des entités ou une DTD interne, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.',
-    en: 'XML file refused: it declares entities or an internal DTD, which nmap never writes. It may be a booby-trapped file.',
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'entities' });
 }
 
 /**
@@ -1026,17 +975,11 @@ function attributesOf(tag: sax.Tag | sax.QualifiedTag): Record<string, string> {
 }
 
 function tooDeep(): never {
-  fail('report.nmap-hostile', {
-    fr: `Fichier XML refusé : ses éléments sont imbriqués sur plus de ${MAX_XML_DEPTH} niveaux, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
-    en: `XML file refused: its elements are nested more than ${MAX_XML_DEPTH} deep, which nmap never writes. It may be a booby-trapped file.`,
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'depth', text: { max: MAX_XML_DEPTH } });
 }
 
 function tooManyChildren(name: string, max: number): never {
-  fail('report.nmap-hostile', {
-    fr: `Fichier XML refusé : plus de ${max.toLocaleString('fr-FR')} éléments <${name}> au même endroit, ce que nmap n’écrit jamais. Il peut s’agir d’un fichier piégé.`,
-    en: `XML file refused: more than ${max.toLocaleString('en-US')} <${name}> elements in one place, which nmap never writes. It may be a booby-trapped file.`,
-  });
+  fail('report.nmap-hostile', undefined, { variant: 'children', text: { max, name } });
 }
 
 function addChild(parent: Node, name: string, child: Node): void {

@@ -33,7 +33,8 @@ import {
   type ReportModel,
   type ReportPort,
 } from './model.js';
-import { counted, pluralWord } from '../text/plural.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
@@ -141,7 +142,7 @@ function portSeverityCell(port: ReportPort, say: Say): TableCell {
   const effect = port.firewall?.effect;
   if (port.severity && isBlocked(port)) {
     return {
-      text: `${say(SEVERITY_LABEL[port.severity])} → ${say({ fr: 'atténué', en: 'mitigated' })}`,
+      text: `${say(SEVERITY_LABEL[port.severity])} → ${say(bothLanguages('pdf:words.mitigated'))}`,
       color: MUTED,
       fontSize: 7.5,
     };
@@ -188,7 +189,7 @@ function breakable(list: string): string {
  */
 function hostTitle(host: ReportHost, say: Say): string {
   if (deviceHeading({ isLocal: host.isLocal, hosts: [host], folded: [] }).thisPc)
-    return say({ fr: 'Ce PC', en: 'This PC' });
+    return say(bothLanguages('pdf:words.thisPc'));
   const address = zonedAddress(host);
   return host.hostname ? `${address} — ${host.hostname}` : address;
 }
@@ -246,10 +247,8 @@ function tile(value: string, label: string, color: string): Content {
 function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   const { scan } = model;
   const urgent = model.counts.critical + model.counts.high;
-  const t = (fr: string, en: string) => say({ fr, en });
-  // A tile's label agrees with its figure: "1 appareil actif", "2 appareils actifs".
-  const label = (n: number, fr: [string, string], en: [string, string]) =>
-    say({ fr: pluralWord(n, 'fr', ...fr), en: pluralWord(n, 'en', ...en) });
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
   const content: Content[] = [
     {
       table: {
@@ -265,7 +264,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
                   characterSpacing: 2,
                 },
                 {
-                  text: t('Rapport d’audit des ports réseau', 'Network port audit report'),
+                  text: t('cover.networkPortAuditReport'),
                   fontSize: 26,
                   bold: true,
                   color: '#ffffff',
@@ -282,55 +281,38 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
       margin: [0, 0, 0, 24],
     },
     factsTable([
-      [t('Date et heure', 'Date and time'), formatLongDateTime(scan.startedAt, lang)],
-      [t('Nom de ce PC', 'This PC’s name'), model.pcName],
+      [t('cover.dateAndTime'), formatLongDateTime(scan.startedAt, lang)],
+      [t('cover.thisPcSName'), model.pcName],
+      [t('cover.scannedTargets'), describeSpec(scan.request.targets, 'targets', lang)],
+      [t('cover.scannedPorts'), breakable(describeSpec(scan.request.ports, 'ports', lang))],
+      [t('cover.scanDuration'), formatDuration(model.durationMs, lang)],
       [
-        t('Cibles analysées', 'Scanned targets'),
-        describeSpec(scan.request.targets, 'targets', lang),
+        t('cover.addresses'),
+        `${t('cover.addressesScanned', { count: scan.addresses })}, ${t('cover.addressesUp', { count: model.hostsUp })}`,
       ],
-      [
-        t('Ports analysés', 'Scanned ports'),
-        breakable(describeSpec(scan.request.ports, 'ports', lang)),
-      ],
-      [t('Durée de l’analyse', 'Scan duration'), formatDuration(model.durationMs, lang)],
-      [
-        t('Adresses', 'Addresses'),
-        t(
-          `${counted(scan.addresses, 'fr', 'analysée', 'analysées')}, ${counted(model.hostsUp, 'fr', 'active', 'actives')}`,
-          `${counted(scan.addresses, 'en', 'scanned', 'scanned')}, ${counted(model.hostsUp, 'en', 'up', 'up')}`,
-        ),
-      ],
-      [t('Langue du rapport', 'Report language'), lang === 'fr' ? 'Français' : 'English'],
-      [t('Produit par', 'Produced by'), `${APP_NAME} ${APP_VERSION}`],
+      [t('cover.reportLanguage'), t('cover.languageName')],
+      [t('cover.producedBy'), `${APP_NAME} ${APP_VERSION}`],
     ]),
     {
       columns: [
         // Devices, not addresses: This PC's LAN address and 127.0.0.1 are one device.
         tile(
-          String(model.devicesUp),
-          label(
-            model.devicesUp,
-            ['appareil actif', 'appareils actifs'],
-            ['device up', 'devices up'],
-          ),
+          t('cover.tile.number', { count: model.devicesUp }),
+          t('cover.tile.devicesUp', { count: model.devicesUp }),
           ACCENT,
         ),
         tile(
-          String(model.openPorts),
-          label(model.openPorts, ['port ouvert', 'ports ouverts'], ['open port', 'open ports']),
+          t('cover.tile.number', { count: model.openPorts }),
+          t('cover.tile.openPorts', { count: model.openPorts }),
           '#37597d',
         ),
         model.assessed
           ? tile(
-              String(urgent),
-              label(
-                urgent,
-                ['port critique ou élevé', 'ports critiques ou élevés'],
-                ['critical or high port', 'critical or high ports'],
-              ),
+              t('cover.tile.number', { count: urgent }),
+              t('cover.tile.urgentPorts', { count: urgent }),
               urgent > 0 ? SEVERITY_COLOR.critical : SEVERITY_COLOR.low,
             )
-          : tile('—', t('gravité non évaluée', 'severity not assessed'), SEVERITY_COLOR.info),
+          : tile('—', t('cover.severityNotAssessed'), SEVERITY_COLOR.info),
       ],
       columnGap: 10,
       margin: [0, 28, 0, 0],
@@ -339,10 +321,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   content.push(inShort(model, say));
   if (scan.cancelled) {
     content.push({
-      text: t(
-        'Analyse annulée avant la fin : ce rapport ne contient que les résultats partiels.',
-        'Scan cancelled before the end: this report holds partial results only.',
-      ),
+      text: t('cover.scanCancelledBeforeThe'),
       color: SEVERITY_COLOR.critical,
       bold: true,
       margin: [0, 18, 0, 0],
@@ -355,29 +334,24 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
 
 /** The cover's plain-language verdict and where to read on, for whoever is handed the report. */
 function inShort(model: ReportModel, say: Say): Content {
-  const t = (fr: string, en: string) => say({ fr, en });
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
   const urgent = model.counts.critical + model.counts.high;
   const urgentHosts = model.hosts.filter(
     (h) => h.worst === 'critical' || h.worst === 'high',
   ).length;
   let verdict: string;
   if (!model.assessed) {
-    verdict = t(
-      `${counted(model.openPorts, 'fr', 'port ouvert trouvé', 'ports ouverts trouvés')} ; leur gravité n’a pas été évaluée dans ce rapport.`,
-      `${counted(model.openPorts, 'en', 'open port', 'open ports')} found; their severity was not assessed in this report.`,
-    );
+    verdict = t('inShort.unassessed', { count: model.openPorts });
   } else if (urgent > 0) {
-    verdict = t(
-      `${counted(urgent, 'fr', 'port ouvert', 'ports ouverts')} de gravité critique ou élevée sur ${counted(urgentHosts, 'fr', 'appareil', 'appareils')} : à traiter en priorité.`,
-      `${counted(urgent, 'en', 'open port', 'open ports')} of critical or high severity on ${counted(urgentHosts, 'en', 'device', 'devices')}: deal with them first.`,
-    );
+    verdict = t('inShort.urgent', {
+      ports: t('inShort.openPorts', { count: urgent }),
+      devices: t('inShort.devices', { count: urgentHosts }),
+    });
   } else if (model.openPorts > 0) {
-    verdict = t(
-      'Aucun port ouvert de gravité critique ou élevée. Les autres ports ouverts sont expliqués appareil par appareil.',
-      'No open port of critical or high severity. The other open ports are explained device by device.',
-    );
+    verdict = t('inShort.noOpenPortOf');
   } else {
-    verdict = t('Aucun port ouvert n’a été trouvé.', 'No open port was found.');
+    verdict = t('inShort.noOpenPortWas');
   }
   return {
     table: {
@@ -386,13 +360,10 @@ function inShort(model: ReportModel, say: Say): Content {
         [
           {
             stack: [
-              { text: t('En bref', 'In short'), style: 'h3' },
+              { text: t('inShort.inShort'), style: 'h3' },
               { text: verdict, bold: true, margin: [0, 0, 0, 6] },
               {
-                text: t(
-                  'La synthèse (page 2) classe les constats du plus urgent au moins urgent. Le détail par appareil donne, pour chaque port ouvert, pourquoi il compte et quoi faire ; viennent ensuite les règles de pare-feu créées par l’application et la méthode d’analyse.',
-                  'The summary (page 2) ranks the findings from most to least urgent. The details by device say, for each open port, why it matters and what to do; then come the firewall rules the app created and how the scan was done.',
-                ),
+                text: t('inShort.theSummaryPageRanks'),
                 color: MUTED,
                 fontSize: 9,
               },
@@ -453,10 +424,7 @@ function blockedLine(model: ReportModel, say: Say): Content[] {
   const n = model.blocked;
   return [
     {
-      text: say({
-        fr: `${n} ${n > 1 ? 'autres ports ouverts sont bloqués' : 'autre port ouvert est bloqué'} par Port Auditor : les autres appareils ne peuvent plus s’y connecter (risque atténué, hors des comptes ci-dessus).`,
-        en: `${n} other open ${n > 1 ? 'ports are' : 'port is'} blocked by Port Auditor: other devices can no longer connect to ${n > 1 ? 'them' : 'it'} (risk mitigated, left out of the counts above).`,
-      }),
+      text: say(bothLanguages('pdf:summary.blocked', { count: n })),
       color: MUTED,
       fontSize: 9,
       margin: [0, 0, 0, 14],
@@ -472,10 +440,12 @@ function groupedLine(model: ReportModel, say: Say): Content[] {
   const n = grouped.length;
   return [
     {
-      text: say({
-        fr: `${counted(n, 'fr', 'appareil répond', 'appareils répondent')} sur tout port : ${n > 1 ? 'chacun compte' : 'il compte'} pour un seul verdict (${counted(ports, 'fr', 'port ouvert', 'ports ouverts')} en tout), pas un par port.`,
-        en: `${counted(n, 'en', 'device answers', 'devices answer')} on every port: ${n > 1 ? 'each counts' : 'it counts'} as one verdict (${counted(ports, 'en', 'open port', 'open ports')} in all), not one per port.`,
-      }),
+      text: say(
+        inBothLanguages('pdf:summary.grouped', (l) => ({
+          count: n,
+          ports: textFor(l, 'pdf')('inShort.openPorts', { count: ports }),
+        })),
+      ),
       color: MUTED,
       fontSize: 9,
       margin: [0, 0, 0, 14],
@@ -490,35 +460,27 @@ function findingSentence(f: Finding, say: Say): string {
   const service = f.port.service ? ` (${f.port.service})` : '';
   const port = `${portLabel(f.port)}${service}`;
   if (!f.port.severity) {
-    return say({
-      fr: `${where} : le port ${port} est ouvert ; sa gravité n’a pas été évaluée.`,
-      en: `${where}: port ${port} is open; its severity was not assessed.`,
-    });
+    return say(bothLanguages('pdf:finding.unassessed', { where, port }));
   }
   // The severity is the coloured word just before the sentence.
   const why = f.port.reasons[0] ? say(f.port.reasons[0]) : '';
-  return say({
-    fr: `${where} : port ${port}${why ? ` — ${why}` : '.'}`,
-    en: `${where}: port ${port}${why ? ` — ${why}` : '.'}`,
-  });
+  return say(bothLanguages(`pdf:finding.${why ? 'because' : 'plain'}`, { where, port, why }));
 }
 
 function summary(model: ReportModel, say: Say): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
-  const content: Content[] = [heading(t('Synthèse', 'Summary'), { pageBreak: true })];
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
+  const content: Content[] = [heading(t('summary.summary'), { pageBreak: true })];
   if (model.assessed) {
     content.push(
-      { text: t('Ports ouverts par gravité', 'Open ports by severity'), style: 'h2' },
+      { text: t('summary.openPortsBySeverity'), style: 'h2' },
       severityChart(model, say),
       ...blockedLine(model, say),
       ...groupedLine(model, say),
     );
   } else {
     content.push({
-      text: t(
-        'Ce rapport ne contient pas d’évaluation des risques : les ports ouverts sont listés sans gravité.',
-        'This report holds no risk assessment: open ports are listed without a severity.',
-      ),
+      text: t('summary.thisReportHoldsNo'),
       color: MUTED,
       margin: [0, 0, 0, 12],
     });
@@ -528,16 +490,10 @@ function summary(model: ReportModel, say: Say): Content[] {
   // A device answering on every port has one grouped verdict, not port findings: it is listed
   // too, or the page would say no open port was found next to its hundred open ports.
   const grouped = model.hosts.filter((h) => h.answersEveryPort);
-  content.push({ text: t('Les constats les plus urgents', 'Most urgent findings'), style: 'h2' });
+  content.push({ text: t('summary.mostUrgentFindings'), style: 'h2' });
   if (top.length === 0 && grouped.length === 0) {
     content.push({
-      text:
-        model.openPorts > 0
-          ? t(
-              'Aucun constat à traiter en priorité ; le détail par appareil liste les ports ouverts.',
-              'Nothing to deal with first; the details by device list the open ports.',
-            )
-          : t('Aucun port ouvert n’a été trouvé.', 'No open port was found.'),
+      text: model.openPorts > 0 ? t('summary.nothingToDealWith') : t('summary.noOpenPortWas'),
       margin: [0, 0, 0, 12],
     });
   } else {
@@ -555,7 +511,7 @@ function summary(model: ReportModel, say: Say): Content[] {
               ]
             : []),
           {
-            text: `${hostTitle(h, say)}${say({ fr: ' : ', en: ': ' })}${say(text.title)} — ${say(text.body)}`,
+            text: `${hostTitle(h, say)}${say(bothLanguages('pdf:words.colon'))}${say(text.title)} — ${say(text.body)}`,
           },
         ],
         margin: [0, 0, 0, 5] as [number, number, number, number],
@@ -583,9 +539,9 @@ function summary(model: ReportModel, say: Say): Content[] {
       margin: [0, 0, 0, 14],
     });
   }
-  content.push({ text: t('Appareils', 'Devices'), style: 'h2' });
+  content.push({ text: t('summary.devices'), style: 'h2' });
   if (model.hosts.length === 0) {
-    content.push({ text: t('Aucun appareil actif.', 'No device up.') });
+    content.push({ text: t('summary.noDeviceUp') });
   } else {
     content.push({
       table: {
@@ -594,9 +550,9 @@ function summary(model: ReportModel, say: Say): Content[] {
         widths: ['*', 60, 80],
         body: [
           [
-            { text: t('Adresse', 'Address'), style: 'th' },
-            { text: t('Ports ouverts', 'Open ports'), style: 'th' },
-            { text: t('Pire gravité', 'Worst severity'), style: 'th' },
+            { text: t('summary.address'), style: 'th' },
+            { text: t('summary.openPorts'), style: 'th' },
+            { text: t('summary.worstSeverity'), style: 'th' },
           ],
           ...model.hosts.map((h): TableCell[] => [
             {
@@ -633,7 +589,7 @@ export const COMPACT_FROM_OPEN_PORTS = 400;
 function referencesLine(references: Reference[], say: Say): Content {
   return {
     text: [
-      { text: say({ fr: 'Références : ', en: 'References: ' }), color: MUTED },
+      { text: say(bothLanguages('pdf:words.references')), color: MUTED },
       ...references.flatMap((r, i) => [
         ...(i > 0 ? [{ text: ' · ', color: MUTED }] : []),
         r.url ? { text: r.label, link: r.url, color: LINK } : { text: r.label, color: MUTED },
@@ -646,7 +602,8 @@ function referencesLine(references: Reference[], say: Say): Content {
 
 /** Each distinct piece of advice once, worst first, with how many devices it concerns. */
 function adviceByService(model: ReportModel, say: Say): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
   const groups = new Map<string, { port: ReportPort; hosts: number }>();
   for (const host of model.hosts) {
     if (host.isLocal) continue;
@@ -665,12 +622,9 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
       a.port.port - b.port.port,
   );
   const content: Content[] = [
-    heading(t('Que faire, par service', 'What to do, by service'), { pageBreak: true }),
+    heading(t('adviceByService.whatToDoBy'), { pageBreak: true }),
     {
-      text: t(
-        'Pour les autres appareils, chaque conseil est donné une fois par service, avec le nombre d’appareils concernés.',
-        'For the other devices, each piece of advice is given once per service, with the number of devices it concerns.',
-      ),
+      text: t('adviceByService.forTheOtherDevices'),
       color: MUTED,
       margin: [0, 0, 0, 8],
     },
@@ -687,7 +641,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
               color: SEVERITY_TEXT_COLOR[p.severity!],
             },
             { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
-            { text: t(`${hosts} appareil(s). `, `${hosts} device(s). `), color: MUTED },
+            { text: t('adviceByService.devices', { count: hosts }), color: MUTED },
             ...(p.reasons[0] ? [{ text: `${say(p.reasons[0])} ` }] : []),
             { text: say(p.advice!), bold: true },
           ],
@@ -719,23 +673,24 @@ function rowHeight(
 }
 
 function hostSection(host: ReportHost, lang: Language, say: Say, compact = false): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
   // Findings: open ports, and the ports this PC's own rule hides from the scan.
   const open = host.ports.filter(isFinding);
   const others = host.ports.filter((p) => !isFinding(p));
   const meta: string[] = [];
   if (host.isLocal || host.addresses.length > 1) {
     const list = host.addresses.join(', ');
-    meta.push(t(`adresses : ${list}`, `addresses: ${list}`));
+    meta.push(t('hostSection.addressesList', { list }));
   }
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
   const why = say(HOST_REASON_LABEL[host.hostReason]);
   meta.push(
     host.status === 'up'
-      ? t(`actif : ${why}`, `up: ${why}`)
+      ? t('hostSection.upWhy', { why })
       : host.status === 'unknown'
-        ? t(`non analysé : ${why}`, `not scanned: ${why}`)
-        : t(`inactif : ${why}`, `down: ${why}`),
+        ? t('hostSection.notScannedWhy', { why })
+        : t('hostSection.downWhy', { why }),
   );
   const hiddenParts = (['closed', 'filtered', 'open'] as const)
     .filter((s) => host.hidden[s] > 0)
@@ -744,7 +699,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         `${host.hidden[s]} ${say(STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
     );
   if (hiddenParts.length > 0)
-    meta.push(t(`non listés : ${hiddenParts.join(', ')}`, `not listed: ${hiddenParts.join(', ')}`));
+    meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
 
   const content: Content[] = [
     {
@@ -770,7 +725,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (every) {
     // A device answering for all its ports: one statement and the list, no per-port verdicts.
     const text = everyPortText(every);
-    const list = `${t('Ports ouverts : ', 'Open ports: ')}${breakable(compactPorts(open.map((p) => p.port).sort((a, b) => a - b)))}`;
+    const list = `${t('hostSection.openPorts')}${breakable(compactPorts(open.map((p) => p.port).sort((a, b) => a - b)))}`;
     height += 20 + lines(say(text.body), 100) * 11 + lines(list, 110) * 11;
     content.push(
       {
@@ -785,7 +740,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   } else if (host.status === 'unknown') {
     // Nothing was probed: no port line to add.
   } else if (open.length === 0) {
-    content.push({ text: t('Aucun port ouvert.', 'No open port.'), margin: [0, 0, 0, 6] });
+    content.push({ text: t('hostSection.noOpenPort'), margin: [0, 0, 0, 6] });
   } else if (compact) {
     // One line of ports coloured by severity; the reasons and advice are in the by-service section.
     const labels = open.map(
@@ -817,16 +772,16 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     const withProgram = host.isLocal;
     const head: TableCell[] = [
       { text: 'Port', style: 'th' },
-      { text: t('Protocole', 'Protocol'), style: 'th' },
+      { text: t('hostSection.protocol'), style: 'th' },
       { text: 'Service', style: 'th' },
-      ...(withProgram ? [{ text: t('Programme', 'Program'), style: 'th' }] : []),
-      { text: t('Gravité', 'Severity'), style: 'th' },
-      { text: t('Raison', 'Reason'), style: 'th' },
+      ...(withProgram ? [{ text: t('hostSection.program'), style: 'th' }] : []),
+      { text: t('hostSection.severity'), style: 'th' },
+      { text: t('hostSection.reason'), style: 'th' },
     ];
     const rows = open.map((p): TableCell[] => {
       const on =
         host.addresses.length > 1 && p.addresses
-          ? t(`Sur ${p.addresses.join(', ')}. `, `On ${p.addresses.join(', ')}. `)
+          ? t('hostSection.onV', { v1: p.addresses.join(', ') })
           : '';
       const reason =
         on +
@@ -862,7 +817,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (others.length > 0) {
     height += others.length * 11;
     content.push({
-      text: `${t('Autres ports listés : ', 'Other listed ports: ')}${others
+      text: `${t('hostSection.otherListedPorts')}${others
         .map(
           (p) =>
             `${portLabel(p)} ${say(STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
@@ -897,7 +852,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     }));
     blocks.push({
       unbreakable: true,
-      stack: [{ text: t('Que faire', 'What to do'), style: 'h3' }, items[0]!],
+      stack: [{ text: t('hostSection.whatToDo'), style: 'h3' }, items[0]!],
     });
     blocks.push(...items.slice(1));
   }
@@ -910,44 +865,36 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
  */
 function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
-    return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
+    return { text: say(bothLanguages('pdf:words.yes')), color: SEVERITY_COLOR.low, bold: true };
   if (rule.present === false)
     return {
-      text: say({ fr: 'disparue du pare-feu', en: 'gone from the firewall' }),
+      text: say(bothLanguages('pdf:words.goneFromTheFirewall')),
       color: SEVERITY_COLOR.critical,
       bold: true,
     };
-  return { text: say({ fr: 'non vérifié', en: 'not verified' }), color: MUTED };
+  return { text: say(bothLanguages('pdf:words.notVerified')), color: MUTED };
 }
 
 function firewallSection(model: ReportModel, lang: Language, say: Say): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
-  const content: Content[] = [heading(t('Pare-feu', 'Firewall'), { pageBreak: true })];
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
+  const content: Content[] = [heading(t('firewallSection.firewall'), { pageBreak: true })];
   const rules = model.firewallRules;
   if (!rules) {
     content.push({
-      text: t(
-        'La liste des règles de pare-feu n’a pas été jointe à ce rapport.',
-        'The list of firewall rules was not included in this report.',
-      ),
+      text: t('firewallSection.theListOfFirewall'),
       color: MUTED,
     });
     return content;
   }
   if (rules.length === 0) {
     content.push({
-      text: t(
-        `${APP_NAME} n’a créé aucune règle de pare-feu sur ce PC.`,
-        `${APP_NAME} created no firewall rule on this PC.`,
-      ),
+      text: t('firewallSection.appNameCreatedNo', { APP_NAME }),
     });
     return content;
   }
   content.push({
-    text: t(
-      `Règles de blocage créées par ${APP_NAME} sur ce PC, et si elles ont été retrouvées dans le pare-feu à la dernière vérification.`,
-      `Blocking rules ${APP_NAME} created on this PC, and whether they were found in the firewall at the last check.`,
-    ),
+    text: t('firewallSection.blockingRulesAppName', { APP_NAME }),
     margin: [0, 0, 0, 8],
   });
   content.push({
@@ -958,21 +905,21 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
       body: [
         [
           { text: 'Port', style: 'th' },
-          { text: t('Sens', 'Direction'), style: 'th' },
-          { text: t('État', 'State'), style: 'th' },
-          { text: t('Portée', 'Scope'), style: 'th' },
-          { text: t('Date', 'Date'), style: 'th' },
-          { text: t('Dans le pare-feu', 'In the firewall'), style: 'th' },
+          { text: t('firewallSection.direction'), style: 'th' },
+          { text: t('firewallSection.state'), style: 'th' },
+          { text: t('firewallSection.scope'), style: 'th' },
+          { text: t('firewallSection.date'), style: 'th' },
+          { text: t('firewallSection.inTheFirewall'), style: 'th' },
         ],
         ...rules.map((r): TableCell[] => [
           {
             text: `${r.portFrom === r.portTo ? r.portFrom : `${r.portFrom}-${r.portTo}`}/${r.protocol}`,
             bold: true,
           },
-          r.direction === 'in' ? t('entrant', 'inbound') : t('sortant', 'outbound'),
+          r.direction === 'in' ? t('firewallSection.inbound') : t('firewallSection.outbound'),
           // A rule the firewall lost is not "active", whatever the journal says (as in `rules`).
           r.present === false
-            ? say({ fr: 'disparue', en: 'gone' })
+            ? say(bothLanguages('pdf:words.gone'))
             : say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           formatDateTime(r.createdAt, lang),
@@ -988,18 +935,9 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
 
 /** nmap's scan types (`<scaninfo type>`, nmap.dtd) in words a reader can follow. */
 const NMAP_SCAN_TYPE: Record<string, LocalizedText> = {
-  syn: {
-    fr: 'SYN (nmap -sS) : une demi-connexion TCP, envoyée avec les droits d’administrateur ; un port est ouvert quand l’appareil répond SYN-ACK, fermé quand il répond RST',
-    en: 'SYN (nmap -sS): a TCP half-open connection, sent with administrator rights; a port is open when the device answers SYN-ACK, closed when it answers RST',
-  },
-  connect: {
-    fr: 'TCP connect (nmap -sT) : une connexion TCP complète ; un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse',
-    en: 'TCP connect (nmap -sT): a full TCP connection; a port is open when the connection is accepted, closed when the device refuses it',
-  },
-  udp: {
-    fr: 'UDP (nmap -sU) : un paquet UDP par port ; ouvert quand une réponse revient, fermé sur un ICMP « port injoignable » ; nmap dit « open|filtered » d’un port muet, ce rapport « filtré »',
-    en: 'UDP (nmap -sU): one UDP packet per port; open when a reply comes back, closed on an ICMP “port unreachable”; nmap calls a silent port “open|filtered”, this report “filtered”',
-  },
+  syn: bothLanguages('pdf:nmapScanType.syn'),
+  connect: bothLanguages('pdf:nmapScanType.connect'),
+  udp: bothLanguages('pdf:nmapScanType.udp'),
 };
 
 /** The method of a scan imported from an nmap file: nmap's, not this app's engine. */
@@ -1008,95 +946,75 @@ function nmapMethod(
   model: ReportModel,
   say: Say,
 ): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
-  const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
-  const file = source.fileName ? ` « ${source.fileName} »` : '';
-  const fileEn = source.fileName ? ` “${source.fileName}”` : '';
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
+  const p = (key: string, params?: Record<string, unknown>): Content => ({
+    text: t(key, params),
+    margin: [0, 0, 0, 7],
+  });
   const version = source.version ? ` ${source.version}` : '';
   const command = source.args || 'nmap';
   const types = source.scanTypes.map((s) => {
     const known = NMAP_SCAN_TYPE[s.type];
     return known
       ? say(known)
-      : t(`type « ${s.type} » (${s.protocol})`, `type “${s.type}” (${s.protocol})`);
+      : t('nmapMethod.typeTypeProtocol', { type: s.type, protocol: s.protocol });
   });
   return [
-    p(
-      `Ces résultats ne viennent pas d’une analyse de Port Auditor : ils ont été lus dans le fichier XML de nmap${version}${file}, produit par la commande « ${command} ». Port Auditor n’a envoyé aucune sonde ; les délais, les reprises et la découverte des appareils sont ceux de nmap.`,
-      `These results do not come from a Port Auditor scan: they were read from the nmap${version} XML file${fileEn}, made by the command “${command}”. Port Auditor sent no probe; timeouts, retries and device discovery are nmap’s.`,
-    ),
+    p('nmapMethod.source', {
+      version,
+      file: source.fileName ? t('nmapMethod.fileName', { name: source.fileName }) : '',
+      command,
+    }),
     ...(types.length > 0
-      ? [p(`Type d’analyse : ${types.join(' ; ')}.`, `Scan type: ${types.join('; ')}.`)]
+      ? [p('nmapMethod.scanType', { types: types.join(t('nmapMethod.typeSeparator')) })]
       : []),
-    p(
-      `Les états intermédiaires de nmap sont ramenés aux trois de ce rapport : « open|filtered » et « closed|filtered » deviennent filtré, « unfiltered » devient fermé. Un port filtré n’a pas répondu, ou un pare-feu l’a refusé : cela ne dit pas si un service écoute derrière.`,
-      `nmap’s intermediate states are brought to this report’s three: “open|filtered” and “closed|filtered” become filtered, “unfiltered” becomes closed. A filtered port did not answer, or a firewall refused it: that says nothing about whether a service listens behind it.`,
-    ),
-    p(
-      `Les résultats valent pour le moment de l’analyse et vus depuis le PC qui a lancé nmap${model.scan.cancelled ? ' ; l’analyse n’est pas allée à son terme' : ''}.`,
-      `Results hold for the time of the scan and as seen from the PC that ran nmap${model.scan.cancelled ? '; the scan did not run to its end' : ''}.`,
-    ),
+    p('nmapMethod.nmapSIntermediateStates'),
+    p(model.scan.cancelled ? 'nmapMethod.resultsHoldCancelled' : 'nmapMethod.resultsHold'),
   ];
 }
 
 function methodSection(model: ReportModel, say: Say): Content[] {
-  const t = (fr: string, en: string) => say({ fr, en });
-  const p = (fr: string, en: string): Content => ({ text: t(fr, en), margin: [0, 0, 0, 7] });
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
+  const p = (key: string, params?: Record<string, unknown>): Content => ({
+    text: t(key, params),
+    margin: [0, 0, 0, 7],
+  });
   const source = model.scan.source;
   // The settings the engine ran with; older results without a source, today's defaults.
   const tuning = { ...defaultTuning, ...(source?.kind === 'engine' ? source : {}) };
-  const seconds = (ms: number) =>
-    t(`${String(ms / 1000).replace('.', ',')} s`, `${String(ms / 1000)} s`);
+  const seconds = (ms: number) => t('methodSection.seconds', { seconds: ms / 1000 });
   const engine: Content[] = [
+    p('methodSection.eachPortWasTested'),
+    p('methodSection.aPortIsCalled'),
+    p('methodSection.timeoutsTheyFollowEach', {
+      v1: seconds(tuning.minRtoMs),
+      v2: seconds(tuning.maxRtoMs),
+      v3: seconds(tuning.initialRtoMs),
+      maxTries: tuning.maxTries,
+      maxTriesCap: tuning.maxTriesCap,
+    }),
+    p('methodSection.loss', {
+      quiet: seconds(tuning.quietMinRtoMs),
+      rate: tuning.silentMaxRate,
+    }),
     p(
-      `Chaque port a été testé par une connexion TCP complète depuis ce PC (« TCP connect », comme nmap -sT), sans privilège particulier et sans envoyer de données au service. Un port est ouvert quand la connexion est acceptée, fermé quand l’appareil la refuse.`,
-      `Each port was tested with a full TCP connection from this PC (“TCP connect”, like nmap -sT), without special privileges and without sending data to the service. A port is open when the connection is accepted, closed when the device refuses it.`,
+      model.scan.request.skipDiscovery ? 'methodSection.discoveryOff' : 'methodSection.discoveryOn',
+      { ports: tuning.discoveryPorts.join(', ') },
     ),
-    p(
-      `Un port est dit filtré quand rien ne répond avant la fin du délai d’attente, ou quand un routeur ou un pare-feu renvoie un refus administratif : un pare-feu bloque alors l’accès, ce qui ne dit pas si un service écoute derrière.`,
-      `A port is called filtered when nothing answers before the timeout, or when a router or firewall sends back an administrative refusal: a firewall then blocks access, which says nothing about whether a service listens behind it.`,
-    ),
-    p(
-      `Délais d’attente : ils suivent le temps de réponse mesuré de chaque appareil, comme TCP le fait (RFC 6298), entre ${seconds(tuning.minRtoMs)} et ${seconds(tuning.maxRtoMs)} par tentative (${seconds(tuning.initialRtoMs)} avant la première mesure). Un port muet est essayé ${tuning.maxTries} fois au moins, et jusqu’à ${tuning.maxTriesCap} fois sur un appareil qui perd des réponses, avant d’être déclaré filtré.`,
-      `Timeouts: they follow each device’s measured response time, as TCP does (RFC 6298), between ${seconds(tuning.minRtoMs)} and ${seconds(tuning.maxRtoMs)} per attempt (${seconds(tuning.initialRtoMs)} before the first measurement). A silent port is tried at least ${tuning.maxTries} times, and up to ${tuning.maxTriesCap} times on a device that drops answers, before it is declared filtered.`,
-    ),
-    p(
-      `Pertes et limitation : quand les réponses n’arrivent qu’aux nouvelles tentatives, l’appareil perd ou limite ses réponses ; l’analyse ralentit alors à son rythme au lieu de conclure « filtré », et un port muet n’est déclaré filtré que si aucune perte n’a été constatée pendant ses tentatives. Sur un appareil du réseau local dont un port répond, ce port est sondé régulièrement pendant les silences : tant qu’il répond, l’analyse va plus vite (délais jusqu’à ${seconds(tuning.quietMinRtoMs)}, au plus ${String(tuning.silentMaxRate).replace(/\B(?=(\d{3})+$)/g, ' ')} sondes par seconde). Si ce PC ne peut pas envoyer de sonde (pas de route, adresse inutilisable), l’adresse est dite non analysée, ni active ni inactive.`,
-      `Loss and rate limiting: when answers only come to retries, the device drops or limits its answers; the scan then slows down to its pace instead of concluding “filtered”, and a silent port is declared filtered only if no loss was seen during its attempts. On a local-network device with a port that answers, that port is probed now and then during silences: while it answers, the scan goes faster (timeouts down to ${seconds(tuning.quietMinRtoMs)}, at most ${String(tuning.silentMaxRate).replace(/\B(?=(\d{3})+$)/g, ',')} probes a second). When this PC cannot send a probe (no route, unusable address), the address is reported as not scanned, neither up nor down.`,
-    ),
-    p(
-      model.scan.request.skipDiscovery
-        ? `La découverte des appareils a été désactivée : chaque adresse demandée a été analysée comme si elle était active.`
-        : `Avant l’analyse des ports, chaque adresse a été sondée (connexions vers les ports ${tuning.discoveryPorts.join(', ')} et table des voisins du réseau local) pour savoir si un appareil y répond ; seules les adresses actives ont été analysées en détail.`,
-      model.scan.request.skipDiscovery
-        ? `Device discovery was turned off: every requested address was scanned as if it were up.`
-        : `Before the port scan, each address was probed (connections to ports ${tuning.discoveryPorts.join(', ')} and the local network’s neighbour table) to learn whether a device answers there; only addresses that were up were scanned in detail.`,
-    ),
-    p(
-      `Les résultats valent pour le moment de l’analyse et vus depuis ce PC : un port fermé ici peut être ouvert vu d’un autre réseau. Seuls les ports TCP ont été analysés.`,
-      `Results hold for the time of the scan and as seen from this PC: a port closed from here may be open from another network. Only TCP ports were scanned.`,
-    ),
+    p('methodSection.resultsHoldForThe'),
   ];
   const content: Content[] = [
     // Right after the firewall section, which is often a line or two: no page of its own.
     { text: '', margin: [0, 22, 0, 0] },
-    heading(t('Méthode', 'Method')),
+    heading(t('methodSection.method')),
     ...(source?.kind === 'nmap' ? nmapMethod(source, model, say) : engine),
   ];
   if (model.assessed) {
-    content.push(
-      p(
-        `La gravité de chaque port ouvert vient d’une base de connaissances des services à risque, ajustée selon le contexte : appareil (ce PC ou un autre), interface d’écoute, programme propriétaire du port et bannière renvoyée par le service. Chaque raison listée dans le tableau correspond à une règle appliquée.`,
-        `Each open port’s severity comes from a knowledge base of risky services, adjusted for context: device (this PC or another), listening interface, program owning the port and the banner the service sent. Each reason listed in the table is one rule that applied.`,
-      ),
-    );
+    content.push(p('methodSection.eachOpenPortS'));
     if (!model.programsComplete) {
-      content.push(
-        p(
-          `Certains ports de ce PC n’ont pas pu être reliés à leur programme (droits d’administrateur nécessaires).`,
-          `Some ports of this PC could not be tied to their program (administrator rights needed).`,
-        ),
-      );
+      content.push(p('methodSection.somePortsOfThis'));
     }
   }
   content.push({
@@ -1105,8 +1023,8 @@ function methodSection(model: ReportModel, say: Say): Content[] {
       widths: [100, '*'],
       body: [
         [
-          { text: t('Raison', 'Reason'), style: 'th' },
-          { text: t('Signification', 'Meaning'), style: 'th' },
+          { text: t('methodSection.reason'), style: 'th' },
+          { text: t('methodSection.meaning'), style: 'th' },
         ],
         ...Object.entries(PORT_REASON_LABEL).map(([code, text]): TableCell[] => [
           { text: code, bold: true },
@@ -1155,13 +1073,12 @@ function shortWords<T>(node: T): T {
 /** The whole document definition; exported so tests can inspect it without rendering. */
 export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefinitions {
   const say = sayFor(lang);
-  const t = (fr: string, en: string) => say({ fr, en });
-  const title = t('Rapport d’audit des ports réseau', 'Network port audit report');
+  const t = (key: string, params?: Record<string, unknown>) =>
+    say(bothLanguages(`pdf:${key}`, params));
+  const title = t('pdfDefinition.networkPortAuditReport');
   const date = formatLongDateTime(model.scan.startedAt, lang);
-  const hosts: Content[] = [
-    heading(t('Détail par appareil', 'Details by device'), { pageBreak: true }),
-  ];
-  if (model.hosts.length === 0) hosts.push({ text: t('Aucun appareil actif.', 'No device up.') });
+  const hosts: Content[] = [heading(t('pdfDefinition.detailsByDevice'), { pageBreak: true })];
+  if (model.hosts.length === 0) hosts.push({ text: t('pdfDefinition.noDeviceUp') });
   const compact = model.findings.length >= COMPACT_FROM_OPEN_PORTS;
   for (const host of model.hosts)
     hosts.push(...hostSection(host, lang, say, compact && !host.isLocal));
@@ -1176,7 +1093,7 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
       creator: `${APP_NAME} ${APP_VERSION}`,
       producer: `${APP_NAME} ${APP_VERSION}`,
     },
-    language: lang === 'fr' ? 'fr-FR' : 'en-GB',
+    language: bothLanguages('pdf:meta.languageTag')[lang],
     defaultStyle: { font: FONT, fontSize: 10, color: INK, lineHeight: 1.15 },
     styles: {
       h1: { fontSize: 18, bold: true, color: ACCENT },
@@ -1188,7 +1105,7 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
       columns: [
         { text: `${APP_NAME} — ${title} — ${model.pcName} — ${date}`, width: '*' },
         {
-          text: t(`Page ${currentPage} sur ${pageCount}`, `Page ${currentPage} of ${pageCount}`),
+          text: t('pdfDefinition.pageCurrentpageOfPagecount', { currentPage, pageCount }),
           width: 90,
           alignment: 'right',
         },

@@ -11,6 +11,7 @@ import type { HostResult, Protocol } from '../contract/scan.js';
 import { coverageReason, mitigates, ruleCovering } from '../firewall/coverage.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, EXPOSURE_REASON } from './rules.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import { compareHostAssessments, emptyCounts, summariseHost, summariseHosts } from './summary.js';
 
 /**
@@ -89,13 +90,14 @@ function hiddenPortVerdict(
     ruleId: SEEN_OPEN_REASON,
     text: seen.at
       ? {
-          fr: `Vu ouvert par une analyse précédente (${formatDateTime(seen.at, 'fr')}).`,
-          en: `Seen open by an earlier scan (${formatDateTime(seen.at, 'en')}).`,
+          fr: textFor('fr', 'messages')('firewall.seenOpenAt', {
+            at: formatDateTime(seen.at, 'fr'),
+          }),
+          en: textFor('en', 'messages')('firewall.seenOpenAt', {
+            at: formatDateTime(seen.at, 'en'),
+          }),
         }
-      : {
-          fr: 'Vu ouvert par une analyse précédente.',
-          en: 'Seen open by an earlier scan.',
-        },
+      : bothLanguages('messages:firewall.seenOpen'),
   };
   return { ...verdict, reasons: [...verdict.reasons, reason] };
 }

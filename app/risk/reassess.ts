@@ -6,16 +6,14 @@ import { SEEN_OPEN_REASON, type SeenOpen } from './firewall-verdicts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, RULES } from './rules.js';
 import { compareSeverity } from './severity.js';
+import { bothLanguages } from '../text/catalogue.js';
 
 const key = (address: string, port: number, protocol: Protocol) => `${address}|${port}/${protocol}`;
 
 /** Rule id of the reason given when a kept scan's record of a listener is not believed. */
 export const KEPT_CLAIM_UNCHECKED = 'kept.listener-unchecked';
 
-const UNCHECKED_REASON = {
-  fr: 'Analyse conservée : ce qu’elle a noté du programme à l’écoute (adresse, programme) rendrait ce port moins risqué, mais cela se relit dans un fichier que d’autres programmes peuvent modifier et ne peut plus être vérifié : il n’en est pas tenu compte. Relancez l’analyse pour le vérifier.',
-  en: 'Kept scan: what it recorded of the listening program (address, program) would make this port less risky, but it is read back from a file other programs can change and can no longer be checked: it is not taken into account. Run the scan again to check it.',
-};
+const UNCHECKED_REASON = bothLanguages('messages:kept.listenerUnchecked');
 
 /**
  * This PC's ports' exposure and program as the process that made the scan saw them (key

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { LocalizedText } from '../contract/errors.js';
+import { bothLanguages } from '../text/catalogue.js';
 
 /** What one TCP connect attempt told us, before retries and host context turn it into a port state. */
 export type ProbeOutcome =
@@ -198,36 +199,17 @@ export function classifyConnectError(
  * grouped by what the user can do about them.
  */
 export function localErrorText(code: string): LocalizedText {
-  switch (code) {
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-      return {
-        fr: `Ce PC n'a aucune route vers cette adresse (aucune interface ni passerelle ne la dessert, ${code}) : elle n'a pas pu être analysée.`,
-        en: `This PC has no route to this address (no interface or gateway serves it, ${code}): it could not be scanned.`,
-      };
-    case 'ENETDOWN':
-    case 'ENONET':
-      return {
-        fr: `L'interface réseau de ce PC qui mène à cette adresse est désactivée (${code}) : elle n'a pas pu être analysée.`,
-        en: `This PC's network interface towards this address is down (${code}): it could not be scanned.`,
-      };
-    case 'EACCES':
-    case 'EPERM':
-      return {
-        fr: `Le pare-feu ou les règles de sécurité de ce PC ont interdit l'envoi de la sonde (${code}) : cela ne dit rien de l'appareil analysé.`,
-        en: `This PC's firewall or security policy did not let the probe out (${code}): this says nothing about the scanned device.`,
-      };
-    case 'EADDRNOTAVAIL':
-      return {
-        fr: `Ce PC n'a pas d'adresse source utilisable pour joindre cette adresse, ou plus de port libre (${code}) : elle n'a pas pu être analysée.`,
-        en: `This PC has no usable source address to reach this address, or no free port left (${code}): it could not be scanned.`,
-      };
-    default:
-      return {
-        fr: `Le système de ce PC a refusé de contacter cette adresse (${code}) : adresse ou interface inutilisable depuis ce PC, elle n'a pas pu être analysée.`,
-        en: `This PC's system refused to contact this address (${code}): the address or interface cannot be used from this PC, so it could not be scanned.`,
-      };
-  }
+  const kind =
+    code === 'ENETUNREACH' || code === 'EHOSTUNREACH'
+      ? 'noRoute'
+      : code === 'ENETDOWN' || code === 'ENONET'
+        ? 'interfaceDown'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'refusedOut'
+          : code === 'EADDRNOTAVAIL'
+            ? 'noSource'
+            : 'other';
+  return bothLanguages(`messages:localError.${kind}`, { code });
 }
 
 /**
@@ -235,16 +217,10 @@ export function localErrorText(code: string): LocalizedText {
  * concerns the ports it hit, the rest of the host was scanned.
  */
 export function lateLocalErrorText(code: string): LocalizedText {
-  return {
-    fr: `Ce PC a signalé une erreur locale (${code}) pendant l'analyse de certains ports : leur état ne dit rien de l'appareil, les autres ports ont été analysés.`,
-    en: `This PC reported a local error (${code}) while scanning some ports: their state says nothing about the device; the other ports were scanned.`,
-  };
+  return bothLanguages('messages:localError.late', { code });
 }
 
 /** The sentence for the broadcast address of a network this PC is on (connect() refuses it). */
 export function broadcastText(code: string): LocalizedText {
-  return {
-    fr: `C'est l'adresse de diffusion (broadcast) d'un réseau de ce PC : elle désigne tous ses appareils à la fois, pas un appareil, et ce PC refuse d'y ouvrir une connexion (${code}).`,
-    en: `This is the broadcast address of one of this PC's networks: it names all of its devices at once, not one device, and this PC refuses to open a connection to it (${code}).`,
-  };
+  return bothLanguages('messages:localError.broadcast', { code });
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ScanRequest, type ScanEvent, type ScanPreview } from '../contract/index.js';
 import type { ScanService } from './service.js';
-import { fail, toAppError } from '../errors.js';
+import { errorMessage, fail, toAppError } from '../errors.js';
 import { serializeIntervals } from './addresses.js';
 import type { ScanPlan, Tuning } from './engine.js';
 import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
@@ -46,10 +46,7 @@ function createWorker(plan: ScanPlan): Worker {
 function validRequest(input: ScanRequest): ScanRequest {
   const parsed = ScanRequest.safeParse(input);
   if (!parsed.success) {
-    fail('scan.request.invalid', {
-      fr: 'Demande d’analyse invalide : les cibles et les ports sont obligatoires.',
-      en: 'Invalid scan request: targets and ports are required.',
-    });
+    fail('scan.request.invalid');
   }
   return parsed.data;
 }
@@ -172,10 +169,7 @@ export class ScanManager implements ScanService {
         scanId,
         error: {
           code: 'scan.workerExited',
-          message: {
-            fr: `Le moteur d'analyse s'est arrêté de façon inattendue (code ${code}).`,
-            en: `The scan engine stopped unexpectedly (code ${code}).`,
-          },
+          message: errorMessage('scan.workerExited', { exitCode: code }),
           params: { exitCode: code },
         },
       });

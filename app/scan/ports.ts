@@ -6,32 +6,22 @@ export const rankedPorts: readonly number[] = ranked.ports;
 
 const NAMED_SETS: Record<string, number> = { top100: 100, top1000: 1000 };
 
-function badToken(token: string, fr: string, en: string): never {
-  fail(
-    'scan.ports.invalid',
-    {
-      fr: `Ports : « ${token} » n'est pas valide — ${fr}`,
-      en: `Ports: "${token}" is not valid — ${en}`,
-    },
-    { token },
-  );
+/** Refuses `token`; `variant` picks the sentence (errors.json `scan.ports.invalid.<variant>`). */
+function badToken(
+  token: string,
+  variant: string,
+  text: Record<string, string | number> = {},
+): never {
+  fail('scan.ports.invalid', { token }, { variant, text });
 }
 
 function parsePortNumber(text: string, token: string): number {
   if (!/^\d+$/.test(text)) {
-    badToken(
-      token,
-      'attendu un numéro de port (1-65535), une plage (20-25), « - » ou top100/top1000.',
-      'expected a port number (1-65535), a range (20-25), "-" or top100/top1000.',
-    );
+    badToken(token, 'expected');
   }
   const value = Number(text);
   if (value < 1 || value > 65535) {
-    badToken(
-      token,
-      `${text} est hors de la plage des ports (1-65535).`,
-      `${text} is outside the port range (1-65535).`,
-    );
+    badToken(token, 'outOfRange', { text });
   }
   return value;
 }
@@ -59,21 +49,14 @@ export function parsePorts(spec: string): number[] {
     const joined = `${before}-${after}`;
     // Only the range is offered: the other readings ("1,-1024", "20,-25") puzzled more than they
     // helped, and were not even what the text could mean with a single space.
-    badToken(
-      token,
-      `un « - » à côté d’une espace est ambigu ici (les espaces séparent aussi les ports) ; écrivez ${joined} pour la plage, sans espace.`,
-      `a "-" next to a space is ambiguous here (spaces also separate ports); write ${joined} for the range, without spaces.`,
-    );
+    badToken(token, 'spacedDash', { joined });
   }
   const tokens = spec
     .split(/[\s,]+/)
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   if (tokens.length === 0) {
-    fail('scan.ports.empty', {
-      fr: 'Ports : la liste est vide. Exemple : 22,80,443 ou 1-1024 ou top1000.',
-      en: 'Ports: the list is empty. Example: 22,80,443 or 1-1024 or top1000.',
-    });
+    fail('scan.ports.empty');
   }
   const selected = new Uint8Array(65536);
   let protocol: 'tcp' | 'udp' = 'tcp';
@@ -86,14 +69,7 @@ export function parsePorts(spec: string): number[] {
       if (token === '') continue;
     }
     if (protocol === 'udp') {
-      fail(
-        'scan.ports.udpUnsupported',
-        {
-          fr: `Ports : « ${original} » — l'analyse UDP n'est pas encore disponible ; seule l'analyse TCP l'est.`,
-          en: `Ports: "${original}" — UDP scanning is not available yet; only TCP scanning is.`,
-        },
-        { token: original },
-      );
+      fail('scan.ports.udpUnsupported', { token: original });
     }
     const named = NAMED_SETS[token.toLowerCase()];
     if (named !== undefined) {
@@ -108,20 +84,12 @@ export function parsePorts(spec: string): number[] {
     } else if (token.includes('-')) {
       const parts = token.split('-');
       if (parts.length !== 2) {
-        badToken(
-          original,
-          "une plage s'écrit début-fin, par exemple 20-25.",
-          'a range is written start-end, for example 20-25.',
-        );
+        badToken(original, 'rangeForm');
       }
       low = parts[0] === '' ? 1 : parsePortNumber(parts[0]!, original);
       high = parts[1] === '' ? 65535 : parsePortNumber(parts[1]!, original);
       if (low > high) {
-        badToken(
-          original,
-          `la plage est à l'envers (${low} > ${high}) ; écrivez ${high}-${low}.`,
-          `the range is reversed (${low} > ${high}); write ${high}-${low}.`,
-        );
+        badToken(original, 'reversed', { low, high });
       }
     } else {
       low = high = parsePortNumber(token, original);

@@ -4,6 +4,8 @@ import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import ipaddr from 'ipaddr.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
+import type { Language } from '../contract/app.js';
 import { formatIp, needsZone, parseIp, splitZone, toBigInt, type IpValue } from '../net/address.js';
 import type { LeftOutNetwork, LocalNetwork } from '../contract/scan.js';
 import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
@@ -75,15 +77,13 @@ export interface ParseTargetsOptions {
   includeAdapters?: readonly string[];
 }
 
-function invalid(token: string, fr: string, en: string): never {
-  fail(
-    'scan.targets.invalid',
-    {
-      fr: `Cibles : « ${token} » n’est pas valide — ${fr}`,
-      en: `Targets: "${token}" is not valid — ${en}`,
-    },
-    { token },
-  );
+/** Refuses `token`; `variant` picks the sentence (errors.json `scan.targets.invalid.<variant>`). */
+function invalid(
+  token: string,
+  variant: string,
+  text: Record<string, string | number> = {},
+): never {
+  fail('scan.targets.invalid', { token }, { variant, text });
 }
 
 const HOSTNAME =
@@ -94,13 +94,9 @@ function parseLiteral(text: string, token: string): IpValue {
   const parsed = parseIp(text);
   if (parsed) return parsed;
   if (text.includes(':')) {
-    invalid(token, `${text} n'est pas une adresse IPv6.`, `${text} is not an IPv6 address.`);
+    invalid(token, 'notIpv6', { text });
   }
-  invalid(
-    token,
-    `${text} n'est pas une adresse IPv4 (quatre nombres de 0 à 255 séparés par des points).`,
-    `${text} is not an IPv4 address (four numbers from 0 to 255 separated by dots).`,
-  );
+  invalid(token, 'notIpv4', { text });
 }
 
 function parseCidr(token: string, text: string): Interval {
@@ -111,21 +107,13 @@ function parseCidr(token: string, text: string): Interval {
   const writtenV6 = addressText.includes(':');
   const maxPrefix = writtenV6 ? 128 : 32;
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > maxPrefix) {
-    invalid(
-      token,
-      `le préfixe /${prefixText} doit être un nombre de 0 à ${maxPrefix}.`,
-      `the prefix /${prefixText} must be a number from 0 to ${maxPrefix}.`,
-    );
+    invalid(token, 'prefix', { prefix: prefixText, max: maxPrefix });
   }
   let prefix = Number(prefixText);
   if (writtenV6 && base.family === 4) {
     // ::ffff:a.b.c.d/n is an IPv4 network only when the prefix keeps ::ffff: whole.
     if (prefix < 96) {
-      invalid(
-        token,
-        `un réseau IPv4 écrit en IPv6 (::ffff:a.b.c.d) a un préfixe de 96 à 128 ; écrivez-le en IPv4.`,
-        `an IPv4 network written as IPv6 (::ffff:a.b.c.d) has a prefix from 96 to 128; write it as IPv4.`,
-      );
+      invalid(token, 'mappedPrefix');
     }
     prefix -= 96;
   }
@@ -136,11 +124,7 @@ function parseCidr(token: string, text: string): Interval {
 function parseOctetRanges(token: string, text: string): Interval[] {
   const parts = text.split('.');
   if (parts.length !== 4) {
-    invalid(
-      token,
-      'une adresse IPv4 a quatre parties séparées par des points.',
-      'an IPv4 address has four parts separated by dots.',
-    );
+    invalid(token, 'fourParts');
   }
   const ranges = parts.map((part): [number, number] => {
     if (part === '*') return [0, 255];
@@ -148,18 +132,10 @@ function parseOctetRanges(token: string, text: string): Interval[] {
     const low = m ? Number(m[1]) : NaN;
     const high = m ? (m[2] === undefined ? low : Number(m[2])) : NaN;
     if (!m || low > 255 || high > 255) {
-      invalid(
-        token,
-        `« ${part} » doit être un nombre de 0 à 255 ou une plage comme 1-254.`,
-        `"${part}" must be a number from 0 to 255 or a range such as 1-254.`,
-      );
+      invalid(token, 'octet', { part });
     }
     if (low > high) {
-      invalid(
-        token,
-        `la plage ${part} est à l'envers ; écrivez ${high}-${low}.`,
-        `the range ${part} is reversed; write ${high}-${low}.`,
-      );
+      invalid(token, 'octetReversed', { part, high, low });
     }
     return [low, high];
   });
@@ -187,11 +163,7 @@ function parseOctetRanges(token: string, text: string): Interval[] {
         end: base | (BigInt(runHigh) << runShift) | ((1n << runShift) - 1n),
       });
       if (intervals.length > MAX_INTERVALS) {
-        invalid(
-          token,
-          'cette plage produit trop de morceaux disjoints ; utilisez une notation CIDR.',
-          'this range produces too many separate pieces; use CIDR notation.',
-        );
+        invalid(token, 'tooManyPieces');
       }
       return;
     }
@@ -203,14 +175,7 @@ function parseOctetRanges(token: string, text: string): Interval[] {
 }
 
 function tooMany(count: number | bigint): never {
-  fail(
-    'scan.targets.tooMany',
-    {
-      fr: `Cibles : ${count.toString()} adresses, c’est trop ; le maximum est ${MAX_ADDRESSES} (un /8).`,
-      en: `Targets: ${count.toString()} addresses is too many; the maximum is ${MAX_ADDRESSES} (a /8).`,
-    },
-    { count: Number(count) },
-  );
+  fail('scan.targets.tooMany', { count: Number(count) }, { text: { max: MAX_ADDRESSES } });
 }
 
 /**
@@ -326,7 +291,7 @@ export function localNetworks(
           ...(fullNetwork ? { fullNetwork } : {}),
           ...(adapter.description ? { description: adapter.description } : {}),
         });
-        notes.push(LEFT_OUT_NOTE[reason](name, network));
+        notes.push(LEFT_OUT_NOTE(reason, name, network));
         continue;
       }
       if (reason) notes.push(CHOSEN_NOTE(name, network));
@@ -335,46 +300,24 @@ export function localNetworks(
       if (used <= 30) interval.end -= 1n;
       intervals.push(interval);
       if (used !== prefix) {
-        notes.push({
-          fr: `Réseau local : l’interface ${name} est sur un /${prefix} ; seul le /${used} qui l’entoure (${network}) est analysé.`,
-          en: `Local network: interface ${name} is on a /${prefix}; only the /${used} around it (${network}) is scanned.`,
-        });
+        notes.push(
+          bothLanguages('messages:targets.localNetwork.narrowed', { name, prefix, used, network }),
+        );
       }
     }
   }
   return { intervals, notes, leftOut, scanned };
 }
 
-const CHOSEN_NOTE = (name: string, network: string): LocalizedText => ({
-  fr: `Réseau local : ${name} (${network}) est analysé à votre demande.`,
-  en: `Local network: ${name} (${network}) is scanned because you chose it.`,
-});
+const CHOSEN_NOTE = (name: string, network: string): LocalizedText =>
+  bothLanguages('messages:targets.localNetwork.chosen', { name, network });
 
-const LEFT_OUT_NOTE: Record<
-  LeftOutNetwork['reason'],
-  (name: string, network: string) => LocalizedText
-> = {
-  vpn: (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.`,
-    en: `Local network: ${name} (${network}) is a VPN — someone else's network, through a tunnel; it is not scanned.`,
-  }),
-  virtual: (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) est un commutateur virtuel de ce PC (machines virtuelles, conteneurs) ; il n’est pas analysé.`,
-    en: `Local network: ${name} (${network}) is a virtual switch of this PC (virtual machines, containers); it is not scanned.`,
-  }),
-  software: (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) est un adaptateur logiciel (souvent un VPN ou un logiciel de sécurité) ; il n’est pas analysé.`,
-    en: `Local network: ${name} (${network}) is a software adapter (often a VPN or a security product); it is not scanned.`,
-  }),
-  unverified: (name, network) => ({
-    fr: `Réseau local : le type de ${name} (${network}) n’a pas pu être lu ; il n’est pas analysé.`,
-    en: `Local network: the kind of ${name} (${network}) could not be read; it is not scanned.`,
-  }),
-  'no-gateway': (name, network) => ({
-    fr: `Réseau local : ${name} (${network}) n’a pas de passerelle par défaut (ce n’est pas le réseau par lequel ce PC sort) ; il n’est pas analysé.`,
-    en: `Local network: ${name} (${network}) has no default gateway (it is not the network this PC goes out through); it is not scanned.`,
-  }),
-};
+const LEFT_OUT_NOTE = (
+  reason: LeftOutNetwork['reason'],
+  name: string,
+  network: string,
+): LocalizedText =>
+  bothLanguages(`messages:targets.localNetwork.leftOut.${reason}`, { name, network });
 
 function hasExternalIpv4(interfaces: Interfaces, name: string): boolean {
   return (interfaces[name] ?? []).some((i) => i.family === 'IPv4' && !i.internal);
@@ -389,11 +332,8 @@ function unknownAdapters(unknown: readonly string[], interfaces: Interfaces): ne
   const list = names.length > 0 ? names.join(', ') : '—';
   fail(
     'scan.targets.unknownAdapter',
-    {
-      fr: `Réseau local : ce PC n’a pas d’interface ${unknown.map((n) => `« ${n} »`).join(', ')} avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : ${list}.`,
-      en: `Local network: this PC has no interface ${unknown.map((n) => `"${n}"`).join(', ')} with an IPv4 address (other than loopback). Active IPv4 interfaces: ${list}.`,
-    },
     { adapters: unknown.join(','), available: names.join(',') },
+    { text: { adapters: unknown.join(', '), count: unknown.length, list } },
   );
 }
 
@@ -436,18 +376,11 @@ function checkZone(
       ),
     );
     if (/^[1-9]\d*$/.test(zone) && numbers.has(zone)) return;
-    invalid(
-      token,
-      `sous Windows, la zone après « % » est le numéro d’une interface de ce PC (${[...numbers].join(', ') || 'aucune'}).`,
-      `on Windows, the zone after "%" is the number of one of this PC's interfaces (${[...numbers].join(', ') || 'none'}).`,
-    );
+    if (numbers.size === 0) invalid(token, 'windowsZoneNone');
+    invalid(token, 'windowsZone', { numbers: [...numbers].join(', ') });
   }
   if (names.includes(zone)) return;
-  invalid(
-    token,
-    `« ${zone} » n’est pas une interface de ce PC (interfaces : ${names.join(', ')}).`,
-    `"${zone}" is not an interface of this PC (interfaces: ${names.join(', ')}).`,
-  );
+  invalid(token, 'unknownZone', { zone, names: names.join(', ') });
 }
 
 function isUnspecified(interval: Interval): boolean {
@@ -473,10 +406,7 @@ export async function parseTargets(
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   if (tokens.length === 0) {
-    fail('scan.targets.empty', {
-      fr: 'Cibles : la liste est vide. Exemple : this-pc, 192.168.1.0/24 ou routeur.local.',
-      en: 'Targets: the list is empty. Example: this-pc, 192.168.1.0/24 or router.local.',
-    });
+    fail('scan.targets.empty');
   }
   const include: Interval[] = [];
   const exclude: Interval[] = [];
@@ -492,7 +422,7 @@ export async function parseTargets(
   for (const original of tokens) {
     const excluded = original.startsWith('!');
     const token = excluded ? original.slice(1) : original;
-    if (token === '') invalid(original, 'rien ne suit « ! ».', 'nothing follows "!".');
+    if (token === '') invalid(original, 'nothingAfterBang');
     const target = excluded ? exclude : include;
     const lower = token.toLowerCase();
     const before = target.length;
@@ -522,18 +452,11 @@ export async function parseTargets(
       }
       const waitsForChoice = networks.leftOut.length > 0 && options.includeAdapters === undefined;
       if (networks.intervals.length === 0 && !waitsForChoice) {
+        const leftOutNames = networks.leftOut.map((n) => n.adapter).join(', ');
         fail(
           'scan.targets.noLocalNetwork',
-          networks.leftOut.length > 0
-            ? {
-                fr: `Cibles : « local-network » — aucun réseau choisi ; ce PC n’a que des réseaux laissés de côté (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
-                en: `Targets: "local-network" — no network chosen; this PC only has networks that are left out (${networks.leftOut.map((n) => n.adapter).join(', ')}).`,
-              }
-            : {
-                fr: 'Cibles : « local-network » — aucune interface réseau IPv4 active (hors boucle locale) sur ce PC.',
-                en: 'Targets: "local-network" — this PC has no active IPv4 network interface (other than loopback).',
-              },
           { token: original },
+          { variant: leftOutNames ? 'allLeftOut' : 'none', text: { leftOut: leftOutNames } },
         );
       }
       target.push(...networks.intervals);
@@ -541,21 +464,13 @@ export async function parseTargets(
     } else if (token.includes('%')) {
       // The zone is split off first: interface names may contain dashes (br-lan, veth-a).
       const { address, zone = '' } = splitZone(token);
-      if (zone === '') invalid(original, 'rien ne suit « % ».', 'nothing follows "%".');
+      if (zone === '') invalid(original, 'nothingAfterPercent');
       if (/[/-]/.test(address)) {
-        invalid(
-          original,
-          'une zone (%interface) accompagne une seule adresse, pas une plage ni un réseau.',
-          'a zone (%interface) goes with one address, not a range or a network.',
-        );
+        invalid(original, 'zoneOnRange');
       }
       const { family, value } = parseLiteral(address, original);
       if (!needsZone(family, value)) {
-        invalid(
-          original,
-          'une zone (%interface) ne sert qu’aux adresses IPv6 locales au lien (fe80::/10) ; retirez-la.',
-          'a zone (%interface) only applies to link-local IPv6 addresses (fe80::/10); remove it.',
-        );
+        invalid(original, 'zoneNotLinkLocal');
       }
       checkZone(zone, original, interfaces, platform);
       target.push({ family, start: value, end: value });
@@ -569,14 +484,10 @@ export async function parseTargets(
         const start = parseLiteral(token.slice(0, dash), original);
         const end = parseLiteral(token.slice(dash + 1), original);
         if (start.family !== end.family) {
-          invalid(
-            original,
-            'les deux bouts de la plage doivent être de la même famille (IPv4 ou IPv6).',
-            'both ends of the range must be of the same family (IPv4 or IPv6).',
-          );
+          invalid(original, 'mixedFamilies');
         }
         if (start.value > end.value) {
-          invalid(original, "la plage est à l'envers.", 'the range is reversed.');
+          invalid(original, 'reversed');
         }
         target.push({ family: start.family, start: start.value, end: end.value });
       } else {
@@ -588,17 +499,13 @@ export async function parseTargets(
       if (full) {
         const start = parseLiteral(full[1]!, original).value;
         const end = parseLiteral(full[2]!, original).value;
-        if (start > end) invalid(original, "la plage est à l'envers.", 'the range is reversed.');
+        if (start > end) invalid(original, 'reversed');
         target.push({ family: 4, start, end });
       } else {
         target.push(...parseOctetRanges(original, token));
       }
     } else if (/^[\d]+$/.test(token)) {
-      invalid(
-        original,
-        "un nombre seul n'est pas une adresse ; écrivez par exemple 192.168.1.10.",
-        'a bare number is not an address; write for example 192.168.1.10.',
-      );
+      invalid(original, 'bareNumber');
     } else if (HOSTNAME.test(token)) {
       let answers: { address: string; family: number }[];
       try {
@@ -617,20 +524,14 @@ export async function parseTargets(
           // address: that answer names no device.
           unusable.push(address);
           if (!excluded) {
-            notes.push({
-              fr: `Cibles : « ${token} » donne aussi ${address}, qui ne désigne aucun appareil (souvent un nom bloqué par le fichier hosts) ; cette adresse n’est pas analysée.`,
-              en: `Targets: "${token}" also gives ${address}, which names no device (often a name blocked by the hosts file); that address is not scanned.`,
-            });
+            notes.push(bothLanguages('messages:targets.blockedAnswer', { token, address }));
           }
           continue;
         }
         if (needsZone(parsed.family, parsed.value) && !zone) {
           unusable.push(address);
           if (!excluded) {
-            notes.push({
-              fr: `Cibles : « ${token} » donne aussi ${address}, une adresse locale au lien sans interface ; elle n’est pas analysée.`,
-              en: `Targets: "${token}" also gives ${address}, a link-local address without an interface; it is not scanned.`,
-            });
+            notes.push(bothLanguages('messages:targets.linkLocalAnswer', { token, address }));
           }
           continue;
         }
@@ -643,21 +544,15 @@ export async function parseTargets(
       if (found.length === 0 && unusable.length > 0) {
         fail(
           'scan.targets.unresolved',
-          {
-            fr: `Cibles : le nom « ${token} » ne donne que ${unusable.join(', ')}, aucune adresse analysable (0.0.0.0 et :: ne désignent aucun appareil ; une adresse fe80:: a besoin de son interface, par exemple fe80::1%eth0).`,
-            en: `Targets: the name "${token}" only gives ${unusable.join(', ')}, no address that can be scanned (0.0.0.0 and :: name no device; an fe80:: address needs its interface, for example fe80::1%eth0).`,
-          },
           { token: original },
+          { variant: 'unusable', text: { name: token, unusable: unusable.join(', ') } },
         );
       }
       if (found.length === 0) {
         fail(
           'scan.targets.unresolved',
-          {
-            fr: `Cibles : le nom « ${token} » ne correspond à aucune adresse (introuvable dans le DNS).`,
-            en: `Targets: the name "${token}" does not resolve to any address (not found in DNS).`,
-          },
           { token: original },
+          { variant: 'notFound', text: { name: token } },
         );
       }
       for (const { address, parsed, zone } of found) {
@@ -669,28 +564,16 @@ export async function parseTargets(
       }
       zoned = true;
     } else {
-      invalid(
-        original,
-        "ce n'est ni une adresse IP, ni une plage, ni un nom d'hôte.",
-        'it is neither an IP address, nor a range, nor a host name.',
-      );
+      invalid(original, 'unrecognised');
     }
     if (!excluded) {
       for (const interval of target.slice(before)) {
         if (isUnspecified(interval)) {
-          invalid(
-            original,
-            "0.0.0.0 et :: ne désignent aucun appareil (c'est « toutes les adresses » ou « aucune ») ; pour analyser ce PC, écrivez this-pc ou 127.0.0.1.",
-            '0.0.0.0 and :: name no device (they mean "every address" or "none"); to scan this PC, write this-pc or 127.0.0.1.',
-          );
+          invalid(original, 'unspecified');
         }
         if (!zoned && interval.family === 6 && intervalWithin(interval, LINK_LOCAL)) {
           const example = `${formatIp(6, interval.start)}%${exampleZone(interfaces, platform)}`;
-          invalid(
-            original,
-            `une adresse IPv6 locale au lien (fe80::) ne veut rien dire sans son interface ; écrivez-la avec sa zone, par exemple ${example}.`,
-            `a link-local IPv6 address (fe80::) means nothing without its interface; write it with its zone, for example ${example}.`,
-          );
+          invalid(original, 'linkLocalNoZone', { example });
         }
         includeCount += intervalSize(interval);
       }
@@ -703,10 +586,7 @@ export async function parseTargets(
   // Nothing yet, but the user has networks to choose from: the choice comes first.
   const waitsForChoice = leftOut.length > 0 && options.includeAdapters === undefined;
   if (count === 0n && !waitsForChoice) {
-    fail('scan.targets.allExcluded', {
-      fr: 'Cibles : toutes les adresses ont été exclues, il ne reste rien à analyser.',
-      en: 'Targets: every address was excluded; nothing is left to scan.',
-    });
+    fail('scan.targets.allExcluded');
   }
   if (count > BigInt(MAX_ADDRESSES)) tooMany(count);
 
@@ -774,29 +654,6 @@ function needingConfirmation(
   return list.length > 0 ? list : undefined;
 }
 
-/** What makes each reason's addresses need a go-ahead, one sentence each (joined when several apply). */
-const CONFIRM_TEXT: Record<ConfirmationReason, (address: string) => LocalizedText> = {
-  public: (address) => ({
-    fr: `L’adresse ${address} est publique (sur Internet).`,
-    en: `The address ${address} is public (on the Internet).`,
-  }),
-  shared: (address) => ({
-    fr: `L’adresse ${address} est dans l’espace partagé des fournisseurs d’accès (100.64.0.0/10, NAT « carrier-grade ») : ce sont d’autres abonnés de votre fournisseur, joints par votre passerelle, pas votre réseau local.`,
-    en: `The address ${address} is in the providers' shared address space (100.64.0.0/10, carrier-grade NAT): these are other subscribers of your Internet provider, reached through your gateway, not your local network.`,
-  }),
-  nat64: (address) => ({
-    fr: `L’adresse ${address} est dans un préfixe NAT64 (64:ff9b::/96 ou 64:ff9b:1::/48) : elle désigne une machine IPv4 jointe par la passerelle NAT64 de votre fournisseur, pas votre réseau local.`,
-    en: `The address ${address} is in a NAT64 prefix (64:ff9b::/96 or 64:ff9b:1::/48): it stands for an IPv4 host reached through your provider's NAT64 gateway, not your local network.`,
-  }),
-  benchmarking: (address) => ({
-    fr: `L’adresse ${address} est dans l’espace réservé aux bancs de mesure (198.18.0.0/15, RFC 2544) : aucun réseau de ce PC ne la contient, elle est jointe par votre passerelle, pas sur votre réseau local.`,
-    en: `The address ${address} is in the space set aside for network benchmarking (198.18.0.0/15, RFC 2544): no network of this PC contains it, so it is reached through your gateway, not on your local network.`,
-  }),
-};
-
-const FR_NUMBER = new Intl.NumberFormat('fr-FR');
-const EN_NUMBER = new Intl.NumberFormat('en-US');
-
 /**
  * What a confirmation stands for: the addresses (after names were resolved) and every reason
  * shown. A request confirmed with another fingerprint is asked again: the user confirmed
@@ -834,11 +691,8 @@ export function requireConfirmation(
     const names = targets.leftOut.map((n) => `${n.adapter} (${n.network})`).join(', ');
     fail(
       'scan.confirmationRequired',
-      {
-        fr: `Réseau local : ces réseaux ne sont pas analysés sauf si vous les choisissez : ${names}.`,
-        en: `Local network: these networks are not scanned unless you choose them: ${names}.`,
-      },
       { reason: 'adapters', reasons: 'adapters', count: targets.leftOut.length },
+      { variant: 'adapters', text: { names } },
     );
   }
   const tooMany = targets.count > CONFIRM_ABOVE_ADDRESSES;
@@ -847,37 +701,29 @@ export function requireConfirmation(
   const reasons = [...(tooMany ? ['count'] : []), ...needed.map((n) => n.reason)];
   const fingerprint = confirmationFingerprint(targets.intervals, reasons);
   if (confirmed && (confirmation === undefined || confirmation === fingerprint)) return;
-  const fr: string[] = [];
-  const en: string[] = [];
-  if (confirmed) {
-    fr.push('Les cibles ne sont plus celles que vous avez confirmées.');
-    en.push('The targets are no longer the ones you confirmed.');
-  }
-  if (tooMany) {
-    fr.push(
-      `Cette analyse porte sur ${FR_NUMBER.format(targets.count)} adresses (plus de ${FR_NUMBER.format(CONFIRM_ABOVE_ADDRESSES)}).`,
-    );
-    en.push(
-      `This scan covers ${EN_NUMBER.format(targets.count)} addresses (more than ${EN_NUMBER.format(CONFIRM_ABOVE_ADDRESSES)}).`,
-    );
-  }
-  for (const { reason, address } of needed) {
-    const text = CONFIRM_TEXT[reason](address);
-    fr.push(text.fr);
-    en.push(text.en);
-  }
-  if (needed.length > 0) {
-    fr.push(
-      'N’analysez que des machines que vous êtes autorisé à tester, et confirmez pour lancer l’analyse.',
-    );
-    en.push('Only scan machines you are allowed to test, and confirm to start the scan.');
-  } else {
-    fr.push('Confirmez-la pour la lancer.');
-    en.push('Confirm it to start.');
-  }
+  // One message made of several catalogue sentences, each reason that applies in turn.
+  const sentences: [string, Record<string, string | number>?][] = [
+    ...(confirmed ? [['changed'] as [string]] : []),
+    ...(tooMany
+      ? [
+          ['count', { count: targets.count, limit: CONFIRM_ABOVE_ADDRESSES }] as [
+            string,
+            Record<string, number>,
+          ],
+        ]
+      : []),
+    ...needed.map(({ reason, address }): [string, Record<string, string>] => [reason, { address }]),
+    [needed.length > 0 ? 'authorised' : 'confirm'],
+  ];
+  const written = (language: Language): string => {
+    const t = textFor(language, 'errors');
+    return sentences
+      .map(([key, params]) => t(`scan.confirmationRequired.${key}`, params ?? {}))
+      .join(' ');
+  };
   fail(
     'scan.confirmationRequired',
-    { fr: fr.join(' '), en: en.join(' ') },
+    { fr: written('fr'), en: written('en') },
     {
       reason: reasons[0]!,
       reasons: reasons.join(','),

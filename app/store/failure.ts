@@ -1,7 +1,8 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { Code, type ErrorCode, type LocalizedText } from '../contract/index.js';
-import { AppFailure } from '../errors.js';
+import { AppFailure, errorMessage } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
 
 /** The ways the app's database file can be unusable, each with its own message and way out. */
 export type StoreDamage =
@@ -16,73 +17,27 @@ const CODES: Record<StoreDamage, ErrorCode> = {
   unavailable: Code['store.unavailable'],
 };
 
-const RULES_STAY: LocalizedText = {
-  fr: 'Vos règles de pare-feu restent dans le pare-feu : Port Auditor les retrouve par leur nom et les reprend au démarrage suivant.',
-  en: 'Your firewall rules stay in the firewall: Port Auditor finds them by name and takes them back at the next start.',
-};
-
-function moveAside(file: string): LocalizedText {
-  return {
-    fr: `Fermez Port Auditor, déplacez ce fichier ailleurs (avec ${path.basename(file)}-wal et ${path.basename(file)}-shm s’ils existent), puis relancez-le : il en créera un neuf.`,
-    en: `Close Port Auditor, move this file elsewhere (with ${path.basename(file)}-wal and ${path.basename(file)}-shm if present), then start it again: it will create a new one.`,
-  };
-}
-
+/**
+ * The sentence of `damage` (errors.json `store.<damage>`), then the way out: moving the file aside
+ * when a new one would do, and that the firewall rules are not lost with it.
+ */
 function messageFor(damage: StoreDamage, file: string, detail: string): LocalizedText {
-  const join = (...parts: LocalizedText[]): LocalizedText => ({
+  const moveAside =
+    damage === 'malformed' || damage === 'not-a-database' || damage === 'unavailable';
+  const rulesStay = damage !== 'disk-full';
+  const parts = [
+    errorMessage(CODES[damage], undefined, {
+      text: { file, dir: path.dirname(file), detail },
+    }),
+    ...(moveAside
+      ? [bothLanguages('errors:store.parts.moveAside', { base: path.basename(file) })]
+      : []),
+    ...(rulesStay ? [bothLanguages('errors:store.parts.rulesStay')] : []),
+  ];
+  return {
     fr: parts.map((p) => p.fr).join(' '),
     en: parts.map((p) => p.en).join(' '),
-  });
-  switch (damage) {
-    case 'malformed':
-      return join(
-        {
-          fr: `La base de données de Port Auditor est endommagée : ${file}.`,
-          en: `Port Auditor’s database is damaged: ${file}.`,
-        },
-        moveAside(file),
-        RULES_STAY,
-      );
-    case 'not-a-database':
-      return join(
-        {
-          fr: `Ce fichier n’est pas une base de données de Port Auditor (il a été remplacé ou tronqué) : ${file}.`,
-          en: `This file is not a Port Auditor database (it was replaced or truncated): ${file}.`,
-        },
-        moveAside(file),
-        RULES_STAY,
-      );
-    case 'read-only':
-      return join(
-        {
-          fr: `Port Auditor ne peut pas écrire dans sa base de données : ${file} (le fichier ou son dossier est en lecture seule). Rendez-les modifiables par votre compte, ou déplacez le dossier ${path.dirname(file)} ailleurs et relancez Port Auditor.`,
-          en: `Port Auditor cannot write to its database: ${file} (the file or its folder is read-only). Make them writable by your account, or move the folder ${path.dirname(file)} elsewhere and start Port Auditor again.`,
-        },
-        RULES_STAY,
-      );
-    case 'disk-full':
-      return {
-        fr: `Le disque qui contient la base de données de Port Auditor est plein : ${file}. Libérez de la place sur ce disque, puis recommencez.`,
-        en: `The disk holding Port Auditor’s database is full: ${file}. Free some space on that disk, then try again.`,
-      };
-    case 'locked':
-      return join(
-        {
-          fr: `La base de données de Port Auditor est verrouillée par un autre programme (une autre fenêtre ou commande de Port Auditor ?) : ${file}. Fermez-le, puis recommencez.`,
-          en: `Port Auditor’s database is locked by another program (another Port Auditor window or command?): ${file}. Close it, then try again.`,
-        },
-        RULES_STAY,
-      );
-    case 'unavailable':
-      return join(
-        {
-          fr: `Port Auditor ne peut pas ouvrir sa base de données : ${file} (${detail}).`,
-          en: `Port Auditor cannot open its database: ${file} (${detail}).`,
-        },
-        moveAside(file),
-        RULES_STAY,
-      );
-  }
+  };
 }
 
 /**

@@ -15,14 +15,7 @@ import { plainStderr } from './windows-paths.js';
 export type CommandRunner = (spec: CommandSpec) => Promise<CommandOutput>;
 
 function toolFailed(tool: string, detail: string): never {
-  fail(
-    'system.listeners-failed',
-    {
-      fr: `Impossible de lister les ports en écoute de ce PC (${tool} : ${detail}).`,
-      en: `Could not list this PC's listening ports (${tool}: ${detail}).`,
-    },
-    { tool },
-  );
+  fail('system.listeners-failed', { tool }, { text: { detail } });
 }
 
 async function run(runner: CommandRunner, spec: CommandSpec): Promise<CommandOutput> {
@@ -63,12 +56,5 @@ export async function listListeners(
     const ps = await run(runner, macosPathsCommand(pids));
     return withPaths(listeners, parsePsPaths(ps.stdout));
   }
-  fail(
-    'system.unsupported-platform',
-    {
-      fr: `Lister les ports en écoute n'est pas pris en charge sur ${platform}.`,
-      en: `Listing listening ports is not supported on ${platform}.`,
-    },
-    { platform },
-  );
+  fail('system.unsupported-platform', { platform });
 }

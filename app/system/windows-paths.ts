@@ -57,10 +57,7 @@ export function windowsSystemDirectory(): string {
     if (process.platform !== 'win32') return NOT_WINDOWS_SYSTEM32;
     const found = systemDirectoryFromReport(reportWithoutNetwork());
     if (!found) {
-      throw new AppFailure('system.system32-unknown', {
-        fr: 'Le dossier système de Windows (System32) n’a pas pu être déterminé : Port Auditor ne lance aucun programme de Windows plutôt que de deviner où il se trouve.',
-        en: 'Windows’ system folder (System32) could not be determined: Port Auditor runs no Windows program rather than guess where it is.',
-      });
+      throw new AppFailure('system.system32-unknown');
     }
     cached = found;
   }

@@ -1,4 +1,5 @@
 import { say } from '../locale.js';
+import { bothLanguages } from '../../app/text/catalogue.js';
 
 /** `--port N` (0 = random, the default) and `--no-open`; throws a localized message otherwise. */
 export function parseWebArgs(argv: string[]): { port: number; open: boolean } {
@@ -10,18 +11,11 @@ export function parseWebArgs(argv: string[]): { port: number; open: boolean } {
     else if (arg === '--port' || arg?.startsWith('--port=')) {
       const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
       if (!value || !/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-        throw new Error(
-          say({
-            fr: `Port invalide : « ${value ?? ''} ». Donnez un nombre de 0 à 65535 (0 = au hasard).`,
-            en: `Invalid port: “${value ?? ''}”. Give a number from 0 to 65535 (0 = random).`,
-          }),
-        );
+        throw new Error(say(bothLanguages('messages:web.invalidPort', { value: value ?? '' })));
       }
       port = Number(value);
     } else {
-      throw new Error(
-        say({ fr: `Option inconnue : ${arg ?? ''}`, en: `Unknown option: ${arg ?? ''}` }),
-      );
+      throw new Error(say(bothLanguages('messages:web.unknownOption', { arg: arg ?? '' })));
     }
   }
   return { port, open };

@@ -1,4 +1,5 @@
 import { say } from '../locale.js';
+import { bothLanguages } from '../../app/text/catalogue.js';
 import { openBrowser } from '../open-browser.js';
 import { writeLaunchFile, type LaunchFile } from './launch-file.js';
 import { startWebHost, type WebHost, type WebHostOptions } from './server.js';
@@ -29,17 +30,7 @@ export async function runBrowserHost(
     if (!opened || redeemed) launch.remove();
   }
   process.stdout.write(
-    `${say(
-      opened
-        ? {
-            fr: 'Ouverture du navigateur… Si rien ne s’ouvre, ouvrez l’adresse ci-dessus. Ctrl+C pour quitter.',
-            en: 'Opening the browser… If nothing opens, open the address above. Ctrl+C to quit.',
-          }
-        : {
-            fr: 'Ouvrez l’adresse ci-dessus dans un navigateur de ce PC. Ctrl+C pour quitter.',
-            en: 'Open the address above in a browser on this PC. Ctrl+C to quit.',
-          },
-    )}\n`,
+    `${say(bothLanguages(opened ? 'messages:web.opening' : 'messages:web.openYourself'))}\n`,
   );
   const stop = () => {
     launch?.remove();

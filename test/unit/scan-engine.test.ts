@@ -522,7 +522,7 @@ describe('scan engine on a scripted network', () => {
     });
     expect(h.localError?.code).toBe('ENETDOWN');
     expect(h.localError?.message.en).not.toMatch(/could not be scanned/);
-    expect(h.localError?.message.fr).not.toMatch(/n'a pas pu être analysée/);
+    expect(h.localError?.message.fr).not.toMatch(/n’a pas pu être analysée/);
     expect(tally(h, ports)).toEqual({ open: 1, filtered: 19 });
   });
 
