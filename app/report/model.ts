@@ -3,7 +3,6 @@ import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
 import {
   EVERY_PORT_SEVERITY,
-  SEVERITY_ORDER,
   type PortAssessment,
   type Reference,
   type Severity,
@@ -26,7 +25,12 @@ import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
-import { SEVERITIES } from './labels.js';
+import {
+  compareAddresses,
+  compareHostsByRisk,
+  compareSeverity,
+  severityRank,
+} from '../contract/vocabulary.js';
 
 type PortTable = Record<string, [string, string] | undefined>;
 let ianaTable: PortTable | null = null;
@@ -164,10 +168,6 @@ function portKey(p: Pick<ReportPort, 'port' | 'protocol'>): string {
   return `${p.port}/${p.protocol}`;
 }
 
-function rank(severity: Severity | null | undefined): number {
-  return severity ? SEVERITY_ORDER[severity] : SEVERITIES.length;
-}
-
 /** Whether a Port Auditor rule closes this port to every other device: its risk is mitigated. */
 export function isBlocked(port: ReportPort): boolean {
   return mitigates(port.firewall?.effect);
@@ -181,34 +181,14 @@ export function isFinding(port: ReportPort): boolean {
   return port.state === 'open' || port.firewall?.effect === 'scan-blocked';
 }
 
-/** Numeric order for addresses, so 10.0.0.9 comes before 10.0.0.10. */
-function addressKey(address: string): string {
-  if (address.includes('.') && !address.includes(':')) {
-    return `4${address
-      .split('.')
-      .map((o) => o.padStart(3, '0'))
-      .join('.')}`;
-  }
-  return `6${address}`;
-}
-
 function comparePorts(a: ReportPort, b: ReportPort): number {
   const state = (p: ReportPort) => (isFinding(p) ? 0 : p.state === 'filtered' ? 1 : 2);
   return (
     state(a) - state(b) ||
     Number(isBlocked(a)) - Number(isBlocked(b)) ||
-    rank(a.severity) - rank(b.severity) ||
+    severityRank(a.severity) - severityRank(b.severity) ||
     a.port - b.port ||
     a.protocol.localeCompare(b.protocol)
-  );
-}
-
-function compareHosts(a: ReportHost, b: ReportHost): number {
-  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
-  return (
-    rank(a.worst) - rank(b.worst) ||
-    b.openCount - a.openCount ||
-    addressKey(a.address).localeCompare(addressKey(b.address))
   );
 }
 
@@ -351,8 +331,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       for (const p of host.ports) {
         if (!p.severity || isBlocked(p)) continue;
         counts[p.severity] += 1;
-        if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst])
-          worst = p.severity;
+        if (worst === null || compareSeverity(p.severity, worst) < 0) worst = p.severity;
       }
     }
     host.worst = worst;
@@ -360,7 +339,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     openPorts += host.openCount;
     hosts.push(host);
   }
-  hosts.sort(compareHosts);
+  hosts.sort(compareHostsByRisk);
   const findings: Finding[] = [];
   for (const host of hosts) {
     if (host.answersEveryPort) continue;
@@ -369,9 +348,9 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   findings.sort(
     (a, b) =>
       Number(isBlocked(a.port)) - Number(isBlocked(b.port)) ||
-      rank(a.port.severity) - rank(b.port.severity) ||
+      severityRank(a.port.severity) - severityRank(b.port.severity) ||
       Number(b.host.isLocal) - Number(a.host.isLocal) ||
-      addressKey(a.host.address).localeCompare(addressKey(b.host.address)) ||
+      compareAddresses(a.host.address, b.host.address) ||
       a.port.port - b.port.port,
   );
   const durationMs = Date.parse(scan.finishedAt) - Date.parse(scan.startedAt);

@@ -5,7 +5,7 @@ import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { ScanSource } from '../contract/scan.js';
-import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
+import { ANY_REMOTE } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
 import { deviceHeading, zonedAddress } from '../contract/devices.js';
@@ -17,14 +17,17 @@ import {
   everyPortText,
   formatDateTime as formatLongDateTime,
   formatDuration,
+} from './labels.js';
+import {
+  compareSeverity,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
+  PORT_STATE_LABEL,
+  RULE_STATE_LABEL,
   SEVERITIES,
-  SEVERITY_COLOR,
+  SEVERITY_COLORS,
   SEVERITY_LABEL,
-  SEVERITY_TEXT_COLOR,
-  STATE_LABEL,
-} from './labels.js';
+} from '../contract/vocabulary.js';
 import {
   isBlocked,
   isFinding,
@@ -38,6 +41,8 @@ import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
 const INK = '#1f2933';
+/** "Yes" and "nothing urgent": a good state, not a severity (6.5:1 on white). */
+const GOOD = '#2e7d32';
 const MUTED = '#5f6b7a';
 const ACCENT = '#0d3b66';
 const RULE = '#d5dbe3';
@@ -106,8 +111,8 @@ function severityPill(severity: Severity, say: Say): Content {
           {
             text: say(SEVERITY_LABEL[severity]),
             bold: true,
-            color: severity === 'medium' ? INK : '#ffffff',
-            fillColor: SEVERITY_COLOR[severity],
+            color: SEVERITY_COLORS[severity].chip.fg,
+            fillColor: SEVERITY_COLORS[severity].chip.bg,
             alignment: 'center',
           },
         ],
@@ -316,9 +321,13 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
                 ['port critique ou élevé', 'ports critiques ou élevés'],
                 ['critical or high port', 'critical or high ports'],
               ),
-              urgent > 0 ? SEVERITY_COLOR.critical : SEVERITY_COLOR.low,
+              urgent > 0 ? SEVERITY_COLORS.critical.text.light : GOOD,
             )
-          : tile('—', t('gravité non évaluée', 'severity not assessed'), SEVERITY_COLOR.info),
+          : tile(
+              '—',
+              t('gravité non évaluée', 'severity not assessed'),
+              SEVERITY_COLORS.info.text.light,
+            ),
       ],
       columnGap: 10,
       margin: [0, 28, 0, 0],
@@ -331,7 +340,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
         'Analyse annulée avant la fin : ce rapport ne contient que les résultats partiels.',
         'Scan cancelled before the end: this report holds partial results only.',
       ),
-      color: SEVERITY_COLOR.critical,
+      color: SEVERITY_COLORS.critical.text.light,
       bold: true,
       margin: [0, 18, 0, 0],
     });
@@ -421,7 +430,7 @@ function severityChart(model: ReportModel, say: Say): Content {
                     w: Math.max(3, (model.counts[s] / max) * barWidth),
                     h: 12,
                     r: 2,
-                    color: SEVERITY_COLOR[s],
+                    color: SEVERITY_COLORS[s].chip.bg,
                   },
                 ]
               : []),
@@ -538,7 +547,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                 {
                   text: `${severityLabel(EVERY_PORT_SEVERITY, say)}  `,
                   bold: true,
-                  color: SEVERITY_TEXT_COLOR[EVERY_PORT_SEVERITY],
+                  color: SEVERITY_COLORS[EVERY_PORT_SEVERITY].text.light,
                 },
               ]
             : []),
@@ -558,7 +567,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                   {
                     text: `${severityLabel(f.port.severity, say)}  `,
                     bold: true,
-                    color: SEVERITY_TEXT_COLOR[f.port.severity],
+                    color: SEVERITY_COLORS[f.port.severity].text.light,
                   },
                 ]
               : []),
@@ -648,7 +657,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
   }
   const sorted = [...groups.values()].sort(
     (a, b) =>
-      SEVERITIES.indexOf(a.port.severity!) - SEVERITIES.indexOf(b.port.severity!) ||
+      compareSeverity(a.port.severity!, b.port.severity!) ||
       b.hosts - a.hosts ||
       a.port.port - b.port.port,
   );
@@ -672,7 +681,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
             {
               text: `${severityLabel(p.severity, say)}  `,
               bold: true,
-              color: SEVERITY_TEXT_COLOR[p.severity!],
+              color: SEVERITY_COLORS[p.severity!].text.light,
             },
             { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
             { text: t(`${hosts} appareil(s). `, `${hosts} device(s). `), color: MUTED },
@@ -729,7 +738,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     .filter((s) => host.hidden[s] > 0)
     .map(
       (s) =>
-        `${host.hidden[s]} ${say(STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
+        `${host.hidden[s]} ${say(PORT_STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
     );
   if (hiddenParts.length > 0)
     meta.push(t(`non listés : ${hiddenParts.join(', ')}`, `not listed: ${hiddenParts.join(', ')}`));
@@ -752,7 +761,12 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (host.localError) {
     const text = say(host.localError.message);
     height += lines(text, 100) * 11;
-    content.push({ text, color: SEVERITY_TEXT_COLOR.medium, fontSize: 9, margin: [0, 0, 0, 6] });
+    content.push({
+      text,
+      color: SEVERITY_COLORS.medium.text.light,
+      fontSize: 9,
+      margin: [0, 0, 0, 6],
+    });
   }
   const every = host.answersEveryPort;
   if (every) {
@@ -764,7 +778,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       {
         text: say(text.title),
         bold: true,
-        color: SEVERITY_TEXT_COLOR.medium,
+        color: SEVERITY_COLORS.medium.text.light,
         margin: [0, 0, 0, 2],
       },
       { text: say(text.body), fontSize: 9, margin: [0, 0, 0, 4] },
@@ -794,7 +808,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
           text: labels[i]!,
           // One port never splits across lines.
           noWrap: true,
-          color: p.severity && !isBlocked(p) ? SEVERITY_TEXT_COLOR[p.severity] : INK,
+          color: p.severity && !isBlocked(p) ? SEVERITY_COLORS[p.severity].text.light : INK,
           bold: !isBlocked(p) && (p.severity === 'critical' || p.severity === 'high'),
         },
       ]),
@@ -853,7 +867,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       text: `${t('Autres ports listés : ', 'Other listed ports: ')}${others
         .map(
           (p) =>
-            `${portLabel(p)} ${say(STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
+            `${portLabel(p)} ${say(PORT_STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
         )
         .join(', ')}`,
       fontSize: 8.5,
@@ -898,11 +912,11 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
  */
 function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
-    return { text: say({ fr: 'oui', en: 'yes' }), color: SEVERITY_COLOR.low, bold: true };
+    return { text: say({ fr: 'oui', en: 'yes' }), color: GOOD, bold: true };
   if (rule.present === false)
     return {
       text: say({ fr: 'disparue du pare-feu', en: 'gone from the firewall' }),
-      color: SEVERITY_COLOR.critical,
+      color: SEVERITY_COLORS.critical.text.light,
       bold: true,
     };
   return { text: say({ fr: 'non vérifié', en: 'not verified' }), color: MUTED };

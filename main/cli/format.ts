@@ -20,12 +20,13 @@ import {
 import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
+import { everyPortText } from '../../app/report/labels.js';
 import {
-  everyPortText,
   HOST_REASON_LABEL,
   SEVERITIES,
   SEVERITY_LABEL,
-} from '../../app/report/labels.js';
+  SEVERITY_ORDER,
+} from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
 import { counted } from '../../app/text/plural.js';
@@ -244,7 +245,7 @@ function formatDevice(
       if (!judged.has(portKey(v))) judged.set(portKey(v), v);
     }
   }
-  const rank = (v: PortAssessment) => SEVERITIES.indexOf(v.severity);
+  const rank = (v: PortAssessment) => SEVERITY_ORDER[v.severity];
   const merged: HostResult = { ...first, ports: [...ports.values()] };
   const verdict: HostAssessment | undefined = verdicts.has(first.address)
     ? {

@@ -10,7 +10,7 @@ import type { Language, RiskAssessResult, ScanResult } from '../../app/contract/
 import { exportReport } from '../../app/report/export.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
-import { HOST_REASON_LABEL, SEVERITY_LABEL } from '../../app/report/labels.js';
+import { HOST_REASON_LABEL, SEVERITY_LABEL } from '../../app/contract/vocabulary.js';
 import { scanLab, startReportLab, type ReportLab } from './report-lab.js';
 
 const run = promisify(execFile);

@@ -165,8 +165,8 @@ describe('formatScanResult with verdicts', () => {
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
     expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
-    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+syn-ack\s+smb\s+Élevée$/m);
-    expect(text).toContain('Verdicts des ports ouverts : Critique 1, Élevée 1, Info 2.');
+    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+syn-ack\s+smb\s+Élevé$/m);
+    expect(text).toContain('Verdicts des ports ouverts : Critique 1, Élevé 1, Info 2.');
     expect(text).toContain('! Certains programmes de ce PC n’ont pas pu être identifiés');
   });
 

@@ -8,7 +8,7 @@ import { reportFileName } from '../../app/report/export.js';
 import { renderJson, REPORT_JSON_VERSION } from '../../app/report/json.js';
 import { macVendor, normaliseMac } from '../../app/report/mac-vendor.js';
 import { buildReportModel } from '../../app/report/model.js';
-import { HOST_REASON_LABEL } from '../../app/report/labels.js';
+import { HOST_REASON_LABEL } from '../../app/contract/vocabulary.js';
 import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-export.js';
 import {
   decodeXmlText,

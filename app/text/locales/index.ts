@@ -6,6 +6,7 @@ import frReport from './fr/report.json' with { type: 'json' };
 import frRisk from './fr/risk.json' with { type: 'json' };
 import frScan from './fr/scan.json' with { type: 'json' };
 import frSettings from './fr/settings.json' with { type: 'json' };
+import frVocabulary from './fr/vocabulary.json' with { type: 'json' };
 import enCommon from './en/common.json' with { type: 'json' };
 import enFirewall from './en/firewall.json' with { type: 'json' };
 import enHistory from './en/history.json' with { type: 'json' };
@@ -13,6 +14,7 @@ import enReport from './en/report.json' with { type: 'json' };
 import enRisk from './en/risk.json' with { type: 'json' };
 import enScan from './en/scan.json' with { type: 'json' };
 import enSettings from './en/settings.json' with { type: 'json' };
+import enVocabulary from './en/vocabulary.json' with { type: 'json' };
 
 /**
  * The one text catalogue of the product: every user-visible string of the page, the CLI, the PDF,
@@ -20,7 +22,16 @@ import enSettings from './en/settings.json' with { type: 'json' };
  * them (`key_one` / `key_other` plural forms chosen by Intl.PluralRules; `{{n, number}}`
  * formatted by Intl.NumberFormat). A new domain adds its two JSON files here and in NAMESPACES.
  */
-export const NAMESPACES = ['common', 'firewall', 'history', 'report', 'risk', 'scan', 'settings'] as const;
+export const NAMESPACES = [
+  'common',
+  'firewall',
+  'history',
+  'report',
+  'risk',
+  'scan',
+  'settings',
+  'vocabulary',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** Namespace → its tree of keys and strings, for one language. */
@@ -35,6 +46,7 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     risk: frRisk,
     scan: frScan,
     settings: frSettings,
+    vocabulary: frVocabulary,
   },
   en: {
     common: enCommon,
@@ -44,5 +56,6 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     risk: enRisk,
     scan: enScan,
     settings: enSettings,
+    vocabulary: enVocabulary,
   },
 };
