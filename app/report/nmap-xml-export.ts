@@ -11,7 +11,7 @@ import type {
 import { compactPorts, forEachListedPort } from '../scan/port-states.js';
 import { parsePorts } from '../scan/ports.js';
 import { normaliseMac, macVendor } from './mac-vendor.js';
-import { ianaName } from './model.js';
+import { serviceName } from '../risk/knowledge-base.js';
 
 /** The id of the NSE-style script elements that carry what nmap's format has no field for. */
 export const PA_SCRIPT_ID = 'port-auditor';
@@ -146,7 +146,7 @@ function serviceXml(p: PortResult, iana: string): string {
 }
 
 function portXml(p: PortResult): string {
-  const service = ianaName(p.port, p.protocol);
+  const service = serviceName(p.port, p.protocol) ?? '';
   const scripts: string[] = [];
   if (p.banner !== undefined) {
     scripts.push(`<script id="banner" output="${xmlAttr(p.banner)}"/>`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PortResult, ScanResult } from '../../app/contract/index.js';
 import { formatProgress, formatScanResult } from '../../main/cli/format.js';
-import { serviceName } from '../../main/cli/services.js';
+import { serviceName } from '../../app/risk/knowledge-base.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { tarpitHost, unprobedHost } from './support/odd-hosts.js';

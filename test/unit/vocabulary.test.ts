@@ -20,6 +20,7 @@ import {
   worstSeverity,
 } from '../../app/contract/vocabulary.js';
 import { textFor } from '../../app/text/catalogue.js';
+import { serviceName } from '../../app/risk/knowledge-base.js';
 
 describe('severity order', () => {
   it('is the contract enum, worst first', () => {
@@ -66,10 +67,12 @@ describe('labels', () => {
   it('has one label per state, reason and rule state in both languages, never a raw code', () => {
     for (const language of ['fr', 'en'] as const) {
       const all = [
-        ...PortState.options.map((s) => [s, portStateLabel(s, language)]),
-        ...PortReason.options.map((r) => [r, portReasonLabel(r, language)]),
-        ...HostReason.options.map((r) => [r, hostReasonLabel(r, language)]),
-        ...FirewallRule.shape.state.options.map((s) => [s, ruleStateLabel(s, language)]),
+        ...PortState.options.map((s) => [s, portStateLabel(s, language)] as [string, string]),
+        ...PortReason.options.map((r) => [r, portReasonLabel(r, language)] as [string, string]),
+        ...HostReason.options.map((r) => [r, hostReasonLabel(r, language)] as [string, string]),
+        ...FirewallRule.shape.state.options.map(
+          (s) => [s, ruleStateLabel(s, language)] as [string, string],
+        ),
       ];
       for (const [code, label] of all) {
         expect(label, `${language} ${code}`).toBeTruthy();
@@ -139,5 +142,20 @@ describe('host order', () => {
       '192.168.1.10',
       '192.168.1.2',
     ]);
+  });
+});
+
+describe('service names', () => {
+  it('names a port once, whatever its state, as people and nmap do', () => {
+    expect(serviceName(80, 'tcp')).toBe('http');
+    expect(serviceName(135, 'tcp')).toBe('msrpc');
+    expect(serviceName(5900, 'tcp')).toBe('vnc');
+    expect(serviceName(53, 'udp')).toBe('dns');
+    expect(serviceName(53, 'tcp')).toBe('dns');
+  });
+
+  it('falls back to IANA, and to nothing for an unassigned port', () => {
+    expect(serviceName(9, 'tcp')).toBe('discard');
+    expect(serviceName(65000, 'tcp')).toBeUndefined();
   });
 });
