@@ -88,8 +88,15 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           complete = false;
         }
       }
-      const result = assessHosts(hosts, found, knowledgeBase(), complete, rules(), (a, p, proto) =>
-        seenOpen.get(key(a, p, proto)),
+      // This process serves browser mode's page: its own port is Port Auditor's, not an unknown.
+      const result = assessHosts(
+        hosts,
+        found,
+        knowledgeBase(),
+        complete,
+        rules(),
+        (a, p, proto) => seenOpen.get(key(a, p, proto)),
+        process.pid,
       );
       const at = new Date().toISOString();
       for (const host of hosts) {

@@ -74,7 +74,8 @@ export function matchListener(
  * empty when they could not be read); they only matter for hosts marked `isLocal`. `rules` are
  * Port Auditor's firewall rules as last read from the firewall: see applyFirewallRules for what
  * they change (a port a rule closes to every other device is mitigated, out of the counts; a
- * device port this PC's own outbound rule hides from the scan stays a finding).
+ * device port this PC's own outbound rule hides from the scan stays a finding). `ownPid`: Port
+ * Auditor's own process id, whose listening port (browser mode's page) is named as Port Auditor's.
  */
 export function assessHosts(
   hosts: readonly HostResult[],
@@ -83,6 +84,7 @@ export function assessHosts(
   programsComplete = true,
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
+  ownPid?: number,
 ): RiskAssessResult {
   return assessWith(
     hosts,
@@ -91,6 +93,7 @@ export function assessHosts(
     programsComplete,
     rules,
     seenOpen,
+    ownPid,
   );
 }
 
@@ -106,6 +109,7 @@ export function assessWith(
   programsComplete = true,
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
+  ownPid?: number,
 ): RiskAssessResult {
   const assessed = hosts.map((host): HostAssessment => {
     const ports = host.ports
@@ -120,6 +124,7 @@ export function assessWith(
             ...(p.banner ? { banner: p.banner } : {}),
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
+            ...(ownPid !== undefined ? { ownPid } : {}),
           },
           kb,
         );
