@@ -24,7 +24,8 @@ import { hostPortStates } from '../scan/port-states.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { serviceName } from '../risk/knowledge-base.js';
-import { macVendor, normaliseMac } from './mac-vendor.js';
+import { macVendor } from './mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
 import {
   compareAddresses,
   compareHostsByRisk,
@@ -255,7 +256,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   }
   const macs = new Map<string, string>();
   for (const [address, mac] of Object.entries(input.macAddresses ?? {})) {
-    const normal = normaliseMac(mac);
+    const normal = normaliseMac(mac)?.toUpperCase();
     if (normal) macs.set(address, normal);
   }
   const addresses: ReportHost[] = [];
@@ -288,7 +289,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     if (h.localError) host.localError = h.localError;
     if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.
-    const mac = (h.mac ? normaliseMac(h.mac) : null) ?? macs.get(h.address);
+    const mac = (h.mac ? normaliseMac(h.mac)?.toUpperCase() : undefined) ?? macs.get(h.address);
     if (mac) {
       host.mac = mac;
       const vendor = macVendor(mac);
