@@ -88,7 +88,11 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
       expect(text).toContain(SEVERITY_LABEL[port.severity][lang]);
       const reason = port.reasons[0]!.text[lang].replace(/\s+/g, ' ').slice(0, 40);
       expect(text).toContain(reason);
-      expect(text).toContain(port.advice[lang].replace(/\s+/g, ' ').slice(0, 40));
+      // The PDF gives what to do for the ports that need something done: an Info port (here a
+      // listener only this PC can reach) has its reasons only.
+      if (port.severity !== 'info') {
+        expect(text).toContain(port.advice[lang].replace(/\s+/g, ' ').slice(0, 40));
+      }
     }
     const worst = assessed.worst!;
     expect(text).toContain(SEVERITY_LABEL[worst][lang]);
