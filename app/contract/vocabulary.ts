@@ -141,26 +141,17 @@ export function ruleStateLabel(state: RuleState, language: Language): string {
   return table(language).ruleState[state];
 }
 
+function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {
+  const keys = Object.keys(table('en')[group]);
+  return Object.fromEntries(keys.map((k) => [k, both(group, k)])) as Record<K, LocalizedText>;
+}
+
 /** The same labels in both languages, for code that carries LocalizedText. */
-export const SEVERITY_LABEL = Object.fromEntries(
-  SEVERITIES.map((s) => [s, both('severity', s)]),
-) as Record<Severity, LocalizedText>;
-
-export const RULE_STATE_LABEL = Object.fromEntries(
-  Object.keys(table('en').ruleState).map((s) => [s, both('ruleState', s)]),
-) as Record<RuleState, LocalizedText>;
-
-export const PORT_STATE_LABEL = Object.fromEntries(
-  Object.keys(table('en').portState).map((s) => [s, both('portState', s)]),
-) as Record<PortState, LocalizedText>;
-
-export const PORT_REASON_LABEL = Object.fromEntries(
-  Object.keys(table('en').portReason).map((s) => [s, both('portReason', s)]),
-) as Record<PortReason, LocalizedText>;
-
-export const HOST_REASON_LABEL = Object.fromEntries(
-  Object.keys(table('en').hostReason).map((s) => [s, both('hostReason', s)]),
-) as Record<HostReason, LocalizedText>;
+export const SEVERITY_LABEL = bothOf<Severity>('severity');
+export const RULE_STATE_LABEL = bothOf<RuleState>('ruleState');
+export const PORT_STATE_LABEL = bothOf<PortState>('portState');
+export const PORT_REASON_LABEL = bothOf<PortReason>('portReason');
+export const HOST_REASON_LABEL = bothOf<HostReason>('hostReason');
 
 /**
  * An address as a key that sorts numerically as text: IPv4 as 4 + four 3-digit octets, IPv6 as

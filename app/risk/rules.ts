@@ -20,6 +20,7 @@ import {
   isWindowsCoreName,
 } from './programs.js';
 import { milder, shift, worse } from './severity.js';
+import { SEVERITIES, SEVERITY_LABEL } from '../contract/vocabulary.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -85,13 +86,16 @@ export const RULES = {
 
 const T = (fr: string, en: string): LocalizedText => ({ fr, en });
 
-const SEV_FR: Record<Severity, string> = {
-  critical: 'critique',
-  high: 'élevé',
-  medium: 'moyen',
-  low: 'faible',
-  info: 'information',
-};
+/** Why a loopback-only listener concerns no other device. */
+const LOOPBACK_ONLY = T(
+  'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
+  'It listens on this PC’s local address only: no other device on the network can connect to it.',
+);
+
+/** Severity words inside a French sentence: the vocabulary's labels, in lower case. */
+const SEV_FR = Object.fromEntries(
+  SEVERITIES.map((s) => [s, SEVERITY_LABEL[s].fr.toLowerCase()]),
+) as Record<Severity, string>;
 
 /**
  * The sentences saying who can reach a port of this PC, by rule id: `reachable` as the listener
@@ -227,13 +231,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     },
   ];
   if (loopback) {
-    reasons.push({
-      ruleId: RULES.loopbackOnly,
-      text: T(
-        'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
-        'It listens on this PC’s local address only: no other device on the network can connect to it.',
-      ),
-    });
+    reasons.push({ ruleId: RULES.loopbackOnly, text: LOOPBACK_ONLY });
   } else if (exposure === 'all-interfaces' || exposure === 'specific-interface') {
     reasons.push({
       ruleId: exposure === 'all-interfaces' ? RULES.allInterfaces : RULES.specificInterface,
@@ -508,13 +506,7 @@ function applyLocalRules(
         'Seuls les programmes de ce PC peuvent le joindre : rien à faire, sauf si vous ne reconnaissez pas le programme.',
         'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',
       );
-      say(
-        RULES.loopbackOnly,
-        T(
-          'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
-          'It listens on this PC’s local address only: no other device on the network can connect to it.',
-        ),
-      );
+      say(RULES.loopbackOnly, LOOPBACK_ONLY);
     }
   } else if (exposure === 'all-interfaces') {
     say(RULES.allInterfaces, EXPOSURE_REASON[RULES.allInterfaces].reachable);

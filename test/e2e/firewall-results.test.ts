@@ -360,7 +360,12 @@ describe('The results follow the firewall', () => {
     await unblock.confirm();
     await unblock.notice.waitFor({ timeout: 60_000 });
 
-    // Listening on 127.0.0.1 only: no other device can connect already; the wizard says so.
+    // Listening on 127.0.0.1 only: no other device can connect already, so it is Info (shown on
+    // request); the wizard says it needs no rule.
+    await risk.showInfoSwitch.check();
+    await expect(risk.chip('127.0.0.1', LOCAL_ONLY_PORT)).resolves.toMatchObject({
+      severity: 'info',
+    });
     const local = await BlockWizard.openFromVerdict(shell, '127.0.0.1', LOCAL_ONLY_PORT);
     expect(await local.needless.innerText()).toBe(say('firewall:wizard.loopbackOnly'));
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
