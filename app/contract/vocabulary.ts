@@ -36,6 +36,11 @@ export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITY_ORDER[a] - SEVERITY_ORDER[b];
 }
 
+/** A count per severity, all zero. */
+export function emptySeverityCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
 /** The worst of some severities, null for none. */
 export function worstSeverity(severities: Iterable<Severity>): Severity | null {
   let worst: Severity | null = null;

@@ -30,6 +30,7 @@ import {
   compareAddresses,
   compareHostsByRisk,
   compareSeverity,
+  emptySeverityCounts,
   severityRank,
 } from '../contract/vocabulary.js';
 
@@ -297,7 +298,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     }
     addresses.push(host);
   }
-  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const counts = emptySeverityCounts();
   let openPorts = 0;
   // Once per device and port: this PC's several addresses are one device.
   const blocked = new Set<string>();

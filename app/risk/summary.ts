@@ -3,15 +3,16 @@ import {
   type HostAssessment,
   type PortAssessment,
   type RiskAssessResult,
-  type Severity,
 } from '../contract/risk.js';
 import { countServices } from '../contract/devices.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
-import { compareHostsByRisk, compareSeverity } from '../contract/vocabulary.js';
+import {
+  compareHostsByRisk,
+  compareSeverity,
+  emptySeverityCounts,
+} from '../contract/vocabulary.js';
 
-export function emptyCounts(): Record<Severity, number> {
-  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-}
+export const emptyCounts = emptySeverityCounts;
 
 /** Worst first; ports whose risk a Port Auditor rule mitigates after the ones still exposed. */
 function comparePorts(a: PortAssessment, b: PortAssessment): number {
