@@ -81,9 +81,10 @@ export default tseslint.config(
             },
             {
               // xml-bytes (a pure decoder, TextDecoder only), datetime (Intl only), devices (the
-              // fold of addresses into devices) and service-text (no import) are shared by the app
-              // and the page.
-              regex: 'app/contract(?!/(xml-bytes|datetime|devices|service-text)(\\.js)?$)',
+              // fold of addresses into devices), service-text (no import) and vocabulary (the
+              // catalogue's data only) are shared by the app and the page.
+              regex:
+                'app/contract(?!/(xml-bytes|datetime|devices|service-text|vocabulary)(\\.js)?$)',
               allowTypeImports: true,
               message: 'Import only types from app/contract (import type …).',
             },

@@ -24,6 +24,8 @@ export interface CoreOptions {
    * app imports from for a page. Absent, the page sends files in pieces (AppInfo.filePicker false).
    */
   filePicker?: FilePicker;
+  /** The TCP ports the host serves to the user (browser mode's page), named as Port Auditor's. */
+  ownPorts?: () => readonly number[];
 }
 
 export interface Core {
@@ -52,6 +54,7 @@ export function createCore(options: CoreOptions): Core {
   const assessor = createAssessor({
     firewallRules: () => firewall.get().knownRules(),
     listenersFreshMs: 5000,
+    ...(options.ownPorts ? { ownPorts: options.ownPorts } : {}),
   });
   const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();

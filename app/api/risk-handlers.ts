@@ -25,6 +25,11 @@ export interface RiskHandlerOptions {
   listenersFreshMs?: number;
   /** Milliseconds clock for listenersFreshMs. */
   now?: () => number;
+  /**
+   * The TCP ports this process serves to the user (browser mode's page server), named as Port
+   * Auditor's own in verdicts; none by default.
+   */
+  ownPorts?: () => readonly number[];
 }
 
 /** Enough for every port of a few /22 networks; the oldest sightings go first. */
@@ -88,8 +93,14 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           complete = false;
         }
       }
-      const result = assessHosts(hosts, found, knowledgeBase(), complete, rules(), (a, p, proto) =>
-        seenOpen.get(key(a, p, proto)),
+      const result = assessHosts(
+        hosts,
+        found,
+        knowledgeBase(),
+        complete,
+        rules(),
+        (a, p, proto) => seenOpen.get(key(a, p, proto)),
+        { pid: process.pid, ports: options.ownPorts?.() ?? [] },
       );
       const at = new Date().toISOString();
       for (const host of hosts) {

@@ -1,5 +1,6 @@
 import type { Severity } from './risk.js';
 import type { HostStatus, PortState, PortStates, Protocol } from './scan.js';
+import { compareSeverity, emptySeverityCounts } from './vocabulary.js';
 
 /**
  * One device per machine (issue 13): a scan lists addresses, a user thinks in machines. This PC's
@@ -7,8 +8,9 @@ import type { HostStatus, PortState, PortStates, Protocol } from './scan.js';
  * addresses with the same MAC address (a device's IPv4 and IPv6) are one device; any other address
  * is a device of its own, since nothing says which addresses share one.
  *
- * Pure code with no import at run time, so the app (reports, CLI, risk counts) and the renderer
- * (lint allows this module as it allows xml-bytes and datetime) fold alike.
+ * Pure code whose only run-time import is the vocabulary (severity order), so the app (reports,
+ * CLI, risk counts) and the renderer (lint allows this module as it allows xml-bytes and datetime)
+ * fold alike.
  */
 
 /**
@@ -179,14 +181,6 @@ export function deviceHeading(
   };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  info: 4,
-};
-
 /** What service counting reads of an address's verdicts (HostAssessment fits). */
 export interface CountableHost {
   address: string;
@@ -217,10 +211,10 @@ export function countServices(hosts: readonly CountableHost[]): Record<Severity,
       if (p.mitigated) continue;
       const key = `${device}|${p.port}/${p.protocol}`;
       const seen = worst.get(key);
-      if (!seen || SEVERITY_RANK[p.severity] < SEVERITY_RANK[seen]) worst.set(key, p.severity);
+      if (!seen || compareSeverity(p.severity, seen) < 0) worst.set(key, p.severity);
     }
   }
-  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const counts = emptySeverityCounts();
   for (const severity of worst.values()) counts[severity] += 1;
   return counts;
 }

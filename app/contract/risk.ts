@@ -3,17 +3,9 @@ import { LocalizedText } from './errors.js';
 import { FirewallRule } from './firewall.js';
 import { HostResult, Protocol } from './scan.js';
 
-/** Ordered from worst to mildest; `SEVERITY_ORDER` gives the sort rank. */
+/** Ordered from worst to mildest; app/contract/vocabulary.ts gives the order, labels and colours. */
 export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export type Severity = z.infer<typeof Severity>;
-
-export const SEVERITY_ORDER: Record<Severity, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  info: 4,
-};
 
 /** IANA's three port ranges: 0-1023, 1024-49151, 49152-65535. */
 export const PortRange = z.enum(['well-known', 'registered', 'dynamic']);

@@ -7,7 +7,8 @@ import type {
   LocalizedText,
 } from '../contract/index.js';
 import { formatDateTime } from '../contract/datetime.js';
-import { ANY_REMOTE, profileLabel, RULE_STATE_LABEL } from './labels.js';
+import { ANY_REMOTE, profileLabel } from './labels.js';
+import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
 import { portText } from './request.js';
 
 export function formatRule(rule: FirewallRule, lang: Language): string {

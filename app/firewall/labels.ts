@@ -1,15 +1,4 @@
-import type { FirewallRule, LocalizedText } from '../contract/index.js';
-
-/** A rule's journal state in words, the same in the CLI and the PDF report. */
-export const RULE_STATE_LABEL: Record<FirewallRule['state'], LocalizedText> = {
-  'pending-add': { fr: 'en cours d’ajout', en: 'being added' },
-  active: { fr: 'active', en: 'active' },
-  'pending-remove': { fr: 'en cours de retrait', en: 'being removed' },
-  removed: { fr: 'retirée', en: 'removed' },
-  failed: { fr: 'échouée', en: 'failed' },
-  unknown: { fr: 'état inconnu (à vérifier)', en: 'unknown (to be checked)' },
-  cancelled: { fr: 'annulée', en: 'cancelled' },
-};
+import type { LocalizedText } from '../contract/index.js';
 
 /** A rule with no remote scope: it concerns every address (Rules page, PDF, `port-auditor rules`). */
 export const ANY_REMOTE: LocalizedText = { fr: 'toutes les adresses', en: 'all addresses' };

@@ -1,14 +1,8 @@
 import { createRequire } from 'node:module';
+import { normaliseMac } from '../net/mac.js';
 
 type OuiTable = Record<string, string | undefined>;
 let table: OuiTable | null = null;
-
-/** Normalises "aa-bb-cc-dd-ee-ff", "AABB.CCDD.EEFF" and the like to "AA:BB:CC:DD:EE:FF". */
-export function normaliseMac(mac: string): string | null {
-  const hex = mac.replace(/[^0-9a-f]/gi, '').toUpperCase();
-  if (hex.length !== 12) return null;
-  return hex.match(/../g)!.join(':');
-}
 
 /**
  * The manufacturer registered with the IEEE for a MAC address (oui-data), first line only: the
@@ -22,7 +16,7 @@ export function macVendor(mac: string): string | null {
   if ((firstOctet & 0x02) !== 0) return null;
   // Loaded on first use: the table is several megabytes and most reports have no MAC addresses.
   table ??= createRequire(import.meta.url)('oui-data') as OuiTable;
-  const entry = table[normal.replace(/:/g, '').slice(0, 6)];
+  const entry = table[normal.replace(/:/g, '').slice(0, 6).toUpperCase()];
   const name = entry?.split('\n')[0]?.trim();
   return name ? name : null;
 }

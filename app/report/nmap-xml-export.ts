@@ -10,8 +10,9 @@ import type {
 } from '../contract/scan.js';
 import { compactPorts, forEachListedPort } from '../scan/port-states.js';
 import { parsePorts } from '../scan/ports.js';
-import { normaliseMac, macVendor } from './mac-vendor.js';
-import { ianaName } from './model.js';
+import { macVendor } from './mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
+import { serviceName } from '../risk/knowledge-base.js';
 
 /** The id of the NSE-style script elements that carry what nmap's format has no field for. */
 export const PA_SCRIPT_ID = 'port-auditor';
@@ -146,7 +147,7 @@ function serviceXml(p: PortResult, iana: string): string {
 }
 
 function portXml(p: PortResult): string {
-  const service = ianaName(p.port, p.protocol);
+  const service = serviceName(p.port, p.protocol) ?? '';
   const scripts: string[] = [];
   if (p.banner !== undefined) {
     scripts.push(`<script id="banner" output="${xmlAttr(p.banner)}"/>`);
@@ -250,7 +251,8 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   // (Target::GenerateTargetIPString, output.cc write_xml_initial_hostinfo), which has no scope id,
   // and nmap.dtd has no field for one. The zone stays in the JSON report (`scan.hosts[].zone`).
   out.push(`<address addr="${xmlAttr(host.address)}" addrtype="${host.family}"/>\n`);
-  const mac = (host.mac ? normaliseMac(host.mac) : null) ?? macs.get(host.address);
+  const mac =
+    (host.mac ? normaliseMac(host.mac)?.toUpperCase() : undefined) ?? macs.get(host.address);
   if (mac) {
     const vendor = macVendor(mac);
     out.push(
@@ -289,7 +291,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
 export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, string> = {}): string {
   const macs = new Map<string, string>();
   for (const [address, mac] of Object.entries(macAddresses)) {
-    const normal = normaliseMac(mac);
+    const normal = normaliseMac(mac)?.toUpperCase();
     if (normal) macs.set(address, normal);
   }
   const args = equivalentNmapArgs(scan);

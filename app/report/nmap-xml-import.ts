@@ -22,7 +22,7 @@ import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
-import { normaliseMac } from './mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
@@ -603,7 +603,7 @@ class ScanBuilder {
       addresses.find((a) => str(a, 'addrtype') === 'mac'),
       'addr',
     );
-    const normalMac = mac ? normaliseMac(mac) : null;
+    const normalMac = mac ? (normaliseMac(mac)?.toUpperCase() ?? null) : null;
     if (mac) this.macAddresses[address] = normalMac ?? mac;
     const statusNode = asArray(node.status)[0];
     const state = str(statusNode, 'state');

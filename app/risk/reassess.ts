@@ -5,7 +5,7 @@ import { assessWith, type LocalPortInfo } from './assess.js';
 import { SEEN_OPEN_REASON, type SeenOpen } from './firewall-verdicts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, RULES } from './rules.js';
-import { compareSeverity } from './severity.js';
+import { compareSeverity } from '../contract/vocabulary.js';
 import { bothLanguages } from '../text/catalogue.js';
 
 const key = (address: string, port: number, protocol: Protocol) => `${address}|${port}/${protocol}`;

@@ -20,6 +20,7 @@ import {
   isWindowsCoreName,
 } from './programs.js';
 import { milder, shift, worse } from './severity.js';
+import { SEVERITIES, SEVERITY_LABEL } from '../contract/vocabulary.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -32,7 +33,21 @@ export interface PortContext {
   exposure?: Exposure;
   /** This PC only: the program that owns the socket, when the OS told us. */
   program?: ProgramInfo;
+  /**
+   * The process id of Port Auditor itself (the process that assesses): its own listening port
+   * (browser mode's page server) is named as Port Auditor's, never as an unknown service.
+   */
+  ownPid?: number;
 }
+
+/** The service name given to Port Auditor's own listening port. */
+export const OWN_SERVICE = 'port-auditor';
+
+/**
+ * Plain-HTTP services: harmless-looking ("info") as a port, but what they serve crosses the network
+ * unencrypted, so served on a network interface they are never shown as nothing to look at.
+ */
+const CLEARTEXT_WEB = new Set(['http']);
 
 export const IANA_REFERENCE: Reference = {
   label: 'IANA Service Name and Transport Protocol Port Number Registry',
@@ -62,19 +77,25 @@ export const RULES = {
   programUserFolder: 'program.user-folder',
   programDisguised: 'program.disguised-as-windows',
   loopbackDisguised: 'exposure.loopback-disguised-program',
+  cleartextWeb: 'exposure.cleartext-web',
+  ownPort: 'program.port-auditor',
+  programNamesService: 'program.names-service',
   programInstalled: 'program.installed',
   programIdentified: 'program.identified',
 } as const;
 
 const T = (fr: string, en: string): LocalizedText => ({ fr, en });
 
-const SEV_FR: Record<Severity, string> = {
-  critical: 'critique',
-  high: 'élevé',
-  medium: 'moyen',
-  low: 'faible',
-  info: 'information',
-};
+/** Why a loopback-only listener concerns no other device. */
+const LOOPBACK_ONLY = T(
+  'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
+  'It listens on this PC’s local address only: no other device on the network can connect to it.',
+);
+
+/** Severity words inside a French sentence: the vocabulary's labels, in lower case. */
+const SEV_FR = Object.fromEntries(
+  SEVERITIES.map((s) => [s, SEVERITY_LABEL[s].fr.toLowerCase()]),
+) as Record<Severity, string>;
 
 /**
  * The sentences saying who can reach a port of this PC, by rule id: `reachable` as the listener
@@ -132,6 +153,9 @@ interface Verdict {
  */
 export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment {
   const range = rangeOfPort(ctx.port);
+  if (ctx.isLocal && ctx.program && ctx.ownPid !== undefined && ctx.program.pid === ctx.ownPid) {
+    return ownPort(ctx, range);
+  }
   const portEntry = kb.byPort(ctx.port, ctx.protocol);
   const bannerService = identifyBanner(ctx.banner);
   const bannerEntry = bannerService ? kb.byService(bannerService) : undefined;
@@ -155,6 +179,7 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
   const verdict: Verdict = entry
     ? fromKnowledgeBase(entry, ctx, say)
     : fromRegistry(ctx, range, say);
+  if (entry && CLEARTEXT_WEB.has(entry.service)) applyCleartextWeb(ctx, verdict, say);
   if (bannerEntry && bannerEntry === portEntry) {
     say(
       RULES.bannerConfirms,
@@ -168,8 +193,11 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
   const category: RiskCategory = entry?.category ?? 'other';
   if (ctx.isLocal) applyLocalRules(ctx, entry, category, verdict, say);
 
-  const iana = ianaService(ctx.port, ctx.protocol);
-  const service = entry?.service ?? iana?.name ?? 'unknown';
+  // A program we identified says what this port is better than IANA's registry does (Chromium's
+  // 9222 is its debugging port, not "teamcoherence").
+  const named = !entry && ctx.isLocal && ctx.program ? programService(ctx.program) : undefined;
+  const iana = named ? null : ianaService(ctx.port, ctx.protocol);
+  const service = entry?.service ?? named ?? iana?.name ?? 'unknown';
   const description = !entry && iana ? T(iana.description, iana.description) : undefined;
   return {
     port: ctx.port,
@@ -189,6 +217,79 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
 }
 
 type Say = (ruleId: string, text: LocalizedText) => void;
+
+/** A program's name as a service name: "chrome" for chrome.exe, "node" for node. */
+function programService(program: ProgramInfo): string | undefined {
+  const name = program.name
+    .trim()
+    .replace(/\.exe$/i, '')
+    .toLowerCase();
+  return name || undefined;
+}
+
+/**
+ * Port Auditor's own port (browser mode serves its page there, on 127.0.0.1 only): named as ours,
+ * Info while only this PC can reach it; anything wider keeps the exposure's own verdict.
+ */
+function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortAssessment {
+  const exposure = ctx.exposure ?? 'unknown';
+  const loopback = exposure === 'loopback-only';
+  const reasons: RiskReason[] = [
+    {
+      ruleId: RULES.ownPort,
+      text: T(
+        `C’est le port de Port Auditor lui-même (${describeProgram(ctx.program!)}) : la page que vous utilisez en mode navigateur.`,
+        `This is Port Auditor’s own port (${describeProgram(ctx.program!)}): the page you are using in browser mode.`,
+      ),
+    },
+  ];
+  if (loopback) {
+    reasons.push({ ruleId: RULES.loopbackOnly, text: LOOPBACK_ONLY });
+  } else if (exposure === 'all-interfaces' || exposure === 'specific-interface') {
+    reasons.push({
+      ruleId: exposure === 'all-interfaces' ? RULES.allInterfaces : RULES.specificInterface,
+      text: EXPOSURE_REASON[
+        exposure === 'all-interfaces' ? RULES.allInterfaces : RULES.specificInterface
+      ].reachable,
+    });
+  }
+  return {
+    port: ctx.port,
+    protocol: ctx.protocol,
+    severity: loopback ? 'info' : 'medium',
+    service: OWN_SERVICE,
+    category: 'other',
+    range,
+    exposure,
+    ...(ctx.program ? { program: ctx.program } : {}),
+    ...(ctx.banner ? { banner: ctx.banner } : {}),
+    reasons,
+    advice: loopback
+      ? T(
+          'Rien à faire : il se ferme quand vous quittez Port Auditor.',
+          'Nothing to do: it closes when you quit Port Auditor.',
+        )
+      : T(
+          'Relancez Port Auditor sans l’ouvrir au réseau : sa page ne doit être joignable que depuis ce PC.',
+          'Start Port Auditor again without opening it to the network: its page should be reachable from this PC only.',
+        ),
+    references: [],
+  };
+}
+
+/** Plain HTTP served to the network: at least Low on this PC, whatever the port alone says. */
+function applyCleartextWeb(ctx: PortContext, verdict: Verdict, say: Say): void {
+  const exposed = ctx.exposure === 'all-interfaces' || ctx.exposure === 'specific-interface';
+  if (!ctx.isLocal || !exposed || verdict.severity !== 'info') return;
+  verdict.severity = 'low';
+  say(
+    RULES.cleartextWeb,
+    T(
+      'Ce serveur web non chiffré (HTTP) est joignable depuis le réseau : ce qu’il sert y circule en clair. Vérifiez que vous savez ce qu’il publie.',
+      'This unencrypted (HTTP) web server can be reached from the network: what it serves crosses it in clear text. Check that you know what it publishes.',
+    ),
+  );
+}
 
 function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict {
   say(RULES.kbKnownPort, entry.reason);
@@ -238,6 +339,16 @@ function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, s
       T(
         'Port de la plage dynamique ouvert sur un autre appareil : service non identifié, souvent propre au fabricant.',
         'Dynamic-range port open on another device: an unidentified service, often specific to the manufacturer.',
+      ),
+    );
+    return { severity: 'low', advice: identify };
+  }
+  if (ctx.isLocal && ctx.program) {
+    say(
+      RULES.programNamesService,
+      T(
+        'Ce port ne figure pas parmi les services à risque connus ; le programme qui l’ouvre est identifié ci-dessous.',
+        'This port is not among the known risky services; the program that opens it is named below.',
       ),
     );
     return { severity: 'low', advice: identify };
@@ -409,7 +520,7 @@ function applyLocalRules(
       );
     } else {
       const before = verdict.severity;
-      verdict.severity = milder(verdict.severity, 'low');
+      verdict.severity = 'info';
       verdict.advice = T(
         'Seuls les programmes de ce PC peuvent le joindre : rien à faire, sauf si vous ne reconnaissez pas le programme.',
         'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',

@@ -3,16 +3,16 @@ import {
   type HostAssessment,
   type PortAssessment,
   type RiskAssessResult,
-  type Severity,
 } from '../contract/risk.js';
 import { countServices } from '../contract/devices.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
-import { parseIp, splitZone } from '../net/address.js';
-import { compareSeverity } from './severity.js';
+import {
+  compareHostsByRisk,
+  compareSeverity,
+  emptySeverityCounts,
+} from '../contract/vocabulary.js';
 
-export function emptyCounts(): Record<Severity, number> {
-  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-}
+export const emptyCounts = emptySeverityCounts;
 
 /** Worst first; ports whose risk a Port Auditor rule mitigates after the ones still exposed. */
 function comparePorts(a: PortAssessment, b: PortAssessment): number {
@@ -25,30 +25,11 @@ function comparePorts(a: PortAssessment, b: PortAssessment): number {
   );
 }
 
-/** Numeric order (10.0.0.9 before 10.0.0.10), IPv4 before IPv6; text order for anything else. */
-function compareAddresses(a: string, b: string): number {
-  const pa = parseIp(splitZone(a.replace(/^\[|\]$/g, '')).address);
-  const pb = parseIp(splitZone(b.replace(/^\[|\]$/g, '')).address);
-  if (pa && pb) {
-    if (pa.family !== pb.family) return pa.family - pb.family;
-    return pa.value < pb.value ? -1 : pa.value > pb.value ? 1 : 0;
-  }
-  return a.localeCompare(b);
-}
-
-/** This PC first, then worst first, then by address. */
-export function compareHostAssessments(
+/** This PC first, then worst first, then by address: the vocabulary's one host order. */
+export const compareHostAssessments: (
   a: Pick<HostAssessment, 'isLocal' | 'worst' | 'address'>,
   b: Pick<HostAssessment, 'isLocal' | 'worst' | 'address'>,
-): number {
-  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
-  if (a.worst !== b.worst) {
-    if (a.worst === null) return 1;
-    if (b.worst === null) return -1;
-    return compareSeverity(a.worst, b.worst);
-  }
-  return compareAddresses(a.address, b.address);
-}
+) => number = compareHostsByRisk;
 
 /**
  * A host's ports in order, with its counts, worst severity and mitigated ports worked out from

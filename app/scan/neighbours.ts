@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { canonicalIp, splitZone } from '../net/address.js';
+import { isUnicastMac, normaliseMac } from '../net/mac.js';
 import { runCommand, type CommandSpec } from '../system/command.js';
 import { systemProgram } from '../system/linux-paths.js';
 import { minimalWindowsEnv, powershellArgv, system32Program } from '../system/windows-paths.js';
@@ -31,15 +32,10 @@ export interface NeighbourEntry {
 
 const ABSENT: NeighbourEntry = { state: 'absent' };
 
-/** `AA-BB-CC-D-E-F` (Windows), `aa:b:c:d:e:f` (macOS) → `aa:bb:cc:0d:0e:0f`; undefined if not unicast. */
-export function normaliseMac(text: string): string | undefined {
-  const parts = text.toLowerCase().split(/[:-]/);
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-f]{1,2}$/.test(p))) return undefined;
-  const mac = parts.map((p) => p.padStart(2, '0')).join(':');
-  // Broadcast, all-zero (incomplete) and multicast (low bit of the first byte) are not devices.
-  if (mac === 'ff:ff:ff:ff:ff:ff' || mac === '00:00:00:00:00:00') return undefined;
-  if ((Number.parseInt(parts[0]!, 16) & 1) === 1) return undefined;
-  return mac;
+/** A neighbour table's MAC (any usual form) as HostResult keeps it; undefined if not unicast. */
+export function deviceMac(text: string): string | undefined {
+  const mac = normaliseMac(text);
+  return mac && isUnicastMac(mac) ? mac : undefined;
 }
 
 const CONFIRMED = new Set(['REACHABLE', 'PERMANENT', 'NOARP']);
@@ -73,7 +69,7 @@ export function parseIpNeigh(text: string): Map<string, NeighbourEntry> {
       else if (states.some((s) => UNCONFIRMED.has(s))) state = 'unconfirmed';
     }
     const at = fields.indexOf('lladdr');
-    const mac = at >= 0 && fields[at + 1] ? normaliseMac(fields[at + 1]!) : undefined;
+    const mac = at >= 0 && fields[at + 1] ? deviceMac(fields[at + 1]!) : undefined;
     // iproute2 prints "used 0/0/0probes 4" with no space before "probes".
     const ages = /\bused (\d+)\/(\d+)\/(\d+)/.exec(line);
     const confirmedAgoMs = ages ? Number(ages[2]) * 1000 : undefined;
@@ -113,7 +109,7 @@ export function parseProcArp(text: string): Map<string, NeighbourEntry> {
     if (fields.length < 4) continue;
     const complete =
       (Number.parseInt(fields[2]!, 16) & 0x2) !== 0 && fields[3] !== '00:00:00:00:00:00';
-    const mac = complete ? normaliseMac(fields[3]!) : undefined;
+    const mac = complete ? deviceMac(fields[3]!) : undefined;
     keepLeastCertain(
       table,
       canonical(fields[0]!),
@@ -137,7 +133,7 @@ export function parseArpA(
   const pattern =
     /\(?(\d{1,3}(?:\.\d{1,3}){3})\)?\s+(?:at\s+)?([0-9a-fA-F]{1,2}(?:[:-][0-9a-fA-F]{1,2}){5})/g;
   for (const match of text.matchAll(pattern)) {
-    const mac = normaliseMac(match[2]!);
+    const mac = deviceMac(match[2]!);
     if (!mac) continue;
     keepLeastCertain(table, canonical(match[1]!), { state, mac });
   }
@@ -190,7 +186,7 @@ export function parseNetNeighbor(json: string): Map<string, NeighbourEntry> {
     const stateName =
       typeof row.State === 'number' ? WINDOWS_STATES[row.State] : String(row.State ?? '');
     const mac =
-      typeof row.LinkLayerAddress === 'string' ? normaliseMac(row.LinkLayerAddress) : undefined;
+      typeof row.LinkLayerAddress === 'string' ? deviceMac(row.LinkLayerAddress) : undefined;
     let state: NeighbourState = 'absent';
     if (mac && (stateName === 'Reachable' || stateName === 'Permanent')) state = 'confirmed';
     else if (mac && (stateName === 'Stale' || stateName === 'Delay' || stateName === 'Probe'))

@@ -18,14 +18,15 @@ import {
 import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
+import { everyPortText } from '../../app/report/labels.js';
 import {
-  everyPortText,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
   SEVERITIES,
   SEVERITY_LABEL,
-  STATE_LABEL,
-} from '../../app/report/labels.js';
+  PORT_STATE_LABEL,
+  SEVERITY_ORDER,
+} from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
 import { textFor } from '../../app/text/catalogue.js';
@@ -132,7 +133,7 @@ function formatHost(
       const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
       const row = [
         `${p.port}/${p.protocol}`,
-        STATE_LABEL[p.state][language],
+        PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
         PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
         oneLine(known ?? service(p.port, p.protocol) ?? ''),
@@ -222,7 +223,7 @@ function formatDevice(
       if (!judged.has(portKey(v))) judged.set(portKey(v), v);
     }
   }
-  const rank = (v: PortAssessment) => SEVERITIES.indexOf(v.severity);
+  const rank = (v: PortAssessment) => SEVERITY_ORDER[v.severity];
   const merged: HostResult = { ...first, ports: [...ports.values()] };
   const verdict: HostAssessment | undefined = verdicts.has(first.address)
     ? {

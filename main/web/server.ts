@@ -123,6 +123,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     host: 'web',
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    // Its own page server's port, so a scan of this PC names it as Port Auditor's.
+    ownPorts: () => (port ? [port] : []),
   });
   // A connection whose close frame came is CLOSING: a reloading page's old socket.
   const session = new BrowserSession(

@@ -185,11 +185,11 @@ describe('The results follow the firewall', () => {
     await expect(risk.verdict(PC_ADDR, PC_PORT).count()).resolves.toBe(0);
     await expect(risk.verdict('127.0.0.1', PC_PORT).count()).resolves.toBe(0);
     expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
-    expect(await risk.count('high').innerText()).toBe(`${say('risk:severity.high')} : 0`);
+    expect(await risk.count('high').innerText()).toBe(`${say('vocabulary:severity.high')} : 0`);
     // The outlined severity is said "mitigated" to screen readers too, not only drawn.
     const severity = risk.verdict(LAB_ADDR, PC_PORT).getByTestId('severity-chip');
     expect(await severity.textContent()).toBe(
-      `${say(`risk:severity.${await severity.getAttribute('data-severity')}`)}${say('risk:severity.mitigatedSuffix')}`,
+      `${say(`vocabulary:severity.${await severity.getAttribute('data-severity')}`)}${say('risk:severity.mitigatedSuffix')}`,
     );
 
     // At 1280 px, no chip is cut: each label shows its whole text.
@@ -360,7 +360,12 @@ describe('The results follow the firewall', () => {
     await unblock.confirm();
     await unblock.notice.waitFor({ timeout: 60_000 });
 
-    // Listening on 127.0.0.1 only: no other device can connect already; the wizard says so.
+    // Listening on 127.0.0.1 only: no other device can connect already, so it is Info (shown on
+    // request); the wizard says it needs no rule.
+    await risk.showInfoSwitch.check();
+    await expect(risk.chip('127.0.0.1', LOCAL_ONLY_PORT)).resolves.toMatchObject({
+      severity: 'info',
+    });
     const local = await BlockWizard.openFromVerdict(shell, '127.0.0.1', LOCAL_ONLY_PORT);
     expect(await local.needless.innerText()).toBe(say('firewall:wizard.loopbackOnly'));
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
@@ -395,7 +400,9 @@ describe('The results follow the firewall', () => {
     expect(await chip.innerText()).toBe(say('risk:firewall.scan-blocked'));
     expect(await axeViolations(browser.page)).toEqual([]);
     expect(await risk.chip(PEER_ADDR, DEVICE_PORT)).toEqual(before);
-    expect(await risk.count('critical').innerText()).toBe(`${say('risk:severity.critical')} : 1`);
+    expect(await risk.count('critical').innerText()).toBe(
+      `${say('vocabulary:severity.critical')} : 1`,
+    );
     const { reasons } = await risk.openDetails(PEER_ADDR, DEVICE_PORT);
     expect(reasons[0]).toMatch(
       /^Ce PC bloque ses propres connexions vers ce port \(règle PortAuditor-[0-9a-f-]{36}\) : l’analyse ne peut pas voir au-delà/,
@@ -489,7 +496,7 @@ describe('A firewall the app cannot read', () => {
     expect(await axeViolations(browser!.page)).toEqual([]);
     await expect(risk.verdict(LAB_ADDR, PORT).getAttribute('data-blocked')).resolves.toBeNull();
     await expect(risk.blockedCount.count()).resolves.toBe(0);
-    expect(await risk.count('high').innerText()).toBe(`${shell.t('risk:severity.high')} : 1`);
+    expect(await risk.count('high').innerText()).toBe(`${shell.t('vocabulary:severity.high')} : 1`);
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
       /^Une règle Port Auditor \(PortAuditor-[0-9a-f-]{36}\) devrait bloquer ce port ; le pare-feu n’a pas pu être lu pour le confirmer\./,

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
+import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
@@ -70,7 +71,12 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(await row.getAttribute('data-state')).toBe('open');
     expect(await row.getAttribute('data-protocol')).toBe('tcp');
     expect(await scanner.portState('127.0.0.1', listener.port)).toBe('ouvert');
-    // …while the port number itself is visible on the 127.0.0.1 card.
+    // …while the port number itself is visible on the 127.0.0.1 card once information ports are
+    // shown: a listener only this PC can reach is Info, hidden by default and counted.
+    const risk = new SuspiciousPortsPage(new AppShell(browser.page, 'fr'));
+    await risk.waitForVerdicts('127.0.0.1');
+    expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('1');
+    await risk.showInfoSwitch.check();
     expect(await card.innerText()).toContain(String(listener.port));
     // The other ports tested are all closed on every address: none of them is reported open.
     expect(Number(await browser.page.getByTestId('summary-open-ports').innerText())).toBe(1);

@@ -83,7 +83,7 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     child?.kill();
   });
 
-  test('a critical backdoor port and a harmless one on 127.0.0.1: order, chips, program, reasons, filter', async () => {
+  test('a critical backdoor port and information ports on 127.0.0.1: order, chips, program, reasons, filter', async () => {
     const fr = new AppShell(browser.page, 'fr');
     const scanner = await OpenPortsPage.open(fr);
     await scanner.chooseTargets('this-pc');
@@ -118,24 +118,20 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
       scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
     ).resolves.toBe(true);
 
-    // Worst first; the info port (443) is hidden by default and counted.
-    expect(await risk.portOrder('127.0.0.1')).toEqual([4444, randomPort]);
+    // Worst first; the info ports (443, and the unlisted port that only this PC can reach) are
+    // hidden by default and counted.
+    expect(await risk.portOrder('127.0.0.1')).toEqual([4444]);
     await expect(risk.chip('127.0.0.1', 4444)).resolves.toEqual({
       severity: 'critical',
       text: 'Critique',
     });
-    await expect(risk.chip('127.0.0.1', randomPort)).resolves.toEqual({
-      severity: 'low',
-      text: 'Faible',
-    });
-    expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('1');
-    expect(await risk.hiddenInfo.innerText()).toBe('1 port d’information masqué');
+    expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('2');
+    expect(await risk.hiddenInfo.innerText()).toBe('2 ports d’information masqués');
     expect(await risk.count('critical').innerText()).toBe('Critique : 1');
-    expect(await risk.count('info').innerText()).toBe('Info : 1');
+    expect(await risk.count('info').innerText()).toBe('Info : 2');
 
     // The owning program is the node process this test started.
     expect(await risk.program('127.0.0.1', 4444)).toBe(`node (PID ${child.pid})`);
-    expect(await risk.program('127.0.0.1', randomPort)).toBe(`node (PID ${child.pid})`);
 
     const details = await risk.openDetails('127.0.0.1', 4444);
     expect(details.reasons[0]).toBe(kbReason(4444).fr);
@@ -145,8 +141,14 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'risk-fr.png'), fullPage: true });
 
     await risk.showInfoSwitch.check();
-    expect(await risk.portOrder('127.0.0.1')).toEqual([4444, randomPort, 443]);
+    expect(await risk.portOrder('127.0.0.1')).toEqual([4444, 443, randomPort]);
     await expect(risk.chip('127.0.0.1', 443)).resolves.toEqual({ severity: 'info', text: 'Info' });
+    // A listener only this PC can reach is Info, named by the program that owns it.
+    await expect(risk.chip('127.0.0.1', randomPort)).resolves.toEqual({
+      severity: 'info',
+      text: 'Info',
+    });
+    expect(await risk.program('127.0.0.1', randomPort)).toBe(`node (PID ${child.pid})`);
     expect(await risk.hiddenInfo.innerText()).toBe('Aucun port masqué');
     const https = await risk.openDetails('127.0.0.1', 443);
     expect(https.reasons[0]).toBe(kbReason(443).fr);
@@ -163,17 +165,17 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     const riskEn = new SuspiciousPortsPage(en);
     await riskEn.waitForVerdicts('127.0.0.1');
     await expect(riskEn.heading.innerText()).resolves.toBe('Suspicious open ports');
-    expect(await riskEn.portOrder('127.0.0.1')).toEqual([4444, randomPort, 443]);
+    expect(await riskEn.portOrder('127.0.0.1')).toEqual([4444, 443, randomPort]);
     await expect(riskEn.chip('127.0.0.1', 4444)).resolves.toEqual({
       severity: 'critical',
       text: 'Critical',
     });
     await expect(riskEn.chip('127.0.0.1', randomPort)).resolves.toEqual({
-      severity: 'low',
-      text: 'Low',
+      severity: 'info',
+      text: 'Info',
     });
     await riskEn.showInfoSwitch.uncheck();
-    expect(await riskEn.hiddenInfo.innerText()).toBe('1 information port hidden');
+    expect(await riskEn.hiddenInfo.innerText()).toBe('2 information ports hidden');
     expect(await riskEn.program('127.0.0.1', 4444)).toBe(`node (PID ${child.pid})`);
     const detailsEn = await riskEn.openDetails('127.0.0.1', 4444);
     expect(detailsEn.reasons[0]).toBe(kbReason(4444).en);

@@ -183,7 +183,7 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+ouvert\\s+a accepté la connexion\\s+(\\S+\\s+)?(Critique|Élevée|Moyenne|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
+        `^\\s+${openPort}/tcp\\s+ouvert\\s+a accepté la connexion\\s+(\\S+\\s+)?(Critique|Élevé|Moyen|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
         'm',
       ),
     );
@@ -259,7 +259,7 @@ describe('port-auditor scan', () => {
     expect(fr.stdout).toMatch(
       /^\s+23\/tcp\s+ouvert\s+a accepté la connexion\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
     );
-    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts\u00a0: Critique 1, Élevée 1, /m);
+    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts\u00a0: Critique 1, Élevé 1, /m);
   });
 
   it('makes reports of an nmap file and of its JSON report, through the app', async () => {

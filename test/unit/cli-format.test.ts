@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PortResult, ScanResult } from '../../app/contract/index.js';
 import { formatProgress, formatScanResult } from '../../main/cli/format.js';
-import { serviceName } from '../../main/cli/services.js';
+import { serviceName } from '../../app/risk/knowledge-base.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
@@ -169,8 +169,8 @@ describe('formatScanResult with verdicts', () => {
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
     expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
-    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevée$/m);
-    expect(text).toContain('Verdicts des ports ouverts\u00a0: Critique 1, Élevée 1, Info 2.');
+    expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevé$/m);
+    expect(text).toContain('Verdicts des ports ouverts\u00a0: Critique 1, Élevé 1, Info 2.');
     expect(text).toContain('! Certains programmes de ce PC n’ont pas pu être identifiés');
   });
 

@@ -6,9 +6,10 @@ import { AppFailure } from '../../app/errors.js';
 import { csvField, renderCsv, CSV_COLUMNS } from '../../app/report/csv.js';
 import { reportFileName } from '../../app/report/export.js';
 import { renderJson, REPORT_JSON_VERSION } from '../../app/report/json.js';
-import { macVendor, normaliseMac } from '../../app/report/mac-vendor.js';
+import { macVendor } from '../../app/report/mac-vendor.js';
+import { normaliseMac } from '../../app/net/mac.js';
 import { buildReportModel } from '../../app/report/model.js';
-import { HOST_REASON_LABEL } from '../../app/report/labels.js';
+import { HOST_REASON_LABEL } from '../../app/contract/vocabulary.js';
 import { compactPorts, renderNmapXml, xmlAttr } from '../../app/report/nmap-xml-export.js';
 import {
   decodeXmlText,
@@ -503,7 +504,8 @@ describe('CSV and JSON', () => {
   });
 
   it('names MAC vendors from the IEEE registry, never for randomised addresses', () => {
-    expect(normaliseMac('001b.a901.0203')).toBe('00:1B:A9:01:02:03');
+    expect(normaliseMac('001b.a901.0203')).toBe('00:1b:a9:01:02:03');
+    expect(normaliseMac('AABBCCDDEEFF')).toBe('aa:bb:cc:dd:ee:ff');
     expect(macVendor('00:1b:a9:01:02:03')).toMatch(/Brother/i);
     expect(macVendor('02:1b:a9:01:02:03')).toBeNull();
     expect(normaliseMac('zz')).toBeNull();

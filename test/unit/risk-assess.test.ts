@@ -113,3 +113,26 @@ describe('assessing hosts', () => {
     expect(matchListener('127.0.0.1', 7001, 'tcp', listeners)).toEqual({ exposure: 'unknown' });
   });
 });
+
+describe('Port Auditor’s own port', () => {
+  it('is named as ours only on the ports this process serves, not on its other sockets', () => {
+    const result = assessHosts(
+      [host('127.0.0.1', true, [open(8081), open(9999)])],
+      [
+        { protocol: 'tcp', address: '127.0.0.1', port: 8081, program: node },
+        { protocol: 'tcp', address: '127.0.0.1', port: 9999, program: node },
+      ],
+      knowledgeBase(),
+      true,
+      [],
+      undefined,
+      { pid: node.pid, ports: [8081] },
+    );
+    const ports = result.hosts[0]!.ports;
+    expect(ports.find((p) => p.port === 8081)).toMatchObject({
+      service: 'port-auditor',
+      severity: 'info',
+    });
+    expect(ports.find((p) => p.port === 9999)?.service).not.toBe('port-auditor');
+  });
+});

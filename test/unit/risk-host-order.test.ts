@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../app/contract/risk.js';
-import { compareHosts, type HostView } from '../../renderer/features/scan/model.js';
-import { compareHostsByRisk } from '../../renderer/features/risk/order.js';
+import { compareHostsByRisk } from '../../app/contract/vocabulary.js';
+import type { HostView } from '../../renderer/features/scan/model.js';
 
 const view = (address: string, isLocal = false): HostView => ({
   address,
@@ -13,7 +13,11 @@ const view = (address: string, isLocal = false): HostView => ({
 });
 
 const order = (hosts: HostView[], worst: Record<string, Severity | null>) =>
-  [...hosts].sort(compareHostsByRisk((a) => worst[a], compareHosts)).map((h) => h.address);
+  [...hosts]
+    .sort((a, b) =>
+      compareHostsByRisk({ ...a, worst: worst[a.address] }, { ...b, worst: worst[b.address] }),
+    )
+    .map((h) => h.address);
 
 describe('results order: this PC first, then worst verdict first', () => {
   const hosts = [

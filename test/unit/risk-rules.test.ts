@@ -79,7 +79,7 @@ describe('risk rules', () => {
       exposure: 'loopback-only',
       program: installed,
     });
-    expect(redisLo.severity).toBe('low');
+    expect(redisLo.severity).toBe('info');
     expect(rules(redisLo)).toContain(RULES.loopbackOnly);
     expect(redisLo.advice.en).toMatch(/Only programs on this PC/);
 
@@ -419,11 +419,12 @@ describe('program classification', () => {
     // under "risk raised from high to critical".
     const systemd = { pid: 1, name: 'systemd', path: '/usr/lib/systemd/systemd' };
     const smb = rate({ port: 445, isLocal: true, exposure: 'loopback-only', program: systemd });
-    expect(smb.severity).toBe('low');
+    // A listener on loopback only is Info (issue 15), whatever raised it before.
+    expect(smb.severity).toBe('info');
     expect(rules(smb)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.loopbackOnly]);
     expect(smb.reasons[1]?.text.en).toMatch(/raised from "high" to "critical"/);
-    expect(smb.reasons[2]?.text.en).toMatch(/lowered from "critical" to "low"\)\.$/);
-    expect(smb.reasons[2]?.text.fr).toMatch(/abaissé de « critique » à « faible »\)\.$/);
+    expect(smb.reasons[2]?.text.en).toMatch(/lowered from "critical" to "info"\)\.$/);
+    expect(smb.reasons[2]?.text.fr).toMatch(/abaissé de « critique » à « info »\)\.$/);
 
     // The same rule over many contexts: every severity a reason names as the new level, read in
     // order, ends at the one shown.
@@ -474,5 +475,88 @@ describe('program classification', () => {
     expect(cleanBanner(Buffer.from('\r\n'))).toBeUndefined();
     expect(identifyBanner('hello')).toBeNull();
     expect(identifyBanner(undefined)).toBeNull();
+  });
+});
+
+describe('our own and known programs first (issue 15)', () => {
+  const chromium = { pid: 777, name: 'chromium', path: '/usr/lib/chromium/chromium' };
+
+  it('names Port Auditor’s own port as ours, Info on loopback', () => {
+    const own = rate({
+      port: 8081,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: { pid: 4242, name: 'node', path: '/usr/bin/node' },
+      ownPid: 4242,
+    });
+    expect(own.severity).toBe('info');
+    expect(own.service).toBe('port-auditor');
+    expect(own.description).toBeUndefined();
+    expect(rules(own)).toEqual([RULES.ownPort, RULES.loopbackOnly]);
+    expect(own.reasons[0]?.text.fr).toContain('Port Auditor lui-même');
+    // Another process on the same port is judged as any program.
+    const other = rate({
+      port: 8081,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: installed,
+      ownPid: 4242,
+    });
+    expect(other.service).not.toBe('port-auditor');
+  });
+
+  it('does not call our own port harmless when it is served to the network', () => {
+    const own = rate({
+      port: 8081,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: { pid: 4242, name: 'node' },
+      ownPid: 4242,
+    });
+    expect(own.severity).toBe('medium');
+    expect(rules(own)).toEqual([RULES.ownPort, RULES.allInterfaces]);
+  });
+
+  it('lets a known program name the port instead of IANA’s registry', () => {
+    const devtools = rate({
+      port: 9222,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: chromium,
+    });
+    expect(devtools.service).toBe('chromium');
+    expect(devtools.description).toBeUndefined();
+    expect(rules(devtools)).not.toContain(RULES.ianaRegistered);
+    expect(JSON.stringify(devtools.reasons)).not.toContain('teamcoherence');
+    // Without a program, IANA's name is all there is.
+    expect(rate({ port: 9222, isLocal: true }).service).toBe('teamcoherence');
+  });
+
+  it('rates a loopback-only listener Info, not Low', () => {
+    const unknown = rate({
+      port: 9222,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: chromium,
+    });
+    expect(unknown.severity).toBe('info');
+    expect(rules(unknown)).toContain(RULES.loopbackOnly);
+  });
+
+  it('never rates plain HTTP served to the network as Info', () => {
+    const everywhere = rate({
+      port: 80,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: installed,
+    });
+    expect(everywhere.severity).toBe('low');
+    expect(rules(everywhere)).toContain(RULES.cleartextWeb);
+    const local = rate({ port: 80, isLocal: true, exposure: 'loopback-only', program: installed });
+    expect(local.severity).toBe('info');
+    // HTTPS stays Info: it is encrypted.
+    expect(
+      rate({ port: 443, isLocal: true, exposure: 'all-interfaces', program: installed }).severity,
+    ).toBe('info');
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  deviceMac,
   NeighbourTable,
-  normaliseMac,
   parseArpA,
   parseIpNeigh,
   parseNetNeighbor,
@@ -106,10 +106,10 @@ describe('neighbour table parsing', () => {
   });
 
   it('normalises MAC addresses and rejects what is not a device', () => {
-    expect(normaliseMac('A4-2B-B0-1-2-3')).toBe('a4:2b:b0:01:02:03');
-    expect(normaliseMac('33:33:00:00:00:01')).toBeUndefined();
-    expect(normaliseMac('00:00:00:00:00:00')).toBeUndefined();
-    expect(normaliseMac('not-a-mac')).toBeUndefined();
+    expect(deviceMac('A4-2B-B0-1-2-3')).toBe('a4:2b:b0:01:02:03');
+    expect(deviceMac('33:33:00:00:00:01')).toBeUndefined();
+    expect(deviceMac('00:00:00:00:00:00')).toBeUndefined();
+    expect(deviceMac('not-a-mac')).toBeUndefined();
   });
 
   it('reads Get-NetNeighbor with its states: Stale, Delay, Probe and Unreachable are not up', () => {

@@ -11,6 +11,7 @@ import frRisk from './fr/risk.json' with { type: 'json' };
 import frScan from './fr/scan.json' with { type: 'json' };
 import frSettings from './fr/settings.json' with { type: 'json' };
 import enCli from './en/cli.json' with { type: 'json' };
+import frVocabulary from './fr/vocabulary.json' with { type: 'json' };
 import enCommon from './en/common.json' with { type: 'json' };
 import enErrors from './en/errors.json' with { type: 'json' };
 import enFirewall from './en/firewall.json' with { type: 'json' };
@@ -21,6 +22,7 @@ import enReport from './en/report.json' with { type: 'json' };
 import enRisk from './en/risk.json' with { type: 'json' };
 import enScan from './en/scan.json' with { type: 'json' };
 import enSettings from './en/settings.json' with { type: 'json' };
+import enVocabulary from './en/vocabulary.json' with { type: 'json' };
 
 /**
  * The one text catalogue of the product: every user-visible string of the page, the CLI, the PDF,
@@ -40,6 +42,7 @@ export const NAMESPACES = [
   'risk',
   'scan',
   'settings',
+  'vocabulary',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
@@ -59,6 +62,7 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     risk: frRisk,
     scan: frScan,
     settings: frSettings,
+    vocabulary: frVocabulary,
   },
   en: {
     cli: enCli,
@@ -72,5 +76,6 @@ export const CATALOGUE: Record<Language, LanguageResources> = {
     risk: enRisk,
     scan: enScan,
     settings: enSettings,
+    vocabulary: enVocabulary,
   },
 };

@@ -6,7 +6,7 @@ import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
 import { LIST_PAGE, resolveScanId } from '../scan-id.js';
-import { serviceName } from '../services.js';
+import { serviceName } from '../../../app/risk/knowledge-base.js';
 
 function source(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {

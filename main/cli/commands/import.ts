@@ -5,7 +5,7 @@ import type { CliCommand, CliContext } from '../context.js';
 import { importNmapFile } from '../import-file.js';
 import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
-import { serviceName } from '../services.js';
+import { serviceName } from '../../../app/risk/knowledge-base.js';
 import { cliMessage, fileProblem } from '../text.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {

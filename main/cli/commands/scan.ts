@@ -14,7 +14,7 @@ import { AppFailure } from '../../../app/errors.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { formatProgress, formatScanResult } from '../format.js';
-import { serviceName } from '../services.js';
+import { serviceName } from '../../../app/risk/knowledge-base.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
 import { cliMessage } from '../text.js';

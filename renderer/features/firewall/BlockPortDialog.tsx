@@ -467,8 +467,8 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                     <Typography data-testid="block-rescan-result" data-state={rescan ?? 'none'}>
                       {rescan
                         ? t('wizard.rescanResult', {
-                            before: t('states.open'),
-                            after: t(`states.${rescan}`),
+                            before: t('vocabulary:portState.open'),
+                            after: t(`vocabulary:portState.${rescan}`),
                           })
                         : t('wizard.rescanNone')}
                     </Typography>

@@ -239,7 +239,9 @@ export function RulesTab() {
                             : 'warning'
                       }
                       label={
-                        rule.present === false ? t('rules.missing') : t(`rules.state.${rule.state}`)
+                        rule.present === false
+                          ? t('rules.missing')
+                          : t(`vocabulary:ruleState.${rule.state}`)
                       }
                     />
                     {rule.origin === 'found' && rule.present !== false && (

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
 import { PortVerdict } from './PortVerdict';
-import { SEVERITIES } from './severity';
+import { SEVERITIES } from '../../../app/contract/vocabulary';
 import type { HostAssessment } from '../../../app/contract/risk';
 
 /** An address's assessment cut to the ports `only` names, its worst level theirs. */

@@ -11,9 +11,12 @@ import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
-import { pick } from './severity';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
 import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
+
+function pick(text: { fr: string; en: string }, language: string): string {
+  return language.startsWith('fr') ? text.fr : text.en;
+}
 
 /**
  * One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside.

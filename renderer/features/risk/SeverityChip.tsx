@@ -3,7 +3,7 @@ import Chip from '@mui/material/Chip';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '../../../app/contract/risk';
 import { VISUALLY_HIDDEN } from '../../components/visually-hidden';
-import { SEVERITY_COLORS } from './severity';
+import { SEVERITY_COLORS } from '../../../app/contract/vocabulary';
 
 /**
  * A severity as a coloured chip; with `count`, "Critique : 2" (an outline when 0). `mitigated`: a
@@ -22,11 +22,11 @@ export function SeverityChip({
   mitigated?: boolean;
 }) {
   const { t } = useTranslation('risk');
-  const { bg, fg } = SEVERITY_COLORS[severity];
+  const { bg, fg } = SEVERITY_COLORS[severity].chip;
   const label =
     count === undefined
-      ? t(`severity.${severity}`)
-      : t('summary.count', { count, label: t(`severity.${severity}`) });
+      ? t(`vocabulary:severity.${severity}`)
+      : t('summary.count', { count, label: t(`vocabulary:severity.${severity}`) });
   // Nothing at this level: a neutral outline in the theme's own text colour, readable in light and
   // dark, instead of the severity colour faded to near-invisible.
   if (count === 0) {

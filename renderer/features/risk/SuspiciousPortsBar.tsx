@@ -15,7 +15,7 @@ import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { ResultsNotice } from '../firewall/ResultsNotice';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
-import { SEVERITIES } from './severity';
+import { SEVERITIES } from '../../../app/contract/vocabulary';
 
 /**
  * The head of the results: "Suspicious open ports", the count per severity over every address,

@@ -116,7 +116,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             {[
               host.hostname,
               // "address of this PC" under "This PC" would say it twice.
-              heading.thisPc && host.reason === 'localhost' ? '' : t(`hostReasons.${host.reason}`),
+              heading.thisPc && host.reason === 'localhost'
+                ? ''
+                : t(`vocabulary:hostReason.${host.reason}`),
             ]
               .filter(Boolean)
               .join(' · ')}
@@ -343,12 +345,12 @@ function PortRow({
             size="small"
             variant={port.state === 'open' ? 'filled' : 'outlined'}
             color={STATE_COLOR[port.state]}
-            label={t(`states.${port.state}`)}
+            label={t(`vocabulary:portState.${port.state}`)}
             data-testid="port-state"
           />
         </Stack>
       </TableCell>
-      <TableCell>{t(`reasons.${port.reason}`)}</TableCell>
+      <TableCell>{t(`vocabulary:portReason.${port.reason}`)}</TableCell>
       <TableCell align="right" sx={{ fontFamily: MONO_FONT }}>
         {port.rttMs !== undefined
           ? t('host.rttValue', {

@@ -19,7 +19,6 @@ import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { AdapterChoiceDialog } from './AdapterChoiceDialog';
 import {
-  compareHosts,
   CONFIRMATION_REQUIRED,
   HOSTS_PAGE,
   isBusy,
@@ -27,7 +26,7 @@ import {
   type HostView,
 } from '../../stores/scan';
 import { useRisk } from '../../stores/risk';
-import { compareHostsByRisk } from '../risk/order';
+import { compareHostsByRisk } from '../../../app/contract/vocabulary';
 import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
 import { ScanProgressPanel } from './ScanProgressPanel';
@@ -98,7 +97,12 @@ export function OpenPortsTab() {
         unprobed: shownScan?.unprobed ?? [],
       };
     }
-    const order = compareHostsByRisk<HostView>((a) => verdicts[a]?.worst, compareHosts);
+    const key = (h: HostView) => ({
+      address: h.address,
+      isLocal: h.isLocal,
+      worst: verdicts[h.address]?.worst,
+    });
+    const order = (a: HostView, b: HostView) => compareHostsByRisk(key(a), key(b));
     const all = Object.values(hostsById).sort(order);
     return {
       devices: foldDevices(all.filter((h) => h.status === 'up')),

@@ -8,6 +8,7 @@ import type {
   PortResult,
   ScanRequestInput,
 } from '../../../app/contract/scan.js';
+import { compareHostsByRisk } from '../../../app/contract/vocabulary.js';
 
 /** The scan screen's pure logic (no UI, no transport), so it can be tested on its own. */
 
@@ -102,16 +103,9 @@ function familyOf(address: string): 'ipv4' | 'ipv6' {
   return address.includes(':') ? 'ipv6' : 'ipv4';
 }
 
-function ipv4Number(address: string): number {
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-/** This PC first, then IPv4 before IPv6, then numeric order. */
+/** Before any verdict: this PC first, then IPv4 before IPv6, each in numeric order. */
 export function compareHosts(a: HostView, b: HostView): number {
-  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
-  if (a.family !== b.family) return a.family === 'ipv4' ? -1 : 1;
-  if (a.family === 'ipv4') return ipv4Number(a.address) - ipv4Number(b.address);
-  return a.address.localeCompare(b.address);
+  return compareHostsByRisk(a, b);
 }
 
 /** Open ports first, by number; the other listed states after. */

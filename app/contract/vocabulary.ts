@@ -1,0 +1,223 @@
+import type { Language } from './app.js';
+import type { LocalizedText } from './errors.js';
+import type { FirewallRule } from './firewall.js';
+import type { Severity } from './risk.js';
+import type { HostReason, PortReason, PortState } from './scan.js';
+import { CATALOGUE } from '../text/locales/index.js';
+
+/**
+ * The product's vocabulary: what the page, the CLI, the PDF and the exports all name — severities
+ * (order, labels, colours), port states and probe reasons, host reasons, firewall rule states and
+ * the order of hosts — written once here. Labels live in the catalogue's `vocabulary` namespace
+ * (app/text/locales/{fr,en}/vocabulary.json), read here without i18next so that this pure module
+ * serves the renderer as it serves Node. Service names need IANA's table (a Node-only dependency):
+ * their one lookup is app/risk/knowledge-base.ts's `serviceName`.
+ */
+
+/** Severities from worst to mildest: the one order every list and table uses. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A severity's sort rank: 0 for critical … 4 for info. */
+export const SEVERITY_ORDER: Record<Severity, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  info: 4,
+};
+
+/** Rank for sorting, a missing severity (no verdict yet, nothing open) after every severity. */
+export function severityRank(severity: Severity | null | undefined): number {
+  return severity ? SEVERITY_ORDER[severity] : SEVERITIES.length;
+}
+
+/** Negative when `a` is worse than `b` (sorts the worst first); 0 when equal. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITY_ORDER[a] - SEVERITY_ORDER[b];
+}
+
+/** A count per severity, all zero. */
+export function emptySeverityCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/** The worst of some severities, null for none. */
+export function worstSeverity(severities: Iterable<Severity>): Severity | null {
+  let worst: Severity | null = null;
+  for (const s of severities) if (worst === null || compareSeverity(s, worst) < 0) worst = s;
+  return worst;
+}
+
+/**
+ * A severity's colours, the same in the page's theme chips and the PDF: `chip` is a filled chip or
+ * pill (its `fg` text on its `bg`), `text` the colour of the severity's words on a page background
+ * — `light` on the light theme and on paper (print, the PDF), `dark` on the dark theme. Every pair
+ * reaches 4.5:1 (WCAG 2.2 SC 1.4.3, text of any size), checked by the unit tests against
+ * PAGE_BACKGROUNDS.
+ */
+export interface SeverityColors {
+  chip: { bg: string; fg: string };
+  text: { light: string; dark: string };
+}
+
+export const SEVERITY_COLORS: Record<Severity, SeverityColors> = {
+  critical: { chip: { bg: '#b71c1c', fg: '#ffffff' }, text: { light: '#b71c1c', dark: '#ff8a80' } },
+  // #e65100 gave 3.8:1 with white, under 4.5:1 for a chip's small text.
+  high: { chip: { bg: '#c2410c', fg: '#ffffff' }, text: { light: '#c2410c', dark: '#ffab91' } },
+  // Amber is too pale to carry white text or to be read as words on white: dark text on it, and a
+  // darker amber for words.
+  medium: { chip: { bg: '#f9a825', fg: '#1a1a1a' }, text: { light: '#a15c00', dark: '#ffd54f' } },
+  // Blue, not green: green reads as "safe", and a low risk is still a risk.
+  low: { chip: { bg: '#1565c0', fg: '#ffffff' }, text: { light: '#1565c0', dark: '#90caf9' } },
+  info: { chip: { bg: '#616161', fg: '#ffffff' }, text: { light: '#616161', dark: '#bdbdbd' } },
+};
+
+/**
+ * The backgrounds severity words are written on: the light theme's page and paper, the dark
+ * theme's (renderer/theme.ts), and paper for print and the PDF.
+ */
+export const PAGE_BACKGROUNDS = {
+  light: ['#f3f5fa', '#ffffff'],
+  dark: ['#0f1420', '#161d2d'],
+  print: ['#ffffff'],
+} as const;
+
+function luminance(hex: string): number {
+  const value = Number.parseInt(hex.replace('#', ''), 16);
+  const channel = (shift: number) => {
+    const c = ((value >> shift) & 0xff) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+}
+
+/**
+ * WCAG 2.2's contrast ratio of two #rrggbb colours, from 1 to 21 (relative luminance as defined
+ * in the WCAG 2.2 glossary, "contrast ratio" and "relative luminance").
+ */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+type RuleState = FirewallRule['state'];
+
+/** The `vocabulary` namespace's shape (both languages have every key: test/unit/catalogue). */
+interface VocabularyTable {
+  severity: Record<Severity, string>;
+  portState: Record<PortState, string>;
+  portReason: Record<PortReason, string>;
+  hostReason: Record<HostReason, string>;
+  ruleState: Record<RuleState, string>;
+}
+
+function table(language: Language): VocabularyTable {
+  return CATALOGUE[language].vocabulary as unknown as VocabularyTable;
+}
+
+function both<K extends string>(group: keyof VocabularyTable, key: K): LocalizedText {
+  const fr = table('fr')[group] as Record<string, string>;
+  const en = table('en')[group] as Record<string, string>;
+  return { fr: fr[key] ?? key, en: en[key] ?? key };
+}
+
+/** "Élevé" / "High". */
+export function severityLabel(severity: Severity, language: Language): string {
+  return table(language).severity[severity];
+}
+
+/** "ouvert" / "open". */
+export function portStateLabel(state: PortState, language: Language): string {
+  return table(language).portState[state];
+}
+
+/** Why a port is in its state, for a reader who does not know nmap's codes (syn-ack…). */
+export function portReasonLabel(reason: PortReason, language: Language): string {
+  return table(language).portReason[reason];
+}
+
+/** Why a host was counted as up (or not), in words (localhost, neighbour…). */
+export function hostReasonLabel(reason: HostReason, language: Language): string {
+  return table(language).hostReason[reason];
+}
+
+/** A Port Auditor rule's journal state in words ("échouée" / "failed"). */
+export function ruleStateLabel(state: RuleState, language: Language): string {
+  return table(language).ruleState[state];
+}
+
+function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {
+  const keys = Object.keys(table('en')[group]);
+  return Object.fromEntries(keys.map((k) => [k, both(group, k)])) as Record<K, LocalizedText>;
+}
+
+/** The same labels in both languages, for code that carries LocalizedText. */
+export const SEVERITY_LABEL = bothOf<Severity>('severity');
+export const RULE_STATE_LABEL = bothOf<RuleState>('ruleState');
+export const PORT_STATE_LABEL = bothOf<PortState>('portState');
+export const PORT_REASON_LABEL = bothOf<PortReason>('portReason');
+export const HOST_REASON_LABEL = bothOf<HostReason>('hostReason');
+
+/**
+ * An address as a key that sorts numerically as text: IPv4 as 4 + four 3-digit octets, IPv6 as
+ * 6 + eight 4-digit hex groups ('::' expanded, a trailing dotted IPv4 as two groups); a zone
+ * (%eth0) and brackets are left out. Anything else keys as itself after a 9.
+ */
+function addressKey(address: string): string {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(bare)) {
+    return `4${bare
+      .split('.')
+      .map((o) => o.padStart(3, '0'))
+      .join('')}`;
+  }
+  if (bare.includes(':')) {
+    const ipv4Tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare);
+    let text = bare;
+    if (ipv4Tail?.[1]) {
+      const [o1, o2, o3, o4] = ipv4Tail[1].split('.').map(Number) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const hex = (x: number, y: number) => ((x << 8) | y).toString(16);
+      text = `${bare.slice(0, -ipv4Tail[1].length)}${hex(o1, o2)}:${hex(o3, o4)}`;
+    }
+    const [head = '', tail] = text.split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+    const groups = [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right];
+    return `6${groups.map((g) => g.toLowerCase().padStart(4, '0')).join('')}`;
+  }
+  return `9${address}`;
+}
+
+/**
+ * Address order: IPv4 before IPv6, each numerically (10.0.0.9 before 10.0.0.10, fe80::2 before
+ * fe80::10); the same address in two zones by its zone.
+ */
+export function compareAddresses(a: string, b: string): number {
+  const ka = addressKey(a);
+  const kb = addressKey(b);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What orders hosts: where they are, their worst open port's severity, their address. */
+export interface HostOrderKey {
+  address: string;
+  isLocal: boolean;
+  /** The worst severity among its open ports; null or undefined when none (yet). */
+  worst?: Severity | null;
+}
+
+/**
+ * The one order of hosts in the page, the CLI and the PDF: this PC first, then the worst verdict
+ * first, then by address (compareAddresses), so hosts of equal severity read the same everywhere.
+ */
+export function compareHostsByRisk(a: HostOrderKey, b: HostOrderKey): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  return severityRank(a.worst) - severityRank(b.worst) || compareAddresses(a.address, b.address);
+}
