@@ -328,7 +328,7 @@ describe('port-auditor scan', () => {
       const refused = await run(cli(...args));
       expect(refused.code, args[0]).toBe(2);
       expect(refused.stderr, args[0]).toBe(
-        'XML file refused: it is 3072 MB, the limit is 64 MB.\n',
+        'XML file refused: it is 3,072 MB, the limit is 64 MB.\n',
       );
     }
     // A report source under another name is refused from its size too, never read whole; and a
