@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronExecutable, fetchElectron } from './electron-runtime.js';
+import { bothLanguages } from '../app/text/catalogue.js';
 import { say } from './locale.js';
 import { runBrowserHost } from './web/run.js';
 
@@ -14,19 +15,9 @@ const root = path.resolve(here, '..', '..');
 
 async function startBrowserMode(reason: 'forced' | 'missing' | 'downloading'): Promise<void> {
   if (reason === 'missing') {
-    process.stdout.write(
-      `${say({
-        fr: 'Le moteur Electron est absent : Port Auditor s’ouvre en mode navigateur.',
-        en: 'The Electron runtime is missing: Port Auditor opens in browser mode.',
-      })}\n`,
-    );
+    process.stdout.write(`${say(bothLanguages('messages:host.electronMissing'))}\n`);
   } else if (reason === 'downloading') {
-    process.stdout.write(
-      `${say({
-        fr: 'Le moteur Electron est encore en téléchargement : Port Auditor s’ouvre en mode navigateur cette fois, en fenêtre au prochain npm start.',
-        en: 'The Electron runtime is still downloading: Port Auditor opens in browser mode this time, as a desktop window at the next npm start.',
-      })}\n`,
-    );
+    process.stdout.write(`${say(bothLanguages('messages:host.electronDownloading'))}\n`);
   }
   await runBrowserHost({ rendererDir: path.join(here, '..', 'renderer'), open: true });
 }
@@ -47,12 +38,7 @@ async function main(): Promise<void> {
   if (process.env.PORT_AUDITOR_BROWSER === '1') return startBrowserMode('forced');
   let executable = electronExecutable(root);
   if (!executable) {
-    process.stdout.write(
-      `${say({
-        fr: 'Recherche du moteur Electron (15 s au plus)…',
-        en: 'Looking for the Electron runtime (15 s at most)…',
-      })}\n`,
-    );
+    process.stdout.write(`${say(bothLanguages('messages:host.lookingForElectron'))}\n`);
     const fetched = await fetchElectron(root);
     if (!fetched.executable) {
       return startBrowserMode(fetched.stillDownloading ? 'downloading' : 'missing');

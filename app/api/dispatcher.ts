@@ -84,7 +84,7 @@ export function createDispatcher(handlers: Handlers, checkEvents: boolean = vali
       error: error.appError,
     });
     if (!envelope.success) {
-      return reject(new AppFailure(Code['contract.malformed']));
+      return reject(new AppFailure(Code['contract.malformed'], {}, { variant: 'contract' }));
     }
     const { method, params } = envelope.data;
     if (!isMethodName(method)) {

@@ -18,6 +18,7 @@ import {
   type ResponseEnvelope,
 } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
+import { bothLanguages } from '../../app/text/catalogue.js';
 import { say } from '../locale.js';
 import { isAllowedHost, isAllowedOrigin, mimeType, originOf, securityHeaders } from './security.js';
 import { BrowserSession } from './session.js';
@@ -51,15 +52,9 @@ const HELLO_TIMEOUT_MS = 10_000;
 /** How long close() waits for pages to acknowledge the "host stopped" close before cutting. */
 const CLOSE_GRACE_MS = 1000;
 
-const SECOND_CLIENT_WARNING: LocalizedText = {
-  fr: 'Attention : un second programme a essayé d’ouvrir Port Auditor avec son adresse à usage unique, déjà utilisée. Il a été refusé. Si ce n’était pas vous (un second onglet), un autre programme de cet ordinateur a pu lire cette adresse : arrêtez Port Auditor (Ctrl+C) et relancez-le.',
-  en: 'Warning: a second program tried to open Port Auditor with its one-time address, already used. It was refused. If that was not you (a second tab), another program on this computer may have read the address: stop Port Auditor (Ctrl+C) and start it again.',
-};
+const SECOND_CLIENT_WARNING: LocalizedText = bothLanguages('messages:host.secondClient');
 
-const SECOND_SESSION_WARNING: LocalizedText = {
-  fr: 'Attention : un second onglet ou programme a essayé d’utiliser la session de Port Auditor alors que l’onglet ouvert s’en sert encore. Il a été refusé. Si ce n’était pas vous (un onglet dupliqué), un autre programme de cet ordinateur a pu la lire : arrêtez Port Auditor (Ctrl+C) et relancez-le.',
-  en: 'Warning: a second tab or program tried to use Port Auditor’s session while the open tab is still using it. It was refused. If that was not you (a duplicated tab), another program on this computer may have read it: stop Port Auditor (Ctrl+C) and start it again.',
-};
+const SECOND_SESSION_WARNING: LocalizedText = bothLanguages('messages:host.secondSession');
 
 const REFUSED_TEXT =
   'Accès refusé : Port Auditor ne répond qu’à l’adresse 127.0.0.1 qu’il a affichée à son démarrage.\n' +
@@ -239,13 +234,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         if (!rate.take()) return flooded();
         if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
         return send(
-          errorResponse(
-            -1,
-            new AppFailure('contract.malformed', {
-              fr: 'Message refusé : seuls les messages texte JSON sont acceptés.',
-              en: 'Message refused: only JSON text messages are accepted.',
-            }),
-          ),
+          errorResponse(-1, new AppFailure('contract.malformed', {}, { variant: 'binary' })),
         );
       }
       let raw: unknown;
@@ -254,15 +243,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       } catch {
         if (!rate.take()) return flooded();
         if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
-        return send(
-          errorResponse(
-            -1,
-            new AppFailure('contract.invalid-json', {
-              fr: 'Message refusé : ce n’est pas du JSON valide.',
-              en: 'Message refused: it is not valid JSON.',
-            }),
-          ),
-        );
+        return send(errorResponse(-1, new AppFailure('contract.invalid-json')));
       }
       // The pieces of an upload count apart (app/api/limits.ts): a file at the import limit sent
       // as fast as the app answers is not a flood.
