@@ -33,7 +33,8 @@ export function errorMessage(
   return bothLanguages(`errors:${key}`, { ...params, ...options.text });
 }
 
-function isLocalizedText(value: unknown): value is LocalizedText {
+/** Whether `value` is a sentence already written in both languages (`{ fr, en }`). */
+export function isLocalizedText(value: unknown): value is LocalizedText {
   return (
     typeof value === 'object' &&
     value !== null &&

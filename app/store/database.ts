@@ -147,10 +147,7 @@ export function openDatabase(dataDir: string): Db {
     db = new Database(file);
     // First, so a database another process holds waits instead of failing at once.
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    // FULL: a journal row must be on disk before the firewall changes, or crash repair is blind.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+    configure(db);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
     migrate(db);
@@ -166,6 +163,14 @@ export function openDatabase(dataDir: string): Db {
   }
 }
 
+/** The settings every connection to the app's database uses. */
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // FULL: a journal row must be on disk before the firewall changes, or crash repair is blind.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+}
+
 /**
  * A second connection to the app's database in `dataDir`, which this process already opened,
  * checked and upgraded with openDatabase (an import's worker thread writes its rows through one):
@@ -178,9 +183,7 @@ export function openDatabaseAgain(dataDir: string): Db {
   try {
     db = new Database(file, { fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+    configure(db);
     return db;
   } catch (error) {
     try {

@@ -1,4 +1,5 @@
 import type { Language, LocalizedText } from '../../app/contract/index.js';
+import { isLocalizedText } from '../../app/errors.js';
 import { textFor } from '../../app/text/catalogue.js';
 
 /**
@@ -14,21 +15,12 @@ export function cliMessage(key: string, params: Record<string, unknown> = {}): L
         Object.fromEntries(
           Object.entries(params).map(([name, value]) => [
             name,
-            isLocalized(value) ? value[language] : value,
+            isLocalizedText(value) ? value[language] : value,
           ]),
         ),
       ),
     );
   return { fr: inLanguage('fr'), en: inLanguage('en') };
-}
-
-function isLocalized(value: unknown): value is LocalizedText {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as LocalizedText).fr === 'string' &&
-    typeof (value as LocalizedText).en === 'string'
-  );
 }
 
 /**
