@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { ScanResult } from '../../app/contract/index.js';
 import { databasePath } from '../../app/store/database.js';
+import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain } from '../../scripts/build-main.mjs';
 
 /**
@@ -18,37 +19,8 @@ const outdir = path.resolve('dist', `test-cli-history-${process.pid}`, 'main');
 const FIXTURE = path.resolve('test/fixtures/nmap/loopback-sT.xml');
 const TWO_ADDRESSES = path.resolve('test/fixtures/nmap/this-pc-two-addresses.xml');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
-    PORT_AUDITOR_DATA_DIR: dataDir,
-    PORT_AUDITOR_ASSETS: path.resolve('assets'),
-  };
-  delete env.LC_ALL;
-  delete env.LC_MESSAGES;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<CliRun> {
+  return runBuiltCli(outdir, dataDir, args, language);
 }
 
 describe('port-auditor history and show', () => {

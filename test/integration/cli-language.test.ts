@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain } from '../../scripts/build-main.mjs';
 
 // The CLI as installed (the bundled cli.mjs and its scan worker), built into a folder of this run,
@@ -13,39 +13,9 @@ const outdir = path.resolve('dist', `test-cli-lang-${process.pid}`, 'main');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-lang-'));
 
 type Lang = 'fr' | 'en';
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(language: Lang, ...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
-    PORT_AUDITOR_DATA_DIR: dataDir,
-    PORT_AUDITOR_ASSETS: path.resolve('assets'),
-    // Commander wraps the help to the terminal's width: a pipe has none, so it uses 80 columns.
-    COLUMNS: '80',
-  };
-  delete env.LC_ALL;
-  delete env.LC_MESSAGES;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(language: Lang, ...args: string[]): Promise<CliRun> {
+  // Commander wraps the help to the terminal's width: a pipe has none, so it uses 80 columns.
+  return runBuiltCli(outdir, dataDir, args, language, { COLUMNS: '80' });
 }
 
 /** No-break spaces made visible, so a snapshot shows the French typography it checks. */

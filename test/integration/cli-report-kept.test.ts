@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain } from '../../scripts/build-main.mjs';
 
 /**
@@ -13,37 +13,8 @@ import { buildMain } from '../../scripts/build-main.mjs';
 const outdir = path.resolve('dist', `test-cli-report-kept-${process.pid}`, 'main');
 const FIXTURE = path.resolve('test/fixtures/nmap/loopback-sT.xml');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
-    PORT_AUDITOR_DATA_DIR: dataDir,
-    PORT_AUDITOR_ASSETS: path.resolve('assets'),
-  };
-  delete env.LC_ALL;
-  delete env.LC_MESSAGES;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(dataDir: string, args: string[], language: 'en' | 'fr' = 'en'): Promise<CliRun> {
+  return runBuiltCli(outdir, dataDir, args, language);
 }
 
 describe('port-auditor report of a kept scan', () => {
