@@ -105,6 +105,12 @@ export interface Tuning {
   maxActiveHosts: number;
   bannerWaitMs: number;
   maxBannerSockets: number;
+  /**
+   * Banners one host may have being read at once: a host with hundreds of open ports (a tarpit, a
+   * server farm behind one address) must not take every slot, or the SSH or SMTP banner of the
+   * other hosts scanned at the same time is lost, by chance of timing.
+   */
+  maxBannerSocketsPerHost: number;
   progressIntervalMs: number;
   /** A probe short of local resources for this long is reported as a local error. */
   resourceGiveUpMs: number;
@@ -158,6 +164,7 @@ export const defaultTuning: Tuning = {
   maxActiveHosts: 512,
   bannerWaitMs: 600,
   maxBannerSockets: 256,
+  maxBannerSocketsPerHost: 32,
   progressIntervalMs: 200,
   resourceGiveUpMs: 10_000,
   listDownHostsUpTo: 65_536,
@@ -296,6 +303,8 @@ class HostState {
     pace: Number.POSITIVE_INFINITY,
   };
   sawUnreachable = false;
+  /** Banners of this host being read now (see Tuning.maxBannerSocketsPerHost). */
+  bannerReads = 0;
   mac: string | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
@@ -1009,14 +1018,19 @@ export class ScanEngine {
   }
 
   private openWithBanner(host: HostState, port: number, rttMs: number, socket: Socket): void {
-    if (this.banners.size >= this.tuning.maxBannerSockets) {
+    if (
+      this.banners.size >= this.tuning.maxBannerSockets ||
+      host.bannerReads >= this.tuning.maxBannerSocketsPerHost
+    ) {
       socket.destroy();
       this.decide(host, port, 'open', 'syn-ack', rttMs);
       return;
     }
     host.inFlight++; // the host is not finished while its banner is being read
+    host.bannerReads++;
     const stop = readBanner(socket, this.tuning.bannerWaitMs, (banner) => {
       this.banners.delete(stop);
+      host.bannerReads--;
       if (this.cancelled) return;
       host.inFlight--;
       this.decide(host, port, 'open', 'syn-ack', rttMs, banner);

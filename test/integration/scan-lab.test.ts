@@ -75,9 +75,13 @@ describe.runIf(canCreateNamespaces())('scan engine on the lab network', () => {
   });
 
   it('finds every state and every up/down verdict of the lab, and agrees with nmap -sT', async () => {
+    // Few banner slots for the whole scan: the 300 open ports of MANY_OPEN must not take them all,
+    // or the SSH and SMTP banners of SERVICES, read at the same time, are lost by chance of timing.
+    // The lab's banner servers are Node processes: on a loaded machine they may answer after the
+    // 600 ms the product waits, so this test, about reading banners, waits longer.
     const { result } = await lab.scan(
       { targets: [...IPV4_TARGETS, SERVICES_V6].join(','), ports: PORTS },
-      LIST_ALL,
+      { ...LIST_ALL, maxBannerSockets: 40, bannerWaitMs: 3000 },
     );
     expect(result.cancelled).toBe(false);
     expect(result.addresses).toBe(IPV4_TARGETS.length + 1);
