@@ -60,6 +60,9 @@ describe('A shown scan that leaves the history (browser mode)', () => {
     await report.openNmapTool();
     await report.importFile('reseau-120.xml', generateNmapXml(120));
     await scanner.resultPages.waitFor({ timeout: 60_000 });
+    // About 1,020 closed ports per host, grouped as Intl does; no "filtrés 0" (nit 5).
+    const notShown = scanner.hostCards.first().getByText(/^Ports non affichés/);
+    expect(spaced(await notShown.innerText())).toMatch(/^Ports non affichés ?: fermés 1 0\d\d$/);
     await report.openNmapTool();
     await report.importFile('reseau-3.xml', generateNmapXml(3));
     await scanner.summary
@@ -72,6 +75,16 @@ describe('A shown scan that leaves the history (browser mode)', () => {
     // The 120-host scan reopened from the History: the notice of the file made of the other one
     // goes (nit 3). Then the CLI's history limit removes it while it is on show.
     const history = await HistoryPage.open(shell);
+    await history.table.waitFor();
+    // Each row's button named by its file, not only by a date two rows may share (nit 4).
+    for (const file of ['reseau-3.xml', 'reseau-120.xml']) {
+      const text = `Ouvrir le fichier nmap « ${file} » conservé le `;
+      // Any space of French typography (no-break, narrow) where the pattern has one.
+      const name = new RegExp(
+        `^${text.replace(/\./g, '\\.').replace(/ /g, '[\\s\\u00a0\\u202f]')}`,
+      );
+      expect(await browser.page.getByRole('button', { name }).count()).toBe(1);
+    }
     await history.reopen(1);
     await scanner.resultPages.waitFor();
     expect(await report.exportDone.count()).toBe(0);
