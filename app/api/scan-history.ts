@@ -80,6 +80,11 @@ interface HostSource {
   rows(after: number, limit: number): HostRow[];
   /** The rows at `seqs`, in that order. Throws `scan.unreadable`. */
   rowsAt(seqs: readonly number[]): HostRow[];
+  /**
+   * Whether the scan is still there: retention (another window, the CLI) may delete it while it
+   * is shown, after which its rows read as none — never to be taken for a scan that found nothing.
+   */
+  stillKept(): boolean;
 }
 
 interface Prepared {
@@ -181,6 +186,7 @@ function memorySource(stored: StoredScan): HostSource {
     rows: (after, limit) =>
       hosts.slice(after + 1, after + 1 + limit).flatMap((_h, i) => row(after + 1 + i)),
     rowsAt: (seqs) => seqs.flatMap(row),
+    stillKept: () => true,
   };
 }
 
@@ -296,6 +302,10 @@ function notKeptNotice(failure: AppError): AppError {
 
 function notFound(scanId: string): AppFailure {
   return new AppFailure(Code['scan.not-found'], { scanId });
+}
+
+function noLongerKept(scanId: string): AppFailure {
+  return new AppFailure(Code['scan.no-longer-kept'], { scanId });
 }
 
 /**
@@ -605,7 +615,7 @@ export class ScanHistory {
   /**
    * The whole kept scan, rules applied to its verdicts, for exports: unlike paging, this holds the
    * whole scan and its verdicts in memory (a report is made of all of them). Throws
-   * `scan.not-found`, `scan.unreadable`.
+   * `scan.not-found`, `scan.unreadable`, `scan.no-longer-kept` (deleted by retention meanwhile).
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
     const { source, rules, summary, dropped } = this.prepare(scanId);
@@ -620,6 +630,7 @@ export class ScanHistory {
       }
       after = (batch.at(-1) as HostRow).seq;
     }
+    this.refuseGone(scanId, source);
     const hosts = rows.map((r) => r.host);
     const assessment = reassessKept(
       hosts,
@@ -652,6 +663,7 @@ export class ScanHistory {
     const rows = source
       .rowsAt(list.slice(start, end))
       .flatMap((row) => checkedKeptRow(row, local) ?? []);
+    this.refuseGone(request.scanId, source);
     const hosts = rows.map((r) => r.host);
     const verdicts = reassessKept(
       hosts,
@@ -718,7 +730,17 @@ export class ScanHistory {
       },
       rows: (after, limit) => checked(this.withStore((scans) => scans.rows(scanId, after, limit))),
       rowsAt: (seqs) => checked(this.withStore((scans) => scans.rowsAt(scanId, seqs))),
+      stillKept: () => this.withStore((scans) => scans.has(scanId)),
     };
+  }
+
+  /**
+   * Throws `scan.no-longer-kept` when retention deleted the scan: asked after its rows are read,
+   * so rows read during or after the deletion are never shown or exported. Its cache entry stays
+   * (evicted as any other), so asking again says the same.
+   */
+  private refuseGone(scanId: string, source: HostSource): void {
+    if (!source.stillKept()) throw noLongerKept(scanId);
   }
 
   /**

@@ -42,6 +42,7 @@ export const ErrorCode = z.enum([
   // Kept scans (app/store/scans.ts) and scans by id.
   'scan.duplicate-id',
   'scan.not-found',
+  'scan.no-longer-kept',
   'scan.unreadable',
   // This PC's listeners and the risk knowledge base.
   'system.listeners-failed',

@@ -431,7 +431,14 @@ export function formatScanTail(
         }).format(seconds),
       })
     : '?';
-  const summary = t(result.cancelled ? 'summary.lineCancelled' : 'summary.line', { counts, time });
+  // An nmap file cut short was nmap's run stopped, not a scan the user cancelled here; its
+  // duration is not one (the page words it the same).
+  const key = !result.cancelled
+    ? 'summary.line'
+    : result.source?.kind === 'nmap'
+      ? 'summary.lineInterrupted'
+      : 'summary.lineCancelled';
+  const summary = t(key, { counts, time });
   const notes = result.notes.map((note) => `! ${note[language]}`);
   if (assessment && !assessment.programsComplete)
     notes.push(`! ${t('summary.programsIncomplete')}`);

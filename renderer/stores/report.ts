@@ -23,6 +23,8 @@ interface ReportState {
   error: AppError | null;
   /** The name of the last file saved, for the confirmation message. */
   lastSaved: string | null;
+  /** The scan that file was made of: the message is shown under that scan only. */
+  savedFor: string | null;
   /** Exports the kept scan on show (the page's or the history's). */
   exportReport(format: ReportFormat, lang: Language, scanId?: string): Promise<void>;
   importNmapXml(file: File): Promise<boolean>;
@@ -86,6 +88,7 @@ export const useReport = create<ReportState>()((set, get) => ({
   importVia: null,
   error: null,
   lastSaved: null,
+  savedFor: null,
 
   async exportReport(format, lang, scanId) {
     const id = scanId ?? useScan.getState().shown?.details.scanId;
@@ -96,7 +99,7 @@ export const useReport = create<ReportState>()((set, get) => ({
       await useFirewall.getState().load({ quiet: true });
       const file = await api.call('report.export', { scanId: id, format, lang });
       saveFile(file.fileName, file.mimeType, file.dataBase64);
-      set({ exporting: null, lastSaved: file.fileName });
+      set({ exporting: null, lastSaved: file.fileName, savedFor: id });
     } catch (error) {
       set({ exporting: null, error: asAppError(error) });
     }

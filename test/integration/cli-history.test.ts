@@ -59,22 +59,33 @@ describe('port-auditor history and show', () => {
     const table = await run(dir, ['history'], 'fr');
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^DATE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/);
+    expect(lines[0]).toMatch(
+      /^CONSERVÉE LE\s+ANALYSÉE LE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/,
+    );
+    // Newest kept first, whatever nmap's date: the import (nmap ran on 23 Nov.) was kept last.
+    const date = '\\d+ \\S+ \\d{4}, \\d\\d:\\d\\d';
     expect(lines[1]).toMatch(
-      /^23 nov\. 2026, \d\d:05\s+fichier nmap «\u00a0loopback-sT\.xml\u00a0»\s+127\.77\.141\.97\s+1\s+3\s+[0-9a-f-]{36}$/,
+      new RegExp(
+        `^${date}\\s+23 nov\\. 2026, \\d\\d:05\\s+fichier nmap «\u00a0loopback-sT\\.xml\u00a0»\\s+127\\.77\\.141\\.97\\s+1\\s+3\\s+[0-9a-f-]{36}$`,
+      ),
     );
     expect(lines[2]).toMatch(
-      /^\d+ \S+ \d{4}, \d\d:\d\d\s+analyse\s+127\.0\.0\.1\s+1\s+1\s+[0-9a-f-]{36}$/,
+      new RegExp(`^${date}\\s+${date}\\s+analyse\\s+127\\.0\\.0\\.1\\s+1\\s+1\\s+[0-9a-f-]{36}$`),
     );
     expect(lines).toHaveLength(3);
+    // The targets in words, as the page says them.
+    expect((await run(dir, ['scan', 'this-pc', '-p', String(openPort)])).code).toBe(0);
+    const words = (await run(dir, ['history'], 'en')).stdout.split('\n');
+    expect(words[0]).toMatch(/^KEPT ON\s+SCANNED ON\s+SOURCE\s+TARGETS\s/);
+    expect(words[1]).toMatch(/\sscan\s+This PC\s+1\s/);
 
     const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
       total: number;
       scans: { scanId: string; kind: string; counts: { openPorts: number } }[];
     };
-    expect(json.total).toBe(2);
-    expect(json.scans.map((s) => s.kind)).toEqual(['nmap-import', 'engine']);
-    const engineId = json.scans[1]?.scanId as string;
+    expect(json.total).toBe(3);
+    expect(json.scans.map((s) => s.kind)).toEqual(['engine', 'nmap-import', 'engine']);
+    const engineId = json.scans[2]?.scanId as string;
 
     // By the start of its id, as a user copies it from the table.
     const shown = await run(dir, ['show', engineId.slice(0, 8)]);

@@ -97,6 +97,41 @@ describe('scans kept by the app', () => {
     expect(missing).toBe('scan.not-found');
   });
 
+  it('refuses to export or page a scan that retention deleted while it was shown', async () => {
+    const dir = dataDir();
+    const page = client(dir);
+    const cli = client(dir);
+    await page.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
+    const shown = await page.call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' });
+    // Shown by the page (its order and totals held), then removed by another client's import.
+    expect((await page.call('scan.get', { scanId: shown.scanId })).hosts).toHaveLength(1);
+    await cli.call('report.importNmapXml', { xml: generateNmapXml(3), fileName: 'lan.xml' });
+    const refused = async (call: () => Promise<unknown>) =>
+      call().then(
+        () => 'answered',
+        (e: AppFailure) => e.appError,
+      );
+    for (const format of ['pdf', 'json', 'csv', 'nmap-xml'] as const) {
+      const error = await refused(() =>
+        page.call('report.export', { scanId: shown.scanId, format, lang: 'fr' }),
+      );
+      expect(error).toMatchObject({
+        code: 'scan.no-longer-kept',
+        message: {
+          fr: 'Cette analyse n’est plus conservée (limite de l’historique) : relancez-la ou rouvrez-en une autre depuis l’historique.',
+          en: 'This scan is no longer kept (history limit): run it again or open another one from the history.',
+        },
+      });
+    }
+    const paged = await refused(() => page.call('scan.get', { scanId: shown.scanId, offset: 50 }));
+    expect(paged).toMatchObject({ code: 'scan.no-longer-kept' });
+    // An id the history never had is refused too, never exported empty.
+    const unknown = await refused(() =>
+      page.call('report.export', { scanId: crypto.randomUUID(), format: 'csv', lang: 'en' }),
+    );
+    expect(unknown).toMatchObject({ code: 'scan.not-found' });
+  });
+
   it('with a damaged store, still imports and shows the scan, saying it was not kept', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));

@@ -85,6 +85,14 @@ describe('formatScanResult', () => {
   it('says when a scan was cancelled', () => {
     expect(formatScanResult({ ...result, cancelled: true }, 'en')).toContain('partial results');
   });
+  it('says an nmap file cut short was nmap’s run interrupted, not a cancelled scan', () => {
+    const source = { kind: 'nmap' as const, args: 'nmap -sT 10.77.0.1', scanTypes: [] };
+    const text = formatScanResult({ ...result, cancelled: true, source }, 'fr', serviceName);
+    expect(text).toContain(
+      '2 adresses analysées, 1 active, 2 ports ouverts (analyse nmap interrompue\u00a0: seuls les hôtes que nmap avait finis sont là).',
+    );
+    expect(text).not.toContain('annulée');
+  });
 });
 
 describe('formatScanResult with verdicts', () => {

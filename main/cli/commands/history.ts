@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
+import { textFor } from '../../../app/text/catalogue.js';
 import { oneLine } from '../../../app/text/control-characters.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
@@ -18,19 +19,39 @@ function source(row: ScanRecord, ctx: CliContext): string {
     : ctx.text('commands.history.source.scan');
 }
 
-/** The history as a table: one line per kept scan, newest first, with the id `show` takes. */
+/** A scan's targets as the page names them ("Ce PC", "Réseau local"), addresses as given. */
+function targetsText(targets: string, ctx: CliContext): string {
+  const t = textFor(ctx.language, 'scan');
+  const words: Record<string, string> = {
+    'this-pc': t('form.targets.thisPc'),
+    'local-network': t('form.targets.localNetwork'),
+  };
+  return oneLine(targets)
+    .split(/(\s*,\s*|\s+)/)
+    .map((part) => words[part.toLowerCase()] ?? part)
+    .join('');
+}
+
+/**
+ * The history as a table: one line per kept scan, newest kept first (the order of the list), with
+ * the date it was kept, the date it was scanned (nmap's for an import, when the file says), and
+ * the id `show` takes.
+ */
 export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext): string {
   if (rows.length === 0) {
     return `${ctx.text('commands.history.empty')}\n`;
   }
   const number = new Intl.NumberFormat(ctx.language);
-  const head = ['date', 'source', 'targets', 'devices', 'open', 'id'].map((key) =>
+  const head = ['kept', 'scanned', 'source', 'targets', 'devices', 'open', 'id'].map((key) =>
     ctx.text(`commands.history.head.${key}`),
   );
   const lines = rows.map((row) => [
-    formatDateTime(row.dateKnown ? row.startedAt : row.savedAt, ctx.language),
+    formatDateTime(row.savedAt, ctx.language),
+    row.dateKnown
+      ? formatDateTime(row.startedAt, ctx.language)
+      : ctx.text('commands.history.dateUnknown'),
     source(row, ctx),
-    oneLine(row.targets).slice(0, 40),
+    targetsText(row.targets, ctx).slice(0, 40),
     number.format(row.counts.devicesUp),
     number.format(row.counts.openPorts),
     row.scanId,
@@ -57,7 +78,7 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('history')
     .description(ctx.text('commands.history.description'))
-    .option('--json', ctx.text('commands.history.option.json'))
+    .option('--json', ctx.text('commands.history.option.jsonList'))
     .option('--all', ctx.text('commands.history.option.all'))
     .action(async (options: { json?: boolean; all?: boolean }) => {
       const first = await ctx.app.call('scan.list', {

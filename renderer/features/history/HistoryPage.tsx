@@ -131,7 +131,12 @@ export function HistoryPage() {
                           <Button
                             size="small"
                             variant="outlined"
-                            aria-label={t('open', { date })}
+                            // Unique per row: two files nmap wrote the same minute differ by name.
+                            aria-label={
+                              row.kind === 'nmap-import'
+                                ? t('openImport', { file: row.fileName ?? 'nmap.xml', kept })
+                                : t('open', { date })
+                            }
                             onClick={() => void reopen(row)}
                           >
                             {t('openShort')}

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReportFormat } from '../../../app/contract/report';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useReport } from '../../stores/report';
+import { useScan } from '../../stores/scan';
 
 const FORMATS: ReportFormat[] = ['pdf', 'json', 'csv', 'nmap-xml'];
 
@@ -19,7 +20,11 @@ export function ExportReportButton() {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const exporting = useReport((s) => s.exporting);
   const error = useReport((s) => s.error);
-  const lastSaved = useReport((s) => s.lastSaved);
+  const saved = useReport((s) => s.lastSaved);
+  const savedFor = useReport((s) => s.savedFor);
+  const shownId = useScan((s) => s.shown?.details.scanId ?? null);
+  // Another scan on show: the file saved was not made of it.
+  const lastSaved = savedFor === shownId ? saved : null;
   const exportReport = useReport((s) => s.exportReport);
   const dismissError = useReport((s) => s.dismissError);
   const lang = i18n.language === 'fr' ? 'fr' : 'en';

@@ -104,7 +104,8 @@ export function HostVerdicts({
           sx={{ px: 2.5, py: 1, borderTop: 1, borderColor: 'divider' }}
           data-testid={`host-hidden-info-${address}`}
         >
-          {t('host.hiddenInfo', { count: hidden })}
+          {/* A device of several addresses (`reach`) hides them for all its addresses. */}
+          {t(reach && !only ? 'host.hiddenInfoDevice' : 'host.hiddenInfo', { count: hidden })}
         </Typography>
       )}
       <Accordion disableGutters elevation={0} square sx={{ borderTop: 1, borderColor: 'divider' }}>

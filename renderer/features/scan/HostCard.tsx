@@ -183,7 +183,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
       ))}
       {hidden && (hidden.closed > 0 || hidden.filtered > 0) && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
-          {t('host.hidden', { closed: hidden.closed, filtered: hidden.filtered })}
+          {t(
+            // A kind with none is not named ("filtrés 0").
+            hidden.filtered === 0
+              ? 'host.hiddenClosed'
+              : hidden.closed === 0
+                ? 'host.hiddenFiltered'
+                : 'host.hidden',
+            { closed: hidden.closed, filtered: hidden.filtered },
+          )}
         </Typography>
       )}
     </Card>

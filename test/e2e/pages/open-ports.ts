@@ -120,10 +120,18 @@ export class OpenPortsPage {
   }
 
   /** A device card's line counting the ports it does not list ("Ports non affichés : …"). */
+  /** "Ports non affichés : fermés 1 026": numbers grouped as Intl does, a kind with none unnamed. */
   hiddenPorts(address: string, counts: { closed: number; filtered: number }): Locator {
-    const text = this.t('host.hidden')
-      .replace('{{closed}}', String(counts.closed))
-      .replace('{{filtered}}', String(counts.filtered));
+    const key =
+      counts.filtered === 0
+        ? 'host.hiddenClosed'
+        : counts.closed === 0
+          ? 'host.hiddenFiltered'
+          : 'host.hidden';
+    const number = new Intl.NumberFormat(this.shell.lang);
+    const text = this.t(key)
+      .replace('{{closed, number}}', number.format(counts.closed))
+      .replace('{{filtered, number}}', number.format(counts.filtered));
     return this.hostCard(address).getByText(exact(text));
   }
 

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { localClient, type LocalClient } from '../../app/api/local-client.js';
+import { generateNmapXml } from '../lab/nmap-xml.js';
+import { AppShell } from './pages/app-shell.js';
+import { HistoryPage } from './pages/history.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const GONE =
+  'Cette analyse n’est plus conservée (limite de l’historique) : relancez-la ou rouvrez-en une autre depuis l’historique.';
+/** A text with its no-break spaces (French typography) read as spaces. */
+const spaced = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+/**
+ * A scan the page shows, deleted by the history limit when another client (the CLI) keeps one:
+ * its export and its other pages are refused with the reason, never an empty "clean" report.
+ */
+describe('A shown scan that leaves the history (browser mode)', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let dataDir: string;
+  let cli: LocalClient;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-retention-${process.pid}-`));
+    host = await startBuiltWebHost({
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    });
+    cli = localClient({ host: 'cli', dataDir });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await cli?.dispose();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('its export and its pages are refused with the reason; a saved file’s notice stays with its scan', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    const scanner = new OpenPortsPage(shell);
+    await report.openNmapTool();
+    await report.importFile('reseau-120.xml', generateNmapXml(120));
+    await scanner.resultPages.waitFor({ timeout: 60_000 });
+    // About 1,020 closed ports per host, grouped as Intl does; no "filtrés 0" (nit 5).
+    const notShown = scanner.hostCards.first().getByText(/^Ports non affichés/);
+    expect(spaced(await notShown.innerText())).toMatch(/^Ports non affichés ?: fermés 1 0\d\d$/);
+    await report.openNmapTool();
+    await report.importFile('reseau-3.xml', generateNmapXml(3));
+    await scanner.summary
+      .getByTestId('summary-imported-file')
+      .filter({ hasText: 'reseau-3.xml' })
+      .waitFor({ timeout: 30_000 });
+    await report.export('csv');
+    await report.exportDone.waitFor();
+
+    // The 120-host scan reopened from the History: the notice of the file made of the other one
+    // goes (nit 3). Then the CLI's history limit removes it while it is on show.
+    const history = await HistoryPage.open(shell);
+    await history.table.waitFor();
+    // Each row's button named by its file, not only by a date two rows may share (nit 4).
+    for (const file of ['reseau-3.xml', 'reseau-120.xml']) {
+      const text = `Ouvrir le fichier nmap « ${file} » conservé le `;
+      // Any space of French typography (no-break, narrow) where the pattern has one.
+      const name = new RegExp(
+        `^${text.replace(/\./g, '\\.').replace(/ /g, '[\\s\\u00a0\\u202f]')}`,
+      );
+      expect(await browser.page.getByRole('button', { name }).count()).toBe(1);
+    }
+    await history.reopen(1);
+    await scanner.resultPages.waitFor();
+    expect(await report.exportDone.count()).toBe(0);
+    await cli.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
+    expect((await cli.call('scan.list', {})).total).toBe(1);
+
+    await report.exportButton.click();
+    await report.formatItem('pdf').click();
+    const refused = browser.page.getByTestId('report-error');
+    await refused.waitFor();
+    expect(spaced(await refused.innerText())).toContain(GONE);
+    expect(await report.exportDone.count()).toBe(0);
+
+    await scanner.goToPage(2);
+    await scanner.error.waitFor();
+    expect(spaced(await scanner.error.innerText())).toContain(GONE);
+    expect(browser.errors).toEqual([]);
+  }, 180_000);
+});
