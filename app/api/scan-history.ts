@@ -29,6 +29,7 @@ import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
@@ -119,12 +120,19 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
         : reason === 'localhost'
           ? 'scanner'
           : reason;
-  if (literal.address === row.host.address && isLocal === row.host.isLocal && said === reason) {
+  // Scans kept before imports applied the engine's rule get it now, as one verdict.
+  const host = withEveryPortVerdict(row.host);
+  if (
+    literal.address === host.address &&
+    isLocal === host.isLocal &&
+    said === reason &&
+    host === row.host
+  ) {
     return row;
   }
   return {
     ...row,
-    host: { ...row.host, address: literal.address, family: literal.family, isLocal, reason: said },
+    host: { ...host, address: literal.address, family: literal.family, isLocal, reason: said },
   };
 }
 

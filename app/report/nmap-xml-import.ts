@@ -19,6 +19,7 @@ import { fail } from '../errors.js';
 import { addressKind, canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
+import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
@@ -673,6 +674,8 @@ class ScanBuilder {
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
+    // nmap -p- against a tarpit or portspoof lists every port open: one verdict, as the engine's.
+    host = withEveryPortVerdict(host);
     const earlier = this.byAddress.get(address);
     // Checked against the contract host by host, its checked copy kept, so the original goes at
     // once: checking the whole result at the end would hold two copies of every host.
