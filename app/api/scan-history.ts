@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   Code,
+  MAX_PORTS_PER_HOST_PAGE,
+  type PortResult,
   type AppError,
   type FirewallRule,
   type HostAssessment,
@@ -134,6 +136,17 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
     ...row,
     host: { ...host, address: literal.address, family: literal.family, isLocal, reason: said },
   };
+}
+
+/**
+ * The ports of one host a `scan.get` page carries: at most MAX_PORTS_PER_HOST_PAGE, open ones
+ * first, each group in the order kept (the others counted in `ScanPage.portsLeftOut`).
+ */
+export function pagePorts(ports: readonly PortResult[]): PortResult[] {
+  if (ports.length <= MAX_PORTS_PER_HOST_PAGE) return [...ports];
+  const open = ports.filter((p) => p.state === 'open');
+  const others = ports.filter((p) => p.state !== 'open');
+  return [...open, ...others].slice(0, MAX_PORTS_PER_HOST_PAGE);
 }
 
 /** Whether IP literal `address` (zone or not) is this PC's now: loopback, or one of `local`. */
@@ -660,15 +673,25 @@ export class ScanHistory {
     const rows = source
       .rowsAt(list.slice(start, end))
       .flatMap((row) => checkedKeptRow(row, local) ?? []);
-    const hosts = rows.map((r) => r.host);
+    const whole = rows.map((r) => r.host);
     const verdicts = reassessKept(
-      hosts,
+      whole,
       keptOf(header.summary, rows),
       prepared.rules,
       knowledgeBase(),
       this.ownClaims(request.scanId),
     );
     const notes = notesOf(header, prepared.dropped);
+    const portsLeftOut: Record<string, { open: number; others: number }> = {};
+    const hosts = whole.map((h) => {
+      const cut = pagePorts(h.ports);
+      if (cut.length === h.ports.length) return h;
+      const openOf = (ports: readonly PortResult[]) =>
+        ports.filter((p) => p.state === 'open').length;
+      const open = openOf(h.ports) - openOf(cut);
+      portsLeftOut[h.address] = { open, others: h.ports.length - cut.length - open };
+      return { ...h, ports: cut };
+    });
     const byAddress = new Map(verdicts.hosts.map((h) => [h.address, h]));
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
     for (const status of Object.keys(prepared.order) as HostStatus[]) {
@@ -692,7 +715,12 @@ export class ScanHistory {
         ...summary,
         hosts: hosts.flatMap((h) => {
           const found = byAddress.get(h.address);
-          return found ? [found] : [];
+          if (!found) return [];
+          if (!(h.address in portsLeftOut)) return [found];
+          const listed = new Set(h.ports.map((p) => `${p.protocol}/${p.port}`));
+          return [
+            { ...found, ports: found.ports.filter((p) => listed.has(`${p.protocol}/${p.port}`)) },
+          ];
         }),
       },
       macAddresses: Object.fromEntries(
@@ -701,6 +729,7 @@ export class ScanHistory {
           return mac ? [[h.address, mac]] : [];
         }),
       ),
+      ...(Object.keys(portsLeftOut).length > 0 ? { portsLeftOut } : {}),
     };
   }
 

@@ -50,7 +50,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   const heading = deviceHeading(device ?? { isLocal: host.isLocal, hosts: [host], folded: [] });
   const open = device
     ? device.services.length
-    : host.ports.filter((p) => p.state === 'open').length;
+    : host.ports.filter((p) => p.state === 'open').length + (host.portsLeftOut?.open ?? 0);
   // The fold names addresses alone (its keys); a user reads them with their zone (fe80::1%eth0).
   const shown = new Map(members.map((m) => [m.address, zonedAddress(m)]));
   const asShown = (addresses: readonly string[]) => addresses.map((a) => shown.get(a) ?? a);
@@ -184,6 +184,13 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
       {hidden && (hidden.closed > 0 || hidden.filtered > 0) && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
           {t('host.hidden', { closed: hidden.closed, filtered: hidden.filtered })}
+        </Typography>
+      )}
+      {host.portsLeftOut !== undefined && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.portsLeftOut', {
+            count: host.portsLeftOut.open + host.portsLeftOut.others,
+          })}
         </Typography>
       )}
     </Card>
