@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   Code,
+  MAX_PORTS_PER_HOST_PAGE,
+  type PortResult,
   type AppError,
   type FirewallRule,
   type HostAssessment,
@@ -29,6 +31,7 @@ import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
@@ -124,13 +127,31 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
         : reason === 'localhost'
           ? 'scanner'
           : reason;
-  if (literal.address === row.host.address && isLocal === row.host.isLocal && said === reason) {
+  // Scans kept before imports applied the engine's rule get it now, as one verdict.
+  const host = withEveryPortVerdict(row.host);
+  if (
+    literal.address === host.address &&
+    isLocal === host.isLocal &&
+    said === reason &&
+    host === row.host
+  ) {
     return row;
   }
   return {
     ...row,
-    host: { ...row.host, address: literal.address, family: literal.family, isLocal, reason: said },
+    host: { ...host, address: literal.address, family: literal.family, isLocal, reason: said },
   };
+}
+
+/**
+ * The ports of one host a `scan.get` page carries: at most MAX_PORTS_PER_HOST_PAGE, open ones
+ * first, each group in the order kept (the others counted in `ScanPage.portsLeftOut`).
+ */
+export function pagePorts(ports: readonly PortResult[]): PortResult[] {
+  if (ports.length <= MAX_PORTS_PER_HOST_PAGE) return [...ports];
+  const open = ports.filter((p) => p.state === 'open');
+  const others = ports.filter((p) => p.state !== 'open');
+  return [...open, ...others].slice(0, MAX_PORTS_PER_HOST_PAGE);
 }
 
 /** Whether IP literal `address` (zone or not) is this PC's now: loopback, or one of `local`. */
@@ -664,15 +685,25 @@ export class ScanHistory {
       .rowsAt(list.slice(start, end))
       .flatMap((row) => checkedKeptRow(row, local) ?? []);
     this.refuseGone(request.scanId, source);
-    const hosts = rows.map((r) => r.host);
+    const whole = rows.map((r) => r.host);
     const verdicts = reassessKept(
-      hosts,
+      whole,
       keptOf(header.summary, rows),
       prepared.rules,
       knowledgeBase(),
       this.ownClaims(request.scanId),
     );
     const notes = notesOf(header, prepared.dropped);
+    const portsLeftOut: Record<string, { open: number; others: number }> = {};
+    const hosts = whole.map((h) => {
+      const cut = pagePorts(h.ports);
+      if (cut.length === h.ports.length) return h;
+      const openOf = (ports: readonly PortResult[]) =>
+        ports.filter((p) => p.state === 'open').length;
+      const open = openOf(h.ports) - openOf(cut);
+      portsLeftOut[h.address] = { open, others: h.ports.length - cut.length - open };
+      return { ...h, ports: cut };
+    });
     const byAddress = new Map(verdicts.hosts.map((h) => [h.address, h]));
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
     for (const status of Object.keys(prepared.order) as HostStatus[]) {
@@ -696,7 +727,12 @@ export class ScanHistory {
         ...summary,
         hosts: hosts.flatMap((h) => {
           const found = byAddress.get(h.address);
-          return found ? [found] : [];
+          if (!found) return [];
+          if (!(h.address in portsLeftOut)) return [found];
+          const listed = new Set(h.ports.map((p) => `${p.protocol}/${p.port}`));
+          return [
+            { ...found, ports: found.ports.filter((p) => listed.has(`${p.protocol}/${p.port}`)) },
+          ];
         }),
       },
       macAddresses: Object.fromEntries(
@@ -705,6 +741,7 @@ export class ScanHistory {
           return mac ? [[h.address, mac]] : [];
         }),
       ),
+      ...(Object.keys(portsLeftOut).length > 0 ? { portsLeftOut } : {}),
     };
   }
 

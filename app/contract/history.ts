@@ -69,6 +69,11 @@ export type ScanDetails = z.infer<typeof ScanDetails>;
 /** At most this many rows per `scan.list` page and hosts per `scan.get` page. */
 export const MAX_HISTORY_PAGE = 200;
 export const MAX_HOSTS_PAGE = 500;
+/**
+ * At most this many ports of one host in a `scan.get` page (open ones first): nmap -p- against a
+ * tarpit lists 65,535 open ports, one message of tens of MB and as many table rows (review 13b A1).
+ */
+export const MAX_PORTS_PER_HOST_PAGE = 200;
 
 export const ScanListRequest = z
   .object({
@@ -121,6 +126,16 @@ export const ScanPage = z.object({
   assessment: RiskAssessResult.nullable(),
   /** MAC address per IP, when the file or the neighbour table gave one. */
   macAddresses: z.record(z.string(), z.string()),
+  /**
+   * Per address, how many of its listed ports this page leaves out (over MAX_PORTS_PER_HOST_PAGE);
+   * absent when none. The scan's counts, `portStates` and exports still hold all of them.
+   */
+  portsLeftOut: z
+    .record(
+      z.string(),
+      z.object({ open: z.number().int().nonnegative(), others: z.number().int().nonnegative() }),
+    )
+    .optional(),
 });
 export type ScanPage = z.infer<typeof ScanPage>;
 

@@ -3,6 +3,7 @@ import type { ReportInput } from '../contract/report.js';
 import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
 import { needsZone, parseIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
+import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import { hostAddress, isLoopback } from './nmap-xml-import.js';
@@ -87,5 +88,5 @@ function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): Hos
     checked.localError = { code, message: localErrorText(code) };
   if (host.answersEveryPort && host.answersEveryPort.open > host.answersEveryPort.probed)
     delete checked.answersEveryPort;
-  return checked;
+  return withEveryPortVerdict(checked);
 }

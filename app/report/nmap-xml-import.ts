@@ -19,6 +19,7 @@ import { fail } from '../errors.js';
 import { addressKind, canonicalIp, splitZone } from '../net/address.js';
 import { localErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
+import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
@@ -559,6 +560,8 @@ class ScanBuilder {
   private notDevices = 0;
   /** `<extraports count>` over 65,536 (one protocol's every port): not a count, left out. */
   private implausibleCounts = 0;
+  /** The most ports one host lists or counts: the ports per address of a file without `<scaninfo>`. */
+  private mostPorts = 0;
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
@@ -673,6 +676,10 @@ class ScanBuilder {
     if (hostname) host.hostname = hostname;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
+    // nmap -p- against a tarpit or portspoof lists every port open: one verdict, as the engine's.
+    host = withEveryPortVerdict(host);
+    const { open, closed, filtered } = host.hidden;
+    this.mostPorts = Math.max(this.mostPorts, host.ports.length + open + closed + filtered);
     const earlier = this.byAddress.get(address);
     // Checked against the contract host by host, its checked copy kept, so the original goes at
     // once: checking the whole result at the end would hold two copies of every host.
@@ -700,6 +707,7 @@ class ScanBuilder {
       implausibleCounts,
       duplicates,
       macAddresses,
+      mostPorts,
     } = this;
     const { interrupted } = options;
     const preScripts = asArray(run.prescript).flatMap((p) => asArray(p.script));
@@ -720,7 +728,8 @@ class ScanBuilder {
         return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
       })
       .join(',');
-    const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0);
+    // Without <scaninfo> (a hand-made or filtered file), the ports its hosts name, not 0 (A6).
+    const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0) || mostPorts;
     const argTargets = targetsFromArgs(args).join(' ');
     const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
@@ -762,8 +771,12 @@ class ScanBuilder {
       return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
     };
     const source = scanSource(run, scanInfos, meta, options.fileName);
-    const startedAt = time('startedAt') ?? iso(startEpoch);
-    const finishedAt = time('finishedAt') ?? iso(endEpoch ?? startEpoch);
+    // Both times from one source, our export's or nmap's: one of each is no duration (A7).
+    const metaStart = time('startedAt');
+    const metaEnd = time('finishedAt');
+    const ours = metaStart !== undefined && metaEnd !== undefined;
+    const startedAt = ours ? metaStart : iso(startEpoch);
+    const finishedAt = ours ? metaEnd : iso(endEpoch ?? startEpoch);
     // nmap's total counts an address given twice twice.
     const said = int('addresses', Math.max(count, (num(totals, 'total') ?? 0) - duplicates));
     // More than IPv4's 2^32 addresses is no scan nmap finishes: the hosts the file lists instead.

@@ -34,6 +34,7 @@ import { createProber, readBanner, type ProbeHandle, type Prober } from './probe
 import { PortStateTable } from './port-states.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
+import { EVERY_PORT_MIN_PROBED, EVERY_PORT_OPEN_SHARE, everyPortVerdict } from './every-port.js';
 import { ResetLog } from './silence.js';
 
 /** Everything the worker needs, already validated and expanded by the manager. */
@@ -169,8 +170,8 @@ export const defaultTuning: Tuning = {
   resourceGiveUpMs: 10_000,
   listDownHostsUpTo: 65_536,
   listStateUpTo: 25,
-  everyPortMinPorts: 50,
-  everyPortOpenShare: 0.8,
+  everyPortMinPorts: EVERY_PORT_MIN_PROBED,
+  everyPortOpenShare: EVERY_PORT_OPEN_SHARE,
   prober: 'auto',
 };
 
@@ -1288,9 +1289,12 @@ export class ScanEngine {
       host.counts.open + host.counts.closed + host.counts.filtered - host.localErrorPorts;
     // Unprobed: no state says anything about the host (see `localError`).
     const portStates = unprobed ? undefined : host.states.lists();
-    const everyPort =
-      probed >= this.tuning.everyPortMinPorts &&
-      host.counts.open >= probed * this.tuning.everyPortOpenShare;
+    const everyPort = everyPortVerdict(
+      host.counts.open,
+      probed,
+      this.tuning.everyPortMinPorts,
+      this.tuning.everyPortOpenShare,
+    );
     return (host.result = {
       address: host.address,
       ...(host.zone ? { zone: host.zone } : {}),
@@ -1308,7 +1312,7 @@ export class ScanEngine {
       },
       ...(portStates ? { portStates } : {}),
       ...(host.localError ? { localError: host.localError } : {}),
-      ...(everyPort ? { answersEveryPort: { open: host.counts.open, probed } } : {}),
+      ...(everyPort ? { answersEveryPort: everyPort } : {}),
     });
   }
 

@@ -108,11 +108,11 @@ async function fetchShown(
     page,
     shown: {
       details: page.scan,
-      hosts: page.hosts.map(hostView),
+      hosts: page.hosts.map((h) => hostView(h, page.portsLeftOut?.[h.address])),
       offset: page.offset,
       total: page.total,
-      down: down.map(hostView),
-      unprobed: unprobed.map(hostView),
+      down: down.map((h) => hostView(h)),
+      unprobed: unprobed.map((h) => hostView(h)),
       notice,
     },
   };

@@ -81,7 +81,7 @@ export function HostVerdicts({
             {t('host.everyPort.title')}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            {t('host.everyPort.body', { count: assessment.ports.length })}
+            {t('host.everyPort.body', { count: every.open })}
           </Typography>
         </Box>
       )}

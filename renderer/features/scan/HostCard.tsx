@@ -48,9 +48,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   const members = device ? [...device.hosts, ...device.folded] : [host];
   const several = members.length > 1;
   const heading = deviceHeading(device ?? { isLocal: host.isLocal, hosts: [host], folded: [] });
-  const open = device
-    ? device.services.length
-    : host.ports.filter((p) => p.state === 'open').length;
+  // Open ports a kept scan's page did not carry still count (ScanPage.portsLeftOut).
+  const leftOut = members.reduce((n, m) => n + (m.portsLeftOut?.open ?? 0), 0);
+  const open =
+    (device ? device.services.length : host.ports.filter((p) => p.state === 'open').length) +
+    leftOut;
   // The fold names addresses alone (its keys); a user reads them with their zone (fe80::1%eth0).
   const shown = new Map(members.map((m) => [m.address, zonedAddress(m)]));
   const asShown = (addresses: readonly string[]) => addresses.map((a) => shown.get(a) ?? a);
@@ -192,6 +194,13 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
                 : 'host.hidden',
             { closed: hidden.closed, filtered: hidden.filtered },
           )}
+        </Typography>
+      )}
+      {host.portsLeftOut !== undefined && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.portsLeftOut', {
+            count: host.portsLeftOut.open + host.portsLeftOut.others,
+          })}
         </Typography>
       )}
     </Card>

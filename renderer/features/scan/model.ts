@@ -37,6 +37,8 @@ export interface HostView {
   localError?: HostResult['localError'];
   /** (Nearly) every probed port answered open: one device answering for all. */
   answersEveryPort?: HostResult['answersEveryPort'];
+  /** Listed ports a kept scan's page left out (ScanPage.portsLeftOut): counted, not shown. */
+  portsLeftOut?: { open: number; others: number };
 }
 
 export interface ScanProgress {
@@ -134,8 +136,8 @@ function emptyHost(address: string, isLocal = false): HostView {
   };
 }
 
-/** A kept scan's host as the results show it. */
-export function hostView(h: HostResult): HostView {
+/** A kept scan's host as the results show it, `portsLeftOut` of its ports not sent with the page. */
+export function hostView(h: HostResult, portsLeftOut?: { open: number; others: number }): HostView {
   return {
     address: h.address,
     ...(h.zone ? { zone: h.zone } : {}),
@@ -149,6 +151,7 @@ export function hostView(h: HostResult): HostView {
     ...(h.hostname ? { hostname: h.hostname } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
+    ...(portsLeftOut ? { portsLeftOut } : {}),
   };
 }
 

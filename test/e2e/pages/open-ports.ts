@@ -232,6 +232,28 @@ export class OpenPortsPage {
     return this.summary;
   }
 
+  /** The table of ports of the card of `address`, by its accessible name. */
+  portsTable(address: string): Locator {
+    return this.page.getByRole('table', {
+      name: exact(this.t('host.portsLabel').replace('{{address}}', address)),
+    });
+  }
+
+  /** The notice of a device answering on every port ("Tout port répond…"). */
+  everyPortNotice(address: string): Locator {
+    return this.page.getByTestId(`host-every-port-${address}`);
+  }
+
+  /** The line saying how many of the ports of `address` this page does not list. */
+  portsLeftOut(address: string): Locator {
+    return this.hostCard(address).getByText(this.leftOutPattern);
+  }
+
+  private get leftOutPattern(): RegExp {
+    const other = this.t('host.portsLeftOut_other').split(/\{\{count[^}]*\}\}/)[1] ?? '';
+    return new RegExp(other.trim().slice(0, 20));
+  }
+
   /** The state shown on a port row, as the user reads it. */
   async portState(address: string, port: number): Promise<string> {
     const text = await this.portRow(address, port).getByTestId('port-state').textContent();

@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/index.js';
+import { AppShell } from './pages/app-shell.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+// An import: nothing is scanned, 192.168.1.5 is only a name in the file.
+const TARPIT = '192.168.1.5';
+
+/** nmap -p- against a tarpit: one host, ports 1..`open` open (review 13b attacker A1). */
+function tarpitXml(open: number): string {
+  const ports = Array.from(
+    { length: open },
+    (_, i) =>
+      `<port protocol="tcp" portid="${i + 1}"><state state="open" reason="syn-ack"/></port>`,
+  ).join('\n');
+  return `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -p- ${TARPIT}" start="1700000000">
+<host><status state="up" reason="syn-ack"/><address addr="${TARPIT}" addrtype="ipv4"/>
+<ports>${ports}</ports></host>
+<runstats><finished time="1700000060"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>`;
+}
+
+describe('An nmap file of a host answering on 30,000 ports, opened in Chromium', () => {
+  let host: RunningHost;
+  let browser: LaunchedBrowser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = await mkdtemp(path.join(tmpdir(), `pa-e2e-tarpit-${process.pid}-`));
+    host = await startBuiltWebHost({
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('shows the host with its one grouped verdict and a bounded port table', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    await report.openNmapTool();
+    await report.chooseFile('tarpit.xml', tarpitXml(30_000));
+
+    const scanner = new OpenPortsPage(shell);
+    await scanner.hostCard(TARPIT).waitFor({ timeout: 60_000 });
+    await scanner.everyPortNotice(TARPIT).waitFor();
+    expect(await scanner.everyPortNotice(TARPIT).innerText()).toContain(
+      'Tout port répond : pare-feu, proxy ou piège',
+    );
+    await browser.page.getByTestId(`host-grouped-verdict-${TARPIT}`).waitFor();
+    await expect(scanner.hostCard(TARPIT).innerText()).resolves.toMatch(/30\s?000 ports ouverts/);
+    await scanner.portsLeftOut(TARPIT).waitFor();
+    await scanner
+      .hostCard(TARPIT)
+      .getByRole('button', { name: shell.t('risk:host.scanDetails') })
+      .click();
+    // The page's rows: a header and the ports the page carries, not 30,000.
+    await expect(scanner.portsTable(TARPIT).getByRole('row').count()).resolves.toBe(
+      MAX_PORTS_PER_HOST_PAGE + 1,
+    );
+    await expect(scanner.hostCards.count()).resolves.toBe(1);
+    expect(browser.errors).toEqual([]);
+  });
+});
