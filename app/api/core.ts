@@ -4,7 +4,7 @@ import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { ClientClosings } from './client-closings.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
-import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, ImportSlots, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
 import { reportHandlers } from './report-handlers.js';
 import { createAssessor, riskHandlers } from './risk-handlers.js';
@@ -63,7 +63,7 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history, dataDir, options.filePicker, clients),
+    ...reportHandlers(history, dataDir, options.filePicker, clients, new ImportSlots(limits)),
     ...firewallHandlers(firewall),
   };
   return {

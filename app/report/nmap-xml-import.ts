@@ -1242,12 +1242,7 @@ export async function importNmapXmlFile(
  */
 export async function importNmapXmlPieces(
   pieces: AsyncIterable<Uint8Array>,
-  options: {
-    localAddresses?: ReadonlySet<string>;
-    now?: Date;
-    fileName?: string;
-    onRead?: (bytes: number) => void;
-  } = {},
+  options: NmapImportOptions & { onRead?: (bytes: number) => void } = {},
 ): Promise<NmapImport> {
   const reader = new NmapXmlReader(options);
   let decoder: TextDecoder | undefined;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, MessageRate, rateLimited, ScanSlots } from '../../app/api/limits.js';
+import {
+  DEFAULT_LIMITS,
+  ImportSlots,
+  MessageRate,
+  rateLimited,
+  ScanSlots,
+} from '../../app/api/limits.js';
 import { AppFailure } from '../../app/errors.js';
 import { IMPORT_CHUNK_BYTES } from '../../app/contract/index.js';
 import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
@@ -13,6 +19,36 @@ function refusal(task: () => unknown): AppFailure {
   }
   throw new Error('not refused');
 }
+
+describe('import slots', () => {
+  it('refuses past the per-client limit, then past the overall one, in both languages', () => {
+    const slots = new ImportSlots({ importsPerClient: 2, importsOverall: 3 });
+    const release = slots.acquire('a');
+    slots.acquire('a');
+    const perClient = refusal(() => slots.acquire('a'));
+    expect(perClient.appError).toEqual({
+      code: 'report.import-too-many-for-client',
+      message: {
+        fr: 'Déjà 2 fichiers nmap en cours d’import depuis cette fenêtre : attendez qu’un se termine avant d’en importer un autre.',
+        en: 'Already 2 nmap files being imported from this window: wait for one to finish before importing another.',
+      },
+      params: { limit: 2 },
+    });
+    slots.acquire('b');
+    const overall = refusal(() => slots.acquire('c'));
+    expect(overall.appError.code).toBe('report.import-too-many');
+    expect(overall.appError.message.fr).toBe(
+      'Déjà 3 fichiers nmap en cours d’import dans Port Auditor : attendez qu’un se termine avant d’en importer un autre.',
+    );
+    release();
+    expect(() => slots.acquire('c')).not.toThrow();
+  });
+
+  it('allows a few imports by default, fewer per client', () => {
+    expect(DEFAULT_LIMITS.importsPerClient).toBe(2);
+    expect(DEFAULT_LIMITS.importsOverall).toBe(4);
+  });
+});
 
 describe('scan slots', () => {
   it('refuses past the per-client limit, then past the overall one, in both languages', () => {
