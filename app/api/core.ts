@@ -37,6 +37,8 @@ export interface Core {
    * kept for it (a file transfer in progress) is let go; settles once it is. Never rejects.
    */
   clientClosed(client: string): Promise<void>;
+  /** Whether `uploadId` is a file transfer `client` began and has not ended (MessageRate). */
+  ownsUpload(client: string, uploadId: string): boolean;
   dispose(): Promise<void>;
 }
 
@@ -58,18 +60,26 @@ export function createCore(options: CoreOptions): Core {
   });
   const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();
+  const report = reportHandlers(
+    history,
+    dataDir,
+    options.filePicker,
+    clients,
+    new ImportSlots(limits),
+  );
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history, dataDir, options.filePicker, clients, new ImportSlots(limits)),
+    ...report.handlers,
     ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
     limits,
     clientClosed: (client) => clients.closed(client),
+    ownsUpload: report.ownsUpload,
     async dispose() {
       scans.cancelAll();
       firewall.close();

@@ -1,4 +1,4 @@
-import { Code, IMPORT_CHUNK_BYTES } from '../contract/index.js';
+import { Code, IMPORT_CHUNK_BYTES, ImportChunkRequest } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import { IMPORT_OLD_GENERATION_MB } from './import-thread.js';
 import { MAX_NMAP_XML_BYTES } from '../report/nmap-xml-import.js';
@@ -144,10 +144,12 @@ class Bucket {
 }
 
 /**
- * The message rate of one connection: `take(method)` is false once the connection has sent more
- * than `messageBurst` messages plus `messagesPerSecond` per second since, or, for the pieces of an
- * upload (`method` is `report.importChunk`), more than `importChunkBurst` pieces plus
- * `importChunksPerSecond` per second. `now` is in milliseconds.
+ * The message rate of one connection: `take(message, ownsUpload)` is false once the connection has
+ * sent more than `messageBurst` messages plus `messagesPerSecond` per second since, or, for the
+ * pieces of an upload, more than `importChunkBurst` pieces plus `importChunksPerSecond` per second.
+ * A message counts as a piece only when it is a well-formed `report.importChunk` request
+ * (ImportChunkRequest) of an upload `ownsUpload` says is this connection's (review 13b, A8):
+ * anything else named so counts as a message. `now` is in milliseconds.
  */
 export class MessageRate {
   private readonly messages: Bucket;
@@ -164,10 +166,21 @@ export class MessageRate {
     this.chunks = new Bucket(limits.importChunkBurst, limits.importChunksPerSecond, now);
   }
 
-  /** `method` is the request's `method` as sent (anything, unchecked: it only picks the bucket). */
-  take(method?: unknown): boolean {
-    return method === 'report.importChunk' ? this.chunks.take() : this.messages.take();
+  /**
+   * `message` is the request as sent (anything, unchecked: it only picks the bucket);
+   * `ownsUpload(uploadId)` whether that upload is one this connection began and has not ended.
+   */
+  take(message?: unknown, ownsUpload: (uploadId: string) => boolean = () => false): boolean {
+    return isOwnPiece(message, ownsUpload) ? this.chunks.take() : this.messages.take();
   }
+}
+
+function isOwnPiece(message: unknown, ownsUpload: (uploadId: string) => boolean): boolean {
+  if (typeof message !== 'object' || message === null) return false;
+  const { method, params } = message as { method?: unknown; params?: unknown };
+  if (method !== 'report.importChunk') return false;
+  const piece = ImportChunkRequest.safeParse(params);
+  return piece.success && ownsUpload(piece.data.uploadId);
 }
 
 /** The error a rate-limited request gets where the transport cannot be cut (Electron IPC). */

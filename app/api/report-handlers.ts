@@ -57,7 +57,8 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
  * 60 MB import never holds the file in memory. A client's transfers are dropped when `clients`
  * says it closed. Each import holds one of `slots` from its start (`importEnd`, `importPicked`) until
- * it has finished; past the limit it is refused (`report.import-too-many…`).
+ * it has finished; past the limit it is refused (`report.import-too-many…`). `ownsUpload(client,
+ * uploadId)` says whether a transfer is that client's and still going (for MessageRate).
  */
 export function reportHandlers(
   history: ScanHistory,
@@ -65,16 +66,19 @@ export function reportHandlers(
   picker: FilePicker | undefined,
   clients: ClientClosings | undefined,
   slots: ImportSlots,
-): Pick<
-  Handlers,
-  | 'report.export'
-  | 'report.exportInput'
-  | 'report.importNmapXml'
-  | 'report.importBegin'
-  | 'report.importChunk'
-  | 'report.importEnd'
-  | 'report.importPicked'
-> {
+): {
+  handlers: Pick<
+    Handlers,
+    | 'report.export'
+    | 'report.exportInput'
+    | 'report.importNmapXml'
+    | 'report.importBegin'
+    | 'report.importChunk'
+    | 'report.importEnd'
+    | 'report.importPicked'
+  >;
+  ownsUpload: (client: string, uploadId: string) => boolean;
+} {
   const uploads = new Map<string, Upload>();
 
   const keep = (imported: NmapImport, fileName?: string): Promise<NmapImportResult> =>
@@ -121,7 +125,7 @@ export function reportHandlers(
     return upload;
   };
 
-  return {
+  const handlers = {
     'report.export': async ({ scanId, format, lang }) => {
       const kept = history.full(scanId);
       const file = await exportReport(format, lang, {
@@ -243,5 +247,9 @@ export function reportHandlers(
         await rm(upload.file, { force: true });
       }
     },
+  } satisfies Partial<Handlers>;
+  return {
+    handlers,
+    ownsUpload: (client, uploadId) => uploads.get(uploadId)?.client === client,
   };
 }
