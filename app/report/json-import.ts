@@ -47,8 +47,11 @@ export function reportInputFromFile(
   if (notAddresses > 0) {
     notes.push(bothLanguages('messages:import.noAddress', { count: notAddresses }));
   }
+  // A file's "engine" source would have the report describe this PC's own scan (review 13b, A5).
+  const { source, ...rest } = input.scan;
   const scan: ScanResult = {
-    ...input.scan,
+    ...rest,
+    ...(source?.kind === 'nmap' ? { source } : {}),
     request: { ...input.scan.request, confirmed: false },
     notes,
     hosts,
@@ -61,6 +64,7 @@ export function reportInputFromFile(
   return {
     scan,
     ...(Object.keys(macAddresses).length > 0 ? { macAddresses } : {}),
+    origin: 'file',
   };
 }
 

@@ -85,6 +85,25 @@ describe('a JSON report read back', () => {
     expect(device.answersEveryPort).toBeUndefined();
   });
 
+  it('drops a file’s claim that this app’s engine scanned it, and marks the results as a file’s', () => {
+    const report = hostileReport();
+    report.scan.source = {
+      kind: 'engine',
+      method: 'tcp-connect',
+      minRtoMs: 100,
+      maxRtoMs: 2000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80],
+    };
+    const read = reportInputFromFile(report, new Set());
+    expect(read.scan.source).toBeUndefined();
+    expect(read.origin).toBe('file');
+    // An nmap file's source is what the PDF says of nmap: kept.
+    expect(input.scan.source?.kind).toBe('nmap');
+  });
+
   it('names this PC, not the file’s: the file’s PC name is a note about the file (review 13b, A5)', () => {
     expect(input.pcName).toBeUndefined();
     expect(input.scan.notes[0]).toEqual({
