@@ -177,7 +177,8 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
       expect(reads[i]! - reads[i - 1]!).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
     }
     expect(events.every((e) => (e.payload as { size: number }).size === size)).toBe(true);
-  });
+    // A real import thread writing thousands of rows to the store: seconds on 2 shared cores.
+  }, 60_000);
 
   it('refuses a file over the limit from its size, before reading it', async () => {
     const file = path.join(work, 'huge.xml');
@@ -286,5 +287,6 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     expect((await first).response).toMatchObject({ ok: true, result: { outcome: 'imported' } });
     const third = await pickFile(app, FIXTURE);
     expect(third.response).toMatchObject({ ok: true, result: { outcome: 'imported' } });
-  });
+    // A real import thread writing thousands of rows to the store: seconds on 2 shared cores.
+  }, 60_000);
 });
