@@ -4,7 +4,7 @@ import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { ClientClosings } from './client-closings.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
-import { DEFAULT_LIMITS, ScanSlots, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, ImportSlots, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
 import { reportHandlers } from './report-handlers.js';
 import { createAssessor, riskHandlers } from './risk-handlers.js';
@@ -37,6 +37,8 @@ export interface Core {
    * kept for it (a file transfer in progress) is let go; settles once it is. Never rejects.
    */
   clientClosed(client: string): Promise<void>;
+  /** Whether `uploadId` is a file transfer `client` began and has not ended (MessageRate). */
+  ownsUpload(client: string, uploadId: string): boolean;
   dispose(): Promise<void>;
 }
 
@@ -58,18 +60,26 @@ export function createCore(options: CoreOptions): Core {
   });
   const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();
+  const report = reportHandlers(
+    history,
+    dataDir,
+    options.filePicker,
+    clients,
+    new ImportSlots(limits),
+  );
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),
     ...settingsHandlers(store),
     ...scanHandlers(scans, new ScanSlots(limits), history),
     ...riskHandlers(assessor),
-    ...reportHandlers(history, dataDir, options.filePicker, clients),
+    ...report.handlers,
     ...firewallHandlers(firewall),
   };
   return {
     dispatch: createDispatcher(handlers),
     limits,
     clientClosed: (client) => clients.closed(client),
+    ownsUpload: report.ownsUpload,
     async dispose() {
       scans.cancelAll();
       firewall.close();

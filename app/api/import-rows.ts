@@ -11,15 +11,12 @@ import {
   type Severity,
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
-import {
-  importNmapXmlFile,
-  type NmapImport,
-  type NmapImportOptions,
-} from '../report/nmap-xml-import.js';
+import type { NmapImport, NmapImportOptions } from '../report/nmap-xml-import.js';
 import { keptPart } from '../risk/reassess.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
 import { ScanCountsTally, type ScanStore } from '../store/scans.js';
+import { readNmapFile } from './picked-import.js';
 
 /** The failure of a kept scan whose rows cannot be read back. */
 export function unreadable(scanId: string): AppFailure {
@@ -95,8 +92,9 @@ export interface ImportedRows {
  * finished), then gives the rows their verdicts ROW_BATCH at a time with `assess`, summing the
  * counts and verdict totals as it goes (ScanCountsTally, VerdictTotals), so only one batch of
  * hosts is held at a time. An `assess` that throws leaves the scan without verdicts (summary null).
- * `rulesKey` is the firewall rules the caller will order the scan with, as JSON. Throws the
- * import's AppFailure, its file error, or SQLite's errors as they come.
+ * `rulesKey` is the firewall rules the caller will order the scan with, as JSON; `onProgress`
+ * hears the bytes read (readNmapFile). Throws the import's AppFailure, `report.import-read` naming
+ * a file that cannot be read (readNmapFile), or SQLite's errors as they come.
  */
 export async function importRows(
   scans: ScanStore,
@@ -105,9 +103,10 @@ export async function importRows(
   options: Omit<NmapImportOptions, 'hosts'>,
   assess: (hosts: readonly HostResult[]) => Promise<RiskAssessResult>,
   rulesKey: string,
+  onProgress: (read: number, size: number) => void = () => undefined,
 ): Promise<ImportedRows> {
   const writer = scans.writer(scanId);
-  const imported = await importNmapXmlFile(file, { ...options, hosts: writer });
+  const imported = await readNmapFile(file, { ...options, hosts: writer }, onProgress);
   writer.flush();
   const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
   const totals = new VerdictTotals(scans.sharedMacs(scanId, false));

@@ -16,11 +16,15 @@ export interface ImportJob {
   localAddresses: string[];
   /** Port Auditor's rules as the host last read them, for the verdicts. */
   rules: FirewallRule[];
+  /** Whether the thread reports the bytes read (`progress` messages, at least every MiB). */
+  progress?: boolean;
 }
 
 /** Messages from the import thread. */
 export type ImportRequest =
   | { type: 'listeners' }
+  /** `read` bytes of the file's `size` read so far. */
+  | { type: 'progress'; read: number; size: number }
   | { type: 'done'; rows: ImportedRows }
   /** `store`: the store failed (not the file), so the host may keep the import another way. */
   | { type: 'failed'; error: AppError; store: boolean };
@@ -81,7 +85,8 @@ function createWorker(job: ImportJob, heapMb: number): Worker {
 /**
  * Runs `job` in a worker thread whose heap is capped (`heapMb`, V8's old generation): the file parsed
  * into the rows of the begun scan and given its verdicts there (import-rows.ts), the host's own
- * heap left alone. `listeners` answers the thread's one request for this PC's listeners.
+ * heap left alone. `listeners` answers the thread's one request for this PC's listeners;
+ * `onProgress(read, size)` hears the bytes read when `job.progress` is set.
  * Resolves with what keeping the scan still needs.
  * Throws the import's AppFailure as the thread gave it (not nmap, unreadable XML…), an
  * ImportStoreFailure when the store failed, `report.nmap-too-large` (fr/en) when the thread ran
@@ -91,6 +96,7 @@ export function runImportThread(
   job: ImportJob,
   listeners: () => Promise<ListenersResult>,
   heapMb = IMPORT_OLD_GENERATION_MB,
+  onProgress?: (read: number, size: number) => void,
 ): Promise<ImportedRows> {
   return new Promise((resolve, reject) => {
     const worker = createWorker(job, heapMb);
@@ -107,6 +113,8 @@ export function runImportThread(
           (result) => worker.postMessage({ type: 'listeners', result } satisfies ImportReply),
           () => worker.postMessage({ type: 'listeners' } satisfies ImportReply),
         );
+      } else if (message.type === 'progress') {
+        if (!settled) onProgress?.(message.read, message.size);
       } else if (message.type === 'done') {
         settle(() => resolve(message.rows));
       } else {

@@ -75,6 +75,10 @@ async function run(): Promise<ImportRequest> {
       },
       assess,
       JSON.stringify(job.rules),
+      job.progress
+        ? (read, size) =>
+            parentPort?.postMessage({ type: 'progress', read, size } satisfies ImportRequest)
+        : undefined,
     );
     return { type: 'done', rows };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Code, IMPORT_CHUNK_BYTES } from '../contract/index.js';
+import { Code, IMPORT_CHUNK_BYTES, ImportChunkRequest } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import { IMPORT_OLD_GENERATION_MB } from './import-thread.js';
 import { MAX_NMAP_XML_BYTES } from '../report/nmap-xml-import.js';
@@ -13,6 +13,14 @@ export interface Limits {
   scansPerClient: number;
   /** Scans running at once in the whole app, all clients together. */
   scansOverall: number;
+  /**
+   * nmap imports one connection may have running at once (from `report.importEnd` or
+   * `report.importPicked` until the import has finished): each is a worker thread of up to
+   * `importHeapMb` (review 13b, A4).
+   */
+  importsPerClient: number;
+  /** nmap imports running at once in the whole app, all clients together. */
+  importsOverall: number;
   /** Messages per second one connection may send, sustained (token bucket refill rate). */
   messagesPerSecond: number;
   /** Messages one connection may send in a burst before the sustained rate applies. */
@@ -35,6 +43,8 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   scansPerClient: 3,
   scansOverall: 6,
+  importsPerClient: 2,
+  importsOverall: 4,
   messagesPerSecond: 50,
   messageBurst: 200,
   importHeapMb: IMPORT_OLD_GENERATION_MB,
@@ -44,25 +54,24 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 /**
- * Counts running scans per client and overall. `acquire` throws a localized AppFailure when a
- * limit is reached; the returned function releases the slot (idempotent).
+ * Counts running work (scans, imports) per client and overall. `acquire` throws the localized
+ * AppFailure `refusal` gives when a limit is reached (`which`: the client's or the app's, `limit`
+ * that limit); the returned function releases the slot (idempotent).
  */
-export class ScanSlots {
+class Slots {
   private readonly perClient = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly limits: Pick<Limits, 'scansPerClient' | 'scansOverall'>) {}
+  constructor(
+    private readonly clientLimit: number,
+    private readonly overallLimit: number,
+    private readonly refusal: (which: 'client' | 'overall', limit: number) => AppFailure,
+  ) {}
 
   acquire(client: string): () => void {
     const mine = this.perClient.get(client) ?? 0;
-    if (mine >= this.limits.scansPerClient) {
-      const n = this.limits.scansPerClient;
-      throw new AppFailure(Code['scan.too-many-for-client'], { limit: n }, { text: { count: n } });
-    }
-    if (this.total >= this.limits.scansOverall) {
-      const n = this.limits.scansOverall;
-      throw new AppFailure(Code['scan.too-many'], { limit: n }, { text: { count: n } });
-    }
+    if (mine >= this.clientLimit) throw this.refusal('client', this.clientLimit);
+    if (this.total >= this.overallLimit) throw this.refusal('overall', this.overallLimit);
     this.perClient.set(client, mine + 1);
     this.total += 1;
     let released = false;
@@ -74,6 +83,39 @@ export class ScanSlots {
       if (left > 0) this.perClient.set(client, left);
       else this.perClient.delete(client);
     };
+  }
+}
+
+/**
+ * Counts running scans per client and overall: `acquire` throws `scan.too-many-for-client` or
+ * `scan.too-many` (fr/en) when a limit is reached; the returned function releases the slot.
+ */
+export class ScanSlots extends Slots {
+  constructor(limits: Pick<Limits, 'scansPerClient' | 'scansOverall'>) {
+    super(limits.scansPerClient, limits.scansOverall, (which, n) =>
+      which === 'client'
+        ? new AppFailure(Code['scan.too-many-for-client'], { limit: n }, { text: { count: n } })
+        : new AppFailure(Code['scan.too-many'], { limit: n }, { text: { count: n } }),
+    );
+  }
+}
+
+/**
+ * Counts running nmap imports per client and overall: `acquire` throws
+ * `report.import-too-many-for-client` or `report.import-too-many` (fr/en) when a limit is reached;
+ * the returned function releases the slot.
+ */
+export class ImportSlots extends Slots {
+  constructor(limits: Pick<Limits, 'importsPerClient' | 'importsOverall'>) {
+    super(limits.importsPerClient, limits.importsOverall, (which, n) =>
+      which === 'client'
+        ? new AppFailure(
+            Code['report.import-too-many-for-client'],
+            { limit: n },
+            { text: { count: n } },
+          )
+        : new AppFailure(Code['report.import-too-many'], { limit: n }, { text: { count: n } }),
+    );
   }
 }
 
@@ -102,10 +144,12 @@ class Bucket {
 }
 
 /**
- * The message rate of one connection: `take(method)` is false once the connection has sent more
- * than `messageBurst` messages plus `messagesPerSecond` per second since, or, for the pieces of an
- * upload (`method` is `report.importChunk`), more than `importChunkBurst` pieces plus
- * `importChunksPerSecond` per second. `now` is in milliseconds.
+ * The message rate of one connection: `take(message, ownsUpload)` is false once the connection has
+ * sent more than `messageBurst` messages plus `messagesPerSecond` per second since, or, for the
+ * pieces of an upload, more than `importChunkBurst` pieces plus `importChunksPerSecond` per second.
+ * A message counts as a piece only when it is a well-formed `report.importChunk` request
+ * (ImportChunkRequest) of an upload `ownsUpload` says is this connection's (review 13b, A8):
+ * anything else named so counts as a message. `now` is in milliseconds.
  */
 export class MessageRate {
   private readonly messages: Bucket;
@@ -122,10 +166,21 @@ export class MessageRate {
     this.chunks = new Bucket(limits.importChunkBurst, limits.importChunksPerSecond, now);
   }
 
-  /** `method` is the request's `method` as sent (anything, unchecked: it only picks the bucket). */
-  take(method?: unknown): boolean {
-    return method === 'report.importChunk' ? this.chunks.take() : this.messages.take();
+  /**
+   * `message` is the request as sent (anything, unchecked: it only picks the bucket);
+   * `ownsUpload(uploadId)` whether that upload is one this connection began and has not ended.
+   */
+  take(message?: unknown, ownsUpload: (uploadId: string) => boolean = () => false): boolean {
+    return isOwnPiece(message, ownsUpload) ? this.chunks.take() : this.messages.take();
   }
+}
+
+function isOwnPiece(message: unknown, ownsUpload: (uploadId: string) => boolean): boolean {
+  if (typeof message !== 'object' || message === null) return false;
+  const { method, params } = message as { method?: unknown; params?: unknown };
+  if (method !== 'report.importChunk') return false;
+  const piece = ImportChunkRequest.safeParse(params);
+  return piece.success && ownsUpload(piece.data.uploadId);
 }
 
 /** The error a rate-limited request gets where the transport cannot be cut (Electron IPC). */

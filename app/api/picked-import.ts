@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { Language } from '../contract/index.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure, fail } from '../errors.js';
-import { importNmapXmlPieces, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
+import {
+  importNmapXmlPieces,
+  refuseTooLarge,
+  type NmapImport,
+  type NmapImportOptions,
+} from '../report/nmap-xml-import.js';
 
 /**
  * Imports of an nmap XML file the user chose in the host's own open dialog (Electron), read from
@@ -49,17 +54,17 @@ function readFailure(file: string, error: unknown): never {
 }
 
 /**
- * Reads and parses the nmap XML file at `file` (a path the host's dialog gave), streamed as the
- * CLI's import is: its size from stat(2) first, so a file over MAX_NMAP_XML_BYTES is refused
+ * Reads and parses the nmap XML file at `file` (a path the host's dialog gave, or a spool file),
+ * in the import thread (import-rows.ts), streamed as the CLI's import is: its size from stat(2) first, so a file over MAX_NMAP_XML_BYTES is refused
  * (`report.nmap-too-large`) before a byte is read, and anything but a regular file (a folder, a
  * FIFO that would block, a device) is refused unopened; then read in pieces of READ_PIECE bytes
  * and parsed as they come. `onProgress(read, size)` hears the bytes read (at least every MiB and
  * at the end). Throws `report.import-read` naming the file when it cannot be opened or read, or
  * the parser's AppFailure (`report.nmap-not-nmap`…) / XmlEncodingError for its content.
  */
-export async function readPickedFile(
+export async function readNmapFile(
   file: string,
-  options: { localAddresses?: ReadonlySet<string>; fileName?: string },
+  options: Omit<NmapImportOptions, 'now'>,
   onProgress: (read: number, size: number) => void,
 ): Promise<NmapImport> {
   const info = await stat(file).catch((error: unknown) => readFailure(file, error));

@@ -8,15 +8,11 @@ import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
 import type { ClientClosings } from './client-closings.js';
+import type { ImportSlots } from './limits.js';
 import type { Handlers } from './dispatcher.js';
 import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
 import type { ScanHistory } from './scan-history.js';
-import {
-  pickedFileName,
-  pickerUnavailable,
-  readPickedFile,
-  type FilePicker,
-} from './picked-import.js';
+import { pickedFileName, pickerUnavailable, type FilePicker } from './picked-import.js';
 
 /** This PC's addresses, so an nmap scan of them is recognised as this PC's on import. */
 export function localAddresses(): Set<string> {
@@ -60,23 +56,29 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * size checked against the import limit before the first piece. Pieces are written to a spool file
  * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
  * 60 MB import never holds the file in memory. A client's transfers are dropped when `clients`
- * says it closed.
+ * says it closed. Each import holds one of `slots` from its start (`importEnd`, `importPicked`) until
+ * it has finished; past the limit it is refused (`report.import-too-many…`). `ownsUpload(client,
+ * uploadId)` says whether a transfer is that client's and still going (for MessageRate).
  */
 export function reportHandlers(
   history: ScanHistory,
   dataDir: () => string,
-  picker?: FilePicker,
-  clients?: ClientClosings,
-): Pick<
-  Handlers,
-  | 'report.export'
-  | 'report.exportInput'
-  | 'report.importNmapXml'
-  | 'report.importBegin'
-  | 'report.importChunk'
-  | 'report.importEnd'
-  | 'report.importPicked'
-> {
+  picker: FilePicker | undefined,
+  clients: ClientClosings | undefined,
+  slots: ImportSlots,
+): {
+  handlers: Pick<
+    Handlers,
+    | 'report.export'
+    | 'report.exportInput'
+    | 'report.importNmapXml'
+    | 'report.importBegin'
+    | 'report.importChunk'
+    | 'report.importEnd'
+    | 'report.importPicked'
+  >;
+  ownsUpload: (client: string, uploadId: string) => boolean;
+} {
   const uploads = new Map<string, Upload>();
 
   const keep = (imported: NmapImport, fileName?: string): Promise<NmapImportResult> =>
@@ -123,7 +125,7 @@ export function reportHandlers(
     return upload;
   };
 
-  return {
+  const handlers = {
     'report.export': async ({ scanId, format, lang }) => {
       const kept = history.full(scanId);
       const file = await exportReport(format, lang, {
@@ -150,23 +152,31 @@ export function reportHandlers(
         dataBase64: file.data.toString('base64'),
       };
     },
-    'report.importNmapXml': async ({ xml, fileName }) =>
-      keep(importNmapXml(xml, options(fileName)), fileName),
+    'report.importNmapXml': async ({ xml, fileName }, ctx) => {
+      const release = slots.acquire(ctx.client ?? 'in-process');
+      try {
+        return await keep(importNmapXml(xml, options(fileName)), fileName);
+      } finally {
+        release();
+      }
+    },
     'report.importPicked': async ({ importId, lang }, ctx) => {
       if (!picker) pickerUnavailable();
-      const file = await picker({ lang, client: ctx.client ?? 'in-process' });
-      if (file === null) return { outcome: 'cancelled' as const };
-      const fileName = pickedFileName(file);
-      let imported: NmapImport;
+      const client = ctx.client ?? 'in-process';
+      // Refused before the dialog: the user chooses nothing that cannot be imported now.
+      const release = slots.acquire(client);
       try {
-        imported = await readPickedFile(file, options(fileName), (read, size) =>
+        const file = await picker({ lang, client });
+        if (file === null) return { outcome: 'cancelled' as const };
+        const fileName = pickedFileName(file);
+        // In the capped import thread, as a file sent from the page (review 13b, A3).
+        const kept = await history.keepImport(file, options(fileName), fileName, (read, size) =>
           ctx.emit('report.importProgress', { importId, read, size }),
         );
-      } catch (error) {
-        if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
-        throw error;
+        return { outcome: 'imported' as const, ...kept };
+      } finally {
+        release();
       }
-      return { outcome: 'imported' as const, ...(await keep(imported, fileName)) };
     },
     'report.importBegin': async ({ fileName, size }, ctx) => {
       refuseTooLarge(size);
@@ -210,7 +220,16 @@ export function reportHandlers(
       return { received: upload.received };
     },
     'report.importEnd': async ({ uploadId }, ctx) => {
-      const upload = mine(uploadId, ctx.client ?? 'in-process');
+      const client = ctx.client ?? 'in-process';
+      const upload = mine(uploadId, client);
+      // Held until the import has finished, not only while the file is sent (review 13b, A4).
+      let release: () => void;
+      try {
+        release = slots.acquire(client);
+      } catch (error) {
+        await drop(uploadId);
+        throw error;
+      }
       uploads.delete(uploadId);
       clearTimeout(upload.timer);
       try {
@@ -224,8 +243,13 @@ export function reportHandlers(
           throw error;
         }
       } finally {
+        release();
         await rm(upload.file, { force: true });
       }
     },
+  } satisfies Partial<Handlers>;
+  return {
+    handlers,
+    ownsUpload: (client, uploadId) => uploads.get(uploadId)?.client === client,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import {
   Code,
   MAX_PORTS_PER_HOST_PAGE,
@@ -17,10 +18,9 @@ import {
   type Settings,
 } from '../contract/index.js';
 import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
-import { AppFailure } from '../errors.js';
+import { AppFailure, toAppError } from '../errors.js';
 import {
   hostAddress,
-  importNmapXmlFile,
   keptImportNotes,
   isLoopback,
   type NmapImport,
@@ -516,24 +516,48 @@ export class ScanHistory {
    * repeat: each import gets a new one), bounded in memory: in a worker thread with a capped heap
    * (import-thread.ts), the hosts go to the store as rows while the file is parsed, then are
    * assessed and written back ROW_BATCH at a time, the totals summed as they go (import-rows.ts);
-   * this thread only finishes the scan and keeps its screen order. A store that cannot be written (damaged,
-   * read-only, full) falls back to the file read whole into memory, held with a notice as `keep`
-   * does. Throws the import's AppFailure (not nmap, unreadable XML…), its file error, or
-   * `report.nmap-too-large` when the file needs more than the thread's memory.
+   * this thread only finishes the scan and keeps its screen order. `onProgress(read, size)` hears
+   * the bytes read. A store that cannot be written (damaged, read-only, locked, full) refuses the
+   * import (errors `parts.importNotKept`, with the store's code and way out): a file is never
+   * parsed in this thread, whose memory has no cap (review 13b, A3). Throws the import's
+   * AppFailure (not nmap, unreadable XML…), `report.import-read` for a file that cannot be read,
+   * or `report.nmap-too-large` when the file needs more than the thread's memory.
    */
   async keepImport(
     file: string,
     options: Omit<NmapImportOptions, 'hosts'>,
     fileName?: string,
+    onProgress?: (read: number, size: number) => void,
   ): Promise<NmapImportResult> {
     const scanId = randomUUID();
+    const notImported = (error: unknown): AppFailure => {
+      const failure =
+        error instanceof ImportStoreFailure
+          ? error.appError
+          : (storeFailure(error, databasePath(this.dataDir()))?.appError ?? toAppError(error));
+      const name = fileName ?? path.basename(file);
+      return AppFailure.relay({
+        code: failure.code,
+        message: {
+          fr: textFor('fr', 'errors')('parts.importNotKept', {
+            fileName: name,
+            message: failure.message.fr,
+          }),
+          en: textFor('en', 'errors')('parts.importNotKept', {
+            fileName: name,
+            message: failure.message.en,
+          }),
+        },
+        ...(failure.params ? { params: failure.params } : {}),
+      });
+    };
     let scans: ScanStore;
     try {
       scans = this.scans();
       scans.begin(scanId, 'nmap-import');
     } catch (error) {
       if (!isStoreError(error)) throw error;
-      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+      throw notImported(error);
     }
     const abandon = () => {
       try {
@@ -553,14 +577,16 @@ export class ScanHistory {
           localAddresses: [...(options.localAddresses ?? [])],
           rules: JSON.parse(rulesKey) as FirewallRule[],
           ...(fileName !== undefined ? { fileName } : {}),
+          ...(onProgress ? { progress: true } : {}),
         },
         () => this.assessor.listeners(),
         this.importHeapMb,
+        onProgress,
       );
     } catch (error) {
       abandon();
       if (!(error instanceof ImportStoreFailure)) throw error;
-      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+      throw notImported(error);
     }
     try {
       const { imported, summary } = rows;
@@ -601,7 +627,7 @@ export class ScanHistory {
     } catch (error) {
       abandon();
       if (!isStoreError(error)) throw error;
-      return this.keepWhole(await importNmapXmlFile(file, options), scanId, fileName);
+      throw notImported(error);
     }
   }
 

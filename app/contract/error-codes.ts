@@ -57,6 +57,8 @@ export const ErrorCode = z.enum([
   'report.nmap-not-nmap',
   'report.nmap-too-large',
   'report.import-stopped',
+  'report.import-too-many-for-client',
+  'report.import-too-many',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).

@@ -22,6 +22,11 @@ export const ReportInput = z.object({
   pcName: z.string().max(255).optional(),
   /** MAC address per IP, when known (nmap XML imports, neighbour tables). */
   macAddresses: z.record(z.string(), z.string().max(64)).optional(),
+  /**
+   * `file`: results read back from a report file (`port-auditor report FILE.json`): how they were
+   * scanned is the file's word, so the PDF does not describe this PC's scan (review 13b, A5).
+   */
+  origin: z.literal('file').optional(),
 });
 export type ReportInput = z.infer<typeof ReportInput>;
 

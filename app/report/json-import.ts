@@ -1,8 +1,9 @@
 import type { LocalizedText } from '../contract/errors.js';
+import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
 import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
 import { needsZone, parseIp, splitZone } from '../net/address.js';
-import { localErrorText } from '../scan/connect-outcome.js';
+import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
@@ -18,10 +19,11 @@ const MAX_NOTES = 32;
  * file's verdicts, texts and Port Auditor rules are dropped (the caller assesses the hosts with
  * this PC's knowledge base and rules); hosts whose address is not an IP literal are left out with
  * a note; `isLocal` is this PC's word (loopback, or one of `localAddresses` now); host names are
- * one line of at most 253 characters; an errno-style error code keeps the app's own explanation,
- * any other is dropped; a count of every port answering open is kept only if it is not more than
+ * one line of at most 253 characters; an errno-style error code is worded as the file's claim about
+ * the PC that made it (fileLocalErrorText), any other is dropped; the file's PC name is a note, the
+ * report names the PC that makes it (review 13b, A5); a count of every port answering open is kept only if it is not more than
  * the ports probed; nobody confirmed anything on this PC; the file's notes are shown as the
- * file's ("Note du fichier : …"). `input` is already checked by the contract (ReportInput). Pure.
+ * file's ("Note du fichier : …", once). `input` is already checked by the contract (ReportInput). Pure.
  */
 export function reportInputFromFile(
   input: ReportInput,
@@ -35,14 +37,22 @@ export function reportInputFromFile(
     else notAddresses++;
   }
   const notes: LocalizedText[] = input.scan.notes.slice(0, MAX_NOTES).map((note) => ({
-    fr: textFor('fr', 'messages')('import.fileNote', { note: oneLine(note.fr).slice(0, MAX_NOTE) }),
-    en: textFor('en', 'messages')('import.fileNote', { note: oneLine(note.en).slice(0, MAX_NOTE) }),
+    fr: fileNote('fr', note.fr),
+    en: fileNote('en', note.en),
   }));
+  // The PC that made the file is the file's word: the report names this PC (review 13b, A5).
+  if (input.pcName !== undefined) {
+    const name = oneLine(input.pcName).slice(0, MAX_HOSTNAME);
+    if (name) notes.unshift(bothLanguages('messages:import.filePcName', { name }));
+  }
   if (notAddresses > 0) {
     notes.push(bothLanguages('messages:import.noAddress', { count: notAddresses }));
   }
+  // A file's "engine" source would have the report describe this PC's own scan (review 13b, A5).
+  const { source, ...rest } = input.scan;
   const scan: ScanResult = {
-    ...input.scan,
+    ...rest,
+    ...(source?.kind === 'nmap' ? { source } : {}),
     request: { ...input.scan.request, confirmed: false },
     notes,
     hosts,
@@ -55,8 +65,22 @@ export function reportInputFromFile(
   return {
     scan,
     ...(Object.keys(macAddresses).length > 0 ? { macAddresses } : {}),
-    ...(input.pcName !== undefined ? { pcName: oneLine(input.pcName).slice(0, MAX_HOSTNAME) } : {}),
+    origin: 'file',
   };
+}
+
+/**
+ * A file's note as the file's ("Note from the file: …"), one line of at most MAX_NOTE characters;
+ * a note that already says which file it is from (an nmap import's "Note from the nmap file: …",
+ * a report made from one) is not prefixed twice.
+ */
+function fileNote(lang: Language, note: string): string {
+  const text = oneLine(note).slice(0, MAX_NOTE);
+  const say = textFor(lang, 'messages');
+  const already = [say('import.fileNote', { note: '' }), say('import.nmapNote', { note: '' })];
+  return already.some((prefix) => text.startsWith(prefix))
+    ? text
+    : say('import.fileNote', { note: text });
 }
 
 function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): HostResult | null {
@@ -85,7 +109,7 @@ function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): Hos
   delete checked.localError;
   const code = host.localError?.code;
   if (code !== undefined && /^[A-Z][A-Z0-9_]{0,31}$/.test(code))
-    checked.localError = { code, message: localErrorText(code) };
+    checked.localError = { code, message: fileLocalErrorText(code) };
   if (host.answersEveryPort && host.answersEveryPort.open > host.answersEveryPort.probed)
     delete checked.answersEveryPort;
   return withEveryPortVerdict(checked);

@@ -102,6 +102,8 @@ export interface Finding {
 export interface ReportModel {
   scan: ScanResult;
   pcName: string;
+  /** Results read back from a report file (ReportInput.origin): their method is the file's. */
+  fromFile: boolean;
   assessed: boolean;
   programsComplete: boolean;
   /**
@@ -335,6 +337,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   const model: ReportModel = {
     scan,
     pcName: input.pcName,
+    fromFile: input.origin === 'file',
     assessed: input.assessment !== undefined,
     programsComplete: input.assessment?.programsComplete ?? true,
     hosts,

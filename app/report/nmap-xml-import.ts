@@ -17,7 +17,7 @@ import {
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { addressKind, canonicalIp, splitZone } from '../net/address.js';
-import { localErrorText } from '../scan/connect-outcome.js';
+import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
@@ -666,7 +666,7 @@ class ScanBuilder {
     const code = hostMeta.get('localError');
     // An errno-style name (EACCES, ENETUNREACH), nothing longer.
     const localError = code && /^[A-Z][A-Z0-9_]{0,31}$/.test(code) ? code : undefined;
-    if (localError) host.localError = { code: localError, message: localErrorText(localError) };
+    if (localError) host.localError = { code: localError, message: fileLocalErrorText(localError) };
     const everyOpen = Number(hostMeta.get('answersEveryPortOpen'));
     const everyProbed = Number(hostMeta.get('answersEveryPortProbed'));
     // More ports open than probed is not a count (F4: "5 of the 1 probed ports").
@@ -1255,12 +1255,7 @@ export async function importNmapXmlFile(
  */
 export async function importNmapXmlPieces(
   pieces: AsyncIterable<Uint8Array>,
-  options: {
-    localAddresses?: ReadonlySet<string>;
-    now?: Date;
-    fileName?: string;
-    onRead?: (bytes: number) => void;
-  } = {},
+  options: NmapImportOptions & { onRead?: (bytes: number) => void } = {},
 ): Promise<NmapImport> {
   const reader = new NmapXmlReader(options);
   let decoder: TextDecoder | undefined;

@@ -1019,7 +1019,11 @@ function methodSection(model: ReportModel, say: Say): Content[] {
     // Right after the firewall section, which is often a line or two: no page of its own.
     { text: '', margin: [0, 22, 0, 0] },
     heading(t('methodSection.method')),
-    ...(source?.kind === 'nmap' ? nmapMethod(source, model, say) : engine),
+    ...(source?.kind === 'nmap'
+      ? nmapMethod(source, model, say)
+      : model.fromFile
+        ? [p('methodSection.fromFile')]
+        : engine),
   ];
   if (model.assessed) {
     content.push(p('methodSection.eachOpenPortS'));

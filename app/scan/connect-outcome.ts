@@ -198,6 +198,15 @@ export function classifyConnectError(
  * The sentence shown for a local error: what this PC could not do, in both languages. Codes are
  * grouped by what the user can do about them.
  */
+/**
+ * What a file's local error code (`localError` of a JSON report or of an nmap file Port Auditor
+ * exported) means, worded as the file's claim about the PC that made it, never as this PC's
+ * (review 13b, A5).
+ */
+export function fileLocalErrorText(code: string): LocalizedText {
+  return bothLanguages('messages:import.fileLocalError', { code });
+}
+
 export function localErrorText(code: string): LocalizedText {
   const kind =
     code === 'ENETUNREACH' || code === 'EHOSTUNREACH'

@@ -160,7 +160,7 @@ function serveContract(appCore: Core): void {
       sender.once('destroyed', () => rates.delete(sender.id));
     }
     // The pieces of an upload count apart (app/api/limits.ts).
-    if (!rate.take((message as { method?: unknown } | null)?.method)) {
+    if (!rate.take(message, (id) => appCore.ownsUpload(clientOf(sender.id), id))) {
       return refused(messageId(message), rateLimited());
     }
     return appCore.dispatch(message, {

@@ -247,7 +247,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       }
       // The pieces of an upload count apart (app/api/limits.ts): a file at the import limit sent
       // as fast as the app answers is not a flood.
-      if (!rate.take(admitted ? (raw as { method?: unknown } | null)?.method : undefined)) {
+      if (!rate.take(admitted ? raw : undefined, (id) => core.ownsUpload(ctx.client ?? '', id))) {
         return flooded();
       }
       if (!admitted) return welcome(raw);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,47 @@ describe('port-auditor report of a kept scan', () => {
     const fromShow = path.join(dir, 'from-show.csv');
     expect((await run(dir, ['report', shown, '-o', fromShow])).code).toBe(0);
     expect(readFileSync(fromShow, 'utf8')).toBe(readFileSync(csv, 'utf8'));
+  });
+
+  it('a JSON report read back: its engine, PC name and local errors are the file’s word, not this PC’s (review 13b, A5)', async () => {
+    const json = path.join(dir, 'report.json');
+    expect((await run(dir, ['report', FIXTURE, '-o', json])).code).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      scan: { source?: unknown; hosts: { localError?: unknown }[] };
+      pcName?: string;
+    };
+    report.scan.source = {
+      kind: 'engine',
+      method: 'tcp-connect',
+      minRtoMs: 100,
+      maxRtoMs: 2000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80],
+    };
+    report.pcName = 'PC-DU-DIRECTEUR';
+    report.scan.hosts[0]!.localError = { code: 'EACCES', message: { fr: 'x', en: 'x' } };
+    const forged = path.join(dir, 'forged.json');
+    writeFileSync(forged, JSON.stringify(report));
+    const pdf = path.join(dir, 'forged.pdf');
+    expect((await run(dir, ['report', forged, '-o', pdf])).code).toBe(0);
+    const text = execFileSync('/usr/bin/pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], {
+      encoding: 'utf8',
+    }).replace(/\s+/g, ' ');
+    expect(text).not.toContain('Each port was tested with a full TCP connection from this PC');
+    expect(text).toContain(
+      'These results come from a report file, not from a scan made by this PC',
+    );
+    expect(text).toContain(`${os.hostname()} —`);
+    expect(text).toContain(
+      'Results from a report file made on the PC “PC-DU-DIRECTEUR”, not on this PC.',
+    );
+    expect(text.split('PC-DU-DIRECTEUR')).toHaveLength(2);
+    expect(text).not.toContain('This PC’s firewall or security policy did not let the probe out');
+    expect(text).toContain(
+      'The file says the PC that made it could not reach this address (EACCES)',
+    );
   });
 
   it('refuses, in the user’s language, an id too short, unknown, or a file that is not a scan', async () => {

@@ -276,17 +276,23 @@ describe('kept scans as rows', () => {
     expect(after.assessment?.firewallRules?.map((r) => r.id)).toEqual([id]);
   });
 
-  it('imports through the page with a damaged store: held in memory, paged, said not kept', async () => {
+  it('refuses an import through the page with a damaged store, never parsing it outside the thread', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
     const app = client(dir);
-    const imported = await importAsPage(app, generateNmapXml(120), 'lan.xml');
-    expect(imported).toMatchObject({ kept: false, counts: { hosts: 120 } });
-    expect(imported.notice?.code).toBe('store.not-a-database');
-    const page = await app.call('scan.get', { scanId: imported.scanId, offset: 100, limit: 50 });
-    expect(page.total).toBe(120);
-    expect(page.hosts).toHaveLength(20);
-    expect(page.assessment?.hosts.map((h) => h.address)).toEqual(page.hosts.map((h) => h.address));
+    const refused = await importAsPage(app, generateNmapXml(120), 'lan.xml').then(
+      () => null,
+      (error: AppFailure) => error.appError,
+    );
+    expect(refused?.code).toBe('store.not-a-database');
+    expect(refused?.message.en).toMatch(
+      /^The nmap file “lan\.xml” was not imported: Port Auditor cannot write it to its history\. /,
+    );
+    expect(refused?.message.fr).toContain(databasePath(dir));
+    // Nothing held in memory either: the history is the store's refusal alone.
+    await expect(app.call('scan.list', {})).rejects.toMatchObject({
+      appError: { code: 'store.not-a-database' },
+    });
   });
 
   /** The scans and host rows the store holds, read from its file. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, MessageRate, rateLimited, ScanSlots } from '../../app/api/limits.js';
+import {
+  DEFAULT_LIMITS,
+  ImportSlots,
+  MessageRate,
+  rateLimited,
+  ScanSlots,
+} from '../../app/api/limits.js';
 import { AppFailure } from '../../app/errors.js';
 import { IMPORT_CHUNK_BYTES } from '../../app/contract/index.js';
 import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
@@ -13,6 +19,36 @@ function refusal(task: () => unknown): AppFailure {
   }
   throw new Error('not refused');
 }
+
+describe('import slots', () => {
+  it('refuses past the per-client limit, then past the overall one, in both languages', () => {
+    const slots = new ImportSlots({ importsPerClient: 2, importsOverall: 3 });
+    const release = slots.acquire('a');
+    slots.acquire('a');
+    const perClient = refusal(() => slots.acquire('a'));
+    expect(perClient.appError).toEqual({
+      code: 'report.import-too-many-for-client',
+      message: {
+        fr: 'Déjà 2 fichiers nmap en cours d’import depuis cette fenêtre : attendez qu’un se termine avant d’en importer un autre.',
+        en: 'Already 2 nmap files being imported from this window: wait for one to finish before importing another.',
+      },
+      params: { limit: 2 },
+    });
+    slots.acquire('b');
+    const overall = refusal(() => slots.acquire('c'));
+    expect(overall.appError.code).toBe('report.import-too-many');
+    expect(overall.appError.message.fr).toBe(
+      'Déjà 3 fichiers nmap en cours d’import dans Port Auditor : attendez qu’un se termine avant d’en importer un autre.',
+    );
+    release();
+    expect(() => slots.acquire('c')).not.toThrow();
+  });
+
+  it('allows a few imports by default, fewer per client', () => {
+    expect(DEFAULT_LIMITS.importsPerClient).toBe(2);
+    expect(DEFAULT_LIMITS.importsOverall).toBe(4);
+  });
+});
 
 describe('scan slots', () => {
   it('refuses past the per-client limit, then past the overall one, in both languages', () => {
@@ -74,23 +110,50 @@ describe('message rate', () => {
     ]);
   });
 
+  /** A well-formed piece of upload `uploadId`, and whose uploads this connection owns. */
+  const piece = (uploadId = 'mine') => ({
+    kind: 'request',
+    id: 1,
+    method: 'report.importChunk',
+    params: { uploadId, offset: 0, dataBase64: 'AAAA' },
+  });
+  const owns = (uploadId: string) => uploadId === 'mine';
+
   it('counts the pieces of an upload apart: a whole file at the import limit goes through at once', () => {
     // Review 13, F8: a client sending a legitimate upload as fast as the app answered was cut.
     const now = 0;
     const rate = new MessageRate(DEFAULT_LIMITS, () => now);
     const pieces = Math.ceil(MAX_NMAP_XML_BYTES / IMPORT_CHUNK_BYTES);
     expect(pieces).toBeGreaterThan(DEFAULT_LIMITS.messageBurst);
-    expect(rate.take('report.importBegin')).toBe(true);
-    for (let i = 0; i < pieces; i++)
-      expect(rate.take('report.importChunk'), `piece ${i}`).toBe(true);
-    expect(rate.take('report.importEnd')).toBe(true);
+    expect(rate.take({ method: 'report.importBegin' }, owns)).toBe(true);
+    for (let i = 0; i < pieces; i++) expect(rate.take(piece(), owns), `piece ${i}`).toBe(true);
+    expect(rate.take({ method: 'report.importEnd' }, owns)).toBe(true);
     // Other messages kept their own budget, and a flood of pieces is still cut.
     expect(
       Array.from({ length: DEFAULT_LIMITS.messageBurst - 2 }, () => rate.take()),
     ).not.toContain(false);
-    expect(rate.take('app.info')).toBe(false);
-    expect(rate.take('report.importChunk')).toBe(true); // the one piece to spare
-    expect(rate.take('report.importChunk')).toBe(false);
+    expect(rate.take({ method: 'app.info' }, owns)).toBe(false);
+    expect(rate.take(piece(), owns)).toBe(true); // the one piece to spare
+    expect(rate.take(piece(), owns)).toBe(false);
+  });
+
+  it('counts as a message a "piece" that is malformed or of an upload not this connection’s', () => {
+    // Review 13b, A8: junk named importChunk took the pieces' budget on top of the messages'.
+    const rate = new MessageRate(DEFAULT_LIMITS, () => 0);
+    const junk = [
+      { method: 'report.importChunk' },
+      { method: 'report.importChunk', params: { uploadId: 'mine', offset: -1, dataBase64: '' } },
+      { method: 'report.importChunk', params: { ...piece().params, extra: 1 } },
+      piece('someone-elses'),
+    ];
+    const taken = Array.from({ length: DEFAULT_LIMITS.messageBurst }, (_, i) =>
+      rate.take(junk[i % junk.length], owns),
+    );
+    expect(taken).not.toContain(false);
+    expect(rate.take(piece('someone-elses'), owns)).toBe(false);
+    expect(rate.take({ method: 'app.info' }, owns)).toBe(false);
+    // The pieces' own budget is untouched: this connection's upload still goes through.
+    expect(rate.take(piece(), owns)).toBe(true);
   });
 
   it('has defaults a page never reaches and a refusal in both languages', () => {

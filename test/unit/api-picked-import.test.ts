@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../app/api/core.js';
+import type { Limits } from '../../app/api/limits.js';
+import { databasePath } from '../../app/store/database.js';
 import type { EventEnvelope, ResponseEnvelope } from '../../app/contract/envelope.js';
 import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
 import {
@@ -31,11 +33,12 @@ const picker = createDialogPicker(
   gestures,
 );
 const cores: Core[] = [];
-function core(withPicker = true): Core {
+function core(withPicker = true, limits?: Partial<Limits>, dataDir?: string): Core {
   const made = createCore({
     host: withPicker ? 'electron' : 'web',
-    dataDir: mkdtempSync(path.join(work, 'data-')),
+    dataDir: dataDir ?? mkdtempSync(path.join(work, 'data-')),
     ...(withPicker ? { filePicker: picker } : {}),
+    ...(limits ? { limits } : {}),
   });
   cores.push(made);
   return made;
@@ -174,7 +177,8 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
       expect(reads[i]! - reads[i - 1]!).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
     }
     expect(events.every((e) => (e.payload as { size: number }).size === size)).toBe(true);
-  });
+    // A real import thread writing thousands of rows to the store: seconds on 2 shared cores.
+  }, 60_000);
 
   it('refuses a file over the limit from its size, before reading it', async () => {
     const file = path.join(work, 'huge.xml');
@@ -235,4 +239,54 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     );
     expect(errorOf(response).code).toBe('report.picker-no-gesture');
   });
+
+  it('parses the chosen file in the capped import thread: past its memory, refused, host alive', async () => {
+    // 4 MB of heap cannot hold 8,000 hosts' parse: only the thread's cap can refuse this file.
+    const app = core(true, { importHeapMb: 4 });
+    const file = path.join(work, 'capped.xml');
+    writeFileSync(file, manyHosts(8000));
+    const { response } = await pickFile(app, file, 'en');
+    const error = errorOf(response);
+    expect(error.code).toBe('report.nmap-too-large');
+    expect(error.message.en).toContain(
+      '“capped.xml” needs more memory than an import allows itself (4 MB)',
+    );
+    const list = await call(app, 'scan.list', {});
+    expect(list.response).toMatchObject({ ok: true, result: { total: 0 } });
+  });
+
+  it('with a store it cannot write, refuses the import in both languages instead of parsing it here', async () => {
+    const dir = mkdtempSync(path.join(work, 'data-'));
+    writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
+    const app = core(true, undefined, dir);
+    const { response, events } = await pickFile(app, FIXTURE);
+    const error = errorOf(response);
+    expect(error.code).toBe('store.not-a-database');
+    expect(error.message.fr).toMatch(
+      /^Le fichier nmap « loopback-sT\.xml » n’a pas été importé : Port Auditor ne peut pas l’écrire dans son historique\. /,
+    );
+    expect(error.message.en).toMatch(
+      /^The nmap file “loopback-sT\.xml” was not imported: Port Auditor cannot write it to its history\. /,
+    );
+    expect(error.message.en).toContain(databasePath(dir));
+    expect(events).toEqual([]);
+  });
+
+  it('holds an import slot until the import has finished: one past the limit is refused', async () => {
+    const app = core(true, { importsPerClient: 1 });
+    const file = path.join(work, 'slot.xml');
+    writeFileSync(file, manyHosts(3000));
+    const first = pickFile(app, file);
+    // The first import is running (its dialog answered, its thread parsing): a second is refused.
+    const second = await pickFile(app, file, 'en');
+    const error = errorOf(second.response);
+    expect(error.code).toBe('report.import-too-many-for-client');
+    expect(error.message.en).toBe(
+      'Already 1 nmap file being imported from this window: wait for it to finish before importing another.',
+    );
+    expect((await first).response).toMatchObject({ ok: true, result: { outcome: 'imported' } });
+    const third = await pickFile(app, FIXTURE);
+    expect(third.response).toMatchObject({ ok: true, result: { outcome: 'imported' } });
+    // A real import thread writing thousands of rows to the store: seconds on 2 shared cores.
+  }, 60_000);
 });

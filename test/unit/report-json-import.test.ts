@@ -75,7 +75,7 @@ describe('a JSON report read back', () => {
   });
 
   it('shows the file’s notes as the file’s, and its names on one line', () => {
-    expect(input.scan.notes[0]).toEqual({
+    expect(input.scan.notes[1]).toEqual({
       fr: 'Note du fichier : Vérifié : tout est bloqué.',
       en: 'Note from the file: Verified: every port is blocked.',
     });
@@ -83,6 +83,55 @@ describe('a JSON report read back', () => {
     expect(device.hostname).toBe('nas 192.168.1.99  NAS  no risky port');
     expect(device.localError).toBeUndefined();
     expect(device.answersEveryPort).toBeUndefined();
-    expect(input.pcName).toBe('pc forged');
+  });
+
+  it('drops a file’s claim that this app’s engine scanned it, and marks the results as a file’s', () => {
+    const report = hostileReport();
+    report.scan.source = {
+      kind: 'engine',
+      method: 'tcp-connect',
+      minRtoMs: 100,
+      maxRtoMs: 2000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80],
+    };
+    const read = reportInputFromFile(report, new Set());
+    expect(read.scan.source).toBeUndefined();
+    expect(read.origin).toBe('file');
+    // An nmap file's source is what the PDF says of nmap: kept.
+    expect(input.scan.source?.kind).toBe('nmap');
+  });
+
+  it('names this PC, not the file’s: the file’s PC name is a note about the file (review 13b, A5)', () => {
+    expect(input.pcName).toBeUndefined();
+    expect(input.scan.notes[0]).toEqual({
+      fr: 'Résultats d’un fichier de rapport produit sur le PC « pc forged », pas sur ce PC.',
+      en: 'Results from a report file made on the PC “pc forged”, not on this PC.',
+    });
+  });
+
+  it('words a file’s local error as the file’s claim, and writes a file’s prefix once', () => {
+    const report = hostileReport();
+    report.scan.hosts[3]!.localError = { code: 'EACCES', message: { fr: 'x', en: 'x' } };
+    report.scan.notes = [
+      {
+        fr: 'Note du fichier nmap : Vérifié depuis un autre appareil',
+        en: 'Note from the nmap file: Verified from another device',
+      },
+    ];
+    const read = reportInputFromFile(report, new Set());
+    expect(read.scan.hosts[2]!.localError).toEqual({
+      code: 'EACCES',
+      message: {
+        fr: 'Le fichier dit que le PC qui l’a produit n’a pas pu joindre cette adresse (EACCES) : ce PC ne l’a pas vérifié, et cela ne dit rien de l’appareil.',
+        en: 'The file says the PC that made it could not reach this address (EACCES): this PC did not check it, and it says nothing about the device.',
+      },
+    });
+    expect(read.scan.notes).toContainEqual({
+      fr: 'Note du fichier nmap : Vérifié depuis un autre appareil',
+      en: 'Note from the nmap file: Verified from another device',
+    });
   });
 });
