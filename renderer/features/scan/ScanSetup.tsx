@@ -6,6 +6,7 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../app/contract/errors';
 import { isBusy, useScan, type PortMode, type TargetMode } from '../../stores/scan';
@@ -75,6 +76,11 @@ export function ScanSetup() {
     : {};
   /** "Analyser maintenant" with the field empty: said as it appears, like the app's errors. */
   const missingSlot = { 'data-testid': 'scan-field-missing', role: 'alert' };
+  /**
+   * The custom field takes the focus only when the user has just chosen "custom": not when the
+   * form is set to a reopened scan's settings, which would pull the focus from the page's title.
+   */
+  const [customChosen, setCustomChosen] = useState(false);
 
   return (
     <Box
@@ -91,7 +97,10 @@ export function ScanSetup() {
         <RadioGroup
           aria-labelledby="scan-targets-legend"
           value={form.targetMode}
-          onChange={(event) => form.setForm({ targetMode: event.target.value as TargetMode })}
+          onChange={(event) => {
+            setCustomChosen(event.target.value === 'custom');
+            form.setForm({ targetMode: event.target.value as TargetMode });
+          }}
         >
           <Choice
             value="this-pc"
@@ -110,7 +119,7 @@ export function ScanSetup() {
             sx={{ mt: 1 }}
             size="small"
             fullWidth
-            autoFocus
+            autoFocus={customChosen}
             label={t('form.targets.customLabel')}
             placeholder={t('form.targets.customPlaceholder')}
             value={form.customTargets}
