@@ -142,15 +142,34 @@ const TO_THIS_PC = {
 
 /**
  * In prerouting, packets from outside (loopback returned first, see baseObjects) whose source is
- * one of this PC's addresses (`fib saddr type local`). This PC never receives its own packets back
- * from the network: such a packet is forged. IPv6 has no check for it on a PC that forwards, nor
- * IPv4 on a bridge port with br_netfilter; connection tracking would record it as a connection this
- * PC opened, and the device's packets to the port would then pass as its "replies". Source: nft(8),
- * "FIB EXPRESSIONS".
+ * an address this PC answers for: one of its own (`local`), a broadcast address of its networks
+ * (`broadcast`, also 0.0.0.0/8), an IPv6 subnet-router anycast address it holds when it forwards
+ * (`anycast`, RFC 4291 §2.6.1), or a multicast group (`multicast`). This PC never receives such a
+ * packet as a source from the network: it is forged. IPv6 has no check for it on a PC that
+ * forwards, nor IPv4 on a bridge port with br_netfilter; connection tracking would record it as a
+ * connection this PC opened, and the device's packets to the port would then pass as its
+ * "replies" (with an anycast source, the service's answer then comes from its unicast address and
+ * the exchange goes on from there). Only toward a unicast destination (`fib daddr type` neither
+ * broadcast nor multicast): a reply can only come back from a unicast device, and a DHCP client's
+ * request (0.0.0.0:68 to 255.255.255.255) must reach a DHCP server on this PC whatever is blocked.
+ * Source: nft(8), "FIB EXPRESSIONS"; kernel `inet_addr_type` for what each type covers.
  */
-const FROM_THIS_PC = {
-  match: { op: '==', left: { fib: { result: 'type', flags: ['saddr'] } }, right: 'local' },
-};
+const FROM_THIS_PC = [
+  {
+    match: {
+      op: '==',
+      left: { fib: { result: 'type', flags: ['saddr'] } },
+      right: { set: ['local', 'broadcast', 'anycast', 'multicast'] },
+    },
+  },
+  {
+    match: {
+      op: '!=',
+      left: { fib: { result: 'type', flags: ['daddr'] } },
+      right: { set: ['broadcast', 'multicast'] },
+    },
+  },
+];
 
 /**
  * `ct status dnat`: the connection's destination was rewritten (a DNAT or a redirect). Its
@@ -179,8 +198,8 @@ const NOT_A_SYN = {
  *   blocked one (`ct status dnat ct original proto-dst P`), in forward and input: a port forward
  *   without an address match also takes packets a device sends to a made-up address routed
  *   through this PC, which prerouting lets pass (not addressed to this PC);
- * - forged "from this PC's port" (`fib saddr type local`, source port P, toward the scope), in
- *   prerouting (see FROM_THIS_PC).
+ * - forged "from this PC's port" (`fib saddr type { local, broadcast, anycast, multicast }`,
+ *   source port P, toward the scope), in prerouting (see FROM_THIS_PC).
  * Outbound: this PC's packets to a device's port (optionally only those devices). Several remote
  * addresses become one rule each per chain, all sharing the generated comment, so remove() finds
  * them.
@@ -250,7 +269,7 @@ export function ruleObjects(rule: PlannedRule): NftObject[] {
     ...each('input', forwarded),
     ...each('forward', forwarded),
     ...each('prerouting', (remote) => [
-      FROM_THIS_PC,
+      ...FROM_THIS_PC,
       portMatch('sport'),
       ...scoped(remote, 'daddr'),
       { drop: null },
@@ -291,11 +310,20 @@ function addressValue(right: unknown): string | null {
   return prefix ? `${String(prefix.addr)}/${String(prefix.len)}` : null;
 }
 
+/** The right-hand side of a fib type match ruleObjects() writes: `local` or a set of types. */
+function isAddressTypeMatch(right: unknown): boolean {
+  const types = ['local', 'broadcast', 'anycast', 'multicast'];
+  if (typeof right === 'string') return types.includes(right);
+  const set = (right as { set?: unknown } | null)?.set;
+  return Array.isArray(set) && set.length > 0 && set.every((t) => types.includes(t as string));
+}
+
 /**
  * Reads back the expressions ruleObjects() writes: `fib daddr type local` (prerouting), dport
  * match, optional address match, drop; for a guard, `ct state new`, sport match, optional address
- * match, the not-a-SYN flags match, drop; for the forged-source drop, `fib saddr type local`,
- * sport match, optional address match, drop; for the forwarded drop, `ct status dnat`,
+ * match, the not-a-SYN flags match, drop; for the forged-source drop, `fib saddr type { local,
+ * broadcast, anycast, multicast }` (`local` alone in rules written by earlier versions), `fib daddr type != { broadcast,
+ * multicast }`, sport match, optional address match, drop; for the forwarded drop, `ct status dnat`,
  * `meta l4proto`, `ct original proto-dst`, optional `ct original ip[6] saddr`, drop. Rules of
  * earlier versions had a connection-state match instead of the fib one: still read.
  */
@@ -342,7 +370,7 @@ function readMatch(expr: unknown): ListedRule['match'] {
     }
     // Connection state and direction, DNAT status, "addressed to" or "from" this PC.
     if (ct) continue;
-    if (match?.left?.fib && match.right === 'local') continue;
+    if (match?.left?.fib && isAddressTypeMatch(match.right)) continue;
     if (match?.left?.['&'] && JSON.stringify(match) === JSON.stringify(NOT_A_SYN.match)) continue;
     const payload = match?.left?.payload;
     if (!payload) return null;

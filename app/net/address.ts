@@ -101,7 +101,8 @@ export function canonicalIp(text: string): string | null {
 /**
  * The canonical text of an address or CIDR network, host bits cleared (`192.168.1.7/24` →
  * `192.168.1.0/24`, `/32` and `/128` written as the bare address); null when it is neither. An
- * IPv4-mapped network (`::ffff:10.0.0.0/104`) becomes its IPv4 network (`10.0.0.0/8`).
+ * IPv4-mapped network (`::ffff:10.0.0.0/104`) becomes its IPv4 network (`10.0.0.0/8`), and so
+ * does an IPv4-compatible one (`::/96` → `0.0.0.0/0`, RFC 4291 §2.5.5.1).
  */
 export function canonicalNetwork(text: string): string | null {
   const slash = text.indexOf('/');
@@ -117,11 +118,21 @@ export function canonicalNetwork(text: string): string | null {
     if (written < 96 || written > 128) return null;
     prefix = written - 96;
   }
-  const bits = parsed.family === 4 ? 32 : 128;
+  let family = parsed.family;
+  let value = parsed.value;
+  if (family === 6 && written >= 96 && written < 128 && value >> 32n === 0n) {
+    // `::/96` … `::/127` start at `::` or `::1`, which are not IPv4-compatible addresses
+    // themselves, yet the network holds IPv4-compatible ones (RFC 4291 §2.5.5.1): the IPv4
+    // network it denotes, as `::0.0.0.0/96` would be, never an IPv6 match no packet carries.
+    family = 4;
+    value = value & LOW_32;
+    prefix = written - 96;
+  }
+  const bits = family === 4 ? 32 : 128;
   if (prefix > bits) return null;
   const hostBits = BigInt(bits - prefix);
-  const network = (parsed.value >> hostBits) << hostBits;
-  const base = formatIp(parsed.family, network);
+  const network = (value >> hostBits) << hostBits;
+  const base = formatIp(family, network);
   return prefix === bits ? base : `${base}/${prefix}`;
 }
 

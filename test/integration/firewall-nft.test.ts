@@ -519,12 +519,12 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     );
     const pcMac = (await execIn(pc, 'cat', ['/sys/class/net/eth0/address'])).stdout.trim();
     const peerMac = (await execIn(peer, 'cat', ['/sys/class/net/eth0/address'])).stdout.trim();
-    const forge = (args: string[]) =>
+    const forge = (args: string[], source = PC6) =>
       execIn(peer, 'nping', [
         '-6',
         ...args,
         '-S',
-        PC6,
+        source,
         '--send-eth',
         '-e',
         'eth0',
@@ -540,7 +540,16 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     await forge(['--udp', '-g', String(UDP_PORT), '-p', '5556']);
     expect(await probe(peer, PC6, TCP_PORT, 5555)).toBe('filtered');
     expect(await probeUdp(peer, PC6, UDP_PORT, 5556)).toBe('silent');
-    expect(await ruleset()).toContain(`fib saddr type local tcp sport ${TCP_PORT} drop`);
+    // The same from the subnet-router anycast address a forwarding PC holds for its prefix
+    // (RFC 4291 §2.6.1): not one of its unicast addresses, still one it answers for; the service's
+    // answer would come from its unicast address and the exchange go on from there.
+    const ANYCAST6 = 'fd77:61::';
+    await forge(['--udp', '-g', String(UDP_PORT), '-p', '5557'], ANYCAST6);
+    expect(await probeUdp(peer, ANYCAST6, UDP_PORT, 5557)).toBe('silent');
+    expect(await probeUdp(peer, PC6, UDP_PORT, 5557)).toBe('silent');
+    expect(await ruleset()).toContain(
+      `fib saddr type { local, broadcast, anycast, multicast } fib daddr type != { broadcast, multicast } tcp sport ${TCP_PORT} drop`,
+    );
     expect((await cli(['unblock', '--all'])).code).toBe(0);
     await execIn(peer, 'nft', ['delete', 'table', 'inet', 'attacker']);
     await sysctl(pc, 'net.ipv6.conf.all.forwarding', '0');

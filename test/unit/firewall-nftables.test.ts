@@ -77,9 +77,24 @@ describe('nft JSON', () => {
     ];
     expect(objects[2]?.add.rule.expr).toEqual(forwarded);
     expect(objects[3]?.add.rule.expr).toEqual(forwarded);
-    // A packet from outside with this PC's address and port as its source is forged.
+    // A packet from outside with this PC's address and port as its source is forged; so is one
+    // from an address it answers for (broadcast, IPv6 subnet-router anycast, multicast), toward a
+    // unicast device (a DHCP client's 0.0.0.0 broadcast request is no reply to anything).
     expect(objects[4]?.add.rule.expr).toEqual([
-      { match: { op: '==', left: { fib: { result: 'type', flags: ['saddr'] } }, right: 'local' } },
+      {
+        match: {
+          op: '==',
+          left: { fib: { result: 'type', flags: ['saddr'] } },
+          right: { set: ['local', 'broadcast', 'anycast', 'multicast'] },
+        },
+      },
+      {
+        match: {
+          op: '!=',
+          left: { fib: { result: 'type', flags: ['daddr'] } },
+          right: { set: ['broadcast', 'multicast'] },
+        },
+      },
       { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'sport' } }, right: 22 } },
       {
         match: {
