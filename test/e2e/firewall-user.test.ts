@@ -107,7 +107,14 @@ describe('Block this port as a normal user, through polkit, in the UI', () => {
     expect(await wizard.applyIntro.innerText()).toBe(
       'Click “Apply”: a permission window (polkit) will ask for the administrator password. Nothing changes if you decline it.',
     );
+    // A refused prompt (a wrong password) changes nothing; once polkit accepts, trying again
+    // applies (the refused attempt's rule id is not offered twice).
+    await sandbox.setRefused(true);
     await wizard.apply();
+    await wizard.failedAttempt.waitFor({ timeout: 60_000 });
+    expect(await probeFromPeer()).toBe('open');
+    await sandbox.setRefused(false);
+    await wizard.applyAgain();
     await wizard.verifyStep.waitFor({ timeout: 60_000 });
     await expect(wizard.check('readback').getAttribute('data-value')).resolves.toBe('true');
     // Linux has no firewall "profiles": the check says what it is here.

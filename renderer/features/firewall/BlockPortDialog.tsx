@@ -186,6 +186,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
       });
       if (outcome.outcome === 'cancelled') {
         setCancelled(outcome.message);
+        await renewPreview();
       } else if (outcome.outcome === 'unknown') {
         setUnknown(outcome.message);
         // The Rules page's list, and with it the verdicts on screen, follow the new rule.
@@ -198,8 +199,22 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
       }
     } catch (e) {
       setError(asAppError(e));
+      await renewPreview();
     } finally {
       setBusy(false);
+    }
+  }
+
+  /**
+   * After an attempt that changed nothing (declined, refused, failed), a new preview: the journal
+   * keeps the attempt under the id the first preview reserved, and an id is never used twice, so
+   * "Réessayer" needs a fresh one. The preview shown (and its rule name) follows.
+   */
+  async function renewPreview() {
+    try {
+      setPreview(await api.call('firewall.preview', request));
+    } catch {
+      // The error on screen already says what went wrong; the next attempt will say it again.
     }
   }
 

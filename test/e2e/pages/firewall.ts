@@ -106,6 +106,19 @@ export class BlockWizard {
     await this.dialog.getByRole('button', { name: exact(this.t('wizard.apply')) }).click();
   }
 
+  /** After an attempt that changed nothing: "Réessayer" once declined, "Appliquer" after an error. */
+  async applyAgain(): Promise<void> {
+    const either = [exact(this.t('wizard.apply')), exact(this.t('wizard.retry'))];
+    await this.dialog
+      .getByRole('button', { name: new RegExp(either.map((r) => `(${r.source})`).join('|')) })
+      .click();
+  }
+
+  /** What an attempt that changed nothing says: an error, or "declined, nothing changed". */
+  get failedAttempt(): Locator {
+    return this.dialog.getByTestId(/^block-(error|cancelled)$/);
+  }
+
   get verifyStep(): Locator {
     return this.dialog.getByTestId('block-step-verify');
   }
