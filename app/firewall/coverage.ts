@@ -1,8 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import type { LocalizedText } from '../contract/errors.js';
 import type { FirewallRule } from '../contract/firewall.js';
-import type { CoverageEffect, FirewallCoverage } from '../contract/risk.js';
+import { CoverageEffect, type FirewallCoverage } from '../contract/risk.js';
 import { kindOfValue, parseIp, splitZone } from '../net/address.js';
+import { bothLanguages } from '../text/catalogue.js';
 
 /** A scanned port: this PC's (`isLocal`) or a device's, open or seen filtered. */
 export interface CoveredTarget {
@@ -117,31 +118,23 @@ export function deviceKey(host: { address: string; isLocal: boolean }): string {
   return host.isLocal ? 'this-pc' : host.address;
 }
 
-/** "10.0.0.5", "10.0.0.5 et 10.0.1.0/24", "a, b et c". */
-function addressList(addresses: readonly string[], lang: 'fr' | 'en'): string {
-  if (addresses.length <= 1) return addresses.join('');
-  const and = lang === 'fr' ? ' et ' : ' and ';
-  return `${addresses.slice(0, -1).join(', ')}${and}${addresses.at(-1)}`;
-}
-
 /**
- * Short words for each effect: the CLI's risk column, the PDF's severity cell. The UI's chips say
- * the same from the renderer's catalogue (risk.json, `firewall.*`).
+ * Short words for each effect: the CLI's risk column, the PDF's severity cell (firewall.json
+ * `coverage.label.*`, lower case as they follow other words). The UI's chips say the same,
+ * capitalised, from risk.json `firewall.*`.
  */
-export const COVERAGE_LABEL: Record<CoverageEffect, LocalizedText> = {
-  blocked: { fr: 'bloqué par Port Auditor', en: 'blocked by Port Auditor' },
-  loopback: { fr: 'bouclage, non filtré', en: 'loopback, not filtered' },
-  partial: { fr: 'bloqué pour certaines adresses', en: 'blocked for some addresses' },
-  'this-pc-only': { fr: 'bloqué depuis ce PC', en: 'blocked from this PC' },
-  'scan-blocked': { fr: 'masqué par une règle de ce PC', en: 'hidden by this PC’s rule' },
-  unverified: { fr: 'blocage non vérifié', en: 'block not verified' },
-  vanished: { fr: 'règle disparue du pare-feu', en: 'rule gone from the firewall' },
-};
+export const COVERAGE_LABEL: Record<CoverageEffect, LocalizedText> = Object.fromEntries(
+  CoverageEffect.options.map((effect) => [
+    effect,
+    bothLanguages(`firewall:coverage.label.${effect}`),
+  ]),
+) as Record<CoverageEffect, LocalizedText>;
 
 /**
  * What the rule does to the port, in one sentence: the first reason of the port's verdict, so
- * the UI's details, the CLI, the PDF, the JSON and the CSV all say it the same way. `rule` gives
- * the addresses of a partial rule.
+ * the UI's details, the CLI, the PDF, the JSON and the CSV all say it the same way
+ * (firewall.json `coverage.reason.*`). `rule` gives the addresses of a partial rule (listed by
+ * Intl.ListFormat) and the direction of a vanished one.
  */
 export function coverageReason(
   coverage: FirewallCoverage,
@@ -149,48 +142,23 @@ export function coverageReason(
 ): LocalizedText {
   const name = coverage.name;
   switch (coverage.effect) {
-    case 'blocked':
-      return {
-        fr: `Bloqué par Port Auditor (règle ${name}, relue dans le pare-feu) : les autres appareils ne peuvent plus s’y connecter ; risque atténué.`,
-        en: `Blocked by Port Auditor (rule ${name}, read back from the firewall): other devices can no longer connect to it; risk mitigated.`,
-      };
-    case 'loopback':
-      return {
-        fr: `Adresse de bouclage : la règle Port Auditor ${name} bloque ce port pour les autres appareils, mais le trafic local (127.0.0.1, ::1) n’est volontairement jamais filtré ; seuls les programmes de ce PC passent par cette adresse. Risque atténué.`,
-        en: `Loopback address: Port Auditor’s rule ${name} blocks this port for other devices, but local traffic (127.0.0.1, ::1) is deliberately never filtered; only programs of this PC use this address. Risk mitigated.`,
-      };
     case 'partial': {
-      const remote = rule?.remote ?? [];
-      return {
-        fr: `Bloqué par Port Auditor pour les connexions depuis ${remote.length > 1 ? 'les adresses' : 'l’adresse'} ${addressList(remote, 'fr')} seulement (règle ${name}) : les autres adresses, y compris celles du même appareil en IPv6, peuvent encore s’y connecter.`,
-        en: `Blocked by Port Auditor for connections from ${remote.length > 1 ? 'the addresses' : 'the address'} ${addressList(remote, 'en')} only (rule ${name}): other addresses, the same device’s IPv6 addresses included, can still connect to it.`,
-      };
+      const addresses = rule?.remote ?? [];
+      return bothLanguages('firewall:coverage.reason.partial', {
+        name,
+        addresses,
+        count: addresses.length,
+      });
     }
-    case 'this-pc-only':
-      return {
-        fr: `Les programmes de ce PC ne s’y connectent plus (règle ${name}) ; le port reste ouvert sur l’appareil pour les autres appareils, et les conteneurs ou machines virtuelles hébergés par ce PC ne sont pas concernés.`,
-        en: `Programs of this PC no longer connect to it (rule ${name}); the port stays open on the device for other devices, and containers or virtual machines this PC hosts are not covered.`,
-      };
-    case 'scan-blocked':
-      return {
-        fr: `Ce PC bloque ses propres connexions vers ce port (règle ${name}) : l’analyse ne peut pas voir au-delà et le voit filtré. Les autres appareils peuvent probablement encore s’y connecter : il est jugé comme s’il était ouvert.`,
-        en: `This PC blocks its own connections to this port (rule ${name}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
-      };
     case 'vanished':
       // An outbound rule only ever stopped this PC's programs: its loss reopens nothing for others.
-      if (rule?.direction === 'out')
-        return {
-          fr: `La règle Port Auditor ${name}, qui empêchait les programmes de ce PC de s’y connecter, a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?) : ils peuvent de nouveau s’y connecter ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
-          en: `Port Auditor’s rule ${name}, which kept this PC’s programs from connecting to it, is gone from the firewall (a restart, a firewall reload?): they can connect again; risk unchanged. Re-apply puts it back (port-auditor reapply --all on the command line).`,
-        };
-      return {
-        fr: `Bloqué par Port Auditor jusqu’ici (règle ${name}) : la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?), le port est de nouveau joignable ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
-        en: `Blocked by Port Auditor until now (rule ${name}): the rule is gone from the firewall (a restart, a firewall reload?), so the port can be reached again; risk unchanged. Re-apply puts it back (port-auditor reapply --all on the command line).`,
-      };
-    case 'unverified':
-      return {
-        fr: `Une règle Port Auditor (${name}) devrait bloquer ce port ; le pare-feu n’a pas pu être lu pour le confirmer. Risque inchangé tant que ce n’est pas vérifié.`,
-        en: `A Port Auditor rule (${name}) should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
-      };
+      return bothLanguages(
+        rule?.direction === 'out'
+          ? 'firewall:coverage.reason.vanishedOut'
+          : 'firewall:coverage.reason.vanished',
+        { name },
+      );
+    default:
+      return bothLanguages(`firewall:coverage.reason.${coverage.effect}`, { name });
   }
 }

@@ -4,39 +4,40 @@ import type {
   FirewallStatus,
   FirewallVerification,
   Language,
-  LocalizedText,
 } from '../contract/index.js';
 import { formatDateTime } from '../contract/datetime.js';
+import { textFor } from '../text/catalogue.js';
 import { ANY_REMOTE, profileLabel } from './labels.js';
 import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
 import { portText } from './request.js';
 
+/**
+ * One line of `port-auditor rules` / `reapply` for a rule: id, protocol and port, direction,
+ * remote scope, journal state and whether the firewall holds it, creation date in local time.
+ * Sentences from the catalogue (firewall.json `cli.rule.*`).
+ */
 export function formatRule(rule: FirewallRule, lang: Language): string {
-  const dir =
-    rule.direction === 'in' ? { fr: 'entrant', en: 'inbound' } : { fr: 'sortant', en: 'outbound' };
-  const remote = rule.remote.length > 0 ? rule.remote.join(',') : ANY_REMOTE[lang];
-  const present =
+  const t = textFor(lang, 'firewall');
+  const presence =
     rule.present === null
-      ? { fr: 'non vérifiée', en: 'not verified' }
+      ? t('cli.rule.unverified')
       : rule.present
-        ? { fr: 'présente', en: 'present' }
-        : {
-            fr: `DISPARUE du pare-feu, à ré-appliquer (port-auditor reapply ${rule.id})`,
-            en: `GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
-          };
-  const label = lang === 'fr' ? 'distant' : 'remote';
-  const found =
-    rule.origin === 'found'
-      ? lang === 'fr'
-        ? ', trouvée dans le pare-feu, absente du journal'
-        : ', found in the firewall, not in the journal'
-      : '';
+        ? t('cli.rule.present')
+        : t('cli.rule.gone', { id: rule.id });
   // A rule the firewall lost is not "active", whatever the journal says: its state is that loss.
   const state =
     rule.present === false
-      ? present[lang]
-      : `${RULE_STATE_LABEL[rule.state][lang]}, ${present[lang]}`;
-  return `${rule.id}  ${rule.protocol.toUpperCase()} ${portText(rule)}  ${dir[lang]}  ${label}=${remote}  ${state}${found}  ${formatDateTime(rule.createdAt, lang)}`;
+      ? presence
+      : t('cli.rule.state', { state: RULE_STATE_LABEL[rule.state][lang], presence });
+  return t('cli.rule.line', {
+    id: rule.id,
+    protocol: rule.protocol.toUpperCase(),
+    port: portText(rule),
+    direction: t(`rules.dir.${rule.direction}`),
+    remote: rule.remote.length > 0 ? rule.remote.join(',') : ANY_REMOTE[lang],
+    state: rule.origin === 'found' ? t('cli.rule.found', { state }) : state,
+    createdAt: formatDateTime(rule.createdAt, lang),
+  });
 }
 
 /** The command that applies exactly the rule a preview showed: its options and its reserved id. */
@@ -54,101 +55,48 @@ export function applyCommand(preview: FirewallPreview): string {
 
 /** `block --dry-run`: the same as the wizard's preview, the sentence first, then the details. */
 export function formatPreview(preview: FirewallPreview, lang: Language): string {
-  const fr = lang === 'fr';
+  const t = textFor(lang, 'firewall');
   const lines = [
     preview.summary[lang],
     ...preview.notes.map((n) => `- ${n[lang]}`),
     '',
-    fr
-      ? `Détails techniques (règle ${preview.name}) :`
-      : `Technical details (rule ${preview.name}):`,
+    t('cli.preview.technical', { name: preview.name }),
     ...preview.commands.flatMap((c) => c.display.split('\n').map((l) => `  ${l}`)),
     '',
-    `${fr ? 'Pour appliquer exactement cette règle :' : 'To apply exactly this rule:'} ${applyCommand(preview)}`,
+    t('cli.preview.apply', { command: applyCommand(preview) }),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** What was checked after a block, what was not, and what went wrong, in the CLI's language. */
+/**
+ * What was checked after a block, what was not, and what went wrong, in the CLI's language: the
+ * wizard's check labels and values (firewall.json `wizard.check.*`), the verdict in a few words
+ * (`cli.verification.*`). ✓ passed, ✗ failed, ○ could not be checked.
+ */
 export function formatVerification(
   v: FirewallVerification,
   lang: Language,
   backend?: FirewallRule['backend'],
 ): string {
-  const fr = lang === 'fr';
-  const verdict =
-    v.effective === 'yes'
-      ? fr
-        ? 'Blocage en place.'
-        : 'Block in place.'
-      : v.effective === 'no'
-        ? fr
-          ? 'Le blocage NE fait PAS effet.'
-          : 'The block does NOT take effect.'
-        : fr
-          ? 'Blocage non confirmé.'
-          : 'Block not confirmed.';
-  const check = (label: LocalizedText, value: boolean | null) =>
-    `  ${value === null ? '○' : value ? '✓' : '✗'} ${label[lang]}${fr ? ' : ' : ': '}${
-      value === null
-        ? fr
-          ? 'impossible à vérifier'
-          : 'cannot be checked'
-        : value
-          ? fr
-            ? 'oui'
-            : 'yes'
-          : fr
-            ? 'NON'
-            : 'NO'
-    }`;
+  const t = textFor(lang, 'firewall');
+  const check = (label: string, value: boolean | null) =>
+    `  ${value === null ? '○' : value ? '✓' : '✗'} ${t('wizard.check.line', {
+      label: t(`wizard.check.${label}`),
+      value: t(`wizard.check.${value === null ? 'unknown' : value ? 'yes' : 'no'}`),
+    })}`;
   const lines = [
-    verdict,
-    check(
-      { fr: 'Règle relue dans le pare-feu', en: 'Rule read back from the firewall' },
-      v.readBack,
-    ),
+    t(`cli.verification.${v.effective}`),
+    check('readBack', v.readBack),
     // Profiles are Windows' notion; on Linux the check is that nftables filters.
-    check(
-      backend === 'nftables'
-        ? {
-            fr: 'Filtrage nftables disponible (pare-feu de Linux)',
-            en: 'nftables filtering available (Linux firewall)',
-          }
-        : {
-            fr: 'Pare-feu actif pour les profils en cours',
-            en: 'Firewall on for the current profiles',
-          },
-      v.firewallOn,
-    ),
-    ...(v.localRulesApplied === null
-      ? []
-      : [
-          check(
-            { fr: 'Règles locales appliquées', en: 'Local rules applied' },
-            v.localRulesApplied,
-          ),
-        ]),
+    check(backend === 'nftables' ? 'firewallOnNftables' : 'firewallOn', v.firewallOn),
+    ...(v.localRulesApplied === null ? [] : [check('localRules', v.localRulesApplied)]),
     ...v.checked.map((c) => `  ✓ ${c[lang]}`),
     ...v.problems.map((p) => `  ✗ ${p[lang]}`),
-    ...(v.notChecked.length > 0
-      ? [fr ? 'Non vérifiable d’ici :' : 'Cannot be checked from here:']
-      : []),
+    ...(v.notChecked.length > 0 ? [t('cli.verification.notChecked')] : []),
     ...v.notChecked.map((n) => `  ○ ${n[lang]}`),
   ];
   return `${lines.join('\n')}\n`;
 }
-
-const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
-  none: { fr: 'droits déjà suffisants', en: 'rights already held' },
-  // The policy is auth_admin_keep for the active session: polkit keeps an approval a few minutes.
-  pkexec: {
-    fr: 'demande polkit pour une modification (l’accord est gardé quelques minutes)',
-    en: 'polkit prompt for a change (the approval is kept a few minutes)',
-  },
-  uac: { fr: 'demande UAC à chaque modification', en: 'UAC prompt for each change' },
-  unavailable: { fr: 'impossible', en: 'impossible' },
-};
 
 /**
  * The one sentence the CLI says about rules the firewall lost (a restart, a firewall reload), in
@@ -156,39 +104,37 @@ const ELEVATION: Record<FirewallStatus['elevation'], LocalizedText> = {
  */
 export function vanishedRulesLine(count: number, lang: Language): string | null {
   if (count <= 0) return null;
-  const text: LocalizedText =
-    count === 1
-      ? {
-          fr: '1 règle Port Auditor a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
-          en: '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
-        }
-      : {
-          fr: `${count} règles Port Auditor ont disparu du pare-feu (redémarrage ?) : port-auditor reapply --all les remet.`,
-          en: `${count} Port Auditor rules vanished from the firewall (a restart?): port-auditor reapply --all puts them back.`,
-        };
-  return text[lang];
+  return textFor(lang, 'firewall')('cli.vanished', { count });
 }
 
+/**
+ * `port-auditor firewall-status`: which firewall, what this user can read and change and how
+ * (elevation), Windows' profiles, the backup, and the warnings, one fact per line
+ * (firewall.json `cli.status.*`).
+ */
 export function formatStatus(s: FirewallStatus, lang: Language): string {
-  const fr = lang === 'fr';
-  const colon = fr ? ' : ' : ': ';
-  const yn = (b: boolean) => (b ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no');
+  const t = textFor(lang, 'firewall');
+  const yn = (b: boolean) => t(b ? 'cli.status.yes' : 'cli.status.no');
+  const profile = (p: FirewallStatus['profiles'][number]) => {
+    let state = t(p.enabled ? 'cli.status.profileOn' : 'cli.status.profileOff');
+    if (p.active === true) state = t('cli.status.connected', { state });
+    if (p.localRulesApplied === false) state = t('cli.status.localRulesIgnored', { state });
+    return `  ${t('cli.status.profile', { name: profileLabel(p.name)[lang], state })}`;
+  };
   const lines = [
-    `${fr ? 'Pare-feu' : 'Firewall'}${colon}${s.backend} (${s.platform})`,
-    `${fr ? 'Disponible' : 'Available'}${colon}${yn(s.available)}`,
-    `${fr ? 'Administrateur' : 'Elevated'}${colon}${yn(s.elevated)}`,
-    `${fr ? 'Modification possible' : 'Can change'}${colon}${yn(s.canChange)}${
-      s.canChange ? ` (${ELEVATION[s.elevation][lang]})` : ''
-    }`,
-    `${fr ? 'Lecture possible' : 'Can read'}${colon}${yn(s.canRead)}`,
+    t('cli.status.backend', { backend: s.backend, platform: s.platform }),
+    t('cli.status.available', { value: yn(s.available) }),
+    t('cli.status.elevated', { value: yn(s.elevated) }),
+    s.canChange
+      ? t('cli.status.canChangeHow', {
+          value: yn(true),
+          how: t(`cli.status.elevation.${s.elevation}`),
+        })
+      : t('cli.status.canChange', { value: yn(false) }),
+    t('cli.status.canRead', { value: yn(s.canRead) }),
     // Profiles are Windows Firewall's (domain, private, public); nftables has none to show.
-    ...(s.backend === 'netsh' ? s.profiles : []).map(
-      (p) =>
-        `  ${fr ? 'profil' : 'profile'} ${profileLabel(p.name)[lang]}${colon}${p.enabled ? (fr ? 'actif' : 'on') : fr ? 'DÉSACTIVÉ' : 'OFF'}${
-          p.active === true ? (fr ? ' (réseau connecté)' : ' (connected network)') : ''
-        }${p.localRulesApplied === false ? (fr ? ', règles locales IGNORÉES' : ', local rules IGNORED') : ''}`,
-    ),
-    `${fr ? 'Sauvegarde' : 'Backup'}${colon}${s.backupPath ?? (fr ? 'aucune (prise avant la première modification)' : 'none yet (taken before the first change)')}`,
+    ...(s.backend === 'netsh' ? s.profiles : []).map(profile),
+    s.backupPath ? t('cli.status.backup', { path: s.backupPath }) : t('cli.status.noBackup'),
     ...s.warnings.map((w) => `! ${w[lang]}`),
   ];
   const vanished = vanishedRulesLine(s.missing, lang);

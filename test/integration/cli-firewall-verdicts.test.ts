@@ -171,7 +171,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
     expect(afterFr.stdout).toContain('* Bloqué par Port Auditor jusqu’ici (règle PortAuditor-');
     expect(afterFr.stdout).toContain(
-      '! 1 règle Port Auditor a disparu du pare-feu (redémarrage ?) : port-auditor reapply --all la remet.',
+      '! 1 règle Port Auditor a disparu du pare-feu (redémarrage\u202f?)\u00a0: port-auditor reapply --all la remet.',
     );
 
     // A report of the earlier scan reads the firewall now: present false, never "blocked".

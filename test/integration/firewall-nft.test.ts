@@ -944,8 +944,8 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(en.stdout).toContain('Firewall: nftables (linux)');
     expect(en.stdout).not.toMatch(/profile/i);
     const fr = await cli(['firewall-status'], { LANG: 'fr_FR.UTF-8' });
-    expect(fr.stdout).toContain('Pare-feu : nftables (linux)');
-    expect(fr.stdout).toContain('Disponible : oui');
+    expect(fr.stdout).toContain('Pare-feu\u00a0: nftables (linux)');
+    expect(fr.stdout).toContain('Disponible\u00a0: oui');
     expect(fr.stdout).not.toMatch(/profil/i);
   });
 });

@@ -26,7 +26,7 @@ describe('the preview’s plain sentence says what changes and what does not', (
       changeSummary(request({ protocol: 'udp', port: '5000-5010', remote: '10.0.0.5,10.0.1.0/24' }))
         .fr,
     ).toBe(
-      'Les appareils ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC depuis les adresses 10.0.0.5 et 10.0.1.0/24. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change ; ce PC lui-même n’est pas affecté.',
+      'Les appareils ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC depuis les adresses 10.0.0.5 et 10.0.1.0/24. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change\u202f; ce PC lui-même n’est pas affecté.',
     );
     expect(changeSummary(request({ protocol: 'tcp', port: 8080, remote: '10.77.211.2' })).en).toBe(
       'Devices will no longer be able to connect to port 8080 (TCP) of this PC from address 10.77.211.2. From any other address (even another address of the same device, IPv6 for instance), nothing changes; this PC itself is not affected.',
@@ -43,14 +43,14 @@ describe('the preview’s plain sentence says what changes and what does not', (
 describe('an inbound UDP block of a discovery port warns that this PC’s own questions go unanswered', () => {
   it('names the ports and what they discover, in French and English; nothing for other requests', () => {
     expect(discoveryWarning(request({ protocol: 'udp', port: 5353 }))).toEqual({
-      fr: 'Le port 5353 (UDP) sert aussi à ce PC lui-même pour découvrir le réseau local (mDNS : noms .local, imprimantes, partages) : les réponses des autres appareils aux questions que ce PC envoie depuis ce port seront bloquées aussi, et cette découverte ne fonctionnera plus sur ce PC.',
+      fr: 'Le port 5353 (UDP) sert aussi à ce PC lui-même pour découvrir le réseau local (mDNS\u00a0: noms .local, imprimantes, partages)\u00a0: les réponses des autres appareils aux questions que ce PC envoie depuis ce port seront bloquées aussi, et cette découverte ne fonctionnera plus sur ce PC.',
       en: 'Port 5353 (UDP) is also used by this PC itself to discover the local network (mDNS: .local names, printers, shares): the other devices’ answers to the questions this PC sends from this port will be blocked too, and that discovery will stop working on this PC.',
     });
     const range = discoveryWarning(
       request({ protocol: 'udp', port: '130-140', remote: '10.0.0.5' }),
     );
     expect(range?.fr).toMatch(
-      /^Les ports 137 et 138 \(UDP\) servent aussi .*\(NetBIOS : noms des PC Windows ; NetBIOS : voisinage réseau\).* depuis ces ports /,
+      /^Les ports 137 et 138 \(UDP\) servent aussi .*\(NetBIOS\u00a0: noms des PC Windows\u202f; NetBIOS\u00a0: voisinage réseau\).* depuis ces ports /,
     );
     expect(range?.en).toMatch(
       /^Ports 137 and 138 \(UDP\) are also used .*\(NetBIOS: Windows PC names; NetBIOS: network neighbourhood\)/,
@@ -158,7 +158,7 @@ describe('verification says what was checked, what was not, and never claims mor
     expect(old.effective).toBe('unknown');
     expect(old.checked).toEqual([]);
     expect(old.problems.map((p) => p.fr)).toEqual([
-      'Redirection de port TCP 8080 → 172.17.0.2:80 : la règle ne bloque le port demandé que vers les adresses de ce PC, un appareil peut passer par une autre adresse. Débloquez puis bloquez à nouveau ce port.',
+      'Redirection de port TCP 8080 → 172.17.0.2:80\u00a0: la règle ne bloque le port demandé que vers les adresses de ce PC, un appareil peut passer par une autre adresse. Débloquez puis bloquez à nouveau ce port.',
     ]);
   });
 
@@ -326,10 +326,10 @@ describe('Windows verdicts name the profile in the user’s language', () => {
     });
     const fr = v.problems.map((p) => p.fr);
     expect(fr).toContain(
-      'Le pare-feu est désactivé pour le profil public : la règle n’y a aucun effet.',
+      'Le pare-feu est désactivé pour le profil public\u00a0: la règle n’y a aucun effet.',
     );
     expect(fr).toContain(
-      'Le profil privé ne filtre pas les interfaces vEthernet (WSL) : la règle n’y a aucun effet.',
+      'Le profil privé ne filtre pas les interfaces vEthernet (WSL)\u00a0: la règle n’y a aucun effet.',
     );
     expect(v.problems.map((p) => p.en)).toContain(
       'The private profile does not filter interfaces vEthernet (WSL): the rule has no effect there.',

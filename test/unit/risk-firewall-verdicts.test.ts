@@ -124,7 +124,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(gone.blocked).toBe(0);
     expect(gone.counts[lost.severity]).toBe(1);
     expect(lost.reasons[0]?.text.fr).toBe(
-      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name}) : la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu ?), le port est de nouveau joignable ; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
+      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
     );
     expect(lost.reasons.map((r) => r.text.en).join(' ')).not.toContain('rule prevents');
   });

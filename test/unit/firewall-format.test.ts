@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  FirewallRule,
+  FirewallStatus,
+  FirewallVerification,
+} from '../../app/contract/firewall.js';
+import { COVERAGE_LABEL, coverageReason } from '../../app/firewall/coverage.js';
+import {
+  formatRule,
+  formatStatus,
+  formatVerification,
+  vanishedRulesLine,
+} from '../../app/firewall/format.js';
+import { ANY_REMOTE, profileLabel } from '../../app/firewall/labels.js';
+import { textFor } from '../../app/text/catalogue.js';
+
+const NBSP = '\u00a0';
+const NNBSP = '\u202f';
+
+const status: FirewallStatus = {
+  backend: 'netsh',
+  platform: 'win32',
+  available: true,
+  elevated: false,
+  canChange: true,
+  canRead: true,
+  profiles: [
+    { name: 'private', enabled: true, active: true, localRulesApplied: false },
+    { name: 'public', enabled: false, active: false, localRulesApplied: null },
+  ],
+  warnings: [],
+  backupPath: null,
+  repairs: [],
+  missing: 2,
+  elevation: 'uac',
+};
+
+const rule: FirewallRule = {
+  id: '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
+  name: 'PortAuditor-3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
+  backend: 'nftables',
+  protocol: 'tcp',
+  portFrom: 3389,
+  portTo: 3389,
+  direction: 'in',
+  remote: [],
+  state: 'active',
+  createdAt: '2026-03-14T09:30:00.000Z',
+  updatedAt: '2026-03-14T09:30:00.000Z',
+  present: true,
+  origin: 'app',
+};
+
+describe('the firewall’s CLI texts come from the catalogue, in the language', () => {
+  it('firewall-status: French spacing before colons, none in English; profiles in words', () => {
+    const fr = formatStatus(status, 'fr').split('\n');
+    expect(fr).toEqual([
+      `Pare-feu${NBSP}: netsh (win32)`,
+      `Disponible${NBSP}: oui`,
+      `Administrateur${NBSP}: non`,
+      `Modification possible${NBSP}: oui (demande UAC à chaque modification)`,
+      `Lecture possible${NBSP}: oui`,
+      `  profil privé${NBSP}: actif (réseau connecté), règles locales IGNORÉES`,
+      `  profil public${NBSP}: DÉSACTIVÉ`,
+      `Sauvegarde${NBSP}: aucune (prise avant la première modification)`,
+      `! 2 règles Port Auditor ont disparu du pare-feu (redémarrage${NNBSP}?)${NBSP}: port-auditor reapply --all les remet.`,
+      '',
+    ]);
+    const en = formatStatus(
+      { ...status, canChange: false, backupPath: '/var/lib/port-auditor/backup.nft', missing: 0 },
+      'en',
+    );
+    expect(en).toContain('Can change: no\n');
+    expect(en).toContain('  profile private: on (connected network), local rules IGNORED\n');
+    expect(en).toContain('Backup: /var/lib/port-auditor/backup.nft\n');
+    expect(en).not.toMatch(/\s:/);
+    expect(en).not.toContain('vanished');
+  });
+
+  it('vanished rules: a real plural and a number grouped by the language; nothing for none', () => {
+    expect(vanishedRulesLine(0, 'fr')).toBeNull();
+    expect(vanishedRulesLine(1, 'fr')).toMatch(/^1 règle Port Auditor a disparu .* la remet\.$/);
+    expect(vanishedRulesLine(1234, 'fr')).toMatch(
+      new RegExp(`^1${NNBSP}234 règles Port Auditor ont disparu .* les remet\\.$`),
+    );
+    expect(vanishedRulesLine(1, 'en')).toBe(
+      '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+    );
+    expect(vanishedRulesLine(1234, 'en')).toMatch(/^1,234 Port Auditor rules .* puts them back\.$/);
+  });
+
+  it('a rule’s line: direction and scope in words, a lost rule said gone, a found one said so', () => {
+    expect(formatRule(rule, 'fr')).toMatch(
+      /^3f2b8c1e-\S+ {2}TCP 3389 {2}entrant {2}distant=toutes les adresses {2}active, présente {2}\S/,
+    );
+    expect(formatRule({ ...rule, present: null, direction: 'out' }, 'en')).toMatch(
+      /^3f2b8c1e-\S+ {2}TCP 3389 {2}outbound {2}remote=all addresses {2}active, not verified {2}\S/,
+    );
+    expect(formatRule({ ...rule, present: false, remote: ['10.0.0.5'] }, 'en')).toContain(
+      `remote=10.0.0.5  GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
+    );
+    expect(formatRule({ ...rule, origin: 'found' }, 'fr')).toContain(
+      'active, présente, trouvée dans le pare-feu, absente du journal',
+    );
+  });
+
+  it('a verification uses the wizard’s check labels and values, and its “not checked” title', () => {
+    const v: FirewallVerification = {
+      readBack: true,
+      firewallOn: null,
+      localRulesApplied: false,
+      effective: 'no',
+      checked: [],
+      problems: [],
+      notChecked: [{ fr: 'Une connexion depuis un autre appareil', en: 'A connection' }],
+    };
+    // The wizard's "label : value" line, whatever space it puts before the colon.
+    const is = textFor('fr', 'firewall')('wizard.check.line', { label: '', value: '' });
+    expect(formatVerification(v, 'fr', 'nftables').split('\n')).toEqual([
+      'Le blocage NE fait PAS effet.',
+      `  ✓ Règle relue dans le pare-feu${is}oui`,
+      `  ○ Filtrage nftables disponible (pare-feu de Linux)${is}impossible à vérifier`,
+      `  ✗ Règles locales appliquées (pas de stratégie de groupe contraire)${is}NON`,
+      `Non vérifiable d’ici${NBSP}:`,
+      '  ○ Une connexion depuis un autre appareil',
+      '',
+    ]);
+    const en = formatVerification({ ...v, effective: 'unknown', localRulesApplied: null }, 'en');
+    expect(en).toMatch(/^Block not confirmed\.\n {2}✓ Rule read back from the firewall: yes\n/);
+    expect(en).toContain('  ○ Firewall on for the current profiles: cannot be checked\n');
+    expect(en).toContain('Cannot be checked from here:\n');
+    expect(en).not.toContain('Local rules');
+  });
+});
+
+describe('the firewall’s labels and coverage sentences come from the catalogue', () => {
+  it('profiles and the unscoped rule in words; an unknown profile name as it is', () => {
+    expect(profileLabel('private')).toEqual({ fr: 'privé', en: 'private' });
+    expect(profileLabel('domain')).toEqual({ fr: 'domaine', en: 'domain' });
+    expect(profileLabel('nftables')).toEqual({ fr: 'nftables', en: 'nftables' });
+    expect(ANY_REMOTE).toEqual({ fr: 'toutes les adresses', en: 'all addresses' });
+    expect(COVERAGE_LABEL['scan-blocked']).toEqual({
+      fr: 'masqué par une règle de ce PC',
+      en: 'hidden by this PC’s rule',
+    });
+  });
+
+  it('a partial rule names its address or its addresses, listed by the language', () => {
+    const coverage = { ruleId: rule.id, name: rule.name, effect: 'partial' as const };
+    const one = coverageReason(coverage, { remote: ['10.0.0.5'] });
+    expect(one.fr).toContain('depuis l’adresse 10.0.0.5 seulement');
+    expect(one.en).toContain('from the address 10.0.0.5 only');
+    const three = coverageReason(coverage, { remote: ['10.0.0.5', '10.0.0.6', 'fd00::/64'] });
+    expect(three.fr).toContain('depuis les adresses 10.0.0.5, 10.0.0.6 et fd00::/64 seulement');
+    expect(three.en).toContain('from the addresses 10.0.0.5, 10.0.0.6, and fd00::/64 only');
+    expect(three.fr).toContain(`(règle ${rule.name})${NBSP}: les autres adresses`);
+  });
+
+  it('a vanished outbound rule says this PC’s programs can connect again', () => {
+    const coverage = { ruleId: rule.id, name: rule.name, effect: 'vanished' as const };
+    expect(coverageReason(coverage, { remote: [], direction: 'out' }).en).toMatch(
+      /^Port Auditor’s rule PortAuditor-\S+, which kept this PC’s programs from connecting/,
+    );
+    expect(coverageReason(coverage, { remote: [], direction: 'in' }).en).toMatch(
+      /^Blocked by Port Auditor until now \(rule PortAuditor-\S+\)/,
+    );
+  });
+});
