@@ -150,14 +150,16 @@ export function coverageReason(
         count: addresses.length,
       });
     }
-    case 'vanished':
+    case 'vanished': {
       // An outbound rule only ever stopped this PC's programs: its loss reopens nothing for others.
-      return bothLanguages(
-        rule?.direction === 'out'
-          ? 'firewall:coverage.reason.vanishedOut'
-          : 'firewall:coverage.reason.vanished',
-        { name },
-      );
+      if (rule?.direction === 'out')
+        return bothLanguages('firewall:coverage.reason.vanishedOut', { name });
+      // A scoped rule only ever closed the port to its addresses: only those get it back.
+      const addresses = rule?.remote ?? [];
+      return addresses.length > 0
+        ? bothLanguages('firewall:coverage.reason.vanishedPartial', { name, addresses })
+        : bothLanguages('firewall:coverage.reason.vanished', { name });
+    }
     default:
       return bothLanguages(`firewall:coverage.reason.${coverage.effect}`, { name });
   }

@@ -148,11 +148,11 @@ describe('the firewall’s labels and coverage sentences come from the catalogue
   it('a partial rule names its address or its addresses, listed by the language', () => {
     const coverage = { ruleId: rule.id, name: rule.name, effect: 'partial' as const };
     const one = coverageReason(coverage, { remote: ['10.0.0.5'] });
-    expect(one.fr).toContain('depuis l’adresse 10.0.0.5 seulement');
-    expect(one.en).toContain('from the address 10.0.0.5 only');
+    expect(one.fr).toContain('depuis 10.0.0.5 seulement');
+    expect(one.en).toContain('from 10.0.0.5 only');
     const three = coverageReason(coverage, { remote: ['10.0.0.5', '10.0.0.6', 'fd00::/64'] });
-    expect(three.fr).toContain('depuis les adresses 10.0.0.5, 10.0.0.6 et fd00::/64 seulement');
-    expect(three.en).toContain('from the addresses 10.0.0.5, 10.0.0.6, and fd00::/64 only');
+    expect(three.fr).toContain('depuis 10.0.0.5, 10.0.0.6 et fd00::/64 seulement');
+    expect(three.en).toContain('from 10.0.0.5, 10.0.0.6, and fd00::/64 only');
     expect(three.fr).toContain(`(règle ${rule.name})${NBSP}: les autres adresses`);
   });
 

@@ -26,16 +26,16 @@ describe('the preview’s plain sentence says what changes and what does not', (
       changeSummary(request({ protocol: 'udp', port: '5000-5010', remote: '10.0.0.5,10.0.1.0/24' }))
         .fr,
     ).toBe(
-      'Les appareils ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC depuis les adresses 10.0.0.5 et 10.0.1.0/24. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change\u202f; ce PC lui-même n’est pas affecté.',
+      'Les appareils ne pourront plus se connecter aux ports 5000 à 5010 (UDP) de ce PC depuis 10.0.0.5 et 10.0.1.0/24. Depuis toute autre adresse (même celle d’un même appareil, en IPv6 par exemple), rien ne change\u202f; ce PC lui-même n’est pas affecté.',
     );
     expect(changeSummary(request({ protocol: 'tcp', port: 8080, remote: '10.77.211.2' })).en).toBe(
-      'Devices will no longer be able to connect to port 8080 (TCP) of this PC from address 10.77.211.2. From any other address (even another address of the same device, IPv6 for instance), nothing changes; this PC itself is not affected.',
+      'Devices will no longer be able to connect to port 8080 (TCP) of this PC from 10.77.211.2. From any other address (even another address of the same device, IPv6 for instance), nothing changes; this PC itself is not affected.',
     );
     expect(
       changeSummary(request({ protocol: 'tcp', port: 23, direction: 'out', remote: '10.0.0.7' }))
         .en,
     ).toBe(
-      'This PC will no longer be able to connect to port 23 (TCP) at address 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
+      'This PC will no longer be able to connect to port 23 (TCP) at 10.0.0.7. This does not close the port on the device: other devices can still connect to it.',
     );
   });
 });

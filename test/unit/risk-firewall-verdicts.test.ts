@@ -124,9 +124,18 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(gone.blocked).toBe(0);
     expect(gone.counts[lost.severity]).toBe(1);
     expect(lost.reasons[0]?.text.fr).toBe(
-      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé. Ré-appliquer la remet (port-auditor reapply --all en ligne de commande).`,
+      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé.`,
     );
     expect(lost.reasons.map((r) => r.text.en).join(' ')).not.toContain('rule prevents');
+    // A scoped rule only ever closed the port to its addresses: only they got it back.
+    const goneScoped = assessHosts(PC.slice(0, 1), everyInterface, kb, true, [
+      rule({ ...inbound, remote: '10.93.1.0/24' }, { present: false }),
+    ]);
+    const lostScoped = goneScoped.hosts[0]!.ports[0]!;
+    expect(lostScoped.firewall?.effect).toBe('vanished');
+    expect(lostScoped.reasons[0]?.text.en).toBe(
+      `Blocked by Port Auditor until now for connections from 10.93.1.0/24 only (rule ${lostScoped.firewall?.name}): the rule is gone from the firewall (a restart, a firewall reload?), so these connections are possible again; risk unchanged.`,
+    );
   });
 });
 

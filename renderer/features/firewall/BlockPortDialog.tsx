@@ -305,11 +305,15 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                     setRemote(value === 'out' && !target.isLocal ? target.address : '');
                   }}
                 >
-                  <FormControlLabel
-                    value="in"
-                    control={<Radio />}
-                    label={t('wizard.directionIn')}
-                  />
+                  {/* For a device, "inbound" would block this PC's own port from it: another
+                      thing than the port the user chose, so it is not offered. */}
+                  {!device && (
+                    <FormControlLabel
+                      value="in"
+                      control={<Radio />}
+                      label={t('wizard.directionIn')}
+                    />
+                  )}
                   <FormControlLabel
                     value="out"
                     control={<Radio />}
