@@ -282,7 +282,9 @@ if (refusesLaunchArgs(process.argv, app.isPackaged, helperArgs !== null)) {
     // The elevated helper is always the per-machine install (Windows: found in HKLM, started by
     // UAC with its flag; Linux: /usr/lib/port-auditor), never this copy, which may be a portable
     // build in Downloads or a checkout that any program of the user can change.
-    core = createCore({ host: 'electron', filePicker });
+    // Electron's own processes (this one, its GPU and network helpers) run this executable: any
+    // port they listen on is Port Auditor's, never an unknown program's.
+    core = createCore({ host: 'electron', filePicker, ownExecutable: process.execPath });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
     mainWindow = createWindow();
