@@ -37,11 +37,11 @@ import { systemLanguage } from '../app/api/app-handlers.js';
 import {
   checkoutFileProblem,
   LINUX_HELPER,
-  pathProblemText,
   rootOnlyProblem,
   treeProblem,
   type PathProblem,
 } from '../app/firewall/helper-install.js';
+import { pathProblemText } from '../app/firewall/helper-check.js';
 import { systemProgram } from '../app/system/linux-paths.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,13 +183,10 @@ function install(bundle: string, root: string, stagedNode: string): void {
     LINUX_HELPER.policy,
   ]) {
     const problem = rootOnlyProblem(file);
-    if (problem)
-      fail(
-        say(
-          `Installation refusée : ${problem.detail}.`,
-          `Installation refused: ${problem.detail}.`,
-        ),
-      );
+    if (problem) {
+      const why = pathProblemText(problem);
+      fail(say(`Installation refusée : ${why.fr}.`, `Installation refused: ${why.en}.`));
+    }
   }
   process.stdout.write(
     `${say(

@@ -26,6 +26,8 @@ export interface CoreOptions {
   filePicker?: FilePicker;
   /** The TCP ports the host serves to the user (browser mode's page), named as Port Auditor's. */
   ownPorts?: () => readonly number[];
+  /** The desktop app's own executable, whose listeners are named Port Auditor's (OwnPorts). */
+  ownExecutable?: string;
 }
 
 export interface Core {
@@ -57,6 +59,7 @@ export function createCore(options: CoreOptions): Core {
     firewallRules: () => firewall.get().knownRules(),
     listenersFreshMs: 5000,
     ...(options.ownPorts ? { ownPorts: options.ownPorts } : {}),
+    ...(options.ownExecutable ? { ownExecutable: options.ownExecutable } : {}),
   });
   const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();

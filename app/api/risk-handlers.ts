@@ -30,6 +30,11 @@ export interface RiskHandlerOptions {
    * Auditor's own in verdicts; none by default.
    */
   ownPorts?: () => readonly number[];
+  /**
+   * This app's own program (the desktop app's executable): listeners of processes running it
+   * are named Port Auditor's (see OwnPorts). Unset for hosts under a shared runtime (node).
+   */
+  ownExecutable?: string;
 }
 
 /** Enough for every port of a few /22 networks; the oldest sightings go first. */
@@ -100,7 +105,11 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
         complete,
         rules(),
         (a, p, proto) => seenOpen.get(key(a, p, proto)),
-        { pid: process.pid, ports: options.ownPorts?.() ?? [] },
+        {
+          pid: process.pid,
+          ports: options.ownPorts?.() ?? [],
+          ...(options.ownExecutable ? { executable: options.ownExecutable } : {}),
+        },
       );
       const at = new Date().toISOString();
       for (const host of hosts) {

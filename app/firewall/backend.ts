@@ -10,9 +10,9 @@ import type {
   FirewallBackendKind,
   FirewallCommand,
   FirewallProfile,
-  LocalizedText,
 } from '../contract/index.js';
 import { validateBlockRequest, type PlannedRule } from './request.js';
+import type { Sentence } from '../text/sentence.js';
 
 /** One rule of the app as found in the firewall itself. */
 export interface LiveRule {
@@ -55,7 +55,8 @@ export interface BackendStatus {
   elevated: boolean;
   canRead: boolean;
   profiles: FirewallProfile[];
-  warnings: LocalizedText[];
+  /** What the user should know, written by the app where shown (the helper shares this code). */
+  warnings: Sentence[];
   /** Windows: whether the firewall service (MpsSvc) runs; null where it does not apply or is unknown. */
   serviceRunning: boolean | null;
   /**

@@ -1,4 +1,4 @@
-import { AppFailure } from '../errors.js';
+import { AppFailure } from '../failure.js';
 import { portText, validatePlannedRule, type PlannedRule } from './request.js';
 
 /**

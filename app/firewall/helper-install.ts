@@ -1,10 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { Code, type ErrorCode } from '../contract/error-codes.js';
-import type { LocalizedText } from '../contract/index.js';
-import { errorMessage } from '../errors.js';
-import { bothLanguages } from '../text/catalogue.js';
-import { inBothLanguages } from '../text/per-language.js';
+import { sentence, type Sentence } from '../text/sentence.js';
 
 /**
  * Where the elevated helper lives on Linux. Root-owned, installed by the .deb or by
@@ -80,13 +76,14 @@ export interface PathProblem {
   kind: 'missing' | 'unreadable' | 'not-root' | 'writable' | 'not-file' | 'outside';
   /** The offending path (the file, or a folder above it). */
   path: string;
-  /** A short English reason naming the offending path, for logs and error parameters. */
-  detail: string;
 }
 
-/** A path problem in the user's language. */
-export function pathProblemText(problem: PathProblem): LocalizedText {
-  return bothLanguages(`messages:helperPath.${problem.kind}`, { path: problem.path });
+/**
+ * A path problem as a catalogue sentence (messages.json `helperPath.*`), written by the app where
+ * shown (pathProblemText in helper-check.ts); the elevated helper sends it as is.
+ */
+export function pathProblemSentence(problem: Pick<PathProblem, 'kind' | 'path'>): Sentence {
+  return sentence(`messages:helperPath.${problem.kind}`, { path: problem.path });
 }
 
 function problem(kind: PathProblem['kind'], path: string): PathProblem {
@@ -94,7 +91,6 @@ function problem(kind: PathProblem['kind'], path: string): PathProblem {
     missing: kind === 'missing',
     kind,
     path,
-    detail: pathProblemText({ kind, path } as PathProblem).en,
   };
 }
 
@@ -234,56 +230,4 @@ export function treeProblem(
     }
   }
   return null;
-}
-
-export type HelperProblem = { code: ErrorCode; message: LocalizedText; detail: string };
-
-/**
- * Whether this machine has a trustworthy helper for `which` (change or read) and pkexec to start
- * it, or what to tell the user instead. Checked before every elevation request, so the app never
- * asks root to run something a user could have written.
- */
-export function linuxHelperProblem(
-  which: 'change' | 'read',
-  fs: FsProbe = realFs,
-): { pkexec: string } | HelperProblem {
-  const pkexec = PKEXEC_PATHS.find((p) => rootOnlyProblem(p, fs) === null);
-  if (!pkexec) {
-    return {
-      code: Code['firewall.elevation-unavailable'],
-      detail: 'pkexec not found',
-      message: errorMessage(Code['firewall.elevation-unavailable'], undefined, {
-        variant: 'noPkexec',
-      }),
-    };
-  }
-  const files = [
-    LINUX_HELPER[which],
-    LINUX_HELPER.bundle,
-    LINUX_HELPER.runtime,
-    LINUX_HELPER.policy,
-  ];
-  const missing = files.find((f) => rootOnlyProblem(f, fs)?.missing);
-  if (missing) {
-    return {
-      code: Code['firewall.helper-missing'],
-      detail: `${missing} does not exist`,
-      message: errorMessage(Code['firewall.helper-missing'], undefined, {
-        variant: 'linux',
-        text: { missing },
-      }),
-    };
-  }
-  for (const file of files) {
-    const found = rootOnlyProblem(file, fs);
-    if (found) {
-      const why = pathProblemText(found);
-      return {
-        code: Code['firewall.helper-untrusted'],
-        detail: found.detail,
-        message: inBothLanguages('errors:firewall.helper-untrusted', (l) => ({ why: why[l] })),
-      };
-    }
-  }
-  return { pkexec };
 }

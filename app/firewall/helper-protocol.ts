@@ -2,14 +2,17 @@ import { link, lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises
 import path from 'node:path';
 import { z } from 'zod';
 import { BlockRequest } from '../contract/firewall.js';
-import type { LocalizedText } from '../contract/index.js';
-import { AppError } from '../contract/errors.js';
-import { Code } from '../contract/error-codes.js';
-import { AppFailure, errorMessage, toAppError } from '../errors.js';
-import { bothLanguages, textFor } from '../text/catalogue.js';
+import { Code, ErrorCode } from '../contract/error-codes.js';
+import { AppFailure } from '../failure.js';
+import { isSentence, sentence, type Sentence } from '../text/sentence.js';
 import type { FirewallBackend, FirewallInspection, LiveRule } from './backend.js';
 import type { HelperOp } from './helper-argv.js';
-import { BACKUP_FILE, LINUX_HELPER, rootOnlyProblem } from './helper-install.js';
+import {
+  BACKUP_FILE,
+  LINUX_HELPER,
+  pathProblemSentence,
+  rootOnlyProblem,
+} from './helper-install.js';
 import {
   portText,
   RULE_PREFIX,
@@ -32,6 +35,70 @@ export const HELPER_EXIT = {
   unsupported: 23,
 } as const;
 
+const WireValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
+
+/** A part of a failure's sentence that is itself a catalogue sentence (a rule's description). */
+const WireSentence = z
+  .object({
+    key: z.string().regex(/^(errors|messages):[A-Za-z0-9.-]+$/),
+    params: z.record(z.string(), WireValue).optional(),
+  })
+  .strict();
+
+/**
+ * A failure as the helper sends it: a code of this version's list, the values that explain it
+ * and which of the code's sentences to write, never the words. The app writes the sentence in
+ * the reader's language (helper-answer.ts), so the helper carries no i18n library nor catalogue
+ * (docs/elevation.md). A code this version does not list fails the whole answer's validation.
+ */
+export const HelperFailure = z
+  .object({
+    code: ErrorCode,
+    params: z.record(z.string(), WireValue).optional(),
+    variant: z
+      .string()
+      .regex(/^[A-Za-z]+$/)
+      .optional(),
+    text: z.record(z.string(), z.union([WireValue, WireSentence])).optional(),
+  })
+  .strict();
+export type HelperFailure = z.infer<typeof HelperFailure>;
+
+/**
+ * Any thrown value as the helper sends it: an AppFailure as its code and values; anything else
+ * (a crash, a catalogue-less sentence) as `internal` with its English text as the detail.
+ */
+export function failureToWire(error: unknown): HelperFailure {
+  if (error instanceof AppFailure && error.sentence) {
+    const text: NonNullable<HelperFailure['text']> = {};
+    for (const [name, value] of Object.entries(error.text ?? {})) {
+      if (isSentence(value)) {
+        const params: Record<string, string | number | boolean> = {};
+        for (const [k, v] of Object.entries(value.params ?? {})) {
+          params[k] = typeof v === 'object' ? JSON.stringify(v) : v;
+        }
+        text[name] =
+          Object.keys(params).length > 0 ? { key: value.key, params } : { key: value.key };
+      } else {
+        text[name] = typeof value === 'object' ? value.en : value;
+      }
+    }
+    return {
+      code: error.code,
+      ...(error.params ? { params: error.params } : {}),
+      ...(error.variant ? { variant: error.variant } : {}),
+      ...(Object.keys(text).length > 0 ? { text } : {}),
+    };
+  }
+  const detail =
+    error instanceof AppFailure && error.written
+      ? error.written.en
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return { code: Code.internal, text: { detail: detail.slice(0, 2000) } };
+}
+
 const LiveRuleSchema = z.object({
   name: z.string(),
   ref: z.string(),
@@ -41,19 +108,20 @@ const LiveRuleSchema = z.object({
 
 /** What the helper prints on standard output (one JSON line) after a run. */
 export const HelperResult = z.object({
-  version: z.literal(2),
+  /** 3: failures are codes and values (HelperFailure); 2 sent sentences (AppError). */
+  version: z.literal(3),
   /** One entry per operation, in order (`list` is always ok). */
   results: z.array(
     z.union([
       z.object({ ok: z.literal(true), ref: z.string().optional() }),
-      z.object({ ok: z.literal(false), error: AppError }),
+      z.object({ ok: z.literal(false), error: HelperFailure }),
     ]),
   ),
   /** The policy backup (taken once, before the first change ever); null for a read. */
   backup: z
     .union([
       z.object({ ok: z.literal(true), path: z.string(), created: z.boolean() }),
-      z.object({ ok: z.literal(false), error: AppError }),
+      z.object({ ok: z.literal(false), error: HelperFailure }),
     ])
     .nullable(),
   /** The app's rules read back after the batch, with root's rights; null when the read failed. */
@@ -113,11 +181,9 @@ export function helperPlaces(
   };
 }
 
-function backupFailure(detail: string): AppError {
-  return {
-    code: Code['firewall.backup-failed'],
-    message: errorMessage(Code['firewall.backup-failed'], undefined, { text: { detail } }),
-  };
+/** The backup failed; `detail` is why, in English (a system error) or as a catalogue sentence. */
+function backupFailure(detail: string | Sentence): HelperFailure {
+  return failureToWire(new AppFailure('firewall.backup-failed', undefined, { text: { detail } }));
 }
 
 /**
@@ -135,7 +201,7 @@ export async function ensureBackup(
     await mkdir(places.backupDir, { recursive: true, mode: 0o700 });
     if (platform !== 'win32') {
       const problem = rootOnlyProblem(places.backupDir);
-      if (problem) return { ok: false, error: backupFailure(problem.detail) };
+      if (problem) return { ok: false, error: backupFailure(pathProblemSentence(problem)) };
     }
     const existing = await lstat(file).catch(() => null);
     if (existing) {
@@ -163,7 +229,7 @@ export async function ensureBackup(
     }
     return { ok: true, path: file, created: true };
   } catch (error) {
-    const known = error instanceof AppFailure ? error.appError.message.en : null;
+    const known = error instanceof AppFailure ? error.sentence : null;
     return {
       ok: false,
       error: backupFailure(known ?? (error instanceof Error ? error.message : String(error))),
@@ -245,11 +311,11 @@ function unreadable(action: 'unblock' | 'reapply'): AppFailure {
   return new AppFailure('firewall.unreadable', undefined, { variant: action });
 }
 
-function what(rule: PlannedRule): LocalizedText {
+function what(rule: PlannedRule): Sentence {
   const port = `${rule.protocol.toUpperCase()} ${portText(rule)}`;
   const remote = rule.remote.join(', ');
   const form = rule.direction === 'in' ? (remote ? 'inFrom' : 'in') : remote ? 'outTo' : 'out';
-  return bothLanguages(`errors:parts.ruleWhat.${form}`, { port, remote });
+  return sentence(`errors:parts.ruleWhat.${form}`, { port, remote });
 }
 
 function stateUnreadable(file: string): AppFailure {
@@ -258,21 +324,10 @@ function stateUnreadable(file: string): AppFailure {
 
 /** Re-apply refused: root has no record of that rule with that content. */
 export function notVouched(rule: PlannedRule, kept: boolean): AppFailure {
-  const w = what(rule);
-  const variant = kept ? 'kept' : 'noList';
   return new AppFailure(
     'firewall.not-vouched',
-    {
-      fr: textFor('fr', 'errors')(`firewall.not-vouched.${variant}`, {
-        name: rule.name,
-        what: w.fr,
-      }),
-      en: textFor('en', 'errors')(`firewall.not-vouched.${variant}`, {
-        name: rule.name,
-        what: w.en,
-      }),
-    },
     { name: rule.name },
+    { variant: kept ? 'kept' : 'noList', text: { what: what(rule) } },
   );
 }
 
@@ -367,7 +422,7 @@ export async function executeOps(
         rule,
         done: (error, ref) => {
           if (error) {
-            results[index] = { ok: false, error: toAppError(error) };
+            results[index] = { ok: false, error: failureToWire(error) };
           } else {
             if (record) added.push(rule);
             if (name) restored.push(name);
@@ -437,10 +492,12 @@ export async function executeOps(
         );
         await flush();
         await Promise.all(each);
-        results[index] = firstError ? { ok: false, error: toAppError(firstError) } : { ok: true };
+        results[index] = firstError
+          ? { ok: false, error: failureToWire(firstError) }
+          : { ok: true };
       }
     } catch (error) {
-      results[index] = { ok: false, error: toAppError(error) };
+      results[index] = { ok: false, error: failureToWire(error) };
     }
   }
   await flush();
@@ -464,7 +521,7 @@ export async function executeOps(
     inspection = null;
   }
   return {
-    version: 2,
+    version: 3,
     results,
     backup,
     rules,

@@ -1,13 +1,7 @@
 import ipaddr from 'ipaddr.js';
-import type {
-  BlockRequest,
-  FirewallCommand,
-  FirewallProfile,
-  LocalizedText,
-} from '../contract/index.js';
-import { AppFailure } from '../errors.js';
-import { bothLanguages } from '../text/catalogue.js';
-import { inBothLanguages } from '../text/per-language.js';
+import type { BlockRequest, FirewallCommand, FirewallProfile } from '../contract/index.js';
+import { AppFailure } from '../failure.js';
+import { sentence, type Sentence } from '../text/sentence.js';
 import {
   displayArgv,
   readBackRequest,
@@ -450,9 +444,9 @@ export class NetshBackend implements FirewallBackend {
 
   async status(): Promise<BackendStatus> {
     const status = await this.readStatus();
-    const warnings: LocalizedText[] = [];
+    const warnings: Sentence[] = [];
     if (!status) {
-      warnings.push(bothLanguages('messages:firewall.windows.stateUnreadable'));
+      warnings.push(sentence('messages:firewall.windows.stateUnreadable'));
       return {
         available: false,
         elevated: false,
@@ -462,34 +456,34 @@ export class NetshBackend implements FirewallBackend {
         serviceRunning: null,
       };
     }
-    if (status.serviceRunning === false) warnings.push(serviceStopped().appError.message);
+    if (status.serviceRunning === false) warnings.push(serviceStopped().sentence as Sentence);
     if (status.thirdParty === null) {
-      warnings.push(bothLanguages('messages:firewall.windows.productsUnreadable'));
+      warnings.push(sentence('messages:firewall.windows.productsUnreadable'));
     }
     for (const product of status.thirdParty ?? []) {
-      warnings.push(bothLanguages('messages:firewall.windows.thirdParty', { product }));
+      warnings.push(sentence('messages:firewall.windows.thirdParty', { product }));
     }
     for (const p of status.profiles.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
       warnings.push(
-        inBothLanguages('messages:firewall.windows.excludedInterfaces', (l) => ({
-          profile: profileLabel(p.name)[l],
+        sentence('messages:firewall.windows.excludedInterfaces', {
+          profile: profileLabel(p.name),
           interfaces: (p.excludedInterfaces ?? []).join(', '),
-        })),
+        }),
       );
     }
     for (const p of status.profiles) {
       if (!p.enabled) {
         warnings.push(
-          inBothLanguages('messages:firewall.windows.profileOff', (l) => ({
-            profile: profileLabel(p.name)[l],
-          })),
+          sentence('messages:firewall.windows.profileOff', {
+            profile: profileLabel(p.name),
+          }),
         );
       }
       if (p.localRulesApplied === false) {
         warnings.push(
-          inBothLanguages('messages:firewall.windows.localRulesIgnored', (l) => ({
-            profile: profileLabel(p.name)[l],
-          })),
+          sentence('messages:firewall.windows.localRulesIgnored', {
+            profile: profileLabel(p.name),
+          }),
         );
       }
     }

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import ipaddr from 'ipaddr.js';
-import type { FirewallCommand, LocalizedText } from '../contract/index.js';
-import { AppFailure } from '../errors.js';
-import { bothLanguages } from '../text/catalogue.js';
+import type { FirewallCommand } from '../contract/index.js';
+import { AppFailure } from '../failure.js';
+import { sentence, type Sentence } from '../text/sentence.js';
 import {
   displayArgv,
   readBackRequest,
@@ -607,7 +607,7 @@ export class NftablesBackend implements FirewallBackend {
     const elevated = process.getuid?.() === 0;
     const version = await this.run([this.nft, '--version']);
     const available = version.code === 0;
-    const warnings: LocalizedText[] = [];
+    const warnings: Sentence[] = [];
     let canRead = false;
     let foreignTables: string[] = [];
     if (available) {
@@ -620,20 +620,20 @@ export class NftablesBackend implements FirewallBackend {
           .filter((n) => n && n !== NFT_TABLE);
       }
     } else {
-      warnings.push(bothLanguages('messages:firewall.nftMissing'));
+      warnings.push(sentence('messages:firewall.nftMissing'));
     }
     const firewalld = foreignTables.includes('firewalld');
     if (
       firewalld ||
       (await this.run([systemProgram('systemctl'), 'is-active', '--quiet', 'firewalld'])).code === 0
     ) {
-      warnings.push(bothLanguages('messages:firewall.firewalld'));
+      warnings.push(sentence('messages:firewall.firewalld'));
     }
     if (await ufwEnabled()) {
-      warnings.push(bothLanguages('messages:firewall.ufw'));
+      warnings.push(sentence('messages:firewall.ufw'));
     }
     if (!bootUnitEnabled()) {
-      warnings.push(bothLanguages('messages:firewall.bootUnit', { unit: LINUX_HELPER.unit }));
+      warnings.push(sentence('messages:firewall.bootUnit', { unit: LINUX_HELPER.unit }));
     }
     return {
       available,

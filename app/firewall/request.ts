@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { BlockRequest, BlockRequestInput, LocalizedText } from '../contract/index.js';
-import { AppFailure } from '../errors.js';
-import { bothLanguages } from '../text/catalogue.js';
+import type { BlockRequest, BlockRequestInput } from '../contract/index.js';
+import { AppFailure, type MessageOptions } from '../failure.js';
 import { canonicalNetwork } from '../net/address.js';
 
 export const RULE_PREFIX = 'PortAuditor-';
@@ -19,20 +18,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Only ASCII digits, at most five, one optional dash: refuses `1e3`, `-1`, `٨٠`, `80; …`. */
 const PORT_TEXT = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/;
 
-/** The refusal of each field, from the catalogue (errors.json `firewall.invalid-*`). */
+/**
+ * The refusal of each field: which sentence of errors.json `firewall.invalid-*` and the value it
+ * quotes (a remote list's one bad entry, not the whole list). Written by the app where shown.
+ */
 const messages = {
-  protocol: (value: string): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-protocol', { value }),
-  port: (value: string): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-port.number', { value }),
-  portOrder: (value: string): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-port.order', { value }),
-  direction: (value: string): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-direction', { value }),
-  remote: (value: string): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-remote.address', { value }),
-  remoteCount: (): LocalizedText =>
-    bothLanguages('errors:firewall.invalid-remote.count', { max: MAX_REMOTES }),
+  protocol: (value: string): MessageOptions => ({ text: { value } }),
+  port: (value: string): MessageOptions => ({ variant: 'number', text: { value } }),
+  portOrder: (value: string): MessageOptions => ({ variant: 'order', text: { value } }),
+  direction: (value: string): MessageOptions => ({ text: { value } }),
+  remote: (value: string): MessageOptions => ({ variant: 'address', text: { value } }),
+  remoteCount: (): MessageOptions => ({ variant: 'count', text: { max: MAX_REMOTES } }),
 };
 
 /** Shows the refused value without letting control characters or megabytes into a message. */
@@ -45,10 +41,10 @@ function shown(value: unknown): string {
 
 function refuse(
   field: 'protocol' | 'direction' | 'port' | 'remote',
-  text: LocalizedText,
+  sentence: MessageOptions,
   value: unknown,
 ): never {
-  throw new AppFailure(`firewall.invalid-${field}`, text, { field, value: shown(value) });
+  throw new AppFailure(`firewall.invalid-${field}`, { field, value: shown(value) }, sentence);
 }
 
 const Schema = z.object({

@@ -15,7 +15,7 @@ import type {
 } from '../contract/index.js';
 import { Code } from '../contract/error-codes.js';
 import { AppFailure, errorMessage } from '../errors.js';
-import { bothLanguages } from '../text/catalogue.js';
+import { bothLanguages, sentenceInBoth } from '../text/catalogue.js';
 import { inBothLanguages } from '../text/per-language.js';
 import {
   databasePath,
@@ -46,14 +46,9 @@ import {
 } from './elevation.js';
 import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { refuseOwnScope, thisPcAddressSet } from './own-scope.js';
-import { linuxHelperProblem, type HelperProblem } from './helper-install.js';
-import {
-  executeOps,
-  HELPER_EXIT,
-  helperPlaces,
-  notVouched,
-  type HelperResult,
-} from './helper-protocol.js';
+import { linuxHelperProblem, type HelperProblem } from './helper-check.js';
+import { backupOutcome, opOutcomes, type BackupOutcome, type OpOutcome } from './helper-answer.js';
+import { executeOps, HELPER_EXIT, helperPlaces, notVouched } from './helper-protocol.js';
 import { serviceStopped } from './netsh.js';
 import {
   isRuleId,
@@ -149,10 +144,10 @@ type BatchOutcome =
   | {
       kind: 'ran';
       /** The helper's word for each operation; null when only the firewall can tell (Windows). */
-      results: (HelperResult['results'][number] | null)[];
+      results: (OpOutcome | null)[];
       /** The app's rules after the batch; null when they could not be read. */
       rules: LiveRule[] | null;
-      backup: HelperResult['backup'];
+      backup: BackupOutcome;
       /** Port forwards and bypasses read with the batch; null when not read. */
       inspection: FirewallInspection | null;
     };
@@ -407,7 +402,7 @@ export class FirewallService {
       await this.ensureInit();
       const base = this.backend ? await this.backend.status() : null;
       const elevation = await this.elevation();
-      const warnings = [...(base?.warnings ?? [])];
+      const warnings = (base?.warnings ?? []).map(sentenceInBoth);
       if (elevation.mode === 'unavailable') warnings.unshift(elevation.problem.message);
       if (this.storeProblem) warnings.unshift(this.storeProblem.appError.message);
       const live = this.backend ? await this.readLive() : null;
@@ -556,17 +551,17 @@ export class FirewallService {
     if (run.kind === 'result') {
       const { result } = run;
       if (result.backup?.ok) setMeta(this.db, BACKUP_KEY, result.backup.path);
+      // The helper sends codes and values; the sentences are written here, in the app.
+      const outcomes = opOutcomes(result);
       // A result of another length is a refusal of the whole command line (bad request).
       const results =
-        result.results.length === ops.length
-          ? result.results
-          : ops.map(() => result.results[0] ?? null);
+        outcomes.length === ops.length ? outcomes : ops.map(() => outcomes[0] ?? null);
       if (result.rules) this.lastLive = mergeRead(this.lastLive, result.rules, result.readNames);
       return {
         kind: 'ran',
         results,
         rules: result.rules,
-        backup: result.backup,
+        backup: backupOutcome(result),
         inspection: result.inspection,
       };
     }

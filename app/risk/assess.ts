@@ -68,10 +68,38 @@ export function matchListener(
   return owner?.listener.program ? { exposure, program: owner.listener.program } : { exposure };
 }
 
-/** Port Auditor's own listening sockets: its process id and the TCP ports it serves. */
+/**
+ * Port Auditor's own listening sockets: its process id and the TCP ports it serves (browser
+ * mode's page), and, where the app runs as its own program (the desktop app, whose GPU and
+ * network processes share its executable), that program's path. In that case a listener of this
+ * PC owned by the app's process or by a process of that executable is Port Auditor's too,
+ * whatever its port. Without `executable` (a host under node) only the served ports are: another
+ * socket of a node process (an `--inspect` debugger) must keep its own verdict, and every other
+ * node program shares the executable.
+ */
 export interface OwnPorts {
   pid: number;
   ports: readonly number[];
+  executable?: string;
+}
+
+/**
+ * The process id to name as Port Auditor's for one open port of this PC: ours when the port is
+ * one we serve (TCP), or, for the desktop app, when the listener's owner is its process or runs
+ * its executable (see OwnPorts); undefined otherwise.
+ */
+export function ownerIfOurs(
+  port: number,
+  protocol: Protocol,
+  program: ProgramInfo | undefined,
+  own: OwnPorts | undefined,
+): number | undefined {
+  if (!own) return undefined;
+  if (protocol === 'tcp' && own.ports.includes(port)) return own.pid;
+  if (!program || !own.executable) return undefined;
+  if (program.pid === own.pid) return own.pid;
+  if (program.path === own.executable) return program.pid;
+  return undefined;
 }
 
 /**
@@ -123,6 +151,7 @@ export function assessWith(
       .filter((p) => p.state === 'open')
       .map((p) => {
         const found = host.isLocal ? local(host.address, p.port, p.protocol) : null;
+        const ownPid = ownerIfOurs(p.port, p.protocol, found?.program, own);
         return assessPort(
           {
             port: p.port,
@@ -131,9 +160,7 @@ export function assessWith(
             ...(p.banner ? { banner: p.banner } : {}),
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
-            ...(own && p.protocol === 'tcp' && own.ports.includes(p.port)
-              ? { ownPid: own.pid }
-              : {}),
+            ...(ownPid !== undefined ? { ownPid } : {}),
           },
           kb,
         );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppFailure } from '../errors.js';
+import { AppFailure } from '../failure.js';
 
 /** Where System32 is named on machines that are not Windows (argv built for tests and previews). */
 const NOT_WINDOWS_SYSTEM32 = 'C:\\Windows\\System32';

@@ -29,6 +29,7 @@ import {
 } from './policy.js';
 import { createDialogPicker, UserGestures } from './open-dialog.js';
 import { isAppDownload, reportSaveDialogOptions } from './save-dialog.js';
+import { aboutBoxOptions } from './about.js';
 
 // Bundled as dist/main/electron-main.mjs: the preload and the renderer sit beside it.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,13 +130,7 @@ function serveContract(appCore: Core): void {
     // A top-level frame has no parent; iframes (even of our own origin) are refused.
     const isMainFrame = frame !== null && frame.parent === null;
     if (!isTrustedSender(frame?.url, isMainFrame)) {
-      return refused(
-        messageId(message),
-        new AppFailure('contract.untrusted-sender', {
-          fr: 'Message refusé : il ne vient pas de la fenêtre de Port Auditor.',
-          en: 'Message refused: it does not come from the Port Auditor window.',
-        }),
-      );
+      return refused(messageId(message), new AppFailure('contract.untrusted-sender'));
     }
     let size: number;
     try {
@@ -144,13 +139,7 @@ function serveContract(appCore: Core): void {
       size = Number.POSITIVE_INFINITY;
     }
     if (size > MAX_MESSAGE_BYTES) {
-      return refused(
-        messageId(message),
-        new AppFailure('contract.too-large', {
-          fr: 'Message refusé : il est trop volumineux.',
-          en: 'Message refused: it is too large.',
-        }),
-      );
+      return refused(messageId(message), new AppFailure('contract.too-large'));
     }
     const sender = event.sender;
     let rate = rates.get(sender.id);
@@ -214,16 +203,7 @@ function createWindow(): BrowserWindow {
 }
 
 function showAbout(): void {
-  const fr = language() === 'fr';
-  void dialog.showMessageBox({
-    type: 'info',
-    title: fr ? 'À propos' : 'About',
-    message: `${APP_NAME} ${APP_VERSION}`,
-    detail: fr
-      ? 'Audit des ports réseau ouverts de ce PC et de son réseau.'
-      : 'Audits the open network ports of this PC and its network.',
-    buttons: ['OK'],
-  });
+  void dialog.showMessageBox(aboutBoxOptions(language(), `${APP_NAME} ${APP_VERSION}`));
 }
 
 const helperArgs = helperArgsFromAppArgv(process.argv, app.isPackaged ? 1 : 2);
@@ -282,7 +262,9 @@ if (refusesLaunchArgs(process.argv, app.isPackaged, helperArgs !== null)) {
     // The elevated helper is always the per-machine install (Windows: found in HKLM, started by
     // UAC with its flag; Linux: /usr/lib/port-auditor), never this copy, which may be a portable
     // build in Downloads or a checkout that any program of the user can change.
-    core = createCore({ host: 'electron', filePicker });
+    // Electron's own processes (this one, its GPU and network helpers) run this executable: any
+    // port they listen on is Port Auditor's, never an unknown program's.
+    core = createCore({ host: 'electron', filePicker, ownExecutable: process.execPath });
     serveContract(core);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(language(), { about: showAbout })));
     mainWindow = createWindow();

@@ -3,6 +3,7 @@ import type { OpenDialogOptions, OpenDialogReturnValue } from 'electron';
 import type { FilePicker } from '../../app/api/picked-import.js';
 import type { Language } from '../../app/contract/index.js';
 import { fail } from '../../app/errors.js';
+import { textFor } from '../../app/text/catalogue.js';
 
 /**
  * The open dialog of "Ouvrir un XML nmap…" in the Electron window, free of Electron so it is
@@ -18,14 +19,14 @@ import { fail } from '../../app/errors.js';
 
 /** The dialog's options: nmap XML files first, all files second, titled in the UI language. */
 export function nmapOpenDialogOptions(lang: Language, directory: string): OpenDialogOptions {
-  const fr = lang === 'fr';
+  const t = textFor(lang, 'messages');
   return {
-    title: fr ? 'Ouvrir un résultat XML de nmap' : 'Open an nmap XML result',
-    buttonLabel: fr ? 'Ouvrir' : 'Open',
+    title: t('desktop.open.title'),
+    buttonLabel: t('desktop.open.button'),
     defaultPath: directory,
     filters: [
-      { name: fr ? 'Résultat XML nmap' : 'nmap XML result', extensions: ['xml'] },
-      { name: fr ? 'Tous les fichiers' : 'All files', extensions: ['*'] },
+      { name: t('desktop.kind.xml'), extensions: ['xml'] },
+      { name: t('desktop.kind.all'), extensions: ['*'] },
     ],
     properties: ['openFile', 'dontAddToRecent'],
   };
@@ -97,16 +98,10 @@ export function createDialogPicker(host: OpenDialogHost, gestures: UserGestures)
   let open = false;
   return async ({ lang, client }) => {
     if (open) {
-      fail('report.picker-busy', {
-        fr: 'Une fenêtre de choix de fichier est déjà ouverte : choisissez-y le fichier ou fermez-la.',
-        en: 'A file dialog is already open: choose the file there or close it.',
-      });
+      fail('report.picker-busy');
     }
     if (!gestures.consume(client, host.now())) {
-      fail('report.picker-no-gesture', {
-        fr: 'La fenêtre de choix de fichier ne s’ouvre que d’un clic sur « Choisir un fichier XML… ».',
-        en: 'The file dialog only opens from a click on “Choose an XML file…”.',
-      });
+      fail('report.picker-no-gesture');
     }
     open = true;
     try {

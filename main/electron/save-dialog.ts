@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FileFilter, SaveDialogOptions } from 'electron';
 import type { Language } from '../../app/contract/index.js';
+import { textFor } from '../../app/text/catalogue.js';
 import { APP_ORIGIN } from './policy.js';
 
 /**
@@ -14,17 +15,8 @@ export function isAppDownload(url: string): boolean {
   return url.startsWith(`blob:${APP_ORIGIN}/`);
 }
 
-interface Kind {
-  extensions: string[];
-  name: { fr: string; en: string };
-}
-
-const KINDS: Kind[] = [
-  { extensions: ['pdf'], name: { fr: 'Rapport PDF', en: 'PDF report' } },
-  { extensions: ['json'], name: { fr: 'Données JSON', en: 'JSON data' } },
-  { extensions: ['csv'], name: { fr: 'Tableau CSV', en: 'CSV spreadsheet' } },
-  { extensions: ['xml'], name: { fr: 'Résultat XML nmap', en: 'nmap XML result' } },
-];
+/** The kinds of file the app exports; each is named by messages.json `desktop.kind.<kind>`. */
+const KINDS = ['pdf', 'json', 'csv', 'xml'] as const;
 
 const MIME_EXTENSION: Record<string, string> = {
   'application/pdf': 'pdf',
@@ -61,12 +53,10 @@ export function saveFilters(fileName: string, mimeType: string, lang: Language):
     path.extname(fileName).slice(1).toLowerCase() ||
     MIME_EXTENSION[mimeType.split(';')[0]!.trim().toLowerCase()] ||
     '';
-  const kind = KINDS.find((k) => k.extensions.includes(extension));
-  const all: FileFilter = {
-    name: lang === 'fr' ? 'Tous les fichiers' : 'All files',
-    extensions: ['*'],
-  };
-  return kind ? [{ name: kind.name[lang], extensions: kind.extensions }, all] : [all];
+  const t = textFor(lang, 'messages');
+  const kind = KINDS.find((k) => k === extension);
+  const all: FileFilter = { name: t('desktop.kind.all'), extensions: ['*'] };
+  return kind ? [{ name: t(`desktop.kind.${kind}`), extensions: [kind] }, all] : [all];
 }
 
 /** Everything the save dialog of one download needs. */
@@ -76,9 +66,10 @@ export function reportSaveDialogOptions(
 ): SaveDialogOptions {
   const fileName = safeFileName(download.fileName);
   const lang = dialogLanguage(fileName, options.systemLanguage);
+  const t = textFor(lang, 'messages');
   return {
-    title: lang === 'fr' ? 'Enregistrer le rapport' : 'Save the report',
-    buttonLabel: lang === 'fr' ? 'Enregistrer' : 'Save',
+    title: t('desktop.save.title'),
+    buttonLabel: t('desktop.save.button'),
     defaultPath: path.join(options.directory, fileName),
     filters: saveFilters(fileName, download.mimeType, lang),
     properties: ['createDirectory', 'showOverwriteConfirmation'],

@@ -6,12 +6,12 @@
  * read from a file a user process could write. The result goes to standard output (one JSON line;
  * nobody reads it on Windows, where ShellExecute cannot pipe) and is summed up in the exit code.
  */
-import { toAppError } from '../../app/errors.js';
 import type { FirewallBackend } from '../../app/firewall/backend.js';
 import { backendFor } from '../../app/firewall/backends.js';
 import { parseHelperArgv } from '../../app/firewall/helper-argv.js';
 import {
   executeOps,
+  failureToWire,
   helperPlaces,
   HELPER_EXIT,
   helperExitCode,
@@ -30,8 +30,8 @@ export interface HelperIo {
 
 function refusal(error: unknown): HelperResult {
   return {
-    version: 2,
-    results: [{ ok: false, error: toAppError(error) }],
+    version: 3,
+    results: [{ ok: false, error: failureToWire(error) }],
     backup: null,
     rules: null,
     inspection: null,

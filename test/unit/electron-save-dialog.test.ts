@@ -8,6 +8,7 @@ import {
   safeFileName,
   saveFilters,
 } from '../../main/electron/save-dialog.js';
+import { aboutBoxOptions } from '../../main/electron/about.js';
 
 const DIR = path.join(path.sep, 'home', 'loïc', 'Documents');
 
@@ -80,5 +81,21 @@ describe('Electron save dialog of an exported report', () => {
     expect(isAppDownload('blob:https://evil.example/4f1c2b1e')).toBe(false);
     expect(isAppDownload('blob:app://port-auditor.evil/x')).toBe(false);
     expect(isAppDownload('app://port-auditor/index.html')).toBe(false);
+  });
+});
+
+describe('the About box', () => {
+  it('is written in the system language from the catalogue, the name and version as given', () => {
+    const fr = aboutBoxOptions('fr', 'Port Auditor 0.1.0');
+    expect(fr).toMatchObject({
+      type: 'info',
+      title: 'À propos',
+      message: 'Port Auditor 0.1.0',
+      detail: 'Audit des ports réseau ouverts de ce PC et de son réseau.',
+    });
+    expect(aboutBoxOptions('en', 'Port Auditor 0.1.0')).toMatchObject({
+      title: 'About',
+      detail: 'Audits the open network ports of this PC and its network.',
+    });
   });
 });

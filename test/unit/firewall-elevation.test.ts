@@ -13,9 +13,9 @@ import {
   uacPlan,
 } from '../../app/firewall/elevation.js';
 import { opsToArgv, type HelperOp } from '../../app/firewall/helper-argv.js';
+import { linuxHelperProblem } from '../../app/firewall/helper-check.js';
 import {
   LINUX_HELPER,
-  linuxHelperProblem,
   rootOnlyProblem,
   treeProblem,
   type FsProbe,
@@ -61,7 +61,7 @@ describe('Linux: pkexec runs the root-owned helper with the change on its comman
 
   it('reads the outcome from the helper’s stdout and pkexec’s exit codes, never its text', () => {
     const result = {
-      version: 2,
+      version: 3,
       results: [{ ok: true, ref: '7' }],
       backup: null,
       rules: [],
@@ -285,7 +285,6 @@ describe('the installed helper must be root’s alone before the app asks for el
       missing: true,
       kind: 'missing',
       path: '/nope',
-      detail: '/nope does not exist',
     });
     // The French message says it in French, path included.
     const userOwned = linuxHelperProblem(
@@ -382,7 +381,7 @@ describe('the helper entry (firewall-helper.mjs and the desktop app’s helper f
     };
     expect(await runFirewallHelper(['block', '--id', 'all'], io)).toBe(HELPER_EXIT.badRequest);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
-      version: 2,
+      version: 3,
       results: [{ ok: false, error: { code: 'firewall.helper-bad-request' } }],
       rules: null,
     });

@@ -19,6 +19,7 @@ import {
 } from '../../app/firewall/netsh.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
+import { sentenceInBoth } from '../../app/text/catalogue.js';
 import { POWERSHELL, psScript, SYSTEM32 } from './support/powershell.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
@@ -434,14 +435,12 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     ]);
     const status = await backend.status();
     expect(status.elevated).toBe(true);
-    expect(status.warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
+    // The backend names its warnings; the app writes them where shown.
+    const warnings = status.warnings.map(sentenceInBoth);
+    expect(warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
     // In French the profile is named as Windows' French settings name it.
-    expect(status.warnings.map((w) => w.fr).join(' ')).toContain(
-      'désactivé pour le profil privé :',
-    );
-    expect(status.warnings.map((w) => w.fr).join(' ')).not.toMatch(
-      /profil (private|public|domain)/,
-    );
+    expect(warnings.map((w) => w.fr).join(' ')).toContain('désactivé pour le profil privé :');
+    expect(warnings.map((w) => w.fr).join(' ')).not.toMatch(/profil (private|public|domain)/);
   });
 
   it('list failure (PermissionDenied, exit 1) is unreadable, not empty', async () => {
@@ -471,7 +470,7 @@ describe('Windows Firewall service stopped (MpsSvc)', () => {
     const { run } = scripted([{ match: isPs(STATUS_SCRIPT), result: statusStopped }]);
     const status = await new NetshBackend(run, { system32: SYSTEM32 }).status();
     expect(status).toMatchObject({ available: false, canRead: false, serviceRunning: false });
-    expect(status.warnings[0]).toEqual(serviceStopped().appError.message);
+    expect(sentenceInBoth(status.warnings[0]!)).toEqual(serviceStopped().appError.message);
   });
 
   it('a delete whose rule "does not exist" because the service is stopped is a failure, not removed', async () => {

@@ -23,12 +23,25 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('block')
     .description(ctx.text('commands.block.description'))
-    .requiredOption('--port <port>', ctx.text('commands.block.option.port'))
-    .requiredOption('--proto <protocol>', ctx.text('commands.block.option.proto'))
-    .option('--dir <direction>', ctx.text('commands.block.option.dir'), 'in')
-    .option('--remote <addresses>', ctx.text('commands.block.option.remote'))
+    .requiredOption(
+      `--port <${ctx.text('placeholder.port')}>`,
+      ctx.text('commands.block.option.port'),
+    )
+    .requiredOption(
+      `--proto <${ctx.text('placeholder.protocol')}>`,
+      ctx.text('commands.block.option.proto'),
+    )
+    .option(
+      `--dir <${ctx.text('placeholder.direction')}>`,
+      ctx.text('commands.block.option.dir'),
+      'in',
+    )
+    .option(
+      `--remote <${ctx.text('placeholder.addresses')}>`,
+      ctx.text('commands.block.option.remote'),
+    )
     .option('--dry-run', ctx.text('commands.block.option.dryRun'))
-    .option('--rule-id <id>', ctx.text('commands.block.option.ruleId'))
+    .option(`--rule-id <${ctx.text('placeholder.id')}>`, ctx.text('commands.block.option.ruleId'))
     .action(async (options: BlockOptions) => {
       await showFirewallNotices(ctx);
       const input = {

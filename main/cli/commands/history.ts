@@ -106,7 +106,7 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('show')
     .description(ctx.text('commands.history.show.description'))
-    .argument('<id>', ctx.text('commands.history.show.argument'))
+    .argument(`<${ctx.text('placeholder.id')}>`, ctx.text('commands.history.show.argument'))
     .option('--json', ctx.text('commands.history.option.json'))
     .action(async (given: string, options: { json?: boolean }) => {
       const scanId = await resolveScanId(given, ctx);

@@ -12,8 +12,8 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('import')
     .description(ctx.text('commands.import.description'))
-    .argument('<nmap-xml>', ctx.text('commands.import.argument'))
-    .option('--json <file>', ctx.text('commands.import.option.json'))
+    .argument(`<${ctx.text('placeholder.nmapXml')}>`, ctx.text('commands.import.argument'))
+    .option(`--json <${ctx.text('placeholder.file')}>`, ctx.text('commands.import.option.json'))
     .action(async (file: string, options: { json?: string }) => {
       // Streamed to the app in pieces: a 60 MB file is never held whole, here or in the app.
       const imported = await importNmapFile(ctx, file, 'cli.import-read');

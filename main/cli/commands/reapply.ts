@@ -15,7 +15,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('reapply')
     .description(ctx.text('commands.reapply.description'))
-    .argument('[id]', ctx.text('commands.reapply.argument'))
+    .argument(`[${ctx.text('placeholder.id')}]`, ctx.text('commands.reapply.argument'))
     .option('--all', ctx.text('commands.reapply.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {

@@ -239,10 +239,16 @@ const report: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('report')
     .description(ctx.text('commands.report.description'))
-    .argument('<scan>', ctx.text('commands.report.argument'))
-    .requiredOption('-o, --output <file>', ctx.text('commands.report.option.output'))
-    .option('-f, --format <format>', ctx.text('commands.report.option.format'))
-    .option('--lang <lang>', ctx.text('commands.report.option.lang'))
+    .argument(`<${ctx.text('placeholder.scan')}>`, ctx.text('commands.report.argument'))
+    .requiredOption(
+      `-o, --output <${ctx.text('placeholder.file')}>`,
+      ctx.text('commands.report.option.output'),
+    )
+    .option(
+      `-f, --format <${ctx.text('placeholder.format')}>`,
+      ctx.text('commands.report.option.format'),
+    )
+    .option(`--lang <${ctx.text('placeholder.lang')}>`, ctx.text('commands.report.option.lang'))
     .action(async (scanFile: string, options: ReportOptions) => {
       const format = formatFor(options.output, options.format);
       const lang = languageFor(options.lang, ctx);

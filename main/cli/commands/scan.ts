@@ -140,20 +140,24 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
     .description(ctx.text('commands.scan.description'))
     .argument(
       // Several arguments are one list, as the help says (`scan 10.0.0.1 10.0.0.2`), as nmap reads them.
-      '<targets...>',
+      `<${ctx.text('placeholder.targets')}...>`,
       ctx.text('commands.scan.argument'),
     )
-    .option('-p, --ports <spec>', ctx.text('commands.scan.option.ports'), 'top1000')
-    .option('--json <file>', ctx.text('commands.scan.option.json'))
+    .option(
+      `-p, --ports <${ctx.text('placeholder.spec')}>`,
+      ctx.text('commands.scan.option.ports'),
+      'top1000',
+    )
+    .option(`--json <${ctx.text('placeholder.file')}>`, ctx.text('commands.scan.option.json'))
     .option('--yes', ctx.text('commands.scan.option.yes'))
     .option(
-      '--include-adapter <name>',
+      `--include-adapter <${ctx.text('placeholder.name')}>`,
       ctx.text('commands.scan.option.includeAdapter'),
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--skip-discovery', ctx.text('commands.scan.option.skipDiscovery'))
-    .option('--report <file>', ctx.text('commands.scan.option.report'))
-    .option('--lang <lang>', ctx.text('commands.scan.option.lang'))
+    .option(`--report <${ctx.text('placeholder.file')}>`, ctx.text('commands.scan.option.report'))
+    .option(`--lang <${ctx.text('placeholder.lang')}>`, ctx.text('commands.scan.option.lang'))
     .action(async (targets: string[], options: ScanOptions) => {
       const request = toRequest(targets.join(' '), options);
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;

@@ -9,7 +9,7 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('unblock')
     .description(ctx.text('commands.unblock.description'))
-    .argument('[id]', ctx.text('commands.unblock.argument'))
+    .argument(`[${ctx.text('placeholder.id')}]`, ctx.text('commands.unblock.argument'))
     .option('--all', ctx.text('commands.unblock.option.all'))
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) {
