@@ -1,11 +1,10 @@
 import type { LocalizedText } from '../contract/index.js';
 import { bothLanguages } from '../text/catalogue.js';
+import { isSentence } from '../text/sentence.js';
+import { profileName } from './profile-name.js';
 
 /** A rule with no remote scope: it concerns every address (Rules page, PDF, `port-auditor rules`). */
 export const ANY_REMOTE: LocalizedText = bothLanguages('firewall:rules.anyRemote');
-
-/** Windows Firewall's profiles, the only names the catalogue translates (firewall.json `profile`). */
-const PROFILES: ReadonlySet<string> = new Set(['domain', 'private', 'public']);
 
 /**
  * A firewall profile's name as the user reads it: Windows' `domain`, `private` and `public` in the
@@ -13,5 +12,6 @@ const PROFILES: ReadonlySet<string> = new Set(['domain', 'private', 'public']);
  * (firewall.json `profile.*`); any other name (`nftables` on Linux) as it is.
  */
 export function profileLabel(name: string): LocalizedText {
-  return PROFILES.has(name) ? bothLanguages(`firewall:profile.${name}`) : { fr: name, en: name };
+  const value = profileName(name);
+  return isSentence(value) ? bothLanguages(value.key) : value;
 }

@@ -14,7 +14,7 @@ import {
 } from './backend.js';
 import { minimalWindowsEnv, powershellArgv, system32Program } from '../system/windows-paths.js';
 import { isRuleName, portText, RULE_PREFIX, type PlannedRule } from './request.js';
-import { profileLabel } from './labels.js';
+import { profileName } from './profile-name.js';
 
 export function netshPath(system32?: string): string {
   return system32Program('netsh.exe', system32);
@@ -466,7 +466,7 @@ export class NetshBackend implements FirewallBackend {
     for (const p of status.profiles.filter((x) => (x.excludedInterfaces ?? []).length > 0)) {
       warnings.push(
         sentence('messages:firewall.windows.excludedInterfaces', {
-          profile: profileLabel(p.name),
+          profile: profileName(p.name),
           interfaces: (p.excludedInterfaces ?? []).join(', '),
         }),
       );
@@ -475,14 +475,14 @@ export class NetshBackend implements FirewallBackend {
       if (!p.enabled) {
         warnings.push(
           sentence('messages:firewall.windows.profileOff', {
-            profile: profileLabel(p.name),
+            profile: profileName(p.name),
           }),
         );
       }
       if (p.localRulesApplied === false) {
         warnings.push(
           sentence('messages:firewall.windows.localRulesIgnored', {
-            profile: profileLabel(p.name),
+            profile: profileName(p.name),
           }),
         );
       }
