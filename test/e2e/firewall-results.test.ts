@@ -185,7 +185,9 @@ describe('The results follow the firewall', () => {
     await expect(risk.verdict(PC_ADDR, PC_PORT).count()).resolves.toBe(0);
     await expect(risk.verdict('127.0.0.1', PC_PORT).count()).resolves.toBe(0);
     expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
-    expect(await risk.count('high').innerText()).toBe(`${say('vocabulary:severity.high')} : 0`);
+    expect(await risk.count('high').innerText()).toBe(
+      `${say('vocabulary:severity.high')}\u00a0: 0`,
+    );
     // The outlined severity is said "mitigated" to screen readers too, not only drawn.
     const severity = risk.verdict(LAB_ADDR, PC_PORT).getByTestId('severity-chip');
     expect(await severity.textContent()).toBe(
@@ -496,7 +498,9 @@ describe('A firewall the app cannot read', () => {
     expect(await axeViolations(browser!.page)).toEqual([]);
     await expect(risk.verdict(LAB_ADDR, PORT).getAttribute('data-blocked')).resolves.toBeNull();
     await expect(risk.blockedCount.count()).resolves.toBe(0);
-    expect(await risk.count('high').innerText()).toBe(`${shell.t('vocabulary:severity.high')} : 1`);
+    expect(await risk.count('high').innerText()).toBe(
+      `${shell.t('vocabulary:severity.high')}\u00a0: 1`,
+    );
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
       /^Une règle Port Auditor \(PortAuditor-[0-9a-f-]{36}\) devrait bloquer ce port ; le pare-feu n’a pas pu être lu pour le confirmer\./,

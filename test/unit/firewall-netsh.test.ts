@@ -20,6 +20,7 @@ import {
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
 import { POWERSHELL, psScript, SYSTEM32 } from './support/powershell.js';
+import { typeset } from './support/typography.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
 /** netsh's localized text (OEM code page) as bytes; our scripts' JSON as UTF-8, as runCommand reads it. */
@@ -437,7 +438,7 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     expect(status.warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
     // In French the profile is named as Windows' French settings name it.
     expect(status.warnings.map((w) => w.fr).join(' ')).toContain(
-      'désactivé pour le profil privé :',
+      typeset('désactivé pour le profil privé :'),
     );
     expect(status.warnings.map((w) => w.fr).join(' ')).not.toMatch(
       /profil (private|public|domain)/,
