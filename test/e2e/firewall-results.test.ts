@@ -348,7 +348,7 @@ describe('The results follow the firewall', () => {
       say('firewall:wizard.verdict.in-place-scoped_one', { addresses: PEER_ADDR }),
     );
     expect(await wizard.verdict.innerText()).toContain(
-      `Règle en place : les connexions depuis l’adresse ${PEER_ADDR} vers ce port de ce PC sont bloquées.`,
+      `Règle en place\u00a0: les connexions depuis l’adresse ${PEER_ADDR} vers ce port de ce PC sont bloquées.`,
     );
     await wizard.close();
     const risk = new SuspiciousPortsPage(shell);

@@ -112,7 +112,7 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
       browser.page.getByRole('region', { name: 'Ce PC', exact: true }).getAttribute('data-testid'),
     ).resolves.toBe('host-card-127.0.0.1');
     const listed = await scanner.deviceAddresses('127.0.0.1').innerText();
-    expect(listed).toMatch(/^Adresses de ce PC : 127\.0\.0\.1, /);
+    expect(listed).toMatch(/^Adresses de ce PC\u00a0: 127\.0\.0\.1, /);
     expect(listed).toContain('10.77.250.1');
     await expect(
       scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
