@@ -1,22 +1,22 @@
 import type { Language, LocalizedText } from '../contract/index.js';
+import { textFor } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
 
 /**
  * What to tell about a host that answers open on (nearly) every port (HostResult.answersEveryPort):
- * the CLI and the PDF show this once instead of one verdict per port.
+ * the CLI and the PDF show this once instead of one verdict per port, in the words the page shows
+ * (`scan:host.everyPort`), counts formatted by the language ("30 000", "30,000").
  */
 export function everyPortText(every: { open: number; probed: number }): {
   title: LocalizedText;
   body: LocalizedText;
 } {
   return {
-    title: {
-      fr: 'Tout port répond : pare-feu, proxy ou piège',
-      en: 'Every port answers: firewall, proxy or trap',
-    },
-    body: {
-      fr: `${every.open} des ${every.probed} ports sondés ont accepté la connexion. Ce ne sont pas ${every.open} services : cet appareil accepte toute connexion (pare-feu ou proxy qui répond pour tous les ports, ou piège à scanners). Ses verdicts sont regroupés ; vérifiez ce qu’est cet appareil.`,
-      en: `${every.open} of the ${every.probed} probed ports accepted the connection. These are not ${every.open} services: this device accepts any connection (a firewall or proxy answering for every port, or a trap for scanners). Its verdicts are grouped; check what this device is.`,
-    },
+    title: inBothLanguages('scan:host.everyPort.title', () => ({})),
+    body: inBothLanguages('scan:host.everyPort.body', () => ({
+      open: every.open,
+      probed: every.probed,
+    })),
   };
 }
 
@@ -24,11 +24,16 @@ export function say(text: LocalizedText, lang: Language): string {
   return text[lang];
 }
 
+/** The BCP 47 tag a report in `lang` is written for ("fr-FR", "en-GB"): its dates and numbers. */
+function languageTag(lang: Language): string {
+  return String(textFor(lang, 'pdf')('meta.languageTag'));
+}
+
 /** Date and time as a reader of that language writes them, with the offset so it is unambiguous. */
 export function formatDateTime(iso: string, lang: Language): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(languageTag(lang), {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -39,15 +44,17 @@ export function formatDateTime(iso: string, lang: Language): string {
   }).format(date);
 }
 
-const NAMED_TARGETS: Record<string, LocalizedText> = {
-  'this-pc': { fr: 'ce PC', en: 'this PC' },
-  'local-network': { fr: 'le réseau local', en: 'the local network' },
-};
-
-const NAMED_PORTS: Record<string, LocalizedText> = {
-  top100: { fr: 'les 100 ports les plus courants', en: 'the 100 most common ports' },
-  top1000: { fr: 'les 1 000 ports les plus courants', en: 'the 1,000 most common ports' },
-  '-': { fr: 'tous les ports (1-65535)', en: 'every port (1-65535)' },
+/** The named sets of targets and ports, by the name typed, → the `pdf:spec` sentence naming each. */
+const NAMED: Record<'targets' | 'ports', Record<string, (lang: Language) => string>> = {
+  targets: {
+    'this-pc': (lang) => textFor(lang, 'pdf')('spec.targets.thisPc'),
+    'local-network': (lang) => textFor(lang, 'pdf')('spec.targets.localNetwork'),
+  },
+  ports: {
+    top100: (lang) => textFor(lang, 'pdf')('spec.ports.top', { count: 100 }),
+    top1000: (lang) => textFor(lang, 'pdf')('spec.ports.top', { count: 1000 }),
+    '-': (lang) => textFor(lang, 'pdf')('spec.ports.all'),
+  },
 };
 
 /**
@@ -55,25 +62,38 @@ const NAMED_PORTS: Record<string, LocalizedText> = {
  * (this-pc)"), so the cover reads as a sentence yet keeps what was typed.
  */
 export function describeSpec(spec: string, kind: 'targets' | 'ports', lang: Language): string {
-  const named = kind === 'targets' ? NAMED_TARGETS : NAMED_PORTS;
+  const named = NAMED[kind];
   const tokens = spec.split(/[\s,]+/).filter(Boolean);
   if (!tokens.some((token) => named[token.toLowerCase()])) return spec;
   return tokens
     .map((token) => {
       const label = named[token.toLowerCase()];
-      return label ? `${label[lang]} (${token})` : token;
+      return label ? `${label(lang)} (${token})` : token;
     })
     .join(', ');
 }
 
+/**
+ * A scan's duration (`ms`, milliseconds) in the words the page uses (`scan:summary.duration*`):
+ * seconds with one decimal under a minute ("1,5 s", "1.5 s"), else whole minutes and seconds;
+ * "?" for a duration that is not one (negative, NaN).
+ */
 export function formatDuration(ms: number, lang: Language): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
+  const t = textFor(lang, 'scan');
+  const tag = languageTag(lang);
   const seconds = ms / 1000;
   if (seconds < 60) {
-    const text = seconds.toFixed(1);
-    return `${lang === 'fr' ? text.replace('.', ',') : text} s`;
+    const tenths = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+    return t('summary.durationSeconds', {
+      seconds: new Intl.NumberFormat(tag, tenths).format(seconds),
+    });
   }
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return `${minutes} min ${rest} s`;
+  // Rounded as a whole first, so 119.6 s reads "2 min 0 s", never "1 min 60 s".
+  const rounded = Math.round(seconds);
+  const whole = new Intl.NumberFormat(tag);
+  return t('summary.durationMinutes', {
+    minutes: whole.format(Math.floor(rounded / 60)),
+    seconds: whole.format(rounded % 60),
+  });
 }

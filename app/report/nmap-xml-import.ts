@@ -221,28 +221,32 @@ function fileNote(note: LocalizedText): LocalizedText {
   };
 }
 
-/** The notes this reader writes of its own, French and English (see `notes` in the reader). */
+/**
+ * The notes this reader writes of its own, French and English (see `notes` in the reader). `\s`
+ * before a French colon: a no-break space since the catalogue's typography rule, a plain one in
+ * scans kept before it.
+ */
 const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
-  [/^Note du fichier nmap : /, /^Note from the nmap file: /],
+  [/^Note du fichier nmap\s: /, /^Note from the nmap file: /],
   [
-    /^Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris$/,
+    /^Analyse nmap interrompue\s: seuls les hôtes complets du fichier sont repris$/,
     /^nmap scan interrupted: only the file’s complete hosts are imported$/,
   ],
   [
-    /^Fichier nmap : [\d\s\u202f]+ hôtes? sans adresse IP valide ignorés?$/,
+    /^Fichier nmap\s: [\d\s\u202f]+ hôtes? sans adresse IP valide ignorés?$/,
     /^nmap file: [\d,]+ hosts? without a valid IP address ignored$/,
   ],
-  [/^nmap : [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
+  [/^nmap\s: [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
   [
-    /^Fichier nmap : [\d\s\u202f]+ adresses? qu(i n’est pas un appareil ignorée|i ne sont pas des appareils ignorées) \(0\.0\.0\.0, ::, diffusion, multidiffusion\)$/,
+    /^Fichier nmap\s: [\d\s\u202f]+ adresses? qu(i n’est pas un appareil ignorée|i ne sont pas des appareils ignorées) \(0\.0\.0\.0, ::, diffusion, multidiffusion\)$/,
     /^nmap file: [\d,]+ address(es that are no devices| that is no device) ignored \(0\.0\.0\.0, ::, broadcast, multicast\)$/,
   ],
   [
-    /^Fichier nmap : [\d\s\u202f]+ nombres? de ports invraisemblables? ignorés? \(plus de 65\u202f536\)$/,
+    /^Fichier nmap\s: [\d\s\u202f]+ nombres? de ports invraisemblables? ignorés? \(plus de 65\u202f536\)$/,
     /^nmap file: [\d,]+ implausible port counts? ignored \(over 65,536\)$/,
   ],
   [
-    /^Fichier nmap : nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
+    /^Fichier nmap\s: nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
     /^nmap file: implausible number of addresses scanned ignored \(over 2\^32\)$/,
   ],
 ];

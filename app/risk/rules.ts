@@ -1,3 +1,4 @@
+import type { Language } from '../contract/app.js';
 import type { LocalizedText } from '../contract/errors.js';
 import type {
   Exposure,
@@ -20,7 +21,8 @@ import {
   isWindowsCoreName,
 } from './programs.js';
 import { milder, shift, worse } from './severity.js';
-import { SEVERITIES, SEVERITY_LABEL } from '../contract/vocabulary.js';
+import { SEVERITY_LABEL } from '../contract/vocabulary.js';
+import { inBothLanguages } from '../text/per-language.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -84,18 +86,24 @@ export const RULES = {
   programIdentified: 'program.identified',
 } as const;
 
-const T = (fr: string, en: string): LocalizedText => ({ fr, en });
+/** Values of a sentence's `{{…}}` placeholders in one language. */
+type Params = (language: Language) => Record<string, string>;
+
+/**
+ * The `risk:rules.<key>` sentence of the catalogue in both languages (the reasons and advice of a
+ * verdict carry both, so the page, the CLI and the PDF each show the reader's).
+ */
+function rule(key: string, params: Params = () => ({})): LocalizedText {
+  return inBothLanguages(`risk:rules.${key}`, params);
+}
+
+/** A severity inside a sentence: the vocabulary's label, in lower case ("élevé", "high"). */
+function sev(severity: Severity, language: Language): string {
+  return SEVERITY_LABEL[severity][language].toLowerCase();
+}
 
 /** Why a loopback-only listener concerns no other device. */
-const LOOPBACK_ONLY = T(
-  'Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter.',
-  'It listens on this PC’s local address only: no other device on the network can connect to it.',
-);
-
-/** Severity words inside a French sentence: the vocabulary's labels, in lower case. */
-const SEV_FR = Object.fromEntries(
-  SEVERITIES.map((s) => [s, SEVERITY_LABEL[s].fr.toLowerCase()]),
-) as Record<Severity, string>;
+const LOOPBACK_ONLY = rule('loopbackOnly', () => ({ change: '' }));
 
 /**
  * The sentences saying who can reach a port of this PC, by rule id: `reachable` as the listener
@@ -108,38 +116,26 @@ export const EXPOSURE_REASON: Record<
   { reachable: LocalizedText; closed: LocalizedText }
 > = {
   [RULES.allInterfaces]: {
-    reachable: T(
-      'Il écoute sur toutes les interfaces réseau : les autres appareils du réseau peuvent s’y connecter si le pare-feu le permet.',
-      'It listens on every network interface: other devices on the network can connect to it if the firewall allows.',
-    ),
-    closed: T(
-      'Il écoute sur toutes les interfaces réseau, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
-      'It listens on every network interface, but the Port Auditor rule stops other devices from connecting to it.',
-    ),
+    reachable: rule('allInterfaces.reachable'),
+    closed: rule('allInterfaces.closed'),
   },
   [RULES.specificInterface]: {
-    reachable: T(
-      'Il écoute sur une adresse réseau précise de ce PC : les appareils de ce réseau peuvent s’y connecter.',
-      'It listens on one specific network address of this PC: devices on that network can connect to it.',
-    ),
-    closed: T(
-      'Il écoute sur une adresse réseau précise de ce PC, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
-      'It listens on one specific network address of this PC, but the Port Auditor rule stops other devices from connecting to it.',
-    ),
+    reachable: rule('specificInterface.reachable'),
+    closed: rule('specificInterface.closed'),
   },
 };
 
 /**
- * The words for a severity change made by a rule, appended to that rule's reason so the reasons,
- * read in order, end at the severity shown ("" when the rule left it as it was).
+ * The words for a severity change made by a rule, in a language, appended to that rule's reason so
+ * the reasons, read in order, end at the severity shown ("" when the rule left it as it was).
  */
-function lowered(before: Severity, after: Severity): LocalizedText {
-  return before === after
-    ? T('', '')
-    : T(
-        ` (risque abaissé de « ${SEV_FR[before]} » à « ${SEV_FR[after]} »)`,
-        ` (risk lowered from "${before}" to "${after}")`,
-      );
+function lowered(before: Severity, after: Severity): (language: Language) => string {
+  if (before === after) return () => '';
+  const words = rule('lowered', (language) => ({
+    before: sev(before, language),
+    after: sev(after, language),
+  }));
+  return (language) => words[language];
 }
 
 interface Verdict {
@@ -169,10 +165,7 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
     entry = bannerEntry;
     say(
       RULES.bannerOther,
-      T(
-        `La bannière du service l’identifie comme ${bannerEntry.service}, pas comme le service habituel de ce port : il est évalué comme tel.`,
-        `The service's banner identifies it as ${bannerEntry.service}, not the usual service of this port: it is rated as such.`,
-      ),
+      rule('bannerOther', () => ({ service: bannerEntry.service })),
     );
   }
 
@@ -183,10 +176,7 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
   if (bannerEntry && bannerEntry === portEntry) {
     say(
       RULES.bannerConfirms,
-      T(
-        `La bannière reçue confirme le service ${bannerEntry.service}.`,
-        `The banner received confirms the ${bannerEntry.service} service.`,
-      ),
+      rule('bannerConfirms', () => ({ service: bannerEntry.service })),
     );
   }
 
@@ -198,7 +188,9 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
   const named = !entry && ctx.isLocal && ctx.program ? programService(ctx.program) : undefined;
   const iana = named ? null : ianaService(ctx.port, ctx.protocol);
   const service = entry?.service ?? named ?? iana?.name ?? 'unknown';
-  const description = !entry && iana ? T(iana.description, iana.description) : undefined;
+  // IANA's registry describes services in English only: both languages show its words.
+  const description: LocalizedText | undefined =
+    !entry && iana ? { fr: iana.description, en: iana.description } : undefined;
   return {
     port: ctx.port,
     protocol: ctx.protocol,
@@ -237,10 +229,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
   const reasons: RiskReason[] = [
     {
       ruleId: RULES.ownPort,
-      text: T(
-        `C’est le port de Port Auditor lui-même (${describeProgram(ctx.program!)}) : la page que vous utilisez en mode navigateur.`,
-        `This is Port Auditor’s own port (${describeProgram(ctx.program!)}): the page you are using in browser mode.`,
-      ),
+      text: rule('ownPort', () => ({ program: describeProgram(ctx.program!) })),
     },
   ];
   if (loopback) {
@@ -264,15 +253,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     ...(ctx.program ? { program: ctx.program } : {}),
     ...(ctx.banner ? { banner: ctx.banner } : {}),
     reasons,
-    advice: loopback
-      ? T(
-          'Rien à faire : il se ferme quand vous quittez Port Auditor.',
-          'Nothing to do: it closes when you quit Port Auditor.',
-        )
-      : T(
-          'Relancez Port Auditor sans l’ouvrir au réseau : sa page ne doit être joignable que depuis ce PC.',
-          'Start Port Auditor again without opening it to the network: its page should be reachable from this PC only.',
-        ),
+    advice: rule(loopback ? 'ownPortAdvice.loopback' : 'ownPortAdvice.exposed'),
     references: [],
   };
 }
@@ -282,13 +263,7 @@ function applyCleartextWeb(ctx: PortContext, verdict: Verdict, say: Say): void {
   const exposed = ctx.exposure === 'all-interfaces' || ctx.exposure === 'specific-interface';
   if (!ctx.isLocal || !exposed || verdict.severity !== 'info') return;
   verdict.severity = 'low';
-  say(
-    RULES.cleartextWeb,
-    T(
-      'Ce serveur web non chiffré (HTTP) est joignable depuis le réseau : ce qu’il sert y circule en clair. Vérifiez que vous savez ce qu’il publie.',
-      'This unencrypted (HTTP) web server can be reached from the network: what it serves crosses it in clear text. Check that you know what it publishes.',
-    ),
-  );
+  say(RULES.cleartextWeb, rule('cleartextWeb'));
 }
 
 function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict {
@@ -296,22 +271,22 @@ function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict 
   let severity = entry.severity;
   if (ctx.isLocal && entry.localSeverity && entry.localSeverity !== severity) {
     severity = entry.localSeverity;
+    const usual = entry.severity;
+    const local = severity;
     say(
       RULES.thisPc,
-      T(
-        `Sur ce PC, ce service est jugé « ${SEV_FR[severity]} » plutôt que « ${SEV_FR[entry.severity]} ».`,
-        `On this PC this service is rated "${severity}" rather than "${entry.severity}".`,
-      ),
+      rule('thisPc', (language) => ({
+        severity: sev(local, language),
+        usual: sev(usual, language),
+      })),
     );
   }
   if (!ctx.isLocal && entry.deviceSeverity && entry.deviceSeverity !== severity) {
     severity = entry.deviceSeverity;
+    const device = severity;
     say(
       RULES.otherDevice,
-      T(
-        `Sur un autre appareil du réseau (box, caméra, imprimante…), ce service est jugé « ${SEV_FR[severity]} ».`,
-        `On another device of the network (router, camera, printer…) this service is rated "${severity}".`,
-      ),
+      rule('otherDevice', (language) => ({ severity: sev(device, language) })),
     );
   }
   return { severity, advice: entry.advice };
@@ -319,57 +294,27 @@ function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict 
 
 function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, say: Say): Verdict {
   const iana = ianaService(ctx.port, ctx.protocol);
-  const identify = T(
-    'Identifiez le programme ou l’appareil qui ouvre ce port ; s’il ne sert à rien, arrêtez-le ou bloquez le port dans le pare-feu.',
-    'Identify the program or device that opens this port; if it serves no purpose, stop it or block the port in the firewall.',
-  );
+  const identify = rule('identifyAdvice');
   if (range === 'dynamic') {
     if (ctx.isLocal) {
-      say(
-        RULES.dynamicLocal,
-        T(
-          'Port de la plage dynamique (49152-65535) qui n’appartient à aucun service connu : un programme inconnu écoute ici tant qu’on ne sait pas lequel.',
-          'Port in the dynamic range (49152-65535) that belongs to no known service: an unknown program listens here until we know which one.',
-        ),
-      );
+      say(RULES.dynamicLocal, rule('dynamicLocal'));
       return { severity: 'medium', advice: identify };
     }
-    say(
-      RULES.dynamicDevice,
-      T(
-        'Port de la plage dynamique ouvert sur un autre appareil : service non identifié, souvent propre au fabricant.',
-        'Dynamic-range port open on another device: an unidentified service, often specific to the manufacturer.',
-      ),
-    );
+    say(RULES.dynamicDevice, rule('dynamicDevice'));
     return { severity: 'low', advice: identify };
   }
   if (ctx.isLocal && ctx.program) {
-    say(
-      RULES.programNamesService,
-      T(
-        'Ce port ne figure pas parmi les services à risque connus ; le programme qui l’ouvre est identifié ci-dessous.',
-        'This port is not among the known risky services; the program that opens it is named below.',
-      ),
-    );
+    say(RULES.programNamesService, rule('programNamesService'));
     return { severity: 'low', advice: identify };
   }
   if (iana) {
     say(
       RULES.ianaRegistered,
-      T(
-        `Port enregistré à l’IANA pour « ${iana.name} » (${iana.description}) ; ce service ne figure pas parmi les services à risque connus.`,
-        `Port registered at IANA for "${iana.name}" (${iana.description}); this service is not among the known risky services.`,
-      ),
+      rule('ianaRegistered', () => ({ name: iana.name, description: iana.description })),
     );
     return { severity: 'low', advice: identify };
   }
-  say(
-    RULES.ianaUnassigned,
-    T(
-      'Aucun service n’est enregistré à l’IANA pour ce port : ce qui l’ouvre n’est pas un service standard.',
-      'No service is registered at IANA for this port: whatever opens it is not a standard service.',
-    ),
-  );
+  say(RULES.ianaUnassigned, rule('ianaUnassigned'));
   return { severity: ctx.isLocal ? 'medium' : 'low', advice: identify };
 }
 
@@ -390,15 +335,10 @@ function applyLocalRules(
 
   // Program rules first: they judge *what* listens; exposure then judges *who can reach it*.
   if (!ctx.program) {
-    say(
-      RULES.programUnknown,
-      T(
-        'Le programme qui écoute n’a pas pu être identifié (il appartient peut-être à un autre utilisateur : relancez en administrateur).',
-        'The listening program could not be identified (it may belong to another user: run again as administrator).',
-      ),
-    );
+    say(RULES.programUnknown, rule('programUnknown'));
   } else {
     const who = describeProgram(ctx.program);
+    const path = ctx.program.path ?? '';
     const expected =
       entry?.expectedPrograms || entry?.expectedServices
         ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)
@@ -409,34 +349,33 @@ function applyLocalRules(
     if (disguised) {
       const before = verdict.severity;
       verdict.severity = worse(shift(verdict.severity, 1), 'high');
-      verdict.advice = T(
-        'Faites analyser ce fichier par votre antivirus sans attendre. Si c’est un logiciel malveillant, débranchez le PC du réseau, bloquez le port et faites nettoyer le PC.',
-        'Have your antivirus scan this file right away. If it is malware, disconnect the PC from the network, block the port and have the PC cleaned.',
-      );
+      const after = verdict.severity;
+      verdict.advice = rule('disguisedAdvice');
       say(
         RULES.programDisguised,
-        T(
-          `Ouvert par ${who}, qui porte le nom d’un composant de Windows mais s’exécute depuis un dossier utilisateur (${ctx.program.path ?? ''}) au lieu de C:\\Windows\\System32 : c’est un déguisement courant des logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
-          `Opened by ${who}, which carries the name of a Windows component but runs from a user folder (${ctx.program.path ?? ''}) instead of C:\\Windows\\System32: a common disguise of malware (risk "${before}" → "${verdict.severity}").`,
-        ),
+        rule('programDisguised', (language) => ({
+          who,
+          path,
+          before: sev(before, language),
+          after: sev(after, language),
+        })),
       );
     } else if (expected === true) {
       say(
         RULES.programExpected,
-        T(
-          `Ouvert par ${who}, le programme qui fournit normalement ce service.`,
-          `Opened by ${who}, the program that normally provides this service.`,
-        ),
+        rule('programExpected', () => ({ who })),
       );
     } else if (expected === false && windowsOwnedPort && !backdoor) {
       const before = verdict.severity;
       verdict.severity = worse(shift(verdict.severity, 1), 'medium');
+      const after = verdict.severity;
       say(
         RULES.programUnexpected,
-        T(
-          `Ouvert par ${who}, qui n’est pas le programme habituel de ce service (risque relevé de « ${SEV_FR[before]} » à « ${SEV_FR[verdict.severity]} »).`,
-          `Opened by ${who}, which is not the usual program for this service (risk raised from "${before}" to "${verdict.severity}").`,
-        ),
+        rule('programUnexpected', (language) => ({
+          who,
+          before: sev(before, language),
+          after: sev(after, language),
+        })),
       );
     }
     if (disguised) {
@@ -448,31 +387,28 @@ function applyLocalRules(
         const change = lowered(before, verdict.severity);
         say(
           RULES.programSystemOnBackdoor,
-          T(
-            `Le port est connu pour des portes dérobées, mais il est ouvert par un composant de Windows (${who}) : probablement un usage légitime${change.fr}.`,
-            `The port is known for backdoors, but a Windows component owns it (${who}): probably a legitimate use${change.en}.`,
-          ),
+          rule('programSystemOnBackdoor', (language) => ({ who, change: change(language) })),
         );
       } else {
         if (!entry) verdict.severity = milder(verdict.severity, 'low');
         const change = lowered(before, verdict.severity);
         say(
           RULES.programSystem,
-          T(
-            `Ouvert par un composant de Windows (${who})${change.fr}.`,
-            `Opened by a Windows component (${who})${change.en}.`,
-          ),
+          rule('programSystem', (language) => ({ who, change: change(language) })),
         );
       }
     } else if (kind === 'user-folder') {
       const before = verdict.severity;
       verdict.severity = worse(shift(verdict.severity, 1), 'medium');
+      const after = verdict.severity;
       say(
         RULES.programUserFolder,
-        T(
-          `Ouvert par ${who}, un exécutable situé dans un dossier utilisateur (${ctx.program.path ?? ''}) : c’est là que s’installent les logiciels malveillants (risque « ${SEV_FR[before]} » → « ${SEV_FR[verdict.severity]} »).`,
-          `Opened by ${who}, an executable in a user folder (${ctx.program.path ?? ''}): that is where malware installs itself (risk "${before}" → "${verdict.severity}").`,
-        ),
+        rule('programUserFolder', (language) => ({
+          who,
+          path,
+          before: sev(before, language),
+          after: sev(after, language),
+        })),
       );
     } else if (expected === null || (expected === false && !windowsOwnedPort)) {
       // A named program resolves the "unknown listener" doubt of an unlisted dynamic port.
@@ -484,18 +420,12 @@ function applyLocalRules(
       if (kind === 'installed') {
         say(
           RULES.programInstalled,
-          T(
-            `Ouvert par ${who}, exécutable ${ctx.program.path ?? ''}${change.fr}.`,
-            `Opened by ${who}, executable ${ctx.program.path ?? ''}${change.en}.`,
-          ),
+          rule('programInstalled', (language) => ({ who, path, change: change(language) })),
         );
       } else {
         say(
           RULES.programIdentified,
-          T(
-            `Ouvert par ${who} (emplacement de l’exécutable inconnu)${change.fr}.`,
-            `Opened by ${who} (executable location unknown)${change.en}.`,
-          ),
+          rule('programIdentified', (language) => ({ who, change: change(language) })),
         );
       }
     }
@@ -503,35 +433,17 @@ function applyLocalRules(
 
   if (exposure === 'loopback-only') {
     if (disguised) {
-      say(
-        RULES.loopbackDisguised,
-        T(
-          'Il n’écoute que sur l’adresse locale (127.0.0.1), mais un programme déguisé en composant de Windows est suspect en soi.',
-          'It listens on the local address (127.0.0.1) only, but a program disguised as a Windows component is suspicious in itself.',
-        ),
-      );
+      say(RULES.loopbackDisguised, rule('loopbackDisguised'));
     } else if (backdoor) {
-      say(
-        RULES.loopbackBackdoor,
-        T(
-          'Il n’écoute que sur l’adresse locale (127.0.0.1), mais un programme à l’écoute sur un port de porte dérobée est suspect en soi.',
-          'It listens on the local address (127.0.0.1) only, but a program listening on a backdoor port is suspicious in itself.',
-        ),
-      );
+      say(RULES.loopbackBackdoor, rule('loopbackBackdoor'));
     } else {
       const before = verdict.severity;
       verdict.severity = 'info';
-      verdict.advice = T(
-        'Seuls les programmes de ce PC peuvent le joindre : rien à faire, sauf si vous ne reconnaissez pas le programme.',
-        'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',
-      );
+      verdict.advice = rule('loopbackAdvice');
       const change = lowered(before, verdict.severity);
       say(
         RULES.loopbackOnly,
-        T(
-          `Il n’écoute que sur l’adresse locale de ce PC : aucun autre appareil du réseau ne peut s’y connecter${change.fr}.`,
-          `It listens on this PC’s local address only: no other device on the network can connect to it${change.en}.`,
-        ),
+        rule('loopbackOnly', (language) => ({ change: change(language) })),
       );
     }
   } else if (exposure === 'all-interfaces') {

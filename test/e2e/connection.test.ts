@@ -27,7 +27,7 @@ test('when the host stops, the page says so and to start it again, instead of re
 
   await host.close();
   await shell.connectionBanner('stopped').waitFor({ timeout: 30_000 });
-  expect(shell.t('connection.stopped')).toBe('Port Auditor s’est arrêté : relancez-le.');
+  expect(shell.t('connection.stopped')).toBe('Port Auditor s’est arrêté\u00a0: relancez-le.');
   expect(await shell.connectionLost.count()).toBe(0);
 
   // A scan asked for afterwards fails with the same explanation, and the button comes back.

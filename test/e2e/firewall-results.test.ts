@@ -185,7 +185,9 @@ describe('The results follow the firewall', () => {
     await expect(risk.verdict(PC_ADDR, PC_PORT).count()).resolves.toBe(0);
     await expect(risk.verdict('127.0.0.1', PC_PORT).count()).resolves.toBe(0);
     expect(await risk.blockedCount.innerText()).toBe('1 port bloqué par Port Auditor');
-    expect(await risk.count('high').innerText()).toBe(`${say('vocabulary:severity.high')} : 0`);
+    expect(await risk.count('high').innerText()).toBe(
+      `${say('vocabulary:severity.high')}\u00a0: 0`,
+    );
     // The outlined severity is said "mitigated" to screen readers too, not only drawn.
     const severity = risk.verdict(LAB_ADDR, PC_PORT).getByTestId('severity-chip');
     expect(await severity.textContent()).toBe(
@@ -346,7 +348,7 @@ describe('The results follow the firewall', () => {
       say('firewall:wizard.verdict.in-place-scoped_one', { addresses: PEER_ADDR }),
     );
     expect(await wizard.verdict.innerText()).toContain(
-      `Règle en place : les connexions depuis l’adresse ${PEER_ADDR} vers ce port de ce PC sont bloquées.`,
+      `Règle en place\u00a0: les connexions depuis l’adresse ${PEER_ADDR} vers ce port de ce PC sont bloquées.`,
     );
     await wizard.close();
     const risk = new SuspiciousPortsPage(shell);
@@ -496,7 +498,9 @@ describe('A firewall the app cannot read', () => {
     expect(await axeViolations(browser!.page)).toEqual([]);
     await expect(risk.verdict(LAB_ADDR, PORT).getAttribute('data-blocked')).resolves.toBeNull();
     await expect(risk.blockedCount.count()).resolves.toBe(0);
-    expect(await risk.count('high').innerText()).toBe(`${shell.t('vocabulary:severity.high')} : 1`);
+    expect(await risk.count('high').innerText()).toBe(
+      `${shell.t('vocabulary:severity.high')}\u00a0: 1`,
+    );
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
       /^Une règle Port Auditor \(PortAuditor-[0-9a-f-]{36}\) devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,

@@ -67,7 +67,7 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
     await scanner.hostCard(TARPIT).waitFor({ timeout: 60_000 });
     await scanner.everyPortNotice(TARPIT).waitFor();
     expect(await scanner.everyPortNotice(TARPIT).innerText()).toContain(
-      'Tout port répond : pare-feu, proxy ou piège',
+      'Tout port répond\u00a0: pare-feu, proxy ou piège',
     );
     await browser.page.getByTestId(`host-grouped-verdict-${TARPIT}`).waitFor();
     await expect(scanner.hostCard(TARPIT).innerText()).resolves.toMatch(/30\s?000 ports ouverts/);

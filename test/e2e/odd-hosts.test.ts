@@ -71,7 +71,7 @@ describe('Hosts that are not what they seem: a tarpit and an address this PC can
 
     const notice = browser.page.getByTestId(`host-every-port-${TARPIT}`);
     await notice.waitFor();
-    expect(await notice.innerText()).toContain('Tout port répond : pare-feu, proxy ou piège');
+    expect(await notice.innerText()).toContain('Tout port répond\u00a0: pare-feu, proxy ou piège');
     expect(await notice.innerText()).toContain('100 des 100 ports sondés ont accepté la connexion');
 
     const risk = new SuspiciousPortsPage(fr);
@@ -80,8 +80,8 @@ describe('Hosts that are not what they seem: a tarpit and an address this PC can
     expect(await grouped.innerText()).toContain('Un seul verdict pour tous ses ports');
     // Not a hundred alarms: no per-port verdict, one medium in the counts.
     expect(await browser.page.locator(`[data-testid^="verdict-${TARPIT}-"]`).count()).toBe(0);
-    expect(await risk.count('medium').innerText()).toBe('Moyen : 1');
-    expect(await risk.count('critical').innerText()).toBe('Critique : 0');
+    expect(await risk.count('medium').innerText()).toBe('Moyen\u00a0: 1');
+    expect(await risk.count('critical').innerText()).toBe('Critique\u00a0: 0');
 
     const unprobed = browser.page.getByTestId('unprobed-hosts');
     expect(await unprobed.innerText()).toContain('1 adresse n’a pas pu être analysée depuis ce PC');

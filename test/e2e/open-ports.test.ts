@@ -60,7 +60,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     // When it ran and what it covered, in the form's words (shown again when reopened or reloaded).
     expect(await summary.getByTestId('summary-scan-of').innerText()).toMatch(
       new RegExp(
-        `^Analyse du \\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d · cibles : Ce PC · ports : 21-25,80,443,3389,${listener.port}$`,
+        `^Analyse du \\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d · cibles\u00a0: Ce PC · ports\u00a0: 21-25,80,443,3389,${listener.port}$`,
       ),
     );
     const card = scanner.hostCard('127.0.0.1');
@@ -234,7 +234,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     await scanner.scanNow();
     await scanner.error.waitFor();
     expect(await scanner.error.getAttribute('data-error-code')).toBe('scan.ports.invalid');
-    expect(await scanner.error.innerText()).toContain('« 0 »');
+    expect(await scanner.error.innerText()).toContain('«\u00a00\u00a0»');
 
     await scanner.choosePorts({ custom: '' });
     await scanner.scanNow();
@@ -336,7 +336,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
         'Un commutateur virtuel de ce PC, pour ses propres machines virtuelles ou conteneurs.',
       );
       // The network scanned whatever the answer is named too.
-      expect(dialogText).toMatch(/Sera analysé : \S+ — 10\.77\.\d+\.0\/24\./);
+      expect(dialogText).toMatch(/Sera analysé\u00a0: \S+ — 10\.77\.\d+\.0\/24\./);
       const docker = scanner.adapterCheckbox('docker0', '10.77.251.0/30');
       await expect(docker.isChecked()).resolves.toBe(false);
       await docker.check();

@@ -112,7 +112,7 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
       browser.page.getByRole('region', { name: 'Ce PC', exact: true }).getAttribute('data-testid'),
     ).resolves.toBe('host-card-127.0.0.1');
     const listed = await scanner.deviceAddresses('127.0.0.1').innerText();
-    expect(listed).toMatch(/^Adresses de ce PC : 127\.0\.0\.1, /);
+    expect(listed).toMatch(/^Adresses de ce PC\u00a0: 127\.0\.0\.1, /);
     expect(listed).toContain('10.77.250.1');
     await expect(
       scanner.hostCard('127.0.0.1').getByText('Ce PC', { exact: true }).isVisible(),
@@ -127,8 +127,8 @@ describe('Suspicious open ports: verdicts per IP, this PC first, in French and E
     });
     expect(await risk.hiddenInfo.getAttribute('data-count')).toBe('2');
     expect(await risk.hiddenInfo.innerText()).toBe('2 ports d’information masqués');
-    expect(await risk.count('critical').innerText()).toBe('Critique : 1');
-    expect(await risk.count('info').innerText()).toBe('Info : 2');
+    expect(await risk.count('critical').innerText()).toBe('Critique\u00a0: 1');
+    expect(await risk.count('info').innerText()).toBe('Info\u00a0: 2');
 
     // The owning program is the node process this test started.
     expect(await risk.program('127.0.0.1', 4444)).toBe(`node (PID ${child.pid})`);

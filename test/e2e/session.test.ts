@@ -139,7 +139,7 @@ describe('Browser-mode sessions', () => {
     await second.connectionBanner('token-used').waitFor({ timeout: 30_000 });
     await secondPage.screenshot({ path: 'test/artifacts/session-token-used.png', fullPage: true });
     expect(host.stderr()).toContain(
-      'Attention : un second programme a essayé d’ouvrir Port Auditor avec son adresse à usage unique, déjà utilisée.',
+      'Attention\u00a0: un second programme a essayé d’ouvrir Port Auditor avec son adresse à usage unique, déjà utilisée.',
     );
     // A program outside the browser fares no better.
     expect(

@@ -9,6 +9,7 @@ import { ScanResult } from '../../app/contract/index.js';
 import { databasePath } from '../../app/store/database.js';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain } from '../../scripts/build-main.mjs';
+import { typeset } from '../unit/support/typography.js';
 
 /**
  * `port-auditor history` and `port-auditor show` as installed (the bundled CLI), over a data
@@ -262,12 +263,12 @@ describe('port-auditor history and show', () => {
       expect(after.scan.notes).toEqual([
         interrupted,
         {
-          fr: `Note du fichier nmap : ${forged.fr}`,
+          fr: `Note du fichier nmap\u00a0: ${forged.fr}`,
           en: `Note from the nmap file: ${forged.en}`,
         },
       ]);
       const fr = await run(dir, ['show', id], 'fr');
-      expect(fr.stdout).toContain(`Note du fichier nmap : ${forged.fr}`);
+      expect(fr.stdout).toContain(`Note du fichier nmap\u00a0: ${forged.fr}`);
       expect(fr.stdout).not.toMatch(/^\W*Vérifié depuis/m);
       const pdf = path.join(dir, 'kept.pdf');
       expect((await run(dir, ['report', id, '-o', pdf])).code).toBe(0);
@@ -307,14 +308,18 @@ describe('port-auditor history and show', () => {
       );
       expect(after.assessment.hosts).toEqual(before.assessment.hosts);
       expect(after.scan.notes.at(-1)).toEqual({
-        fr: 'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+        fr: typeset(
+          'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+        ),
         en: 'Database: 1 host without a valid IP address ignored (the kept scan was edited).',
       });
       const fr = await run(dir, ['show', id], 'fr');
       expect(fr.code).toBe(0);
       expect(fr.stdout).not.toContain(FORGED);
       expect(fr.stdout).toContain(
-        'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+        typeset(
+          'Base de données : 1 hôte sans adresse IP valide ignoré (analyse conservée modifiée).',
+        ),
       );
     });
 

@@ -75,7 +75,7 @@ describe('npm start without the Electron runtime', () => {
     expect(french).toHaveLength(sample.length);
     expect(french[0]).toBe('Recherche du moteur Electron (15 s au plus)…');
     expect(french[1]).toBe(
-      'Le moteur Electron est absent : Port Auditor s’ouvre en mode navigateur.',
+      'Le moteur Electron est absent\u00a0: Port Auditor s’ouvre en mode navigateur.',
     );
     expect(french[2]).toMatch(/^PORT_AUDITOR_URL=http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/);
   });

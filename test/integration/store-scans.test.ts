@@ -118,7 +118,7 @@ describe('scans kept by the app', () => {
       expect(error).toMatchObject({
         code: 'scan.no-longer-kept',
         message: {
-          fr: 'Cette analyse n’est plus conservée (limite de l’historique) : relancez-la ou rouvrez-en une autre depuis l’historique.',
+          fr: 'Cette analyse n’est plus conservée (limite de l’historique)\u00a0: relancez-la ou rouvrez-en une autre depuis l’historique.',
           en: 'This scan is no longer kept (history limit): run it again or open another one from the history.',
         },
       });

@@ -9,6 +9,7 @@ import {
 import { AppFailure } from '../../app/errors.js';
 import { IMPORT_CHUNK_BYTES } from '../../app/contract/index.js';
 import { MAX_NMAP_XML_BYTES } from '../../app/report/nmap-xml-import.js';
+import { typeset } from './support/typography.js';
 
 function refusal(task: () => unknown): AppFailure {
   try {
@@ -29,7 +30,9 @@ describe('import slots', () => {
     expect(perClient.appError).toEqual({
       code: 'report.import-too-many-for-client',
       message: {
-        fr: 'Déjà 2 fichiers nmap en cours d’import depuis cette fenêtre : attendez qu’un se termine avant d’en importer un autre.',
+        fr: typeset(
+          'Déjà 2 fichiers nmap en cours d’import depuis cette fenêtre : attendez qu’un se termine avant d’en importer un autre.',
+        ),
         en: 'Already 2 nmap files being imported from this window: wait for one to finish before importing another.',
       },
       params: { limit: 2 },
@@ -38,7 +41,9 @@ describe('import slots', () => {
     const overall = refusal(() => slots.acquire('c'));
     expect(overall.appError.code).toBe('report.import-too-many');
     expect(overall.appError.message.fr).toBe(
-      'Déjà 3 fichiers nmap en cours d’import dans Port Auditor : attendez qu’un se termine avant d’en importer un autre.',
+      typeset(
+        'Déjà 3 fichiers nmap en cours d’import dans Port Auditor : attendez qu’un se termine avant d’en importer un autre.',
+      ),
     );
     release();
     expect(() => slots.acquire('c')).not.toThrow();
@@ -59,7 +64,9 @@ describe('scan slots', () => {
     expect(perClient.appError).toEqual({
       code: 'scan.too-many-for-client',
       message: {
-        fr: 'Déjà 2 analyses en cours depuis cette fenêtre : attendez qu’une se termine ou arrêtez-en une avant d’en lancer une autre.',
+        fr: typeset(
+          'Déjà 2 analyses en cours depuis cette fenêtre : attendez qu’une se termine ou arrêtez-en une avant d’en lancer une autre.',
+        ),
         en: 'Already 2 scans running from this window: wait for one to finish or stop one before starting another.',
       },
       params: { limit: 2 },
@@ -71,7 +78,9 @@ describe('scan slots', () => {
       'Already 3 scans running in Port Auditor: wait for one to finish before starting another.',
     );
     expect(overall.appError.message.fr).toBe(
-      'Déjà 3 analyses en cours dans Port Auditor : attendez qu’une se termine avant d’en lancer une autre.',
+      typeset(
+        'Déjà 3 analyses en cours dans Port Auditor : attendez qu’une se termine avant d’en lancer une autre.',
+      ),
     );
   });
 
@@ -161,7 +170,7 @@ describe('message rate', () => {
     expect(rateLimited().appError).toEqual({
       code: 'contract.rate-limited',
       message: {
-        fr: 'Trop de messages envoyés trop vite : message refusé.',
+        fr: typeset('Trop de messages envoyés trop vite : message refusé.'),
         en: 'Too many messages sent too fast: message refused.',
       },
     });

@@ -14,6 +14,7 @@ import {
   UserGestures,
   type DialogAnswer,
 } from '../../main/electron/open-dialog.js';
+import { typeset } from './support/typography.js';
 
 /**
  * "Ouvrir un XML nmap…" in Electron, from the click to the kept scan, without Electron: the app
@@ -209,7 +210,9 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
       const error = errorOf(response);
       expect(error.code, file).toBe('report.import-read');
       expect(error.message.fr).toBe(
-        `Impossible de lire « ${file} » (${detail}). Vérifiez que c’est un fichier et qu’il est lisible, puis choisissez-le à nouveau.`,
+        typeset(
+          `Impossible de lire « ${file} » (${detail}). Vérifiez que c’est un fichier et qu’il est lisible, puis choisissez-le à nouveau.`,
+        ),
       );
       expect(events).toEqual([]);
     }
@@ -263,7 +266,7 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     const error = errorOf(response);
     expect(error.code).toBe('store.not-a-database');
     expect(error.message.fr).toMatch(
-      /^Le fichier nmap « loopback-sT\.xml » n’a pas été importé : Port Auditor ne peut pas l’écrire dans son historique\. /,
+      /^Le fichier nmap «\u00a0loopback-sT\.xml\u00a0» n’a pas été importé\u00a0: Port Auditor ne peut pas l’écrire dans son historique\. /,
     );
     expect(error.message.en).toMatch(
       /^The nmap file “loopback-sT\.xml” was not imported: Port Auditor cannot write it to its history\. /,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AppFailure, errorMessage } from '../../app/errors.js';
 import { bothLanguages, textFor } from '../../app/text/catalogue.js';
+import { typeset } from './support/typography.js';
 
 /** Intl's French group separator is a narrow no-break space. */
 const NNBSP = '\u202f';
@@ -9,7 +10,7 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
   test('a failure built from its code carries the sentence in both languages and its params', () => {
     const failure = new AppFailure('scan.targets.empty');
     expect(failure.appError.code).toBe('scan.targets.empty');
-    expect(failure.appError.message.fr).toMatch(/^Cibles : la liste est vide\./);
+    expect(failure.appError.message.fr).toMatch(/^Cibles\u00a0: la liste est vide\./);
     expect(failure.appError.message.en).toMatch(/^Targets: the list is empty\./);
     expect(failure.message).toBe(failure.appError.message.en);
     expect(failure.appError.params).toBeUndefined();
@@ -23,7 +24,7 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
     );
     expect(failure.appError.params).toEqual({ token: '10.0.0.9-1' });
     expect(failure.appError.message).toEqual({
-      fr: 'Cibles : « 10.0.0.9-1 » n’est pas valide — la plage est à l’envers.',
+      fr: typeset('Cibles : « 10.0.0.9-1 » n’est pas valide — la plage est à l’envers.'),
       en: 'Targets: "10.0.0.9-1" is not valid — the range is reversed.',
     });
   });
@@ -35,7 +36,9 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
       { text: { max: 16777216 } },
     );
     expect(message.fr).toBe(
-      `Cibles : 262${NNBSP}144 adresses, c’est trop ; le maximum est 16${NNBSP}777${NNBSP}216 (un /8).`,
+      typeset(
+        `Cibles : 262${NNBSP}144 adresses, c’est trop ; le maximum est 16${NNBSP}777${NNBSP}216 (un /8).`,
+      ),
     );
     expect(message.en).toBe(
       'Targets: 262,144 addresses is too many; the maximum is 16,777,216 (a /8).',
@@ -43,9 +46,21 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
   });
 
   test.each([
-    [0, 'Déjà 0 analyse en cours dans Port Auditor : attendez qu’elle', 'Already 0 scans running'],
-    [1, 'Déjà 1 analyse en cours dans Port Auditor : attendez qu’elle', 'Already 1 scan running'],
-    [2, 'Déjà 2 analyses en cours dans Port Auditor : attendez qu’une', 'Already 2 scans running'],
+    [
+      0,
+      typeset('Déjà 0 analyse en cours dans Port Auditor : attendez qu’elle'),
+      'Already 0 scans running',
+    ],
+    [
+      1,
+      typeset('Déjà 1 analyse en cours dans Port Auditor : attendez qu’elle'),
+      'Already 1 scan running',
+    ],
+    [
+      2,
+      typeset('Déjà 2 analyses en cours dans Port Auditor : attendez qu’une'),
+      'Already 2 scans running',
+    ],
   ])('%i scans: real plurals, French 0 and 1 singular', (count, fr, en) => {
     const message = errorMessage('scan.too-many', { limit: count }, { text: { count } });
     expect(message.fr.startsWith(fr)).toBe(true);
@@ -54,7 +69,7 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
 
   test('an unexpected error is written in both languages around its detail', () => {
     expect(bothLanguages('errors:internal', { detail: 'boom' })).toEqual({
-      fr: 'Erreur interne inattendue : boom',
+      fr: typeset('Erreur interne inattendue : boom'),
       en: 'Unexpected internal error: boom',
     });
   });
@@ -62,9 +77,21 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
 
 describe('messages: notes with plurals', () => {
   test.each([
-    [0, 'Fichier nmap : 0 hôte sans adresse IP valide ignoré', 'nmap file: 0 hosts without'],
-    [1, 'Fichier nmap : 1 hôte sans adresse IP valide ignoré', 'nmap file: 1 host without'],
-    [2, 'Fichier nmap : 2 hôtes sans adresse IP valide ignorés', 'nmap file: 2 hosts without'],
+    [
+      0,
+      typeset('Fichier nmap : 0 hôte sans adresse IP valide ignoré'),
+      'nmap file: 0 hosts without',
+    ],
+    [
+      1,
+      typeset('Fichier nmap : 1 hôte sans adresse IP valide ignoré'),
+      'nmap file: 1 host without',
+    ],
+    [
+      2,
+      typeset('Fichier nmap : 2 hôtes sans adresse IP valide ignorés'),
+      'nmap file: 2 hosts without',
+    ],
   ])('%i ignored hosts', (count, fr, en) => {
     const note = bothLanguages('messages:import.nmapNoAddress', { count });
     expect(note.fr).toBe(fr);
@@ -111,7 +138,9 @@ describe('pdf: tiles, durations and plurals in the language', () => {
         devices: t('inShort.devices', { count: devices }),
       });
     expect(verdict(fr, 1, 1)).toBe(
-      '1 port ouvert de gravité critique ou élevée sur 1 appareil : à traiter en priorité.',
+      typeset(
+        '1 port ouvert de gravité critique ou élevée sur 1 appareil : à traiter en priorité.',
+      ),
     );
     expect(verdict(en, 3, 2)).toBe(
       '3 open ports of critical or high severity on 2 devices: deal with them first.',

@@ -67,6 +67,19 @@ describe('the catalogue', () => {
     ).toEqual([]);
   });
 
+  test('French spacing follows one rule everywhere (Imprimerie nationale): U+00A0 before a colon and inside « », U+202F before ; ? !', () => {
+    // A mark quoted alone (« ! ») is a character shown, not punctuation of the sentence.
+    const french = ALL.filter(([where]) => where.startsWith('fr ')).map(
+      ([where, text]) => [where, text.replace(/«\u00a0.\u00a0»/gu, '')] as const,
+    );
+    // A colon that ends a clause (followed by a space or the end), not the colons of "::1" or "C:\\".
+    expect(french.filter(([, text]) => /[^\u00a0:]:(\s|$)/.test(text))).toEqual([]);
+    expect(french.filter(([, text]) => /[^\u202f][;?!](\s|$|[)»])/.test(text))).toEqual([]);
+    expect(french.filter(([, text]) => /«(?!\u00a0)|[^\u00a0]»/.test(text))).toEqual([]);
+    // No other space before these marks: not a plain one, not the other no-break one.
+    expect(french.filter(([, text]) => /[ \u202f]:(?=\s|$)|[ \u00a0][;?!]/.test(text))).toEqual([]);
+  });
+
   test('Node code reads the same strings, with plurals and numbers in the language', () => {
     const fr = textFor('fr', 'common');
     const en = textFor('en', 'common');

@@ -5,6 +5,7 @@ import { serviceName } from '../../app/risk/knowledge-base.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
+import { typeset } from './support/typography.js';
 
 const result: ScanResult = {
   scanId: 's1',
@@ -52,14 +53,16 @@ describe('formatScanResult', () => {
       ...result,
       notes: [
         {
-          fr: 'Réseau local : seul le /22 est analysé.',
+          fr: typeset('Réseau local : seul le /22 est analysé.'),
           en: 'Local network: only the /22 is scanned.',
         },
       ],
     };
     expect(formatScanResult(noted, 'en')).toContain('! Local network: only the /22 is scanned.');
     expect(formatScanResult(noted, 'en')).not.toContain('Réseau local');
-    expect(formatScanResult(noted, 'fr')).toContain('! Réseau local : seul le /22 est analysé.');
+    expect(formatScanResult(noted, 'fr')).toContain(
+      typeset('! Réseau local : seul le /22 est analysé.'),
+    );
     expect(formatScanResult(noted, 'fr')).not.toContain('Local network');
   });
   it('lists each up host with a port table, service names and a summary (English)', () => {
@@ -207,7 +210,7 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(en).not.toMatch(/^ {2}PORT/m);
     expect(en).toContain('Open port verdicts: Medium 1.');
     const fr = formatScanResult(scan, 'fr', serviceName, assessment);
-    expect(fr).toContain('! Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain(typeset('! Tout port répond : pare-feu, proxy ou piège'));
     expect(fr).toContain('Ports ouverts\u00a0: 1-100');
   });
 
@@ -216,7 +219,7 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(en).toContain('10.99.0.1  not scanned: this PC cannot reach it');
     expect(en).toContain('  ! This PC has no route to this address (ENETUNREACH).');
     const fr = formatScanResult(scan, 'fr', serviceName, assessment);
-    expect(fr).toContain('10.99.0.1  non analysé : ce PC ne peut pas le joindre');
+    expect(fr).toContain(typeset('10.99.0.1  non analysé : ce PC ne peut pas le joindre'));
     expect(fr).toContain('  ! Ce PC n’a aucune route vers cette adresse (ENETUNREACH).');
   });
 

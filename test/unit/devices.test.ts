@@ -17,6 +17,7 @@ import { pdfDefinition } from '../../app/report/pdf.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { formatScanResult } from '../../main/cli/format.js';
+import { typeset } from './support/typography.js';
 
 // One device per machine (issue 13): this PC's four addresses are "This PC", a device's IPv4 and
 // IPv6 addresses with one MAC address are one device, and counts are per service.
@@ -278,7 +279,9 @@ describe('counts per service', () => {
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
     expect(pdf).toContain('appareils actifs');
-    expect(pdf).toContain('adresses : 10.99.0.1, 127.0.0.1, ::1, fe80::1c2a:3bff:fe4d:5e6f');
+    expect(pdf).toContain(
+      typeset('adresses : 10.99.0.1, 127.0.0.1, ::1, fe80::1c2a:3bff:fe4d:5e6f'),
+    );
     expect(pdf).toContain('Sur 10.99.0.1, 127.0.0.1.');
 
     expect(formatScanResult(scan, 'en', () => undefined, assessment)).toContain(

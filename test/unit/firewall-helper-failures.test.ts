@@ -8,6 +8,7 @@ import { opsToArgv } from '../../app/firewall/helper-argv.js';
 import { helperFailureError, opOutcomes } from '../../app/firewall/helper-answer.js';
 import { HELPER_EXIT, HelperResult } from '../../app/firewall/helper-protocol.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
+import { typeset } from './support/typography.js';
 import { runFirewallHelper } from '../../main/helper/run.js';
 
 const ID = '3f2b9c1e-8d4a-4f6b-9a7c-2e1d0b5a6c4f';
@@ -92,7 +93,9 @@ describe('the helper sends failure codes and values, the app writes the sentence
     ).error;
     expect(error.code).toBe('firewall.invalid-port');
     expect(error.message.fr).toBe(
-      'Port refusé : « 70000 ». Indiquez un numéro de 1 à 65535 en chiffres (ou une plage comme 8000-8080).',
+      typeset(
+        'Port refusé : « 70000 ». Indiquez un numéro de 1 à 65535 en chiffres (ou une plage comme 8000-8080).',
+      ),
     );
     expect(error.message.en).toBe(
       'Port refused: “70000”. Give a number from 1 to 65535 in digits (or a range such as 8000-8080).',
@@ -124,7 +127,9 @@ describe('the helper sends failure codes and values, the app writes the sentence
     const [outcome] = opOutcomes(result);
     const error = (outcome as { ok: false; error: { message: { fr: string; en: string } } }).error;
     expect(error.message.fr).toBe(
-      `Ce système ne garde pas de liste des règles approuvées par l’administrateur : la règle ${rule.name} (TCP 8080, entrant depuis 10.0.0.7) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
+      typeset(
+        `Ce système ne garde pas de liste des règles approuvées par l’administrateur : la règle ${rule.name} (TCP 8080, entrant depuis 10.0.0.7) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
+      ),
     );
     expect(error.message.en).toBe(
       `This system keeps no list of the rules the administrator approved: rule ${rule.name} (TCP 8080, inbound from 10.0.0.7) is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
@@ -146,7 +151,7 @@ describe('the helper sends failure codes and values, the app writes the sentence
     expect(detail.key).toMatch(/^messages:helperPath\./);
     const written = helperFailureError(backup.error as never);
     expect(written.message.fr).toMatch(
-      /^La sauvegarde du pare-feu a échoué, donc rien n’a été modifié : \//,
+      /^La sauvegarde du pare-feu a échoué, donc rien n’a été modifié\u00a0: \//,
     );
     expect(written.message.fr).toContain(detail.params.path);
     expect(written.message.en).toMatch(/^The firewall backup failed, so nothing was changed: \//);

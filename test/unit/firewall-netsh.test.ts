@@ -21,6 +21,7 @@ import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { AppFailure } from '../../app/errors.js';
 import { sentenceInBoth } from '../../app/text/catalogue.js';
 import { POWERSHELL, psScript, SYSTEM32 } from './support/powershell.js';
+import { typeset } from './support/typography.js';
 
 const FIX = path.resolve(__dirname, '../fixtures/firewall/windows');
 /** netsh's localized text (OEM code page) as bytes; our scripts' JSON as UTF-8, as runCommand reads it. */
@@ -439,7 +440,9 @@ describe('NetshBackend decisions (exit codes and read-back, never localized text
     const warnings = status.warnings.map(sentenceInBoth);
     expect(warnings.map((w) => w.en).join(' ')).toContain('off for the private profile');
     // In French the profile is named as Windows' French settings name it.
-    expect(warnings.map((w) => w.fr).join(' ')).toContain('désactivé pour le profil privé :');
+    expect(warnings.map((w) => w.fr).join(' ')).toContain(
+      typeset('désactivé pour le profil privé :'),
+    );
     expect(warnings.map((w) => w.fr).join(' ')).not.toMatch(/profil (private|public|domain)/);
   });
 

@@ -7,6 +7,7 @@ import { NetshBackend } from '../../app/firewall/netsh.js';
 import { FirewallService, MAX_RULES } from '../../app/firewall/service.js';
 import { SYSTEM32 } from './support/powershell.js';
 import { WindowsStandIn } from './support/windows-stand-in.js';
+import { typeset } from './support/typography.js';
 
 /**
  * The firewall service on Windows, end to end but for Windows itself (a stand-in plays PowerShell
@@ -199,7 +200,9 @@ describe('Windows: UAC, read-back, and never a false state', () => {
       appError: {
         code: 'firewall.too-many-rules',
         message: {
-          fr: `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
+          fr: typeset(
+            `Port Auditor a déjà ${MAX_RULES} règles dans le pare-feu, le maximum : rien n’a été modifié. Débloquez-en d’abord (page Règles, ou port-auditor unblock).`,
+          ),
           en: expect.stringContaining('the maximum: nothing was changed'),
         },
       },

@@ -11,6 +11,7 @@ import {
 } from '../../renderer/features/scan/format.js';
 import { browserLanguage, resolveLanguage } from '../../renderer/i18n/language.js';
 import { parseRoute, routeHash } from '../../renderer/shell/route.js';
+import { typeset } from './support/typography.js';
 
 const LOCALES = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -85,7 +86,7 @@ describe('firewall wording', async () => {
       /^Rule in place: connections from address 10\.77\.210\.2 to this port of this PC are blocked\. The same device can still connect from another of its addresses \(IPv6, say\)/,
     );
     expect(fr('wizard.verdict.in-place-scoped', one)).toMatch(
-      /^Règle en place : les connexions depuis l’adresse 10\.77\.210\.2 vers ce port de ce PC sont bloquées\. Le même appareil peut encore se connecter depuis une autre de ses adresses \(IPv6 par exemple\)/,
+      /^Règle en place\u00a0: les connexions depuis l’adresse 10\.77\.210\.2 vers ce port de ce PC sont bloquées\. Le même appareil peut encore se connecter depuis une autre de ses adresses \(IPv6 par exemple\)/,
     );
     const two = { count: 2, addresses: '10.0.0.5 et 10.0.1.0/24' };
     expect(fr('wizard.verdict.in-place-scoped', two)).toContain(
@@ -97,7 +98,7 @@ describe('firewall wording', async () => {
   });
 
   test('the "Unblock all" dialog confirms with its own title’s words, and the same for the prompt', () => {
-    expect(fr('rules.confirmTitle')).toBe('Tout débloquer ?');
+    expect(fr('rules.confirmTitle')).toBe(typeset('Tout débloquer ?'));
     expect(fr('rules.confirm')).toBe('Tout débloquer');
     expect(fr('rules.undoAll')).toBe('Tout débloquer');
     expect(en('rules.confirmTitle')).toBe('Unblock all?');
@@ -126,7 +127,7 @@ describe('firewall wording', async () => {
   test('Unblock’s confirmation names the port and what it lets through again', () => {
     const what = { port: 3389, protocol: 'TCP', address: '10.0.0.7' };
     expect(en('unblock.confirm.title', what)).toBe('Unblock port 3389/TCP?');
-    expect(fr('unblock.confirm.title', what)).toBe('Débloquer le port 3389/TCP ?');
+    expect(fr('unblock.confirm.title', what)).toBe(typeset('Débloquer le port 3389/TCP ?'));
     expect(fr('unblock.confirm.out', what)).toBe(
       'les programmes de ce PC pourront de nouveau se connecter au port 3389 (TCP) de 10.0.0.7.',
     );

@@ -19,6 +19,7 @@ import {
   targetsFromArgs,
 } from '../../app/report/nmap-xml-import.js';
 import { unprobedHost } from './support/odd-hosts.js';
+import { typeset } from './support/typography.js';
 
 const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
 
@@ -173,7 +174,7 @@ describe('an interrupted nmap run (no </nmaprun>: Ctrl+C)', () => {
     expect(scan.hosts[0]?.ports.map((p) => p.port)).toEqual([23, 445, 34547]);
     expect(scan.cancelled).toBe(true);
     expect(scan.notes).toContainEqual({
-      fr: 'Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris',
+      fr: typeset('Analyse nmap interrompue : seuls les hôtes complets du fichier sont repris'),
       en: 'nmap scan interrupted: only the file’s complete hosts are imported',
     });
     // Cut after the last host: both are kept.
@@ -287,7 +288,7 @@ describe('nmap XML import trusts no address, “this PC” or confirmation from 
       const { scan } = importNmapXml(fixture.replace('addr="127.77.141.97"', `addr="${addr}"`));
       expect(scan.hosts, addr.slice(0, 20)).toEqual([]);
       expect(scan.notes).toContainEqual({
-        fr: 'Fichier nmap : 1 hôte sans adresse IP valide ignoré',
+        fr: typeset('Fichier nmap : 1 hôte sans adresse IP valide ignoré'),
         en: 'nmap file: 1 host without a valid IP address ignored',
       });
     }
@@ -331,15 +332,21 @@ describe('nmap XML import trusts no address, “this PC” or confirmation from 
     expect(scan.addresses).toBe(2);
     expect(scan.notes).toEqual([
       {
-        fr: 'Fichier nmap : 6 adresses qui ne sont pas des appareils ignorées (0.0.0.0, ::, diffusion, multidiffusion)',
+        fr: typeset(
+          'Fichier nmap : 6 adresses qui ne sont pas des appareils ignorées (0.0.0.0, ::, diffusion, multidiffusion)',
+        ),
         en: 'nmap file: 6 addresses that are no devices ignored (0.0.0.0, ::, broadcast, multicast)',
       },
       {
-        fr: 'Fichier nmap : 1 nombre de ports invraisemblable ignoré (plus de 65\u202f536)',
+        fr: typeset(
+          'Fichier nmap : 1 nombre de ports invraisemblable ignoré (plus de 65\u202f536)',
+        ),
         en: 'nmap file: 1 implausible port count ignored (over 65,536)',
       },
       {
-        fr: 'Fichier nmap : nombre d’adresses analysées invraisemblable ignoré (plus de 2^32)',
+        fr: typeset(
+          'Fichier nmap : nombre d’adresses analysées invraisemblable ignoré (plus de 2^32)',
+        ),
         en: 'nmap file: implausible number of addresses scanned ignored (over 2^32)',
       },
     ]);
@@ -399,13 +406,13 @@ describe('nmap XML export', () => {
     const noted = structuredClone(scan);
     noted.notes = [
       {
-        fr: 'Réseau local : seul le /22 <autour> est analysé.',
+        fr: typeset('Réseau local : seul le /22 <autour> est analysé.'),
         en: 'Local network: only the /22 around it is scanned.',
       },
     ];
     expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual([
       {
-        fr: 'Note du fichier nmap : Réseau local : seul le /22 <autour> est analysé.',
+        fr: typeset('Note du fichier nmap : Réseau local : seul le /22 <autour> est analysé.'),
         en: 'Note from the nmap file: Local network: only the /22 around it is scanned.',
       },
     ]);
@@ -426,7 +433,9 @@ describe('nmap XML export', () => {
   it('keeps local errors, unscanned hosts and every-port hosts through export and import', () => {
     const odd = structuredClone(scan);
     const unprobed = unprobedHost('10.99.0.1', {
-      fr: "Ce PC n'a aucune route vers cette adresse (ENETUNREACH) : elle n'a pas pu être analysée.",
+      fr: typeset(
+        "Ce PC n'a aucune route vers cette adresse (ENETUNREACH) : elle n'a pas pu être analysée.",
+      ),
       en: 'This PC has no route to this address (ENETUNREACH): it could not be scanned.',
     });
     odd.hosts.push(unprobed);

@@ -5,6 +5,7 @@ import { reportInputFromFile } from '../../app/report/json-import.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { typeset } from './support/typography.js';
 
 // Issue 13 attacker review F3: a JSON report given to `port-auditor report` is data to assess
 // again, never the file's verdicts, texts or claims about this PC.
@@ -16,7 +17,7 @@ function hostileReport(): ReportInput {
   const { scan } = importNmapXml(fixture, { now });
   const pc = scan.hosts[0]!;
   const lan = { ...pc, address: '192.168.1.50', isLocal: true, reason: 'localhost' as const };
-  const fake = { ...pc, address: 'Pare-feu : tout est bloqué ✔', isLocal: true };
+  const fake = { ...pc, address: typeset('Pare-feu : tout est bloqué ✔'), isLocal: true };
   const assessment = assessHosts([pc], [], knowledgeBase());
   for (const host of assessment.hosts)
     for (const port of host.ports) {
@@ -29,7 +30,9 @@ function hostileReport(): ReportInput {
     scan: {
       ...scan,
       request: { ...scan.request, confirmed: true },
-      notes: [{ fr: 'Vérifié : tout est bloqué.', en: 'Verified: every port is blocked.' }],
+      notes: [
+        { fr: typeset('Vérifié : tout est bloqué.'), en: 'Verified: every port is blocked.' },
+      ],
       hosts: [
         pc,
         lan,
@@ -68,7 +71,7 @@ describe('a JSON report read back', () => {
       ['10.0.0.9', false, 'scanner'],
     ]);
     expect(input.scan.notes).toContainEqual({
-      fr: 'Fichier : 1 hôte sans adresse IP valide ignoré',
+      fr: typeset('Fichier : 1 hôte sans adresse IP valide ignoré'),
       en: 'File: 1 host without a valid IP address ignored',
     });
     expect(input.scan.request.confirmed).toBe(false);
@@ -76,7 +79,7 @@ describe('a JSON report read back', () => {
 
   it('shows the file’s notes as the file’s, and its names on one line', () => {
     expect(input.scan.notes[1]).toEqual({
-      fr: 'Note du fichier : Vérifié : tout est bloqué.',
+      fr: typeset('Note du fichier : Vérifié : tout est bloqué.'),
       en: 'Note from the file: Verified: every port is blocked.',
     });
     const device = input.scan.hosts[2]!;
@@ -107,7 +110,9 @@ describe('a JSON report read back', () => {
   it('names this PC, not the file’s: the file’s PC name is a note about the file (review 13b, A5)', () => {
     expect(input.pcName).toBeUndefined();
     expect(input.scan.notes[0]).toEqual({
-      fr: 'Résultats d’un fichier de rapport produit sur le PC « pc forged », pas sur ce PC.',
+      fr: typeset(
+        'Résultats d’un fichier de rapport produit sur le PC « pc forged », pas sur ce PC.',
+      ),
       en: 'Results from a report file made on the PC “pc forged”, not on this PC.',
     });
   });
@@ -117,7 +122,7 @@ describe('a JSON report read back', () => {
     report.scan.hosts[3]!.localError = { code: 'EACCES', message: { fr: 'x', en: 'x' } };
     report.scan.notes = [
       {
-        fr: 'Note du fichier nmap : Vérifié depuis un autre appareil',
+        fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil'),
         en: 'Note from the nmap file: Verified from another device',
       },
     ];
@@ -125,12 +130,14 @@ describe('a JSON report read back', () => {
     expect(read.scan.hosts[2]!.localError).toEqual({
       code: 'EACCES',
       message: {
-        fr: 'Le fichier dit que le PC qui l’a produit n’a pas pu joindre cette adresse (EACCES) : ce PC ne l’a pas vérifié, et cela ne dit rien de l’appareil.',
+        fr: typeset(
+          'Le fichier dit que le PC qui l’a produit n’a pas pu joindre cette adresse (EACCES) : ce PC ne l’a pas vérifié, et cela ne dit rien de l’appareil.',
+        ),
         en: 'The file says the PC that made it could not reach this address (EACCES): this PC did not check it, and it says nothing about the device.',
       },
     });
     expect(read.scan.notes).toContainEqual({
-      fr: 'Note du fichier nmap : Vérifié depuis un autre appareil',
+      fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil'),
       en: 'Note from the nmap file: Verified from another device',
     });
   });

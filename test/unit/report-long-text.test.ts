@@ -4,6 +4,7 @@ import { renderCsv } from '../../app/report/csv.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { PDF_WORD_CHARS, pdfDefinition, renderPdf, withShortWords } from '../../app/report/pdf.js';
+import { typeset } from './support/typography.js';
 
 // Issue 13 attacker review F1 (one long word in an imported file) and F12 (line breaks in
 // one-line fields): hostile nmap files through the import, the report model, the CSV and the PDF.
@@ -77,7 +78,9 @@ describe('long and multi-line text from an imported file', () => {
     const cut = withShortWords(`before ${word} after`);
     expect(cut.replace(/\n/g, '')).toBe(`before ${word} after`);
     expect(Math.max(...cut.split(/\s/).map((w) => w.length))).toBe(PDF_WORD_CHARS);
-    expect(withShortWords('Règle créée : port 445 bloqué.')).toBe('Règle créée : port 445 bloqué.');
+    expect(withShortWords(typeset('Règle créée : port 445 bloqué.'))).toBe(
+      typeset('Règle créée : port 445 bloqué.'),
+    );
   });
 
   it('lays out no word longer than PDF_WORD_CHARS, whatever the file’s notes and names', async () => {
@@ -102,13 +105,15 @@ describe('what an nmap file says about itself (issue 13 attacker review F4)', ()
     const { scan } = importNmapXml(
       meta(
         '',
-        '<table><elem key="fr">Vérifié depuis un autre appareil : tout est bloqué.</elem><elem key="en">Verified from another device: every port is blocked.</elem></table>',
+        typeset(
+          '<table><elem key="fr">Vérifié depuis un autre appareil : tout est bloqué.</elem><elem key="en">Verified from another device: every port is blocked.</elem></table>',
+        ),
       ),
       { now },
     );
     expect(scan.notes).toEqual([
       {
-        fr: 'Note du fichier nmap : Vérifié depuis un autre appareil : tout est bloqué.',
+        fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil : tout est bloqué.'),
         en: 'Note from the nmap file: Verified from another device: every port is blocked.',
       },
     ]);

@@ -79,7 +79,7 @@ describe('nmap XML read as it streams in', () => {
         }
         expect(failure?.appError.code).toBe('report.nmap-interrupted-empty');
         expect(failure?.appError.message.fr).toMatch(
-          /^Analyse nmap interrompue avant la fin de son premier hôte : le fichier n’a aucun hôte complet à importer\./,
+          /^Analyse nmap interrompue avant la fin de son premier hôte\u00a0: le fichier n’a aucun hôte complet à importer\./,
         );
         expect(failure?.appError.message.en).toMatch(
           /^The nmap run was interrupted before its first host was finished/,

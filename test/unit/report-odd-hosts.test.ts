@@ -5,6 +5,7 @@ import { pdfDefinition } from '../../app/report/pdf.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { tarpitHost, unprobedHost } from './support/odd-hosts.js';
+import { typeset } from './support/typography.js';
 
 // A tarpit answering on every port and an address this PC could not probe, through the report
 // model and the PDF's document definition (inspected without rendering).
@@ -57,9 +58,9 @@ describe('report of hosts that are not what they seem', () => {
 
   it('writes one statement and the port list for the tarpit, in French and English', () => {
     const fr = texts(pdfDefinition(model, 'fr').content);
-    expect(fr).toContain('Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain(typeset('Tout port répond : pare-feu, proxy ou piège'));
     expect(fr).toContain('100 des 100 ports sondés ont accepté la connexion');
-    expect(fr).toContain('Ports ouverts : 1-100');
+    expect(fr).toContain(typeset('Ports ouverts : 1-100'));
     expect(fr).toContain('non analysé');
     expect(fr).toContain('Ce PC n’a aucune route (ENETUNREACH).');
     // No per-port table for it: port 23 (telnet, critical on its own) is not a row.
@@ -86,7 +87,7 @@ describe('report of hosts that are not what they seem', () => {
       pcName: 'PC',
     });
     const fr = texts(pdfDefinition(spread, 'fr').content);
-    expect(fr).toContain('Ports ouverts : 1, 3, 5, 7, 50-52, 99');
+    expect(fr).toContain(typeset('Ports ouverts : 1, 3, 5, 7, 50-52, 99'));
     expect(fr).toContain('1, 3, 5, 7, 993, 995, 5000-5001, 49152-49157');
   });
 
@@ -95,9 +96,11 @@ describe('report of hosts that are not what they seem', () => {
     // cover's 100 open ports, under a chart summing to 1.
     const fr = texts(pdfDefinition(model, 'fr').content);
     expect(fr).not.toContain('Aucun port ouvert n’a été trouvé');
-    expect(fr).toContain('10.77.1.4 : Tout port répond : pare-feu, proxy ou piège');
+    expect(fr).toContain(typeset('10.77.1.4 : Tout port répond : pare-feu, proxy ou piège'));
     expect(fr).toContain(
-      '1 appareil répond sur tout port : il compte pour un seul verdict (100 ports ouverts en tout), pas un par port.',
+      typeset(
+        '1 appareil répond sur tout port : il compte pour un seul verdict (100 ports ouverts en tout), pas un par port.',
+      ),
     );
     const en = texts(pdfDefinition(model, 'en').content);
     expect(en).not.toContain('No open port was found');

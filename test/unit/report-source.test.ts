@@ -5,6 +5,7 @@ import { buildReportModel } from '../../app/report/model.js';
 import { PA_SCRIPT_ID, renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { importNmapXml, keptImportNotes } from '../../app/report/nmap-xml-import.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
+import { typeset } from './support/typography.js';
 
 // A scan result says where it came from (issue 13): an nmap -sS import is described as nmap's
 // SYN scan in the PDF's method section, not as this app's TCP connects.
@@ -53,7 +54,7 @@ describe('the source of a scan result', () => {
     const fr = JSON.stringify(
       pdfDefinition(buildReportModel({ scan, pcName: 'PC' }), 'fr').content,
     );
-    expect(fr).toContain('fichier XML de nmap 7.93 « syn.xml »');
+    expect(fr).toContain(typeset('fichier XML de nmap 7.93 « syn.xml »'));
     expect(fr).toContain('nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9');
     expect(fr).toContain('SYN (nmap -sS)');
     expect(fr).toContain('Port Auditor n’a envoyé aucune sonde');
@@ -160,15 +161,15 @@ describe('a kept import’s notes read back', () => {
     expect(keptImportNotes(scan.notes)).toEqual(scan.notes);
     // Any other note, or one of the reader's with words added, is the file's.
     const forged = [
-      { fr: 'Pare-feu vérifié : tout est bloqué', en: 'Firewall checked: all blocked' },
+      { fr: typeset('Pare-feu vérifié : tout est bloqué'), en: 'Firewall checked: all blocked' },
       {
-        fr: 'Fichier nmap : 2 hôtes sans adresse IP valide ignorés ; pare-feu vérifié',
+        fr: typeset('Fichier nmap : 2 hôtes sans adresse IP valide ignorés ; pare-feu vérifié'),
         en: 'nmap file: 2 hosts without a valid IP address ignored; firewall checked',
       },
     ];
     expect(keptImportNotes(forged)).toEqual(
       forged.map((n) => ({
-        fr: `Note du fichier nmap : ${n.fr}`,
+        fr: typeset(`Note du fichier nmap : ${n.fr}`),
         en: `Note from the nmap file: ${n.en}`,
       })),
     );

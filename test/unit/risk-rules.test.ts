@@ -424,7 +424,9 @@ describe('program classification', () => {
     expect(rules(smb)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.loopbackOnly]);
     expect(smb.reasons[1]?.text.en).toMatch(/raised from "high" to "critical"/);
     expect(smb.reasons[2]?.text.en).toMatch(/lowered from "critical" to "info"\)\.$/);
-    expect(smb.reasons[2]?.text.fr).toMatch(/abaissé de « critique » à « info »\)\.$/);
+    expect(smb.reasons[2]?.text.fr).toMatch(
+      /abaissé de «\u00a0critique\u00a0» à «\u00a0info\u00a0»\)\.$/,
+    );
 
     // The same rule over many contexts: every severity a reason names as the new level, read in
     // order, ends at the one shown.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
 import { parsePorts, rankedPorts } from '../../app/scan/ports.js';
+import { typeset } from './support/typography.js';
 
 function failureOf(spec: string): AppFailure {
   try {
@@ -44,7 +45,7 @@ describe('parsePorts', () => {
     expect(reversed.appError.code).toBe('scan.ports.invalid');
     expect(reversed.appError.params).toEqual({ token: '80-20' });
     expect(reversed.appError.message.en).toContain('"80-20"');
-    expect(reversed.appError.message.fr).toContain('« 80-20 »');
+    expect(reversed.appError.message.fr).toContain(typeset('« 80-20 »'));
     expect(reversed.appError.message.en).toMatch(/reversed/);
 
     const tooBig = failureOf('70000');
@@ -72,7 +73,7 @@ describe('parsePorts', () => {
     expect(failure.appError.params).toEqual({ token });
     expect(failure.appError.message.en).toContain(`"${token}"`);
     expect(failure.appError.message.en).toContain(joined);
-    expect(failure.appError.message.fr).toContain(`« ${token} »`);
+    expect(failure.appError.message.fr).toContain(typeset(`« ${token} »`));
     expect(failure.appError.message.fr).toContain(joined);
   });
 

@@ -11,6 +11,7 @@ import {
   type TargetSet,
 } from '../../app/scan/targets.js';
 import { parseWindowsAdapters } from '../../app/system/adapters.js';
+import { typeset } from './support/typography.js';
 
 function iface(
   address: string,
@@ -92,7 +93,9 @@ describe('parseTargets', () => {
     const set = await parseTargets('zero.lan', options);
     expect(addresses(set)).toEqual(['10.0.0.7']);
     expect(set.notes.map((n) => n.en).join(' ')).toContain('"zero.lan" also gives 0.0.0.0');
-    expect(set.notes.map((n) => n.fr).join(' ')).toContain('« zero.lan » donne aussi 0.0.0.0');
+    expect(set.notes.map((n) => n.fr).join(' ')).toContain(
+      typeset('« zero.lan » donne aussi 0.0.0.0'),
+    );
   });
 
   it.each([
@@ -209,7 +212,7 @@ describe('parseTargets', () => {
       expect(failure.appError.code, text).toBe('scan.targets.invalid');
       expect(failure.appError.params, text).toEqual({ token });
       expect(failure.appError.message.en).toContain(`"${token}"`);
-      expect(failure.appError.message.fr).toContain(`« ${token} »`);
+      expect(failure.appError.message.fr).toContain(typeset(`« ${token} »`));
     }
     const prefix = await failureOf('10.0.0.0/33');
     expect(prefix.appError.message.en).toMatch(/0 to 32/);
@@ -421,7 +424,7 @@ describe('parseTargets', () => {
     for (const text of ['131\u202f075 adresses', '203.0.113.7', '100.64.9.9', '198.18.0.1']) {
       expect(appError.message.fr).toContain(text);
     }
-    expect(appError.message.fr).toMatch(/ : /);
+    expect(appError.message.fr).toMatch(/\u00a0: /);
   });
 
   it('starts a confirmed scan only if it is what the confirmation was given for', async () => {
@@ -542,7 +545,9 @@ describe('parseTargets', () => {
         },
       ]);
       expect(set.notes.map((n) => n.fr)).toContain(
-        'Réseau local : Ethernet 3 (10.8.0.0/24) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.',
+        typeset(
+          'Réseau local : Ethernet 3 (10.8.0.0/24) est un VPN — le réseau de quelqu’un d’autre, à travers un tunnel ; il n’est pas analysé.',
+        ),
       );
     });
 
@@ -585,7 +590,9 @@ describe('parseTargets', () => {
         params: { adapters: 'Ethernet 9' },
         message: {
           fr: expect.stringContaining(
-            'ce PC n’a pas d’interface « Ethernet 9 » avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : Wi-Fi,',
+            typeset(
+              'ce PC n’a pas d’interface « Ethernet 9 » avec une adresse IPv4 (hors boucle locale). Interfaces IPv4 actives : Wi-Fi,',
+            ),
           ),
           en: expect.stringContaining(
             'this PC has no interface "Ethernet 9" with an IPv4 address (other than loopback). Active IPv4 interfaces: Wi-Fi,',

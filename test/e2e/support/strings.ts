@@ -30,6 +30,12 @@ export function strings(lang: Lang): (key: string) => string {
   };
 }
 
+/**
+ * The whole of `text`, as a name or text Playwright compares: any space of it (a French no-break
+ * U+00A0 or narrow U+202F included) matches any space, since Playwright turns every run of white
+ * space of what it reads into one plain space.
+ */
 export function exact(text: string): RegExp {
-  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return new RegExp(`^${escaped}$`);
 }
