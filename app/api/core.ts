@@ -57,6 +57,7 @@ export function createCore(options: CoreOptions): Core {
   // One read of this PC's listeners serves a running scan's verdicts for a few seconds.
   const assessor = createAssessor({
     firewallRules: () => firewall.get().knownRules(),
+    removedRules: () => firewall.get().removedOutboundRules(),
     listenersFreshMs: 5000,
     ...(options.ownPorts ? { ownPorts: options.ownPorts } : {}),
     ...(options.ownExecutable ? { ownExecutable: options.ownExecutable } : {}),

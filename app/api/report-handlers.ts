@@ -132,6 +132,7 @@ export function reportHandlers(
         scan: kept.result,
         ...(kept.assessment ? { assessment: kept.assessment } : {}),
         firewallRules: [...history.rules()],
+        removedRules: [...history.removedRules()],
         macAddresses: kept.macAddresses,
         pcName: os.hostname(),
       });

@@ -19,6 +19,11 @@ export interface RiskHandlerOptions {
    */
   firewallRules?: () => readonly FirewallRule[];
   /**
+   * Outbound rules of Port Auditor's the user removed (journal rows, state `removed`), so a kept
+   * scan's device port one of them hid stays a finding; none by default.
+   */
+  removedRules?: () => readonly FirewallRule[];
+  /**
    * How long one read of this PC's listeners answers for (ms): a running scan's verdicts are
    * given every second or so, and on Windows a read is a PowerShell run. 0 reads every time.
    */
@@ -46,6 +51,8 @@ export interface Assessor {
   assess(hosts: readonly HostResult[]): Promise<RiskAssessResult>;
   /** Port Auditor's rules as last read from the firewall (none when it cannot be read). */
   rules(): readonly FirewallRule[];
+  /** Port Auditor's removed outbound rules (none when the journal cannot be read). */
+  removedRules(): readonly FirewallRule[];
   listeners(): Promise<ListenersResult>;
 }
 
@@ -77,12 +84,21 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
       return [];
     }
   };
+  const removedRules = (): readonly FirewallRule[] => {
+    try {
+      return options.removedRules?.() ?? [];
+    } catch {
+      // As for rules(): the verdicts are still given, without what removed rules hid.
+      return [];
+    }
+  };
   // Devices' ports seen open by earlier scans of this process: a port our own outbound rule later
   // hides is rated from what it said when it was still visible (its banner).
   const seenOpen = new Map<string, SeenOpen>();
   const key = (address: string, port: number, protocol: string) => `${address}|${port}/${protocol}`;
   return {
     rules,
+    removedRules,
     listeners,
     async assess(hosts) {
       const needsPrograms = hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open'));

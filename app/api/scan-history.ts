@@ -30,6 +30,7 @@ import { splitZone } from '../net/address.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
+import type { RulesUndoneSince } from '../risk/firewall-verdicts.js';
 import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compareHostAssessments } from '../risk/summary.js';
@@ -95,6 +96,8 @@ interface Prepared {
   /** The firewall rules the verdicts were worked out with, and them as a key. */
   rules: readonly FirewallRule[];
   rulesKey: string;
+  /** The scan's time window and the outbound rules removed since (see removedRuleHiding). */
+  undone: RulesUndoneSince;
   /** The whole scan's verdict totals with these rules (`hosts` empty). */
   summary: RiskAssessResult;
   /** Host seqs of each status in screen order; the answering ones grouped by device. */
@@ -259,6 +262,7 @@ function arrange(
   source: HostSource,
   rules: readonly FirewallRule[],
   rulesKey: string,
+  undone: RulesUndoneSince,
   ordered: OrderedHost[],
   dropped: number,
   summary: RiskAssessResult,
@@ -272,6 +276,7 @@ function arrange(
     source,
     rules,
     rulesKey,
+    undone,
     summary,
     upDevice,
     dropped,
@@ -415,6 +420,11 @@ export class ScanHistory {
   /** Port Auditor's rules as the app last read them in the firewall. */
   rules(): readonly FirewallRule[] {
     return this.assessor.rules();
+  }
+
+  /** Port Auditor's outbound rules removed since (see Assessor.removedRules). */
+  removedRules(): readonly FirewallRule[] {
+    return this.assessor.removedRules();
   }
 
   /** Holds a check's result in memory only (the newest few), readable by id. */
@@ -607,13 +617,22 @@ export class ScanHistory {
       );
       // The screen order with the rules the verdicts were given with: the first page asked for
       // next is then read from the cache, not worked out again from every row.
-      if (summary && rows.sameRules) {
+      // Only when no removed rule could have hidden a port from the file's scan: the import
+      // thread's verdicts do not look at removed rules, prepare's do.
+      if (summary && rows.sameRules && this.assessor.removedRules().length === 0) {
+        const source = this.source(scanId);
+        const rules = JSON.parse(rulesKey) as FirewallRule[];
         this.remember(
           scanId,
           arrange(
-            this.source(scanId),
-            JSON.parse(rulesKey) as FirewallRule[],
-            rulesKey,
+            source,
+            rules,
+            JSON.stringify([rules, []]),
+            {
+              startedAt: source.header.result.startedAt,
+              finishedAt: source.header.result.finishedAt,
+              removed: [],
+            },
             withSharedMarks(rows.ordered),
             0,
             {
@@ -665,7 +684,7 @@ export class ScanHistory {
    * `scan.not-found`, `scan.unreadable`, `scan.no-longer-kept` (deleted by retention meanwhile).
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const { source, rules, summary, dropped } = this.prepare(scanId);
+    const { source, rules, undone, summary, dropped } = this.prepare(scanId);
     const local = this.local();
     const rows: HostRow[] = [];
     for (let after = -1; ;) {
@@ -685,6 +704,7 @@ export class ScanHistory {
       rules,
       knowledgeBase(),
       this.ownClaims(scanId),
+      undone,
     );
     return {
       record: source.header.record,
@@ -718,6 +738,7 @@ export class ScanHistory {
       prepared.rules,
       knowledgeBase(),
       this.ownClaims(request.scanId),
+      prepared.undone,
     );
     const notes = notesOf(header, prepared.dropped);
     const portsLeftOut: Record<string, { open: number; others: number }> = {};
@@ -814,7 +835,9 @@ export class ScanHistory {
    */
   private prepare(scanId: string): Prepared {
     const rules = this.assessor.rules();
-    const rulesKey = JSON.stringify(rules);
+    const removed = this.assessor.removedRules();
+    // Removing a rule changes what the scan is said to have missed, so it is part of the key.
+    const rulesKey = JSON.stringify([rules, removed]);
     const cached = this.cache.get(scanId);
     if (cached && cached.rulesKey === rulesKey) {
       // Most recently used last, so the eviction below drops the least recent.
@@ -823,6 +846,11 @@ export class ScanHistory {
       return cached;
     }
     const source = cached?.source ?? this.source(scanId);
+    const undone: RulesUndoneSince = {
+      startedAt: source.header.result.startedAt,
+      finishedAt: source.header.result.finishedAt,
+      removed,
+    };
     const kb = knowledgeBase();
     const kept = source.header.summary;
     const totals = new VerdictTotals(source.sharedMacs(false));
@@ -838,7 +866,7 @@ export class ScanHistory {
       const rows = read.flatMap((row) => checkedKeptRow(row, local) ?? []);
       dropped += read.length - rows.length;
       const hosts = rows.map((r) => r.host);
-      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own);
+      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);
       programsComplete &&= verdicts.programsComplete;
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
@@ -847,7 +875,7 @@ export class ScanHistory {
         ordered.push(orderedHost(seq, host, verdict ?? null));
       }
     }
-    const prepared = arrange(source, rules, rulesKey, ordered, dropped, {
+    const prepared = arrange(source, rules, rulesKey, undone, ordered, dropped, {
       hosts: [],
       ...totals.result(),
       programsComplete: kept ? kept.programsComplete : programsComplete,

@@ -18,6 +18,11 @@ export const ReportInput = z.object({
   scan: ScanResult,
   assessment: RiskAssessResult.optional(),
   firewallRules: z.array(FirewallRule).max(100_000).optional(),
+  /**
+   * Port Auditor's outbound rules removed since (state `removed`): a device port one of them hid
+   * from the scan while it ran stays a finding (see removedRuleHiding in app/risk).
+   */
+  removedRules: z.array(FirewallRule).max(100_000).optional(),
   /** This PC's name; the host fills it in when absent. */
   pcName: z.string().max(255).optional(),
   /** MAC address per IP, when known (nmap XML imports, neighbour tables). */

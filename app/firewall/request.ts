@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { BlockRequest, BlockRequestInput } from '../contract/index.js';
 import { AppFailure, type MessageOptions } from '../failure.js';
-import { canonicalNetwork } from '../net/address.js';
+import { canonicalNetwork, kindOfValue, parseIp, splitZone } from '../net/address.js';
 
 export const RULE_PREFIX = 'PortAuditor-';
 export const MAX_REMOTES = 16;
@@ -85,7 +85,7 @@ const Schema = z.object({
       }
       const out: string[] = [];
       for (const part of parts) {
-        const canonical = canonicalNetwork(part);
+        const canonical = canonicalNetwork(withoutLinkLocalZone(part));
         if (canonical === null) {
           ctx.addIssue({ code: 'custom', message: 'remote', params: { part } });
           return z.NEVER;
@@ -95,6 +95,23 @@ const Schema = z.object({
       return out;
     }),
 });
+
+/**
+ * A link-local IPv6 address with its zone (`fe80::1%lan0`, as the results name a device) without
+ * the zone; anything else unchanged. A rule's remote address takes none (nft `ip6 saddr`, netsh
+ * `remoteip`), and dropping it blocks that address on every link, never less than asked. Only a
+ * zone shaped like an interface name or number (RFC 4007 §11) is dropped.
+ */
+function withoutLinkLocalZone(text: string): string {
+  const { address, zone } = splitZone(text);
+  if (zone === undefined || !/^[A-Za-z0-9_.-]{1,64}$/.test(zone) || address.includes('/')) {
+    return text;
+  }
+  const ip = parseIp(address);
+  return ip && ip.family === 6 && kindOfValue(ip.family, ip.value) === 'link-local'
+    ? address
+    : text;
+}
 
 /**
  * The only way a request becomes a rule: every field checked against a closed set of shapes. Runs

@@ -358,6 +358,14 @@ export class FirewallService {
     return this.journal.current().map((r) => this.toRule(r, this.lastLive));
   }
 
+  /**
+   * Outbound rules the user removed, as the journal keeps them (`present: false`): what a scan
+   * made while one was in force could not see (see removedRuleHiding). Throws the store's errors.
+   */
+  removedOutboundRules(): FirewallRule[] {
+    return this.journal.removedOutbound().map((r) => ({ ...this.toRule(r, null), present: false }));
+  }
+
   /** How a change would get its rights now, or what stands in the way. */
   private async elevation(): Promise<
     | { mode: 'none' }

@@ -36,7 +36,8 @@ export function reportFileName(format: ReportFormat, lang: Language, startedAt: 
 
 /**
  * The report's rules applied to its assessment (applyFirewallRules), whatever rules the assessment
- * was made with: one file never says a port is blocked by a rule it lists as absent.
+ * was made with: one file never says a port is blocked by a rule it lists as absent. A device port
+ * a rule in `removedRules` hid from the scan while it ran stays a finding.
  */
 export function withReportRules<T extends ReportInput>(input: T): T {
   if (!input.assessment || !input.firewallRules) return input;
@@ -47,6 +48,12 @@ export function withReportRules<T extends ReportInput>(input: T): T {
       input.assessment,
       input.firewallRules,
       knowledgeBase(),
+      undefined,
+      {
+        startedAt: input.scan.startedAt,
+        finishedAt: input.scan.finishedAt,
+        removed: input.removedRules ?? [],
+      },
     ),
   };
 }

@@ -24,6 +24,7 @@ import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { serviceName } from '../risk/knowledge-base.js';
+import { hiddenFromScan } from '../risk/firewall-verdicts.js';
 import { macVendor } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
 import {
@@ -44,7 +45,10 @@ export interface ReportPort {
   program?: string;
   /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
   product?: string;
-  /** Absent when the report has no assessment or the port is not open. */
+  /**
+   * Absent when the report has no assessment or the port is not open, but for a device port a
+   * rule of this PC hid from the scan (see isFinding).
+   */
   severity?: Severity;
   reasons: LocalizedText[];
   advice?: LocalizedText;
@@ -170,10 +174,15 @@ export function isBlocked(port: ReportPort): boolean {
 
 /**
  * Whether the port is a finding: open, or seen filtered only because this PC's own outbound rule
- * stops the scan (its verdict is that of the port open).
+ * stops the scan, or stopped it while it ran and was removed since (its verdict is that of the
+ * port open; a filtered port has a severity only then, see hiddenFromScan).
  */
 export function isFinding(port: ReportPort): boolean {
-  return port.state === 'open' || port.firewall?.effect === 'scan-blocked';
+  return (
+    port.state === 'open' ||
+    port.firewall?.effect === 'scan-blocked' ||
+    (port.state === 'filtered' && port.severity !== undefined)
+  );
 }
 
 function comparePorts(a: ReportPort, b: ReportPort): number {
@@ -257,9 +266,9 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     const ports = h.ports
       .map((p) => {
         const verdict = assessed?.get(`${p.port}/${p.protocol}`);
-        // Only open ports have verdicts, but for a device port our own rule hides from the scan.
+        // Only open ports have verdicts, but for a device port our own rule hides (or hid) from the scan.
         const judged =
-          p.state === 'open' || verdict?.firewall?.effect === 'scan-blocked' ? verdict : undefined;
+          p.state === 'open' || (verdict && hiddenFromScan(verdict)) ? verdict : undefined;
         return toReportPort(p, judged);
       })
       .sort(comparePorts);

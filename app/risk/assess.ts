@@ -10,7 +10,11 @@ import type { FirewallRule } from '../contract/firewall.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { kindOfValue, parseIp, splitZone, type IpValue } from '../net/address.js';
 import { assessPort } from './rules.js';
-import { applyFirewallRules, type SeenOpenLookup } from './firewall-verdicts.js';
+import {
+  applyFirewallRules,
+  type RulesUndoneSince,
+  type SeenOpenLookup,
+} from './firewall-verdicts.js';
 import { emptyCounts, summariseHost, summariseHosts } from './summary.js';
 
 /** An address without brackets or zone, IPv4-mapped IPv6 folded into IPv4 (app/net/address.ts). */
@@ -111,6 +115,7 @@ export function ownerIfOurs(
  * device port this PC's own outbound rule hides from the scan stays a finding). `own`: Port
  * Auditor's own process id and the TCP ports it serves (browser mode's page), named as Port
  * Auditor's; another port of the same process (a library's, a test's) is judged like any other.
+ * `undone`: the scan's time window and the rules removed since (see applyFirewallRules).
  */
 export function assessHosts(
   hosts: readonly HostResult[],
@@ -120,6 +125,7 @@ export function assessHosts(
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
   own?: OwnPorts,
+  undone?: RulesUndoneSince,
 ): RiskAssessResult {
   return assessWith(
     hosts,
@@ -129,6 +135,7 @@ export function assessHosts(
     rules,
     seenOpen,
     own,
+    undone,
   );
 }
 
@@ -145,6 +152,7 @@ export function assessWith(
   rules: readonly FirewallRule[] = [],
   seenOpen?: SeenOpenLookup,
   own?: OwnPorts,
+  undone?: RulesUndoneSince,
 ): RiskAssessResult {
   const assessed = hosts.map((host): HostAssessment => {
     const ports = host.ports
@@ -182,5 +190,5 @@ export function assessWith(
     ...summariseHosts(assessed),
     programsComplete,
   };
-  return applyFirewallRules(hosts, base, rules, kb, seenOpen);
+  return applyFirewallRules(hosts, base, rules, kb, seenOpen, undone);
 }

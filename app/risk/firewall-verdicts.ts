@@ -32,6 +32,59 @@ export type SeenOpenLookup = (
 /** Reasons of ours start with this: they are taken out and put back whenever the rules change. */
 const FIREWALL_REASON = 'firewall.';
 export const SEEN_OPEN_REASON = 'history.seen-open';
+/** A device port a rule since removed hid from the scan: taken out and put back like ours. */
+export const HIDDEN_BY_REMOVED_REASON = `${FIREWALL_REASON}hidden-by-removed-rule`;
+
+/**
+ * Whether a device port's verdict is there although the scan saw the port filtered: a rule of
+ * this PC hides it (`scan-blocked`) or hid it while the scan ran and was removed since.
+ */
+export function hiddenFromScan(port: PortAssessment): boolean {
+  return (
+    port.firewall?.effect === 'scan-blocked' ||
+    port.reasons.some((r) => r.ruleId === HIDDEN_BY_REMOVED_REASON)
+  );
+}
+
+/**
+ * What tells which of this PC's removed rules were in force while a scan ran: the scan's start and
+ * end (ISO 8601 timestamps, the scan's `startedAt`/`finishedAt`) and Port Auditor's removed rules
+ * (state `removed`, `createdAt` when it was made, `updatedAt` when it was removed; ISO 8601, from
+ * the journal). Rules in another state are ignored.
+ */
+export interface RulesUndoneSince {
+  startedAt: string;
+  finishedAt: string;
+  removed: readonly FirewallRule[];
+}
+
+/**
+ * The removed outbound rule that was in force during the scan (made before it ended, removed
+ * after it began) and would hide this filtered device port from it, or null: the scan could not
+ * see the port, so what it is now is unknown and it stays a finding. The oldest such rule is named.
+ */
+export function removedRuleHiding(
+  undone: RulesUndoneSince | undefined,
+  target: { address: string; port: number; protocol: Protocol },
+): FirewallRule | null {
+  if (!undone) return null;
+  const start = Date.parse(undone.startedAt);
+  const end = Date.parse(undone.finishedAt);
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  const during = undone.removed.filter(
+    (r) =>
+      r.state === 'removed' &&
+      r.direction === 'out' &&
+      Date.parse(r.createdAt) <= end &&
+      Date.parse(r.updatedAt) >= start,
+  );
+  // As if still read in the firewall, so ruleCovering's scope and port matching decide alone.
+  const coverage = ruleCovering(
+    during.map((r) => ({ ...r, state: 'active' as const, present: true })),
+    { ...target, isLocal: false, state: 'filtered' },
+  );
+  return coverage ? (during.find((r) => r.id === coverage.ruleId) ?? null) : null;
+}
 
 /**
  * A verdict with no Port Auditor rule on it: our reason gone, and the exposure sentences as the
@@ -102,6 +155,20 @@ function hiddenPortVerdict(
   return { ...verdict, reasons: [...verdict.reasons, reason] };
 }
 
+/** The verdict of a port a removed rule hid from the scan: its sentence first. */
+function withRemovedRule(port: PortAssessment, rule: FirewallRule): PortAssessment {
+  return {
+    ...port,
+    reasons: [
+      {
+        ruleId: HIDDEN_BY_REMOVED_REASON,
+        text: bothLanguages('messages:firewall.hiddenByRemovedRule', { name: rule.name }),
+      },
+      ...port.reasons,
+    ],
+  };
+}
+
 /**
  * Puts Port Auditor's rules on verdicts, replacing whatever rules they carried: each open port's
  * coverage (ruleCovering), the rule's sentence first among its reasons and the exposure sentence
@@ -110,7 +177,9 @@ function hiddenPortVerdict(
  * time the app saw it open, `seenOpen`, or else from its port). Counts, worst severities, order
  * and `firewallRules` follow. Idempotent, so a report can apply the rules it carries to an
  * assessment made earlier and say nothing the rules do not. `scanHosts` gives the filtered ports;
- * hosts of the assessment without one there keep their ports.
+ * hosts of the assessment without one there keep their ports. `undone`: a filtered device port
+ * that a rule removed since hid from the scan (removedRuleHiding) stays a finding at its open
+ * severity, its reason naming that rule; without it such a port is dropped once its rule is gone.
  */
 export function applyFirewallRules(
   scanHosts: readonly HostResult[],
@@ -118,6 +187,7 @@ export function applyFirewallRules(
   rules: readonly FirewallRule[],
   kb: KnowledgeBase,
   seenOpen: SeenOpenLookup = () => undefined,
+  undone?: RulesUndoneSince,
 ): RiskAssessResult {
   const scanned = new Map(scanHosts.map((h) => [h.address, h]));
   const assessed = new Map(assessment.hosts.map((h) => [h.address, h]));
@@ -134,7 +204,7 @@ export function applyFirewallRules(
     const ports: PortAssessment[] = [];
     for (const port of before?.ports ?? []) {
       const base = withoutCoverage(port);
-      if (port.firewall?.effect === 'scan-blocked') {
+      if (hiddenFromScan(port)) {
         earlier.set(`${port.port}/${port.protocol}`, base);
         continue;
       }
@@ -146,11 +216,14 @@ export function applyFirewallRules(
         if (p.state !== 'filtered') continue;
         const target = { address, isLocal, port: p.port, protocol: p.protocol };
         const coverage = ruleCovering(rules, { ...target, state: 'filtered' });
-        if (coverage?.effect !== 'scan-blocked') continue;
+        const current = coverage?.effect === 'scan-blocked' ? coverage : null;
+        const removed = current ? null : removedRuleHiding(undone, target);
+        if (!current && !removed) continue;
         const base =
           earlier.get(`${p.port}/${p.protocol}`) ??
           hiddenPortVerdict(address, p.port, p.protocol, kb, seenOpen(address, p.port, p.protocol));
-        ports.push(withCoverage(base, coverage, rules));
+        if (current) ports.push(withCoverage(base, current, rules));
+        else if (removed) ports.push(withRemovedRule(base, removed));
       }
     }
     if (!before && ports.length === 0) continue;

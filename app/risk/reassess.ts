@@ -2,7 +2,7 @@ import type { FirewallRule } from '../contract/firewall.js';
 import type { HostAssessment, RiskAssessResult } from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import { assessWith, type LocalPortInfo } from './assess.js';
-import { SEEN_OPEN_REASON, type SeenOpen } from './firewall-verdicts.js';
+import { SEEN_OPEN_REASON, type RulesUndoneSince, type SeenOpen } from './firewall-verdicts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, RULES } from './rules.js';
 import { compareSeverity } from '../contract/vocabulary.js';
@@ -42,7 +42,8 @@ export const claimKey = key;
  * (a program in a user folder) is the record a forger would remove, not add (issue 13 attacker
  * review F5: a `loopback-only` edited in turned telnet from Critical to Low). Without a stored
  * assessment (none was made, or it no longer reads), the verdicts are still given, this PC's
- * programs unknown. Throws nothing.
+ * programs unknown. `undone`: the scan's time window and the rules removed since, so a device
+ * port a removed rule hid from the scan stays a finding (applyFirewallRules). Throws nothing.
  */
 export function reassessKept(
   hosts: readonly HostResult[],
@@ -50,6 +51,7 @@ export function reassessKept(
   rules: readonly FirewallRule[],
   kb: KnowledgeBase,
   own?: OwnClaims,
+  undone?: RulesUndoneSince,
 ): RiskAssessResult {
   const local = new Map<string, LocalPortInfo>();
   const seen = new Map<string, SeenOpen>();
@@ -98,6 +100,8 @@ export function reassessKept(
       : !hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open')),
     rules,
     (address, port, protocol) => seen.get(key(address, port, protocol)),
+    undefined,
+    undone,
   );
   if (unchecked.size === 0) return result;
   return {

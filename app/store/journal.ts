@@ -252,6 +252,20 @@ export class FirewallJournal {
     return rows.filter(wellFormed).map(toRule);
   }
 
+  /**
+   * Outbound rules the user removed (state `removed`, `updatedAt` the time of removal), oldest
+   * first; foreign rows left out. A scan made while one was in force could not see the device
+   * ports it covered (see removedRuleHiding).
+   */
+  removedOutbound(): JournalRule[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM firewall_rules WHERE state = 'removed' AND direction = 'out' ORDER BY created_at, id`,
+      )
+      .all() as RuleRow[];
+    return rows.filter(wellFormed).map(toRule);
+  }
+
   /** Rules whose presence in the firewall must be read back before the journal can say. */
   pending(): JournalRule[] {
     return this.current().filter((r) => r.state !== 'active');

@@ -244,5 +244,15 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(telnet?.severity).not.toBeNull();
     await ok(['unblock', '--all']);
     expect(await probeTcp(pc, PEER_ADDR, DEVICE_PORT)).toBe('open');
+    // The kept scan could not see the port: with its rule removed it stays a finding, saying so.
+    const kept = JSON.parse((await ok(['history', '--json'])).stdout) as {
+      scans: { scanId: string }[];
+    };
+    const shown = await ok(['show', kept.scans[0]!.scanId]);
+    expect(shown.stdout).toMatch(
+      new RegExp(`^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+\\s*$`, 'm'),
+    );
+    expect(shown.stdout).toContain('Hidden during the scan by this PC’s rule “PortAuditor-');
+    expect(shown.stdout).toContain('removed since');
   });
 });

@@ -86,6 +86,14 @@ describe('validateBlockRequest', () => {
     },
   );
 
+  it('takes a link-local address as the results name it, zone dropped (a rule takes none)', () => {
+    for (const remote of ['fe80::1%lan0', 'FE80::0:1%12', 'fe80::1%br-lan.100']) {
+      expect(validateBlockRequest({ protocol: 'tcp', port: 23, direction: 'out', remote })).toEqual(
+        { protocol: 'tcp', portFrom: 23, portTo: 23, direction: 'out', remote: ['fe80::1'] },
+      );
+    }
+  });
+
   it.each([
     ['any'],
     ['all'],
@@ -100,6 +108,12 @@ describe('validateBlockRequest', () => {
     ['65536'],
     ['80'],
     ['65536/8'],
+    // A zone means something on a link-local address only, and never on a network.
+    ['fd00::1%lan0'],
+    ['10.0.0.1%lan0'],
+    ['fe80::/64%lan0'],
+    ['fe80::1%'],
+    ['fe80::1%lan0;x'],
   ])('refuses remote %j', (remote) => {
     const error = refusal({ protocol: 'tcp', port: 80, remote });
     expect(error.appError.code).toBe('firewall.invalid-remote');

@@ -302,6 +302,112 @@ describe('reports apply their own rules to the verdicts', () => {
   });
 });
 
+describe('a device port a rule removed since hid from the scan', () => {
+  // The scan ran 10:00:00 to 10:00:02 (scanOf); the rule was made at 09:00.
+  const scan = scanOf([host('10.77.210.2', false, [port(23, 'filtered')])]);
+  const out = rule(
+    { protocol: 'tcp', port: 23, direction: 'out', remote: '10.77.210.2' },
+    { createdAt: '2026-11-30T09:00:00.000Z' },
+  );
+  const then = assessHosts(scan.hosts, [], kb, true, [out]);
+  const severity = assessHosts([host('10.77.210.2', false, [port(23)])], [], kb).hosts[0]!.ports[0]!
+    .severity;
+  const removedAt = (at: string): FirewallRule => ({
+    ...out,
+    state: 'removed',
+    updatedAt: at,
+    present: false,
+  });
+  const undone = (removed: FirewallRule[]) => ({
+    startedAt: scan.startedAt,
+    finishedAt: scan.finishedAt,
+    removed,
+  });
+
+  it('stays a finding at its open severity, naming the rule and saying a new scan shows it now', () => {
+    const gone = removedAt('2026-11-30T11:00:00.000Z');
+    const result = applyFirewallRules(scan.hosts, then, [], kb, undefined, undone([gone]));
+    const verdict = result.hosts[0]!.ports[0]!;
+    expect(verdict).toMatchObject({ port: 23, service: 'telnet', severity });
+    expect(verdict.firewall).toBeUndefined();
+    expect(result.counts[severity]).toBe(1);
+    expect(result.blocked).toBe(0);
+    expect(verdict.reasons[0]).toEqual({
+      ruleId: 'firewall.hidden-by-removed-rule',
+      text: {
+        fr: `Masqué pendant l’analyse par la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
+        en: `Hidden during the scan by this PC’s rule “${out.name}”, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
+      },
+    });
+    // The scan-blocked sentence is gone with the rule; applying again changes nothing.
+    expect(verdict.reasons.filter((r) => r.ruleId.startsWith('firewall.'))).toHaveLength(1);
+    expect(applyFirewallRules(scan.hosts, result, [], kb, undefined, undone([gone]))).toEqual(
+      result,
+    );
+    // Put back, the rule names the port again as it did at scan time.
+    expect(applyFirewallRules(scan.hosts, result, [out], kb, undefined, undone([gone]))).toEqual(
+      then,
+    );
+  });
+
+  it('is dropped when the rule was not in force while the scan ran, or covers another port or address', () => {
+    const cases: FirewallRule[] = [
+      // Removed before the scan began.
+      removedAt('2026-11-30T09:59:59.000Z'),
+      // Made after the scan ended (removed later still).
+      { ...removedAt('2026-11-30T11:00:00.000Z'), createdAt: '2026-11-30T10:00:03.000Z' },
+      { ...removedAt('2026-11-30T11:00:00.000Z'), portFrom: 22, portTo: 22 },
+      { ...removedAt('2026-11-30T11:00:00.000Z'), remote: ['10.77.210.3'] },
+      // An inbound rule never hid a device's port.
+      { ...removedAt('2026-11-30T11:00:00.000Z'), direction: 'in', remote: [] },
+      // Still active in the journal: only ruleCovering speaks of it.
+      { ...out, updatedAt: '2026-11-30T11:00:00.000Z', present: false },
+    ];
+    for (const gone of cases) {
+      const result = applyFirewallRules(scan.hosts, then, [], kb, undefined, undone([gone]));
+      expect(result.hosts[0]?.ports ?? []).toEqual([]);
+      expect(Object.values(result.counts).reduce((a, b) => a + b, 0)).toBe(0);
+    }
+    expect(applyFirewallRules(scan.hosts, then, [], kb).hosts[0]?.ports ?? []).toEqual([]);
+  });
+
+  it('a rule removed during the scan still hid the port', () => {
+    const result = applyFirewallRules(
+      scan.hosts,
+      then,
+      [],
+      kb,
+      undefined,
+      undone([removedAt('2026-11-30T10:00:01.000Z')]),
+    );
+    expect(result.hosts[0]!.ports[0]!.reasons[0]!.ruleId).toBe('firewall.hidden-by-removed-rule');
+  });
+
+  it('JSON, CSV and PDF keep it as a finding with the same sentence', async () => {
+    const gone = removedAt('2026-11-30T11:00:00.000Z');
+    const input = withReportRules({
+      scan,
+      assessment: then,
+      firewallRules: [],
+      removedRules: [gone],
+      pcName: 'PC',
+    });
+    const model = buildReportModel(input);
+    const telnet = model.findings.find((f) => f.port.port === 23)!;
+    expect(telnet.port).toMatchObject({ state: 'filtered', severity });
+    expect(model.counts[severity]).toBe(1);
+    const doc = JSON.parse(renderJson(model, input, 'en'));
+    expect(doc.findings.find((f: { port: number }) => f.port === 23)).toMatchObject({
+      severity,
+      portAuditorRule: null,
+    });
+    const csv = renderCsv(model, 'fr').split('\r\n');
+    expect(csv.find((r) => r.startsWith('10.77.210.2,'))).toContain('supprimée depuis');
+    const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
+    expect(pdf).toContain('supprimée depuis');
+  });
+});
+
 describe('the CLI table says it like the UI', () => {
   it('names the effect beside the severity and gives the rule’s sentence first', () => {
     const scan = scanOf([PC[0]!, host('10.77.210.2', false, [port(23, 'filtered')])]);

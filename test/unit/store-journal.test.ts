@@ -111,6 +111,32 @@ describe('firewall journal (real SQLite file)', () => {
     reopened.close();
   });
 
+  it('lists the removed outbound rules only, with when they were made and removed', () => {
+    const db = openDatabase(tempDir());
+    const journal = new FirewallJournal(db);
+    const out = {
+      ...rule,
+      id: '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c',
+      name: 'PortAuditor-3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c',
+      direction: 'out' as const,
+    };
+    for (const r of [rule, out]) {
+      journal.beginAdd(r);
+      journal.finish(r.id, 'add', 'done', 'active');
+    }
+    expect(journal.removedOutbound()).toEqual([]);
+    for (const r of [rule, out]) {
+      journal.beginRemove(r.id);
+      journal.finish(r.id, 'remove', 'done', 'removed');
+    }
+    const removed = journal.removedOutbound();
+    expect(removed.map((r) => [r.id, r.state, r.direction])).toEqual([[out.id, 'removed', 'out']]);
+    expect(Date.parse(removed[0]!.updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(removed[0]!.createdAt),
+    );
+    db.close();
+  });
+
   it('adopts a rule found in the firewall, and brings a removed one back, marked as found', () => {
     const db = openDatabase(tempDir());
     const journal = new FirewallJournal(db);
