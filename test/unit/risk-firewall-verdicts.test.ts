@@ -12,6 +12,7 @@ import { pdfDefinition } from '../../app/report/pdf.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { applyFirewallRules } from '../../app/risk/firewall-verdicts.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { typeset } from './support/typography.js';
 import { formatScanResult } from '../../main/cli/format.js';
 
 // What a Port Auditor rule does to verdicts and reports: only a rule read in the firewall blocks,
@@ -335,7 +336,9 @@ describe('a device port a rule removed since hid from the scan', () => {
     expect(verdict.reasons[0]).toEqual({
       ruleId: 'firewall.hidden-by-removed-rule',
       text: {
-        fr: `Masqué pendant l’analyse par la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
+        fr: typeset(
+          `Masqué pendant l’analyse par la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
+        ),
         en: `Hidden during the scan by this PC’s rule “${out.name}”, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
       },
     });
