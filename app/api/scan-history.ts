@@ -27,7 +27,6 @@ import {
   keptImportNotes,
   isLoopback,
   isThisPcInFile,
-  type NmapImport,
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { splitZone } from '../net/address.js';
@@ -666,34 +665,6 @@ export class ScanHistory {
       if (!isStoreError(error)) throw error;
       throw notImported(error);
     }
-  }
-
-  /**
-   * An import read whole into memory (a file sent in one message, or the store failing midway),
-   * assessed and kept, or held in memory when the store fails. `scanId` is the import's own: a
-   * file's id may repeat (the same file imported twice), each import is a scan of its own.
-   */
-  async keepWhole(
-    { scan, macAddresses, startKnown }: NmapImport,
-    scanId: string,
-    fileName?: string,
-  ): Promise<NmapImportResult> {
-    const result = { ...scan, scanId };
-    const assessment = await this.assess(result.hosts);
-    const outcome = this.keep({
-      kind: 'nmap-import',
-      result,
-      assessment,
-      macAddresses,
-      ...(fileName ? { fileName } : {}),
-      dateKnown: startKnown,
-    });
-    return {
-      scanId,
-      counts: scanCounts(result),
-      kept: outcome.kept,
-      ...(outcome.kept ? {} : { notice: outcome.notice }),
-    };
   }
 
   /**

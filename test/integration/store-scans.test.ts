@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,28 +132,35 @@ describe('scans kept by the app', () => {
     expect(unknown).toMatchObject({ code: 'scan.not-found' });
   });
 
-  it('with a damaged store, still imports and shows the scan, saying it was not kept', async () => {
+  it('a file sent in one message is imported in the capped import thread, never in the host (review 13b, A3)', async () => {
+    const dir = dataDir();
+    // A heap too small for the import thread (Limits.importHeapMb), as a file too big for it would.
+    const small = localClient({ host: 'web', dataDir: dir, limits: { importHeapMb: 4 } });
+    cleanups.push(() => small.dispose());
+    const failure = await small
+      .call('report.importNmapXml', { xml: generateNmapXml(600), fileName: 'big.xml' })
+      .then(
+        () => null,
+        (error: AppFailure) => error.appError,
+      );
+    expect(failure?.code).toBe('report.nmap-too-large');
+    expect(failure?.message.en).toContain('needs more memory than an import allows itself (4 MB)');
+    // Its text went through a private spool file, removed once the import ended.
+    expect(readdirSync(path.join(dir, 'imports'))).toEqual([]);
+  });
+
+  it('with a damaged store, refuses the import naming the file, as a file sent in pieces is', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
     const app = client(dir);
-    const imported = await app.call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' });
-    expect(imported.kept).toBe(false);
-    expect(imported.notice?.code).toBe('store.not-a-database');
-    expect(imported.notice?.message.en).toContain('This scan was not kept in the history.');
-    expect(imported.notice?.message.fr).toContain(databasePath(dir));
-    // Held in memory while the app runs: its page, the latest, the history and its export work.
-    const page = await app.call('scan.get', { scanId: imported.scanId });
-    expect(page.hosts.map((h) => h.address)).toEqual(['127.77.141.97']);
-    expect(page.assessment?.hosts[0]?.ports.map((p) => p.port)).toEqual(
-      expect.arrayContaining([23, 445]),
-    );
-    expect((await app.call('scan.latest', {})).scan?.scanId).toBe(imported.scanId);
-    expect((await app.call('scan.list', {})).scans.map((s) => s.scanId)).toEqual([imported.scanId]);
-    const pdf = await app.call('report.export', {
-      scanId: imported.scanId,
-      format: 'pdf',
-      lang: 'fr',
-    });
-    expect(Buffer.from(pdf.dataBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const failure = await app
+      .call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' })
+      .then(
+        () => null,
+        (error: AppFailure) => error.appError,
+      );
+    expect(failure?.code).toBe('store.not-a-database');
+    expect(failure?.message.en).toMatch(/^The nmap file “lo\.xml” was not imported: /);
+    expect(failure?.message.fr).toContain(databasePath(dir));
   });
 });
