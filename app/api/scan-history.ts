@@ -75,6 +75,12 @@ const UNKEPT_MAX = 4;
 /** Scans' screen orders kept for paging (a few numbers per host; the hosts stay in their rows). */
 const CACHE_MAX = 2;
 
+/**
+ * How long a client's "I show this scan" lease lasts without being renewed by paging: long enough
+ * for a scan left on screen for a working day; a dead app's lease holds retention back no longer.
+ */
+const SHOWN_LEASE_MS = 24 * 3_600_000;
+
 /** Scans whose own listener records (OwnClaims) this process holds: the last few it kept. */
 const OWN_MAX = 16;
 
@@ -376,6 +382,9 @@ export class ScanHistory {
   private readonly cache = new Map<string, Prepared>();
   /** Listener records of the scans this process kept, never read back from the store. */
   private readonly own = new Map<string, Map<string, LocalPortInfo>>();
+  /** This app's name for itself in `shown_scans` (several apps share one store: page, CLI). */
+  private readonly holder = randomUUID();
+  private leased = false;
 
   /**
    * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
@@ -443,6 +452,36 @@ export class ScanHistory {
       return await this.assessor.assess(hosts);
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Notes that `client` (a page, a window, the CLI) now shows kept scan `scanId`: no retention
+   * sweep, of this process or another one on the same store, deletes it until the client shows
+   * another one or goes (`forget`); the lease lapses by itself SHOWN_LEASE_MS after it was last
+   * renewed, should this process die without saying so. A store that cannot be written only
+   * loses that protection: the scan is still shown, and `scan.no-longer-kept` said if it goes.
+   */
+  showing(client: string, scanId: string): void {
+    if (this.unkept.has(scanId) || this.checks.has(scanId)) return;
+    try {
+      this.leased = true;
+      this.scans().show(`${this.holder}:${client}`, scanId, new Date(Date.now() + SHOWN_LEASE_MS));
+    } catch {
+      // See above: paging never fails for want of the lease.
+    }
+  }
+
+  /** Ends `client`'s lease (see `showing`), or every lease of this app when `client` is omitted. */
+  forget(client?: string): void {
+    // Never opens the store for nothing (a command that only read the firewall).
+    if (!this.leased) return;
+    try {
+      const scans = this.scans();
+      if (client === undefined) scans.unshow(`${this.holder}:`, true);
+      else scans.unshow(`${this.holder}:${client}`);
+    } catch {
+      // A lease that stays lapses by itself.
     }
   }
 
