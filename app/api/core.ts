@@ -64,6 +64,8 @@ export function createCore(options: CoreOptions): Core {
   });
   const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
   const clients = new ClientClosings();
+  // A client gone shows nothing: its scan may leave the history at the next sweep.
+  clients.on(async (client) => history.forget(client));
   const report = reportHandlers(
     history,
     dataDir,
@@ -86,6 +88,7 @@ export function createCore(options: CoreOptions): Core {
     ownsUpload: report.ownsUpload,
     async dispose() {
       scans.cancelAll();
+      history.forget();
       firewall.close();
       store.close();
     },

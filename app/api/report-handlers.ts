@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Code, IMPORT_CHUNK_BYTES, type NmapImportResult } from '../contract/index.js';
+import { Code, IMPORT_CHUNK_BYTES } from '../contract/index.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
-import { importNmapXml, refuseTooLarge, type NmapImport } from '../report/nmap-xml-import.js';
+import { refuseTooLarge } from '../report/nmap-xml-import.js';
 import type { ClientClosings } from './client-closings.js';
 import type { ImportSlots } from './limits.js';
 import type { Handlers } from './dispatcher.js';
@@ -81,8 +81,6 @@ export function reportHandlers(
 } {
   const uploads = new Map<string, Upload>();
 
-  const keep = (imported: NmapImport, fileName?: string): Promise<NmapImportResult> =>
-    history.keepWhole(imported, randomUUID(), fileName);
   const options = (fileName?: string) => ({
     localAddresses: localAddresses(),
     ...(fileName ? { fileName } : {}),
@@ -155,10 +153,18 @@ export function reportHandlers(
     },
     'report.importNmapXml': async ({ xml, fileName }, ctx) => {
       const release = slots.acquire(ctx.client ?? 'in-process');
+      // Through the capped import thread, as a file sent in pieces is, never parsed in the host's
+      // own thread (review 13b, A3): the text goes to a private spool file first.
+      const file = path.join(await spool(), `${randomUUID()}.xml`);
       try {
-        return await keep(importNmapXml(xml, options(fileName)), fileName);
+        await writeFile(file, xml, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+        return await history.keepImport(file, options(fileName), fileName);
+      } catch (error) {
+        if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
+        throw error;
       } finally {
         release();
+        await rm(file, { force: true });
       }
     },
     'report.importPicked': async ({ importId, lang }, ctx) => {

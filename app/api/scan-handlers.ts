@@ -84,7 +84,12 @@ export function scanHandlers(
     'scan.preview': (request) => scans.preview(request),
     'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
     'scan.list': async ({ offset, limit }) => history.list(offset, limit),
-    'scan.get': async (request) => history.page(request),
+    'scan.get': async (request, ctx) => {
+      const page = history.page(request);
+      // Shown now: kept out of retention until this client moves on or goes.
+      history.showing(ctx.client ?? 'in-process', request.scanId);
+      return page;
+    },
     'scan.latest': async () => ({ scan: history.latest() }),
   };
 }

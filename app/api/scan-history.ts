@@ -8,12 +8,15 @@ import {
   type FirewallRule,
   type HostAssessment,
   type HostResult,
+  type HostReason,
   type HostStatus,
   type NmapImportResult,
   type RiskAssessResult,
   type ScanDetails,
   type ScanGetRequest,
   type ScanPage,
+  type ScanCounts,
+  type ScanKind,
   type ScanRecord,
   type Settings,
 } from '../contract/index.js';
@@ -23,7 +26,7 @@ import {
   hostAddress,
   keptImportNotes,
   isLoopback,
-  type NmapImport,
+  isThisPcInFile,
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { splitZone } from '../net/address.js';
@@ -40,6 +43,7 @@ import { storeFailure, StoreFailure } from '../store/failure.js';
 import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
 import {
   scanCounts,
+  ScanCountsTally,
   sharedMacsOf,
   ScanStore,
   type ScanEntry,
@@ -71,6 +75,12 @@ const UNKEPT_MAX = 4;
 
 /** Scans' screen orders kept for paging (a few numbers per host; the hosts stay in their rows). */
 const CACHE_MAX = 2;
+
+/**
+ * How long a client's "I show this scan" lease lasts without being renewed by paging: long enough
+ * for a scan left on screen for a working day; a dead app's lease holds retention back no longer.
+ */
+const SHOWN_LEASE_MS = 24 * 3_600_000;
 
 /** Scans whose own listener records (OwnClaims) this process holds: the last few it kept. */
 const OWN_MAX = 16;
@@ -106,30 +116,34 @@ interface Prepared {
   upDevice: number[];
   /** Rows left out because their address is not an IP literal (an edited store). */
   dropped: number;
+  /**
+   * The scan's counts from the rows as checked here (checkedKeptRow), not the `scans` row's cached
+   * ones: an edited row must not make the summary disagree with the hosts listed (review 13b, A9).
+   */
+  counts: ScanCounts;
 }
 
 /**
  * A kept host row as the app takes it back from its store, checked as an import's host is
  * (app/report/nmap-xml-import.ts): null when its address is not an IP literal; `isLocal` worked
- * out again from this PC's `local` addresses now (loopback, or one of them), never read back, so
- * an edited row cannot make a device of the network be assessed as this PC (issue 13 attacker
- * review F5).
+ * out again from this PC's `local` addresses now and the scan's `kind` (an import's loopback is
+ * the machine that ran nmap, see isThisPcInFile), never read back, so an edited row cannot make a
+ * device of the network be assessed as this PC (issue 13 attacker review F5). Its reason for
+ * being up follows those facts too, never the stored word alone (review 13b, A9): `localhost`
+ * only for this PC now; `scanner` only in an import, for a host not this PC (an up loopback
+ * address of an import always is); a row whose stored word says otherwise gets the reason its
+ * ports give (keptHostReason).
  */
-export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRow | null {
+export function checkedKeptRow(
+  row: HostRow,
+  local: ReadonlySet<string>,
+  kind: ScanKind = 'engine',
+): HostRow | null {
   const literal = hostAddress(row.host.address);
   if (!literal) return null;
-  const isLocal = isThisPcNow(literal.address, local);
-  // Worded as imports word it when the row's word is not this PC's: this PC now is this PC; this PC
-  // then (or a row claiming it) is the host that ran the scan.
+  const isLocal = isThisPcNow(literal.address, local, kind);
+  const said = keptHostReason({ ...row.host, address: literal.address, isLocal }, kind);
   const { reason } = row.host;
-  const said =
-    isLocal === row.host.isLocal
-      ? reason
-      : isLocal && row.host.status === 'up'
-        ? 'localhost'
-        : reason === 'localhost'
-          ? 'scanner'
-          : reason;
   // Scans kept before imports applied the engine's rule get it now, as one verdict.
   const host = withEveryPortVerdict(row.host);
   if (
@@ -147,6 +161,26 @@ export function checkedKeptRow(row: HostRow, local: ReadonlySet<string>): HostRo
 }
 
 /**
+ * The reason a kept host is up, from `host`'s recomputed `isLocal` and address, the scan's `kind`
+ * and its ports: the stored one when those facts back it, else what its ports show (an open port:
+ * it accepted a connection, as an import says of an up host without a reason; a closed one only:
+ * it refused one). Reasons of hosts not up, and the others of up ones, are kept as they are.
+ */
+function keptHostReason(host: HostResult, kind: ScanKind): HostReason {
+  const { reason, status, isLocal } = host;
+  if (status !== 'up') return reason;
+  if (isLocal) return 'localhost';
+  if (kind === 'nmap-import') {
+    if (isLoopback(splitZone(host.address).address)) return 'scanner';
+    if (reason === 'scanner') return reason;
+  }
+  if (reason !== 'localhost' && reason !== 'scanner') return reason;
+  const open = host.ports.some((p) => p.state === 'open');
+  const closed = host.ports.some((p) => p.state === 'closed');
+  return !open && closed ? 'conn-refused' : 'syn-ack';
+}
+
+/**
  * The ports of one host a `scan.get` page carries: at most MAX_PORTS_PER_HOST_PAGE, open ones
  * first, each group in the order kept (the others counted in `ScanPage.portsLeftOut`).
  */
@@ -157,8 +191,12 @@ export function pagePorts(ports: readonly PortResult[]): PortResult[] {
   return [...open, ...others].slice(0, MAX_PORTS_PER_HOST_PAGE);
 }
 
-/** Whether IP literal `address` (zone or not) is this PC's now: loopback, or one of `local`. */
-function isThisPcNow(address: string, local: ReadonlySet<string>): boolean {
+/**
+ * Whether IP literal `address` (zone or not) of a kept scan of `kind` is this PC's now: one of
+ * `local`, or loopback in a scan this app ran (an import's loopback is not, see isThisPcInFile).
+ */
+function isThisPcNow(address: string, local: ReadonlySet<string>, kind: ScanKind): boolean {
+  if (kind === 'nmap-import') return isThisPcInFile(address, local);
   const bare = splitZone(address).address;
   return isLoopback(bare) || local.has(bare);
 }
@@ -167,9 +205,9 @@ function isThisPcNow(address: string, local: ReadonlySet<string>): boolean {
  * Whether a kept row's `address` is left out of MAC grouping: this PC's now, or no IP literal
  * (such a row is left out of the scan, see checkedKeptRow); never the row's own `is_local`.
  */
-function notADeviceNow(address: string, local: ReadonlySet<string>): boolean {
+function notADeviceNow(address: string, local: ReadonlySet<string>, kind: ScanKind): boolean {
   const literal = hostAddress(address);
-  return !literal || isThisPcNow(literal.address, local);
+  return !literal || isThisPcNow(literal.address, local, kind);
 }
 
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
@@ -266,6 +304,7 @@ function arrange(
   ordered: OrderedHost[],
   dropped: number,
   summary: RiskAssessResult,
+  counts: ScanCounts,
 ): Prepared {
   ordered.sort(compareHostAssessments);
   const { up, upDevice } = deviceOrder(
@@ -280,6 +319,7 @@ function arrange(
     summary,
     upDevice,
     dropped,
+    counts,
     order: {
       up,
       down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
@@ -347,6 +387,9 @@ export class ScanHistory {
   private readonly cache = new Map<string, Prepared>();
   /** Listener records of the scans this process kept, never read back from the store. */
   private readonly own = new Map<string, Map<string, LocalPortInfo>>();
+  /** This app's name for itself in `shown_scans` (several apps share one store: page, CLI). */
+  private readonly holder = randomUUID();
+  private leased = false;
 
   /**
    * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
@@ -414,6 +457,36 @@ export class ScanHistory {
       return await this.assessor.assess(hosts);
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Notes that `client` (a page, a window, the CLI) now shows kept scan `scanId`: no retention
+   * sweep, of this process or another one on the same store, deletes it until the client shows
+   * another one or goes (`forget`); the lease lapses by itself SHOWN_LEASE_MS after it was last
+   * renewed, should this process die without saying so. A store that cannot be written only
+   * loses that protection: the scan is still shown, and `scan.no-longer-kept` said if it goes.
+   */
+  showing(client: string, scanId: string): void {
+    if (this.unkept.has(scanId) || this.checks.has(scanId)) return;
+    try {
+      this.leased = true;
+      this.scans().show(`${this.holder}:${client}`, scanId, new Date(Date.now() + SHOWN_LEASE_MS));
+    } catch {
+      // See above: paging never fails for want of the lease.
+    }
+  }
+
+  /** Ends `client`'s lease (see `showing`), or every lease of this app when `client` is omitted. */
+  forget(client?: string): void {
+    // Never opens the store for nothing (a command that only read the firewall).
+    if (!this.leased) return;
+    try {
+      const scans = this.scans();
+      if (client === undefined) scans.unshow(`${this.holder}:`, true);
+      else scans.unshow(`${this.holder}:${client}`);
+    } catch {
+      // A lease that stays lapses by itself.
     }
   }
 
@@ -639,6 +712,8 @@ export class ScanHistory {
               ...summary,
               firewallRules: JSON.parse(rulesKey) as FirewallRule[],
             },
+            // Worked out by the import thread from the rows it has just written.
+            rows.counts,
           ),
         );
       }
@@ -651,47 +726,20 @@ export class ScanHistory {
   }
 
   /**
-   * An import read whole into memory (a file sent in one message, or the store failing midway),
-   * assessed and kept, or held in memory when the store fails. `scanId` is the import's own: a
-   * file's id may repeat (the same file imported twice), each import is a scan of its own.
-   */
-  async keepWhole(
-    { scan, macAddresses, startKnown }: NmapImport,
-    scanId: string,
-    fileName?: string,
-  ): Promise<NmapImportResult> {
-    const result = { ...scan, scanId };
-    const assessment = await this.assess(result.hosts);
-    const outcome = this.keep({
-      kind: 'nmap-import',
-      result,
-      assessment,
-      macAddresses,
-      ...(fileName ? { fileName } : {}),
-      dateKnown: startKnown,
-    });
-    return {
-      scanId,
-      counts: scanCounts(result),
-      kept: outcome.kept,
-      ...(outcome.kept ? {} : { notice: outcome.notice }),
-    };
-  }
-
-  /**
    * The whole kept scan, rules applied to its verdicts, for exports: unlike paging, this holds the
    * whole scan and its verdicts in memory (a report is made of all of them). Throws
    * `scan.not-found`, `scan.unreadable`, `scan.no-longer-kept` (deleted by retention meanwhile).
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const { source, rules, undone, summary, dropped } = this.prepare(scanId);
+    const { source, rules, undone, summary, dropped, counts } = this.prepare(scanId);
     const local = this.local();
+    const { kind } = source.header.record;
     const rows: HostRow[] = [];
     for (let after = -1; ;) {
       const batch = source.rows(after, ROW_BATCH);
       if (batch.length === 0) break;
       for (const row of batch) {
-        const checked = checkedKeptRow(row, local);
+        const checked = checkedKeptRow(row, local, kind);
         if (checked) rows.push(checked);
       }
       after = (batch.at(-1) as HostRow).seq;
@@ -707,7 +755,7 @@ export class ScanHistory {
       undone,
     );
     return {
-      record: source.header.record,
+      record: { ...source.header.record, counts },
       result: { ...source.header.result, notes: notesOf(source.header, dropped), hosts },
       // The totals the history and the screen show, whatever the last batch said.
       assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
@@ -727,9 +775,10 @@ export class ScanHistory {
         ? devicePageBounds(prepared.upDevice, request.offset, request.limit)
         : [request.offset, request.offset + request.limit];
     const local = this.local();
+    const { kind } = header.record;
     const rows = source
       .rowsAt(list.slice(start, end))
-      .flatMap((row) => checkedKeptRow(row, local) ?? []);
+      .flatMap((row) => checkedKeptRow(row, local, kind) ?? []);
     this.refuseGone(request.scanId, source);
     const whole = rows.map((r) => r.host);
     const verdicts = reassessKept(
@@ -758,6 +807,7 @@ export class ScanHistory {
     }
     const details: ScanDetails = {
       ...header.record,
+      counts: prepared.counts,
       request: header.result.request,
       portCount: header.result.portCount,
       notes,
@@ -809,7 +859,9 @@ export class ScanHistory {
       sharedMacs: (upOnly) => {
         const local = this.local();
         return this.withStore((scans) =>
-          scans.sharedMacs(scanId, upOnly, (address) => notADeviceNow(address, local)),
+          scans.sharedMacs(scanId, upOnly, (address) =>
+            notADeviceNow(address, local, header.record.kind),
+          ),
         );
       },
       rows: (after, limit) => checked(this.withStore((scans) => scans.rows(scanId, after, limit))),
@@ -854,7 +906,9 @@ export class ScanHistory {
     const kb = knowledgeBase();
     const kept = source.header.summary;
     const totals = new VerdictTotals(source.sharedMacs(false));
+    const tally = new ScanCountsTally(source.sharedMacs(true));
     const local = this.local();
+    const { kind } = source.header.record;
     const own = this.ownClaims(scanId);
     let programsComplete = true;
     let dropped = 0;
@@ -863,24 +917,34 @@ export class ScanHistory {
       const read = source.rows(after, ROW_BATCH);
       if (read.length === 0) break;
       after = (read.at(-1) as HostRow).seq;
-      const rows = read.flatMap((row) => checkedKeptRow(row, local) ?? []);
+      const rows = read.flatMap((row) => checkedKeptRow(row, local, kind) ?? []);
       dropped += read.length - rows.length;
       const hosts = rows.map((r) => r.host);
       const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);
       programsComplete &&= verdicts.programsComplete;
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
+        tally.add(host);
         const verdict = byAddress.get(host.address);
         if (verdict) totals.add(verdict);
         ordered.push(orderedHost(seq, host, verdict ?? null));
       }
     }
-    const prepared = arrange(source, rules, rulesKey, undone, ordered, dropped, {
-      hosts: [],
-      ...totals.result(),
-      programsComplete: kept ? kept.programsComplete : programsComplete,
-      firewallRules: [...rules],
-    });
+    const prepared = arrange(
+      source,
+      rules,
+      rulesKey,
+      undone,
+      ordered,
+      dropped,
+      {
+        hosts: [],
+        ...totals.result(),
+        programsComplete: kept ? kept.programsComplete : programsComplete,
+        firewallRules: [...rules],
+      },
+      tally.counts(source.header.record.counts.addresses),
+    );
     this.remember(scanId, prepared);
     return prepared;
   }

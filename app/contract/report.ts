@@ -60,8 +60,11 @@ export const ReportFile = z.object({
 export type ReportFile = z.infer<typeof ReportFile>;
 
 /**
- * The contract only caps the transport; the app applies the real size limit itself so an oversized
- * file gets a precise fr/en message rather than a generic contract error.
+ * An nmap file's text in one message (`report.importNmapXml`: the CLI's `report` of an XML file
+ * under another name, tests). The app writes it to a private spool file and imports it in the
+ * same capped import thread as a file sent in pieces, never in its own thread. The contract only
+ * caps the transport; the app applies the real size limit itself so an oversized file gets a
+ * precise fr/en message rather than a generic contract error.
  */
 export const NmapImportRequest = z
   .object({

@@ -7,7 +7,7 @@ import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
-import { hostAddress, isLoopback } from './nmap-xml-import.js';
+import { fileHostReason, hostAddress, isThisPcInFile } from './nmap-xml-import.js';
 
 /** Characters kept of a note from a file, and notes kept. */
 const MAX_NOTE = 500;
@@ -18,7 +18,8 @@ const MAX_NOTES = 32;
  * data to assess again, as nmap imports and kept scans are (issue 13 attacker review F3): the
  * file's verdicts, texts and Port Auditor rules are dropped (the caller assesses the hosts with
  * this PC's knowledge base and rules); hosts whose address is not an IP literal are left out with
- * a note; `isLocal` is this PC's word (loopback, or one of `localAddresses` now); host names are
+ * a note; `isLocal` is this PC's word (one of `localAddresses` now, never the file's loopback: that
+ * of the PC that made it, see isThisPcInFile); host names are
  * one line of at most 253 characters; an errno-style error code is worded as the file's claim about
  * the PC that made it (fileLocalErrorText), any other is dropped; the file's PC name is a note, the
  * report names the PC that makes it (review 13b, A5); a count of every port answering open is kept only if it is not more than
@@ -88,13 +89,8 @@ function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): Hos
   if (!literal) return null;
   const { address, family } = literal;
   const bare = splitZone(address).address;
-  const isLocal = isLoopback(bare) || localAddresses.has(bare);
-  const reason =
-    isLocal && host.status === 'up'
-      ? 'localhost'
-      : host.reason === 'localhost'
-        ? 'scanner'
-        : host.reason;
+  const isLocal = isThisPcInFile(bare, localAddresses);
+  const reason = fileHostReason(bare, isLocal, host.status, host.reason);
   const checked: HostResult = { ...host, address, family, isLocal, reason };
   // A zone only names the link of a link-local address written without one (RFC 4007 §11): on
   // any other address, or beside a zone already in `address` (older files, nmap imports), it is

@@ -380,6 +380,37 @@ export function isLoopback(address: string): boolean {
 }
 
 /**
+ * Whether `address` (an IP literal, zone or not) of an imported file (nmap XML or a JSON report) is
+ * this PC: one of this PC's `localAddresses` now, never a loopback address. nmap scanning
+ * 127.0.0.0/8 or ::1 scans the loopback of the machine that ran it (RFC 1122 §3.2.1.3: a loopback
+ * packet never leaves its host), which need not be this PC: a file from another machine's
+ * loopback must not be folded into "This PC" nor offered a firewall rule on this PC.
+ */
+export function isThisPcInFile(
+  address: string,
+  localAddresses: ReadonlySet<string> | undefined,
+): boolean {
+  const bare = splitZone(address).address;
+  return !isLoopback(bare) && (localAddresses?.has(bare) ?? false);
+}
+
+/**
+ * An imported host's reason for being up, worded from this PC's point of view: this PC is this
+ * PC however the file's scanner saw it (`localhost`); the file's scanner answering for itself, or
+ * any up loopback address in the file (its own loopback), is `scanner`, "the PC that ran nmap".
+ */
+export function fileHostReason(
+  address: string,
+  isLocal: boolean,
+  status: HostResult['status'],
+  fileReason: HostReason,
+): HostReason {
+  if (isLocal && status === 'up') return 'localhost';
+  if (status === 'up' && isLoopback(splitZone(address).address)) return 'scanner';
+  return fileReason === 'localhost' ? 'scanner' : fileReason;
+}
+
+/**
  * A host's address as this app writes it, or null: an IP literal only (IPv4 as four decimal
  * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
  * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
@@ -649,17 +680,8 @@ class ScanBuilder {
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
     // Whether it is this PC is for this PC to say, never the file (written on another PC, or
     // edited to make a device look like this one).
-    const isLocal =
-      isLoopback(splitZone(address).address) ||
-      (localAddresses?.has(splitZone(address).address) ?? false);
-    // Worded from this PC's point of view: this PC is this PC however the file's scanner saw it,
-    // and the file's scanner answering for itself is not this PC.
-    const reason =
-      isLocal && status === 'up'
-        ? 'localhost'
-        : fileReason === 'localhost'
-          ? 'scanner'
-          : fileReason;
+    const isLocal = isThisPcInFile(address, localAddresses);
+    const reason = fileHostReason(address, isLocal, status, fileReason);
     let host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const portStates = everyPortNamed ? states.lists() : undefined;
     if (portStates) {

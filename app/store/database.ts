@@ -121,6 +121,10 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
       );`);
     splitWholeScans(db);
   },
+  // The kept scans a client of a running app is showing (issue 13: retention must not delete the
+  // scan on screen, whichever process keeps the next one). A lease per client of a process, ended
+  // when the client goes, or by its `until` when the process died without saying so.
+  `CREATE TABLE shown_scans (holder TEXT PRIMARY KEY, scan_id TEXT NOT NULL, until TEXT NOT NULL);`,
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */

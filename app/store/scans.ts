@@ -381,11 +381,16 @@ export class ScanStore {
 
   /**
    * Drops the scans past `keepScans` (oldest kept first) and those kept more than `keepDays` ago,
-   * but never the newest one: the last result stays on screen after a restart. Rows of a scan
-   * begun more than a day ago and never finished (the app stopped mid-import) go too.
+   * but never the newest one: the last result stays on screen after a restart; nor one a client
+   * of a running app is showing (`shown_scans`, see `show`), which a later sweep drops once it is
+   * no longer shown. Rows of a scan begun more than a day ago and never finished (the app stopped
+   * mid-import) go too, and leases past their `until`.
    */
   prune(retention: Settings['history']): number {
     const now = this.now().getTime();
+    const nowText = new Date(now).toISOString();
+    this.db.prepare('DELETE FROM shown_scans WHERE until <= ?').run(nowText);
+    const notShown = 'id NOT IN (SELECT scan_id FROM shown_scans)';
     const cutoff = new Date(now - retention.keepDays * 86_400_000).toISOString();
     const stale = this.db
       .prepare('DELETE FROM scans WHERE complete = 0 AND saved_at < ?')
@@ -398,13 +403,34 @@ export class ScanStore {
       .prepare(
         `DELETE FROM scans WHERE id IN (
            SELECT id FROM scans WHERE complete = 1 ORDER BY saved_at DESC, rowid DESC
-           LIMIT -1 OFFSET ?)`,
+           LIMIT -1 OFFSET ?) AND ${notShown}`,
       )
       .run(retention.keepScans).changes;
     const tooOld = this.db
-      .prepare('DELETE FROM scans WHERE complete = 1 AND saved_at < ? AND id <> ?')
+      .prepare(`DELETE FROM scans WHERE complete = 1 AND saved_at < ? AND id <> ? AND ${notShown}`)
       .run(cutoff, newest.id).changes;
     return stale + tooMany + tooOld;
+  }
+
+  /**
+   * Records that `holder` (one client of one running app: see ScanHistory) shows kept scan
+   * `scanId` until `until` (a lease, renewed as it pages; replaces what it showed before), so no
+   * retention sweep of any process deletes it meanwhile. Throws SQLite's errors.
+   */
+  show(holder: string, scanId: string, until: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO shown_scans (holder, scan_id, until) VALUES (?, ?, ?)
+         ON CONFLICT (holder) DO UPDATE SET scan_id = excluded.scan_id, until = excluded.until`,
+      )
+      .run(holder, scanId, until.toISOString());
+  }
+
+  /** Ends the leases of the holders `holder` names (`prefix%` for all of a process). */
+  unshow(holder: string, prefix = false): void {
+    this.db
+      .prepare(`DELETE FROM shown_scans WHERE holder ${prefix ? 'LIKE ?' : '= ?'}`)
+      .run(prefix ? `${holder.replace(/[%_]/g, '')}%` : holder);
   }
 
   /**

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
 import { localClient, type LocalClient } from '../../app/api/local-client.js';
+import { databasePath } from '../../app/store/database.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
 import { AppShell } from './pages/app-shell.js';
 import { HistoryPage } from './pages/history.js';
@@ -19,8 +21,9 @@ const GONE =
 const spaced = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 /**
- * A scan the page shows, deleted by the history limit when another client (the CLI) keeps one:
- * its export and its other pages are refused with the reason, never an empty "clean" report.
+ * A scan the page shows is kept past the history limit another client (the CLI) applies; deleted
+ * anyway (by another program), its export and its other pages are refused with the reason, never
+ * an empty "clean" report.
  */
 describe('A shown scan that leaves the history (browser mode)', () => {
   let host: RunningHost;
@@ -53,7 +56,7 @@ describe('A shown scan that leaves the history (browser mode)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('its export and its pages are refused with the reason; a saved file’s notice stays with its scan', async () => {
+  test('it survives the history limit while shown; gone anyway, its export and pages are refused with the reason', async () => {
     const shell = new AppShell(browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
@@ -89,8 +92,17 @@ describe('A shown scan that leaves the history (browser mode)', () => {
     await scanner.resultPages.waitFor();
     expect(await report.exportDone.count()).toBe(0);
     await cli.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
-    expect((await cli.call('scan.list', {})).total).toBe(1);
+    // The sweep keeps the newest and the one the page shows (its lease), whoever runs it.
+    const listed = (await cli.call('scan.list', {})).scans;
+    expect(listed.map((r) => r.fileName)).toEqual(['reseau-3.xml', 'reseau-120.xml']);
+    await report.export('csv');
+    await report.exportDone.waitFor();
 
+    // Gone anyway (another program deleted it from the store): refused with the reason.
+    const shownId = listed[1]?.scanId as string;
+    const db = new Database(databasePath(dataDir));
+    db.prepare('DELETE FROM scans WHERE id = ?').run(shownId);
+    db.close();
     await report.exportButton.click();
     await report.formatItem('pdf').click();
     const refused = browser.page.getByTestId('report-error');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -223,6 +223,33 @@ describe('port-auditor history and show', () => {
       db.close();
     };
 
+    it('an imported file’s 127.0.0.1 is the machine that ran nmap, never this PC (fr/en, JSON)', async () => {
+      const dir = dataDir();
+      const fr = await run(dir, ['import', TWO_ADDRESSES], 'fr');
+      expect(fr.code).toBe(0);
+      expect(fr.stdout).toMatch(
+        /^127\.0\.0\.1 \(localhost\) {2}actif \(le PC qui a lancé nmap\)$/m,
+      );
+      expect(fr.stdout).not.toMatch(/^Ce PC/m);
+      const id = (
+        JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+          scans: { scanId: string }[];
+        }
+      ).scans[0]?.scanId as string;
+      const en = await run(dir, ['show', id], 'en');
+      expect(en.stdout).toMatch(/^127\.0\.0\.1 \(localhost\) {2}up \(the PC that ran nmap\)$/m);
+      expect(en.stdout).not.toMatch(/^This PC/m);
+      const file = path.join(dir, 'report.json');
+      expect((await run(dir, ['report', id, '-o', file])).code).toBe(0);
+      const report = JSON.parse(readFileSync(file, 'utf8')) as {
+        scan: { hosts: { address: string; isLocal: boolean; reason: string }[] };
+      };
+      expect(report.scan.hosts.find((h) => h.address === '127.0.0.1')).toMatchObject({
+        isLocal: false,
+        reason: 'scanner',
+      });
+    });
+
     it('a device edited into this PC is still a device of the network', async () => {
       const { dir, id, before } = await imported();
       expect(before.scan.hosts.find((h) => h.address === '10.213.0.2')?.isLocal).toBe(false);
@@ -324,27 +351,33 @@ describe('port-auditor history and show', () => {
     });
 
     it('a stored exposure or program never makes this PC’s port less risky than the port alone', async () => {
-      const { dir, id, before } = await imported();
-      const telnet = () =>
-        before.assessment.hosts
+      // This PC's port as a scan of this PC found it (an import's 127.0.0.1 is not this PC).
+      const dir = dataDir();
+      expect((await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)])).code).toBe(0);
+      const id = (
+        JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+          scans: { scanId: string }[];
+        }
+      ).scans[0]?.scanId as string;
+      const before = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
+      const portOf = (shown: Shown) =>
+        shown.assessment.hosts
           .find((h) => h.address === '127.0.0.1')
-          ?.ports.find((p) => p.port === 23);
-      expect(telnet()?.severity).toBe('critical');
+          ?.ports.find((p) => p.port === openPort);
+      expect(portOf(before)?.exposure).toBe('unknown');
       editRow(dir, id, '127.0.0.1', (row) => {
         const kept = row.assessment as {
           ports: { port: number; exposure?: string; program?: unknown }[];
         };
-        // Telnet's record rewritten to lower it (Critical → Low, "listens on 127.0.0.1 only").
-        for (const p of kept.ports.filter((p) => p.port === 23)) {
+        // The port's record rewritten to lower it ("listens on 127.0.0.1 only", a known program).
+        for (const p of kept.ports.filter((p) => p.port === openPort)) {
           p.exposure = 'loopback-only';
           p.program = { pid: 1, name: 'systemd', path: '/usr/lib/systemd/systemd' };
         }
       });
       const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
-      const port = after.assessment.hosts
-        .find((h) => h.address === '127.0.0.1')
-        ?.ports.find((p) => p.port === 23);
-      expect(port?.severity).toBe('critical');
+      const port = portOf(after);
+      expect(port?.severity).toBe(portOf(before)?.severity);
       expect(port?.exposure).toBe('unknown');
       expect(port?.program).toBeUndefined();
       expect(port?.reasons.map((r) => r.ruleId)).toContain('kept.listener-unchecked');
@@ -353,6 +386,25 @@ describe('port-auditor history and show', () => {
       expect(text.stdout).not.toContain('systemd');
       expect(text.stdout).not.toContain('local address only');
       expect(text.stdout).toContain('can no longer be checked: it is not taken into account');
+    });
+
+    it('an edited row: the summary counts the ports listed, the status follows the facts (review 13b, A9)', async () => {
+      const { dir, id } = await imported();
+      editRow(dir, id, '10.213.0.2', (row) => {
+        const ports = row.host.ports as unknown[];
+        ports.push({ port: 445, protocol: 'tcp', state: 'open', reason: 'syn-ack' });
+        row.host.isLocal = true;
+        row.host.reason = 'localhost';
+      });
+      const text = (await run(dir, ['show', id])).stdout;
+      expect(text).toMatch(/^10\.213\.0\.2 {2}up \(accepted a connection\)$/m);
+      expect(text).toMatch(/^\s+445\/tcp\s+open\b/m);
+      // 10.213.0.1 (23), the other machine's 127.0.0.1 (23, 631), 10.213.0.2 (22, 445).
+      expect(text).toMatch(/\b5 open ports\b/);
+      const json = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as {
+        record: { counts: { openPorts: number } };
+      };
+      expect(json.record.counts.openPorts).toBe(5);
     });
   });
 

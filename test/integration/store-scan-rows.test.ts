@@ -133,7 +133,7 @@ describe('kept scans as rows', () => {
     cleanups.push(() => {
       after.close();
     });
-    expect(after.pragma('user_version', { simple: true })).toBe(6);
+    expect(after.pragma('user_version', { simple: true })).toBe(7);
     expect(
       after.prepare('SELECT COUNT(*) FROM scan_hosts WHERE scan_id = ?').pluck().get(scanId),
     ).toBe(30);

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,7 +72,9 @@ describe('scans kept by the app', () => {
     expect(list.scans[1]).toMatchObject({ counts: { openPorts: imported.counts.openPorts } });
     const older = await again.call('scan.get', { scanId: imported.scanId, limit: 500 });
     expect(older.hosts).toHaveLength(120);
-    // A smaller history in the settings applies at once: the newest stays.
+    // A smaller history in the settings applies at once: the newest stays (and the one this
+    // client shows, were it another: it shows the newest again first).
+    await again.call('scan.get', { scanId: second.scanId });
     await again.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
     expect((await again.call('scan.list', {})).scans.map((s) => s.scanId)).toEqual([second.scanId]);
   });
@@ -97,63 +99,77 @@ describe('scans kept by the app', () => {
     expect(missing).toBe('scan.not-found');
   });
 
-  it('refuses to export or page a scan that retention deleted while it was shown', async () => {
+  it('never deletes by retention a scan a client shows; it goes once that client has gone', async () => {
     const dir = dataDir();
     const page = client(dir);
     const cli = client(dir);
     await page.call('settings.set', { history: { keepScans: 1, keepDays: 90 } });
     const shown = await page.call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' });
-    // Shown by the page (its order and totals held), then removed by another client's import.
+    // Shown by the page, then another app on the same store (the CLI) keeps a scan past the limit.
     expect((await page.call('scan.get', { scanId: shown.scanId })).hosts).toHaveLength(1);
-    await cli.call('report.importNmapXml', { xml: generateNmapXml(3), fileName: 'lan.xml' });
-    const refused = async (call: () => Promise<unknown>) =>
-      call().then(
+    const other = await cli.call('report.importNmapXml', {
+      xml: generateNmapXml(3),
+      fileName: 'lan.xml',
+    });
+    const kept = async () => (await cli.call('scan.list', {})).scans.map((s) => s.scanId);
+    expect(await kept()).toEqual([other.scanId, shown.scanId]);
+    for (const format of ['pdf', 'json', 'csv', 'nmap-xml'] as const) {
+      const file = await page.call('report.export', { scanId: shown.scanId, format, lang: 'fr' });
+      expect(file.dataBase64.length).toBeGreaterThan(0);
+    }
+    const csv = await page.call('report.export', {
+      scanId: shown.scanId,
+      format: 'csv',
+      lang: 'en',
+    });
+    expect(Buffer.from(csv.dataBase64, 'base64').toString()).toContain('127.77.141.97');
+    // The page moves on to the other scan: the next sweep drops the one it no longer shows.
+    await page.call('scan.get', { scanId: other.scanId });
+    const third = await cli.call('report.importNmapXml', { xml: FIXTURE, fileName: 'again.xml' });
+    expect(await kept()).toEqual([third.scanId, other.scanId]);
+    // The page goes: nothing it showed is held any more.
+    await page.dispose();
+    const fourth = await cli.call('report.importNmapXml', { xml: FIXTURE, fileName: 'last.xml' });
+    expect(await kept()).toEqual([fourth.scanId]);
+    // An id the history never had is refused, never exported empty.
+    const unknown = await cli
+      .call('report.export', { scanId: crypto.randomUUID(), format: 'csv', lang: 'en' })
+      .then(
         () => 'answered',
         (e: AppFailure) => e.appError,
       );
-    for (const format of ['pdf', 'json', 'csv', 'nmap-xml'] as const) {
-      const error = await refused(() =>
-        page.call('report.export', { scanId: shown.scanId, format, lang: 'fr' }),
-      );
-      expect(error).toMatchObject({
-        code: 'scan.no-longer-kept',
-        message: {
-          fr: 'Cette analyse n’est plus conservée (limite de l’historique)\u00a0: relancez-la ou rouvrez-en une autre depuis l’historique.',
-          en: 'This scan is no longer kept (history limit): run it again or open another one from the history.',
-        },
-      });
-    }
-    const paged = await refused(() => page.call('scan.get', { scanId: shown.scanId, offset: 50 }));
-    expect(paged).toMatchObject({ code: 'scan.no-longer-kept' });
-    // An id the history never had is refused too, never exported empty.
-    const unknown = await refused(() =>
-      page.call('report.export', { scanId: crypto.randomUUID(), format: 'csv', lang: 'en' }),
-    );
     expect(unknown).toMatchObject({ code: 'scan.not-found' });
   });
 
-  it('with a damaged store, still imports and shows the scan, saying it was not kept', async () => {
+  it('a file sent in one message is imported in the capped import thread, never in the host (review 13b, A3)', async () => {
+    const dir = dataDir();
+    // A heap too small for the import thread (Limits.importHeapMb), as a file too big for it would.
+    const small = localClient({ host: 'web', dataDir: dir, limits: { importHeapMb: 4 } });
+    cleanups.push(() => small.dispose());
+    const failure = await small
+      .call('report.importNmapXml', { xml: generateNmapXml(600), fileName: 'big.xml' })
+      .then(
+        () => null,
+        (error: AppFailure) => error.appError,
+      );
+    expect(failure?.code).toBe('report.nmap-too-large');
+    expect(failure?.message.en).toContain('needs more memory than an import allows itself (4 MB)');
+    // Its text went through a private spool file, removed once the import ended.
+    expect(readdirSync(path.join(dir, 'imports'))).toEqual([]);
+  });
+
+  it('with a damaged store, refuses the import naming the file, as a file sent in pieces is', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
     const app = client(dir);
-    const imported = await app.call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' });
-    expect(imported.kept).toBe(false);
-    expect(imported.notice?.code).toBe('store.not-a-database');
-    expect(imported.notice?.message.en).toContain('This scan was not kept in the history.');
-    expect(imported.notice?.message.fr).toContain(databasePath(dir));
-    // Held in memory while the app runs: its page, the latest, the history and its export work.
-    const page = await app.call('scan.get', { scanId: imported.scanId });
-    expect(page.hosts.map((h) => h.address)).toEqual(['127.77.141.97']);
-    expect(page.assessment?.hosts[0]?.ports.map((p) => p.port)).toEqual(
-      expect.arrayContaining([23, 445]),
-    );
-    expect((await app.call('scan.latest', {})).scan?.scanId).toBe(imported.scanId);
-    expect((await app.call('scan.list', {})).scans.map((s) => s.scanId)).toEqual([imported.scanId]);
-    const pdf = await app.call('report.export', {
-      scanId: imported.scanId,
-      format: 'pdf',
-      lang: 'fr',
-    });
-    expect(Buffer.from(pdf.dataBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const failure = await app
+      .call('report.importNmapXml', { xml: FIXTURE, fileName: 'lo.xml' })
+      .then(
+        () => null,
+        (error: AppFailure) => error.appError,
+      );
+    expect(failure?.code).toBe('store.not-a-database');
+    expect(failure?.message.en).toMatch(/^The nmap file “lo\.xml” was not imported: /);
+    expect(failure?.message.fr).toContain(databasePath(dir));
   });
 });

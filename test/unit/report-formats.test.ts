@@ -52,8 +52,9 @@ describe('nmap XML import of real nmap -sT output', () => {
       address: '127.77.141.97',
       family: 'ipv4',
       status: 'up',
-      reason: 'localhost',
-      isLocal: true,
+      // A file's loopback is the machine that ran nmap, never this PC (issue 13, misc13).
+      reason: 'scanner',
+      isLocal: false,
       hidden: { open: 0, closed: 1022, filtered: 0 },
     });
     expect(host.ports.map((p) => [p.port, p.state, p.reason])).toEqual([
@@ -493,7 +494,7 @@ describe('CSV and JSON', () => {
     expect(rows).toHaveLength(1 + 3 + 1);
     expect(rows[rows.length - 1]).toBe('');
     expect(rows[1]).toMatch(
-      /^127\.77\.141\.97,,true,00:1B:A9:01:02:03,"Brother[^"]*",up,23,tcp,open,syn-ack,telnet,/,
+      /^127\.77\.141\.97,,false,00:1B:A9:01:02:03,"Brother[^"]*",up,23,tcp,open,syn-ack,telnet,/,
     );
   });
 
@@ -527,7 +528,7 @@ describe('CSV and JSON', () => {
     expect(macModel.hosts[0]).toMatchObject({ mac: '00:11:32:5A:7E:01' });
     expect(macModel.hosts[0]!.macVendor).toMatch(/Synology/i);
     expect(renderCsv(macModel, 'fr').split('\r\n')[1]).toMatch(
-      /^127\.77\.141\.97,,true,00:11:32:5A:7E:01,Synology[^,]*,up,23,/,
+      /^127\.77\.141\.97,,false,00:11:32:5A:7E:01,Synology[^,]*,up,23,/,
     );
     const doc = JSON.parse(renderJson(macModel, { scan: withMac, pcName: 'PC' }, 'en'));
     expect(doc.findings[0]).toMatchObject({ mac: '00:11:32:5A:7E:01' });

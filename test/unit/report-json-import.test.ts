@@ -65,7 +65,8 @@ describe('a JSON report read back', () => {
 
   it('keeps IP literals only, with a note, and decides itself which are this PC', () => {
     expect(input.scan.hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
-      ['127.77.141.97', true, 'localhost'],
+      // The file's loopback is the PC that made the file, not this one.
+      ['127.77.141.97', false, 'scanner'],
       ['192.168.1.50', false, 'scanner'],
       // The file's "localhost" was its scanner's own machine: the scanner here, not this PC.
       ['10.0.0.9', false, 'scanner'],

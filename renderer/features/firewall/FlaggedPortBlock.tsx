@@ -7,6 +7,7 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import ReplayIcon from '@mui/icons-material/Replay';
+import Typography from '@mui/material/Typography';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FirewallCoverage, PortAssessment } from '../../../app/contract/risk';
@@ -16,6 +17,7 @@ import { useRisk } from '../../stores/risk';
 import { BlockPortButton } from './BlockPortButton';
 import { BlockPortDialog, type BlockTarget } from './BlockPortDialog';
 import { zonedAddress } from '../../../app/contract/devices';
+import { isLoopback } from './own-addresses';
 
 /**
  * The firewall action inside a risk verdict: "Bloquer ce port" for a port no rule acts on,
@@ -128,6 +130,12 @@ export function FlaggedPortBlock({
         >
           {working ? t('unblock.busy') : t('unblock.text')}
         </Button>
+      ) : !isLocal && isLoopback(address) ? (
+        // An imported file's 127.0.0.1 or ::1 is the loopback of the machine that ran nmap: a
+        // rule here would act on this PC's own loopback, not on that machine.
+        <Typography variant="body2" color="text.secondary" data-testid="block-other-loopback">
+          {t('button.otherLoopback')}
+        </Typography>
       ) : (
         <BlockPortButton target={target} onOpen={() => setWizard(true)} buttonRef={action} />
       )}

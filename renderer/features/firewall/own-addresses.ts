@@ -20,8 +20,11 @@ function comparable(entry: string): string | null {
   return mapped ? mapped[1]! : text;
 }
 
-/** 127.0.0.0/8 and ::1 (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3): always this PC. */
-function isLoopback(address: string): boolean {
+/**
+ * 127.0.0.0/8 and ::1 (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3), as the app writes them (no zone, no
+ * brackets): the loopback of the PC that scanned it (this PC, unless imported from a file).
+ */
+export function isLoopback(address: string): boolean {
   return /^127\.\d+\.\d+\.\d+$/.test(address) || address === '::1';
 }
 

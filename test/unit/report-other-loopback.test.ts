@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { HostResult } from '../../app/contract/index.js';
+import { foldDevices } from '../../app/contract/devices.js';
+import { checkedKeptRow } from '../../app/api/scan-history.js';
+import { reportInputFromFile } from '../../app/report/json-import.js';
+import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { bothLanguages } from '../../app/text/catalogue.js';
+
+// Issue 13 (misc13): an nmap file from another machine. Its 127.0.0.0/8 and ::1 hosts are that
+// machine's loopback, not this PC; a LAN address of this PC in the file still is this PC.
+
+const now = new Date('2026-11-30T12:00:00.000Z');
+
+/** An nmap -sT file of the machine that ran it: its loopback (v4, v6) and its LAN address. */
+function otherMachineFile(): string {
+  const host = (addr: string, type: string, reason: string) =>
+    `<host><status state="up" reason="${reason}"/><address addr="${addr}" addrtype="${type}"/>
+<ports><port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/></port></ports></host>`;
+  return `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sT -p 23 127.0.0.1 ::1 10.0.7.5 10.0.7.9" start="1700000000">
+${host('127.0.0.1', 'ipv4', 'localhost-response')}
+${host('::1', 'ipv6', 'localhost-response')}
+${host('10.0.7.5', 'ipv4', 'localhost-response')}
+${host('10.0.7.9', 'ipv4', 'syn-ack')}
+<runstats><finished time="1700000060"/></runstats></nmaprun>`;
+}
+
+/** This PC's addresses as os.networkInterfaces() gives them: its loopback and 10.0.7.9. */
+const thisPc = new Set(['127.0.0.1', '::1', '10.0.7.9']);
+
+describe('an imported file’s loopback addresses', () => {
+  const { scan } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+  const byAddress = new Map(scan.hosts.map((h) => [h.address, h]));
+
+  it('are the machine that ran nmap, never this PC; this PC’s LAN address still is this PC', () => {
+    expect(scan.hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
+      ['127.0.0.1', false, 'scanner'],
+      ['::1', false, 'scanner'],
+      ['10.0.7.5', false, 'scanner'],
+      ['10.0.7.9', true, 'localhost'],
+    ]);
+    expect(bothLanguages('vocabulary:hostReason.scanner')).toEqual({
+      fr: 'le PC qui a lancé nmap',
+      en: 'the PC that ran nmap',
+    });
+  });
+
+  it('are never folded into This PC, and their ports get no reading of this PC’s listeners', () => {
+    const devices = foldDevices(scan.hosts);
+    const pc = devices.find((d) => d.isLocal);
+    expect(pc?.hosts.map((h) => h.address)).toEqual(['10.0.7.9']);
+    expect(devices.filter((d) => !d.isLocal).flatMap((d) => d.hosts.map((h) => h.address))).toEqual(
+      ['127.0.0.1', '::1', '10.0.7.5'],
+    );
+    // This PC listens on 23 on every interface: only its own address is matched to it.
+    const listeners = [{ protocol: 'tcp' as const, address: '0.0.0.0', port: 23 }];
+    const verdicts = assessHosts(scan.hosts, listeners, knowledgeBase());
+    const exposure = (address: string) =>
+      verdicts.hosts.find((h) => h.address === address)?.ports[0]?.exposure;
+    expect(exposure('10.0.7.9')).toBeDefined();
+    expect(exposure('127.0.0.1')).toBeUndefined();
+    expect(verdicts.hosts.filter((h) => h.isLocal).map((h) => h.address)).toEqual(['10.0.7.9']);
+  });
+
+  it('read the same from a JSON report of that file', () => {
+    const input = reportInputFromFile(
+      { scan: { ...scan, hosts: scan.hosts.map((h) => ({ ...h, isLocal: true })) } },
+      thisPc,
+    );
+    expect(input.scan.hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
+      ['127.0.0.1', false, 'scanner'],
+      ['::1', false, 'scanner'],
+      ['10.0.7.5', false, 'scanner'],
+      ['10.0.7.9', true, 'localhost'],
+    ]);
+  });
+
+  it('stay the other machine’s when the import is reopened; an engine scan’s loopback is this PC', () => {
+    const row = (host: HostResult) => ({ seq: 0, host, kept: null });
+    const loopback = byAddress.get('127.0.0.1')!;
+    // A row edited to claim this PC changes nothing: the facts are worked out again.
+    const edited = { ...loopback, isLocal: true, reason: 'localhost' as const };
+    expect(checkedKeptRow(row(edited), thisPc, 'nmap-import')?.host).toMatchObject({
+      isLocal: false,
+      reason: 'scanner',
+    });
+    expect(checkedKeptRow(row(edited), thisPc, 'engine')?.host).toMatchObject({
+      isLocal: true,
+      reason: 'localhost',
+    });
+  });
+});
+
+describe('a kept row’s reason for being up (review 13b, A9)', () => {
+  const lanHost: HostResult = {
+    address: '192.168.1.12',
+    family: 'ipv4',
+    status: 'up',
+    reason: 'localhost',
+    isLocal: true,
+    ports: [
+      { port: 22, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+      { port: 445, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+    ],
+    hidden: { open: 0, closed: 0, filtered: 0 },
+  };
+  const row = (host: HostResult) => ({ seq: 0, host, kept: null });
+
+  it('follows the facts worked out again, never a stored “this PC” or “the PC that ran nmap”', () => {
+    for (const kind of ['engine', 'nmap-import'] as const) {
+      expect(checkedKeptRow(row(lanHost), new Set(), kind)?.host).toMatchObject({
+        isLocal: false,
+        reason: 'syn-ack',
+      });
+      const edited = { ...lanHost, isLocal: false };
+      expect(checkedKeptRow(row(edited), new Set(), kind)?.host.reason).toBe('syn-ack');
+    }
+    const closedOnly = {
+      ...lanHost,
+      ports: [
+        {
+          port: 22,
+          protocol: 'tcp' as const,
+          state: 'closed' as const,
+          reason: 'conn-refused' as const,
+        },
+      ],
+    };
+    expect(checkedKeptRow(row(closedOnly), new Set(), 'engine')?.host.reason).toBe('conn-refused');
+    // An engine scan is never "the PC that ran nmap".
+    const scanner = { ...lanHost, isLocal: false, reason: 'scanner' as const };
+    expect(checkedKeptRow(row(scanner), new Set(), 'engine')?.host.reason).toBe('syn-ack');
+    // An import's own word about its scanner (not this PC) stays.
+    expect(checkedKeptRow(row(scanner), new Set(), 'nmap-import')?.host.reason).toBe('scanner');
+    // This PC now is this PC whatever the row said.
+    const now = { ...lanHost, isLocal: false, reason: 'syn-ack' as const };
+    expect(checkedKeptRow(row(now), new Set(['192.168.1.12']), 'engine')?.host).toMatchObject({
+      isLocal: true,
+      reason: 'localhost',
+    });
+  });
+});
