@@ -57,4 +57,29 @@ describe('an imported host answering on every port', () => {
     // Its ports per address: the ports the file lists (it has no <scaninfo>), not 0.
     expect(page.scan.portCount).toBe(30_000);
   });
+
+  it('imports one host with all 65,535 ports open through the import thread (A2)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-all-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'web', dataDir: dir }, 'all');
+    cleanups.push(() => app.dispose());
+    // Uploaded in pieces as the page sends a file: imported in the capped import thread.
+    const bytes = Buffer.from(tarpitXml(65_535), 'utf8');
+    const { uploadId, chunkBytes } = await app.call('report.importBegin', {
+      fileName: 'open65535.xml',
+      size: bytes.length,
+    });
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      await app.call('report.importChunk', {
+        uploadId,
+        offset,
+        dataBase64: bytes.subarray(offset, offset + chunkBytes).toString('base64'),
+      });
+    }
+    const imported = await app.call('report.importEnd', { uploadId });
+    expect(imported).toMatchObject({ kept: true, counts: { hostsUp: 1 } });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 1 });
+    expect(page.hosts[0]?.answersEveryPort).toEqual({ open: 65_535, probed: 65_535 });
+    expect(page.portsLeftOut?.['192.168.1.5']?.open).toBe(65_535 - MAX_PORTS_PER_HOST_PAGE);
+  }, 120_000);
 });
