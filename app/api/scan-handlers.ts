@@ -25,7 +25,13 @@ export function scanHandlers(
   history: ScanHistory,
 ): Pick<
   Handlers,
-  'scan.start' | 'scan.preview' | 'scan.cancel' | 'scan.list' | 'scan.get' | 'scan.latest'
+  | 'scan.start'
+  | 'scan.preview'
+  | 'scan.cancel'
+  | 'scan.list'
+  | 'scan.get'
+  | 'scan.hostPorts'
+  | 'scan.latest'
 > {
   const running = new Set<string>();
   return {
@@ -85,6 +91,7 @@ export function scanHandlers(
     'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
     'scan.list': async ({ offset, limit }) => history.list(offset, limit),
     'scan.get': async (request) => history.page(request),
+    'scan.hostPorts': async (request) => history.hostPorts(request),
     'scan.latest': async () => ({ scan: history.latest() }),
   };
 }
