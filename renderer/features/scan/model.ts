@@ -1,6 +1,6 @@
 import { foldDevices } from '../../../app/contract/devices.js';
 import type { AppError } from '../../../app/contract/errors.js';
-import type { ScanUpdate } from '../../../app/contract/history.js';
+import type { ScanHostPorts, ScanUpdate } from '../../../app/contract/history.js';
 import type {
   HostReason,
   HostResult,
@@ -152,6 +152,26 @@ export function hostView(h: HostResult, portsLeftOut?: { open: number; others: n
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     ...(portsLeftOut ? { portsLeftOut } : {}),
+  };
+}
+
+/**
+ * `host` with `more` of its ports appended after those it has (kept in the app's page order: open
+ * ones first), and what is still left out counted down; `portsLeftOut` gone once none is.
+ */
+export function withMorePorts(host: HostView, more: ScanHostPorts): HostView {
+  const left = host.portsLeftOut ?? { open: 0, others: 0 };
+  const open = more.ports.filter((p) => p.state === 'open').length;
+  const rest = {
+    open: Math.max(0, left.open - open),
+    others: Math.max(0, left.others - (more.ports.length - open)),
+  };
+  const known = new Set(host.ports.map((p) => `${p.protocol}/${p.port}`));
+  const { portsLeftOut: _was, ...kept } = host;
+  return {
+    ...kept,
+    ports: [...host.ports, ...more.ports.filter((p) => !known.has(`${p.protocol}/${p.port}`))],
+    ...(rest.open + rest.others > 0 && more.ports.length > 0 ? { portsLeftOut: rest } : {}),
   };
 }
 
