@@ -4,6 +4,7 @@ import type { ScanService } from '../scan/service.js';
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanSlots } from './limits.js';
+import { LivePorts } from './live-ports.js';
 import { LiveVerdicts } from './live-verdicts.js';
 import type { ScanHistory } from './scan-history.js';
 
@@ -43,6 +44,7 @@ export function scanHandlers(
         running.delete(scanId);
         release();
       };
+      const ports = new LivePorts();
       const live = new LiveVerdicts(
         (hosts) => history.assess(hosts),
         (hosts, counts) => ctx.emit('scan.event', { type: 'verdicts', scanId, hosts, counts }),
@@ -74,8 +76,11 @@ export function scanHandlers(
                 ctx.emit('scan.event', end);
               })();
             } else {
-              live.see(event);
-              ctx.emit('scan.event', event);
+              // Bounded as a page is: the live verdicts follow only what the page draws.
+              const sent = ports.pass(event);
+              if (sent === null) return;
+              if (sent === event) live.see(event);
+              ctx.emit('scan.event', sent);
             }
           },
           scanId,

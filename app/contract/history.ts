@@ -206,6 +206,16 @@ export const ScanUpdate = z.discriminatedUnion('type', [
     /** Per severity, over every host assessed so far. */
     counts: z.record(Severity, z.number().int().nonnegative()),
   }),
+  z.object({
+    /**
+     * Sent once for a host of a running scan whose next `port` events are not sent (over
+     * MAX_PORTS_PER_HOST_PAGE for it, or MAX_PORTS_PER_PAGE for the scan: a tarpit answering
+     * every port): the kept scan's pages list them once it ends.
+     */
+    type: z.literal('portsLeftOut'),
+    scanId: z.string(),
+    address: z.string(),
+  }),
   ScanEnd,
 ]);
 export type ScanUpdate = z.infer<typeof ScanUpdate>;

@@ -198,6 +198,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         </Typography>
       )}
       {host.portsLeftOut !== undefined && <MorePorts host={host} />}
+      {host.livePortsLeftOut && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.livePortsLeftOut')}
+        </Typography>
+      )}
     </Card>
   );
 }

@@ -39,6 +39,8 @@ export interface HostView {
   answersEveryPort?: HostResult['answersEveryPort'];
   /** Listed ports a kept scan's page left out (ScanPage.portsLeftOut): counted, not shown. */
   portsLeftOut?: { open: number; others: number };
+  /** A running scan's ports the app did not send (a `portsLeftOut` event): listed at its end. */
+  livePortsLeftOut?: true;
 }
 
 export interface ScanProgress {
@@ -233,6 +235,13 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
       return { ...state, phase: 'finished', progress: null };
     case 'verdicts':
       return state;
+    case 'portsLeftOut': {
+      const previous = state.hosts[event.address] ?? emptyHost(event.address);
+      return {
+        ...state,
+        hosts: { ...state.hosts, [event.address]: { ...previous, livePortsLeftOut: true } },
+      };
+    }
     case 'failed':
       return { ...state, phase: 'failed', progress: null, error: event.error };
   }
