@@ -4,6 +4,7 @@ import type { ScanService } from '../scan/service.js';
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
 import type { ScanSlots } from './limits.js';
+import { LivePorts } from './live-ports.js';
 import { LiveVerdicts } from './live-verdicts.js';
 import type { ScanHistory } from './scan-history.js';
 
@@ -25,7 +26,13 @@ export function scanHandlers(
   history: ScanHistory,
 ): Pick<
   Handlers,
-  'scan.start' | 'scan.preview' | 'scan.cancel' | 'scan.list' | 'scan.get' | 'scan.latest'
+  | 'scan.start'
+  | 'scan.preview'
+  | 'scan.cancel'
+  | 'scan.list'
+  | 'scan.get'
+  | 'scan.hostPorts'
+  | 'scan.latest'
 > {
   const running = new Set<string>();
   return {
@@ -37,6 +44,7 @@ export function scanHandlers(
         running.delete(scanId);
         release();
       };
+      const ports = new LivePorts();
       const live = new LiveVerdicts(
         (hosts) => history.assess(hosts),
         (hosts, counts) => ctx.emit('scan.event', { type: 'verdicts', scanId, hosts, counts }),
@@ -68,8 +76,11 @@ export function scanHandlers(
                 ctx.emit('scan.event', end);
               })();
             } else {
-              live.see(event);
-              ctx.emit('scan.event', event);
+              // Bounded as a page is: the live verdicts follow only what the page draws.
+              const sent = ports.pass(event);
+              if (sent === null) return;
+              if (sent === event) live.see(event);
+              ctx.emit('scan.event', sent);
             }
           },
           scanId,
@@ -90,6 +101,7 @@ export function scanHandlers(
       history.showing(ctx.client ?? 'in-process', request.scanId);
       return page;
     },
+    'scan.hostPorts': async (request) => history.hostPorts(request),
     'scan.latest': async () => ({ scan: history.latest() }),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   Code,
   MAX_PORTS_PER_HOST_PAGE,
+  MAX_PORTS_PER_PAGE,
   type PortResult,
   type AppError,
   type FirewallRule,
@@ -14,6 +15,8 @@ import {
   type RiskAssessResult,
   type ScanDetails,
   type ScanGetRequest,
+  type ScanHostPorts,
+  type ScanHostPortsRequest,
   type ScanPage,
   type ScanCounts,
   type ScanKind,
@@ -94,6 +97,8 @@ interface HostSource {
   rows(after: number, limit: number): HostRow[];
   /** The rows at `seqs`, in that order. Throws `scan.unreadable`. */
   rowsAt(seqs: readonly number[]): HostRow[];
+  /** The seq of the row kept for `address` (the first, if several), or null. */
+  seqOf(address: string): number | null;
   /**
    * Whether the scan is still there: retention (another window, the CLI) may delete it while it
    * is shown, after which its rows read as none — never to be taken for a scan that found nothing.
@@ -181,14 +186,43 @@ function keptHostReason(host: HostResult, kind: ScanKind): HostReason {
 }
 
 /**
- * The ports of one host a `scan.get` page carries: at most MAX_PORTS_PER_HOST_PAGE, open ones
- * first, each group in the order kept (the others counted in `ScanPage.portsLeftOut`).
+ * A host's listed ports in the order pages and `scan.hostPorts` list them: open ones first, each
+ * group in the order kept.
  */
-export function pagePorts(ports: readonly PortResult[]): PortResult[] {
-  if (ports.length <= MAX_PORTS_PER_HOST_PAGE) return [...ports];
+export function pageOrder(ports: readonly PortResult[]): PortResult[] {
   const open = ports.filter((p) => p.state === 'open');
-  const others = ports.filter((p) => p.state !== 'open');
-  return [...open, ...others].slice(0, MAX_PORTS_PER_HOST_PAGE);
+  if (open.length === ports.length) return [...ports];
+  return [...open, ...ports.filter((p) => p.state !== 'open')];
+}
+
+/**
+ * The ports of one host a `scan.get` page carries: the first `cap` (MAX_PORTS_PER_HOST_PAGE by
+ * default) in pageOrder (the others counted in `ScanPage.portsLeftOut`).
+ */
+export function pagePorts(
+  ports: readonly PortResult[],
+  cap: number = MAX_PORTS_PER_HOST_PAGE,
+): PortResult[] {
+  if (ports.length <= cap) return [...ports];
+  return pageOrder(ports).slice(0, cap);
+}
+
+/**
+ * How many ports of each host (`sizes`, their listed ports, in page order) a page carries: at
+ * most `perHost` each and `budget` in all, handed out in order, so the first hosts (this PC, the
+ * worst verdicts) keep theirs and a page of tarpits stays one bounded message.
+ */
+export function portBudget(
+  sizes: readonly number[],
+  perHost: number = MAX_PORTS_PER_HOST_PAGE,
+  budget: number = MAX_PORTS_PER_PAGE,
+): number[] {
+  let left = budget;
+  return sizes.map((size) => {
+    const given = Math.min(size, perHost, left);
+    left -= given;
+    return given;
+  });
 }
 
 /**
@@ -248,6 +282,10 @@ function memorySource(stored: StoredScan): HostSource {
     rows: (after, limit) =>
       hosts.slice(after + 1, after + 1 + limit).flatMap((_h, i) => row(after + 1 + i)),
     rowsAt: (seqs) => seqs.flatMap(row),
+    seqOf: (address) => {
+      const index = hosts.findIndex((h) => h.address === address);
+      return index < 0 ? null : index;
+    },
     stillKept: () => true,
   };
 }
@@ -791,8 +829,9 @@ export class ScanHistory {
     );
     const notes = notesOf(header, prepared.dropped);
     const portsLeftOut: Record<string, { open: number; others: number }> = {};
-    const hosts = whole.map((h) => {
-      const cut = pagePorts(h.ports);
+    const caps = portBudget(whole.map((h) => h.ports.length));
+    const hosts = whole.map((h, i) => {
+      const cut = pagePorts(h.ports, caps[i]);
       if (cut.length === h.ports.length) return h;
       const openOf = (ports: readonly PortResult[]) =>
         ports.filter((p) => p.state === 'open').length;
@@ -842,6 +881,48 @@ export class ScanHistory {
     };
   }
 
+  /**
+   * More ports of one host of a kept scan (see ScanHostPortsRequest), with their verdicts as the
+   * page gives them. Throws `scan.not-found` / `scan.no-longer-kept` / `scan.unreadable`, and
+   * `scan.host-unknown` when the scan has no such address (or its row no longer reads as one).
+   */
+  hostPorts(request: Required<ScanHostPortsRequest>): ScanHostPorts {
+    const { scanId, address, offset, limit } = request;
+    const prepared = this.prepare(scanId);
+    const { source } = prepared;
+    const seq = source.seqOf(address);
+    const row =
+      seq === null
+        ? undefined
+        : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, this.local()) ?? [])[0];
+    this.refuseGone(scanId, source);
+    if (!row || row.host.address !== address) {
+      throw new AppFailure(Code['scan.host-unknown'], { scanId, address });
+    }
+    const ordered = pageOrder(row.host.ports);
+    const ports = ordered.slice(offset, offset + limit);
+    const listed = new Set(ports.map((p) => `${p.protocol}/${p.port}`));
+    const only = (kept: HostAssessment | null) =>
+      kept && { ...kept, ports: kept.ports.filter((p) => listed.has(`${p.protocol}/${p.port}`)) };
+    // Only these ports are assessed: a port's verdict is its own (the host's grouped "every port"
+    // verdict rides on `answersEveryPort`), and a 65,535-port host is read for each of its pages.
+    const verdicts = reassessKept(
+      [{ ...row.host, ports }],
+      keptOf(source.header.summary, [{ ...row, kept: only(row.kept) }]),
+      prepared.rules,
+      knowledgeBase(),
+      this.ownClaims(scanId),
+    ).hosts[0];
+    return {
+      scanId,
+      address,
+      total: ordered.length,
+      offset,
+      ports,
+      verdicts: only(verdicts ?? null),
+    };
+  }
+
   private source(scanId: string): HostSource {
     const memory = this.unkept.get(scanId) ?? this.checks.get(scanId);
     if (memory) return memorySource(memory);
@@ -866,6 +947,7 @@ export class ScanHistory {
       },
       rows: (after, limit) => checked(this.withStore((scans) => scans.rows(scanId, after, limit))),
       rowsAt: (seqs) => checked(this.withStore((scans) => scans.rowsAt(scanId, seqs))),
+      seqOf: (address) => this.withStore((scans) => scans.seqOf(scanId, address)),
       stillKept: () => this.withStore((scans) => scans.has(scanId)),
     };
   }

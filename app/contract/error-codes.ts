@@ -44,6 +44,7 @@ export const ErrorCode = z.enum([
   'scan.not-found',
   'scan.no-longer-kept',
   'scan.unreadable',
+  'scan.host-unknown',
   // This PC's listeners and the risk knowledge base.
   'system.listeners-failed',
   'system.unsupported-platform',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError, LocalizedText } from './errors.js';
+import { MAX_PORTS_PER_HOST_PAGE } from './page-limits.js';
 import { HostAssessment, RiskAssessResult, Severity } from './risk.js';
-import { HostResult, HostStatus, ScanEvent, ScanRequest, ScanResult } from './scan.js';
+import { HostResult, HostStatus, PortResult, ScanEvent, ScanRequest, ScanResult } from './scan.js';
 
 /**
  * A scan's id, chosen by the client that starts it (a UUID, as `crypto.randomUUID()` gives), so
@@ -69,11 +70,8 @@ export type ScanDetails = z.infer<typeof ScanDetails>;
 /** At most this many rows per `scan.list` page and hosts per `scan.get` page. */
 export const MAX_HISTORY_PAGE = 200;
 export const MAX_HOSTS_PAGE = 500;
-/**
- * At most this many ports of one host in a `scan.get` page (open ones first): nmap -p- against a
- * tarpit lists 65,535 open ports, one message of tens of MB and as many table rows (review 13b A1).
- */
-export const MAX_PORTS_PER_HOST_PAGE = 200;
+// The ports' bounds are shared with the page (a module without imports).
+export { MAX_PORTS_PER_HOST_PAGE, MAX_PORTS_PER_PAGE } from './page-limits.js';
 
 export const ScanListRequest = z
   .object({
@@ -127,8 +125,9 @@ export const ScanPage = z.object({
   /** MAC address per IP, when the file or the neighbour table gave one. */
   macAddresses: z.record(z.string(), z.string()),
   /**
-   * Per address, how many of its listed ports this page leaves out (over MAX_PORTS_PER_HOST_PAGE);
-   * absent when none. The scan's counts, `portStates` and exports still hold all of them.
+   * Per address, how many of its listed ports this page leaves out (over MAX_PORTS_PER_HOST_PAGE,
+   * or past the page's MAX_PORTS_PER_PAGE); absent when none. They come with `scan.hostPorts`; the
+   * scan's counts, `portStates` and exports still hold all of them.
    */
   portsLeftOut: z
     .record(
@@ -138,6 +137,41 @@ export const ScanPage = z.object({
     .optional(),
 });
 export type ScanPage = z.infer<typeof ScanPage>;
+
+/**
+ * More ports of one host of a kept scan, past those its `scan.get` page carried: `offset` counts
+ * in the order pages list them (open ones first, each group in the order kept), `limit` at most
+ * MAX_PORTS_PER_HOST_PAGE. Refused with `scan.not-found` / `scan.no-longer-kept` for a scan no
+ * longer kept and `scan.host-unknown` for an address the scan does not have.
+ */
+export const ScanHostPortsRequest = z
+  .object({
+    scanId: ScanId,
+    /** An IP address as pages carry it (no zone). */
+    address: z
+      .string()
+      .min(2)
+      .max(45)
+      .regex(/^[0-9a-fA-F.:]+$/),
+    offset: z.number().int().nonnegative().max(1_000_000).default(0),
+    limit: z.number().int().min(1).max(MAX_PORTS_PER_HOST_PAGE).default(MAX_PORTS_PER_HOST_PAGE),
+  })
+  .strict();
+export type ScanHostPortsRequest = z.input<typeof ScanHostPortsRequest>;
+
+/**
+ * `ports[offset…]` of the host at `address`, of `total` listed ports, and their verdicts (null
+ * when the scan was kept without verdicts), with Port Auditor's rules as the app last read them.
+ */
+export const ScanHostPorts = z.object({
+  scanId: ScanId,
+  address: z.string(),
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  ports: z.array(PortResult),
+  verdicts: HostAssessment.nullable(),
+});
+export type ScanHostPorts = z.infer<typeof ScanHostPorts>;
 
 /** A scan's end as events carry it: counts, and whether the app could keep it. */
 export const ScanEnd = z.object({
@@ -171,6 +205,16 @@ export const ScanUpdate = z.discriminatedUnion('type', [
     hosts: z.array(HostAssessment),
     /** Per severity, over every host assessed so far. */
     counts: z.record(Severity, z.number().int().nonnegative()),
+  }),
+  z.object({
+    /**
+     * Sent once for a host of a running scan whose next `port` events are not sent (over
+     * MAX_PORTS_PER_HOST_PAGE for it, or MAX_PORTS_PER_PAGE for the scan: a tarpit answering
+     * every port): the kept scan's pages list them once it ends.
+     */
+    type: z.literal('portsLeftOut'),
+    scanId: z.string(),
+    address: z.string(),
   }),
   ScanEnd,
 ]);

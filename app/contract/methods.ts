@@ -17,6 +17,8 @@ import {
 } from './report.js';
 import {
   ScanGetRequest,
+  ScanHostPorts,
+  ScanHostPortsRequest,
   ScanId,
   ScanListRequest,
   ScanListResult,
@@ -61,6 +63,8 @@ export const methods = {
   'scan.list': { params: ScanListRequest, result: ScanListResult },
   /** A page of a kept scan's hosts, with their verdicts. */
   'scan.get': { params: ScanGetRequest, result: ScanPage },
+  /** More ports of one host of a kept scan, past those its page carried, with their verdicts. */
+  'scan.hostPorts': { params: ScanHostPortsRequest, result: ScanHostPorts },
   /** The scan kept last (shown again after a reload or a restart), or null. */
   'scan.latest': {
     params: z.object({}).strict(),

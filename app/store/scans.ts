@@ -512,6 +512,17 @@ export class ScanStore {
     return checkRows(rows);
   }
 
+  /**
+   * The seq of scan `scanId`'s row for `address` (the first, if several), or null: read within
+   * the scan's own rows (the primary key's range), so a 65,000-host scan is one range scan.
+   */
+  seqOf(scanId: string, address: string): number | null {
+    const row = this.db
+      .prepare('SELECT seq FROM scan_hosts WHERE scan_id = ? AND address = ? ORDER BY seq LIMIT 1')
+      .get(scanId, address) as { seq: number } | undefined;
+    return row ? row.seq : null;
+  }
+
   /** The host rows of scan `scanId` at `seqs` (in that order), checked as `rows` does. */
   rowsAt(scanId: string, seqs: readonly number[]): HostRow[] | 'unreadable' {
     const read = this.db.prepare(

@@ -57,6 +57,49 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
   };
 }
 
+/**
+ * `page` with the ports it left out of its hosts (ScanPage.portsLeftOut: over 200 per host or
+ * 2,000 per page) asked for with scan.hostPorts, and their verdicts: the CLI prints every port.
+ */
+async function withEveryPort(ctx: CliContext, page: ScanPage): Promise<ScanPage> {
+  if (!page.portsLeftOut) return page;
+  const hosts = [];
+  const verdicts = new Map((page.assessment?.hosts ?? []).map((h) => [h.address, h]));
+  for (const host of page.hosts) {
+    if (!(host.address in page.portsLeftOut)) {
+      hosts.push(host);
+      continue;
+    }
+    const ports = [...host.ports];
+    for (;;) {
+      const more = await ctx.app.call('scan.hostPorts', {
+        scanId: page.scan.scanId,
+        address: host.address,
+        offset: ports.length,
+      });
+      if (more.ports.length === 0) break;
+      ports.push(...more.ports);
+      const had = verdicts.get(host.address);
+      if (had && more.verdicts) {
+        verdicts.set(host.address, { ...had, ports: [...had.ports, ...more.verdicts.ports] });
+      }
+      if (ports.length >= more.total) break;
+    }
+    hosts.push({ ...host, ports });
+  }
+  const { portsLeftOut: _all, ...rest } = page;
+  return {
+    ...rest,
+    hosts,
+    assessment: page.assessment
+      ? {
+          ...page.assessment,
+          hosts: page.assessment.hosts.map((h) => verdicts.get(h.address) ?? h),
+        }
+      : null,
+  };
+}
+
 /** The pages of hosts of kept scan `scanId`, up ones first in the app's order, then the others. */
 async function* pagesOf(ctx: CliContext, scanId: string): AsyncGenerator<ScanPage> {
   for (const status of ['up', 'unknown', 'down'] as HostStatus[]) {
@@ -67,7 +110,7 @@ async function* pagesOf(ctx: CliContext, scanId: string): AsyncGenerator<ScanPag
         limit: MAX_HOSTS_PAGE,
         status,
       });
-      yield page;
+      yield await withEveryPort(ctx, page);
       if (offset + page.hosts.length >= page.total || page.hosts.length === 0) break;
     }
   }

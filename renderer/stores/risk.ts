@@ -3,7 +3,7 @@ import type { AppError } from '../../app/contract/errors';
 import type { HostAssessment, RiskAssessResult } from '../../app/contract/risk';
 import { api } from '../api/client';
 import { onFirewallViewChange, useFirewall } from './firewall';
-import { onScanPage, useScan } from './scan';
+import { onHostPorts, onScanPage, useScan } from './scan';
 
 export type RiskStatus = 'idle' | 'assessing' | 'ready' | 'failed';
 
@@ -51,6 +51,23 @@ onScanPage((page) => {
   const byAddress: Record<string, HostAssessment> = {};
   for (const host of page.assessment.hosts) byAddress[host.address] = host;
   useRisk.setState({ status: 'ready', result: page.assessment, byAddress, error: null });
+});
+
+// More ports of a shown host: their verdicts join the host's.
+onHostPorts((more) => {
+  const verdicts = more.verdicts;
+  if (!verdicts) return;
+  useRisk.setState((s) => {
+    const had = s.byAddress[more.address];
+    const host = had ? { ...had, ports: [...had.ports, ...verdicts.ports] } : verdicts;
+    const byAddress = { ...s.byAddress, [more.address]: host };
+    return {
+      byAddress,
+      ...(s.result
+        ? { result: { ...s.result, hosts: s.result.hosts.map((h) => (h === had ? host : h)) } }
+        : {}),
+    };
+  });
 });
 
 api.on('scan.event', (event) => {

@@ -11,9 +11,11 @@ import {
   type HostView,
   type ScanForm,
   type ScanSnapshot,
+  withMorePorts,
 } from '../features/scan/model';
 import type { AppError } from '../../app/contract/errors';
-import type { ScanDetails, ScanPage } from '../../app/contract/history';
+import type { ScanDetails, ScanHostPorts, ScanPage } from '../../app/contract/history';
+import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/page-limits.js';
 import type { LeftOutNetwork, LocalNetwork } from '../../app/contract/scan';
 
 export * from '../features/scan/model';
@@ -81,6 +83,12 @@ interface ScanState extends ScanForm, ScanSnapshot {
   dismissError(): void;
   /** Shows the kept scan `scanId` from its first page (history, import, end of a scan). */
   open(scanId: string, options?: { notice?: AppError | null; offset?: number }): Promise<boolean>;
+  /**
+   * The next ports (at most MAX_PORTS_PER_HOST_PAGE) of the shown host at `address` that its page
+   * left out (HostView.portsLeftOut), appended to its rows. Returns the first new port, or null
+   * when nothing came (another scan or page on show meanwhile, or refused: `error` says why).
+   */
+  morePorts(address: string): Promise<ScanHostPorts['ports'][number] | null>;
   /** Another page of the scan on show. */
   showPage(offset: number): Promise<void>;
   /** The same page again, with the verdicts as the firewall is now (a rule changed). */
@@ -116,6 +124,13 @@ async function fetchShown(
       notice,
     },
   };
+}
+
+/** Listeners told of more ports of a shown host (the risk store takes their verdicts). */
+const hostPortsListeners = new Set<(more: ScanHostPorts) => void>();
+export function onHostPorts(listener: (more: ScanHostPorts) => void): () => void {
+  hostPortsListeners.add(listener);
+  return () => hostPortsListeners.delete(listener);
 }
 
 /** Listeners told each time a kept scan's page is shown (the risk store takes its verdicts). */
@@ -300,6 +315,38 @@ export const useScan = create<ScanState>()((set, get) => ({
       if (mine !== pageRequest) return false;
       set({ loading: false, error: asAppError(error) });
       return false;
+    }
+  },
+
+  async morePorts(address) {
+    const { shown } = get();
+    const host = shown?.hosts.find((h) => h.address === address);
+    if (!shown || !host?.portsLeftOut) return null;
+    const scanId = shown.details.scanId;
+    const mine = pageRequest;
+    try {
+      const more = await api.call('scan.hostPorts', {
+        scanId,
+        address,
+        offset: host.ports.length,
+        limit: MAX_PORTS_PER_HOST_PAGE,
+      });
+      const now = get().shown;
+      // Another page or scan on show meanwhile: these rows belong to none of its cards.
+      if (mine !== pageRequest || now?.details.scanId !== scanId) return null;
+      const current = now.hosts.find((h) => h.address === address);
+      if (!current || current.ports.length !== more.offset) return null;
+      set({
+        shown: {
+          ...now,
+          hosts: now.hosts.map((h) => (h === current ? withMorePorts(h, more) : h)),
+        },
+      });
+      for (const listener of hostPortsListeners) listener(more);
+      return more.ports[0] ?? null;
+    } catch (error) {
+      set({ error: asAppError(error) });
+      return null;
     }
   },
 

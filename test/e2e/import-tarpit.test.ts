@@ -6,6 +6,7 @@ import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/index.js';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -81,6 +82,26 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
       MAX_PORTS_PER_HOST_PAGE + 1,
     );
     await expect(scanner.hostCards.count()).resolves.toBe(1);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('"Afficher les 200 ports suivants" appends the next rows and takes the focus there', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = new OpenPortsPage(shell);
+    const button = scanner.morePortsButton(TARPIT);
+    await expect(button.innerText()).resolves.toMatch(/Afficher les 200 ports suivants/);
+    await button.click();
+    const rows = scanner.portsTable(TARPIT).getByRole('row');
+    await browser.page.getByTestId(`port-row-${TARPIT}-${MAX_PORTS_PER_HOST_PAGE + 1}`).waitFor();
+    await expect(rows.count()).resolves.toBe(2 * MAX_PORTS_PER_HOST_PAGE + 1);
+    // The focus is on the first new row, not lost at the top of the page.
+    await expect(
+      browser.page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    ).resolves.toBe(`port-row-${TARPIT}-${MAX_PORTS_PER_HOST_PAGE + 1}`);
+    await expect(scanner.portsLeftOut(TARPIT).innerText()).resolves.toMatch(
+      /29\s?600 autres ports/,
+    );
+    await expect(axeViolations(browser.page)).resolves.toEqual([]);
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localClient } from '../../app/api/local-client.js';
-import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/index.js';
+import {
+  MAX_PORTS_PER_HOST_PAGE,
+  MAX_PORTS_PER_PAGE,
+  type PortResult,
+} from '../../app/contract/index.js';
 
 /**
  * Review 13b (attacker) A1: nmap -p- against a tarpit (portspoof, a middlebox answering every
@@ -15,18 +20,28 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** One host at 192.168.1.5 (never scanned: an import) with ports 1..`open` open. */
-function tarpitXml(open: number): string {
+/** One `<host>` at `address` with ports 1..`open` open. */
+function hostXml(address: string, open: number): string {
   const ports = Array.from(
     { length: open },
     (_, i) =>
       `<port protocol="tcp" portid="${i + 1}"><state state="open" reason="syn-ack"/></port>`,
   ).join('\n');
+  return `<host><status state="up" reason="syn-ack"/><address addr="${address}" addrtype="ipv4"/>
+<ports>${ports}</ports></host>`;
+}
+
+/** An nmap run of `hosts` (never scanned: an import). */
+function runXml(hosts: string[]): string {
   return `<?xml version="1.0"?>
-<nmaprun scanner="nmap" args="nmap -p- 192.168.1.5" start="1700000000">
-<host><status state="up" reason="syn-ack"/><address addr="192.168.1.5" addrtype="ipv4"/>
-<ports>${ports}</ports></host>
-<runstats><finished time="1700000060"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>`;
+<nmaprun scanner="nmap" args="nmap -p- 192.168.1.0/24" start="1700000000">
+${hosts.join('\n')}
+<runstats><finished time="1700000060"/><hosts up="${hosts.length}" down="0" total="${hosts.length}"/></runstats></nmaprun>`;
+}
+
+/** One host at 192.168.1.5 with ports 1..`open` open. */
+function tarpitXml(open: number): string {
+  return runXml([hostXml('192.168.1.5', open)]);
 }
 
 describe('an imported host answering on every port', () => {
@@ -57,4 +72,121 @@ describe('an imported host answering on every port', () => {
     // Its ports per address: the ports the file lists (it has no <scaninfo>), not 0.
     expect(page.scan.portCount).toBe(30_000);
   });
+
+  it('imports one host with all 65,535 ports open through the import thread (A2)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-all-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'web', dataDir: dir }, 'all');
+    cleanups.push(() => app.dispose());
+    // Uploaded in pieces as the page sends a file: imported in the capped import thread.
+    const bytes = Buffer.from(tarpitXml(65_535), 'utf8');
+    const { uploadId, chunkBytes } = await app.call('report.importBegin', {
+      fileName: 'open65535.xml',
+      size: bytes.length,
+    });
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      await app.call('report.importChunk', {
+        uploadId,
+        offset,
+        dataBase64: bytes.subarray(offset, offset + chunkBytes).toString('base64'),
+      });
+    }
+    const imported = await app.call('report.importEnd', { uploadId });
+    expect(imported).toMatchObject({ kept: true, counts: { hostsUp: 1 } });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 1 });
+    expect(page.hosts[0]?.answersEveryPort).toEqual({ open: 65_535, probed: 65_535 });
+    expect(page.portsLeftOut?.['192.168.1.5']?.open).toBe(65_535 - MAX_PORTS_PER_HOST_PAGE);
+  }, 120_000);
+
+  it('gives the rest of a 30,000-port host through scan.hostPorts, page by page', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-pages-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'cli', dataDir: dir });
+    cleanups.push(() => app.dispose());
+    const { scanId } = await app.call('report.importNmapXml', {
+      xml: tarpitXml(30_000),
+      fileName: 'tarpit.xml',
+    });
+    const page = await app.call('scan.get', { scanId, limit: 1 });
+    const seen: PortResult[] = [...(page.hosts[0]?.ports ?? [])];
+    let largest = 0;
+    while (seen.length < 30_000) {
+      const more = await app.call('scan.hostPorts', {
+        scanId,
+        address: '192.168.1.5',
+        offset: seen.length,
+        limit: MAX_PORTS_PER_HOST_PAGE,
+      });
+      expect(more).toMatchObject({ total: 30_000, offset: seen.length });
+      expect(more.ports.length).toBeGreaterThan(0);
+      expect(more.ports.length).toBeLessThanOrEqual(MAX_PORTS_PER_HOST_PAGE);
+      // The verdicts of these ports, none of the others.
+      const listed = new Set(more.ports.map((p) => p.port));
+      expect(more.verdicts?.ports.length).toBeGreaterThan(0);
+      expect(more.verdicts?.ports.every((p) => listed.has(p.port))).toBe(true);
+      largest = Math.max(largest, JSON.stringify(more).length);
+      seen.push(...more.ports);
+    }
+    // Every port once, in the order kept, never a message of the whole host.
+    expect(seen.map((p) => p.port)).toEqual(Array.from({ length: 30_000 }, (_, i) => i + 1));
+    expect(largest).toBeLessThan(250_000);
+    const past = await app.call('scan.hostPorts', {
+      scanId,
+      address: '192.168.1.5',
+      offset: 30_000,
+    });
+    expect(past.ports).toEqual([]);
+
+    // Refused, in both languages: an address the scan does not have, a scan not kept, a limit
+    // over the cap.
+    const unknown = app.call('scan.hostPorts', { scanId, address: '192.168.1.6' });
+    await expect(unknown).rejects.toMatchObject({
+      appError: {
+        code: 'scan.host-unknown',
+        message: {
+          en: expect.stringContaining('192.168.1.6'),
+          fr: expect.stringContaining('192.168.1.6'),
+        },
+      },
+    });
+    await expect(
+      app.call('scan.hostPorts', { scanId: randomUUID(), address: '192.168.1.5' }),
+    ).rejects.toMatchObject({ appError: { code: 'scan.not-found' } });
+    await expect(
+      app.call('scan.hostPorts', { scanId, address: '192.168.1.5', limit: 201 }),
+    ).rejects.toMatchObject({ appError: { code: 'contract.invalid-params' } });
+  }, 120_000);
+
+  it('bounds the ports of one scan.get page of several big hosts (MAX_PORTS_PER_PAGE)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-budget-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'cli', dataDir: dir });
+    cleanups.push(() => app.dispose());
+    // 15 hosts × 1,000 open ports: 15 × MAX_PORTS_PER_HOST_PAGE = 3,000 over the page's budget.
+    const hosts = Array.from({ length: 15 }, (_, i) => hostXml(`192.168.1.${10 + i}`, 1000));
+    const { scanId } = await app.call('report.importNmapXml', {
+      xml: runXml(hosts),
+      fileName: 'tarpits.xml',
+    });
+    const page = await app.call('scan.get', { scanId, limit: 50 });
+    expect(page.hosts).toHaveLength(15);
+    const carried = page.hosts.reduce((n, h) => n + h.ports.length, 0);
+    expect(carried).toBe(MAX_PORTS_PER_PAGE);
+    for (const host of page.hosts) {
+      expect(host.ports.length).toBeLessThanOrEqual(MAX_PORTS_PER_HOST_PAGE);
+      // What each host's ports miss is told, and adds up to its 1,000.
+      const left = page.portsLeftOut?.[host.address];
+      expect(host.ports.length + (left?.open ?? 0) + (left?.others ?? 0)).toBe(1000);
+    }
+    const verdictPorts = (page.assessment?.hosts ?? []).reduce((n, h) => n + h.ports.length, 0);
+    expect(verdictPorts).toBeLessThanOrEqual(MAX_PORTS_PER_PAGE);
+    // A host past the budget still gives its ports through scan.hostPorts.
+    const last = page.hosts.at(-1)!;
+    const more = await app.call('scan.hostPorts', {
+      scanId,
+      address: last.address,
+      offset: last.ports.length,
+    });
+    expect(more.ports).toHaveLength(MAX_PORTS_PER_HOST_PAGE);
+  }, 120_000);
 });

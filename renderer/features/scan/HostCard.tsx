@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -24,7 +24,8 @@ import {
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
 import type { PortResult, PortState } from '../../../app/contract/scan';
-import type { HostView } from '../../stores/scan';
+import { useScan, type HostView } from '../../stores/scan';
+import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
 import { HostVerdicts } from '../risk/HostVerdicts';
 import { MONO_FONT } from '../../theme';
 
@@ -196,14 +197,58 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           )}
         </Typography>
       )}
-      {host.portsLeftOut !== undefined && (
+      {host.portsLeftOut !== undefined && <MorePorts host={host} />}
+      {host.livePortsLeftOut && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
-          {t('host.portsLeftOut', {
-            count: host.portsLeftOut.open + host.portsLeftOut.others,
-          })}
+          {t('host.livePortsLeftOut')}
         </Typography>
       )}
     </Card>
+  );
+}
+
+/**
+ * What a kept scan's page left out of `host`'s ports (ScanPage.portsLeftOut), and the button that
+ * appends the next ones (`scan.hostPorts`). The focus goes to the first new row, or stays on the
+ * button when that row is not drawn (a closed port while only open ones are listed); when the
+ * last ones came and the button is gone, to the host's ports table.
+ */
+function MorePorts({ host }: { host: HostView }) {
+  const { t } = useTranslation('scan');
+  const morePorts = useScan((s) => s.morePorts);
+  const [busy, setBusy] = useState(false);
+  // The row to focus once the new rows are drawn (after the render that adds them).
+  const focus = useRef<string | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const left = host.portsLeftOut ? host.portsLeftOut.open + host.portsLeftOut.others : 0;
+  useEffect(() => {
+    const testId = focus.current;
+    if (testId === null) return;
+    focus.current = null;
+    const row = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+    (row ?? button.current)?.focus();
+  });
+  if (!host.portsLeftOut) return null;
+  const next = Math.min(left, MAX_PORTS_PER_HOST_PAGE);
+  return (
+    <Box sx={{ px: 2.5, py: 1, borderTop: 1, borderColor: 'divider' }}>
+      <Typography variant="caption" color="text.secondary" component="p">
+        {t('host.portsLeftOut', { count: left })}
+      </Typography>
+      <Button
+        ref={button}
+        size="small"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          const first = await morePorts(host.address);
+          setBusy(false);
+          if (first) focus.current = `port-row-${host.address}-${first.port}`;
+        }}
+      >
+        {t('host.morePorts', { count: next })}
+      </Button>
+    </Box>
   );
 }
 
@@ -350,6 +395,8 @@ function PortRow({
   const { t, i18n } = useTranslation('scan');
   return (
     <TableRow
+      // Focusable by script only: where "show the next ports" takes the focus.
+      tabIndex={-1}
       data-testid={`port-row-${address}-${port.port}`}
       data-state={port.state}
       data-protocol={port.protocol}

@@ -1,6 +1,6 @@
 import { foldDevices } from '../../../app/contract/devices.js';
 import type { AppError } from '../../../app/contract/errors.js';
-import type { ScanUpdate } from '../../../app/contract/history.js';
+import type { ScanHostPorts, ScanUpdate } from '../../../app/contract/history.js';
 import type {
   HostReason,
   HostResult,
@@ -39,6 +39,8 @@ export interface HostView {
   answersEveryPort?: HostResult['answersEveryPort'];
   /** Listed ports a kept scan's page left out (ScanPage.portsLeftOut): counted, not shown. */
   portsLeftOut?: { open: number; others: number };
+  /** A running scan's ports the app did not send (a `portsLeftOut` event): listed at its end. */
+  livePortsLeftOut?: true;
 }
 
 export interface ScanProgress {
@@ -156,6 +158,26 @@ export function hostView(h: HostResult, portsLeftOut?: { open: number; others: n
 }
 
 /**
+ * `host` with `more` of its ports appended after those it has (kept in the app's page order: open
+ * ones first), and what is still left out counted down; `portsLeftOut` gone once none is.
+ */
+export function withMorePorts(host: HostView, more: ScanHostPorts): HostView {
+  const left = host.portsLeftOut ?? { open: 0, others: 0 };
+  const open = more.ports.filter((p) => p.state === 'open').length;
+  const rest = {
+    open: Math.max(0, left.open - open),
+    others: Math.max(0, left.others - (more.ports.length - open)),
+  };
+  const known = new Set(host.ports.map((p) => `${p.protocol}/${p.port}`));
+  const { portsLeftOut: _was, ...kept } = host;
+  return {
+    ...kept,
+    ports: [...host.ports, ...more.ports.filter((p) => !known.has(`${p.protocol}/${p.port}`))],
+    ...(rest.open + rest.others > 0 && more.ports.length > 0 ? { portsLeftOut: rest } : {}),
+  };
+}
+
+/**
  * The open ports found so far, counted as the kept scan's summary counts them (app/store/scans.ts):
  * once per device and service, so This PC's 8080 on five addresses is one. The engine's own
  * `openFound` counts per address and would drop at the end.
@@ -213,6 +235,13 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
       return { ...state, phase: 'finished', progress: null };
     case 'verdicts':
       return state;
+    case 'portsLeftOut': {
+      const previous = state.hosts[event.address] ?? emptyHost(event.address);
+      return {
+        ...state,
+        hosts: { ...state.hosts, [event.address]: { ...previous, livePortsLeftOut: true } },
+      };
+    }
     case 'failed':
       return { ...state, phase: 'failed', progress: null, error: event.error };
   }

@@ -249,6 +249,14 @@ export class OpenPortsPage {
     return this.hostCard(address).getByText(this.leftOutPattern);
   }
 
+  /** The "Show the next N ports" button under a host whose ports the page left out. */
+  morePortsButton(address: string): Locator {
+    const other = this.t('host.morePorts_other').split(/\{\{count[^}]*\}\}/);
+    return this.hostCard(address).getByRole('button', {
+      name: new RegExp(`^${(other[0] ?? '').trim()}.*${(other[1] ?? '').trim()}$`),
+    });
+  }
+
   private get leftOutPattern(): RegExp {
     const other = this.t('host.portsLeftOut_other').split(/\{\{count[^}]*\}\}/)[1] ?? '';
     return new RegExp(other.trim().slice(0, 20));
