@@ -47,6 +47,9 @@ export interface UdpScanOptions {
 
 const DEFAULTS = { timeoutMs: 1000, retries: 2, maxStarvedRounds: 8 };
 
+/** Probes (sockets) one host has out at once. */
+const BATCH = 256;
+
 /**
  * Sends `payload` to `address`:`port` from a new UDP socket connected to it and reports the first
  * thing that comes back within `timeoutMs`: a datagram, an error (an ICMP error the kernel matched
@@ -189,8 +192,16 @@ export async function scanUdpHost(
 
   let silent = [...new Set(ports)].sort((a, b) => a - b);
   for (let attempt = 0; attempt <= retries && silent.length > 0 && !signal?.aborted; attempt++) {
-    const outcomes = await Promise.all(silent.map((port) => send(port, timeoutMs)));
-    silent = silent.filter((port, i) => !decide(port, outcomes[i]!));
+    const still: number[] = [];
+    // At most BATCH sockets at once: `U:1-65535` must not open 65,535 descriptors.
+    for (let from = 0; from < silent.length && !signal?.aborted; from += BATCH) {
+      const batch = silent.slice(from, from + BATCH);
+      const outcomes = await Promise.all(batch.map((port) => send(port, timeoutMs)));
+      batch.forEach((port, i) => {
+        if (!decide(port, outcomes[i]!)) still.push(port);
+      });
+    }
+    silent = still;
   }
 
   if (closedWitness !== undefined) {
