@@ -20,7 +20,12 @@ const down: HostResult = { ...device, address: '192.168.1.21', status: 'down', p
 function result(hosts: HostResult[]): ScanResult {
   return {
     scanId: 's',
-    request: { targets: '192.168.1.20-21', ports: 'T:21-23,80,U:53,123,161,11211' },
+    request: {
+      targets: '192.168.1.20-21',
+      ports: 'T:21-23,80,U:53,123,161,11211',
+      skipDiscovery: false,
+      confirmed: false,
+    },
     addresses: 2,
     portCount: 4,
     notes: [],
@@ -28,7 +33,7 @@ function result(hosts: HostResult[]): ScanResult {
     finishedAt: '2026-12-01T00:00:01.000Z',
     cancelled: false,
     hosts,
-  } as ScanResult;
+  };
 }
 
 // What the UDP prober found on the device (the lab test checks the prober against real daemons).
