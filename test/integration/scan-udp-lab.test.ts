@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractState, type UdpPortState } from '../../app/scan/udp/outcome.js';
 import { COMMON_UDP_PORTS } from '../../app/scan/udp/services.js';
 import { canCreateNamespaces } from '../lab/netns.js';
 import {
   createUdpLab,
   UDP_DROPPED,
+  UDP_HOST,
   UDP_OPEN,
   UDP_PROHIBITED,
   type UdpLab,
@@ -84,5 +86,22 @@ describe.runIf(canCreateNamespaces())('UDP scan on a lab host with real daemons'
     const nmap = await lab.nmap(COMMON_UDP_PORTS, ['--scan-delay', '1100ms']);
     const ours = await lab.scan(COMMON_UDP_PORTS);
     check(ours, nmap);
+  }, 300_000);
+
+  it('-p T:22,common-udp through the ScanManager: the host found up by TCP gets its UDP ports, each with its state', async () => {
+    const result = await lab.scanWithManager({ targets: UDP_HOST, ports: 'T:22,common-udp' });
+    const host = result.hosts.find((h) => h.address === UDP_HOST);
+    expect(host?.status).toBe('up');
+    expect(result.portCount).toBe(1 + COMMON_UDP_PORTS.length);
+    expect(host?.ports.find((p) => p.protocol === 'tcp' && p.port === 22)?.state).toBe('closed');
+    const udp = new Map(host!.ports.filter((p) => p.protocol === 'udp').map((p) => [p.port, p]));
+    for (const port of COMMON_UDP_PORTS) {
+      const [state, reason] = designed(port);
+      expect([udp.get(port)?.state, udp.get(port)?.reason], `udp/${port}`).toEqual([
+        contractState(state as UdpPortState),
+        reason,
+      ]);
+    }
+    expect(udp.get(UDP_OPEN.snmp)?.banner).toBe('Port Auditor UDP lab');
   }, 300_000);
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ScanResult } from '../../app/contract/index.js';
 import type { UdpPortResult } from '../../app/scan/udp/prober.js';
 import {
   addAddresses,
@@ -41,6 +42,8 @@ export interface UdpLab {
     ports: readonly number[],
     options?: Record<string, number>,
   ): Promise<{ elapsedMs: number; results: UdpPortResult[] }>;
+  /** A whole scan through the ScanManager (test/lab/scan-once.ts) from the scanner namespace. */
+  scanWithManager(request: { targets: string; ports: string }): Promise<ScanResult>;
   /** How many of `count` probes sent at once to closed `port` got a port unreachable. */
   burst(port: number, count: number): Promise<number>;
   /** nmap -sU on the same ports from the scanner namespace (plus `extraArgs`): port → [state, reason]. */
@@ -55,6 +58,7 @@ export interface UdpLab {
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const onceScript = fileURLToPath(new URL('./udp-scan-once.ts', import.meta.url));
+const managerScript = fileURLToPath(new URL('./scan-once.ts', import.meta.url));
 
 const nftRules = `
 table inet pa_udp_lab {
@@ -139,6 +143,12 @@ export async function createUdpLab(area = 'udp'): Promise<UdpLab> {
           results: UdpPortResult[];
         };
       },
+      async scanWithManager(request) {
+        const out = (await runScript(lab, scanner, managerScript, request)) as {
+          result: ScanResult;
+        };
+        return out.result;
+      },
       async burst(port, count) {
         const out = (await runOnce(lab, scanner, { address: UDP_HOST, port, burst: count })) as {
           refused: number;
@@ -195,11 +205,20 @@ async function waitForListeners(ns: string, ports: readonly number[]): Promise<v
   if (missing.length > 0) throw new Error(`UDP lab: nothing listens on ${missing.join(', ')}`);
 }
 
-async function runOnce(lab: NetnsLab, scanner: string, input: object): Promise<unknown> {
+function runOnce(lab: NetnsLab, scanner: string, input: object): Promise<unknown> {
+  return runScript(lab, scanner, onceScript, input);
+}
+
+async function runScript(
+  lab: NetnsLab,
+  scanner: string,
+  script: string,
+  input: object,
+): Promise<unknown> {
   const child = lab.spawn(
     scanner,
     process.execPath,
-    ['--import', 'tsx', onceScript, JSON.stringify(input)],
+    ['--import', 'tsx', script, JSON.stringify(input)],
     {
       cwd: repoRoot,
     },
