@@ -35,7 +35,6 @@ export const ErrorCode = z.enum([
   'scan.targets.unknownAdapter',
   'scan.ports.empty',
   'scan.ports.invalid',
-  'scan.ports.udpUnsupported',
   'scan.workerExited',
   'scan.too-many-for-client',
   'scan.too-many',

@@ -48,7 +48,13 @@ export interface ScanPlan {
   localAddresses: string[];
   /** The subnets of this PC's interfaces: hosts in them are reached with no router in between. */
   connected?: SerializedInterval[];
+  /** TCP ports, probed by this engine. */
   ports: number[];
+  /**
+   * UDP ports, probed by the worker once this engine is done, on the hosts it found up
+   * (app/scan/udp/phase.ts); absent or empty: none.
+   */
+  udpPorts?: number[];
   notes: LocalizedText[];
   tuning?: Partial<Tuning>;
 }
@@ -1080,6 +1086,9 @@ export class ScanEngine {
     host.phase = 'ports';
     this.emitHost(host);
     if (!host.isLocal && host.mac === undefined) this.lookUpMac(host);
+    // A UDP-only scan (`-p U:53`): no TCP port to probe, the host is done once found up (the
+    // worker's UDP phase probes it next). With ports, the last answer's handler does this.
+    if (this.ports.length === 0) this.checkHostDone(host);
   }
 
   /**
@@ -1202,7 +1211,8 @@ export class ScanEngine {
       }
     }
     host.phase = 'done';
-    const unprobed = host.answers === 0 && host.localErrorPorts === this.ports.length;
+    const unprobed =
+      this.ports.length > 0 && host.answers === 0 && host.localErrorPorts === this.ports.length;
     if (unprobed) {
       host.status = 'unknown';
       host.reason = 'local-error';

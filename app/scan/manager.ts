@@ -7,7 +7,7 @@ import { errorMessage, fail, toAppError } from '../errors.js';
 import { serializeIntervals } from './addresses.js';
 import type { ScanPlan, Tuning } from './engine.js';
 import { readAdapters, type NetworkAdapter } from '../system/adapters.js';
-import { parsePorts } from './ports.js';
+import { parsePortSpec } from './ports.js';
 import { parseTargets, requireConfirmation, type ParseTargetsOptions } from './targets.js';
 
 /** How long a read of this PC's adapters is reused (ms). */
@@ -69,7 +69,7 @@ export class ScanManager implements ScanService {
   /** Parses and checks a request without scanning (the CLI and UI use it to show errors early). */
   async plan(input: ScanRequest, scanId: string = randomUUID()): Promise<ScanPlan> {
     const request = validRequest(input);
-    const ports = parsePorts(request.ports);
+    const ports = parsePortSpec(request.ports);
     const targets = await parseTargets(request.targets, await this.targetOptions(request));
     requireConfirmation(
       targets,
@@ -86,7 +86,8 @@ export class ScanManager implements ScanService {
       zones: targets.zones,
       localAddresses: targets.localAddresses,
       connected: serializeIntervals(targets.connected),
-      ports,
+      ports: ports.tcp,
+      ...(ports.udp.length > 0 ? { udpPorts: ports.udp } : {}),
       notes: targets.notes,
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
     };

@@ -1,10 +1,23 @@
 import ranked from '../../assets/data/ports-ranked.json' with { type: 'json' };
 import { fail } from '../errors.js';
+import { COMMON_UDP_PORTS } from './udp/services.js';
 
 /** The ranked list behind `top100` / `top1000` (see assets/data/ports-ranked.json for its sources). */
 export const rankedPorts: readonly number[] = ranked.ports;
 
 const NAMED_SETS: Record<string, number> = { top100: 100, top1000: 1000 };
+
+/**
+ * The named set "common UDP services" (app/scan/udp/services.ts): UDP ports whatever prefix is in
+ * force, so `T:22,80,common-udp` reads as nmap's `T:22,80,U:7,17,…`.
+ */
+export const COMMON_UDP_SET = 'common-udp';
+
+/** The ports a spec asks for, per protocol, each sorted and distinct. */
+export interface PortSpec {
+  tcp: number[];
+  udp: number[];
+}
 
 /** Refuses `token`; `variant` picks the sentence (errors.json `scan.ports.invalid.<variant>`). */
 function badToken(
@@ -37,11 +50,13 @@ const SPACED_DASH = /[^\s,]*(?:\s+-\s*|\s*-\s+)[^\s,]*/;
 
 /**
  * Parses an nmap-style port spec: `22,80,443`, `1-1024`, `-` (1-65535), `-100`, `60000-`, the named
- * sets `top100` / `top1000`, and the `T:` prefix. Comma and space separated. Returns the sorted
- * distinct ports; throws an AppFailure naming the offending token (the `-p` grammar of nmap's
+ * sets `top100` / `top1000` (TCP) and `common-udp` (UDP), and the `T:` / `U:` prefixes, which hold
+ * until the next one (`U:53,161,T:80`: UDP 53 and 161, TCP 80). Comma and space separated. Ports
+ * before any prefix are TCP (our engine's default scan is TCP connect). Returns the sorted distinct
+ * ports per protocol; throws an AppFailure naming the offending token (the `-p` grammar of nmap's
  * reference guide, "Port Specification and Scan Order").
  */
-export function parsePorts(spec: string): number[] {
+export function parsePortSpec(spec: string): PortSpec {
   const spaced = SPACED_DASH.exec(spec.replace(/\s*,\s*/g, ',').trim());
   if (spaced) {
     const token = spaced[0].trim();
@@ -58,7 +73,7 @@ export function parsePorts(spec: string): number[] {
   if (tokens.length === 0) {
     fail('scan.ports.empty');
   }
-  const selected = new Uint8Array(65536);
+  const selected = { tcp: new Uint8Array(65536), udp: new Uint8Array(65536) };
   let protocol: 'tcp' | 'udp' = 'tcp';
   for (const original of tokens) {
     let token = original;
@@ -68,12 +83,13 @@ export function parsePorts(spec: string): number[] {
       token = prefix[2]!;
       if (token === '') continue;
     }
-    if (protocol === 'udp') {
-      fail('scan.ports.udpUnsupported', { token: original });
+    if (token.toLowerCase() === COMMON_UDP_SET) {
+      for (const port of COMMON_UDP_PORTS) selected.udp[port] = 1;
+      continue;
     }
     const named = NAMED_SETS[token.toLowerCase()];
     if (named !== undefined) {
-      for (const port of rankedPorts.slice(0, named)) selected[port] = 1;
+      for (const port of rankedPorts.slice(0, named)) selected[protocol][port] = 1;
       continue;
     }
     let low: number;
@@ -94,9 +110,20 @@ export function parsePorts(spec: string): number[] {
     } else {
       low = high = parsePortNumber(token, original);
     }
-    selected.fill(1, low, high + 1);
+    selected[protocol].fill(1, low, high + 1);
   }
-  const ports: number[] = [];
-  for (let port = 1; port <= 65535; port++) if (selected[port] === 1) ports.push(port);
-  return ports;
+  const list = (table: Uint8Array): number[] => {
+    const ports: number[] = [];
+    for (let port = 1; port <= 65535; port++) if (table[port] === 1) ports.push(port);
+    return ports;
+  };
+  const out = { tcp: list(selected.tcp), udp: list(selected.udp) };
+  // Only prefixes (`U:`, `T:,U:`): no port at all.
+  if (out.tcp.length === 0 && out.udp.length === 0) fail('scan.ports.empty');
+  return out;
+}
+
+/** The TCP ports of a spec (see {@link parsePortSpec}), for callers that only probe TCP. */
+export function parsePorts(spec: string): number[] {
+  return parsePortSpec(spec).tcp;
 }

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanEvent } from '../contract/index.js';
 import { toAppError } from '../errors.js';
 import { ScanEngine, type ScanPlan } from './engine.js';
+import { addUdpResults } from './udp/phase.js';
 
 /**
  * Worker-thread entry: runs one scan and posts its events, so a 65,535-port scan never blocks the
@@ -30,12 +31,48 @@ const post = (event: ScanEvent): void => {
   }
 };
 
+/**
+ * The engine's events, except that with UDP ports its `finished` waits for the UDP phase, whose
+ * ports join the result (and go out as `port` events) first. A cancel stops the UDP phase too.
+ */
+const cancelUdp = new AbortController();
+const udpPorts = plan.udpPorts ?? [];
+/** Settles once the UDP phase has posted its `finished` (or `failed`); the port closes after it. */
+let udpDone: Promise<void> = Promise.resolve();
+const fromEngine = (event: ScanEvent): void => {
+  if (event.type !== 'finished' || udpPorts.length === 0 || event.result.cancelled) {
+    post(event);
+    return;
+  }
+  udpDone = addUdpResults(event.result, udpPorts, { signal: cancelUdp.signal }, (address, result) =>
+    post({ type: 'port', scanId: plan.scanId, address, result }),
+  ).then(
+    (result) =>
+      post({
+        ...event,
+        result: {
+          ...result,
+          portCount: result.portCount + udpPorts.length,
+          finishedAt: new Date().toISOString(),
+          cancelled: cancelUdp.signal.aborted,
+        },
+      }),
+    (error: unknown) => post({ type: 'failed', scanId: plan.scanId, error: toAppError(error) }),
+  );
+};
+
 try {
-  const engine = new ScanEngine(plan, post);
+  const engine = new ScanEngine(plan, fromEngine);
   port.on('message', (message: { type?: string }) => {
-    if (message.type === 'cancel') engine.cancel();
+    if (message.type === 'cancel') {
+      engine.cancel();
+      cancelUdp.abort();
+    }
   });
-  void engine.run().then(() => port.close());
+  void engine
+    .run()
+    .then(() => udpDone)
+    .then(() => port.close());
 } catch (error) {
   post({ type: 'failed', scanId: plan.scanId, error: toAppError(error) });
   port.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../app/errors.js';
-import { parsePorts, rankedPorts } from '../../app/scan/ports.js';
+import { parsePorts, parsePortSpec, rankedPorts } from '../../app/scan/ports.js';
+import { COMMON_UDP_PORTS } from '../../app/scan/udp/services.js';
 import { typeset } from './support/typography.js';
 
 function failureOf(spec: string): AppFailure {
@@ -104,10 +105,35 @@ describe('parsePorts', () => {
     }
   });
 
-  it('rejects an empty list and UDP ports with their own codes', () => {
+  it('rejects an empty list with its own code', () => {
     expect(failureOf(' , ').appError.code).toBe('scan.ports.empty');
-    const udp = failureOf('U:53');
-    expect(udp.appError.code).toBe('scan.ports.udpUnsupported');
-    expect(udp.appError.params).toEqual({ token: 'U:53' });
+    expect(failureOf('U:').appError.code).toBe('scan.ports.empty');
+  });
+});
+
+describe('parsePortSpec (TCP and UDP, nmap syntax)', () => {
+  it('reads U: and T: prefixes, each holding until the next, as nmap does', () => {
+    expect(parsePortSpec('U:53,161,T:80')).toEqual({ tcp: [80], udp: [53, 161] });
+    expect(parsePortSpec('22,U:53 123,T:443,8080')).toEqual({
+      tcp: [22, 443, 8080],
+      udp: [53, 123],
+    });
+    expect(parsePortSpec('u:1-3')).toEqual({ tcp: [], udp: [1, 2, 3] });
+    expect(parsePortSpec('T:22,U:22')).toEqual({ tcp: [22], udp: [22] });
+    // parsePorts keeps the TCP part only.
+    expect(parsePorts('U:53,161,T:80')).toEqual([80]);
+  });
+
+  it('offers the common UDP services as a named set, UDP whatever the prefix', () => {
+    expect(parsePortSpec('common-udp').udp).toEqual([...COMMON_UDP_PORTS]);
+    expect(parsePortSpec('T:22,Common-UDP,80')).toEqual({
+      tcp: [22, 80],
+      udp: [...COMMON_UDP_PORTS],
+    });
+    expect(parsePortSpec('top100,common-udp').tcp).toHaveLength(100);
+  });
+
+  it('names the bad token of a UDP list too', () => {
+    expect(failureOf('U:53,70000').appError.params).toEqual({ token: '70000' });
   });
 });

@@ -1,0 +1,99 @@
+import type { PortReason, PortState } from '../../contract/scan.js';
+
+/**
+ * nmap's UDP port states (nmap reference guide, "Port Scanning Basics" and "UDP Scan (-sU)"): a
+ * reply is `open`, an ICMP port unreachable `closed`, other ICMP unreachables `filtered`, and
+ * silence after retries `open|filtered` (a listener that ignored the probe or a filter that dropped
+ * it: UDP cannot tell them apart).
+ */
+export type UdpPortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
+
+/** What one error on a connected UDP socket proves about the port, or what else it is. */
+export type UdpErrorVerdict =
+  | { kind: 'state'; state: 'closed' | 'filtered'; reason: PortReason }
+  /** Out of local resources (descriptors, buffers): the probe goes again later. */
+  | { kind: 'resource' }
+  /** This PC could not send (no route, its firewall, an unusable address): a fact about this PC. */
+  | { kind: 'local' }
+  | { kind: 'unknown' };
+
+/**
+ * Linux and macOS names of the errors a connected UDP socket reports, as Node gives them
+ * (`err.code`). Linux turns an ICMP error into a socket error only when it is "fatal" in
+ * icmp_err_convert[] / icmpv6_err_convert() (net/ipv4/icmp.c, net/ipv6/icmp.c, __udp4_lib_err):
+ * port unreachable (ECONNREFUSED), protocol unreachable (ENOPROTOOPT), network/host
+ * administratively prohibited and communication administratively filtered (ENETUNREACH,
+ * EHOSTUNREACH; ICMPv6 EACCES), host unknown (EHOSTDOWN), host isolated (ENONET). Plain ICMP host
+ * and network unreachable (codes 0 and 1) are not fatal: without IP_RECVERR, which Node cannot
+ * set, they never reach the socket, and such ports are silent (`open|filtered`), where nmap, which
+ * reads ICMP itself, says `filtered`. So on Linux ENETUNREACH / EHOSTUNREACH after sending mean a
+ * prohibition.
+ */
+const POSIX: Record<string, UdpErrorVerdict> = {
+  ECONNREFUSED: { kind: 'state', state: 'closed', reason: 'port-unreach' },
+  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
+  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
+  EACCES: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
+  ENOPROTOOPT: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
+  EHOSTDOWN: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
+  ENONET: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
+  EMFILE: { kind: 'resource' },
+  ENFILE: { kind: 'resource' },
+  ENOBUFS: { kind: 'resource' },
+  ENOMEM: { kind: 'resource' },
+  EAGAIN: { kind: 'resource' },
+  EPERM: { kind: 'local' },
+  EINVAL: { kind: 'local' },
+  EAFNOSUPPORT: { kind: 'local' },
+  EADDRNOTAVAIL: { kind: 'local' },
+  ENETDOWN: { kind: 'local' },
+};
+
+/**
+ * Windows: an ICMP port unreachable on a UDP socket fails the next receive with WSAECONNRESET
+ * (Winsock recvfrom/WSARecvFrom docs: "On a UDP-datagram socket this error indicates a previous
+ * send operation resulted in an ICMP Port Unreachable message"), which libuv names ECONNRESET
+ * (uv_translate_sys_error); ICMP host/network unreachable fail it with WSAENETRESET (ENETRESET,
+ * "the time to live has expired" is also reported so) or WSAEHOSTUNREACH.
+ */
+const WINDOWS: Record<string, UdpErrorVerdict> = {
+  ECONNRESET: POSIX.ECONNREFUSED!,
+  WSAECONNRESET: POSIX.ECONNREFUSED!,
+  ECONNREFUSED: POSIX.ECONNREFUSED!,
+  WSAECONNREFUSED: POSIX.ECONNREFUSED!,
+  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
+  WSAEHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
+  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
+  WSAENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
+  ENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
+  WSAENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
+  WSAEACCES: { kind: 'local' },
+  WSAEADDRNOTAVAIL: { kind: 'local' },
+  WSAENOBUFS: { kind: 'resource' },
+  WSAEMFILE: { kind: 'resource' },
+};
+
+/**
+ * What error `code` (Node's `err.code` on a connected UDP socket, after the probe was sent) proves
+ * on `platform` (`process.platform`). macOS reads ICMP like Linux (ECONNREFUSED for port
+ * unreachable). Unknown codes are `unknown`: the probe's port is then decided by its retries.
+ */
+export function classifyUdpError(code: string, platform: NodeJS.Platform): UdpErrorVerdict {
+  const table = platform === 'win32' ? { ...POSIX, ...WINDOWS } : POSIX;
+  return table[code] ?? { kind: 'unknown' };
+}
+
+/**
+ * A UDP state as the contract keeps it: `open|filtered` has no state of its own in the contract
+ * (open/closed/filtered, as imported nmap files already map it, app/report/nmap-xml-import.ts), so
+ * it is `filtered` with reason `no-response`, which, on a `udp` port, is exactly nmap's
+ * open|filtered. {@link udpStateOf} reads it back.
+ */
+export function contractState(state: UdpPortState): PortState {
+  return state === 'open|filtered' ? 'filtered' : state;
+}
+
+/** nmap's UDP state of a contract port: `filtered` + `no-response` is `open|filtered`. */
+export function udpStateOf(state: PortState, reason: PortReason): UdpPortState {
+  return state === 'filtered' && reason === 'no-response' ? 'open|filtered' : state;
+}
