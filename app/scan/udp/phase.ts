@@ -2,7 +2,7 @@ import type { HostResult, PortResult, ScanResult } from '../../contract/scan.js'
 import { PortStateTable } from '../port-states.js';
 import { scanUdpHost, toPortResult, type UdpPortResult, type UdpScanOptions } from './prober.js';
 
-/** Non-open UDP states with more ports than this on a host are only counted (nmap's 25). */
+/** Non-open UDP states with more ports than this on a host are only given as a count (nmap's 25). */
 const LIST_STATE_UP_TO = 25;
 
 /** Hosts scanned over UDP at once (each with up to 256 sockets out). */
