@@ -209,20 +209,33 @@ export function pagePorts(
 
 /**
  * How many ports of each host (`sizes`, their listed ports, in page order) a page carries: at
- * most `perHost` each and `budget` in all, handed out in order, so the first hosts (this PC, the
- * worst verdicts) keep theirs and a page of tarpits stays one bounded message.
+ * most `perHost` each and `budget` in all, shared out evenly (max-min fairness: every host gets
+ * the same share, a host needing less gives the rest to the others; what an even split leaves over
+ * goes to the first hosts). A page of tarpits stays one bounded message, and no host of the page is
+ * left with none of its ports — a card listing nothing would read "no open port" while it has
+ * critical ones (review 13c). `scan.hostPorts` gives each host the rest.
  */
 export function portBudget(
   sizes: readonly number[],
   perHost: number = MAX_PORTS_PER_HOST_PAGE,
   budget: number = MAX_PORTS_PER_PAGE,
 ): number[] {
+  const wants = sizes.map((size) => Math.min(size, perHost));
+  const given = wants.map(() => 0);
   let left = budget;
-  return sizes.map((size) => {
-    const given = Math.min(size, perHost, left);
-    left -= given;
-    return given;
-  });
+  let waiting = wants.flatMap((want, i) => (want > 0 ? [i] : []));
+  while (waiting.length > 0 && left > 0) {
+    const share = Math.max(1, Math.floor(left / waiting.length));
+    const still: number[] = [];
+    for (const i of waiting) {
+      const take = Math.min(wants[i]! - given[i]!, share, left);
+      given[i]! += take;
+      left -= take;
+      if (given[i]! < wants[i]!) still.push(i);
+    }
+    waiting = still;
+  }
+  return given;
 }
 
 /**

@@ -172,6 +172,11 @@ describe('an imported host answering on every port', () => {
     expect(page.hosts).toHaveLength(15);
     const carried = page.hosts.reduce((n, h) => n + h.ports.length, 0);
     expect(carried).toBe(MAX_PORTS_PER_PAGE);
+    // Shared evenly: every host of the page keeps some of its ports (review 13c: cards past the
+    // budget read "no open port" next to critical ones).
+    expect(page.hosts.map((h) => h.ports.length)).toEqual(
+      page.hosts.map((_, i) => (i < 5 ? 134 : 133)),
+    );
     for (const host of page.hosts) {
       expect(host.ports.length).toBeLessThanOrEqual(MAX_PORTS_PER_HOST_PAGE);
       // What each host's ports miss is told, and adds up to its 1,000.

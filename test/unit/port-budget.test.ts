@@ -22,11 +22,19 @@ describe('the ports one scan.get page carries', () => {
     const caps = portBudget(Array.from({ length: 15 }, () => 1000));
     expect(caps.every((n) => n <= MAX_PORTS_PER_HOST_PAGE)).toBe(true);
     expect(caps.reduce((a, b) => a + b, 0)).toBe(MAX_PORTS_PER_PAGE);
-    // In page order: the first hosts keep theirs, the later ones get what is left, then none.
-    expect(caps.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => MAX_PORTS_PER_HOST_PAGE));
-    expect(caps.slice(10)).toEqual([0, 0, 0, 0, 0]);
+    // Shared evenly: no host of the page is left with none of its ports (its card would read
+    // "no open port" next to critical ones); what does not split evenly goes to the first hosts.
+    expect(caps).toEqual([
+      ...Array.from({ length: 5 }, () => 134),
+      ...Array.from({ length: 10 }, () => 133),
+    ]);
     expect(portBudget([3, 5000, 7], 200, 250)).toEqual([3, 200, 7]);
-    expect(portBudget([3, 5000, 7], 200, 100)).toEqual([3, 97, 0]);
+    // A host needing less gives the rest to the others.
+    expect(portBudget([3, 5000, 7], 200, 100)).toEqual([3, 90, 7]);
+    expect(portBudget([5000, 5000, 5000], 200, 10)).toEqual([4, 3, 3]);
+    // 50 big hosts on one page: each keeps 40 of its ports.
+    expect(new Set(portBudget(Array.from({ length: 50 }, () => 450)))).toEqual(new Set([40]));
+    expect(portBudget([0, 10], 200, 5)).toEqual([0, 5]);
   });
 
   it('lists open ports first, each group in the order kept, cut at the cap', () => {
