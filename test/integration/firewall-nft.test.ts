@@ -15,6 +15,7 @@ import {
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
 import { echoUdp, listenTcp, probeTcp, probeUdp } from '../lab/firewall-lab.js';
+import { typeset } from '../unit/support/typography.js';
 import {
   addAddresses,
   createVeth,
@@ -873,7 +874,9 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const alone = await cli(['reapply', forged], { LANG: 'fr_FR.UTF-8' });
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain(
-      `La règle PortAuditor-${forged} (TCP 443, sortant) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée.`,
+      typeset(
+        `La règle PortAuditor-${forged} (TCP 443, sortant) n’est pas dans la liste des règles que l’administrateur a approuvées : elle n’est pas ré-appliquée.`,
+      ),
     );
     expect(await ruleset()).not.toContain('443');
     expect((await cli(['unblock', '--all'])).code).toBe(0);
@@ -895,7 +898,9 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
       LANG: 'fr_FR.UTF-8',
     });
     expect(fr.stderr).toContain(
-      `L’identifiant de règle ${id} a été réservé par l’aperçu pour TCP 3389 (entrant), pas pour TCP 22 (entrant) : rien n’a été modifié.`,
+      typeset(
+        `L’identifiant de règle ${id} a été réservé par l’aperçu pour TCP 3389 (entrant), pas pour TCP 22 (entrant) : rien n’a été modifié.`,
+      ),
     );
     expect(await ruleset()).toBe(before);
     const applied = await cli(['block', '--port', '3389', '--proto', 'tcp', '--rule-id', id]);
