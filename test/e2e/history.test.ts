@@ -14,6 +14,7 @@ import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { typeset } from '../unit/support/typography.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -107,7 +108,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
     await shell.navigation.waitFor();
     await scanner.summary.waitFor({ timeout: 60_000 });
     expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
-      '« reseau-5000.xml »',
+      typeset('« reseau-5000.xml »'),
     );
     expect(await scanner.hostCards.count()).toBe(50);
     expect(browser.errors).toEqual([]);
@@ -130,11 +131,11 @@ describe('History and large imports in Chromium (browser mode)', () => {
     const nmapRan = `analyse nmap du ${formatDateTime(started, 'fr')}`;
     const [keptFirst, ...first] = await history.rowTexts(0);
     expect(keptFirst).toMatch(new RegExp(`^\\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d\\n+${nmapRan}$`));
-    expect(first).toEqual(['Fichier nmap « loopback-sT.xml »', '127.77.141.97', '1', '3']);
+    expect(first).toEqual([typeset('Fichier nmap « loopback-sT.xml »'), '127.77.141.97', '1', '3']);
     const [keptSecond, ...second] = await history.rowTexts(1);
     expect(keptSecond).toMatch(new RegExp(`\\n+${nmapRan}$`));
     expect(second).toEqual([
-      'Fichier nmap « reseau-5000.xml »',
+      typeset('Fichier nmap « reseau-5000.xml »'),
       '10.200.0.0/16',
       fr(5000),
       fr(11_666),

@@ -12,6 +12,7 @@ import { rawCall } from './support/raw-api.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOn, listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { typeset } from '../unit/support/typography.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -243,7 +244,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     expect(await scanner.fieldDescription(field)).toBe(shell.t('scan:form.ports.missing'));
     expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
     await expect(scanner.error.count()).resolves.toBe(0);
-    await expect(browser.page.getByText('« 0 »').count()).resolves.toBe(0);
+    await expect(browser.page.getByText(typeset('« 0 »')).count()).resolves.toBe(0);
     await expect(
       browser.page
         .getByRole('alert')

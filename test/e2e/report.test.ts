@@ -10,6 +10,7 @@ import { ReportPage } from './pages/report.js';
 import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
+import { typeset } from '../unit/support/typography.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 const run = promisify(execFile);
@@ -96,7 +97,9 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     // The file's scan date, in the words every other date of the app uses.
     const started = new Date(1795464333 * 1000).toISOString();
     expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toBe(
-      `Lus dans le fichier « loopback-sT.xml » : aucune analyse n’a été lancée. Analyse du ${formatDateTime(started, 'fr')}.`,
+      typeset(
+        `Lus dans le fichier « loopback-sT.xml » : aucune analyse n’a été lancée. Analyse du ${formatDateTime(started, 'fr')}.`,
+      ),
     );
     await report.exportButton.waitFor();
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'report-nmap-import.png') });
