@@ -38,6 +38,7 @@ import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import type { RulesUndoneSince } from '../risk/firewall-verdicts.js';
 import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import { RULES } from '../risk/rules.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compareHostAssessments } from '../risk/summary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
@@ -268,9 +269,12 @@ function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortI
     if (!host.isLocal) continue;
     for (const p of host.ports) {
       if (!p.exposure) continue;
+      // A port this process named as Port Auditor's stays so once the scan is kept and shown again.
+      const ours = p.program && p.reasons.some((r) => r.ruleId === RULES.ownPort);
       into.set(claimKey(host.address, p.port, p.protocol), {
         exposure: p.exposure,
         ...(p.program ? { program: p.program } : {}),
+        ...(ours && p.program ? { ownPid: p.program.pid } : {}),
       });
     }
   }

@@ -33,6 +33,12 @@ function isLoopback(addr: IpValue): boolean {
 export interface LocalPortInfo {
   exposure: Exposure;
   program?: ProgramInfo;
+  /**
+   * Set when this process itself named the port Port Auditor's (the pid it named): a kept scan's
+   * claims of this process (reassess.ts OwnClaims) carry it, so the scan shown after it ends still
+   * names the page's port as ours. Never read from the store (a file the user's programs can edit).
+   */
+  ownPid?: number;
 }
 
 /**
@@ -159,7 +165,7 @@ export function assessWith(
       .filter((p) => p.state === 'open')
       .map((p) => {
         const found = host.isLocal ? local(host.address, p.port, p.protocol) : null;
-        const ownPid = ownerIfOurs(p.port, p.protocol, found?.program, own);
+        const ownPid = found?.ownPid ?? ownerIfOurs(p.port, p.protocol, found?.program, own);
         return assessPort(
           {
             port: p.port,

@@ -23,15 +23,16 @@ const DRAWER_WIDTH = 248;
 
 /** App bar on top, the Toolbox menu on the left (a drawer that folds away on narrow windows). */
 export function AppShell() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const theme = useTheme();
   const wide = useMediaQuery(theme.breakpoints.up('md'));
   const [mobileOpen, setMobileOpen] = useState(false);
   const go = useNavigation((s) => s.go);
   const route = useNavigation((s) => s.route);
   // A page change made from inside the page (a home card, a history row's "Ouvrir") removes the
-  // control that had the focus: the new page's title takes it, as a screen reader expects. A
-  // change from the menu leaves the focus on the menu, where the user still is.
+  // control that had the focus, and one made from the menu (or the app bar's Settings) would
+  // leave it there with nothing said: either way the new page's title takes it, as a screen
+  // reader expects (WCAG 2.4.3). A change within the page (its tabs) keeps the focus where it is.
   // Not at start: a page just opened starts at the top, where the skip link is the first stop.
   const firstRoute = useRef(true);
   useEffect(() => {
@@ -40,12 +41,20 @@ export function AppShell() {
       return;
     }
     const active = document.activeElement;
-    if (active && active !== document.body) return;
+    const fromMenu = active?.closest('nav, header') != null;
+    if (active && active !== document.body && !fromMenu) return;
     const title = document.querySelector<HTMLElement>('#main-content h1');
     if (!title) return;
     title.tabIndex = -1;
     title.focus();
   }, [route]);
+  // The window's (and tab's) title names the page, "Scanner réseau — Port Auditor" (WCAG 2.4.2),
+  // from the page's own h1 so it never says another thing than the page.
+  useEffect(() => {
+    const page = document.querySelector('#main-content h1')?.textContent?.trim() ?? '';
+    const app = t('appName');
+    document.title = page && page !== app ? t('nav.pageTitle', { page, app }) : app;
+  }, [route, t, i18n.language]);
   // Rules changed from a terminal while the app waited in the background show when it is back.
   useFirewallOnReturn();
 

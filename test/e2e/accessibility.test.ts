@@ -21,7 +21,7 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { SettingsPage } from './pages/settings.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { wcag22Violations } from './support/axe.js';
-import { describeFocus, hasFocus, recordFocus, tabTo } from './support/focus.js';
+import { describeFocus, hasFocus, recordFocus, tabTo, watchFocusLoss } from './support/focus.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { exact, type Lang } from './support/strings.js';
@@ -133,6 +133,15 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       const scanner = await OpenPortsPage.open(shell);
       await scanner.emptyState.waitFor();
       await check(shell, theme, 'scanner-empty');
+      // A field's error is red text on the paper: measured in both themes (review 15, F3).
+      await scanner.choosePorts({ custom: '99999' });
+      await scanner.scanNow();
+      await expect.poll(() => scanner.customPortsField.getAttribute('aria-invalid')).toBe('true');
+      await check(shell, theme, 'scanner-field-error');
+      // A scan refused stays on screen until another one runs: a fresh page shows the empty
+      // scanner again for the next combination.
+      await scanner.choosePorts('top1000');
+      await shell.open(`${host.origin}/`);
       const history = await HistoryPage.open(shell);
       await history.empty.waitFor();
       await check(shell, theme, 'history-empty');
@@ -185,6 +194,14 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
 
       const wizard = await BlockWizard.openFromVerdict(shell, ADDRESS, 23);
       await check(shell, theme, 'wizard-scope');
+      if (theme === 'dark') {
+        // The refusal under "Adresses concernées": red words on the dark dialog (review 15, F3).
+        await wizard.remote.fill('zz');
+        await wizard.next();
+        await wizard.error.waitFor();
+        await check(shell, theme, 'wizard-remote-error');
+        await wizard.remote.fill('');
+      }
       await wizard.next();
       await wizard.summary.waitFor();
       await wizard.technicalCommands();
@@ -231,12 +248,15 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       // The last rule's "Débloquer", by keyboard: its row goes, and the focus to the empty list.
       const rules = await RulesPage.open(shell);
       await tabTo(browser.page, rules.undoButtons().first());
+      // Review 15, F8: while the rule is being removed, the focus stays on its button, never body.
+      const loss = await watchFocusLoss(browser.page, 'rules-empty');
       await browser.page.keyboard.press('Enter');
       await rules.emptyRead.waitFor({ timeout: 60_000 });
       await browser.page.waitForFunction(
         () => document.activeElement?.getAttribute('data-testid') === 'rules-empty',
       );
       expect(await hasFocus(rules.emptyRead)).toBe(true);
+      expect(await loss.framesOnBody()).toBe(0);
       await check(shell, 'dark', 'rules-after-undo');
     } finally {
       const [file, ...args] = mounts.enter([
@@ -342,6 +362,28 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
     await page.keyboard.press('Enter');
     await wizard.dialog.waitFor({ state: 'detached' });
     expect(await hasFocus(block), await describeFocus(page)).toBe(true);
+
+    // Review 15, F9: a page chosen in the menu with Enter gives the focus to its title, and the
+    // window's title names the page.
+    const historyItem = shell.navigation.getByRole('button', { name: exact(t('nav.history')) });
+    // Straight to the item (the results' stops lie between): Enter is what is under test.
+    await historyItem.focus();
+    await page.keyboard.press('Enter');
+    const historyTitle = page.getByRole('heading', {
+      level: 1,
+      name: exact(t('history:title')),
+    });
+    await historyTitle.waitFor();
+    expect(await hasFocus(historyTitle), await describeFocus(page)).toBe(true);
+    await expect(page.title()).resolves.toBe(`${t('history:title')} — Port Auditor`);
+    const scannerItem = (await shell.openToolbox()).getByRole('button', {
+      name: exact(t('scan:tool.label')),
+    });
+    await scannerItem.focus();
+    await page.keyboard.press('Enter');
+    await title.waitFor();
+    expect(await hasFocus(title), await describeFocus(page)).toBe(true);
+    await expect(page.title()).resolves.toBe('Scanner réseau — Port Auditor');
     expect(browser.errors).toEqual([]);
   });
 });

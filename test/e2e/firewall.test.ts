@@ -18,6 +18,7 @@ import { BlockWizard, RulesPage } from './pages/firewall.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { hasFocus } from './support/focus.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
@@ -155,6 +156,24 @@ describe('Block this port, through the UI, verified for real', () => {
     const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
     await expect(wizard.direction('in').isChecked()).resolves.toBe(true);
     await expect(wizard.remote.inputValue()).resolves.toBe('');
+    // Review 15, F2: a refused address is the field's own error (aria-invalid, described by it),
+    // the focus goes to the field, and the refusal goes once the user edits what it was about.
+    await wizard.remote.fill('zz');
+    await wizard.next();
+    await expect.poll(() => wizard.remote.getAttribute('aria-invalid')).toBe('true');
+    await expect(wizard.error.getAttribute('data-error-code')).resolves.toBe(
+      'firewall.invalid-remote',
+    );
+    const refusal = (await wizard.error.innerText()).trim();
+    expect(refusal).toContain('zz');
+    expect(await wizard.remoteDescription()).toBe(refusal);
+    await expect.poll(() => hasFocus(wizard.remote)).toBe(true);
+    await expect(wizard.error.count()).resolves.toBe(1);
+    await wizard.remote.fill('10.77.251.9');
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('false');
+    await expect(wizard.error.count()).resolves.toBe(0);
+    expect(await wizard.remoteDescription()).toBe(shell.t('firewall:wizard.remoteHelpIn'));
+    await wizard.remote.fill('');
     await wizard.next();
     await wizard.summary.waitFor();
     expect(await wizard.summary.innerText()).toBe(

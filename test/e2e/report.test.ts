@@ -8,6 +8,7 @@ import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { describeFocus, hasFocus } from './support/focus.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { typeset } from '../unit/support/typography.js';
@@ -59,6 +60,8 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     expect(text).toContain('Pare-feu');
     expect(text).not.toContain('n’a pas été jointe');
     await report.exportDone.waitFor();
+    // Review 15, F8: choosing a format gives the focus back to "Exporter le rapport", not <body>.
+    expect(await hasFocus(report.exportButton), await describeFocus(browser.page)).toBe(true);
 
     const json = await report.export('json');
     const doc = JSON.parse(await readFile((await json.path())!, 'utf8')) as {

@@ -297,6 +297,52 @@ describe('browser-mode web host', () => {
     }
   });
 
+  it('names its own page port as Port Auditor’s in the scan the page shows once it ends', async () => {
+    // Review 15, F1: the live verdicts named it, but the kept scan the page then reads said "node".
+    const client = await Client.open(host.port, { session });
+    try {
+      const scanId = randomUUID();
+      const reply = await client.call(20, 'scan.start', {
+        scanId,
+        targets: '127.0.0.1',
+        ports: String(host.port),
+        skipDiscovery: true,
+      });
+      expect(reply).toMatchObject({ ok: true });
+      const finished = await client.waitFor(
+        (e) => e.scanId === scanId && (e.type === 'finished' || e.type === 'failed'),
+      );
+      expect(finished).toMatchObject({ type: 'finished', kept: true });
+      const page = await client.call(21, 'scan.get', { scanId });
+      expect(page).toMatchObject({ ok: true });
+      const assessment = page.ok
+        ? (
+            page.result as {
+              assessment: {
+                hosts: {
+                  address: string;
+                  ports: {
+                    port: number;
+                    service: string;
+                    program?: { pid: number };
+                    reasons: { ruleId: string; text: { en: string } }[];
+                  }[];
+                }[];
+              } | null;
+            }
+          ).assessment
+        : null;
+      const verdict = assessment?.hosts
+        .find((h) => h.address === '127.0.0.1')
+        ?.ports.find((p) => p.port === host.port);
+      expect(verdict).toMatchObject({ service: 'port-auditor', program: { pid: process.pid } });
+      expect(verdict?.reasons[0]?.ruleId).toBe('program.port-auditor');
+      expect(verdict?.reasons[0]?.text.en).toMatch(/Port Auditor/);
+    } finally {
+      await client.closeAndWait();
+    }
+  });
+
   it('refuses the scan past the per-window limit, then past the overall one, with a clear error', async () => {
     const full = () => ({
       scanId: randomUUID(),

@@ -114,6 +114,19 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     }
     stepBox.current?.focus();
   }, [step]);
+  /**
+   * The app refused the typed addresses: the refusal is the field's own error (its helper text,
+   * aria-invalid), and the focus goes to the field to fix it (WCAG 3.3.1), as on the scanner.
+   */
+  const remoteError = step === 0 && error?.code === 'firewall.invalid-remote' ? error : null;
+  /** The refusal under the field: the test id and code the banner had, said as it appears. */
+  const remoteErrorSlot = remoteError
+    ? { 'data-testid': 'block-error', 'data-error-code': remoteError.code, role: 'alert' }
+    : {};
+  const remoteInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (remoteError) remoteInput.current?.focus();
+  }, [remoteError]);
 
   const request = {
     protocol: target.protocol,
@@ -303,6 +316,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                     const value = e.target.value === 'out' ? 'out' : 'in';
                     setDirection(value);
                     setRemote(value === 'out' && !target.isLocal ? target.address : '');
+                    if (remoteError) setError(null);
                   }}
                 >
                   {/* For a device, "inbound" would block this PC's own port from it: another
@@ -322,11 +336,25 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 </RadioGroup>
               </FormControl>
               <TextField
+                id="block-remote-field"
                 label={t('wizard.remote')}
-                helperText={t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')}
+                error={remoteError !== null}
+                helperText={
+                  remoteError
+                    ? say(remoteError.message)
+                    : t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')
+                }
                 value={remote}
-                onChange={(e) => setRemote(e.target.value)}
-                slotProps={{ htmlInput: { 'data-testid': 'block-remote', spellCheck: false } }}
+                onChange={(e) => {
+                  setRemote(e.target.value);
+                  // The refusal was about what was typed before: it no longer applies.
+                  if (remoteError) setError(null);
+                }}
+                inputRef={remoteInput}
+                slotProps={{
+                  htmlInput: { 'data-testid': 'block-remote', spellCheck: false },
+                  formHelperText: remoteErrorSlot,
+                }}
               />
               {ownWarning}
             </Stack>
@@ -531,7 +559,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
           )}
         </Box>
 
-        {error && (
+        {error && !remoteError && (
           <Box sx={{ mt: 2 }}>
             <AppErrorAlert error={error} testId="block-error" />
           </Box>

@@ -18,7 +18,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
@@ -65,20 +65,29 @@ export function RulesTab() {
   // once it is done, the focus goes to the list's heading, or to the message saying it is empty.
   const heading = useRef<HTMLHeadingElement>(null);
   const emptyMessage = useRef<HTMLParagraphElement>(null);
-  const [undone, setUndone] = useState(0);
+  // Set from the press until the list is read again after it: the focus is then placed in the
+  // same render that removes the row, before the browser paints it, so no frame has it on <body>.
+  const afterUndo = useRef(false);
   const undoThenFocus = async (ids: string[] | 'all') => {
-    await undo(ids);
-    setUndone((n) => n + 1);
+    afterUndo.current = true;
+    try {
+      await undo(ids);
+    } finally {
+      // Already cleared by the render that read the list again, unless none came.
+      afterUndo.current = false;
+    }
   };
-  useEffect(() => {
-    if (undone === 0 || working) return;
+  useLayoutEffect(() => {
+    if (!afterUndo.current || working || loading) return;
+    // The first render with the work done and the list read again (the two are set together).
+    afterUndo.current = false;
     const active = document.activeElement;
     const lost =
       !active ||
       active === document.body ||
       (active instanceof HTMLButtonElement && active.disabled);
     if (lost) (rules.length === 0 ? emptyMessage.current : heading.current)?.focus();
-  }, [undone, working, rules.length]);
+  }, [working, loading, rules.length]);
 
   return (
     <Stack spacing={2} data-testid="firewall-rules" aria-busy={!read || loading}>
@@ -279,8 +288,14 @@ export function RulesTab() {
                     <Button
                       size="small"
                       startIcon={<UndoIcon />}
-                      disabled={working}
-                      onClick={() => void undoThenFocus([rule.id])}
+                      // The button being worked on keeps the focus it was pressed with (a disabled
+                      // one would drop it to <body> until the list is read again): aria-disabled,
+                      // and a press on it while busy does nothing.
+                      disabled={working && !busy.includes(rule.id)}
+                      aria-disabled={busy.includes(rule.id) || undefined}
+                      onClick={() => {
+                        if (!working) void undoThenFocus([rule.id]);
+                      }}
                       aria-label={t('rules.undoLabel', {
                         port: portText(rule),
                         protocol: rule.protocol.toUpperCase(),

@@ -34,11 +34,15 @@ export function ExportReportButton() {
       <Button
         variant="outlined"
         startIcon={<DownloadIcon />}
-        disabled={exporting !== null}
+        // aria-disabled, not disabled: the menu gives the focus back to this button as it closes,
+        // while the export starts; a disabled button cannot take it, and it fell to <body>.
+        aria-disabled={exporting !== null}
         aria-haspopup="menu"
         aria-expanded={anchor ? 'true' : undefined}
         data-testid="export-report"
-        onClick={(event) => setAnchor(event.currentTarget)}
+        onClick={(event) => {
+          if (exporting === null) setAnchor(event.currentTarget);
+        }}
       >
         {exporting ? t('export.busy') : t('export.button')}
       </Button>

@@ -67,6 +67,17 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-remote');
   }
 
+  /** The field's own message under it, through its aria-describedby (its help, or its error). */
+  async remoteDescription(): Promise<string> {
+    return this.remote.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+        .join(' '),
+    );
+  }
+
   /** "Suivant", by its name. */
   get nextButton(): Locator {
     return this.dialog.getByRole('button', { name: exact(this.t('wizard.next')) });

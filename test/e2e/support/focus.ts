@@ -60,3 +60,28 @@ export async function recordFocus(page: Page): Promise<{ stops(): Promise<FocusS
       page.evaluate(() => (window as unknown as { __focusStops: FocusStop[] }).__focusStops),
   };
 }
+
+/**
+ * Counts the animation frames in which the focus is on `<body>` (lost) from now until `until`'s
+ * test id has the focus: a focused button that gets disabled or removed moves the focus to body
+ * without any focus event, so only sampling sees it.
+ */
+export async function watchFocusLoss(
+  page: Page,
+  untilTestId: string,
+): Promise<{ framesOnBody(): Promise<number> }> {
+  await page.evaluate((until) => {
+    const w = window as unknown as { __framesOnBody: number };
+    w.__framesOnBody = 0;
+    const tick = () => {
+      const active = document.activeElement;
+      if (!active || active === document.body) w.__framesOnBody += 1;
+      if (active?.getAttribute('data-testid') !== until) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }, untilTestId);
+  return {
+    framesOnBody: () =>
+      page.evaluate(() => (window as unknown as { __framesOnBody: number }).__framesOnBody),
+  };
+}
