@@ -109,6 +109,7 @@ interface VocabularyTable {
   portReason: Record<PortReason, string>;
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
+  service: { unknown: string };
 }
 
 function table(language: Language): VocabularyTable {
@@ -144,6 +145,21 @@ export function hostReasonLabel(reason: HostReason, language: Language): string 
 /** A Port Auditor rule's journal state in words ("échouée" / "failed"). */
 export function ruleStateLabel(state: RuleState, language: Language): string {
   return table(language).ruleState[state];
+}
+
+/**
+ * The service code a risk verdict gives a port that neither the knowledge base, a known program
+ * nor IANA names (app/risk/rules.ts). Exports keep this code; what people read uses serviceLabel.
+ */
+export const UNKNOWN_SERVICE = 'unknown';
+
+/**
+ * A port's service name for people: a name as given ("ssh", "python3"), the verdict's code
+ * `unknown` as the page words it ("service non identifié" / "unidentified service"), and an
+ * empty string (nothing known) left empty.
+ */
+export function serviceLabel(service: string, language: Language): string {
+  return service === UNKNOWN_SERVICE ? table(language).service.unknown : service;
 }
 
 function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {

@@ -26,6 +26,7 @@ import {
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
   SEVERITY_ORDER,
+  serviceLabel,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
@@ -136,7 +137,12 @@ function formatHost(
         PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
         PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
-        oneLine(known ?? service(p.port, p.protocol) ?? ''),
+        // Nothing names it: the page's "service non identifié", not a blank cell.
+        oneLine(
+          known ??
+            service(p.port, p.protocol) ??
+            (verdict ? serviceLabel(verdict.service, language) : ''),
+        ),
       ];
       if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
       if (withRisk) {
