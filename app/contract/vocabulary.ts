@@ -1,7 +1,7 @@
 import type { Language } from './app.js';
 import type { LocalizedText } from './errors.js';
 import type { FirewallRule } from './firewall.js';
-import type { Severity } from './risk.js';
+import type { RiskAssessResult, Severity } from './risk.js';
 import type { HostReason, PortReason, PortState } from './scan.js';
 import { CATALOGUE } from '../text/locales/index.js';
 
@@ -110,7 +110,10 @@ interface VocabularyTable {
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
   service: { unknown: string };
+  programsMissing: Record<ProgramsMissing, string>;
 }
+
+type ProgramsMissing = NonNullable<RiskAssessResult['programsMissing']>;
 
 function table(language: Language): VocabularyTable {
   return CATALOGUE[language].vocabulary as unknown as VocabularyTable;
@@ -160,6 +163,14 @@ export const UNKNOWN_SERVICE = 'unknown';
  */
 export function serviceLabel(service: string, language: Language): string {
   return service === UNKNOWN_SERVICE ? table(language).service.unknown : service;
+}
+
+/**
+ * The one sentence the page, the CLI and the PDF give when some listed ports of this PC have no
+ * program (RiskAssessResult.programsMissing says why).
+ */
+export function programsMissingText(why: ProgramsMissing, language: Language): string {
+  return table(language).programsMissing[why];
 }
 
 function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {

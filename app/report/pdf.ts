@@ -27,6 +27,7 @@ import {
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
+  programsMissingText,
   serviceLabel,
 } from '../contract/vocabulary.js';
 import {
@@ -1039,8 +1040,12 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   ];
   if (model.assessed) {
     content.push(p('methodSection.eachOpenPortS'));
-    if (!model.programsComplete) {
-      content.push(p('methodSection.somePortsOfThis'));
+    if (model.programsMissing) {
+      const why = model.programsMissing;
+      content.push({
+        text: say({ fr: programsMissingText(why, 'fr'), en: programsMissingText(why, 'en') }),
+        margin: [0, 0, 0, 7],
+      });
     }
   }
   content.push({

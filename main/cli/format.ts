@@ -26,6 +26,7 @@ import {
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
   SEVERITY_ORDER,
+  programsMissingText,
   serviceLabel,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
@@ -446,8 +447,8 @@ export function formatScanTail(
       : 'summary.lineCancelled';
   const summary = t(key, { counts, time });
   const notes = result.notes.map((note) => `! ${note[language]}`);
-  if (assessment && !assessment.programsComplete)
-    notes.push(`! ${t('summary.programsIncomplete')}`);
+  if (assessment?.programsMissing)
+    notes.push(`! ${programsMissingText(assessment.programsMissing, language)}`);
   const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;
   // A block the firewall lost is news even when none of its ports was scanned.
   const vanished = vanishedRulesLine(

@@ -56,4 +56,29 @@ describe('the PDF words counts and unnamed services as the page does', () => {
     expect(fr).toContain(typeset('non listés : 1\u202f027 ports fermés, 1 port filtré'));
     expect(en).toContain('not listed: 1,027 closed ports, 1 filtered port');
   });
+
+  it('says why programs are missing in the CLI’s and the page’s sentence, and only with a reason', () => {
+    // Review 15, #5: "(droits d’administrateur nécessaires)" as root and on reopened scans.
+    expect(texts(pdfDefinition(model, 'fr').content)).not.toMatch(
+      /administrateur|vérifiés à nouveau/,
+    );
+    const kept = buildReportModel({
+      scan,
+      assessment: { ...assessment, programsComplete: false, programsMissing: 'kept' },
+      pcName: 'PC',
+    });
+    expect(texts(pdfDefinition(kept, 'fr').content)).toContain(
+      typeset(
+        'Analyse conservée : les programmes derrière les ports de ce PC ne sont pas vérifiés',
+      ),
+    );
+    const admin = buildReportModel({
+      scan,
+      assessment: { ...assessment, programsComplete: false, programsMissing: 'not-elevated' },
+      pcName: 'PC',
+    });
+    expect(texts(pdfDefinition(admin, 'en').content)).toContain(
+      'run Port Auditor as administrator to see them all.',
+    );
+  });
 });
