@@ -178,3 +178,18 @@ describe('the note about programs that could not be named (review 15, #5)', () =
     expect(keptProgramsNote(true, true, true)).toEqual({ programsComplete: true });
   });
 });
+
+describe('a program-named port’s reason stands alone (review 15, #12)', () => {
+  it('names the program in the sentence, with nothing "below" to point at', () => {
+    const result = assessHosts(
+      [host('127.0.0.1', true, [open(18080)])],
+      [{ protocol: 'tcp', address: '0.0.0.0', port: 18080, program: { ...node, name: 'python3' } }],
+      knowledgeBase(),
+    );
+    const reason = result.hosts[0]!.ports[0]!.reasons[0]!;
+    expect(reason.ruleId).toBe('program.names-service');
+    expect(reason.text.fr).toMatch(/il est ouvert par le programme python3\.$/);
+    expect(reason.text.en).toMatch(/it is opened by the program python3\.$/);
+    expect(`${reason.text.fr} ${reason.text.en}`).not.toMatch(/ci-dessous|below/);
+  });
+});
