@@ -154,6 +154,8 @@ export async function importRows(
         hosts: [],
         ...totals.result(),
         programsComplete,
+        // Each batch's verdicts were made by this process's listeners, as assessWith words it.
+        ...(programsComplete ? {} : { programsMissing: 'not-elevated' as const }),
         ...(firewallRules ? { firewallRules } : {}),
       }
     : null;

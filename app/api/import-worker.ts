@@ -45,7 +45,8 @@ async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
     try {
       const result = await askListeners();
       found = result.listeners;
-      complete = result.complete;
+      // Already root: running again as administrator would show no more owners.
+      complete = result.complete || result.elevated === true;
     } catch {
       // Verdicts are still worth showing without programs; the UI says programs are missing.
       complete = false;

@@ -108,7 +108,8 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
         try {
           const result = await listeners();
           found = result.listeners;
-          complete = result.complete;
+          // Already root: running again as administrator would show no more owners.
+          complete = result.complete || result.elevated === true;
         } catch {
           // Verdicts are still worth showing without programs; the UI says programs are missing.
           complete = false;

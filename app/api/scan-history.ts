@@ -1010,6 +1010,7 @@ export class ScanHistory {
     const { kind } = source.header.record;
     const own = this.ownClaims(scanId);
     let programsComplete = true;
+    let lacking = false;
     let dropped = 0;
     const ordered: OrderedHost[] = [];
     for (let after = -1; ;) {
@@ -1021,6 +1022,7 @@ export class ScanHistory {
       const hosts = rows.map((r) => r.host);
       const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);
       programsComplete &&= verdicts.programsComplete;
+      lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some((p) => !p.program));
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
         tally.add(host);
@@ -1039,7 +1041,11 @@ export class ScanHistory {
       {
         hosts: [],
         ...totals.result(),
-        programsComplete: kept ? kept.programsComplete : programsComplete,
+        ...keptProgramsNote(
+          kept ? kept.programsComplete : programsComplete,
+          lacking,
+          own !== undefined,
+        ),
         firewallRules: [...rules],
       },
       tally.counts(source.header.record.counts.addresses),
@@ -1053,4 +1059,26 @@ export class ScanHistory {
     this.cache.set(scanId, prepared);
     while (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/**
+ * Whether a reopened scan's listed ports of this PC all have their program, and why not. A scan
+ * this process made keeps what it said when made (`madeHere`, `complete`: its programsComplete,
+ * false only when not elevated). Any other kept scan's owners are not checked again, so a listed
+ * port of this PC without its program (`lacking`) is said to be that, never that administrator
+ * rights are needed (review 15, #5: the advice showed on every reopened scan).
+ */
+export function keptProgramsNote(
+  complete: boolean,
+  lacking: boolean,
+  madeHere: boolean,
+): Pick<RiskAssessResult, 'programsComplete' | 'programsMissing'> {
+  if (madeHere) {
+    return complete
+      ? { programsComplete: true }
+      : { programsComplete: false, programsMissing: 'not-elevated' };
+  }
+  return lacking
+    ? { programsComplete: false, programsMissing: 'kept' }
+    : { programsComplete: true };
 }

@@ -16,5 +16,18 @@ const FORMATS: Record<Language, Intl.DateTimeFormat> = {
 export function formatDateTime(iso: string, lang: Language): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return FORMATS[lang].format(date);
+  return formatDate(FORMATS[lang], date);
+}
+
+/**
+ * `date` written by `format`, with French's ordinal first day: "1er décembre", "1er déc." (the
+ * Imprimerie nationale's rule, which Intl does not apply: it writes "1 décembre"). Other days and
+ * other languages as Intl writes them.
+ */
+export function formatDate(format: Intl.DateTimeFormat, date: Date): string {
+  if (!format.resolvedOptions().locale.startsWith('fr')) return format.format(date);
+  return format
+    .formatToParts(date)
+    .map((part) => (part.type === 'day' && Number(part.value) === 1 ? '1er' : part.value))
+    .join('');
 }

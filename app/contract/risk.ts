@@ -73,6 +73,11 @@ export const ListenersResult = z.object({
    * administrator rights), so the UI can say why a program is missing.
    */
   complete: z.boolean(),
+  /**
+   * True when this process already runs as root (Linux, macOS: effective uid 0), so running it
+   * again as administrator would show no more programs; absent when not known (Windows).
+   */
+  elevated: z.boolean().optional(),
 });
 export type ListenersResult = z.infer<typeof ListenersResult>;
 
@@ -201,8 +206,18 @@ export const RiskAssessResult = z.object({
    * PC's addresses (loopback included) are one device.
    */
   blocked: z.number().int().nonnegative().default(0),
-  /** False when some listeners of this PC could not be tied to their program. */
+  /**
+   * False when some open port of this PC listed in the result has no program while the OS hid
+   * some sockets' owners (other users' processes) and this process was not elevated.
+   */
   programsComplete: z.boolean(),
+  /**
+   * Why some listed open ports of this PC have no program, when the user can act on it or should
+   * know it (vocabulary `programsMissing.*`, one sentence for the page, the CLI and the PDF):
+   * `not-elevated`: run Port Auditor as administrator to see them; `kept`: a reopened scan, whose
+   * owners are not checked again. Absent: nothing to say.
+   */
+  programsMissing: z.enum(['not-elevated', 'kept']).optional(),
   /**
    * The Port Auditor rules the `firewall` of each verdict was worked out from, as last read from
    * the firewall: a report made with them says what the screen says.

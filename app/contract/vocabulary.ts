@@ -1,7 +1,7 @@
 import type { Language } from './app.js';
 import type { LocalizedText } from './errors.js';
 import type { FirewallRule } from './firewall.js';
-import type { Severity } from './risk.js';
+import type { RiskAssessResult, Severity } from './risk.js';
 import type { HostReason, PortReason, PortState } from './scan.js';
 import { CATALOGUE } from '../text/locales/index.js';
 
@@ -109,7 +109,11 @@ interface VocabularyTable {
   portReason: Record<PortReason, string>;
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
+  service: { unknown: string };
+  programsMissing: Record<ProgramsMissing, string>;
 }
+
+type ProgramsMissing = NonNullable<RiskAssessResult['programsMissing']>;
 
 function table(language: Language): VocabularyTable {
   return CATALOGUE[language].vocabulary as unknown as VocabularyTable;
@@ -144,6 +148,29 @@ export function hostReasonLabel(reason: HostReason, language: Language): string 
 /** A Port Auditor rule's journal state in words ("échouée" / "failed"). */
 export function ruleStateLabel(state: RuleState, language: Language): string {
   return table(language).ruleState[state];
+}
+
+/**
+ * The service code a risk verdict gives a port that neither the knowledge base, a known program
+ * nor IANA names (app/risk/rules.ts). Exports keep this code; what people read uses serviceLabel.
+ */
+export const UNKNOWN_SERVICE = 'unknown';
+
+/**
+ * A port's service name for people: a name as given ("ssh", "python3"), the verdict's code
+ * `unknown` as the page words it ("service non identifié" / "unidentified service"), and an
+ * empty string (nothing known) left empty.
+ */
+export function serviceLabel(service: string, language: Language): string {
+  return service === UNKNOWN_SERVICE ? table(language).service.unknown : service;
+}
+
+/**
+ * The one sentence the page, the CLI and the PDF give when some listed ports of this PC have no
+ * program (RiskAssessResult.programsMissing says why).
+ */
+export function programsMissingText(why: ProgramsMissing, language: Language): string {
+  return table(language).programsMissing[why];
 }
 
 function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {

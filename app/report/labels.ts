@@ -1,4 +1,5 @@
 import type { Language, LocalizedText } from '../contract/index.js';
+import { formatDate } from '../contract/datetime.js';
 import { textFor } from '../text/catalogue.js';
 import { inBothLanguages } from '../text/per-language.js';
 
@@ -33,7 +34,7 @@ function languageTag(lang: Language): string {
 export function formatDateTime(iso: string, lang: Language): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(languageTag(lang), {
+  const format = new Intl.DateTimeFormat(languageTag(lang), {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -41,7 +42,8 @@ export function formatDateTime(iso: string, lang: Language): string {
     minute: '2-digit',
     second: '2-digit',
     timeZoneName: 'short',
-  }).format(date);
+  });
+  return formatDate(format, date);
 }
 
 /** The named sets of targets and ports, by the name typed, → the `pdf:spec` sentence naming each. */

@@ -110,6 +110,8 @@ export interface ReportModel {
   fromFile: boolean;
   assessed: boolean;
   programsComplete: boolean;
+  /** Why some listed ports of this PC have no program (RiskAssessResult.programsMissing). */
+  programsMissing?: 'not-elevated' | 'kept';
   /**
    * Devices worth a section: up, or with something listed. This PC first, then worst first. This
    * PC's addresses are one device; so are addresses sharing a MAC address.
@@ -349,6 +351,9 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     fromFile: input.origin === 'file',
     assessed: input.assessment !== undefined,
     programsComplete: input.assessment?.programsComplete ?? true,
+    ...(input.assessment?.programsMissing
+      ? { programsMissing: input.assessment.programsMissing }
+      : {}),
     hosts,
     hostsUp: scan.hosts.filter((h) => h.status === 'up').length,
     devicesUp: hosts.filter((h) => h.status === 'up').length,

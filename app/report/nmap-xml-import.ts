@@ -23,6 +23,7 @@ import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
+import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
 import { PA_SCRIPT_ID } from './nmap-xml-export.js';
 
@@ -135,8 +136,12 @@ export function refuseTooLarge(bytes: number): void {
   }
 }
 
-function notNmap(detail: string): never {
-  fail('report.nmap-not-nmap', { detail });
+/**
+ * Refuses a file that is not nmap's, saying why in words (report.json `notNmapBecause`): the
+ * raw attribute or the schema's English message never reaches the user (review 15, #7).
+ */
+function notNmap(why: Sentence): never {
+  fail('report.nmap-not-nmap', undefined, { text: { detail: why } });
 }
 
 const PORT_STATE: Record<string, PortState> = {
@@ -577,7 +582,8 @@ function scanSource(
 
 /** Refuses a file whose result the contract does not accept, naming the field (`hosts.3.ports`). */
 function refuse(issue: z.core.$ZodIssue | undefined, prefix: (string | number)[] = []): never {
-  notNmap(`${[...prefix, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? ''}`);
+  const field = [...prefix, ...(issue?.path ?? [])].join('.');
+  notNmap(sentence('report:notNmapBecause.field', { field }));
 }
 
 /** The hosts of a run as they are read, one `<host>` at a time, then the ScanResult. */
@@ -878,8 +884,31 @@ function isXmlChar(code: number): boolean {
 /** Thrown from sax's error handler to stop it mid-piece; never leaves this module. */
 const STOP = Symbol('stop');
 
-function invalidXml(line: number, msg: string): never {
-  fail('report.nmap-invalid-xml', { line }, { text: { detail: msg } });
+/**
+ * sax's strict-mode messages (sax 1.x, lib/sax.js `strictFail` / `error` calls), by how they
+ * begin, and what each means in the catalogue's words (report.json `xmlProblem`).
+ */
+const XML_PROBLEMS: readonly [RegExp, string][] = [
+  [/^Non-whitespace before first tag/, 'notXml'],
+  [/^Text data outside of root node/, 'afterEnd'],
+  [/^(Unexpected end|Unclosed root tag)/, 'cutShort'],
+  [/^(Unmatched closing tag|Unexpected close tag|Invalid tagname in closing tag)/, 'closingTag'],
+  [
+    /^(Attribute without value|Unquoted attribute value|Invalid attribute name|Attribute)/,
+    'attribute',
+  ],
+  [/entity/i, 'entity'],
+  [/tag/i, 'tag'],
+];
+
+/** The catalogue's words for a sax message: its English never reaches the user (review 15, #7). */
+export function xmlProblem(message: string): Sentence {
+  const kind = XML_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1] ?? 'other';
+  return sentence(`report:xmlProblem.${kind}`);
+}
+
+function invalidXml(line: number, column: number, msg: string): never {
+  fail('report.nmap-invalid-xml', { line, column }, { text: { detail: xmlProblem(msg) } });
 }
 
 function interruptedBeforeFirstHost(): never {
@@ -1063,7 +1092,7 @@ export class NmapXmlReader {
   private hostElements = 0;
   /** A `</host>` closed somewhere other than the run's own level since the last complete host. */
   private nestedHostSince = false;
-  private error: { line: number; msg: string } | undefined;
+  private error: { line: number; column: number; msg: string } | undefined;
   /** After an error: a later `</host>` means the file is broken inside, not cut short. */
   private hostAfterError = false;
   private first = true;
@@ -1079,7 +1108,12 @@ export class NmapXmlReader {
     this.build = new ScanBuilder(options.hosts);
     const p = this.parser;
     p.onerror = (error) => {
-      this.error = { line: p.line + 1, msg: error.message.split('\n')[0] ?? '' };
+      // sax counts lines from 0 and columns from 0 after the character read.
+      this.error = {
+        line: p.line + 1,
+        column: Math.max(1, p.column),
+        msg: error.message.split('\n')[0] ?? '',
+      };
       throw STOP;
     };
     // nmap writes a bare `<!DOCTYPE nmaprun>`; an internal subset can only serve to define
@@ -1102,9 +1136,16 @@ export class NmapXmlReader {
     }
     const depth = this.stack.length;
     if (depth === 0) {
-      if (tag.name !== 'nmaprun') notNmap('no <nmaprun>');
+      if (tag.name !== 'nmaprun') notNmap(sentence('report:notNmapBecause.noRun'));
       const node = element(tag, KEPT);
-      if (str(node, 'scanner') !== 'nmap') notNmap(`scanner="${str(node, 'scanner') ?? ''}"`);
+      const scanner = str(node, 'scanner') ?? '';
+      if (scanner !== 'nmap') {
+        notNmap(
+          scanner
+            ? sentence('report:notNmapBecause.scanner', { scanner: oneLine(scanner).slice(0, 64) })
+            : sentence('report:notNmapBecause.noScanner'),
+        );
+      }
       this.run = node;
       this.stack.push({ name: tag.name, node, kept: KEPT, counts: new Map() });
       return;
@@ -1234,12 +1275,12 @@ export class NmapXmlReader {
         !this.hostAfterError &&
         !this.ending.endsWith('</nmaprun>');
       if (emptyCut) interruptedBeforeFirstHost();
-      if (!cut) invalidXml(this.error.line, this.error.msg);
+      if (!cut) invalidXml(this.error.line, this.error.column, this.error.msg);
       interrupted = true;
       this.runChildren.length = this.runChildrenAtLastHost;
     }
     const run = this.run;
-    if (!run) notNmap('no <nmaprun>');
+    if (!run) notNmap(sentence('report:notNmapBecause.noRun'));
     for (const { name, node } of this.runChildren) addChild(run, name, node);
     return this.build.finish(run, { ...this.options, interrupted });
   }

@@ -27,6 +27,8 @@ import {
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
+  programsMissingText,
+  serviceLabel,
 } from '../contract/vocabulary.js';
 import {
   isBlocked,
@@ -93,6 +95,11 @@ function installFonts(pdfmake: typeof PdfMake): void {
 }
 
 type Say = (text: LocalizedText) => string;
+
+/** A port's service as the page names it: "service non identifié", not the verdict's code `unknown`. */
+function serviceText(p: ReportPort, say: Say): string {
+  return say({ fr: serviceLabel(p.service, 'fr'), en: serviceLabel(p.service, 'en') });
+}
 
 function sayFor(lang: Language): Say {
   return (text) => text[lang];
@@ -462,7 +469,7 @@ function findingSentence(f: Finding, say: Say): string {
   // A device of several addresses: the ones the service was found open on.
   const addresses = f.port.addresses?.join(', ') ?? zonedAddress(f.host);
   const where = f.host.hostname ? `${addresses} (${f.host.hostname})` : addresses;
-  const service = f.port.service ? ` (${f.port.service})` : '';
+  const service = f.port.service ? ` (${serviceText(f.port, say)})` : '';
   const port = `${portLabel(f.port)}${service}`;
   if (!f.port.severity) {
     return say(bothLanguages('pdf:finding.unassessed', { where, port }));
@@ -645,7 +652,10 @@ function adviceByService(model: ReportModel, say: Say): Content[] {
               bold: true,
               color: SEVERITY_COLORS[p.severity!].text.light,
             },
-            { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
+            {
+              text: `${portLabel(p)}${p.service ? ` (${serviceText(p, say)})` : ''} — `,
+              bold: true,
+            },
             { text: t('adviceByService.devices', { count: hosts }), color: MUTED },
             ...(p.reasons[0] ? [{ text: `${say(p.reasons[0])} ` }] : []),
             { text: say(p.advice!), bold: true },
@@ -699,10 +709,8 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
   );
   const hiddenParts = (['closed', 'filtered', 'open'] as const)
     .filter((s) => host.hidden[s] > 0)
-    .map(
-      (s) =>
-        `${host.hidden[s]} ${say(PORT_STATE_LABEL[s])}${lang === 'fr' && host.hidden[s] > 1 ? 's' : ''}`,
-    );
+    // The CLI's wording, so "1 027 ports fermés" reads the same in the PDF and the terminal.
+    .map((s) => say(bothLanguages(`cli:table.hidden.${s}`, { count: host.hidden[s] })));
   if (hiddenParts.length > 0)
     meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
 
@@ -755,7 +763,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     // One line of ports coloured by severity; the reasons and advice are in the by-service section.
     const labels = open.map(
       (p) =>
-        `${portLabel(p)}${p.service ? ` ${p.service}` : ''}${
+        `${portLabel(p)}${p.service ? ` ${serviceText(p, say)}` : ''}${
           p.firewall
             ? ` (${p.severity && !isBlocked(p) ? `${say(SEVERITY_LABEL[p.severity]).toLowerCase()}, ` : ''}${say(COVERAGE_LABEL[p.firewall.effect])})`
             : p.severity
@@ -804,8 +812,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         p.protocol.toUpperCase(),
         // The software nmap -sV identified, under the service's name.
         p.product
-          ? { stack: [p.service || '—', { text: p.product, fontSize: 7.5, color: MUTED }] }
-          : p.service || '—',
+          ? {
+              stack: [serviceText(p, say) || '—', { text: p.product, fontSize: 7.5, color: MUTED }],
+            }
+          : serviceText(p, say) || '—',
         ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
         portSeverityCell(p, say),
         { text: reason, fontSize: 8 },
@@ -851,7 +861,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       stack: [
         {
           text: [
-            { text: `${portLabel(p)}${p.service ? ` (${p.service})` : ''} — `, bold: true },
+            {
+              text: `${portLabel(p)}${p.service ? ` (${serviceText(p, say)})` : ''} — `,
+              bold: true,
+            },
             { text: say(p.advice!) },
           ],
         },
@@ -1027,8 +1040,12 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   ];
   if (model.assessed) {
     content.push(p('methodSection.eachOpenPortS'));
-    if (!model.programsComplete) {
-      content.push(p('methodSection.somePortsOfThis'));
+    if (model.programsMissing) {
+      const why = model.programsMissing;
+      content.push({
+        text: say({ fr: programsMissingText(why, 'fr'), en: programsMissingText(why, 'en') }),
+        margin: [0, 0, 0, 7],
+      });
     }
   }
   content.push({

@@ -121,6 +121,9 @@ export function ownerIfOurs(
  * device port this PC's own outbound rule hides from the scan stays a finding). `own`: Port
  * Auditor's own process id and the TCP ports it serves (browser mode's page), named as Port
  * Auditor's; another port of the same process (a library's, a test's) is judged like any other.
+ * `programsComplete`: false when the OS hid some sockets' owners from this process and running it
+ * as administrator would show them (not elevated already); the result says so
+ * (`programsMissing: 'not-elevated'`) only when one of its listed open ports lacks its program.
  * `undone`: the scan's time window and the rules removed since (see applyFirewallRules).
  */
 export function assessHosts(
@@ -191,10 +194,14 @@ export function assessWith(
       ...(host.answersEveryPort ? { answersEveryPort: host.answersEveryPort } : {}),
     });
   });
+  // Owners hidden from view matter only when a port this result lists is one of them.
+  const lacking = assessed.some((h) => h.isLocal && h.ports.some((p) => !p.program));
+  const complete = programsComplete || !lacking;
   const base: RiskAssessResult = {
     hosts: assessed,
     ...summariseHosts(assessed),
-    programsComplete,
+    programsComplete: complete,
+    ...(complete ? {} : { programsMissing: 'not-elevated' as const }),
   };
   return applyFirewallRules(hosts, base, rules, kb, seenOpen, undone);
 }

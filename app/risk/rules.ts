@@ -23,6 +23,7 @@ import {
 import { milder, shift, worse } from './severity.js';
 import { SEVERITY_LABEL } from '../contract/vocabulary.js';
 import { inBothLanguages } from '../text/per-language.js';
+import { oneLine } from '../text/control-characters.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -304,7 +305,13 @@ function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, s
     return { severity: 'low', advice: identify };
   }
   if (ctx.isLocal && ctx.program) {
-    say(RULES.programNamesService, rule('programNamesService'));
+    // The program is named in the sentence itself: the PDF's urgent list, the wizard and a
+    // collapsed row show this reason alone, with nothing "below" it (review 15, #12).
+    const name = oneLine(ctx.program.name);
+    say(
+      RULES.programNamesService,
+      rule('programNamesService', () => ({ name })),
+    );
     return { severity: 'low', advice: identify };
   }
   if (iana) {

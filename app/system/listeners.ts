@@ -29,12 +29,15 @@ async function run(runner: CommandRunner, spec: CommandSpec): Promise<CommandOut
 /**
  * This PC's listening sockets and the programs behind them, read the way each OS allows without
  * parsing localized text: /proc on Linux, PowerShell JSON on Windows, `lsof -F` on macOS.
+ * `elevated`: whether this process runs as root (Linux, macOS), carried in the result so that
+ * nobody is told to run again as administrator who already is; Windows leaves it unknown.
  */
 export async function listListeners(
   platform: NodeJS.Platform = process.platform,
   runner: CommandRunner = runCommand,
+  elevated: boolean = process.geteuid?.() === 0,
 ): Promise<ListenersResult> {
-  if (platform === 'linux') return readLinuxListeners();
+  if (platform === 'linux') return { ...(await readLinuxListeners()), elevated };
   if (platform === 'win32') {
     const out = await run(runner, windowsListenersCommand());
     if (out.exitCode !== 0)
@@ -52,9 +55,9 @@ export async function listListeners(
       toolFailed('lsof', out.stderr.trim() || `exit ${out.exitCode}`);
     const listeners = parseLsof(out.stdout);
     const pids = [...new Set(listeners.flatMap((l) => (l.program ? [l.program.pid] : [])))];
-    if (pids.length === 0) return withPaths(listeners, new Map());
+    if (pids.length === 0) return { ...withPaths(listeners, new Map()), elevated };
     const ps = await run(runner, macosPathsCommand(pids));
-    return withPaths(listeners, parsePsPaths(ps.stdout));
+    return { ...withPaths(listeners, parsePsPaths(ps.stdout)), elevated };
   }
   fail('system.unsupported-platform', { platform });
 }

@@ -26,6 +26,8 @@ import {
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
   SEVERITY_ORDER,
+  programsMissingText,
+  serviceLabel,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { oneLine } from '../../app/text/control-characters.js';
@@ -136,7 +138,12 @@ function formatHost(
         PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
         PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
-        oneLine(known ?? service(p.port, p.protocol) ?? ''),
+        // Nothing names it: the page's "service non identifié", not a blank cell.
+        oneLine(
+          known ??
+            service(p.port, p.protocol) ??
+            (verdict ? serviceLabel(verdict.service, language) : ''),
+        ),
       ];
       if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
       if (withRisk) {
@@ -440,8 +447,8 @@ export function formatScanTail(
       : 'summary.lineCancelled';
   const summary = t(key, { counts, time });
   const notes = result.notes.map((note) => `! ${note[language]}`);
-  if (assessment && !assessment.programsComplete)
-    notes.push(`! ${t('summary.programsIncomplete')}`);
+  if (assessment?.programsMissing)
+    notes.push(`! ${programsMissingText(assessment.programsMissing, language)}`);
   const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;
   // A block the firewall lost is news even when none of its ports was scanned.
   const vanished = vanishedRulesLine(

@@ -80,6 +80,19 @@ describe('the catalogue', () => {
     expect(french.filter(([, text]) => /[ \u202f]:(?=\s|$)|[ \u00a0][;?!]/.test(text))).toEqual([]);
   });
 
+  test('counts and other numbers that can pass 999 are formatted by the language ({{x, number}})', () => {
+    // A bare {{count}} prints "1000 analyses" where French writes "1 000" and English "1,000".
+    const numeric = ['count', 'scans', 'days', 'closed', 'filtered', 'probed'];
+    const bare = new RegExp(`\\{\\{(${numeric.join('|')})\\}\\}`);
+    expect(ALL.filter(([, text]) => bare.test(text))).toEqual([]);
+    const settings = (lang: 'fr' | 'en') => textFor(lang, 'settings');
+    expect(settings('fr')('history.scans', { count: 1000 })).toBe('1\u202f000 analyses');
+    expect(settings('en')('history.scans', { count: 1000 })).toBe('1,000 scans');
+    expect(textFor('fr', 'history')('intro', { scans: 1000, days: 365 })).toContain(
+      'les 1\u202f000 derniers',
+    );
+  });
+
   test('Node code reads the same strings, with plurals and numbers in the language', () => {
     const fr = textFor('fr', 'common');
     const en = textFor('en', 'common');

@@ -173,6 +173,7 @@ describe('formatScanResult with verdicts', () => {
     const text = formatScanResult(scan, 'fr', serviceName, {
       ...assessment,
       programsComplete: false,
+      programsMissing: 'not-elevated',
     });
     expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
     expect(text).toMatch(
@@ -182,7 +183,27 @@ describe('formatScanResult with verdicts', () => {
     expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
     expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevé$/m);
     expect(text).toContain('Verdicts des ports ouverts\u00a0: Critique 1, Élevé 1, Info 2.');
-    expect(text).toContain('! Certains programmes de ce PC n’ont pas pu être identifiés');
+    expect(text).toContain(
+      '! Certains ports de ce PC n’ont pas pu être reliés à leur programme\u00a0: relancez Port Auditor en administrateur',
+    );
+  });
+
+  it('gives no advice to run as administrator without a reason, and words a kept scan as such', () => {
+    // Review 15, #5: the advice showed as root, and on reopened scans whose owners are not checked.
+    const silent = formatScanResult(scan, 'fr', serviceName, {
+      ...assessment,
+      programsComplete: false,
+    });
+    expect(silent).not.toContain('administrateur');
+    const kept = formatScanResult(scan, 'en', serviceName, {
+      ...assessment,
+      programsComplete: false,
+      programsMissing: 'kept',
+    });
+    expect(kept).toContain(
+      '! Kept scan: the programs behind this PC’s ports are not checked again, so some are not named.',
+    );
+    expect(kept).not.toContain('administrator');
   });
 
   it('keeps the plain table when no verdict could be made', () => {

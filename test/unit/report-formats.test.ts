@@ -126,6 +126,30 @@ describe('nmap XML import refuses hostile or foreign input with fr/en errors', (
       'report.nmap-not-nmap',
     );
   });
+
+  it('says what is wrong in the reader’s language, never in the parser’s English (review 15, #7)', () => {
+    const text = messageOf(() => importNmapXml('hello'));
+    expect(text.fr).toBe(
+      typeset(
+        'Fichier XML illisible, ligne 1, colonne 1 : du texte précède la première balise, ce n’est donc pas du XML.',
+      ),
+    );
+    expect(text.en).toBe(
+      'Unreadable XML file, line 1, column 1: text comes before the first tag, so this is not XML.',
+    );
+    const cut = messageOf(() =>
+      importNmapXml('<nmaprun scanner="nmap">\n<host a=1></host></nmaprun>'),
+    );
+    expect(cut.fr).toMatch(typeset('ligne 2, colonne 9 : un attribut est mal écrit'));
+    for (const m of [text, cut]) expect(`${m.fr} ${m.en}`).not.toMatch(/Non-whitespace|Unquoted/);
+    const empty = messageOf(() => importNmapXml('<nmaprun scanner=""/>'));
+    expect(empty.fr).toContain('il ne dit pas quel programme l’a écrit');
+    expect(empty.fr).not.toContain('scanner=');
+    const masscan = messageOf(() => importNmapXml('<nmaprun scanner="masscan"/>'));
+    expect(masscan.fr).toContain(typeset('il a été écrit par « masscan », pas par nmap'));
+    expect(masscan.en).toContain('it was written by “masscan”, not by nmap');
+    expect(messageOf(() => importNmapXml('<html/>')).en).toContain('it has no <nmaprun> element');
+  });
 });
 
 describe('nmap XML import reads numbers and times only as nmap writes them', () => {

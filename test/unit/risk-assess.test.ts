@@ -3,6 +3,7 @@ import type { Listener } from '../../app/contract/risk.js';
 import type { HostResult, PortResult } from '../../app/contract/scan.js';
 import { assessHosts, matchListener } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { keptProgramsNote } from '../../app/api/scan-history.js';
 
 const open = (port: number, protocol: 'tcp' | 'udp' = 'tcp'): PortResult => ({
   port,
@@ -134,5 +135,61 @@ describe('Port Auditor’s own port', () => {
       severity: 'info',
     });
     expect(ports.find((p) => p.port === 9999)?.service).not.toBe('port-auditor');
+  });
+});
+
+describe('the note about programs that could not be named (review 15, #5)', () => {
+  const kb = knowledgeBase();
+  const pc = host('127.0.0.1', true, [open(18080), open(2024)]);
+  const named: Listener[] = [
+    { protocol: 'tcp', address: '0.0.0.0', port: 18080, program: node },
+    { protocol: 'tcp', address: '0.0.0.0', port: 2024, program: { ...node, pid: 101 } },
+  ];
+
+  it('says nothing when every listed open port of this PC has its program, even if others hide', () => {
+    // The OS hid some other socket's owner (programsComplete input false), not one listed here.
+    const result = assessHosts([pc], named, kb, false);
+    expect(result.programsComplete).toBe(true);
+    expect(result.programsMissing).toBeUndefined();
+  });
+
+  it('advises administrator rights only when a listed port lacks its program and they would help', () => {
+    const hidden = named.slice(0, 1).concat({ protocol: 'tcp', address: '0.0.0.0', port: 2024 });
+    const notElevated = assessHosts([pc], hidden, kb, false);
+    expect(notElevated.programsComplete).toBe(false);
+    expect(notElevated.programsMissing).toBe('not-elevated');
+    // As root (the caller passes complete: elevation would show no more): no advice.
+    const root = assessHosts([pc], hidden, kb, true);
+    expect(root.programsComplete).toBe(true);
+    expect(root.programsMissing).toBeUndefined();
+  });
+
+  it('words a reopened scan as kept, never as a lack of rights', () => {
+    expect(keptProgramsNote(false, true, false)).toEqual({
+      programsComplete: false,
+      programsMissing: 'kept',
+    });
+    expect(keptProgramsNote(false, false, false)).toEqual({ programsComplete: true });
+    // A scan this process made keeps what it said when made.
+    expect(keptProgramsNote(false, true, true)).toEqual({
+      programsComplete: false,
+      programsMissing: 'not-elevated',
+    });
+    expect(keptProgramsNote(true, true, true)).toEqual({ programsComplete: true });
+  });
+});
+
+describe('a program-named port’s reason stands alone (review 15, #12)', () => {
+  it('names the program in the sentence, with nothing "below" to point at', () => {
+    const result = assessHosts(
+      [host('127.0.0.1', true, [open(18080)])],
+      [{ protocol: 'tcp', address: '0.0.0.0', port: 18080, program: { ...node, name: 'python3' } }],
+      knowledgeBase(),
+    );
+    const reason = result.hosts[0]!.ports[0]!.reasons[0]!;
+    expect(reason.ruleId).toBe('program.names-service');
+    expect(reason.text.fr).toMatch(/il est ouvert par le programme python3\.$/);
+    expect(reason.text.en).toMatch(/it is opened by the program python3\.$/);
+    expect(`${reason.text.fr} ${reason.text.en}`).not.toMatch(/ci-dessous|below/);
   });
 });

@@ -104,11 +104,13 @@ describe('macOS listeners (lsof -F)', () => {
     expect(result.listeners.find((l) => l.port === 7000)?.program?.path).toBe(
       '/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter',
     );
-    const empty = await listListeners('darwin', async () => ({
-      stdout: '',
-      stderr: '',
-      exitCode: 1,
-    }));
-    expect(empty).toEqual({ platform: 'darwin', listeners: [], complete: true });
+    const empty = await listListeners(
+      'darwin',
+      async () => ({ stdout: '', stderr: '', exitCode: 1 }),
+      false,
+    );
+    // Whether this process is root travels with the result: no advice to elevate to root.
+    expect(empty).toEqual({ platform: 'darwin', listeners: [], complete: true, elevated: false });
+    expect((await listListeners('darwin', runner, true)).elevated).toBe(true);
   });
 });

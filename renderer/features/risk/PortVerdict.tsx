@@ -9,6 +9,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
+import { UNKNOWN_SERVICE } from '../../../app/contract/vocabulary';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
@@ -82,7 +83,7 @@ export function PortVerdict({
             {port.port}/{port.protocol.toUpperCase()}
           </Typography>
           <Typography data-testid="verdict-service" sx={{ fontWeight: 500 }}>
-            {port.service === 'unknown' ? t('port.unknownService') : port.service}
+            {port.service === UNKNOWN_SERVICE ? t('vocabulary:service.unknown') : port.service}
             {port.description && (
               <Typography component="span" variant="body2" color="text.secondary">
                 {' — '}

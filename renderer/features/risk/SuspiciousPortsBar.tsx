@@ -117,9 +117,9 @@ export function SuspiciousPortsBar() {
             {hiddenInfo > 0 ? t('filter.hidden', { count: hiddenInfo }) : t('filter.noneHidden')}
           </Typography>
         </Stack>
-        {result && !result.programsComplete && (
+        {result?.programsMissing && (
           <Alert severity="info" sx={{ mt: 2 }} data-testid="risk-programs-incomplete">
-            {t('programsIncomplete')}
+            {t(`vocabulary:programsMissing.${result.programsMissing}`)}
           </Alert>
         )}
       </CardContent>
