@@ -23,6 +23,7 @@ import {
 import { milder, shift, worse } from './severity.js';
 import { SEVERITY_LABEL } from '../contract/vocabulary.js';
 import { inBothLanguages } from '../text/per-language.js';
+import { oneLine } from '../text/control-characters.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -229,7 +230,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
   const reasons: RiskReason[] = [
     {
       ruleId: RULES.ownPort,
-      text: rule('ownPort', () => ({ program: describeProgram(ctx.program!) })),
+      text: rule('ownPort', () => ({ program: oneLine(describeProgram(ctx.program!)) })),
     },
   ];
   if (loopback) {
@@ -337,8 +338,10 @@ function applyLocalRules(
   if (!ctx.program) {
     say(RULES.programUnknown, rule('programUnknown'));
   } else {
-    const who = describeProgram(ctx.program);
-    const path = ctx.program.path ?? '';
+    // A program's name and path are its owner's words: neutralised where they become a sentence's
+    // parameters, so a line feed or U+202E in a folder name cannot forge or reverse our sentence.
+    const who = oneLine(describeProgram(ctx.program));
+    const path = oneLine(ctx.program.path ?? '');
     const expected =
       entry?.expectedPrograms || entry?.expectedServices
         ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)

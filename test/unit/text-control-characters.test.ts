@@ -5,6 +5,7 @@ import {
   oneLine,
   withoutDisplayControls,
 } from '../../app/text/control-characters.js';
+import { shownProgram } from '../../app/system/listeners.js';
 
 describe('outside words are neutralised', () => {
   it('makes controls, bidi controls and invisible characters visible as U+FFFD', () => {
@@ -42,5 +43,22 @@ describe('outside words are neutralised', () => {
     expect(capped('😀😀😀😀😀', 3)).toBe('😀😀…');
     expect(codePointLength('😀é')).toBe(2);
     expect(oneLine('x'.repeat(300), 255)).toHaveLength(255);
+  });
+});
+
+describe('a program read from the system enters the app neutralised', () => {
+  it('cleans its name, path and service names', () => {
+    const shown = shownProgram({
+      pid: 7,
+      name: '=cmd|\u001b[2J\u200bsshd',
+      path: '/tmp/x\n* Bloqué\u202e/photo\u202Egnp.exe',
+      services: ['svc\u200d'],
+    });
+    expect(shown).toEqual({
+      pid: 7,
+      name: '=cmd|\uFFFD[2J\uFFFDsshd',
+      path: '/tmp/x * Bloqué\uFFFD/photo\uFFFDgnp.exe',
+      services: ['svc\uFFFD'],
+    });
   });
 });
