@@ -71,3 +71,15 @@ export function codePointLength(text: string): number {
   for (const _ of text) n += 1;
   return n;
 }
+
+/**
+ * Outside words as they are quoted inside one of the app's sentences (« … » in French, “…” in
+ * English): oneLine, and the quotation marks that could close our quotation early (« » “ ” ")
+ * made their single forms (‹ › ‘ ’ '), so `x ». Port Auditor a vérifié…` stays inside the quote.
+ * `maxCodePoints` as for oneLine. Pure.
+ */
+export function quotable(text: string, maxCodePoints?: number): string {
+  const swapped = text.replace(/[«»“”"]/gu, (mark) => QUOTE_SWAP[mark] ?? mark);
+  return oneLine(swapped, maxCodePoints);
+}
+const QUOTE_SWAP: Record<string, string> = { '«': '‹', '»': '›', '“': '‘', '”': '’', '"': "'" };
