@@ -28,7 +28,7 @@ import {
   SEVERITY_ORDER,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
-import { oneLine } from '../../app/text/control-characters.js';
+import { codePointLength, oneLine } from '../../app/text/control-characters.js';
 import { textFor } from '../../app/text/catalogue.js';
 
 export type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
@@ -39,9 +39,18 @@ function cliText(language: Language): (key: string, params?: Record<string, unkn
   return (key, params) => String(t(key, params ?? {}));
 }
 
+/** `text` padded to `width` columns, counted in code points (an accent or U+FFFD is one column). */
 function pad(text: string, width: number): string {
-  return text.length >= width ? `${text} ` : text.padEnd(width);
+  const length = codePointLength(text);
+  return length >= width ? `${text} ` : text + ' '.repeat(width - length);
 }
+
+/**
+ * Widest a table cell of outside words (a service, a product, a program's name) gets, in code
+ * points: past it the cell ends in "…", so one long product cannot push the table past 80–120
+ * columns (issue 15, F7). The JSON output keeps the whole text.
+ */
+const CELL_WIDTH = 32;
 
 /** Addresses named in the block of those this PC could not probe for one reason; then a count. */
 const UNPROBED_LISTED = 10;
@@ -136,9 +145,9 @@ function formatHost(
         PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
         PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
-        oneLine(known ?? service(p.port, p.protocol) ?? ''),
+        oneLine(known ?? service(p.port, p.protocol) ?? '', CELL_WIDTH),
       ];
-      if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
+      if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? '', CELL_WIDTH));
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
         const effect = verdict?.firewall?.effect;
@@ -153,7 +162,7 @@ function formatHost(
         row.push(
           verdict?.program
             ? t('table.program_pid', {
-                name: oneLine(verdict.program.name),
+                name: oneLine(verdict.program.name, CELL_WIDTH),
                 pid: verdict.program.pid,
               })
             : '',
@@ -162,7 +171,9 @@ function formatHost(
       if (reachable) row.push((reachable.get(`${p.port}/${p.protocol}`) ?? []).join(', '));
       return row;
     });
-    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)) + 2);
+    const widths = head.map(
+      (h, i) => Math.max(codePointLength(h), ...cells.map((r) => codePointLength(r[i]!))) + 2,
+    );
     const line = (row: string[]) =>
       `  ${row
         .map((cell, i) => pad(cell, widths[i]!))

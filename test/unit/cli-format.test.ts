@@ -416,3 +416,43 @@ describe('a program’s own words never become lines or reversed text of ours', 
     }
   });
 });
+
+describe('long or wide outside words keep the table readable (issue 15, F7)', () => {
+  it('caps a long product with … and lines columns up by code points', () => {
+    const scan: ScanResult = {
+      ...result,
+      hosts: [
+        {
+          ...result.hosts[1]!,
+          status: 'up',
+          reason: 'syn-ack',
+          ports: [
+            {
+              port: 80,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              detected: { product: 'x'.repeat(200) },
+            },
+            {
+              port: 81,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              detected: { product: 'Émetteur 😀😀 serveur' },
+            },
+          ],
+        },
+      ],
+    };
+    const lines = formatScanResult(scan, 'en', serviceName).split('\n');
+    const long = lines.find((l) => l.includes('80/tcp'))!;
+    const wide = lines.find((l) => l.includes('81/tcp'))!;
+    expect(long).toContain(`${'x'.repeat(31)}…`);
+    expect(long).not.toContain('x'.repeat(32));
+    expect(Array.from(long).length).toBeLessThan(120);
+    // Both rows' software cells start at the same column, counted in code points.
+    const at = (line: string, word: string) => Array.from(line.slice(0, line.indexOf(word))).length;
+    expect(at(wide, 'Émetteur')).toBe(at(long, 'xxx'));
+  });
+});
