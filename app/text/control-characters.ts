@@ -21,6 +21,8 @@
  *
  * Everything else is kept (accents, CJK, emoji without joiners): the text stays readable.
  */
+import { withoutClosingQuotes } from '../contract/quotation.js';
+
 const NEUTRALISED =
   '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f' +
   '\\u00ad\\u034f\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064' +
@@ -73,13 +75,10 @@ export function codePointLength(text: string): number {
 }
 
 /**
- * Outside words as they are quoted inside one of the app's sentences (« … » in French, “…” in
- * English): oneLine, and the quotation marks that could close our quotation early (« » “ ” ")
- * made their single forms (‹ › ‘ ’ '), so `x ». Port Auditor a vérifié…` stays inside the quote.
- * `maxCodePoints` as for oneLine. Pure.
+ * Outside words as they are quoted inside one of the app's sentences: oneLine, and the quotation
+ * marks that could close our quotation early swapped for their single forms
+ * (withoutClosingQuotes). `maxCodePoints` as for oneLine. Pure.
  */
 export function quotable(text: string, maxCodePoints?: number): string {
-  const swapped = text.replace(/[«»“”"]/gu, (mark) => QUOTE_SWAP[mark] ?? mark);
-  return oneLine(swapped, maxCodePoints);
+  return oneLine(withoutClosingQuotes(text), maxCodePoints);
 }
-const QUOTE_SWAP: Record<string, string> = { '«': '‹', '»': '›', '“': '‘', '”': '’', '"': "'" };
