@@ -470,10 +470,10 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   const extra = str(node, 'extrainfo')?.trim();
   // One line each (a product's line feed would start a row of its own in a report, F12).
   return {
-    ...(name ? { service: oneLine(name).slice(0, 64) } : {}),
-    ...(product ? { product: oneLine(product).slice(0, 128) } : {}),
-    ...(version ? { version: oneLine(version).slice(0, 128) } : {}),
-    ...(extra ? { extraInfo: oneLine(extra).slice(0, 256) } : {}),
+    ...(name ? { service: oneLine(name, 64) } : {}),
+    ...(product ? { product: oneLine(product, 128) } : {}),
+    ...(version ? { version: oneLine(version, 128) } : {}),
+    ...(extra ? { extraInfo: oneLine(extra, 256) } : {}),
   };
 }
 
@@ -702,7 +702,7 @@ class ScanBuilder {
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
     const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
-    const hostname = named && oneLine(named).slice(0, MAX_HOSTNAME);
+    const hostname = named && oneLine(named, MAX_HOSTNAME);
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
     const states = new PortStateTable();
