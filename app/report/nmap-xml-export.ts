@@ -294,7 +294,16 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     const normal = normaliseMac(mac)?.toUpperCase();
     if (normal) macs.set(address, normal);
   }
-  const args = equivalentNmapArgs(scan);
+  // An imported nmap file's command line stays the file's (issue 15, F6): never presented as the
+  // command of a Port Auditor scan, and nmap's own options (-sV…) kept.
+  const imported = scan.source?.kind === 'nmap' ? scan.source : undefined;
+  const args = imported ? imported.args || 'nmap' : equivalentNmapArgs(scan);
+  const initiated = imported
+    ? `${APP_NAME} ${APP_VERSION} export of results imported from an nmap file${imported.version ? ` (nmap ${imported.version})` : ''}, scanned ${ctime(scan.startedAt)}; the file's command line: `
+    : `${APP_NAME} ${APP_VERSION} scan initiated ${ctime(scan.startedAt)} as the equivalent of: `;
+  const producer = imported
+    ? `nmap${imported.version ? ` ${imported.version}` : ''} (imported by ${APP_NAME} ${APP_VERSION})`
+    : `${APP_NAME} ${APP_VERSION}`;
   const start = epoch(scan.startedAt);
   const end = epoch(scan.finishedAt);
   const elapsed = Math.max(0, (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000);
@@ -320,12 +329,12 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     '<?xml version="1.0" encoding="UTF-8"?>\n',
     '<!DOCTYPE nmaprun>\n',
     '<?xml-stylesheet href="https://svn.nmap.org/nmap/docs/nmap.xsl" type="text/xsl"?>\n',
-    `<!-- ${APP_NAME} ${APP_VERSION} scan initiated ${ctime(scan.startedAt)} as the equivalent of: ${xmlText(args).replace(/--/g, '- -')} -->\n`,
-    `<nmaprun scanner="nmap" args="${xmlAttr(args)}" start="${start}" startstr="${xmlAttr(ctime(scan.startedAt))}" version="${xmlAttr(`${APP_NAME} ${APP_VERSION}`)}" profile_name="${xmlAttr(APP_NAME)}" xmloutputversion="1.05">\n`,
+    `<!-- ${xmlText(`${initiated}${args}`).replace(/--/g, '- -')} -->\n`,
+    `<nmaprun scanner="nmap" args="${xmlAttr(args)}" start="${start}" startstr="${xmlAttr(ctime(scan.startedAt))}" version="${xmlAttr(producer)}" profile_name="${xmlAttr(APP_NAME)}" xmloutputversion="1.05">\n`,
     `<scaninfo type="connect" protocol="tcp" numservices="${scan.portCount}" services="${xmlAttr(servicesList(scan.request.ports))}"/>\n`,
     '<verbose level="0"/>\n',
     '<debugging level="0"/>\n',
-    `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} scan ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,
+    `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} ${imported ? 'import' : 'scan'} ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,
     ...scan.hosts.map((h) => hostXml(h, scan, macs)),
     `<runstats><finished time="${end}" timestr="${xmlAttr(ctime(scan.finishedAt))}" summary="${xmlAttr(summary)}" elapsed="${elapsed.toFixed(2)}" exit="${scan.cancelled ? 'error' : 'success'}"${scan.cancelled ? ' errormsg="cancelled by the user"' : ''}/>`,
     `<hosts up="${up}" down="${total - up}" total="${total}"/>\n`,

@@ -16,7 +16,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
-import { addressKind, canonicalIp, splitZone } from '../net/address.js';
+import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
@@ -360,7 +360,38 @@ const VALUE_OPTIONS = new Set([
   '--versiondb',
 ]);
 
-/** The targets of an nmap command line: what is left once options and their values are removed. */
+/** A host name by RFC 1123 §2.1 / RFC 952: dot-separated labels of letters, digits and inner hyphens, 1–63 each, 253 in all. */
+const HOST_NAME =
+  /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+/** An nmap IPv4 octet-range target (nmap(1) "TARGET SPECIFICATION": `192.168.0-255.1-254`, `10.0.0.*`, `10.1,2.0.1`). */
+const OCTET = '(?:\\*|\\d{0,3}-?\\d{0,3}(?:,\\d{0,3}-?\\d{0,3})*)';
+const OCTET_RANGE = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
+/**
+ * Whether a word of an nmap command line is a target nmap would take (nmap(1) "TARGET
+ * SPECIFICATION"): an IP literal (a zone allowed), a CIDR network (an address or a host name
+ * before `/bits`), an IPv4 octet range, or a host name by RFC 1123 syntax. Anything else (prose a
+ * file put in its `args`, punctuation, accented words) is not one. Pure.
+ */
+export function isNmapTarget(word: string): boolean {
+  const slash = word.indexOf('/');
+  const base = slash < 0 ? word : word.slice(0, slash);
+  if (slash >= 0 && !/^\d{1,3}$/.test(word.slice(slash + 1))) return false;
+  if (base === '') return false;
+  if (slash < 0 && parseIp(splitZone(word).address)) return true;
+  if (slash >= 0 && parseIp(base)) return canonicalNetwork(word) !== null;
+  if (/^[0-9.*,-]+$/.test(base)) {
+    const numbers = base.match(/\d+/g) ?? [];
+    return slash < 0 && OCTET_RANGE.test(base) && numbers.every((n) => Number(n) <= 255);
+  }
+  return HOST_NAME.test(base);
+}
+
+/**
+ * The targets of an nmap command line: what is left once options and their values are removed,
+ * and only the words that are targets (isNmapTarget): a file's `args` cannot make a sentence a
+ * "target".
+ */
 export function targetsFromArgs(args: string): string[] {
   const tokens = args.split(/\s+/).filter(Boolean).slice(1);
   const targets: string[] = [];
@@ -370,7 +401,7 @@ export function targetsFromArgs(args: string): string[] {
       if (VALUE_OPTIONS.has(token)) i++;
       continue;
     }
-    targets.push(token);
+    if (isNmapTarget(token)) targets.push(token);
   }
   return targets;
 }
@@ -444,10 +475,10 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   const extra = str(node, 'extrainfo')?.trim();
   // One line each (a product's line feed would start a row of its own in a report, F12).
   return {
-    ...(name ? { service: oneLine(name).slice(0, 64) } : {}),
-    ...(product ? { product: oneLine(product).slice(0, 128) } : {}),
-    ...(version ? { version: oneLine(version).slice(0, 128) } : {}),
-    ...(extra ? { extraInfo: oneLine(extra).slice(0, 256) } : {}),
+    ...(name ? { service: oneLine(name, 64) } : {}),
+    ...(product ? { product: oneLine(product, 128) } : {}),
+    ...(version ? { version: oneLine(version, 128) } : {}),
+    ...(extra ? { extraInfo: oneLine(extra, 256) } : {}),
   };
 }
 
@@ -562,20 +593,41 @@ function scanSource(
       const parsed = ScanSource.safeParse(JSON.parse(recorded));
       // An nmap run the file recorded, yes; "this app's engine" is for this app's own runs to
       // say, never a file (F4: the PDF would describe TCP connects this PC never made).
-      if (parsed.success && parsed.data.kind === 'nmap') return parsed.data;
+      if (parsed.success && parsed.data.kind === 'nmap') return shownNmapSource(parsed.data);
     } catch {
       // Not JSON: read as any nmap file.
     }
   }
   const version = str(run, 'version');
-  return {
+  return shownNmapSource({
     kind: 'nmap',
-    ...(fileName ? { fileName: fileName.slice(0, 255) } : {}),
-    args: (str(run, 'args') ?? '').slice(0, 4096),
-    ...(version ? { version: version.slice(0, 64) } : {}),
+    ...(fileName ? { fileName } : {}),
+    args: str(run, 'args') ?? '',
+    ...(version ? { version } : {}),
     scanTypes: scanInfos.slice(0, 16).map((info) => ({
       type: (str(info, 'type') ?? '').slice(0, 32),
       protocol: (str(info, 'protocol') ?? '').slice(0, 16),
+    })),
+  });
+}
+
+/**
+ * An nmap source as the app keeps it: the file's name, its command line (`args`), nmap's version
+ * and scan types are the file's words, neutralised once here (oneLine: no line feed, control,
+ * bidi or invisible character) and capped by code points (255, 4,096, 64, 32/16), whether they
+ * come from `<nmaprun>` or from a source our own export recorded. Pure.
+ */
+function shownNmapSource(
+  source: Extract<ScanSource, { kind: 'nmap' }>,
+): Extract<ScanSource, { kind: 'nmap' }> {
+  return {
+    ...source,
+    ...(source.fileName ? { fileName: oneLine(source.fileName, 255) } : {}),
+    args: oneLine(source.args, 4096),
+    ...(source.version ? { version: oneLine(source.version, 64) } : {}),
+    scanTypes: source.scanTypes.map((s) => ({
+      type: oneLine(s.type, 32),
+      protocol: oneLine(s.protocol, 16),
     })),
   };
 }
@@ -656,7 +708,7 @@ class ScanBuilder {
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
     const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
-    const hostname = named && oneLine(named).slice(0, MAX_HOSTNAME);
+    const hostname = named && oneLine(named, MAX_HOSTNAME);
     const hidden = { open: 0, closed: 0, filtered: 0 };
     const ports: PortResult[] = [];
     const states = new PortStateTable();

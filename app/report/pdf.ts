@@ -40,6 +40,7 @@ import {
 } from './model.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import { inBothLanguages } from '../text/per-language.js';
+import { quotable } from '../text/control-characters.js';
 import { compactPorts } from './nmap-xml-export.js';
 
 const FONT = 'DejaVuSans';
@@ -295,7 +296,13 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     factsTable([
       [t('cover.dateAndTime'), formatLongDateTime(scan.startedAt, lang)],
       [t('cover.thisPcSName'), model.pcName],
-      [t('cover.scannedTargets'), describeSpec(scan.request.targets, 'targets', lang)],
+      [
+        t('cover.scannedTargets'),
+        // An import's targets are words of the file's command line: quoted as the file's.
+        scan.source?.kind === 'nmap'
+          ? t('cover.fileTargets', { targets: quotable(scan.request.targets) })
+          : describeSpec(scan.request.targets, 'targets', lang),
+      ],
       [t('cover.scannedPorts'), breakable(describeSpec(scan.request.ports, 'ports', lang))],
       [t('cover.scanDuration'), formatDuration(model.durationMs, lang)],
       [
@@ -976,7 +983,9 @@ function nmapMethod(
     margin: [0, 0, 0, 7],
   });
   const version = source.version ? ` ${source.version}` : '';
-  const command = source.args || 'nmap';
+  // The file's command line is the file's words: quoted in a paragraph of its own, labelled as
+  // the file's, never part of our sentence (issue 15, F2).
+  const command = quotable(source.args || 'nmap');
   const types = source.scanTypes.map((s) => {
     const known = NMAP_SCAN_TYPE[s.type];
     return known
@@ -986,9 +995,9 @@ function nmapMethod(
   return [
     p('nmapMethod.source', {
       version,
-      file: source.fileName ? t('nmapMethod.fileName', { name: source.fileName }) : '',
-      command,
+      file: source.fileName ? t('nmapMethod.fileName', { name: quotable(source.fileName) }) : '',
     }),
+    p('nmapMethod.fileCommand', { command }),
     ...(types.length > 0
       ? [p('nmapMethod.scanType', { types: types.join(t('nmapMethod.typeSeparator')) })]
       : []),

@@ -5,6 +5,7 @@ import type {
   ProgramInfo,
   RiskAssessResult,
 } from '../contract/risk.js';
+import { oneLine } from '../text/control-characters.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { KnowledgeBase } from './knowledge-base.js';
@@ -108,7 +109,9 @@ export function ownerIfOurs(
   if (protocol === 'tcp' && own.ports.includes(port)) return own.pid;
   if (!program || !own.executable) return undefined;
   if (program.pid === own.pid) return own.pid;
-  if (program.path === own.executable) return program.pid;
+  // Listeners' paths come neutralised (listeners.ts shownProgram): compare like with like.
+  if (program.path === own.executable || program.path === oneLine(own.executable))
+    return program.pid;
   return undefined;
 }
 

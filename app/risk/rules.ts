@@ -230,7 +230,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
   const reasons: RiskReason[] = [
     {
       ruleId: RULES.ownPort,
-      text: rule('ownPort', () => ({ program: describeProgram(ctx.program!) })),
+      text: rule('ownPort', () => ({ program: oneLine(describeProgram(ctx.program!)) })),
     },
   ];
   if (loopback) {
@@ -344,8 +344,10 @@ function applyLocalRules(
   if (!ctx.program) {
     say(RULES.programUnknown, rule('programUnknown'));
   } else {
-    const who = describeProgram(ctx.program);
-    const path = ctx.program.path ?? '';
+    // A program's name and path are its owner's words: neutralised where they become a sentence's
+    // parameters, so a line feed or U+202E in a folder name cannot forge or reverse our sentence.
+    const who = oneLine(describeProgram(ctx.program));
+    const path = oneLine(ctx.program.path ?? '');
     const expected =
       entry?.expectedPrograms || entry?.expectedServices
         ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)

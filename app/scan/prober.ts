@@ -261,6 +261,16 @@ const TELNET_VERBS: Record<number, string> = {
 };
 
 /**
+ * A service's own text as a banner keeps it: printable ASCII, tab, CR and LF only, anything else
+ * (ESC, C1 controls such as U+009B CSI, bidi and invisible characters, any non-ASCII) a dot, so
+ * escapes and control bytes never reach a terminal, page or file. The one filter for what a TCP
+ * or UDP service says (a TCP banner, an SSDP SERVER header, a memcached version). Pure.
+ */
+export function printableBanner(text: string): string {
+  return text.replace(/[^\x20-\x7e\t\r\n]/gu, '.');
+}
+
+/**
  * A banner as it is kept and shown: the first 512 bytes, printable ASCII only (anything else
  * becomes a dot, so escapes and control bytes never reach a terminal, page or file). A telnet
  * server's opening option negotiation (IAC WILL/WONT/DO/DONT option, RFC 854, bytes 0xFF
@@ -275,10 +285,7 @@ export function cleanBanner(bytes: Buffer): string | undefined {
     words.push(`IAC ${TELNET_VERBS[raw[at + 1]!]} ${raw[at + 2]}`);
     at += 3;
   }
-  const rest = raw
-    .subarray(at)
-    .toString('latin1')
-    .replace(/[^\x20-\x7e\t\r\n]/g, '.');
+  const rest = printableBanner(raw.subarray(at).toString('latin1'));
   const text = [...words, rest]
     .join(' ')
     .replace(/[\r\n]+$/g, '')

@@ -1,4 +1,5 @@
-import type { ListenersResult } from '../contract/risk.js';
+import type { ListenersResult, ProgramInfo } from '../contract/risk.js';
+import { oneLine } from '../text/control-characters.js';
 import { fail } from '../errors.js';
 import { runCommand, type CommandSpec, type CommandOutput } from './command.js';
 import { readLinuxListeners } from './linux.js';
@@ -27,15 +28,48 @@ async function run(runner: CommandRunner, spec: CommandSpec): Promise<CommandOut
 }
 
 /**
+ * A program as the app may show it: its name, path and service names are words the program's
+ * owner chose (a same-user program can be called `=cmd\u001b[2J` and live in a folder whose name
+ * holds a line feed and U+202E), so they are neutralised here, where they enter the app, by the
+ * one rule of app/text/control-characters.ts (oneLine). Pure.
+ */
+export function shownProgram(program: ProgramInfo): ProgramInfo {
+  return {
+    ...program,
+    name: oneLine(program.name),
+    ...(program.path === undefined ? {} : { path: oneLine(program.path) }),
+    ...(program.services ? { services: program.services.map((s) => oneLine(s)) } : {}),
+  };
+}
+
+function shown(result: ListenersResult): ListenersResult {
+  return {
+    ...result,
+    listeners: result.listeners.map((l) =>
+      l.program ? { ...l, program: shownProgram(l.program) } : l,
+    ),
+  };
+}
+
+/**
  * This PC's listening sockets and the programs behind them, read the way each OS allows without
  * parsing localized text: /proc on Linux, PowerShell JSON on Windows, `lsof -F` on macOS.
  * `elevated`: whether this process runs as root (Linux, macOS), carried in the result so that
  * nobody is told to run again as administrator who already is; Windows leaves it unknown.
+ * Program names and paths come back neutralised (shownProgram).
  */
 export async function listListeners(
   platform: NodeJS.Platform = process.platform,
   runner: CommandRunner = runCommand,
   elevated: boolean = process.geteuid?.() === 0,
+): Promise<ListenersResult> {
+  return shown(await readListeners(platform, runner, elevated));
+}
+
+async function readListeners(
+  platform: NodeJS.Platform,
+  runner: CommandRunner,
+  elevated: boolean,
 ): Promise<ListenersResult> {
   if (platform === 'linux') return { ...(await readLinuxListeners()), elevated };
   if (platform === 'win32') {

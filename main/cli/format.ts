@@ -30,7 +30,7 @@ import {
   serviceLabel,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
-import { oneLine } from '../../app/text/control-characters.js';
+import { codePointLength, oneLine } from '../../app/text/control-characters.js';
 import { textFor } from '../../app/text/catalogue.js';
 
 export type ServiceLookup = (port: number, protocol: Protocol) => string | undefined;
@@ -41,9 +41,18 @@ function cliText(language: Language): (key: string, params?: Record<string, unkn
   return (key, params) => String(t(key, params ?? {}));
 }
 
+/** `text` padded to `width` columns, counted in code points (an accent or U+FFFD is one column). */
 function pad(text: string, width: number): string {
-  return text.length >= width ? `${text} ` : text.padEnd(width);
+  const length = codePointLength(text);
+  return length >= width ? `${text} ` : text + ' '.repeat(width - length);
 }
+
+/**
+ * Widest a table cell of outside words (a service, a product, a program's name) gets, in code
+ * points: past it the cell ends in "…", so one long product cannot push the table past 80–120
+ * columns (issue 15, F7). The JSON output keeps the whole text.
+ */
+const CELL_WIDTH = 32;
 
 /** Addresses named in the block of those this PC could not probe for one reason; then a count. */
 const UNPROBED_LISTED = 10;
@@ -143,9 +152,10 @@ function formatHost(
           known ??
             service(p.port, p.protocol) ??
             (verdict ? serviceLabel(verdict.service, language) : ''),
+          CELL_WIDTH,
         ),
       ];
-      if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? ''));
+      if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? '', CELL_WIDTH));
       if (withRisk) {
         const label = verdict ? SEVERITY_LABEL[verdict.severity][language] : '';
         const effect = verdict?.firewall?.effect;
@@ -160,7 +170,7 @@ function formatHost(
         row.push(
           verdict?.program
             ? t('table.program_pid', {
-                name: oneLine(verdict.program.name),
+                name: oneLine(verdict.program.name, CELL_WIDTH),
                 pid: verdict.program.pid,
               })
             : '',
@@ -169,7 +179,9 @@ function formatHost(
       if (reachable) row.push((reachable.get(`${p.port}/${p.protocol}`) ?? []).join(', '));
       return row;
     });
-    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)) + 2);
+    const widths = head.map(
+      (h, i) => Math.max(codePointLength(h), ...cells.map((r) => codePointLength(r[i]!))) + 2,
+    );
     const line = (row: string[]) =>
       `  ${row
         .map((cell, i) => pad(cell, widths[i]!))

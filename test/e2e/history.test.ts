@@ -131,12 +131,18 @@ describe('History and large imports in Chromium (browser mode)', () => {
     const nmapRan = `analyse nmap du ${formatDateTime(started, 'fr')}`;
     const [keptFirst, ...first] = await history.rowTexts(0);
     expect(keptFirst).toMatch(new RegExp(`^\\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d\\n+${nmapRan}$`));
-    expect(first).toEqual([typeset('Fichier nmap « loopback-sT.xml »'), '127.77.141.97', '1', '3']);
+    // An import's targets are the file's words, quoted and labelled as the file's (issue 15, F2).
+    expect(first).toEqual([
+      typeset('Fichier nmap « loopback-sT.xml »'),
+      typeset('« 127.77.141.97 » (d’après le fichier nmap)'),
+      '1',
+      '3',
+    ]);
     const [keptSecond, ...second] = await history.rowTexts(1);
     expect(keptSecond).toMatch(new RegExp(`\\n+${nmapRan}$`));
     expect(second).toEqual([
       typeset('Fichier nmap « reseau-5000.xml »'),
-      '10.200.0.0/16',
+      typeset('« 10.200.0.0/16 » (d’après le fichier nmap)'),
       fr(5000),
       fr(11_666),
     ]);

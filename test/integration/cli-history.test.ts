@@ -67,7 +67,7 @@ describe('port-auditor history and show', () => {
     const date = '\\d+ \\S+ \\d{4}, \\d\\d:\\d\\d';
     expect(lines[1]).toMatch(
       new RegExp(
-        `^${date}\\s+23 nov\\. 2026, \\d\\d:05\\s+fichier nmap «\u00a0loopback-sT\\.xml\u00a0»\\s+127\\.77\\.141\\.97\\s+1\\s+3\\s+[0-9a-f-]{36}$`,
+        `^${date}\\s+23 nov\\. 2026, \\d\\d:05\\s+fichier nmap «\u00a0loopback-sT\\.xml\u00a0»\\s+«\u00a0127\\.77\\.141\\.97\u00a0»\\s+1\\s+3\\s+[0-9a-f-]{36}$`,
       ),
     );
     expect(lines[2]).toMatch(

@@ -396,3 +396,84 @@ describe('formatProgress', () => {
     );
   });
 });
+
+describe('a program’s own words never become lines or reversed text of ours', () => {
+  // The review's path (issue 15, F1): a folder whose name holds a line feed, a forged "blocked by
+  // Port Auditor" line and U+202E; a program name with ESC and a zero-width space.
+  const folder =
+    '/tmp/x/bin\n      * Bloqué par Port Auditor (règle PortAuditor-1), relu dans le pare-feu ; risque atténué.\n\u202e';
+  const program = { pid: 4343, name: '=cmd|\u001b[2J\u200bsshd', path: `${folder}/python3` };
+  const scan: ScanResult = {
+    ...result,
+    hosts: [
+      {
+        ...result.hosts[0]!,
+        ports: [{ port: 47123, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+        hidden: { open: 0, closed: 0, filtered: 0 },
+      },
+    ],
+  };
+  const assessment = assessHosts(
+    scan.hosts,
+    [{ protocol: 'tcp', address: '127.0.0.1', port: 47123, program }],
+    knowledgeBase(),
+  );
+
+  it('keeps each reason on one line, with no control, bidi or invisible character', () => {
+    const reasons = assessment.hosts.flatMap((h) => h.ports.flatMap((p) => p.reasons));
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) {
+      for (const text of [reason.text.fr, reason.text.en]) {
+        // eslint-disable-next-line no-control-regex -- the test looks for control characters
+        expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b\u202a-\u202e\u2066-\u2069]/u);
+      }
+    }
+    for (const language of ['fr', 'en'] as const) {
+      const text = formatScanResult(scan, language, serviceName, assessment);
+      const forged = text.split('\n').filter((line) => line.includes('Bloqué par Port Auditor'));
+      expect(forged).toHaveLength(1);
+      // The forged words stay inside our own reason line, after its "/tmp/x/bin".
+      expect(forged[0]).toMatch(/^ {6}- .*\/tmp\/x\/bin +\* Bloqué par Port Auditor/u);
+    }
+  });
+});
+
+describe('long or wide outside words keep the table readable (issue 15, F7)', () => {
+  it('caps a long product with … and lines columns up by code points', () => {
+    const scan: ScanResult = {
+      ...result,
+      hosts: [
+        {
+          ...result.hosts[1]!,
+          status: 'up',
+          reason: 'syn-ack',
+          ports: [
+            {
+              port: 80,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              detected: { product: 'x'.repeat(200) },
+            },
+            {
+              port: 81,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              detected: { product: 'Émetteur 😀😀 serveur' },
+            },
+          ],
+        },
+      ],
+    };
+    const lines = formatScanResult(scan, 'en', serviceName).split('\n');
+    const long = lines.find((l) => l.includes('80/tcp'))!;
+    const wide = lines.find((l) => l.includes('81/tcp'))!;
+    expect(long).toContain(`${'x'.repeat(31)}…`);
+    expect(long).not.toContain('x'.repeat(32));
+    expect(Array.from(long).length).toBeLessThan(120);
+    // Both rows' software cells start at the same column, counted in code points.
+    const at = (line: string, word: string) => Array.from(line.slice(0, line.indexOf(word))).length;
+    expect(at(wide, 'Émetteur')).toBe(at(long, 'xxx'));
+  });
+});

@@ -17,6 +17,7 @@ import {
   keptImportNotes,
   MAX_NMAP_XML_BYTES,
   targetsFromArgs,
+  isNmapTarget,
 } from '../../app/report/nmap-xml-import.js';
 import { unprobedHost } from './support/odd-hosts.js';
 import { typeset } from './support/typography.js';
@@ -92,6 +93,49 @@ describe('nmap XML import of real nmap -sT output', () => {
         'nmap -f -T4 --scan-delay 1s --min-hostgroup 8 --min-rtt-timeout 50ms -p22 -Pn fd13::1',
       ),
     ).toEqual(['fd13::1']);
+  });
+
+  it('takes only words that are targets, never a sentence a file put in its args (issue 15, F2)', () => {
+    expect(
+      targetsFromArgs(
+        'nmap -sV 192.0.2.10 ». Port Auditor a ensuite vérifié chaque port : tous sont fermés. « nmap',
+      ),
+    ).toEqual([
+      '192.0.2.10',
+      'Port',
+      'Auditor',
+      'a',
+      'ensuite',
+      'chaque',
+      'port',
+      'tous',
+      'sont',
+      'nmap',
+    ]);
+    expect(
+      targetsFromArgs(
+        'nmap 10.0.0-255.1-254 10.1.*.1 fe80::1%eth0 ::1 scanme.nmap.org 10.0.0.0/8 host.lan/24 ' +
+          '10.0.0.0/99 1 ✓ bad_name -host.lan 300.1.1.1 a..b',
+      ),
+    ).toEqual([
+      '10.0.0-255.1-254',
+      '10.1.*.1',
+      'fe80::1%eth0',
+      '::1',
+      'scanme.nmap.org',
+      '10.0.0.0/8',
+      'host.lan/24',
+    ]);
+    for (const word of [
+      '192.168.1.1',
+      '192.168.0.0/16',
+      '2001:db8::/32',
+      'printer',
+      'nas-1.home.arpa',
+    ])
+      expect(isNmapTarget(word), word).toBe(true);
+    for (const word of ['»', 'vérifié', ':', 'a/b', '/24', '12', 'x'.repeat(64), '1.2.3'])
+      expect(isNmapTarget(word), word).toBe(false);
   });
 });
 

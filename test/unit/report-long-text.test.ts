@@ -37,9 +37,13 @@ function laidOut(value: unknown): string[] {
 }
 
 describe('long and multi-line text from an imported file', () => {
-  it('caps a host name at 253 characters, the longest DNS name', () => {
+  it('caps a host name at 253 characters, the longest DNS name, marking the cut with …', () => {
     const { scan } = importNmapXml(withHost('A'.repeat(10_000)), { now });
-    expect(scan.hosts[0]?.hostname).toBe('A'.repeat(253));
+    expect(scan.hosts[0]?.hostname).toBe(`${'A'.repeat(252)}…`);
+    // A name of 253 is whole.
+    expect(importNmapXml(withHost('A'.repeat(253)), { now }).scan.hosts[0]?.hostname).toBe(
+      'A'.repeat(253),
+    );
   });
 
   it('imports host names and products on one line (no forged rows in the CSV or the PDF)', () => {
@@ -178,5 +182,18 @@ describe('where an nmap file says its scan came from', () => {
       kind: 'nmap',
       args: 'nmap -sT -p 1-1024,34547 -oX - 127.77.141.97',
     });
+  });
+});
+
+describe('invisible characters in an nmap file are made visible (issue 15, F4)', () => {
+  it('a zero-width space, joiner or BOM in a host name or product is shown as U+FFFD', () => {
+    const { scan } = importNmapXml(
+      withHost('printer&#x200b;.lan', 'micro&#x200d;soft&#xfeff;&#x202e;'),
+      { now },
+    );
+    const host = scan.hosts[0]!;
+    expect(host.hostname).toBe('printer\uFFFD.lan');
+    const detected = host.ports.find((p) => p.detected)?.detected;
+    expect(detected?.product).toBe('micro\uFFFDsoft\uFFFD\uFFFD');
   });
 });

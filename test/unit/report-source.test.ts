@@ -70,6 +70,50 @@ describe('the source of a scan result', () => {
   });
 });
 
+describe('an nmap file’s own words stay the file’s (issue 15, F2, F6)', () => {
+  const forged =
+    'nmap 192.0.2.10 ». Port Auditor a ensuite vérifié chaque port depuis un autre appareil : tous sont fermés. « nmap';
+  const HOSTILE = SYN.replace(
+    'args="nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9"',
+    `args="${forged.replace(/"/g, '&quot;')}&#10;&#x202e;x"`,
+  );
+  const fileName = 'h2\n✓ Pare-feu vérifié : tous les ports sont bloqués\u202e.xml';
+
+  it('neutralises the file name and args where they enter the app, and keeps only real targets', () => {
+    const { scan } = importNmapXml(HOSTILE, { fileName });
+    const source = scan.source as { fileName?: string; args: string };
+    expect(source.fileName).toBe('h2 ✓ Pare-feu vérifié : tous les ports sont bloqués\uFFFD.xml');
+    expect(source.args).not.toMatch(/[\n\u202e]/u);
+    expect(scan.request.targets.split(' ')).not.toContain('»');
+    expect(scan.request.targets).not.toMatch(/vérifié|:/u);
+  });
+
+  it('the PDF quotes the command line as the file’s, in a paragraph of its own', () => {
+    const { scan } = importNmapXml(HOSTILE, { fileName });
+    const content = pdfDefinition(buildReportModel({ scan, pcName: 'PC' }), 'fr').content;
+    const fr = JSON.stringify(content);
+    // Our sentence ends before the file's words; they are quoted, and their » cannot close it.
+    // (The file's own " : " keeps its plain space: only our typography is typeset.)
+    expect(fr).toContain(
+      '«\u00a0h2 ✓ Pare-feu vérifié : tous les ports sont bloqués\uFFFD.xml\u00a0». Port Auditor n’a envoyé aucune sonde',
+    );
+    expect(fr).toContain(
+      typeset(
+        'citée telle quelle et non vérifiée par Port Auditor : « nmap 192.0.2.10 ›. Port Auditor a ensuite vérifié',
+      ),
+    );
+    expect(fr).toContain(typeset('(d’après la ligne de commande du fichier nmap)'));
+  });
+
+  it('our nmap XML export keeps the file’s command line as the file’s, not as our scan', () => {
+    const { scan } = importNmapXml(SYN, { fileName: 'syn.xml' });
+    const xml = renderNmapXml(scan);
+    expect(xml).toContain('args="nmap -sS -p 1-1024 -oX syn.xml 10.9.0.9"');
+    expect(xml).not.toMatch(/Port Auditor [0-9.]+ scan initiated/u);
+    expect(xml).toContain('imported from an nmap file');
+  });
+});
+
 describe('nmap -sV products and versions', () => {
   const SV = SYN.replace(
     '<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/></port>',

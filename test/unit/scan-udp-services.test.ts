@@ -8,6 +8,8 @@ import {
   udpServiceFor,
   UDP_SERVICES,
 } from '../../app/scan/udp/services.js';
+import { readReply } from '../../app/scan/udp/prober.js';
+import { printableBanner } from '../../app/scan/prober.js';
 
 const context = { address: '10.0.0.5', id: 0x1234 };
 const hex = (port: number): string => udpPayload(port, context).toString('hex');
@@ -208,6 +210,32 @@ describe('UDP reply recognisers', () => {
     );
     expect(ssdp.recognise(reply, context)).toEqual({ detail: 'Linux/5.10 UPnP/1.1 MiniUPnPd/2.3' });
     expect(ssdp.recognise(Buffer.from('NOTIFY * HTTP/1.1\r\n'), context)).toBeNull();
+  });
+
+  it('a device’s reply text is filtered exactly like a TCP banner (no ESC, no C1, no bidi)', () => {
+    const ssdp = Buffer.concat([
+      Buffer.from('HTTP/1.1 200 OK\r\nSERVER: Linux/5 UPnP/1.0 '),
+      Buffer.from([0x1b]),
+      Buffer.from(']0;pwned'),
+      Buffer.from([0x07, 0x1b]),
+      Buffer.from('[31m'),
+      Buffer.from([0x9b]),
+      Buffer.from('2J \u202e x\r\n\r\n'),
+    ]);
+    const seen = readReply(1900, ssdp, context);
+    expect(seen).toEqual({
+      recognised: true,
+      detail: 'Linux/5 UPnP/1.0 .]0;pwned..[31m.2J ... x',
+    });
+    expect(seen.detail).toBe(printableBanner(seen.detail!));
+    const memcached = Buffer.concat([
+      Buffer.from('1234000000010000', 'hex'),
+      Buffer.from('STAT version 1.6\u001b[2J\u202e\r\nEND\r\n'),
+    ]);
+    expect(readReply(11211, memcached, context)).toEqual({
+      recognised: true,
+      detail: 'memcached 1.6.[2J...',
+    });
   });
 
   it('TFTP: an ERROR packet with its message; CoAP: ACK with our message id', () => {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { PortReason, PortResult } from '../../contract/scan.js';
 import { classifyUdpError, contractState, type UdpPortState } from './outcome.js';
 import { udpPayload, udpServiceFor, type ProbeContext } from './services.js';
+import { printableBanner } from '../prober.js';
 
 /** What one datagram sent on a connected socket brought back. */
 export type UdpAttempt =
@@ -293,7 +294,7 @@ function replyResult(
 
 /**
  * Reads the reply `data` to the probe of `port` sent with `context`: whether it is the service's
- * answer, and its detail.
+ * answer, and its detail (printable ASCII only, as a TCP banner: printableBanner).
  */
 export function readReply(
   port: number,
@@ -301,9 +302,10 @@ export function readReply(
   context: ProbeContext,
 ): { recognised: boolean; detail?: string } {
   const found = udpServiceFor(port)?.recognise(data, context);
-  return found
-    ? { recognised: true, ...(found.detail ? { detail: found.detail } : {}) }
-    : { recognised: false };
+  // What a device says (an SSDP SERVER header, a memcached version…) is filtered here, once,
+  // exactly like a TCP banner: it becomes the port's banner, shown and exported.
+  const detail = found?.detail ? printableBanner(found.detail).trim() : '';
+  return found ? { recognised: true, ...(detail ? { detail } : {}) } : { recognised: false };
 }
 
 /** A UDP verdict as the contract's port (protocol `udp`; open|filtered as filtered/no-response). */

@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
 import { textFor } from '../../../app/text/catalogue.js';
-import { oneLine } from '../../../app/text/control-characters.js';
+import {
+  capped,
+  codePointLength,
+  oneLine,
+  quotable,
+} from '../../../app/text/control-characters.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
@@ -11,7 +16,7 @@ import { serviceName } from '../../../app/risk/knowledge-base.js';
 
 function source(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {
-    const file = oneLine(row.fileName ?? 'nmap.xml');
+    const file = quotable(row.fileName ?? 'nmap.xml', SOURCE_WIDTH);
     return ctx.text('commands.history.source.nmapFile', { file });
   }
   return row.cancelled
@@ -19,8 +24,21 @@ function source(row: ScanRecord, ctx: CliContext): string {
     : ctx.text('commands.history.source.scan');
 }
 
-/** A scan's targets as the page names them ("Ce PC", "Réseau local"), addresses as given. */
-function targetsText(targets: string, ctx: CliContext): string {
+/** Widest a cell of the file's words gets, in code points, so the table stays readable at 80–120 columns. */
+const SOURCE_WIDTH = 40;
+const TARGETS_WIDTH = 40;
+
+/**
+ * A scan's targets as the page names them ("Ce PC", "Réseau local"), addresses as given; an
+ * import's are words of the file's command line, quoted as the file's (issue 15, F2).
+ */
+function targetsText(row: ScanRecord, ctx: CliContext): string {
+  if (row.kind === 'nmap-import') {
+    return ctx.text('commands.history.fileTargets', {
+      targets: quotable(row.targets, TARGETS_WIDTH - 4),
+    });
+  }
+  const targets = row.targets;
   const t = textFor(ctx.language, 'scan');
   const words: Record<string, string> = {
     'this-pc': t('form.targets.thisPc'),
@@ -51,15 +69,20 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
       ? formatDateTime(row.startedAt, ctx.language)
       : ctx.text('commands.history.dateUnknown'),
     source(row, ctx),
-    targetsText(row.targets, ctx).slice(0, 40),
+    capped(targetsText(row, ctx), TARGETS_WIDTH),
     number.format(row.counts.devicesUp),
     number.format(row.counts.openPorts),
     row.scanId,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  // Widths in code points: an accent, an emoji or U+FFFD is one column, not two UTF-16 units.
+  const widths = head.map((h, i) =>
+    Math.max(codePointLength(h), ...lines.map((l) => codePointLength(l[i] ?? ''))),
+  );
   const format = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2)))
+      .map((c, i) =>
+        i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) + 2 - codePointLength(c)),
+      )
       .join('')
       .trimEnd();
   const more =

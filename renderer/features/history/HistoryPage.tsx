@@ -13,6 +13,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { withoutClosingQuotes } from '../../../app/contract/quotation';
 import { formatDateTime } from '../../../app/contract/datetime';
 import type { ScanRecord } from '../../../app/contract/history';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
@@ -113,13 +114,18 @@ export function HistoryPage() {
                         </TableCell>
                         <TableCell>
                           {row.kind === 'nmap-import'
-                            ? t('source.import', { file: row.fileName ?? 'nmap.xml' })
+                            ? t('source.import', {
+                                file: withoutClosingQuotes(row.fileName ?? 'nmap.xml'),
+                              })
                             : row.cancelled
                               ? t('source.cancelled')
                               : t('source.engine')}
                         </TableCell>
-                        <TableCell sx={{ fontFamily: MONO_FONT, wordBreak: 'break-word' }}>
-                          {targetsText(t, row.targets)}
+                        <TableCell sx={{ fontFamily: MONO_FONT, overflowWrap: 'anywhere' }}>
+                          {row.kind === 'nmap-import'
+                            ? // The file's command line: quoted as the file's words (issue 15, F2).
+                              t('fileTargets', { targets: withoutClosingQuotes(row.targets) })
+                            : targetsText(t, row.targets)}
                         </TableCell>
                         <TableCell align="right">
                           {formatNumber(row.counts.devicesUp, lang)}

@@ -115,7 +115,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           >
             {heading.thisPc ? t('host.thisPc') : heading.address}
           </Typography>
-          <Typography variant="body2" color="text.secondary">
+          {/* A host name up to 253 characters with no break point wraps anywhere instead of
+              running past the card (issue 15, F7). */}
+          <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
             {[
               host.hostname,
               // "address of this PC" under "This PC" would say it twice.
@@ -127,7 +129,12 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
               .join(' · ')}
           </Typography>
           {heading.addresses.length > 0 && (
-            <Typography variant="body2" color="text.secondary" data-testid="device-addresses">
+            <Typography
+              variant="body2"
+              color="text.secondary"
+              data-testid="device-addresses"
+              sx={{ overflowWrap: 'anywhere' }}
+            >
               {heading.thisPc
                 ? t('host.pcAddresses', {
                     count: heading.addresses.length,

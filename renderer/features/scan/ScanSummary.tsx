@@ -1,3 +1,4 @@
+import { withoutClosingQuotes } from '../../../app/contract/quotation';
 import type { Ref } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -89,11 +90,11 @@ export function ScanSummary({
           <Typography data-testid="summary-imported-file">
             {imported.dateKnown
               ? t('summary.importedFileDated', {
-                  file: imported.fileName,
+                  file: withoutClosingQuotes(imported.fileName),
                   // The same words as every other date of the app (the Rules page, the PDF).
                   date: formatDateTime(result.startedAt, lang === 'fr' ? 'fr' : 'en'),
                 })
-              : t('summary.importedFile', { file: imported.fileName })}
+              : t('summary.importedFile', { file: withoutClosingQuotes(imported.fileName) })}
           </Typography>
         )}
         {!imported && (
