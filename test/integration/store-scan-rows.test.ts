@@ -92,7 +92,9 @@ describe('kept scans as rows', () => {
     const dir = dataDir();
     // The store as version 5 left it: no host rows, the result and verdicts as two JSON texts.
     const db = openDatabase(dir);
-    db.exec('DROP TABLE scan_hosts; ALTER TABLE scans DROP COLUMN complete;');
+    db.exec(
+      'DROP TABLE scan_hosts; DROP TABLE shown_scans; ALTER TABLE scans DROP COLUMN complete;',
+    );
     db.pragma('user_version = 5');
     const { scan } = importNmapXml(generateNmapXml(30), { fileName: 'old.xml' });
     const scanId = randomUUID();
