@@ -211,3 +211,64 @@ describe('a file nmap ran on this PC', () => {
     expect(scan.hosts[0]).toMatchObject({ isLocal: false, reason: 'scanner' });
   });
 });
+
+// Review 13c new user #3: this app's JSON report of an engine scan, read again on the PC that made it.
+describe('a JSON report of this PC’s own engine scan', () => {
+  const pcHost = (address: string, family: 'ipv4' | 'ipv6'): HostResult => ({
+    address,
+    family,
+    status: 'up',
+    reason: 'localhost',
+    isLocal: true,
+    ports: [{ port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+    hidden: { open: 0, closed: 0, filtered: 0 },
+  });
+  const { scan: base } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+  const report = {
+    pcName: 'vm',
+    scan: {
+      ...base,
+      source: undefined,
+      hosts: [pcHost('10.0.7.9', 'ipv4'), pcHost('127.0.0.1', 'ipv4'), pcHost('::1', 'ipv6')],
+    },
+  };
+  const facts = (input: ReturnType<typeof reportInputFromFile>) =>
+    input.scan.hosts.map((h) => [h.address, h.isLocal, h.reason]);
+
+  it('keeps its loopback as this PC, one device, and says it was made on this PC', () => {
+    const input = reportInputFromFile(report, thisPc, 'VM');
+    expect(facts(input)).toEqual([
+      ['10.0.7.9', true, 'localhost'],
+      ['127.0.0.1', true, 'localhost'],
+      ['::1', true, 'localhost'],
+    ]);
+    expect(foldDevices(input.scan.hosts)).toHaveLength(1);
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcThis', { name: 'vm' }),
+    );
+    expect(input.scan.notes[0]?.fr).not.toContain('pas sur ce PC');
+  });
+
+  it('from another PC (other name, or same name without this PC’s address), stays that PC’s', () => {
+    const other = reportInputFromFile(report, thisPc, 'office');
+    expect(facts(other).slice(1)).toEqual([
+      ['127.0.0.1', false, 'scanner'],
+      ['::1', false, 'scanner'],
+    ]);
+    expect(other.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcName', { name: 'vm' }),
+    );
+    const namesake = reportInputFromFile(report, new Set(['127.0.0.1', '::1', '10.9.9.9']), 'vm');
+    expect(facts(namesake).map((f) => f[1])).toEqual([false, false, false]);
+    expect(namesake.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcSameName', { name: 'vm' }),
+    );
+    // A report of an nmap import is never "this PC's own engine scan".
+    const nmap = reportInputFromFile(
+      { ...report, scan: { ...report.scan, source: base.source } },
+      thisPc,
+      'vm',
+    );
+    expect(facts(nmap)[1]).toEqual(['127.0.0.1', false, 'scanner']);
+  });
+});
