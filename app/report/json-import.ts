@@ -7,7 +7,7 @@ import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
-import { fileHostReason, hostAddress, isThisPcInFile } from './nmap-xml-import.js';
+import { fileHostReason, hostAddress, isThisPcInFile, ranOnThisPc } from './nmap-xml-import.js';
 
 /** Characters kept of a note from a file, and notes kept. */
 const MAX_NOTE = 500;
@@ -106,6 +106,7 @@ function sameName(a: string, b: string): boolean {
  * (without case), and one of the addresses it says were its own (isLocal, loopback aside) is one
  * of this PC's `localAddresses` now. Then the file's loopback hosts are this PC's: a name alone is
  * not enough (two PCs may share one), nor an address alone (a LAN address passes from PC to PC).
+ * A report of an nmap import says where nmap ran by its source's `selfAddresses` (ranOnThisPc).
  */
 export function madeOnThisPc(
   input: ReportInput,
@@ -113,7 +114,8 @@ export function madeOnThisPc(
   thisPcName: string | undefined,
 ): boolean {
   const { source } = input.scan;
-  if (source !== undefined && source.kind !== 'engine') return false;
+  // A report of an nmap import: where nmap ran, as the import worked it out (ranOnThisPc).
+  if (source?.kind === 'nmap') return ranOnThisPc(source, localAddresses);
   if (input.pcName === undefined || thisPcName === undefined) return false;
   if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
   return input.scan.hosts.some((host) => {

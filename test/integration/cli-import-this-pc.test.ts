@@ -92,6 +92,13 @@ describe('a file made on this PC, read again on it', () => {
       findings: { addresses: string[] }[];
     };
     expect(report.findings).toHaveLength(1);
+    const pdf = path.join(files, 'x.pdf');
+    await ok(['report', json, '-o', pdf]);
+    const text = (await exec('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'])).stdout;
+    expect(text).toMatch(/^1\ndevices? up$/m);
+    // The Method note rightly says the file's results are as seen from the PC that ran nmap;
+    // no device of the list is that PC.
+    expect(text).not.toContain('up: the PC that ran nmap');
   });
 
   it('our JSON report of a scan of this PC, turned into a PDF here, says 1 device', async () => {
