@@ -11,7 +11,12 @@ import {
   type Severity,
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
-import type { NmapImport, NmapImportOptions } from '../report/nmap-xml-import.js';
+import {
+  asRanHere,
+  ranOnThisPc,
+  type NmapImport,
+  type NmapImportOptions,
+} from '../report/nmap-xml-import.js';
 import { keptPart } from '../risk/reassess.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
@@ -108,6 +113,10 @@ export async function importRows(
   const writer = scans.writer(scanId);
   const imported = await readNmapFile(file, { ...options, hosts: writer }, onProgress);
   writer.flush();
+  // The rows were written before the file's end proved where nmap ran: its loopback hosts are
+  // this PC when it ran here (ranOnThisPc), as reopening the scan works out (checkedKeptRow).
+  const ranHere = ranOnThisPc(imported.scan.source, options.localAddresses);
+  const asRead = (row: HostRow): HostRow => (ranHere ? { ...row, host: asRanHere(row.host) } : row);
   const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
   const totals = new VerdictTotals(scans.sharedMacs(scanId, false));
   let verdicts = true;
@@ -118,9 +127,10 @@ export async function importRows(
   const ownVerdicts: HostAssessment[] = [];
   for (let after = -1; ;) {
     // Written by this import a moment ago: not checked again.
-    const rows = scans.rows(scanId, after, ROW_BATCH, false);
-    if (rows === 'unreadable') throw unreadable(scanId);
-    if (rows.length === 0) break;
+    const written = scans.rows(scanId, after, ROW_BATCH, false);
+    if (written === 'unreadable') throw unreadable(scanId);
+    if (written.length === 0) break;
+    const rows = written.map(asRead);
     after = (rows.at(-1) as HostRow).seq;
     const hosts = rows.map((r) => r.host);
     for (const host of hosts) tally.add(host);

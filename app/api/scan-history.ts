@@ -30,6 +30,7 @@ import {
   keptImportNotes,
   isLoopback,
   isThisPcInFile,
+  ranOnThisPc,
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
 import { splitZone } from '../net/address.js';
@@ -144,10 +145,11 @@ export function checkedKeptRow(
   row: HostRow,
   local: ReadonlySet<string>,
   kind: ScanKind = 'engine',
+  ranHere = false,
 ): HostRow | null {
   const literal = hostAddress(row.host.address);
   if (!literal) return null;
-  const isLocal = isThisPcNow(literal.address, local, kind);
+  const isLocal = isThisPcNow(literal.address, local, kind, ranHere);
   const said = keptHostReason({ ...row.host, address: literal.address, isLocal }, kind);
   const { reason } = row.host;
   // Scans kept before imports applied the engine's rule get it now, as one verdict.
@@ -241,21 +243,40 @@ export function portBudget(
 
 /**
  * Whether IP literal `address` (zone or not) of a kept scan of `kind` is this PC's now: one of
- * `local`, or loopback in a scan this app ran (an import's loopback is not, see isThisPcInFile).
+ * `local`, or loopback in a scan this app ran; an import's loopback only when `ranHere`, its file
+ * proving nmap ran on this PC now (keptRanHere; see isThisPcInFile).
  */
-function isThisPcNow(address: string, local: ReadonlySet<string>, kind: ScanKind): boolean {
-  if (kind === 'nmap-import') return isThisPcInFile(address, local);
+function isThisPcNow(
+  address: string,
+  local: ReadonlySet<string>,
+  kind: ScanKind,
+  ranHere: boolean,
+): boolean {
+  if (kind === 'nmap-import') return isThisPcInFile(address, local, ranHere);
   const bare = splitZone(address).address;
   return isLoopback(bare) || local.has(bare);
+}
+
+/**
+ * Whether kept scan `header` is an import of a file nmap ran on this PC, as this PC's `local`
+ * addresses are now (ranOnThisPc): worked out at each load, as `isLocal` is.
+ */
+export function keptRanHere(header: ScanHeader, local: ReadonlySet<string>): boolean {
+  return header.record.kind === 'nmap-import' && ranOnThisPc(header.result.source, local);
 }
 
 /**
  * Whether a kept row's `address` is left out of MAC grouping: this PC's now, or no IP literal
  * (such a row is left out of the scan, see checkedKeptRow); never the row's own `is_local`.
  */
-function notADeviceNow(address: string, local: ReadonlySet<string>, kind: ScanKind): boolean {
+function notADeviceNow(
+  address: string,
+  local: ReadonlySet<string>,
+  kind: ScanKind,
+  ranHere: boolean,
+): boolean {
   const literal = hostAddress(address);
-  return !literal || isThisPcNow(literal.address, local, kind);
+  return !literal || isThisPcNow(literal.address, local, kind, ranHere);
 }
 
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
@@ -789,12 +810,13 @@ export class ScanHistory {
     const { source, rules, undone, summary, dropped, counts } = this.prepare(scanId);
     const local = this.local();
     const { kind } = source.header.record;
+    const ranHere = keptRanHere(source.header, local);
     const rows: HostRow[] = [];
     for (let after = -1; ;) {
       const batch = source.rows(after, ROW_BATCH);
       if (batch.length === 0) break;
       for (const row of batch) {
-        const checked = checkedKeptRow(row, local, kind);
+        const checked = checkedKeptRow(row, local, kind, ranHere);
         if (checked) rows.push(checked);
       }
       after = (batch.at(-1) as HostRow).seq;
@@ -831,9 +853,10 @@ export class ScanHistory {
         : [request.offset, request.offset + request.limit];
     const local = this.local();
     const { kind } = header.record;
+    const ranHere = keptRanHere(header, local);
     const rows = source
       .rowsAt(list.slice(start, end))
-      .flatMap((row) => checkedKeptRow(row, local, kind) ?? []);
+      .flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
     this.refuseGone(request.scanId, source);
     const whole = rows.map((r) => r.host);
     const verdicts = reassessKept(
@@ -908,10 +931,14 @@ export class ScanHistory {
     const prepared = this.prepare(scanId);
     const { source } = prepared;
     const seq = source.seqOf(address);
+    const local = this.local();
+    const { kind } = source.header.record;
+    const ranHere = keptRanHere(source.header, local);
+    // The scan's own kind: an import's loopback is this PC only when its file proves it.
     const row =
       seq === null
         ? undefined
-        : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, this.local()) ?? [])[0];
+        : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, local, kind, ranHere) ?? [])[0];
     this.refuseGone(scanId, source);
     if (!row || row.host.address !== address) {
       throw new AppFailure(Code['scan.host-unknown'], { scanId, address });
@@ -956,9 +983,10 @@ export class ScanHistory {
       // `is_local` neither splits a device nor groups an address of this PC with one.
       sharedMacs: (upOnly) => {
         const local = this.local();
+        const ranHere = keptRanHere(header, local);
         return this.withStore((scans) =>
           scans.sharedMacs(scanId, upOnly, (address) =>
-            notADeviceNow(address, local, header.record.kind),
+            notADeviceNow(address, local, header.record.kind, ranHere),
           ),
         );
       },
@@ -1008,6 +1036,7 @@ export class ScanHistory {
     const tally = new ScanCountsTally(source.sharedMacs(true));
     const local = this.local();
     const { kind } = source.header.record;
+    const ranHere = keptRanHere(source.header, local);
     const own = this.ownClaims(scanId);
     let programsComplete = true;
     let lacking = false;
@@ -1017,7 +1046,7 @@ export class ScanHistory {
       const read = source.rows(after, ROW_BATCH);
       if (read.length === 0) break;
       after = (read.at(-1) as HostRow).seq;
-      const rows = read.flatMap((row) => checkedKeptRow(row, local, kind) ?? []);
+      const rows = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
       dropped += read.length - rows.length;
       const hosts = rows.map((r) => r.host);
       const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);

@@ -280,6 +280,12 @@ export const ScanSource = z.discriminatedUnion('kind', [
     scanTypes: z
       .array(z.object({ type: z.string().max(32), protocol: z.string().max(16) }))
       .max(16),
+    /**
+     * The file's addresses other than loopback that nmap said were itself (`<status
+     * reason="localhost-response">`), at most 16: when one is this PC's, nmap ran on this PC and
+     * the file's loopback hosts are this PC (see ranOnThisPc in app/report/nmap-xml-import.ts).
+     */
+    selfAddresses: z.array(z.string().max(64)).max(16).optional(),
   }),
 ]);
 export type ScanSource = z.infer<typeof ScanSource>;

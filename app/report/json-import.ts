@@ -7,7 +7,7 @@ import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
-import { fileHostReason, hostAddress, isThisPcInFile } from './nmap-xml-import.js';
+import { fileHostReason, hostAddress, isThisPcInFile, ranOnThisPc } from './nmap-xml-import.js';
 
 /** Characters kept of a note from a file, and notes kept. */
 const MAX_NOTE = 500;
@@ -18,8 +18,9 @@ const MAX_NOTES = 32;
  * data to assess again, as nmap imports and kept scans are (issue 13 attacker review F3): the
  * file's verdicts, texts and Port Auditor rules are dropped (the caller assesses the hosts with
  * this PC's knowledge base and rules); hosts whose address is not an IP literal are left out with
- * a note; `isLocal` is this PC's word (one of `localAddresses` now, never the file's loopback: that
- * of the PC that made it, see isThisPcInFile); host names are
+ * a note; `isLocal` is this PC's word (one of `localAddresses` now; the file's loopback only when
+ * the file is this PC's own engine scan, madeOnThisPc with `thisPcName`, os.hostname(); else it is
+ * that of the PC that made it, see isThisPcInFile); host names are
  * one line of at most 253 characters; an errno-style error code is worded as the file's claim about
  * the PC that made it (fileLocalErrorText), any other is dropped; the file's PC name is a note, the
  * report names the PC that makes it (review 13b, A5); a count of every port answering open is kept only if it is not more than
@@ -29,11 +30,13 @@ const MAX_NOTES = 32;
 export function reportInputFromFile(
   input: ReportInput,
   localAddresses: ReadonlySet<string>,
+  thisPcName?: string,
 ): ReportInput {
   const hosts: HostResult[] = [];
   let notAddresses = 0;
+  const here = madeOnThisPc(input, localAddresses, thisPcName);
   for (const host of input.scan.hosts) {
-    const checked = checkedHost(host, localAddresses);
+    const checked = checkedHost(host, localAddresses, here);
     if (checked) hosts.push(checked);
     else notAddresses++;
   }
@@ -44,7 +47,15 @@ export function reportInputFromFile(
   // The PC that made the file is the file's word: the report names this PC (review 13b, A5).
   if (input.pcName !== undefined) {
     const name = oneLine(input.pcName).slice(0, MAX_HOSTNAME);
-    if (name) notes.unshift(bothLanguages('messages:import.filePcName', { name }));
+    // "Not on this PC" only when it was not (review 13c new user #3): same name, same PC when
+    // its addresses say so too; a name alone is a name another PC may have.
+    const same = thisPcName !== undefined && sameName(name, thisPcName);
+    const key = here
+      ? 'messages:import.filePcThis'
+      : same
+        ? 'messages:import.filePcSameName'
+        : 'messages:import.filePcName';
+    if (name) notes.unshift(bothLanguages(key, { name }));
   }
   if (notAddresses > 0) {
     notes.push(bothLanguages('messages:import.noAddress', { count: notAddresses }));
@@ -84,12 +95,46 @@ function fileNote(lang: Language, note: string): string {
     : say('import.fileNote', { note: text });
 }
 
-function checkedHost(host: HostResult, localAddresses: ReadonlySet<string>): HostResult | null {
+/** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Whether report `input` is one of this app's engine scans made on this PC (review 13c new user
+ * #3): its source is the engine (or absent: JSON report format 1), its PC name is `thisPcName`
+ * (without case), and one of the addresses it says were its own (isLocal, loopback aside) is one
+ * of this PC's `localAddresses` now. Then the file's loopback hosts are this PC's: a name alone is
+ * not enough (two PCs may share one), nor an address alone (a LAN address passes from PC to PC).
+ * A report of an nmap import says where nmap ran by its source's `selfAddresses` (ranOnThisPc).
+ */
+export function madeOnThisPc(
+  input: ReportInput,
+  localAddresses: ReadonlySet<string>,
+  thisPcName: string | undefined,
+): boolean {
+  const { source } = input.scan;
+  // A report of an nmap import: where nmap ran, as the import worked it out (ranOnThisPc).
+  if (source?.kind === 'nmap') return ranOnThisPc(source, localAddresses);
+  if (input.pcName === undefined || thisPcName === undefined) return false;
+  if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+  return input.scan.hosts.some((host) => {
+    if (!host.isLocal) return false;
+    const literal = hostAddress(host.address);
+    return literal !== null && isThisPcInFile(literal.address, localAddresses);
+  });
+}
+
+function checkedHost(
+  host: HostResult,
+  localAddresses: ReadonlySet<string>,
+  ranHere: boolean,
+): HostResult | null {
   const literal = hostAddress(host.address);
   if (!literal) return null;
   const { address, family } = literal;
   const bare = splitZone(address).address;
-  const isLocal = isThisPcInFile(bare, localAddresses);
+  const isLocal = isThisPcInFile(bare, localAddresses, ranHere);
   const reason = fileHostReason(bare, isLocal, host.status, host.reason);
   const checked: HostResult = { ...host, address, family, isLocal, reason };
   // A zone only names the link of a link-local address written without one (RFC 4007 §11): on

@@ -417,7 +417,8 @@ export function isLoopback(address: string): boolean {
 
 /**
  * Whether `address` (an IP literal, zone or not) of an imported file (nmap XML or a JSON report) is
- * this PC: one of this PC's `localAddresses` now, never a loopback address. nmap scanning
+ * this PC: one of this PC's `localAddresses` now; a loopback address only when `ranHere`, the file
+ * proving it was made on this PC (ranOnThisPc, madeOnThisPc in json-import.ts). nmap scanning
  * 127.0.0.0/8 or ::1 scans the loopback of the machine that ran it (RFC 1122 §3.2.1.3: a loopback
  * packet never leaves its host), which need not be this PC: a file from another machine's
  * loopback must not be folded into "This PC" nor offered a firewall rule on this PC.
@@ -425,10 +426,44 @@ export function isLoopback(address: string): boolean {
 export function isThisPcInFile(
   address: string,
   localAddresses: ReadonlySet<string> | undefined,
+  ranHere = false,
 ): boolean {
   const bare = splitZone(address).address;
-  return !isLoopback(bare) && (localAddresses?.has(bare) ?? false);
+  if (isLoopback(bare)) return ranHere;
+  return localAddresses?.has(bare) ?? false;
 }
+
+/**
+ * Whether an nmap file's run was on this PC: one of the addresses nmap said were itself
+ * (`source.selfAddresses`, its `localhost-response` hosts other than loopback) is one of this PC's
+ * `localAddresses` now. nmap answers `localhost-response` only for an address of the machine it
+ * runs on (nmap's targets.cc: the host is "localhost" when the address is one of its own
+ * interfaces'), so the machine that ran it has an address of this PC's: it is this PC, and the
+ * file's loopback is this PC's (review 13c new user #2). Any other source: false.
+ */
+export function ranOnThisPc(
+  source: ScanSource | undefined,
+  localAddresses: ReadonlySet<string> | undefined,
+): boolean {
+  if (source?.kind !== 'nmap' || !localAddresses) return false;
+  return (source.selfAddresses ?? []).some((a) => localAddresses.has(splitZone(a).address));
+}
+
+/**
+ * `host` of a file proven made on this PC (ranOnThisPc): a loopback address is this PC's
+ * (isLocal, `localhost` when up); any other host is returned as it is.
+ */
+export function asRanHere(host: HostResult): HostResult {
+  if (host.isLocal || !isLoopback(splitZone(host.address).address)) return host;
+  const reason = fileHostReason(host.address, true, host.status, host.reason);
+  return { ...host, isLocal: true, reason };
+}
+
+/** The source of an nmap file's scan. */
+type NmapSource = Extract<ScanSource, { kind: 'nmap' }>;
+
+/** Up to this many of a file's `localhost-response` addresses are kept (ScanSource selfAddresses). */
+const MAX_SELF_ADDRESSES = 16;
 
 /**
  * An imported host's reason for being up, worded from this PC's point of view: this PC is this
@@ -586,14 +621,18 @@ function scanSource(
   scanInfos: Node[],
   meta: Map<string, string>,
   fileName: string | undefined,
-): ScanSource | undefined {
+): NmapSource | undefined {
   const recorded = meta.get('source');
   if (recorded !== undefined) {
     try {
       const parsed = ScanSource.safeParse(JSON.parse(recorded));
       // An nmap run the file recorded, yes; "this app's engine" is for this app's own runs to
       // say, never a file (F4: the PDF would describe TCP connects this PC never made).
-      if (parsed.success && parsed.data.kind === 'nmap') return shownNmapSource(parsed.data);
+      if (parsed.success && parsed.data.kind === 'nmap') {
+        // Where nmap ran is for the file's hosts to say (ScanBuilder.finish), not a recorded list.
+        const { selfAddresses: _claimed, ...run } = parsed.data;
+        return shownNmapSource(run);
+      }
     } catch {
       // Not JSON: read as any nmap file.
     }
@@ -655,6 +694,8 @@ class ScanBuilder {
   private implausibleCounts = 0;
   /** The most ports one host lists or counts: the ports per address of a file without `<scaninfo>`. */
   private mostPorts = 0;
+  /** The file's addresses other than loopback nmap said were itself (ScanSource selfAddresses). */
+  private readonly selfAddresses: string[] = [];
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
@@ -740,6 +781,16 @@ class ScanBuilder {
     // edited to make a device look like this one).
     const isLocal = isThisPcInFile(address, localAddresses);
     const reason = fileHostReason(address, isLocal, status, fileReason);
+    // nmap's word that this address is itself: evidence of where it ran, weighed in `finish`
+    // (the hosts are already written by then, see ranOnThisPc and importRows).
+    if (
+      status === 'up' &&
+      fileReason === 'localhost' &&
+      !isLoopback(address) &&
+      this.selfAddresses.length < MAX_SELF_ADDRESSES &&
+      !this.selfAddresses.includes(address)
+    )
+      this.selfAddresses.push(address);
     let host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
     const portStates = everyPortNamed ? states.lists() : undefined;
     if (portStates) {
@@ -782,7 +833,15 @@ class ScanBuilder {
   }
 
   /** The ScanResult of the run (`<nmaprun>` with its own children, hosts already added). */
-  finish(run: Node, options: { now?: Date; fileName?: string; interrupted: boolean }): NmapImport {
+  finish(
+    run: Node,
+    options: {
+      now?: Date;
+      fileName?: string;
+      interrupted: boolean;
+      localAddresses?: ReadonlySet<string>;
+    },
+  ): NmapImport {
     const {
       count,
       skipped,
@@ -854,7 +913,10 @@ class ScanBuilder {
       const n = Number(meta.get(key));
       return meta.has(key) && Number.isInteger(n) && n >= 0 ? n : fallback;
     };
-    const source = scanSource(run, scanInfos, meta, options.fileName);
+    const read = scanSource(run, scanInfos, meta, options.fileName);
+    // Where nmap ran is what this file's hosts say (scanSource drops a recorded claim of it).
+    const source =
+      read && this.selfAddresses.length > 0 ? { ...read, selfAddresses: this.selfAddresses } : read;
     // Both times from one source, our export's or nmap's: one of each is no duration (A7).
     const metaStart = time('startedAt');
     const metaEnd = time('finishedAt');
@@ -889,7 +951,11 @@ class ScanBuilder {
     // The hosts were checked one by one as they were read (addHost).
     const parsed = ScanResult.safeParse({ ...candidate, hosts: [] });
     if (!parsed.success) refuse(parsed.error.issues[0]);
-    const scan: ScanResult = { ...parsed.data, hosts: this.list ?? [] };
+    // Hosts held here were read before the file proved where nmap ran: its loopback is this PC
+    // when it ran here (a sink's rows get the same from importRows and on reopen).
+    const ranHere = ranOnThisPc(parsed.data.source, options.localAddresses);
+    const hosts = ranHere ? (this.list ?? []).map(asRanHere) : (this.list ?? []);
+    const scan: ScanResult = { ...parsed.data, hosts };
     return { scan, hostCount: count, macAddresses, startKnown: startEpoch !== undefined };
   }
 }

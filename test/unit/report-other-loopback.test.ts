@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { foldDevices } from '../../app/contract/devices.js';
-import { checkedKeptRow } from '../../app/api/scan-history.js';
+import { checkedKeptRow, keptRanHere } from '../../app/api/scan-history.js';
 import { reportInputFromFile } from '../../app/report/json-import.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
@@ -140,5 +140,135 @@ describe('a kept row’s reason for being up (review 13b, A9)', () => {
       isLocal: true,
       reason: 'localhost',
     });
+  });
+});
+
+// Review 13c new user #2: a file nmap made on this very PC (the machine answering
+// `localhost-response` at one of this PC's own addresses) has this PC's loopback.
+describe('a file nmap ran on this PC', () => {
+  /** nmap -sT 127.0.0.1 10.0.7.9 on this PC: both answer `localhost-response`. */
+  const hereFile = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sT -p 23 127.0.0.1 10.0.7.9" start="1700000000">
+<host><status state="up" reason="localhost-response"/><address addr="127.0.0.1" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/></port></ports></host>
+<host><status state="up" reason="localhost-response"/><address addr="10.0.7.9" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/></port></ports></host>
+<runstats><finished time="1700000060"/></runstats></nmaprun>`;
+
+  it('folds its loopback into This PC: one device', () => {
+    const { scan } = importNmapXml(hereFile, { now, localAddresses: thisPc });
+    expect(scan.source).toMatchObject({ kind: 'nmap', selfAddresses: ['10.0.7.9'] });
+    expect(scan.hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
+      ['127.0.0.1', true, 'localhost'],
+      ['10.0.7.9', true, 'localhost'],
+    ]);
+    expect(foldDevices(scan.hosts)).toHaveLength(1);
+  });
+
+  it('is worked out again on reopen from the file’s evidence and this PC’s addresses now', () => {
+    const { scan } = importNmapXml(hereFile, { now, localAddresses: new Set() });
+    const loopback = scan.hosts[0]!;
+    // Imported on a PC without 10.0.7.9 it is not this PC's loopback…
+    expect(loopback).toMatchObject({ isLocal: false, reason: 'scanner' });
+    const row = { seq: 0, host: loopback, kept: null };
+    const header = { record: { kind: 'nmap-import' }, result: { source: scan.source } };
+    // …reopened where 10.0.7.9 is this PC's, it is.
+    const here = keptRanHere(header as never, thisPc);
+    expect(here).toBe(true);
+    expect(checkedKeptRow(row, thisPc, 'nmap-import', here)?.host).toMatchObject({
+      isLocal: true,
+      reason: 'localhost',
+    });
+    expect(keptRanHere(header as never, new Set(['127.0.0.1']))).toBe(false);
+  });
+
+  it('a file whose localhost-response address is not this PC’s keeps “the PC that ran nmap”', () => {
+    // otherMachineFile: nmap said 10.0.7.5 is itself; this PC is 10.0.7.9.
+    const { scan } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+    expect(scan.source).toMatchObject({ selfAddresses: ['10.0.7.5'] });
+    expect(scan.hosts[0]).toMatchObject({
+      address: '127.0.0.1',
+      isLocal: false,
+      reason: 'scanner',
+    });
+  });
+
+  it('a recorded list of nmap’s own addresses is not taken from the file', () => {
+    const recorded = JSON.stringify({
+      kind: 'nmap',
+      args: 'nmap 127.0.0.1',
+      scanTypes: [],
+      selfAddresses: ['10.0.7.9'],
+    }).replace(/"/g, '&quot;');
+    const file = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sT -p 23 127.0.0.1" start="1700000000">
+<prescript><script id="port-auditor" output=""><elem key="source">${recorded}</elem></script></prescript>
+<host><status state="up" reason="localhost-response"/><address addr="127.0.0.1" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/></port></ports></host>
+<runstats><finished time="1700000060"/></runstats></nmaprun>`;
+    const { scan } = importNmapXml(file, { now, localAddresses: thisPc });
+    expect(scan.source).not.toHaveProperty('selfAddresses');
+    expect(scan.hosts[0]).toMatchObject({ isLocal: false, reason: 'scanner' });
+  });
+});
+
+// Review 13c new user #3: this app's JSON report of an engine scan, read again on the PC that made it.
+describe('a JSON report of this PC’s own engine scan', () => {
+  const pcHost = (address: string, family: 'ipv4' | 'ipv6'): HostResult => ({
+    address,
+    family,
+    status: 'up',
+    reason: 'localhost',
+    isLocal: true,
+    ports: [{ port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+    hidden: { open: 0, closed: 0, filtered: 0 },
+  });
+  const { scan: base } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+  const report = {
+    pcName: 'vm',
+    scan: {
+      ...base,
+      source: undefined,
+      hosts: [pcHost('10.0.7.9', 'ipv4'), pcHost('127.0.0.1', 'ipv4'), pcHost('::1', 'ipv6')],
+    },
+  };
+  const facts = (input: ReturnType<typeof reportInputFromFile>) =>
+    input.scan.hosts.map((h) => [h.address, h.isLocal, h.reason]);
+
+  it('keeps its loopback as this PC, one device, and says it was made on this PC', () => {
+    const input = reportInputFromFile(report, thisPc, 'VM');
+    expect(facts(input)).toEqual([
+      ['10.0.7.9', true, 'localhost'],
+      ['127.0.0.1', true, 'localhost'],
+      ['::1', true, 'localhost'],
+    ]);
+    expect(foldDevices(input.scan.hosts)).toHaveLength(1);
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcThis', { name: 'vm' }),
+    );
+    expect(input.scan.notes[0]?.fr).not.toContain('pas sur ce PC');
+  });
+
+  it('from another PC (other name, or same name without this PC’s address), stays that PC’s', () => {
+    const other = reportInputFromFile(report, thisPc, 'office');
+    expect(facts(other).slice(1)).toEqual([
+      ['127.0.0.1', false, 'scanner'],
+      ['::1', false, 'scanner'],
+    ]);
+    expect(other.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcName', { name: 'vm' }),
+    );
+    const namesake = reportInputFromFile(report, new Set(['127.0.0.1', '::1', '10.9.9.9']), 'vm');
+    expect(facts(namesake).map((f) => f[1])).toEqual([false, false, false]);
+    expect(namesake.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcSameName', { name: 'vm' }),
+    );
+    // A report of an nmap import is never "this PC's own engine scan".
+    const nmap = reportInputFromFile(
+      { ...report, scan: { ...report.scan, source: base.source } },
+      thisPc,
+      'vm',
+    );
+    expect(facts(nmap)[1]).toEqual(['127.0.0.1', false, 'scanner']);
   });
 });

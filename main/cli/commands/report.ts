@@ -130,7 +130,7 @@ export async function readReportSource(
     fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
   }
   // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
-  return reportInputFromFile(parsed.data, localAddresses());
+  return reportInputFromFile(parsed.data, localAddresses(), os.hostname());
 }
 
 /**
