@@ -115,7 +115,9 @@ export function madeOnThisPc(
 ): boolean {
   const { source } = input.scan;
   // A report of an nmap import: where nmap ran, as the import worked it out (ranOnThisPc).
-  if (source?.kind === 'nmap') return ranOnThisPc(source, localAddresses);
+  // The report carries the evidence the import kept: without any, it says nothing of this PC.
+  if (source?.kind === 'nmap')
+    return (source.selfAddresses ?? []).length > 0 && ranOnThisPc(source, localAddresses);
   if (input.pcName === undefined || thisPcName === undefined) return false;
   if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
   return input.scan.hosts.some((host) => {

@@ -439,14 +439,20 @@ export function isThisPcInFile(
  * `localAddresses` now. nmap answers `localhost-response` only for an address of the machine it
  * runs on (nmap's targets.cc: the host is "localhost" when the address is one of its own
  * interfaces'), so the machine that ran it has an address of this PC's: it is this PC, and the
- * file's loopback is this PC's (review 13c new user #2). Any other source: false.
+ * file's loopback is this PC's (review 13c new user #2). A file naming no such address says
+ * nothing either way: true. Any other source: false.
  */
 export function ranOnThisPc(
   source: ScanSource | undefined,
   localAddresses: ReadonlySet<string> | undefined,
 ): boolean {
   if (source?.kind !== 'nmap' || !localAddresses) return false;
-  return (source.selfAddresses ?? []).some((a) => localAddresses.has(splitZone(a).address));
+  const self = source.selfAddresses ?? [];
+  // A file naming no such address (nmap run on loopback only) cannot say where it ran: its
+  // loopback is taken as this PC's, as a file made here is (the common case); one whose nmap
+  // answered from another machine's address is that machine's.
+  if (self.length === 0) return true;
+  return self.some((a) => localAddresses.has(splitZone(a).address));
 }
 
 /**

@@ -205,9 +205,11 @@ describe('a file nmap ran on this PC', () => {
 <prescript><script id="port-auditor" output=""><elem key="source">${recorded}</elem></script></prescript>
 <host><status state="up" reason="localhost-response"/><address addr="127.0.0.1" addrtype="ipv4"/>
 <ports><port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/></port></ports></host>
+<host><status state="up" reason="localhost-response"/><address addr="10.0.7.5" addrtype="ipv4"/></host>
 <runstats><finished time="1700000060"/></runstats></nmaprun>`;
+    // The file's own hosts say nmap ran on 10.0.7.5 (not this PC); the recorded list says 10.0.7.9.
     const { scan } = importNmapXml(file, { now, localAddresses: thisPc });
-    expect(scan.source).not.toHaveProperty('selfAddresses');
+    expect(scan.source?.selfAddresses).toEqual(['10.0.7.5']);
     expect(scan.hosts[0]).toMatchObject({ isLocal: false, reason: 'scanner' });
   });
 });
