@@ -209,7 +209,7 @@ describe('a file nmap ran on this PC', () => {
 <runstats><finished time="1700000060"/></runstats></nmaprun>`;
     // The file's own hosts say nmap ran on 10.0.7.5 (not this PC); the recorded list says 10.0.7.9.
     const { scan } = importNmapXml(file, { now, localAddresses: thisPc });
-    expect(scan.source?.selfAddresses).toEqual(['10.0.7.5']);
+    expect(scan.source).toMatchObject({ selfAddresses: ['10.0.7.5'] });
     expect(scan.hosts[0]).toMatchObject({ isLocal: false, reason: 'scanner' });
   });
 });
