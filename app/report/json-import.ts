@@ -118,8 +118,11 @@ export function madeOnThisPc(
   // The report carries the evidence the import kept: without any, it says nothing of this PC.
   if (source?.kind === 'nmap')
     return (source.selfAddresses ?? []).length > 0 && ranOnThisPc(source, localAddresses);
-  if (input.pcName === undefined || thisPcName === undefined) return false;
-  if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+  // A scan's own JSON (`scan --json`, format without a PC name) has its addresses alone to say.
+  if (input.pcName !== undefined) {
+    if (thisPcName === undefined) return false;
+    if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+  }
   return input.scan.hosts.some((host) => {
     if (!host.isLocal) return false;
     const literal = hostAddress(host.address);

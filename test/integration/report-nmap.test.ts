@@ -5,11 +5,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../app/contract/index.js';
+import { localAddresses } from '../../app/api/report-handlers.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { scanLab, startReportLab, type ReportLab } from './report-lab.js';
 
 const run = promisify(execFile);
+
+/** Imported as the app imports: knowing this PC's addresses, which decide what is this PC. */
+const asTheAppDoes = () => ({ localAddresses: localAddresses() });
 
 let lab: ReportLab;
 let scan: ScanResult;
@@ -48,7 +52,7 @@ describe('nmap XML of a real lab scan', () => {
   });
 
   it('imports back to the identical scan result', () => {
-    const back = importNmapXml(renderNmapXml(scan));
+    const back = importNmapXml(renderNmapXml(scan), asTheAppDoes());
     // All but where it came from: a file never says it is this app's engine run (review F4).
     expect(back.scan.source?.kind).toBe('nmap');
     expect(withoutSource(back.scan)).toEqual(withoutSource(scan));
@@ -64,7 +68,7 @@ describe('nmap XML of a real lab scan', () => {
     expect(xml).toMatch(
       /<address addr="00:1B:A9:01:02:03" addrtype="mac" vendor="Brother[^"]*"\/>/,
     );
-    const back = importNmapXml(xml);
+    const back = importNmapXml(xml, asTheAppDoes());
     expect(withoutSource(back.scan)).toEqual(withoutSource(withMac));
     expect(back.macAddresses).toEqual({ [lab.address]: '00:1B:A9:01:02:03' });
   });
@@ -80,7 +84,7 @@ describe('nmap XML of a real lab scan', () => {
       '-',
       lab.address,
     ]);
-    const imported = importNmapXml(xml).scan;
+    const imported = importNmapXml(xml, asTheAppDoes()).scan;
     expect(states(imported)).toEqual(states(scan));
     const host = imported.hosts[0]!;
     expect(host.isLocal).toBe(true);
