@@ -159,7 +159,7 @@ describe('The results follow the firewall', () => {
     // in two different ways.
     await wizard.technicalCommands();
     expect(await wizard.technicalIntro.innerText()).toMatch(
-      /^Commandes qui seront exécutées \(règle PortAuditor-[0-9a-f-]{36}\) :$/,
+      /^Commandes qui seront exécutées \(règle PortAuditor-[0-9a-f-]{36}\)[\s\u00a0]:$/,
     );
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
     expect(await wizard.dialog.innerText()).toContain(say('firewall:wizard.elevation.none'));

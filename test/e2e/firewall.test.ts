@@ -111,7 +111,7 @@ describe('Block this port, through the UI, verified for real', () => {
     await wizard.next();
     await wizard.summary.waitFor();
     expect(await wizard.summary.innerText()).toBe(
-      `Ce PC ne pourra plus se connecter au port ${DEVICE_PORT} (TCP) de l’adresse ${PEER_ADDR}. Cela ne ferme pas ce port sur l’appareil\u00a0: les autres appareils pourront toujours s’y connecter.`,
+      `Ce PC ne pourra plus se connecter au port ${DEVICE_PORT} (TCP) de ${PEER_ADDR}. Cela ne ferme pas ce port sur l’appareil\u00a0: les autres appareils pourront toujours s’y connecter.`,
     );
     const command = await (await wizard.technicalCommands()).first().innerText();
     expect(command).toContain('nft -j -e -a -f -');

@@ -209,7 +209,9 @@ describe('A damaged store in Chromium (browser mode)', () => {
     await scanner.hostCard('127.0.0.1').waitFor();
     const notice = browser.page.getByTestId('scan-not-kept');
     expect(await notice.innerText()).toContain(
-      `Cette analyse n’a pas été conservée dans l’historique. Ce fichier n’est pas une base de données de Port Auditor (il a été remplacé ou tronqué) : ${path.join(dataDir, 'port-auditor.sqlite')}.`,
+      typeset(
+        `Cette analyse n’a pas été conservée dans l’historique. Ce fichier n’est pas une base de données de Port Auditor (il a été remplacé ou tronqué) : ${path.join(dataDir, 'port-auditor.sqlite')}.`,
+      ),
     );
     // Its report is made all the same, from the scan the app holds in memory.
     const csv = await new ReportPage(shell).export('csv');
