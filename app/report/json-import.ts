@@ -7,7 +7,13 @@ import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
-import { fileHostReason, hostAddress, isThisPcInFile, ranOnThisPc } from './nmap-xml-import.js';
+import {
+  fileHostReason,
+  hostAddress,
+  isLoopback,
+  isThisPcInFile,
+  ranOnThisPc,
+} from './nmap-xml-import.js';
 
 /** Characters kept of a note from a file, and notes kept. */
 const MAX_NOTE = 500;
@@ -115,9 +121,20 @@ export function madeOnThisPc(
 ): boolean {
   const { source } = input.scan;
   // A report of an nmap import: where nmap ran, as the import worked it out (ranOnThisPc).
-  // The report carries the evidence the import kept: without any, it says nothing of this PC.
-  if (source?.kind === 'nmap')
-    return (source.selfAddresses ?? []).length > 0 && ranOnThisPc(source, localAddresses);
+  // Where nmap ran, as its import worked it out; a report that kept no such list says it by its
+  // hosts: those nmap answered as itself (`localhost`, `scanner`) at an address other than loopback.
+  if (source?.kind === 'nmap') {
+    const kept = source.selfAddresses ?? [];
+    const selfAddresses =
+      kept.length > 0
+        ? kept
+        : input.scan.hosts.flatMap((host) => {
+            if (host.reason !== 'localhost' && host.reason !== 'scanner') return [];
+            const literal = hostAddress(host.address);
+            return literal && !isLoopback(literal.address) ? [literal.address] : [];
+          });
+    return ranOnThisPc({ ...source, selfAddresses }, localAddresses);
+  }
   // A scan's own JSON (`scan --json`, format without a PC name) has its addresses alone to say.
   if (input.pcName !== undefined) {
     if (thisPcName === undefined) return false;

@@ -61,7 +61,7 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     // When it ran and what it covered, in the form's words (shown again when reopened or reloaded).
     expect(await summary.getByTestId('summary-scan-of').innerText()).toMatch(
       new RegExp(
-        `^Analyse du \\d{1,2} \\S+ \\d{4}, \\d\\d:\\d\\d · cibles\u00a0: Ce PC · ports\u00a0: 21-25,80,443,3389,${listener.port}$`,
+        `^Analyse du \\d{1,2}(?:er)? \\S+ \\d{4}, \\d\\d:\\d\\d · cibles\u00a0: Ce PC · ports\u00a0: 21-25,80,443,3389,${listener.port}$`,
       ),
     );
     const card = scanner.hostCard('127.0.0.1');

@@ -64,7 +64,7 @@ describe('port-auditor history and show', () => {
       /^CONSERVÉE LE\s+ANALYSÉE LE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/,
     );
     // Newest kept first, whatever nmap's date: the import (nmap ran on 23 Nov.) was kept last.
-    const date = '\\d+ \\S+ \\d{4}, \\d\\d:\\d\\d';
+    const date = '\\d+(?:er)? \\S+ \\d{4}, \\d\\d:\\d\\d';
     expect(lines[1]).toMatch(
       new RegExp(
         `^${date}\\s+23 nov\\. 2026, \\d\\d:05\\s+fichier nmap «\u00a0loopback-sT\\.xml\u00a0»\\s+«\u00a0127\\.77\\.141\\.97\u00a0»\\s+1\\s+3\\s+[0-9a-f-]{36}$`,
@@ -96,7 +96,7 @@ describe('port-auditor history and show', () => {
     );
     expect(shown.stdout).toMatch(
       new RegExp(
-        `^\\s+${openPort}/tcp\\s+open\\s+accepted the connection\\s+(\\S+\\s+)?(Critical|High|Medium|Low|Info)\\b`,
+        `^\\s+${openPort}/tcp\\s+open\\s+accepted the connection\\s+.*?\\b(Critical|High|Medium|Low|Info)\\b`,
         'm',
       ),
     );
