@@ -22,6 +22,7 @@ import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { axeViolations } from './support/axe.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { typeset } from '../unit/support/typography.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
 /**
@@ -403,7 +404,7 @@ describe('The results follow the firewall', () => {
     expect(await axeViolations(browser.page)).toEqual([]);
     expect(await risk.chip(PEER_ADDR, DEVICE_PORT)).toEqual(before);
     expect(await risk.count('critical').innerText()).toBe(
-      `${say('vocabulary:severity.critical')} : 1`,
+      typeset(`${say('vocabulary:severity.critical')} : 1`),
     );
     const { reasons } = await risk.openDetails(PEER_ADDR, DEVICE_PORT);
     expect(reasons[0]).toMatch(
