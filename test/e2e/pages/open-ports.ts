@@ -162,7 +162,7 @@ export class OpenPortsPage {
   adapterScanButton(count: number): Locator {
     const key = count === 0 ? 'zero' : count === 1 ? 'one' : 'other';
     return this.adapterChoice.getByRole('button', {
-      name: exact(this.t(`adapters.scan_${key}`).replace('{{count}}', String(count))),
+      name: exact(this.t(`adapters.scan_${key}`).replace(/{{count(, number)?}}/, String(count))),
     });
   }
 

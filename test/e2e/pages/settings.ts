@@ -38,7 +38,7 @@ export class SettingsPage {
       .click();
     const label = this.shell.t(`settings:history.scans_${count === 1 ? 'one' : 'other'}`);
     await this.shell.page
-      .getByRole('option', { name: exact(label.replace('{{count}}', String(count))) })
+      .getByRole('option', { name: exact(label.replace(/{{count(, number)?}}/, String(count))) })
       .click();
   }
 }
