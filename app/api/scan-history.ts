@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   Code,
+  MAX_HOSTS_PAGE,
   MAX_PORTS_PER_HOST_PAGE,
   MAX_PORTS_PER_PAGE,
+  OPEN_PORT_LIST_MAX,
+  OPEN_PORT_LISTS_MAX,
   type PortResult,
   type AppError,
   type FirewallRule,
@@ -36,12 +39,14 @@ import {
 import { splitZone } from '../net/address.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
-import { knowledgeBase } from '../risk/knowledge-base.js';
+import { knowledgeBase, type KnowledgeBase } from '../risk/knowledge-base.js';
 import type { RulesUndoneSince } from '../risk/firewall-verdicts.js';
-import { claimKey, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import { claimKey, mayNameProgram, reassessKept, type OwnClaims } from '../risk/reassess.js';
 import { RULES } from '../risk/rules.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
+import { compactPorts } from '../scan/port-states.js';
 import { compareHostAssessments } from '../risk/summary.js';
+import { emptySeverityCounts } from '../contract/vocabulary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
 import { storeFailure, StoreFailure } from '../store/failure.js';
@@ -128,6 +133,129 @@ interface Prepared {
    * ones: an edited row must not make the summary disagree with the hosts listed (review 13b, A9).
    */
   counts: ScanCounts;
+  /**
+   * By seq, the levels of hosts a page may cut (see LEVELS_FROM) that do not answer on every
+   * port, with these rules: a page assesses only the ports it carries, and a cut host's card
+   * still shows its whole verdict. Filled by prepare, or by a page for a host it lacks.
+   */
+  levels: Map<number, HostLevels>;
+}
+
+/** What a host's card and the history show of its verdicts as a whole (see summariseHost). */
+type HostLevels = Pick<HostAssessment, 'worst' | 'counts' | 'blocked'>;
+
+function levelsOf(verdict: HostAssessment): HostLevels {
+  return { worst: verdict.worst, counts: { ...verdict.counts }, blocked: verdict.blocked };
+}
+
+/**
+ * Hosts with more listed ports than this may be cut by a page: portBudget gives no host of a
+ * page of MAX_HOSTS_PAGE fewer ports than this share of MAX_PORTS_PER_PAGE.
+ */
+const LEVELS_FROM = Math.floor(MAX_PORTS_PER_PAGE / MAX_HOSTS_PAGE);
+
+/** Ports of the rows hostPorts keeps checked, at most: two hosts answering every TCP port. */
+const CHECKED_PORTS_MAX = 2 * 65_536;
+
+/**
+ * `host` as prepare assesses it for the scan's totals and screen order. Of a host answering on
+ * every port (answersEveryPort) these read only its one grouped verdict (summariseHost gives it
+ * whatever its ports) and, for this PC, whether one of its ports' verdicts lacks the program:
+ * so a device of the network is assessed with none of its ports, and this PC with one open port
+ * whose verdict has no program for certain (`mayName` false, see mayNameProgram), or with all of
+ * them when every one may have one. Any other host is assessed as it is. A tarpit's 65,535 ports
+ * then cost nothing here (review 13c, B1).
+ */
+export function hostForTotals(
+  host: HostResult,
+  mayName: (address: string, port: number, protocol: PortResult['protocol']) => boolean,
+): HostResult {
+  if (!host.answersEveryPort || host.ports.length === 0) return host;
+  if (!host.isLocal) return { ...host, ports: [] };
+  const lacking = host.ports.find(
+    (p) => p.state === 'open' && !mayName(host.address, p.port, p.protocol),
+  );
+  return lacking ? { ...host, ports: [lacking] } : host;
+}
+
+/** What a page carries of its hosts' ports (see cutForPage). */
+export interface PageCut {
+  /** The hosts, each with the ports the page carries (the same object when it carries them all). */
+  hosts: HostResult[];
+  /** Which hosts were cut, by index in `hosts`. */
+  cut: boolean[];
+  portsLeftOut: Record<string, { open: number; others: number }>;
+  openPortList: Record<string, string>;
+}
+
+/**
+ * The ports a page carries of each of `hosts` (portBudget shares MAX_PORTS_PER_PAGE, pagePorts
+ * takes each host's first), what it leaves out of each (ScanPage.portsLeftOut) and, for a host
+ * cut that answers on every port, its open ports as a compact list (ScanPage.openPortList) while
+ * OPEN_PORT_LIST_MAX and OPEN_PORT_LISTS_MAX allow. Reads the ports only: no verdict.
+ */
+export function cutForPage(hosts: readonly HostResult[]): PageCut {
+  const caps = portBudget(hosts.map((h) => h.ports.length));
+  const portsLeftOut: PageCut['portsLeftOut'] = {};
+  const openPortList: PageCut['openPortList'] = {};
+  let listed = 0;
+  const cut = hosts.map(() => false);
+  const carried = hosts.map((h, i) => {
+    const ports = pagePorts(h.ports, caps[i]);
+    if (ports.length === h.ports.length) return h;
+    cut[i] = true;
+    const openOf = (list: readonly PortResult[]) => list.filter((p) => p.state === 'open');
+    const allOpen = openOf(h.ports);
+    const open = allOpen.length - openOf(ports).length;
+    portsLeftOut[h.address] = { open, others: h.ports.length - ports.length - open };
+    if (h.answersEveryPort) {
+      const list = compactPorts(allOpen.map((p) => p.port));
+      if (list.length <= OPEN_PORT_LIST_MAX && listed + list.length <= OPEN_PORT_LISTS_MAX) {
+        openPortList[h.address] = list;
+        listed += list.length;
+      }
+    }
+    return { ...h, ports };
+  });
+  return { hosts: carried, cut, portsLeftOut, openPortList };
+}
+
+/**
+ * hostPorts' checked rows, the most recently used last, with their ports in page order: a
+ * host's pages read and check its row once, not once per 200 ports (65,535 ports made paging one
+ * host quadratic: 327 reads of the whole row, review 13c B1). Bounded by CHECKED_PORTS_MAX ports
+ * (the most recent row is always kept). Keys say what the check read (see hostPorts).
+ */
+class CheckedRows {
+  private readonly rows = new Map<string, { row: HostRow; ordered: PortResult[] }>();
+  private ports = 0;
+
+  get(key: string): { row: HostRow; ordered: PortResult[] } | undefined {
+    const found = this.rows.get(key);
+    if (found) {
+      this.rows.delete(key);
+      this.rows.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, row: HostRow): { row: HostRow; ordered: PortResult[] } {
+    const entry = { row, ordered: pageOrder(row.host.ports) };
+    const had = this.rows.get(key);
+    if (had) this.ports -= had.ordered.length;
+    this.rows.delete(key);
+    this.rows.set(key, entry);
+    this.ports += entry.ordered.length;
+    while (this.ports > CHECKED_PORTS_MAX && this.rows.size > 1) {
+      const [oldest, value] = this.rows.entries().next().value as [
+        string,
+        { ordered: PortResult[] },
+      ];
+      this.rows.delete(oldest);
+      this.ports -= value.ordered.length;
+    }
+    return entry;
+  }
 }
 
 /**
@@ -381,6 +509,7 @@ function arrange(
   dropped: number,
   summary: RiskAssessResult,
   counts: ScanCounts,
+  levels = new Map<number, HostLevels>(),
 ): Prepared {
   ordered.sort(compareHostAssessments);
   const { up, upDevice } = deviceOrder(
@@ -396,6 +525,7 @@ function arrange(
     upDevice,
     dropped,
     counts,
+    levels,
     order: {
       up,
       down: ordered.filter((h) => h.status === 'down').map((h) => h.seq),
@@ -466,10 +596,12 @@ export class ScanHistory {
   /** This app's name for itself in `shown_scans` (several apps share one store: page, CLI). */
   private readonly holder = randomUUID();
   private leased = false;
+  private readonly checkedRows = new CheckedRows();
 
   /**
    * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
-   * `importHeapMb`: an import thread's heap (see runImportThread).
+   * `importHeapMb`: an import thread's heap (see runImportThread); `kb`: the knowledge base kept
+   * scans' verdicts are worked out again with (the shipped one).
    */
   constructor(
     private readonly store: AppStore,
@@ -477,6 +609,7 @@ export class ScanHistory {
     private readonly assessor: Assessor,
     private readonly local: () => ReadonlySet<string> = thisPcAddresses,
     private readonly importHeapMb = IMPORT_OLD_GENERATION_MB,
+    private readonly kb: () => KnowledgeBase = knowledgeBase,
   ) {}
 
   private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
@@ -827,7 +960,7 @@ export class ScanHistory {
       hosts,
       keptOf(source.header.summary, rows),
       rules,
-      knowledgeBase(),
+      this.kb(),
       this.ownClaims(scanId),
       undone,
     );
@@ -858,26 +991,26 @@ export class ScanHistory {
       .rowsAt(list.slice(start, end))
       .flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
     this.refuseGone(request.scanId, source);
-    const whole = rows.map((r) => r.host);
+    // Cut first, then assess: only the ports the page carries get a verdict (a port's verdict is
+    // its own), so a tarpit's 65,535 ports cost 200 verdicts, not 65,535 (review 13c, B1).
+    const { hosts, cut, portsLeftOut, openPortList } = cutForPage(rows.map((r) => r.host));
+    const own = this.ownClaims(request.scanId);
     const verdicts = reassessKept(
-      whole,
+      hosts,
       keptOf(header.summary, rows),
       prepared.rules,
-      knowledgeBase(),
-      this.ownClaims(request.scanId),
+      this.kb(),
+      own,
       prepared.undone,
     );
     const notes = notesOf(header, prepared.dropped);
-    const portsLeftOut: Record<string, { open: number; others: number }> = {};
-    const caps = portBudget(whole.map((h) => h.ports.length));
-    const hosts = whole.map((h, i) => {
-      const cut = pagePorts(h.ports, caps[i]);
-      if (cut.length === h.ports.length) return h;
-      const openOf = (ports: readonly PortResult[]) =>
-        ports.filter((p) => p.state === 'open').length;
-      const open = openOf(h.ports) - openOf(cut);
-      portsLeftOut[h.address] = { open, others: h.ports.length - cut.length - open };
-      return { ...h, ports: cut };
+    // A cut host's card still shows its whole verdict: one grouped verdict whatever its ports
+    // for a host answering on every port (summariseHost), else its levels with all its ports.
+    const whole = new Map<string, HostLevels>();
+    rows.forEach((row, i) => {
+      if (cut[i] && !row.host.answersEveryPort) {
+        whole.set(row.host.address, this.levelsAt(prepared, row, own));
+      }
     });
     const byAddress = new Map(verdicts.hosts.map((h) => [h.address, h]));
     const statusCounts = { up: 0, down: 0, unknown: 0 } as Record<HostStatus, number>;
@@ -904,11 +1037,8 @@ export class ScanHistory {
         hosts: hosts.flatMap((h) => {
           const found = byAddress.get(h.address);
           if (!found) return [];
-          if (!(h.address in portsLeftOut)) return [found];
-          const listed = new Set(h.ports.map((p) => `${p.protocol}/${p.port}`));
-          return [
-            { ...found, ports: found.ports.filter((p) => listed.has(`${p.protocol}/${p.port}`)) },
-          ];
+          const levels = whole.get(h.address);
+          return [levels ? { ...found, ...levels } : found];
         }),
       },
       macAddresses: Object.fromEntries(
@@ -918,7 +1048,31 @@ export class ScanHistory {
         }),
       ),
       ...(Object.keys(portsLeftOut).length > 0 ? { portsLeftOut } : {}),
+      ...(Object.keys(openPortList).length > 0 ? { openPortList } : {}),
     };
+  }
+
+  /**
+   * The levels of kept host `row` (checked) with all its ports, as prepare found them with the
+   * same rules, or worked out here once for a host it did not keep them for (an import's order
+   * comes from its thread) and kept with them.
+   */
+  private levelsAt(prepared: Prepared, row: HostRow, own: OwnClaims | undefined): HostLevels {
+    const known = prepared.levels.get(row.seq);
+    if (known) return known;
+    const verdict = reassessKept(
+      [row.host],
+      keptOf(prepared.source.header.summary, [row]),
+      prepared.rules,
+      this.kb(),
+      own,
+      prepared.undone,
+    ).hosts[0];
+    const levels: HostLevels = verdict
+      ? levelsOf(verdict)
+      : { worst: null, counts: emptySeverityCounts(), blocked: 0 };
+    prepared.levels.set(row.seq, levels);
+    return levels;
   }
 
   /**
@@ -930,20 +1084,8 @@ export class ScanHistory {
     const { scanId, address, offset, limit } = request;
     const prepared = this.prepare(scanId);
     const { source } = prepared;
-    const seq = source.seqOf(address);
-    const local = this.local();
-    const { kind } = source.header.record;
-    const ranHere = keptRanHere(source.header, local);
-    // The scan's own kind: an import's loopback is this PC only when its file proves it.
-    const row =
-      seq === null
-        ? undefined
-        : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, local, kind, ranHere) ?? [])[0];
+    const { row, ordered } = this.checkedRow(scanId, source, address);
     this.refuseGone(scanId, source);
-    if (!row || row.host.address !== address) {
-      throw new AppFailure(Code['scan.host-unknown'], { scanId, address });
-    }
-    const ordered = pageOrder(row.host.ports);
     const ports = ordered.slice(offset, offset + limit);
     const listed = new Set(ports.map((p) => `${p.protocol}/${p.port}`));
     const only = (kept: HostAssessment | null) =>
@@ -954,7 +1096,7 @@ export class ScanHistory {
       [{ ...row.host, ports }],
       keptOf(source.header.summary, [{ ...row, kept: only(row.kept) }]),
       prepared.rules,
-      knowledgeBase(),
+      this.kb(),
       this.ownClaims(scanId),
     ).hosts[0];
     return {
@@ -965,6 +1107,38 @@ export class ScanHistory {
       ports,
       verdicts: only(verdicts ?? null),
     };
+  }
+
+  /**
+   * Kept host `address` of scan `scanId` (from `source`), checked as checkedKeptRow checks it
+   * with this PC's addresses now, and its ports in page order: read and checked once while it
+   * stays in CheckedRows, whose key holds all the check reads (the scan, the address, this PC's
+   * addresses, whether its file ran here), so a change of any of them reads the row again. A row
+   * deleted since is refused by the caller's refuseGone. Throws `scan.host-unknown` when the scan
+   * has no such address (or its row no longer reads as one), `scan.unreadable`.
+   */
+  private checkedRow(
+    scanId: string,
+    source: HostSource,
+    address: string,
+  ): { row: HostRow; ordered: PortResult[] } {
+    const local = this.local();
+    const { kind } = source.header.record;
+    const ranHere = keptRanHere(source.header, local);
+    const key = JSON.stringify([scanId, address, ranHere, [...local].sort()]);
+    const known = this.checkedRows.get(key);
+    if (known) return known;
+    const seq = source.seqOf(address);
+    // The scan's own kind: an import's loopback is this PC only when its file proves it.
+    const row =
+      seq === null
+        ? undefined
+        : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, local, kind, ranHere) ?? [])[0];
+    if (!row || row.host.address !== address) {
+      this.refuseGone(scanId, source);
+      throw new AppFailure(Code['scan.host-unknown'], { scanId, address });
+    }
+    return this.checkedRows.set(key, row);
   }
 
   private source(scanId: string): HostSource {
@@ -1030,7 +1204,7 @@ export class ScanHistory {
       finishedAt: source.header.result.finishedAt,
       removed,
     };
-    const kb = knowledgeBase();
+    const kb = this.kb();
     const kept = source.header.summary;
     const totals = new VerdictTotals(source.sharedMacs(false));
     const tally = new ScanCountsTally(source.sharedMacs(true));
@@ -1042,14 +1216,17 @@ export class ScanHistory {
     let lacking = false;
     let dropped = 0;
     const ordered: OrderedHost[] = [];
+    const levels = new Map<number, HostLevels>();
     for (let after = -1; ;) {
       const read = source.rows(after, ROW_BATCH);
       if (read.length === 0) break;
       after = (read.at(-1) as HostRow).seq;
       const rows = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
       dropped += read.length - rows.length;
-      const hosts = rows.map((r) => r.host);
-      const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);
+      const keptRows = keptOf(kept, rows);
+      const mayName = mayNameProgram(keptRows, own);
+      const hosts = rows.map((r) => hostForTotals(r.host, mayName));
+      const verdicts = reassessKept(hosts, keptRows, rules, kb, own, undone);
       programsComplete &&= verdicts.programsComplete;
       lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some((p) => !p.program));
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
@@ -1058,6 +1235,9 @@ export class ScanHistory {
         const verdict = byAddress.get(host.address);
         if (verdict) totals.add(verdict);
         ordered.push(orderedHost(seq, host, verdict ?? null));
+        if (verdict && !host.answersEveryPort && host.ports.length > LEVELS_FROM) {
+          levels.set(seq, levelsOf(verdict));
+        }
       }
     }
     const prepared = arrange(
@@ -1078,6 +1258,7 @@ export class ScanHistory {
         firewallRules: [...rules],
       },
       tally.counts(source.header.record.counts.addresses),
+      levels,
     );
     this.remember(scanId, prepared);
     return prepared;

@@ -72,6 +72,14 @@ export const MAX_HISTORY_PAGE = 200;
 export const MAX_HOSTS_PAGE = 500;
 // The ports' bounds are shared with the page (a module without imports).
 export { MAX_PORTS_PER_HOST_PAGE, MAX_PORTS_PER_PAGE } from './page-limits.js';
+/**
+ * At most this many characters in one host's ScanPage.openPortList, and in all of one page's:
+ * a tarpit's "1-65535" or nmap's top 1,000 ports (about 4,000) fit, while a file listing every
+ * other port (32,768 ranges) is not sent (the reader asks `scan.hostPorts`), so a page of 500
+ * hosts stays one bounded message.
+ */
+export const OPEN_PORT_LIST_MAX = 8192;
+export const OPEN_PORT_LISTS_MAX = 65_536;
 
 export const ScanListRequest = z
   .object({
@@ -135,6 +143,16 @@ export const ScanPage = z.object({
       z.object({ open: z.number().int().nonnegative(), others: z.number().int().nonnegative() }),
     )
     .optional(),
+  /**
+   * Per address of `portsLeftOut` whose host answers on every port (HostResult.answersEveryPort),
+   * the numbers of all its open ports as a compact list ("1-65535", "1,3-5": ranges of
+   * consecutive numbers in the order pages list the ports, as app/scan/port-states.ts
+   * compactPorts writes them; both protocols), so a reader that shows such a host as its one
+   * grouped verdict and its open ports (the CLI's `show`) need not fetch 65,535 ports with
+   * `scan.hostPorts`. Absent for a host whose list is longer than OPEN_PORT_LIST_MAX characters,
+   * or past the page's OPEN_PORT_LISTS_MAX; absent when none.
+   */
+  openPortList: z.record(z.string(), z.string().max(OPEN_PORT_LIST_MAX)).optional(),
 });
 export type ScanPage = z.infer<typeof ScanPage>;
 

@@ -125,6 +125,29 @@ export function reassessKept(
 }
 
 /**
+ * Whether reassessKept, given the same `stored` verdicts and `own` claims, might name a program
+ * for this PC's open port `port`/`protocol` at `address`: only when `own` (when given; else
+ * `stored`) records one for that port. False means its verdict has no program for certain; true
+ * only that it may (a stored record it does not believe is dropped, see reassessKept). Lets a
+ * caller tell whether a host's verdicts lack a program without working out each port's verdict.
+ */
+export function mayNameProgram(
+  stored: RiskAssessResult | null,
+  own?: OwnClaims,
+): (address: string, port: number, protocol: Protocol) => boolean {
+  if (own)
+    return (address, port, protocol) =>
+      own.get(key(address, port, protocol))?.program !== undefined;
+  const named = new Set<string>();
+  for (const host of stored?.hosts ?? []) {
+    for (const p of host.ports) {
+      if (p.exposure && p.program) named.add(key(host.address, p.port, p.protocol));
+    }
+  }
+  return (address, port, protocol) => named.has(key(address, port, protocol));
+}
+
+/**
  * What reassessKept reads back of a host's verdicts, and so all a kept scan keeps of them: this
  * PC's ports with their exposure and program, and devices' ports seen open by an earlier scan;
  * null when the host has none (most devices). The rest is worked out again on load, so keeping it
