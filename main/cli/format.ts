@@ -107,12 +107,17 @@ function statusText(host: HostResult, language: Language): string {
   return t('table.statusWithReason', { status: t(`table.status.${host.status}`), reason });
 }
 
+/**
+ * `openList`: for a host answering on every port, its open ports as the app listed them
+ * (ScanPage.openPortList) when `host.ports` holds only the first of them.
+ */
 function formatHost(
   host: HostResult,
   language: Language,
   service: ServiceLookup,
   verdicts?: HostAssessment,
   frame?: DeviceFrame,
+  openList?: string,
 ): string[] {
   const t = cliText(language);
   const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
@@ -126,7 +131,7 @@ function formatHost(
     const text = everyPortText(every);
     const open = host.ports.filter((p) => p.state === 'open').map((p) => p.port);
     lines.push(`  ! ${text.title[language]}`, `    ${text.body[language]}`);
-    lines.push(`  ${t('table.openPorts', { ports: compactPorts(open) })}`);
+    lines.push(`  ${t('table.openPorts', { ports: openList ?? compactPorts(open) })}`);
   } else if (host.ports.length > 0) {
     const rows = orderedRows(host, verdicts);
     const withRisk = rows.some((r) => r.verdict);
@@ -222,12 +227,22 @@ function formatDevice(
   language: Language,
   service: ServiceLookup,
   verdicts: ReadonlyMap<string, HostAssessment>,
+  openLists: ReadonlyMap<string, string>,
 ): string {
   const heading = deviceHeading(device);
   const all = [...device.hosts, ...device.folded];
   const first = all[0]!;
+  // Only a device of one address: several have their ports merged from every address's own.
+  const openList = all.length === 1 ? openLists.get(first.address) : undefined;
   if (!heading.thisPc && all.length === 1) {
-    return formatHost(first, language, service, verdicts.get(first.address)).join('\n');
+    return formatHost(
+      first,
+      language,
+      service,
+      verdicts.get(first.address),
+      undefined,
+      openList,
+    ).join('\n');
   }
   // Each port once: open wherever it is open, else as the first address lists it; its verdict
   // from the first address that has one, the worst first as the app orders them.
@@ -283,33 +298,45 @@ function formatDevice(
   const name = !heading.thisPc && first.hostname ? ` (${oneLine(first.hostname)})` : '';
   const title = heading.thisPc ? t('table.thisPc') : `${heading.address}${name}`;
   const status = heading.thisPc ? t(`table.status.${first.status}`) : statusText(first, language);
-  return formatHost(merged, language, service, verdict, {
-    heading: `${title}  ${status}`,
-    intro,
-    ...(several
-      ? {
-          reachable: new Map(
-            device.services.map(
-              (s) => [portKey(s), s.addresses.map((a) => shown.get(a) ?? a)] as const,
+  return formatHost(
+    merged,
+    language,
+    service,
+    verdict,
+    {
+      heading: `${title}  ${status}`,
+      intro,
+      ...(several
+        ? {
+            reachable: new Map(
+              device.services.map(
+                (s) => [portKey(s), s.addresses.map((a) => shown.get(a) ?? a)] as const,
+              ),
             ),
-          ),
-        }
-      : {}),
-    hidden,
-  }).join('\n');
+          }
+        : {}),
+      hidden,
+    },
+    openList,
+  ).join('\n');
 }
 
 /**
  * The blocks of `hosts` folded into devices (foldDevices keeps the order of each device's first
- * address, so the app's order — this PC first, worst first — holds).
+ * address, so the app's order — this PC first, worst first — holds). `openLists`: per address,
+ * the open ports of a host answering on every port as the app listed them (ScanPage.openPortList),
+ * printed for a device of that one address instead of those its `ports` hold.
  */
 export function formatDeviceBlocks(
   hosts: readonly HostResult[],
   language: Language,
   service: ServiceLookup,
   verdicts: ReadonlyMap<string, HostAssessment>,
+  openLists: ReadonlyMap<string, string> = new Map(),
 ): string[] {
-  return foldDevices(hosts).map((device) => formatDevice(device, language, service, verdicts));
+  return foldDevices(hosts).map((device) =>
+    formatDevice(device, language, service, verdicts, openLists),
+  );
 }
 
 function verdictSummary(

@@ -8,6 +8,7 @@ import {
   type ScanPage,
   type ScanResult,
 } from '../../app/contract/index.js';
+import { foldDevices } from '../../app/contract/devices.js';
 import type { CliContext } from './context.js';
 import {
   formatDeviceBlocks,
@@ -60,13 +61,28 @@ export async function readKeptScan(ctx: CliContext, scanId: string): Promise<Kep
 /**
  * `page` with the ports it left out of its hosts (ScanPage.portsLeftOut: over 200 per host or
  * 2,000 per page) asked for with scan.hostPorts, and their verdicts: the CLI prints every port.
+ * When `grouped`, a host printed as its one "answers on every port" verdict and its open ports
+ * (a device of that one address, its open ports in ScanPage.openPortList) keeps the page's ports:
+ * its 65,535 ports are not asked for to print "1-65535" (review 13c, B1).
  */
-async function withEveryPort(ctx: CliContext, page: ScanPage): Promise<ScanPage> {
+async function withEveryPort(ctx: CliContext, page: ScanPage, grouped: boolean): Promise<ScanPage> {
   if (!page.portsLeftOut) return page;
   const hosts = [];
   const verdicts = new Map((page.assessment?.hosts ?? []).map((h) => [h.address, h]));
+  // A page never cuts a device in two (devicePageBounds): its devices are folded as printed.
+  const alone = new Set(
+    grouped
+      ? foldDevices(page.hosts).flatMap((d) =>
+          d.hosts.length + d.folded.length === 1 ? [d.hosts[0]!.address] : [],
+        )
+      : [],
+  );
   for (const host of page.hosts) {
-    if (!(host.address in page.portsLeftOut)) {
+    const listed =
+      alone.has(host.address) &&
+      host.answersEveryPort !== undefined &&
+      page.openPortList?.[host.address] !== undefined;
+    if (!(host.address in page.portsLeftOut) || listed) {
       hosts.push(host);
       continue;
     }
@@ -100,8 +116,15 @@ async function withEveryPort(ctx: CliContext, page: ScanPage): Promise<ScanPage>
   };
 }
 
-/** The pages of hosts of kept scan `scanId`, up ones first in the app's order, then the others. */
-async function* pagesOf(ctx: CliContext, scanId: string): AsyncGenerator<ScanPage> {
+/**
+ * The pages of hosts of kept scan `scanId`, up ones first in the app's order, then the others,
+ * with every port of their hosts (see withEveryPort for `grouped`).
+ */
+async function* pagesOf(
+  ctx: CliContext,
+  scanId: string,
+  grouped = false,
+): AsyncGenerator<ScanPage> {
   for (const status of ['up', 'unknown', 'down'] as HostStatus[]) {
     for (let offset = 0; ; offset += MAX_HOSTS_PAGE) {
       const page = await ctx.app.call('scan.get', {
@@ -110,7 +133,7 @@ async function* pagesOf(ctx: CliContext, scanId: string): AsyncGenerator<ScanPag
         limit: MAX_HOSTS_PAGE,
         status,
       });
-      yield await withEveryPort(ctx, page);
+      yield await withEveryPort(ctx, page, grouped);
       if (offset + page.hosts.length >= page.total || page.hosts.length === 0) break;
     }
   }
@@ -129,7 +152,7 @@ export async function printKeptScan(
   let last: ScanPage | undefined;
   let hiddenOpen = 0;
   let hiddenByRule = 0;
-  for await (const page of pagesOf(ctx, scanId)) {
+  for await (const page of pagesOf(ctx, scanId, true)) {
     last = page;
     const verdicts = new Map((page.assessment?.hosts ?? []).map((h) => [h.address, h]));
     hiddenByRule += scanBlockedPorts(page.assessment?.hosts ?? []);
@@ -138,7 +161,13 @@ export async function printKeptScan(
     );
     for (const host of page.hosts) hiddenOpen += host.hidden.open;
     // A page never cuts a device in two (devicePageBounds): its addresses fold into one block.
-    const blocks = formatDeviceBlocks(shown, ctx.language, service, verdicts);
+    const blocks = formatDeviceBlocks(
+      shown,
+      ctx.language,
+      service,
+      verdicts,
+      new Map(Object.entries(page.openPortList ?? {})),
+    );
     if (blocks.length > 0) ctx.stdout.write(`${blocks.join('\n\n')}\n\n`);
   }
   const page = last as ScanPage;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localClient, type LocalClient } from '../../app/api/local-client.js';
 import { createAssessor } from '../../app/api/risk-handlers.js';
 import { pageOrder, ScanHistory, type AppStore } from '../../app/api/scan-history.js';
 import { lazyAppStore } from '../../app/api/settings-handlers.js';
@@ -16,6 +17,9 @@ import { knowledgeBase, type KnowledgeBase } from '../../app/risk/knowledge-base
 import { reassessKept } from '../../app/risk/reassess.js';
 import { withEveryPortVerdict } from '../../app/scan/every-port.js';
 import type { Db } from '../../app/store/database.js';
+import type { CliContext } from '../../main/cli/context.js';
+import { printKeptScan } from '../../main/cli/kept-scan.js';
+import { serviceName } from '../../app/risk/knowledge-base.js';
 
 /**
  * Review 13c (attacker) B1: a host answering on every port (nmap -p- against a tarpit: 65,535 open
@@ -292,4 +296,64 @@ ${hosts.join('\n')}
     expect(restarted.assessed()).toBe(sent(page));
     expect(page).toEqual(first);
   }, 180_000);
+
+  it('`show` prints a host answering every port as before, without asking for its ports', async () => {
+    const dir = dataDir();
+    const app = localClient({ host: 'cli', dataDir: dir });
+    cleanups.push(() => void app.dispose());
+    // 5,000 ports probed, every 100th closed: a tarpit of 4,950 open ports, and a device of three.
+    const tarpit = Array.from({ length: 5_000 }, (_, i) => {
+      const state = (i + 1) % 100 === 0 ? 'closed' : 'open';
+      return `<port protocol="tcp" portid="${i + 1}"><state state="${state}" reason="syn-ack"/></port>`;
+    }).join('');
+    const device = [22, 23, 80]
+      .map(
+        (p) => `<port protocol="tcp" portid="${p}"><state state="open" reason="syn-ack"/></port>`,
+      )
+      .join('');
+    const xml = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -p1-5000 192.168.8.0/24" start="1700000000">
+<host><status state="up" reason="syn-ack"/><address addr="192.168.8.1" addrtype="ipv4"/><ports>${tarpit}</ports></host>
+<host><status state="up" reason="syn-ack"/><address addr="192.168.8.2" addrtype="ipv4"/><ports>${device}</ports></host>
+<runstats><finished time="1700000060"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
+    const { scanId } = await app.call('report.importNmapXml', { xml, fileName: 'tarpit.xml' });
+
+    /** What `show` prints through `client`, and the methods it called. */
+    const show = async (client: LocalClient) => {
+      const calls: string[] = [];
+      let out = '';
+      const ctx = {
+        app: {
+          call: (method: string, params: never, onEvent?: never) => {
+            calls.push(method);
+            return client.call(method as 'scan.get', params, onEvent);
+          },
+          dispose: () => client.dispose(),
+        } as LocalClient,
+        language: 'en',
+        stdout: { write: (text: string) => ((out += text), true) },
+      } as unknown as CliContext;
+      await printKeptScan(ctx, scanId, serviceName);
+      return { out, calls };
+    };
+    // As `show` printed it before: every port of every host asked for (the page without lists).
+    const withoutLists: LocalClient = {
+      call: (async (method: 'scan.get', params: never) => {
+        const result = await app.call(method, params);
+        if (method !== 'scan.get') return result;
+        const { openPortList: _lists, ...page } = result;
+        return page;
+      }) as LocalClient['call'],
+      dispose: () => app.dispose(),
+    };
+    const before = await show(withoutLists);
+    expect(before.calls.filter((m) => m === 'scan.hostPorts').length).toBe(
+      Math.ceil((5_000 - MAX_PORTS_PER_HOST_PAGE) / MAX_PORTS_PER_HOST_PAGE),
+    );
+    const now = await show(app);
+    expect(now.calls).not.toContain('scan.hostPorts');
+    expect(now.out).toBe(before.out);
+    const open = Array.from({ length: 50 }, (_, i) => `${i * 100 + 1}-${i * 100 + 99}`).join(',');
+    expect(now.out).toContain(`  Open ports: ${open}\n`);
+  });
 });
