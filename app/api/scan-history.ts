@@ -1098,6 +1098,8 @@ export class ScanHistory {
       prepared.rules,
       this.kb(),
       this.ownClaims(scanId),
+      // As the page: a device port a since-removed rule hid keeps its finding here too.
+      prepared.undone,
     ).hosts[0];
     return {
       scanId,

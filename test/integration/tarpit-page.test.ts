@@ -20,6 +20,8 @@ import type { Db } from '../../app/store/database.js';
 import type { CliContext } from '../../main/cli/context.js';
 import { printKeptScan } from '../../main/cli/kept-scan.js';
 import { serviceName } from '../../app/risk/knowledge-base.js';
+import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
+import type { FirewallRule } from '../../app/contract/index.js';
 
 /**
  * Review 13c (attacker) B1: a host answering on every port (nmap -p- against a tarpit: 65,535 open
@@ -355,5 +357,58 @@ ${hosts.join('\n')}
     expect(now.out).toBe(before.out);
     const open = Array.from({ length: 50 }, (_, i) => `${i * 100 + 1}-${i * 100 + 99}`).join(',');
     expect(now.out).toContain(`  Open ports: ${open}\n`);
+  });
+});
+
+describe('ports past the first page of a host', () => {
+  it('are judged as the page judges them: a port a since-removed rule hid stays a finding', () => {
+    const dir = dataDir();
+    const { store } = countingStore(dir);
+    // Port 23 of a device, filtered during the scan by this PC's outbound rule removed since; the
+    // device's 250 open ports come first, so port 23 is only listed by scan.hostPorts.
+    const device = host('192.168.7.3', 250, false, 1_000);
+    device.ports.push({ port: 23_000, protocol: 'tcp', state: 'filtered', reason: 'no-response' });
+    const scan = engineScan([device]);
+    const removed: FirewallRule = {
+      ...planRule(
+        validateBlockRequest({
+          protocol: 'tcp',
+          port: 23_000,
+          direction: 'out',
+          remote: '192.168.7.3',
+        }),
+        '3f2b8c1e-9a4d-4e6f-8b7a-000000000001',
+      ),
+      backend: 'nftables',
+      state: 'removed',
+      createdAt: '2026-12-01T04:00:00.000Z',
+      updatedAt: '2026-12-01T06:00:00.000Z',
+      present: false,
+      origin: 'app',
+    };
+    const assessor = createAssessor({
+      listeners: async () => ({ platform: 'linux', listeners: [], complete: true }),
+      removedRules: () => [removed],
+    });
+    const scans = new ScanHistory(
+      store,
+      () => dir,
+      assessor,
+      () => new Set<string>(),
+    );
+    expect(scans.keep({ kind: 'engine', result: scan, assessment: null })).toMatchObject({
+      kept: true,
+    });
+    const page = scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
+    expect(page.hosts[0]!.ports.map((p) => p.port)).not.toContain(23_000);
+    const more = scans.hostPorts({
+      scanId: scan.scanId,
+      address: '192.168.7.3',
+      offset: MAX_PORTS_PER_HOST_PAGE,
+      limit: MAX_PORTS_PER_HOST_PAGE,
+    });
+    const hidden = more.verdicts?.ports.find((p) => p.port === 23_000);
+    expect(hidden?.reasons[0]?.ruleId).toBe('firewall.hidden-by-removed-rule');
+    expect(hidden?.severity).not.toBeNull();
   });
 });
