@@ -4,6 +4,8 @@
 // and JS heap (CDP Performance.getMetrics), the renderer's RSS (/proc), and what the tab does while
 // nothing changes — over PA_BENCH_IDLE_S seconds (default 20): renderer CPU time, and the deltas of
 // Chromium's own counters (script time, layouts, style recalcs) and of DOM mutations.
+// PA_BENCH_BIG_OPEN (default 450) sets the big hosts' open ports: at 150, page 1's 2,000-port
+// budget reaches every card, so all 50 draw verdicts.
 // Needs `npm run build`, and runs in a lab namespace like the e2e tests:
 //   bash test/netns/run-in-netns.sh npx tsx bench/tab-memory.ts
 // Prints one line per figure starting with "tab ".
@@ -71,7 +73,10 @@ try {
   const report = new ReportPage(shell);
   await report.openNmapTool();
   const started = Date.now();
-  await report.chooseFile('office.xml', generateOfficeXml());
+  await report.chooseFile(
+    'office.xml',
+    generateOfficeXml({ bigOpen: Number(process.env.PA_BENCH_BIG_OPEN ?? 450) }),
+  );
   const scanner = new OpenPortsPage(shell);
   await scanner.hostCard('10.70.0.6').waitFor({ timeout: 600_000 });
   await browser.page.getByTestId('hosts-pages').first().waitFor({ timeout: 600_000 });
@@ -112,6 +117,10 @@ try {
   const i = rssAfter.indexOf(Math.max(...rssAfter));
   const idle = IDLE_MS / 1000;
   console.log(`tab cards ${await scanner.hostCards.count()}`);
+  console.log(`tab cards-with-level ${await browser.page.getByTestId('host-worst').count()}`);
+  console.log(
+    `tab verdicts-drawn ${await browser.page.locator('[data-port][data-severity]').count()}`,
+  );
   console.log(`tab dom-nodes ${after.Nodes}`);
   console.log(`tab js-heap-used-mb ${(after.JSHeapUsedSize! / 2 ** 20).toFixed(0)}`);
   console.log(`tab js-heap-total-mb ${(after.JSHeapTotalSize! / 2 ** 20).toFixed(0)}`);
