@@ -66,12 +66,14 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     );
     const card = scanner.hostCard('127.0.0.1');
     await card.waitFor();
-    // The row may sit in a folded detail once the risk verdicts are shown, so it need only exist…
+    // The row sits in the folded technical details once the risk verdicts are shown: opened…
+    await scanner.showPortTable('127.0.0.1');
     const row = scanner.portRow('127.0.0.1', listener.port);
     await row.waitFor({ state: 'attached' });
     expect(await row.getAttribute('data-state')).toBe('open');
     expect(await row.getAttribute('data-protocol')).toBe('tcp');
     expect(await scanner.portState('127.0.0.1', listener.port)).toBe('ouvert');
+    await scanner.foldPortTable('127.0.0.1');
     // …while the port number itself is visible on the 127.0.0.1 card once information ports are
     // shown: a listener only this PC can reach is Info, hidden by default and counted.
     const risk = new SuspiciousPortsPage(new AppShell(browser.page, 'fr'));

@@ -15,6 +15,11 @@ import { SeverityChip } from './SeverityChip';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
 import { FlaggedPortBlock } from '../firewall/FlaggedPortBlock';
 
+/** Closed to every other device by a rule read in the firewall: its severity no longer counts. */
+export function isMitigated(port: PortAssessment): boolean {
+  return port.firewall?.effect === 'blocked' || port.firewall?.effect === 'loopback';
+}
+
 function pick(text: { fr: string; en: string }, language: string): string {
   return language.startsWith('fr') ? text.fr : text.en;
 }
@@ -29,6 +34,7 @@ export function PortVerdict({
   port,
   addresses,
   product,
+  onOpen,
 }: {
   address: string;
   /** A link-local address's zone (HostResult.zone), for the block wizard and its rescan. */
@@ -37,6 +43,8 @@ export function PortVerdict({
   addresses?: readonly string[];
   /** The software nmap -sV identified on the port (imports). */
   product?: string;
+  /** Called when the user opens the details (the card then keeps this verdict drawn). */
+  onOpen?: () => void;
 }) {
   const { t, i18n } = useTranslation('risk');
   const lang = i18n.language;
@@ -44,8 +52,7 @@ export function PortVerdict({
   // of React's own keeps each header's aria-controls pointing at its own panel.
   const id = `verdict-${useId().replace(/[^a-zA-Z0-9-]/g, '_')}`;
   const headline = port.reasons[0] ? pick(port.reasons[0].text, lang) : '';
-  // Closed to every other device by a rule read in the firewall: its severity no longer counts.
-  const mitigated = port.firewall?.effect === 'blocked' || port.firewall?.effect === 'loopback';
+  const mitigated = isMitigated(port);
   return (
     <Accordion
       disableGutters
@@ -54,7 +61,14 @@ export function PortVerdict({
       data-testid={`verdict-${address}-${port.port}`}
       data-severity={port.severity}
       data-port={port.port}
+      data-protocol={port.protocol}
       data-blocked={mitigated ? 'true' : undefined}
+      // The details (reasons, advice, block button, facts) are drawn when opened, not kept folded
+      // for each of a page's ports; the block wizard inside lives while they are open.
+      slotProps={{ transition: { unmountOnExit: true } }}
+      onChange={(_event, expanded) => {
+        if (expanded) onOpen?.();
+      }}
       sx={{ borderTop: 1, borderColor: 'divider', '&::before': { display: 'none' } }}
     >
       <AccordionSummary

@@ -262,8 +262,36 @@ export class OpenPortsPage {
     return new RegExp(other.trim().slice(0, 20));
   }
 
-  /** The state shown on a port row, as the user reads it. */
+  /**
+   * Shows the port table of `address` as a user would and returns it: once the risk verdicts are
+   * on the card, the table sits in its folded "Détails techniques de l’analyse" and is drawn only
+   * when that is opened; before them (or without any), the card shows it as it is.
+   */
+  async showPortTable(address: string): Promise<Locator> {
+    const table = this.portsTable(address);
+    const toggle = this.page
+      .getByTestId(`host-verdicts-${address}`)
+      .getByRole('button', { name: exact(this.shell.t('risk:host.scanDetails')) });
+    await table.or(toggle).first().waitFor();
+    if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') {
+      await toggle.click();
+    }
+    await table.waitFor();
+    return table;
+  }
+
+  /** Folds the technical details of `address` back (its port table is no longer drawn). */
+  async foldPortTable(address: string): Promise<void> {
+    const toggle = this.page
+      .getByTestId(`host-verdicts-${address}`)
+      .getByRole('button', { name: exact(this.shell.t('risk:host.scanDetails')) });
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+    await this.portsTable(address).waitFor({ state: 'detached' });
+  }
+
+  /** The state shown on a port row, as the user reads it (its table shown first). */
   async portState(address: string, port: number): Promise<string> {
+    await this.showPortTable(address);
     const text = await this.portRow(address, port).getByTestId('port-state').textContent();
     return (text ?? '').trim();
   }

@@ -78,6 +78,22 @@ export class SuspiciousPortsPage {
       .locator('[data-testid^="verdict-"][data-port]');
   }
 
+  /**
+   * The line under a card's first verdicts counting those not drawn yet per level ("190 autres
+   * ports évalués ne sont pas encore affichés : …"); its `data-count` is how many.
+   */
+  moreVerdicts(address: string): Locator {
+    return this.page.getByTestId(`host-more-verdicts-${address}`);
+  }
+
+  /** That line's button drawing the next ones ("Afficher les 50 ports évalués suivants"). */
+  moreVerdictsButton(address: string): Locator {
+    const [before, after] = this.t('host.moreVerdicts_other').split(/\{\{count[^}]*\}\}/);
+    return this.moreVerdicts(address).getByRole('button', {
+      name: new RegExp(`^${(before ?? '').trim()} .+ ${(after ?? '').trim()}$`),
+    });
+  }
+
   verdict(address: string, port: number): Locator {
     return this.page.getByTestId(`verdict-${address}-${port}`);
   }
