@@ -9,6 +9,7 @@ import {
   MAX_PORTS_PER_PAGE,
   type PortResult,
 } from '../../app/contract/index.js';
+import { generateOpenPortsXml } from '../lab/nmap-xml.js';
 
 /**
  * Review 13b (attacker) A1: nmap -p- against a tarpit (portspoof, a middlebox answering every
@@ -194,4 +195,67 @@ describe('an imported host answering on every port', () => {
     });
     expect(more.ports).toHaveLength(MAX_PORTS_PER_HOST_PAGE);
   }, 120_000);
+
+  // Review 13c attacker B2: far under the 64 MB limit, files whose cost is their open ports were
+  // refused by the import thread's memory. Both go through the capped import thread as the page
+  // and the CLI send them.
+  it('imports two hosts with every TCP port open (≈ 12 MB), sent in pieces as the page does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-two-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'web', dataDir: dir }, 'two');
+    cleanups.push(() => app.dispose());
+    const bytes = Buffer.from(generateOpenPortsXml(2, 65_535), 'utf8');
+    const { uploadId, chunkBytes } = await app.call('report.importBegin', {
+      fileName: 'two65535.xml',
+      size: bytes.length,
+    });
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      await app.call('report.importChunk', {
+        uploadId,
+        offset,
+        dataBase64: bytes.subarray(offset, offset + chunkBytes).toString('base64'),
+      });
+    }
+    const imported = await app.call('report.importEnd', { uploadId });
+    expect(imported).toMatchObject({
+      kept: true,
+      counts: { addresses: 2, hosts: 2, hostsUp: 2, devicesUp: 2, openPorts: 131_070 },
+    });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 10 });
+    expect(page.hosts.map((h) => [h.address, h.answersEveryPort])).toEqual([
+      ['192.168.7.1', { open: 65_535, probed: 65_535 }],
+      ['192.168.7.2', { open: 65_535, probed: 65_535 }],
+    ]);
+    // One grouped verdict per device, not 131,070.
+    expect(page.assessment?.counts).toEqual({ critical: 0, high: 0, medium: 2, low: 0, info: 0 });
+    const [history] = (await app.call('scan.list', { offset: 0, limit: 1 })).scans;
+    expect(history?.severities).toEqual({ critical: 0, high: 0, medium: 2, low: 0, info: 0 });
+  }, 300_000);
+
+  it('imports 256 hosts × 1,000 open ports (nmap’s default scan of a /24 a middlebox answers for, ≈ 25 MB)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-24-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'cli', dataDir: dir });
+    cleanups.push(() => app.dispose());
+    const imported = await app.call('report.importNmapXml', {
+      xml: generateOpenPortsXml(256, 1000),
+      fileName: 'tarpit24.xml',
+    });
+    expect(imported).toMatchObject({
+      kept: true,
+      counts: { addresses: 256, hosts: 256, hostsUp: 256, devicesUp: 256, openPorts: 256_000 },
+    });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 300 });
+    expect(page.total).toBe(256);
+    expect(page.hosts.every((h) => h.answersEveryPort?.open === 1000)).toBe(true);
+    expect(page.assessment?.counts).toEqual({ critical: 0, high: 0, medium: 256, low: 0, info: 0 });
+    // Every host's ports are all there, whatever the page carried of them.
+    const last = page.hosts.at(-1)!;
+    const more = await app.call('scan.hostPorts', {
+      scanId: imported.scanId,
+      address: last.address,
+      offset: 0,
+    });
+    expect(more.total).toBe(1000);
+  }, 600_000);
 });
