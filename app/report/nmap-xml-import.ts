@@ -44,6 +44,17 @@ export interface HostSink {
   set(index: number, host: HostResult): void;
 }
 
+/**
+ * What an import has read so far, as it reads: `<host>` elements begun (the one being read
+ * included), open ports listed, and the most ports (any state) one host lists (the one being
+ * read included). Said in a refusal for want of memory (app/api/import-thread.ts).
+ */
+export interface ImportTally {
+  hosts: number;
+  openPorts: number;
+  largestHost: number;
+}
+
 /** Options of an import: this PC's addresses, the clock, the file's name, where hosts go. */
 export interface NmapImportOptions {
   localAddresses?: ReadonlySet<string>;
@@ -51,7 +62,13 @@ export interface NmapImportOptions {
   fileName?: string;
   /** When given, hosts go there and the result's `hosts` is empty (see `hostCount`). */
   hosts?: HostSink;
+  /** Hears the tally of what was read, every TALLY_PORTS ports and TALLY_HOSTS hosts read. */
+  onTally?: (tally: ImportTally) => void;
 }
+
+/** Ports and hosts read between two `onTally` calls. */
+const TALLY_PORTS = 4096;
+const TALLY_HOSTS = 256;
 
 /** Same shape as the contract's NmapImportResult. */
 export interface NmapImport {
@@ -1228,6 +1245,10 @@ export class NmapXmlReader {
   /** How many run children there were when the last complete host closed (an interruption drops the rest). */
   private runChildrenAtLastHost = 0;
   private completeHosts = 0;
+  /** Ports read of the host being read, open ports read in all, the most ports of one host. */
+  private hostPorts = 0;
+  private openPorts = 0;
+  private largestHost = 0;
   private hostElements = 0;
   /** A `</host>` closed somewhere other than the run's own level since the last complete host. */
   private nestedHostSince = false;
@@ -1323,14 +1344,31 @@ export class NmapXmlReader {
       // Read at once and its element dropped: a host of 65,535 ports never holds their elements
       // (attributes, state, service, script) beside what is read of them.
       (parent.node.port as Node[]).pop();
-      addChild(parent.node, READ_PORTS, parsePort(closed.node) as unknown as Node);
+      const port = parsePort(closed.node);
+      addChild(parent.node, READ_PORTS, port as unknown as Node);
+      this.hostPorts++;
+      if (port !== null && port !== 'unsupported' && port.state === 'open') this.openPorts++;
+      if (this.hostPorts % TALLY_PORTS === 0) this.tally();
       return;
+    }
+    if (closed?.name === 'host' && this.stack.length === 1) {
+      this.largestHost = Math.max(this.largestHost, this.hostPorts);
+      this.hostPorts = 0;
+      if (this.hostElements % TALLY_HOSTS === 0) this.tally();
     }
     if (!closed || closed.name !== 'host') return;
     this.build.addHost(closed.node, this.options.localAddresses);
     this.completeHosts++;
     this.runChildrenAtLastHost = this.runChildren.length;
     this.nestedHostSince = false;
+  }
+
+  private tally(): void {
+    this.options.onTally?.({
+      hosts: this.hostElements,
+      openPorts: this.openPorts,
+      largestHost: Math.max(this.largestHost, this.hostPorts),
+    });
   }
 
   private text(text: string): void {

@@ -10,6 +10,7 @@ import {
   type PortResult,
 } from '../../app/contract/index.js';
 import { generateOpenPortsXml } from '../lab/nmap-xml.js';
+import { typeset } from '../unit/support/typography.js';
 
 /**
  * Review 13b (attacker) A1: nmap -p- against a tarpit (portspoof, a middlebox answering every
@@ -258,4 +259,31 @@ describe('an imported host answering on every port', () => {
     });
     expect(more.total).toBe(1000);
   }, 600_000);
+
+  it('a refusal for want of memory names the ports of the host it could not hold, fr and en', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-heap-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // A heap far too small for one host of 65,535 ports (Limits.importHeapMb), as a host too big
+    // for the real one would be: past 12,288 ports read, the thread has told what it read.
+    const app = localClient({ host: 'cli', dataDir: dir, limits: { importHeapMb: 32 } });
+    cleanups.push(() => app.dispose());
+    const refused = app.call('report.importNmapXml', {
+      xml: generateOpenPortsXml(3, 65_535),
+      fileName: 'tarpits.xml',
+    });
+    const error = await refused.then(
+      () => null,
+      (e: { appError: { code: string; message: { fr: string; en: string } } }) => e.appError,
+    );
+    expect(error?.code).toBe('report.nmap-too-large');
+    expect(error?.message.en).toMatch(
+      /^The nmap file “tarpits\.xml” needs more memory than an import allows itself \(32 MB\): (one of its hosts lists at least [\d,]+ ports|at least [\d,]+ open ports on [\d,]+ hosts, up to [\d,]+ ports on one), and an import handles about 65,535 per host when nmap -sV describes each\. /,
+    );
+    expect(error?.message.en).toMatch(/TCP and UDP in two files, or one port range per file/);
+    expect(error?.message.fr).toContain(
+      typeset('l’import en traite environ 65\u202f535 par hôte quand nmap -sV décrit chacun.'),
+    );
+    // Nothing kept.
+    expect((await app.call('scan.list', {})).total).toBe(0);
+  }, 300_000);
 });
