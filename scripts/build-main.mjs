@@ -1,6 +1,6 @@
 // Bundles every Node-side entry into dist/main/ (flat, so bundles find each other by relative URL:
-// the scan manager loads ./scan-worker.mjs, an import ./import-worker.mjs, next to whichever bundle
-// contains it).
+// the scan manager loads ./scan-worker.mjs, an import ./import-worker.mjs, an export
+// ./export-worker.mjs, next to whichever bundle contains it).
 // To add an entry, add one line to `entries`.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ export const entries = [
   ['preload.cjs', 'main/electron/preload.ts', 'preload'],
   ['scan-worker.mjs', 'app/scan/worker.ts', 'node'],
   ['import-worker.mjs', 'app/api/import-worker.ts', 'node'],
+  ['export-worker.mjs', 'app/api/export-worker.ts', 'node'],
   ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'helper'],
 ];
 

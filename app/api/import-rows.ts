@@ -19,7 +19,7 @@ import {
 } from '../report/nmap-xml-import.js';
 import { keptPart } from '../risk/reassess.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
-import { ROW_BATCH, type HostRow } from '../store/scan-rows.js';
+import { ROW_BATCH, ROW_BATCH_BYTES, type HostRow } from '../store/scan-rows.js';
 import { ScanCountsTally, type ScanStore } from '../store/scans.js';
 import { readNmapFile } from './picked-import.js';
 
@@ -93,10 +93,24 @@ export interface ImportedRows {
 }
 
 /**
+ * What the import thread assesses of `host`: a device answering open on every port
+ * (`answersEveryPort`, not this PC) without its ports. Its verdict is one grouped verdict whose
+ * severity, counts and order are the same whatever its ports (summariseHost, countServices), and
+ * nothing of its ports' verdicts is kept (keptPart keeps this PC's ports and ports seen open by
+ * an earlier scan, which an import does not know): 65,535 port verdicts per such host would be
+ * held for nothing (review 13c attacker B2). Reopening the scan gives its ports their verdicts.
+ */
+export function assessedPart(host: HostResult): HostResult {
+  return host.answersEveryPort && !host.isLocal ? { ...host, ports: [] } : host;
+}
+
+/**
  * Imports the nmap XML file at `file` into the rows of scan `scanId` (begun in `scans`, not
- * finished), then gives the rows their verdicts ROW_BATCH at a time with `assess`, summing the
- * counts and verdict totals as it goes (ScanCountsTally, VerdictTotals), so only one batch of
- * hosts is held at a time. An `assess` that throws leaves the scan without verdicts (summary null).
+ * finished), then gives the rows their verdicts a batch at a time (ROW_BATCH hosts or
+ * ROW_BATCH_BYTES of rows, PORT_BATCH's ports, whichever comes first: ScanStore.batch) with
+ * `assess`, summing the counts and verdict totals as it goes (ScanCountsTally, VerdictTotals), so
+ * only one batch of hosts and ports is held at a time; a host answering on every port is assessed
+ * as its one grouped verdict (assessedPart). An `assess` that throws leaves the scan without verdicts (summary null).
  * `rulesKey` is the firewall rules the caller will order the scan with, as JSON; `onProgress`
  * hears the bytes read (readNmapFile). Throws the import's AppFailure, `report.import-read` naming
  * a file that cannot be read (readNmapFile), or SQLite's errors as they come.
@@ -127,7 +141,7 @@ export async function importRows(
   const ownVerdicts: HostAssessment[] = [];
   for (let after = -1; ;) {
     // Written by this import a moment ago: not checked again.
-    const written = scans.rows(scanId, after, ROW_BATCH, false);
+    const written = scans.batch(scanId, after, ROW_BATCH, ROW_BATCH_BYTES, false);
     if (written === 'unreadable') throw unreadable(scanId);
     if (written.length === 0) break;
     const rows = written.map(asRead);
@@ -137,7 +151,7 @@ export async function importRows(
     if (!verdicts) continue;
     let assessment: RiskAssessResult;
     try {
-      assessment = await assess(hosts);
+      assessment = await assess(hosts.map(assessedPart));
     } catch {
       // Kept without verdicts, as a scan whose assessment failed; they are given on load.
       verdicts = false;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { Code, type AppError, type FirewallRule, type ListenersResult } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import type { ImportTally } from '../report/nmap-xml-import.js';
 import type { ImportedRows } from './import-rows.js';
 
 /** What the import thread is given (import-worker.ts). */
@@ -25,6 +26,8 @@ export type ImportRequest =
   | { type: 'listeners' }
   /** `read` bytes of the file's `size` read so far. */
   | { type: 'progress'; read: number; size: number }
+  /** What was read so far (NmapImportOptions.onTally). */
+  | { type: 'tally'; tally: ImportTally }
   | { type: 'done'; rows: ImportedRows }
   /** `store`: the store failed (not the file), so the host may keep the import another way. */
   | { type: 'failed'; error: AppError; store: boolean };
@@ -52,12 +55,46 @@ export class ImportStoreFailure extends Error {
   }
 }
 
-function outOfMemory(fileName: string | undefined, heapMb: number): AppFailure {
-  return new AppFailure(
-    Code['report.nmap-too-large'],
-    { fileName: fileName ?? '', limitMb: heapMb },
-    { variant: 'memory' },
-  );
+/**
+ * The ports of one host an import handles with IMPORT_OLD_GENERATION_MB: memory follows one host
+ * at a time (its ports are one piece: import-rows.ts), other hosts are written and dropped as they
+ * come, so the limit is per host, not per file. Measured (2026-12-01, under tsx, the heap at
+ * 128 MB): one host with every TCP port open, each with nmap -sV's product, version and extra
+ * information and a banner (≈ 370 bytes of XML per port), imports; the same host with every UDP
+ * port too (131,070 such ports) does not; 131,070 ports with a service name only do, as do 5
+ * hosts × 65,535 open ports (48 MB) and 256 hosts × 1,000 (review 13c attacker B2).
+ */
+export const IMPORT_PORTS_PER_HOST = 65_535;
+
+/** A host listing at least this many ports makes a refusal for memory about its ports. */
+const MANY_PORTS = 10_000;
+
+/**
+ * The refusal of a file the thread ran out of memory for. When what was read (`tally`) has a host
+ * listing many ports, it says so in the user's words (open ports, hosts, the most on one host, what
+ * an import handles per host) and advises splitting per host and, for such a host, by protocol or
+ * port range (`memoryPorts`); otherwise it advises smaller files (`memory`).
+ */
+function outOfMemory(
+  fileName: string | undefined,
+  heapMb: number,
+  tally: ImportTally | undefined,
+): AppFailure {
+  const params = { fileName: fileName ?? '', limitMb: heapMb };
+  if (tally && tally.largestHost >= MANY_PORTS) {
+    return new AppFailure(
+      Code['report.nmap-too-large'],
+      {
+        ...params,
+        count: tally.hosts,
+        openPorts: tally.openPorts,
+        largest: tally.largestHost,
+        perHost: IMPORT_PORTS_PER_HOST,
+      },
+      { variant: 'memoryPorts' },
+    );
+  }
+  return new AppFailure(Code['report.nmap-too-large'], params, { variant: 'memory' });
 }
 
 function threadFailed(detail: string): AppFailure {
@@ -94,7 +131,7 @@ function createWorker(job: ImportJob, heapMb: number): Worker {
  * Resolves with what keeping the scan still needs.
  * Throws the import's AppFailure as the thread gave it (not nmap, unreadable XML…), an
  * ImportStoreFailure when the store failed, `report.nmap-too-large` (fr/en) when the thread ran
- * out of its memory, or `internal` when it stopped otherwise; the begun scan is left to the caller.
+ * out of its memory (naming the file's ports when a host of it lists many: outOfMemory), or `internal` when it stopped otherwise; the begun scan is left to the caller.
  */
 export function runImportThread(
   job: ImportJob,
@@ -105,6 +142,7 @@ export function runImportThread(
   return new Promise((resolve, reject) => {
     const worker = createWorker(job, heapMb);
     let settled = false;
+    let tally: ImportTally | undefined;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -117,6 +155,8 @@ export function runImportThread(
           (result) => worker.postMessage({ type: 'listeners', result } satisfies ImportReply),
           () => worker.postMessage({ type: 'listeners' } satisfies ImportReply),
         );
+      } else if (message.type === 'tally') {
+        tally = message.tally;
       } else if (message.type === 'progress') {
         if (!settled) onProgress?.(message.read, message.size);
       } else if (message.type === 'done') {
@@ -130,7 +170,7 @@ export function runImportThread(
       settle(() =>
         reject(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? outOfMemory(job.fileName, heapMb)
+            ? outOfMemory(job.fileName, heapMb, tally)
             : threadFailed(error.message),
         ),
       );

@@ -73,6 +73,9 @@ async function run(): Promise<ImportRequest> {
       {
         localAddresses: new Set(job.localAddresses),
         ...(job.fileName !== undefined ? { fileName: job.fileName } : {}),
+        // What was read, so a refusal for want of memory can say what the file holds.
+        onTally: (tally) =>
+          parentPort?.postMessage({ type: 'tally', tally } satisfies ImportRequest),
       },
       assess,
       JSON.stringify(job.rules),

@@ -8,6 +8,7 @@ import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { refuseTooLarge } from '../report/nmap-xml-import.js';
 import type { ClientClosings } from './client-closings.js';
+import { runExportThread } from './export-thread.js';
 import type { ImportSlots } from './limits.js';
 import type { Handlers } from './dispatcher.js';
 import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
@@ -50,7 +51,7 @@ function uploadMismatch(expected: number, got: number): AppFailure {
 }
 
 /**
- * Exports of kept scans by id, and nmap XML imports, each kept as a scan of its own with the app's
+ * Exports of kept scans by id (in a thread of their own: export-thread.ts), and nmap XML imports, each kept as a scan of its own with the app's
  * verdicts: whole from a text, from a file the host's own dialog chose (`picker`, Electron; read
  * from its path, see picked-import.ts), or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
  * size checked against the import limit before the first piece. Pieces are written to a spool file
@@ -125,6 +126,19 @@ export function reportHandlers(
 
   const handlers = {
     'report.export': async ({ scanId, format, lang }) => {
+      const context = history.exportContext(scanId);
+      if (context) {
+        // Off this thread: a huge scan's report never blocks the host's event loop (B1).
+        return runExportThread({
+          dataDir: dataDir(),
+          scanId,
+          format,
+          lang,
+          pcName: os.hostname(),
+          ...context,
+        });
+      }
+      // Held in memory (not kept in the store, or a check): whole already, exported here.
       const kept = history.full(scanId);
       const file = await exportReport(format, lang, {
         scan: kept.result,

@@ -69,6 +69,7 @@ import {
   type ImportedRows,
   type OrderedHost,
 } from './import-rows.js';
+import type { ExportJob } from './export-thread.js';
 import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
 
@@ -971,6 +972,37 @@ export class ScanHistory {
       assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
       macAddresses: source.header.macAddresses,
     };
+  }
+
+  /**
+   * What an export thread needs of this app to export kept scan `scanId` as `full` gives it
+   * (export-thread.ts ExportJob's context): this PC's addresses now, Port Auditor's rules and
+   * removed rules as last read, and this process's own claims on the scan's ports when it kept
+   * it. Opens the store (checked and upgraded) so the thread can open it again. Null when the scan
+   * is held in memory (the store could not keep it, or a check): exported in this thread, as it is
+   * held whole already. Throws `scan.not-found`, or the store's failure.
+   */
+  exportContext(
+    scanId: string,
+  ): Omit<ExportJob, 'dataDir' | 'scanId' | 'format' | 'lang' | 'pcName'> | null {
+    if (this.unkept.has(scanId) || this.checks.has(scanId)) return null;
+    if (!this.withStore((scans) => scans.has(scanId))) throw notFound(scanId);
+    const claims = this.own.get(scanId);
+    return {
+      localAddresses: [...this.local()],
+      rules: [...this.rules()],
+      removedRules: [...this.removedRules()],
+      ...(claims ? { claims: [...claims] } : {}),
+    };
+  }
+
+  /**
+   * Takes `claims` as this process's own for kept scan `scanId` (see `exportContext`): an export
+   * thread's ScanHistory believes what the host that kept the scan saw of its ports, as the host's
+   * own `full` does.
+   */
+  adoptClaims(scanId: string, claims: readonly [string, LocalPortInfo][]): void {
+    this.own.set(scanId, new Map(claims));
   }
 
   /** One page of hosts of a kept scan, with their verdicts (see ScanPage); only its rows are read. */

@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import type { z } from 'zod';
 import {
   HostResult as HostResultSchema,
+  PortResult as PortResultSchema,
   MAX_HOSTNAME,
   ScanResult,
   ScanSource,
@@ -43,6 +44,17 @@ export interface HostSink {
   set(index: number, host: HostResult): void;
 }
 
+/**
+ * What an import has read so far, as it reads: `<host>` elements begun (the one being read
+ * included), open ports listed, and the most ports (any state) one host lists (the one being
+ * read included). Said in a refusal for want of memory (app/api/import-thread.ts).
+ */
+export interface ImportTally {
+  hosts: number;
+  openPorts: number;
+  largestHost: number;
+}
+
 /** Options of an import: this PC's addresses, the clock, the file's name, where hosts go. */
 export interface NmapImportOptions {
   localAddresses?: ReadonlySet<string>;
@@ -50,7 +62,13 @@ export interface NmapImportOptions {
   fileName?: string;
   /** When given, hosts go there and the result's `hosts` is empty (see `hostCount`). */
   hosts?: HostSink;
+  /** Hears the tally of what was read, every TALLY_PORTS ports and TALLY_HOSTS hosts read. */
+  onTally?: (tally: ImportTally) => void;
 }
+
+/** Ports and hosts read between two `onTally` calls. */
+const TALLY_PORTS = 4096;
+const TALLY_HOSTS = 256;
 
 /** Same shape as the contract's NmapImportResult. */
 export interface NmapImport {
@@ -773,8 +791,9 @@ class ScanBuilder {
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
         if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
       }
-      for (const portNode of asArray(portsNode.port)) {
-        const port = parsePort(portNode);
+      // Read as each `</port>` closed (NmapXmlReader.close): its element is not kept.
+      const read = portsNode[READ_PORTS] as ReturnType<typeof parsePort>[] | undefined;
+      for (const port of read ?? asArray(portsNode.port).map(parsePort)) {
         if (port === 'unsupported') this.skipped++;
         else if (port) {
           ports.push(port);
@@ -823,10 +842,17 @@ class ScanBuilder {
     this.mostPorts = Math.max(this.mostPorts, host.ports.length + open + closed + filtered);
     const earlier = this.byAddress.get(address);
     // Checked against the contract host by host, its checked copy kept, so the original goes at
-    // once: checking the whole result at the end would hold two copies of every host.
-    const checked = HostResultSchema.safeParse(host);
-    if (!checked.success) refuse(checked.error.issues[0], ['hosts', earlier ?? this.count]);
-    host = checked.data;
+    // once: checking the whole result at the end would hold two copies of every host. Its ports
+    // are checked one by one and kept as they are (the contract transforms none of their fields):
+    // a copy of 65,535 ports' would be held beside them (review 13c attacker B2).
+    const at = earlier ?? this.count;
+    const checked = HostResultSchema.safeParse({ ...host, ports: [] });
+    if (!checked.success) refuse(checked.error.issues[0], ['hosts', at]);
+    host.ports.forEach((port, i) => {
+      const fits = PortResultSchema.safeParse(port);
+      if (!fits.success) refuse(fits.error.issues[0], ['hosts', at, 'ports', i]);
+    });
+    host = { ...checked.data, ports: host.ports };
     if (earlier === undefined) {
       this.byAddress.set(address, this.count++);
       this.hosts.add(host);
@@ -1174,6 +1200,12 @@ function tooManyChildren(name: string, max: number): never {
   fail('report.nmap-hostile', undefined, { variant: 'children', text: { max, name } });
 }
 
+/**
+ * Where a `<ports>` element keeps its `<port>` children once read (parsePort), in order; the
+ * elements themselves are dropped as they close. Not an XML name, so no file can set it.
+ */
+const READ_PORTS = '#read-ports';
+
 function addChild(parent: Node, name: string, child: Node): void {
   const list = parent[name];
   if (Array.isArray(list)) list.push(child);
@@ -1213,6 +1245,10 @@ export class NmapXmlReader {
   /** How many run children there were when the last complete host closed (an interruption drops the rest). */
   private runChildrenAtLastHost = 0;
   private completeHosts = 0;
+  /** Ports read of the host being read, open ports read in all, the most ports of one host. */
+  private hostPorts = 0;
+  private openPorts = 0;
+  private largestHost = 0;
   private hostElements = 0;
   /** A `</host>` closed somewhere other than the run's own level since the last complete host. */
   private nestedHostSince = false;
@@ -1303,11 +1339,36 @@ export class NmapXmlReader {
     const text = closed?.node['#text'];
     // Leaf text as a value: surrounding layout trimmed, display controls neutralised.
     if (typeof text === 'string') closed!.node['#text'] = withoutDisplayControls(text.trim(), true);
+    const parent = this.stack[this.stack.length - 1];
+    if (closed?.name === 'port' && parent?.name === 'ports') {
+      // Read at once and its element dropped: a host of 65,535 ports never holds their elements
+      // (attributes, state, service, script) beside what is read of them.
+      (parent.node.port as Node[]).pop();
+      const port = parsePort(closed.node);
+      addChild(parent.node, READ_PORTS, port as unknown as Node);
+      this.hostPorts++;
+      if (port !== null && port !== 'unsupported' && port.state === 'open') this.openPorts++;
+      if (this.hostPorts % TALLY_PORTS === 0) this.tally();
+      return;
+    }
+    if (closed?.name === 'host' && this.stack.length === 1) {
+      this.largestHost = Math.max(this.largestHost, this.hostPorts);
+      this.hostPorts = 0;
+      if (this.hostElements % TALLY_HOSTS === 0) this.tally();
+    }
     if (!closed || closed.name !== 'host') return;
     this.build.addHost(closed.node, this.options.localAddresses);
     this.completeHosts++;
     this.runChildrenAtLastHost = this.runChildren.length;
     this.nestedHostSince = false;
+  }
+
+  private tally(): void {
+    this.options.onTally?.({
+      hosts: this.hostElements,
+      openPorts: this.openPorts,
+      largestHost: Math.max(this.largestHost, this.hostPorts),
+    });
   }
 
   private text(text: string): void {

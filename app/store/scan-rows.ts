@@ -13,6 +13,21 @@ export interface HostRow {
 /** Rows written per transaction: short enough that the firewall's journal never waits long. */
 export const ROW_BATCH = 500;
 
+/**
+ * Ports (listed, any state) a batch of hosts held at once by an import may carry, whatever its
+ * number of hosts: a batch is ROW_BATCH hosts or this many ports, whichever comes first, so an
+ * import's memory follows its ports, not its hosts (256 hosts × 1,000 open ports, nmap's default
+ * against a subnet a middlebox answers for, were 256,000 ports held with their verdicts at once:
+ * review 13c attacker B2). One host is never split: a host of 65,535 ports is a batch of its own.
+ */
+export const PORT_BATCH = 20_000;
+
+/**
+ * Bytes of host rows' JSON read back as one batch (ScanStore.batch): PORT_BATCH ports' worth, at
+ * about 60 bytes per listed port as a row keeps it.
+ */
+export const ROW_BATCH_BYTES = PORT_BATCH * 60;
+
 const INSERT = `INSERT INTO scan_hosts (scan_id, seq, address, status, is_local, mac, host, assessment)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 

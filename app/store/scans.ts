@@ -11,7 +11,7 @@ import {
 import { deviceKeyOf, foldDevices, sharedMacs } from '../contract/devices.js';
 import type { Db } from './database.js';
 import { keptPart } from '../risk/reassess.js';
-import { insertHostRows, ROW_BATCH, type HostRow } from './scan-rows.js';
+import { insertHostRows, PORT_BATCH, ROW_BATCH, type HostRow } from './scan-rows.js';
 
 interface ScanRow {
   id: string;
@@ -174,13 +174,14 @@ function toRecord(row: ScanRow): ScanRecord {
 }
 
 /**
- * Writes the hosts of a scan being kept as rows, ROW_BATCH at a time in a transaction each, as they
- * come (the nmap import's host sink): the hosts of a batch not yet written are held, the others
- * read back when a later `<host>` of the same address is merged into one. Call `flush` at the end.
- * Throws SQLite's errors as they come.
+ * Writes the hosts of a scan being kept as rows, ROW_BATCH hosts or PORT_BATCH ports at a time
+ * (whichever comes first) in a transaction each, as they come (the nmap import's host sink): the
+ * hosts of a batch not yet written are held, the others read back when a later `<host>` of the
+ * same address is merged into one. Call `flush` at the end. Throws SQLite's errors as they come.
  */
 export class HostRowWriter {
   private pending: HostResult[] = [];
+  private pendingPorts = 0;
   private written = 0;
 
   constructor(
@@ -195,7 +196,8 @@ export class HostRowWriter {
 
   add(host: HostResult): void {
     this.pending.push(host);
-    if (this.pending.length >= ROW_BATCH) this.flush();
+    this.pendingPorts += host.ports.length;
+    if (this.pending.length >= ROW_BATCH || this.pendingPorts >= PORT_BATCH) this.flush();
   }
 
   get(index: number): HostResult {
@@ -209,7 +211,10 @@ export class HostRowWriter {
 
   set(index: number, host: HostResult): void {
     if (index >= this.written) {
+      const before = this.pending[index - this.written] as HostResult;
       this.pending[index - this.written] = host;
+      this.pendingPorts += host.ports.length - before.ports.length;
+      if (this.pendingPorts >= PORT_BATCH) this.flush();
       return;
     }
     this.db
@@ -223,6 +228,7 @@ export class HostRowWriter {
     this.db.transaction(() => insertHostRows(this.db, this.scanId, rows))();
     this.written += rows.length;
     this.pending = [];
+    this.pendingPorts = 0;
   }
 }
 
@@ -510,6 +516,37 @@ export class ScanStore {
       }));
     }
     return checkRows(rows);
+  }
+
+  /**
+   * The next batch of scan `scanId`'s host rows after seq `after` (-1 for the first), in seq order:
+   * up to `limit` rows whose host JSON is `maxBytes` long in all, and always at least one row (a
+   * host bigger than that is a batch of its own). So a batch's memory follows its ports, whatever
+   * its number of hosts (PORT_BATCH): only the rows' lengths are read to choose it. Rows are
+   * checked as `rows` does unless `check` is false. Throws SQLite's errors.
+   */
+  batch(
+    scanId: string,
+    after: number,
+    limit: number,
+    maxBytes: number,
+    check = true,
+  ): HostRow[] | 'unreadable' {
+    const sizes = this.db
+      .prepare(
+        `SELECT seq, octet_length(host) AS bytes FROM scan_hosts WHERE scan_id = ? AND seq > ?
+         ORDER BY seq LIMIT ?`,
+      )
+      .all(scanId, after, limit) as { seq: number; bytes: number }[];
+    if (sizes.length === 0) return [];
+    let count = 0;
+    let total = 0;
+    for (const { bytes } of sizes) {
+      if (count > 0 && total + bytes > maxBytes) break;
+      total += bytes;
+      count++;
+    }
+    return this.rows(scanId, after, count, check);
   }
 
   /**

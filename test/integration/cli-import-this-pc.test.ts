@@ -61,7 +61,10 @@ async function ok(args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+  await buildMain({
+    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    outdir,
+  });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
   dataDir = mkdtempSync(path.join(tmpdir(), 'pa-ithis-data-'));
   lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -23,7 +23,10 @@ describe('port-auditor report of a kept scan', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), `pa-cli-report-kept-${process.pid}-`));
-    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+    await buildMain({
+      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      outdir,
+    });
   });
 
   afterAll(() => {

@@ -73,7 +73,10 @@ describe('port-auditor scan', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-'));
-    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+    await buildMain({
+      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      outdir,
+    });
     listener = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     openPort = (listener.address() as net.AddressInfo).port;

@@ -214,7 +214,10 @@ async function backups(): Promise<string> {
 }
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+  await buildMain({
+    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    outdir,
+  });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
   mounts = await startMountSandbox(FIREWALL_SYSTEM_DIRS);
   lab.onTeardown(() => mounts.close());

@@ -212,7 +212,13 @@ function plantUserOwnedApp(uid: number, gid: number): void {
 
 beforeAll(async () => {
   await buildMain({
-    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'firewall-helper.mjs'],
+    only: [
+      'cli.mjs',
+      'scan-worker.mjs',
+      'import-worker.mjs',
+      'export-worker.mjs',
+      'firewall-helper.mjs',
+    ],
     outdir,
   });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));

@@ -9,6 +9,8 @@ import {
   MAX_PORTS_PER_PAGE,
   type PortResult,
 } from '../../app/contract/index.js';
+import { generateOpenPortsXml } from '../lab/nmap-xml.js';
+import { typeset } from '../unit/support/typography.js';
 
 /**
  * Review 13b (attacker) A1: nmap -p- against a tarpit (portspoof, a middlebox answering every
@@ -194,4 +196,94 @@ describe('an imported host answering on every port', () => {
     });
     expect(more.ports).toHaveLength(MAX_PORTS_PER_HOST_PAGE);
   }, 120_000);
+
+  // Review 13c attacker B2: far under the 64 MB limit, files whose cost is their open ports were
+  // refused by the import thread's memory. Both go through the capped import thread as the page
+  // and the CLI send them.
+  it('imports two hosts with every TCP port open (≈ 12 MB), sent in pieces as the page does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-two-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'web', dataDir: dir }, 'two');
+    cleanups.push(() => app.dispose());
+    const bytes = Buffer.from(generateOpenPortsXml(2, 65_535), 'utf8');
+    const { uploadId, chunkBytes } = await app.call('report.importBegin', {
+      fileName: 'two65535.xml',
+      size: bytes.length,
+    });
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      await app.call('report.importChunk', {
+        uploadId,
+        offset,
+        dataBase64: bytes.subarray(offset, offset + chunkBytes).toString('base64'),
+      });
+    }
+    const imported = await app.call('report.importEnd', { uploadId });
+    expect(imported).toMatchObject({
+      kept: true,
+      counts: { addresses: 2, hosts: 2, hostsUp: 2, devicesUp: 2, openPorts: 131_070 },
+    });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 10 });
+    expect(page.hosts.map((h) => [h.address, h.answersEveryPort])).toEqual([
+      ['192.168.7.1', { open: 65_535, probed: 65_535 }],
+      ['192.168.7.2', { open: 65_535, probed: 65_535 }],
+    ]);
+    // One grouped verdict per device, not 131,070.
+    expect(page.assessment?.counts).toEqual({ critical: 0, high: 0, medium: 2, low: 0, info: 0 });
+    const [history] = (await app.call('scan.list', { offset: 0, limit: 1 })).scans;
+    expect(history?.severities).toEqual({ critical: 0, high: 0, medium: 2, low: 0, info: 0 });
+  }, 300_000);
+
+  it('imports 256 hosts × 1,000 open ports (nmap’s default scan of a /24 a middlebox answers for, ≈ 25 MB)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-24-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = localClient({ host: 'cli', dataDir: dir });
+    cleanups.push(() => app.dispose());
+    const imported = await app.call('report.importNmapXml', {
+      xml: generateOpenPortsXml(256, 1000),
+      fileName: 'tarpit24.xml',
+    });
+    expect(imported).toMatchObject({
+      kept: true,
+      counts: { addresses: 256, hosts: 256, hostsUp: 256, devicesUp: 256, openPorts: 256_000 },
+    });
+    const page = await app.call('scan.get', { scanId: imported.scanId, limit: 300 });
+    expect(page.total).toBe(256);
+    expect(page.hosts.every((h) => h.answersEveryPort?.open === 1000)).toBe(true);
+    expect(page.assessment?.counts).toEqual({ critical: 0, high: 0, medium: 256, low: 0, info: 0 });
+    // Every host's ports are all there, whatever the page carried of them.
+    const last = page.hosts.at(-1)!;
+    const more = await app.call('scan.hostPorts', {
+      scanId: imported.scanId,
+      address: last.address,
+      offset: 0,
+    });
+    expect(more.total).toBe(1000);
+  }, 600_000);
+
+  it('a refusal for want of memory names the ports of the host it could not hold, fr and en', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), `pa-tarpit-heap-${process.pid}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // A heap far too small for one host of 65,535 ports (Limits.importHeapMb), as a host too big
+    // for the real one would be: past 12,288 ports read, the thread has told what it read.
+    const app = localClient({ host: 'cli', dataDir: dir, limits: { importHeapMb: 32 } });
+    cleanups.push(() => app.dispose());
+    const refused = app.call('report.importNmapXml', {
+      xml: generateOpenPortsXml(3, 65_535),
+      fileName: 'tarpits.xml',
+    });
+    const error = await refused.then(
+      () => null,
+      (e: { appError: { code: string; message: { fr: string; en: string } } }) => e.appError,
+    );
+    expect(error?.code).toBe('report.nmap-too-large');
+    expect(error?.message.en).toMatch(
+      /^The nmap file “tarpits\.xml” needs more memory than an import allows itself \(32 MB\): (one of its hosts lists at least [\d,]+ ports|at least [\d,]+ open ports on [\d,]+ hosts, up to [\d,]+ ports on one), and an import handles about 65,535 per host when nmap -sV describes each\. /,
+    );
+    expect(error?.message.en).toMatch(/TCP and UDP in two files, or one port range per file/);
+    expect(error?.message.fr).toContain(
+      typeset('l’import en traite environ 65\u202f535 par hôte quand nmap -sV décrit chacun.'),
+    );
+    // Nothing kept.
+    expect((await app.call('scan.list', {})).total).toBe(0);
+  }, 300_000);
 });

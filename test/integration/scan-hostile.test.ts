@@ -187,7 +187,10 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
     expect(hostOf(result, lab.targetLinkLocal).zone).toBe(SCANNER_IF);
 
     // The CLI as installed, in the scanner's namespace: its block and its JSON say it too.
-    await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir: cliDir });
+    await buildMain({
+      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      outdir: cliDir,
+    });
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-hostile-${process.pid}-`));
     tmpDirs.push(dataDir);
     const jsonFile = path.join(dataDir, 'll.json');

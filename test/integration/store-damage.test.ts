@@ -115,7 +115,10 @@ async function stillReadsAndUndoes(setup = ''): Promise<CliRun> {
 }
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+  await buildMain({
+    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    outdir,
+  });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
   mounts = await startMountSandbox(FIREWALL_SYSTEM_DIRS);
   lab.onTeardown(() => mounts.close());

@@ -38,7 +38,10 @@ describe('dist/main/web.mjs', () => {
   let openPort: number;
 
   beforeAll(async () => {
-    await buildMain({ only: ['web.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+    await buildMain({
+      only: ['web.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      outdir,
+    });
     listener = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     openPort = (listener.address() as net.AddressInfo).port;

@@ -37,3 +37,42 @@ export function generateNmapXml(hosts: number, start = 1795464333): string {
   );
   return parts.join('');
 }
+
+/**
+ * An nmap XML file (nmap 7.93, `-sS -oX`) of `hosts` devices at 192.168.7.1, .2, … (then
+ * 192.168.8.x…), each answering open on ports 1..`openPerHost`: what nmap writes of a subnet a
+ * middlebox, IDS or tarpit answers for (every SYN gets a SYN-ACK). `openPerHost` 1000 is nmap's
+ * default scan (its top 1,000 ports, numbered 1..1000 here), 65535 is `-p-`. About 80 bytes per
+ * open port: 2 × 65,535 is ≈ 10.6 MB, 256 × 1,000 ≈ 20 MB (review 13c attacker B2). Nothing is
+ * scanned: the addresses only appear in the file.
+ */
+export function generateOpenPortsXml(
+  hosts: number,
+  openPerHost: number,
+  start = 1795464333,
+): string {
+  const scanned = openPerHost === 65_535 ? '1-65535' : `1-${openPerHost}`;
+  const parts: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n',
+    `<nmaprun scanner="nmap" args="nmap -sS -p ${scanned} -oX - 192.168.7.0/24" start="${start}" version="7.93" xmloutputversion="1.05">\n`,
+    `<scaninfo type="syn" protocol="tcp" numservices="${openPerHost}" services="${scanned}"/>\n`,
+  ];
+  for (let i = 0; i < hosts; i++) {
+    const address = `192.168.${7 + Math.floor(i / 254)}.${(i % 254) + 1}`;
+    parts.push(
+      `<host starttime="${start}" endtime="${start + 1}"><status state="up" reason="syn-ack" reason_ttl="63"/>\n`,
+      `<address addr="${address}" addrtype="ipv4"/>\n<hostnames>\n</hostnames>\n<ports>`,
+    );
+    const ports: string[] = [];
+    for (let port = 1; port <= openPerHost; port++) {
+      ports.push(
+        `<port protocol="tcp" portid="${port}"><state state="open" reason="syn-ack" reason_ttl="63"/></port>\n`,
+      );
+    }
+    parts.push(ports.join(''), '</ports>\n<times srtt="412" rttvar="210" to="100000"/>\n</host>\n');
+  }
+  parts.push(
+    `<runstats><finished time="${start + 60}" exit="success"/><hosts up="${hosts}" down="0" total="${hosts}"/></runstats>\n</nmaprun>\n`,
+  );
+  return parts.join('');
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../app/contract/index.js';
 import { openDatabase } from '../../app/store/database.js';
+import { PORT_BATCH } from '../../app/store/scan-rows.js';
 import { ScanStore } from '../../app/store/scans.js';
 
 const dirs: string[] = [];
@@ -87,5 +88,63 @@ describe('a kept scan’s link-local host (issue 14 new-user review F4)', () => 
       address: 'fe80::1',
       zone: 'veth-a',
     });
+  });
+});
+
+describe('batches of a scan’s rows follow their ports, not only their hosts (review 13c B2)', () => {
+  /** A host at 10.0.0.`n` with ports 1..`open` open. */
+  function host(n: number, open: number): ScanResult['hosts'][number] {
+    return {
+      address: `10.0.0.${n}`,
+      family: 'ipv4',
+      isLocal: false,
+      status: 'up',
+      reason: 'syn-ack',
+      ports: Array.from({ length: open }, (_, i) => ({
+        port: i + 1,
+        protocol: 'tcp' as const,
+        state: 'open' as const,
+        reason: 'syn-ack' as const,
+      })),
+      hidden: { open: 0, closed: 0, filtered: 0 },
+    };
+  }
+
+  it('writes a batch once it holds PORT_BATCH ports and reads one back within a byte budget', () => {
+    const db = openDatabase(dataDir());
+    const store = new ScanStore(db);
+    store.begin('big', 'nmap-import');
+    const writer = store.writer('big');
+    const written = () =>
+      db.prepare("SELECT COUNT(*) FROM scan_hosts WHERE scan_id = 'big'").pluck().get();
+    // Two small hosts wait for more; a host of PORT_BATCH ports sends the three at once.
+    writer.add(host(1, 2));
+    writer.add(host(2, 2));
+    expect(written()).toBe(0);
+    writer.add(host(3, PORT_BATCH));
+    expect(written()).toBe(3);
+    writer.add(host(4, 2));
+    writer.add(host(5, 2));
+    writer.flush();
+    expect(written()).toBe(5);
+
+    const sizes = db
+      .prepare("SELECT octet_length(host) FROM scan_hosts WHERE scan_id = 'big' ORDER BY seq")
+      .pluck()
+      .all() as number[];
+    const seqs = (after: number, maxBytes: number) => {
+      const rows = store.batch('big', after, 500, maxBytes, false);
+      return rows === 'unreadable' ? rows : rows.map((r) => r.seq);
+    };
+    // The small hosts before the big one fit; the big one is a batch of its own, larger than the
+    // budget (one host is never split); then the rest.
+    const budget = sizes[0]! + sizes[1]! + 10;
+    expect(seqs(-1, budget)).toEqual([0, 1]);
+    expect(seqs(1, budget)).toEqual([2]);
+    expect(seqs(2, budget)).toEqual([3, 4]);
+    expect(seqs(4, budget)).toEqual([]);
+    // The rows limit still holds, and checked rows read as the contract has them.
+    const checked = store.batch('big', -1, 1, 1_000_000_000);
+    expect(checked !== 'unreadable' && checked.map((r) => r.host.address)).toEqual(['10.0.0.1']);
   });
 });

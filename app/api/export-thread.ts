@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+import type { AppError, FirewallRule, Language, ReportFormat } from '../contract/index.js';
+import { AppFailure } from '../errors.js';
+import type { LocalPortInfo } from '../risk/assess.js';
+
+/** What the export thread is given (export-worker.ts): all it needs of the host to export a kept scan. */
+export interface ExportJob {
+  /** The app's data directory, whose store (already opened by the host) the thread reads. */
+  dataDir: string;
+  scanId: string;
+  format: ReportFormat;
+  lang: Language;
+  /** The PC's name the report says it was made on. */
+  pcName: string;
+  /** This PC's addresses now (kept hosts' `isLocal` is worked out again from them). */
+  localAddresses: string[];
+  /** Port Auditor's rules as the host last read them, and its outbound rules removed since. */
+  rules: FirewallRule[];
+  removedRules: FirewallRule[];
+  /**
+   * This PC's ports' exposure and program as this process saw them when it kept the scan
+   * (ScanHistory's own claims, key `address|port/protocol`), or absent when it did not keep it.
+   */
+  claims?: [string, LocalPortInfo][];
+}
+
+/** The exported file, as `report.export` answers it. */
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  dataBase64: string;
+}
+
+/** The export thread's one message. */
+export type ExportOutcome =
+  { type: 'done'; file: ExportedFile } | { type: 'failed'; error: AppError };
+
+function threadFailed(detail: string): AppFailure {
+  return new AppFailure('internal', { detail });
+}
+
+/**
+ * Creates the export thread: the bundled `export-worker.mjs` next to us in a build, the TypeScript
+ * source under tsx otherwise (tests, `npm run cli`), as the import thread is (import-thread.ts).
+ */
+function createWorker(job: ExportJob): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./export-worker.mjs', import.meta.url), { workerData: job });
+  }
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./export-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: job });
+}
+
+/**
+ * Exports kept scan `job.scanId` in a worker thread of its own (export-worker.ts): the whole scan
+ * read from the store, its verdicts worked out again and the file written there, so a report of a
+ * huge scan (every port of a tarpit, 65,000 hosts) never blocks the host's event loop, which goes
+ * on answering the page, running scans and the firewall meanwhile (review 13c attacker B1).
+ * Resolves with the file (base64, as `report.export` answers). Throws the export's AppFailure as
+ * the thread gave it (`scan.not-found`, `scan.unreadable`, `scan.no-longer-kept`, the store's
+ * failures, `report.fonts-missing`…), or `internal` when the thread stopped otherwise.
+ */
+export function runExportThread(job: ExportJob): Promise<ExportedFile> {
+  return new Promise((resolve, reject) => {
+    const worker = createWorker(job);
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (message: ExportOutcome) => {
+      if (message.type === 'done') settle(() => resolve(message.file));
+      else settle(() => reject(AppFailure.relay(message.error)));
+    });
+    worker.on('error', (error: Error) => settle(() => reject(threadFailed(error.message))));
+    worker.on('exit', (code) => settle(() => reject(threadFailed(`exit code ${code}`))));
+  });
+}

@@ -1,0 +1,67 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { toAppError } from '../errors.js';
+import { exportReport } from '../report/export.js';
+import { openDatabaseAgain } from '../store/database.js';
+import type { ExportJob, ExportOutcome } from './export-thread.js';
+import type { Assessor } from './risk-handlers.js';
+import { ScanHistory } from './scan-history.js';
+
+/**
+ * Worker-thread entry of `report.export` of a kept scan (see export-thread.ts): reads the scan
+ * through its own connection to the app's store (WAL: the host keeps using its own), works its
+ * verdicts out again with the rules and addresses the host gave, writes the file, and posts the
+ * outcome once. Nothing here asks the host anything: an export gives no new verdict.
+ */
+const job = workerData as ExportJob;
+const port = parentPort;
+if (!port) throw new Error('app/api/export-worker.ts must run in a worker thread');
+
+/** The host's rules as it gave them; a kept scan's verdicts are never given anew here. */
+const assessor: Assessor = {
+  rules: () => job.rules,
+  removedRules: () => job.removedRules,
+  assess: () => Promise.reject(new Error('an export gives no new verdict')),
+  listeners: () => Promise.reject(new Error('an export reads no listener')),
+};
+
+async function run(): Promise<ExportOutcome> {
+  let db: ReturnType<typeof openDatabaseAgain> | null = null;
+  try {
+    // The host opened, checked and upgraded it (ScanHistory.exportContext).
+    const opened = openDatabaseAgain(job.dataDir);
+    db = opened;
+    const history = new ScanHistory(
+      { get: () => opened },
+      () => job.dataDir,
+      assessor,
+      () => new Set(job.localAddresses),
+    );
+    if (job.claims) history.adoptClaims(job.scanId, job.claims);
+    const kept = history.full(job.scanId);
+    const file = await exportReport(job.format, job.lang, {
+      scan: kept.result,
+      ...(kept.assessment ? { assessment: kept.assessment } : {}),
+      firewallRules: job.rules,
+      removedRules: job.removedRules,
+      macAddresses: kept.macAddresses,
+      pcName: job.pcName,
+    });
+    return {
+      type: 'done',
+      file: {
+        fileName: file.fileName,
+        mimeType: file.mimeType,
+        dataBase64: file.data.toString('base64'),
+      },
+    };
+  } catch (error) {
+    return { type: 'failed', error: toAppError(error) };
+  } finally {
+    db?.close();
+  }
+}
+
+void run().then((outcome) => {
+  port.postMessage(outcome);
+  port.close();
+});
