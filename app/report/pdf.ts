@@ -27,6 +27,7 @@ import {
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
+  notShownText,
   programsMissingText,
   serviceLabel,
 } from '../contract/vocabulary.js';
@@ -728,12 +729,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         ? t('hostSection.notScannedWhy', { why })
         : t('hostSection.downWhy', { why }),
   );
-  const hiddenParts = (['closed', 'filtered', 'open'] as const)
-    .filter((s) => host.hidden[s] > 0)
-    // The CLI's wording, so "1 027 ports fermés" reads the same in the PDF and the terminal.
-    .map((s) => say(bothLanguages(`cli:table.hidden.${s}`, { count: host.hidden[s] })));
-  if (hiddenParts.length > 0)
-    meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
+  // The page's and the CLI's sentence for what the scan left unlisted (the vocabulary's).
+  const notShown = notShownText(host.hidden, (key, params) => say(bothLanguages(key, params)));
+  if (notShown) meta.push(notShown);
 
   const content: Content[] = [
     {

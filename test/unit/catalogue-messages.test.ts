@@ -139,11 +139,11 @@ describe('pdf: tiles, durations and plurals in the language', () => {
       });
     expect(verdict(fr, 1, 1)).toBe(
       typeset(
-        '1 port ouvert de gravité critique ou élevée sur 1 appareil : à traiter en priorité.',
+        '1 port ouvert au niveau de risque critique ou élevé sur 1 appareil : à traiter en priorité.',
       ),
     );
     expect(verdict(en, 3, 2)).toBe(
-      '3 open ports of critical or high severity on 2 devices: deal with them first.',
+      '3 open ports at a critical or high risk level on 2 devices: deal with them first.',
     );
   });
 });

@@ -25,7 +25,6 @@ function device(address: string): HostResult {
         protocol: 'tcp',
         state: 'open',
         reason: 'syn-ack',
-        service: 'telnet',
         detected: { product: FORGED },
       },
       { port: 61234, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
