@@ -25,7 +25,7 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
     expect(failure.appError.params).toEqual({ token: '10.0.0.9-1' });
     expect(failure.appError.message).toEqual({
       fr: typeset('Cibles : « 10.0.0.9-1 » n’est pas valide — la plage est à l’envers.'),
-      en: 'Targets: "10.0.0.9-1" is not valid — the range is reversed.',
+      en: 'Targets: “10.0.0.9-1” is not valid — the range is reversed.',
     });
   });
 

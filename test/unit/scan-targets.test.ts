@@ -92,7 +92,7 @@ describe('parseTargets', () => {
   it('drops the 0.0.0.0 or :: of a name that also gives a real address, and says so', async () => {
     const set = await parseTargets('zero.lan', options);
     expect(addresses(set)).toEqual(['10.0.0.7']);
-    expect(set.notes.map((n) => n.en).join(' ')).toContain('"zero.lan" also gives 0.0.0.0');
+    expect(set.notes.map((n) => n.en).join(' ')).toContain('“zero.lan” also gives 0.0.0.0');
     expect(set.notes.map((n) => n.fr).join(' ')).toContain(
       typeset('« zero.lan » donne aussi 0.0.0.0'),
     );
