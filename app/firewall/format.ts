@@ -143,7 +143,11 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     return `  ${t('cli.status.profile', { name: profileLabel(p.name)[lang], state })}`;
   };
   const lines = [
-    t('cli.status.backend', { backend: s.backend, platform: s.platform }),
+    t('cli.status.backend', {
+      backend: s.backend,
+      // The system's name, not Node's code for it (linux, win32).
+      platform: t(`cli.status.platformName.${s.platform}`, { defaultValue: s.platform }),
+    }),
     t('cli.status.available', { value: yn(s.available) }),
     t('cli.status.elevated', { value: yn(s.elevated) }),
     s.canChange

@@ -55,7 +55,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
   it('firewall-status: French spacing before colons, none in English; profiles in words', () => {
     const fr = formatStatus(status, 'fr').split('\n');
     expect(fr).toEqual([
-      `Pare-feu${NBSP}: netsh (win32)`,
+      `Pare-feu${NBSP}: netsh (Windows)`,
       `Disponible${NBSP}: oui`,
       `Administrateur${NBSP}: non`,
       `Modification possible${NBSP}: oui (demande UAC à chaque modification)`,
@@ -108,6 +108,15 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]).toContain(
       'active, présente, trouvée dans le pare-feu, absente du journal',
     );
+  });
+
+  it('words the nftables reboot notice for every surface: no page named, no command', () => {
+    // Issue 11's nits: "(page Règles)" on the Rules page itself; the CLI prints its own
+    // `reapply --all` line when rules vanished, the page its "Ré-appliquer" button.
+    for (const lang of ['fr', 'en'] as const) {
+      const text = String(textFor(lang)('messages:firewall.bootUnit', { unit: 'x.service' }));
+      expect(text).not.toMatch(/page Règles|Rules page|reapply/);
+    }
   });
 
   it('does not tell `reapply` to run itself again for each rule it is putting back', () => {
