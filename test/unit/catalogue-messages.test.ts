@@ -16,6 +16,18 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
     expect(failure.appError.params).toBeUndefined();
   });
 
+  test('a refused prompt quotes the system’s own words as its, not as ours (issue 11 nit)', () => {
+    const detail = 'Error executing command as another user: Not authorized';
+    const { message } = new AppFailure(
+      'firewall.elevation-failed',
+      { code: 127, detail },
+      { variant: 'said' },
+    ).appError;
+    expect(message.fr).toContain(typeset(`(message du système, cité tel quel : « ${detail} »)`));
+    expect(message.en).toContain(`(the system’s message, quoted as it is: “${detail}”)`);
+    expect(message.fr).not.toContain('pkexec :');
+  });
+
   test('a variant picks one of the sentences of a code; text values stay off the wire', () => {
     const failure = new AppFailure(
       'scan.targets.invalid',
