@@ -115,6 +115,8 @@ export function formatVerification(
     ...v.problems.map((p) => `  ✗ ${p[lang]}`),
     ...(v.notChecked.length > 0 ? [t('cli.verification.notChecked')] : []),
     ...v.notChecked.map((n) => `  ○ ${n[lang]}`),
+    ...(v.limits.length > 0 ? [t('cli.verification.limits')] : []),
+    ...v.limits.map((n) => `  · ${n[lang]}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -134,6 +134,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
       checked: [],
       problems: [],
       notChecked: [{ fr: 'Une connexion depuis un autre appareil', en: 'A connection' }],
+      limits: [],
     };
     // The wizard's "label : value" line, whatever space it puts before the colon.
     const is = textFor('fr', 'firewall')('wizard.check.line', { label: '', value: '' });
@@ -151,6 +152,18 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(en).toContain('  ○ Firewall on for the current profiles: cannot be checked\n');
     expect(en).toContain('Cannot be checked from here:\n');
     expect(en).not.toContain('Local rules');
+    // A certain sentence goes under its own heading, not "cannot be checked" (issue 11 nit).
+    const out = formatVerification(
+      {
+        ...v,
+        notChecked: [],
+        limits: [{ fr: 'Le port 23 reste ouvert', en: 'Port 23 stays open' }],
+      },
+      'fr',
+      'nftables',
+    );
+    expect(out).toContain(`Ce que la règle ne fait pas${NBSP}:\n  · Le port 23 reste ouvert\n`);
+    expect(out).not.toContain('Non vérifiable');
   });
 });
 

@@ -506,6 +506,20 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   </Box>
                 </Box>
               )}
+              {applied.verification.limits.length > 0 && (
+                <Box data-testid="block-limits">
+                  <Typography variant="subtitle2" component="h3">
+                    {t('wizard.limitsTitle')}
+                  </Typography>
+                  <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+                    {applied.verification.limits.map((n, i) => (
+                      <Typography component="li" variant="body2" key={`l${i}`}>
+                        {say(n)}
+                      </Typography>
+                    ))}
+                  </Box>
+                </Box>
+              )}
               {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
                 <Stack
                   direction="row"
