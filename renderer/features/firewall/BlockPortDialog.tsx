@@ -492,34 +492,16 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   {say(p)}
                 </Alert>
               ))}
-              {applied.verification.notChecked.length > 0 && (
-                <Box data-testid="block-not-checked">
-                  <Typography variant="subtitle2" component="h3">
-                    {t('wizard.notCheckedTitle')}
-                  </Typography>
-                  <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-                    {applied.verification.notChecked.map((n, i) => (
-                      <Typography component="li" variant="body2" key={`n${i}`}>
-                        {say(n)}
-                      </Typography>
-                    ))}
-                  </Box>
-                </Box>
-              )}
-              {applied.verification.limits.length > 0 && (
-                <Box data-testid="block-limits">
-                  <Typography variant="subtitle2" component="h3">
-                    {t('wizard.limitsTitle')}
-                  </Typography>
-                  <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-                    {applied.verification.limits.map((n, i) => (
-                      <Typography component="li" variant="body2" key={`l${i}`}>
-                        {say(n)}
-                      </Typography>
-                    ))}
-                  </Box>
-                </Box>
-              )}
+              <HeadedList
+                testId="block-not-checked"
+                title={t('wizard.notCheckedTitle')}
+                items={applied.verification.notChecked.map(say)}
+              />
+              <HeadedList
+                testId="block-limits"
+                title={t('wizard.limitsTitle')}
+                items={applied.verification.limits.map(say)}
+              />
               {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
                 <Stack
                   direction="row"
@@ -634,6 +616,25 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
         )}
       </DialogActions>
     </Dialog>
+  );
+}
+
+/** A titled list of sentences under the verification (nothing when there are none). */
+function HeadedList({ testId, title, items }: { testId: string; title: string; items: string[] }) {
+  if (items.length === 0) return null;
+  return (
+    <Box data-testid={testId}>
+      <Typography variant="subtitle2" component="h3">
+        {title}
+      </Typography>
+      <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+        {items.map((text, i) => (
+          <Typography component="li" variant="body2" key={i}>
+            {text}
+          </Typography>
+        ))}
+      </Box>
+    </Box>
   );
 }
 
