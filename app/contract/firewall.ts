@@ -156,6 +156,12 @@ export const FirewallVerification = z.object({
   checked: z.array(LocalizedText).default([]),
   /** What cannot be checked from this PC, and how the user can check it. */
   notChecked: z.array(LocalizedText).default([]),
+  /**
+   * What the rule does not do, said for certain (not a check that could not run): an outbound
+   * rule leaves the device's port open to the other devices. Kept apart from `notChecked` so a
+   * certain sentence is not shown under "cannot be checked from here" (issue 11 nit).
+   */
+  limits: z.array(LocalizedText).default([]),
   /** Failed checks, or why the effect is not confirmed. */
   problems: z.array(LocalizedText),
 });

@@ -111,6 +111,7 @@ interface VocabularyTable {
   ruleState: Record<RuleState, string>;
   service: { unknown: string };
   programsMissing: Record<ProgramsMissing, string>;
+  term: { program: string };
 }
 
 type ProgramsMissing = NonNullable<RiskAssessResult['programsMissing']>;
@@ -171,6 +172,47 @@ export function serviceLabel(service: string, language: Language): string {
  */
 export function programsMissingText(why: ProgramsMissing, language: Language): string {
   return table(language).programsMissing[why];
+}
+
+/**
+ * A program that owns a port, as the page, the CLI, the PDF and the exports name it: "python3
+ * (PID 15391)" — the catalogue's `vocabulary:term.program`, the same in both languages (checked by
+ * test/unit/vocabulary-terms), so language-free exports use it too. The PID is written as a
+ * number the system prints (no thousands separator); a PID of 0 (unknown) gives the name alone.
+ */
+export function programLabel(name: string, pid: number): string {
+  if (!(pid > 0)) return name;
+  return table('en')
+    .term.program.replace('{{name}}', () => name)
+    .replace('{{pid}}', () => String(pid));
+}
+
+/** What a scan did not list for one address: counts of closed, filtered and open ports. */
+export interface HiddenPortCounts {
+  closed: number;
+  filtered: number;
+  open: number;
+}
+
+/**
+ * "Ports non affichés : 1 027 ports fermés, 2 ports filtrés" — the one sentence the page, the CLI
+ * and the PDF give for the ports a scan left unlisted; null when none. `t` is the caller's
+ * i18next translate function (plural forms and Intl number formatting need i18next, which this
+ * pure module does not load); `address` names the address when a device has several.
+ */
+export function notShownText(
+  hidden: HiddenPortCounts,
+  t: (key: string, params?: Record<string, unknown>) => string,
+  address?: string,
+): string | null {
+  const parts = (['closed', 'filtered', 'open'] as const)
+    .filter((state) => hidden[state] > 0)
+    .map((state) => t(`vocabulary:hiddenPorts.${state}`, { count: hidden[state] }))
+    .join(t('vocabulary:term.listSeparator'));
+  if (parts.length === 0) return null;
+  return address
+    ? t('vocabulary:term.notShownOn', { address, parts })
+    : t('vocabulary:term.notShown', { parts });
 }
 
 function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, LocalizedText> {

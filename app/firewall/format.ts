@@ -10,34 +10,55 @@ import { textFor } from '../text/catalogue.js';
 import { ANY_REMOTE, profileLabel } from './labels.js';
 import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
 import { portText } from './request.js';
+import { codePointLength } from '../text/control-characters.js';
 
 /**
- * One line of `port-auditor rules` / `reapply` for a rule: id, protocol and port, direction,
- * remote scope, journal state and whether the firewall holds it, creation date in local time.
- * Sentences from the catalogue (firewall.json `cli.rule.*`).
+ * `port-auditor rules` / `reapply` as a table: a header line, then one row per rule — id,
+ * protocol and port, direction, remote addresses, journal state and whether the firewall holds
+ * it, creation date in local time — columns padded to their widest cell (code points). Words from
+ * the catalogue (firewall.json `cli.rule.*`). `reapplying`: the lines `reapply` prints before it
+ * puts the rules back, where "to re-apply (port-auditor reapply <id>)" would only repeat the
+ * command being run. Returns the lines without line feeds.
  */
-export function formatRule(rule: FirewallRule, lang: Language): string {
+export function formatRuleTable(
+  rules: readonly FirewallRule[],
+  lang: Language,
+  options: { reapplying?: boolean } = {},
+): string[] {
   const t = textFor(lang, 'firewall');
-  const presence =
-    rule.present === null
-      ? t('cli.rule.unverified')
-      : rule.present
-        ? t('cli.rule.present')
-        : t('cli.rule.gone', { id: rule.id });
-  // A rule the firewall lost is not "active", whatever the journal says: its state is that loss.
-  const state =
-    rule.present === false
-      ? presence
-      : t('cli.rule.state', { state: RULE_STATE_LABEL[rule.state][lang], presence });
-  return t('cli.rule.line', {
-    id: rule.id,
-    protocol: rule.protocol.toUpperCase(),
-    port: portText(rule),
-    direction: t(`rules.dir.${rule.direction}`),
-    remote: rule.remote.length > 0 ? rule.remote.join(',') : ANY_REMOTE[lang],
-    state: rule.origin === 'found' ? t('cli.rule.found', { state }) : state,
-    createdAt: formatDateTime(rule.createdAt, lang),
-  });
+  const cell = (rule: FirewallRule): string[] => {
+    const presence =
+      rule.present === null
+        ? t('cli.rule.unverified')
+        : rule.present
+          ? t('cli.rule.present')
+          : options.reapplying
+            ? t('cli.rule.goneHere')
+            : t('cli.rule.gone', { id: rule.id });
+    // A rule the firewall lost is not "active", whatever the journal says: its state is that loss.
+    const state =
+      rule.present === false
+        ? presence
+        : t('cli.rule.state', { state: RULE_STATE_LABEL[rule.state][lang], presence });
+    return [
+      rule.id,
+      `${rule.protocol.toUpperCase()} ${portText(rule)}`,
+      t(`rules.dir.${rule.direction}`),
+      rule.remote.length > 0 ? rule.remote.join(', ') : ANY_REMOTE[lang],
+      rule.origin === 'found' ? t('cli.rule.found', { state }) : state,
+      formatDateTime(rule.createdAt, lang),
+    ];
+  };
+  const head = ['id', 'port', 'direction', 'remote', 'state', 'createdAt'].map((key) =>
+    t(`cli.rule.head.${key}`),
+  );
+  const rows = [head, ...rules.map(cell)];
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => codePointLength(r[i]!))));
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - codePointLength(c))))
+      .join('  '),
+  );
 }
 
 /** The command that applies exactly the rule a preview showed: its options and its reserved id. */
@@ -94,6 +115,8 @@ export function formatVerification(
     ...v.problems.map((p) => `  ✗ ${p[lang]}`),
     ...(v.notChecked.length > 0 ? [t('cli.verification.notChecked')] : []),
     ...v.notChecked.map((n) => `  ○ ${n[lang]}`),
+    ...(v.limits.length > 0 ? [t('cli.verification.limits')] : []),
+    ...v.limits.map((n) => `  · ${n[lang]}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -122,7 +145,11 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     return `  ${t('cli.status.profile', { name: profileLabel(p.name)[lang], state })}`;
   };
   const lines = [
-    t('cli.status.backend', { backend: s.backend, platform: s.platform }),
+    t('cli.status.backend', {
+      backend: s.backend,
+      // The system's name, not Node's code for it (linux, win32).
+      platform: t(`cli.status.platformName.${s.platform}`, { defaultValue: s.platform }),
+    }),
     t('cli.status.available', { value: yn(s.available) }),
     t('cli.status.elevated', { value: yn(s.elevated) }),
     s.canChange

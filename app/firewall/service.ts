@@ -63,6 +63,7 @@ import {
 import { changeSummary, discoveryWarning } from './summary.js';
 import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
+import { quotable } from '../text/control-characters.js';
 
 const BACKUP_KEY = 'firewall.backup';
 /** The ids previews reserved, each with the request it was shown for (newest last). */
@@ -552,7 +553,8 @@ export class FirewallService {
     if (run.kind === 'not-run') {
       throw new AppFailure(
         'firewall.elevation-failed',
-        { code: run.code, detail: run.detail },
+        // pkexec's or Windows' own words (often English): quoted as the system's, on one line.
+        { code: run.code, detail: quotable(run.detail, 300) },
         { variant: run.detail ? 'said' : 'plain' },
       );
     }

@@ -161,19 +161,24 @@ export function verifyRule(input: {
   }
 
   const port = `${portText(rule)} (${rule.protocol.toUpperCase()})`;
-  notChecked.push(
-    bothLanguages(
-      rule.direction === 'in' ? 'firewall:verify.inbound' : 'firewall:verify.outbound',
-      {
-        port,
-      },
-    ),
-  );
+  // Inbound: only another device can see the block. Outbound: certain, not a check left undone.
+  const limits: LocalizedText[] = [];
+  if (rule.direction === 'in') notChecked.push(bothLanguages('firewall:verify.inbound', { port }));
+  else limits.push(bothLanguages('firewall:verify.outbound', { port }));
 
   const effective: FirewallVerification['effective'] = failed
     ? 'no'
     : unconfirmed
       ? 'unknown'
       : 'yes';
-  return { readBack, firewallOn, localRulesApplied, effective, checked, notChecked, problems };
+  return {
+    readBack,
+    firewallOn,
+    localRulesApplied,
+    effective,
+    checked,
+    notChecked,
+    limits,
+    problems,
+  };
 }

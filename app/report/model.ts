@@ -32,6 +32,7 @@ import {
   compareHostsByRisk,
   compareSeverity,
   emptySeverityCounts,
+  programLabel,
   severityRank,
 } from '../contract/vocabulary.js';
 
@@ -41,7 +42,7 @@ export interface ReportPort {
   state: PortState;
   reason: PortReason;
   service: string;
-  /** "name (pid)" of the owning program, this PC only. */
+  /** "name (PID pid)" of the owning program (vocabulary programLabel), this PC only. */
   program?: string;
   /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
   product?: string;
@@ -135,8 +136,9 @@ export interface ReportModel {
   firewallRules?: FirewallRule[];
 }
 
+/** The vocabulary's "python3 (PID 15391)", as the page and the CLI write it (review 15, #11). */
 function describeProgram(program: NonNullable<PortAssessment['program']>): string {
-  return program.pid > 0 ? `${program.name} (${program.pid})` : program.name;
+  return programLabel(program.name, program.pid);
 }
 
 function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort {

@@ -27,6 +27,7 @@ import {
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
+  notShownText,
   programsMissingText,
   serviceLabel,
 } from '../contract/vocabulary.js';
@@ -100,6 +101,17 @@ type Say = (text: LocalizedText) => string;
 /** A port's service as the page names it: "service non identifié", not the verdict's code `unknown`. */
 function serviceText(p: ReportPort, say: Say): string {
   return say({ fr: serviceLabel(p.service, 'fr'), en: serviceLabel(p.service, 'en') });
+}
+
+/**
+ * What nmap -sV identified on a port, as the PDF prints it: labelled as the page labels it
+ * ("Logiciel détecté (nmap -sV)") and quoted, since the words are the device's or the file's, not
+ * Port Auditor's — a product like "✓ Règle vérifiée" must not read as the report's own verdict.
+ * `product` was put on one line where it entered (app/report/model.ts); its quotation marks are
+ * made single here so it cannot close the quote early.
+ */
+function detectedLine(product: string, say: Say): string {
+  return say(bothLanguages('pdf:hostSection.detected', { text: quotable(product) }));
 }
 
 function sayFor(lang: Language): Say {
@@ -504,8 +516,11 @@ function summary(model: ReportModel, say: Say): Content[] {
       margin: [0, 0, 0, 12],
     });
   }
-  // A port Port Auditor already closes to every other device is no longer urgent.
-  const top = model.findings.filter((f) => !isBlocked(f.port)).slice(0, 5);
+  // A port Port Auditor already closes to every other device is no longer urgent, and an Info
+  // port never is: a non-expert reads a numbered "most urgent" list as things to act on.
+  const top = model.findings
+    .filter((f) => !isBlocked(f.port) && f.port.severity !== 'info')
+    .slice(0, 5);
   // A device answering on every port has one grouped verdict, not port findings: it is listed
   // too, or the page would say no open port was found next to its hundred open ports.
   const grouped = model.hosts.filter((h) => h.answersEveryPort);
@@ -714,12 +729,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         ? t('hostSection.notScannedWhy', { why })
         : t('hostSection.downWhy', { why }),
   );
-  const hiddenParts = (['closed', 'filtered', 'open'] as const)
-    .filter((s) => host.hidden[s] > 0)
-    // The CLI's wording, so "1 027 ports fermés" reads the same in the PDF and the terminal.
-    .map((s) => say(bothLanguages(`cli:table.hidden.${s}`, { count: host.hidden[s] })));
-  if (hiddenParts.length > 0)
-    meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
+  // The page's and the CLI's sentence for what the scan left unlisted (the vocabulary's).
+  const notShown = notShownText(host.hidden, (key, params) => say(bothLanguages(key, params)));
+  if (notShown) meta.push(notShown);
 
   const content: Content[] = [
     {
@@ -817,10 +829,14 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       return [
         { text: String(p.port), bold: true },
         p.protocol.toUpperCase(),
-        // The software nmap -sV identified, under the service's name.
+        // The software nmap -sV identified, under the service's name: the device's (or the
+        // file's) own words, so labelled and quoted as the page and the CLI do (review 15, F5).
         p.product
           ? {
-              stack: [serviceText(p, say) || '—', { text: p.product, fontSize: 7.5, color: MUTED }],
+              stack: [
+                serviceText(p, say) || '—',
+                { text: detectedLine(p.product, say), fontSize: 7.5, color: MUTED },
+              ],
             }
           : serviceText(p, say) || '—',
         ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),

@@ -26,6 +26,8 @@ import {
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
   SEVERITY_ORDER,
+  notShownText,
+  programLabel,
   programsMissingText,
   serviceLabel,
 } from '../../app/contract/vocabulary.js';
@@ -57,15 +59,10 @@ const CELL_WIDTH = 32;
 /** Addresses named in the block of those this PC could not probe for one reason; then a count. */
 const UNPROBED_LISTED = 10;
 
-/** "Not shown: …" for one address; `address` names it when a device has several. */
+/** "Ports not shown: …" for one address; `address` names it when a device has several. */
 function hiddenLine(host: HostResult, language: Language, address?: string): string | null {
   const t = cliText(language);
-  const parts = (['closed', 'filtered', 'open'] as const)
-    .filter((state) => host.hidden[state] > 0)
-    .map((state) => t(`table.hidden.${state}`, { count: host.hidden[state] }))
-    .join(t('table.listSeparator'));
-  if (parts.length === 0) return null;
-  return address ? t('table.notShownOn', { address, parts }) : t('table.notShown', { parts });
+  return notShownText(host.hidden, t, address);
 }
 
 /**
@@ -144,7 +141,9 @@ function formatHost(
     if (withRisk) head.push('risk');
     if (withProgram) head.push('program');
     if (reachable) head.push('reachable');
-    head.forEach((key, i) => (head[i] = t(`table.${key}`)));
+    // Headings in capitals, whatever the catalogue's case (the risk level is the vocabulary's
+    // term, shared with the page and the PDF).
+    head.forEach((key, i) => (head[i] = t(`table.${key}`).toLocaleUpperCase(language)));
     const cells = rows.map(({ port: p, verdict }) => {
       const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
       const row = [
@@ -174,10 +173,7 @@ function formatHost(
       if (withProgram) {
         row.push(
           verdict?.program
-            ? t('table.program_pid', {
-                name: oneLine(verdict.program.name, CELL_WIDTH),
-                pid: verdict.program.pid,
-              })
+            ? programLabel(oneLine(verdict.program.name, CELL_WIDTH), verdict.program.pid)
             : '',
         );
       }
@@ -355,7 +351,7 @@ function verdictSummary(
   if (parts.length === 0) return null;
   // A device port this PC's own rule hides is seen filtered, not open, yet rated as open: said
   // here, so the verdicts do not seem to outnumber the open ports counted just above.
-  const list = parts.join(t('table.listSeparator'));
+  const list = parts.join(t('vocabulary:term.listSeparator'));
   return hidden === 0
     ? t('summary.verdicts', { parts: list })
     : t('summary.verdictsHidden', { parts: list, count: hidden });
@@ -399,7 +395,10 @@ export function formatScanResult(
   for (const [message, hosts] of unprobed) {
     if (hosts.length < 2) continue;
     const t = cliText(language);
-    const listed = hosts.slice(0, UNPROBED_LISTED).map(zonedAddress).join(t('table.listSeparator'));
+    const listed = hosts
+      .slice(0, UNPROBED_LISTED)
+      .map(zonedAddress)
+      .join(t('vocabulary:term.listSeparator'));
     const more = hosts.length - UNPROBED_LISTED;
     const list = more > 0 ? t('table.unprobedMore', { list: listed, count: more }) : listed;
     const head = t('table.unprobed', { count: hosts.length, list });
@@ -467,7 +466,7 @@ export function formatScanTail(
       ? up
       : t('summary.withDevices', { up, devices: t('summary.devices', { count: totals.devices }) }),
     t('summary.open', { count: open }),
-  ].join(t('table.listSeparator'));
+  ].join(t('vocabulary:term.listSeparator'));
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const time = Number.isFinite(seconds)
     ? t('summary.seconds', {

@@ -22,7 +22,9 @@ export function buildProgram(ctx: CliContext): Command {
     .description(String(t('program.description', { app: APP_NAME })))
     .version(APP_VERSION, '-V, --version', String(t('help.version')))
     .helpOption('-h, --help', String(t('help.help')))
-    .helpCommand(false)
+    // `port-auditor help scan` as well as `scan --help`: commander's own help command, its
+    // placeholder and description in the user's language.
+    .helpCommand(`help ${String(t('help.commandWord'))}`, String(t('help.helpCommand')))
     .showHelpAfterError(false)
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),

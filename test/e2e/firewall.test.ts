@@ -155,6 +155,12 @@ describe('Block this port, through the UI, verified for real', () => {
 
     const wizard = await BlockWizard.openFromVerdict(shell, '10.77.250.1', PC_PORT);
     await expect(wizard.direction('in').isChecked()).resolves.toBe(true);
+    // Review 15 #15: the port's reason is a note read in place, not an alert announced each time
+    // the wizard opens; the addresses field is named by one label, not label plus legend.
+    await expect(wizard.why.getAttribute('role')).resolves.toBe('note');
+    await expect(wizard.alerts.count()).resolves.toBe(0);
+    await expect(wizard.remoteByName.count()).resolves.toBe(1);
+    await expect(wizard.remoteLabelCount()).resolves.toBe(1);
     await expect(wizard.remote.inputValue()).resolves.toBe('');
     // Review 15, F2: a refused address is the field's own error (aria-invalid, described by it),
     // the focus goes to the field, and the refusal goes once the user edits what it was about.
@@ -226,6 +232,13 @@ describe('Block this port, through the UI, verified for real', () => {
     const rules = await RulesPage.open(shell);
     await rules.rows.first().waitFor();
     await rules.row(previewed.slice('PortAuditor-'.length)).waitFor();
+    // Review 15 #15: the firewall's standing notices (here, nftables without the boot unit) are
+    // notes, not alerts announced each visit; and they do not send the reader to this very page.
+    await expect(rules.warnings.count()).resolves.toBeGreaterThan(0);
+    for (const notice of await rules.warnings.all()) {
+      await expect(notice.getAttribute('role')).resolves.toBe('note');
+      expect(await notice.innerText()).not.toContain('page Règles');
+    }
     await rules.undoAll();
     await rules.empty.waitFor();
     expect(await probeFromPeer(PC_PORT)).toBe('open');

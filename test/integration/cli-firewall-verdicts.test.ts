@@ -160,7 +160,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(await probeTcp(peer, PC_ADDR, PC_PORT)).toBe('open');
     const after = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)]);
     expect(after.stdout).not.toContain('blocked by Port Auditor');
-    expect(after.stdout).toMatch(/^Open port verdicts: \w+ 1\.$/m);
+    expect(after.stdout).toMatch(/^Open ports by risk level: \w+ 1\.$/m);
     // The row says the block is gone; one summary line says how to put it back.
     expect(after.stdout).toMatch(
       new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
@@ -235,7 +235,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     );
     // Seen filtered, counted among no open port, yet rated: the verdict line says which it is.
     expect(run.stdout).toMatch(
-      /^Open port verdicts: \w+ 1 \(1 of them a port this PC’s own rule hides, seen filtered\)\.$/m,
+      /^Open ports by risk level: \w+ 1 \(1 of them a port this PC’s own rule hides, seen filtered\)\.$/m,
     );
     const doc = jsonReport(report);
     const telnet = doc.findings.find((f) => f.port === DEVICE_PORT);

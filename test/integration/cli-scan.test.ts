@@ -104,7 +104,7 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toMatch(
       /^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m,
     );
-    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/m);
+    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/m);
     // The open port carries its verdict: a severity, and the program of this PC that owns it
     // (this test process), with the reasons listed under it.
     expect(result.stdout).toMatch(
@@ -119,7 +119,9 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toMatch(/^ {6}- It listens on .*local address/m);
     expect(result.stdout).not.toMatch(new RegExp(`^\\s+${closedPort}/tcp\\s+open`, 'm'));
     expect(result.stdout).toMatch(/1 address scanned, 1 up, 1 open port in [\d.]+\u00a0s\./);
-    expect(result.stdout).toMatch(/^Open port verdicts: (Critical|High|Medium|Low|Info) 1\.$/m);
+    expect(result.stdout).toMatch(
+      /^Open ports by risk level: (Critical|High|Medium|Low|Info) 1\.$/m,
+    );
 
     const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as unknown;
     const parsed = ScanResult.parse(json);
@@ -183,7 +185,9 @@ describe('port-auditor scan', () => {
   it('speaks French on a French system', async () => {
     const result = await run(cli('scan', '127.0.0.1', '-p', String(openPort)), 'fr');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
+    expect(result.stdout).toMatch(
+      /^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m,
+    );
     expect(result.stdout).toMatch(
       new RegExp(
         `^\\s+${openPort}/tcp\\s+ouvert\\s+a accepté la connexion\\s+(\\S+\\s+)?(Critique|Élevé|Moyen|Faible|Info)\\s+\\S+ \\(PID ${process.pid}\\)$`,
@@ -250,19 +254,19 @@ describe('port-auditor scan', () => {
     const xml = path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml');
     const en = await run(cli('import', xml));
     expect(en.code).toBe(0);
-    expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\b/m);
+    expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\b/m);
     // Worst first: Telnet (critical) before SMB (high).
     expect(en.stdout).toMatch(
       /^\s+23\/tcp\s+open\s+accepted the connection\s+telnet\s+Critical\b.*\n\s+- Telnet /m,
     );
     expect(en.stdout.indexOf('23/tcp')).toBeLessThan(en.stdout.indexOf('445/tcp'));
     expect(en.stdout).toMatch(/^\s+445\/tcp\s+open\s+accepted the connection\s+smb\s+High\b/m);
-    expect(en.stdout).toMatch(/^Open port verdicts: Critical 1, High 1, /m);
+    expect(en.stdout).toMatch(/^Open ports by risk level: Critical 1, High 1, /m);
     const fr = await run(cli('import', xml), 'fr');
     expect(fr.stdout).toMatch(
       /^\s+23\/tcp\s+ouvert\s+a accepté la connexion\s+telnet\s+Critique\b.*\n\s+- Telnet /m,
     );
-    expect(fr.stdout).toMatch(/^Verdicts des ports ouverts\u00a0: Critique 1, Élevé 1, /m);
+    expect(fr.stdout).toMatch(/^Ports ouverts par niveau de risque\u00a0: Critique 1, Élevé 1, /m);
   });
 
   it('makes reports of an nmap file and of its JSON report, through the app', async () => {

@@ -949,10 +949,10 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
 
   it('firewall-status on Linux speaks of nftables, not of Windows profiles, with French typography', async () => {
     const en = await cli(['firewall-status']);
-    expect(en.stdout).toContain('Firewall: nftables (linux)');
+    expect(en.stdout).toContain('Firewall: nftables (Linux)');
     expect(en.stdout).not.toMatch(/profile/i);
     const fr = await cli(['firewall-status'], { LANG: 'fr_FR.UTF-8' });
-    expect(fr.stdout).toContain('Pare-feu\u00a0: nftables (linux)');
+    expect(fr.stdout).toContain('Pare-feu\u00a0: nftables (Linux)');
     expect(fr.stdout).toContain('Disponible\u00a0: oui');
     expect(fr.stdout).not.toMatch(/profil/i);
   });

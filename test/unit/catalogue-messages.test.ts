@@ -16,6 +16,18 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
     expect(failure.appError.params).toBeUndefined();
   });
 
+  test('a refused prompt quotes the system’s own words as its, not as ours (issue 11 nit)', () => {
+    const detail = 'Error executing command as another user: Not authorized';
+    const { message } = new AppFailure(
+      'firewall.elevation-failed',
+      { code: 127, detail },
+      { variant: 'said' },
+    ).appError;
+    expect(message.fr).toContain(typeset(`(message du système, cité tel quel : « ${detail} »)`));
+    expect(message.en).toContain(`(the system’s message, quoted as it is: “${detail}”)`);
+    expect(message.fr).not.toContain('pkexec :');
+  });
+
   test('a variant picks one of the sentences of a code; text values stay off the wire', () => {
     const failure = new AppFailure(
       'scan.targets.invalid',
@@ -25,7 +37,7 @@ describe('errors: sentences from the catalogue, numbers and plurals in the langu
     expect(failure.appError.params).toEqual({ token: '10.0.0.9-1' });
     expect(failure.appError.message).toEqual({
       fr: typeset('Cibles : « 10.0.0.9-1 » n’est pas valide — la plage est à l’envers.'),
-      en: 'Targets: "10.0.0.9-1" is not valid — the range is reversed.',
+      en: 'Targets: “10.0.0.9-1” is not valid — the range is reversed.',
     });
   });
 
@@ -139,11 +151,11 @@ describe('pdf: tiles, durations and plurals in the language', () => {
       });
     expect(verdict(fr, 1, 1)).toBe(
       typeset(
-        '1 port ouvert de gravité critique ou élevée sur 1 appareil : à traiter en priorité.',
+        '1 port ouvert au niveau de risque critique ou élevé sur 1 appareil : à traiter en priorité.',
       ),
     );
     expect(verdict(en, 3, 2)).toBe(
-      '3 open ports of critical or high severity on 2 devices: deal with them first.',
+      '3 open ports at a critical or high risk level on 2 devices: deal with them first.',
     );
   });
 });

@@ -74,7 +74,7 @@ describe('formatScanResult', () => {
     expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/);
     expect(lines[3]).toMatch(/^ {2}22\/tcp\s+open\s+accepted the connection\s+ssh$/);
     expect(lines[4]).toMatch(/^ {2}80\/tcp\s+open\s+accepted the connection\s+http$/);
-    expect(text).toContain('Not shown: 1,022 closed ports');
+    expect(text).toContain('Ports not shown: 1,022 closed ports');
     expect(text).not.toContain('10.77.0.9');
     expect(text).toContain('2 addresses scanned, 1 up, 2 open ports in 1.5\u00a0s.');
   });
@@ -82,7 +82,7 @@ describe('formatScanResult', () => {
     const text = formatScanResult(result, 'fr', serviceName);
     expect(text).toMatch(/PORT\s+ÉTAT\s+RAISON\s+SERVICE/);
     expect(text).toMatch(/22\/tcp\s+ouvert\s+a accepté la connexion\s+ssh/);
-    expect(text).toContain('Non affichés\u00a0: 1\u202f022 ports fermés');
+    expect(text).toContain('Ports non affichés\u00a0: 1\u202f022 ports fermés');
     expect(text).toContain('2 adresses analysées, 1 active, 2 ports ouverts en 1,5\u00a0s.');
   });
   it('says when a scan was cancelled', () => {
@@ -141,7 +141,7 @@ describe('formatScanResult with verdicts', () => {
     // This PC first, then the device.
     expect(lines[0]).toBe('This PC  up');
     expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
-    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK\s+PROGRAM$/);
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/);
     expect(lines[3]).toMatch(
       /^ {2}4444\/tcp\s+open\s+accepted the connection\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
     );
@@ -160,12 +160,12 @@ describe('formatScanResult with verdicts', () => {
     const device = lines.indexOf('10.77.0.5  up (accepted a connection)');
     expect(device).toBeGreaterThan(closed);
     // No program column for another device: the OS only knows this PC's programs.
-    expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK$/);
+    expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL$/);
     expect(lines[device + 2]).toMatch(
       /^ {2}445\/tcp\s+open\s+accepted the connection\s+smb\s+High$/,
     );
     expect(lines[device + 3]).toMatch(/WannaCry/);
-    expect(text).toContain('Open port verdicts: Critical 1, High 1, Info 2.');
+    expect(text).toContain('Open ports by risk level: Critical 1, High 1, Info 2.');
     expect(text).not.toContain('administrator');
   });
 
@@ -175,14 +175,16 @@ describe('formatScanResult with verdicts', () => {
       programsComplete: false,
       programsMissing: 'not-elevated',
     });
-    expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+RISQUE\s+PROGRAMME$/m);
+    expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m);
     expect(text).toMatch(
       /^ {2}4444\/tcp\s+ouvert\s+a accepté la connexion\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
     expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
     expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevé$/m);
-    expect(text).toContain('Verdicts des ports ouverts\u00a0: Critique 1, Élevé 1, Info 2.');
+    expect(text).toContain(
+      'Ports ouverts par niveau de risque\u00a0: Critique 1, Élevé 1, Info 2.',
+    );
     expect(text).toContain(
       '! Certains ports de ce PC n’ont pas pu être reliés à leur programme\u00a0: relancez Port Auditor en administrateur',
     );
@@ -209,7 +211,7 @@ describe('formatScanResult with verdicts', () => {
   it('keeps the plain table when no verdict could be made', () => {
     const text = formatScanResult(scan, 'en', serviceName);
     expect(text).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/m);
-    expect(text).not.toMatch(/RISK|Critical|verdicts/);
+    expect(text).not.toMatch(/RISK|Critical|risk level/);
     expect(text.split('\n')[0]).toBe('10.77.0.5  up (accepted a connection)');
   });
 });
@@ -229,7 +231,7 @@ describe('formatScanResult on hosts that are not what they seem', () => {
     expect(en).toContain('100 of the 100 probed ports accepted the connection');
     expect(en).toContain('Open ports: 1-100');
     expect(en).not.toMatch(/^ {2}PORT/m);
-    expect(en).toContain('Open port verdicts: Medium 1.');
+    expect(en).toContain('Open ports by risk level: Medium 1.');
     const fr = formatScanResult(scan, 'fr', serviceName, assessment);
     expect(fr).toContain(typeset('! Tout port répond : pare-feu, proxy ou piège'));
     expect(fr).toContain('Ports ouverts\u00a0: 1-100');
@@ -303,7 +305,7 @@ describe('formatScanResult writes link-local addresses with their zone', () => {
     const en = formatScanResult(scan, 'en');
     expect(en).toContain('  This PC’s addresses: fe80::1%br-lan, ::1');
     expect(en).toMatch(/22\/tcp\s+open\s+accepted the connection\s+fe80::1%br-lan, ::1$/m);
-    expect(en).toContain('  Not shown (fe80::1%br-lan): 3 closed ports');
+    expect(en).toContain('  Ports not shown (fe80::1%br-lan): 3 closed ports');
   });
 });
 
@@ -357,9 +359,9 @@ describe('formatScanResult folds each device as the page does', () => {
     expect(lines[4]).toMatch(
       /^ {2}631\/tcp\s+open\s+accepted the connection\s+ipp\s+127\.0\.0\.1$/,
     );
-    expect(lines[5]).toBe('  Not shown (10.77.0.1): 999 closed ports');
-    expect(lines[6]).toBe('  Not shown (127.0.0.1): 998 closed ports');
-    expect(lines[7]).toBe('  Not shown (::1): 1,000 closed ports');
+    expect(lines[5]).toBe('  Ports not shown (10.77.0.1): 999 closed ports');
+    expect(lines[6]).toBe('  Ports not shown (127.0.0.1): 998 closed ports');
+    expect(lines[7]).toBe('  Ports not shown (::1): 1,000 closed ports');
     expect(en.match(/22\/tcp/g)).toHaveLength(1);
     // Two addresses sharing a MAC are one device, titled by its first address.
     expect(lines[9]).toBe('10.77.0.5  up (seen on the local network (ARP/NDP table))');
@@ -373,7 +375,7 @@ describe('formatScanResult folds each device as the page does', () => {
     expect(fr.split('\n')[0]).toBe('Ce PC  actif');
     expect(fr).toContain('  Adresses de ce PC\u00a0: 10.77.0.1, 127.0.0.1, ::1');
     expect(fr).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+LOGICIEL\s+JOIGNABLE SUR$/m);
-    expect(fr).toContain('  Non affichés (127.0.0.1)\u00a0: 998 ports fermés');
+    expect(fr).toContain('  Ports non affichés (127.0.0.1)\u00a0: 998 ports fermés');
     expect(fr).toContain('  Adresses de cet appareil (même adresse MAC)\u00a0: 10.77.0.5, fd77::5');
   });
 });

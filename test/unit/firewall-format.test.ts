@@ -6,7 +6,7 @@ import type {
 } from '../../app/contract/firewall.js';
 import { COVERAGE_LABEL, coverageReason } from '../../app/firewall/coverage.js';
 import {
-  formatRule,
+  formatRuleTable,
   formatStatus,
   formatVerification,
   vanishedRulesLine,
@@ -55,7 +55,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
   it('firewall-status: French spacing before colons, none in English; profiles in words', () => {
     const fr = formatStatus(status, 'fr').split('\n');
     expect(fr).toEqual([
-      `Pare-feu${NBSP}: netsh (win32)`,
+      `Pare-feu${NBSP}: netsh (Windows)`,
       `Disponible${NBSP}: oui`,
       `Administrateur${NBSP}: non`,
       `Modification possible${NBSP}: oui (demande UAC à chaque modification)`,
@@ -89,19 +89,40 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(vanishedRulesLine(1234, 'en')).toMatch(/^1,234 Port Auditor rules .* puts them back\.$/);
   });
 
-  it('a rule’s line: direction and scope in words, a lost rule said gone, a found one said so', () => {
-    expect(formatRule(rule, 'fr')).toMatch(
-      /^3f2b8c1e-\S+ {2}TCP 3389 {2}entrant {2}distant=toutes les adresses {2}active, présente {2}\S/,
+  it('lists rules under a header line, scope in words (no key=value), a lost rule said gone', () => {
+    // Review 15 #14 and issue 11's nits: `distant=toutes les adresses` and no header line.
+    const [head, row] = formatRuleTable([rule], 'fr');
+    expect(head).toMatch(/^RÈGLE +PORT +SENS +ADRESSES DISTANTES +ÉTAT +CRÉÉE LE$/);
+    expect(row).toMatch(
+      /^3f2b8c1e-\S+ {2}TCP 3389 {2}entrant {2}toutes les adresses {2}active, présente {2}\S/,
     );
-    expect(formatRule({ ...rule, present: null, direction: 'out' }, 'en')).toMatch(
-      /^3f2b8c1e-\S+ {2}TCP 3389 {2}outbound {2}remote=all addresses {2}active, not verified {2}\S/,
+    // Columns start where their heading starts.
+    expect(row!.indexOf('toutes les adresses')).toBe(head!.indexOf('ADRESSES DISTANTES'));
+    expect(formatRuleTable([{ ...rule, present: null, direction: 'out' }], 'en')[1]).toMatch(
+      /^3f2b8c1e-\S+ {2}TCP 3389 {2}outbound +all addresses +active, not verified +\S/,
     );
-    expect(formatRule({ ...rule, present: false, remote: ['10.0.0.5'] }, 'en')).toContain(
-      `remote=10.0.0.5  GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
+    const gone = { ...rule, present: false, remote: ['10.0.0.5', '10.0.0.6'] };
+    expect(formatRuleTable([gone], 'en')[1]).toContain(
+      `10.0.0.5, 10.0.0.6  GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
     );
-    expect(formatRule({ ...rule, origin: 'found' }, 'fr')).toContain(
+    expect(formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]).toContain(
       'active, présente, trouvée dans le pare-feu, absente du journal',
     );
+  });
+
+  it('words the nftables reboot notice for every surface: no page named, no command', () => {
+    // Issue 11's nits: "(page Règles)" on the Rules page itself; the CLI prints its own
+    // `reapply --all` line when rules vanished, the page its "Ré-appliquer" button.
+    for (const lang of ['fr', 'en'] as const) {
+      const text = String(textFor(lang)('messages:firewall.bootUnit', { unit: 'x.service' }));
+      expect(text).not.toMatch(/page Règles|Rules page|reapply/);
+    }
+  });
+
+  it('does not tell `reapply` to run itself again for each rule it is putting back', () => {
+    const lines = formatRuleTable([{ ...rule, present: false }], 'fr', { reapplying: true });
+    expect(lines[1]).toContain('DISPARUE du pare-feu');
+    expect(lines.join('\n')).not.toContain('port-auditor reapply');
   });
 
   it('a verification uses the wizard’s check labels and values, and its “not checked” title', () => {
@@ -113,6 +134,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
       checked: [],
       problems: [],
       notChecked: [{ fr: 'Une connexion depuis un autre appareil', en: 'A connection' }],
+      limits: [],
     };
     // The wizard's "label : value" line, whatever space it puts before the colon.
     const is = textFor('fr', 'firewall')('wizard.check.line', { label: '', value: '' });
@@ -130,6 +152,18 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(en).toContain('  ○ Firewall on for the current profiles: cannot be checked\n');
     expect(en).toContain('Cannot be checked from here:\n');
     expect(en).not.toContain('Local rules');
+    // A certain sentence goes under its own heading, not "cannot be checked" (issue 11 nit).
+    const out = formatVerification(
+      {
+        ...v,
+        notChecked: [],
+        limits: [{ fr: 'Le port 23 reste ouvert', en: 'Port 23 stays open' }],
+      },
+      'fr',
+      'nftables',
+    );
+    expect(out).toContain(`Ce que la règle ne fait pas${NBSP}:\n  · Le port 23 reste ouvert\n`);
+    expect(out).not.toContain('Non vérifiable');
   });
 });
 

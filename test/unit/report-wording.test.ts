@@ -53,8 +53,8 @@ describe('the PDF words counts and unnamed services as the page does', () => {
   it('groups the hidden counts by language, with real plurals', () => {
     const fr = texts(pdfDefinition(model, 'fr').content);
     const en = texts(pdfDefinition(model, 'en').content);
-    expect(fr).toContain(typeset('non listés : 1\u202f027 ports fermés, 1 port filtré'));
-    expect(en).toContain('not listed: 1,027 closed ports, 1 filtered port');
+    expect(fr).toContain(typeset('Ports non affichés : 1\u202f027 ports fermés, 1 port filtré'));
+    expect(en).toContain('Ports not shown: 1,027 closed ports, 1 filtered port');
   });
 
   it('says why programs are missing in the CLI’s and the page’s sentence, and only with a reason', () => {

@@ -422,8 +422,8 @@ describe('program classification', () => {
     // A listener on loopback only is Info (issue 15), whatever raised it before.
     expect(smb.severity).toBe('info');
     expect(rules(smb)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.loopbackOnly]);
-    expect(smb.reasons[1]?.text.en).toMatch(/raised from "high" to "critical"/);
-    expect(smb.reasons[2]?.text.en).toMatch(/lowered from "critical" to "info"\)\.$/);
+    expect(smb.reasons[1]?.text.en).toMatch(/raised from “high” to “critical”/);
+    expect(smb.reasons[2]?.text.en).toMatch(/lowered from “critical” to “info”\)\.$/);
     expect(smb.reasons[2]?.text.fr).toMatch(
       /abaissé de «\u00a0critique\u00a0» à «\u00a0info\u00a0»\)\.$/,
     );

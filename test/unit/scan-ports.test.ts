@@ -45,7 +45,7 @@ describe('parsePorts', () => {
     const reversed = failureOf('22,80-20');
     expect(reversed.appError.code).toBe('scan.ports.invalid');
     expect(reversed.appError.params).toEqual({ token: '80-20' });
-    expect(reversed.appError.message.en).toContain('"80-20"');
+    expect(reversed.appError.message.en).toContain('“80-20”');
     expect(reversed.appError.message.fr).toContain(typeset('« 80-20 »'));
     expect(reversed.appError.message.en).toMatch(/reversed/);
 
@@ -72,7 +72,7 @@ describe('parsePorts', () => {
     const failure = failureOf(spec);
     expect(failure.appError.code).toBe('scan.ports.invalid');
     expect(failure.appError.params).toEqual({ token });
-    expect(failure.appError.message.en).toContain(`"${token}"`);
+    expect(failure.appError.message.en).toContain(`“${token}”`);
     expect(failure.appError.message.en).toContain(joined);
     expect(failure.appError.message.fr).toContain(typeset(`« ${token} »`));
     expect(failure.appError.message.fr).toContain(joined);

@@ -92,7 +92,7 @@ describe('parseTargets', () => {
   it('drops the 0.0.0.0 or :: of a name that also gives a real address, and says so', async () => {
     const set = await parseTargets('zero.lan', options);
     expect(addresses(set)).toEqual(['10.0.0.7']);
-    expect(set.notes.map((n) => n.en).join(' ')).toContain('"zero.lan" also gives 0.0.0.0');
+    expect(set.notes.map((n) => n.en).join(' ')).toContain('“zero.lan” also gives 0.0.0.0');
     expect(set.notes.map((n) => n.fr).join(' ')).toContain(
       typeset('« zero.lan » donne aussi 0.0.0.0'),
     );
@@ -211,7 +211,7 @@ describe('parseTargets', () => {
       const failure = await failureOf(text);
       expect(failure.appError.code, text).toBe('scan.targets.invalid');
       expect(failure.appError.params, text).toEqual({ token });
-      expect(failure.appError.message.en).toContain(`"${token}"`);
+      expect(failure.appError.message.en).toContain(`“${token}”`);
       expect(failure.appError.message.fr).toContain(typeset(`« ${token} »`));
     }
     const prefix = await failureOf('10.0.0.0/33');
@@ -343,7 +343,7 @@ describe('parseTargets', () => {
   });
 
   it.each([
-    ['fe80::1%', 'nothing follows "%"'],
+    ['fe80::1%', 'nothing follows “%”'],
     ['fe80::1%wlan9', 'not an interface of this PC'],
     ['fd00::1%eth0', 'only applies to link-local'],
     ['10.0.0.1%eth0', 'only applies to link-local'],
@@ -595,7 +595,7 @@ describe('parseTargets', () => {
             ),
           ),
           en: expect.stringContaining(
-            'this PC has no interface "Ethernet 9" with an IPv4 address (other than loopback). Active IPv4 interfaces: Wi-Fi,',
+            'this PC has no interface “Ethernet 9” with an IPv4 address (other than loopback). Active IPv4 interfaces: Wi-Fi,',
           ),
         },
       });

@@ -27,9 +27,11 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
       `--port <${ctx.text('placeholder.port')}>`,
       ctx.text('commands.block.option.port'),
     )
-    .requiredOption(
+    // TCP unless told: scans are TCP unless asked for UDP, so the port just scanned is TCP.
+    .option(
       `--proto <${ctx.text('placeholder.protocol')}>`,
       ctx.text('commands.block.option.proto'),
+      'tcp',
     )
     .option(
       `--dir <${ctx.text('placeholder.direction')}>`,

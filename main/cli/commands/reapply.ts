@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatRule, formatVerification } from '../../../app/firewall/format.js';
+import { formatRuleTable, formatVerification } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
@@ -31,8 +31,9 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       }
       // What each rule blocks, before any prompt: the prompt names the same on its command line.
       ctx.stdout.write(`${ctx.text('commands.reapply.toReapply')}\n`);
-      for (const rule of rules.filter((r) => ids.includes(r.id))) {
-        ctx.stdout.write(`  ${formatRule(rule, ctx.language)}\n`);
+      const listed = rules.filter((r) => ids.includes(r.id));
+      for (const line of formatRuleTable(listed, ctx.language, { reapplying: true })) {
+        ctx.stdout.write(`  ${line}\n`);
       }
       const backendOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.backend;
       await announcePrompt(ctx);

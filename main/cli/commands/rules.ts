@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatRule, vanishedRulesLine } from '../../../app/firewall/format.js';
+import { formatRuleTable, vanishedRulesLine } from '../../../app/firewall/format.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { showFirewallNotices } from '../firewall-notices.js';
 
@@ -24,7 +24,7 @@ const rules: CliCommand = (program: Command, ctx: CliContext) => {
         ctx.stdout.write(`${ctx.text('commands.rules.none')}\n`);
         return;
       }
-      for (const rule of list.rules) ctx.stdout.write(`${formatRule(rule, ctx.language)}\n`);
+      for (const line of formatRuleTable(list.rules, ctx.language)) ctx.stdout.write(`${line}\n`);
       const gone = vanishedRulesLine(
         list.rules.filter((r) => r.present === false).length,
         ctx.language,

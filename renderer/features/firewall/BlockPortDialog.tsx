@@ -283,7 +283,7 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
           {step === 0 && (
             <Stack spacing={2} data-testid="block-step-what">
               {device && (
-                <Alert severity="info" data-testid="block-device-note">
+                <Alert severity="info" role="note" data-testid="block-device-note">
                   <strong>{t('wizard.device.title')}</strong>{' '}
                   {t('wizard.device.body', { address: zonedAddress(target) })}
                 </Alert>
@@ -296,12 +296,14 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 })}
               </Typography>
               {needless && (
-                <Alert severity="info" data-testid="block-needless">
+                <Alert severity="info" role="note" data-testid="block-needless">
                   {t('wizard.loopbackOnly')}
                 </Alert>
               )}
               {(target.service || target.reasonText) && (
-                <Alert severity="warning" data-testid="block-why">
+                // What the port is and why it was flagged: the same each time the wizard opens, so a
+                // note read in its place, not an alert announced on every opening (review 15 #15).
+                <Alert severity="warning" role="note" data-testid="block-why">
                   {[target.service, target.reasonText ? say(target.reasonText) : '']
                     .filter(Boolean)
                     .join(' — ')}
@@ -335,27 +337,33 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   />
                 </RadioGroup>
               </FormControl>
-              <TextField
-                id="block-remote-field"
-                label={t('wizard.remote')}
-                error={remoteError !== null}
-                helperText={
-                  remoteError
-                    ? say(remoteError.message)
-                    : t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')
-                }
-                value={remote}
-                onChange={(e) => {
-                  setRemote(e.target.value);
-                  // The refusal was about what was typed before: it no longer applies.
-                  if (remoteError) setError(null);
-                }}
-                inputRef={remoteInput}
-                slotProps={{
-                  htmlInput: { 'data-testid': 'block-remote', spellCheck: false },
-                  formHelperText: remoteErrorSlot,
-                }}
-              />
+              {/* The label outside the outlined field: its notch would carry the same words
+                  again (a legend), read twice by some screen readers (review 15 #15). */}
+              <Stack spacing={0.5}>
+                <FormLabel htmlFor="block-remote-field" data-testid="block-remote-label">
+                  {t('wizard.remote')}
+                </FormLabel>
+                <TextField
+                  id="block-remote-field"
+                  error={remoteError !== null}
+                  helperText={
+                    remoteError
+                      ? say(remoteError.message)
+                      : t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')
+                  }
+                  value={remote}
+                  onChange={(e) => {
+                    setRemote(e.target.value);
+                    // The refusal was about what was typed before: it no longer applies.
+                    if (remoteError) setError(null);
+                  }}
+                  inputRef={remoteInput}
+                  slotProps={{
+                    htmlInput: { 'data-testid': 'block-remote', spellCheck: false },
+                    formHelperText: remoteErrorSlot,
+                  }}
+                />
+              </Stack>
               {ownWarning}
             </Stack>
           )}
@@ -484,20 +492,16 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   {say(p)}
                 </Alert>
               ))}
-              {applied.verification.notChecked.length > 0 && (
-                <Box data-testid="block-not-checked">
-                  <Typography variant="subtitle2" component="h3">
-                    {t('wizard.notCheckedTitle')}
-                  </Typography>
-                  <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-                    {applied.verification.notChecked.map((n, i) => (
-                      <Typography component="li" variant="body2" key={`n${i}`}>
-                        {say(n)}
-                      </Typography>
-                    ))}
-                  </Box>
-                </Box>
-              )}
+              <HeadedList
+                testId="block-not-checked"
+                title={t('wizard.notCheckedTitle')}
+                items={applied.verification.notChecked.map(say)}
+              />
+              <HeadedList
+                testId="block-limits"
+                title={t('wizard.limitsTitle')}
+                items={applied.verification.limits.map(say)}
+              />
               {direction === 'out' && !target.isLocal && target.protocol === 'tcp' && (
                 <Stack
                   direction="row"
@@ -612,6 +616,25 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
         )}
       </DialogActions>
     </Dialog>
+  );
+}
+
+/** A titled list of sentences under the verification (nothing when there are none). */
+function HeadedList({ testId, title, items }: { testId: string; title: string; items: string[] }) {
+  if (items.length === 0) return null;
+  return (
+    <Box data-testid={testId}>
+      <Typography variant="subtitle2" component="h3">
+        {title}
+      </Typography>
+      <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+        {items.map((text, i) => (
+          <Typography component="li" variant="body2" key={i}>
+            {text}
+          </Typography>
+        ))}
+      </Box>
+    </Box>
   );
 }
 

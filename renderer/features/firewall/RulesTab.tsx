@@ -103,7 +103,8 @@ export function RulesTab() {
         </Alert>
       ))}
       {status?.warnings.map((w, i) => (
-        <Alert key={`w${i}`} severity="info">
+        // Standing notices of the firewall (the nftables reboot notice…): notes, not alerts.
+        <Alert key={`w${i}`} severity="info" role="note" data-testid="firewall-warning">
           {say(w)}
         </Alert>
       ))}

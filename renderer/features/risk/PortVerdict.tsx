@@ -9,7 +9,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
-import { UNKNOWN_SERVICE } from '../../../app/contract/vocabulary';
+import { programLabel, UNKNOWN_SERVICE } from '../../../app/contract/vocabulary';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
@@ -107,7 +107,7 @@ export function PortVerdict({
           </Typography>
           <Typography variant="body2" color="text.secondary" data-testid="verdict-program">
             {port.program
-              ? t('port.program', { name: port.program.name, pid: port.program.pid })
+              ? programLabel(port.program.name, port.program.pid)
               : port.exposure
                 ? t('port.noProgram')
                 : ''}

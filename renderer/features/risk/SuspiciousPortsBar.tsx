@@ -118,7 +118,8 @@ export function SuspiciousPortsBar() {
           </Typography>
         </Stack>
         {result?.programsMissing && (
-          <Alert severity="info" sx={{ mt: 2 }} data-testid="risk-programs-incomplete">
+          // A standing fact of these results, not news: a note, not an alert announced on sight.
+          <Alert severity="info" role="note" sx={{ mt: 2 }} data-testid="risk-programs-incomplete">
             {t(`vocabulary:programsMissing.${result.programsMissing}`)}
           </Alert>
         )}

@@ -23,6 +23,7 @@ import {
   type Device,
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
+import { notShownText } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
@@ -79,6 +80,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
     host.hidden && several
       ? deviceHidden({ ...host, hidden: host.hidden }, device!.services)
       : host.hidden;
+  // The vocabulary's sentence, as the CLI and the PDF word it. Open ports left out of a long list
+  // are offered by "show the next ports" below, not counted here.
+  const notShown = hidden
+    ? notShownText({ ...hidden, open: 0 }, (key, params) => t(key, params ?? {}))
+    : null;
   const titleId = `host-title-${host.address}`;
   return (
     <Card
@@ -191,17 +197,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           </HostVerdicts>
         </Box>
       ))}
-      {hidden && (hidden.closed > 0 || hidden.filtered > 0) && (
+      {notShown && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
-          {t(
-            // A kind with none is not named ("filtrés 0").
-            hidden.filtered === 0
-              ? 'host.hiddenClosed'
-              : hidden.closed === 0
-                ? 'host.hiddenFiltered'
-                : 'host.hidden',
-            { closed: hidden.closed, filtered: hidden.filtered },
-          )}
+          {notShown}
         </Typography>
       )}
       {host.portsLeftOut !== undefined && <MorePorts host={host} />}

@@ -67,6 +67,27 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-remote');
   }
 
+  /** The addresses field as a screen reader finds it: a text box named by its one label. */
+  get remoteByName(): Locator {
+    return this.dialog.getByRole('textbox', { name: exact(this.t('wizard.remote')) });
+  }
+
+  /** How many times the dialog's text carries the addresses field's label (legends included). */
+  async remoteLabelCount(): Promise<number> {
+    const text = (await this.dialog.textContent()) ?? '';
+    return text.split(this.t('wizard.remote')).length - 1;
+  }
+
+  /** What the first step says the port is and why it was flagged. */
+  get why(): Locator {
+    return this.dialog.getByTestId('block-why');
+  }
+
+  /** Everything in the dialog announced as an alert (only live changes should be). */
+  get alerts(): Locator {
+    return this.dialog.getByRole('alert');
+  }
+
   /** The field's own message under it, through its aria-describedby (its help, or its error). */
   async remoteDescription(): Promise<string> {
     return this.remote.evaluate((el) =>
@@ -189,6 +210,11 @@ export class RulesPage {
 
   get root(): Locator {
     return this.shell.page.getByTestId('firewall-rules');
+  }
+
+  /** The firewall's standing notices above the rules (the nftables reboot notice…). */
+  get warnings(): Locator {
+    return this.shell.page.getByTestId('firewall-warning');
   }
 
   get rows(): Locator {

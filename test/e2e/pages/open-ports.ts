@@ -1,6 +1,8 @@
 import type { Locator } from 'playwright-core';
 import type { AppShell } from './app-shell.js';
 import { exact } from '../support/strings.js';
+import { notShownText } from '../../../app/contract/vocabulary.js';
+import { textFor } from '../../../app/text/catalogue.js';
 
 export type Targets = 'this-pc' | 'local-network' | { custom: string };
 export type Ports = 'top1000' | 'all' | { custom: string };
@@ -119,23 +121,20 @@ export class OpenPortsPage {
     return this.page.getByTestId(`device-extra-${address}`);
   }
 
-  /** A device card's line counting the ports it does not list ("Ports non affichés : …"). */
-  /** "Ports non affichés : fermés 1 026": numbers grouped as Intl does, a kind with none unnamed. */
+  /**
+   * A device card's line counting the ports it does not list: the vocabulary's "Ports non
+   * affichés : 1 026 ports fermés", worded by the catalogue (plurals, Intl numbers) as the page,
+   * the CLI and the PDF word it.
+   */
   hiddenPorts(address: string, counts: { closed: number; filtered: number }): Locator {
-    const key =
-      counts.filtered === 0
-        ? 'host.hiddenClosed'
-        : counts.closed === 0
-          ? 'host.hiddenFiltered'
-          : 'host.hidden';
-    const number = new Intl.NumberFormat(this.shell.lang);
-    const text = this.t(key)
-      .replace('{{closed, number}}', number.format(counts.closed))
-      .replace('{{filtered, number}}', number.format(counts.filtered));
-    return this.hostCard(address).getByText(exact(text));
+    const t = textFor(this.shell.lang);
+    const text = notShownText({ ...counts, open: 0 }, (key, params) =>
+      String(t(key, params ?? {})),
+    );
+    return this.hostCard(address).getByText(exact(text ?? ''));
   }
 
-  /** The level ("Niveau le plus élevé") a verdict block shows, as `data-severity`. */
+  /** The level ("Niveau de risque le plus élevé") a verdict block shows, as `data-severity`. */
   async worstLevel(section: Locator): Promise<string | null> {
     return section.getByTestId('host-worst').getAttribute('data-severity');
   }

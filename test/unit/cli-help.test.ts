@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { Language } from '../../app/contract/index.js';
+import { runCli } from '../../main/cli/program.js';
+
+// Review of issue 15 (new user), #14: `port-auditor help scan` was an unknown command, `block`
+// refused to run without --proto, and the README's synopsis of `scan` left out options its help
+// lists.
+
+/** Runs the CLI in `language` and returns its exit code and what it wrote. */
+async function run(argv: string[], language: Language) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  const code = await runCli(argv, {
+    language,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('the CLI’s help', () => {
+  it.each<Language>(['fr', 'en'])(
+    '`help scan` prints what `scan --help` prints (%s)',
+    async (lang) => {
+      const viaCommand = await run(['help', 'scan'], lang);
+      const viaOption = await run(['scan', '--help'], lang);
+      expect(viaCommand.code).toBe(0);
+      expect(viaCommand.stderr).toBe('');
+      expect(viaCommand.stdout).toBe(viaOption.stdout);
+      expect(viaCommand.stdout).toMatch(/port-auditor scan/);
+    },
+  );
+
+  it('lists `help` among the commands, in the user’s language', async () => {
+    expect((await run(['--help'], 'fr')).stdout).toMatch(
+      /^ {2}help \[commande\] +affiche l’aide d’une commande$/m,
+    );
+    expect((await run(['--help'], 'en')).stdout).toMatch(
+      /^ {2}help \[command\] +show help for a command$/m,
+    );
+  });
+
+  it('shows --proto’s default (tcp): block no longer needs it', async () => {
+    const help = (await run(['block', '--help'], 'fr')).stdout;
+    expect(help).toMatch(/--proto <protocole> +tcp ou udp \(par défaut\u00a0: tcp\)/);
+  });
+
+  it('has the README’s synopsis of scan match its real help', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const synopsis = /^`(scan [^`]+)`, with the options `([^`]+)`/m.exec(readme);
+    expect(synopsis).not.toBeNull();
+    const help = (await run(['scan', '--help'], 'en')).stdout;
+    expect(help.split('\n')[0]).toBe(`Usage: port-auditor ${synopsis![1]}`);
+    // Every option the help lists, in its order, as the README writes it.
+    const options = [...help.matchAll(/^ {2}((?:-\w, )?--[\w-]+)(?: (<[\w-]+>))?/gm)]
+      .filter((m) => m[1] !== '-h, --help')
+      .map((m) => {
+        const flags = m[1]!.replace(', ', '|');
+        return `[${flags}${m[2] ? ` ${m[2]}` : ''}]`;
+      });
+    expect(synopsis![2]!.replace(/\s+/g, ' ')).toBe(options.join(' '));
+  });
+});
