@@ -182,7 +182,8 @@ function keptHostReason(host: HostResult, kind: ScanKind): HostReason {
     if (isLoopback(splitZone(host.address).address)) return 'scanner';
     if (reason === 'scanner') return reason;
   }
-  if (reason !== 'localhost' && reason !== 'scanner') return reason;
+  // The file's machine is only ever an import's word (an edited row's claim is weighed again).
+  if (reason !== 'localhost' && reason !== 'scanner' && reason !== 'reporter') return reason;
   const open = host.ports.some((p) => p.state === 'open');
   const closed = host.ports.some((p) => p.state === 'closed');
   return !open && closed ? 'conn-refused' : 'syn-ack';

@@ -251,6 +251,10 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
     /^nmap file: [\d,]+ implausible port counts? ignored \(over 65,536\)$/,
   ],
   [
+    /^Fichier nmap\s: [\d\s\u202f]+ hôtes? notés? en IPv6 ::ffff:a\.b\.c\.d fusionnés? avec (son|leur) adresse IPv4$/,
+    /^nmap file: [\d,]+ hosts? written as IPv6 ::ffff:a\.b\.c\.d merged with (its IPv4 address|their IPv4 addresses)$/,
+  ],
+  [
     /^Fichier nmap\s: nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
     /^nmap file: implausible number of addresses scanned ignored \(over 2\^32\)$/,
   ],
@@ -705,6 +709,10 @@ class ScanBuilder {
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
+  /** Addresses first read from an IPv4-mapped IPv6 text (`::ffff:192.0.2.2`). */
+  private readonly mappedFirst = new Set<string>();
+  /** `<host>`s of an IPv4-mapped address merged with their IPv4 address's (a note says so). */
+  private mappedMerged = 0;
 
   /** Reads one `<host>` element (as `element` builds it) into the run's hosts. */
   constructor(sink: HostSink | undefined) {
@@ -726,7 +734,8 @@ class ScanBuilder {
   addHost(node: Node, localAddresses: ReadonlySet<string> | undefined): void {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
-    const literal = hostAddress(str(ip, 'addr'));
+    const text = str(ip, 'addr');
+    const literal = hostAddress(text);
     if (!literal) {
       this.notAddresses++;
       return;
@@ -827,7 +836,11 @@ class ScanBuilder {
     const checked = HostResultSchema.safeParse(host);
     if (!checked.success) refuse(checked.error.issues[0], ['hosts', earlier ?? this.count]);
     host = checked.data;
+    // ::ffff:a.b.c.d is IPv4 a.b.c.d (RFC 4291 §2.5.5.2): hostAddress writes it so, and a host
+    // given both ways is one, merged below; said in a note, as the file lists them apart.
+    const mapped = family === 'ipv4' && text !== undefined && text.includes(':');
     if (earlier === undefined) {
+      if (mapped) this.mappedFirst.add(address);
       this.byAddress.set(address, this.count++);
       this.hosts.add(host);
       if (this.addressText.length <= 10_000)
@@ -835,6 +848,7 @@ class ScanBuilder {
     } else {
       this.hosts.set(earlier, mergeHosts(this.hosts.get(earlier), host));
       this.duplicates++;
+      if (mapped || this.mappedFirst.has(address)) this.mappedMerged++;
     }
   }
 
@@ -855,6 +869,7 @@ class ScanBuilder {
       notDevices,
       implausibleCounts,
       duplicates,
+      mappedMerged,
       macAddresses,
       mostPorts,
     } = this;
@@ -890,6 +905,9 @@ class ScanBuilder {
     }
     if (notDevices > 0) {
       notes.push(bothLanguages('messages:import.nmapNotDevices', { count: notDevices }));
+    }
+    if (mappedMerged > 0) {
+      notes.push(bothLanguages('messages:import.nmapMappedMerged', { count: mappedMerged }));
     }
     if (implausibleCounts > 0) {
       notes.push(

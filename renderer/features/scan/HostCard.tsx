@@ -140,7 +140,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
                     count: heading.addresses.length,
                     addresses: heading.addresses.join(', '),
                   })
-                : t('host.deviceAddresses', { addresses: heading.addresses.join(', ') })}
+                : t(
+                    // Why they are one device, only when it is so (no "same MAC" without one).
+                    heading.foldedBy === 'mac'
+                      ? 'host.deviceAddresses'
+                      : heading.foldedBy === 'file-pc'
+                        ? 'host.deviceAddressesFilePc'
+                        : 'host.deviceAddressesPlain',
+                    { addresses: heading.addresses.join(', ') },
+                  )}
             </Typography>
           )}
         </Box>
@@ -173,7 +181,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           data-testid={`device-extra-${member.address}`}
         >
           <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
-            {t(addresses.every(isLoopback) ? 'host.onlyOnThisPc' : 'host.onlyOn', {
+            {t(onlyOnKey(addresses, host.isLocal), {
               addresses: asShown(addresses).join(', '),
             })}
           </Typography>
@@ -263,6 +271,15 @@ function MorePorts({ host }: { host: HostView }) {
 function isLoopback(address: string): boolean {
   const a = address.toLowerCase();
   return /^127\./.test(a) || /^::ffff:127\./.test(a) || a === '::1';
+}
+
+/**
+ * The heading of services open on some addresses only: on loopback only, reachable from this PC
+ * only when the device is this PC (`isLocal`), else from the machine that made the imported file.
+ */
+function onlyOnKey(addresses: readonly string[], isLocal: boolean): string {
+  if (!addresses.every(isLoopback)) return 'host.onlyOn';
+  return isLocal ? 'host.onlyOnThisPc' : 'host.onlyOnFilePc';
 }
 
 /**
