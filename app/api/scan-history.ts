@@ -124,6 +124,11 @@ interface Prepared {
   /** Rows left out because their address is not an IP literal (an edited store). */
   dropped: number;
   /**
+   * Seqs of rows left out because an earlier row has their address (an edited store, review 13c
+   * attacker B4): one address is one host, never listed twice nor counted twice.
+   */
+  duplicates: ReadonlySet<number>;
+  /**
    * The scan's counts from the rows as checked here (checkedKeptRow), not the `scans` row's cached
    * ones: an edited row must not make the summary disagree with the hosts listed (review 13b, A9).
    */
@@ -285,6 +290,11 @@ function droppedNote(dropped: number): { fr: string; en: string } {
   return bothLanguages('messages:kept.dropped', { count: dropped });
 }
 
+/** The note a kept scan shows when rows repeating an earlier row's address were left out. */
+function duplicatesNote(duplicates: number): { fr: string; en: string } {
+  return bothLanguages('messages:kept.duplicates', { count: duplicates });
+}
+
 /** This PC's ports' exposure and program as `hosts`' verdicts give them (see OwnClaims). */
 function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortInfo>): void {
   for (const host of hosts) {
@@ -380,6 +390,7 @@ function arrange(
   undone: RulesUndoneSince,
   ordered: OrderedHost[],
   dropped: number,
+  duplicates: ReadonlySet<number>,
   summary: RiskAssessResult,
   counts: ScanCounts,
 ): Prepared {
@@ -396,6 +407,7 @@ function arrange(
     summary,
     upDevice,
     dropped,
+    duplicates,
     counts,
     order: {
       up,
@@ -406,15 +418,23 @@ function arrange(
 }
 
 /**
- * A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow); an
- * import's are shown as the file's unless the importer wrote them (keptImportNotes).
+ * A kept scan's notes, with the ones saying how many rows were left out (see checkedKeptRow, and
+ * Prepared.duplicates); an import's are shown as the file's unless the importer wrote them
+ * (keptImportNotes).
  */
-function notesOf(header: ScanHeader, dropped: number): ScanHeader['result']['notes'] {
+function notesOf(
+  header: ScanHeader,
+  { dropped, duplicates }: Pick<Prepared, 'dropped' | 'duplicates'>,
+): ScanHeader['result']['notes'] {
   const notes =
     header.record.kind === 'nmap-import' || header.result.source?.kind === 'nmap'
       ? keptImportNotes(header.result.notes)
       : header.result.notes;
-  return dropped > 0 ? [...notes, droppedNote(dropped)] : notes;
+  return [
+    ...notes,
+    ...(dropped > 0 ? [droppedNote(dropped)] : []),
+    ...(duplicates.size > 0 ? [duplicatesNote(duplicates.size)] : []),
+  ];
 }
 
 /** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */
@@ -785,6 +805,8 @@ export class ScanHistory {
             },
             withSharedMarks(rows.ordered),
             0,
+            // The import merged hosts of one address (ScanBuilder): no row repeats another's.
+            new Set(),
             {
               ...summary,
               firewallRules: JSON.parse(rulesKey) as FirewallRule[],
@@ -808,7 +830,8 @@ export class ScanHistory {
    * `scan.not-found`, `scan.unreadable`, `scan.no-longer-kept` (deleted by retention meanwhile).
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const { source, rules, undone, summary, dropped, counts } = this.prepare(scanId);
+    const prepared = this.prepare(scanId);
+    const { source, rules, undone, summary, counts } = prepared;
     const local = this.local();
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
@@ -817,6 +840,7 @@ export class ScanHistory {
       const batch = source.rows(after, ROW_BATCH);
       if (batch.length === 0) break;
       for (const row of batch) {
+        if (prepared.duplicates.has(row.seq)) continue;
         const checked = checkedKeptRow(row, local, kind, ranHere);
         if (checked) rows.push(checked);
       }
@@ -834,7 +858,7 @@ export class ScanHistory {
     );
     return {
       record: { ...source.header.record, counts },
-      result: { ...source.header.result, notes: notesOf(source.header, dropped), hosts },
+      result: { ...source.header.result, notes: notesOf(source.header, prepared), hosts },
       // The totals the history and the screen show, whatever the last batch said.
       assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
       macAddresses: source.header.macAddresses,
@@ -868,7 +892,7 @@ export class ScanHistory {
       this.ownClaims(request.scanId),
       prepared.undone,
     );
-    const notes = notesOf(header, prepared.dropped);
+    const notes = notesOf(header, prepared);
     const portsLeftOut: Record<string, { open: number; others: number }> = {};
     const caps = portBudget(whole.map((h) => h.ports.length));
     const hosts = whole.map((h, i) => {
@@ -937,7 +961,7 @@ export class ScanHistory {
     const ranHere = keptRanHere(source.header, local);
     // The scan's own kind: an import's loopback is this PC only when its file proves it.
     const row =
-      seq === null
+      seq === null || prepared.duplicates.has(seq)
         ? undefined
         : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, local, kind, ranHere) ?? [])[0];
     this.refuseGone(scanId, source);
@@ -1042,13 +1066,21 @@ export class ScanHistory {
     let programsComplete = true;
     let lacking = false;
     let dropped = 0;
+    const duplicates = new Set<number>();
+    // Addresses of the rows taken so far: a later row with one of them is an edit (B4).
+    const addresses = new Set<string>();
     const ordered: OrderedHost[] = [];
     for (let after = -1; ;) {
       const read = source.rows(after, ROW_BATCH);
       if (read.length === 0) break;
       after = (read.at(-1) as HostRow).seq;
-      const rows = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
-      dropped += read.length - rows.length;
+      const checked = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
+      dropped += read.length - checked.length;
+      const rows = checked.filter(({ seq, host }) => {
+        if (!addresses.has(host.address)) return addresses.add(host.address);
+        duplicates.add(seq);
+        return false;
+      });
       const hosts = rows.map((r) => r.host);
       const verdicts = reassessKept(hosts, keptOf(kept, rows), rules, kb, own, undone);
       programsComplete &&= verdicts.programsComplete;
@@ -1068,6 +1100,7 @@ export class ScanHistory {
       undone,
       ordered,
       dropped,
+      duplicates,
       {
         hosts: [],
         ...totals.result(),

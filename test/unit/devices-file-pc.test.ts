@@ -174,7 +174,16 @@ describe('an engine JSON report made on another PC (review 13c new user #3)', ()
   });
   const scan: ScanResult = {
     scanId: 'other-pc',
-    source: { kind: 'engine' },
+    source: {
+      kind: 'engine',
+      method: 'tcp-connect',
+      minRtoMs: 100,
+      maxRtoMs: 3000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80, 443],
+    },
     request: { targets: 'this-pc', ports: '23,445', skipDiscovery: false, confirmed: false },
     addresses: 3,
     portCount: 2,
