@@ -18,6 +18,7 @@ import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
+import { parsePortSpec } from '../scan/ports.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
@@ -408,6 +409,35 @@ export function targetsFromArgs(args: string): string[] {
     if (isNmapTarget(token)) targets.push(token);
   }
   return targets;
+}
+
+/**
+ * The ports per address an nmap command line asks for (nmap(1) "PORT SPECIFICATION AND SCAN
+ * ORDER"): `-p SPEC` / `-pSPEC` counted as this app parses a spec (`-p-` is 65,535; `T:`/`U:`
+ * lists add up), `--top-ports N`, `-F` (100); undefined when it says none or a spec this app
+ * cannot count (service names, `[1-1024]`): the caller then counts the hosts' ports. Pure.
+ */
+export function portsFromArgs(args: string): number | undefined {
+  const tokens = args.split(/\s+/).filter(Boolean).slice(1);
+  let found: number | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const spec = token === '-p' ? tokens[++i] : token.startsWith('-p') ? token.slice(2) : undefined;
+    if (spec !== undefined) {
+      try {
+        const { tcp, udp } = parsePortSpec(spec);
+        found = tcp.length + udp.length;
+      } catch {
+        return undefined;
+      }
+    } else if (token === '--top-ports') {
+      const n = Number(tokens[++i]);
+      found = Number.isInteger(n) && n > 0 ? Math.min(n, 65_535) : undefined;
+    } else if (token === '-F') {
+      found ??= 100;
+    }
+  }
+  return found;
 }
 
 /** Whether `address` (an IP literal, no zone) is a loopback address (127.0.0.0/8, ::1). */
@@ -892,8 +922,13 @@ class ScanBuilder {
         return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
       })
       .join(',');
-    // Without <scaninfo> (a hand-made or filtered file), the ports its hosts name, not 0 (A6).
-    const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0) || mostPorts;
+    // Without <scaninfo> (a hand-made or filtered file), the ports its command line asks for
+    // (review 13c new user #7: not the largest host's count, which a file may overstate), else
+    // the ports its hosts name, not 0 (A6).
+    const portCount =
+      scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0) ||
+      portsFromArgs(args) ||
+      mostPorts;
     const argTargets = targetsFromArgs(args).join(' ');
     const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
