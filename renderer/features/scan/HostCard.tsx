@@ -212,7 +212,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           )}
         </Typography>
       )}
-      {host.portsLeftOut !== undefined && <MorePorts host={host} />}
+      {/* Kept mounted when the last ports came (nothing left out): it then moves the focus to
+          the first of them. */}
+      <MorePorts host={host} />
       {host.livePortsLeftOut && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
           {t('host.livePortsLeftOut')}
@@ -225,8 +227,8 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
 /**
  * What a kept scan's page left out of `host`'s ports (ScanPage.portsLeftOut), and the button that
  * appends the next ones (`scan.hostPorts`). The focus goes to the first new row, or stays on the
- * button when that row is not drawn (a closed port while only open ones are listed); when the
- * last ones came and the button is gone, to the host's ports table.
+ * button when that row is not drawn or hidden (a closed port while only open ones are listed, the
+ * technical details closed).
  */
 function MorePorts({ host }: { host: HostView }) {
   const { t } = useTranslation('scan');
@@ -241,7 +243,10 @@ function MorePorts({ host }: { host: HostView }) {
     if (testId === null) return;
     focus.current = null;
     const row = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
-    (row ?? button.current)?.focus();
+    row?.focus();
+    // A row under closed "technical details" is drawn but hidden and takes no focus: the focus
+    // stays on the button, never lost to <body> (review 13c new user #5).
+    if (document.activeElement !== row) button.current?.focus();
   });
   if (!host.portsLeftOut) return null;
   const next = Math.min(left, MAX_PORTS_PER_HOST_PAGE);
@@ -253,8 +258,10 @@ function MorePorts({ host }: { host: HostView }) {
       <Button
         ref={button}
         size="small"
-        disabled={busy}
+        // Not `disabled` while loading: a disabled button drops the keyboard focus to <body>.
+        aria-disabled={busy}
         onClick={async () => {
+          if (busy) return;
           setBusy(true);
           const first = await morePorts(host.address);
           setBusy(false);
