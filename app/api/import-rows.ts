@@ -2,6 +2,7 @@ import {
   Code,
   type FirewallRule,
   type HostAssessment,
+  type HostReason,
   type HostResult,
   type HostStatus,
   type PortState,
@@ -10,6 +11,7 @@ import {
   type ScanCounts,
   type Severity,
 } from '../contract/index.js';
+import { isFilePc } from '../contract/devices.js';
 import { AppFailure } from '../errors.js';
 import {
   asRanHere,
@@ -34,6 +36,8 @@ export interface OrderedHost {
   address: string;
   isLocal: boolean;
   mac?: string;
+  /** Only when it names the imported file's own machine (devices.ts isFilePc): one device. */
+  reason?: HostReason;
   status: HostStatus;
   worst: Severity | null;
   /** Stands for its ports as the fold reads them: whether one is open, whether any is listed. */
@@ -54,6 +58,7 @@ export function orderedHost(
     address: host.address,
     isLocal: host.isLocal,
     ...(host.mac ? { mac: host.mac } : {}),
+    ...(isFilePc(host) ? { reason: host.reason } : {}),
     status: host.status,
     worst: verdict?.worst ?? null,
     ports: host.ports.some((p) => p.state === 'open')

@@ -130,6 +130,11 @@ interface Prepared {
   /** Rows left out because their address is not an IP literal (an edited store). */
   dropped: number;
   /**
+   * Seqs of rows left out because an earlier row has their address (an edited store, review 13c
+   * attacker B4): one address is one host, never listed twice nor counted twice.
+   */
+  duplicates: ReadonlySet<number>;
+  /**
    * The scan's counts from the rows as checked here (checkedKeptRow), not the `scans` row's cached
    * ones: an edited row must not make the summary disagree with the hosts listed (review 13b, A9).
    */
@@ -311,7 +316,8 @@ function keptHostReason(host: HostResult, kind: ScanKind): HostReason {
     if (isLoopback(splitZone(host.address).address)) return 'scanner';
     if (reason === 'scanner') return reason;
   }
-  if (reason !== 'localhost' && reason !== 'scanner') return reason;
+  // The file's machine is only ever an import's word (an edited row's claim is weighed again).
+  if (reason !== 'localhost' && reason !== 'scanner' && reason !== 'reporter') return reason;
   const open = host.ports.some((p) => p.state === 'open');
   const closed = host.ports.some((p) => p.state === 'closed');
   return !open && closed ? 'conn-refused' : 'syn-ack';
@@ -413,6 +419,11 @@ function droppedNote(dropped: number): { fr: string; en: string } {
   return bothLanguages('messages:kept.dropped', { count: dropped });
 }
 
+/** The note a kept scan shows when rows repeating an earlier row's address were left out. */
+function duplicatesNote(duplicates: number): { fr: string; en: string } {
+  return bothLanguages('messages:kept.duplicates', { count: duplicates });
+}
+
 /** This PC's ports' exposure and program as `hosts`' verdicts give them (see OwnClaims). */
 function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortInfo>): void {
   for (const host of hosts) {
@@ -508,6 +519,7 @@ function arrange(
   undone: RulesUndoneSince,
   ordered: OrderedHost[],
   dropped: number,
+  duplicates: ReadonlySet<number>,
   summary: RiskAssessResult,
   counts: ScanCounts,
   levels = new Map<number, HostLevels>(),
@@ -525,6 +537,7 @@ function arrange(
     summary,
     upDevice,
     dropped,
+    duplicates,
     counts,
     levels,
     order: {
@@ -536,15 +549,23 @@ function arrange(
 }
 
 /**
- * A kept scan's notes, with the one saying how many rows were left out (see checkedKeptRow); an
- * import's are shown as the file's unless the importer wrote them (keptImportNotes).
+ * A kept scan's notes, with the ones saying how many rows were left out (see checkedKeptRow, and
+ * Prepared.duplicates); an import's are shown as the file's unless the importer wrote them
+ * (keptImportNotes).
  */
-function notesOf(header: ScanHeader, dropped: number): ScanHeader['result']['notes'] {
+function notesOf(
+  header: ScanHeader,
+  { dropped, duplicates }: Pick<Prepared, 'dropped' | 'duplicates'>,
+): ScanHeader['result']['notes'] {
   const notes =
     header.record.kind === 'nmap-import' || header.result.source?.kind === 'nmap'
       ? keptImportNotes(header.result.notes)
       : header.result.notes;
-  return dropped > 0 ? [...notes, droppedNote(dropped)] : notes;
+  return [
+    ...notes,
+    ...(dropped > 0 ? [droppedNote(dropped)] : []),
+    ...(duplicates.size > 0 ? [duplicatesNote(duplicates.size)] : []),
+  ];
 }
 
 /** The verdicts kept with `rows`, as reassessKept reads them (null: the scan was kept without). */
@@ -918,6 +939,8 @@ export class ScanHistory {
             },
             withSharedMarks(rows.ordered),
             0,
+            // The import merged hosts of one address (ScanBuilder): no row repeats another's.
+            new Set(),
             {
               ...summary,
               firewallRules: JSON.parse(rulesKey) as FirewallRule[],
@@ -941,7 +964,8 @@ export class ScanHistory {
    * `scan.not-found`, `scan.unreadable`, `scan.no-longer-kept` (deleted by retention meanwhile).
    */
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
-    const { source, rules, undone, summary, dropped, counts } = this.prepare(scanId);
+    const prepared = this.prepare(scanId);
+    const { source, rules, undone, summary, counts } = prepared;
     const local = this.local();
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
@@ -950,6 +974,7 @@ export class ScanHistory {
       const batch = source.rows(after, ROW_BATCH);
       if (batch.length === 0) break;
       for (const row of batch) {
+        if (prepared.duplicates.has(row.seq)) continue;
         const checked = checkedKeptRow(row, local, kind, ranHere);
         if (checked) rows.push(checked);
       }
@@ -967,7 +992,7 @@ export class ScanHistory {
     );
     return {
       record: { ...source.header.record, counts },
-      result: { ...source.header.result, notes: notesOf(source.header, dropped), hosts },
+      result: { ...source.header.result, notes: notesOf(source.header, prepared), hosts },
       // The totals the history and the screen show, whatever the last batch said.
       assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
       macAddresses: source.header.macAddresses,
@@ -1035,7 +1060,7 @@ export class ScanHistory {
       own,
       prepared.undone,
     );
-    const notes = notesOf(header, prepared.dropped);
+    const notes = notesOf(header, prepared);
     // A cut host's card still shows its whole verdict: one grouped verdict whatever its ports
     // for a host answering on every port (summariseHost), else its levels with all its ports.
     const whole = new Map<string, HostLevels>();
@@ -1116,7 +1141,7 @@ export class ScanHistory {
     const { scanId, address, offset, limit } = request;
     const prepared = this.prepare(scanId);
     const { source } = prepared;
-    const { row, ordered } = this.checkedRow(scanId, source, address);
+    const { row, ordered } = this.checkedRow(scanId, source, address, prepared.duplicates);
     this.refuseGone(scanId, source);
     const ports = ordered.slice(offset, offset + limit);
     const listed = new Set(ports.map((p) => `${p.protocol}/${p.port}`));
@@ -1155,6 +1180,7 @@ export class ScanHistory {
     scanId: string,
     source: HostSource,
     address: string,
+    duplicates: ReadonlySet<number>,
   ): { row: HostRow; ordered: PortResult[] } {
     const local = this.local();
     const { kind } = source.header.record;
@@ -1164,8 +1190,9 @@ export class ScanHistory {
     if (known) return known;
     const seq = source.seqOf(address);
     // The scan's own kind: an import's loopback is this PC only when its file proves it.
+    // A row edited to repeat an earlier row's address is no host of the scan (review 13c B4).
     const row =
-      seq === null
+      seq === null || duplicates.has(seq)
         ? undefined
         : source.rowsAt([seq]).flatMap((r) => checkedKeptRow(r, local, kind, ranHere) ?? [])[0];
     if (!row || row.host.address !== address) {
@@ -1249,14 +1276,22 @@ export class ScanHistory {
     let programsComplete = true;
     let lacking = false;
     let dropped = 0;
+    const duplicates = new Set<number>();
+    // Addresses of the rows taken so far: a later row with one of them is an edit (B4).
+    const addresses = new Set<string>();
     const ordered: OrderedHost[] = [];
     const levels = new Map<number, HostLevels>();
     for (let after = -1; ;) {
       const read = source.rows(after, ROW_BATCH);
       if (read.length === 0) break;
       after = (read.at(-1) as HostRow).seq;
-      const rows = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
-      dropped += read.length - rows.length;
+      const checked = read.flatMap((row) => checkedKeptRow(row, local, kind, ranHere) ?? []);
+      dropped += read.length - checked.length;
+      const rows = checked.filter(({ seq, host }) => {
+        if (!addresses.has(host.address)) return addresses.add(host.address);
+        duplicates.add(seq);
+        return false;
+      });
       const keptRows = keptOf(kept, rows);
       const mayName = mayNameProgram(keptRows, own);
       const hosts = rows.map((r) => hostForTotals(r.host, mayName));
@@ -1281,6 +1316,7 @@ export class ScanHistory {
       undone,
       ordered,
       dropped,
+      duplicates,
       {
         hosts: [],
         ...totals.result(),

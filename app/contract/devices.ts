@@ -1,12 +1,15 @@
 import type { Severity } from './risk.js';
-import type { HostStatus, PortState, PortStates, Protocol } from './scan.js';
+import type { HostReason, HostStatus, PortState, PortStates, Protocol } from './scan.js';
 import { compareSeverity, emptySeverityCounts } from './vocabulary.js';
 
 /**
  * One device per machine (issue 13): a scan lists addresses, a user thinks in machines. This PC's
- * addresses (loopback, its LAN address, IPv6 link-local…) are one device, "This PC"; two other
- * addresses with the same MAC address (a device's IPv4 and IPv6) are one device; any other address
- * is a device of its own, since nothing says which addresses share one.
+ * addresses (loopback, its LAN address, IPv6 link-local…) are one device, "This PC"; an imported
+ * file's addresses of the machine that made it, when that is not this PC (its loopback, and those
+ * nmap said were itself: `reason` `scanner` or `reporter`), are one device, "the PC that ran nmap"
+ * (review 13c attacker B3); two other addresses with the same MAC address (a device's IPv4 and
+ * IPv6) are one device; any other address is a device of its own, since nothing says which
+ * addresses share one.
  *
  * Pure code whose only run-time import is the vocabulary (severity order), so the app (reports,
  * CLI, risk counts) and the renderer (lint allows this module as it allows xml-bytes and datetime)
@@ -30,6 +33,8 @@ export interface FoldableHost {
   isLocal: boolean;
   /** `aa:bb:cc:dd:ee:ff`, any case. */
   mac?: string;
+  /** Why it is up (HostResult.reason): `scanner`/`reporter` name the file's own machine. */
+  reason?: HostReason | undefined;
   status: HostStatus;
   ports: readonly { port: number; protocol: Protocol; state: PortState }[];
 }
@@ -43,26 +48,44 @@ export interface DeviceService {
 }
 
 export interface Device<H extends FoldableHost> {
-  /** `this-pc`, `mac:aa:bb:cc:dd:ee:ff`, or the address of a device known by one address. */
+  /**
+   * `this-pc`, `file-pc` (FILE_PC_KEY), `mac:aa:bb:cc:dd:ee:ff`, or the address of a device known
+   * by one address.
+   */
   key: string;
   isLocal: boolean;
   /** Its addresses worth showing, the one to name it by first (see `foldDevices`). */
   hosts: H[];
   /**
-   * This PC's loopback and link-local addresses with nothing listed: no card of their own, only
-   * named as more addresses of This PC.
+   * This PC's (or the file's machine's) loopback and link-local addresses with nothing listed: no
+   * card of their own, only named as more addresses of the device.
    */
   folded: H[];
   /** Each open port once, with the addresses it is open on. */
   services: DeviceService[];
 }
 
+/** The device key of the machine that made an imported file, when it is not this PC. */
+export const FILE_PC_KEY = 'file-pc';
+
+/**
+ * Whether an address is one of the machine that made an imported file, that machine not being
+ * this PC: its `reason` is `scanner` (nmap's own address, `localhost-response`, or its loopback)
+ * or `reporter` (a JSON report's loopback), as the import worked them out (fileHostReason in
+ * app/report/nmap-xml-import.ts). A loopback packet never leaves its host (RFC 1122 §3.2.1.3)
+ * and nmap answers `localhost-response` only for its own interfaces: all one machine.
+ */
+export function isFilePc(host: Pick<FoldableHost, 'isLocal' | 'reason'>): boolean {
+  return !host.isLocal && (host.reason === 'scanner' || host.reason === 'reporter');
+}
+
 /** The key of the device an address belongs to, given the MAC addresses two addresses share. */
 export function deviceKeyOf(
-  host: Pick<FoldableHost, 'address' | 'isLocal' | 'mac'>,
+  host: Pick<FoldableHost, 'address' | 'isLocal' | 'mac' | 'reason'>,
   sharedMacs: ReadonlySet<string> = new Set(),
 ): string {
   if (host.isLocal) return 'this-pc';
+  if (isFilePc(host)) return FILE_PC_KEY;
   const mac = host.mac?.toLowerCase();
   return mac && sharedMacs.has(mac) ? `mac:${mac}` : host.address;
 }
@@ -122,7 +145,8 @@ export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device
       .map((x) => x.host);
     const isLocal = key === 'this-pc';
     const empty = (h: H) => h.ports.length === 0 && isLoopbackOrLinkLocal(h.address);
-    let shown = isLocal ? ordered.filter((h) => !empty(h)) : ordered;
+    // The file's machine, like this PC, has loopback addresses with nothing to show.
+    let shown = isLocal || key === FILE_PC_KEY ? ordered.filter((h) => !empty(h)) : ordered;
     if (shown.length === 0) shown = ordered.slice(0, 1);
     const folded = ordered.filter((h) => !shown.includes(h));
     const services = new Map<string, DeviceService>();
@@ -153,6 +177,11 @@ export interface DeviceHeading {
   /** Titled "This PC" (the UI's words), whichever of its addresses carries the open ports. */
   thisPc: boolean;
   /**
+   * Why its several addresses are one device, when it is not this PC and lists some: `mac` (they
+   * share a MAC address), `file-pc` (the machine that made the imported file: isFilePc).
+   */
+  foldedBy?: 'mac' | 'file-pc';
+  /**
    * The address a device other than this PC is titled by: its first one (see `foldDevices`), with
    * its zone (`zonedAddress`).
    */
@@ -171,13 +200,26 @@ export interface DeviceHeading {
  * first address, with the others listed when it has several.
  */
 export function deviceHeading(
-  device: Pick<Device<FoldableHost>, 'isLocal' | 'hosts' | 'folded'>,
+  device: Pick<Device<FoldableHost>, 'isLocal' | 'hosts' | 'folded'> & { key?: string },
 ): DeviceHeading {
-  const addresses = [...device.hosts, ...device.folded].map(zonedAddress);
+  const members = [...device.hosts, ...device.folded];
+  const addresses = members.map(zonedAddress);
+  const listed = device.isLocal || addresses.length > 1;
+  // Said only when it is so: an edited kept scan could hold one address twice, no MAC (B4).
+  const foldedBy =
+    device.isLocal || !listed
+      ? undefined
+      : device.key === FILE_PC_KEY || members.every(isFilePc)
+        ? ('file-pc' as const)
+        : members[0]?.mac &&
+            members.every((m) => m.mac?.toLowerCase() === members[0]!.mac!.toLowerCase())
+          ? ('mac' as const)
+          : undefined;
   return {
     thisPc: device.isLocal,
     address: addresses[0] ?? '',
-    addresses: device.isLocal || addresses.length > 1 ? addresses : [],
+    addresses: listed ? addresses : [],
+    ...(foldedBy ? { foldedBy } : {}),
   };
 }
 
@@ -186,6 +228,8 @@ export interface CountableHost {
   address: string;
   isLocal: boolean;
   mac?: string;
+  /** See FoldableHost.reason (HostAssessment.reason). */
+  reason?: HostReason | undefined;
   answersEveryPort?: unknown;
   /** The address's one verdict when it answers on every port (EVERY_PORT_SEVERITY). */
   worst: Severity | null;
@@ -194,7 +238,8 @@ export interface CountableHost {
 
 /**
  * Open ports per severity counted once per device and service: This PC's 3389 seen on 10.0.0.5
- * and 127.0.0.1 is one critical service, at the worst severity any of its addresses got; ports
+ * and 127.0.0.1 is one critical service (so is the telnet of the PC that ran nmap on its 127.0.0.1
+ * and ::1), at the worst severity any of its addresses got; ports
  * `mitigated` (a Port Auditor rule closes them to other devices) are left out; an address
  * answering on every port counts once, at its `worst`.
  */

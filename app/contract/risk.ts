@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LocalizedText } from './errors.js';
 import { FirewallRule } from './firewall.js';
-import { HostResult, Protocol } from './scan.js';
+import { HostReason, HostResult, Protocol } from './scan.js';
 
 /** Ordered from worst to mildest; app/contract/vocabulary.ts gives the order, labels and colours. */
 export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
@@ -169,6 +169,12 @@ export const HostAssessment = z.object({
    * one are one device, whose services `counts` counts once (app/contract/devices.ts).
    */
   mac: z.string().max(64).optional(),
+  /**
+   * Why the address is up (HostResult.reason), when it names the machine that made an imported
+   * file (`scanner`, `reporter`): its addresses are one device, whose services `counts` counts
+   * once (app/contract/devices.ts isFilePc). Absent otherwise, and in verdicts kept before it.
+   */
+  reason: HostReason.optional(),
   /** Worst severity among its ports not blocked by Port Auditor; null when there is none. */
   worst: Severity.nullable(),
   /**

@@ -35,6 +35,8 @@ export const HostReason = z.enum([
   'localhost',
   // In an imported file: the PC that ran the scan answering for itself, when it is not this PC.
   'scanner',
+  // In a JSON report of an engine scan made on another PC: that PC's own loopback (no nmap ran).
+  'reporter',
   'syn-ack',
   'conn-refused',
   'neighbour',

@@ -41,8 +41,11 @@ export function reportInputFromFile(
   const hosts: HostResult[] = [];
   let notAddresses = 0;
   const here = madeOnThisPc(input, localAddresses, thisPcName);
+  // No nmap ran for an engine report (or a format-1 one, which had no source): its own machine's
+  // loopback is "the PC that produced this report" (review 13c new user #3).
+  const byNmap = input.scan.source?.kind === 'nmap';
   for (const host of input.scan.hosts) {
-    const checked = checkedHost(host, localAddresses, here);
+    const checked = checkedHost(host, localAddresses, here, byNmap);
     if (checked) hosts.push(checked);
     else notAddresses++;
   }
@@ -151,13 +154,20 @@ function checkedHost(
   host: HostResult,
   localAddresses: ReadonlySet<string>,
   ranHere: boolean,
+  byNmap: boolean,
 ): HostResult | null {
   const literal = hostAddress(host.address);
   if (!literal) return null;
   const { address, family } = literal;
   const bare = splitZone(address).address;
   const isLocal = isThisPcInFile(bare, localAddresses, ranHere);
-  const reason = fileHostReason(bare, isLocal, host.status, host.reason);
+  const said = fileHostReason(
+    bare,
+    isLocal,
+    host.status,
+    host.reason === 'reporter' ? 'localhost' : host.reason,
+  );
+  const reason = said === 'scanner' && !byNmap ? 'reporter' : said;
   const checked: HostResult = { ...host, address, family, isLocal, reason };
   // A zone only names the link of a link-local address written without one (RFC 4007 §11): on
   // any other address, or beside a zone already in `address` (older files, nmap imports), it is

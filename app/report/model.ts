@@ -86,7 +86,7 @@ export interface ReportHost {
   hostname?: string;
   isLocal: boolean;
   status: HostStatus;
-  hostReason: HostReason;
+  reason: HostReason;
   mac?: string;
   macVendor?: string;
   worst: Severity | null;
@@ -283,7 +283,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       family: h.family,
       isLocal: h.isLocal,
       status: h.status,
-      hostReason: h.reason,
+      reason: h.reason,
       worst: null,
       openCount: 0,
       ports,

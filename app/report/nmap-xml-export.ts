@@ -55,6 +55,7 @@ function hostReasonToNmap(host: HostResult): string {
   const map: Record<HostReason, string> = {
     localhost: 'localhost-response',
     scanner: 'localhost-response',
+    reporter: 'localhost-response',
     'syn-ack': 'syn-ack',
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',

@@ -19,6 +19,7 @@ import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
 import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
+import { parsePortSpec } from '../scan/ports.js';
 import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
@@ -269,6 +270,10 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
     /^nmap file: [\d,]+ implausible port counts? ignored \(over 65,536\)$/,
   ],
   [
+    /^Fichier nmap\s: [\d\s\u202f]+ hôtes? notés? en IPv6 ::ffff:a\.b\.c\.d fusionnés? avec (son|leur) adresse IPv4$/,
+    /^nmap file: [\d,]+ hosts? written as IPv6 ::ffff:a\.b\.c\.d merged with (its IPv4 address|their IPv4 addresses)$/,
+  ],
+  [
     /^Fichier nmap\s: nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
     /^nmap file: implausible number of addresses scanned ignored \(over 2\^32\)$/,
   ],
@@ -422,6 +427,35 @@ export function targetsFromArgs(args: string): string[] {
     if (isNmapTarget(token)) targets.push(token);
   }
   return targets;
+}
+
+/**
+ * The ports per address an nmap command line asks for (nmap(1) "PORT SPECIFICATION AND SCAN
+ * ORDER"): `-p SPEC` / `-pSPEC` counted as this app parses a spec (`-p-` is 65,535; `T:`/`U:`
+ * lists add up), `--top-ports N`, `-F` (100); undefined when it says none or a spec this app
+ * cannot count (service names, `[1-1024]`): the caller then counts the hosts' ports. Pure.
+ */
+export function portsFromArgs(args: string): number | undefined {
+  const tokens = args.split(/\s+/).filter(Boolean).slice(1);
+  let found: number | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const spec = token === '-p' ? tokens[++i] : token.startsWith('-p') ? token.slice(2) : undefined;
+    if (spec !== undefined) {
+      try {
+        const { tcp, udp } = parsePortSpec(spec);
+        found = tcp.length + udp.length;
+      } catch {
+        return undefined;
+      }
+    } else if (token === '--top-ports') {
+      const n = Number(tokens[++i]);
+      found = Number.isInteger(n) && n > 0 ? Math.min(n, 65_535) : undefined;
+    } else if (token === '-F') {
+      found ??= 100;
+    }
+  }
+  return found;
 }
 
 /** Whether `address` (an IP literal, no zone) is a loopback address (127.0.0.0/8, ::1). */
@@ -723,6 +757,10 @@ class ScanBuilder {
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
+  /** Addresses first read from an IPv4-mapped IPv6 text (`::ffff:192.0.2.2`). */
+  private readonly mappedFirst = new Set<string>();
+  /** `<host>`s of an IPv4-mapped address merged with their IPv4 address's (a note says so). */
+  private mappedMerged = 0;
 
   /** Reads one `<host>` element (as `element` builds it) into the run's hosts. */
   constructor(sink: HostSink | undefined) {
@@ -744,7 +782,8 @@ class ScanBuilder {
   addHost(node: Node, localAddresses: ReadonlySet<string> | undefined): void {
     const addresses = asArray(node.address);
     const ip = addresses.find((a) => ['ipv4', 'ipv6'].includes(str(a, 'addrtype') ?? 'ipv4'));
-    const literal = hostAddress(str(ip, 'addr'));
+    const text = str(ip, 'addr');
+    const literal = hostAddress(text);
     if (!literal) {
       this.notAddresses++;
       return;
@@ -853,7 +892,11 @@ class ScanBuilder {
       if (!fits.success) refuse(fits.error.issues[0], ['hosts', at, 'ports', i]);
     });
     host = { ...checked.data, ports: host.ports };
+    // ::ffff:a.b.c.d is IPv4 a.b.c.d (RFC 4291 §2.5.5.2): hostAddress writes it so, and a host
+    // given both ways is one, merged below; said in a note, as the file lists them apart.
+    const mapped = family === 'ipv4' && text !== undefined && text.includes(':');
     if (earlier === undefined) {
+      if (mapped) this.mappedFirst.add(address);
       this.byAddress.set(address, this.count++);
       this.hosts.add(host);
       if (this.addressText.length <= 10_000)
@@ -861,6 +904,7 @@ class ScanBuilder {
     } else {
       this.hosts.set(earlier, mergeHosts(this.hosts.get(earlier), host));
       this.duplicates++;
+      if (mapped || this.mappedFirst.has(address)) this.mappedMerged++;
     }
   }
 
@@ -881,6 +925,7 @@ class ScanBuilder {
       notDevices,
       implausibleCounts,
       duplicates,
+      mappedMerged,
       macAddresses,
       mostPorts,
     } = this;
@@ -903,8 +948,13 @@ class ScanBuilder {
         return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
       })
       .join(',');
-    // Without <scaninfo> (a hand-made or filtered file), the ports its hosts name, not 0 (A6).
-    const portCount = scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0) || mostPorts;
+    // Without <scaninfo> (a hand-made or filtered file), the ports its command line asks for
+    // (review 13c new user #7: not the largest host's count, which a file may overstate), else
+    // the ports its hosts name, not 0 (A6).
+    const portCount =
+      scanInfos.reduce((n, s) => n + (num(s, 'numservices') ?? 0), 0) ||
+      portsFromArgs(args) ||
+      mostPorts;
     const argTargets = targetsFromArgs(args).join(' ');
     const fallbackTargets = argTargets || this.addressText || '-';
     const notes = paNotes(preScripts) ?? [];
@@ -916,6 +966,9 @@ class ScanBuilder {
     }
     if (notDevices > 0) {
       notes.push(bothLanguages('messages:import.nmapNotDevices', { count: notDevices }));
+    }
+    if (mappedMerged > 0) {
+      notes.push(bothLanguages('messages:import.nmapMappedMerged', { count: mappedMerged }));
     }
     if (implausibleCounts > 0) {
       notes.push(

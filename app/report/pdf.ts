@@ -721,7 +721,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     meta.push(t('hostSection.addressesList', { list }));
   }
   if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
-  const why = say(HOST_REASON_LABEL[host.hostReason]);
+  const why = say(HOST_REASON_LABEL[host.reason]);
   meta.push(
     host.status === 'up'
       ? t('hostSection.upWhy', { why })

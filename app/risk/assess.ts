@@ -11,6 +11,7 @@ import type { FirewallRule } from '../contract/firewall.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { kindOfValue, parseIp, splitZone, type IpValue } from '../net/address.js';
 import { assessPort } from './rules.js';
+import { isFilePc } from '../contract/devices.js';
 import {
   applyFirewallRules,
   type RulesUndoneSince,
@@ -190,6 +191,8 @@ export function assessWith(
       ...(host.hostname ? { hostname: host.hostname } : {}),
       isLocal: host.isLocal,
       ...(host.mac ? { mac: host.mac } : {}),
+      // The file's own machine's addresses are one device, counted once (devices.ts isFilePc).
+      ...(isFilePc(host) ? { reason: host.reason } : {}),
       worst: null,
       counts: emptyCounts(),
       blocked: 0,

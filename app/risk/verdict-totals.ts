@@ -1,12 +1,13 @@
 import type { HostAssessment, RiskAssessResult, Severity } from '../contract/risk.js';
+import { isFilePc } from '../contract/devices.js';
 import { emptyCounts, summariseHosts } from './summary.js';
 
 /**
  * A scan's verdict totals (RiskAssessResult's `counts` and `blocked`) summed host by host, so a
  * 65,000-host scan is totalled a batch at a time without holding its verdicts. The sum equals
  * summariseHosts over all the hosts: an address that is a device of its own (not this PC's, its
- * MAC shared with no other address) counts alone, and the addresses of one device (this PC's, or
- * those sharing a MAC — `sharedMacs`, as app/contract/devices.ts finds them over the same hosts)
+ * MAC shared with no other address) counts alone, and the addresses of one device (this PC's, the
+ * imported file's own machine's — isFilePc —, or those sharing a MAC — `sharedMacs`, as app/contract/devices.ts finds them over the same hosts)
  * are held and counted together at the end, each service once.
  */
 export class VerdictTotals {
@@ -18,7 +19,7 @@ export class VerdictTotals {
 
   add(host: HostAssessment): void {
     const mac = host.mac?.toLowerCase();
-    if (host.isLocal || (mac !== undefined && this.sharedMacs.has(mac))) {
+    if (host.isLocal || isFilePc(host) || (mac !== undefined && this.sharedMacs.has(mac))) {
       this.grouped.push(host);
       return;
     }

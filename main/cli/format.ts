@@ -215,7 +215,8 @@ const portKey = (p: { port: number; protocol: Protocol }) => `${p.port}/${p.prot
 /**
  * One device's block (app/contract/devices.ts foldDevices): This PC is "Ce PC" / "This PC" with
  * its addresses listed, whichever of them carry the open ports, as the page and the PDF title it;
- * a device of several addresses (sharing a MAC) lists them; each open port once, with the
+ * a device of several addresses (sharing a MAC, or the imported file's own machine) lists them,
+ * saying why they are one; each open port once, with the
  * addresses it is reachable on. A device of one address other than this PC is printed as before.
  */
 function formatDevice(
@@ -276,9 +277,15 @@ function formatDevice(
     })
     .join(', ');
   const t = cliText(language);
-  const intro = [
-    `  ${t(heading.thisPc ? 'table.thisPcAddresses' : 'table.deviceAddresses', { addresses: addressesText })}`,
-  ];
+  // Why these addresses are one device: said only when it is so (no "same MAC" without one, B4).
+  const listKey = heading.thisPc
+    ? 'table.thisPcAddresses'
+    : heading.foldedBy === 'mac'
+      ? 'table.deviceAddresses'
+      : heading.foldedBy === 'file-pc'
+        ? 'table.deviceAddressesFilePc'
+        : 'table.deviceAddressesPlain';
+  const intro = [`  ${t(listKey, { addresses: addressesText })}`];
   for (const host of all) {
     if (host.localError) {
       const message = host.localError.message[language];

@@ -82,6 +82,11 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
       MAX_PORTS_PER_HOST_PAGE + 1,
     );
     await expect(scanner.hostCards.count()).resolves.toBe(1);
+    // The scan form keeps its own settings and says they are not what the file's nmap used
+    // (review 13c new user #6).
+    await expect(browser.page.getByTestId('form-import-shown').innerText()).resolves.toBe(
+      shell.t('scan:form.forImportShown').replace('{{file}}', 'tarpit.xml'),
+    );
     expect(browser.errors).toEqual([]);
   });
 
@@ -102,6 +107,37 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
       /29\s?600 autres ports/,
     );
     await expect(axeViolations(browser.page)).resolves.toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('with the keyboard too, and the focus never falls to <body> (review 13c new user #5)', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = new OpenPortsPage(shell);
+    const focused = () =>
+      browser.page.evaluate(() =>
+        document.activeElement === document.body
+          ? 'body'
+          : (document.activeElement?.getAttribute('data-testid') ??
+            document.activeElement?.textContent),
+      );
+    const button = scanner.morePortsButton(TARPIT);
+    await button.focus();
+    await browser.page.keyboard.press('Enter');
+    const first = 2 * MAX_PORTS_PER_HOST_PAGE + 1;
+    await browser.page.getByTestId(`port-row-${TARPIT}-${first}`).waitFor();
+    await expect(focused()).resolves.toBe(`port-row-${TARPIT}-${first}`);
+    // Technical details closed: the new rows are drawn hidden; the focus stays on the button.
+    await scanner
+      .hostCard(TARPIT)
+      .getByRole('button', { name: shell.t('risk:host.scanDetails') })
+      .click();
+    await scanner.portsTable(TARPIT).waitFor({ state: 'hidden' });
+    await button.focus();
+    await browser.page.keyboard.press('Space');
+    await browser.page
+      .getByTestId(`port-row-${TARPIT}-${first + MAX_PORTS_PER_HOST_PAGE}`)
+      .waitFor({ state: 'attached' });
+    await expect(focused()).resolves.toMatch(/Afficher les 200 ports suivants/);
     expect(browser.errors).toEqual([]);
   });
 });

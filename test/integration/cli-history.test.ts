@@ -230,8 +230,10 @@ describe('port-auditor history and show', () => {
       const dir = dataDir();
       const fr = await run(dir, ['import', TWO_ADDRESSES], 'fr');
       expect(fr.code).toBe(0);
+      // One device with the address nmap answered for as itself (review 13c attacker B3).
+      expect(fr.stdout).toMatch(/^10\.213\.0\.1 {2}actif \(le PC qui a lancé nmap\)$/m);
       expect(fr.stdout).toMatch(
-        /^127\.0\.0\.1 \(localhost\) {2}actif \(le PC qui a lancé nmap\)$/m,
+        /^ {2}Adresses de cette machine \(telles que le fichier les donne\)\u00a0: 10\.213\.0\.1, 127\.0\.0\.1 \(localhost\)$/m,
       );
       expect(fr.stdout).not.toMatch(/^Ce PC/m);
       const id = (
@@ -240,7 +242,8 @@ describe('port-auditor history and show', () => {
         }
       ).scans[0]?.scanId as string;
       const en = await run(dir, ['show', id], 'en');
-      expect(en.stdout).toMatch(/^127\.0\.0\.1 \(localhost\) {2}up \(the PC that ran nmap\)$/m);
+      expect(en.stdout).toMatch(/^10\.213\.0\.1 {2}up \(the PC that ran nmap\)$/m);
+      expect(en.stdout).toContain('10.213.0.1, 127.0.0.1 (localhost)');
       expect(en.stdout).not.toMatch(/^This PC/m);
       const file = path.join(dir, 'report.json');
       expect((await run(dir, ['report', id, '-o', file])).code).toBe(0);
@@ -402,12 +405,13 @@ describe('port-auditor history and show', () => {
       const text = (await run(dir, ['show', id])).stdout;
       expect(text).toMatch(/^10\.213\.0\.2 {2}up \(accepted a connection\)$/m);
       expect(text).toMatch(/^\s+445\/tcp\s+open\b/m);
-      // 10.213.0.1 (23), the other machine's 127.0.0.1 (23, 631), 10.213.0.2 (22, 445).
-      expect(text).toMatch(/\b5 open ports\b/);
+      // The machine that ran nmap, one device (10.213.0.1 and its 127.0.0.1: 23, 631), and
+      // 10.213.0.2 (22, 445): each service once (review 13c attacker B3).
+      expect(text).toMatch(/\b4 open ports\b/);
       const json = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as {
         record: { counts: { openPorts: number } };
       };
-      expect(json.record.counts.openPorts).toBe(5);
+      expect(json.record.counts.openPorts).toBe(4);
     });
   });
 

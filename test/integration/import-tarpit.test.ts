@@ -71,8 +71,9 @@ describe('an imported host answering on every port', () => {
     expect(verdict?.worst).toBe('medium');
     expect(verdict?.ports).toHaveLength(MAX_PORTS_PER_HOST_PAGE);
     expect(page.assessment?.counts).toEqual({ critical: 0, high: 0, medium: 1, low: 0, info: 0 });
-    // Its ports per address: the ports the file lists (it has no <scaninfo>), not 0.
-    expect(page.scan.portCount).toBe(30_000);
+    // Its ports per address: what its command line asks for (`-p-`; it has no <scaninfo>), not 0
+    // nor the largest host's count (review 13c new user #7).
+    expect(page.scan.portCount).toBe(65_535);
   });
 
   it('imports one host with all 65,535 ports open through the import thread (A2)', async () => {

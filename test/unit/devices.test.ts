@@ -114,6 +114,7 @@ describe('foldDevices', () => {
       thisPc: false,
       address: '10.99.0.20',
       addresses: ['10.99.0.20', '2001:db8::20'],
+      foldedBy: 'mac',
     });
   });
 

@@ -26,6 +26,19 @@ describe('an nmap file’s ports per address and duration', () => {
     expect(scan.portCount).toBe(1000);
   });
 
+  it('takes the count its command line asks for when it has no <scaninfo> (review 13c #7)', () => {
+    // The largest host lists 3 and counts 1,447 more: the file overstates, its args do not.
+    const overstated = file('', 3, '<extraports state="closed" count="1447"/>');
+    const withArgs = (args: string) => overstated.replace('nmap 192.168.1.5', args);
+    expect(importNmapXml(withArgs('nmap -p 1-1024 192.168.1.5')).scan.portCount).toBe(1024);
+    expect(importNmapXml(withArgs('nmap -p- 192.168.1.5')).scan.portCount).toBe(65_535);
+    expect(importNmapXml(withArgs('nmap -pT:22,80,U:53 192.168.1.5')).scan.portCount).toBe(3);
+    expect(importNmapXml(withArgs('nmap --top-ports 200 192.168.1.5')).scan.portCount).toBe(200);
+    expect(importNmapXml(withArgs('nmap -F 192.168.1.5')).scan.portCount).toBe(100);
+    // A spec this app cannot count (service names): the hosts' ports, as before.
+    expect(importNmapXml(withArgs('nmap -p http,ssh 192.168.1.5')).scan.portCount).toBe(1450);
+  });
+
   it('keeps <scaninfo>’s count when there is one', () => {
     const info = '<scaninfo type="syn" protocol="tcp" numservices="100" services="1-100"/>';
     expect(importNmapXml(file(info, 3)).scan.portCount).toBe(100);

@@ -51,9 +51,10 @@ describe('an imported file’s loopback addresses', () => {
     const devices = foldDevices(scan.hosts);
     const pc = devices.find((d) => d.isLocal);
     expect(pc?.hosts.map((h) => h.address)).toEqual(['10.0.7.9']);
-    expect(devices.filter((d) => !d.isLocal).flatMap((d) => d.hosts.map((h) => h.address))).toEqual(
-      ['127.0.0.1', '::1', '10.0.7.5'],
-    );
+    // They are one device, the machine that ran nmap (review 13c attacker B3), its LAN address first.
+    expect(devices.filter((d) => !d.isLocal).map((d) => d.hosts.map((h) => h.address))).toEqual([
+      ['10.0.7.5', '127.0.0.1', '::1'],
+    ]);
     // This PC listens on 23 on every interface: only its own address is matched to it.
     const listeners = [{ protocol: 'tcp' as const, address: '0.0.0.0', port: 23 }];
     const verdicts = assessHosts(scan.hosts, listeners, knowledgeBase());
@@ -253,9 +254,10 @@ describe('a JSON report of this PC’s own engine scan', () => {
 
   it('from another PC (other name, or same name without this PC’s address), stays that PC’s', () => {
     const other = reportInputFromFile(report, thisPc, 'office');
+    // No nmap ran: the PC that produced the report (review 13c new user #3).
     expect(facts(other).slice(1)).toEqual([
-      ['127.0.0.1', false, 'scanner'],
-      ['::1', false, 'scanner'],
+      ['127.0.0.1', false, 'reporter'],
+      ['::1', false, 'reporter'],
     ]);
     expect(other.scan.notes[0]).toEqual(
       bothLanguages('messages:import.filePcName', { name: 'vm' }),

@@ -146,7 +146,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
                     count: heading.addresses.length,
                     addresses: heading.addresses.join(', '),
                   })
-                : t('host.deviceAddresses', { addresses: heading.addresses.join(', ') })}
+                : t(
+                    // Why they are one device, only when it is so (no "same MAC" without one).
+                    heading.foldedBy === 'mac'
+                      ? 'host.deviceAddresses'
+                      : heading.foldedBy === 'file-pc'
+                        ? 'host.deviceAddressesFilePc'
+                        : 'host.deviceAddressesPlain',
+                    { addresses: heading.addresses.join(', ') },
+                  )}
             </Typography>
           )}
         </Box>
@@ -179,7 +187,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           data-testid={`device-extra-${member.address}`}
         >
           <Typography variant="subtitle2" component="h4" sx={{ px: 2.5, pt: 1.5 }}>
-            {t(addresses.every(isLoopback) ? 'host.onlyOnThisPc' : 'host.onlyOn', {
+            {t(onlyOnKey(addresses, host.isLocal), {
               addresses: asShown(addresses).join(', '),
             })}
           </Typography>
@@ -202,7 +210,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           {notShown}
         </Typography>
       )}
-      {host.portsLeftOut !== undefined && <MorePorts host={host} />}
+      {/* Kept mounted when the last ports came (nothing left out): it then moves the focus to
+          the first of them. */}
+      <MorePorts host={host} />
       {host.livePortsLeftOut && (
         <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
           {t('host.livePortsLeftOut')}
@@ -215,8 +225,8 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
 /**
  * What a kept scan's page left out of `host`'s ports (ScanPage.portsLeftOut), and the button that
  * appends the next ones (`scan.hostPorts`). The focus goes to the first new row, or stays on the
- * button when that row is not drawn (a closed port while only open ones are listed); when the
- * last ones came and the button is gone, to the host's ports table.
+ * button when that row is not drawn or hidden (a closed port while only open ones are listed, the
+ * technical details closed).
  */
 function MorePorts({ host }: { host: HostView }) {
   const { t } = useTranslation('scan');
@@ -231,7 +241,10 @@ function MorePorts({ host }: { host: HostView }) {
     if (testId === null) return;
     focus.current = null;
     const row = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
-    (row ?? button.current)?.focus();
+    row?.focus();
+    // A row under closed "technical details" is drawn but hidden and takes no focus: the focus
+    // stays on the button, never lost to <body> (review 13c new user #5).
+    if (document.activeElement !== row) button.current?.focus();
   });
   if (!host.portsLeftOut) return null;
   const next = Math.min(left, MAX_PORTS_PER_HOST_PAGE);
@@ -243,8 +256,10 @@ function MorePorts({ host }: { host: HostView }) {
       <Button
         ref={button}
         size="small"
-        disabled={busy}
+        // Not `disabled` while loading: a disabled button drops the keyboard focus to <body>.
+        aria-disabled={busy}
         onClick={async () => {
+          if (busy) return;
           setBusy(true);
           const first = await morePorts(host.address);
           setBusy(false);
@@ -261,6 +276,15 @@ function MorePorts({ host }: { host: HostView }) {
 function isLoopback(address: string): boolean {
   const a = address.toLowerCase();
   return /^127\./.test(a) || /^::ffff:127\./.test(a) || a === '::1';
+}
+
+/**
+ * The heading of services open on some addresses only: on loopback only, reachable from this PC
+ * only when the device is this PC (`isLocal`), else from the machine that made the imported file.
+ */
+function onlyOnKey(addresses: readonly string[], isLocal: boolean): string {
+  if (!addresses.every(isLoopback)) return 'host.onlyOn';
+  return isLocal ? 'host.onlyOnThisPc' : 'host.onlyOnFilePc';
 }
 
 /**

@@ -132,6 +132,18 @@ export function OpenPortsTab() {
           <Typography variant="h2" component="h2" sx={{ mb: 2 }}>
             {t('form.title')}
           </Typography>
+          {/* An import's settings are nmap's, which the form cannot hold: the form keeps the
+              user's own, and says it is for the next scan, not what the results below describe
+              (review 13c new user #6). A reopened scan of this app sets the form to its own. */}
+          {!live && shownScan?.details.kind === 'nmap-import' && (
+            <Typography
+              color="text.secondary"
+              sx={{ mt: -1, mb: 2 }}
+              data-testid="form-import-shown"
+            >
+              {t('form.forImportShown', { file: shownScan.details.fileName ?? 'nmap.xml' })}
+            </Typography>
+          )}
           <ScanSetup />
           <Stack
             direction="row"
