@@ -79,7 +79,7 @@ describe('lo.xml, made by nmap on another machine', () => {
   it('imports as one device, the PC that ran nmap, each service once, with a note on ::ffff:', async () => {
     const out = await ok(['import', LO_XML]);
     expect(out).toContain('4 addresses scanned, 4 up (1 device), 2 open ports in 100.0\u00a0s.');
-    expect(out).toContain('Open port verdicts: Critical 1, High 1.');
+    expect(out).toContain('Open ports by risk level: Critical 1, High 1.');
     expect(out).toContain('192.0.2.2  up (the PC that ran nmap)');
     expect(out).toContain(
       'This machine’s addresses (as the file gives them): 192.0.2.2, fd00::2, 127.0.0.1, ::1',
@@ -101,7 +101,7 @@ describe('lo.xml, made by nmap on another machine', () => {
   it('shows and exports the kept scan the same way', async () => {
     const shown = await ok(['show', scanId]);
     expect(shown).toContain('4 up (1 device), 2 open ports');
-    expect(shown).toContain('Open port verdicts: Critical 1, High 1.');
+    expect(shown).toContain('Open ports by risk level: Critical 1, High 1.');
     // The note is the importer's own, not shown as the file's words.
     expect(shown).toContain(
       'nmap file: 2 hosts written as IPv6 ::ffff:a.b.c.d merged with their IPv4 addresses',
@@ -140,7 +140,7 @@ describe('lo.xml, made by nmap on another machine', () => {
       'Database: 1 duplicate host ignored (same address as an earlier host; the kept scan was edited).',
     );
     expect(shown).toContain('3 up (1 device), 2 open ports');
-    expect(shown).toContain('Open port verdicts: Critical 1, High 1.');
+    expect(shown).toContain('Open ports by risk level: Critical 1, High 1.');
     expect(shown).not.toContain('127.0.0.1, 127.0.0.1');
     expect(shown).not.toContain('same MAC');
   });

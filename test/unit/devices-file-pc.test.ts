@@ -94,7 +94,7 @@ describe('the PC that ran nmap (lo.xml read on another PC)', () => {
   it('reads as one device in the CLI, the PDF, the JSON and the CSV', () => {
     const cli = formatScanResult(scan, 'en', () => undefined, assessment);
     expect(cli).toContain('4 addresses scanned, 4 up (1 device), 2 open ports in 100.0\u00a0s.');
-    expect(cli).toContain('Open port verdicts: Critical 1, High 1.');
+    expect(cli).toContain('Open ports by risk level: Critical 1, High 1.');
     expect(cli).toContain('192.0.2.2  up (the PC that ran nmap)');
     expect(cli).toContain(
       'This machine’s addresses (as the file gives them): 192.0.2.2, fd00::2, 127.0.0.1, ::1',
