@@ -20,6 +20,8 @@ import {
 } from './labels.js';
 import {
   compareSeverity,
+  HIDDEN_ORDER,
+  hiddenCount,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
   PORT_STATE_LABEL,
@@ -714,10 +716,11 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         ? t('hostSection.notScannedWhy', { why })
         : t('hostSection.downWhy', { why }),
   );
-  const hiddenParts = (['closed', 'filtered', 'open'] as const)
-    .filter((s) => host.hidden[s] > 0)
+  const hiddenParts = HIDDEN_ORDER.filter((s) => hiddenCount(host.hidden, s) > 0)
     // The CLI's wording, so "1 027 ports fermés" reads the same in the PDF and the terminal.
-    .map((s) => say(bothLanguages(`cli:table.hidden.${s}`, { count: host.hidden[s] })));
+    .map((s) =>
+      say(bothLanguages(`cli:table.hidden.${s}`, { count: hiddenCount(host.hidden, s) })),
+    );
   if (hiddenParts.length > 0)
     meta.push(t('hostSection.notListedV', { v1: hiddenParts.join(', ') }));
 

@@ -20,6 +20,8 @@ import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText } from '../../app/report/labels.js';
 import {
+  HIDDEN_ORDER,
+  hiddenCount,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
   SEVERITIES,
@@ -60,9 +62,8 @@ const UNPROBED_LISTED = 10;
 /** "Not shown: …" for one address; `address` names it when a device has several. */
 function hiddenLine(host: HostResult, language: Language, address?: string): string | null {
   const t = cliText(language);
-  const parts = (['closed', 'filtered', 'open'] as const)
-    .filter((state) => host.hidden[state] > 0)
-    .map((state) => t(`table.hidden.${state}`, { count: host.hidden[state] }))
+  const parts = HIDDEN_ORDER.filter((state) => hiddenCount(host.hidden, state) > 0)
+    .map((state) => t(`table.hidden.${state}`, { count: hiddenCount(host.hidden, state) }))
     .join(t('table.listSeparator'));
   if (parts.length === 0) return null;
   return address ? t('table.notShownOn', { address, parts }) : t('table.notShown', { parts });

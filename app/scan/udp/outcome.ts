@@ -4,9 +4,9 @@ import type { PortReason, PortState } from '../../contract/scan.js';
  * nmap's UDP port states (nmap reference guide, "Port Scanning Basics" and "UDP Scan (-sU)"): a
  * reply is `open`, an ICMP port unreachable `closed`, other ICMP unreachables `filtered`, and
  * silence after retries `open|filtered` (a listener that ignored the probe or a filter that dropped
- * it: UDP cannot tell them apart).
+ * it: UDP cannot tell them apart). The contract's PortState has all four, kept as nmap names them.
  */
-export type UdpPortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
+export type UdpPortState = PortState;
 
 /** What one error on a connected UDP socket proves about the port, or what else it is. */
 export type UdpErrorVerdict =
@@ -81,19 +81,4 @@ const WINDOWS: Record<string, UdpErrorVerdict> = {
 export function classifyUdpError(code: string, platform: NodeJS.Platform): UdpErrorVerdict {
   const table = platform === 'win32' ? { ...POSIX, ...WINDOWS } : POSIX;
   return table[code] ?? { kind: 'unknown' };
-}
-
-/**
- * A UDP state as the contract keeps it: `open|filtered` has no state of its own in the contract
- * (open/closed/filtered, as imported nmap files already map it, app/report/nmap-xml-import.ts), so
- * it is `filtered` with reason `no-response`, which, on a `udp` port, is exactly nmap's
- * open|filtered. {@link udpStateOf} reads it back.
- */
-export function contractState(state: UdpPortState): PortState {
-  return state === 'open|filtered' ? 'filtered' : state;
-}
-
-/** nmap's UDP state of a contract port: `filtered` + `no-response` is `open|filtered`. */
-export function udpStateOf(state: PortState, reason: PortReason): UdpPortState {
-  return state === 'filtered' && reason === 'no-response' ? 'open|filtered' : state;
 }

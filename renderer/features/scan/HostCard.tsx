@@ -23,16 +23,19 @@ import {
   type Device,
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
+import { hiddenCount } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
 import { HostVerdicts } from '../risk/HostVerdicts';
 import { MONO_FONT } from '../../theme';
 
-const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
+const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning' | 'primary'> = {
   open: 'error',
   closed: 'default',
   filtered: 'warning',
+  // Maybe open: neither the alarm of open nor the calm of closed (primary: 4.5:1 in both themes).
+  'open|filtered': 'primary',
 };
 
 const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.port}`;
@@ -202,6 +205,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
                 : 'host.hidden',
             { closed: hidden.closed, filtered: hidden.filtered },
           )}
+        </Typography>
+      )}
+      {hiddenCount(hidden, 'open|filtered') > 0 && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ px: 2.5, py: 1 }}>
+          {t('host.hiddenOpenFiltered', { count: hiddenCount(hidden, 'open|filtered') })}
         </Typography>
       )}
       {host.portsLeftOut !== undefined && <MorePorts host={host} />}
@@ -375,6 +383,18 @@ function PortTable({
             ))}
           </TableBody>
         </Table>
+      )}
+      {rows.some((p) => p.state === 'open|filtered') && (
+        // What "open or filtered" means, said once under the table that shows such ports.
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          component="p"
+          sx={{ px: 2, pt: 1 }}
+          data-testid="open-filtered-help"
+        >
+          {t('vocabulary:portStateHelp.open|filtered')}
+        </Typography>
       )}
       {others.length > 0 && (
         <Box sx={{ px: 1.5, py: 0.5 }}>
