@@ -8,6 +8,7 @@ import { buildReportModel } from '../../app/report/model.js';
 import { equivalentNmapArgs, renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { parsePortSpec } from '../../app/scan/ports.js';
+import { pdfDefinition } from '../../app/report/pdf.js';
 import { formatScanResult } from '../../main/cli/format.js';
 import { typeset } from './support/typography.js';
 
@@ -113,6 +114,8 @@ describe('open|filtered, a state of its own', () => {
     const text = formatScanResult(scan([device]), 'en');
     expect(text).toContain('open or filtered');
     expect(text).toContain('2 ports with no answer (open or filtered)');
+    expect(text).toContain('TCP and UDP: a UDP port with no answer is “open or filtered”');
+    expect(formatScanResult(scan([device], '22'), 'en')).not.toContain('TCP and UDP');
   });
 });
 
@@ -138,6 +141,25 @@ describe('UDP in the nmap XML export', () => {
     );
     expect(xml).not.toContain('type="udp"');
     expect(equivalentNmapArgs(tcpOnly)).toBe('nmap -sT -p 22,80 192.168.1.20');
+  });
+});
+
+describe('UDP in the PDF’s method section', () => {
+  const method = (result: ScanResult) =>
+    JSON.stringify(pdfDefinition(buildReportModel({ scan: result, pcName: 'PC' }), 'en').content);
+
+  it('describes the UDP probes and their states when UDP ports were scanned', () => {
+    const text = method(scan([device]));
+    expect(text).toContain('on a connected UDP socket');
+    expect(text).toContain('“open or filtered” when nothing comes back');
+    expect(text).toContain('The TCP and UDP ports chosen were scanned.');
+    expect(text).not.toContain('Only TCP ports were scanned.');
+  });
+
+  it('says TCP only when no UDP port was asked for', () => {
+    const text = method(scan([{ ...device, ports: device.ports.slice(0, 1) }], '22'));
+    expect(text).toContain('Only TCP ports were scanned.');
+    expect(text).not.toContain('connected UDP socket');
   });
 });
 
