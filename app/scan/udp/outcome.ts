@@ -17,6 +17,24 @@ export type UdpErrorVerdict =
   | { kind: 'local' }
   | { kind: 'unknown' };
 
+/** The verdicts the error tables give, each written once. */
+const CLOSED: UdpErrorVerdict = { kind: 'state', state: 'closed', reason: 'port-unreach' };
+const filtered = (reason: PortReason): UdpErrorVerdict => ({
+  kind: 'state',
+  state: 'filtered',
+  reason,
+});
+const PROHIBITED = filtered('admin-prohibited');
+const HOST_UNREACHABLE = filtered('host-unreachable');
+const NET_UNREACHABLE = filtered('net-unreachable');
+const RESOURCE: UdpErrorVerdict = { kind: 'resource' };
+const LOCAL: UdpErrorVerdict = { kind: 'local' };
+
+/** `verdict` for each of `codes`: one table row per meaning, not one per error name. */
+function rows(...groups: [UdpErrorVerdict, string[]][]): Record<string, UdpErrorVerdict> {
+  return Object.fromEntries(groups.flatMap(([verdict, codes]) => codes.map((c) => [c, verdict])));
+}
+
 /**
  * Linux and macOS names of the errors a connected UDP socket reports, as Node gives them
  * (`err.code`). Linux turns an ICMP error into a socket error only when it is "fatal" in
@@ -29,49 +47,29 @@ export type UdpErrorVerdict =
  * reads ICMP itself, says `filtered`. So on Linux ENETUNREACH / EHOSTUNREACH after sending mean a
  * prohibition.
  */
-const POSIX: Record<string, UdpErrorVerdict> = {
-  ECONNREFUSED: { kind: 'state', state: 'closed', reason: 'port-unreach' },
-  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  EACCES: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  ENOPROTOOPT: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  EHOSTDOWN: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  ENONET: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  EMFILE: { kind: 'resource' },
-  ENFILE: { kind: 'resource' },
-  ENOBUFS: { kind: 'resource' },
-  ENOMEM: { kind: 'resource' },
-  EAGAIN: { kind: 'resource' },
-  EPERM: { kind: 'local' },
-  EINVAL: { kind: 'local' },
-  EAFNOSUPPORT: { kind: 'local' },
-  EADDRNOTAVAIL: { kind: 'local' },
-  ENETDOWN: { kind: 'local' },
-};
+const POSIX = rows(
+  [CLOSED, ['ECONNREFUSED']],
+  [PROHIBITED, ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES']],
+  [HOST_UNREACHABLE, ['ENOPROTOOPT', 'EHOSTDOWN', 'ENONET']],
+  [RESOURCE, ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EAGAIN']],
+  [LOCAL, ['EPERM', 'EINVAL', 'EAFNOSUPPORT', 'EADDRNOTAVAIL', 'ENETDOWN']],
+);
 
 /**
  * Windows: an ICMP port unreachable on a UDP socket fails the next receive with WSAECONNRESET
  * (Winsock recvfrom/WSARecvFrom docs: "On a UDP-datagram socket this error indicates a previous
  * send operation resulted in an ICMP Port Unreachable message"), which libuv names ECONNRESET
  * (uv_translate_sys_error); ICMP host/network unreachable fail it with WSAENETRESET (ENETRESET,
- * "the time to live has expired" is also reported so) or WSAEHOSTUNREACH.
+ * "the time to live has expired" is also reported so) or WSAEHOSTUNREACH. Each code under its
+ * libuv name and its Winsock one.
  */
-const WINDOWS: Record<string, UdpErrorVerdict> = {
-  ECONNRESET: POSIX.ECONNREFUSED!,
-  WSAECONNRESET: POSIX.ECONNREFUSED!,
-  ECONNREFUSED: POSIX.ECONNREFUSED!,
-  WSAECONNREFUSED: POSIX.ECONNREFUSED!,
-  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  WSAEHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  ENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAEACCES: { kind: 'local' },
-  WSAEADDRNOTAVAIL: { kind: 'local' },
-  WSAENOBUFS: { kind: 'resource' },
-  WSAEMFILE: { kind: 'resource' },
-};
+const WINDOWS = rows(
+  [CLOSED, ['ECONNRESET', 'WSAECONNRESET', 'ECONNREFUSED', 'WSAECONNREFUSED']],
+  [HOST_UNREACHABLE, ['EHOSTUNREACH', 'WSAEHOSTUNREACH']],
+  [NET_UNREACHABLE, ['ENETUNREACH', 'WSAENETUNREACH', 'ENETRESET', 'WSAENETRESET']],
+  [LOCAL, ['WSAEACCES', 'WSAEADDRNOTAVAIL']],
+  [RESOURCE, ['WSAENOBUFS', 'WSAEMFILE']],
+);
 
 /**
  * What error `code` (Node's `err.code` on a connected UDP socket, after the probe was sent) proves
