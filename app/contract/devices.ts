@@ -1,5 +1,12 @@
 import type { Severity } from './risk.js';
-import type { HostReason, HostStatus, PortState, PortStates, Protocol } from './scan.js';
+import type {
+  HostReason,
+  HostResult,
+  HostStatus,
+  PortState,
+  PortStates,
+  Protocol,
+} from './scan.js';
 import { compareSeverity, emptySeverityCounts } from './vocabulary.js';
 
 /**
@@ -293,7 +300,7 @@ export function stateInPortStates(
 ): PortState | undefined {
   const lists = portStates?.[protocol];
   if (!lists) return undefined;
-  for (const state of ['open', 'closed', 'filtered'] as const) {
+  for (const state of ['open', 'closed', 'filtered', 'open|filtered'] as const) {
     const list = lists[state];
     if (!list) continue;
     for (const item of list.split(',')) {
@@ -314,12 +321,12 @@ export function stateInPortStates(
  */
 export function deviceHidden(
   first: {
-    hidden: Record<PortState, number>;
+    hidden: HostResult['hidden'];
     ports: readonly { port: number; protocol: Protocol }[];
     portStates?: PortStates | undefined;
   },
   listed: Iterable<{ port: number; protocol: Protocol }>,
-): Record<PortState, number> {
+): HostResult['hidden'] {
   const hidden = { ...first.hidden };
   const key = (p: { port: number; protocol: Protocol }) => `${p.protocol}/${p.port}`;
   const own = new Set(first.ports.map(key));
@@ -327,7 +334,8 @@ export function deviceHidden(
     if (own.has(key(port))) continue;
     own.add(key(port));
     const state = stateInPortStates(first.portStates, port.port, port.protocol) ?? 'closed';
-    if (hidden[state] > 0) hidden[state] -= 1;
+    const count = hidden[state] ?? 0;
+    if (count > 0) hidden[state] = count - 1;
   }
   return hidden;
 }

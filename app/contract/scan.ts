@@ -4,8 +4,14 @@ import { AppError, LocalizedText } from './errors.js';
 export const Protocol = z.enum(['tcp', 'udp']);
 export type Protocol = z.infer<typeof Protocol>;
 
-/** nmap's port states; `filtered` covers both silence and ICMP prohibitions (see `reason`). */
-export const PortState = z.enum(['open', 'closed', 'filtered']);
+/**
+ * nmap's port states (nmap reference guide, "Port Scanning Basics"): `filtered` is a port whose
+ * probes something blocked (TCP silence, an ICMP prohibition: see `reason`); `open|filtered` is a
+ * port that stayed silent where an open port may also stay silent (a UDP service that ignored the
+ * probe, or a filter that dropped it: nmap -sU cannot tell them apart, nor can we), reason
+ * `no-response`. Summaries count `open|filtered` on its own, never as open nor as closed.
+ */
+export const PortState = z.enum(['open', 'closed', 'filtered', 'open|filtered']);
 export type PortState = z.infer<typeof PortState>;
 
 /**
@@ -172,6 +178,7 @@ export const PortStateLists = z.object({
   open: PortList.optional(),
   closed: PortList.optional(),
   filtered: PortList.optional(),
+  'open|filtered': PortList.optional(),
 });
 
 /**
@@ -228,6 +235,8 @@ export const HostResult = z.object({
     open: z.number().int().nonnegative(),
     closed: z.number().int().nonnegative(),
     filtered: z.number().int().nonnegative(),
+    /** Absent in results from before the state existed (and when none): read as 0. */
+    'open|filtered': z.number().int().nonnegative().optional(),
   }),
   /**
    * Every scanned port's state (listed and hidden ones), when known: the engine's results, nmap

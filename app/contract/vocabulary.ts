@@ -106,6 +106,7 @@ type RuleState = FirewallRule['state'];
 interface VocabularyTable {
   severity: Record<Severity, string>;
   portState: Record<PortState, string>;
+  portStateHelp: Partial<Record<PortState, string>>;
   portReason: Record<PortReason, string>;
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
@@ -131,9 +132,57 @@ export function severityLabel(severity: Severity, language: Language): string {
   return table(language).severity[severity];
 }
 
+/**
+ * Every port state, in the order lists and summaries give them: what is open first, then what
+ * may be open (`open|filtered`, a silent UDP port), then what something blocked, then closed.
+ * Summaries count each on its own: `open|filtered` is never added to open nor to closed.
+ */
+export const PORT_STATES: readonly PortState[] = ['open', 'open|filtered', 'filtered', 'closed'];
+
+/**
+ * The order "not listed" counts are given in (the page, the CLI, the PDF): the usual bulk
+ * (closed, filtered) first, then silent UDP ports, then open ports a tarpit's host hides.
+ */
+export const HIDDEN_ORDER: readonly PortState[] = ['closed', 'filtered', 'open|filtered', 'open'];
+
+/** A count per port state, all zero (a host's `hidden`, with `open|filtered` present). */
+export function emptyPortStateCounts(): Record<PortState, number> {
+  return { open: 0, 'open|filtered': 0, filtered: 0, closed: 0 };
+}
+
+/**
+ * A host's `hidden` from a count per state: `open|filtered` only when some port has it, so a
+ * TCP scan's result keeps the shape it had before the state existed (and older readers read it).
+ */
+export function hiddenOfCounts(
+  counts: Record<PortState, number>,
+): Record<Exclude<PortState, 'open|filtered'>, number> & { 'open|filtered'?: number } {
+  const { 'open|filtered': silent, ...rest } = counts;
+  return silent > 0 ? { ...rest, 'open|filtered': silent } : rest;
+}
+
+/**
+ * How many of a host's unlisted ports are in `state`: `hidden['open|filtered']` is absent in
+ * results made before that state existed (JSON report format 1 and 2, older kept scans), read 0.
+ */
+export function hiddenCount(
+  hidden: Partial<Record<PortState, number>> | undefined,
+  state: PortState,
+): number {
+  return hidden?.[state] ?? 0;
+}
+
 /** "ouvert" / "open". */
 export function portStateLabel(state: PortState, language: Language): string {
   return table(language).portState[state];
+}
+
+/**
+ * What a state means for a reader who does not know nmap, when its name is not enough: only
+ * `open|filtered` has one (why silence proves nothing over UDP); undefined for the others.
+ */
+export function portStateHelp(state: PortState, language: Language): string | undefined {
+  return table(language).portStateHelp[state];
 }
 
 /** Why a port is in its state, for a reader who does not know nmap's codes (syn-ack…). */
@@ -205,9 +254,8 @@ export function notShownText(
   t: (key: string, params?: Record<string, unknown>) => string,
   address?: string,
 ): string | null {
-  const parts = (['closed', 'filtered', 'open'] as const)
-    .filter((state) => hidden[state] > 0)
-    .map((state) => t(`vocabulary:hiddenPorts.${state}`, { count: hidden[state] }))
+  const parts = HIDDEN_ORDER.filter((state) => hiddenCount(hidden, state) > 0)
+    .map((state) => t(`vocabulary:hiddenPorts.${state}`, { count: hiddenCount(hidden, state) }))
     .join(t('vocabulary:term.listSeparator'));
   if (parts.length === 0) return null;
   return address
@@ -224,6 +272,7 @@ function bothOf<K extends string>(group: keyof VocabularyTable): Record<K, Local
 export const SEVERITY_LABEL = bothOf<Severity>('severity');
 export const RULE_STATE_LABEL = bothOf<RuleState>('ruleState');
 export const PORT_STATE_LABEL = bothOf<PortState>('portState');
+export const PORT_STATE_HELP = bothOf<'open|filtered'>('portStateHelp');
 export const PORT_REASON_LABEL = bothOf<PortReason>('portReason');
 export const HOST_REASON_LABEL = bothOf<HostReason>('hostReason');
 

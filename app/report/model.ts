@@ -31,6 +31,7 @@ import {
   compareAddresses,
   compareHostsByRisk,
   compareSeverity,
+  PORT_STATES,
   emptySeverityCounts,
   programLabel,
   severityRank,
@@ -190,7 +191,8 @@ export function isFinding(port: ReportPort): boolean {
 }
 
 function comparePorts(a: ReportPort, b: ReportPort): number {
-  const state = (p: ReportPort) => (isFinding(p) ? 0 : p.state === 'filtered' ? 1 : 2);
+  // Findings first, then what may be open (a silent UDP port), filtered, closed: PORT_STATES.
+  const state = (p: ReportPort) => (isFinding(p) ? 0 : 1 + PORT_STATES.indexOf(p.state));
   return (
     state(a) - state(b) ||
     Number(isBlocked(a)) - Number(isBlocked(b)) ||

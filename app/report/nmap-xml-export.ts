@@ -9,7 +9,7 @@ import type {
   ScanResult,
 } from '../contract/scan.js';
 import { compactPorts, forEachListedPort } from '../scan/port-states.js';
-import { parsePorts } from '../scan/ports.js';
+import { parsePortSpec, type PortSpec } from '../scan/ports.js';
 import { macVendor } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
 import { serviceName } from '../risk/knowledge-base.js';
@@ -71,12 +71,28 @@ function hostReasonToNmap(host: HostResult): string {
 /** nmap's compact list: 1-3,22,80 (kept here for the modules that import it from the export). */
 export { compactPorts };
 
-function servicesList(spec: string): string {
+/** The request's ports per protocol, or null when the spec no longer parses (an old file). */
+function portSpecOf(spec: string): PortSpec | null {
   try {
-    return compactPorts(parsePorts(spec));
+    return parsePortSpec(spec);
   } catch {
-    return spec;
+    return null;
   }
+}
+
+/**
+ * nmap's `-p` value for the request: the TCP list alone as before (`22,80`), or with nmap's
+ * protocol prefixes when UDP ports are scanned (`T:22,80,U:53,161`); the spec as typed when it
+ * does not parse.
+ */
+function nmapPortsArg(spec: string): string {
+  const ports = portSpecOf(spec);
+  if (!ports) return spec;
+  if (ports.udp.length === 0) return compactPorts(ports.tcp);
+  return [
+    ...(ports.tcp.length > 0 ? [`T:${compactPorts(ports.tcp)}`] : []),
+    `U:${compactPorts(ports.udp)}`,
+  ].join(',');
 }
 
 function epoch(iso: string): number {
@@ -115,11 +131,13 @@ function elems(values: Record<string, string | number | boolean>): string {
 
 /** The nmap command line that would run the same scan, for `args` (nmap's tools display it). */
 export function equivalentNmapArgs(scan: ScanResult): string {
-  const ports = servicesList(scan.request.ports);
+  const ports = nmapPortsArg(scan.request.ports);
+  const spec = portSpecOf(scan.request.ports);
   const targets = scan.request.targets.split(/[\s,]+/).filter(Boolean);
   return [
     'nmap',
-    '-sT',
+    ...(spec && spec.tcp.length === 0 ? [] : ['-sT']),
+    ...(spec && spec.udp.length > 0 ? ['-sU'] : []),
     ...(scan.request.skipDiscovery ? ['-Pn'] : []),
     '-p',
     ports,
@@ -183,9 +201,22 @@ function hostMeta(host: HostResult): Record<string, string | number | boolean> {
 
 /** The reason written for unlisted ports, per protocol, in nmap's words for it. */
 const HIDDEN_REASON: Record<Protocol, Record<PortState, string>> = {
-  tcp: { closed: 'conn-refused', filtered: 'no-response', open: 'syn-ack' },
-  udp: { closed: 'port-unreach', filtered: 'no-response', open: 'udp-response' },
+  tcp: {
+    closed: 'conn-refused',
+    filtered: 'no-response',
+    open: 'syn-ack',
+    'open|filtered': 'no-response',
+  },
+  udp: {
+    closed: 'port-unreach',
+    filtered: 'no-response',
+    open: 'udp-response',
+    'open|filtered': 'no-response',
+  },
 };
+
+/** `<extraports>` in the order nmap's summaries favour: the most numerous states first. */
+const EXTRA_STATES: readonly PortState[] = ['closed', 'filtered', 'open|filtered', 'open'];
 
 /**
  * The host's unlisted ports per state and protocol, from `portStates` less the listed ports; null
@@ -201,9 +232,10 @@ function hiddenPorts(
     open: {},
     closed: {},
     filtered: {},
+    'open|filtered': {},
   };
   for (const protocol of ['tcp', 'udp'] as const) {
-    for (const state of ['open', 'closed', 'filtered'] as const) {
+    for (const state of EXTRA_STATES) {
       const list = host.portStates[protocol]?.[state];
       if (!list) continue;
       const ports: number[] = [];
@@ -213,9 +245,9 @@ function hiddenPorts(
       if (ports.length > 0) out[state][protocol] = ports;
     }
   }
-  for (const state of ['open', 'closed', 'filtered'] as const) {
+  for (const state of EXTRA_STATES) {
     const n = Object.values(out[state]).reduce((sum, ports) => sum + ports.length, 0);
-    if (n !== host.hidden[state]) return null;
+    if (n !== (host.hidden[state] ?? 0)) return null;
   }
   return out;
 }
@@ -228,8 +260,8 @@ function hiddenPorts(
 function extraPortsXml(host: HostResult): string {
   const known = hiddenPorts(host);
   const out: string[] = [];
-  for (const state of ['closed', 'filtered', 'open'] as const) {
-    const count = host.hidden[state];
+  for (const state of EXTRA_STATES) {
+    const count = host.hidden[state] ?? 0;
     if (count === 0) continue;
     const reasons = known
       ? (['udp', 'tcp'] as const)
@@ -285,6 +317,35 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
 }
 
 /**
+ * One `<scaninfo>` per protocol scanned, as nmap writes them for `-sT -sU` (nmap.dtd: type,
+ * protocol, numservices, services): `connect`/`tcp` for the TCP ports, `udp`/`udp` for the UDP
+ * ones; a spec that no longer parses keeps the one TCP line with the scan's port count.
+ */
+function scanInfoXml(scan: ScanResult): string {
+  const spec = portSpecOf(scan.request.ports);
+  if (!spec) {
+    return `<scaninfo type="connect" protocol="tcp" numservices="${scan.portCount}" services="${xmlAttr(scan.request.ports)}"/>\n`;
+  }
+  // An import keeps nmap's own scan types (syn, connect, udp…); our engine connects over TCP.
+  const imported = scan.source?.kind === 'nmap' ? scan.source.scanTypes : [];
+  const types =
+    imported.length > 0
+      ? imported
+      : [
+          ...(spec.tcp.length > 0 || spec.udp.length === 0
+            ? [{ type: 'connect', protocol: 'tcp' }]
+            : []),
+          ...(spec.udp.length > 0 ? [{ type: 'udp', protocol: 'udp' }] : []),
+        ];
+  return types
+    .map(({ type, protocol }) => {
+      const ports = protocol === 'udp' ? spec.udp : spec.tcp;
+      return `<scaninfo type="${xmlAttr(type)}" protocol="${xmlAttr(protocol)}" numservices="${ports.length}" services="${compactPorts(ports)}"/>\n`;
+    })
+    .join('');
+}
+
+/**
  * Our scan in the format `nmap -oX` writes (DTD 1.05), so nmap's tools (ndiff, Zenmap, nmap.xsl)
  * and the many importers that read it accept it. Fields nmap has no element for travel in
  * NSE-style `port-auditor` script elements, so importing the file back loses nothing.
@@ -332,7 +393,7 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     '<?xml-stylesheet href="https://svn.nmap.org/nmap/docs/nmap.xsl" type="text/xsl"?>\n',
     `<!-- ${xmlText(`${initiated}${args}`).replace(/--/g, '- -')} -->\n`,
     `<nmaprun scanner="nmap" args="${xmlAttr(args)}" start="${start}" startstr="${xmlAttr(ctime(scan.startedAt))}" version="${xmlAttr(producer)}" profile_name="${xmlAttr(APP_NAME)}" xmloutputversion="1.05">\n`,
-    `<scaninfo type="connect" protocol="tcp" numservices="${scan.portCount}" services="${xmlAttr(servicesList(scan.request.ports))}"/>\n`,
+    scanInfoXml(scan),
     '<verbose level="0"/>\n',
     '<debugging level="0"/>\n',
     `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} ${imported ? 'import' : 'scan'} ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,

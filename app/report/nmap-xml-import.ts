@@ -20,7 +20,13 @@ import { fail } from '../errors.js';
 import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
-import { forEachListedPort, PortStateTable, unlistedCounts } from '../scan/port-states.js';
+import {
+  forEachListedPort,
+  PortStateTable,
+  STATE_WEIGHT,
+  unlistedCounts,
+} from '../scan/port-states.js';
+import { emptyPortStateCounts, hiddenCount, hiddenOfCounts } from '../contract/vocabulary.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
@@ -168,7 +174,9 @@ const PORT_STATE: Record<string, PortState> = {
   closed: 'closed',
   filtered: 'filtered',
   unfiltered: 'closed',
-  'open|filtered': 'filtered',
+  // Silence where an open port may be silent too (-sU, -sF/-sN/-sX…): kept as nmap says it, so
+  // a UDP scan's silent ports are never read as blocked.
+  'open|filtered': 'open|filtered',
   'closed|filtered': 'filtered',
 };
 
@@ -192,6 +200,7 @@ const DEFAULT_REASON: Record<PortState, PortReason> = {
   open: 'syn-ack',
   closed: 'conn-refused',
   filtered: 'no-response',
+  'open|filtered': 'no-response',
 };
 
 /** TCP's words on a UDP port (a file that mixed them up), as nmap says them for UDP. */
@@ -623,12 +632,10 @@ function readExtraReasons(
   return named === count;
 }
 
-const STATE_WEIGHT: Record<PortResult['state'], number> = { open: 3, filtered: 2, closed: 1 };
-
 /**
  * One host from two `<host>` elements of the same address (the address given twice on nmap's
  * command line, or two runs appended): up if either saw it up; each port once, in the state that
- * matters most to an audit (open, then filtered, then closed); the unlisted ports counted as the
+ * matters most to an audit (open, open|filtered, filtered, then closed: STATE_WEIGHT); the unlisted ports counted as the
  * larger of the two counts per state, since nothing says which ports they were.
  */
 function mergeHosts(a: HostResult, b: HostResult): HostResult {
@@ -647,11 +654,15 @@ function mergeHosts(a: HostResult, b: HostResult): HostResult {
     ports: [...ports.values()].sort(
       (x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol),
     ),
-    hidden: {
+    hidden: hiddenOfCounts({
       open: Math.max(a.hidden.open, b.hidden.open),
       closed: Math.max(a.hidden.closed, b.hidden.closed),
       filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
-    },
+      'open|filtered': Math.max(
+        hiddenCount(a.hidden, 'open|filtered'),
+        hiddenCount(b.hidden, 'open|filtered'),
+      ),
+    }),
   };
   delete merged.portStates;
   // Every port's state is known only when both elements named all of theirs.
@@ -813,7 +824,7 @@ class ScanBuilder {
     const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
     // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
     const hostname = named && oneLine(named, MAX_HOSTNAME);
-    const hidden = { open: 0, closed: 0, filtered: 0 };
+    const hidden = emptyPortStateCounts();
     const ports: PortResult[] = [];
     const states = new PortStateTable();
     // Every port's state is known when each <extraports> names as many ports as it counts.
@@ -855,7 +866,15 @@ class ScanBuilder {
       !this.selfAddresses.includes(address)
     )
       this.selfAddresses.push(address);
-    let host: HostResult = { address, family, isLocal, status, reason, ports, hidden };
+    let host: HostResult = {
+      address,
+      family,
+      isLocal,
+      status,
+      reason,
+      ports,
+      hidden: hiddenOfCounts(hidden),
+    };
     const portStates = everyPortNamed ? states.lists() : undefined;
     if (portStates) {
       host.portStates = portStates;
@@ -878,7 +897,11 @@ class ScanBuilder {
     // nmap -p- against a tarpit or portspoof lists every port open: one verdict, as the engine's.
     host = withEveryPortVerdict(host);
     const { open, closed, filtered } = host.hidden;
-    this.mostPorts = Math.max(this.mostPorts, host.ports.length + open + closed + filtered);
+    const silent = hiddenCount(host.hidden, 'open|filtered');
+    this.mostPorts = Math.max(
+      this.mostPorts,
+      host.ports.length + open + closed + filtered + silent,
+    );
     const earlier = this.byAddress.get(address);
     // Checked against the contract host by host, its checked copy kept, so the original goes at
     // once: checking the whole result at the end would hold two copies of every host. Its ports
@@ -944,7 +967,8 @@ class ScanBuilder {
     const servicesSpec = scanInfos
       .map((s) => {
         const services = str(s, 'services') ?? '';
-        if (scanInfos.length === 1) return services;
+        // One TCP <scaninfo> lists plain ports; a UDP one needs nmap's U: (an -sU file).
+        if (scanInfos.length === 1 && str(s, 'protocol') !== 'udp') return services;
         return `${str(s, 'protocol') === 'udp' ? 'U' : 'T'}:${services}`;
       })
       .join(',');

@@ -18,6 +18,7 @@ import {
   formatDateTime as formatLongDateTime,
   formatDuration,
 } from './labels.js';
+import { specHasUdp } from '../contract/port-spec.js';
 import {
   compareSeverity,
   HOST_REASON_LABEL,
@@ -1033,6 +1034,7 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   // The settings the engine ran with; older results without a source, today's defaults.
   const tuning = { ...defaultTuning, ...(source?.kind === 'engine' ? source : {}) };
   const seconds = (ms: number) => t('methodSection.seconds', { seconds: ms / 1000 });
+  const udp = specHasUdp(model.scan.request.ports);
   const engine: Content[] = [
     p('methodSection.eachPortWasTested'),
     p('methodSection.aPortIsCalled'),
@@ -1051,7 +1053,9 @@ function methodSection(model: ReportModel, say: Say): Content[] {
       model.scan.request.skipDiscovery ? 'methodSection.discoveryOff' : 'methodSection.discoveryOn',
       { ports: tuning.discoveryPorts.join(', ') },
     ),
-    p('methodSection.resultsHoldForThe'),
+    // UDP ports (common-udp, U:…) are probed by the UDP phase (app/scan/udp): said when asked.
+    ...(udp ? [p('methodSection.udp')] : []),
+    p(udp ? 'methodSection.resultsHoldForTheUdp' : 'methodSection.resultsHoldForThe'),
   ];
   const content: Content[] = [
     // Right after the firewall section, which is often a line or two: no page of its own.

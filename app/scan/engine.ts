@@ -334,7 +334,7 @@ class HostState {
   readonly open: PortResult[] = [];
   readonly closed: PortResult[] = [];
   readonly filtered: PortResult[] = [];
-  readonly counts = { open: 0, closed: 0, filtered: 0 };
+  readonly counts = { open: 0, closed: 0, filtered: 0, 'open|filtered': 0 };
   /** Every decided port's state, listed or not, for the result's `portStates`. */
   readonly states = new PortStateTable();
   readonly rtt: RttEstimator;

@@ -1,4 +1,5 @@
 import type { HostResult } from '../contract/scan.js';
+import { hiddenCount } from '../contract/vocabulary.js';
 
 /**
  * The "answers on every port" rule, one for the engine's live scans, imports (nmap XML, JSON
@@ -35,7 +36,11 @@ export function everyPortVerdict(
 export function withEveryPortVerdict(host: HostResult): HostResult {
   if (host.answersEveryPort || host.status !== 'up') return host;
   let open = host.hidden.open;
-  let probed = host.hidden.open + host.hidden.closed + host.hidden.filtered;
+  let probed =
+    host.hidden.open +
+    host.hidden.closed +
+    host.hidden.filtered +
+    hiddenCount(host.hidden, 'open|filtered');
   for (const p of host.ports) {
     probed += 1;
     if (p.state === 'open') open += 1;

@@ -1,4 +1,5 @@
 import type { HostResult, PortState, PortStates, Protocol } from '../contract/scan.js';
+import { emptyPortStateCounts, hiddenOfCounts } from '../contract/vocabulary.js';
 
 /**
  * Every scanned port's state of one host, kept compactly while a result is assembled (by the
@@ -7,9 +8,16 @@ import type { HostResult, PortState, PortStates, Protocol } from '../contract/sc
  */
 
 /** Codes in the tables: 0 means "not scanned" (or not decided: a cancelled scan). */
-const CODE: Record<PortState, number> = { open: 1, closed: 2, filtered: 3 };
-const STATE_OF: readonly (PortState | undefined)[] = [undefined, 'open', 'closed', 'filtered'];
-const STATES: readonly PortState[] = ['open', 'closed', 'filtered'];
+const CODE: Record<PortState, number> = { open: 1, closed: 2, filtered: 3, 'open|filtered': 4 };
+const STATE_OF: readonly (PortState | undefined)[] = [
+  undefined,
+  'open',
+  'closed',
+  'filtered',
+  'open|filtered',
+];
+/** The order of the contract's lists (`open|filtered` last: it came after the others). */
+const STATES: readonly PortState[] = ['open', 'closed', 'filtered', 'open|filtered'];
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp'];
 
 /**
@@ -116,7 +124,12 @@ export class PortStateTable {
       const table = this.tables[protocol];
       const bounds = this.bounds[protocol];
       if (!table || !bounds) continue;
-      const byState: Record<PortState, number[]> = { open: [], closed: [], filtered: [] };
+      const byState: Record<PortState, number[]> = {
+        open: [],
+        closed: [],
+        filtered: [],
+        'open|filtered': [],
+      };
       for (let port = bounds[0]; port <= bounds[1]; port++) {
         const state = STATE_OF[table[port]!];
         if (state) byState[state].push(port);
@@ -131,7 +144,14 @@ export class PortStateTable {
   }
 }
 
-const WEIGHT: Record<PortState, number> = { open: 3, filtered: 2, closed: 1 };
+/** What matters more to an audit: open, then maybe open (open|filtered), filtered, closed. */
+export const STATE_WEIGHT: Record<PortState, number> = {
+  open: 4,
+  'open|filtered': 3,
+  filtered: 2,
+  closed: 1,
+};
+const WEIGHT = STATE_WEIGHT;
 
 /**
  * Every scanned port's state of a host, `"tcp/80" → "open"`: from `portStates` when the result
@@ -154,12 +174,12 @@ export function hostPortStates(host: HostResult): Map<string, PortState> {
 
 /**
  * The `hidden` counts that go with `portStates`: per state, the ports of the lists that `ports`
- * does not list.
+ * does not list (`open|filtered` only when there are some: hiddenOfCounts).
  */
 export function unlistedCounts(
   portStates: PortStates,
   ports: readonly { port: number; protocol: Protocol }[],
-): Record<PortState, number> {
+): HostResult['hidden'] {
   // Listed ports per protocol as numbers: a string key per port of the lists (65,536 per host
   // with -p-) was most of a large nmap import's time.
   const listed = new Map<Protocol, Set<number>>();
@@ -168,7 +188,7 @@ export function unlistedCounts(
     if (!set) listed.set(p.protocol, (set = new Set()));
     set.add(p.port);
   }
-  const out: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
+  const out = emptyPortStateCounts();
   for (const protocol of PROTOCOLS) {
     const mine = listed.get(protocol);
     for (const state of STATES) {
@@ -180,5 +200,5 @@ export function unlistedCounts(
       }
     }
   }
-  return out;
+  return hiddenOfCounts(out);
 }

@@ -1,6 +1,7 @@
 import ranked from '../../assets/data/ports-ranked.json' with { type: 'json' };
 import { fail } from '../errors.js';
 import { COMMON_UDP_PORTS } from './udp/services.js';
+import { COMMON_UDP_SET } from '../contract/port-spec.js';
 
 /** The ranked list behind `top100` / `top1000` (see assets/data/ports-ranked.json for its sources). */
 export const rankedPorts: readonly number[] = ranked.ports;
@@ -9,9 +10,10 @@ const NAMED_SETS: Record<string, number> = { top100: 100, top1000: 1000 };
 
 /**
  * The named set "common UDP services" (app/scan/udp/services.ts): UDP ports whatever prefix is in
- * force, so `T:22,80,common-udp` reads as nmap's `T:22,80,U:7,17,…`.
+ * force, so `T:22,80,common-udp` reads as nmap's `T:22,80,U:7,17,…` (its name lives in the
+ * contract, app/contract/port-spec.ts, which the page reads too).
  */
-export const COMMON_UDP_SET = 'common-udp';
+export { COMMON_UDP_SET };
 
 /** The ports a spec asks for, per protocol, each sorted and distinct. */
 export interface PortSpec {

@@ -2,7 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanEvent } from '../contract/index.js';
 import { toAppError } from '../errors.js';
 import { ScanEngine, type ScanPlan } from './engine.js';
-import { addUdpResults } from './udp/phase.js';
+import { addUdpResults, type ScanUdpHost } from './udp/phase.js';
+import { scanUdpHost } from './udp/prober.js';
+import { UdpProgress } from './udp/progress.js';
 
 /**
  * Worker-thread entry: runs one scan and posts its events, so a 65,535-port scan never blocks the
@@ -39,13 +41,38 @@ const cancelUdp = new AbortController();
 const udpPorts = plan.udpPorts ?? [];
 /** Settles once the UDP phase has posted its `finished` (or `failed`); the port closes after it. */
 let udpDone: Promise<void> = Promise.resolve();
+/** UDP probes counted in the progress events, like the engine's TCP ones. */
+const udpProgress = new UdpProgress(plan.scanId, plan.count, udpPorts.length);
 const fromEngine = (event: ScanEvent): void => {
+  if (udpPorts.length > 0 && event.type === 'progress') {
+    post(udpProgress.engine(event));
+    return;
+  }
   if (event.type !== 'finished' || udpPorts.length === 0 || event.result.cancelled) {
     post(event);
     return;
   }
-  udpDone = addUdpResults(event.result, udpPorts, { signal: cancelUdp.signal }, (address, result) =>
-    post({ type: 'port', scanId: plan.scanId, address, result }),
+  const tcp = event.result;
+  const open = (ports: readonly { state: string }[]) =>
+    ports.filter((p) => p.state === 'open').length;
+  post(
+    udpProgress.start(
+      tcp.hosts.filter((h) => h.status === 'up').length,
+      tcp.addresses * tcp.portCount,
+      tcp.hosts.reduce((n, h) => n + open(h.ports) + h.hidden.open, 0),
+    ),
+  );
+  const scanHost: ScanUdpHost = async (...args) => {
+    const verdicts = await scanUdpHost(...args);
+    post(udpProgress.hostDone(open(verdicts)));
+    return verdicts;
+  };
+  udpDone = addUdpResults(
+    event.result,
+    udpPorts,
+    { signal: cancelUdp.signal },
+    (address, result) => post({ type: 'port', scanId: plan.scanId, address, result }),
+    scanHost,
   ).then(
     (result) =>
       post({

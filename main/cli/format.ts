@@ -19,6 +19,7 @@ import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText } from '../../app/report/labels.js';
+import { specHasUdp } from '../../app/contract/port-spec.js';
 import {
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
@@ -492,6 +493,8 @@ export function formatScanTail(
       : 'summary.lineCancelled';
   const summary = t(key, { counts, time });
   const notes = result.notes.map((note) => `! ${note[language]}`);
+  // With UDP ports, what their silence means (a TCP-only scan's output is unchanged).
+  if (specHasUdp(result.request.ports)) notes.push(t('summary.withUdp'));
   if (assessment?.programsMissing)
     notes.push(`! ${programsMissingText(assessment.programsMissing, language)}`);
   const risks = assessment ? verdictSummary(assessment, totals.hiddenByRule, language) : null;

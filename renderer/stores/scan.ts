@@ -145,6 +145,7 @@ export const useScan = create<ScanState>()((set, get) => ({
   customTargets: '',
   portMode: 'top1000',
   customPorts: '',
+  udp: false,
   phase: 'idle',
   scanId: null,
   progress: null,

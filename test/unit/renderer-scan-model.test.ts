@@ -43,6 +43,7 @@ describe('scan request from the form', () => {
         customTargets: 'x',
         portMode: 'top1000',
         customPorts: '1',
+        udp: false,
       }),
     ).toEqual({ targets: 'this-pc', ports: 'top1000' });
     expect(
@@ -51,8 +52,18 @@ describe('scan request from the form', () => {
         customTargets: '',
         portMode: 'all',
         customPorts: '',
+        udp: false,
       }),
     ).toEqual({ targets: 'local-network', ports: '1-65535' });
+  });
+
+  test('"common UDP services" adds the named set to the TCP choice', () => {
+    const form = { targetMode: 'this-pc', customTargets: '', customPorts: '', udp: true } as const;
+    expect(buildRequest({ ...form, portMode: 'top1000' }).ports).toBe('top1000,common-udp');
+    expect(buildRequest({ ...form, portMode: 'all' }).ports).toBe('1-65535,common-udp');
+    expect(buildRequest({ ...form, portMode: 'custom', customPorts: ' 22, 80 ' }).ports).toBe(
+      '22,80,common-udp',
+    );
   });
 
   test('custom text is sent trimmed, unparsed: the app parses it and owns the errors', () => {
@@ -62,6 +73,7 @@ describe('scan request from the form', () => {
         customTargets: '  192.168.1.0/24, nas.local ',
         portMode: 'custom',
         customPorts: ' 22,80-90 ',
+        udp: false,
       }),
     ).toEqual({ targets: '192.168.1.0/24, nas.local', ports: '22,80-90' });
   });
@@ -286,13 +298,40 @@ test('this PC first, then IPv4 in numeric order, then IPv6', () => {
 describe('the form of a kept scan', () => {
   test('asks again for what the scan covered (buildRequest’s inverse)', () => {
     const forms = [
-      { targetMode: 'this-pc', customTargets: '', portMode: 'top1000', customPorts: '' },
-      { targetMode: 'local-network', customTargets: '', portMode: 'all', customPorts: '' },
+      {
+        targetMode: 'this-pc',
+        customTargets: '',
+        portMode: 'top1000',
+        customPorts: '',
+        udp: false,
+      },
+      {
+        targetMode: 'this-pc',
+        customTargets: '',
+        portMode: 'top1000',
+        customPorts: '',
+        udp: true,
+      },
+      {
+        targetMode: 'local-network',
+        customTargets: '',
+        portMode: 'all',
+        customPorts: '',
+        udp: true,
+      },
       {
         targetMode: 'custom',
         customTargets: '10.0.0.0/24 fe80::1%eth0',
         portMode: 'custom',
         customPorts: '1-1024,3389,5900,8080,5353',
+        udp: false,
+      },
+      {
+        targetMode: 'custom',
+        customTargets: '10.0.0.5',
+        portMode: 'custom',
+        customPorts: 'T:22,U:53',
+        udp: true,
       },
     ] as const;
     for (const form of forms) expect(formOfRequest(buildRequest(form))).toEqual(form);

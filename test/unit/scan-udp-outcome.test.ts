@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyUdpError,
-  contractState,
-  udpStateOf,
-  type UdpErrorVerdict,
-} from '../../app/scan/udp/outcome.js';
+import { PortState } from '../../app/contract/scan.js';
+import { classifyUdpError, type UdpErrorVerdict } from '../../app/scan/udp/outcome.js';
 
 const closed: UdpErrorVerdict = { kind: 'state', state: 'closed', reason: 'port-unreach' };
 const prohibited: UdpErrorVerdict = {
@@ -51,11 +47,8 @@ describe('what an error on a connected UDP socket proves', () => {
     expect(classifyUdpError('EWHATEVER', 'win32')).toEqual({ kind: 'unknown' });
   });
 
-  it('open|filtered is kept as filtered + no-response in the contract, and read back', () => {
-    expect(contractState('open|filtered')).toBe('filtered');
-    expect(contractState('closed')).toBe('closed');
-    expect(udpStateOf('filtered', 'no-response')).toBe('open|filtered');
-    expect(udpStateOf('filtered', 'admin-prohibited')).toBe('filtered');
-    expect(udpStateOf('open', 'udp-response')).toBe('open');
+  it('open|filtered is a state of its own in the contract, as nmap names it', () => {
+    expect(PortState.parse('open|filtered')).toBe('open|filtered');
+    expect(PortState.options).toEqual(['open', 'closed', 'filtered', 'open|filtered']);
   });
 });

@@ -62,7 +62,7 @@ describe('UDP ports in a scan result and its verdicts', () => {
     const host = out.hosts[0]!;
     expect(host.ports.filter((p) => p.protocol === 'udp')).toEqual([
       { port: 53, protocol: 'udp', state: 'closed', reason: 'port-unreach' },
-      { port: 123, protocol: 'udp', state: 'filtered', reason: 'no-response' },
+      { port: 123, protocol: 'udp', state: 'open|filtered', reason: 'no-response' },
       {
         port: 161,
         protocol: 'udp',
@@ -80,7 +80,7 @@ describe('UDP ports in a scan result and its verdicts', () => {
     ]);
     expect(host.portStates).toEqual({
       tcp: { open: '22', closed: '21,23,80' },
-      udp: { open: '161,11211', closed: '53', filtered: '123' },
+      udp: { open: '161,11211', closed: '53', 'open|filtered': '123' },
     });
     expect(listed).toHaveLength(4);
     expect(out.hosts[1]).toBe(down);

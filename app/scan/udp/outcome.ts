@@ -4,9 +4,9 @@ import type { PortReason, PortState } from '../../contract/scan.js';
  * nmap's UDP port states (nmap reference guide, "Port Scanning Basics" and "UDP Scan (-sU)"): a
  * reply is `open`, an ICMP port unreachable `closed`, other ICMP unreachables `filtered`, and
  * silence after retries `open|filtered` (a listener that ignored the probe or a filter that dropped
- * it: UDP cannot tell them apart).
+ * it: UDP cannot tell them apart). The contract's PortState has all four, kept as nmap names them.
  */
-export type UdpPortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
+export type UdpPortState = PortState;
 
 /** What one error on a connected UDP socket proves about the port, or what else it is. */
 export type UdpErrorVerdict =
@@ -16,6 +16,24 @@ export type UdpErrorVerdict =
   /** This PC could not send (no route, its firewall, an unusable address): a fact about this PC. */
   | { kind: 'local' }
   | { kind: 'unknown' };
+
+/** The verdicts the error tables give, each written once. */
+const CLOSED: UdpErrorVerdict = { kind: 'state', state: 'closed', reason: 'port-unreach' };
+const filtered = (reason: PortReason): UdpErrorVerdict => ({
+  kind: 'state',
+  state: 'filtered',
+  reason,
+});
+const PROHIBITED = filtered('admin-prohibited');
+const HOST_UNREACHABLE = filtered('host-unreachable');
+const NET_UNREACHABLE = filtered('net-unreachable');
+const RESOURCE: UdpErrorVerdict = { kind: 'resource' };
+const LOCAL: UdpErrorVerdict = { kind: 'local' };
+
+/** `verdict` for each of `codes`: one table row per meaning, not one per error name. */
+function rows(...groups: [UdpErrorVerdict, string[]][]): Record<string, UdpErrorVerdict> {
+  return Object.fromEntries(groups.flatMap(([verdict, codes]) => codes.map((c) => [c, verdict])));
+}
 
 /**
  * Linux and macOS names of the errors a connected UDP socket reports, as Node gives them
@@ -29,49 +47,29 @@ export type UdpErrorVerdict =
  * reads ICMP itself, says `filtered`. So on Linux ENETUNREACH / EHOSTUNREACH after sending mean a
  * prohibition.
  */
-const POSIX: Record<string, UdpErrorVerdict> = {
-  ECONNREFUSED: { kind: 'state', state: 'closed', reason: 'port-unreach' },
-  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  EACCES: { kind: 'state', state: 'filtered', reason: 'admin-prohibited' },
-  ENOPROTOOPT: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  EHOSTDOWN: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  ENONET: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  EMFILE: { kind: 'resource' },
-  ENFILE: { kind: 'resource' },
-  ENOBUFS: { kind: 'resource' },
-  ENOMEM: { kind: 'resource' },
-  EAGAIN: { kind: 'resource' },
-  EPERM: { kind: 'local' },
-  EINVAL: { kind: 'local' },
-  EAFNOSUPPORT: { kind: 'local' },
-  EADDRNOTAVAIL: { kind: 'local' },
-  ENETDOWN: { kind: 'local' },
-};
+const POSIX = rows(
+  [CLOSED, ['ECONNREFUSED']],
+  [PROHIBITED, ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES']],
+  [HOST_UNREACHABLE, ['ENOPROTOOPT', 'EHOSTDOWN', 'ENONET']],
+  [RESOURCE, ['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EAGAIN']],
+  [LOCAL, ['EPERM', 'EINVAL', 'EAFNOSUPPORT', 'EADDRNOTAVAIL', 'ENETDOWN']],
+);
 
 /**
  * Windows: an ICMP port unreachable on a UDP socket fails the next receive with WSAECONNRESET
  * (Winsock recvfrom/WSARecvFrom docs: "On a UDP-datagram socket this error indicates a previous
  * send operation resulted in an ICMP Port Unreachable message"), which libuv names ECONNRESET
  * (uv_translate_sys_error); ICMP host/network unreachable fail it with WSAENETRESET (ENETRESET,
- * "the time to live has expired" is also reported so) or WSAEHOSTUNREACH.
+ * "the time to live has expired" is also reported so) or WSAEHOSTUNREACH. Each code under its
+ * libuv name and its Winsock one.
  */
-const WINDOWS: Record<string, UdpErrorVerdict> = {
-  ECONNRESET: POSIX.ECONNREFUSED!,
-  WSAECONNRESET: POSIX.ECONNREFUSED!,
-  ECONNREFUSED: POSIX.ECONNREFUSED!,
-  WSAECONNREFUSED: POSIX.ECONNREFUSED!,
-  EHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  WSAEHOSTUNREACH: { kind: 'state', state: 'filtered', reason: 'host-unreachable' },
-  ENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAENETUNREACH: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  ENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAENETRESET: { kind: 'state', state: 'filtered', reason: 'net-unreachable' },
-  WSAEACCES: { kind: 'local' },
-  WSAEADDRNOTAVAIL: { kind: 'local' },
-  WSAENOBUFS: { kind: 'resource' },
-  WSAEMFILE: { kind: 'resource' },
-};
+const WINDOWS = rows(
+  [CLOSED, ['ECONNRESET', 'WSAECONNRESET', 'ECONNREFUSED', 'WSAECONNREFUSED']],
+  [HOST_UNREACHABLE, ['EHOSTUNREACH', 'WSAEHOSTUNREACH']],
+  [NET_UNREACHABLE, ['ENETUNREACH', 'WSAENETUNREACH', 'ENETRESET', 'WSAENETRESET']],
+  [LOCAL, ['WSAEACCES', 'WSAEADDRNOTAVAIL']],
+  [RESOURCE, ['WSAENOBUFS', 'WSAEMFILE']],
+);
 
 /**
  * What error `code` (Node's `err.code` on a connected UDP socket, after the probe was sent) proves
@@ -81,19 +79,4 @@ const WINDOWS: Record<string, UdpErrorVerdict> = {
 export function classifyUdpError(code: string, platform: NodeJS.Platform): UdpErrorVerdict {
   const table = platform === 'win32' ? { ...POSIX, ...WINDOWS } : POSIX;
   return table[code] ?? { kind: 'unknown' };
-}
-
-/**
- * A UDP state as the contract keeps it: `open|filtered` has no state of its own in the contract
- * (open/closed/filtered, as imported nmap files already map it, app/report/nmap-xml-import.ts), so
- * it is `filtered` with reason `no-response`, which, on a `udp` port, is exactly nmap's
- * open|filtered. {@link udpStateOf} reads it back.
- */
-export function contractState(state: UdpPortState): PortState {
-  return state === 'open|filtered' ? 'filtered' : state;
-}
-
-/** nmap's UDP state of a contract port: `filtered` + `no-response` is `open|filtered`. */
-export function udpStateOf(state: PortState, reason: PortReason): UdpPortState {
-  return state === 'filtered' && reason === 'no-response' ? 'open|filtered' : state;
 }

@@ -1,4 +1,5 @@
 import type { HostResult, PortResult, ScanResult } from '../../contract/scan.js';
+import { emptyPortStateCounts } from '../../contract/vocabulary.js';
 import { PortStateTable } from '../port-states.js';
 import { scanUdpHost, toPortResult, type UdpPortResult, type UdpScanOptions } from './prober.js';
 
@@ -54,11 +55,13 @@ function withUdp(
   onPort: (port: PortResult) => void,
 ): HostResult {
   const ports = verdicts.map(toPortResult);
-  const counts = { open: 0, closed: 0, filtered: 0 };
+  const counts = emptyPortStateCounts();
   for (const port of ports) counts[port.state]++;
   const listed = ports.filter((p) => p.state === 'open' || counts[p.state] <= LIST_STATE_UP_TO);
   const hidden = { ...host.hidden };
-  for (const port of ports) if (!listed.includes(port)) hidden[port.state]++;
+  for (const port of ports) {
+    if (!listed.includes(port)) hidden[port.state] = (hidden[port.state] ?? 0) + 1;
+  }
   const table = new PortStateTable();
   if (host.portStates) table.addLists(host.portStates);
   for (const port of ports) table.set('udp', port.port, port.state);

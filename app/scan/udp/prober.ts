@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { PortReason, PortResult } from '../../contract/scan.js';
-import { classifyUdpError, contractState, type UdpPortState } from './outcome.js';
+import { classifyUdpError, type UdpPortState } from './outcome.js';
 import { udpPayload, udpServiceFor, type ProbeContext } from './services.js';
 import { printableBanner } from '../prober.js';
 
@@ -308,12 +308,12 @@ export function readReply(
   return found ? { recognised: true, ...(detail ? { detail } : {}) } : { recognised: false };
 }
 
-/** A UDP verdict as the contract's port (protocol `udp`; open|filtered as filtered/no-response). */
+/** A UDP verdict as the contract's port (protocol `udp`, nmap's state and reason). */
 export function toPortResult(result: UdpPortResult): PortResult {
   return {
     port: result.port,
     protocol: 'udp',
-    state: contractState(result.state),
+    state: result.state,
     reason: result.reason,
     ...(result.rttMs !== undefined ? { rttMs: result.rttMs } : {}),
     ...(result.detail ? { banner: result.detail.slice(0, 512) } : {}),

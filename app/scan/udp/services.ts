@@ -96,28 +96,38 @@ function recogniseDns(reply: Buffer, id: number): Recognised | null {
   return {};
 }
 
+/** A DNS-speaking service: one question (`qname`, `qtype`), a reply recognised by its ID. */
+function dnsService(
+  name: string,
+  port: number,
+  qname: string,
+  qtype: number,
+  recursion: boolean,
+): UdpService {
+  return {
+    name,
+    port,
+    payload: ({ id }) => dnsQuery(id, qname, qtype, recursion),
+    recognise: (reply, { id }) => recogniseDns(reply, id),
+  };
+}
+
 /** DNS (RFC 1035 §4.1): a query for the root's NS records, recursion desired: 17 bytes. */
-const dns: UdpService = {
-  name: 'domain',
-  port: 53,
-  payload: ({ id }) => dnsQuery(id, '.', 2, true),
-  recognise: (reply, { id }) => recogniseDns(reply, id),
-};
+const dns = dnsService('domain', 53, '.', 2, true);
 
 /**
  * mDNS (RFC 6762 §6.7 "legacy unicast"): a query sent to port 5353 from another port is answered
  * to that port with the query's ID; it asks for the DNS-SD service list
  * (`_services._dns-sd._udp.local` PTR, RFC 6763 §9).
  */
-const mdns: UdpService = {
-  name: 'mdns',
-  port: 5353,
-  payload: ({ id }) => dnsQuery(id, '_services._dns-sd._udp.local', 12, false),
-  recognise: (reply, { id }) => recogniseDns(reply, id),
-};
+const mdns = dnsService('mdns', 5353, '_services._dns-sd._udp.local', 12, false);
 
-/** The 8 bytes NTP's client request carries as its transmit timestamp, derived from the id. */
-function ntpNonce(id: number): Buffer {
+/**
+ * The 8 bytes a probe carries for its reply to echo, derived from the id ("PAudit" + the id, big
+ * endian): NTP's transmit timestamp, IKE's initiator SPI (RFC 7296 §3.1: non-zero), OpenVPN's
+ * session id.
+ */
+function probeNonce(id: number): Buffer {
   const nonce = Buffer.from('PAudit\0\0', 'latin1');
   nonce.writeUInt16BE(id, 6);
   return nonce;
@@ -133,13 +143,13 @@ const ntp: UdpService = {
   payload: ({ id }) => {
     const packet = Buffer.alloc(48);
     packet[0] = (0 << 6) | (4 << 3) | 3;
-    ntpNonce(id).copy(packet, 40);
+    probeNonce(id).copy(packet, 40);
     return packet;
   },
   recognise: (reply, { id }) => {
     if (reply.length < 48) return null;
     const mode = reply[0]! & 0x07;
-    if (mode !== 4 || !reply.subarray(24, 32).equals(ntpNonce(id))) return null;
+    if (mode !== 4 || !reply.subarray(24, 32).equals(probeNonce(id))) return null;
     const version = (reply[0]! >> 3) & 0x07;
     const stratum = reply[1]!;
     return { detail: `NTPv${version}, stratum ${stratum}` };
@@ -362,13 +372,6 @@ const tftp: UdpService = {
   },
 };
 
-/** The 8-byte initiator SPI of an IKE probe, derived from the id (RFC 7296 §3.1: non-zero). */
-function ikeSpi(id: number): Buffer {
-  const spi = Buffer.from('PAudit\0\0', 'latin1');
-  spi.writeUInt16BE(id, 6);
-  return spi;
-}
-
 /**
  * IKEv2 (RFC 7296 §3.1): the 28-byte IKE header of an IKE_SA_INIT request (exchange type 34,
  * version 2.0, Initiator flag, message ID 0) with no payload. A responder answers it with a
@@ -380,7 +383,7 @@ const ike: UdpService = {
   port: 500,
   payload: ({ id }) => {
     const header = Buffer.alloc(28);
-    ikeSpi(id).copy(header, 0);
+    probeNonce(id).copy(header, 0);
     header[16] = 0; // next payload: none
     header[17] = 0x20; // major version 2, minor 0
     header[18] = 34; // IKE_SA_INIT
@@ -390,18 +393,11 @@ const ike: UdpService = {
     return header;
   },
   recognise: (reply, { id }) => {
-    if (reply.length < 28 || !reply.subarray(0, 8).equals(ikeSpi(id))) return null;
+    if (reply.length < 28 || !reply.subarray(0, 8).equals(probeNonce(id))) return null;
     const major = reply[17]! >> 4;
     return { detail: `IKEv${major}` };
   },
 };
-
-/** OpenVPN's session id for a probe, derived from the id. */
-function openvpnSession(id: number): Buffer {
-  const session = Buffer.from('PAudit\0\0', 'latin1');
-  session.writeUInt16BE(id, 6);
-  return session;
-}
 
 /**
  * OpenVPN (its wire protocol, openvpn src/openvpn/ssl_pkt.h and doc_protocol_overview.h): a
@@ -413,7 +409,7 @@ const openvpn: UdpService = {
   name: 'openvpn',
   port: 1194,
   payload: ({ id }) =>
-    Buffer.concat([Buffer.from([7 << 3]), openvpnSession(id), Buffer.alloc(1), Buffer.alloc(4)]),
+    Buffer.concat([Buffer.from([7 << 3]), probeNonce(id), Buffer.alloc(1), Buffer.alloc(4)]),
   recognise: (reply) => (reply.length >= 10 && reply[0]! >> 3 === 8 ? {} : null),
 };
 

@@ -30,10 +30,12 @@ import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
 import { HostVerdicts } from '../risk/HostVerdicts';
 import { MONO_FONT } from '../../theme';
 
-const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning'> = {
+const STATE_COLOR: Record<PortState, 'error' | 'default' | 'warning' | 'primary'> = {
   open: 'error',
   closed: 'default',
   filtered: 'warning',
+  // Maybe open: neither the alarm of open nor the calm of closed (primary: 4.5:1 in both themes).
+  'open|filtered': 'primary',
 };
 
 const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.port}`;
@@ -397,6 +399,18 @@ function PortTable({
             ))}
           </TableBody>
         </Table>
+      )}
+      {rows.some((p) => p.state === 'open|filtered') && (
+        // What "open or filtered" means, said once under the table that shows such ports.
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          component="p"
+          sx={{ px: 2, pt: 1 }}
+          data-testid="open-filtered-help"
+        >
+          {t('vocabulary:portStateHelp.open|filtered')}
+        </Typography>
       )}
       {others.length > 0 && (
         <Box sx={{ px: 1.5, py: 0.5 }}>

@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import Checkbox from '@mui/material/Checkbox';
 import FormControl from '@mui/material/FormControl';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import FormLabel from '@mui/material/FormLabel';
@@ -181,6 +182,31 @@ export function ScanSetup() {
             }}
           />
         )}
+        <FormControlLabel
+          // Next to the TCP choices, on top of any of them: UDP is its own, slower, question.
+          control={
+            <Checkbox
+              checked={form.udp}
+              onChange={(event) => form.setForm({ udp: event.target.checked })}
+            />
+          }
+          sx={{ alignItems: 'flex-start', mt: 0.5, '& .MuiCheckbox-root': { pt: 0.5 } }}
+          label={
+            <Box>
+              <Typography component="span" sx={{ display: 'block', fontWeight: 500 }}>
+                {t('form.ports.commonUdp')}
+              </Typography>
+              <Typography
+                component="span"
+                variant="body2"
+                color="text.secondary"
+                sx={{ display: 'block' }}
+              >
+                {t('form.ports.commonUdpHelp')}
+              </Typography>
+            </Box>
+          }
+        />
       </FormControl>
     </Box>
   );

@@ -11,6 +11,7 @@ import type { AppError } from '../../../app/contract/errors';
 import type { ScanDetails } from '../../../app/contract/history';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { durationText, formatNumber, portsText, targetsText } from './format';
+import { specHasUdp } from '../../../app/contract/port-spec';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -142,6 +143,13 @@ export function ScanSummary({
             addresses: formatNumber(result.counts.addresses, lang),
             ports: formatNumber(result.portCount, lang),
           })}
+        </Typography>
+        <Typography variant="body2" sx={{ mt: 1 }} data-testid="summary-protocols">
+          {specHasUdp(result.ports)
+            ? t('summary.withUdp')
+            : imported
+              ? t('summary.tcpOnlyImported')
+              : t('summary.tcpOnly')}
         </Typography>
         {openPorts === 0 && hostsUp > 0 && (
           <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>

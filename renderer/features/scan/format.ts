@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { COMMON_UDP_SET, withCommonUdp } from '../../../app/contract/port-spec.js';
 
 /** The time left in words, rounded the way a person would say it. */
 export function etaText(t: TFunction, etaMs: number | undefined): string {
@@ -51,8 +52,17 @@ export function targetsText(t: TFunction, targets: string): string {
     .join('');
 }
 
-/** A scan's ports as the form names them: `top1000` and all ports in words, a list as typed. */
+/**
+ * A scan's ports as the form names them: `top1000`, all ports and the common UDP services in
+ * words (`top1000,common-udp` → "Les 1 000 ports les plus utilisés + Services UDP courants"), a
+ * list as typed.
+ */
 export function portsText(t: TFunction, ports: string): string {
+  const tokens = ports.split(',').map((p) => p.trim());
+  if (tokens.length > 1 && tokens.some((p) => p.toLowerCase() === COMMON_UDP_SET)) {
+    return `${portsText(t, withCommonUdp(ports, false))} + ${t('scan:form.ports.commonUdp')}`;
+  }
+  if (ports.toLowerCase() === COMMON_UDP_SET) return t('scan:form.ports.commonUdp');
   if (ports === 'top1000') return t('scan:form.ports.top1000Help');
   if (ports === 'all' || ports === '1-65535') return t('scan:form.ports.all');
   return ports;

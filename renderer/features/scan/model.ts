@@ -9,6 +9,7 @@ import type {
   ScanRequestInput,
 } from '../../../app/contract/scan.js';
 import { compareHostsByRisk } from '../../../app/contract/vocabulary.js';
+import { COMMON_UDP_SET, withCommonUdp } from '../../../app/contract/port-spec.js';
 
 /** The scan screen's pure logic (no UI, no transport), so it can be tested on its own. */
 
@@ -66,20 +67,24 @@ export interface ScanForm {
   customTargets: string;
   portMode: PortMode;
   customPorts: string;
+  /** "Services UDP courants": the named set `common-udp` added to the TCP choice. */
+  udp: boolean;
 }
 
 export const ALL_PORTS = '1-65535';
 export const CONFIRMATION_REQUIRED = 'scan.confirmationRequired';
 
 export function buildRequest(form: ScanForm): ScanRequestInput {
+  const tcp =
+    form.portMode === 'custom'
+      ? form.customPorts.trim()
+      : form.portMode === 'all'
+        ? ALL_PORTS
+        : 'top1000';
   return {
     targets: form.targetMode === 'custom' ? form.customTargets.trim() : form.targetMode,
-    ports:
-      form.portMode === 'custom'
-        ? form.customPorts.trim()
-        : form.portMode === 'all'
-          ? ALL_PORTS
-          : 'top1000',
+    // Without the box, the spec is the TCP choice as before (a custom `U:53` stays the user's).
+    ports: form.udp ? withCommonUdp(tcp, true) : tcp,
   };
 }
 
@@ -90,12 +95,15 @@ export function buildRequest(form: ScanForm): ScanRequestInput {
  */
 export function formOfRequest(request: { targets: string; ports: string }): ScanForm {
   const targets = request.targets.trim();
-  const ports = request.ports.trim();
+  const asked = request.ports.trim();
+  const udp = asked.split(',').some((t) => t.trim().toLowerCase() === COMMON_UDP_SET);
+  const ports = udp ? withCommonUdp(asked, false) : asked;
   return {
     targetMode: targets === 'this-pc' || targets === 'local-network' ? targets : 'custom',
     customTargets: targets === 'this-pc' || targets === 'local-network' ? '' : targets,
     portMode: ports === 'top1000' ? 'top1000' : ports === ALL_PORTS ? 'all' : 'custom',
     customPorts: ports === 'top1000' || ports === ALL_PORTS ? '' : ports,
+    udp,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import type { AppShell } from './app-shell.js';
-import { exact } from '../support/strings.js';
+import { exact, startingWith } from '../support/strings.js';
 import { notShownText } from '../../../app/contract/vocabulary.js';
 import { textFor } from '../../../app/text/catalogue.js';
 
@@ -219,6 +219,53 @@ export class OpenPortsPage {
         .getByRole('textbox', { name: this.t('form.ports.customLabel') })
         .fill(ports.custom);
     }
+  }
+
+  /** The "Services UDP courants" box next to the TCP port choices, by its label. */
+  get commonUdpBox(): Locator {
+    return this.page.getByRole('checkbox', {
+      name: startingWith(this.t('form.ports.commonUdp')),
+    });
+  }
+
+  /** The summary's line saying which protocols the scan covered ("TCP uniquement : …"). */
+  get protocolsNote(): Locator {
+    return this.summary.getByTestId('summary-protocols');
+  }
+
+  /** Opens a card's "Détails techniques de l’analyse" (its table of ports), once. */
+  async openScanDetails(address: string): Promise<void> {
+    const button = this.hostCard(address).getByRole('button', {
+      name: exact(this.shell.t('risk:host.scanDetails')),
+    });
+    if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  }
+
+  /** The button listing a card's closed, filtered and silent ports ("Afficher les … autres"). */
+  showOthersButton(address: string): Locator {
+    const starts = ['host.showOthers_one', 'host.showOthers_other'].map(
+      (key) =>
+        startingWith(
+          this.t(key)
+            .split(/\{\{count[^}]*\}\}/)[0]!
+            .trim(),
+        ).source,
+    );
+    return this.hostCard(address).getByRole('button', {
+      name: new RegExp(starts.map((s) => `(?:${s})`).join('|')),
+    });
+  }
+
+  /** The sentence under a card's table saying what "ouvert ou filtré" means. */
+  openFilteredHelp(address: string): Locator {
+    return this.hostCard(address).getByText(
+      exact(this.shell.t('vocabulary:portStateHelp.open|filtered')),
+    );
+  }
+
+  /** A port row's protocol (`data-protocol`: tcp, udp). */
+  async portProtocol(address: string, port: number): Promise<string | null> {
+    return this.portRow(address, port).getAttribute('data-protocol');
   }
 
   async scanNow(): Promise<void> {

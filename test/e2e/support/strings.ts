@@ -39,3 +39,8 @@ export function exact(text: string): RegExp {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
   return new RegExp(`^${escaped}$`);
 }
+
+/** Text that begins with `text` (spaces matched as `exact` matches them): a label with its help. */
+export function startingWith(text: string): RegExp {
+  return new RegExp(exact(text).source.replace(/\$$/, ''));
+}
