@@ -28,6 +28,9 @@ export const entries = [
   ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'helper'],
 ];
 
+/** The CLI and the workers it loads next to itself: what a built `port-auditor` needs to run. */
+export const CLI_BUNDLES = ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'];
+
 // ESM bundles may still meet a `require` from bundled CommonJS code; give them a real one.
 const esmBanner = [
   "import { createRequire as __paCreateRequire } from 'node:module';",

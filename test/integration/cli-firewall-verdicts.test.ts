@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 import { listenTcp, probeTcp } from '../lab/firewall-lab.js';
 import {
   FIREWALL_SYSTEM_DIRS,
@@ -94,7 +94,7 @@ async function pdfText(file: string): Promise<string> {
 
 beforeAll(async () => {
   await buildMain({
-    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    only: CLI_BUNDLES,
     outdir,
   });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { ScanResult } from '../../app/contract/index.js';
 import { databasePath } from '../../app/store/database.js';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 import { typeset } from '../unit/support/typography.js';
 
 /**
@@ -36,7 +36,7 @@ describe('port-auditor history and show', () => {
 
   beforeAll(async () => {
     await buildMain({
-      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      only: CLI_BUNDLES,
       outdir,
     });
     listener = net.createServer((socket) => socket.destroy());

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 import { addAddresses, createVeth, NetnsLab, uniqueName } from '../lab/netns.js';
 
 /**
@@ -57,7 +57,7 @@ interface Listed {
 }
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs'], outdir });
+  await buildMain({ only: CLI_BUNDLES, outdir });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
   dataDir = mkdtempSync(path.join(tmpdir(), 'pa-iother-data-'));
   lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));

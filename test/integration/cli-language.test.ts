@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 
 // The CLI as installed (the bundled cli.mjs and its scan worker), built into a folder of this run,
 // speaking to a French and to an English user: what they read is kept as snapshots, so a change of
@@ -26,7 +26,7 @@ let openPort: number;
 let closedPort: number;
 
 beforeAll(async () => {
-  await buildMain({ only: ['cli.mjs', 'scan-worker.mjs'], outdir });
+  await buildMain({ only: CLI_BUNDLES, outdir });
   listener = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   openPort = (listener.address() as net.AddressInfo).port;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 
 /**
  * `port-auditor report ID` as installed (the bundled CLI), over a data folder of this test: a kept
@@ -24,7 +24,7 @@ describe('port-auditor report of a kept scan', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), `pa-cli-report-kept-${process.pid}-`));
     await buildMain({
-      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      only: CLI_BUNDLES,
       outdir,
     });
   });

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanResult } from '../../app/contract/index.js';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 
 // The CLI as installed (the bundled dist/main/cli.mjs with its scan worker), built into a folder of
 // this run, and as run from a checkout (`npm run cli`, tsx) for input errors.
@@ -74,7 +74,7 @@ describe('port-auditor scan', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-'));
     await buildMain({
-      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      only: CLI_BUNDLES,
       outdir,
     });
     listener = net.createServer((socket) => socket.destroy());

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 import { runCommand, type Runner } from '../../app/firewall/backend.js';
 import { NftablesBackend } from '../../app/firewall/nftables.js';
 import { FirewallService } from '../../app/firewall/service.js';
@@ -215,7 +215,7 @@ async function backups(): Promise<string> {
 
 beforeAll(async () => {
   await buildMain({
-    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    only: CLI_BUNDLES,
     outdir,
   });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));

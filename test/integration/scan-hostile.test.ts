@@ -24,7 +24,7 @@ import {
 } from '../lab/hostile-lab.js';
 import { canCreateNamespaces, execIn } from '../lab/netns.js';
 import type { NmapHosts } from '../lab/scan-lab.js';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 
 // Networks that misbehave as real ones do (test/lab/hostile-lab.ts): each case is scanned by the
 // engine and by nmap -sT from the same namespace, on the same ports, and both must find the same
@@ -188,7 +188,7 @@ describe.runIf(canCreateNamespaces())('scan engine on hostile networks, against 
 
     // The CLI as installed, in the scanner's namespace: its block and its JSON say it too.
     await buildMain({
-      only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      only: CLI_BUNDLES,
       outdir: cliDir,
     });
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-hostile-${process.pid}-`));

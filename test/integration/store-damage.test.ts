@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildMain } from '../../scripts/build-main.mjs';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
 import {
   FIREWALL_SYSTEM_DIRS,
   startMountSandbox,
@@ -116,7 +116,7 @@ async function stillReadsAndUndoes(setup = ''): Promise<CliRun> {
 
 beforeAll(async () => {
   await buildMain({
-    only: ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+    only: CLI_BUNDLES,
     outdir,
   });
   lab.onTeardown(() => rmSync(path.dirname(outdir), { recursive: true, force: true }));
