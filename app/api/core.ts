@@ -4,7 +4,7 @@ import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { ClientClosings } from './client-closings.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
-import { DEFAULT_LIMITS, ImportSlots, ScanSlots, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, ExportSlots, ImportSlots, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
 import { reportHandlers } from './report-handlers.js';
 import { createAssessor, riskHandlers } from './risk-handlers.js';
@@ -72,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
     options.filePicker,
     clients,
     new ImportSlots(limits),
+    new ExportSlots(limits),
   );
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),

@@ -60,11 +60,21 @@ function createWorker(job: ExportJob): Worker {
  * on answering the page, running scans and the firewall meanwhile (review 13c attacker B1).
  * Resolves with the file (base64, as `report.export` answers). Throws the export's AppFailure as
  * the thread gave it (`scan.not-found`, `scan.unreadable`, `scan.no-longer-kept`, the store's
- * failures, `report.fonts-missing`…), or `internal` when the thread stopped otherwise.
+ * failures, `report.fonts-missing`…), or `internal` when the thread stopped otherwise or `signal`
+ * aborted it (its client closed: the thread is terminated, its memory freed).
  */
-export function runExportThread(job: ExportJob): Promise<ExportedFile> {
+export function runExportThread(job: ExportJob, signal?: AbortSignal): Promise<ExportedFile> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(threadFailed('export stopped: its client closed'));
+      return;
+    }
     const worker = createWorker(job);
+    signal?.addEventListener(
+      'abort',
+      () => settle(() => reject(threadFailed('export stopped: its client closed'))),
+      { once: true },
+    );
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -21,6 +21,13 @@ export interface Limits {
   importsPerClient: number;
   /** nmap imports running at once in the whole app, all clients together. */
   importsOverall: number;
+  /**
+   * Reports of kept scans one connection may have being made at once (`report.export`): each is
+   * a worker thread holding the whole scan, hundreds of MB for a tarpit's (review 13d, A1).
+   */
+  exportsPerClient: number;
+  /** Reports being made at once in the whole app, all clients together. */
+  exportsOverall: number;
   /** Messages per second one connection may send, sustained (token bucket refill rate). */
   messagesPerSecond: number;
   /** Messages one connection may send in a burst before the sustained rate applies. */
@@ -45,6 +52,8 @@ export const DEFAULT_LIMITS: Limits = {
   scansOverall: 6,
   importsPerClient: 2,
   importsOverall: 4,
+  exportsPerClient: 2,
+  exportsOverall: 3,
   messagesPerSecond: 50,
   messageBurst: 200,
   importHeapMb: IMPORT_OLD_GENERATION_MB,
@@ -115,6 +124,25 @@ export class ImportSlots extends Slots {
             { text: { count: n } },
           )
         : new AppFailure(Code['report.import-too-many'], { limit: n }, { text: { count: n } }),
+    );
+  }
+}
+
+/**
+ * Counts reports being made per client and overall: `acquire` throws
+ * `report.export-too-many-for-client` or `report.export-too-many` (fr/en) when a limit is reached;
+ * the returned function releases the slot.
+ */
+export class ExportSlots extends Slots {
+  constructor(limits: Pick<Limits, 'exportsPerClient' | 'exportsOverall'>) {
+    super(limits.exportsPerClient, limits.exportsOverall, (which, n) =>
+      which === 'client'
+        ? new AppFailure(
+            Code['report.export-too-many-for-client'],
+            { limit: n },
+            { text: { count: n } },
+          )
+        : new AppFailure(Code['report.export-too-many'], { limit: n }, { text: { count: n } }),
     );
   }
 }

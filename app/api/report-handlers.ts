@@ -9,7 +9,7 @@ import { exportReport } from '../report/export.js';
 import { refuseTooLarge } from '../report/nmap-xml-import.js';
 import type { ClientClosings } from './client-closings.js';
 import { runExportThread } from './export-thread.js';
-import type { ImportSlots } from './limits.js';
+import type { ExportSlots, ImportSlots } from './limits.js';
 import type { Handlers } from './dispatcher.js';
 import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
 import type { ScanHistory } from './scan-history.js';
@@ -59,7 +59,9 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * 60 MB import never holds the file in memory. A client's transfers are dropped when `clients`
  * says it closed. Each import holds one of `slots` from its start (`importEnd`, `importPicked`) until
  * it has finished; past the limit it is refused (`report.import-too-many…`). `ownsUpload(client,
- * uploadId)` says whether a transfer is that client's and still going (for MessageRate).
+ * uploadId)` says whether a transfer is that client's and still going (for MessageRate). A report of
+ * a kept scan holds one of `exportSlots` while its thread runs (`report.export-too-many…` past
+ * the limit), and its thread is stopped when its client closes (review 13d, A1).
  */
 export function reportHandlers(
   history: ScanHistory,
@@ -67,6 +69,7 @@ export function reportHandlers(
   picker: FilePicker | undefined,
   clients: ClientClosings | undefined,
   slots: ImportSlots,
+  exportSlots: ExportSlots,
 ): {
   handlers: Pick<
     Handlers,
@@ -81,6 +84,8 @@ export function reportHandlers(
   ownsUpload: (client: string, uploadId: string) => boolean;
 } {
   const uploads = new Map<string, Upload>();
+  /** Each client's reports being made, to stop their threads when it closes. */
+  const exporting = new Map<string, Set<AbortController>>();
 
   const options = (fileName?: string) => ({
     localAddresses: localAddresses(),
@@ -110,6 +115,9 @@ export function reportHandlers(
   };
   // A page closed or reloaded mid-transfer never sends the rest: its spool files go now (F7).
   clients?.on(async (client) => {
+    // Nobody is left to receive its reports: their threads (and memory) go now.
+    for (const export_ of exporting.get(client) ?? []) export_.abort();
+    exporting.delete(client);
     const theirs = [...uploads].filter(([, upload]) => upload.client === client);
     await Promise.all(theirs.map(([uploadId]) => drop(uploadId)));
   });
@@ -125,18 +133,32 @@ export function reportHandlers(
   };
 
   const handlers = {
-    'report.export': async ({ scanId, format, lang }) => {
+    'report.export': async ({ scanId, format, lang }, ctx) => {
       const context = history.exportContext(scanId);
       if (context) {
-        // Off this thread: a huge scan's report never blocks the host's event loop (B1).
-        return runExportThread({
-          dataDir: dataDir(),
-          scanId,
-          format,
-          lang,
-          pcName: os.hostname(),
-          ...context,
-        });
+        const client = ctx.client ?? 'in-process';
+        const release = exportSlots.acquire(client);
+        const stop = new AbortController();
+        const theirs = exporting.get(client) ?? new Set<AbortController>();
+        exporting.set(client, theirs.add(stop));
+        try {
+          // Off this thread: a huge scan's report never blocks the host's event loop (B1).
+          return await runExportThread(
+            {
+              dataDir: dataDir(),
+              scanId,
+              format,
+              lang,
+              pcName: os.hostname(),
+              ...context,
+            },
+            stop.signal,
+          );
+        } finally {
+          theirs.delete(stop);
+          if (theirs.size === 0 && exporting.get(client) === theirs) exporting.delete(client);
+          release();
+        }
       }
       // Held in memory (not kept in the store, or a check): whole already, exported here.
       const kept = history.full(scanId);

@@ -59,6 +59,8 @@ export const ErrorCode = z.enum([
   'report.import-stopped',
   'report.import-too-many-for-client',
   'report.import-too-many',
+  'report.export-too-many-for-client',
+  'report.export-too-many',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from '../../app/api/core.js';
 import { localClient } from '../../app/api/local-client.js';
 import { generateOpenPortsXml } from '../lab/nmap-xml.js';
 
@@ -112,4 +113,39 @@ describe('exports of kept scans off the host’s thread', () => {
       }),
     ).rejects.toMatchObject({ appError: { code: 'scan.not-found' } });
   }, 300_000);
+
+  it('a client gets two reports made at once; its threads stop when it closes', async () => {
+    const dir = tempDir('limits');
+    const core = createCore({ host: 'web', dataDir: dir });
+    cleanups.push(() => core.dispose());
+    let id = 1;
+    const call = async (client: string, method: string, params: unknown) =>
+      core.dispatch({ kind: 'request', id: id++, method, params } as never, {
+        client,
+        emit: () => undefined,
+      });
+    const imported = await call('a', 'report.importNmapXml', {
+      xml: generateOpenPortsXml(1, 3),
+      fileName: 'small.xml',
+    });
+    expect(imported.ok).toBe(true);
+    const { scanId } = (imported as { result: { scanId: string } }).result;
+    const exportFor = (client: string) =>
+      call(client, 'report.export', { scanId, format: 'pdf', lang: 'en' });
+    const first = exportFor('a');
+    const second = exportFor('a');
+    // The third of the same client is refused at once, in words (review 13d attacker A1).
+    const third = await exportFor('a');
+    expect(third).toMatchObject({
+      ok: false,
+      error: { code: 'report.export-too-many-for-client' },
+    });
+    // The client goes: its two threads are stopped, their slots free again.
+    await core.clientClosed('a');
+    for (const stopped of await Promise.all([first, second])) {
+      expect(stopped).toMatchObject({ ok: false, error: { code: 'internal' } });
+    }
+    const again = await exportFor('a');
+    expect(again).toMatchObject({ ok: true, result: { mimeType: 'application/pdf' } });
+  });
 });

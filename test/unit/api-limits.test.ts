@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
+  ExportSlots,
   ImportSlots,
   MessageRate,
   rateLimited,
@@ -52,6 +53,29 @@ describe('import slots', () => {
   it('allows a few imports by default, fewer per client', () => {
     expect(DEFAULT_LIMITS.importsPerClient).toBe(2);
     expect(DEFAULT_LIMITS.importsOverall).toBe(4);
+  });
+});
+
+describe('export slots', () => {
+  it('refuses a report past the per-client limit, then past the overall one, in both languages', () => {
+    const slots = new ExportSlots(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toMatchObject({ exportsPerClient: 2, exportsOverall: 3 });
+    const release = slots.acquire('a');
+    slots.acquire('a');
+    const perClient = refusal(() => slots.acquire('a'));
+    expect(perClient.appError).toMatchObject({
+      code: 'report.export-too-many-for-client',
+      message: {
+        fr: typeset(
+          'Déjà 2 rapports en préparation pour cette fenêtre : attendez qu’un arrive avant d’en demander un autre.',
+        ),
+        en: 'Already 2 reports being made for this window: wait for one to arrive before asking for another.',
+      },
+    });
+    slots.acquire('b');
+    expect(refusal(() => slots.acquire('c')).appError.code).toBe('report.export-too-many');
+    release();
+    expect(() => slots.acquire('c')).not.toThrow();
   });
 });
 
