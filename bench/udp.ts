@@ -100,6 +100,11 @@ function share(value: number, total: number): string {
   return `${((100 * value) / Math.max(total, 1)).toFixed(2)} % (${value}/${total})`;
 }
 
+/** `text` as a Markdown table cell: nmap's `open|filtered` must not split the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
 /** The states a port had over the runs: `closed`, or `closed ×2, open|filtered ×1` when they differ. */
 function statesOver(states: string[]): string {
   const counts = new Map<string, number>();
@@ -151,7 +156,8 @@ export function udpMarkdown(measured: UdpMeasured): string {
           return reason ? `${state} (${reason})` : state;
         }),
       );
-      return `| ${port} | ${names.get(port)} | ${designedUdpState(port)[0]} | ${statesOver(runs.map((r) => r.engine.get(port) ?? 'missing'))} | ${nmapText} |`;
+      const engineText = statesOver(runs.map((r) => r.engine.get(port) ?? 'missing'));
+      return `| ${port} | ${names.get(port)} | ${cell(designedUdpState(port)[0])} | ${cell(engineText)} | ${cell(nmapText)} |`;
     }),
   ].join('\n');
 }
