@@ -1,7 +1,9 @@
 // `npm run bench` — the scan engine against nmap -sT -T4, side by side in the same run, on the lab
 // network (test/lab/scan-lab.ts) and on loopback, all inside test-made namespaces (needs root),
-// then the report and import workloads. Prints a table and writes bench/RESULTS.md.
+// then the UDP workload (bench/udp.ts: the common UDP services against nmap -sU on a lab host) and
+// the report and import workloads. Prints a table and writes bench/RESULTS.md.
 // `npm run bench -- a b` runs only those scan workloads and leaves RESULTS.md alone;
+// `npm run bench -- udp` runs only the UDP workload (root needed) and rewrites only its section;
 // `npm run bench -- report` runs only the report and import workloads (UI path, exporter, import
 // memory; no root needed) and rewrites only their section of RESULTS.md.
 import { execFile } from 'node:child_process';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { HostResult, PortState, ScanResult } from '../app/contract/index.js';
 import { parsePorts } from '../app/scan/ports.js';
+import { measureUdp, udpMarkdown } from './udp.js';
 import { createHostileLab, SILENT_TWO_OPEN, type HostileLab } from '../test/lab/hostile-lab.js';
 import { canCreateNamespaces } from '../test/lab/netns.js';
 import { seededRandom } from '../test/lab/random.js';
@@ -398,16 +401,27 @@ async function reportWorkloads(): Promise<string> {
   ].join('\n');
 }
 
+/** The section between `beginMark` and `endMark` of `md` replaced by `section`; null without it. */
+function replaceSection(
+  md: string,
+  beginMark: string,
+  endMark: string,
+  section: string,
+): string | null {
+  const begin = md.indexOf(beginMark);
+  const end = md.indexOf(endMark);
+  if (begin < 0 || end < begin) return null;
+  return md.slice(0, begin) + section + md.slice(end + endMark.length);
+}
+
 /**
  * RESULTS.md with `section` in place of the previous report and import section; a file from before
  * the section existed loses its old report and import paragraphs, and gets the section before its
  * first heading after the title.
  */
 function withReportSection(md: string, section: string): string {
-  const begin = md.indexOf(REPORT_BEGIN);
-  const end = md.indexOf(REPORT_END);
-  if (begin >= 0 && end > begin)
-    return md.slice(0, begin) + section + md.slice(end + REPORT_END.length);
+  const replaced = replaceSection(md, REPORT_BEGIN, REPORT_END, section);
+  if (replaced !== null) return replaced;
   const legacy = md
     .replace(/\n\nReport speed \(bench\/report\.ts[^\n]*\n\n( {4}[^\n]*\n?)+/, '\n')
     .replace(/\n\nImport memory \(bench\/import-memory\.ts[^\n]*\n\n( {4}[^\n]*\n?)+/, '\n');
@@ -417,14 +431,69 @@ function withReportSection(md: string, section: string): string {
     : `${legacy.slice(0, heading)}\n${section}\n${legacy.slice(heading)}`;
 }
 
+/** Where the UDP figures sit in RESULTS.md, so a run of only them updates only them. */
+const UDP_BEGIN = '<!-- udp:begin — written by `npm run bench` and `npm run bench -- udp` -->';
+const UDP_END = '<!-- udp:end -->';
+
+/**
+ * The UDP workload (bench/udp.ts) with the engine bundled as `script`: RESULTS.md's section for it.
+ * Needs root (the lab's namespaces).
+ */
+async function udpWorkload(script: string): Promise<string> {
+  console.log('UDP: common-udp against nmap -sU on a lab host (bench/udp.ts)…');
+  const cpuAtStart = await machineCpu();
+  const measured = await measureUdp(script, REPEAT, (line) => console.log(line));
+  return [
+    UDP_BEGIN,
+    '## UDP: the common UDP services against nmap -sU',
+    '',
+    `Latest run (${new Date().toISOString()}, Node ${process.version}, ${process.platform}; \`npm run bench -- udp\` runs only it). ${busyShare(cpuAtStart, await machineCpu())}`,
+    '',
+    udpMarkdown(measured),
+    UDP_END,
+  ].join('\n');
+}
+
+/**
+ * RESULTS.md with `section` in place of the previous UDP section, or, in a file from before it
+ * existed, just before the report and import section (else at the end).
+ */
+function withUdpSection(md: string, section: string): string {
+  const replaced = replaceSection(md, UDP_BEGIN, UDP_END, section);
+  if (replaced !== null) return replaced;
+  const reports = md.indexOf(REPORT_BEGIN);
+  return reports < 0
+    ? `${md.trimEnd()}\n\n${section}\n`
+    : `${md.slice(0, reports)}${section}\n\n${md.slice(reports)}`;
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  if (only.length > 0 && only.every((key) => key === 'report')) {
-    // Only the report and import workloads: no lab, no root; RESULTS.md's other rows stay.
-    const section = await reportWorkloads();
-    console.log(`\n${section}`);
+  if (only.length > 0 && only.every((key) => key === 'report' || key === 'udp')) {
+    // Only the UDP and/or the report and import workloads: each rewrites its own section of
+    // RESULTS.md, the other rows stay. The report workloads need no lab and no root.
     const file = join(root, 'bench/RESULTS.md');
-    await writeFile(file, withReportSection(await readFile(file, 'utf8'), section));
+    if (only.includes('udp')) {
+      if (!canCreateNamespaces()) {
+        console.error(
+          'npm run bench -- udp needs root: it builds network namespaces. / npm run bench -- udp doit être lancé en root.',
+        );
+        process.exit(1);
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'pa-bench-'));
+      try {
+        const section = await udpWorkload(await bundleEngine(dir));
+        console.log(`\n${section}`);
+        await writeFile(file, withUdpSection(await readFile(file, 'utf8'), section));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    if (only.includes('report')) {
+      const section = await reportWorkloads();
+      console.log(`\n${section}`);
+      await writeFile(file, withReportSection(await readFile(file, 'utf8'), section));
+    }
     return;
   }
   if (!canCreateNamespaces()) {
@@ -498,6 +567,8 @@ async function main(): Promise<void> {
     console.log(`RSS /20 × top100: ${rss.mb.toFixed(0)} MB in ${rss.ms} ms`);
     const text = table(rows, rss);
     console.log('\n' + text);
+    const udp = await udpWorkload(script);
+    console.log('\n' + udp);
     const reports = await reportWorkloads();
     console.log('\n' + reports);
     const how = [
@@ -508,7 +579,7 @@ async function main(): Promise<void> {
       busyShare(cpuAtStart, await machineCpu()),
     ].join(' ');
     const missed = missedTargets(rows);
-    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n\n${reports}\n\n${missed ? `${missed}\n\n` : ''}${PROFILE_NOTE}\n`;
+    const md = `# Scan engine benchmark\n\nLatest \`npm run bench\` (${new Date().toISOString()}, Node ${process.version}, ${process.platform}). ${how}\n\n${text}\n\n${udp}\n\n${reports}\n\n${missed ? `${missed}\n\n` : ''}${PROFILE_NOTE}\n`;
     await writeFile(join(root, 'bench/RESULTS.md'), md);
   } finally {
     await hostile?.teardown();

@@ -3,25 +3,15 @@ import { COMMON_UDP_PORTS } from '../../app/scan/udp/services.js';
 import { canCreateNamespaces } from '../lab/netns.js';
 import {
   createUdpLab,
-  UDP_DROPPED,
+  designedUdpState as designed,
   UDP_HOST,
   UDP_OPEN,
-  UDP_PROHIBITED,
   type UdpLab,
 } from '../lab/udp-lab.js';
 
 // The UDP prober against real daemons (dnsmasq, chronyd, snmpd, memcached) on a host the test
 // makes, checked port by port against the lab's design and against nmap -sU on the same ports,
 // with the host's ICMP rate limit left on. Needs root.
-
-const OPEN = new Set(Object.values(UDP_OPEN));
-
-function designed(port: number): [state: string, reason: string] {
-  if (OPEN.has(port)) return ['open', 'udp-response'];
-  if (port === UDP_DROPPED) return ['open|filtered', 'no-response'];
-  if (port === UDP_PROHIBITED) return ['filtered', 'admin-prohibited'];
-  return ['closed', 'port-unreach'];
-}
 
 describe.runIf(canCreateNamespaces())('UDP scan on a lab host with real daemons', () => {
   let lab: UdpLab;

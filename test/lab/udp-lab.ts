@@ -14,6 +14,7 @@ import {
   sysctl,
   uniqueName,
 } from './netns.js';
+import { scannerIn, type ScanLab } from './scan-lab.js';
 
 /**
  * A UDP lab: a scanner namespace and a host namespace joined by one veth, the host running real
@@ -34,6 +35,18 @@ export const UDP_DROPPED = 5683;
 /** Rejected by nft with ICMP "administratively prohibited" (type 3 code 13). */
 export const UDP_PROHIBITED = 1194;
 
+/**
+ * The state and reason, in nmap's words, that the lab's design gives `port` over UDP: `open`
+ * (udp-response) where a daemon answers, `open|filtered` (no-response) where nft drops,
+ * `filtered` (admin-prohibited) where nft rejects, `closed` (port-unreach) everywhere else.
+ */
+export function designedUdpState(port: number): [state: string, reason: string] {
+  if ((Object.values(UDP_OPEN) as number[]).includes(port)) return ['open', 'udp-response'];
+  if (port === UDP_DROPPED) return ['open|filtered', 'no-response'];
+  if (port === UDP_PROHIBITED) return ['filtered', 'admin-prohibited'];
+  return ['closed', 'port-unreach'];
+}
+
 export interface UdpLab {
   scanner: string;
   host: string;
@@ -42,6 +55,12 @@ export interface UdpLab {
     ports: readonly number[],
     options?: Record<string, number>,
   ): Promise<{ elapsedMs: number; results: UdpPortResult[] }>;
+  /**
+   * The whole engine as the app runs it (ScanManager and its worker thread, test/lab/scan-once.ts
+   * or a bundled copy of it) from the scanner namespace, timed from process start (`wallMs`):
+   * what the benchmark sets against nmap -sU.
+   */
+  engine: Pick<ScanLab, 'scan'>;
   /** A whole scan through the ScanManager (test/lab/scan-once.ts) from the scanner namespace. */
   scanWithManager(request: { targets: string; ports: string }): Promise<ScanResult>;
   /** How many of `count` probes sent at once to closed `port` got a port unreachable. */
@@ -137,6 +156,7 @@ export async function createUdpLab(area = 'udp'): Promise<UdpLab> {
     return {
       scanner,
       host,
+      engine: scannerIn(lab, scanner),
       async scan(ports, options) {
         return (await runOnce(lab, scanner, { address: UDP_HOST, ports, options })) as {
           elapsedMs: number;
