@@ -1011,7 +1011,11 @@ export class ScanHistory {
     scanId: string,
   ): Omit<ExportJob, 'dataDir' | 'scanId' | 'format' | 'lang' | 'pcName'> | null {
     if (this.unkept.has(scanId) || this.checks.has(scanId)) return null;
-    if (!this.withStore((scans) => scans.has(scanId))) throw notFound(scanId);
+    if (!this.withStore((scans) => scans.has(scanId))) {
+      // One this process showed and retention deleted since says so, as `full` did (its source
+      // is still cached); any other is unknown.
+      throw this.cache.has(scanId) ? noLongerKept(scanId) : notFound(scanId);
+    }
     const claims = this.own.get(scanId);
     return {
       localAddresses: [...this.local()],
