@@ -453,6 +453,13 @@ useScan.subscribe((state, previous) => {
   }
 });
 
+// Back and forward bring back an address written while another scan was on show: it names the
+// one on show again, or a reload would show the older one.
+window.addEventListener('popstate', () => {
+  const scanId = useScan.getState().shown?.details.scanId;
+  if (scanId) replaceHash(withShownScan(window.location.hash, scanId));
+});
+
 api.on('scan.event', (event) => {
   const state = useScan.getState();
   if (event.scanId !== state.scanId) return;

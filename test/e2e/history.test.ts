@@ -200,6 +200,35 @@ describe('History and large imports in Chromium (browser mode)', () => {
     }
     expect(browser.errors).toEqual([]);
   });
+
+  test('Back to a screen left before another scan came on show names the one on show', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    const scanner = new OpenPortsPage(shell);
+    const before = await shell.scanInAddress();
+    await report.openNmapTool();
+    const small = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
+    await report.importFile('loopback-again.xml', small);
+    await browser.page
+      .getByTestId('summary-imported-file')
+      .filter({ hasText: 'loopback-again.xml' })
+      .waitFor({ timeout: 30_000 });
+    const now = await shell.scanInAddress();
+    expect(now).not.toBe(before);
+
+    // Back from the results the import opened on: the nmap tool's entry, written while the older
+    // scan was on show.
+    await browser.page.goBack();
+    await report.chooseFileButton.waitFor();
+    await expect.poll(() => shell.scanInAddress()).toBe(now);
+    await shell.reload();
+    await OpenPortsPage.open(shell);
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
+      typeset('« loopback-again.xml »'),
+    );
+    expect(browser.errors).toEqual([]);
+  });
 });
 
 describe('A damaged store in Chromium (browser mode)', () => {
