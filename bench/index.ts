@@ -356,8 +356,8 @@ const REPORT_END = '<!-- report-import:end -->';
 
 /**
  * The report and import workloads, each its own process so its times and peak memory are its own:
- * the UI path (bench/ui-path.ts: 5,000-host import, 1,000-host PDF export through the app's API as
- * the page calls it), the exporter alone (bench/report.ts) and a 60 MB import's peak memory
+ * the UI path (bench/ui-path.ts: 5,000-host import, 1,000-host PDF export by the page's client over
+ * the shipped browser-mode host's WebSocket), the exporter alone (bench/report.ts) and a 60 MB import's peak memory
  * (bench/import-memory.ts). Needs no root and no network. Returns RESULTS.md's section for them.
  */
 async function reportWorkloads(): Promise<string> {
@@ -382,7 +382,7 @@ async function reportWorkloads(): Promise<string> {
     '',
     `Latest run of these workloads (${new Date().toISOString()}, Node ${process.version}, ${process.platform}; \`npm run bench -- report\` runs only them). ${busyShare(cpuAtStart, await machineCpu())}`,
     '',
-    `Through the UI path (bench/ui-path.ts: the app's API as the page calls it — report.importBegin, importChunk in the page's 128 KiB pieces, importEnd, then the first page of hosts with scan.get; firewall.list then report.export {scanId, format: 'pdf'} — over app/api's local client as the browser-mode host, store and verdicts included, the WebSocket itself excepted; median of 3 runs${ui.ok ? '' : '; FAILED'}):`,
+    `Through the UI path (bench/ui-path.ts: the browser-mode host as it ships — bundled, started as \`node web.mjs --port 0 --no-open\` — reached over its WebSocket by the page's own client (renderer/api), which calls what the page calls — report.importBegin, importChunk in the page's 128 KiB pieces, importEnd, then the first page of hosts with scan.get; firewall.list then report.export {scanId, format: 'pdf'} — socket, contract checks, store, verdicts, import and export threads included, the page's drawing excepted; median of 3 runs${ui.ok ? '' : '; FAILED'}):`,
     '',
     indent(ui.lines),
     '',

@@ -73,6 +73,7 @@ export function createCore(options: CoreOptions): Core {
     clients,
     new ImportSlots(limits),
     new ExportSlots(limits),
+    limits.exportHeapMb,
   );
   const handlers: Handlers = {
     ...appHandlers(options.host, options.filePicker !== undefined),

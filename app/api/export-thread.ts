@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AppError, FirewallRule, Language, ReportFormat } from '../contract/index.js';
+import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 
@@ -35,22 +36,52 @@ export interface ExportedFile {
 export type ExportOutcome =
   { type: 'done'; file: ExportedFile } | { type: 'failed'; error: AppError };
 
+/**
+ * The heap of an export's worker thread (V8's old generation, MB): what a report of a kept scan
+ * may hold before it is stopped with `report.export-too-large` instead of taking the machine's
+ * memory (V8's default is a share of the machine's RAM, per thread; three exports run at once).
+ * The largest report measured, the PDF of one host with every TCP port open (65,535 ports,
+ * test/integration/report-export-thread.test.ts), is made within it.
+ */
+export const EXPORT_OLD_GENERATION_MB = 512;
+
 function threadFailed(detail: string): AppFailure {
   return new AppFailure('internal', { detail });
 }
+
+/** An export stopped at its heap's cap, in words saying what to do (errors.json). */
+function tooLarge(format: ReportFormat, heapMb: number): AppFailure {
+  return new AppFailure(
+    Code['report.export-too-large'],
+    { format: FORMAT_NAME[format], limitMb: heapMb },
+    { variant: format === 'csv' ? 'csv' : 'lighter' },
+  );
+}
+
+/** A format as the message names it (the same word in French and English). */
+const FORMAT_NAME: Record<ReportFormat, string> = {
+  pdf: 'PDF',
+  csv: 'CSV',
+  json: 'JSON',
+  'nmap-xml': 'nmap XML',
+};
 
 /**
  * Creates the export thread: the bundled `export-worker.mjs` next to us in a build, the TypeScript
  * source under tsx otherwise (tests, `npm run cli`), as the import thread is (import-thread.ts).
  */
-function createWorker(job: ExportJob): Worker {
+function createWorker(job: ExportJob, heapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./export-worker.mjs', import.meta.url), { workerData: job });
+    return new Worker(new URL('./export-worker.mjs', import.meta.url), {
+      workerData: job,
+      resourceLimits,
+    });
   }
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./export-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
+  return new Worker(bootstrap, { eval: true, workerData: job, resourceLimits });
 }
 
 /**
@@ -60,16 +91,22 @@ function createWorker(job: ExportJob): Worker {
  * on answering the page, running scans and the firewall meanwhile (review 13c attacker B1).
  * Resolves with the file (base64, as `report.export` answers). Throws the export's AppFailure as
  * the thread gave it (`scan.not-found`, `scan.unreadable`, `scan.no-longer-kept`, the store's
- * failures, `report.fonts-missing`…), or `internal` when the thread stopped otherwise or `signal`
- * aborted it (its client closed: the thread is terminated, its memory freed).
+ * failures, `report.fonts-missing`…), `report.export-too-large` (fr/en, saying what to do) when
+ * the thread ran out of its heap (`heapMb`, V8's old generation, in MB: the app goes on, only
+ * that thread stops), or `internal` when the thread stopped otherwise or `signal` aborted it (its
+ * client closed: the thread is terminated, its memory freed).
  */
-export function runExportThread(job: ExportJob, signal?: AbortSignal): Promise<ExportedFile> {
+export function runExportThread(
+  job: ExportJob,
+  signal?: AbortSignal,
+  heapMb = EXPORT_OLD_GENERATION_MB,
+): Promise<ExportedFile> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(threadFailed('export stopped: its client closed'));
       return;
     }
-    const worker = createWorker(job);
+    const worker = createWorker(job, heapMb);
     signal?.addEventListener(
       'abort',
       () => settle(() => reject(threadFailed('export stopped: its client closed'))),
@@ -86,7 +123,15 @@ export function runExportThread(job: ExportJob, signal?: AbortSignal): Promise<E
       if (message.type === 'done') settle(() => resolve(message.file));
       else settle(() => reject(AppFailure.relay(message.error)));
     });
-    worker.on('error', (error: Error) => settle(() => reject(threadFailed(error.message))));
+    worker.on('error', (error: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? tooLarge(job.format, heapMb)
+            : threadFailed(error.message),
+        ),
+      ),
+    );
     worker.on('exit', (code) => settle(() => reject(threadFailed(`exit code ${code}`))));
   });
 }

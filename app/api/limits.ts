@@ -1,5 +1,6 @@
 import { Code, IMPORT_CHUNK_BYTES, ImportChunkRequest } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
+import { EXPORT_OLD_GENERATION_MB } from './export-thread.js';
 import { IMPORT_OLD_GENERATION_MB } from './import-thread.js';
 import { MAX_NMAP_XML_BYTES } from '../report/nmap-xml-import.js';
 
@@ -38,6 +39,11 @@ export interface Limits {
    */
   importHeapMb: number;
   /**
+   * The heap of a report's worker thread (V8's old generation, MB): the export fails with
+   * `report.export-too-large` rather than grow past it (see app/api/export-thread.ts).
+   */
+  exportHeapMb: number;
+  /**
    * Pieces of an upload (`report.importChunk`, at most IMPORT_CHUNK_BYTES each) one connection may
    * send in a burst: counted apart from other messages, so a file at the import limit goes through
    * however fast the client sends it (review 13, F8), while a flood of pieces is still cut.
@@ -57,6 +63,7 @@ export const DEFAULT_LIMITS: Limits = {
   messagesPerSecond: 50,
   messageBurst: 200,
   importHeapMb: IMPORT_OLD_GENERATION_MB,
+  exportHeapMb: EXPORT_OLD_GENERATION_MB,
   // A whole 64 MB file, plus one piece to spare, then 8 MiB/s.
   importChunkBurst: Math.ceil(MAX_NMAP_XML_BYTES / IMPORT_CHUNK_BYTES) + 1,
   importChunksPerSecond: 64,

@@ -8,7 +8,7 @@ import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { refuseTooLarge } from '../report/nmap-xml-import.js';
 import type { ClientClosings } from './client-closings.js';
-import { runExportThread } from './export-thread.js';
+import { EXPORT_OLD_GENERATION_MB, runExportThread } from './export-thread.js';
 import type { ExportSlots, ImportSlots } from './limits.js';
 import type { Handlers } from './dispatcher.js';
 import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
@@ -61,7 +61,8 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * it has finished; past the limit it is refused (`report.import-too-many…`). `ownsUpload(client,
  * uploadId)` says whether a transfer is that client's and still going (for MessageRate). A report of
  * a kept scan holds one of `exportSlots` while its thread runs (`report.export-too-many…` past
- * the limit), and its thread is stopped when its client closes (review 13d, A1).
+ * the limit), and its thread is stopped when its client closes (review 13d, A1); its heap is
+ * capped at `exportHeapMb` (MB), past which it is refused in words (`report.export-too-large`).
  */
 export function reportHandlers(
   history: ScanHistory,
@@ -70,6 +71,7 @@ export function reportHandlers(
   clients: ClientClosings | undefined,
   slots: ImportSlots,
   exportSlots: ExportSlots,
+  exportHeapMb = EXPORT_OLD_GENERATION_MB,
 ): {
   handlers: Pick<
     Handlers,
@@ -153,6 +155,7 @@ export function reportHandlers(
               ...context,
             },
             stop.signal,
+            exportHeapMb,
           );
         } finally {
           theirs.delete(stop);

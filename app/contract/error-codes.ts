@@ -61,6 +61,7 @@ export const ErrorCode = z.enum([
   'report.import-too-many',
   'report.export-too-many-for-client',
   'report.export-too-many',
+  'report.export-too-large',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).

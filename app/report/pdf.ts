@@ -119,6 +119,15 @@ function sayFor(lang: Language): Say {
   return (text) => text[lang];
 }
 
+/**
+ * A count as the report's language writes it, thousands grouped by Intl.NumberFormat through the
+ * catalogue ("1 234" with U+202F in French, "1,234" in English). Port numbers are names, not
+ * counts: they stay as nmap writes them (8080).
+ */
+function formatCount(count: number, say: Say): string {
+  return say(bothLanguages('pdf:cover.tile.number', { count }));
+}
+
 function severityLabel(severity: Severity | null | undefined, say: Say): string {
   return severity ? say(SEVERITY_LABEL[severity]) : '—';
 }
@@ -442,7 +451,7 @@ function severityChart(model: ReportModel, say: Say): Content {
               : []),
           ],
         },
-        { text: String(model.counts[s]), bold: true },
+        { text: formatCount(model.counts[s], say), bold: true },
       ]),
     },
     layout: 'noBorders',
@@ -601,7 +610,7 @@ function summary(model: ReportModel, say: Say): Content[] {
                 ...(h.macVendor ? [{ text: `  ${h.macVendor}`, color: MUTED, fontSize: 8 }] : []),
               ],
             },
-            { text: String(h.openCount), alignment: 'right' },
+            { text: formatCount(h.openCount, say), alignment: 'right' },
             severityCell(h.worst ?? undefined, say),
           ]),
         ],

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { parseRoute, routeHash, type Route } from '../shell/route';
+import { parseRoute, routeHash, shownScanOfHash, withShownScan, type Route } from '../shell/route';
 
 export { parseRoute, routeHash, type Route };
 
@@ -11,7 +11,8 @@ interface NavigationState {
 export const useNavigation = create<NavigationState>()((set) => ({
   route: parseRoute(window.location.hash),
   go(route) {
-    const hash = routeHash(route);
+    // The shown scan stays named in the address whatever the screen (see withShownScan).
+    const hash = withShownScan(routeHash(route), shownScanOfHash(window.location.hash));
     if (window.location.hash !== hash) window.history.pushState(null, '', hash);
     set({ route });
   },

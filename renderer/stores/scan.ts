@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { create } from 'zustand';
 import { api } from '../api/client';
 import { asAppError, connectionError } from '../api/errors';
@@ -17,6 +18,7 @@ import type { AppError } from '../../app/contract/errors';
 import type { ScanDetails, ScanHostPorts, ScanPage } from '../../app/contract/history';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/page-limits.js';
 import type { LeftOutNetwork, LocalNetwork } from '../../app/contract/scan';
+import { shownScanOfHash, withShownScan } from '../shell/route';
 
 export * from '../features/scan/model';
 
@@ -81,8 +83,14 @@ interface ScanState extends ScanForm, ScanSnapshot {
   closeAdapterChoice(): void;
   cancel(): Promise<void>;
   dismissError(): void;
-  /** Shows the kept scan `scanId` from its first page (history, import, end of a scan). */
-  open(scanId: string, options?: { notice?: AppError | null; offset?: number }): Promise<boolean>;
+  /**
+   * Shows the kept scan `scanId` from its first page (history, import, end of a scan). `gone`
+   * replaces the app's error when that scan is not kept (see openLatest).
+   */
+  open(
+    scanId: string,
+    options?: { notice?: AppError | null; offset?: number; gone?: AppError },
+  ): Promise<boolean>;
   /**
    * The next ports (at most MAX_PORTS_PER_HOST_PAGE) of the shown host at `address` that its page
    * left out (HostView.portsLeftOut), appended to its rows. Returns the first new port, or null
@@ -93,8 +101,34 @@ interface ScanState extends ScanForm, ScanSnapshot {
   showPage(offset: number): Promise<void>;
   /** The same page again, with the verdicts as the firewall is now (a rule changed). */
   reload(): Promise<void>;
-  /** Shows the scan the app kept last (at start, after a reload or a restart), if any. */
+  /**
+   * At start, after a reload or a restart: shows the scan the page's address names (the one on
+   * show before the reload, reopened from the history maybe), else the scan the app kept last.
+   * A named scan no longer kept is said so, and the last one is shown instead.
+   */
   openLatest(): Promise<void>;
+}
+
+/** A scan id as the contract's ScanId (app/contract/history.ts) accepts it: a UUID. */
+const SCAN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the app answers for a scan id it does not keep (never kept, or removed by retention). */
+const NOT_KEPT = new Set(['scan.not-found', 'scan.no-longer-kept']);
+
+/**
+ * Said when the scan the page's address names is not kept (retention removed it, or the address
+ * was edited): `latest` when the app's last scan is shown instead.
+ */
+function shownScanGone(latest: boolean): AppError {
+  const key = latest ? 'shownGone.latest' : 'shownGone.none';
+  return {
+    code: 'scan.not-found',
+    // In both languages, as the app's own errors (AppErrorAlert shows the UI's one).
+    message: {
+      fr: i18next.getFixedT('fr', 'history')(key),
+      en: i18next.getFixedT('en', 'history')(key),
+    },
+  };
 }
 
 /** A request number, so an older page arriving late never replaces a newer one. */
@@ -314,7 +348,11 @@ export const useScan = create<ScanState>()((set, get) => ({
       return true;
     } catch (error) {
       if (mine !== pageRequest) return false;
-      set({ loading: false, error: asAppError(error) });
+      const failure = asAppError(error);
+      set({
+        loading: false,
+        error: options.gone && NOT_KEPT.has(failure.code) ? options.gone : failure,
+      });
       return false;
     }
   },
@@ -365,8 +403,24 @@ export const useScan = create<ScanState>()((set, get) => ({
 
   async openLatest() {
     if (get().shown || get().phase !== 'idle') return;
+    const named = shownScanOfHash(window.location.hash);
+    let gone = false;
+    if (named !== null) {
+      if (SCAN_ID.test(named)) {
+        const marker = shownScanGone(false);
+        const opened = await get().open(named.toLowerCase(), { gone: marker });
+        if (opened) {
+          if (get().phase === 'idle') set({ phase: 'finished' });
+          return;
+        }
+        // Another failure (the connection, a damaged store) is on show as it is.
+        if (get().error !== marker) return;
+      }
+      gone = true;
+    }
     try {
       const { scan } = await api.call('scan.latest', {});
+      if (gone && !get().shown && get().phase === 'idle') set({ error: shownScanGone(!!scan) });
       if (scan && !get().shown && get().phase === 'idle') {
         const opened = await get().open(scan.scanId);
         // Unless the user started a scan (or met an error) meanwhile.
@@ -374,7 +428,10 @@ export const useScan = create<ScanState>()((set, get) => ({
       }
     } catch {
       // No history to show (a damaged store says so where it matters: at the next scan's end).
+      if (gone && !get().shown) set({ error: shownScanGone(false) });
     }
+    // The address names no scan it cannot show.
+    if (gone && !get().shown) replaceHash(withShownScan(window.location.hash, null));
   },
 }));
 
@@ -382,6 +439,26 @@ export const useScan = create<ScanState>()((set, get) => ({
 function asksLocalNetwork(targets: string): boolean {
   return targets.split(/[\s,;]+/).some((token) => token.toLowerCase() === 'local-network');
 }
+
+/** Rewrites the address without a history entry (what is shown is not a place to go back to). */
+function replaceHash(hash: string): void {
+  if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
+}
+
+// The scan on show is named in the page's address, so a reload shows it again (openLatest).
+useScan.subscribe((state, previous) => {
+  const scanId = state.shown?.details.scanId;
+  if (scanId && scanId !== previous.shown?.details.scanId) {
+    replaceHash(withShownScan(window.location.hash, scanId));
+  }
+});
+
+// Back and forward bring back an address written while another scan was on show: it names the
+// one on show again, or a reload would show the older one.
+window.addEventListener('popstate', () => {
+  const scanId = useScan.getState().shown?.details.scanId;
+  if (scanId) replaceHash(withShownScan(window.location.hash, scanId));
+});
 
 api.on('scan.event', (event) => {
   const state = useScan.getState();

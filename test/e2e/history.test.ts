@@ -156,6 +156,18 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.hostCards.count()).toBe(50);
     await browser.page.getByTestId('risk-count-critical').waitFor();
     await report.exportButton.waitFor();
+    const reopened = await shell.scanInAddress();
+    expect(reopened).toMatch(/^[0-9a-f-]{36}$/);
+
+    // A reload shows the scan reopened from the history, not the one the app kept last.
+    await shell.reload();
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
+      typeset('« reseau-5000.xml »'),
+    );
+    expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
+    expect(await shell.scanInAddress()).toBe(reopened);
+    expect(await scanner.error.count()).toBe(0);
 
     // The retention is a setting of the app: a smaller one applies at once, the newest stays.
     const settings = await SettingsPage.open(shell);
@@ -165,6 +177,56 @@ describe('History and large imports in Chromium (browser mode)', () => {
     const again = await HistoryPage.open(shell);
     await browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
     expect(await again.rows.count()).toBe(2);
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('an address naming a scan no longer kept says so and shows the last one', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const scanner = await OpenPortsPage.open(shell);
+    const gone = typeset(
+      'L’analyse que cette page affichait n’est plus conservée (retirée de l’historique par la durée de conservation, ou adresse de la page modifiée) : la dernière analyse conservée est affichée à sa place.',
+    );
+    // A well-formed id the app never kept (removed by retention), then one that is no id at all.
+    for (const named of ['0f8e2c1a-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '<script>']) {
+      await shell.reloadNamingScan(named);
+      await scanner.error.waitFor({ timeout: 60_000 });
+      expect(await scanner.error.innerText()).toBe(gone);
+      await scanner.hostCard('127.77.141.97').waitFor({ timeout: 60_000 });
+      expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
+        typeset('« loopback-sT.xml »'),
+      );
+      // The address now names the scan on show.
+      expect(await shell.scanInAddress()).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(browser.errors).toEqual([]);
+  });
+
+  test('Back to a screen left before another scan came on show names the one on show', async () => {
+    const shell = new AppShell(browser.page, 'fr');
+    const report = new ReportPage(shell);
+    const scanner = new OpenPortsPage(shell);
+    const before = await shell.scanInAddress();
+    await report.openNmapTool();
+    const small = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
+    await report.importFile('loopback-again.xml', small);
+    await browser.page
+      .getByTestId('summary-imported-file')
+      .filter({ hasText: 'loopback-again.xml' })
+      .waitFor({ timeout: 30_000 });
+    const now = await shell.scanInAddress();
+    expect(now).not.toBe(before);
+
+    // Back from the results the import opened on: the nmap tool's entry, written while the older
+    // scan was on show.
+    await browser.page.goBack();
+    await report.chooseFileButton.waitFor();
+    await expect.poll(() => shell.scanInAddress()).toBe(now);
+    await shell.reload();
+    await OpenPortsPage.open(shell);
+    await scanner.summary.waitFor({ timeout: 60_000 });
+    expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
+      typeset('« loopback-again.xml »'),
+    );
     expect(browser.errors).toEqual([]);
   });
 });

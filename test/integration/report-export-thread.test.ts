@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../app/api/core.js';
 import { localClient } from '../../app/api/local-client.js';
 import { generateOpenPortsXml } from '../lab/nmap-xml.js';
+import { typeset } from '../unit/support/typography.js';
 
 const run = promisify(execFile);
 
@@ -148,4 +149,42 @@ describe('exports of kept scans off the host’s thread', () => {
     const again = await exportFor('a');
     expect(again).toMatchObject({ ok: true, result: { mimeType: 'application/pdf' } });
   });
+
+  it('an export past its heap cap is refused in words, and the app goes on', async () => {
+    const dir = tempDir('heap');
+    // A cap no PDF of this scan fits in, given to the app as its hosts give theirs.
+    const core = createCore({ host: 'web', dataDir: dir, limits: { exportHeapMb: 24 } });
+    cleanups.push(() => core.dispose());
+    let id = 1;
+    const call = async (method: string, params: unknown) =>
+      core.dispatch({ kind: 'request', id: id++, method, params } as never, {
+        client: 'heap',
+        emit: () => undefined,
+      });
+    const imported = await call('report.importNmapXml', {
+      xml: generateOpenPortsXml(1, 65_535),
+      fileName: 'open65535.xml',
+    });
+    expect(imported.ok).toBe(true);
+    const { scanId } = (imported as { result: { scanId: string } }).result;
+    const refused = await call('report.export', { scanId, format: 'pdf', lang: 'fr' });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'report.export-too-large',
+        message: {
+          fr: typeset(
+            'Le rapport PDF de cette analyse demande plus de mémoire qu’un export ne s’en accorde (24 Mo) : Port Auditor l’a arrêté, l’application et l’analyse conservée n’en souffrent pas. Exportez-la plutôt en CSV, plus léger, ou relancez l’analyse sur moins d’appareils ou de ports à la fois.',
+          ),
+          en: 'The PDF report of this scan needs more memory than an export is allowed (24 MB): Port Auditor stopped it; the app and the kept scan are unaffected. Export it as CSV instead, which is lighter, or scan fewer devices or ports at a time.',
+        },
+      },
+    });
+    // The app answers on, and the scan is still there to reopen.
+    expect(await call('app.info', {})).toMatchObject({ ok: true });
+    expect(await call('scan.get', { scanId, limit: 1, status: 'up' })).toMatchObject({
+      ok: true,
+      result: { total: 1 },
+    });
+  }, 300_000);
 });

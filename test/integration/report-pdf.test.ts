@@ -189,3 +189,67 @@ describe.each<Language>(['fr', 'en'])('PDF report of an nmap file of this PC (%s
     expect(text).not.toContain(HOST_REASON_LABEL.neighbour[lang]);
   });
 });
+
+/** One device with `open` open TCP ports from 20000 up (no service nmap knows): an nmap file. */
+function manyOpenXml(open: number): string {
+  const ports = Array.from(
+    { length: open },
+    (_, i) =>
+      `<port protocol="tcp" portid="${20000 + i}"><state state="open" reason="syn-ack" reason_ttl="64"/></port>`,
+  ).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<nmaprun scanner="nmap" args="nmap -sT -p 1-65535 10.214.0.5" start="1795464333" version="7.93" xmloutputversion="1.05">
+<scaninfo type="connect" protocol="tcp" numservices="65535" services="1-65535"/>
+<host starttime="1795464333" endtime="1795464400"><status state="up" reason="syn-ack" reason_ttl="64"/>
+<address addr="10.214.0.5" addrtype="ipv4"/>
+<ports><extraports state="closed" count="${65535 - open}"/>
+${ports}
+</ports>
+</host>
+<runstats><finished time="1795464400" elapsed="67" exit="success"/><hosts up="1" down="0" total="1"/></runstats>
+</nmaprun>
+`;
+}
+
+describe.each<Language>(['fr', 'en'])('PDF report counts past a thousand (%s)', (lang) => {
+  const OPEN = 1234;
+  const { scan: imported } = importNmapXml(manyOpenXml(OPEN), { localAddresses: new Set() });
+  /** As Intl writes it: "1 234" with U+202F in French, "1,234" in English. */
+  const grouped = (n: number) => new Intl.NumberFormat(lang).format(n);
+  /**
+   * `grouped(n)` as pdftotext gives it back: its text of the PDF has a plain space there (as
+   * for the catalogue's own "{{count, number}}" on the cover), so any space matches there.
+   */
+  const extracted = (n: number) => grouped(n).replace(/[\u202F\u00A0]/g, '\\s');
+  let text: string;
+  let model: ReturnType<typeof buildReportModel>;
+
+  beforeAll(async () => {
+    const risk = await riskHandlers()['risk.assess']({ hosts: imported.hosts }, { emit: () => {} });
+    const input = { scan: imported, assessment: risk, pcName: PC_NAME };
+    model = buildReportModel(input);
+    const file = await exportReport('pdf', lang, input);
+    const pdfPath = path.join(tmp, `many-open-${lang}.pdf`);
+    await writeFile(pdfPath, file.data);
+    // Spaces kept as the PDF has them: the grouping character is what is checked.
+    text = (await run('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-'])).stdout;
+  }, 120_000);
+
+  it('groups thousands in the devices table and the severity chart, as Intl does', () => {
+    expect(grouped(OPEN)).toBe(lang === 'fr' ? '1\u202F234' : '1,234');
+    const host = model.hosts.find((h) => h.addresses.includes('10.214.0.5'))!;
+    expect(host.openCount).toBe(OPEN);
+    // The device's row: its address, then its open ports grouped.
+    expect(text).toMatch(new RegExp(`10\\.214\\.0\\.5\\s+${extracted(OPEN)}\\s`));
+    const large = (['critical', 'high', 'medium', 'low', 'info'] as const).filter(
+      (s) => model.counts[s] >= 1000,
+    );
+    expect(large.length).toBeGreaterThan(0);
+    for (const severity of large) {
+      expect(text).toMatch(
+        new RegExp(`${SEVERITY_LABEL[severity][lang]}\\s+${extracted(model.counts[severity])}\\s`),
+      );
+    }
+    expect(text).not.toMatch(/\b1234\b/);
+  });
+});

@@ -17,6 +17,34 @@ export class AppShell {
     await this.navigation.waitFor();
   }
 
+  /** Reloads the page as the browser's reload button does (same tab, same session). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.navigation.waitFor();
+  }
+
+  /**
+   * Edits the page's address to name another shown scan (`?scan=` after the screen's path, as
+   * the page writes it), then reloads: what a bookmark or an old tab of a removed scan does.
+   */
+  async reloadNamingScan(scanId: string): Promise<void> {
+    await this.page.evaluate((id) => {
+      const hash = window.location.hash;
+      const path = hash.includes('?') ? hash.slice(0, hash.indexOf('?')) : hash || '#/';
+      window.history.replaceState(null, '', `${path}?scan=${encodeURIComponent(id)}`);
+    }, scanId);
+    await this.reload();
+  }
+
+  /** The kept scan the page's address names (`?scan=`), or null. */
+  async scanInAddress(): Promise<string | null> {
+    return this.page.evaluate(() => {
+      const hash = window.location.hash;
+      const query = hash.indexOf('?');
+      return query === -1 ? null : new URLSearchParams(hash.slice(query + 1)).get('scan');
+    });
+  }
+
   get navigation(): Locator {
     return this.page.getByRole('navigation', { name: this.t('nav.label') });
   }
