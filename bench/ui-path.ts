@@ -27,7 +27,13 @@ const ADDRESSES_LISTED = 500;
 /** Runs of each workload; the median is shown (the machine is shared). */
 const REPEAT = Math.max(1, Number(process.env.PA_BENCH_UI_REPEAT ?? 3));
 /** What the host needs beside it: its entry and the workers it starts. */
-const HOST_BUNDLES = ['web.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'];
+const HOST_BUNDLES = [
+  'web.mjs',
+  'scan-worker.mjs',
+  'import-worker.mjs',
+  'export-worker.mjs',
+  'prepare-worker.mjs',
+];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

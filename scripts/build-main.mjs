@@ -1,6 +1,7 @@
 // Bundles every Node-side entry into dist/main/ (flat, so bundles find each other by relative URL:
 // the scan manager loads ./scan-worker.mjs, an import ./import-worker.mjs, an export
-// ./export-worker.mjs, next to whichever bundle contains it).
+// ./export-worker.mjs, a big kept scan's first page ./prepare-worker.mjs, next to whichever bundle
+// contains it).
 // To add an entry, add one line to `entries`.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,11 +26,18 @@ export const entries = [
   ['scan-worker.mjs', 'app/scan/worker.ts', 'node'],
   ['import-worker.mjs', 'app/api/import-worker.ts', 'node'],
   ['export-worker.mjs', 'app/api/export-worker.ts', 'node'],
+  ['prepare-worker.mjs', 'app/api/prepare-worker.ts', 'node'],
   ['firewall-helper.mjs', 'main/helper/firewall-helper.ts', 'helper'],
 ];
 
 /** The CLI and the workers it loads next to itself: what a built `port-auditor` needs to run. */
-export const CLI_BUNDLES = ['cli.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'];
+export const CLI_BUNDLES = [
+  'cli.mjs',
+  'scan-worker.mjs',
+  'import-worker.mjs',
+  'export-worker.mjs',
+  'prepare-worker.mjs',
+];
 
 // ESM bundles may still meet a `require` from bundled CommonJS code; give them a real one.
 const esmBanner = [

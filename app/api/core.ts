@@ -6,6 +6,7 @@ import { ClientClosings } from './client-closings.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
 import { DEFAULT_LIMITS, ExportSlots, ImportSlots, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
+import { PrepareThreads } from './prepare-thread.js';
 import { reportHandlers } from './report-handlers.js';
 import { createAssessor, riskHandlers } from './risk-handlers.js';
 import { ScanHistory } from './scan-history.js';
@@ -62,9 +63,19 @@ export function createCore(options: CoreOptions): Core {
     ...(options.ownPorts ? { ownPorts: options.ownPorts } : {}),
     ...(options.ownExecutable ? { ownExecutable: options.ownExecutable } : {}),
   });
-  const history = new ScanHistory(store, dataDir, assessor, undefined, limits.importHeapMb);
+  // Big kept scans are prepared off the host's thread (review A2), at most a few at once.
+  const history = new ScanHistory(
+    store,
+    dataDir,
+    assessor,
+    undefined,
+    limits.importHeapMb,
+    undefined,
+    new PrepareThreads(),
+  );
   const clients = new ClientClosings();
-  // A client gone shows nothing: its scan may leave the history at the next sweep.
+  // A client gone shows nothing: its scan may leave the history at the next sweep, and the
+  // preparation it waited for stops unless another client waits for it too.
   clients.on(async (client) => history.forget(client));
   const report = reportHandlers(
     history,

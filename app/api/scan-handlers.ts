@@ -96,12 +96,14 @@ export function scanHandlers(
     'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
     'scan.list': async ({ offset, limit }) => history.list(offset, limit),
     'scan.get': async (request, ctx) => {
-      const page = history.page(request);
+      // A big kept scan is prepared in a thread meanwhile: this thread answers other requests.
+      const page = await history.page(request, ctx.client ?? 'in-process');
       // Shown now: kept out of retention until this client moves on or goes.
       history.showing(ctx.client ?? 'in-process', request.scanId);
       return page;
     },
-    'scan.hostPorts': async (request) => history.hostPorts(request),
+    'scan.hostPorts': async (request, ctx) =>
+      history.hostPorts(request, ctx.client ?? 'in-process'),
     'scan.latest': async () => ({ scan: history.latest() }),
   };
 }

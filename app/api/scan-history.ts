@@ -71,6 +71,7 @@ import {
 } from './import-rows.js';
 import type { ExportJob } from './export-thread.js';
 import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
+import type { PrepareJob, PreparedNumbers, PrepareThreads } from './prepare-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
@@ -159,6 +160,14 @@ function levelsOf(verdict: HostAssessment): HostLevels {
  * page of MAX_HOSTS_PAGE fewer ports than this share of MAX_PORTS_PER_PAGE.
  */
 const LEVELS_FROM = Math.floor(MAX_PORTS_PER_PAGE / MAX_HOSTS_PAGE);
+
+/**
+ * A kept scan weighing more than this (its hosts plus its open ports, as the history counts them)
+ * is prepared in a thread of its own (prepare-thread.ts) when the app has some: 256 hosts × 1,000
+ * open ports kept the host's event loop busy for 18–62 s (review A2), a few thousand ports for
+ * well under a second. Smaller ones are prepared here, sparing a thread's start.
+ */
+export const PREPARE_THREAD_FROM = 20_000;
 
 /** Ports of the rows hostPorts keeps checked, at most: two hosts answering every TCP port. */
 const CHECKED_PORTS_MAX = 2 * 65_536;
@@ -623,7 +632,9 @@ export class ScanHistory {
   /**
    * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
    * `importHeapMb`: an import thread's heap (see runImportThread); `kb`: the knowledge base kept
-   * scans' verdicts are worked out again with (the shipped one).
+   * scans' verdicts are worked out again with (the shipped one); `threads`: where a big kept scan
+   * is prepared (see `prepared`), or null to prepare every scan in this thread (a worker's own
+   * ScanHistory: it is off the host's thread already).
    */
   constructor(
     private readonly store: AppStore,
@@ -632,6 +643,7 @@ export class ScanHistory {
     private readonly local: () => ReadonlySet<string> = thisPcAddresses,
     private readonly importHeapMb = IMPORT_OLD_GENERATION_MB,
     private readonly kb: () => KnowledgeBase = knowledgeBase,
+    private readonly threads: PrepareThreads | null = null,
   ) {}
 
   private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
@@ -708,8 +720,12 @@ export class ScanHistory {
     }
   }
 
-  /** Ends `client`'s lease (see `showing`), or every lease of this app when `client` is omitted. */
+  /**
+   * Ends `client`'s lease (see `showing`), or every lease of this app when `client` is omitted,
+   * and its waits for a prepare thread (a thread no other client waits for is stopped).
+   */
   forget(client?: string): void {
+    this.threads?.closed(client);
     // Never opens the store for nothing (a command that only read the firewall).
     if (!this.leased) return;
     try {
@@ -1034,9 +1050,15 @@ export class ScanHistory {
     this.own.set(scanId, new Map(claims));
   }
 
-  /** One page of hosts of a kept scan, with their verdicts (see ScanPage); only its rows are read. */
-  page(request: Required<Pick<ScanGetRequest, 'scanId'>> & Required<ScanGetRequest>): ScanPage {
-    const prepared = this.prepare(request.scanId);
+  /**
+   * One page of hosts of a kept scan, with their verdicts (see ScanPage); only its rows are read.
+   * `client` asks for it (see `prepared`). Throws as `prepared` does.
+   */
+  async page(
+    request: Required<Pick<ScanGetRequest, 'scanId'>> & Required<ScanGetRequest>,
+    client = 'in-process',
+  ): Promise<ScanPage> {
+    const prepared = await this.prepared(request.scanId, client);
     const { source, summary } = prepared;
     const { header } = source;
     const list = prepared.order[request.status];
@@ -1138,12 +1160,15 @@ export class ScanHistory {
 
   /**
    * More ports of one host of a kept scan (see ScanHostPortsRequest), with their verdicts as the
-   * page gives them. Throws `scan.not-found` / `scan.no-longer-kept` / `scan.unreadable`, and
+   * page gives them; `client` asks for them (see `prepared`). Throws `scan.not-found` / `scan.no-longer-kept` / `scan.unreadable`, and
    * `scan.host-unknown` when the scan has no such address (or its row no longer reads as one).
    */
-  hostPorts(request: Required<ScanHostPortsRequest>): ScanHostPorts {
+  async hostPorts(
+    request: Required<ScanHostPortsRequest>,
+    client = 'in-process',
+  ): Promise<ScanHostPorts> {
     const { scanId, address, offset, limit } = request;
-    const prepared = this.prepare(scanId);
+    const prepared = await this.prepared(scanId, client);
     const { source } = prepared;
     const { row, ordered } = this.checkedRow(scanId, source, address, prepared.duplicates);
     this.refuseGone(scanId, source);
@@ -1246,6 +1271,65 @@ export class ScanHistory {
   }
 
   /**
+   * `prepare`, off this thread for a big kept scan: one weighing more than PREPARE_THREAD_FROM
+   * (hosts plus open ports, as its history row counts them) is prepared by a prepare thread
+   * (`threads`, which runs at most a few at once and one per scan and rules, `client` waiting for
+   * it) reading the rows itself, its verdicts worked out again there exactly as `prepare` would,
+   * so the app answers its other requests meanwhile (review A2). A scan held in memory, a small
+   * one, one cached with these rules, or no `threads`: `prepare` here. Throws as `prepare` does,
+   * and `internal` when `client` closed meanwhile (see `forget`).
+   */
+  private async prepared(scanId: string, client: string): Promise<Prepared> {
+    const threads = this.threads;
+    if (!threads || this.unkept.has(scanId) || this.checks.has(scanId)) {
+      return this.prepare(scanId);
+    }
+    const rules = this.assessor.rules();
+    const removed = this.assessor.removedRules();
+    const rulesKey = JSON.stringify([rules, removed]);
+    const cached = this.cache.get(scanId);
+    if (cached && cached.rulesKey === rulesKey) return this.prepare(scanId);
+    const source = cached?.source ?? this.source(scanId);
+    const { counts } = source.header.record;
+    if (counts.hosts + counts.openPorts <= PREPARE_THREAD_FROM) return this.prepare(scanId);
+    const claims = this.own.get(scanId);
+    const job: PrepareJob = {
+      dataDir: this.dataDir(),
+      scanId,
+      localAddresses: [...this.local()],
+      rules: [...rules],
+      removedRules: [...removed],
+      ...(claims ? { claims: [...claims] } : {}),
+    };
+    // The claims change what is said of this PC's ports: part of what makes two requests one.
+    const numbers = await threads.prepare(
+      JSON.stringify([scanId, this.dataDir(), rulesKey, job.localAddresses, job.claims ?? null]),
+      job,
+      client,
+    );
+    const prepared = fromNumbers(source, rules, rulesKey, numbers);
+    this.remember(scanId, prepared);
+    return prepared;
+  }
+
+  /**
+   * What a prepare thread sends back of kept scan `scanId` (see prepare-worker.ts): `prepare`'s
+   * numbers, without the rows' source. Throws as `prepare` does.
+   */
+  preparedNumbers(scanId: string): PreparedNumbers {
+    const prepared = this.prepare(scanId);
+    return {
+      summary: prepared.summary,
+      order: prepared.order,
+      upDevice: prepared.upDevice,
+      dropped: prepared.dropped,
+      duplicates: [...prepared.duplicates],
+      counts: prepared.counts,
+      levels: [...prepared.levels],
+    };
+  }
+
+  /**
    * The screen order and verdict totals of scan `scanId` with Port Auditor's rules as last read,
    * worked out a batch of rows at a time (only a few numbers per host are held) and cached until
    * the rules change. Verdicts are worked out again, never read back: the stored texts and
@@ -1343,6 +1427,36 @@ export class ScanHistory {
     this.cache.set(scanId, prepared);
     while (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/**
+ * A Prepared from a prepare thread's `numbers` (see PreparedNumbers), worked out with `rules`
+ * (keyed `rulesKey`), over the host's own `source` of the scan's rows.
+ */
+function fromNumbers(
+  source: HostSource,
+  rules: readonly FirewallRule[],
+  rulesKey: string,
+  numbers: PreparedNumbers,
+): Prepared {
+  const removed = (JSON.parse(rulesKey) as [unknown, FirewallRule[]])[1];
+  return {
+    source,
+    rules,
+    rulesKey,
+    undone: {
+      startedAt: source.header.result.startedAt,
+      finishedAt: source.header.result.finishedAt,
+      removed,
+    },
+    summary: numbers.summary,
+    order: numbers.order,
+    upDevice: numbers.upDevice,
+    dropped: numbers.dropped,
+    duplicates: new Set(numbers.duplicates),
+    counts: numbers.counts,
+    levels: new Map(numbers.levels),
+  };
 }
 
 /**

@@ -95,8 +95,28 @@ type Params = (language: Language) => Record<string, string>;
  * verdict carry both, so the page, the CLI and the PDF each show the reader's).
  */
 function rule(key: string, params: Params = () => ({})): LocalizedText {
-  return inBothLanguages(`risk:rules.${key}`, params);
+  const fr = params('fr');
+  const en = params('en');
+  const memoKey = JSON.stringify([key, fr, en]);
+  const known = SENTENCES.get(memoKey);
+  // A copy: a verdict's texts are its own, whatever a caller does with them.
+  if (known) return { fr: known.fr, en: known.en };
+  const text = inBothLanguages(`risk:rules.${key}`, (language) => (language === 'fr' ? fr : en));
+  if (SENTENCES.size >= SENTENCES_MAX) SENTENCES.delete(SENTENCES.keys().next().value as string);
+  SENTENCES.set(memoKey, text);
+  return { fr: text.fr, en: text.en };
 }
+
+/**
+ * The sentences `rule` made, by their key and both languages' values (the catalogue is fixed, so
+ * the same inputs give the same words): a kept scan of 256 hosts × 1,000 open ports says the same
+ * few hundred sentences 256,000 times, and i18next's interpolation was most of reopening it
+ * (review A2: profiled with bench/kept-prepare.ts, `fixedT` ≈ 70 % of the CPU of a first page).
+ * Bounded: the oldest is dropped past SENTENCES_MAX (a port's IANA name makes a sentence per
+ * port number, 65,536 at most; the cap keeps the memo to a few MB).
+ */
+const SENTENCES = new Map<string, LocalizedText>();
+const SENTENCES_MAX = 8_192;
 
 /** A severity inside a sentence: the vocabulary's label, in lower case ("élevé", "high"). */
 function sev(severity: Severity, language: Language): string {

@@ -179,15 +179,17 @@ function configure(db: Db): void {
  * A second connection to the app's database in `dataDir`, which this process already opened,
  * checked and upgraded with openDatabase (an import's worker thread writes its rows through one):
  * the same settings (waits for a writer, WAL, synchronous FULL, foreign keys), without reading the
- * whole file again. Throws SQLite's errors (turned into a StoreFailure naming the file).
+ * whole file again. `readonly`: a connection that only reads (a prepare thread, which must never
+ * change the store), taking the database's WAL mode as the host set it. Throws SQLite's errors
+ * (turned into a StoreFailure naming the file).
  */
-export function openDatabaseAgain(dataDir: string): Db {
+export function openDatabaseAgain(dataDir: string, readonly = false): Db {
   const file = databasePath(dataDir);
   let db: Db | undefined;
   try {
-    db = new Database(file, { fileMustExist: true });
+    db = new Database(file, { fileMustExist: true, readonly });
     db.pragma('busy_timeout = 5000');
-    configure(db);
+    if (!readonly) configure(db);
     return db;
   } catch (error) {
     try {

@@ -217,6 +217,7 @@ beforeAll(async () => {
       'scan-worker.mjs',
       'import-worker.mjs',
       'export-worker.mjs',
+      'prepare-worker.mjs',
       'firewall-helper.mjs',
     ],
     outdir,

@@ -142,7 +142,7 @@ const sent = (page: ScanPage) => page.hosts.reduce((n, h) => n + h.ports.length,
 const medium = { critical: 0, high: 0, medium: 1, low: 0, info: 0 };
 
 describe('a page of hosts answering on every port', () => {
-  it('assesses only the ports it sends; cards, counts and paging are the whole hosts’', () => {
+  it('assesses only the ports it sends; cards, counts and paging are the whole hosts’', async () => {
     const dir = dataDir();
     const counter = countingKb();
     const { store, rowReads } = countingStore(dir);
@@ -159,13 +159,13 @@ describe('a page of hosts answering on every port', () => {
       kept: true,
     });
 
-    const page = scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
+    const page = await scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
     // Working out the order: the busy device's 1,000 ports, one of this PC's (its verdict has
     // no program for certain), none of the tarpit's; then the page's 600 ports.
     expect(sent(page)).toBe(3 * MAX_PORTS_PER_HOST_PAGE);
     expect(counter.assessed()).toBe(1_000 + 1 + sent(page));
     counter.reset();
-    const again = scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
+    const again = await scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
     expect(counter.assessed()).toBe(sent(again));
     expect(again).toEqual(page);
 
@@ -212,7 +212,7 @@ describe('a page of hosts answering on every port', () => {
     counter.reset();
     let offset = MAX_PORTS_PER_HOST_PAGE;
     for (let call = 0; call < 5; call++) {
-      const more = scans.hostPorts({
+      const more = await scans.hostPorts({
         scanId: scan.scanId,
         address: '192.168.7.1',
         offset,
@@ -229,8 +229,8 @@ describe('a page of hosts answering on every port', () => {
     expect(rowReads() - reads).toBe(1);
     expect(counter.assessed()).toBe(5 * MAX_PORTS_PER_HOST_PAGE);
     // Another host is read once too, and the first again from memory.
-    scans.hostPorts({ scanId: scan.scanId, address: '192.168.7.2', offset: 200, limit: 200 });
-    scans.hostPorts({ scanId: scan.scanId, address: '192.168.7.1', offset: 0, limit: 200 });
+    await scans.hostPorts({ scanId: scan.scanId, address: '192.168.7.2', offset: 200, limit: 200 });
+    await scans.hostPorts({ scanId: scan.scanId, address: '192.168.7.1', offset: 0, limit: 200 });
     expect(rowReads() - reads).toBe(2);
   });
 
@@ -280,12 +280,17 @@ ${hosts.join('\n')}
     };
     // The order kept by the import: nothing assessed but the page's 2,000 ports.
     counter.reset();
-    const first = scans.page({ scanId: imported.scanId, offset: 0, limit: 50, status: 'up' });
+    const first = await scans.page({ scanId: imported.scanId, offset: 0, limit: 50, status: 'up' });
     check(first, 50);
     expect(sent(first)).toBe(MAX_PORTS_PER_PAGE);
     expect(counter.assessed()).toBe(MAX_PORTS_PER_PAGE);
     counter.reset();
-    const tenth = scans.page({ scanId: imported.scanId, offset: 10, limit: 10, status: 'up' });
+    const tenth = await scans.page({
+      scanId: imported.scanId,
+      offset: 10,
+      limit: 10,
+      status: 'up',
+    });
     check(tenth, 10);
     expect(counter.assessed()).toBe(sent(tenth));
 
@@ -293,7 +298,7 @@ ${hosts.join('\n')}
     // the hosts answering every port need none of their ports' verdicts for it.
     const restarted = countingKb();
     const other = history(dir, restarted.kb, countingStore(dir).store);
-    const page = other.page({ scanId: imported.scanId, offset: 0, limit: 50, status: 'up' });
+    const page = await other.page({ scanId: imported.scanId, offset: 0, limit: 50, status: 'up' });
     check(page, 50);
     expect(restarted.assessed()).toBe(sent(page));
     expect(page).toEqual(first);
@@ -361,7 +366,7 @@ ${hosts.join('\n')}
 });
 
 describe('ports past the first page of a host', () => {
-  it('are judged as the page judges them: a port a since-removed rule hid stays a finding', () => {
+  it('are judged as the page judges them: a port a since-removed rule hid stays a finding', async () => {
     const dir = dataDir();
     const { store } = countingStore(dir);
     // Port 23 of a device, filtered during the scan by this PC's outbound rule removed since; the
@@ -399,9 +404,9 @@ describe('ports past the first page of a host', () => {
     expect(scans.keep({ kind: 'engine', result: scan, assessment: null })).toMatchObject({
       kept: true,
     });
-    const page = scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
+    const page = await scans.page({ scanId: scan.scanId, offset: 0, limit: 50, status: 'up' });
     expect(page.hosts[0]!.ports.map((p) => p.port)).not.toContain(23_000);
-    const more = scans.hostPorts({
+    const more = await scans.hostPorts({
       scanId: scan.scanId,
       address: '192.168.7.3',
       offset: MAX_PORTS_PER_HOST_PAGE,

@@ -39,7 +39,13 @@ describe('dist/main/web.mjs', () => {
 
   beforeAll(async () => {
     await buildMain({
-      only: ['web.mjs', 'scan-worker.mjs', 'import-worker.mjs', 'export-worker.mjs'],
+      only: [
+        'web.mjs',
+        'scan-worker.mjs',
+        'import-worker.mjs',
+        'export-worker.mjs',
+        'prepare-worker.mjs',
+      ],
       outdir,
     });
     listener = net.createServer((socket) => socket.destroy());

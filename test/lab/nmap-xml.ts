@@ -44,24 +44,31 @@ export function generateNmapXml(hosts: number, start = 1795464333): string {
  * middlebox, IDS or tarpit answers for (every SYN gets a SYN-ACK). `openPerHost` 1000 is nmap's
  * default scan (its top 1,000 ports, numbered 1..1000 here), 65535 is `-p-`. About 80 bytes per
  * open port: 2 × 65,535 is ≈ 10.6 MB, 256 × 1,000 ≈ 20 MB (review 13c attacker B2). Nothing is
- * scanned: the addresses only appear in the file.
+ * scanned: the addresses only appear in the file. `scannedPerHost` (≥ `openPerHost`) scans ports
+ * 1..`scannedPerHost`, the ones past `openPerHost` closed (nmap's `<extraports>`): a host that does
+ * not answer on every port, so each of its open ports gets a verdict of its own.
  */
 export function generateOpenPortsXml(
   hosts: number,
   openPerHost: number,
   start = 1795464333,
+  scannedPerHost = openPerHost,
 ): string {
-  const scanned = openPerHost === 65_535 ? '1-65535' : `1-${openPerHost}`;
+  const scanned = scannedPerHost === 65_535 ? '1-65535' : `1-${scannedPerHost}`;
+  const closed = scannedPerHost - openPerHost;
   const parts: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n',
     `<nmaprun scanner="nmap" args="nmap -sS -p ${scanned} -oX - 192.168.7.0/24" start="${start}" version="7.93" xmloutputversion="1.05">\n`,
-    `<scaninfo type="syn" protocol="tcp" numservices="${openPerHost}" services="${scanned}"/>\n`,
+    `<scaninfo type="syn" protocol="tcp" numservices="${scannedPerHost}" services="${scanned}"/>\n`,
   ];
   for (let i = 0; i < hosts; i++) {
     const address = `192.168.${7 + Math.floor(i / 254)}.${(i % 254) + 1}`;
     parts.push(
       `<host starttime="${start}" endtime="${start + 1}"><status state="up" reason="syn-ack" reason_ttl="63"/>\n`,
       `<address addr="${address}" addrtype="ipv4"/>\n<hostnames>\n</hostnames>\n<ports>`,
+      closed > 0
+        ? `<extraports state="closed" count="${closed}">\n<extrareasons reason="reset" count="${closed}" proto="tcp" ports="${openPerHost + 1}-${scannedPerHost}"/>\n</extraports>\n`
+        : '',
     );
     const ports: string[] = [];
     for (let port = 1; port <= openPerHost; port++) {

@@ -26,6 +26,21 @@ const userExe = {
 const installed = { pid: 321, name: 'node', path: '/usr/bin/node' };
 
 describe('risk rules', () => {
+  it('says the same words for the same port again, as texts of each verdict its own', () => {
+    // The sentences are remembered by their inputs (rule's memo): a second verdict reads as the
+    // first, and changing one verdict's text changes no other.
+    const ports = [445, 8080, 49_999, 1, 0x7fff];
+    const first = ports.map((port) => rate({ port }));
+    const again = ports.map((port) => rate({ port }));
+    expect(again).toEqual(first);
+    const dynamic = again[2]!.reasons[0]!;
+    expect(dynamic.ruleId).toBe(RULES.dynamicDevice);
+    const said = dynamic.text.fr;
+    dynamic.text.fr = 'changé';
+    expect(rate({ port: 49_999 }).reasons[0]?.text.fr).toBe(said);
+    expect(first[2]!.reasons[0]!.text.fr).toBe(said);
+  });
+
   it('rates a known port from the knowledge base and explains it in both languages', () => {
     const a = rate({ port: 445 });
     expect(a.severity).toBe('high');
