@@ -72,6 +72,8 @@ import {
 import type { ExportJob } from './export-thread.js';
 import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
+import { withMacVendor } from '../report/mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
 export interface AppStore {
@@ -1092,7 +1094,12 @@ export class ScanHistory {
       result: { ...header.result, notes },
       total: list.length,
       offset: request.offset,
-      hosts,
+      // The MAC the file or the neighbour table gave, with its maker for the card.
+      hosts: hosts.map((h) => {
+        const given = h.mac ? null : header.macAddresses[h.address];
+        const mac = given ? normaliseMac(given) : null;
+        return withMacVendor(mac ? { ...h, mac } : h);
+      }),
       assessment: {
         ...summary,
         hosts: hosts.flatMap((h) => {

@@ -226,6 +226,13 @@ export const HostResult = z.object({
   isLocal: z.boolean(),
   /** Link-layer address from the system neighbour table (LAN devices only), `aa:bb:cc:dd:ee:ff`. */
   mac: MacAddress.optional(),
+  /**
+   * The maker the IEEE registered `mac`'s OUI to (app/report/mac-vendor.ts, the one lookup), added
+   * by the app when it gives the host to a client (ScanPage, `host` events); never stored, so an
+   * older kept scan gets it too. Absent for a locally administered or unregistered address: read
+   * it with macMakerOf (devices.ts).
+   */
+  macVendor: z.string().max(256).optional(),
   status: HostStatus,
   reason: HostReason,
   /** Every port whose state is worth listing: all open ports, plus the minority states. */
@@ -337,6 +344,8 @@ export const ScanEvent = z.discriminatedUnion('type', [
     hostname: z.string().optional(),
     /** Known once the neighbour table was read: a second `host` event may add it. */
     mac: MacAddress.optional(),
+    /** As in HostResult: the registered maker of `mac`, added by the app as it sends the event. */
+    macVendor: HostResult.shape.macVendor,
     status: HostStatus,
     reason: HostReason,
     /** As in HostResult; sent with the host's last event, once known. */

@@ -49,6 +49,8 @@ export function renderJson(
         isThisPc: h.isLocal,
         mac: h.mac ?? null,
         macVendor: h.macVendor ?? null,
+        // `vendor`, `private` (a locally administered, randomised address) or `unknown`.
+        macMaker: h.macMaker?.kind ?? null,
         port: p.port,
         protocol: p.protocol,
         state: p.state,

@@ -19,13 +19,19 @@ import type {
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
-import { deviceHidden, foldDevices, zonedAddress, type Device } from '../contract/devices.js';
+import {
+  deviceHidden,
+  foldDevices,
+  zonedAddress,
+  type Device,
+  type MacMaker,
+} from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { serviceName } from '../risk/knowledge-base.js';
 import { hiddenFromScan } from '../risk/firewall-verdicts.js';
-import { macVendor } from './mac-vendor.js';
+import { macMaker } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
 import {
   compareAddresses,
@@ -89,7 +95,10 @@ export interface ReportHost {
   status: HostStatus;
   reason: HostReason;
   mac?: string;
+  /** The registered maker's name (macMaker's `vendor`), when the OUI is registered. */
   macVendor?: string;
+  /** Who made the device as its MAC tells (macMaker): every output words it with macMakerText. */
+  macMaker?: MacMaker;
   worst: Severity | null;
   openCount: number;
   ports: ReportPort[];
@@ -298,8 +307,9 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     const mac = (h.mac ? normaliseMac(h.mac)?.toUpperCase() : undefined) ?? macs.get(h.address);
     if (mac) {
       host.mac = mac;
-      const vendor = macVendor(mac);
-      if (vendor) host.macVendor = vendor;
+      const maker = macMaker(mac);
+      if (maker) host.macMaker = maker;
+      if (maker?.kind === 'vendor') host.macVendor = maker.name;
     }
     addresses.push(host);
   }

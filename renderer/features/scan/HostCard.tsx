@@ -19,11 +19,12 @@ import { useTranslation } from 'react-i18next';
 import {
   deviceHeading,
   deviceHidden,
+  macMakerOf,
   zonedAddress,
   type Device,
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
-import { notShownText } from '../../../app/contract/vocabulary';
+import { macMakerText, notShownText } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
@@ -136,6 +137,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
               .filter(Boolean)
               .join(' · ')}
           </Typography>
+          <MacLine host={host} />
           {heading.addresses.length > 0 && (
             <Typography
               variant="body2"
@@ -221,6 +223,26 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         </Typography>
       )}
     </Card>
+  );
+}
+
+/**
+ * "Adresse MAC : B8:27:EB:01:02:03 · Raspberry Pi Foundation": the device's MAC address (capitals,
+ * as the reports print it) and its maker worded as every output words it (macMakerText), a
+ * randomised address said to be one. Nothing for an address without a MAC (this PC, a device
+ * past a router).
+ */
+function MacLine({ host }: { host: HostView }) {
+  const { t, i18n } = useTranslation('scan');
+  const maker = macMakerOf(host);
+  if (!host.mac || !maker) return null;
+  return (
+    <Typography variant="body2" color="text.secondary" data-testid="device-mac">
+      {t('vocabulary:term.macLine', {
+        mac: host.mac.toUpperCase(),
+        maker: macMakerText(maker, i18n.language === 'en' ? 'en' : 'fr'),
+      })}
+    </Typography>
   );
 }
 

@@ -28,6 +28,8 @@ export interface HostView {
   hostname?: string;
   /** From the neighbour table or the file: two addresses with one MAC are one device. */
   mac?: string;
+  /** The registered maker of `mac` the app sent with it (HostResult.macVendor): macMakerOf reads it. */
+  macVendor?: string;
   status: HostStatus;
   reason: HostReason;
   ports: PortResult[];
@@ -159,6 +161,8 @@ export function hostView(h: HostResult, portsLeftOut?: { open: number; others: n
     hidden: h.hidden,
     ...(h.portStates ? { portStates: h.portStates } : {}),
     ...(h.hostname ? { hostname: h.hostname } : {}),
+    ...(h.mac ? { mac: h.mac } : {}),
+    ...(h.macVendor ? { macVendor: h.macVendor } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     ...(portsLeftOut ? { portsLeftOut } : {}),
@@ -217,6 +221,7 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
         reason: event.reason,
         ...(event.hostname ? { hostname: event.hostname } : {}),
         ...(event.mac ? { mac: event.mac } : {}),
+        ...(event.macVendor ? { macVendor: event.macVendor } : {}),
         ...(event.localError ? { localError: event.localError } : {}),
         ...(event.answersEveryPort ? { answersEveryPort: event.answersEveryPort } : {}),
       };
