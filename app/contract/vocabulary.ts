@@ -3,7 +3,7 @@ import type { LocalizedText } from './errors.js';
 import type { FirewallRule } from './firewall.js';
 import type { RiskAssessResult, Severity } from './risk.js';
 import type { MacMaker } from './devices.js';
-import type { HostReason, PortReason, PortState } from './scan.js';
+import type { HostnameMethod, HostReason, PortReason, PortState } from './scan.js';
 import { CATALOGUE } from '../text/locales/index.js';
 
 /**
@@ -115,6 +115,7 @@ interface VocabularyTable {
   programsMissing: Record<ProgramsMissing, string>;
   term: { program: string };
   macMaker: Record<Exclude<MacMaker['kind'], 'vendor'>, string>;
+  hostnameMethod: Record<HostnameMethod, string>;
 }
 
 type ProgramsMissing = NonNullable<RiskAssessResult['programsMissing']>;
@@ -206,6 +207,14 @@ export function hostReasonLabel(reason: HostReason, language: Language): string 
  */
 export function macMakerText(maker: MacMaker, language: Language): string {
   return maker.kind === 'vendor' ? maker.name : table(language).macMaker[maker.kind];
+}
+
+/**
+ * How a host's name was found, in words: "nom DNS (PTR)" / "DNS name (PTR)" for this PC's reverse
+ * lookup, "… selon le fichier nmap" / "… per the nmap file" for an imported file's name.
+ */
+export function hostnameMethodLabel(method: HostnameMethod, language: Language): string {
+  return table(language).hostnameMethod[method];
 }
 
 /** macMakerText in both languages, for code that carries LocalizedText (the PDF). */

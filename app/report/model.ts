@@ -10,6 +10,7 @@ import type {
   HostReason,
   HostResult,
   HostStatus,
+  HostnameMethod,
   PortReason,
   PortResult,
   PortState,
@@ -91,6 +92,8 @@ export interface ReportHost {
   addresses: string[];
   family: 'ipv4' | 'ipv6';
   hostname?: string;
+  /** How `hostname` was found (HostResult.hostnameMethod). */
+  hostnameMethod?: HostnameMethod;
   isLocal: boolean;
   status: HostStatus;
   reason: HostReason;
@@ -252,6 +255,7 @@ function foldHost(
   host.hidden = deviceHidden({ ...first, portStates: portStatesOf(first.address) }, ports.values());
   if (first.hostname) host.hostname = first.hostname;
   else delete host.hostname;
+  if (!first.hostname) delete host.hostnameMethod;
   return host;
 }
 
@@ -301,6 +305,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       hidden: h.hidden,
     };
     if (h.hostname) host.hostname = oneLine(h.hostname);
+    if (h.hostname && h.hostnameMethod) host.hostnameMethod = h.hostnameMethod;
     if (h.localError) host.localError = h.localError;
     if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.

@@ -78,7 +78,7 @@ describe('the one OUI lookup', () => {
       address: 'x',
       mac: RANDOMISED,
     });
-    const none = { address: 'x' };
+    const none: { address: string; mac?: string } = { address: 'x' };
     expect(withMacVendor(none)).toBe(none);
   });
 

@@ -24,7 +24,7 @@ import {
   type Device,
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
-import { macMakerText, notShownText } from '../../../app/contract/vocabulary';
+import { hostnameMethodLabel, macMakerText, notShownText } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
@@ -49,7 +49,7 @@ const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.po
  * after under that address; empty loopback and link-local addresses are only named.
  */
 export function HostCard({ host, device }: { host: HostView; device?: Device<HostView> }) {
-  const { t } = useTranslation('scan');
+  const { t, i18n } = useTranslation('scan');
   const members = device ? [...device.hosts, ...device.folded] : [host];
   const several = members.length > 1;
   const heading = deviceHeading(device ?? { isLocal: host.isLocal, hosts: [host], folded: [] });
@@ -89,6 +89,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
     ? notShownText({ ...hidden, open: 0 }, (key, params) => t(key, params ?? {}))
     : null;
   const titleId = `host-title-${host.address}`;
+  const lang = i18n.language === 'en' ? 'en' : 'fr';
+  // After the name: how it was found, then why the address counts as up.
+  const about = [
+    host.hostname && host.hostnameMethod ? hostnameMethodLabel(host.hostnameMethod, lang) : '',
+    // "address of this PC" under "This PC" would say it twice.
+    heading.thisPc && host.reason === 'localhost' ? '' : t(`vocabulary:hostReason.${host.reason}`),
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <Card
       component="section"
@@ -127,15 +136,9 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           {/* A host name up to 253 characters with no break point wraps anywhere instead of
               running past the card (issue 15, F7). */}
           <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
-            {[
-              host.hostname,
-              // "address of this PC" under "This PC" would say it twice.
-              heading.thisPc && host.reason === 'localhost'
-                ? ''
-                : t(`vocabulary:hostReason.${host.reason}`),
-            ]
-              .filter(Boolean)
-              .join(' · ')}
+            {host.hostname && <span data-testid="device-name">{host.hostname}</span>}
+            {host.hostname && about ? ' · ' : ''}
+            {about}
           </Typography>
           <MacLine host={host} />
           {heading.addresses.length > 0 && (

@@ -26,6 +26,8 @@ export interface HostView {
   family: 'ipv4' | 'ipv6';
   isLocal: boolean;
   hostname?: string;
+  /** How `hostname` was found (HostResult.hostnameMethod). */
+  hostnameMethod?: HostResult['hostnameMethod'];
   /** From the neighbour table or the file: two addresses with one MAC are one device. */
   mac?: string;
   /** The registered maker of `mac` the app sent with it (HostResult.macVendor): macMakerOf reads it. */
@@ -161,6 +163,7 @@ export function hostView(h: HostResult, portsLeftOut?: { open: number; others: n
     hidden: h.hidden,
     ...(h.portStates ? { portStates: h.portStates } : {}),
     ...(h.hostname ? { hostname: h.hostname } : {}),
+    ...(h.hostname && h.hostnameMethod ? { hostnameMethod: h.hostnameMethod } : {}),
     ...(h.mac ? { mac: h.mac } : {}),
     ...(h.macVendor ? { macVendor: h.macVendor } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
@@ -220,6 +223,7 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
         status: event.status,
         reason: event.reason,
         ...(event.hostname ? { hostname: event.hostname } : {}),
+        ...(event.hostname && event.hostnameMethod ? { hostnameMethod: event.hostnameMethod } : {}),
         ...(event.mac ? { mac: event.mac } : {}),
         ...(event.macVendor ? { macVendor: event.macVendor } : {}),
         ...(event.localError ? { localError: event.localError } : {}),
