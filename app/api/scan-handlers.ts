@@ -6,6 +6,7 @@ import type { Handlers } from './dispatcher.js';
 import type { ScanSlots } from './limits.js';
 import { LivePorts } from './live-ports.js';
 import { LiveVerdicts } from './live-verdicts.js';
+import { withMacVendor } from '../report/mac-vendor.js';
 import type { ScanHistory } from './scan-history.js';
 
 export type { ScanService };
@@ -80,7 +81,8 @@ export function scanHandlers(
               const sent = ports.pass(event);
               if (sent === null) return;
               if (sent === event) live.see(event);
-              ctx.emit('scan.event', sent);
+              // The page cannot look a maker up (a Node-only table): it comes with the MAC.
+              ctx.emit('scan.event', sent.type === 'host' ? withMacVendor(sent) : sent);
             }
           },
           scanId,

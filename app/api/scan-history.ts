@@ -73,6 +73,8 @@ import type { ExportJob } from './export-thread.js';
 import { IMPORT_OLD_GENERATION_MB, ImportStoreFailure, runImportThread } from './import-thread.js';
 import type { PrepareJob, PreparedNumbers, PrepareThreads } from './prepare-thread.js';
 import { localAddresses as thisPcAddresses } from './report-handlers.js';
+import { withMacVendor } from '../report/mac-vendor.js';
+import { normaliseMac } from '../net/mac.js';
 
 /** The app's database, opened on first use (see lazyAppStore). */
 export interface AppStore {
@@ -1114,7 +1116,12 @@ export class ScanHistory {
       result: { ...header.result, notes },
       total: list.length,
       offset: request.offset,
-      hosts,
+      // The MAC the file or the neighbour table gave, with its maker for the card.
+      hosts: hosts.map((h) => {
+        const given = h.mac ? null : header.macAddresses[h.address];
+        const mac = given ? normaliseMac(given) : null;
+        return withMacVendor(mac ? { ...h, mac } : h);
+      }),
       assessment: {
         ...summary,
         hosts: hosts.flatMap((h) => {

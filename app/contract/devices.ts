@@ -339,3 +339,39 @@ export function deviceHidden(
   }
   return hidden;
 }
+
+/**
+ * Whether a MAC address is locally administered: its U/L bit (0x02 of the first octet, IEEE
+ * 802-2014 §8.2.2) is set, so software chose it rather than a maker's IEEE-registered block.
+ * Phones (Android 10+, iOS 14+) and Windows 10+ pick such a random "private" address per network;
+ * virtual machines and containers too. It names no manufacturer. `mac` is any form normaliseMac
+ * reads (`aa:bb:…`, `AA-BB-…`, `a:b:…`, `aabb.ccdd.eeff`, `AABBCCDDEEFF`); false for text that
+ * does not start with a hexadecimal octet.
+ */
+export function isLocallyAdministeredMac(mac: string): boolean {
+  const first =
+    /^\s*([0-9a-f]{1,2})(?=[:-])/i.exec(mac)?.[1] ?? /^\s*([0-9a-f]{2})/i.exec(mac)?.[1];
+  return first !== undefined && (Number.parseInt(first, 16) & 0x02) !== 0;
+}
+
+/**
+ * Who made a device, as its MAC address tells: `vendor` when the IEEE registered its first three
+ * bytes (the OUI) to a maker (`name`, the registry's first line), `private` when the address is
+ * locally administered (isLocallyAdministeredMac: randomised for privacy, no maker to name),
+ * `unknown` when the OUI is in no registry the app has.
+ */
+export type MacMaker = { kind: 'vendor'; name: string } | { kind: 'private' } | { kind: 'unknown' };
+
+/**
+ * The maker of a host's MAC address from what the app gave with it: `macVendor` is the one OUI
+ * lookup's answer (app/report/mac-vendor.ts `macMaker`, HostResult.macVendor); without one, a
+ * locally administered address is `private`, any other `unknown`. Null when there is no MAC.
+ */
+export function macMakerOf(host: {
+  mac?: string | undefined;
+  macVendor?: string | undefined;
+}): MacMaker | null {
+  if (!host.mac) return null;
+  if (isLocallyAdministeredMac(host.mac)) return { kind: 'private' };
+  return host.macVendor ? { kind: 'vendor', name: host.macVendor } : { kind: 'unknown' };
+}

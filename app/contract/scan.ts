@@ -211,6 +211,15 @@ export const ZoneId = z
   .regex(/^[^\s%/\p{Cc}]+$/u);
 export type ZoneId = z.infer<typeof ZoneId>;
 
+/**
+ * How a host's name was found, as nmap's `<hostname type>` says it (nmap.dtd: `user` | `PTR`):
+ * `user`, the name the user typed as a target; `ptr`, this PC's reverse DNS lookup of the address
+ * (RFC 1035 §3.5); `nmap-user` and `nmap-ptr`, the same from an imported nmap file — the file's
+ * word, made on the PC that ran nmap and with its DNS servers, not checked here.
+ */
+export const HostnameMethod = z.enum(['user', 'ptr', 'nmap-user', 'nmap-ptr']);
+export type HostnameMethod = z.infer<typeof HostnameMethod>;
+
 export const HostResult = z.object({
   /** The address alone, without its zone: the key verdicts, rules and neighbour tables use. */
   address: z.string(),
@@ -222,10 +231,19 @@ export const HostResult = z.object({
   family: z.enum(['ipv4', 'ipv6']),
   /** The name the user typed, or the reverse-resolved name, when there is one (a DNS name: ≤ 253). */
   hostname: z.string().max(MAX_HOSTNAME).optional(),
+  /** How `hostname` was found (HostnameMethod); absent in results from before it existed. */
+  hostnameMethod: HostnameMethod.optional(),
   /** True when the address belongs to this PC (loopback or a local interface). */
   isLocal: z.boolean(),
   /** Link-layer address from the system neighbour table (LAN devices only), `aa:bb:cc:dd:ee:ff`. */
   mac: MacAddress.optional(),
+  /**
+   * The maker the IEEE registered `mac`'s OUI to (app/report/mac-vendor.ts, the one lookup), added
+   * by the app when it gives the host to a client (ScanPage, `host` events); never stored, so an
+   * older kept scan gets it too. Absent for a locally administered or unregistered address: read
+   * it with macMakerOf (devices.ts).
+   */
+  macVendor: z.string().max(256).optional(),
   status: HostStatus,
   reason: HostReason,
   /** Every port whose state is worth listing: all open ports, plus the minority states. */
@@ -335,8 +353,11 @@ export const ScanEvent = z.discriminatedUnion('type', [
     zone: ZoneId.optional(),
     isLocal: z.boolean(),
     hostname: z.string().optional(),
+    hostnameMethod: HostnameMethod.optional(),
     /** Known once the neighbour table was read: a second `host` event may add it. */
     mac: MacAddress.optional(),
+    /** As in HostResult: the registered maker of `mac`, added by the app as it sends the event. */
+    macVendor: HostResult.shape.macVendor,
     status: HostStatus,
     reason: HostReason,
     /** As in HostResult; sent with the host's last event, once known. */

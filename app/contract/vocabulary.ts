@@ -2,7 +2,8 @@ import type { Language } from './app.js';
 import type { LocalizedText } from './errors.js';
 import type { FirewallRule } from './firewall.js';
 import type { RiskAssessResult, Severity } from './risk.js';
-import type { HostReason, PortReason, PortState } from './scan.js';
+import type { MacMaker } from './devices.js';
+import type { HostnameMethod, HostReason, PortReason, PortState } from './scan.js';
 import { CATALOGUE } from '../text/locales/index.js';
 
 /**
@@ -113,6 +114,8 @@ interface VocabularyTable {
   service: { unknown: string };
   programsMissing: Record<ProgramsMissing, string>;
   term: { program: string };
+  macMaker: Record<Exclude<MacMaker['kind'], 'vendor'>, string>;
+  hostnameMethod: Record<HostnameMethod, string>;
 }
 
 type ProgramsMissing = NonNullable<RiskAssessResult['programsMissing']>;
@@ -193,6 +196,30 @@ export function portReasonLabel(reason: PortReason, language: Language): string 
 /** Why a host was counted as up (or not), in words (localhost, neighbour…). */
 export function hostReasonLabel(reason: HostReason, language: Language): string {
   return table(language).hostReason[reason];
+}
+
+/**
+ * A device's maker as every output words it: the registered name ("Raspberry Pi Foundation"),
+ * "adresse MAC privée (aléatoire)" / "private (randomised) MAC address" for a locally
+ * administered address (never "unknown maker": no maker exists), "fabricant inconnu" / "unknown
+ * maker" for an unregistered OUI. `maker` comes from macMakerOf (devices.ts) or the app's
+ * `macMaker` (app/report/mac-vendor.ts).
+ */
+export function macMakerText(maker: MacMaker, language: Language): string {
+  return maker.kind === 'vendor' ? maker.name : table(language).macMaker[maker.kind];
+}
+
+/**
+ * How a host's name was found, in words: "nom DNS (PTR)" / "DNS name (PTR)" for this PC's reverse
+ * lookup, "… selon le fichier nmap" / "… per the nmap file" for an imported file's name.
+ */
+export function hostnameMethodLabel(method: HostnameMethod, language: Language): string {
+  return table(language).hostnameMethod[method];
+}
+
+/** macMakerText in both languages, for code that carries LocalizedText (the PDF). */
+export function macMakerLabel(maker: MacMaker): LocalizedText {
+  return { fr: macMakerText(maker, 'fr'), en: macMakerText(maker, 'en') };
 }
 
 /** A Port Auditor rule's journal state in words ("échouée" / "failed"). */

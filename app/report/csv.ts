@@ -1,5 +1,6 @@
 import type { Language } from '../contract/index.js';
 import { zonedAddress } from '../contract/devices.js';
+import { macMakerText } from '../contract/vocabulary.js';
 import type { ReportModel } from './model.js';
 
 export const CSV_COLUMNS = [
@@ -48,7 +49,9 @@ export function csvField(value: string | number | boolean | null | undefined): s
 export function renderCsv(model: ReportModel, lang: Language): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const h of model.hosts) {
-    const host = [h.hostname, h.isLocal, h.mac, h.macVendor, h.status];
+    // The maker as every output words it: a randomised address says so, not an empty maker.
+    const maker = h.macMaker ? macMakerText(h.macMaker, lang) : undefined;
+    const host = [h.hostname, h.isLocal, h.mac, maker, h.status];
     if (h.ports.length === 0) {
       lines.push(
         [

@@ -180,6 +180,8 @@ function checkedHost(
     delete checked.zone;
   if (host.hostname !== undefined) checked.hostname = oneLine(host.hostname).slice(0, MAX_HOSTNAME);
   delete checked.localError;
+  // The maker is looked up here, never taken from a file (withMacVendor, app/report/mac-vendor.ts).
+  delete checked.macVendor;
   const code = host.localError?.code;
   if (code !== undefined && /^[A-Z][A-Z0-9_]{0,31}$/.test(code))
     checked.localError = { code, message: fileLocalErrorText(code) };

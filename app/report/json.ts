@@ -46,9 +46,13 @@ export function renderJson(
         address: zonedAddress(h),
         addresses: p.addresses ?? [zonedAddress(h)],
         hostname: h.hostname ?? null,
+        // `user`, `ptr` (this PC's reverse DNS), `nmap-user` or `nmap-ptr` (an imported file's).
+        hostnameMethod: h.hostnameMethod ?? null,
         isThisPc: h.isLocal,
         mac: h.mac ?? null,
         macVendor: h.macVendor ?? null,
+        // `vendor`, `private` (a locally administered, randomised address) or `unknown`.
+        macMaker: h.macMaker?.kind ?? null,
         port: p.port,
         protocol: p.protocol,
         state: p.state,

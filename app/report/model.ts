@@ -10,6 +10,7 @@ import type {
   HostReason,
   HostResult,
   HostStatus,
+  HostnameMethod,
   PortReason,
   PortResult,
   PortState,
@@ -19,13 +20,19 @@ import type {
 } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { FirewallCoverage } from '../contract/risk.js';
-import { deviceHidden, foldDevices, zonedAddress, type Device } from '../contract/devices.js';
+import {
+  deviceHidden,
+  foldDevices,
+  zonedAddress,
+  type Device,
+  type MacMaker,
+} from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { oneLine } from '../text/control-characters.js';
 import { serviceName } from '../risk/knowledge-base.js';
 import { hiddenFromScan } from '../risk/firewall-verdicts.js';
-import { macVendor } from './mac-vendor.js';
+import { macMaker } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
 import {
   compareAddresses,
@@ -85,11 +92,16 @@ export interface ReportHost {
   addresses: string[];
   family: 'ipv4' | 'ipv6';
   hostname?: string;
+  /** How `hostname` was found (HostResult.hostnameMethod). */
+  hostnameMethod?: HostnameMethod;
   isLocal: boolean;
   status: HostStatus;
   reason: HostReason;
   mac?: string;
+  /** The registered maker's name (macMaker's `vendor`), when the OUI is registered. */
   macVendor?: string;
+  /** Who made the device as its MAC tells (macMaker): every output words it with macMakerText. */
+  macMaker?: MacMaker;
   worst: Severity | null;
   openCount: number;
   ports: ReportPort[];
@@ -243,6 +255,7 @@ function foldHost(
   host.hidden = deviceHidden({ ...first, portStates: portStatesOf(first.address) }, ports.values());
   if (first.hostname) host.hostname = first.hostname;
   else delete host.hostname;
+  if (!first.hostname) delete host.hostnameMethod;
   return host;
 }
 
@@ -292,14 +305,16 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       hidden: h.hidden,
     };
     if (h.hostname) host.hostname = oneLine(h.hostname);
+    if (h.hostname && h.hostnameMethod) host.hostnameMethod = h.hostnameMethod;
     if (h.localError) host.localError = h.localError;
     if (h.answersEveryPort) host.answersEveryPort = h.answersEveryPort;
     // The scan's own neighbour-table MAC first; a caller-supplied one (an older import) otherwise.
     const mac = (h.mac ? normaliseMac(h.mac)?.toUpperCase() : undefined) ?? macs.get(h.address);
     if (mac) {
       host.mac = mac;
-      const vendor = macVendor(mac);
-      if (vendor) host.macVendor = vendor;
+      const maker = macMaker(mac);
+      if (maker) host.macMaker = maker;
+      if (maker?.kind === 'vendor') host.macVendor = maker.name;
     }
     addresses.push(host);
   }

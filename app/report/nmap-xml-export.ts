@@ -293,9 +293,14 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
     );
   }
   if (host.hostname) {
-    const typed = scan.request.targets
-      .split(/[\s,]+/)
-      .some((t) => t.toLowerCase() === host.hostname!.toLowerCase());
+    // How it was found (nmap.dtd: user | PTR); results from before hostnameMethod: a name the
+    // user typed as a target is `user`, any other was reverse-resolved.
+    const method = host.hostnameMethod;
+    const typed = method
+      ? method === 'user' || method === 'nmap-user'
+      : scan.request.targets
+          .split(/[\s,]+/)
+          .some((t) => t.toLowerCase() === host.hostname!.toLowerCase());
     out.push(
       `<hostnames>\n<hostname name="${xmlAttr(host.hostname)}" type="${typed ? 'user' : 'PTR'}"/>\n</hostnames>\n`,
     );

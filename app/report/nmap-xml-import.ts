@@ -821,7 +821,12 @@ class ScanBuilder {
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
     const fileReason =
       HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
-    const named = str(asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0], 'name');
+    const nameNode = asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0];
+    const named = str(nameNode, 'name');
+    // The file's word for how nmap found it (nmap.dtd: user | PTR), kept as the file's.
+    const nameType = str(nameNode, 'type')?.toLowerCase();
+    const nameMethod =
+      nameType === 'ptr' ? 'nmap-ptr' : nameType === 'user' ? 'nmap-user' : undefined;
     // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
     const hostname = named && oneLine(named, MAX_HOSTNAME);
     const hidden = emptyPortStateCounts();
@@ -892,6 +897,7 @@ class ScanBuilder {
     if (counts && everyProbed > 0 && everyOpen >= 0 && everyOpen <= everyProbed)
       host.answersEveryPort = { open: everyOpen, probed: everyProbed };
     if (hostname) host.hostname = hostname;
+    if (hostname && nameMethod) host.hostnameMethod = nameMethod;
     // nmap saw it the way our engine does, in the neighbour table: part of the scan from now on.
     if (normalMac) host.mac = normalMac.toLowerCase();
     // nmap -p- against a tarpit or portspoof lists every port open: one verdict, as the engine's.
@@ -1203,7 +1209,11 @@ const KEPT: Kept = {
       children: {
         address: { attrs: ['addr', 'addrtype'], max: 8 },
         status: { attrs: ['state', 'reason'], max: 1 },
-        hostnames: { attrs: [], max: 1, children: { hostname: { attrs: ['name'], max: 1 } } },
+        hostnames: {
+          attrs: [],
+          max: 1,
+          children: { hostname: { attrs: ['name', 'type'], max: 1 } },
+        },
         ports: {
           attrs: [],
           max: 1,

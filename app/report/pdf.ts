@@ -28,6 +28,7 @@ import {
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
+  macMakerLabel,
   notShownText,
   programsMissingText,
   serviceLabel,
@@ -607,7 +608,9 @@ function summary(model: ReportModel, say: Say): Content[] {
                 ...(h.isLocal
                   ? [{ text: `  ${h.addresses.join(', ')}`, color: MUTED, fontSize: 8 }]
                   : []),
-                ...(h.macVendor ? [{ text: `  ${h.macVendor}`, color: MUTED, fontSize: 8 }] : []),
+                ...(h.macMaker && h.macMaker.kind !== 'unknown'
+                  ? [{ text: `  ${say(macMakerLabel(h.macMaker))}`, color: MUTED, fontSize: 8 }]
+                  : []),
               ],
             },
             { text: formatCount(h.openCount, say), alignment: 'right' },
@@ -730,7 +733,9 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     const list = host.addresses.join(', ');
     meta.push(t('hostSection.addressesList', { list }));
   }
-  if (host.mac) meta.push(`MAC ${host.mac}${host.macVendor ? ` (${host.macVendor})` : ''}`);
+  if (host.mac) {
+    meta.push(`MAC ${host.mac}${host.macMaker ? ` — ${say(macMakerLabel(host.macMaker))}` : ''}`);
+  }
   const why = say(HOST_REASON_LABEL[host.reason]);
   meta.push(
     host.status === 'up'

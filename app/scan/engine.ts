@@ -36,6 +36,12 @@ import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
 import { EVERY_PORT_MIN_PROBED, EVERY_PORT_OPEN_SHARE, everyPortVerdict } from './every-port.js';
 import { ResetLog } from './silence.js';
+import {
+  defaultReverseDnsLimits,
+  ReverseNames,
+  type ReverseDnsLimits,
+  type ReverseLookup,
+} from './reverse-dns.js';
 
 /** Everything the worker needs, already validated and expanded by the manager. */
 export interface ScanPlan {
@@ -139,6 +145,13 @@ export interface Tuning {
   everyPortOpenShare: number;
   /** `auto` uses Node's TCP handle directly when available; `net` forces net.Socket. */
   prober: 'auto' | 'net';
+  /** Bounds of the reverse DNS lookups of the hosts found up (app/scan/reverse-dns.ts). */
+  reverseDns: ReverseDnsLimits;
+  /**
+   * DNS servers to ask the hosts' PTR names of instead of this PC's own (nmap's --dns-servers);
+   * empty: the system's. Read by the worker, which gives the engine its resolver.
+   */
+  dnsServers: string[];
 }
 
 export const defaultTuning: Tuning = {
@@ -179,6 +192,8 @@ export const defaultTuning: Tuning = {
   everyPortMinPorts: EVERY_PORT_MIN_PROBED,
   everyPortOpenShare: EVERY_PORT_OPEN_SHARE,
   prober: 'auto',
+  reverseDns: defaultReverseDnsLimits,
+  dnsServers: [],
 };
 
 /** The neighbour table as the engine reads it (app/scan/neighbours.ts). */
@@ -191,6 +206,11 @@ export interface EngineDeps {
   prober?: Prober;
   clock?: Clock;
   neighbours?: NeighbourLookup;
+  /**
+   * Asks the PTR names of the hosts found up (the worker gives systemReverseLookup); without it,
+   * the engine names no host (unit tests on a simulated network).
+   */
+  reverseDns?: ReverseLookup;
 }
 
 type Phase = 'discovery' | 'checking' | 'ports' | 'done';
@@ -313,6 +333,8 @@ class HostState {
   /** Banners of this host being read now (see Tuning.maxBannerSocketsPerHost). */
   bannerReads = 0;
   mac: string | undefined;
+  /** How `hostname` was found: typed by the user, or its reverse DNS name. */
+  hostnameMethod: 'user' | 'ptr' | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
   discoveryEndedAt = 0;
@@ -350,7 +372,8 @@ class HostState {
     readonly isLocal: boolean,
     /** On this PC's own link: no router, and no router's NAT table, between us and the host. */
     readonly onLink: boolean,
-    readonly hostname: string | undefined,
+    /** The name the user typed for it, later the PTR name when it has none (`hostnameMethod`). */
+    public hostname: string | undefined,
     tuning: Tuning,
   ) {
     this.maxTries = tuning.maxTries;
@@ -391,6 +414,10 @@ export class ScanEngine {
   private readonly neighbours: NeighbourLookup;
   /** Neighbour-table reads for MAC addresses still running: the scan ends after them. */
   private macLookups = 0;
+  /** The scan's reverse DNS lookups, when the engine was given a resolver. */
+  private readonly names: ReverseNames | undefined;
+  /** Reverse DNS lookups still running: the scan ends after them (bounded by their limits). */
+  private nameLookups = 0;
   private readonly localSet: Set<string>;
   private readonly connected: Interval[];
   private readonly results: HostResult[] = [];
@@ -420,6 +447,9 @@ export class ScanEngine {
     this.prober = deps.prober ?? createProber(this.tuning.prober);
     this.clock = deps.clock ?? systemClock;
     this.neighbours = deps.neighbours ?? new NeighbourTable();
+    this.names = deps.reverseDns
+      ? new ReverseNames(deps.reverseDns, this.clock, this.tuning.reverseDns)
+      : undefined;
     this.localSet = new Set(plan.localAddresses);
     this.connected = deserializeIntervals(plan.connected ?? []);
     this.meter = new ProgressMeter(plan.count * plan.ports.length);
@@ -574,6 +604,7 @@ export class ScanEngine {
       this.plan.hostnames[address],
       this.tuning,
     );
+    if (host.hostname !== undefined) host.hostnameMethod = 'user';
     this.active.push(host);
     if (isLocal) this.markUp(host, 'localhost');
     else if (this.plan.request.skipDiscovery) this.markUp(host, 'user-set');
@@ -1086,6 +1117,7 @@ export class ScanEngine {
     host.phase = 'ports';
     this.emitHost(host);
     if (!host.isLocal && host.mac === undefined) this.lookUpMac(host);
+    if (!host.isLocal && host.hostname === undefined) this.lookUpName(host);
     // A UDP-only scan (`-p U:53`): no TCP port to probe, the host is done once found up (the
     // worker's UDP phase probes it next). With ports, the last answer's handler does this.
     if (this.ports.length === 0) this.checkHostDone(host);
@@ -1108,6 +1140,32 @@ export class ScanEngine {
       })
       .finally(() => {
         this.macLookups--;
+        this.maybeFinish();
+      });
+  }
+
+  /**
+   * The PTR name of a host found up that has no name the user typed: only the scan's own targets
+   * are looked up (issue 16). Reported by another `host` event and in the host's result, with
+   * `hostnameMethod: 'ptr'`. A link-local address is left to mDNS: unicast DNS has no name for it.
+   */
+  private lookUpName(host: HostState): void {
+    if (!this.names || host.zone !== undefined || /^fe[89ab]/i.test(host.address)) return;
+    this.nameLookups++;
+    void this.names
+      .name(host.address)
+      .then((name) => {
+        if (this.cancelled || !name || host.hostname !== undefined) return;
+        host.hostname = name;
+        host.hostnameMethod = 'ptr';
+        if (host.result) {
+          host.result.hostname = name;
+          host.result.hostnameMethod = 'ptr';
+        }
+        this.emitHost(host);
+      })
+      .finally(() => {
+        this.nameLookups--;
         this.maybeFinish();
       });
   }
@@ -1149,6 +1207,7 @@ export class ScanEngine {
       ...(host.zone ? { zone: host.zone } : {}),
       isLocal: host.isLocal,
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
+      ...(host.hostnameMethod ? { hostnameMethod: host.hostnameMethod } : {}),
       ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
       reason: host.reason,
@@ -1310,6 +1369,7 @@ export class ScanEngine {
       ...(host.zone ? { zone: host.zone } : {}),
       family: host.family === 4 ? 'ipv4' : 'ipv6',
       ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
+      ...(host.hostnameMethod ? { hostnameMethod: host.hostnameMethod } : {}),
       isLocal: host.isLocal,
       ...(host.mac !== undefined ? { mac: host.mac } : {}),
       status: host.status ?? 'down',
@@ -1334,13 +1394,14 @@ export class ScanEngine {
   private maybeFinish(): void {
     if (this.finished || this.cancelled) return;
     if (!this.hostsExhausted || this.active.length > 0 || this.inFlight.size > 0) return;
-    if (this.macLookups > 0) return;
+    if (this.macLookups > 0 || this.nameLookups > 0) return;
     this.finish();
   }
 
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.names?.close();
     this.stopTicking?.();
     this.cancelWake?.();
     this.emitProgress(true);

@@ -5,6 +5,7 @@ import { ScanEngine, type ScanPlan } from './engine.js';
 import { addUdpResults, type ScanUdpHost } from './udp/phase.js';
 import { scanUdpHost } from './udp/prober.js';
 import { UdpProgress } from './udp/progress.js';
+import { systemReverseLookup } from './reverse-dns.js';
 
 /**
  * Worker-thread entry: runs one scan and posts its events, so a 65,535-port scan never blocks the
@@ -89,7 +90,10 @@ const fromEngine = (event: ScanEvent): void => {
 };
 
 try {
-  const engine = new ScanEngine(plan, fromEngine);
+  // The hosts' PTR names through this PC's resolver, or the servers the caller named.
+  const engine = new ScanEngine(plan, fromEngine, {
+    reverseDns: systemReverseLookup(plan.tuning?.dnsServers),
+  });
   port.on('message', (message: { type?: string }) => {
     if (message.type === 'cancel') {
       engine.cancel();

@@ -19,6 +19,7 @@ import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText } from '../../app/report/labels.js';
+import { macMaker } from '../../app/report/mac-vendor.js';
 import { specHasUdp } from '../../app/contract/port-spec.js';
 import {
   HOST_REASON_LABEL,
@@ -27,6 +28,7 @@ import {
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
   SEVERITY_ORDER,
+  macMakerText,
   notShownText,
   programLabel,
   programsMissingText,
@@ -106,6 +108,19 @@ function statusText(host: HostResult, language: Language): string {
 }
 
 /**
+ * "MAC address: B8:27:EB:01:02:03 · Raspberry Pi Foundation", as the card words it (the maker from
+ * the one OUI lookup, a randomised address said to be one); null without a MAC address.
+ */
+function macLine(host: HostResult, language: Language): string | null {
+  const maker = host.mac ? macMaker(host.mac) : null;
+  if (!host.mac || !maker) return null;
+  return cliText(language)('vocabulary:term.macLine', {
+    mac: host.mac.toUpperCase(),
+    maker: macMakerText(maker, language),
+  });
+}
+
+/**
  * `openList`: for a host answering on every port, its open ports as the app listed them
  * (ScanPage.openPortList) when `host.ports` holds only the first of them.
  */
@@ -123,6 +138,8 @@ function formatHost(
     ? [frame.heading, ...frame.intro]
     : [`${zonedAddress(host)}${name}  ${statusText(host, language)}`];
   if (host.localError && !frame) lines.push(`  ! ${host.localError.message[language]}`);
+  const mac = macLine(host, language);
+  if (mac) lines.push(`  ${mac}`);
   const every = host.answersEveryPort;
   if (every) {
     // One device answering for all its ports: one statement, not one verdict per port.

@@ -19,11 +19,12 @@ import { useTranslation } from 'react-i18next';
 import {
   deviceHeading,
   deviceHidden,
+  macMakerOf,
   zonedAddress,
   type Device,
 } from '../../../app/contract/devices';
 import { detectedText } from '../../../app/contract/service-text';
-import { notShownText } from '../../../app/contract/vocabulary';
+import { hostnameMethodLabel, macMakerText, notShownText } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../../app/contract/page-limits.js';
@@ -48,7 +49,7 @@ const portKey = (p: { port: number; protocol: string }) => `${p.protocol}/${p.po
  * after under that address; empty loopback and link-local addresses are only named.
  */
 export function HostCard({ host, device }: { host: HostView; device?: Device<HostView> }) {
-  const { t } = useTranslation('scan');
+  const { t, i18n } = useTranslation('scan');
   const members = device ? [...device.hosts, ...device.folded] : [host];
   const several = members.length > 1;
   const heading = deviceHeading(device ?? { isLocal: host.isLocal, hosts: [host], folded: [] });
@@ -88,6 +89,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
     ? notShownText({ ...hidden, open: 0 }, (key, params) => t(key, params ?? {}))
     : null;
   const titleId = `host-title-${host.address}`;
+  const lang = i18n.language === 'en' ? 'en' : 'fr';
+  // After the name: how it was found, then why the address counts as up.
+  const about = [
+    host.hostname && host.hostnameMethod ? hostnameMethodLabel(host.hostnameMethod, lang) : '',
+    // "address of this PC" under "This PC" would say it twice.
+    heading.thisPc && host.reason === 'localhost' ? '' : t(`vocabulary:hostReason.${host.reason}`),
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <Card
       component="section"
@@ -126,16 +136,11 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
           {/* A host name up to 253 characters with no break point wraps anywhere instead of
               running past the card (issue 15, F7). */}
           <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
-            {[
-              host.hostname,
-              // "address of this PC" under "This PC" would say it twice.
-              heading.thisPc && host.reason === 'localhost'
-                ? ''
-                : t(`vocabulary:hostReason.${host.reason}`),
-            ]
-              .filter(Boolean)
-              .join(' · ')}
+            {host.hostname && <span data-testid="device-name">{host.hostname}</span>}
+            {host.hostname && about ? ' · ' : ''}
+            {about}
           </Typography>
+          <MacLine host={host} />
           {heading.addresses.length > 0 && (
             <Typography
               variant="body2"
@@ -221,6 +226,26 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         </Typography>
       )}
     </Card>
+  );
+}
+
+/**
+ * "Adresse MAC : B8:27:EB:01:02:03 · Raspberry Pi Foundation": the device's MAC address (capitals,
+ * as the reports print it) and its maker worded as every output words it (macMakerText), a
+ * randomised address said to be one. Nothing for an address without a MAC (this PC, a device
+ * past a router).
+ */
+function MacLine({ host }: { host: HostView }) {
+  const { t, i18n } = useTranslation('scan');
+  const maker = macMakerOf(host);
+  if (!host.mac || !maker) return null;
+  return (
+    <Typography variant="body2" color="text.secondary" data-testid="device-mac">
+      {t('vocabulary:term.macLine', {
+        mac: host.mac.toUpperCase(),
+        maker: macMakerText(maker, i18n.language === 'en' ? 'en' : 'fr'),
+      })}
+    </Typography>
   );
 }
 

@@ -26,8 +26,12 @@ export interface HostView {
   family: 'ipv4' | 'ipv6';
   isLocal: boolean;
   hostname?: string;
+  /** How `hostname` was found (HostResult.hostnameMethod). */
+  hostnameMethod?: HostResult['hostnameMethod'];
   /** From the neighbour table or the file: two addresses with one MAC are one device. */
   mac?: string;
+  /** The registered maker of `mac` the app sent with it (HostResult.macVendor): macMakerOf reads it. */
+  macVendor?: string;
   status: HostStatus;
   reason: HostReason;
   ports: PortResult[];
@@ -159,6 +163,9 @@ export function hostView(h: HostResult, portsLeftOut?: { open: number; others: n
     hidden: h.hidden,
     ...(h.portStates ? { portStates: h.portStates } : {}),
     ...(h.hostname ? { hostname: h.hostname } : {}),
+    ...(h.hostname && h.hostnameMethod ? { hostnameMethod: h.hostnameMethod } : {}),
+    ...(h.mac ? { mac: h.mac } : {}),
+    ...(h.macVendor ? { macVendor: h.macVendor } : {}),
     ...(h.localError ? { localError: h.localError } : {}),
     ...(h.answersEveryPort ? { answersEveryPort: h.answersEveryPort } : {}),
     ...(portsLeftOut ? { portsLeftOut } : {}),
@@ -216,7 +223,9 @@ export function applyScanEvent<S extends ScanSnapshot>(state: S, event: ScanUpda
         status: event.status,
         reason: event.reason,
         ...(event.hostname ? { hostname: event.hostname } : {}),
+        ...(event.hostname && event.hostnameMethod ? { hostnameMethod: event.hostnameMethod } : {}),
         ...(event.mac ? { mac: event.mac } : {}),
+        ...(event.macVendor ? { macVendor: event.macVendor } : {}),
         ...(event.localError ? { localError: event.localError } : {}),
         ...(event.answersEveryPort ? { answersEveryPort: event.answersEveryPort } : {}),
       };

@@ -113,6 +113,16 @@ export class OpenPortsPage {
     return this.hostCard(address).getByTestId('device-addresses');
   }
 
+  /** A device's host name on its card (its PTR name, or the name typed as a target). */
+  deviceName(address: string): Locator {
+    return this.hostCard(address).getByTestId('device-name');
+  }
+
+  /** A device's "Adresse MAC : … · maker" line, for a device on this PC's network. */
+  deviceMac(address: string): Locator {
+    return this.hostCard(address).getByTestId('device-mac');
+  }
+
   /**
    * The part of a device card listing the services its first address lacks, open on `address`
    * (first) and maybe others: "Seulement sur 127.0.0.1 (…)".
