@@ -101,7 +101,8 @@ function rule(key: string, params: Params = () => ({})): LocalizedText {
   const known = SENTENCES.get(memoKey);
   // A copy: a verdict's texts are its own, whatever a caller does with them.
   if (known) return { fr: known.fr, en: known.en };
-  const text = inBothLanguages(`risk:rules.${key}`, (language) => (language === 'fr' ? fr : en));
+  const values: Record<Language, Record<string, string>> = { fr, en };
+  const text = inBothLanguages(`risk:rules.${key}`, (language) => values[language]);
   if (SENTENCES.size >= SENTENCES_MAX) SENTENCES.delete(SENTENCES.keys().next().value as string);
   SENTENCES.set(memoKey, text);
   return { fr: text.fr, en: text.en };
