@@ -102,7 +102,7 @@ describe.each<Language>(['fr', 'en'])('PDF report of a real lab scan (%s)', (lan
     const host = scan.hosts.find((h) => h.address === lab.address)!;
     expect(text).toContain(HOST_REASON_LABEL[host.reason][lang]);
     expect(text).not.toContain(`(${host.reason})`);
-    expect(text).toMatch(/MAC 00:1B:A9:01:02:03 \(Brother/);
+    expect(text).toMatch(/MAC 00:1B:A9:01:02:03 — Brother/);
   });
 
   it('has the cover facts, the sections and a numbered footer on every page', async () => {
