@@ -761,6 +761,8 @@ class ScanBuilder {
   private notDevices = 0;
   /** `<extraports count>` over 65,536 (one protocol's every port): not a count, left out. */
   private implausibleCounts = 0;
+  /** `<port>` elements whose number or state nmap would not have written (`portid="0x50"`). */
+  private unreadablePorts = 0;
   /** The most ports one host lists or counts: the ports per address of a file without `<scaninfo>`. */
   private mostPorts = 0;
   /** The file's addresses other than loopback nmap said were itself (ScanSource selfAddresses). */
@@ -850,7 +852,8 @@ class ScanBuilder {
       const read = portsNode[READ_PORTS] as ReturnType<typeof parsePort>[] | undefined;
       for (const port of read ?? asArray(portsNode.port).map(parsePort)) {
         if (port === 'unsupported') this.skipped++;
-        else if (port) {
+        else if (port === null) this.unreadablePorts++;
+        else {
           ports.push(port);
           states.set(port.protocol, port.port, port.state);
         }
@@ -953,6 +956,7 @@ class ScanBuilder {
       notAddresses,
       notDevices,
       implausibleCounts,
+      unreadablePorts,
       duplicates,
       mappedMerged,
       macAddresses,
@@ -1007,6 +1011,9 @@ class ScanBuilder {
           max: 65_536,
         }),
       );
+    }
+    if (unreadablePorts > 0) {
+      notes.push(bothLanguages('messages:import.nmapUnreadablePorts', { count: unreadablePorts }));
     }
     if (skipped > 0 && !meta.has('scanId')) {
       notes.push(bothLanguages('messages:import.nmapSkipped', { count: skipped }));

@@ -206,6 +206,13 @@ describe('nmap XML import reads numbers and times only as nmap writes them', () 
       .replace('portid="34547"', 'portid="34547.0"');
     const { scan } = importNmapXml(odd, { now });
     expect(scan.hosts[0]?.ports).toEqual([]);
+    // Not dropped in silence (review 13d): the note says how many and why, in both languages.
+    expect(scan.notes).toContainEqual({
+      fr: typeset(
+        'Fichier nmap : 3 ports ignorés : leur numéro ou leur état n’est pas écrit comme nmap l’écrit (par exemple portid="0x50")',
+      ),
+      en: 'nmap file: 3 ports ignored: their number or state is not one nmap writes (such as portid="0x50")',
+    });
     expect(
       importNmapXml(fixture.replace('portid="23"', 'portid="+23"'), {
         now,
