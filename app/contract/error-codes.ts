@@ -111,6 +111,7 @@ export const ErrorCode = z.enum([
   'cli.json-path',
   'cli.import-read',
   'cli.report-format',
+  'cli.report-extension',
   'cli.report-lang',
   'cli.report-path',
   'cli.report-read',

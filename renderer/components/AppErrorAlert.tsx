@@ -11,6 +11,7 @@ export function AppErrorAlert({
   error,
   onClose,
   testId = 'app-error',
+  id,
   action,
   severity = 'error',
 }: {
@@ -19,6 +20,8 @@ export function AppErrorAlert({
   severity?: 'error' | 'warning';
   onClose?: () => void;
   testId?: string;
+  /** For a control's aria-describedby: the control whose action failed names this error. */
+  id?: string;
   /** A way out offered next to the message, e.g. "confirm and scan". */
   action?: ReactNode;
 }) {
@@ -28,6 +31,7 @@ export function AppErrorAlert({
     <Alert
       severity={severity}
       role="alert"
+      id={id}
       data-testid={testId}
       data-error-code={error.code}
       {...(onClose

@@ -8,6 +8,7 @@ import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { launchBrowser, type LaunchedBrowser } from './support/browser.js';
+import { wcag22Violations } from './support/axe.js';
 import { describeFocus, hasFocus } from './support/focus.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
@@ -83,6 +84,8 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     const report = new ReportPage(shell);
     await report.openNmapTool();
     await report.chooseFileButton.waitFor();
+    // Review 15b: one h1, the tool's name; the card's title is a level below.
+    expect(await report.pageHeadings.allInnerTexts()).toEqual([shell.t('report:tool.label')]);
 
     await report.importFile(
       'bomb.xml',
@@ -90,12 +93,60 @@ describe('Report export and nmap XML import in Chromium (browser mode)', () => {
     );
     await report.importError.waitFor();
     await expect(report.importError.innerText()).resolves.toMatch(/entités/);
+    // A refused file: the focus is back on the button, which names the error.
+    expect(await hasFocus(report.chooseFileButton), await describeFocus(browser.page)).toBe(true);
+    const why = await report.description(report.chooseFileButton);
+    expect(why).toBe((await report.importError.innerText()).trim());
+    expect(why).toMatch(/entités/);
+    expect(await wcag22Violations(browser.page)).toEqual([]);
 
+    // While a file is read the button stays focusable and says why it does nothing: every state
+    // it goes through is recorded as it happens (a MutationObserver, no timing guess).
+    await report.chooseFileButton.evaluate((button) => {
+      const seen: Array<{
+        ariaDisabled: string | null;
+        disabled: boolean;
+        why: string;
+        focused: boolean;
+      }> = [];
+      (window as unknown as { __importButton: typeof seen }).__importButton = seen;
+      new MutationObserver(() =>
+        seen.push({
+          ariaDisabled: button.getAttribute('aria-disabled'),
+          disabled: button.hasAttribute('disabled'),
+          why: (button.getAttribute('aria-describedby') ?? '')
+            .split(' ')
+            .map((id) => document.getElementById(id)?.textContent ?? '')
+            .join(' '),
+          focused: document.activeElement === button,
+        }),
+      ).observe(button, { attributes: true, childList: true, subtree: true, characterData: true });
+    });
     const xml = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
     // Through the button, as a user: the page's own file chooser opens (no host dialog here).
     await report.chooseFile('loopback-sT.xml', xml);
     const scanner = new OpenPortsPage(shell);
     await scanner.hostCard('127.77.141.97').waitFor({ timeout: 30_000 });
+    const states = await browser.page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __importButton: Array<{
+              ariaDisabled: string | null;
+              disabled: boolean;
+              why: string;
+              focused: boolean;
+            }>;
+          }
+        ).__importButton,
+    );
+    const busy = states.filter((state) => state.ariaDisabled === 'true');
+    expect(busy.length).toBeGreaterThan(0);
+    expect(states.some((state) => state.disabled)).toBe(false);
+    for (const state of busy) {
+      expect(state.focused).toBe(true);
+      expect(state.why).toBe(shell.t('report:import.unavailable'));
+    }
     await expect(scanner.portState('127.77.141.97', 23)).resolves.toMatch(/ouvert/);
     // The file's scan date, in the words every other date of the app uses.
     const started = new Date(1795464333 * 1000).toISOString();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,31 @@ describe.each<Lang>(['fr', 'en'])('the CLI speaks %s', (language) => {
     const tooMany = await run(language, 'rules', 'extra');
     expect([missing.code, noValue.code, tooMany.code]).toEqual([2, 2, 2]);
     expect(visible([missing.stderr, noValue.stderr, tooMany.stderr].join(''))).toMatchSnapshot();
+  });
+
+  it('a report file with an extension no format has is refused, naming the accepted ones', async () => {
+    const docx = path.join(dataDir, `x-${language}.docx`);
+    const report = await run(language, 'report', 'some-scan', '-o', docx);
+    // scan --report is refused before the scan runs.
+    const scan = await run(
+      language,
+      'scan',
+      '127.0.0.1',
+      '-p',
+      String(closedPort),
+      '--report',
+      docx,
+    );
+    for (const result of [report, scan]) {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(visible(result.stderr)).toContain(
+        language === 'fr'
+          ? '«⍽.docx⍽» n’est pas l’extension d’un format de rapport. Extensions acceptées⍽: .pdf, .json, .csv ou .xml'
+          : '“.docx” is not the extension of a report format. Accepted extensions: .pdf, .json, .csv, or .xml',
+      );
+    }
+    expect(existsSync(docx)).toBe(false);
   });
 
   it('a bad option value', async () => {

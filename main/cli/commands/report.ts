@@ -157,6 +157,10 @@ export async function completeReportInput(
   };
 }
 
+/**
+ * The report format: `--format` when given, else from the output file's extension (.pdf, .json,
+ * .csv, .xml; none means PDF). An unknown extension is refused with the accepted ones named.
+ */
 export function formatFor(output: string, explicit: string | undefined): ReportFormat {
   if (explicit !== undefined) {
     const parsed = ReportFormat.safeParse(explicit);
@@ -167,7 +171,27 @@ export function formatFor(output: string, explicit: string | undefined): ReportF
     }
     return parsed.data;
   }
-  return EXTENSION_FORMAT[path.extname(output).toLowerCase()] ?? 'pdf';
+  const extension = path.extname(output).toLowerCase();
+  // No extension: a PDF, as the help says. An extension no format has (.docx, .txt…) is refused
+  // rather than given a file whose content is not what its name says.
+  if (extension === '') return 'pdf';
+  const format = EXTENSION_FORMAT[extension];
+  if (format === undefined) {
+    const extensions = Object.keys(EXTENSION_FORMAT);
+    fail(
+      'cli.report-extension',
+      cliMessage('failure.reportExtension', {
+        file: output,
+        extension,
+        accepted: {
+          fr: new Intl.ListFormat('fr', { type: 'disjunction' }).format(extensions),
+          en: new Intl.ListFormat('en', { type: 'disjunction' }).format(extensions),
+        },
+      }),
+      { file: output, extension, accepted: extensions.join(' ') },
+    );
+  }
+  return format;
 }
 
 export function languageFor(explicit: string | undefined, ctx: CliContext): Language {

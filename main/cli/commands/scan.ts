@@ -162,6 +162,8 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const request = toRequest(targets.join(' '), options);
       const jsonPath = options.json ? await checkJsonPath(options.json) : undefined;
       const reportPath = options.report ? await checkReportPath(options.report) : undefined;
+      // Its format too, before the scan: an unknown extension is refused before anything runs.
+      const reportFormat = reportPath ? formatFor(reportPath, undefined) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const end = await runScan(request, ctx);
       warnNotKept(ctx, end.notice);
@@ -174,15 +176,9 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       if (jsonPath) {
         await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
       }
-      if (reportPath) {
+      if (reportPath && reportFormat) {
         // The kept scan with the same verdicts and rules as the table above.
-        await writeReport(
-          { scanId: end.scanId },
-          reportPath,
-          formatFor(reportPath, undefined),
-          reportLang,
-          ctx,
-        );
+        await writeReport({ scanId: end.scanId }, reportPath, reportFormat, reportLang, ctx);
       }
       if (result.cancelled) ctx.setExitCode(EXIT.interrupted);
     });

@@ -26,6 +26,7 @@ export function OpenNmapXmlTab() {
   const via = useReport((s) => s.importVia);
   const importPicked = useReport((s) => s.importPicked);
   const input = useRef<HTMLInputElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const importing = useReport((s) => s.importing);
   const progress = useReport((s) => s.importProgress);
   const error = useReport((s) => s.error);
@@ -33,6 +34,13 @@ export function OpenNmapXmlTab() {
   const dismissError = useReport((s) => s.dismissError);
   const go = useNavigation((s) => s.go);
   const showResults = () => go({ kind: 'tool', toolId: 'network-scanner', tabId: 'open-ports' });
+  // A refused file: the focus comes back to the button, which names the error (aria-describedby),
+  // so a screen reader hears why and the next try is one key away (not lost to <body>).
+  const imported = (ok: boolean) => {
+    if (ok) showResults();
+    else button.current?.focus();
+  };
+  const describedBy = importing ? 'import-unavailable' : error ? 'import-error' : undefined;
 
   return (
     <Card>
@@ -53,24 +61,36 @@ export function OpenNmapXmlTab() {
               const file = event.target.files?.[0];
               event.target.value = '';
               if (!file) return;
-              if (await importNmapXml(file)) showResults();
+              imported(await importNmapXml(file));
             }}
           />
           <Button
             variant="contained"
             startIcon={<FileOpenIcon />}
-            disabled={importing}
+            ref={button}
+            // aria-disabled, not disabled: it keeps the focus while a file is read and says why it
+            // does nothing (import.unavailable); a disabled button dropped the focus to <body>.
+            aria-disabled={importing || undefined}
+            aria-describedby={describedBy}
             onClick={async () => {
+              if (importing) return;
               if (method === 'upload') {
                 input.current?.click();
                 return;
               }
               const lang = i18n.language === 'fr' ? 'fr' : 'en';
-              if (await importPicked(lang)) showResults();
+              const ok = await importPicked(lang);
+              // Cancelled in the dialog: no error, the focus stays where the dialog left it.
+              if (ok || useReport.getState().error) imported(ok);
             }}
           >
             {choosing ? t('import.choosing') : importing ? t('import.busy') : t('import.button')}
           </Button>
+          {importing && (
+            <Typography id="import-unavailable" color="text.secondary" role="status">
+              {t('import.unavailable')}
+            </Typography>
+          )}
           {progress !== null && (
             <LinearProgress
               variant="determinate"
@@ -80,7 +100,18 @@ export function OpenNmapXmlTab() {
               data-testid="import-progress"
             />
           )}
-          {error && <AppErrorAlert error={error} onClose={dismissError} testId="import-error" />}
+          {error && (
+            <AppErrorAlert
+              error={error}
+              id="import-error"
+              onClose={() => {
+                dismissError();
+                // The close button goes with the alert: the focus goes back to the button.
+                button.current?.focus();
+              }}
+              testId="import-error"
+            />
+          )}
         </Stack>
       </CardContent>
     </Card>

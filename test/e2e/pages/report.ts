@@ -76,4 +76,20 @@ export class ReportPage {
   get importError(): Locator {
     return this.page.getByTestId('import-error');
   }
+
+  /** The page's level-1 headings: one, the tool's name. */
+  get pageHeadings(): Locator {
+    return this.page.getByRole('heading', { level: 1 });
+  }
+
+  /** The text `locator`'s aria-describedby points at ('' when it names nothing). */
+  async description(locator: Locator): Promise<string> {
+    return locator.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+        .join(' ')
+        .trim(),
+    );
+  }
 }
