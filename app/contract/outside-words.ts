@@ -130,8 +130,15 @@ export function quoted(
   maxCodePoints: number = OUTSIDE_WORDS_MAX.name,
 ): string {
   const words = quotable(text, maxCodePoints);
-  return language === 'fr' ? `«\u00a0${words}\u00a0»` : `“${words}”`;
+  const [open, close] = QUOTES[language];
+  return `${open}${words}${close}`;
 }
+
+/** Each language's quotation marks, as its typography writes them around a quotation. */
+const QUOTES: Record<QuoteLanguage, readonly [string, string]> = {
+  fr: ['«\u00a0', '\u00a0»'],
+  en: ['“', '”'],
+};
 
 /**
  * A program as a sentence names it: its name quoted (quoted), then its PID and the services it
