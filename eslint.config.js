@@ -81,11 +81,11 @@ export default tseslint.config(
             },
             {
               // xml-bytes (a pure decoder, TextDecoder only), datetime (Intl only), devices (the
-              // fold of addresses into devices), service-text, page-limits, quotation and port-spec
+              // fold of addresses into devices), service-text, page-limits, quotation, outside-words and port-spec
               // (no import) and vocabulary (the catalogue's data only) are shared by the app and the
               // page.
               regex:
-                'app/contract(?!/(xml-bytes|datetime|devices|service-text|vocabulary|page-limits|quotation|port-spec)(\\.js)?$)',
+                'app/contract(?!/(xml-bytes|datetime|devices|service-text|vocabulary|page-limits|quotation|outside-words|port-spec)(\\.js)?$)',
               allowTypeImports: true,
               message: 'Import only types from app/contract (import type …).',
             },

@@ -80,6 +80,7 @@ export const ErrorCode = z.enum([
   'firewall.invalid-name',
   'firewall.invalid-rule-id',
   'firewall.unknown-rule',
+  'firewall.not-ours',
   'firewall.duplicate',
   'firewall.rule-mismatch',
   'firewall.unsupported',

@@ -45,7 +45,12 @@ export function formatRuleTable(
       `${rule.protocol.toUpperCase()} ${portText(rule)}`,
       t(`rules.dir.${rule.direction}`),
       rule.remote.length > 0 ? rule.remote.join(', ') : ANY_REMOTE[lang],
-      rule.origin === 'found' ? t('cli.rule.found', { state }) : state,
+      // A rule an earlier version adopted is not ours: never "to re-apply" (issue 15, N3).
+      rule.origin === 'found'
+        ? rule.present === false
+          ? t('cli.rule.foundGone')
+          : t('cli.rule.found', { state })
+        : state,
       formatDateTime(rule.createdAt, lang),
     ];
   };

@@ -63,7 +63,7 @@ import {
 import { changeSummary, discoveryWarning } from './summary.js';
 import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
-import { quotable } from '../text/control-characters.js';
+import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
 
 const BACKUP_KEY = 'firewall.backup';
 /** The ids previews reserved, each with the request it was shown for (newest last). */
@@ -96,6 +96,13 @@ function planned(r: JournalRule): PlannedRule {
     direction: r.direction,
     remote: r.remote,
   };
+}
+
+/** The refusal of a rule named like ours that the journal did not create (issue 15, N3). */
+function notOurs(name: string): AppFailure {
+  return new AppFailure('firewall.not-ours', {
+    name: quotable(name, OUTSIDE_WORDS_MAX.argument),
+  });
 }
 
 /**
@@ -627,13 +634,13 @@ export class FirewallService {
   }
 
   /**
-   * After a read of the firewall: in-flight rules settled, rules of ours the journal lacks adopted,
-   * and journal rows whose content differs from what the firewall holds under their name corrected
-   * from the firewall (the journal is the user's file; the firewall is root's, and the truth).
+   * After a read of the firewall: in-flight rules settled, and journal rows whose content differs
+   * from what the firewall holds under their name corrected from the firewall (the journal is the
+   * user's file; the firewall is root's, and the truth). A rule named like ours that the journal
+   * lacks is never adopted (issue 15, N3: a name is not proof; see ownRule).
    */
   private bringJournalInLine(live: LiveRule[]): void {
     this.reconcile(live, false);
-    this.adoptUnknown(live);
     for (const rule of this.journal.current()) {
       const found = live.find((l) => l.name === rule.name);
       if (!found?.details || sameRequest(rule, found.details)) continue;
@@ -820,23 +827,23 @@ export class FirewallService {
   }
 
   /**
-   * Rules named like ours that the journal does not hold (its data folder was deleted, or a backup
-   * restored them) are adopted as `found`, so the Rules page and `unblock --all` can undo them.
-   * A rule whose content the app cannot read back stays out: it would be listed with a wrong port.
+   * Refuses, with `firewall.not-ours`, a rule the journal did not create (issue 15, N3): a rule
+   * named like ours (PortAuditor-<uuid>) that another program wrote, or a row an earlier version
+   * adopted from the firewall (`origin: 'found'`). A name is not proof: any program allowed to
+   * change the firewall can give its rule our prefix, and acting on it would make Port Auditor
+   * vouch for, or remove, what it never made. Returns the journal's rule otherwise, or undefined
+   * when neither the journal nor the firewall knows the id (the caller says `unknown-rule`).
    */
-  private adoptUnknown(live: LiveRule[]): void {
-    const backend = this.requireBackend();
-    const known = new Set(this.journal.current().map((r) => r.name));
-    for (const rule of live) {
-      if (known.has(rule.name) || !isRuleName(rule.name) || !rule.details) continue;
-      this.journal.adopt({
-        ...rule.details,
-        id: rule.name.slice(RULE_PREFIX.length),
-        name: rule.name,
-        backend: backend.kind,
-        ref: rule.ref,
-      });
-    }
+  private async ownRule(id: string, live: LiveRule[] | null): Promise<JournalRule | undefined> {
+    const rule = this.journal.get(id);
+    const name = `${RULE_PREFIX}${id}`;
+    if (rule?.origin === 'found') throw notOurs(rule.name);
+    if (rule) return rule;
+    if (live?.some((l) => l.name === name)) throw notOurs(name);
+    // Later reads look up the journal's names only: ask the firewall for this one.
+    const named = this.backend ? await this.backend.list([name]).catch(() => null) : null;
+    if (named?.some((l) => l.name === name)) throw notOurs(name);
+    return undefined;
   }
 
   private async listNow(): Promise<FirewallRuleList> {
@@ -860,7 +867,14 @@ export class FirewallService {
       await this.ensureInit();
       const live = await this.readLive();
       if (live) this.bringJournalInLine(live);
-      return this.removeNow(ids.map((id) => (isRuleName(id) ? id.slice(RULE_PREFIX.length) : id)));
+      const plain = ids.map((id) => (isRuleName(id) ? id.slice(RULE_PREFIX.length) : id));
+      for (const id of plain) {
+        const rule = this.journal.get(id);
+        // Rows an earlier version adopted stay removable (the way to clean them up); a rule the
+        // journal never held is refused as another program's.
+        if (!rule) await this.ownRule(id, live);
+      }
+      return this.removeNow(plain);
     });
   }
 
@@ -958,13 +972,14 @@ export class FirewallService {
       if (live === null) {
         throw new AppFailure('firewall.unreadable', undefined, { variant: 'vanished' });
       }
-      const lost = ids.map((id) => {
-        const rule = this.journal.get(id);
+      const lost: JournalRule[] = [];
+      for (const id of ids) {
+        const rule = await this.ownRule(id, live);
         if (!rule || rule.state !== 'active') {
           throw new AppFailure('firewall.unknown-rule', { id });
         }
-        return rule;
-      });
+        lost.push(rule);
+      }
       const missing = lost.filter((r) => vanishedFrom(r, live));
       if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
       if (helperPlaces(this.platform).stateFile === null) {

@@ -29,7 +29,7 @@ import {
 } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
-import { oneLine } from '../text/control-characters.js';
+import { capped, oneLine, OUTSIDE_WORDS_MAX } from '../contract/outside-words.js';
 import { serviceName } from '../risk/knowledge-base.js';
 import { hiddenFromScan } from '../risk/firewall-verdicts.js';
 import { macMaker } from './mac-vendor.js';
@@ -151,7 +151,7 @@ export interface ReportModel {
 
 /** The vocabulary's "python3 (PID 15391)", as the page and the CLI write it (review 15, #11). */
 function describeProgram(program: NonNullable<PortAssessment['program']>): string {
-  return programLabel(program.name, program.pid);
+  return programLabel(capped(program.name, OUTSIDE_WORDS_MAX.name), program.pid);
 }
 
 function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort {

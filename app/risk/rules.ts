@@ -14,16 +14,11 @@ import { identifyBanner } from './banners.js';
 import type { KbEntry } from './kb-schema.js';
 import { rangeOfPort } from './kb-schema.js';
 import { ianaService, type KnowledgeBase } from './knowledge-base.js';
-import {
-  classifyProgram,
-  describeProgram,
-  isExpectedProgram,
-  isWindowsCoreName,
-} from './programs.js';
+import { classifyProgram, isExpectedProgram, isWindowsCoreName } from './programs.js';
 import { milder, shift, worse } from './severity.js';
 import { SEVERITY_LABEL } from '../contract/vocabulary.js';
 import { inBothLanguages } from '../text/per-language.js';
-import { oneLine } from '../text/control-characters.js';
+import { OUTSIDE_WORDS_MAX, quoted, quotedProgram } from '../contract/outside-words.js';
 
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
@@ -251,7 +246,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
   const reasons: RiskReason[] = [
     {
       ruleId: RULES.ownPort,
-      text: rule('ownPort', () => ({ program: oneLine(describeProgram(ctx.program!)) })),
+      text: rule('ownPort', (language) => ({ program: quotedProgram(ctx.program!, language) })),
     },
   ];
   if (loopback) {
@@ -328,10 +323,10 @@ function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, s
   if (ctx.isLocal && ctx.program) {
     // The program is named in the sentence itself: the PDF's urgent list, the wizard and a
     // collapsed row show this reason alone, with nothing "below" it (review 15, #12).
-    const name = oneLine(ctx.program.name);
+    const program = ctx.program;
     say(
       RULES.programNamesService,
-      rule('programNamesService', () => ({ name })),
+      rule('programNamesService', (language) => ({ name: quoted(program.name, language) })),
     );
     return { severity: 'low', advice: identify };
   }
@@ -367,8 +362,12 @@ function applyLocalRules(
   } else {
     // A program's name and path are its owner's words: neutralised where they become a sentence's
     // parameters, so a line feed or U+202E in a folder name cannot forge or reverse our sentence.
-    const who = oneLine(describeProgram(ctx.program));
-    const path = oneLine(ctx.program.path ?? '');
+    // Quoted in the language's marks and capped (app/contract/outside-words.ts): a process can
+    // name itself "Port Auditor", 10,000 characters or a sentence of its own (issue 15, N1).
+    const program = ctx.program;
+    const who = (language: Language): string => quotedProgram(program, language);
+    const path = (language: Language): string =>
+      quoted(program.path ?? '', language, OUTSIDE_WORDS_MAX.path);
     const expected =
       entry?.expectedPrograms || entry?.expectedServices
         ? isExpectedProgram(ctx.program, entry.expectedPrograms, entry.expectedServices)
@@ -384,8 +383,8 @@ function applyLocalRules(
       say(
         RULES.programDisguised,
         rule('programDisguised', (language) => ({
-          who,
-          path,
+          who: who(language),
+          path: path(language),
           before: sev(before, language),
           after: sev(after, language),
         })),
@@ -393,7 +392,7 @@ function applyLocalRules(
     } else if (expected === true) {
       say(
         RULES.programExpected,
-        rule('programExpected', () => ({ who })),
+        rule('programExpected', (language) => ({ who: who(language) })),
       );
     } else if (expected === false && windowsOwnedPort && !backdoor) {
       const before = verdict.severity;
@@ -402,7 +401,7 @@ function applyLocalRules(
       say(
         RULES.programUnexpected,
         rule('programUnexpected', (language) => ({
-          who,
+          who: who(language),
           before: sev(before, language),
           after: sev(after, language),
         })),
@@ -417,14 +416,17 @@ function applyLocalRules(
         const change = lowered(before, verdict.severity);
         say(
           RULES.programSystemOnBackdoor,
-          rule('programSystemOnBackdoor', (language) => ({ who, change: change(language) })),
+          rule('programSystemOnBackdoor', (language) => ({
+            who: who(language),
+            change: change(language),
+          })),
         );
       } else {
         if (!entry) verdict.severity = milder(verdict.severity, 'low');
         const change = lowered(before, verdict.severity);
         say(
           RULES.programSystem,
-          rule('programSystem', (language) => ({ who, change: change(language) })),
+          rule('programSystem', (language) => ({ who: who(language), change: change(language) })),
         );
       }
     } else if (kind === 'user-folder') {
@@ -434,8 +436,8 @@ function applyLocalRules(
       say(
         RULES.programUserFolder,
         rule('programUserFolder', (language) => ({
-          who,
-          path,
+          who: who(language),
+          path: path(language),
           before: sev(before, language),
           after: sev(after, language),
         })),
@@ -450,12 +452,19 @@ function applyLocalRules(
       if (kind === 'installed') {
         say(
           RULES.programInstalled,
-          rule('programInstalled', (language) => ({ who, path, change: change(language) })),
+          rule('programInstalled', (language) => ({
+            who: who(language),
+            path: path(language),
+            change: change(language),
+          })),
         );
       } else {
         say(
           RULES.programIdentified,
-          rule('programIdentified', (language) => ({ who, change: change(language) })),
+          rule('programIdentified', (language) => ({
+            who: who(language),
+            change: change(language),
+          })),
         );
       }
     }

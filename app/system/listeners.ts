@@ -31,14 +31,16 @@ async function run(runner: CommandRunner, spec: CommandSpec): Promise<CommandOut
  * A program as the app may show it: its name, path and service names are words the program's
  * owner chose (a same-user program can be called `=cmd\u001b[2J` and live in a folder whose name
  * holds a line feed and U+202E), so they are neutralised here, where they enter the app, by the
- * one rule of app/text/control-characters.ts (oneLine). Pure.
+ * one rule of app/contract/outside-words.ts (oneLine), and capped: a name at 255 code points and a
+ * path at 4,096 (the longest a system gives, PATH_MAX), never the 10,000 characters a process can
+ * claim (issue 15, N1). Pure.
  */
 export function shownProgram(program: ProgramInfo): ProgramInfo {
   return {
     ...program,
-    name: oneLine(program.name),
-    ...(program.path === undefined ? {} : { path: oneLine(program.path) }),
-    ...(program.services ? { services: program.services.map((s) => oneLine(s)) } : {}),
+    name: oneLine(program.name, 255),
+    ...(program.path === undefined ? {} : { path: oneLine(program.path, 4096) }),
+    ...(program.services ? { services: program.services.map((s) => oneLine(s, 255)) } : {}),
   };
 }
 

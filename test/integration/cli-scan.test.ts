@@ -114,7 +114,7 @@ describe('port-auditor scan', () => {
       ),
     );
     expect(result.stdout).toMatch(
-      new RegExp(`^ {6}- Opened by \\S+ \\(PID ${process.pid}\\)`, 'm'),
+      new RegExp(`^ {6}- Opened by “[^”]+” \\(PID ${process.pid}\\)`, 'm'),
     );
     expect(result.stdout).toMatch(/^ {6}- It listens on .*local address/m);
     expect(result.stdout).not.toMatch(new RegExp(`^\\s+${closedPort}/tcp\\s+open`, 'm'));

@@ -146,7 +146,7 @@ describe('formatScanResult with verdicts', () => {
       /^ {2}4444\/tcp\s+open\s+accepted the connection\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
     );
     expect(lines[4]).toBe(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.en}`);
-    expect(lines[5]).toBe('      - Opened by node (PID 4242), executable /usr/bin/node.');
+    expect(lines[5]).toBe('      - Opened by “node” (PID 4242), executable “/usr/bin/node”.');
     expect(lines[6]).toMatch(
       /^ {6}- .*a program listening on a backdoor port is suspicious in itself\.$/,
     );
@@ -180,7 +180,7 @@ describe('formatScanResult with verdicts', () => {
       /^ {2}4444\/tcp\s+ouvert\s+a accepté la connexion\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
-    expect(text).toContain('      - Ouvert par node (PID 4242), exécutable /usr/bin/node.');
+    expect(text).toContain('      - Ouvert par «\u00a0node\u00a0» (PID 4242), exécutable «\u00a0/usr/bin/node\u00a0».');
     expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevé$/m);
     expect(text).toContain(
       'Ports ouverts par niveau de risque\u00a0: Critique 1, Élevé 1, Info 2.',

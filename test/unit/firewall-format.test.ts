@@ -103,10 +103,17 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     );
     const gone = { ...rule, present: false, remote: ['10.0.0.5', '10.0.0.6'] };
     expect(formatRuleTable([gone], 'en')[1]).toContain(
-      `10.0.0.5, 10.0.0.6  GONE from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
+      `10.0.0.5, 10.0.0.6  gone from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
     );
     expect(formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]).toContain(
       'active, présente, trouvée dans le pare-feu, absente du journal',
+    );
+    // Gone and not ours: said in words, once, and never "to re-apply" (issue 15, N3).
+    const foundGone = formatRuleTable([{ ...rule, origin: 'found', present: false }], 'fr')[1]!;
+    expect(foundGone).toContain('disparue du pare-feu\u202f; Port Auditor ne l’avait pas créée');
+    expect(foundGone).not.toMatch(/DISPARUE|trouvée|reapply/);
+    expect(formatRuleTable([{ ...rule, origin: 'found', present: false }], 'en')[1]).toContain(
+      'gone from the firewall; Port Auditor had not created it',
     );
   });
 
@@ -121,7 +128,8 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
 
   it('does not tell `reapply` to run itself again for each rule it is putting back', () => {
     const lines = formatRuleTable([{ ...rule, present: false }], 'fr', { reapplying: true });
-    expect(lines[1]).toContain('DISPARUE du pare-feu');
+    expect(lines[1]).toContain('disparue du pare-feu');
+    expect(lines[1]).not.toContain('DISPARUE');
     expect(lines.join('\n')).not.toContain('port-auditor reapply');
   });
 

@@ -188,8 +188,8 @@ describe('a program-named port’s reason stands alone (review 15, #12)', () => 
     );
     const reason = result.hosts[0]!.ports[0]!.reasons[0]!;
     expect(reason.ruleId).toBe('program.names-service');
-    expect(reason.text.fr).toMatch(/il est ouvert par le programme python3\.$/);
-    expect(reason.text.en).toMatch(/it is opened by the program python3\.$/);
+    expect(reason.text.fr).toMatch(/il est ouvert par le programme «\u00a0python3\u00a0»\.$/);
+    expect(reason.text.en).toMatch(/it is opened by the program “python3”\.$/);
     expect(`${reason.text.fr} ${reason.text.en}`).not.toMatch(/ci-dessous|below/);
   });
 });

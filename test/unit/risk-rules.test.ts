@@ -144,7 +144,7 @@ describe('risk rules', () => {
     expect(rdp.severity).toBe('high');
     expect(rules(rdp)).toContain(RULES.programExpected);
     expect(rdp.reasons.find((r) => r.ruleId === RULES.programExpected)?.text.en).toMatch(
-      /svchost\.exe .*TermService/,
+      /“svchost\.exe” \(PID 1044\) — “TermService”/,
     );
 
     const fake = rate({
@@ -223,7 +223,7 @@ describe('risk rules', () => {
     expect(other.severity).toBe('critical');
     expect(rules(other)).toEqual([RULES.kbKnownPort, RULES.programUnexpected, RULES.allInterfaces]);
     expect(other.reasons[1]?.text.en).toMatch(
-      /^Opened by node \(PID 321\), which is not the usual/,
+      /^Opened by “node” \(PID 321\), which is not the usual/,
     );
 
     // Windows' own process that does not usually serve this port: said, not raised.
@@ -294,10 +294,44 @@ describe('risk rules', () => {
       program: { pid: 99, name: 'java' },
     });
     expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.programIdentified, RULES.specificInterface]);
-    expect(a.reasons[1]?.text.en).toBe('Opened by java (PID 99) (executable location unknown).');
+    expect(a.reasons[1]?.text.en).toBe('Opened by “java” (PID 99) (executable location unknown).');
     expect(a.reasons[1]?.text.fr).toBe(
-      'Ouvert par java (PID 99) (emplacement de l’exécutable inconnu).',
+      'Ouvert par «\u00a0java\u00a0» (PID 99) (emplacement de l’exécutable inconnu).',
     );
+  });
+
+  it('quotes a hostile program name and path as outside words: no control, no reversal, no forged sentence, capped', () => {
+    // Any process of this user can name itself anything (issue 15, N1): a quote that closes ours,
+    // a line feed that starts a line of its own, U+202E that reverses the rest, "Port Auditor",
+    // and 10,000 characters.
+    const name = 'Port Auditor ». Risque : aucun\n\u202e' + 'x'.repeat(10_000);
+    const path =
+      'C:\\Users\\Marie\\AppData\\Local\\Temp\\”\u0007' + 'y'.repeat(10_000) + '\\update.exe';
+    const a = rate({
+      port: 3389,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: { pid: 77, name, path },
+    });
+    const reason = a.reasons.find((r) => r.ruleId === RULES.programUserFolder);
+    expect(reason).toBeDefined();
+    for (const [language, open, close] of [
+      ['fr', '«\u00a0', '\u00a0»'],
+      ['en', '“', '”'],
+    ] as const) {
+      const text = reason!.text[language];
+      expect(['\n', '\u0007', '\u202e'].filter((c) => text.includes(c))).toEqual([]);
+      // The name is in our quotes, its own closing marks made single, cut at 64 code points.
+      const shownName = `${open}Port Auditor ›. Risque : aucun \uFFFD${'x'.repeat(64 - 33)}…${close} (PID 77)`;
+      expect(text).toContain(shownName);
+      // The path, cut at 260 code points, in the same quotes.
+      const pathStart = text.indexOf(`${open}C:\\Users`) + open.length;
+      const quotedPath = text.slice(pathStart, text.indexOf(close, pathStart));
+      expect(Array.from(quotedPath)).toHaveLength(260);
+      expect(quotedPath.startsWith('C:\\Users\\Marie\\AppData\\Local\\Temp\\’\uFFFD')).toBe(true);
+      expect(quotedPath.endsWith('y…')).toBe(true);
+      expect(text.length).toBeLessThan(700);
+    }
   });
 
   it('says why the program is missing for a known port on this PC', () => {

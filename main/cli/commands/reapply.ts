@@ -30,10 +30,14 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       // What each rule blocks, before any prompt: the prompt names the same on its command line.
-      ctx.stdout.write(`${ctx.text('commands.reapply.toReapply')}\n`);
+      // An id the list lacks (another program's rule named like ours, issue 15 N3) has no content
+      // to show: the app refuses it below, with its reason, and no empty table comes first.
       const listed = rules.filter((r) => ids.includes(r.id));
-      for (const line of formatRuleTable(listed, ctx.language, { reapplying: true })) {
-        ctx.stdout.write(`  ${line}\n`);
+      if (listed.length > 0) {
+        ctx.stdout.write(`${ctx.text('commands.reapply.toReapply')}\n`);
+        for (const line of formatRuleTable(listed, ctx.language, { reapplying: true })) {
+          ctx.stdout.write(`  ${line}\n`);
+        }
       }
       const backendOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.backend;
       await announcePrompt(ctx);

@@ -59,7 +59,7 @@ export function RulesTab() {
     return () => clearMessages();
   }, [load, clearMessages]);
   const working = busy.length > 0;
-  const missing = rules.filter((r) => r.present === false);
+  const missing = rules.filter((r) => r.present === false && r.origin !== 'found');
 
   // An undo removes the row (and the button) that had the focus, or disables "Tout débloquer":
   // once it is done, the focus goes to the list's heading, or to the message saying it is empty.
@@ -271,7 +271,7 @@ export function RulesTab() {
                     {formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
                   </TableCell>
                   <TableCell align="right">
-                    {rule.present === false && (
+                    {rule.present === false && rule.origin !== 'found' && (
                       <Button
                         size="small"
                         disabled={working}

@@ -10,6 +10,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
 import { programLabel, UNKNOWN_SERVICE } from '../../../app/contract/vocabulary';
+import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
 import { FirewallCoverageChip } from '../firewall/FirewallCoverageChip';
@@ -107,7 +108,7 @@ export function PortVerdict({
           </Typography>
           <Typography variant="body2" color="text.secondary" data-testid="verdict-program">
             {port.program
-              ? programLabel(port.program.name, port.program.pid)
+              ? programLabel(capped(port.program.name, OUTSIDE_WORDS_MAX.name), port.program.pid)
               : port.exposure
                 ? t('port.noProgram')
                 : ''}
