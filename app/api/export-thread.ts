@@ -3,6 +3,7 @@ import type { AppError, FirewallRule, Language, ReportFormat } from '../contract
 import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
 import type { LocalPortInfo } from '../risk/assess.js';
+import type { ListenersNow } from '../risk/reassess.js';
 
 /** What the export thread is given (export-worker.ts): all it needs of the host to export a kept scan. */
 export interface ExportJob {
@@ -18,6 +19,8 @@ export interface ExportJob {
   /** Port Auditor's rules as the host last read them, and its outbound rules removed since. */
   rules: FirewallRule[];
   removedRules: FirewallRule[];
+  /** This PC's listening sockets as the host read them for the export (see PrepareJob.listeners). */
+  listeners: ListenersNow;
   /**
    * This PC's ports' exposure and program as this process saw them when it kept the scan
    * (ScanHistory's own claims, key `address|port/protocol`), or absent when it did not keep it.

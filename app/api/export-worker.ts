@@ -36,6 +36,7 @@ async function run(): Promise<ExportOutcome> {
       assessor,
       () => new Set(job.localAddresses),
     );
+    history.useListeners(job.listeners);
     if (job.claims) history.adoptClaims(job.scanId, job.claims);
     const kept = history.full(job.scanId);
     const file = await exportReport(job.format, job.lang, {

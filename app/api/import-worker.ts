@@ -3,6 +3,7 @@ import type { HostResult, ListenersResult, RiskAssessResult } from '../contract/
 import { toAppError } from '../errors.js';
 import { assessHosts } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
+import { ownersHidden } from '../risk/reassess.js';
 import { openDatabaseAgain } from '../store/database.js';
 import { StoreFailure } from '../store/failure.js';
 import { ScanStore } from '../store/scans.js';
@@ -46,10 +47,11 @@ async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
       const result = await askListeners();
       found = result.listeners;
       // Already root: running again as administrator would show no more owners.
-      complete = result.complete || result.elevated === true;
+      complete = !ownersHidden(result);
     } catch {
-      // Verdicts are still worth showing without programs; the UI says programs are missing.
-      complete = false;
+      // Verdicts are still worth showing without programs. Running as administrator would not
+      // help a read that failed, so the advice is not given (issue 13 review, #2).
+      complete = true;
     }
   }
   return assessHosts(hosts, found, knowledgeBase(), complete, job.rules);

@@ -9,6 +9,7 @@ import type {
 } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
 import type { LocalPortInfo } from '../risk/assess.js';
+import type { ListenersNow } from '../risk/reassess.js';
 
 /** What a prepare thread is given (prepare-worker.ts): all it needs to prepare a kept scan. */
 export interface PrepareJob {
@@ -20,6 +21,11 @@ export interface PrepareJob {
   /** Port Auditor's rules as the host last read them, and its outbound rules removed since. */
   rules: FirewallRule[];
   removedRules: FirewallRule[];
+  /**
+   * This PC's listening sockets as the host read them at reopen (null: unreadable), which this
+   * PC's kept ports are rated with (reassessKept); the host keys its requests on them too.
+   */
+  listeners: ListenersNow;
   /** This process's own claims on the scan's ports (see ExportJob.claims), or absent. */
   claims?: [string, LocalPortInfo][];
 }

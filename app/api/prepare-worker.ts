@@ -35,6 +35,7 @@ function run(): PrepareOutcome {
       assessor,
       () => new Set(job.localAddresses),
     );
+    history.useListeners(job.listeners);
     if (job.claims) history.adoptClaims(job.scanId, job.claims);
     return { type: 'done', prepared: history.preparedNumbers(job.scanId) };
   } catch (error) {

@@ -136,7 +136,7 @@ export function reportHandlers(
 
   const handlers = {
     'report.export': async ({ scanId, format, lang }, ctx) => {
-      const context = history.exportContext(scanId);
+      const context = await history.exportContext(scanId);
       if (context) {
         const client = ctx.client ?? 'in-process';
         const release = exportSlots.acquire(client);

@@ -7,6 +7,7 @@ import type {
 import { assessHosts } from '../risk/assess.js';
 import type { SeenOpen } from '../risk/firewall-verdicts.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
+import { ownersHidden } from '../risk/reassess.js';
 import { listListeners } from '../system/listeners.js';
 import type { Handlers } from './dispatcher.js';
 
@@ -109,10 +110,11 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           const result = await listeners();
           found = result.listeners;
           // Already root: running again as administrator would show no more owners.
-          complete = result.complete || result.elevated === true;
+          complete = !ownersHidden(result);
         } catch {
-          // Verdicts are still worth showing without programs; the UI says programs are missing.
-          complete = false;
+          // Verdicts are still worth showing without programs. Running as administrator would not
+          // help a read that failed, so the advice is not given (issue 13 review, #2).
+          complete = true;
         }
       }
       const result = assessHosts(

@@ -14,6 +14,7 @@ import {
   type HostResult,
   type HostReason,
   type HostStatus,
+  type ListenersResult,
   type NmapImportResult,
   type RiskAssessResult,
   type ScanDetails,
@@ -41,7 +42,13 @@ import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase, type KnowledgeBase } from '../risk/knowledge-base.js';
 import type { RulesUndoneSince } from '../risk/firewall-verdicts.js';
-import { claimKey, mayNameProgram, reassessKept, type OwnClaims } from '../risk/reassess.js';
+import {
+  claimKey,
+  mayNameProgram,
+  reassessKept,
+  type ListenersNow,
+  type OwnClaims,
+} from '../risk/reassess.js';
 import { RULES } from '../risk/rules.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compactPorts } from '../scan/port-states.js';
@@ -122,6 +129,12 @@ interface Prepared {
   /** The firewall rules the verdicts were worked out with, and them as a key. */
   rules: readonly FirewallRule[];
   rulesKey: string;
+  /**
+   * This PC's listening sockets the verdicts were worked out with (read at reopen, see
+   * reassessKept), and them as a key ('own' for a scan whose own claims this process holds).
+   */
+  now: ListenersNow;
+  nowKey: string;
   /** The scan's time window and the outbound rules removed since (see removedRuleHiding). */
   undone: RulesUndoneSince;
   /** The whole scan's verdict totals with these rules (`hosts` empty). */
@@ -534,7 +547,7 @@ function arrange(
   summary: RiskAssessResult,
   counts: ScanCounts,
   levels = new Map<number, HostLevels>(),
-): Prepared {
+): Omit<Prepared, 'now' | 'nowKey'> {
   ordered.sort(compareHostAssessments);
   const { up, upDevice } = deviceOrder(
     ordered.filter((h) => h.status === 'up'),
@@ -630,6 +643,9 @@ export class ScanHistory {
   private readonly holder = randomUUID();
   private leased = false;
   private readonly checkedRows = new CheckedRows();
+  /** This PC's listening sockets as last read for kept scans (checkListeners), and their key. */
+  private now: ListenersNow = null;
+  private nowKey = listenersKey(null);
 
   /**
    * `local`: this PC's addresses now (kept hosts' `isLocal` is worked out again from them);
@@ -944,9 +960,11 @@ export class ScanHistory {
       if (summary && rows.sameRules && this.assessor.removedRules().length === 0) {
         const source = this.source(scanId);
         const rules = JSON.parse(rulesKey) as FirewallRule[];
-        this.remember(
-          scanId,
-          arrange(
+        // The import's own claims (remembered above) rate this PC's ports: no sockets read again.
+        this.remember(scanId, {
+          now: null,
+          nowKey: OWN_NOW_KEY,
+          ...arrange(
             source,
             rules,
             JSON.stringify([rules, []]),
@@ -966,7 +984,7 @@ export class ScanHistory {
             // Worked out by the import thread from the rows it has just written.
             rows.counts,
           ),
-        );
+        });
       }
       return { scanId, counts: record.counts, kept: true };
     } catch (error) {
@@ -1007,12 +1025,20 @@ export class ScanHistory {
       this.kb(),
       this.ownClaims(scanId),
       undone,
+      prepared.now,
     );
+    const { programsMissing: _batch, ...verdicts } = assessment;
     return {
       record: { ...source.header.record, counts },
       result: { ...source.header.result, notes: notesOf(source.header, prepared), hosts },
-      // The totals the history and the screen show, whatever the last batch said.
-      assessment: { ...assessment, counts: summary.counts, blocked: summary.blocked },
+      // The totals and programs note the history and the screen show, whatever the last batch said.
+      assessment: {
+        ...verdicts,
+        counts: summary.counts,
+        blocked: summary.blocked,
+        programsComplete: summary.programsComplete,
+        ...(summary.programsMissing ? { programsMissing: summary.programsMissing } : {}),
+      },
       macAddresses: source.header.macAddresses,
     };
   }
@@ -1023,11 +1049,14 @@ export class ScanHistory {
    * removed rules as last read, and this process's own claims on the scan's ports when it kept
    * it. Opens the store (checked and upgraded) so the thread can open it again. Null when the scan
    * is held in memory (the store could not keep it, or a check): exported in this thread, as it is
-   * held whole already. Throws `scan.not-found`, or the store's failure.
+   * held whole already. This PC's listening sockets are read again (checkListeners) and given too,
+   * so the report rates this PC's ports as the screen does. Throws `scan.not-found`, or the
+   * store's failure.
    */
-  exportContext(
+  async exportContext(
     scanId: string,
-  ): Omit<ExportJob, 'dataDir' | 'scanId' | 'format' | 'lang' | 'pcName'> | null {
+  ): Promise<Omit<ExportJob, 'dataDir' | 'scanId' | 'format' | 'lang' | 'pcName'> | null> {
+    await this.checkListeners();
     if (this.unkept.has(scanId) || this.checks.has(scanId)) return null;
     if (!this.withStore((scans) => scans.has(scanId))) {
       // One this process showed and retention deleted since says so, as `full` did (its source
@@ -1039,8 +1068,38 @@ export class ScanHistory {
       localAddresses: [...this.local()],
       rules: [...this.rules()],
       removedRules: [...this.removedRules()],
+      listeners: this.now,
       ...(claims ? { claims: [...claims] } : {}),
     };
+  }
+
+  /**
+   * Reads this PC's listening sockets now (the Assessor's read, shared for a few seconds), which
+   * kept scans' verdicts are then worked out with (see reassessKept); a read that fails leaves
+   * none (null): this PC's kept ports then get the port-alone verdict. Never throws.
+   */
+  async checkListeners(): Promise<void> {
+    let now: ListenersNow;
+    try {
+      now = await this.assessor.listeners();
+    } catch {
+      now = null;
+    }
+    this.useListeners(now);
+  }
+
+  /**
+   * Takes `now` as this PC's listening sockets for kept scans' verdicts (see checkListeners): a
+   * prepare or export thread is given those its host read.
+   */
+  useListeners(now: ListenersNow): void {
+    this.now = now;
+    this.nowKey = listenersKey(now);
+  }
+
+  /** The key of the sockets scan `scanId` is rated with: none for one whose claims are ours. */
+  private nowKeyFor(scanId: string): string {
+    return this.ownClaims(scanId) ? OWN_NOW_KEY : this.nowKey;
   }
 
   /**
@@ -1087,6 +1146,7 @@ export class ScanHistory {
       this.kb(),
       own,
       prepared.undone,
+      prepared.now,
     );
     const notes = notesOf(header, prepared);
     // A cut host's card still shows its whole verdict: one grouped verdict whatever its ports
@@ -1157,6 +1217,7 @@ export class ScanHistory {
       this.kb(),
       own,
       prepared.undone,
+      prepared.now,
     ).hosts[0];
     const levels: HostLevels = verdict
       ? levelsOf(verdict)
@@ -1193,6 +1254,7 @@ export class ScanHistory {
       this.ownClaims(scanId),
       // As the page: a device port a since-removed rule hid keeps its finding here too.
       prepared.undone,
+      prepared.now,
     ).hosts[0];
     return {
       scanId,
@@ -1287,6 +1349,8 @@ export class ScanHistory {
    * and `internal` when `client` closed meanwhile (see `forget`).
    */
   private async prepared(scanId: string, client: string): Promise<Prepared> {
+    // This PC's sockets now rate its kept ports as the live scan rated them (reassessKept).
+    await this.checkListeners();
     const threads = this.threads;
     if (!threads || this.unkept.has(scanId) || this.checks.has(scanId)) {
       return this.prepare(scanId);
@@ -1294,8 +1358,12 @@ export class ScanHistory {
     const rules = this.assessor.rules();
     const removed = this.assessor.removedRules();
     const rulesKey = JSON.stringify([rules, removed]);
+    const now = this.now;
+    const nowKey = this.nowKeyFor(scanId);
     const cached = this.cache.get(scanId);
-    if (cached && cached.rulesKey === rulesKey) return this.prepare(scanId);
+    if (cached && cached.rulesKey === rulesKey && cached.nowKey === nowKey) {
+      return this.prepare(scanId);
+    }
     const source = cached?.source ?? this.source(scanId);
     const { counts } = source.header.record;
     if (counts.hosts + counts.openPorts <= PREPARE_THREAD_FROM) return this.prepare(scanId);
@@ -1306,15 +1374,24 @@ export class ScanHistory {
       localAddresses: [...this.local()],
       rules: [...rules],
       removedRules: [...removed],
+      listeners: now,
       ...(claims ? { claims: [...claims] } : {}),
     };
-    // The claims change what is said of this PC's ports: part of what makes two requests one.
+    // The claims and this PC's sockets change what is said of this PC's ports: part of what
+    // makes two requests one.
     const numbers = await threads.prepare(
-      JSON.stringify([scanId, this.dataDir(), rulesKey, job.localAddresses, job.claims ?? null]),
+      JSON.stringify([
+        scanId,
+        this.dataDir(),
+        rulesKey,
+        job.localAddresses,
+        job.claims ?? null,
+        nowKey,
+      ]),
       job,
       client,
     );
-    const prepared = fromNumbers(source, rules, rulesKey, numbers);
+    const prepared = { ...fromNumbers(source, rules, rulesKey, numbers), now, nowKey };
     this.remember(scanId, prepared);
     return prepared;
   }
@@ -1347,8 +1424,11 @@ export class ScanHistory {
     const removed = this.assessor.removedRules();
     // Removing a rule changes what the scan is said to have missed, so it is part of the key.
     const rulesKey = JSON.stringify([rules, removed]);
+    const now = this.now;
+    // Sockets that changed since rate this PC's kept ports otherwise: part of the key.
+    const nowKey = this.nowKeyFor(scanId);
     const cached = this.cache.get(scanId);
-    if (cached && cached.rulesKey === rulesKey) {
+    if (cached && cached.rulesKey === rulesKey && cached.nowKey === nowKey) {
       // Most recently used last, so the eviction below drops the least recent.
       this.cache.delete(scanId);
       this.cache.set(scanId, cached);
@@ -1368,7 +1448,7 @@ export class ScanHistory {
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
     const own = this.ownClaims(scanId);
-    let programsComplete = true;
+    let hidden = false;
     let lacking = false;
     let dropped = 0;
     const duplicates = new Set<number>();
@@ -1390,8 +1470,8 @@ export class ScanHistory {
       const keptRows = keptOf(kept, rows);
       const mayName = mayNameProgram(keptRows, own);
       const hosts = rows.map((r) => hostForTotals(r.host, mayName));
-      const verdicts = reassessKept(hosts, keptRows, rules, kb, own, undone);
-      programsComplete &&= verdicts.programsComplete;
+      const verdicts = reassessKept(hosts, keptRows, rules, kb, own, undone, now);
+      hidden ||= verdicts.programsMissing === 'not-elevated';
       lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some((p) => !p.program));
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
@@ -1404,27 +1484,31 @@ export class ScanHistory {
         }
       }
     }
-    const prepared = arrange(
-      source,
-      rules,
-      rulesKey,
-      undone,
-      ordered,
-      dropped,
-      duplicates,
-      {
-        hosts: [],
-        ...totals.result(),
-        ...keptProgramsNote(
-          kept ? kept.programsComplete : programsComplete,
-          lacking,
-          own !== undefined,
-        ),
-        firewallRules: [...rules],
-      },
-      tally.counts(source.header.record.counts.addresses),
-      levels,
-    );
+    const prepared: Prepared = {
+      now,
+      nowKey,
+      ...arrange(
+        source,
+        rules,
+        rulesKey,
+        undone,
+        ordered,
+        dropped,
+        duplicates,
+        {
+          hosts: [],
+          ...totals.result(),
+          ...keptProgramsNote(
+            own ? kept?.programsComplete !== false : !hidden,
+            lacking,
+            own !== undefined,
+          ),
+          firewallRules: [...rules],
+        },
+        tally.counts(source.header.record.counts.addresses),
+        levels,
+      ),
+    };
     this.remember(scanId, prepared);
     return prepared;
   }
@@ -1445,7 +1529,7 @@ function fromNumbers(
   rules: readonly FirewallRule[],
   rulesKey: string,
   numbers: PreparedNumbers,
-): Prepared {
+): Omit<Prepared, 'now' | 'nowKey'> {
   const removed = (JSON.parse(rulesKey) as [unknown, FirewallRule[]])[1];
   return {
     source,
@@ -1466,12 +1550,28 @@ function fromNumbers(
   };
 }
 
+/** Prepared.nowKey of a scan rated by this process's own claims, whatever the sockets now. */
+const OWN_NOW_KEY = 'own';
+
+/**
+ * A key saying which sockets `now` are (see Prepared.nowKey): the same sockets in any order give
+ * the same key.
+ */
+export function listenersKey(now: ListenersNow): string {
+  if (!now) return 'none';
+  const one = (l: ListenersResult['listeners'][number]) =>
+    JSON.stringify([l.protocol, l.address, l.port, l.program ?? null]);
+  return JSON.stringify([now.complete, now.elevated ?? null, now.listeners.map(one).sort()]);
+}
+
 /**
  * Whether a reopened scan's listed ports of this PC all have their program, and why not. A scan
  * this process made keeps what it said when made (`madeHere`, `complete`: its programsComplete,
- * false only when not elevated). Any other kept scan's owners are not checked again, so a listed
- * port of this PC without its program (`lacking`) is said to be that, never that administrator
- * rights are needed (review 15, #5: the advice showed on every reopened scan).
+ * false only when owners were hidden for lack of rights). Any other kept scan is rated with this
+ * PC's sockets now: `complete` false when they hid some owners for lack of rights this process
+ * does not have (ownersHidden), the one case the "run as administrator" advice is given; else a
+ * listed port of this PC without its program (`lacking`: its recorded program no longer listens
+ * the same way, or none was recorded) is said to be that (review 15, #5; issue 13 review, #2).
  */
 export function keptProgramsNote(
   complete: boolean,
@@ -1479,11 +1579,12 @@ export function keptProgramsNote(
   madeHere: boolean,
 ): Pick<RiskAssessResult, 'programsComplete' | 'programsMissing'> {
   if (madeHere) {
-    return complete
+    return complete || !lacking
       ? { programsComplete: true }
       : { programsComplete: false, programsMissing: 'not-elevated' };
   }
-  return lacking
+  if (!lacking) return { programsComplete: true };
+  return complete
     ? { programsComplete: false, programsMissing: 'kept' }
-    : { programsComplete: true };
+    : { programsComplete: false, programsMissing: 'not-elevated' };
 }

@@ -44,9 +44,13 @@ export interface LocalPortInfo {
 }
 
 /**
- * Ties a port seen open on one of this PC's addresses to the sockets behind it. Exposure looks at
- * every socket on that port: one wildcard bind makes it reachable from the network even if the
- * scan happened to hit it through 127.0.0.1.
+ * Ties a port seen open on one of this PC's addresses to the sockets behind it. Only a socket that
+ * serves that address (bound to it exactly, or to the wildcard 0.0.0.0 / ::) can be behind it: a
+ * port seen on 127.0.0.5 is never credited to a program listening on 127.0.0.1 only, "any
+ * loopback" is no match (issue 13 review, #4: an imported 127.0.0.5 port was lowered to Info on
+ * the word of another socket); with no such socket, nothing is known (`unknown`). When one does,
+ * exposure looks at every socket on that port: one wildcard bind makes it reachable from the
+ * network even if the scan happened to hit it through 127.0.0.1. Pure.
  */
 export function matchListener(
   address: string,
@@ -59,25 +63,27 @@ export function matchListener(
     .filter((l) => l.port === port && l.protocol === protocol)
     .map((l) => ({ listener: l, addr: parseAddress(l.address) }))
     .filter((c): c is { listener: Listener; addr: IpValue } => c.addr !== null);
-  if (candidates.length === 0) return { exposure: 'unknown' };
+  const serving = candidates.filter((c) => servesAddress(c.addr, target));
+  if (serving.length === 0) return { exposure: 'unknown' };
 
   let exposure: Exposure;
   if (candidates.some((c) => isWildcard(c.addr))) exposure = 'all-interfaces';
   else if (candidates.every((c) => isLoopback(c.addr))) exposure = 'loopback-only';
   else exposure = 'specific-interface';
 
-  const serves = (c: { addr: IpValue }) => {
-    if (!target) return false;
-    if (isWildcard(c.addr)) {
-      // An IPv6 wildcard socket also accepts IPv4 unless it is v6-only, which we cannot see.
-      return c.addr.family === target.family || c.addr.family === 6;
-    }
-    return c.addr.family === target.family && c.addr.value === target.value;
-  };
-  const owner =
-    candidates.find((c) => serves(c) && c.listener.program) ??
-    candidates.find((c) => c.listener.program);
+  const owner = serving.find((c) => c.listener.program);
   return owner?.listener.program ? { exposure, program: owner.listener.program } : { exposure };
+}
+
+/**
+ * Whether a socket bound to `bound` accepts connections to `target`: the same address, or a
+ * wildcard bind of its family (an IPv6 wildcard also accepts IPv4 unless it is v6-only, which we
+ * cannot see). Never another address of the same loopback range.
+ */
+function servesAddress(bound: IpValue, target: IpValue | null): boolean {
+  if (!target) return false;
+  if (isWildcard(bound)) return bound.family === target.family || bound.family === 6;
+  return bound.family === target.family && bound.value === target.value;
 }
 
 /**

@@ -1,12 +1,17 @@
 import type { FirewallRule } from '../contract/firewall.js';
-import type { HostAssessment, RiskAssessResult } from '../contract/risk.js';
+import type {
+  HostAssessment,
+  ListenersResult,
+  ProgramInfo,
+  RiskAssessResult,
+} from '../contract/risk.js';
 import type { HostResult, Protocol } from '../contract/scan.js';
-import { assessWith, type LocalPortInfo } from './assess.js';
+import { assessWith, matchListener, type LocalPortInfo } from './assess.js';
 import { SEEN_OPEN_REASON, type RulesUndoneSince, type SeenOpen } from './firewall-verdicts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, RULES } from './rules.js';
-import { compareSeverity } from '../contract/vocabulary.js';
 import { bothLanguages } from '../text/catalogue.js';
+import { compareSeverity } from '../contract/vocabulary.js';
 
 const key = (address: string, port: number, protocol: Protocol) => `${address}|${port}/${protocol}`;
 
@@ -25,6 +30,46 @@ export type OwnClaims = ReadonlyMap<string, LocalPortInfo>;
 export const claimKey = key;
 
 /**
+ * This PC's listening sockets as read when a kept scan is reopened (app/system/listeners.ts), or
+ * null when they could not be read.
+ */
+export type ListenersNow = ListenersResult | null;
+
+/** Whether two records name one program: the same name and path (the pid may change on restart). */
+function sameProgram(a: ProgramInfo | undefined, b: ProgramInfo | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.name === b.name && (a.path ?? null) === (b.path ?? null);
+}
+
+/**
+ * What this PC's sockets now say of a kept scan's port, when they say what its record `claim`
+ * says (the same exposure, and a socket of the same program serving the port's address: bound to
+ * it exactly or to a wildcard, matchListener); null otherwise. The answer is the sockets' own
+ * words (this PC's program as the OS gives it now), never the record's: a record is a file's word.
+ */
+export function confirmedClaim(
+  address: string,
+  port: number,
+  protocol: Protocol,
+  claim: LocalPortInfo,
+  now: ListenersNow,
+): LocalPortInfo | null {
+  if (!now) return null;
+  const seen = matchListener(address, port, protocol, now.listeners);
+  if (seen.exposure === 'unknown' || seen.exposure !== claim.exposure) return null;
+  return sameProgram(seen.program, claim.program) ? seen : null;
+}
+
+/**
+ * Whether the owners of some of this PC's sockets were hidden from this process for lack of
+ * rights that running it as administrator would give (`now` says so and this process is not
+ * elevated): the only case the "run as administrator" advice is for. A read that failed is not.
+ */
+export function ownersHidden(now: ListenersNow): boolean {
+  return now !== null && !now.complete && now.elevated !== true;
+}
+
+/**
  * The verdicts of a kept scan, worked out again by the knowledge base from its raw result
  * (`hosts`, whose `isLocal` the caller worked out again from this PC's addresses now) and Port
  * Auditor's `rules`: severities, services, reasons and advice never come from the stored
@@ -33,17 +78,19 @@ export const claimKey = key;
  * then), whether every program was known, and which device ports were seen open by an earlier
  * scan (their banner; the date is not kept).
  *
- * An exposure/program record is read only for a host that is this PC now, and, unless it is this
- * process's own (`own`: the scan was made or imported by it, so the record never went through the
- * file), it may raise a port's severity but never lower it below what the port alone gives on this
- * PC (exposure unknown, program unknown): such a port gets the port-alone verdict and a reason
- * saying why (KEPT_CLAIM_UNCHECKED). Not recomputed, because the sockets it describes are those of
- * the scan's time, gone since; not refused outright, because a record that makes a port worse
- * (a program in a user folder) is the record a forger would remove, not add (issue 13 attacker
- * review F5: a `loopback-only` edited in turned telnet from Critical to Low). Without a stored
- * assessment (none was made, or it no longer reads), the verdicts are still given, this PC's
- * programs unknown. `undone`: the scan's time window and the rules removed since, so a device
- * port a removed rule hid from the scan stays a finding (applyFirewallRules). Throws nothing.
+ * This PC's ports are rated as the live scan rated them when this PC's sockets `now` (read at
+ * reopen) still say what the record says (confirmedClaim: same protocol, port, an address or
+ * wildcard serving the port's, exposure and program); then the sockets' words are used, so an
+ * edited record can never lower a level (issue 13 attacker review F5). A port whose record they
+ * do not confirm (its program stopped or moved, the sockets could not be read, the record was
+ * edited) gets the verdict the port alone gives on this PC (exposure unknown, program unknown)
+ * and a reason saying why (KEPT_CLAIM_UNCHECKED); one without a record, the port-alone verdict.
+ * Records of this process's own (`own`: the scan was made or imported by it, so they never went
+ * through the file) are believed as they are. Without a stored assessment (none was made, or it
+ * no longer reads), the verdicts are still given, this PC's programs unknown. `undone`: the scan's
+ * time window and the rules removed since, so a device port a removed rule hid from the scan stays
+ * a finding (applyFirewallRules). `programsMissing: 'not-elevated'` only when `now` says owners
+ * were hidden for lack of rights (ownersHidden), or for `own` as the live scan said. Throws nothing.
  */
 export function reassessKept(
   hosts: readonly HostResult[],
@@ -52,20 +99,22 @@ export function reassessKept(
   kb: KnowledgeBase,
   own?: OwnClaims,
   undone?: RulesUndoneSince,
+  now: ListenersNow = null,
 ): RiskAssessResult {
-  const local = new Map<string, LocalPortInfo>();
+  const claims = new Map<string, LocalPortInfo>();
   const seen = new Map<string, SeenOpen>();
   for (const host of stored?.hosts ?? []) {
     for (const p of host.ports) {
       const k = key(host.address, p.port, p.protocol);
       if (!own && p.exposure) {
-        local.set(k, { exposure: p.exposure, ...(p.program ? { program: p.program } : {}) });
+        claims.set(k, { exposure: p.exposure, ...(p.program ? { program: p.program } : {}) });
       }
       if (!host.isLocal && p.reasons.some((r) => r.ruleId === SEEN_OPEN_REASON)) {
         seen.set(k, p.banner ? { banner: p.banner } : {});
       }
     }
   }
+  const local = new Map<string, LocalPortInfo>();
   const unchecked = new Set<string>();
   if (own) {
     for (const [k, info] of own) local.set(k, info);
@@ -74,20 +123,32 @@ export function reassessKept(
       if (!host.isLocal) continue;
       for (const p of host.ports) {
         const k = key(host.address, p.port, p.protocol);
-        const claim = local.get(k);
-        if (p.state !== 'open' || !claim) continue;
-        const base = {
-          port: p.port,
-          protocol: p.protocol,
-          isLocal: true,
-          ...(p.banner ? { banner: p.banner } : {}),
-        };
-        const alone = assessPort({ ...base, exposure: 'unknown' }, kb).severity;
-        const claimed = assessPort({ ...base, ...claim }, kb).severity;
-        if (compareSeverity(claimed, alone) > 0) {
-          local.delete(k);
-          unchecked.add(k);
+        if (p.state !== 'open') continue;
+        const claim = claims.get(k);
+        const confirmed = claim && confirmedClaim(host.address, p.port, p.protocol, claim, now);
+        if (confirmed) {
+          local.set(k, confirmed);
+          continue;
         }
+        // Unconfirmed, the port alone is the verdict, unless the sockets now make it worse (a
+        // program in a user folder): removing or editing a record must never lower a level.
+        const seenNow = now ? matchListener(host.address, p.port, p.protocol, now.listeners) : null;
+        if (seenNow && seenNow.exposure !== 'unknown') {
+          const base = {
+            port: p.port,
+            protocol: p.protocol,
+            isLocal: true,
+            ...(p.banner ? { banner: p.banner } : {}),
+          };
+          const alone = assessPort({ ...base, exposure: 'unknown' }, kb).severity;
+          const socketsSay = assessPort({ ...base, ...seenNow }, kb).severity;
+          if (compareSeverity(socketsSay, alone) < 0) {
+            local.set(k, seenNow);
+            continue;
+          }
+        }
+        // A record that said nothing (exposure unknown, no program) is no record to doubt.
+        if (claim && (claim.exposure !== 'unknown' || claim.program)) unchecked.add(k);
       }
     }
   }
@@ -95,9 +156,7 @@ export function reassessKept(
     hosts,
     (address, port, protocol) => local.get(key(address, port, protocol)) ?? null,
     kb,
-    stored
-      ? stored.programsComplete
-      : !hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open')),
+    own ? (stored?.programsComplete ?? true) : !ownersHidden(now),
     rules,
     (address, port, protocol) => seen.get(key(address, port, protocol)),
     undefined,

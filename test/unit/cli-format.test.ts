@@ -203,7 +203,7 @@ describe('formatScanResult with verdicts', () => {
       programsMissing: 'kept',
     });
     expect(kept).toContain(
-      '! Kept scan: the programs behind this PC’s ports are not checked again, so some are not named.',
+      '! Kept scan: some programs it recorded no longer listen the same way on this PC, so they are not named.',
     );
     expect(kept).not.toContain('administrator');
   });

@@ -31,7 +31,14 @@ function numbers(dropped: number): PreparedNumbers {
 }
 
 function job(scanId: string): PrepareJob {
-  return { dataDir: '/nowhere', scanId, localAddresses: [], rules: [], removedRules: [] };
+  return {
+    dataDir: '/nowhere',
+    scanId,
+    localAddresses: [],
+    rules: [],
+    removedRules: [],
+    listeners: null,
+  };
 }
 
 /** A runner whose threads finish when `finish(scanId, dropped)` is called. */

@@ -48,16 +48,65 @@ describe('a kept scan’s record of this PC’s listeners (issue 13 attacker rev
     expect(reassessKept(hosts, stored, [], kb, own)).toEqual(live);
   });
 
-  it('read back from the store, may not make a port less risky than the port alone', () => {
-    const reread = reassessKept(hosts, live, [], kb);
-    const port = telnet(reread);
-    expect(port).toMatchObject({ severity: 'critical', exposure: 'unknown' });
-    expect(port.program).toBeUndefined();
-    expect(port.reasons.map((r) => r.ruleId)).toContain(KEPT_CLAIM_UNCHECKED);
-    // IPP's record lowers nothing: it is shown as kept.
-    expect(reread.hosts[0]?.ports.find((p) => p.port === 631)).toEqual(
-      live.hosts[0]?.ports.find((p) => p.port === 631),
-    );
+  /** This PC's sockets as read at reopen. */
+  const now = (list = listeners) => ({ platform: 'linux', listeners: list, complete: true });
+
+  it('read back from the store, is believed when this PC’s sockets now say the same', () => {
+    // The same program on the same address: rated as the live scan, with its program.
+    expect(reassessKept(hosts, live, [], kb, undefined, undefined, now())).toEqual(live);
+    // A restarted service (another pid) is the same program.
+    const restarted = listeners.map((l) => ({ ...l, program: { ...l.program, pid: 9001 } }));
+    const again = telnet(reassessKept(hosts, live, [], kb, undefined, undefined, now(restarted)));
+    expect(again).toMatchObject({ severity: 'info', exposure: 'loopback-only' });
+    expect(again.program?.pid).toBe(9001);
+  });
+
+  it('falls back to the port-alone verdict when the listener stopped, moved or could not be read', () => {
+    for (const sockets of [
+      null,
+      now([]),
+      // Another program on that port now.
+      now(listeners.map((l) => ({ ...l, program: { pid: 77, name: 'nc', path: '/usr/bin/nc' } }))),
+      // The same program on another loopback address only: never "any loopback".
+      now(listeners.map((l) => ({ ...l, address: '127.0.0.2' }))),
+    ]) {
+      const port = telnet(reassessKept(hosts, live, [], kb, undefined, undefined, sockets));
+      expect(port).toMatchObject({ severity: 'critical', exposure: 'unknown' });
+      expect(port.program).toBeUndefined();
+      expect(port.reasons.map((r) => r.ruleId)).toContain(KEPT_CLAIM_UNCHECKED);
+    }
+  });
+
+  it('cannot lower a level when edited: the sockets now are what is believed', () => {
+    // The sockets say telnet listens on every interface; the record was edited to loopback-only.
+    const wide = listeners.map((l) => ({ ...l, address: '0.0.0.0' }));
+    const truth = assessHosts(hosts, wide, kb);
+    const stored = {
+      ...truth,
+      hosts: truth.hosts.map((h) => ({
+        ...h,
+        ports: h.ports.map((p) => ({ ...p, exposure: 'loopback-only' as const })),
+      })),
+    };
+    const reread = telnet(reassessKept(hosts, stored, [], kb, undefined, undefined, now(wide)));
+    expect(reread.severity).toBe(telnet(truth).severity);
+    expect(reread.exposure).not.toBe('loopback-only');
+    // A program in a user folder, its record removed from the store: still the sockets' level.
+    const dropper = [
+      {
+        ...listeners[0]!,
+        address: '0.0.0.0',
+        port: 631,
+        program: { pid: 66, name: 'x', path: '/home/u/.x/x' },
+      },
+    ];
+    const dropped = assessHosts(hosts, dropper, kb);
+    const ipp = (r: typeof live) => r.hosts[0]?.ports.find((p) => p.port === 631);
+    const erased = { ...dropped, hosts: [] };
+    const shown = ipp(reassessKept(hosts, erased, [], kb, undefined, undefined, now(dropper)));
+    expect(shown?.severity).toBe('medium');
+    expect(shown?.severity).toBe(ipp(dropped)?.severity);
+    expect(shown?.program?.path).toBe('/home/u/.x/x');
   });
 
   it('is not read for a device of the network, whatever its stored assessment says', () => {

@@ -59,9 +59,7 @@ describe('the PDF words counts and unnamed services as the page does', () => {
 
   it('says why programs are missing in the CLI’s and the page’s sentence, and only with a reason', () => {
     // Review 15, #5: "(droits d’administrateur nécessaires)" as root and on reopened scans.
-    expect(texts(pdfDefinition(model, 'fr').content)).not.toMatch(
-      /administrateur|vérifiés à nouveau/,
-    );
+    expect(texts(pdfDefinition(model, 'fr').content)).not.toMatch(/administrateur|n’écoutent plus/);
     const kept = buildReportModel({
       scan,
       assessment: { ...assessment, programsComplete: false, programsMissing: 'kept' },
@@ -69,7 +67,7 @@ describe('the PDF words counts and unnamed services as the page does', () => {
     });
     expect(texts(pdfDefinition(kept, 'fr').content)).toContain(
       typeset(
-        'Analyse conservée : les programmes derrière les ports de ce PC ne sont pas vérifiés',
+        'Analyse conservée : certains programmes qu’elle a notés n’écoutent plus de la même façon',
       ),
     );
     const admin = buildReportModel({

@@ -164,10 +164,16 @@ describe('the note about programs that could not be named (review 15, #5)', () =
     expect(root.programsMissing).toBeUndefined();
   });
 
-  it('words a reopened scan as kept, never as a lack of rights', () => {
-    expect(keptProgramsNote(false, true, false)).toEqual({
+  it('words a reopened scan as kept, and as a lack of rights only when this PC’s sockets now say so', () => {
+    // Its recorded programs no longer listen the same way: nothing administrator rights would fix.
+    expect(keptProgramsNote(true, true, false)).toEqual({
       programsComplete: false,
       programsMissing: 'kept',
+    });
+    // This PC's sockets, read at reopen, hid owners for lack of rights (issue 13 review, #2).
+    expect(keptProgramsNote(false, true, false)).toEqual({
+      programsComplete: false,
+      programsMissing: 'not-elevated',
     });
     expect(keptProgramsNote(false, false, false)).toEqual({ programsComplete: true });
     // A scan this process made keeps what it said when made.
@@ -191,5 +197,40 @@ describe('a program-named port’s reason stands alone (review 15, #12)', () => 
     expect(reason.text.fr).toMatch(/il est ouvert par le programme «\u00a0python3\u00a0»\.$/);
     expect(reason.text.en).toMatch(/it is opened by the program “python3”\.$/);
     expect(`${reason.text.fr} ${reason.text.en}`).not.toMatch(/ci-dessous|below/);
+  });
+});
+
+describe('a port of this PC is credited only to a socket serving its address (issue 13 review, #4)', () => {
+  const on127001: Listener[] = [
+    {
+      protocol: 'tcp',
+      address: '127.0.0.1',
+      port: 5432,
+      program: { pid: 10, name: 'postgres', path: '/usr/lib/postgresql/bin/postgres' },
+    },
+  ];
+
+  it('never credits 127.0.0.5 to a program listening on 127.0.0.1 only', () => {
+    expect(matchListener('127.0.0.5', 5432, 'tcp', on127001)).toEqual({ exposure: 'unknown' });
+    const result = assessHosts(
+      [host('127.0.0.5', true, [open(5432)]), host('127.0.0.1', true, [open(5432)])],
+      on127001,
+      knowledgeBase(),
+    );
+    const at = (address: string) => result.hosts.find((h) => h.address === address)!.ports[0]!;
+    expect(at('127.0.0.5').program).toBeUndefined();
+    expect(at('127.0.0.5').severity).not.toBe('info');
+    expect(at('127.0.0.1')).toMatchObject({ severity: 'info', exposure: 'loopback-only' });
+  });
+
+  it('credits an address to a wildcard bind of its family, or to an IPv6 wildcard', () => {
+    const wildcard = [{ ...on127001[0]!, address: '0.0.0.0' }];
+    expect(matchListener('127.0.0.5', 5432, 'tcp', wildcard).program?.pid).toBe(10);
+    expect(matchListener('::1', 5432, 'tcp', wildcard)).toEqual({ exposure: 'unknown' });
+    const six = [{ ...on127001[0]!, address: '::' }];
+    expect(matchListener('127.0.0.5', 5432, 'tcp', six)).toMatchObject({
+      exposure: 'all-interfaces',
+      program: { pid: 10 },
+    });
   });
 });
