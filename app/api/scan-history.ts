@@ -1056,8 +1056,8 @@ export class ScanHistory {
   async exportContext(
     scanId: string,
   ): Promise<Omit<ExportJob, 'dataDir' | 'scanId' | 'format' | 'lang' | 'pcName'> | null> {
-    await this.checkListeners();
     if (this.unkept.has(scanId) || this.checks.has(scanId)) return null;
+    if (!this.ownClaims(scanId)) await this.checkListeners();
     if (!this.withStore((scans) => scans.has(scanId))) {
       // One this process showed and retention deleted since says so, as `full` did (its source
       // is still cached); any other is unknown.
@@ -1349,8 +1349,9 @@ export class ScanHistory {
    * and `internal` when `client` closed meanwhile (see `forget`).
    */
   private async prepared(scanId: string, client: string): Promise<Prepared> {
-    // This PC's sockets now rate its kept ports as the live scan rated them (reassessKept).
-    await this.checkListeners();
+    // This PC's sockets now rate its kept ports as the live scan rated them (reassessKept); a
+    // scan rated by this process's own claims needs none (a read is a PowerShell run on Windows).
+    if (!this.ownClaims(scanId)) await this.checkListeners();
     const threads = this.threads;
     if (!threads || this.unkept.has(scanId) || this.checks.has(scanId)) {
       return this.prepare(scanId);

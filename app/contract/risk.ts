@@ -220,8 +220,9 @@ export const RiskAssessResult = z.object({
   /**
    * Why some listed open ports of this PC have no program, when the user can act on it or should
    * know it (vocabulary `programsMissing.*`, one sentence for the page, the CLI and the PDF):
-   * `not-elevated`: run Port Auditor as administrator to see them; `kept`: a reopened scan, whose
-   * owners are not checked again. Absent: nothing to say.
+   * `not-elevated`: run Port Auditor as administrator to see them (only when the OS hid owners for
+   * lack of rights this process does not have); `kept`: a reopened scan, some of whose recorded
+   * programs no longer listen the same way on this PC. Absent: nothing to say.
    */
   programsMissing: z.enum(['not-elevated', 'kept']).optional(),
   /**

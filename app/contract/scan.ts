@@ -296,6 +296,12 @@ export const ScanSource = z.discriminatedUnion('kind', [
     maxTriesCap: z.number().int().positive(),
     /** Ports host discovery connects to. */
     discoveryPorts: z.array(z.number().int().min(0).max(65535)).max(64),
+    /**
+     * This PC's addresses other than loopback when the scan ran, at most 16, as `scan --json`
+     * writes them (scanJsonOf in app/report/json-import.ts): with the file's PC name, they tell a
+     * reader that the file is this PC's own scan, its loopback hosts this PC (madeOnThisPc).
+     */
+    selfAddresses: z.array(z.string().max(64)).max(16).optional(),
   }),
   z.object({
     kind: z.literal('nmap'),

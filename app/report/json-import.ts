@@ -15,6 +15,28 @@ import {
   ranOnThisPc,
 } from './nmap-xml-import.js';
 
+/** This PC's addresses a scan's own JSON names at most (ScanSource selfAddresses). */
+const MAX_SELF_ADDRESSES = 16;
+
+/**
+ * A scan result as `port-auditor scan --json` writes it: the result, its engine source naming
+ * this PC's `localAddresses` other than loopback (`selfAddresses`, at most 16), and `pcName`, the
+ * name of the PC that ran it. Read back by `port-auditor report FILE.json`, the name and one of
+ * those addresses tell that the file was made on this PC (madeOnThisPc), so its loopback hosts
+ * are this PC's and are rated as the live scan rated them (issue 13 review, #3). Pure.
+ */
+export function scanJsonOf(
+  result: ScanResult,
+  pcName: string,
+  localAddresses: ReadonlySet<string>,
+): ScanResult & { pcName: string } {
+  const selfAddresses = [...localAddresses]
+    .filter((a) => hostAddress(a) !== null && !isLoopback(splitZone(a).address))
+    .slice(0, MAX_SELF_ADDRESSES);
+  const source = result.source?.kind === 'engine' ? { ...result.source, selfAddresses } : undefined;
+  return { ...result, ...(source ? { source } : {}), pcName };
+}
+
 /** Characters kept of a note from a file, and notes kept. */
 const MAX_NOTE = 500;
 const MAX_NOTES = 32;
@@ -112,8 +134,9 @@ function sameName(a: string, b: string): boolean {
 /**
  * Whether report `input` is one of this app's engine scans made on this PC (review 13c new user
  * #3): its source is the engine (or absent: JSON report format 1), its PC name is `thisPcName`
- * (without case), and one of the addresses it says were its own (isLocal, loopback aside) is one
- * of this PC's `localAddresses` now. Then the file's loopback hosts are this PC's: a name alone is
+ * (without case), and one of the addresses it says were its own (isLocal, loopback aside, or its
+ * source's `selfAddresses`, which `scan --json` writes with the PC's name: scanJsonOf) is one of
+ * this PC's `localAddresses` now. Then the file's loopback hosts are this PC's: a name alone is
  * not enough (two PCs may share one), nor an address alone (a LAN address passes from PC to PC).
  * A report of an nmap import says where nmap ran by its source's `selfAddresses` (ranOnThisPc).
  */
@@ -138,10 +161,17 @@ export function madeOnThisPc(
           });
     return ranOnThisPc({ ...source, selfAddresses }, localAddresses);
   }
-  // A scan's own JSON (`scan --json`, format without a PC name) has its addresses alone to say.
+  // A scan's own JSON of an older version (no PC name) has its addresses alone to say.
   if (input.pcName !== undefined) {
     if (thisPcName === undefined) return false;
     if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+    // Its own addresses are believed with its name only: a name and an address, as for hosts.
+    const self = source?.kind === 'engine' ? (source.selfAddresses ?? []) : [];
+    const ours = self.some((a) => {
+      const literal = hostAddress(a);
+      return literal !== null && isThisPcInFile(literal.address, localAddresses);
+    });
+    if (ours) return true;
   }
   return input.scan.hosts.some((host) => {
     if (!host.isLocal) return false;

@@ -179,6 +179,9 @@ export function assessWith(
       .map((p) => {
         const found = host.isLocal ? local(host.address, p.port, p.protocol) : null;
         const ownPid = found?.ownPid ?? ownerIfOurs(p.port, p.protocol, found?.program, own);
+        // A socket serves it, its owner hidden for lack of rights: administrator rights would help.
+        const ownerHidden =
+          !programsComplete && found !== null && found.exposure !== 'unknown' && !found.program;
         return assessPort(
           {
             port: p.port,
@@ -188,6 +191,7 @@ export function assessWith(
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
             ...(ownPid !== undefined ? { ownPid } : {}),
+            ...(ownerHidden ? { ownerHidden } : {}),
           },
           kb,
         );

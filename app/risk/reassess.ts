@@ -185,10 +185,11 @@ export function reassessKept(
 
 /**
  * Whether reassessKept, given the same `stored` verdicts and `own` claims, might name a program
- * for this PC's open port `port`/`protocol` at `address`: only when `own` (when given; else
- * `stored`) records one for that port. False means its verdict has no program for certain; true
- * only that it may (a stored record it does not believe is dropped, see reassessKept). Lets a
- * caller tell whether a host's verdicts lack a program without working out each port's verdict.
+ * for this PC's open port `port`/`protocol` at `address`: when `own` (when given; else `stored`)
+ * records one for that port. True only says it may (a record the sockets now do not confirm is
+ * dropped, see reassessKept); false, that it names none unless this PC's sockets now make the
+ * port worse than the port alone. Lets a caller tell whether a host's verdicts lack a program
+ * without working out each port's verdict.
  */
 export function mayNameProgram(
   stored: RiskAssessResult | null,

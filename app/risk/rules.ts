@@ -32,6 +32,12 @@ export interface PortContext {
   /** This PC only: the program that owns the socket, when the OS told us. */
   program?: ProgramInfo;
   /**
+   * This PC only, without `program`: a socket serves the port but the OS hid its owner for lack
+   * of rights this process does not have (not elevated), so running as administrator would name
+   * it; the reason then says so, and only then (issue 13 review, #2).
+   */
+  ownerHidden?: boolean;
+  /**
    * The process id of Port Auditor itself (the process that assesses): its own listening port
    * (browser mode's page server) is named as Port Auditor's, never as an unknown service.
    */
@@ -358,7 +364,7 @@ function applyLocalRules(
 
   // Program rules first: they judge *what* listens; exposure then judges *who can reach it*.
   if (!ctx.program) {
-    say(RULES.programUnknown, rule('programUnknown'));
+    say(RULES.programUnknown, rule(ctx.ownerHidden ? 'programUnknownHidden' : 'programUnknown'));
   } else {
     // A program's name and path are its owner's words: neutralised where they become a sentence's
     // parameters, so a line feed or U+202E in a folder name cannot forge or reverse our sentence.

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { ScanResult } from '../../app/contract/index.js';
+import { ScanResult, type Severity } from '../../app/contract/index.js';
+import { compareSeverity } from '../../app/contract/vocabulary.js';
 import { databasePath } from '../../app/store/database.js';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
@@ -179,9 +180,9 @@ describe('port-auditor history and show', () => {
           isLocal: boolean;
           ports: {
             port: number;
-            severity: string;
+            severity: Severity;
             exposure?: string;
-            program?: { name: string };
+            program?: { name: string; pid: number };
             reasons: { ruleId: string; text: { en: string } }[];
           }[];
         }[];
@@ -356,7 +357,7 @@ describe('port-auditor history and show', () => {
       );
     });
 
-    it('a stored exposure or program never makes this PC’s port less risky than the port alone', async () => {
+    it('a stored exposure or program is believed only when this PC’s sockets now say the same: an edit never lowers a level', async () => {
       // This PC's port as a scan of this PC found it (an import's 127.0.0.1 is not this PC).
       const dir = dataDir();
       expect((await run(dir, ['scan', '127.0.0.1', '-p', String(openPort)])).code).toBe(0);
@@ -370,12 +371,17 @@ describe('port-auditor history and show', () => {
         shown.assessment.hosts
           .find((h) => h.address === '127.0.0.1')
           ?.ports.find((p) => p.port === openPort);
-      expect(portOf(before)?.exposure).toBe('unknown');
+      // The test's own listener on 127.0.0.1, still there: rated as the live scan, with its program.
+      expect(portOf(before)).toMatchObject({
+        severity: 'info',
+        exposure: 'loopback-only',
+        program: { pid: process.pid },
+      });
       editRow(dir, id, '127.0.0.1', (row) => {
         const kept = row.assessment as {
           ports: { port: number; exposure?: string; program?: unknown }[];
         };
-        // The port's record rewritten to lower it ("listens on 127.0.0.1 only", a known program).
+        // The port's record rewritten to name another program than the one listening now.
         for (const p of kept.ports.filter((p) => p.port === openPort)) {
           p.exposure = 'loopback-only';
           p.program = { pid: 1, name: 'systemd', path: '/usr/lib/systemd/systemd' };
@@ -383,15 +389,16 @@ describe('port-auditor history and show', () => {
       });
       const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
       const port = portOf(after);
-      expect(port?.severity).toBe(portOf(before)?.severity);
+      // The port alone: never lower than the live scan's level.
+      expect(compareSeverity(port!.severity, portOf(before)!.severity)).toBeLessThanOrEqual(0);
+      expect(port?.severity).not.toBe('info');
       expect(port?.exposure).toBe('unknown');
       expect(port?.program).toBeUndefined();
       expect(port?.reasons.map((r) => r.ruleId)).toContain('kept.listener-unchecked');
-      expect(after.assessment.counts).toEqual(before.assessment.counts);
       const text = await run(dir, ['show', id]);
       expect(text.stdout).not.toContain('systemd');
       expect(text.stdout).not.toContain('local address only');
-      expect(text.stdout).toContain('can no longer be checked: it is not taken into account');
+      expect(text.stdout).toContain('does not listen the same way on this PC now');
     });
 
     it('an edited row: the summary counts the ports listed, the status follows the facts (review 13b, A9)', async () => {

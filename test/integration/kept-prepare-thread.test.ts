@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localClient } from '../../app/api/local-client.js';
-import { PrepareThreads, runPrepareThread } from '../../app/api/prepare-thread.js';
+import { PrepareThreads, runPrepareThread, type PrepareJob } from '../../app/api/prepare-thread.js';
 import { createAssessor } from '../../app/api/risk-handlers.js';
 import { PREPARE_THREAD_FROM, ScanHistory } from '../../app/api/scan-history.js';
 import { lazyAppStore } from '../../app/api/settings-handlers.js';
-import { Code } from '../../app/contract/index.js';
+import { Code, type Listener } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
 import { generateOpenPortsXml } from '../lab/nmap-xml.js';
 
@@ -50,11 +50,15 @@ async function keptBigImport(dir: string): Promise<string> {
 }
 
 /** A ScanHistory over `dir`'s store as the app makes it (rules from the store: none here). */
-function historyOf(dir: string, threads: PrepareThreads | null): ScanHistory {
+function historyOf(
+  dir: string,
+  threads: PrepareThreads | null,
+  listeners: () => Listener[] = () => [],
+): ScanHistory {
   const store = lazyAppStore(() => dir);
   cleanups.push(() => store.close());
   const assessor = createAssessor({
-    listeners: async () => ({ platform: 'linux', listeners: [], complete: true }),
+    listeners: async () => ({ platform: 'linux', listeners: listeners(), complete: true }),
   });
   return new ScanHistory(store, () => dir, assessor, undefined, undefined, undefined, threads);
 }
@@ -118,14 +122,41 @@ describe('a big kept scan reopened', () => {
     // Another app (nothing cached): its only client closes while the thread works.
     const other = historyOf(dir, threads);
     const gone = other.page(firstPage(scanId), 'c');
-    expect(threads.running).toBe(1);
     // Its worker started (the runner was called), then its client goes.
-    while (signals.length < 2) await Promise.resolve();
+    while (signals.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    expect(threads.running).toBe(1);
     other.forget('c');
     const error = await gone.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppFailure);
     expect((error as AppFailure).appError.code).toBe(Code.internal);
     expect(signals).toHaveLength(2);
     expect(signals[1]?.aborted).toBe(true);
+  });
+
+  it('is given this PC’s sockets as read at reopen, and prepared again when they change', async () => {
+    const dir = dataDir();
+    const scanId = await keptBigImport(dir);
+    const jobs: PrepareJob[] = [];
+    const threads = new PrepareThreads(2, (job, signal) => {
+      jobs.push(job);
+      return runPrepareThread(job, signal);
+    });
+    let sockets: Listener[] = [
+      { protocol: 'tcp', address: '127.0.0.1', port: 5432, program: { pid: 7, name: 'postgres' } },
+    ];
+    const history = historyOf(dir, threads, () => sockets);
+    const first = await history.page(firstPage(scanId), 'a');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.listeners?.listeners).toEqual(sockets);
+    // The same sockets: the prepared scan is reused.
+    await history.page(firstPage(scanId), 'a');
+    expect(jobs).toHaveLength(1);
+    // They changed: the scan is prepared again with them.
+    sockets = [...sockets, { protocol: 'tcp', address: '0.0.0.0', port: 22 }];
+    const again = await history.page(firstPage(scanId), 'a');
+    expect(jobs).toHaveLength(2);
+    expect(jobs[1]?.listeners?.listeners).toEqual(sockets);
+    // None of the file's hosts is this PC: the same verdicts.
+    expect(again.assessment).toEqual(first.assessment);
   });
 });

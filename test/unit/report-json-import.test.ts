@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportInput } from '../../app/contract/index.js';
-import { reportInputFromFile } from '../../app/report/json-import.js';
+import { reportInputFromFile, scanJsonOf } from '../../app/report/json-import.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -141,5 +141,55 @@ describe('a JSON report read back', () => {
       fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil'),
       en: 'Note from the nmap file: Verified from another device',
     });
+  });
+});
+
+describe('our own scan JSON read back (issue 13 review, #3)', () => {
+  const engine = {
+    kind: 'engine' as const,
+    method: 'tcp-connect' as const,
+    minRtoMs: 100,
+    maxRtoMs: 3000,
+    initialRtoMs: 1000,
+    maxTries: 2,
+    maxTriesCap: 6,
+    discoveryPorts: [80],
+  };
+  const { scan: imported } = importNmapXml(fixture, { now });
+  // A scan of this PC's loopback only: no address of the file names the PC but its own list.
+  const scan = { ...imported, source: engine };
+  const here = new Set(['127.0.0.1', '10.9.8.7', 'fe80::1']);
+  const written = scanJsonOf(scan, 'atelier', here);
+  const readBack = (json: object, local: ReadonlySet<string>, name: string) =>
+    reportInputFromFile(
+      ReportInput.parse({
+        scan: json,
+        ...('pcName' in json ? { pcName: (json as { pcName: string }).pcName } : {}),
+      }),
+      local,
+      name,
+    );
+
+  it('names the PC and its addresses other than loopback', () => {
+    expect(written.pcName).toBe('atelier');
+    expect(written.source).toMatchObject({
+      kind: 'engine',
+      selfAddresses: ['10.9.8.7', 'fe80::1'],
+    });
+  });
+
+  it('is this PC’s own scan on a PC of that name with one of those addresses: its loopback is this PC', () => {
+    const same = readBack(written, new Set(['10.9.8.7']), 'ATELIER');
+    expect(same.scan.hosts[0]).toMatchObject({ address: '127.77.141.97', isLocal: true });
+    // Another name, or none of its addresses: the loopback of the PC that made it.
+    for (const [local, name] of [
+      [new Set(['10.9.8.7']), 'bureau'],
+      [new Set(['10.9.8.8']), 'atelier'],
+    ] as const) {
+      expect(readBack(written, local, name).scan.hosts[0]?.isLocal).toBe(false);
+    }
+    // Addresses without the PC's name (an edited file) are not believed.
+    const { pcName: _gone, ...nameless } = written;
+    expect(readBack(nameless, new Set(['10.9.8.7']), 'atelier').scan.hosts[0]?.isLocal).toBe(false);
   });
 });

@@ -234,3 +234,25 @@ describe('a port of this PC is credited only to a socket serving its address (is
     });
   });
 });
+
+describe('the reason of a port whose program is unknown (issue 13 review, #2)', () => {
+  const reasonOf = (listeners: Listener[], programsComplete: boolean) =>
+    assessHosts(
+      [host('127.0.0.1', true, [open(5433)])],
+      listeners,
+      knowledgeBase(),
+      programsComplete,
+    )
+      .hosts[0]!.ports[0]!.reasons.map((r) => r.text.en)
+      .join(' ');
+  const ownerless: Listener[] = [{ protocol: 'tcp', address: '0.0.0.0', port: 5433 }];
+
+  it('advises administrator rights only when a socket serves it, its owner hidden for lack of rights', () => {
+    expect(reasonOf(ownerless, false)).toContain('run again as administrator');
+    // As root, or with every owner seen: nothing administrator rights would add.
+    expect(reasonOf(ownerless, true)).toContain('The listening program could not be identified.');
+    expect(reasonOf(ownerless, true)).not.toContain('administrator');
+    // No socket of this PC serves it: administrator rights would not find one either.
+    expect(reasonOf([], false)).not.toContain('administrator');
+  });
+});

@@ -115,7 +115,11 @@ export async function readReportSource(
             value !== null,
         ),
       )
-    : { scan: data };
+    : {
+        scan: data,
+        // `scan --json` writes the name of the PC that ran it beside the result (scanJsonOf).
+        ...(typeof object.pcName === 'string' ? { pcName: object.pcName } : {}),
+      };
   const parsed = ReportInput.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -18,6 +19,8 @@ import { serviceName } from '../../../app/risk/knowledge-base.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
 import { cliMessage } from '../text.js';
+import { scanJsonOf } from '../../../app/report/json-import.js';
+import { localAddresses } from '../../../app/api/report-handlers.js';
 
 interface ScanOptions {
   ports: string;
@@ -174,7 +177,9 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const assessment = hasVerdicts(result) ? kept.assessment : undefined;
       ctx.stdout.write(formatScanResult(result, ctx.language, serviceName, assessment));
       if (jsonPath) {
-        await writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+        // With this PC's name and addresses: `report FILE.json` then knows the file is its own.
+        const json = scanJsonOf(result, os.hostname(), localAddresses());
+        await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
       }
       if (reportPath && reportFormat) {
         // The kept scan with the same verdicts and rules as the table above.
