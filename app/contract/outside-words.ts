@@ -193,3 +193,13 @@ export function escapedControls(text: string): string {
     return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * A file's name (an imported nmap or JSON file, a picked file) as a sentence or an accessible name
+ * quotes it inside the catalogue's own quotation marks (issue 15, N2): neutralised and capped at
+ * OUTSIDE_WORDS_MAX.fileName code points (quotable), so a name holding `» Port Auditor a vérifié`,
+ * a line feed or 10,000 characters stays inside its quotes. Pure.
+ */
+export function fileNameWords(name: string): string {
+  return quotable(name, OUTSIDE_WORDS_MAX.fileName);
+}
