@@ -93,15 +93,14 @@ describe('a JSON report read back', () => {
   it('labels a file’s host names as the file’s, never as looked up by this PC (issue 15, N6)', () => {
     const report = hostileReport();
     const [first, second] = report.scan.hosts;
+    const nameless = { ...first!, address: '10.99.0.7', hostnameMethod: 'ptr' as const };
+    delete nameless.hostname;
     report.scan.hosts = [
       { ...first!, hostname: 'bank.example', hostnameMethod: 'ptr' },
       { ...second!, hostname: 'router.lan', hostnameMethod: 'user' },
       { ...first!, address: '10.99.0.6', hostname: 'nas.lan', hostnameMethod: 'nmap-ptr' },
-      { ...first!, address: '10.99.0.7', hostnameMethod: 'ptr' },
-    ].map((h) => {
-      const { hostname, ...rest } = h;
-      return h.address === '10.99.0.7' ? rest : { ...rest, hostname };
-    });
+      nameless,
+    ];
     const read = reportInputFromFile(report, new Set());
     const byName = read.scan.hosts.map((h) => [h.hostname, h.hostnameMethod]);
     expect(byName).toEqual([
