@@ -1,3 +1,4 @@
+import { fileNameWords } from '../contract/outside-words.js';
 import { Worker } from 'node:worker_threads';
 import { Code, type AppError, type FirewallRule, type ListenersResult } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
@@ -80,7 +81,7 @@ function outOfMemory(
   heapMb: number,
   tally: ImportTally | undefined,
 ): AppFailure {
-  const params = { fileName: fileName ?? '', limitMb: heapMb };
+  const params = { fileName: fileNameWords(fileName ?? ''), limitMb: heapMb };
   if (tally && tally.largestHost >= MANY_PORTS) {
     return new AppFailure(
       Code['report.nmap-too-large'],

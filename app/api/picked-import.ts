@@ -1,3 +1,4 @@
+import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Language } from '../contract/index.js';
@@ -42,7 +43,11 @@ export function pickedFileName(file: string): string {
 }
 
 function cannotRead(file: string, detail: string): AppFailure {
-  return new AppFailure('report.import-read', { file, detail }, { variant: 'file' });
+  return new AppFailure(
+    'report.import-read',
+    { file: quotable(file, OUTSIDE_WORDS_MAX.path), detail },
+    { variant: 'file' },
+  );
 }
 
 function readFailure(file: string, error: unknown): never {

@@ -1,3 +1,4 @@
+import { fileNameWords } from '../contract/outside-words.js';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
@@ -888,11 +889,11 @@ export class ScanHistory {
         code: failure.code,
         message: {
           fr: textFor('fr', 'errors')('parts.importNotKept', {
-            fileName: name,
+            fileName: fileNameWords(name),
             message: failure.message.fr,
           }),
           en: textFor('en', 'errors')('parts.importNotKept', {
-            fileName: name,
+            fileName: fileNameWords(name),
             message: failure.message.en,
           }),
         },

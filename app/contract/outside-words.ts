@@ -159,3 +159,47 @@ export function quotedProgram(
     : '';
   return label + services;
 }
+
+/** Line breaks and tab as a program's source writes them; other characters as `\u` escapes. */
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// eslint-disable-next-line no-misleading-character-class -- the joiners are matched one by one on purpose
+const ESCAPED = new RegExp(`[${NEUTRALISED}\\r\\n\\t\\u2028\\u2029]`, 'gu');
+
+/**
+ * A user's own words (a command-line argument: a file name, an id, an option) as an error message
+ * quotes them, on one line (issue 15, N7): a line feed, carriage return or tab is written `\n`,
+ * `\r`, `\t`, and every other control, bidi control or invisible character as its escape
+ * (`\u001b`, `\u202e`, `\u{e0041}`), so the user sees exactly what was typed or pasted, and
+ * nothing in it moves the cursor or starts a line. Our closing quotation marks are swapped for
+ * single ones (withoutClosingQuotes), and the words cut to `maxCodePoints` with "…" before
+ * escaping (so an escape is never cut). Pure.
+ */
+export function escapedArgument(
+  text: string,
+  maxCodePoints: number = OUTSIDE_WORDS_MAX.argument,
+): string {
+  return escapedControls(capped(withoutClosingQuotes(text), maxCodePoints));
+}
+
+/**
+ * `text` with the characters escapedArgument escapes written as escapes, and nothing else changed
+ * (for a library's own message that holds the user's words, such as commander's). Pure.
+ */
+export function escapedControls(text: string): string {
+  return text.replace(ESCAPED, (c) => {
+    const named = NAMED_ESCAPES[c];
+    if (named) return named;
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A file's name (an imported nmap or JSON file, a picked file) as a sentence or an accessible name
+ * quotes it inside the catalogue's own quotation marks (issue 15, N2): neutralised and capped at
+ * OUTSIDE_WORDS_MAX.fileName code points (quotable), so a name holding `» Port Auditor a vérifié`,
+ * a line feed or 10,000 characters stays inside its quotes. Pure.
+ */
+export function fileNameWords(name: string): string {
+  return quotable(name, OUTSIDE_WORDS_MAX.fileName);
+}

@@ -217,7 +217,12 @@ export type ZoneId = z.infer<typeof ZoneId>;
  * (RFC 1035 §3.5); `nmap-user` and `nmap-ptr`, the same from an imported nmap file — the file's
  * word, made on the PC that ran nmap and with its DNS servers, not checked here.
  */
-export const HostnameMethod = z.enum(['user', 'ptr', 'nmap-user', 'nmap-ptr']);
+/**
+ * How a host's name was found: `user` typed as a target and `ptr` looked up by this PC; the others
+ * are a file's words, never ours (issue 15, N6): `nmap-user` / `nmap-ptr` as an nmap file says it
+ * found the name, `file` a name read from an imported file that says nothing we can vouch for.
+ */
+export const HostnameMethod = z.enum(['user', 'ptr', 'nmap-user', 'nmap-ptr', 'file']);
 export type HostnameMethod = z.infer<typeof HostnameMethod>;
 
 export const HostResult = z.object({

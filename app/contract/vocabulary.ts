@@ -217,6 +217,20 @@ export function hostnameMethodLabel(method: HostnameMethod, language: Language):
   return table(language).hostnameMethod[method];
 }
 
+/**
+ * The label a name read from a file carries wherever it is shown, so it is never taken for one
+ * this PC looked up (issue 15, N6): "nom dans le fichier", "nom DNS (PTR) selon le fichier nmap"…;
+ * undefined for a name of ours (typed, or this PC's PTR lookup) or none.
+ */
+export function fileHostnameLabel(
+  method: HostnameMethod | undefined,
+  language: Language,
+): string | undefined {
+  return method === 'file' || method === 'nmap-user' || method === 'nmap-ptr'
+    ? hostnameMethodLabel(method, language)
+    : undefined;
+}
+
 /** macMakerText in both languages, for code that carries LocalizedText (the PDF). */
 export function macMakerLabel(maker: MacMaker): LocalizedText {
   return { fr: macMakerText(maker, 'fr'), en: macMakerText(maker, 'en') };

@@ -209,6 +209,16 @@ function checkedHost(
   )
     delete checked.zone;
   if (host.hostname !== undefined) checked.hostname = oneLine(host.hostname).slice(0, MAX_HOSTNAME);
+  // A name read from a file is the file's (issue 15, N6): "nom dans le fichier", never "nom DNS
+  // (PTR)" as if this PC had looked it up; an nmap file's own word for it is kept as the file's.
+  if (checked.hostname) {
+    checked.hostnameMethod =
+      host.hostnameMethod === 'nmap-user' || host.hostnameMethod === 'nmap-ptr'
+        ? host.hostnameMethod
+        : 'file';
+  } else {
+    delete checked.hostnameMethod;
+  }
   delete checked.localError;
   // The maker is looked up here, never taken from a file (withMacVendor, app/report/mac-vendor.ts).
   delete checked.macVendor;

@@ -297,7 +297,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
     // user typed as a target is `user`, any other was reverse-resolved.
     const method = host.hostnameMethod;
     const typed = method
-      ? method === 'user' || method === 'nmap-user'
+      ? method === 'user' || method === 'nmap-user' || method === 'file'
       : scan.request.targets
           .split(/[\s,]+/)
           .some((t) => t.toLowerCase() === host.hostname!.toLowerCase());

@@ -827,8 +827,8 @@ class ScanBuilder {
     const named = str(nameNode, 'name');
     // The file's word for how nmap found it (nmap.dtd: user | PTR), kept as the file's.
     const nameType = str(nameNode, 'type')?.toLowerCase();
-    const nameMethod =
-      nameType === 'ptr' ? 'nmap-ptr' : nameType === 'user' ? 'nmap-user' : undefined;
+    // A name without nmap's word for how it was found is still the file's, never ours (N6).
+    const nameMethod = nameType === 'ptr' ? 'nmap-ptr' : nameType === 'user' ? 'nmap-user' : 'file';
     // A DNS name is at most 253 characters (RFC 1035 §2.3.4, RFC 1123 §2.1), on one line.
     const hostname = named && oneLine(named, MAX_HOSTNAME);
     const hidden = emptyPortStateCounts();

@@ -32,6 +32,7 @@ import {
   notShownText,
   programsMissingText,
   serviceLabel,
+  fileHostnameLabel,
 } from '../contract/vocabulary.js';
 import {
   isBlocked,
@@ -217,6 +218,13 @@ function breakable(list: string): string {
   return list.replace(/,\s*/g, ', ');
 }
 
+/** The file's label for a host's name a file gave (fileHostnameLabel), in both languages. */
+function fileNameSaid(host: ReportHost): LocalizedText | undefined {
+  const fr = fileHostnameLabel(host.hostnameMethod, 'fr');
+  const en = fileHostnameLabel(host.hostnameMethod, 'en');
+  return fr && en ? { fr, en } : undefined;
+}
+
 /**
  * A device's title as the page gives it (app/contract/devices.ts deviceHeading): This PC is
  * "Ce PC" whichever of its addresses has the ports, never an address with a name nmap gave
@@ -227,7 +235,10 @@ function hostTitle(host: ReportHost, say: Say): string {
   if (deviceHeading({ isLocal: host.isLocal, hosts: [host], folded: [] }).thisPc)
     return say(bothLanguages('pdf:words.thisPc'));
   const address = zonedAddress(host);
-  return host.hostname ? `${address} — ${host.hostname}` : address;
+  if (!host.hostname) return address;
+  // A name a file gave is labelled as the file's, never shown as looked up by us (issue 15, N6).
+  const fromFile = fileNameSaid(host);
+  return `${address} — ${host.hostname}${fromFile ? ` (${say(fromFile)})` : ''}`;
 }
 
 function portLabel(p: Pick<ReportPort, 'port' | 'protocol'>): string {

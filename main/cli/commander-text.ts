@@ -1,3 +1,4 @@
+import { escapedArgument, escapedControls } from '../../app/contract/outside-words.js';
 import {
   type Command,
   CommanderError,
@@ -171,12 +172,15 @@ export function usageMessage(error: CommanderError, argv: readonly string[], t: 
   const helpText = `${(path.length > 0 ? path : ['port-auditor']).join(' ')} --help`;
   const say = (detail: string, hint = '') =>
     `${String(t('usage.invalid', { detail, help: helpText }))}${hint}`;
-  if (!cmd) return say(error.message.replace(/^error:\s*/i, ''));
+  if (!cmd) return say(escapedControls(error.message.replace(/^error:\s*/i, '')));
   switch (error.code) {
     case 'commander.unknownCommand': {
       const name = cmd.args[0] ?? '';
       const names = cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-      return say(String(t('usage.unknownCommand', { name })), didYouMean(name, names, t));
+      return say(
+        String(t('usage.unknownCommand', { name: escapedArgument(name) })),
+        didYouMean(name, names, t),
+      );
     }
     case 'commander.unknownOption': {
       // parseOptions puts the first unknown option first among the words it did not take.
@@ -187,7 +191,7 @@ export function usageMessage(error: CommanderError, argv: readonly string[], t: 
       const hint = flag.startsWith('--')
         ? didYouMean(flag.split('=')[0]!, longOptions(cmd), t)
         : '';
-      return say(String(t('usage.unknownOption', { flag })), hint);
+      return say(String(t('usage.unknownOption', { flag: escapedArgument(flag) })), hint);
     }
     case 'commander.missingArgument': {
       const missing = cmd.registeredArguments.find((a, i) => a.required && cmd.args[i] == null);
@@ -196,7 +200,11 @@ export function usageMessage(error: CommanderError, argv: readonly string[], t: 
     case 'commander.optionMissingArgument': {
       const last = argv[argv.length - 1] ?? '';
       return say(
-        String(t('usage.optionMissingArgument', { flag: findOption(cmd, last)?.flags ?? last })),
+        String(
+          t('usage.optionMissingArgument', {
+            flag: findOption(cmd, last)?.flags ?? escapedArgument(last),
+          }),
+        ),
       );
     }
     case 'commander.missingMandatoryOptionValue': {
@@ -216,6 +224,7 @@ export function usageMessage(error: CommanderError, argv: readonly string[], t: 
         ),
       );
     default:
-      return say(error.message.replace(/^error:\s*/i, ''));
+      // commander's detail holds the user's words (an invalid choice): on one line, escaped.
+      return say(escapedControls(error.message.replace(/^error:\s*/i, '')));
   }
 }

@@ -33,6 +33,7 @@ import {
   programLabel,
   programsMissingText,
   serviceLabel,
+  fileHostnameLabel,
 } from '../../app/contract/vocabulary.js';
 import { compactPorts } from '../../app/report/nmap-xml-export.js';
 import { codePointLength, oneLine } from '../../app/text/control-characters.js';
@@ -121,6 +122,16 @@ function macLine(host: HostResult, language: Language): string | null {
 }
 
 /**
+ * A host's name as the CLI writes it after the address: on one line, and, when a file gave it,
+ * with the file's label ("nom dans le fichier"), never as if this PC had looked it up (N6).
+ */
+function namedAs(host: HostResult, language: Language): string {
+  const label = fileHostnameLabel(host.hostnameMethod, language);
+  const name = oneLine(host.hostname ?? '');
+  return label ? `${name} — ${label}` : name;
+}
+
+/**
  * `openList`: for a host answering on every port, its open ports as the app listed them
  * (ScanPage.openPortList) when `host.ports` holds only the first of them.
  */
@@ -133,7 +144,7 @@ function formatHost(
   openList?: string,
 ): string[] {
   const t = cliText(language);
-  const name = host.hostname ? ` (${oneLine(host.hostname)})` : '';
+  const name = host.hostname ? ` (${namedAs(host, language)})` : '';
   const lines = frame
     ? [frame.heading, ...frame.intro]
     : [`${zonedAddress(host)}${name}  ${statusText(host, language)}`];
@@ -316,7 +327,7 @@ function formatDevice(
     const line = hiddenLine(host, language, several ? zonedAddress(host) : undefined);
     return line ? [`  ${line}`] : [];
   });
-  const name = !heading.thisPc && first.hostname ? ` (${oneLine(first.hostname)})` : '';
+  const name = !heading.thisPc && first.hostname ? ` (${namedAs(first, language)})` : '';
   const title = heading.thisPc ? t('table.thisPc') : `${heading.address}${name}`;
   const status = heading.thisPc ? t(`table.status.${first.status}`) : statusText(first, language);
   return formatHost(

@@ -1,6 +1,5 @@
 import { ScanId } from '../../app/contract/index.js';
 import { fail } from '../../app/errors.js';
-import { oneLine } from '../../app/text/control-characters.js';
 import type { CliContext } from './context.js';
 import { cliMessage } from './text.js';
 
@@ -44,7 +43,7 @@ export async function resolveScanId(given: string, ctx: CliContext): Promise<str
       });
     }
   }
-  fail('scan.not-found', cliMessage('failure.scanNotFound', { id: oneLine(given).slice(0, 60) }), {
+  fail('scan.not-found', cliMessage('failure.scanNotFound', { id: given }), {
     id: given.slice(0, 60),
   });
 }

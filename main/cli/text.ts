@@ -1,11 +1,14 @@
 import type { Language, LocalizedText } from '../../app/contract/index.js';
 import { isLocalizedText } from '../../app/errors.js';
 import { textFor } from '../../app/text/catalogue.js';
+import { escapedArgument } from '../../app/contract/outside-words.js';
 
 /**
  * The `cli` catalogue's text for `key` in both languages, for an AppFailure's message (the app
  * shows either). A parameter given as `{ fr, en }` is taken in each language ("permission
- * denied" / "accès refusé"); the others are the same in both.
+ * denied" / "accès refusé"); the others are the same in both. A string parameter is the user's
+ * own words (a file name, an id, an option's value): quoted on one line, a line feed or an escape
+ * written as `\n` or `\u001b`, capped (escapedArgument; issue 15, N7).
  */
 export function cliMessage(key: string, params: Record<string, unknown> = {}): LocalizedText {
   const inLanguage = (language: Language) =>
@@ -15,7 +18,11 @@ export function cliMessage(key: string, params: Record<string, unknown> = {}): L
         Object.fromEntries(
           Object.entries(params).map(([name, value]) => [
             name,
-            isLocalizedText(value) ? value[language] : value,
+            isLocalizedText(value)
+              ? value[language]
+              : typeof value === 'string'
+                ? escapedArgument(value)
+                : value,
           ]),
         ),
       ),

@@ -191,6 +191,18 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       if (!(await risk.showInfoSwitch.isChecked())) await risk.showInfoSwitch.click();
       await risk.openDetails(ADDRESS, BLOCKED);
       await check(shell, theme, 'verdict-details');
+      // Its reference links ("en savoir plus") are targets of at least 24×24 px (WCAG 2.5.8,
+      // issue 15 N4), as painted, besides axe-core's target-size rule run by check().
+      const sizes = await shell.page
+        .locator('[data-testid="verdict-references"] a')
+        .evaluateAll((links) =>
+          links
+            .map((a) => a.getBoundingClientRect())
+            .filter((r) => r.width > 0 && r.height > 0)
+            .map((r) => ({ width: r.width, height: r.height })),
+        );
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(sizes.filter((r) => r.width < 24 || r.height < 24)).toEqual([]);
 
       const wizard = await BlockWizard.openFromVerdict(shell, ADDRESS, 23);
       await check(shell, theme, 'wizard-scope');

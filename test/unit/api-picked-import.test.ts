@@ -218,6 +218,42 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     }
   });
 
+  it('quotes a hostile file name as the file’s words: one line, its quotes kept inside ours, capped (issue 15, N2)', async () => {
+    const app = core();
+    // A real file name a same-user program can write: a closing guillemet and a sentence of ours,
+    // a line feed, U+202E, and far more than a line.
+    const file = path.join(
+      work,
+      `x » a été vérifié.\n\u202e${'n'.repeat(200)}`,
+      `${'m'.repeat(200)}.xml`,
+    );
+    mkdirSync(file, { recursive: true });
+    const { response } = await pickFile(app, file);
+    const error = errorOf(response);
+    expect(error.code).toBe('report.import-read');
+    const quoted = error.message.fr.slice(
+      error.message.fr.indexOf('«\u00a0') + 2,
+      error.message.fr.indexOf('\u00a0»'),
+    );
+    expect(quoted.startsWith(`${work}/x › a été vérifié. \uFFFDnnn`)).toBe(true);
+    expect(quoted.endsWith('m…')).toBe(true);
+    expect(Array.from(quoted)).toHaveLength(260);
+    expect(error.message.fr).not.toMatch(/[\n\u202e]/u);
+    expect(error.message.fr.endsWith('puis choisissez-le à nouveau.')).toBe(true);
+  });
+
+  it('says the file’s name in the memory refusal quoted and capped (issue 15, N2)', async () => {
+    const app = core(true, { importHeapMb: 4 });
+    const file = path.join(work, `“big”\n${'b'.repeat(200)}.xml`);
+    writeFileSync(file, manyHosts(8000));
+    const { response } = await pickFile(app, file, 'en');
+    const error = errorOf(response);
+    expect(error.code).toBe('report.nmap-too-large');
+    expect(error.message.en).toContain(
+      `The nmap file “‘big’ ${'b'.repeat(113)}…” needs more memory`,
+    );
+  });
+
   it('refuses a file that is not nmap XML, keeping nothing', async () => {
     const app = core();
     const file = path.join(work, 'notes.xml');

@@ -48,6 +48,30 @@ const result: ScanResult = {
 };
 
 describe('formatScanResult', () => {
+  it('labels a host name a file gave as the file’s, a name this PC looked up without it (issue 15, N6)', () => {
+    const named = {
+      ...result,
+      hosts: [
+        result.hosts[0]!,
+        {
+          ...result.hosts[1]!,
+          status: 'up' as const,
+          reason: 'syn-ack' as const,
+          hostname: 'bank.example',
+          hostnameMethod: 'file' as const,
+        },
+      ],
+    };
+    const fr = formatScanResult(named, 'fr');
+    expect(fr).toContain('10.77.0.9 (bank.example — nom dans le fichier)');
+    expect(formatScanResult(named, 'en')).toContain('10.77.0.9 (bank.example — name in the file)');
+    const looked = {
+      ...named,
+      hosts: [named.hosts[0]!, { ...named.hosts[1]!, hostnameMethod: 'ptr' as const }],
+    };
+    expect(formatScanResult(looked, 'en')).toContain('10.77.0.9 (bank.example)');
+  });
+
   it('prints the scan notes in the CLI language only', () => {
     const noted = {
       ...result,
@@ -180,7 +204,9 @@ describe('formatScanResult with verdicts', () => {
       /^ {2}4444\/tcp\s+ouvert\s+a accepté la connexion\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
     );
     expect(text).toContain(`      - ${knowledgeBase().byPort(4444, 'tcp')!.reason.fr}\n`);
-    expect(text).toContain('      - Ouvert par «\u00a0node\u00a0» (PID 4242), exécutable «\u00a0/usr/bin/node\u00a0».');
+    expect(text).toContain(
+      '      - Ouvert par «\u00a0node\u00a0» (PID 4242), exécutable «\u00a0/usr/bin/node\u00a0».',
+    );
     expect(text).toMatch(/^ {2}445\/tcp\s+ouvert\s+a accepté la connexion\s+smb\s+Élevé$/m);
     expect(text).toContain(
       'Ports ouverts par niveau de risque\u00a0: Critique 1, Élevé 1, Info 2.',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  escapedArgument,
+  escapedControls,
   OUTSIDE_WORDS_MAX,
   quoted,
   quotedProgram,
@@ -54,5 +56,18 @@ describe('outside words in a sentence (issue 15, N1)', () => {
     expect(Array.from(shown.path!)).toHaveLength(4096);
     expect(shown.path!.endsWith('…')).toBe(true);
     expect(Array.from(shown.services![0]!)).toHaveLength(255);
+  });
+
+  it('escapes a user’s argument on one line: \\n, \\r, \\t, \\u escapes, closing quotes single, capped first (issue 15, N7)', () => {
+    expect(escapedArgument('a\nb\rc\td\u001b[2J\u202e\u200b\u{e0041}"e”')).toBe(
+      "a\\nb\\rc\\td\\u001b[2J\\u202e\\u200b\\u{e0041}'e’",
+    );
+    // A Windows path keeps its backslashes as they are.
+    expect(escapedArgument('C:\\Users\\new.json')).toBe('C:\\Users\\new.json');
+    const long = escapedArgument(`${'\n'.repeat(5)}${'x'.repeat(500)}`);
+    expect(long.startsWith('\\n'.repeat(5))).toBe(true);
+    expect(long.endsWith('x…')).toBe(true);
+    expect(long).toHaveLength(5 * 2 + OUTSIDE_WORDS_MAX.argument - 5);
+    expect(escapedControls('invalid “a\u2028b”')).toBe('invalid “a\\u2028b”');
   });
 });

@@ -6,6 +6,7 @@ import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { typeset } from './support/typography.js';
+import { fileHostnameLabel, hostnameMethodLabel } from '../../app/contract/vocabulary.js';
 
 // Issue 13 attacker review F3: a JSON report given to `port-auditor report` is data to assess
 // again, never the file's verdicts, texts or claims about this PC.
@@ -87,6 +88,40 @@ describe('a JSON report read back', () => {
     expect(device.hostname).toBe('nas 192.168.1.99  NAS  no risky port');
     expect(device.localError).toBeUndefined();
     expect(device.answersEveryPort).toBeUndefined();
+  });
+
+  it('labels a file’s host names as the file’s, never as looked up by this PC (issue 15, N6)', () => {
+    const report = hostileReport();
+    const [first, second] = report.scan.hosts;
+    const nameless = { ...first!, address: '10.99.0.7', hostnameMethod: 'ptr' as const };
+    delete nameless.hostname;
+    report.scan.hosts = [
+      { ...first!, hostname: 'bank.example', hostnameMethod: 'ptr' },
+      { ...second!, hostname: 'router.lan', hostnameMethod: 'user' },
+      { ...first!, address: '10.99.0.6', hostname: 'nas.lan', hostnameMethod: 'nmap-ptr' },
+      nameless,
+    ];
+    const read = reportInputFromFile(report, new Set());
+    const byName = read.scan.hosts.map((h) => [h.hostname, h.hostnameMethod]);
+    expect(byName).toEqual([
+      ['bank.example', 'file'],
+      ['router.lan', 'file'],
+      ['nas.lan', 'nmap-ptr'],
+      [undefined, undefined],
+    ]);
+    expect(hostnameMethodLabel('file', 'fr')).toBe('nom dans le fichier');
+    expect(hostnameMethodLabel('file', 'en')).toBe('name in the file');
+    expect(fileHostnameLabel('ptr', 'fr')).toBeUndefined();
+    expect(fileHostnameLabel('file', 'fr')).toBe('nom dans le fichier');
+  });
+
+  it('labels an nmap file’s name without a type as the file’s (issue 15, N6)', () => {
+    const xml = fixture.replace(
+      /<hostnames>[\s\S]*?<\/hostnames>/u,
+      '<hostnames><hostname name="printer.lan"/></hostnames>',
+    );
+    const [host] = importNmapXml(xml, { now }).scan.hosts;
+    expect(host).toMatchObject({ hostname: 'printer.lan', hostnameMethod: 'file' });
   });
 
   it('drops a file’s claim that this app’s engine scanned it, and marks the results as a file’s', () => {

@@ -13,7 +13,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { withoutClosingQuotes } from '../../../app/contract/quotation';
+import { fileNameWords, quotable } from '../../../app/contract/outside-words';
 import { formatDateTime } from '../../../app/contract/datetime';
 import type { ScanRecord } from '../../../app/contract/history';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
@@ -115,7 +115,7 @@ export function HistoryPage() {
                         <TableCell>
                           {row.kind === 'nmap-import'
                             ? t('source.import', {
-                                file: withoutClosingQuotes(row.fileName ?? 'nmap.xml'),
+                                file: fileNameWords(row.fileName ?? 'nmap.xml'),
                               })
                             : row.cancelled
                               ? t('source.cancelled')
@@ -124,7 +124,7 @@ export function HistoryPage() {
                         <TableCell sx={{ fontFamily: MONO_FONT, overflowWrap: 'anywhere' }}>
                           {row.kind === 'nmap-import'
                             ? // The file's command line: quoted as the file's words (issue 15, F2).
-                              t('fileTargets', { targets: withoutClosingQuotes(row.targets) })
+                              t('fileTargets', { targets: quotable(row.targets) })
                             : targetsText(t, row.targets)}
                         </TableCell>
                         <TableCell align="right">
@@ -140,7 +140,10 @@ export function HistoryPage() {
                             // Unique per row: two files nmap wrote the same minute differ by name.
                             aria-label={
                               row.kind === 'nmap-import'
-                                ? t('openImport', { file: row.fileName ?? 'nmap.xml', kept })
+                                ? t('openImport', {
+                                    file: fileNameWords(row.fileName ?? 'nmap.xml'),
+                                    kept,
+                                  })
                                 : t('open', { date })
                             }
                             onClick={() => void reopen(row)}

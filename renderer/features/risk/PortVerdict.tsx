@@ -176,7 +176,19 @@ export function PortVerdict({
                 {port.references.map((ref) => (
                   <Typography component="li" variant="body2" key={ref.label}>
                     {ref.url ? (
-                      <Link href={ref.url} target="_blank" rel="noreferrer noopener">
+                      // A link alone on its line is a target of its own: at least 24×24 px
+                      // (WCAG 2.2 2.5.8 Target Size (Minimum); issue 15, N4).
+                      <Link
+                        href={ref.url}
+                        target="_blank"
+                        rel="noreferrer noopener"
+                        sx={{
+                          display: 'inline-flex',
+                          alignItems: 'center',
+                          minHeight: 24,
+                          minWidth: 24,
+                        }}
+                      >
                         {ref.label}
                       </Link>
                     ) : (

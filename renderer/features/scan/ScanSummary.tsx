@@ -1,4 +1,4 @@
-import { withoutClosingQuotes } from '../../../app/contract/quotation';
+import { fileNameWords } from '../../../app/contract/outside-words';
 import type { Ref } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -91,11 +91,11 @@ export function ScanSummary({
           <Typography data-testid="summary-imported-file">
             {imported.dateKnown
               ? t('summary.importedFileDated', {
-                  file: withoutClosingQuotes(imported.fileName),
+                  file: fileNameWords(imported.fileName),
                   // The same words as every other date of the app (the Rules page, the PDF).
                   date: formatDateTime(result.startedAt, lang === 'fr' ? 'fr' : 'en'),
                 })
-              : t('summary.importedFile', { file: withoutClosingQuotes(imported.fileName) })}
+              : t('summary.importedFile', { file: fileNameWords(imported.fileName) })}
           </Typography>
         )}
         {!imported && (

@@ -67,6 +67,9 @@ async function runAxe(page: Page, tags: string[], selector?: string): Promise<Vi
       const axe = (window as unknown as { axe: AxeLike }).axe;
       const result = await axe.run(include ? { include: [include] } : document, {
         runOnly: { type: 'tag', values: tags },
+        // axe-core ships WCAG 2.2's 2.5.8 Target Size (Minimum) disabled: run it with the 2.2
+        // rules, so a link or button under 24×24 px fails (issue 15, N4).
+        ...(tags.includes('wcag22aa') ? { rules: { 'target-size': { enabled: true } } } : {}),
         resultTypes: ['violations'],
       });
       return result.violations.map((v) => ({

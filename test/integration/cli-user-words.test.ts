@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
+
+// The CLI as installed, given arguments a user could paste or a script could pass: its errors
+// quote them on one line, a line feed or an escape written as such (issue 15, N7).
+const outdir = path.resolve('dist', `test-cli-words-${process.pid}`, 'main');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-words-'));
+
+function run(language: 'fr' | 'en', ...args: string[]): Promise<CliRun> {
+  return runBuiltCli(outdir, dataDir, args, language);
+}
+
+/** The lines a run wrote to stderr, without the final line feed. */
+const linesOf = (text: string) => text.replace(/\n$/u, '').split('\n');
+
+beforeAll(async () => {
+  await buildMain({ only: CLI_BUNDLES, outdir });
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(path.dirname(outdir), { recursive: true, force: true });
+});
+
+describe('the CLI quotes the user’s words on one line', () => {
+  it('an unknown command holding a line feed, an ANSI escape and a bidi override', async () => {
+    const result = await run('en', 'scna\nDone: no risk\u001b[2J\u202e');
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual([
+      'Invalid command line: unknown command “scna\\nDone: no risk\\u001b[2J\\u202e”. See port-auditor --help.',
+    ]);
+  });
+
+  it('a file that cannot be read, in French: « » around the escaped name, one line', async () => {
+    const result = await run('fr', 'report', 'a\nb\r"c».json', '-o', path.join(dataDir, 'x.pdf'));
+    expect(result.code).not.toBe(0);
+    const lines = linesOf(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Impossible de lire «\u00a0a\\nb\\r'c›.json\u00a0»");
+  });
+
+  it('a scan id with a tab and 10,000 characters: escaped and capped', async () => {
+    const result = await run('en', 'show', `\t${'f'.repeat(10_000)}`);
+    expect(result.code).not.toBe(0);
+    const lines = linesOf(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`“\\t${'f'.repeat(118)}…”`);
+    expect(lines[0]!.length).toBeLessThan(400);
+  });
+});
