@@ -637,10 +637,11 @@ export class FirewallService {
    * After a read of the firewall: in-flight rules settled, and journal rows whose content differs
    * from what the firewall holds under their name corrected from the firewall (the journal is the
    * user's file; the firewall is root's, and the truth). A rule named like ours that the journal
-   * lacks is never adopted (issue 15, N3: a name is not proof; see ownRule).
+   * lacks is listed as found, never as the app's (issue 15, N3: a name is not proof; see ownRule).
    */
   private bringJournalInLine(live: LiveRule[]): void {
     this.reconcile(live, false);
+    this.listUnknown(live);
     for (const rule of this.journal.current()) {
       const found = live.find((l) => l.name === rule.name);
       if (!found?.details || sameRequest(rule, found.details)) continue;
@@ -827,11 +828,34 @@ export class FirewallService {
   }
 
   /**
+   * Rules named like ours that the journal does not hold (its data folder was deleted, or another
+   * program with the right to change the firewall wrote one) are listed as `found`, never as the
+   * app's: the Rules page and `unblock` can remove them (nothing of the user's is left where the
+   * app cannot show it), while `reapply` refuses them (ownRule: a name is not proof, so the app
+   * never puts back what it did not make). A rule whose content cannot be read back stays out: it
+   * would be listed with a wrong port.
+   */
+  private listUnknown(live: LiveRule[]): void {
+    const backend = this.requireBackend();
+    const known = new Set(this.journal.current().map((r) => r.name));
+    for (const rule of live) {
+      if (known.has(rule.name) || !isRuleName(rule.name) || !rule.details) continue;
+      this.journal.adopt({
+        ...rule.details,
+        id: rule.name.slice(RULE_PREFIX.length),
+        name: rule.name,
+        backend: backend.kind,
+        ref: rule.ref,
+      });
+    }
+  }
+
+  /**
    * Refuses, with `firewall.not-ours`, a rule the journal did not create (issue 15, N3): a rule
    * named like ours (PortAuditor-<uuid>) that another program wrote, or a row an earlier version
    * adopted from the firewall (`origin: 'found'`). A name is not proof: any program allowed to
-   * change the firewall can give its rule our prefix, and acting on it would make Port Auditor
-   * vouch for, or remove, what it never made. Returns the journal's rule otherwise, or undefined
+   * change the firewall can give its rule our prefix, and putting it back would make Port Auditor
+   * vouch for what it never made (removing it stays allowed: listUnknown). Returns the journal's rule otherwise, or undefined
    * when neither the journal nor the firewall knows the id (the caller says `unknown-rule`).
    */
   private async ownRule(id: string, live: LiveRule[] | null): Promise<JournalRule | undefined> {
@@ -867,14 +891,7 @@ export class FirewallService {
       await this.ensureInit();
       const live = await this.readLive();
       if (live) this.bringJournalInLine(live);
-      const plain = ids.map((id) => (isRuleName(id) ? id.slice(RULE_PREFIX.length) : id));
-      for (const id of plain) {
-        const rule = this.journal.get(id);
-        // Rows an earlier version adopted stay removable (the way to clean them up); a rule the
-        // journal never held is refused as another program's.
-        if (!rule) await this.ownRule(id, live);
-      }
-      return this.removeNow(plain);
+      return this.removeNow(ids.map((id) => (isRuleName(id) ? id.slice(RULE_PREFIX.length) : id)));
     });
   }
 

@@ -245,9 +245,8 @@ describe('Block this port, through the UI, verified for real', () => {
     expect(browser.errors).toEqual([]);
   });
 
-  test('a rule named like ours that this journal did not create is not listed as ours (issue 15, N3)', async () => {
-    // Made by the CLI with another data folder: for this app, a rule it did not create, whatever
-    // its name says.
+  test('a rule of ours unknown to the journal is listed as found and Undo all removes it', async () => {
+    // Made by the CLI with another data folder: as if the app's folder had been deleted since.
     const otherData = mkdtempSync(path.join(tmpdir(), 'pa-fw-e2e-other-'));
     lab.onTeardown(() => rmSync(otherData, { recursive: true, force: true }));
     const [file, ...args] = mounts.enter([
@@ -268,20 +267,12 @@ describe('Block this port, through the UI, verified for real', () => {
     const shell = new AppShell(browser.page, 'fr');
     await shell.open(`${host.origin}/`);
     const rules = await RulesPage.open(shell);
-    await rules.emptyRead.waitFor();
-    await expect(rules.rows.count()).resolves.toBe(0);
-    expect(await probeFromPeer(PC_PORT)).toBe('filtered');
-    // Its own journal undoes it.
-    const [undo, ...undoArgs] = mounts.enter([
-      process.execPath,
-      'dist/main/cli.mjs',
-      'unblock',
-      '--all',
-    ]);
-    await exec(undo as string, undoArgs, {
-      cwd: ROOT,
-      env: { ...process.env, PORT_AUDITOR_DATA_DIR: otherData },
-    });
+    await rules.foundRows.first().waitFor();
+    await expect(rules.rows.count()).resolves.toBe(1);
+    await expect(rules.foundRows.first().getAttribute('data-port')).resolves.toBe(String(PC_PORT));
+    expect(await rules.foundRows.first().innerText()).toContain(shell.t('firewall:rules.found'));
+    await rules.undoAll();
+    await rules.empty.waitFor();
     expect(await probeFromPeer(PC_PORT)).toBe('open');
     expect(browser.errors).toEqual([]);
   });

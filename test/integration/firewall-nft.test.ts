@@ -369,56 +369,66 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect((await rulesJson()).rules).toEqual([]);
   });
 
-  it('a rule named like ours that the journal did not create is never adopted: not listed, reapply and unblock refuse it (firewall.not-ours)', async () => {
+  it('rules of ours missing from the journal (data folder deleted) are listed as found and undone', async () => {
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
-    const [mine] = (await rulesJson()).rules;
-    // Another program with the right to change the firewall writes a rule under our prefix, in
-    // our own table and chain.
-    const foreign = randomUUID();
-    await execIn(pc, 'nft', [
-      'add',
-      'rule',
-      'inet',
-      'port_auditor',
-      'input',
-      'tcp',
-      'dport',
-      '7070',
-      'drop',
-      'comment',
-      `"PortAuditor-${foreign}"`,
+    const out = await cli([
+      'block',
+      '--port=9090',
+      '--proto=tcp',
+      '--dir=out',
+      `--remote=${PEER_ADDR}`,
     ]);
-    expect(await ruleset()).toContain(`PortAuditor-${foreign}`);
-    const listed = (await rulesJson()).rules as unknown as { id: string; origin: string }[];
-    expect(listed.map((r) => [r.id, r.origin])).toEqual([[mine!.id, 'app']]);
+    expect(out.code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
+    // The user deletes Port Auditor's data folder: the journal is gone, the rules are not.
+    rmSync(dataDir, { recursive: true, force: true });
+    const list = await rulesJson();
+    expect(list.verified).toBe(true);
+    const rules = list.rules as unknown as {
+      id: string;
+      state: string;
+      origin: string;
+      present: boolean;
+      protocol: string;
+      portFrom: number;
+      direction: string;
+      remote: string[];
+    }[];
+    expect(
+      rules.map((r) => [r.origin, r.state, r.present, r.portFrom, r.direction, r.remote]).sort(),
+    ).toEqual([
+      ['found', 'active', true, 8080, 'in', []],
+      ['found', 'active', true, 9090, 'out', [PEER_ADDR]],
+    ]);
     const text = await cli(['rules']);
-    expect(text.stdout).not.toContain(foreign);
-    expect(text.stdout).not.toContain('found in the firewall');
-    // reapply and unblock refuse it (firewall.not-ours), in both languages; the firewall is unchanged.
+    expect(text.stdout).toContain('found in the firewall, not in the journal');
+    const inbound = rules.find((r) => r.direction === 'in')!;
+    // Found, not the app's: never put back on its name alone (issue 15, N3), in fr and en.
     const before = await ruleset();
-    const en = await cli(['reapply', foreign]);
+    const en = await cli(['reapply', inbound.id]);
     expect(en.code).toBe(2);
-    expect(en.stdout).not.toContain('To re-apply');
     expect(en.stderr).toContain(
-      `The firewall rule “PortAuditor-${foreign}” is named like Port Auditor’s, but Port Auditor did not create it (its journal does not know it): it is neither re-applied nor removed.`,
+      `The firewall rule “PortAuditor-${inbound.id}” is named like Port Auditor’s, but Port Auditor did not create it (its journal does not know it): it is not re-applied`,
     );
-    const fr = await cli(['unblock', foreign], { LANG: 'fr_FR.UTF-8' });
-    expect(fr.code).toBe(2);
+    const fr = await cli(['reapply', inbound.id], { LANG: 'fr_FR.UTF-8' });
     expect(fr.stderr).toContain(
       typeset(
-        `La règle « PortAuditor-${foreign} » du pare-feu porte un nom comme ceux de Port Auditor, mais Port Auditor ne l’a pas créée (son journal ne la connaît pas) : elle n’est ni ré-appliquée ni retirée.`,
+        `La règle « PortAuditor-${inbound.id} » du pare-feu porte un nom comme ceux de Port Auditor`,
       ),
     );
     expect(await ruleset()).toBe(before);
-    // The data folder deleted: the journal is gone, and our own rule is not taken back on its
-    // name alone either (a name is not proof).
+    // Undo of one found rule by its id, then "undo all" for the rest.
+    expect((await cli(['unblock', inbound.id])).code).toBe(0);
+    expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
     rmSync(dataDir, { recursive: true, force: true });
+    const all = await cli(['unblock', '--all']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('Rule removed');
+    expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
     expect((await rulesJson()).rules).toEqual([]);
-    const gone = await cli(['unblock', mine!.id]);
-    expect(gone.code).toBe(2);
-    expect(gone.stderr).toContain('firewall rule “PortAuditor-');
-    expect(await ruleset()).toBe(before);
-    await execIn(pc, 'nft', ['delete', 'table', 'inet', 'port_auditor']);
   });
 
   it('firewall-status reads the namespace firewall', async () => {
@@ -798,7 +808,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect((await cli(['unblock', '--all'])).code).toBe(0);
   });
 
-  it('a journal row renamed after another rule is foreign: the firewall’s rule is not taken back on its name, the forged port can be blocked', async () => {
+  it('a journal row renamed after another rule is foreign: the firewall’s rule is found again, the forged port can be blocked, undo all leaves nothing', async () => {
     expect((await cli(['block', '--port', '8080', '--proto', 'tcp'])).code).toBe(0);
     const [mine] = (await rulesJson()).rules;
     const db = new Database(path.join(dataDir, 'port-auditor.sqlite'));
@@ -806,21 +816,23 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
       'UPDATE firewall_rules SET name = ?, port_from = 445, port_to = 445 WHERE id = ?',
     ).run(`PortAuditor-${randomUUID()}`, mine!.id);
     db.close();
-    // The row no longer names the firewall's rule: neither is listed, nor adopted (issue 15, N3).
-    expect((await rulesJson()).rules).toEqual([]);
-    const refused = await cli(['unblock', mine!.id]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`“PortAuditor-${mine!.id}” is named like Port Auditor’s`);
+    const listed = (await rulesJson()).rules as unknown as {
+      id: string;
+      portFrom: number;
+      present: boolean;
+      origin: string;
+    }[];
+    expect(listed.map((r) => [r.id, r.portFrom, r.present, r.origin])).toEqual([
+      [mine!.id, 8080, true, 'found'],
+    ]);
     const ssh = await cli(['block', '--port', '445', '--proto', 'tcp']);
     expect(ssh.code, ssh.stderr).toBe(0);
     expect(ssh.stdout).toContain('Rule created:');
     expect(await ruleset()).toContain('tcp dport 445 drop');
     const all = await cli(['unblock', '--all']);
     expect(all.code, all.stderr).toBe(0);
-    expect(await ruleset()).not.toContain('tcp dport 445 drop');
-    expect(await ruleset()).toContain(`PortAuditor-${mine!.id}`);
+    expect(await ruleset()).not.toMatch(/PortAuditor-[0-9a-f]{8}-/);
     expect((await rulesJson()).rules).toEqual([]);
-    await execIn(pc, 'nft', ['delete', 'table', 'inet', 'port_auditor']);
   });
 
   it('what the results show as blocked is the firewall’s content, not a journal row edited since the last read', async () => {
