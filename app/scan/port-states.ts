@@ -152,6 +152,9 @@ export function countListedPorts(list: string): number | null {
   return ranges ? rangesLength(normaliseRanges(ranges)) : null;
 }
 
+/** Past this many runs, a port set out of order waits to be folded in (PortStateTable.fold). */
+const FOLD_FROM_RUNS = 64;
+
 /**
  * One protocol's ports as runs of one state: sorted, disjoint, and never two touching runs of the
  * same state (so each run is one item of the compact list), in three parallel arrays.
@@ -171,9 +174,23 @@ interface Runs {
  */
 export class PortStateTable {
   private readonly runs: Partial<Record<Protocol, Runs>> = {};
+  /**
+   * Ports set one by one behind the last run (out of order: the engine's answers come in as they
+   * arrive) once there are many runs, a byte each, folded into the runs in one pass when they are read or a range is set:
+   * splitting a run per port would cost a copy of the runs each (65,536 ports in a random order
+   * and alternating states: seconds).
+   */
+  private readonly pending: Partial<Record<Protocol, Uint8Array>> = {};
 
   /** Sets a port's state, replacing what was there. */
   set(protocol: Protocol, port: number, state: PortState): void {
+    const runs = this.runs[protocol];
+    const n = runs?.from.length ?? 0;
+    // Few runs (a file's host: `1-22,24-65535` then port 23) are split at once, for little.
+    if (runs && n > FOLD_FROM_RUNS && port <= runs.to[n - 1]!) {
+      (this.pending[protocol] ??= new Uint8Array(65536))[port] = CODE[state];
+      return;
+    }
     this.assign(protocol, port, port, CODE[state], false);
   }
 
@@ -191,6 +208,7 @@ export class PortStateTable {
   }
 
   get(protocol: Protocol, port: number): PortState | undefined {
+    this.fold(protocol);
     const runs = this.runs[protocol];
     if (!runs) return undefined;
     const i = lowerBound(runs.to, port);
@@ -215,6 +233,7 @@ export class PortStateTable {
   lists(): PortStates | undefined {
     const out: PortStates = {};
     for (const protocol of PROTOCOLS) {
+      this.fold(protocol);
       const runs = this.runs[protocol];
       if (!runs || runs.from.length === 0) continue;
       const byCode: string[][] = STATE_OF.map(() => []);
@@ -234,10 +253,43 @@ export class PortStateTable {
   }
 
   /**
+   * Folds the ports set out of order into the runs: both laid out a byte per port, the pending
+   * ones over the runs (set later), then read back as runs; one pass over the ports for any
+   * number of them.
+   */
+  private fold(protocol: Protocol): void {
+    const pending = this.pending[protocol];
+    const runs = this.runs[protocol];
+    if (!pending || !runs) return;
+    delete this.pending[protocol];
+    const last = runs.to[runs.to.length - 1]!;
+    for (let i = 0; i < runs.from.length; i++) {
+      const code = runs.code[i]!;
+      for (let port = runs.from[i]!; port <= runs.to[i]!; port++) {
+        if (pending[port] === 0) pending[port] = code;
+      }
+    }
+    const folded: Runs = { from: [], to: [], code: [] };
+    for (let port = 0; port <= last;) {
+      const code = pending[port]!;
+      let end = port;
+      while (end < last && pending[end + 1] === code) end++;
+      if (code !== 0) {
+        folded.from.push(port);
+        folded.to.push(end);
+        folded.code.push(code);
+      }
+      port = end + 1;
+    }
+    this.runs[protocol] = folded;
+  }
+
+  /**
    * Gives ports `from`..`to` the state `code` (with `worst`, only those whose state matters less
    * or that have none), splitting and joining the runs it touches so they stay maximal.
    */
   private assign(protocol: Protocol, from: number, to: number, code: number, worst: boolean): void {
+    this.fold(protocol);
     const runs = (this.runs[protocol] ??= { from: [], to: [], code: [] });
     const n = runs.from.length;
     // After the last run: the usual order of one port after another.

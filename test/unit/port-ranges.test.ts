@@ -147,6 +147,43 @@ describe('a table of runs', () => {
     }
   });
 
+  it('folds in the ports set out of order among many runs, as the engine sets them', () => {
+    const random = seededRandom(65_536);
+    const pick = (n: number) => Math.floor(random() * n);
+    const table = new PortStateTable();
+    const model = new PerPortModel();
+    const ports = Array.from({ length: 3000 }, (_, i) => i);
+    for (let i = ports.length - 1; i > 0; i--) {
+      const j = pick(i + 1);
+      [ports[i], ports[j]] = [ports[j]!, ports[i]!];
+    }
+    ports.forEach((port, i) => {
+      const state = STATES[pick(3)]!;
+      table.set('tcp', port, state);
+      model.set('tcp', port, state, false);
+      // Now and then a range, a worst-of or a read between them: each sees every earlier set.
+      if (i % 97 === 0) {
+        const from = pick(3000);
+        const to = Math.min(2999, from + pick(40));
+        table.setRange('tcp', from, to, 'filtered');
+        for (let p = from; p <= to; p++) model.set('tcp', p, 'filtered', false);
+      } else if (i % 89 === 0) {
+        table.setWorst('tcp', port, 'open|filtered');
+        model.set('tcp', port, 'open|filtered', true);
+      } else if (i % 83 === 0) {
+        const probe = pick(3000);
+        expect(table.get('tcp', probe)).toBe(model.get('tcp', probe));
+      }
+    });
+    expect(table.lists()).toEqual(model.lists());
+    // And set again out of order after the lists were read.
+    for (const port of ports.slice(0, 500)) {
+      table.set('tcp', port, 'closed');
+      model.set('tcp', port, 'closed', false);
+    }
+    expect(table.lists()).toEqual(model.lists());
+  });
+
   it('keeps a -p- host as the few runs nmap wrote', () => {
     const table = new PortStateTable();
     table.setRange('tcp', 1, 22, 'closed');
