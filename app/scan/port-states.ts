@@ -170,7 +170,8 @@ interface Runs {
  * scanned with -p- is two or three runs, not 65,536 ports, so reading its lists, setting a range
  * and writing the lists back cost a step per run (review 13, F3). Setting one port after the last
  * run (the engine's order, a file's `<port>` elements) adds to the end; anywhere else it splits
- * the run it falls in.
+ * the run it falls in, or, past FOLD_FROM_RUNS runs, waits in a byte table folded in at the next
+ * read or range (see `pending`).
  */
 export class PortStateTable {
   private readonly runs: Partial<Record<Protocol, Runs>> = {};
