@@ -133,14 +133,23 @@ function createWorker(job: ImportJob, heapMb: number): Worker {
  * Throws the import's AppFailure as the thread gave it (not nmap, unreadable XML…), an
  * ImportStoreFailure when the store failed, `report.nmap-too-large` (fr/en) when the thread ran
  * out of its memory (naming the file's ports when a host of it lists many: outOfMemory), or `internal` when it stopped otherwise; the begun scan is left to the caller.
+ * When `signal` aborts (the client that asked is gone: review 13, F4), the thread is terminated
+ * and, once it has stopped (no row of it is written after), the promise rejects with
+ * `report.import-stopped`.
  */
 export function runImportThread(
   job: ImportJob,
   listeners: () => Promise<ListenersResult>,
   heapMb = IMPORT_OLD_GENERATION_MB,
   onProgress?: (read: number, size: number) => void,
+  signal?: AbortSignal,
 ): Promise<ImportedRows> {
   return new Promise((resolve, reject) => {
+    const stopped = () => threadFailed('its client closed');
+    if (signal?.aborted) {
+      reject(stopped());
+      return;
+    }
     const worker = createWorker(job, heapMb);
     let settled = false;
     let tally: ImportTally | undefined;
@@ -150,6 +159,18 @@ export function runImportThread(
       fn();
       void worker.terminate();
     };
+    signal?.addEventListener(
+      'abort',
+      () => {
+        if (settled) return;
+        settled = true;
+        // Rejected once the thread has stopped: the caller then removes the begun scan, and no
+        // row of the thread comes after.
+        const done = () => reject(stopped());
+        worker.terminate().then(done, done);
+      },
+      { once: true },
+    );
     worker.on('message', (message: ImportRequest) => {
       if (message.type === 'listeners') {
         listeners().then(

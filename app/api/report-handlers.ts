@@ -56,8 +56,9 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * from its path, see picked-import.ts), or from the page in pieces no larger than IMPORT_CHUNK_BYTES, the
  * size checked against the import limit before the first piece. Pieces are written to a spool file
  * in `dataDir()`/imports (mode 0600, removed after) and the file is parsed as it is read, so a
- * 60 MB import never holds the file in memory. A client's transfers are dropped when `clients`
- * says it closed. Each import holds one of `slots` from its start (`importEnd`, `importPicked`) until
+ * 60 MB import never holds the file in memory. A client's transfers are dropped, and its running
+ * imports stopped (thread terminated, begun scan removed, slot freed: review 13, F4), when
+ * `clients` says it closed. Each import holds one of `slots` from its start (`importEnd`, `importPicked`) until
  * it has finished; past the limit it is refused (`report.import-too-many…`). `ownsUpload(client,
  * uploadId)` says whether a transfer is that client's and still going (for MessageRate). A report of
  * a kept scan holds one of `exportSlots` while its thread runs (`report.export-too-many…` past
@@ -88,6 +89,21 @@ export function reportHandlers(
   const uploads = new Map<string, Upload>();
   /** Each client's reports being made, to stop their threads when it closes. */
   const exporting = new Map<string, Set<AbortController>>();
+  /** The imports running per client, stopped when it closes (review 13, F4), as exports are. */
+  const importing = new Map<string, Set<AbortController>>();
+  /** A stop for one import of `client`'s, and the function that forgets it once it is over. */
+  const importStop = (client: string): { signal: AbortSignal; done: () => void } => {
+    const stop = new AbortController();
+    const theirs = importing.get(client) ?? new Set<AbortController>();
+    importing.set(client, theirs.add(stop));
+    return {
+      signal: stop.signal,
+      done: () => {
+        theirs.delete(stop);
+        if (theirs.size === 0 && importing.get(client) === theirs) importing.delete(client);
+      },
+    };
+  };
 
   const options = (fileName?: string) => ({
     localAddresses: localAddresses(),
@@ -120,6 +136,9 @@ export function reportHandlers(
     // Nobody is left to receive its reports: their threads (and memory) go now.
     for (const export_ of exporting.get(client) ?? []) export_.abort();
     exporting.delete(client);
+    // Its imports too: nobody waits for them, and each holds an import slot (review 13, F4).
+    for (const import_ of importing.get(client) ?? []) import_.abort();
+    importing.delete(client);
     const theirs = [...uploads].filter(([, upload]) => upload.client === client);
     await Promise.all(theirs.map(([uploadId]) => drop(uploadId)));
   });
@@ -191,17 +210,20 @@ export function reportHandlers(
       };
     },
     'report.importNmapXml': async ({ xml, fileName }, ctx) => {
-      const release = slots.acquire(ctx.client ?? 'in-process');
+      const client = ctx.client ?? 'in-process';
+      const release = slots.acquire(client);
+      const stop = importStop(client);
       // Through the capped import thread, as a file sent in pieces is, never parsed in the host's
       // own thread (review 13b, A3): the text goes to a private spool file first.
       const file = path.join(await spool(), `${randomUUID()}.xml`);
       try {
         await writeFile(file, xml, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
-        return await history.keepImport(file, options(fileName), fileName);
+        return await history.keepImport(file, options(fileName), fileName, undefined, stop.signal);
       } catch (error) {
         if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
         throw error;
       } finally {
+        stop.done();
         release();
         await rm(file, { force: true });
       }
@@ -211,16 +233,22 @@ export function reportHandlers(
       const client = ctx.client ?? 'in-process';
       // Refused before the dialog: the user chooses nothing that cannot be imported now.
       const release = slots.acquire(client);
+      const stop = importStop(client);
       try {
         const file = await picker({ lang, client });
         if (file === null) return { outcome: 'cancelled' as const };
         const fileName = pickedFileName(file);
         // In the capped import thread, as a file sent from the page (review 13b, A3).
-        const kept = await history.keepImport(file, options(fileName), fileName, (read, size) =>
-          ctx.emit('report.importProgress', { importId, read, size }),
+        const kept = await history.keepImport(
+          file,
+          options(fileName),
+          fileName,
+          (read, size) => ctx.emit('report.importProgress', { importId, read, size }),
+          stop.signal,
         );
         return { outcome: 'imported' as const, ...kept };
       } finally {
+        stop.done();
         release();
       }
     },
@@ -276,6 +304,8 @@ export function reportHandlers(
         await drop(uploadId);
         throw error;
       }
+      // Registered before the transfer is forgotten: once ownsUpload says no, a close stops it.
+      const stop = importStop(client);
       uploads.delete(uploadId);
       clearTimeout(upload.timer);
       try {
@@ -283,12 +313,19 @@ export function reportHandlers(
         if (upload.received !== upload.size) throw uploadMismatch(upload.size, upload.received);
         try {
           // Parsed as it is read, its hosts kept as rows as they come (ScanHistory.keepImport).
-          return await history.keepImport(upload.file, options(upload.fileName), upload.fileName);
+          return await history.keepImport(
+            upload.file,
+            options(upload.fileName),
+            upload.fileName,
+            undefined,
+            stop.signal,
+          );
         } catch (error) {
           if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
           throw error;
         }
       } finally {
+        stop.done();
         release();
         await rm(upload.file, { force: true });
       }

@@ -870,13 +870,16 @@ export class ScanHistory {
    * import (errors `parts.importNotKept`, with the store's code and way out): a file is never
    * parsed in this thread, whose memory has no cap (review 13b, A3). Throws the import's
    * AppFailure (not nmap, unreadable XML…), `report.import-read` for a file that cannot be read,
-   * or `report.nmap-too-large` when the file needs more than the thread's memory.
+   * or `report.nmap-too-large` when the file needs more than the thread's memory. When `signal`
+   * aborts (the client that asked is gone), the thread stops, the begun scan is removed and
+   * `report.import-stopped` is thrown.
    */
   async keepImport(
     file: string,
     options: Omit<NmapImportOptions, 'hosts'>,
     fileName?: string,
     onProgress?: (read: number, size: number) => void,
+    signal?: AbortSignal,
   ): Promise<NmapImportResult> {
     const scanId = randomUUID();
     const notImported = (error: unknown): AppFailure => {
@@ -931,6 +934,7 @@ export class ScanHistory {
         () => this.assessor.listeners(),
         this.importHeapMb,
         onProgress,
+        signal,
       );
     } catch (error) {
       abandon();

@@ -8,7 +8,14 @@ import type {
   Protocol,
   ScanResult,
 } from '../contract/scan.js';
-import { compactPorts, forEachListedPort } from '../scan/port-states.js';
+import {
+  compactPorts,
+  compactRanges,
+  normaliseRanges,
+  parsePortList,
+  rangesLength,
+  subtractPorts,
+} from '../scan/port-states.js';
 import { parsePortSpec, type PortSpec } from '../scan/ports.js';
 import { macVendor } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
@@ -219,35 +226,39 @@ const HIDDEN_REASON: Record<Protocol, Record<PortState, string>> = {
 const EXTRA_STATES: readonly PortState[] = ['closed', 'filtered', 'open|filtered', 'open'];
 
 /**
- * The host's unlisted ports per state and protocol, from `portStates` less the listed ports; null
- * when the result has no `portStates` or they do not add up to `hidden` (then only counts are
- * written, as before format 2).
+ * The host's unlisted ports per state and protocol (sorted, disjoint flat ranges: parsePortList),
+ * from `portStates` less the listed ports; null when the result has no `portStates` or they do not
+ * add up to `hidden` (then only counts are written, as before format 2). Range by range, never
+ * port by port: a -p- host is `1-22,24-65535` (review 13, F3).
  */
 function hiddenPorts(
   host: HostResult,
 ): Record<PortState, Partial<Record<Protocol, number[]>>> | null {
   if (!host.portStates) return null;
-  const listed = new Set(host.ports.map((p) => `${p.protocol}/${p.port}`));
   const out: Record<PortState, Partial<Record<Protocol, number[]>>> = {
     open: {},
     closed: {},
     filtered: {},
     'open|filtered': {},
   };
+  const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0, 'open|filtered': 0 };
   for (const protocol of ['tcp', 'udp'] as const) {
+    const listed = [
+      ...new Set(host.ports.filter((p) => p.protocol === protocol).map((p) => p.port)),
+    ].sort((a, b) => a - b);
     for (const state of EXTRA_STATES) {
       const list = host.portStates[protocol]?.[state];
-      if (!list) continue;
-      const ports: number[] = [];
-      forEachListedPort(list, (port) => {
-        if (!listed.has(`${protocol}/${port}`)) ports.push(port);
-      });
-      if (ports.length > 0) out[state][protocol] = ports;
+      const ranges = list ? parsePortList(list) : null;
+      if (!ranges) continue;
+      const unlisted = subtractPorts(normaliseRanges(ranges), listed);
+      if (unlisted.length > 0) {
+        out[state][protocol] = unlisted;
+        counts[state] += rangesLength(unlisted);
+      }
     }
   }
   for (const state of EXTRA_STATES) {
-    const n = Object.values(out[state]).reduce((sum, ports) => sum + ports.length, 0);
-    if (n !== (host.hidden[state] ?? 0)) return null;
+    if (counts[state] !== (host.hidden[state] ?? 0)) return null;
   }
   return out;
 }
@@ -267,8 +278,8 @@ function extraPortsXml(host: HostResult): string {
       ? (['udp', 'tcp'] as const)
           .filter((protocol) => known[state][protocol])
           .map((protocol) => {
-            const ports = known[state][protocol]!;
-            return `<extrareasons reason="${HIDDEN_REASON[protocol][state]}" count="${ports.length}" proto="${protocol}" ports="${compactPorts(ports)}"/>\n`;
+            const ranges = known[state][protocol]!;
+            return `<extrareasons reason="${HIDDEN_REASON[protocol][state]}" count="${rangesLength(ranges)}" proto="${protocol}" ports="${compactRanges(ranges)}"/>\n`;
           })
       : [`<extrareasons reason="${HIDDEN_REASON.tcp[state]}" count="${count}" proto="tcp"/>\n`];
     out.push(`<extraports state="${state}" count="${count}">\n${reasons.join('')}</extraports>\n`);

@@ -21,8 +21,9 @@ import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
 import {
-  forEachListedPort,
+  parsePortList,
   PortStateTable,
+  rangesLength,
   STATE_WEIGHT,
   unlistedCounts,
 } from '../scan/port-states.js';
@@ -623,11 +624,13 @@ function readExtraReasons(
     const list = str(reasons, 'ports');
     const protocol = str(reasons, 'proto');
     if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) return false;
-    const ok = forEachListedPort(list, (port) => {
-      states.set(protocol, port, state);
-      named++;
-    });
-    if (!ok) return false;
+    // Range by range (nmap -p- writes `1-22,24-65535` for each host: review 13, F3).
+    const ranges = parsePortList(list);
+    if (!ranges) return false;
+    for (let i = 0; i < ranges.length; i += 2) {
+      states.setRange(protocol, ranges[i]!, ranges[i + 1]!, state);
+    }
+    named += rangesLength(ranges);
   }
   return named === count;
 }

@@ -37,61 +37,167 @@ export function compactPorts(ports: readonly number[]): string {
 }
 
 /**
- * Calls `each(port)` for every port of a compact list (`"1-21,23,80-81"`, ports 0-65535, plain
- * decimal numbers, each range ascending). Returns false, having called nothing, when `list` is
- * not such a list (a name, a sign, a descending range, a port over 65535) or names more than the
- * 65,536 ports there are (overlapping ranges: `1-65535` a million times would otherwise cost a
- * file's reader billions of calls): a file's text is checked before any of it is used.
+ * The ranges of a compact list (`"1-21,23,80-81"`, ports 0-65535, plain decimal numbers, each
+ * range ascending), flat and in the list's order: `[1, 21, 23, 23, 80, 81]`. Null when `list` is not
+ * such a list (a name, a sign, a descending range, a port over 65535) or names more than the 65,536
+ * ports there are (overlapping ranges: `1-65535` a million times): a file's text is checked before
+ * any of it is used. Costs one step per range, never one per port: nmap -p- writes
+ * `ports="1-22,24-65535"` for every host (review 13, F3).
  */
-export function forEachListedPort(list: string, each: (port: number) => void): boolean {
-  const ranges: [number, number][] = [];
+export function parsePortList(list: string): number[] | null {
+  const ranges: number[] = [];
   let total = 0;
   for (const part of list.split(',')) {
     const match = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(part);
-    if (!match) return false;
+    if (!match) return null;
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
-    if (from > 65535 || to > 65535 || to < from) return false;
+    if (from > 65535 || to > 65535 || to < from) return null;
     total += to - from + 1;
-    if (total > 65536) return false;
-    ranges.push([from, to]);
+    if (total > 65536) return null;
+    ranges.push(from, to);
   }
-  for (const [from, to] of ranges) for (let port = from; port <= to; port++) each(port);
+  return ranges;
+}
+
+/**
+ * Calls `each(port)` for every port of a compact list (parsePortList's lists), in its order.
+ * Returns false, having called nothing, when `list` is not one. One call per port: for a reader
+ * that needs each port (a test, a small list); the app's readers take the ranges.
+ */
+export function forEachListedPort(list: string, each: (port: number) => void): boolean {
+  const ranges = parsePortList(list);
+  if (!ranges) return false;
+  for (let i = 0; i < ranges.length; i += 2) {
+    for (let port = ranges[i]!; port <= ranges[i + 1]!; port++) each(port);
+  }
   return true;
+}
+
+/** The number of ports flat ranges name, a port named twice counted twice. */
+export function rangesLength(ranges: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < ranges.length; i += 2) total += ranges[i + 1]! - ranges[i]! + 1;
+  return total;
+}
+
+/**
+ * Flat ranges sorted, with overlapping and touching ones joined (`[5, 9, 1, 3, 4, 4]` →
+ * `[1, 9]`): each port once, as compactRanges writes them.
+ */
+export function normaliseRanges(ranges: readonly number[]): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) order.push(i);
+  order.sort((a, b) => ranges[a]! - ranges[b]!);
+  const out: number[] = [];
+  for (const i of order) {
+    const from = ranges[i]!;
+    const to = ranges[i + 1]!;
+    const last = out.length - 1;
+    if (last > 0 && from <= out[last]! + 1) out[last] = Math.max(out[last]!, to);
+    else out.push(from, to);
+  }
+  return out;
+}
+
+/** nmap's compact list of sorted, disjoint flat ranges: `[1, 3, 22, 22]` → `"1-3,22"`. */
+export function compactRanges(ranges: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    const from = ranges[i]!;
+    const to = ranges[i + 1]!;
+    parts.push(from === to ? String(from) : `${from}-${to}`);
+  }
+  return parts.join(',');
+}
+
+/** The number of `sorted` (ascending) that are at least `value`'s index: a binary search. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of `sorted` (ascending, distinct) lie in from..to. */
+function countIn(sorted: readonly number[], from: number, to: number): number {
+  return lowerBound(sorted, to + 1) - lowerBound(sorted, from);
+}
+
+/**
+ * Sorted, disjoint flat ranges less some ports (`sorted`: ascending, distinct): `[1, 65535]` less
+ * `[23]` → `[1, 22, 24, 65535]`. One step per range and per port taken out.
+ */
+export function subtractPorts(ranges: readonly number[], sorted: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    let from = ranges[i]!;
+    const to = ranges[i + 1]!;
+    for (let k = lowerBound(sorted, from); k < sorted.length && sorted[k]! <= to; k++) {
+      if (sorted[k]! > from) out.push(from, sorted[k]! - 1);
+      from = sorted[k]! + 1;
+    }
+    if (from <= to) out.push(from, to);
+  }
+  return out;
 }
 
 /** How many ports a compact list names (counted once each), or null when it is not one. */
 export function countListedPorts(list: string): number | null {
-  const seen = new Set<number>();
-  return forEachListedPort(list, (port) => seen.add(port)) ? seen.size : null;
+  const ranges = parsePortList(list);
+  return ranges ? rangesLength(normaliseRanges(ranges)) : null;
+}
+
+/** Past this many runs, a port set out of order waits to be folded in (PortStateTable.fold). */
+const FOLD_FROM_RUNS = 64;
+
+/**
+ * One protocol's ports as runs of one state: sorted, disjoint, and never two touching runs of the
+ * same state (so each run is one item of the compact list), in three parallel arrays.
+ */
+interface Runs {
+  from: number[];
+  to: number[];
+  code: number[];
 }
 
 /**
- * The state of every port of one host, per protocol: one byte per port up to the highest one set
- * (at most 64 KiB), allocated only for a protocol that gets a port.
+ * The state of every port of one host, per protocol, as runs of ports in one state: a host nmap
+ * scanned with -p- is two or three runs, not 65,536 ports, so reading its lists, setting a range
+ * and writing the lists back cost a step per run (review 13, F3). Setting one port after the last
+ * run (the engine's order, a file's `<port>` elements) adds to the end; anywhere else it splits
+ * the run it falls in, or, past FOLD_FROM_RUNS runs, waits in a byte table folded in at the next
+ * read or range (see `pending`).
  */
 export class PortStateTable {
-  private readonly tables: Partial<Record<Protocol, Uint8Array>> = {};
-  /** The lowest and highest port set per protocol, so reading the lists skips the empty ends. */
-  private readonly bounds: Partial<Record<Protocol, [number, number]>> = {};
+  private readonly runs: Partial<Record<Protocol, Runs>> = {};
+  /**
+   * Ports set one by one behind the last run (out of order: the engine's answers come in as they
+   * arrive) once there are many runs, a byte each, folded into the runs in one pass when they are read or a range is set:
+   * splitting a run per port would cost a copy of the runs each (65,536 ports in a random order
+   * and alternating states: seconds).
+   */
+  private readonly pending: Partial<Record<Protocol, Uint8Array>> = {};
 
   /** Sets a port's state, replacing what was there. */
   set(protocol: Protocol, port: number, state: PortState): void {
-    let table = this.tables[protocol];
-    if (!table || port >= table.length) {
-      // Grown by doubling up to the port's need: most hosts only get ports up to 1024, and an
-      // import of 65,536 hosts would otherwise zero 4 GiB of tables.
-      let size = table?.length ?? 1024;
-      while (size <= port) size *= 2;
-      const grown = new Uint8Array(Math.min(size, 65536));
-      if (table) grown.set(table);
-      table = this.tables[protocol] = grown;
+    const runs = this.runs[protocol];
+    const n = runs?.from.length ?? 0;
+    // Few runs (a file's host: `1-22,24-65535` then port 23) are split at once, for little.
+    if (runs && n > FOLD_FROM_RUNS && port <= runs.to[n - 1]!) {
+      (this.pending[protocol] ??= new Uint8Array(65536))[port] = CODE[state];
+      return;
     }
-    table[port] = CODE[state];
-    const bounds = this.bounds[protocol];
-    if (!bounds) this.bounds[protocol] = [port, port];
-    else if (port < bounds[0]) bounds[0] = port;
-    else if (port > bounds[1]) bounds[1] = port;
+    this.assign(protocol, port, port, CODE[state], false);
+  }
+
+  /** Sets the state of ports `from`..`to` (inclusive), replacing what was there. */
+  setRange(protocol: Protocol, from: number, to: number, state: PortState): void {
+    this.assign(protocol, from, to, CODE[state], false);
   }
 
   /**
@@ -99,20 +205,27 @@ export class PortStateTable {
    * filtered, then closed): what two sightings of the same port (two `<host>` elements) make of it.
    */
   setWorst(protocol: Protocol, port: number, state: PortState): void {
-    const current = this.get(protocol, port);
-    if (current === undefined || WEIGHT[state] > WEIGHT[current]) this.set(protocol, port, state);
+    this.assign(protocol, port, port, CODE[state], true);
   }
 
   get(protocol: Protocol, port: number): PortState | undefined {
-    return STATE_OF[this.tables[protocol]?.[port] ?? 0];
+    this.fold(protocol);
+    const runs = this.runs[protocol];
+    if (!runs) return undefined;
+    const i = lowerBound(runs.to, port);
+    return i < runs.to.length && runs.from[i]! <= port ? STATE_OF[runs.code[i]!] : undefined;
   }
 
-  /** Reads the contract's lists in (a result's `portStates`), through `setWorst`. */
+  /** Reads the contract's lists in (a result's `portStates`), setWorst for each of their ranges. */
   addLists(states: PortStates): void {
     for (const protocol of PROTOCOLS) {
       for (const state of STATES) {
         const list = states[protocol]?.[state];
-        if (list) forEachListedPort(list, (port) => this.setWorst(protocol, port, state));
+        const ranges = list ? parsePortList(list) : null;
+        if (!ranges) continue;
+        for (let i = 0; i < ranges.length; i += 2) {
+          this.assign(protocol, ranges[i]!, ranges[i + 1]!, CODE[state], true);
+        }
       }
     }
   }
@@ -121,26 +234,117 @@ export class PortStateTable {
   lists(): PortStates | undefined {
     const out: PortStates = {};
     for (const protocol of PROTOCOLS) {
-      const table = this.tables[protocol];
-      const bounds = this.bounds[protocol];
-      if (!table || !bounds) continue;
-      const byState: Record<PortState, number[]> = {
-        open: [],
-        closed: [],
-        filtered: [],
-        'open|filtered': [],
-      };
-      for (let port = bounds[0]; port <= bounds[1]; port++) {
-        const state = STATE_OF[table[port]!];
-        if (state) byState[state].push(port);
+      this.fold(protocol);
+      const runs = this.runs[protocol];
+      if (!runs || runs.from.length === 0) continue;
+      const byCode: string[][] = STATE_OF.map(() => []);
+      for (let i = 0; i < runs.from.length; i++) {
+        const from = runs.from[i]!;
+        const to = runs.to[i]!;
+        byCode[runs.code[i]!]!.push(from === to ? String(from) : `${from}-${to}`);
       }
       const lists: NonNullable<PortStates['tcp']> = {};
       for (const state of STATES) {
-        if (byState[state].length > 0) lists[state] = compactPorts(byState[state]);
+        const parts = byCode[CODE[state]]!;
+        if (parts.length > 0) lists[state] = parts.join(',');
       }
-      if (Object.keys(lists).length > 0) out[protocol] = lists;
+      out[protocol] = lists;
     }
     return Object.keys(out).length > 0 ? out : undefined;
+  }
+
+  /**
+   * Folds the ports set out of order into the runs: both laid out a byte per port, the pending
+   * ones over the runs (set later), then read back as runs; one pass over the ports for any
+   * number of them.
+   */
+  private fold(protocol: Protocol): void {
+    const pending = this.pending[protocol];
+    const runs = this.runs[protocol];
+    if (!pending || !runs) return;
+    delete this.pending[protocol];
+    const last = runs.to[runs.to.length - 1]!;
+    for (let i = 0; i < runs.from.length; i++) {
+      const code = runs.code[i]!;
+      for (let port = runs.from[i]!; port <= runs.to[i]!; port++) {
+        if (pending[port] === 0) pending[port] = code;
+      }
+    }
+    const folded: Runs = { from: [], to: [], code: [] };
+    for (let port = 0; port <= last;) {
+      const code = pending[port]!;
+      let end = port;
+      while (end < last && pending[end + 1] === code) end++;
+      if (code !== 0) {
+        folded.from.push(port);
+        folded.to.push(end);
+        folded.code.push(code);
+      }
+      port = end + 1;
+    }
+    this.runs[protocol] = folded;
+  }
+
+  /**
+   * Gives ports `from`..`to` the state `code` (with `worst`, only those whose state matters less
+   * or that have none), splitting and joining the runs it touches so they stay maximal.
+   */
+  private assign(protocol: Protocol, from: number, to: number, code: number, worst: boolean): void {
+    this.fold(protocol);
+    const runs = (this.runs[protocol] ??= { from: [], to: [], code: [] });
+    const n = runs.from.length;
+    // After the last run: the usual order of one port after another.
+    if (n === 0 || from > runs.to[n - 1]!) {
+      if (n > 0 && runs.to[n - 1] === from - 1 && runs.code[n - 1] === code) runs.to[n - 1] = to;
+      else {
+        runs.from.push(from);
+        runs.to.push(to);
+        runs.code.push(code);
+      }
+      return;
+    }
+    // The runs that overlap or touch from..to: i up to (not including) j.
+    const i = lowerBound(runs.to, from - 1);
+    const j = lowerBound(runs.from, to + 2);
+    const pieces: number[] = [];
+    const piece = (a: number, b: number, c: number) => {
+      const last = pieces.length - 3;
+      if (last >= 0 && pieces[last + 2] === c && pieces[last + 1] === a - 1) pieces[last + 1] = b;
+      else pieces.push(a, b, c);
+    };
+    // The next port of from..to not yet given its state.
+    let next = from;
+    for (let k = i; k < j; k++) {
+      const a = runs.from[k]!;
+      const b = runs.to[k]!;
+      const c = runs.code[k]!;
+      if (a < from) piece(a, Math.min(b, from - 1), c);
+      const lo = Math.max(a, from);
+      const hi = Math.min(b, to);
+      if (lo <= hi) {
+        if (next < lo) piece(next, lo - 1, code);
+        piece(lo, hi, worst && WEIGHT_OF_CODE[c]! >= WEIGHT_OF_CODE[code]! ? c : code);
+        next = hi + 1;
+      }
+      if (b > to) {
+        if (next <= to) piece(next, to, code);
+        next = to + 1;
+        piece(Math.max(a, to + 1), b, c);
+      }
+    }
+    if (next <= to) piece(next, to, code);
+    const count = pieces.length / 3;
+    const froms: number[] = [];
+    const tos: number[] = [];
+    const codes: number[] = [];
+    for (let k = 0; k < count; k++) {
+      froms.push(pieces[3 * k]!);
+      tos.push(pieces[3 * k + 1]!);
+      codes.push(pieces[3 * k + 2]!);
+    }
+    runs.from.splice(i, j - i, ...froms);
+    runs.to.splice(i, j - i, ...tos);
+    runs.code.splice(i, j - i, ...codes);
   }
 }
 
@@ -151,12 +355,16 @@ export const STATE_WEIGHT: Record<PortState, number> = {
   filtered: 2,
   closed: 1,
 };
-const WEIGHT = STATE_WEIGHT;
+/** STATE_WEIGHT by a table's code (0, no state, weighs nothing). */
+const WEIGHT_OF_CODE: readonly number[] = STATE_OF.map((state) =>
+  state ? STATE_WEIGHT[state] : 0,
+);
 
 /**
  * Every scanned port's state of a host, `"tcp/80" → "open"`: from `portStates` when the result
  * has them (engine results and imports since report format 2), else only the listed ports (an
- * older result says no more: its `hidden` ports are counts, not ports).
+ * older result says no more: its `hidden` ports are counts, not ports). One entry per port (65,536
+ * for a -p- host): for checking a result whole, not for the app's readers, which take the ranges.
  */
 export function hostPortStates(host: HostResult): Map<string, PortState> {
   const out = new Map<string, PortState>();
@@ -180,23 +388,31 @@ export function unlistedCounts(
   portStates: PortStates,
   ports: readonly { port: number; protocol: Protocol }[],
 ): HostResult['hidden'] {
-  // Listed ports per protocol as numbers: a string key per port of the lists (65,536 per host
-  // with -p-) was most of a large nmap import's time.
-  const listed = new Map<Protocol, Set<number>>();
+  // Listed ports per protocol, sorted: each range of the lists is counted whole, less the listed
+  // ports in it (a binary search), never port by port (65,536 per host with -p-: review 13, F3).
+  const listed = new Map<Protocol, number[]>();
   for (const p of ports) {
-    let set = listed.get(p.protocol);
-    if (!set) listed.set(p.protocol, (set = new Set()));
-    set.add(p.port);
+    let sorted = listed.get(p.protocol);
+    if (!sorted) listed.set(p.protocol, (sorted = []));
+    sorted.push(p.port);
+  }
+  for (const [protocol, sorted] of listed) {
+    listed.set(
+      protocol,
+      [...new Set(sorted)].sort((a, b) => a - b),
+    );
   }
   const out = emptyPortStateCounts();
   for (const protocol of PROTOCOLS) {
-    const mine = listed.get(protocol);
+    const mine = listed.get(protocol) ?? [];
     for (const state of STATES) {
       const list = portStates[protocol]?.[state];
-      if (list) {
-        forEachListedPort(list, (port) => {
-          if (!mine?.has(port)) out[state]++;
-        });
+      const ranges = list ? parsePortList(list) : null;
+      if (!ranges) continue;
+      for (let i = 0; i < ranges.length; i += 2) {
+        const from = ranges[i]!;
+        const to = ranges[i + 1]!;
+        out[state] += to - from + 1 - countIn(mine, from, to);
       }
     }
   }

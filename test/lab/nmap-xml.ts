@@ -83,3 +83,46 @@ export function generateOpenPortsXml(
   );
   return parts.join('');
 }
+
+/**
+ * An nmap XML file (nmap 7.93, `-sS -p- -oX`) of `hosts` devices at 10.77.0.1, .2, … each with one
+ * open TCP port (host i: port `everyPortOpenPort(i)`) and the 65,535 others closed, named in
+ * `<extrareasons ports="1-22,24-65535">` as nmap 7.93 writes them: the realistic output of
+ * `nmap -p-` (review 13, F3). About 480 bytes per host: 2,000 hosts ≈ 960 KB. Nothing is scanned:
+ * the addresses only appear in the file.
+ */
+export function generateEveryPortXml(hosts: number, start = 1795464333): string {
+  const parts: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n',
+    `<nmaprun scanner="nmap" args="nmap -sS -p- -oX - 10.77.0.0/16" start="${start}" version="7.93" xmloutputversion="1.05">\n`,
+    '<scaninfo type="syn" protocol="tcp" numservices="65535" services="1-65535"/>\n',
+  ];
+  for (let i = 0; i < hosts; i++) {
+    const open = everyPortOpenPort(i);
+    const closed = [
+      ...(open > 1 ? [open === 2 ? '1' : `1-${open - 1}`] : []),
+      ...(open < 65535 ? [open === 65534 ? '65535' : `${open + 1}-65535`] : []),
+    ].join(',');
+    parts.push(
+      `<host starttime="${start}" endtime="${start + 1}"><status state="up" reason="syn-ack" reason_ttl="63"/>\n`,
+      `<address addr="${everyPortAddress(i)}" addrtype="ipv4"/>\n<hostnames>\n</hostnames>\n<ports>`,
+      `<extraports state="closed" count="65534">\n<extrareasons reason="reset" count="65534" proto="tcp" ports="${closed}"/>\n</extraports>\n`,
+      `<port protocol="tcp" portid="${open}"><state state="open" reason="syn-ack" reason_ttl="63"/></port>\n`,
+      '</ports>\n<times srtt="412" rttvar="210" to="100000"/>\n</host>\n',
+    );
+  }
+  parts.push(
+    `<runstats><finished time="${start + 60}" exit="success"/><hosts up="${hosts}" down="0" total="${hosts}"/></runstats>\n</nmaprun>\n`,
+  );
+  return parts.join('');
+}
+
+/** The address of host `i` of generateEveryPortXml. */
+export function everyPortAddress(i: number): string {
+  return `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+}
+
+/** The one open port of host `i` of generateEveryPortXml: spread over 1..65535, ends included. */
+export function everyPortOpenPort(i: number): number {
+  return i === 0 ? 1 : i === 1 ? 65535 : 1 + ((i * 7919) % 65535);
+}
