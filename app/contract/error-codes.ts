@@ -102,6 +102,8 @@ export const ErrorCode = z.enum([
   // The app's own database (app/store), one code per way it can be damaged.
   'store.malformed',
   'store.not-a-database',
+  'store.inconsistent',
+  'store.newer',
   'store.read-only',
   'store.disk-full',
   'store.locked',
