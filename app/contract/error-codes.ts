@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'contract.invalid-params',
   'contract.too-large',
   'contract.untrusted-sender',
+  'contract.not-allowed',
   'contract.rate-limited',
   // The browser-mode connection and the renderer, as the page sees them.
   'connection.lost',
