@@ -273,6 +273,10 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
   ],
   [/^nmap\s: [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
   [
+    /^Fichier nmap\s: [\d\s\u202f]+ ports? ignorés?\s: (son|leur) numéro ou (son|leur) état n’est pas écrit comme nmap l’écrit \(par exemple portid="0x50"\)$/,
+    /^nmap file: [\d,]+ ports? ignored: (its|their) number or state is not one nmap writes \(such as portid="0x50"\)$/,
+  ],
+  [
     /^Fichier nmap\s: [\d\s\u202f]+ adresses? qu(i n’est pas un appareil ignorée|i ne sont pas des appareils ignorées) \(0\.0\.0\.0, ::, diffusion, multidiffusion\)$/,
     /^nmap file: [\d,]+ address(es that are no devices| that is no device) ignored \(0\.0\.0\.0, ::, broadcast, multicast\)$/,
   ],
