@@ -456,5 +456,10 @@ describe('port-auditor history and show', () => {
     expect(listed.stderr).toMatch(
       /This file is not a Port Auditor database .*port-auditor\.sqlite/,
     );
+    // `show` says it once, like `history`, not as a notice and again as its failure.
+    const shown = await run(dir, ['show', '00000000-0000-4000-8000-000000000000']);
+    expect(shown.code).not.toBe(0);
+    expect(shown.stderr.match(/This file is not a Port Auditor database/g)).toHaveLength(1);
+    expect(shown.stderr).toContain(databasePath(dir));
   });
 });
