@@ -1,4 +1,4 @@
-import type { HostKind } from '../contract/index.js';
+import { CLI_ONLY_METHODS, type HostKind } from '../contract/index.js';
 import { ScanManager } from '../scan/manager.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
@@ -95,7 +95,12 @@ export function createCore(options: CoreOptions): Core {
     ...firewallHandlers(firewall),
   };
   return {
-    dispatch: createDispatcher(handlers),
+    // A page or a window never gets the CLI's own methods (CLI_ONLY_METHODS).
+    dispatch: createDispatcher(
+      handlers,
+      undefined,
+      new Set(options.host === 'cli' ? [] : CLI_ONLY_METHODS),
+    ),
     limits,
     clientClosed: (client) => clients.closed(client),
     ownsUpload: report.ownsUpload,

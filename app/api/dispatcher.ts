@@ -67,9 +67,15 @@ function isMethodName(name: string): name is MethodName {
 /**
  * The one place every host sends raw messages to. It validates the envelope and the params against
  * the contract before any handler runs, so a host stays a transport and nothing unvalidated reaches
- * app/. Returns null only when the message is not even an envelope with an id to answer.
+ * app/. `notAllowed`: methods this host's clients may not call (CLI_ONLY_METHODS outside the CLI),
+ * refused with `contract.not-allowed` before their params are parsed. Returns null only when the
+ * message is not even an envelope with an id to answer.
  */
-export function createDispatcher(handlers: Handlers, checkEvents: boolean = validatesEvents()) {
+export function createDispatcher(
+  handlers: Handlers,
+  checkEvents: boolean = validatesEvents(),
+  notAllowed: ReadonlySet<MethodName> = new Set(),
+) {
   return async function dispatch(raw: unknown, callerCtx: CallContext): Promise<ResponseEnvelope> {
     const ctx = checkEvents ? checkedContext(callerCtx) : callerCtx;
     const envelope = RequestEnvelope.safeParse(raw);
@@ -89,6 +95,9 @@ export function createDispatcher(handlers: Handlers, checkEvents: boolean = vali
     const { method, params } = envelope.data;
     if (!isMethodName(method)) {
       return reject(new AppFailure(Code['contract.unknown-method'], { method }));
+    }
+    if (notAllowed.has(method)) {
+      return reject(new AppFailure(Code['contract.not-allowed'], { method }));
     }
     const parsed = methods[method].params.safeParse(params);
     if (!parsed.success) {

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Code, IMPORT_CHUNK_BYTES } from '../contract/index.js';
+import { Code, IMPORT_CHUNK_BYTES, type ReportInput } from '../contract/index.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
-import { refuseTooLarge } from '../report/nmap-xml-import.js';
+import { hostAddress, refuseTooLarge } from '../report/nmap-xml-import.js';
+import { sentence } from '../text/sentence.js';
 import type { ClientClosings } from './client-closings.js';
 import { EXPORT_OLD_GENERATION_MB, runExportThread } from './export-thread.js';
 import type { ExportSlots, ImportSlots } from './limits.js';
@@ -14,6 +15,28 @@ import type { Handlers } from './dispatcher.js';
 import { privateSpoolDir, sweepStaleSpool } from './import-spool.js';
 import type { ScanHistory } from './scan-history.js';
 import { pickedFileName, pickerUnavailable, type FilePicker } from './picked-import.js';
+
+/**
+ * Refuses `input` (report.exportInput) when one of its host addresses, or a key of its MAC
+ * addresses, is not an IP literal: the contract takes any string there, and a report groups
+ * devices by address, so `__proto__` or `constructor` would reach the report as a device
+ * (issue 13 review F2). The CLI's files are checked the same way before (reportInputFromFile).
+ */
+function refuseNonAddresses(input: ReportInput): void {
+  const refuse = (where: string): never => {
+    throw new AppFailure(
+      Code['contract.invalid-params'],
+      { method: 'report.exportInput', path: where },
+      { text: { detail: sentence('errors:contract.details.not-an-address') } },
+    );
+  };
+  input.scan.hosts.forEach((host, index) => {
+    if (!hostAddress(host.address)) refuse(`scan.hosts.${index}.address`);
+  });
+  for (const key of Object.keys(input.macAddresses ?? {})) {
+    if (!hostAddress(key)) refuse('macAddresses');
+  }
+}
 
 /** This PC's addresses, so an nmap scan of them is recognised as this PC's on import. */
 export function localAddresses(): Set<string> {
@@ -199,6 +222,7 @@ export function reportHandlers(
       };
     },
     'report.exportInput': async ({ format, lang, ...input }) => {
+      refuseNonAddresses(input);
       const file = await exportReport(format, lang, {
         ...input,
         pcName: input.pcName ?? os.hostname(),

@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'contract.invalid-params',
   'contract.too-large',
   'contract.untrusted-sender',
+  'contract.not-allowed',
   'contract.rate-limited',
   // The browser-mode connection and the renderer, as the page sees them.
   'connection.lost',
@@ -102,6 +103,8 @@ export const ErrorCode = z.enum([
   // The app's own database (app/store), one code per way it can be damaged.
   'store.malformed',
   'store.not-a-database',
+  'store.inconsistent',
+  'store.newer',
   'store.read-only',
   'store.disk-full',
   'store.locked',

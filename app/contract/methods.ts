@@ -120,6 +120,15 @@ export const events = {
   'report.importProgress': ImportProgress,
 } as const;
 
+/**
+ * Methods only the in-process CLI may call: a browser page or an Electron window is refused them
+ * (`contract.not-allowed`) before their params are even read. `report.exportInput` makes a report
+ * of whatever results the message carries, in the host's own thread and outside the export slots
+ * (the CLI's `report FILE`, one user waiting on it); from a page, one message could hold the host
+ * for a minute (issue 13 review F2). The UI exports kept scans by id (`report.export`).
+ */
+export const CLI_ONLY_METHODS = ['report.exportInput'] as const satisfies readonly MethodName[];
+
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;

@@ -107,11 +107,13 @@ function str(node: Node | undefined, key: string): string | undefined {
 /**
  * An attribute nmap writes as a count, a port or a time: a plain decimal integer (nmap.dtd's
  * `%attr_numeric`, as nmap's output.cc prints them). Hex (`0x50`), exponents (`1e20`), signs,
- * fractions and spaces are not numbers nmap wrote, so they are not read as one (undefined).
+ * fractions, spaces and leading zeros are not numbers nmap wrote, so they are not read as one
+ * (undefined). NUMERIC_ATTRIBUTES are kept untrimmed for this check (element()).
  */
 function num(node: Node | undefined, key: string): number | undefined {
   const text = str(node, key);
-  if (text === undefined || !/^[0-9]{1,15}$/.test(text)) return undefined;
+  // No leading zero either: nmap prints `443`, never `00443`.
+  if (text === undefined || !/^(?:0|[1-9][0-9]{0,14})$/.test(text)) return undefined;
   return Number(text);
 }
 
@@ -271,6 +273,10 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
     /^nmap file: [\d,]+ hosts? without a valid IP address ignored$/,
   ],
   [/^nmap\s: [\d\s\u202f]+ ports? SCTP\/IP ignorés?$/, /^nmap: [\d,]+ SCTP\/IP ports? ignored$/],
+  [
+    /^Fichier nmap\s: [\d\s\u202f]+ ports? ignorés?\s: (son|leur) numéro ou (son|leur) état n’est pas écrit comme nmap l’écrit \(par exemple portid="0x50"\)$/,
+    /^nmap file: [\d,]+ ports? ignored: (its|their) number or state is not one nmap writes \(such as portid="0x50"\)$/,
+  ],
   [
     /^Fichier nmap\s: [\d\s\u202f]+ adresses? qu(i n’est pas un appareil ignorée|i ne sont pas des appareils ignorées) \(0\.0\.0\.0, ::, diffusion, multidiffusion\)$/,
     /^nmap file: [\d,]+ address(es that are no devices| that is no device) ignored \(0\.0\.0\.0, ::, broadcast, multicast\)$/,
@@ -1268,6 +1274,19 @@ const MAX_PORT_LIST = 400_000;
 /** Characters kept of an element's text (our metadata's values: the JSON of a scan's source). */
 const MAX_TEXT = 16 * 1024;
 
+/**
+ * The attributes num() reads: kept as the file wrote them, so `portid=" 23"` is refused as nmap
+ * never writes it rather than read as 23 once trimmed.
+ */
+const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'portid',
+  'count',
+  'numservices',
+  'total',
+  'start',
+  'time',
+]);
+
 /** An element as the import reads it: its kept attributes as strings, child elements by name. */
 function element(tag: sax.Tag | sax.QualifiedTag, kept: Kept): Node {
   // Only kept names are set (never `__proto__`): a plain object, in V8's compact form.
@@ -1277,7 +1296,8 @@ function element(tag: sax.Tag | sax.QualifiedTag, kept: Kept): Node {
     if (value === undefined) continue;
     const text = typeof value === 'string' ? value : value.value;
     const max = name === 'ports' ? MAX_PORT_LIST : MAX_ATTRIBUTE;
-    node[name] = withoutDisplayControls(text.slice(0, max).trim(), true);
+    const kept = text.slice(0, max);
+    node[name] = withoutDisplayControls(NUMERIC_ATTRIBUTES.has(name) ? kept : kept.trim(), true);
   }
   return node;
 }

@@ -151,10 +151,26 @@ export function openDatabase(dataDir: string): Db {
     db = new Database(file);
     // First, so a database another process holds waits instead of failing at once.
     db.pragma('busy_timeout = 5000');
+    // Before anything writes: a file from a newer Port Auditor is refused, never changed.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StoreFailure('newer', file, '', { found: version, known: MIGRATIONS.length });
+    }
     configure(db);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
-    migrate(db);
+    const mismatch = schemaMismatch(db, version);
+    if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
+    try {
+      migrate(db);
+    } catch (error) {
+      // The tables matched their version, so a migration that still fails met a file this code
+      // cannot upgrade: a store failure like the others, unless SQLite says why (disk full…).
+      throw (
+        storeFailure(error, file) ??
+        new StoreFailure('inconsistent', file, error instanceof Error ? error.message : '')
+      );
+    }
     setMeta(db, 'opened_at', new Date().toISOString());
     return db;
   } catch (error) {
@@ -218,9 +234,49 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
   }
 }
 
-export function migrate(db: Db): void {
+/** Each table's column names, sorted (SQLite's own tables left out). */
+function tablesOf(db: Db): Map<string, string> {
+  const names = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .pluck()
+    .all() as string[];
+  return new Map(
+    names.map((name) => {
+      const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(name);
+      return [name, (columns as string[]).sort().join(',')];
+    }),
+  );
+}
+
+/**
+ * How the tables of `db` differ from those the migrations make up to `version` (its
+ * `user_version`), or null when they match: a header edited, restored apart from its pages, or a
+ * table dropped would otherwise make a migration fail midway ("table meta already exists") or a
+ * command fail later ("no such table"). The reference is an empty database in memory migrated to
+ * that version, so this check never needs updating with a new migration.
+ */
+function schemaMismatch(db: Db, version: number): string | null {
+  const reference = new Database(':memory:');
+  try {
+    migrate(reference, version);
+    const expected = tablesOf(reference);
+    const found = tablesOf(db);
+    const differ = [...new Set([...expected.keys(), ...found.keys()])]
+      .filter((name) => expected.get(name) !== found.get(name))
+      .sort();
+    return differ.length === 0 ? null : `version ${version}, tables ${differ.join(', ')}`;
+  } finally {
+    reference.close();
+  }
+}
+
+/**
+ * Upgrades `db` from its `user_version` to `target` (by default the newest schema this version
+ * knows), one migration per transaction. Callers on a user's file check it first (openDatabase).
+ */
+export function migrate(db: Db, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < target; version++) {
     const rebuild = REBUILDS.has(version);
     if (rebuild) db.pragma('foreign_keys = OFF');
     try {

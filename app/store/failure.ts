@@ -6,11 +6,20 @@ import { bothLanguages } from '../text/catalogue.js';
 
 /** The ways the app's database file can be unusable, each with its own message and way out. */
 export type StoreDamage =
-  'malformed' | 'not-a-database' | 'read-only' | 'disk-full' | 'locked' | 'unavailable';
+  | 'malformed'
+  | 'not-a-database'
+  | 'inconsistent'
+  | 'newer'
+  | 'read-only'
+  | 'disk-full'
+  | 'locked'
+  | 'unavailable';
 
 const CODES: Record<StoreDamage, ErrorCode> = {
   malformed: Code['store.malformed'],
   'not-a-database': Code['store.not-a-database'],
+  inconsistent: Code['store.inconsistent'],
+  newer: Code['store.newer'],
   'read-only': Code['store.read-only'],
   'disk-full': Code['store.disk-full'],
   locked: Code['store.locked'],
@@ -18,15 +27,33 @@ const CODES: Record<StoreDamage, ErrorCode> = {
 };
 
 /**
- * The sentence of `damage` (errors.json `store.<damage>`), then the way out: moving the file aside
- * when a new one would do, and that the firewall rules are not lost with it.
+ * The versions of a file another Port Auditor wrote (`newer`): its schema version, and the newest
+ * this version reads.
  */
-function messageFor(damage: StoreDamage, file: string, detail: string): LocalizedText {
+export interface StoreVersions {
+  found: number;
+  known: number;
+}
+
+/**
+ * The sentence of `damage` (errors.json `store.<damage>`), then the way out: moving the file aside
+ * when a new one would do (not for a newer version's file, which the version that wrote it still
+ * reads: its sentence says to update), and that the firewall rules are not lost with it.
+ */
+function messageFor(
+  damage: StoreDamage,
+  file: string,
+  detail: string,
+  versions: StoreVersions | undefined,
+): LocalizedText {
   const moveAside =
-    damage === 'malformed' || damage === 'not-a-database' || damage === 'unavailable';
+    damage === 'malformed' ||
+    damage === 'not-a-database' ||
+    damage === 'inconsistent' ||
+    damage === 'unavailable';
   const rulesStay = damage !== 'disk-full';
   const parts = [
-    errorMessage(CODES[damage], undefined, {
+    errorMessage(CODES[damage], versions ? { ...versions } : undefined, {
       text: { file, dir: path.dirname(file), detail },
     }),
     ...(moveAside
@@ -42,15 +69,16 @@ function messageFor(damage: StoreDamage, file: string, detail: string): Localize
 
 /**
  * The app's database is unusable: `damage` says how, the message names the file and the way out
- * in both languages, `code` is `store.<damage>`.
+ * in both languages, `code` is `store.<damage>`; `versions` for a `newer` file.
  */
 export class StoreFailure extends AppFailure {
   constructor(
     readonly damage: StoreDamage,
     readonly file: string,
     detail = '',
+    versions?: StoreVersions,
   ) {
-    super(CODES[damage], messageFor(damage, file, detail), { file });
+    super(CODES[damage], messageFor(damage, file, detail, versions), { file, ...versions });
   }
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   HostAssessment,
   HostResult,
@@ -75,6 +76,17 @@ export interface StoredScan {
   assessment: RiskAssessResult | null;
   macAddresses: Record<string, string>;
 }
+
+/**
+ * A history row as this app writes it: its dates ISO 8601 (toISOString). A row edited to hold
+ * other text there (issue 13 review F6: `saved_at='x'`) is unreadable, never shown as a date (the
+ * contract types them as plain strings).
+ */
+const KeptRecord = ScanRecord.extend({
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  savedAt: z.iso.datetime(),
+});
 
 const RECORD_COLUMNS = `id, kind, started_at, finished_at, saved_at, cancelled, targets, ports,
   file_name, date_known, addresses, hosts, hosts_up, devices_up, open_ports, severities`;
@@ -454,7 +466,7 @@ export class ScanStore {
       .all() as ScanRow[];
     const readable: ScanRecord[] = [];
     for (const row of rows) {
-      const record = ScanRecord.safeParse(toRecord(row));
+      const record = KeptRecord.safeParse(toRecord(row));
       if (record.success) readable.push(record.data);
     }
     return {

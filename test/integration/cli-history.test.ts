@@ -450,6 +450,28 @@ describe('port-auditor history and show', () => {
     expect(json.scans).toHaveLength(1);
   });
 
+  it('a history row whose dates are not dates is left out as unreadable, never shown as a date', async () => {
+    const dir = dataDir();
+    expect((await run(dir, ['import', FIXTURE])).code).toBe(0);
+    expect((await run(dir, ['import', TWO_ADDRESSES])).code).toBe(0);
+    const db = new Database(databasePath(dir));
+    db.prepare(
+      "UPDATE scans SET started_at = 'not a date', saved_at = 'x' WHERE file_name = 'loopback-sT.xml'",
+    ).run();
+    db.close();
+    const en = await run(dir, ['history']);
+    expect(en.code).toBe(0);
+    expect(en.stderr).toContain('1 kept scan cannot be read');
+    expect(en.stdout).not.toContain('not a date');
+    expect(en.stdout).not.toContain('loopback-sT.xml');
+    expect(en.stdout).toContain('this-pc-two-addresses.xml');
+    const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+      total: number;
+      unreadable: number;
+    };
+    expect(json).toMatchObject({ total: 1, unreadable: 1 });
+  });
+
   it('with a damaged store: the scan still runs and says it was not kept; history names the file', async () => {
     const dir = dataDir();
     writeFileSync(databasePath(dir), 'not a database\n'.repeat(100));
@@ -463,5 +485,10 @@ describe('port-auditor history and show', () => {
     expect(listed.stderr).toMatch(
       /This file is not a Port Auditor database .*port-auditor\.sqlite/,
     );
+    // `show` says it once, like `history`, not as a notice and again as its failure.
+    const shown = await run(dir, ['show', '00000000-0000-4000-8000-000000000000']);
+    expect(shown.code).not.toBe(0);
+    expect(shown.stderr.match(/This file is not a Port Auditor database/g)).toHaveLength(1);
+    expect(shown.stderr).toContain(databasePath(dir));
   });
 });

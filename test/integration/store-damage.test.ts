@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   writeFileSync,
   writeSync,
@@ -10,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
@@ -19,6 +22,8 @@ import {
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
 import { execIn, NetnsLab, uniqueName } from '../lab/netns.js';
+
+const execFileP = promisify(execFile);
 
 /**
  * The app's database damaged in each way a user's disk can damage it, through the CLI as shipped,
@@ -42,8 +47,11 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in the namespace, after `setup` (shell run first, in a mount namespace of its own). */
-function cli(args: string[], setup = ''): Promise<CliRun> {
+/**
+ * Runs the CLI in the namespace, after `setup` (shell run first, in a mount namespace of its own),
+ * as a user of `language`.
+ */
+function cli(args: string[], setup = '', language: 'en' | 'fr' = 'en'): Promise<CliRun> {
   const inner = ['ip', 'netns', 'exec', pc, process.execPath, CLI, ...args];
   const argv = mounts.enter(
     setup
@@ -64,7 +72,12 @@ function cli(args: string[], setup = ''): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: ROOT,
-      env: { ...process.env, PORT_AUDITOR_DATA_DIR: dataDir, LANG: 'en_US.UTF-8', LC_ALL: '' },
+      env: {
+        ...process.env,
+        PORT_AUDITOR_DATA_DIR: dataDir,
+        LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
+        LC_ALL: '',
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -228,5 +241,71 @@ describe('a damaged or unusable store', () => {
       holder.exec('ROLLBACK');
       holder.close();
     }
+  });
+
+  /** Edits the store as another program would, with the sqlite3 command-line shell. */
+  async function sqlite3(sql: string): Promise<void> {
+    await execFileP('/usr/bin/sqlite3', [dbFile, sql]);
+  }
+
+  /**
+   * `rules` and `unblock --all` go through the in-memory journal with the store's message, never
+   * an internal error; returns the `rules` run.
+   */
+  async function fallsBack(): Promise<CliRun> {
+    const rules = await cli(['rules']);
+    expect(rules.code, rules.stderr).toBe(0);
+    expect(rules.stderr + rules.stdout).not.toContain('Unexpected internal error');
+    const undo = await cli(['unblock', '--all']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.stderr + undo.stdout).not.toContain('Unexpected internal error');
+    expect(undo.stderr).toBe(rules.stderr);
+    return rules;
+  }
+
+  const inconsistent = () =>
+    `Port Auditor’s database does not match its own version number (its tables are those of another version, or it was edited or partly restored): ${dbFile}.`;
+
+  it('a version number lower than its tables: named with the way out, no migration run', async () => {
+    // The first migration would fail with "table meta already exists".
+    await sqlite3('PRAGMA user_version = 0');
+    const rules = await fallsBack();
+    expect(rules.stderr).toContain(inconsistent());
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    const history = await cli(['history']);
+    expect(history.code).not.toBe(0);
+    expect(history.stderr).toContain(inconsistent());
+    expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
+  });
+
+  it('a table missing for its version: named with the way out, in French too', async () => {
+    await sqlite3('DROP TABLE scan_hosts');
+    const rules = await fallsBack();
+    expect(rules.stderr).toContain(inconsistent());
+    const show = await cli(['show', '00000000-0000-4000-8000-000000000000']);
+    expect(show.code).not.toBe(0);
+    expect(show.stderr).toContain(inconsistent());
+    expect(show.stderr + show.stdout).not.toContain('no such table');
+    const fr = await cli(['rules'], '', 'fr');
+    expect(fr.stderr).toContain(
+      `La base de données de Port Auditor ne correspond pas à son propre numéro de version (ses tables sont celles d’une autre version, ou elle a été modifiée ou restaurée en partie)\u00a0: ${dbFile}.`,
+    );
+  });
+
+  it('a version newer than this app knows: refused in words, left unchanged, never used', async () => {
+    await sqlite3('PRAGMA user_version = 999');
+    const digest = () => createHash('sha256').update(readFileSync(dbFile)).digest('hex');
+    const before = digest();
+    const rules = await fallsBack();
+    expect(rules.stderr).toContain(
+      `Port Auditor’s database was written by a newer version of Port Auditor (format 999; this version reads up to format 7): ${dbFile}. This version leaves it unchanged: update Port Auditor to use it again.`,
+    );
+    expect(rules.stderr).toContain(RULES_STAY);
+    expect(rules.stderr).not.toContain(MOVE_ASIDE);
+    const history = await cli(['history']);
+    expect(history.code).not.toBe(0);
+    expect(history.stderr).toContain('written by a newer version of Port Auditor');
+    expect(digest()).toBe(before);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode } from '../../app/contract/index.js';
 import { startWebHost, type WebHost } from '../../main/web/server.js';
+import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
 import { launchTokenOf, WebClient as Client } from '../lab/web-client.js';
 
@@ -260,6 +261,28 @@ describe('browser-mode web host', () => {
       }
       await new Promise((r) => setTimeout(r, 1500));
       expect(client.events).toEqual([]);
+    } finally {
+      await client.closeAndWait();
+    }
+  });
+
+  it('refuses report.exportInput, the CLI’s own method, to a browser session as not allowed', async () => {
+    const client = await Client.open(host.port, { session });
+    try {
+      const { scan } = importNmapXml(generateNmapXml(2));
+      const hosts = scan.hosts.map((h, i) => (i === 0 ? { ...h, address: '__proto__' } : h));
+      for (const [id, params] of [
+        [20, { scan, format: 'nmap-xml', lang: 'en' }],
+        [21, { scan: { ...scan, hosts }, format: 'csv', lang: 'fr' }],
+      ] as const) {
+        const reply = await client.call(id, 'report.exportInput', params);
+        expect(reply).toMatchObject({ id, ok: false, error: { code: 'contract.not-allowed' } });
+        expect(!reply.ok && reply.error.message.en).toBe(
+          'Message refused: only the port-auditor command may send report.exportInput.',
+        );
+      }
+      // The session stays usable.
+      expect(await client.call(22, 'app.info', {})).toMatchObject({ ok: true });
     } finally {
       await client.closeAndWait();
     }

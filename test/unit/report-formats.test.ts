@@ -220,6 +220,22 @@ describe('nmap XML import reads numbers and times only as nmap writes them', () 
     ).toEqual([445, 34547]);
   });
 
+  it('a port with spaces around it or a leading zero is not a port (nmap writes neither)', () => {
+    for (const odd of [' 23', '23 ', '0023', '00443', '\t23']) {
+      const { scan } = importNmapXml(fixture.replace('portid="23"', `portid="${odd}"`), { now });
+      expect(
+        scan.hosts[0]?.ports.map((p) => p.port),
+        JSON.stringify(odd),
+      ).toEqual([445, 34547]);
+      expect(scan.notes.map((n) => n.en)).toContainEqual(
+        'nmap file: 1 port ignored: its number or state is not one nmap writes (such as portid="0x50")',
+      );
+    }
+    // 0 is written as nmap writes it, and stays a port.
+    const zero = importNmapXml(fixture.replace('portid="23"', 'portid="0"'), { now });
+    expect(zero.scan.hosts[0]?.ports.map((p) => p.port)).toEqual([0, 445, 34547]);
+  });
+
   it('a time that is not a date is left out instead of failing the import', () => {
     for (const start of ['1e20', '99999999999999', '-1', '0x6a']) {
       const odd = fixture

@@ -211,6 +211,25 @@ describe('a kept import’s notes read back', () => {
         en: 'nmap file: 2 hosts without a valid IP address ignored; firewall checked',
       },
     ];
+    // The reader's note on ports nmap never writes is its own too, one port or several.
+    for (const ports of [['0x50'], [' 23', '00443']]) {
+      const odd = xml.replace(
+        '</ports></host>',
+        ports
+          .map(
+            (p) =>
+              `<port protocol="tcp" portid="${p}"><state state="open" reason="syn-ack"/></port>`,
+          )
+          .join('') + '</ports></host>',
+      );
+      const notes = importNmapXml(odd, { fileName: 'odd.xml' }).scan.notes;
+      expect(notes.map((n) => n.en)).toContain(
+        ports.length === 1
+          ? 'nmap file: 1 port ignored: its number or state is not one nmap writes (such as portid="0x50")'
+          : 'nmap file: 2 ports ignored: their number or state is not one nmap writes (such as portid="0x50")',
+      );
+      expect(keptImportNotes(notes)).toEqual(notes);
+    }
     expect(keptImportNotes(forged)).toEqual(
       forged.map((n) => ({
         fr: typeset(`Note du fichier nmap : ${n.fr}`),

@@ -135,6 +135,9 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
       const scanId = await resolveScanId(given, ctx);
       // The verdicts shown carry Port Auditor's rules as the firewall holds them now.
       if (!options.json) {
+        // The store first: when it cannot be read, its failure is said once, as `history` says
+        // it, not once as the firewall's notice and again as the failure that stops `show`.
+        await ctx.app.call('scan.list', { offset: 0, limit: 1 });
         await readFirewallRules(ctx);
         // A page of hosts at a time: a 65,000-host import is never held whole here.
         await printKeptScan(ctx, scanId, serviceName);
