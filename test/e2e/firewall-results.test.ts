@@ -20,6 +20,7 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { axeViolations } from './support/axe.js';
+import { hasFocus } from './support/focus.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { typeset } from '../unit/support/typography.js';
@@ -333,14 +334,33 @@ describe('The results follow the firewall', () => {
     expect(await wizard.ownAddress.innerText()).toContain(
       `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
     );
+    // Review 15b: the field's own error, under it (aria-invalid, described by it), not a banner.
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await wizard.remoteDescription()).toBe(await wizard.ownAddress.innerText());
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
-    // No way on to a preview whose first sentence would be false (the service refuses it too).
-    expect(await wizard.nextButton.isDisabled()).toBe(true);
+    // Loopback is this PC too: 127.0.0.1 typed is refused the same way, as it is typed.
+    await wizard.remote.fill('127.0.0.1');
+    await expect
+      .poll(() => wizard.ownAddress.innerText())
+      .toBe(say('firewall:wizard.ownAddress_one', { addresses: '127.0.0.1' }));
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await wizard.remoteDescription()).toBe(
+      say('firewall:wizard.ownAddress_one', { addresses: '127.0.0.1' }),
+    );
+    await expect(wizard.alerts.count()).resolves.toBe(1);
+    // No way on to a preview whose first sentence would be false (the service refuses it too):
+    // "Suivant" stays focusable and sends the focus to the field whose error says why.
+    await wizard.next();
+    await expect.poll(() => hasFocus(wizard.remote)).toBe(true);
+    await expect(wizard.summary.count()).resolves.toBe(0);
     await wizard.remote.fill(PEER_ADDR);
     await wizard.ownAddress.waitFor({ state: 'detached' });
-    expect(await wizard.nextButton.isDisabled()).toBe(false);
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('false');
     await wizard.next();
     await wizard.summary.waitFor();
+    // The preview's notices are notes read in place, not alerts announced as the step opens.
+    expect(await wizard.previewNotes.count()).toBeGreaterThan(0);
+    await expect(wizard.alerts.count()).resolves.toBe(0);
     await wizard.next();
     await wizard.apply();
     await wizard.verdict.waitFor({ timeout: 60_000 });
