@@ -162,7 +162,7 @@ function withRemovedRule(port: PortAssessment, rule: FirewallRule): PortAssessme
     reasons: [
       {
         ruleId: HIDDEN_BY_REMOVED_REASON,
-        text: bothLanguages('messages:firewall.hiddenByRemovedRule', { name: rule.name }),
+        text: bothLanguages('messages:firewall.seenFilteredByRemovedRule', { name: rule.name }),
       },
       ...port.reasons,
     ],

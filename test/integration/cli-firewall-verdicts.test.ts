@@ -226,7 +226,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const run = await ok(['scan', PEER_ADDR, '-p', String(DEVICE_PORT), '--report', report]);
     expect(run.stdout).toMatch(
       new RegExp(
-        `^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+ · hidden by this PC’s rule`,
+        `^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+ · seen filtered because of a rule of this PC`,
         'm',
       ),
     );
@@ -235,7 +235,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     );
     // Seen filtered, counted among no open port, yet rated: the verdict line says which it is.
     expect(run.stdout).toMatch(
-      /^Open ports by risk level: \w+ 1 \(1 of them a port this PC’s own rule hides, seen filtered\)\.$/m,
+      /^Open ports by risk level: \w+ 1 \(1 of them a port seen filtered because of a rule of this PC\)\.$/m,
     );
     const doc = jsonReport(report);
     const telnet = doc.findings.find((f) => f.port === DEVICE_PORT);

@@ -296,7 +296,7 @@ describe('reports apply their own rules to the verdicts', () => {
     expect(pcRows[0]!.endsWith(',blocked,10.77.210.1 127.0.0.1 ::1,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
-    expect(pdf).toContain('masqué par une règle de ce PC');
+    expect(pdf).toContain('vu filtré à cause d’une règle de ce PC');
     expect(pdf).toContain('1 autre port ouvert est bloqué par Port Auditor');
     // The rule's date, as the Rules page and `port-auditor rules` write it.
     expect(pdf).toContain('30 nov. 2026');
@@ -337,9 +337,9 @@ describe('a device port a rule removed since hid from the scan', () => {
       ruleId: 'firewall.hidden-by-removed-rule',
       text: {
         fr: typeset(
-          `Masqué pendant l’analyse par la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
+          `Vu filtré pendant l’analyse à cause de la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
         ),
-        en: `Hidden during the scan by this PC’s rule “${out.name}”, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
+        en: `Seen filtered during the scan because of the rule “${out.name}” of this PC, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
       },
     });
     // The scan-blocked sentence is gone with the rule; applying again changes nothing.
@@ -424,7 +424,7 @@ describe('the CLI table says it like the UI', () => {
       /^ {2}3389\/tcp\s+open\s+accepted the connection\s+\S+\s+\w+ · block not verified$/m,
     );
     expect(text).toMatch(
-      /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · hidden by this PC’s rule$/m,
+      /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · seen filtered because of a rule of this PC$/m,
     );
     expect(text).toContain('      * A Port Auditor rule');
     expect(text).toContain('      * This PC blocks its own connections to this port');
