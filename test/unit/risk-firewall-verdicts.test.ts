@@ -110,7 +110,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(unread.counts[verdict.severity]).toBe(1);
     expect(unread.hosts[0]!.worst).toBe(verdict.severity);
     expect(verdict.reasons[0]?.text.en).toBe(
-      `A Port Auditor rule (${verdict.firewall?.called?.en}) should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
+      `Port Auditor’s rule ${verdict.firewall?.called?.en} should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
     );
     expect(verdict.reasons[0]?.text.fr).toContain(
       'le pare-feu n’a pas pu être lu pour le confirmer',
@@ -436,7 +436,7 @@ describe('the CLI table says it like the UI', () => {
     expect(text).toMatch(
       /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · seen filtered because of a rule of this PC$/m,
     );
-    expect(text).toContain('      * A Port Auditor rule');
+    expect(text).toContain('      * Port Auditor’s rule of ');
     expect(text).toContain('      * This PC blocks its own connections to this port');
     expect(text).not.toMatch(/blocked by Port Auditor/);
   });
