@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { HostKind, Language } from '../contract/index.js';
 import { APP_NAME, APP_VERSION } from '../identity.js';
+import { osName } from '../system/os-name.js';
 import type { Handlers } from './dispatcher.js';
 
 /** French when the OS says so (LANG/LC_* on Unix, Intl everywhere), English otherwise. */
@@ -18,6 +19,7 @@ export function appHandlers(host: HostKind, filePicker = false): Pick<Handlers, 
       version: APP_VERSION,
       host,
       platform: process.platform,
+      osName: await osName(),
       systemLanguage: systemLanguage(),
       hostname: os.hostname(),
       filePicker,

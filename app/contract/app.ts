@@ -11,6 +11,11 @@ export const AppInfo = z.object({
   version: z.string(),
   host: HostKind,
   platform: z.string(),
+  /**
+   * The operating system as its users name it: "Debian GNU/Linux 12 (bookworm)" (os-release's
+   * PRETTY_NAME on Linux), "Windows 11 Pro" (app/system/os-name.ts).
+   */
+  osName: z.string().max(200),
   /** The OS locale's language, so the UI can default to French on a French system. */
   systemLanguage: Language,
   hostname: z.string(),

@@ -125,6 +125,11 @@ export type CoverageEffect = z.infer<typeof CoverageEffect>;
 export const FirewallCoverage = z.object({
   ruleId: z.string(),
   name: z.string(),
+  /**
+   * How sentences name the rule: "du 2 déc. 2026, 10:14 (port 23/tcp)" (app/firewall/labels.ts
+   * ruleCalled), never its UUID `name`. Absent in verdicts kept before it.
+   */
+  called: LocalizedText.optional(),
   effect: CoverageEffect,
 });
 export type FirewallCoverage = z.infer<typeof FirewallCoverage>;

@@ -111,7 +111,7 @@ interface VocabularyTable {
   portReason: Record<PortReason, string>;
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
-  service: { unknown: string };
+  service: { unknown: string; thisProgram: string; otherProcess: string };
   programsMissing: Record<ProgramsMissing, string>;
   term: { program: string };
   macMaker: Record<Exclude<MacMaker['kind'], 'vendor'>, string>;
@@ -248,12 +248,29 @@ export function ruleStateLabel(state: RuleState, language: Language): string {
 export const UNKNOWN_SERVICE = 'unknown';
 
 /**
- * A port's service name for people: a name as given ("ssh", "python3"), the verdict's code
- * `unknown` as the page words it ("service non identifié" / "unidentified service"), and an
- * empty string (nothing known) left empty.
+ * The service code of a port served by the very process that gives the verdict (browser mode's
+ * page server, the desktop app): "Port Auditor (ce programme)" / "Port Auditor (this program)".
+ */
+export const OWN_SERVICE = 'port-auditor';
+
+/**
+ * The service code of a port of another process running Port Auditor's executable (the desktop
+ * app's helper processes, another copy of it): "Port Auditor (autre processus)" — never called
+ * "this program", which only the process giving the verdict is.
+ */
+export const OWN_OTHER_PROCESS_SERVICE = 'port-auditor-process';
+
+/**
+ * A port's service name for people: a name as given ("ssh", "python3"), the verdict's codes
+ * `unknown` ("service non identifié" / "unidentified service") and Port Auditor's own
+ * ("Port Auditor (ce programme)") as the page words them, and an empty string (nothing known)
+ * left empty.
  */
 export function serviceLabel(service: string, language: Language): string {
-  return service === UNKNOWN_SERVICE ? table(language).service.unknown : service;
+  if (service === UNKNOWN_SERVICE) return table(language).service.unknown;
+  if (service === OWN_SERVICE) return table(language).service.thisProgram;
+  if (service === OWN_OTHER_PROCESS_SERVICE) return table(language).service.otherProcess;
+  return service;
 }
 
 /**

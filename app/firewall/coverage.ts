@@ -4,6 +4,8 @@ import type { FirewallRule } from '../contract/firewall.js';
 import { CoverageEffect, type FirewallCoverage } from '../contract/risk.js';
 import { kindOfValue, parseIp, splitZone } from '../net/address.js';
 import { bothLanguages } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
+import { ruleCalled } from './labels.js';
 
 /** A scanned port: this PC's (`isLocal`) or a device's, open or seen filtered. */
 export interface CoveredTarget {
@@ -73,7 +75,7 @@ export function ruleCovering(
   const filtered = target.state === 'filtered';
   const found: FirewallCoverage[] = [];
   const offer = (rule: FirewallRule, effect: CoverageEffect) =>
-    found.push({ ruleId: rule.id, name: rule.name, effect });
+    found.push({ ruleId: rule.id, name: rule.name, called: ruleCalled(rule), effect });
   for (const rule of rules) {
     if (rule.state !== 'active') continue;
     if (rule.protocol !== target.protocol) continue;
@@ -140,27 +142,25 @@ export function coverageReason(
   coverage: FirewallCoverage,
   rule: (Pick<FirewallRule, 'remote'> & Partial<Pick<FirewallRule, 'direction'>>) | undefined,
 ): LocalizedText {
-  const name = coverage.name;
+  // The rule by its date and port in each language (its UUID name only for verdicts kept before).
+  const say = (key: string, params: Record<string, unknown> = {}) =>
+    inBothLanguages(`firewall:coverage.reason.${key}`, (l) => ({
+      ...params,
+      name: coverage.called?.[l] ?? coverage.name,
+    }));
   switch (coverage.effect) {
     case 'partial': {
       const addresses = rule?.remote ?? [];
-      return bothLanguages('firewall:coverage.reason.partial', {
-        name,
-        addresses,
-        count: addresses.length,
-      });
+      return say('partial', { addresses, count: addresses.length });
     }
     case 'vanished': {
       // An outbound rule only ever stopped this PC's programs: its loss reopens nothing for others.
-      if (rule?.direction === 'out')
-        return bothLanguages('firewall:coverage.reason.vanishedOut', { name });
+      if (rule?.direction === 'out') return say('vanishedOut');
       // A scoped rule only ever closed the port to its addresses: only those get it back.
       const addresses = rule?.remote ?? [];
-      return addresses.length > 0
-        ? bothLanguages('firewall:coverage.reason.vanishedPartial', { name, addresses })
-        : bothLanguages('firewall:coverage.reason.vanished', { name });
+      return addresses.length > 0 ? say('vanishedPartial', { addresses }) : say('vanished');
     }
     default:
-      return bothLanguages(`firewall:coverage.reason.${coverage.effect}`, { name });
+      return say(coverage.effect);
   }
 }

@@ -1,5 +1,6 @@
-import type { LocalizedText } from '../contract/index.js';
-import { bothLanguages } from '../text/catalogue.js';
+import { formatDateTime } from '../contract/datetime.js';
+import type { FirewallRule, LocalizedText } from '../contract/index.js';
+import { bothLanguages, textFor } from '../text/catalogue.js';
 import { isSentence } from '../text/sentence.js';
 import { profileName } from './profile-name.js';
 
@@ -14,4 +15,28 @@ export const ANY_REMOTE: LocalizedText = bothLanguages('firewall:rules.anyRemote
 export function profileLabel(name: string): LocalizedText {
   const value = profileName(name);
   return isSentence(value) ? bothLanguages(value.key) : value;
+}
+
+/**
+ * How sentences name one of Port Auditor's rules: by when it was made and the port it blocks,
+ * "du 2 décembre 2026 à 10:14 (port 23/tcp)" / "of December 2, 2026 at 10:14 AM (port 23/tcp)",
+ * to follow "la règle" / "the rule". Never its UUID name, which only the technical details, the
+ * JSON and the CLI's `--json` keep.
+ */
+export function ruleCalled(
+  rule: Pick<FirewallRule, 'createdAt' | 'protocol' | 'portFrom' | 'portTo'>,
+): LocalizedText {
+  const ports =
+    rule.portFrom === rule.portTo ? String(rule.portFrom) : `${rule.portFrom}-${rule.portTo}`;
+  const count = rule.portFrom === rule.portTo ? 1 : 2;
+  const called = (lang: 'fr' | 'en') =>
+    String(
+      textFor(lang, 'vocabulary')('term.ruleCalled', {
+        date: formatDateTime(rule.createdAt, lang),
+        ports,
+        protocol: rule.protocol,
+        count,
+      }),
+    );
+  return { fr: called('fr'), en: called('en') };
 }

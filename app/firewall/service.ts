@@ -17,6 +17,7 @@ import { Code } from '../contract/error-codes.js';
 import { AppFailure, errorMessage } from '../errors.js';
 import { bothLanguages, sentenceInBoth } from '../text/catalogue.js';
 import { inBothLanguages } from '../text/per-language.js';
+import { ruleCalled } from './labels.js';
 import {
   databasePath,
   getMeta,
@@ -462,9 +463,16 @@ export class FirewallService {
       const rule = vanished ? planned(duplicate) : planRule(request);
       this.reserve(rule.id, request);
       if (vanished) {
-        notes.push(bothLanguages('messages:firewall.preview.vanished', { name: rule.name }));
+        // Named by date and port, never by the UUID name (review 15b).
+        const called = ruleCalled(duplicate);
+        notes.push(
+          inBothLanguages('messages:firewall.preview.vanished', (l) => ({ name: called[l] })),
+        );
       } else if (duplicate) {
-        notes.push(bothLanguages('messages:firewall.preview.duplicate', { name: duplicate.name }));
+        const called = ruleCalled(duplicate);
+        notes.push(
+          inBothLanguages('messages:firewall.preview.duplicate', (l) => ({ name: called[l] })),
+        );
       }
       if (request.direction === 'in') {
         notes.push(bothLanguages('messages:firewall.preview.loopback'));
@@ -485,10 +493,11 @@ export class FirewallService {
           !sameRequest(other, request)
         ) {
           const what = describe(other);
+          const called = ruleCalled(other);
           notes.push(
             inBothLanguages(
               `messages:firewall.preview.${other.remote.length > 0 ? 'overlapsFor' : 'overlaps'}`,
-              (l) => ({ name: other.name, what: what[l], remote: other.remote.join(', ') }),
+              (l) => ({ name: called[l], what: what[l], remote: other.remote.join(', ') }),
             ),
           );
         }
@@ -650,7 +659,7 @@ export class FirewallService {
       const now = describe(found.details);
       this.repairs.push(
         inBothLanguages('messages:firewall.repair.journalMismatch', (l) => ({
-          name: rule.name,
+          name: ruleCalled(rule)[l],
           was: was[l],
           now: now[l],
         })),

@@ -873,7 +873,10 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
     content.push({
       table: {
         headerRows: 1,
-        widths: withProgram ? [32, 48, 58, 72, 52, '*'] : [32, 48, 70, 52, '*'],
+        // The service column as wide as its longest word: a name never wraps mid-word.
+        widths: withProgram
+          ? [32, 48, serviceWidth(open, say, 58), 72, 52, '*']
+          : [32, 48, serviceWidth(open, say, 70), 52, '*'],
         body: [head, ...rows],
         dontBreakRows: true,
         keepWithHeaderRows: 1,
@@ -1111,9 +1114,11 @@ function methodSection(model: ReportModel, say: Say): Content[] {
           { text: t('methodSection.reason'), style: 'th' },
           { text: t('methodSection.meaning'), style: 'th' },
         ],
+        // The answers in words, as the tables above give them ("a accepté la connexion"), never
+        // the codes (syn-ack) that only the JSON, CSV and nmap XML keep (review 15b).
         ...Object.entries(PORT_REASON_LABEL).map(([code, text]): TableCell[] => [
-          { text: code, bold: true },
-          say(text),
+          { text: say(text), bold: true },
+          t(`methodSection.reasonMeaning.${code}`),
         ]),
       ],
     },
@@ -1123,6 +1128,33 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   });
   return content;
 }
+
+/**
+ * The width (pt) of a table's service column that holds the longest word of its services and
+ * detected products on one line, so none is cut mid-word ("microsoft-ds", "Port Auditor (ce
+ * programme)"): at least `base`, at most SERVICE_MAX_WIDTH (a longer word is cut at
+ * PDF_WORD_CHARS anyway). The advance is DejaVu Sans' widest usual glyphs at the table's 8.5 pt
+ * (7.5 pt for the product line), plus the cell's padding.
+ */
+export function serviceWidth(ports: readonly ReportPort[], say: Say, base: number): number {
+  const longest = (text: string) => Math.max(0, ...text.split(/\s+/).map((w) => w.length));
+  let needed = base;
+  for (const p of ports) {
+    needed = Math.max(needed, longest(serviceText(p, say)) * SERVICE_CHAR_PT + SERVICE_PADDING_PT);
+    if (p.product) {
+      const line = detectedLine(p.product, say);
+      needed = Math.max(needed, longest(line) * SERVICE_CHAR_PT * (7.5 / 8.5) + SERVICE_PADDING_PT);
+    }
+  }
+  return Math.min(Math.ceil(needed), SERVICE_MAX_WIDTH);
+}
+
+/** One character's advance at 8.5 pt, generous (DejaVu Sans' m and w are wider than average). */
+const SERVICE_CHAR_PT = 5.6;
+/** The cell's left and right padding (tableLayout) and a margin for rounding. */
+const SERVICE_PADDING_PT = 12;
+/** A service column wider than this would leave the reasons too little room. */
+const SERVICE_MAX_WIDTH = 170;
 
 /** Characters of an unbroken word laid out on one line of the PDF at most. */
 export const PDF_WORD_CHARS = 40;

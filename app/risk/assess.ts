@@ -190,7 +190,7 @@ export function assessWith(
             ...(p.banner ? { banner: p.banner } : {}),
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
-            ...(ownPid !== undefined ? { ownPid } : {}),
+            ...(ownPid !== undefined ? { ownPid, selfPid: own?.pid ?? process.pid } : {}),
             ...(ownerHidden ? { ownerHidden } : {}),
           },
           kb,

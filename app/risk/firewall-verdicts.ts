@@ -12,6 +12,8 @@ import { coverageReason, mitigates, ruleCovering } from '../firewall/coverage.js
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, EXPOSURE_REASON } from './rules.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
+import { inBothLanguages } from '../text/per-language.js';
+import { ruleCalled } from '../firewall/labels.js';
 import { compareHostAssessments, emptyCounts, summariseHost, summariseHosts } from './summary.js';
 
 /**
@@ -162,7 +164,10 @@ function withRemovedRule(port: PortAssessment, rule: FirewallRule): PortAssessme
     reasons: [
       {
         ruleId: HIDDEN_BY_REMOVED_REASON,
-        text: bothLanguages('messages:firewall.hiddenByRemovedRule', { name: rule.name }),
+        // The rule by its date and port, never its UUID name (review 15b).
+        text: inBothLanguages('messages:firewall.seenFilteredByRemovedRule', (l) => ({
+          name: ruleCalled(rule)[l],
+        })),
       },
       ...port.reasons,
     ],

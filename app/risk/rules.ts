@@ -16,7 +16,7 @@ import { rangeOfPort } from './kb-schema.js';
 import { ianaService, type KnowledgeBase } from './knowledge-base.js';
 import { classifyProgram, isExpectedProgram, isWindowsCoreName } from './programs.js';
 import { milder, shift, worse } from './severity.js';
-import { SEVERITY_LABEL } from '../contract/vocabulary.js';
+import { OWN_OTHER_PROCESS_SERVICE, OWN_SERVICE, SEVERITY_LABEL } from '../contract/vocabulary.js';
 import { inBothLanguages } from '../text/per-language.js';
 import { OUTSIDE_WORDS_MAX, quoted, quotedProgram } from '../contract/outside-words.js';
 
@@ -42,10 +42,13 @@ export interface PortContext {
    * (browser mode's page server) is named as Port Auditor's, never as an unknown service.
    */
   ownPid?: number;
+  /**
+   * The process id of the process giving this verdict: a port of Port Auditor whose owner is this
+   * very process is "Port Auditor (ce programme)" (OWN_SERVICE); one of another process running
+   * its executable is not (OWN_OTHER_PROCESS_SERVICE).
+   */
+  selfPid?: number;
 }
-
-/** The service name given to Port Auditor's own listening port. */
-export const OWN_SERVICE = 'port-auditor';
 
 /**
  * Plain-HTTP services: harmless-looking ("info") as a port, but what they serve crosses the network
@@ -269,7 +272,7 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     port: ctx.port,
     protocol: ctx.protocol,
     severity: loopback ? 'info' : 'medium',
-    service: OWN_SERVICE,
+    service: ctx.ownPid === ctx.selfPid ? OWN_SERVICE : OWN_OTHER_PROCESS_SERVICE,
     category: 'other',
     range,
     exposure,

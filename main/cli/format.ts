@@ -390,7 +390,7 @@ function verdictSummary(
   const list = parts.join(t('vocabulary:term.listSeparator'));
   return hidden === 0
     ? t('summary.verdicts', { parts: list })
-    : t('summary.verdictsHidden', { parts: list, count: hidden });
+    : t('summary.verdictsSeenFiltered', { parts: list, count: hidden });
 }
 
 /**

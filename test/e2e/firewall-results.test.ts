@@ -20,6 +20,7 @@ import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { axeViolations } from './support/axe.js';
+import { hasFocus } from './support/focus.js';
 import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { typeset } from '../unit/support/typography.js';
@@ -207,7 +208,10 @@ describe('The results follow the firewall', () => {
 
     // The details say it too, and no longer that other devices can connect.
     const { reasons } = await risk.openDetails(LAB_ADDR, PC_PORT);
-    expect(reasons[0]).toMatch(/^Bloqué par Port Auditor \(règle PortAuditor-/);
+    // By its date and port, never its UUID name (review 15b).
+    expect(reasons[0]).toMatch(
+      /^Bloqué par Port Auditor \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\), relue/,
+    );
     expect(reasons).toContain(
       'Il écoute sur toutes les interfaces réseau, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
     );
@@ -240,7 +244,7 @@ describe('The results follow the firewall', () => {
     expect(await risk.count('high').innerText()).toBe(highBefore);
     const gone = await risk.openDetails(LAB_ADDR, PC_PORT);
     expect(gone.reasons[0]).toMatch(
-      /^Bloqué par Port Auditor jusqu’ici \(règle PortAuditor-[0-9a-f-]{36}\)\u00a0: la règle a disparu du pare-feu/,
+      /^Bloqué par Port Auditor jusqu’ici \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\)\)\u00a0: la règle a disparu du pare-feu/,
     );
     const reapply = risk.verdict(LAB_ADDR, PC_PORT).getByRole('button', {
       name: say('firewall:rules.reapplyLabel', { port: PC_PORT, protocol: 'TCP' }),
@@ -333,14 +337,33 @@ describe('The results follow the firewall', () => {
     expect(await wizard.ownAddress.innerText()).toContain(
       `${PC_ADDR} est une adresse de ce PC, pas d’un autre appareil.`,
     );
+    // Review 15b: the field's own error, under it (aria-invalid, described by it), not a banner.
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await wizard.remoteDescription()).toBe(await wizard.ownAddress.innerText());
     expect(await axeViolations(browser.page, '[role="dialog"]')).toEqual([]);
-    // No way on to a preview whose first sentence would be false (the service refuses it too).
-    expect(await wizard.nextButton.isDisabled()).toBe(true);
+    // Loopback is this PC too: 127.0.0.1 typed is refused the same way, as it is typed.
+    await wizard.remote.fill('127.0.0.1');
+    await expect
+      .poll(() => wizard.ownAddress.innerText())
+      .toBe(say('firewall:wizard.ownAddress_one', { addresses: '127.0.0.1' }));
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await wizard.remoteDescription()).toBe(
+      say('firewall:wizard.ownAddress_one', { addresses: '127.0.0.1' }),
+    );
+    await expect(wizard.alerts.count()).resolves.toBe(1);
+    // No way on to a preview whose first sentence would be false (the service refuses it too):
+    // "Suivant" stays focusable and sends the focus to the field whose error says why.
+    await wizard.next();
+    await expect.poll(() => hasFocus(wizard.remote)).toBe(true);
+    await expect(wizard.summary.count()).resolves.toBe(0);
     await wizard.remote.fill(PEER_ADDR);
     await wizard.ownAddress.waitFor({ state: 'detached' });
-    expect(await wizard.nextButton.isDisabled()).toBe(false);
+    await expect(wizard.remote.getAttribute('aria-invalid')).resolves.toBe('false');
     await wizard.next();
     await wizard.summary.waitFor();
+    // The preview's notices are notes read in place, not alerts announced as the step opens.
+    expect(await wizard.previewNotes.count()).toBeGreaterThan(0);
+    await expect(wizard.alerts.count()).resolves.toBe(0);
     await wizard.next();
     await wizard.apply();
     await wizard.verdict.waitFor({ timeout: 60_000 });
@@ -408,7 +431,7 @@ describe('The results follow the firewall', () => {
     );
     const { reasons } = await risk.openDetails(PEER_ADDR, DEVICE_PORT);
     expect(reasons[0]).toMatch(
-      /^Ce PC bloque ses propres connexions vers ce port \(règle PortAuditor-[0-9a-f-]{36}\)\u00a0: l’analyse ne peut pas voir au-delà/,
+      /^Ce PC bloque ses propres connexions vers ce port \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\)\)\u00a0: l’analyse ne peut pas voir au-delà/,
     );
     expect(reasons).toContainEqual(expect.stringMatching(/^Vu ouvert par une analyse précédente/));
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-results-hidden.png') });
@@ -504,7 +527,7 @@ describe('A firewall the app cannot read', () => {
     );
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
-      /^Une règle Port Auditor \(PortAuditor-[0-9a-f-]{36}\) devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
+      /^La règle Port Auditor du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\) devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
     );
     const download = await new ReportPage(shell).export('json');
     const file = path.join(ARTIFACTS, 'e2e-results-unverified.json');

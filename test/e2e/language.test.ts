@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
@@ -37,6 +39,14 @@ describe('Language', () => {
     await page.getByRole('button', { name: 'Analyser maintenant' }).waitFor();
 
     const settings = await SettingsPage.open(fr);
+    // Review 15b: the OS as its users name it (os-release's PRETTY_NAME), not "linux".
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(
+      readFileSync('/etc/os-release', 'utf8'),
+    )?.[1];
+    expect(pretty).toBeTruthy();
+    expect(await settings.machineLine.innerText()).toBe(
+      `Ordinateur\u00a0: ${os.hostname()} (${pretty})`,
+    );
     await page.screenshot({ path: 'test/artifacts/settings-fr.png', fullPage: true });
     await settings.chooseLanguage('en');
     const en = fr.as('en');

@@ -166,13 +166,17 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
       new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
     );
     expect(after.stdout).toMatch(
-      /^ {6}\* Blocked by Port Auditor until now \(rule PortAuditor-[0-9a-f-]{36}\): the rule is gone from the firewall .*risk unchanged\.$/m,
+      /^ {6}\* Blocked by Port Auditor until now \(rule of .+ \(port \d+\/tcp\)\): the rule is gone from the firewall .*risk unchanged\.$/m,
     );
     expect(after.stdout).toContain(
       '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
     );
     const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
-    expect(afterFr.stdout).toContain('* Bloqué par Port Auditor jusqu’ici (règle PortAuditor-');
+    // By its date and port, never its UUID name (review 15b).
+    expect(afterFr.stdout).toMatch(
+      /\* Bloqué par Port Auditor jusqu’ici \(règle du .+ \(port \d+\/tcp\)\)/,
+    );
+    expect(afterFr.stdout).not.toContain('PortAuditor-');
     expect(afterFr.stdout).toContain(
       '! 1 règle Port Auditor a disparu du pare-feu (redémarrage\u202f?)\u00a0: port-auditor reapply --all la remet.',
     );
@@ -226,16 +230,14 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const run = await ok(['scan', PEER_ADDR, '-p', String(DEVICE_PORT), '--report', report]);
     expect(run.stdout).toMatch(
       new RegExp(
-        `^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+ · hidden by this PC’s rule`,
+        `^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+ · seen filtered because of a rule of this PC`,
         'm',
       ),
     );
-    expect(run.stdout).toContain(
-      '* This PC blocks its own connections to this port (rule PortAuditor-',
-    );
+    expect(run.stdout).toContain('* This PC blocks its own connections to this port (rule of ');
     // Seen filtered, counted among no open port, yet rated: the verdict line says which it is.
     expect(run.stdout).toMatch(
-      /^Open ports by risk level: \w+ 1 \(1 of them a port this PC’s own rule hides, seen filtered\)\.$/m,
+      /^Open ports by risk level: \w+ 1 \(1 of them a port seen filtered because of a rule of this PC\)\.$/m,
     );
     const doc = jsonReport(report);
     const telnet = doc.findings.find((f) => f.port === DEVICE_PORT);
@@ -255,7 +257,9 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(shown.stdout).toMatch(
       new RegExp(`^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+\\s*$`, 'm'),
     );
-    expect(shown.stdout).toContain('Hidden during the scan by this PC’s rule “PortAuditor-');
+    expect(shown.stdout).toMatch(
+      /Seen filtered during the scan because of the rule of .+ \(port 23\/tcp\) of this PC/,
+    );
     expect(shown.stdout).toContain('removed since');
   });
 });

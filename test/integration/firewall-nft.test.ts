@@ -925,7 +925,13 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(await ruleset()).toBe(before);
     const applied = await cli(['block', '--port', '3389', '--proto', 'tcp', '--rule-id', id]);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain(`Rule created: ${id} (PortAuditor-${id})`);
+    // Named by date and port; the id only in the command that removes it (review 15b).
+    expect(applied.stdout).toMatch(
+      new RegExp(
+        `^Rule created: the rule of .+ \\(port 3389/tcp\\)\\. To remove it: port-auditor unblock ${id}$`,
+        'm',
+      ),
+    );
     // Used up: the same id cannot apply another rule.
     const again = await cli(['block', '--port', '3390', '--proto', 'tcp', '--rule-id', id]);
     expect(again.code).toBe(2);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { serviceLabel } from '../../app/contract/vocabulary.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -361,6 +362,9 @@ describe('browser-mode web host', () => {
       expect(verdict).toMatchObject({ service: 'port-auditor', program: { pid: process.pid } });
       expect(verdict?.reasons[0]?.ruleId).toBe('program.port-auditor');
       expect(verdict?.reasons[0]?.text.en).toMatch(/Port Auditor/);
+      // Review 15b: named as this program for people, since this process serves it.
+      expect(serviceLabel(verdict!.service, 'fr')).toBe('Port Auditor (ce programme)');
+      expect(serviceLabel(verdict!.service, 'en')).toBe('Port Auditor (this program)');
     } finally {
       await client.closeAndWait();
     }

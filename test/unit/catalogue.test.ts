@@ -105,4 +105,23 @@ describe('the catalogue', () => {
     expect(rules('fr', 2)).toMatch(/^2 règles créées/);
     expect(rules('en', 1)).toMatch(/^1 rule /);
   });
+
+  test('"masqué" / "hidden" means one thing: a port a display filter leaves out, never one a rule made the scan see filtered', () => {
+    // Review 15b: a port seen filtered because of a rule of this PC has its own words ("Vu filtré
+    // à cause d’une règle de ce PC" / "Seen filtered because of a rule of this PC").
+    const hidden = { fr: /masqu/i, en: /\bhid(e|es|den|ing)\b/i };
+    const rule = { fr: /règle|pare-feu/i, en: /\brules?\b|firewall/i };
+    const mixed = ALL.filter(([where, text]) => {
+      const lang = where.startsWith('fr') ? 'fr' : 'en';
+      return hidden[lang].test(text) && rule[lang].test(text);
+    }).map(([where]) => where);
+    expect(mixed).toEqual([]);
+    for (const lang of ['fr', 'en'] as const) {
+      expect(textFor(lang, 'risk')('firewall.scan-blocked')).toBe(
+        lang === 'fr'
+          ? 'Vu filtré à cause d’une règle de ce PC'
+          : 'Seen filtered because of a rule of this PC',
+      );
+    }
+  });
 });

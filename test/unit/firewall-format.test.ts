@@ -182,8 +182,8 @@ describe('the firewall’s labels and coverage sentences come from the catalogue
     expect(profileLabel('nftables')).toEqual({ fr: 'nftables', en: 'nftables' });
     expect(ANY_REMOTE).toEqual({ fr: 'toutes les adresses', en: 'all addresses' });
     expect(COVERAGE_LABEL['scan-blocked']).toEqual({
-      fr: 'masqué par une règle de ce PC',
-      en: 'hidden by this PC’s rule',
+      fr: 'vu filtré à cause d’une règle de ce PC',
+      en: 'seen filtered because of a rule of this PC',
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ruleCalled } from '../../app/firewall/labels.js';
 import type { FirewallRule } from '../../app/contract/firewall.js';
 import type { Listener, RiskAssessResult } from '../../app/contract/risk.js';
 import type { HostResult, PortResult, ScanResult } from '../../app/contract/scan.js';
@@ -109,7 +110,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(unread.counts[verdict.severity]).toBe(1);
     expect(unread.hosts[0]!.worst).toBe(verdict.severity);
     expect(verdict.reasons[0]?.text.en).toBe(
-      `A Port Auditor rule (${verdict.firewall?.name}) should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
+      `Port Auditor’s rule ${verdict.firewall?.called?.en} should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
     );
     expect(verdict.reasons[0]?.text.fr).toContain(
       'le pare-feu n’a pas pu être lu pour le confirmer',
@@ -125,7 +126,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(gone.blocked).toBe(0);
     expect(gone.counts[lost.severity]).toBe(1);
     expect(lost.reasons[0]?.text.fr).toBe(
-      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.name})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé.`,
+      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.called?.fr})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé.`,
     );
     expect(lost.reasons.map((r) => r.text.en).join(' ')).not.toContain('rule prevents');
     // A scoped rule only ever closed the port to its addresses: only they got it back.
@@ -135,7 +136,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     const lostScoped = goneScoped.hosts[0]!.ports[0]!;
     expect(lostScoped.firewall?.effect).toBe('vanished');
     expect(lostScoped.reasons[0]?.text.en).toBe(
-      `Blocked by Port Auditor until now for connections from 10.93.1.0/24 only (rule ${lostScoped.firewall?.name}): the rule is gone from the firewall (a restart, a firewall reload?), so these connections are possible again; risk unchanged.`,
+      `Blocked by Port Auditor until now for connections from 10.93.1.0/24 only (rule ${lostScoped.firewall?.called?.en}): the rule is gone from the firewall (a restart, a firewall reload?), so these connections are possible again; risk unchanged.`,
     );
   });
 });
@@ -164,7 +165,11 @@ describe('this PC is one device, and loopback is never filtered', () => {
 
   it('a blocked port’s reasons do not say that other devices can connect to it', () => {
     const reasons = blocked.hosts[0]!.ports[0]!.reasons.map((r) => r.text.en);
-    expect(reasons[0]).toMatch(/^Blocked by Port Auditor \(rule PortAuditor-/);
+    // By its date and port, never its UUID name (review 15b).
+    expect(reasons[0]).toMatch(
+      /^Blocked by Port Auditor \(rule of .+ \(port \d+\/tcp\), read back/,
+    );
+    expect(reasons.join(' ')).not.toContain('PortAuditor-');
     expect(reasons).toContain(
       'It listens on every network interface, but the Port Auditor rule stops other devices from connecting to it.',
     );
@@ -190,11 +195,16 @@ describe('a device port this PC’s own outbound rule hides from the scan', () =
     const result = assessHosts([device], [], kb, true, [out]);
     const verdict = result.hosts[0]!.ports[0]!;
     expect(verdict).toMatchObject({ port: 23, service: 'telnet', severity });
-    expect(verdict.firewall).toEqual({ ruleId: out.id, name: out.name, effect: 'scan-blocked' });
+    expect(verdict.firewall).toEqual({
+      ruleId: out.id,
+      name: out.name,
+      called: ruleCalled(out),
+      effect: 'scan-blocked',
+    });
     expect(result.counts[severity]).toBe(1);
     expect(result.hosts[0]!.worst).toBe(severity);
     expect(verdict.reasons[0]?.text.en).toBe(
-      `This PC blocks its own connections to this port (rule ${out.name}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
+      `This PC blocks its own connections to this port (rule ${ruleCalled(out).en}): the scan cannot see past it and sees it filtered. Other devices can probably still connect to it: it is rated as if it were open.`,
     );
   });
 
@@ -296,7 +306,7 @@ describe('reports apply their own rules to the verdicts', () => {
     expect(pcRows[0]!.endsWith(',blocked,10.77.210.1 127.0.0.1 ::1,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
-    expect(pdf).toContain('masqué par une règle de ce PC');
+    expect(pdf).toContain('vu filtré à cause d’une règle de ce PC');
     expect(pdf).toContain('1 autre port ouvert est bloqué par Port Auditor');
     // The rule's date, as the Rules page and `port-auditor rules` write it.
     expect(pdf).toContain('30 nov. 2026');
@@ -337,9 +347,9 @@ describe('a device port a rule removed since hid from the scan', () => {
       ruleId: 'firewall.hidden-by-removed-rule',
       text: {
         fr: typeset(
-          `Masqué pendant l’analyse par la règle « ${out.name} » de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
+          `Vu filtré pendant l’analyse à cause de la règle ${ruleCalled(out).fr} de ce PC, supprimée depuis : l’analyse n’a pas pu voir ce port, il est jugé comme s’il était ouvert. Une nouvelle analyse montrera son état actuel.`,
         ),
-        en: `Hidden during the scan by this PC’s rule “${out.name}”, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
+        en: `Seen filtered during the scan because of the rule ${ruleCalled(out).en} of this PC, removed since: the scan could not see this port, so it is judged as if it were open. A new scan will show its current state.`,
       },
     });
     // The scan-blocked sentence is gone with the rule; applying again changes nothing.
@@ -424,9 +434,9 @@ describe('the CLI table says it like the UI', () => {
       /^ {2}3389\/tcp\s+open\s+accepted the connection\s+\S+\s+\w+ · block not verified$/m,
     );
     expect(text).toMatch(
-      /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · hidden by this PC’s rule$/m,
+      /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · seen filtered because of a rule of this PC$/m,
     );
-    expect(text).toContain('      * A Port Auditor rule');
+    expect(text).toContain('      * Port Auditor’s rule of ');
     expect(text).toContain('      * This PC blocks its own connections to this port');
     expect(text).not.toMatch(/blocked by Port Auditor/);
   });

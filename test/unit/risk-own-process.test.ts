@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../../app/contract/risk.js';
 import type { HostResult, PortResult } from '../../app/contract/scan.js';
+import { serviceLabel } from '../../app/contract/vocabulary.js';
 import { assessHosts, ownerIfOurs } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { RULES } from '../../app/risk/rules.js';
@@ -55,6 +56,37 @@ describe('Port Auditor’s own listeners, from the listener owners of this PC', 
     expect(rules.get(5353)).toContain(RULES.ownPort);
     // Another program's port is judged as any other.
     expect(rules.get(3000)).not.toContain(RULES.ownPort);
+  });
+
+  it('"Port Auditor (ce programme)" names only the ports of the process giving the verdict', () => {
+    const services = (own: Parameters<typeof assessHosts>[6]) =>
+      new Map(
+        assessHosts(
+          [thisPc([open(9222), open(5353, 'udp'), open(3000)])],
+          listeners,
+          knowledgeBase(),
+          true,
+          [],
+          undefined,
+          own,
+        ).hosts[0]!.ports.map((p) => [p.port, p.service] as const),
+      );
+    // The desktop app (pid 4242): its own port is this program; its helper process (same
+    // executable, pid 4250) is Port Auditor, but not "this program".
+    const desktop = services({ pid: 4242, ports: [], executable: APP });
+    expect(desktop.get(9222)).toBe('port-auditor');
+    expect(desktop.get(5353)).toBe('port-auditor-process');
+    // A separate process of the same executable giving the verdict (a CLI run, pid 6000): the
+    // desktop app's port is another process's, never this program's.
+    const cli = services({ pid: 6000, ports: [], executable: APP });
+    expect(cli.get(9222)).toBe('port-auditor-process');
+    expect(cli.get(5353)).toBe('port-auditor-process');
+    expect(cli.get(3000)).not.toMatch(/^port-auditor/);
+    // As people read them, in both languages.
+    expect(serviceLabel('port-auditor', 'fr')).toBe('Port Auditor (ce programme)');
+    expect(serviceLabel('port-auditor', 'en')).toBe('Port Auditor (this program)');
+    expect(serviceLabel('port-auditor-process', 'fr')).toBe('Port Auditor (autre processus)');
+    expect(serviceLabel('port-auditor-process', 'en')).toBe('Port Auditor (another process)');
   });
 
   it('browser mode (under node): the served port only, never another node program', () => {

@@ -539,6 +539,7 @@ describe('our own and known programs first (issue 15)', () => {
       exposure: 'loopback-only',
       program: { pid: 4242, name: 'node', path: '/usr/bin/node' },
       ownPid: 4242,
+      selfPid: 4242,
     });
     expect(own.severity).toBe('info');
     expect(own.service).toBe('port-auditor');

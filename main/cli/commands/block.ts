@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatPreview, formatVerification } from '../../../app/firewall/format.js';
+import { ruleCalled } from '../../../app/firewall/labels.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 
@@ -74,8 +75,10 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
       }
       ctx.stdout.write(
         `${ctx.text(outcome.restored ? 'commands.block.restored' : 'commands.block.created', {
+          // Named by date and port in the sentence (review 15b); the id only in the command that
+          // removes it (`--json` keeps every field).
+          called: ctx.say(ruleCalled(outcome.rule)),
           id: outcome.rule.id,
-          name: outcome.rule.name,
         })}\n`,
       );
       ctx.stdout.write(

@@ -118,7 +118,11 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
    * The app refused the typed addresses: the refusal is the field's own error (its helper text,
    * aria-invalid), and the focus goes to the field to fix it (WCAG 3.3.1), as on the scanner.
    */
-  const remoteError = step === 0 && error?.code === 'firewall.invalid-remote' ? error : null;
+  const remoteError =
+    step === 0 &&
+    (error?.code === 'firewall.invalid-remote' || error?.code === 'firewall.own-address')
+      ? error
+      : null;
   /** The refusal under the field: the test id and code the banner had, said as it appears. */
   const remoteErrorSlot = remoteError
     ? { 'data-testid': 'block-error', 'data-error-code': remoteError.code, role: 'alert' }
@@ -155,12 +159,20 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
     target.isLocal && direction === 'in'
       ? ownAddressesIn(remote, [...pcAddresses, target.address])
       : [];
-  const ownWarning =
-    own.length > 0 ? (
-      <Alert severity="warning" data-testid="block-own-address">
-        {t('wizard.ownAddress', { count: own.length, addresses: addresses(own) })}
-      </Alert>
-    ) : null;
+  /**
+   * Such an address (127.0.0.1 included) is refused as the field's own error, under it, as soon as
+   * it is typed (review 15b): the service would refuse it too (firewall.own-address).
+   */
+  const ownError =
+    own.length > 0
+      ? t('wizard.ownAddress', { count: own.length, addresses: addresses(own) })
+      : null;
+  /** The field's error, its test id and what the tests and screen readers find it by. */
+  const fieldError = remoteError
+    ? { text: say(remoteError.message), slot: remoteErrorSlot }
+    : ownError
+      ? { text: ownError, slot: { 'data-testid': 'block-own-address', role: 'alert' } }
+      : null;
 
   async function toPreview() {
     setBusy(true);
@@ -345,10 +357,10 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                 </FormLabel>
                 <TextField
                   id="block-remote-field"
-                  error={remoteError !== null}
+                  error={fieldError !== null}
                   helperText={
-                    remoteError
-                      ? say(remoteError.message)
+                    fieldError
+                      ? fieldError.text
                       : t(direction === 'in' ? 'wizard.remoteHelpIn' : 'wizard.remoteHelpOut')
                   }
                   value={remote}
@@ -360,11 +372,10 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
                   inputRef={remoteInput}
                   slotProps={{
                     htmlInput: { 'data-testid': 'block-remote', spellCheck: false },
-                    formHelperText: remoteErrorSlot,
+                    formHelperText: fieldError?.slot ?? {},
                   }}
                 />
               </Stack>
-              {ownWarning}
             </Stack>
           )}
 
@@ -373,10 +384,13 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               <Typography sx={{ fontWeight: 600 }} data-testid="block-summary">
                 {needless ? t('wizard.loopbackOnlySummary') : say(preview.summary)}
               </Typography>
-              {ownWarning}
+              {/* What the preview says about the rule: there as the step opens (the focus goes
+                  to the step, which reads them), notes in place rather than alerts announced. */}
               {preview.notes.map((n, i) => (
                 <Alert
                   key={i}
+                  role="note"
+                  data-testid="block-preview-note"
                   severity={preview.elevation === 'unavailable' && i === 0 ? 'error' : 'info'}
                 >
                   {say(n)}
@@ -583,9 +597,13 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
         {step === 0 && (
           <Button
             variant="contained"
-            onClick={() => void toPreview()}
-            // The service refuses such a scope too (firewall.own-address): no preview to go to.
-            disabled={busy || own.length > 0}
+            onClick={() => {
+              // The service refuses such a scope too (firewall.own-address): no preview to go to;
+              // the focus goes to the field whose error says why (focusable, not disabled).
+              if (own.length > 0) remoteInput.current?.focus();
+              else void toPreview();
+            }}
+            disabled={busy}
           >
             {t('wizard.next')}
           </Button>

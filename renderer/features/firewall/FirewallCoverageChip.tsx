@@ -23,9 +23,11 @@ const COLOR: Record<CoverageEffect, 'success' | 'warning' | 'default'> = {
  * the rule's name and meaning on hover.
  */
 export function FirewallCoverageChip({ coverage }: { coverage: FirewallCoverage }) {
-  const { t } = useTranslation('risk');
+  const { t, i18n } = useTranslation('risk');
+  // The rule by its date and port (review 15b); its UUID name only for verdicts kept before.
+  const name = coverage.called?.[i18n.language.startsWith('fr') ? 'fr' : 'en'] ?? coverage.name;
   return (
-    <Tooltip title={t(`firewall.help.${coverage.effect}`, { name: coverage.name })}>
+    <Tooltip title={t(`firewall.help.${coverage.effect}`, { name })}>
       <Chip
         size="small"
         icon={<ShieldIcon />}

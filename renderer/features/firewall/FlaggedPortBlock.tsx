@@ -206,7 +206,11 @@ function UnblockDialog({
       <DialogTitle id={`${id}-title`}>{t('unblock.confirm.title', what)}</DialogTitle>
       <DialogContent>
         <DialogContentText id={`${id}-body`}>
-          {t('unblock.confirm.body', { name: coverage.name })} {consequence}
+          {t('unblock.confirm.body', {
+            // By its date and port (review 15b); its UUID name only for verdicts kept before.
+            name: coverage.called?.[i18n.language.startsWith('fr') ? 'fr' : 'en'] ?? coverage.name,
+          })}{' '}
+          {consequence}
         </DialogContentText>
       </DialogContent>
       <DialogActions>

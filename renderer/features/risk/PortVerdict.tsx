@@ -9,7 +9,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
-import { programLabel, UNKNOWN_SERVICE } from '../../../app/contract/vocabulary';
+import { programLabel, serviceLabel } from '../../../app/contract/vocabulary';
 import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words';
 import { MONO_FONT } from '../../theme';
 import { SeverityChip } from './SeverityChip';
@@ -98,7 +98,7 @@ export function PortVerdict({
             {port.port}/{port.protocol.toUpperCase()}
           </Typography>
           <Typography data-testid="verdict-service" sx={{ fontWeight: 500 }}>
-            {port.service === UNKNOWN_SERVICE ? t('vocabulary:service.unknown') : port.service}
+            {serviceLabel(port.service, lang.startsWith('fr') ? 'fr' : 'en')}
             {port.description && (
               <Typography component="span" variant="body2" color="text.secondary">
                 {' — '}

@@ -153,7 +153,7 @@ export function SettingsPage() {
               <Typography>{t('about.version', { version: info.version })}</Typography>
               <Typography>{t('about.host', { host: t(`about.hosts.${info.host}`) })}</Typography>
               <Typography>
-                {t('about.machine', { hostname: info.hostname, platform: info.platform })}
+                {t('about.machine', { hostname: info.hostname, os: info.osName })}
               </Typography>
             </Stack>
           )}

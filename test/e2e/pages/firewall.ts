@@ -47,9 +47,14 @@ export class BlockWizard {
     return this.dialog.getByTestId('block-needless');
   }
 
-  /** Said when an address typed as the remote is this PC's own. */
+  /** Said under the addresses field when an address typed there is this PC's own (loopback too). */
   get ownAddress(): Locator {
     return this.dialog.getByTestId('block-own-address');
+  }
+
+  /** The preview step's notices (what the rule does and does not cover), read in place. */
+  get previewNotes(): Locator {
+    return this.dialog.getByTestId('block-step-preview').getByRole('note');
   }
 
   /** The sentence that introduces the commands under "Détails techniques". */

@@ -31,6 +31,19 @@ export class SettingsPage {
       .check();
   }
 
+  /** The "À propos" section (a region named by its heading). */
+  get about(): Locator {
+    return this.shell.page.getByRole('region', {
+      name: exact(this.shell.t('settings:about.title')),
+    });
+  }
+
+  /** "Ordinateur : nom (système)": the About line naming this computer and its OS. */
+  get machineLine(): Locator {
+    const prefix = this.shell.t('settings:about.machine').split('{{')[0]!;
+    return this.about.getByText(prefix, { exact: false });
+  }
+
   /** "Nombre d’analyses gardées": how many scans the history keeps. */
   async chooseKeptScans(count: number): Promise<void> {
     await this.shell.page

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PORT_REASON_LABEL } from '../../app/contract/vocabulary.js';
+import { buildReportModel } from '../../app/report/model.js';
+import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { pdfDefinition, renderPdf } from '../../app/report/pdf.js';
+
+// Review 15b: the PDF's Method section names probe answers in words, and the service column of
+// a device's table never cuts a word in two.
+
+const run = promisify(execFile);
+const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
+const now = new Date('2026-11-30T12:00:00.000Z');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'pa-pdf-method-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every string the PDF lays out, as pdfmake gets them. */
+function laidOut(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(laidOut);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(laidOut);
+}
+
+/** One word with no break opportunity: too wide for the column as it was (70 pt). */
+const LONG = 'MicrosoftWindowsRpcOverHttp';
+
+function model(product?: string) {
+  const xml = product
+    ? fixture.replace(
+        '<service name="telnet" method="table" conf="3"/>',
+        `<service name="telnet" product="${product}" version="1.0" method="probed" conf="10"/>`,
+      )
+    : fixture;
+  return buildReportModel({ scan: importNmapXml(xml, { now }).scan, pcName: 'pc' });
+}
+
+describe('the PDF in words', () => {
+  it.each(['fr', 'en'] as const)(
+    '%s: the Method table gives each answer in words, no code',
+    (lang) => {
+      const strings = laidOut(pdfDefinition(model(), lang).content);
+      for (const [code, words] of Object.entries(PORT_REASON_LABEL)) {
+        expect(strings).not.toContain(code);
+        expect(strings).toContain(words[lang]);
+      }
+      expect(strings).toContain(
+        lang === 'fr'
+          ? 'Le port est ouvert\u00a0: un service accepte les connexions.'
+          : 'The port is open: a service accepts connections.',
+      );
+    },
+  );
+
+  it('a long service or product word is never cut mid-word in the device table', async () => {
+    const file = path.join(dir, 'long.pdf');
+    writeFileSync(file, await renderPdf(model(LONG), 'en'));
+    const { stdout } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']);
+    expect(stdout).toContain(LONG);
+  });
+});
