@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { startWorker } from './start-worker.js';
 import type { AppError, FirewallRule, Language, ReportFormat } from '../contract/index.js';
 import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
@@ -75,16 +76,7 @@ const FORMAT_NAME: Record<ReportFormat, string> = {
  */
 function createWorker(job: ExportJob, heapMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: heapMb };
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./export-worker.mjs', import.meta.url), {
-      workerData: job,
-      resourceLimits,
-    });
-  }
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./export-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job, resourceLimits });
+  return startWorker('export-worker', job, resourceLimits);
 }
 
 /**

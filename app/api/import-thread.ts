@@ -1,4 +1,5 @@
 import { fileNameWords } from '../contract/outside-words.js';
+import { startWorker } from './start-worker.js';
 import { Worker } from 'node:worker_threads';
 import { Code, type AppError, type FirewallRule, type ListenersResult } from '../contract/index.js';
 import { AppFailure } from '../errors.js';
@@ -112,16 +113,7 @@ function createWorker(job: ImportJob, heapMb: number): Worker {
     maxOldGenerationSizeMb: heapMb,
     maxYoungGenerationSizeMb: IMPORT_YOUNG_GENERATION_MB,
   };
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./import-worker.mjs', import.meta.url), {
-      workerData: job,
-      resourceLimits,
-    });
-  }
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./import-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job, resourceLimits });
+  return startWorker('import-worker', job, resourceLimits);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { startWorker } from './start-worker.js';
 import type {
   AppError,
   FirewallRule,
@@ -72,16 +73,7 @@ function stopped(detail: string): AppFailure {
 /** Creates the thread as the export thread does (export-thread.ts): bundled, or under tsx. */
 function createWorker(job: PrepareJob): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: PREPARE_OLD_GENERATION_MB };
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./prepare-worker.mjs', import.meta.url), {
-      workerData: job,
-      resourceLimits,
-    });
-  }
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./prepare-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job, resourceLimits });
+  return startWorker('prepare-worker', job, resourceLimits);
 }
 
 /**
