@@ -35,17 +35,25 @@ export const claimKey = key;
  */
 export type ListenersNow = ListenersResult | null;
 
-/** Whether two records name one program: the same name and path (the pid may change on restart). */
-function sameProgram(a: ProgramInfo | undefined, b: ProgramInfo | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.name === b.name && (a.path ?? null) === (b.path ?? null);
+/**
+ * Whether two records of one socket's program say different things: both name a program and not
+ * the same name and path (the pid may change on restart). An owner unknown on either side (hidden
+ * from a process without the rights to see it, when the scan was made or now) says nothing against
+ * the other, so a scan made without rights and reopened as administrator, or the reverse, is not
+ * "another program" (review 13 final, F1).
+ */
+function programsContradict(a: ProgramInfo | undefined, b: ProgramInfo | undefined): boolean {
+  if (!a || !b) return false;
+  return a.name !== b.name || (a.path ?? null) !== (b.path ?? null);
 }
 
 /**
  * What this PC's sockets now say of a kept scan's port, when they say what its record `claim`
- * says (the same exposure, and a socket of the same program serving the port's address: bound to
- * it exactly or to a wildcard, matchListener); null otherwise. The answer is the sockets' own
- * words (this PC's program as the OS gives it now), never the record's: a record is a file's word.
+ * says (the same exposure, and a socket serving the port's address: bound to it exactly or to a
+ * wildcard, matchListener, whose program does not contradict the record's: see
+ * programsContradict); null otherwise. The answer is the sockets' own words (this PC's program as
+ * the OS gives it now, or none when it hides it), never the record's: a record is a file's word,
+ * so the verdict is the one a live scan would give now and never lower.
  */
 export function confirmedClaim(
   address: string,
@@ -57,7 +65,7 @@ export function confirmedClaim(
   if (!now) return null;
   const seen = matchListener(address, port, protocol, now.listeners);
   if (seen.exposure === 'unknown' || seen.exposure !== claim.exposure) return null;
-  return sameProgram(seen.program, claim.program) ? seen : null;
+  return programsContradict(seen.program, claim.program) ? null : seen;
 }
 
 /**
@@ -80,11 +88,12 @@ export function ownersHidden(now: ListenersNow): boolean {
  *
  * This PC's ports are rated as the live scan rated them when this PC's sockets `now` (read at
  * reopen) still say what the record says (confirmedClaim: same protocol, port, an address or
- * wildcard serving the port's, exposure and program); then the sockets' words are used, so an
- * edited record can never lower a level (issue 13 attacker review F5). A port whose record they
- * do not confirm (its program stopped or moved, the sockets could not be read, the record was
- * edited) gets the verdict the port alone gives on this PC (exposure unknown, program unknown)
- * and a reason saying why (KEPT_CLAIM_UNCHECKED); one without a record, the port-alone verdict.
+ * wildcard serving the port's, exposure, and programs that do not contradict: an owner unknown
+ * then or now is no contradiction); then the sockets' words are used, so an edited record can
+ * never lower a level (issue 13 attacker review F5). A port whose record they do not confirm
+ * (its program stopped or moved, the sockets could not be read, the record was edited) gets the
+ * verdict the port alone gives on this PC (exposure unknown, program unknown) and a reason saying
+ * why (KEPT_CLAIM_UNCHECKED); one without a record, the port-alone verdict.
  * Records of this process's own (`own`: the scan was made or imported by it, so they never went
  * through the file) are believed as they are. Without a stored assessment (none was made, or it
  * no longer reads), the verdicts are still given, this PC's programs unknown. `undone`: the scan's
@@ -185,11 +194,12 @@ export function reassessKept(
 
 /**
  * Whether reassessKept, given the same `stored` verdicts and `own` claims, might name a program
- * for this PC's open port `port`/`protocol` at `address`: when `own` (when given; else `stored`)
- * records one for that port. True only says it may (a record the sockets now do not confirm is
- * dropped, see reassessKept); false, that it names none unless this PC's sockets now make the
- * port worse than the port alone. Lets a caller tell whether a host's verdicts lack a program
- * without working out each port's verdict.
+ * for this PC's open port `port`/`protocol` at `address`: when `own` records one for that port,
+ * or (without `own`) when `stored` records one or a known exposure (a record without a program,
+ * its owner hidden then, is confirmed by sockets that may name it now). True only says it may
+ * (a record the sockets now do not confirm is dropped, see reassessKept); false, that it names
+ * none unless this PC's sockets now make the port worse than the port alone. Lets a caller tell
+ * whether a host's verdicts lack a program without working out each port's verdict.
  */
 export function mayNameProgram(
   stored: RiskAssessResult | null,
@@ -201,7 +211,8 @@ export function mayNameProgram(
   const named = new Set<string>();
   for (const host of stored?.hosts ?? []) {
     for (const p of host.ports) {
-      if (p.exposure && p.program) named.add(key(host.address, p.port, p.protocol));
+      if (p.exposure && (p.program || p.exposure !== 'unknown'))
+        named.add(key(host.address, p.port, p.protocol));
     }
   }
   return (address, port, protocol) => named.has(key(address, port, protocol));

@@ -13,9 +13,9 @@ import { typeset } from '../unit/support/typography.js';
 
 /**
  * Issue 13 review, #1, #3, #4: a kept scan reopened (`show ID`, `report ID`) and our own scan JSON
- * read back (`report FILE.json`) rate this PC's loopback-only services as the live scan did (Info,
- * "only this PC can connect", with their program), because this PC's sockets are read again when
- * it is reopened; a listener stopped since gets the port-alone verdict; an edited record never
+ * read back (`report FILE.json`, of `scan --json` or of what `show ID --json` prints: review 13
+ * final, F4) rate this PC's loopback-only services as the live scan did (Info, "only this PC can
+ * connect", with their program), because this PC's sockets are read again when it is reopened; a listener stopped since gets the port-alone verdict; an edited record never
  * lowers a level; an imported port is credited only to a socket serving its very address. The
  * bundled CLI, listeners of this test on an address of 127.0.0.0/8 of its own, a temp data folder.
  */
@@ -182,6 +182,19 @@ describe('a kept scan of this PC reopened', () => {
       expect(program).toContain(`node (PID ${process.pid})`);
     }
     expect(csvRows(fromJson)).toEqual(idRows);
+
+    // What `show ID --json` prints is a report source too (README): with this PC's name and
+    // addresses as `scan --json` writes them, so it is rated as this PC's (review 13 final, F4).
+    const showJson = path.join(files, 'show.json');
+    writeFileSync(showJson, await ok(['show', id, '--json']));
+    const printed = JSON.parse(readFileSync(showJson, 'utf8')) as typeof written;
+    expect(printed.pcName).toBe(os.hostname());
+    expect(printed.source).toBeUndefined();
+    const shownScan = (printed as { scan?: typeof written }).scan;
+    expect(shownScan?.source?.selfAddresses).toEqual(written.source?.selfAddresses);
+    const fromShow = path.join(files, 'from-show.csv');
+    await ok(['report', showJson, '-o', fromShow]);
+    expect(csvRows(fromShow)).toEqual(idRows);
   });
 
   it('a listener stopped since: its port gets the port-alone verdict, the others stay as live', async () => {

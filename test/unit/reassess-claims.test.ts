@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
-import { claimKey, KEPT_CLAIM_UNCHECKED, reassessKept } from '../../app/risk/reassess.js';
+import {
+  claimKey,
+  confirmedClaim,
+  KEPT_CLAIM_UNCHECKED,
+  reassessKept,
+} from '../../app/risk/reassess.js';
+import { RULES } from '../../app/risk/rules.js';
 
 /** This PC with telnet on 127.0.0.1 only, and IPP, as a scan of this PC sees them. */
 const hosts: HostResult[] = [
@@ -75,6 +81,61 @@ describe('a kept scan’s record of this PC’s listeners (issue 13 attacker rev
       expect(port.program).toBeUndefined();
       expect(port.reasons.map((r) => r.ruleId)).toContain(KEPT_CLAIM_UNCHECKED);
     }
+  });
+
+  /** The same sockets with their owners hidden, as a process without the rights reads them. */
+  const hidden = listeners.map(({ program: _program, ...l }) => l);
+  const hiddenNow = () => ({
+    platform: 'linux',
+    listeners: hidden,
+    complete: false,
+    elevated: false,
+  });
+
+  it('is believed when only its owner is unknown then: rated as a live scan with rights now (review 13 final, F1)', () => {
+    // Scanned without rights (owners hidden), reopened by an administrator: the same socket.
+    const without = assessHosts(hosts, hidden, kb, false);
+    expect(telnet(without)).toMatchObject({ severity: 'info', exposure: 'loopback-only' });
+    expect(telnet(without).program).toBeUndefined();
+    const reopened = reassessKept(hosts, without, [], kb, undefined, undefined, now());
+    expect(reopened).toEqual(live);
+    expect(telnet(reopened).program?.name).toBe('inetd');
+    expect(telnet(reopened).reasons.map((r) => r.ruleId)).not.toContain(KEPT_CLAIM_UNCHECKED);
+    expect(confirmedClaim('127.0.0.1', 23, 'tcp', { exposure: 'loopback-only' }, now())).toEqual({
+      exposure: 'loopback-only',
+      program: listeners[0]!.program,
+    });
+  });
+
+  it('is believed when only its owner is unknown now: rated as a live scan without rights now (review 13 final, F1)', () => {
+    // Scanned as administrator, reopened by a user who cannot see the owners: the same socket.
+    const withoutNow = assessHosts(hosts, hidden, kb, false);
+    const reopened = reassessKept(hosts, live, [], kb, undefined, undefined, hiddenNow());
+    expect(reopened).toEqual(withoutNow);
+    const port = telnet(reopened);
+    expect(port).toMatchObject({ severity: 'info', exposure: 'loopback-only' });
+    expect(port.program).toBeUndefined();
+    // Said as the live scan says it (run as administrator), never "no longer listens the same way".
+    expect(port.reasons.map((r) => r.ruleId)).toContain(RULES.programUnknown);
+    expect(port.reasons.map((r) => r.ruleId)).not.toContain(KEPT_CLAIM_UNCHECKED);
+    expect(reopened.programsMissing).toBe('not-elevated');
+  });
+
+  it('is not believed when the owner is unknown but the socket is not the same', () => {
+    // Recorded on 127.0.0.1 only, owner hidden; now the owner is hidden and it listens elsewhere.
+    const elsewhere = hidden.map((l) => ({ ...l, address: '127.0.0.2' }));
+    const claim = { exposure: 'loopback-only' as const };
+    expect(
+      confirmedClaim('127.0.0.1', 23, 'tcp', claim, { ...hiddenNow(), listeners: elsewhere }),
+    ).toBeNull();
+    // Known on both sides and different: a contradiction, whatever the exposure.
+    const other = {
+      exposure: 'loopback-only' as const,
+      program: { pid: 5, name: 'nc', path: '/usr/bin/nc' },
+    };
+    expect(confirmedClaim('127.0.0.1', 23, 'tcp', other, now())).toBeNull();
+    // Unknown on both sides, the same socket: confirmed.
+    expect(confirmedClaim('127.0.0.1', 23, 'tcp', claim, hiddenNow())).toEqual(claim);
   });
 
   it('cannot lower a level when edited: the sockets now are what is believed', () => {

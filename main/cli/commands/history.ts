@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import type { ScanRecord } from '../../../app/contract/index.js';
 import { formatDateTime } from '../../../app/contract/datetime.js';
@@ -13,6 +14,8 @@ import { readFirewallRules } from '../firewall-read.js';
 import { printKeptScan, readKeptScan } from '../kept-scan.js';
 import { LIST_PAGE, resolveScanId } from '../scan-id.js';
 import { serviceName } from '../../../app/risk/knowledge-base.js';
+import { scanJsonOf } from '../../../app/report/json-import.js';
+import { localAddresses } from '../../../app/api/report-handlers.js';
 
 function source(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {
@@ -143,11 +146,20 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
         await printKeptScan(ctx, scanId, serviceName);
         return;
       }
-      // The JSON document is assembled whole (the scan and its verdicts side by side).
-      const { details, scan, assessment, macAddresses } = await readKeptScan(ctx, scanId);
-      ctx.stdout.write(
-        `${JSON.stringify({ record: details, scan, assessment: assessment ?? null, macAddresses }, null, 2)}\n`,
-      );
+      // The JSON document is assembled whole (the scan and its verdicts side by side). A report
+      // source too (README, History): with this PC's name and addresses, as `scan --json` writes
+      // them (scanJsonOf), `report FILE.json` on this PC knows the scan is its own and rates its
+      // ports as `show` does, not as another PC's (review 13 final, F4).
+      const kept = await readKeptScan(ctx, scanId);
+      const { pcName, ...scan } = scanJsonOf(kept.scan, os.hostname(), localAddresses());
+      const document = {
+        record: kept.details,
+        pcName,
+        scan,
+        assessment: kept.assessment ?? null,
+        macAddresses: kept.macAddresses,
+      };
+      ctx.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     });
 };
 
