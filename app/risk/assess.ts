@@ -103,7 +103,7 @@ export interface OwnPorts {
 
 /**
  * The process id to name as Port Auditor's for one open port of this PC: ours when the port is
- * one we serve (TCP), or, for the desktop app, when the listener's owner is its process or runs
+ * one we serve (TCP) and its listener, when known, is our process, or, for the desktop app, when the listener's owner is its process or runs
  * its executable (see OwnPorts); undefined otherwise.
  */
 export function ownerIfOurs(
@@ -113,7 +113,11 @@ export function ownerIfOurs(
   own: OwnPorts | undefined,
 ): number | undefined {
   if (!own) return undefined;
-  if (protocol === 'tcp' && own.ports.includes(port)) return own.pid;
+  // A port number we serve is ours only when its socket is ours: another program may listen on
+  // the same number elsewhere (on `[::]` only, say), reachable from the network (review 13 A3).
+  if (protocol === 'tcp' && own.ports.includes(port) && (!program || program.pid === own.pid)) {
+    return own.pid;
+  }
   if (!program || !own.executable) return undefined;
   if (program.pid === own.pid) return own.pid;
   // Listeners' paths come neutralised (listeners.ts shownProgram): compare like with like.

@@ -96,6 +96,9 @@ describe('Port Auditor’s own listeners, from the listener owners of this PC', 
     // Another socket of the same node process (a debugger) keeps its own verdict.
     expect(ownerIfOurs(9229, 'tcp', { ...otherNode, pid: 5001 }, own)).toBeUndefined();
     expect(ownerIfOurs(3000, 'tcp', otherNode, own)).toBeUndefined();
+    // Another program on our page's port number (on [::] only, say) is its own, not ours.
+    expect(ownerIfOurs(8080, 'tcp', otherNode, own)).toBeUndefined();
+    expect(ownerIfOurs(8080, 'tcp', { ...otherNode, pid: 5001 }, own)).toBe(5001);
     const rules = verdicts({ pid: 5001, ports: [] });
     expect([...rules.values()].flat()).not.toContain(RULES.ownPort);
   });
