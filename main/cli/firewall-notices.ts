@@ -3,11 +3,15 @@ import type { CliContext } from './context.js';
 /**
  * Prints on stderr what the app says before a firewall command — why its journal is only in
  * memory (a damaged or read-only store), interrupted changes it repaired — skipping the first
- * `skip` notices, already printed. Returns how many there are now.
+ * `skip` notices, already printed, and any whose words `said` already holds (the store failure a
+ * scan's "not kept" sentence gave). Returns how many there are now.
  */
-export async function showFirewallNotices(ctx: CliContext, skip = 0): Promise<number> {
+export async function showFirewallNotices(ctx: CliContext, skip = 0, said = ''): Promise<number> {
   const { notices } = await ctx.app.call('firewall.notices', {});
-  for (const notice of notices.slice(skip)) ctx.stderr.write(`${ctx.say(notice)}\n`);
+  for (const notice of notices.slice(skip)) {
+    const text = ctx.say(notice);
+    if (said === '' || !said.includes(text)) ctx.stderr.write(`${text}\n`);
+  }
   return notices.length;
 }
 

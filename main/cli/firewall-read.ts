@@ -8,20 +8,24 @@ import { showFirewallNotices } from './firewall-notices.js';
  * `port-auditor rules` reads them: directly as root, else through the read-only helper, which
  * never prompts), so verdicts and reports say a port is blocked only when the firewall was seen
  * holding the rule: the app's risk.assess then uses what this read found. When the firewall cannot
- * be read, stderr says why and the verdicts say "not verified"; undefined then.
+ * be read, stderr says why and the verdicts say "not verified"; undefined then. `said`: what the
+ * command already printed on stderr (a notice saying it again is left out).
  */
-export async function readFirewallRules(ctx: CliContext): Promise<FirewallRule[] | undefined> {
+export async function readFirewallRules(
+  ctx: CliContext,
+  said = '',
+): Promise<FirewallRule[] | undefined> {
   const warn = (key: string, params?: Record<string, unknown>) =>
     ctx.stderr.write(`${ctx.text(key, params)}\n`);
   const detailOf = (error: unknown) =>
     error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
   try {
-    const known = await showFirewallNotices(ctx);
+    const known = await showFirewallNotices(ctx, 0, said);
     const list = await ctx.app.call('firewall.list', {}).catch((error: unknown) => {
       warn('firewall.readFailed', { detail: detailOf(error) });
       return null;
     });
-    await showFirewallNotices(ctx, known);
+    await showFirewallNotices(ctx, known, said);
     if (list === null) return undefined;
     if (!list.verified && list.rules.some((r) => r.state === 'active')) {
       warn('firewall.notVerified');

@@ -215,8 +215,13 @@ export async function writeKeptScanJson(
   await write(hosts > 0 ? '\n  ]\n}\n' : ']\n}\n');
 }
 
-/** Says on stderr that a scan could not be kept in the history, and why. */
-export function warnNotKept(ctx: CliContext, notice: AppError | undefined): void {
-  if (!notice) return;
-  ctx.stderr.write(`${notice.message[ctx.language]}\n`);
+/**
+ * Says on stderr that a scan could not be kept in the history, and why. Returns what it printed
+ * ('' when nothing), so the firewall's notices that follow do not say the same store failure again.
+ */
+export function warnNotKept(ctx: CliContext, notice: AppError | undefined): string {
+  if (!notice) return '';
+  const text = notice.message[ctx.language];
+  ctx.stderr.write(`${text}\n`);
+  return text;
 }

@@ -17,9 +17,9 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
     .action(async (file: string, options: { json?: string }) => {
       // Streamed to the app in pieces: a 60 MB file is never held whole, here or in the app.
       const imported = await importNmapFile(ctx, file, 'cli.import-read');
-      warnNotKept(ctx, imported.notice);
+      const notKept = warnNotKept(ctx, imported.notice);
       // Reads Port Auditor's rules in the firewall first: the verdicts then say what it holds.
-      await readFirewallRules(ctx);
+      await readFirewallRules(ctx, notKept);
       // The same table as "scan": verdicts, programs on this PC and reasons beside each open port,
       // a page of hosts at a time (a 65,000-host file is never held whole here).
       await printKeptScan(ctx, imported.scanId, serviceName);

@@ -169,9 +169,9 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       const reportFormat = reportPath ? formatFor(reportPath, undefined) : undefined;
       const reportLang = languageFor(options.lang, ctx);
       const end = await runScan(request, ctx);
-      warnNotKept(ctx, end.notice);
+      const notKept = warnNotKept(ctx, end.notice);
       // Read once the scan is over: the verdicts the app gives next carry the rules as they are.
-      if (end.counts.openPorts > 0 || reportPath) await readFirewallRules(ctx);
+      if (end.counts.openPorts > 0 || reportPath) await readFirewallRules(ctx, notKept);
       const kept = await readKeptScan(ctx, end.scanId);
       const result = kept.scan;
       const assessment = hasVerdicts(result) ? kept.assessment : undefined;
