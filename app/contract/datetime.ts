@@ -19,6 +19,22 @@ export function formatDateTime(iso: string, lang: Language): string {
   return formatDate(FORMATS[lang], date);
 }
 
+const FORMATS_SECONDS: Record<Language, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'medium' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }),
+};
+
+/**
+ * formatDateTime with the seconds ("30 Nov 2026, 11:41:07"): where a date must tell apart things
+ * made in the same minute (two scans' "Open" buttons in History, which a screen reader names by
+ * it). Text that is not a date comes back as is.
+ */
+export function formatDateTimeSeconds(iso: string, lang: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatDate(FORMATS_SECONDS[lang], date);
+}
+
 /**
  * `date` written by `format`, with French's ordinal first day: "1er décembre", "1er déc." (the
  * Imprimerie nationale's rule, which Intl does not apply: it writes "1 décembre"). Other days and

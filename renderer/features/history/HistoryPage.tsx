@@ -14,7 +14,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fileNameWords, quotable } from '../../../app/contract/outside-words';
-import { formatDateTime } from '../../../app/contract/datetime';
+import { formatDateTime, formatDateTimeSeconds } from '../../../app/contract/datetime';
 import type { ScanRecord } from '../../../app/contract/history';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { HISTORY_PAGE, useHistory } from '../../stores/history';
@@ -93,7 +93,6 @@ export function HistoryPage() {
                       row.kind === 'nmap-import' && row.dateKnown
                         ? formatDateTime(row.startedAt, lang)
                         : null;
-                    const date = ran ?? formatDateTime(row.finishedAt, lang);
                     return (
                       <TableRow
                         key={row.scanId}
@@ -144,7 +143,13 @@ export function HistoryPage() {
                                     file: fileNameWords(row.fileName ?? 'nmap.xml'),
                                     kept,
                                   })
-                                : t('open', { date })
+                                : // With its seconds: two scans of one minute differ (review 13 N7).
+                                  t('open', {
+                                    date: formatDateTimeSeconds(
+                                      ran ? row.startedAt : row.finishedAt,
+                                      lang,
+                                    ),
+                                  })
                             }
                             onClick={() => void reopen(row)}
                           >
