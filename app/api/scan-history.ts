@@ -45,6 +45,7 @@ import { knowledgeBase, type KnowledgeBase } from '../risk/knowledge-base.js';
 import type { RulesUndoneSince } from '../risk/firewall-verdicts.js';
 import {
   claimKey,
+  KEPT_CLAIM_UNCHECKED,
   mayNameProgram,
   reassessKept,
   type ListenersNow,
@@ -1478,7 +1479,12 @@ export class ScanHistory {
       const hosts = rows.map((r) => hostForTotals(r.host, mayName));
       const verdicts = reassessKept(hosts, keptRows, rules, kb, own, undone, now);
       hidden ||= verdicts.programsMissing === 'not-elevated';
-      lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some((p) => !p.program));
+      // Another PC's or process's scan: only a record the sockets do not confirm is "no longer
+      // listens the same way"; a port whose owner was never known is not (review 13 final N1).
+      const unnamed = (p: HostAssessment['ports'][number]) =>
+        !p.program &&
+        (own !== undefined || hidden || p.reasons.some((r) => r.ruleId === KEPT_CLAIM_UNCHECKED));
+      lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some(unnamed));
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
         tally.add(host);
