@@ -226,7 +226,11 @@ describe('Block this port, through the UI, verified for real', () => {
     expect(urgent).not.toContain(`${PC_PORT}/TCP`);
     // Words, not lines: the reason cell wraps where its width says (it begins with the addresses
     // of this PC the port is open on).
-    expect(text.replace(/\s+/g, ' ')).toContain('Bloqué par Port Auditor (règle PortAuditor-');
+    // The rule is named by its date and port, never by its UUID name (review 15b).
+    const words = text.replace(/\s+/g, ' ');
+    expect(words).toContain(`Bloqué par Port Auditor (règle du `);
+    expect(words).toContain(`(port ${PC_PORT}/tcp), relue dans le pare-feu)`);
+    expect(words).not.toContain(previewed);
 
     // The rule applied is the one the preview named.
     const rules = await RulesPage.open(shell);
