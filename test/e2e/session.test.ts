@@ -258,7 +258,10 @@ describe('Browser-mode sessions', () => {
         XDG_CURRENT_DESKTOP: '',
         BROWSER: '',
         XDG_DATA_HOME: path.join(lab, 'data'),
-        XDG_DATA_DIRS: path.join(lab, 'data'),
+        // The system's own share too: xdg-mime reads the MIME database there (through `mimetype`
+        // when libfile-mimeinfo-perl is installed, which finds none without it); the default for
+        // text/html still comes from this lab's mimeapps.list, read first.
+        XDG_DATA_DIRS: `${path.join(lab, 'data')}:/usr/share`,
         XDG_CONFIG_HOME: path.join(lab, 'config'),
       },
       30_000,
