@@ -1,11 +1,26 @@
 import type { Language } from './app.js';
 
-const FORMATS: Record<Language, Intl.DateTimeFormat> = {
+/** How much of the time is written: minutes everywhere, seconds where a minute is not enough. */
+type TimeStyle = 'short' | 'medium';
+
+const formats = (timeStyle: TimeStyle): Record<Language, Intl.DateTimeFormat> => ({
   // "30 nov. 2026, 11:41": the month in words, so no reader swaps day and month.
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short' }),
+  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle }),
   // "30 Nov 2026, 11:41": British order with the month in words, a 24-hour clock.
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle }),
+});
+
+const FORMATS: Record<TimeStyle, Record<Language, Intl.DateTimeFormat>> = {
+  short: formats('short'),
+  medium: formats('medium'),
 };
+
+/** `iso` written in `style`, or `iso` itself when it is not a date. */
+function written(iso: string, lang: Language, style: TimeStyle): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatDate(FORMATS[style][lang], date);
+}
 
 /**
  * A date and time as Port Auditor writes it everywhere a rule or an event is dated — the Rules
@@ -14,15 +29,8 @@ const FORMATS: Record<Language, Intl.DateTimeFormat> = {
  * may import this module at run time, like xml-bytes). Text that is not a date comes back as is.
  */
 export function formatDateTime(iso: string, lang: Language): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return formatDate(FORMATS[lang], date);
+  return written(iso, lang, 'short');
 }
-
-const FORMATS_SECONDS: Record<Language, Intl.DateTimeFormat> = {
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'medium' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }),
-};
 
 /**
  * formatDateTime with the seconds ("30 Nov 2026, 11:41:07"): where a date must tell apart things
@@ -30,9 +38,7 @@ const FORMATS_SECONDS: Record<Language, Intl.DateTimeFormat> = {
  * it). Text that is not a date comes back as is.
  */
 export function formatDateTimeSeconds(iso: string, lang: Language): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return formatDate(FORMATS_SECONDS[lang], date);
+  return written(iso, lang, 'medium');
 }
 
 /**
