@@ -46,12 +46,80 @@ export interface FoldableHost {
   ports: readonly { port: number; protocol: Protocol; state: PortState }[];
 }
 
-/** A service (an open port) of a device, once, with the addresses it was found open on. */
+/**
+ * A service of a device: an open port and the program listening on it, once, with the addresses
+ * it was found open on. A port open on two addresses is one service unless two different programs
+ * hold it (splitByProgram): program A on 127.0.0.1:8080 and program B on 127.0.0.5:8080 are two.
+ */
 export interface DeviceService {
   port: number;
   protocol: Protocol;
   /** In the device's address order. */
   addresses: string[];
+  /** The program the verdicts name for these addresses, when they name one (this PC only). */
+  program?: ServiceProgram;
+}
+
+/** A program as the verdicts name it (PortAssessment.program): its process id and name. */
+export interface ServiceProgram {
+  pid: number;
+  name: string;
+}
+
+/**
+ * What makes two programs one: the same process (pid) under the same name. Two processes of one
+ * executable (two `node` servers) are two programs, each with its own verdict. Undefined: unknown.
+ */
+export function programKey(program: ServiceProgram | undefined): string | undefined {
+  return program ? `${program.pid}\u0000${program.name}` : undefined;
+}
+
+/** The program listening on `port` at `address`, as the verdicts know it (programLookup). */
+export type ProgramLookup = (
+  address: string,
+  port: number,
+  protocol: Protocol,
+) => ServiceProgram | undefined;
+
+/** A ProgramLookup over the verdicts of some addresses (HostAssessment fits). */
+export function programLookup(
+  verdicts: Iterable<{
+    address: string;
+    ports: readonly { port: number; protocol: Protocol; program?: ServiceProgram | undefined }[];
+  }>,
+): ProgramLookup {
+  const known = new Map<string, ServiceProgram>();
+  for (const host of verdicts) {
+    for (const p of host.ports) {
+      if (p.program) known.set(`${host.address}|${p.protocol}/${p.port}`, p.program);
+    }
+  }
+  return (address, port, protocol) => known.get(`${address}|${protocol}/${port}`);
+}
+
+/**
+ * The rows one port of one device makes (issue 13, review F2/F3): `items` (the port on each of the
+ * device's addresses, in their order) split by their program's key (`keyOf`, undefined when not
+ * known). When at most one program is known they are one row: the same program, or addresses
+ * whose owner is unknown that may well be that one program's (a socket on 0.0.0.0 is seen on
+ * every address). When several different programs are known, one row each, in the order they
+ * first come, and the addresses of unknown owner one row of their own, since nothing says which
+ * program they are. Never returns an empty row.
+ */
+export function splitByProgram<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+): T[][] {
+  const rows = new Map<string | undefined, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const row = rows.get(key);
+    if (row) row.push(item);
+    else rows.set(key, [item]);
+  }
+  const known = [...rows.keys()].filter((key) => key !== undefined);
+  if (known.length <= 1) return items.length > 0 ? [[...items]] : [];
+  return [...rows.values()];
 }
 
 export interface Device<H extends FoldableHost> {
@@ -133,9 +201,14 @@ function addressRank(host: FoldableHost): number {
  * Folds the addresses of a scan into devices, in the order of their first address in `hosts`
  * (sort the hosts first). Down addresses stay devices of their own (nothing to fold), except
  * that this PC's addresses are always This PC. A device whose every address was folded away
- * still keeps one to be named by.
+ * still keeps one to be named by. `programOf` names who listens on each open port (programLookup
+ * over the verdicts): a port two different programs hold on two addresses is two services, one
+ * per program (splitByProgram); without it (no verdicts yet) a port is one service.
  */
-export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device<H>[] {
+export function foldDevices<H extends FoldableHost>(
+  hosts: readonly H[],
+  programOf: ProgramLookup = () => undefined,
+): Device<H>[] {
   const shared = sharedMacs(hosts);
   const byKey = new Map<string, H[]>();
   for (const host of hosts) {
@@ -156,14 +229,27 @@ export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device
     let shown = isLocal || key === FILE_PC_KEY ? ordered.filter((h) => !empty(h)) : ordered;
     if (shown.length === 0) shown = ordered.slice(0, 1);
     const folded = ordered.filter((h) => !shown.includes(h));
-    const services = new Map<string, DeviceService>();
+    const openOn = new Map<string, { port: number; protocol: Protocol; at: H[] }>();
     for (const host of ordered) {
       for (const p of host.ports) {
         if (p.state !== 'open') continue;
         const id = `${p.protocol}/${p.port}`;
-        const service = services.get(id);
-        if (service) service.addresses.push(host.address);
-        else services.set(id, { port: p.port, protocol: p.protocol, addresses: [host.address] });
+        const service = openOn.get(id);
+        if (service) service.at.push(host);
+        else openOn.set(id, { port: p.port, protocol: p.protocol, at: [host] });
+      }
+    }
+    const services: DeviceService[] = [];
+    for (const { port, protocol, at } of openOn.values()) {
+      const program = (h: H) => programOf(h.address, port, protocol);
+      for (const row of splitByProgram(at, (h) => programKey(program(h)))) {
+        const named = row.map(program).find((p) => p !== undefined);
+        services.push({
+          port,
+          protocol,
+          addresses: row.map((h) => h.address),
+          ...(named ? { program: named } : {}),
+        });
       }
     }
     devices.push({
@@ -171,9 +257,8 @@ export function foldDevices<H extends FoldableHost>(hosts: readonly H[]): Device
       isLocal,
       hosts: shown,
       folded,
-      services: [...services.values()].sort(
-        (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol),
-      ),
+      // A stable sort: the rows of one port stay in the order splitByProgram gave them.
+      services: services.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol)),
     });
   }
   return devices;
@@ -240,11 +325,19 @@ export interface CountableHost {
   answersEveryPort?: unknown;
   /** The address's one verdict when it answers on every port (EVERY_PORT_SEVERITY). */
   worst: Severity | null;
-  ports: readonly { port: number; protocol: Protocol; severity: Severity; mitigated?: boolean }[];
+  ports: readonly {
+    port: number;
+    protocol: Protocol;
+    severity: Severity;
+    mitigated?: boolean;
+    /** Who listens (PortAssessment.program): different programs on one port are two services. */
+    program?: ServiceProgram | undefined;
+  }[];
 }
 
 /**
- * Open ports per severity counted once per device and service: This PC's 3389 seen on 10.0.0.5
+ * Open ports per severity counted once per device and service, the units foldDevices makes rows
+ * of (a port and its program: splitByProgram): This PC's 3389 seen on 10.0.0.5
  * and 127.0.0.1 is one critical service (so is the telnet of the PC that ran nmap on its 127.0.0.1
  * and ::1), at the worst severity any of its addresses got; ports
  * `mitigated` (a Port Auditor rule closes them to other devices) are left out; an address
@@ -252,22 +345,31 @@ export interface CountableHost {
  */
 export function countServices(hosts: readonly CountableHost[]): Record<Severity, number> {
   const shared = sharedMacs(hosts);
-  const worst = new Map<string, Severity>();
+  const counts = emptySeverityCounts();
+  const byPort = new Map<string, CountableHost['ports'][number][]>();
   for (const host of hosts) {
     const device = deviceKeyOf(host, shared);
     if (host.answersEveryPort) {
-      if (host.worst) worst.set(`${device}|every-port|${host.address}`, host.worst);
+      if (host.worst) counts[host.worst] += 1;
       continue;
     }
     for (const p of host.ports) {
-      if (p.mitigated) continue;
       const key = `${device}|${p.port}/${p.protocol}`;
-      const seen = worst.get(key);
-      if (!seen || compareSeverity(p.severity, seen) < 0) worst.set(key, p.severity);
+      const seen = byPort.get(key);
+      if (seen) seen.push(p);
+      else byPort.set(key, [p]);
     }
   }
-  const counts = emptySeverityCounts();
-  for (const severity of worst.values()) counts[severity] += 1;
+  // The rows foldDevices gives (one per program), each at its worst unmitigated verdict.
+  for (const ports of byPort.values()) {
+    for (const row of splitByProgram(ports, (p) => programKey(p.program))) {
+      let worst: Severity | undefined;
+      for (const p of row) {
+        if (!p.mitigated && (!worst || compareSeverity(p.severity, worst) < 0)) worst = p.severity;
+      }
+      if (worst) counts[worst] += 1;
+    }
+  }
   return counts;
 }
 

@@ -23,6 +23,7 @@ import type { FirewallCoverage } from '../contract/risk.js';
 import {
   deviceHidden,
   foldDevices,
+  splitByProgram,
   zonedAddress,
   type Device,
   type MacMaker,
@@ -229,17 +230,31 @@ function foldHost(
 ): ReportHost {
   const members = [...device.hosts, ...device.folded];
   const first = members[0]!;
-  const ports = new Map<string, ReportPort>();
+  const byPort = new Map<string, { member: ReportHost; port: ReportPort }[]>();
   for (const member of members) {
     for (const port of member.ports) {
-      const key = portKey(port);
-      const seen = ports.get(key);
-      if (!seen || comparePorts(port, seen) < 0) {
-        const addresses = seen && seen.state === port.state ? [...(seen.addresses ?? [])] : [];
-        ports.set(key, { ...port, addresses: [...addresses, zonedAddress(member)] });
-      } else if (seen.state === port.state) {
-        seen.addresses = [...(seen.addresses ?? []), zonedAddress(member)];
+      const seen = byPort.get(portKey(port));
+      if (seen) seen.push({ member, port });
+      else byPort.set(portKey(port), [{ member, port }]);
+    }
+  }
+  // One port per program (splitByProgram, as the page and the CLI list it: review 13 F2), each
+  // at its worst verdict with the addresses it has that state on.
+  const ports: ReportPort[] = [];
+  for (const seen of byPort.values()) {
+    for (const row of splitByProgram(seen, (s) => s.port.program)) {
+      let best: ReportPort | undefined;
+      for (const { member, port } of row) {
+        if (!best || comparePorts(port, best) < 0) {
+          const addresses = best && best.state === port.state ? [...(best.addresses ?? [])] : [];
+          best = { ...port, addresses: [...addresses, zonedAddress(member)] };
+        } else if (best.state === port.state) {
+          best.addresses = [...(best.addresses ?? []), zonedAddress(member)];
+        }
       }
+      const program = row.find((s) => s.port.program)?.port.program;
+      if (best && !best.program && program) best.program = program;
+      if (best) ports.push(best);
     }
   }
   const status = members.reduce(
@@ -250,9 +265,9 @@ function foldHost(
     ...first,
     addresses: members.map(zonedAddress),
     status,
-    ports: [...ports.values()].sort(comparePorts),
+    ports: ports.sort(comparePorts),
   };
-  host.hidden = deviceHidden({ ...first, portStates: portStatesOf(first.address) }, ports.values());
+  host.hidden = deviceHidden({ ...first, portStates: portStatesOf(first.address) }, ports);
   if (first.hostname) host.hostname = first.hostname;
   else delete host.hostname;
   if (!first.hostname) delete host.hostnameMethod;

@@ -12,6 +12,7 @@ import type {
 import {
   deviceHeading,
   foldDevices,
+  programLookup,
   zonedAddress,
   type Device,
 } from '../../app/contract/devices.js';
@@ -88,14 +89,25 @@ function orderedRows(
   return [...judged, ...host.ports.filter((p) => !done.has(key(p))).map((port) => ({ port }))];
 }
 
+/** One row of a device's table: a port, its verdict, the addresses it is reachable on. */
+interface DeviceRow {
+  port: PortResult;
+  verdict?: PortAssessment;
+  reachable?: readonly string[];
+}
+
 /** How a device's block starts and what it adds to one address's table (see formatDevice). */
 interface DeviceFrame {
   /** The block's first line. */
   heading: string;
   /** Lines under it: the device's addresses, each address's own notes. */
   intro: string[];
-  /** The addresses each open port is reachable on, when the device has several. */
-  reachable?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The device's rows (deviceRows), each open one with the addresses it is reachable on, shown
+   * in a column when `reachable` (the device has several addresses).
+   */
+  rows: DeviceRow[];
+  reachable: boolean;
   /** The ports not listed, said per address when the device has several. */
   hidden: string[];
 }
@@ -159,12 +171,12 @@ function formatHost(
     lines.push(`  ! ${text.title[language]}`, `    ${text.body[language]}`);
     lines.push(`  ${t('table.openPorts', { ports: openList ?? compactPorts(open) })}`);
   } else if (host.ports.length > 0) {
-    const rows = orderedRows(host, verdicts);
+    const rows: DeviceRow[] = frame?.rows ?? orderedRows(host, verdicts);
     const withRisk = rows.some((r) => r.verdict);
     const withProgram = rows.some((r) => r.verdict?.program);
     // nmap -sV's product and version, when an imported file has them.
     const withSoftware = rows.some((r) => detectedText(r.port.detected));
-    const reachable = frame?.reachable;
+    const reachable = frame?.reachable === true;
     const head = ['port', 'state', 'reason', 'service'];
     if (withSoftware) head.push('software');
     if (withRisk) head.push('risk');
@@ -173,7 +185,7 @@ function formatHost(
     // Headings in capitals, whatever the catalogue's case (the risk level is the vocabulary's
     // term, shared with the page and the PDF).
     head.forEach((key, i) => (head[i] = t(`table.${key}`).toLocaleUpperCase(language)));
-    const cells = rows.map(({ port: p, verdict }) => {
+    const cells = rows.map(({ port: p, verdict, reachable: on }) => {
       const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
       const row = [
         `${p.port}/${p.protocol}`,
@@ -206,7 +218,7 @@ function formatHost(
             : '',
         );
       }
-      if (reachable) row.push((reachable.get(`${p.port}/${p.protocol}`) ?? []).join(', '));
+      if (reachable) row.push((on ?? []).join(', '));
       return row;
     });
     const widths = head.map(
@@ -270,35 +282,13 @@ function formatDevice(
       openList,
     ).join('\n');
   }
-  // Each port once: open wherever it is open, else as the first address lists it; its verdict
-  // from the first address that has one, the worst first as the app orders them.
-  const ports = new Map<string, PortResult>();
-  const judged = new Map<string, PortAssessment>();
-  for (const host of all) {
-    for (const p of host.ports) {
-      const known = ports.get(portKey(p));
-      if (!known || (known.state !== 'open' && p.state === 'open')) ports.set(portKey(p), p);
-    }
-    for (const v of verdicts.get(host.address)?.ports ?? []) {
-      if (!judged.has(portKey(v))) judged.set(portKey(v), v);
-    }
-  }
-  const rank = (v: PortAssessment) => SEVERITY_ORDER[v.severity];
-  const merged: HostResult = { ...first, ports: [...ports.values()] };
-  const verdict: HostAssessment | undefined = verdicts.has(first.address)
-    ? {
-        ...verdicts.get(first.address)!,
-        ports: [...judged.values()]
-          .map((v, index) => ({ v, index }))
-          .sort((a, b) => rank(a.v) - rank(b.v) || a.index - b.index)
-          .map(({ v }) => v),
-      }
-    : undefined;
   const several = all.length > 1;
-  // Each address with the name it was found under, as a one-address device's heading shows it.
-  const named = new Map(all.map((h) => [zonedAddress(h), h.hostname]));
   // The fold lists addresses as keys (no zone); a user reads and retypes them with it.
   const shown = new Map(all.map((h) => [h.address, zonedAddress(h)]));
+  const rows = deviceRows(device, verdicts, (a) => shown.get(a) ?? a);
+  const merged: HostResult = { ...first, ports: rows.map((r) => r.port) };
+  // Each address with the name it was found under, as a one-address device's heading shows it.
+  const named = new Map(all.map((h) => [zonedAddress(h), h.hostname]));
   const addressesText = heading.addresses
     .map((address) => {
       const hostname = named.get(address);
@@ -334,23 +324,82 @@ function formatDevice(
     merged,
     language,
     service,
-    verdict,
-    {
-      heading: `${title}  ${status}`,
-      intro,
-      ...(several
-        ? {
-            reachable: new Map(
-              device.services.map(
-                (s) => [portKey(s), s.addresses.map((a) => shown.get(a) ?? a)] as const,
-              ),
-            ),
-          }
-        : {}),
-      hidden,
-    },
+    verdicts.get(first.address),
+    { heading: `${title}  ${status}`, intro, rows, reachable: several, hidden },
     openList,
   ).join('\n');
+}
+
+/**
+ * The rows of a device of several addresses (or This PC): one per service of the fold (a port and
+ * its program, app/contract/devices.ts splitByProgram), at the worst verdict its addresses got
+ * that no Port Auditor rule mitigates (else the worst), as countServices counts it, so the table
+ * and the summary's counts agree (review 13 A2); it names the row's program when that verdict
+ * does not. Then the ports open nowhere, as the first address listing them has them, with the
+ * first verdict any address has for them (a device port this PC's rule hides: `scan-blocked`).
+ * Rows with a verdict come first, worst first, then in the app's verdict order; `shown` writes an
+ * address as a user reads it (its zone).
+ */
+function deviceRows(
+  device: Device<HostResult>,
+  verdicts: ReadonlyMap<string, HostAssessment>,
+  shown: (address: string) => string,
+): DeviceRow[] {
+  const all = [...device.hosts, ...device.folded];
+  const byAddress = new Map(all.map((h) => [h.address, h]));
+  const judged = new Map<string, Map<string, PortAssessment>>();
+  // The app's verdict order (worst first, this PC first), as the first verdict of each port.
+  const order = new Map<string, number>();
+  for (const host of all) {
+    const own = new Map<string, PortAssessment>();
+    for (const v of verdicts.get(host.address)?.ports ?? []) {
+      own.set(portKey(v), v);
+      if (!order.has(portKey(v))) order.set(portKey(v), order.size);
+    }
+    judged.set(host.address, own);
+  }
+  const rows: DeviceRow[] = [];
+  const open = new Set<string>();
+  for (const s of device.services) {
+    const key = portKey(s);
+    open.add(key);
+    const port = byAddress
+      .get(s.addresses[0]!)!
+      .ports.find((p) => p.state === 'open' && portKey(p) === key)!;
+    const candidates = s.addresses.flatMap((a) => {
+      const v = judged.get(a)?.get(key);
+      return v ? [v] : [];
+    });
+    const pick = (list: PortAssessment[]) =>
+      list.reduce<PortAssessment | undefined>(
+        (worst, v) =>
+          !worst || SEVERITY_ORDER[v.severity] < SEVERITY_ORDER[worst.severity] ? v : worst,
+        undefined,
+      );
+    const chosen =
+      pick(candidates.filter((v) => !mitigates(v.firewall?.effect))) ?? pick(candidates);
+    const verdict =
+      chosen && !chosen.program && s.program ? { ...chosen, program: s.program } : chosen;
+    rows.push({ port, ...(verdict ? { verdict } : {}), reachable: s.addresses.map(shown) });
+  }
+  const others = new Map<string, DeviceRow>();
+  for (const host of all) {
+    for (const p of host.ports) {
+      const key = portKey(p);
+      if (open.has(key) || others.has(key)) continue;
+      const verdict = all.map((h) => judged.get(h.address)?.get(key)).find((v) => v);
+      others.set(key, { port: p, ...(verdict ? { verdict } : {}) });
+    }
+  }
+  rows.push(...others.values());
+  const rank = (row: DeviceRow) =>
+    row.verdict
+      ? SEVERITY_ORDER[row.verdict.severity] * 1e6 + (order.get(portKey(row.port)) ?? 0)
+      : Infinity;
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index)
+    .map(({ row }) => row);
 }
 
 /**
@@ -366,7 +415,8 @@ export function formatDeviceBlocks(
   verdicts: ReadonlyMap<string, HostAssessment>,
   openLists: ReadonlyMap<string, string> = new Map(),
 ): string[] {
-  return foldDevices(hosts).map((device) =>
+  // Verdicts name each port's program: two programs on one port are two rows.
+  return foldDevices(hosts, programLookup(verdicts.values())).map((device) =>
     formatDevice(device, language, service, verdicts, openLists),
   );
 }
@@ -441,7 +491,10 @@ export function formatScanResult(
     blocks.push(`${head}\n  ! ${message}`);
   }
   // Per device and service: this PC's port open on its LAN address and 127.0.0.1 is one port.
-  const devices = foldDevices(result.hosts.filter((h) => h.status === 'up'));
+  const devices = foldDevices(
+    result.hosts.filter((h) => h.status === 'up'),
+    programLookup(assessment?.hosts ?? []),
+  );
   const tail = formatScanTail(
     result,
     {

@@ -61,9 +61,16 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   // The fold names addresses alone (its keys); a user reads them with their zone (fe80::1%eth0).
   const shown = new Map(members.map((m) => [m.address, zonedAddress(m)]));
   const asShown = (addresses: readonly string[]) => addresses.map((a) => shown.get(a) ?? a);
-  const reach = several
-    ? new Map(device!.services.map((s) => [portKey(s), asShown(s.addresses)]))
-    : undefined;
+  // Per address: a port two programs hold is two services, each reachable on its own addresses.
+  const reachFor = (address: string) =>
+    several
+      ? new Map(
+          device!.services
+            .filter((s) => s.addresses.includes(address))
+            .map((s) => [portKey(s), asShown(s.addresses)]),
+        )
+      : undefined;
+  const reach = reachFor(host.address);
   // What nmap -sV identified, per `tcp/22`, for the verdicts (imports only).
   const products = new Map<string, string>();
   for (const member of members) {
@@ -76,7 +83,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
   // Services the first address does not have, grouped by the addresses they are open on (each
   // service once): "only on 127.0.0.1" is news of its own, mostly good news (no other device
   // reaches a loopback-only service).
-  const extras = extraGroups(device, firstOpen);
+  const extras = extraGroups(device, host.address, firstOpen);
   // The device's unlisted ports, not its first address's: what the card lists from another
   // address is not also counted as hidden (same rule as the PDF).
   const hidden =
@@ -202,12 +209,12 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             address={member.address}
             zone={member.zone}
             only={only}
-            reach={reach!}
+            reach={reachFor(member.address)!}
             products={products}
           >
             <PortTable
               host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
-              reach={reach!}
+              reach={reachFor(member.address)!}
             />
           </HostVerdicts>
         </Box>
@@ -315,11 +322,14 @@ function onlyOnKey(addresses: readonly string[], isLocal: boolean): string {
 }
 
 /**
- * The services of a device its first address lacks, one group per set of addresses they are open
- * on (in the device's order), each named by its first address, whose verdicts and rows it shows.
+ * The services of a device its first address (`first`) lacks, one group per set of addresses they
+ * are open on (in the device's order), each named by its first address, whose verdicts and rows it
+ * shows. A port the first address has open but another program holds on other addresses (review
+ * 13 F2: A on 127.0.0.1:8080, B on 127.0.0.5:8080) is such a service: B's row and verdict too.
  */
 function extraGroups(
   device: Device<HostView> | undefined,
+  first: string,
   firstOpen: ReadonlySet<string>,
 ): { member: HostView; only: Set<string>; addresses: readonly string[] }[] {
   if (!device) return [];
@@ -327,7 +337,7 @@ function extraGroups(
   const groups = new Map<string, { member: HostView; only: Set<string>; addresses: string[] }>();
   for (const service of device.services) {
     const key = portKey(service);
-    if (firstOpen.has(key)) continue;
+    if (firstOpen.has(key) && service.addresses.includes(first)) continue;
     const member = byAddress.get(service.addresses[0]!);
     if (!member) continue;
     const id = service.addresses.join(' ');

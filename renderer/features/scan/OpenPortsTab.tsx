@@ -14,7 +14,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RadarIcon from '@mui/icons-material/Radar';
 import StopIcon from '@mui/icons-material/Stop';
 import { useEffect, useMemo, useRef } from 'react';
-import { foldDevices, zonedAddress } from '../../../app/contract/devices';
+import { foldDevices, programLookup, zonedAddress } from '../../../app/contract/devices';
 import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { AdapterChoiceDialog } from './AdapterChoiceDialog';
@@ -90,9 +90,11 @@ export function OpenPortsTab() {
   // addresses, or addresses sharing a MAC address, fold into one).
   const live = busy || (phase === 'failed' && !shownScan);
   const { devices, down, unprobed } = useMemo(() => {
+    // The verdicts name who listens: two programs on one port of This PC are two services.
+    const programs = programLookup(Object.values(verdicts));
     if (!live) {
       return {
-        devices: foldDevices(shownScan?.hosts ?? []),
+        devices: foldDevices(shownScan?.hosts ?? [], programs),
         down: shownScan?.down ?? [],
         unprobed: shownScan?.unprobed ?? [],
       };
@@ -105,7 +107,10 @@ export function OpenPortsTab() {
     const order = (a: HostView, b: HostView) => compareHostsByRisk(key(a), key(b));
     const all = Object.values(hostsById).sort(order);
     return {
-      devices: foldDevices(all.filter((h) => h.status === 'up')),
+      devices: foldDevices(
+        all.filter((h) => h.status === 'up'),
+        programs,
+      ),
       down: all.filter((h) => h.status === 'down'),
       unprobed: all.filter((h) => h.status === 'unknown'),
     };
