@@ -52,7 +52,12 @@ export const ScanRecord = z.object({
   /** False when an imported file carries no start time, so the import's clock stood in for it. */
   dateKnown: z.boolean(),
   counts: ScanCounts,
-  /** Verdicts per severity, as given when the scan was kept (null: they could not be given). */
+  /**
+   * Verdicts per severity, as given when the scan was kept (null: they could not be given): read
+   * back from the store as recorded, never checked (a program of the user can edit the file);
+   * `scan.get` gives them worked out again (ScanDetails). `history --json` names them
+   * `recordedSeverities`.
+   */
   severities: z.record(Severity, z.number().int().nonnegative()).nullable(),
 });
 export type ScanRecord = z.infer<typeof ScanRecord>;

@@ -165,6 +165,22 @@ describe('port-auditor history and show', () => {
     expect(shown.stdout).toBe(shownBefore);
     const after = JSON.parse((await run(dir, ['show', id, '--json'])).stdout) as Shown;
     expect(after.assessment).toEqual(before.assessment);
+
+    // The History never gives the edited column as checked counts (review 13 A3b): `history
+    // --json` names it what it is, the counts as recorded, and its help says `show` checks them.
+    const listed = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
+      scans: Record<string, unknown>[];
+    };
+    const record = listed.scans.find((s) => s.scanId === id)!;
+    expect(record).not.toHaveProperty('severities');
+    expect(record.recordedSeverities).toEqual(forged.counts);
+    expect(after.assessment.counts.critical).toBeGreaterThan(0);
+    const help = await run(dir, ['history', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      'recordedSeverities are the verdict counts as recorded when the scan was kept, not checked since: show ID works them out again',
+    );
+    const aide = await run(dir, ['history', '--help'], 'fr');
+    expect(aide.stdout.replace(/\s+/g, ' ')).toContain('show ID les recalcule');
   });
 
   describe('a kept scan’s result is checked when read back (issue 13 attacker review F5)', () => {

@@ -95,6 +95,22 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
   return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
 }
 
+/**
+ * A history row as `history --json` prints it: the verdict counts the store recorded when the
+ * scan was kept are `recordedSeverities`, never `severities` (review 13 A3b). The store is a file
+ * any program of the user can edit, so they may say "0 critical" while `show ID`, which works the
+ * verdicts out again (reassessKept), says otherwise; the help (option.jsonList) says so in both
+ * languages. Checking them here instead would mean reading every kept port of every listed scan
+ * at each listing, and a port-alone floor would overstate this PC's loopback-only services (Info
+ * live, higher alone): the name tells the truth at no cost.
+ */
+export function asRecorded(row: ScanRecord): Omit<ScanRecord, 'severities'> & {
+  recordedSeverities: ScanRecord['severities'];
+} {
+  const { severities, ...rest } = row;
+  return { ...rest, recordedSeverities: severities };
+}
+
 /** What the history says of kept scans whose row no longer reads (left out of the list). */
 export function unreadableNotice(n: number, ctx: CliContext): string {
   return ctx.text('commands.history.unreadable', { count: n });
@@ -121,8 +137,9 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
       }
       if (unreadable > 0) ctx.stderr.write(`${unreadableNotice(unreadable, ctx)}\n`);
       if (options.json) {
+        const scans = rows.map(asRecorded);
         ctx.stdout.write(
-          `${JSON.stringify({ total, scans: rows, ...(unreadable > 0 ? { unreadable } : {}) }, null, 2)}\n`,
+          `${JSON.stringify({ total, scans, ...(unreadable > 0 ? { unreadable } : {}) }, null, 2)}\n`,
         );
         return;
       }
