@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -129,6 +129,54 @@ describe('Open ports, through the real browser-mode host and engine', () => {
     } finally {
       await everywhere.close();
       await loopbackOnly.close();
+    }
+  });
+
+  test('two programs on one port at 127.0.0.1 and 127.0.0.5: the card lists each, with its own verdict', async () => {
+    // Review 13 F2: this test's node process on 127.0.0.1:P and a python3 child on 127.0.0.5:P.
+    const code = [
+      'import socket',
+      's = socket.socket()',
+      "s.bind(('127.0.0.5', 0))",
+      's.listen(8)',
+      'print(s.getsockname()[1], flush=True)',
+      'while True:',
+      '    c, _ = s.accept()',
+      '    c.close()',
+    ].join('\n');
+    const python = spawn('python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        python.on('error', reject);
+        python.stdout.setEncoding('utf8').once('data', (d: string) => resolve(Number(d.trim())));
+      });
+      listener = await listenOn(port, '127.0.0.1');
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(`${host.origin}/`);
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.chooseTargets({ custom: '127.0.0.1,127.0.0.5' });
+      await scanner.choosePorts({ custom: String(port) });
+      await scanner.scanNow();
+      await scanner.waitForSummary();
+      const risk = new SuspiciousPortsPage(shell);
+      await risk.waitForVerdicts('127.0.0.1');
+      // Both listen on loopback only (Info): shown once information ports are.
+      await risk.showInfoSwitch.check();
+      const card = scanner.hostCard('127.0.0.1');
+      expect(await card.getByTestId('host-open-count-127.0.0.1').innerText()).toMatch(/^2\b/);
+      const only = scanner.onlyOnSection('127.0.0.5');
+      await only.getByTestId('host-verdicts-127.0.0.5').waitFor();
+      expect(await only.getByRole('heading', { level: 4 }).innerText()).toBe(
+        'Seulement sur 127.0.0.5 (joignable depuis ce PC uniquement)',
+      );
+      const programs = await card.getByTestId('verdict-program').allInnerTexts();
+      expect(programs.join('\n')).toContain(`node (PID ${process.pid})`);
+      expect(await only.getByTestId('verdict-program').allInnerTexts()).toEqual([
+        `python3 (PID ${python.pid})`,
+      ]);
+      expect(browser.errors).toEqual([]);
+    } finally {
+      python.kill();
     }
   });
 
