@@ -69,7 +69,7 @@ export function scanHandlers(
                   type: 'finished',
                   scanId,
                   cancelled: result.cancelled,
-                  counts: scanCounts(result),
+                  counts: scanCounts(result, assessment?.hosts),
                   kept: outcome.kept,
                   ...(outcome.kept ? {} : { notice: outcome.notice }),
                 };

@@ -823,7 +823,7 @@ export class ScanHistory {
       ports: result.request.ports,
       ...(entry.fileName !== undefined ? { fileName: entry.fileName } : {}),
       dateKnown: entry.dateKnown !== false,
-      counts: scanCounts(result),
+      counts: scanCounts(result, entry.assessment?.hosts),
       severities: entry.assessment?.counts ?? null,
     };
   }
@@ -1487,8 +1487,8 @@ export class ScanHistory {
       lacking ||= verdicts.hosts.some((h) => h.isLocal && h.ports.some(unnamed));
       const byAddress = new Map<string, HostAssessment>(verdicts.hosts.map((h) => [h.address, h]));
       for (const { seq, host } of rows) {
-        tally.add(host);
         const verdict = byAddress.get(host.address);
+        tally.add(host, verdict);
         if (verdict) totals.add(verdict);
         ordered.push(orderedHost(seq, host, verdict ?? null));
         if (verdict && !host.answersEveryPort && host.ports.length > LEVELS_FROM) {

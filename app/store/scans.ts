@@ -9,7 +9,14 @@ import {
   type ScanKind,
   type Settings,
 } from '../contract/index.js';
-import { deviceKeyOf, foldDevices, sharedMacs } from '../contract/devices.js';
+import {
+  deviceKeyOf,
+  foldDevices,
+  programKey,
+  programLookup,
+  sharedMacs,
+  splitByProgram,
+} from '../contract/devices.js';
 import type { Db } from './database.js';
 import { keptPart } from '../risk/reassess.js';
 import { insertHostRows, PORT_BATCH, ROW_BATCH, type HostRow } from './scan-rows.js';
@@ -93,11 +100,16 @@ const RECORD_COLUMNS = `id, kind, started_at, finished_at, saved_at, cancelled, 
 
 /**
  * The counts the history shows, from a result's hosts: open ports per device and service, not per
- * address (this PC's port open on its LAN address and on 127.0.0.1 is one open port of one device).
+ * address (this PC's port open on its LAN address and on 127.0.0.1 is one open port of one device);
+ * with the scan's `verdicts`, a port two different programs hold is two services (splitByProgram).
  */
-export function scanCounts(result: ScanResult): ScanCounts {
+export function scanCounts(
+  result: ScanResult,
+  verdicts: readonly HostAssessment[] = [],
+): ScanCounts {
   const up = result.hosts.filter((host) => host.status === 'up');
-  const devices = foldDevices(up);
+  // A port two programs hold is two services (the rows the page, CLI and PDF list: review 13 F2).
+  const devices = foldDevices(up, programLookup(verdicts));
   const openPorts = devices.reduce((n, device) => n + device.services.length, 0);
   return {
     addresses: result.addresses,
@@ -120,16 +132,18 @@ export class ScanCountsTally {
   private singles = 0;
   private singlePorts = 0;
   private readonly devices = new Set<string>();
-  private readonly services = new Set<string>();
+  /** Per device and port, the program (programKey) of each address it is open on. */
+  private readonly services = new Map<string, (string | undefined)[]>();
 
   constructor(private readonly sharedUpMacs: ReadonlySet<string>) {}
 
-  add(host: HostResult): void {
+  /** Adds `host`; its `verdict` names each open port's program (two programs: two services). */
+  add(host: HostResult, verdict?: Pick<HostAssessment, 'address' | 'ports'>): void {
     this.hosts++;
     if (host.status !== 'up') return;
     this.up++;
-    const open = new Set(
-      host.ports.filter((p) => p.state === 'open').map((p) => `${p.protocol}/${p.port}`),
+    const open = new Map(
+      host.ports.filter((p) => p.state === 'open').map((p) => [`${p.protocol}/${p.port}`, p]),
     );
     const key = deviceKeyOf(host, this.sharedUpMacs);
     if (key === host.address && !host.isLocal) {
@@ -138,7 +152,13 @@ export class ScanCountsTally {
       return;
     }
     this.devices.add(key);
-    for (const port of open) this.services.add(`${key}|${port}`);
+    const programOf = programLookup(verdict ? [verdict] : []);
+    for (const [id, p] of open) {
+      const program = programKey(programOf(host.address, p.port, p.protocol));
+      const seen = this.services.get(`${key}|${id}`);
+      if (seen) seen.push(program);
+      else this.services.set(`${key}|${id}`, [program]);
+    }
   }
 
   counts(addresses: number): ScanCounts {
@@ -147,7 +167,12 @@ export class ScanCountsTally {
       hosts: this.hosts,
       hostsUp: this.up,
       devicesUp: this.singles + this.devices.size,
-      openPorts: this.singlePorts + this.services.size,
+      openPorts:
+        this.singlePorts +
+        [...this.services.values()].reduce(
+          (n, programs) => n + splitByProgram(programs, (k) => k).length,
+          0,
+        ),
     };
   }
 }
@@ -379,7 +404,7 @@ export class ScanStore {
         {
           kind: entry.kind,
           result: header,
-          counts: scanCounts(result),
+          counts: scanCounts(result, assessment?.hosts),
           summary: assessment,
           ...(entry.macAddresses ? { macAddresses: entry.macAddresses } : {}),
           ...(entry.fileName !== undefined ? { fileName: entry.fileName } : {}),

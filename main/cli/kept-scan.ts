@@ -2,14 +2,13 @@ import {
   MAX_HOSTS_PAGE,
   type AppError,
   type HostAssessment,
-  type HostResult,
   type HostStatus,
   type RiskAssessResult,
   type ScanDetails,
   type ScanPage,
   type ScanResult,
 } from '../../app/contract/index.js';
-import { foldDevices, programLookup, type Device } from '../../app/contract/devices.js';
+import { foldDevices } from '../../app/contract/devices.js';
 import type { CliContext } from './context.js';
 import {
   formatDeviceBlocks,
@@ -153,7 +152,6 @@ export async function printKeptScan(
   let last: ScanPage | undefined;
   let hiddenOpen = 0;
   let hiddenByRule = 0;
-  let programRows = 0;
   for await (const page of pagesOf(ctx, scanId, true)) {
     last = page;
     const verdicts = new Map((page.assessment?.hosts ?? []).map((h) => [h.address, h]));
@@ -162,13 +160,6 @@ export async function printKeptScan(
       (h) => h.status !== 'down' || page.result.request.skipDiscovery,
     );
     for (const host of page.hosts) hiddenOpen += host.hidden.open;
-    // The kept count is per device and port; a port two programs hold is two rows (F2), so the
-    // summary counts what the table lists. A page never cuts a device, so this is exact.
-    const up = page.hosts.filter((h) => h.status === 'up');
-    const rows = (devices: Device<HostResult>[]) =>
-      devices.reduce((n, d) => n + d.services.length, 0);
-    programRows +=
-      rows(foldDevices(up, programLookup(page.assessment?.hosts ?? []))) - rows(foldDevices(up));
     // A page never cuts a device in two (devicePageBounds): its addresses fold into one block.
     const blocks = formatDeviceBlocks(
       shown,
@@ -186,7 +177,7 @@ export async function printKeptScan(
     {
       upCount: page.scan.counts.hostsUp,
       devices: page.scan.counts.devicesUp,
-      open: page.scan.counts.openPorts + programRows + hiddenOpen,
+      open: page.scan.counts.openPorts + hiddenOpen,
       hiddenByRule,
       notScanned: page.scan.statusCounts.unknown,
     },

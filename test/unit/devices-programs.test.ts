@@ -18,6 +18,7 @@ import { assessHosts } from '../../app/risk/assess.js';
 import { summariseHosts } from '../../app/risk/summary.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { formatScanResult } from '../../main/cli/format.js';
+import { scanCounts, ScanCountsTally } from '../../app/store/scans.js';
 
 // Review 13 F2/F3/A2: a device's service is a port and the program holding it. Two programs on one
 // port number at two of this PC's addresses are two rows, each with its verdict; one program on
@@ -191,6 +192,21 @@ describe('the CLI table, the PDF model and the CSV list each program’s row', (
     ]);
     const csv = renderCsv(model, 'en').split('\r\n');
     expect(csv.filter((r) => r.includes(`,${PORT},`))).toHaveLength(2);
+  });
+
+  it('the kept counts (History, a reopened scan’s summary) count the same services', () => {
+    const assessment = assessed([alpha, beta], 'high');
+    expect(scanCounts(scan, assessment.hosts).openPorts).toBe(2);
+    const tally = new ScanCountsTally(new Set());
+    for (const h of hosts)
+      tally.add(
+        h,
+        assessment.hosts.find((v) => v.address === h.address),
+      );
+    expect(tally.counts(2).openPorts).toBe(2);
+    // One program, or no verdicts: one service.
+    expect(scanCounts(scan, assessed([alpha, alpha], 'high').hosts).openPorts).toBe(1);
+    expect(scanCounts(scan).openPorts).toBe(1);
   });
 
   it('one program: one row at the worst level of its addresses, as the summary counts it', () => {

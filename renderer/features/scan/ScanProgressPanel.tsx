@@ -5,7 +5,9 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { useMemo } from 'react';
+import { programLookup } from '../../../app/contract/devices';
 import { isBusy, openServicesSoFar, useScan } from '../../stores/scan';
+import { useRisk } from '../../stores/risk';
 import { etaText, formatNumber, percentOf } from './format';
 
 /**
@@ -19,7 +21,11 @@ export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement>
   const progress = useScan((s) => s.progress);
   const hosts = useScan((s) => s.hosts);
   // Counted as the summary at the end counts them (per device and service), never per address.
-  const openFound = useMemo(() => openServicesSoFar(hosts), [hosts]);
+  const verdicts = useRisk((s) => s.byAddress);
+  const openFound = useMemo(
+    () => openServicesSoFar(hosts, programLookup(Object.values(verdicts))),
+    [hosts, verdicts],
+  );
   if (!isBusy(phase)) return null;
   const lang = i18n.language;
   const percent = progress ? percentOf(progress.done, progress.total) : 0;

@@ -1,4 +1,4 @@
-import { foldDevices } from '../../../app/contract/devices.js';
+import { foldDevices, programLookup, type ProgramLookup } from '../../../app/contract/devices.js';
 import type { AppError } from '../../../app/contract/errors.js';
 import type { ScanHostPorts, ScanUpdate } from '../../../app/contract/history.js';
 import type {
@@ -195,10 +195,14 @@ export function withMorePorts(host: HostView, more: ScanHostPorts): HostView {
 /**
  * The open ports found so far, counted as the kept scan's summary counts them (app/store/scans.ts):
  * once per device and service, so This PC's 8080 on five addresses is one. The engine's own
- * `openFound` counts per address and would drop at the end.
+ * `openFound` counts per address and would drop at the end. `programs` (programLookup over the
+ * verdicts so far) makes a port two programs hold two services, as the cards list them.
  */
-export function openServicesSoFar(hosts: Readonly<Record<string, HostView>>): number {
-  return foldDevices(Object.values(hosts)).reduce((n, d) => n + d.services.length, 0);
+export function openServicesSoFar(
+  hosts: Readonly<Record<string, HostView>>,
+  programs: ProgramLookup = programLookup([]),
+): number {
+  return foldDevices(Object.values(hosts), programs).reduce((n, d) => n + d.services.length, 0);
 }
 
 /**
