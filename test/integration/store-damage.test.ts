@@ -312,6 +312,56 @@ describe('a damaged or unusable store', () => {
     );
   });
 
+  it('a trigger another program planted on the journal: refused as edited, rules and undo work (A6)', async () => {
+    await blockOne();
+    await sqlite3(
+      "CREATE TRIGGER planted BEFORE INSERT ON firewall_rules BEGIN SELECT RAISE(ABORT, 'x'); END;",
+    );
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(inconsistent());
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    const refused = await cli(['block', '--port', '9090', '--proto', 'tcp']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(inconsistent());
+    expect(refused.stderr + refused.stdout).not.toContain('Unexpected internal error');
+    expect(await ourRules()).toEqual([]);
+  });
+
+  it('a trigger rewriting rows, or a view, is refused the same way (A6)', async () => {
+    await blockOne();
+    await sqlite3(
+      'CREATE TRIGGER rewrite AFTER UPDATE ON firewall_rules BEGIN UPDATE firewall_rules SET port_from = 1, port_to = 1; END;',
+    );
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(inconsistent());
+    await healthyStore();
+    await sqlite3('CREATE VIEW planted AS SELECT * FROM firewall_rules');
+    const fr = await fallsBack();
+    expect(fr.stderr).toContain(inconsistent());
+  });
+
+  it('a 600-million-character value: named with the way out in fr/en, rules and undo work (A6b)', async () => {
+    await blockOne();
+    // Longer than SQLite hands to this process ("string or blob too big").
+    await sqlite3("UPDATE firewall_rules SET remote = printf('%.*c', 600000000, 'x')");
+    const rules = await stillReadsAndUndoes();
+    const en = `Port Auditor’s database holds a value far larger than any it writes (another program edited it): ${dbFile}.`;
+    expect(rules.stderr).toContain(en);
+    expect(rules.stderr.split(en).length - 1).toBe(1);
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    const fr = await cli(['rules'], '', 'fr');
+    expect(fr.code, fr.stderr).toBe(0);
+    expect(fr.stderr).toContain(
+      `La base de données de Port Auditor contient une valeur bien plus grande que toutes celles qu’il écrit (un autre programme l’a modifiée)\u00a0: ${dbFile}.`,
+    );
+    const history = await cli(['history']);
+    expect(history.code).not.toBe(0);
+    expect(history.stderr).toContain(en);
+    expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
+  });
+
   it('a version newer than this app knows: refused in words, left unchanged, never used', async () => {
     await sqlite3('PRAGMA user_version = 999');
     const digest = () => createHash('sha256').update(readFileSync(dbFile)).digest('hex');
