@@ -202,6 +202,22 @@ describe('a damaged or unusable store', () => {
       `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
     );
     expect(rules.stderr).toContain(RULES_STAY);
+    // An nmap file to report on: its import needs a spool folder beside the database, which the
+    // read-only folder refuses too; said in the same words, never as an internal error.
+    const report = await cli(
+      [
+        'report',
+        path.join(ROOT, 'test/fixtures/nmap/lo.xml'),
+        '-o',
+        path.join(base, 'lo-report.csv'),
+      ],
+      `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
+    );
+    expect(report.code).not.toBe(0);
+    expect(report.stderr + report.stdout).not.toContain('Unexpected internal error');
+    expect(report.stderr).toContain(
+      `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
+    );
   });
 
   it('read-only file: named; rules listed and unblock --all works', async () => {
