@@ -40,3 +40,19 @@ export function ruleCalled(
     );
   return { fr: called('fr'), en: called('en') };
 }
+
+/**
+ * When a rule was made, as the lists show it (Rules page, PDF, `port-auditor rules`): its date and
+ * time; or, for a rule found in the firewall whose making nothing records (`createdKnown` false),
+ * "inconnue (trouvée le …)" / "unknown (found on …)" with when it was found (review 13 N6), never
+ * the finding passed off as the making.
+ */
+export function ruleCreated(rule: Pick<FirewallRule, 'createdAt' | 'createdKnown'>): LocalizedText {
+  const created = (lang: 'fr' | 'en') => {
+    const date = formatDateTime(rule.createdAt, lang);
+    return rule.createdKnown === false
+      ? String(textFor(lang, 'firewall')('rules.createdUnknown', { found: date }))
+      : date;
+  };
+  return { fr: created('fr'), en: created('en') };
+}

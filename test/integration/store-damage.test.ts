@@ -378,6 +378,32 @@ describe('a damaged or unusable store', () => {
     expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
   });
 
+  it('a rule found again after the store was refused keeps its own creation time (N6)', async () => {
+    await blockOne();
+    const healthy = await cli(['rules', '--json']);
+    const made = (JSON.parse(healthy.stdout) as { rules: { id: string; createdAt: string }[] })
+      .rules[0]!;
+    await sqlite3('PRAGMA user_version = 0');
+    const refused = await cli(['rules', '--json']);
+    expect(refused.stderr).toContain(inconsistent());
+    const found = (
+      JSON.parse(refused.stdout) as {
+        rules: { id: string; createdAt: string; createdKnown?: boolean; origin: string }[];
+      }
+    ).rules[0]!;
+    expect(found).toMatchObject({ id: made.id, origin: 'found', createdKnown: true });
+    // The time its name carries: when its id was made, just before the journal's row, never the
+    // moment this later command found it.
+    const carried = Date.parse(found.createdAt);
+    expect(carried).toBeLessThanOrEqual(Date.parse(made.createdAt));
+    expect(carried).toBeGreaterThan(Date.parse(made.createdAt) - 60_000);
+    const table = await cli(['rules']);
+    expect(table.stdout).not.toContain('unknown (found');
+    const undo = await cli(['unblock', '--all']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(await ourRules()).toEqual([]);
+  });
+
   it('a version newer than this app knows: refused in words, left unchanged, never used', async () => {
     await sqlite3('PRAGMA user_version = 999');
     const digest = () => createHash('sha256').update(readFileSync(dbFile)).digest('hex');
