@@ -7,6 +7,8 @@ import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { hostAddress, refuseTooLarge } from '../report/nmap-xml-import.js';
+import { databasePath } from '../store/database.js';
+import { storeFailure } from '../store/failure.js';
 import { sentence } from '../text/sentence.js';
 import type { ClientClosings } from './client-closings.js';
 import { EXPORT_OLD_GENERATION_MB, runExportThread } from './export-thread.js';
@@ -136,7 +138,11 @@ export function reportHandlers(
   let spoolSwept = false;
   /** The spool folder, created private; files a crashed app left there are removed once. */
   const spool = async (): Promise<string> => {
-    const dir = await privateSpoolDir(path.join(dataDir(), SPOOL_DIR));
+    const dir = await privateSpoolDir(path.join(dataDir(), SPOOL_DIR)).catch((error: unknown) => {
+      // A data folder that cannot take the folder (read-only, disk full) is the store's failure,
+      // named with the database and its way out as when the database itself refuses a write.
+      throw storeFailure(error, databasePath(dataDir())) ?? error;
+    });
     if (!spoolSwept) {
       spoolSwept = true;
       // Another running app (the CLI beside the window) may be receiving one: only stale files.

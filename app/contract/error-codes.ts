@@ -104,6 +104,7 @@ export const ErrorCode = z.enum([
   'store.malformed',
   'store.not-a-database',
   'store.inconsistent',
+  'store.oversized',
   'store.newer',
   'store.read-only',
   'store.disk-full',

@@ -61,6 +61,13 @@ export const FirewallRule = BlockRequest.extend({
   backend: FirewallBackendKind,
   state: RuleState,
   createdAt: z.string(),
+  /**
+   * False when nothing says when the rule was made: it was found in the firewall without its
+   * journal row (data folder deleted, store refused) and its name does not carry the time (ids
+   * made before they were UUIDs of version 7); `createdAt` is then when it was found. Absent:
+   * known (a rule the app made).
+   */
+  createdKnown: z.boolean().optional(),
   updatedAt: z.string(),
   /** Whether the last read of the firewall found it; null when the firewall could not be read. */
   present: z.boolean().nullable(),

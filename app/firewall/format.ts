@@ -5,9 +5,8 @@ import type {
   FirewallVerification,
   Language,
 } from '../contract/index.js';
-import { formatDateTime } from '../contract/datetime.js';
 import { textFor } from '../text/catalogue.js';
-import { ANY_REMOTE, profileLabel } from './labels.js';
+import { ANY_REMOTE, profileLabel, ruleCreated } from './labels.js';
 import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
 import { portText } from './request.js';
 import { codePointLength } from '../text/control-characters.js';
@@ -51,7 +50,7 @@ export function formatRuleTable(
           ? t('cli.rule.foundGone')
           : t('cli.rule.found', { state })
         : state,
-      formatDateTime(rule.createdAt, lang),
+      ruleCreated(rule)[lang],
     ];
   };
   const head = ['id', 'port', 'direction', 'remote', 'state', 'createdAt'].map((key) =>

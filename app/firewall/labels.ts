@@ -20,23 +20,44 @@ export function profileLabel(name: string): LocalizedText {
 /**
  * How sentences name one of Port Auditor's rules: by when it was made and the port it blocks,
  * "du 2 décembre 2026 à 10:14 (port 23/tcp)" / "of December 2, 2026 at 10:14 AM (port 23/tcp)",
- * to follow "la règle" / "the rule". Never its UUID name, which only the technical details, the
+ * to follow "la règle" / "the rule"; "trouvée le …" / "found on …" when nothing records when it was
+ * made (`createdKnown` false). Never its UUID name, which only the technical details, the
  * JSON and the CLI's `--json` keep.
  */
 export function ruleCalled(
-  rule: Pick<FirewallRule, 'createdAt' | 'protocol' | 'portFrom' | 'portTo'>,
+  rule: Pick<FirewallRule, 'createdAt' | 'createdKnown' | 'protocol' | 'portFrom' | 'portTo'>,
 ): LocalizedText {
   const ports =
     rule.portFrom === rule.portTo ? String(rule.portFrom) : `${rule.portFrom}-${rule.portTo}`;
   const count = rule.portFrom === rule.portTo ? 1 : 2;
   const called = (lang: 'fr' | 'en') =>
     String(
-      textFor(lang, 'vocabulary')('term.ruleCalled', {
-        date: formatDateTime(rule.createdAt, lang),
-        ports,
-        protocol: rule.protocol,
-        count,
-      }),
+      // A rule whose making nothing records is called by when it was found (review 13 N6).
+      textFor(lang, 'vocabulary')(
+        rule.createdKnown === false ? 'term.ruleCalledFound' : 'term.ruleCalled',
+        {
+          date: formatDateTime(rule.createdAt, lang),
+          ports,
+          protocol: rule.protocol,
+          count,
+        },
+      ),
     );
   return { fr: called('fr'), en: called('en') };
+}
+
+/**
+ * When a rule was made, as the lists show it (Rules page, PDF, `port-auditor rules`): its date and
+ * time; or, for a rule found in the firewall whose making nothing records (`createdKnown` false),
+ * "inconnue (trouvée le …)" / "unknown (found on …)" with when it was found (review 13 N6), never
+ * the finding passed off as the making.
+ */
+export function ruleCreated(rule: Pick<FirewallRule, 'createdAt' | 'createdKnown'>): LocalizedText {
+  const created = (lang: 'fr' | 'en') => {
+    const date = formatDateTime(rule.createdAt, lang);
+    return rule.createdKnown === false
+      ? String(textFor(lang, 'firewall')('rules.createdUnknown', { found: date }))
+      : date;
+  };
+  return { fr: created('fr'), en: created('en') };
 }

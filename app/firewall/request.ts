@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { BlockRequest, BlockRequestInput } from '../contract/index.js';
 import { AppFailure, type MessageOptions } from '../failure.js';
 import { canonicalNetwork, kindOfValue, parseIp, splitZone } from '../net/address.js';
+import { newRuleId } from './rule-id.js';
 
 export const RULE_PREFIX = 'PortAuditor-';
 export const MAX_REMOTES = 16;
@@ -207,7 +207,7 @@ export function isRuleName(name: string): boolean {
   return name.startsWith(RULE_PREFIX) && UUID.test(name.slice(RULE_PREFIX.length));
 }
 
-export function planRule(request: BlockRequest, id: string = randomUUID()): PlannedRule {
+export function planRule(request: BlockRequest, id: string = newRuleId()): PlannedRule {
   return { ...request, id, name: `${RULE_PREFIX}${id}` };
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   BlockRequest,
   BlockRequestInput,
@@ -61,6 +60,7 @@ import {
   validateBlockRequest,
   type PlannedRule,
 } from './request.js';
+import { newRuleId } from './rule-id.js';
 import { changeSummary, discoveryWarning } from './summary.js';
 import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
@@ -809,7 +809,7 @@ export class FirewallService {
    * unused (see takeReservation); a fresh one without.
    */
   private reservedId(ruleId: string | undefined, request: BlockRequest): string {
-    if (ruleId === undefined) return randomUUID();
+    if (ruleId === undefined) return newRuleId();
     if (!isRuleId(ruleId) || this.journal.hasRow(ruleId)) {
       throw new AppFailure(
         'firewall.invalid-rule-id',

@@ -5,9 +5,8 @@ import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { ScanSource } from '../contract/scan.js';
-import { ANY_REMOTE } from '../firewall/labels.js';
+import { ANY_REMOTE, ruleCreated } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
-import { formatDateTime } from '../contract/datetime.js';
 import { deviceHeading, zonedAddress } from '../contract/devices.js';
 import { EVERY_PORT_SEVERITY, type Reference, type Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
@@ -997,7 +996,7 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
             ? say(bothLanguages('pdf:words.gone'))
             : say(RULE_STATE_LABEL[r.state]),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
-          formatDateTime(r.createdAt, lang),
+          say(ruleCreated(r)),
           ruleInFirewall(r, say),
         ]),
       ],

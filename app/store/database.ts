@@ -139,8 +139,10 @@ export function databasePath(dataDir: string): string {
 
 /**
  * Opens (creating when absent) and upgrades the app's database in `dataDir`, then proves it can be
- * read whole (`PRAGMA quick_check`, which reads every page: a few ms for a journal-sized file) and
- * written (a stamp in `meta`), so damage is found here, named, rather than mid-change.
+ * read whole (`PRAGMA quick_check`, which reads every page: a few ms for a journal-sized file),
+ * holds only the schema this version made (schemaMismatch) and values of sizes it writes
+ * (oversizedValue), and can be written (a stamp in `meta`), so damage is found here, named, rather
+ * than mid-change.
  * Throws a StoreFailure naming the file and the way out (see failure.ts) for every damage kind.
  */
 export function openDatabase(dataDir: string): Db {
@@ -161,6 +163,8 @@ export function openDatabase(dataDir: string): Db {
     if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
     const mismatch = schemaMismatch(db, version);
     if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
+    const oversized = oversizedValue(db);
+    if (oversized) throw new StoreFailure('oversized', file, oversized);
     try {
       migrate(db);
     } catch (error) {
@@ -234,40 +238,108 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
   }
 }
 
-/** Each table's column names, sorted (SQLite's own tables left out). */
-function tablesOf(db: Db): Map<string, string> {
-  const names = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all() as string[];
+/**
+ * Every object of the schema — tables, indexes, triggers, views — by `type name`, each described by
+ * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys), an
+ * index's columns and uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an
+ * earlier build wrote may spell the same columns otherwise (test/unit/store-journal.test.ts keeps
+ * one), and refusing it would set the user's journal aside for nothing. SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic
+ * indexes of UNIQUE and PRIMARY KEY) are left out: SQLite makes them as it goes.
+ */
+function schemaOf(db: Db): Map<string, string> {
+  const objects = db
+    .prepare(
+      `SELECT type, name, tbl_name AS tableName, sql FROM sqlite_schema
+       WHERE NOT (type IN ('table', 'index') AND name LIKE 'sqlite\\_%' ESCAPE '\\')`,
+    )
+    .all() as { type: string; name: string; tableName: string; sql: string | null }[];
+  const rows = (sql: string, name: string) =>
+    (db.prepare(sql).raw().all(name) as unknown[][]).map((row) => JSON.stringify(row));
   return new Map(
-    names.map((name) => {
-      const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(name);
-      return [name, (columns as string[]).sort().join(',')];
+    objects.map(({ type, name, tableName, sql }) => {
+      const parts =
+        type === 'table'
+          ? rows(
+              'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
+              name,
+            ).sort()
+          : type === 'index'
+            ? [
+                ...rows('SELECT seqno, name FROM pragma_index_info(?)', name),
+                /\bUNIQUE\b/i.test(sql ?? '') ? 'unique' : '',
+              ]
+            : [(sql ?? '').replace(/\s+/g, ' ').trim()];
+      return [`${type} ${name}`, JSON.stringify([tableName, ...parts])];
     }),
   );
 }
 
 /**
- * How the tables of `db` differ from those the migrations make up to `version` (its
- * `user_version`), or null when they match: a header edited, restored apart from its pages, or a
+ * How the schema of `db` differs from the one the migrations make up to `version` (its
+ * `user_version`), or null when it matches: a header edited, restored apart from its pages, or a
  * table dropped would otherwise make a migration fail midway ("table meta already exists") or a
- * command fail later ("no such table"). The reference is an empty database in memory migrated to
- * that version, so this check never needs updating with a new migration.
+ * command fail later ("no such table"); a trigger, view or index another program added (review
+ * A6: a trigger on firewall_rules that aborts or rewrites the journal's writes) would run inside
+ * the app's own statements. The reference is an empty database in memory migrated to that
+ * version, so this check never needs updating with a new migration.
  */
 function schemaMismatch(db: Db, version: number): string | null {
   const reference = new Database(':memory:');
   try {
     migrate(reference, version);
-    const expected = tablesOf(reference);
-    const found = tablesOf(db);
+    const expected = schemaOf(reference);
+    const found = schemaOf(db);
     const differ = [...new Set([...expected.keys(), ...found.keys()])]
-      .filter((name) => expected.get(name) !== found.get(name))
+      .filter((key) => expected.get(key) !== found.get(key))
       .sort();
-    return differ.length === 0 ? null : `version ${version}, tables ${differ.join(', ')}`;
+    return differ.length === 0 ? null : `version ${version}, ${differ.join(', ')}`;
   } finally {
     reference.close();
   }
+}
+
+/**
+ * The most bytes one value may hold, by table. The app's own values are far below: journal rows,
+ * settings and meta are a few hundred bytes (1 MiB); a kept scan's host row is one host's JSON,
+ * made from at most an import file of MAX_NMAP_XML_BYTES (64 MiB; twice that allows for JSON's
+ * keys). Each limit is far under what SQLite hands to this process (a 600-million-character text
+ * is "string or blob too big"), so a value that passes is read whole, and memory stays bounded.
+ */
+const VALUE_LIMITS: Record<string, number> = {
+  scans: 128 * 1024 * 1024,
+  scan_hosts: 128 * 1024 * 1024,
+};
+const DEFAULT_VALUE_LIMIT = 1024 * 1024;
+
+/**
+ * The first `table.column` of `db` holding a value longer than its limit (VALUE_LIMITS), or null.
+ * Lengths come from octet_length(), which SQLite answers from the record's header without loading
+ * the value (https://sqlite.org/lang_corefunc.html#octet_length), so a huge value planted by
+ * another program (review A6b) is found without being read. The schema must already match
+ * (schemaMismatch): names come from it.
+ */
+function oversizedValue(db: Db): string | null {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .pluck()
+    .all() as string[];
+  for (const table of tables) {
+    const columns = db
+      .prepare('SELECT name FROM pragma_table_info(?)')
+      .pluck()
+      .all(table) as string[];
+    const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const longest = db
+      .prepare(
+        `SELECT ${columns.map((c) => `max(octet_length(${quoted(c)}))`).join(', ')} FROM ${quoted(table)}`,
+      )
+      .raw()
+      .get() as (number | null)[];
+    const limit = VALUE_LIMITS[table] ?? DEFAULT_VALUE_LIMIT;
+    const index = longest.findIndex((bytes) => bytes !== null && bytes > limit);
+    if (index >= 0) return `${table}.${columns[index]}: ${longest[index]} bytes`;
+  }
+  return null;
 }
 
 /**

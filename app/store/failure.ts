@@ -9,6 +9,7 @@ export type StoreDamage =
   | 'malformed'
   | 'not-a-database'
   | 'inconsistent'
+  | 'oversized'
   | 'newer'
   | 'read-only'
   | 'disk-full'
@@ -19,6 +20,7 @@ const CODES: Record<StoreDamage, ErrorCode> = {
   malformed: Code['store.malformed'],
   'not-a-database': Code['store.not-a-database'],
   inconsistent: Code['store.inconsistent'],
+  oversized: Code['store.oversized'],
   newer: Code['store.newer'],
   'read-only': Code['store.read-only'],
   'disk-full': Code['store.disk-full'],
@@ -50,6 +52,7 @@ function messageFor(
     damage === 'malformed' ||
     damage === 'not-a-database' ||
     damage === 'inconsistent' ||
+    damage === 'oversized' ||
     damage === 'unavailable';
   const rulesStay = damage !== 'disk-full';
   const parts = [
@@ -113,6 +116,9 @@ export function storeFailure(error: unknown, file: string): StoreFailure | null 
   const detail = error instanceof Error ? error.message : code;
   if (code.startsWith('SQLITE_CORRUPT')) return new StoreFailure('malformed', file, detail);
   if (code === 'SQLITE_NOTADB') return new StoreFailure('not-a-database', file, detail);
+  // A value longer than this SQLite reads ("string or blob too big"): another program wrote it,
+  // since the app's own values are checked far below that when the file is opened.
+  if (code === 'SQLITE_TOOBIG') return new StoreFailure('oversized', file, detail);
   // A write that fails on a full disk comes back as FULL, or as an I/O error when the shared
   // memory file or the WAL cannot grow: the free space of the folder tells which.
   if (code === 'SQLITE_FULL' || code === 'ENOSPC')

@@ -1,4 +1,5 @@
 import type { FirewallBackendKind, FirewallRule, RuleState } from '../contract/index.js';
+import { ruleIdTime } from '../firewall/rule-id.js';
 import type { Db } from './database.js';
 
 interface RuleRow {
@@ -15,7 +16,16 @@ interface RuleRow {
   created_at: string;
   updated_at: string;
   origin: 'app' | 'found';
+  /** 1 when the journal holds the `begin` of the rule's add: the app made it, at `created_at`. */
+  began: number;
 }
+
+/**
+ * A rule row's columns and `began` (see RuleRow). A row without the begin of its add was adopted
+ * from the firewall (adopt): its `created_at` is the time its name carries, or when it was found.
+ */
+const RULE_COLUMNS = `firewall_rules.*, EXISTS (SELECT 1 FROM firewall_journal j
+  WHERE j.rule_id = firewall_rules.id AND j.op = 'add' AND j.phase = 'begin') AS began`;
 
 export interface JournalRule extends Omit<FirewallRule, 'present'> {
   ref: string | null;
@@ -56,6 +66,7 @@ function toRule(row: RuleRow): JournalRule {
     ref: row.ref,
     state: row.state,
     createdAt: row.created_at,
+    createdKnown: row.began === 1 || ruleIdTime(row.id) !== null,
     updatedAt: row.updated_at,
     origin: row.origin,
   };
@@ -101,7 +112,9 @@ export class FirewallJournal {
    * Records a rule of ours that the firewall holds but the journal does not know as active, so it
    * can be listed and undone; a row left removed or failed comes back as active the same way.
    */
-  adopt(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'origin'>): void {
+  adopt(
+    rule: Omit<JournalRule, 'state' | 'createdAt' | 'createdKnown' | 'updatedAt' | 'origin'>,
+  ): void {
     const at = this.now();
     this.db.transaction(() => {
       this.releaseName(rule.id);
@@ -124,7 +137,8 @@ export class FirewallJournal {
             rule.id,
           );
       } else {
-        this.insert(rule, rule.ref, 'active', 'found', at);
+        // Made when its name says (an id of version 7), else known only as found now.
+        this.insert(rule, rule.ref, 'active', 'found', at, ruleIdTime(rule.id) ?? at);
       }
       this.log(rule.id, 'add', 'repaired', 'found in the firewall, not in the journal');
     })();
@@ -142,7 +156,12 @@ export class FirewallJournal {
       .run(`${NAME_PREFIX}${id}`, id);
   }
 
-  beginAdd(rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>): void {
+  beginAdd(
+    rule: Omit<
+      JournalRule,
+      'state' | 'createdAt' | 'createdKnown' | 'updatedAt' | 'ref' | 'origin'
+    >,
+  ): void {
     const at = this.now();
     this.db.transaction(() => {
       this.releaseName(rule.id);
@@ -152,11 +171,15 @@ export class FirewallJournal {
   }
 
   private insert(
-    rule: Omit<JournalRule, 'state' | 'createdAt' | 'updatedAt' | 'ref' | 'origin'>,
+    rule: Omit<
+      JournalRule,
+      'state' | 'createdAt' | 'createdKnown' | 'updatedAt' | 'ref' | 'origin'
+    >,
     ref: string | null,
     state: RuleState,
     origin: RuleRow['origin'],
     at: string,
+    createdAt: string = at,
   ): void {
     this.db
       .prepare(
@@ -174,7 +197,7 @@ export class FirewallJournal {
         JSON.stringify(rule.remote),
         ref,
         state,
-        at,
+        createdAt,
         at,
         origin,
       );
@@ -234,8 +257,9 @@ export class FirewallJournal {
 
   /** The rule of that id; null when there is none, or when its row is foreign (see wellFormed). */
   get(id: string): JournalRule | null {
-    const row = this.db.prepare('SELECT * FROM firewall_rules WHERE id = ?').get(id) as
-      RuleRow | undefined;
+    const row = this.db
+      .prepare(`SELECT ${RULE_COLUMNS} FROM firewall_rules WHERE id = ?`)
+      .get(id) as RuleRow | undefined;
     return row && wellFormed(row) ? toRule(row) : null;
   }
 
@@ -246,7 +270,7 @@ export class FirewallJournal {
   current(): JournalRule[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove', 'unknown') ORDER BY created_at, id`,
+        `SELECT ${RULE_COLUMNS} FROM firewall_rules WHERE state IN ('pending-add', 'active', 'pending-remove', 'unknown') ORDER BY created_at, id`,
       )
       .all() as RuleRow[];
     return rows.filter(wellFormed).map(toRule);
@@ -260,7 +284,7 @@ export class FirewallJournal {
   removedOutbound(): JournalRule[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM firewall_rules WHERE state = 'removed' AND direction = 'out' ORDER BY created_at, id`,
+        `SELECT ${RULE_COLUMNS} FROM firewall_rules WHERE state = 'removed' AND direction = 'out' ORDER BY created_at, id`,
       )
       .all() as RuleRow[];
     return rows.filter(wellFormed).map(toRule);

@@ -202,6 +202,22 @@ describe('a damaged or unusable store', () => {
       `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
     );
     expect(rules.stderr).toContain(RULES_STAY);
+    // An nmap file to report on: its import needs a spool folder beside the database, which the
+    // read-only folder refuses too; said in the same words, never as an internal error.
+    const report = await cli(
+      [
+        'report',
+        path.join(ROOT, 'test/fixtures/nmap/lo.xml'),
+        '-o',
+        path.join(base, 'lo-report.csv'),
+      ],
+      `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
+    );
+    expect(report.code).not.toBe(0);
+    expect(report.stderr + report.stdout).not.toContain('Unexpected internal error');
+    expect(report.stderr).toContain(
+      `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
+    );
   });
 
   it('read-only file: named; rules listed and unblock --all works', async () => {
@@ -310,6 +326,82 @@ describe('a damaged or unusable store', () => {
     expect(fr.stderr).toContain(
       `La base de données de Port Auditor ne correspond pas à son propre numéro de version (ses tables sont celles d’une autre version, ou elle a été modifiée ou restaurée en partie)\u00a0: ${dbFile}.`,
     );
+  });
+
+  it('a trigger another program planted on the journal: refused as edited, rules and undo work (A6)', async () => {
+    await blockOne();
+    await sqlite3(
+      "CREATE TRIGGER planted BEFORE INSERT ON firewall_rules BEGIN SELECT RAISE(ABORT, 'x'); END;",
+    );
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(inconsistent());
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    const refused = await cli(['block', '--port', '9090', '--proto', 'tcp']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(inconsistent());
+    expect(refused.stderr + refused.stdout).not.toContain('Unexpected internal error');
+    expect(await ourRules()).toEqual([]);
+  });
+
+  it('a trigger rewriting rows, or a view, is refused the same way (A6)', async () => {
+    await blockOne();
+    await sqlite3(
+      'CREATE TRIGGER rewrite AFTER UPDATE ON firewall_rules BEGIN UPDATE firewall_rules SET port_from = 1, port_to = 1; END;',
+    );
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(inconsistent());
+    await healthyStore();
+    await sqlite3('CREATE VIEW planted AS SELECT * FROM firewall_rules');
+    const fr = await fallsBack();
+    expect(fr.stderr).toContain(inconsistent());
+  });
+
+  it('a 600-million-character value: named with the way out in fr/en, rules and undo work (A6b)', async () => {
+    await blockOne();
+    // Longer than SQLite hands to this process ("string or blob too big").
+    await sqlite3("UPDATE firewall_rules SET remote = printf('%.*c', 600000000, 'x')");
+    const rules = await stillReadsAndUndoes();
+    const en = `Port Auditor’s database holds a value far larger than any it writes (another program edited it): ${dbFile}.`;
+    expect(rules.stderr).toContain(en);
+    expect(rules.stderr.split(en).length - 1).toBe(1);
+    expect(rules.stderr).toContain(MOVE_ASIDE);
+    expect(rules.stderr).toContain(RULES_STAY);
+    const fr = await cli(['rules'], '', 'fr');
+    expect(fr.code, fr.stderr).toBe(0);
+    expect(fr.stderr).toContain(
+      `La base de données de Port Auditor contient une valeur bien plus grande que toutes celles qu’il écrit (un autre programme l’a modifiée)\u00a0: ${dbFile}.`,
+    );
+    const history = await cli(['history']);
+    expect(history.code).not.toBe(0);
+    expect(history.stderr).toContain(en);
+    expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
+  });
+
+  it('a rule found again after the store was refused keeps its own creation time (N6)', async () => {
+    await blockOne();
+    const healthy = await cli(['rules', '--json']);
+    const made = (JSON.parse(healthy.stdout) as { rules: { id: string; createdAt: string }[] })
+      .rules[0]!;
+    await sqlite3('PRAGMA user_version = 0');
+    const refused = await cli(['rules', '--json']);
+    expect(refused.stderr).toContain(inconsistent());
+    const found = (
+      JSON.parse(refused.stdout) as {
+        rules: { id: string; createdAt: string; createdKnown?: boolean; origin: string }[];
+      }
+    ).rules[0]!;
+    expect(found).toMatchObject({ id: made.id, origin: 'found', createdKnown: true });
+    // The time its name carries: when its id was made, just before the journal's row, never the
+    // moment this later command found it.
+    const carried = Date.parse(found.createdAt);
+    expect(carried).toBeLessThanOrEqual(Date.parse(made.createdAt));
+    expect(carried).toBeGreaterThan(Date.parse(made.createdAt) - 60_000);
+    const table = await cli(['rules']);
+    expect(table.stdout).not.toContain('unknown (found');
+    const undo = await cli(['unblock', '--all']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(await ourRules()).toEqual([]);
   });
 
   it('a version newer than this app knows: refused in words, left unchanged, never used', async () => {

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../app/contract/datetime.js';
 import { describe, expect, it } from 'vitest';
 import type {
   FirewallRule,
@@ -114,6 +115,18 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(foundGone).not.toMatch(/DISPARUE|trouvée|reapply/);
     expect(formatRuleTable([{ ...rule, origin: 'found', present: false }], 'en')[1]).toContain(
       'gone from the firewall; Port Auditor had not created it',
+    );
+  });
+
+  it('a rule whose making nothing records: created unknown, with when it was found (N6)', () => {
+    const found = { ...rule, origin: 'found' as const, createdKnown: false };
+    const fr = formatRuleTable([found], 'fr')[1]!;
+    expect(fr).toContain(`inconnue (trouvée le ${formatDateTime(rule.createdAt, 'fr')})`);
+    const en = formatRuleTable([found], 'en')[1]!;
+    expect(en).toContain(`unknown (found on ${formatDateTime(rule.createdAt, 'en')})`);
+    // Known (made by the app, or dated by its name): the date alone.
+    expect(formatRuleTable([{ ...found, createdKnown: true }], 'en')[1]).toMatch(
+      new RegExp(`${formatDateTime(rule.createdAt, 'en')}$`),
     );
   });
 

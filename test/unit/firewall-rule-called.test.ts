@@ -17,6 +17,15 @@ describe('a rule named in sentences (review 15b)', () => {
     expect(range.en).toMatch(/\(ports 8000-8010\/udp\)$/);
   });
 
+  it('a rule whose making nothing records is called by when it was found (N6)', () => {
+    const found = { createdAt, createdKnown: false, protocol: 'tcp' as const, portFrom: 23 };
+    expect(ruleCalled({ ...found, portTo: 23 })).toEqual({
+      fr: `trouvée le ${formatDateTime(createdAt, 'fr')} (port 23/tcp)`,
+      en: `found on ${formatDateTime(createdAt, 'en')} (port 23/tcp)`,
+    });
+    expect(ruleCalled({ ...found, portTo: 25 }).en).toMatch(/^found on .*\(ports 23-25\/tcp\)$/);
+  });
+
   it('the CLI’s "Règle créée : …" names it so, the id only in the command that removes it', () => {
     const called = ruleCalled({ createdAt, protocol: 'tcp', portFrom: 23, portTo: 23 });
     const id = '3f2b8c1e-9a4d-4e6f-8b7a-000000000005';

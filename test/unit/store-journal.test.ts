@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMeta, openDatabase, setMeta } from '../../app/store/database.js';
 import { resolveDataDir } from '../../app/store/data-dir.js';
+import { newRuleId } from '../../app/firewall/rule-id.js';
 import { FirewallJournal } from '../../app/store/journal.js';
 
 const dirs: string[] = [];
@@ -84,6 +85,43 @@ describe('firewall journal (real SQLite file)', () => {
     expect(journal.get(rule.id)?.state).toBe('unknown');
     expect(journal.lastOp(rule.id)).toBe('remove');
     expect(journal.current().map((r) => r.state)).toEqual(['unknown']);
+    db.close();
+  });
+
+  it('dates a rule found in the firewall by its name, else says the making is unknown (N6)', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    let clock = '2026-12-02T10:00:00.000Z';
+    const journal = new FirewallJournal(db, () => clock);
+    journal.beginAdd(rule);
+    journal.finish(rule.id, 'add', 'done', 'active', { ref: '1' });
+    expect(journal.get(rule.id)).toMatchObject({
+      createdAt: '2026-12-02T10:00:00.000Z',
+      createdKnown: true,
+    });
+    clock = '2026-12-02T11:00:00.000Z';
+    // A version-7 id: the firewall's name says when it was made.
+    const dated = newRuleId(Date.UTC(2026, 10, 30, 8, 30));
+    journal.adopt({ ...rule, id: dated, name: `PortAuditor-${dated}`, ref: '2' });
+    expect(journal.get(dated)).toMatchObject({
+      createdAt: '2026-11-30T08:30:00.000Z',
+      createdKnown: true,
+      origin: 'found',
+    });
+    // A version-4 id (made before ids carried their time): known only as found now.
+    const old = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    journal.adopt({ ...rule, id: old, name: `PortAuditor-${old}`, ref: '3' });
+    expect(journal.get(old)).toMatchObject({
+      createdAt: '2026-12-02T11:00:00.000Z',
+      createdKnown: false,
+    });
+    // A row the journal made keeps its own time when the firewall hands it back.
+    journal.finish(rule.id, 'remove', 'done', 'removed');
+    journal.adopt({ ...rule, ref: '4' });
+    expect(journal.get(rule.id)).toMatchObject({
+      createdAt: '2026-12-02T10:00:00.000Z',
+      createdKnown: true,
+    });
     db.close();
   });
 

@@ -268,7 +268,14 @@ export function RulesTab() {
                     )}
                   </TableCell>
                   <TableCell data-testid="rule-created">
-                    {formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
+                    {rule.createdKnown === false
+                      ? t('rules.createdUnknown', {
+                          found: formatDateTime(
+                            rule.createdAt,
+                            i18n.language === 'fr' ? 'fr' : 'en',
+                          ),
+                        })
+                      : formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
                   </TableCell>
                   <TableCell align="right">
                     {rule.present === false && rule.origin !== 'found' && (
