@@ -163,15 +163,20 @@ export const PortResult = z.object({
 });
 export type PortResult = z.infer<typeof PortResult>;
 
+/** One port as nmap prints it (`%d`): 0-65535 in plain decimal, no leading zero (`024`). */
+const LIST_PORT = '(?:0|[1-9][0-9]{0,4})';
+const LIST_ITEM = `${LIST_PORT}(?:-${LIST_PORT})?`;
+
 /**
  * nmap's compact port list, as nmap 7.93 writes `ports=` in `<extrareasons>` (output.cc): ports
- * 0-65535 and ranges in ascending order, comma separated (`"1-21,23-79,81"`).
+ * 0-65535 without leading zeros and ranges in ascending order, comma separated
+ * (`"1-21,23-79,81"`); the order and bounds are checked where a list is read (parsePortList).
  */
 export const PortList = z
   .string()
   .min(1)
   .max(400_000)
-  .regex(/^[0-9]{1,5}(-[0-9]{1,5})?(,[0-9]{1,5}(-[0-9]{1,5})?)*$/);
+  .regex(new RegExp(`^${LIST_ITEM}(?:,${LIST_ITEM})*$`));
 
 /** One protocol's ports by state, each a PortList; a state no port has is left out. */
 export const PortStateLists = z.object({

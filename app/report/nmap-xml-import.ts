@@ -21,8 +21,8 @@ import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
 import {
-  parsePortList,
   PortStateTable,
+  readPortList,
   rangesLength,
   STATE_WEIGHT,
   unlistedCounts,
@@ -614,31 +614,43 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   return result;
 }
 
+/** The ranges of one `<extrareasons ports=…>` list, in one state (PortStateTable.setRangeLists). */
+type NamedRanges = { state: PortState; ranges: readonly number[] };
+
 /**
  * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
- * nmap 7.x) into `states`. Returns whether they account for all `count` of its ports: older nmap
- * files only count them, and a list that is not one (or a protocol we do not keep) names none.
+ * nmap 7.x) into `named` (per protocol, set on the host's table at once after all of its
+ * `<extraports>`: review A4). Each item of a list is read as strictly as `portid` (readPortList:
+ * `024` or `300-250` is not nmap's), and those that are not are counted in `refused`, as an
+ * unreadable `<port>` is (review A5); a list naming more than 65,536 ports is counted in `tooMany`.
+ * Returns whether the lists account for all `count` of its ports: older nmap files only count
+ * them, and a list with a refused item or of a protocol we do not keep does not.
  */
 function readExtraReasons(
   extra: Node,
   state: PortState,
   count: number,
-  states: PortStateTable,
+  named: Record<'tcp' | 'udp', NamedRanges[]>,
+  problems: { refused: number; tooMany: number },
 ): boolean {
-  let named = 0;
+  let total = 0;
+  let whole = true;
   for (const reasons of asArray(extra.extrareasons)) {
     const list = str(reasons, 'ports');
     const protocol = str(reasons, 'proto');
-    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) return false;
-    // Range by range (nmap -p- writes `1-22,24-65535` for each host: review 13, F3).
-    const ranges = parsePortList(list);
-    if (!ranges) return false;
-    for (let i = 0; i < ranges.length; i += 2) {
-      states.setRange(protocol, ranges[i]!, ranges[i + 1]!, state);
+    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) {
+      whole = false;
+      continue;
     }
-    named += rangesLength(ranges);
+    // Range by range (nmap -p- writes `1-22,24-65535` for each host: review 13, F3).
+    const { ranges, refused, tooMany } = readPortList(list);
+    problems.refused += refused;
+    if (tooMany) problems.tooMany++;
+    if (refused > 0 || tooMany) whole = false;
+    named[protocol].push({ state, ranges });
+    total += rangesLength(ranges);
   }
-  return named === count;
+  return whole && total === count;
 }
 
 /**
@@ -845,6 +857,8 @@ class ScanBuilder {
     const states = new PortStateTable();
     // Every port's state is known when each <extraports> names as many ports as it counts.
     let everyPortNamed = true;
+    const listed: Record<'tcp' | 'udp', NamedRanges[]> = { tcp: [], udp: [] };
+    const listProblems = { refused: 0, tooMany: 0 };
     for (const portsNode of asArray(node.ports)) {
       for (const extra of asArray(portsNode.extraports)) {
         const state = PORT_STATE[str(extra, 'state') ?? ''];
@@ -855,7 +869,14 @@ class ScanBuilder {
           count = 0;
         }
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
-        if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
+        if (state) {
+          const whole = readExtraReasons(extra, state, count, listed, listProblems);
+          everyPortNamed &&= whole;
+        }
+      }
+      for (const protocol of ['tcp', 'udp'] as const) {
+        if (listed[protocol].length > 0) states.setRangeLists(protocol, listed[protocol]);
+        listed[protocol] = [];
       }
       // Read as each `</port>` closed (NmapXmlReader.close): its element is not kept.
       const read = portsNode[READ_PORTS] as ReturnType<typeof parsePort>[] | undefined;
@@ -868,6 +889,8 @@ class ScanBuilder {
         }
       }
     }
+    this.unreadablePorts += listProblems.refused;
+    this.implausibleCounts += listProblems.tooMany;
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
     // Whether it is this PC is for this PC to say, never the file (written on another PC, or
     // edited to make a device look like this one).
