@@ -138,11 +138,25 @@ export const ScanPreview = z.object({
 });
 export type ScanPreview = z.infer<typeof ScanPreview>;
 
+/**
+ * Why nmap said a port is in its state, as an imported nmap XML file wrote it (`<state
+ * reason="reset" reason_ttl="64"/>`, nmap.dtd): nmap's word (lowercase, hyphens: nmap's
+ * portreasons.cc) and the TTL of the answer (0-255, 0 when none). Kept so an nmap XML export writes
+ * back what was read (review N5); `reason` stays the app's word for it.
+ */
+export const NmapPortReason = z.object({
+  reason: z.string().regex(/^[a-z][a-z-]{0,31}$/),
+  ttl: z.number().int().min(0).max(255),
+});
+export type NmapPortReason = z.infer<typeof NmapPortReason>;
+
 export const PortResult = z.object({
   port: z.number().int().min(0).max(65535),
   protocol: Protocol,
   state: PortState,
   reason: PortReason,
+  /** nmap's own reason and TTL, for a port read from an nmap XML file; absent for our engine's. */
+  nmapReason: NmapPortReason.optional(),
   /** Round-trip time of the answer that decided the state, when there was one. */
   rttMs: z.number().nonnegative().optional(),
   /** First bytes a service sent on its own after connect, when it spoke first. */

@@ -34,7 +34,7 @@ import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
-import { PA_SCRIPT_ID } from './nmap-xml-export.js';
+import { PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
 export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
@@ -591,6 +591,26 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   };
 }
 
+/**
+ * nmap's reason and TTL as the file wrote them (`reason="reset" reason_ttl="64"`), kept so our
+ * nmap XML export writes them back (review N5): a word in nmap's form (lowercase letters and
+ * hyphens, at most 32) and a TTL of 0-255 in nmap's digits (0 when absent or not one). Undefined
+ * when there is no such word, when the app corrected it (`consistent` false: TCP's `syn-ack` on a
+ * UDP port, so an export does not bring the mistake back), or when it is what the export writes
+ * for `reason` anyway (its nmap word, TTL 0): our own export of an engine scan reads back as the
+ * identical scan.
+ */
+function fileReason(
+  word: string,
+  ttl: number | undefined,
+  reason: PortReason,
+  consistent: boolean,
+): PortResult['nmapReason'] {
+  if (!consistent || !/^[a-z][a-z-]{0,31}$/.test(word)) return undefined;
+  const read = { reason: word, ttl: ttl !== undefined && ttl <= 255 ? ttl : 0 };
+  return read.ttl === 0 && word === PORT_REASON_TO_NMAP[reason] ? undefined : read;
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -599,10 +619,13 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   const stateNode = asArray(node.state)[0];
   const state = PORT_STATE[str(stateNode, 'state') ?? ''];
   if (!state) return null;
-  const read = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  const word = str(stateNode, 'reason') ?? '';
+  const read = PORT_REASON[word] ?? DEFAULT_REASON[state];
   // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
   const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
+  const nmapReason = fileReason(word, num(stateNode, 'reason_ttl'), reason, reason === read);
+  if (nmapReason) result.nmapReason = nmapReason;
   const detected = detectedService(asArray(node.service)[0]);
   if (detected) result.detected = detected;
   const scripts = asArray(node.script);
@@ -1267,7 +1290,7 @@ const KEPT: Kept = {
               max: 2 * 65_536,
               refuse: true,
               children: {
-                state: { attrs: ['state', 'reason'], max: 1 },
+                state: { attrs: ['state', 'reason', 'reason_ttl'], max: 1 },
                 service: { attrs: ['name', 'product', 'version', 'extrainfo'], max: 1 },
                 script: {
                   attrs: ['id', 'output'],
@@ -1303,6 +1326,7 @@ const MAX_TEXT = 16 * 1024;
  */
 const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set([
   'portid',
+  'reason_ttl',
   'count',
   'numservices',
   'total',
