@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAppError } from '../errors.js';
 import { exportReport } from '../report/export.js';
+import { scanJsonOf } from '../report/json-import.js';
 import { openDatabaseAgain } from '../store/database.js';
 import type { ExportJob, ExportOutcome } from './export-thread.js';
 import type { Assessor } from './risk-handlers.js';
@@ -39,8 +40,17 @@ async function run(): Promise<ExportOutcome> {
     history.useListeners(job.listeners);
     if (job.claims) history.adoptClaims(job.scanId, job.claims);
     const kept = history.full(job.scanId);
+    // A kept engine scan was made here: its source names this PC's addresses, as `scan --json`
+    // and `show --json` write them, so its JSON report read back here (`report FILE.json`) is
+    // known as this PC's and rated as reopening it rates it (review N4: its loopback was
+    // "another device", Low, where the reopened scan said This PC, Medium).
+    const { pcName: _same, ...scan } = scanJsonOf(
+      kept.result,
+      job.pcName,
+      new Set(job.localAddresses),
+    );
     const file = await exportReport(job.format, job.lang, {
-      scan: kept.result,
+      scan,
       ...(kept.assessment ? { assessment: kept.assessment } : {}),
       firewallRules: job.rules,
       removedRules: job.removedRules,

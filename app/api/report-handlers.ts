@@ -6,6 +6,7 @@ import { Code, IMPORT_CHUNK_BYTES, type ReportInput } from '../contract/index.js
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
+import { scanJsonOf } from '../report/json-import.js';
 import { hostAddress, refuseTooLarge } from '../report/nmap-xml-import.js';
 import { databasePath } from '../store/database.js';
 import { storeFailure } from '../store/failure.js';
@@ -213,8 +214,10 @@ export function reportHandlers(
       }
       // Held in memory (not kept in the store, or a check): whole already, exported here.
       const kept = history.full(scanId);
+      // This PC's addresses in an engine scan's source, as the export thread writes them (N4).
+      const { pcName: _same, ...scan } = scanJsonOf(kept.result, os.hostname(), localAddresses());
       const file = await exportReport(format, lang, {
-        scan: kept.result,
+        scan,
         ...(kept.assessment ? { assessment: kept.assessment } : {}),
         firewallRules: [...history.rules()],
         removedRules: [...history.removedRules()],

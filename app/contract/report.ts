@@ -32,6 +32,13 @@ export const ReportInput = z.object({
    * scanned is the file's word, so the PDF does not describe this PC's scan (review 13b, A5).
    */
   origin: z.literal('file').optional(),
+  /**
+   * For results read back from a report file that was not made on this PC (madeOnThisPc in
+   * app/report/json-import.ts): the PC that made it, as the file names it (`name` absent when the
+   * file names none). The PDF's cover then names that PC as the file's, never as this PC
+   * (review N3). Set by the reader of the file, never read from one.
+   */
+  filePc: z.object({ name: z.string().max(255).optional() }).optional(),
 });
 export type ReportInput = z.infer<typeof ReportInput>;
 

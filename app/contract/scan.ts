@@ -138,11 +138,25 @@ export const ScanPreview = z.object({
 });
 export type ScanPreview = z.infer<typeof ScanPreview>;
 
+/**
+ * Why nmap said a port is in its state, as an imported nmap XML file wrote it (`<state
+ * reason="reset" reason_ttl="64"/>`, nmap.dtd): nmap's word (lowercase, hyphens: nmap's
+ * portreasons.cc) and the TTL of the answer (0-255, 0 when none). Kept so an nmap XML export writes
+ * back what was read (review N5); `reason` stays the app's word for it.
+ */
+export const NmapPortReason = z.object({
+  reason: z.string().regex(/^[a-z][a-z-]{0,31}$/),
+  ttl: z.number().int().min(0).max(255),
+});
+export type NmapPortReason = z.infer<typeof NmapPortReason>;
+
 export const PortResult = z.object({
   port: z.number().int().min(0).max(65535),
   protocol: Protocol,
   state: PortState,
   reason: PortReason,
+  /** nmap's own reason and TTL, for a port read from an nmap XML file; absent for our engine's. */
+  nmapReason: NmapPortReason.optional(),
   /** Round-trip time of the answer that decided the state, when there was one. */
   rttMs: z.number().nonnegative().optional(),
   /** First bytes a service sent on its own after connect, when it spoke first. */
@@ -163,15 +177,20 @@ export const PortResult = z.object({
 });
 export type PortResult = z.infer<typeof PortResult>;
 
+/** One port as nmap prints it (`%d`): 0-65535 in plain decimal, no leading zero (`024`). */
+const LIST_PORT = '(?:0|[1-9][0-9]{0,4})';
+const LIST_ITEM = `${LIST_PORT}(?:-${LIST_PORT})?`;
+
 /**
  * nmap's compact port list, as nmap 7.93 writes `ports=` in `<extrareasons>` (output.cc): ports
- * 0-65535 and ranges in ascending order, comma separated (`"1-21,23-79,81"`).
+ * 0-65535 without leading zeros and ranges in ascending order, comma separated
+ * (`"1-21,23-79,81"`); the order and bounds are checked where a list is read (parsePortList).
  */
 export const PortList = z
   .string()
   .min(1)
   .max(400_000)
-  .regex(/^[0-9]{1,5}(-[0-9]{1,5})?(,[0-9]{1,5}(-[0-9]{1,5})?)*$/);
+  .regex(new RegExp(`^${LIST_ITEM}(?:,${LIST_ITEM})*$`));
 
 /** One protocol's ports by state, each a PortList; a state no port has is left out. */
 export const PortStateLists = z.object({

@@ -50,8 +50,9 @@ const MAX_NOTES = 32;
  * the file is this PC's own engine scan, madeOnThisPc with `thisPcName`, os.hostname(); else it is
  * that of the PC that made it, see isThisPcInFile); host names are
  * one line of at most 253 characters; an errno-style error code is worded as the file's claim about
- * the PC that made it (fileLocalErrorText), any other is dropped; the file's PC name is a note, the
- * report names the PC that makes it (review 13b, A5); a count of every port answering open is kept only if it is not more than
+ * the PC that made it (fileLocalErrorText), any other is dropped; the file's PC name is a note, and
+ * `filePc` when the file was not made here (madeOnThisPc), so the PDF's cover names it as the
+ * file's PC, not this one (review 13b, A5; review N3); a count of every port answering open is kept only if it is not more than
  * the ports probed; nobody confirmed anything on this PC; the file's notes are shown as the
  * file's ("Note du fichier : …", once). `input` is already checked by the contract (ReportInput). Pure.
  */
@@ -75,9 +76,11 @@ export function reportInputFromFile(
     fr: fileNote('fr', note.fr),
     en: fileNote('en', note.en),
   }));
-  // The PC that made the file is the file's word: the report names this PC (review 13b, A5).
+  // The PC that made the file is the file's word: a note, and the cover names it as the file's
+  // PC unless it is this one (review 13b, A5; review N3).
+  const fileName = input.pcName !== undefined ? oneLine(input.pcName).slice(0, MAX_HOSTNAME) : '';
   if (input.pcName !== undefined) {
-    const name = oneLine(input.pcName).slice(0, MAX_HOSTNAME);
+    const name = fileName;
     // "Not on this PC" only when it was not (review 13c new user #3): same name, same PC when
     // its addresses say so too; a name alone is a name another PC may have.
     const same = thisPcName !== undefined && sameName(name, thisPcName);
@@ -109,6 +112,7 @@ export function reportInputFromFile(
     scan,
     ...(Object.keys(macAddresses).length > 0 ? { macAddresses } : {}),
     origin: 'file',
+    ...(here ? {} : { filePc: fileName ? { name: fileName } : {} }),
   };
 }
 

@@ -123,6 +123,8 @@ export interface ReportModel {
   pcName: string;
   /** Results read back from a report file (ReportInput.origin): their method is the file's. */
   fromFile: boolean;
+  /** The PC that made a report file read back, when it is not this PC (ReportInput.filePc). */
+  filePc?: { name?: string };
   assessed: boolean;
   programsComplete: boolean;
   /** Why some listed ports of this PC have no program (RiskAssessResult.programsMissing). */
@@ -383,6 +385,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     scan,
     pcName: input.pcName,
     fromFile: input.origin === 'file',
+    ...(input.filePc ? { filePc: input.filePc } : {}),
     assessed: input.assessment !== undefined,
     programsComplete: input.assessment?.programsComplete ?? true,
     ...(input.assessment?.programsMissing

@@ -44,8 +44,8 @@ function xmlText(value: string): string {
   return xmlAttr(value);
 }
 
-/** Our reasons use nmap's words except where nmap abbreviates. */
-const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
+/** Our reasons use nmap's words except where nmap abbreviates (the import reads them back). */
+export const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
   'udp-response': 'udp-response',
@@ -172,6 +172,17 @@ function serviceXml(p: PortResult, iana: string): string {
   return iana ? `<service name="${xmlAttr(iana)}" method="table" conf="3"/>` : '';
 }
 
+/**
+ * A port's `<state>`: the reason and TTL an imported nmap file gave it, written back as read
+ * (review N5: `reset`, `reason_ttl="64"`), else our reason in nmap's word with TTL 0 (our engine
+ * connects; it reads no TTL).
+ */
+function stateXml(p: PortResult): string {
+  const reason = p.nmapReason?.reason ?? PORT_REASON_TO_NMAP[p.reason];
+  const ttl = p.nmapReason?.ttl ?? 0;
+  return `<state state="${p.state}" reason="${xmlAttr(reason)}" reason_ttl="${ttl}"/>`;
+}
+
 function portXml(p: PortResult): string {
   const service = serviceName(p.port, p.protocol) ?? '';
   const scripts: string[] = [];
@@ -185,7 +196,7 @@ function portXml(p: PortResult): string {
   }
   return (
     `<port protocol="${p.protocol}" portid="${p.port}">` +
-    `<state state="${p.state}" reason="${PORT_REASON_TO_NMAP[p.reason]}" reason_ttl="0"/>` +
+    stateXml(p) +
     serviceXml(p, service) +
     scripts.join('') +
     `</port>\n`

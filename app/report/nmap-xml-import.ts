@@ -21,8 +21,8 @@ import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
 import {
-  parsePortList,
   PortStateTable,
+  readPortList,
   rangesLength,
   STATE_WEIGHT,
   unlistedCounts,
@@ -34,7 +34,7 @@ import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
-import { PA_SCRIPT_ID } from './nmap-xml-export.js';
+import { PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
 export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
@@ -591,6 +591,26 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
   };
 }
 
+/**
+ * nmap's reason and TTL as the file wrote them (`reason="reset" reason_ttl="64"`), kept so our
+ * nmap XML export writes them back (review N5): a word in nmap's form (lowercase letters and
+ * hyphens, at most 32) and a TTL of 0-255 in nmap's digits (0 when absent or not one). Undefined
+ * when there is no such word, when the app corrected it (`consistent` false: TCP's `syn-ack` on a
+ * UDP port, so an export does not bring the mistake back), or when it is what the export writes
+ * for `reason` anyway (its nmap word, TTL 0): our own export of an engine scan reads back as the
+ * identical scan.
+ */
+function fileReason(
+  word: string,
+  ttl: number | undefined,
+  reason: PortReason,
+  consistent: boolean,
+): PortResult['nmapReason'] {
+  if (!consistent || !/^[a-z][a-z-]{0,31}$/.test(word)) return undefined;
+  const read = { reason: word, ttl: ttl !== undefined && ttl <= 255 ? ttl : 0 };
+  return read.ttl === 0 && word === PORT_REASON_TO_NMAP[reason] ? undefined : read;
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -599,10 +619,13 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   const stateNode = asArray(node.state)[0];
   const state = PORT_STATE[str(stateNode, 'state') ?? ''];
   if (!state) return null;
-  const read = PORT_REASON[str(stateNode, 'reason') ?? ''] ?? DEFAULT_REASON[state];
+  const word = str(stateNode, 'reason') ?? '';
+  const read = PORT_REASON[word] ?? DEFAULT_REASON[state];
   // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
   const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
   const result: PortResult = { port, protocol, state, reason };
+  const nmapReason = fileReason(word, num(stateNode, 'reason_ttl'), reason, reason === read);
+  if (nmapReason) result.nmapReason = nmapReason;
   const detected = detectedService(asArray(node.service)[0]);
   if (detected) result.detected = detected;
   const scripts = asArray(node.script);
@@ -614,31 +637,43 @@ function parsePort(node: Node): PortResult | 'unsupported' | null {
   return result;
 }
 
+/** The ranges of one `<extrareasons ports=…>` list, in one state (PortStateTable.setRangeLists). */
+type NamedRanges = { state: PortState; ranges: readonly number[] };
+
 /**
  * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
- * nmap 7.x) into `states`. Returns whether they account for all `count` of its ports: older nmap
- * files only count them, and a list that is not one (or a protocol we do not keep) names none.
+ * nmap 7.x) into `named` (per protocol, set on the host's table at once after all of its
+ * `<extraports>`: review A4). Each item of a list is read as strictly as `portid` (readPortList:
+ * `024` or `300-250` is not nmap's), and those that are not are counted in `refused`, as an
+ * unreadable `<port>` is (review A5); a list naming more than 65,536 ports is counted in `tooMany`.
+ * Returns whether the lists account for all `count` of its ports: older nmap files only count
+ * them, and a list with a refused item or of a protocol we do not keep does not.
  */
 function readExtraReasons(
   extra: Node,
   state: PortState,
   count: number,
-  states: PortStateTable,
+  named: Record<'tcp' | 'udp', NamedRanges[]>,
+  problems: { refused: number; tooMany: number },
 ): boolean {
-  let named = 0;
+  let total = 0;
+  let whole = true;
   for (const reasons of asArray(extra.extrareasons)) {
     const list = str(reasons, 'ports');
     const protocol = str(reasons, 'proto');
-    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) return false;
-    // Range by range (nmap -p- writes `1-22,24-65535` for each host: review 13, F3).
-    const ranges = parsePortList(list);
-    if (!ranges) return false;
-    for (let i = 0; i < ranges.length; i += 2) {
-      states.setRange(protocol, ranges[i]!, ranges[i + 1]!, state);
+    if (list === undefined || (protocol !== 'tcp' && protocol !== 'udp')) {
+      whole = false;
+      continue;
     }
-    named += rangesLength(ranges);
+    // Range by range (nmap -p- writes `1-22,24-65535` for each host: review 13, F3).
+    const { ranges, refused, tooMany } = readPortList(list);
+    problems.refused += refused;
+    if (tooMany) problems.tooMany++;
+    if (refused > 0 || tooMany) whole = false;
+    named[protocol].push({ state, ranges });
+    total += rangesLength(ranges);
   }
-  return named === count;
+  return whole && total === count;
 }
 
 /**
@@ -845,6 +880,8 @@ class ScanBuilder {
     const states = new PortStateTable();
     // Every port's state is known when each <extraports> names as many ports as it counts.
     let everyPortNamed = true;
+    const listed: Record<'tcp' | 'udp', NamedRanges[]> = { tcp: [], udp: [] };
+    const listProblems = { refused: 0, tooMany: 0 };
     for (const portsNode of asArray(node.ports)) {
       for (const extra of asArray(portsNode.extraports)) {
         const state = PORT_STATE[str(extra, 'state') ?? ''];
@@ -855,7 +892,14 @@ class ScanBuilder {
           count = 0;
         }
         if (state && Number.isInteger(count) && count > 0) hidden[state] += count;
-        if (state) everyPortNamed &&= readExtraReasons(extra, state, count, states);
+        if (state) {
+          const whole = readExtraReasons(extra, state, count, listed, listProblems);
+          everyPortNamed &&= whole;
+        }
+      }
+      for (const protocol of ['tcp', 'udp'] as const) {
+        if (listed[protocol].length > 0) states.setRangeLists(protocol, listed[protocol]);
+        listed[protocol] = [];
       }
       // Read as each `</port>` closed (NmapXmlReader.close): its element is not kept.
       const read = portsNode[READ_PORTS] as ReturnType<typeof parsePort>[] | undefined;
@@ -868,6 +912,8 @@ class ScanBuilder {
         }
       }
     }
+    this.unreadablePorts += listProblems.refused;
+    this.implausibleCounts += listProblems.tooMany;
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
     // Whether it is this PC is for this PC to say, never the file (written on another PC, or
     // edited to make a device look like this one).
@@ -1244,7 +1290,7 @@ const KEPT: Kept = {
               max: 2 * 65_536,
               refuse: true,
               children: {
-                state: { attrs: ['state', 'reason'], max: 1 },
+                state: { attrs: ['state', 'reason', 'reason_ttl'], max: 1 },
                 service: { attrs: ['name', 'product', 'version', 'extrainfo'], max: 1 },
                 script: {
                   attrs: ['id', 'output'],
@@ -1280,6 +1326,7 @@ const MAX_TEXT = 16 * 1024;
  */
 const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set([
   'portid',
+  'reason_ttl',
   'count',
   'numservices',
   'total',

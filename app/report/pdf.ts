@@ -295,6 +295,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   const urgent = model.counts.critical + model.counts.high;
   const t = (key: string, params?: Record<string, unknown>) =>
     say(bothLanguages(`pdf:${key}`, params));
+  // The PC the results are of: this PC, or the one that made a report file read back (N3).
+  const coverPcName = model.filePc ? (model.filePc.name ?? t('cover.filePcUnnamed')) : model.pcName;
   const content: Content[] = [
     {
       table: {
@@ -316,7 +318,7 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
                   color: '#ffffff',
                   margin: [0, 6, 0, 6],
                 },
-                { text: model.pcName, fontSize: 14, color: '#dbe7f5' },
+                { text: coverPcName, fontSize: 14, color: '#dbe7f5' },
               ],
               margin: [18, 22, 18, 22],
             },
@@ -328,7 +330,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
     },
     factsTable([
       [t('cover.dateAndTime'), formatLongDateTime(scan.startedAt, lang)],
-      [t('cover.thisPcSName'), model.pcName],
+      // A file made on another PC names that PC, as the file's (review N3).
+      [model.filePc ? t('cover.filePcName') : t('cover.thisPcSName'), coverPcName],
       [
         t('cover.scannedTargets'),
         // An import's targets are words of the file's command line: quoted as the file's.

@@ -37,27 +37,55 @@ export function compactPorts(ports: readonly number[]): string {
 }
 
 /**
- * The ranges of a compact list (`"1-21,23,80-81"`, ports 0-65535, plain decimal numbers, each
- * range ascending), flat and in the list's order: `[1, 21, 23, 23, 80, 81]`. Null when `list` is not
- * such a list (a name, a sign, a descending range, a port over 65535) or names more than the 65,536
- * ports there are (overlapping ranges: `1-65535` a million times): a file's text is checked before
- * any of it is used. Costs one step per range, never one per port: nmap -p- writes
- * `ports="1-22,24-65535"` for every host (review 13, F3).
+ * One item of a compact list as nmap writes it (output.cc prints ports with `%d`): a port 0-65535 in
+ * plain decimal, no sign and no leading zero (`024` is not nmap's, as `portid="00443"` is not),
+ * or an ascending range of two (`250-300`; `300-250` is not).
  */
-export function parsePortList(list: string): number[] | null {
+const LIST_ITEM = /^(0|[1-9][0-9]{0,4})(?:-(0|[1-9][0-9]{0,4}))?$/;
+
+/** Ports there are per protocol: a list naming more names some twice (`1-65535` a million times). */
+const PORTS_PER_PROTOCOL = 65536;
+
+/**
+ * A compact list read item by item (`"1-21,023,80-81,300-250"`): the flat ranges of the items
+ * nmap would write, in the list's order (`[1, 21, 80, 81]`), how many items it would not (`refused`:
+ * a name, a sign, a leading zero, a descending range, a port over 65535, an empty item) and whether
+ * its ranges name more than the 65,536 ports there are (`tooMany`; then `ranges` is empty). One step
+ * per item, never one per port: nmap -p- writes `ports="1-22,24-65535"` for every host (review 13,
+ * F3). Pure.
+ */
+export function readPortList(list: string): {
+  ranges: number[];
+  refused: number;
+  tooMany: boolean;
+} {
   const ranges: number[] = [];
+  let refused = 0;
   let total = 0;
   for (const part of list.split(',')) {
-    const match = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(part);
-    if (!match) return null;
-    const from = Number(match[1]);
-    const to = match[2] === undefined ? from : Number(match[2]);
-    if (from > 65535 || to > 65535 || to < from) return null;
+    const match = LIST_ITEM.exec(part);
+    const from = match ? Number(match[1]) : NaN;
+    const to = match?.[2] === undefined ? from : Number(match[2]);
+    if (!match || from > 65535 || to > 65535 || to < from) {
+      refused++;
+      continue;
+    }
     total += to - from + 1;
-    if (total > 65536) return null;
+    if (total > PORTS_PER_PROTOCOL) return { ranges: [], refused, tooMany: true };
     ranges.push(from, to);
   }
-  return ranges;
+  return { ranges, refused, tooMany: false };
+}
+
+/**
+ * The ranges of a compact list (`"1-21,23,80-81"`, ports 0-65535 as nmap writes them: readPortList),
+ * flat and in the list's order: `[1, 21, 23, 23, 80, 81]`. Null when any item is not nmap's (a
+ * name, a sign, a leading zero, a descending range, a port over 65535) or the list names more than
+ * the 65,536 ports there are: a file's text is checked before any of it is used.
+ */
+export function parsePortList(list: string): number[] | null {
+  const { ranges, refused, tooMany } = readPortList(list);
+  return refused > 0 || tooMany ? null : ranges;
 }
 
 /**
@@ -216,18 +244,39 @@ export class PortStateTable {
     return i < runs.to.length && runs.from[i]! <= port ? STATE_OF[runs.code[i]!] : undefined;
   }
 
-  /** Reads the contract's lists in (a result's `portStates`), setWorst for each of their ranges. */
+  /**
+   * Reads the contract's lists in (a result's `portStates`), as setWorst would each of their
+   * ports, all of one protocol's ranges at once (setRangeLists).
+   */
   addLists(states: PortStates): void {
     for (const protocol of PROTOCOLS) {
+      const lists: { state: PortState; ranges: readonly number[] }[] = [];
       for (const state of STATES) {
         const list = states[protocol]?.[state];
         const ranges = list ? parsePortList(list) : null;
-        if (!ranges) continue;
-        for (let i = 0; i < ranges.length; i += 2) {
-          this.assign(protocol, ranges[i]!, ranges[i + 1]!, CODE[state], true);
-        }
+        if (ranges) lists.push({ state, ranges });
       }
+      if (lists.length > 0) this.setRangeLists(protocol, lists, true);
     }
+  }
+
+  /**
+   * Sets the ports of several lists of ranges (flat, in any order, maybe overlapping: a file's
+   * `ports=` lists), each list in one state: a port several lists name takes the state that matters
+   * most (STATE_WEIGHT), laid over the ports set before (with `worst`, only where it matters more,
+   * as setWorst). One sort of the ranges' ends and one pass over them and the runs: O(k log k + n)
+   * for k ranges and n runs, whatever their order (review A4: `65535,1,65534,2,…` split a run per
+   * range, a copy of the runs each, ~4 s per MB of file).
+   */
+  setRangeLists(
+    protocol: Protocol,
+    lists: readonly { state: PortState; ranges: readonly number[] }[],
+    worst = false,
+  ): void {
+    this.fold(protocol);
+    const top = runsOfLists(lists.map(({ state, ranges }) => ({ code: CODE[state], ranges })));
+    const base = this.runs[protocol];
+    this.runs[protocol] = base && base.from.length > 0 ? overlay(base, top, worst) : top;
   }
 
   /** The contract's `portStates`: per protocol and state, the compact list; undefined when empty. */
@@ -346,6 +395,92 @@ export class PortStateTable {
     runs.to.splice(i, j - i, ...tos);
     runs.code.splice(i, j - i, ...codes);
   }
+}
+
+/** Adds run from..to of `code` to the end of `runs`, joined to the last one when they touch. */
+function pushRun(runs: Runs, from: number, to: number, code: number): void {
+  const last = runs.from.length - 1;
+  if (last >= 0 && runs.code[last] === code && runs.to[last] === from - 1) runs.to[last] = to;
+  else {
+    runs.from.push(from);
+    runs.to.push(to);
+    runs.code.push(code);
+  }
+}
+
+/**
+ * The runs of the ports several lists of flat ranges name (any order, overlaps allowed), a port
+ * named in several states taking the heaviest (WEIGHT_OF_CODE). Each range is two events, a start
+ * and an end, packed in one integer (port << 4 | code << 1 | start) so one typed-array sort orders
+ * them; a sweep then counts the ranges of each state covering each stretch. O(k log k).
+ */
+function runsOfLists(lists: readonly { code: number; ranges: readonly number[] }[]): Runs {
+  let size = 0;
+  for (const { ranges } of lists) size += ranges.length;
+  const events = new Int32Array(size);
+  let e = 0;
+  for (const { code, ranges } of lists) {
+    for (let i = 0; i < ranges.length; i += 2) {
+      events[e++] = (ranges[i]! << 4) | (code << 1) | 1;
+      events[e++] = ((ranges[i + 1]! + 1) << 4) | (code << 1);
+    }
+  }
+  events.sort();
+  const covering = [0, 0, 0, 0, 0];
+  const out: Runs = { from: [], to: [], code: [] };
+  let k = 0;
+  while (k < events.length) {
+    const port = events[k]! >> 4;
+    for (; k < events.length && events[k]! >> 4 === port; k++) {
+      covering[(events[k]! >> 1) & 7]! += events[k]! & 1 ? 1 : -1;
+    }
+    if (k === events.length) break;
+    let code = 0;
+    for (let c = 1; c < covering.length; c++) {
+      if (covering[c]! > 0 && WEIGHT_OF_CODE[c]! > WEIGHT_OF_CODE[code]!) code = c;
+    }
+    if (code !== 0) pushRun(out, port, (events[k]! >> 4) - 1, code);
+  }
+  return out;
+}
+
+/**
+ * `top`'s runs laid over `base`'s (both sorted and disjoint): where they overlap, `top`'s state,
+ * or with `worst` the one that matters more. One pass over both.
+ */
+function overlay(base: Runs, top: Runs, worst: boolean): Runs {
+  const out: Runs = { from: [], to: [], code: [] };
+  const n = base.from.length;
+  const m = top.from.length;
+  let i = 0;
+  let j = 0;
+  // The first port not yet written.
+  let next = 0;
+  for (;;) {
+    while (i < n && base.to[i]! < next) i++;
+    while (j < m && top.to[j]! < next) j++;
+    if (i === n && j === m) break;
+    const a = i < n ? Math.max(base.from[i]!, next) : Number.POSITIVE_INFINITY;
+    const b = j < m ? Math.max(top.from[j]!, next) : Number.POSITIVE_INFINITY;
+    const from = Math.min(a, b);
+    let to: number;
+    let code: number;
+    if (a === from && b === from) {
+      to = Math.min(base.to[i]!, top.to[j]!);
+      const under = base.code[i]!;
+      const over = top.code[j]!;
+      code = worst && WEIGHT_OF_CODE[under]! >= WEIGHT_OF_CODE[over]! ? under : over;
+    } else if (a === from) {
+      to = Math.min(base.to[i]!, b - 1);
+      code = base.code[i]!;
+    } else {
+      to = Math.min(top.to[j]!, a - 1);
+      code = top.code[j]!;
+    }
+    pushRun(out, from, to, code);
+    next = to + 1;
+  }
+  return out;
 }
 
 /** What matters more to an audit: open, then maybe open (open|filtered), filtered, closed. */

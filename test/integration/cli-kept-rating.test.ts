@@ -71,7 +71,7 @@ async function shown(id: string, address = ADDR): Promise<Map<number, ShownPort>
   return new Map((host?.ports ?? []).map((p) => [p.port, p]));
 }
 
-/** The CSV report's rows of open ports: port → [severity, program, reasons]. */
+/** The CSV report's rows of open ports: port → [severity, program, reasons, this_pc]. */
 function csvRows(file: string): Map<number, string[]> {
   const lines = readFileSync(file, 'utf8')
     .replace(/^\uFEFF/, '')
@@ -91,6 +91,7 @@ function csvRows(file: string): Map<number, string[]> {
       row[at('severity')]!,
       row[at('program')]!,
       row[at('risk_reasons')]!,
+      row[at('this_pc')]!,
     ]);
   }
   return rows;
@@ -221,6 +222,15 @@ describe('a kept scan of this PC reopened', () => {
     await ok(['report', id, '-o', csv]);
     expect(csvRows(csv).get(ports.stopped)?.[0]).toBe(alone.severity);
     expect(csvRows(csv).get(ports.kept)?.[0]).toBe('info');
+    // The kept scan's JSON report read back on this PC: this PC's port, rated by the same rule
+    // as the reopened scan (review N4: it was "another device", Low, where `show` said Medium).
+    const json = path.join(files, 'after-stop.json');
+    await ok(['report', id, '-o', json]);
+    const fromJson = path.join(files, 'after-stop-from-json.csv');
+    await ok(['report', json, '-o', fromJson]);
+    const row = csvRows(fromJson).get(ports.stopped);
+    expect(row?.[3]).toBe('true');
+    expect(row?.[0]).toBe(alone.severity);
   });
 
   it('an edited record never lowers a level: believed only when the sockets now say the same', async () => {

@@ -96,7 +96,11 @@ describe('port-auditor report of a kept scan', () => {
     expect(text).toContain(
       'Results from a report file made on the PC “PC-DU-DIRECTEUR”, not on this PC.',
     );
-    expect(text.split('PC-DU-DIRECTEUR')).toHaveLength(2);
+    // Named as the file's PC, never as this PC's: the note, and the cover's title block and
+    // facts say it is the PC that made the file (review N3); the page footer names this PC.
+    expect(text).toContain('Name of the PC that made the file PC-DU-DIRECTEUR');
+    expect(text).not.toContain('This PC’s name');
+    expect(text.split('PC-DU-DIRECTEUR')).toHaveLength(4);
     expect(text).not.toContain('This PC’s firewall or security policy did not let the probe out');
     expect(text).toContain(
       'The file says the PC that made it could not reach this address (EACCES)',
