@@ -167,7 +167,7 @@ describe('this PC is one device, and loopback is never filtered', () => {
     const reasons = blocked.hosts[0]!.ports[0]!.reasons.map((r) => r.text.en);
     // By its date and port, never its UUID name (review 15b).
     expect(reasons[0]).toMatch(
-      /^Blocked by Port Auditor \(rule of .+ \(port \d+\/tcp\), read back/,
+      /^Blocked by Port Auditor \(rule of [^()]+ for port \d+\/tcp, read back/,
     );
     expect(reasons.join(' ')).not.toContain('PortAuditor-');
     expect(reasons).toContain(
