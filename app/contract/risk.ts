@@ -126,7 +126,7 @@ export const FirewallCoverage = z.object({
   ruleId: z.string(),
   name: z.string(),
   /**
-   * How sentences name the rule: "du 2 déc. 2026, 10:14 (port 23/tcp)" (app/firewall/labels.ts
+   * How sentences name the rule: "du 2 déc. 2026, 10:14 pour le port 23/tcp" (app/firewall/labels.ts
    * ruleCalled), never its UUID `name`. Absent in verdicts kept before it.
    */
   called: LocalizedText.optional(),

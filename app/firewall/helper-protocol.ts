@@ -237,8 +237,17 @@ export async function ensureBackup(
   }
 }
 
-function mismatch(name: string): AppFailure {
-  return new AppFailure('firewall.rule-mismatch', { name });
+/**
+ * Unblock refused: the firewall's rule of that name blocks something else than announced. The
+ * rule's technical name travels as a param (the details, `--json`); the app names it in words
+ * by its date and port (helper-answer.ts), or by `what` when its journal does not know it.
+ */
+function mismatch(rule: PlannedRule): AppFailure {
+  return new AppFailure(
+    'firewall.rule-mismatch',
+    { name: rule.name },
+    { text: { what: what(rule) } },
+  );
 }
 
 /**
@@ -322,7 +331,10 @@ function stateUnreadable(file: string): AppFailure {
   return new AppFailure('firewall.state-unreadable', { file });
 }
 
-/** Re-apply refused: root has no record of that rule with that content. */
+/**
+ * Re-apply refused: root has no record of that rule with that content. As for mismatch, the name
+ * is a param and the app writes the rule in words.
+ */
 export function notVouched(rule: PlannedRule, kept: boolean): AppFailure {
   return new AppFailure(
     'firewall.not-vouched',
@@ -453,7 +465,7 @@ export async function executeOps(
           if (now === null) throw unreadable('unblock');
           const found = now.find((r) => r.name === op.rule.name);
           if (found && (!found.details || !sameRequest(found.details, op.rule))) {
-            throw mismatch(op.rule.name);
+            throw mismatch(op.rule);
           }
         }
         await backend.remove(op.rule.name);

@@ -19,10 +19,11 @@ export function profileLabel(name: string): LocalizedText {
 
 /**
  * How sentences name one of Port Auditor's rules: by when it was made and the port it blocks,
- * "du 2 décembre 2026 à 10:14 (port 23/tcp)" / "of December 2, 2026 at 10:14 AM (port 23/tcp)",
- * to follow "la règle" / "the rule"; "trouvée le …" / "found on …" when nothing records when it was
- * made (`createdKnown` false). Never its UUID name, which only the technical details, the
- * JSON and the CLI's `--json` keep.
+ * "du 2 déc. 2026, 10:14 pour le port 23/tcp" / "of 2 Dec 2026, 10:14 for port 23/tcp", to follow
+ * "la règle" / "the rule"; "trouvée le …" / "found on …" when nothing records when it was made
+ * (`createdKnown` false). No parenthesis of its own, so a sentence that names the rule inside
+ * one ("(règle du …, relue dans le pare-feu)") never nests them (issue 15). Never its UUID name,
+ * which only the technical details, the JSON and the CLI's `--json` keep.
  */
 export function ruleCalled(
   rule: Pick<FirewallRule, 'createdAt' | 'createdKnown' | 'protocol' | 'portFrom' | 'portTo'>,

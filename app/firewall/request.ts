@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BlockRequest, BlockRequestInput } from '../contract/index.js';
+import { capped, escapedArgument, escapedControls } from '../contract/outside-words.js';
 import { AppFailure, type MessageOptions } from '../failure.js';
 import { canonicalNetwork, kindOfValue, parseIp, splitZone } from '../net/address.js';
 import { newRuleId } from './rule-id.js';
@@ -31,12 +32,22 @@ const messages = {
   remoteCount: (): MessageOptions => ({ variant: 'count', text: { max: MAX_REMOTES } }),
 };
 
-/** Shows the refused value without letting control characters or megabytes into a message. */
+/** Code points of a refused value a message or its params show. */
+const SHOWN_MAX = 60;
+
+/**
+ * The refused value as a sentence quotes it: the user's own words on one line, a line feed or an
+ * escape written `\n` or `\u001b`, our closing quotes made single, capped (escapedArgument, as
+ * the CLI's other errors quote an argument; issue 15, N7), so neither control characters nor
+ * megabytes reach a message.
+ */
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
+  return escapedArgument(typeof value === 'string' ? value : String(value), SHOWN_MAX);
+}
+
+/** The refused value as the failure's params carry it: escaped and capped, its quotes as typed. */
+function paramValue(value: unknown): string {
+  return escapedControls(capped(typeof value === 'string' ? value : String(value), SHOWN_MAX));
 }
 
 function refuse(
@@ -44,7 +55,7 @@ function refuse(
   sentence: MessageOptions,
   value: unknown,
 ): never {
-  throw new AppFailure(`firewall.invalid-${field}`, { field, value: shown(value) }, sentence);
+  throw new AppFailure(`firewall.invalid-${field}`, { field, value: paramValue(value) }, sentence);
 }
 
 const Schema = z.object({

@@ -47,7 +47,13 @@ import {
 import { opsToArgv, type HelperOp } from './helper-argv.js';
 import { refuseOwnScope, thisPcAddressSet } from './own-scope.js';
 import { linuxHelperProblem, type HelperProblem } from './helper-check.js';
-import { backupOutcome, opOutcomes, type BackupOutcome, type OpOutcome } from './helper-answer.js';
+import {
+  backupOutcome,
+  opOutcomes,
+  withRuleInWords,
+  type BackupOutcome,
+  type OpOutcome,
+} from './helper-answer.js';
 import { executeOps, HELPER_EXIT, helperPlaces, notVouched } from './helper-protocol.js';
 import { serviceStopped } from './netsh.js';
 import {
@@ -578,7 +584,12 @@ export class FirewallService {
       const { result } = run;
       if (result.backup?.ok) setMeta(this.db, BACKUP_KEY, result.backup.path);
       // The helper sends codes and values; the sentences are written here, in the app.
-      const outcomes = opOutcomes(result);
+      // Our rules named by their date and port, from the journal (the helper has only names).
+      const outcomes = opOutcomes(result, (name) => {
+        const op = ops.find((o) => 'rule' in o && o.rule.name === name);
+        const rule = op && 'rule' in op ? this.journal.get(op.rule.id) : null;
+        return rule ? ruleCalled(rule) : undefined;
+      });
       // A result of another length is a refusal of the whole command line (bad request).
       const results =
         outcomes.length === ops.length ? outcomes : ops.map(() => outcomes[0] ?? null);
@@ -1009,7 +1020,8 @@ export class FirewallService {
       const missing = lost.filter((r) => vanishedFrom(r, live));
       if (missing.length === 0) return { outcome: 'applied', reapplied: [], stillMissing: [] };
       if (helperPlaces(this.platform).stateFile === null) {
-        throw notVouched(planned(missing[0] as JournalRule), false);
+        const rule = missing[0] as JournalRule;
+        throw withRuleInWords(notVouched(planned(rule), false), ruleCalled(rule));
       }
       const outcome = await this.batch(missing.map((r) => ({ op: 'reapply', rule: planned(r) })));
       if (outcome.kind === 'cancelled') return { outcome: 'cancelled', message: outcome.message };

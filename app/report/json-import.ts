@@ -1,12 +1,12 @@
 import type { LocalizedText } from '../contract/errors.js';
-import type { Language } from '../contract/index.js';
 import type { ReportInput } from '../contract/report.js';
 import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
 import { needsZone, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
-import { bothLanguages, textFor } from '../text/catalogue.js';
+import { bothLanguages } from '../text/catalogue.js';
+import { fileNoteText } from './file-note.js';
 import {
   fileHostReason,
   hostAddress,
@@ -37,8 +37,7 @@ export function scanJsonOf(
   return { ...result, ...(source ? { source } : {}), pcName };
 }
 
-/** Characters kept of a note from a file, and notes kept. */
-const MAX_NOTE = 500;
+/** Notes kept from a file (each cut to MAX_FILE_NOTE code points, see fileNoteText). */
 const MAX_NOTES = 32;
 
 /**
@@ -73,8 +72,8 @@ export function reportInputFromFile(
     else notAddresses++;
   }
   const notes: LocalizedText[] = input.scan.notes.slice(0, MAX_NOTES).map((note) => ({
-    fr: fileNote('fr', note.fr),
-    en: fileNote('en', note.en),
+    fr: fileNoteText('fr', 'fileNote', note.fr),
+    en: fileNoteText('en', 'fileNote', note.en),
   }));
   // The PC that made the file is the file's word: a note, and the cover names it as the file's
   // PC unless it is this one (review 13b, A5; review N3).
@@ -114,20 +113,6 @@ export function reportInputFromFile(
     origin: 'file',
     ...(here ? {} : { filePc: fileName ? { name: fileName } : {} }),
   };
-}
-
-/**
- * A file's note as the file's ("Note from the file: …"), one line of at most MAX_NOTE characters;
- * a note that already says which file it is from (an nmap import's "Note from the nmap file: …",
- * a report made from one) is not prefixed twice.
- */
-function fileNote(lang: Language, note: string): string {
-  const text = oneLine(note).slice(0, MAX_NOTE);
-  const say = textFor(lang, 'messages');
-  const already = [say('import.fileNote', { note: '' }), say('import.nmapNote', { note: '' })];
-  return already.some((prefix) => text.startsWith(prefix))
-    ? text
-    : say('import.fileNote', { note: text });
 }
 
 /** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */

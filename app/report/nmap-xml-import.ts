@@ -31,9 +31,10 @@ import { emptyPortStateCounts, hiddenCount, hiddenOfCounts } from '../contract/v
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { xmlTextDecoder } from '../contract/xml-bytes.js';
 import { oneLine, withoutDisplayControls } from '../text/control-characters.js';
-import { bothLanguages, textFor } from '../text/catalogue.js';
+import { bothLanguages } from '../text/catalogue.js';
 import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
+import { fileNoteText } from './file-note.js';
 import { PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
@@ -245,15 +246,17 @@ const MAX_PORTS_PER_PROTOCOL = 65_536;
 /** Addresses a file may say were scanned: IPv4's whole space (2^32). */
 const MAX_ADDRESSES_SCANNED = 2 ** 32;
 
-/** Notes kept from a file, and characters kept of each: our own exports write a few short ones. */
+/** Notes kept from a file: our own exports write a few short ones. */
 const MAX_FILE_NOTES = 32;
-const MAX_NOTE = 500;
 
-/** A note of a file, labelled as the file's words (issue 13 attacker review F4). */
+/**
+ * A note of a file, labelled as the file's words (issue 13 attacker review F4) and quoted as
+ * outside words (issue 15, fileNoteText).
+ */
 function fileNote(note: LocalizedText): LocalizedText {
   return {
-    fr: textFor('fr', 'messages')('import.nmapNote', { note: oneLine(note.fr).slice(0, MAX_NOTE) }),
-    en: textFor('en', 'messages')('import.nmapNote', { note: oneLine(note.en).slice(0, MAX_NOTE) }),
+    fr: fileNoteText('fr', 'nmapNote', note.fr),
+    en: fileNoteText('en', 'nmapNote', note.en),
   };
 }
 
@@ -263,7 +266,6 @@ function fileNote(note: LocalizedText): LocalizedText {
  * scans kept before it.
  */
 const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
-  [/^Note du fichier nmap\s: /, /^Note from the nmap file: /],
   [
     /^Analyse nmap interrompue\s: seuls les hôtes complets du fichier sont repris$/,
     /^nmap scan interrupted: only the file’s complete hosts are imported$/,

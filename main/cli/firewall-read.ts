@@ -2,6 +2,7 @@ import type { FirewallRule } from '../../app/contract/index.js';
 import { AppFailure } from '../../app/errors.js';
 import type { CliContext } from './context.js';
 import { showFirewallNotices } from './firewall-notices.js';
+import { errorLine } from './text.js';
 
 /**
  * Port Auditor's rules as the firewall holds them now, read through the app (firewall.list, as
@@ -18,7 +19,7 @@ export async function readFirewallRules(
   const warn = (key: string, params?: Record<string, unknown>) =>
     ctx.stderr.write(`${ctx.text(key, params)}\n`);
   const detailOf = (error: unknown) =>
-    error instanceof AppFailure ? error.appError.message[ctx.language] : String(error);
+    errorLine(error instanceof AppFailure ? error.appError.message[ctx.language] : String(error));
   try {
     const known = await showFirewallNotices(ctx, 0, said);
     const list = await ctx.app.call('firewall.list', {}).catch((error: unknown) => {

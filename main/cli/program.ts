@@ -9,6 +9,7 @@ import { hostLanguage } from '../locale.js';
 import { localizeCommander, usageMessage } from './commander-text.js';
 import * as commands from './commands/index.js';
 import { EXIT, type CliContext } from './context.js';
+import { errorLine } from './text.js';
 
 export interface CliIO {
   stdout?: CliContext['stdout'];
@@ -73,7 +74,8 @@ export async function runCli(argv: string[], io: CliIO = {}): Promise<number> {
       return EXIT.usage;
     }
     const appError = toAppError(error);
-    ctx.stderr.write(`${appError.message[language]}\n`);
+    // Quoted user input may hold a line feed or an escape: one line, written as such (N7).
+    ctx.stderr.write(`${errorLine(appError.message[language])}\n`);
     // The app's text says "confirm"; on the command line, that is an option.
     if (appError.code === 'scan.confirmationRequired' && appError.params?.reason !== 'adapters') {
       ctx.stderr.write(`${ctx.text('failure.confirmWithYes')}\n`);

@@ -1,7 +1,7 @@
 import type { Language, LocalizedText } from '../../app/contract/index.js';
 import { isLocalizedText } from '../../app/errors.js';
 import { textFor } from '../../app/text/catalogue.js';
-import { escapedArgument } from '../../app/contract/outside-words.js';
+import { escapedArgument, escapedControls } from '../../app/contract/outside-words.js';
 
 /**
  * The `cli` catalogue's text for `key` in both languages, for an AppFailure's message (the app
@@ -40,4 +40,15 @@ export function fileProblem(error: unknown): LocalizedText {
   return code && known.includes(code)
     ? cliMessage(`fileProblem.${code}`)
     : cliMessage('fileProblem.other', { code: code ?? String(error) });
+}
+
+/**
+ * An app's error as the CLI's human output writes it: on one line, any line feed, carriage return,
+ * tab, escape (ESC…), bidi control or invisible character left in it written as `\n`, `\u001b`…
+ * (escapedControls), as the CLI's own errors quote the user's words (issue 15, N7). The app's
+ * sentences are one line; what can put such a character there is the user's own input (a port
+ * list, an address, an adapter's or a file's name) that a sentence quotes. Pure.
+ */
+export function errorLine(message: string): string {
+  return escapedControls(message);
 }

@@ -210,7 +210,7 @@ describe('The results follow the firewall', () => {
     const { reasons } = await risk.openDetails(LAB_ADDR, PC_PORT);
     // By its date and port, never its UUID name (review 15b).
     expect(reasons[0]).toMatch(
-      /^Bloqué par Port Auditor \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\), relue/,
+      /^Bloqué par Port Auditor \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp, relue/,
     );
     expect(reasons).toContain(
       'Il écoute sur toutes les interfaces réseau, mais la règle Port Auditor empêche les autres appareils de s’y connecter.',
@@ -244,7 +244,7 @@ describe('The results follow the firewall', () => {
     expect(await risk.count('high').innerText()).toBe(highBefore);
     const gone = await risk.openDetails(LAB_ADDR, PC_PORT);
     expect(gone.reasons[0]).toMatch(
-      /^Bloqué par Port Auditor jusqu’ici \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\)\)\u00a0: la règle a disparu du pare-feu/,
+      /^Bloqué par Port Auditor jusqu’ici \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp\)\u00a0: la règle a disparu du pare-feu/,
     );
     const reapply = risk.verdict(LAB_ADDR, PC_PORT).getByRole('button', {
       name: say('firewall:rules.reapplyLabel', { port: PC_PORT, protocol: 'TCP' }),
@@ -431,7 +431,7 @@ describe('The results follow the firewall', () => {
     );
     const { reasons } = await risk.openDetails(PEER_ADDR, DEVICE_PORT);
     expect(reasons[0]).toMatch(
-      /^Ce PC bloque ses propres connexions vers ce port \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\)\)\u00a0: l’analyse ne peut pas voir au-delà/,
+      /^Ce PC bloque ses propres connexions vers ce port \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp\)\u00a0: l’analyse ne peut pas voir au-delà/,
     );
     expect(reasons).toContainEqual(expect.stringMatching(/^Vu ouvert par une analyse précédente/));
     await browser.page.screenshot({ path: path.join(ARTIFACTS, 'firewall-results-hidden.png') });
@@ -527,7 +527,7 @@ describe('A firewall the app cannot read', () => {
     );
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
-      /^La règle Port Auditor du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d \(port \d+\/tcp\) devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
+      /^La règle Port Auditor du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
     );
     const download = await new ReportPage(shell).export('json');
     const file = path.join(ARTIFACTS, 'e2e-results-unverified.json');

@@ -229,7 +229,7 @@ describe('Block this port, through the UI, verified for real', () => {
     // The rule is named by its date and port, never by its UUID name (review 15b).
     const words = text.replace(/\s+/g, ' ');
     expect(words).toContain(`Bloqué par Port Auditor (règle du `);
-    expect(words).toContain(`(port ${PC_PORT}/tcp), relue dans le pare-feu)`);
+    expect(words).toContain(` pour le port ${PC_PORT}/tcp, relue dans le pare-feu)`);
     expect(words).not.toContain(previewed);
 
     // The rule applied is the one the preview named.

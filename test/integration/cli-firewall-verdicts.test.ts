@@ -166,7 +166,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
       new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
     );
     expect(after.stdout).toMatch(
-      /^ {6}\* Blocked by Port Auditor until now \(rule of .+ \(port \d+\/tcp\)\): the rule is gone from the firewall .*risk unchanged\.$/m,
+      /^ {6}\* Blocked by Port Auditor until now \(rule of .+ for port \d+\/tcp\): the rule is gone from the firewall .*risk unchanged\.$/m,
     );
     expect(after.stdout).toContain(
       '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
@@ -174,7 +174,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
     // By its date and port, never its UUID name (review 15b).
     expect(afterFr.stdout).toMatch(
-      /\* Bloqué par Port Auditor jusqu’ici \(règle du .+ \(port \d+\/tcp\)\)/,
+      /\* Bloqué par Port Auditor jusqu’ici \(règle du [^()]+ pour le port \d+\/tcp\)/,
     );
     expect(afterFr.stdout).not.toContain('PortAuditor-');
     expect(afterFr.stdout).toContain(
@@ -258,7 +258,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
       new RegExp(`^ {2}${DEVICE_PORT}/tcp\\s+filtered\\s.*telnet\\s+\\w+\\s*$`, 'm'),
     );
     expect(shown.stdout).toMatch(
-      /Seen filtered during the scan because of the rule of .+ \(port 23\/tcp\) of this PC/,
+      /Seen filtered during the scan because of the rule of .+ for port 23\/tcp of this PC/,
     );
     expect(shown.stdout).toContain('removed since');
   });

@@ -313,12 +313,12 @@ describe('port-auditor history and show', () => {
       expect(after.scan.notes).toEqual([
         interrupted,
         {
-          fr: `Note du fichier nmap\u00a0: ${forged.fr}`,
-          en: `Note from the nmap file: ${forged.en}`,
+          fr: `Note du fichier nmap\u00a0: «\u00a0${forged.fr}\u00a0»`,
+          en: `Note from the nmap file: “${forged.en}”`,
         },
       ]);
       const fr = await run(dir, ['show', id], 'fr');
-      expect(fr.stdout).toContain(`Note du fichier nmap\u00a0: ${forged.fr}`);
+      expect(fr.stdout).toContain(`Note du fichier nmap\u00a0: «\u00a0${forged.fr}\u00a0»`);
       expect(fr.stdout).not.toMatch(/^\W*Vérifié depuis/m);
       const pdf = path.join(dir, 'kept.pdf');
       expect((await run(dir, ['report', id, '-o', pdf])).code).toBe(0);
@@ -327,7 +327,7 @@ describe('port-auditor history and show', () => {
           error ? reject(error) : resolve(stdout),
         ),
       );
-      expect(text.replace(/\s+/g, ' ')).toContain(`Note from the nmap file: ${forged.en}`);
+      expect(text.replace(/\s+/g, ' ')).toContain(`Note from the nmap file: “${forged.en}”`);
     });
 
     it('a host whose address is not an IP literal is left out, and the scan says so (fr/en)', async () => {

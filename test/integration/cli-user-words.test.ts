@@ -51,4 +51,53 @@ describe('the CLI quotes the user’s words on one line', () => {
     expect(lines[0]).toContain(`“\\t${'f'.repeat(118)}…”`);
     expect(lines[0]!.length).toBeLessThan(400);
   });
+
+  // The app's own errors quote what the user gave (a port list, an address, an adapter's name)
+  // the same way: one line, a line feed or an escape written as such (issue 15, N7). Each is
+  // refused before anything is scanned or changed.
+  it('a port list holding an escape, in a scan of this PC', async () => {
+    const result = await run('en', 'scan', '-p', '1-x\u001b[31m', '127.0.0.1');
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual([
+      'Ports: “1-x\\u001b[31m” is not valid — expected a port number (1-65535), a range (20-25), “-” or top100/top1000/common-udp (UDP ports: U:53,161).',
+    ]);
+  });
+
+  it('an address holding an escape', async () => {
+    const result = await run('fr', 'scan', '10.0.0.1\u001b[31m');
+    expect(result.code).toBe(2);
+    const lines = linesOf(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Cibles\u00a0: «\u00a010\.0\.0\.1\\u001b\[31m\u00a0» /u);
+  });
+
+  it('an adapter’s name holding a line feed and an escape', async () => {
+    const result = await run('en', 'scan', '--include-adapter', 'eth\n\u001b[31m', 'local-network');
+    expect(result.code).toBe(2);
+    const lines = linesOf(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('“eth\\n\\u001b[31m”');
+  });
+
+  it('a port and a remote address to block, holding a line feed and an escape', async () => {
+    const port = await run('fr', 'block', '--proto', 'tcp', '--port', '80\n\u001b[31m');
+    expect(port.code).toBe(2);
+    expect(linesOf(port.stderr)).toEqual([
+      'Port refusé\u00a0: «\u00a080\\n\\u001b[31m\u00a0». Indiquez un numéro de 1 à 65535 en chiffres (ou une plage comme 8000-8080).',
+    ]);
+    const remote = await run(
+      'en',
+      'block',
+      '--proto',
+      'tcp',
+      '--port',
+      '80',
+      '--remote',
+      '10.0.0.1\n\u001b[31mx',
+    );
+    expect(remote.code).toBe(2);
+    expect(linesOf(remote.stderr)).toEqual([
+      'Remote address refused: “10.0.0.1\\n\\u001b[31mx”. Give an IP address or a CIDR network (e.g. 192.168.1.20 or 192.168.1.0/24), separated by commas.',
+    ]);
+  });
 });

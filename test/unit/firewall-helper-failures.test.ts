@@ -6,6 +6,7 @@ import { buildMain } from '../../scripts/build-main.mjs';
 import type { FirewallBackend, LiveRule } from '../../app/firewall/backend.js';
 import { opsToArgv } from '../../app/firewall/helper-argv.js';
 import { helperFailureError, opOutcomes } from '../../app/firewall/helper-answer.js';
+import { ruleCalled } from '../../app/firewall/labels.js';
 import { HELPER_EXIT, HelperResult } from '../../app/firewall/helper-protocol.js';
 import { planRule, validateBlockRequest } from '../../app/firewall/request.js';
 import { typeset } from './support/typography.js';
@@ -21,9 +22,11 @@ const places = {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A firewall that holds nothing and refuses nothing: the failures here are the helper's own. */
-function emptyFirewall(): FirewallBackend {
-  const rules: LiveRule[] = [];
+/**
+ * A firewall that refuses nothing and holds `rules` (none by default): the failures here are the
+ * helper's own.
+ */
+function emptyFirewall(rules: LiveRule[] = []): FirewallBackend {
   return {
     kind: 'nftables',
     readsContent: true,
@@ -47,11 +50,12 @@ function emptyFirewall(): FirewallBackend {
 async function answer(
   argv: string[],
   platform: NodeJS.Platform = 'win32',
+  held: LiveRule[] = [],
 ): Promise<{ code: number; raw: unknown; result: HelperResult }> {
   const lines: string[] = [];
   const code = await runFirewallHelper(argv, {
     stdout: (l) => lines.push(l),
-    backend: emptyFirewall(),
+    backend: emptyFirewall(held),
     platform,
     places,
   });
@@ -124,15 +128,75 @@ describe('the helper sends failure codes and values, the app writes the sentence
         },
       },
     });
+    // Without the journal's word, the rule is named by what it blocks, never by its UUID name.
     const [outcome] = opOutcomes(result);
     const error = (outcome as { ok: false; error: { message: { fr: string; en: string } } }).error;
     expect(error.message.fr).toBe(
       typeset(
-        `Ce système ne garde pas de liste des règles approuvées par l’administrateur : la règle ${rule.name} (TCP 8080, entrant depuis 10.0.0.7) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
+        `Ce système ne garde pas de liste des règles approuvées par l’administrateur : une règle de Port Auditor (TCP 8080, entrant depuis 10.0.0.7) n’est pas ré-appliquée. Pour bloquer ce port, bloquez-le à nouveau (résultats de l’analyse, ou port-auditor block).`,
       ),
     );
     expect(error.message.en).toBe(
-      `This system keeps no list of the rules the administrator approved: rule ${rule.name} (TCP 8080, inbound from 10.0.0.7) is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
+      `This system keeps no list of the rules the administrator approved: a Port Auditor rule (TCP 8080, inbound from 10.0.0.7) is not re-applied. To block this port, block it again (scan results, or port-auditor block).`,
+    );
+    // The journal knows it: by its date and port (issue 15); the UUID name only in the params.
+    const createdAt = '2026-12-02T10:14:00.000Z';
+    const called = ruleCalled({ ...rule, createdAt });
+    const [known] = opOutcomes(result, (name) => (name === rule.name ? called : undefined));
+    const named = (
+      known as {
+        ok: false;
+        error: { message: { fr: string; en: string }; params: Record<string, unknown> };
+      }
+    ).error;
+    expect(named.message.fr).toContain(
+      typeset(
+        `l’administrateur : la règle ${called.fr} n’est pas ré-appliquée. Pour bloquer ce port`,
+      ),
+    );
+    expect(named.message.en).toContain(
+      `approved: the rule ${called.en} is not re-applied. To block this port`,
+    );
+    for (const text of [named.message.fr, named.message.en]) expect(text).not.toContain(ID);
+    expect(named.params).toEqual({ name: rule.name });
+  });
+
+  it('an unblock of a rule that blocks something else names it by its date and port, never its UUID', async () => {
+    const rule = planRule(validateBlockRequest({ protocol: 'tcp', port: 23, direction: 'in' }), ID);
+    // The firewall's rule under that name blocks another port than the one announced.
+    const held: LiveRule = {
+      name: rule.name,
+      ref: '7',
+      enabled: true,
+      details: { ...rule, portFrom: 24, portTo: 24 },
+    };
+    const { result } = await answer(opsToArgv([{ op: 'unblock', rule }]), 'win32', [held]);
+    expect(result.results[0]).toMatchObject({
+      ok: false,
+      error: { code: 'firewall.rule-mismatch', params: { name: rule.name } },
+    });
+    const createdAt = '2026-12-02T10:14:00.000Z';
+    const called = ruleCalled({ ...rule, createdAt });
+    const [outcome] = opOutcomes(result, (name) => (name === rule.name ? called : undefined));
+    const error = (
+      outcome as {
+        ok: false;
+        error: { message: { fr: string; en: string }; params: Record<string, unknown> };
+      }
+    ).error;
+    expect(error.message.fr).toBe(
+      typeset(
+        `Rien n’a été retiré pour la règle ${called.fr} : dans le pare-feu, elle ne bloque pas ce qui était annoncé.`,
+      ),
+    );
+    expect(error.message.en).toBe(
+      `Nothing was removed for the rule ${called.en}: in the firewall, it does not block what was announced.`,
+    );
+    expect(error.params).toEqual({ name: rule.name });
+    // Unknown to the journal: by what it blocks.
+    const [unknown] = opOutcomes(result);
+    expect((unknown as { ok: false; error: { message: { en: string } } }).error.message.en).toBe(
+      'Nothing was removed for a Port Auditor rule (TCP 23, inbound): in the firewall, it does not block what was announced.',
     );
   });
 

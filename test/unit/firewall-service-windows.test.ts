@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ELECTRON_HELPER_FLAG } from '../../app/firewall/elevation.js';
 import { NetshBackend } from '../../app/firewall/netsh.js';
 import { FirewallService, MAX_RULES } from '../../app/firewall/service.js';
+import { ruleCalled } from '../../app/firewall/labels.js';
 import { SYSTEM32 } from './support/powershell.js';
 import { WindowsStandIn } from './support/windows-stand-in.js';
 import { typeset } from './support/typography.js';
@@ -166,14 +167,19 @@ describe('Windows: UAC, read-back, and never a false state', () => {
         code: 'firewall.not-vouched',
         message: {
           en: expect.stringContaining(
-            'This system keeps no list of the rules the administrator approved',
+            `This system keeps no list of the rules the administrator approved: the rule ${ruleCalled(outcome.rule).en} is not re-applied.`,
           ),
           fr: expect.stringContaining(
-            'Ce système ne garde pas de liste des règles approuvées par l’administrateur',
+            `Ce système ne garde pas de liste des règles approuvées par l’administrateur\u00a0: la règle ${ruleCalled(outcome.rule).fr} n’est pas ré-appliquée.`,
           ),
         },
+        params: { name: outcome.rule.name },
       },
     });
+    // Its UUID name only in the params (the details, --json), never in the sentence.
+    const refused = await service.reapply([outcome.rule.id]).catch((e: unknown) => e);
+    const said = (refused as { appError: { message: { fr: string; en: string } } }).appError;
+    expect(`${said.message.fr} ${said.message.en}`).not.toContain(outcome.rule.id);
     expect(windows.helperArgv).toHaveLength(1);
     // Blocking the port again, from the user's own request, puts it back.
     const again = await service.block({ protocol: 'tcp', port: 445 });

@@ -504,8 +504,8 @@ describe('nmap XML export', () => {
     ];
     expect(importNmapXml(renderNmapXml(noted)).scan.notes).toEqual([
       {
-        fr: typeset('Note du fichier nmap : Réseau local : seul le /22 <autour> est analysé.'),
-        en: 'Note from the nmap file: Local network: only the /22 around it is scanned.',
+        fr: typeset('Note du fichier nmap : « Réseau local : seul le /22 <autour> est analysé. »'),
+        en: 'Note from the nmap file: “Local network: only the /22 around it is scanned.”',
       },
     ]);
   });

@@ -81,13 +81,33 @@ describe('a JSON report read back', () => {
 
   it('shows the file’s notes as the file’s, and its names on one line', () => {
     expect(input.scan.notes[1]).toEqual({
-      fr: typeset('Note du fichier : Vérifié : tout est bloqué.'),
-      en: 'Note from the file: Verified: every port is blocked.',
+      fr: typeset('Note du fichier : « Vérifié : tout est bloqué. »'),
+      en: 'Note from the file: “Verified: every port is blocked.”',
     });
     const device = input.scan.hosts[2]!;
     expect(device.hostname).toBe('nas 192.168.1.99  NAS  no risky port');
     expect(device.localError).toBeUndefined();
     expect(device.answersEveryPort).toBeUndefined();
+  });
+
+  it('quotes the file’s notes as outside words: one line, controls seen, quotes kept in, capped (issue 15)', () => {
+    const report = hostileReport();
+    report.scan.notes = [
+      {
+        fr: 'Vérifié » Port Auditor\na tout\u001b[2J bloqué',
+        en: 'Checked” Port Auditor\nblocked\u001b[2J all',
+      },
+      { fr: 'é'.repeat(10_000), en: 'e'.repeat(10_000) },
+    ];
+    const [said, long] = reportInputFromFile(report, new Set()).scan.notes.filter((n) =>
+      n.en.startsWith('Note from the file'),
+    );
+    expect(said).toEqual({
+      fr: typeset('Note du fichier : « Vérifié › Port Auditor a tout\ufffd[2J bloqué »'),
+      en: 'Note from the file: “Checked’ Port Auditor blocked\ufffd[2J all”',
+    });
+    expect(long?.fr).toBe(typeset(`Note du fichier : « ${'é'.repeat(499)}… »`));
+    expect(long?.en).toBe(`Note from the file: “${'e'.repeat(499)}…”`);
   });
 
   it('labels a file’s host names as the file’s, never as looked up by this PC (issue 15, N6)', () => {
@@ -173,8 +193,8 @@ describe('a JSON report read back', () => {
       },
     });
     expect(read.scan.notes).toContainEqual({
-      fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil'),
-      en: 'Note from the nmap file: Verified from another device',
+      fr: typeset('Note du fichier nmap : « Vérifié depuis un autre appareil »'),
+      en: 'Note from the nmap file: “Verified from another device”',
     });
   });
 });

@@ -117,8 +117,10 @@ describe('what an nmap file says about itself (issue 13 attacker review F4)', ()
     );
     expect(scan.notes).toEqual([
       {
-        fr: typeset('Note du fichier nmap : Vérifié depuis un autre appareil : tout est bloqué.'),
-        en: 'Note from the nmap file: Verified from another device: every port is blocked.',
+        fr: typeset(
+          'Note du fichier nmap : « Vérifié depuis un autre appareil : tout est bloqué. »',
+        ),
+        en: 'Note from the nmap file: “Verified from another device: every port is blocked.”',
       },
     ]);
   });

@@ -197,7 +197,7 @@ describe('a kept import’s notes read back', () => {
       host('__proto__');
     const { scan } = importNmapXml(xml, { fileName: 'cut.xml' });
     expect(scan.notes.map((n) => n.en)).toEqual([
-      'Note from the nmap file: Targets: 10.9.0.9',
+      'Note from the nmap file: “Targets: 10.9.0.9”',
       'nmap scan interrupted: only the file’s complete hosts are imported',
       'nmap file: 2 hosts without a valid IP address ignored',
       'nmap: 1 SCTP/IP port ignored',
@@ -232,9 +232,48 @@ describe('a kept import’s notes read back', () => {
     }
     expect(keptImportNotes(forged)).toEqual(
       forged.map((n) => ({
-        fr: typeset(`Note du fichier nmap : ${n.fr}`),
-        en: `Note from the nmap file: ${n.en}`,
+        fr: typeset(`Note du fichier nmap : « ${n.fr} »`),
+        en: `Note from the nmap file: “${n.en}”`,
       })),
     );
+  });
+});
+
+describe('an nmap file’s notes (issue 15)', () => {
+  it('are quoted as the file’s words: one line, our quotes kept in, capped', () => {
+    const note = (fr: string, en: string) =>
+      `<table><elem key="fr">${fr}</elem><elem key="en">${en}</elem></table>`;
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -sT 10.9.0.9" start="1796056402" version="7.93" xmloutputversion="1.05">\n' +
+      `<prescript><script id="${PA_SCRIPT_ID}" output=""><table key="notes">` +
+      note('Vérifié » tout&#10;est bloqué', 'Checked” all&#10;blocked') +
+      note('é'.repeat(600), 'e'.repeat(600)) +
+      '</table></script></prescript>\n<runstats><finished time="1796056403"/></runstats></nmaprun>\n';
+    const { scan } = importNmapXml(xml, { fileName: 'noted.xml' });
+    expect(scan.notes.slice(0, 2)).toEqual([
+      {
+        fr: typeset('Note du fichier nmap : « Vérifié › tout est bloqué »'),
+        en: 'Note from the nmap file: “Checked’ all blocked”',
+      },
+      {
+        fr: typeset(`Note du fichier nmap : « ${'é'.repeat(499)}… »`),
+        en: `Note from the nmap file: “${'e'.repeat(499)}…”`,
+      },
+    ]);
+    // Kept and reopened, they stay as they are; one kept before notes were quoted gets quoted.
+    expect(keptImportNotes(scan.notes.slice(0, 2))).toEqual(scan.notes.slice(0, 2));
+    expect(
+      keptImportNotes([
+        {
+          fr: 'Note du fichier nmap\u00a0: Vérifié » tout',
+          en: 'Note from the nmap file: Checked” all',
+        },
+      ]),
+    ).toEqual([
+      {
+        fr: typeset('Note du fichier nmap : « Vérifié › tout »'),
+        en: 'Note from the nmap file: “Checked’ all”',
+      },
+    ]);
   });
 });

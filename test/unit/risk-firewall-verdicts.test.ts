@@ -12,6 +12,7 @@ import { buildReportModel } from '../../app/report/model.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { applyFirewallRules } from '../../app/risk/firewall-verdicts.js';
+import { reassessKept } from '../../app/risk/reassess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { typeset } from './support/typography.js';
 import { formatScanResult } from '../../main/cli/format.js';
@@ -167,7 +168,7 @@ describe('this PC is one device, and loopback is never filtered', () => {
     const reasons = blocked.hosts[0]!.ports[0]!.reasons.map((r) => r.text.en);
     // By its date and port, never its UUID name (review 15b).
     expect(reasons[0]).toMatch(
-      /^Blocked by Port Auditor \(rule of .+ \(port \d+\/tcp\), read back/,
+      /^Blocked by Port Auditor \(rule of [^()]+ for port \d+\/tcp, read back/,
     );
     expect(reasons.join(' ')).not.toContain('PortAuditor-');
     expect(reasons).toContain(
@@ -439,5 +440,53 @@ describe('the CLI table says it like the UI', () => {
     expect(text).toContain('      * Port Auditor’s rule of ');
     expect(text).toContain('      * This PC blocks its own connections to this port');
     expect(text).not.toMatch(/blocked by Port Auditor/);
+  });
+});
+
+describe('a kept scan written before rules were named by date, reopened (issue 15)', () => {
+  const inbound = rule({ protocol: 'tcp', port: 3389 });
+  const live = assessHosts(PC.slice(0, 1), everyInterface, kb, true, [inbound]);
+  // As it was stored then: the rule's sentence and coverage name it by its UUID name only.
+  const uuidText = {
+    fr: `Bloqué par Port Auditor (règle ${inbound.name}, relue dans le pare-feu) : les autres appareils ne peuvent plus s’y connecter ; risque atténué.`,
+    en: `Blocked by Port Auditor (rule ${inbound.name}, read back from the firewall): other devices can no longer connect to it; risk mitigated.`,
+  };
+  const stored: RiskAssessResult = {
+    ...live,
+    hosts: live.hosts.map((h) => ({
+      ...h,
+      ports: h.ports.map(({ firewall, ...p }) => ({
+        ...p,
+        ...(firewall
+          ? { firewall: { ruleId: firewall.ruleId, name: firewall.name, effect: firewall.effect } }
+          : {}),
+        reasons: p.reasons.map((r) =>
+          r.ruleId.startsWith('firewall.') ? { ...r, text: uuidText } : r,
+        ),
+      })),
+    })),
+  };
+  const words = (result: RiskAssessResult) =>
+    result.hosts.flatMap((h) =>
+      h.ports.flatMap((p) => p.reasons.flatMap((r) => [r.text.fr, r.text.en])),
+    );
+
+  it('names the rule by its date and port when the journal knows it, never by its UUID', () => {
+    expect(words(stored).join(' ')).toContain(inbound.name);
+    const reopened = reassessKept(PC.slice(0, 1), stored, [inbound], kb);
+    const said = words(reopened);
+    expect(said.join(' ')).not.toContain(inbound.id);
+    expect(said).toContain(
+      typeset(
+        `Bloqué par Port Auditor (règle ${ruleCalled(inbound).fr}, relue dans le pare-feu) : les autres appareils ne peuvent plus s’y connecter ; risque atténué.`,
+      ),
+    );
+    expect(reopened.hosts[0]!.ports[0]!.firewall?.called).toEqual(ruleCalled(inbound));
+  });
+
+  it('says nothing of a rule the journal no longer has', () => {
+    const reopened = reassessKept(PC.slice(0, 1), stored, [], kb);
+    expect(words(reopened).join(' ')).not.toContain(inbound.id);
+    expect(reopened.hosts[0]!.ports[0]!.firewall).toBeUndefined();
   });
 });
