@@ -148,9 +148,12 @@ export const PortResult = z.object({
   /** First bytes a service sent on its own after connect, when it spoke first. */
   banner: z.string().max(512).optional(),
   /**
-   * The software nmap's version detection (-sV) identified, from an imported file's `<service
-   * name product version extrainfo>` (nmap.dtd): `{service: "ssh", product: "OpenSSH", version:
-   * "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`. Our engine does not detect versions.
+   * The software identified on the port, in the shape of nmap's version detection (-sV): from an
+   * imported file's `<service name product version extrainfo>` (nmap.dtd), `{service: "ssh",
+   * product: "OpenSSH", version: "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`, or from our own
+   * engine's service detection (app/scan/service-detection/: an SSH server's identification
+   * string gives `{service: "ssh", product: "OpenSSH", version: "9.2p1 Debian-2+deb12u3",
+   * extraInfo: "protocol 2.0"}`).
    */
   detected: z
     .object({

@@ -1,8 +1,8 @@
 import type { PortResult } from './scan.js';
 
 /**
- * The software nmap -sV identified on a port, as one line for the UI, the PDF, the CSV and the
- * JSON findings: "OpenSSH 9.2p1 Debian 2 (protocol 2.0)", "nginx 1.22.1"; undefined when nothing
+ * The software identified on a port (nmap -sV, our service detection), as one line for the UI,
+ * the PDF, the CSV and the JSON findings: "OpenSSH 9.2p1 Debian 2 (protocol 2.0)", "nginx 1.22.1"; undefined when nothing
  * was identified beyond a service name. Pure code with no import at run time (the renderer uses
  * it too, as it uses xml-bytes).
  */

@@ -24,7 +24,8 @@ export const CSV_COLUMNS = [
   // The device's addresses the port is in this state on (This PC's LAN address and 127.0.0.1):
   // each port of a device is one row.
   'addresses',
-  // The software nmap -sV identified (imports): "OpenSSH 9.2p1 (protocol 2.0)".
+  // The software identified (nmap -sV imports, our SSH banner parse):
+  // "OpenSSH 9.2p1 (protocol 2.0)".
   'product',
 ] as const;
 

@@ -52,7 +52,7 @@ export interface ReportPort {
   service: string;
   /** "name (PID pid)" of the owning program (vocabulary programLabel), this PC only. */
   program?: string;
-  /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
+  /** The software identified ("OpenSSH 9.2p1 (protocol 2.0)"): nmap -sV imports, our SSH parse. */
   product?: string;
   /**
    * Absent when the report has no assessment or the port is not open, but for a device port a

@@ -31,6 +31,7 @@ import {
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
+import { sshDetected } from './service-detection/ssh.js';
 import { PortStateTable } from './port-states.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
@@ -1095,6 +1096,9 @@ export class ScanEngine {
       ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 1000) / 1000 } : {}),
       ...(banner !== undefined ? { banner } : {}),
     };
+    // What the banner names of the software (an SSH server's version), as nmap -sV fills it.
+    const detected = banner !== undefined ? sshDetected(banner) : undefined;
+    if (detected) result.detected = detected;
     if (!alreadySettled) {
       host.settled++;
       this.meter.settle();
