@@ -163,6 +163,33 @@ export const PortResult = z.object({
       extraInfo: z.string().max(256).optional(),
     })
     .optional(),
+  /**
+   * What a web server answered our `HEAD /` (app/scan/service-detection/http.ts, RFC 9110): its
+   * status code, and its Server and Location headers as outside words (printable, one line,
+   * capped). Over TLS on a TLS port, the answer inside the session.
+   */
+  http: z
+    .object({
+      status: z.number().int().min(100).max(599),
+      server: z.string().max(128).optional(),
+      location: z.string().max(512).optional(),
+    })
+    .optional(),
+  /**
+   * What a TLS handshake showed (app/scan/service-detection/tls.ts): the protocol version agreed
+   * ("TLSv1.3"), the certificate's subject and issuer common names, whether it signed itself,
+   * its notAfter (ISO 8601) and whether that had passed when the scan read it.
+   */
+  tls: z
+    .object({
+      protocol: z.string().max(32),
+      subject: z.string().max(128).optional(),
+      issuer: z.string().max(128).optional(),
+      selfSigned: z.boolean(),
+      validTo: z.string().max(40).optional(),
+      expired: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type PortResult = z.infer<typeof PortResult>;
 

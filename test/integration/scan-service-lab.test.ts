@@ -6,10 +6,12 @@ import type { HostResult, ScanResult } from '../../app/contract/index.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { RULES } from '../../app/risk/rules.js';
-import { canCreateNamespaces, run } from '../lab/netns.js';
+import { canCreateNamespaces, execIn, run } from '../lab/netns.js';
 import {
   createServiceLab,
   debianPackageVersion,
+  LAB_CERT_CN,
+  LAB_REDIRECT,
   SERVICE_HOST,
   SERVICE_PORTS,
   type ServiceLab,
@@ -68,5 +70,45 @@ describe.runIf(canCreateNamespaces())('service detection against real daemons', 
     expect(ssh.reasons.some((r) => r.ruleId === RULES.opensshRegresshion)).toBe(!fixed);
     expect(ssh.references.some((r) => r.label === 'CVE-2024-6387')).toBe(!fixed);
     expect(ssh.severity).toBe(fixed ? 'medium' : 'high');
+  });
+
+  it('asks the silent web server HEAD / and keeps its status, Server header and redirect', async () => {
+    const { upstream } = await debianPackageVersion('nginx-light');
+    const http = host.ports.find((p) => p.port === SERVICE_PORTS.http);
+    expect(http?.state).toBe('open');
+    expect(http?.banner).toBeUndefined();
+    expect(http?.http).toEqual({
+      status: 301,
+      server: `nginx/${upstream}`,
+      location: LAB_REDIRECT,
+    });
+    expect(http?.detected).toEqual({ service: 'http', product: 'nginx', version: upstream });
+    expect(http?.tls).toBeUndefined();
+  });
+
+  it('reads the TLS site’s self-signed certificate, its expiry and the protocol agreed', async () => {
+    const https = host.ports.find((p) => p.port === SERVICE_PORTS.https);
+    expect(https?.state).toBe('open');
+    // The protocol openssl's own client agrees with the same server, from the same namespace.
+    // (-brief writes the session's facts to stderr; a self-signed certificate does not stop it.)
+    const { stderr } = await execIn(
+      lab.scanner,
+      'openssl',
+      ['s_client', '-brief', '-connect', `${SERVICE_HOST}:${SERVICE_PORTS.https}`],
+      { input: '' },
+    );
+    const agreed = /Protocol version: (\S+)/.exec(stderr)?.[1];
+    expect(agreed).toMatch(/^TLSv1\.[0-3]$/);
+    expect(https?.tls).toEqual({
+      protocol: agreed,
+      subject: LAB_CERT_CN,
+      issuer: LAB_CERT_CN,
+      selfSigned: true,
+      validTo: new Date(lab.certNotAfter).toISOString(),
+      expired: false,
+    });
+    const { upstream } = await debianPackageVersion('nginx-light');
+    expect(https?.http).toEqual({ status: 200, server: `nginx/${upstream}` });
+    expect(https?.detected).toEqual({ service: 'https', product: 'nginx', version: upstream });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAddresses, createVeth, execIn, NetnsLab, run, uniqueName } from './netns.js';
@@ -6,15 +6,21 @@ import { scannerIn, type ScanLab } from './scan-lab.js';
 
 /**
  * The service-detection lab (issue 16): a scanner namespace and a host namespace joined by one
- * veth, the host running Debian's real daemons: sshd (openssh-server) on 22. Needs root and the
- * packages of .ci/run.
+ * veth, the host running Debian's real daemons: sshd (openssh-server) on 22, nginx (nginx-light)
+ * on 80 (`/` redirects to LAB_REDIRECT) and on 443 with a self-signed certificate the lab makes
+ * with openssl (subject CN LAB_CERT_CN). Needs root and the packages of .ci/run.
  */
 
 export const SERVICE_SCANNER = '10.81.0.1';
 export const SERVICE_HOST = '10.81.0.2';
-export const SERVICE_PORTS = { ssh: 22 };
+export const SERVICE_PORTS = { ssh: 22, http: 80, https: 443 };
+export const LAB_CERT_CN = 'selfsigned.lab.test';
+export const LAB_REDIRECT = 'http://lab.test/start';
 
 export interface ServiceLab {
+  scanner: string;
+  /** The lab certificate's notAfter, as openssl prints it ("Jan  1 00:00:00 2027 GMT"). */
+  certNotAfter: string;
   /** A whole scan through the ScanManager from the scanner namespace. */
   engine: Pick<ScanLab, 'scan'>;
   teardown(): Promise<void>;
@@ -65,8 +71,58 @@ export async function createServiceLab(area = 'svc'): Promise<ServiceLab> {
       ],
       { stdio: 'ignore' },
     );
+    const cert = join(dir, 'lab.crt');
+    const key = join(dir, 'lab.key');
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${LAB_CERT_CN}`,
+    ]);
+    const notAfter = (await run('openssl', ['x509', '-in', cert, '-noout', '-enddate'])).stdout
+      .trim()
+      .replace(/^notAfter=/, '');
+    const conf = join(dir, 'nginx.conf');
+    await writeFile(
+      conf,
+      [
+        'daemon off;',
+        'master_process off;',
+        'user root;',
+        `pid ${join(dir, 'nginx.pid')};`,
+        `error_log ${join(dir, 'nginx-error.log')};`,
+        'events {}',
+        'http {',
+        '  access_log off;',
+        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+          (kind) => `  ${kind}_temp_path ${join(dir, `${kind}-temp`)};`,
+        ),
+        `  server { listen ${SERVICE_HOST}:${SERVICE_PORTS.http}; location = / { return 301 ${LAB_REDIRECT}; } }`,
+        `  server { listen ${SERVICE_HOST}:${SERVICE_PORTS.https} ssl; ssl_certificate ${cert};` +
+          ` ssl_certificate_key ${key}; location / { return 200; } }`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    lab.spawn(host, '/usr/sbin/nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
     await waitForListeners(host, Object.values(SERVICE_PORTS));
-    return { engine: scannerIn(lab, scanner), teardown: () => lab.teardown() };
+    return {
+      scanner,
+      certNotAfter: notAfter,
+      engine: scannerIn(lab, scanner),
+      teardown: () => lab.teardown(),
+    };
   } catch (error) {
     await lab.teardown();
     throw error;
