@@ -27,6 +27,10 @@ export const CSV_COLUMNS = [
   // The software identified (nmap -sV imports, our SSH banner parse):
   // "OpenSSH 9.2p1 (protocol 2.0)".
   'product',
+  // What a TLS handshake and an HTTP HEAD / showed (issue 16), one line each in the report's
+  // language, as the page's port details word them.
+  'tls',
+  'http',
 ] as const;
 
 /**
@@ -71,6 +75,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           '',
           h.addresses.join(' '),
           '',
+          '',
+          '',
         ]
           .map(csvField)
           .join(','),
@@ -95,6 +101,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.firewall?.effect,
           (p.addresses ?? [zonedAddress(h)]).join(' '),
           p.product,
+          p.tlsText?.[lang],
+          p.httpText?.[lang],
         ]
           .map(csvField)
           .join(','),
