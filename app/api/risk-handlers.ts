@@ -137,7 +137,11 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           if (p.state !== 'open') continue;
           const k = key(host.address, p.port, p.protocol);
           seenOpen.delete(k);
-          seenOpen.set(k, { at, ...(p.banner ? { banner: p.banner } : {}) });
+          seenOpen.set(k, {
+            at,
+            ...(p.banner ? { banner: p.banner } : {}),
+            ...(p.detected ? { detected: p.detected } : {}),
+          });
         }
       }
       while (seenOpen.size > SEEN_OPEN_MAX) {

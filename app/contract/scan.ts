@@ -162,9 +162,12 @@ export const PortResult = z.object({
   /** First bytes a service sent on its own after connect, when it spoke first. */
   banner: z.string().max(512).optional(),
   /**
-   * The software nmap's version detection (-sV) identified, from an imported file's `<service
-   * name product version extrainfo>` (nmap.dtd): `{service: "ssh", product: "OpenSSH", version:
-   * "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`. Our engine does not detect versions.
+   * The software identified on the port, in the shape of nmap's version detection (-sV): from an
+   * imported file's `<service name product version extrainfo>` (nmap.dtd), `{service: "ssh",
+   * product: "OpenSSH", version: "9.2p1 Debian 2", extraInfo: "protocol 2.0"}`, or from our own
+   * engine's service detection (app/scan/service-detection/: an SSH server's identification
+   * string gives `{service: "ssh", product: "OpenSSH", version: "9.2p1 Debian-2+deb12u3",
+   * extraInfo: "protocol 2.0"}`).
    */
   detected: z
     .object({
@@ -172,6 +175,33 @@ export const PortResult = z.object({
       product: z.string().max(128).optional(),
       version: z.string().max(128).optional(),
       extraInfo: z.string().max(256).optional(),
+    })
+    .optional(),
+  /**
+   * What a web server answered our `HEAD /` (app/scan/service-detection/http.ts, RFC 9110): its
+   * status code, and its Server and Location headers as outside words (printable, one line,
+   * capped). Over TLS on a TLS port, the answer inside the session.
+   */
+  http: z
+    .object({
+      status: z.number().int().min(100).max(599),
+      server: z.string().max(128).optional(),
+      location: z.string().max(512).optional(),
+    })
+    .optional(),
+  /**
+   * What a TLS handshake showed (app/scan/service-detection/tls.ts): the protocol version agreed
+   * ("TLSv1.3"), the certificate's subject and issuer common names, whether it signed itself,
+   * its notAfter (ISO 8601) and whether that had passed when the scan read it.
+   */
+  tls: z
+    .object({
+      protocol: z.string().max(32),
+      subject: z.string().max(128).optional(),
+      issuer: z.string().max(128).optional(),
+      selfSigned: z.boolean(),
+      validTo: z.string().max(40).optional(),
+      expired: z.boolean().optional(),
     })
     .optional(),
 });

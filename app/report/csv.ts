@@ -24,8 +24,13 @@ export const CSV_COLUMNS = [
   // The device's addresses the port is in this state on (This PC's LAN address and 127.0.0.1):
   // each port of a device is one row.
   'addresses',
-  // The software nmap -sV identified (imports): "OpenSSH 9.2p1 (protocol 2.0)".
+  // The software identified (nmap -sV imports, our SSH banner parse):
+  // "OpenSSH 9.2p1 (protocol 2.0)".
   'product',
+  // What a TLS handshake and an HTTP HEAD / showed (issue 16), one line each in the report's
+  // language, as the page's port details word them.
+  'tls',
+  'http',
 ] as const;
 
 /**
@@ -70,6 +75,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           '',
           h.addresses.join(' '),
           '',
+          '',
+          '',
         ]
           .map(csvField)
           .join(','),
@@ -94,6 +101,8 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.firewall?.effect,
           (p.addresses ?? [zonedAddress(h)]).join(' '),
           p.product,
+          p.tlsText?.[lang],
+          p.httpText?.[lang],
         ]
           .map(csvField)
           .join(','),

@@ -59,6 +59,9 @@ export function renderJson(
         reason: p.reason,
         service: p.service || null,
         product: p.product ?? null,
+        // What a TLS handshake and an HTTP HEAD / showed (scan.hosts[].ports[].tls / .http).
+        tls: p.tls ?? null,
+        http: p.http ?? null,
         program: p.program ?? null,
         severity: p.severity ?? null,
         reasons: p.reasons.map((r) => r[lang]),

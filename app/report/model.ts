@@ -29,6 +29,7 @@ import {
   type MacMaker,
 } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
+import { serviceFactsInBoth } from './service-facts.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { capped, oneLine, OUTSIDE_WORDS_MAX } from '../contract/outside-words.js';
 import { serviceName } from '../risk/knowledge-base.js';
@@ -53,8 +54,14 @@ export interface ReportPort {
   service: string;
   /** "name (PID pid)" of the owning program (vocabulary programLabel), this PC only. */
   program?: string;
-  /** The software nmap -sV identified ("OpenSSH 9.2p1 (protocol 2.0)"), imports only. */
+  /** The software identified ("OpenSSH 9.2p1 (protocol 2.0)"): nmap -sV imports, our SSH parse. */
   product?: string;
+  /** What a TLS handshake showed (the scan's PortResult.tls), and as one line in both languages. */
+  tls?: NonNullable<PortResult['tls']>;
+  tlsText?: LocalizedText;
+  /** What a web server answered HEAD / (PortResult.http), and as one line in both languages. */
+  http?: NonNullable<PortResult['http']>;
+  httpText?: LocalizedText;
   /**
    * Absent when the report has no assessment or the port is not open, but for a device port a
    * rule of this PC hid from the scan (see isFinding).
@@ -172,6 +179,15 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
   if (a?.program) port.program = oneLine(describeProgram(a.program));
   const product = detectedText(p.detected);
   if (product) port.product = oneLine(product);
+  const facts = serviceFactsInBoth(p);
+  if (p.tls && facts.tls) {
+    port.tls = p.tls;
+    port.tlsText = facts.tls;
+  }
+  if (p.http && facts.http) {
+    port.http = p.http;
+    port.httpText = facts.http;
+  }
   if (a) {
     port.severity = a.severity;
     port.advice = a.advice;

@@ -106,8 +106,8 @@ function serviceText(p: ReportPort, say: Say): string {
 }
 
 /**
- * What nmap -sV identified on a port, as the PDF prints it: labelled as the page labels it
- * ("Logiciel détecté (nmap -sV)") and quoted, since the words are the device's or the file's, not
+ * The software identified on a port (nmap -sV, our service detection), as the PDF prints it:
+ * labelled as the page labels it ("Logiciel détecté") and quoted, since the words are the device's or the file's, not
  * Port Auditor's — a product like "✓ Règle vérifiée" must not read as the report's own verdict.
  * `product` was put on one line where it entered (app/report/model.ts); its quotation marks are
  * made single here so it cannot close the quote early.
@@ -853,12 +853,20 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         (p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
           : say(PORT_REASON_LABEL[p.reason]));
-      height += rowHeight(reason, withProgram ? 48 : 60, p.program, 12);
+      // What the HTTP and TLS probes learnt, under the reasons: the server's words, quoted.
+      const facts = [p.tlsText, p.httpText].filter((x) => x !== undefined).map((x) => say(x));
+      height += rowHeight(
+        facts.length > 0 ? `${reason}\n${facts.join('\n')}` : reason,
+        withProgram ? 48 : 60,
+        p.program,
+        12,
+      );
       return [
         { text: String(p.port), bold: true },
         p.protocol.toUpperCase(),
-        // The software nmap -sV identified, under the service's name: the device's (or the
-        // file's) own words, so labelled and quoted as the page and the CLI do (review 15, F5).
+        // The software identified (nmap -sV, our service detection), under the service's name:
+        // the device's (or the file's) own words, so labelled and quoted as the page and the CLI
+        // do (review 15, F5).
         p.product
           ? {
               stack: [
@@ -869,7 +877,14 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
           : serviceText(p, say) || '—',
         ...(withProgram ? [{ text: p.program ?? '—', color: p.program ? INK : MUTED }] : []),
         portSeverityCell(p, say),
-        { text: reason, fontSize: 8 },
+        facts.length > 0
+          ? {
+              stack: [
+                { text: reason, fontSize: 8 },
+                ...facts.map((text) => ({ text, fontSize: 7.5, color: MUTED })),
+              ],
+            }
+          : { text: reason, fontSize: 8 },
       ];
     });
     content.push({

@@ -192,6 +192,7 @@ export function assessWith(
             protocol: p.protocol,
             isLocal: host.isLocal,
             ...(p.banner ? { banner: p.banner } : {}),
+            ...(p.detected ? { detected: p.detected } : {}),
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
             ...(ownPid !== undefined ? { ownPid, selfPid: own?.pid ?? process.pid } : {}),

@@ -7,7 +7,7 @@ import type {
   RiskAssessResult,
   RiskReason,
 } from '../contract/risk.js';
-import type { HostResult, Protocol } from '../contract/scan.js';
+import type { HostResult, PortResult, Protocol } from '../contract/scan.js';
 import { coverageReason, mitigates, ruleCovering } from '../firewall/coverage.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { assessPort, EXPOSURE_REASON } from './rules.js';
@@ -23,6 +23,8 @@ import { compareHostAssessments, emptyCounts, summariseHost, summariseHosts } fr
 export interface SeenOpen {
   at?: string;
   banner?: string;
+  /** The software identified on it then (an SSH version), which version-bound rules read. */
+  detected?: PortResult['detected'];
 }
 
 export type SeenOpenLookup = (
@@ -137,7 +139,13 @@ function hiddenPortVerdict(
   seen: SeenOpen | undefined,
 ): PortAssessment {
   const verdict = assessPort(
-    { port, protocol, isLocal: false, ...(seen?.banner ? { banner: seen.banner } : {}) },
+    {
+      port,
+      protocol,
+      isLocal: false,
+      ...(seen?.banner ? { banner: seen.banner } : {}),
+      ...(seen?.detected ? { detected: seen.detected } : {}),
+    },
     kb,
   );
   if (!seen) return verdict;

@@ -148,6 +148,7 @@ export function reassessKept(
             protocol: p.protocol,
             isLocal: true,
             ...(p.banner ? { banner: p.banner } : {}),
+            ...(p.detected ? { detected: p.detected } : {}),
           };
           const alone = assessPort({ ...base, exposure: 'unknown' }, kb).severity;
           const socketsSay = assessPort({ ...base, ...seenNow }, kb).severity;

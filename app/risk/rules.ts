@@ -9,8 +9,9 @@ import type {
   RiskReason,
   Severity,
 } from '../contract/risk.js';
-import type { Protocol } from '../contract/scan.js';
+import type { PortResult, Protocol } from '../contract/scan.js';
 import { identifyBanner } from './banners.js';
+import { REGRESSHION_REFERENCE, regresshionVerdict } from './openssh-regresshion.js';
 import type { KbEntry } from './kb-schema.js';
 import { rangeOfPort } from './kb-schema.js';
 import { ianaService, type KnowledgeBase } from './knowledge-base.js';
@@ -27,6 +28,11 @@ export interface PortContext {
   /** The port belongs to this PC (loopback or one of its interfaces). */
   isLocal: boolean;
   banner?: string;
+  /**
+   * The software identified on the port: our SSH banner parse (app/scan/service-detection/ssh.ts)
+   * or an imported nmap -sV result. Its version decides version-bound rules (CVE-2024-6387).
+   */
+  detected?: PortResult['detected'];
   /** This PC only: how the listener is bound; `unknown` when no listener was found. */
   exposure?: Exposure;
   /** This PC only: the program that owns the socket, when the OS told us. */
@@ -89,6 +95,7 @@ export const RULES = {
   programNamesService: 'program.names-service',
   programInstalled: 'program.installed',
   programIdentified: 'program.identified',
+  opensshRegresshion: 'version.openssh-cve-2024-6387',
 } as const;
 
 /** Values of a sentence's `{{…}}` placeholders in one language. */
@@ -206,6 +213,8 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
     );
   }
 
+  const cve = applyVersionRules(ctx, verdict, say);
+
   const category: RiskCategory = entry?.category ?? 'other';
   if (ctx.isLocal) applyLocalRules(ctx, entry, category, verdict, say);
 
@@ -230,7 +239,7 @@ export function assessPort(ctx: PortContext, kb: KnowledgeBase): PortAssessment 
     ...(ctx.banner ? { banner: ctx.banner } : {}),
     reasons,
     advice: verdict.advice,
-    references: entry ? entry.references : [IANA_REFERENCE],
+    references: [...(entry ? entry.references : [IANA_REFERENCE]), ...cve],
   };
 }
 
@@ -282,6 +291,43 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     advice: rule(loopback ? 'ownPortAdvice.loopback' : 'ownPortAdvice.exposed'),
     references: [],
   };
+}
+
+/**
+ * Rules on the version the service announced (issue 16): OpenSSH in CVE-2024-6387's range
+ * (app/risk/openssh-regresshion.ts) makes the port at least High, the version quoted as evidence
+ * and the CVE said to be possible only (a distribution may have backported the fix); a revision
+ * known to carry the fix, another version, or no version at all: the CVE is not claimed. Returns
+ * the references the verdict adds.
+ */
+function applyVersionRules(ctx: PortContext, verdict: Verdict, say: Say): Reference[] {
+  const regresshion = regresshionVerdict(ctx.detected);
+  if (regresshion.status !== 'possible') return [];
+  const before = verdict.severity;
+  verdict.severity = worse(verdict.severity, 'high');
+  const after = verdict.severity;
+  const software = `OpenSSH ${regresshion.version}`;
+  const change = raised(before, after);
+  say(
+    RULES.opensshRegresshion,
+    rule('opensshRegresshion', (language) => ({
+      software: quoted(software, language),
+      change: change(language),
+    })),
+  );
+  const usual = verdict.advice;
+  verdict.advice = rule('opensshRegresshionAdvice', (language) => ({ then: usual[language] }));
+  return [REGRESSHION_REFERENCE];
+}
+
+/** Like lowered, for a rule that made the severity worse ("" when it left it as it was). */
+function raised(before: Severity, after: Severity): (language: Language) => string {
+  if (before === after) return () => '';
+  const words = rule('raised', (language) => ({
+    before: sev(before, language),
+    after: sev(after, language),
+  }));
+  return (language) => words[language];
 }
 
 /** Plain HTTP served to the network: at least Low on this PC, whatever the port alone says. */

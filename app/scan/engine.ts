@@ -31,6 +31,12 @@ import {
 import { LossMonitor } from './loss.js';
 import { NeighbourTable, type NeighbourEntry } from './neighbours.js';
 import { createProber, readBanner, type ProbeHandle, type Prober } from './prober.js';
+import { sshDetected } from './service-detection/ssh.js';
+import {
+  serviceProbeFor,
+  type ServiceFacts,
+  type ServiceProbes,
+} from './service-detection/probes.js';
 import { PortStateTable } from './port-states.js';
 import { ProgressMeter } from './progress.js';
 import { RttEstimator } from './rtt.js';
@@ -117,6 +123,11 @@ export interface Tuning {
   quietWithinMs: number;
   maxActiveHosts: number;
   bannerWaitMs: number;
+  /**
+   * How long one service probe (HTTP `HEAD /`, a TLS handshake and its `HEAD /`) may take, from
+   * its connect to the end of the answer: app/scan/service-detection/.
+   */
+  serviceProbeMs: number;
   maxBannerSockets: number;
   /**
    * Banners one host may have being read at once: a host with hundreds of open ports (a tarpit, a
@@ -183,6 +194,7 @@ export const defaultTuning: Tuning = {
   quietWithinMs: 600,
   maxActiveHosts: 512,
   bannerWaitMs: 600,
+  serviceProbeMs: 2000,
   maxBannerSockets: 256,
   maxBannerSocketsPerHost: 32,
   progressIntervalMs: 200,
@@ -211,6 +223,12 @@ export interface EngineDeps {
    * the engine names no host (unit tests on a simulated network).
    */
   reverseDns?: ReverseLookup;
+  /**
+   * Service probes that open their own connection (HTTP `HEAD /`, TLS; the worker gives
+   * networkServiceProbes); without them, the engine reads banners only (unit tests on a simulated
+   * network).
+   */
+  services?: ServiceProbes;
 }
 
 type Phase = 'discovery' | 'checking' | 'ports' | 'done';
@@ -416,6 +434,7 @@ export class ScanEngine {
   private macLookups = 0;
   /** The scan's reverse DNS lookups, when the engine was given a resolver. */
   private readonly names: ReverseNames | undefined;
+  private readonly services: ServiceProbes | undefined;
   /** Reverse DNS lookups still running: the scan ends after them (bounded by their limits). */
   private nameLookups = 0;
   private readonly localSet: Set<string>;
@@ -450,6 +469,7 @@ export class ScanEngine {
     this.names = deps.reverseDns
       ? new ReverseNames(deps.reverseDns, this.clock, this.tuning.reverseDns)
       : undefined;
+    this.services = deps.services;
     this.localSet = new Set(plan.localAddresses);
     this.connected = deserializeIntervals(plan.connected ?? []);
     this.meter = new ProgressMeter(plan.count * plan.ports.length);
@@ -1066,14 +1086,32 @@ export class ScanEngine {
     }
     host.inFlight++; // the host is not finished while its banner is being read
     host.bannerReads++;
-    const stop = readBanner(socket, this.tuning.bannerWaitMs, (banner) => {
-      this.banners.delete(stop);
+    const settle = (banner: string | undefined, facts?: ServiceFacts): void => {
       host.bannerReads--;
       if (this.cancelled) return;
       host.inFlight--;
-      this.decide(host, port, 'open', 'syn-ack', rttMs, banner);
+      this.decide(host, port, 'open', 'syn-ack', rttMs, banner, false, facts);
       this.checkHostDone(host);
       this.pump();
+    };
+    const stop = readBanner(socket, this.tuning.bannerWaitMs, (banner) => {
+      this.banners.delete(stop);
+      // A service that said nothing on a web or TLS port is asked, on a connection of its own,
+      // holding the same banner slot (the bounds on sockets stay those of banners).
+      const probe = this.services && !this.cancelled ? serviceProbeFor(port, banner) : undefined;
+      if (!probe) {
+        settle(banner);
+        return;
+      }
+      const stopProbe = this.services![probe](
+        { address: host.address, connectAddress: host.connectAddress, port, name: host.hostname },
+        this.tuning.serviceProbeMs,
+        (facts) => {
+          this.banners.delete(stopProbe);
+          settle(banner, facts);
+        },
+      );
+      this.banners.add(stopProbe);
     });
     this.banners.add(stop);
   }
@@ -1086,6 +1124,7 @@ export class ScanEngine {
     rttMs?: number,
     banner?: string,
     alreadySettled = false,
+    facts?: ServiceFacts,
   ): void {
     const result: PortResult = {
       port,
@@ -1095,6 +1134,12 @@ export class ScanEngine {
       ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 1000) / 1000 } : {}),
       ...(banner !== undefined ? { banner } : {}),
     };
+    // What the banner names of the software (an SSH server's version), as nmap -sV fills it, or
+    // else what a service probe learnt (a web server's Server header).
+    const detected = (banner !== undefined ? sshDetected(banner) : undefined) ?? facts?.detected;
+    if (detected) result.detected = detected;
+    if (facts?.http) result.http = facts.http;
+    if (facts?.tls) result.tls = facts.tls;
     if (!alreadySettled) {
       host.settled++;
       this.meter.settle();

@@ -6,6 +6,7 @@ import { addUdpResults, type ScanUdpHost } from './udp/phase.js';
 import { scanUdpHost } from './udp/prober.js';
 import { UdpProgress } from './udp/progress.js';
 import { systemReverseLookup } from './reverse-dns.js';
+import { networkServiceProbes } from './service-detection/probes.js';
 
 /**
  * Worker-thread entry: runs one scan and posts its events, so a 65,535-port scan never blocks the
@@ -90,9 +91,11 @@ const fromEngine = (event: ScanEvent): void => {
 };
 
 try {
-  // The hosts' PTR names through this PC's resolver, or the servers the caller named.
+  // The hosts' PTR names through this PC's resolver, or the servers the caller named; HTTP and
+  // TLS service probes over the network.
   const engine = new ScanEngine(plan, fromEngine, {
     reverseDns: systemReverseLookup(plan.tuning?.dnsServers),
+    services: networkServiceProbes,
   });
   port.on('message', (message: { type?: string }) => {
     if (message.type === 'cancel') {

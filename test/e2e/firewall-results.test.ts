@@ -441,9 +441,10 @@ describe('The results follow the firewall', () => {
     const row = readFileSync(csvPath, 'utf8')
       .split('\r\n')
       .find((r) => r.startsWith(`${PEER_ADDR},`));
-    // The port's addresses, then its product (none: nmap -sV findings come with imports only).
+    // The port's addresses, then its product, TLS and HTTP facts (none: a filtered port was never
+    // asked what it runs).
     expect(row).toMatch(
-      /,filtered,[a-z-]+,telnet,.*,critical,.*,PortAuditor-[0-9a-f-]{36},scan-blocked,10\.77\.253\.2,$/,
+      /,filtered,[a-z-]+,telnet,.*,critical,.*,PortAuditor-[0-9a-f-]{36},scan-blocked,10\.77\.253\.2,,,$/,
     );
 
     const unblock = new UnblockFromResults(shell, PEER_ADDR, DEVICE_PORT);

@@ -275,7 +275,7 @@ describe('counts per service', () => {
 
     const csv = renderCsv(model, 'en').split('\r\n');
     expect(csv.filter((r) => r.includes(',3389,'))).toHaveLength(1);
-    expect(csv.find((r) => r.includes(',3389,'))!.endsWith(',10.99.0.1 127.0.0.1,')).toBe(true);
+    expect(csv.find((r) => r.includes(',3389,'))!.endsWith(',10.99.0.1 127.0.0.1,,,')).toBe(true);
     expect(csv.find((r) => r.includes(',3389,'))!.startsWith('10.99.0.1,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);

@@ -61,8 +61,8 @@ describe('the PDF prints a device’s own words as its words', () => {
     const en = texts(pdfDefinition(model, 'en').content);
     // The file's own « » became ‹ ›: they cannot close the report's quotation early.
     const inner = FORGED.replace('«', '‹').replace('»', '›');
-    expect(fr).toContain(`Logiciel détecté (nmap -sV)\u00a0: «\u00a0${inner}\u00a0»`);
-    expect(en).toContain(`Detected software (nmap -sV): “${inner}”`);
+    expect(fr).toContain(`Logiciel détecté\u00a0: «\u00a0${inner}\u00a0»`);
+    expect(en).toContain(`Detected software: “${inner}”`);
     // Never bare, as if the report said it.
     expect(fr.split(FORGED.replace(/[«»]/g, '')).length).toBe(1);
   });

@@ -155,9 +155,9 @@ describe('nmap -sV products and versions', () => {
     expect(pdf).toContain('OpenSSH 9.2p1 Debian 2 (protocol 2.0)');
     expect(pdf).toContain('nginx 1.22.1');
     const csv = renderCsv(model, 'en').split('\r\n');
-    expect(csv[0]!.endsWith(',addresses,product')).toBe(true);
+    expect(csv[0]!.endsWith(',addresses,product,tls,http')).toBe(true);
     expect(
-      csv.find((r) => r.includes(',22,tcp,'))!.endsWith(',OpenSSH 9.2p1 Debian 2 (protocol 2.0)'),
+      csv.find((r) => r.includes(',22,tcp,'))!.endsWith(',OpenSSH 9.2p1 Debian 2 (protocol 2.0),,'),
     ).toBe(true);
     const doc = JSON.parse(renderJson(model, { scan }, 'fr'));
     expect(

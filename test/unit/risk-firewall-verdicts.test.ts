@@ -299,12 +299,12 @@ describe('reports apply their own rules to the verdicts', () => {
     const csv = renderCsv(model, 'fr').split('\r\n');
     const row = csv.find((r) => r.startsWith('10.77.210.2,'))!;
     expect(row).toContain('Ce PC bloque ses propres connexions vers ce port');
-    expect(row.endsWith(`,${out.name},scan-blocked,10.77.210.2,`)).toBe(true);
+    expect(row.endsWith(`,${out.name},scan-blocked,10.77.210.2,,,`)).toBe(true);
     // This PC is one device: its 3389 one row, blocked to other devices, on its three addresses.
     const pcRows = csv.filter((r) => r.includes(',3389,'));
     expect(pcRows).toHaveLength(1);
     expect(pcRows[0]!.startsWith('10.77.210.1,')).toBe(true);
-    expect(pcRows[0]!.endsWith(',blocked,10.77.210.1 127.0.0.1 ::1,')).toBe(true);
+    expect(pcRows[0]!.endsWith(',blocked,10.77.210.1 127.0.0.1 ::1,,,')).toBe(true);
 
     const pdf = JSON.stringify(pdfDefinition(model, 'fr').content);
     expect(pdf).toContain('vu filtré à cause d’une règle de ce PC');

@@ -611,4 +611,49 @@ describe('our own and known programs first (issue 15)', () => {
       rate({ port: 443, isLocal: true, exposure: 'all-interfaces', program: installed }).severity,
     ).toBe('info');
   });
+
+  describe('the OpenSSH version and CVE-2024-6387 (issue 16)', () => {
+    const ssh = (version: string) => ({
+      port: 22,
+      banner: `SSH-2.0-OpenSSH_${version}`,
+      detected: { service: 'ssh', product: 'OpenSSH', version, extraInfo: 'protocol 2.0' },
+    });
+    const cited = (a: PortAssessment) => a.references.some((r) => r.label === 'CVE-2024-6387');
+
+    it('cites the CVE as possible, with the version, and rates the port High', () => {
+      const a = rate(ssh('9.2p1 Debian-2'));
+      expect(a.severity).toBe('high');
+      expect(rules(a)).toEqual([RULES.kbKnownPort, RULES.bannerConfirms, RULES.opensshRegresshion]);
+      expect(cited(a)).toBe(true);
+      const reason = a.reasons.at(-1)!.text;
+      expect(reason.fr).toContain('«\u00a0OpenSSH 9.2p1 Debian-2\u00a0»');
+      expect(reason.fr).toMatch(
+        /CVE-2024-6387.*possible.*«\u00a0moyen\u00a0» à «\u00a0élevé\u00a0»/,
+      );
+      expect(reason.en).toContain('“OpenSSH 9.2p1 Debian-2”');
+      expect(reason.en).toMatch(/possible, not certain/);
+      expect(a.advice.en).toMatch(/^Update OpenSSH \(9\.8p1 or later.*allow keys only/);
+    });
+
+    it('does not claim it for a fixed Debian revision, another version or no version', () => {
+      for (const ctx of [
+        ssh('9.2p1 Debian-2+deb12u3'),
+        ssh('9.8p1'),
+        { port: 22, banner: 'SSH-2.0-OpenSSH_9.2p1' },
+        { port: 22 },
+      ]) {
+        const a = rate(ctx);
+        expect(a.severity).toBe('medium');
+        expect(rules(a)).not.toContain(RULES.opensshRegresshion);
+        expect(cited(a)).toBe(false);
+      }
+    });
+
+    it('judges the version on any port the banner says is SSH, and on this PC too', () => {
+      expect(rate({ ...ssh('8.9p1'), port: 2222 }).severity).toBe('high');
+      const local = rate({ ...ssh('8.9p1'), isLocal: true, exposure: 'loopback-only' });
+      expect(local.severity).toBe('info');
+      expect(rules(local)).toContain(RULES.opensshRegresshion);
+    });
+  });
 });

@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
+import type { PortServiceFacts } from '../../../app/contract/service-text';
 import { useTranslation } from 'react-i18next';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
@@ -55,6 +56,7 @@ export function HostVerdicts({
   reach,
   only,
   products,
+  facts,
 }: {
   address: string;
   /** A link-local address's zone (HostResult.zone), for the block wizard and its rescan. */
@@ -64,8 +66,10 @@ export function HostVerdicts({
   reach?: ReadonlyMap<string, readonly string[]>;
   /** Only these ports (`tcp/80`): an address of a device whose other ports another one shows. */
   only?: ReadonlySet<string>;
-  /** Per `tcp/22`, the software nmap -sV identified (imports). */
+  /** Per `tcp/22`, the software identified (nmap -sV imports, our service detection). */
   products?: ReadonlyMap<string, string>;
+  /** Per `tcp/443`, what the HTTP and TLS probes learnt, as lines of the reader's language. */
+  facts?: ReadonlyMap<string, PortServiceFacts>;
 }) {
   const { t, i18n } = useTranslation('risk');
   const all = useRisk((s) => s.byAddress[address]);
@@ -137,6 +141,9 @@ export function HostVerdicts({
           port={port}
           {...(products?.has(`${port.protocol}/${port.port}`)
             ? { product: products.get(`${port.protocol}/${port.port}`)! }
+            : {})}
+          {...(facts?.has(`${port.protocol}/${port.port}`)
+            ? { facts: facts.get(`${port.protocol}/${port.port}`)! }
             : {})}
           {...(reach ? { addresses: reach.get(`${port.protocol}/${port.port}`) ?? [address] } : {})}
           onOpen={() =>

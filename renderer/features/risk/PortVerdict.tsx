@@ -9,6 +9,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
+import type { PortServiceFacts } from '../../../app/contract/service-text';
 import { programLabel, serviceLabel } from '../../../app/contract/vocabulary';
 import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words';
 import { MONO_FONT } from '../../theme';
@@ -35,6 +36,7 @@ export function PortVerdict({
   port,
   addresses,
   product,
+  facts,
   onOpen,
 }: {
   address: string;
@@ -42,8 +44,10 @@ export function PortVerdict({
   zone?: string;
   port: PortAssessment;
   addresses?: readonly string[];
-  /** The software nmap -sV identified on the port (imports). */
+  /** The software identified on the port (nmap -sV imports, our service detection). */
   product?: string;
+  /** What the HTTP and TLS probes learnt, as lines of the reader's language. */
+  facts?: PortServiceFacts;
   /** Called when the user opens the details (the card then keeps this verdict drawn). */
   onOpen?: () => void;
 }) {
@@ -161,6 +165,8 @@ export function PortVerdict({
             )}
             {addresses && <Fact label={t('port.reachableOn')} value={addresses.join(', ')} mono />}
             {product && <Fact label={t('port.product')} value={product} />}
+            {facts?.tls && <Fact label={t('port.tls')} value={facts.tls} />}
+            {facts?.http && <Fact label={t('port.http')} value={facts.http} />}
             {port.program?.path && <Fact label={t('port.path')} value={port.program.path} mono />}
             {port.program?.services?.length ? (
               <Fact label={t('port.services')} value={port.program.services.join(', ')} mono />

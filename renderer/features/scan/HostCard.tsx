@@ -23,7 +23,14 @@ import {
   zonedAddress,
   type Device,
 } from '../../../app/contract/devices';
-import { detectedText } from '../../../app/contract/service-text';
+import {
+  detectedText,
+  httpFactsText,
+  tlsFactsText,
+  type PortServiceFacts,
+} from '../../../app/contract/service-text';
+import { quoted } from '../../../app/contract/outside-words';
+import { formatDateTime } from '../../../app/contract/datetime';
 import { hostnameMethodLabel, macMakerText, notShownText } from '../../../app/contract/vocabulary';
 import type { PortResult, PortState } from '../../../app/contract/scan';
 import { useScan, type HostView } from '../../stores/scan';
@@ -71,12 +78,25 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         )
       : undefined;
   const reach = reachFor(host.address);
-  // What nmap -sV identified, per `tcp/22`, for the verdicts (imports only).
+  // The software identified (nmap -sV imports, our service detection), per `tcp/22`, and what the
+  // HTTP and TLS probes learnt, for the verdicts.
   const products = new Map<string, string>();
+  const facts = new Map<string, PortServiceFacts>();
+  const factsLang = i18n.language === 'en' ? 'en' : 'fr';
+  const say = (key: string, params?: Record<string, string | number>) => t(key, params ?? {});
+  const quote = (words: string) => quoted(words, factsLang);
   for (const member of members) {
     for (const p of member.ports) {
       const text = detectedText(p.detected);
       if (text && !products.has(portKey(p))) products.set(portKey(p), text);
+      if ((p.tls || p.http) && !facts.has(portKey(p))) {
+        facts.set(portKey(p), {
+          ...(p.tls
+            ? { tls: tlsFactsText(p.tls, say, quote, (iso) => formatDateTime(iso, factsLang)) }
+            : {}),
+          ...(p.http ? { http: httpFactsText(p.http, say, quote) } : {}),
+        });
+      }
     }
   }
   const firstOpen = new Set(host.ports.filter((p) => p.state === 'open').map(portKey));
@@ -184,6 +204,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         address={host.address}
         zone={host.zone}
         products={products}
+        facts={facts}
         {...(reach ? { reach } : {})}
       >
         {host.ports.length === 0 ? (
@@ -211,6 +232,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             only={only}
             reach={reachFor(member.address)!}
             products={products}
+            facts={facts}
           >
             <PortTable
               host={{ ...member, ports: member.ports.filter((p) => only.has(portKey(p))) }}
