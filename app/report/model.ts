@@ -270,8 +270,6 @@ function foldHost(
           best.addresses = [...(best.addresses ?? []), zonedAddress(member)];
         }
       }
-      const program = row.find((s) => s.port.program)?.port.program;
-      if (best && !best.program && program) best.program = program;
       if (best) ports.push(best);
     }
   }

@@ -334,8 +334,8 @@ function formatDevice(
  * The rows of a device of several addresses (or This PC): one per service of the fold (a port and
  * its program, app/contract/devices.ts splitByProgram), at the worst verdict its addresses got
  * that no Port Auditor rule mitigates (else the worst), as countServices counts it, so the table
- * and the summary's counts agree (review 13 A2); it names the row's program when that verdict
- * does not. Then the ports open nowhere, as the first address listing them has them, with the
+ * and the summary's counts agree (review 13 A2), with that verdict's program or none. Then the
+ * ports open nowhere, as the first address listing them has them, with the
  * first verdict any address has for them (a device port this PC's rule hides: `scan-blocked`).
  * Rows with a verdict come first, worst first, then in the app's verdict order; `shown` writes an
  * address as a user reads it (its zone).
@@ -378,9 +378,8 @@ function deviceRows(
       );
     const chosen =
       pick(candidates.filter((v) => !mitigates(v.firewall?.effect))) ?? pick(candidates);
-    const verdict =
-      chosen && !chosen.program && s.program ? { ...chosen, program: s.program } : chosen;
-    rows.push({ port, ...(verdict ? { verdict } : {}), reachable: s.addresses.map(shown) });
+    // Its own program or none: another address's listener is never credited to it (kept-rating).
+    rows.push({ port, ...(chosen ? { verdict: chosen } : {}), reachable: s.addresses.map(shown) });
   }
   const others = new Map<string, DeviceRow>();
   for (const host of all) {
