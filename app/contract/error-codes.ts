@@ -37,6 +37,7 @@ export const ErrorCode = z.enum([
   'scan.ports.empty',
   'scan.ports.invalid',
   'scan.workerExited',
+  'scan.cancelForced',
   'scan.too-many-for-client',
   'scan.too-many',
   // Kept scans (app/store/scans.ts) and scans by id.

@@ -13,12 +13,18 @@ import { parseTargets, requireConfirmation, type ParseTargetsOptions } from './t
 /** How long a read of this PC's adapters is reused (ms). */
 const ADAPTERS_FRESH_MS = 10_000;
 
-/** How long a cancelled worker may take to report before it is terminated. */
-const CANCEL_GRACE_MS = 2000;
+/**
+ * How long a cancelled worker may take to report its partial result before it is terminated: a
+ * safety net for a hung worker, generous because a busy PC (two cores, other programs) can delay
+ * a healthy worker's answer by seconds.
+ */
+const CANCEL_GRACE_MS = 10_000;
 
 interface RunningScan {
   worker: Worker;
   cancelTimer?: NodeJS.Timeout;
+  /** Set when the app itself terminated the worker after a cancel's grace. */
+  terminatedAfterCancel?: boolean;
 }
 
 export interface ScanManagerOptions {
@@ -165,15 +171,15 @@ export class ScanManager implements ScanService {
     });
     worker.on('error', (error) => end({ type: 'failed', scanId, error: toAppError(error) }));
     worker.on('exit', (code) => {
-      end({
-        type: 'failed',
-        scanId,
-        error: {
-          code: 'scan.workerExited',
-          message: errorMessage('scan.workerExited', { exitCode: code }),
-          params: { exitCode: code },
-        },
-      });
+      // Our own termination of a cancelled scan is not an unexpected stop (say so, not 'code 1').
+      const error = scan.terminatedAfterCancel
+        ? { code: 'scan.cancelForced' as const, message: errorMessage('scan.cancelForced') }
+        : {
+            code: 'scan.workerExited' as const,
+            message: errorMessage('scan.workerExited', { exitCode: code }),
+            params: { exitCode: code },
+          };
+      end({ type: 'failed', scanId, error });
     });
     return scanId;
   }
@@ -182,7 +188,10 @@ export class ScanManager implements ScanService {
     const scan = this.running.get(scanId);
     if (!scan) return false;
     scan.worker.postMessage({ type: 'cancel' });
-    scan.cancelTimer ??= setTimeout(() => void scan.worker.terminate(), CANCEL_GRACE_MS);
+    scan.cancelTimer ??= setTimeout(() => {
+      scan.terminatedAfterCancel = true;
+      void scan.worker.terminate();
+    }, CANCEL_GRACE_MS);
     return true;
   }
 
