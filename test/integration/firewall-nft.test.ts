@@ -755,7 +755,8 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     );
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout).toContain('Rule re-applied:');
+    // Named by its date and port (issue 15), never its id.
+    expect(back.stdout).toMatch(/^Rule re-applied: the rule of .+ for port \d+\/tcp$/m);
     // Checked as block checks a new rule, not only read back.
     expect(back.stdout).toMatch(/^Block (in place|not confirmed)\.$/m);
     expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
@@ -882,9 +883,13 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     expect(back.stdout).toContain('  ✓ Rule read back from the firewall: yes');
     // Named by its date and port (issue 15); its UUID name only in --json.
     expect(back.stderr).toMatch(
-      /Nothing is re-applied for the rule of .+ for port 443\/tcp: it is not in the list of rules the administrator approved\./,
+      /Nothing is re-applied for the rule (of|found on) .+ for port 443\/tcp: it is not in the list of rules the administrator approved\./,
     );
     expect(back.stderr).not.toContain(`PortAuditor-${forged}`);
+    expect(back.stderr).toMatch(
+      /^Rule still missing: the rule (of|found on) .+ for port 443\/tcp$/m,
+    );
+    expect(back.stderr).not.toContain(forged);
     expect(back.code).toBe(4);
     const nft = await ruleset();
     expect(nft).toContain('tcp dport 8080 drop');
@@ -896,7 +901,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const alone = await cli(['reapply', forged], { LANG: 'fr_FR.UTF-8' });
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(
-      /Rien n’est ré-appliqué pour la règle du .+ pour le port 443\/tcp\u00a0: elle n’est pas dans la liste des règles que l’administrateur a approuvées\./,
+      /Rien n’est ré-appliqué pour la règle (du|trouvée le) .+ pour le port 443\/tcp\u00a0: elle n’est pas dans la liste des règles que l’administrateur a approuvées\./,
     );
     expect(alone.stderr).not.toContain(forged);
     expect(await ruleset()).not.toContain('443');

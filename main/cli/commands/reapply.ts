@@ -1,3 +1,4 @@
+import { ruleCalled } from '../../../app/firewall/labels.js';
 import type { Command } from 'commander';
 import { formatRuleTable, formatVerification } from '../../../app/firewall/format.js';
 import { AppFailure } from '../../../app/errors.js';
@@ -40,6 +41,11 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
         }
       }
       const backendOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.backend;
+      // Named by date and port (issue 15); an id the list lacks only by the id the user gave.
+      const called = (ruleId: string) => {
+        const rule = rules.find((r) => r.id === ruleId);
+        return rule ? ctx.say(ruleCalled(rule)) : ruleId;
+      };
       await announcePrompt(ctx);
       const outcome = await ctx.app.call('firewall.reapply', { ids });
       if (outcome.outcome === 'cancelled') {
@@ -52,7 +58,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       for (const back of outcome.reapplied) {
         const verification = outcome.verifications?.[back];
         ctx.stdout.write(
-          `${ctx.text('commands.reapply.reapplied')} ${back}\n${
+          `${ctx.text('commands.reapply.reapplied', { called: called(back) })}\n${
             verification
               ? formatVerification(verification, ctx.language, backendOf(back))
               : `  ✓ ${ctx.text('commands.reapply.readBackYes')}\n`
@@ -64,7 +70,7 @@ const reapply: CliCommand = (program: Command, ctx: CliContext) => {
       }
       for (const left of outcome.stillMissing) {
         ctx.stderr.write(
-          `${ctx.text('commands.reapply.stillMissing')} ${left}\n  ✗ ${ctx.text('commands.reapply.readBackNo')}\n`,
+          `${ctx.text('commands.reapply.stillMissing', { called: called(left) })}\n  ✗ ${ctx.text('commands.reapply.readBackNo')}\n`,
         );
       }
       for (const problem of outcome.problems ?? []) ctx.stderr.write(`${ctx.say(problem)}\n`);
