@@ -159,6 +159,12 @@ export interface Tuning {
   /** Bounds of the reverse DNS lookups of the hosts found up (app/scan/reverse-dns.ts). */
   reverseDns: ReverseDnsLimits;
   /**
+   * Bounds of the NetBIOS node status queries of the IPv4 hosts found up (app/scan/netbios.ts):
+   * each lookup is one datagram and at most one retry of ≤ 1 s each, so a lookup needs ~2 s; a
+   * device that does not run the service is the common case, so silence never stops the others.
+   */
+  netbios: ReverseDnsLimits;
+  /**
    * DNS servers to ask the hosts' PTR names of instead of this PC's own (nmap's --dns-servers);
    * empty: the system's. Read by the worker, which gives the engine its resolver.
    */
@@ -205,6 +211,12 @@ export const defaultTuning: Tuning = {
   everyPortOpenShare: EVERY_PORT_OPEN_SHARE,
   prober: 'auto',
   reverseDns: defaultReverseDnsLimits,
+  netbios: {
+    concurrency: 8,
+    lookupTimeoutMs: 2500,
+    totalMs: 30_000,
+    giveUpAfterTimeouts: Number.POSITIVE_INFINITY,
+  },
   dnsServers: [],
 };
 
@@ -223,6 +235,11 @@ export interface EngineDeps {
    * the engine names no host (unit tests on a simulated network).
    */
   reverseDns?: ReverseLookup;
+  /**
+   * Asks the NetBIOS workstation name of the IPv4 hosts found up (the worker gives
+   * netbiosNodeStatusLookup); without it, no NetBIOS name.
+   */
+  netbios?: ReverseLookup;
   /**
    * Service probes that open their own connection (HTTP `HEAD /`, TLS; the worker gives
    * networkServiceProbes); without them, the engine reads banners only (unit tests on a simulated
@@ -351,8 +368,8 @@ class HostState {
   /** Banners of this host being read now (see Tuning.maxBannerSocketsPerHost). */
   bannerReads = 0;
   mac: string | undefined;
-  /** How `hostname` was found: typed by the user, or its reverse DNS name. */
-  hostnameMethod: 'user' | 'ptr' | undefined;
+  /** How `hostname` was found: typed by the user, its reverse DNS name, or its NetBIOS name. */
+  hostnameMethod: 'user' | 'ptr' | 'netbios' | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
   discoveryEndedAt = 0;
@@ -434,6 +451,8 @@ export class ScanEngine {
   private macLookups = 0;
   /** The scan's reverse DNS lookups, when the engine was given a resolver. */
   private readonly names: ReverseNames | undefined;
+  /** The scan's NetBIOS node status queries, bounded and cached as the PTR ones. */
+  private readonly netbiosNames: ReverseNames | undefined;
   private readonly services: ServiceProbes | undefined;
   /** Reverse DNS lookups still running: the scan ends after them (bounded by their limits). */
   private nameLookups = 0;
@@ -468,6 +487,9 @@ export class ScanEngine {
     this.neighbours = deps.neighbours ?? new NeighbourTable();
     this.names = deps.reverseDns
       ? new ReverseNames(deps.reverseDns, this.clock, this.tuning.reverseDns)
+      : undefined;
+    this.netbiosNames = deps.netbios
+      ? new ReverseNames(deps.netbios, this.clock, this.tuning.netbios)
       : undefined;
     this.services = deps.services;
     this.localSet = new Set(plan.localAddresses);
@@ -1190,22 +1212,36 @@ export class ScanEngine {
   }
 
   /**
-   * The PTR name of a host found up that has no name the user typed: only the scan's own targets
-   * are looked up (issue 16). Reported by another `host` event and in the host's result, with
-   * `hostnameMethod: 'ptr'`. A link-local address is left to mDNS: unicast DNS has no name for it.
+   * The name of a host found up that has no name the user typed: only the scan's own targets are
+   * asked (issue 16). Its PTR name (`hostnameMethod: 'ptr'`) and, for IPv4, its NetBIOS
+   * workstation name (`'netbios'`) are asked together; once both are in, the PTR name wins (the
+   * network's DNS is the name other machines use), the NetBIOS one only names a host DNS does not.
+   * Reported by another `host` event and in the host's result. A link-local address is left to
+   * mDNS: unicast DNS has no name for it.
    */
   private lookUpName(host: HostState): void {
-    if (!this.names || host.zone !== undefined || /^fe[89ab]/i.test(host.address)) return;
+    const linkLocal = host.zone !== undefined || /^fe[89ab]/i.test(host.address);
+    const ptr = this.names && !linkLocal ? this.names.name(host.address) : undefined;
+    const netbios =
+      this.netbiosNames && host.family === 4
+        ? this.netbiosNames.name(host.address)
+        : undefined;
+    if (!ptr && !netbios) return;
     this.nameLookups++;
-    void this.names
-      .name(host.address)
-      .then((name) => {
-        if (this.cancelled || !name || host.hostname !== undefined) return;
+    void Promise.all([ptr ?? null, netbios ?? null])
+      .then(([ptrName, netbiosName]) => {
+        const found: [string, 'ptr' | 'netbios'] | undefined = ptrName
+          ? [ptrName, 'ptr']
+          : netbiosName
+            ? [netbiosName, 'netbios']
+            : undefined;
+        if (this.cancelled || !found || host.hostname !== undefined) return;
+        const [name, method] = found;
         host.hostname = name;
-        host.hostnameMethod = 'ptr';
+        host.hostnameMethod = method;
         if (host.result) {
           host.result.hostname = name;
-          host.result.hostnameMethod = 'ptr';
+          host.result.hostnameMethod = method;
         }
         this.emitHost(host);
       })
@@ -1447,6 +1483,7 @@ export class ScanEngine {
     if (this.finished) return;
     this.finished = true;
     this.names?.close();
+    this.netbiosNames?.close();
     this.stopTicking?.();
     this.cancelWake?.();
     this.emitProgress(true);
