@@ -211,7 +211,7 @@ export function macMakerText(maker: MacMaker, language: Language): string {
 
 /**
  * How a host's name was found, in words: "nom DNS (PTR)" / "DNS name (PTR)" for this PC's reverse
- * lookup, "nom NetBIOS" / "NetBIOS name" for a node status answer, "… selon le fichier nmap" /
+ * lookup, "nom mDNS" / "mDNS name" and "nom NetBIOS" / "NetBIOS name" for the device's own answer, "… selon le fichier nmap" /
  * "… per the nmap file" for an imported file's name.
  */
 export function hostnameMethodLabel(method: HostnameMethod, language: Language): string {

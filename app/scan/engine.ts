@@ -165,6 +165,11 @@ export interface Tuning {
    */
   netbios: ReverseDnsLimits;
   /**
+   * Bounds of the mDNS queries (app/scan/mdns.ts) of the hosts found up on this PC's own link
+   * (mDNS does not cross a router): as NetBIOS's, two tries of ≤ 1 s each.
+   */
+  mdns: ReverseDnsLimits;
+  /**
    * DNS servers to ask the hosts' PTR names of instead of this PC's own (nmap's --dns-servers);
    * empty: the system's. Read by the worker, which gives the engine its resolver.
    */
@@ -217,6 +222,12 @@ export const defaultTuning: Tuning = {
     totalMs: 30_000,
     giveUpAfterTimeouts: Number.POSITIVE_INFINITY,
   },
+  mdns: {
+    concurrency: 8,
+    lookupTimeoutMs: 2500,
+    totalMs: 30_000,
+    giveUpAfterTimeouts: Number.POSITIVE_INFINITY,
+  },
   dnsServers: [],
 };
 
@@ -240,6 +251,11 @@ export interface EngineDeps {
    * netbiosNodeStatusLookup); without it, no NetBIOS name.
    */
   netbios?: ReverseLookup;
+  /**
+   * Asks the mDNS name of the hosts found up on this PC's link (the worker gives
+   * mdnsReverseLookup; a link-local address comes with its `%zone`); without it, no mDNS name.
+   */
+  mdns?: ReverseLookup;
   /**
    * Service probes that open their own connection (HTTP `HEAD /`, TLS; the worker gives
    * networkServiceProbes); without them, the engine reads banners only (unit tests on a simulated
@@ -368,8 +384,8 @@ class HostState {
   /** Banners of this host being read now (see Tuning.maxBannerSocketsPerHost). */
   bannerReads = 0;
   mac: string | undefined;
-  /** How `hostname` was found: typed by the user, its reverse DNS name, or its NetBIOS name. */
-  hostnameMethod: 'user' | 'ptr' | 'netbios' | undefined;
+  /** How `hostname` was found: typed by the user, its reverse DNS, mDNS or NetBIOS name. */
+  hostnameMethod: 'user' | 'ptr' | 'mdns' | 'netbios' | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
   discoveryEndedAt = 0;
@@ -453,6 +469,8 @@ export class ScanEngine {
   private readonly names: ReverseNames | undefined;
   /** The scan's NetBIOS node status queries, bounded and cached as the PTR ones. */
   private readonly netbiosNames: ReverseNames | undefined;
+  /** The scan's mDNS queries, bounded and cached as the PTR ones. */
+  private readonly mdnsNames: ReverseNames | undefined;
   private readonly services: ServiceProbes | undefined;
   /** Reverse DNS lookups still running: the scan ends after them (bounded by their limits). */
   private nameLookups = 0;
@@ -490,6 +508,9 @@ export class ScanEngine {
       : undefined;
     this.netbiosNames = deps.netbios
       ? new ReverseNames(deps.netbios, this.clock, this.tuning.netbios)
+      : undefined;
+    this.mdnsNames = deps.mdns
+      ? new ReverseNames(deps.mdns, this.clock, this.tuning.mdns)
       : undefined;
     this.services = deps.services;
     this.localSet = new Set(plan.localAddresses);
@@ -1213,28 +1234,30 @@ export class ScanEngine {
 
   /**
    * The name of a host found up that has no name the user typed: only the scan's own targets are
-   * asked (issue 16). Its PTR name (`hostnameMethod: 'ptr'`) and, for IPv4, its NetBIOS
-   * workstation name (`'netbios'`) are asked together; once both are in, the PTR name wins (the
-   * network's DNS is the name other machines use), the NetBIOS one only names a host DNS does not.
-   * Reported by another `host` event and in the host's result. A link-local address is left to
-   * mDNS: unicast DNS has no name for it.
+   * asked (issue 16). Its PTR name (`hostnameMethod: 'ptr'`), on this PC's link its mDNS name
+   * (`'mdns'`), and for IPv4 its NetBIOS workstation name (`'netbios'`) are asked together; once
+   * all are in, the PTR name wins (the network's DNS is the name other machines use), then the
+   * name the device gives itself by mDNS, then NetBIOS. Reported by another `host` event and in
+   * the host's result. A link-local address is left to mDNS: unicast DNS has no name for it.
    */
   private lookUpName(host: HostState): void {
     const linkLocal = host.zone !== undefined || /^fe[89ab]/i.test(host.address);
     const ptr = this.names && !linkLocal ? this.names.name(host.address) : undefined;
     const netbios =
-      this.netbiosNames && host.family === 4
-        ? this.netbiosNames.name(host.address)
-        : undefined;
-    if (!ptr && !netbios) return;
+      this.netbiosNames && host.family === 4 ? this.netbiosNames.name(host.address) : undefined;
+    const mdns =
+      this.mdnsNames && host.onLink ? this.mdnsNames.name(host.connectAddress) : undefined;
+    if (!ptr && !mdns && !netbios) return;
     this.nameLookups++;
-    void Promise.all([ptr ?? null, netbios ?? null])
-      .then(([ptrName, netbiosName]) => {
-        const found: [string, 'ptr' | 'netbios'] | undefined = ptrName
+    void Promise.all([ptr ?? null, mdns ?? null, netbios ?? null])
+      .then(([ptrName, mdnsName, netbiosName]) => {
+        const found: [string, 'ptr' | 'mdns' | 'netbios'] | undefined = ptrName
           ? [ptrName, 'ptr']
-          : netbiosName
-            ? [netbiosName, 'netbios']
-            : undefined;
+          : mdnsName
+            ? [mdnsName, 'mdns']
+            : netbiosName
+              ? [netbiosName, 'netbios']
+              : undefined;
         if (this.cancelled || !found || host.hostname !== undefined) return;
         const [name, method] = found;
         host.hostname = name;
@@ -1484,6 +1507,7 @@ export class ScanEngine {
     this.finished = true;
     this.names?.close();
     this.netbiosNames?.close();
+    this.mdnsNames?.close();
     this.stopTicking?.();
     this.cancelWake?.();
     this.emitProgress(true);
