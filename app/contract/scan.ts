@@ -267,11 +267,23 @@ export type ZoneId = z.infer<typeof ZoneId>;
  * word, made on the PC that ran nmap and with its DNS servers, not checked here.
  */
 /**
- * How a host's name was found: `user` typed as a target and `ptr` looked up by this PC; the others
- * are a file's words, never ours (issue 15, N6): `nmap-user` / `nmap-ptr` as an nmap file says it
- * found the name, `file` a name read from an imported file that says nothing we can vouch for.
+ * How a host's name was found: `user` typed as a target, `ptr` looked up by this PC, `mdns` the
+ * name the device gave for its own address by multicast DNS (RFC 6762, asked by this PC),
+ * `netbios` the workstation name the device gave in its NetBIOS node status (RFC 1002 §4.2.18,
+ * asked by this PC); the others are a file's words, never ours (issue 15, N6): `nmap-user` /
+ * `nmap-ptr` as an nmap file says it found the name, `file` a name read from an imported file
+ * that says nothing we can vouch for. One name per host: when several methods find one, the
+ * chosen one (PTR > mDNS > NetBIOS, app/scan/engine.ts) is kept with its method.
  */
-export const HostnameMethod = z.enum(['user', 'ptr', 'nmap-user', 'nmap-ptr', 'file']);
+export const HostnameMethod = z.enum([
+  'user',
+  'ptr',
+  'mdns',
+  'netbios',
+  'nmap-user',
+  'nmap-ptr',
+  'file',
+]);
 export type HostnameMethod = z.infer<typeof HostnameMethod>;
 
 export const HostResult = z.object({

@@ -211,7 +211,8 @@ export function macMakerText(maker: MacMaker, language: Language): string {
 
 /**
  * How a host's name was found, in words: "nom DNS (PTR)" / "DNS name (PTR)" for this PC's reverse
- * lookup, "… selon le fichier nmap" / "… per the nmap file" for an imported file's name.
+ * lookup, "nom mDNS" / "mDNS name" and "nom NetBIOS" / "NetBIOS name" for the device's own answer, "… selon le fichier nmap" /
+ * "… per the nmap file" for an imported file's name.
  */
 export function hostnameMethodLabel(method: HostnameMethod, language: Language): string {
   return table(language).hostnameMethod[method];

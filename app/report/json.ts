@@ -46,7 +46,8 @@ export function renderJson(
         address: zonedAddress(h),
         addresses: p.addresses ?? [zonedAddress(h)],
         hostname: h.hostname ?? null,
-        // `user`, `ptr` (this PC's reverse DNS), `nmap-user` or `nmap-ptr` (an imported file's).
+        // `user`, `ptr` (this PC's reverse DNS), `mdns` or `netbios` (the device's own answer to
+        // this PC), `nmap-user`, `nmap-ptr` or `file` (an imported file's).
         hostnameMethod: h.hostnameMethod ?? null,
         isThisPc: h.isLocal,
         mac: h.mac ?? null,

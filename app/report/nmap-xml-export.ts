@@ -314,9 +314,11 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
       `<address addr="${mac}" addrtype="mac"${vendor ? ` vendor="${xmlAttr(vendor)}"` : ''}/>\n`,
     );
   }
-  if (host.hostname) {
+  if (host.hostname && host.hostnameMethod !== 'netbios' && host.hostnameMethod !== 'mdns') {
     // How it was found (nmap.dtd: user | PTR); results from before hostnameMethod: a name the
-    // user typed as a target is `user`, any other was reverse-resolved.
+    // user typed as a target is `user`, any other was reverse-resolved. A NetBIOS or mDNS name
+    // is neither (nmap reports them in its nbstat and dns-service-discovery scripts' output,
+    // never as a hostname): left out rather than called PTR.
     const method = host.hostnameMethod;
     const typed = method
       ? method === 'user' || method === 'nmap-user' || method === 'file'

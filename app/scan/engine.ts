@@ -159,6 +159,17 @@ export interface Tuning {
   /** Bounds of the reverse DNS lookups of the hosts found up (app/scan/reverse-dns.ts). */
   reverseDns: ReverseDnsLimits;
   /**
+   * Bounds of the NetBIOS node status queries of the IPv4 hosts found up (app/scan/netbios.ts):
+   * each lookup is one datagram and at most one retry of ≤ 1 s each, so a lookup needs ~2 s; a
+   * device that does not run the service is the common case, so silence never stops the others.
+   */
+  netbios: ReverseDnsLimits;
+  /**
+   * Bounds of the mDNS queries (app/scan/mdns.ts) of the hosts found up on this PC's own link
+   * (mDNS does not cross a router): as NetBIOS's, two tries of ≤ 1 s each.
+   */
+  mdns: ReverseDnsLimits;
+  /**
    * DNS servers to ask the hosts' PTR names of instead of this PC's own (nmap's --dns-servers);
    * empty: the system's. Read by the worker, which gives the engine its resolver.
    */
@@ -205,6 +216,18 @@ export const defaultTuning: Tuning = {
   everyPortOpenShare: EVERY_PORT_OPEN_SHARE,
   prober: 'auto',
   reverseDns: defaultReverseDnsLimits,
+  netbios: {
+    concurrency: 8,
+    lookupTimeoutMs: 2500,
+    totalMs: 30_000,
+    giveUpAfterTimeouts: Number.POSITIVE_INFINITY,
+  },
+  mdns: {
+    concurrency: 8,
+    lookupTimeoutMs: 2500,
+    totalMs: 30_000,
+    giveUpAfterTimeouts: Number.POSITIVE_INFINITY,
+  },
   dnsServers: [],
 };
 
@@ -223,6 +246,16 @@ export interface EngineDeps {
    * the engine names no host (unit tests on a simulated network).
    */
   reverseDns?: ReverseLookup;
+  /**
+   * Asks the NetBIOS workstation name of the IPv4 hosts found up (the worker gives
+   * netbiosNodeStatusLookup); without it, no NetBIOS name.
+   */
+  netbios?: ReverseLookup;
+  /**
+   * Asks the mDNS name of the hosts found up on this PC's link (the worker gives
+   * mdnsReverseLookup; a link-local address comes with its `%zone`); without it, no mDNS name.
+   */
+  mdns?: ReverseLookup;
   /**
    * Service probes that open their own connection (HTTP `HEAD /`, TLS; the worker gives
    * networkServiceProbes); without them, the engine reads banners only (unit tests on a simulated
@@ -351,8 +384,8 @@ class HostState {
   /** Banners of this host being read now (see Tuning.maxBannerSocketsPerHost). */
   bannerReads = 0;
   mac: string | undefined;
-  /** How `hostname` was found: typed by the user, or its reverse DNS name. */
-  hostnameMethod: 'user' | 'ptr' | undefined;
+  /** How `hostname` was found: typed by the user, its reverse DNS, mDNS or NetBIOS name. */
+  hostnameMethod: 'user' | 'ptr' | 'mdns' | 'netbios' | undefined;
   /** Set once the host is reported, so a MAC address learnt afterwards still reaches the result. */
   result: HostResult | undefined;
   discoveryEndedAt = 0;
@@ -434,6 +467,10 @@ export class ScanEngine {
   private macLookups = 0;
   /** The scan's reverse DNS lookups, when the engine was given a resolver. */
   private readonly names: ReverseNames | undefined;
+  /** The scan's NetBIOS node status queries, bounded and cached as the PTR ones. */
+  private readonly netbiosNames: ReverseNames | undefined;
+  /** The scan's mDNS queries, bounded and cached as the PTR ones. */
+  private readonly mdnsNames: ReverseNames | undefined;
   private readonly services: ServiceProbes | undefined;
   /** Reverse DNS lookups still running: the scan ends after them (bounded by their limits). */
   private nameLookups = 0;
@@ -468,6 +505,12 @@ export class ScanEngine {
     this.neighbours = deps.neighbours ?? new NeighbourTable();
     this.names = deps.reverseDns
       ? new ReverseNames(deps.reverseDns, this.clock, this.tuning.reverseDns)
+      : undefined;
+    this.netbiosNames = deps.netbios
+      ? new ReverseNames(deps.netbios, this.clock, this.tuning.netbios)
+      : undefined;
+    this.mdnsNames = deps.mdns
+      ? new ReverseNames(deps.mdns, this.clock, this.tuning.mdns)
       : undefined;
     this.services = deps.services;
     this.localSet = new Set(plan.localAddresses);
@@ -1190,22 +1233,38 @@ export class ScanEngine {
   }
 
   /**
-   * The PTR name of a host found up that has no name the user typed: only the scan's own targets
-   * are looked up (issue 16). Reported by another `host` event and in the host's result, with
-   * `hostnameMethod: 'ptr'`. A link-local address is left to mDNS: unicast DNS has no name for it.
+   * The name of a host found up that has no name the user typed: only the scan's own targets are
+   * asked (issue 16). Its PTR name (`hostnameMethod: 'ptr'`), on this PC's link its mDNS name
+   * (`'mdns'`), and for IPv4 its NetBIOS workstation name (`'netbios'`) are asked together; once
+   * all are in, the PTR name wins (the network's DNS is the name other machines use), then the
+   * name the device gives itself by mDNS, then NetBIOS. Reported by another `host` event and in
+   * the host's result. A link-local address is left to mDNS: unicast DNS has no name for it.
    */
   private lookUpName(host: HostState): void {
-    if (!this.names || host.zone !== undefined || /^fe[89ab]/i.test(host.address)) return;
+    const linkLocal = host.zone !== undefined || /^fe[89ab]/i.test(host.address);
+    const ptr = this.names && !linkLocal ? this.names.name(host.address) : undefined;
+    const netbios =
+      this.netbiosNames && host.family === 4 ? this.netbiosNames.name(host.address) : undefined;
+    const mdns =
+      this.mdnsNames && host.onLink ? this.mdnsNames.name(host.connectAddress) : undefined;
+    if (!ptr && !mdns && !netbios) return;
     this.nameLookups++;
-    void this.names
-      .name(host.address)
-      .then((name) => {
-        if (this.cancelled || !name || host.hostname !== undefined) return;
+    void Promise.all([ptr ?? null, mdns ?? null, netbios ?? null])
+      .then(([ptrName, mdnsName, netbiosName]) => {
+        const found: [string, 'ptr' | 'mdns' | 'netbios'] | undefined = ptrName
+          ? [ptrName, 'ptr']
+          : mdnsName
+            ? [mdnsName, 'mdns']
+            : netbiosName
+              ? [netbiosName, 'netbios']
+              : undefined;
+        if (this.cancelled || !found || host.hostname !== undefined) return;
+        const [name, method] = found;
         host.hostname = name;
-        host.hostnameMethod = 'ptr';
+        host.hostnameMethod = method;
         if (host.result) {
           host.result.hostname = name;
-          host.result.hostnameMethod = 'ptr';
+          host.result.hostnameMethod = method;
         }
         this.emitHost(host);
       })
@@ -1447,6 +1506,8 @@ export class ScanEngine {
     if (this.finished) return;
     this.finished = true;
     this.names?.close();
+    this.netbiosNames?.close();
+    this.mdnsNames?.close();
     this.stopTicking?.();
     this.cancelWake?.();
     this.emitProgress(true);

@@ -5,6 +5,8 @@ import { ScanEngine, type ScanPlan } from './engine.js';
 import { addUdpResults, type ScanUdpHost } from './udp/phase.js';
 import { scanUdpHost } from './udp/prober.js';
 import { UdpProgress } from './udp/progress.js';
+import { mdnsReverseLookup } from './mdns.js';
+import { netbiosNodeStatusLookup } from './netbios.js';
 import { systemReverseLookup } from './reverse-dns.js';
 import { networkServiceProbes } from './service-detection/probes.js';
 
@@ -91,10 +93,12 @@ const fromEngine = (event: ScanEvent): void => {
 };
 
 try {
-  // The hosts' PTR names through this PC's resolver, or the servers the caller named; HTTP and
-  // TLS service probes over the network.
+  // The hosts' PTR names through this PC's resolver, or the servers the caller named; their mDNS
+  // and NetBIOS names asked of each of them (UDP 5353, 137); HTTP and TLS service probes.
   const engine = new ScanEngine(plan, fromEngine, {
     reverseDns: systemReverseLookup(plan.tuning?.dnsServers),
+    mdns: mdnsReverseLookup(),
+    netbios: netbiosNodeStatusLookup(),
     services: networkServiceProbes,
   });
   port.on('message', (message: { type?: string }) => {
