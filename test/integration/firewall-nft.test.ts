@@ -281,6 +281,9 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
 
     const undo = await cli(['unblock', list.rules[0]!.id]);
     expect(undo.code).toBe(0);
+    // Named by its date and port, never its UUID (review 15 N3).
+    expect(undo.stdout).toMatch(/^Rule removed: the rule of .+ for port 8080\/tcp$/m);
+    expect(undo.stdout).not.toContain(list.rules[0]!.id);
     expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
     expect((await rulesJson()).rules).toEqual([]);
     // A second change does not take a second backup: the first one holds the original policy.
@@ -302,8 +305,12 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     ]);
     expect(blocked.code).toBe(0);
     expect(await probe(pc, PEER_ADDR, 9090)).toBe('filtered');
-    const undo = await cli(['unblock', '--all']);
+    const undo = await cli(['unblock', '--all'], { LANG: 'fr_FR.UTF-8' });
     expect(undo.code).toBe(0);
+    expect(undo.stdout).toMatch(
+      new RegExp(`^${typeset('Règle retirée : la règle du .+ pour le port 9090/tcp')}$`, 'm'),
+    );
+    expect(undo.stdout).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await probe(pc, PEER_ADDR, 9090)).toBe('open');
   });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ruleCalled } from '../../../app/firewall/labels.js';
 import { AppFailure } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
@@ -16,6 +17,13 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
         throw new AppFailure('cli.unblock-usage', cliMessage('failure.idOrAll'));
       }
       await showFirewallNotices(ctx);
+      // Listed before the change: a removed rule is gone from the list afterwards, and each line
+      // names it by its date and port (issue 15 N3), an id the list lacks by the id itself.
+      const { rules } = await ctx.app.call('firewall.list', {});
+      const called = (ruleId: string) => {
+        const rule = rules.find((r) => r.id === ruleId);
+        return rule ? ctx.say(ruleCalled(rule)) : ruleId;
+      };
       await announcePrompt(ctx);
       const outcome =
         id !== undefined
@@ -27,10 +35,12 @@ const unblock: CliCommand = (program: Command, ctx: CliContext) => {
         return;
       }
       for (const removed of outcome.removed) {
-        ctx.stdout.write(`${ctx.text('commands.unblock.removed')} ${removed}\n`);
+        ctx.stdout.write(`${ctx.text('commands.unblock.removed', { called: called(removed) })}\n`);
       }
       for (const left of outcome.stillPresent) {
-        ctx.stderr.write(`${ctx.text('commands.unblock.stillPresent')} ${left}\n`);
+        ctx.stderr.write(
+          `${ctx.text('commands.unblock.stillPresent', { called: called(left) })}\n`,
+        );
       }
       if (outcome.removed.length === 0 && outcome.stillPresent.length === 0) {
         ctx.stdout.write(`${ctx.text('commands.unblock.none')}\n`);
