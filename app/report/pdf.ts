@@ -10,6 +10,8 @@ import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { deviceHeading, zonedAddress } from '../contract/devices.js';
 import { EVERY_PORT_SEVERITY, type Reference, type Severity } from '../contract/risk.js';
 import { defaultTuning } from '../scan/engine.js';
+import { HTTP_PORTS } from '../scan/service-detection/http.js';
+import { TLS_PORTS } from '../scan/service-detection/tls.js';
 import { loadFonts } from './fonts.js';
 import {
   describeSpec,
@@ -1082,6 +1084,12 @@ function methodSection(model: ReportModel, say: Say): Content[] {
   const udp = specHasUdp(model.scan.request.ports);
   const engine: Content[] = [
     p('methodSection.eachPortWasTested'),
+    // What service detection sends (app/scan/service-detection): said, since the report shows
+    // the HTTP answers and certificates it got (review 15 N4: never "no data sent").
+    p('methodSection.serviceDetection', {
+      httpPorts: [...HTTP_PORTS].join(', '),
+      tlsPorts: [...TLS_PORTS].join(', '),
+    }),
     p('methodSection.aPortIsCalled'),
     p('methodSection.timeoutsTheyFollowEach', {
       v1: seconds(tuning.minRtoMs),

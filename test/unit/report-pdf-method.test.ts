@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../app/contract/index.js';
 import { PORT_REASON_LABEL } from '../../app/contract/vocabulary.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
@@ -52,6 +53,34 @@ describe('the PDF in words', () => {
         lang === 'fr'
           ? 'Le port est ouvert\u00a0: un service accepte les connexions.'
           : 'The port is open: a service accepts connections.',
+      );
+    },
+  );
+
+  // Review 15 N4: the engine's Method said "without sending data to the service" in a report that
+  // shows the HTTP answer and certificate service detection asked for.
+  it.each(['fr', 'en'] as const)(
+    '%s: the engine Method says what service detection sends',
+    (lang) => {
+      const scan: ScanResult = {
+        scanId: 'n4',
+        request: { targets: '127.0.0.1', ports: '80', skipDiscovery: false, confirmed: false },
+        addresses: 1,
+        portCount: 1,
+        notes: [],
+        startedAt: '2026-12-02T09:00:00.000Z',
+        finishedAt: '2026-12-02T09:00:01.000Z',
+        cancelled: false,
+        hosts: [],
+      };
+      const text = laidOut(
+        pdfDefinition(buildReportModel({ scan, pcName: 'pc' }), lang).content,
+      ).join('\n');
+      expect(text).not.toMatch(/sans envoyer de données|without sending data/);
+      expect(text).toContain(
+        lang === 'fr'
+          ? 'une requête HTTP «\u00a0HEAD /\u00a0» sur les ports 80, 8000, 8008, 8080, 8888, une négociation TLS puis «\u00a0HEAD /\u00a0» dans la session chiffrée sur les ports 443, 8443.'
+          : 'an HTTP “HEAD /” request on ports 80, 8000, 8008, 8080, 8888, a TLS handshake then “HEAD /” inside the encrypted session on ports 443, 8443.',
       );
     },
   );
