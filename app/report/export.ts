@@ -71,7 +71,7 @@ export async function exportReport(
     return {
       fileName,
       mimeType,
-      data: Buffer.from(renderNmapXml(input.scan, input.macAddresses), 'utf8'),
+      data: Buffer.from(renderNmapXml(input.scan, input.macAddresses, input.assessment), 'utf8'),
     };
   }
   const model = buildReportModel(input);

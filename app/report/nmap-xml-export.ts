@@ -20,6 +20,8 @@ import { parsePortSpec, type PortSpec } from '../scan/ports.js';
 import { macVendor } from './mac-vendor.js';
 import { normaliseMac } from '../net/mac.js';
 import { serviceName } from '../risk/knowledge-base.js';
+import { RULES } from '../risk/rules.js';
+import type { PortAssessment, RiskAssessResult } from '../contract/risk.js';
 
 /** The id of the NSE-style script elements that carry what nmap's format has no field for. */
 export const PA_SCRIPT_ID = 'port-auditor';
@@ -152,24 +154,36 @@ export function equivalentNmapArgs(scan: ScanResult): string {
   ].join(' ');
 }
 
+/** The rules by which a service's own banner named it (app/risk/rules.ts): a probe's answer. */
+const BANNER_RULES: ReadonlySet<string> = new Set([RULES.bannerConfirms, RULES.bannerOther]);
+
 /**
- * `<service>`: what nmap -sV identified, when an import carried it (method "probed", as nmap
- * writes a detection), else the IANA name from the port table (method "table", conf 3).
+ * `<service>` (nmap.dtd): `name` is the one name the UI, CLI, PDF and CSV use, the verdict's
+ * (Chromium's 9222 is "chromium", not IANA's "teamcoherence"; review 15 N1), else the knowledge
+ * base's or IANA's (serviceName) for a port without a verdict. `method="probed" conf="10"` when the
+ * service itself told us what it is — a banner the rules recognised, or a product, version or
+ * service our HTTP/TLS probes or nmap -sV found — as nmap marks a -sV match; else nmap's
+ * `method="table" conf="3"` (a port number's or a program's name: nothing the service said).
+ * `product`/`version`/`extrainfo` as detected; `tunnel="ssl"` when a TLS handshake succeeded.
  */
-function serviceXml(p: PortResult, iana: string): string {
+function serviceXml(p: PortResult, verdict: PortAssessment | undefined): string {
   const d = p.detected;
-  if (d && (d.product || d.version)) {
-    const attrs = [
-      `name="${xmlAttr(d.service ?? iana)}"`,
-      ...(d.product ? [`product="${xmlAttr(d.product)}"`] : []),
-      ...(d.version ? [`version="${xmlAttr(d.version)}"`] : []),
-      ...(d.extraInfo ? [`extrainfo="${xmlAttr(d.extraInfo)}"`] : []),
-      'method="probed"',
-      'conf="10"',
-    ];
-    return `<service ${attrs.join(' ')}/>`;
-  }
-  return iana ? `<service name="${xmlAttr(iana)}" method="table" conf="3"/>` : '';
+  const named = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
+  const name = named ?? d?.service ?? serviceName(p.port, p.protocol) ?? '';
+  if (!name) return '';
+  const probed =
+    Boolean(d && (d.service || d.product || d.version)) ||
+    Boolean(verdict?.reasons.some((r) => BANNER_RULES.has(r.ruleId)));
+  const attrs = [
+    `name="${xmlAttr(name)}"`,
+    ...(d?.product ? [`product="${xmlAttr(d.product)}"`] : []),
+    ...(d?.version ? [`version="${xmlAttr(d.version)}"`] : []),
+    ...(d?.extraInfo ? [`extrainfo="${xmlAttr(d.extraInfo)}"`] : []),
+    ...(p.tls ? ['tunnel="ssl"'] : []),
+    probed ? 'method="probed"' : 'method="table"',
+    probed ? 'conf="10"' : 'conf="3"',
+  ];
+  return `<service ${attrs.join(' ')}/>`;
 }
 
 /**
@@ -183,8 +197,7 @@ function stateXml(p: PortResult): string {
   return `<state state="${p.state}" reason="${xmlAttr(reason)}" reason_ttl="${ttl}"/>`;
 }
 
-function portXml(p: PortResult): string {
-  const service = serviceName(p.port, p.protocol) ?? '';
+function portXml(p: PortResult, verdict: PortAssessment | undefined): string {
   const scripts: string[] = [];
   if (p.banner !== undefined) {
     scripts.push(`<script id="banner" output="${xmlAttr(p.banner)}"/>`);
@@ -197,7 +210,7 @@ function portXml(p: PortResult): string {
   return (
     `<port protocol="${p.protocol}" portid="${p.port}">` +
     stateXml(p) +
-    serviceXml(p, service) +
+    serviceXml(p, verdict) +
     scripts.join('') +
     `</port>\n`
   );
@@ -298,7 +311,12 @@ function extraPortsXml(host: HostResult): string {
   return out.join('');
 }
 
-function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>): string {
+function hostXml(
+  host: HostResult,
+  scan: ScanResult,
+  macs: Map<string, string>,
+  verdicts: Map<string, PortAssessment> | undefined,
+): string {
   const out: string[] = [];
   out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
   out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
@@ -334,7 +352,8 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   if (host.status === 'up' || host.ports.length > 0) {
     out.push('<ports>');
     out.push(extraPortsXml(host));
-    for (const p of host.ports) out.push(portXml(p));
+    // Verdicts are of open ports only (a scan-blocked one names the same service).
+    for (const p of host.ports) out.push(portXml(p, verdicts?.get(`${p.port}/${p.protocol}`)));
     out.push('</ports>\n');
   }
   // What nmap cannot say: whether the address is this PC's (the report puts it first).
@@ -377,9 +396,18 @@ function scanInfoXml(scan: ScanResult): string {
 /**
  * Our scan in the format `nmap -oX` writes (DTD 1.05), so nmap's tools (ndiff, Zenmap, nmap.xsl)
  * and the many importers that read it accept it. Fields nmap has no element for travel in
- * NSE-style `port-auditor` script elements, so importing the file back loses nothing.
+ * NSE-style `port-auditor` script elements, so importing the file back loses nothing. With the
+ * scan's `assessment`, each open port's service is named as its verdict names it (serviceXml).
  */
-export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, string> = {}): string {
+export function renderNmapXml(
+  scan: ScanResult,
+  macAddresses: Record<string, string> = {},
+  assessment?: RiskAssessResult,
+): string {
+  const verdicts = new Map<string, Map<string, PortAssessment>>();
+  for (const host of assessment?.hosts ?? []) {
+    verdicts.set(host.address, new Map(host.ports.map((p) => [`${p.port}/${p.protocol}`, p])));
+  }
   const macs = new Map<string, string>();
   for (const [address, mac] of Object.entries(macAddresses)) {
     const normal = normaliseMac(mac)?.toUpperCase();
@@ -426,7 +454,7 @@ export function renderNmapXml(scan: ScanResult, macAddresses: Record<string, str
     '<verbose level="0"/>\n',
     '<debugging level="0"/>\n',
     `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} ${imported ? 'import' : 'scan'} ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,
-    ...scan.hosts.map((h) => hostXml(h, scan, macs)),
+    ...scan.hosts.map((h) => hostXml(h, scan, macs, verdicts.get(h.address))),
     `<runstats><finished time="${end}" timestr="${xmlAttr(ctime(scan.finishedAt))}" summary="${xmlAttr(summary)}" elapsed="${elapsed.toFixed(2)}" exit="${scan.cancelled ? 'error' : 'success'}"${scan.cancelled ? ' errormsg="cancelled by the user"' : ''}/>`,
     `<hosts up="${up}" down="${total - up}" total="${total}"/>\n`,
     '</runstats>\n',
