@@ -264,7 +264,11 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
   const reasons: RiskReason[] = [
     {
       ruleId: RULES.ownPort,
-      text: rule('ownPort', (language) => ({ program: quotedProgram(ctx.program!, language) })),
+      // Name and PID as clauses, not "(« node » (PID 12315))": no nested parentheses (review 15 N8).
+      text: rule('ownPort', (language) => ({
+        name: quoted(ctx.program!.name, language),
+        pid: String(ctx.program!.pid),
+      })),
     },
   ];
   if (loopback) {

@@ -49,6 +49,28 @@ function verdicts(own: Parameters<typeof assessHosts>[6]) {
 }
 
 describe('Port Auditor’s own listeners, from the listener owners of this PC', () => {
+  it('names its program and PID without nested parentheses, in both languages (review 15 N8)', () => {
+    const result = assessHosts(
+      [thisPc([open(9222)])],
+      listeners,
+      knowledgeBase(),
+      true,
+      [],
+      undefined,
+      {
+        pid: 4242,
+        ports: [9222],
+      },
+    );
+    const reason = result.hosts[0]!.ports[0]!.reasons.find((r) => r.ruleId === RULES.ownPort)!;
+    expect(reason.text.fr).toBe(
+      'C’est le port de Port Auditor lui-même, programme «\u00a0port-auditor\u00a0», PID 4242\u00a0: la page que vous utilisez en mode navigateur.',
+    );
+    expect(reason.text.en).toBe(
+      'This is Port Auditor’s own port, program “port-auditor”, PID 4242: the page you are using in browser mode.',
+    );
+  });
+
   it('desktop app: every port of its own process or of its own executable is named as ours', () => {
     const rules = verdicts({ pid: 4242, ports: [], executable: APP });
     expect(rules.get(9222)).toContain(RULES.ownPort);
