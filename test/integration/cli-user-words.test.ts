@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,23 @@ describe('the CLI quotes the user’s words on one line', () => {
     const lines = linesOf(result.stderr);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("Impossible de lire «\u00a0a\\nb\\r'c›.json\u00a0»");
+  });
+
+  it('a file over the import limit: its size in the language’s numbers (review 15 N5)', async () => {
+    // Sparse: stat gives its size, and it is refused before a byte is read.
+    const big = path.join(dataDir, 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, 64 * 1024 * 1024 + 100 * 1024);
+    const out = path.join(dataDir, 'big.pdf');
+    const fr = await run('fr', 'report', big, '-o', out);
+    expect(fr.code).not.toBe(0);
+    expect(linesOf(fr.stderr)[0]).toContain(
+      `«\u00a0${big}\u00a0» est refusé\u00a0: il fait 64,1\u00a0Mo, la limite est 64\u00a0Mo.`,
+    );
+    const en = await run('en', 'report', big, '-o', out);
+    expect(linesOf(en.stderr)[0]).toContain(
+      `“${big}” is refused: it is 64.1 MB, the limit is 64 MB.`,
+    );
   });
 
   it('a scan id with a tab and 10,000 characters: escaped and capped', async () => {

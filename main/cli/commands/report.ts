@@ -78,13 +78,12 @@ export async function readReportSource(
     });
   }
   if (tooLarge > 0) {
-    const mb = String(Math.ceil((tooLarge / 1048576) * 10) / 10);
+    // MiB rounded up to a tenth, so a file just over the limit never reads as the limit itself;
+    // the language formats the number ("64,1 Mo" / "64.1 MB", review 15 N5).
+    const size = Math.ceil((tooLarge / 1048576) * 10) / 10;
     fail(
       'cli.report-too-large',
-      {
-        fr: `« ${file} » est refusé : il fait ${mb.replace('.', ',')} Mo, la limite est ${MAX_NMAP_XML_BYTES / 1048576} Mo.`,
-        en: `“${file}” is refused: it is ${mb} MB, the limit is ${MAX_NMAP_XML_BYTES / 1048576} MB.`,
-      },
+      cliMessage('failure.reportTooLarge', { file, size, limit: MAX_NMAP_XML_BYTES / 1048576 }),
       { file, bytes: tooLarge, limit: MAX_NMAP_XML_BYTES },
     );
   }
