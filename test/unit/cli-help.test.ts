@@ -49,6 +49,14 @@ describe('the CLI’s help', () => {
     );
   });
 
+  it('French `history --help` says « analyse » and quotes the JSON field names (review 15 N10)', async () => {
+    const help = (await run(['history', '--help'], 'fr')).stdout.replace(/\s+/g, ' ');
+    expect(help).not.toMatch(/\bscans rangés|par savedAt/);
+    // Spaces of any kind as one (the help wraps lines; \s also matches U+00A0).
+    expect(help).toContain('le champ « scans » liste les analyses conservées');
+    expect(help).toContain('« startedAt » est la date de l’analyse');
+  });
+
   it('shows --proto’s default (tcp): block no longer needs it', async () => {
     const help = (await run(['block', '--help'], 'fr')).stdout;
     expect(help).toMatch(/--proto <protocole> +tcp ou udp \(par défaut\u00a0: tcp\)/);
