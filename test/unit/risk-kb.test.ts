@@ -137,6 +137,13 @@ describe('port knowledge base', () => {
       expect(caught).toBeInstanceOf(AppFailure);
       expect((caught as AppFailure).appError.code).toBe('risk.kb-invalid');
       expect((caught as AppFailure).appError.message.fr).toMatch(/base de connaissances/);
+      // From the catalogue (review 15 N5): French typography (U+00A0 before the colon) as the
+      // catalogue sets it, which the literal in the code had not.
+      const { message } = (caught as AppFailure).appError;
+      expect(message.fr).toMatch(
+        /^La base de connaissances des ports est invalide \(.*\u00a0: .*\)\.$/,
+      );
+      expect(message.en).toMatch(/^The port knowledge base is invalid \(.*: .*\)\.$/);
     }
   });
 
