@@ -162,6 +162,16 @@ export function HistoryPage() {
                 </TableBody>
               </Table>
             </TableContainer>
+            {/* The counts are the store's columns, editable by any program of the user (review
+                13 A4): said as recorded, as `history` says them; opening a scan counts again. */}
+            <Typography
+              variant="caption"
+              component="p"
+              sx={{ px: 2, py: 1 }}
+              data-testid="history-recorded"
+            >
+              {t('recorded')}
+            </Typography>
           </CardContent>
         </Card>
       )}
