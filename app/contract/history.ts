@@ -51,6 +51,11 @@ export const ScanRecord = z.object({
   fileName: z.string().optional(),
   /** False when an imported file carries no start time, so the import's clock stood in for it. */
   dateKnown: z.boolean(),
+  /**
+   * Addresses, hosts, devices and open ports as counted when the scan was kept: read back from
+   * the store's columns as recorded, never checked (review 13 A4: a program of the user can edit
+   * them). The History page and `history` say so; `history --json` names them `recordedCounts`.
+   */
   counts: ScanCounts,
   /**
    * Verdicts per severity, as given when the scan was kept (null: they could not be given): read

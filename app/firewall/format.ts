@@ -8,6 +8,7 @@ import type {
 import { textFor } from '../text/catalogue.js';
 import { ANY_REMOTE, profileLabel, ruleCreated } from './labels.js';
 import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
+import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
 import { portText } from './request.js';
 import { codePointLength } from '../text/control-characters.js';
 
@@ -165,7 +166,10 @@ export function formatStatus(s: FirewallStatus, lang: Language): string {
     t('cli.status.canRead', { value: yn(s.canRead) }),
     // Profiles are Windows Firewall's (domain, private, public); nftables has none to show.
     ...(s.backend === 'netsh' ? s.profiles : []).map(profile),
-    s.backupPath ? t('cli.status.backup', { path: s.backupPath }) : t('cli.status.noBackup'),
+    // A path is outside words: one line, whatever it holds (review 13, A3; ad2ce99).
+    s.backupPath
+      ? t('cli.status.backup', { path: quotable(s.backupPath, OUTSIDE_WORDS_MAX.path) })
+      : t('cli.status.noBackup'),
     ...s.warnings.map((w) => `! ${w[lang]}`),
   ];
   const vanished = vanishedRulesLine(s.missing, lang);

@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import type {
   BlockRequest,
   BlockRequestInput,
@@ -72,7 +73,6 @@ import { verifyRule } from './verify.js';
 import { installedWindowsHelper } from './windows-install.js';
 import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
 
-const BACKUP_KEY = 'firewall.backup';
 /** The ids previews reserved, each with the request it was shown for (newest last). */
 const RESERVATIONS_KEY = 'firewall.reservations';
 const MAX_RESERVATIONS = 50;
@@ -226,6 +226,13 @@ export class FirewallService {
   /** The app's rules as last read from the firewall (null until a read succeeded). */
   private lastLive: LiveRule[] | null = null;
   /**
+   * The helper's backup file as a helper run of this process reported it taken or found (its
+   * fixed place, see helperPlaces), or null: the user cannot look into root's folder on Linux.
+   * Kept in memory, never in the store: a store column is the user's, editable by any program of
+   * theirs (review 13, A3), where the backup is root's.
+   */
+  private backupSeen: string | null = null;
+  /**
    * Whether every rule named like ours was looked for once in this process (to adopt rules the
    * journal lost); later reads look up the journal's rules by name, which on Windows does not
    * grow with the PC's other rules.
@@ -355,7 +362,7 @@ export class FirewallService {
     const run = interpretPkexec(await this.run(plan.argv, { timeoutMs: 60_000 }));
     if (run.kind !== 'result') return null;
     // Root's folder is not readable by the user: the reader says where the backup is.
-    if (run.result.backup?.ok) setMeta(this.db, BACKUP_KEY, run.result.backup.path);
+    if (run.result.backup?.ok) this.sawBackup(run.result.backup.path, 'linux');
     return run.result.rules;
   }
 
@@ -411,8 +418,44 @@ export class FirewallService {
     };
   }
 
-  private backupPath(): string | null {
-    return getMeta(this.db, BACKUP_KEY);
+  /**
+   * Where the helper that changes the firewall keeps its backup: its fixed place (helperPlaces:
+   * /var/lib/port-auditor/backups on Linux, `backups` beside the installed helper on Windows), or
+   * null where no helper could take one.
+   */
+  private async backupPlace(elevation?: Awaited<ReturnType<FirewallService['elevation']>>) {
+    if (this.platform === 'linux') return helperPlaces('linux').backupFile;
+    if (this.platform !== 'win32') return null;
+    const how = elevation ?? (await this.elevation());
+    if (how.mode === 'uac') return helperPlaces('win32', how.helper.exe).backupFile;
+    return how.mode === 'none' ? helperPlaces('win32').backupFile : null;
+  }
+
+  /** Remembers a backup a helper reported, only when it names the helper's fixed place. */
+  private sawBackup(reported: string, platform: NodeJS.Platform, exe?: string): void {
+    const place = helperPlaces(platform, exe).backupFile;
+    if (reported === place) this.backupSeen = place;
+  }
+
+  /**
+   * The firewall backup, claimed only when checked (guide: "Nothing claimed that was not
+   * checked"; review 13, A3/N4): the helper's fixed place when a helper run of this process
+   * reported the file there, or when this process sees a file there itself. Never a path read
+   * from the store (any program of the user can write one there, line feeds included). Null
+   * otherwise: none taken yet, or one this process cannot see (root's folder; a read through the
+   * helper reports it, see readLiveOnce).
+   */
+  private async backupPath(
+    elevation?: Awaited<ReturnType<FirewallService['elevation']>>,
+  ): Promise<string | null> {
+    const place = await this.backupPlace(elevation);
+    if (place === null) return null;
+    if (this.backupSeen === place) return place;
+    const there = await lstat(place).then(
+      (st) => st.isFile(),
+      () => false,
+    );
+    return there ? place : null;
   }
 
   private requireBackend(): FirewallBackend {
@@ -443,7 +486,7 @@ export class FirewallService {
         canRead: live !== null,
         profiles: base?.profiles ?? [],
         warnings,
-        backupPath: this.backupPath(),
+        backupPath: await this.backupPath(elevation),
         repairs: this.repairsMade(),
         missing,
         elevation: elevation.mode,
@@ -486,7 +529,7 @@ export class FirewallService {
       // Checked with nftables; Windows' own exception for answers to multicast is not confirmed.
       const discovery = backend.kind === 'nftables' ? discoveryWarning(request) : null;
       if (discovery) notes.push(discovery);
-      if (!this.backupPath()) {
+      if (!(await this.backupPath())) {
         notes.push(bothLanguages('messages:firewall.preview.backup'));
       }
       for (const other of this.journal.current()) {
@@ -582,7 +625,13 @@ export class FirewallService {
     }
     if (run.kind === 'result') {
       const { result } = run;
-      if (result.backup?.ok) setMeta(this.db, BACKUP_KEY, result.backup.path);
+      if (result.backup?.ok) {
+        this.sawBackup(
+          result.backup.path,
+          this.platform,
+          elevation.mode === 'uac' ? elevation.helper.exe : undefined,
+        );
+      }
       // The helper sends codes and values; the sentences are written here, in the app.
       // Our rules named by their date and port, from the journal (the helper has only names).
       const outcomes = opOutcomes(result, (name) => {
@@ -621,7 +670,7 @@ export class FirewallService {
       : null;
     if (elevation.mode === 'uac' && run.kind === 'exit' && run.code === HELPER_EXIT.ok) {
       // The helper took the backup beside itself, or kept the one already there.
-      setMeta(this.db, BACKUP_KEY, helperPlaces('win32', elevation.helper.exe).backupFile);
+      this.backupSeen = helperPlaces('win32', elevation.helper.exe).backupFile;
     }
     return { kind: 'ran', results: ops.map(() => failure), rules, backup: null, inspection: null };
   }
@@ -648,7 +697,7 @@ export class FirewallService {
       outcome: 'applied',
       rule: this.toRule(stored, outcome.rules),
       verification: await this.verify(stored, outcome.rules, outcome.inspection),
-      backupPath: this.backupPath(),
+      backupPath: await this.backupPath(),
       restored: true,
     };
   }
@@ -765,7 +814,7 @@ export class FirewallService {
         outcome: 'applied',
         rule: this.toRule(this.journal.get(rule.id) as JournalRule, outcome.rules),
         verification,
-        backupPath: this.backupPath(),
+        backupPath: await this.backupPath(),
       };
     });
   }

@@ -15,6 +15,11 @@ interface HistoryState {
   unreadable: number;
   offset: number;
   loading: boolean;
+  /**
+   * Whether a list arrived once: until then the page says it is loading, never "no scan yet"
+   * (review 13 N1: with a large last scan being opened, the first list takes seconds).
+   */
+  loaded: boolean;
   error: AppError | null;
   load(offset?: number): Promise<void>;
 }
@@ -26,6 +31,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
   unreadable: 0,
   offset: 0,
   loading: false,
+  loaded: false,
   error: null,
   async load(offset = get().offset) {
     set({ loading: true });
@@ -34,7 +40,15 @@ export const useHistory = create<HistoryState>()((set, get) => ({
         offset,
         limit: HISTORY_PAGE,
       });
-      set({ rows: scans, total, unreadable: unreadable ?? 0, offset, loading: false, error: null });
+      set({
+        rows: scans,
+        total,
+        unreadable: unreadable ?? 0,
+        offset,
+        loading: false,
+        loaded: true,
+        error: null,
+      });
     } catch (error) {
       set({ loading: false, error: asAppError(error) });
     }

@@ -77,7 +77,9 @@ describe('port-auditor history and show', () => {
     expect(lines[2]).toMatch(
       new RegExp(`^${date}\\s+${date}\\s+analyse\\s+127\\.0\\.0\\.1\\s+1\\s+1\\s+[0-9a-f-]{36}$`),
     );
-    expect(lines).toHaveLength(3);
+    // The table, then the line saying its counts are as recorded (review 13 A4).
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^APPAREILS et PORTS OUVERTS sont comptés tels qu’enregistrés/);
     // The targets in words, as the page says them.
     expect((await run(dir, ['scan', 'this-pc', '-p', String(openPort)])).code).toBe(0);
     const words = (await run(dir, ['history'], 'en')).stdout.split('\n');
@@ -86,7 +88,7 @@ describe('port-auditor history and show', () => {
 
     const json = JSON.parse((await run(dir, ['history', '--json'])).stdout) as {
       total: number;
-      scans: { scanId: string; kind: string; counts: { openPorts: number } }[];
+      scans: { scanId: string; kind: string; recordedCounts: { openPorts: number } }[];
     };
     expect(json.total).toBe(3);
     expect(json.scans.map((s) => s.kind)).toEqual(['engine', 'nmap-import', 'engine']);
@@ -153,11 +155,10 @@ describe('port-auditor history and show', () => {
           : value,
     ) as { counts: Record<string, number> };
     forged.counts = { critical: 0, high: 0, medium: 0, low: 0, info: 3 };
-    db.prepare('UPDATE scans SET assessment = ?, severities = ? WHERE id = ?').run(
-      JSON.stringify(forged),
-      JSON.stringify(forged.counts),
-      id,
-    );
+    // And its counts (review 13 A4): no device, no open port.
+    db.prepare(
+      'UPDATE scans SET assessment = ?, severities = ?, open_ports = 0, devices_up = 0, hosts_up = 0 WHERE id = ?',
+    ).run(JSON.stringify(forged), JSON.stringify(forged.counts), id);
     db.close();
     const shown = await run(dir, ['show', id]);
     expect(shown.code).toBe(0);
@@ -174,10 +175,17 @@ describe('port-auditor history and show', () => {
     const record = listed.scans.find((s) => s.scanId === id)!;
     expect(record).not.toHaveProperty('severities');
     expect(record.recordedSeverities).toEqual(forged.counts);
+    expect(record).not.toHaveProperty('counts');
+    expect(record.recordedCounts).toMatchObject({ devicesUp: 0, openPorts: 0 });
+    // The table says its DEVICES and OPEN PORTS are as recorded, in both languages.
+    expect((await run(dir, ['history'])).stdout).toContain(
+      'DEVICES and OPEN PORTS are counted as recorded when each scan was kept, not checked since: show ID counts them again.',
+    );
+    expect((await run(dir, ['history'], 'fr')).stdout).toContain('show ID les recompte.');
     expect(after.assessment.counts.critical).toBeGreaterThan(0);
     const help = await run(dir, ['history', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
-      'recordedSeverities are the verdict counts as recorded when the scan was kept, not checked since: show ID works them out again',
+      'recordedCounts and recordedSeverities are the device, port and verdict counts as recorded when the scan was kept, not checked since: show ID works them out again',
     );
     const aide = await run(dir, ['history', '--help'], 'fr');
     expect(aide.stdout.replace(/\s+/g, ' ')).toContain('show ID les recalcule');

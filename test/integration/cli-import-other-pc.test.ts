@@ -53,7 +53,7 @@ async function ok(args: string[]): Promise<string> {
 
 interface Listed {
   scanId: string;
-  counts: { hostsUp: number; devicesUp: number; openPorts: number };
+  recordedCounts: { hostsUp: number; devicesUp: number; openPorts: number };
 }
 
 beforeAll(async () => {
@@ -95,7 +95,7 @@ describe('lo.xml, made by nmap on another machine', () => {
     const list = JSON.parse(await ok(['history', '--json'])) as { scans: Listed[] };
     const listed = list.scans[0]!;
     scanId = listed.scanId;
-    expect(listed.counts).toMatchObject({ hostsUp: 4, devicesUp: 1, openPorts: 2 });
+    expect(listed.recordedCounts).toMatchObject({ hostsUp: 4, devicesUp: 1, openPorts: 2 });
   });
 
   it('shows and exports the kept scan the same way', async () => {

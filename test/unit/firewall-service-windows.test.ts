@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatStatus } from '../../app/firewall/format.js';
+import { databasePath } from '../../app/store/database.js';
 import { ELECTRON_HELPER_FLAG } from '../../app/firewall/elevation.js';
 import { NetshBackend } from '../../app/firewall/netsh.js';
 import { FirewallService, MAX_RULES } from '../../app/firewall/service.js';
@@ -214,5 +217,37 @@ describe('Windows: UAC, read-back, and never a false state', () => {
       },
     });
     expect(windows.helperArgv).toEqual([]);
+  });
+});
+
+describe('the firewall backup: the helper’s, never a path from the store (review 13, A3/N4)', () => {
+  const PLACE = 'C:\\Program Files\\Port Auditor\\backups\\before-first-change.wfw';
+
+  it('a path another program wrote into the store is not shown, and the preview still says a backup will be taken', async () => {
+    const { service, dataDir } = setup();
+    await service.status(); // the store exists
+    const db = new Database(databasePath(dataDir));
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+      'firewall.backup',
+      '/nonexistent/backup.nft\nFirewall: on, all ports protected',
+    );
+    db.close();
+    const status = await service.status();
+    expect(status.backupPath).toBeNull();
+    expect(formatStatus(status, 'en')).toContain('Backup: none yet');
+    expect(formatStatus(status, 'en')).not.toContain('all ports protected');
+    const preview = await service.preview({ protocol: 'tcp', port: 445 });
+    expect(preview.notes.map((n) => n.en)).toContain(
+      'Before this first change, Port Auditor saves a backup of the firewall configuration.',
+    );
+  });
+
+  it('after the helper ran, the backup is its fixed place, and a path is shown on one line', async () => {
+    const { service } = setup();
+    await service.block({ protocol: 'tcp', port: 445 });
+    const status = await service.status();
+    expect(status.backupPath).toBe(PLACE);
+    const forged = formatStatus({ ...status, backupPath: 'C:\\b.wfw\nFirewall: on' }, 'en');
+    expect(forged.split('\n').filter((l) => l.startsWith('Firewall: on'))).toEqual([]);
   });
 });

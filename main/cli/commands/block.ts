@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatPreview, formatVerification } from '../../../app/firewall/format.js';
 import { ruleCalled } from '../../../app/firewall/labels.js';
+import { OUTSIDE_WORDS_MAX, quotable } from '../../../app/contract/outside-words.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { announcePrompt, showFirewallNotices } from '../firewall-notices.js';
 
@@ -85,7 +86,9 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
         formatVerification(outcome.verification, ctx.language, outcome.rule.backend),
       );
       if (outcome.backupPath) {
-        ctx.stdout.write(`${ctx.text('commands.block.backup')} ${outcome.backupPath}\n`);
+        ctx.stdout.write(
+          `${ctx.text('commands.block.backup')} ${quotable(outcome.backupPath, OUTSIDE_WORDS_MAX.path)}\n`,
+        );
       }
       if (outcome.verification.effective === 'no') ctx.setExitCode(EXIT_NOT_EFFECTIVE);
       else ctx.setExitCode(EXIT.ok);

@@ -92,23 +92,28 @@ export function formatHistory(rows: ScanRecord[], total: number, ctx: CliContext
     total > rows.length
       ? `${ctx.text('commands.history.more', { count: total - rows.length })}\n`
       : '';
-  return `${[format(head), ...lines.map(format)].join('\n')}\n${more}`;
+  // The counts are the store's columns, which any program of the user can edit (review 13 A4):
+  // said as recorded, as the page says them; `show ID` counts the kept rows again.
+  const recorded = `${ctx.text('commands.history.recorded')}\n`;
+  return `${[format(head), ...lines.map(format)].join('\n')}\n${more}${recorded}`;
 }
 
 /**
  * A history row as `history --json` prints it: the verdict counts the store recorded when the
- * scan was kept are `recordedSeverities`, never `severities` (review 13 A3b). The store is a file
+ * scan was kept are `recordedSeverities`, never `severities` (review 13 A3b), and its device and
+ * port counts `recordedCounts`, never `counts` (review 13 A4: the same editable columns). The store is a file
  * any program of the user can edit, so they may say "0 critical" while `show ID`, which works the
  * verdicts out again (reassessKept), says otherwise; the help (option.jsonList) says so in both
  * languages. Checking them here instead would mean reading every kept port of every listed scan
  * at each listing, and a port-alone floor would overstate this PC's loopback-only services (Info
  * live, higher alone): the name tells the truth at no cost.
  */
-export function asRecorded(row: ScanRecord): Omit<ScanRecord, 'severities'> & {
+export function asRecorded(row: ScanRecord): Omit<ScanRecord, 'severities' | 'counts'> & {
+  recordedCounts: ScanRecord['counts'];
   recordedSeverities: ScanRecord['severities'];
 } {
-  const { severities, ...rest } = row;
-  return { ...rest, recordedSeverities: severities };
+  const { severities, counts, ...rest } = row;
+  return { ...rest, recordedCounts: counts, recordedSeverities: severities };
 }
 
 /** What the history says of kept scans whose row no longer reads (left out of the list). */

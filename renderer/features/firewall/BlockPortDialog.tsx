@@ -24,6 +24,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { zonedAddress } from '../../../app/contract/devices';
+import { OUTSIDE_WORDS_MAX, quotable } from '../../../app/contract/outside-words';
 import type { AppError, LocalizedText } from '../../../app/contract/errors';
 import type { FirewallBlockOutcome, FirewallPreview } from '../../../app/contract/firewall';
 import type { Exposure } from '../../../app/contract/risk';
@@ -570,7 +571,9 @@ export function BlockPortDialog({ target, onClose }: { target: BlockTarget; onCl
               )}
               {applied.backupPath && (
                 <Typography variant="body2" color="text.secondary">
-                  {t('wizard.backup', { path: applied.backupPath })}
+                  {t('wizard.backup', {
+                    path: quotable(applied.backupPath, OUTSIDE_WORDS_MAX.path),
+                  })}
                 </Typography>
               )}
             </Stack>

@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
 import { formatDateTime } from '../../../app/contract/datetime';
+import { OUTSIDE_WORDS_MAX, quotable } from '../../../app/contract/outside-words';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
 import { MONO_FONT } from '../../theme';
@@ -94,7 +95,9 @@ export function RulesTab() {
       {status && (
         <Typography variant="body2" color="text.secondary" data-testid="firewall-backend">
           {t('rules.backend', { backend: status.backend })}
-          {status.backupPath ? ` · ${t('rules.backup', { path: status.backupPath })}` : ''}
+          {status.backupPath
+            ? ` · ${t('rules.backup', { path: quotable(status.backupPath, OUTSIDE_WORDS_MAX.path) })}`
+            : ''}
         </Typography>
       )}
       {status?.repairs.map((r, i) => (

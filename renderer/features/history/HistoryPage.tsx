@@ -10,6 +10,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -31,7 +32,7 @@ import { formatNumber, targetsText } from '../scan/format';
 export function HistoryPage() {
   const { t, i18n } = useTranslation('history');
   const lang = i18n.language === 'fr' ? 'fr' : 'en';
-  const { rows, total, unreadable, offset, error, load } = useHistory();
+  const { rows, total, unreadable, offset, loaded, error, load } = useHistory();
   const retention = useSettings((s) => s.history);
   const shownId = useScan((s) => s.shown?.details.scanId);
   const go = useNavigation((s) => s.go);
@@ -64,7 +65,10 @@ export function HistoryPage() {
           {t('unreadable', { count: unreadable })}
         </Alert>
       )}
-      {!error && rows.length === 0 && (
+      {!error && !loaded && (
+        <LinearProgress aria-label={t('loading')} data-testid="history-loading" />
+      )}
+      {!error && loaded && rows.length === 0 && (
         <Alert severity="info" data-testid="history-empty">
           {t('empty')}
         </Alert>
@@ -162,6 +166,16 @@ export function HistoryPage() {
                 </TableBody>
               </Table>
             </TableContainer>
+            {/* The counts are the store's columns, editable by any program of the user (review
+                13 A4): said as recorded, as `history` says them; opening a scan counts again. */}
+            <Typography
+              variant="caption"
+              component="p"
+              sx={{ px: 2, py: 1 }}
+              data-testid="history-recorded"
+            >
+              {t('recorded')}
+            </Typography>
           </CardContent>
         </Card>
       )}
