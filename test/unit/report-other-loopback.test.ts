@@ -276,3 +276,33 @@ describe('a JSON report of this PC’s own engine scan', () => {
     expect(facts(nmap)[1]).toEqual(['127.0.0.1', false, 'scanner']);
   });
 });
+
+describe('a JSON report of an nmap import run on loopback only (review 13 A1, N9)', () => {
+  // nmap scanned 127.0.0.9 only: the file names no address of nmap's own but loopback.
+  const xml = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sS -p 29 127.0.0.9" start="1700000000">
+<host><status state="up" reason="localhost-response"/><address addr="127.0.0.9" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="29"><state state="open" reason="syn-ack"/></port></ports></host>
+<runstats><finished time="1700000060"/></runstats></nmaprun>`;
+  const { scan } = importNmapXml(xml, { now, localAddresses: thisPc });
+  const loopbackOf = (input: ReturnType<typeof reportInputFromFile>) =>
+    input.scan.hosts.map((h) => [h.address, h.isLocal]);
+
+  it('made on another PC is that PC’s: its loopback is not this PC, the cover names that PC', () => {
+    const input = reportInputFromFile({ pcName: 'DESKTOP-OTHER', scan }, thisPc, 'vm');
+    expect(loopbackOf(input)).toEqual([['127.0.0.9', false]]);
+    expect(input.filePc).toEqual({ name: 'DESKTOP-OTHER' });
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcName', { name: 'DESKTOP-OTHER' }),
+    );
+  });
+
+  it('with this PC’s name proves nothing by itself; kept in this store as made here, it is this PC’s', () => {
+    const named = reportInputFromFile({ pcName: 'vm', scan }, thisPc, 'vm');
+    expect(loopbackOf(named)).toEqual([['127.0.0.9', false]]);
+    expect(named.filePc).toEqual({ name: 'vm' });
+    const kept = reportInputFromFile({ pcName: 'vm', scan }, thisPc, 'vm', true);
+    expect(loopbackOf(kept)).toEqual([['127.0.0.9', true]]);
+    expect(kept.filePc).toBeUndefined();
+  });
+});
