@@ -118,6 +118,34 @@ export function reportInputFromFile(
   };
 }
 
+/**
+ * Whether a report file's scan is one this PC's store keeps as made here (review 13 N9): the proof
+ * a PC with loopback only has, whose files name no address but loopback (which proves nothing,
+ * A1). `kept` is the store's scan by the file's `scanId` (undefined when the store has none or
+ * cannot be read); it must have the file's start time and kind of source, and the file's PC name
+ * (when it has one) must be `thisPcName`. A kept engine scan was made by this app here; a kept
+ * nmap import ran here as its reopening works it out (ranOnThisPc), so the file and the kept
+ * scan rate its ports the same (review 13 N4). Pure.
+ */
+export function keptScanMadeHere(
+  input: ReportInput,
+  kept: Omit<ScanResult, 'hosts'> | undefined,
+  localAddresses: ReadonlySet<string>,
+  thisPcName: string | undefined,
+): boolean {
+  if (!kept || kept.scanId !== input.scan.scanId || kept.startedAt !== input.scan.startedAt) {
+    return false;
+  }
+  if (input.pcName !== undefined) {
+    if (thisPcName === undefined) return false;
+    if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+  }
+  const fileKind = input.scan.source?.kind ?? 'engine';
+  const keptKind = kept.source?.kind ?? 'engine';
+  if (fileKind !== keptKind) return false;
+  return keptKind === 'engine' || ranOnThisPc(kept.source, localAddresses);
+}
+
 /** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */
 function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

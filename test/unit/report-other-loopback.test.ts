@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { foldDevices } from '../../app/contract/devices.js';
 import { checkedKeptRow, keptRanHere } from '../../app/api/scan-history.js';
-import { reportInputFromFile } from '../../app/report/json-import.js';
+import { keptScanMadeHere, reportInputFromFile } from '../../app/report/json-import.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -304,5 +304,47 @@ describe('a JSON report of an nmap import run on loopback only (review 13 A1, N9
     const kept = reportInputFromFile({ pcName: 'vm', scan }, thisPc, 'vm', true);
     expect(loopbackOf(kept)).toEqual([['127.0.0.9', true]]);
     expect(kept.filePc).toBeUndefined();
+  });
+});
+
+describe('a report file whose scan this store keeps (review 13 N9)', () => {
+  // A PC with loopback only: its own engine scan's file names no address of its own.
+  const loopbackOnly = new Set(['127.0.0.1', '::1']);
+  const { scan: imported } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+  const engine = {
+    ...imported,
+    source: {
+      kind: 'engine' as const,
+      method: 'tcp-connect' as const,
+      minRtoMs: 100,
+      maxRtoMs: 2000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80],
+      selfAddresses: [],
+    },
+  };
+  const { hosts: _hosts, ...kept } = engine;
+  const file = { pcName: 'vm', scan: engine };
+
+  it('is this PC’s when the store keeps it (same id, start, kind) and the name is this PC’s', () => {
+    expect(keptScanMadeHere(file, kept, loopbackOnly, 'VM')).toBe(true);
+    const input = reportInputFromFile(file, loopbackOnly, 'vm', true);
+    expect(input.filePc).toBeUndefined();
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcThis', { name: 'vm' }),
+    );
+    expect(input.scan.hosts.find((h) => h.address === '127.0.0.1')?.isLocal).toBe(true);
+  });
+
+  it('is not when the store has no such scan, another start, another kind, or the name differs', () => {
+    expect(keptScanMadeHere(file, undefined, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, startedAt: 'x' }, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, scanId: 'other' }, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, source: imported.source }, loopbackOnly, 'vm')).toBe(
+      false,
+    );
+    expect(keptScanMadeHere(file, kept, loopbackOnly, 'DESKTOP-OTHER')).toBe(false);
   });
 });
