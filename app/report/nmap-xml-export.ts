@@ -58,7 +58,16 @@ export const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'local-error': 'local-error',
 };
 
-function hostReasonToNmap(host: HostResult): string {
+/**
+ * A host's `<status>` reason and TTL: the ones an imported nmap file gave it, as read (review 13
+ * A6: `echo-reply`, `reason_ttl="63"`), else our reason in nmap's word with TTL 0.
+ */
+export function hostNmapReason(host: HostResult): { reason: string; ttl: number } {
+  return host.nmapReason ?? { reason: hostReasonToNmap(host), ttl: 0 };
+}
+
+/** Our host reason in nmap's word (nmap's portreasons.cc). */
+export function hostReasonToNmap(host: Pick<HostResult, 'reason' | 'family'>): string {
   const map: Record<HostReason, string> = {
     localhost: 'localhost-response',
     scanner: 'localhost-response',
@@ -67,6 +76,9 @@ function hostReasonToNmap(host: HostResult): string {
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',
     'nmap-neighbour': host.family === 'ipv6' ? 'nd-response' : 'arp-response',
+    // Only an imported host has it, with its word in nmapReason (hostNmapReason); nmap's
+    // generic word for an answer otherwise.
+    'nmap-probe': 'echo-reply',
     'no-response': 'no-response',
     'user-set': 'user-set',
     'host-unreachable': 'host-unreach',
@@ -301,7 +313,10 @@ function extraPortsXml(host: HostResult): string {
 function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>): string {
   const out: string[] = [];
   out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
-  out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
+  const said = hostNmapReason(host);
+  out.push(
+    `<status state="${host.status}" reason="${xmlAttr(said.reason)}" reason_ttl="${said.ttl}"/>\n`,
+  );
   // Without the zone, as nmap writes it: its `addr` is inet_ntop of the target's sin6_addr
   // (Target::GenerateTargetIPString, output.cc write_xml_initial_hostinfo), which has no scope id,
   // and nmap.dtd has no field for one. The zone stays in the JSON report (`scan.hosts[].zone`).
