@@ -86,11 +86,15 @@ export function reportInputFromFile(
     // "Not on this PC" only when it was not (review 13c new user #3): same name, same PC when
     // its addresses say so too; a name alone is a name another PC may have.
     const same = thisPcName !== undefined && sameName(name, thisPcName);
+    // A file naming no address of its PC but loopback cannot say its addresses are not this
+    // PC's, only that nothing proves they are (review 13 N9: a PC with loopback only).
     const key = here
       ? 'messages:import.filePcThis'
-      : same
-        ? 'messages:import.filePcSameName'
-        : 'messages:import.filePcName';
+      : !same
+        ? 'messages:import.filePcName'
+        : namesOwnAddress(input)
+          ? 'messages:import.filePcSameName'
+          : 'messages:import.filePcSameNameUnproven';
     if (name) notes.unshift(bothLanguages(key, { name }));
   }
   if (notAddresses > 0) {
@@ -144,6 +148,19 @@ export function keptScanMadeHere(
   const keptKind = kept.source?.kind ?? 'engine';
   if (fileKind !== keptKind) return false;
   return keptKind === 'engine' || ranOnThisPc(kept.source, localAddresses);
+}
+
+/**
+ * Whether report `input` names an address of the PC that made it other than loopback: its
+ * source's `selfAddresses`, or a host it says was that PC (`isLocal`, `localhost`, `scanner`).
+ */
+function namesOwnAddress(input: ReportInput): boolean {
+  if ((input.scan.source?.selfAddresses ?? []).length > 0) return true;
+  return input.scan.hosts.some((host) => {
+    const own = host.isLocal || host.reason === 'localhost' || host.reason === 'scanner';
+    const literal = own ? hostAddress(host.address) : null;
+    return literal !== null && !isLoopback(splitZone(literal.address).address);
+  });
 }
 
 /** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */

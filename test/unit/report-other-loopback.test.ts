@@ -347,4 +347,15 @@ describe('a report file whose scan this store keeps (review 13 N9)', () => {
     );
     expect(keptScanMadeHere(file, kept, loopbackOnly, 'DESKTOP-OTHER')).toBe(false);
   });
+
+  it('not kept here, says plainly it cannot tell, never that its addresses are not this PC’s', () => {
+    const lone = { pcName: 'vm', scan: { ...engine, hosts: [engine.hosts[0]!] } };
+    expect(lone.scan.hosts.map((h) => h.address)).toEqual(['127.0.0.1']);
+    const input = reportInputFromFile(lone, loopbackOnly, 'vm');
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcSameNameUnproven', { name: 'vm' }),
+    );
+    expect(input.scan.notes[0]?.en).toContain('cannot tell whether the file was made here');
+    expect(input.scan.notes[0]?.en).not.toContain('whose addresses are not this PC’s');
+  });
 });
