@@ -245,6 +245,21 @@ const HIDDEN_REASON: Record<Protocol, Record<PortState, string>> = {
   },
 };
 
+/**
+ * The reason written for `scan`'s unlisted ports in `state`: HIDDEN_REASON, except a TCP port
+ * closed in an nmap file whose TCP scan sent its own packets (-sS, -sA, -sF…: every `<scaninfo>`
+ * type but `connect`), which nmap words `reset` (the RST it read; portreasons.cc), not
+ * `conn-refused`, the word of connect() (review 13 N5).
+ */
+function hiddenReason(scan: ScanResult, protocol: Protocol, state: PortState): string {
+  const source = scan.source;
+  if (protocol === 'tcp' && state === 'closed' && source?.kind === 'nmap') {
+    const tcp = source.scanTypes.filter((t) => t.protocol === 'tcp');
+    if (tcp.length > 0 && tcp.every((t) => t.type !== 'connect')) return 'reset';
+  }
+  return HIDDEN_REASON[protocol][state];
+}
+
 /** `<extraports>` in the order nmap's summaries favour: the most numerous states first. */
 const EXTRA_STATES: readonly PortState[] = ['closed', 'filtered', 'open|filtered', 'open'];
 
@@ -291,7 +306,7 @@ function hiddenPorts(
  * naming its ports (`ports="1-21,23-79"`) when the result knows them, so the file says which port
  * is in which state, not only how many.
  */
-function extraPortsXml(host: HostResult): string {
+function extraPortsXml(host: HostResult, scan: ScanResult): string {
   const known = hiddenPorts(host);
   const out: string[] = [];
   for (const state of EXTRA_STATES) {
@@ -302,9 +317,11 @@ function extraPortsXml(host: HostResult): string {
           .filter((protocol) => known[state][protocol])
           .map((protocol) => {
             const ranges = known[state][protocol]!;
-            return `<extrareasons reason="${HIDDEN_REASON[protocol][state]}" count="${rangesLength(ranges)}" proto="${protocol}" ports="${compactRanges(ranges)}"/>\n`;
+            return `<extrareasons reason="${hiddenReason(scan, protocol, state)}" count="${rangesLength(ranges)}" proto="${protocol}" ports="${compactRanges(ranges)}"/>\n`;
           })
-      : [`<extrareasons reason="${HIDDEN_REASON.tcp[state]}" count="${count}" proto="tcp"/>\n`];
+      : [
+          `<extrareasons reason="${hiddenReason(scan, 'tcp', state)}" count="${count}" proto="tcp"/>\n`,
+        ];
     out.push(`<extraports state="${state}" count="${count}">\n${reasons.join('')}</extraports>\n`);
   }
   return out.join('');
@@ -348,7 +365,7 @@ function hostXml(host: HostResult, scan: ScanResult, macs: Map<string, string>):
   }
   if (host.status === 'up' || host.ports.length > 0) {
     out.push('<ports>');
-    out.push(extraPortsXml(host));
+    out.push(extraPortsXml(host, scan));
     for (const p of host.ports) out.push(portXml(p));
     out.push('</ports>\n');
   }

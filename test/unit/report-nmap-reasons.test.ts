@@ -131,3 +131,18 @@ describe('nmap’s host reasons (review 13 A6)', () => {
     }
   });
 });
+
+describe('nmap’s reasons for unlisted ports (review 13 N5)', () => {
+  it('a SYN scan’s closed ports are written back as reset, a connect scan’s as conn-refused', () => {
+    const syn = fixture
+      .replace('<scaninfo type="connect"', '<scaninfo type="syn"')
+      .replace('reason="conn-refused" count="1022"', 'reason="reset" count="1022"');
+    expect(syn).toContain('<extrareasons reason="reset" count="1022"');
+    expect(renderNmapXml(importNmapXml(syn, { now }).scan)).toContain(
+      '<extrareasons reason="reset" count="1022" proto="tcp" ports="1-22,24-444,446-1024"/>',
+    );
+    expect(renderNmapXml(importNmapXml(fixture, { now }).scan)).toContain(
+      '<extrareasons reason="conn-refused" count="1022" proto="tcp" ports="1-22,24-444,446-1024"/>',
+    );
+  });
+});
