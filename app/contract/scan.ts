@@ -49,6 +49,9 @@ export const HostReason = z.enum([
   // In an imported file: nmap saw it by ARP/NDP on the network of the PC that ran it, which need
   // not be one of this PC's networks (this PC's neighbour table never saw it).
   'nmap-neighbour',
+  // In an imported file: up by a reason of nmap's that has no word of ours (echo-reply,
+  // timestamp-reply, udp-response…: nmap's portreasons.cc), kept as read in `nmapReason`.
+  'nmap-probe',
   'no-response',
   'user-set',
   'host-unreachable',
@@ -312,6 +315,12 @@ export const HostResult = z.object({
   macVendor: z.string().max(256).optional(),
   status: HostStatus,
   reason: HostReason,
+  /**
+   * nmap's reason and TTL for the host, as an imported nmap XML file wrote them (`<status
+   * reason="echo-reply" reason_ttl="63"/>`), when they are not what the export writes for
+   * `reason` (review 13 A6): the export writes them back as read. Absent for our engine's.
+   */
+  nmapReason: NmapPortReason.optional(),
   /** Every port whose state is worth listing: all open ports, plus the minority states. */
   ports: z.array(PortResult),
   /** Ports not listed, by state ("Not shown: 997 closed ports" in nmap). */

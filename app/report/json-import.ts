@@ -53,16 +53,19 @@ const MAX_NOTES = 32;
  * `filePc` when the file was not made here (madeOnThisPc), so the PDF's cover names it as the
  * file's PC, not this one (review 13b, A5; review N3); a count of every port answering open is kept only if it is not more than
  * the ports probed; nobody confirmed anything on this PC; the file's notes are shown as the
- * file's ("Note du fichier : …", once). `input` is already checked by the contract (ReportInput). Pure.
+ * file's ("Note du fichier : …", once). `input` is already checked by the contract (ReportInput).
+ * `keptHere`: the caller found the file's scan (its id and start time) kept in this PC's store as
+ * made here (keptScanMadeHere), the proof a PC with loopback only has (review 13 N9). Pure.
  */
 export function reportInputFromFile(
   input: ReportInput,
   localAddresses: ReadonlySet<string>,
   thisPcName?: string,
+  keptHere = false,
 ): ReportInput {
   const hosts: HostResult[] = [];
   let notAddresses = 0;
-  const here = madeOnThisPc(input, localAddresses, thisPcName);
+  const here = keptHere || madeOnThisPc(input, localAddresses, thisPcName);
   // No nmap ran for an engine report (or a format-1 one, which had no source): its own machine's
   // loopback is "the PC that produced this report" (review 13c new user #3).
   const byNmap = input.scan.source?.kind === 'nmap';
@@ -83,11 +86,15 @@ export function reportInputFromFile(
     // "Not on this PC" only when it was not (review 13c new user #3): same name, same PC when
     // its addresses say so too; a name alone is a name another PC may have.
     const same = thisPcName !== undefined && sameName(name, thisPcName);
+    // A file naming no address of its PC but loopback cannot say its addresses are not this
+    // PC's, only that nothing proves they are (review 13 N9: a PC with loopback only).
     const key = here
       ? 'messages:import.filePcThis'
-      : same
-        ? 'messages:import.filePcSameName'
-        : 'messages:import.filePcName';
+      : !same
+        ? 'messages:import.filePcName'
+        : namesOwnAddress(input)
+          ? 'messages:import.filePcSameName'
+          : 'messages:import.filePcSameNameUnproven';
     if (name) notes.unshift(bothLanguages(key, { name }));
   }
   if (notAddresses > 0) {
@@ -115,6 +122,47 @@ export function reportInputFromFile(
   };
 }
 
+/**
+ * Whether a report file's scan is one this PC's store keeps as made here (review 13 N9): the proof
+ * a PC with loopback only has, whose files name no address but loopback (which proves nothing,
+ * A1). `kept` is the store's scan by the file's `scanId` (undefined when the store has none or
+ * cannot be read); it must have the file's start time and kind of source, and the file's PC name
+ * (when it has one) must be `thisPcName`. A kept engine scan was made by this app here; a kept
+ * nmap import ran here as its reopening works it out (ranOnThisPc), so the file and the kept
+ * scan rate its ports the same (review 13 N4). Pure.
+ */
+export function keptScanMadeHere(
+  input: ReportInput,
+  kept: Omit<ScanResult, 'hosts'> | undefined,
+  localAddresses: ReadonlySet<string>,
+  thisPcName: string | undefined,
+): boolean {
+  if (!kept || kept.scanId !== input.scan.scanId || kept.startedAt !== input.scan.startedAt) {
+    return false;
+  }
+  if (input.pcName !== undefined) {
+    if (thisPcName === undefined) return false;
+    if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+  }
+  const fileKind = input.scan.source?.kind ?? 'engine';
+  const keptKind = kept.source?.kind ?? 'engine';
+  if (fileKind !== keptKind) return false;
+  return keptKind === 'engine' || ranOnThisPc(kept.source, localAddresses);
+}
+
+/**
+ * Whether report `input` names an address of the PC that made it other than loopback: its
+ * source's `selfAddresses`, or a host it says was that PC (`isLocal`, `localhost`, `scanner`).
+ */
+function namesOwnAddress(input: ReportInput): boolean {
+  if ((input.scan.source?.selfAddresses ?? []).length > 0) return true;
+  return input.scan.hosts.some((host) => {
+    const own = host.isLocal || host.reason === 'localhost' || host.reason === 'scanner';
+    const literal = own ? hostAddress(host.address) : null;
+    return literal !== null && !isLoopback(splitZone(literal.address).address);
+  });
+}
+
 /** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */
 function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -127,7 +175,9 @@ function sameName(a: string, b: string): boolean {
  * source's `selfAddresses`, which `scan --json` writes with the PC's name: scanJsonOf) is one of
  * this PC's `localAddresses` now. Then the file's loopback hosts are this PC's: a name alone is
  * not enough (two PCs may share one), nor an address alone (a LAN address passes from PC to PC).
- * A report of an nmap import says where nmap ran by its source's `selfAddresses` (ranOnThisPc).
+ * A report of an nmap import says where nmap ran by its source's `selfAddresses` (ranOnThisPc),
+ * with its PC name when it has one; one that names no address of nmap's own other than loopback
+ * proves nothing (review 13 A1: every PC has 127.0.0.1).
  */
 export function madeOnThisPc(
   input: ReportInput,
@@ -139,6 +189,11 @@ export function madeOnThisPc(
   // Where nmap ran, as its import worked it out; a report that kept no such list says it by its
   // hosts: those nmap answered as itself (`localhost`, `scanner`) at an address other than loopback.
   if (source?.kind === 'nmap') {
+    // A file naming another PC was not made here, whatever its addresses (review 13 A1).
+    if (input.pcName !== undefined) {
+      if (thisPcName === undefined) return false;
+      if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
+    }
     const kept = source.selfAddresses ?? [];
     const selfAddresses =
       kept.length > 0
@@ -148,6 +203,9 @@ export function madeOnThisPc(
             const literal = hostAddress(host.address);
             return literal && !isLoopback(literal.address) ? [literal.address] : [];
           });
+    // A run on loopback only proves nothing: every PC has 127.0.0.1 (review 13 A1). Unlike an
+    // nmap XML imported here (ranOnThisPc takes it as this PC's), a report file must prove it.
+    if (selfAddresses.length === 0) return false;
     return ranOnThisPc({ ...source, selfAddresses }, localAddresses);
   }
   // A scan's own JSON of an older version (no PC name) has its addresses alone to say.

@@ -43,7 +43,9 @@ export function renderJson(
     },
     findings: model.hosts.flatMap((h) =>
       h.ports.map((p) => ({
-        address: zonedAddress(h),
+        // The first address this port was seen on in its state, as the CSV's `address`: a
+        // finding never names another program's address (review 13 A13).
+        address: p.addresses?.[0] ?? zonedAddress(h),
         addresses: p.addresses ?? [zonedAddress(h)],
         hostname: h.hostname ?? null,
         // `user`, `ptr` (this PC's reverse DNS), `mdns` or `netbios` (the device's own answer to

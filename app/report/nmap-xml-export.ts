@@ -60,7 +60,16 @@ export const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'local-error': 'local-error',
 };
 
-function hostReasonToNmap(host: HostResult): string {
+/**
+ * A host's `<status>` reason and TTL: the ones an imported nmap file gave it, as read (review 13
+ * A6: `echo-reply`, `reason_ttl="63"`), else our reason in nmap's word with TTL 0.
+ */
+export function hostNmapReason(host: HostResult): { reason: string; ttl: number } {
+  return host.nmapReason ?? { reason: hostReasonToNmap(host), ttl: 0 };
+}
+
+/** Our host reason in nmap's word (nmap's portreasons.cc). */
+export function hostReasonToNmap(host: Pick<HostResult, 'reason' | 'family'>): string {
   const map: Record<HostReason, string> = {
     localhost: 'localhost-response',
     scanner: 'localhost-response',
@@ -69,6 +78,9 @@ function hostReasonToNmap(host: HostResult): string {
     'conn-refused': 'conn-refused',
     neighbour: host.family === 'ipv6' ? 'nd-response' : 'arp-response',
     'nmap-neighbour': host.family === 'ipv6' ? 'nd-response' : 'arp-response',
+    // Only an imported host has it, with its word in nmapReason (hostNmapReason); nmap's
+    // generic word for an answer otherwise.
+    'nmap-probe': 'echo-reply',
     'no-response': 'no-response',
     'user-set': 'user-set',
     'host-unreachable': 'host-unreach',
@@ -246,6 +258,21 @@ const HIDDEN_REASON: Record<Protocol, Record<PortState, string>> = {
   },
 };
 
+/**
+ * The reason written for `scan`'s unlisted ports in `state`: HIDDEN_REASON, except a TCP port
+ * closed in an nmap file whose TCP scan sent its own packets (-sS, -sA, -sF…: every `<scaninfo>`
+ * type but `connect`), which nmap words `reset` (the RST it read; portreasons.cc), not
+ * `conn-refused`, the word of connect() (review 13 N5).
+ */
+function hiddenReason(scan: ScanResult, protocol: Protocol, state: PortState): string {
+  const source = scan.source;
+  if (protocol === 'tcp' && state === 'closed' && source?.kind === 'nmap') {
+    const tcp = source.scanTypes.filter((t) => t.protocol === 'tcp');
+    if (tcp.length > 0 && tcp.every((t) => t.type !== 'connect')) return 'reset';
+  }
+  return HIDDEN_REASON[protocol][state];
+}
+
 /** `<extraports>` in the order nmap's summaries favour: the most numerous states first. */
 const EXTRA_STATES: readonly PortState[] = ['closed', 'filtered', 'open|filtered', 'open'];
 
@@ -292,7 +319,7 @@ function hiddenPorts(
  * naming its ports (`ports="1-21,23-79"`) when the result knows them, so the file says which port
  * is in which state, not only how many.
  */
-function extraPortsXml(host: HostResult): string {
+function extraPortsXml(host: HostResult, scan: ScanResult): string {
   const known = hiddenPorts(host);
   const out: string[] = [];
   for (const state of EXTRA_STATES) {
@@ -303,9 +330,11 @@ function extraPortsXml(host: HostResult): string {
           .filter((protocol) => known[state][protocol])
           .map((protocol) => {
             const ranges = known[state][protocol]!;
-            return `<extrareasons reason="${HIDDEN_REASON[protocol][state]}" count="${rangesLength(ranges)}" proto="${protocol}" ports="${compactRanges(ranges)}"/>\n`;
+            return `<extrareasons reason="${hiddenReason(scan, protocol, state)}" count="${rangesLength(ranges)}" proto="${protocol}" ports="${compactRanges(ranges)}"/>\n`;
           })
-      : [`<extrareasons reason="${HIDDEN_REASON.tcp[state]}" count="${count}" proto="tcp"/>\n`];
+      : [
+          `<extrareasons reason="${hiddenReason(scan, 'tcp', state)}" count="${count}" proto="tcp"/>\n`,
+        ];
     out.push(`<extraports state="${state}" count="${count}">\n${reasons.join('')}</extraports>\n`);
   }
   return out.join('');
@@ -319,7 +348,10 @@ function hostXml(
 ): string {
   const out: string[] = [];
   out.push(`<host starttime="${epoch(scan.startedAt)}" endtime="${epoch(scan.finishedAt)}">`);
-  out.push(`<status state="${host.status}" reason="${hostReasonToNmap(host)}" reason_ttl="0"/>\n`);
+  const said = hostNmapReason(host);
+  out.push(
+    `<status state="${host.status}" reason="${xmlAttr(said.reason)}" reason_ttl="${said.ttl}"/>\n`,
+  );
   // Without the zone, as nmap writes it: its `addr` is inet_ntop of the target's sin6_addr
   // (Target::GenerateTargetIPString, output.cc write_xml_initial_hostinfo), which has no scope id,
   // and nmap.dtd has no field for one. The zone stays in the JSON report (`scan.hosts[].zone`).
@@ -351,7 +383,7 @@ function hostXml(
   }
   if (host.status === 'up' || host.ports.length > 0) {
     out.push('<ports>');
-    out.push(extraPortsXml(host));
+    out.push(extraPortsXml(host, scan));
     // Verdicts are of open ports only (a scan-blocked one names the same service).
     for (const p of host.ports) out.push(portXml(p, verdicts?.get(`${p.port}/${p.protocol}`)));
     out.push('</ports>\n');

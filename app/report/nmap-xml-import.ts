@@ -35,7 +35,7 @@ import { bothLanguages } from '../text/catalogue.js';
 import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
 import { fileNoteText } from './file-note.js';
-import { PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
+import { hostReasonToNmap, PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
 export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
@@ -613,6 +613,21 @@ function fileReason(
   return read.ttl === 0 && word === PORT_REASON_TO_NMAP[reason] ? undefined : read;
 }
 
+/**
+ * nmap's host reason and TTL as the file wrote them (`reason="echo-reply" reason_ttl="63"`), kept
+ * so an nmap XML export writes them back (review 13 A6), as ports' are (fileReason). Undefined when
+ * the word is not in nmap's form, or is what the export writes for `host`'s reason anyway (TTL 0).
+ */
+function hostFileReason(
+  word: string,
+  ttl: number | undefined,
+  host: Pick<HostResult, 'reason' | 'family'>,
+): HostResult['nmapReason'] {
+  if (!/^[a-z][a-z-]{0,31}$/.test(word)) return undefined;
+  const read = { reason: word, ttl: ttl !== undefined && ttl <= 255 ? ttl : 0 };
+  return read.ttl === 0 && word === hostReasonToNmap(host) ? undefined : read;
+}
+
 function parsePort(node: Node): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
@@ -867,8 +882,10 @@ class ScanBuilder {
     const statusNode = asArray(node.status)[0];
     const state = str(statusNode, 'state');
     const status = state === 'up' ? 'up' : state === 'unknown' ? 'unknown' : 'down';
-    const fileReason =
-      HOST_REASON[str(statusNode, 'reason') ?? ''] ?? (status === 'up' ? 'syn-ack' : 'no-response');
+    const hostWord = str(statusNode, 'reason') ?? '';
+    // A reason of nmap's with no word of ours (echo-reply…) is nmap's probe answered, never a
+    // connection nobody saw (review 13 A6); the word itself is kept (nmapReason below).
+    const fileReason = HOST_REASON[hostWord] ?? (status === 'up' ? 'nmap-probe' : 'no-response');
     const nameNode = asArray(node.hostnames).flatMap((h) => asArray(h.hostname))[0];
     const named = str(nameNode, 'name');
     // The file's word for how nmap found it (nmap.dtd: user | PTR), kept as the file's.
@@ -931,12 +948,15 @@ class ScanBuilder {
       !this.selfAddresses.includes(address)
     )
       this.selfAddresses.push(address);
+    const hostTtl = num(statusNode, 'reason_ttl');
+    const nmapReason = hostFileReason(hostWord, hostTtl, { reason, family });
     let host: HostResult = {
       address,
       family,
       isLocal,
       status,
       reason,
+      ...(nmapReason ? { nmapReason } : {}),
       ports,
       hidden: hiddenOfCounts(hidden),
     };
@@ -1272,7 +1292,7 @@ const KEPT: Kept = {
       max: Number.POSITIVE_INFINITY,
       children: {
         address: { attrs: ['addr', 'addrtype'], max: 8 },
-        status: { attrs: ['state', 'reason'], max: 1 },
+        status: { attrs: ['state', 'reason', 'reason_ttl'], max: 1 },
         hostnames: {
           attrs: [],
           max: 1,

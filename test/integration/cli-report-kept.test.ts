@@ -60,6 +60,14 @@ describe('port-auditor report of a kept scan', () => {
     const fromShow = path.join(dir, 'from-show.csv');
     expect((await run(dir, ['report', shown, '-o', fromShow])).code).toBe(0);
     expect(readFileSync(fromShow, 'utf8')).toBe(readFileSync(csv, 'utf8'));
+
+    // Its JSON report read back: nmap ran on loopback only, which proves nothing (review 13 A1),
+    // but this store keeps the scan as made here: rated as the kept scan, this PC's (N9).
+    const json = path.join(dir, 'kept.json');
+    expect((await run(dir, ['report', id, '-o', json])).code).toBe(0);
+    const fromJson = path.join(dir, 'from-json.csv');
+    expect((await run(dir, ['report', json, '-o', fromJson])).code).toBe(0);
+    expect(readFileSync(fromJson, 'utf8')).toBe(readFileSync(csv, 'utf8'));
   });
 
   it('a JSON report read back: its engine, PC name and local errors are the file’s word, not this PC’s (review 13b, A5)', async () => {

@@ -185,6 +185,16 @@ describe('CSV rows of a folded device', () => {
     const addresses = CSV_ADDRESSES;
     expect([row(631)[0], row(631)[addresses]]).toEqual(['127.0.0.1', '127.0.0.1']);
     expect([row(8080)[0], row(8080)[addresses]]).toEqual(['10.213.0.1', '10.213.0.1 127.0.0.1']);
+    // The JSON report's findings say the same (review 13 A13: 631 had `address` 10.213.0.1).
+    const findings = (
+      JSON.parse(renderJson(buildReportModel({ scan, pcName: 'PC' }), { scan }, 'en')) as {
+        findings: { port: number; address: string; addresses: string[] }[];
+      }
+    ).findings.map((f) => [f.port, f.address, f.addresses]);
+    expect(findings).toEqual([
+      [631, '127.0.0.1', ['127.0.0.1']],
+      [8080, '10.213.0.1', ['10.213.0.1', '127.0.0.1']],
+    ]);
   });
 });
 

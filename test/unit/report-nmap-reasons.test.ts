@@ -97,3 +97,52 @@ describe('nmap’s port reasons (N5)', () => {
     );
   });
 });
+
+describe('nmap’s host reasons (review 13 A6)', () => {
+  const withHostReason = (reason: string, ttl: number) =>
+    fixture
+      .replace(
+        /<status state="up" reason="[a-z-]+" reason_ttl="\d+"\/>/,
+        `<status state="up" reason="${reason}" reason_ttl="${ttl}"/>`,
+      )
+      // Another device (a documentation address, RFC 5737): not loopback, not this PC.
+      .replaceAll('127.77.141.97', '198.51.100.7');
+
+  it('echo-reply: worded as nmap’s probe answered, never as a connection, and exported as read', () => {
+    const file = withHostReason('echo-reply', 63);
+    expect(file).toContain('reason="echo-reply" reason_ttl="63"');
+    const host = importNmapXml(file, { now }).scan.hosts[0]!;
+    expect([host.reason, host.nmapReason]).toEqual([
+      'nmap-probe',
+      { reason: 'echo-reply', ttl: 63 },
+    ]);
+    const xml = renderNmapXml(importNmapXml(file, { now }).scan);
+    expect(xml).toContain('<status state="up" reason="echo-reply" reason_ttl="63"/>');
+    expect(importNmapXml(xml, { now }).scan.hosts[0]!.nmapReason).toEqual({
+      reason: 'echo-reply',
+      ttl: 63,
+    });
+  });
+
+  it('reset, arp-response, user-set: the app’s word for them, nmap’s word and TTL written back', () => {
+    for (const word of ['reset', 'arp-response', 'user-set', 'timestamp-reply']) {
+      const xml = renderNmapXml(importNmapXml(withHostReason(word, 64), { now }).scan);
+      expect(xml).toContain(`<status state="up" reason="${word}" reason_ttl="64"/>`);
+    }
+  });
+});
+
+describe('nmap’s reasons for unlisted ports (review 13 N5)', () => {
+  it('a SYN scan’s closed ports are written back as reset, a connect scan’s as conn-refused', () => {
+    const syn = fixture
+      .replace('<scaninfo type="connect"', '<scaninfo type="syn"')
+      .replace('reason="conn-refused" count="1022"', 'reason="reset" count="1022"');
+    expect(syn).toContain('<extrareasons reason="reset" count="1022"');
+    expect(renderNmapXml(importNmapXml(syn, { now }).scan)).toContain(
+      '<extrareasons reason="reset" count="1022" proto="tcp" ports="1-22,24-444,446-1024"/>',
+    );
+    expect(renderNmapXml(importNmapXml(fixture, { now }).scan)).toContain(
+      '<extrareasons reason="conn-refused" count="1022" proto="tcp" ports="1-22,24-444,446-1024"/>',
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { foldDevices } from '../../app/contract/devices.js';
 import { checkedKeptRow, keptRanHere } from '../../app/api/scan-history.js';
-import { reportInputFromFile } from '../../app/report/json-import.js';
+import { keptScanMadeHere, reportInputFromFile } from '../../app/report/json-import.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -274,5 +274,88 @@ describe('a JSON report of this PC’s own engine scan', () => {
       'vm',
     );
     expect(facts(nmap)[1]).toEqual(['127.0.0.1', false, 'scanner']);
+  });
+});
+
+describe('a JSON report of an nmap import run on loopback only (review 13 A1, N9)', () => {
+  // nmap scanned 127.0.0.9 only: the file names no address of nmap's own but loopback.
+  const xml = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sS -p 29 127.0.0.9" start="1700000000">
+<host><status state="up" reason="localhost-response"/><address addr="127.0.0.9" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="29"><state state="open" reason="syn-ack"/></port></ports></host>
+<runstats><finished time="1700000060"/></runstats></nmaprun>`;
+  const { scan } = importNmapXml(xml, { now, localAddresses: thisPc });
+  const loopbackOf = (input: ReturnType<typeof reportInputFromFile>) =>
+    input.scan.hosts.map((h) => [h.address, h.isLocal]);
+
+  it('made on another PC is that PC’s: its loopback is not this PC, the cover names that PC', () => {
+    const input = reportInputFromFile({ pcName: 'DESKTOP-OTHER', scan }, thisPc, 'vm');
+    expect(loopbackOf(input)).toEqual([['127.0.0.9', false]]);
+    expect(input.filePc).toEqual({ name: 'DESKTOP-OTHER' });
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcName', { name: 'DESKTOP-OTHER' }),
+    );
+  });
+
+  it('with this PC’s name proves nothing by itself; kept in this store as made here, it is this PC’s', () => {
+    const named = reportInputFromFile({ pcName: 'vm', scan }, thisPc, 'vm');
+    expect(loopbackOf(named)).toEqual([['127.0.0.9', false]]);
+    expect(named.filePc).toEqual({ name: 'vm' });
+    const kept = reportInputFromFile({ pcName: 'vm', scan }, thisPc, 'vm', true);
+    expect(loopbackOf(kept)).toEqual([['127.0.0.9', true]]);
+    expect(kept.filePc).toBeUndefined();
+  });
+});
+
+describe('a report file whose scan this store keeps (review 13 N9)', () => {
+  // A PC with loopback only: its own engine scan's file names no address of its own.
+  const loopbackOnly = new Set(['127.0.0.1', '::1']);
+  const { scan: imported } = importNmapXml(otherMachineFile(), { now, localAddresses: thisPc });
+  const engine = {
+    ...imported,
+    source: {
+      kind: 'engine' as const,
+      method: 'tcp-connect' as const,
+      minRtoMs: 100,
+      maxRtoMs: 2000,
+      initialRtoMs: 1000,
+      maxTries: 2,
+      maxTriesCap: 4,
+      discoveryPorts: [80],
+      selfAddresses: [],
+    },
+  };
+  const { hosts: _hosts, ...kept } = engine;
+  const file = { pcName: 'vm', scan: engine };
+
+  it('is this PC’s when the store keeps it (same id, start, kind) and the name is this PC’s', () => {
+    expect(keptScanMadeHere(file, kept, loopbackOnly, 'VM')).toBe(true);
+    const input = reportInputFromFile(file, loopbackOnly, 'vm', true);
+    expect(input.filePc).toBeUndefined();
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcThis', { name: 'vm' }),
+    );
+    expect(input.scan.hosts.find((h) => h.address === '127.0.0.1')?.isLocal).toBe(true);
+  });
+
+  it('is not when the store has no such scan, another start, another kind, or the name differs', () => {
+    expect(keptScanMadeHere(file, undefined, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, startedAt: 'x' }, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, scanId: 'other' }, loopbackOnly, 'vm')).toBe(false);
+    expect(keptScanMadeHere(file, { ...kept, source: imported.source }, loopbackOnly, 'vm')).toBe(
+      false,
+    );
+    expect(keptScanMadeHere(file, kept, loopbackOnly, 'DESKTOP-OTHER')).toBe(false);
+  });
+
+  it('not kept here, says plainly it cannot tell, never that its addresses are not this PC’s', () => {
+    const lone = { pcName: 'vm', scan: { ...engine, hosts: [engine.hosts[0]!] } };
+    expect(lone.scan.hosts.map((h) => h.address)).toEqual(['127.0.0.1']);
+    const input = reportInputFromFile(lone, loopbackOnly, 'vm');
+    expect(input.scan.notes[0]).toEqual(
+      bothLanguages('messages:import.filePcSameNameUnproven', { name: 'vm' }),
+    );
+    expect(input.scan.notes[0]?.en).toContain('cannot tell whether the file was made here');
+    expect(input.scan.notes[0]?.en).not.toContain('whose addresses are not this PC’s');
   });
 });

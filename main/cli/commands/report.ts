@@ -7,11 +7,13 @@ import {
   Language,
   ReportFormat,
   ReportInput,
+  ScanId,
   type RiskAssessResult,
+  type ScanResult,
 } from '../../../app/contract/index.js';
 import { fail } from '../../../app/errors.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
-import { reportInputFromFile } from '../../../app/report/json-import.js';
+import { keptScanMadeHere, reportInputFromFile } from '../../../app/report/json-import.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { readFirewallRules } from '../firewall-read.js';
@@ -133,7 +135,27 @@ export async function readReportSource(
     fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
   }
   // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
-  return reportInputFromFile(parsed.data, localAddresses(), os.hostname());
+  const local = localAddresses();
+  const kept = await keptScanOf(parsed.data.scan.scanId, ctx);
+  const keptHere = keptScanMadeHere(parsed.data, kept, local, os.hostname());
+  return reportInputFromFile(parsed.data, local, os.hostname(), keptHere);
+}
+
+/**
+ * The kept scan `scanId` names in this PC's store, without its hosts, or undefined when the id is
+ * not a kept scan's or the store cannot be read: a report file is then judged by what it proves
+ * alone (keptScanMadeHere, review 13 N9).
+ */
+async function keptScanOf(
+  scanId: string,
+  ctx: CliContext,
+): Promise<Omit<ScanResult, 'hosts'> | undefined> {
+  if (!ScanId.safeParse(scanId).success) return undefined;
+  try {
+    return (await ctx.app.call('scan.get', { scanId, limit: 1 })).result;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
