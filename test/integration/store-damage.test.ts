@@ -220,6 +220,35 @@ describe('a damaged or unusable store', () => {
     );
   });
 
+  it('read-only folder: history, show and report ID read the kept scans after the read-only notice (review 13 A5/N3)', async () => {
+    const imported = await cli(['import', path.join(ROOT, 'test/fixtures/nmap/lo.xml')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const listed = await cli(['history', '--json']);
+    const scanId =
+      (JSON.parse(listed.stdout) as { scans: { scanId: string }[] }).scans[0]?.scanId ?? '';
+    expect(scanId).not.toBe('');
+    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
+
+    const history = await cli(['history', '--json'], readOnly);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stderr).toContain(notice);
+    expect(
+      (JSON.parse(history.stdout) as { scans: { scanId: string }[] }).scans.map((s) => s.scanId),
+    ).toEqual([scanId]);
+
+    const show = await cli(['show', scanId], readOnly);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stderr).toContain(notice);
+    expect(show.stdout).toContain('127.0.0.1');
+
+    const out = path.join(base, 'ro-kept.csv');
+    const report = await cli(['report', scanId, '-o', out], readOnly);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('127.0.0.1');
+    expect(history.stderr + show.stderr + report.stderr).not.toContain('Unexpected');
+  });
+
   it('read-only file: named; rules listed and unblock --all works', async () => {
     await blockOne();
     const rules = await stillReadsAndUndoes(
