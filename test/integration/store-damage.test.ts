@@ -249,6 +249,24 @@ describe('a damaged or unusable store', () => {
     expect(history.stderr + show.stderr + report.stderr).not.toContain('Unexpected');
   });
 
+  it('read-only folder whose imports/ exists: import and report FILE say the read-only message (review 13 N2)', async () => {
+    const lo = path.join(ROOT, 'test/fixtures/nmap/lo.xml');
+    const first = await cli(['import', lo]);
+    expect(first.code, first.stderr).toBe(0);
+    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
+    for (const args of [
+      ['import', lo],
+      ['report', lo, '-o', path.join(base, 'ro-file.csv')],
+    ]) {
+      const run = await cli(args, readOnly, 'en');
+      expect(run.code, args.join(' ')).not.toBe(0);
+      expect(run.stderr + run.stdout).not.toContain('Unexpected');
+      expect(run.stderr + run.stdout).not.toContain('EROFS');
+      expect(run.stderr).toContain(notice);
+    }
+  });
+
   it('read-only file: named; rules listed and unblock --all works', async () => {
     await blockOne();
     const rules = await stillReadsAndUndoes(
