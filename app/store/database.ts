@@ -300,7 +300,8 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
 
 /**
  * Every object of the schema — tables, indexes, triggers, views — by `type name`, each described by
- * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys), an
+ * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and
+ * foreign keys (referenced table and columns, ON UPDATE/ON DELETE actions), an
  * index's columns and uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an
  * earlier build wrote may spell the same columns otherwise (test/unit/store-journal.test.ts keeps
  * one), and refusing it would set the user's journal aside for nothing. SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic
@@ -319,10 +320,20 @@ function schemaOf(db: Db): Map<string, string> {
     objects.map(({ type, name, tableName, sql }) => {
       const parts =
         type === 'table'
-          ? rows(
-              'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
-              name,
-            ).sort()
+          ? [
+              ...rows(
+                'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
+                name,
+              ).sort(),
+              // Foreign keys and their actions (review 13 A2: ON DELETE CASCADE removed from
+              // scan_hosts made every later retention fail "FOREIGN KEY constraint failed").
+              ...rows(
+                'SELECT "table", "from", "to", on_update, on_delete, "match" FROM pragma_foreign_key_list(?)',
+                name,
+              )
+                .map((row) => `fk ${row}`)
+                .sort(),
+            ]
           : type === 'index'
             ? [
                 ...rows('SELECT seqno, name FROM pragma_index_info(?)', name),
