@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
+import { closeToOthers } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -151,7 +152,11 @@ export function openDatabase(dataDir: string): Db {
   let db: Db | undefined;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Private to this user (review 13 A8): a folder made before, or the file SQLite made with
+    // the umask's mode, are closed to others; -wal and -shm take the file's mode when created.
+    closeToOthers(dataDir);
     db = new Database(file);
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.
     db.pragma('busy_timeout = 5000');
     // Before anything writes: a file from a newer Port Auditor is refused, never changed.
