@@ -29,7 +29,7 @@ async function run(): Promise<ExportOutcome> {
   let db: ReturnType<typeof openDatabaseAgain> | null = null;
   try {
     // The host opened, checked and upgraded it (ScanHistory.exportContext).
-    const opened = openDatabaseAgain(job.dataDir);
+    const opened = openDatabaseAgain(job.dataDir, job.storeFile !== undefined, job.storeFile);
     db = opened;
     const history = new ScanHistory(
       { get: () => opened },

@@ -16,6 +16,11 @@ import type { ListenersNow } from '../risk/reassess.js';
 export interface PrepareJob {
   /** The app's data directory, whose store (already opened by the host) the thread reads. */
   dataDir: string;
+  /**
+   * The file the host's connection reads when it is not the data directory's own: the private
+   * read-only copy of a read-only store (openDatabaseForReading), which the thread then reads.
+   */
+  storeFile?: string;
   scanId: string;
   /** This PC's addresses now (kept hosts' `isLocal` is worked out again from them). */
   localAddresses: string[];

@@ -27,7 +27,7 @@ function run(): PrepareOutcome {
   let db: ReturnType<typeof openDatabaseAgain> | null = null;
   try {
     // The host opened, checked and upgraded it (ScanHistory.prepareContext).
-    const opened = openDatabaseAgain(job.dataDir, true);
+    const opened = openDatabaseAgain(job.dataDir, true, job.storeFile);
     db = opened;
     const history = new ScanHistory(
       { get: () => opened },

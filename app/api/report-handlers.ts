@@ -151,6 +151,18 @@ export function reportHandlers(
     }
     return dir;
   };
+  /**
+   * Runs `work` on a spool file, a failure of the file system (read-only folder, disk full) being
+   * the store's failure, named as the spool folder's own (review 13 N2: a read-only data folder
+   * whose imports/ already exists refused the file's creation as an internal EROFS error).
+   */
+  const spooling = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw storeFailure(error, databasePath(dataDir())) ?? error;
+    }
+  };
 
   /** Forgets a transfer at once; the promise settles once its spool file is removed. */
   const drop = async (uploadId: string): Promise<void> => {
@@ -250,7 +262,7 @@ export function reportHandlers(
       // own thread (review 13b, A3): the text goes to a private spool file first.
       const file = path.join(await spool(), `${randomUUID()}.xml`);
       try {
-        await writeFile(file, xml, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+        await spooling(() => writeFile(file, xml, { encoding: 'utf8', flag: 'wx', mode: 0o600 }));
         return await history.keepImport(file, options(fileName), fileName, undefined, stop.signal);
       } catch (error) {
         if (error instanceof XmlEncodingError) throw AppFailure.relay(error.appError);
@@ -295,7 +307,7 @@ export function reportHandlers(
       const uploadId = randomUUID();
       const file = path.join(await spool(), `${uploadId}.xml`);
       // 'wx': a new file of this user's only, never one that was there before.
-      const handle = await open(file, 'wx', 0o600);
+      const handle = await spooling(() => open(file, 'wx', 0o600));
       uploads.set(uploadId, {
         client,
         fileName,

@@ -88,6 +88,8 @@ import { normaliseMac } from '../net/mac.js';
 /** The app's database, opened on first use (see lazyAppStore). */
 export interface AppStore {
   get(): Db;
+  /** The store's read-only failure when it was opened for reading only (lazyAppStore). */
+  problem?(): StoreFailure | null;
 }
 
 /** What keeping a scan came to: kept, or why not (a damaged or read-only store). */
@@ -697,6 +699,12 @@ export class ScanHistory {
     }
   }
 
+  /** The file the store's connection reads when it is a read-only store's copy, else null. */
+  private readOnlyCopy(): string | null {
+    const db = this.store.get();
+    return this.store.problem?.() ? db.name : null;
+  }
+
   private retention(): Settings['history'] {
     return new SettingsStore(this.store.get()).get().history;
   }
@@ -829,7 +837,10 @@ export class ScanHistory {
   }
 
   /** History rows, newest first, then the scans held in memory because the store failed. */
-  list(offset: number, limit: number): { total: number; scans: ScanRecord[]; unreadable?: number } {
+  list(
+    offset: number,
+    limit: number,
+  ): { total: number; scans: ScanRecord[]; unreadable?: number; notice?: AppError } {
     const memory = [...this.unkept.values()].map((s) => s.record).reverse();
     let kept: { total: number; scans: ScanRecord[]; unreadable: number };
     try {
@@ -838,12 +849,14 @@ export class ScanHistory {
       if (memory.length === 0) throw error;
       kept = { total: 0, scans: [], unreadable: 0 };
     }
+    const readOnly = this.store.problem?.() ?? null;
     const room = Math.max(0, limit - kept.scans.length);
     const fromMemory = memory.slice(Math.max(0, offset - kept.total), room);
     return {
       total: kept.total + memory.length,
       scans: [...fromMemory, ...kept.scans],
       ...(kept.unreadable > 0 ? { unreadable: kept.unreadable } : {}),
+      ...(readOnly ? { notice: toAppError(readOnly) } : {}),
     };
   }
 
@@ -1070,7 +1083,9 @@ export class ScanHistory {
       throw this.cache.has(scanId) ? noLongerKept(scanId) : notFound(scanId);
     }
     const claims = this.own.get(scanId);
+    const storeFile = this.readOnlyCopy();
     return {
+      ...(storeFile ? { storeFile } : {}),
       localAddresses: [...this.local()],
       rules: [...this.rules()],
       removedRules: [...this.removedRules()],
@@ -1375,8 +1390,10 @@ export class ScanHistory {
     const { counts } = source.header.record;
     if (counts.hosts + counts.openPorts <= PREPARE_THREAD_FROM) return this.prepare(scanId);
     const claims = this.own.get(scanId);
+    const storeFile = this.readOnlyCopy();
     const job: PrepareJob = {
       dataDir: this.dataDir(),
+      ...(storeFile ? { storeFile } : {}),
       scanId,
       localAddresses: [...this.local()],
       rules: [...rules],

@@ -107,6 +107,11 @@ export const ScanListResult = z.object({
    * database edited by hand, or written by another version); absent or 0 when none.
    */
   unreadable: z.number().int().nonnegative().optional(),
+  /**
+   * Present when the store could only be opened for reading (a read-only file or folder): the
+   * scans listed are readable, nothing new is kept until it is writable again; says why.
+   */
+  notice: AppError.optional(),
 });
 export type ScanListResult = z.infer<typeof ScanListResult>;
 

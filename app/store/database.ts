@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
+import { closeToOthers } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -150,7 +152,11 @@ export function openDatabase(dataDir: string): Db {
   let db: Db | undefined;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Private to this user (review 13 A8): a folder made before, or the file SQLite made with
+    // the umask's mode, are closed to others; -wal and -shm take the file's mode when created.
+    closeToOthers(dataDir);
     db = new Database(file);
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.
     db.pragma('busy_timeout = 5000');
     // Before anything writes: a file from a newer Port Auditor is refused, never changed.
@@ -201,13 +207,15 @@ function configure(db: Db): void {
  * the same settings (waits for a writer, WAL, synchronous FULL, foreign keys), without reading the
  * whole file again. `readonly`: a connection that only reads (a prepare thread, which must never
  * change the store), taking the database's WAL mode as the host set it. Throws SQLite's errors
- * (turned into a StoreFailure naming the file).
+ * (turned into a StoreFailure naming the file). `opened`: the file the host's connection reads
+ * when it is not `dataDir`'s own (a read-only store's copy, openDatabaseForReading); failures
+ * still name the data directory's file, the one the user knows.
  */
-export function openDatabaseAgain(dataDir: string, readonly = false): Db {
+export function openDatabaseAgain(dataDir: string, readonly = false, opened?: string): Db {
   const file = databasePath(dataDir);
   let db: Db | undefined;
   try {
-    db = new Database(file, { fileMustExist: true, readonly });
+    db = new Database(opened ?? file, { fileMustExist: true, readonly });
     db.pragma('busy_timeout = 5000');
     if (!readonly) configure(db);
     return db;
@@ -218,6 +226,63 @@ export function openDatabaseAgain(dataDir: string, readonly = false): Db {
       // The failure below is the one to report.
     }
     throw storeFailure(error, file) ?? error;
+  }
+}
+
+/**
+ * openDatabase, or — when the file or its folder is read-only (review 13 A5/N3) — the store opened
+ * for reading only, with that failure as `problem` (the notice that nothing new is kept): reading
+ * commands (history, show, report ID) still work; every write fails with SQLITE_READONLY, which
+ * storeFailure names as the same read-only message. A WAL database cannot be opened read-only in
+ * a folder where SQLite cannot create its `-shm` file, and this build of SQLite takes no URI
+ * (`immutable=1`), so the file (and its `-wal`, whose changes are part of it) is copied to a
+ * private temporary folder (0700) and the copy opened read-only; the copy is removed when the
+ * connection closes or the process exits. The copy gets the same checks as the file
+ * (quick_check, schema, sizes); a file of an older schema, which would need an upgrade, is
+ * refused with the read-only failure. Other failures throw as openDatabase's do.
+ */
+export function openDatabaseForReading(dataDir: string): { db: Db; problem: StoreFailure | null } {
+  try {
+    return { db: openDatabase(dataDir), problem: null };
+  } catch (error) {
+    if (!(error instanceof StoreFailure) || error.damage !== 'read-only') throw error;
+    const file = databasePath(dataDir);
+    if (!existsSync(file)) throw error;
+    const copyDir = mkdtempSync(path.join(tmpdir(), 'port-auditor-ro-'));
+    const removeCopy = () => rmSync(copyDir, { recursive: true, force: true });
+    process.once('exit', removeCopy);
+    let db: Db | undefined;
+    try {
+      const copy = path.join(copyDir, DATABASE_FILE);
+      copyFileSync(file, copy);
+      if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+      db = new Database(copy, { readonly: true, fileMustExist: true });
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== MIGRATIONS.length) throw error;
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
+      const mismatch = schemaMismatch(db, version);
+      if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
+      const oversized = oversizedValue(db);
+      if (oversized) throw new StoreFailure('oversized', file, oversized);
+      const close = db.close.bind(db);
+      db.close = () => {
+        const closed = close();
+        removeCopy();
+        process.removeListener('exit', removeCopy);
+        return closed;
+      };
+      return { db, problem: error };
+    } catch (failure) {
+      try {
+        db?.close();
+      } catch {
+        // The failure below is the one to report.
+      }
+      removeCopy();
+      process.removeListener('exit', removeCopy);
+      throw storeFailure(failure, file) ?? failure;
+    }
   }
 }
 
@@ -240,7 +305,8 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
 
 /**
  * Every object of the schema — tables, indexes, triggers, views — by `type name`, each described by
- * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys), an
+ * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and
+ * foreign keys (referenced table and columns, ON UPDATE/ON DELETE actions), an
  * index's columns and uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an
  * earlier build wrote may spell the same columns otherwise (test/unit/store-journal.test.ts keeps
  * one), and refusing it would set the user's journal aside for nothing. SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic
@@ -259,10 +325,20 @@ function schemaOf(db: Db): Map<string, string> {
     objects.map(({ type, name, tableName, sql }) => {
       const parts =
         type === 'table'
-          ? rows(
-              'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
-              name,
-            ).sort()
+          ? [
+              ...rows(
+                'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
+                name,
+              ).sort(),
+              // Foreign keys and their actions (review 13 A2: ON DELETE CASCADE removed from
+              // scan_hosts made every later retention fail "FOREIGN KEY constraint failed").
+              ...rows(
+                'SELECT "table", "from", "to", on_update, on_delete, "match" FROM pragma_foreign_key_list(?)',
+                name,
+              )
+                .map((row) => `fk ${row}`)
+                .sort(),
+            ]
           : type === 'index'
             ? [
                 ...rows('SELECT seqno, name FROM pragma_index_info(?)', name),

@@ -1,8 +1,8 @@
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { NmapImportResult } from '../../app/contract/index.js';
 import { AppFailure, fail } from '../../app/errors.js';
 import type { CliContext } from './context.js';
+import { openRegularFile } from './regular-file.js';
 import { cliMessage, fileProblem } from './text.js';
 
 /**
@@ -23,9 +23,9 @@ export async function importNmapFile(
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail(readCode, cliMessage('failure.read', { file, why: fileProblem(error) }), { file, detail });
   };
-  const handle = await open(file, 'r').catch(cannotRead);
+  // A regular file only: a FIFO or a device never ends (review 13 A12).
+  const { handle, size } = await openRegularFile(file).catch(cannotRead);
   try {
-    const { size } = await handle.stat().catch(cannotRead);
     const { uploadId, chunkBytes } = await ctx.app.call('report.importBegin', {
       fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
       size,

@@ -36,7 +36,7 @@ export function cliMessage(key: string, params: Record<string, unknown> = {}): L
  */
 export function fileProblem(error: unknown): LocalizedText {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS'];
+  const known = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'ENOTFILE'];
   return code && known.includes(code)
     ? cliMessage(`fileProblem.${code}`)
     : cliMessage('fileProblem.other', { code: code ?? String(error) });

@@ -220,6 +220,53 @@ describe('a damaged or unusable store', () => {
     );
   });
 
+  it('read-only folder: history, show and report ID read the kept scans after the read-only notice (review 13 A5/N3)', async () => {
+    const imported = await cli(['import', path.join(ROOT, 'test/fixtures/nmap/lo.xml')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const listed = await cli(['history', '--json']);
+    const scanId =
+      (JSON.parse(listed.stdout) as { scans: { scanId: string }[] }).scans[0]?.scanId ?? '';
+    expect(scanId).not.toBe('');
+    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
+
+    const history = await cli(['history', '--json'], readOnly);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stderr).toContain(notice);
+    expect(
+      (JSON.parse(history.stdout) as { scans: { scanId: string }[] }).scans.map((s) => s.scanId),
+    ).toEqual([scanId]);
+
+    const show = await cli(['show', scanId], readOnly);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stderr).toContain(notice);
+    expect(show.stdout).toContain('127.0.0.1');
+
+    const out = path.join(base, 'ro-kept.csv');
+    const report = await cli(['report', scanId, '-o', out], readOnly);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('127.0.0.1');
+    expect(history.stderr + show.stderr + report.stderr).not.toContain('Unexpected');
+  });
+
+  it('read-only folder whose imports/ exists: import and report FILE say the read-only message (review 13 N2)', async () => {
+    const lo = path.join(ROOT, 'test/fixtures/nmap/lo.xml');
+    const first = await cli(['import', lo]);
+    expect(first.code, first.stderr).toBe(0);
+    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
+    for (const args of [
+      ['import', lo],
+      ['report', lo, '-o', path.join(base, 'ro-file.csv')],
+    ]) {
+      const run = await cli(args, readOnly, 'en');
+      expect(run.code, args.join(' ')).not.toBe(0);
+      expect(run.stderr + run.stdout).not.toContain('Unexpected');
+      expect(run.stderr + run.stdout).not.toContain('EROFS');
+      expect(run.stderr).toContain(notice);
+    }
+  });
+
   it('read-only file: named; rules listed and unblock --all works', async () => {
     await blockOne();
     const rules = await stillReadsAndUndoes(

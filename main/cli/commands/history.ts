@@ -140,6 +140,7 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
         if (page.scans.length === 0) break;
         rows.push(...page.scans);
       }
+      if (first.notice) ctx.stderr.write(`${ctx.say(first.notice.message)}\n`);
       if (unreadable > 0) ctx.stderr.write(`${unreadableNotice(unreadable, ctx)}\n`);
       if (options.json) {
         const scans = rows.map(asRecorded);
@@ -162,7 +163,8 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
       if (!options.json) {
         // The store first: when it cannot be read, its failure is said once, as `history` says
         // it, not once as the firewall's notice and again as the failure that stops `show`.
-        await ctx.app.call('scan.list', { offset: 0, limit: 1 });
+        const listed = await ctx.app.call('scan.list', { offset: 0, limit: 1 });
+        if (listed.notice) ctx.stderr.write(`${ctx.say(listed.notice.message)}\n`);
         await readFirewallRules(ctx);
         // A page of hosts at a time: a 65,000-host import is never held whole here.
         await printKeptScan(ctx, scanId, serviceName);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -22,6 +22,7 @@ import { MAX_NMAP_XML_BYTES } from '../../../app/report/nmap-xml-import.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
 import { cliMessage, fileProblem } from '../text.js';
+import { openRegularFile, readBounded } from '../regular-file.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -68,10 +69,20 @@ export async function readReportSource(
   let text = '';
   let tooLarge = 0;
   try {
-    // Its size first, from stat: a file over the import limit is refused before a byte is read.
-    const { size } = await stat(file);
-    if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
-    else text = await readFile(file, 'utf8');
+    // A regular file only (a device or FIFO has no end), its size first, from fstat: a file
+    // over the import limit is refused before a byte is read, and one that grows meanwhile is
+    // read no further than the limit.
+    const { handle, size } = await openRegularFile(file);
+    try {
+      if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
+      else {
+        const bytes = await readBounded(handle, MAX_NMAP_XML_BYTES);
+        if (bytes.length > MAX_NMAP_XML_BYTES) tooLarge = bytes.length;
+        else text = bytes.toString('utf8');
+      }
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail('cli.report-read', cliMessage('failure.reportRead', { file, why: fileProblem(error) }), {

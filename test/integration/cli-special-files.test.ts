@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
+import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
+
+// `report FILE` and `import FILE` given what is not a regular file (review 13 A12): a device read
+// whole took 660 MB before failing, a FIFO with no writer never ended. Each must be refused at
+// once, before a byte is read, naming the file in the user's language.
+const outdir = path.resolve('dist', `test-cli-special-${process.pid}`, 'main');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-cli-special-'));
+const fifo = path.join(dataDir, 'pipe.json');
+const fifoXml = path.join(dataDir, 'pipe.xml');
+
+function run(language: 'fr' | 'en', ...args: string[]): Promise<CliRun> {
+  return runBuiltCli(outdir, dataDir, args, language);
+}
+
+beforeAll(async () => {
+  await buildMain({ only: CLI_BUNDLES, outdir });
+  execFileSync('mkfifo', [fifo, fifoXml]);
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(path.dirname(outdir), { recursive: true, force: true });
+});
+
+describe('files that are not regular files are refused before reading', () => {
+  it('report of a FIFO with no writer (JSON name), in French', async () => {
+    const result = await run('fr', 'report', fifo, '-o', path.join(dataDir, 'x.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `Impossible de lire «\u00a0${fifo}\u00a0» (ce n’est pas un fichier mais un périphérique, un tube ou un dossier).`,
+    );
+  }, 30_000);
+
+  it('report and import of a FIFO named .xml', async () => {
+    for (const command of ['report', 'import']) {
+      const args = command === 'report' ? ['-o', path.join(dataDir, 'y.csv')] : [];
+      const result = await run('en', command, fifoXml, ...args);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toContain(
+        `Cannot read “${fifoXml}” (it is not a file but a device, a pipe or a folder).`,
+      );
+    }
+  }, 30_000);
+
+  it('report of /dev/zero', async () => {
+    const result = await run('en', 'report', '/dev/zero', '-o', path.join(dataDir, 'z.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'Cannot read “/dev/zero” (it is not a file but a device, a pipe or a folder).',
+    );
+  }, 30_000);
+});
