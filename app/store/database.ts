@@ -165,12 +165,7 @@ export function openDatabase(dataDir: string): Db {
       throw new StoreFailure('newer', file, '', { found: version, known: MIGRATIONS.length });
     }
     configure(db);
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
-    const mismatch = schemaMismatch(db, version);
-    if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
-    const oversized = oversizedValue(db);
-    if (oversized) throw new StoreFailure('oversized', file, oversized);
+    checkWhatWeMade(db, file, version);
     try {
       migrate(db);
     } catch (error) {
@@ -259,12 +254,7 @@ export function openDatabaseForReading(dataDir: string): { db: Db; problem: Stor
       db = new Database(copy, { readonly: true, fileMustExist: true });
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== MIGRATIONS.length) throw error;
-      const check = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
-      const mismatch = schemaMismatch(db, version);
-      if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
-      const oversized = oversizedValue(db);
-      if (oversized) throw new StoreFailure('oversized', file, oversized);
+      checkWhatWeMade(db, file, version);
       const close = db.close.bind(db);
       db.close = () => {
         const closed = close();
@@ -348,6 +338,21 @@ function schemaOf(db: Db): Map<string, string> {
       return [`${type} ${name}`, JSON.stringify([tableName, ...parts])];
     }),
   );
+}
+
+/**
+ * The checks a store file passes before it is used, writable or read from a copy: SQLite's
+ * quick_check, then the schema against what our migrations make (schemaMismatch), then no value
+ * too big to read (oversizedValue). Throws StoreFailure `malformed`, `inconsistent` or `oversized`
+ * naming `file`.
+ */
+function checkWhatWeMade(db: Db, file: string, version: number): void {
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
+  const mismatch = schemaMismatch(db, version);
+  if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
+  const oversized = oversizedValue(db);
+  if (oversized) throw new StoreFailure('oversized', file, oversized);
 }
 
 /**
