@@ -34,8 +34,10 @@ describe('the CLI history of an imported nmap file', () => {
     for (const language of ['fr', 'en'] as const) {
       const text = formatHistory([row], 1, context(language));
       const lines = text.trimEnd().split('\n');
-      expect(lines).toHaveLength(2);
-      const [head, line] = lines as [string, string];
+      // The table, then the line saying its counts are as recorded (review 13 A4).
+      expect(lines).toHaveLength(3);
+      const [head, line, recorded] = lines as [string, string, string];
+      expect(recorded).toMatch(language === 'fr' ? /enregistr/ : /as recorded/);
       expect(line).toContain(
         language === 'fr' ? '«\u00a0192.0.2.10 Port Auditor' : '“192.0.2.10 Port Auditor',
       );
