@@ -67,6 +67,8 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
   let host: RunningHost;
   let browser: LaunchedBrowser;
   const servers: net.Server[] = [];
+  /** Their connections, cut at teardown: server.close() waits for each one to end. */
+  const accepted = new Set<net.Socket>();
   /** Screen → its violations, filled as the test goes so one run names every screen that fails. */
   let found: Record<string, string[]> = {};
   /** The UI's language now (the host's is French). */
@@ -95,7 +97,11 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
     dataDir = mkdtempSync(path.join(tmpdir(), 'pa-a11y-e2e-'));
     lab.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
     for (const port of PORTS) {
-      const server = net.createServer((s) => s.end());
+      const server = net.createServer((s) => {
+        accepted.add(s);
+        s.once('close', () => accepted.delete(s));
+        s.end();
+      });
       servers.push(server);
       await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
     }
@@ -115,6 +121,7 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
   afterAll(async () => {
     await browser?.close();
     await host?.close();
+    for (const socket of accepted) socket.destroy();
     for (const server of servers) await new Promise((resolve) => server.close(resolve));
     await run('nft', ['delete', 'table', 'inet', 'port_auditor']).catch(() => undefined);
     await lab.teardown();
