@@ -81,11 +81,11 @@ describe('the CLI quotes the user’s words on one line', () => {
   });
 
   it('an address holding an escape', async () => {
-    const result = await run('fr', 'scan', '10.0.0.1\u001b[31m');
+    const result = await run('fr', 'scan', '127.0.0.1\u001b[31m');
     expect(result.code).toBe(2);
     const lines = linesOf(result.stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Cibles\u00a0: «\u00a010\.0\.0\.1\\u001b\[31m\u00a0» /u);
+    expect(lines[0]).toMatch(/^Cibles\u00a0: «\u00a0127\.0\.0\.1\\u001b\[31m\u00a0» /u);
   });
 
   it('an adapter’s name holding a line feed and an escape', async () => {
@@ -110,11 +110,11 @@ describe('the CLI quotes the user’s words on one line', () => {
       '--port',
       '80',
       '--remote',
-      '10.0.0.1\n\u001b[31mx',
+      '127.0.0.1\n\u001b[31mx',
     );
     expect(remote.code).toBe(2);
     expect(linesOf(remote.stderr)).toEqual([
-      'Remote address refused: “10.0.0.1\\n\\u001b[31mx”. Give an IP address or a CIDR network (e.g. 192.168.1.20 or 192.168.1.0/24), separated by commas.',
+      'Remote address refused: “127.0.0.1\\n\\u001b[31mx”. Give an IP address or a CIDR network (e.g. 192.168.1.20 or 192.168.1.0/24), separated by commas.',
     ]);
   });
 });
