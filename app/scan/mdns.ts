@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { askUdp } from './udp-question.js';
 import { randomInt } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { splitZone } from '../net/address.js';
@@ -160,44 +160,25 @@ export const defaultMdnsLimits: MdnsLimits = { tryTimeoutMs: 1000, tries: 2 };
 export function mdnsReverseLookup(limits: Partial<MdnsLimits> = {}): ReverseLookup {
   const tryTimeoutMs = Math.min(1000, limits.tryTimeoutMs ?? defaultMdnsLimits.tryTimeoutMs);
   const tries = Math.max(1, Math.min(2, limits.tries ?? defaultMdnsLimits.tries));
-  return (address, signal) =>
-    new Promise<string[]>((resolve, reject) => {
-      const bare = splitZone(address).address;
-      const question = reverseName(bare);
-      const id = randomInt(0, 0x10000);
-      const query = encodePtrQuery(id, question);
-      const socket = createSocket(ipaddr.parse(bare).kind() === 'ipv4' ? 'udp4' : 'udp6');
-      let sent = 0;
-      let timer: NodeJS.Timeout | undefined;
-      let done = false;
-      const end = (error: Error | null, names?: string[]) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        socket.close();
-        if (error) reject(error);
-        else resolve(names ?? []);
-      };
-      const coded = (code: string) => Object.assign(new Error(code), { code });
-      const onAbort = () => end(coded('ECANCELLED'));
-      const send = () => {
-        if (sent >= tries) return end(coded('ETIMEOUT'));
-        sent++;
-        socket.send(query, MDNS_PORT, address, (error) => {
-          if (error) end(error);
-        });
-        timer = setTimeout(send, tryTimeoutMs);
-      };
-      socket.on('error', (error) => end(error));
-      socket.on('message', (message) => {
-        const answer = decodePtrAnswer(message, question);
-        // Another query's late answer, or noise: keep waiting for ours.
-        if (!answer || answer.id !== id) return;
-        end(null, answer.names);
-      });
-      if (signal.aborted) return end(coded('ECANCELLED'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.bind(0, send);
-    });
+  return (address, signal) => {
+    const bare = splitZone(address).address;
+    const question = reverseName(bare);
+    const id = randomInt(0, 0x10000);
+    return askUdp(
+      {
+        type: ipaddr.parse(bare).kind() === 'ipv4' ? 'udp4' : 'udp6',
+        request: encodePtrQuery(id, question),
+        address,
+        port: MDNS_PORT,
+        socket: 'unconnected',
+        tries,
+        tryTimeoutMs,
+        answer: (message) => {
+          const answer = decodePtrAnswer(message, question);
+          return answer && answer.id === id ? answer.names : undefined;
+        },
+      },
+      signal,
+    );
+  };
 }

@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { askUdp } from './udp-question.js';
 import { randomInt } from 'node:crypto';
 import type { ReverseLookup } from './reverse-dns.js';
 
@@ -150,43 +150,25 @@ export const defaultNodeStatusLimits: NodeStatusLimits = { tryTimeoutMs: 1000, t
 export function netbiosNodeStatusLookup(limits: Partial<NodeStatusLimits> = {}): ReverseLookup {
   const tryTimeoutMs = Math.min(1000, limits.tryTimeoutMs ?? defaultNodeStatusLimits.tryTimeoutMs);
   const tries = Math.max(1, Math.min(2, limits.tries ?? defaultNodeStatusLimits.tries));
-  return (address, signal) =>
-    new Promise<string[]>((resolve, reject) => {
-      const id = randomInt(0, 0x10000);
-      const request = encodeNodeStatusRequest(id);
-      const socket = createSocket('udp4');
-      let sent = 0;
-      let timer: NodeJS.Timeout | undefined;
-      let done = false;
-      const end = (error: Error | null, names?: string[]) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        socket.close();
-        if (error) reject(error);
-        else resolve(names ?? []);
-      };
-      const coded = (code: string) => Object.assign(new Error(code), { code });
-      const onAbort = () => end(coded('ECANCELLED'));
-      const send = () => {
-        if (sent >= tries) return end(coded('ETIMEOUT'));
-        sent++;
-        socket.send(request, (error) => {
-          if (error) end(error);
-        });
-        timer = setTimeout(send, tryTimeoutMs);
-      };
-      socket.on('error', (error) => end(error));
-      socket.on('message', (message) => {
-        const status = decodeNodeStatusResponse(message);
-        // Another transaction's late answer, or noise: keep waiting for ours.
-        if (!status || status.transactionId !== id) return;
-        const name = workstationName(status);
-        end(null, name ? [name] : []);
-      });
-      if (signal.aborted) return end(coded('ECANCELLED'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.connect(NETBIOS_NS_PORT, address, send);
-    });
+  return (address, signal) => {
+    const id = randomInt(0, 0x10000);
+    return askUdp(
+      {
+        type: 'udp4',
+        request: encodeNodeStatusRequest(id),
+        address,
+        port: NETBIOS_NS_PORT,
+        socket: 'connected',
+        tries,
+        tryTimeoutMs,
+        answer: (message) => {
+          const status = decodeNodeStatusResponse(message);
+          if (!status || status.transactionId !== id) return undefined;
+          const name = workstationName(status);
+          return name ? [name] : [];
+        },
+      },
+      signal,
+    );
+  };
 }
