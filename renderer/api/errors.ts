@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../app/contract/error-codes.js';
 import type { AppError } from '../../app/contract/errors.js';
+import { inBothLanguages } from '../i18n/both.js';
 import type { ConnectionState } from './create-api.js';
 
 /** A failed call, carrying the app's AppError so the UI can show it in either language. */
@@ -12,13 +13,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What a request gets while the connection to the app is lost (the bridge is reconnecting). */
 export function connectionLostError(): AppError {
   return {
     code: 'connection.lost' satisfies ErrorCode,
-    message: {
-      fr: 'La connexion avec l’application a été perdue. Nouvelle tentative en cours…',
-      en: 'The connection to the application was lost. Reconnecting…',
-    },
+    message: inBothLanguages('common:connection.lost'),
   };
 }
 
@@ -28,26 +27,17 @@ export function connectionError(state: ConnectionState): AppError {
     case 'stopped':
       return {
         code: 'connection.stopped' satisfies ErrorCode,
-        message: {
-          fr: 'Port Auditor s’est arrêté : relancez-le.',
-          en: 'Port Auditor has stopped: start it again.',
-        },
+        message: inBothLanguages('common:connection.stopped'),
       };
     case 'token-used':
       return {
         code: 'session.token-used' satisfies ErrorCode,
-        message: {
-          fr: 'Cette adresse de Port Auditor a déjà servi à un autre onglet ou programme : accès refusé.',
-          en: 'This Port Auditor address was already used by another tab or program: access refused.',
-        },
+        message: inBothLanguages('common:connection.token-used'),
       };
     case 'refused':
       return {
         code: 'session.refused' satisfies ErrorCode,
-        message: {
-          fr: 'Accès refusé : ouvrez l’adresse que Port Auditor affiche à son démarrage.',
-          en: 'Access refused: open the address Port Auditor prints when it starts.',
-        },
+        message: inBothLanguages('common:connection.refused'),
       };
     default:
       return connectionLostError();
@@ -62,10 +52,7 @@ export function asAppError(error: unknown): AppError {
   const detail = error instanceof Error ? error.message : String(error);
   return {
     code: 'renderer.unexpected' satisfies ErrorCode,
-    message: {
-      fr: `Erreur inattendue dans l’interface : ${detail}`,
-      en: `Unexpected error in the interface: ${detail}`,
-    },
+    message: inBothLanguages('common:error.unexpected', { detail }),
   };
 }
 

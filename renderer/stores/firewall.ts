@@ -4,6 +4,7 @@ import type { FirewallRule, FirewallStatus } from '../../app/contract/firewall';
 import type { LocalizedText } from '../../app/contract/errors';
 import { api } from '../api/client';
 import { asAppError } from '../api/errors';
+import { inBothLanguages } from '../i18n/both';
 
 /** How an undo ended, for the place that asked (the results word it with the port concerned). */
 export type UndoResult = 'removed' | 'cancelled' | 'still-present' | 'unknown' | 'failed';
@@ -123,10 +124,7 @@ export const useFirewall = create<FirewallState>((set, get) => ({
         set({
           notice: {
             severity: 'warning',
-            text: {
-              fr: 'Le pare-feu n’a pas pu être relu après l’annulation : les règles concernées sont notées « état inconnu » et seront vérifiées à la prochaine lecture.',
-              en: 'The firewall could not be read back after the undo: the rules concerned are marked “unknown” and will be checked at the next read.',
-            },
+            text: inBothLanguages('firewall:rules.notice.unreadAfterUndo'),
           },
         });
       } else if (outcome.stillPresent.length > 0) {
@@ -134,16 +132,9 @@ export const useFirewall = create<FirewallState>((set, get) => ({
         set({
           notice: {
             severity: 'warning',
-            text: {
-              fr:
-                outcome.stillPresent.length === 1
-                  ? 'Une règle est toujours présente dans le pare-feu après le déblocage.'
-                  : `${outcome.stillPresent.length} règles sont toujours présentes dans le pare-feu après le déblocage.`,
-              en:
-                outcome.stillPresent.length === 1
-                  ? 'One rule is still present in the firewall after the unblock.'
-                  : `${outcome.stillPresent.length} rules are still present in the firewall after the unblock.`,
-            },
+            text: inBothLanguages('firewall:rules.notice.stillPresent', {
+              count: outcome.stillPresent.length,
+            }),
           },
         });
       } else {
@@ -151,16 +142,9 @@ export const useFirewall = create<FirewallState>((set, get) => ({
         set({
           notice: {
             severity: 'success',
-            text: {
-              fr:
-                outcome.removed.length === 1
-                  ? 'Règle retirée ; relue, elle n’est plus dans le pare-feu.'
-                  : `${outcome.removed.length} règles retirées ; relues, elles ne sont plus dans le pare-feu.`,
-              en:
-                outcome.removed.length === 1
-                  ? 'Rule removed; read back, it is no longer in the firewall.'
-                  : `${outcome.removed.length} rules removed; read back, they are no longer in the firewall.`,
-            },
+            text: inBothLanguages('firewall:rules.notice.removed', {
+              count: outcome.removed.length,
+            }),
           },
         });
       }
@@ -185,20 +169,14 @@ export const useFirewall = create<FirewallState>((set, get) => ({
         set({
           notice: {
             severity: 'warning',
-            text: {
-              fr: 'Certaines règles n’ont pas pu être remises dans le pare-feu : voir la liste.',
-              en: 'Some rules could not be put back in the firewall: see the list.',
-            },
+            text: inBothLanguages('firewall:rules.notice.reapplyMissing'),
           },
         });
       } else {
         set({
           notice: {
             severity: 'success',
-            text: {
-              fr: 'Règles remises dans le pare-feu et relues.',
-              en: 'Rules put back in the firewall and read back.',
-            },
+            text: inBothLanguages('firewall:rules.notice.reapplied'),
           },
         });
       }

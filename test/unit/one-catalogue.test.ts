@@ -34,6 +34,22 @@ const IDIOMS: Record<string, RegExp> = {
 };
 
 /**
+ * The same idioms in renderer/ (React reads the catalogue through i18next; a message the page keeps
+ * in both languages, as the app's are, comes from renderer/i18n/both.ts). The page picks its
+ * language with `i18n.language === 'fr' ? 'fr' : 'en'` and a LocalizedText's side with
+ * `? text.fr : text.en`: a ternary is a sentence written in place only when a branch is a string
+ * literal other than a language code.
+ */
+const RENDERER_IDIOMS: Record<string, RegExp> = {
+  pair: IDIOMS.pair!,
+  twoLanguageCall: IDIOMS.twoLanguageCall!,
+  ternary: new RegExp(
+    String.raw`===\s*['"](?:fr|en)['"]\s*\?\s*(?:(?!['"](?:fr|en)['"])${LITERAL}|[^:;]*?:\s*(?!['"](?:fr|en)['"])${LITERAL})`,
+    'g',
+  ),
+};
+
+/**
  * Per file, how many sentences are still written in place: none since issue 15's catalogue
  * migration. A file listed here would lower its count as it moves; none may gain one.
  */
@@ -95,6 +111,44 @@ describe('one catalogue for every sentence of app/ and main/', () => {
       expect([...PLURAL_SAMPLES[name]!.matchAll(idiom)].length, name).toBe(1);
     }
     expect([..."t('pdf:inShort.openPorts', { count })".matchAll(HAND_PLURALS.helper!)]).toEqual([]);
+  });
+
+  test('renderer/ writes no sentence in place either: no { fr, en } pair, no T(fr, en), no === "fr" ? \'…\' ternary', () => {
+    const found: Record<string, number> = {};
+    for (const file of sources('renderer')) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      const count = Object.values(RENDERER_IDIOMS).reduce(
+        (n, idiom) => n + [...text.matchAll(idiom)].length,
+        0,
+      );
+      if (count > 0) found[file] = count;
+    }
+    expect(found).toEqual({});
+  });
+
+  test('the renderer detector sees a sentence chosen by language, not a language chosen', () => {
+    const sentences = [
+      "{ fr: 'Règles remises dans le pare-feu et relues.', en: 'Rules put back.' }",
+      "i18n.language === 'fr' ? 'Règle retirée' : 'Rule removed'",
+      "lang === 'en' ? `${n} rules` : `${n} règles`",
+    ];
+    for (const sample of sentences) {
+      expect(
+        Object.values(RENDERER_IDIOMS).some((idiom) => [...sample.matchAll(idiom)].length > 0),
+        sample,
+      ).toBe(true);
+    }
+    const choices = [
+      "const lang = i18n.language === 'fr' ? 'fr' : 'en';",
+      "formatDateTime(at, lang === 'en' ? 'en' : 'fr')",
+      '(i18n.language === \'fr\' ? text.fr : text.en)',
+    ];
+    for (const sample of choices) {
+      expect(
+        Object.values(RENDERER_IDIOMS).some((idiom) => [...sample.matchAll(idiom)].length > 0),
+        sample,
+      ).toBe(false);
+    }
   });
 
   test('the detector sees each idiom', () => {
