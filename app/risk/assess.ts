@@ -10,7 +10,7 @@ import type { HostResult, Protocol } from '../contract/scan.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { kindOfValue, parseIp, splitZone, type IpValue } from '../net/address.js';
-import { assessPort } from './rules.js';
+import { assessPort, type PcSystem } from './rules.js';
 import { isFilePc } from '../contract/devices.js';
 import {
   applyFirewallRules,
@@ -18,6 +18,11 @@ import {
   type SeenOpenLookup,
 } from './firewall-verdicts.js';
 import { emptyCounts, summariseHost, summariseHosts } from './summary.js';
+
+/** The system family of a Node `process.platform` value: `win32` is Windows. */
+export function systemOf(platform: NodeJS.Platform): PcSystem {
+  return platform === 'win32' ? 'windows' : 'other';
+}
 
 /** An address without brackets or zone, IPv4-mapped IPv6 folded into IPv4 (app/net/address.ts). */
 function parseAddress(text: string): IpValue | null {
@@ -139,6 +144,8 @@ export function ownerIfOurs(
  * as administrator would show them (not elevated already); the result says so
  * (`programsMissing: 'not-elevated'`) only when one of its listed open ports lacks its program.
  * `undone`: the scan's time window and the rules removed since (see applyFirewallRules).
+ * `system`: whether this PC (the hosts marked `isLocal`) runs Windows; by default the system this
+ * process runs on.
  */
 export function assessHosts(
   hosts: readonly HostResult[],
@@ -149,6 +156,7 @@ export function assessHosts(
   seenOpen?: SeenOpenLookup,
   own?: OwnPorts,
   undone?: RulesUndoneSince,
+  system: PcSystem = systemOf(process.platform),
 ): RiskAssessResult {
   return assessWith(
     hosts,
@@ -159,13 +167,15 @@ export function assessHosts(
     seenOpen,
     own,
     undone,
+    system,
   );
 }
 
 /**
  * assessHosts with this PC's ports tied to their exposure and program by `local` (called for
  * hosts marked `isLocal` only; null when nothing is known), instead of from live sockets: a kept
- * scan's verdicts are worked out again from what was recorded of them when it was made.
+ * scan's verdicts are worked out again from what was recorded of them when it was made (its
+ * `isLocal` hosts are this PC: `system` is this PC's, as in assessHosts).
  */
 export function assessWith(
   hosts: readonly HostResult[],
@@ -176,6 +186,7 @@ export function assessWith(
   seenOpen?: SeenOpenLookup,
   own?: OwnPorts,
   undone?: RulesUndoneSince,
+  system: PcSystem = systemOf(process.platform),
 ): RiskAssessResult {
   const assessed = hosts.map((host): HostAssessment => {
     const ports = host.ports
@@ -191,6 +202,7 @@ export function assessWith(
             port: p.port,
             protocol: p.protocol,
             isLocal: host.isLocal,
+            ...(host.isLocal ? { system } : {}),
             ...(p.banner ? { banner: p.banner } : {}),
             ...(p.detected ? { detected: p.detected } : {}),
             ...(found ? { exposure: found.exposure } : {}),

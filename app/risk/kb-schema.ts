@@ -26,6 +26,11 @@ export const KbEntry = z
     deviceSeverity: Severity.optional(),
     reason: Text,
     advice: Text,
+    /**
+     * Replaces `advice` for this PC when it does not run Windows, for a port whose usual advice is
+     * about Windows' own service (135: Windows' RPC endpoint mapper, Samba's or Wine's elsewhere).
+     */
+    otherSystemAdvice: Text.optional(),
     references: z.array(Reference),
     /** Program names that normally own this port (Windows services, daemons), compared case-insensitively. */
     expectedPrograms: z.array(z.string().min(1)).optional(),

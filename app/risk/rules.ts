@@ -21,6 +21,9 @@ import { OWN_OTHER_PROCESS_SERVICE, OWN_SERVICE, SEVERITY_LABEL } from '../contr
 import { inBothLanguages } from '../text/per-language.js';
 import { OUTSIDE_WORDS_MAX, quoted, quotedProgram } from '../contract/outside-words.js';
 
+/** The family of this PC's operating system, as far as a verdict's words depend on it. */
+export type PcSystem = 'windows' | 'other';
+
 /** Everything the rules may look at for one open port. */
 export interface PortContext {
   port: number;
@@ -35,6 +38,12 @@ export interface PortContext {
   detected?: PortResult['detected'];
   /** This PC only: how the listener is bound; `unknown` when no listener was found. */
   exposure?: Exposure;
+  /**
+   * This PC only: whether it runs Windows (`windows`) or another system (`other`), when known; a
+   * port whose advice is about Windows' own service is advised otherwise elsewhere (KbEntry
+   * otherSystemAdvice).
+   */
+  system?: PcSystem;
   /** This PC only: the program that owns the socket, when the OS told us. */
   program?: ProgramInfo;
   /**
@@ -365,7 +374,12 @@ function fromKnowledgeBase(entry: KbEntry, ctx: PortContext, say: Say): Verdict 
       rule('otherDevice', (language) => ({ severity: sev(device, language) })),
     );
   }
-  return { severity, advice: entry.advice };
+  // This PC's system is known: Windows' own service is not what serves the port elsewhere.
+  const advice =
+    ctx.isLocal && ctx.system === 'other' && entry.otherSystemAdvice
+      ? entry.otherSystemAdvice
+      : entry.advice;
+  return { severity, advice };
 }
 
 function fromRegistry(ctx: PortContext, range: ReturnType<typeof rangeOfPort>, say: Say): Verdict {

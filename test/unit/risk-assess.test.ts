@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../../app/contract/risk.js';
 import type { HostResult, PortResult } from '../../app/contract/scan.js';
-import { assessHosts, matchListener } from '../../app/risk/assess.js';
+import { assessHosts, matchListener, systemOf } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { keptProgramsNote } from '../../app/api/scan-history.js';
 
@@ -62,6 +62,31 @@ describe('assessing hosts', () => {
     expect(local.counts.critical).toBe(1);
     expect(result.hosts[1]?.ports[0]?.program).toBeUndefined();
     expect(result.programsComplete).toBe(true);
+  });
+
+  it('advises this PC by the system it runs, another device by the port alone (review N13)', () => {
+    const scanned = [host('127.0.0.1', true, [open(135)]), host('192.168.1.7', false, [open(135)])];
+    const listening: Listener[] = [{ protocol: 'tcp', address: '0.0.0.0', port: 135 }];
+    const advice = (system: 'windows' | 'other') =>
+      assessHosts(
+        scanned,
+        listening,
+        knowledgeBase(),
+        true,
+        [],
+        undefined,
+        undefined,
+        undefined,
+        system,
+      ).hosts.map((h) => h.ports[0]!.advice.en.split(':')[0]);
+    expect(advice('other')).toEqual([
+      'On a PC that does not run Windows this port is not the system’s',
+      'Normal on a Windows PC',
+    ]);
+    expect(advice('windows')).toEqual(['Normal on a Windows PC', 'Normal on a Windows PC']);
+    expect(systemOf('win32')).toBe('windows');
+    expect(systemOf('linux')).toBe('other');
+    expect(systemOf('darwin')).toBe('other');
   });
 
   it('groups the verdicts of a host that answers on every port into one, not a hundred alarms', () => {

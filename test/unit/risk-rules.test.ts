@@ -595,6 +595,61 @@ describe('our own and known programs first (issue 15)', () => {
     expect(rules(unknown)).toContain(RULES.loopbackOnly);
   });
 
+  it('never says a database listening on loopback only is reachable from the network (review N6)', () => {
+    const postgres = { pid: 812, name: 'postgres', path: '/usr/lib/postgresql/15/bin/postgres' };
+    const loopback = rate({
+      port: 5432,
+      isLocal: true,
+      exposure: 'loopback-only',
+      program: postgres,
+    });
+    expect(loopback.severity).toBe('info');
+    expect(rules(loopback)).toEqual([RULES.kbKnownPort, RULES.programExpected, RULES.loopbackOnly]);
+    const said = loopback.reasons.map((r) => `${r.text.fr} ${r.text.en}`).join(' ');
+    expect(said).not.toMatch(/joignable (sur|depuis) le réseau|reachable from the network/);
+    expect(loopback.reasons.at(-1)?.text.fr).toMatch(
+      /^Il n’écoute que sur l’adresse locale de ce PC\u00a0: aucun autre appareil du réseau ne peut s’y connecter \(risque abaissé de «\u00a0élevé\u00a0» à «\u00a0info\u00a0»\)\.$/,
+    );
+    expect(loopback.advice.en).toBe(
+      'Only programs on this PC can reach it: nothing to do unless you do not recognise the program.',
+    );
+    // The same words for the same database served to every interface, which stays High.
+    const everywhere = rate({
+      port: 5432,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      program: postgres,
+    });
+    expect(everywhere.severity).toBe('high');
+    expect(everywhere.reasons[0]?.text).toEqual(loopback.reasons[0]?.text);
+    expect(rules(everywhere)).toContain(RULES.allInterfaces);
+    // No other entry of the knowledge base claims a reach the listener may not have.
+    for (const entry of kb.entries) {
+      expect(`${entry.reason.fr} ${entry.reason.en}`, `${entry.port}`).not.toMatch(
+        /joignable (sur|depuis) le réseau|reachable from the network|accessibles? depuis le réseau|present and reachable|présent et joignable/,
+      );
+    }
+  });
+
+  it('advises port 135 of a PC that does not run Windows as what it is there (review N13)', () => {
+    const linux = rate({ port: 135, isLocal: true, exposure: 'all-interfaces', system: 'other' });
+    expect(linux.advice.fr).not.toMatch(/PC Windows\s: laissez-le/);
+    expect(linux.advice.fr).toMatch(
+      /^Sur un PC qui n’est pas sous Windows, ce port n’est pas celui du système\u00a0: c’est en général Samba/,
+    );
+    expect(linux.advice.en).toMatch(/^On a PC that does not run Windows .* Samba \(rpcd_epmapper/);
+    const windows = rate({
+      port: 135,
+      isLocal: true,
+      exposure: 'all-interfaces',
+      system: 'windows',
+    });
+    expect(windows.advice.fr).toMatch(/^Normal sur un PC Windows\s: laissez-le/);
+    // Another device's system is not known: the usual advice, whatever this PC runs.
+    expect(rate({ port: 135, system: 'other' }).advice).toEqual(windows.advice);
+    expect(linux.severity).toBe(windows.severity);
+  });
+
   it('never rates plain HTTP served to the network as Info', () => {
     const everywhere = rate({
       port: 80,
