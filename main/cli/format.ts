@@ -20,6 +20,7 @@ import { detectedText } from '../../app/contract/service-text.js';
 import { COVERAGE_LABEL, mitigates } from '../../app/firewall/coverage.js';
 import { vanishedRulesLine } from '../../app/firewall/format.js';
 import { everyPortText } from '../../app/report/labels.js';
+import { serviceFactsInBoth } from '../../app/report/service-facts.js';
 import { macMaker } from '../../app/report/mac-vendor.js';
 import { specHasUdp } from '../../app/contract/port-spec.js';
 import {
@@ -230,8 +231,21 @@ function formatHost(
         .join('')
         .trimEnd()}`;
     lines.push(line(head));
-    rows.forEach(({ verdict }, index) => {
+    rows.forEach(({ port: p, verdict }, index) => {
       lines.push(line(cells[index]!));
+      // What the TLS handshake and the HTTP answer showed, in the words the page's details and the
+      // PDF use (app/report/service-facts.ts), so the table holds what the reports do (review N12).
+      const facts = serviceFactsInBoth(p);
+      if (facts.tls) {
+        lines.push(
+          `      ${t('table.fact', { label: t('risk:port.tls'), value: facts.tls[language] })}`,
+        );
+      }
+      if (facts.http) {
+        lines.push(
+          `      ${t('table.fact', { label: t('risk:port.http'), value: facts.http[language] })}`,
+        );
+      }
       // Why, in the user's language: every rule that shaped the verdict, as the app's panel lists
       // them; what a Port Auditor rule does to the port comes first, marked apart.
       for (const reason of verdict?.reasons ?? []) {

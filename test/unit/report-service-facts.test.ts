@@ -5,6 +5,9 @@ import { renderJson } from '../../app/report/json.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
 import { formatDateTime } from '../../app/contract/datetime.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { formatScanResult } from '../../main/cli/format.js';
 
 // What the HTTP and TLS probes learnt (issue 16) reaches the PDF, the CSV and the JSON findings,
 // in the report's language, the server's words quoted. The scan result is synthetic: the lab
@@ -95,5 +98,48 @@ describe('TLS and HTTP facts in the reports', () => {
     expect(byPort.get(443)?.tls).toEqual(scan.hosts[0]!.ports[1]!.tls);
     expect(byPort.get(443)?.http).toBeNull();
     expect(byPort.get(80)?.http).toEqual(scan.hosts[0]!.ports[0]!.http);
+  });
+
+  it('prints them in the CLI table’s detail lines, in the words of the page and the PDF (review N12)', () => {
+    const assessment = assessHosts(scan.hosts, [], knowledgeBase());
+    const lines = (language: 'fr' | 'en') =>
+      formatScanResult(scan, language, () => undefined, assessment).split('\n');
+    const en = lines('en');
+    const fr = lines('fr');
+    const enDate = formatDateTime(VALID_TO, 'en');
+    const frDate = formatDateTime(VALID_TO, 'fr');
+    // Each fact line sits under its own port's row, before the next row.
+    const under = (all: string[], row: RegExp, fact: string) => {
+      const at = all.findIndex((l) => row.test(l));
+      const next = all.findIndex((l, i) => i > at && /^\s+\d+\/tcp\s/.test(l));
+      const found = all.indexOf(fact);
+      expect(at, String(row)).toBeGreaterThanOrEqual(0);
+      expect(found, fact).toBeGreaterThan(at);
+      if (next >= 0) expect(found, fact).toBeLessThan(next);
+    };
+    under(
+      en,
+      /^\s+443\/tcp\s/,
+      `      TLS: TLSv1.2 · certificate “box.lan” issued by “box.lan” · self-signed · valid until ${enDate}`,
+    );
+    under(
+      en,
+      /^\s+80\/tcp\s/,
+      "      HTTP answer: HTTP 301 · Server: “nginx/1.22.1” · redirects to “http://lab.test/'start'”",
+    );
+    under(
+      fr,
+      /^\s+443\/tcp\s/,
+      `      TLS\u00a0: TLSv1.2 · certificat «\u00a0box.lan\u00a0» émis par «\u00a0box.lan\u00a0» · auto-signé · valable jusqu’au ${frDate}`,
+    );
+    under(
+      fr,
+      /^\s+80\/tcp\s/,
+      "      Réponse HTTP\u00a0: HTTP 301 · Server\u00a0: «\u00a0nginx/1.22.1\u00a0» · redirige vers «\u00a0http://lab.test/'start'\u00a0»",
+    );
+    // The same line as the PDF prints.
+    const model = buildReportModel({ scan, pcName: 'PC' });
+    const tls = model.hosts.flatMap((h) => h.ports).find((p) => p.port === 443)?.tlsText;
+    expect(en.some((l) => l === `      TLS: ${tls?.en}`)).toBe(true);
   });
 });
