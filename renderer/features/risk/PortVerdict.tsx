@@ -70,7 +70,20 @@ export function PortVerdict({
       data-blocked={mitigated ? 'true' : undefined}
       // The details (reasons, advice, block button, facts) are drawn when opened, not kept folded
       // for each of a page's ports; the block wizard inside lives while they are open.
-      slotProps={{ transition: { unmountOnExit: true } }}
+      // The panel's region is named after its port and address, not after its header's text:
+      // two devices with the same port have the same header words, and two regions of one name
+      // cannot be told apart in a screen reader's landmark list (axe landmark-unique, review N2).
+      slotProps={{
+        transition: { unmountOnExit: true },
+        region: {
+          'aria-labelledby': undefined,
+          'aria-label': t('port.detailsLabel', {
+            port: port.port,
+            protocol: port.protocol.toUpperCase(),
+            address,
+          }),
+        },
+      }}
       onChange={(_event, expanded) => {
         if (expanded) onOpen?.();
       }}
@@ -126,7 +139,10 @@ export function PortVerdict({
           </Typography>
         </Box>
       </AccordionSummary>
-      <AccordionDetails id={`${id}-details`} data-testid="verdict-details">
+      {/* No id here: MUI's region around the details takes the summary's aria-controls as its
+          id (and role="region" labelled by the summary); the same id on both was each verdict's
+          panel named twice (review N2). */}
+      <AccordionDetails data-testid="verdict-details">
         <Stack spacing={2}>
           <Box>
             <Typography variant="subtitle2" component="h4">

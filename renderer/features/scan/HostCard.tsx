@@ -137,29 +137,45 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         sx={{
           px: 2.5,
           py: 1.5,
-          display: 'flex',
-          alignItems: 'center',
-          gap: 1.5,
-          flexWrap: 'wrap',
           bgcolor: 'action.hover',
           borderBottom: 1,
           borderColor: 'divider',
         }}
       >
-        {host.isLocal ? (
-          <ComputerIcon color="primary" aria-hidden />
-        ) : (
-          <DevicesIcon color="primary" aria-hidden />
-        )}
-        <Box sx={{ flexGrow: 1, minWidth: 0 }}>
+        {/* Icon, title and open-port chip on one line, centred on the title's own line (not on
+            the whole block of name, MAC and addresses below it, which pushed the icon and the
+            chip down beside them, review N14); the lines below start under the title. */}
+        <Box
+          data-testid="card-title-row"
+          sx={{ display: 'flex', alignItems: 'center', gap: 1.5, minWidth: 0 }}
+        >
+          {host.isLocal ? (
+            <ComputerIcon color="primary" aria-hidden data-testid="card-title-icon" />
+          ) : (
+            <DevicesIcon color="primary" aria-hidden data-testid="card-title-icon" />
+          )}
           <Typography
             variant="h3"
             component="h3"
             id={titleId}
-            sx={heading.thisPc ? {} : { fontFamily: MONO_FONT, wordBreak: 'break-all' }}
+            sx={{
+              flexGrow: 1,
+              minWidth: 0,
+              ...(heading.thisPc ? {} : { fontFamily: MONO_FONT, wordBreak: 'break-all' }),
+            }}
           >
             {heading.thisPc ? t('host.thisPc') : heading.address}
           </Typography>
+          <Chip
+            size="small"
+            color={open > 0 ? 'error' : 'success'}
+            label={t('host.openCount', { count: open })}
+            data-testid={`host-open-count-${host.address}`}
+            sx={{ flexShrink: 0 }}
+          />
+        </Box>
+        {/* The icon's width (24 px) and the row's gap (12 px): the lines align with the title. */}
+        <Box sx={{ pl: 4.5, minWidth: 0 }}>
           {/* A host name up to 253 characters with no break point wraps anywhere instead of
               running past the card (issue 15, F7). */}
           <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
@@ -192,12 +208,6 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             </Typography>
           )}
         </Box>
-        <Chip
-          size="small"
-          color={open > 0 ? 'error' : 'success'}
-          label={t('host.openCount', { count: open })}
-          data-testid={`host-open-count-${host.address}`}
-        />
       </Box>
       <HostNotices host={host} />
       <HostVerdicts
