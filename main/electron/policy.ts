@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Language } from '../../app/contract/index.js';
+import { textFor } from '../../app/text/catalogue.js';
 
 /**
  * The Electron shell's security decisions, free of Electron itself so they are unit-tested here
@@ -115,47 +116,48 @@ export function menuTemplate(
   actions: MenuActions,
   platform: NodeJS.Platform = process.platform,
 ): MenuItemConstructorOptions[] {
-  const fr = language === 'fr';
+  // The catalogue's words (messages:desktop.menu); `&` marks the Alt-key letter on Windows and Linux.
+  const t = textFor(language, 'messages');
   const about: MenuItemConstructorOptions = {
-    label: fr ? 'À propos de Port Auditor' : 'About Port Auditor',
+    label: t('desktop.menu.about'),
     click: () => actions.about(),
   };
   const quit: MenuItemConstructorOptions = {
     role: 'quit',
-    label: fr ? 'Quitter Port Auditor' : 'Quit Port Auditor',
+    label: t('desktop.menu.quit'),
   };
   const template: MenuItemConstructorOptions[] = [];
   if (platform === 'darwin') {
     template.push({ label: 'Port Auditor', submenu: [about, { type: 'separator' }, quit] });
   } else {
-    template.push({ label: fr ? '&Fichier' : '&File', submenu: [quit] });
+    template.push({ label: t('desktop.menu.file'), submenu: [quit] });
   }
   template.push(
     {
-      label: fr ? '&Édition' : '&Edit',
+      label: t('desktop.menu.edit'),
       submenu: [
-        { role: 'undo', label: fr ? 'Annuler' : 'Undo' },
-        { role: 'redo', label: fr ? 'Rétablir' : 'Redo' },
+        { role: 'undo', label: t('desktop.menu.undo') },
+        { role: 'redo', label: t('desktop.menu.redo') },
         { type: 'separator' },
-        { role: 'cut', label: fr ? 'Couper' : 'Cut' },
-        { role: 'copy', label: fr ? 'Copier' : 'Copy' },
-        { role: 'paste', label: fr ? 'Coller' : 'Paste' },
-        { role: 'selectAll', label: fr ? 'Tout sélectionner' : 'Select all' },
+        { role: 'cut', label: t('desktop.menu.cut') },
+        { role: 'copy', label: t('desktop.menu.copy') },
+        { role: 'paste', label: t('desktop.menu.paste') },
+        { role: 'selectAll', label: t('desktop.menu.selectAll') },
       ],
     },
     {
-      label: fr ? '&Affichage' : '&View',
+      label: t('desktop.menu.view'),
       submenu: [
-        { role: 'resetZoom', label: fr ? 'Taille réelle' : 'Actual size' },
-        { role: 'zoomIn', label: fr ? 'Zoom avant' : 'Zoom in' },
-        { role: 'zoomOut', label: fr ? 'Zoom arrière' : 'Zoom out' },
+        { role: 'resetZoom', label: t('desktop.menu.resetZoom') },
+        { role: 'zoomIn', label: t('desktop.menu.zoomIn') },
+        { role: 'zoomOut', label: t('desktop.menu.zoomOut') },
         { type: 'separator' },
-        { role: 'togglefullscreen', label: fr ? 'Plein écran' : 'Full screen' },
+        { role: 'togglefullscreen', label: t('desktop.menu.fullScreen') },
       ],
     },
   );
   if (platform !== 'darwin') {
-    template.push({ label: fr ? '&Aide' : '&Help', submenu: [about] });
+    template.push({ label: t('desktop.menu.help'), submenu: [about] });
   }
   return template;
 }

@@ -31,6 +31,8 @@ const IDIOMS: Record<string, RegExp> = {
   twoLanguageCall: new RegExp(String.raw`\b[tT]\(\s*${LITERAL}\s*,\s*${LITERAL}`, 'g'),
   // lang === 'fr' ? … : …
   ternary: /===\s*['"](?:fr|en)['"]\s*\?/g,
+  // const fr = language === 'fr'; … fr ? 'Annuler' : 'Undo' (the Electron menu's labels were so).
+  flag: new RegExp(String.raw`\b(?:fr|en|isFr|isEn|french|english)\s*\?\s*${LITERAL}\s*:`, 'g'),
 };
 
 /**
@@ -42,6 +44,7 @@ const IDIOMS: Record<string, RegExp> = {
  */
 const RENDERER_IDIOMS: Record<string, RegExp> = {
   pair: IDIOMS.pair!,
+  flag: IDIOMS.flag!,
   twoLanguageCall: IDIOMS.twoLanguageCall!,
   ternary: new RegExp(
     String.raw`===\s*['"](?:fr|en)['"]\s*\?\s*(?:(?!['"](?:fr|en)['"])${LITERAL}|[^:;]*?:\s*(?!['"](?:fr|en)['"])${LITERAL})`,
@@ -141,7 +144,7 @@ describe('one catalogue for every sentence of app/ and main/', () => {
     const choices = [
       "const lang = i18n.language === 'fr' ? 'fr' : 'en';",
       "formatDateTime(at, lang === 'en' ? 'en' : 'fr')",
-      '(i18n.language === \'fr\' ? text.fr : text.en)',
+      "(i18n.language === 'fr' ? text.fr : text.en)",
     ];
     for (const sample of choices) {
       expect(
@@ -158,6 +161,7 @@ describe('one catalogue for every sentence of app/ and main/', () => {
       "T('Élevé', 'High')",
       't(`${n} ports`, `${n} ports`)',
       "lang === 'fr' ? 'oui' : 'yes'",
+      "{ role: 'undo', label: fr ? 'Annuler' : 'Undo' }",
     ];
     for (const sample of samples) {
       expect(Object.values(IDIOMS).some((idiom) => [...sample.matchAll(idiom)].length > 0)).toBe(
