@@ -4,11 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { electronExecutable, fetchElectron } from './electron-runtime.js';
 import { bothLanguages } from '../app/text/catalogue.js';
 import { say } from './locale.js';
+import { readStartArgs } from './web/args.js';
 import { runBrowserHost } from './web/run.js';
 
 /**
  * `npm start`: the desktop window when Electron's runtime is installed, otherwise the same UI in
- * browser mode on 127.0.0.1. PORT_AUDITOR_BROWSER=1 forces browser mode.
+ * browser mode on 127.0.0.1. PORT_AUDITOR_BROWSER=1 forces browser mode. `--help` prints the usage
+ * and exits 0 (nothing starts); any other argument is refused with exit code 2, like the CLI's
+ * usage errors, so a typo never opens the app.
  */
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main
 const root = path.resolve(here, '..', '..');
@@ -35,6 +38,17 @@ function startElectron(executable: string): void {
 }
 
 async function main(): Promise<void> {
+  let args: { help: boolean };
+  try {
+    args = readStartArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(`${say(bothLanguages('messages:start.usage'))}\n`);
+    process.exit(0);
+  }
   if (process.env.PORT_AUDITOR_BROWSER === '1') return startBrowserMode('forced');
   let executable = electronExecutable(root);
   if (!executable) {

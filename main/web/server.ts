@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { AppFailure } from '../../app/errors.js';
 import { bothLanguages } from '../../app/text/catalogue.js';
 import { say } from '../locale.js';
 import { isAllowedHost, isAllowedOrigin, mimeType, originOf, securityHeaders } from './security.js';
+import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { BrowserSession } from './session.js';
 
 export interface WebHostOptions {
@@ -36,6 +37,8 @@ export interface WebHostOptions {
   warn?: (text: LocalizedText) => void;
   /** Called once, when the first client redeems the launch token. */
   onRedeemed?: () => void;
+  /** Bounds on connections not yet welcomed; pending-connections.ts's defaults when absent. */
+  pending?: Partial<PendingLimits>;
 }
 
 export interface WebHost {
@@ -130,7 +133,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let port = 0;
   let nextClient = 1;
 
+  // Any local program can connect; until a connection's hello is welcomed it is bounded in number
+  // and time, so idle sockets cannot lock the real page out (review 13, A11).
+  const pending = new PendingConnections(options.pending);
   const server = http.createServer((req, res) => {
+    pending.spoke(req.socket);
     handleHttp(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end();
@@ -170,17 +177,20 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
+  server.on('connection', (socket: Socket) => pending.add(socket));
+
   server.on('upgrade', (req, socket) => {
+    pending.spoke(socket as Socket);
     socket.on('error', () => socket.destroy());
     if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403);
     if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403);
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/api') {
       return refuseUpgrade(socket, 404);
     }
-    wss.handleUpgrade(req, socket, Buffer.alloc(0), (ws) => serveConnection(ws));
+    wss.handleUpgrade(req, socket, Buffer.alloc(0), (ws) => serveConnection(ws, socket as Socket));
   });
 
-  function serveConnection(ws: WebSocket): void {
+  function serveConnection(ws: WebSocket, socket: Socket): void {
     // The scans this page started: closing the page (or its tab crashing) stops them.
     const running = new Set<string>();
     const rate = new MessageRate(core.limits);
@@ -222,6 +232,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         return shut(CloseCode.sessionRefused, 'session refused');
       }
       clearTimeout(helloTimer);
+      pending.admit(socket);
       admitted = true;
       send({ kind: 'welcome', session: outcome.session });
       if (outcome.redeemed) options.onRedeemed?.();

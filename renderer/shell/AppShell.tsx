@@ -14,6 +14,7 @@ import ShieldIcon from '@mui/icons-material/Shield';
 import { useTranslation } from 'react-i18next';
 import { Sidebar } from './Sidebar';
 import { ConnectionBanner } from './ConnectionBanner';
+import { StoreNoticeBanner } from './StoreNoticeBanner';
 import { VanishedRulesBanner } from '../features/firewall/VanishedRulesBanner';
 import { useFirewallOnReturn } from '../features/firewall/useFirewallOnReturn';
 import { Routes } from './Routes';
@@ -161,6 +162,7 @@ export function AppShell() {
         <Box sx={{ maxWidth: 1100, mx: 'auto' }}>
           <ConnectionBanner />
           <VanishedRulesBanner />
+          <StoreNoticeBanner />
           <Routes />
         </Box>
       </Box>

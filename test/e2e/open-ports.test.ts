@@ -174,6 +174,19 @@ describe('Open ports, through the real browser-mode host and engine', () => {
       expect(await only.getByTestId('verdict-program').allInnerTexts()).toEqual([
         `python3 (PID ${python.pid})`,
       ]);
+      // Review 13 N7: one port number, two lines; each says its address in the line itself,
+      // the first one too (not only the one under its "only on" heading).
+      const nodeLine = card.getByRole('button', {
+        name: new RegExp(`node \\(PID ${process.pid}\\)`),
+      });
+      expect(await nodeLine.getByTestId('verdict-addresses').innerText()).toBe('sur 127.0.0.1');
+      expect(await only.getByTestId('verdict-addresses').allInnerTexts()).toEqual([
+        'sur 127.0.0.5',
+      ]);
+      expect(await card.getByTestId('verdict-addresses').allInnerTexts()).toEqual([
+        'sur 127.0.0.1',
+        'sur 127.0.0.5',
+      ]);
       expect(browser.errors).toEqual([]);
     } finally {
       python.kill();

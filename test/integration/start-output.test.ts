@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,25 @@ function startOutput(lang: string): Promise<string> {
   });
 }
 
+/** start.mjs or web.mjs run to its end with `args` in `lang`, as `npm start -- ARGS` would. */
+function runToExit(bundle: string, args: string[], lang: string) {
+  const run = spawnSync(process.execPath, [path.join(outdir, bundle), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      DISPLAY: '',
+      WAYLAND_DISPLAY: '',
+      LANG: lang,
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_BROWSER: '1',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    },
+  });
+  return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** The README's sample of that output, each line a pattern: any port, any token. */
 function readmeSample(): RegExp[] {
   const readme = readFileSync('README.md', 'utf8');
@@ -55,7 +74,7 @@ function readmeSample(): RegExp[] {
 
 describe('npm start without the Electron runtime', () => {
   beforeAll(async () => {
-    await buildMain({ only: ['start.mjs', 'scan-worker.mjs'], outdir });
+    await buildMain({ only: ['start.mjs', 'web.mjs', 'scan-worker.mjs'], outdir });
     mkdirSync(top, { recursive: true });
     symlinkSync(path.resolve('dist', 'renderer'), path.join(top, 'renderer'));
   });
@@ -78,5 +97,44 @@ describe('npm start without the Electron runtime', () => {
       'Le moteur Electron est absent\u00a0: Port Auditor s’ouvre en mode navigateur.',
     );
     expect(french[2]).toMatch(/^PORT_AUDITOR_URL=http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/);
+  });
+
+  it('--help prints the usage in the user’s language and exits 0 without starting anything', () => {
+    // Browser mode is forced: were --help ignored, the host would start, print its address and
+    // run until the 60 s timeout killed it.
+    for (const bundle of ['start.mjs', 'web.mjs']) {
+      const english = runToExit(bundle, ['--help'], 'en_US.UTF-8');
+      expect(english.status).toBe(0);
+      expect(english.stdout).toMatch(/^Usage: /);
+      expect(english.stdout).toContain('--help      print this help and quit');
+      expect(english.stdout).not.toContain('PORT_AUDITOR_URL');
+      expect(english.stderr).toBe('');
+      const french = runToExit(bundle, ['-h'], 'fr_FR.UTF-8');
+      expect(french.status).toBe(0);
+      expect(french.stdout).toMatch(/^Usage\u00a0: /);
+      expect(french.stdout).toContain('--help      afficher cette aide et quitter');
+      expect(french.stdout).not.toContain('PORT_AUDITOR_URL');
+    }
+    expect(runToExit('start.mjs', ['--help'], 'en_US.UTF-8').stdout).toContain(
+      'Usage: npm start [-- --help]',
+    );
+    expect(runToExit('web.mjs', ['--help'], 'en_US.UTF-8').stdout).toContain(
+      'Usage: node dist/main/web.mjs [--port N] [--no-open] [--help]',
+    );
+  });
+
+  it('refuses an unknown option with a clear message, in French too, and exit code 2', () => {
+    const english = runToExit('start.mjs', ['--bogus'], 'en_US.UTF-8');
+    expect(english.status).toBe(2);
+    expect(english.stdout).toBe('');
+    expect(english.stderr).toBe('Unknown option: --bogus\nSee: npm start -- --help\n');
+    const french = runToExit('start.mjs', ['--bogus'], 'fr_FR.UTF-8');
+    expect(french.status).toBe(2);
+    expect(french.stderr).toBe('Option inconnue\u00a0: --bogus\nVoir\u00a0: npm start -- --help\n');
+    const web = runToExit('web.mjs', ['--port', '99999'], 'en_US.UTF-8');
+    expect(web.status).toBe(2);
+    expect(web.stdout).toBe('');
+    expect(web.stderr).toContain('Invalid port: “99999”');
+    expect(web.stderr).toContain('See: node dist/main/web.mjs --help');
   });
 });

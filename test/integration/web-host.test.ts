@@ -508,3 +508,84 @@ describe('settings in browser mode', () => {
     }
   });
 });
+
+describe('unauthenticated connections in browser mode (review 13, A11)', () => {
+  it('are bounded in number and time: hundreds of idle sockets neither lock the page out nor cut it', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-idle-'));
+    writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>Port Auditor</title>');
+    const maxPending = 8;
+    const host = await startWebHost({
+      port: 0,
+      rendererDir: tmp,
+      dataDir: path.join(tmp, 'data'),
+      pending: { maxPending, deadlineMs: 5000 },
+    });
+    const hostile: { closed: boolean }[] = [];
+    const closedAll: Promise<void>[] = [];
+    try {
+      const first = await Client.hello(host.port, { token: launchTokenOf(host.url) });
+      if (!first.welcomed) throw new Error(`hello refused: ${first.code}`);
+      const page = first.client;
+
+      // A hostile program of the same user: 300 TCP connections that never send a byte, and 40
+      // WebSockets that never say hello, all left open.
+      const opened: Promise<void>[] = [];
+      for (let i = 0; i < 340; i++) {
+        const state = { closed: false };
+        hostile.push(state);
+        let markOpen: () => void = () => {};
+        opened.push(new Promise<void>((resolve) => (markOpen = resolve)));
+        closedAll.push(
+          new Promise<void>((resolve) => {
+            const done = () => {
+              state.closed = true;
+              markOpen();
+              resolve();
+            };
+            if (i < 300) {
+              const socket = net.connect(host.port, '127.0.0.1');
+              socket
+                .on('connect', markOpen)
+                .on('error', () => {})
+                .on('close', done);
+            } else {
+              const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, {
+                origin: `http://127.0.0.1:${host.port}`,
+              });
+              ws.on('open', markOpen)
+                .on('error', () => {})
+                .on('close', done);
+            }
+          }),
+        );
+      }
+      await Promise.all(opened);
+      // The host keeps at most maxPending of them: the others were cut as newer ones came.
+      await until(() => hostile.filter((s) => !s.closed).length <= maxPending);
+
+      // The page already in keeps working, and a fresh connection still loads the page.
+      expect(await page.call(1, 'app.info', {})).toMatchObject({ ok: true });
+      expect((await get(host.port, '/', { Host: `127.0.0.1:${host.port}` })).status).toBe(200);
+
+      // The rest are cut at their deadline; the page, admitted before any of them came (so past
+      // its own connection's deadline by then), is not.
+      await Promise.all(closedAll);
+      expect(page.closed).toBeNull();
+      expect(await page.call(2, 'app.info', {})).toMatchObject({ ok: true });
+
+      // A reload still gets in with the session secret.
+      await page.closeAndWait();
+      const reload = await Client.open(host.port, { session: first.session });
+      expect(await reload.call(3, 'app.info', {})).toMatchObject({ ok: true });
+      await reload.closeAndWait();
+    } finally {
+      await host.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/** Resolves once `condition` holds, checking every 50 ms (the test's own timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebArgs } from '../../main/web/args.js';
+import { parseWebArgs, readStartArgs, readWebArgs } from '../../main/web/args.js';
 import {
   contentSecurityPolicy,
   isAllowedHost,
@@ -130,6 +130,20 @@ describe('parseWebArgs', () => {
     expect(() => parseWebArgs(['--port', 'abc'])).toThrow(/abc/);
     expect(() => parseWebArgs(['--port'])).toThrow();
     expect(() => parseWebArgs(['--host', '0.0.0.0'])).toThrow(/--host/);
+  });
+});
+
+describe('readWebArgs and readStartArgs', () => {
+  it('answer --help (or -h) before any other option, even a bad one', () => {
+    expect(readWebArgs(['--help'])).toEqual({ help: true });
+    expect(readWebArgs(['--port', '70000', '-h'])).toEqual({ help: true });
+    expect(readWebArgs(['--port', '8123'])).toEqual({ help: false, port: 8123, open: true });
+    expect(readStartArgs([])).toEqual({ help: false });
+    expect(readStartArgs(['--bogus', '--help'])).toEqual({ help: true });
+  });
+  it('refuse anything else on npm start’s command line, naming it', () => {
+    expect(() => readStartArgs(['--bogus'])).toThrow(/--bogus/);
+    expect(() => readStartArgs(['--port', '8123'])).toThrow(/--port/);
   });
 });
 

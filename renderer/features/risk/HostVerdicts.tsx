@@ -54,6 +54,7 @@ export function HostVerdicts({
   zone,
   children,
   reach,
+  shared,
   only,
   products,
   facts,
@@ -64,6 +65,8 @@ export function HostVerdicts({
   children: ReactNode;
   /** For a device of several addresses: per `tcp/80`, the addresses the service is open on. */
   reach?: ReadonlyMap<string, readonly string[]>;
+  /** Ports (`tcp/8080`) two programs of the device hold: their lines say their addresses. */
+  shared?: ReadonlySet<string>;
   /** Only these ports (`tcp/80`): an address of a device whose other ports another one shows. */
   only?: ReadonlySet<string>;
   /** Per `tcp/22`, the software identified (nmap -sV imports, our service detection). */
@@ -146,6 +149,7 @@ export function HostVerdicts({
             ? { facts: facts.get(`${port.protocol}/${port.port}`)! }
             : {})}
           {...(reach ? { addresses: reach.get(`${port.protocol}/${port.port}`) ?? [address] } : {})}
+          sayAddresses={shared?.has(`${port.protocol}/${port.port}`) ?? false}
           onOpen={() =>
             setOpened((was) =>
               was.has(verdictKey(port)) ? was : new Set([...was, verdictKey(port)]),

@@ -29,12 +29,16 @@ function pick(text: { fr: string; en: string }, language: string): string {
 /**
  * One open port's verdict: the chip and the essentials in one line, the why and what-to-do inside.
  * `addresses`: the device's addresses the service is open on, when the device has several.
+ * `sayAddresses`: those addresses are also said in the line itself, not only in the details: for
+ * a port two programs of the device hold on different addresses, where the port number alone does
+ * not say which row is which (review 13, N7).
  */
 export function PortVerdict({
   address,
   zone,
   port,
   addresses,
+  sayAddresses,
   product,
   facts,
   onOpen,
@@ -44,6 +48,7 @@ export function PortVerdict({
   zone?: string;
   port: PortAssessment;
   addresses?: readonly string[];
+  sayAddresses?: boolean;
   /** The software identified on the port (nmap -sV imports, our service detection). */
   product?: string;
   /** What the HTTP and TLS probes learnt, as lines of the reader's language. */
@@ -113,6 +118,17 @@ export function PortVerdict({
           </Stack>
           <Typography sx={{ fontFamily: MONO_FONT, fontWeight: 600 }} data-testid="verdict-port">
             {port.port}/{port.protocol.toUpperCase()}
+            {sayAddresses && addresses && addresses.length > 0 && (
+              <Typography
+                component="span"
+                variant="body2"
+                color="text.secondary"
+                sx={{ display: 'block', fontWeight: 400 }}
+                data-testid="verdict-addresses"
+              >
+                {t('port.onAddresses', { addresses: addresses.join(', ') })}
+              </Typography>
+            )}
           </Typography>
           <Typography data-testid="verdict-service" sx={{ fontWeight: 500 }}>
             {serviceLabel(port.service, lang.startsWith('fr') ? 'fr' : 'en')}

@@ -78,6 +78,15 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         )
       : undefined;
   const reach = reachFor(host.address);
+  // A port two programs hold on different addresses is two lines of one port number: each says
+  // its addresses, the first address's too, not only the one under its "only on" heading.
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const service of device?.services ?? []) {
+    const key = portKey(service);
+    if (seen.has(key)) shared.add(key);
+    seen.add(key);
+  }
   // The software identified (nmap -sV imports, our service detection), per `tcp/22`, and what the
   // HTTP and TLS probes learnt, for the verdicts.
   const products = new Map<string, string>();
@@ -216,6 +225,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
         products={products}
         facts={facts}
         {...(reach ? { reach } : {})}
+        shared={shared}
       >
         {host.ports.length === 0 ? (
           <CardContent>
@@ -241,6 +251,7 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             zone={member.zone}
             only={only}
             reach={reachFor(member.address)!}
+            shared={shared}
             products={products}
             facts={facts}
           >

@@ -17,6 +17,11 @@ export class AppShell {
     await this.navigation.waitFor();
   }
 
+  /** Every page's notice that the app's database is read-only: a status, named by its title. */
+  get storeReadOnly(): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.t('history:readOnly.title') });
+  }
+
   /** Reloads the page as the browser's reload button does (same tab, same session). */
   async reload(): Promise<void> {
     await this.page.reload();

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { generateNmapXml } from '../lab/nmap-xml.js';
+import { AppShell } from './pages/app-shell.js';
+import { HistoryPage } from './pages/history.js';
+import { OpenPortsPage } from './pages/open-ports.js';
+import { ReportPage } from './pages/report.js';
+import { axeViolations } from './support/axe.js';
+import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
+import { assertInsideLabNamespace } from './support/namespace-guard.js';
+import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+
+/**
+ * The host's argv run in a mount namespace of its own where `dir` is a read-only bind mount of
+ * itself. Tests run as root, which file modes do not stop: a read-only mount does (EROFS), as the
+ * CLI's test does (test/integration/store-damage.test.ts). The namespace dies with the host.
+ */
+function readOnly(dir: string): (argv: string[]) => string[] {
+  return (argv) => [
+    '/usr/bin/unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '/bin/sh',
+    '-c',
+    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+    'sh',
+    dir,
+    ...argv,
+  ];
+}
+
+/**
+ * A data folder that cannot be written (review 13, read-only store): the CLI says so before
+ * `history` and `show`; the page must too, on every screen, while the kept scans still open.
+ */
+describe('a read-only data folder in Chromium (browser mode)', () => {
+  let dataDir: string;
+  let host: RunningHost | undefined;
+  let browser: LaunchedBrowser;
+
+  beforeAll(async () => {
+    assertInsideLabNamespace();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-read-only-'));
+    browser = await launchBrowser({ locale: 'fr-FR' });
+  });
+
+  afterEach(async (context) => {
+    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('every page says nothing new is kept, naming the database, and the kept scan still opens', async () => {
+    const french = {
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      PORT_AUDITOR_DATA_DIR: dataDir,
+    };
+    // First a writable folder: one nmap file kept, and no notice.
+    host = await startBuiltWebHost(french);
+    const shell = new AppShell(browser.page, 'fr');
+    await shell.open(host.url);
+    const report = new ReportPage(shell);
+    await report.openNmapTool();
+    await report.importFile('bureau.xml', generateNmapXml(3));
+    await new OpenPortsPage(shell).summary.waitFor({ timeout: 60_000 });
+    const history = await HistoryPage.open(shell);
+    await history.rows.first().waitFor();
+    expect(await shell.storeReadOnly.count()).toBe(0);
+    await host.close();
+    host = undefined;
+
+    // The same folder, read-only: the page says so, in French, with the file and the way out.
+    host = await startBuiltWebHost(french, 30_000, readOnly(dataDir));
+    await shell.open(host.url);
+    await shell.storeReadOnly.waitFor();
+    const text = await shell.storeReadOnly.innerText();
+    expect(text).toContain('Rien de nouveau n’est conservé');
+    expect(text).toContain('les nouvelles analyses et les réglages modifiés ne sont pas conservés');
+    expect(text).toContain(path.join(dataDir, 'port-auditor.sqlite'));
+    expect(await shell.storeReadOnly.getAttribute('data-error-code')).toBe('store.read-only');
+    // The kept scan is listed and the notice stays on the History page too.
+    const readable = await HistoryPage.open(shell);
+    await readable.rows.first().waitFor();
+    expect(await readable.rows.count()).toBe(1);
+    expect(await shell.storeReadOnly.count()).toBe(1);
+    expect(await axeViolations(browser.page)).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});
