@@ -34,7 +34,11 @@ export interface ReadJsonReport {
   scanHosts: HostResult[];
 }
 
-/** Why a JSON document could not be read: where (a dotted path) and whether it is the syntax. */
+/**
+ * Why a JSON document could not be read: `syntax`, not one JSON document; `host`, a value the
+ * contract refuses — a host of a list (`where` its dotted path and field), or the whole document
+ * (`where` empty: a list, not an object).
+ */
 export class JsonReportError extends Error {
   constructor(
     readonly kind: 'syntax' | 'host',
@@ -259,6 +263,8 @@ export async function readJsonReport(pieces: AsyncIterable<Buffer>): Promise<Rea
       const frame = stack.at(-1);
       if (!frame) {
         if (topDone) syntax();
+        // A list is JSON, but no scan (as its whole was refused when read with JSON.parse).
+        if (byte === 0x5b) throw new JsonReportError('host', '');
         if (byte !== 0x7b) syntax();
         i = beginValue(piece, i);
         continue;

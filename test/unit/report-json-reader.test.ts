@@ -106,7 +106,6 @@ describe('a JSON report read one host at a time', () => {
 
   it.each([
     ['', 'empty'],
-    ['[1,2]', 'not an object'],
     ['{"scan":{"hosts":[{"address":"10.0.0.1"', 'cut short'],
     ['{"a":1}{"b":2}', 'two documents'],
     ['{"a":1,}', 'a trailing comma'],
@@ -118,6 +117,13 @@ describe('a JSON report read one host at a time', () => {
     await expect(readJsonReport(piecesOf(text, 2))).rejects.toMatchObject({
       name: 'JsonReportError',
       kind: 'syntax',
+    });
+  });
+
+  it('says a list is no scan, not that it is no JSON', async () => {
+    await expect(readJsonReport(piecesOf('[1,2]', 2))).rejects.toMatchObject({
+      kind: 'host',
+      where: '',
     });
   });
 
