@@ -6,12 +6,18 @@
 // bench/import-memory.ts) or through `npm run bench`, which runs it as its own process so nothing
 // else counts in its peak. Prints one line starting with "import ". PA_BENCH_IMPORT_PARSE=1 runs
 // the parser alone instead (the figure this bench gave before the store counted).
+// PA_BENCH_IMPORT_JSON=1 measures a JSON report instead (issue 13 review A15): 65,536 hosts as our
+// JSON export writes them (≈ 54 MB, no findings nor verdicts, as a report stripped of them or a
+// scan saved by `scan --json`), given to `port-auditor report FILE -o out.csv` in this process
+// (runCli: the CLI's own path, the app's composition root included). Prints a line "import json …".
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
 import { localClient } from '../app/api/local-client.js';
 import { importNmapXmlFile } from '../app/report/nmap-xml-import.js';
+import { runCli } from '../main/cli/program.js';
 
 const TARGET_BYTES = Number(process.env.PA_BENCH_IMPORT_MB ?? 60) * 1_000_000;
 const TARGET_RATIO = 4;
@@ -96,7 +102,78 @@ function sample(start: number): { stop(): void } {
   };
 }
 
+/** One host of a JSON report (docs/report-json.md `scan.hosts[]`), as nmap -sV gave it. */
+function hostJson(i: number): string {
+  const address = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i >> 16)}`;
+  const mac = `02:00:00:${[i >> 16, i >> 8, i].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}`;
+  const open = (port: number, detected: string) =>
+    `{"port":${port},"protocol":"tcp","state":"open","reason":"syn-ack","nmapReason":{"reason":"syn-ack","ttl":63}${detected}}`;
+  return (
+    `{"address":"${address}","family":"ipv4","isLocal":false,"mac":"${mac}","status":"up","reason":"syn-ack","nmapReason":{"reason":"syn-ack","ttl":63},"ports":[` +
+    `${open(22, ',"detected":{"service":"ssh","product":"OpenSSH","version":"9.2p1 Debian 2","extraInfo":"protocol 2.0"}')},` +
+    `${open(80, ',"detected":{"service":"http","product":"nginx","version":"1.22.1"}')},${open(443, '')}],` +
+    `"hidden":{"open":0,"closed":1021,"filtered":0},"portStates":{"tcp":{"open":"22,80,443","closed":"1-21,23-79,81-442,444-1024"}}}`
+  );
+}
+
+/** The JSON report of `count` hosts at `file`, written piece by piece. Returns its size. */
+function writeJsonReport(file: string, count: number): number {
+  const fd = openSync(file, 'w');
+  writeSync(
+    fd,
+    `{"format":"port-auditor-report","version":3,"language":"en","pcName":"other-pc","findings":[],"scan":{"scanId":"8f14e45f-ceea-467f-a8f5-6f4a3c1b2d90","source":{"kind":"nmap","fileName":"lan.xml","args":"nmap -sV -p 1-1024 10.0.0.0/16","version":"7.93","scanTypes":[{"type":"syn","protocol":"tcp"}]},"request":{"targets":"10.0.0.0/16","ports":"1-1024","skipDiscovery":false,"confirmed":false},"addresses":${count},"portCount":1024,"notes":[],"startedAt":"2026-11-30T12:00:00.000Z","finishedAt":"2026-11-30T12:01:00.000Z","cancelled":false,"hosts":[\n`,
+  );
+  for (let i = 0; i < count; i++) writeSync(fd, `${i ? ',\n' : ''}${hostJson(i)}`);
+  writeSync(fd, `]},"assessment":null,"firewallRules":null,"macAddresses":{`);
+  for (let i = 0; i < count; i++) {
+    const address = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i >> 16)}`;
+    const mac = `02:00:00:${[i >> 16, i >> 8, i].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}`;
+    writeSync(fd, `${i ? ',' : ''}"${address}":"${mac}"`);
+  }
+  writeSync(fd, '}}\n');
+  closeSync(fd);
+  return statSync(file).size;
+}
+
+/** `port-auditor report FILE -o out.csv` in this process, its data in the bench's folder. */
+async function reportJson(file: string): Promise<string> {
+  process.env.PORT_AUDITOR_DATA_DIR = join(dir, 'data');
+  let stderr = '';
+  const code = await runCli(['report', file, '-o', join(dir, 'out.csv'), '--lang', 'en'], {
+    stderr: Object.assign(
+      new Writable({
+        write(chunk, _encoding, done) {
+          stderr += String(chunk);
+          done();
+        },
+      }),
+      { isTTY: false },
+    ),
+  });
+  if (code !== 0) throw new Error(`report exited ${code}: ${stderr.trim()}`);
+  const rows = statSync(join(dir, 'out.csv')).size;
+  return `report written (${(rows / 1e6).toFixed(1)} MB CSV)`;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'pa-bench-import-'));
+if (process.env.PA_BENCH_IMPORT_JSON === '1') {
+  try {
+    const file = join(dir, 'report.json');
+    const bytes = writeJsonReport(file, 65_536);
+    const before = process.memoryUsage().rss;
+    const start = performance.now();
+    const what = await reportJson(file);
+    const ms = performance.now() - start;
+    const peak = process.resourceUsage().maxRSS * 1024;
+    const ratio = peak / bytes;
+    console.log(
+      `import json report ${(bytes / 1e6).toFixed(1)} MB, 65,536 hosts, ${what}: ${(ms / 1000).toFixed(1)} s, peak RSS ${(peak / 1048576).toFixed(0)} MiB = ${ratio.toFixed(1)}× the file (target ≤ ${TARGET_RATIO}×${ratio > TARGET_RATIO ? ' — OVER' : ''}; ${(before / 1048576).toFixed(0)} MiB before, +${((peak - before) / bytes).toFixed(1)}× during it)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const file = join(dir, 'nmap.xml');
   // Written piece by piece, so making the file adds nothing to the peak measured below.

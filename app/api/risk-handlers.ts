@@ -144,8 +144,12 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           });
         }
       }
-      while (seenOpen.size > SEEN_OPEN_MAX) {
-        seenOpen.delete(seenOpen.keys().next().value as string);
+      // The oldest first, with one iterator: a new one per deletion walks again over the slots
+      // already deleted, quadratic for the 196,000 open ports of a 65,536-host report (A15).
+      let excess = seenOpen.size - SEEN_OPEN_MAX;
+      for (const k of seenOpen.keys()) {
+        if (excess-- <= 0) break;
+        seenOpen.delete(k);
       }
       return result;
     },

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -22,7 +22,12 @@ import { MAX_NMAP_XML_BYTES } from '../../../app/report/nmap-xml-import.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
 import { cliMessage, fileProblem } from '../text.js';
-import { openRegularFile, readBounded } from '../regular-file.js';
+import { openRegularFile } from '../regular-file.js';
+import {
+  JsonReportError,
+  readJsonReport,
+  type ReadJsonReport,
+} from '../../../app/report/json-report-reader.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -66,29 +71,59 @@ export async function readReportSource(
     warnNotKept(ctx, imported.notice);
     return { scanId: imported.scanId };
   }
-  let text = '';
+  let read: ReadJsonReport | undefined;
+  let xml = '';
   let tooLarge = 0;
-  try {
-    // A regular file only (a device or FIFO has no end), its size first, from fstat: a file
-    // over the import limit is refused before a byte is read, and one that grows meanwhile is
-    // read no further than the limit.
-    const { handle, size } = await openRegularFile(file);
-    try {
-      if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
-      else {
-        const bytes = await readBounded(handle, MAX_NMAP_XML_BYTES);
-        if (bytes.length > MAX_NMAP_XML_BYTES) tooLarge = bytes.length;
-        else text = bytes.toString('utf8');
-      }
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
+  const readFailed = (error: unknown): never => {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail('cli.report-read', cliMessage('failure.reportRead', { file, why: fileProblem(error) }), {
       file,
       detail,
     });
+  };
+  // A regular file only (a device or FIFO has no end), its size first, from fstat: a file over
+  // the import limit is refused before a byte is read.
+  const { handle, size } = await openRegularFile(file).catch(readFailed);
+  try {
+    if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
+    else {
+      // Read in pieces, never the whole text: one that grows meanwhile is read no further than
+      // the limit (issue 13 review A15: a 47 MB report held whole took 724 MB).
+      const pieces = filePieces(handle, MAX_NMAP_XML_BYTES, (bytes) => (tooLarge = bytes));
+      const first = await pieces.next().catch(readFailed);
+      const head = first.done ? Buffer.alloc(0) : first.value;
+      if (head.toString('latin1').trimStart().startsWith('<')) {
+        // nmap XML under another name: imported from its text (UTF-8 only, as it was read).
+        const chunks = [head];
+        for (;;) {
+          const next = await pieces.next().catch(readFailed);
+          if (next.done) break;
+          chunks.push(next.value);
+        }
+        xml = Buffer.concat(chunks).toString('utf8');
+      } else {
+        read = await readJsonReport(
+          (async function* () {
+            if (!first.done) yield head;
+            for (;;) {
+              const next = await pieces.next().catch(readFailed);
+              if (next.done) return;
+              yield next.value;
+            }
+          })(),
+        ).catch((error: unknown) => {
+          // Grown past the limit while read: refused below as too large, not as broken JSON.
+          if (tooLarge > 0) return undefined;
+          if (!(error instanceof JsonReportError)) throw error;
+          if (error.kind === 'syntax') {
+            fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
+          }
+          invalidScan(file, error.where, error.missing);
+        });
+      }
+    }
+  } finally {
+    await handle.close();
   }
   if (tooLarge > 0) {
     // MiB rounded up to a tenth, so a file just over the limit never reads as the limit itself;
@@ -100,56 +135,78 @@ export async function readReportSource(
       { file, bytes: tooLarge, limit: MAX_NMAP_XML_BYTES },
     );
   }
-  if (text.trimStart().startsWith('<')) {
-    // nmap XML under another name: imported from its text (UTF-8 only, as it was read).
+  if (!read) {
     const imported = await ctx.app.call('report.importNmapXml', {
-      xml: text,
+      xml,
       fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
     });
     warnNotKept(ctx, imported.notice);
     return { scanId: imported.scanId };
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
-  }
-  const object = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const object = read.rest;
   // A JSON report, or what `show ID --json` prints (`record`, `scan`, `assessment`…), carries its
-  // inputs; anything else is taken as a scan result written by `scan --json`.
+  // inputs; anything else is taken as a scan result written by `scan --json`. Its hosts were
+  // checked one by one as they were read (readJsonReport); the rest is checked here, without them.
   const wrapped = object.format === REPORT_JSON_FORMAT || ('record' in object && 'scan' in object);
   const candidate = wrapped
     ? Object.fromEntries(
         Object.entries(object).filter(
           ([key, value]) =>
-            ['scan', 'assessment', 'firewallRules', 'macAddresses', 'pcName'].includes(key) &&
-            value !== null,
+            ['scan', 'firewallRules', 'macAddresses', 'pcName'].includes(key) && value !== null,
         ),
       )
     : {
-        scan: data,
+        scan: { ...object, ...('hosts' in object ? { hosts: [] } : {}) },
         // `scan --json` writes the name of the PC that ran it beside the result (scanJsonOf).
         ...(typeof object.pcName === 'string' ? { pcName: object.pcName } : {}),
       };
   const parsed = ReportInput.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || '';
     // The validator's own words are English only: the user reads which field, in their language.
     const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
-    const key = !where
-      ? 'failure.invalidScanFile'
-      : missing
-        ? 'failure.invalidScanFieldMissing'
-        : 'failure.invalidScanFieldValue';
-    fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
+    invalidScan(file, issue?.path.join('.') || '', missing);
   }
+  parsed.data.scan.hosts = wrapped ? read.scanHosts : read.hosts;
   // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
   const local = localAddresses();
   const kept = await keptScanOf(parsed.data.scan.scanId, ctx);
   const keptHere = keptScanMadeHere(parsed.data, kept, local, os.hostname());
   return reportInputFromFile(parsed.data, local, os.hostname(), keptHere);
+}
+
+/** Refuses a scan file whose field `where` (dotted, empty: the whole) the contract refuses. */
+function invalidScan(file: string, where: string, missing: boolean): never {
+  const key = !where
+    ? 'failure.invalidScanFile'
+    : missing
+      ? 'failure.invalidScanFieldMissing'
+      : 'failure.invalidScanFieldValue';
+  fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
+}
+
+/**
+ * The bytes of open file `handle` from its start in pieces of at most 1 MiB, `limit` bytes and one
+ * more at most: past `limit` (the file grew after its size was read) `onTooLarge(bytes)` hears it
+ * and the pieces end. Throws the read's errno error.
+ */
+async function* filePieces(
+  handle: FileHandle,
+  limit: number,
+  onTooLarge: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
+  let total = 0;
+  while (total <= limit) {
+    const piece = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - total));
+    const { bytesRead } = await handle.read(piece, 0, piece.length, total);
+    if (bytesRead === 0) return;
+    total += bytesRead;
+    if (total > limit) {
+      onTooLarge(total);
+      return;
+    }
+    yield bytesRead === piece.length ? piece : piece.subarray(0, bytesRead);
+  }
 }
 
 /**
