@@ -157,7 +157,14 @@ export const PortResult = z.object({
   port: z.number().int().min(0).max(65535),
   protocol: Protocol,
   state: PortState,
-  reason: PortReason,
+  /**
+   * Why the state was concluded. Absent when no explanation can be claimed: an imported nmap file
+   * gave none, a word of nmap's with no equivalent of ours (`proto-unreach`, -sW's `reset` on an
+   * open port: see `nmapReason`), or a pair nmap never writes (`open` with `reset`, a UDP port
+   * `open` with `port-unreach`: nmap's portreasons.cc and scan engine), whose reason is left out
+   * and counted in a note of the import (app/report/nmap-xml-import.ts).
+   */
+  reason: PortReason.optional(),
   /** nmap's own reason and TTL, for a port read from an nmap XML file; absent for our engine's. */
   nmapReason: NmapPortReason.optional(),
   /** Round-trip time of the answer that decided the state, when there was one. */

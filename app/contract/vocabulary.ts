@@ -113,7 +113,7 @@ interface VocabularyTable {
   ruleState: Record<RuleState, string>;
   service: { unknown: string; thisProgram: string; otherProcess: string };
   programsMissing: Record<ProgramsMissing, string>;
-  term: { program: string };
+  term: { program: string; portReasonNone: string };
   macMaker: Record<Exclude<MacMaker['kind'], 'vendor'>, string>;
   hostnameMethod: Record<HostnameMethod, string>;
 }
@@ -188,9 +188,12 @@ export function portStateHelp(state: PortState, language: Language): string | un
   return table(language).portStateHelp[state];
 }
 
-/** Why a port is in its state, for a reader who does not know nmap's codes (syn-ack…). */
-export function portReasonLabel(reason: PortReason, language: Language): string {
-  return table(language).portReason[reason];
+/**
+ * Why a port is in its state, for a reader who does not know nmap's codes (syn-ack…); "non
+ * indiquée" / "not given" when the port has none (PortResult.reason absent).
+ */
+export function portReasonLabel(reason: PortReason | undefined, language: Language): string {
+  return reason ? table(language).portReason[reason] : table(language).term.portReasonNone;
 }
 
 /** Why a host was counted as up (or not), in words (localhost, neighbour…). */
@@ -334,6 +337,15 @@ export const PORT_STATE_LABEL = bothOf<PortState>('portState');
 export const PORT_STATE_HELP = bothOf<'open|filtered'>('portStateHelp');
 export const PORT_REASON_LABEL = bothOf<PortReason>('portReason');
 export const HOST_REASON_LABEL = bothOf<HostReason>('hostReason');
+
+/**
+ * A port's reason in words ("a refusé la connexion" / "refused the connection"), or "non indiquée"
+ * / "not given" when the port has none (PortResult.reason absent: an imported file gave none, or
+ * one that contradicts the state), so no explanation is shown that nothing gave.
+ */
+export function portReasonText(reason: PortReason | undefined): LocalizedText {
+  return reason ? PORT_REASON_LABEL[reason] : both('term', 'portReasonNone');
+}
 
 /**
  * An address as a key that sorts numerically as text: IPv4 as 4 + four 3-digit octets, IPv6 as

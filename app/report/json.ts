@@ -59,7 +59,8 @@ export function renderJson(
         port: p.port,
         protocol: p.protocol,
         state: p.state,
-        reason: p.reason,
+        // null when the scan gave none (PortResult.reason).
+        reason: p.reason ?? null,
         service: p.service || null,
         product: p.product ?? null,
         // What a TLS handshake and an HTTP HEAD / showed (scan.hosts[].ports[].tls / .http).

@@ -50,7 +50,8 @@ export interface ReportPort {
   port: number;
   protocol: Protocol;
   state: PortState;
-  reason: PortReason;
+  /** Absent when the scan gave none (PortResult.reason). */
+  reason?: PortReason;
   service: string;
   /** "name (PID pid)" of the owning program (vocabulary programLabel), this PC only. */
   program?: string;
@@ -169,7 +170,7 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
     port: p.port,
     protocol: p.protocol,
     state: p.state,
-    reason: p.reason,
+    ...(p.reason ? { reason: p.reason } : {}),
     service: a?.service || (serviceName(p.port, p.protocol) ?? ''),
     reasons: a ? a.reasons.map((r) => r.text) : [],
     references: a?.references ?? [],

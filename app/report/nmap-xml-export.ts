@@ -46,6 +46,9 @@ function xmlText(value: string): string {
   return xmlAttr(value);
 }
 
+/** The word nmap writes for a port whose state has no reason recorded (portreasons.cc ER_UNKNOWN). */
+export const NMAP_NO_REASON = 'unknown-response';
+
 /** Our reasons use nmap's words except where nmap abbreviates (the import reads them back). */
 export const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'syn-ack': 'syn-ack',
@@ -204,7 +207,10 @@ function serviceXml(p: PortResult, verdict: PortAssessment | undefined): string 
  * connects; it reads no TTL).
  */
 function stateXml(p: PortResult): string {
-  const reason = p.nmapReason?.reason ?? PORT_REASON_TO_NMAP[p.reason];
+  // No reason (none given, or one that contradicted the state): nmap's own word for that,
+  // `unknown-response` (portreasons.cc ER_UNKNOWN), which the import reads back as none.
+  const reason =
+    p.nmapReason?.reason ?? (p.reason ? PORT_REASON_TO_NMAP[p.reason] : NMAP_NO_REASON);
   const ttl = p.nmapReason?.ttl ?? 0;
   return `<state state="${p.state}" reason="${xmlAttr(reason)}" reason_ttl="${ttl}"/>`;
 }

@@ -35,7 +35,12 @@ import { bothLanguages } from '../text/catalogue.js';
 import { sentence, type Sentence } from '../text/sentence.js';
 import { normaliseMac } from '../net/mac.js';
 import { fileNoteText } from './file-note.js';
-import { hostReasonToNmap, PA_SCRIPT_ID, PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
+import {
+  hostReasonToNmap,
+  NMAP_NO_REASON,
+  PA_SCRIPT_ID,
+  PORT_REASON_TO_NMAP,
+} from './nmap-xml-export.js';
 
 /** A /16 scanned with -p- in nmap XML is far below this; anything bigger is not a scan we can show. */
 export const MAX_NMAP_XML_BYTES = 64 * 1024 * 1024;
@@ -194,17 +199,11 @@ const PORT_REASON: Record<string, PortReason> = {
   'admin-prohibited': 'admin-prohibited',
   'host-prohibited': 'admin-prohibited',
   'net-prohibited': 'admin-prohibited',
+  // A SYN answered by a SYN (a split handshake): the port accepted, as syn-ack says.
+  'split-handshake-syn': 'syn-ack',
   'host-unreach': 'host-unreachable',
   'net-unreach': 'net-unreachable',
   'local-error': 'local-error',
-};
-
-/** When nmap's reason has no equivalent of ours, fall back on what the state implies. */
-const DEFAULT_REASON: Record<PortState, PortReason> = {
-  open: 'syn-ack',
-  closed: 'conn-refused',
-  filtered: 'no-response',
-  'open|filtered': 'no-response',
 };
 
 /** TCP's words on a UDP port (a file that mixed them up), as nmap says them for UDP. */
@@ -212,6 +211,85 @@ const UDP_REASON: Partial<Record<PortReason, PortReason>> = {
   'syn-ack': 'udp-response',
   'conn-refused': 'port-unreach',
 };
+
+/** The ICMP errors nmap reads as "something on the way blocked the probe" (a filtered port). */
+const ICMP_BLOCKED = [
+  'net-unreach',
+  'host-unreach',
+  'proto-unreach',
+  'admin-prohibited',
+  'host-prohibited',
+  'net-prohibited',
+  'time-exceeded',
+] as const;
+
+/**
+ * The reasons nmap writes for each of its port states, per protocol (nmap's portreasons.cc words;
+ * which state each answer gives: nmap(1) "PORT SCANNING TECHNIQUES" and the scan engine): a SYN
+ * or connect scan's open port answered `syn-ack` (`split-handshake-syn`), its closed port `reset`
+ * or `conn-refused`; a port is filtered by silence, an ICMP error or the connect's `perm-denied`
+ * (TCP's ICMP port unreachable included); FIN/NULL/Xmas silence is `open|filtered`, an idle scan's
+ * `closed|filtered`; ACK and window scans' `unfiltered` is `reset`. Over UDP, `udp-response` is
+ * open, `port-unreach` closed, silence `open|filtered`. `local-error` is ours (our export's
+ * filtered port that was never sent). A -sW window scan's open port is `reset` too
+ * (WINDOW_OPEN). Any other pair (open with `reset`, closed with `syn-ack`, a UDP port open with
+ * `port-unreach`) is not nmap's: its reason is left out (parsePort).
+ */
+const NMAP_PAIRS: Record<'tcp' | 'udp', Record<string, ReadonlySet<string>>> = {
+  tcp: {
+    open: new Set(['syn-ack', 'split-handshake-syn']),
+    closed: new Set(['reset', 'conn-refused']),
+    filtered: new Set([
+      'no-response',
+      'port-unreach',
+      'perm-denied',
+      'local-error',
+      ...ICMP_BLOCKED,
+    ]),
+    unfiltered: new Set(['reset']),
+    'open|filtered': new Set(['no-response']),
+    'closed|filtered': new Set(['no-response']),
+  },
+  udp: {
+    // TCP's words on a UDP port that agree with its state are corrected (UDP_REASON), not left out.
+    open: new Set(['udp-response', 'syn-ack']),
+    closed: new Set(['port-unreach', 'conn-refused', 'reset']),
+    filtered: new Set(['no-response', 'local-error', ...ICMP_BLOCKED]),
+    'open|filtered': new Set(['no-response']),
+    'closed|filtered': new Set(['no-response']),
+  },
+};
+
+/**
+ * nmap's words that give no reason, whatever the state: `unknown-response` (portreasons.cc
+ * ER_UNKNOWN, what nmap and our export write when none is recorded) and `script-set` (an NSE
+ * script set the state). Read as no reason, neither wrong nor counted.
+ */
+const NO_REASON = new Set([NMAP_NO_REASON, 'script-set']);
+
+/**
+ * What a port's `<state state reason>` says: our reason for it (absent when the file gave none,
+ * or a word of nmap's that has none of ours), and whether the pair is one nmap never writes
+ * (`contradicts`: the reason is left out, and the import counts it). `windowScan`: the file's TCP
+ * scan is -sW, whose open ports nmap words `reset` (the RST's window told it), so that pair is
+ * nmap's, though no reason of ours says it. Pure.
+ */
+export function portReasonOf(
+  protocol: 'tcp' | 'udp',
+  fileState: string,
+  word: string,
+  windowScan = false,
+): { reason?: PortReason; contradicts: boolean } {
+  if (word === '' || NO_REASON.has(word)) return { contradicts: false };
+  const windowOpen = windowScan && protocol === 'tcp' && fileState === 'open' && word === 'reset';
+  if (!windowOpen && !NMAP_PAIRS[protocol][fileState]?.has(word)) return { contradicts: true };
+  // -sW's open port: the RST is its evidence, but "refused the connection" would say the opposite.
+  if (windowOpen) return { contradicts: false };
+  const read = PORT_REASON[word];
+  if (!read) return { contradicts: false };
+  // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
+  return { reason: protocol === 'udp' ? (UDP_REASON[read] ?? read) : read, contradicts: false };
+}
 
 const HOST_REASON: Record<string, HostReason> = {
   'localhost-response': 'localhost',
@@ -290,6 +368,18 @@ const READER_NOTES: readonly (readonly [RegExp, RegExp])[] = [
   [
     /^Fichier nmap\s: [\d\s\u202f]+ hôtes? notés? en IPv6 ::ffff:a\.b\.c\.d fusionnés? avec (son|leur) adresse IPv4$/,
     /^nmap file: [\d,]+ hosts? written as IPv6 ::ffff:a\.b\.c\.d merged with (its IPv4 address|their IPv4 addresses)$/,
+  ],
+  [
+    /^Fichier nmap\s: [\d\s\u202f]+ ports? avai(t|ent) une raison qui contredit (son|leur) état \(par exemple ouvert avec «\sreset\s»\)\s; elles? (a|ont) été écartées?$/,
+    /^nmap file: [\d,]+ ports? had a reason that contradicts (its|their) state \(such as open with “reset”\); the reason was left out$/,
+  ],
+  [
+    /^Fichier nmap\s: [\d\s\u202f]+ entrées? d’une liste de ports n’étai(t|ent) (un|des) numéros? de port et (a|ont) été écartées?$/,
+    /^nmap file: [\d,]+ (entry|entries) of a ports list (was|were) not (a port number|port numbers) and (was|were) left out$/,
+  ],
+  [
+    /^Fichier nmap\s: [\d\s\u202f]+ ports? listés? deux fois dans un même hôte avec des états différents\s; (pour chacun, )?l’état le plus important a été gardé \(ouvert d’abord\)$/,
+    /^nmap file: [\d,]+ ports? listed twice in one host with different states; (for each, )?the state that matters most was kept \(open first\)$/,
   ],
   [
     /^Fichier nmap\s: nombre d’adresses analysées invraisemblable ignoré \(plus de 2\^32\)$/,
@@ -598,19 +688,20 @@ function detectedService(node: Node | undefined): PortResult['detected'] {
  * nmap XML export writes them back (review N5): a word in nmap's form (lowercase letters and
  * hyphens, at most 32) and a TTL of 0-255 in nmap's digits (0 when absent or not one). Undefined
  * when there is no such word, when the app corrected it (`consistent` false: TCP's `syn-ack` on a
- * UDP port, so an export does not bring the mistake back), or when it is what the export writes
- * for `reason` anyway (its nmap word, TTL 0): our own export of an engine scan reads back as the
- * identical scan.
+ * UDP port, or a reason that contradicts the state, so an export does not bring the mistake back),
+ * or when it is what the export writes for `reason` anyway (its nmap word, or `unknown-response`
+ * for none, TTL 0): our own export of an engine scan reads back as the identical scan.
  */
 function fileReason(
   word: string,
   ttl: number | undefined,
-  reason: PortReason,
+  reason: PortReason | undefined,
   consistent: boolean,
 ): PortResult['nmapReason'] {
   if (!consistent || !/^[a-z][a-z-]{0,31}$/.test(word)) return undefined;
   const read = { reason: word, ttl: ttl !== undefined && ttl <= 255 ? ttl : 0 };
-  return read.ttl === 0 && word === PORT_REASON_TO_NMAP[reason] ? undefined : read;
+  const written = reason ? PORT_REASON_TO_NMAP[reason] : NMAP_NO_REASON;
+  return read.ttl === 0 && word === written ? undefined : read;
 }
 
 /**
@@ -628,20 +719,35 @@ function hostFileReason(
   return read.ttl === 0 && word === hostReasonToNmap(host) ? undefined : read;
 }
 
-function parsePort(node: Node): PortResult | 'unsupported' | null {
+/**
+ * What reading one `<port>` needs from the rest of the file: whether its TCP scan is -sW
+ * (portReasonOf), and where a reason left out for contradicting its state is counted.
+ */
+interface PortContext {
+  windowScan: boolean;
+  contradicted: number;
+}
+
+function parsePort(
+  node: Node,
+  context: PortContext = { windowScan: false, contradicted: 0 },
+): PortResult | 'unsupported' | null {
   const protocol = str(node, 'protocol');
   const port = num(node, 'portid');
   if (protocol !== 'tcp' && protocol !== 'udp') return 'unsupported';
   if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) return null;
   const stateNode = asArray(node.state)[0];
-  const state = PORT_STATE[str(stateNode, 'state') ?? ''];
+  const fileState = str(stateNode, 'state') ?? '';
+  const state = PORT_STATE[fileState];
   if (!state) return null;
   const word = str(stateNode, 'reason') ?? '';
-  const read = PORT_REASON[word] ?? DEFAULT_REASON[state];
-  // A UDP port has no connection to accept or refuse: nmap's UDP words, whatever the file says.
-  const reason = protocol === 'udp' ? (UDP_REASON[read] ?? read) : read;
-  const result: PortResult = { port, protocol, state, reason };
-  const nmapReason = fileReason(word, num(stateNode, 'reason_ttl'), reason, reason === read);
+  // The state is kept; a reason that contradicts it is not (no explanation is claimed: A7).
+  const { reason, contradicts } = portReasonOf(protocol, fileState, word, context.windowScan);
+  if (contradicts) context.contradicted++;
+  const result: PortResult = { port, protocol, state, ...(reason ? { reason } : {}) };
+  // Kept as read unless the import changed or dropped it (TCP's word on UDP, a contradiction).
+  const corrected = contradicts || (reason !== undefined && reason !== PORT_REASON[word]);
+  const nmapReason = fileReason(word, num(stateNode, 'reason_ttl'), reason, !corrected);
   if (nmapReason) result.nmapReason = nmapReason;
   const detected = detectedService(asArray(node.service)[0]);
   if (detected) result.detected = detected;
@@ -661,10 +767,13 @@ type NamedRanges = { state: PortState; ranges: readonly number[] };
  * Reads the ports an `<extraports>` element names (`<extrareasons proto="tcp" ports="1-21,23"/>`,
  * nmap 7.x) into `named` (per protocol, set on the host's table at once after all of its
  * `<extraports>`: review A4). Each item of a list is read as strictly as `portid` (readPortList:
- * `024` or `300-250` is not nmap's), and those that are not are counted in `refused`, as an
- * unreadable `<port>` is (review A5); a list naming more than 65,536 ports is counted in `tooMany`.
- * Returns whether the lists account for all `count` of its ports: older nmap files only count
- * them, and a list with a refused item or of a protocol we do not keep does not.
+ * `024` or `300-250` is not nmap's): those are left out and counted in `refused` (entries, not
+ * ports: nothing says how many ports `x` or `300-250` meant), the list's valid ports kept with
+ * their state (review N6); a list naming more than 65,536 ports is counted in `tooMany`.
+ * Returns whether the lists account for the element's ports: all `count` of them, or, when an
+ * entry was left out, no more than `count` (the ports the refused entries stood for are not
+ * known; the host's counts are then the lists'). Older nmap files only count them, and a list
+ * of a protocol we do not keep does not account for them.
  */
 function readExtraReasons(
   extra: Node,
@@ -675,6 +784,7 @@ function readExtraReasons(
 ): boolean {
   let total = 0;
   let whole = true;
+  let leftOut = false;
   for (const reasons of asArray(extra.extrareasons)) {
     const list = str(reasons, 'ports');
     const protocol = str(reasons, 'proto');
@@ -686,11 +796,12 @@ function readExtraReasons(
     const { ranges, refused, tooMany } = readPortList(list);
     problems.refused += refused;
     if (tooMany) problems.tooMany++;
-    if (refused > 0 || tooMany) whole = false;
+    if (tooMany) whole = false;
+    if (refused > 0) leftOut = true;
     named[protocol].push({ state, ranges });
     total += rangesLength(ranges);
   }
-  return whole && total === count;
+  return whole && (leftOut ? total <= count : total === count);
 }
 
 /**
@@ -824,6 +935,12 @@ class ScanBuilder {
   private implausibleCounts = 0;
   /** `<port>` elements whose number or state nmap would not have written (`portid="0x50"`). */
   private unreadablePorts = 0;
+  /** Entries of `<extrareasons ports=…>` lists that were no port numbers (`x`, `024`, `300-250`). */
+  private listEntriesLeftOut = 0;
+  /** Ports whose reason contradicted their state (parsePort): state kept, reason left out. */
+  private contradictedReasons = 0;
+  /** Ports a host listed twice in different states (one kept: addHost). */
+  private duplicatePorts = 0;
   /** The most ports one host lists or counts: the ports per address of a file without `<scaninfo>`. */
   private mostPorts = 0;
   /** The file's addresses other than loopback nmap said were itself (ScanSource selfAddresses). */
@@ -896,6 +1013,8 @@ class ScanBuilder {
     const hostname = named && oneLine(named, MAX_HOSTNAME);
     const hidden = emptyPortStateCounts();
     const ports: PortResult[] = [];
+    /** Index in `ports` by port (UDP ports after 65,536). */
+    const seen = new Map<number, number>();
     const states = new PortStateTable();
     // Every port's state is known when each <extraports> names as many ports as it counts.
     let everyPortNamed = true;
@@ -922,17 +1041,31 @@ class ScanBuilder {
       }
       // Read as each `</port>` closed (NmapXmlReader.close): its element is not kept.
       const read = portsNode[READ_PORTS] as ReturnType<typeof parsePort>[] | undefined;
-      for (const port of read ?? asArray(portsNode.port).map(parsePort)) {
+      for (const port of read ?? asArray(portsNode.port).map((p) => parsePort(p))) {
         if (port === 'unsupported') this.skipped++;
         else if (port === null) this.unreadablePorts++;
         else {
-          ports.push(port);
+          // nmap lists a port once per host. Given twice, it is one port: in the state that
+          // matters most to an audit (STATE_WEIGHT, as two <host>s are merged), never silently
+          // the last one; two different states are said in a note.
+          const key = port.protocol === 'tcp' ? port.port : port.port + 65_536;
+          const at = seen.get(key);
+          if (at !== undefined) {
+            const earlier = ports[at]!;
+            if (earlier.state !== port.state) this.duplicatePorts++;
+            if (STATE_WEIGHT[port.state] <= STATE_WEIGHT[earlier.state]) continue;
+            ports[at] = port;
+          } else {
+            seen.set(key, ports.length);
+            ports.push(port);
+          }
           states.set(port.protocol, port.port, port.state);
         }
       }
     }
-    this.unreadablePorts += listProblems.refused;
+    this.listEntriesLeftOut += listProblems.refused;
     this.implausibleCounts += listProblems.tooMany;
+    this.contradictedReasons += (node[CONTRADICTED] as number | undefined) ?? 0;
     const hostMeta = paElems(asArray(node.hostscript).flatMap((s) => asArray(s.script)));
     // Whether it is this PC is for this PC to say, never the file (written on another PC, or
     // edited to make a device look like this one).
@@ -1034,6 +1167,9 @@ class ScanBuilder {
       notDevices,
       implausibleCounts,
       unreadablePorts,
+      listEntriesLeftOut,
+      contradictedReasons,
+      duplicatePorts,
       duplicates,
       mappedMerged,
       macAddresses,
@@ -1091,6 +1227,17 @@ class ScanBuilder {
     }
     if (unreadablePorts > 0) {
       notes.push(bothLanguages('messages:import.nmapUnreadablePorts', { count: unreadablePorts }));
+    }
+    if (listEntriesLeftOut > 0) {
+      notes.push(bothLanguages('messages:import.nmapListEntries', { count: listEntriesLeftOut }));
+    }
+    if (duplicatePorts > 0) {
+      notes.push(bothLanguages('messages:import.nmapDuplicatePorts', { count: duplicatePorts }));
+    }
+    if (contradictedReasons > 0) {
+      notes.push(
+        bothLanguages('messages:import.nmapContradictoryReasons', { count: contradictedReasons }),
+      );
     }
     if (skipped > 0 && !meta.has('scanId')) {
       notes.push(bothLanguages('messages:import.nmapSkipped', { count: skipped }));
@@ -1392,6 +1539,12 @@ function tooManyChildren(name: string, max: number): never {
  */
 const READ_PORTS = '#read-ports';
 
+/**
+ * Where a `<host>` element keeps how many of its ports' reasons were left out for contradicting
+ * their state (parsePort); like READ_PORTS, no XML name.
+ */
+const CONTRADICTED = '#contradicted';
+
 function addChild(parent: Node, name: string, child: Node): void {
   const list = parent[name];
   if (Array.isArray(list)) list.push(child);
@@ -1449,6 +1602,8 @@ export class NmapXmlReader {
   /** The last characters other than trailing white space: whether the file ends as a run does. */
   private ending = '';
   private readonly build: ScanBuilder;
+  /** The host being read's scan type and reasons left out (parsePort). */
+  private readonly ports: PortContext = { windowScan: false, contradicted: 0 };
 
   constructor(private readonly options: NmapImportOptions = {}) {
     this.build = new ScanBuilder(options.hosts);
@@ -1508,6 +1663,16 @@ export class NmapXmlReader {
     const node = element(tag, kept);
     if (depth === 1) {
       if (tag.name === 'host' && ++this.hostElements > MAX_HOSTS) tooManyHosts(this.hostElements);
+      if (tag.name === 'host') {
+        // nmap writes its <scaninfo>s before any host: the scan types are known by now.
+        this.ports.windowScan = this.runChildren.some(
+          (c) =>
+            c.name === 'scaninfo' &&
+            str(c.node, 'type') === 'window' &&
+            str(c.node, 'protocol') === 'tcp',
+        );
+        this.ports.contradicted = 0;
+      }
       if (tag.name !== 'host') this.runChildren.push({ name: tag.name, node });
     } else {
       addChild(parent.node, tag.name, node);
@@ -1530,7 +1695,7 @@ export class NmapXmlReader {
       // Read at once and its element dropped: a host of 65,535 ports never holds their elements
       // (attributes, state, service, script) beside what is read of them.
       (parent.node.port as Node[]).pop();
-      const port = parsePort(closed.node);
+      const port = parsePort(closed.node, this.ports);
       addChild(parent.node, READ_PORTS, port as unknown as Node);
       this.hostPorts++;
       if (port !== null && port !== 'unsupported' && port.state === 'open') this.openPorts++;
@@ -1543,6 +1708,7 @@ export class NmapXmlReader {
       if (this.hostElements % TALLY_HOSTS === 0) this.tally();
     }
     if (!closed || closed.name !== 'host') return;
+    closed.node[CONTRADICTED] = this.ports.contradicted;
     this.build.addHost(closed.node, this.options.localAddresses);
     this.completeHosts++;
     this.runChildrenAtLastHost = this.runChildren.length;

@@ -24,6 +24,7 @@ import {
   compareSeverity,
   HOST_REASON_LABEL,
   PORT_REASON_LABEL,
+  portReasonText,
   PORT_STATE_LABEL,
   RULE_STATE_LABEL,
   SEVERITIES,
@@ -854,7 +855,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
         on +
         (p.reasons.length > 0
           ? p.reasons.map((r) => say(r)).join(' ')
-          : say(PORT_REASON_LABEL[p.reason]));
+          : say(portReasonText(p.reason)));
       // What the HTTP and TLS probes learnt, under the reasons: the server's words, quoted.
       const facts = [p.tlsText, p.httpText].filter((x) => x !== undefined).map((x) => say(x));
       height += rowHeight(
@@ -911,7 +912,7 @@ function hostSection(host: ReportHost, lang: Language, say: Say, compact = false
       text: `${t('hostSection.otherListedPorts')}${others
         .map(
           (p) =>
-            `${portLabel(p)} ${say(PORT_STATE_LABEL[p.state])} (${say(PORT_REASON_LABEL[p.reason])})`,
+            `${portLabel(p)} ${say(PORT_STATE_LABEL[p.state])} (${say(portReasonText(p.reason))})`,
         )
         .join(', ')}`,
       fontSize: 8.5,

@@ -25,7 +25,7 @@ import { macMaker } from '../../app/report/mac-vendor.js';
 import { specHasUdp } from '../../app/contract/port-spec.js';
 import {
   HOST_REASON_LABEL,
-  PORT_REASON_LABEL,
+  portReasonText,
   SEVERITIES,
   SEVERITY_LABEL,
   PORT_STATE_LABEL,
@@ -192,7 +192,7 @@ function formatHost(
         `${p.port}/${p.protocol}`,
         PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
-        PORT_REASON_LABEL[p.reason]?.[language] ?? p.reason,
+        portReasonText(p.reason)[language],
         // Nothing names it: the page's "service non identifié", not a blank cell.
         oneLine(
           known ??

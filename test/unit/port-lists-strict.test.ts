@@ -17,9 +17,10 @@ import { typeset } from './support/typography.js';
 
 process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-port-lists-'));
 
-// Review findings A5 and A4 of issue 13: an `<extrareasons ports=…>` list is read item by item as
-// strictly as `portid` (a refused item is counted in the import's note, never dropped in silence),
-// and a list in any order costs one sort and one pass, not a copy of the table per range.
+// Review findings A5, N6 and A4 of issue 13: an `<extrareasons ports=…>` list is read item by item
+// as strictly as `portid` (a refused entry is left out and counted in the import's note as list
+// entries, never dropped in silence; the list's valid ports keep their state), and a list in any
+// order costs one sort and one pass, not a copy of the table per range.
 
 const fixture = readFileSync(new URL('../fixtures/nmap/loopback-sT.xml', import.meta.url), 'utf8');
 const LIST = 'ports="1-22,24-444,446-1024"';
@@ -40,29 +41,33 @@ describe('a ports= list item nmap would not write (A5)', () => {
     expect(PortStatesSchema.safeParse({ tcp: { closed: '0,1-22,24' } }).success).toBe(true);
   });
 
-  it('is counted in the import’s note of ports nmap would not write, in French and English', () => {
+  it('is left out and counted as list entries in the import’s note, in French and English (N6)', () => {
     const odd = fixture.replace(LIST, 'ports="1-22,024-444,1024-446"');
     expect(odd).not.toBe(fixture);
     const { scan } = importNmapXml(odd, { now });
     expect(scan.notes).toContainEqual({
       fr: typeset(
-        'Fichier nmap : 2 ports ignorés : leur numéro ou leur état n’est pas écrit comme nmap l’écrit (par exemple portid="0x50")',
+        'Fichier nmap : 2 entrées d’une liste de ports n’étaient pas des numéros de port et ont été écartées',
       ),
-      en: 'nmap file: 2 ports ignored: their number or state is not one nmap writes (such as portid="0x50")',
+      en: 'nmap file: 2 entries of a ports list were not port numbers and were left out',
     });
+    // Not worded as ports: nothing says how many ports `024-444` stood for.
+    expect(scan.notes.map((n) => n.en).join('\n')).not.toContain('ports ignored');
     const host = scan.hosts[0]!;
-    // The list no longer names all 1,022 ports: their states are not claimed, the count stays.
-    expect(host.portStates).toBeUndefined();
-    expect(host.hidden.closed).toBe(1022);
+    // The list's valid part keeps its state; the ports the refused entries stood for are unknown,
+    // so the host counts the closed ports the list names, not the 1,022 the file claimed.
+    expect(host.portStates).toEqual({ tcp: { open: '23,445,34547', closed: '1-22' } });
+    expect(host.hidden.closed).toBe(22);
     expect(host.ports.map((p) => p.port)).toEqual([23, 445, 34547]);
   });
 
-  it('a leading zero alone ("024") is one port refused', () => {
+  it('a leading zero alone ("024") is one entry left out', () => {
     const odd = fixture.replace(LIST, 'ports="1-22,024,25-444,446-1024"');
     const { scan } = importNmapXml(odd, { now });
     expect(scan.notes.map((n) => n.en)).toContainEqual(
-      'nmap file: 1 port ignored: its number or state is not one nmap writes (such as portid="0x50")',
+      'nmap file: 1 entry of a ports list was not a port number and was left out',
     );
+    expect(scan.hosts[0]!.portStates?.tcp?.closed).toBe('1-22,25-444,446-1024');
     // nmap's own list is read whole, with no note.
     const plain = importNmapXml(fixture, { now }).scan;
     expect(plain.notes.map((n) => n.en).join('\n')).not.toContain('ignored');

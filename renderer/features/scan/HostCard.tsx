@@ -535,7 +535,11 @@ function PortRow({
           />
         </Stack>
       </TableCell>
-      <TableCell>{t(`vocabulary:portReason.${port.reason}`)}</TableCell>
+      <TableCell>
+        {port.reason
+          ? t(`vocabulary:portReason.${port.reason}`)
+          : t('vocabulary:term.portReasonNone')}
+      </TableCell>
       <TableCell align="right" sx={{ fontFamily: MONO_FONT }}>
         {port.rttMs !== undefined
           ? t('host.rttValue', {
