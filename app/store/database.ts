@@ -176,6 +176,13 @@ export function openDatabase(dataDir: string): Db {
         new StoreFailure('inconsistent', file, error instanceof Error ? error.message : '')
       );
     }
+    if (version < MIGRATIONS.length) {
+      // An older file was checked by its columns only (schemaOf): now at this version, its whole
+      // CREATE statements must be ours, so an edited CHECK or COLLATE of a table no migration
+      // rebuilt is found too (review 13 A2).
+      const mismatch = schemaMismatch(db, MIGRATIONS.length, true);
+      if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
+    }
     setMeta(db, 'opened_at', new Date().toISOString());
     return db;
   } catch (error) {
@@ -294,15 +301,22 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
 }
 
 /**
- * Every object of the schema — tables, indexes, triggers, views — by `type name`, each described by
- * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and
- * foreign keys (referenced table and columns, ON UPDATE/ON DELETE actions), an
- * index's columns and uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an
- * earlier build wrote may spell the same columns otherwise (test/unit/store-journal.test.ts keeps
- * one), and refusing it would set the user's journal aside for nothing. SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic
- * indexes of UNIQUE and PRIMARY KEY) are left out: SQLite makes them as it goes.
+ * Every object of the schema — tables, indexes, triggers, views — by `type name`.
+ * `full` false (a file of an older version, before its migrations run): each described by its table
+ * and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and foreign
+ * keys (referenced table and columns, ON UPDATE/ON DELETE actions), an index's columns and
+ * uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an earlier build wrote may
+ * spell the same columns otherwise (test/unit/store-journal.test.ts keeps one, version 2), and
+ * refusing it before its migrations rebuild those tables would set the user's journal aside for
+ * nothing.
+ * `full` true (a file at this version's schema, or just migrated to it): each object's whole
+ * CREATE statement (sqlite_schema.sql) normalised by normalisedSql, so a CHECK constraint or a
+ * COLLATE clause another program edited (review 13 A2: a CHECK widened to accept any state, a
+ * COLLATE NOCASE making two rule names one) is a difference, which columns alone do not show.
+ * SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic indexes of UNIQUE
+ * and PRIMARY KEY) are left out: SQLite makes them as it goes.
  */
-function schemaOf(db: Db): Map<string, string> {
+function schemaOf(db: Db, full: boolean): Map<string, string> {
   const objects = db
     .prepare(
       `SELECT type, name, tbl_name AS tableName, sql FROM sqlite_schema
@@ -313,6 +327,7 @@ function schemaOf(db: Db): Map<string, string> {
     (db.prepare(sql).raw().all(name) as unknown[][]).map((row) => JSON.stringify(row));
   return new Map(
     objects.map(({ type, name, tableName, sql }) => {
+      if (full) return [`${type} ${name}`, JSON.stringify([tableName, normalisedSql(sql)])];
       const parts =
         type === 'table'
           ? [
@@ -341,6 +356,19 @@ function schemaOf(db: Db): Map<string, string> {
 }
 
 /**
+ * A CREATE statement as SQLite keeps it (sqlite_schema.sql), with only what does not change its
+ * meaning taken away: runs of white space become one space, none is kept next to `(`, `)` or `,`.
+ * Case and quoting are kept (a string in a CHECK is case-sensitive); a statement spelt otherwise
+ * than our migrations spell it is then a difference, which is what an edited file is.
+ */
+export function normalisedSql(sql: string | null): string {
+  return (sql ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([(),]) ?/g, '$1')
+    .trim();
+}
+
+/**
  * The checks a store file passes before it is used, writable or read from a copy: SQLite's
  * quick_check, then the schema against what our migrations make (schemaMismatch), then no value
  * too big to read (oversizedValue). Throws StoreFailure `malformed`, `inconsistent` or `oversized`
@@ -349,7 +377,7 @@ function schemaOf(db: Db): Map<string, string> {
 function checkWhatWeMade(db: Db, file: string, version: number): void {
   const check = db.pragma('quick_check', { simple: true });
   if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
-  const mismatch = schemaMismatch(db, version);
+  const mismatch = schemaMismatch(db, version, version === MIGRATIONS.length);
   if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
   const oversized = oversizedValue(db);
   if (oversized) throw new StoreFailure('oversized', file, oversized);
@@ -364,12 +392,12 @@ function checkWhatWeMade(db: Db, file: string, version: number): void {
  * the app's own statements. The reference is an empty database in memory migrated to that
  * version, so this check never needs updating with a new migration.
  */
-function schemaMismatch(db: Db, version: number): string | null {
+function schemaMismatch(db: Db, version: number, full: boolean): string | null {
   const reference = new Database(':memory:');
   try {
     migrate(reference, version);
-    const expected = schemaOf(reference);
-    const found = schemaOf(db);
+    const expected = schemaOf(reference, full);
+    const found = schemaOf(db, full);
     const differ = [...new Set([...expected.keys(), ...found.keys()])]
       .filter((key) => expected.get(key) !== found.get(key))
       .sort();
