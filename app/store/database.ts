@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
-import { closeToOthers } from './private-files.js';
+import { closeToOthers, foreignOwner } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -167,10 +167,14 @@ export function openDatabase(dataDir: string, scope: StoreScope = {}): Db {
   const file = databasePath(dataDir);
   let db: Db | undefined;
   try {
+    // A folder made here is private to this user from the start (mkdir's mode, which the umask
+    // can only narrow); a folder that already existed is left as its owner set it (review 13 A8
+    // rest: PORT_AUDITOR_DATA_DIR may name the user's home), the store's own files being closed
+    // below.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    // Private to this user (review 13 A8): a folder made before, or the file SQLite made with
-    // the umask's mode, are closed to others; -wal and -shm take the file's mode when created.
-    closeToOthers(dataDir);
+    // Another user's folder: that user could swap the store under this one (and under root).
+    const owner = foreignOwner(dataDir);
+    if (owner !== null) throw new StoreFailure('foreign-owner', file, String(owner));
     db = new Database(file);
     for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.
