@@ -204,7 +204,7 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     expect(text).not.toMatch(/Bloqué par Port Auditor/);
     expect(text).toMatch(
       new RegExp(
-        `${PC_PORT}/tcp entrant introuvable toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\nintrouvable dans\\s+le\\s+pare-feu\\n`,
+        `${PC_PORT}/tcp entrant absente toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\nabsente du\\s+pare-feu\\n`,
       ),
     );
 
