@@ -111,6 +111,7 @@ export const ErrorCode = z.enum([
   'store.disk-full',
   'store.locked',
   'store.unavailable',
+  'store.foreign-owner',
   // Command-line usage and files.
   'cli.invalid-scan',
   'cli.include-adapter-without-local-network',

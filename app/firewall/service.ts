@@ -26,7 +26,7 @@ import {
   type Db,
 } from '../store/database.js';
 import { storeFailure, type StoreFailure } from '../store/failure.js';
-import { FirewallJournal, type JournalRule } from '../store/journal.js';
+import { FirewallJournal, JOURNAL_TABLES, type JournalRule } from '../store/journal.js';
 import {
   displayArgv,
   runCommand,
@@ -240,7 +240,8 @@ export class FirewallService {
   private scannedAll = false;
 
   constructor(private readonly options: FirewallServiceOptions) {
-    const store = openDatabaseOrMemory(options.dataDir);
+    // The journal's tables only (review 13 A14): a big store of kept scans is not read for them.
+    const store = openDatabaseOrMemory(options.dataDir, { tables: JOURNAL_TABLES });
     this.db = store.db;
     this.storeProblem = store.problem;
     this.dbFile = databasePath(options.dataDir);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
-import { closeToOthers } from './private-files.js';
+import { closeToOthers, foreignOwner } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -140,21 +140,41 @@ export function databasePath(dataDir: string): string {
 }
 
 /**
- * Opens (creating when absent) and upgrades the app's database in `dataDir`, then proves it can be
- * read whole (`PRAGMA quick_check`, which reads every page: a few ms for a journal-sized file),
- * holds only the schema this version made (schemaMismatch) and values of sizes it writes
- * (oversizedValue), and can be written (a stamp in `meta`), so damage is found here, named, rather
+ * What a caller of openDatabase reads and writes: `tables`, the only tables it touches (the
+ * firewall journal's, JOURNAL_TABLES), so the opener checks those and not the whole file; absent,
+ * every table (the scans and settings of the app and CLI).
+ */
+export interface StoreScope {
+  tables?: readonly string[];
+}
+
+/**
+ * Opens (creating when absent) and upgrades the app's database in `dataDir`, then proves that what
+ * the caller reads (`scope`, see StoreScope) reads (`PRAGMA quick_check`, of those tables and their
+ * indexes only when the scope names them), holds only the schema this version made (schemaMismatch,
+ * always whole: the schema is a few pages) and values of sizes it writes (oversizedValue, of the
+ * scope's tables), and can be written (a stamp in `meta`), so damage is found here, named, rather
  * than mid-change.
+ * Why a scope (review 13 A14): quick_check reads every page and the size check every row, 1 s for
+ * a 600 MB store of kept scans, paid by `rules` and `unblock`, which read the journal's few pages
+ * only. Damage in a table outside the scope cannot reach what the caller reads; it is found by the
+ * first opener whose scope holds it (the app, history, show), and a write that meets a damaged
+ * free page still fails as SQLITE_CORRUPT, named by storeFailure.
+ * A file that needs migrations is checked whole whatever the scope: migrations may read any table.
  * Throws a StoreFailure naming the file and the way out (see failure.ts) for every damage kind.
  */
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, scope: StoreScope = {}): Db {
   const file = databasePath(dataDir);
   let db: Db | undefined;
   try {
+    // A folder made here is private to this user from the start (mkdir's mode, which the umask
+    // can only narrow); a folder that already existed is left as its owner set it (review 13 A8
+    // rest: PORT_AUDITOR_DATA_DIR may name the user's home), the store's own files being closed
+    // below.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    // Private to this user (review 13 A8): a folder made before, or the file SQLite made with
-    // the umask's mode, are closed to others; -wal and -shm take the file's mode when created.
-    closeToOthers(dataDir);
+    // Another user's folder: that user could swap the store under this one (and under root).
+    const owner = foreignOwner(dataDir);
+    if (owner !== null) throw new StoreFailure('foreign-owner', file, String(owner));
     db = new Database(file);
     for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.
@@ -165,7 +185,7 @@ export function openDatabase(dataDir: string): Db {
       throw new StoreFailure('newer', file, '', { found: version, known: MIGRATIONS.length });
     }
     configure(db);
-    checkWhatWeMade(db, file, version);
+    checkWhatWeMade(db, file, version, version === MIGRATIONS.length ? scope.tables : undefined);
     try {
       migrate(db);
     } catch (error) {
@@ -175,6 +195,13 @@ export function openDatabase(dataDir: string): Db {
         storeFailure(error, file) ??
         new StoreFailure('inconsistent', file, error instanceof Error ? error.message : '')
       );
+    }
+    if (version < MIGRATIONS.length) {
+      // An older file was checked by its columns only (schemaOf): now at this version, its whole
+      // CREATE statements must be ours, so an edited CHECK or COLLATE of a table no migration
+      // rebuilt is found too (review 13 A2).
+      const mismatch = schemaMismatch(db, MIGRATIONS.length, true);
+      if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
     }
     setMeta(db, 'opened_at', new Date().toISOString());
     return db;
@@ -280,10 +307,14 @@ export function openDatabaseForReading(dataDir: string): { db: Db; problem: Stor
  * openDatabase, or — when the file is damaged, read-only, locked or on a full disk — an empty
  * database in memory with the same schema, and the failure to show. The firewall uses it so that
  * reading rules and undoing them still work: its rules are found by name in the firewall itself.
+ * `scope`: what the caller touches, see openDatabase.
  */
-export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreFailure | null } {
+export function openDatabaseOrMemory(
+  dataDir: string,
+  scope: StoreScope = {},
+): { db: Db; problem: StoreFailure | null } {
   try {
-    return { db: openDatabase(dataDir), problem: null };
+    return { db: openDatabase(dataDir, scope), problem: null };
   } catch (error) {
     if (!(error instanceof StoreFailure)) throw error;
     const db = new Database(':memory:');
@@ -294,15 +325,22 @@ export function openDatabaseOrMemory(dataDir: string): { db: Db; problem: StoreF
 }
 
 /**
- * Every object of the schema — tables, indexes, triggers, views — by `type name`, each described by
- * its table and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and
- * foreign keys (referenced table and columns, ON UPDATE/ON DELETE actions), an
- * index's columns and uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an
- * earlier build wrote may spell the same columns otherwise (test/unit/store-journal.test.ts keeps
- * one), and refusing it would set the user's journal aside for nothing. SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic
- * indexes of UNIQUE and PRIMARY KEY) are left out: SQLite makes them as it goes.
+ * Every object of the schema — tables, indexes, triggers, views — by `type name`.
+ * `full` false (a file of an older version, before its migrations run): each described by its table
+ * and what it is made of: a table's columns (names, types, NOT NULL, defaults, keys) and foreign
+ * keys (referenced table and columns, ON UPDATE/ON DELETE actions), an index's columns and
+ * uniqueness, a trigger's or view's SQL. Not a table's SQL text: a file an earlier build wrote may
+ * spell the same columns otherwise (test/unit/store-journal.test.ts keeps one, version 2), and
+ * refusing it before its migrations rebuild those tables would set the user's journal aside for
+ * nothing.
+ * `full` true (a file at this version's schema, or just migrated to it): each object's whole
+ * CREATE statement (sqlite_schema.sql) normalised by normalisedSql, so a CHECK constraint or a
+ * COLLATE clause another program edited (review 13 A2: a CHECK widened to accept any state, a
+ * COLLATE NOCASE making two rule names one) is a difference, which columns alone do not show.
+ * SQLite's own objects (sqlite_sequence, ANALYZE's sqlite_stat*, the automatic indexes of UNIQUE
+ * and PRIMARY KEY) are left out: SQLite makes them as it goes.
  */
-function schemaOf(db: Db): Map<string, string> {
+function schemaOf(db: Db, full: boolean): Map<string, string> {
   const objects = db
     .prepare(
       `SELECT type, name, tbl_name AS tableName, sql FROM sqlite_schema
@@ -313,6 +351,7 @@ function schemaOf(db: Db): Map<string, string> {
     (db.prepare(sql).raw().all(name) as unknown[][]).map((row) => JSON.stringify(row));
   return new Map(
     objects.map(({ type, name, tableName, sql }) => {
+      if (full) return [`${type} ${name}`, JSON.stringify([tableName, normalisedSql(sql)])];
       const parts =
         type === 'table'
           ? [
@@ -341,17 +380,42 @@ function schemaOf(db: Db): Map<string, string> {
 }
 
 /**
+ * A CREATE statement as SQLite keeps it (sqlite_schema.sql), with only what does not change its
+ * meaning taken away: runs of white space become one space, none is kept next to `(`, `)` or `,`.
+ * Case and quoting are kept (a string in a CHECK is case-sensitive); a statement spelt otherwise
+ * than our migrations spell it is then a difference, which is what an edited file is.
+ */
+export function normalisedSql(sql: string | null): string {
+  return (sql ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([(),]) ?/g, '$1')
+    .trim();
+}
+
+/**
  * The checks a store file passes before it is used, writable or read from a copy: SQLite's
  * quick_check, then the schema against what our migrations make (schemaMismatch), then no value
- * too big to read (oversizedValue). Throws StoreFailure `malformed`, `inconsistent` or `oversized`
- * naming `file`.
+ * too big to read (oversizedValue). `tables`: only these tables are read by quick_check and the
+ * size check (see openDatabase's scope), after the schema check proved them ours; every table when
+ * absent. Throws StoreFailure `malformed`, `inconsistent` or `oversized` naming `file`.
  */
-function checkWhatWeMade(db: Db, file: string, version: number): void {
-  const check = db.pragma('quick_check', { simple: true });
-  if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
-  const mismatch = schemaMismatch(db, version);
+function checkWhatWeMade(db: Db, file: string, version: number, tables?: readonly string[]): void {
+  // The schema table first: every later check reads names from it.
+  const schemaCheck = db.pragma('quick_check(sqlite_schema)', { simple: true });
+  if (schemaCheck !== 'ok') throw new StoreFailure('malformed', file, String(schemaCheck));
+  const mismatch = schemaMismatch(db, version, version === MIGRATIONS.length);
   if (mismatch) throw new StoreFailure('inconsistent', file, mismatch);
-  const oversized = oversizedValue(db);
+  // Table names only from the schema just proved ours, never from a caller's string as SQL;
+  // sqlite_sequence (AUTOINCREMENT's counters, written with each journal row) may be named too.
+  const ours = new Set(tablesOf(db, true));
+  const checked = tables ? tables.filter((table) => ours.has(table)) : null;
+  for (const target of checked ?? [null]) {
+    const check = db.pragma(target ? `quick_check(${quoted(target)})` : 'quick_check', {
+      simple: true,
+    });
+    if (check !== 'ok') throw new StoreFailure('malformed', file, String(check));
+  }
+  const oversized = oversizedValue(db, checked ?? tablesOf(db, false));
   if (oversized) throw new StoreFailure('oversized', file, oversized);
 }
 
@@ -364,12 +428,12 @@ function checkWhatWeMade(db: Db, file: string, version: number): void {
  * the app's own statements. The reference is an empty database in memory migrated to that
  * version, so this check never needs updating with a new migration.
  */
-function schemaMismatch(db: Db, version: number): string | null {
+function schemaMismatch(db: Db, version: number, full: boolean): string | null {
   const reference = new Database(':memory:');
   try {
     migrate(reference, version);
-    const expected = schemaOf(reference);
-    const found = schemaOf(db);
+    const expected = schemaOf(reference, full);
+    const found = schemaOf(db, full);
     const differ = [...new Set([...expected.keys(), ...found.keys()])]
       .filter((key) => expected.get(key) !== found.get(key))
       .sort();
@@ -393,23 +457,18 @@ const VALUE_LIMITS: Record<string, number> = {
 const DEFAULT_VALUE_LIMIT = 1024 * 1024;
 
 /**
- * The first `table.column` of `db` holding a value longer than its limit (VALUE_LIMITS), or null.
+ * The first `table.column` of `tables` in `db` holding a value longer than its limit (VALUE_LIMITS), or null.
  * Lengths come from octet_length(), which SQLite answers from the record's header without loading
  * the value (https://sqlite.org/lang_corefunc.html#octet_length), so a huge value planted by
  * another program (review A6b) is found without being read. The schema must already match
  * (schemaMismatch): names come from it.
  */
-function oversizedValue(db: Db): string | null {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all() as string[];
+function oversizedValue(db: Db, tables: readonly string[]): string | null {
   for (const table of tables) {
     const columns = db
       .prepare('SELECT name FROM pragma_table_info(?)')
       .pluck()
       .all(table) as string[];
-    const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
     const longest = db
       .prepare(
         `SELECT ${columns.map((c) => `max(octet_length(${quoted(c)}))`).join(', ')} FROM ${quoted(table)}`,
@@ -421,6 +480,20 @@ function oversizedValue(db: Db): string | null {
     if (index >= 0) return `${table}.${columns[index]}: ${longest[index]} bytes`;
   }
   return null;
+}
+
+/** The names of `db`'s tables; SQLite's own (sqlite_sequence, sqlite_stat1…) only when `own`. */
+function tablesOf(db: Db, own: boolean): string[] {
+  const names = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    .pluck()
+    .all() as string[];
+  return own ? names : names.filter((name) => !name.startsWith('sqlite_'));
+}
+
+/** `name` as an SQL identifier, in double quotes. */
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**

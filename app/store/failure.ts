@@ -14,7 +14,8 @@ export type StoreDamage =
   | 'read-only'
   | 'disk-full'
   | 'locked'
-  | 'unavailable';
+  | 'unavailable'
+  | 'foreign-owner';
 
 const CODES: Record<StoreDamage, ErrorCode> = {
   malformed: Code['store.malformed'],
@@ -26,6 +27,7 @@ const CODES: Record<StoreDamage, ErrorCode> = {
   'disk-full': Code['store.disk-full'],
   locked: Code['store.locked'],
   unavailable: Code['store.unavailable'],
+  'foreign-owner': Code['store.foreign-owner'],
 };
 
 /**

@@ -40,6 +40,18 @@ export interface JournalEntry {
   detail: string | null;
 }
 
+/**
+ * The tables FirewallJournal reads and writes (and `meta`, which openDatabase stamps, and
+ * sqlite_sequence, AUTOINCREMENT's counter of journal rows): the scope a firewall command opens
+ * the store with (openDatabase's StoreScope), so `rules` and `unblock` never read the kept scans.
+ */
+export const JOURNAL_TABLES: readonly string[] = [
+  'meta',
+  'firewall_rules',
+  'firewall_journal',
+  'sqlite_sequence',
+];
+
 /** The prefix of every rule name: the name is always this followed by the rule's id. */
 const NAME_PREFIX = 'PortAuditor-';
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,13 +1,14 @@
 import { chmodSync, statSync } from 'node:fs';
 
 /**
- * Closes `target` (the data folder, the store file and its -wal/-shm) to other local users
- * (review 13 A8: a data folder that already existed 0755 left the store — scans, the firewall
- * journal — readable by every user, since mkdir's mode applies only when it creates the folder
- * and SQLite creates its file as the umask says): group and other permission bits are removed when
- * any is set and the file is this user's (st_uid); another user's file is left as it is. POSIX
- * only: on Windows the folder's ACLs (inherited from the profile) decide, which this does not
- * check. Never throws: a read-only or absent file is left (the store's own checks say why).
+ * Closes `target` (the store file and its -wal/-shm) to other local users (review 13 A8: SQLite
+ * creates its files as the umask says, 0644 for most, which left scans and the firewall journal
+ * readable by every user): group and other permission bits are removed when any is set and the
+ * file is this user's (st_uid); another user's file is left as it is. Never for a folder the app
+ * did not create (review 13 A8 rest: PORT_AUDITOR_DATA_DIR pointing at the user's home must not
+ * narrow it): openDatabase makes its own folder 0700 with mkdir and leaves an existing one alone.
+ * POSIX only: on Windows the folder's ACLs (inherited from the profile) decide, which this does
+ * not check. Never throws: a read-only or absent file is left (the store's own checks say why).
  */
 export function closeToOthers(target: string, platform: NodeJS.Platform = process.platform): void {
   if (platform === 'win32') return;
@@ -18,5 +19,26 @@ export function closeToOthers(target: string, platform: NodeJS.Platform = proces
     chmodSync(target, info.mode & 0o700);
   } catch {
     // Nothing to close, or not ours to change.
+  }
+}
+
+/**
+ * The owner (st_uid) of the data folder `dir` when it is another user's, so that user could replace
+ * the store in it (review 13 A8 rest), or null: this user's folder, root's (a folder root owns is
+ * set up by the system's administrator on purpose, and root can replace any file anyway), or a
+ * folder that cannot be read (the opener's own checks name that). POSIX only: null on Windows,
+ * where the folder's ACLs decide, and where there is no uid.
+ */
+export function foreignOwner(
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = process.getuid?.(),
+): number | null {
+  if (platform === 'win32' || uid === undefined) return null;
+  try {
+    const owner = statSync(dir).uid;
+    return owner === uid || owner === 0 ? null : owner;
+  } catch {
+    return null;
   }
 }

@@ -244,7 +244,7 @@ describe('The results follow the firewall', () => {
     expect(await risk.count('high').innerText()).toBe(highBefore);
     const gone = await risk.openDetails(LAB_ADDR, PC_PORT);
     expect(gone.reasons[0]).toMatch(
-      /^Bloqué par Port Auditor jusqu’ici \(règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp\)\u00a0: la règle a disparu du pare-feu/,
+      /^Selon le journal de Port Auditor, la règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp bloquait ce port\u202f; elle est introuvable dans le pare-feu/,
     );
     const reapply = risk.verdict(LAB_ADDR, PC_PORT).getByRole('button', {
       name: say('firewall:rules.reapplyLabel', { port: PC_PORT, protocol: 'TCP' }),
@@ -528,7 +528,7 @@ describe('A firewall the app cannot read', () => {
     );
     const { reasons } = await risk.openDetails(LAB_ADDR, PORT);
     expect(reasons[0]).toMatch(
-      /^La règle Port Auditor du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp devrait bloquer ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
+      /^Selon le journal de Port Auditor, la règle du \d+(er)? [^ ]+ \d{4}, \d\d:\d\d pour le port \d+\/tcp bloque ce port\u202f; le pare-feu n’a pas pu être lu pour le confirmer\./,
     );
     const download = await new ReportPage(shell).export('json');
     const file = path.join(ARTIFACTS, 'e2e-results-unverified.json');

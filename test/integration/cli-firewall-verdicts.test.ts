@@ -161,24 +161,28 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const after = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)]);
     expect(after.stdout).not.toContain('blocked by Port Auditor');
     expect(after.stdout).toMatch(/^Open ports by risk level: \w+ 1\.$/m);
-    // The row says the block is gone; one summary line says how to put it back.
+    // The row says the block is only the journal's word, not found in the firewall (review 13
+    // A10); one summary line says how to put it in place.
     expect(after.stdout).toMatch(
-      new RegExp(`^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · rule gone from the firewall`, 'm'),
+      new RegExp(
+        `^ {2}${PC_PORT}/tcp\\s+open\\s.*\\w+ · journal’s rule not found in the firewall`,
+        'm',
+      ),
     );
     expect(after.stdout).toMatch(
-      /^ {6}\* Blocked by Port Auditor until now \(rule of .+ for port \d+\/tcp\): the rule is gone from the firewall .*risk unchanged\.$/m,
+      /^ {6}\* According to Port Auditor’s journal, the rule of .+ for port \d+\/tcp blocked this port; it is not found in the firewall .*risk unchanged\.$/m,
     );
     expect(after.stdout).toContain(
-      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      '! Port Auditor’s journal lists 1 rule not found in the firewall (a restart?): port-auditor reapply --all puts it in place.',
     );
     const afterFr = await ok(['scan', PC_ADDR, '-p', String(PC_PORT)], 'fr');
     // By its date and port, never its UUID name (review 15b).
     expect(afterFr.stdout).toMatch(
-      /\* Bloqué par Port Auditor jusqu’ici \(règle du [^()]+ pour le port \d+\/tcp\)/,
+      /\* Selon le journal de Port Auditor, la règle du [^()]+ pour le port \d+\/tcp bloquait ce port/,
     );
     expect(afterFr.stdout).not.toContain('PortAuditor-');
     expect(afterFr.stdout).toContain(
-      '! 1 règle Port Auditor a disparu du pare-feu (redémarrage\u202f?)\u00a0: port-auditor reapply --all la remet.',
+      '! Le journal de Port Auditor liste 1 règle introuvable dans le pare-feu (redémarrage\u202f?)\u00a0: port-auditor reapply --all la met en place.',
     );
 
     // A report of the earlier scan reads the firewall now: present false, never "blocked".
@@ -197,11 +201,10 @@ describe('the CLI reads the firewall before it says a port is blocked', () => {
     const pdfAfter = path.join(files, 'after.pdf');
     await ok(['report', scanJson, '-o', pdfAfter, '--lang', 'fr'], 'fr');
     const text = await pdfText(pdfAfter);
-    // The vanished verdict ("Bloqué par Port Auditor jusqu’ici") may wrap before "jusqu’ici".
-    expect(text).not.toMatch(/Bloqué par Port Auditor(?!\s+jusqu)/);
+    expect(text).not.toMatch(/Bloqué par Port Auditor/);
     expect(text).toMatch(
       new RegExp(
-        `${PC_PORT}/tcp entrant disparue toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\ndisparue du\\s+pare-feu\\n`,
+        `${PC_PORT}/tcp entrant absente toutes les adresses \\d[^\\n]+\\n?[^\\n]*\\nabsente du\\s+pare-feu\\n`,
       ),
     );
 

@@ -746,19 +746,21 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     await execIn(pc, 'nft', ['flush', 'ruleset']);
     expect(await probe(peer, PC_ADDR, 8080)).toBe('open');
     const listed = await cli(['rules']);
-    expect(listed.stdout).toContain('gone from the firewall, to re-apply');
+    expect(listed.stdout).toContain('in the journal, not found in the firewall; to re-apply');
     // Not "active": the journal's state gives way to what the firewall holds; said in words.
     expect(listed.stdout).not.toMatch(/active, gone|GONE/);
     const fr = await cli(['rules'], { LANG: 'fr_FR.UTF-8' });
-    expect(fr.stdout).toContain('disparue du pare-feu, à ré-appliquer');
+    expect(fr.stdout).toContain(
+      'dans le journal, introuvable dans le pare-feu\u202f; à ré-appliquer',
+    );
     expect(fr.stdout).not.toMatch(/DISPARUE|trouvée/);
     expect(listed.stderr).toContain(
-      '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      'Port Auditor’s journal lists 1 rule not found in the firewall (a restart?): port-auditor reapply --all puts it in place.',
     );
     const status = JSON.parse((await cli(['firewall-status', '--json'])).stdout);
     expect(status.missing).toBe(1);
     expect((await cli(['firewall-status'])).stdout).toContain(
-      '! 1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      '! Port Auditor’s journal lists 1 rule not found in the firewall (a restart?): port-auditor reapply --all puts it in place.',
     );
     const back = await cli(['reapply', '--all']);
     expect(back.code, back.stderr).toBe(0);
@@ -958,7 +960,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const preview = await cli(['block', '--port', '8080', '--proto', 'tcp', '--dry-run']);
     // Named by its date and port in the sentence (review 15b), by its name in the details.
     expect(preview.stdout).toMatch(
-      /This port was already blocked by the rule of \d{1,2} \w{3} \d{4}, \d\d:\d\d for port 8080\/tcp, which vanished from the firewall \(a restart\?\): that rule is put back, under the same name\./,
+      /Port Auditor’s journal says this port was already blocked by the rule of \d{1,2} \w{3} \d{4}, \d\d:\d\d for port 8080\/tcp, which is not found in the firewall \(a restart\?\): that rule is put in place, under the same name\./,
     );
     expect(preview.stdout.split('Technical details')[0]).not.toContain(rule!.id);
     expect(preview.stdout).toContain(`Technical details (rule PortAuditor-${rule!.id}):`);
@@ -966,7 +968,7 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
     const back = await cli(['block', '--port', '8080', '--proto', 'tcp', '--rule-id', rule!.id]);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toMatch(
-      /Rule put back \(it had vanished from the firewall\): the rule of \d{1,2} \w{3} \d{4}, \d\d:\d\d for port 8080\/tcp\. To remove it: port-auditor unblock /,
+      /Rule put in place \(in the journal, not found in the firewall\): the rule of \d{1,2} \w{3} \d{4}, \d\d:\d\d for port 8080\/tcp\. To remove it: port-auditor unblock /,
     );
     expect(back.stdout).toContain(`port-auditor unblock ${rule!.id}`);
     expect(await probe(peer, PC_ADDR, 8080)).toBe('filtered');

@@ -1,11 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chownSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
   closeSync,
@@ -448,6 +450,81 @@ describe('a damaged or unusable store', () => {
     expect(table.stdout).not.toContain('unknown (found');
     const undo = await cli(['unblock', '--all']);
     expect(undo.code, undo.stderr).toBe(0);
+    expect(await ourRules()).toEqual([]);
+  });
+
+  it('a data folder owned by another user: refused naming the folder, rules and undo work (A8)', async () => {
+    await blockOne();
+    // Given away for real (the test runs as root); healthyStore removes it before the next test.
+    chownSync(dataDir, 64_999, 64_999);
+    const rules = await stillReadsAndUndoes();
+    expect(rules.stderr).toContain(
+      `Port Auditor’s data folder belongs to another user account (user number 64999), which could replace the database in it: ${dataDir}.`,
+    );
+    expect(rules.stderr).toContain(RULES_STAY);
+    const fr = await cli(['rules'], '', 'fr');
+    expect(fr.code, fr.stderr).toBe(0);
+    expect(fr.stderr).toContain(
+      `Le dossier de données de Port Auditor appartient à un autre compte (utilisateur numéro 64999), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
+    );
+    const history = await cli(['history']);
+    expect(history.code).not.toBe(0);
+    expect(history.stderr).toContain('belongs to another user account');
+    expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
+    // The folder was neither narrowed nor taken back.
+    expect(statSync(dataDir).uid).toBe(64_999);
+  });
+
+  it('a rule row forged into the journal is said as the journal’s word, not found in the firewall (A10)', async () => {
+    // What a hostile program of the same user can write: a well-formed active rule, with the
+    // begin and done of its add, that never was in the firewall.
+    const id = '6b1f0c2e-4d3a-4c5b-8e9f-0a1b2c3d4e5f';
+    await sqlite3(
+      `INSERT INTO firewall_rules (id, name, backend, protocol, port_from, port_to, direction, remote, ref, state, created_at, updated_at, origin)
+       VALUES ('${id}', 'PortAuditor-${id}', 'nftables', 'tcp', 18082, 18082, 'in', '[]', '9', 'active', '2026-11-30T08:00:00.000Z', '2026-11-30T08:00:01.000Z', 'app');
+       INSERT INTO firewall_journal (rule_id, op, phase, at) VALUES ('${id}', 'add', 'begin', '2026-11-30T08:00:00.000Z'), ('${id}', 'add', 'done', '2026-11-30T08:00:01.000Z');`,
+    );
+    expect(await ourRules()).toEqual([]);
+    const rules = await cli(['rules']);
+    expect(rules.code, rules.stderr).toBe(0);
+    expect(rules.stdout).toContain(id);
+    expect(rules.stdout).toContain('in the journal, not found in the firewall; to re-apply');
+    expect(rules.stdout).not.toMatch(/active, present/);
+    expect(rules.stderr).toContain(
+      'Port Auditor’s journal lists 1 rule not found in the firewall (a restart?)',
+    );
+    const json = JSON.parse((await cli(['rules', '--json'])).stdout) as {
+      rules: { id: string; present: boolean | null }[];
+    };
+    expect(json.rules).toEqual([expect.objectContaining({ id, present: false })]);
+
+    const listener = spawn('ip', [
+      'netns',
+      'exec',
+      pc,
+      'python3',
+      '-c',
+      'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",18082))\ns.listen()\nprint("ready",flush=True)\ntime.sleep(120)',
+    ]);
+    lab.onTeardown(() => {
+      listener.kill();
+    });
+    await new Promise((resolve) => listener.stdout.once('data', resolve));
+    const scan = await cli(['scan', '127.0.0.1', '-p', '18082']);
+    const scanFr = await cli(['scan', '127.0.0.1', '-p', '18082'], '', 'fr');
+    listener.kill();
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(scan.stdout).toMatch(/18082\/tcp\s+open\s.*· journal’s rule not found in the firewall/);
+    expect(scan.stdout).toMatch(
+      /\* According to Port Auditor’s journal, the rule of .+ for port 18082\/tcp blocked this port; it is not found in the firewall \(removed by a restart or a firewall reload, or never there if another program wrote in the journal\): the port can be reached; risk unchanged\./,
+    );
+    expect(scan.stdout).not.toMatch(/Blocked by Port Auditor|until now|blocked by Port Auditor/);
+    expect(scanFr.code, scanFr.stderr).toBe(0);
+    expect(scanFr.stdout).toMatch(
+      /\* Selon le journal de Port Auditor, la règle du .+ pour le port 18082\/tcp bloquait ce port\u202f; elle est introuvable dans le pare-feu/,
+    );
+    expect(scanFr.stdout).not.toMatch(/jusqu’ici|Bloqué par Port Auditor/);
+    // Nothing was put in the firewall by reading it.
     expect(await ourRules()).toEqual([]);
   });
 

@@ -64,7 +64,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
       `  profil privé${NBSP}: actif (réseau connecté), règles locales IGNORÉES`,
       `  profil public${NBSP}: DÉSACTIVÉ`,
       `Sauvegarde${NBSP}: aucune (prise avant la première modification)`,
-      `! 2 règles Port Auditor ont disparu du pare-feu (redémarrage${NNBSP}?)${NBSP}: port-auditor reapply --all les remet.`,
+      `! Le journal de Port Auditor liste 2 règles introuvables dans le pare-feu (redémarrage${NNBSP}?)${NBSP}: port-auditor reapply --all les met en place.`,
       '',
     ]);
     const en = formatStatus(
@@ -80,14 +80,20 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
 
   it('vanished rules: a real plural and a number grouped by the language; nothing for none', () => {
     expect(vanishedRulesLine(0, 'fr')).toBeNull();
-    expect(vanishedRulesLine(1, 'fr')).toMatch(/^1 règle Port Auditor a disparu .* la remet\.$/);
+    expect(vanishedRulesLine(1, 'fr')).toMatch(
+      /^Le journal de Port Auditor liste 1 règle introuvable .* la met en place\.$/,
+    );
     expect(vanishedRulesLine(1234, 'fr')).toMatch(
-      new RegExp(`^1${NNBSP}234 règles Port Auditor ont disparu .* les remet\\.$`),
+      new RegExp(
+        `^Le journal de Port Auditor liste 1${NNBSP}234 règles introuvables .* les met en place\\.$`,
+      ),
     );
     expect(vanishedRulesLine(1, 'en')).toBe(
-      '1 Port Auditor rule vanished from the firewall (a restart?): port-auditor reapply --all puts it back.',
+      'Port Auditor’s journal lists 1 rule not found in the firewall (a restart?): port-auditor reapply --all puts it in place.',
     );
-    expect(vanishedRulesLine(1234, 'en')).toMatch(/^1,234 Port Auditor rules .* puts them back\.$/);
+    expect(vanishedRulesLine(1234, 'en')).toMatch(
+      /^Port Auditor’s journal lists 1,234 rules .* puts them in place\.$/,
+    );
   });
 
   it('lists rules under a header line, scope in words (no key=value), a lost rule said gone', () => {
@@ -104,17 +110,19 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     );
     const gone = { ...rule, present: false, remote: ['10.0.0.5', '10.0.0.6'] };
     expect(formatRuleTable([gone], 'en')[1]).toContain(
-      `10.0.0.5, 10.0.0.6  gone from the firewall, to re-apply (port-auditor reapply ${rule.id})`,
+      `10.0.0.5, 10.0.0.6  in the journal, not found in the firewall; to re-apply (port-auditor reapply ${rule.id})`,
     );
     expect(formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]).toContain(
       'active, présente, trouvée dans le pare-feu, absente du journal',
     );
     // Gone and not ours: said in words, once, and never "to re-apply" (issue 15, N3).
     const foundGone = formatRuleTable([{ ...rule, origin: 'found', present: false }], 'fr')[1]!;
-    expect(foundGone).toContain('disparue du pare-feu\u202f; Port Auditor ne l’avait pas créée');
+    expect(foundGone).toContain(
+      'dans le journal, introuvable dans le pare-feu\u202f; Port Auditor ne l’avait pas créée',
+    );
     expect(foundGone).not.toMatch(/DISPARUE|trouvée|reapply/);
     expect(formatRuleTable([{ ...rule, origin: 'found', present: false }], 'en')[1]).toContain(
-      'gone from the firewall; Port Auditor had not created it',
+      'in the journal, not found in the firewall; Port Auditor had not created it',
     );
   });
 
@@ -141,7 +149,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
 
   it('does not tell `reapply` to run itself again for each rule it is putting back', () => {
     const lines = formatRuleTable([{ ...rule, present: false }], 'fr', { reapplying: true });
-    expect(lines[1]).toContain('disparue du pare-feu');
+    expect(lines[1]).toContain('dans le journal, introuvable dans le pare-feu');
     expect(lines[1]).not.toContain('DISPARUE');
     expect(lines.join('\n')).not.toContain('port-auditor reapply');
   });
@@ -214,10 +222,10 @@ describe('the firewall’s labels and coverage sentences come from the catalogue
   it('a vanished outbound rule says this PC’s programs can connect again', () => {
     const coverage = { ruleId: rule.id, name: rule.name, effect: 'vanished' as const };
     expect(coverageReason(coverage, { remote: [], direction: 'out' }).en).toMatch(
-      /^Port Auditor’s rule PortAuditor-\S+, which kept this PC’s programs from connecting/,
+      /^According to Port Auditor’s journal, the rule PortAuditor-\S+ kept this PC’s programs from connecting/,
     );
     expect(coverageReason(coverage, { remote: [], direction: 'in' }).en).toMatch(
-      /^Blocked by Port Auditor until now \(rule PortAuditor-\S+\)/,
+      /^According to Port Auditor’s journal, the rule PortAuditor-\S+ blocked this port; it is not found in the firewall/,
     );
   });
 });

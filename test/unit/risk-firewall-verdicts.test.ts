@@ -111,14 +111,14 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(unread.counts[verdict.severity]).toBe(1);
     expect(unread.hosts[0]!.worst).toBe(verdict.severity);
     expect(verdict.reasons[0]?.text.en).toBe(
-      `Port Auditor’s rule ${verdict.firewall?.called?.en} should block this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
+      `According to Port Auditor’s journal, the rule ${verdict.firewall?.called?.en} blocks this port; the firewall could not be read to confirm it. Risk unchanged until it is checked.`,
     );
     expect(verdict.reasons[0]?.text.fr).toContain(
       'le pare-feu n’a pas pu être lu pour le confirmer',
     );
 
-    // Vanished (a restart, a reload): the row says so first, with the way back, and the risk
-    // counts at its severity, as if never blocked.
+    // Not found in the firewall (a restart, a reload, or a row another program forged, review 13
+    // A10): the row says it is only the journal's word, and the risk counts at its severity.
     const gone = assessHosts(PC.slice(0, 1), everyInterface, kb, true, [
       rule(inbound, { present: false }),
     ]);
@@ -127,7 +127,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     expect(gone.blocked).toBe(0);
     expect(gone.counts[lost.severity]).toBe(1);
     expect(lost.reasons[0]?.text.fr).toBe(
-      `Bloqué par Port Auditor jusqu’ici (règle ${lost.firewall?.called?.fr})\u00a0: la règle a disparu du pare-feu (un redémarrage, un rechargement du pare-feu\u202f?), le port est de nouveau joignable\u202f; risque inchangé.`,
+      `Selon le journal de Port Auditor, la règle ${lost.firewall?.called?.fr} bloquait ce port\u202f; elle est introuvable dans le pare-feu (retirée par un redémarrage ou un rechargement du pare-feu, ou jamais posée si un autre programme a écrit dans le journal)\u00a0: le port est joignable\u202f; risque inchangé.`,
     );
     expect(lost.reasons.map((r) => r.text.en).join(' ')).not.toContain('rule prevents');
     // A scoped rule only ever closed the port to its addresses: only they got it back.
@@ -137,7 +137,7 @@ describe('only a rule read in the firewall blocks a port', () => {
     const lostScoped = goneScoped.hosts[0]!.ports[0]!;
     expect(lostScoped.firewall?.effect).toBe('vanished');
     expect(lostScoped.reasons[0]?.text.en).toBe(
-      `Blocked by Port Auditor until now for connections from 10.93.1.0/24 only (rule ${lostScoped.firewall?.called?.en}): the rule is gone from the firewall (a restart, a firewall reload?), so these connections are possible again; risk unchanged.`,
+      `According to Port Auditor’s journal, the rule ${lostScoped.firewall?.called?.en} blocked this port for connections from 10.93.1.0/24 only; it is not found in the firewall (removed by a restart or a firewall reload, or never there if another program wrote in the journal): these connections are possible; risk unchanged.`,
     );
   });
 });
@@ -226,9 +226,9 @@ describe('a device port this PC’s own outbound rule hides from the scan', () =
     const verdict = result.hosts[0]!.ports[0]!;
     expect(verdict.firewall?.effect).toBe('vanished');
     expect(verdict.reasons[0]?.text.fr).toContain(
-      'qui empêchait les programmes de ce PC de s’y connecter, a disparu du pare-feu',
+      'empêchait les programmes de ce PC de s’y connecter\u202f; elle est introuvable dans le pare-feu',
     );
-    expect(verdict.reasons[0]?.text.en).not.toContain('the port can be reached again');
+    expect(verdict.reasons[0]?.text.en).not.toContain('the port can be reached');
   });
 
   it('is only filtered when the rule was not read, is gone, or covers another address', () => {
@@ -437,7 +437,7 @@ describe('the CLI table says it like the UI', () => {
     expect(text).toMatch(
       /^ {2}23\/tcp\s+filtered\s+no response\s+telnet\s+\w+ · seen filtered because of a rule of this PC$/m,
     );
-    expect(text).toContain('      * Port Auditor’s rule of ');
+    expect(text).toContain('      * According to Port Auditor’s journal, the rule of ');
     expect(text).toContain('      * This PC blocks its own connections to this port');
     expect(text).not.toMatch(/blocked by Port Auditor/);
   });

@@ -68,3 +68,48 @@ describe('the store opener compares foreign keys (review 13 A2)', () => {
     expect(refusal()).toBeNull();
   });
 });
+
+describe('the store opener compares whole CREATE statements (review 13 A2 rest)', () => {
+  const inconsistent = (error: unknown) => {
+    expect(error).toBeInstanceOf(StoreFailure);
+    expect((error as StoreFailure).damage).toBe('inconsistent');
+    expect((error as StoreFailure).message).toContain(databasePath(dataDir));
+    return (error as StoreFailure).message;
+  };
+
+  it('refuses a CHECK widened on the journal (any rule state accepted)', () => {
+    editTableSql('firewall_rules', (sql) =>
+      sql.replace(/state TEXT NOT NULL CHECK \(state IN \([^)]*\)\)/, 'state TEXT NOT NULL'),
+    );
+    inconsistent(refusal());
+  });
+
+  it('refuses a CHECK constraint whose values were changed, columns alone unchanged', () => {
+    editTableSql('firewall_rules', (sql) => sql.replace("'udp'", "'sctp'"));
+    inconsistent(refusal());
+  });
+
+  it('refuses a COLLATE NOCASE added to a rule name', () => {
+    editTableSql('firewall_rules', (sql) =>
+      sql.replace('name TEXT NOT NULL UNIQUE', 'name TEXT NOT NULL COLLATE NOCASE UNIQUE'),
+    );
+    inconsistent(refusal());
+  });
+
+  it('refuses an older file whose table no migration rebuilds had its CHECK edited, once upgraded', () => {
+    // A version-6 file (no shown_scans yet) with the settings table given a CHECK that this
+    // version never writes: its columns match version 6, its whole statement does not.
+    const db = new Database(databasePath(dataDir));
+    db.exec('DROP TABLE shown_scans; PRAGMA user_version = 6');
+    db.close();
+    editTableSql('settings', (sql) =>
+      sql.replace('value TEXT NOT NULL', "value TEXT NOT NULL CHECK (value != '')"),
+    );
+    inconsistent(refusal());
+  });
+
+  it('opens a file whose statements differ from ours in white space only', () => {
+    editTableSql('settings', (sql) => sql.replace(/ \(/, '(\n   ').replace(/, /g, ' ,\n'));
+    expect(refusal()).toBeNull();
+  });
+});
