@@ -1231,6 +1231,10 @@ export function pdfDefinition(
     say(bothLanguages(`pdf:${key}`, params));
   const title = t('pdfDefinition.networkPortAuditReport');
   const date = formatLongDateTime(model.scan.startedAt, lang);
+  // The PC the results are of, as the cover names it; none when a file made elsewhere names none
+  // (an nmap file never does): the title never gives this PC's name to another PC's results.
+  const pcName = model.filePc ? model.filePc.name : model.pcName;
+  const titled = pcName ? `${title} — ${pcName}` : title;
   const hosts: Content[] = [heading(t('pdfDefinition.detailsByDevice'), { pageBreak: true })];
   if (model.hosts.length === 0) hosts.push({ text: t('pdfDefinition.noDeviceUp') });
   const compact = model.findings.length >= COMPACT_FROM_OPEN_PORTS;
@@ -1254,7 +1258,7 @@ export function pdfDefinition(
         }
       : {}),
     info: {
-      title: `${title} — ${model.pcName}`,
+      title: titled,
       author: APP_NAME,
       subject: `${model.scan.request.targets} · ${model.scan.request.ports}`,
       creator: `${APP_NAME} ${APP_VERSION}`,
@@ -1270,7 +1274,7 @@ export function pdfDefinition(
     },
     footer: (currentPage: number, pageCount: number): Content => ({
       columns: [
-        { text: `${APP_NAME} — ${title} — ${model.pcName} — ${date}`, width: '*' },
+        { text: `${APP_NAME} — ${titled} — ${date}`, width: '*' },
         {
           text: t('pdfDefinition.pageCurrentpageOfPagecount', { currentPage, pageCount }),
           width: 90,
