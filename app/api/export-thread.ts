@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { startWorker } from './start-worker.js';
 import type { AppError, FirewallRule, Language, ReportFormat } from '../contract/index.js';
+import type { ExportProgressStep } from '../contract/report.js';
 import { Code } from '../contract/error-codes.js';
 import { AppFailure } from '../errors.js';
 import type { LocalPortInfo } from '../risk/assess.js';
@@ -41,9 +42,24 @@ export interface ExportedFile {
   dataBase64: string;
 }
 
-/** The export thread's one message. */
+/** The export thread's last message. */
 export type ExportOutcome =
   { type: 'done'; file: ExportedFile } | { type: 'failed'; error: AppError };
+
+/** How far the thread has got (ReportProgress's arguments), posted before its outcome. */
+export interface ExportProgressMessage {
+  type: 'progress';
+  step: ExportProgressStep;
+  done: number;
+  total: number | null;
+}
+
+/** Called with each progress message of the thread, in the order the thread posted them. */
+export type ExportProgressListener = (
+  step: ExportProgressStep,
+  done: number,
+  total: number | null,
+) => void;
 
 /**
  * The heap of an export's worker thread (V8's old generation, MB): what a report of a kept scan
@@ -94,33 +110,40 @@ function createWorker(job: ExportJob, heapMb: number): Worker {
  * failures, `report.fonts-missing`…), `report.export-too-large` (fr/en, saying what to do) when
  * the thread ran out of its heap (`heapMb`, V8's old generation, in MB: the app goes on, only
  * that thread stops), or `internal` when the thread stopped otherwise or `signal` aborted it (its
- * client closed: the thread is terminated, its memory freed).
+ * client closed: the thread is terminated, its memory freed). `signal` aborted with an AppFailure
+ * as its reason (`report.export-cancelled`: the user's Cancel) rejects with that failure instead.
+ * Whenever it rejects or resolves, the thread has already stopped (terminated, awaited): a
+ * cancelled export holds no memory or CPU past its answer. `onProgress` hears the thread's
+ * progress (ExportProgressMessage) in order, never after the promise settled.
  */
 export function runExportThread(
   job: ExportJob,
   signal?: AbortSignal,
   heapMb = EXPORT_OLD_GENERATION_MB,
+  onProgress?: ExportProgressListener,
 ): Promise<ExportedFile> {
+  const stopped = (): AppFailure =>
+    signal?.reason instanceof AppFailure
+      ? signal.reason
+      : threadFailed('export stopped: its client closed');
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(threadFailed('export stopped: its client closed'));
+      reject(stopped());
       return;
     }
     const worker = createWorker(job, heapMb);
-    signal?.addEventListener(
-      'abort',
-      () => settle(() => reject(threadFailed('export stopped: its client closed'))),
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => settle(() => reject(stopped())), { once: true });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      fn();
-      void worker.terminate();
+      // Answered once the thread is gone, so a Cancel answered means the work has stopped.
+      void worker.terminate().then(fn, fn);
     };
-    worker.on('message', (message: ExportOutcome) => {
-      if (message.type === 'done') settle(() => resolve(message.file));
+    worker.on('message', (message: ExportOutcome | ExportProgressMessage) => {
+      if (message.type === 'progress') {
+        if (!settled) onProgress?.(message.step, message.done, message.total);
+      } else if (message.type === 'done') settle(() => resolve(message.file));
       else settle(() => reject(AppFailure.relay(message.error)));
     });
     worker.on('error', (error: Error & { code?: string }) =>

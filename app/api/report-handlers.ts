@@ -3,6 +3,7 @@ import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Code, IMPORT_CHUNK_BYTES, type ReportInput } from '../contract/index.js';
+import type { ExportProgressStep } from '../contract/report.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
@@ -90,6 +91,9 @@ function uploadMismatch(expected: number, got: number): AppFailure {
  * a kept scan holds one of `exportSlots` while its thread runs (`report.export-too-many…` past
  * the limit), and its thread is stopped when its client closes (review 13d, A1); its heap is
  * capped at `exportHeapMb` (MB), past which it is refused in words (`report.export-too-large`).
+ * An export the page named (`exportId`) pushes `report.exportProgress` events and is stopped by
+ * that client's `report.exportCancel` (thread terminated before `report.export` answers
+ * `report.export-cancelled`; no file is made: review 13 N5).
  */
 export function reportHandlers(
   history: ScanHistory,
@@ -103,6 +107,7 @@ export function reportHandlers(
   handlers: Pick<
     Handlers,
     | 'report.export'
+    | 'report.exportCancel'
     | 'report.exportInput'
     | 'report.importNmapXml'
     | 'report.importBegin'
@@ -115,6 +120,8 @@ export function reportHandlers(
   const uploads = new Map<string, Upload>();
   /** Each client's reports being made, to stop their threads when it closes. */
   const exporting = new Map<string, Set<AbortController>>();
+  /** The reports being made that their client named (exportId), for its Cancel. */
+  const named = new Map<string, { client: string; stop: AbortController }>();
   /** The imports running per client, stopped when it closes (review 13, F4), as exports are. */
   const importing = new Map<string, Set<AbortController>>();
   /** A stop for one import of `client`'s, and the function that forgets it once it is over. */
@@ -196,7 +203,11 @@ export function reportHandlers(
   };
 
   const handlers = {
-    'report.export': async ({ scanId, format, lang }, ctx) => {
+    'report.export': async ({ scanId, format, lang, exportId }, ctx) => {
+      const progress = exportId
+        ? (step: ExportProgressStep, done: number, total: number | null) =>
+            ctx.emit('report.exportProgress', { exportId, step, done, total })
+        : undefined;
       const context = await history.exportContext(scanId);
       if (context) {
         const client = ctx.client ?? 'in-process';
@@ -204,6 +215,8 @@ export function reportHandlers(
         const stop = new AbortController();
         const theirs = exporting.get(client) ?? new Set<AbortController>();
         exporting.set(client, theirs.add(stop));
+        // A used id names the newest export (a page's ids are fresh UUIDs: a repeat is a replay).
+        if (exportId) named.set(exportId, { client, stop });
         try {
           // Off this thread: a huge scan's report never blocks the host's event loop (B1).
           return await runExportThread(
@@ -217,8 +230,10 @@ export function reportHandlers(
             },
             stop.signal,
             exportHeapMb,
+            progress,
           );
         } finally {
+          if (exportId && named.get(exportId)?.stop === stop) named.delete(exportId);
           theirs.delete(stop);
           if (theirs.size === 0 && exporting.get(client) === theirs) exporting.delete(client);
           release();
@@ -228,19 +243,32 @@ export function reportHandlers(
       const kept = history.full(scanId);
       // This PC's addresses in an engine scan's source, as the export thread writes them (N4).
       const { pcName: _same, ...scan } = scanJsonOf(kept.result, os.hostname(), localAddresses());
-      const file = await exportReport(format, lang, {
-        scan,
-        ...(kept.assessment ? { assessment: kept.assessment } : {}),
-        firewallRules: [...history.rules()],
-        removedRules: [...history.removedRules()],
-        macAddresses: kept.macAddresses,
-        pcName: os.hostname(),
-      });
+      const file = await exportReport(
+        format,
+        lang,
+        {
+          scan,
+          ...(kept.assessment ? { assessment: kept.assessment } : {}),
+          firewallRules: [...history.rules()],
+          removedRules: [...history.removedRules()],
+          macAddresses: kept.macAddresses,
+          pcName: os.hostname(),
+        },
+        progress,
+      );
       return {
         fileName: file.fileName,
         mimeType: file.mimeType,
         dataBase64: file.data.toString('base64'),
       };
+    },
+    'report.exportCancel': async ({ exportId }, ctx) => {
+      const running = named.get(exportId);
+      // Only the client that asked for the report may stop it.
+      if (!running || running.client !== (ctx.client ?? 'in-process')) return { cancelled: false };
+      named.delete(exportId);
+      running.stop.abort(new AppFailure(Code['report.export-cancelled']));
+      return { cancelled: true };
     },
     'report.exportInput': async ({ format, lang, ...input }) => {
       refuseNonAddresses(input);

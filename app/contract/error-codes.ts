@@ -64,6 +64,7 @@ export const ErrorCode = z.enum([
   'report.export-too-many-for-client',
   'report.export-too-many',
   'report.export-too-large',
+  'report.export-cancelled',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).

@@ -4,6 +4,8 @@ import { Settings, SettingsChange } from './settings.js';
 import { ListenersResult, RiskAssessRequest, RiskAssessResult } from './risk.js';
 import { ScanPreview, ScanRequest } from './scan.js';
 import {
+  ExportCancelRequest,
+  ExportProgress,
   ImportBeginRequest,
   ImportChunkRequest,
   ImportProgress,
@@ -71,7 +73,16 @@ export const methods = {
     result: z.object({ scan: ScanRecord.nullable() }),
   },
   'risk.assess': { params: RiskAssessRequest, result: RiskAssessResult },
+  /** Progress arrives as `report.exportProgress` events of the request's exportId, if any. */
   'report.export': { params: ReportExportRequest, result: ReportFile },
+  /**
+   * Stops a report of this client's being made (`report.export` then fails with
+   * `report.export-cancelled`); `cancelled` false when none of that id was running.
+   */
+  'report.exportCancel': {
+    params: ExportCancelRequest,
+    result: z.object({ cancelled: z.boolean() }),
+  },
   'report.exportInput': { params: ReportInputExportRequest, result: ReportFile },
   'report.importNmapXml': { params: NmapImportRequest, result: NmapImportResult },
   /** A file from the page, in pieces: begin (size checked), chunks in order, end (imported). */
@@ -118,6 +129,8 @@ export const events = {
   'scan.event': ScanUpdate,
   /** How much of a file picked for `report.importPicked` has been read. */
   'report.importProgress': ImportProgress,
+  /** How far a `report.export` of a given exportId has got. */
+  'report.exportProgress': ExportProgress,
 } as const;
 
 /**

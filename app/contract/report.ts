@@ -42,9 +42,14 @@ export const ReportInput = z.object({
 });
 export type ReportInput = z.infer<typeof ReportInput>;
 
-/** A report of a kept scan (or one the store could not keep, while the app still holds it). */
+/**
+ * A report of a kept scan (or one the store could not keep, while the app still holds it).
+ * `exportId` (a UUID the page chooses, optional) names the `report.exportProgress` events of this
+ * export and is what `report.exportCancel` stops (issue 13 review N5: a 5,000-host PDF ran for
+ * minutes with no percentage and no way to stop it).
+ */
 export const ReportExportRequest = z
-  .object({ scanId: ScanId, format: ReportFormat, lang: Language })
+  .object({ scanId: ScanId, format: ReportFormat, lang: Language, exportId: ScanId.optional() })
   .strict();
 export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
 
@@ -57,6 +62,29 @@ export const ReportInputExportRequest = ReportInput.extend({
   lang: Language,
 }).strict();
 export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
+
+/**
+ * What an export has done so far, pushed as it goes (`report.exportProgress`), in order, each
+ * step's `done` never going back:
+ * - `devices`: devices (report hosts) put into the report, of `total`, every format;
+ * - `layout`: PDF pages laid out so far (`total` null: pdfmake only knows the count at the end);
+ * - `pages`: PDF pages written into the file, of `total` (the document's page count).
+ * The last event of a finished export has `done === total` of its last step.
+ */
+export const ExportProgressStep = z.enum(['devices', 'layout', 'pages']);
+export type ExportProgressStep = z.infer<typeof ExportProgressStep>;
+
+export const ExportProgress = z.object({
+  exportId: z.string(),
+  step: ExportProgressStep,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+});
+export type ExportProgress = z.infer<typeof ExportProgress>;
+
+/** Stops export `exportId` of this client (its thread terminated, no file made). */
+export const ExportCancelRequest = z.object({ exportId: ScanId }).strict();
+export type ExportCancelRequest = z.infer<typeof ExportCancelRequest>;
 
 /** A finished file, base64 so it crosses the WebSocket and the Electron bridge alike. */
 export const ReportFile = z.object({

@@ -4,7 +4,7 @@ import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { buildReportModel } from './model.js';
 import { renderNmapXml } from './nmap-xml-export.js';
-import { renderPdf } from './pdf.js';
+import { renderPdf, type ReportProgress } from './pdf.js';
 import { textFor } from '../text/catalogue.js';
 import { applyFirewallRules } from '../risk/firewall-verdicts.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
@@ -58,13 +58,31 @@ export function withReportRules<T extends ReportInput>(input: T): T {
   };
 }
 
-/** One entry point for every format: the same data, one serializer each. */
+/**
+ * One entry point for every format: the same data, one serializer each. `progress` hears how far
+ * it has got (ReportProgress): the PDF says its devices, pages laid out and pages written; the
+ * other formats, which take a fraction of that time, their devices at the start and the end.
+ */
 export async function exportReport(
   format: ReportFormat,
   lang: Language,
   given: ReportInput & { pcName: string },
+  progress?: ReportProgress,
 ): Promise<ExportedReport> {
   const input = withReportRules(given);
+  const devices = input.scan.hosts.length;
+  if (format !== 'pdf') progress?.('devices', 0, devices);
+  const file = await exportFile(format, lang, input, progress);
+  if (format !== 'pdf') progress?.('devices', devices, devices);
+  return file;
+}
+
+async function exportFile(
+  format: ReportFormat,
+  lang: Language,
+  input: ReportInput & { pcName: string },
+  progress: ReportProgress | undefined,
+): Promise<ExportedReport> {
   const { mimeType } = FORMATS[format];
   const fileName = reportFileName(format, lang, input.scan.startedAt);
   if (format === 'nmap-xml') {
@@ -75,7 +93,7 @@ export async function exportReport(
     };
   }
   const model = buildReportModel(input);
-  if (format === 'pdf') return { fileName, mimeType, data: await renderPdf(model, lang) };
+  if (format === 'pdf') return { fileName, mimeType, data: await renderPdf(model, lang, progress) };
   if (format === 'json') {
     return { fileName, mimeType, data: Buffer.from(renderJson(model, input, lang), 'utf8') };
   }

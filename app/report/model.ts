@@ -131,7 +131,11 @@ export interface ReportModel {
   pcName: string;
   /** Results read back from a report file (ReportInput.origin): their method is the file's. */
   fromFile: boolean;
-  /** The PC that made a report file read back, when it is not this PC (ReportInput.filePc). */
+  /**
+   * The PC that made a report file read back, when it is not this PC (ReportInput.filePc); for an
+   * nmap import, the PC that ran nmap: an nmap file never names it, so `{}` (review 13 N3: the
+   * cover said "Nom de ce PC : vm", this PC's name, of a file made elsewhere).
+   */
   filePc?: { name?: string };
   assessed: boolean;
   programsComplete: boolean;
@@ -400,7 +404,11 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     scan,
     pcName: input.pcName,
     fromFile: input.origin === 'file',
-    ...(input.filePc ? { filePc: input.filePc } : {}),
+    ...(input.filePc
+      ? { filePc: input.filePc }
+      : scan.source?.kind === 'nmap'
+        ? { filePc: {} }
+        : {}),
     assessed: input.assessment !== undefined,
     programsComplete: input.assessment?.programsComplete ?? true,
     ...(input.assessment?.programsMissing

@@ -1554,7 +1554,8 @@ function addChild(parent: Node, name: string, child: Node): void {
 /**
  * Reads what `nmap -oX` writes (and what our own nmap export writes) into a ScanResult, so a scan
  * made with nmap can be assessed, reported and acted on like ours. Only TCP and UDP ports are kept;
- * nmap's intermediate states become ours (open|filtered → filtered, unfiltered → closed).
+ * nmap's intermediate states become ours (closed|filtered → filtered, unfiltered → closed);
+ * open|filtered stays open|filtered, as nmap says it (PORT_STATE).
  *
  * Memory bounded (issue 13): the text goes through a streaming parser (sax, strict XML) piece by
  * piece as it is read; each `<host>` becomes a small tree, is read into a HostResult and dropped,

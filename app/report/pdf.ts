@@ -5,6 +5,7 @@ import { APP_NAME, APP_VERSION } from '../identity.js';
 import type { Language, LocalizedText } from '../contract/index.js';
 import type { FirewallRule } from '../contract/firewall.js';
 import type { ScanSource } from '../contract/scan.js';
+import type { ExportProgressStep } from '../contract/report.js';
 import { ANY_REMOTE, ruleCreated } from '../firewall/labels.js';
 import { COVERAGE_LABEL } from '../firewall/coverage.js';
 import { deviceHeading, zonedAddress } from '../contract/devices.js';
@@ -1214,23 +1215,51 @@ function shortWords<T>(node: T): T {
 }
 
 /** The whole document definition; exported so tests can inspect it without rendering. */
-export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefinitions {
+/**
+ * Told how far a report has got (see ExportProgress in app/contract/report.ts): `step` devices
+ * (hosts put in, of `total`), layout (PDF pages laid out, `total` null) or pages (PDF pages
+ * written, of `total`). Called synchronously from the work itself, so it must be cheap.
+ */
+export type ReportProgress = (step: ExportProgressStep, done: number, total: number | null) => void;
+
+export function pdfDefinition(
+  model: ReportModel,
+  lang: Language,
+  progress?: ReportProgress,
+): TDocumentDefinitions {
   const say = sayFor(lang);
   const t = (key: string, params?: Record<string, unknown>) =>
     say(bothLanguages(`pdf:${key}`, params));
   const title = t('pdfDefinition.networkPortAuditReport');
   const date = formatLongDateTime(model.scan.startedAt, lang);
+  // The PC the results are of, as the cover names it; none when a file made elsewhere names none
+  // (an nmap file never does): the title never gives this PC's name to another PC's results.
+  const pcName = model.filePc ? model.filePc.name : model.pcName;
+  const titled = pcName ? `${title} — ${pcName}` : title;
   const hosts: Content[] = [heading(t('pdfDefinition.detailsByDevice'), { pageBreak: true })];
   if (model.hosts.length === 0) hosts.push({ text: t('pdfDefinition.noDeviceUp') });
   const compact = model.findings.length >= COMPACT_FROM_OPEN_PORTS;
-  for (const host of model.hosts)
+  progress?.('devices', 0, model.hosts.length);
+  model.hosts.forEach((host, index) => {
     hosts.push(...hostSection(host, lang, say, compact && !host.isLocal));
+    progress?.('devices', index + 1, model.hosts.length);
+  });
   if (compact && model.assessed) hosts.push(...adviceByService(model, say));
   return {
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 52],
+    // pdfmake asks each new page's background as it lays the page out: the one hook inside its
+    // layout, used to say how many pages are laid out (no background is drawn).
+    ...(progress
+      ? {
+          background: (page: number) => {
+            progress('layout', page, null);
+            return null;
+          },
+        }
+      : {}),
     info: {
-      title: `${title} — ${model.pcName}`,
+      title: titled,
       author: APP_NAME,
       subject: `${model.scan.request.targets} · ${model.scan.request.ports}`,
       creator: `${APP_NAME} ${APP_VERSION}`,
@@ -1246,7 +1275,7 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
     },
     footer: (currentPage: number, pageCount: number): Content => ({
       columns: [
-        { text: `${APP_NAME} — ${title} — ${model.pcName} — ${date}`, width: '*' },
+        { text: `${APP_NAME} — ${titled} — ${date}`, width: '*' },
         {
           text: t('pdfDefinition.pageCurrentpageOfPagecount', { currentPage, pageCount }),
           width: 90,
@@ -1267,9 +1296,39 @@ export function pdfDefinition(model: ReportModel, lang: Language): TDocumentDefi
   };
 }
 
-export async function renderPdf(model: ReportModel, lang: Language): Promise<Buffer> {
+/**
+ * The PDF of `model` in `lang`. `progress`, when given, hears the devices put in, the pages laid
+ * out, then the pages written (pdfmake's progress callback gives the share of drawn items, turned
+ * into pages of the laid-out count; its last call is the whole).
+ */
+export async function renderPdf(
+  model: ReportModel,
+  lang: Language,
+  progress?: ReportProgress,
+): Promise<Buffer> {
   const pdfmake = await loadPdfmake();
-  const doc = pdfmake.createPdf(pdfDefinition(model, lang));
+  let pages = 0;
+  const definition = pdfDefinition(
+    model,
+    lang,
+    progress &&
+      ((step, done, total) => {
+        if (step === 'layout') pages = done;
+        progress(step, done, total);
+      }),
+  );
+  // pdfmake's callback is its singleton's, copied into each document's options by createPdf
+  // (synchronously): set just for this document, then cleared for the next one.
+  const noProgress = undefined as unknown as (share: number) => void;
+  pdfmake.setProgressCallback(
+    progress ? (share: number) => progress('pages', Math.floor(share * pages), pages) : noProgress,
+  );
+  let doc: ReturnType<typeof pdfmake.createPdf>;
+  try {
+    doc = pdfmake.createPdf(definition);
+  } finally {
+    pdfmake.setProgressCallback(noProgress);
+  }
   const out = (await doc.getBuffer()) as unknown as Buffer | Uint8Array;
   return Buffer.isBuffer(out) ? out : Buffer.from(out);
 }

@@ -3,13 +3,21 @@ import { api } from '../api/client';
 import { asAppError } from '../api/errors';
 import type { AppError } from '../../app/contract/errors';
 import type { Language } from '../../app/contract/app';
-import type { NmapImportResult, ReportFormat } from '../../app/contract/report';
+import type { ExportProgress, NmapImportResult, ReportFormat } from '../../app/contract/report';
 import { useScan } from './scan';
 import { useFirewall } from './firewall';
 import type { ImportMethod } from '../features/report/import-method';
 
 interface ReportState {
   exporting: ReportFormat | null;
+  /** The id the running export was asked under (its progress events, its Cancel), else null. */
+  exportId: string | null;
+  /** How far the running export has got (its latest `report.exportProgress`), null before. */
+  exportProgress: Pick<ExportProgress, 'step' | 'done' | 'total'> | null;
+  /** The last export was cancelled by the user: said until the next one. */
+  exportCancelled: boolean;
+  /** Stops the running export (its thread in the app); no file is saved. */
+  cancelExport(): Promise<void>;
   importing: boolean;
   /** The app's open dialog is showing (Electron): no file chosen yet. */
   choosing: boolean;
@@ -82,6 +90,9 @@ async function showImported(imported: NmapImportResult): Promise<boolean> {
 
 export const useReport = create<ReportState>()((set, get) => ({
   exporting: null,
+  exportId: null,
+  exportProgress: null,
+  exportCancelled: false,
   importing: false,
   choosing: false,
   importProgress: null,
@@ -93,15 +104,44 @@ export const useReport = create<ReportState>()((set, get) => ({
   async exportReport(format, lang, scanId) {
     const id = scanId ?? useScan.getState().shown?.details.scanId;
     if (!id || get().exporting) return;
-    set({ exporting: format, error: null, lastSaved: null });
+    const exportId = crypto.randomUUID();
+    set({
+      exporting: format,
+      exportId,
+      exportProgress: null,
+      exportCancelled: false,
+      error: null,
+      lastSaved: null,
+    });
+    const stop = api.on('report.exportProgress', ({ exportId: of, step, done, total }) => {
+      if (of === exportId && get().exportId === exportId) {
+        set({ exportProgress: { step, done, total } });
+      }
+    });
+    const over = { exporting: null, exportId: null, exportProgress: null };
     try {
       // The firewall read afresh first: the file says what the firewall holds now, as the screen.
       await useFirewall.getState().load({ quiet: true });
-      const file = await api.call('report.export', { scanId: id, format, lang });
+      const file = await api.call('report.export', { scanId: id, format, lang, exportId });
       saveFile(file.fileName, file.mimeType, file.dataBase64);
-      set({ exporting: null, lastSaved: file.fileName, savedFor: id });
+      set({ ...over, lastSaved: file.fileName, savedFor: id });
     } catch (error) {
-      set({ exporting: null, error: asAppError(error) });
+      const failure = asAppError(error);
+      // The user's own Cancel is no error: said as such (nothing was saved).
+      if (failure.code === 'report.export-cancelled') set({ ...over, exportCancelled: true });
+      else set({ ...over, error: failure });
+    } finally {
+      stop();
+    }
+  },
+
+  async cancelExport() {
+    const exportId = get().exportId;
+    if (!exportId) return;
+    try {
+      await api.call('report.exportCancel', { exportId });
+    } catch (error) {
+      set({ error: asAppError(error) });
     }
   },
 

@@ -51,3 +51,20 @@ describe('the CLI history of an imported nmap file', () => {
     }
   });
 });
+
+// Review 13 N3: an engine scan of two targets printed "Ce PC 10.77.0.2", one running into the next.
+describe('the CLI history of an engine scan', () => {
+  it.each([
+    ['fr', 'Ce PC, 10.77.0.2, Réseau local'],
+    ['en', 'This PC, 10.77.0.2, Local network'],
+  ] as const)('%s: one separator between two targets', (language, said) => {
+    const scan: ScanRecord = {
+      ...row,
+      kind: 'engine',
+      targets: 'this-pc 10.77.0.2,local-network',
+      fileName: undefined,
+    };
+    const [, line] = formatHistory([scan], 1, context(language)).split('\n') as [string, string];
+    expect(line).toContain(said);
+  });
+});

@@ -295,7 +295,7 @@ describe('imported hosts are worded from this PC’s point of view', () => {
     const byArp = importNmapXml(seenByArp).scan;
     expect(byArp.hosts[0]?.reason).toBe('nmap-neighbour');
     expect(HOST_REASON_LABEL['nmap-neighbour'].fr).toBe(
-      'a répondu à nmap (ARP/NDP, sur le réseau du PC qui a lancé nmap)',
+      'a répondu à nmap en ARP/NDP, sur le réseau du PC qui a lancé nmap',
     );
     // Written back as nmap wrote it.
     expect(renderNmapXml(byArp)).toContain('reason="arp-response"');

@@ -86,3 +86,38 @@ describe('the PDF cover of a report file (N3)', () => {
     expect(coverStrings(mine, 'fr')).toContain('Nom de ce PC');
   });
 });
+
+// Review 13 N3: an nmap import's PDF was titled "… — <this PC's name>" with "Nom de ce PC : vm",
+// though nmap ran elsewhere: an nmap file never names the PC that ran it.
+describe('the PDF of an nmap import (review 13 N3)', () => {
+  const { scan } = importNmapXml(fixture, { now });
+  const definition = (lang: 'fr' | 'en') =>
+    pdfDefinition(buildReportModel({ scan, pcName: THIS_PC }), lang);
+  const strings = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    if (typeof value !== 'object' || value === null) return [];
+    return Object.values(value).flatMap(strings);
+  };
+
+  it.each([
+    ['fr', 'Nom du PC qui a créé le fichier', 'non indiqué dans le fichier', 'Nom de ce PC'],
+    ['en', 'Name of the PC that made the file', 'not given in the file', 'This PC’s name'],
+  ] as const)(
+    '%s: names the PC that ran nmap as the file’s, unknown; never this PC',
+    (lang, label, unknown, thisPc) => {
+      const doc = definition(lang);
+      const text = strings(doc.content);
+      expect(text).toContain(label);
+      expect(text).toContain(unknown);
+      expect(text).not.toContain(thisPc);
+      expect(text.join('\n')).not.toContain(THIS_PC);
+      // The document's title and footer give no PC's name either.
+      expect(doc.info?.title).toBe(
+        lang === 'fr' ? 'Rapport d’audit des ports réseau' : 'Network port audit report',
+      );
+      const footer = (doc.footer as (page: number, pages: number) => unknown)(1, 2);
+      expect(strings(footer).join('\n')).not.toContain(THIS_PC);
+    },
+  );
+});

@@ -92,3 +92,59 @@ describe('the PDF in words', () => {
     expect(stdout).toContain(LONG);
   });
 });
+
+// Review 13 N1: the Method of an nmap import said open|filtered "becomes filtered" while the
+// device pages (and the import itself) keep it "open or filtered". One true statement now.
+describe('the Method of an nmap import on nmap’s intermediate states', () => {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<nmaprun scanner="nmap" args="nmap -sS -sU -p T:22,25,110,U:161 -oX - 127.0.0.1" start="1795464333" version="7.93" xmloutputversion="1.05">
+<scaninfo type="syn" protocol="tcp" numservices="3" services="22,25,110"/>
+<scaninfo type="udp" protocol="udp" numservices="1" services="161"/>
+<host starttime="1795464333" endtime="1795464334"><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="127.0.0.1" addrtype="ipv4"/>
+<ports>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="64"/></port>
+<port protocol="tcp" portid="25"><state state="closed|filtered" reason="no-response" reason_ttl="0"/></port>
+<port protocol="tcp" portid="110"><state state="unfiltered" reason="reset" reason_ttl="64"/></port>
+<port protocol="udp" portid="161"><state state="open|filtered" reason="no-response" reason_ttl="0"/></port>
+</ports>
+</host>
+<runstats><finished time="1795464334" elapsed="1.00" exit="success"/><hosts up="1" down="0" total="1"/></runstats>
+</nmaprun>
+`;
+  const scan = importNmapXml(xml, { now }).scan;
+
+  it('keeps open|filtered, makes closed|filtered filtered and unfiltered closed, as the Method says', () => {
+    const states = Object.fromEntries(
+      scan.hosts[0]!.ports.map((p) => [`${p.port}/${p.protocol}`, p.state]),
+    );
+    expect(states).toEqual({
+      '22/tcp': 'open',
+      '25/tcp': 'filtered',
+      '110/tcp': 'closed',
+      '161/udp': 'open|filtered',
+    });
+  });
+
+  it.each([
+    [
+      'fr',
+      'Deux états intermédiaires de nmap sont ramenés à ceux de ce rapport\u00a0: «\u00a0closed|filtered\u00a0» devient filtré, «\u00a0unfiltered\u00a0» devient fermé. «\u00a0open|filtered\u00a0» reste «\u00a0ouvert ou filtré\u00a0», comme chez nmap et dans les pages de chaque appareil\u202f; ces ports ne sont comptés ni comme ouverts ni comme fermés.',
+      'ouvert ou filtré',
+    ],
+    [
+      'en',
+      'Two of nmap’s intermediate states are brought to this report’s: “closed|filtered” becomes filtered, “unfiltered” becomes closed. “open|filtered” stays “open or filtered”, as in nmap and on each device’s pages; such ports are counted neither as open nor as closed.',
+      'open or filtered',
+    ],
+  ] as const)('%s: one statement, the one the device pages keep', (lang, said, stateWords) => {
+    const text = laidOut(
+      pdfDefinition(buildReportModel({ scan, pcName: 'pc' }), lang).content,
+    ).join('\n');
+    expect(text).toContain(said);
+    // Nothing says open|filtered becomes filtered any more.
+    expect(text).not.toMatch(/open\|filtered[^.]*(deviennent|become) filtr/);
+    // And the device's own part prints the state so.
+    expect(text).toContain(stateWords);
+  });
+});

@@ -32,8 +32,9 @@ const SOURCE_WIDTH = 40;
 const TARGETS_WIDTH = 40;
 
 /**
- * A scan's targets as the page names them ("Ce PC", "Réseau local"), addresses as given; an
- * import's are words of the file's command line, quoted as the file's (issue 15, F2).
+ * A scan's targets as the page names them ("Ce PC", "Réseau local"), addresses as given, one
+ * separator between two ("Ce PC, 10.77.0.2"); an import's are words of the file's command line,
+ * quoted as the file's so they never read as the app's (issue 15, F2).
  */
 function targetsText(row: ScanRecord, ctx: CliContext): string {
   if (row.kind === 'nmap-import') {
@@ -47,10 +48,13 @@ function targetsText(row: ScanRecord, ctx: CliContext): string {
     'this-pc': t('form.targets.thisPc'),
     'local-network': t('form.targets.localNetwork'),
   };
+  // One separator between targets, whatever the request used: "Ce PC, 10.77.0.2", never
+  // "Ce PC 10.77.0.2" where the words of one target ran into the next (review 13 N3).
   return oneLine(targets)
-    .split(/(\s*,\s*|\s+)/)
+    .split(/[\s,]+/)
+    .filter((part) => part !== '')
     .map((part) => words[part.toLowerCase()] ?? part)
-    .join('');
+    .join(', ');
 }
 
 /**

@@ -3,18 +3,40 @@ import Button from '@mui/material/Button';
 import ListItemText from '@mui/material/ListItemText';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
+import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
 import DownloadIcon from '@mui/icons-material/Download';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReportFormat } from '../../../app/contract/report';
+import type { ExportProgress, ReportFormat } from '../../../app/contract/report';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useReport } from '../../stores/report';
 import { useScan } from '../../stores/scan';
 
 const FORMATS: ReportFormat[] = ['pdf', 'json', 'csv', 'nmap-xml'];
 
-/** "Exporter le rapport": the format menu, then the file is saved (download or save dialog). */
+type Progress = Pick<ExportProgress, 'step' | 'done' | 'total'>;
+
+/** The progress in words (fr/en, Intl numbers) and as a percentage, null while it has none. */
+function progressShown(
+  progress: Progress,
+  t: (key: string, options: Record<string, unknown>) => string,
+): { text: string; percent: number | null } {
+  const { step, done, total } = progress;
+  if (step === 'layout' || total === null) {
+    return { text: t('export.progressLayout', { count: done }), percent: null };
+  }
+  const key = step === 'devices' ? 'export.progressDevices' : 'export.progressPages';
+  const percent = total > 0 ? Math.round((done / total) * 100) : 100;
+  return { text: t(key, { done, count: total }), percent };
+}
+
+/**
+ * "Exporter le rapport": the format menu, then the file is saved (download or save dialog). While
+ * the report is made, its progress (devices put in, pages laid out, pages written) and a Cancel
+ * that stops it in the app (review 13 N5).
+ */
 export function ExportReportButton() {
   const { t, i18n } = useTranslation('report');
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
@@ -26,6 +48,10 @@ export function ExportReportButton() {
   // Another scan on show: the file saved was not made of it.
   const lastSaved = savedFor === shownId ? saved : null;
   const exportReport = useReport((s) => s.exportReport);
+  const progress = useReport((s) => s.exportProgress);
+  const cancelled = useReport((s) => s.exportCancelled);
+  const cancelExport = useReport((s) => s.cancelExport);
+  const shown = progress ? progressShown(progress, t) : null;
   const dismissError = useReport((s) => s.dismissError);
   const lang = i18n.language === 'fr' ? 'fr' : 'en';
 
@@ -63,6 +89,29 @@ export function ExportReportButton() {
           </MenuItem>
         ))}
       </Menu>
+      {exporting && (
+        <Stack spacing={0.5} sx={{ alignSelf: 'stretch' }} data-testid="export-progress">
+          <LinearProgress
+            variant={shown?.percent != null ? 'determinate' : 'indeterminate'}
+            {...(shown?.percent != null ? { value: shown.percent } : {})}
+            aria-label={t('export.progressLabel')}
+            {...(shown ? { 'aria-valuetext': shown.text } : {})}
+          />
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+            <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
+              {shown?.text ?? t('export.busy')}
+            </Typography>
+            <Button size="small" onClick={() => void cancelExport()} data-testid="export-cancel">
+              {t('export.cancel')}
+            </Button>
+          </Stack>
+        </Stack>
+      )}
+      {cancelled && !exporting && (
+        <Alert severity="info" role="status" data-testid="export-cancelled">
+          {t('export.cancelled')}
+        </Alert>
+      )}
       {lastSaved && (
         <Alert severity="success" role="status" data-testid="export-done">
           {t('export.done', { file: lastSaved })}

@@ -23,6 +23,21 @@ export class ReportPage {
     });
   }
 
+  /** The export's progress bar, named "Avancement du rapport" / "Report progress". */
+  get exportProgress(): Locator {
+    return this.page.getByRole('progressbar', { name: exact(this.t('export.progressLabel')) });
+  }
+
+  /** "Annuler l’export": stops the report being made. */
+  get cancelExportButton(): Locator {
+    return this.page.getByRole('button', { name: exact(this.t('export.cancel')) });
+  }
+
+  /** The note that the export was cancelled and no file saved. */
+  get exportCancelled(): Locator {
+    return this.page.getByRole('status').filter({ hasText: this.t('export.cancelled') });
+  }
+
   get exportDone(): Locator {
     return this.page.getByTestId('export-done');
   }
