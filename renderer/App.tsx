@@ -4,6 +4,7 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import { useTranslation } from 'react-i18next';
 import { browserLanguage } from './i18n';
+import { AccessRefusedPage } from './shell/AccessRefusedPage';
 import { AppShell } from './shell/AppShell';
 import { useApp } from './stores/app';
 import { resolveLanguage, useSettings } from './stores/settings';
@@ -15,6 +16,7 @@ export function App() {
   const themeChoice = useSettings((s) => s.theme);
   const systemLanguage = useApp((s) => s.info?.systemLanguage ?? null);
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)', { noSsr: true });
+  const connection = useApp((s) => s.connection);
 
   const language = resolveLanguage(languageChoice, browserLanguage(), systemLanguage);
   useEffect(() => {
@@ -27,7 +29,12 @@ export function App() {
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <AppShell />
+      {/* A refused page gets only the refusal: behind it every button would fail (review 13 N4). */}
+      {connection === 'token-used' || connection === 'refused' ? (
+        <AccessRefusedPage state={connection} />
+      ) : (
+        <AppShell />
+      )}
     </ThemeProvider>
   );
 }

@@ -4,41 +4,62 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../app/contract/errors';
 import { api } from '../api/client';
+import { asAppError } from '../api/errors';
 import { useApp } from '../stores/app';
 
+/** What the app's store is, as far as this banner says: read-only, or not usable at all. */
+type StoreNotice = { kind: 'read-only' | 'unusable'; error: AppError };
+
 /**
- * When the app could open its database for reading only (a read-only file or folder: review 13,
- * read-only store), every page says so, as the CLI does before `history` and `show`: past scans
- * still open, nothing new is kept, and the app's own sentence names the file and the way out. The
- * app says it in `scan.list`'s `notice` (ScanListResult), asked once the link is open; a status,
- * not an alert: it is a standing condition, read when the user gets to it, not an interruption.
+ * The store failures that stop the app keeping anything (app/store/database.ts's StoreFailure
+ * codes, `store.*`): a damaged, foreign, newer, locked or full database. `store.read-only` comes
+ * as scan.list's `notice` instead, with the kept scans still listed.
+ */
+function isStoreFailure(error: AppError): boolean {
+  return error.code.startsWith('store.') && error.code !== 'store.read-only';
+}
+
+/**
+ * What every page says, from start, when the app cannot keep what the user does, so that it can
+ * be fixed before a long scan (review 13 read-only store; N8). The app says it through `scan.list`,
+ * asked once the link is open: a read-only database comes as the result's `notice` (past scans
+ * still open) and is a status, a standing condition read when the user gets to it; a damaged or
+ * otherwise unusable one makes `scan.list` fail with a `store.*` error, and is an alert: nothing
+ * at all is kept until the user moves the file aside. Both carry the app's own sentence, which
+ * names the file and the way out.
  */
 export function StoreNoticeBanner() {
   const { t, i18n } = useTranslation('history');
   const connection = useApp((s) => s.connection);
-  const [notice, setNotice] = useState<AppError | null>(null);
-  // Asked once: the store's mode is set when the app opens it and holds until a restart.
+  const [notice, setNotice] = useState<StoreNotice | null>(null);
+  // Asked once: the store's state is set when the app opens it and holds until a restart.
   const asked = useRef(false);
   useEffect(() => {
     if (connection !== 'open' || asked.current) return;
     asked.current = true;
     void api
       .call('scan.list', { offset: 0, limit: 1 })
-      .then((list) => setNotice(list.notice ?? null))
-      // The History page says why the list failed; this banner only reports a read-only store.
-      .catch(() => setNotice(null));
+      .then((list) => setNotice(list.notice ? { kind: 'read-only', error: list.notice } : null))
+      .catch((error: unknown) => {
+        // Any other failure is the History page's to explain; this banner reports the store.
+        const failure = asAppError(error);
+        setNotice(isStoreFailure(failure) ? { kind: 'unusable', error: failure } : null);
+      });
   }, [connection]);
   if (!notice) return null;
+  const readOnly = notice.kind === 'read-only';
+  const key = readOnly ? 'readOnly' : 'unusable';
   return (
     <Alert
-      severity="warning"
-      role="status"
-      data-testid="store-read-only"
-      data-error-code={notice.code}
+      severity={readOnly ? 'warning' : 'error'}
+      role={readOnly ? 'status' : 'alert'}
+      data-testid={readOnly ? 'store-read-only' : 'store-unusable'}
+      data-error-code={notice.error.code}
       sx={{ mb: 2 }}
     >
-      <AlertTitle>{t('readOnly.title')}</AlertTitle>
-      {t('readOnly.body')} {i18n.language === 'en' ? notice.message.en : notice.message.fr}
+      <AlertTitle>{t(`${key}.title`)}</AlertTitle>
+      {t(`${key}.body`)}{' '}
+      {i18n.language === 'en' ? notice.error.message.en : notice.error.message.fr}
     </Alert>
   );
 }

@@ -17,6 +17,7 @@ import { CloseCode } from '../../app/contract/index.js';
 import { launchTokenOf, WebClient } from '../lab/web-client.js';
 import { AppShell } from './pages/app-shell.js';
 import { SettingsPage } from './pages/settings.js';
+import { axeViolations } from './support/axe.js';
 import { CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from './support/browser.js';
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { startBuiltWebHost, type RunningHost } from './support/web-host.js';
@@ -150,6 +151,46 @@ describe('Browser-mode sessions', () => {
     });
     // The first tab still works.
     await SettingsPage.open(first);
+  });
+
+  test('the browser closed and opened again on the printed address: only the refusal, saying to restart (review 13 N4)', async () => {
+    host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    await new AppShell(browser.page, 'fr').open(host.url);
+    await browser.close();
+
+    // A fresh browser (no session kept), the same address, as a user reopening it from the terminal.
+    browser = await launchBrowser({ locale: 'fr-FR' });
+    const again = new AppShell(browser.page, 'fr');
+    await browser.page.goto(host.url);
+    const refusal = again.connectionBanner('token-used');
+    await refusal.waitFor({ timeout: 30_000 });
+    await browser.page.screenshot({ path: 'test/artifacts/session-reopened.png', fullPage: true });
+    const text = await refusal.innerText();
+    expect(again.t('connection.token-used')).toBe(
+      'Cette adresse a déjà servi. Pour rouvrir Port Auditor, arrêtez-le (Ctrl+C dans son terminal) et relancez-le\u00a0: il affichera une nouvelle adresse.',
+    );
+    // The way back first, then the warning for the case it was not the user.
+    expect(text.indexOf(again.t('connection.token-used'))).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf(again.t('connection.tokenUsedWarning'))).toBeGreaterThan(
+      text.indexOf(again.t('connection.token-used')),
+    );
+    // Nothing of the app behind it: no menu, no scan button, no other alert.
+    expect(await again.navigation.count()).toBe(0);
+    expect(
+      await browser.page.getByRole('button', { name: again.t('scan:actions.scanNow') }).count(),
+    ).toBe(0);
+    expect(await browser.page.getByRole('button').count()).toBe(0);
+    expect(await browser.page.getByRole('alert').count()).toBe(1);
+    // The refusal has the focus, so a screen reader reads it first.
+    expect(
+      await browser.page.evaluate(() => document.activeElement?.getAttribute('role') ?? null),
+    ).toBe('alert');
+    expect(await axeViolations(browser.page)).toEqual([]);
+    // The console says how to get a new address too.
+    expect(host.stderr()).toContain(
+      'Si c’était vous (navigateur fermé puis rouvert, second onglet), arrêtez Port Auditor (Ctrl+C) et relancez-le\u00a0: il donnera une nouvelle adresse.',
+    );
   });
 
   test('after a restart on the same port, its new address pasted in the same tab opens the app', async () => {

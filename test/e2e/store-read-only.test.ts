@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -96,5 +96,55 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
     expect(await shell.storeReadOnly.count()).toBe(1);
     expect(await axeViolations(browser.page)).toEqual([]);
     expect(browser.errors).toEqual([]);
+  });
+
+  test('a damaged database is announced from start, on every page, before any scan (review 13 N8)', async () => {
+    await host?.close();
+    host = undefined;
+    const damagedDir = mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-damaged-'));
+    try {
+      const french = {
+        LANG: 'fr_FR.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+        PORT_AUDITOR_DATA_DIR: damagedDir,
+      };
+      // A healthy database first: the History page makes the app open (and create) it.
+      host = await startBuiltWebHost(french);
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(host.url);
+      await HistoryPage.open(shell);
+      await host.close();
+      host = undefined;
+      const dbFile = path.join(damagedDir, 'port-auditor.sqlite');
+      expect(existsSync(dbFile)).toBe(true);
+      // Cut short, as a crash or a full disk leaves it (the review's repro).
+      truncateSync(dbFile, Math.floor(statSync(dbFile).size / 3));
+      for (const extra of ['-wal', '-shm']) rmSync(`${dbFile}${extra}`, { force: true });
+
+      host = await startBuiltWebHost(french);
+      await shell.open(host.url);
+      // On the home page, with nothing run yet: an alert (nothing is kept), naming the file.
+      const unusable = browser.page
+        .getByRole('alert')
+        .filter({ hasText: shell.t('history:unusable.title') });
+      await unusable.waitFor({ timeout: 30_000 });
+      const text = await unusable.innerText();
+      expect(text).toContain(shell.t('history:unusable.body'));
+      expect(text).toContain(dbFile);
+      expect(text).toContain('déplacez ce fichier ailleurs');
+      expect(await unusable.getAttribute('data-error-code')).toMatch(/^store\./);
+      expect(await shell.storeReadOnly.count()).toBe(0);
+      // Still there on another screen (the Scanner, where a long scan would start).
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.scanButton.waitFor();
+      expect(await unusable.count()).toBe(1);
+      expect(await axeViolations(browser.page)).toEqual([]);
+      expect(browser.errors).toEqual([]);
+      await host.close();
+      host = undefined;
+    } finally {
+      rmSync(damagedDir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,7 +30,9 @@ describe('the page’s own messages come from the catalogue, in both languages',
     expect(lost.code).toBe('connection.lost');
     expect(lost.message.en).toBe('Connection to the application lost. Reconnecting…');
     expect(connectionError('refused').message.fr).toMatch(/^Accès refusé\u00a0: ouvrez/);
-    expect(connectionError('token-used').message.en).toMatch(/^This Port Auditor address/);
+    expect(connectionError('token-used').message.en).toMatch(
+      /^This address was already used\. To open Port Auditor again, stop it/,
+    );
   });
 
   test('an unexpected failure in the page names its detail in either language', () => {

@@ -168,8 +168,11 @@ const history: CliCommand = (program: Command, ctx: CliContext) => {
         // The store first: when it cannot be read, its failure is said once, as `history` says
         // it, not once as the firewall's notice and again as the failure that stops `show`.
         const listed = await ctx.app.call('scan.list', { offset: 0, limit: 1 });
-        if (listed.notice) ctx.stderr.write(`${ctx.say(listed.notice.message)}\n`);
-        await readFirewallRules(ctx);
+        const said = listed.notice ? ctx.say(listed.notice.message) : '';
+        if (said) ctx.stderr.write(`${said}\n`);
+        // The firewall's notices name the same store failure (its journal lives there too):
+        // left out when already said above (review 13 N6).
+        await readFirewallRules(ctx, said);
         // A page of hosts at a time: a 65,000-host import is never held whole here.
         await printKeptScan(ctx, scanId, serviceName);
         return;

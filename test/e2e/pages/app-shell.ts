@@ -92,11 +92,16 @@ export class AppShell {
       .waitFor();
   }
 
-  /** The banner that says what happened to the link with the app, by its role and words. */
+  /**
+   * The banner that says what happened to the link with the app, by its role and words; for a
+   * refused page (`token-used`, `refused`), the full-page refusal, whose alert holds a title and
+   * a second sentence beside these words.
+   */
   connectionBanner(state: 'lost' | 'stopped' | 'token-used' | 'refused'): Locator {
+    const words = this.t(`connection.${state}`);
     return this.page
       .getByRole(state === 'lost' ? 'status' : 'alert')
-      .filter({ hasText: exact(this.t(`connection.${state}`)) });
+      .filter({ hasText: state === 'lost' || state === 'stopped' ? exact(words) : words });
   }
 
   get connectionLost(): Locator {
