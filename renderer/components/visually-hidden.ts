@@ -4,8 +4,10 @@
  */
 export const VISUALLY_HIDDEN = {
   position: 'absolute',
-  width: 1,
-  height: 1,
+  // Strings: in `sx` a number up to 1 is a fraction, so `width: 1` was 100 % of the containing
+  // block, an invisible box as wide as the page that made it scroll sideways at 320 CSS px.
+  width: '1px',
+  height: '1px',
   overflow: 'hidden',
   clip: 'rect(0 0 0 0)',
   whiteSpace: 'nowrap',

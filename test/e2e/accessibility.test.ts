@@ -49,6 +49,9 @@ const COMBOS: { lang: Lang; theme: 'light' | 'dark' }[] = [
   { lang: 'en', theme: 'dark' },
 ];
 const exec = promisify(execFile);
+/** The window every screen is checked in, and the same at 400 % zoom (WCAG 1.4.10: 320 CSS px). */
+const WIDE = { width: 1280, height: 860 };
+const NARROW = { width: 320, height: 640 };
 /** The light theme's keyboard focus ring, as computed styles say it (renderer/theme.ts). */
 const LIGHT_RING = { style: 'solid', width: '3px', color: 'rgb(25, 70, 184)' };
 
@@ -77,6 +80,52 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
   async function check(shell: AppShell, theme: string, screen: string): Promise<void> {
     const violations = await wcag22Violations(shell.page);
     if (violations.length > 0) found[`${shell.lang}/${theme}/${screen}`] = violations;
+    // Each screen once per language (the light pass) at 320 CSS px too (review 15, F2 and F3).
+    if (theme === 'light') await checkNarrow(shell, screen);
+  }
+
+  /**
+   * The screen as it is, at 320 CSS px (a 1280 px window at 400 % zoom, WCAG 1.4.10 reflow): the
+   * page must not scroll sideways (document.scrollingElement's scrollWidth within its
+   * clientWidth), and axe-core must find nothing (a box that scrolls without keyboard access).
+   * Back to the usual window after, so the test's navigation uses the permanent menu.
+   */
+  async function checkNarrow(shell: AppShell, screen: string): Promise<void> {
+    const page = shell.page;
+    const where = `${shell.lang}/320px/${screen}`;
+    await page.setViewportSize(NARROW);
+    try {
+      await page.waitForFunction((width) => window.innerWidth === width, NARROW.width);
+      // Two frames: the layout of the narrow breakpoint (the menu folds into a drawer) is drawn.
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+      // How far the page scrolls sideways and, to fix it, the deepest elements that stick out.
+      const { sideways, wide } = await page.evaluate(() => {
+        const root = document.scrollingElement as Element;
+        const width = root.clientWidth;
+        const out = Array.from(document.querySelectorAll('body *')).filter((el) => {
+          const box = el.getBoundingClientRect();
+          return box.width > 0 && box.right > width + 0.5;
+        });
+        const deepest = out.filter(
+          (el) => !out.some((other) => other !== el && el.contains(other)),
+        );
+        return {
+          sideways: root.scrollWidth - root.clientWidth,
+          wide: deepest.slice(0, 5).map((el) => {
+            const box = el.getBoundingClientRect();
+            const id = el.getAttribute('data-testid') ?? el.className.toString().slice(0, 60);
+            return `${el.tagName.toLowerCase()} ${id} ${Math.round(box.left)}–${Math.round(box.right)}`;
+          }),
+        };
+      });
+      const problems = sideways > 0 ? [`scrolls sideways by ${sideways} px`, ...wide] : [];
+      problems.push(...(await wcag22Violations(page)));
+      if (problems.length > 0) found[where] = problems;
+    } finally {
+      await page.setViewportSize(WIDE);
+    }
   }
 
   /** Language and theme through Settings, as a user sets them; returns the shell in that language. */
@@ -154,7 +203,7 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       await check(shell, theme, 'history-empty');
     }
     expect(found).toEqual({});
-  });
+  }, 300_000);
 
   test('scanner (running, cancelled, results), verdict details, wizard steps, history', async () => {
     found = {};
@@ -235,6 +284,79 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       await check(shell, theme, 'history');
     }
     expect(found).toEqual({});
+    // Four combinations, each screen measured at 320 px too in the light ones: 284 s seen on a
+    // shared, loaded machine.
+  }, 480_000);
+
+  test('a running scan announces its phases only; its figures are the progress bar’s value (review 15, F5)', async () => {
+    const shell = await use('fr', 'light');
+    const page = browser.page;
+    const t = shell.t;
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: LONG_SCAN });
+    await scanner.choosePorts('all');
+    const announcer = page.getByRole('status').and(page.getByTestId('scan-announcer'));
+    await announcer.waitFor({ state: 'attached' });
+    // As they happen: each text the announcer holds, each count the panel shows, and the most
+    // progress bars on the page at once.
+    await page.evaluate(() => {
+      const w = window as unknown as { __said: string[]; __counts: string[]; __bars: number };
+      w.__said = [];
+      w.__counts = [];
+      w.__bars = 0;
+      const record = () => {
+        const said = document.querySelector('[data-testid="scan-announcer"]')?.textContent ?? '';
+        if (said !== (w.__said.at(-1) ?? '')) w.__said.push(said);
+        const count = document.querySelector('[data-testid="scan-progress-count"]')?.textContent;
+        if (count && count !== w.__counts.at(-1)) w.__counts.push(count);
+        w.__bars = Math.max(w.__bars, document.querySelectorAll('[role="progressbar"]').length);
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+    });
+    const seen = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __said: string[]; __counts: string[]; __bars: number };
+        return { said: [...w.__said], counts: [...w.__counts], bars: w.__bars };
+      });
+    await scanner.scanNow();
+    await scanner.progressBar.waitFor();
+    // Several progress events shown…
+    await expect
+      .poll(async () => (await seen()).counts.length, { timeout: 60_000 })
+      .toBeGreaterThan(3);
+    // …as the bar's value, which a screen reader reads when asked; nothing in the panel is live.
+    const count = await page.getByTestId('scan-progress-count').textContent();
+    expect(Number(await scanner.progressBar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(
+      0,
+    );
+    expect(await scanner.progressBar.getAttribute('aria-valuetext')).toContain(
+      (count ?? '').split(' (')[0],
+    );
+    await expect(
+      scanner.progress
+        .locator('xpath=self::*[@aria-live] | .//*[@aria-live or @role="status" or @role="alert"]')
+        .count(),
+    ).resolves.toBe(0);
+    await scanner.cancelButton.click();
+    await scanner.waitForSummary(30_000);
+    await expect
+      .poll(async () => (await seen()).said.at(-1))
+      .toMatch(new RegExp(`^${t('scan:summary.cancelledTitle')}\u00a0: `));
+    const { said, counts, bars } = await seen();
+    expect(counts.length).toBeGreaterThan(3);
+    // One text per phase, however many progress events: preparing (when it lasts long enough to
+    // be drawn), running, stopping, then the end.
+    expect(said.filter((text) => text !== t('scan:progress.preparing'))).toEqual([
+      t('scan:progress.running'),
+      t('scan:actions.cancelling'),
+      expect.stringMatching(new RegExp(`^${t('scan:summary.cancelledTitle')}\u00a0: `)),
+    ]);
+    expect(bars).toBe(1);
   });
 
   test('the Rules page with a rule, and the wizard’s last step', async () => {
@@ -290,7 +412,7 @@ describe('Every screen passes axe-core (WCAG 2.2 AA) in light and dark, French a
       });
     }
     expect(found).toEqual({});
-  });
+  }, 300_000);
 
   test('keyboard only: skip link → scanner → "Analyser maintenant" → results → a verdict → "Bloquer ce port" → "Annuler"', async () => {
     const shell = await use('fr', 'light');

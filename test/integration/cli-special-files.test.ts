@@ -43,7 +43,7 @@ describe('files that are not regular files are refused before reading', () => {
       const result = await run('en', command, fifoXml, ...args);
       expect(result.code, command).toBe(2);
       expect(result.stderr).toContain(
-        `Cannot read “${fifoXml}” (it is not a file but a device, a pipe or a folder).`,
+        `Cannot read “${fifoXml}” (it is not a file but a device, a pipe, or a folder).`,
       );
     }
   }, 30_000);
@@ -52,7 +52,7 @@ describe('files that are not regular files are refused before reading', () => {
     const result = await run('en', 'report', '/dev/zero', '-o', path.join(dataDir, 'z.csv'));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'Cannot read “/dev/zero” (it is not a file but a device, a pipe or a folder).',
+      'Cannot read “/dev/zero” (it is not a file but a device, a pipe, or a folder).',
     );
   }, 30_000);
 });

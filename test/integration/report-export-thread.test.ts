@@ -174,7 +174,7 @@ describe('exports of kept scans off the host’s thread', () => {
         code: 'report.export-too-large',
         message: {
           fr: typeset(
-            'Le rapport PDF de cette analyse demande plus de mémoire qu’un export ne s’en accorde (24 Mo) : Port Auditor l’a arrêté, l’application et l’analyse conservée n’en souffrent pas. Exportez-la plutôt en CSV, plus léger, ou relancez l’analyse sur moins d’appareils ou de ports à la fois.',
+            'Le rapport PDF de cette analyse demande plus de mémoire qu’un export ne s’en accorde (24\u00a0Mo) : Port Auditor l’a arrêté, l’application et l’analyse conservée n’en souffrent pas. Exportez-la plutôt en CSV, plus léger, ou relancez l’analyse sur moins d’appareils ou de ports à la fois.',
           ),
           en: 'The PDF report of this scan needs more memory than an export is allowed (24 MB): Port Auditor stopped it; the app and the kept scan are unaffected. Export it as CSV instead, which is lighter, or scan fewer devices or ports at a time.',
         },

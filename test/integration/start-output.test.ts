@@ -92,7 +92,7 @@ describe('npm start without the Electron runtime', () => {
 
     const french = (await startOutput('fr_FR.UTF-8')).trimEnd().split('\n');
     expect(french).toHaveLength(sample.length);
-    expect(french[0]).toBe('Recherche du moteur Electron (15 s au plus)…');
+    expect(french[0]).toBe('Recherche du moteur Electron (15\u00a0s au plus)…');
     expect(french[1]).toBe(
       'Le moteur Electron est absent\u00a0: Port Auditor s’ouvre en mode navigateur.',
     );

@@ -321,7 +321,7 @@ describe('kept scans as rows', () => {
     );
     expect(failure?.code).toBe('report.nmap-too-large');
     expect(failure?.message.fr).toContain(
-      'demande plus de mémoire que l’import ne s’en accorde (4 Mo)',
+      'demande plus de mémoire que l’import ne s’en accorde (4\u00a0Mo)',
     );
     expect(failure?.message.en).toContain('needs more memory than an import allows itself (4 MB)');
     expect(storeRows(dir)).toEqual({ scans: 0, hosts: 0 });

@@ -139,7 +139,7 @@ describe('pdf: tiles, durations and plurals in the language', () => {
   });
 
   test('durations take the language’s decimal sign ("1,5 s", "1.5 s")', () => {
-    expect(fr('methodSection.seconds', { seconds: 1.5 })).toBe('1,5 s');
+    expect(fr('methodSection.seconds', { seconds: 1.5 })).toBe('1,5\u00a0s');
     expect(en('methodSection.seconds', { seconds: 1.5 })).toBe('1.5 s');
   });
 

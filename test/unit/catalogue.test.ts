@@ -80,6 +80,28 @@ describe('the catalogue', () => {
     expect(french.filter(([, text]) => /[ \u202f]:(?=\s|$)|[ \u00a0][;?!]/.test(text))).toEqual([]);
   });
 
+  test('French keeps a number with its unit (review 15, F7): U+202F before %, U+00A0 before s, min, h, ms, Ko, Mo, Go', () => {
+    // A number is a digit or a placeholder ({{x}}, {{x, number}}); an ordinary space lets a line
+    // end between "(0" and "%)" or "15" and "s", and the rule (Imprimerie nationale) joins them.
+    // A % followed by a letter is an IPv6 zone (fe80::1%eth0), not a percentage.
+    const french = ALL.filter(([where]) => where.startsWith('fr '));
+    const number = String.raw`(?:\d|\}\})`;
+    const end = String.raw`(?=$|[\s.,;:!?)…\u00a0\u202f])`;
+    expect(
+      french.filter(([, text]) =>
+        new RegExp(`${number}[ \u00a0]?%(?![\\p{L}\\d])`, 'u').test(text),
+      ),
+    ).toEqual([]);
+    expect(
+      french.filter(([, text]) =>
+        new RegExp(`${number}[ \u202f]?(?:s|ms|min|h|Ko|Mo|Go)${end}`, 'u').test(text),
+      ),
+    ).toEqual([]);
+    expect(textFor('fr', 'scan')('progress.probes', { done: '0', total: '8', percent: 0 })).toBe(
+      '0 / 8 tests (0\u202f%)',
+    );
+  });
+
   test('counts and other numbers that can pass 999 are formatted by the language ({{x, number}})', () => {
     // A bare {{count}} prints "1000 analyses" where French writes "1 000" and English "1,000".
     const numeric = ['count', 'scans', 'days', 'closed', 'filtered', 'probed'];

@@ -62,6 +62,27 @@ describe('the CLI’s help', () => {
     expect(help).toMatch(/--proto <protocole> +tcp ou udp \(par défaut\u00a0: tcp\)/);
   });
 
+  it.each<Language>(['fr', 'en'])(
+    'block takes -p as scan does, and a missing port names both forms (review 15, F8) (%s)',
+    async (lang) => {
+      // The placeholder is the same word in both languages.
+      const port = 'port';
+      expect((await run(['scan', '--help'], lang)).stdout).toMatch(/^ {2}-p, --ports </m);
+      expect((await run(['block', '--help'], lang)).stdout).toMatch(
+        new RegExp(`^ {2}-p, --port <${port}>`, 'm'),
+      );
+      const missing = await run(['block', '--proto', 'tcp'], lang);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain(`-p, --port <${port}>`);
+    },
+  );
+
+  it('English lists of the report’s formats all take the serial comma (review 15, F8)', async () => {
+    const help = (await run(['report', '--help'], 'en')).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('pdf, json, csv, or nmap-xml');
+    expect(help).not.toMatch(/csv or/);
+  });
+
   it('has the README’s synopsis of scan match its real help', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const synopsis = /^`(scan [^`]+)`, with the options `([^`]+)`/m.exec(readme);

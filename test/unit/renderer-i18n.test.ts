@@ -49,11 +49,11 @@ describe('scan wording', async () => {
     expect(etaText(en, 43_000)).toBe('About 45 seconds left');
     expect(etaText(fr, 60_000)).toBe('Encore environ 1 minute');
     expect(etaText(en, 150_000)).toBe('About 3 minutes left');
-    expect(etaText(fr, 2 * 3600_000 + 5 * 60_000)).toBe('Encore environ 2 h 5 min');
+    expect(etaText(fr, 2 * 3600_000 + 5 * 60_000)).toBe('Encore environ 2\u00a0h 5\u00a0min');
   });
 
   test('durations in seconds, then minutes and seconds', () => {
-    expect(durationText(fr, 1_450, 'fr')).toBe('1,5 s');
+    expect(durationText(fr, 1_450, 'fr')).toBe('1,5\u00a0s');
     expect(durationText(en, 1_450, 'en')).toBe('1.5 s');
     expect(durationText(en, 125_000, 'en')).toBe('2 min 5 s');
   });

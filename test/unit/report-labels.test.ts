@@ -3,7 +3,7 @@ import { describeSpec, everyPortText, formatDuration } from '../../app/report/la
 
 describe('the report’s labels, from the catalogue', () => {
   test('durations in the language’s numbers, never "1 min 60 s"', () => {
-    expect(formatDuration(1_450, 'fr')).toBe('1,5 s');
+    expect(formatDuration(1_450, 'fr')).toBe('1,5\u00a0s');
     expect(formatDuration(1_450, 'en')).toBe('1.5 s');
     expect(formatDuration(119_600, 'en')).toBe('2 min 0 s');
     expect(formatDuration(-1, 'fr')).toBe('?');

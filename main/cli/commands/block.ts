@@ -25,8 +25,10 @@ const block: CliCommand = (program: Command, ctx: CliContext) => {
   program
     .command('block')
     .description(ctx.text('commands.block.description'))
+    // -p as in `scan -p`: what worked there works here, and a missing port is named by both
+    // forms (review 15, F8).
     .requiredOption(
-      `--port <${ctx.text('placeholder.port')}>`,
+      `-p, --port <${ctx.text('placeholder.port')}>`,
       ctx.text('commands.block.option.port'),
     )
     // TCP unless told: scans are TCP unless asked for UDP, so the port just scanned is TCP.

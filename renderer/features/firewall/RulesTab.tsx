@@ -6,6 +6,7 @@ import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
+import TableContainer from '@mui/material/TableContainer';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
@@ -147,15 +148,18 @@ export function RulesTab() {
           {say(notice.text)}
         </Alert>
       )}
+      {/* Wraps: at 320 CSS px (400 % zoom, WCAG 1.4.10) the French "Tout débloquer" does not fit
+          beside the title and would make the page scroll sideways (review 15, F2). */}
       <Stack
         direction="row"
         spacing={1}
-        sx={{ justifyContent: 'space-between', alignItems: 'center' }}
+        useFlexGap
+        sx={{ justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap' }}
       >
         <Typography ref={heading} tabIndex={-1} variant="h2" component="h2" sx={{ fontSize: 20 }}>
           {t('rules.title', { count: rules.length })}
         </Typography>
-        <Stack direction="row" spacing={1}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
           <Button onClick={() => void load()} disabled={loading || working}>
             {t('rules.refresh')}
           </Button>
@@ -212,114 +216,121 @@ export function RulesTab() {
             {loading ? t('rules.loading') : t('rules.empty')}
           </Typography>
         ) : (
-          <Table size="small" aria-label={t('rules.tableLabel')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('rules.columns.port')}</TableCell>
-                <TableCell>{t('rules.columns.direction')}</TableCell>
-                <TableCell>{t('rules.columns.remote')}</TableCell>
-                <TableCell>{t('rules.columns.state')}</TableCell>
-                <TableCell>{t('rules.columns.created')}</TableCell>
-                <TableCell align="right">
-                  <Box component="span" sx={VISUALLY_HIDDEN}>
-                    {t('rules.columns.actions')}
-                  </Box>
-                </TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rules.map((rule) => (
-                <TableRow
-                  key={rule.id}
-                  data-testid={`rule-row-${rule.id}`}
-                  data-port={rule.portFrom}
-                >
-                  <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>
-                    {portText(rule)}/{rule.protocol.toUpperCase()}
-                  </TableCell>
-                  <TableCell>{t(`rules.dir.${rule.direction}`)}</TableCell>
-                  <TableCell sx={{ fontFamily: MONO_FONT }}>
-                    {rule.remote.length > 0 ? rule.remote.join(', ') : t('rules.anyRemote')}
-                  </TableCell>
-                  <TableCell>
-                    <Chip
-                      size="small"
-                      color={
-                        rule.present === false
-                          ? 'error'
-                          : rule.state === 'active'
-                            ? 'success'
-                            : 'warning'
-                      }
-                      label={
-                        rule.present === false
-                          ? t('rules.missing')
-                          : t(`vocabulary:ruleState.${rule.state}`)
-                      }
-                    />
-                    {rule.origin === 'found' && rule.present !== false && (
-                      <Tooltip title={t('rules.foundHelp')}>
-                        <Chip
-                          size="small"
-                          variant="outlined"
-                          color="info"
-                          sx={{ ml: 0.5 }}
-                          label={t('rules.found')}
-                          data-testid={`rule-found-${rule.id}`}
-                        />
-                      </Tooltip>
-                    )}
-                  </TableCell>
-                  <TableCell data-testid="rule-created">
-                    {rule.createdKnown === false
-                      ? t('rules.createdUnknown', {
-                          found: formatDateTime(
-                            rule.createdAt,
-                            i18n.language === 'fr' ? 'fr' : 'en',
-                          ),
-                        })
-                      : formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
-                  </TableCell>
+          // Its six columns do not fit 320 CSS px (400 % zoom): the table scrolls inside its own
+          // box, as a data table may (WCAG 1.4.10), never the page (review 15, F2). Each row's
+          // "Débloquer" is a stop inside it, so the keyboard reaches the hidden part.
+          // Positioned: the hidden texts of its cells (absolute) are clipped with the table
+          // instead of widening the page.
+          <TableContainer sx={{ position: 'relative' }}>
+            <Table size="small" aria-label={t('rules.tableLabel')}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>{t('rules.columns.port')}</TableCell>
+                  <TableCell>{t('rules.columns.direction')}</TableCell>
+                  <TableCell>{t('rules.columns.remote')}</TableCell>
+                  <TableCell>{t('rules.columns.state')}</TableCell>
+                  <TableCell>{t('rules.columns.created')}</TableCell>
                   <TableCell align="right">
-                    {rule.present === false && rule.origin !== 'found' && (
+                    <Box component="span" sx={VISUALLY_HIDDEN}>
+                      {t('rules.columns.actions')}
+                    </Box>
+                  </TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {rules.map((rule) => (
+                  <TableRow
+                    key={rule.id}
+                    data-testid={`rule-row-${rule.id}`}
+                    data-port={rule.portFrom}
+                  >
+                    <TableCell sx={{ fontFamily: MONO_FONT, fontWeight: 600 }}>
+                      {portText(rule)}/{rule.protocol.toUpperCase()}
+                    </TableCell>
+                    <TableCell>{t(`rules.dir.${rule.direction}`)}</TableCell>
+                    <TableCell sx={{ fontFamily: MONO_FONT }}>
+                      {rule.remote.length > 0 ? rule.remote.join(', ') : t('rules.anyRemote')}
+                    </TableCell>
+                    <TableCell>
+                      <Chip
+                        size="small"
+                        color={
+                          rule.present === false
+                            ? 'error'
+                            : rule.state === 'active'
+                              ? 'success'
+                              : 'warning'
+                        }
+                        label={
+                          rule.present === false
+                            ? t('rules.missing')
+                            : t(`vocabulary:ruleState.${rule.state}`)
+                        }
+                      />
+                      {rule.origin === 'found' && rule.present !== false && (
+                        <Tooltip title={t('rules.foundHelp')}>
+                          <Chip
+                            size="small"
+                            variant="outlined"
+                            color="info"
+                            sx={{ ml: 0.5 }}
+                            label={t('rules.found')}
+                            data-testid={`rule-found-${rule.id}`}
+                          />
+                        </Tooltip>
+                      )}
+                    </TableCell>
+                    <TableCell data-testid="rule-created">
+                      {rule.createdKnown === false
+                        ? t('rules.createdUnknown', {
+                            found: formatDateTime(
+                              rule.createdAt,
+                              i18n.language === 'fr' ? 'fr' : 'en',
+                            ),
+                          })
+                        : formatDateTime(rule.createdAt, i18n.language === 'fr' ? 'fr' : 'en')}
+                    </TableCell>
+                    <TableCell align="right">
+                      {rule.present === false && rule.origin !== 'found' && (
+                        <Button
+                          size="small"
+                          disabled={working}
+                          onClick={() => void reapply([rule.id])}
+                          aria-label={t('rules.reapplyLabel', {
+                            port: portText(rule),
+                            protocol: rule.protocol.toUpperCase(),
+                          })}
+                          data-testid={`rule-reapply-${rule.id}`}
+                          sx={{ mr: 1 }}
+                        >
+                          {busy.includes(rule.id) ? t('rules.reapplying') : t('rules.reapply')}
+                        </Button>
+                      )}
                       <Button
                         size="small"
-                        disabled={working}
-                        onClick={() => void reapply([rule.id])}
-                        aria-label={t('rules.reapplyLabel', {
+                        startIcon={<UndoIcon />}
+                        // The button being worked on keeps the focus it was pressed with (a disabled
+                        // one would drop it to <body> until the list is read again): aria-disabled,
+                        // and a press on it while busy does nothing.
+                        disabled={working && !busy.includes(rule.id)}
+                        aria-disabled={busy.includes(rule.id) || undefined}
+                        onClick={() => {
+                          if (!working) void undoThenFocus([rule.id]);
+                        }}
+                        aria-label={t('rules.undoLabel', {
                           port: portText(rule),
                           protocol: rule.protocol.toUpperCase(),
                         })}
-                        data-testid={`rule-reapply-${rule.id}`}
-                        sx={{ mr: 1 }}
+                        data-testid={`rule-undo-${rule.id}`}
                       >
-                        {busy.includes(rule.id) ? t('rules.reapplying') : t('rules.reapply')}
+                        {busy.includes(rule.id) ? t('rules.undoing') : t('rules.undo')}
                       </Button>
-                    )}
-                    <Button
-                      size="small"
-                      startIcon={<UndoIcon />}
-                      // The button being worked on keeps the focus it was pressed with (a disabled
-                      // one would drop it to <body> until the list is read again): aria-disabled,
-                      // and a press on it while busy does nothing.
-                      disabled={working && !busy.includes(rule.id)}
-                      aria-disabled={busy.includes(rule.id) || undefined}
-                      onClick={() => {
-                        if (!working) void undoThenFocus([rule.id]);
-                      }}
-                      aria-label={t('rules.undoLabel', {
-                        port: portText(rule),
-                        protocol: rule.protocol.toUpperCase(),
-                      })}
-                      data-testid={`rule-undo-${rule.id}`}
-                    >
-                      {busy.includes(rule.id) ? t('rules.undoing') : t('rules.undo')}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
         )}
       </Card>
     </Stack>

@@ -14,6 +14,8 @@ import { useTranslation } from 'react-i18next';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { ResultsNotice } from '../firewall/ResultsNotice';
 import { useRisk } from '../../stores/risk';
+import { useScan } from '../../stores/scan';
+import { isBusy } from '../scan/model';
 import { SeverityChip } from './SeverityChip';
 import { SEVERITIES } from '../../../app/contract/vocabulary';
 
@@ -24,6 +26,8 @@ import { SEVERITIES } from '../../../app/contract/vocabulary';
 export function SuspiciousPortsBar() {
   const { t } = useTranslation('risk');
   const status = useRisk((s) => s.status);
+  // While a scan runs its own bar says work goes on: one progress bar at a time (review 15, F5).
+  const scanBusy = useScan((s) => isBusy(s.phase));
   const result = useRisk((s) => s.result);
   const error = useRisk((s) => s.error);
   const showInfo = useRisk((s) => s.showInfo);
@@ -43,7 +47,7 @@ export function SuspiciousPortsBar() {
       {/* Verdicts are worked out again after every firewall change, often while the user is
           pointing at a button further down: the bar lies over the card's top edge instead of
           pushing the results down (a click would land beside the button it aimed at). */}
-      {status === 'assessing' && (
+      {status === 'assessing' && !scanBusy && (
         <LinearProgress
           aria-label={t('assessing')}
           sx={{ position: 'absolute', top: 0, left: 0, right: 0 }}

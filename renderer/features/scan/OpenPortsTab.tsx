@@ -29,6 +29,7 @@ import { useRisk } from '../../stores/risk';
 import { compareHostsByRisk } from '../../../app/contract/vocabulary';
 import { SuspiciousPortsBar } from '../risk/SuspiciousPortsBar';
 import { HostCard } from './HostCard';
+import { ScanAnnouncer } from './ScanAnnouncer';
 import { ScanProgressPanel } from './ScanProgressPanel';
 import { errorField, ScanSetup, SCAN_FIELD_IDS } from './ScanSetup';
 import { ScanSummary } from './ScanSummary';
@@ -181,6 +182,7 @@ export function OpenPortsTab() {
               </Button>
             )}
           </Stack>
+          <ScanAnnouncer />
           {busy && (
             <Box sx={{ mt: 3 }}>
               <ScanProgressPanel focusRef={progressPanel} />

@@ -13,7 +13,9 @@ import { etaText, formatNumber, percentOf } from './format';
 /**
  * Shown while a scan runs: the bar, done/total, the time left in words, open ports so far. A
  * region named "Progression de l’analyse" that takes the focus (`focusRef`) when "Analyser
- * maintenant" or "Annuler" is pressed, since both buttons are disabled or gone meanwhile.
+ * maintenant" or "Annuler" is pressed, since both buttons are disabled or gone meanwhile. Not a
+ * live region: its figures change at every progress event; the bar carries them as its value
+ * (aria-valuenow, aria-valuetext) and ScanAnnouncer tells the phase changes (review 15, F5).
  */
 export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement> }) {
   const { t, i18n } = useTranslation('scan');
@@ -29,6 +31,13 @@ export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement>
   if (!isBusy(phase)) return null;
   const lang = i18n.language;
   const percent = progress ? percentOf(progress.done, progress.total) : 0;
+  const probes = progress
+    ? t('progress.probes', {
+        done: formatNumber(progress.done, lang),
+        total: formatNumber(progress.total, lang),
+        percent,
+      })
+    : '';
 
   return (
     <Box
@@ -37,7 +46,6 @@ export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement>
       role="region"
       aria-label={t('progress.label')}
       data-testid="scan-progress"
-      aria-live="polite"
       sx={{ borderRadius: 1 }}
     >
       {progress && progress.total > 0 ? (
@@ -46,6 +54,9 @@ export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement>
             variant="determinate"
             value={percent}
             aria-label={t('progress.label')}
+            // Read when the user asks (the bar's value), never pushed: ScanAnnouncer speaks of
+            // phases only.
+            aria-valuetext={`${probes} · ${etaText(t, progress.etaMs)}`}
             sx={{ height: 10, borderRadius: 5 }}
           />
           <Stack
@@ -54,11 +65,7 @@ export function ScanProgressPanel({ focusRef }: { focusRef?: Ref<HTMLDivElement>
             spacing={1}
           >
             <Typography variant="body2" data-testid="scan-progress-count">
-              {t('progress.probes', {
-                done: formatNumber(progress.done, lang),
-                total: formatNumber(progress.total, lang),
-                percent,
-              })}
+              {probes}
             </Typography>
             <Typography variant="body2" color="text.secondary" data-testid="scan-eta">
               {etaText(t, progress.etaMs)}

@@ -84,7 +84,10 @@ export function ScanSummary({
         data-cancelled={result.cancelled}
         data-imported={imported !== null}
         role="status"
-        sx={{ '& .MuiAlert-message': { width: '100%' } }}
+        // A typed port or target list ("22,23,80,445,…") is one word to the browser: at 320 CSS px
+        // it would make the message a scroller a keyboard cannot reach, its end cut off (review
+        // 15, F3). It may break anywhere instead; minWidth 0 lets the flex item shrink to fit.
+        sx={{ '& .MuiAlert-message': { width: '100%', minWidth: 0, overflowWrap: 'anywhere' } }}
       >
         <AlertTitle data-testid="scan-summary-title">{title}</AlertTitle>
         {imported && (
