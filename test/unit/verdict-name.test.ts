@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { PortAssessment } from '../../app/contract/risk';
-import { textFor } from '../../app/text/catalogue';
-import { verdictName } from '../../renderer/features/risk/verdict-name';
+import type { PortAssessment } from '../../app/contract/risk.js';
+import { textFor } from '../../app/text/catalogue.js';
+import { verdictName } from '../../renderer/features/risk/verdict-name.js';
 
 const telnet: PortAssessment = {
   port: 23,

@@ -1,7 +1,7 @@
-import type { PortAssessment } from '../../../app/contract/risk';
-import type { Language } from '../../../app/contract/app';
-import { serviceLabel } from '../../../app/contract/vocabulary';
-import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words';
+import type { PortAssessment } from '../../../app/contract/risk.js';
+import type { Language } from '../../../app/contract/app.js';
+import { serviceLabel } from '../../../app/contract/vocabulary.js';
+import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words.js';
 
 /** The catalogue's translate function, as much of it as a verdict's name needs. */
 export type Say = (key: string, params?: Record<string, string | number>) => string;
