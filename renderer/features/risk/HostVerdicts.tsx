@@ -12,7 +12,7 @@ import type { PortServiceFacts } from '../../../app/contract/service-text';
 import { useTranslation } from 'react-i18next';
 import { useRisk } from '../../stores/risk';
 import { SeverityChip } from './SeverityChip';
-import { isMitigated, PortVerdict } from './PortVerdict';
+import { isMitigated, PortVerdict, type VerdictLevel } from './PortVerdict';
 import { compareSeverity, SEVERITIES } from '../../../app/contract/vocabulary';
 import type { HostAssessment, PortAssessment, Severity } from '../../../app/contract/risk';
 import { VERDICTS_FIRST, VERDICTS_MORE } from './verdict-batches';
@@ -48,6 +48,8 @@ function onlyThese(all: HostAssessment, only: ReadonlySet<string>): HostAssessme
  * unless asked, the first VERDICTS_FIRST drawn and the others counted per level until the user
  * asks for the next VERDICTS_MORE (a verdict once opened stays drawn). The raw scan table
  * (`children`) is drawn when "Scan details" is opened; before any verdict arrives it is shown as is.
+ * `level`: the heading level of each verdict's header and of "Scan details", one below the heading
+ * the list sits under (4 under a device's h3, 5 under a device's "only on" h4; issue 15 review F9).
  */
 export function HostVerdicts({
   address,
@@ -58,6 +60,7 @@ export function HostVerdicts({
   only,
   products,
   facts,
+  level = 4,
 }: {
   address: string;
   /** A link-local address's zone (HostResult.zone), for the block wizard and its rescan. */
@@ -73,6 +76,8 @@ export function HostVerdicts({
   products?: ReadonlyMap<string, string>;
   /** Per `tcp/443`, what the HTTP and TLS probes learnt, as lines of the reader's language. */
   facts?: ReadonlyMap<string, PortServiceFacts>;
+  /** Heading level of the verdicts and of "Scan details" (default 4). */
+  level?: VerdictLevel;
 }) {
   const { t, i18n } = useTranslation('risk');
   const all = useRisk((s) => s.byAddress[address]);
@@ -142,6 +147,7 @@ export function HostVerdicts({
           address={address}
           {...(zone ? { zone } : {})}
           port={port}
+          level={level}
           {...(products?.has(`${port.protocol}/${port.port}`)
             ? { product: products.get(`${port.protocol}/${port.port}`)! }
             : {})}
@@ -198,7 +204,8 @@ export function HostVerdicts({
         disableGutters
         elevation={0}
         square
-        slotProps={{ transition: { unmountOnExit: true } }}
+        // At the level of the verdicts: the device's scan details, not a part of its last port.
+        slotProps={{ heading: { component: `h${level}` }, transition: { unmountOnExit: true } }}
         sx={{ borderTop: 1, borderColor: 'divider' }}
       >
         <AccordionSummary expandIcon={<ExpandMoreIcon />}>

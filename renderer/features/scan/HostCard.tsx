@@ -250,6 +250,8 @@ export function HostCard({ host, device }: { host: HostView; device?: Device<Hos
             address={member.address}
             zone={member.zone}
             only={only}
+            // Under this group's h4, itself under the device's h3.
+            level={5}
             reach={reachFor(member.address)!}
             shared={shared}
             products={products}

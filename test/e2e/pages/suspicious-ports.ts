@@ -124,6 +124,44 @@ export class SuspiciousPortsPage {
     return this.page.getByTestId('risk-count-blocked');
   }
 
+  /**
+   * A verdict's header as a heading of `level` (4 under its device's h3) whose short name is
+   * `name` ("Critique, 23/TCP, telnet, python3", catalogue risk:port.heading).
+   */
+  portHeading(address: string, port: number, level: number, name: string): Locator {
+    return this.verdict(address, port).getByRole('heading', { level, name: exact(name) });
+  }
+
+  /** The header's button: named like its heading, the headline and firewall chip its description. */
+  portButton(address: string, port: number, name: string): Locator {
+    return this.verdict(address, port).getByRole('button', { name: exact(name) });
+  }
+
+  /** The text a screen reader reads after a verdict's name (its aria-describedby, in order). */
+  async portDescription(address: string, port: number): Promise<string> {
+    return this.verdict(address, port)
+      .locator('[aria-controls]')
+      .evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((id) => document.getElementById(id)?.textContent?.trim() ?? `(no #${id})`)
+          .join(' '),
+      );
+  }
+
+  /**
+   * The page's headings in reading order as the browser's accessibility tree gives them (what a
+   * screen reader's heading list shows): `{ level, name }` for each, from `main`'s ARIA snapshot.
+   */
+  async outline(): Promise<{ level: number; name: string }[]> {
+    const snapshot = await this.page.locator('main').ariaSnapshot();
+    return [...snapshot.matchAll(/heading "((?:[^"\\]|\\.)*)" \[level=(\d)\]/g)].map((m) => ({
+      level: Number(m[2]),
+      name: JSON.parse(`"${m[1]}"`) as string,
+    }));
+  }
+
   /** The sentence under the port's line (its verdict's first reason). */
   async headline(address: string, port: number): Promise<string> {
     return (await this.verdict(address, port).getByTestId('verdict-headline').innerText()).trim();
