@@ -111,6 +111,7 @@ interface VocabularyTable {
   portReason: Record<PortReason, string>;
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
+  ruleStatus: Record<'inFirewall' | 'unverified' | 'found' | 'missing' | 'foundMissing', string>;
   service: { unknown: string; thisProgram: string; otherProcess: string };
   programsMissing: Record<ProgramsMissing, string>;
   term: { program: string; portReasonNone: string };
@@ -337,6 +338,40 @@ export const PORT_STATE_LABEL = bothOf<PortState>('portState');
 export const PORT_STATE_HELP = bothOf<'open|filtered'>('portStateHelp');
 export const PORT_REASON_LABEL = bothOf<PortReason>('portReason');
 export const HOST_REASON_LABEL = bothOf<HostReason>('hostReason');
+
+/**
+ * A rule's state in the one vocabulary of the Rules page, the PDF and `port-auditor rules`, one
+ * short phrase per fact (review 13 N7), from the catalogue (vocabulary.json `ruleState`,
+ * `ruleStatus`):
+ * - the firewall lost it (`present` false): "dans le journal, introuvable dans le pare-feu" —
+ *   the journal's word, not a fact about the firewall (f1314f4) — with "; Port Auditor ne l’avait
+ *   pas créée" for a rule only found there (`origin` `found`), never to re-apply;
+ * - otherwise its journal state ("active"); with `presence`, what the last read of the firewall
+ *   said ("dans le pare-feu", "non vérifiée" when it could not be read), for lists that have no
+ *   column of their own for it (the CLI);
+ * - a rule found in the firewall that Port Auditor's history did not know (`origin` `found`:
+ *   data folder deleted or damaged, firewall restored, or another program) adds
+ *   "(trouvée dans le pare-feu ; l’historique de Port Auditor ne la connaissait pas)", which
+ *   already says it is in the firewall. It does not say the history "lost" it: nothing tells a
+ *   lost row from a rule another program named like ours.
+ */
+export function ruleStateText(
+  rule: Pick<FirewallRule, 'state' | 'present' | 'origin'>,
+  options: { presence?: boolean } = {},
+): LocalizedText {
+  const found = rule.origin === 'found';
+  if (rule.present === false) return both('ruleStatus', found ? 'foundMissing' : 'missing');
+  const say = (lang: Language) => {
+    const words = table(lang).ruleStatus;
+    const presence =
+      !options.presence || (found && rule.present) // "found in the firewall" says it already
+        ? ''
+        : `, ${rule.present === null ? words.unverified : words.inFirewall}`;
+    const note = found ? ` (${words.found})` : '';
+    return `${table(lang).ruleState[rule.state]}${presence}${note}`;
+  };
+  return { fr: say('fr'), en: say('en') };
+}
 
 /**
  * A port's reason in words ("a refusé la connexion" / "refused the connection"), or "non indiquée"

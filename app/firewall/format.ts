@@ -7,7 +7,7 @@ import type {
 } from '../contract/index.js';
 import { textFor } from '../text/catalogue.js';
 import { ANY_REMOTE, profileLabel, ruleCreated } from './labels.js';
-import { RULE_STATE_LABEL } from '../contract/vocabulary.js';
+import { ruleStateText } from '../contract/vocabulary.js';
 import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
 import { portText } from './request.js';
 import { codePointLength } from '../text/control-characters.js';
@@ -27,30 +27,21 @@ export function formatRuleTable(
 ): string[] {
   const t = textFor(lang, 'firewall');
   const cell = (rule: FirewallRule): string[] => {
-    const presence =
-      rule.present === null
-        ? t('cli.rule.unverified')
-        : rule.present
-          ? t('cli.rule.present')
-          : options.reapplying
-            ? t('cli.rule.goneHere')
-            : t('cli.rule.gone', { id: rule.id });
-    // A rule the firewall lost is not "active", whatever the journal says: its state is that loss.
-    const state =
-      rule.present === false
-        ? presence
-        : t('cli.rule.state', { state: RULE_STATE_LABEL[rule.state][lang], presence });
+    // The state in the words of the Rules page and the PDF (vocabulary `ruleStateText`), with what
+    // the firewall said, the table having no column for it; a lost rule of ours gets the command
+    // that puts it back, except in `reapply`'s own lines. A rule only found in the firewall is
+    // never "to re-apply" (issue 15, N3).
+    const state = ruleStateText(rule, { presence: true })[lang];
+    const words =
+      rule.present === false && rule.origin !== 'found' && !options.reapplying
+        ? t('cli.rule.gone', { state, id: rule.id })
+        : state;
     return [
       rule.id,
       `${rule.protocol.toUpperCase()} ${portText(rule)}`,
       t(`rules.dir.${rule.direction}`),
       rule.remote.length > 0 ? rule.remote.join(', ') : ANY_REMOTE[lang],
-      // A rule an earlier version adopted is not ours: never "to re-apply" (issue 15, N3).
-      rule.origin === 'found'
-        ? rule.present === false
-          ? t('cli.rule.foundGone')
-          : t('cli.rule.found', { state })
-        : state,
+      words,
       ruleCreated(rule)[lang],
     ];
   };

@@ -27,7 +27,7 @@ import {
   PORT_REASON_LABEL,
   portReasonText,
   PORT_STATE_LABEL,
-  RULE_STATE_LABEL,
+  ruleStateText,
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
@@ -1013,10 +1013,10 @@ function firewallSection(model: ReportModel, lang: Language, say: Say): Content[
             bold: true,
           },
           r.direction === 'in' ? t('firewallSection.inbound') : t('firewallSection.outbound'),
-          // A rule the firewall lost is not "active", whatever the journal says (as in `rules`).
-          r.present === false
-            ? say(bothLanguages('pdf:words.gone'))
-            : say(RULE_STATE_LABEL[r.state]),
+          // A rule the firewall lost is not "active", whatever the journal says (as in `rules`):
+          // a short word here, the next column saying where it is missing (d361d93). Otherwise
+          // the Rules page's and `rules`' words, a found rule's note included (review 13 N7).
+          r.present === false ? say(bothLanguages('pdf:words.gone')) : say(ruleStateText(r)),
           r.remote.length > 0 ? r.remote.join(', ') : say(ANY_REMOTE),
           say(ruleCreated(r)),
           ruleInFirewall(r, say),

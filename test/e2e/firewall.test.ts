@@ -274,7 +274,10 @@ describe('Block this port, through the UI, verified for real', () => {
     await rules.foundRows.first().waitFor();
     await expect(rules.rows.count()).resolves.toBe(1);
     await expect(rules.foundRows.first().getAttribute('data-port')).resolves.toBe(String(PC_PORT));
-    expect(await rules.foundRows.first().innerText()).toContain(shell.t('firewall:rules.found'));
+    // The words of `port-auditor rules` and the PDF (review 13 N7).
+    expect(await rules.foundRows.first().innerText()).toContain(
+      'active (trouvée dans le pare-feu\u202f; l’historique de Port Auditor ne la connaissait pas)',
+    );
     await rules.undoAll();
     await rules.empty.waitFor();
     expect(await probeFromPeer(PC_PORT)).toBe('open');

@@ -409,7 +409,11 @@ describe('nftables backend through the CLI as root, in namespaces', () => {
       ['found', 'active', true, 9090, 'out', [PEER_ADDR]],
     ]);
     const text = await cli(['rules']);
-    expect(text.stdout).toContain('found in the firewall, not in the journal');
+    // One phrase per fact, no "journal" (review 13 N7).
+    expect(text.stdout).toContain(
+      '  active (found in the firewall; Port Auditor’s history did not know it)  ',
+    );
+    expect(text.stdout).not.toContain('journal');
     const inbound = rules.find((r) => r.direction === 'in')!;
     // Found, not the app's: never put back on its name alone (issue 15, N3), in fr and en.
     const before = await ruleset();

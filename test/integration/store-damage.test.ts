@@ -450,6 +450,16 @@ describe('a damaged or unusable store', () => {
     expect(carried).toBeGreaterThan(Date.parse(made.createdAt) - 60_000);
     const table = await cli(['rules']);
     expect(table.stdout).not.toContain('unknown (found');
+    // Its state once, each fact in one short phrase, no "journal" (review 13 N7), fr and en.
+    expect(table.stdout).toContain(
+      '  active (found in the firewall; Port Auditor’s history did not know it)  ',
+    );
+    expect(table.stdout).not.toMatch(/present|journal/);
+    const fr = await cli(['rules'], '', 'fr');
+    expect(fr.stdout).toContain(
+      '  active (trouvée dans le pare-feu\u202f; l’historique de Port Auditor ne la connaissait pas)  ',
+    );
+    expect(fr.stdout).not.toMatch(/présente|journal/);
     const undo = await cli(['unblock', '--all']);
     expect(undo.code, undo.stderr).toBe(0);
     expect(await ourRules()).toEqual([]);
@@ -491,7 +501,7 @@ describe('a damaged or unusable store', () => {
     expect(rules.code, rules.stderr).toBe(0);
     expect(rules.stdout).toContain(id);
     expect(rules.stdout).toContain('in the journal, not found in the firewall; to re-apply');
-    expect(rules.stdout).not.toMatch(/active, present/);
+    expect(rules.stdout).not.toMatch(/active, in the firewall/);
     expect(rules.stderr).toContain(
       'Port Auditor’s journal lists 1 rule not found in the firewall (a restart?)',
     );

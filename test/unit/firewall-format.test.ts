@@ -101,7 +101,7 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     const [head, row] = formatRuleTable([rule], 'fr');
     expect(head).toMatch(/^RÈGLE +PORT +SENS +ADRESSES DISTANTES +ÉTAT +CRÉÉE LE$/);
     expect(row).toMatch(
-      /^3f2b8c1e-\S+ {2}TCP 3389 {2}entrant {2}toutes les adresses {2}active, présente {2}\S/,
+      /^3f2b8c1e-\S+ {2}TCP 3389 {2}entrant {2}toutes les adresses {2}active, dans le pare-feu {2}\S/,
     );
     // Columns start where their heading starts.
     expect(row!.indexOf('toutes les adresses')).toBe(head!.indexOf('ADRESSES DISTANTES'));
@@ -112,8 +112,19 @@ describe('the firewall’s CLI texts come from the catalogue, in the language', 
     expect(formatRuleTable([gone], 'en')[1]).toContain(
       `10.0.0.5, 10.0.0.6  in the journal, not found in the firewall; to re-apply (port-auditor reapply ${rule.id})`,
     );
-    expect(formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]).toContain(
-      'active, présente, trouvée dans le pare-feu, absente du journal',
+    // Found in the firewall, unknown to the history: one phrase per fact, "in the firewall" once,
+    // no "journal" (review 13 N7).
+    const found = formatRuleTable([{ ...rule, origin: 'found' }], 'fr')[1]!;
+    expect(found).toContain(
+      '  active (trouvée dans le pare-feu\u202f; l’historique de Port Auditor ne la connaissait pas)  ',
+    );
+    expect(found).not.toMatch(/présente|journal|pare-feu.*pare-feu|reapply/);
+    expect(formatRuleTable([{ ...rule, origin: 'found' }], 'en')[1]).toContain(
+      '  active (found in the firewall; Port Auditor’s history did not know it)  ',
+    );
+    // The firewall could not be read: said, and the note kept.
+    expect(formatRuleTable([{ ...rule, origin: 'found', present: null }], 'en')[1]).toContain(
+      '  active, not verified (found in the firewall; Port Auditor’s history did not know it)  ',
     );
     // Gone and not ours: said in words, once, and never "to re-apply" (issue 15, N3).
     const foundGone = formatRuleTable([{ ...rule, origin: 'found', present: false }], 'fr')[1]!;

@@ -12,6 +12,7 @@ import {
   portReasonLabel,
   portStateLabel,
   ruleStateLabel,
+  ruleStateText,
   SEVERITIES,
   SEVERITY_COLORS,
   SEVERITY_LABEL,
@@ -83,6 +84,50 @@ describe('labels', () => {
     expect(portReasonLabel('conn-refused', 'en')).toBe('refused the connection');
     expect(ruleStateLabel('failed', 'fr')).toBe('échouée');
     expect(ruleStateLabel('failed', 'en')).toBe('failed');
+  });
+});
+
+describe('a rule’s state in words (Rules page, PDF, `rules`)', () => {
+  const app = { state: 'active', present: true, origin: 'app' } as const;
+
+  it('a rule found in the firewall that the history did not know: one phrase per fact (N7)', () => {
+    const found = { ...app, origin: 'found' } as const;
+    expect(ruleStateText(found)).toEqual({
+      fr: 'active (trouvée dans le pare-feu\u202f; l’historique de Port Auditor ne la connaissait pas)',
+      en: 'active (found in the firewall; Port Auditor’s history did not know it)',
+    });
+    // Its presence is in the note already: never "present, found in the firewall".
+    expect(ruleStateText(found, { presence: true })).toEqual(ruleStateText(found));
+    expect(ruleStateText({ ...found, present: null }, { presence: true })).toEqual({
+      fr: 'active, non vérifiée (trouvée dans le pare-feu\u202f; l’historique de Port Auditor ne la connaissait pas)',
+      en: 'active, not verified (found in the firewall; Port Auditor’s history did not know it)',
+    });
+    for (const text of Object.values(ruleStateText(found, { presence: true }))) {
+      expect(text).not.toMatch(/journal|présente|\bpresent\b/);
+    }
+  });
+
+  it('a rule of ours: its state, and what the firewall said only where asked', () => {
+    expect(ruleStateText(app)).toEqual({ fr: 'active', en: 'active' });
+    expect(ruleStateText(app, { presence: true })).toEqual({
+      fr: 'active, dans le pare-feu',
+      en: 'active, in the firewall',
+    });
+    expect(ruleStateText({ ...app, state: 'unknown', present: null }, { presence: true })).toEqual({
+      fr: 'état inconnu (à vérifier), non vérifiée',
+      en: 'unknown (to be checked), not verified',
+    });
+  });
+
+  it('a rule the firewall lost keeps the journal’s words (f1314f4), never its state', () => {
+    expect(ruleStateText({ ...app, present: false }, { presence: true })).toEqual({
+      fr: 'dans le journal, introuvable dans le pare-feu',
+      en: 'in the journal, not found in the firewall',
+    });
+    expect(ruleStateText({ ...app, present: false, origin: 'found' })).toEqual({
+      fr: 'dans le journal, introuvable dans le pare-feu\u202f; Port Auditor ne l’avait pas créée',
+      en: 'in the journal, not found in the firewall; Port Auditor had not created it',
+    });
   });
 });
 

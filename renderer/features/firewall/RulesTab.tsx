@@ -24,6 +24,7 @@ import { useTranslation } from 'react-i18next';
 import type { LocalizedText } from '../../../app/contract/errors';
 import type { FirewallRule } from '../../../app/contract/firewall';
 import { formatDateTime } from '../../../app/contract/datetime';
+import { ruleStateText } from '../../../app/contract/vocabulary';
 import { OUTSIDE_WORDS_MAX, quotable } from '../../../app/contract/outside-words';
 import { AppErrorAlert } from '../../components/AppErrorAlert';
 import { useFirewall } from '../../stores/firewall';
@@ -252,33 +253,32 @@ export function RulesTab() {
                       {rule.remote.length > 0 ? rule.remote.join(', ') : t('rules.anyRemote')}
                     </TableCell>
                     <TableCell>
-                      <Chip
-                        size="small"
-                        color={
-                          rule.present === false
-                            ? 'error'
-                            : rule.state === 'active'
-                              ? 'success'
-                              : 'warning'
-                        }
-                        label={
-                          rule.present === false
-                            ? t('rules.missing')
-                            : t(`vocabulary:ruleState.${rule.state}`)
-                        }
-                      />
-                      {rule.origin === 'found' && rule.present !== false && (
-                        <Tooltip title={t('rules.foundHelp')}>
-                          <Chip
-                            size="small"
-                            variant="outlined"
-                            color="info"
-                            sx={{ ml: 0.5 }}
-                            label={t('rules.found')}
-                            data-testid={`rule-found-${rule.id}`}
-                          />
-                        </Tooltip>
-                      )}
+                      {/* The words of the PDF and `port-auditor rules` (vocabulary ruleStateText). */}
+                      <Tooltip
+                        title={rule.origin === 'found' ? t('rules.foundHelp') : ''}
+                        // The help describes the chip; its name stays the state's words.
+                        describeChild
+                      >
+                        <Chip
+                          size="small"
+                          color={
+                            rule.present === false
+                              ? 'error'
+                              : rule.state === 'active'
+                                ? 'success'
+                                : 'warning'
+                          }
+                          // A found rule's words are a sentence: wrapped, never cut by an ellipsis.
+                          sx={{
+                            height: 'auto',
+                            '& .MuiChip-label': { whiteSpace: 'normal', py: 0.25 },
+                          }}
+                          label={say(ruleStateText(rule))}
+                          {...(rule.origin === 'found' && rule.present !== false
+                            ? { 'data-testid': `rule-found-${rule.id}` }
+                            : {})}
+                        />
+                      </Tooltip>
                     </TableCell>
                     <TableCell data-testid="rule-created">
                       {rule.createdKnown === false
