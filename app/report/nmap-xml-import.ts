@@ -194,7 +194,8 @@ const PORT_STATE: Record<string, PortState> = {
 const PORT_REASON: Record<string, PortReason> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
-  reset: 'conn-refused',
+  // nmap's own word for a SYN scan's RST (review 13 ATK2): no connection was offered to refuse.
+  reset: 'reset',
   'port-unreach': 'port-unreach',
   'udp-response': 'udp-response',
   'no-response': 'no-response',
@@ -212,6 +213,7 @@ const PORT_REASON: Record<string, PortReason> = {
 const UDP_REASON: Partial<Record<PortReason, PortReason>> = {
   'syn-ack': 'udp-response',
   'conn-refused': 'port-unreach',
+  reset: 'port-unreach',
 };
 
 /** The ICMP errors nmap reads as "something on the way blocked the probe" (a filtered port). */
