@@ -22,6 +22,9 @@ export type PortState = z.infer<typeof PortState>;
 export const PortReason = z.enum([
   'syn-ack',
   'conn-refused',
+  // A TCP RST read by a scan that sends its own packets (nmap -sS and the like: portreasons.cc
+  // `reset`), kept apart from connect()'s `conn-refused`: only an imported nmap file has it.
+  'reset',
   // UDP, as nmap words it: a reply came back (open), ICMP port unreachable (closed).
   'udp-response',
   'port-unreach',

@@ -53,6 +53,7 @@ export const NMAP_NO_REASON = 'unknown-response';
 export const PORT_REASON_TO_NMAP: Record<PortReason, string> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
+  reset: 'reset',
   'udp-response': 'udp-response',
   'port-unreach': 'port-unreach',
   'no-response': 'no-response',

@@ -14,6 +14,7 @@ import {
   type PortReason,
   type PortResult,
   type PortState,
+  type PortStates,
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
@@ -21,6 +22,7 @@ import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
 import {
+  parsePortList,
   PortStateTable,
   readPortList,
   rangesLength,
@@ -192,7 +194,8 @@ const PORT_STATE: Record<string, PortState> = {
 const PORT_REASON: Record<string, PortReason> = {
   'syn-ack': 'syn-ack',
   'conn-refused': 'conn-refused',
-  reset: 'conn-refused',
+  // nmap's own word for a SYN scan's RST (review 13 ATK2): no connection was offered to refuse.
+  reset: 'reset',
   'port-unreach': 'port-unreach',
   'udp-response': 'udp-response',
   'no-response': 'no-response',
@@ -210,6 +213,7 @@ const PORT_REASON: Record<string, PortReason> = {
 const UDP_REASON: Partial<Record<PortReason, PortReason>> = {
   'syn-ack': 'udp-response',
   'conn-refused': 'port-unreach',
+  reset: 'port-unreach',
 };
 
 /** The ICMP errors nmap reads as "something on the way blocked the probe" (a filtered port). */
@@ -804,52 +808,112 @@ function readExtraReasons(
   return whole && (leftOut ? total <= count : total === count);
 }
 
+/** Ports a HostMerge may gather before its hosts are written out (bounds a sink's memory). */
+const MERGE_PORTS = 262_144;
+
+/** States from the one that matters least to an audit to the one that matters most. */
+const LEAST_WEIGHT_FIRST: readonly PortState[] = (Object.keys(STATE_WEIGHT) as PortState[]).sort(
+  (x, y) => STATE_WEIGHT[x] - STATE_WEIGHT[y],
+);
+
 /**
- * One host from two `<host>` elements of the same address (the address given twice on nmap's
- * command line, or two runs appended): up if either saw it up; each port once, in the state that
- * matters most to an audit (open, open|filtered, filtered, then closed: STATE_WEIGHT); the unlisted ports counted as the
- * larger of the two counts per state, since nothing says which ports they were.
+ * One host from several `<host>` elements of the same address (the address given twice on nmap's
+ * command line, or runs appended), gathered as they are read and made one host once (`result`):
+ * each element costs its own ports, never the ports gathered so far (review 13 ATK3: re-merging
+ * and re-sorting the whole host per element was quadratic, 8,000 elements > 3 minutes).
+ * Up if any saw it up (status, reason and nmap's reason from the first that did); other fields
+ * from the first element that has them; each port once, in the state that matters most to an
+ * audit (open, open|filtered, filtered, then closed: STATE_WEIGHT; the first on a tie).
+ * Unlisted ports: from the elements' `portStates` when every element named all of its ports, else
+ * the larger count per state (nothing says which ports they were), lowered so that listed and
+ * unlisted ports together are no more than the most ports one element accounts for (review 13
+ * N2: a port listed in one element was among the other's unlisted ones); `disagreed` says so.
  */
-function mergeHosts(a: HostResult, b: HostResult): HostResult {
-  const up = a.status === 'up' ? a : b.status === 'up' ? b : a;
-  const ports = new Map<string, PortResult>();
-  for (const port of [...a.ports, ...b.ports]) {
-    const key = `${port.protocol}/${port.port}`;
-    const seen = ports.get(key);
-    if (!seen || STATE_WEIGHT[port.state] > STATE_WEIGHT[seen.state]) ports.set(key, port);
+class HostMerge {
+  private fields: HostResult;
+  private up: HostResult | undefined;
+  private readonly ports = new Map<number, PortResult>();
+  private readonly hidden = emptyPortStateCounts();
+  /** The most ports (listed and unlisted) one element accounts for. */
+  private mostPorts = 0;
+  /** Every element's `portStates`, read together in `result`; undefined once one had none. */
+  private lists: PortStates[] | undefined = [];
+  /** Ports gathered (each element's listed ports, before merging). */
+  portCount = 0;
+
+  constructor(first: HostResult) {
+    this.fields = first;
+    this.add(first);
   }
-  const merged: HostResult = {
-    ...b,
-    ...a,
-    status: up.status,
-    reason: up.reason,
-    ports: [...ports.values()].sort(
-      (x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol),
-    ),
-    hidden: hiddenOfCounts({
-      open: Math.max(a.hidden.open, b.hidden.open),
-      closed: Math.max(a.hidden.closed, b.hidden.closed),
-      filtered: Math.max(a.hidden.filtered, b.hidden.filtered),
-      'open|filtered': Math.max(
-        hiddenCount(a.hidden, 'open|filtered'),
-        hiddenCount(b.hidden, 'open|filtered'),
-      ),
-    }),
-  };
-  delete merged.portStates;
-  // Every port's state is known only when both elements named all of theirs.
-  if (a.portStates && b.portStates) {
-    const states = new PortStateTable();
-    states.addLists(a.portStates);
-    states.addLists(b.portStates);
-    for (const port of merged.ports) states.set(port.protocol, port.port, port.state);
-    const lists = states.lists();
-    if (lists) {
-      merged.portStates = lists;
-      merged.hidden = unlistedCounts(lists, merged.ports);
+
+  add(host: HostResult): void {
+    // The first element's fields win; a later one's fill what it lacks (its ports excepted).
+    if (host !== this.fields) this.fields = { ...host, ...this.fields };
+    if (!this.up && host.status === 'up') this.up = host;
+    for (const port of host.ports) {
+      const key = port.protocol === 'tcp' ? port.port : port.port + 65_536;
+      const seen = this.ports.get(key);
+      if (!seen || STATE_WEIGHT[port.state] > STATE_WEIGHT[seen.state]) this.ports.set(key, port);
     }
+    let total = host.ports.length;
+    for (const state of LEAST_WEIGHT_FIRST) {
+      const n = hiddenCount(host.hidden, state);
+      this.hidden[state] = Math.max(this.hidden[state], n);
+      total += n;
+    }
+    this.mostPorts = Math.max(this.mostPorts, total);
+    if (this.lists && host.portStates) this.lists.push(host.portStates);
+    else this.lists = undefined;
+    this.portCount += host.ports.length;
   }
-  return merged;
+
+  /** The merged host, its ports sorted by number then protocol. Pure with respect to `this`. */
+  result(): { host: HostResult; disagreed: boolean } {
+    const up = this.up ?? this.fields;
+    const ports = [...this.ports.values()].sort(
+      (x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol),
+    );
+    const merged: HostResult = { ...this.fields, status: up.status, reason: up.reason, ports };
+    delete merged.nmapReason;
+    if (up.nmapReason) merged.nmapReason = up.nmapReason;
+    delete merged.portStates;
+    if (this.lists) {
+      // All elements' lists at once (a port several name takes the state that matters most), then
+      // the listed ports over them: one pass, however many elements.
+      const states = new PortStateTable();
+      for (const protocol of ['tcp', 'udp'] as const) {
+        const named: NamedRanges[] = [];
+        for (const portStates of this.lists) {
+          for (const state of LEAST_WEIGHT_FIRST) {
+            const list = portStates[protocol]?.[state];
+            const ranges = list ? parsePortList(list) : null;
+            if (ranges && ranges.length > 0) named.push({ state, ranges });
+          }
+        }
+        if (named.length > 0) states.setRangeLists(protocol, named);
+      }
+      for (const port of ports) states.set(port.protocol, port.port, port.state);
+      const lists = states.lists();
+      if (lists) {
+        merged.portStates = lists;
+        merged.hidden = unlistedCounts(lists, ports);
+        return { host: merged, disagreed: false };
+      }
+    }
+    const hidden = { ...this.hidden };
+    let excess =
+      LEAST_WEIGHT_FIRST.reduce((n, state) => n + hidden[state], 0) -
+      Math.max(0, this.mostPorts - ports.length);
+    const disagreed = excess > 0;
+    // Lowered where it matters least first: a closed port counted twice hides no open one.
+    for (const state of LEAST_WEIGHT_FIRST) {
+      const less = Math.min(excess, hidden[state]);
+      hidden[state] -= less;
+      excess -= less;
+    }
+    merged.hidden = hiddenOfCounts(hidden);
+    return { host: merged, disagreed };
+  }
 }
 
 /**
@@ -948,6 +1012,12 @@ class ScanBuilder {
   // The same address in several <host> elements is one host (its index in `hosts`).
   private readonly byAddress = new Map<string, number>();
   private duplicates = 0;
+  /** Hosts of several `<host>` elements being gathered (HostMerge), by index in `hosts`. */
+  private readonly merges = new Map<number, HostMerge>();
+  /** Ports the `merges` hold. */
+  private mergingPorts = 0;
+  /** Indexes of merged hosts whose elements disagreed on their unlisted ports (HostMerge). */
+  private readonly disagreeing = new Set<number>();
   /** Addresses first read from an IPv4-mapped IPv6 text (`::ffff:192.0.2.2`). */
   private readonly mappedFirst = new Set<string>();
   /** `<host>`s of an IPv4-mapped address merged with their IPv4 address's (a note says so). */
@@ -1144,10 +1214,31 @@ class ScanBuilder {
       if (this.addressText.length <= 10_000)
         this.addressText += `${this.addressText ? ' ' : ''}${address}`;
     } else {
-      this.hosts.set(earlier, mergeHosts(this.hosts.get(earlier), host));
+      let merge = this.merges.get(earlier);
+      if (!merge) {
+        merge = new HostMerge(this.hosts.get(earlier));
+        this.merges.set(earlier, merge);
+        this.mergingPorts += merge.portCount;
+      }
+      merge.add(host);
+      this.mergingPorts += host.ports.length;
+      // Written out now and then, so a sink's memory stays bounded (a later element of one of
+      // them starts a new HostMerge from the host written).
+      if (this.mergingPorts > MERGE_PORTS) this.writeMerges();
       this.duplicates++;
       if (mapped || this.mappedFirst.has(address)) this.mappedMerged++;
     }
+  }
+
+  /** Writes the hosts being merged to `hosts`, each made one once (HostMerge.result). */
+  private writeMerges(): void {
+    for (const [index, merge] of this.merges) {
+      const { host, disagreed } = merge.result();
+      this.hosts.set(index, host);
+      if (disagreed) this.disagreeing.add(index);
+    }
+    this.merges.clear();
+    this.mergingPorts = 0;
   }
 
   /** The ScanResult of the run (`<nmaprun>` with its own children, hosts already added). */
@@ -1160,6 +1251,7 @@ class ScanBuilder {
       localAddresses?: ReadonlySet<string>;
     },
   ): NmapImport {
+    this.writeMerges();
     const {
       count,
       skipped,
@@ -1233,6 +1325,11 @@ class ScanBuilder {
     }
     if (duplicatePorts > 0) {
       notes.push(bothLanguages('messages:import.nmapDuplicatePorts', { count: duplicatePorts }));
+    }
+    if (this.disagreeing.size > 0) {
+      notes.push(
+        bothLanguages('messages:import.nmapMergedHidden', { count: this.disagreeing.size }),
+      );
     }
     if (contradictedReasons > 0) {
       notes.push(

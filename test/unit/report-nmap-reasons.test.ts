@@ -38,7 +38,8 @@ describe('nmap’s port reasons (N5)', () => {
     expect(sS).not.toBe(fixture);
     const { scan } = importNmapXml(sS, { now });
     expect(reasons(scan)).toEqual([
-      '23 closed conn-refused reset/64',
+      // A SYN scan's RST is nmap's `reset`, not connect()'s conn-refused (review 13 ATK2).
+      '23 closed reset reset/64',
       '445 filtered admin-prohibited host-prohibited/63',
       '34547 open syn-ack -',
     ]);
@@ -70,9 +71,7 @@ describe('nmap’s port reasons (N5)', () => {
       })),
     };
     const xml = renderNmapXml(engine);
-    expect(xml).toContain(
-      'portid="23"><state state="closed" reason="conn-refused" reason_ttl="0"/>',
-    );
+    expect(xml).toContain('portid="23"><state state="closed" reason="reset" reason_ttl="0"/>');
     expect(xml).toContain(
       'portid="445"><state state="filtered" reason="admin-prohibited" reason_ttl="0"/>',
     );
@@ -88,7 +87,7 @@ describe('nmap’s port reasons (N5)', () => {
       .replace('reason_ttl="63"', 'reason_ttl="300"');
     const { scan } = importNmapXml(udp, { now });
     expect(reasons(scan)).toEqual([
-      '23 closed conn-refused reset/0',
+      '23 closed reset -',
       '445 filtered admin-prohibited host-prohibited/0',
       '123 open udp-response -',
     ]);

@@ -37,7 +37,7 @@ describe('a state/reason pair nmap never writes (A7)', () => {
       // open "reset", closed "syn-ack", UDP open "port-unreach": the state stays, no reason.
       '23/tcp open - -',
       '25/tcp closed - -',
-      '80/tcp closed conn-refused reset:64',
+      '80/tcp closed reset reset:64',
       '81/tcp filtered admin-prohibited admin-prohibited:63',
       '53/udp open - -',
       '161/udp closed port-unreach port-unreach:64',
@@ -79,8 +79,9 @@ describe('a state/reason pair nmap never writes (A7)', () => {
       reason: 'syn-ack',
       contradicts: false,
     });
+    // The RST nmap read itself (-sS), not connect()'s refusal (review 13 ATK2).
     expect(portReasonOf('tcp', 'closed', 'reset')).toEqual({
-      reason: 'conn-refused',
+      reason: 'reset',
       contradicts: false,
     });
     expect(portReasonOf('tcp', 'filtered', 'host-prohibited')).toEqual({
