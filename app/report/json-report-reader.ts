@@ -78,7 +78,7 @@ type Frame = {
 export async function readJsonReport(pieces: AsyncIterable<Buffer>): Promise<ReadJsonReport> {
   const result: ReadJsonReport = { rest: {}, hosts: [], scanHosts: [] };
   let scanRest: Record<string, unknown> = {};
-  // Hosts of the list being read past the limit: counted, not kept, so the refusal says how many.
+  // Hosts of the list being read past the limit: tallied, not kept, so the refusal says how many.
   let over = 0;
   const stack: Frame[] = [];
   let topDone = false;
@@ -165,7 +165,7 @@ export async function readJsonReport(pieces: AsyncIterable<Buffer>): Promise<Rea
       return at + 1;
     }
     if (!parent) syntax();
-    // A host past the limit is walked through, only counted (the refusal names the count).
+    // A host past the limit is walked through, only tallied (the refusal names the count).
     const pastLimit = parent?.kind === 'array' && parent.index >= MAX_JSON_REPORT_HOSTS;
     mode = what === 'skip' || pastLimit ? 'skip' : 'capture';
     if (pastLimit) over = parent.index + 1;
