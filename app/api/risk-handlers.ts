@@ -105,10 +105,12 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
       const needsPrograms = hosts.some((h) => h.isLocal && h.ports.some((p) => p.state === 'open'));
       let found: ListenersResult['listeners'] = [];
       let complete = true;
+      let instances: readonly number[] = [];
       if (needsPrograms) {
         try {
           const result = await listeners();
           found = result.listeners;
+          instances = result.portAuditorHosts ?? [];
           // Already root: running again as administrator would show no more owners.
           complete = !ownersHidden(result);
         } catch {
@@ -128,6 +130,7 @@ export function createAssessor(options: RiskHandlerOptions = {}): Assessor {
           pid: process.pid,
           ports: options.ownPorts?.() ?? [],
           ...(options.ownExecutable ? { executable: options.ownExecutable } : {}),
+          instances,
         },
       );
       const at = new Date().toISOString();

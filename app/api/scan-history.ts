@@ -55,7 +55,7 @@ import { RULES } from '../risk/rules.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { compactPorts } from '../scan/port-states.js';
 import { compareHostAssessments } from '../risk/summary.js';
-import { emptySeverityCounts } from '../contract/vocabulary.js';
+import { emptySeverityCounts, OWN_OTHER_INSTANCE_SERVICE } from '../contract/vocabulary.js';
 import { VerdictTotals } from '../risk/verdict-totals.js';
 import { databasePath, type Db } from '../store/database.js';
 import { storeFailure, StoreFailure } from '../store/failure.js';
@@ -464,6 +464,9 @@ function claimsOf(hosts: readonly HostAssessment[], into: Map<string, LocalPortI
         exposure: p.exposure,
         ...(p.program ? { program: p.program } : {}),
         ...(ours && p.program ? { ownPid: p.program.pid } : {}),
+        ...(ours && p.program && p.service === OWN_OTHER_INSTANCE_SERVICE
+          ? { ownInstance: true }
+          : {}),
       });
     }
   }

@@ -78,6 +78,12 @@ export const ListenersResult = z.object({
    * again as administrator would show no more programs; absent when not known (Windows).
    */
   elevated: z.boolean().optional(),
+  /**
+   * Process ids among the listeners' owners recognised as running a Port Auditor host of this
+   * installation (app/system/own-instance.ts: Linux, by /proc/<pid>/exe and cmdline); absent
+   * where the system's listener data has no command line (Windows, macOS today).
+   */
+  portAuditorHosts: z.array(z.number().int().nonnegative()).optional(),
 });
 export type ListenersResult = z.infer<typeof ListenersResult>;
 

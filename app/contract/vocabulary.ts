@@ -112,7 +112,7 @@ interface VocabularyTable {
   hostReason: Record<HostReason, string>;
   ruleState: Record<RuleState, string>;
   ruleStatus: Record<'inFirewall' | 'unverified' | 'found' | 'missing' | 'foundMissing', string>;
-  service: { unknown: string; thisProgram: string; otherProcess: string };
+  service: { unknown: string; thisProgram: string; otherProcess: string; otherInstance: string };
   programsMissing: Record<ProgramsMissing, string>;
   term: { program: string; portReasonNone: string };
   macMaker: Record<Exclude<MacMaker['kind'], 'vendor'>, string>;
@@ -266,15 +266,31 @@ export const OWN_SERVICE = 'port-auditor';
 export const OWN_OTHER_PROCESS_SERVICE = 'port-auditor-process';
 
 /**
+ * The service code of a port held by another running Port Auditor host of this installation
+ * (browser mode or the desktop app started apart from the process giving the verdict), recognised
+ * by its command line (app/system/own-instance.ts): "Port Auditor (autre instance, PID n)" /
+ * "Port Auditor (another instance, PID n)" — the PID is the port's program's (issue 15, F6).
+ */
+export const OWN_OTHER_INSTANCE_SERVICE = 'port-auditor-instance';
+
+/**
  * A port's service name for people: a name as given ("ssh", "python3"), the verdict's codes
  * `unknown` ("service non identifié" / "unidentified service") and Port Auditor's own
- * ("Port Auditor (ce programme)") as the page words them, and an empty string (nothing known)
- * left empty.
+ * ("Port Auditor (ce programme)", "Port Auditor (autre instance, PID n)" with `pid` the port's
+ * program's process id) as the page words them, and an empty string (nothing known) left empty.
  */
-export function serviceLabel(service: string, language: Language): string {
+export function serviceLabel(service: string, language: Language, pid?: number): string {
   if (service === UNKNOWN_SERVICE) return table(language).service.unknown;
   if (service === OWN_SERVICE) return table(language).service.thisProgram;
   if (service === OWN_OTHER_PROCESS_SERVICE) return table(language).service.otherProcess;
+  if (service === OWN_OTHER_INSTANCE_SERVICE) {
+    // A PID is an identifier, never grouped ("PID 17000", not "PID 17 000"); without it (a file
+    // that lost the program) the other instance is still named, its PID left out.
+    const text = table(language).service.otherInstance;
+    return pid !== undefined && pid > 0
+      ? text.replace('{{pid}}', () => String(pid))
+      : text.replace(/, PID \{\{pid\}\}/, '');
+  }
   return service;
 }
 

@@ -55,6 +55,8 @@ export interface ReportPort {
   service: string;
   /** "name (PID pid)" of the owning program (vocabulary programLabel), this PC only. */
   program?: string;
+  /** The owning program's process id, this PC only: names another Port Auditor's port (serviceLabel). */
+  programPid?: number;
   /** The software identified ("OpenSSH 9.2p1 (protocol 2.0)"): nmap -sV imports, our SSH parse. */
   product?: string;
   /** What a TLS handshake showed (the scan's PortResult.tls), and as one line in both languages. */
@@ -181,7 +183,10 @@ function toReportPort(p: PortResult, a: PortAssessment | undefined): ReportPort 
   };
   // Names from outside (a program, an imported file) on one line: a line feed in a PDF cell or a
   // CSV field would start a row of its own that looks like the app's (review F12).
-  if (a?.program) port.program = oneLine(describeProgram(a.program));
+  if (a?.program) {
+    port.program = oneLine(describeProgram(a.program));
+    port.programPid = a.program.pid;
+  }
   const product = detectedText(p.detected);
   if (product) port.product = oneLine(product);
   const facts = serviceFactsInBoth(p);

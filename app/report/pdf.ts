@@ -106,7 +106,10 @@ type Say = (text: LocalizedText) => string;
 
 /** A port's service as the page names it: "service non identifié", not the verdict's code `unknown`. */
 function serviceText(p: ReportPort, say: Say): string {
-  return say({ fr: serviceLabel(p.service, 'fr'), en: serviceLabel(p.service, 'en') });
+  return say({
+    fr: serviceLabel(p.service, 'fr', p.programPid),
+    en: serviceLabel(p.service, 'en', p.programPid),
+  });
 }
 
 /**

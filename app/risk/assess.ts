@@ -46,6 +46,8 @@ export interface LocalPortInfo {
    * names the page's port as ours. Never read from the store (a file the user's programs can edit).
    */
   ownPid?: number;
+  /** With `ownPid`: that pid is another running Port Auditor host (OwnPorts.instances). */
+  ownInstance?: boolean;
 }
 
 /**
@@ -104,6 +106,12 @@ export interface OwnPorts {
   pid: number;
   ports: readonly number[];
   executable?: string;
+  /**
+   * Process ids of the running Port Auditor hosts of this installation among this PC's listener
+   * owners (ListenersResult.portAuditorHosts): every port of theirs is Port Auditor's, named as
+   * another instance's unless the pid is `pid` (issue 15, F6).
+   */
+  instances?: readonly number[];
 }
 
 /**
@@ -123,6 +131,7 @@ export function ownerIfOurs(
   if (protocol === 'tcp' && own.ports.includes(port) && (!program || program.pid === own.pid)) {
     return own.pid;
   }
+  if (program && own.instances?.includes(program.pid)) return program.pid;
   if (!program || !own.executable) return undefined;
   if (program.pid === own.pid) return own.pid;
   // Listeners' paths come neutralised (listeners.ts shownProgram): compare like with like.
@@ -194,6 +203,11 @@ export function assessWith(
       .map((p) => {
         const found = host.isLocal ? local(host.address, p.port, p.protocol) : null;
         const ownPid = found?.ownPid ?? ownerIfOurs(p.port, p.protocol, found?.program, own);
+        const ownInstance =
+          ownPid !== undefined &&
+          (found?.ownPid !== undefined
+            ? found.ownInstance === true
+            : own?.instances?.includes(ownPid) === true);
         // A socket serves it, its owner hidden for lack of rights: administrator rights would help.
         const ownerHidden =
           !programsComplete && found !== null && found.exposure !== 'unknown' && !found.program;
@@ -208,6 +222,7 @@ export function assessWith(
             ...(found ? { exposure: found.exposure } : {}),
             ...(found?.program ? { program: found.program } : {}),
             ...(ownPid !== undefined ? { ownPid, selfPid: own?.pid ?? process.pid } : {}),
+            ...(ownInstance ? { ownInstance } : {}),
             ...(ownerHidden ? { ownerHidden } : {}),
           },
           kb,

@@ -17,7 +17,12 @@ import { rangeOfPort } from './kb-schema.js';
 import { ianaService, type KnowledgeBase } from './knowledge-base.js';
 import { classifyProgram, isExpectedProgram, isWindowsCoreName } from './programs.js';
 import { milder, shift, worse } from './severity.js';
-import { OWN_OTHER_PROCESS_SERVICE, OWN_SERVICE, SEVERITY_LABEL } from '../contract/vocabulary.js';
+import {
+  OWN_OTHER_INSTANCE_SERVICE,
+  OWN_OTHER_PROCESS_SERVICE,
+  OWN_SERVICE,
+  SEVERITY_LABEL,
+} from '../contract/vocabulary.js';
 import { inBothLanguages } from '../text/per-language.js';
 import { OUTSIDE_WORDS_MAX, quoted, quotedProgram } from '../contract/outside-words.js';
 
@@ -63,6 +68,12 @@ export interface PortContext {
    * its executable is not (OWN_OTHER_PROCESS_SERVICE).
    */
   selfPid?: number;
+  /**
+   * With `ownPid`: that process is a running Port Auditor host recognised by its command line
+   * (OwnPorts.instances); when it is not the process giving the verdict, the port is "Port
+   * Auditor (autre instance, PID n)" (OWN_OTHER_INSTANCE_SERVICE).
+   */
+  ownInstance?: boolean;
 }
 
 /**
@@ -274,10 +285,14 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     {
       ruleId: RULES.ownPort,
       // Name and PID as clauses, not "(« node » (PID 12315))": no nested parentheses (review 15 N8).
-      text: rule('ownPort', (language) => ({
-        name: quoted(ctx.program!.name, language),
-        pid: String(ctx.program!.pid),
-      })),
+      // Another instance's port is not "the page you are using" (issue 15, F6).
+      text: rule(
+        ctx.ownInstance && ctx.ownPid !== ctx.selfPid ? 'ownPortOtherInstance' : 'ownPort',
+        (language) => ({
+          name: quoted(ctx.program!.name, language),
+          pid: String(ctx.program!.pid),
+        }),
+      ),
     },
   ];
   if (loopback) {
@@ -294,7 +309,12 @@ function ownPort(ctx: PortContext, range: ReturnType<typeof rangeOfPort>): PortA
     port: ctx.port,
     protocol: ctx.protocol,
     severity: loopback ? 'info' : 'medium',
-    service: ctx.ownPid === ctx.selfPid ? OWN_SERVICE : OWN_OTHER_PROCESS_SERVICE,
+    service:
+      ctx.ownPid === ctx.selfPid
+        ? OWN_SERVICE
+        : ctx.ownInstance
+          ? OWN_OTHER_INSTANCE_SERVICE
+          : OWN_OTHER_PROCESS_SERVICE,
     category: 'other',
     range,
     exposure,

@@ -2,6 +2,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Listener, ListenersResult, ProgramInfo } from '../contract/risk.js';
 import type { Protocol } from '../contract/scan.js';
+import { isPortAuditorHost, parseCmdline, type Installation } from './own-instance.js';
 
 /** One socket row of /proc/net/{tcp,tcp6,udp,udp6}. */
 export interface ProcNetSocket {
@@ -140,8 +141,38 @@ async function programOf(procRoot: string, pid: number): Promise<ProgramInfo> {
   return { pid, name, ...(cleanExe ? { path: cleanExe } : {}) };
 }
 
-/** Listening TCP sockets and bound UDP sockets of this Linux machine, with their programs. */
-export async function readLinuxListeners(procRoot = '/proc'): Promise<ListenersResult> {
+/**
+ * Whether process `pid` runs a Port Auditor host of `installation` (own-instance.ts), from its
+ * /proc entries: `exe` (already read), `cmdline` and `cwd`. Any of them unreadable (the process
+ * ended, another user's without root): not recognised.
+ */
+async function runsPortAuditor(
+  procRoot: string,
+  pid: number,
+  exe: string | undefined,
+  installation: Installation,
+): Promise<boolean> {
+  if (!exe) return false;
+  const raw = await readOptional(path.join(procRoot, String(pid), 'cmdline'));
+  if (raw === null) return false;
+  let cwd: string | undefined;
+  try {
+    cwd = await readlink(path.join(procRoot, String(pid), 'cwd'));
+  } catch {
+    cwd = undefined;
+  }
+  return isPortAuditorHost({ exe, argv: parseCmdline(raw), ...(cwd ? { cwd } : {}) }, installation);
+}
+
+/**
+ * Listening TCP sockets and bound UDP sockets of this Linux machine, with their programs, read
+ * under `procRoot` (/proc; a recorded copy in tests). With `installation`, the owners running a
+ * Port Auditor host of it are listed in `portAuditorHosts` (issue 15, F6).
+ */
+export async function readLinuxListeners(
+  procRoot = '/proc',
+  installation?: Installation,
+): Promise<ListenersResult> {
   const tables: Array<[string, Protocol]> = [
     ['tcp', 'tcp'],
     ['tcp6', 'tcp'],
@@ -156,7 +187,13 @@ export async function readLinuxListeners(procRoot = '/proc'): Promise<ListenersR
   const wanted = new Set(sockets.map((s) => s.inode).filter((inode) => inode > 0));
   const owners = await socketOwners(procRoot, wanted);
   const programs = new Map<number, ProgramInfo>();
-  for (const pid of new Set(owners.values())) programs.set(pid, await programOf(procRoot, pid));
+  const hosts: number[] = [];
+  for (const pid of new Set(owners.values())) {
+    const program = await programOf(procRoot, pid);
+    programs.set(pid, program);
+    if (installation && (await runsPortAuditor(procRoot, pid, program.path, installation)))
+      hosts.push(pid);
+  }
 
   const listeners: Listener[] = sockets.map((s) => {
     const pid = owners.get(s.inode);
@@ -172,5 +209,6 @@ export async function readLinuxListeners(procRoot = '/proc'): Promise<ListenersR
     platform: 'linux',
     listeners,
     complete: listeners.every((l) => l.program !== undefined),
+    ...(installation ? { portAuditorHosts: hosts } : {}),
   };
 }

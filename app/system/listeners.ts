@@ -3,6 +3,7 @@ import { oneLine } from '../text/control-characters.js';
 import { fail } from '../errors.js';
 import { runCommand, type CommandSpec, type CommandOutput } from './command.js';
 import { readLinuxListeners } from './linux.js';
+import { thisInstallation, type Installation } from './own-instance.js';
 import {
   macosListenersCommand,
   macosPathsCommand,
@@ -58,22 +59,27 @@ function shown(result: ListenersResult): ListenersResult {
  * parsing localized text: /proc on Linux, PowerShell JSON on Windows, `lsof -F` on macOS.
  * `elevated`: whether this process runs as root (Linux, macOS), carried in the result so that
  * nobody is told to run again as administrator who already is; Windows leaves it unknown.
- * Program names and paths come back neutralised (shownProgram).
+ * Program names and paths come back neutralised (shownProgram). `installation`: the Port Auditor
+ * whose running hosts are listed in `portAuditorHosts` — Linux only, from the owners' command
+ * lines; Windows' and macOS' listener reads carry no command line, so they leave it out.
  */
 export async function listListeners(
   platform: NodeJS.Platform = process.platform,
   runner: CommandRunner = runCommand,
   elevated: boolean = process.geteuid?.() === 0,
+  installation: Installation = thisInstallation(),
 ): Promise<ListenersResult> {
-  return shown(await readListeners(platform, runner, elevated));
+  return shown(await readListeners(platform, runner, elevated, installation));
 }
 
 async function readListeners(
   platform: NodeJS.Platform,
   runner: CommandRunner,
   elevated: boolean,
+  installation: Installation,
 ): Promise<ListenersResult> {
-  if (platform === 'linux') return { ...(await readLinuxListeners()), elevated };
+  if (platform === 'linux')
+    return { ...(await readLinuxListeners('/proc', installation)), elevated };
   if (platform === 'win32') {
     const out = await run(runner, windowsListenersCommand());
     if (out.exitCode !== 0)

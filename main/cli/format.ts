@@ -187,7 +187,11 @@ function formatHost(
     // term, shared with the page and the PDF).
     head.forEach((key, i) => (head[i] = t(`table.${key}`).toLocaleUpperCase(language)));
     const cells = rows.map(({ port: p, verdict, reachable: on }) => {
-      const known = verdict && verdict.service !== 'unknown' ? verdict.service : undefined;
+      // Port Auditor's own codes in words, as the page and the PDF give them (issue 15, F6).
+      const known =
+        verdict && verdict.service !== 'unknown'
+          ? serviceLabel(verdict.service, language, verdict.program?.pid)
+          : undefined;
       const row = [
         `${p.port}/${p.protocol}`,
         PORT_STATE_LABEL[p.state][language],

@@ -214,7 +214,7 @@ export function PortVerdict({
               {port.port}/{port.protocol.toUpperCase()}
             </Typography>{' '}
             <Typography data-testid="verdict-service" sx={{ fontWeight: 500 }}>
-              {serviceLabel(port.service, language)}
+              {serviceLabel(port.service, language, port.program?.pid)}
             </Typography>{' '}
             <Typography variant="body2" color="text.secondary" data-testid="verdict-program">
               {port.program

@@ -33,7 +33,7 @@ export function verdictName(
     level,
     port: port.port,
     protocol: port.protocol.toUpperCase(),
-    service: serviceLabel(port.service, language),
+    service: serviceLabel(port.service, language, port.program?.pid),
     program,
   };
   return program ? say('risk:port.heading', params) : say('risk:port.headingNoProgram', params);
