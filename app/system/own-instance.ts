@@ -3,22 +3,27 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * This installation of Port Auditor as a running host of it shows in its command line: the
- * folder it is installed in (`root`, holding dist/main/) and the node executable this process
- * runs under. Absolute paths.
+ * folder of its bundles (`mainDir`, dist/main/ holding start.mjs, web.mjs, electron-main.mjs), the
+ * app folder Electron is given (`appDir`, two levels above: `electron <appDir>`, its runtime in
+ * appDir/node_modules/electron/dist/) and the node executable this process runs under. Absolute
+ * paths.
  */
 export interface Installation {
-  root: string;
+  mainDir: string;
+  appDir: string;
   nodeExecutable: string;
 }
 
 /**
- * This process's installation: both this module's source (app/system/) and the bundles holding
- * it (dist/main/) sit two folders below the installation's root; the node executable is this
- * process's (`process.execPath`).
+ * This process's installation: a bundle of dist/main/ holding this module runs next to the
+ * host bundles; from source (tests under tsx/vitest) the checkout's dist/main/ is meant. The node
+ * executable is this process's (`process.execPath`).
  */
 export function thisInstallation(): Installation {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return { root: path.resolve(here, '..', '..'), nodeExecutable: process.execPath };
+  const appDir = path.resolve(here, '..', '..');
+  const mainDir = import.meta.url.endsWith('.ts') ? path.join(appDir, 'dist', 'main') : here;
+  return { mainDir, appDir, nodeExecutable: process.execPath };
 }
 
 /**
@@ -35,9 +40,9 @@ export interface ProcessCommand {
 
 /**
  * Whether `command` is a Port Auditor host of `installation`: its node executable running one of
- * the entry scripts that start a host (dist/main/start.mjs, web.mjs), or Electron's runtime of
- * this installation (node_modules/electron/dist/) given the installation itself (npm start's
- * `electron <root>`) or dist/main/electron-main.mjs. The script is the first argument after
+ * the entry scripts that start a host (mainDir's start.mjs, web.mjs), or Electron's runtime of
+ * this installation (appDir/node_modules/electron/dist/) given the app folder (npm start's
+ * `electron <appDir>`) or mainDir's electron-main.mjs. The script is the first argument after
  * argv[0] that is not an option (node's `--flag` or `--flag=value`); a relative one is resolved
  * against `cwd` (unknown cwd: not recognised). Another program would have to run this very file
  * with this very executable to be named so — which runs Port Auditor. Pure.
@@ -48,13 +53,13 @@ export function isPortAuditorHost(command: ProcessCommand, installation: Install
   if (script === undefined) return false;
   if (!path.isAbsolute(script) && !command.cwd) return false;
   const resolved = path.resolve(command.cwd ?? '/', script);
-  const dist = path.join(installation.root, 'dist', 'main');
+  const main = installation.mainDir;
   if (command.exe === installation.nodeExecutable) {
-    return resolved === path.join(dist, 'start.mjs') || resolved === path.join(dist, 'web.mjs');
+    return resolved === path.join(main, 'start.mjs') || resolved === path.join(main, 'web.mjs');
   }
-  const electronDir = path.join(installation.root, 'node_modules', 'electron', 'dist') + path.sep;
+  const electronDir = path.join(installation.appDir, 'node_modules', 'electron', 'dist') + path.sep;
   if (command.exe.startsWith(electronDir)) {
-    return resolved === installation.root || resolved === path.join(dist, 'electron-main.mjs');
+    return resolved === installation.appDir || resolved === path.join(main, 'electron-main.mjs');
   }
   return false;
 }

@@ -13,6 +13,7 @@ import { readLinuxListeners } from '../../app/system/linux.js';
 import {
   isPortAuditorHost,
   parseCmdline,
+  thisInstallation,
   type Installation,
 } from '../../app/system/own-instance.js';
 
@@ -20,7 +21,11 @@ import {
 // checkout, PID 17000, page on 127.0.0.1:40571; another node program on 127.0.0.1:3000.
 const ROOT = '/home/ana/port-auditor';
 const NODE = '/usr/bin/node';
-const install: Installation = { root: ROOT, nodeExecutable: NODE };
+const install: Installation = {
+  mainDir: `${ROOT}/dist/main`,
+  appDir: ROOT,
+  nodeExecutable: NODE,
+};
 const HOST_CMDLINE = 'node\0dist/main/start.mjs\0';
 const OTHER_CMDLINE = 'node\0/home/ana/app/server.mjs\0';
 // /proc/net/tcp rows: 0100007F:9E7B is 127.0.0.1:40571, 0100007F:0BB8 is 127.0.0.1:3000 (0A: LISTEN).
@@ -96,6 +101,14 @@ describe('which command lines are a Port Auditor host of this installation (issu
     expect(isPortAuditorHost({ argv: ['node', `${ROOT}/dist/main/start.mjs`] }, install)).toBe(
       false,
     );
+  });
+
+  it('this checkout, run from source, is its dist/main bundles under this node', () => {
+    expect(thisInstallation()).toEqual({
+      mainDir: path.resolve('dist', 'main'),
+      appDir: path.resolve('.'),
+      nodeExecutable: process.execPath,
+    });
   });
 
   it('splits /proc/<pid>/cmdline on NUL', () => {
