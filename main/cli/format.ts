@@ -197,13 +197,16 @@ function formatHost(
         PORT_STATE_LABEL[p.state][language],
         // Words, not nmap's codes (the JSON keeps those).
         portReasonText(p.reason)[language],
-        // Nothing names it: the page's "service non identifié", not a blank cell.
-        oneLine(
-          known ??
-            service(p.port, p.protocol) ??
-            (verdict ? serviceLabel(verdict.service, language) : ''),
-          CELL_WIDTH,
-        ),
+        // Nothing names it: the page's "service non identifié", not a blank cell. Port Auditor's
+        // own name is the catalogue's words, not outside words: never cut ("…, PID 17000)").
+        known !== undefined && known !== verdict?.service
+          ? known
+          : oneLine(
+              known ??
+                service(p.port, p.protocol) ??
+                (verdict ? serviceLabel(verdict.service, language) : ''),
+              CELL_WIDTH,
+            ),
       ];
       if (withSoftware) row.push(oneLine(detectedText(p.detected) ?? '', CELL_WIDTH));
       if (withRisk) {

@@ -6,6 +6,8 @@ import type { ListenersResult } from '../../app/contract/risk.js';
 import type { HostResult } from '../../app/contract/scan.js';
 import { serviceLabel } from '../../app/contract/vocabulary.js';
 import { createAssessor } from '../../app/api/risk-handlers.js';
+import type { ScanResult } from '../../app/contract/scan.js';
+import { formatScanResult } from '../../main/cli/format.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { RULES } from '../../app/risk/rules.js';
@@ -227,5 +229,32 @@ describe('another Port Auditor’s port, named the same in every client', () => 
   it('a label without its PID leaves the PID out', () => {
     expect(serviceLabel('port-auditor-instance', 'fr')).toBe('Port Auditor (autre instance)');
     expect(serviceLabel('port-auditor-instance', 'en')).toBe('Port Auditor (another instance)');
+  });
+
+  it('the CLI table’s service cell gives the whole name, in fr and en', async () => {
+    const assessment = await createAssessor({ listeners: async () => recorded }).assess([thisPc]);
+    const scan: ScanResult = {
+      scanId: 's1',
+      request: {
+        targets: '127.0.0.1',
+        ports: '3000,40571',
+        skipDiscovery: false,
+        confirmed: false,
+      },
+      addresses: 1,
+      portCount: 2,
+      notes: [],
+      startedAt: '2026-12-02T15:00:00.000Z',
+      finishedAt: '2026-12-02T15:00:01.000Z',
+      cancelled: false,
+      hosts: [thisPc],
+    };
+    const rowOf = (text: string) =>
+      text.split('\n').find((l) => l.trimStart().startsWith('40571/tcp'));
+    const fr = rowOf(formatScanResult(scan, 'fr', () => undefined, assessment));
+    expect(fr).toContain('Port Auditor (autre instance, PID 17000)');
+    expect(fr).toContain('node (PID 17000)');
+    const en = rowOf(formatScanResult(scan, 'en', () => undefined, assessment));
+    expect(en).toContain('Port Auditor (another instance, PID 17000)');
   });
 });
