@@ -8,7 +8,7 @@ import { serviceLabel } from '../../app/contract/vocabulary.js';
 import { createAssessor } from '../../app/api/risk-handlers.js';
 import type { ScanResult } from '../../app/contract/scan.js';
 import { formatScanResult } from '../../main/cli/format.js';
-import { assessHosts } from '../../app/risk/assess.js';
+import { assessHosts, assessWith } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { RULES } from '../../app/risk/rules.js';
 import { readLinuxListeners } from '../../app/system/linux.js';
@@ -256,5 +256,20 @@ describe('another Port Auditor’s port, named the same in every client', () => 
     expect(fr).toContain('node (PID 17000)');
     const en = rowOf(formatScanResult(scan, 'en', () => undefined, assessment));
     expect(en).toContain('Port Auditor (another instance, PID 17000)');
+  });
+
+  it('a kept scan shown again keeps "another instance" from this process’s own claim', () => {
+    const program = { pid: 17000, name: 'node', path: NODE };
+    const result = assessWith(
+      [{ ...thisPc, ports: [thisPc.ports[0]!] }],
+      () => ({ exposure: 'loopback-only', program, ownPid: 17000, ownInstance: true }),
+      knowledgeBase(),
+      true,
+      [],
+      undefined,
+      // The host has ended since: no live instance list, the claim alone says it.
+      { pid: 99, ports: [] },
+    );
+    expect(result.hosts[0]!.ports[0]!.service).toBe('port-auditor-instance');
   });
 });
