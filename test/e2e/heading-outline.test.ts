@@ -1,17 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { ReportPage } from './pages/report.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { wcag22Violations } from './support/axe.js';
-import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
-import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { strings, type Lang } from './support/strings.js';
-import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+import { useAppInBrowser } from './support/app-in-browser.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 // An import: nothing is scanned, these addresses are only names in the file.
 const NAS = '192.168.1.20';
 const PRINTER = '192.168.1.21';
@@ -38,37 +32,11 @@ ${host(NAS, 'nas.lan', '52:54:00:00:00:20')}${host(PRINTER, 'printer.lan', '52:5
 
 for (const lang of ['fr', 'en'] as Lang[]) {
   describe(`The results' headings after an nmap import of two devices (${lang})`, () => {
-    let host: RunningHost;
-    let browser: LaunchedBrowser;
-    let dataDir: string;
+    const app = useAppInBrowser(`headings-${lang}`, lang);
     const t = strings(lang);
 
-    beforeAll(async () => {
-      assertInsideLabNamespace();
-      await mkdir(ARTIFACTS, { recursive: true });
-      dataDir = await mkdtemp(path.join(tmpdir(), `pa-e2e-headings-${lang}-${process.pid}-`));
-      host = await startBuiltWebHost({
-        LANG: lang === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        PORT_AUDITOR_DATA_DIR: dataDir,
-      });
-      browser = await launchBrowser({ locale: lang === 'fr' ? 'fr-FR' : 'en-US' });
-      await new AppShell(browser.page, lang).open(host.url);
-    });
-
-    afterEach(async (context) => {
-      await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await host?.close();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
-
     test('h1 page, h2 sections, h3 devices, h4 ports named shortly, headline as description (review F9)', async () => {
-      const shell = new AppShell(browser.page, lang);
+      const shell = new AppShell(app.browser.page, lang);
       const report = new ReportPage(shell);
       await report.openNmapTool();
       await report.chooseFile('office.xml', twoDevicesXml());
@@ -131,8 +99,8 @@ for (const lang of ['fr', 'en'] as Lang[]) {
       for (const key of ['risk:port.why', 'risk:port.advice']) {
         await panel.getByRole('heading', { level: 5, name: t(key) }).waitFor();
       }
-      await expect(wcag22Violations(browser.page)).resolves.toEqual([]);
-      expect(browser.errors).toEqual([]);
+      await expect(wcag22Violations(app.browser.page)).resolves.toEqual([]);
+      expect(app.browser.errors).toEqual([]);
     });
   });
 }

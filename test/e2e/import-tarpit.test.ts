@@ -1,17 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { MAX_PORTS_PER_HOST_PAGE } from '../../app/contract/index.js';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { axeViolations } from './support/axe.js';
-import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
-import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+import { useAppInBrowser } from './support/app-in-browser.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 // An import: nothing is scanned, 192.168.1.5 is only a name in the file.
 const TARPIT = '192.168.1.5';
 
@@ -30,36 +24,10 @@ function tarpitXml(open: number): string {
 }
 
 describe('An nmap file of a host answering on 30,000 ports, opened in Chromium', () => {
-  let host: RunningHost;
-  let browser: LaunchedBrowser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    assertInsideLabNamespace();
-    await mkdir(ARTIFACTS, { recursive: true });
-    dataDir = await mkdtemp(path.join(tmpdir(), `pa-e2e-tarpit-${process.pid}-`));
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
-    browser = await launchBrowser({ locale: 'fr-FR' });
-    await new AppShell(browser.page, 'fr').open(host.url);
-  });
-
-  afterEach(async (context) => {
-    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const app = useAppInBrowser('tarpit');
 
   test('shows the host with its one grouped verdict and a bounded port table', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     await report.openNmapTool();
     await report.chooseFile('tarpit.xml', tarpitXml(30_000));
@@ -70,7 +38,7 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
     expect(await scanner.everyPortNotice(TARPIT).innerText()).toContain(
       'Tout port répond\u00a0: pare-feu, proxy ou piège',
     );
-    await browser.page.getByTestId(`host-grouped-verdict-${TARPIT}`).waitFor();
+    await app.browser.page.getByTestId(`host-grouped-verdict-${TARPIT}`).waitFor();
     await expect(scanner.hostCard(TARPIT).innerText()).resolves.toMatch(/30\s?000 ports ouverts/);
     await scanner.portsLeftOut(TARPIT).waitFor();
     await scanner
@@ -84,37 +52,39 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
     await expect(scanner.hostCards.count()).resolves.toBe(1);
     // The scan form keeps its own settings and says they are not what the file's nmap used
     // (review 13c new user #6).
-    await expect(browser.page.getByTestId('form-import-shown').innerText()).resolves.toBe(
+    await expect(app.browser.page.getByTestId('form-import-shown').innerText()).resolves.toBe(
       shell.t('scan:form.forImportShown').replace('{{file}}', 'tarpit.xml'),
     );
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('"Afficher les 200 ports suivants" appends the next rows and takes the focus there', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const scanner = new OpenPortsPage(shell);
     const button = scanner.morePortsButton(TARPIT);
     await expect(button.innerText()).resolves.toMatch(/Afficher les 200 ports suivants/);
     await button.click();
     const rows = scanner.portsTable(TARPIT).getByRole('row');
-    await browser.page.getByTestId(`port-row-${TARPIT}-${MAX_PORTS_PER_HOST_PAGE + 1}`).waitFor();
+    await app.browser.page
+      .getByTestId(`port-row-${TARPIT}-${MAX_PORTS_PER_HOST_PAGE + 1}`)
+      .waitFor();
     await expect(rows.count()).resolves.toBe(2 * MAX_PORTS_PER_HOST_PAGE + 1);
     // The focus is on the first new row, not lost at the top of the page.
     await expect(
-      browser.page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+      app.browser.page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
     ).resolves.toBe(`port-row-${TARPIT}-${MAX_PORTS_PER_HOST_PAGE + 1}`);
     await expect(scanner.portsLeftOut(TARPIT).innerText()).resolves.toMatch(
       /29\s?600 autres ports/,
     );
-    await expect(axeViolations(browser.page)).resolves.toEqual([]);
-    expect(browser.errors).toEqual([]);
+    await expect(axeViolations(app.browser.page)).resolves.toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('with the keyboard too, and the focus never falls to <body> (review 13c new user #5)', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const scanner = new OpenPortsPage(shell);
     const focused = () =>
-      browser.page.evaluate(() =>
+      app.browser.page.evaluate(() =>
         document.activeElement === document.body
           ? 'body'
           : (document.activeElement?.getAttribute('data-testid') ??
@@ -122,9 +92,9 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
       );
     const button = scanner.morePortsButton(TARPIT);
     await button.focus();
-    await browser.page.keyboard.press('Enter');
+    await app.browser.page.keyboard.press('Enter');
     const first = 2 * MAX_PORTS_PER_HOST_PAGE + 1;
-    await browser.page.getByTestId(`port-row-${TARPIT}-${first}`).waitFor();
+    await app.browser.page.getByTestId(`port-row-${TARPIT}-${first}`).waitFor();
     await expect(focused()).resolves.toBe(`port-row-${TARPIT}-${first}`);
     // Technical details closed: the new rows are not drawn; the focus stays on the button once
     // they came (the count of ports left says so).
@@ -134,11 +104,11 @@ describe('An nmap file of a host answering on 30,000 ports, opened in Chromium',
       .click();
     await scanner.portsTable(TARPIT).waitFor({ state: 'hidden' });
     await button.focus();
-    await browser.page.keyboard.press('Space');
+    await app.browser.page.keyboard.press('Space');
     await expect
       .poll(() => scanner.portsLeftOut(TARPIT).innerText(), { timeout: 30_000 })
       .toMatch(/29\s?200 autres ports/);
     await expect(focused()).resolves.toMatch(/Afficher les 200 ports suivants/);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 });

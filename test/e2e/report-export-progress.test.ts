@@ -1,16 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
-import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
-import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+import { useAppInBrowser } from './support/app-in-browser.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 /** Enough devices for a PDF of hundreds of pages: seconds of work to watch and to cancel. */
 const HOSTS = 2000;
 
@@ -19,36 +13,10 @@ const HOSTS = 2000;
  * bare "Préparation du rapport…" and no way out).
  */
 describe('Export progress and Cancel of a big nmap import in Chromium (browser mode)', () => {
-  let host: RunningHost;
-  let browser: LaunchedBrowser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    assertInsideLabNamespace();
-    await mkdir(ARTIFACTS, { recursive: true });
-    dataDir = await mkdtemp(path.join(tmpdir(), `pa-e2e-export-progress-${process.pid}-`));
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
-    browser = await launchBrowser({ locale: 'fr-FR' });
-    await new AppShell(browser.page, 'fr').open(host.url);
-  });
-
-  afterEach(async (context) => {
-    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const app = useAppInBrowser('export-progress');
 
   test('the PDF shows a progress bar in words, and Cancel stops it with no file', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     await report.openNmapTool();
     await report.chooseFile('big.xml', generateNmapXml(HOSTS));
@@ -56,7 +24,7 @@ describe('Export progress and Cancel of a big nmap import in Chromium (browser m
     await scanner.resultPages.waitFor({ timeout: 240_000 });
 
     let downloads = 0;
-    browser.page.on('download', () => (downloads += 1));
+    app.browser.page.on('download', () => (downloads += 1));
     await report.exportButton.click();
     await report.formatItem('pdf').click();
     // The bar, named, with its progress in French words and numbers, then the Cancel button.
@@ -80,6 +48,6 @@ describe('Export progress and Cancel of a big nmap import in Chromium (browser m
     const csv = await report.export('csv', 240_000);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
     expect(downloads).toBe(1);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   }, 600_000);
 });

@@ -1,17 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AppShell } from './pages/app-shell.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
 import { SuspiciousPortsPage } from './pages/suspicious-ports.js';
 import { wcag22Violations } from './support/axe.js';
-import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
-import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+import { ARTIFACTS, useAppInBrowser } from './support/app-in-browser.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 // An import: nothing is scanned, these addresses are only names in the file.
 const NAS = '192.168.1.20';
 const PRINTER = '192.168.1.21';
@@ -34,36 +29,10 @@ ${host(NAS, 'nas.lan', '52:54:00:00:00:20')}${host(PRINTER, 'printer.lan', '52:5
 }
 
 describe('Two devices with the same open ports, opened from an nmap file in Chromium', () => {
-  let host: RunningHost;
-  let browser: LaunchedBrowser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    assertInsideLabNamespace();
-    await mkdir(ARTIFACTS, { recursive: true });
-    dataDir = await mkdtemp(path.join(tmpdir(), `pa-e2e-verdict-ids-${process.pid}-`));
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
-    browser = await launchBrowser({ locale: 'fr-FR' });
-    await new AppShell(browser.page, 'fr').open(host.url);
-  });
-
-  afterEach(async (context) => {
-    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const app = useAppInBrowser('verdict-ids');
 
   test('each verdict’s header controls its own panel: no id twice on the page (review N2)', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     await report.openNmapTool();
     await report.chooseFile('office.xml', twoDevicesXml());
@@ -74,7 +43,7 @@ describe('Two devices with the same open ports, opened from an nmap file in Chro
     for (const address of [NAS, PRINTER]) {
       for (const port of SHARED) await risk.openDetails(address, port);
     }
-    const page = await browser.page.evaluate(() => {
+    const page = await app.browser.page.evaluate(() => {
       const ids = Array.from(document.querySelectorAll('[id]'), (el) => el.id);
       const controls = Array.from(document.querySelectorAll('[aria-controls]'), (el) => {
         const verdict = el.closest('[data-port]');
@@ -109,12 +78,12 @@ describe('Two devices with the same open ports, opened from an nmap file in Chro
     }
     const panels = verdictControls.map((c) => c.targets[0]!.id);
     expect(new Set(panels).size).toBe(panels.length);
-    await expect(wcag22Violations(browser.page)).resolves.toEqual([]);
-    expect(browser.errors).toEqual([]);
+    await expect(wcag22Violations(app.browser.page)).resolves.toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('a device card’s icon, title and open-port chip sit on one line, the lines below under the title (review N14)', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const card = new OpenPortsPage(shell).hostCard(NAS);
     const box = async (locator: ReturnType<typeof card.getByTestId>) => {
       const b = await locator.boundingBox();
