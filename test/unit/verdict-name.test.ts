@@ -30,14 +30,18 @@ const say = (language: 'fr' | 'en') => (key: string, params?: Record<string, str
   String(textFor(language)(key, params ?? {}));
 
 describe('a verdict heading’s short name (issue 15 review F9)', () => {
-  test('level, port/protocol, service and program name, without PID or headline, in fr and en', () => {
-    expect(verdictName(telnet, false, say('fr'), 'fr')).toBe('Critique, 23/TCP, telnet, python3');
-    expect(verdictName(telnet, false, say('en'), 'en')).toBe('Critical, 23/TCP, telnet, python3');
+  test('level, port/protocol, service and program as the button shows them, without the headline, in fr and en', () => {
+    expect(verdictName(telnet, false, say('fr'), 'fr')).toBe(
+      'Critique, 23/TCP, telnet, python3 (PID 16906)',
+    );
+    expect(verdictName(telnet, false, say('en'), 'en')).toBe(
+      'Critical, 23/TCP, telnet, python3 (PID 16906)',
+    );
   });
 
   test('a closed port says so; no program known: the page’s words, or nothing off this PC', () => {
     expect(verdictName(telnet, true, say('fr'), 'fr')).toBe(
-      'Critique, risque atténué, 23/TCP, telnet, python3',
+      'Critique, 23/TCP, telnet, python3 (PID 16906), risque atténué',
     );
     const { program: _program, ...unknown } = telnet;
     expect(verdictName(unknown, false, say('fr'), 'fr')).toBe(

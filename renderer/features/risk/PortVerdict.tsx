@@ -205,7 +205,7 @@ export function PortVerdict({
             }}
           >
             <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', gap: 0.5 }}>
-              <SeverityChip severity={port.severity} mitigated={mitigated} />
+              <SeverityChip severity={port.severity} mitigated={mitigated} quiet />
             </Stack>
             {/* Spaces between the grid's cells (a grid draws none): the button's text read as
                 words, "Critique 23/TCP telnet", as its name says them (axe label-content-name-

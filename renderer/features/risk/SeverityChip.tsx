@@ -15,11 +15,14 @@ export function SeverityChip({
   count,
   testId,
   mitigated,
+  quiet,
 }: {
   severity: Severity;
   count?: number;
   testId?: string;
   mitigated?: boolean;
+  /** The enclosing control's name already says "mitigated" (a verdict's button): no hidden words. */
+  quiet?: boolean;
 }) {
   const { t } = useTranslation('risk');
   const { bg, fg } = SEVERITY_COLORS[severity].chip;
@@ -51,9 +54,11 @@ export function SeverityChip({
         label={
           <>
             {label}
-            <Box component="span" sx={VISUALLY_HIDDEN}>
-              {t('severity.mitigatedSuffix')}
-            </Box>
+            {!quiet && (
+              <Box component="span" sx={VISUALLY_HIDDEN}>
+                {t('severity.mitigatedSuffix')}
+              </Box>
+            )}
           </>
         }
         data-testid={testId ?? 'severity-chip'}

@@ -1,6 +1,6 @@
 import type { PortAssessment } from '../../../app/contract/risk.js';
 import type { Language } from '../../../app/contract/app.js';
-import { serviceLabel } from '../../../app/contract/vocabulary.js';
+import { programLabel, serviceLabel } from '../../../app/contract/vocabulary.js';
 import { capped, OUTSIDE_WORDS_MAX } from '../../../app/contract/outside-words.js';
 
 /** The catalogue's translate function, as much of it as a verdict's name needs. */
@@ -21,11 +21,11 @@ export function verdictName(
   say: Say,
   language: Language,
 ): string {
-  const level =
-    say(`vocabulary:severity.${port.severity}`) +
-    (mitigated ? say('risk:severity.mitigatedSuffix') : '');
+  // The words the button shows, in its order, then what it shows only by its outline: axe's
+  // label-content-name-mismatch wants the visible words as one run inside the name (WCAG 2.5.3).
+  const level = say(`vocabulary:severity.${port.severity}`);
   const program = port.program
-    ? capped(port.program.name, OUTSIDE_WORDS_MAX.name)
+    ? programLabel(capped(port.program.name, OUTSIDE_WORDS_MAX.name), port.program.pid)
     : port.exposure
       ? say('risk:port.noProgram')
       : '';
@@ -36,5 +36,8 @@ export function verdictName(
     service: serviceLabel(port.service, language, port.program?.pid),
     program,
   };
-  return program ? say('risk:port.heading', params) : say('risk:port.headingNoProgram', params);
+  const name = program
+    ? say('risk:port.heading', params)
+    : say('risk:port.headingNoProgram', params);
+  return mitigated ? name + say('risk:severity.mitigatedSuffix') : name;
 }
