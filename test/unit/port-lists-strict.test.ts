@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PortState, PortStates } from '../../app/contract/index.js';
 import { PortStates as PortStatesSchema } from '../../app/contract/scan.js';
@@ -14,8 +12,9 @@ import {
 } from '../../app/scan/port-states.js';
 import { seededRandom } from '../lab/random.js';
 import { typeset } from './support/typography.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-port-lists-'));
+useOwnDataDir('port-lists');
 
 // Review findings A5, N6 and A4 of issue 13: an `<extrareasons ports=…>` list is read item by item
 // as strictly as `portid` (a refused entry is left out and counted in the import's note as list

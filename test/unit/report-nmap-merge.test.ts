@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { importNmapXml, type HostSink } from '../../app/report/nmap-xml-import.js';
 import { typeset } from './support/typography.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-nmap-merge-'));
+useOwnDataDir('nmap-merge');
 
 // Issue 13, review 13 ATK3 (the same address in many <host> elements was merged in quadratic
 // time) and N2 (a merged host counted more ports than were scanned).

@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportInput, type ScanResult } from '../../app/contract/index.js';
 import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-nmap-reasons-'));
+useOwnDataDir('nmap-reasons');
 
 // Review finding N5 of issue 13: the reason and reason_ttl nmap wrote for a port are written back
 // as read by our nmap XML export (import → export → import keeps them); our own engine's ports,

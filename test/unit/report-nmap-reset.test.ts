@@ -1,14 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { portReasonText } from '../../app/contract/vocabulary.js';
 import { renderCsv, CSV_COLUMNS } from '../../app/report/csv.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-nmap-reset-'));
+useOwnDataDir('nmap-reset');
 
 // Review 13 ATK2: an -sS file's closed port (`reset`, the RST nmap read) was worded and exported
 // as connect()'s `conn-refused`; a port given many times must be one row, counted as shown.

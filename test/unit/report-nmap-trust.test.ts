@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportInput, type PortResult } from '../../app/contract/index.js';
 import { reportInputFromFile } from '../../app/report/json-import.js';
@@ -9,8 +7,9 @@ import { buildReportModel } from '../../app/report/model.js';
 import { renderNmapXml } from '../../app/report/nmap-xml-export.js';
 import { importNmapXml, portReasonOf } from '../../app/report/nmap-xml-import.js';
 import { typeset } from './support/typography.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-nmap-trust-'));
+useOwnDataDir('nmap-trust');
 
 // Issue 13, findings A7 and N6, and a port given twice in one host: an nmap import keeps what the
 // file says that nmap would write, says what it left out, and claims no explanation nothing gave.

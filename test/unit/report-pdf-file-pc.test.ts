@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportInput, type ScanResult } from '../../app/contract/index.js';
 import { reportInputFromFile, scanJsonOf } from '../../app/report/json-import.js';
 import { buildReportModel } from '../../app/report/model.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { pdfDefinition } from '../../app/report/pdf.js';
+import { useOwnDataDir } from './support/own-data-dir.js';
 
-process.env.PORT_AUDITOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'pa-pdf-file-pc-'));
+useOwnDataDir('pdf-file-pc');
 
 // Review finding N3 of issue 13: the PDF of results read back from a JSON file made on another PC
 // names that PC as the one that made the file, never as "This PC's name"; a file made on this PC
