@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
+import { runBuiltCli, userEnv, type CliRun } from '../lab/built-cli.js';
 import { createNamespace, deleteNamespace, uniqueName } from '../lab/netns.js';
 
 /**
@@ -25,21 +26,8 @@ let host: ChildProcess | undefined;
 let hostPid = 0;
 let port = 0;
 
-/** Environment of a run in `language`, its data in `dataDir` (LC_ALL and LC_MESSAGES unset). */
-function envFor(language: 'en' | 'fr', dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
-    PORT_AUDITOR_DATA_DIR: dataDir,
-    PORT_AUDITOR_ASSETS: path.join(ROOT, 'assets'),
-    PORT_AUDITOR_BROWSER: '1',
-    DISPLAY: '',
-    WAYLAND_DISPLAY: '',
-  };
-  delete env.LC_ALL;
-  delete env.LC_MESSAGES;
-  return env;
-}
+/** Browser mode with no display: the host never tries to open a window or a browser. */
+const HEADLESS = { PORT_AUDITOR_BROWSER: '1', DISPLAY: '', WAYLAND_DISPLAY: '' };
 
 /** Starts browser mode in the namespace; resolves with its page's port once it prints its URL. */
 function startHost(): Promise<number> {
@@ -47,7 +35,7 @@ function startHost(): Promise<number> {
   const child = spawn(
     'ip',
     ['netns', 'exec', ns, process.execPath, path.join(outdir, 'web.mjs'), '--no-open'],
-    { cwd: ROOT, env: envFor('en', hostData), stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: userEnv('en', hostData, HEADLESS), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   host = child;
   hostPid = child.pid ?? 0;
@@ -64,29 +52,9 @@ function startHost(): Promise<number> {
   });
 }
 
-/** The bundled CLI in the namespace, as a user of `language`. */
-function cli(
-  args: string[],
-  language: 'en' | 'fr',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', ns, process.execPath, path.join(outdir, 'cli.mjs'), ...args],
-      { cwd: ROOT, env: envFor(language, cliData), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The bundled CLI in the namespace, as a user of `language`, with its own data folder. */
+const cli = (args: string[], language: 'en' | 'fr'): Promise<CliRun> =>
+  runBuiltCli(outdir, cliData, args, language, HEADLESS, { netns: ns });
 
 /** The table row of the host's port in the CLI's output. */
 const rowOf = (text: string) =>

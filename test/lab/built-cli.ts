@@ -9,17 +9,15 @@ export interface CliRun {
 }
 
 /**
- * Runs the bundled CLI `cli.mjs` of `outdir` with `args`, as a user of `language` would (LANG set,
- * LC_ALL and LC_MESSAGES unset), its data in `dataDir`; `env` adds or overrides variables. Killed
- * after 60 s, so a hung run fails its test instead of the whole suite.
+ * The environment of a run as a user of `language` would start it: this process's variables, LANG
+ * set (`fr_FR.UTF-8` or `en_US.UTF-8`), LC_ALL and LC_MESSAGES unset (they would outrank LANG),
+ * the data in `dataDir`, the assets of this checkout; `env` adds or overrides variables.
  */
-export function runBuiltCli(
-  outdir: string,
+export function userEnv(
+  language: 'en' | 'fr',
   dataDir: string,
-  args: string[],
-  language: 'en' | 'fr' = 'en',
   env: NodeJS.ProcessEnv = {},
-): Promise<CliRun> {
+): NodeJS.ProcessEnv {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     LANG: language === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8',
@@ -29,9 +27,28 @@ export function runBuiltCli(
   };
   delete childEnv.LC_ALL;
   delete childEnv.LC_MESSAGES;
+  return childEnv;
+}
+
+/**
+ * Runs the bundled CLI `cli.mjs` of `outdir` with `args`, as a user of `language` would (see
+ * userEnv), its data in `dataDir`; `env` adds or overrides variables. With `options.netns`, it runs
+ * inside that network namespace (`ip netns exec`, which the test must have made). Killed after
+ * 60 s, so a hung run fails its test instead of the whole suite.
+ */
+export function runBuiltCli(
+  outdir: string,
+  dataDir: string,
+  args: string[],
+  language: 'en' | 'fr' = 'en',
+  env: NodeJS.ProcessEnv = {},
+  options: { netns?: string } = {},
+): Promise<CliRun> {
+  const argv = [process.execPath, path.join(outdir, 'cli.mjs'), ...args];
+  const [file, ...rest] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : argv;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(outdir, 'cli.mjs'), ...args], {
-      env: childEnv,
+    const child = spawn(file!, rest, {
+      env: userEnv(language, dataDir, env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
