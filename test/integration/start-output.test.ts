@@ -12,21 +12,30 @@ const top = path.resolve('dist', `test-start-output-${process.pid}`);
 const outdir = path.join(top, 'main');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-start-output-'));
 
+/**
+ * The environment of a user whose LANG is `lang` (LC_ALL and LC_MESSAGES empty) on a machine with
+ * no display, the test's data folder; `browser` is PORT_AUDITOR_BROWSER: '1' forces browser mode,
+ * '' leaves start.mjs to look for the Electron runtime first.
+ */
+function envOf(lang: string, browser: '' | '1'): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DISPLAY: '',
+    WAYLAND_DISPLAY: '',
+    LANG: lang,
+    LC_ALL: '',
+    LC_MESSAGES: '',
+    PORT_AUDITOR_BROWSER: browser,
+    PORT_AUDITOR_DATA_DIR: dataDir,
+  };
+}
+
 /** What start.mjs prints until its browser-mode host says how to quit; then it is stopped. */
 function startOutput(lang: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(outdir, 'start.mjs')], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        DISPLAY: '',
-        WAYLAND_DISPLAY: '',
-        LANG: lang,
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        PORT_AUDITOR_BROWSER: '',
-        PORT_AUDITOR_DATA_DIR: dataDir,
-      },
+      env: envOf(lang, ''),
     });
     let out = '';
     let err = '';
@@ -47,16 +56,7 @@ function runToExit(bundle: string, args: string[], lang: string) {
   const run = spawnSync(process.execPath, [path.join(outdir, bundle), ...args], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: {
-      ...process.env,
-      DISPLAY: '',
-      WAYLAND_DISPLAY: '',
-      LANG: lang,
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_BROWSER: '1',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    },
+    env: envOf(lang, '1'),
   });
   return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
 }
