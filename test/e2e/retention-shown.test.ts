@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import Database from 'better-sqlite3';
 import { localClient, type LocalClient } from '../../app/api/local-client.js';
 import { databasePath } from '../../app/store/database.js';
@@ -10,11 +7,8 @@ import { AppShell } from './pages/app-shell.js';
 import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
 import { ReportPage } from './pages/report.js';
-import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './support/browser.js';
-import { assertInsideLabNamespace } from './support/namespace-guard.js';
-import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
+import { useAppInBrowser } from './support/app-in-browser.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const GONE =
   'Cette analyse n’est plus conservée (limite de l’historique) : relancez-la ou rouvrez-en une autre depuis l’historique.';
 /** A text with its no-break spaces (French typography) read as spaces. */
@@ -26,38 +20,22 @@ const spaced = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
  * an empty "clean" report.
  */
 describe('A shown scan that leaves the history (browser mode)', () => {
-  let host: RunningHost;
-  let browser: LaunchedBrowser;
-  let dataDir: string;
+  const app = useAppInBrowser('retention', 'fr');
+  /** A second program of the app on the same data folder, as the CLI would be. */
   let cli: LocalClient;
 
-  beforeAll(async () => {
-    assertInsideLabNamespace();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-retention-${process.pid}-`));
-    host = await startBuiltWebHost({
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    });
-    cli = localClient({ host: 'cli', dataDir });
-    browser = await launchBrowser({ locale: 'fr-FR' });
-    await new AppShell(browser.page, 'fr').open(host.url);
-  });
-
-  afterEach(async (context) => {
-    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
+  // After the app's own: its data folder exists. Its after-all runs before the app's (hooks
+  // unwind), so the client is gone before the folder is removed.
+  beforeAll(() => {
+    cli = localClient({ host: 'cli', dataDir: app.dataDir });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
     await cli?.dispose();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('it survives the history limit while shown; gone anyway, its export and pages are refused with the reason', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
     await report.openNmapTool();
@@ -88,7 +66,7 @@ describe('A shown scan that leaves the history (browser mode)', () => {
       const name = new RegExp(
         `^${text.replace(/\./g, '\\.').replace(/ /g, '[\\s\\u00a0\\u202f]')}`,
       );
-      expect(await browser.page.getByRole('button', { name }).count()).toBe(1);
+      expect(await app.browser.page.getByRole('button', { name }).count()).toBe(1);
     }
     await history.reopen(1);
     await scanner.resultPages.waitFor();
@@ -102,12 +80,12 @@ describe('A shown scan that leaves the history (browser mode)', () => {
 
     // Gone anyway (another program deleted it from the store): refused with the reason.
     const shownId = listed[1]?.scanId as string;
-    const db = new Database(databasePath(dataDir));
+    const db = new Database(databasePath(app.dataDir));
     db.prepare('DELETE FROM scans WHERE id = ?').run(shownId);
     db.close();
     await report.exportButton.click();
     await report.formatItem('pdf').click();
-    const refused = browser.page.getByTestId('report-error');
+    const refused = app.browser.page.getByTestId('report-error');
     await refused.waitFor();
     expect(spaced(await refused.innerText())).toContain(GONE);
     expect(await report.exportDone.count()).toBe(0);
@@ -115,6 +93,6 @@ describe('A shown scan that leaves the history (browser mode)', () => {
     await scanner.goToPage(2);
     await scanner.error.waitFor();
     expect(spaced(await scanner.error.innerText())).toContain(GONE);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   }, 180_000);
 });
