@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { generateNmapXml } from '../lab/nmap-xml.js';
+import { afterMountSetup, readOnlyBind } from '../lab/private-mounts.js';
 import { AppShell } from './pages/app-shell.js';
 import { HistoryPage } from './pages/history.js';
 import { OpenPortsPage } from './pages/open-ports.js';
@@ -14,25 +15,13 @@ import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 
-/**
- * The host's argv run in a mount namespace of its own where `dir` is a read-only bind mount of
- * itself. Tests run as root, which file modes do not stop: a read-only mount does (EROFS), as the
- * CLI's test does (test/integration/store-damage.test.ts). The namespace dies with the host.
- */
-function readOnly(dir: string): (argv: string[]) => string[] {
-  return (argv) => [
-    '/usr/bin/unshare',
-    '--mount',
-    '--propagation',
-    'private',
-    '/bin/sh',
-    '-c',
-    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
-    'sh',
-    dir,
-    ...argv,
-  ];
-}
+/** A French user's system locale, the data in `dataDir`. */
+const frenchWith = (dataDir: string) => ({
+  LANG: 'fr_FR.UTF-8',
+  LC_ALL: '',
+  LC_MESSAGES: '',
+  PORT_AUDITOR_DATA_DIR: dataDir,
+});
 
 /**
  * A data folder that cannot be written (review 13, read-only store): the CLI says so before
@@ -60,12 +49,7 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
   });
 
   test('every page says nothing new is kept, naming the database, and the kept scan still opens', async () => {
-    const french = {
-      LANG: 'fr_FR.UTF-8',
-      LC_ALL: '',
-      LC_MESSAGES: '',
-      PORT_AUDITOR_DATA_DIR: dataDir,
-    };
+    const french = frenchWith(dataDir);
     // First a writable folder: one nmap file kept, and no notice.
     host = await startBuiltWebHost(french);
     const shell = new AppShell(browser.page, 'fr');
@@ -81,7 +65,11 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
     host = undefined;
 
     // The same folder, read-only: the page says so, in French, with the file and the way out.
-    host = await startBuiltWebHost(french, 30_000, readOnly(dataDir));
+    // In a mount namespace of the host's own where the folder is a read-only bind mount of itself,
+    // as the CLI's test does (test/integration/store-damage.test.ts); it dies with the host.
+    host = await startBuiltWebHost(french, 30_000, (argv) =>
+      afterMountSetup(readOnlyBind(dataDir), argv),
+    );
     await shell.open(host.url);
     await shell.storeReadOnly.waitFor();
     const text = await shell.storeReadOnly.innerText();
@@ -103,12 +91,7 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
     host = undefined;
     const damagedDir = mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-damaged-'));
     try {
-      const french = {
-        LANG: 'fr_FR.UTF-8',
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        PORT_AUDITOR_DATA_DIR: damagedDir,
-      };
+      const french = frenchWith(damagedDir);
       // A healthy database first: the History page makes the app open (and create) it.
       host = await startBuiltWebHost(french);
       const shell = new AppShell(browser.page, 'fr');

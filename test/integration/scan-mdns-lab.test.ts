@@ -11,6 +11,7 @@ import {
   NetnsLab,
   uniqueName,
 } from '../lab/netns.js';
+import { afterMountSetup } from '../lab/private-mounts.js';
 import { scannerIn } from '../lab/scan-lab.js';
 
 // mDNS names as the engine asks them (ScanManager, its worker thread, a unicast query to the
@@ -67,22 +68,20 @@ describe.runIf(canCreateNamespaces())(
       );
       const avahiOut = join(dir, 'avahi.out');
       const avahiFd = openSync(avahiOut, 'w');
-      lab.spawn(
-        host,
-        '/usr/bin/unshare',
+      // avahi-daemon's runtime folder a tmpfs of its own, never the machine's.
+      const [unshare, ...avahiArgs] = afterMountSetup(
+        'mkdir -p /run/avahi-daemon; mount -t tmpfs none /run/avahi-daemon',
         [
-          '--mount',
-          '--propagation',
-          'private',
-          '--',
-          '/bin/sh',
-          '-c',
-          'mkdir -p /run/avahi-daemon && mount -t tmpfs none /run/avahi-daemon && exec /usr/sbin/avahi-daemon -f "$1" --no-drop-root --no-chroot --no-rlimits --no-proc-title',
-          'sh',
+          '/usr/sbin/avahi-daemon',
+          '-f',
           join(dir, 'avahi-daemon.conf'),
+          '--no-drop-root',
+          '--no-chroot',
+          '--no-rlimits',
+          '--no-proc-title',
         ],
-        { stdio: ['ignore', avahiFd, avahiFd] },
       );
+      lab.spawn(host, unshare!, avahiArgs, { stdio: ['ignore', avahiFd, avahiFd] });
       closeSync(avahiFd); // the child has its own copy
 
       for (const d of ['lock', 'state', 'cache', 'pid', 'private', 'ncalrpc']) {

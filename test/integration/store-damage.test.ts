@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chownSync,
@@ -24,6 +24,7 @@ import {
   type MountSandbox,
 } from '../lab/mount-sandbox.js';
 import { execIn, NetnsLab, uniqueName } from '../lab/netns.js';
+import { afterMountSetup, readOnlyBind } from '../lab/private-mounts.js';
 
 const execFileP = promisify(execFile);
 
@@ -55,22 +56,7 @@ interface CliRun {
  */
 function cli(args: string[], setup = '', language: 'en' | 'fr' = 'en'): Promise<CliRun> {
   const inner = ['ip', 'netns', 'exec', pc, process.execPath, CLI, ...args];
-  const argv = mounts.enter(
-    setup
-      ? [
-          'unshare',
-          '--mount',
-          '--propagation',
-          'private',
-          '--',
-          'sh',
-          '-c',
-          `set -e; ${setup}; exec "$@"`,
-          'sh',
-          ...inner,
-        ]
-      : inner,
-  );
+  const argv = mounts.enter(setup ? afterMountSetup(setup, inner) : inner);
   return new Promise((resolve) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: ROOT,
@@ -87,6 +73,26 @@ function cli(args: string[], setup = '', language: 'en' | 'fr' = 'en'): Promise<
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * A TCP listener on 127.0.0.1:`port` inside namespace `ns` (a python3 child, ready when this
+ * resolves, gone after 120 s at the latest); killed at the lab's teardown if the test did not.
+ */
+async function listenIn(ns: string, port: number): Promise<ChildProcess> {
+  const listener = spawn('ip', [
+    'netns',
+    'exec',
+    ns,
+    'python3',
+    '-c',
+    `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen()\nprint("ready",flush=True)\ntime.sleep(120)`,
+  ]);
+  lab.onTeardown(() => {
+    listener.kill();
+  });
+  await new Promise((resolve) => listener.stdout!.once('data', resolve));
+  return listener;
 }
 
 async function ourRules(): Promise<string[]> {
@@ -197,9 +203,7 @@ describe('a damaged or unusable store', () => {
 
   it('read-only folder: named; rules listed and unblock --all works', async () => {
     await blockOne();
-    const rules = await stillReadsAndUndoes(
-      `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
-    );
+    const rules = await stillReadsAndUndoes(readOnlyBind(dataDir));
     expect(rules.stderr).toContain(
       `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`,
     );
@@ -213,7 +217,7 @@ describe('a damaged or unusable store', () => {
         '-o',
         path.join(base, 'lo-report.csv'),
       ],
-      `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`,
+      readOnlyBind(dataDir),
     );
     expect(report.code).not.toBe(0);
     expect(report.stderr + report.stdout).not.toContain('Unexpected internal error');
@@ -229,7 +233,7 @@ describe('a damaged or unusable store', () => {
     const scanId =
       (JSON.parse(listed.stdout) as { scans: { scanId: string }[] }).scans[0]?.scanId ?? '';
     expect(scanId).not.toBe('');
-    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const readOnly = readOnlyBind(dataDir);
     const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
 
     const history = await cli(['history', '--json'], readOnly);
@@ -257,7 +261,7 @@ describe('a damaged or unusable store', () => {
     const lo = path.join(ROOT, 'test/fixtures/nmap/lo.xml');
     const first = await cli(['import', lo]);
     expect(first.code, first.stderr).toBe(0);
-    const readOnly = `mount --bind ${dataDir} ${dataDir}; mount -o remount,bind,ro ${dataDir}`;
+    const readOnly = readOnlyBind(dataDir);
     const notice = `Port Auditor cannot write to its database: ${dbFile} (the file or its folder is read-only).`;
     for (const args of [
       ['import', lo],
@@ -273,9 +277,7 @@ describe('a damaged or unusable store', () => {
 
   it('read-only file: named; rules listed and unblock --all works', async () => {
     await blockOne();
-    const rules = await stillReadsAndUndoes(
-      `mount --bind ${dbFile} ${dbFile}; mount -o remount,bind,ro ${dbFile}`,
-    );
+    const rules = await stillReadsAndUndoes(readOnlyBind(dbFile));
     expect(rules.stderr).toContain(`Port Auditor cannot write to its database: ${dbFile}`);
   });
 
@@ -346,18 +348,7 @@ describe('a damaged or unusable store', () => {
     expect(history.stderr + history.stdout).not.toContain('Unexpected internal error');
     // A scan with an open port says it once, though its "not kept" sentence and the firewall's
     // notice come from the same store failure (review 13 final, new user N2).
-    const listener = spawn('ip', [
-      'netns',
-      'exec',
-      pc,
-      'python3',
-      '-c',
-      'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",18081))\ns.listen()\nprint("ready",flush=True)\ntime.sleep(120)',
-    ]);
-    lab.onTeardown(() => {
-      listener.kill();
-    });
-    await new Promise((resolve) => listener.stdout.once('data', resolve));
+    const listener = await listenIn(pc, 18081);
     const scan = await cli(['scan', '127.0.0.1', '-p', '18081']);
     listener.kill();
     expect(scan.code, scan.stderr).toBe(0);
@@ -510,18 +501,7 @@ describe('a damaged or unusable store', () => {
     };
     expect(json.rules).toEqual([expect.objectContaining({ id, present: false })]);
 
-    const listener = spawn('ip', [
-      'netns',
-      'exec',
-      pc,
-      'python3',
-      '-c',
-      'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",18082))\ns.listen()\nprint("ready",flush=True)\ntime.sleep(120)',
-    ]);
-    lab.onTeardown(() => {
-      listener.kill();
-    });
-    await new Promise((resolve) => listener.stdout.once('data', resolve));
+    const listener = await listenIn(pc, 18082);
     const scan = await cli(['scan', '127.0.0.1', '-p', '18082']);
     const scanFr = await cli(['scan', '127.0.0.1', '-p', '18082'], '', 'fr');
     listener.kill();
