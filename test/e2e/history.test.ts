@@ -15,9 +15,9 @@ import { launchBrowser, screenshotOnFailure, type LaunchedBrowser } from './supp
 import { assertInsideLabNamespace } from './support/namespace-guard.js';
 import { listenOnLoopback, type Listener } from './support/tcp-listener.js';
 import { typeset } from '../unit/support/typography.js';
+import { ARTIFACTS, useAppInBrowser } from './support/app-in-browser.js';
 import { ROOT, startBuiltWebHost, type RunningHost } from './support/web-host.js';
 
-const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 /** French digit grouping (a narrow no-break space), as Intl writes it. */
 const fr = (n: number) => new Intl.NumberFormat('fr').format(n);
 
@@ -27,27 +27,10 @@ const fr = (n: number) => new Intl.NumberFormat('fr').format(n);
  * whole, exported, still there after a reload, and reopened from the History page.
  */
 describe('History and large imports in Chromium (browser mode)', () => {
-  let host: RunningHost;
-  let browser: LaunchedBrowser;
-
-  beforeAll(async () => {
-    assertInsideLabNamespace();
-    host = await startBuiltWebHost({ LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
-    browser = await launchBrowser({ locale: 'fr-FR' });
-    await new AppShell(browser.page, 'fr').open(host.url);
-  });
-
-  afterEach(async (context) => {
-    await screenshotOnFailure(browser.page, context.task, ARTIFACTS);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useAppInBrowser('history', 'fr');
 
   test('a 5,000-host nmap file opened in the page is shown a page of devices at a time', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
     const xml = generateNmapXml(5000);
@@ -63,7 +46,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
     const firstPage = await scanner.hostCards.first().getAttribute('data-testid');
     await scanner.goToPage(100);
     // The first page's cards stay until the 100th page arrives: wait for another first card.
-    await browser.page.waitForFunction(
+    await app.browser.page.waitForFunction(
       (first) =>
         document.querySelector('[data-testid^="host-card-"]')?.getAttribute('data-testid') !==
         first,
@@ -73,13 +56,13 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.hostCards.count()).toBe(50);
     expect(await scanner.hostCards.first().getAttribute('data-testid')).not.toBe(firstPage);
     // Verdicts came with the page: telnet (23) is critical wherever it is open.
-    expect(await browser.page.getByTestId('risk-count-critical').innerText()).toMatch(/[1-9]/);
-    expect(await axeViolations(browser.page, '[data-testid="hosts-pages"]')).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(await app.browser.page.getByTestId('risk-count-critical').innerText()).toMatch(/[1-9]/);
+    expect(await axeViolations(app.browser.page, '[data-testid="hosts-pages"]')).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('its PDF and CSV reports both arrive, made by the app from the kept scan', async () => {
-    const report = new ReportPage(new AppShell(browser.page, 'fr'));
+    const report = new ReportPage(new AppShell(app.browser.page, 'fr'));
     const pdf = await report.export('pdf', 200_000);
     const pdfBytes = await readFile((await pdf.path())!);
     expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -88,11 +71,11 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(csv.suggestedFilename()).toMatch(/^port-auditor-rapport-.*\.csv$/);
     expect(csvText).toContain('10.200.0.1');
     expect(csvText).toContain('10.200.19.250');
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   }, 300_000);
 
   test('a refused scan leaves it on show, and so does a reload', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const scanner = new OpenPortsPage(shell);
     // A refused request leaves the results on show.
     await scanner.tab.click();
@@ -104,18 +87,18 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
 
     // A reload (same session): the app shows the scan it kept last.
-    await browser.page.reload();
+    await app.browser.page.reload();
     await shell.navigation.waitFor();
     await scanner.summary.waitFor({ timeout: 60_000 });
     expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
       typeset('« reseau-5000.xml »'),
     );
     expect(await scanner.hostCards.count()).toBe(50);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('History lists the scans kept and reopens an older one with its verdicts', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
     const small = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
@@ -148,13 +131,13 @@ describe('History and large imports in Chromium (browser mode)', () => {
       fr(5000),
       fr(11_666),
     ]);
-    expect(await axeViolations(browser.page)).toEqual([]);
+    expect(await axeViolations(app.browser.page)).toEqual([]);
 
     await history.reopen(1);
     await scanner.summary.waitFor();
     expect(await scanner.summary.getByTestId('summary-hosts-up').innerText()).toBe(fr(5000));
     expect(await scanner.hostCards.count()).toBe(50);
-    await browser.page.getByTestId('risk-count-critical').waitFor();
+    await app.browser.page.getByTestId('risk-count-critical').waitFor();
     await report.exportButton.waitFor();
     const reopened = await shell.scanInAddress();
     expect(reopened).toMatch(/^[0-9a-f-]{36}$/);
@@ -172,16 +155,16 @@ describe('History and large imports in Chromium (browser mode)', () => {
     // The retention is a setting of the app: a smaller one applies at once, the newest stays.
     const settings = await SettingsPage.open(shell);
     await settings.chooseKeptScans(20);
-    await browser.page.getByRole('status').filter({ hasText: 'Choix enregistré' }).waitFor();
-    expect(await axeViolations(browser.page)).toEqual([]);
+    await app.browser.page.getByRole('status').filter({ hasText: 'Choix enregistré' }).waitFor();
+    expect(await axeViolations(app.browser.page)).toEqual([]);
     const again = await HistoryPage.open(shell);
-    await browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
+    await app.browser.page.getByText('Port Auditor garde les 20 derniers').waitFor();
     expect(await again.rows.count()).toBe(2);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('an address naming a scan no longer kept says so and shows the last one', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const scanner = await OpenPortsPage.open(shell);
     const gone = typeset(
       'L’analyse que cette page affichait n’est plus conservée (retirée de l’historique par la durée de conservation, ou adresse de la page modifiée) : la dernière analyse conservée est affichée à sa place.',
@@ -198,18 +181,18 @@ describe('History and large imports in Chromium (browser mode)', () => {
       // The address now names the scan on show.
       expect(await shell.scanInAddress()).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   test('Back to a screen left before another scan came on show names the one on show', async () => {
-    const shell = new AppShell(browser.page, 'fr');
+    const shell = new AppShell(app.browser.page, 'fr');
     const report = new ReportPage(shell);
     const scanner = new OpenPortsPage(shell);
     const before = await shell.scanInAddress();
     await report.openNmapTool();
     const small = await readFile(path.join(ROOT, 'test/fixtures/nmap/loopback-sT.xml'), 'utf8');
     await report.importFile('loopback-again.xml', small);
-    await browser.page
+    await app.browser.page
       .getByTestId('summary-imported-file')
       .filter({ hasText: 'loopback-again.xml' })
       .waitFor({ timeout: 30_000 });
@@ -218,7 +201,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
 
     // Back from the results the import opened on: the nmap tool's entry, written while the older
     // scan was on show.
-    await browser.page.goBack();
+    await app.browser.page.goBack();
     await report.chooseFileButton.waitFor();
     await expect.poll(() => shell.scanInAddress()).toBe(now);
     await shell.reload();
@@ -227,7 +210,7 @@ describe('History and large imports in Chromium (browser mode)', () => {
     expect(await scanner.summary.getByTestId('summary-imported-file').innerText()).toContain(
       typeset('« loopback-again.xml »'),
     );
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 });
 
