@@ -76,3 +76,18 @@ export const CloseCode = {
   /** The connection sent more messages than the rate limit allows. */
   rateLimited: 4429,
 } as const;
+
+/**
+ * The reason the host gives with each close code (RFC 6455 §7.1.6: at most 123 bytes): a code,
+ * never words. The page says what happened in its own language from the catalogue
+ * (common:connection.*), keyed on the close code; the reason names the case for a log or a
+ * developer tool, the same in every language.
+ */
+export const CloseReason = {
+  hostStopped: 'host-stopped',
+  sessionRefused: 'session-refused',
+  /** No `hello` within the host's wait: refused as a session without credentials. */
+  noHello: 'no-hello',
+  tokenUsed: 'token-used',
+  rateLimited: 'rate-limited',
+} as const;

@@ -21,6 +21,7 @@ export const ErrorCode = z.enum([
   // The browser-mode connection and the renderer, as the page sees them.
   'connection.lost',
   'connection.stopped',
+  'connection.rate-limited',
   'session.token-used',
   'session.refused',
   'renderer.unexpected',

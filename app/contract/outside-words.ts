@@ -170,15 +170,17 @@ const ESCAPED = new RegExp(`[${NEUTRALISED}\\r\\n\\t\\u2028\\u2029]`, 'gu');
  * quotes them, on one line (issue 15, N7): a line feed, carriage return or tab is written `\n`,
  * `\r`, `\t`, and every other control, bidi control or invisible character as its escape
  * (`\u001b`, `\u202e`, `\u{e0041}`), so the user sees exactly what was typed or pasted, and
- * nothing in it moves the cursor or starts a line. Our closing quotation marks are swapped for
- * single ones (withoutClosingQuotes), and the words cut to `maxCodePoints` with "…" before
- * escaping (so an escape is never cut). Pure.
+ * nothing in it moves the cursor or starts a line. Every other character is kept as typed,
+ * quotation marks included (issue 15, N9): `my"file».json` is quoted « my"file».json », so the
+ * user can find or retype it — the words are the user's own, not a third party's that could
+ * fake the end of our sentence (those go through quotable). The words are cut to `maxCodePoints`
+ * with "…" before escaping (so an escape is never cut). Pure.
  */
 export function escapedArgument(
   text: string,
   maxCodePoints: number = OUTSIDE_WORDS_MAX.argument,
 ): string {
-  return escapedControls(capped(withoutClosingQuotes(text), maxCodePoints));
+  return escapedControls(capped(text, maxCodePoints));
 }
 
 /**

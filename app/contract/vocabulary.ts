@@ -274,6 +274,19 @@ export const OWN_OTHER_PROCESS_SERVICE = 'port-auditor-process';
 export const OWN_OTHER_INSTANCE_SERVICE = 'port-auditor-instance';
 
 /**
+ * Whether `service` is one of Port Auditor's own service codes (OWN_SERVICE,
+ * OWN_OTHER_PROCESS_SERVICE, OWN_OTHER_INSTANCE_SERVICE): names of this product, which every
+ * output, exports included, words through serviceLabel rather than printing the code.
+ */
+export function isOwnService(service: string): boolean {
+  return (
+    service === OWN_SERVICE ||
+    service === OWN_OTHER_PROCESS_SERVICE ||
+    service === OWN_OTHER_INSTANCE_SERVICE
+  );
+}
+
+/**
  * A port's service name for people: a name as given ("ssh", "python3"), the verdict's codes
  * `unknown` ("service non identifié" / "unidentified service") and Port Auditor's own
  * ("Port Auditor (ce programme)", "Port Auditor (autre instance, PID n)" with `pid` the port's

@@ -37,7 +37,7 @@ const SHOWN_MAX = 60;
 
 /**
  * The refused value as a sentence quotes it: the user's own words on one line, a line feed or an
- * escape written `\n` or `\u001b`, our closing quotes made single, capped (escapedArgument, as
+ * escape written `\n` or `\u001b`, its quotes as typed, capped (escapedArgument, as
  * the CLI's other errors quote an argument; issue 15, N7), so neither control characters nor
  * megabytes reach a message.
  */

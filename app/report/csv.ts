@@ -1,6 +1,6 @@
 import type { Language } from '../contract/index.js';
 import { zonedAddress } from '../contract/devices.js';
-import { macMakerText } from '../contract/vocabulary.js';
+import { isOwnService, macMakerText, serviceLabel } from '../contract/vocabulary.js';
 import type { ReportModel } from './model.js';
 
 export const CSV_COLUMNS = [
@@ -43,6 +43,16 @@ export function csvField(value: string | number | boolean | null | undefined): s
   if (typeof value !== 'string') return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * A port's `service` cell: the code a verdict gives (`unknown`, nmap's and IANA's names) as it is,
+ * so a spreadsheet filter on it works in both languages; Port Auditor's own names are words, not
+ * codes, so they carry the words the page, the CLI and the PDF show in the export's language
+ * ("Port Auditor (autre instance, PID 17000)"), never the internal `port-auditor-instance`.
+ */
+function csvService(service: string, lang: Language, pid: number | undefined): string {
+  return isOwnService(service) ? serviceLabel(service, lang, pid) : service;
 }
 
 /**
@@ -92,7 +102,7 @@ export function renderCsv(model: ReportModel, lang: Language): string {
           p.protocol,
           p.state,
           p.reason,
-          p.service,
+          csvService(p.service, lang, p.programPid),
           p.program,
           p.severity,
           p.reasons.map((r) => r[lang]).join(' '),

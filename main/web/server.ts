@@ -11,6 +11,7 @@ import type { CallContext } from '../../app/api/dispatcher.js';
 import { MessageRate, type Limits } from '../../app/api/limits.js';
 import {
   CloseCode,
+  CloseReason,
   HelloMessage,
   MAX_MESSAGE_BYTES,
   type EventPayload,
@@ -197,7 +198,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     let admitted = false;
     let cut = false;
     const helloTimer = setTimeout(
-      () => shut(CloseCode.sessionRefused, 'no hello'),
+      () => shut(CloseCode.sessionRefused, CloseReason.noHello),
       HELLO_TIMEOUT_MS,
     );
     helloTimer.unref();
@@ -222,14 +223,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     };
     const welcome = (raw: unknown) => {
       const hello = HelloMessage.safeParse(raw);
-      if (!hello.success) return shut(CloseCode.sessionRefused, 'session refused');
+      if (!hello.success) return shut(CloseCode.sessionRefused, CloseReason.sessionRefused);
       const outcome = session.hello(hello.data, ws);
       if (!outcome.ok) {
         if (outcome.reason === 'token-used') {
           warn(hello.data.session !== undefined ? SECOND_SESSION_WARNING : SECOND_CLIENT_WARNING);
-          return shut(CloseCode.tokenUsed, 'token already used');
+          return shut(CloseCode.tokenUsed, CloseReason.tokenUsed);
         }
-        return shut(CloseCode.sessionRefused, 'session refused');
+        return shut(CloseCode.sessionRefused, CloseReason.sessionRefused);
       }
       clearTimeout(helloTimer);
       pending.admit(socket);
@@ -240,10 +241,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     ws.on('message', (data, isBinary) => {
       if (cut) return;
       // A page never sends this much: a runaway loop or a hostile program. Its scans stop too.
-      const flooded = () => shut(CloseCode.rateLimited, 'Too many messages / Trop de messages');
+      const flooded = () => shut(CloseCode.rateLimited, CloseReason.rateLimited);
       if (isBinary) {
         if (!rate.take()) return flooded();
-        if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
+        if (!admitted) return shut(CloseCode.sessionRefused, CloseReason.sessionRefused);
         return send(
           errorResponse(-1, new AppFailure('contract.malformed', {}, { variant: 'binary' })),
         );
@@ -253,7 +254,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         raw = JSON.parse(data.toString());
       } catch {
         if (!rate.take()) return flooded();
-        if (!admitted) return shut(CloseCode.sessionRefused, 'session refused');
+        if (!admitted) return shut(CloseCode.sessionRefused, CloseReason.sessionRefused);
         return send(errorResponse(-1, new AppFailure('contract.invalid-json')));
       }
       // The pieces of an upload count apart (app/api/limits.ts): a file at the import limit sent
@@ -310,7 +311,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         (client) =>
           new Promise<void>((resolve) => {
             client.once('close', () => resolve());
-            client.close(CloseCode.hostStopped, 'Port Auditor stopped');
+            client.close(CloseCode.hostStopped, CloseReason.hostStopped);
           }),
       );
       await Promise.race([

@@ -12,9 +12,12 @@ import { ApiError, asAppError } from './errors.js';
  * `lost`: the transport dropped and the client is reconnecting. The others are final, nothing is
  * retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
  * `token-used`, the launch token had already been redeemed by another client; `refused`, the page
- * has neither a launch token nor a session (opened without the printed address).
+ * has neither a launch token nor a session (opened without the printed address); `rate-limited`,
+ * the host closed this page's connection because it sent too many messages too fast (its scans
+ * stopped with it): a reload starts afresh with the tab's session.
  */
-export type ConnectionState = 'connecting' | 'open' | 'lost' | 'stopped' | 'token-used' | 'refused';
+export type ConnectionState =
+  'connecting' | 'open' | 'lost' | 'stopped' | 'token-used' | 'refused' | 'rate-limited';
 
 export interface Api {
   /** Sends one request; resolves with its typed result or rejects with an ApiError. */

@@ -39,6 +39,11 @@ export function connectionError(state: ConnectionState): AppError {
         code: 'session.refused' satisfies ErrorCode,
         message: inBothLanguages('common:connection.refused'),
       };
+    case 'rate-limited':
+      return {
+        code: 'connection.rate-limited' satisfies ErrorCode,
+        message: inBothLanguages('common:connection.rate-limited'),
+      };
     default:
       return connectionLostError();
   }

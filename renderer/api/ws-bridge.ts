@@ -52,8 +52,10 @@ export interface BridgeCredentials {
  * with the launch token when the tab has none yet; the host's `welcome` gives the secret to keep.
  * Requests made while the socket is down wait for it; requests in flight when it drops are
  * answered with an error saying why instead of hanging. A drop is retried; a host that said it
- * stopped, refuses this tab, or cannot be reached again is final (`stopped`, `token-used`,
- * `refused`): the page says so rather than "reconnecting" forever.
+ * stopped, refuses this tab, cut it for flooding, or cannot be reached again is final
+ * (`stopped`, `token-used`, `refused`, `rate-limited`): the page says so rather than
+ * "reconnecting" forever. What the page says comes from the close code, never from the close
+ * reason's text (a code too: CloseReason).
  */
 export function createWebSocketBridge(
   url: string,
@@ -145,6 +147,9 @@ export function createWebSocketBridge(
       welcomed = false;
       if (event.code === CloseCode.hostStopped) return finish('stopped');
       if (event.code === CloseCode.tokenUsed) return finish('token-used');
+      // A flooding page was cut and its scans stopped (main/web/server.ts): reconnecting by
+      // itself would only repeat what went wrong, so the page says what happened and to reload.
+      if (event.code === CloseCode.rateLimited) return finish('rate-limited');
       if (event.code === CloseCode.sessionRefused) {
         // A session this tab held is refused only by a new host on the same port: the one that
         // gave it stopped.

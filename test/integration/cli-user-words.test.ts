@@ -35,12 +35,22 @@ describe('the CLI quotes the user’s words on one line', () => {
     ]);
   });
 
-  it('a file that cannot be read, in French: « » around the escaped name, one line', async () => {
+  it('a file that cannot be read, in French: « » around the escaped name, its quotes as typed, one line', async () => {
     const result = await run('fr', 'report', 'a\nb\r"c».json', '-o', path.join(dataDir, 'x.pdf'));
     expect(result.code).not.toBe(0);
     const lines = linesOf(result.stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain("Impossible de lire «\u00a0a\\nb\\r'c›.json\u00a0»");
+    // The user's own " and » are shown as typed (issue 15, N9), only controls escaped.
+    expect(lines[0]).toContain('Impossible de lire «\u00a0a\\nb\\r"c».json\u00a0»');
+  });
+
+  it('a file name with quotation marks, in English: “ ” around it, every character as typed', async () => {
+    const name = path.join(dataDir, 'my "best" ‘scan’ «x».json');
+    const result = await run('en', 'report', name, '-o', path.join(dataDir, 'x.pdf'));
+    expect(result.code).not.toBe(0);
+    const lines = linesOf(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`“${name}”`);
   });
 
   it('a file over the import limit: its size in the language’s numbers (review 15 N5)', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CloseCode } from '../../app/contract/index.js';
+import { CloseCode, CloseReason } from '../../app/contract/index.js';
 import { startWebHost, type WebHost } from '../../main/web/server.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
@@ -457,7 +457,8 @@ describe('browser-mode web host', () => {
     }
     expect(await client.whenClosed()).toEqual({
       code: CloseCode.rateLimited,
-      reason: 'Too many messages / Trop de messages',
+      // A code, not words: the page words it from the catalogue (common:connection.rate-limited).
+      reason: CloseReason.rateLimited,
     });
   });
 });

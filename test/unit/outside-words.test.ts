@@ -58,9 +58,13 @@ describe('outside words in a sentence (issue 15, N1)', () => {
     expect(Array.from(shown.services![0]!)).toHaveLength(255);
   });
 
-  it('escapes a user’s argument on one line: \\n, \\r, \\t, \\u escapes, closing quotes single, capped first (issue 15, N7)', () => {
+  it('escapes a user’s argument on one line: \\n, \\r, \\t, \\u escapes, its quotes as typed, capped first (issue 15, N7, N9)', () => {
     expect(escapedArgument('a\nb\rc\td\u001b[2J\u202e\u200b\u{e0041}"e”')).toBe(
-      "a\\nb\\rc\\td\\u001b[2J\\u202e\\u200b\\u{e0041}'e’",
+      'a\\nb\\rc\\td\\u001b[2J\\u202e\\u200b\\u{e0041}"e”',
+    );
+    // The user's own quotation marks and apostrophes are kept exactly (N9).
+    expect(escapedArgument('mon "rapport" «\u00a0final\u00a0» d’hier ‹x› ‘y’.json')).toBe(
+      'mon "rapport" «\u00a0final\u00a0» d’hier ‹x› ‘y’.json',
     );
     // A Windows path keeps its backslashes as they are.
     expect(escapedArgument('C:\\Users\\new.json')).toBe('C:\\Users\\new.json');

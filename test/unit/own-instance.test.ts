@@ -8,6 +8,8 @@ import { serviceLabel } from '../../app/contract/vocabulary.js';
 import { createAssessor } from '../../app/api/risk-handlers.js';
 import type { ScanResult } from '../../app/contract/scan.js';
 import { formatScanResult } from '../../main/cli/format.js';
+import { CSV_COLUMNS, renderCsv } from '../../app/report/csv.js';
+import { buildReportModel } from '../../app/report/model.js';
 import { assessHosts, assessWith } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { RULES } from '../../app/risk/rules.js';
@@ -256,6 +258,50 @@ describe('another Port Auditor’s port, named the same in every client', () => 
     expect(fr).toContain('node (PID 17000)');
     const en = rowOf(formatScanResult(scan, 'en', () => undefined, assessment));
     expect(en).toContain('Port Auditor (another instance, PID 17000)');
+  });
+
+  it('the CSV’s service cell carries the same words in the export’s language, not the code', async () => {
+    const assessment = await createAssessor({ listeners: async () => recorded }).assess([thisPc]);
+    const scan: ScanResult = {
+      scanId: 's1',
+      request: {
+        targets: '127.0.0.1',
+        ports: '3000,40571',
+        skipDiscovery: false,
+        confirmed: false,
+      },
+      addresses: 1,
+      portCount: 2,
+      notes: [],
+      startedAt: '2026-12-02T15:00:00.000Z',
+      finishedAt: '2026-12-02T15:00:01.000Z',
+      cancelled: false,
+      hosts: [thisPc],
+    };
+    const model = buildReportModel({ scan, assessment, pcName: 'PC' });
+    /** The CSV's rows as cells (RFC 4180 quoted fields), each keyed by its column. */
+    const rows = (csv: string) => {
+      const [header, ...lines] = csv.trimEnd().split('\r\n');
+      const cells = (line: string) =>
+        [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) =>
+          m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!,
+        );
+      const columns = cells(header!);
+      expect(columns).toEqual([...CSV_COLUMNS]);
+      return lines.map((l) => Object.fromEntries(cells(l).map((c, i) => [columns[i], c])));
+    };
+    const serviceOf = (csv: string, port: string) =>
+      rows(csv).find((r) => r['port'] === port)?.['service'];
+    expect(serviceOf(renderCsv(model, 'fr'), '40571')).toBe(
+      'Port Auditor (autre instance, PID 17000)',
+    );
+    expect(serviceOf(renderCsv(model, 'en'), '40571')).toBe(
+      'Port Auditor (another instance, PID 17000)',
+    );
+    // Any other service keeps its code, the same in both languages.
+    const other = serviceOf(renderCsv(model, 'fr'), '3000');
+    expect(other).toBe(serviceOf(renderCsv(model, 'en'), '3000'));
+    expect(other).not.toMatch(/Port Auditor/);
   });
 
   it('a kept scan shown again keeps "another instance" from this process’s own claim', () => {

@@ -1,5 +1,5 @@
 import { fileNameWords } from '../../../app/contract/outside-words';
-import type { Ref } from 'react';
+import { useId, type Ref } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -55,6 +55,7 @@ export function ScanSummary({
   focusRef?: Ref<HTMLDivElement>;
 }) {
   const { t, i18n } = useTranslation('scan');
+  const titleId = useId();
   const lang = i18n.language;
   const hostsUp = result.counts.hostsUp;
   const openPorts = result.counts.openPorts;
@@ -83,13 +84,19 @@ export function ScanSummary({
         data-testid="scan-summary"
         data-cancelled={result.cancelled}
         data-imported={imported !== null}
-        role="status"
+        // Not a live region: a scan that ends here is said once, by ScanAnnouncer ("Analyse
+        // terminée : 3 ports ouverts trouvés."); a status here spoke the end a second time (issue
+        // 15). A region named by its title, which the focus lands on when the scan ends.
+        role="region"
+        aria-labelledby={titleId}
         // A typed port or target list ("22,23,80,445,…") is one word to the browser: at 320 CSS px
         // it would make the message a scroller a keyboard cannot reach, its end cut off (review
         // 15, F3). It may break anywhere instead; minWidth 0 lets the flex item shrink to fit.
         sx={{ '& .MuiAlert-message': { width: '100%', minWidth: 0, overflowWrap: 'anywhere' } }}
       >
-        <AlertTitle data-testid="scan-summary-title">{title}</AlertTitle>
+        <AlertTitle id={titleId} data-testid="scan-summary-title">
+          {title}
+        </AlertTitle>
         {imported && (
           <Typography data-testid="summary-imported-file">
             {imported.dateKnown

@@ -97,7 +97,7 @@ export class AppShell {
    * refused page (`token-used`, `refused`), the full-page refusal, whose alert holds a title and
    * a second sentence beside these words.
    */
-  connectionBanner(state: 'lost' | 'stopped' | 'token-used' | 'refused'): Locator {
+  connectionBanner(state: 'lost' | 'stopped' | 'token-used' | 'refused' | 'rate-limited'): Locator {
     const words = this.t(`connection.${state}`);
     return this.page
       .getByRole(state === 'lost' ? 'status' : 'alert')
