@@ -67,7 +67,8 @@ export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
  * What an export has done so far, pushed as it goes (`report.exportProgress`), in order, each
  * step's `done` never going back:
  * - `devices`: devices (report hosts) put into the report, of `total`, every format;
- * - `layout`: PDF pages laid out so far (`total` null: pdfmake only knows the count at the end);
+ * - `layout`: PDF pages laid out so far (`total` null: pdfmake only knows the count at the end),
+ *   from 0 as the layout begins (its first seconds, pdfmake measuring the text, count nothing);
  * - `pages`: PDF pages written into the file, of `total` (the document's page count).
  * The last event of a finished export has `done === total` of its last step.
  */
