@@ -56,10 +56,13 @@ export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
 /**
  * A report of results the app does not keep: a JSON report or saved scan read back by the CLI
  * (`port-auditor report FILE`). The transport's message cap bounds it; the UI exports by id.
+ * `exportId` (optional) names its `report.exportProgress` events; it is made in the caller's
+ * thread, so `report.exportCancel` does not stop it (the CLI's Ctrl+C ends the process).
  */
 export const ReportInputExportRequest = ReportInput.extend({
   format: ReportFormat,
   lang: Language,
+  exportId: ScanId.optional(),
 }).strict();
 export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
 

@@ -82,6 +82,22 @@ describe('port-auditor report: progress on stderr and Ctrl+C', () => {
     expect(rows(csvFr)).toBe(rows(csv));
   }, 120_000);
 
+  it('a JSON report read back (made in the CLI’s own thread) says its progress too', async () => {
+    const json = path.join(dir, 'small.json');
+    expect((await run(['report', small, '-o', json], 'en')).code).toBe(0);
+    const csv = path.join(dir, 'from-json.csv');
+    expect(await run(['report', json, '-o', csv], 'en')).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: [
+        'Report: 0% of devices put in (0/40)',
+        'Report: 100% of devices put in (40/40)',
+        `Report written: ${csv}`,
+        '',
+      ].join('\n'),
+    });
+  }, 120_000);
+
   it('a PDF: devices, layout, pages written by quarters up to the page count, in French', async () => {
     const pdf = path.join(dir, 'small.pdf');
     const result = await run(['report', small, '-o', pdf], 'fr');

@@ -317,10 +317,10 @@ export async function checkReportPath(file: string): Promise<string> {
 /**
  * Builds the report and writes it; used by `report` and by `scan --report`. A kept scan (by id) is
  * reported with its verdicts worked out again with its rules as last read; a file's results with
- * verdicts and rules of this PC now (see completeReportInput). A kept scan's export shows its
- * progress on stderr (exportProgressView) and Ctrl+C cancels it in the app (`report.exportCancel`:
- * its thread stopped); the file is written whole or not at all (writeWholeFile), so a Ctrl+C at
- * any point leaves no partial file. A cancelled export says so (fr/en) and sets the exit code 130.
+ * verdicts and rules of this PC now (see completeReportInput). The export shows its progress on
+ * stderr (exportProgressView); Ctrl+C cancels a kept scan's in the app (`report.exportCancel`: its
+ * thread stopped) and ends a file's at once (made in this thread); the file is written whole or
+ * not at all (writeWholeFile), so a Ctrl+C at any point leaves no partial file. A cancelled export says so (fr/en) and sets the exit code 130.
  */
 export async function writeReport(
   source: ReportInput | { scanId: string },
@@ -358,8 +358,20 @@ export async function writeReport(
           ? { ...source, pcName: source.pcName ?? os.hostname() }
           : await completeReportInput(source, ctx);
       // Made in this thread, which Ctrl+C cannot reach until it is done: no handler meanwhile, so
-      // Ctrl+C ends the process at once, before anything is written.
-      file = await ctx.app.call('report.exportInput', { ...input, format, lang });
+      // Ctrl+C ends the process at once, before anything is written. Its progress is drawn as it
+      // comes (the writes to stderr are synchronous).
+      const view = exportProgressView(ctx);
+      try {
+        file = await ctx.app.call(
+          'report.exportInput',
+          { ...input, format, lang, exportId: randomUUID() },
+          (event, payload) => {
+            if (event === 'report.exportProgress') view.show(payload as ExportProgress);
+          },
+        );
+      } finally {
+        view.clear();
+      }
       interrupt.listen(() => undefined);
     }
     if (interrupt.heard) throw new AppFailure(Code['report.export-cancelled']);
