@@ -5,6 +5,7 @@ import { scanJsonOf } from '../report/json-import.js';
 import { openDatabaseAgain } from '../store/database.js';
 import type { ExportJob, ExportOutcome, ExportProgressMessage } from './export-thread.js';
 import type { ReportProgress } from '../report/pdf.js';
+import { throttledProgress } from '../report/progress-throttle.js';
 import type { Assessor } from './risk-handlers.js';
 import { ScanHistory } from './scan-history.js';
 
@@ -27,24 +28,15 @@ const assessor: Assessor = {
 };
 
 /**
- * Posts the report's progress to the host, at most one message per hundredth of a step with a
- * total (5,000 devices make 100 messages, not 5,000) and each page of the layout, whose total is
- * unknown; the end of each step always. Posted at once, while the report's synchronous work goes
- * on: the host receives them as they come.
+ * Posts the report's progress to the host, throttled (throttledProgress: 5,000 devices make 100
+ * messages, not 5,000). Posted at once, while the report's synchronous work goes on: the host
+ * receives them as they come.
  */
 function progressPoster(): ReportProgress {
-  let last: { step: string; done: number; total: number | null } | null = null;
-  return (step, done, total) => {
-    if (last && last.step === step && last.total === total) {
-      if (done <= last.done) return;
-      const hundredth = total === null ? 1 : Math.max(1, Math.floor(total / 100));
-      if (done !== total && Math.floor(done / hundredth) === Math.floor(last.done / hundredth))
-        return;
-    }
-    last = { step, done, total };
+  return throttledProgress((step, done, total) => {
     const message: ExportProgressMessage = { type: 'progress', step, done, total };
     port?.postMessage(message);
-  };
+  });
 }
 
 async function run(): Promise<ExportOutcome> {

@@ -7,6 +7,7 @@ import type { ExportProgressStep } from '../contract/report.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
 import { AppFailure } from '../errors.js';
 import { exportReport } from '../report/export.js';
+import { throttledProgress } from '../report/progress-throttle.js';
 import { scanJsonOf } from '../report/json-import.js';
 import { hostAddress, refuseTooLarge } from '../report/nmap-xml-import.js';
 import { databasePath } from '../store/database.js';
@@ -270,12 +271,20 @@ export function reportHandlers(
       running.stop.abort(new AppFailure(Code['report.export-cancelled']));
       return { cancelled: true };
     },
-    'report.exportInput': async ({ format, lang, ...input }) => {
+    'report.exportInput': async ({ format, lang, exportId, ...input }, ctx) => {
       refuseNonAddresses(input);
-      const file = await exportReport(format, lang, {
-        ...input,
-        pcName: input.pcName ?? os.hostname(),
-      });
+      // Throttled as the export thread's are: one event per device would cost more than it.
+      const progress = exportId
+        ? throttledProgress((step, done, total) =>
+            ctx.emit('report.exportProgress', { exportId, step, done, total }),
+          )
+        : undefined;
+      const file = await exportReport(
+        format,
+        lang,
+        { ...input, pcName: input.pcName ?? os.hostname() },
+        progress,
+      );
       return {
         fileName: file.fileName,
         mimeType: file.mimeType,

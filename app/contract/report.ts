@@ -56,10 +56,13 @@ export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
 /**
  * A report of results the app does not keep: a JSON report or saved scan read back by the CLI
  * (`port-auditor report FILE`). The transport's message cap bounds it; the UI exports by id.
+ * `exportId` (optional) names its `report.exportProgress` events; it is made in the caller's
+ * thread, so `report.exportCancel` does not stop it (the CLI's Ctrl+C ends the process).
  */
 export const ReportInputExportRequest = ReportInput.extend({
   format: ReportFormat,
   lang: Language,
+  exportId: ScanId.optional(),
 }).strict();
 export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
 
@@ -67,7 +70,8 @@ export type ReportInputExportRequest = z.infer<typeof ReportInputExportRequest>;
  * What an export has done so far, pushed as it goes (`report.exportProgress`), in order, each
  * step's `done` never going back:
  * - `devices`: devices (report hosts) put into the report, of `total`, every format;
- * - `layout`: PDF pages laid out so far (`total` null: pdfmake only knows the count at the end);
+ * - `layout`: PDF pages laid out so far (`total` null: pdfmake only knows the count at the end),
+ *   from 0 as the layout begins (its first seconds, pdfmake measuring the text, count nothing);
  * - `pages`: PDF pages written into the file, of `total` (the document's page count).
  * The last event of a finished export has `done === total` of its last step.
  */

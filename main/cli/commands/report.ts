@@ -1,27 +1,32 @@
-import { constants } from 'node:fs';
-import { access, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { constants, rmSync } from 'node:fs';
+import { access, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  Code,
   Language,
   ReportFormat,
   ReportInput,
   ScanId,
+  type ExportProgress,
   type RiskAssessResult,
   type ScanResult,
 } from '../../../app/contract/index.js';
-import { fail } from '../../../app/errors.js';
+import { AppFailure, fail } from '../../../app/errors.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
 import { keptScanMadeHere, reportInputFromFile } from '../../../app/report/json-import.js';
 import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { EXIT, type CliCommand, type CliContext } from '../context.js';
+import { formatExportProgress, isProgressMilestone } from '../export-progress.js';
+import { writeWholeFile } from '../whole-file.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { importNmapFile } from '../import-file.js';
 import { MAX_NMAP_XML_BYTES } from '../../../app/report/nmap-xml-import.js';
 import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
-import { cliMessage, fileProblem } from '../text.js';
+import { cliMessage, errorLine, fileProblem } from '../text.js';
 import { openRegularFile } from '../regular-file.js';
 import {
   JsonReportError,
@@ -312,7 +317,10 @@ export async function checkReportPath(file: string): Promise<string> {
 /**
  * Builds the report and writes it; used by `report` and by `scan --report`. A kept scan (by id) is
  * reported with its verdicts worked out again with its rules as last read; a file's results with
- * verdicts and rules of this PC now (see completeReportInput).
+ * verdicts and rules of this PC now (see completeReportInput). The export shows its progress on
+ * stderr (exportProgressView); Ctrl+C cancels a kept scan's in the app (`report.exportCancel`: its
+ * thread stopped) and ends a file's at once (made in this thread); the file is written whole or
+ * not at all (writeWholeFile), so a Ctrl+C at any point leaves no partial file. A cancelled export says so (fr/en) and sets the exit code 130.
  */
 export async function writeReport(
   source: ReportInput | { scanId: string },
@@ -321,29 +329,150 @@ export async function writeReport(
   lang: Language,
   ctx: CliContext,
 ): Promise<void> {
-  let file;
-  if ('scanId' in source) {
-    if (format !== 'nmap-xml') await readFirewallRules(ctx);
-    file = await ctx.app.call('report.export', { scanId: source.scanId, format, lang });
-  } else {
-    // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
-    const input =
-      format === 'nmap-xml'
-        ? { ...source, pcName: source.pcName ?? os.hostname() }
-        : await completeReportInput(source, ctx);
-    file = await ctx.app.call('report.exportInput', { ...input, format, lang });
-  }
+  const interrupt = new ReportInterrupt(ctx);
   try {
-    await writeFile(output, Buffer.from(file.dataBase64, 'base64'));
+    let file;
+    if ('scanId' in source) {
+      if (format !== 'nmap-xml') await readFirewallRules(ctx);
+      const exportId = randomUUID();
+      const view = exportProgressView(ctx);
+      interrupt.listen(() => {
+        view.clear();
+        void ctx.app.call('report.exportCancel', { exportId }).catch((): undefined => undefined);
+      });
+      try {
+        file = await ctx.app.call(
+          'report.export',
+          { scanId: source.scanId, format, lang, exportId },
+          (event, payload) => {
+            if (event === 'report.exportProgress') view.show(payload as ExportProgress);
+          },
+        );
+      } finally {
+        view.clear();
+      }
+    } else {
+      // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
+      const input =
+        format === 'nmap-xml'
+          ? { ...source, pcName: source.pcName ?? os.hostname() }
+          : await completeReportInput(source, ctx);
+      // Made in this thread, which Ctrl+C cannot reach until it is done: no handler meanwhile, so
+      // Ctrl+C ends the process at once, before anything is written. Its progress is drawn as it
+      // comes (the writes to stderr are synchronous).
+      const view = exportProgressView(ctx);
+      try {
+        file = await ctx.app.call(
+          'report.exportInput',
+          { ...input, format, lang, exportId: randomUUID() },
+          (event, payload) => {
+            if (event === 'report.exportProgress') view.show(payload as ExportProgress);
+          },
+        );
+      } finally {
+        view.clear();
+      }
+      interrupt.listen(() => undefined);
+    }
+    if (interrupt.heard) throw new AppFailure(Code['report.export-cancelled']);
+    const written = await writeWholeFile(
+      output,
+      Buffer.from(file.dataBase64, 'base64'),
+      () => interrupt.heard,
+      (partial) => interrupt.removeOnQuit(partial),
+    ).catch((error: unknown) => {
+      const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+      fail(
+        'cli.report-write',
+        cliMessage('failure.reportWrite', { file: output, why: fileProblem(error) }),
+        { file: output, detail },
+      );
+    });
+    if (!written) throw new AppFailure(Code['report.export-cancelled']);
   } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-    fail(
-      'cli.report-write',
-      cliMessage('failure.reportWrite', { file: output, why: fileProblem(error) }),
-      { file: output, detail },
-    );
+    if (!(error instanceof AppFailure) || error.code !== Code['report.export-cancelled']) {
+      throw error;
+    }
+    ctx.stderr.write(`${errorLine(error.appError.message[ctx.language])}\n`);
+    ctx.setExitCode(EXIT.interrupted);
+    return;
+  } finally {
+    interrupt.dispose();
   }
   ctx.stderr.write(`${ctx.text('commands.report.written', { file: output })}\n`);
+}
+
+/**
+ * Ctrl+C (SIGINT) while a report is made or written: the first one says the export is being
+ * cancelled and runs the given cancel; the second quits at once (exit code 130), removing the
+ * partial file being written, if any. Listens from `listen` until `dispose`.
+ */
+class ReportInterrupt {
+  heard = false;
+  private partial: string | undefined;
+  private cancel: () => void = () => undefined;
+  private readonly onSigint = () => {
+    if (this.heard) {
+      if (this.partial) rmSync(this.partial, { force: true });
+      process.exit(EXIT.interrupted);
+    }
+    this.heard = true;
+    this.cancel();
+    this.ctx.stderr.write(`${this.ctx.text('commands.report.cancelling')}\n`);
+  };
+  private listening = false;
+
+  constructor(private readonly ctx: CliContext) {}
+
+  listen(cancel: () => void): void {
+    this.cancel = cancel;
+    if (!this.listening) process.on('SIGINT', this.onSigint);
+    this.listening = true;
+  }
+
+  /** The partial file a quit must remove (undefined: none any more). */
+  removeOnQuit(partial: string | undefined): void {
+    this.partial = partial;
+  }
+
+  dispose(): void {
+    if (this.listening) process.off('SIGINT', this.onSigint);
+    this.listening = false;
+  }
+}
+
+/**
+ * Shows an export's progress on stderr: one line redrawn in place on a terminal (at most ten
+ * times a second, the last of each step always), else a plain line at each milestone
+ * (isProgressMilestone), as a log or a pipe keeps them. `clear` removes the terminal's line.
+ */
+function exportProgressView(ctx: CliContext): {
+  show(event: ExportProgress): void;
+  clear(): void;
+} {
+  const terminal = ctx.stderr.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  let lastLine: ExportProgress | null = null;
+  return {
+    show(event) {
+      if (!terminal) {
+        if (!isProgressMilestone(lastLine, event)) return;
+        lastLine = event;
+        ctx.stderr.write(`${formatExportProgress(event, ctx.language)}\n`);
+        return;
+      }
+      const now = Date.now();
+      if (now - lastDraw < 100 && event.done !== event.total) return;
+      lastDraw = now;
+      ctx.drawProgress(formatExportProgress(event, ctx.language));
+      drawn = true;
+    },
+    clear() {
+      if (drawn) ctx.drawProgress('');
+      drawn = false;
+    },
+  };
 }
 
 interface ReportOptions {
