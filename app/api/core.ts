@@ -3,7 +3,9 @@ import { ScanManager } from '../scan/manager.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { appHandlers } from './app-handlers.js';
 import { ClientClosings } from './client-closings.js';
-import { createDispatcher, type Dispatch, type Handlers } from './dispatcher.js';
+import { createDispatcher, validatesEvents, type Dispatch, type Handlers } from './dispatcher.js';
+import { StoreHealth } from './store-health.js';
+import { toAppError } from '../errors.js';
 import { DEFAULT_LIMITS, ExportSlots, ImportSlots, ScanSlots, type Limits } from './limits.js';
 import type { FilePicker } from './picked-import.js';
 import { PrepareThreads } from './prepare-thread.js';
@@ -73,7 +75,17 @@ export function createCore(options: CoreOptions): Core {
     undefined,
     new PrepareThreads(),
   );
+  // A store damaged while the app runs is announced to every client once an operation meets it,
+  // the store then opened again as at start (review 13: the same banner as a damaged store at
+  // start, from then on, on every page).
+  const health = new StoreHealth(() => {
+    store.close();
+    store.get();
+    const problem = store.problem();
+    return { readOnly: problem ? toAppError(problem) : null };
+  }, validatesEvents());
   const clients = new ClientClosings();
+  clients.on(async (client) => health.forget(client));
   // A client gone shows nothing: its scan may leave the history at the next sweep, and the
   // preparation it waited for stops unless another client waits for it too.
   clients.on(async (client) => history.forget(client));
@@ -94,13 +106,18 @@ export function createCore(options: CoreOptions): Core {
     ...report.handlers,
     ...firewallHandlers(firewall),
   };
+  // A page or a window never gets the CLI's own methods (CLI_ONLY_METHODS).
+  const dispatch = createDispatcher(
+    handlers,
+    undefined,
+    new Set(options.host === 'cli' ? [] : CLI_ONLY_METHODS),
+  );
   return {
-    // A page or a window never gets the CLI's own methods (CLI_ONLY_METHODS).
-    dispatch: createDispatcher(
-      handlers,
-      undefined,
-      new Set(options.host === 'cli' ? [] : CLI_ONLY_METHODS),
-    ),
+    async dispatch(raw, ctx) {
+      const response = await dispatch(raw, health.watch(ctx));
+      if (!response.ok) health.met(response.error);
+      return response;
+    },
     limits,
     clientClosed: (client) => clients.closed(client),
     ownsUpload: report.ownsUpload,

@@ -206,6 +206,16 @@ export const ScanHostPorts = z.object({
 });
 export type ScanHostPorts = z.infer<typeof ScanHostPorts>;
 
+/**
+ * `store.damaged`: the app's store, healthy when the app opened it, was found damaged or read-only
+ * by an operation since (the file truncated, overwritten or made read-only while the app ran).
+ * Pushed once to every connected client, so each page shows what it shows for such a store at
+ * start: `readOnly`, the store is still read (nothing new is kept); else nothing is kept at all.
+ * `error` is the store's own failure (`store.*`), whose message names the file and the way out.
+ */
+export const StoreDamaged = z.object({ readOnly: z.boolean(), error: AppError }).strict();
+export type StoreDamaged = z.infer<typeof StoreDamaged>;
+
 /** A scan's end as events carry it: counts, and whether the app could keep it. */
 export const ScanEnd = z.object({
   type: z.literal('finished'),

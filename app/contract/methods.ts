@@ -27,6 +27,7 @@ import {
   ScanPage,
   ScanRecord,
   ScanUpdate,
+  StoreDamaged,
 } from './history.js';
 import {
   BlockRequestInput,
@@ -131,6 +132,8 @@ export const events = {
   'report.importProgress': ImportProgress,
   /** How far a `report.export` of a given exportId has got. */
   'report.exportProgress': ExportProgress,
+  /** The store was found damaged or read-only after start; sent to every connected client. */
+  'store.damaged': StoreDamaged,
 } as const;
 
 /**

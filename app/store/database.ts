@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
-import { closeToOthers, foreignOwner } from './private-files.js';
+import { closeToOthers, dataFolderOwner } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -171,10 +171,12 @@ export function openDatabase(dataDir: string, scope: StoreScope = {}): Db {
     // can only narrow); a folder that already existed is left as its owner set it (review 13 A8
     // rest: PORT_AUDITOR_DATA_DIR may name the user's home), the store's own files being closed
     // below.
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 }) !== undefined;
     // Another user's folder: that user could swap the store under this one (and under root).
-    const owner = foreignOwner(dataDir);
-    if (owner !== null) throw new StoreFailure('foreign-owner', file, String(owner));
+    // On Windows a folder made here is restricted to this user first (mkdir's mode means nothing
+    // there), and the owner of one that was there is read from its ACL.
+    const owner = dataFolderOwner(dataDir, created);
+    if (owner !== null) throw new StoreFailure('foreign-owner', file, owner);
     db = new Database(file);
     for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.

@@ -1,4 +1,6 @@
 import { chmodSync, statSync } from 'node:fs';
+import { accountWords } from './account-name.js';
+import { runFolderCommand, windowsForeignOwner, type RunSync } from './windows-folder.js';
 
 /**
  * Closes `target` (the store file and its -wal/-shm) to other local users (review 13 A8: SQLite
@@ -41,4 +43,42 @@ export function foreignOwner(
   } catch {
     return null;
   }
+}
+
+/** What dataFolderOwner reads the system with; each defaults to this process's own. */
+export interface OwnerProbe {
+  platform?: NodeJS.Platform;
+  uid?: number | undefined;
+  /** /etc/passwd's text (POSIX). */
+  readPasswd?: () => string;
+  /** Runs whoami, icacls and PowerShell (Windows). */
+  run?: RunSync;
+}
+
+/** Windows folders already checked by this process, with their answer: PowerShell is slow. */
+const windowsChecked = new Map<string, string | null>();
+
+/**
+ * The data folder check of openDatabase (review 13 A8): how to name the account that owns `dir`
+ * when it is another user's (POSIX: `bob, uid 1001`, see accountWords; Windows: the owner's
+ * account name, see windowsForeignOwner), or null when it is this user's own. On Windows a folder
+ * `created` just now is first restricted to this user (icacls), as mkdir's 0700 does on POSIX.
+ * Never throws.
+ */
+export function dataFolderOwner(
+  dir: string,
+  created: boolean,
+  probe: OwnerProbe = {},
+): string | null {
+  const platform = probe.platform ?? process.platform;
+  if (platform === 'win32') {
+    const run = probe.run ?? runFolderCommand;
+    const known = probe.run ? undefined : windowsChecked.get(dir);
+    if (known !== undefined) return known;
+    const owner = windowsForeignOwner(dir, created, run);
+    if (!probe.run) windowsChecked.set(dir, owner);
+    return owner;
+  }
+  const owner = foreignOwner(dir, platform, 'uid' in probe ? probe.uid : process.getuid?.());
+  return owner === null ? null : accountWords(owner, probe.readPasswd);
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   HostAssessment,
@@ -541,7 +542,7 @@ export class ScanStore {
   rows(scanId: string, after: number, limit: number, check = true): HostRow[] | 'unreadable' {
     const rows = this.db
       .prepare(
-        `SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq > ?
+        `SELECT seq, address, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq > ?
          ORDER BY seq LIMIT ?`,
       )
       .all(scanId, after, limit) as RawRow[];
@@ -600,7 +601,7 @@ export class ScanStore {
   /** The host rows of scan `scanId` at `seqs` (in that order), checked as `rows` does. */
   rowsAt(scanId: string, seqs: readonly number[]): HostRow[] | 'unreadable' {
     const read = this.db.prepare(
-      'SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq = ?',
+      'SELECT seq, address, host, assessment FROM scan_hosts WHERE scan_id = ? AND seq = ?',
     );
     const rows = seqs.flatMap((seq) => {
       const row = read.get(scanId, seq) as RawRow | undefined;
@@ -653,17 +654,54 @@ export class ScanStore {
 
 interface RawRow {
   seq: number;
+  /** The row's `address` column, which seqOf looks hosts up by. */
+  address: string;
   host: string;
   assessment: string | null;
 }
 
+/** Ports one host may hold of one protocol: every port number, 0 to 65535. */
+const PORT_NUMBERS = 65_536;
+
+/**
+ * A kept host as an import reads one (review 13: the store is the user's file, which any program
+ * of theirs can write while the app runs, so it is trusted no more than a file): on top of the
+ * contract's shape, its address is an IP literal of its family (never `local-network`, markup or
+ * a name), each listed port appears once per protocol, and no count of hidden ports is more than
+ * the port numbers there are (a forged `closed: 9e15` would be said as a count).
+ */
+const KeptHost = HostResult.superRefine((host, ctx) => {
+  if (isIP(host.address) !== (host.family === 'ipv4' ? 4 : 6)) {
+    ctx.addIssue({ code: 'custom', path: ['address'], message: 'not an IP literal of its family' });
+  }
+  const seen = new Set<string>();
+  for (const p of host.ports) {
+    const key = `${p.protocol}/${p.port}`;
+    if (seen.has(key)) {
+      ctx.addIssue({ code: 'custom', path: ['ports'], message: `${key} listed twice` });
+      return;
+    }
+    seen.add(key);
+  }
+  const hidden = Object.values(host.hidden).reduce<number>((n, c) => n + (c ?? 0), 0);
+  if (hidden > 2 * PORT_NUMBERS) {
+    ctx.addIssue({ code: 'custom', path: ['hidden'], message: 'more ports than there are' });
+  }
+});
+
+/**
+ * Each row's host read as KeptHost, and its `address` column the host's own (a row whose column
+ * says another address would be found for it by seqOf): `unreadable` when one is not. Verdicts
+ * kept that do not fit the contract, or that are another address's, read as none.
+ */
 function checkRows(rows: readonly RawRow[]): HostRow[] | 'unreadable' {
   const checked: HostRow[] = [];
   for (const row of rows) {
-    const host = HostResult.safeParse(parseJson(row.host));
-    if (!host.success) return 'unreadable';
+    const host = KeptHost.safeParse(parseJson(row.host));
+    if (!host.success || row.address !== host.data.address) return 'unreadable';
     const kept = HostAssessment.safeParse(parseJson(row.assessment));
-    checked.push({ seq: row.seq, host: host.data, kept: kept.success ? kept.data : null });
+    const verdicts = kept.success && kept.data.address === host.data.address ? kept.data : null;
+    checked.push({ seq: row.seq, host: host.data, kept: verdicts });
   }
   return checked;
 }

@@ -15,11 +15,16 @@ import { useTranslation } from 'react-i18next';
  * address — why that also helps if someone else used it.
  */
 export function AccessRefusedPage({ state }: { state: 'token-used' | 'refused' }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const alert = useRef<HTMLDivElement>(null);
   useEffect(() => {
     alert.current?.focus();
   }, [state]);
+  // The tab's title says what the page is, as every page of the app does (WCAG 2.4.2): without
+  // it the tab kept the document's bare name, whatever the page said.
+  useEffect(() => {
+    document.title = t('nav.pageTitle', { page: t('connection.refusedPage'), app: t('appName') });
+  }, [t, i18n.language]);
   return (
     <Box component="main" sx={{ minHeight: '100vh', p: { xs: 2, md: 4 } }}>
       <Box sx={{ maxWidth: 720, mx: 'auto', mt: { xs: 2, md: 8 } }}>

@@ -32,7 +32,7 @@ export function StoreNoticeBanner() {
   const { t, i18n } = useTranslation('history');
   const connection = useApp((s) => s.connection);
   const [notice, setNotice] = useState<StoreNotice | null>(null);
-  // Asked once: the store's state is set when the app opens it and holds until a restart.
+  // Asked once: the store's state is set when the app opens it; a change after start is pushed.
   const asked = useRef(false);
   useEffect(() => {
     if (connection !== 'open' || asked.current) return;
@@ -46,6 +46,15 @@ export function StoreNoticeBanner() {
         setNotice(isStoreFailure(failure) ? { kind: 'unusable', error: failure } : null);
       });
   }, [connection]);
+  // A store damaged or made read-only while the app runs: the app says so to every page once an
+  // operation meets it, and the banner is the one a store damaged at start shows.
+  useEffect(
+    () =>
+      api.on('store.damaged', ({ readOnly, error }) =>
+        setNotice({ kind: readOnly ? 'read-only' : 'unusable', error }),
+      ),
+    [],
+  );
   if (!notice) return null;
   const readOnly = notice.kind === 'read-only';
   const key = readOnly ? 'readOnly' : 'unusable';

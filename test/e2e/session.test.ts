@@ -175,6 +175,8 @@ describe('Browser-mode sessions', () => {
     expect(text.indexOf(again.t('connection.tokenUsedWarning'))).toBeGreaterThan(
       text.indexOf(again.t('connection.token-used')),
     );
+    // The tab names the page as every page of the app does (WCAG 2.4.2).
+    expect(await browser.page.title()).toBe('Accès refusé — Port Auditor');
     // Nothing of the app behind it: no menu, no scan button, no other alert.
     expect(await again.navigation.count()).toBe(0);
     expect(
@@ -191,6 +193,16 @@ describe('Browser-mode sessions', () => {
     expect(host.stderr()).toContain(
       'Si c’était vous (navigateur fermé puis rouvert, second onglet), arrêtez Port Auditor (Ctrl+C) et relancez-le\u00a0: il donnera une nouvelle adresse.',
     );
+  });
+
+  test('a page with neither the launch address nor a session is refused, its tab titled (en)', async () => {
+    host = await startBuiltWebHost(ENGLISH_OS);
+    browser = await launchBrowser({ locale: 'en-US' });
+    const shell = new AppShell(browser.page, 'en');
+    await browser.page.goto(`${host.origin}/`);
+    await shell.connectionBanner('refused').waitFor({ timeout: 30_000 });
+    expect(await browser.page.title()).toBe('Access refused — Port Auditor');
+    expect(await shell.navigation.count()).toBe(0);
   });
 
   test('after a restart on the same port, its new address pasted in the same tab opens the app', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -128,6 +128,56 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
       host = undefined;
     } finally {
       rmSync(damagedDir, { recursive: true, force: true });
+    }
+  });
+  test('a database overwritten while the app runs is announced by the first operation that meets it, then on every page (review 13)', async () => {
+    await host?.close();
+    host = undefined;
+    const liveDir = mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-damaged-live-'));
+    try {
+      host = await startBuiltWebHost({
+        LANG: 'fr_FR.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+        PORT_AUDITOR_DATA_DIR: liveDir,
+      });
+      const shell = new AppShell(browser.page, 'fr');
+      await shell.open(host.url);
+      const report = new ReportPage(shell);
+      await report.openNmapTool();
+      await report.importFile('bureau.xml', generateNmapXml(3));
+      await new OpenPortsPage(shell).summary.waitFor({ timeout: 60_000 });
+      const unusable = browser.page
+        .getByRole('alert')
+        .filter({ hasText: shell.t('history:unusable.title') });
+      expect(await unusable.count()).toBe(0);
+
+      // Another program of the user overwrites the store while the host runs.
+      const dbFile = path.join(liveDir, 'port-auditor.sqlite');
+      writeFileSync(dbFile, Buffer.alloc(statSync(dbFile).size, 0x5a));
+
+      // The next import meets it: the page says it as a damaged store at start, naming the file.
+      await report.openNmapTool();
+      await report.importFile('atelier.xml', generateNmapXml(2));
+      await unusable.waitFor({ timeout: 60_000 });
+      const text = await unusable.innerText();
+      expect(text).toContain(shell.t('history:unusable.body'));
+      expect(text).toContain(dbFile);
+      expect(text).toContain('déplacez ce fichier ailleurs');
+      expect(text).toContain('Vos règles de pare-feu restent dans le pare-feu');
+      expect(await unusable.getAttribute('data-error-code')).toMatch(/^store\./);
+      // From then on, on every page of the app.
+      const scanner = await OpenPortsPage.open(shell);
+      await scanner.scanButton.waitFor();
+      expect(await unusable.count()).toBe(1);
+      await HistoryPage.open(shell);
+      expect(await unusable.count()).toBe(1);
+      expect(await axeViolations(browser.page)).toEqual([]);
+      expect(browser.errors).toEqual([]);
+      await host.close();
+      host = undefined;
+    } finally {
+      rmSync(liveDir, { recursive: true, force: true });
     }
   });
 });

@@ -462,13 +462,13 @@ describe('a damaged or unusable store', () => {
     chownSync(dataDir, 64_999, 64_999);
     const rules = await stillReadsAndUndoes();
     expect(rules.stderr).toContain(
-      `Port Auditor’s data folder belongs to another user account (user number 64999), which could replace the database in it: ${dataDir}.`,
+      `Port Auditor’s data folder belongs to another user account (uid 64999), which could replace the database in it: ${dataDir}.`,
     );
     expect(rules.stderr).toContain(RULES_STAY);
     const fr = await cli(['rules'], '', 'fr');
     expect(fr.code, fr.stderr).toBe(0);
     expect(fr.stderr).toContain(
-      `Le dossier de données de Port Auditor appartient à un autre compte (utilisateur numéro 64999), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
+      `Le dossier de données de Port Auditor appartient à un autre compte (uid 64999), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
     );
     const history = await cli(['history']);
     expect(history.code).not.toBe(0);

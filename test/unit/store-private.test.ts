@@ -70,10 +70,10 @@ describe('a data folder owned by another user is refused, naming it (review 13 A
     expect(failure.damage).toBe('foreign-owner');
     expect(failure.code).toBe('store.foreign-owner');
     expect(failure.written?.en).toContain(
-      `Port Auditor’s data folder belongs to another user account (user number ${OTHER_UID}), which could replace the database in it: ${dataDir}.`,
+      `Port Auditor’s data folder belongs to another user account (uid ${OTHER_UID}), which could replace the database in it: ${dataDir}.`,
     );
     expect(failure.written?.fr).toContain(
-      `Le dossier de données de Port Auditor appartient à un autre compte (utilisateur numéro ${OTHER_UID}), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
+      `Le dossier de données de Port Auditor appartient à un autre compte (uid ${OTHER_UID}), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
     );
     // Nothing made or changed in that folder.
     expect(existsSync(databasePath(dataDir))).toBe(false);

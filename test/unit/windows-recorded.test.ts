@@ -6,6 +6,7 @@ import { parseInstallLocation } from '../../app/firewall/windows-install.js';
 import { parseNetNeighbor } from '../../app/scan/neighbours.js';
 import { parseWindowsAdapters } from '../../app/system/adapters.js';
 import { parseWindowsListeners } from '../../app/system/windows.js';
+import { parseOwner, parseWhoamiUser } from '../../app/store/windows-folder.js';
 import type { CorpusMetadata } from '../../scripts/windows/corpus-metadata.js';
 
 /**
@@ -66,6 +67,16 @@ const PARSERS: Record<string, (r: Recorded, stdout: Buffer) => void> = {
       if (entry.state !== 'absent')
         expect(entry.mac, address).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
     }
+  },
+  // The data folder check (review 13 A8): this user's SID, whatever the code page of the name.
+  'whoami-user': (_r, out) =>
+    expect(parseWhoamiUser(out.toString('utf8'))?.sid).toMatch(/^S-1-5-21(-\d+){4}$/),
+  // Only the exit code is read.
+  'icacls-restrict': (r) => expect(r.exitCode).toBe(0),
+  'folder-owner': (_r, out) => {
+    const owner = parseOwner(out.toString('utf8'));
+    expect(owner?.sid).toMatch(/^S-1-5-21(-\d+){4}$/);
+    expect(owner?.name).not.toMatch(/^\uFEFF|\r/);
   },
   adapters: (_r, out) => {
     const adapters = parseWindowsAdapters(out.toString('utf8'));
