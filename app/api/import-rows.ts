@@ -83,6 +83,8 @@ export function withSharedMarks(ordered: OrderedHost[]): OrderedHost[] {
 
 /** An import's rows written with their verdicts: what keeping it as a scan still needs. */
 export interface ImportedRows {
+  /** What the file was: an nmap XML file, or a JSON report of this app's (import-json-rows.ts). */
+  kind: 'nmap-import' | 'json-report';
   /** The file's scan, `hosts` empty (they are the rows). */
   imported: NmapImport;
   /** The scan's counts (scanCounts), tallied row by row. */
@@ -136,6 +138,28 @@ export async function importRows(
   // this PC when it ran here (ranOnThisPc), as reopening the scan works out (checkedKeptRow).
   const ranHere = ranOnThisPc(imported.scan.source, options.localAddresses);
   const asRead = (row: HostRow): HostRow => (ranHere ? { ...row, host: asRanHere(row.host) } : row);
+  return {
+    kind: 'nmap-import',
+    imported,
+    ...(await assessWrittenRows(scans, scanId, asRead, assess, rulesKey, imported.scan.addresses)),
+  };
+}
+
+/**
+ * Gives the rows of scan `scanId` (written, the scan not finished) their verdicts a batch at a
+ * time (ROW_BATCH hosts or ROW_BATCH_BYTES of rows: ScanStore.batch) with `assess`, each row as
+ * `asRead` gives it, summing the counts (for `addresses` covered) and verdict totals as it goes,
+ * so only one batch of hosts and ports is held at a time (see importRows). Throws
+ * `scan.unreadable` when the rows cannot be read back, SQLite's errors as they come.
+ */
+export async function assessWrittenRows(
+  scans: ScanStore,
+  scanId: string,
+  asRead: (row: HostRow) => HostRow,
+  assess: (hosts: readonly HostResult[]) => Promise<RiskAssessResult>,
+  rulesKey: string,
+  addresses: number,
+): Promise<Omit<ImportedRows, 'imported' | 'kind'>> {
   const tally = new ScanCountsTally(scans.sharedMacs(scanId, true));
   const totals = new VerdictTotals(scans.sharedMacs(scanId, false));
   let verdicts = true;
@@ -189,8 +213,7 @@ export async function importRows(
       }
     : null;
   return {
-    imported,
-    counts: tally.counts(imported.scan.addresses),
+    counts: tally.counts(addresses),
     summary,
     ordered,
     ownVerdicts,

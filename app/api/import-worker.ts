@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostResult, ListenersResult, RiskAssessResult } from '../contract/index.js';
 import { toAppError } from '../errors.js';
@@ -7,11 +9,12 @@ import { ownersHidden } from '../risk/reassess.js';
 import { openDatabaseAgain } from '../store/database.js';
 import { StoreFailure } from '../store/failure.js';
 import { ScanStore } from '../store/scans.js';
+import { fileHead, importJsonRows, looksLikeJson } from './import-json-rows.js';
 import { importRows } from './import-rows.js';
 import type { ImportJob, ImportReply, ImportRequest } from './import-thread.js';
 
 /**
- * Worker-thread entry of an nmap import (see import-thread.ts): parses the file into the rows of
+ * Worker-thread entry of an import, nmap XML or JSON report (see import-thread.ts): parses the file into the rows of
  * the begun scan through its own connection to the app's store (WAL: the host keeps using its
  * own), gives them their verdicts, and posts the outcome once. This thread's heap is capped, so the
  * garbage of parsing and assessing 65,000 hosts is collected as it comes instead of growing the
@@ -63,11 +66,49 @@ function isStoreError(error: unknown): boolean {
   return error instanceof StoreFailure || (typeof code === 'string' && code.startsWith('SQLITE'));
 }
 
+/**
+ * Whether the file to import is a JSON document (looksLikeJson on its first bytes); false when it
+ * cannot be read, so the nmap reader names why.
+ */
+async function isJsonFile(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      return looksLikeJson(await fileHead(handle));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
 async function run(): Promise<ImportRequest> {
   let db: ReturnType<typeof openDatabaseAgain> | null = null;
   try {
     // The host opened, checked and upgraded it a moment ago (ScanStore.begin).
     db = openDatabaseAgain(job.dataDir);
+    const progress = job.progress
+      ? (read: number, size: number) =>
+          parentPort?.postMessage({ type: 'progress', read, size } satisfies ImportRequest)
+      : undefined;
+    if (await isJsonFile(job.file)) {
+      // A JSON report of this app's takes the same road (issue 13, A15): rows, then verdicts.
+      const rows = await importJsonRows(
+        new ScanStore(db),
+        job.scanId,
+        job.file,
+        {
+          localAddresses: new Set(job.localAddresses),
+          thisPcName: os.hostname(),
+          ...(job.fileName !== undefined ? { fileName: job.fileName } : {}),
+        },
+        assess,
+        JSON.stringify(job.rules),
+        progress,
+      );
+      return { type: 'done', rows };
+    }
     const rows = await importRows(
       new ScanStore(db),
       job.scanId,
@@ -81,10 +122,7 @@ async function run(): Promise<ImportRequest> {
       },
       assess,
       JSON.stringify(job.rules),
-      job.progress
-        ? (read, size) =>
-            parentPort?.postMessage({ type: 'progress', read, size } satisfies ImportRequest)
-        : undefined,
+      progress,
     );
     return { type: 'done', rows };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { OUTSIDE_WORDS_MAX, quotable } from '../contract/outside-words.js';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Language } from '../contract/index.js';
 import { XmlEncodingError } from '../contract/xml-bytes.js';
@@ -50,12 +50,41 @@ function cannotRead(file: string, detail: string): AppFailure {
   );
 }
 
-function readFailure(file: string, error: unknown): never {
+/**
+ * Rethrows `error` of reading `file`: an AppFailure or encoding error as it is, an errno error as
+ * `report.import-read` naming the file; anything else (the content's) as it is.
+ */
+export function readFailure(file: string, error: unknown): never {
   if (error instanceof AppFailure || error instanceof XmlEncodingError) throw error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   // A parse or encoding error is the file's content, not its reading: the caller words it.
   if (!code) throw error;
   throw cannotRead(file, code);
+}
+
+/**
+ * Opens the file at `file` for an import: its size from stat(2) first, so a file over
+ * MAX_NMAP_XML_BYTES is refused (`report.nmap-too-large`) before a byte is read, and anything but
+ * a regular file (a folder, a FIFO that would block, a device) is refused unopened (`report.import-read`),
+ * as is one swapped for another between the stat and the open. The caller closes the handle.
+ */
+export async function openImportFile(file: string): Promise<{ handle: FileHandle; size: number }> {
+  const info = await stat(file).catch((error: unknown) => readFailure(file, error));
+  if (!info.isFile()) throw cannotRead(file, info.isDirectory() ? 'EISDIR' : 'not a file');
+  refuseTooLarge(info.size);
+  const handle = await open(file, 'r').catch((error: unknown) => readFailure(file, error));
+  try {
+    const opened = await handle.stat().catch((error: unknown) => readFailure(file, error));
+    // Swapped for something else between the stat and the open: not the file that was checked.
+    if (!opened.isFile() || opened.ino !== info.ino || opened.dev !== info.dev) {
+      throw cannotRead(file, 'changed while opened');
+    }
+    refuseTooLarge(opened.size);
+    return { handle, size: opened.size };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -72,18 +101,8 @@ export async function readNmapFile(
   options: Omit<NmapImportOptions, 'now'>,
   onProgress: (read: number, size: number) => void,
 ): Promise<NmapImport> {
-  const info = await stat(file).catch((error: unknown) => readFailure(file, error));
-  if (!info.isFile()) throw cannotRead(file, info.isDirectory() ? 'EISDIR' : 'not a file');
-  refuseTooLarge(info.size);
-  const handle = await open(file, 'r').catch((error: unknown) => readFailure(file, error));
+  const { handle, size } = await openImportFile(file);
   try {
-    const opened = await handle.stat().catch((error: unknown) => readFailure(file, error));
-    // Swapped for something else between the stat and the open: not the file that was checked.
-    if (!opened.isFile() || opened.ino !== info.ino || opened.dev !== info.dev) {
-      throw cannotRead(file, 'changed while opened');
-    }
-    refuseTooLarge(opened.size);
-    const size = opened.size;
     let reported = 0;
     let total = 0;
     onProgress(0, size);

@@ -344,6 +344,10 @@ function keptHostReason(host: HostResult, kind: ScanKind): HostReason {
     if (isLoopback(splitZone(host.address).address)) return 'scanner';
     if (reason === 'scanner') return reason;
   }
+  // A JSON report's own machine, not this PC: nmap's (`scanner`) or the report's (`reporter`).
+  if (kind === 'json-report' && (reason === 'scanner' || reason === 'reporter')) {
+    if (isLoopback(splitZone(host.address).address)) return reason;
+  }
   // The file's machine is only ever an import's word (an edited row's claim is weighed again).
   if (reason !== 'localhost' && reason !== 'scanner' && reason !== 'reporter') return reason;
   const open = host.ports.some((p) => p.state === 'open');
@@ -415,17 +419,25 @@ function isThisPcNow(
   kind: ScanKind,
   ranHere: boolean,
 ): boolean {
-  if (kind === 'nmap-import') return isThisPcInFile(address, local, ranHere);
+  if (kind === 'nmap-import' || kind === 'json-report') {
+    return isThisPcInFile(address, local, ranHere);
+  }
   const bare = splitZone(address).address;
   return isLoopback(bare) || local.has(bare);
 }
 
 /**
  * Whether kept scan `header` is an import of a file nmap ran on this PC, as this PC's `local`
- * addresses are now (ranOnThisPc): worked out at each load, as `isLocal` is.
+ * addresses are now (ranOnThisPc): worked out at each load, as `isLocal` is; for a JSON report,
+ * whether its import proved it was made here (its source's `madeHere`).
  */
 export function keptRanHere(header: ScanHeader, local: ReadonlySet<string>): boolean {
-  return header.record.kind === 'nmap-import' && ranOnThisPc(header.result.source, local);
+  const { source } = header.result;
+  // A JSON report proved it was made here once read to its end (importJsonRows), or did not.
+  if (header.record.kind === 'json-report') {
+    return source?.kind === 'json-report' && source.madeHere;
+  }
+  return header.record.kind === 'nmap-import' && ranOnThisPc(source, local);
 }
 
 /**
@@ -965,7 +977,7 @@ export class ScanHistory {
       const record = scans.finish(
         scanId,
         {
-          kind: 'nmap-import',
+          kind: rows.kind,
           result: { ...header, scanId },
           counts: rows.counts,
           summary,

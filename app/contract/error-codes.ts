@@ -68,6 +68,8 @@ export const ErrorCode = z.enum([
   'report.export-cancelled',
   'report.nmap-too-many-hosts',
   'report.nmap-encoding',
+  // A JSON report of this app's imported as a scan (issue 13, A15): not JSON, or a field refused.
+  'report.json-invalid',
   // An nmap file sent from the page in pieces (report.importBegin / importChunk / importEnd).
   'report.upload-unknown',
   'report.upload-mismatch',

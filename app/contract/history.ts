@@ -16,8 +16,11 @@ export const ScanId = z
   .transform((id) => id.toLowerCase());
 export type ScanId = z.infer<typeof ScanId>;
 
-/** `engine`: run by this app's scanner; `nmap-import`: read from an nmap XML file. */
-export const ScanKind = z.enum(['engine', 'nmap-import']);
+/**
+ * `engine`: run by this app's scanner; `nmap-import`: read from an nmap XML file; `json-report`:
+ * read from a JSON report (docs/report-json.md), its verdicts worked out again here.
+ */
+export const ScanKind = z.enum(['engine', 'nmap-import', 'json-report']);
 export type ScanKind = z.infer<typeof ScanKind>;
 
 /** A scan's size at a glance, from its hosts (counted once, when it is kept). */

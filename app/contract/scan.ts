@@ -362,11 +362,31 @@ export const HostResult = z.object({
 });
 export type HostResult = z.infer<typeof HostResult>;
 
+/** An imported nmap XML file's run, as ScanSource gives it (kind `nmap`). */
+const NmapSource = z.object({
+  kind: z.literal('nmap'),
+  /** The imported file's name (no folder), when the importer was told it. */
+  fileName: z.string().max(255).optional(),
+  /** nmap's command line as the file gives it (`<nmaprun args>`). */
+  args: z.string().max(4096),
+  /** nmap's version (`<nmaprun version>`), when given. */
+  version: z.string().max(64).optional(),
+  /** One per `<scaninfo>`: nmap's scan type and the protocol it scanned. */
+  scanTypes: z.array(z.object({ type: z.string().max(32), protocol: z.string().max(16) })).max(16),
+  /**
+   * The file's addresses other than loopback that nmap said were itself (`<status
+   * reason="localhost-response">`), at most 16: when one is this PC's, nmap ran on this PC and
+   * the file's loopback hosts are this PC (see ranOnThisPc in app/report/nmap-xml-import.ts).
+   */
+  selfAddresses: z.array(z.string().max(64)).max(16).optional(),
+});
+
 /**
  * Where a scan result came from, so a report describes the scan that was made: this app's engine
  * (full TCP connects, with the timing settings it ran with, app/scan/engine.ts `Tuning`), or an
  * imported nmap XML file (`<nmaprun scanner args version>`, each `<scaninfo type protocol>`: nmap's
- * `syn` for -sS, `connect` for -sT, `udp` for -sU…, nmap.dtd).
+ * `syn` for -sS, `connect` for -sT, `udp` for -sU…, nmap.dtd), or an imported JSON report of this
+ * app's (docs/report-json.md), whose hosts were checked and assessed again here (issue 13, A15).
  */
 export const ScanSource = z.discriminatedUnion('kind', [
   z.object({
@@ -388,24 +408,21 @@ export const ScanSource = z.discriminatedUnion('kind', [
      */
     selfAddresses: z.array(z.string().max(64)).max(16).optional(),
   }),
+  NmapSource,
   z.object({
-    kind: z.literal('nmap'),
+    kind: z.literal('json-report'),
     /** The imported file's name (no folder), when the importer was told it. */
     fileName: z.string().max(255).optional(),
-    /** nmap's command line as the file gives it (`<nmaprun args>`). */
-    args: z.string().max(4096),
-    /** nmap's version (`<nmaprun version>`), when given. */
-    version: z.string().max(64).optional(),
-    /** One per `<scaninfo>`: nmap's scan type and the protocol it scanned. */
-    scanTypes: z
-      .array(z.object({ type: z.string().max(32), protocol: z.string().max(16) }))
-      .max(16),
+    /** The name of the PC that made the report, as the file gives it (one line, cut). */
+    pcName: z.string().max(255).optional(),
     /**
-     * The file's addresses other than loopback that nmap said were itself (`<status
-     * reason="localhost-response">`), at most 16: when one is this PC's, nmap ran on this PC and
-     * the file's loopback hosts are this PC (see ranOnThisPc in app/report/nmap-xml-import.ts).
+     * Whether the file proved, once read to its end, that this PC made it (madeOnThisPc or the
+     * kept scan it names, app/report/json-import.ts): its loopback hosts are then this PC and the
+     * PDF names this PC; otherwise it names the file's PC, never this one.
      */
-    selfAddresses: z.array(z.string().max(64)).max(16).optional(),
+    madeHere: z.boolean(),
+    /** The nmap run the report described, when it was one (its method is nmap's). */
+    nmap: NmapSource.optional(),
   }),
 ]);
 export type ScanSource = z.infer<typeof ScanSource>;

@@ -62,15 +62,16 @@ export function reportInputFromFile(
   localAddresses: ReadonlySet<string>,
   thisPcName?: string,
   keptHere = false,
+  facts: FileHostFacts = FileHostFacts.of(input.scan.hosts, localAddresses),
 ): ReportInput {
   const hosts: HostResult[] = [];
   let notAddresses = 0;
-  const here = keptHere || madeOnThisPc(input, localAddresses, thisPcName);
+  const here = keptHere || madeOnThisPc(input, localAddresses, thisPcName, facts);
   // No nmap ran for an engine report (or a format-1 one, which had no source): its own machine's
   // loopback is "the PC that produced this report" (review 13c new user #3).
   const byNmap = input.scan.source?.kind === 'nmap';
   for (const host of input.scan.hosts) {
-    const checked = checkedHost(host, localAddresses, here, byNmap);
+    const checked = checkedFileHost(host, localAddresses, here, byNmap);
     if (checked) hosts.push(checked);
     else notAddresses++;
   }
@@ -92,7 +93,7 @@ export function reportInputFromFile(
       ? 'messages:import.filePcThis'
       : !same
         ? 'messages:import.filePcName'
-        : namesOwnAddress(input)
+        : namesOwnAddress(input, facts)
           ? 'messages:import.filePcSameName'
           : 'messages:import.filePcSameNameUnproven';
     if (name) notes.unshift(bothLanguages(key, { name }));
@@ -152,16 +153,55 @@ export function keptScanMadeHere(
 }
 
 /**
- * Whether report `input` names an address of the PC that made it other than loopback: its
- * source's `selfAddresses`, or a host it says was that PC (`isLocal`, `localhost`, `scanner`).
+ * What a report file's hosts say about the PC that made it, tallied one host at a time (add), so
+ * a file read host by host (readJsonReport's sink) is judged as one read whole (issue 13, A15):
+ * whether the file is this PC's own is only known after its last host.
  */
-function namesOwnAddress(input: ReportInput): boolean {
-  if ((input.scan.source?.selfAddresses ?? []).length > 0) return true;
-  return input.scan.hosts.some((host) => {
-    const own = host.isLocal || host.reason === 'localhost' || host.reason === 'scanner';
-    const literal = own ? hostAddress(host.address) : null;
-    return literal !== null && !isLoopback(splitZone(literal.address).address);
-  });
+export class FileHostFacts {
+  /** A host the file says is its PC (`isLocal`) at one of this PC's addresses other than loopback. */
+  ownHere = false;
+  /** A host the file says was its PC (`isLocal`, `localhost`, `scanner`) not on loopback. */
+  namesOwn = false;
+  /** A host nmap answered as itself (`localhost`, `scanner`) not on loopback… */
+  nmapSelf = false;
+  /** …and one such at an address of this PC's. */
+  nmapSelfHere = false;
+
+  constructor(private readonly localAddresses: ReadonlySet<string>) {}
+
+  /** The facts of `hosts`, read whole. */
+  static of(hosts: readonly HostResult[], localAddresses: ReadonlySet<string>): FileHostFacts {
+    const facts = new FileHostFacts(localAddresses);
+    for (const host of hosts) facts.add(host);
+    return facts;
+  }
+
+  add(host: HostResult): void {
+    const literal = hostAddress(host.address);
+    if (!literal) return;
+    const bare = splitZone(literal.address).address;
+    const loopback = isLoopback(bare);
+    if (host.isLocal && isThisPcInFile(literal.address, this.localAddresses)) this.ownHere = true;
+    const nmapOwn = host.reason === 'localhost' || host.reason === 'scanner';
+    if ((host.isLocal || nmapOwn) && !loopback) this.namesOwn = true;
+    if (nmapOwn && !loopback) {
+      this.nmapSelf = true;
+      if (this.localAddresses.has(bare)) this.nmapSelfHere = true;
+    }
+  }
+}
+
+/**
+ * Whether report `input` names an address of the PC that made it other than loopback: its
+ * source's `selfAddresses`, or a host it says was that PC (`isLocal`, `localhost`, `scanner`),
+ * as `facts` tallied its hosts.
+ */
+function namesOwnAddress(input: ReportInput, facts: FileHostFacts): boolean {
+  const { source } = input.scan;
+  if (source && source.kind !== 'json-report' && (source.selfAddresses ?? []).length > 0) {
+    return true;
+  }
+  return facts.namesOwn;
 }
 
 /** Whether two PC names are one: names compare without case (RFC 4343, Windows NetBIOS names). */
@@ -184,6 +224,7 @@ export function madeOnThisPc(
   input: ReportInput,
   localAddresses: ReadonlySet<string>,
   thisPcName: string | undefined,
+  facts: FileHostFacts = FileHostFacts.of(input.scan.hosts, localAddresses),
 ): boolean {
   const { source } = input.scan;
   // A report of an nmap import: where nmap ran, as the import worked it out (ranOnThisPc).
@@ -196,18 +237,10 @@ export function madeOnThisPc(
       if (!sameName(oneLine(input.pcName).slice(0, MAX_HOSTNAME), thisPcName)) return false;
     }
     const kept = source.selfAddresses ?? [];
-    const selfAddresses =
-      kept.length > 0
-        ? kept
-        : input.scan.hosts.flatMap((host) => {
-            if (host.reason !== 'localhost' && host.reason !== 'scanner') return [];
-            const literal = hostAddress(host.address);
-            return literal && !isLoopback(literal.address) ? [literal.address] : [];
-          });
     // A run on loopback only proves nothing: every PC has 127.0.0.1 (review 13 A1). Unlike an
     // nmap XML imported here (ranOnThisPc takes it as this PC's), a report file must prove it.
-    if (selfAddresses.length === 0) return false;
-    return ranOnThisPc({ ...source, selfAddresses }, localAddresses);
+    if (kept.length > 0) return ranOnThisPc(source, localAddresses);
+    return facts.nmapSelfHere;
   }
   // A scan's own JSON of an older version (no PC name) has its addresses alone to say.
   if (input.pcName !== undefined) {
@@ -221,14 +254,15 @@ export function madeOnThisPc(
     });
     if (ours) return true;
   }
-  return input.scan.hosts.some((host) => {
-    if (!host.isLocal) return false;
-    const literal = hostAddress(host.address);
-    return literal !== null && isThisPcInFile(literal.address, localAddresses);
-  });
+  return facts.ownHere;
 }
 
-function checkedHost(
+/**
+ * One host of a report file as this PC takes it (see reportInputFromFile): null when its address
+ * is not an IP literal. `ranHere`: the file is proven this PC's (its loopback is this PC);
+ * `byNmap`: its scan was an nmap run (its own machine's loopback is `scanner`, else `reporter`).
+ */
+export function checkedFileHost(
   host: HostResult,
   localAddresses: ReadonlySet<string>,
   ranHere: boolean,

@@ -64,6 +64,13 @@ type Frame = {
 };
 
 /**
+ * Hears each checked host of a host list as it is read (`list`: which one, see ReadJsonReport),
+ * in file order; given, the hosts are not kept in the result (its lists stay empty), so what is
+ * held is one host at a time (issue 13, A15: the import thread writes them as rows).
+ */
+export type JsonHostSink = (list: 'hosts' | 'scanHosts', host: HostResult) => void;
+
+/**
  * Reads a JSON report (or a scan written by `scan --json`, or `show ID --json`) from `pieces`,
  * the file's bytes in order, one host at a time: each host of a host list is parsed on its own
  * (JSON.parse of its bytes only) and checked against HostResult, so what is held is the checked
@@ -73,9 +80,13 @@ type Frame = {
  * as a host list passes MAX_JSON_REPORT_HOSTS, before more of the file is read; a JsonReportError
  * for bytes that are not one JSON document (`syntax`) or a host the contract refuses (`host`).
  * JSON's structural characters are ASCII, which no byte of a UTF-8 sequence is, so the bytes are
- * scanned as they are and only kept values are decoded (RFC 8259 §8.1).
+ * scanned as they are and only kept values are decoded (RFC 8259 §8.1). With `onHost`, each
+ * checked host goes there instead of into the result's lists.
  */
-export async function readJsonReport(pieces: AsyncIterable<Buffer>): Promise<ReadJsonReport> {
+export async function readJsonReport(
+  pieces: AsyncIterable<Buffer>,
+  onHost?: JsonHostSink,
+): Promise<ReadJsonReport> {
   const result: ReadJsonReport = { rest: {}, hosts: [], scanHosts: [] };
   let scanRest: Record<string, unknown> = {};
   // Hosts of the list being read past the limit: tallied, not kept, so the refusal says how many.
@@ -128,7 +139,8 @@ export async function readJsonReport(pieces: AsyncIterable<Buffer>): Promise<Rea
         const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
         throw new JsonReportError('host', [path, ...(issue?.path ?? [])].join('.'), missing);
       }
-      list.push(parsed.data);
+      if (onHost) onHost(parent === 'hosts' ? 'hosts' : 'scanHosts', parsed.data);
+      else list.push(parsed.data);
     } else if (parent === 'scan') {
       put(scanRest, path.slice(dot + 1), value);
     } else if (parent === '') {

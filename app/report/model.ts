@@ -408,12 +408,17 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
   const model: ReportModel = {
     scan,
     pcName: input.pcName,
-    fromFile: input.origin === 'file',
+    fromFile: input.origin === 'file' || scan.source?.kind === 'json-report',
     ...(input.filePc
       ? { filePc: input.filePc }
       : scan.source?.kind === 'nmap'
         ? { filePc: {} }
-        : {}),
+        : scan.source?.kind === 'json-report'
+          ? // A JSON report kept as a scan names its own PC unless it proved to be this one.
+            scan.source.madeHere
+            ? {}
+            : { filePc: scan.source.pcName ? { name: scan.source.pcName } : {} }
+          : {}),
     assessed: input.assessment !== undefined,
     programsComplete: input.assessment?.programsComplete ?? true,
     ...(input.assessment?.programsMissing

@@ -342,7 +342,8 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
       [
         t('cover.scannedTargets'),
         // An import's targets are words of the file's command line: quoted as the file's.
-        scan.source?.kind === 'nmap'
+        scan.source?.kind === 'nmap' ||
+        (scan.source?.kind === 'json-report' && scan.source.nmap !== undefined)
           ? t('cover.fileTargets', { targets: quotable(scan.request.targets) })
           : describeSpec(scan.request.targets, 'targets', lang),
       ],
@@ -1121,9 +1122,15 @@ function methodSection(model: ReportModel, say: Say): Content[] {
     heading(t('methodSection.method')),
     ...(source?.kind === 'nmap'
       ? nmapMethod(source, model, say)
-      : model.fromFile
-        ? [p('methodSection.fromFile')]
-        : engine),
+      : source?.kind === 'json-report'
+        ? // Imported from a JSON report (issue 13, A15): said, then the nmap run it describes.
+          [
+            p('methodSection.fromJsonReport', { fileName: quotable(source.fileName ?? '') }),
+            ...(source.nmap ? nmapMethod(source.nmap, model, say) : []),
+          ]
+        : model.fromFile
+          ? [p('methodSection.fromFile')]
+          : engine),
   ];
   if (model.assessed) {
     content.push(p('methodSection.eachOpenPortS'));

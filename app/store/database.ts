@@ -127,10 +127,44 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
   // scan on screen, whichever process keeps the next one). A lease per client of a process, ended
   // when the client goes, or by its `until` when the process died without saying so.
   `CREATE TABLE shown_scans (holder TEXT PRIMARY KEY, scan_id TEXT NOT NULL, until TEXT NOT NULL);`,
+  // JSON reports imported as scans of their own (issue 13, A15: kind `json-report`, the same road
+  // as nmap XML imports). SQLite cannot change a CHECK in place: the table is made again, its rows
+  // copied as they are (scan_hosts keeps pointing at the same ids; foreign keys off meanwhile).
+  `CREATE TABLE scans_new (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('engine', 'nmap-import', 'json-report')),
+     started_at TEXT NOT NULL,
+     finished_at TEXT NOT NULL,
+     saved_at TEXT NOT NULL,
+     cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
+     targets TEXT NOT NULL,
+     ports TEXT NOT NULL,
+     file_name TEXT,
+     date_known INTEGER NOT NULL DEFAULT 1 CHECK (date_known IN (0, 1)),
+     addresses INTEGER NOT NULL,
+     hosts INTEGER NOT NULL,
+     hosts_up INTEGER NOT NULL,
+     devices_up INTEGER NOT NULL,
+     open_ports INTEGER NOT NULL,
+     severities TEXT,
+     result TEXT NOT NULL,
+     assessment TEXT,
+     macs TEXT NOT NULL DEFAULT '{}',
+     complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1))
+   );
+   INSERT INTO scans_new (id, kind, started_at, finished_at, saved_at, cancelled, targets, ports,
+     file_name, date_known, addresses, hosts, hosts_up, devices_up, open_ports, severities, result,
+     assessment, macs, complete)
+   SELECT id, kind, started_at, finished_at, saved_at, cancelled, targets, ports, file_name,
+     date_known, addresses, hosts, hosts_up, devices_up, open_ports, severities, result, assessment,
+     macs, complete FROM scans;
+   DROP TABLE scans;
+   ALTER TABLE scans_new RENAME TO scans;
+   CREATE INDEX scans_by_saved ON scans (saved_at DESC);`,
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */
-const REBUILDS = new Set([2]);
+const REBUILDS = new Set([2, 7]);
 
 /** The database's file name inside the data directory. */
 export const DATABASE_FILE = 'port-auditor.sqlite';

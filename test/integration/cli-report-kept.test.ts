@@ -101,7 +101,7 @@ describe('port-auditor report of a kept scan', () => {
     }).replace(/\s+/g, ' ');
     expect(text).not.toContain('Each port was tested with a full TCP connection from this PC');
     expect(text).toContain(
-      'These results come from a report file, not from a scan made by this PC',
+      'These results come from the JSON report “forged.json”, imported on this PC, not from a scan made by this PC',
     );
     // Not this PC's name as the report's title or footer either: the file was made elsewhere
     // (review 13 N3).

@@ -22,6 +22,10 @@ function source(row: ScanRecord, ctx: CliContext): string {
     const file = quotable(row.fileName ?? 'nmap.xml', SOURCE_WIDTH);
     return ctx.text('commands.history.source.nmapFile', { file });
   }
+  if (row.kind === 'json-report') {
+    const file = quotable(row.fileName ?? 'report.json', SOURCE_WIDTH);
+    return ctx.text('commands.history.source.jsonReport', { file });
+  }
   return row.cancelled
     ? ctx.text('commands.history.source.cancelled')
     : ctx.text('commands.history.source.scan');
@@ -37,7 +41,7 @@ const TARGETS_WIDTH = 40;
  * quoted as the file's so they never read as the app's (issue 15, F2).
  */
 function targetsText(row: ScanRecord, ctx: CliContext): string {
-  if (row.kind === 'nmap-import') {
+  if (row.kind === 'nmap-import' || row.kind === 'json-report') {
     return ctx.text('commands.history.fileTargets', {
       targets: quotable(row.targets, TARGETS_WIDTH - 4),
     });

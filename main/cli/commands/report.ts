@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
-import { access, stat, type FileHandle } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -9,15 +9,10 @@ import {
   Language,
   ReportFormat,
   ReportInput,
-  ScanId,
   type ExportProgress,
   type RiskAssessResult,
-  type ScanResult,
 } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
-import { localAddresses } from '../../../app/api/report-handlers.js';
-import { keptScanMadeHere, reportInputFromFile } from '../../../app/report/json-import.js';
-import { REPORT_JSON_FORMAT } from '../../../app/report/json.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { formatExportProgress, isProgressMilestone } from '../export-progress.js';
 import { writeWholeFile } from '../whole-file.js';
@@ -28,11 +23,7 @@ import { warnNotKept } from '../kept-scan.js';
 import { isScanIdPrefix, resolveScanId } from '../scan-id.js';
 import { cliMessage, errorLine, fileProblem } from '../text.js';
 import { openRegularFile } from '../regular-file.js';
-import {
-  JsonReportError,
-  readJsonReport,
-  type ReadJsonReport,
-} from '../../../app/report/json-report-reader.js';
+import { fileHead, looksLikeJson } from '../../../app/api/import-json-rows.js';
 
 const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.pdf': 'pdf',
@@ -62,8 +53,9 @@ export async function resolveReportArgument(
 }
 
 /**
- * What a report can be made from: a scan saved by `scan --json`, a JSON report (its scan, checked
- * and assessed again by this PC: reportInputFromFile), or an nmap XML file (imported by the app).
+ * What a report can be made from: an nmap XML file or a JSON report (a report, a scan saved by
+ * `scan --json`, `show ID --json`), each imported by the app into its store (its hosts checked
+ * and assessed again by this PC there) and reported by the kept scan's id.
  */
 export async function readReportSource(
   file: string,
@@ -76,9 +68,6 @@ export async function readReportSource(
     warnNotKept(ctx, imported.notice);
     return { scanId: imported.scanId };
   }
-  let read: ReadJsonReport | undefined;
-  let xml = '';
-  let tooLarge = 0;
   const readFailed = (error: unknown): never => {
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     fail('cli.report-read', cliMessage('failure.reportRead', { file, why: fileProblem(error) }), {
@@ -87,97 +76,51 @@ export async function readReportSource(
     });
   };
   // A regular file only (a device or FIFO has no end), its size first, from fstat: a file over
-  // the import limit is refused before a byte is read.
+  // the import limit is refused before a byte is read, in the words of a report file.
   const { handle, size } = await openRegularFile(file).catch(readFailed);
+  let head: Uint8Array;
   try {
-    if (size > MAX_NMAP_XML_BYTES) tooLarge = size;
-    else {
-      // Read in pieces, never the whole text: one that grows meanwhile is read no further than
-      // the limit (issue 13 review A15: a 47 MB report held whole took 724 MB).
-      const pieces = filePieces(handle, MAX_NMAP_XML_BYTES, (bytes) => (tooLarge = bytes));
-      const first = await pieces.next().catch(readFailed);
-      const head = first.done ? Buffer.alloc(0) : first.value;
-      if (head.toString('latin1').trimStart().startsWith('<')) {
-        // nmap XML under another name: imported from its text (UTF-8 only, as it was read).
-        const chunks = [head];
-        for (;;) {
-          const next = await pieces.next().catch(readFailed);
-          if (next.done) break;
-          chunks.push(next.value);
-        }
-        xml = Buffer.concat(chunks).toString('utf8');
-      } else {
-        read = await readJsonReport(
-          (async function* () {
-            if (!first.done) yield head;
-            for (;;) {
-              const next = await pieces.next().catch(readFailed);
-              if (next.done) return;
-              yield next.value;
-            }
-          })(),
-        ).catch((error: unknown) => {
-          // Grown past the limit while read: refused below as too large, not as broken JSON.
-          if (tooLarge > 0) return undefined;
-          if (!(error instanceof JsonReportError)) throw error;
-          if (error.kind === 'syntax') {
-            fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
-          }
-          invalidScan(file, error.where, error.missing);
-        });
-      }
-    }
+    head = size > MAX_NMAP_XML_BYTES ? new Uint8Array() : await fileHead(handle).catch(readFailed);
   } finally {
     await handle.close();
   }
-  if (tooLarge > 0) {
+  if (size > MAX_NMAP_XML_BYTES) {
     // MiB rounded up to a tenth, so a file just over the limit never reads as the limit itself;
     // the language formats the number ("64,1 Mo" / "64.1 MB", review 15 N5).
-    const size = Math.ceil((tooLarge / 1048576) * 10) / 10;
+    const shown = Math.ceil((size / 1048576) * 10) / 10;
     fail(
       'cli.report-too-large',
-      cliMessage('failure.reportTooLarge', { file, size, limit: MAX_NMAP_XML_BYTES / 1048576 }),
-      { file, bytes: tooLarge, limit: MAX_NMAP_XML_BYTES },
+      cliMessage('failure.reportTooLarge', {
+        file,
+        size: shown,
+        limit: MAX_NMAP_XML_BYTES / 1048576,
+      }),
+      { file, bytes: size, limit: MAX_NMAP_XML_BYTES },
     );
   }
-  if (!read) {
-    const imported = await ctx.app.call('report.importNmapXml', {
-      xml,
-      fileName: path.basename(file).slice(0, 255) || 'nmap.xml',
-    });
+  const text = Buffer.from(head)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+  if (!looksLikeJson(head) && !text.trimStart().startsWith('<')) {
+    fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
+  }
+  // nmap XML under another name, or a JSON report (a report, `scan --json`, `show ID --json`):
+  // imported by the app as an nmap file is (issue 13, A15), kept, then reported by id. Its hosts
+  // are read one at a time and worked out again there, never the file's verdicts or claims.
+  try {
+    const imported = await importNmapFile(ctx, file, 'cli.report-read');
     warnNotKept(ctx, imported.notice);
     return { scanId: imported.scanId };
+  } catch (error) {
+    const params = error instanceof AppFailure ? error.params : undefined;
+    if (!(error instanceof AppFailure) || error.code !== 'report.json-invalid') throw error;
+    // The CLI names the file by the path it was given, as it always did.
+    if (params?.problem === 'syntax') {
+      fail('cli.report-not-json', cliMessage('failure.notJsonNorXml', { file }), { file });
+    }
+    const field = typeof params?.field === 'string' ? params.field : '';
+    return invalidScan(file, field, params?.problem === 'fieldMissing');
   }
-  const object = read.rest;
-  // A JSON report, or what `show ID --json` prints (`record`, `scan`, `assessment`…), carries its
-  // inputs; anything else is taken as a scan result written by `scan --json`. Its hosts were
-  // checked one by one as they were read (readJsonReport); the rest is checked here, without them.
-  const wrapped = object.format === REPORT_JSON_FORMAT || ('record' in object && 'scan' in object);
-  const candidate = wrapped
-    ? Object.fromEntries(
-        Object.entries(object).filter(
-          ([key, value]) =>
-            ['scan', 'firewallRules', 'macAddresses', 'pcName'].includes(key) && value !== null,
-        ),
-      )
-    : {
-        scan: { ...object, ...('hosts' in object ? { hosts: [] } : {}) },
-        // `scan --json` writes the name of the PC that ran it beside the result (scanJsonOf).
-        ...(typeof object.pcName === 'string' ? { pcName: object.pcName } : {}),
-      };
-  const parsed = ReportInput.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // The validator's own words are English only: the user reads which field, in their language.
-    const missing = issue?.code === 'invalid_type' && /undefined/.test(issue.message);
-    invalidScan(file, issue?.path.join('.') || '', missing);
-  }
-  parsed.data.scan.hosts = wrapped ? read.scanHosts : read.hosts;
-  // Data to assess again, as imports are: never the file's verdicts, texts or claims (F3).
-  const local = localAddresses();
-  const kept = await keptScanOf(parsed.data.scan.scanId, ctx);
-  const keptHere = keptScanMadeHere(parsed.data, kept, local, os.hostname());
-  return reportInputFromFile(parsed.data, local, os.hostname(), keptHere);
 }
 
 /** Refuses a scan file whose field `where` (dotted, empty: the whole) the contract refuses. */
@@ -188,47 +131,6 @@ function invalidScan(file: string, where: string, missing: boolean): never {
       ? 'failure.invalidScanFieldMissing'
       : 'failure.invalidScanFieldValue';
   fail('cli.report-invalid-scan', cliMessage(key, { file, field: where }), { file, path: where });
-}
-
-/**
- * The bytes of open file `handle` from its start in pieces of at most 1 MiB, `limit` bytes and one
- * more at most: past `limit` (the file grew after its size was read) `onTooLarge(bytes)` hears it
- * and the pieces end. Throws the read's errno error.
- */
-async function* filePieces(
-  handle: FileHandle,
-  limit: number,
-  onTooLarge: (bytes: number) => void,
-): AsyncGenerator<Buffer> {
-  let total = 0;
-  while (total <= limit) {
-    const piece = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - total));
-    const { bytesRead } = await handle.read(piece, 0, piece.length, total);
-    if (bytesRead === 0) return;
-    total += bytesRead;
-    if (total > limit) {
-      onTooLarge(total);
-      return;
-    }
-    yield bytesRead === piece.length ? piece : piece.subarray(0, bytesRead);
-  }
-}
-
-/**
- * The kept scan `scanId` names in this PC's store, without its hosts, or undefined when the id is
- * not a kept scan's or the store cannot be read: a report file is then judged by what it proves
- * alone (keptScanMadeHere, review 13 N9).
- */
-async function keptScanOf(
-  scanId: string,
-  ctx: CliContext,
-): Promise<Omit<ScanResult, 'hosts'> | undefined> {
-  if (!ScanId.safeParse(scanId).success) return undefined;
-  try {
-    return (await ctx.app.call('scan.get', { scanId, limit: 1 })).result;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HostResult } from '../../app/contract/index.js';
+import { importJsonRows, looksLikeJson } from '../../app/api/import-json-rows.js';
+import { AppFailure } from '../../app/errors.js';
+import { assessHosts } from '../../app/risk/assess.js';
+import { knowledgeBase } from '../../app/risk/knowledge-base.js';
+import { openDatabase } from '../../app/store/database.js';
+import { ScanStore } from '../../app/store/scans.js';
+
+// Issue 13, A15: a JSON report takes the import road — its hosts written as rows of a scan of its
+// own, one at a time, its verdicts worked out again here a batch at a time, never the file's.
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `pa-json-rows-${process.pid}-`));
+  dirs.push(dir);
+  return dir;
+}
+
+function host(address: string, extra: Partial<HostResult> = {}): HostResult {
+  return {
+    address,
+    family: address.includes(':') ? 'ipv6' : 'ipv4',
+    isLocal: false,
+    status: 'up',
+    reason: 'syn-ack',
+    ports: [{ port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
+    hidden: { open: 0, closed: 1023, filtered: 0 },
+    ...extra,
+  } as HostResult;
+}
+
+/** A JSON report of another PC's scan (docs/report-json.md), its file's claims hostile. */
+function foreignReport(hosts: HostResult[]): string {
+  return JSON.stringify({
+    format: 'port-auditor-report',
+    version: 3,
+    pcName: 'PC-DU-DIRECTEUR',
+    assessment: { hosts: [{ address: '10.0.0.2', ports: [{ severity: 'info' }] }] },
+    scan: {
+      scanId: '8f14e45f-ceea-467f-a8f5-6f4a3c1b2d90',
+      request: { targets: '10.0.0.0/24', ports: '1-1024', confirmed: true },
+      addresses: 256,
+      portCount: 1024,
+      notes: [],
+      startedAt: '2026-11-30T12:00:00.000Z',
+      finishedAt: '2026-11-30T12:01:00.000Z',
+      cancelled: false,
+      hosts,
+    },
+    macAddresses: { '10.0.0.2': '02:00:00:00:00:02', '10.9.9.9': '02:00:00:00:00:09' },
+  });
+}
+
+const assess = (hosts: readonly HostResult[]) =>
+  Promise.resolve(assessHosts(hosts, [], knowledgeBase(), true, []));
+
+describe('a JSON report imported into the store (importJsonRows, real SQLite)', () => {
+  it('writes each host as a row, worked out here: the file’s PC named, never this one', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'report.json');
+    writeFileSync(
+      file,
+      foreignReport([
+        // The file's own loopback, which it says is its PC: not this PC.
+        host('127.0.0.1', { isLocal: true, reason: 'localhost' }),
+        host('10.0.0.2'),
+        host('local-network'),
+      ]),
+    );
+    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    scans.begin('11111111-2222-4333-8444-555555555555', 'nmap-import');
+    const progress: number[] = [];
+    const rows = await importJsonRows(
+      scans,
+      '11111111-2222-4333-8444-555555555555',
+      file,
+      { localAddresses: new Set(['10.0.0.7']), thisPcName: 'ce-pc', fileName: 'report.json' },
+      assess,
+      '[]',
+      (read) => progress.push(read),
+    );
+    expect(rows.kind).toBe('json-report');
+    expect(rows.imported.scan.source).toEqual({
+      kind: 'json-report',
+      fileName: 'report.json',
+      pcName: 'PC-DU-DIRECTEUR',
+      madeHere: false,
+    });
+    // Nobody confirmed anything on this PC; the host without an IP address is left out, said.
+    expect(rows.imported.scan.request.confirmed).toBe(false);
+    expect(rows.imported.scan.notes.map((n) => n.en).join(' ')).toContain(
+      '1 host without a valid IP address ignored',
+    );
+    expect(rows.imported.hostCount).toBe(2);
+    expect(rows.imported.macAddresses).toEqual({ '10.0.0.2': '02:00:00:00:00:02' });
+    const written = scans.rows('11111111-2222-4333-8444-555555555555', -1, 10);
+    expect(written).not.toBe('unreadable');
+    const hosts = (written as { host: HostResult }[]).map((r) => r.host);
+    expect(hosts.map((h) => [h.address, h.isLocal, h.reason])).toEqual([
+      ['127.0.0.1', false, 'reporter'],
+      ['10.0.0.2', false, 'syn-ack'],
+    ]);
+    // Verdicts of this PC's knowledge base: telnet is critical, whatever the file said.
+    expect(rows.summary?.counts.critical).toBe(2);
+    expect(progress.at(-1)).toBe(progress.reduce((a, b) => Math.max(a, b), 0));
+  });
+
+  it('refuses a file cut short before writing a row, in the words of a JSON report', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cut.json');
+    const whole = foreignReport([host('10.0.0.2'), host('10.0.0.3')]);
+    writeFileSync(file, whole.slice(0, whole.indexOf('10.0.0.3')));
+    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scanId = '11111111-2222-4333-8444-555555555556';
+    scans.begin(scanId, 'nmap-import');
+    const error = await importJsonRows(
+      scans,
+      scanId,
+      file,
+      { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'cut.json' },
+      assess,
+      '[]',
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppFailure);
+    expect((error as AppFailure).code).toBe('report.json-invalid');
+    expect((error as AppFailure).appError.message.fr).toBe(
+      '«\u00a0cut.json\u00a0» n’est ni du JSON ni du XML nmap. Donnez le fichier écrit par «\u00a0port-auditor scan … --json\u00a0», un rapport JSON de Port Auditor, ou un XML de nmap (nmap -oX).',
+    );
+    // The first reading failed: no row of it was written.
+    expect(scans.rows(scanId, -1, 10)).toEqual([]);
+  });
+
+  it('takes a document as JSON by its first byte, white space and byte order mark aside', () => {
+    expect(looksLikeJson(Buffer.from(' \n\t{"a":1}'))).toBe(true);
+    expect(looksLikeJson(Buffer.from('\ufeff[1]'))).toBe(true);
+    expect(looksLikeJson(Buffer.from('<?xml version="1.0"?>'))).toBe(false);
+    expect(looksLikeJson(Buffer.from('hello'))).toBe(false);
+    expect(looksLikeJson(Buffer.alloc(0))).toBe(false);
+  });
+});
