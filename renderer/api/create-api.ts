@@ -9,12 +9,14 @@ import type {
 import { ApiError, asAppError } from './errors.js';
 
 /**
- * `lost`: the transport dropped and the client is reconnecting. The others are final, nothing is
- * retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
+ * `lost`: the transport dropped and the client is reconnecting; `unreachable`: several attempts
+ * failed and it keeps trying (the host may have stopped, or be too busy with other connections:
+ * a page cannot tell). The others are final, nothing is retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
  * `token-used`, the launch token had already been redeemed by another client; `refused`, the page
  * has neither a launch token nor a session (opened without the printed address).
  */
-export type ConnectionState = 'connecting' | 'open' | 'lost' | 'stopped' | 'token-used' | 'refused';
+export type ConnectionState =
+  'connecting' | 'open' | 'lost' | 'unreachable' | 'stopped' | 'token-used' | 'refused';
 
 export interface Api {
   /** Sends one request; resolves with its typed result or rejects with an ApiError. */
