@@ -394,11 +394,24 @@ describe('browser-mode web host', () => {
         );
         expect(three.error.message.fr).toMatch(/^Déjà 2 analyses en cours depuis cette fenêtre/);
       }
-      // A finished (here: cancelled) scan gives its slot back.
+      // A cancelled scan holds its slot while its engine stops (nmap still runs): a start sent
+      // right after the cancel is refused, saying one is stopping (review 13, F8)…
       const first = one?.ok ? (one.result as { scanId: string }).scanId : '';
-      expect((await a.call(4, 'scan.cancel', { scanId: first })).ok).toBe(true);
+      const [cancel, early] = await Promise.all([
+        a.call(4, 'scan.cancel', { scanId: first }),
+        a.call(5, 'scan.start', full()),
+      ]);
+      expect(cancel).toMatchObject({ ok: true, result: { cancelled: true } });
+      expect(early).toMatchObject({ ok: false, error: { code: 'scan.too-many-for-client' } });
+      if (early && !early.ok) {
+        expect(early.error.message.en).toBe(
+          'Already 2 scans running from this window, 1 of them still stopping: a scan you stop frees its place once it has ended, in a few seconds. Then start the new one.',
+        );
+        expect(early.error.message.fr).toMatch(/dont 1 en cours d’arrêt/);
+      }
+      // …and once it has finished, its slot is back.
       await a.waitFor((e) => e.scanId === first && (e.type === 'finished' || e.type === 'failed'));
-      expect((await a.call(5, 'scan.start', full())).ok).toBe(true);
+      expect((await a.call(6, 'scan.start', full())).ok).toBe(true);
     } finally {
       await a.closeAndWait();
     }
