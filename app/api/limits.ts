@@ -70,49 +70,82 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 /**
+ * A slot held by one piece of running work: calling it gives the slot back (idempotent);
+ * `stopping()` says the work was asked to stop and is winding down, still holding its slot until
+ * it has ended (its resources are still in use), so a refusal meanwhile can say so (review 13, F8).
+ */
+export type Slot = (() => void) & { stopping(): void };
+
+/**
  * Counts running work (scans, imports) per client and overall. `acquire` throws the localized
  * AppFailure `refusal` gives when a limit is reached (`which`: the client's or the app's, `limit`
- * that limit); the returned function releases the slot (idempotent).
+ * that limit, `stopping` how many of the slots counted there are held by work winding down);
+ * the returned Slot releases the slot.
  */
 class Slots {
-  private readonly perClient = new Map<string, number>();
+  private readonly perClient = new Map<string, { held: number; stopping: number }>();
   private total = 0;
+  private totalStopping = 0;
 
   constructor(
     private readonly clientLimit: number,
     private readonly overallLimit: number,
-    private readonly refusal: (which: 'client' | 'overall', limit: number) => AppFailure,
+    private readonly refusal: (
+      which: 'client' | 'overall',
+      limit: number,
+      stopping: number,
+    ) => AppFailure,
   ) {}
 
-  acquire(client: string): () => void {
-    const mine = this.perClient.get(client) ?? 0;
-    if (mine >= this.clientLimit) throw this.refusal('client', this.clientLimit);
-    if (this.total >= this.overallLimit) throw this.refusal('overall', this.overallLimit);
-    this.perClient.set(client, mine + 1);
+  acquire(client: string): Slot {
+    const mine = this.perClient.get(client) ?? { held: 0, stopping: 0 };
+    if (mine.held >= this.clientLimit) {
+      throw this.refusal('client', this.clientLimit, mine.stopping);
+    }
+    if (this.total >= this.overallLimit) {
+      throw this.refusal('overall', this.overallLimit, this.totalStopping);
+    }
+    mine.held += 1;
+    this.perClient.set(client, mine);
     this.total += 1;
     let released = false;
-    return () => {
+    let stopping = false;
+    const release = () => {
       if (released) return;
       released = true;
       this.total -= 1;
-      const left = (this.perClient.get(client) ?? 1) - 1;
-      if (left > 0) this.perClient.set(client, left);
-      else this.perClient.delete(client);
+      mine.held -= 1;
+      if (stopping) {
+        this.totalStopping -= 1;
+        mine.stopping -= 1;
+      }
+      if (mine.held === 0) this.perClient.delete(client);
     };
+    return Object.assign(release, {
+      stopping: () => {
+        if (released || stopping) return;
+        stopping = true;
+        this.totalStopping += 1;
+        mine.stopping += 1;
+      },
+    });
   }
 }
 
 /**
  * Counts running scans per client and overall: `acquire` throws `scan.too-many-for-client` or
- * `scan.too-many` (fr/en) when a limit is reached; the returned function releases the slot.
+ * `scan.too-many` (fr/en) when a limit is reached — saying how many of them are still stopping
+ * when some are (a cancelled scan holds its slot until its engine has ended) — and the returned
+ * Slot releases the slot.
  */
 export class ScanSlots extends Slots {
   constructor(limits: Pick<Limits, 'scansPerClient' | 'scansOverall'>) {
-    super(limits.scansPerClient, limits.scansOverall, (which, n) =>
-      which === 'client'
-        ? new AppFailure(Code['scan.too-many-for-client'], { limit: n }, { text: { count: n } })
-        : new AppFailure(Code['scan.too-many'], { limit: n }, { text: { count: n } }),
-    );
+    super(limits.scansPerClient, limits.scansOverall, (which, n, stopping) => {
+      const code = which === 'client' ? Code['scan.too-many-for-client'] : Code['scan.too-many'];
+      return stopping > 0
+        ? new AppFailure(code, { limit: n }, { variant: 'stopping', text: { count: n, stopping } })
+        : new AppFailure(code, { limit: n }, { text: { count: n } });
+    });
   }
 }
 

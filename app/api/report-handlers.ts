@@ -74,8 +74,21 @@ function uploadUnknown(uploadId: string): AppFailure {
   return new AppFailure(Code['report.upload-unknown'], { uploadId });
 }
 
+/** A piece or an end at another byte than the next one expected (`got` ≠ `expected`). */
 function uploadMismatch(expected: number, got: number): AppFailure {
-  return new AppFailure(Code['report.upload-mismatch'], { expected, got });
+  return new AppFailure(Code['report.upload-mismatch'], { expected, got }, { variant: 'offset' });
+}
+
+/**
+ * Pieces that go past the size announced at importBegin (`size` bytes; `received` counting the
+ * refused piece): said as such, not as a byte offset (review 13, F5).
+ */
+function uploadOverflow(size: number, received: number): AppFailure {
+  return new AppFailure(
+    Code['report.upload-mismatch'],
+    { count: size, received },
+    { variant: 'overflow' },
+  );
 }
 
 /**
@@ -359,9 +372,13 @@ export function reportHandlers(
     'report.importChunk': async ({ uploadId, offset, dataBase64 }, ctx) => {
       const upload = mine(uploadId, ctx.client ?? 'in-process');
       const bytes = Buffer.from(dataBase64, 'base64');
-      if (offset !== upload.received || upload.received + bytes.length > upload.size) {
+      if (offset !== upload.received) {
         void drop(uploadId);
         throw uploadMismatch(upload.received, offset);
+      }
+      if (upload.received + bytes.length > upload.size) {
+        void drop(uploadId);
+        throw uploadOverflow(upload.size, upload.received + bytes.length);
       }
       // Counted before the write: a piece sent again while this one is written is refused.
       upload.received += bytes.length;

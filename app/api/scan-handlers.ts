@@ -3,7 +3,7 @@ import { AppFailure } from '../errors.js';
 import type { ScanService } from '../scan/service.js';
 import { scanCounts } from '../store/scans.js';
 import type { Handlers } from './dispatcher.js';
-import type { ScanSlots } from './limits.js';
+import type { ScanSlots, Slot } from './limits.js';
 import { LivePorts } from './live-ports.js';
 import { LiveVerdicts } from './live-verdicts.js';
 import { withMacVendor } from '../report/mac-vendor.js';
@@ -35,12 +35,13 @@ export function scanHandlers(
   | 'scan.hostPorts'
   | 'scan.latest'
 > {
-  const running = new Set<string>();
+  /** Each running scan's slot, so a cancel can mark it stopping. */
+  const running = new Map<string, Slot>();
   return {
     'scan.start': async ({ scanId, keep, ...request }, ctx) => {
       if (running.has(scanId) || history.taken(scanId)) throw duplicate(scanId);
       const release = slots.acquire(ctx.client ?? 'in-process');
-      running.add(scanId);
+      running.set(scanId, release);
       const done = () => {
         running.delete(scanId);
         release();
@@ -95,7 +96,13 @@ export function scanHandlers(
       }
     },
     'scan.preview': (request) => scans.preview(request),
-    'scan.cancel': async ({ scanId }) => ({ cancelled: scans.cancel(scanId) }),
+    'scan.cancel': async ({ scanId }) => {
+      const cancelled = scans.cancel(scanId);
+      // Its slot is held until the engine has ended (nmap still running meanwhile): a refusal
+      // until then says one is stopping (review 13, F8).
+      if (cancelled) running.get(scanId)?.stopping();
+      return { cancelled };
+    },
     'scan.list': async ({ offset, limit }) => history.list(offset, limit),
     'scan.get': async (request, ctx) => {
       // A big kept scan is prepared in a thread meanwhile: this thread answers other requests.

@@ -138,7 +138,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   // and time, so idle sockets cannot lock the real page out (review 13, A11).
   const pending = new PendingConnections(options.pending);
   const server = http.createServer((req, res) => {
-    pending.spoke(req.socket);
+    pending.requesting(req.socket);
+    res.once('finish', () => pending.answered(req.socket));
     handleHttp(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end();
@@ -181,13 +182,15 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   server.on('connection', (socket: Socket) => pending.add(socket));
 
   server.on('upgrade', (req, socket) => {
-    pending.spoke(socket as Socket);
+    pending.requesting(socket as Socket);
     socket.on('error', () => socket.destroy());
     if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403);
     if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403);
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/api') {
       return refuseUpgrade(socket, 404);
     }
+    // Counted apart from plain requests from now on: file requests never push it out (F1).
+    pending.upgraded(socket as Socket);
     wss.handleUpgrade(req, socket, Buffer.alloc(0), (ws) => serveConnection(ws, socket as Socket));
   });
 

@@ -9,15 +9,23 @@ import type {
 import { ApiError, asAppError } from './errors.js';
 
 /**
- * `lost`: the transport dropped and the client is reconnecting. The others are final, nothing is
- * retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
+ * `lost`: the transport dropped and the client is reconnecting; `unreachable`: several attempts
+ * failed and it keeps trying (the host may have stopped, or be too busy with other connections:
+ * a page cannot tell). The others are final, nothing is retried: `stopped`, the host shut down (or restarted, so this page's session is gone);
  * `token-used`, the launch token had already been redeemed by another client; `refused`, the page
  * has neither a launch token nor a session (opened without the printed address); `rate-limited`,
  * the host closed this page's connection because it sent too many messages too fast (its scans
  * stopped with it): a reload starts afresh with the tab's session.
  */
 export type ConnectionState =
-  'connecting' | 'open' | 'lost' | 'stopped' | 'token-used' | 'refused' | 'rate-limited';
+  | 'connecting'
+  | 'open'
+  | 'lost'
+  | 'unreachable'
+  | 'stopped'
+  | 'token-used'
+  | 'refused'
+  | 'rate-limited';
 
 export interface Api {
   /** Sends one request; resolves with its typed result or rejects with an ApiError. */

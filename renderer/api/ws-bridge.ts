@@ -32,12 +32,20 @@ export const CloseCode: typeof ContractCloseCode = {
 /** Where the tab keeps its session secret: per tab, kept across reloads, gone with the tab. */
 export const SESSION_STORAGE_KEY = 'port-auditor.session';
 
-const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 5000];
 /**
- * Reconnect attempts that never reach the host before the page says it has stopped. A host that
- * crashed (no goodbye) refuses connections at once; a transient drop recovers within these.
+ * Milliseconds before each reconnect attempt; the last one repeats for as long as the host cannot
+ * be reached.
  */
-const ATTEMPTS_BEFORE_STOPPED = 4;
+export const RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000, 5000];
+/**
+ * Reconnect attempts that fail before the page says the host cannot be reached right now
+ * (`unreachable`) instead of "reconnecting". It is not `stopped`: a page cannot tell a refused
+ * connection (nothing listens: the host stopped) from one the host accepted and then cut (a flood
+ * of connections from another program, review 13 F1) or from a timeout, so it keeps trying and
+ * says "stopped" only when the host said so (its close code) or a new host on the port refused
+ * the session.
+ */
+const ATTEMPTS_BEFORE_UNREACHABLE = 4;
 
 export interface BridgeCredentials {
   /** The launch token from the address's fragment, presented once when the tab has no session. */
@@ -51,16 +59,18 @@ export interface BridgeCredentials {
  * WebSocket at /api. Each socket's first message is a `hello` with the tab's session secret, or
  * with the launch token when the tab has none yet; the host's `welcome` gives the secret to keep.
  * Requests made while the socket is down wait for it; requests in flight when it drops are
- * answered with an error saying why instead of hanging. A drop is retried; a host that said it
- * stopped, refuses this tab, cut it for flooding, or cannot be reached again is final
- * (`stopped`, `token-used`, `refused`, `rate-limited`): the page says so rather than
- * "reconnecting" forever. What the page says comes from the close code, never from the close
- * reason's text (a code too: CloseReason).
+ * answered with an error saying why instead of hanging. A drop is retried, for as long as it
+ * takes (`lost`, then `unreachable` after a few failed attempts); a host that said it stopped,
+ * refuses this tab or cut it for flooding is final (`stopped`, `token-used`, `refused`,
+ * `rate-limited`): the page says so. What the page says comes from the close code, never from the
+ * close reason's text (a code too: CloseReason). `retryDelaysMs` replaces RETRY_DELAYS_MS (same
+ * shape).
  */
 export function createWebSocketBridge(
   url: string,
   onState: (state: ConnectionState) => void,
   credentials: BridgeCredentials,
+  retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
 ): Bridge {
   const listeners = new Set<(message: EventEnvelope) => void>();
   const inFlight = new Map<number, Pending>();
@@ -107,10 +117,15 @@ export function createWebSocketBridge(
     return null;
   };
 
+  const reconnectingState = (): ConnectionState => {
+    if (failedAttempts >= ATTEMPTS_BEFORE_UNREACHABLE) return 'unreachable';
+    return failedAttempts === 0 && !everWelcomed ? 'connecting' : 'lost';
+  };
+
   const connect = () => {
     const greeting = hello();
     if (!greeting) return finish(everWelcomed ? 'stopped' : 'refused');
-    onState(failedAttempts === 0 && !everWelcomed ? 'connecting' : 'lost');
+    onState(reconnectingState());
     const ws = new WebSocket(url);
     socket = ws;
     welcomed = false;
@@ -156,15 +171,12 @@ export function createWebSocketBridge(
         return finish(everWelcomed ? 'stopped' : 'refused');
       }
       if (!wasWelcomed) failedAttempts += 1;
-      if (failedAttempts >= ATTEMPTS_BEFORE_STOPPED) {
-        return finish(everWelcomed ? 'stopped' : 'refused');
-      }
       for (const pending of inFlight.values()) fail(pending, 'lost');
       inFlight.clear();
       // Queued requests would otherwise wait for a host that may never come back.
       for (const pending of queue.splice(0)) fail(pending, 'lost');
-      onState('lost');
-      const delay = RETRY_DELAYS_MS[Math.min(failedAttempts, RETRY_DELAYS_MS.length - 1)] ?? 5000;
+      onState(failedAttempts >= ATTEMPTS_BEFORE_UNREACHABLE ? 'unreachable' : 'lost');
+      const delay = retryDelaysMs[Math.min(failedAttempts, retryDelaysMs.length - 1)] ?? 5000;
       setTimeout(connect, delay);
     });
   };

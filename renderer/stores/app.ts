@@ -28,7 +28,8 @@ export const useApp = create<AppState>()((set) => ({
 }));
 
 api.onConnection((connection) => {
-  const wasLost = useApp.getState().connection === 'lost';
+  const before = useApp.getState().connection;
+  const wasLost = before === 'lost' || before === 'unreachable';
   useApp.setState((s) => ({
     connection,
     everConnected: s.everConnected || connection === 'open',

@@ -1,10 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli, type CliRun } from '../lab/built-cli.js';
 import { buildMain, CLI_BUNDLES } from '../../scripts/build-main.mjs';
+import { generateNmapXml } from '../lab/nmap-xml.js';
 
 // `report FILE` and `import FILE` given what is not a regular file (review 13 A12): a device read
 // whole took 660 MB before failing, a FIFO with no writer never ended. Each must be refused at
@@ -55,4 +65,32 @@ describe('files that are not regular files are refused before reading', () => {
       'Cannot read “/dev/zero” (it is not a file but a device, a pipe, or a folder).',
     );
   }, 30_000);
+});
+
+// `--json FILE` where another program planted a symbolic link (review 13, F6): the JSON replaces
+// the link, and what the link named is left as it was.
+describe('a JSON output path that is a planted link', () => {
+  it('is replaced by the JSON for import and scan, never written through', async () => {
+    const out = path.join(dataDir, 'out');
+    mkdirSync(out);
+    const victim = path.join(dataDir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const xml = path.join(dataDir, 'lan.xml');
+    writeFileSync(xml, generateNmapXml(3));
+    const cases: [string, string[]][] = [
+      ['import.json', ['import', xml]],
+      ['scan.json', ['scan', '127.0.0.1', '-p', '9', '--skip-discovery']],
+    ];
+    for (const [name, args] of cases) {
+      const link = path.join(out, name);
+      symlinkSync(victim, link);
+      const result = await run('en', ...args, '--json', link);
+      expect(result.code, `${args[0]}: ${result.stderr}`).toBe(0);
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(lstatSync(link).isSymbolicLink()).toBe(false);
+      expect(JSON.parse(readFileSync(link, 'utf8'))).toBeTypeOf('object');
+    }
+    // Nothing left behind beside them.
+    expect(readdirSync(out).sort()).toEqual(['import.json', 'scan.json']);
+  }, 120_000);
 });

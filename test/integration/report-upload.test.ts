@@ -150,4 +150,43 @@ describe('the spool folder (issue 13 attacker review F6, F7)', () => {
     await core.clientClosed('web-2');
     expect(readdirSync(path.join(dir, 'imports'))).toEqual([]);
   });
+
+  it('says a piece going past the announced size as such, in both languages, and drops the transfer', async () => {
+    const { dir, app } = setup();
+    const { uploadId } = await app.call('report.importBegin', { fileName: 'x.xml', size: 10 });
+    const refused = await app
+      .call('report.importChunk', {
+        uploadId,
+        offset: 0,
+        dataBase64: Buffer.alloc(435, 0x61).toString('base64'),
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppFailure);
+    const { code, message } = (refused as AppFailure).appError;
+    expect(code).toBe('report.upload-mismatch');
+    expect(message.en).toBe(
+      'The file transfer went wrong: the file was announced as 10 bytes long, but the pieces sent add up to 435: open the file again.',
+    );
+    expect(message.fr).toBe(
+      'Envoi du fichier incohérent\u00a0: le fichier était annoncé à 10 octets, mais les morceaux envoyés en font 435\u00a0: ouvrez le fichier à nouveau.',
+    );
+    // The offset case keeps its own sentence.
+    const second = await app.call('report.importBegin', { fileName: 'y.xml', size: 10 });
+    const ahead = await app
+      .call('report.importChunk', {
+        uploadId: second.uploadId,
+        offset: 4,
+        dataBase64: Buffer.from('ab').toString('base64'),
+      })
+      .catch((e: unknown) => e);
+    expect((ahead as AppFailure).appError.message.en).toBe(
+      'The file transfer went wrong (byte 4 received, 0 expected): open the file again.',
+    );
+    await until(() => readdirSync(path.join(dir, 'imports')).length === 0);
+  });
 });
+
+/** Resolves once `condition` holds, checking every 20 ms (the test's own timeout bounds it). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -12,6 +12,8 @@ import { startWebHost, type WebHost } from '../../main/web/server.js';
 import { importNmapXml } from '../../app/report/nmap-xml-import.js';
 import { generateNmapXml } from '../lab/nmap-xml.js';
 import { launchTokenOf, WebClient as Client } from '../lab/web-client.js';
+import type { ConnectionState } from '../../renderer/api/create-api.js';
+import { createWebSocketBridge, SESSION_STORAGE_KEY } from '../../renderer/api/ws-bridge.js';
 
 interface Reply {
   status: number;
@@ -392,11 +394,24 @@ describe('browser-mode web host', () => {
         );
         expect(three.error.message.fr).toMatch(/^Déjà 2 analyses en cours depuis cette fenêtre/);
       }
-      // A finished (here: cancelled) scan gives its slot back.
+      // A cancelled scan holds its slot while its engine stops (nmap still runs): a start sent
+      // right after the cancel is refused, saying one is stopping (review 13, F8)…
       const first = one?.ok ? (one.result as { scanId: string }).scanId : '';
-      expect((await a.call(4, 'scan.cancel', { scanId: first })).ok).toBe(true);
+      const [cancel, early] = await Promise.all([
+        a.call(4, 'scan.cancel', { scanId: first }),
+        a.call(5, 'scan.start', full()),
+      ]);
+      expect(cancel).toMatchObject({ ok: true, result: { cancelled: true } });
+      expect(early).toMatchObject({ ok: false, error: { code: 'scan.too-many-for-client' } });
+      if (early && !early.ok) {
+        expect(early.error.message.en).toBe(
+          'Already 2 scans running from this window, 1 of them still stopping: a scan you stop frees its place once it has ended, in a few seconds. Then start the new one.',
+        );
+        expect(early.error.message.fr).toMatch(/dont 1 en cours d’arrêt/);
+      }
+      // …and once it has finished, its slot is back.
       await a.waitFor((e) => e.scanId === first && (e.type === 'finished' || e.type === 'failed'));
-      expect((await a.call(5, 'scan.start', full())).ok).toBe(true);
+      expect((await a.call(6, 'scan.start', full())).ok).toBe(true);
     } finally {
       await a.closeAndWait();
     }
@@ -581,6 +596,109 @@ describe('unauthenticated connections in browser mode (review 13, A11)', () => {
       await reload.closeAndWait();
     } finally {
       await host.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('a flood of request-sending connections in browser mode (review 13, F1)', () => {
+  it('cuts neither the page’s reconnect nor its hello, and the page never says the host stopped', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-flood-'));
+    writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><title>Port Auditor</title>');
+    const maxPending = 8;
+    const host = await startWebHost({
+      port: 0,
+      rendererDir: tmp,
+      dataDir: path.join(tmp, 'data'),
+      pending: { maxPending, deadlineMs: 5000 },
+    });
+    const globals = globalThis as { WebSocket?: unknown };
+    const origin = `http://127.0.0.1:${host.port}`;
+    let flooding = true;
+    let answered = 0;
+    const loops: Promise<void>[] = [];
+    // Read at each retry: the test's end makes the bridge's next attempt an hour away.
+    const delays = [0];
+    try {
+      const first = await Client.hello(host.port, { token: launchTokenOf(host.url) });
+      if (!first.welcomed) throw new Error(`hello refused: ${first.code}`);
+      await first.client.closeAndWait();
+
+      // Another program: 32 loops of connect → one request with our Host → wait for the host to
+      // cut it → again. Every socket speaks, so none is the "idle" kind A11 cut first.
+      const floodOnce = () =>
+        new Promise<void>((resolve) => {
+          const socket = net.connect(host.port, '127.0.0.1', () =>
+            socket.write(`GET /x.js HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`),
+          );
+          socket
+            .on('data', () => (answered += 1))
+            .on('error', () => {})
+            .on('close', () => resolve());
+        });
+      for (let i = 0; i < 32; i++) {
+        loops.push(
+          (async () => {
+            while (flooding) await floodOnce();
+          })(),
+        );
+      }
+
+      // A page reconnecting, slowed between its upgrade and its hello while dozens of requests
+      // come and are answered: its socket is kept (it used to be the oldest that spoke, and cut).
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin });
+      ws.on('error', () => {});
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('close', () => reject(new Error('the page’s socket was cut before its upgrade')));
+      });
+      const before = answered;
+      await until(() => answered >= before + 4 * maxPending);
+      const welcome = new Promise<string>((resolve) =>
+        ws.once('message', (data) => resolve((JSON.parse(String(data)) as { kind: string }).kind)),
+      );
+      ws.send(JSON.stringify({ kind: 'hello', session: first.session }));
+      expect(await Promise.race([welcome, closed.then((code) => `closed ${code}`)])).toBe(
+        'welcome',
+      );
+      ws.close();
+      await closed;
+
+      // The page itself (its bridge, as in the browser) gets through the flood, and says what it
+      // knows: never "stopped" while the host runs.
+      class BrowserWebSocket extends WebSocket {
+        constructor(url: string) {
+          super(url, { origin });
+          this.on('error', () => {});
+        }
+      }
+      globals.WebSocket = BrowserWebSocket;
+      const states: ConnectionState[] = [];
+      const stored = new Map([[SESSION_STORAGE_KEY, first.session]]);
+      const bridge = createWebSocketBridge(
+        `ws://127.0.0.1:${host.port}/api`,
+        (state) => states.push(state),
+        {
+          launchToken: null,
+          storage: {
+            getItem: (key) => stored.get(key) ?? null,
+            setItem: (key, value) => void stored.set(key, value),
+          },
+        },
+        delays,
+      );
+      await until(() => states.includes('open'));
+      expect(
+        await bridge.request({ kind: 'request', id: 1, method: 'app.info', params: {} }),
+      ).toMatchObject({ ok: true });
+      expect(states).not.toContain('stopped');
+    } finally {
+      flooding = false;
+      delays[0] = 3_600_000;
+      delete globals.WebSocket;
+      await host.close();
+      await Promise.all(loops);
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 60_000);

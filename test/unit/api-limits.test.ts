@@ -121,6 +121,44 @@ describe('scan slots', () => {
   });
 });
 
+describe('a stopping scan’s slot (review 13, F8)', () => {
+  it('is held until released, and the refusal meanwhile says how many are stopping', () => {
+    const slots = new ScanSlots({ scansPerClient: 2, scansOverall: 2 });
+    const first = slots.acquire('a');
+    slots.acquire('a');
+    first.stopping();
+    first.stopping();
+    const refused = refusal(() => slots.acquire('a'));
+    expect(refused.appError).toEqual({
+      code: 'scan.too-many-for-client',
+      message: {
+        fr: typeset(
+          'Déjà 2 analyses en cours depuis cette fenêtre, dont 1 en cours d’arrêt : une analyse arrêtée libère sa place une fois terminée, dans quelques secondes. Lancez ensuite la nouvelle.',
+        ),
+        en: 'Already 2 scans running from this window, 1 of them still stopping: a scan you stop frees its place once it has ended, in a few seconds. Then start the new one.',
+      },
+      params: { limit: 2 },
+    });
+    expect(refusal(() => slots.acquire('b')).appError.message.en).toBe(
+      'Already 2 scans running in Port Auditor, 1 of them still stopping: a stopped scan frees its place once it has ended, in a few seconds. Then start the new one.',
+    );
+    first();
+    slots.acquire('a');
+    // Released: no longer counted as stopping.
+    expect(refusal(() => slots.acquire('a')).appError.message.en).toBe(
+      'Already 2 scans running from this window: wait for one to finish or stop one before starting another.',
+    );
+  });
+
+  it('says it of the one scan a window may run', () => {
+    const slots = new ScanSlots({ scansPerClient: 1, scansOverall: 4 });
+    slots.acquire('a').stopping();
+    expect(refusal(() => slots.acquire('a')).appError.message.en).toBe(
+      'Already 1 scan running from this window, and it is still stopping: a scan you stop frees its place once it has ended, in a few seconds. Then start the new one.',
+    );
+  });
+});
+
 describe('message rate', () => {
   it('allows the burst, refuses beyond, and refills at the sustained rate', () => {
     let now = 0;

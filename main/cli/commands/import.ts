@@ -1,12 +1,10 @@
-import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AppFailure, fail } from '../../../app/errors.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { importNmapFile } from '../import-file.js';
 import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { serviceName } from '../../../app/risk/knowledge-base.js';
-import { cliMessage, fileProblem } from '../text.js';
+import { writeJsonOutput } from '../write-replacing.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -24,25 +22,12 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       // a page of hosts at a time (a 65,000-host file is never held whole here).
       await printKeptScan(ctx, imported.scanId, serviceName);
       if (options.json) {
-        const json = options.json;
-        try {
-          const handle = await open(json, 'w');
-          try {
-            await writeKeptScanJson(ctx, imported.scanId, async (text) => {
-              await handle.write(text, null, 'utf8');
-            });
-          } finally {
-            await handle.close();
-          }
-        } catch (error) {
-          if (error instanceof AppFailure) throw error;
-          const detail = (error as NodeJS.ErrnoException).code ?? String(error);
-          fail(
-            'cli.json-path',
-            cliMessage('failure.jsonWrite', { file: options.json, why: fileProblem(error) }),
-            { file: options.json, detail },
-          );
-        }
+        // Written beside it, then renamed over it: a link planted there is never followed.
+        await writeJsonOutput(options.json, (handle) =>
+          writeKeptScanJson(ctx, imported.scanId, async (text) => {
+            await handle.write(text, null, 'utf8');
+          }),
+        );
       }
     });
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { access, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../../../app/risk/knowledge-base.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
+import { writeJsonOutput } from '../write-replacing.js';
 import { cliMessage } from '../text.js';
 import { scanJsonOf } from '../../../app/report/json-import.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
@@ -179,7 +180,10 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       if (jsonPath) {
         // With this PC's name and addresses: `report FILE.json` then knows the file is its own.
         const json = scanJsonOf(result, os.hostname(), localAddresses());
-        await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
+        // Written beside it, then renamed over it: a link planted there is never followed.
+        await writeJsonOutput(jsonPath, async (handle) => {
+          await handle.writeFile(`${JSON.stringify(json, null, 2)}\n`, 'utf8');
+        });
       }
       if (reportPath && reportFormat) {
         // The kept scan with the same verdicts and rules as the table above.

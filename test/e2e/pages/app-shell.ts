@@ -97,11 +97,14 @@ export class AppShell {
    * refused page (`token-used`, `refused`), the full-page refusal, whose alert holds a title and
    * a second sentence beside these words.
    */
-  connectionBanner(state: 'lost' | 'stopped' | 'token-used' | 'refused' | 'rate-limited'): Locator {
+  connectionBanner(
+    state: 'lost' | 'unreachable' | 'stopped' | 'token-used' | 'refused' | 'rate-limited',
+  ): Locator {
     const words = this.t(`connection.${state}`);
+    const retrying = state === 'lost' || state === 'unreachable';
     return this.page
-      .getByRole(state === 'lost' ? 'status' : 'alert')
-      .filter({ hasText: state === 'lost' || state === 'stopped' ? exact(words) : words });
+      .getByRole(retrying ? 'status' : 'alert')
+      .filter({ hasText: retrying || state === 'stopped' ? exact(words) : words });
   }
 
   get connectionLost(): Locator {
