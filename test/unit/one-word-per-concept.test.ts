@@ -24,6 +24,17 @@ describe.each(['fr', 'en'] as const)('%s: one word per concept', (lang) => {
     expect(t('pdf:methodSection.eachOpenPortS')).toContain(why);
   });
 
+  // Review 15, R12: the History's count of devices was "Appareils actifs" on the page and
+  // "APPAREILS" in the CLI: one figure, one name.
+  it('the History’s devices count has the page’s name in the CLI', () => {
+    expect(t('cli:commands.history.head.devices')).toBe(
+      t('history:table.devices').toLocaleUpperCase(lang),
+    );
+    expect(t('cli:commands.history.recorded')).toMatch(
+      new RegExp(`^${t('history:table.devices').toLocaleUpperCase(lang)} `),
+    );
+  });
+
   it('no two concepts share a word', () => {
     expect(answer).not.toBe(why);
     for (const key of [
