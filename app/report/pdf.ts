@@ -1197,18 +1197,35 @@ const SERVICE_MAX_WIDTH = 170;
 export const PDF_WORD_CHARS = 40;
 
 /**
- * `text` with each run of more than PDF_WORD_CHARS non-space characters cut into lines of that
- * many: pdfmake fits an unbroken word by measuring ever shorter prefixes of it, line after line,
- * so one 50,000-character host name took minutes and gigabytes (review F1); cut, it costs what
- * its length does. Pure.
+ * `text` with each run of more than PDF_WORD_CHARS non-space characters cut into lines of at most
+ * that many: pdfmake fits an unbroken word by measuring ever shorter prefixes of it, line after
+ * line, so one 50,000-character host name took minutes and gigabytes (review F1); cut, it costs
+ * what its length does. A line ends after the last path separator (/ or \\) it may hold, so a
+ * program's path is cut between folders and its file name stays whole ("…/bin/" then
+ * "python3.11", not "…/bin/python3" then ".11": review 15, R7); a run with no separator is cut
+ * at PDF_WORD_CHARS. Pure.
  */
 export function withShortWords(text: string): string {
   if (text.length <= PDF_WORD_CHARS) return text;
-  return text.replace(LONG_WORD, (word) => (word.match(WORD_PIECE) ?? [word]).join('\n'));
+  return text.replace(LONG_WORD, (word) => {
+    const pieces: string[] = [];
+    let at = 0;
+    while (at < word.length) {
+      // The next PDF_WORD_CHARS code points (never half a surrogate pair).
+      const window = Array.from(word.slice(at, at + 2 * PDF_WORD_CHARS))
+        .slice(0, PDF_WORD_CHARS)
+        .join('');
+      const whole = at + window.length >= word.length;
+      const after = Math.max(window.lastIndexOf('/'), window.lastIndexOf('\\')) + 1;
+      const cut = whole || after === 0 ? window.length : after;
+      pieces.push(word.slice(at, at + cut));
+      at += cut;
+    }
+    return pieces.join('\n');
+  });
 }
 
 const LONG_WORD = new RegExp(`\\S{${PDF_WORD_CHARS + 1},}`, 'gu');
-const WORD_PIECE = new RegExp(`\\S{1,${PDF_WORD_CHARS}}`, 'gu');
 
 /** A content tree with every text it lays out (`text`, bare strings in lists) in withShortWords. */
 function shortWords<T>(node: T): T {

@@ -65,7 +65,7 @@ describe('port-auditor history and show', () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^CONSERVÉE LE\s+ANALYSÉE LE\s+ORIGINE\s+CIBLES\s+APPAREILS\s+PORTS OUVERTS\s+ID$/,
+      /^CONSERVÉE LE\s+ANALYSÉE LE\s+ORIGINE\s+CIBLES\s+APPAREILS ACTIFS\s+PORTS OUVERTS\s+ID$/,
     );
     // Newest kept first, whatever nmap's date: the import (nmap ran on 23 Nov.) was kept last.
     const date = '\\d+(?:er)? \\S+ \\d{4}, \\d\\d:\\d\\d';
@@ -79,7 +79,7 @@ describe('port-auditor history and show', () => {
     );
     // The table, then the line saying its counts are as recorded (review 13 A4).
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatch(/^APPAREILS et PORTS OUVERTS sont comptés tels qu’enregistrés/);
+    expect(lines[3]).toMatch(/^APPAREILS ACTIFS et PORTS OUVERTS sont comptés tels qu’enregistrés/);
     // The targets in words, as the page says them.
     expect((await run(dir, ['scan', 'this-pc', '-p', String(openPort)])).code).toBe(0);
     const words = (await run(dir, ['history'], 'en')).stdout.split('\n');
@@ -179,7 +179,7 @@ describe('port-auditor history and show', () => {
     expect(record.recordedCounts).toMatchObject({ devicesUp: 0, openPorts: 0 });
     // The table says its DEVICES and OPEN PORTS are as recorded, in both languages.
     expect((await run(dir, ['history'])).stdout).toContain(
-      'DEVICES and OPEN PORTS are counted as recorded when each scan was kept, not checked since: show ID counts them again.',
+      'DEVICES UP and OPEN PORTS are counted as recorded when each scan was kept, not checked since: show ID counts them again.',
     );
     expect((await run(dir, ['history'], 'fr')).stdout).toContain('show ID les recompte.');
     expect(after.assessment.counts.critical).toBeGreaterThan(0);

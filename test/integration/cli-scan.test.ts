@@ -104,7 +104,7 @@ describe('port-auditor scan', () => {
     expect(result.stdout).toMatch(
       /^This PC {2}up\n {2}This PC’s addresses: 127\.0\.0\.1( \(\S+\))?$/m,
     );
-    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/m);
+    expect(result.stdout).toMatch(/^\s+PORT\s+STATE\s+ANSWER\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/m);
     // The open port carries its verdict: a severity, and the program of this PC that owns it
     // (this test process), with the reasons listed under it.
     expect(result.stdout).toMatch(
@@ -186,7 +186,7 @@ describe('port-auditor scan', () => {
     const result = await run(cli('scan', '127.0.0.1', '-p', String(openPort)), 'fr');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^\s+PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m,
+      /^\s+PORT\s+ÉTAT\s+RÉPONSE\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m,
     );
     expect(result.stdout).toMatch(
       new RegExp(
@@ -254,7 +254,7 @@ describe('port-auditor scan', () => {
     const xml = path.join('test', 'fixtures', 'nmap', 'loopback-sT.xml');
     const en = await run(cli('import', xml));
     expect(en.code).toBe(0);
-    expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\b/m);
+    expect(en.stdout).toMatch(/^\s+PORT\s+STATE\s+ANSWER\s+SERVICE\s+RISK LEVEL\b/m);
     // Worst first: Telnet (critical) before SMB (high).
     expect(en.stdout).toMatch(
       /^\s+23\/tcp\s+open\s+accepted the connection\s+telnet\s+Critical\b.*\n\s+- Telnet /m,

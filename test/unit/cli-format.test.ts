@@ -95,7 +95,7 @@ describe('formatScanResult', () => {
     // This PC is titled as the page and the PDF title it, its addresses listed under.
     expect(lines[0]).toBe('This PC  up');
     expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
-    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/);
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+ANSWER\s+SERVICE$/);
     expect(lines[3]).toMatch(/^ {2}22\/tcp\s+open\s+accepted the connection\s+ssh$/);
     expect(lines[4]).toMatch(/^ {2}80\/tcp\s+open\s+accepted the connection\s+http$/);
     expect(text).toContain('Ports not shown: 1,022 closed ports');
@@ -104,7 +104,7 @@ describe('formatScanResult', () => {
   });
   it('speaks French to a French user', () => {
     const text = formatScanResult(result, 'fr', serviceName);
-    expect(text).toMatch(/PORT\s+ÉTAT\s+RAISON\s+SERVICE/);
+    expect(text).toMatch(/PORT\s+ÉTAT\s+RÉPONSE\s+SERVICE/);
     expect(text).toMatch(/22\/tcp\s+ouvert\s+a accepté la connexion\s+ssh/);
     expect(text).toContain('Ports non affichés\u00a0: 1\u202f022 ports fermés');
     expect(text).toContain('2 adresses analysées, 1 active, 2 ports ouverts en 1,5\u00a0s.');
@@ -165,7 +165,7 @@ describe('formatScanResult with verdicts', () => {
     // This PC first, then the device.
     expect(lines[0]).toBe('This PC  up');
     expect(lines[1]).toBe('  This PC’s addresses: 127.0.0.1 (localhost)');
-    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/);
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+ANSWER\s+SERVICE\s+RISK LEVEL\s+PROGRAM$/);
     expect(lines[3]).toMatch(
       /^ {2}4444\/tcp\s+open\s+accepted the connection\s+metasploit\s+Critical\s+node \(PID 4242\)$/,
     );
@@ -184,7 +184,7 @@ describe('formatScanResult with verdicts', () => {
     const device = lines.indexOf('10.77.0.5  up (accepted a connection)');
     expect(device).toBeGreaterThan(closed);
     // No program column for another device: the OS only knows this PC's programs.
-    expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+RISK LEVEL$/);
+    expect(lines[device + 1]).toMatch(/^ {2}PORT\s+STATE\s+ANSWER\s+SERVICE\s+RISK LEVEL$/);
     expect(lines[device + 2]).toMatch(
       /^ {2}445\/tcp\s+open\s+accepted the connection\s+smb\s+High$/,
     );
@@ -199,7 +199,7 @@ describe('formatScanResult with verdicts', () => {
       programsComplete: false,
       programsMissing: 'not-elevated',
     });
-    expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m);
+    expect(text).toMatch(/^ {2}PORT\s+ÉTAT\s+RÉPONSE\s+SERVICE\s+NIVEAU DE RISQUE\s+PROGRAMME$/m);
     expect(text).toMatch(
       /^ {2}4444\/tcp\s+ouvert\s+a accepté la connexion\s+metasploit\s+Critique\s+node \(PID 4242\)$/m,
     );
@@ -236,7 +236,7 @@ describe('formatScanResult with verdicts', () => {
 
   it('keeps the plain table when no verdict could be made', () => {
     const text = formatScanResult(scan, 'en', serviceName);
-    expect(text).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE$/m);
+    expect(text).toMatch(/^ {2}PORT\s+STATE\s+ANSWER\s+SERVICE$/m);
     expect(text).not.toMatch(/RISK|Critical|risk level/);
     expect(text.split('\n')[0]).toBe('10.77.0.5  up (accepted a connection)');
   });
@@ -378,7 +378,7 @@ describe('formatScanResult folds each device as the page does', () => {
     const lines = en.split('\n');
     expect(lines[0]).toBe('This PC  up');
     expect(lines[1]).toBe('  This PC’s addresses: 10.77.0.1, 127.0.0.1, ::1');
-    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+REASON\s+SERVICE\s+SOFTWARE\s+REACHABLE ON$/);
+    expect(lines[2]).toMatch(/^ {2}PORT\s+STATE\s+ANSWER\s+SERVICE\s+SOFTWARE\s+REACHABLE ON$/);
     expect(lines[3]).toMatch(
       /^ {2}22\/tcp\s+open\s+accepted the connection\s+ssh\s+OpenSSH 9\.2p1\s+10\.77\.0\.1, 127\.0\.0\.1$/,
     );
@@ -400,7 +400,7 @@ describe('formatScanResult folds each device as the page does', () => {
     const fr = formatScanResult(scan, 'fr', serviceName);
     expect(fr.split('\n')[0]).toBe('Ce PC  actif');
     expect(fr).toContain('  Adresses de ce PC\u00a0: 10.77.0.1, 127.0.0.1, ::1');
-    expect(fr).toMatch(/^ {2}PORT\s+ÉTAT\s+RAISON\s+SERVICE\s+LOGICIEL\s+JOIGNABLE SUR$/m);
+    expect(fr).toMatch(/^ {2}PORT\s+ÉTAT\s+RÉPONSE\s+SERVICE\s+LOGICIEL\s+JOIGNABLE SUR$/m);
     expect(fr).toContain('  Ports non affichés (127.0.0.1)\u00a0: 998 ports fermés');
     expect(fr).toContain('  Adresses de cet appareil (même adresse MAC)\u00a0: 10.77.0.5, fd77::5');
   });

@@ -62,6 +62,10 @@ export function RulesTab() {
     return () => clearMessages();
   }, [load, clearMessages]);
   const working = busy.length > 0;
+  // The remark on Windows' slow rule listing only where the firewall is Windows' (known once a
+  // first status is back); elsewhere, and before that, a Linux user is not told about Windows
+  // (review 15, R4).
+  const readingText = status?.backend === 'netsh' ? t('rules.readingWindows') : t('rules.reading');
   const missing = rules.filter((r) => r.present === false && r.origin !== 'found');
 
   // An undo removes the row (and the button) that had the focus, or disables "Tout débloquer":
@@ -116,9 +120,9 @@ export function RulesTab() {
       {loading && (
         <Stack spacing={0.5} data-testid="firewall-reading">
           <Typography variant="body2" role="status">
-            {t('rules.reading')}
+            {readingText}
           </Typography>
-          <LinearProgress aria-label={t('rules.reading')} />
+          <LinearProgress aria-label={readingText} />
         </Stack>
       )}
       {!verified && !loading && rules.length > 0 && (

@@ -72,7 +72,9 @@ export function ExportReportButton() {
       >
         {exporting ? t('export.busy') : t('export.button')}
       </Button>
-      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+      {/* Drawn in place, inside the page's main landmark, not at the end of <body> where it
+          belonged to no landmark (axe region, review 15, R9); it still floats over the page. */}
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)} disablePortal>
         {FORMATS.map((format) => (
           <MenuItem
             key={format}

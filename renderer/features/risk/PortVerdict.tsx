@@ -6,7 +6,7 @@ import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import { createContext, useContext, useId, type ReactNode } from 'react';
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PortAssessment } from '../../../app/contract/risk';
 import type { PortServiceFacts } from '../../../app/contract/service-text';
@@ -98,7 +98,10 @@ export function PortVerdict({
   // One port can be drawn twice at once (a device's addresses, a kept scan beside a live one): an id
   // of React's own keeps each header's aria-controls pointing at its own panel.
   const id = `verdict-${useId().replace(/[^a-zA-Z0-9-]/g, '_')}`;
-  const headline = port.reasons[0] ? pick(port.reasons[0].text, lang) : '';
+  // Open, the "Why" list starts with this same sentence: the line under the header leaves it out
+  // then, so it is not read twice in a row (review 15, R5).
+  const [open, setOpen] = useState(false);
+  const headline = port.reasons[0] && !open ? pick(port.reasons[0].text, lang) : '';
   const mitigated = isMitigated(port);
   const language = lang.startsWith('fr') ? 'fr' : 'en';
   const name = verdictName(port, mitigated, (key, params) => t(key, params ?? {}), language);
@@ -144,14 +147,19 @@ export function PortVerdict({
             {t('port.onAddresses', { addresses: addresses!.join(', ') })}
           </Typography>
         )}
-        <Typography variant="body2" color="text.secondary" id={`${id}-about`}>
+        <Typography
+          variant="body2"
+          color="text.secondary"
+          id={`${id}-about`}
+          sx={{ overflowWrap: 'anywhere' }}
+        >
           {description && (
             <Typography component="span" variant="body2" data-testid="verdict-description">
               {description}
               {headline ? ' — ' : ''}
             </Typography>
           )}
-          <span data-testid="verdict-headline">{headline}</span>
+          {headline && <span data-testid="verdict-headline">{headline}</span>}
         </Typography>
       </Stack>
     ) : null;
@@ -184,6 +192,7 @@ export function PortVerdict({
           },
         }}
         onChange={(_event, expanded) => {
+          setOpen(expanded);
           if (expanded) onOpen?.();
         }}
         sx={{ borderTop: 1, borderColor: 'divider', '&::before': { display: 'none' } }}
@@ -234,7 +243,14 @@ export function PortVerdict({
               <Typography variant="subtitle2" component={inside}>
                 {t('port.why')}
               </Typography>
-              <Box component="ul" sx={{ pl: 2.5, my: 0.5 }} data-testid="verdict-reasons">
+              {/* A reason may quote a program's path, one long word: it wraps anywhere, as the
+                  Executable field below does, rather than run past the panel's edge at 320 px
+                  (WCAG 1.4.10, review 15, R2). */}
+              <Box
+                component="ul"
+                sx={{ pl: 2.5, my: 0.5, overflowWrap: 'anywhere' }}
+                data-testid="verdict-reasons"
+              >
                 {port.reasons.map((reason) => (
                   <Typography
                     component="li"

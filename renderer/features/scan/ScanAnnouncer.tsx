@@ -6,8 +6,8 @@ import { useScan } from '../../stores/scan';
 import { isBusy } from './model';
 
 /**
- * What a screen reader is told about a scan, and only when it changes phase: "Préparation de
- * l’analyse…", "Analyse en cours…", "Arrêt en cours…", then "Analyse terminée : 3 ports ouverts
+ * What a screen reader is told about a scan, and only when it changes phase: "Analyse en
+ * cours…" once the app took it, "Arrêt en cours…", then "Analyse terminée : 3 ports ouverts
  * trouvés." when it ends here (never for a kept scan merely reopened). A polite status, hidden,
  * always mounted so assistive technologies already watch it when its text changes. The count,
  * percentage and time left are the progress bar's value (aria-valuetext), read on demand: a live
@@ -25,7 +25,10 @@ export function ScanAnnouncer() {
         const { phase } = state;
         const was = before.phase;
         if (phase === was) return;
-        if (phase === 'starting') setMessage(t('progress.preparing'));
+        // Nothing at 'starting': the app has not taken the request yet, and one it refuses (a
+        // target that is not valid) was never prepared; its error is the field's alert (review
+        // 15, R6). The scan is told once the app took it ('running').
+        if (phase === 'starting') setMessage('');
         else if (phase === 'running') setMessage(t('progress.running'));
         else if (phase === 'cancelling') setMessage(t('actions.cancelling'));
         else if (phase === 'finished' && isBusy(was) && state.shown) {

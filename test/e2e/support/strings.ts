@@ -19,15 +19,17 @@ export function strings(lang: Lang): (key: string) => string {
     }
     return table;
   };
-  return (key) => {
+  const lookup = (key: string): string => {
     const [ns, rest] = key.includes(':') ? key.split(':', 2) : ['common', key];
     let value: unknown = load(ns ?? 'common');
     for (const part of (rest ?? '').split('.')) {
       value = (value as Record<string, unknown> | undefined)?.[part];
     }
     if (typeof value !== 'string') throw new Error(`no ${lang} string for ${key}`);
-    return value;
+    // A shared term ("$t(vocabulary:term.riskReasons)") as i18next nests it: its own words.
+    return value.replace(/\$t\(([^)]+)\)/g, (_whole, nested: string) => lookup(nested));
   };
+  return lookup;
 }
 
 /**
