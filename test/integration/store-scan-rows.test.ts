@@ -135,7 +135,7 @@ describe('kept scans as rows', () => {
     cleanups.push(() => {
       after.close();
     });
-    expect(after.pragma('user_version', { simple: true })).toBe(7);
+    expect(after.pragma('user_version', { simple: true })).toBe(8);
     expect(
       after.prepare('SELECT COUNT(*) FROM scan_hosts WHERE scan_id = ?').pluck().get(scanId),
     ).toBe(30);
