@@ -93,7 +93,8 @@ describe('kept scans as rows', () => {
     // The store as version 5 left it: no host rows, the result and verdicts as two JSON texts.
     const db = openDatabase(dir);
     db.exec(
-      'DROP TABLE scan_hosts; DROP TABLE shown_scans; ALTER TABLE scans DROP COLUMN complete;',
+      `DROP TABLE scan_hosts; DROP TABLE shown_scans; ALTER TABLE scans DROP COLUMN complete;
+       ALTER TABLE scans DROP COLUMN this_pc;`,
     );
     db.pragma('user_version = 5');
     const { scan } = importNmapXml(generateNmapXml(30), { fileName: 'old.xml' });
