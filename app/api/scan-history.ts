@@ -65,6 +65,7 @@ import {
   ScanCountsTally,
   sharedMacsOf,
   ScanStore,
+  thisPcRecord,
   type ScanEntry,
   type ScanHeader,
   type StoredScan,
@@ -454,6 +455,16 @@ function notADeviceNow(
   return !literal || isThisPcNow(literal.address, local, kind, ranHere);
 }
 
+/**
+ * This PC's addresses as engine scan `result` found them (its hosts' `isLocal`, which the engine
+ * set from this PC's interfaces when it ran): what a reopened scan must take as this PC again,
+ * wherever this PC is then (see ScanHeader.thisPc). An import's are the import's own
+ * (`localAddresses`, see keepImport).
+ */
+export function thisPcOfScan(result: { hosts: readonly HostResult[] }): string[] {
+  return thisPcRecord(result.hosts.filter((h) => h.isLocal).map((h) => h.address));
+}
+
 /** The note a kept scan shows when rows of it were left out (see checkedKeptRow). */
 function droppedNote(dropped: number): { fr: string; en: string } {
   return bothLanguages('messages:kept.dropped', { count: dropped });
@@ -498,6 +509,7 @@ function memorySource(stored: StoredScan): HostSource {
       result,
       summary: stored.assessment ? { ...stored.assessment, hosts: [] } : null,
       macAddresses: stored.macAddresses,
+      ...(stored.thisPc ? { thisPc: stored.thisPc } : {}),
     },
     sharedMacs: (upOnly) => sharedMacsOf(hosts, upOnly),
     rows: (after, limit) =>
@@ -606,6 +618,8 @@ function notesOf(
       : header.result.notes;
   return [
     ...notes,
+    // Kept before this PC's addresses were kept with the scan: folded by today's (F1).
+    ...(header.thisPc ? [] : [bothLanguages('messages:kept.thisPcToday')]),
     ...(dropped > 0 ? [droppedNote(dropped)] : []),
     ...(duplicates.size > 0 ? [duplicatesNote(duplicates.size)] : []),
   ];
@@ -682,6 +696,15 @@ export class ScanHistory {
     private readonly kb: () => KnowledgeBase = knowledgeBase,
     private readonly threads: PrepareThreads | null = null,
   ) {}
+
+  /**
+   * The addresses that are this PC's in kept scan `header`: those the scan kept (what it took as
+   * this PC when it ran or was imported, ScanHeader.thisPc), else — a scan kept before they were —
+   * this PC's now (`local`), which notesOf then says.
+   */
+  private localOf(header: ScanHeader): ReadonlySet<string> {
+    return header.thisPc ? new Set(header.thisPc) : this.local();
+  }
 
   private remembered(scanId: string, hosts: readonly HostAssessment[]): void {
     const claims = this.own.get(scanId) ?? new Map<string, LocalPortInfo>();
@@ -798,6 +821,7 @@ export class ScanHistory {
       result: entry.result,
       assessment: entry.assessment,
       macAddresses: entry.macAddresses ?? {},
+      thisPc: entry.thisPc ?? thisPcOfScan(entry.result),
     });
     while (this.checks.size > UNKEPT_MAX) {
       this.checks.delete(this.checks.keys().next().value as string);
@@ -806,12 +830,14 @@ export class ScanHistory {
   }
 
   /** Keeps a finished scan or an import with its verdicts; never throws for the store. */
-  keep(entry: ScanEntry): KeepOutcome {
+  keep(given: ScanEntry): KeepOutcome {
+    const entry: ScanEntry = { ...given, thisPc: given.thisPc ?? thisPcOfScan(given.result) };
     const stored: StoredScan = {
       record: this.recordOf(entry),
       result: entry.result,
       assessment: entry.assessment,
       macAddresses: entry.macAddresses ?? {},
+      thisPc: entry.thisPc,
     };
     try {
       const record = this.withStore((scans) => scans.save(entry, this.retention()));
@@ -984,6 +1010,8 @@ export class ScanHistory {
           macAddresses: imported.macAddresses,
           ...(fileName ? { fileName } : {}),
           dateKnown: imported.startKnown,
+          // What the import thread took as this PC's (`isLocal`, whether nmap ran here).
+          thisPc: thisPcRecord(options.localAddresses ?? []),
         },
         this.retention(),
       );
@@ -1036,7 +1064,7 @@ export class ScanHistory {
   full(scanId: string): StoredScan & { assessment: RiskAssessResult | null } {
     const prepared = this.prepare(scanId);
     const { source, rules, undone, summary, counts } = prepared;
-    const local = this.local();
+    const local = this.localOf(source.header);
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
     const rows: HostRow[] = [];
@@ -1164,7 +1192,7 @@ export class ScanHistory {
       request.status === 'up'
         ? devicePageBounds(prepared.upDevice, request.offset, request.limit)
         : [request.offset, request.offset + request.limit];
-    const local = this.local();
+    const local = this.localOf(header);
     const { kind } = header.record;
     const ranHere = keptRanHere(header, local);
     const rows = source
@@ -1316,7 +1344,7 @@ export class ScanHistory {
     address: string,
     duplicates: ReadonlySet<number>,
   ): { row: HostRow; ordered: PortResult[] } {
-    const local = this.local();
+    const local = this.localOf(source.header);
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
     const key = JSON.stringify([scanId, address, ranHere, [...local].sort()]);
@@ -1351,7 +1379,7 @@ export class ScanHistory {
       // This PC's addresses worked out again, as for the rows (checkedKeptRow): an edited
       // `is_local` neither splits a device nor groups an address of this PC with one.
       sharedMacs: (upOnly) => {
-        const local = this.local();
+        const local = this.localOf(header);
         const ranHere = keptRanHere(header, local);
         return this.withStore((scans) =>
           scans.sharedMacs(scanId, upOnly, (address) =>
@@ -1483,7 +1511,7 @@ export class ScanHistory {
     const kept = source.header.summary;
     const totals = new VerdictTotals(source.sharedMacs(false));
     const tally = new ScanCountsTally(source.sharedMacs(true));
-    const local = this.local();
+    const local = this.localOf(source.header);
     const { kind } = source.header.record;
     const ranHere = keptRanHere(source.header, local);
     const own = this.ownClaims(scanId);

@@ -35,8 +35,11 @@ export function renderJson(
       hostsUp: model.hostsUp,
       devicesUp: model.devicesUp,
       openPorts: model.openPorts,
+      // null when the nmap file gives no end time (cut short): no duration is known.
       durationMs: model.durationMs,
-      cancelled: model.scan.cancelled,
+      // Cancelled by the user, or nmap's own run interrupted (the file cut short): never both.
+      cancelled: model.scan.cancelled && !model.interrupted,
+      interrupted: model.interrupted,
       assessed: model.assessed,
       counts: model.assessed ? model.counts : null,
       blockedByPortAuditor: model.blocked,

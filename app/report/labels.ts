@@ -60,8 +60,10 @@ const NAMED: Record<'targets' | 'ports', Record<string, (lang: Language) => stri
 };
 
 /**
- * The user's target or port text with the named sets spelled out ("this-pc" → "this PC
- * (this-pc)"), so the cover reads as a sentence yet keeps what was typed.
+ * The user's target or port text with the named sets spelled out in plain words ("this-pc" →
+ * "this PC", "top1000" → "the 1,000 most common ports"): a report is read by people who never
+ * typed the CLI's keywords, which read as jargon there (issue 13 rev13user F5); addresses and
+ * port numbers stay as typed.
  */
 export function describeSpec(spec: string, kind: 'targets' | 'ports', lang: Language): string {
   const named = NAMED[kind];
@@ -70,7 +72,7 @@ export function describeSpec(spec: string, kind: 'targets' | 'ports', lang: Lang
   return tokens
     .map((token) => {
       const label = named[token.toLowerCase()];
-      return label ? `${label(lang)} (${token})` : token;
+      return label ? label(lang) : token;
     })
     .join(', ');
 }

@@ -155,7 +155,18 @@ export interface ReportModel {
   /** Open ports, once per device and service. */
   openPorts: number;
   counts: Record<Severity, number>;
-  durationMs: number;
+  /**
+   * How long the scan ran, in milliseconds; null when not known: an nmap file that gives no end
+   * time (one cut short, no `<runstats>`) or no start time, whose times are then equal (the page
+   * shows no duration either, issue 13 rev13user F4).
+   */
+  durationMs: number | null;
+  /**
+   * The scan stopped before its end because nmap's own run was cut short (an imported file
+   * without `</nmaprun>` or with exit="error"): "interrupted", never "cancelled", as nobody here
+   * cancelled it (rev13user F4). `scan.cancelled` is true for both.
+   */
+  interrupted: boolean;
   /**
    * Open ports and ports this PC's own rule hides from the scan, most urgent first; those a Port
    * Auditor rule closes to every other device come last (their risk is mitigated) and are not
@@ -405,6 +416,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       a.port.port - b.port.port,
   );
   const durationMs = Date.parse(scan.finishedAt) - Date.parse(scan.startedAt);
+  const fromNmap = scan.source?.kind === 'nmap';
   const model: ReportModel = {
     scan,
     pcName: input.pcName,
@@ -429,7 +441,8 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
     devicesUp: hosts.filter((h) => h.status === 'up').length,
     openPorts,
     counts,
-    durationMs: Number.isFinite(durationMs) ? durationMs : 0,
+    durationMs: Number.isFinite(durationMs) && !(fromNmap && durationMs <= 0) ? durationMs : null,
+    interrupted: scan.cancelled && fromNmap,
     findings,
     blocked: blocked.size,
   };

@@ -494,9 +494,20 @@ export function renderNmapXml(
     '<debugging level="0"/>\n',
     `<prescript><script id="${PA_SCRIPT_ID}" output="${xmlAttr(`${APP_NAME} ${APP_VERSION} ${imported ? 'import' : 'scan'} ${scan.scanId}`)}">${elems(meta)}<table key="notes">${notes}</table></script></prescript>\n`,
     ...scan.hosts.map((h) => hostXml(h, scan, macs, verdicts.get(h.address))),
-    `<runstats><finished time="${end}" timestr="${xmlAttr(ctime(scan.finishedAt))}" summary="${xmlAttr(summary)}" elapsed="${elapsed.toFixed(2)}" exit="${scan.cancelled ? 'error' : 'success'}"${scan.cancelled ? ' errormsg="cancelled by the user"' : ''}/>`,
+    `<runstats><finished time="${end}" timestr="${xmlAttr(ctime(scan.finishedAt))}" summary="${xmlAttr(summary)}" elapsed="${elapsed.toFixed(2)}" exit="${scan.cancelled ? 'error' : 'success'}"${scan.cancelled ? ` errormsg="${stopMessage(scan)}"` : ''}/>`,
     `<hosts up="${up}" down="${total - up}" total="${total}"/>\n`,
     '</runstats>\n',
     '</nmaprun>\n',
   ].join('');
+}
+
+/**
+ * Why stopped scan `scan` ended early, as `<finished errormsg>` says it: a scan of this app was
+ * cancelled by its user; an nmap file's run was cut short by nmap's side (interrupted, its file
+ * ending early), which nobody here cancelled (rev13user F4).
+ */
+function stopMessage(scan: Pick<ScanResult, 'source'>): string {
+  return scan.source?.kind === 'nmap'
+    ? 'nmap run interrupted before its end'
+    : 'cancelled by the user';
 }

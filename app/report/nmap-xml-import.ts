@@ -1411,13 +1411,23 @@ class ScanBuilder {
 const TEXT_PIECE = 64 * 1024;
 const READ_PIECE = 64 * 1024;
 
-// sax refuses a tag name or attribute value longer than this (its default, 64 KiB, is shorter
-// than an `extrareasons ports=` list of a 65,535-port scan whose states alternate). The file's
-// size is capped already, so this only lifts a limit the import does not need; text and CDATA are
-// flushed in pieces by sax whatever it is.
-// (@types/sax 1.2 predates the setting's typing and sax 1.6's `strictEntities`.)
+/**
+ * The longest tag name, attribute value, comment or DOCTYPE the import reads, in characters: what
+ * sax refuses past (its MAX_BUFFER_LENGTH; text and CDATA it hands over in pieces instead). Above
+ * the longest value nmap writes — an `extrareasons ports=` list of a 65,535-port scan whose
+ * states alternate (MAX_PORT_LIST, 400,000), a command line in `args=` and in the comment that
+ * opens the file (Windows caps one at 32,767 characters) — and low enough for the import thread's
+ * heap: sax grows a value one character at a time, some 20 to 32 bytes of heap each until it is
+ * read, so an 8 MiB limit let a 7 MB attribute exhaust the thread's 128 MB and be refused as "too
+ * big, split it per subnet", advice that cannot help (issue 13 rev13hostile F3). Past this, the
+ * file is refused as booby-trapped (`report.nmap-hostile` `length`) as soon as sax reads one
+ * character more, whatever the rest of the file.
+ */
+export const MAX_XML_VALUE = 1024 * 1024;
+// (@types/sax 1.2 predates the setting's typing and sax 1.6's `strictEntities`.) Only this module
+// uses sax in the app, so the module-wide setting is ours to choose.
 const saxLimits = sax as unknown as { MAX_BUFFER_LENGTH: number };
-saxLimits.MAX_BUFFER_LENGTH = Math.max(saxLimits.MAX_BUFFER_LENGTH, 8 * 1024 * 1024);
+saxLimits.MAX_BUFFER_LENGTH = MAX_XML_VALUE;
 
 /**
  * Strict XML (well-formedness errors with their line), and only XML's five named entities: sax's
@@ -1622,6 +1632,27 @@ function attributesOf(tag: sax.Tag | sax.QualifiedTag): Record<string, string> {
   return out;
 }
 
+function tooLong(): never {
+  fail('report.nmap-hostile', undefined, { variant: 'length', text: { max: MAX_XML_VALUE } });
+}
+
+/**
+ * Makes sure sax checks its buffers against MAX_XML_VALUE at the end of the next `write`. sax
+ * 1.6.1 checks them only once its position passes `bufferCheckPosition`, which checkBufferLength
+ * works out from its buffers' lengths — one of which, `doctype`, is `true` once a DOCTYPE was
+ * read (every nmap file has `<!DOCTYPE nmaprun>`): the next position is NaN, and no buffer is
+ * ever checked again, so a 7 MB attribute grew whole (issue 13 rev13hostile F3). A position that
+ * is not a number is set to the current one; a correct schedule is left as sax made it. With
+ * writes of at most TEXT_PIECE characters, a value is refused at most that far past the limit.
+ */
+function armBufferCheck(parser: sax.SAXParser): void {
+  const state = parser as unknown as { bufferCheckPosition: number; position: number };
+  if (!Number.isFinite(state.bufferCheckPosition)) state.bufferCheckPosition = state.position;
+}
+
+/** sax's message for a value past its MAX_BUFFER_LENGTH (lib/sax.js checkBufferLength). */
+const BUFFER_EXCEEDED = /^Max buffer length exceeded/;
+
 function tooDeep(): never {
   fail('report.nmap-hostile', undefined, { variant: 'depth', text: { max: MAX_XML_DEPTH } });
 }
@@ -1707,6 +1738,8 @@ export class NmapXmlReader {
     this.build = new ScanBuilder(options.hosts);
     const p = this.parser;
     p.onerror = (error) => {
+      // A value longer than nmap writes: refused at once, never read as a file cut short.
+      if (BUFFER_EXCEEDED.test(error.message)) tooLong();
       // sax counts lines from 0 and columns from 0 after the character read.
       this.error = {
         line: p.line + 1,
@@ -1865,7 +1898,10 @@ export class NmapXmlReader {
     } else {
       const before = this.parser.position;
       try {
-        this.parser.write(text);
+        for (let at = 0; at < text.length; at += TEXT_PIECE) {
+          armBufferCheck(this.parser);
+          this.parser.write(text.slice(at, at + TEXT_PIECE));
+        }
       } catch (error) {
         if (error !== STOP) throw error;
         // Whatever follows the error is only searched for another complete host.

@@ -348,7 +348,12 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
           : describeSpec(scan.request.targets, 'targets', lang),
       ],
       [t('cover.scannedPorts'), breakable(describeSpec(scan.request.ports, 'ports', lang))],
-      [t('cover.scanDuration'), formatDuration(model.durationMs, lang)],
+      [
+        t('cover.scanDuration'),
+        model.durationMs !== null
+          ? formatDuration(model.durationMs, lang)
+          : t(model.interrupted ? 'cover.durationInterrupted' : 'cover.durationUnknown'),
+      ],
       [
         t('cover.addresses'),
         `${t('cover.addressesScanned', { count: scan.addresses })}, ${t('cover.addressesUp', { count: model.hostsUp })}`,
@@ -384,7 +389,10 @@ function cover(model: ReportModel, lang: Language, say: Say): Content[] {
   content.push(inShort(model, say));
   if (scan.cancelled) {
     content.push({
-      text: t('cover.scanCancelledBeforeThe'),
+      // nmap's run cut short is nobody's cancelling (rev13user F4).
+      text: t(
+        model.interrupted ? 'cover.scanInterruptedBeforeThe' : 'cover.scanCancelledBeforeThe',
+      ),
       color: SEVERITY_COLORS.critical.text.light,
       bold: true,
       margin: [0, 18, 0, 0],

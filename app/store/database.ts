@@ -161,6 +161,11 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
    DROP TABLE scans;
    ALTER TABLE scans_new RENAME TO scans;
    CREATE INDEX scans_by_saved ON scans (saved_at DESC);`,
+  // Which addresses were this PC's when the scan ran or the file was imported (issue 13 rev13user
+  // F1): a JSON list of IP literals, read back by ScanStore.header, so a kept scan reopened after
+  // this PC moved (another network, a new DHCP lease) folds this PC's addresses as the scan saw
+  // them, not as today's interfaces say. NULL for scans kept before: they use today's, with a note.
+  `ALTER TABLE scans ADD COLUMN this_pc TEXT;`,
 ];
 
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */

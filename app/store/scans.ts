@@ -18,6 +18,7 @@ import {
   sharedMacs,
   splitByProgram,
 } from '../contract/devices.js';
+import { canonicalIp, splitZone } from '../net/address.js';
 import type { Db } from './database.js';
 import { keptPart } from '../risk/reassess.js';
 import { insertHostRows, PORT_BATCH, ROW_BATCH, type HostRow } from './scan-rows.js';
@@ -52,6 +53,8 @@ export interface ScanEntry {
   fileName?: string;
   /** False when an imported file had no start time (the import's clock stood in). */
   dateKnown?: boolean;
+  /** This PC's addresses when the scan ran or the file was imported (see ScanHeader.thisPc). */
+  thisPc?: readonly string[];
 }
 
 /** A kept scan's own row: what the history lists, the scan's header, its verdict summary. */
@@ -62,6 +65,13 @@ export interface ScanHeader {
   /** The verdicts' summary as kept (`hosts` empty), or null when kept without verdicts. */
   summary: RiskAssessResult | null;
   macAddresses: Record<string, string>;
+  /**
+   * This PC's addresses (IP literals, no zone) when the scan ran or the file was imported, so a
+   * reopened scan takes as this PC what the scan took, wherever this PC is now (issue 13 rev13user
+   * F1); absent for a scan kept before they were recorded, or whose record does not read as a
+   * list of at most MAX_THIS_PC_ADDRESSES IP literals (edited): today's addresses stand in.
+   */
+  thisPc?: readonly string[];
 }
 
 /** What finishing a kept scan's row writes, its hosts being already in their rows. */
@@ -74,6 +84,8 @@ export interface ScanFinish {
   macAddresses?: Record<string, string>;
   fileName?: string;
   dateKnown?: boolean;
+  /** See ScanHeader.thisPc. */
+  thisPc?: readonly string[];
 }
 
 /** A kept scan read back whole, each part checked against the contract. */
@@ -83,6 +95,8 @@ export interface StoredScan {
   /** Null when kept without verdicts, or when those kept no longer fit the contract. */
   assessment: RiskAssessResult | null;
   macAddresses: Record<string, string>;
+  /** See ScanHeader.thisPc. */
+  thisPc?: readonly string[];
 }
 
 /**
@@ -337,7 +351,7 @@ export class ScanStore {
           `UPDATE scans SET kind = ?, started_at = ?, finished_at = ?, saved_at = ?, cancelled = ?,
              targets = ?, ports = ?, file_name = ?, date_known = ?, addresses = ?, hosts = ?,
              hosts_up = ?, devices_up = ?, open_ports = ?, severities = ?, result = ?,
-             assessment = ?, macs = ?, complete = 1
+             assessment = ?, macs = ?, this_pc = ?, complete = 1
            WHERE id = ?`,
         )
         .run(
@@ -359,6 +373,7 @@ export class ScanStore {
           JSON.stringify({ ...result, hosts: [] }),
           scan.summary ? JSON.stringify({ ...scan.summary, hosts: [] }) : null,
           JSON.stringify(scan.macAddresses ?? {}),
+          scan.thisPc ? JSON.stringify(thisPcRecord(scan.thisPc)) : null,
           scanId,
         );
       this.prune(retention);
@@ -410,6 +425,7 @@ export class ScanStore {
           ...(entry.macAddresses ? { macAddresses: entry.macAddresses } : {}),
           ...(entry.fileName !== undefined ? { fileName: entry.fileName } : {}),
           ...(entry.dateKnown !== undefined ? { dateKnown: entry.dateKnown } : {}),
+          ...(entry.thisPc ? { thisPc: entry.thisPc } : {}),
         },
         retention,
       );
@@ -514,22 +530,31 @@ export class ScanStore {
   header(scanId: string): ScanHeader | 'unreadable' | null {
     const row = this.db
       .prepare(
-        `SELECT ${RECORD_COLUMNS}, result, assessment, macs FROM scans WHERE id = ? AND complete = 1`,
+        `SELECT ${RECORD_COLUMNS}, result, assessment, macs, this_pc FROM scans
+         WHERE id = ? AND complete = 1`,
       )
       .get(scanId) as
-      (ScanRow & { result: string; assessment: string | null; macs: string }) | undefined;
+      | (ScanRow & {
+          result: string;
+          assessment: string | null;
+          macs: string;
+          this_pc: string | null;
+        })
+      | undefined;
     if (!row) return null;
     const result = ScanResult.safeParse(parseJson(row.result));
     // A scan kept whole that migration 6 could not split (its hosts not a list) is unreadable.
     if (!result.success || result.data.hosts.length > 0) return 'unreadable';
     const summary = RiskAssessResult.safeParse(parseJson(row.assessment));
     const macAddresses = parseJson(row.macs);
+    const thisPc = KeptThisPc.safeParse(parseJson(row.this_pc));
     const { hosts: _none, ...header } = result.data;
     return {
       record: toRecord(row),
       result: header,
       summary: summary.success ? summary.data : null,
       macAddresses: isStringRecord(macAddresses) ? macAddresses : {},
+      ...(thisPc.success ? { thisPc: thisPc.data } : {}),
     };
   }
 
@@ -704,6 +729,38 @@ function checkRows(rows: readonly RawRow[]): HostRow[] | 'unreadable' {
     checked.push({ seq: row.seq, host: host.data, kept: verdicts });
   }
   return checked;
+}
+
+/**
+ * The most addresses a kept scan records as this PC's: far more than a PC's interfaces hold (a
+ * Windows PC with Hyper-V, WSL and VPNs has a few dozen), few enough that an edited record stays a
+ * small read.
+ */
+export const MAX_THIS_PC_ADDRESSES = 1024;
+
+/** A kept `this_pc` record: canonical IP literals without zone, at most MAX_THIS_PC_ADDRESSES. */
+const KeptThisPc = z
+  .array(
+    z
+      .string()
+      .max(64)
+      .refine((a) => !a.includes('%') && canonicalIp(a) === a),
+  )
+  .max(MAX_THIS_PC_ADDRESSES);
+
+/**
+ * `addresses` as a scan keeps them (see ScanHeader.thisPc): each IP literal without its zone
+ * (fe80::1%eth0 is this PC's on any link), once, in order; what is not an IP literal is left out;
+ * at most MAX_THIS_PC_ADDRESSES. Pure.
+ */
+export function thisPcRecord(addresses: Iterable<string>): string[] {
+  const kept = new Set<string>();
+  for (const address of addresses) {
+    const literal = canonicalIp(splitZone(address).address);
+    if (literal) kept.add(literal);
+    if (kept.size >= MAX_THIS_PC_ADDRESSES) break;
+  }
+  return [...kept];
 }
 
 /** The MAC addresses shared by two or more of `hosts` (see app/contract/devices.ts). */

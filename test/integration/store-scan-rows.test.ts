@@ -93,7 +93,8 @@ describe('kept scans as rows', () => {
     // The store as version 5 left it: no host rows, the result and verdicts as two JSON texts.
     const db = openDatabase(dir);
     db.exec(
-      'DROP TABLE scan_hosts; DROP TABLE shown_scans; ALTER TABLE scans DROP COLUMN complete;',
+      `DROP TABLE scan_hosts; DROP TABLE shown_scans; ALTER TABLE scans DROP COLUMN complete;
+       ALTER TABLE scans DROP COLUMN this_pc;`,
     );
     db.pragma('user_version = 5');
     const { scan } = importNmapXml(generateNmapXml(30), { fileName: 'old.xml' });
@@ -135,7 +136,7 @@ describe('kept scans as rows', () => {
     cleanups.push(() => {
       after.close();
     });
-    expect(after.pragma('user_version', { simple: true })).toBe(8);
+    expect(after.pragma('user_version', { simple: true })).toBe(9);
     expect(
       after.prepare('SELECT COUNT(*) FROM scan_hosts WHERE scan_id = ?').pluck().get(scanId),
     ).toBe(30);

@@ -9,12 +9,10 @@ describe('the report’s labels, from the catalogue', () => {
     expect(formatDuration(-1, 'fr')).toBe('?');
   });
 
-  test('named targets and ports are spelled out, what was typed kept', () => {
-    expect(describeSpec('this-pc, 10.0.0.1', 'targets', 'fr')).toBe('ce PC (this-pc), 10.0.0.1');
-    expect(describeSpec('top1000', 'ports', 'fr')).toBe(
-      'les 1\u202f000 ports les plus courants (top1000)',
-    );
-    expect(describeSpec('top1000', 'ports', 'en')).toBe('the 1,000 most common ports (top1000)');
+  test('named targets and ports are spelled out in plain words, no CLI keyword (rev13user F5)', () => {
+    expect(describeSpec('this-pc, 10.0.0.1', 'targets', 'fr')).toBe('ce PC, 10.0.0.1');
+    expect(describeSpec('top1000', 'ports', 'fr')).toBe('les 1\u202f000 ports les plus courants');
+    expect(describeSpec('top1000', 'ports', 'en')).toBe('the 1,000 most common ports');
     expect(describeSpec('22,80', 'ports', 'en')).toBe('22,80');
   });
 

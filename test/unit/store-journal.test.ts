@@ -47,7 +47,7 @@ describe('firewall journal (real SQLite file)', () => {
     const dir = tempDir();
     const db = openDatabase(dir);
     setMeta(db, 'k', 'v');
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
     db.close();
     const again = openDatabase(dir);
     expect(getMeta(again, 'k')).toBe('v');
@@ -74,7 +74,7 @@ describe('firewall journal (real SQLite file)', () => {
       PRAGMA user_version = 2;`);
     old.close();
     const db = openDatabase(dir);
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const journal = new FirewallJournal(db);
