@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
-import { closeToOthers, foreignOwner } from './private-files.js';
+import { closeToOthers, foreignOwner, foreignStoreFile, openToOthers } from './private-files.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -175,6 +175,12 @@ export function openDatabase(dataDir: string, scope: StoreScope = {}): Db {
     // Another user's folder: that user could swap the store under this one (and under root).
     const owner = foreignOwner(dataDir);
     if (owner !== null) throw new StoreFailure('foreign-owner', file, String(owner));
+    // Before SQLite reads anything: a folder others can write, or a store file another user put
+    // there, is that user's database, not this user's (review 13 hostile F2).
+    const writableBy = openToOthers(dataDir);
+    if (writableBy !== null) throw new StoreFailure('open-folder', file, writableBy);
+    const planted = foreignStoreFile(file);
+    if (planted) throw new StoreFailure('foreign-file', planted.path, String(planted.owner));
     db = new Database(file);
     for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.

@@ -1,4 +1,4 @@
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync } from 'node:fs';
 
 /**
  * Closes `target` (the store file and its -wal/-shm) to other local users (review 13 A8: SQLite
@@ -38,6 +38,51 @@ export function foreignOwner(
   try {
     const owner = statSync(dir).uid;
     return owner === uid || owner === 0 ? null : owner;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The first of the store's files (`file`, its -wal and -shm) that another user owns (st_uid not
+ * this user's nor root's), with that owner, or null (review 13 hostile F2: a database another
+ * user planted in this user's data folder was read as this user's history and journal, and this
+ * user's scans were written into a file that user reads). Absent files are fine. POSIX only: null
+ * on Windows, where the folder's ACLs decide.
+ */
+export function foreignStoreFile(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = process.getuid?.(),
+): { path: string; owner: number } | null {
+  if (platform === 'win32' || uid === undefined) return null;
+  for (const own of [file, `${file}-wal`, `${file}-shm`]) {
+    let owner: number;
+    try {
+      owner = lstatSync(own).uid;
+    } catch {
+      continue;
+    }
+    if (owner !== uid && owner !== 0) return { path: own, owner };
+  }
+  return null;
+}
+
+/**
+ * The permission bits (octal, `0777`) of data folder `dir` when group or other users can write
+ * in it, or null (review 13 hostile F2). Refused rather than narrowed, as OpenSSH's StrictModes
+ * refuses a writable home: the folder may be one the user set on purpose (PORT_AUDITOR_DATA_DIR
+ * on a shared folder, or the home itself), which this app must not change, and another user may
+ * already have put files in it. POSIX only: null on Windows.
+ */
+export function openToOthers(
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  if (platform === 'win32') return null;
+  try {
+    const mode = statSync(dir).mode & 0o7777;
+    return (mode & 0o022) !== 0 ? `0${(mode & 0o7777).toString(8)}` : null;
   } catch {
     return null;
   }
