@@ -1,4 +1,6 @@
 import { chmodSync, lstatSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { StoreFailure } from './failure.js';
 
 /**
  * Closes `target` (the store file and its -wal/-shm) to other local users (review 13 A8: SQLite
@@ -86,4 +88,19 @@ export function openToOthers(
   } catch {
     return null;
   }
+}
+
+/**
+ * The refusal openDatabase gives data folder `dataDir` before anything is made in it, or null: a
+ * folder of another user (`store.foreign-owner`, see foreignOwner) or one others can write
+ * (`store.open-folder`, see openToOthers). For what makes files there before the store is opened
+ * (the import spool folder: review 13 hostile F2, `imports/` was made in another user's folder
+ * before the refusal).
+ */
+export function dataFolderRefusal(dataDir: string): StoreFailure | null {
+  const file = path.join(dataDir, 'port-auditor.sqlite');
+  const owner = foreignOwner(dataDir);
+  if (owner !== null) return new StoreFailure('foreign-owner', file, String(owner));
+  const mode = openToOthers(dataDir);
+  return mode === null ? null : new StoreFailure('open-folder', file, mode);
 }
