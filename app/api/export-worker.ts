@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { toAppError } from '../errors.js';
 import { exportReport } from '../report/export.js';
 import { scanJsonOf } from '../report/json-import.js';
-import { openDatabaseAgain } from '../store/database.js';
+import { databasePath, openDatabaseAgain } from '../store/database.js';
 import type { ExportJob, ExportOutcome, ExportProgressMessage } from './export-thread.js';
 import type { ReportProgress } from '../report/pdf.js';
 import { throttledProgress } from '../report/progress-throttle.js';
 import type { Assessor } from './risk-handlers.js';
 import { ScanHistory } from './scan-history.js';
+import { workerFailure } from './worker-failure.js';
 
 /**
  * Worker-thread entry of `report.export` of a kept scan (see export-thread.ts): reads the scan
@@ -85,7 +85,7 @@ async function run(): Promise<ExportOutcome> {
       },
     };
   } catch (error) {
-    return { type: 'failed', error: toAppError(error) };
+    return { type: 'failed', error: workerFailure(error, databasePath(job.dataDir)) };
   } finally {
     db?.close();
   }

@@ -1,17 +1,16 @@
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { HostResult, ListenersResult, RiskAssessResult } from '../contract/index.js';
-import { toAppError } from '../errors.js';
+import type { AppError, HostResult, ListenersResult, RiskAssessResult } from '../contract/index.js';
 import { assessHosts } from '../risk/assess.js';
 import { knowledgeBase } from '../risk/knowledge-base.js';
 import { ownersHidden } from '../risk/reassess.js';
-import { openDatabaseAgain } from '../store/database.js';
-import { StoreFailure } from '../store/failure.js';
+import { databasePath, openDatabaseAgain } from '../store/database.js';
 import { ScanStore } from '../store/scans.js';
 import { fileHead, importJsonRows, looksLikeJson } from './import-json-rows.js';
 import { importRows } from './import-rows.js';
 import type { ImportJob, ImportReply, ImportRequest } from './import-thread.js';
+import { isStoreError, workerFailure } from './worker-failure.js';
 
 /**
  * Worker-thread entry of an import, nmap XML or JSON report (see import-thread.ts): parses the file into the rows of
@@ -58,12 +57,6 @@ async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
     }
   }
   return assessHosts(hosts, found, knowledgeBase(), complete, job.rules);
-}
-
-/** Whether `error` is the store's (SQLite's, or the store failing to open), not the file's. */
-function isStoreError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof StoreFailure || (typeof code === 'string' && code.startsWith('SQLITE'));
 }
 
 /**
@@ -130,7 +123,7 @@ async function run(): Promise<ImportRequest> {
     return {
       type: 'failed',
       store: isStoreError(error),
-      error: relayed ? (relayed as ReturnType<typeof toAppError>) : toAppError(error),
+      error: relayed ? (relayed as AppError) : workerFailure(error, databasePath(job.dataDir)),
     };
   } finally {
     db?.close();

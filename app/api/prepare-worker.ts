@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { toAppError } from '../errors.js';
-import { openDatabaseAgain } from '../store/database.js';
+import { databasePath, openDatabaseAgain } from '../store/database.js';
 import type { PrepareJob, PrepareOutcome } from './prepare-thread.js';
 import type { Assessor } from './risk-handlers.js';
 import { ScanHistory } from './scan-history.js';
+import { workerFailure } from './worker-failure.js';
 
 /**
  * Worker-thread entry of the preparation of a big kept scan (see prepare-thread.ts): reads its rows
@@ -39,7 +39,7 @@ function run(): PrepareOutcome {
     if (job.claims) history.adoptClaims(job.scanId, job.claims);
     return { type: 'done', prepared: history.preparedNumbers(job.scanId) };
   } catch (error) {
-    return { type: 'failed', error: toAppError(error) };
+    return { type: 'failed', error: workerFailure(error, databasePath(job.dataDir)) };
   } finally {
     db?.close();
   }

@@ -12,6 +12,7 @@ import { scanJsonOf } from '../report/json-import.js';
 import { hostAddress, refuseTooLarge } from '../report/nmap-xml-import.js';
 import { databasePath } from '../store/database.js';
 import { storeFailure } from '../store/failure.js';
+import { dataFolderRefusal } from '../store/private-files.js';
 import { sentence } from '../text/sentence.js';
 import type { ClientClosings } from './client-closings.js';
 import { EXPORT_OLD_GENERATION_MB, runExportThread } from './export-thread.js';
@@ -160,6 +161,10 @@ export function reportHandlers(
   let spoolSwept = false;
   /** The spool folder, created private; files a crashed app left there are removed once. */
   const spool = async (): Promise<string> => {
+    // Nothing is made in a data folder the store refuses (another user's, or one others can
+    // write: review 13 hostile F2): the refusal comes first, as openDatabase words it.
+    const refused = dataFolderRefusal(dataDir());
+    if (refused) throw refused;
     const dir = await privateSpoolDir(path.join(dataDir(), SPOOL_DIR)).catch((error: unknown) => {
       // A data folder that cannot take the folder (read-only, disk full) is the store's failure,
       // named with the database and its way out as when the database itself refuses a write.

@@ -851,7 +851,11 @@ export class ScanHistory {
               code: Code.internal,
               message: bothLanguages('errors:parts.unexpected', { detail: String(error) }),
             };
-      this.unkept.set(entry.result.scanId, stored);
+      // Listed with the kept ones, but said as not kept (review 13 user F2).
+      this.unkept.set(entry.result.scanId, {
+        ...stored,
+        record: { ...stored.record, notKept: true },
+      });
       while (this.unkept.size > UNKEPT_MAX) {
         this.unkept.delete(this.unkept.keys().next().value as string);
       }

@@ -116,6 +116,8 @@ export const ErrorCode = z.enum([
   'store.locked',
   'store.unavailable',
   'store.foreign-owner',
+  'store.foreign-file',
+  'store.open-folder',
   // Command-line usage and files.
   'cli.invalid-scan',
   'cli.include-adapter-without-local-network',

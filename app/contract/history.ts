@@ -46,6 +46,12 @@ export const ScanRecord = z.object({
   finishedAt: z.string(),
   /** When the app kept it (an import's dates are the file's; this is when it was read). */
   savedAt: z.string(),
+  /**
+   * True when the store could not keep it (damaged, read-only, locked, full): held in this
+   * process's memory only, lost when Port Auditor closes, so it is never said to be kept
+   * (review 13 user F2). Absent for a kept scan.
+   */
+  notKept: z.literal(true).optional(),
   cancelled: z.boolean(),
   /** The user's targets, or for an import the targets nmap was given when the file says. */
   targets: z.string(),

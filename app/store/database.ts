@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
-import { closeToOthers, dataFolderOwner } from './private-files.js';
+import { closeToOthers, dataFolderOwner, foreignStoreFile, openToOthers } from './private-files.js';
+import { accountWords } from './account-name.js';
 import { splitWholeScans } from './scan-rows.js';
 
 export type Db = Database.Database;
@@ -216,6 +217,12 @@ export function openDatabase(dataDir: string, scope: StoreScope = {}): Db {
     // there), and the owner of one that was there is read from its ACL.
     const owner = dataFolderOwner(dataDir, created);
     if (owner !== null) throw new StoreFailure('foreign-owner', file, owner);
+    // Before SQLite reads anything: a folder others can write, or a store file another user put
+    // there, is that user's database, not this user's (review 13 hostile F2).
+    const writableBy = openToOthers(dataDir);
+    if (writableBy !== null) throw new StoreFailure('open-folder', file, writableBy);
+    const planted = foreignStoreFile(file);
+    if (planted) throw new StoreFailure('foreign-file', planted.path, accountWords(planted.owner));
     db = new Database(file);
     for (const own of [file, `${file}-wal`, `${file}-shm`]) closeToOthers(own);
     // First, so a database another process holds waits instead of failing at once.

@@ -15,7 +15,9 @@ export type StoreDamage =
   | 'disk-full'
   | 'locked'
   | 'unavailable'
-  | 'foreign-owner';
+  | 'foreign-owner'
+  | 'foreign-file'
+  | 'open-folder';
 
 const CODES: Record<StoreDamage, ErrorCode> = {
   malformed: Code['store.malformed'],
@@ -28,6 +30,8 @@ const CODES: Record<StoreDamage, ErrorCode> = {
   locked: Code['store.locked'],
   unavailable: Code['store.unavailable'],
   'foreign-owner': Code['store.foreign-owner'],
+  'foreign-file': Code['store.foreign-file'],
+  'open-folder': Code['store.open-folder'],
 };
 
 /**

@@ -1,5 +1,7 @@
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { accountWords } from './account-name.js';
+import { StoreFailure } from './failure.js';
 import { runFolderCommand, windowsForeignOwner, type RunSync } from './windows-folder.js';
 
 /**
@@ -81,4 +83,64 @@ export function dataFolderOwner(
   }
   const owner = foreignOwner(dir, platform, 'uid' in probe ? probe.uid : process.getuid?.());
   return owner === null ? null : accountWords(owner, probe.readPasswd);
+}
+
+/**
+ * The first of the store's files (`file`, its -wal and -shm) that another user owns (st_uid not
+ * this user's nor root's), with that owner, or null (review 13 hostile F2: a database another
+ * user planted in this user's data folder was read as this user's history and journal, and this
+ * user's scans were written into a file that user reads). Absent files are fine. POSIX only: null
+ * on Windows, where the folder's ACLs decide.
+ */
+export function foreignStoreFile(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = process.getuid?.(),
+): { path: string; owner: number } | null {
+  if (platform === 'win32' || uid === undefined) return null;
+  for (const own of [file, `${file}-wal`, `${file}-shm`]) {
+    let owner: number;
+    try {
+      owner = lstatSync(own).uid;
+    } catch {
+      continue;
+    }
+    if (owner !== uid && owner !== 0) return { path: own, owner };
+  }
+  return null;
+}
+
+/**
+ * The permission bits (octal, `0777`) of data folder `dir` when group or other users can write
+ * in it, or null (review 13 hostile F2). Refused rather than narrowed, as OpenSSH's StrictModes
+ * refuses a writable home: the folder may be one the user set on purpose (PORT_AUDITOR_DATA_DIR
+ * on a shared folder, or the home itself), which this app must not change, and another user may
+ * already have put files in it. POSIX only: null on Windows.
+ */
+export function openToOthers(
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  if (platform === 'win32') return null;
+  try {
+    const mode = statSync(dir).mode & 0o7777;
+    return (mode & 0o022) !== 0 ? `0${(mode & 0o7777).toString(8)}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The refusal openDatabase gives data folder `dataDir` before anything is made in it, or null: a
+ * folder of another user (`store.foreign-owner`, see foreignOwner) or one others can write
+ * (`store.open-folder`, see openToOthers). For what makes files there before the store is opened
+ * (the import spool folder: review 13 hostile F2, `imports/` was made in another user's folder
+ * before the refusal).
+ */
+export function dataFolderRefusal(dataDir: string): StoreFailure | null {
+  const file = path.join(dataDir, 'port-auditor.sqlite');
+  const owner = dataFolderOwner(dataDir, false);
+  if (owner !== null) return new StoreFailure('foreign-owner', file, owner);
+  const mode = openToOthers(dataDir);
+  return mode === null ? null : new StoreFailure('open-folder', file, mode);
 }

@@ -82,11 +82,34 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
     await readable.rows.first().waitFor();
     expect(await readable.rows.count()).toBe(1);
     expect(await shell.storeReadOnly.count()).toBe(1);
+
+    // A new scan cannot be kept: History lists it, but never as kept (review 13 user F2).
+    const scanner = await OpenPortsPage.open(shell);
+    await scanner.chooseTargets({ custom: '127.0.0.1' });
+    await scanner.choosePorts({ custom: '20-25' });
+    await scanner.scanNow();
+    await scanner.waitForSummary();
+    const after = await HistoryPage.open(shell);
+    await after.rows.nth(1).waitFor();
+    expect(await after.rows.count()).toBe(2);
+    const [newDate] = await after.rowTexts(0);
+    expect(newDate).toMatch(
+      /^Non conservée — perdue à la fermeture de Port Auditor \(analyse du .+\)$/,
+    );
+    expect(await after.rows.nth(0).getByTestId('history-not-kept').count()).toBe(1);
+    // The scan kept before the folder became read-only is still said as kept.
+    expect(await after.rows.nth(1).getByTestId('history-not-kept').count()).toBe(0);
+    const [oldDate] = await after.rowTexts(1);
+    expect(oldDate).not.toContain('Non conservée');
     expect(await axeViolations(browser.page)).toEqual([]);
     expect(browser.errors).toEqual([]);
   });
 
   test('a damaged database is announced from start, on every page, before any scan (review 13 N8)', async () => {
+    // The previous test's page leaves first: its reloads against the host stopped here are not
+    // this test's errors.
+    await browser.page.goto('about:blank');
+    browser.errors.length = 0;
     await host?.close();
     host = undefined;
     const damagedDir = mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-damaged-'));
@@ -97,6 +120,9 @@ describe('a read-only data folder in Chromium (browser mode)', () => {
       const shell = new AppShell(browser.page, 'fr');
       await shell.open(host.url);
       await HistoryPage.open(shell);
+      // Left before its host stops: the page's reloads against a stopped host are not errors of
+      // the damaged database's announcement.
+      await browser.page.goto('about:blank');
       await host.close();
       host = undefined;
       const dbFile = path.join(damagedDir, 'port-auditor.sqlite');

@@ -104,7 +104,15 @@ export function HistoryPage() {
                         data-testid={`history-row-${row.scanId}`}
                       >
                         <TableCell>
-                          {kept}
+                          {/* A scan the store could not keep is held in memory only: never said
+                              as kept (review 13 user F2). */}
+                          {row.notKept ? (
+                            <span data-testid="history-not-kept">
+                              {t('notKept', { date: kept })}
+                            </span>
+                          ) : (
+                            kept
+                          )}
                           {row.kind === 'nmap-import' && (
                             <Typography
                               variant="body2"
@@ -143,7 +151,7 @@ export function HistoryPage() {
                             // Unique per row: two files nmap wrote the same minute differ by name.
                             aria-label={
                               row.kind === 'nmap-import'
-                                ? t('openImport', {
+                                ? t(row.notKept ? 'openImportNotKept' : 'openImport', {
                                     file: fileNameWords(row.fileName ?? 'nmap.xml'),
                                     kept,
                                   })
