@@ -17,7 +17,10 @@ import { textFor } from '../../app/text/catalogue.js';
  * compromised page can at most ask the user to choose a file, never read one by itself.
  */
 
-/** The dialog's options: nmap XML files first, all files second, titled in the UI language. */
+/**
+ * The dialog's options, titled in the UI language: nmap XML files and JSON reports first (the
+ * import tells them apart by their first byte, app/api/import-worker.ts), all files second.
+ */
 export function nmapOpenDialogOptions(lang: Language, directory: string): OpenDialogOptions {
   const t = textFor(lang, 'messages');
   return {
@@ -25,7 +28,7 @@ export function nmapOpenDialogOptions(lang: Language, directory: string): OpenDi
     buttonLabel: t('desktop.open.button'),
     defaultPath: directory,
     filters: [
-      { name: t('desktop.kind.xml'), extensions: ['xml'] },
+      { name: t('desktop.kind.openable'), extensions: ['xml', 'json'] },
       { name: t('desktop.kind.all'), extensions: ['*'] },
     ],
     properties: ['openFile', 'dontAddToRecent'],

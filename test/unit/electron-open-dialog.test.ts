@@ -46,21 +46,21 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('Electron open dialog of "Ouvrir un XML nmap…"', () => {
-  it('offers nmap XML files first, then all files, titled in the UI language', () => {
+  it('offers nmap XML files and JSON reports first, then all files, titled in the UI language', () => {
     expect(nmapOpenDialogOptions('fr', DIR)).toEqual({
-      title: 'Ouvrir un résultat XML de nmap',
+      title: 'Ouvrir un XML de nmap ou un rapport JSON',
       buttonLabel: 'Ouvrir',
       defaultPath: DIR,
       filters: [
-        { name: 'Résultat XML nmap', extensions: ['xml'] },
+        { name: 'XML nmap ou rapport JSON', extensions: ['xml', 'json'] },
         { name: 'Tous les fichiers', extensions: ['*'] },
       ],
       properties: ['openFile', 'dontAddToRecent'],
     });
     const en = nmapOpenDialogOptions('en', DIR);
-    expect(en.title).toBe('Open an nmap XML result');
+    expect(en.title).toBe('Open an nmap XML or a JSON report');
     expect(en.buttonLabel).toBe('Open');
-    expect(en.filters?.map((f) => f.name)).toEqual(['nmap XML result', 'All files']);
+    expect(en.filters?.map((f) => f.name)).toEqual(['nmap XML or JSON report', 'All files']);
   });
 
   it('counts clicks, key presses and taps as gestures, each usable once, for a while', () => {
@@ -96,7 +96,7 @@ describe('Electron open dialog of "Ouvrir un XML nmap…"', () => {
     answer = { canceled: true, filePaths: [] };
     gestures.note(WINDOW, 'keyDown', fake.now);
     await expect(pick({ lang: 'en', client: WINDOW })).resolves.toBeNull();
-    expect(fake.shown[1]!.options.title).toBe('Open an nmap XML result');
+    expect(fake.shown[1]!.options.title).toBe('Open an nmap XML or a JSON report');
 
     // A relative path is not one the system's dialog gives: nothing to read.
     answer = { canceled: false, filePaths: ['scan.xml'] };

@@ -128,9 +128,13 @@ export function HistoryPage() {
                             ? t('source.import', {
                                 file: fileNameWords(row.fileName ?? 'nmap.xml'),
                               })
-                            : row.cancelled
-                              ? t('source.cancelled')
-                              : t('source.engine')}
+                            : row.kind === 'json-report'
+                              ? t('source.jsonReport', {
+                                  file: fileNameWords(row.fileName ?? 'report.json'),
+                                })
+                              : row.cancelled
+                                ? t('source.cancelled')
+                                : t('source.engine')}
                         </TableCell>
                         <TableCell sx={{ fontFamily: MONO_FONT, overflowWrap: 'anywhere' }}>
                           {row.kind === 'nmap-import'
@@ -155,13 +159,18 @@ export function HistoryPage() {
                                     file: fileNameWords(row.fileName ?? 'nmap.xml'),
                                     kept,
                                   })
-                                : // With its seconds: two scans of one minute differ (review 13 N7).
-                                  t('open', {
-                                    date: formatDateTimeSeconds(
-                                      ran ? row.startedAt : row.finishedAt,
-                                      lang,
-                                    ),
-                                  })
+                                : row.kind === 'json-report'
+                                  ? t('openJsonReport', {
+                                      file: fileNameWords(row.fileName ?? 'report.json'),
+                                      kept,
+                                    })
+                                  : // With its seconds: two scans of one minute differ (review 13 N7).
+                                    t('open', {
+                                      date: formatDateTimeSeconds(
+                                        ran ? row.startedAt : row.finishedAt,
+                                        lang,
+                                      ),
+                                    })
                             }
                             onClick={() => void reopen(row)}
                           >

@@ -14,7 +14,8 @@ import { useApp } from '../../stores/app';
 import { importMethod } from './import-method';
 
 /**
- * Toolbox → "Ouvrir un XML nmap…": picks a file written by `nmap -oX`, imports it and shows it on
+ * Toolbox → "Ouvrir un fichier (XML nmap ou rapport JSON)…": picks a file written by `nmap -oX`,
+ * or a JSON report of this app (its export, `scan --json`, `show --json`), imports it and shows it on
  * the Open ports page, where it gets verdicts, block buttons and the report export like a scan.
  * In Electron the app's own open dialog picks it and the app reads it from its path; in a browser
  * the page's file input picks it and the page sends it in pieces (importMethod).
@@ -53,7 +54,7 @@ export function OpenNmapXmlTab() {
           <input
             ref={input}
             type="file"
-            accept=".xml,application/xml,text/xml"
+            accept=".xml,.json,application/xml,text/xml,application/json"
             hidden
             data-testid="nmap-file-input"
             aria-label={t('import.button')}

@@ -64,15 +64,20 @@ export function ScanSummary({
   const imported =
     result.kind === 'nmap-import'
       ? { fileName: result.fileName ?? 'nmap.xml', dateKnown: result.dateKnown }
-      : null;
+      : result.kind === 'json-report'
+        ? { fileName: result.fileName ?? 'report.json', dateKnown: result.dateKnown }
+        : null;
   const showDuration = !imported || (imported.dateKnown && duration > 0);
+  // A JSON report was written by this app: a scan of it stopped early was cancelled by its user,
+  // not an nmap run interrupted, and its words name a report, not an nmap file.
+  const fromNmap = result.kind === 'nmap-import';
   // nmap's own run stopped (Ctrl+C): "interrupted", not a scan the user cancelled here.
   const title = result.cancelled
-    ? imported
+    ? fromNmap
       ? t('summary.interruptedTitle')
       : t('summary.cancelledTitle')
     : imported
-      ? t('summary.importedTitle')
+      ? t(result.kind === 'json-report' ? 'summary.importedJsonTitle' : 'summary.importedTitle')
       : t('summary.title');
 
   return (
@@ -121,7 +126,7 @@ export function ScanSummary({
         )}
         {result.cancelled && (
           <Typography sx={{ mb: 1 }}>
-            {imported ? t('summary.interruptedBody') : t('summary.cancelledBody')}
+            {fromNmap ? t('summary.interruptedBody') : t('summary.cancelledBody')}
           </Typography>
         )}
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 4, mt: 1 }}>
@@ -157,9 +162,11 @@ export function ScanSummary({
         <Typography variant="body2" sx={{ mt: 1 }} data-testid="summary-protocols">
           {specHasUdp(result.ports)
             ? t('summary.withUdp')
-            : imported
+            : fromNmap
               ? t('summary.tcpOnlyImported')
-              : t('summary.tcpOnly')}
+              : imported
+                ? t('summary.tcpOnlyJsonReport')
+                : t('summary.tcpOnly')}
         </Typography>
         {openPorts === 0 && hostsUp > 0 && (
           <Typography sx={{ mt: 1 }}>{t('summary.nothingOpen')}</Typography>

@@ -2,7 +2,10 @@ import type { Download, Locator } from 'playwright-core';
 import type { AppShell } from './app-shell.js';
 import { exact } from '../support/strings.js';
 
-/** The "Exporter le rapport" button of the results, and Toolbox → "Ouvrir un XML nmap…". */
+/**
+ * The "Exporter le rapport" button of the results, and Toolbox → "Ouvrir un fichier (XML nmap ou
+ * rapport JSON)…".
+ */
 export class ReportPage {
   constructor(readonly shell: AppShell) {}
 
@@ -55,6 +58,11 @@ export class ReportPage {
     return download;
   }
 
+  /** The file types the page's file chooser offers (its input's `accept`). */
+  async acceptedTypes(): Promise<string> {
+    return (await this.page.getByTestId('nmap-file-input').getAttribute('accept')) ?? '';
+  }
+
   async openNmapTool(): Promise<void> {
     await this.shell.openTool('report:tool.label');
   }
@@ -76,14 +84,14 @@ export class ReportPage {
    * chooser: in browser mode the host has no open dialog of its own (AppInfo.filePicker false), so
    * the page's chooser opens and the page sends the file in pieces.
    */
-  async chooseFile(name: string, content: string): Promise<void> {
+  async chooseFile(name: string, content: string, mimeType = 'application/xml'): Promise<void> {
     const [chooser] = await Promise.all([
       this.page.waitForEvent('filechooser'),
       this.chooseFileButton.click(),
     ]);
     await chooser.setFiles({
       name,
-      mimeType: 'application/xml',
+      mimeType,
       buffer: Buffer.from(content, 'utf8'),
     });
   }
