@@ -112,6 +112,85 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
     expect(progress.at(-1)).toBe(progress.reduce((a, b) => Math.max(a, b), 0));
   });
 
+  it('leaves out a reason that contradicts its state, as an nmap XML import does (review 13 hostile F7)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'contradicts.json');
+    writeFileSync(
+      file,
+      foreignReport([
+        host('10.0.0.2', {
+          ports: [
+            // "closed (accepted the connection)": the state is kept, the reason is not.
+            {
+              port: 22,
+              protocol: 'tcp',
+              state: 'closed',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'syn-ack', ttl: 64 },
+            },
+            // nmap's word alone contradicting the state is as wrong.
+            {
+              port: 25,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'reset', ttl: 64 },
+            },
+            // A UDP port open with port unreachable is none of nmap's.
+            { port: 161, protocol: 'udp', state: 'open', reason: 'port-unreach' },
+            // TCP's word on a UDP port that agrees with its state is nmap's UDP word, not counted.
+            {
+              port: 53,
+              protocol: 'udp',
+              state: 'open',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'syn-ack', ttl: 64 },
+            },
+            // Pairs nmap writes are kept as they are.
+            { port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+            { port: 80, protocol: 'tcp', state: 'closed', reason: 'conn-refused' },
+            { port: 137, protocol: 'udp', state: 'closed', reason: 'port-unreach' },
+            { port: 443, protocol: 'tcp', state: 'filtered', reason: 'host-unreachable' },
+          ],
+        }),
+      ]),
+    );
+    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scanId = '11111111-2222-4333-8444-555555555557';
+    scans.begin(scanId, 'nmap-import');
+    const rows = await importJsonRows(
+      scans,
+      scanId,
+      file,
+      { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'contradicts.json' },
+      assess,
+      '[]',
+    );
+    const written = scans.rows(scanId, -1, 10);
+    expect(written).not.toBe('unreadable');
+    const [row] = written as { host: HostResult }[];
+    const ports = Object.fromEntries(
+      row!.host.ports.map((p) => [`${p.port}/${p.protocol}`, [p.state, p.reason, p.nmapReason]]),
+    );
+    expect(ports).toEqual({
+      '22/tcp': ['closed', undefined, undefined],
+      '25/tcp': ['open', undefined, undefined],
+      '161/udp': ['open', undefined, undefined],
+      '53/udp': ['open', 'udp-response', undefined],
+      '23/tcp': ['open', 'syn-ack', undefined],
+      '80/tcp': ['closed', 'conn-refused', undefined],
+      '137/udp': ['closed', 'port-unreach', undefined],
+      '443/tcp': ['filtered', 'host-unreachable', undefined],
+    });
+    const notes = rows.imported.scan.notes;
+    expect(notes.map((n) => n.en)).toContain(
+      'File: 3 ports had a reason that contradicts their state (such as closed with “syn-ack”); the reason was left out',
+    );
+    expect(notes.map((n) => n.fr)).toContain(
+      'Fichier\u00a0: 3 ports avaient une raison qui contredit leur état (par exemple fermé avec «\u00a0syn-ack\u00a0»)\u202f; elles ont été écartées',
+    );
+  });
+
   it('refuses a file cut short before writing a row, in the words of a JSON report', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'cut.json');
