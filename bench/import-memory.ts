@@ -10,6 +10,9 @@
 // JSON export writes them (≈ 54 MB, no findings nor verdicts, as a report stripped of them or a
 // scan saved by `scan --json`), given to `port-auditor report FILE -o out.csv` in this process
 // (runCli: the CLI's own path, the app's composition root included). Prints a line "import json …".
+// With PA_BENCH_IMPORT_JSON_STEP=import it runs `port-auditor import FILE` instead: the import
+// alone (the import worker tells JSON by its first byte), so its peak is not the export's. Each
+// step runs as its own process: a process's peak RSS never comes down, so one run measures one.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,11 +138,28 @@ function writeJsonReport(file: string, count: number): number {
   return statSync(file).size;
 }
 
-/** `port-auditor report FILE -o out.csv` in this process, its data in the bench's folder. */
-async function reportJson(file: string): Promise<string> {
+/**
+ * `port-auditor report FILE -o out.csv` (import and export) in this process, or with `importOnly`
+ * `port-auditor import FILE` (the import alone), its data in the bench's folder.
+ */
+async function reportJson(file: string, importOnly: boolean): Promise<string> {
   process.env.PORT_AUDITOR_DATA_DIR = join(dir, 'data');
   let stderr = '';
-  const code = await runCli(['report', file, '-o', join(dir, 'out.csv'), '--lang', 'en'], {
+  const args = importOnly
+    ? ['import', file]
+    : ['report', file, '-o', join(dir, 'out.csv'), '--lang', 'en'];
+  // What `import` prints of the hosts is dropped, not shown nor held (only its size is kept).
+  let printed = 0;
+  const code = await runCli(args, {
+    stdout: Object.assign(
+      new Writable({
+        write(chunk, _encoding, done) {
+          printed += (chunk as Buffer).length;
+          done();
+        },
+      }),
+      { isTTY: false },
+    ),
     stderr: Object.assign(
       new Writable({
         write(chunk, _encoding, done) {
@@ -150,7 +170,10 @@ async function reportJson(file: string): Promise<string> {
       { isTTY: false },
     ),
   });
-  if (code !== 0) throw new Error(`report exited ${code}: ${stderr.trim()}`);
+  if (code !== 0) throw new Error(`${args[0]} exited ${code}: ${stderr.trim()}`);
+  if (importOnly) {
+    return `import only (port-auditor import, ${(printed / 1e6).toFixed(1)} MB printed)`;
+  }
   const rows = statSync(join(dir, 'out.csv')).size;
   return `report written (${(rows / 1e6).toFixed(1)} MB CSV)`;
 }
@@ -162,7 +185,7 @@ if (process.env.PA_BENCH_IMPORT_JSON === '1') {
     const bytes = writeJsonReport(file, 65_536);
     const before = process.memoryUsage().rss;
     const start = performance.now();
-    const what = await reportJson(file);
+    const what = await reportJson(file, process.env.PA_BENCH_IMPORT_JSON_STEP === 'import');
     const ms = performance.now() - start;
     const peak = process.resourceUsage().maxRSS * 1024;
     const ratio = peak / bytes;

@@ -7,7 +7,9 @@ import { ScanId } from '../contract/history.js';
 import { AppFailure } from '../errors.js';
 import {
   checkedFileHost,
+  contradictedReasonNotes,
   FileHostFacts,
+  fileReasonsOf,
   keptScanMadeHere,
   reportInputFromFile,
 } from '../report/json-import.js';
@@ -182,9 +184,10 @@ export async function importJsonRows(
     const writer = scans.writer(scanId);
     const addresses = new Set<string>();
     let notAddresses = 0;
+    const reasons = fileReasonsOf(given.scan.source);
     await read((from, host) => {
       if (from !== list) return;
-      const checked = checkedFileHost(host, local, here, byNmap);
+      const checked = checkedFileHost(host, local, here, byNmap, reasons);
       if (!checked) {
         notAddresses++;
         return;
@@ -208,6 +211,7 @@ export async function importJsonRows(
       ...(notAddresses > 0
         ? [bothLanguages('messages:import.noAddress', { count: notAddresses })]
         : []),
+      ...contradictedReasonNotes(reasons),
     ];
     // The file's MAC addresses of hosts kept only (a set: 65,536 hosts, issue 13 review A15).
     const macAddresses = Object.fromEntries(

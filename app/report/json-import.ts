@@ -1,6 +1,12 @@
 import type { LocalizedText } from '../contract/errors.js';
 import type { ReportInput } from '../contract/report.js';
-import { MAX_HOSTNAME, type HostResult, type ScanResult } from '../contract/scan.js';
+import {
+  MAX_HOSTNAME,
+  type HostResult,
+  type PortResult,
+  type ScanResult,
+  type ScanSource,
+} from '../contract/scan.js';
 import { needsZone, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
@@ -12,8 +18,10 @@ import {
   hostAddress,
   isLoopback,
   isThisPcInFile,
+  portReasonOf,
   ranOnThisPc,
 } from './nmap-xml-import.js';
+import { PORT_REASON_TO_NMAP } from './nmap-xml-export.js';
 
 /** This PC's addresses a scan's own JSON names at most (ScanSource selfAddresses). */
 const MAX_SELF_ADDRESSES = 16;
@@ -70,8 +78,9 @@ export function reportInputFromFile(
   // No nmap ran for an engine report (or a format-1 one, which had no source): its own machine's
   // loopback is "the PC that produced this report" (review 13c new user #3).
   const byNmap = input.scan.source?.kind === 'nmap';
+  const reasons = fileReasonsOf(input.scan.source);
   for (const host of input.scan.hosts) {
-    const checked = checkedFileHost(host, localAddresses, here, byNmap);
+    const checked = checkedFileHost(host, localAddresses, here, byNmap, reasons);
     if (checked) hosts.push(checked);
     else notAddresses++;
   }
@@ -101,6 +110,7 @@ export function reportInputFromFile(
   if (notAddresses > 0) {
     notes.push(bothLanguages('messages:import.noAddress', { count: notAddresses }));
   }
+  notes.push(...contradictedReasonNotes(reasons));
   // A file's "engine" source would have the report describe this PC's own scan (review 13b, A5).
   const { source, ...rest } = input.scan;
   const scan: ScanResult = {
@@ -258,15 +268,75 @@ export function madeOnThisPc(
 }
 
 /**
+ * How the ports of a report file's hosts have their reasons read (checkedFilePort), and where
+ * those left out for contradicting their state are counted, over all of the file's hosts.
+ */
+export interface FileReasons {
+  /** The file's nmap run made a -sW window scan over TCP: its open ports are nmap's `reset`. */
+  windowScan: boolean;
+  /** Ports so far whose reason contradicted their state (left out). */
+  contradicted: number;
+}
+
+/**
+ * The FileReasons of a file whose scan has `source`, none counted yet: its nmap run's, or the one
+ * a JSON report imported before names (`json-report`'s `nmap`). Pure.
+ */
+export function fileReasonsOf(source: ScanSource | undefined): FileReasons {
+  const nmap = source?.kind === 'json-report' ? source.nmap : source;
+  const windowScan =
+    nmap?.kind === 'nmap' &&
+    nmap.scanTypes.some((t) => t.type === 'window' && t.protocol === 'tcp');
+  return { windowScan, contradicted: 0 };
+}
+
+/**
+ * The note saying how many ports of a report file had their reason left out for contradicting
+ * their state (none when none did), as an nmap XML import says it of its ports (review 13
+ * hostile F7). Pure.
+ */
+export function contradictedReasonNotes(reasons: FileReasons): LocalizedText[] {
+  if (reasons.contradicted === 0) return [];
+  return [bothLanguages('messages:import.contradictoryReasons', { count: reasons.contradicted })];
+}
+
+/**
+ * One port of a report file with the nmap XML import's rule for reasons (portReasonOf, review 13
+ * hostile F7): a reason nmap never writes for the port's state and protocol (`closed` with
+ * `syn-ack`, a UDP port `open` with `port-unreach`), as `reason` (in nmap's word,
+ * PORT_REASON_TO_NMAP) or as `nmapReason`, has both left out, the state kept, and is counted in
+ * `reasons`; TCP's word on a UDP port that agrees with its state is nmap's UDP word
+ * (`syn-ack` → `udp-response`), its `nmapReason` dropped so an export does not bring it back.
+ * Returns `port` itself when nothing changes.
+ */
+function checkedFilePort(port: PortResult, reasons: FileReasons): PortResult {
+  const { protocol, state } = port;
+  const ours = port.reason
+    ? portReasonOf(protocol, state, PORT_REASON_TO_NMAP[port.reason], reasons.windowScan)
+    : { contradicts: false };
+  const nmap = port.nmapReason
+    ? portReasonOf(protocol, state, port.nmapReason.reason, reasons.windowScan)
+    : { contradicts: false };
+  const contradicts = ours.contradicts || nmap.contradicts;
+  const reason = contradicts ? undefined : ours.reason;
+  if (!contradicts && reason === port.reason) return port;
+  if (contradicts) reasons.contradicted++;
+  const { reason: _reason, nmapReason: _nmapReason, ...rest } = port;
+  return reason ? { ...rest, reason } : rest;
+}
+
+/**
  * One host of a report file as this PC takes it (see reportInputFromFile): null when its address
  * is not an IP literal. `ranHere`: the file is proven this PC's (its loopback is this PC);
- * `byNmap`: its scan was an nmap run (its own machine's loopback is `scanner`, else `reporter`).
+ * `byNmap`: its scan was an nmap run (its own machine's loopback is `scanner`, else `reporter`);
+ * `reasons`: how its ports' reasons are read (checkedFilePort), where those left out are counted.
  */
 export function checkedFileHost(
   host: HostResult,
   localAddresses: ReadonlySet<string>,
   ranHere: boolean,
   byNmap: boolean,
+  reasons: FileReasons = fileReasonsOf(undefined),
 ): HostResult | null {
   const literal = hostAddress(host.address);
   if (!literal) return null;
@@ -280,7 +350,8 @@ export function checkedFileHost(
     host.reason === 'reporter' ? 'localhost' : host.reason,
   );
   const reason = said === 'scanner' && !byNmap ? 'reporter' : said;
-  const checked: HostResult = { ...host, address, family, isLocal, reason };
+  const ports = host.ports.map((port) => checkedFilePort(port, reasons));
+  const checked: HostResult = { ...host, address, family, isLocal, reason, ports };
   // A zone only names the link of a link-local address written without one (RFC 4007 §11): on
   // any other address, or beside a zone already in `address` (older files, nmap imports), it is
   // the file's word about nothing, and would be shown and rescanned as `address%zone`.

@@ -8,8 +8,13 @@ import type { ReportModel } from './model.js';
  * Bumped on any change a reader could notice; documented in docs/report-json.md. 2: every
  * scanned port's state (`scan.hosts[].portStates`), findings and counts per device and service.
  * 3: a link-local address's zone (`scan.hosts[].zone`, and `fe80::1%eth0` in findings).
+ * 4: `findings[].reason` null where no reason is claimed (none given, or one that contradicted
+ * its state, left out on import), nmap's `reset`/`udp-response`/`port-unreach` reasons and
+ * `open|filtered` state; the optional `findings[].tls`, `http`, `hostnameMethod`, `macMaker`,
+ * `scan.hosts[].nmapReason`, `ports[].nmapReason`, `ports[].detected` and the `json-report`
+ * source. Files of versions 1-3 are still read (reportInputFromFile reads by shape, not version).
  */
-export const REPORT_JSON_VERSION = 3;
+export const REPORT_JSON_VERSION = 4;
 export const REPORT_JSON_FORMAT = 'port-auditor-report';
 
 /**

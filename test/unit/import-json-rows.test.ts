@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
 import { importJsonRows, looksLikeJson } from '../../app/api/import-json-rows.js';
+import { REPORT_JSON_VERSION } from '../../app/report/json.js';
 import { AppFailure } from '../../app/errors.js';
 import { assessHosts } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
@@ -37,10 +38,10 @@ function host(address: string, extra: Partial<HostResult> = {}): HostResult {
 }
 
 /** A JSON report of another PC's scan (docs/report-json.md), its file's claims hostile. */
-function foreignReport(hosts: HostResult[]): string {
+function foreignReport(hosts: HostResult[], version = 3): string {
   return JSON.stringify({
     format: 'port-auditor-report',
-    version: 3,
+    version,
     pcName: 'PC-DU-DIRECTEUR',
     assessment: { hosts: [{ address: '10.0.0.2', ports: [{ severity: 'info' }] }] },
     scan: {
@@ -110,6 +111,121 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
     // Verdicts of this PC's knowledge base: telnet is critical, whatever the file said.
     expect(rows.summary?.counts.critical).toBe(2);
     expect(progress.at(-1)).toBe(progress.reduce((a, b) => Math.max(a, b), 0));
+  });
+
+  it('leaves out a reason that contradicts its state, as an nmap XML import does (review 13 hostile F7)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'contradicts.json');
+    writeFileSync(
+      file,
+      foreignReport([
+        host('10.0.0.2', {
+          ports: [
+            // "closed (accepted the connection)": the state is kept, the reason is not.
+            {
+              port: 22,
+              protocol: 'tcp',
+              state: 'closed',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'syn-ack', ttl: 64 },
+            },
+            // nmap's word alone contradicting the state is as wrong.
+            {
+              port: 25,
+              protocol: 'tcp',
+              state: 'open',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'reset', ttl: 64 },
+            },
+            // A UDP port open with port unreachable is none of nmap's.
+            { port: 161, protocol: 'udp', state: 'open', reason: 'port-unreach' },
+            // TCP's word on a UDP port that agrees with its state is nmap's UDP word, not counted.
+            {
+              port: 53,
+              protocol: 'udp',
+              state: 'open',
+              reason: 'syn-ack',
+              nmapReason: { reason: 'syn-ack', ttl: 64 },
+            },
+            // Pairs nmap writes are kept as they are.
+            { port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+            { port: 80, protocol: 'tcp', state: 'closed', reason: 'conn-refused' },
+            { port: 137, protocol: 'udp', state: 'closed', reason: 'port-unreach' },
+            { port: 443, protocol: 'tcp', state: 'filtered', reason: 'host-unreachable' },
+          ],
+        }),
+      ]),
+    );
+    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scanId = '11111111-2222-4333-8444-555555555557';
+    scans.begin(scanId, 'nmap-import');
+    const rows = await importJsonRows(
+      scans,
+      scanId,
+      file,
+      { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'contradicts.json' },
+      assess,
+      '[]',
+    );
+    const written = scans.rows(scanId, -1, 10);
+    expect(written).not.toBe('unreadable');
+    const [row] = written as { host: HostResult }[];
+    const ports = Object.fromEntries(
+      row!.host.ports.map((p) => [`${p.port}/${p.protocol}`, [p.state, p.reason, p.nmapReason]]),
+    );
+    expect(ports).toEqual({
+      '22/tcp': ['closed', undefined, undefined],
+      '25/tcp': ['open', undefined, undefined],
+      '161/udp': ['open', undefined, undefined],
+      '53/udp': ['open', 'udp-response', undefined],
+      '23/tcp': ['open', 'syn-ack', undefined],
+      '80/tcp': ['closed', 'conn-refused', undefined],
+      '137/udp': ['closed', 'port-unreach', undefined],
+      '443/tcp': ['filtered', 'host-unreachable', undefined],
+    });
+    const notes = rows.imported.scan.notes;
+    expect(notes.map((n) => n.en)).toContain(
+      'File: 3 ports had a reason that contradicts their state (such as closed with “syn-ack”); the reason was left out',
+    );
+    expect(notes.map((n) => n.fr)).toContain(
+      'Fichier\u00a0: 3 ports avaient une raison qui contredit leur état (par exemple fermé avec «\u00a0syn-ack\u00a0»)\u202f; elles ont été écartées',
+    );
+  });
+
+  it('reads a report of the previous version (3) as one of this version (4)', async () => {
+    expect(REPORT_JSON_VERSION).toBe(4);
+    const dir = tempDir();
+    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const readBack = async (version: number, scanId: string) => {
+      const file = path.join(dir, `v${version}.json`);
+      // Version 3 had no `reason: null` nor nmapReason: a port without a reason, and one with.
+      const ports: HostResult['ports'] = [
+        { port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+        { port: 25, protocol: 'tcp', state: 'filtered' },
+      ];
+      writeFileSync(file, foreignReport([host('10.0.0.2', { ports })], version));
+      scans.begin(scanId, 'nmap-import');
+      const rows = await importJsonRows(
+        scans,
+        scanId,
+        file,
+        { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'report.json' },
+        assess,
+        '[]',
+      );
+      const written = scans.rows(scanId, -1, 10) as { host: HostResult }[];
+      return { hosts: written.map((r) => r.host), counts: rows.summary?.counts };
+    };
+    const previous = await readBack(3, '11111111-2222-4333-8444-555555555558');
+    const current = await readBack(REPORT_JSON_VERSION, '11111111-2222-4333-8444-555555555559');
+    expect(previous.hosts.map((h) => h.ports)).toEqual([
+      [
+        { port: 23, protocol: 'tcp', state: 'open', reason: 'syn-ack' },
+        { port: 25, protocol: 'tcp', state: 'filtered' },
+      ],
+    ]);
+    expect(current).toEqual(previous);
+    expect(previous.counts?.critical).toBe(1);
   });
 
   it('refuses a file cut short before writing a row, in the words of a JSON report', async () => {

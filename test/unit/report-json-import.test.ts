@@ -199,6 +199,53 @@ describe('a JSON report read back', () => {
   });
 });
 
+describe('a JSON report’s port reasons (review 13 hostile F7)', () => {
+  const ports = [
+    { port: 22, protocol: 'tcp', state: 'closed', reason: 'syn-ack' },
+    // -sW: nmap words an open port `reset` (the RST's window told it), no reason of ours.
+    { port: 80, protocol: 'tcp', state: 'open', nmapReason: { reason: 'reset', ttl: 64 } },
+  ] as const;
+  const report = (scanTypes: { type: string; protocol: string }[]) => {
+    const { scan } = importNmapXml(fixture, { now });
+    return ReportInput.parse({
+      scan: {
+        ...scan,
+        source: { kind: 'nmap', args: 'nmap -sW 10.0.0.2', scanTypes },
+        hosts: [{ ...scan.hosts[0]!, address: '10.0.0.2', ports }],
+      },
+    });
+  };
+  const read = (scanTypes: { type: string; protocol: string }[]) => {
+    const input = reportInputFromFile(report(scanTypes), new Set(['10.99.0.1']));
+    return {
+      ports: input.scan.hosts[0]!.ports.map((p) => [p.port, p.state, p.reason, p.nmapReason]),
+      notes: input.scan.notes.map((n) => n.en),
+    };
+  };
+
+  it('keeps a window scan’s open `reset` as nmap wrote it, and counts the contradiction', () => {
+    const { ports, notes } = read([{ type: 'window', protocol: 'tcp' }]);
+    expect(ports).toEqual([
+      [22, 'closed', undefined, undefined],
+      [80, 'open', undefined, { reason: 'reset', ttl: 64 }],
+    ]);
+    expect(notes).toContain(
+      'File: 1 port had a reason that contradicts its state (such as closed with “syn-ack”); the reason was left out',
+    );
+  });
+
+  it('leaves out an open `reset` of a scan that was no window scan', () => {
+    const { ports, notes } = read([{ type: 'syn', protocol: 'tcp' }]);
+    expect(ports).toEqual([
+      [22, 'closed', undefined, undefined],
+      [80, 'open', undefined, undefined],
+    ]);
+    expect(notes).toContain(
+      'File: 2 ports had a reason that contradicts their state (such as closed with “syn-ack”); the reason was left out',
+    );
+  });
+});
+
 describe('our own scan JSON read back (issue 13 review, #3)', () => {
   const engine = {
     kind: 'engine' as const,

@@ -88,7 +88,7 @@ describe('every port’s state, from the engine to the exports and back', () => 
     const json = JSON.parse(
       renderJson(buildReportModel({ scan, pcName: 'PC' }), { scan }, 'en'),
     ) as { version: number; scan: unknown };
-    expect(json.version).toBe(3);
+    expect(json.version).toBe(4);
     const fromJson = ReportInput.parse({ scan: json.scan }).scan;
     expect(everyState(fromJson)).toEqual(expected);
 
