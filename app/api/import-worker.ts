@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AppError, HostResult, ListenersResult, RiskAssessResult } from '../contract/index.js';
@@ -9,6 +8,7 @@ import { databasePath, openDatabaseAgain } from '../store/database.js';
 import { ScanStore } from '../store/scans.js';
 import { fileHead, importJsonRows, looksLikeJson } from './import-json-rows.js';
 import { importRows } from './import-rows.js';
+import { openImportFile } from './picked-import.js';
 import type { ImportJob, ImportReply, ImportRequest } from './import-thread.js';
 import { isStoreError, workerFailure } from './worker-failure.js';
 
@@ -65,7 +65,8 @@ async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
  */
 async function isJsonFile(file: string): Promise<boolean> {
   try {
-    const handle = await open(file, 'r');
+    // Stat first, as the readers do: a FIFO would block open(2) and a folder has no bytes.
+    const { handle } = await openImportFile(file);
     try {
       return looksLikeJson(await fileHead(handle));
     } finally {
