@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { StoreFailure } from './failure.js';
 
 /** Which file a connection was opened on: its device and inode (st_dev, st_ino). */
@@ -51,13 +51,16 @@ export function storeFileChange(
 ): 'swapped' | StoreFailure | null {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: a FIFO put at the path (a same-user program) would otherwise hold open(2), and
+    // the app's main thread with it, until a writer comes; opened so, it is told apart by its inode.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return 'swapped';
   }
   try {
     const info = fstatSync(fd);
-    if (info.dev !== opened.dev || info.ino !== opened.ino) return 'swapped';
+    // Not a regular file any more is swapped too, whatever its inode (a freed one is given again).
+    if (!info.isFile() || info.dev !== opened.dev || info.ino !== opened.ino) return 'swapped';
     const header = Buffer.alloc(100);
     const read = readSync(fd, header, 0, 100, 0);
     const damage = headerDamage(header.subarray(0, read), info.size);

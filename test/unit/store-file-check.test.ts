@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lazyAppStore } from '../../app/api/settings-handlers.js';
 import { databasePath } from '../../app/store/database.js';
 import { StoreFailure } from '../../app/store/failure.js';
-import { headerDamage } from '../../app/store/file-check.js';
+import { headerDamage, identityOf, storeFileChange } from '../../app/store/file-check.js';
 import { ScanStore } from '../../app/store/scans.js';
 
 let dataDir = '';
@@ -86,5 +87,18 @@ describe('the app’s store connection follows the file under it (review 13, sto
     // Closed and asked again (the app announcing it opens the store again): still refused.
     store.close();
     expect(() => store.get()).toThrow(expect.objectContaining({ code: 'store.malformed' }));
+  });
+});
+
+describe('a FIFO put at the store’s path while the app runs', () => {
+  it('is told as swapped at once, never waited on (a blocking open would hold the app)', () => {
+    const file = databasePath(dataDir);
+    const db = new Database(file);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    const opened = identityOf(file)!;
+    rmSync(file);
+    execFileSync('/usr/bin/mkfifo', [file]);
+    expect(storeFileChange(file, opened)).toBe('swapped');
   });
 });
