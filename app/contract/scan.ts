@@ -427,6 +427,15 @@ export const ScanSource = z.discriminatedUnion('kind', [
 ]);
 export type ScanSource = z.infer<typeof ScanSource>;
 
+/**
+ * Whether the results of `source` are an nmap run's: an nmap XML import, or a JSON report that
+ * described one (its `nmap`). Such a run that stopped early was cut short on nmap's side
+ * ("interrupted"), never cancelled by a user of this app (rev13user F4, review F11).
+ */
+export function ranByNmap(source: ScanSource | undefined): boolean {
+  return source?.kind === 'nmap' || (source?.kind === 'json-report' && source.nmap !== undefined);
+}
+
 export const ScanResult = z.object({
   scanId: z.string(),
   /** Absent in results made before it existed (JSON report format 1): this app's engine. */

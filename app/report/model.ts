@@ -29,6 +29,7 @@ import {
   type MacMaker,
 } from '../contract/devices.js';
 import { detectedText } from '../contract/service-text.js';
+import { ranByNmap } from '../contract/scan.js';
 import { serviceFactsInBoth } from './service-facts.js';
 import { deviceKey, mitigates } from '../firewall/coverage.js';
 import { capped, oneLine, OUTSIDE_WORDS_MAX } from '../contract/outside-words.js';
@@ -416,7 +417,7 @@ export function buildReportModel(input: ReportInput & { pcName: string }): Repor
       a.port.port - b.port.port,
   );
   const durationMs = Date.parse(scan.finishedAt) - Date.parse(scan.startedAt);
-  const fromNmap = scan.source?.kind === 'nmap';
+  const fromNmap = ranByNmap(scan.source);
   const model: ReportModel = {
     scan,
     pcName: input.pcName,

@@ -22,6 +22,7 @@ import { normaliseMac } from '../net/mac.js';
 import { serviceName } from '../risk/knowledge-base.js';
 import { RULES } from '../risk/rules.js';
 import type { PortAssessment, RiskAssessResult } from '../contract/risk.js';
+import { ranByNmap } from '../contract/scan.js';
 
 /** The id of the NSE-style script elements that carry what nmap's format has no field for. */
 export const PA_SCRIPT_ID = 'port-auditor';
@@ -507,7 +508,5 @@ export function renderNmapXml(
  * ending early), which nobody here cancelled (rev13user F4).
  */
 function stopMessage(scan: Pick<ScanResult, 'source'>): string {
-  return scan.source?.kind === 'nmap'
-    ? 'nmap run interrupted before its end'
-    : 'cancelled by the user';
+  return ranByNmap(scan.source) ? 'nmap run interrupted before its end' : 'cancelled by the user';
 }

@@ -86,4 +86,17 @@ describe('the report of an interrupted nmap file', () => {
     expect(laidOut(pdfDefinition(model, lang).content)).toContain(words[lang].cancelled);
     expect(renderNmapXml(scan)).toContain('errormsg="cancelled by the user"');
   });
+
+  it('a JSON report of an interrupted nmap run, imported again, is still “interrupted” (review F11)', () => {
+    const run = interrupted();
+    if (run.source?.kind !== 'nmap') throw new Error('the fixture is an nmap import');
+    const scan: ScanResult = {
+      ...run,
+      source: { kind: 'json-report', fileName: 'report.json', madeHere: false, nmap: run.source },
+    };
+    const model = buildReportModel({ scan, pcName: 'pc' });
+    expect(model).toMatchObject({ interrupted: true, durationMs: null });
+    expect(laidOut(pdfDefinition(model, 'en').content)).not.toContain(words.en.cancelled);
+    expect(renderNmapXml(scan)).toContain('errormsg="nmap run interrupted before its end"');
+  });
 });
