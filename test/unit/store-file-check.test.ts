@@ -8,6 +8,7 @@ import { StoreFailure } from '../../app/store/failure.js';
 import { headerDamage } from '../../app/store/file-check.js';
 import { ScanStore } from '../../app/store/scans.js';
 import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
 const dataDir = useDataDirPerTest('file-check');
 
@@ -37,12 +38,7 @@ describe('the app’s store connection follows the file under it (review 13, sto
     expect(new ScanStore(store.get()).list(0, 10).total).toBe(0);
     const file = databasePath(dataDir());
     writeFileSync(file, Buffer.alloc(statSync(file).size, 0x5a));
-    let error: unknown = null;
-    try {
-      store.get();
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => store.get());
     expect(error).toBeInstanceOf(StoreFailure);
     expect((error as StoreFailure).code).toBe('store.not-a-database');
     expect((error as StoreFailure).written?.en).toContain(file);

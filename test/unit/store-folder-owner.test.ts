@@ -13,6 +13,7 @@ import {
   type FolderCommand,
 } from '../../app/store/windows-folder.js';
 import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
 const SYSTEM32 = 'C:\\Windows\\System32';
 const FOLDER = 'C:\\Users\\René\\AppData\\Roaming\\Port Auditor';
@@ -50,12 +51,7 @@ describe('the account owning another user’s data folder is named (review 13 A8
     const nobody = passwdName(readFileSync('/etc/passwd', 'utf8'), 65_534);
     expect(nobody).toBe('nobody');
     chownSync(dataDir(), 65_534, 65_534);
-    let error: unknown = null;
-    try {
-      openDatabase(dataDir()).close();
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => openDatabase(dataDir()).close());
     expect(error).toBeInstanceOf(StoreFailure);
     const failure = error as StoreFailure;
     expect(failure.code).toBe('store.foreign-owner');

@@ -10,6 +10,7 @@ import {
 import { StoreFailure } from '../../app/store/failure.js';
 import { foreignOwner } from '../../app/store/private-files.js';
 import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
 const dataDir = useDataDirPerTest('private');
 
@@ -50,12 +51,7 @@ describe('a data folder owned by another user is refused, naming it (review 13 A
   it('is a store failure naming the folder in fr and en; the firewall falls back to memory', () => {
     // Run as root here (the test machine): chown gives the folder away for real.
     chownSync(dataDir(), OTHER_UID, OTHER_UID);
-    let error: unknown = null;
-    try {
-      openDatabase(dataDir()).close();
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => openDatabase(dataDir()).close());
     expect(error).toBeInstanceOf(StoreFailure);
     const failure = error as StoreFailure;
     expect(failure.damage).toBe('foreign-owner');
