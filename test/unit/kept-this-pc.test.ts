@@ -86,6 +86,23 @@ async function firstPage(scans: ScanHistory, scanId: string): Promise<ScanPage> 
   return scans.page({ scanId, offset: 0, limit: 50, status: 'up' });
 }
 
+/** The kept scan reopened by another process where this PC's addresses are B: its first page. */
+async function reopenedAtB(dir: string, scanId: string) {
+  const atB = history(dir, B);
+  return { atB, page: await firstPage(atB.scans, scanId) };
+}
+
+/**
+ * Which of scanAtA's hosts a page shows as this PC: its A addresses when folded by the kept ones
+ * (`byKept`), else only loopback, which this PC has at B too; the neighbour never.
+ */
+const thisPcAtA = (byKept: boolean) => ({
+  '10.99.0.1': byKept,
+  'fe80::1%rv0': byKept,
+  '127.0.0.1': true,
+  '10.99.0.7': false,
+});
+
 describe('a kept scan keeps which addresses were this PC when it ran', () => {
   it('records them as IP literals without zone, once each', () => {
     expect(
@@ -104,14 +121,8 @@ describe('a kept scan keeps which addresses were this PC when it ran', () => {
     const shownAtA = await firstPage(atA.scans, scan.scanId);
 
     // The laptop moved: this PC is 10.20.0.9 now. Another process (the CLI, a restart) reopens.
-    const atB = history(dir, B);
-    const page = await firstPage(atB.scans, scan.scanId);
-    expect(local(page)).toEqual({
-      '10.99.0.1': true,
-      'fe80::1%rv0': true,
-      '127.0.0.1': true,
-      '10.99.0.7': false,
-    });
+    const { atB, page } = await reopenedAtB(dir, scan.scanId);
+    expect(local(page)).toEqual(thisPcAtA(true));
     // One device for this PC and one neighbour, as when it ran; no note about today's addresses.
     expect(page.scan.counts).toEqual(shownAtA.scan.counts);
     expect(page.scan.counts.devicesUp).toBe(2);
@@ -134,14 +145,8 @@ describe('a kept scan keeps which addresses were this PC when it ran', () => {
     atA.scans.keep({ kind: 'engine', result: scan, assessment: null });
     atA.sql('UPDATE scans SET this_pc = NULL');
 
-    const atB = history(dir, B);
-    const page = await firstPage(atB.scans, scan.scanId);
-    expect(local(page)).toEqual({
-      '10.99.0.1': false,
-      'fe80::1%rv0': false,
-      '127.0.0.1': true,
-      '10.99.0.7': false,
-    });
+    const { page } = await reopenedAtB(dir, scan.scanId);
+    expect(local(page)).toEqual(thisPcAtA(false));
     expect(page.scan.counts.devicesUp).toBe(4);
     expect(page.scan.notes).toContainEqual(todayNote);
 
