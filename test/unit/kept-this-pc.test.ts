@@ -8,6 +8,7 @@ import { lazyAppStore } from '../../app/api/settings-handlers.js';
 import type { HostResult, ScanPage, ScanResult } from '../../app/contract/index.js';
 import { thisPcRecord } from '../../app/store/scans.js';
 import { bothLanguages } from '../../app/text/catalogue.js';
+import { upHost } from './support/up-host.js';
 
 /**
  * Issue 13 rev13user F1: a kept "This PC" scan reopened after this PC's addresses changed (a
@@ -43,17 +44,9 @@ function history(dir: string, local: string[]): { scans: ScanHistory; sql: (s: s
   return { scans, sql: (s) => store.get().exec(s) };
 }
 
-function host(address: string, isLocal: boolean, port: number): HostResult {
-  return {
-    address,
-    family: address.includes(':') ? 'ipv6' : 'ipv4',
-    isLocal,
-    status: 'up',
-    reason: isLocal ? 'localhost' : 'syn-ack',
-    ports: [{ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
-    hidden: { open: 0, closed: 0, filtered: 0 },
-  };
-}
+/** A device that is up with the one TCP port `port` open. */
+const host = (address: string, isLocal: boolean, port: number): HostResult =>
+  upHost(address, isLocal, [{ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' }]);
 
 /** "This PC" scanned where its addresses were 10.99.0.1 and fe80::1 (link rv0), and a neighbour. */
 function scanAtA(): ScanResult {
