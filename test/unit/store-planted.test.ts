@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { databasePath, openDatabase } from '../../app/store/database.js';
 import { StoreFailure } from '../../app/store/failure.js';
 import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
 /**
  * Review 13 hostile F2: a data folder of this user that others can write, or a store file another
@@ -14,14 +15,12 @@ import { useDataDirPerTest } from './support/own-data-dir.js';
 const OTHER_UID = 4_242_001;
 const dataDir = useDataDirPerTest('planted');
 
+/** The store failure opening the store in `dir` throws; any other outcome fails the test. */
 function refusal(dir: string): StoreFailure {
-  try {
-    openDatabase(dir).close();
-  } catch (error) {
-    if (error instanceof StoreFailure) return error;
-    throw error;
-  }
-  throw new Error('openDatabase did not refuse');
+  const error = thrownBy(() => openDatabase(dir).close());
+  if (error instanceof StoreFailure) return error;
+  if (error === null) throw new Error('openDatabase did not refuse');
+  throw error;
 }
 
 describe('a store another user could have planted (POSIX)', () => {
