@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostResult } from '../../app/contract/index.js';
-import { importJsonRows, looksLikeJson } from '../../app/api/import-json-rows.js';
+import {
+  importJsonRows,
+  looksLikeJson,
+  type JsonImportOptions,
+} from '../../app/api/import-json-rows.js';
 import { REPORT_JSON_VERSION } from '../../app/report/json.js';
 import { AppFailure } from '../../app/errors.js';
 import { assessHosts } from '../../app/risk/assess.js';
@@ -62,6 +66,32 @@ function foreignReport(hosts: HostResult[], version = 3): string {
 const assess = (hosts: readonly HostResult[]) =>
   Promise.resolve(assessHosts(hosts, [], knowledgeBase(), true, []));
 
+/** A real store in `dir`/data. */
+const storeIn = (dir: string) => new ScanStore(openDatabase(path.join(dir, 'data')));
+
+/**
+ * Begins the import scan `scanId` in `scans` and imports `file` into it as read on this PC
+ * ("ce-pc", no address of its own, the file known by its name) unless `options` says otherwise.
+ */
+function importInto(
+  scans: ScanStore,
+  scanId: string,
+  file: string,
+  options: Partial<JsonImportOptions> = {},
+  onProgress?: (read: number) => void,
+) {
+  scans.begin(scanId, 'nmap-import');
+  return importJsonRows(
+    scans,
+    scanId,
+    file,
+    { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: path.basename(file), ...options },
+    assess,
+    '[]',
+    onProgress,
+  );
+}
+
 describe('a JSON report imported into the store (importJsonRows, real SQLite)', () => {
   it('writes each host as a row, worked out here: the file’s PC named, never this one', async () => {
     const dir = tempDir();
@@ -75,16 +105,13 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
         host('local-network'),
       ]),
     );
-    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
-    scans.begin('11111111-2222-4333-8444-555555555555', 'nmap-import');
+    const scans = storeIn(dir);
     const progress: number[] = [];
-    const rows = await importJsonRows(
+    const rows = await importInto(
       scans,
       '11111111-2222-4333-8444-555555555555',
       file,
-      { localAddresses: new Set(['10.0.0.7']), thisPcName: 'ce-pc', fileName: 'report.json' },
-      assess,
-      '[]',
+      { localAddresses: new Set(['10.0.0.7']) },
       (read) => progress.push(read),
     );
     expect(rows.kind).toBe('json-report');
@@ -156,17 +183,9 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
         }),
       ]),
     );
-    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scans = storeIn(dir);
     const scanId = '11111111-2222-4333-8444-555555555557';
-    scans.begin(scanId, 'nmap-import');
-    const rows = await importJsonRows(
-      scans,
-      scanId,
-      file,
-      { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'contradicts.json' },
-      assess,
-      '[]',
-    );
+    const rows = await importInto(scans, scanId, file);
     const written = scans.rows(scanId, -1, 10);
     expect(written).not.toBe('unreadable');
     const [row] = written as { host: HostResult }[];
@@ -195,7 +214,7 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
   it('reads a report of the previous version (3) as one of this version (4)', async () => {
     expect(REPORT_JSON_VERSION).toBe(4);
     const dir = tempDir();
-    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scans = storeIn(dir);
     const readBack = async (version: number, scanId: string) => {
       const file = path.join(dir, `v${version}.json`);
       // Version 3 had no `reason: null` nor nmapReason: a port without a reason, and one with.
@@ -204,15 +223,7 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
         { port: 25, protocol: 'tcp', state: 'filtered' },
       ];
       writeFileSync(file, foreignReport([host('10.0.0.2', { ports })], version));
-      scans.begin(scanId, 'nmap-import');
-      const rows = await importJsonRows(
-        scans,
-        scanId,
-        file,
-        { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'report.json' },
-        assess,
-        '[]',
-      );
+      const rows = await importInto(scans, scanId, file, { fileName: 'report.json' });
       const written = scans.rows(scanId, -1, 10) as { host: HostResult }[];
       return { hosts: written.map((r) => r.host), counts: rows.summary?.counts };
     };
@@ -233,17 +244,9 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
     const file = path.join(dir, 'cut.json');
     const whole = foreignReport([host('10.0.0.2'), host('10.0.0.3')]);
     writeFileSync(file, whole.slice(0, whole.indexOf('10.0.0.3')));
-    const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+    const scans = storeIn(dir);
     const scanId = '11111111-2222-4333-8444-555555555556';
-    scans.begin(scanId, 'nmap-import');
-    const error = await importJsonRows(
-      scans,
-      scanId,
-      file,
-      { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'cut.json' },
-      assess,
-      '[]',
-    ).catch((e: unknown) => e);
+    const error = await importInto(scans, scanId, file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppFailure);
     expect((error as AppFailure).code).toBe('report.json-invalid');
     expect((error as AppFailure).appError.message.fr).toBe(

@@ -8,6 +8,7 @@ import { lazyAppStore } from '../../app/api/settings-handlers.js';
 import type { HostResult, ScanPage, ScanResult } from '../../app/contract/index.js';
 import { thisPcRecord } from '../../app/store/scans.js';
 import { bothLanguages } from '../../app/text/catalogue.js';
+import { upHost } from './support/up-host.js';
 
 /**
  * Issue 13 rev13user F1: a kept "This PC" scan reopened after this PC's addresses changed (a
@@ -43,17 +44,9 @@ function history(dir: string, local: string[]): { scans: ScanHistory; sql: (s: s
   return { scans, sql: (s) => store.get().exec(s) };
 }
 
-function host(address: string, isLocal: boolean, port: number): HostResult {
-  return {
-    address,
-    family: address.includes(':') ? 'ipv6' : 'ipv4',
-    isLocal,
-    status: 'up',
-    reason: isLocal ? 'localhost' : 'syn-ack',
-    ports: [{ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' }],
-    hidden: { open: 0, closed: 0, filtered: 0 },
-  };
-}
+/** A device that is up with the one TCP port `port` open. */
+const host = (address: string, isLocal: boolean, port: number): HostResult =>
+  upHost(address, isLocal, [{ port, protocol: 'tcp', state: 'open', reason: 'syn-ack' }]);
 
 /** "This PC" scanned where its addresses were 10.99.0.1 and fe80::1 (link rv0), and a neighbour. */
 function scanAtA(): ScanResult {
@@ -86,6 +79,23 @@ async function firstPage(scans: ScanHistory, scanId: string): Promise<ScanPage> 
   return scans.page({ scanId, offset: 0, limit: 50, status: 'up' });
 }
 
+/** The kept scan reopened by another process where this PC's addresses are B: its first page. */
+async function reopenedAtB(dir: string, scanId: string) {
+  const atB = history(dir, B);
+  return { atB, page: await firstPage(atB.scans, scanId) };
+}
+
+/**
+ * Which of scanAtA's hosts a page shows as this PC: its A addresses when folded by the kept ones
+ * (`byKept`), else only loopback, which this PC has at B too; the neighbour never.
+ */
+const thisPcAtA = (byKept: boolean) => ({
+  '10.99.0.1': byKept,
+  'fe80::1%rv0': byKept,
+  '127.0.0.1': true,
+  '10.99.0.7': false,
+});
+
 describe('a kept scan keeps which addresses were this PC when it ran', () => {
   it('records them as IP literals without zone, once each', () => {
     expect(
@@ -104,14 +114,8 @@ describe('a kept scan keeps which addresses were this PC when it ran', () => {
     const shownAtA = await firstPage(atA.scans, scan.scanId);
 
     // The laptop moved: this PC is 10.20.0.9 now. Another process (the CLI, a restart) reopens.
-    const atB = history(dir, B);
-    const page = await firstPage(atB.scans, scan.scanId);
-    expect(local(page)).toEqual({
-      '10.99.0.1': true,
-      'fe80::1%rv0': true,
-      '127.0.0.1': true,
-      '10.99.0.7': false,
-    });
+    const { atB, page } = await reopenedAtB(dir, scan.scanId);
+    expect(local(page)).toEqual(thisPcAtA(true));
     // One device for this PC and one neighbour, as when it ran; no note about today's addresses.
     expect(page.scan.counts).toEqual(shownAtA.scan.counts);
     expect(page.scan.counts.devicesUp).toBe(2);
@@ -134,14 +138,8 @@ describe('a kept scan keeps which addresses were this PC when it ran', () => {
     atA.scans.keep({ kind: 'engine', result: scan, assessment: null });
     atA.sql('UPDATE scans SET this_pc = NULL');
 
-    const atB = history(dir, B);
-    const page = await firstPage(atB.scans, scan.scanId);
-    expect(local(page)).toEqual({
-      '10.99.0.1': false,
-      'fe80::1%rv0': false,
-      '127.0.0.1': true,
-      '10.99.0.7': false,
-    });
+    const { page } = await reopenedAtB(dir, scan.scanId);
+    expect(local(page)).toEqual(thisPcAtA(false));
     expect(page.scan.counts.devicesUp).toBe(4);
     expect(page.scan.notes).toContainEqual(todayNote);
 

@@ -192,6 +192,26 @@ const recorded: ListenersResult = {
   portAuditorHosts: [17000],
 };
 
+/** The scan of this PC (ports 3000 and 40571) that the CLI table and the CSV are made from. */
+function scanOfThisPc(): ScanResult {
+  return {
+    scanId: 's1',
+    request: {
+      targets: '127.0.0.1',
+      ports: '3000,40571',
+      skipDiscovery: false,
+      confirmed: false,
+    },
+    addresses: 1,
+    portCount: 2,
+    notes: [],
+    startedAt: '2026-12-02T15:00:00.000Z',
+    finishedAt: '2026-12-02T15:00:01.000Z',
+    cancelled: false,
+    hosts: [thisPc],
+  };
+}
+
 describe('another Port Auditor’s port, named the same in every client', () => {
   it('the CLI (another process) names the host’s port "another instance, PID n" in fr and en', async () => {
     const assessor = createAssessor({ listeners: async () => recorded });
@@ -235,22 +255,7 @@ describe('another Port Auditor’s port, named the same in every client', () => 
 
   it('the CLI table’s service cell gives the whole name, in fr and en', async () => {
     const assessment = await createAssessor({ listeners: async () => recorded }).assess([thisPc]);
-    const scan: ScanResult = {
-      scanId: 's1',
-      request: {
-        targets: '127.0.0.1',
-        ports: '3000,40571',
-        skipDiscovery: false,
-        confirmed: false,
-      },
-      addresses: 1,
-      portCount: 2,
-      notes: [],
-      startedAt: '2026-12-02T15:00:00.000Z',
-      finishedAt: '2026-12-02T15:00:01.000Z',
-      cancelled: false,
-      hosts: [thisPc],
-    };
+    const scan = scanOfThisPc();
     const rowOf = (text: string) =>
       text.split('\n').find((l) => l.trimStart().startsWith('40571/tcp'));
     const fr = rowOf(formatScanResult(scan, 'fr', () => undefined, assessment));
@@ -262,22 +267,7 @@ describe('another Port Auditor’s port, named the same in every client', () => 
 
   it('the CSV’s service cell carries the same words in the export’s language, not the code', async () => {
     const assessment = await createAssessor({ listeners: async () => recorded }).assess([thisPc]);
-    const scan: ScanResult = {
-      scanId: 's1',
-      request: {
-        targets: '127.0.0.1',
-        ports: '3000,40571',
-        skipDiscovery: false,
-        confirmed: false,
-      },
-      addresses: 1,
-      portCount: 2,
-      notes: [],
-      startedAt: '2026-12-02T15:00:00.000Z',
-      finishedAt: '2026-12-02T15:00:01.000Z',
-      cancelled: false,
-      hosts: [thisPc],
-    };
+    const scan = scanOfThisPc();
     const model = buildReportModel({ scan, assessment, pcName: 'PC' });
     /** The CSV's rows as cells (RFC 4180 quoted fields), each keyed by its column. */
     const rows = (csv: string) => {

@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../../app/contract/risk.js';
-import type { HostResult, PortResult } from '../../app/contract/scan.js';
+import type { PortResult } from '../../app/contract/scan.js';
 import { assessHosts, matchListener, systemOf } from '../../app/risk/assess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { keptProgramsNote } from '../../app/api/scan-history.js';
+import { upHost as host } from './support/up-host.js';
 
 const open = (port: number, protocol: 'tcp' | 'udp' = 'tcp'): PortResult => ({
   port,
   protocol,
   state: 'open',
   reason: 'syn-ack',
-});
-const host = (address: string, isLocal: boolean, ports: PortResult[]): HostResult => ({
-  address,
-  family: address.includes(':') ? 'ipv6' : 'ipv4',
-  isLocal,
-  status: 'up',
-  reason: isLocal ? 'localhost' : 'syn-ack',
-  ports,
-  hidden: { open: 0, closed: 0, filtered: 0 },
 });
 const node = { pid: 100, name: 'node', path: '/usr/bin/node' };
 

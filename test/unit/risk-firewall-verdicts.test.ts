@@ -15,6 +15,7 @@ import { applyFirewallRules } from '../../app/risk/firewall-verdicts.js';
 import { reassessKept } from '../../app/risk/reassess.js';
 import { knowledgeBase } from '../../app/risk/knowledge-base.js';
 import { typeset } from './support/typography.js';
+import { upHost as host } from './support/up-host.js';
 import { formatScanResult } from '../../main/cli/format.js';
 
 // What a Port Auditor rule does to verdicts and reports: only a rule read in the firewall blocks,
@@ -44,18 +45,6 @@ const port = (p: number, state: PortResult['state'] = 'open'): PortResult => ({
   state,
   reason: state === 'open' ? 'syn-ack' : 'no-response',
 });
-
-function host(address: string, isLocal: boolean, ports: PortResult[]): HostResult {
-  return {
-    address,
-    family: address.includes(':') ? 'ipv6' : 'ipv4',
-    isLocal,
-    status: 'up',
-    reason: isLocal ? 'localhost' : 'syn-ack',
-    ports,
-    hidden: { open: 0, closed: 0, filtered: 0 },
-  };
-}
 
 function scanOf(hosts: HostResult[]): ScanResult {
   return {

@@ -1,23 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lazyAppStore } from '../../app/api/settings-handlers.js';
 import { databasePath } from '../../app/store/database.js';
 import { StoreFailure } from '../../app/store/failure.js';
 import { headerDamage, identityOf, storeFileChange } from '../../app/store/file-check.js';
 import { ScanStore } from '../../app/store/scans.js';
+import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
-let dataDir = '';
-beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pa-file-check-'));
-  process.env.PORT_AUDITOR_DATA_DIR = dataDir;
-});
-afterEach(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const dataDir = useDataDirPerTest('file-check');
 
 function header(pageSize: number): Buffer {
   const bytes = Buffer.alloc(100);
@@ -41,16 +35,11 @@ describe('a store file’s header and size (fileformat.html 1.3)', () => {
 
 describe('the app’s store connection follows the file under it (review 13, store changed while open)', () => {
   it('a file overwritten after start throws the store failure naming it at the next use', () => {
-    const store = lazyAppStore(() => dataDir);
+    const store = lazyAppStore(dataDir);
     expect(new ScanStore(store.get()).list(0, 10).total).toBe(0);
-    const file = databasePath(dataDir);
+    const file = databasePath(dataDir());
     writeFileSync(file, Buffer.alloc(statSync(file).size, 0x5a));
-    let error: unknown = null;
-    try {
-      store.get();
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => store.get());
     expect(error).toBeInstanceOf(StoreFailure);
     expect((error as StoreFailure).code).toBe('store.not-a-database');
     expect((error as StoreFailure).written?.en).toContain(file);
@@ -58,28 +47,28 @@ describe('the app’s store connection follows the file under it (review 13, sto
   });
 
   it('a file cut short mid-page after start is malformed', () => {
-    const store = lazyAppStore(() => dataDir);
+    const store = lazyAppStore(dataDir);
     store.get();
-    const file = databasePath(dataDir);
+    const file = databasePath(dataDir());
     truncateSync(file, Math.floor(statSync(file).size / 3) + 7);
     expect(() => store.get()).toThrow(expect.objectContaining({ code: 'store.malformed' }));
     store.close();
   });
 
   it('a file renamed over the store is refused as damaged at every use, never opened in its place', () => {
-    const store = lazyAppStore(() => dataDir);
+    const store = lazyAppStore(dataDir);
     store.get();
-    const planted = path.join(dataDir, 'planted.sqlite');
+    const planted = path.join(dataDir(), 'planted.sqlite');
     const db = new Database(planted);
     db.exec('CREATE TABLE scans (id TEXT)');
     db.close();
-    renameSync(planted, databasePath(dataDir));
+    renameSync(planted, databasePath(dataDir()));
     for (let use = 0; use < 2; use++) {
       expect(() => store.get()).toThrow(
         expect.objectContaining({
           code: 'store.malformed',
           written: expect.objectContaining({
-            en: expect.stringContaining(databasePath(dataDir)) as string,
+            en: expect.stringContaining(databasePath(dataDir())) as string,
           }) as object,
         }),
       );
@@ -92,7 +81,7 @@ describe('the app’s store connection follows the file under it (review 13, sto
 
 describe('a FIFO put at the store’s path while the app runs', () => {
   it('is told as swapped at once, never waited on (a blocking open would hold the app)', () => {
-    const file = databasePath(dataDir);
+    const file = databasePath(dataDir());
     const db = new Database(file);
     db.exec('CREATE TABLE t (x)');
     db.close();

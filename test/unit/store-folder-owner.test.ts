@@ -1,7 +1,6 @@
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountWords, passwdName } from '../../app/store/account-name.js';
 import { openDatabase } from '../../app/store/database.js';
 import { StoreFailure } from '../../app/store/failure.js';
@@ -13,18 +12,13 @@ import {
   windowsForeignOwner,
   type FolderCommand,
 } from '../../app/store/windows-folder.js';
+import { useDataDirPerTest } from './support/own-data-dir.js';
+import { thrownBy } from './support/thrown.js';
 
 const SYSTEM32 = 'C:\\Windows\\System32';
 const FOLDER = 'C:\\Users\\René\\AppData\\Roaming\\Port Auditor';
 
-let dataDir = '';
-beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pa-owner-'));
-  process.env.PORT_AUDITOR_DATA_DIR = dataDir;
-});
-afterEach(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const dataDir = useDataDirPerTest('owner');
 
 describe('the account owning another user’s data folder is named (review 13 A8, POSIX)', () => {
   const PASSWD = [
@@ -56,30 +50,25 @@ describe('the account owning another user’s data folder is named (review 13 A8
   it('a folder of an account this machine lists (nobody) is refused with its name, fr and en', () => {
     const nobody = passwdName(readFileSync('/etc/passwd', 'utf8'), 65_534);
     expect(nobody).toBe('nobody');
-    chownSync(dataDir, 65_534, 65_534);
-    let error: unknown = null;
-    try {
-      openDatabase(dataDir).close();
-    } catch (caught) {
-      error = caught;
-    }
+    chownSync(dataDir(), 65_534, 65_534);
+    const error = thrownBy(() => openDatabase(dataDir()).close());
     expect(error).toBeInstanceOf(StoreFailure);
     const failure = error as StoreFailure;
     expect(failure.code).toBe('store.foreign-owner');
     expect(failure.written?.en).toContain(
-      `Port Auditor’s data folder belongs to another user account (nobody, uid 65534), which could replace the database in it: ${dataDir}.`,
+      `Port Auditor’s data folder belongs to another user account (nobody, uid 65534), which could replace the database in it: ${dataDir()}.`,
     );
     expect(failure.written?.fr).toContain(
-      `Le dossier de données de Port Auditor appartient à un autre compte (nobody, uid 65534), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir}.`,
+      `Le dossier de données de Port Auditor appartient à un autre compte (nobody, uid 65534), qui pourrait remplacer la base de données qu’il contient\u00a0: ${dataDir()}.`,
     );
   });
 
   it('the passwd reader given decides the name; this user’s folder is nobody else’s', () => {
-    chownSync(dataDir, 1001, 1001);
+    chownSync(dataDir(), 1001, 1001);
     expect(
-      dataFolderOwner(dataDir, false, { platform: 'linux', uid: 0, readPasswd: () => PASSWD }),
+      dataFolderOwner(dataDir(), false, { platform: 'linux', uid: 0, readPasswd: () => PASSWD }),
     ).toBe('bob, uid 1001');
-    expect(dataFolderOwner(dataDir, false, { platform: 'linux', uid: 1001 })).toBeNull();
+    expect(dataFolderOwner(dataDir(), false, { platform: 'linux', uid: 1001 })).toBeNull();
   });
 });
 
