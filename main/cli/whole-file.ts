@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { constants, fstat, write as writeFd } from 'node:fs';
+import { chmod, lstat, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { AppFailure, fail } from '../../app/errors.js';
 import { cliMessage, fileProblem } from './text.js';
 
@@ -13,10 +14,19 @@ export type WritePiece = (piece: string | Buffer) => Promise<void>;
 export type WholeFileData = Buffer | ((write: WritePiece) => Promise<void>);
 
 /**
- * The names of this process's own output streams (`/dev/stdout`…): links the system keeps in
- * folders only root can write, so no other program can plant them; followed, unlike any other link.
+ * The descriptor a name of this process's own streams stands for (`/dev/stdout` 1, `/dev/stderr`
+ * 2, `/dev/fd/N` and `/proc/self/fd/N` N), else undefined. These are links the system keeps in
+ * folders only root can write, so no other program can plant them; what they name is what the user
+ * gave the process (a terminal, `| jq`, `> file`), written through the descriptor itself: opening
+ * them again fails for a socket (ENXIO) and would truncate a redirected file. Pure.
  */
-const OWN_STREAM = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+function ownStream(target: string): number | undefined {
+  const match = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(target);
+  if (!match) return undefined;
+  if (match[1] === 'stdout') return 1;
+  if (match[1] === 'stderr') return 2;
+  return Number(match[2] ?? match[3]);
+}
 
 /**
  * Writes `data` to `output`, whole or not at all, with one policy for every CLI output file
@@ -26,9 +36,10 @@ const OWN_STREAM = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
  *   created O_CREAT|O_EXCL so nothing already there is opened), renamed over `output` once
  *   complete. A link is thus replaced as a directory entry, its target never written; a regular
  *   file keeps its permissions. The final component is never followed (lstat, no realpath).
- * - a character device (`/dev/null`, a terminal, and `/dev/stdout`… through OWN_STREAM): written in
- *   place, opened O_WRONLY|O_NONBLOCK|O_NOFOLLOW and checked on the handle (fstat). The process's
- *   own stdout/stderr may also be a pipe or socket set up by the user (`| jq`): written in place.
+ * - a character device (`/dev/null`, a terminal): written in place, opened
+ *   O_WRONLY|O_NONBLOCK|O_NOFOLLOW and checked on the handle (fstat).
+ * - the process's own `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` (ownStream): written to that
+ *   descriptor, whatever the user made it (a terminal, a pipe, a socket, a redirected file).
  * - anything else (a FIFO, a socket, a folder, a block device): refused, never blocked on: an
  *   error of code `ENOTFILE` (fileProblem words it), or the open's (EISDIR, ENXIO → ENOTFILE).
  * `onPartial(file)` is told the partial file while it exists (then undefined), for a quit that must
@@ -44,13 +55,19 @@ export async function writeWholeFile(
   onPartial: (file: string | undefined) => void = () => undefined,
 ): Promise<boolean> {
   const target = path.resolve(output);
+  const fd = ownStream(target);
+  if (fd !== undefined) {
+    // Checked open, so a descriptor the process does not have fails (EBADF) before any write.
+    await promisify(fstat)(fd);
+    await writeAll((bytes, from) => write(fd, bytes, from), data);
+    return true;
+  }
   const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
-  const ownStream = OWN_STREAM.test(target);
-  if (existing && !existing.isFile() && (ownStream || !existing.isSymbolicLink())) {
-    return writeInPlace(target, data, ownStream);
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    return writeInPlace(target, data);
   }
   const partial = path.join(
     path.dirname(target),
@@ -61,7 +78,7 @@ export async function writeWholeFile(
     // 'wx': a new file of its own, never one someone placed under that name (a link included).
     const handle = await open(partial, 'wx', 0o666);
     try {
-      await writeAll(handle, data);
+      await writeAll(async (bytes, from) => (await handle.write(bytes, from)).bytesWritten, data);
     } finally {
       await handle.close();
     }
@@ -81,24 +98,19 @@ export async function writeWholeFile(
 }
 
 /**
- * Writes a character device (or this process's own stdout/stderr) in place. O_NONBLOCK: a FIFO
- * with no reader fails at once (ENXIO) rather than holding the CLI in open(2); O_NOFOLLOW: a link
- * swapped in after the lstat is not followed (ELOOP), except for OWN_STREAM names.
+ * Writes a character device in place. O_NONBLOCK: a FIFO with no reader fails at once (ENXIO)
+ * rather than holding the CLI in open(2); O_NOFOLLOW: a link swapped in after the lstat is not
+ * followed (ELOOP); fstat on the handle: a FIFO with a reader, swapped in, is refused.
  */
-async function writeInPlace(target: string, data: WholeFileData, ownStream: boolean) {
-  const flags =
-    constants.O_WRONLY |
-    (constants.O_NONBLOCK ?? 0) |
-    (ownStream ? 0 : (constants.O_NOFOLLOW ?? 0));
+async function writeInPlace(target: string, data: WholeFileData) {
+  const flags = constants.O_WRONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
   const handle = await open(target, flags).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENXIO' || error.code === 'ELOOP' ? notAFile(target) : error;
   });
   try {
     const stats = await handle.stat();
-    const allowed =
-      stats.isCharacterDevice() || (ownStream && (stats.isFIFO() || stats.isSocket()));
-    if (!allowed) throw notAFile(target);
-    await writeAll(handle, data);
+    if (!stats.isCharacterDevice()) throw notAFile(target);
+    await writeAll(async (bytes, from) => (await handle.write(bytes, from)).bytesWritten, data);
     return true;
   } finally {
     await handle.close();
@@ -109,14 +121,29 @@ function notAFile(target: string): Error {
   return Object.assign(new Error(`not a regular file: ${target}`), { code: 'ENOTFILE' });
 }
 
-/** Writes all of `data` to `handle`; a non-blocking device that is full (EAGAIN) is waited for. */
-async function writeAll(handle: FileHandle, data: WholeFileData): Promise<void> {
+/** write(2) of `bytes` from byte `from` to the descriptor `fd`; resolves the count written. */
+function write(fd: number, bytes: Buffer, from: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    writeFd(fd, bytes, from, bytes.length - from, null, (error, written) =>
+      error ? reject(error) : resolve(written),
+    );
+  });
+}
+
+/**
+ * Writes all of `data` through `writeSome` (one write(2) of `bytes` from byte `from`, resolving
+ * the count written); a non-blocking device or pipe that is full (EAGAIN) is waited for.
+ */
+async function writeAll(
+  writeSome: (bytes: Buffer, from: number) => Promise<number>,
+  data: WholeFileData,
+): Promise<void> {
   const writePiece: WritePiece = async (piece) => {
     const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
     let done = 0;
     while (done < bytes.length) {
       try {
-        done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        done += await writeSome(bytes, done);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
         // A terminal or pipe reader behind: its room comes back as it reads.

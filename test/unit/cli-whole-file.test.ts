@@ -147,6 +147,19 @@ describe('writeWholeFile', () => {
     expect(pieces).toEqual(['{', '}']);
   });
 
+  it('/dev/fd/N is the descriptor this process holds: written through it, not replaced', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'redirected.json');
+    const fd = openSync(out, 'w');
+    try {
+      expect(await writeWholeFile(`/dev/fd/${fd}`, Buffer.from('{"a":1}'))).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(out, 'utf8')).toBe('{"a":1}');
+    expect(readdirSync(dir)).toEqual(['redirected.json']);
+  });
+
   it('a writer that throws leaves no partial file and the old file as it was', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'scan.json');
