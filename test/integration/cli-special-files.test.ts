@@ -94,3 +94,56 @@ describe('a JSON output path that is a planted link', () => {
     expect(readdirSync(out).sort()).toEqual(['import.json', 'scan.json']);
   }, 120_000);
 });
+
+// One output policy for `report -o`, `scan --report`, `scan --json` and `import --json` (diff
+// review F1): a link planted at the output path is replaced, never written through; a FIFO planted
+// there is refused at once, never blocked on; the process's own /dev/stdout is written, not replaced.
+describe('report and JSON output paths that are not plain files', () => {
+  it('report -o a planted link: the report replaces it, its target untouched', async () => {
+    const out = path.join(dataDir, 'out-report');
+    mkdirSync(out);
+    const victim = path.join(dataDir, 'victim-report.txt');
+    writeFileSync(victim, 'precious\n');
+    const xml = path.join(dataDir, 'report-lan.xml');
+    writeFileSync(xml, generateNmapXml(3));
+    const link = path.join(out, 'report.csv');
+    symlinkSync(victim, link);
+    const result = await run('en', 'report', xml, '-o', link);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(lstatSync(link).isFile()).toBe(true);
+    expect(readFileSync(link, 'utf8').length).toBeGreaterThan(0);
+    expect(readdirSync(out)).toEqual(['report.csv']);
+  }, 60_000);
+
+  it('report -o and --json a FIFO: refused in the user’s language, nothing hangs', async () => {
+    const xml = path.join(dataDir, 'fifo-lan.xml');
+    writeFileSync(xml, generateNmapXml(2));
+    const outFifo = path.join(dataDir, 'out-pipe.csv');
+    execFileSync('mkfifo', [outFifo]);
+    const report = await run('fr', 'report', xml, '-o', outFifo);
+    expect(report.code).not.toBe(0);
+    expect(report.stderr).toContain(
+      `Impossible d’écrire le rapport «\u00a0${outFifo}\u00a0» (ce n’est pas un fichier mais un périphérique, un tube ou un dossier).`,
+    );
+    const json = await run('en', 'import', xml, '--json', outFifo);
+    expect(json.code).not.toBe(0);
+    expect(json.stderr).toContain(
+      `Cannot write the JSON file “${outFifo}” (it is not a file but a device, a pipe, or a folder).`,
+    );
+    expect(lstatSync(outFifo).isFIFO()).toBe(true);
+  }, 60_000);
+
+  it('--json /dev/stdout (the socket spawn gave it) is written to stdout, the link left as it is', async () => {
+    const xml = path.join(dataDir, 'stdout-lan.xml');
+    writeFileSync(xml, generateNmapXml(2));
+    const before = readdirSync('/dev').filter((name) => name.includes('.part'));
+    const result = await run('en', 'import', xml, '--json', '/dev/stdout');
+    expect(result.code, result.stderr).toBe(0);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    // The table comes first, then the JSON document to the end.
+    const json = result.stdout.slice(result.stdout.indexOf('{\n'));
+    expect(JSON.parse(json)).toMatchObject({ hosts: expect.any(Array) });
+    expect(readdirSync('/dev').filter((name) => name.includes('.part'))).toEqual(before);
+  }, 60_000);
+});

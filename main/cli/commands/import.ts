@@ -4,7 +4,7 @@ import { importNmapFile } from '../import-file.js';
 import { printKeptScan, warnNotKept, writeKeptScanJson } from '../kept-scan.js';
 import { readFirewallRules } from '../firewall-read.js';
 import { serviceName } from '../../../app/risk/knowledge-base.js';
-import { writeJsonOutput } from '../write-replacing.js';
+import { writeJsonOutput } from '../whole-file.js';
 
 const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
   program
@@ -22,11 +22,9 @@ const importCommand: CliCommand = (program: Command, ctx: CliContext) => {
       // a page of hosts at a time (a 65,000-host file is never held whole here).
       await printKeptScan(ctx, imported.scanId, serviceName);
       if (options.json) {
-        // Written beside it, then renamed over it: a link planted there is never followed.
-        await writeJsonOutput(options.json, (handle) =>
-          writeKeptScanJson(ctx, imported.scanId, async (text) => {
-            await handle.write(text, null, 'utf8');
-          }),
+        // Whole or not at all, a link planted there replaced, never followed (writeWholeFile).
+        await writeJsonOutput(options.json, (write) =>
+          writeKeptScanJson(ctx, imported.scanId, write),
         );
       }
     });

@@ -18,7 +18,7 @@ import { formatProgress, formatScanResult } from '../format.js';
 import { serviceName } from '../../../app/risk/knowledge-base.js';
 import { readKeptScan, warnNotKept } from '../kept-scan.js';
 import { checkReportPath, formatFor, languageFor, writeReport } from './report.js';
-import { writeJsonOutput } from '../write-replacing.js';
+import { writeJsonOutput } from '../whole-file.js';
 import { cliMessage } from '../text.js';
 import { scanJsonOf } from '../../../app/report/json-import.js';
 import { localAddresses } from '../../../app/api/report-handlers.js';
@@ -180,10 +180,8 @@ const scan: CliCommand = (program: Command, ctx: CliContext) => {
       if (jsonPath) {
         // With this PC's name and addresses: `report FILE.json` then knows the file is its own.
         const json = scanJsonOf(result, os.hostname(), localAddresses());
-        // Written beside it, then renamed over it: a link planted there is never followed.
-        await writeJsonOutput(jsonPath, async (handle) => {
-          await handle.writeFile(`${JSON.stringify(json, null, 2)}\n`, 'utf8');
-        });
+        // Whole or not at all, a link planted there replaced, never followed (writeWholeFile).
+        await writeJsonOutput(jsonPath, (write) => write(`${JSON.stringify(json, null, 2)}\n`));
       }
       if (reportPath && reportFormat) {
         // The kept scan with the same verdicts and rules as the table above.
