@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { fileNameWords } from '../contract/outside-words.js';
 import { ReportInput } from '../contract/report.js';
@@ -19,10 +20,18 @@ import type { ScanStore } from '../store/scans.js';
 import { bothLanguages } from '../text/catalogue.js';
 import { oneLine } from '../text/control-characters.js';
 import { assessWrittenRows, type ImportedRows } from './import-rows.js';
-import { openImportFile, readFailure } from './picked-import.js';
+import { cannotRead, openImportFile, readFailure } from './picked-import.js';
 
 /** Bytes read at a time from a JSON report. */
 const READ_PIECE = 1024 * 1024;
+
+/** `report.import-read`'s detail for a file whose bytes changed between its two readings. */
+const CHANGED = 'changed while read';
+
+/** Whether `error` is readJsonReport's refusal of a host list past MAX_JSON_REPORT_HOSTS. */
+function tooManyHosts(error: unknown): boolean {
+  return error instanceof AppFailure && error.code === 'report.nmap-too-many-hosts';
+}
 
 /** What a JSON report import needs to know of this PC. */
 export interface JsonImportOptions {
@@ -77,12 +86,14 @@ function invalid(fileName: string, error: JsonReportError | { where: string; mis
 
 /**
  * The bytes of `handle` from its start to `size` (as stat gave it: a file that grows meanwhile is
- * read no further) in pieces of READ_PIECE, `onRead(total)` told after each.
+ * read no further) in pieces of READ_PIECE, `onRead(total)` told after each and `seen` fed each
+ * (so two readings can be told to have read the same bytes).
  */
 async function* pieces(
   handle: FileHandle,
   size: number,
   onRead: (read: number) => void,
+  seen: Hash,
 ): AsyncGenerator<Buffer> {
   let total = 0;
   while (total < size) {
@@ -90,8 +101,10 @@ async function* pieces(
     const { bytesRead } = await handle.read(piece, 0, piece.length, total);
     if (bytesRead === 0) return;
     total += bytesRead;
+    const bytes = bytesRead === piece.length ? piece : piece.subarray(0, bytesRead);
+    seen.update(bytes);
     onRead(total);
-    yield bytesRead === piece.length ? piece : piece.subarray(0, bytesRead);
+    yield bytes;
   }
 }
 
@@ -104,11 +117,17 @@ async function* pieces(
  * since whether it is this PC's is only known after its last byte; the second writes each host
  * as this PC takes it (checkedFileHost: isLocal worked out here, names cut, the file's verdicts,
  * texts and rules never read). Both readings use one open handle (the same file) and stop at the
- * size stat gave. The scan's source is `json-report`, naming the file's PC and whether it is this
- * one, so the PDF of another PC's report never names this PC.
+ * size stat gave. The file is the user's, which another program can rewrite in place between the
+ * readings (a path given to the CLI or picked in the dialog is read where it is), so the bytes of
+ * each reading are hashed (SHA-256) and a second reading that read other bytes than the first is
+ * refused before its rows are finished: what the first decided (whether the file is this PC's)
+ * is never applied to hosts it did not read (review finding F5). The scan's source is
+ * `json-report`, naming the file's PC and whether it is this one, so the PDF of another PC's
+ * report never names this PC.
  * `onProgress(read, size)` hears progress over both readings (at least every MiB).
  * Throws `report.nmap-too-large` (size, from stat, before a byte is read), `report.import-read`
- * naming a file that cannot be read, `report.nmap-too-many-hosts` past 65,536 hosts,
+ * naming a file that cannot be read or whose bytes changed between the readings (detail
+ * `changed while read`), `report.nmap-too-many-hosts` past 65,536 hosts,
  * `report.json-invalid` for a document that is not JSON or not a scan, SQLite's errors as they
  * come; rows written before a failure are the caller's to remove (ScanStore.abandon).
  */
@@ -132,11 +151,22 @@ export async function importJsonRows(
       onProgress(done, size);
     };
     onProgress(0, size);
+    const seen = [createHash('sha256'), createHash('sha256')] as const;
     const read = async (onHost: Parameters<typeof readJsonReport>[1], half: 0 | 1) =>
       readJsonReport(
-        pieces(handle, size, (total) => progress(Math.floor((half * size + total) / 2))),
+        pieces(
+          handle,
+          size,
+          (total) => progress(Math.floor((half * size + total) / 2)),
+          seen[half],
+        ),
         onHost,
       ).catch((error: unknown) => {
+        // The second reading parses what the first took whole: a document it finds wrong is
+        // one rewritten meanwhile, not a bad file.
+        if (half === 1 && (error instanceof JsonReportError || tooManyHosts(error))) {
+          throw cannotRead(file, CHANGED);
+        }
         if (error instanceof JsonReportError) throw invalid(name, error);
         return readFailure(file, error);
       });
@@ -195,6 +225,9 @@ export async function importJsonRows(
       writer.add(checked);
       addresses.add(checked.address);
     }, 1);
+    // Rewritten in place between or during the readings: the hosts written are not the ones the
+    // first reading judged. Refused before the last rows are written; the caller drops the others.
+    if (!seen[0].digest().equals(seen[1].digest())) throw cannotRead(file, CHANGED);
     writer.flush();
 
     const pcName =

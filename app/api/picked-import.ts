@@ -42,7 +42,12 @@ export function pickedFileName(file: string): string {
   return path.basename(file).slice(0, 255) || 'nmap.xml';
 }
 
-function cannotRead(file: string, detail: string): AppFailure {
+/**
+ * The refusal of a file to import that cannot be read as one: `report.import-read` naming `file`
+ * (quoted, cut to OUTSIDE_WORDS_MAX.path) with `detail`, an errno code or what happened
+ * (`changed while read`), variant `file`.
+ */
+export function cannotRead(file: string, detail: string): AppFailure {
   return new AppFailure(
     'report.import-read',
     { file: quotable(file, OUTSIDE_WORDS_MAX.path), detail },

@@ -31,14 +31,13 @@ import {
 import { deviceKeyOf, devicePageBounds, foldDevices } from '../contract/devices.js';
 import { AppFailure, toAppError } from '../errors.js';
 import {
-  hostAddress,
   keptImportNotes,
   isLoopback,
   isThisPcInFile,
   ranOnThisPc,
   type NmapImportOptions,
 } from '../report/nmap-xml-import.js';
-import { splitZone } from '../net/address.js';
+import { hostAddress, splitZone } from '../net/address.js';
 import { bothLanguages, textFor } from '../text/catalogue.js';
 import type { LocalPortInfo } from '../risk/assess.js';
 import { knowledgeBase, type KnowledgeBase } from '../risk/knowledge-base.js';

@@ -9,15 +9,16 @@ import { toAppError } from '../errors.js';
 import type { CallContext } from './dispatcher.js';
 
 /**
- * The store failures that mean the file itself went bad or became read-only while the app ran
- * (app/store/failure.ts): announced for good. `store.locked` and `store.disk-full` pass once the
- * other program or the full disk is dealt with, and are said by the operation that met them only.
+ * The store failures that may mean the file itself went bad or became read-only while the app ran
+ * (app/store/failure.ts): met by an operation, they make the app open the store again to learn
+ * whether it did. `store.locked` and `store.disk-full` pass once the other program or the full
+ * disk is dealt with, and `store.oversized` is one value too big (SQLITE_TOOBIG), the operation's
+ * own: those are said by the operation that met them only.
  */
 const LASTING = new Set<string>([
   'store.malformed',
   'store.not-a-database',
   'store.inconsistent',
-  'store.oversized',
   'store.unavailable',
   'store.read-only',
 ]);
@@ -32,8 +33,10 @@ export function isLastingStoreFailure(error: AppError | undefined): error is App
  * operation whose answer, or whose scan's end, carries a lasting store failure makes it `damaged`,
  * once; the app then tells every client it has heard from (`store.damaged`), which shows the banner
  * it shows for a store damaged at start. `reopen` closes the store and opens it again as at start,
- * returning what opening it says now (its StoreFailure thrown, or its read-only notice), so the
- * banner carries the same sentence as at start; the failure met is used when it opens cleanly.
+ * returning what opening it says now (its StoreFailure thrown, or its read-only notice), and only
+ * that is announced, in the sentence said at start: a store that opens cleanly again is not
+ * damaged, whatever one operation met (a transient I/O error, an import thread's own failure),
+ * so nothing is announced and the failure stays the operation's answer (review finding F3).
  */
 export class StoreHealth {
   private notice: StoreDamaged | null = null;
@@ -69,18 +72,22 @@ export class StoreHealth {
     this.clients.delete(client);
   }
 
-  /** An error the app answers with: the first lasting store failure is announced. */
+  /**
+   * An error the app answers with: a lasting store failure (LASTING) has the store opened again,
+   * and what that opening reports — a lasting failure, or the read-only notice — is announced,
+   * once; a clean opening, or a passing failure of it (`store.locked`), announces nothing.
+   */
   met(error: AppError | undefined): void {
     if (this.notice || !isLastingStoreFailure(error)) return;
     let notice: StoreDamaged;
     try {
       const { readOnly } = this.reopen();
-      notice = readOnly ? { readOnly: true, error: readOnly } : { readOnly: false, error };
+      if (!readOnly) return;
+      notice = { readOnly: true, error: readOnly };
     } catch (failure) {
       const opened = toAppError(failure);
-      notice = isLastingStoreFailure(opened)
-        ? { readOnly: opened.code === 'store.read-only', error: opened }
-        : { readOnly: false, error };
+      if (!isLastingStoreFailure(opened)) return;
+      notice = { readOnly: opened.code === 'store.read-only', error: opened };
     }
     if (this.checkEvents) events['store.damaged'].parse(notice);
     this.notice = notice;

@@ -233,3 +233,19 @@ export function addressKind(text: string): AddressKind | null {
 export function needsZone(family: IpFamily, value: bigint): boolean {
   return family === 6 && kindOfValue(family, value) === 'link-local';
 }
+
+/**
+ * A host's address as this app writes it, or null: an IP literal only (IPv4 as four decimal
+ * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
+ * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
+ */
+export function hostAddress(
+  text: string | undefined,
+): { address: string; family: 'ipv4' | 'ipv6' } | null {
+  if (text === undefined || text.length > 120) return null;
+  const { zone } = splitZone(text);
+  if (zone !== undefined && !/^[\w.-]{1,64}$/.test(zone)) return null;
+  const address = canonicalIp(text);
+  if (address === null) return null;
+  return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
+}

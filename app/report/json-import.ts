@@ -7,7 +7,7 @@ import {
   type ScanResult,
   type ScanSource,
 } from '../contract/scan.js';
-import { needsZone, parseIp, splitZone } from '../net/address.js';
+import { hostAddress, needsZone, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { withEveryPortVerdict } from '../scan/every-port.js';
 import { oneLine } from '../text/control-characters.js';
@@ -15,7 +15,6 @@ import { bothLanguages } from '../text/catalogue.js';
 import { fileNoteText } from './file-note.js';
 import {
   fileHostReason,
-  hostAddress,
   isLoopback,
   isThisPcInFile,
   portReasonOf,

@@ -18,7 +18,7 @@ import {
 } from '../contract/scan.js';
 import type { LocalizedText } from '../contract/errors.js';
 import { fail } from '../errors.js';
-import { addressKind, canonicalIp, canonicalNetwork, parseIp, splitZone } from '../net/address.js';
+import { addressKind, canonicalNetwork, hostAddress, parseIp, splitZone } from '../net/address.js';
 import { fileLocalErrorText } from '../scan/connect-outcome.js';
 import { parsePortSpec } from '../scan/ports.js';
 import {
@@ -649,22 +649,6 @@ export function fileHostReason(
   if (isLocal && status === 'up') return 'localhost';
   if (status === 'up' && isLoopback(splitZone(address).address)) return 'scanner';
   return fileReason === 'localhost' ? 'scanner' : fileReason;
-}
-
-/**
- * A host's address as this app writes it, or null: an IP literal only (IPv4 as four decimal
- * numbers, IPv6 in RFC 5952 form, IPv4-mapped IPv6 as IPv4), with a short interface zone kept for
- * IPv6. A name, a keyword (`local-network`), `__proto__` or kilobytes of text is not a host.
- */
-export function hostAddress(
-  text: string | undefined,
-): { address: string; family: 'ipv4' | 'ipv6' } | null {
-  if (text === undefined || text.length > 120) return null;
-  const { zone } = splitZone(text);
-  if (zone !== undefined && !/^[\w.-]{1,64}$/.test(zone)) return null;
-  const address = canonicalIp(text);
-  if (address === null) return null;
-  return { address, family: address.includes(':') ? 'ipv6' : 'ipv4' };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   HostAssessment,
@@ -18,7 +17,7 @@ import {
   sharedMacs,
   splitByProgram,
 } from '../contract/devices.js';
-import { canonicalIp, splitZone } from '../net/address.js';
+import { canonicalIp, hostAddress, splitZone } from '../net/address.js';
 import type { Db } from './database.js';
 import { keptPart } from '../risk/reassess.js';
 import { insertHostRows, PORT_BATCH, ROW_BATCH, type HostRow } from './scan-rows.js';
@@ -691,12 +690,15 @@ const PORT_NUMBERS = 65_536;
 /**
  * A kept host as an import reads one (review 13: the store is the user's file, which any program
  * of theirs can write while the app runs, so it is trusted no more than a file): on top of the
- * contract's shape, its address is an IP literal of its family (never `local-network`, markup or
- * a name), each listed port appears once per protocol, and no count of hidden ports is more than
+ * contract's shape, its address is an IP literal of its family as the importers and the engine
+ * write it (hostAddress: canonical, an IPv6 zone such as `fe80::1%tun_0` kept — net.isIP refuses
+ * zones with `_`, which would make a kept imported link-local scan unreadable; never
+ * `local-network`, markup or a name), each listed port appears once per protocol, and no count of hidden ports is more than
  * the port numbers there are (a forged `closed: 9e15` would be said as a count).
  */
 const KeptHost = HostResult.superRefine((host, ctx) => {
-  if (isIP(host.address) !== (host.family === 'ipv4' ? 4 : 6)) {
+  const literal = hostAddress(host.address);
+  if (literal?.address !== host.address || literal.family !== host.family) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: 'not an IP literal of its family' });
   }
   const seen = new Set<string>();

@@ -256,6 +256,49 @@ describe('a JSON report imported into the store (importJsonRows, real SQLite)', 
     expect(scans.rows(scanId, -1, 10)).toEqual([]);
   });
 
+  it.each([
+    ['another host in place of the one the first reading judged', '10.0.0.2', '10.0.0.3'],
+    ['bytes that are no longer JSON', '"hosts":[', '"hosts":{'],
+  ])(
+    'refuses a file rewritten in place between its two readings (%s), its rows unwritten (review F5)',
+    async (_what, from, to) => {
+      const dir = tempDir();
+      const file = path.join(dir, 'rewritten.json');
+      // 4 MiB exactly (white space after the document, RFC 8259 §2): read in 1 MiB pieces, the
+      // first reading ends as progress says half the size, before the second reads a byte.
+      const size = 4 * 1024 * 1024;
+      const text = foreignReport([host('10.0.0.2')]);
+      const padded = (t: string) => t + ' '.repeat(size - Buffer.byteLength(t));
+      writeFileSync(file, padded(text));
+      const scans = new ScanStore(openDatabase(path.join(dir, 'data')));
+      const scanId = '11111111-2222-4333-8444-55555555555a';
+      scans.begin(scanId, 'nmap-import');
+      const between: number[] = [];
+      const error = await importJsonRows(
+        scans,
+        scanId,
+        file,
+        { localAddresses: new Set(), thisPcName: 'ce-pc', fileName: 'rewritten.json' },
+        assess,
+        '[]',
+        (read) => {
+          if (read !== size / 2) return;
+          between.push(read);
+          // Same size, written in place: the same inode the import holds open.
+          writeFileSync(file, padded(text.replace(from, to)), { flag: 'r+' });
+        },
+      ).catch((e: unknown) => e);
+      expect(between).toEqual([size / 2]);
+      expect(error).toBeInstanceOf(AppFailure);
+      expect((error as AppFailure).code).toBe('report.import-read');
+      expect((error as AppFailure).appError.message.en).toBe(
+        `Cannot read “${file}” (changed while read). Check that it is a file you can read, then choose it again.`,
+      );
+      // Nothing of the second reading was written; the caller drops the begun scan.
+      expect(scans.rows(scanId, -1, 10)).toEqual([]);
+    },
+  );
+
   it('takes a document as JSON by its first byte, white space and byte order mark aside', () => {
     expect(looksLikeJson(Buffer.from(' \n\t{"a":1}'))).toBe(true);
     expect(looksLikeJson(Buffer.from('\ufeff[1]'))).toBe(true);

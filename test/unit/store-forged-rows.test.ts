@@ -72,6 +72,11 @@ describe('a kept scan’s forged host rows read as unreadable (review 13, store 
     ['markup as its address', { ...HOST, address: '<img src=x onerror=alert(1)>' }],
     ['an IPv6 address said to be IPv4', { ...HOST, address: 'fe80::1' }],
     [
+      'an IPv6 address not in the RFC 5952 form the app writes',
+      { ...HOST, address: 'FE80:0:0::1', family: 'ipv6' },
+    ],
+    ['a zone no interface has', { ...HOST, address: 'fe80::1%<b>', family: 'ipv6' }],
+    [
       'a port listed twice',
       { ...HOST, ports: [...HOST.ports, { port: 22, protocol: 'tcp', state: 'closed' }] },
     ],
@@ -89,6 +94,18 @@ describe('a kept scan’s forged host rows read as unreadable (review 13, store 
     expect(store.rows('kept', -1, 10)).toBe('unreadable');
     expect(store.batch('kept', -1, 10, 1_000_000)).toBe('unreadable');
     expect(store.rowsAt('kept', [0])).toBe('unreadable');
+  });
+
+  it('a kept imported link-local host with its zone (fe80::1%tun_0, as the importers keep it) reads back', () => {
+    const linkLocal = { ...HOST, address: 'fe80::1%tun_0', family: 'ipv6' } as HostResult;
+    store.save(
+      { kind: 'engine', result: { ...result([linkLocal]), scanId: 'zoned' }, assessment: null },
+      { keepScans: 10, keepDays: 30 },
+    );
+    const rows = store.rows('zoned', -1, 10);
+    expect(rows !== 'unreadable' && rows.map((r) => r.host.address)).toEqual(['fe80::1%tun_0']);
+    expect(store.seqOf('zoned', 'fe80::1%tun_0')).toBe(0);
+    expect(store.rowsAt('zoned', [0])).not.toBe('unreadable');
   });
 
   it('a row whose address column names another host than its JSON', () => {

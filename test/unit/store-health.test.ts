@@ -51,8 +51,10 @@ describe('a store damaged after start is announced to every client, once (review
     expect(page.seen).toHaveLength(1);
   });
 
-  it('a scan whose end says it was not kept for a lasting failure announces it; a client gone hears nothing', () => {
-    const health = new StoreHealth(() => ({ readOnly: null }), true);
+  it('a scan whose end says it was not kept for a lasting failure announces what reopening says; a client gone hears nothing', () => {
+    const health = new StoreHealth(() => {
+      throw malformed;
+    }, true);
     const page = client('web-1');
     const gone = client('web-2');
     const watched = health.watch(page.ctx);
@@ -66,10 +68,64 @@ describe('a store damaged after start is announced to every client, once (review
       kept: false,
       notice: importFailed,
     });
-    // It opened cleanly again: the failure met is what is said.
     expect(page.seen.map((s) => s.event)).toEqual(['scan.event', 'store.damaged']);
-    expect(page.seen[1]?.payload).toEqual({ readOnly: false, error: importFailed });
+    expect(page.seen[1]?.payload).toEqual({ readOnly: false, error: malformed.appError });
     expect(gone.seen).toEqual([]);
+  });
+
+  it.each([
+    ['an import thread’s own failure', importFailed],
+    [
+      'a transient I/O error',
+      { code: 'store.unavailable', message: { fr: 'E/S', en: 'I/O' }, params: { file: FILE } },
+    ],
+  ] satisfies [string, AppError][])(
+    '%s met while the store opens again cleanly announces nothing, on no page (review F3)',
+    (_what, error) => {
+      let reopened = 0;
+      const health = new StoreHealth(() => {
+        reopened++;
+        return { readOnly: null };
+      }, true);
+      const page = client('web-1');
+      const watched = health.watch(page.ctx);
+      health.met(error);
+      watched.emit('scan.event', {
+        type: 'finished',
+        scanId: 's1',
+        cancelled: false,
+        counts: { addresses: 1, hosts: 1, hostsUp: 1, devicesUp: 1, openPorts: 0 },
+        kept: false,
+        notice: error,
+      });
+      expect(reopened).toBe(2);
+      expect(page.seen.map((s) => s.event)).toEqual(['scan.event']);
+      expect(health.damaged).toBeNull();
+    },
+  );
+
+  it('one value too big (store.oversized) is the operation’s own: the store is not opened again', () => {
+    let reopened = 0;
+    const health = new StoreHealth(() => {
+      reopened++;
+      throw malformed;
+    }, true);
+    const page = client('web-1');
+    health.watch(page.ctx);
+    health.met({ code: 'store.oversized', message: { fr: 'trop grand', en: 'too big' } });
+    expect(reopened).toBe(0);
+    expect(page.seen).toEqual([]);
+    expect(health.damaged).toBeNull();
+  });
+
+  it('a reopening that fails only for now (store.locked) announces nothing', () => {
+    const health = new StoreHealth(() => {
+      throw new StoreFailure('locked', FILE);
+    }, true);
+    const page = client('web-1');
+    health.watch(page.ctx);
+    health.met(importFailed);
+    expect(page.seen).toEqual([]);
   });
 
   it('a store that opens again read-only is announced as read-only', () => {
