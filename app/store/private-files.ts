@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { accountWords } from './account-name.js';
+import { databasePath } from './database-file.js';
 import { StoreFailure } from './failure.js';
 import { runFolderCommand, windowsForeignOwner, type RunSync } from './windows-folder.js';
 
@@ -196,10 +196,12 @@ export function openToOthers(
  * folder of another user (`store.foreign-owner`, see foreignOwner) or one others can write
  * (`store.open-folder`, see openToOthers). For what makes files there before the store is opened
  * (the import spool folder: review 13 hostile F2, `imports/` was made in another user's folder
- * before the refusal).
+ * before the refusal). The store's file is named as openDatabase names it (databasePath). A store
+ * file another user planted (foreignStoreFile) is not looked for here: the spool writes only in
+ * its own folder, and openDatabase refuses such a file before SQLite reads it.
  */
 export function dataFolderRefusal(dataDir: string): StoreFailure | null {
-  const file = path.join(dataDir, 'port-auditor.sqlite');
+  const file = databasePath(dataDir);
   const owner = dataFolderOwner(dataDir, false);
   if (owner !== null) return new StoreFailure('foreign-owner', file, owner);
   const mode = openToOthers(dataDir);

@@ -2,7 +2,9 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isPrivateGroup, openToOthers } from '../../app/store/private-files.js';
+import { databasePath, openDatabase } from '../../app/store/database.js';
+import { StoreFailure } from '../../app/store/failure.js';
+import { dataFolderRefusal, isPrivateGroup, openToOthers } from '../../app/store/private-files.js';
 
 /**
  * Review F12: Debian and Ubuntu give each user a private group and umask 002, so a folder the user
@@ -111,5 +113,20 @@ describe('openToOthers: a real folder, the system’s files given', () => {
       chmodSync(dir, mode);
       expect(openToOthers(dir, 'linux', { readPasswd: never, readGroup: never })).toBeNull();
     }
+  });
+
+  it('dataFolderRefusal names the file openDatabase names (review F8)', () => {
+    chmodSync(dir, 0o777);
+    const refused = dataFolderRefusal(dir);
+    expect(refused?.appError.code).toBe('store.open-folder');
+    expect(refused?.file).toBe(databasePath(dir));
+    let opened: unknown = null;
+    try {
+      openDatabase(dir).close();
+    } catch (error) {
+      opened = error;
+    }
+    expect(opened).toBeInstanceOf(StoreFailure);
+    expect((opened as StoreFailure).file).toBe(refused?.file);
   });
 });
