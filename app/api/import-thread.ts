@@ -8,7 +8,7 @@ import type { ImportedRows } from './import-rows.js';
 
 /** What the import thread is given (import-worker.ts). */
 export interface ImportJob {
-  /** The nmap XML file, its size already checked. */
+  /** The nmap XML file or JSON report, its size already checked. */
   file: string;
   fileName?: string;
   /** The app's data directory, whose store the thread opens for itself. */
@@ -30,6 +30,8 @@ export type ImportRequest =
   | { type: 'progress'; read: number; size: number }
   /** What was read so far (NmapImportOptions.onTally). */
   | { type: 'tally'; tally: ImportTally }
+  /** The file was taken as a JSON report (looksLikeJson), not nmap XML: refusals name it so. */
+  | { type: 'json' }
   | { type: 'done'; rows: ImportedRows }
   /** `store`: the store failed (not the file), so the host may keep the import another way. */
   | { type: 'failed'; error: AppError; store: boolean };
@@ -72,17 +74,21 @@ export const IMPORT_PORTS_PER_HOST = 65_535;
 const MANY_PORTS = 10_000;
 
 /**
- * The refusal of a file the thread ran out of memory for. When what was read (`tally`) has a host
- * listing many ports, it says so in the user's words (open ports, hosts, the most on one host, what
- * an import handles per host) and advises splitting per host and, for such a host, by protocol or
- * port range (`memoryPorts`); otherwise it advises smaller files (`memory`).
+ * The refusal of a file the thread ran out of memory for. A JSON report (`json`) is read one host
+ * at a time, so it is one host's ports: it advises scanning that device again by port range, one
+ * report each (`memoryJson`), never nmap's options. For nmap XML, when what was read (`tally`) has
+ * a host listing many ports, it says so in the user's words (open ports, hosts, the most on one
+ * host, what an import handles per host) and advises splitting per host and, for such a host, by
+ * protocol or port range (`memoryPorts`); otherwise it advises smaller files (`memory`).
  */
 function outOfMemory(
   fileName: string | undefined,
   heapMb: number,
   tally: ImportTally | undefined,
+  json: boolean,
 ): AppFailure {
   const params = { fileName: fileNameWords(fileName ?? ''), limitMb: heapMb };
+  if (json) return new AppFailure(Code['report.nmap-too-large'], params, { variant: 'memoryJson' });
   if (tally && tally.largestHost >= MANY_PORTS) {
     return new AppFailure(
       Code['report.nmap-too-large'],
@@ -145,6 +151,7 @@ export function runImportThread(
     const worker = createWorker(job, heapMb);
     let settled = false;
     let tally: ImportTally | undefined;
+    let json = false;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -171,6 +178,8 @@ export function runImportThread(
         );
       } else if (message.type === 'tally') {
         tally = message.tally;
+      } else if (message.type === 'json') {
+        json = true;
       } else if (message.type === 'progress') {
         if (!settled) onProgress?.(message.read, message.size);
       } else if (message.type === 'done') {
@@ -184,7 +193,7 @@ export function runImportThread(
       settle(() =>
         reject(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? outOfMemory(job.fileName, heapMb, tally)
+            ? outOfMemory(job.fileName, heapMb, tally, json)
             : threadFailed(error.message),
         ),
       );

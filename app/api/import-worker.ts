@@ -61,7 +61,7 @@ async function assess(hosts: readonly HostResult[]): Promise<RiskAssessResult> {
 
 /**
  * Whether the file to import is a JSON document (looksLikeJson on its first bytes); false when it
- * cannot be read, so the nmap reader names why.
+ * cannot be read, so the nmap reader names why (its size refusal names no format: review F6).
  */
 async function isJsonFile(file: string): Promise<boolean> {
   try {
@@ -87,6 +87,8 @@ async function run(): Promise<ImportRequest> {
           parentPort?.postMessage({ type: 'progress', read, size } satisfies ImportRequest)
       : undefined;
     if (await isJsonFile(job.file)) {
+      // Before a byte of it is parsed: a refusal for want of memory then names a JSON report.
+      parentPort?.postMessage({ type: 'json' } satisfies ImportRequest);
       // A JSON report of this app's takes the same road (issue 13, A15): rows, then verdicts.
       const rows = await importJsonRows(
         new ScanStore(db),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeFailure, StoreFailure } from './failure.js';
+import { DATABASE_FILE, databasePath } from './database-file.js';
 import { closeToOthers, dataFolderOwner, foreignStoreFile, openToOthers } from './private-files.js';
 import { accountWords } from './account-name.js';
 import { splitWholeScans } from './scan-rows.js';
@@ -172,12 +173,7 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
 /** Migrations (by index) that rebuild tables and so run with foreign keys off. */
 const REBUILDS = new Set([2, 7]);
 
-/** The database's file name inside the data directory. */
-export const DATABASE_FILE = 'port-auditor.sqlite';
-
-export function databasePath(dataDir: string): string {
-  return path.join(dataDir, DATABASE_FILE);
-}
+export { DATABASE_FILE, databasePath } from './database-file.js';
 
 /**
  * What a caller of openDatabase reads and writes: `tables`, the only tables it touches (the

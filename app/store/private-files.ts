@@ -1,6 +1,6 @@
-import { chmodSync, lstatSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { chmodSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { accountWords } from './account-name.js';
+import { databasePath } from './database-file.js';
 import { StoreFailure } from './failure.js';
 import { runFolderCommand, windowsForeignOwner, type RunSync } from './windows-folder.js';
 
@@ -111,22 +111,83 @@ export function foreignStoreFile(
 }
 
 /**
- * The permission bits (octal, `0777`) of data folder `dir` when group or other users can write
- * in it, or null (review 13 hostile F2). Refused rather than narrowed, as OpenSSH's StrictModes
- * refuses a writable home: the folder may be one the user set on purpose (PORT_AUDITOR_DATA_DIR
- * on a shared folder, or the home itself), which this app must not change, and another user may
+ * Whether group `gid` is this user's private group (the user-private-group scheme of Debian and
+ * Ubuntu, whose umask 002 makes a user's folders 0775): `group` (the text of /etc/group, group(5):
+ * `name:password:gid:members`) has a line for it whose member list names no one but `userName`,
+ * and no account of `passwd` (passwd(5)) other than user `uid` has it as primary group. A gid
+ * /etc/group does not list (a directory service's) is not taken as private: its members are not
+ * known here. Comment lines and lines with too few fields are skipped. Pure.
+ */
+export function isPrivateGroup(gid: number, uid: number, passwd: string, group: string): boolean {
+  const numeric = (field: string | undefined) =>
+    field !== undefined && /^\d+$/.test(field) ? Number(field) : null;
+  let userName: string | null = null;
+  for (const line of passwd.split('\n')) {
+    const fields = line.split(':');
+    if (line.startsWith('#') || fields.length < 7) continue;
+    const [name, , id, primary] = fields;
+    if (numeric(id) === uid) userName ??= name ?? null;
+    else if (numeric(primary) === gid) return false;
+  }
+  let listed = false;
+  for (const line of group.split('\n')) {
+    const fields = line.split(':');
+    if (line.startsWith('#') || fields.length < 4 || numeric(fields[2]) !== gid) continue;
+    listed = true;
+    const members = (fields[3] ?? '').split(',').map((m) => m.trim());
+    if (members.some((m) => m !== '' && m !== userName)) return false;
+  }
+  return listed;
+}
+
+/** What openToOthers reads the system with; each defaults to this process's own. */
+export interface GroupProbe {
+  /** This process's primary gid (getgid). */
+  gid?: number | undefined;
+  /** This process's uid (getuid). */
+  uid?: number | undefined;
+  /** /etc/passwd's text. */
+  readPasswd?: () => string;
+  /** /etc/group's text. */
+  readGroup?: () => string;
+}
+
+/**
+ * The permission bits (octal, `0777`) of data folder `dir` when other users can write in it, or
+ * null (review 13 hostile F2). Write for other (o+w) is always refused; write for the group (g+w)
+ * only when that group may hold another user: a folder whose group is this process's primary gid
+ * and this user's private group (isPrivateGroup, read from /etc/passwd and /etc/group) is
+ * accepted, so a folder made under Debian's umask 002 (0775) is not refused (review F12). Either
+ * file unreadable: g+w is refused. Refused rather than narrowed, as OpenSSH's StrictModes refuses
+ * a writable home: the folder may be one the user set on purpose (PORT_AUDITOR_DATA_DIR on a
+ * shared folder, or the home itself), which this app must not change, and another user may
  * already have put files in it. POSIX only: null on Windows.
  */
 export function openToOthers(
   dir: string,
   platform: NodeJS.Platform = process.platform,
+  probe: GroupProbe = {},
 ): string | null {
   if (platform === 'win32') return null;
+  let info: { mode: number; gid: number };
   try {
-    const mode = statSync(dir).mode & 0o7777;
-    return (mode & 0o022) !== 0 ? `0${(mode & 0o7777).toString(8)}` : null;
+    info = statSync(dir);
   } catch {
     return null;
+  }
+  const mode = info.mode & 0o7777;
+  const refused = `0${mode.toString(8)}`;
+  if ((mode & 0o002) !== 0) return refused;
+  if ((mode & 0o020) === 0) return null;
+  const gid = 'gid' in probe ? probe.gid : process.getgid?.();
+  const uid = 'uid' in probe ? probe.uid : process.getuid?.();
+  if (gid === undefined || uid === undefined || info.gid !== gid) return refused;
+  try {
+    const passwd = (probe.readPasswd ?? (() => readFileSync('/etc/passwd', 'utf8')))();
+    const group = (probe.readGroup ?? (() => readFileSync('/etc/group', 'utf8')))();
+    return isPrivateGroup(gid, uid, passwd, group) ? null : refused;
+  } catch {
+    return refused;
   }
 }
 
@@ -135,10 +196,12 @@ export function openToOthers(
  * folder of another user (`store.foreign-owner`, see foreignOwner) or one others can write
  * (`store.open-folder`, see openToOthers). For what makes files there before the store is opened
  * (the import spool folder: review 13 hostile F2, `imports/` was made in another user's folder
- * before the refusal).
+ * before the refusal). The store's file is named as openDatabase names it (databasePath). A store
+ * file another user planted (foreignStoreFile) is not looked for here: the spool writes only in
+ * its own folder, and openDatabase refuses such a file before SQLite reads it.
  */
 export function dataFolderRefusal(dataDir: string): StoreFailure | null {
-  const file = path.join(dataDir, 'port-auditor.sqlite');
+  const file = databasePath(dataDir);
   const owner = dataFolderOwner(dataDir, false);
   if (owner !== null) return new StoreFailure('foreign-owner', file, owner);
   const mode = openToOthers(dataDir);

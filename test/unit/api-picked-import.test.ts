@@ -93,6 +93,45 @@ function manyHosts(count: number): string {
   );
 }
 
+/**
+ * A JSON report of this app's (docs/report-json.md) with one host listing `ports` open ports, TCP
+ * then UDP (at most 131,070): about 70 bytes a port, all of them one host, which an import reads
+ * as one piece.
+ */
+function oneHostReport(ports: number): string {
+  return JSON.stringify({
+    format: 'port-auditor-report',
+    version: 4,
+    pcName: 'autre-pc',
+    scan: {
+      scanId: '8f14e45f-ceea-467f-a8f5-6f4a3c1b2d90',
+      request: { targets: '10.0.0.2', ports: '1-65535', confirmed: true },
+      addresses: 1,
+      portCount: 65535,
+      notes: [],
+      startedAt: '2026-11-30T12:00:00.000Z',
+      finishedAt: '2026-11-30T12:01:00.000Z',
+      cancelled: false,
+      hosts: [
+        {
+          address: '10.0.0.2',
+          family: 'ipv4',
+          isLocal: false,
+          status: 'up',
+          reason: 'syn-ack',
+          ports: Array.from({ length: ports }, (_, i) => ({
+            port: (i % 65535) + 1,
+            protocol: i < 65535 ? 'tcp' : 'udp',
+            state: 'open',
+            reason: 'syn-ack',
+          })),
+          hidden: { open: 0, closed: Math.max(0, 65535 - ports), filtered: 0 },
+        },
+      ],
+    },
+  });
+}
+
 afterAll(async () => {
   for (const made of cores) await made.dispose();
   rmSync(work, { recursive: true, force: true });
@@ -189,8 +228,23 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     const { response, events } = await pickFile(core(), file, 'en');
     const error = errorOf(response);
     expect(error.code).toBe('report.nmap-too-large');
-    expect(error.message.en).toBe('XML file refused: it is 200 MB, the limit is 64 MB.');
+    expect(error.message.en).toBe('File refused: it is 200 MB, the limit is 64 MB.');
     expect(error.params).toEqual({ bytes: 200 * 1024 * 1024, limit: MAX_NMAP_XML_BYTES });
+    expect(events).toEqual([]);
+  });
+
+  it('refuses a JSON report over the limit in words that fit it, not an XML file’s (review F6)', async () => {
+    const file = path.join(work, 'huge.json');
+    // A JSON report's first bytes, then 200 MB on paper: what the file is cannot change the words.
+    writeFileSync(file, '{"format":"port-auditor-report",');
+    truncateSync(file, 200 * 1024 * 1024);
+    const { response, events } = await pickFile(core(), file, 'fr');
+    const error = errorOf(response);
+    expect(error.code).toBe('report.nmap-too-large');
+    expect(error.message.fr).toBe(
+      typeset('Fichier refusé : il fait 200 Mo, la limite est 64 Mo.').replace(/ Mo/g, '\u00a0Mo'),
+    );
+    expect(error.message.en).toBe('File refused: it is 200 MB, the limit is 64 MB.');
     expect(events).toEqual([]);
   });
 
@@ -252,6 +306,28 @@ describe('report.importPicked: an nmap file chosen in the host’s open dialog, 
     expect(error.message.en).toContain(
       `The nmap file “‘big’ ${'b'.repeat(113)}…” needs more memory`,
     );
+  });
+
+  it('refuses a JSON report past the thread’s memory as a JSON report, never with nmap’s advice (review F6)', async () => {
+    // Under tsx the thread's own code needs more than 16 MB, so 32 MB: the thread gets to reading
+    // the file (else the words would be nmap's), and cannot hold one host of every TCP and UDP port.
+    const app = core(true, { importHeapMb: 32 });
+    const file = path.join(work, 'one-host.json');
+    writeFileSync(file, oneHostReport(131_070));
+    const { response } = await pickFile(app, file, 'fr');
+    const error = errorOf(response);
+    expect(error.code).toBe('report.nmap-too-large');
+    expect(error.message.fr).toBe(
+      typeset(
+        'Le rapport JSON « one-host.json » demande plus de mémoire que l’import ne s’en accorde (32 Mo) : l’import en lit un hôte à la fois, c’est donc un de ses hôtes qui décrit trop de ports. Refaites l’analyse de cet appareil en plusieurs plages de ports (par exemple 1-32767, puis 32768-65535), un rapport par plage, et importez-les un par un.',
+      ).replace(' Mo)', '\u00a0Mo)'),
+    );
+    expect(error.message.en).toBe(
+      'The JSON report “one-host.json” needs more memory than an import allows itself (32 MB): an import reads it one host at a time, so one of its hosts describes too many ports. Scan that device again in several port ranges (for example 1-32767, then 32768-65535), one report per range, and import them one by one.',
+    );
+    expect(`${error.message.fr} ${error.message.en}`).not.toMatch(/nmap|XML/);
+    const list = await call(app, 'scan.list', {});
+    expect(list.response).toMatchObject({ ok: true, result: { total: 0 } });
   });
 
   it('refuses a file that is not nmap XML, keeping nothing', async () => {

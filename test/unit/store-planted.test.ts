@@ -61,6 +61,8 @@ describe('a store another user could have planted (POSIX)', () => {
   it.each([0o777, 0o770, 0o1777])(
     'a folder others can write (%o) is refused before a file is made in it',
     (mode) => {
+      // A group that is not this user's own private one (review F12 accepts that one's g+w).
+      chownSync(dataDir(), statSync(dataDir()).uid, OTHER_UID);
       chmodSync(dataDir(), mode);
       const failure = refusal(dataDir());
       expect(failure.appError.code).toBe('store.open-folder');
