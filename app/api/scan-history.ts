@@ -318,6 +318,7 @@ export function checkedKeptRow(
   const host = withEveryPortVerdict(row.host);
   if (
     literal.address === host.address &&
+    literal.family === host.family &&
     isLocal === host.isLocal &&
     said === reason &&
     host === row.host

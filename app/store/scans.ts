@@ -17,7 +17,7 @@ import {
   sharedMacs,
   splitByProgram,
 } from '../contract/devices.js';
-import { canonicalIp, hostAddress, splitZone } from '../net/address.js';
+import { canonicalIp, splitZone } from '../net/address.js';
 import type { Db } from './database.js';
 import { keptPart } from '../risk/reassess.js';
 import { insertHostRows, PORT_BATCH, ROW_BATCH, type HostRow } from './scan-rows.js';
@@ -690,17 +690,14 @@ const PORT_NUMBERS = 65_536;
 /**
  * A kept host as an import reads one (review 13: the store is the user's file, which any program
  * of theirs can write while the app runs, so it is trusted no more than a file): on top of the
- * contract's shape, its address is an IP literal of its family as the importers and the engine
- * write it (hostAddress: canonical, an IPv6 zone such as `fe80::1%tun_0` kept — net.isIP refuses
- * zones with `_`, which would make a kept imported link-local scan unreadable; never
- * `local-network`, markup or a name), each listed port appears once per protocol, and no count of hidden ports is more than
- * the port numbers there are (a forged `closed: 9e15` would be said as a count).
+ * contract's shape, each listed port appears once per protocol, and no count of hidden ports is
+ * more than the port numbers there are (a forged `closed: 9e15` would be said as a count). Its
+ * address is not checked here: the reader of a kept scan (checkedKeptRow, app/api/scan-history.ts)
+ * leaves out a row whose address is no IP literal (`local-network`, markup, a name) and says so
+ * in a note, rewriting the others in the form the importers write (hostAddress: canonical, a zone
+ * such as `fe80::1%tun_0` kept), so one forged row never costs the rest of the scan.
  */
 const KeptHost = HostResult.superRefine((host, ctx) => {
-  const literal = hostAddress(host.address);
-  if (literal?.address !== host.address || literal.family !== host.family) {
-    ctx.addIssue({ code: 'custom', path: ['address'], message: 'not an IP literal of its family' });
-  }
   const seen = new Set<string>();
   for (const p of host.ports) {
     const key = `${p.protocol}/${p.port}`;
