@@ -526,7 +526,7 @@ describe('a damaged or unusable store', () => {
     const before = digest();
     const rules = await fallsBack();
     expect(rules.stderr).toContain(
-      `Port Auditor’s database was written by a newer version of Port Auditor (format 999; this version reads up to format 7): ${dbFile}. This version leaves it unchanged: update Port Auditor to use it again.`,
+      `Port Auditor’s database was written by a newer version of Port Auditor (format 999; this version reads up to format 9): ${dbFile}. This version leaves it unchanged: update Port Auditor to use it again.`,
     );
     expect(rules.stderr).toContain(RULES_STAY);
     expect(rules.stderr).not.toContain(MOVE_ASIDE);
