@@ -63,7 +63,7 @@ function countingStore(dir: string): { store: AppStore; rowReads: () => number }
           if (property === 'prepare') {
             return (sql: string) => {
               if (
-                /SELECT seq, host, assessment FROM scan_hosts WHERE scan_id = \? AND seq = \?/.test(
+                /SELECT seq, (address, )?host, assessment FROM scan_hosts WHERE scan_id = \? AND seq = \?/.test(
                   sql,
                 )
               ) {
