@@ -23,6 +23,19 @@ const LASTING = new Set<string>([
   'store.read-only',
 ]);
 
+/**
+ * The lasting failures that are the file's content as read (its header, its pages): announced even
+ * when the store then opens again cleanly, since opening checks the schema only, and closing the
+ * connection that met the damage may write its WAL back over an overwritten file's first pages
+ * (seen in e2e store-read-only: a file overwritten with junk opened "cleanly" after the
+ * checkpoint, its other pages still junk). An I/O error or a read-only file follows the reopening.
+ */
+const FILE_DAMAGE = new Set<string>([
+  'store.malformed',
+  'store.not-a-database',
+  'store.inconsistent',
+]);
+
 /** Whether `error` is a lasting store failure (see LASTING). */
 export function isLastingStoreFailure(error: AppError | undefined): error is AppError {
   return error !== undefined && LASTING.has(error.code);
@@ -34,9 +47,10 @@ export function isLastingStoreFailure(error: AppError | undefined): error is App
  * once; the app then tells every client it has heard from (`store.damaged`), which shows the banner
  * it shows for a store damaged at start. `reopen` closes the store and opens it again as at start,
  * returning what opening it says now (its StoreFailure thrown, or its read-only notice), and only
- * that is announced, in the sentence said at start: a store that opens cleanly again is not
- * damaged, whatever one operation met (a transient I/O error, an import thread's own failure),
- * so nothing is announced and the failure stays the operation's answer (review finding F3).
+ * that is announced, in the sentence said at start: a store that opens cleanly again after a
+ * transient I/O error is not damaged, so nothing is announced and the failure stays the
+ * operation's answer (review finding F3); damage of the file's content (FILE_DAMAGE) is announced
+ * as met, since a clean opening does not prove the file sound.
  */
 export class StoreHealth {
   private notice: StoreDamaged | null = null;
@@ -75,15 +89,17 @@ export class StoreHealth {
   /**
    * An error the app answers with: a lasting store failure (LASTING) has the store opened again,
    * and what that opening reports — a lasting failure, or the read-only notice — is announced,
-   * once; a clean opening, or a passing failure of it (`store.locked`), announces nothing.
+   * once; a clean opening announces the failure met only when it was the file's content
+   * (FILE_DAMAGE), and a passing failure of it (`store.locked`) announces nothing.
    */
   met(error: AppError | undefined): void {
     if (this.notice || !isLastingStoreFailure(error)) return;
     let notice: StoreDamaged;
     try {
       const { readOnly } = this.reopen();
-      if (!readOnly) return;
-      notice = { readOnly: true, error: readOnly };
+      if (readOnly) notice = { readOnly: true, error: readOnly };
+      else if (FILE_DAMAGE.has(error.code)) notice = { readOnly: false, error };
+      else return;
     } catch (failure) {
       const opened = toAppError(failure);
       if (!isLastingStoreFailure(opened)) return;

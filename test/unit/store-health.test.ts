@@ -73,8 +73,17 @@ describe('a store damaged after start is announced to every client, once (review
     expect(gone.seen).toEqual([]);
   });
 
+  it('damage of the file met by an import thread is announced even when the store opens again cleanly (a checkpoint may have rewritten its first pages)', () => {
+    const health = new StoreHealth(() => ({ readOnly: null }), true);
+    const page = client('web-1');
+    health.watch(page.ctx);
+    health.met(importFailed);
+    expect(page.seen).toEqual([
+      { event: 'store.damaged', payload: { readOnly: false, error: importFailed } },
+    ]);
+  });
+
   it.each([
-    ['an import thread’s own failure', importFailed],
     [
       'a transient I/O error',
       { code: 'store.unavailable', message: { fr: 'E/S', en: 'I/O' }, params: { file: FILE } },
