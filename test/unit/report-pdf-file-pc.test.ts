@@ -41,7 +41,7 @@ function scanFile(pcName: string | undefined, lan: string): ReportInput {
 /** Every string the PDF's first page lays out (the cover), as pdfmake gets them. */
 function coverStrings(input: ReportInput, lang: 'fr' | 'en'): string[] {
   const read = reportInputFromFile(input, HERE, THIS_PC);
-  // As the CLI completes it (completeReportInput): this PC's name when the file gives none.
+  // With this PC's name when the file gives none, as the app names the PC of a kept scan.
   const model = buildReportModel({ ...read, pcName: read.pcName ?? THIS_PC });
   const laidOut = (value: unknown): string[] => {
     if (typeof value === 'string') return [value];

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  Code,
-  Language,
-  ReportFormat,
-  ReportInput,
-  type ExportProgress,
-  type RiskAssessResult,
-} from '../../../app/contract/index.js';
+import { Code, Language, ReportFormat, type ExportProgress } from '../../../app/contract/index.js';
 import { AppFailure, fail } from '../../../app/errors.js';
 import { EXIT, type CliCommand, type CliContext } from '../context.js';
 import { formatExportProgress, isProgressMilestone } from '../export-progress.js';
@@ -32,8 +24,6 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
   '.xml': 'nmap-xml',
 };
 
-/** Why a file could not be read, in words, for the usual errno codes (others are named as is). */
-
 /**
  * What `report` was given: a file when one exists by that name, else a kept scan's id or the start
  * of one (as `show` takes it), else the file (whose read then says it is missing).
@@ -41,7 +31,7 @@ const EXTENSION_FORMAT: Record<string, ReportFormat> = {
 export async function resolveReportArgument(
   given: string,
   ctx: CliContext,
-): Promise<ReportInput | { scanId: string }> {
+): Promise<{ scanId: string }> {
   const exists = await stat(given).then(
     () => true,
     () => false,
@@ -57,10 +47,7 @@ export async function resolveReportArgument(
  * `scan --json`, `show ID --json`), each imported by the app into its store (its hosts checked
  * and assessed again by this PC there) and reported by the kept scan's id.
  */
-export async function readReportSource(
-  file: string,
-  ctx: CliContext,
-): Promise<ReportInput | { scanId: string }> {
+export async function readReportSource(file: string, ctx: CliContext): Promise<{ scanId: string }> {
   if (file.toLowerCase().endsWith('.xml')) {
     // Kept like any import (it joins the history), then reported by id; streamed to the app in
     // pieces, so a 60 MB file is never held whole.
@@ -134,30 +121,6 @@ function invalidScan(file: string, where: string, missing: boolean): never {
 }
 
 /**
- * Adds what this PC can tell, always now: Port Auditor's rules as the firewall holds them (absent
- * when they cannot be read), and verdicts given by this PC's knowledge base and listeners with
- * those rules. Rules or verdicts `input` carries are not used: a file's are its writer's word
- * (reportInputFromFile drops them already; issue 13 attacker review F3). The export then applies
- * the rules to the verdicts, so a report never says blocked for a rule the firewall lacks.
- */
-export async function completeReportInput(
-  input: ReportInput,
-  ctx: CliContext,
-): Promise<ReportInput & { pcName: string }> {
-  const { firewallRules: _theirs, assessment: _theirVerdicts, ...data } = input;
-  const firewallRules = await readFirewallRules(ctx);
-  const assessment: RiskAssessResult = await ctx.app.call('risk.assess', {
-    hosts: input.scan.hosts,
-  });
-  return {
-    ...data,
-    assessment,
-    ...(firewallRules ? { firewallRules } : {}),
-    pcName: input.pcName ?? os.hostname(),
-  };
-}
-
-/**
  * The report format: `--format` when given, else from the output file's extension (.pdf, .json,
  * .csv, .xml; none means PDF). An unknown extension is refused with the accepted ones named.
  */
@@ -217,15 +180,15 @@ export async function checkReportPath(file: string): Promise<string> {
 }
 
 /**
- * Builds the report and writes it; used by `report` and by `scan --report`. A kept scan (by id) is
- * reported with its verdicts worked out again with its rules as last read; a file's results with
- * verdicts and rules of this PC now (see completeReportInput). The export shows its progress on
- * stderr (exportProgressView); Ctrl+C cancels a kept scan's in the app (`report.exportCancel`: its
- * thread stopped) and ends a file's at once (made in this thread); the file is written whole or
- * not at all (writeWholeFile), so a Ctrl+C at any point leaves no partial file. A cancelled export says so (fr/en) and sets the exit code 130.
+ * Builds the report of kept scan `source.scanId` and writes it; used by `report` (a file given is
+ * imported first, see readReportSource) and by `scan --report`. Its verdicts are worked out again
+ * with its rules as last read. The export shows its progress on stderr (exportProgressView);
+ * Ctrl+C cancels it in the app (`report.exportCancel`: its thread stopped); the file is written
+ * whole or not at all (writeWholeFile), so a Ctrl+C at any point leaves no partial file. A
+ * cancelled export says so (fr/en) and sets the exit code 130.
  */
 export async function writeReport(
-  source: ReportInput | { scanId: string },
+  source: { scanId: string },
   output: string,
   format: ReportFormat,
   lang: Language,
@@ -233,48 +196,24 @@ export async function writeReport(
 ): Promise<void> {
   const interrupt = new ReportInterrupt(ctx);
   try {
+    if (format !== 'nmap-xml') await readFirewallRules(ctx);
+    const exportId = randomUUID();
+    const view = exportProgressView(ctx);
+    interrupt.listen(() => {
+      view.clear();
+      void ctx.app.call('report.exportCancel', { exportId }).catch((): undefined => undefined);
+    });
     let file;
-    if ('scanId' in source) {
-      if (format !== 'nmap-xml') await readFirewallRules(ctx);
-      const exportId = randomUUID();
-      const view = exportProgressView(ctx);
-      interrupt.listen(() => {
-        view.clear();
-        void ctx.app.call('report.exportCancel', { exportId }).catch((): undefined => undefined);
-      });
-      try {
-        file = await ctx.app.call(
-          'report.export',
-          { scanId: source.scanId, format, lang, exportId },
-          (event, payload) => {
-            if (event === 'report.exportProgress') view.show(payload as ExportProgress);
-          },
-        );
-      } finally {
-        view.clear();
-      }
-    } else {
-      // nmap XML carries no verdicts, so it needs neither the listeners nor the firewall.
-      const input =
-        format === 'nmap-xml'
-          ? { ...source, pcName: source.pcName ?? os.hostname() }
-          : await completeReportInput(source, ctx);
-      // Made in this thread, which Ctrl+C cannot reach until it is done: no handler meanwhile, so
-      // Ctrl+C ends the process at once, before anything is written. Its progress is drawn as it
-      // comes (the writes to stderr are synchronous).
-      const view = exportProgressView(ctx);
-      try {
-        file = await ctx.app.call(
-          'report.exportInput',
-          { ...input, format, lang, exportId: randomUUID() },
-          (event, payload) => {
-            if (event === 'report.exportProgress') view.show(payload as ExportProgress);
-          },
-        );
-      } finally {
-        view.clear();
-      }
-      interrupt.listen(() => undefined);
+    try {
+      file = await ctx.app.call(
+        'report.export',
+        { scanId: source.scanId, format, lang, exportId },
+        (event, payload) => {
+          if (event === 'report.exportProgress') view.show(payload as ExportProgress);
+        },
+      );
+    } finally {
+      view.clear();
     }
     if (interrupt.heard) throw new AppFailure(Code['report.export-cancelled']);
     const written = await writeWholeFile(
